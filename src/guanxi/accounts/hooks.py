@@ -1,0 +1,7 @@
+"""Hooks that accounts offers to higher apps."""
+
+from guanxi.core.hooks import Hook
+
+# Called as callback(user=..., old_department_id=..., new_department_id=...) inside the
+# transaction that moves a user, so records that carry their owner's department follow.
+user_department_changed = Hook("user_department_changed")

@@ -1,0 +1,175 @@
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from guanxi.core.scope import DataScope
+
+
+class Department(models.Model):
+    """A node of the organisation tree. `path` holds the ids from the root ("/1/4/9/"), so a
+    department and everything under it is one indexed prefix match."""
+
+    name = models.CharField(_("name"), max_length=60)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+    manager = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("department head"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["path", "sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="department_unique_name_in_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return max(self.path.count("/") - 2, 0)
+
+
+class RoleCode(models.TextChoices):
+    CONSULTANT = "consultant", _("Sales consultant")
+    MANAGER = "manager", _("Sales manager")
+    CUSTOMER_RELATIONS = "customer_relations", _("Customer relations")
+    SERVICE_AGENT = "service_agent", _("Service agent")
+    MARKETING = "marketing", _("Marketing")
+    ADMIN = "admin", _("Administrator")
+
+
+class Role(models.Model):
+    DATA_SCOPE_CHOICES = [
+        (DataScope.OWN, _("Own records (本人)")),
+        (DataScope.OWN_AND_SUBORDINATES, _("Own and subordinates' (本人及下属)")),
+        (DataScope.DEPARTMENT, _("Own department (本部门)")),
+        (DataScope.DEPARTMENT_TREE, _("Department and sub-departments (本部门及下属)")),
+        (DataScope.ALL, _("All (全部)")),
+    ]
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    name_en = models.CharField(_("English name"), max_length=60, blank=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    data_scope = models.CharField(
+        _("data scope"), max_length=20, choices=DATA_SCOPE_CHOICES, default=DataScope.OWN
+    )
+    permissions = models.JSONField(_("permissions"), default=list, blank=True)
+    is_system = models.BooleanField(_("shipped with Guanxi"), default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        from django.utils.translation import get_language
+
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+
+class UserManager(DjangoUserManager):
+    pass
+
+
+class User(AbstractUser):
+    display_name = models.CharField(_("name"), max_length=40, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=20, blank=True)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    reports_to = models.ForeignKey(
+        "self",
+        verbose_name=_("reports to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="direct_reports",
+    )
+    roles = models.ManyToManyField(Role, verbose_name=_("roles"), blank=True, related_name="users")
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=[("zh-hans", "简体中文"), ("en", "English")],
+        default="zh-hans",
+    )
+    time_zone = models.CharField(_("time zone"), max_length=40, default="Asia/Shanghai")
+    failed_logins = models.PositiveIntegerField(default=0, editable=False)
+    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+    left_at = models.DateTimeField(_("left the company"), null=True, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["department_id", "id"]
+
+    def __str__(self):
+        return self.display_name or self.get_full_name() or self.username
+
+    @property
+    def is_locked(self) -> bool:
+        return bool(self.locked_until and self.locked_until > timezone.now())
+
+
+class ApiToken(models.Model):
+    """A per-user bearer token. Only a SHA-256 digest is stored; the token is shown once."""
+
+    PREFIX = "gx_"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=60)
+    key_prefix = models.CharField(max_length=12, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.key_prefix}…)"
+
+    @staticmethod
+    def digest(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,31 @@
+"""The permissions a role can grant. Codes are stored on roles; labels are translated."""
+
+from django.utils.translation import gettext_lazy as _
+
+REVEAL_PII = "customer.reveal"  # see full phone and ID numbers (ARC-6)
+EXPORT = "customer.export"  # export lists (RPT-2)
+DELETE = "customer.delete"  # move to the recycle bin, restore
+PURGE = "customer.purge"  # empty the recycle bin
+MERGE = "customer.merge"  # merge duplicates (ARC-5)
+HANDOVER = "customer.handover"  # staff-departure handover (ARC-9)
+REASSIGN = "customer.reassign"  # change the owner of customers in scope
+MANAGE_FIELDS = "customer.manage_fields"  # custom fields, tags, duplicate rules
+MANAGE_USERS = "accounts.manage"  # users, departments, roles
+VIEW_AUDIT = "audit.view"
+
+ALL = {
+    REVEAL_PII: _("See full phone and ID numbers"),
+    EXPORT: _("Export data"),
+    DELETE: _("Delete customers (to the recycle bin) and restore them"),
+    PURGE: _("Empty the recycle bin"),
+    MERGE: _("Merge duplicate customers"),
+    HANDOVER: _("Hand over a departing user's customers"),
+    REASSIGN: _("Change the owner of customers"),
+    MANAGE_FIELDS: _("Manage custom fields, tags and duplicate rules"),
+    MANAGE_USERS: _("Manage users, departments and roles"),
+    VIEW_AUDIT: _("Read the audit log"),
+}
+
+
+def choices():
+    return list(ALL.items())

@@ -1,0 +1,128 @@
+"""Reads about users: their data scope and permissions, departments, tokens."""
+
+from django.db.models import Q
+from django.utils import timezone
+
+from guanxi.accounts.models import ApiToken, Department, User
+from guanxi.core.scope import DataScope, Scope
+
+_SCOPE_CACHE = "_guanxi_scope"
+_PERMS_CACHE = "_guanxi_perms"
+
+
+def user_roles(user):
+    return list(user.roles.all())
+
+
+def user_permissions(user) -> frozenset[str]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, _PERMS_CACHE, None)
+    if cached is None:
+        codes: set[str] = set()
+        for role in user_roles(user):
+            codes.update(role.permissions or [])
+        cached = frozenset(codes)
+        setattr(user, _PERMS_CACHE, cached)
+    return cached
+
+
+def user_can(user, permission: str) -> bool:
+    return permission in user_permissions(user)
+
+
+def department_subtree_ids(department: Department | None) -> set[int]:
+    if department is None:
+        return set()
+    return set(
+        Department.objects.filter(path__startswith=department.path).values_list("id", flat=True)
+    )
+
+
+def subordinate_ids(user) -> set[int]:
+    """Everyone who reports to `user`, directly or through others (汇报对象 chain)."""
+    found: set[int] = set()
+    frontier = {user.pk}
+    while frontier:
+        below = set(
+            User.objects.filter(reports_to_id__in=frontier).values_list("id", flat=True)
+        ) - found - {user.pk}
+        found |= below
+        frontier = below
+    return found
+
+
+def scope_for_user(user) -> Scope:
+    """The union of the data scopes of the user's roles, cached on the user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope.nothing()
+    cached = getattr(user, _SCOPE_CACHE, None)
+    if cached is not None:
+        return cached
+    widths = {role.data_scope for role in user_roles(user)}
+    owner_ids = {user.pk}
+    department_ids: set[int] = set()
+    sees_all = DataScope.ALL in widths
+    if not sees_all:
+        if DataScope.OWN_AND_SUBORDINATES in widths:
+            owner_ids |= subordinate_ids(user)
+        if DataScope.DEPARTMENT_TREE in widths:
+            department_ids |= department_subtree_ids(user.department)
+        elif DataScope.DEPARTMENT in widths and user.department_id:
+            department_ids.add(user.department_id)
+    scope = Scope(
+        user_id=user.pk,
+        sees_all=sees_all,
+        owner_ids=frozenset(owner_ids),
+        department_ids=frozenset(department_ids),
+    )
+    setattr(user, _SCOPE_CACHE, scope)
+    return scope
+
+
+def forget_cached_scope(user) -> None:
+    for attr in (_SCOPE_CACHE, _PERMS_CACHE):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+def users_in_scope(user):
+    """Users whose records the given user may see — the choices for owner filters."""
+    scope = scope_for_user(user)
+    users = User.objects.filter(is_active=True).select_related("department")
+    if scope.sees_all:
+        return users
+    return users.filter(Q(id__in=scope.owner_ids) | Q(department_id__in=scope.department_ids))
+
+
+def departments_in_scope(user):
+    scope = scope_for_user(user)
+    departments = Department.objects.all()
+    if scope.sees_all:
+        return departments
+    own = [user.department_id] if user.department_id else []
+    return departments.filter(id__in=set(scope.department_ids) | set(own))
+
+
+def department_tree():
+    """All departments in tree order (path), each with `depth` for indentation."""
+    return list(Department.objects.order_by("path"))
+
+
+def token_for_key(raw: str) -> ApiToken | None:
+    if not raw or not raw.startswith(ApiToken.PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=ApiToken.digest(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is not None:
+        now = timezone.now()
+        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+def tokens_of(user):
+    return ApiToken.objects.filter(user=user)

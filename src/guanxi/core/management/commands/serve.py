@@ -1,0 +1,179 @@
+"""`guanxi serve`: the whole application in one command, for the embedded default.
+
+Starts three child processes and supervises them:
+
+* web       gunicorn guanxi.wsgi (static files served by WhiteNoise)
+* worker    `db_worker` of django-tasks-db (only when the task backend is the DB one)
+* scheduler `crontask` of django-crontask (enqueues the @cron tasks)
+
+Ctrl-C / SIGTERM stops all of them and exits 0. If one child dies on its own, the
+others are stopped and the command exits non-zero, so a supervisor (systemd, a
+container runtime) can restart the whole thing. In production run the three as
+separate services instead (see README): any number of web and worker processes,
+exactly one scheduler.
+"""
+
+import ctypes
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+STOP_TIMEOUT = 15  # seconds a child gets to finish before it is killed
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child
+    """Linux: have the kernel SIGTERM the child if `serve` itself is killed (-9)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+    except OSError:
+        pass
+
+
+class Command(BaseCommand):
+    help = "Run the web server, the task worker and the scheduler together."
+    requires_system_checks = []  # the children run the checks themselves
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1", help="Bind address.")
+        parser.add_argument("--port", type=int, default=8000, help="Port (default 8000).")
+        parser.add_argument(
+            "--workers", type=int, default=2, help="gunicorn worker processes (default 2)."
+        )
+        parser.add_argument(
+            "--threads", type=int, default=4, help="Threads per gunicorn worker (default 4)."
+        )
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Do not start the task worker."
+        )
+        parser.add_argument(
+            "--no-scheduler", action="store_true", help="Do not start the cron scheduler."
+        )
+
+    def handle(self, *args, **options):
+        self.children: dict[str, subprocess.Popen] = {}
+        self.stopping = False
+        verbosity = options["verbosity"]
+        host, port = options["host"], options["port"]
+
+        env = os.environ.copy()
+        env.setdefault("DJANGO_SETTINGS_MODULE", "guanxi.settings")
+        # Every child must use the same data dir (SQLite file, keys) as this process.
+        env["GUANXI_DATA_DIR"] = str(settings.DATA_DIR)
+        env.setdefault("PYTHONUNBUFFERED", "1")
+
+        commands = {
+            "web": [
+                sys.executable, "-m", "gunicorn", "guanxi.wsgi:application",
+                "--bind", f"{host}:{port}",
+                "--workers", str(options["workers"]),
+                "--threads", str(options["threads"]),
+                "--graceful-timeout", str(STOP_TIMEOUT - 5),
+                "--log-level", "info" if verbosity >= 2 else "warning",
+            ],
+        }  # fmt: skip
+        if verbosity >= 2:
+            commands["web"] += ["--access-logfile", "-"]
+
+        backend = settings.TASKS.get("default", {}).get("BACKEND", "")
+        if options["no_worker"]:
+            pass
+        elif backend.startswith("django_tasks_db."):
+            commands["worker"] = [
+                sys.executable, "-m", "django", "db_worker", "--no-reload",
+                "--verbosity", str(verbosity),
+            ]  # fmt: skip
+        else:
+            self.stdout.write(
+                f"Task backend is {backend!r}: start its worker yourself (no db_worker)."
+            )
+        if not options["no_scheduler"]:
+            commands["scheduler"] = [
+                sys.executable, "-m", "django", "crontask", "--no-heartbeat",
+                "--verbosity", str(max(verbosity - 1, 0)),
+            ]  # fmt: skip
+
+        previous = {
+            sig: signal.signal(sig, self._on_signal)
+            for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+        }
+        exit_code = 0
+        try:
+            for name, cmd in commands.items():
+                self.children[name] = subprocess.Popen(  # noqa: S603 - our own argv
+                    cmd,
+                    env=env,
+                    # Own process group: a Ctrl-C reaches only us; we stop the children.
+                    process_group=0,
+                    preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
+                )
+            self._wait_until_listening(host, port)
+            if not self.stopping:
+                shown = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host  # noqa: S104
+                self.stdout.write(
+                    self.style.SUCCESS(f"Guanxi is running at http://{shown}:{port}/")
+                    + f"  ({', '.join(self.children)}; Ctrl-C to stop)"
+                )
+            exit_code = self._supervise()
+        finally:
+            self._stop_all()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        if exit_code:
+            raise CommandError(
+                "a child process exited; everything was stopped.", returncode=exit_code
+            )
+
+    # ------------------------------------------------------------------ helpers
+    def _on_signal(self, signum, frame):
+        self.stopping = True
+
+    def _dead_child(self) -> tuple[str, int] | None:
+        for name, proc in self.children.items():
+            code = proc.poll()
+            if code is not None:
+                return name, code
+        return None
+
+    def _wait_until_listening(self, host: str, port: int, timeout: float = 60) -> None:
+        probe = "127.0.0.1" if host in ("0.0.0.0", "") else host  # noqa: S104
+        deadline = time.monotonic() + timeout
+        while not self.stopping and time.monotonic() < deadline:
+            if self._dead_child():
+                return  # _supervise reports it
+            try:
+                with socket.create_connection((probe, port), timeout=0.5):
+                    return
+            except OSError:
+                time.sleep(0.2)
+
+    def _supervise(self) -> int:
+        while not self.stopping:
+            dead = self._dead_child()
+            if dead:
+                name, code = dead
+                self.stderr.write(f"serve: the {name} process exited with code {code}.")
+                return code if code > 0 else 1
+            time.sleep(0.5)
+        self.stdout.write("Stopping…")
+        return 0
+
+    def _stop_all(self) -> None:
+        for proc in self.children.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + STOP_TIMEOUT
+        for name, proc in self.children.items():
+            try:
+                proc.wait(timeout=max(deadline - time.monotonic(), 0.1))
+            except subprocess.TimeoutExpired:
+                self.stderr.write(f"serve: {name} did not stop in time; killing it.")
+                proc.kill()
+                proc.wait()

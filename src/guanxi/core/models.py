@@ -1,0 +1,51 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditLog(models.Model):
+    """Who did what to which record, for the actions SPEC ARC-6/ARC-9 require to be audited:
+    reveals of masked values, exports, merges, handovers, deletions, logins."""
+
+    class Action(models.TextChoices):
+        REVEAL = "reveal", _("Revealed a masked value")
+        EXPORT = "export", _("Exported data")
+        MERGE = "merge", _("Merged customers")
+        HANDOVER = "handover", _("Handed over customers")
+        DELETE = "delete", _("Moved to recycle bin")
+        RESTORE = "restore", _("Restored from recycle bin")
+        PURGE = "purge", _("Deleted permanently")
+        LOGIN = "login", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+        LOCKED = "locked", _("Account locked")
+        TOKEN = "token", _("API token change")
+        PERMISSION = "permission", _("Roles or permissions changed")
+        SHARE = "share", _("Shared a record")
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    target_type = models.CharField(_("record type"), max_length=40, blank=True)
+    target_id = models.CharField(_("record id"), max_length=40, blank=True)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "-at"], name="audit_target_idx"),
+            models.Index(fields=["actor", "-at"], name="audit_actor_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.summary}"

@@ -1,0 +1,52 @@
+"""Pinyin of Chinese names for search (ARC-7): 张三 → zhangsan, zs."""
+
+import re
+import unicodedata
+
+from pypinyin import lazy_pinyin
+
+_KEEP = re.compile(r"[^0-9a-z]")
+
+# Surnames whose reading differs from the character's commonest reading.
+_SURNAME_READINGS = {
+    "单": "shan",
+    "曾": "zeng",
+    "解": "xie",
+    "仇": "qiu",
+    "朴": "piao",
+    "查": "zha",
+    "区": "ou",
+    "乐": "yue",
+    "尉迟": "yuchi",
+    "万俟": "moqi",
+    "长孙": "zhangsun",
+    "覃": "qin",
+    "缪": "miao",
+    "翟": "zhai",
+    "盖": "ge",
+    "燕": "yan",
+    "尉": "yu",
+}
+
+
+def _syllables(text: str, *, person: bool) -> list[str]:
+    text = unicodedata.normalize("NFKC", text or "").strip().lower()
+    if person:
+        for surname in sorted(_SURNAME_READINGS, key=len, reverse=True):
+            if text.startswith(surname):
+                rest = lazy_pinyin(text[len(surname) :], errors="default")
+                return [_SURNAME_READINGS[surname], *rest]
+    return lazy_pinyin(text, errors="default")
+
+
+def pinyin_keys(text: str, *, person: bool = True) -> tuple[str, str]:
+    """(full pinyin, initials) in lower-case ASCII letters and digits only."""
+    syllables = _syllables(text, person=person)
+    full = _KEEP.sub("", "".join(syllables))
+    initials = _KEEP.sub("", "".join(s[:1] for s in syllables if s.strip()))
+    return full[:200], initials[:100]
+
+
+def initials_of(text: str) -> str:
+    return pinyin_keys(text)[1]
+

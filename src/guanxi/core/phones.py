@@ -1,0 +1,66 @@
+"""Phone numbers in any Chinese notation, normalised to E.164 (ARC-5, ARC-7)."""
+
+import re
+import unicodedata
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+_NOISE = re.compile(r"[\s\-‐‑–—().,/·]")
+
+
+def _ascii(raw: str) -> str:
+    # NFKC folds full-width digits and the full-width plus sign into ASCII.
+    return _NOISE.sub("", unicodedata.normalize("NFKC", raw or "")).strip()
+
+
+def digits_only(raw: str) -> str:
+    """The ASCII digits of a partial number typed into a search box."""
+    return "".join(ch for ch in _ascii(raw) if ch.isdigit())
+
+
+def normalize_phone(raw: str, *, mobile: bool = False) -> str:
+    """Return the E.164 form of `raw`, or '' for blank input; raise ValidationError if invalid."""
+    text = _ascii(raw)
+    if not text:
+        return ""
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    try:
+        parsed = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError(_("“%(value)s” is not a phone number."), params={"value": raw}) from exc
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValidationError(_("“%(value)s” is not a valid phone number."), params={"value": raw})
+    if mobile and phonenumbers.number_type(parsed) not in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
+        raise ValidationError(_("“%(value)s” is not a mobile number."), params={"value": raw})
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_phone(e164: str) -> str:
+    """A Chinese mobile is shown as 138 0013 8000; other numbers in international form."""
+    if not e164:
+        return ""
+    if e164.startswith("+86") and len(e164) == 14:
+        n = e164[3:]
+        return f"{n[:3]} {n[3:7]} {n[7:]}"
+    try:
+        return phonenumbers.format_number(
+            phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        )
+    except phonenumbers.NumberParseException:
+        return e164
+
+
+def mask_phone(e164: str) -> str:
+    """138****8000: the middle four digits hidden, as Chinese CRMs show them."""
+    if not e164:
+        return ""
+    national = e164[3:] if e164.startswith("+86") else e164.lstrip("+")
+    if len(national) >= 7:
+        return f"{national[:3]}****{national[-4:]}"
+    return "****"

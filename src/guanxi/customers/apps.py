@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CustomersConfig(AppConfig):
+    name = "guanxi.customers"
+    label = "customers"
+    verbose_name = _("Customers")
+
+    def ready(self):
+        from guanxi.accounts import hooks as account_hooks
+        from guanxi.customers import services
+
+        account_hooks.user_department_changed.register(services.customers_follow_owner_department)
