@@ -1,10 +1,10 @@
 """The `guanxi` console script: Django's manage.py for the installed package.
 
-    guanxi migrate                 # any Django management command
-    guanxi serve --port 8000       # web + task worker + scheduler (see core/.../serve.py)
-    guanxi worker                  # alias of `db_worker` (django-tasks-db queue worker)
-    guanxi seed --customers 300    # demo data
-    guanxi createadmin
+guanxi migrate                 # any Django management command
+guanxi serve --port 8000       # web + task worker + scheduler (see core/.../serve.py)
+guanxi worker                  # alias of `db_worker` (django-tasks-db queue worker)
+guanxi seed --customers 300    # demo data
+guanxi createadmin
 """
 
 import os

@@ -112,7 +112,7 @@ class Command(BaseCommand):
                     env=env,
                     # Own process group: a Ctrl-C reaches only us; we stop the children.
                     process_group=0,
-                    preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
+                    preexec_fn=_die_with_parent if sys.platform == "linux" else None,
                 )
             self._wait_until_listening(host, port)
             if not self.stopping:
