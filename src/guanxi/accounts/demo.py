@@ -5,7 +5,7 @@ from django.db import transaction
 from guanxi.accounts.models import Department, Role, User
 from guanxi.accounts.services import department_create, user_create
 
-DEMO_PASSWORD = "guanxi2026"
+DEMO_PASSWORD = "guanxi2026"  # noqa: S105 — the documented demo password
 
 # username, display name, department key, role codes, reports-to username
 DEMO_USERS = [

@@ -263,6 +263,9 @@ class CustomerTag(models.Model):
         ]
         indexes = [models.Index(fields=["tag", "customer"], name="custtag_tag_idx")]
 
+    def __str__(self):
+        return f"{self.customer_id}:{self.tag_id}"
+
 
 class DedupKey(models.Model):
     """One row per duplicate-check value of a live customer (ARC-5). The unique constraint
@@ -277,6 +280,9 @@ class DedupKey(models.Model):
             models.UniqueConstraint(fields=["rule", "value"], name="dedup_key_unique"),
         ]
         indexes = [models.Index(fields=["customer"], name="dedup_customer_idx")]
+
+    def __str__(self):
+        return f"{self.rule}:{self.customer_id}"
 
 
 class DuplicateRule(models.Model):
@@ -351,6 +357,9 @@ class CustomerShare(models.Model):
             models.UniqueConstraint(fields=["customer", "user"], name="share_unique"),
         ]
         indexes = [models.Index(fields=["user", "customer"], name="share_user_idx")]
+
+    def __str__(self):
+        return f"{self.customer_id} → {self.user_id}"
 
 
 class CustomFieldDefinition(models.Model):
@@ -432,6 +441,9 @@ class OwnerChange(models.Model):
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["customer", "-at"], name="ownerchange_cust_idx")]
 
+    def __str__(self):
+        return f"{self.customer_id}: {self.from_user_id} → {self.to_user_id}"
+
 
 class TimelineEvent(models.Model):
     """One line of a customer's timeline (ARC-8). Every capability adds its events here
@@ -452,3 +464,6 @@ class TimelineEvent(models.Model):
     class Meta:
         ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["customer", "-occurred_at", "-id"], name="timeline_cust_idx")]
+
+    def __str__(self):
+        return self.title

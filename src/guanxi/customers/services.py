@@ -159,6 +159,7 @@ def customer_create(*, actor: User, data: dict, owner: User | None = None, tags=
     )
     _apply(customer, cleaned)
     customer.category = Customer.Category.POTENTIAL
+    customer._history_user = actor
     customer.save()
     _write_keys(customer, actor=actor, id_number=cleaned.get("id_number", ""))
     if tags:
@@ -188,6 +189,7 @@ def customer_update(
         raise ValidationFailed(field_errors={"kind": [_("The type of a customer cannot change.")]})
     _apply(locked, cleaned)
     locked.version = F("version") + 1
+    locked._history_user = actor
     locked.save()
     locked.refresh_from_db()
     id_number = cleaned.get("id_number")
@@ -279,7 +281,9 @@ def contact_create(*, actor: User, customer: Customer, data: dict):
     from guanxi.customers.models import Contact
 
     _lock_for_edit(actor=actor, customer_id=customer.pk, expected_version=None)
-    contact = Contact.objects.create(customer=customer, **_clean_contact(data))
+    contact = Contact(customer=customer, **_clean_contact(data))
+    contact._history_user = actor
+    contact.save()
     timeline_add(
         customer=customer,
         kind="contact",
@@ -299,6 +303,7 @@ def contact_update(*, actor: User, contact, data: dict):
     }
     for key, value in _clean_contact(merged).items():
         setattr(contact, key, value)
+    contact._history_user = actor
     contact.save()
     return contact
 
@@ -450,6 +455,7 @@ def customer_delete(*, actor: User, customer: Customer, request=None) -> None:
     locked = _lock_for_edit(actor=actor, customer_id=customer.pk, expected_version=None)
     locked.deleted_at = timezone.now()
     locked.deleted_by = actor
+    locked._history_user = actor
     locked.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
     # A deleted customer no longer blocks a new one with the same mobile; restoring
     # re-checks.
@@ -472,6 +478,7 @@ def customer_restore(*, actor: User, customer: Customer, request=None) -> Custom
         raise PermissionDenied(_("This customer cannot be restored."))
     locked.deleted_at = None
     locked.deleted_by = None
+    locked._history_user = actor
     locked.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
     _write_keys(locked, actor=actor, id_number=decrypt(locked.id_number_encrypted))
     audit_record(actor=actor, action=AuditLog.Action.RESTORE, target=locked, summary=locked.name, request=request)
@@ -544,6 +551,7 @@ def customer_reassign(*, actor: User, customer: Customer, to_user: User, reason:
     locked.owner = to_user
     locked.department_id = to_user.department_id
     locked.version = F("version") + 1
+    locked._history_user = actor
     locked.save()
     locked.refresh_from_db()
     return locked
@@ -652,8 +660,10 @@ def customer_merge(*, actor: User, primary: Customer, duplicate: Customer, reque
     drop.deleted_at = timezone.now()
     drop.deleted_by = actor
     drop.merged_into = keep
+    drop._history_user = actor
     drop.save()
     keep.version = F("version") + 1
+    keep._history_user = actor
     keep.save()
     keep.refresh_from_db()
     _write_keys(keep, actor=actor, id_number=decrypt(keep.id_number_encrypted))

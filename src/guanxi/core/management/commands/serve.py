@@ -20,6 +20,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -62,6 +63,11 @@ class Command(BaseCommand):
         self.stopping = False
         verbosity = options["verbosity"]
         host, port = options["host"], options["port"]
+
+        self._check_port_free(host, port)
+        # WhiteNoise warns on every process start when STATIC_ROOT does not exist (files
+        # are served from the finders, WHITENOISE_USE_FINDERS); an empty dir keeps it quiet.
+        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
         env = os.environ.copy()
         env.setdefault("DJANGO_SETTINGS_MODULE", "guanxi.settings")
@@ -132,6 +138,19 @@ class Command(BaseCommand):
             )
 
     # ------------------------------------------------------------------ helpers
+    @staticmethod
+    def _check_port_free(host: str, port: int) -> None:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind((host, port))
+            except OSError as exc:
+                raise CommandError(
+                    f"cannot listen on {host}:{port} ({exc.strerror}); "
+                    "is Guanxi already running? Choose another one with --port."
+                ) from exc
+
     def _on_signal(self, signum, frame):
         self.stopping = True
 
