@@ -29,10 +29,27 @@ def _immediate_tasks(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def _restore_shipped_data():
+    """Re-apply the data migrations' defaults (roles, sources, duplicate rules): a
+    transactional test flushes the tables, which would leave later tests without them."""
+    import importlib
+
+    from django.apps import apps
+
+    for module in (
+        "guanxi.accounts.migrations.0002_default_roles",
+        "guanxi.customers.migrations.0002_default_sources_industries_rules",
+    ):
+        migration = importlib.import_module(module)
+        for operation in migration.Migration.operations:
+            operation.code(apps, None)
+
+
 @pytest.fixture
 def org(db):
     from guanxi.accounts.demo import ensure_demo_organisation
 
+    _restore_shipped_data()
     return ensure_demo_organisation()
 
 

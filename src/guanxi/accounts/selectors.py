@@ -126,3 +126,71 @@ def token_for_key(raw: str) -> ApiToken | None:
 
 def tokens_of(user):
     return ApiToken.objects.filter(user=user)
+
+
+# ---------------------------------------------------------------- account pages
+
+
+def lock_minutes_left(*, username: str) -> int:
+    """Whole minutes (rounded up) until a locked account opens again; 0 if not locked."""
+    user = User.objects.filter(username=username).only("locked_until").first()
+    if user is None or not user.is_locked:
+        return 0
+    seconds = (user.locked_until - timezone.now()).total_seconds()
+    return max(1, -(-int(seconds) // 60))
+
+
+def department_tree_with_counts():
+    """All departments in tree order with `member_count` and `child_count` for the admin."""
+    from django.db.models import Count
+
+    return list(
+        Department.objects.select_related("manager", "parent")
+        .annotate(
+            member_count=Count("members", distinct=True),
+            child_count=Count("children", distinct=True),
+        )
+        .order_by("path")
+    )
+
+
+def user_list(*, q: str = "", department_id=None, role_id=None, active: str = ""):
+    """Users for the admin list: search by name/username, filter by department, role, active."""
+    users = User.objects.select_related("department", "reports_to").prefetch_related("roles")
+    q = (q or "").strip()
+    if q:
+        users = users.filter(
+            Q(username__icontains=q) | Q(display_name__icontains=q) | Q(mobile__icontains=q)
+        )
+    if department_id:
+        users = users.filter(department_id=department_id)
+    if role_id:
+        users = users.filter(roles__id=role_id)
+    if active == "yes":
+        users = users.filter(is_active=True)
+    elif active == "no":
+        users = users.filter(is_active=False)
+    return users.order_by("username", "id").distinct()
+
+
+def role_list():
+    from guanxi.accounts.models import Role
+
+    return list(Role.objects.order_by("id"))
+
+
+def audit_log_page(*, action: str = "", actor_id=None, before_id=None, limit: int = 50):
+    """Audit entries newest first, keyset-paged by id: (rows, id to pass as `before` or None)."""
+    from guanxi.core.models import AuditLog
+
+    rows = AuditLog.objects.select_related("actor").order_by("-id")
+    if action:
+        rows = rows.filter(action=action)
+    if actor_id:
+        rows = rows.filter(actor_id=actor_id)
+    if before_id:
+        rows = rows.filter(id__lt=before_id)
+    page = list(rows[: limit + 1])
+    more = len(page) > limit
+    page = page[:limit]
+    return page, (page[-1].pk if more and page else None)

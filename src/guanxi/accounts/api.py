@@ -1,0 +1,145 @@
+"""/api/v1/users, /departments, /tokens (INTG-2)."""
+
+import datetime as dt
+
+from ninja import Field, Router, Schema, Status
+from pydantic import ConfigDict
+
+from guanxi.accounts import selectors, services
+from guanxi.core.errors import NotFound
+
+router = Router(tags=["accounts"])
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class RoleOut(Schema):
+    code: str
+    name: str
+    data_scope: str
+
+
+class ScopeOut(Schema):
+    sees_all: bool
+    owner_ids: list[int] = Field(description="Owners whose customers you see")
+    department_ids: list[int] = Field(description="Departments whose customers you see")
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    name: str
+    email: str
+    department: Ref | None
+    roles: list[RoleOut]
+    data_scope: ScopeOut
+    permissions: list[str]
+    language: str
+    time_zone: str
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    name: str
+    department: Ref | None
+
+
+class DepartmentOut(Schema):
+    id: int
+    name: str
+    parent_id: int | None
+    path: str
+    depth: int
+    sort_order: int
+    manager_id: int | None
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    key_prefix: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+class TokenCreated(TokenOut):
+    key: str = Field(description="The token; shown this once and never again")
+
+
+class TokenIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(max_length=60)
+
+
+def _ref(obj):
+    return {"id": obj.pk, "name": str(obj)} if obj is not None else None
+
+
+def _user_out(user) -> dict:
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "name": str(user),
+        "department": _ref(user.department),
+    }
+
+
+@router.get("/users/me", response=MeOut, summary="The caller: roles, data scope, permissions")
+def me(request):
+    user = request.auth
+    scope = selectors.scope_for_user(user)
+    return {
+        **_user_out(user),
+        "email": user.email,
+        "roles": [
+            {"code": r.code, "name": r.display_name, "data_scope": r.data_scope}
+            for r in selectors.user_roles(user)
+        ],
+        "data_scope": {
+            "sees_all": scope.sees_all,
+            "owner_ids": sorted(scope.owner_ids),
+            "department_ids": sorted(scope.department_ids),
+        },
+        "permissions": sorted(selectors.user_permissions(user)),
+        "language": user.language,
+        "time_zone": user.time_zone,
+    }
+
+
+@router.get("/users", response=list[UserOut], summary="Users whose records you see")
+def user_list(request):
+    return [_user_out(u) for u in selectors.users_in_scope(request.auth)]
+
+
+@router.get("/departments", response=list[DepartmentOut], summary="The organisation tree")
+def department_list(request):
+    return selectors.department_tree()
+
+
+@router.get("/tokens", response=list[TokenOut], tags=["tokens"], summary="Your API tokens")
+def token_list(request):
+    return list(selectors.tokens_of(request.auth))
+
+
+@router.post(
+    "/tokens", response={201: TokenCreated}, tags=["tokens"], summary="Create an API token"
+)
+def token_create(request, payload: TokenIn):
+    token, raw = services.token_create(user=request.auth, name=payload.name)
+    return Status(201, {**TokenOut.from_orm(token).dict(), "key": raw})
+
+
+@router.delete(
+    "/tokens/{int:token_id}", response={204: None}, tags=["tokens"], summary="Revoke a token"
+)
+def token_revoke(request, token_id: int):
+    token = selectors.tokens_of(request.auth).filter(pk=token_id).first()
+    if token is None:
+        raise NotFound()
+    services.token_revoke(token=token, actor=request.auth)
+    return Status(204, None)

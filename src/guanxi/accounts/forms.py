@@ -1,0 +1,248 @@
+"""Forms of the account pages. They parse and check shapes only; rules live in services."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from guanxi.accounts import permissions
+from guanxi.accounts.models import Department, Role, User
+
+
+class TablerFormMixin:
+    """Give every widget the Tabler (Bootstrap 5) class it needs."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(
+                widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect
+            ):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def add_domain_errors(self, error) -> None:
+        """Put a DomainError's field errors on the fields (or on the form if unknown)."""
+        placed = False
+        for name, messages in (error.field_errors or {}).items():
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
+                placed = True
+        if not placed:
+            self.add_error(None, str(error.message))
+
+
+class DepartmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return "\u3000" * obj.depth + obj.name
+
+
+def _departments():
+    return Department.objects.order_by("path")
+
+
+def _users():
+    return User.objects.filter(is_active=True).order_by("username")
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj} ({obj.username})" if str(obj) != obj.username else obj.username
+
+
+class RoleMultipleField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+# ---------------------------------------------------------------- login and profile
+
+
+class LoginForm(TablerFormMixin, forms.Form):
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class PasswordChangeForm(TablerFormMixin, forms.Form):
+    old_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("new_password")
+            and data.get("new_password2")
+            and data["new_password"] != data["new_password2"]
+        ):
+            self.add_error("new_password2", _("The two passwords differ."))
+        return data
+
+
+class SetPasswordForm(TablerFormMixin, forms.Form):
+    new_password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("new_password")
+            and data.get("new_password2")
+            and data["new_password"] != data["new_password2"]
+        ):
+            self.add_error("new_password2", _("The two passwords differ."))
+        return data
+
+
+class LanguageForm(TablerFormMixin, forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+class TokenForm(TablerFormMixin, forms.Form):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=60,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. call-centre integration")}),
+    )
+
+
+# ---------------------------------------------------------------- administration
+
+
+class DepartmentForm(TablerFormMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=60)
+    parent = DepartmentChoiceField(
+        label=_("Parent department"), queryset=Department.objects.none(), required=False
+    )
+    manager = UserChoiceField(
+        label=_("Department head"), queryset=User.objects.none(), required=False
+    )
+
+    def __init__(self, *args, with_manager: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = _departments()
+        if with_manager:
+            self.fields["manager"].queryset = _users()
+        else:
+            del self.fields["manager"]
+
+
+class UserForm(TablerFormMixin, forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    display_name = forms.CharField(label=_("Name"), max_length=40, required=False)
+    mobile = forms.CharField(label=_("Mobile"), max_length=20, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    department = DepartmentChoiceField(
+        label=_("Department"), queryset=Department.objects.none(), required=False
+    )
+    reports_to = UserChoiceField(
+        label=_("Reports to"), queryset=User.objects.none(), required=False
+    )
+    roles = RoleMultipleField(
+        label=_("Roles"),
+        queryset=Role.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    password = forms.CharField(
+        label=_("Initial password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args, editing=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = _departments()
+        users = _users()
+        if editing is not None:
+            users = users.exclude(pk=editing.pk)
+            del self.fields["username"]
+            del self.fields["password"]
+        else:
+            del self.fields["is_active"]
+        self.fields["reports_to"].queryset = users
+        self.fields["roles"].queryset = Role.objects.order_by("id")
+
+
+class RoleForm(TablerFormMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=60)
+    data_scope = forms.ChoiceField(
+        label=_("Data scope"), choices=Role.DATA_SCOPE_CHOICES, widget=forms.RadioSelect
+    )
+    permissions = forms.MultipleChoiceField(
+        label=_("Permissions"),
+        choices=permissions.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class UserFilterForm(TablerFormMixin, forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    department = DepartmentChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("All"),
+    )
+    role = forms.ModelChoiceField(
+        label=_("Role"), queryset=Role.objects.none(), required=False, empty_label=_("All")
+    )
+    active = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), ("yes", _("Active")), ("no", _("Inactive"))],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = _departments()
+        self.fields["role"].queryset = Role.objects.order_by("id")
+
+
+class AuditFilterForm(TablerFormMixin, forms.Form):
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    actor = UserChoiceField(
+        label=_("User"), queryset=User.objects.none(), required=False, empty_label=_("All")
+    )
+    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        from guanxi.core.models import AuditLog
+
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("All")), *AuditLog.Action.choices]
+        self.fields["actor"].queryset = User.objects.order_by("username")

@@ -1,0 +1,528 @@
+"""Account pages: login/logout, own profile (password, language, API tokens) and the
+administration of departments, users, roles and the audit log. Thin: parse, call one
+service or selector, render."""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from guanxi.accounts import forms, permissions, selectors, services
+from guanxi.accounts.errors import AccountLocked, DepartmentCycle
+from guanxi.accounts.models import Department, Role, User
+from guanxi.core.errors import DomainError
+
+# ---------------------------------------------------------------- helpers
+
+
+def permission_required(*codes):
+    """Log in first; then 403 unless the user holds one of the permission codes."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not any(selectors.user_can(request.user, code) for code in codes):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+manage_users_required = permission_required(permissions.MANAGE_USERS)
+
+
+def _safe_next(request, default):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return resolve_url(default)
+
+
+def _form_page(request, *, title, form, submit, cancel_url, extra=None, status=200):
+    context = {"title": title, "form": form, "submit": submit, "cancel_url": cancel_url}
+    context.update(extra or {})
+    return render(request, "accounts/form_page.html", context, status=status)
+
+
+# ---------------------------------------------------------------- login / logout
+
+
+def _locked_message(minutes: int) -> str:
+    return ngettext(
+        "This account is locked after too many failed logins. Try again in %(n)d minute.",
+        "This account is locked after too many failed logins. Try again in %(n)d minutes.",
+        minutes,
+    ) % {"n": minutes}
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_view(request):
+    next_url = _safe_next(request, settings.LOGIN_REDIRECT_URL)
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect(next_url)
+    form = forms.LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"].strip()
+        password = form.cleaned_data["password"]
+        try:
+            services.login_check_lock(username=username)
+        except AccountLocked:
+            form.add_error(None, _locked_message(selectors.lock_minutes_left(username=username)))
+        else:
+            user = authenticate(request, username=username, password=password)
+            if user is None:
+                services.login_failed(username=username, request=request)
+                minutes = selectors.lock_minutes_left(username=username)
+                if minutes:
+                    form.add_error(None, _locked_message(minutes))
+                else:
+                    form.add_error(None, _("The username or password is wrong."))
+            else:
+                login(request, user)
+                services.login_succeeded(user=user, request=request)
+                if user.language:
+                    translation.activate(user.language)
+                response = redirect(next_url)
+                if user.language:
+                    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language)
+                return response
+    return render(
+        request,
+        "registration/login.html",
+        {"form": form, "next": request.POST.get("next") or request.GET.get("next") or ""},
+    )
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    messages.info(request, _("You have logged out."))
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+# ---------------------------------------------------------------- profile
+
+
+def _profile_context(request, **overrides):
+    user = request.user
+    context = {
+        "profile_user": user,
+        "roles": selectors.user_roles(user),
+        "scope_labels": sorted(
+            {str(dict(Role.DATA_SCOPE_CHOICES)[r.data_scope]) for r in selectors.user_roles(user)}
+        ),
+        "password_form": forms.PasswordChangeForm(),
+        "language_form": forms.LanguageForm(initial={"language": user.language}),
+        "token_form": forms.TokenForm(),
+        "tokens": selectors.tokens_of(user),
+        "new_token_raw": None,
+    }
+    context.update(overrides)
+    return context
+
+
+@login_required
+@require_http_methods(["GET"])
+def profile(request):
+    return render(request, "accounts/profile.html", _profile_context(request))
+
+
+@sensitive_post_parameters("old_password", "new_password", "new_password2")
+@login_required
+@require_POST
+def password_change(request):
+    form = forms.PasswordChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.user_set_password(
+                user=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except DomainError as error:
+            form.add_domain_errors(error)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password has been changed."))
+            return redirect("accounts:profile")
+    return render(
+        request, "accounts/profile.html", _profile_context(request, password_form=form), status=422
+    )
+
+
+@login_required
+@require_POST
+def language_change(request):
+    form = forms.LanguageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.user_set_language(user=request.user, language=form.cleaned_data["language"])
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            translation.activate(request.user.language)
+            messages.success(request, _("Language changed."))
+            response = redirect("accounts:profile")
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, request.user.language)
+            return response
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+def token_create(request):
+    form = forms.TokenForm(request.POST)
+    if form.is_valid():
+        try:
+            token, raw = services.token_create(user=request.user, name=form.cleaned_data["name"])
+        except DomainError as error:
+            form.add_domain_errors(error)
+        else:
+            # Rendered, not redirected: the raw key exists only in this response.
+            response = render(
+                request,
+                "accounts/profile.html",
+                _profile_context(request, new_token_raw=raw, new_token=token),
+            )
+            response["Cache-Control"] = "no-store"
+            return response
+    return render(
+        request, "accounts/profile.html", _profile_context(request, token_form=form), status=422
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk):
+    token = get_object_or_404(selectors.tokens_of(request.user), pk=pk)
+    services.token_revoke(token=token, actor=request.user)
+    messages.success(request, _("The token has been revoked."))
+    return redirect("accounts:profile")
+
+
+# ---------------------------------------------------------------- administration: home
+
+
+@permission_required(permissions.MANAGE_USERS, permissions.VIEW_AUDIT, permissions.MANAGE_FIELDS)
+def admin_home(request):
+    return render(request, "accounts/admin/home.html")
+
+
+# ---------------------------------------------------------------- departments
+
+
+@manage_users_required
+def department_list(request):
+    return render(
+        request,
+        "accounts/admin/departments.html",
+        {"departments": selectors.department_tree_with_counts()},
+    )
+
+
+@manage_users_required
+@require_http_methods(["GET", "POST"])
+def department_create(request):
+    form = forms.DepartmentForm(request.POST or None, with_manager=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            department = services.department_create(
+                name=form.cleaned_data["name"], parent=form.cleaned_data["parent"]
+            )
+        except DomainError as error:
+            form.add_domain_errors(error)
+        else:
+            messages.success(request, _("Department %(name)s created.") % {"name": department})
+            return redirect("accounts:departments")
+    return _form_page(
+        request,
+        title=_("New department"),
+        form=form,
+        submit=_("Create"),
+        cancel_url=resolve_url("accounts:departments"),
+        status=422 if form.errors else 200,
+    )
+
+
+@manage_users_required
+@require_http_methods(["GET", "POST"])
+def department_edit(request, pk):
+    department = get_object_or_404(Department, pk=pk)
+    initial = {
+        "name": department.name,
+        "parent": department.parent_id,
+        "manager": department.manager_id,
+    }
+    form = forms.DepartmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.department_update(
+                department=department,
+                name=form.cleaned_data["name"],
+                parent=form.cleaned_data["parent"],
+                manager=form.cleaned_data["manager"],
+            )
+        except DepartmentCycle as error:
+            form.add_error("parent", str(error.message))
+        except DomainError as error:
+            form.add_domain_errors(error)
+        else:
+            messages.success(request, _("Department saved."))
+            return redirect("accounts:departments")
+    return _form_page(
+        request,
+        title=_("Edit department %(name)s") % {"name": department.name},
+        form=form,
+        submit=_("Save"),
+        cancel_url=resolve_url("accounts:departments"),
+        extra={
+            "delete_url": resolve_url("accounts:department_delete", pk=department.pk),
+            "delete_confirm": _("Delete this department?"),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@manage_users_required
+@require_POST
+def department_delete(request, pk):
+    department = get_object_or_404(Department, pk=pk)
+    try:
+        services.department_delete(department=department)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Department deleted."))
+    return redirect("accounts:departments")
+
+
+# ---------------------------------------------------------------- users
+
+
+@manage_users_required
+def user_list(request):
+    filters = forms.UserFilterForm(request.GET or None)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    users = selectors.user_list(
+        q=data.get("q", ""),
+        department_id=data["department"].pk if data.get("department") else None,
+        role_id=data["role"].pk if data.get("role") else None,
+        active=data.get("active", ""),
+    )
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accounts/admin/users.html",
+        {"filters": filters, "page": page, "query": query.urlencode()},
+    )
+
+
+def _user_kwargs(data):
+    return {
+        "display_name": data["display_name"],
+        "department": data["department"],
+        "reports_to": data["reports_to"],
+        "roles": list(data["roles"]),
+        "mobile": data["mobile"],
+        "email": data["email"],
+    }
+
+
+@sensitive_post_parameters("password")
+@manage_users_required
+@require_http_methods(["GET", "POST"])
+def user_create(request):
+    form = forms.UserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+                **_user_kwargs(form.cleaned_data),
+            )
+        except DomainError as error:
+            form.add_domain_errors(error)
+        else:
+            messages.success(request, _("User %(name)s created.") % {"name": user.username})
+            return redirect("accounts:users")
+    return _form_page(
+        request,
+        title=_("New user"),
+        form=form,
+        submit=_("Create"),
+        cancel_url=resolve_url("accounts:users"),
+        status=422 if form.errors else 200,
+    )
+
+
+@manage_users_required
+@require_http_methods(["GET", "POST"])
+def user_edit(request, pk):
+    user = get_object_or_404(User, pk=pk)
+    initial = {
+        "display_name": user.display_name,
+        "mobile": user.mobile,
+        "email": user.email,
+        "department": user.department_id,
+        "reports_to": user.reports_to_id,
+        "roles": list(user.roles.all()),
+        "is_active": user.is_active,
+    }
+    form = forms.UserForm(request.POST or None, initial=initial, editing=user)
+    if request.method == "POST" and form.is_valid():
+        if user.pk == request.user.pk and not form.cleaned_data["is_active"]:
+            form.add_error("is_active", _("You cannot deactivate yourself."))
+        else:
+            try:
+                services.user_update(
+                    user=user,
+                    actor=request.user,
+                    is_active=form.cleaned_data["is_active"],
+                    **_user_kwargs(form.cleaned_data),
+                )
+            except DomainError as error:
+                form.add_domain_errors(error)
+            else:
+                messages.success(request, _("User %(name)s saved.") % {"name": user.username})
+                return redirect("accounts:users")
+    return render(
+        request,
+        "accounts/admin/user_edit.html",
+        {"form": form, "edited": user, "password_form": forms.SetPasswordForm()},
+        status=422 if form.errors else 200,
+    )
+
+
+@manage_users_required
+@require_POST
+def user_unlock(request, pk):
+    user = get_object_or_404(User, pk=pk)
+    services.user_unlock(user=user)
+    messages.success(request, _("User %(name)s unlocked.") % {"name": user.username})
+    return redirect("accounts:user_edit", pk=user.pk)
+
+
+@sensitive_post_parameters("new_password", "new_password2")
+@manage_users_required
+@require_POST
+def user_reset_password(request, pk):
+    user = get_object_or_404(User, pk=pk)
+    form = forms.SetPasswordForm(request.POST)
+    if form.is_valid():
+        try:
+            services.user_set_password(
+                user=user, old_password=None, new_password=form.cleaned_data["new_password"]
+            )
+        except DomainError as error:
+            form.add_domain_errors(error)
+        else:
+            if user.pk == request.user.pk:
+                update_session_auth_hash(request, user)
+            messages.success(request, _("The password has been reset."))
+            return redirect("accounts:user_edit", pk=user.pk)
+    initial = {
+        "display_name": user.display_name,
+        "mobile": user.mobile,
+        "email": user.email,
+        "department": user.department_id,
+        "reports_to": user.reports_to_id,
+        "roles": list(user.roles.all()),
+        "is_active": user.is_active,
+    }
+    return render(
+        request,
+        "accounts/admin/user_edit.html",
+        {
+            "form": forms.UserForm(initial=initial, editing=user),
+            "edited": user,
+            "password_form": form,
+        },
+        status=422,
+    )
+
+
+# ---------------------------------------------------------------- roles
+
+
+@manage_users_required
+def role_list(request):
+    labels = dict(permissions.choices())
+    roles = [
+        (role, [labels.get(code, code) for code in role.permissions or []])
+        for role in selectors.role_list()
+    ]
+    return render(request, "accounts/admin/roles.html", {"roles": roles})
+
+
+@manage_users_required
+@require_http_methods(["GET", "POST"])
+def role_edit(request, pk):
+    role = get_object_or_404(Role, pk=pk)
+    initial = {"name": role.name, "data_scope": role.data_scope, "permissions": role.permissions}
+    form = forms.RoleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.role_update(
+                role=role,
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                data_scope=form.cleaned_data["data_scope"],
+                permissions=form.cleaned_data["permissions"],
+            )
+        except DomainError as error:
+            form.add_domain_errors(error)
+        else:
+            messages.success(request, _("Role %(name)s saved.") % {"name": role.display_name})
+            return redirect("accounts:roles")
+    return _form_page(
+        request,
+        title=_("Edit role %(name)s") % {"name": role.display_name},
+        form=form,
+        submit=_("Save"),
+        cancel_url=resolve_url("accounts:roles"),
+        status=422 if form.errors else 200,
+    )
+
+
+# ---------------------------------------------------------------- audit log
+
+
+@permission_required(permissions.VIEW_AUDIT)
+def audit_log(request):
+    filters = forms.AuditFilterForm(request.GET or None)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    rows, next_before = selectors.audit_log_page(
+        action=data.get("action", ""),
+        actor_id=data["actor"].pk if data.get("actor") else None,
+        before_id=data.get("before"),
+    )
+    query = request.GET.copy()
+    query.pop("before", None)
+    return render(
+        request,
+        "accounts/admin/audit.html",
+        {"filters": filters, "rows": rows, "next_before": next_before, "query": query.urlencode()},
+    )

@@ -1,0 +1,258 @@
+"""Administration pages of the customer-side configuration: custom fields, duplicate rules,
+tags and lead sources. Everyone else gets 403 (permission customer.manage_fields)."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from guanxi.accounts.permissions import MANAGE_FIELDS
+from guanxi.accounts.selectors import user_can
+from guanxi.core.errors import DomainError
+from guanxi.customers import selectors_settings as selectors
+from guanxi.customers import services_settings as services
+from guanxi.customers.forms_settings import CustomFieldForm, SourceForm, TagForm
+from guanxi.customers.models import CustomFieldDefinition, Source, Tag
+
+
+def manage_fields_required(view):
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not user_can(request.user, MANAGE_FIELDS):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _form_page(request, *, title, form, cancel, submit=None, status=None):
+    return render(
+        request,
+        "accounts/form_page.html",
+        {
+            "title": title,
+            "form": form,
+            "submit": submit or _("Save"),
+            "cancel_url": resolve_url(cancel),
+        },
+        status=status or (422 if form.errors else 200),
+    )
+
+
+# ---------------------------------------------------------------- custom fields
+
+
+@manage_fields_required
+def custom_field_list(request):
+    return render(
+        request,
+        "customers/settings/custom_fields.html",
+        {"fields": selectors.custom_field_list()},
+    )
+
+
+@manage_fields_required
+@require_http_methods(["GET", "POST"])
+def custom_field_create(request):
+    form = CustomFieldForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.custom_field_create(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_errors(error)
+        else:
+            messages.success(request, _("Custom field created."))
+            return redirect("customer_settings:custom_fields")
+    return _form_page(
+        request,
+        title=_("New custom field"),
+        form=form,
+        submit=_("Create"),
+        cancel="customer_settings:custom_fields",
+    )
+
+
+@manage_fields_required
+@require_http_methods(["GET", "POST"])
+def custom_field_edit(request, pk):
+    field = get_object_or_404(CustomFieldDefinition, pk=pk)
+    initial = {
+        "label": field.label,
+        "choices": "\n".join(str(c) for c in field.choices or []),
+        "applies_to": field.applies_to,
+        "required": field.required,
+        "sort_order": field.sort_order,
+        "is_active": field.is_active,
+    }
+    form = CustomFieldForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.custom_field_update(actor=request.user, field=field, **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_errors(error)
+        else:
+            messages.success(request, _("Custom field saved."))
+            return redirect("customer_settings:custom_fields")
+    return _form_page(
+        request,
+        title=_("Edit custom field %(label)s (%(type)s)")
+        % {"label": field.label, "type": field.get_field_type_display()},
+        form=form,
+        cancel="customer_settings:custom_fields",
+    )
+
+
+# ---------------------------------------------------------------- duplicate rules
+
+
+@manage_fields_required
+def duplicate_rule_list(request):
+    return render(
+        request,
+        "customers/settings/duplicate_rules.html",
+        {"rules": selectors.duplicate_rule_list()},
+    )
+
+
+@manage_fields_required
+@require_POST
+def duplicate_rule_toggle(request, field):
+    active = request.POST.get("active") == "1"
+    try:
+        services.duplicate_rule_set_active(actor=request.user, field=field, active=active)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _("Duplicate rule switched on.") if active else _("Duplicate rule switched off."),
+        )
+    return redirect("customer_settings:duplicate_rules")
+
+
+# ---------------------------------------------------------------- tags
+
+
+@manage_fields_required
+def tag_list(request):
+    return render(
+        request,
+        "customers/settings/tags.html",
+        {"tags": selectors.tag_list(), "form": TagForm()},
+    )
+
+
+@manage_fields_required
+@require_POST
+def tag_create(request):
+    form = TagForm(request.POST)
+    if form.is_valid():
+        try:
+            services.tag_create(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_errors(error)
+        else:
+            messages.success(request, _("Tag created."))
+            return redirect("customer_settings:tags")
+    return render(
+        request,
+        "customers/settings/tags.html",
+        {"tags": selectors.tag_list(), "form": form},
+        status=422,
+    )
+
+
+@manage_fields_required
+@require_http_methods(["GET", "POST"])
+def tag_edit(request, pk):
+    tag = get_object_or_404(Tag, pk=pk)
+    form = TagForm(request.POST or None, initial={"name": tag.name, "color": tag.color})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.tag_rename(actor=request.user, tag=tag, **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_errors(error)
+        else:
+            messages.success(request, _("Tag saved."))
+            return redirect("customer_settings:tags")
+    return _form_page(
+        request,
+        title=_("Edit tag %(name)s") % {"name": tag.name},
+        form=form,
+        cancel="customer_settings:tags",
+    )
+
+
+@manage_fields_required
+@require_POST
+def tag_delete(request, pk):
+    tag = get_object_or_404(Tag, pk=pk)
+    try:
+        services.tag_delete(actor=request.user, tag=tag)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Tag deleted."))
+    return redirect("customer_settings:tags")
+
+
+# ---------------------------------------------------------------- lead sources
+
+
+@manage_fields_required
+def source_list(request):
+    return render(request, "customers/settings/sources.html", {"sources": selectors.source_list()})
+
+
+@manage_fields_required
+@require_http_methods(["GET", "POST"])
+def source_create(request):
+    form = SourceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.source_create(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_errors(error)
+        else:
+            messages.success(request, _("Lead source created."))
+            return redirect("customer_settings:sources")
+    return _form_page(
+        request,
+        title=_("New lead source"),
+        form=form,
+        submit=_("Create"),
+        cancel="customer_settings:sources",
+    )
+
+
+@manage_fields_required
+@require_http_methods(["GET", "POST"])
+def source_edit(request, pk):
+    source = get_object_or_404(Source, pk=pk)
+    initial = {
+        "name": source.name,
+        "name_en": source.name_en,
+        "group": source.group,
+        "sort_order": source.sort_order,
+        "is_active": source.is_active,
+    }
+    form = SourceForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.source_update(actor=request.user, source=source, **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_errors(error)
+        else:
+            messages.success(request, _("Lead source saved."))
+            return redirect("customer_settings:sources")
+    return _form_page(
+        request,
+        title=_("Edit lead source %(name)s") % {"name": source},
+        form=form,
+        cancel="customer_settings:sources",
+    )
