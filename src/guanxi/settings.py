@@ -39,12 +39,14 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks_db",
     "crontask",
+    "ninja",  # serves its Swagger UI from local static files instead of a CDN (API docs)
     "guanxi.core",
     "guanxi.accounts",
     "guanxi.customers",
 ]
 
 MIDDLEWARE = [
+    "guanxi.core.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -96,6 +98,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # JIT compilation costs 100 ms to 1 s per query on the large customer table and pays
+    # off only for long analytical queries; pages run short OLTP queries (bench/README.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
