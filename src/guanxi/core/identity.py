@@ -23,7 +23,13 @@ def id_check_digit(first17: str) -> str:
 def parse_id_number(raw: str) -> tuple[str, dt.date, str]:
     """Validate an 18-digit ID number; return (number, birth date, gender 'M'/'F')."""
     number = normalize_id_number(raw)
-    if len(number) != 18 or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    # isdigit() also accepts other scripts' digits (٣), which NFKC leaves alone.
+    if (
+        len(number) != 18
+        or not number.isascii()
+        or not number[:17].isdigit()
+        or not (number[17].isdigit() or number[17] == "X")
+    ):
         raise ValidationError(_("An ID number has 18 characters: 17 digits and a digit or X."))
     try:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))

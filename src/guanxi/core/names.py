@@ -7,7 +7,8 @@ from pypinyin import lazy_pinyin
 
 _KEEP = re.compile(r"[^0-9a-z]")
 
-# Surnames whose reading differs from the character's commonest reading.
+# Surnames whose reading differs from the character's commonest reading (compound surnames
+# as separate syllables, so that 尉迟恭 has the initials ycg).
 _SURNAME_READINGS = {
     "单": "shan",
     "曾": "zeng",
@@ -17,9 +18,9 @@ _SURNAME_READINGS = {
     "查": "zha",
     "区": "ou",
     "乐": "yue",
-    "尉迟": "yuchi",
-    "万俟": "moqi",
-    "长孙": "zhangsun",
+    "尉迟": "yu chi",
+    "万俟": "mo qi",
+    "长孙": "zhang sun",
     "覃": "qin",
     "缪": "miao",
     "翟": "zhai",
@@ -35,7 +36,7 @@ def _syllables(text: str, *, person: bool) -> list[str]:
         for surname in sorted(_SURNAME_READINGS, key=len, reverse=True):
             if text.startswith(surname):
                 rest = lazy_pinyin(text[len(surname) :], errors="default")
-                return [_SURNAME_READINGS[surname], *rest]
+                return [*_SURNAME_READINGS[surname].split(), *rest]
     return lazy_pinyin(text, errors="default")
 
 

@@ -27,6 +27,10 @@ def normalize_phone(raw: str, *, mobile: bool = False) -> str:
         return ""
     if text.startswith("00"):
         text = "+" + text[2:]
+    if not text.lstrip("+").isdecimal() or not text.lstrip("+").isascii():
+        # phonenumbers would read letters as a keypad (1-800-FLOWERS), turning a typo into
+        # somebody else's mobile; only digits and a leading plus sign are a number.
+        raise ValidationError(_("“%(value)s” is not a phone number."), params={"value": raw})
     try:
         parsed = phonenumbers.parse(text, "CN")
     except phonenumbers.NumberParseException as exc:

@@ -20,6 +20,7 @@ from guanxi.customers import dedup
 from guanxi.customers.errors import CustomerDuplicate
 from guanxi.customers.models import (
     Attachment,
+    Contact,
     Customer,
     CustomerShare,
     CustomerTag,
@@ -500,7 +501,12 @@ def customer_purge(*, actor: User, customer: Customer, request=None) -> None:
     audit_record(actor=actor, action=AuditLog.Action.PURGE, target=locked, summary=locked.name, request=request)
     paths = [(a.file.storage, a.file.name) for a in locked.attachments.all()]
     locked.history.all().delete()
+    customer_id = locked.pk
     locked.delete()
+    # Deleting writes one last history row (and one per cascaded contact) holding every
+    # value; "permanently" means none of it stays behind.
+    Customer.history.filter(id=customer_id).delete()
+    Contact.history.filter(customer_id=customer_id).delete()
     transaction.on_commit(lambda: [storage.delete(path) for storage, path in paths])
 
 
@@ -607,7 +613,7 @@ _MERGE_FILL_FIELDS = (
     "industry_id", "scale", "buyer_role", "source_id", "first_contact_at", "first_contact_channel",
     "products_of_interest", "level", "visit_minutes", "needs", "background", "credit_code",
 )
-_MERGE_SPECIAL = {"dedup_keys", "customertag", "shares", "history", "merged_into"}
+_MERGE_SPECIAL = {"dedup_keys", "customertag_set", "shares", "history", "merged_into"}
 
 
 @transaction.atomic

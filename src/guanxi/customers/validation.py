@@ -12,6 +12,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guanxi.core.crypto import decrypt
 from guanxi.core.errors import ValidationFailed
 from guanxi.core.identity import normalize_credit_code, parse_id_number
 from guanxi.core.phones import normalize_phone
@@ -57,6 +58,12 @@ EDITABLE_FIELDS = (
 )
 _POSTCODE = re.compile(r"^\d{6}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _is_scalar(value) -> bool:
+    return value is None or isinstance(
+        value, str | int | float | Decimal | dt.date | Customer | Industry | Source
+    )
 
 
 def _text(value) -> str:
@@ -116,6 +123,9 @@ def clean_custom_data(raw, *, kind: str) -> dict:
             if definition.required:
                 errors[key] = [_("This field is required.")]
             continue
+        if not _is_scalar(value):
+            errors[key] = [_("Enter a single value.")]
+            continue
         try:
             cleaned[definition.key] = _custom_value(definition, value)
         except (ValueError, TypeError, InvalidOperation):
@@ -162,6 +172,12 @@ def clean_customer_input(data: dict, *, existing: Customer | None = None) -> dic
     unknown = set(data) - set(EDITABLE_FIELDS)
     for key in sorted(unknown):
         errors[key] = [_("Unknown field.")]
+    # A list or object where one value belongs (a JSON body, a repeated form field) is refused
+    # instead of being stored as its Python text ("['a']").
+    not_scalar = {k for k, v in data.items() if k != "custom_data" and not _is_scalar(v)}
+    for key in sorted(not_scalar - unknown):
+        errors[key] = [_("Enter a single value.")]
+    data = {k: v for k, v in data.items() if k not in not_scalar}
 
     def present(key):
         return key in data
@@ -259,6 +275,18 @@ def clean_customer_input(data: dict, *, existing: Customer | None = None) -> dic
                 errors["id_number"] = list(exc.messages)
         else:
             cleaned["id_number"] = ""
+    elif existing is not None and existing.id_number_encrypted and (
+        "gender" in cleaned or "birth_date" in cleaned
+    ):
+        try:
+            _number, birth, gender = parse_id_number(decrypt(existing.id_number_encrypted))
+        except ValidationError:
+            pass  # unreadable (other key) or legacy value: nothing to compare against
+        else:
+            if cleaned.get("gender") and cleaned["gender"] != gender:
+                errors["gender"] = [_("The ID number does not agree with the gender.")]
+            if cleaned.get("birth_date") and cleaned["birth_date"] != birth:
+                errors["birth_date"] = [_("The ID number does not agree with the birth date.")]
     kind = cleaned.get("kind") or (existing.kind if existing else Customer.Kind.PERSON)
     if present("custom_data"):
         try:

@@ -1,0 +1,109 @@
+"""Phone numbers in any Chinese notation (ARC-5, ARC-7): normalisation, masking, display."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from guanxi.core.phones import digits_only, display_phone, mask_phone, normalize_phone
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "+86 138-0013-8000",
+        "13800138000",
+        "１３８００１３８０００",
+        "＋８６ １３８ ００１３ ８０００",
+        "008613800138000",
+        "138 0013 8000",
+        " 138\t0013\u30008000 ",
+        "(138) 0013-8000",
+        "+86 138.0013.8000",
+    ],
+)
+def test_mobile_notations_normalise_to_one_e164(raw):
+    assert normalize_phone(raw) == "+8613800138000"
+    assert normalize_phone(raw, mobile=True) == "+8613800138000"
+
+
+@pytest.mark.parametrize("raw", ["+86 (10) 6552 9988", "010-65529988", "(010) 6552 9988"])
+def test_beijing_landline(raw):
+    assert normalize_phone(raw) == "+861065529988"
+
+
+def test_landline_is_not_a_mobile():
+    with pytest.raises(ValidationError):
+        normalize_phone("+86 (10) 6552 9988", mobile=True)
+
+
+@pytest.mark.parametrize("raw", ["", "   ", None, "\u3000"])
+def test_blank_is_empty(raw):
+    assert normalize_phone(raw) == ""
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "123",
+        "1380013800",
+        "138001380001",
+        "abc",
+        "138OO138OOO",
+        "1-800-FLOWERS",
+        "phone: 13800138000x",
+        "13800138000#",
+        "+",
+        "00",
+        "++",
+    ],
+)
+def test_invalid_numbers_refused(raw):
+    with pytest.raises(ValidationError):
+        normalize_phone(raw)
+
+
+def test_error_message_names_the_input():
+    with pytest.raises(ValidationError) as info:
+        normalize_phone("1380013800")
+    assert "1380013800" in info.value.messages[0]
+
+
+def test_display_and_mask():
+    assert display_phone("+8613800138000") == "138 0013 8000"
+    assert display_phone("+861065529988") == "+86 10 6552 9988"
+    assert display_phone("") == ""
+    assert display_phone("garbage") == "garbage"
+    assert mask_phone("+8613800138000") == "138****8000"
+    assert "0013" not in mask_phone("+8613800138000")
+    assert mask_phone("+861065529988") == "106****9988"
+    assert mask_phone("") == ""
+    assert mask_phone("+8612") == "****"
+
+
+def test_digits_only_for_search():
+    assert digits_only("１３８-0013") == "1380013"
+    assert digits_only("abc") == ""
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_normalize_never_raises_anything_but_validation_error(text):
+    for mobile in (False, True):
+        try:
+            result = normalize_phone(text, mobile=mobile)
+        except ValidationError:
+            continue
+        assert result == "" or result.startswith("+")
+        assert normalize_phone(result, mobile=mobile) == result
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="0123456789０１２３４５６７８９+＋ -()（）", min_size=1, max_size=20))
+def test_normalize_is_idempotent_on_digit_soup(text):
+    try:
+        result = normalize_phone(text)
+    except ValidationError:
+        return
+    assert normalize_phone(result) == result
+    assert mask_phone(result).count("*") in (0, 4)
