@@ -6,6 +6,7 @@ from guanxi.api import api
 
 urlpatterns = [
     path("", lambda request: redirect("customers:list"), name="home"),
+    path("accounts/admin/", include("guanxi.customers.urls_settings")),
     path("accounts/", include("guanxi.accounts.urls")),
     path("customers/", include("guanxi.customers.urls")),
     path("api/v1/", api.urls),

@@ -10,8 +10,16 @@ _SCOPE_CACHE = "_guanxi_scope"
 _PERMS_CACHE = "_guanxi_perms"
 
 
+_ROLES_CACHE = "_guanxi_roles"
+
+
 def user_roles(user):
-    return list(user.roles.all())
+    """The user's roles, read once per user object (scope and permissions both need them)."""
+    cached = getattr(user, _ROLES_CACHE, None)
+    if cached is None:
+        cached = list(user.roles.all())
+        setattr(user, _ROLES_CACHE, cached)
+    return cached
 
 
 def user_permissions(user) -> frozenset[str]:
@@ -81,7 +89,7 @@ def scope_for_user(user) -> Scope:
 
 
 def forget_cached_scope(user) -> None:
-    for attr in (_SCOPE_CACHE, _PERMS_CACHE):
+    for attr in (_SCOPE_CACHE, _PERMS_CACHE, _ROLES_CACHE):
         if hasattr(user, attr):
             delattr(user, attr)
 

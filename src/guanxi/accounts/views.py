@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -183,7 +184,12 @@ def language_change(request):
         else:
             translation.activate(request.user.language)
             messages.success(request, _("Language changed."))
-            response = redirect("accounts:profile")
+            target = request.POST.get("next", "")
+            if not url_has_allowed_host_and_scheme(
+                target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                target = reverse("accounts:profile")
+            response = redirect(target)
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, request.user.language)
             return response
     return redirect("accounts:profile")

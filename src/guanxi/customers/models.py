@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
-
 class Source(models.Model):
     """Where a customer came from (ACQ-1). Shipped as data; an admin edits the list."""
 

@@ -1,0 +1,701 @@
+"""Pages of the customer archive (ARC-1 … ARC-9). Thin: parse, call one service or selector,
+render. Domain errors become messages or form errors, never a 500."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from guanxi.accounts.permissions import (
+    DELETE,
+    EXPORT,
+    HANDOVER,
+    MERGE,
+    PURGE,
+    REASSIGN,
+    REVEAL_PII,
+)
+from guanxi.accounts.selectors import user_permissions
+from guanxi.core.errors import (
+    Conflict,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+from guanxi.core.phones import display_phone, mask_phone
+from guanxi.customers import exports, selectors, services
+from guanxi.customers.errors import CustomerDuplicate
+from guanxi.customers.forms import (
+    AttachmentForm,
+    ContactForm,
+    CustomerFilterForm,
+    CustomerForm,
+    HandoverForm,
+    MergeForm,
+    ReassignForm,
+    ShareForm,
+    service_errors_to_form,
+)
+from guanxi.customers.models import Customer, CustomFieldDefinition
+
+TABS = ("profile", "contacts", "collaborators", "attachments", "timeline", "history")
+
+
+def _htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _perms(user) -> dict:
+    codes = user_permissions(user)
+    return {
+        "can_export": EXPORT in codes,
+        "can_reveal": REVEAL_PII in codes,
+        "can_delete": DELETE in codes,
+        "can_purge": PURGE in codes,
+        "can_merge": MERGE in codes,
+        "can_reassign": REASSIGN in codes,
+        "can_handover": HANDOVER in codes,
+    }
+
+
+def _get_customer(request, customer_id, *, include_deleted=False) -> Customer:
+    try:
+        return selectors.customer_get_for_user(
+            request.user, customer_id, include_deleted=include_deleted
+        )
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+
+
+def _error_message(request, exc: DomainError) -> None:
+    text = str(exc.message)
+    details = [str(m) for messages_ in exc.field_errors.values() for m in messages_]
+    if details and isinstance(exc, ValidationFailed):
+        text = " ".join(details)
+    messages.error(request, text)
+
+
+# ---------------------------------------------------------------- list and export
+
+
+@login_required
+@require_GET
+def customer_list(request):
+    form = CustomerFilterForm(request.GET or None, user=request.user)
+    filters = form.to_filters()
+    cursor = request.GET.get("cursor", "")
+    try:
+        page = selectors.customer_list_for_user(request.user, filters, cursor=cursor)
+    except ValidationFailed:
+        # A broken or outdated cursor: start again at the first page.
+        cursor = ""
+        page = selectors.customer_list_for_user(request.user, filters)
+    context = {
+        "form": form,
+        "page": page,
+        "cursor": cursor,
+        "export_query": form.querystring() if request.GET else "",
+        **_perms(request.user),
+    }
+    template = "customers/list.html"
+    if _htmx(request) and request.headers.get("HX-Target") == "customer-results":
+        template = "customers/list.html#results"
+    return render(request, template, context)
+
+
+def _export(request, writer):
+    form = CustomerFilterForm(request.GET or None, user=request.user)
+    filters = form.to_filters()
+    try:
+        return writer(request.user, filters, request=request)
+    except PermissionDenied as exc:
+        raise HttpForbidden(str(exc.message)) from exc
+
+
+@login_required
+@require_GET
+def export_csv(request):
+    return _export(request, exports.export_csv)
+
+
+@login_required
+@require_GET
+def export_xlsx(request):
+    return _export(request, exports.export_xlsx)
+
+
+# ---------------------------------------------------------------- create / edit
+
+
+def _duplicate_notice(request, exc: CustomerDuplicate):
+    if exc.visible and exc.match_id:
+        url = reverse("customers:detail", args=[exc.match_id])
+        return format_html(
+            '{} <a href="{}">{}</a>', exc.message, url, _("Open the existing customer")
+        )
+    return str(exc.message)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def customer_create(request):
+    form = CustomerForm(request.POST or None, initial={"kind": request.GET.get("kind", "person")})
+    notice = None
+    if request.method == "POST" and form.is_valid():
+        data, tags = form.service_data()
+        try:
+            customer = services.customer_create(actor=request.user, data=data, tags=tags)
+        except CustomerDuplicate as exc:
+            service_errors_to_form(form, exc)
+            notice = _duplicate_notice(request, exc)
+        except ValidationFailed as exc:
+            service_errors_to_form(form, exc)
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("Customer %(name)s created.") % {"name": customer.name})
+            return redirect("customers:detail", customer.pk)
+    return render(
+        request,
+        "customers/form.html",
+        {"form": form, "customer": None, "notice": notice},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def customer_edit(request, customer_id):
+    customer = _get_customer(request, customer_id)
+    if not selectors.customer_can_edit(request.user, customer):
+        raise HttpForbidden(_("You may not change this customer."))
+    notice = conflict = None
+    if request.method == "POST":
+        form = CustomerForm(request.POST, customer=customer)
+        if form.is_valid():
+            data, tags = form.service_data()
+            version = form.cleaned_data.get("version")
+            try:
+                with transaction.atomic():
+                    updated = services.customer_update(
+                        actor=request.user, customer=customer, data=data, expected_version=version
+                    )
+                    services.customer_set_tags(actor=request.user, customer=updated, tags=tags)
+            except Conflict:
+                conflict = True
+                form.add_error(
+                    None,
+                    _(
+                        "Someone else saved this customer after you opened it. Your changes "
+                        "were not saved: reload the form to see the current data."
+                    ),
+                )
+            except CustomerDuplicate as exc:
+                service_errors_to_form(form, exc)
+                notice = _duplicate_notice(request, exc)
+            except ValidationFailed as exc:
+                service_errors_to_form(form, exc)
+            except PermissionDenied as exc:
+                raise HttpForbidden(str(exc.message)) from exc
+            except DomainError as exc:
+                form.add_error(None, str(exc.message))
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect("customers:detail", updated.pk)
+    else:
+        form = CustomerForm(initial=CustomerForm.initial_for(customer), customer=customer)
+    return render(
+        request,
+        "customers/form.html",
+        {"form": form, "customer": customer, "notice": notice, "conflict": conflict},
+    )
+
+
+# ---------------------------------------------------------------- 360 page (ARC-8)
+
+PROFILE_SECTIONS = CustomerForm.SECTIONS
+
+
+def _display(customer: Customer, name: str):
+    if name == "id_number":
+        return customer.id_number_masked
+    if name == "tags":
+        return None
+    field = Customer._meta.get_field(name)
+    if field.choices:
+        return getattr(customer, f"get_{name}_display")() if getattr(customer, name) else ""
+    value = getattr(customer, name)
+    return value
+
+
+def _profile(customer: Customer) -> list:
+    """[(section title, [(label, value, revealable field or "")])] — filled fields only."""
+    sections = []
+    for title, names in PROFILE_SECTIONS:
+        rows = []
+        for name in names:
+            if name in ("tags", "kind", "name"):
+                continue
+            value = _display(customer, name)
+            if value in (None, ""):
+                continue
+            label = (
+                _("ID number")
+                if name == "id_number"
+                else Customer._meta.get_field(name).verbose_name
+            )
+            if name in services.REVEALABLE:
+                shown = mask_phone(value) if name != "id_number" else value
+                rows.append((label, shown, name))
+            elif name == "fax":
+                rows.append((label, display_phone(value), ""))
+            else:
+                rows.append((label, value, ""))
+        if rows:
+            sections.append((title, rows))
+    custom = []
+    if customer.custom_data:
+        for definition in CustomFieldDefinition.objects.filter(key__in=list(customer.custom_data)):
+            value = customer.custom_data.get(definition.key)
+            if isinstance(value, bool):
+                value = _("Yes") if value else _("No")
+            custom.append((definition.label, value, ""))
+    if custom:
+        sections.append((_("Custom fields"), custom))
+    return sections
+
+
+def _detail_context(request, customer: Customer, tab: str, **extra) -> dict:
+    tab = tab if tab in TABS else "profile"
+    user = request.user
+    can_edit = selectors.customer_can_edit(user, customer)
+    context = {
+        "customer": customer,
+        "tab": tab,
+        "tabs": [
+            ("profile", _("Profile")),
+            ("contacts", _("Contacts")),
+            ("collaborators", _("Collaborators")),
+            ("attachments", _("Attachments")),
+            ("timeline", _("Timeline")),
+            ("history", _("History")),
+        ],
+        "tags": selectors.customer_tags(customer),
+        "can_edit": can_edit,
+        **_perms(user),
+    }
+    if tab == "profile":
+        context["profile"] = _profile(customer)
+    elif tab == "contacts":
+        context["contacts"] = selectors.customer_contacts(customer)
+        context.setdefault("contact_form", ContactForm())
+    elif tab == "collaborators":
+        context["shares"] = selectors.customer_shares(customer)
+        context.setdefault("share_form", ShareForm())
+    elif tab == "attachments":
+        context["attachments"] = selectors.customer_attachments(customer)
+        context.setdefault("attachment_form", AttachmentForm())
+    elif tab == "timeline":
+        events, more = selectors.customer_timeline(customer, before=request.GET.get("before", ""))
+        context["events"], context["more"] = events, more
+    elif tab == "history":
+        context["history"] = _masked_history(selectors.customer_history(customer))
+    context.update(extra)
+    return context
+
+
+def _masked_history(records):
+    """Phones in the change history are masked like everywhere else (ARC-6)."""
+    labels = {str(Customer._meta.get_field(name).verbose_name) for name in CustomerForm.PHONES}
+    masked = []
+    for record, lines in records:
+        lines = [
+            (label, mask_phone(old) if old != "—" else old, mask_phone(new) if new != "—" else new)
+            if str(label) in labels
+            else (label, old, new)
+            for label, old, new in lines
+        ]
+        masked.append((record, lines))
+    return masked
+
+
+def _render_detail(request, customer, tab, *, status=200, **extra):
+    context = _detail_context(request, customer, tab, **extra)
+    template = "customers/detail.html#panel" if _htmx(request) else "customers/detail.html"
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_GET
+def customer_detail(request, customer_id):
+    customer = _get_customer(request, customer_id)
+    return _render_detail(request, customer, request.GET.get("tab", "profile"))
+
+
+@login_required
+@require_GET
+def customer_timeline(request, customer_id):
+    """The next rows of the timeline ("more", via htmx)."""
+    customer = _get_customer(request, customer_id)
+    events, more = selectors.customer_timeline(customer, before=request.GET.get("before", ""))
+    return render(
+        request,
+        "customers/detail.html#timeline_rows",
+        {"customer": customer, "events": events, "more": more},
+    )
+
+
+@login_required
+@require_POST
+def customer_reveal(request, customer_id, field):
+    customer = _get_customer(request, customer_id)
+    try:
+        value = services.customer_reveal(
+            actor=request.user, customer=customer, field=field, request=request
+        )
+    except PermissionDenied as exc:
+        raise HttpForbidden(str(exc.message)) from exc
+    except ValidationFailed as exc:
+        raise Http404(str(exc.message)) from exc
+    shown = value if field == "id_number" else display_phone(value)
+    return HttpResponse(format_html('<span class="gx-revealed font-monospace">{}</span>', shown))
+
+
+# ---------------------------------------------------------------- contacts
+
+
+def _after_panel_change(request, customer, tab, success_message):
+    if _htmx(request):
+        messages.success(request, success_message)
+        return _render_detail(request, customer, tab)
+    messages.success(request, success_message)
+    return redirect(f"{reverse('customers:detail', args=[customer.pk])}?tab={tab}")
+
+
+def _find(items, item_id):
+    for item in items:
+        if str(item.pk) == str(item_id):
+            return item
+    raise Http404()
+
+
+@login_required
+@require_POST
+def contact_add(request, customer_id):
+    customer = _get_customer(request, customer_id)
+    form = ContactForm(request.POST)
+    form.is_valid()
+    try:
+        services.contact_create(actor=request.user, customer=customer, data=form.cleaned_data)
+    except ValidationFailed as exc:
+        service_errors_to_form(form, exc)
+        return _render_detail(request, customer, "contacts", status=422, contact_form=form)
+    except PermissionDenied as exc:
+        raise HttpForbidden(str(exc.message)) from exc
+    return _after_panel_change(request, customer, "contacts", _("Contact added."))
+
+
+@login_required
+@require_POST
+def contact_edit(request, customer_id, contact_id):
+    customer = _get_customer(request, customer_id)
+    contact = _find(selectors.customer_contacts(customer), contact_id)
+    form = ContactForm(request.POST)
+    form.is_valid()
+    try:
+        services.contact_update(actor=request.user, contact=contact, data=form.cleaned_data)
+    except DomainError as exc:
+        if isinstance(exc, PermissionDenied):
+            raise HttpForbidden(str(exc.message)) from exc
+        _error_message(request, exc)
+        return _render_detail(request, customer, "contacts", status=422)
+    return _after_panel_change(request, customer, "contacts", _("Contact saved."))
+
+
+@login_required
+@require_POST
+def contact_delete(request, customer_id, contact_id):
+    customer = _get_customer(request, customer_id)
+    contact = _find(selectors.customer_contacts(customer), contact_id)
+    try:
+        services.contact_delete(actor=request.user, contact=contact)
+    except PermissionDenied as exc:
+        raise HttpForbidden(str(exc.message)) from exc
+    return _after_panel_change(request, customer, "contacts", _("Contact removed."))
+
+
+# ---------------------------------------------------------------- collaborators
+
+
+@login_required
+@require_POST
+def share_add(request, customer_id):
+    customer = _get_customer(request, customer_id)
+    form = ShareForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, customer, "collaborators", status=422, share_form=form)
+    try:
+        services.share_set(
+            actor=request.user,
+            customer=customer,
+            user=form.cleaned_data["user"],
+            can_edit=form.cleaned_data["can_edit"],
+            expires_at=form.expires_at(),
+        )
+    except ValidationFailed as exc:
+        if "expires_at" in exc.field_errors:
+            exc.field_errors["until"] = exc.field_errors.pop("expires_at")
+        service_errors_to_form(form, exc)
+        return _render_detail(request, customer, "collaborators", status=422, share_form=form)
+    except PermissionDenied as exc:
+        raise HttpForbidden(str(exc.message)) from exc
+    return _after_panel_change(request, customer, "collaborators", _("Collaborator saved."))
+
+
+@login_required
+@require_POST
+def share_remove(request, customer_id, user_id):
+    customer = _get_customer(request, customer_id)
+    share = next(
+        (s for s in selectors.customer_shares(customer) if s.user_id == int(user_id)), None
+    )
+    if share is None:
+        raise Http404()
+    try:
+        services.share_remove(actor=request.user, customer=customer, user=share.user)
+    except PermissionDenied as exc:
+        raise HttpForbidden(str(exc.message)) from exc
+    return _after_panel_change(request, customer, "collaborators", _("Collaborator removed."))
+
+
+# ---------------------------------------------------------------- attachments
+
+
+@login_required
+@require_POST
+def attachment_upload(request, customer_id):
+    customer = _get_customer(request, customer_id)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_detail(request, customer, "attachments", status=422, attachment_form=form)
+    try:
+        services.attachment_add(
+            actor=request.user,
+            customer=customer,
+            upload=form.cleaned_data["file"],
+            kind=form.cleaned_data["kind"],
+        )
+    except ValidationFailed as exc:
+        service_errors_to_form(form, exc)
+        return _render_detail(request, customer, "attachments", status=422, attachment_form=form)
+    except PermissionDenied as exc:
+        raise HttpForbidden(str(exc.message)) from exc
+    return _after_panel_change(request, customer, "attachments", _("File attached."))
+
+
+@login_required
+@require_GET
+def attachment_download(request, customer_id, attachment_id):
+    customer = _get_customer(request, customer_id)
+    attachment = _find(selectors.customer_attachments(customer), attachment_id)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404() from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_delete(request, customer_id, attachment_id):
+    customer = _get_customer(request, customer_id)
+    attachment = _find(selectors.customer_attachments(customer), attachment_id)
+    try:
+        services.attachment_delete(actor=request.user, attachment=attachment)
+    except PermissionDenied as exc:
+        raise HttpForbidden(str(exc.message)) from exc
+    return _after_panel_change(request, customer, "attachments", _("File removed."))
+
+
+# ---------------------------------------------------------------- owner, delete, merge
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def customer_reassign(request, customer_id):
+    customer = _get_customer(request, customer_id)
+    if not _perms(request.user)["can_reassign"]:
+        raise HttpForbidden(_("You may not change the owner of customers."))
+    form = ReassignForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.customer_reassign(
+                actor=request.user,
+                customer=customer,
+                to_user=form.cleaned_data["to_user"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationFailed as exc:
+            if "owner" in exc.field_errors:
+                exc.field_errors["to_user"] = exc.field_errors.pop("owner")
+            service_errors_to_form(form, exc)
+        except PermissionDenied as exc:
+            raise HttpForbidden(str(exc.message)) from exc
+        else:
+            messages.success(request, _("Owner changed."))
+            return redirect("customers:detail", customer.pk)
+    return render(request, "customers/reassign.html", {"customer": customer, "form": form})
+
+
+@login_required
+@require_POST
+def customer_delete(request, customer_id):
+    customer = _get_customer(request, customer_id)
+    try:
+        services.customer_delete(actor=request.user, customer=customer, request=request)
+    except PermissionDenied as exc:
+        raise HttpForbidden(str(exc.message)) from exc
+    messages.success(request, _("%(name)s was moved to the recycle bin.") % {"name": customer.name})
+    return redirect("customers:list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def customer_merge(request, customer_id):
+    customer = _get_customer(request, customer_id)
+    if not _perms(request.user)["can_merge"]:
+        raise HttpForbidden(_("You may not merge customers."))
+    source = (
+        request.POST
+        if request.method == "POST"
+        else (request.GET if "other" in request.GET else None)
+    )
+    form = MergeForm(source)
+    other = None
+    if source is not None and form.is_valid():
+        try:
+            other = selectors.customer_get_for_user(request.user, form.cleaned_data["other"])
+        except NotFound as exc:
+            form.add_error("other", str(exc.message))
+        if other is not None and other.pk == customer.pk:
+            form.add_error("other", _("Choose two different customers."))
+            other = None
+    if request.method == "POST" and other is not None and request.POST.get("confirm") == "1":
+        try:
+            services.customer_merge(
+                actor=request.user, primary=customer, duplicate=other, request=request
+            )
+        except DomainError as exc:
+            if isinstance(exc, PermissionDenied):
+                raise HttpForbidden(str(exc.message)) from exc
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(
+                request,
+                _("%(other)s was merged into %(name)s.")
+                % {"other": other.name, "name": customer.name},
+            )
+            return redirect("customers:detail", customer.pk)
+    return render(
+        request,
+        "customers/merge.html",
+        {
+            "customer": customer,
+            "form": form,
+            "other": other,
+            "candidates": selectors.duplicate_candidates_for_user(request.user, customer),
+        },
+    )
+
+
+# ---------------------------------------------------------------- recycle bin
+
+
+@login_required
+@require_GET
+def recycle_bin(request):
+    cursor = request.GET.get("cursor", "")
+    rows = selectors.recycle_bin_for_user(request.user, cursor=cursor)
+    next_cursor = rows[-1].pk if len(rows) >= selectors.PAGE_SIZE else None
+    return render(
+        request,
+        "customers/recycle_bin.html",
+        {"rows": rows, "cursor": cursor, "next_cursor": next_cursor, **_perms(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def customer_restore(request, customer_id):
+    customer = _get_customer(request, customer_id, include_deleted=True)
+    try:
+        services.customer_restore(actor=request.user, customer=customer, request=request)
+    except CustomerDuplicate as exc:
+        messages.error(request, _duplicate_notice(request, exc))
+    except PermissionDenied as exc:
+        raise HttpForbidden(str(exc.message)) from exc
+    except DomainError as exc:
+        _error_message(request, exc)
+    else:
+        messages.success(request, _("%(name)s was restored.") % {"name": customer.name})
+    return redirect("customers:recycle_bin")
+
+
+@login_required
+@require_POST
+def customer_purge(request, customer_id):
+    customer = _get_customer(request, customer_id, include_deleted=True)
+    try:
+        services.customer_purge(actor=request.user, customer=customer, request=request)
+    except PermissionDenied as exc:
+        raise HttpForbidden(str(exc.message)) from exc
+    messages.success(request, _("%(name)s was deleted permanently.") % {"name": customer.name})
+    return redirect("customers:recycle_bin")
+
+
+# ---------------------------------------------------------------- handover (ARC-9)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def handover(request):
+    if not _perms(request.user)["can_handover"]:
+        raise HttpForbidden(_("You may not hand over customers."))
+    form = HandoverForm(request.POST or None)
+    moved = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            moved = services.customer_handover(
+                actor=request.user,
+                from_user=form.cleaned_data["from_user"],
+                to_user=form.cleaned_data["to_user"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationFailed as exc:
+            service_errors_to_form(form, exc)
+        except PermissionDenied as exc:
+            raise HttpForbidden(str(exc.message)) from exc
+        else:
+            messages.success(
+                request,
+                _("%(count)d customers were handed over to %(user)s.")
+                % {"count": moved, "user": form.cleaned_data["to_user"]},
+            )
+            return redirect(f"{reverse('customers:handover')}?moved={moved}")
+    if moved is None and request.GET.get("moved", "").isdigit():
+        moved = int(request.GET["moved"])
+    return render(request, "customers/handover.html", {"form": form, "moved": moved})
