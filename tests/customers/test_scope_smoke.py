@@ -7,7 +7,9 @@ from guanxi.customers.selectors import CustomerFilters, customer_list_for_user
 pytestmark = pytest.mark.django_db
 
 
-def test_consultant_sees_only_own_and_manager_sees_both_departments(make_customer, sales1a, sales2a, manager):
+def test_consultant_sees_only_own_and_manager_sees_both_departments(
+    make_customer, sales1a, sales2a, manager
+):
     mine = make_customer(sales1a, name="张三")
     theirs = make_customer(sales2a, name="李四")
     own_ids = {c.pk for c in customer_list_for_user(sales1a, CustomerFilters()).items}

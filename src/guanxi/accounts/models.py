@@ -39,7 +39,9 @@ class Department(models.Model):
         verbose_name_plural = _("departments")
         ordering = ["path", "sort_order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["parent", "name"], name="department_unique_name_in_parent"),
+            models.UniqueConstraint(
+                fields=["parent", "name"], name="department_unique_name_in_parent"
+            ),
         ]
 
     def __str__(self):

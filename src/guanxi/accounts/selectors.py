@@ -52,9 +52,11 @@ def subordinate_ids(user) -> set[int]:
     found: set[int] = set()
     frontier = {user.pk}
     while frontier:
-        below = set(
-            User.objects.filter(reports_to_id__in=frontier).values_list("id", flat=True)
-        ) - found - {user.pk}
+        below = (
+            set(User.objects.filter(reports_to_id__in=frontier).values_list("id", flat=True))
+            - found
+            - {user.pk}
+        )
         found |= below
         frontier = below
     return found

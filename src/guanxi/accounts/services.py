@@ -149,7 +149,9 @@ def user_update(
         username=user.username, display_name=display_name, mobile=mobile, email=email
     )
     if reports_to is not None and reports_to.pk == user.pk:
-        raise ValidationFailed(field_errors={"reports_to": [_("A user cannot report to themself.")]})
+        raise ValidationFailed(
+            field_errors={"reports_to": [_("A user cannot report to themself.")]}
+        )
     old_department_id = user.department_id
     old_roles = sorted(user.roles.values_list("code", flat=True))
     user.display_name = display_name
@@ -242,7 +244,9 @@ def token_revoke(*, token: ApiToken, actor: User) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, action=AuditLog.Action.TOKEN, target=token, summary=f"- {token.name}")
+        audit_record(
+            actor=actor, action=AuditLog.Action.TOKEN, target=token, summary=f"- {token.name}"
+        )
 
 
 def role_update(*, role: Role, actor: User, name: str, data_scope: str, permissions) -> Role:

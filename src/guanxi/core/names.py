@@ -50,4 +50,3 @@ def pinyin_keys(text: str, *, person: bool = True) -> tuple[str, str]:
 
 def initials_of(text: str) -> str:
     return pinyin_keys(text)[1]
-

@@ -34,7 +34,9 @@ def normalize_phone(raw: str, *, mobile: bool = False) -> str:
     try:
         parsed = phonenumbers.parse(text, "CN")
     except phonenumbers.NumberParseException as exc:
-        raise ValidationError(_("“%(value)s” is not a phone number."), params={"value": raw}) from exc
+        raise ValidationError(
+            _("“%(value)s” is not a phone number."), params={"value": raw}
+        ) from exc
     if not phonenumbers.is_valid_number(parsed):
         raise ValidationError(_("“%(value)s” is not a valid phone number."), params={"value": raw})
     if mobile and phonenumbers.number_type(parsed) not in (

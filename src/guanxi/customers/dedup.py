@@ -38,7 +38,10 @@ _PUNCT = re.compile(r"[\s()（）\[\]【】·.,，、\-_'\"“”]")
 
 
 def organisation_name_key(name: str) -> str:
-    """Fuzzy key of an organisation name: 北京星辰科技有限公司 ≈ 星辰科技 ≈ 星辰科技（北京）有限公司."""
+    """Fuzzy key of an organisation name.
+
+    北京星辰科技有限公司 ≈ 星辰科技 ≈ 星辰科技（北京）有限公司.
+    """
     text = unicodedata.normalize("NFKC", name or "").lower()
     text = re.sub(r"[（(][^）)]{1,6}[）)]", "", text)
     text = _PUNCT.sub("", text)
@@ -81,7 +84,10 @@ def digest(rule: str, value: str) -> str:
 
 def keys_for(customer: Customer, *, id_number: str, rules: list[str] | None = None):
     rules = active_rules() if rules is None else rules
-    return [(rule, digest(rule, value)) for rule, value in key_values(customer, id_number=id_number, rules=rules)]
+    return [
+        (rule, digest(rule, value))
+        for rule, value in key_values(customer, id_number=id_number, rules=rules)
+    ]
 
 
 def find_matches(keys, *, exclude_id: int | None = None) -> list[tuple[str, int]]:

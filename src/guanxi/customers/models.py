@@ -462,7 +462,9 @@ class TimelineEvent(models.Model):
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["customer", "-occurred_at", "-id"], name="timeline_cust_idx")]
+        indexes = [
+            models.Index(fields=["customer", "-occurred_at", "-id"], name="timeline_cust_idx")
+        ]
 
     def __str__(self):
         return self.title

@@ -93,7 +93,9 @@ def _apply(customer: Customer, cleaned: dict) -> None:
     full, initials = pinyin_keys(customer.name, person=customer.kind == Customer.Kind.PERSON)
     customer.name_pinyin, customer.name_initials = full, initials
     customer.name_key = (
-        dedup.organisation_name_key(customer.name) if customer.kind == Customer.Kind.ORGANISATION else ""
+        dedup.organisation_name_key(customer.name)
+        if customer.kind == Customer.Kind.ORGANISATION
+        else ""
     )
 
 
@@ -113,7 +115,9 @@ def _duplicate_error(actor, matches) -> CustomerDuplicate:
         message = _("A customer with the same %(field)s already exists and has no owner.") % {
             "field": label
         }
-    field = {"org_name": "name", "name_mobile": "mobile", "org_phone": "office_phone"}.get(rule, rule)
+    field = {"org_name": "name", "name_mobile": "mobile", "org_phone": "office_phone"}.get(
+        rule, rule
+    )
     return CustomerDuplicate(
         message, field_errors={field: [message]}, match_id=customer_id, visible=visible
     )
@@ -232,7 +236,9 @@ def customer_set_tags(*, actor: User, customer: Customer, tags, record: bool = T
     )
     if record and current != wanted_ids:
         names = ", ".join(sorted(t.name for t in wanted)) or "—"
-        timeline_add(customer=customer, kind="tags", title=_("Tags: %(tags)s") % {"tags": names}, actor=actor)
+        timeline_add(
+            customer=customer, kind="tags", title=_("Tags: %(tags)s") % {"tags": names}, actor=actor
+        )
     return wanted
 
 
@@ -330,7 +336,9 @@ def share_set(*, actor: User, customer: Customer, user: User, can_edit: bool, ex
     if user.pk == customer.owner_id:
         raise ValidationFailed(field_errors={"user": [_("The owner already has full access.")]})
     if expires_at is not None and expires_at <= timezone.now():
-        raise ValidationFailed(field_errors={"expires_at": [_("The end date must be in the future.")]})
+        raise ValidationFailed(
+            field_errors={"expires_at": [_("The end date must be in the future.")]}
+        )
     share, _created = CustomerShare.objects.update_or_create(
         customer=customer,
         user=user,
@@ -356,7 +364,10 @@ def share_remove(*, actor: User, customer: Customer, user: User) -> None:
     _lock_for_edit(actor=actor, customer_id=customer.pk, expected_version=None)
     CustomerShare.objects.filter(customer=customer, user=user).delete()
     timeline_add(
-        customer=customer, kind="share", title=_("No longer shared with %(user)s") % {"user": user}, actor=actor
+        customer=customer,
+        kind="share",
+        title=_("No longer shared with %(user)s") % {"user": user},
+        actor=actor,
     )
 
 
@@ -373,11 +384,18 @@ def attachment_add(*, actor: User, customer: Customer, upload, kind: str = Attac
     allowed = settings.GUANXI_ATTACHMENT_TYPES
     if extension not in allowed:
         raise ValidationFailed(
-            field_errors={"file": [_("This file type is not allowed: %(types)s") % {"types": ", ".join(sorted(allowed))}]}
+            field_errors={
+                "file": [
+                    _("This file type is not allowed: %(types)s")
+                    % {"types": ", ".join(sorted(allowed))}
+                ]
+            }
         )
     if upload.size > settings.GUANXI_ATTACHMENT_MAX_BYTES:
         limit = settings.GUANXI_ATTACHMENT_MAX_BYTES // (1024 * 1024)
-        raise ValidationFailed(field_errors={"file": [_("The file is larger than %(mb)d MB.") % {"mb": limit}]})
+        raise ValidationFailed(
+            field_errors={"file": [_("The file is larger than %(mb)d MB.") % {"mb": limit}]}
+        )
     if upload.size == 0:
         raise ValidationFailed(field_errors={"file": [_("The file is empty.")]})
     if kind not in Attachment.Kind.values:
@@ -434,7 +452,9 @@ def customer_reveal(*, actor: User, customer: Customer, field: str, request=None
         raise PermissionDenied(_("You may not see full phone and ID numbers."))
     if not visible_customers(actor).filter(pk=customer.pk).exists():
         raise PermissionDenied()
-    value = decrypt(customer.id_number_encrypted) if field == "id_number" else getattr(customer, field)
+    value = (
+        decrypt(customer.id_number_encrypted) if field == "id_number" else getattr(customer, field)
+    )
     audit_record(
         actor=actor,
         action=AuditLog.Action.REVEAL,
@@ -461,7 +481,13 @@ def customer_delete(*, actor: User, customer: Customer, request=None) -> None:
     # A deleted customer no longer blocks a new one with the same mobile; restoring
     # re-checks.
     DedupKey.objects.filter(customer=locked).delete()
-    audit_record(actor=actor, action=AuditLog.Action.DELETE, target=locked, summary=locked.name, request=request)
+    audit_record(
+        actor=actor,
+        action=AuditLog.Action.DELETE,
+        target=locked,
+        summary=locked.name,
+        request=request,
+    )
     timeline_add(customer=locked, kind="deleted", title=_("Moved to the recycle bin"), actor=actor)
 
 
@@ -482,8 +508,16 @@ def customer_restore(*, actor: User, customer: Customer, request=None) -> Custom
     locked._history_user = actor
     locked.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
     _write_keys(locked, actor=actor, id_number=decrypt(locked.id_number_encrypted))
-    audit_record(actor=actor, action=AuditLog.Action.RESTORE, target=locked, summary=locked.name, request=request)
-    timeline_add(customer=locked, kind="restored", title=_("Restored from the recycle bin"), actor=actor)
+    audit_record(
+        actor=actor,
+        action=AuditLog.Action.RESTORE,
+        target=locked,
+        summary=locked.name,
+        request=request,
+    )
+    timeline_add(
+        customer=locked, kind="restored", title=_("Restored from the recycle bin"), actor=actor
+    )
     return locked
 
 
@@ -498,7 +532,13 @@ def customer_purge(*, actor: User, customer: Customer, request=None) -> None:
     )
     if locked is None:
         raise PermissionDenied(_("Only customers in the recycle bin can be deleted permanently."))
-    audit_record(actor=actor, action=AuditLog.Action.PURGE, target=locked, summary=locked.name, request=request)
+    audit_record(
+        actor=actor,
+        action=AuditLog.Action.PURGE,
+        target=locked,
+        summary=locked.name,
+        request=request,
+    )
     paths = [(a.file.storage, a.file.name) for a in locked.attachments.all()]
     locked.history.all().delete()
     customer_id = locked.pk
@@ -517,7 +557,9 @@ def _record_owner_changes(*, customers, to_user, actor, reason: str) -> None:
     now = timezone.now()
     OwnerChange.objects.bulk_create(
         [
-            OwnerChange(customer_id=c.pk, from_user_id=c.owner_id, to_user=to_user, reason=reason, by=actor)
+            OwnerChange(
+                customer_id=c.pk, from_user_id=c.owner_id, to_user=to_user, reason=reason, by=actor
+            )
             for c in customers
         ],
         batch_size=1000,
@@ -541,7 +583,9 @@ def _record_owner_changes(*, customers, to_user, actor, reason: str) -> None:
 
 
 @transaction.atomic
-def customer_reassign(*, actor: User, customer: Customer, to_user: User, reason: str = "") -> Customer:
+def customer_reassign(
+    *, actor: User, customer: Customer, to_user: User, reason: str = ""
+) -> Customer:
     if not user_can(actor, REASSIGN):
         raise PermissionDenied(_("You may not change the owner of customers."))
     locked = _lock_for_edit(actor=actor, customer_id=customer.pk, expected_version=None)
@@ -550,7 +594,9 @@ def customer_reassign(*, actor: User, customer: Customer, to_user: User, reason:
     from guanxi.accounts.selectors import users_in_scope
 
     if not users_in_scope(actor).filter(pk=to_user.pk).exists():
-        raise ValidationFailed(field_errors={"owner": [_("You can only assign to users in your scope.")]})
+        raise ValidationFailed(
+            field_errors={"owner": [_("You can only assign to users in your scope.")]}
+        )
     if locked.owner_id == to_user.pk:
         return locked
     _record_owner_changes(customers=[locked], to_user=to_user, actor=actor, reason=reason)
@@ -564,13 +610,17 @@ def customer_reassign(*, actor: User, customer: Customer, to_user: User, reason:
 
 
 @transaction.atomic
-def customer_handover(*, actor: User, from_user: User, to_user: User, reason: str, request=None) -> int:
+def customer_handover(
+    *, actor: User, from_user: User, to_user: User, reason: str, request=None
+) -> int:
     """Move all of one user's customers (and, through the hook, their deals, contracts and
     tasks) to another user in one audited step (离职交接, ARC-9)."""
     if not user_can(actor, HANDOVER):
         raise PermissionDenied(_("You may not hand over customers."))
     if from_user.pk == to_user.pk:
-        raise ValidationFailed(field_errors={"to_user": [_("Choose a different user to hand over to.")]})
+        raise ValidationFailed(
+            field_errors={"to_user": [_("Choose a different user to hand over to.")]}
+        )
     if not to_user.is_active:
         raise ValidationFailed(field_errors={"to_user": [_("This user is no longer active.")]})
     reason = (reason or "").strip()[:200]
@@ -585,9 +635,14 @@ def customer_handover(*, actor: User, from_user: User, to_user: User, reason: st
     _record_owner_changes(customers=customers, to_user=to_user, actor=actor, reason=reason)
     for start in range(0, len(ids), 1000):
         Customer.objects.filter(pk__in=ids[start : start + 1000]).update(
-            owner=to_user, department_id=to_user.department_id, version=F("version") + 1, updated_at=timezone.now()
+            owner=to_user,
+            department_id=to_user.department_id,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
         )
-    handover_extensions.call_all(from_user=from_user, to_user=to_user, actor=actor, customer_ids=ids)
+    handover_extensions.call_all(
+        from_user=from_user, to_user=to_user, actor=actor, customer_ids=ids
+    )
     audit_record(
         actor=actor,
         action=AuditLog.Action.HANDOVER,
@@ -608,16 +663,41 @@ def customers_follow_owner_department(*, user, old_department_id, new_department
 # ---------------------------------------------------------------- merge (ARC-5)
 
 _MERGE_FILL_FIELDS = (
-    "gender", "occupation", "birth_date", "mobile", "home_phone", "office_phone", "fax", "email",
-    "wechat", "home_address", "home_postcode", "work_address", "work_postcode", "province", "city",
-    "industry_id", "scale", "buyer_role", "source_id", "first_contact_at", "first_contact_channel",
-    "products_of_interest", "level", "visit_minutes", "needs", "background", "credit_code",
+    "gender",
+    "occupation",
+    "birth_date",
+    "mobile",
+    "home_phone",
+    "office_phone",
+    "fax",
+    "email",
+    "wechat",
+    "home_address",
+    "home_postcode",
+    "work_address",
+    "work_postcode",
+    "province",
+    "city",
+    "industry_id",
+    "scale",
+    "buyer_role",
+    "source_id",
+    "first_contact_at",
+    "first_contact_channel",
+    "products_of_interest",
+    "level",
+    "visit_minutes",
+    "needs",
+    "background",
+    "credit_code",
 )
 _MERGE_SPECIAL = {"dedup_keys", "customertag_set", "shares", "history", "merged_into"}
 
 
 @transaction.atomic
-def customer_merge(*, actor: User, primary: Customer, duplicate: Customer, request=None) -> Customer:
+def customer_merge(
+    *, actor: User, primary: Customer, duplicate: Customer, request=None
+) -> Customer:
     """Fold `duplicate` into `primary`: blanks of the primary are filled from the duplicate,
     every related record moves over, the duplicate goes to the recycle bin marked merged."""
     if not user_can(actor, MERGE):
@@ -642,7 +722,11 @@ def customer_merge(*, actor: User, primary: Customer, duplicate: Customer, reque
     keep.notes = "\n".join(filter(None, [keep.notes, drop.notes]))[:4000]
     # Move every related row; later apps' records follow without knowing about merges.
     for relation in Customer._meta.related_objects:
-        if relation.many_to_many or relation.one_to_one or relation.get_accessor_name() in _MERGE_SPECIAL:
+        if (
+            relation.many_to_many
+            or relation.one_to_one
+            or relation.get_accessor_name() in _MERGE_SPECIAL
+        ):
             continue
         if relation.related_model._meta.label_lower.startswith("customers.historical"):
             continue
@@ -657,10 +741,12 @@ def customer_merge(*, actor: User, primary: Customer, duplicate: Customer, reque
             if tag_id not in existing_tags
         ]
     )
-    shared_users = set(CustomerShare.objects.filter(customer=keep).values_list("user_id", flat=True))
-    CustomerShare.objects.filter(customer=drop).exclude(user_id__in=shared_users | {keep.owner_id}).update(
-        customer=keep
+    shared_users = set(
+        CustomerShare.objects.filter(customer=keep).values_list("user_id", flat=True)
     )
+    CustomerShare.objects.filter(customer=drop).exclude(
+        user_id__in=shared_users | {keep.owner_id}
+    ).update(customer=keep)
     merge_extensions.call_all(primary=keep, duplicate=drop)
     DedupKey.objects.filter(customer=drop).delete()
     drop.deleted_at = timezone.now()

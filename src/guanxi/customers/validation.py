@@ -108,7 +108,9 @@ def _fk(model, value):
 def clean_custom_data(raw, *, kind: str) -> dict:
     raw = raw or {}
     if not isinstance(raw, dict):
-        raise ValidationFailed(field_errors={"custom_data": [_("Custom fields must be an object.")]})
+        raise ValidationFailed(
+            field_errors={"custom_data": [_("Custom fields must be an object.")]}
+        )
     definitions = CustomFieldDefinition.objects.filter(is_active=True)
     errors: dict[str, list[str]] = {}
     cleaned: dict = {}
@@ -132,7 +134,9 @@ def clean_custom_data(raw, *, kind: str) -> dict:
             errors[key] = [_("Enter a valid value.")]
     unknown = set(raw) - known
     if unknown:
-        errors["custom_data"] = [_("Unknown custom field: %(keys)s") % {"keys": ", ".join(sorted(unknown))}]
+        errors["custom_data"] = [
+            _("Unknown custom field: %(keys)s") % {"keys": ", ".join(sorted(unknown))}
+        ]
     if errors:
         raise ValidationFailed(field_errors=errors)
     return cleaned
@@ -188,9 +192,8 @@ def clean_customer_input(data: dict, *, existing: Customer | None = None) -> dic
             if len(text) > limit:
                 errors[key] = [_("At most %(limit)d characters.") % {"limit": limit}]
             cleaned[key] = text
-    if existing is None or present("name"):
-        if not cleaned.get("name"):
-            errors.setdefault("name", [_("Enter a name.")])
+    if (existing is None or present("name")) and not cleaned.get("name"):
+        errors.setdefault("name", [_("Enter a name.")])
     for key in PHONE_FIELDS:
         if present(key):
             try:
@@ -275,8 +278,10 @@ def clean_customer_input(data: dict, *, existing: Customer | None = None) -> dic
                 errors["id_number"] = list(exc.messages)
         else:
             cleaned["id_number"] = ""
-    elif existing is not None and existing.id_number_encrypted and (
-        "gender" in cleaned or "birth_date" in cleaned
+    elif (
+        existing is not None
+        and existing.id_number_encrypted
+        and ("gender" in cleaned or "birth_date" in cleaned)
     ):
         try:
             _number, birth, gender = parse_id_number(decrypt(existing.id_number_encrypted))

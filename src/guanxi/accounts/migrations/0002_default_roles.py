@@ -4,18 +4,47 @@ They are data: an administrator changes them in the UI."""
 from django.db import migrations
 
 ROLES = [
-    ("consultant", "销售顾问", "Sales consultant", "own",
-     ["customer.reveal"]),
-    ("manager", "销售经理", "Sales manager", "department_tree",
-     ["customer.reveal", "customer.export", "customer.delete", "customer.merge", "customer.reassign"]),
-    ("customer_relations", "客户关系专员", "Customer relations", "all",
-     ["customer.reveal", "customer.export", "customer.merge", "customer.manage_fields"]),
+    ("consultant", "销售顾问", "Sales consultant", "own", ["customer.reveal"]),
+    (
+        "manager",
+        "销售经理",
+        "Sales manager",
+        "department_tree",
+        [
+            "customer.reveal",
+            "customer.export",
+            "customer.delete",
+            "customer.merge",
+            "customer.reassign",
+        ],
+    ),
+    (
+        "customer_relations",
+        "客户关系专员",
+        "Customer relations",
+        "all",
+        ["customer.reveal", "customer.export", "customer.merge", "customer.manage_fields"],
+    ),
     ("service_agent", "客服坐席", "Service agent", "all", []),
     ("marketing", "市场专员", "Marketing", "all", ["customer.export"]),
-    ("admin", "系统管理员", "Administrator", "all",
-     ["customer.reveal", "customer.export", "customer.delete", "customer.purge", "customer.merge",
-      "customer.handover", "customer.reassign", "customer.manage_fields", "accounts.manage",
-      "audit.view"]),
+    (
+        "admin",
+        "系统管理员",
+        "Administrator",
+        "all",
+        [
+            "customer.reveal",
+            "customer.export",
+            "customer.delete",
+            "customer.purge",
+            "customer.merge",
+            "customer.handover",
+            "customer.reassign",
+            "customer.manage_fields",
+            "accounts.manage",
+            "audit.view",
+        ],
+    ),
 ]
 
 

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,23 +14,73 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditLog',
+            name="AuditLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='time')),
-                ('action', models.CharField(choices=[('reveal', 'Revealed a masked value'), ('export', 'Exported data'), ('merge', 'Merged customers'), ('handover', 'Handed over customers'), ('delete', 'Moved to recycle bin'), ('restore', 'Restored from recycle bin'), ('purge', 'Deleted permanently'), ('login', 'Logged in'), ('login_failed', 'Failed login'), ('locked', 'Account locked'), ('token', 'API token change'), ('permission', 'Roles or permissions changed'), ('share', 'Shared a record')], max_length=20, verbose_name='action')),
-                ('target_type', models.CharField(blank=True, max_length=40, verbose_name='record type')),
-                ('target_id', models.CharField(blank=True, max_length=40, verbose_name='record id')),
-                ('summary', models.CharField(blank=True, max_length=300, verbose_name='summary')),
-                ('detail', models.JSONField(blank=True, default=dict, verbose_name='detail')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="time")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("reveal", "Revealed a masked value"),
+                            ("export", "Exported data"),
+                            ("merge", "Merged customers"),
+                            ("handover", "Handed over customers"),
+                            ("delete", "Moved to recycle bin"),
+                            ("restore", "Restored from recycle bin"),
+                            ("purge", "Deleted permanently"),
+                            ("login", "Logged in"),
+                            ("login_failed", "Failed login"),
+                            ("locked", "Account locked"),
+                            ("token", "API token change"),
+                            ("permission", "Roles or permissions changed"),
+                            ("share", "Shared a record"),
+                        ],
+                        max_length=20,
+                        verbose_name="action",
+                    ),
+                ),
+                (
+                    "target_type",
+                    models.CharField(blank=True, max_length=40, verbose_name="record type"),
+                ),
+                (
+                    "target_id",
+                    models.CharField(blank=True, max_length=40, verbose_name="record id"),
+                ),
+                ("summary", models.CharField(blank=True, max_length=300, verbose_name="summary")),
+                ("detail", models.JSONField(blank=True, default=dict, verbose_name="detail")),
+                (
+                    "ip",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit log entry',
-                'verbose_name_plural': 'audit log',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['target_type', 'target_id', '-at'], name='audit_target_idx'), models.Index(fields=['actor', '-at'], name='audit_actor_idx')],
+                "verbose_name": "audit log entry",
+                "verbose_name_plural": "audit log",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["target_type", "target_id", "-at"], name="audit_target_idx"
+                    ),
+                    models.Index(fields=["actor", "-at"], name="audit_actor_idx"),
+                ],
             },
         ),
     ]

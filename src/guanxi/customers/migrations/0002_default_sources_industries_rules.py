@@ -56,7 +56,8 @@ def forwards(apps, schema_editor):
     DuplicateRule = apps.get_model("customers", "DuplicateRule")
     for order, (code, name, name_en, group) in enumerate(SOURCES):
         Source.objects.update_or_create(
-            code=code, defaults={"name": name, "name_en": name_en, "group": group, "sort_order": order}
+            code=code,
+            defaults={"name": name, "name_en": name_en, "group": group, "sort_order": order},
         )
     for order, (code, name, name_en) in enumerate(INDUSTRIES):
         Industry.objects.update_or_create(
