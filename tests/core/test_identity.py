@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -46,9 +46,11 @@ def test_gender_from_seventeenth_digit(sequence, gender):
 def test_wrong_check_digit():
     good = make_id()
     wrong = good[:17] + ("0" if good[17] != "0" else "1")
-    with pytest.raises(ValidationError) as info:
-        parse_id_number(wrong)
-    assert "check digit" in info.value.messages[0]
+    for language, expected in (("en", "check digit"), ("zh-hans", "校验")):
+        with translation.override(language):
+            with pytest.raises(ValidationError) as info:
+                parse_id_number(wrong)
+            assert expected in info.value.messages[0]
 
 
 @pytest.mark.parametrize("birth", ["19900230", "19901301", "19900000", "18991231"])

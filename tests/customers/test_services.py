@@ -184,9 +184,10 @@ def test_id_number_fills_gender_and_birth_date(sales1a):
 
 @pytest.mark.parametrize(
     ("extra", "message_part"),
-    [({"gender": "F"}, "gender"), ({"birth_date": "1985-06-13"}, "birth date")],
+    [({"gender": "F"}, "性别"), ({"birth_date": "1985-06-13"}, "出生日期")],
 )
 def test_id_number_disagreeing_refused(sales1a, extra, message_part):
+    # zh-hans is the default language: the message names the field in Chinese.
     number = make_id(birth="19850612", sequence="131")
     error = refused(sales1a, {"name": "张三", "id_number": number, **extra}, "id_number")
     assert message_part in error.field_errors["id_number"][0]
