@@ -25,6 +25,7 @@ from guanxi.customers.services import (
     customer_merge,
     customer_reassign,
     customer_set_tags,
+    customer_update,
     share_set,
 )
 
@@ -131,6 +132,28 @@ def test_merge_keeps_every_related_record(pair, manager, sales1a, sales2a):
     with pytest.raises(CustomerDuplicate) as info:
         customer_create(actor=sales2a, data={"name": "张三", "email": "ZhangSan@example.com"})
     assert info.value.match_id == kept.pk
+
+
+def test_merge_keeps_the_duplicates_own_phone_blocking_new_duplicates(manager, sales1a):
+    keep = customer_create(actor=sales1a, data={"name": "王芳", "mobile": "13700000001"})
+    drop = customer_create(actor=sales1a, data={"name": "王芳", "mobile": "13700000002"})
+    customer_merge(actor=manager, primary=keep, duplicate=drop)
+    with pytest.raises(CustomerDuplicate) as info:
+        customer_create(actor=sales1a, data={"name": "别人", "mobile": "137 0000 0002"})
+    assert info.value.match_id == keep.pk
+    # an edit of the primary rewrites its own keys and keeps the inherited one
+    keep.refresh_from_db()
+    customer_update(
+        actor=sales1a, customer=keep, data={"notes": "合并后"}, expected_version=keep.version
+    )
+    with pytest.raises(CustomerDuplicate):
+        customer_create(actor=sales1a, data={"name": "别人", "mobile": "13700000002"})
+    # the primary may itself take the inherited value without tripping over it
+    keep.refresh_from_db()
+    customer_update(
+        actor=sales1a, customer=keep, data={"mobile": "13700000002"}, expected_version=keep.version
+    )
+    customer_create(actor=sales1a, data={"name": "别人", "mobile": "13700000001"})
 
 
 def test_merged_duplicate_cannot_be_restored(pair, manager, admin_user):

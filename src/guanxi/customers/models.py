@@ -273,6 +273,9 @@ class DedupKey(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="dedup_keys")
     rule = models.CharField(max_length=30)
     value = models.CharField(max_length=128)
+    # Taken over from a duplicate merged into this customer: kept when the customer's own
+    # keys are rewritten.
+    inherited = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         constraints = [

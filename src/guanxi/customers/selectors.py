@@ -1,6 +1,7 @@
 """Reads of the customer archive, always through the data-scope filter."""
 
 import base64
+import contextlib
 import datetime as dt
 import json
 from dataclasses import dataclass, field
@@ -83,7 +84,9 @@ def search_condition(text: str) -> Q | None:
         condition |= Q(credit_code=text.upper())
     tag_ids = list(Tag.objects.filter(name=text).values_list("id", flat=True)[:1])
     if tag_ids:
-        condition |= Q(Exists(CustomerTag.objects.filter(customer_id=OuterRef("pk"), tag_id=tag_ids[0])))
+        condition |= Q(
+            Exists(CustomerTag.objects.filter(customer_id=OuterRef("pk"), tag_id=tag_ids[0]))
+        )
     return condition
 
 
@@ -111,9 +114,10 @@ def _filtered(user, filters: CustomerFilters):
         if value:
             queryset = queryset.filter(**{f"{attribute}_id": value})
     if filters.tag:
-        queryset = queryset.filter(
-            Exists(CustomerTag.objects.filter(customer_id=OuterRef("pk"), tag_id=filters.tag))
-        )
+        # IN (…) rather than EXISTS: the planners start from the tag's rows (custtag_tag_idx)
+        # instead of testing every customer; the capped count got 1.4-4x faster (bench/).
+        tagged = CustomerTag.objects.filter(tag_id=filters.tag).values("customer_id")
+        queryset = queryset.filter(id__in=tagged)
     if filters.created_from:
         queryset = queryset.filter(created_at__date__gte=filters.created_from)
     if filters.created_to:
@@ -170,7 +174,12 @@ class CustomerPage:
 
 
 def customer_list_for_user(
-    user, filters: CustomerFilters, *, cursor: str = "", page_size: int = PAGE_SIZE, count: bool = True
+    user,
+    filters: CustomerFilters,
+    *,
+    cursor: str = "",
+    page_size: int = PAGE_SIZE,
+    count: bool = True,
 ) -> CustomerPage:
     sort = filters.sort if filters.sort in SORTS else "-id"
     fields, descending = SORTS[sort]
@@ -182,14 +191,16 @@ def customer_list_for_user(
     rows = list(
         page_query.order_by(*ordering)
         .select_related("owner", "department", "source")
-        .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("id", "name", "color")))[: page_size + 1]
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("id", "name", "color")))[
+            : page_size + 1
+        ]
     )
     next_cursor = None
     if len(rows) > page_size:
         rows = rows[:page_size]
         last = rows[-1]
         next_cursor = encode_cursor([getattr(last, f) for f in fields])
-    total, capped = (capped_count(queryset) if count else (0, False))
+    total, capped = capped_count(queryset) if count else (0, False)
     return CustomerPage(items=rows, next_cursor=next_cursor, total=total, total_capped=capped)
 
 
@@ -275,9 +286,13 @@ HIDDEN_HISTORY_FIELDS = {"id_number_encrypted", "custom_data", "updated_at", "de
 def customer_history(customer, *, limit: int = 100):
     """Change records, newest first: [(record, [(field label, old, new), …])] (ARC-4).
     ID numbers are shown masked; the encrypted column never leaves the database."""
-    records = list(customer.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    records = list(
+        customer.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : limit + 1
+        ]
+    )
     changes = []
-    for newer, older in zip(records, records[1:] + [None], strict=False):
+    for newer, older in zip(records, [*records[1:], None], strict=False):
         if older is None:
             changes.append((newer, []))
             continue
@@ -287,7 +302,13 @@ def customer_history(customer, *, limit: int = 100):
             if change.field in HIDDEN_HISTORY_FIELDS:
                 continue
             field_object = Customer._meta.get_field(change.field)
-            lines.append((str(field_object.verbose_name), _display(field_object, change.old), _display(field_object, change.new)))
+            lines.append(
+                (
+                    str(field_object.verbose_name),
+                    _display(field_object, change.old),
+                    _display(field_object, change.new),
+                )
+            )
         if lines or newer.history_type != "~":
             changes.append((newer, lines))
     return changes[:limit]
@@ -312,10 +333,8 @@ def recycle_bin_for_user(user, *, cursor: str = "", page_size: int = PAGE_SIZE):
         .order_by("-deleted_at", "-id")
     )
     if cursor:
-        try:
+        with contextlib.suppress(ValueError):
             queryset = queryset.filter(id__lt=int(cursor))
-        except ValueError:
-            pass
     return list(queryset[:page_size])
 
 
@@ -333,7 +352,12 @@ def duplicate_candidates_for_user(user, customer, *, limit: int = 10):
     if customer.id_number_index:
         condition |= Q(id_number_index=customer.id_number_index)
     condition |= Q(name=customer.name, kind=customer.kind)
-    return list(visible_customers(user).filter(condition).exclude(pk=customer.pk).select_related("owner")[:limit])
+    return list(
+        visible_customers(user)
+        .filter(condition)
+        .exclude(pk=customer.pk)
+        .select_related("owner")[:limit]
+    )
 
 
 def database_is_postgres() -> bool:

@@ -128,7 +128,11 @@ def _write_keys(customer: Customer, *, actor, id_number: str) -> None:
     matches = dedup.find_matches(keys, exclude_id=customer.pk)
     if matches:
         raise _duplicate_error(actor, matches)
-    DedupKey.objects.filter(customer=customer).delete()
+    # Own keys are rewritten; keys inherited from merged duplicates stay, unless the
+    # customer now holds the same value itself.
+    DedupKey.objects.filter(customer=customer, inherited=False).delete()
+    for rule, value in keys:
+        DedupKey.objects.filter(customer=customer, rule=rule, value=value).delete()
     try:
         with transaction.atomic():
             DedupKey.objects.bulk_create(
@@ -748,6 +752,9 @@ def customer_merge(
         user_id__in=shared_users | {keep.owner_id}
     ).update(customer=keep)
     merge_extensions.call_all(primary=keep, duplicate=drop)
+    # The duplicate's keys (say, a second mobile) keep blocking new duplicates, now on
+    # behalf of the primary.
+    dropped_keys = set(DedupKey.objects.filter(customer=drop).values_list("rule", "value"))
     DedupKey.objects.filter(customer=drop).delete()
     drop.deleted_at = timezone.now()
     drop.deleted_by = actor
@@ -759,6 +766,13 @@ def customer_merge(
     keep.save()
     keep.refresh_from_db()
     _write_keys(keep, actor=actor, id_number=decrypt(keep.id_number_encrypted))
+    held = set(DedupKey.objects.filter(customer=keep).values_list("rule", "value"))
+    DedupKey.objects.bulk_create(
+        [
+            DedupKey(customer=keep, rule=rule, value=value, inherited=True)
+            for rule, value in dropped_keys - held
+        ]
+    )
     timeline_add(
         customer=keep,
         kind="merged",

@@ -1,0 +1,114 @@
+"""`guanxi seed`: valid, deduplicated demo customers, on the service path and the bulk path."""
+
+import phonenumbers
+import pytest
+from django.core.management import call_command
+
+from guanxi.core.crypto import decrypt
+from guanxi.core.identity import normalize_credit_code, parse_id_number
+from guanxi.core.names import pinyin_keys
+from guanxi.core.phones import normalize_phone
+from guanxi.customers import dedup
+from guanxi.customers.errors import CustomerDuplicate
+from guanxi.customers.models import Contact, Customer, CustomerTag, DedupKey, TimelineEvent
+from guanxi.customers.services import customer_create
+
+
+def _assert_valid(customer: Customer) -> None:
+    parsed = phonenumbers.parse(customer.mobile)
+    assert phonenumbers.is_valid_number(parsed), customer.mobile
+    assert normalize_phone(customer.mobile, mobile=True) == customer.mobile
+    if customer.office_phone:
+        assert normalize_phone(customer.office_phone) == customer.office_phone
+    if customer.credit_code:
+        assert normalize_credit_code(customer.credit_code) == customer.credit_code
+    if customer.id_number_encrypted:
+        _number, birth, gender = parse_id_number(decrypt(customer.id_number_encrypted))
+        assert (birth, gender) == (customer.birth_date, customer.gender)
+    if customer.home_postcode:
+        assert len(customer.home_postcode) == 6 and customer.home_postcode.isdigit()
+    person = customer.kind == Customer.Kind.PERSON
+    assert (customer.name_pinyin, customer.name_initials) == pinyin_keys(
+        customer.name, person=person
+    )
+    assert customer.owner.username in ("sales1a", "sales1b", "sales2a", "sales2b")
+    assert customer.department_id == customer.owner.department_id
+
+
+def _assert_keys_exact(customer: Customer) -> None:
+    """The stored dedup keys are exactly what the service computes for this customer."""
+    expected = dedup.keys_for(customer, id_number=decrypt(customer.id_number_encrypted))
+    stored = DedupKey.objects.filter(customer=customer).values_list("rule", "value")
+    assert sorted(stored) == sorted(expected)
+
+
+def test_seed_creates_valid_customers_and_if_empty_keeps_them(db):
+    call_command("seed", customers=50, verbosity=0)
+    customers = list(Customer.objects.select_related("owner"))
+    assert len(customers) == 50
+    for customer in customers:
+        _assert_valid(customer)
+        _assert_keys_exact(customer)
+    assert len({c.mobile for c in customers}) == 50
+    assert any(c.id_number_encrypted for c in customers)
+    assert any(c.kind == Customer.Kind.ORGANISATION for c in customers)
+    assert TimelineEvent.objects.filter(kind="created").count() == 50
+    assert all(c.history.exists() for c in customers[:5])
+    organisations = [c for c in customers if c.kind == Customer.Kind.ORGANISATION]
+    for organisation in organisations:
+        contacts = list(Contact.objects.filter(customer=organisation))
+        assert 1 <= len(contacts) <= 3
+        assert sum(c.is_decision_maker for c in contacts) == 1
+    created = sorted(c.created_at for c in customers)
+    assert (created[-1] - created[0]).days > 300  # spread over two years
+
+    call_command("seed", customers=50, if_empty=True, verbosity=0)
+    assert Customer.objects.count() == 50
+
+
+def test_seed_is_deterministic_for_a_seed(db):
+    call_command("seed", customers=10, seed=7, verbosity=0)
+    first = list(Customer.objects.order_by("id").values_list("name", "mobile"))
+    Customer.objects.all().delete()
+    call_command("seed", customers=10, seed=7, verbosity=0)
+    assert list(Customer.objects.order_by("id").values_list("name", "mobile")) == first
+
+
+def test_fast_path_writes_correct_dedup_keys(db, org):
+    call_command("seed", customers=500, fast=True, verbosity=0)
+    assert Customer.objects.count() == 500
+    sample = list(Customer.objects.select_related("owner").order_by("id")[:60])
+    for customer in sample:
+        _assert_valid(customer)
+        _assert_keys_exact(customer)
+    assert DedupKey.objects.filter(rule="mobile").count() == 500
+    assert CustomerTag.objects.exists()
+    assert TimelineEvent.objects.filter(kind="created").count() == 500
+
+    person = Customer.objects.filter(kind=Customer.Kind.PERSON).first()
+    with pytest.raises(CustomerDuplicate):
+        customer_create(actor=org["sales1a"], data={"name": "新客户", "mobile": person.mobile})
+    with_id = Customer.objects.exclude(id_number_encrypted="").first()
+    number = decrypt(with_id.id_number_encrypted)
+    with pytest.raises(CustomerDuplicate):
+        customer_create(
+            actor=org["sales1a"],
+            data={"name": "又一个", "mobile": "13900000001", "id_number": number},
+        )
+    organisation = Customer.objects.filter(kind=Customer.Kind.ORGANISATION).first()
+    with pytest.raises(CustomerDuplicate):
+        customer_create(
+            actor=org["sales1a"],
+            data={"kind": "organisation", "name": organisation.name, "mobile": "13900000002"},
+        )
+    # A new customer after the bulk load gets the next id (sequence moved past the load).
+    fresh = customer_create(actor=org["sales1a"], data={"name": "新来的", "mobile": "13900000003"})
+    assert fresh.pk > max(c.pk for c in sample)
+
+
+def test_fast_path_twice_adds_without_collisions(db):
+    call_command("seed", customers=300, fast=True, verbosity=0)
+    call_command("seed", customers=300, fast=True, seed=2026, verbosity=0)
+    assert Customer.objects.count() == 600
+    mobiles = Customer.objects.values_list("mobile", flat=True)
+    assert len(set(mobiles)) == 600
