@@ -230,7 +230,7 @@ def test_chinese_and_english_messages(api_for, sales1a):
     zh = api_for(sales1a, language="zh-hans").post("/api/v1/customers", body, JSON).json()
     en = api_for(sales1a, language="en").post("/api/v1/customers", body, JSON).json()
     assert en["errors"]["visit_minutes"] == ["Enter a whole number."]
-    assert zh["errors"]["visit_minutes"] == ["输入整数。"]
+    assert "整数" in zh["errors"]["visit_minutes"][0]
     assert set(zh["errors"]) == set(en["errors"]) == {"visit_minutes"}
     # the service's messages are translated too once the catalogue has them
     en = (

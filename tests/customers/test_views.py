@@ -58,6 +58,25 @@ def test_search_finds_own_customer_in_every_notation(client_for, sales1a, two_cu
     assert _ids(response) == {own.pk}
 
 
+def test_list_total_arrives_afterwards_and_counts_only_the_scope(
+    client_for, sales1a, manager, make_customer
+):
+    import re
+
+    def total(response) -> int:
+        return int(re.search(r"\d[\d,]*", response.content.decode()).group(0).replace(",", ""))
+
+    for i in range(30):
+        make_customer(sales1a, name=f"客户{i}")
+    make_customer(manager, name="经理的客户")
+    page = client_for(sales1a).get(reverse("customers:list"))
+    assert reverse("customers:count") in page.content.decode()  # loaded by htmx after the page
+    assert total(client_for(sales1a).get(reverse("customers:count"))) == 30
+    assert total(client_for(sales1a).get(reverse("customers:count"), {"q": "经理"})) == 0
+    assert total(client_for(manager).get(reverse("customers:count"), {"q": "经理"})) == 1
+    assert total(client_for(manager).get(reverse("customers:count"))) == 31
+
+
 def test_guessing_a_detail_url_outside_scope_is_404(client_for, sales1a, two_customers):
     _own, other = two_customers
     client = client_for(sales1a)

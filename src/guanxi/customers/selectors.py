@@ -72,12 +72,15 @@ def search_condition(text: str) -> Q | None:
             condition |= Q(office_phone__endswith=digits) | Q(home_phone__endswith=digits)
         return condition
     lowered = text.lower()
-    condition = Q(name__startswith=text)
-    if len(text) >= 2:
-        condition |= _name_contains(text)
-    if lowered.isascii() and lowered.replace(" ", "").isalpha():
+    condition = _prefix("name", text)
+    pinyin_like = lowered.isascii() and lowered.replace(" ", "").isalpha()
+    if pinyin_like:
+        # Letters are pinyin or the start of a Latin name; a substring scan would only find
+        # Latin words inside names, at the price of reading every row.
         letters = lowered.replace(" ", "")
-        condition |= Q(name_initials__startswith=letters) | Q(name_pinyin__startswith=letters)
+        condition |= _prefix("name_initials", letters) | _prefix("name_pinyin", letters)
+    elif len(text) >= 2:
+        condition |= _name_contains(text)
     if "@" in text:
         condition |= Q(email=lowered)
     if len(text) == 18 and text.isalnum():
@@ -88,6 +91,14 @@ def search_condition(text: str) -> Q | None:
             Exists(CustomerTag.objects.filter(customer_id=OuterRef("pk"), tag_id=tag_ids[0]))
         )
     return condition
+
+
+def _prefix(field: str, text: str) -> Q:
+    """`field` starts with `text`, in a form each database can answer from a B-tree: SQLite's
+    LIKE is case-insensitive and cannot use a plain index, a range can."""
+    if connection.vendor == "sqlite":
+        return Q(**{f"{field}__gte": text, f"{field}__lt": text + "\U0010ffff"})
+    return Q(**{f"{field}__startswith": text})
 
 
 def _name_contains(text: str) -> Q:
@@ -169,7 +180,7 @@ def _after(fields, values, descending) -> Q:
 class CustomerPage:
     items: list
     next_cursor: str | None
-    total: int
+    total: int | None  # None: not counted yet (the page loads the count afterwards)
     total_capped: bool
 
 
@@ -200,8 +211,17 @@ def customer_list_for_user(
         rows = rows[:page_size]
         last = rows[-1]
         next_cursor = encode_cursor([getattr(last, f) for f in fields])
-    total, capped = capped_count(queryset) if count else (0, False)
+    if not cursor and next_cursor is None:
+        total, capped = len(rows), False  # the whole selection is on this page
+    elif count:
+        total, capped = capped_count(queryset)
+    else:
+        total, capped = None, False
     return CustomerPage(items=rows, next_cursor=next_cursor, total=total, total_capped=capped)
+
+
+def customer_count_for_user(user, filters: CustomerFilters) -> tuple[int, bool]:
+    return capped_count(_filtered(user, filters))
 
 
 def capped_count(queryset, cap: int = COUNT_CAP) -> tuple[int, bool]:

@@ -5,6 +5,7 @@ from guanxi.customers import views
 app_name = "customers"
 urlpatterns = [
     path("", views.customer_list, name="list"),
+    path("count/", views.customer_count, name="count"),
     path("export.csv", views.export_csv, name="export_csv"),
     path("export.xlsx", views.export_xlsx, name="export_xlsx"),
     path("new/", views.customer_create, name="create"),

@@ -92,11 +92,11 @@ def customer_list(request):
     filters = form.to_filters()
     cursor = request.GET.get("cursor", "")
     try:
-        page = selectors.customer_list_for_user(request.user, filters, cursor=cursor)
+        page = selectors.customer_list_for_user(request.user, filters, cursor=cursor, count=False)
     except ValidationFailed:
         # A broken or outdated cursor: start again at the first page.
         cursor = ""
-        page = selectors.customer_list_for_user(request.user, filters)
+        page = selectors.customer_list_for_user(request.user, filters, count=False)
     context = {
         "form": form,
         "page": page,
@@ -108,6 +108,16 @@ def customer_list(request):
     if _htmx(request) and request.headers.get("HX-Target") == "customer-results":
         template = "customers/list.html#results"
     return render(request, template, context)
+
+
+@login_required
+@require_GET
+def customer_count(request):
+    """The capped total of the list's current selection, loaded by the list page after it."""
+    form = CustomerFilterForm(request.GET or None, user=request.user)
+    total, capped = selectors.customer_count_for_user(request.user, form.to_filters())
+    page = selectors.CustomerPage(items=[], next_cursor=None, total=total, total_capped=capped)
+    return render(request, "customers/list.html#total", {"page": page})
 
 
 def _export(request, writer):
