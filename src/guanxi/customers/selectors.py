@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q
 from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext as _
 
 from guanxi.core.errors import ValidationFailed
 from guanxi.core.phones import digits_only
@@ -162,7 +163,9 @@ def decode_cursor(cursor: str, sort: str):
                     raise ValueError
         return decoded
     except (ValueError, TypeError, KeyError, json.JSONDecodeError) as exc:
-        raise ValidationFailed(field_errors={"cursor": ["Invalid cursor."]}) from exc
+        raise ValidationFailed(
+            field_errors={"cursor": [_("This page link is no longer valid.")]}
+        ) from exc
 
 
 def _after(fields, values, descending) -> Q:
