@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "guanxi.core",
     "guanxi.accounts",
     "guanxi.customers",
+    "guanxi.pipeline",
 ]
 
 MIDDLEWARE = [

@@ -42,6 +42,12 @@ handover_extensions = Hook("customer_handover")
 # merge_extensions: callback(primary=..., duplicate=...) for records that need more than the
 # generic foreign-key move.
 merge_extensions = Hook("customer_merge")
+# owners_changed: callback(customer_ids=...) after the owner (and so the department) of these
+# customers changed, in the same transaction; records that copy the owner follow.
+owners_changed = Hook("customer_owners_changed")
+# customer_created: callback(customer=..., actor=..., data=...) at the end of customer_create,
+# in its transaction (the pipeline starts the customer's prospect record).
+customer_created = Hook("customer_created")
 
 _CATEGORY_ORDER = [
     Customer.Category.NON_CUSTOMER,
@@ -174,6 +180,7 @@ def customer_create(*, actor: User, data: dict, owner: User | None = None, tags=
     if tags:
         customer_set_tags(actor=actor, customer=customer, tags=tags, record=False)
     timeline_add(customer=customer, kind="created", title=_("Customer created"), actor=actor)
+    customer_created.call_all(customer=customer, actor=actor)
     return customer
 
 
@@ -610,6 +617,7 @@ def customer_reassign(
     locked._history_user = actor
     locked.save()
     locked.refresh_from_db()
+    owners_changed.call_all(customer_ids=[locked.pk])
     return locked
 
 
@@ -644,6 +652,7 @@ def customer_handover(
             version=F("version") + 1,
             updated_at=timezone.now(),
         )
+    owners_changed.call_all(customer_ids=ids)
     handover_extensions.call_all(
         from_user=from_user, to_user=to_user, actor=actor, customer_ids=ids
     )
@@ -661,7 +670,9 @@ def customer_handover(
 def customers_follow_owner_department(*, user, old_department_id, new_department_id) -> None:
     """When a user moves department, their customers' department column follows (the scope
     filter reads it)."""
+    ids = list(Customer.objects.filter(owner=user).values_list("pk", flat=True))
     Customer.objects.filter(owner=user).update(department_id=new_department_id)
+    owners_changed.call_all(customer_ids=ids)
 
 
 # ---------------------------------------------------------------- merge (ARC-5)

@@ -1,0 +1,437 @@
+"""Acquisition and the intention pipeline (SPEC ACQ, INT, SRV-1/2; seed 002)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+def _bilingual(zh: str, en: str) -> str:
+    return en if en and (get_language() or "").startswith("en") else zh
+
+
+class Stage(models.Model):
+    """An intention stage (意向阶段, INT-1) with the seed's guidance, as editable data."""
+
+    code = models.SlugField(_("code"), max_length=10, unique=True)  # refused, s0 … s4
+    order = models.SmallIntegerField(_("order"), unique=True)  # refused = -1, s0 = 0 … s4 = 4
+    name = models.CharField(_("name"), max_length=40)
+    name_en = models.CharField(_("English name"), max_length=60, blank=True)
+    definition = models.TextField(_("definition"), blank=True)
+    definition_en = models.TextField(_("definition (English)"), blank=True)
+    signals = models.TextField(_("signals"), blank=True)  # 表征, one per line
+    signals_en = models.TextField(_("signals (English)"), blank=True)
+    questions = models.TextField(_("questions that test it"), blank=True)
+    questions_en = models.TextField(_("questions (English)"), blank=True)
+    push_methods = models.TextField(_("methods to reach the next stage"), blank=True)
+    push_methods_en = models.TextField(_("methods (English)"), blank=True)
+    cadence_days = models.PositiveSmallIntegerField(_("contact at least every N days"), null=True)
+    quota_group = models.CharField(_("quota group"), max_length=10, blank=True)  # s0 / s12 / s34
+
+    class Meta:
+        verbose_name = _("intention stage")
+        verbose_name_plural = _("intention stages")
+        ordering = ["order"]
+
+    def __str__(self):
+        return _bilingual(self.name, self.name_en)
+
+    def text(self, field: str) -> str:
+        return _bilingual(getattr(self, field), getattr(self, f"{field}_en"))
+
+
+class Grade(models.TextChoices):
+    """Time to close (客户等级, INT-2): A closes this month … D; E = signed customer."""
+
+    NONE = "", _("Not graded")
+    A = "A", _("A — closes this month")
+    B = "B", _("B — closes next month")
+    C = "C", _("C — closes within three months")
+    D = "D", _("D — later or unknown")
+    E = "E", _("E — signed customer")
+
+
+class ManVerdict(models.TextChoices):
+    """The eight MAN combinations of seed 001 (ACQ-2)."""
+
+    UNKNOWN = "", _("Not assessed")
+    IDEAL = "MAN", _("Ideal prospect")
+    SKILL = "MAn", _("Approach with skill")
+    FIND_DM = "MaN", _("Find the decision maker")
+    CHECK_CREDIT = "mAN", _("Check credit and financing")
+    NURTURE_N = "maN", _("Nurture long-term")
+    NURTURE_A = "mAn", _("Nurture long-term")
+    NURTURE_M = "Man", _("Nurture long-term")
+    STOP = "man", _("Not a customer — stop")
+
+
+class Prospect(models.Model):
+    """The pipeline state of one customer: stage, grade, MAN, tracking and cadence.
+
+    Owner and department are copied from the customer (kept in step by the customers'
+    owner-change hook) so that a consultant's work list and board are one index range.
+    """
+
+    customer = models.OneToOneField(
+        "customers.Customer", on_delete=models.CASCADE, primary_key=True, related_name="prospect"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    department = models.ForeignKey(
+        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    stage = models.ForeignKey(Stage, null=True, blank=True, on_delete=models.PROTECT)
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, blank=True)
+    stage_changed_at = models.DateTimeField(null=True, blank=True)
+    tracked = models.BooleanField(_("in my tracked customers"), default=False)
+    locked = models.BooleanField(_("locked"), default=False)  # 锁定: never recycled
+    dealt = models.BooleanField(_("deal won"), default=False)
+    man_money = models.BooleanField(_("money"), null=True)
+    man_authority = models.BooleanField(_("authority"), null=True)
+    man_need = models.BooleanField(_("need"), null=True)
+    man_verdict = models.CharField(
+        _("MAN verdict"), max_length=3, choices=ManVerdict.choices, blank=True
+    )
+    quality = models.JSONField(_("quality screen"), default=dict, blank=True)
+    quality_score = models.PositiveSmallIntegerField(_("quality score"), null=True, blank=True)
+    risks = models.JSONField(_("big-customer risks"), default=list, blank=True)
+    referrer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("referred by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="referrals",
+    )
+    last_followup_at = models.DateTimeField(null=True, blank=True)
+    last_progress_at = models.DateTimeField(null=True, blank=True)
+    contacts_since_progress = models.PositiveIntegerField(default=0)
+    next_contact_at = models.DateTimeField(_("next contact"), null=True, blank=True)
+    next_due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    recycle_warned_at = models.DateTimeField(null=True, blank=True)
+    recycle_due_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("prospect")
+        verbose_name_plural = _("prospects")
+        indexes = [
+            models.Index(fields=["owner", "tracked", "next_due_at"], name="prospect_worklist_idx"),
+            models.Index(fields=["owner", "stage", "-customer"], name="prospect_board_idx"),
+            models.Index(fields=["department", "stage", "-customer"], name="prospect_dept_idx"),
+            models.Index(fields=["recycle_due_at"], name="prospect_recycle_idx"),
+            models.Index(fields=["referrer"], name="prospect_referrer_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.customer_id}: {self.stage_id} {self.grade}"
+
+
+class FollowUp(models.Model):
+    """A follow-up record (跟进记录, INT-5)."""
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("Phone")
+        VISIT = "visit", _("Visit")
+        SMS = "sms", _("SMS")
+        WECHAT = "wechat", _("WeChat")
+        EMAIL = "email", _("E-mail")
+        SHOWROOM = "showroom", _("Showroom")
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="followups"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="followups"
+    )
+    department = models.ForeignKey(
+        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("time"))
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    content = models.TextField(_("content"), max_length=4000)
+    outcome = models.CharField(_("outcome"), max_length=200, blank=True)
+    effective = models.BooleanField(_("effective contact"), default=False)
+    stage_before = models.ForeignKey(
+        Stage, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    stage_after = models.ForeignKey(
+        Stage, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    grade_before = models.CharField(max_length=1, choices=Grade.choices, blank=True)
+    grade_after = models.CharField(max_length=1, choices=Grade.choices, blank=True)
+    next_contact_at = models.DateTimeField(_("next contact"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["customer", "-at"], name="followup_customer_idx"),
+            models.Index(fields=["user", "-at"], name="followup_user_idx"),
+            models.Index(fields=["department", "-at"], name="followup_dept_idx"),
+        ]
+        constraints = [models.CheckConstraint(condition=~Q(content=""), name="followup_content")]
+
+    def __str__(self):
+        return f"{self.customer_id} {self.at:%Y-%m-%d}"
+
+
+class StageMove(models.Model):
+    """Every stage change, for the funnel's conversion rates and days per stage (ACQ-4)."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    department = models.ForeignKey(
+        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.ForeignKey(
+        "customers.Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_stage = models.ForeignKey(
+        Stage, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
+    days_in_previous = models.PositiveIntegerField(null=True, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["at"], name="stagemove_at_idx"),
+            models.Index(fields=["user", "at"], name="stagemove_user_idx"),
+            models.Index(fields=["customer", "at"], name="stagemove_customer_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.customer_id}: {self.from_stage_id} → {self.to_stage_id}"
+
+
+class TeamQuota(models.Model):
+    """Tracked-pool quotas per stage group for a department (INT-3; defaults 20 / 40 / 10)."""
+
+    department = models.OneToOneField(
+        "accounts.Department", null=True, blank=True, on_delete=models.CASCADE
+    )  # null = the company default
+    stage0 = models.PositiveSmallIntegerField(_("stage 0"), default=20)
+    stage12 = models.PositiveSmallIntegerField(_("stages 1–2"), default=40)
+    stage34 = models.PositiveSmallIntegerField(_("stages 3–4"), default=10)
+    daily_target = models.PositiveSmallIntegerField(
+        _("intention customers to follow per day"), default=3
+    )
+
+    class Meta:
+        verbose_name = _("tracking quota")
+        verbose_name_plural = _("tracking quotas")
+
+    def __str__(self):
+        return f"{self.department or '*'}: {self.stage0}/{self.stage12}/{self.stage34}"
+
+
+class Objection(models.Model):
+    """An objection raised on a follow-up (异议, SRV-1)."""
+
+    class Type(models.TextChoices):
+        PRICE = "price", _("Price")
+        QUALITY = "quality", _("Quality")
+        NEED = "need", _("Need")
+        TIMING = "timing", _("Timing")
+        TRUST = "trust", _("Trust")
+        COMPETITOR = "competitor", _("Competitor")
+        AUTHORITY = "authority", _("Authority")
+        OTHER = "other", _("Other")
+
+    class Temperament(models.TextChoices):
+        UNKNOWN = "", _("Not judged")
+        RATIONAL = "rational", _("Rational")
+        EMOTIONAL = "emotional", _("Emotional")
+        HESITANT = "hesitant", _("Hesitant")
+
+    class Method(models.TextChoices):
+        UNKNOWN = "", _("Not stated")
+        DIRECT = "direct", _("Direct denial")
+        INDIRECT = "indirect", _("Indirect denial (yes, but)")
+        COMPENSATION = "compensation", _("Compensation")
+        QUESTION = "question", _("Questioning")
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", _("Still open")
+        RESOLVED = "resolved", _("Resolved")
+        LOST = "lost", _("Lost the customer")
+
+    followup = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="objections")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    type = models.CharField(_("type"), max_length=12, choices=Type.choices)
+    is_excuse = models.BooleanField(_("an excuse (借口)"), default=False)
+    real_objection = models.CharField(_("the real objection behind it"), max_length=200, blank=True)
+    temperament = models.CharField(
+        _("temperament"), max_length=10, choices=Temperament.choices, blank=True
+    )
+    method = models.CharField(_("method"), max_length=12, choices=Method.choices, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.OPEN
+    )
+    script = models.ForeignKey(
+        "pipeline.Script", null=True, blank=True, on_delete=models.SET_NULL, related_name="uses"
+    )
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        indexes = [models.Index(fields=["type"], name="objection_type_idx")]
+
+    def __str__(self):
+        return self.get_type_display()
+
+
+class Script(models.Model):
+    """An answer in the script library (话术库, SRV-2)."""
+
+    objection_type = models.CharField(
+        _("objection type"), max_length=12, choices=Objection.Type.choices, blank=True
+    )
+    stage = models.ForeignKey(Stage, null=True, blank=True, on_delete=models.SET_NULL)
+    title = models.CharField(_("title"), max_length=100)
+    body = models.TextField(_("script"), max_length=4000)
+    use_count = models.PositiveIntegerField(default=0)
+    helpful_count = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("script")
+        verbose_name_plural = _("scripts")
+        ordering = ["-helpful_count", "-use_count", "id"]
+        indexes = [models.Index(fields=["objection_type", "stage"], name="script_type_idx")]
+
+    def __str__(self):
+        return self.title
+
+
+class PublicPool(models.Model):
+    """A public pool (公海, INT-7): its members, admins, recycling and claiming rules."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    member_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="pools", verbose_name=_("member users")
+    )
+    member_departments = models.ManyToManyField(
+        "accounts.Department",
+        blank=True,
+        related_name="pools",
+        verbose_name=_("member departments"),
+    )
+    admins = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="administered_pools",
+        verbose_name=_("pool admins"),
+    )
+    departments_recycled = models.ManyToManyField(
+        "accounts.Department",
+        blank=True,
+        related_name="recycling_pools",
+        verbose_name=_("recycles customers of these departments"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    # Recycling (nightly). Day counts per stage code or grade, e.g. {"s0": 30, "A": 7};
+    # "*" is the default; a missing or empty rule never recycles.
+    no_followup_days = models.JSONField(
+        _("recycle after N days without follow-up"), default=dict, blank=True
+    )
+    no_progress_days = models.JSONField(
+        _("recycle after N days without stage progress"), default=dict, blank=True
+    )
+    no_progress_contacts = models.PositiveSmallIntegerField(
+        _("or after K contacts without progress"), null=True, blank=True
+    )
+    no_deal_days = models.PositiveSmallIntegerField(
+        _("recycle after N days without a deal"), null=True, blank=True
+    )
+    exempt_dealt = models.BooleanField(_("customers with a deal are never recycled"), default=True)
+    warn_days = models.PositiveSmallIntegerField(_("warn the owner D days before"), default=3)
+    # Claiming.
+    daily_claim_cap = models.PositiveSmallIntegerField(_("claims per user per day"), default=10)
+    cooldown_days = models.PositiveSmallIntegerField(
+        _("days before the previous owner may claim again"), default=7
+    )
+    max_owned = models.PositiveIntegerField(
+        _("most customers a user may own"), null=True, blank=True
+    )
+    max_locked = models.PositiveIntegerField(
+        _("most locked customers a user may have"), null=True, blank=True
+    )
+    count_dealt = models.BooleanField(
+        _("customers with a deal count towards the quota"), default=False
+    )
+    masks_phones = models.BooleanField(_("phones masked until claimed"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("public pool")
+        verbose_name_plural = _("public pools")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+class PoolEntry(models.Model):
+    """A customer sitting in a public pool (no owner). One row per customer: the unique
+    customer column is what lets exactly one of two simultaneous claims win."""
+
+    class Reason(models.TextChoices):
+        # seed 002 踢出原则, plus the automatic recycling rules
+        NO_PROGRESS = "no_progress", _("Many contacts, no progress, reason unknown")
+        NO_DECISION_MAKER = "no_decision_maker", _("Decision maker never reached")
+        LOST_TRUST = "lost_trust", _("A serious mistake lost the customer's trust")
+        PUSHED_TOO_HARD = "pushed_too_hard", _("Customer pushed too hard")
+        AUTO_NO_FOLLOWUP = "auto_no_followup", _("Recycled: no follow-up in time")
+        AUTO_NO_PROGRESS = "auto_no_progress", _("Recycled: no stage progress in time")
+        AUTO_NO_DEAL = "auto_no_deal", _("Recycled: no deal in time")
+        OTHER = "other", _("Other")
+
+    customer = models.OneToOneField(
+        "customers.Customer", on_delete=models.CASCADE, related_name="pool_entry"
+    )
+    pool = models.ForeignKey(PublicPool, on_delete=models.PROTECT, related_name="entries")
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    previous_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    released_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("pool entry")
+        verbose_name_plural = _("pool entries")
+        indexes = [models.Index(fields=["pool", "-released_at"], name="poolentry_pool_idx")]
+
+    def __str__(self):
+        return f"{self.pool_id}: {self.customer_id}"
+
+
+class Claim(models.Model):
+    """A claim from a pool, for the daily cap and the previous owner's cool-down."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    pool = models.ForeignKey(PublicPool, on_delete=models.CASCADE, related_name="claims")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField()
+    local_date = models.DateField()  # the claimer's calendar day, for the daily cap
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "local_date"], name="claim_user_day_idx")]
+
+    def __str__(self):
+        return f"{self.user_id} ← {self.customer_id}"
