@@ -30,7 +30,7 @@ from guanxi.core.errors import (
     ValidationFailed,
 )
 from guanxi.core.phones import display_phone, mask_phone
-from guanxi.customers import exports, selectors, services
+from guanxi.customers import exports, panels, selectors, services
 from guanxi.customers.errors import CustomerDuplicate
 from guanxi.customers.forms import (
     AttachmentForm,
@@ -338,6 +338,8 @@ def _masked_history(records):
 def _render_detail(request, customer, tab, *, status=200, **extra):
     context = _detail_context(request, customer, tab, **extra)
     template = "customers/detail.html#panel" if _htmx(request) else "customers/detail.html"
+    if not _htmx(request):
+        context["extra_panels"] = panels.render_panels(request=request, customer=customer)
     return render(request, template, context, status=status)
 
 
