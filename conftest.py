@@ -39,6 +39,8 @@ def _restore_shipped_data():
     for module in (
         "guanxi.accounts.migrations.0002_default_roles",
         "guanxi.customers.migrations.0002_default_sources_industries_rules",
+        "guanxi.pipeline.migrations.0002_stage_guidance",
+        "guanxi.pipeline.migrations.0004_default_scripts",
     ):
         migration = importlib.import_module(module)
         for operation in migration.Migration.operations:

@@ -23,6 +23,7 @@ from guanxi.accounts.api import router as accounts_router
 from guanxi.accounts.selectors import token_for_key
 from guanxi.core.errors import DomainError
 from guanxi.customers.api import router as customers_router
+from guanxi.pipeline.api import router as pipeline_router
 
 
 def _activate_preferences(request, user) -> None:
@@ -94,6 +95,7 @@ api = NinjaAPI(
 )
 api.add_router("", customers_router)
 api.add_router("", accounts_router)
+api.add_router("", pipeline_router)
 
 
 # ---------------------------------------------------------------- errors

@@ -7,6 +7,7 @@ import re
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors import departments_in_scope, users_in_scope
@@ -481,7 +482,7 @@ class HandoverForm(forms.Form):
         queryset=User.objects.select_related("department").order_by("username"),
     )
     to_user = UserChoiceField(
-        label=_("To"),
+        label=pgettext_lazy("handover", "To"),
         queryset=User.objects.filter(is_active=True)
         .select_related("department")
         .order_by("username"),

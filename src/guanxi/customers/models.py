@@ -441,7 +441,10 @@ class OwnerChange(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["customer", "-at"], name="ownerchange_cust_idx")]
+        indexes = [
+            models.Index(fields=["customer", "-at"], name="ownerchange_cust_idx"),
+            models.Index(fields=["from_user", "-at"], name="ownerchange_from_idx"),
+        ]
 
     def __str__(self):
         return f"{self.customer_id}: {self.from_user_id} → {self.to_user_id}"

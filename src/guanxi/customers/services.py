@@ -593,6 +593,48 @@ def _record_owner_changes(*, customers, to_user, actor, reason: str) -> None:
     )
 
 
+def customers_release_owner(*, actor, customers, reason: str) -> list[int]:
+    """Remove the owner (and so the department) of these customers, e.g. into a public pool
+    (INT-6/7). `customers` carry pk and owner_id; one OwnerChange and one timeline event
+    each, written in batches. The caller holds the transaction."""
+    customers = [c for c in customers if c.owner_id is not None]
+    ids = [c.pk for c in customers]
+    if not ids:
+        return ids
+    _record_owner_changes(customers=customers, to_user=None, actor=actor, reason=reason[:200])
+    for start in range(0, len(ids), 1000):
+        Customer.objects.filter(pk__in=ids[start : start + 1000]).update(
+            owner=None, department=None, version=F("version") + 1, updated_at=timezone.now()
+        )
+    owners_changed.call_all(customer_ids=ids)
+    return ids
+
+
+@transaction.atomic
+def customer_release_owner(*, actor, customer: Customer, reason: str) -> Customer:
+    customers_release_owner(actor=actor, customers=[customer], reason=reason)
+    customer.refresh_from_db()
+    return customer
+
+
+@transaction.atomic
+def customer_take_owner(*, actor, customer: Customer, to_user: User, reason: str) -> Customer:
+    """Give an unowned (or any) customer to `to_user` without the reassign permission
+    check — the caller (e.g. a pool claim) has applied its own rules."""
+    if customer.owner_id == to_user.pk:
+        return customer
+    _record_owner_changes(customers=[customer], to_user=to_user, actor=actor, reason=reason[:200])
+    Customer.objects.filter(pk=customer.pk).update(
+        owner=to_user,
+        department_id=to_user.department_id,
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    owners_changed.call_all(customer_ids=[customer.pk])
+    customer.refresh_from_db()
+    return customer
+
+
 @transaction.atomic
 def customer_reassign(
     *, actor: User, customer: Customer, to_user: User, reason: str = ""

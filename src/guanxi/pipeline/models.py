@@ -112,6 +112,9 @@ class Prospect(models.Model):
     next_due_at = models.DateTimeField(_("due"), null=True, blank=True)
     recycle_warned_at = models.DateTimeField(null=True, blank=True)
     recycle_due_at = models.DateTimeField(null=True, blank=True)
+    # Since when the current owner has the customer (creation or the last claim): the
+    # recycling rules never count time from before it (INT-7, pipeline.pools).
+    owned_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("prospect")
@@ -120,6 +123,8 @@ class Prospect(models.Model):
             models.Index(fields=["owner", "tracked", "next_due_at"], name="prospect_worklist_idx"),
             models.Index(fields=["owner", "stage", "-customer"], name="prospect_board_idx"),
             models.Index(fields=["department", "stage", "-customer"], name="prospect_dept_idx"),
+            # the board of a user who sees everything, without owner or department filters
+            models.Index(fields=["stage", "-customer"], name="prospect_stage_idx"),
             models.Index(fields=["recycle_due_at"], name="prospect_recycle_idx"),
             models.Index(fields=["referrer"], name="prospect_referrer_idx"),
         ]

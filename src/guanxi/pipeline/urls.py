@@ -6,6 +6,6 @@ app_name = "pipeline"
 urlpatterns = [
     path("", include(urls_worklist)),
     path("pools/", include(urls_pools)),
-    path("board/", include(urls_board)),
+    path("", include(urls_board)),  # board/, funnel/, team/
     path("scripts/", include(urls_scripts)),
 ]

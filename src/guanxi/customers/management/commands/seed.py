@@ -2,6 +2,7 @@
 
 import time
 
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -84,6 +85,15 @@ class Command(BaseCommand):
                 self.stdout.write(f"{done:,} / {count:,} customers")
 
         created = seed_customers_slow(count=count, seed=options["seed"], progress=progress)
+        # Higher apps add their demo data (the pipeline: `seed_pipeline`), found by name so
+        # that customers never imports them.
+        if "seed_pipeline" in get_commands():
+            call_command(
+                "seed_pipeline",
+                seed=options["seed"],
+                verbosity=options["verbosity"],
+                stdout=self.stdout,
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {created:,} customers in {time.perf_counter() - started:.1f} s. "

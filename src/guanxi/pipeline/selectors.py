@@ -1,0 +1,186 @@
+"""Reads for the work list and the 360 panel (INT-3, INT-4). Always scoped."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guanxi.accounts.selectors import users_in_scope
+from guanxi.core.errors import ValidationFailed
+from guanxi.customers.scope import visible_customers
+from guanxi.pipeline import cadence
+from guanxi.pipeline.models import FollowUp, Prospect, PublicPool, Stage
+from guanxi.pipeline.services import QUOTA_GROUPS, quota_for, quota_group_of, quota_limit
+
+SECTION_SIZE = 50
+SECTIONS = ("overdue", "today", "this_week", "about_to_be_recycled")
+
+
+@dataclass
+class Section:
+    key: str
+    rows: list = field(default_factory=list)
+    more: bool = False
+    cursor: str | None = None
+
+
+def stages() -> list[Stage]:
+    return list(Stage.objects.order_by("order"))
+
+
+def _today_bounds(user, now):
+    tz = cadence.zone_for(user)
+    today = now.astimezone(tz).date()
+    start, end = cadence.local_day_bounds(today, tz)
+    week_end = cadence.local_day_bounds(today + dt.timedelta(days=6), tz)[1]
+    return tz, start, end, week_end
+
+
+def _warn_days() -> int:
+    days = (
+        PublicPool.objects.filter(is_active=True)
+        .order_by("-warn_days")
+        .values_list("warn_days", flat=True)
+        .first()
+    )
+    return days if days is not None else 3
+
+
+def _worklist_base(user):
+    return (
+        Prospect.objects.filter(owner_id=user.pk, tracked=True, customer__deleted_at__isnull=True)
+        .select_related("customer", "stage")
+        .only(
+            "customer_id",
+            "customer__name",
+            "customer__deleted_at",
+            "stage__code",
+            "stage__name",
+            "stage__name_en",
+            "stage__order",
+            "grade",
+            "next_due_at",
+            "next_contact_at",
+            "last_followup_at",
+            "recycle_due_at",
+            "tracked",
+            "owner_id",
+        )
+    )
+
+
+def _section_filter(user, key: str, now) -> tuple[Q, str]:
+    _tz, start, end, week_end = _today_bounds(user, now)
+    if key == "overdue":
+        return Q(next_due_at__lt=start), "next_due_at"
+    if key == "today":
+        return Q(next_due_at__gte=start, next_due_at__lt=end), "next_due_at"
+    if key == "this_week":
+        return Q(next_due_at__gte=end, next_due_at__lt=week_end), "next_due_at"
+    if key == "about_to_be_recycled":
+        return Q(recycle_due_at__lt=now + dt.timedelta(days=_warn_days())), "recycle_due_at"
+    raise ValidationFailed(_("Unknown section."))
+
+
+def _parse_cursor(cursor: str):
+    try:
+        raw_at, raw_id = cursor.rsplit("|", 1)
+        at = dt.datetime.fromisoformat(raw_at)
+        return (at if at.tzinfo else at.replace(tzinfo=dt.UTC)), int(raw_id)
+    except (ValueError, AttributeError):
+        raise ValidationFailed(_("The list moved on; start again from the top.")) from None
+
+
+def worklist_section(
+    user, key: str, *, now=None, cursor: str | None = None, limit: int = SECTION_SIZE
+) -> tuple[list, str | None]:
+    """One section of the user's work list, keyset-paged by (due, customer id): (rows, the
+    cursor of the next page or None). One index range (owner, tracked, next_due_at)."""
+    now = now or timezone.now()
+    condition, column = _section_filter(user, key, now)
+    rows = _worklist_base(user).filter(condition)
+    if cursor:
+        at, last_id = _parse_cursor(cursor)
+        rows = rows.filter(
+            Q(**{f"{column}__gt": at}) | Q(**{column: at, "customer_id__gt": last_id})
+        )
+    page = list(rows.order_by(column, "customer_id")[: limit + 1])
+    more = len(page) > limit
+    page = page[:limit]
+    next_cursor = None
+    if more and page:
+        last = page[-1]
+        next_cursor = f"{getattr(last, column).isoformat()}|{last.customer_id}"
+    return page, next_cursor
+
+
+def worklist_for_user(user, *, now=None, limit: int = SECTION_SIZE, sections=SECTIONS) -> dict:
+    """The user's own tracked prospects: overdue first, then due today, this week, and those
+    about to be recycled. Each section at most `limit` rows, with a cursor for "more"."""
+    now = now or timezone.now()
+    result = {}
+    for key in sections:
+        rows, cursor = worklist_section(user, key, now=now, limit=limit)
+        result[key] = Section(key=key, rows=rows, more=cursor is not None, cursor=cursor)
+    return result
+
+
+def tracked_counts(user) -> list[dict]:
+    """Per stage group: how many the user tracks and the team's quota."""
+    by_stage = dict(
+        Prospect.objects.filter(owner_id=user.pk, tracked=True)
+        .values("stage_id")
+        .annotate(n=Count("customer_id"))
+        .values_list("stage_id", "n")
+    )
+    groups = {group: 0 for group in QUOTA_GROUPS}
+    stage_by_id = {s.pk: s for s in Stage.objects.all()} if by_stage else {}
+    for stage_id, n in by_stage.items():
+        groups[quota_group_of(stage_by_id.get(stage_id))] += n
+    quota = quota_for(user.department_id)
+    return [
+        {"group": group, "count": groups[group], "quota": quota_limit(quota, group)}
+        for group in QUOTA_GROUPS
+    ]
+
+
+def daily_target(user) -> int:
+    return quota_for(user.department_id).daily_target
+
+
+def followed_today(user, *, now=None) -> int:
+    """Distinct intention customers (stage 0 or above) the user followed up today (local)."""
+    now = now or timezone.now()
+    _tz, start, end, _week = _today_bounds(user, now)
+    return (
+        FollowUp.objects.filter(user_id=user.pk, at__gte=start, at__lt=end)
+        .filter(Q(stage_after__order__gte=0))
+        .values("customer_id")
+        .distinct()
+        .count()
+    )
+
+
+def worklist_users(user):
+    """Whose work list the user may open: themselves and the users in their scope."""
+    return users_in_scope(user).order_by("department__path", "username")
+
+
+def prospect_for_user(user, customer):
+    """The prospect of a customer the user can see (None if not visible)."""
+    if not visible_customers(user).filter(pk=customer.pk).exists():
+        return None
+    prospect = Prospect.objects.select_related("stage", "referrer").filter(pk=customer.pk).first()
+    return prospect
+
+
+def referrals_of(user, customer, *, limit: int = 20) -> list:
+    """Customers this customer introduced, as far as the user may see them."""
+    return list(
+        visible_customers(user)
+        .filter(prospect__referrer_id=customer.pk)
+        .only("id", "name")
+        .order_by("-id")[:limit]
+    )

@@ -1,0 +1,553 @@
+"""Every write to the pipeline state of a customer (INT-1 … INT-5, ACQ-1 … ACQ-3, SRV-1).
+
+Keyword-only, one transaction each; the actor must be able to edit the customer."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from guanxi.accounts.permissions import MANAGE_USERS
+from guanxi.accounts.selectors import departments_in_scope, scope_for_user, user_can
+from guanxi.core.errors import PermissionDenied, ValidationFailed
+from guanxi.customers.models import Customer
+from guanxi.customers.scope import editable_customers, visible_customers
+from guanxi.customers.services import customer_refresh_category, timeline_add
+from guanxi.pipeline import cadence
+from guanxi.pipeline.models import (
+    FollowUp,
+    Grade,
+    ManVerdict,
+    Objection,
+    Prospect,
+    Script,
+    Stage,
+    StageMove,
+    TeamQuota,
+)
+
+# seed 000 §5.1.2: the traits of a good customer, and the risks of big customers.
+QUALITY_TRAITS = {
+    "demand": _l("Real demand for the product"),
+    "profitability": _l("Profitable to serve"),
+    "price_insensitive": _l("Not very price-sensitive"),
+    "prompt_payment": _l("Pays promptly"),
+    "low_service_cost": _l("Low cost of service"),
+    "loyalty": _l("Loyal"),
+    "growth": _l("Growing"),
+}
+BIG_CUSTOMER_RISKS = {
+    "financial": _l("Financial risk (large receivables, credit)"),
+    "profit": _l("Profit risk (squeezed margins)"),
+    "management": _l("Management risk (dependence, service burden)"),
+    "churn": _l("Churn risk (may leave for a competitor)"),
+}
+QUOTA_GROUPS = ("s0", "s12", "s34")
+NEXT_CONTACT_GRACE = dt.timedelta(minutes=5)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def prospect_for(customer: Customer) -> Prospect:
+    """The customer's prospect row, created on first use (owner/department copied)."""
+    prospect, _created = Prospect.objects.get_or_create(
+        customer_id=customer.pk,
+        defaults={"owner_id": customer.owner_id, "department_id": customer.department_id},
+    )
+    prospect.customer = customer
+    return prospect
+
+
+def _lock(*, actor, customer) -> tuple[Customer, Prospect]:
+    locked = editable_customers(actor).select_for_update().filter(pk=customer.pk).first()
+    if locked is None:
+        raise PermissionDenied(_("You may not change this customer."))
+    prospect_for(locked)
+    prospect = (
+        Prospect.objects.select_for_update(of=("self",))
+        .select_related("stage")
+        .get(customer_id=locked.pk)
+    )
+    prospect.customer = locked
+    return locked, prospect
+
+
+def _stage(code) -> Stage:
+    stage = Stage.objects.filter(code=str(code or "")).first() if code else None
+    if stage is None:
+        raise ValidationFailed(field_errors={"stage": [_("Choose a valid stage.")]})
+    return stage
+
+
+def _grade(value) -> str:
+    value = str(value or "")
+    if value not in Grade.values:
+        raise ValidationFailed(field_errors={"grade": [_("Choose a valid grade.")]})
+    return value
+
+
+def _refresh_due(prospect: Prospect, *, actor, now) -> None:
+    prospect.next_due_at = cadence.next_due(prospect, now=now, tz=cadence.zone_for(actor))
+
+
+def _move_stage(*, prospect: Prospect, stage: Stage, actor, now) -> StageMove | None:
+    """Record the move; returns None if the stage is unchanged."""
+    old = prospect.stage
+    if old is not None and old.pk == stage.pk:
+        return None
+    since = prospect.stage_changed_at or prospect.customer.created_at
+    days = max(0, (now - since).days) if (old is not None and since) else None
+    move = StageMove.objects.create(
+        customer_id=prospect.customer_id,
+        user=actor,
+        department_id=prospect.department_id,
+        source_id=prospect.customer.source_id,
+        from_stage=old,
+        to_stage=stage,
+        days_in_previous=days,
+        at=now,
+    )
+    if old is None or stage.order > old.order:
+        prospect.last_progress_at = now
+        prospect.contacts_since_progress = 0
+    prospect.stage = stage
+    prospect.stage_changed_at = now
+    return move
+
+
+def _stage_label(stage) -> str:
+    return str(stage) if stage is not None else _("no stage")
+
+
+# ---------------------------------------------------------------- stage and grade
+
+
+@transaction.atomic
+def prospect_set_stage(*, actor, customer, stage, note: str = "") -> Prospect:
+    stage = stage if isinstance(stage, Stage) else _stage(stage)
+    locked, prospect = _lock(actor=actor, customer=customer)
+    now = timezone.now()
+    old = prospect.stage
+    if _move_stage(prospect=prospect, stage=stage, actor=actor, now=now) is None:
+        return prospect
+    _refresh_due(prospect, actor=actor, now=now)
+    prospect.save()
+    timeline_add(
+        customer=locked,
+        kind="stage",
+        title=_("Stage: %(old)s → %(new)s") % {"old": _stage_label(old), "new": stage},
+        body=(note or "")[:1000],
+        actor=actor,
+        data={"from": old.code if old else None, "to": stage.code},
+    )
+    customer_refresh_category(customer=locked)
+    return prospect
+
+
+@transaction.atomic
+def prospect_set_grade(*, actor, customer, grade) -> Prospect:
+    grade = _grade(grade)
+    locked, prospect = _lock(actor=actor, customer=customer)
+    if prospect.grade == grade:
+        return prospect
+    old = prospect.grade
+    prospect.grade = grade
+    if grade == Grade.E:
+        prospect.dealt = True
+    _refresh_due(prospect, actor=actor, now=timezone.now())
+    prospect.save()
+    timeline_add(
+        customer=locked,
+        kind="grade",
+        title=_("Grade: %(old)s → %(new)s") % {"old": old or "—", "new": grade or "—"},
+        actor=actor,
+        data={"from": old, "to": grade},
+    )
+    customer_refresh_category(customer=locked)
+    return prospect
+
+
+# ---------------------------------------------------------------- follow-ups (INT-5)
+
+
+def _clean_datetime(value, *, field: str, errors: dict, tz):
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        parsed = parse_datetime(value.strip())
+        if parsed is None:
+            errors[field] = [_("Enter a valid date and time.")]
+            return None
+        value = parsed
+    if not isinstance(value, dt.datetime):
+        errors[field] = [_("Enter a valid date and time.")]
+        return None
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=tz)
+    return value.astimezone(dt.UTC)
+
+
+def _clean_objections(raw, errors: dict) -> list[dict]:
+    if raw in (None, ""):
+        return []
+    if not isinstance(raw, list | tuple):
+        errors["objections"] = [_("Objections must be a list.")]
+        return []
+    cleaned = []
+    script_ids = set()
+    for item in raw:
+        if not isinstance(item, dict):
+            errors["objections"] = [_("Each objection needs a type.")]
+            return []
+        row = {
+            "type": str(item.get("type") or ""),
+            "is_excuse": bool(item.get("is_excuse")),
+            "real_objection": str(item.get("real_objection") or "").strip(),
+            "temperament": str(item.get("temperament") or ""),
+            "method": str(item.get("method") or ""),
+            "outcome": str(item.get("outcome") or Objection.Outcome.OPEN),
+            "script_id": item.get("script_id") or None,
+        }
+        if row["type"] not in Objection.Type.values:
+            errors["objections"] = [_("Choose a valid objection type.")]
+        elif row["temperament"] not in Objection.Temperament.values:
+            errors["objections"] = [_("Choose a valid temperament.")]
+        elif row["method"] not in Objection.Method.values:
+            errors["objections"] = [_("Choose a valid method.")]
+        elif row["outcome"] not in Objection.Outcome.values:
+            errors["objections"] = [_("Choose a valid objection outcome.")]
+        elif len(row["real_objection"]) > 200:
+            errors["objections"] = [_("The real objection may have at most 200 characters.")]
+        if row["script_id"] is not None:
+            try:
+                row["script_id"] = int(row["script_id"])
+            except (TypeError, ValueError):
+                errors["objections"] = [_("Choose a valid script.")]
+            else:
+                script_ids.add(row["script_id"])
+        cleaned.append(row)
+    if len(cleaned) > 10:
+        errors["objections"] = [_("At most 10 objections per follow-up.")]
+    if script_ids and "objections" not in errors:
+        found = set(Script.objects.filter(pk__in=script_ids).values_list("pk", flat=True))
+        if found != script_ids:
+            errors["objections"] = [_("Choose a valid script.")]
+    return cleaned
+
+
+def _clean_followup(data: dict, *, actor, now) -> dict:
+    errors: dict[str, list] = {}
+    tz = cadence.zone_for(actor)
+    channel = str(data.get("channel") or "")
+    if channel not in FollowUp.Channel.values:
+        errors["channel"] = [_("Choose a valid channel.")]
+    content = str(data.get("content") or "").strip()
+    if not content:
+        errors["content"] = [_("Describe what happened.")]
+    elif len(content) > 4000:
+        errors["content"] = [_("At most %(limit)d characters.") % {"limit": 4000}]
+    outcome = str(data.get("outcome") or "").strip()
+    if len(outcome) > 200:
+        errors["outcome"] = [_("At most %(limit)d characters.") % {"limit": 200}]
+    stage = None
+    if data.get("stage"):
+        stage = Stage.objects.filter(code=str(data["stage"])).first()
+        if stage is None:
+            errors["stage"] = [_("Choose a valid stage.")]
+    grade = data.get("grade")
+    grade = None if grade is None or grade == "" else str(grade)
+    if grade is not None and grade not in Grade.values:
+        errors["grade"] = [_("Choose a valid grade.")]
+    next_contact = _clean_datetime(
+        data.get("next_contact_at"), field="next_contact_at", errors=errors, tz=tz
+    )
+    if next_contact is not None and next_contact < now - NEXT_CONTACT_GRACE:
+        errors["next_contact_at"] = [_("The next contact cannot be in the past.")]
+    objections = _clean_objections(data.get("objections"), errors)
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    return {
+        "channel": channel,
+        "content": content,
+        "outcome": outcome,
+        "effective": bool(data.get("effective")),
+        "stage": stage,
+        "grade": grade,
+        "next_contact_at": next_contact,
+        "objections": objections,
+    }
+
+
+@transaction.atomic
+def followup_log(*, actor, customer, data: dict) -> FollowUp:
+    now = timezone.now()
+    cleaned = _clean_followup(data, actor=actor, now=now)
+    locked, prospect = _lock(actor=actor, customer=customer)
+    stage_before, grade_before = prospect.stage, prospect.grade
+    followup = FollowUp.objects.create(
+        customer=locked,
+        user=actor,
+        department_id=actor.department_id,
+        at=now,
+        channel=cleaned["channel"],
+        content=cleaned["content"],
+        outcome=cleaned["outcome"],
+        effective=cleaned["effective"],
+        stage_before=stage_before,
+        grade_before=grade_before,
+        stage_after=cleaned["stage"] or stage_before,
+        grade_after=cleaned["grade"] if cleaned["grade"] is not None else grade_before,
+        next_contact_at=cleaned["next_contact_at"],
+    )
+    if cleaned["objections"]:
+        Objection.objects.bulk_create(
+            [
+                Objection(
+                    followup=followup,
+                    customer=locked,
+                    type=row["type"],
+                    is_excuse=row["is_excuse"],
+                    real_objection=row["real_objection"],
+                    temperament=row["temperament"],
+                    method=row["method"],
+                    outcome=row["outcome"],
+                    script_id=row["script_id"],
+                )
+                for row in cleaned["objections"]
+            ]
+        )
+        used = [row["script_id"] for row in cleaned["objections"] if row["script_id"]]
+        if used:
+            Script.objects.filter(pk__in=used).update(use_count=F("use_count") + 1)
+    progressed = False
+    moved = None
+    if cleaned["stage"] is not None:
+        before_progress = prospect.last_progress_at
+        moved = _move_stage(prospect=prospect, stage=cleaned["stage"], actor=actor, now=now)
+        progressed = moved is not None and prospect.last_progress_at != before_progress
+    if not progressed:
+        prospect.contacts_since_progress += 1
+    if cleaned["grade"] is not None and cleaned["grade"] != prospect.grade:
+        prospect.grade = cleaned["grade"]
+        if prospect.grade == Grade.E:
+            prospect.dealt = True
+    prospect.last_followup_at = now
+    prospect.next_contact_at = cleaned["next_contact_at"]
+    _refresh_due(prospect, actor=actor, now=now)
+    prospect.save()
+    summary = cleaned["outcome"] or cleaned["content"]
+    title = f"{followup.get_channel_display()}: {summary}"
+    if moved is not None:
+        title = _("%(title)s (stage %(old)s → %(new)s)") % {
+            "title": title[:120],
+            "old": _stage_label(stage_before),
+            "new": prospect.stage,
+        }
+    timeline_add(
+        customer=locked,
+        kind="followup",
+        title=title,
+        body=cleaned["content"],
+        actor=actor,
+        occurred_at=now,
+        ref=followup,
+        data={
+            "channel": followup.channel,
+            "effective": followup.effective,
+            "stage_from": stage_before.code if stage_before else None,
+            "stage_to": prospect.stage.code if prospect.stage else None,
+            "grade_from": grade_before,
+            "grade_to": prospect.grade,
+        },
+    )
+    if moved is not None or prospect.grade != grade_before:
+        customer_refresh_category(customer=locked)
+    return followup
+
+
+# ---------------------------------------------------------------- MAN, quality, referral
+
+
+def man_verdict(money, authority, need) -> str:
+    if money is None or authority is None or need is None:
+        return ManVerdict.UNKNOWN
+    return ("M" if money else "m") + ("A" if authority else "a") + ("N" if need else "n")
+
+
+def _tristate(value):
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value.lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
+@transaction.atomic
+def man_assess(*, actor, customer, money, authority, need) -> Prospect:
+    locked, prospect = _lock(actor=actor, customer=customer)
+    money, authority, need = _tristate(money), _tristate(authority), _tristate(need)
+    verdict = man_verdict(money, authority, need)
+    changed = verdict != prospect.man_verdict
+    prospect.man_money, prospect.man_authority, prospect.man_need = money, authority, need
+    prospect.man_verdict = verdict
+    prospect.save(update_fields=["man_money", "man_authority", "man_need", "man_verdict"])
+    if changed:
+        timeline_add(
+            customer=locked,
+            kind="man",
+            title=_("MAN: %(verdict)s") % {"verdict": prospect.get_man_verdict_display()},
+            actor=actor,
+            data={"verdict": verdict},
+        )
+        customer_refresh_category(customer=locked)
+    return prospect
+
+
+@transaction.atomic
+def quality_assess(*, actor, customer, traits: dict, risks) -> Prospect:
+    unknown = set(traits or {}) - set(QUALITY_TRAITS)
+    bad_risks = set(risks or []) - set(BIG_CUSTOMER_RISKS)
+    if unknown or bad_risks:
+        raise ValidationFailed(field_errors={"quality": [_("Unknown trait or risk.")]})
+    _locked, prospect = _lock(actor=actor, customer=customer)
+    prospect.quality = {key: bool((traits or {}).get(key)) for key in QUALITY_TRAITS}
+    prospect.quality_score = sum(prospect.quality.values())
+    prospect.risks = [risk for risk in BIG_CUSTOMER_RISKS if risk in set(risks or [])]
+    prospect.save(update_fields=["quality", "quality_score", "risks"])
+    return prospect
+
+
+@transaction.atomic
+def referral_set(*, actor, customer, referrer) -> Prospect:
+    if referrer is not None:
+        if referrer.pk == customer.pk:
+            raise ValidationFailed(
+                field_errors={"referrer": [_("A customer cannot refer themselves.")]}
+            )
+        if not visible_customers(actor).filter(pk=referrer.pk).exists():
+            raise ValidationFailed(field_errors={"referrer": [_("Choose a customer you can see.")]})
+    locked, prospect = _lock(actor=actor, customer=customer)
+    if prospect.referrer_id == (referrer.pk if referrer else None):
+        return prospect
+    prospect.referrer = referrer
+    prospect.save(update_fields=["referrer"])
+    timeline_add(
+        customer=locked,
+        kind="referral",
+        title=_("Referred by %(name)s") % {"name": referrer.name}
+        if referrer
+        else _("Referrer removed"),
+        actor=actor,
+        data={"referrer": referrer.pk if referrer else None},
+    )
+    return prospect
+
+
+# ---------------------------------------------------------------- tracking and quotas (INT-3)
+
+
+def quota_for(department_id) -> TeamQuota:
+    quota = None
+    if department_id:
+        quota = TeamQuota.objects.filter(department_id=department_id).first()
+    if quota is None:
+        quota = TeamQuota.objects.filter(department__isnull=True).first() or TeamQuota()
+    return quota
+
+
+def quota_limit(quota: TeamQuota, group: str) -> int:
+    return {"s0": quota.stage0, "s12": quota.stage12, "s34": quota.stage34}[group]
+
+
+def quota_group_of(stage) -> str:
+    return (stage.quota_group if stage is not None else "") or "s0"
+
+
+@transaction.atomic
+def tracking_add(*, actor, customer) -> Prospect:
+    locked, prospect = _lock(actor=actor, customer=customer)
+    if prospect.tracked:
+        return prospect
+    if prospect.owner_id is None:
+        raise ValidationFailed(_("A customer without an owner cannot be tracked."))
+    group = quota_group_of(prospect.stage)
+    from guanxi.accounts.models import User
+
+    # Serialise adds for the same owner so two at once cannot both squeeze under the quota.
+    owner = User.objects.select_for_update().get(pk=prospect.owner_id)
+    quota = quota_for(owner.department_id)
+    limit = quota_limit(quota, group)
+    group_codes = [s.code for s in Stage.objects.all() if quota_group_of(s) == group]
+    tracked = Prospect.objects.filter(owner_id=owner.pk, tracked=True)
+    if group == "s0":
+        tracked = tracked.filter(stage__code__in=group_codes) | tracked.filter(stage__isnull=True)
+    else:
+        tracked = tracked.filter(stage__code__in=group_codes)
+    if tracked.count() >= limit:
+        labels = {"s0": _("stage 0"), "s12": _("stages 1–2"), "s34": _("stages 3–4")}
+        raise ValidationFailed(
+            _(
+                "The tracked customers in %(group)s are full (%(limit)d). Remove one before "
+                "adding another."
+            )
+            % {"group": labels[group], "limit": limit},
+            code="quota_full",
+        )
+    prospect.tracked = True
+    _refresh_due(prospect, actor=actor, now=timezone.now())
+    prospect.save(update_fields=["tracked", "next_due_at"])
+    timeline_add(
+        customer=locked, kind="tracking", title=_("Added to tracked customers"), actor=actor
+    )
+    customer_refresh_category(customer=locked)
+    return prospect
+
+
+@transaction.atomic
+def tracking_remove(*, actor, customer) -> Prospect:
+    locked, prospect = _lock(actor=actor, customer=customer)
+    if not prospect.tracked:
+        return prospect
+    prospect.tracked = False
+    prospect.save(update_fields=["tracked"])
+    timeline_add(
+        customer=locked, kind="tracking", title=_("Removed from tracked customers"), actor=actor
+    )
+    customer_refresh_category(customer=locked)
+    return prospect
+
+
+@transaction.atomic
+def quota_set(*, actor, department, stage0, stage12, stage34, daily_target) -> TeamQuota:
+    if department is None:
+        if not user_can(actor, MANAGE_USERS):
+            raise PermissionDenied(_("Only administrators may set the company default quota."))
+    else:
+        scope = scope_for_user(actor)
+        manages = scope.sees_all or bool(scope.department_ids)
+        if not manages or not departments_in_scope(actor).filter(pk=department.pk).exists():
+            raise PermissionDenied(_("You may only set quotas for teams you manage."))
+    errors = {}
+    values = {}
+    for name, value in (
+        ("stage0", stage0),
+        ("stage12", stage12),
+        ("stage34", stage34),
+        ("daily_target", daily_target),
+    ):
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = -1
+        if not 0 <= number <= 1000:
+            errors[name] = [_("Enter a whole number from 0 to 1000.")]
+        values[name] = number
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    quota, _created = TeamQuota.objects.update_or_create(department=department, defaults=values)
+    return quota

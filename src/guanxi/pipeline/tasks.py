@@ -1,0 +1,14 @@
+"""Background tasks of the pipeline. The nightly recycling of the public pools (INT-7) is
+enqueued by django-crontask's scheduler (`manage.py crontask`) at 02:00 in TIME_ZONE
+(Asia/Shanghai)."""
+
+from crontask import cron
+from django.tasks import task
+
+
+@cron("0 2 * * *")
+@task
+def recycle_pools() -> dict:
+    from guanxi.pipeline.pools import pool_recycle_run
+
+    return pool_recycle_run()

@@ -1,0 +1,115 @@
+/* Pipeline board (INT-8): drag a card to another stage column (mouse or touch).
+   A drop POSTs to the move view; success shows the target stage's guidance, a refusal
+   puts the card back where it was and shows the message. */
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (match) return decodeURIComponent(match[1]);
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+    } catch (e) {
+      return "";
+    }
+  }
+
+  function adjustCount(list, delta) {
+    var badge = list.closest(".gx-board-column").querySelector(".gx-board-count");
+    if (!badge || badge.dataset.capped === "1") return;
+    var count = parseInt(badge.dataset.count || "0", 10) + delta;
+    badge.dataset.count = String(count);
+    badge.textContent = count.toLocaleString();
+  }
+
+  function showError(message) {
+    var box = document.getElementById("board-error");
+    box.textContent = message;
+    box.hidden = false;
+    box.scrollIntoView({ block: "nearest" });
+  }
+
+  function showGuidance(html) {
+    var panel = document.getElementById("board-guidance");
+    document.getElementById("board-guidance-body").innerHTML = html;
+    panel.hidden = false;
+  }
+
+  function snapBack(evt) {
+    var item = evt.item;
+    var reference = evt.from.children[evt.oldIndex] || null;
+    evt.from.insertBefore(item, reference);
+  }
+
+  function onDrop(evt, moveUrl) {
+    if (evt.from === evt.to) return;
+    var item = evt.item;
+    var body = new FormData();
+    body.append("customer", item.dataset.customer);
+    body.append("stage", evt.to.dataset.stage);
+    document.getElementById("board-error").hidden = true;
+    item.classList.add("opacity-50");
+    fetch(moveUrl, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), "X-Requested-With": "XMLHttpRequest" },
+    })
+      .then(function (response) {
+        if (response.ok) {
+          return response.text().then(function (html) {
+            adjustCount(evt.from, -1);
+            adjustCount(evt.to, 1);
+            showGuidance(html);
+          });
+        }
+        return response
+          .json()
+          .catch(function () {
+            return { error: response.statusText };
+          })
+          .then(function (data) {
+            snapBack(evt);
+            showError(data.error || response.statusText);
+          });
+      })
+      .catch(function () {
+        snapBack(evt);
+        showError(document.getElementById("gx-board").dataset.networkError || "Network error");
+      })
+      .finally(function () {
+        item.classList.remove("opacity-50");
+      });
+  }
+
+  function init() {
+    var board = document.getElementById("gx-board");
+    if (!board || typeof Sortable === "undefined") return;
+    var moveUrl = board.dataset.moveUrl;
+    board.querySelectorAll(".gx-board-list").forEach(function (list) {
+      Sortable.create(list, {
+        group: "gx-board",
+        draggable: ".gx-card",
+        animation: 150,
+        delay: 150,
+        delayOnTouchOnly: true,
+        touchStartThreshold: 5,
+        ghostClass: "gx-card-ghost",
+        onEnd: function (evt) {
+          onDrop(evt, moveUrl);
+        },
+      });
+    });
+    document.querySelectorAll("[data-close-guidance]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        document.getElementById("board-guidance").hidden = true;
+      });
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

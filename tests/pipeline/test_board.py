@@ -1,0 +1,168 @@
+"""The pipeline board (INT-8): scope, filters, keyset paging, drag-and-drop moves."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from guanxi.pipeline import services
+from guanxi.pipeline.board import BoardFilters, board_column_page, board_columns_for_user
+from guanxi.pipeline.models import Prospect, Stage, StageMove
+
+pytestmark = pytest.mark.django_db
+
+
+def _at(actor, customer, code):
+    services.prospect_set_stage(actor=actor, customer=customer, stage=code)
+    return customer
+
+
+def _card_ids(columns, code):
+    column = next(c for c in columns if c.stage.code == code)
+    return [p.customer_id for p in column.cards]
+
+
+def test_stages_shipped():
+    assert [s.code for s in Stage.objects.order_by("order")] == [
+        "refused",
+        "s0",
+        "s1",
+        "s2",
+        "s3",
+        "s4",
+    ]
+
+
+def test_board_scope_per_role(sales1a, sales1b, sales2a, manager, make_customer):
+    mine = _at(sales1a, make_customer(sales1a, name="甲"), "s1")
+    colleague = _at(sales1b, make_customer(sales1b, name="乙"), "s1")
+    other_team = _at(sales2a, make_customer(sales2a, name="丙"), "s2")
+
+    assert _card_ids(board_columns_for_user(sales1a), "s1") == [mine.pk]
+    assert _card_ids(board_columns_for_user(sales1a), "s2") == []
+    columns = board_columns_for_user(manager)
+    assert _card_ids(columns, "s1") == [colleague.pk, mine.pk]
+    assert _card_ids(columns, "s2") == [other_team.pk]
+
+
+def test_board_page_shows_cards_and_counts(sales1a, sales1b, make_customer, client_for):
+    mine = _at(sales1a, make_customer(sales1a, name="看得见"), "s3")
+    _at(sales1b, make_customer(sales1b, name="看不见"), "s3")
+    Prospect.objects.filter(customer=mine).update(grade="A")
+    response = client_for(sales1a).get(reverse("pipeline:board"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "看得见" in html and "看不见" not in html
+    assert reverse("customers:detail", args=[mine.pk]) in html
+    assert 'data-count="1"' in html
+    assert "Sortable.min.js" in html
+
+
+def test_board_filters(sales1a, sales1b, manager, make_customer, client_for):
+    a = _at(sales1a, make_customer(sales1a, name="甲"), "s1")
+    b = _at(sales1b, make_customer(sales1b, name="乙"), "s1")
+    Prospect.objects.filter(customer=a).update(grade="B")
+    assert _card_ids(board_columns_for_user(manager, BoardFilters(owner=sales1b.pk)), "s1") == [
+        b.pk
+    ]
+    assert _card_ids(board_columns_for_user(manager, BoardFilters(grade="B")), "s1") == [a.pk]
+    dept = sales1a.department_id
+    assert set(_card_ids(board_columns_for_user(manager, BoardFilters(department=dept)), "s1")) == {
+        a.pk,
+        b.pk,
+    }
+    # Through the page: a filter by owner; bad values are ignored, never a 500.
+    client = client_for(manager)
+    html = client.get(reverse("pipeline:board"), {"owner": sales1b.pk}).content.decode()
+    assert "乙" in html and ">甲<" not in html
+    assert client.get(reverse("pipeline:board"), {"owner": "x", "tag": "9999"}).status_code == 200
+
+
+def test_column_keyset_paging(sales1a, make_customer, client_for):
+    ids = [_at(sales1a, make_customer(sales1a, name=f"客户{i}"), "s0").pk for i in range(25)]
+    stage = Stage.objects.get(code="s0")
+    first = board_column_page(sales1a, stage, BoardFilters())
+    assert [p.customer_id for p in first.cards] == sorted(ids, reverse=True)[:20]
+    assert first.count == 25 and not first.count_capped
+    assert first.next_cursor == first.cards[-1].customer_id
+    second = board_column_page(sales1a, stage, BoardFilters(), cursor=first.next_cursor)
+    assert [p.customer_id for p in second.cards] == sorted(ids, reverse=True)[20:]
+    assert second.next_cursor is None
+
+    client = client_for(sales1a)
+    response = client.get(
+        reverse("pipeline:board_column", args=["s0"]), {"cursor": first.next_cursor}
+    )
+    assert response.status_code == 200
+    assert response.content.decode().count("gx-card") == 5
+    # A broken cursor or stage: an empty slice or 404, not a 500.
+    bad = client.get(reverse("pipeline:board_column", args=["s0"]), {"cursor": "abc"})
+    assert bad.status_code == 200
+    assert client.get(reverse("pipeline:board_column", args=["nope"])).status_code == 404
+
+
+def test_board_query_count_does_not_grow(sales1a, make_customer, client_for):
+    client = client_for(sales1a)
+    _at(sales1a, make_customer(sales1a), "s1")
+    client.get(reverse("pipeline:board"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("pipeline:board"))
+    for i in range(30):
+        _at(sales1a, make_customer(sales1a, name=f"多{i}"), ["s1", "s2"][i % 2])
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("pipeline:board"))
+    assert response.status_code == 200
+    # Two more queries at most: the columns that now overflow a slice get a capped count.
+    assert len(many) <= len(few) + 2
+
+
+def test_drop_moves_stage_and_shows_guidance(sales1a, make_customer, client_for):
+    customer = _at(sales1a, make_customer(sales1a), "s1")
+    before = StageMove.objects.filter(customer=customer).count()
+    with translation.override("en"):
+        response = client_for(sales1a).post(
+            reverse("pipeline:board_move"),
+            {"customer": customer.pk, "stage": "s2"},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+    assert response.status_code == 200
+    stage = Stage.objects.get(code="s2")
+    assert stage.definition.splitlines()[0][:10] in response.content.decode() or (
+        stage.definition_en[:10] in response.content.decode()
+    )
+    assert Prospect.objects.get(customer=customer).stage.code == "s2"
+    move = StageMove.objects.filter(customer=customer).order_by("-id").first()
+    assert StageMove.objects.filter(customer=customer).count() == before + 1
+    assert move.to_stage.code == "s2" and move.from_stage.code == "s1"
+
+
+def test_refused_drop_changes_nothing(sales1a, sales1b, make_customer, client_for):
+    theirs = _at(sales1b, make_customer(sales1b), "s1")
+    moves = StageMove.objects.count()
+    client = client_for(sales1a)
+    response = client.post(reverse("pipeline:board_move"), {"customer": theirs.pk, "stage": "s2"})
+    assert response.status_code == 404
+    assert "error" in response.json()
+    assert Prospect.objects.get(customer=theirs).stage.code == "s1"
+    assert StageMove.objects.count() == moves
+    # Unknown stage and nonsense ids: clear errors, nothing written.
+    mine = _at(sales1a, make_customer(sales1a), "s1")
+    moves = StageMove.objects.count()
+    assert (
+        client.post(
+            reverse("pipeline:board_move"), {"customer": mine.pk, "stage": "s9"}
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post(reverse("pipeline:board_move"), {"customer": "x", "stage": "s2"}).status_code
+        == 404
+    )
+    assert client.get(reverse("pipeline:board_move")).status_code == 405
+    assert StageMove.objects.count() == moves
+
+
+def test_board_requires_login(client):
+    response = client.get(reverse("pipeline:board"))
+    assert response.status_code == 302

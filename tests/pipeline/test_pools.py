@@ -1,0 +1,410 @@
+"""Public pools (INT-6, INT-7): release, claim with cap / cool-down / quotas, membership scope,
+and the pool pages."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from guanxi.customers.models import Customer, OwnerChange, TimelineEvent
+from guanxi.customers.scope import visible_customers
+from guanxi.pipeline.models import Claim, PoolEntry, Prospect
+from guanxi.pipeline.pools import (
+    pool_claim,
+    pool_create,
+    pool_release,
+    pool_update,
+    pools_for_user,
+    prospect_lock,
+)
+
+pytestmark = pytest.mark.django_db
+Reason = PoolEntry.Reason
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def pool(sales1a):
+    """The 销售一部 pool: its members are 销售一部; it takes 销售一部's releases."""
+    return pool_create(
+        actor=None,
+        data={
+            "name": "一部公海",
+            "member_departments": [sales1a.department],
+            "departments_recycled": [sales1a.department],
+            "daily_claim_cap": 2,
+            "cooldown_days": 7,
+        },
+    )
+
+
+@pytest.fixture
+def released(make_customer, sales1a, pool):
+    """released(n) -> customers released by sales1a into the pool."""
+
+    def _make(n=1, owner=None):
+        out = []
+        for i in range(n):
+            customer = make_customer(owner or sales1a, name=f"公海客户{i}")
+            pool_release(actor=owner or sales1a, customer=customer, reason=Reason.NO_PROGRESS)
+            out.append(Customer.objects.get(pk=customer.pk))
+        return out
+
+    return _make
+
+
+def fresh(user):
+    from guanxi.accounts.models import User
+
+    return User.objects.get(pk=user.pk)
+
+
+# ---------------------------------------------------------------- release
+
+
+def test_release_with_a_manual_reason(make_customer, sales1a, pool):
+    customer = make_customer(sales1a)
+    Prospect.objects.filter(customer=customer).update(tracked=True)
+    entry = pool_release(
+        actor=sales1a, customer=customer, reason=Reason.NO_DECISION_MAKER, note="总经理从不接"
+    )
+    assert entry.pool == pool and entry.previous_owner == sales1a
+    assert entry.released_by == sales1a and entry.note == "总经理从不接"
+    customer.refresh_from_db()
+    assert customer.owner is None and customer.department is None
+    prospect = Prospect.objects.get(customer=customer)
+    assert prospect.owner is None and not prospect.tracked
+    change = OwnerChange.objects.get(customer=customer)
+    assert change.from_user == sales1a and change.to_user is None and change.by == sales1a
+    assert TimelineEvent.objects.filter(customer=customer, kind="owner").exists()
+
+
+@pytest.mark.parametrize("reason", ["auto_no_followup", "", "bogus"])
+def test_release_refuses_automatic_or_unknown_reasons(make_customer, sales1a, pool, reason):
+    customer = make_customer(sales1a)
+    with pytest.raises(ValidationFailed) as info:
+        pool_release(actor=sales1a, customer=customer, reason=reason)
+    assert "reason" in info.value.field_errors
+    assert not PoolEntry.objects.exists()
+    assert Customer.objects.get(pk=customer.pk).owner == sales1a
+
+
+def test_release_only_by_owner_or_manager(make_customer, sales1a, sales1b, manager, pool):
+    customer = make_customer(sales1a)
+    with pytest.raises((NotFound, PermissionDenied)):
+        pool_release(actor=sales1b, customer=customer, reason=Reason.OTHER)
+    pool_release(actor=manager, customer=customer, reason=Reason.LOST_TRUST)
+    assert PoolEntry.objects.get(customer=customer).released_by == manager
+
+
+def test_release_twice_is_refused(released, sales1a, manager):
+    (customer,) = released(1)
+    with pytest.raises((Conflict, NotFound)):
+        pool_release(actor=manager, customer=customer, reason=Reason.OTHER)
+
+
+def test_release_goes_to_the_pool_covering_the_department(make_customer, sales1a, sales2a, pool):
+    second = pool_create(
+        actor=None, data={"name": "二部公海", "departments_recycled": [sales2a.department]}
+    )
+    customer = make_customer(sales2a)
+    entry = pool_release(actor=sales2a, customer=customer, reason=Reason.PUSHED_TOO_HARD)
+    assert entry.pool == second
+
+
+# ---------------------------------------------------------------- membership and scope
+
+
+def test_members_see_pool_customers_others_do_not(released, sales1b, sales2a):
+    (customer,) = released(1)
+    assert visible_customers(fresh(sales1b)).filter(pk=customer.pk).exists()
+    assert not visible_customers(fresh(sales2a)).filter(pk=customer.pk).exists()
+    assert [p.name for p in pools_for_user(fresh(sales1b))] == ["一部公海"]
+    assert pools_for_user(fresh(sales2a)) == []
+
+
+def test_non_member_cannot_claim(released, sales2a):
+    (customer,) = released(1)
+    with pytest.raises(NotFound):
+        pool_claim(actor=fresh(sales2a), customer=customer)
+    assert PoolEntry.objects.filter(customer=customer).exists()
+
+
+def test_claim_sets_owner_and_logs(released, sales1b):
+    (customer,) = released(1)
+    claimed = pool_claim(actor=fresh(sales1b), customer=customer)
+    assert claimed.owner == sales1b and claimed.department == sales1b.department
+    assert not PoolEntry.objects.filter(customer=customer).exists()
+    assert Claim.objects.filter(customer=customer, user=sales1b).count() == 1
+    change = OwnerChange.objects.filter(customer=customer).order_by("-id").first()
+    assert change.from_user is None and change.to_user == sales1b and change.by == sales1b
+    assert TimelineEvent.objects.filter(customer=customer, kind="owner").count() == 2
+    prospect = Prospect.objects.get(customer=customer)
+    assert prospect.owner == sales1b and prospect.owned_since is not None
+
+
+def test_claim_of_an_already_claimed_customer(released, sales1b, manager):
+    (customer,) = released(1)
+    pool_claim(actor=fresh(sales1b), customer=customer)
+    with pytest.raises(Conflict) as info:
+        pool_claim(actor=fresh(manager), customer=customer)
+    with translation.override("en"):
+        assert "already claimed" in str(info.value.message)
+
+
+# ---------------------------------------------------------------- cap, cool-down, quotas
+
+
+def test_daily_cap_counts_shanghai_days(released, sales1b):
+    customers = released(4)
+    tomorrow = timezone.localdate(timezone.now(), SHANGHAI) + timedelta(days=2)
+    midnight = datetime(tomorrow.year, tomorrow.month, tomorrow.day, tzinfo=SHANGHAI)
+    user = fresh(sales1b)
+    # 22:00 and 23:59 Shanghai: the cap of two is reached.
+    pool_claim(actor=user, customer=customers[0], now=midnight - timedelta(hours=2))
+    pool_claim(actor=user, customer=customers[1], now=midnight - timedelta(minutes=1))
+    # 23:59:30 Shanghai (still the same Shanghai day) is refused …
+    with pytest.raises(ValidationFailed) as info:
+        pool_claim(actor=user, customer=customers[2], now=midnight - timedelta(seconds=30))
+    assert info.value.code == "claim_cap"
+    # … 00:01 Shanghai is the next day, though it is still the same UTC date (16:01 UTC).
+    assert (midnight + timedelta(minutes=1)).astimezone(ZoneInfo("UTC")).date() == (
+        midnight - timedelta(minutes=1)
+    ).astimezone(ZoneInfo("UTC")).date()
+    pool_claim(actor=user, customer=customers[2], now=midnight + timedelta(minutes=1))
+    assert Claim.objects.filter(user=sales1b).count() == 3
+
+
+def test_cooldown_stops_the_previous_owner_only(released, sales1a, sales1b):
+    first, second = released(2)
+    released_at = PoolEntry.objects.get(customer=first).released_at
+    with pytest.raises(ValidationFailed) as info:
+        pool_claim(
+            actor=fresh(sales1a), customer=first, now=released_at + timedelta(days=7, seconds=-1)
+        )
+    assert info.value.code == "cooldown"
+    pool_claim(actor=fresh(sales1a), customer=first, now=released_at + timedelta(days=7))
+    pool_claim(actor=fresh(sales1b), customer=second)
+    assert Customer.objects.get(pk=second.pk).owner == sales1b
+
+
+def test_owned_quota_with_count_dealt_switch(released, make_customer, sales1b, pool, admin_user):
+    mine = make_customer(sales1b, name="已有")
+    Prospect.objects.filter(customer=mine).update(dealt=True)
+    pool_update(actor=admin_user, pool=pool, data={"max_owned": 1, "count_dealt": True})
+    first, second = released(2)
+    with pytest.raises(ValidationFailed) as info:
+        pool_claim(actor=fresh(sales1b), customer=first)
+    assert info.value.code == "quota"
+    pool_update(actor=admin_user, pool=pool, data={"count_dealt": False})
+    pool_claim(actor=fresh(sales1b), customer=first)
+    with pytest.raises(ValidationFailed):
+        pool_claim(actor=fresh(sales1b), customer=second)
+
+
+def test_locked_quota(make_customer, sales1a, pool, admin_user):
+    pool_update(actor=admin_user, pool=pool, data={"max_locked": 1})
+    first = make_customer(sales1a, name="甲")
+    second = make_customer(sales1a, name="乙")
+    prospect_lock(actor=sales1a, customer=first)
+    with pytest.raises(ValidationFailed) as info:
+        prospect_lock(actor=sales1a, customer=second)
+    assert info.value.code == "locked_quota"
+    prospect_lock(actor=sales1a, customer=first, locked=False)
+    prospect_lock(actor=sales1a, customer=second)
+    assert Prospect.objects.get(customer=second).locked
+
+
+def test_pool_admin_rights(sales1a, pool):
+    with pytest.raises(PermissionDenied):
+        pool_update(actor=sales1a, pool=pool, data={"daily_claim_cap": 99})
+    with pytest.raises(PermissionDenied):
+        pool_create(actor=sales1a, data={"name": "x"})
+    pool.admins.add(sales1a)
+    pool_update(actor=sales1a, pool=pool, data={"daily_claim_cap": 99})
+
+
+def test_rules_are_validated(admin_user, pool):
+    with pytest.raises(ValidationFailed) as info:
+        pool_update(actor=admin_user, pool=pool, data={"no_followup_days": {"s9": 3}})
+    assert "no_followup_days" in info.value.field_errors
+    with pytest.raises(ValidationFailed):
+        pool_update(actor=admin_user, pool=pool, data={"no_followup_days": {"*": 0}})
+
+
+# ---------------------------------------------------------------- pages
+
+
+def test_pool_list_shows_member_pools_with_counts(client_for, released, sales1b, sales2a):
+    released(2)
+    response = client_for(sales1b).get(reverse("pipeline:pool_list"))
+    assert response.status_code == 200
+    assert "一部公海" in response.content.decode()
+    assert [p.customer_count for p in response.context["pools"]] == [2]
+    response = client_for(sales2a).get(reverse("pipeline:pool_list"))
+    assert response.status_code == 200 and response.context["pools"] == []
+
+
+def test_pool_page_scoped_and_masked(client_for, released, sales1b, sales2a, pool):
+    (customer,) = released(1)
+    response = client_for(sales1b).get(reverse("pipeline:pool_detail", args=[pool.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert customer.name in html
+    national = customer.mobile.removeprefix("+86")
+    assert national not in html and f"{national[:3]}****{national[-4:]}" in html
+    assert client_for(sales2a).get(reverse("pipeline:pool_detail", args=[pool.pk])).status_code == (
+        404
+    )
+
+
+def test_pool_page_filters_and_pages(client_for, released, sales1b, pool):
+    customers = released(3)
+    PoolEntry.objects.filter(customer=customers[0]).update(reason=Reason.LOST_TRUST)
+    url = reverse("pipeline:pool_detail", args=[pool.pk])
+    response = client_for(sales1b).get(url, {"reason": Reason.LOST_TRUST})
+    assert [r["entry"].customer_id for r in response.context["rows"]] == [customers[0].pk]
+    from guanxi.pipeline.pools import pool_customers_for_user
+
+    first = pool_customers_for_user(fresh(sales1b), pool, limit=2)
+    second = pool_customers_for_user(fresh(sales1b), pool, limit=2, cursor=first.next_cursor)
+    ids = [e.customer_id for e in first.items + second.items]
+    assert sorted(ids) == sorted(c.pk for c in customers) and second.next_cursor is None
+    assert client_for(sales1b).get(url, {"cursor": "rubbish"}).status_code == 200
+
+
+def test_pool_page_query_count_is_flat(
+    client_for, released, sales1b, pool, django_assert_max_num_queries
+):
+    released(3)
+    client = client_for(sales1b)
+    url = reverse("pipeline:pool_detail", args=[pool.pk])
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    released(12)
+    with django_assert_max_num_queries(len(few)):
+        client.get(url)
+
+
+def test_claim_button_htmx(client_for, released, sales1b, pool):
+    first, second, third = released(3)
+    client = client_for(sales1b)
+    response = client.post(reverse("pipeline:pool_claim", args=[first.pk]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert Customer.objects.get(pk=first.pk).owner == sales1b
+    client.post(reverse("pipeline:pool_claim", args=[second.pk]), HTTP_HX_REQUEST="true")
+    with translation.override("en"):
+        response = client.post(
+            reverse("pipeline:pool_claim", args=[third.pk]),
+            HTTP_HX_REQUEST="true",
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+    assert response.status_code == 422
+    assert Customer.objects.get(pk=third.pk).owner is None
+
+
+def test_claim_already_claimed_page(client_for, released, sales1b, manager, pool):
+    (customer,) = released(1)
+    client_for(sales1b).post(reverse("pipeline:pool_claim", args=[customer.pk]))
+    response = client_for(manager).post(
+        reverse("pipeline:pool_claim", args=[customer.pk]), follow=True
+    )
+    assert response.status_code == 200
+    assert Customer.objects.get(pk=customer.pk).owner == sales1b
+    assert any(m.level_tag == "error" for m in response.context["messages"])
+
+
+def test_claim_by_non_member_is_404(client_for, released, sales2a):
+    (customer,) = released(1)
+    response = client_for(sales2a).post(reverse("pipeline:pool_claim", args=[customer.pk]))
+    assert response.status_code == 404
+    assert Customer.objects.get(pk=customer.pk).owner is None
+    assert client_for(sales2a).get(
+        reverse("pipeline:pool_claim", args=[customer.pk])
+    ).status_code == (405)
+
+
+def test_release_panel_and_post(client_for, make_customer, sales1a, sales1b, pool):
+    customer = make_customer(sales1a)
+    detail = reverse("customers:detail", args=[customer.pk])
+    html = client_for(sales1a).get(detail).content.decode()
+    assert reverse("pipeline:pool_release", args=[customer.pk]) in html
+    response = client_for(sales1a).post(
+        reverse("pipeline:pool_release", args=[customer.pk]),
+        {"reason": Reason.PUSHED_TOO_HARD, "note": "逼得太紧"},
+    )
+    assert response.status_code == 302
+    entry = PoolEntry.objects.get(customer=customer)
+    assert entry.reason == Reason.PUSHED_TOO_HARD and entry.note == "逼得太紧"
+    # A member now sees where it sits and a Claim button on the 360 page.
+    html = client_for(sales1b).get(detail).content.decode()
+    assert reverse("pipeline:pool_claim", args=[customer.pk]) in html
+
+
+def test_release_post_bad_reason_writes_nothing(client_for, make_customer, sales1a, pool):
+    customer = make_customer(sales1a)
+    response = client_for(sales1a).post(
+        reverse("pipeline:pool_release", args=[customer.pk]), {"reason": "auto_no_deal"}
+    )
+    assert response.status_code == 302
+    assert not PoolEntry.objects.exists()
+
+
+def test_release_by_someone_else_is_404(client_for, make_customer, sales1a, sales2a, pool):
+    customer = make_customer(sales1a)
+    response = client_for(sales2a).post(
+        reverse("pipeline:pool_release", args=[customer.pk]), {"reason": Reason.OTHER}
+    )
+    assert response.status_code == 404
+    assert not PoolEntry.objects.exists()
+
+
+def test_pool_admin_pages(client_for, admin_user, sales1a, sales1b, pool):
+    assert client_for(sales1a).get(reverse("pipeline:pool_create")).status_code == 404
+    assert client_for(sales1a).get(reverse("pipeline:pool_edit", args=[pool.pk])).status_code == (
+        404
+    )
+    client = client_for(admin_user)
+    assert client.get(reverse("pipeline:pool_create")).status_code == 200
+    response = client.post(
+        reverse("pipeline:pool_create"),
+        {
+            "name": "华东公海",
+            "is_active": "on",
+            "member_users": [sales1a.pk],
+            "departments_recycled": [sales1a.department_id],
+            "no_followup_days__*": "30",
+            "no_followup_days__s0": "15",
+            "no_followup_days__A": "7",
+            "no_progress_days__*": "",
+            "no_progress_contacts": "8",
+            "warn_days": "3",
+            "daily_claim_cap": "5",
+            "cooldown_days": "7",
+            "exempt_dealt": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    from guanxi.pipeline.models import PublicPool
+
+    created = PublicPool.objects.get(name="华东公海")
+    assert created.no_followup_days == {"*": 30, "s0": 15, "A": 7}
+    assert created.no_progress_days == {} and created.no_progress_contacts == 8
+    assert list(created.member_users.all()) == [sales1a]
+    # A pool admin may edit their pool; a bad number is an error, nothing written.
+    pool.admins.add(sales1b)
+    edit = reverse("pipeline:pool_edit", args=[pool.pk])
+    assert client_for(sales1b).get(edit).status_code == 200
+    response = client_for(sales1b).post(
+        edit, {"name": pool.name, "warn_days": "3", "daily_claim_cap": "-1", "cooldown_days": "7"}
+    )
+    assert response.status_code == 422
+    pool.refresh_from_db()
+    assert pool.daily_claim_cap == 2

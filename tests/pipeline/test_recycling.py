@@ -1,0 +1,284 @@
+"""Nightly recycling into the public pools (INT-7): each rule, its boundaries, exemptions,
+the warning D days before (once), and idempotency."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from guanxi.customers.models import Customer, OwnerChange, TimelineEvent
+from guanxi.pipeline.models import PoolEntry, Prospect, Stage
+from guanxi.pipeline.pools import pool_create, pool_recycle_run
+
+pytestmark = pytest.mark.django_db
+
+Reason = PoolEntry.Reason
+
+
+@pytest.fixture
+def now():
+    return timezone.now().replace(microsecond=0)
+
+
+def make_pool(sales1a, **rules):
+    data = {
+        "name": rules.pop("name", "一部公海"),
+        "departments_recycled": [sales1a.department],
+        "member_departments": [sales1a.department],
+        "warn_days": 3,
+        **rules,
+    }
+    return pool_create(actor=None, data=data)
+
+
+def setup(customer, **fields):
+    Prospect.objects.filter(customer_id=customer.pk).update(**fields)
+
+
+def entry(customer):
+    return PoolEntry.objects.filter(customer_id=customer.pk).first()
+
+
+def test_no_followup_exactly_at_the_boundary_is_released(make_customer, sales1a, now):
+    make_pool(sales1a, no_followup_days={"*": 30})
+    due = make_customer(sales1a, name="到期")
+    early = make_customer(sales1a, name="差一秒")
+    setup(due, owned_since=now - timedelta(days=60), last_followup_at=now - timedelta(days=30))
+    setup(
+        early,
+        owned_since=now - timedelta(days=60),
+        last_followup_at=now - timedelta(days=30) + timedelta(seconds=1),
+    )
+    counts = pool_recycle_run(now=now)
+    assert counts["released"] == 1
+    assert entry(due).reason == Reason.AUTO_NO_FOLLOWUP
+    assert entry(due).previous_owner == sales1a
+    assert entry(early) is None
+    due.refresh_from_db()
+    assert due.owner is None and due.department is None
+    prospect = Prospect.objects.get(customer=early)
+    assert prospect.recycle_due_at == now + timedelta(seconds=1)
+
+
+def test_owner_change_logged_and_on_timeline(make_customer, sales1a, now):
+    make_pool(sales1a, no_followup_days={"*": 30})
+    customer = make_customer(sales1a)
+    setup(customer, owned_since=now - timedelta(days=40), tracked=True)
+    pool_recycle_run(now=now)
+    change = OwnerChange.objects.get(customer=customer)
+    assert change.from_user == sales1a and change.to_user is None
+    assert TimelineEvent.objects.filter(customer=customer, kind="owner").exists()
+    prospect = Prospect.objects.get(customer=customer)
+    assert prospect.owner is None and not prospect.tracked and prospect.recycle_due_at is None
+
+
+def test_never_followed_counts_from_owned_since(make_customer, sales1a, now):
+    make_pool(sales1a, no_followup_days={"*": 30})
+    old = make_customer(sales1a, name="老")
+    new = make_customer(sales1a, name="新")
+    setup(old, owned_since=now - timedelta(days=31))
+    setup(new, owned_since=now - timedelta(days=29))
+    assert pool_recycle_run(now=now)["released"] == 1
+    assert entry(old) and not entry(new)
+
+
+def test_a_follow_up_before_the_claim_does_not_count(make_customer, sales1a, now):
+    make_pool(sales1a, no_followup_days={"*": 30})
+    customer = make_customer(sales1a)
+    setup(
+        customer,
+        owned_since=now - timedelta(days=5),
+        last_followup_at=now - timedelta(days=100),
+    )
+    pool_recycle_run(now=now)
+    assert entry(customer) is None
+    assert Prospect.objects.get(customer=customer).recycle_due_at == now + timedelta(days=25)
+
+
+def test_per_stage_and_per_grade_days(make_customer, sales1a, now):
+    make_pool(sales1a, no_followup_days={"*": 30, "s0": 15, "A": 7})
+    s0 = Stage.objects.get(code="s0")
+    s1 = Stage.objects.get(code="s1")
+    stage0 = make_customer(sales1a, name="零阶")
+    stage1 = make_customer(sales1a, name="一阶")
+    grade_a = make_customer(sales1a, name="A类")
+    stage0_a = make_customer(sales1a, name="零阶A类")
+    since = now - timedelta(days=100)
+    setup(stage0, stage=s0, owned_since=since, last_followup_at=now - timedelta(days=16))
+    setup(stage1, stage=s1, owned_since=since, last_followup_at=now - timedelta(days=16))
+    setup(grade_a, stage=s1, grade="A", owned_since=since, last_followup_at=now - timedelta(days=8))
+    # The stage's number wins over the grade's.
+    setup(
+        stage0_a, stage=s0, grade="A", owned_since=since, last_followup_at=now - timedelta(days=8)
+    )
+    pool_recycle_run(now=now)
+    assert entry(stage0) and entry(grade_a)
+    assert not entry(stage1) and not entry(stage0_a)
+    assert Prospect.objects.get(customer=stage1).recycle_due_at == now + timedelta(days=14)
+    assert Prospect.objects.get(customer=stage0_a).recycle_due_at == now + timedelta(days=7)
+
+
+def test_locked_is_exempt(make_customer, sales1a, now):
+    make_pool(sales1a, no_followup_days={"*": 1}, no_deal_days=1)
+    customer = make_customer(sales1a)
+    setup(customer, owned_since=now - timedelta(days=400), locked=True)
+    assert pool_recycle_run(now=now)["released"] == 0
+    assert entry(customer) is None
+    assert Prospect.objects.get(customer=customer).recycle_due_at is None
+
+
+def test_dealt_exempt_or_not(make_customer, sales1a, sales2a, now):
+    make_pool(sales1a, no_followup_days={"*": 30}, exempt_dealt=True)
+    make_pool(
+        sales2a,
+        name="二部公海",
+        no_followup_days={"*": 30},
+        no_deal_days=10,
+        exempt_dealt=False,
+    )
+    exempt = make_customer(sales1a, name="一部成交")
+    counted = make_customer(sales2a, name="二部成交")
+    deal_only = make_customer(sales2a, name="二部成交新跟进")
+    since = now - timedelta(days=100)
+    setup(exempt, dealt=True, owned_since=since)
+    setup(counted, dealt=True, owned_since=since)
+    # no-deal does not apply to a dealt customer: followed up recently, it stays.
+    setup(deal_only, dealt=True, owned_since=since, last_followup_at=now - timedelta(days=1))
+    pool_recycle_run(now=now)
+    assert entry(exempt) is None
+    assert entry(counted).reason == Reason.AUTO_NO_FOLLOWUP
+    assert entry(deal_only) is None
+
+
+def test_no_progress_days(make_customer, sales1a, now):
+    make_pool(sales1a, no_followup_days={"*": 30}, no_progress_days={"*": 20})
+    customer = make_customer(sales1a)
+    setup(
+        customer,
+        owned_since=now - timedelta(days=100),
+        last_followup_at=now - timedelta(days=2),
+        last_progress_at=now - timedelta(days=20),
+    )
+    pool_recycle_run(now=now)
+    assert entry(customer).reason == Reason.AUTO_NO_PROGRESS
+
+
+def test_k_contacts_without_progress(make_customer, sales1a, now):
+    make_pool(sales1a, no_followup_days={"*": 30}, no_progress_contacts=5)
+    five = make_customer(sales1a, name="五次")
+    four = make_customer(sales1a, name="四次")
+    recent = now - timedelta(days=1)
+    since = now - timedelta(days=10)
+    setup(five, owned_since=since, last_followup_at=recent, contacts_since_progress=5)
+    setup(four, owned_since=since, last_followup_at=recent, contacts_since_progress=4)
+    pool_recycle_run(now=now)
+    assert entry(five).reason == Reason.AUTO_NO_PROGRESS
+    assert entry(four) is None
+
+
+def test_no_deal_days(make_customer, sales1a, now):
+    make_pool(sales1a, no_deal_days=90)
+    customer = make_customer(sales1a)
+    young = make_customer(sales1a, name="新")
+    setup(customer, owned_since=now - timedelta(days=90), last_followup_at=now)
+    setup(young, owned_since=now - timedelta(days=89), last_followup_at=now)
+    pool_recycle_run(now=now)
+    assert entry(customer).reason == Reason.AUTO_NO_DEAL
+    assert entry(young) is None
+
+
+def test_departments_not_covered_are_left_alone(make_customer, sales1a, sales2a, now):
+    make_pool(sales1a, no_followup_days={"*": 1})
+    other = make_customer(sales2a)
+    setup(other, owned_since=now - timedelta(days=100))
+    pool_recycle_run(now=now)
+    assert entry(other) is None
+    assert Prospect.objects.get(customer=other).recycle_due_at is None
+
+
+def test_warning_d_days_before_exactly_once(make_customer, sales1a, now):
+    make_pool(sales1a, no_followup_days={"*": 30}, warn_days=3)
+    soon = make_customer(sales1a, name="三天内")
+    edge = make_customer(sales1a, name="正好三天")
+    later = make_customer(sales1a, name="四天后")
+    since = now - timedelta(days=100)
+    setup(soon, owned_since=since, last_followup_at=now - timedelta(days=28))
+    setup(edge, owned_since=since, last_followup_at=now - timedelta(days=27))
+    setup(later, owned_since=since, last_followup_at=now - timedelta(days=26))
+    counts = pool_recycle_run(now=now)
+    assert counts["warned"] == 2
+    for customer in (soon, edge):
+        prospect = Prospect.objects.get(customer=customer)
+        assert prospect.recycle_warned_at == now
+        assert TimelineEvent.objects.filter(customer=customer, kind="pool_warning").count() == 1
+    assert Prospect.objects.get(customer=later).recycle_warned_at is None
+    # The next night: the third one is now within three days, the others are not warned again.
+    counts = pool_recycle_run(now=now + timedelta(days=1))
+    assert counts["warned"] == 1 and counts["released"] == 0
+    for customer in (soon, edge, later):
+        assert TimelineEvent.objects.filter(customer=customer, kind="pool_warning").count() == 1
+
+
+def test_a_follow_up_takes_the_warning_back(make_customer, sales1a, now):
+    make_pool(sales1a, no_followup_days={"*": 30}, warn_days=3)
+    customer = make_customer(sales1a)
+    setup(
+        customer, owned_since=now - timedelta(days=100), last_followup_at=now - timedelta(days=29)
+    )
+    pool_recycle_run(now=now)
+    assert Prospect.objects.get(customer=customer).recycle_warned_at == now
+    setup(customer, last_followup_at=now)
+    pool_recycle_run(now=now)
+    prospect = Prospect.objects.get(customer=customer)
+    assert prospect.recycle_warned_at is None
+    assert prospect.recycle_due_at == now + timedelta(days=30)
+
+
+def test_second_run_changes_nothing(make_customer, sales1a, sales2a, now):
+    make_pool(
+        sales1a,
+        no_followup_days={"*": 30, "s0": 15, "A": 7},
+        no_progress_days={"*": 40},
+        no_progress_contacts=6,
+        no_deal_days=200,
+    )
+    s0 = Stage.objects.get(code="s0")
+    for n in range(12):
+        customer = make_customer(sales1a if n % 3 else sales2a, name=f"客户{n}")
+        setup(
+            customer,
+            stage=s0 if n % 2 else None,
+            grade="A" if n % 4 == 0 else "",
+            owned_since=now - timedelta(days=n * 5),
+            last_followup_at=now - timedelta(days=n * 2),
+            contacts_since_progress=n,
+        )
+    first = pool_recycle_run(now=now)
+    assert first["released"] > 0
+    rows = (
+        PoolEntry.objects.count(),
+        OwnerChange.objects.count(),
+        TimelineEvent.objects.count(),
+        list(Prospect.objects.order_by("pk").values_list("recycle_due_at", "recycle_warned_at")),
+        list(Customer.objects.order_by("pk").values_list("owner_id", "version")),
+    )
+    second = pool_recycle_run(now=now)
+    assert second == {key: 0 for key in second}
+    assert rows == (
+        PoolEntry.objects.count(),
+        OwnerChange.objects.count(),
+        TimelineEvent.objects.count(),
+        list(Prospect.objects.order_by("pk").values_list("recycle_due_at", "recycle_warned_at")),
+        list(Customer.objects.order_by("pk").values_list("owner_id", "version")),
+    )
+
+
+def test_recycle_task_runs_the_batch(make_customer, sales1a, now):
+    from guanxi.pipeline.tasks import recycle_pools
+
+    make_pool(sales1a, no_followup_days={"*": 30})
+    customer = make_customer(sales1a)
+    setup(customer, owned_since=now - timedelta(days=31))
+    result = recycle_pools.enqueue()
+    assert result.return_value["released"] == 1
+    assert entry(customer) is not None
