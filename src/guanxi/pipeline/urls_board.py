@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guanxi.pipeline import views_board
+from guanxi.pipeline import views_board, views_quotas
 
 urlpatterns = [
     path("board/", views_board.board, name="board"),
@@ -10,4 +10,5 @@ urlpatterns = [
     path("funnel/export.xlsx", views_board.funnel_export, name="funnel_export"),
     path("team/", views_board.team, name="team"),
     path("team/export.xlsx", views_board.team_export, name="team_export"),
+    path("team/quotas/", views_quotas.team_quotas, name="team_quotas"),
 ]

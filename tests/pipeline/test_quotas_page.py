@@ -1,0 +1,55 @@
+"""Managers set tracked-pool quotas per team in the UI (INT-3)."""
+
+import pytest
+from django.urls import reverse
+
+from guanxi.accounts.models import Department
+from guanxi.pipeline.models import TeamQuota
+
+pytestmark = pytest.mark.django_db
+
+
+def _post(client, department, **values):
+    data = {"department": department, "stage0": 20, "stage12": 40, "stage34": 10}
+    data.update({"daily_target": 3, **values})
+    return client.post(reverse("pipeline:team_quotas"), data)
+
+
+def test_manager_sets_a_quota_for_a_team_they_manage(client_for, manager):
+    team = Department.objects.get(name="销售一部")
+    response = _post(client_for(manager), team.pk, stage0=25, daily_target=5)
+    assert response.status_code == 302
+    quota = TeamQuota.objects.get(department=team)
+    assert (quota.stage0, quota.stage12, quota.stage34, quota.daily_target) == (25, 40, 10, 5)
+    page = client_for(manager).get(reverse("pipeline:team_quotas")).content.decode()
+    assert "销售一部" in page and "销售二部" in page
+
+
+def test_bad_numbers_are_refused_and_nothing_changes(client_for, manager):
+    team = Department.objects.get(name="销售二部")
+    before = TeamQuota.objects.count()
+    response = _post(client_for(manager), team.pk, stage0=-1, stage34="many")
+    assert response.status_code == 200
+    assert "is-invalid" in response.content.decode()
+    assert TeamQuota.objects.count() == before
+
+
+def test_consultants_and_other_teams_are_refused(client_for, sales1a, manager, relations):
+    team = Department.objects.get(name="销售一部")
+    assert client_for(sales1a).get(reverse("pipeline:team_quotas")).status_code == 403
+    assert _post(client_for(sales1a), team.pk).status_code == 403
+    # The manager of 销售中心 does not manage 客户关系部.
+    other = Department.objects.get(name="客户关系部")
+    assert _post(client_for(manager), other.pk).status_code == 403
+    assert not TeamQuota.objects.filter(department__in=[team, other]).exists()
+
+
+def test_only_administrators_set_the_company_default(client_for, manager, admin_user):
+    default = TeamQuota.objects.filter(department__isnull=True).first()
+    before = default.stage12 if default else None
+    response = _post(client_for(manager), "default", stage12=99)
+    assert response.status_code == 200  # refused with a message, nothing saved
+    default = TeamQuota.objects.filter(department__isnull=True).first()
+    assert (default.stage12 if default else None) == before
+    assert _post(client_for(admin_user), "default", stage12=55).status_code == 302
+    assert TeamQuota.objects.get(department__isnull=True).stage12 == 55
