@@ -53,3 +53,19 @@ def test_only_administrators_set_the_company_default(client_for, manager, admin_
     assert (default.stage12 if default else None) == before
     assert _post(client_for(admin_user), "default", stage12=55).status_code == 302
     assert TeamQuota.objects.get(department__isnull=True).stage12 == 55
+
+
+def test_owner_locks_and_unlocks_from_the_360_page(client_for, make_customer, sales1a, sales2a):
+    from guanxi.pipeline.models import Prospect
+
+    customer = make_customer(sales1a, name="锁定客户")
+    url = reverse("pipeline:panel_lock", args=[customer.pk])
+    page = client_for(sales1a).get(reverse("customers:detail", args=[customer.pk]))
+    assert url in page.content.decode()
+    assert client_for(sales1a).post(url, {"locked": "1"}).status_code == 302
+    assert Prospect.objects.get(customer=customer).locked
+    # someone outside the scope cannot reach it, and nothing changes
+    assert client_for(sales2a).post(url, {"locked": "0"}).status_code == 404
+    assert Prospect.objects.get(customer=customer).locked
+    client_for(sales1a).post(url, {"locked": "0"})
+    assert not Prospect.objects.get(customer=customer).locked

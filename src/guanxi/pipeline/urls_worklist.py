@@ -15,4 +15,5 @@ urlpatterns = [
     path("c/<int:customer_id>/quality/", views.panel_quality, name="panel_quality"),
     path("c/<int:customer_id>/referrer/", views.panel_referrer, name="panel_referrer"),
     path("c/<int:customer_id>/tracking/", views.panel_tracking, name="panel_tracking"),
+    path("c/<int:customer_id>/lock/", views.panel_lock, name="panel_lock"),
 ]

@@ -20,6 +20,7 @@ from guanxi.customers.scope import editable_customers, visible_customers
 from guanxi.pipeline import selectors, services
 from guanxi.pipeline.forms import FollowUpForm, ManForm, objection_forms, objections_from
 from guanxi.pipeline.models import Prospect, Stage
+from guanxi.pipeline.pools import prospect_lock
 
 
 def _htmx(request) -> bool:
@@ -377,3 +378,12 @@ def panel_tracking(request, customer_id):
     add = request.POST.get("tracked") == "1"
     service = services.tracking_add if add else services.tracking_remove
     return _panel_action(request, customer_id, lambda c: service(actor=request.user, customer=c))
+
+
+@login_required
+@require_POST
+def panel_lock(request, customer_id):
+    locked = request.POST.get("locked") == "1"
+    return _panel_action(
+        request, customer_id, lambda c: prospect_lock(actor=request.user, customer=c, locked=locked)
+    )
