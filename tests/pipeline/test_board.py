@@ -166,3 +166,39 @@ def test_refused_drop_changes_nothing(sales1a, sales1b, make_customer, client_fo
 def test_board_requires_login(client):
     response = client.get(reverse("pipeline:board"))
     assert response.status_code == 302
+
+
+def test_board_shows_shared_hides_deleted_and_expired_shares(
+    sales1a, sales2a, make_customer, client_for
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from guanxi.customers.models import CustomerShare
+
+    shared = _at(sales2a, make_customer(sales2a, name="协作"), "s2")
+    expired = _at(sales2a, make_customer(sales2a, name="过期"), "s2")
+    gone = _at(sales1a, make_customer(sales1a, name="删除"), "s2")
+    CustomerShare.objects.create(customer=shared, user=sales1a)
+    CustomerShare.objects.create(
+        customer=expired, user=sales1a, expires_at=timezone.now() - dt.timedelta(days=1)
+    )
+    type(gone).objects.filter(pk=gone.pk).update(deleted_at=timezone.now())
+    assert _card_ids(board_columns_for_user(sales1a), "s2") == [shared.pk]
+
+
+def test_long_column_count_is_loaded_after_the_page(sales1a, make_customer, client_for):
+    for i in range(22):
+        _at(sales1a, make_customer(sales1a, name=f"长{i}"), "s0")
+    columns = board_columns_for_user(sales1a)
+    s0 = next(c for c in columns if c.stage.code == "s0")
+    assert s0.count_deferred and s0.next_cursor is not None
+    client = client_for(sales1a)
+    html = client.get(reverse("pipeline:board"), {"grade": ""}).content.decode()
+    count_url = reverse("pipeline:board_column_count", args=["s0"])
+    assert f'hx-get="{count_url}?grade="' in html
+    badge = client.get(count_url).content.decode()
+    assert 'data-count="22"' in badge and 'data-capped="0"' in badge
+    assert client.get(reverse("pipeline:board_column_count", args=["nope"])).status_code == 404
+    assert 'data-count="0"' in client.get(count_url, {"grade": "A"}).content.decode()

@@ -121,6 +121,10 @@ class Prospect(models.Model):
         verbose_name_plural = _("prospects")
         indexes = [
             models.Index(fields=["owner", "tracked", "next_due_at"], name="prospect_worklist_idx"),
+            # the work list's "about to be recycled" section: one range per owner
+            models.Index(
+                fields=["owner", "tracked", "recycle_due_at"], name="prospect_worklist_recycle_idx"
+            ),
             models.Index(fields=["owner", "stage", "-customer"], name="prospect_board_idx"),
             models.Index(fields=["department", "stage", "-customer"], name="prospect_dept_idx"),
             # the board of a user who sees everything, without owner or department filters
@@ -175,7 +179,11 @@ class FollowUp(models.Model):
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["customer", "-at"], name="followup_customer_idx"),
-            models.Index(fields=["user", "-at"], name="followup_user_idx"),
+            # A user's follow-ups by time; with the stage after and the customer it also
+            # answers "distinct customers followed today" (work list) from the index alone.
+            models.Index(
+                fields=["user", "-at", "stage_after", "customer"], name="followup_user_cover_idx"
+            ),
             models.Index(fields=["department", "-at"], name="followup_dept_idx"),
         ]
         constraints = [models.CheckConstraint(condition=~Q(content=""), name="followup_content")]

@@ -67,13 +67,15 @@ def _lock(*, actor, customer) -> tuple[Customer, Prospect]:
     locked = editable_customers(actor).select_for_update().filter(pk=customer.pk).first()
     if locked is None:
         raise PermissionDenied(_("You may not change this customer."))
-    prospect_for(locked)
-    prospect = (
-        Prospect.objects.select_for_update(of=("self",))
-        .select_related("stage")
-        .get(customer_id=locked.pk)
-    )
+    rows = Prospect.objects.select_for_update(of=("self",)).select_related("stage")
+    prospect = rows.filter(customer_id=locked.pk).first()
+    if prospect is None:
+        prospect_for(locked)
+        prospect = rows.get(customer_id=locked.pk)
     prospect.customer = locked
+    # The row is locked and every service writes through this instance: the category signal
+    # (wiring._category_signal) reads it instead of loading the prospect again.
+    locked._pipeline_prospect = prospect
     return locked, prospect
 
 

@@ -148,6 +148,22 @@ def board_column(request, stage):
 
 
 @login_required
+@require_GET
+def board_column_count(request, stage):
+    """The capped count of a column longer than a slice, loaded by the board after the page
+    (like /customers/count/): the badge that replaces the placeholder."""
+    stage_row = Stage.objects.filter(code=stage).first()
+    if stage_row is None:
+        raise Http404(_("Unknown stage."))
+    form = BoardFilterForm(request.GET, user=request.user)
+    column = board_selectors.BoardColumn(stage=stage_row)
+    column.count, column.count_capped = board_selectors.board_column_count(
+        request.user, stage_row, form.to_filters()
+    )
+    return render(request, "pipeline/board_count.html", {"column": column})
+
+
+@login_required
 @require_POST
 def board_move(request):
     """A card dropped on another column: set the stage, answer with the stage's guidance."""

@@ -181,7 +181,12 @@ def followup_log(request, customer_id):
             "pipeline/worklist_followup.html",
             _followup_context(request, customer, form, objections, origin=origin),
         )
-    prospect = Prospect.objects.select_related("customer", "stage").filter(pk=customer.pk).first()
+    # The service saved the locked prospect (stage loaded, customer attached): no reload.
+    prospect = getattr(followup.customer, "_pipeline_prospect", None)
+    if prospect is None:
+        prospect = (
+            Prospect.objects.select_related("customer", "stage").filter(pk=customer.pk).first()
+        )
     html = render_to_string(
         "pipeline/worklist_saved.html",
         {"prospect": prospect, "followup": followup, **_counter_context(request.user)},

@@ -30,12 +30,14 @@ def _category_signal(*, customer, **kwargs):
     from guanxi.customers.models import Customer
     from guanxi.pipeline.models import Grade, ManVerdict, Prospect
 
-    prospect = (
-        Prospect.objects.filter(customer_id=customer.pk)
-        .select_related("stage")
-        .only("grade", "dealt", "tracked", "man_verdict", "stage__order")
-        .first()
-    )
+    prospect = getattr(customer, "_pipeline_prospect", None)  # set by services._lock
+    if prospect is None or prospect.customer_id != customer.pk:
+        prospect = (
+            Prospect.objects.filter(customer_id=customer.pk)
+            .select_related("stage")
+            .only("grade", "dealt", "tracked", "man_verdict", "stage__order")
+            .first()
+        )
     if prospect is None:
         return None
     if prospect.grade == Grade.E or prospect.dealt:
