@@ -837,8 +837,11 @@ def seed_customers_bulk(
     if postgres:
         phase = time.perf_counter()
         with connection.cursor() as cursor:
+            # VACUUM also sets the visibility map, without which index-only scans read the
+            # table anyway (a bulk load leaves it empty; autovacuum may be off or late).
+            command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
             for table in tables.values():
-                cursor.execute(f'ANALYZE "{table}"')
+                cursor.execute(f'{command} "{table}"')
         stats.phases["analyze"] = time.perf_counter() - phase
     else:
         with connection.cursor() as cursor:
