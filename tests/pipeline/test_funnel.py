@@ -121,3 +121,29 @@ def test_funnel_bad_input(sales1a, client_for):
     )
     assert response.status_code == 200
     assert client.get(reverse("pipeline:funnel"), {"start": "garbage"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("days", "median"),
+    [([1, 1, 5, 5, 5, 9], 5), ([1, 1, 1, 5], 1), ([1, 5], 3), ([7], 7), ([2, 2, 3, 8, 8], 3)],
+)
+def test_funnel_median_with_repeated_days(sales1a, make_customer, days, median):
+    """Medians are read from a (stage, days) → count histogram: repeated values around the
+    middle must give the same figure as percentile_cont(0.5)."""
+    stage = {s.code: s for s in Stage.objects.all()}
+    StageMove.objects.all().delete()
+    for n, value in enumerate(days):
+        customer = make_customer(sales1a, name=f"中位{n}")
+        StageMove.objects.create(
+            customer=customer,
+            user=sales1a,
+            department_id=sales1a.department_id,
+            from_stage=stage["s0"],
+            to_stage=stage["s1"],
+            days_in_previous=value,
+            at=_when(10 + n % 5),
+        )
+    figures = funnel_figures(sales1a, start=START, end=END)
+    rows = _by_code(figures)
+    assert rows["s0"].median_days == median
+    assert rows["s1"].reached == len(days) and figures["moves"] == len(days)

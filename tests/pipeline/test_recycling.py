@@ -1,7 +1,7 @@
 """Nightly recycling into the public pools (INT-7): each rule, its boundaries, exemptions,
 the warning D days before (once), and idempotency."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -282,3 +282,37 @@ def test_recycle_task_runs_the_batch(make_customer, sales1a, now):
     result = recycle_pools.enqueue()
     assert result.return_value["released"] == 1
     assert entry(customer) is not None
+
+
+def test_second_run_minutes_later_warns_nobody_new(make_customer, sales1a):
+    """The warning window ends with a local day, not at `now + D`: a run a minute later (the
+    first one took that long) must not warn the prospects that fall due in that minute."""
+    zone = timezone.get_default_timezone()
+    now = datetime(2026, 3, 10, 12, 0, tzinfo=zone)
+    make_pool(sales1a, no_followup_days={"*": 30}, warn_days=3)
+    since = now - timedelta(days=100)
+    last_day_end = datetime(2026, 3, 14, 0, 0, tzinfo=zone)  # end of 3 days from today
+    dues = {
+        "三天后稍晚": now + timedelta(days=3, seconds=30),
+        "三天后最后一秒": last_day_end - timedelta(seconds=1),
+        "四天后零点": last_day_end,
+    }
+    customers = {}
+    for name, due in dues.items():
+        customers[name] = make_customer(sales1a, name=name)
+        setup(customers[name], owned_since=since, last_followup_at=due - timedelta(days=30))
+    first = pool_recycle_run(now=now)
+    assert first["warned"] == 2
+    warned = set(
+        Prospect.objects.filter(recycle_warned_at__isnull=False).values_list(
+            "customer__name", flat=True
+        )
+    )
+    assert warned == {"三天后稍晚", "三天后最后一秒"}
+    events = TimelineEvent.objects.count()
+    second = pool_recycle_run(now=now + timedelta(minutes=1))
+    assert second == {key: 0 for key in second}
+    assert TimelineEvent.objects.count() == events
+    # The next night the last one is warned, once.
+    third = pool_recycle_run(now=now + timedelta(days=1))
+    assert third["warned"] == 1 and third["released"] == 0

@@ -10,8 +10,19 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    DateTimeField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -460,11 +471,11 @@ def _due_expression(bucket: _Bucket, contacts: int | None):
 
 
 def _eligible(pool_departments) -> Q:
-    return Q(
-        owner__isnull=False,
-        locked=False,
-        department_id__in=pool_departments,
-        customer__deleted_at__isnull=True,
+    # NOT EXISTS rather than a join: an UPDATE filtered on a join becomes a semi-join of
+    # the prospects with themselves.
+    deleted = Customer.objects.filter(pk=OuterRef("customer_id"), deleted_at__isnull=False)
+    return Q(owner__isnull=False, locked=False, department_id__in=pool_departments) & ~Exists(
+        deleted
     )
 
 
@@ -495,6 +506,15 @@ def _reason_for(prospect: dict, pool: PublicPool, stage_codes: dict[int, str]) -
     return {1: Reason.AUTO_NO_FOLLOWUP, 2: Reason.AUTO_NO_PROGRESS, 3: Reason.AUTO_NO_DEAL}[kind]
 
 
+def _warn_limit(now: datetime, pool: PublicPool) -> datetime:
+    """Warn what falls due up to the end of the local day D days from today (the warning
+    names that date). A whole-day boundary, not `now + D`: a sliding boundary would warn new
+    prospects on a second run minutes later, so the run would not be idempotent."""
+    zone = timezone.get_default_timezone()
+    day = timezone.localtime(now, zone).date() + timedelta(days=pool.warn_days + 1)
+    return datetime.combine(day, datetime.min.time(), tzinfo=zone)
+
+
 @transaction.atomic
 def pool_recycle_run(*, now=None) -> dict:
     """The nightly batch: compute every owned prospect's recycle date from the rules of the
@@ -512,42 +532,66 @@ def pool_recycle_run(*, now=None) -> dict:
     pools = {p.pk: p for p in PublicPool.objects.filter(pk__in=set(mapping.values()))}
     stage_ids = dict(Stage.objects.values_list("code", "id"))
     stage_codes = {v: k for k, v in stage_ids.items()}
-    eligible_anywhere = Q(pk__in=[])
-    # 2. The due dates, one UPDATE per pool and rule bucket, touching only changed rows.
+    covered = Q(pk__in=[])
+    # 2. A warning that no longer holds for the due date it was given (the pool's warning
+    # period was shortened) is taken back; a due date that moves is handled in step 3.
+    # Done before step 3, which rewrites many rows, so this scan reads an unbloated table.
+    for pool in pools.values():
+        departments = sorted(d for d, p in mapping.items() if p == pool.pk)
+        Prospect.objects.filter(
+            department_id__in=departments,
+            recycle_warned_at__isnull=False,
+            recycle_due_at__gte=_warn_limit(now, pool),
+        ).update(recycle_warned_at=None)
+    # 3. The due dates: one UPDATE per pool (a CASE over the rule buckets), touching only the
+    # rows whose date changes; a warning is taken back when the new date is beyond the
+    # warning window (the date moved on).
     for pool in pools.values():
         departments = sorted(d for d, p in mapping.items() if p == pool.pk)
         condition = _eligible(departments)
         if pool.exempt_dealt:
             condition &= Q(dealt=False)
         base = Prospect.objects.filter(condition)
+        whens, scheduled = [], Q(pk__in=[])
         for bucket in _buckets(pool, stage_ids):
             due = _due_expression(bucket, pool.no_progress_contacts)
-            rows = base.filter(bucket.condition)
             if due is None:
-                counts["cleared"] += rows.filter(
-                    Q(recycle_due_at__isnull=False) | Q(recycle_warned_at__isnull=False)
-                ).update(recycle_due_at=None, recycle_warned_at=None)
+                counts["cleared"] += (
+                    base.filter(bucket.condition)
+                    .filter(Q(recycle_due_at__isnull=False) | Q(recycle_warned_at__isnull=False))
+                    .update(recycle_due_at=None, recycle_warned_at=None)
+                )
                 continue
-            counts["scheduled"] += rows.filter(
-                Q(recycle_due_at__isnull=True) | ~Q(recycle_due_at=due)
-            ).update(recycle_due_at=due)
-        eligible_anywhere |= condition
-    # 3. No pool covers it, or locked, exempt, without owner: no date, no warning.
+            whens.append(When(bucket.condition, then=due))
+            scheduled |= bucket.condition
+        if whens:
+            due = Case(*whens, default=None, output_field=DateTimeField())
+            counts["scheduled"] += (
+                base.filter(scheduled)
+                .filter(Q(recycle_due_at__isnull=True) | ~Q(recycle_due_at=due))
+                .update(
+                    recycle_due_at=due,
+                    recycle_warned_at=Case(
+                        When(GreaterThanOrEqual(due, _warn_limit(now, pool)), then=None),
+                        default=F("recycle_warned_at"),
+                    ),
+                )
+            )
+        pool_covers = Q(department_id__in=departments)
+        if pool.exempt_dealt:
+            pool_covers &= Q(dealt=False)
+        covered |= pool_covers
+    # 4. No pool covers it, or locked, exempt, without owner, deleted: no date, no warning.
+    # (The negation of step 2's conditions, written without a join to the customers, which
+    # made this a full join of both tables.)
+    deleted = Customer.objects.filter(pk=OuterRef("customer_id"), deleted_at__isnull=False)
     counts["cleared"] += (
         Prospect.objects.filter(
             Q(recycle_due_at__isnull=False) | Q(recycle_warned_at__isnull=False)
         )
-        .exclude(eligible_anywhere)
+        .filter(Q(owner__isnull=True) | Q(locked=True) | ~covered | Exists(deleted))
         .update(recycle_due_at=None, recycle_warned_at=None)
     )
-    # 4. A warning that no longer holds (the date moved on) is taken back.
-    for pool in pools.values():
-        departments = sorted(d for d, p in mapping.items() if p == pool.pk)
-        Prospect.objects.filter(
-            department_id__in=departments,
-            recycle_warned_at__isnull=False,
-            recycle_due_at__gt=now + timedelta(days=pool.warn_days),
-        ).update(recycle_warned_at=None)
     # 5. Release what is due.
     released_by_pool: dict[int, list] = {}
     for pool in pools.values():
@@ -608,7 +652,7 @@ def pool_recycle_run(*, now=None) -> dict:
                 _eligible(departments),
                 recycle_warned_at__isnull=True,
                 recycle_due_at__gt=now,
-                recycle_due_at__lte=now + timedelta(days=pool.warn_days),
+                recycle_due_at__lt=_warn_limit(now, pool),
             ).values_list("customer_id", "owner_id", "recycle_due_at")
         )
         for start in range(0, len(rows), BATCH):
