@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.core.i18n import bilingual
 from guanxi.core.scope import DataScope
 
 
@@ -90,11 +91,7 @@ class Role(models.Model):
 
     @property
     def display_name(self) -> str:
-        from django.utils.translation import get_language
-
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
+        return bilingual(self.name, self.name_en)
 
 
 class UserManager(DjangoUserManager):

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from guanxi.core.i18n import bilingual
+
 
 class Source(models.Model):
     """Where a customer came from (ACQ-1). Shipped as data; an admin edits the list."""
@@ -23,11 +25,7 @@ class Source(models.Model):
         ordering = ["sort_order", "id"]
 
     def __str__(self):
-        from django.utils.translation import get_language
-
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
+        return bilingual(self.name, self.name_en)
 
 
 class Industry(models.Model):
@@ -42,11 +40,7 @@ class Industry(models.Model):
         ordering = ["sort_order", "id"]
 
     def __str__(self):
-        from django.utils.translation import get_language
-
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
+        return bilingual(self.name, self.name_en)
 
 
 class Tag(models.Model):

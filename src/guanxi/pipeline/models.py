@@ -3,12 +3,9 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-
-def _bilingual(zh: str, en: str) -> str:
-    return en if en and (get_language() or "").startswith("en") else zh
+from guanxi.core.i18n import bilingual
 
 
 class Stage(models.Model):
@@ -35,10 +32,10 @@ class Stage(models.Model):
         ordering = ["order"]
 
     def __str__(self):
-        return _bilingual(self.name, self.name_en)
+        return bilingual(self.name, self.name_en)
 
     def text(self, field: str) -> str:
-        return _bilingual(getattr(self, field), getattr(self, f"{field}_en"))
+        return bilingual(getattr(self, field), getattr(self, f"{field}_en"))
 
 
 class Grade(models.TextChoices):
