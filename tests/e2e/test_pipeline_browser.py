@@ -1,23 +1,11 @@
 """A consultant logs a follow-up from the work list (stage 1 → 2), drags a card on the board
-(2 → 3) and sees the funnel change — in Chromium, at phone width."""
+(2 → 3) and sees the funnel change — in Chromium, at desktop width."""
 
 import datetime as dt
-import os
-import shutil
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,25 +14,8 @@ pytestmark = [
 
 
 @pytest.fixture
-def browser_page():
-    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
-        if os.environ.get("GUANXI_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} is missing and GUANXI_REQUIRE_BROWSER=1")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
+def browser_page(open_browser):
+    return open_browser(1280, 900)
 
 
 def _reached(page, code) -> int:
