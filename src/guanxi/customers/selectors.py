@@ -383,10 +383,6 @@ def duplicate_candidates_for_user(user, customer, *, limit: int = 10):
     )
 
 
-def database_is_postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
 def contact_get_for_user(user, contact_id) -> Contact:
     """A contact whose customer the user may see (API: /contacts/{id}); else NotFound."""
     from guanxi.core.errors import NotFound

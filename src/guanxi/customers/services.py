@@ -152,17 +152,6 @@ def _write_keys(customer: Customer, *, actor, id_number: str) -> None:
         raise
 
 
-def customer_check_duplicates(*, actor, data: dict, exclude_id: int | None = None) -> None:
-    """Raise CustomerDuplicate if `data` would duplicate a live customer (for live checks)."""
-    cleaned = clean_customer_input(data)
-    probe = Customer(kind=cleaned.get("kind") or Customer.Kind.PERSON)
-    _apply(probe, cleaned)
-    keys = dedup.keys_for(probe, id_number=cleaned.get("id_number", ""))
-    matches = dedup.find_matches(keys, exclude_id=exclude_id)
-    if matches:
-        raise _duplicate_error(actor, matches)
-
-
 @transaction.atomic
 def customer_create(*, actor: User, data: dict, owner: User | None = None, tags=()) -> Customer:
     cleaned = clean_customer_input(data)
