@@ -41,6 +41,7 @@ def _restore_shipped_data():
         "guanxi.customers.migrations.0002_default_sources_industries_rules",
         "guanxi.pipeline.migrations.0002_stage_guidance",
         "guanxi.pipeline.migrations.0004_default_scripts",
+        "guanxi.sales.migrations.0002_role_permissions",
     ):
         migration = importlib.import_module(module)
         for operation in migration.Migration.operations:

@@ -24,6 +24,7 @@ from guanxi.accounts.selectors import token_for_key
 from guanxi.core.errors import DomainError
 from guanxi.customers.api import router as customers_router
 from guanxi.pipeline.api import router as pipeline_router
+from guanxi.sales.api import router as sales_router
 
 
 def _activate_preferences(request, user) -> None:
@@ -96,6 +97,7 @@ api = NinjaAPI(
 api.add_router("", customers_router)
 api.add_router("", accounts_router)
 api.add_router("", pipeline_router)
+api.add_router("", sales_router)
 
 
 # ---------------------------------------------------------------- errors

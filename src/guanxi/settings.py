@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "guanxi.accounts",
     "guanxi.customers",
     "guanxi.pipeline",
+    "guanxi.sales",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("guanxi.accounts.urls")),
     path("customers/", include("guanxi.customers.urls")),
     path("pipeline/", include("guanxi.pipeline.urls")),
+    path("sales/", include("guanxi.sales.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SalesConfig(AppConfig):
+    name = "guanxi.sales"
+    label = "sales"
+    verbose_name = _("Contracts and money")
+
+    def ready(self):
+        from guanxi.sales import wiring
+
+        wiring.connect()

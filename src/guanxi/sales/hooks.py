@@ -1,0 +1,8 @@
+"""Hooks the sales app offers to higher apps (DESIGN: layers).
+
+contract_won(contract=…, actor=…) is called inside the signing transaction once a contract
+is signed (ORD-7). The after-sales app registers its care-plan start here (CARE-2)."""
+
+from guanxi.core.hooks import Hook
+
+contract_won = Hook("contract_won")

@@ -1,0 +1,176 @@
+"""Contracts, their lines and amendments (ORD-2)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from guanxi.sales.models.catalog import AMOUNT, QUANTITY, RATE
+
+
+class Contract(models.Model):
+    """A sales contract. Owner and department are the signing consultant's (data scope);
+    amounts are stored totals of the lines; paid/invoiced are kept by the services under a
+    row lock, never summed on a page."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_APPROVAL = "in_approval", _("In approval")
+        SIGNED = "signed", _("Signed")
+        EXECUTING = "executing", _("Executing")
+        COMPLETED = "completed", _("Completed")
+        TERMINATED = "terminated", _("Terminated")
+
+    number = models.CharField(_("number"), max_length=30, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="contracts"
+    )
+    signing_contact = models.ForeignKey(
+        "customers.Contact",
+        verbose_name=_("signing contact"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    department = models.ForeignKey(
+        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    quote = models.ForeignKey(
+        "sales.Quote", null=True, blank=True, on_delete=models.SET_NULL, related_name="contracts"
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    terms = models.TextField(_("terms"), blank=True)
+    signed_on = models.DateField(_("signing date"), null=True, blank=True)
+    starts_on = models.DateField(_("start"), null=True, blank=True)
+    ends_on = models.DateField(_("end"), null=True, blank=True)
+    gross_amount = models.DecimalField(_("amount before discount"), default=0, **AMOUNT)
+    discount_amount = models.DecimalField(_("discount"), default=0, **AMOUNT)
+    net_amount = models.DecimalField(_("amount without tax"), default=0, **AMOUNT)
+    tax_amount = models.DecimalField(_("tax"), default=0, **AMOUNT)
+    total_amount = models.DecimalField(_("total"), default=0, **AMOUNT)
+    paid_amount = models.DecimalField(_("collected"), default=0, **AMOUNT)
+    invoiced_amount = models.DecimalField(_("invoiced"), default=0, **AMOUNT)
+    terminated_reason = models.TextField(_("reason for termination"), blank=True)
+    terminated_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    amendment_count = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)  # optimistic concurrency on edits
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        indexes = [
+            models.Index(fields=["owner", "-id"], name="contract_owner_idx"),
+            models.Index(fields=["department", "-id"], name="contract_dept_idx"),
+            models.Index(fields=["customer", "-id"], name="contract_customer_idx"),
+            models.Index(fields=["status", "-id"], name="contract_status_idx"),
+            models.Index(fields=["owner", "signed_on"], name="contract_owner_signed_idx"),
+            models.Index(fields=["department", "signed_on"], name="contract_dept_signed_idx"),
+            models.Index(fields=["signed_on"], name="contract_signed_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(total_amount__gte=0), name="contract_total"),
+            models.CheckConstraint(
+                condition=Q(total_amount=F("net_amount") + F("tax_amount")),
+                name="contract_net_plus_tax",
+            ),
+            models.CheckConstraint(condition=Q(paid_amount__gte=0), name="contract_paid"),
+            models.CheckConstraint(condition=Q(invoiced_amount__gte=0), name="contract_invoiced"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    @property
+    def outstanding_amount(self):
+        return max(self.total_amount - self.paid_amount, 0)
+
+    @property
+    def editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class ContractItem(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(default=0)
+    product = models.ForeignKey(
+        "sales.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    description = models.CharField(_("description"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=10, blank=True)
+    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+    unit_price = models.DecimalField(_("unit price (tax incl.)"), **AMOUNT)
+    discount_rate = models.DecimalField(_("discount"), default=0, **RATE)
+    tax_rate = models.DecimalField(_("tax rate"), default=0, **RATE)
+    gross_amount = models.DecimalField(default=0, **AMOUNT)
+    discount_amount = models.DecimalField(default=0, **AMOUNT)
+    net_amount = models.DecimalField(default=0, **AMOUNT)
+    tax_amount = models.DecimalField(default=0, **AMOUNT)
+    total_amount = models.DecimalField(default=0, **AMOUNT)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="contractitem_quantity"),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="contractitem_price"),
+            models.CheckConstraint(
+                condition=Q(discount_rate__gte=0, discount_rate__lte=1),
+                name="contractitem_discount",
+            ),
+            models.CheckConstraint(
+                condition=Q(total_amount=F("net_amount") + F("tax_amount")),
+                name="contractitem_net_plus_tax",
+            ),
+        ]
+
+    def __str__(self):
+        return self.description
+
+
+class ContractAmendment(models.Model):
+    """An audited change to a signed contract (补充协议): what changed, why, by whom."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="amendments")
+    number = models.PositiveIntegerField()
+    reason = models.TextField(_("reason"))
+    changes = models.JSONField(default=dict)  # {"field": [before, after], "items": …}
+    total_before = models.DecimalField(**AMOUNT)
+    total_after = models.DecimalField(**AMOUNT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
+        ordering = ["contract", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "number"], name="amendment_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.contract_id} #{self.number}"
+
+
+class DocumentSequence(models.Model):
+    """Per-prefix, per-year counters for document numbers (HT-2026-000001), taken under a
+    row lock so two contracts never share a number."""
+
+    key = models.CharField(max_length=20, unique=True)  # "HT-2026"
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.key} {self.last}"
