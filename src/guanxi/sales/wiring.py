@@ -10,6 +10,7 @@ _connected = False
 AREAS = (
     "guanxi.sales.wiring_contracts",
     "guanxi.sales.wiring_receivables",
+    "guanxi.sales.wiring_fulfilment",
     "guanxi.sales.wiring_reports",
 )
 

@@ -24,7 +24,9 @@ class Instalment(models.Model):
     paid_amount = models.DecimalField(_("paid"), default=0, **AMOUNT)
     settled = models.BooleanField(default=False)  # paid_amount == amount; for partial indexes
     # copies of the contract's (kept in step by the services)
-    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="instalments"
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -101,7 +103,9 @@ class Payment(models.Model):
     contract = models.ForeignKey(
         "sales.Contract", on_delete=models.PROTECT, related_name="payments"
     )
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="payments"
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
