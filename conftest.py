@@ -42,6 +42,7 @@ def _restore_shipped_data():
         "guanxi.pipeline.migrations.0002_stage_guidance",
         "guanxi.pipeline.migrations.0004_default_scripts",
         "guanxi.sales.migrations.0002_role_permissions",
+        "guanxi.sales.migrations.0004_approvals_default_flows",
     ):
         migration = importlib.import_module(module)
         for operation in migration.Migration.operations:

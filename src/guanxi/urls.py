@@ -5,7 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 from guanxi.api import api
 
 urlpatterns = [
-    path("", lambda request: redirect("customers:list"), name="home"),
+    path("", lambda request: redirect("sales:home"), name="home"),
     path("accounts/admin/", include("guanxi.customers.urls_settings")),
     path("accounts/", include("guanxi.accounts.urls")),
     path("customers/", include("guanxi.customers.urls")),

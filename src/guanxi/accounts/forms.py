@@ -241,8 +241,8 @@ class AuditFilterForm(TablerFormMixin, forms.Form):
     before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
-        from guanxi.core.models import AuditLog
+        from guanxi.core.audit import audit_action_choices
 
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("All")), *AuditLog.Action.choices]
+        self.fields["action"].choices = [("", _("All")), *audit_action_choices()]
         self.fields["actor"].queryset = User.objects.order_by("username")

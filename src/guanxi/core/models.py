@@ -31,7 +31,8 @@ class AuditLog(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    # Not limited to `Action`: higher apps add their own (core.audit.audit_actions_register).
+    action = models.CharField(_("action"), max_length=40)
     target_type = models.CharField(_("record type"), max_length=40, blank=True)
     target_id = models.CharField(_("record id"), max_length=40, blank=True)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
@@ -45,7 +46,14 @@ class AuditLog(models.Model):
         indexes = [
             models.Index(fields=["target_type", "target_id", "-at"], name="audit_target_idx"),
             models.Index(fields=["actor", "-at"], name="audit_actor_idx"),
+            models.Index(fields=["action", "-id"], name="audit_action_idx"),
         ]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.summary}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action_label} {self.summary}"
+
+    @property
+    def action_label(self):
+        from guanxi.core.audit import audit_action_label
+
+        return audit_action_label(self.action)

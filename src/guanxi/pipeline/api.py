@@ -172,7 +172,8 @@ def prospect_man(request, customer_id: int, payload: ManIn):
 @router.get("/worklist", response=WorklistOut, summary="My work list: overdue, today, this week")
 def worklist(request):
     user = request.auth
-    sections = selectors.worklist_for_user(user)
+    rows = selectors.tracked_rows(user)
+    sections = selectors.worklist_for_user(user, rows=rows)
     return {
         "sections": [
             {"key": section.key, "rows": section.rows, "more": section.more}
@@ -180,7 +181,7 @@ def worklist(request):
         ],
         "followed_today": selectors.followed_today(user),
         "daily_target": selectors.daily_target(user),
-        "tracked": selectors.tracked_counts(user),
+        "tracked": selectors.tracked_counts(user, rows=rows),
     }
 
 

@@ -116,25 +116,80 @@ def worklist_section(
     return page, next_cursor
 
 
-def worklist_for_user(user, *, now=None, limit: int = SECTION_SIZE, sections=SECTIONS) -> dict:
+# The tracked pool is bounded by the team's quotas (20 / 40 / 10 by default): the work list
+# reads it whole in one query and splits it into sections in Python. Only if a manager raised
+# the quotas beyond this does it fall back to one keyset query per section.
+TRACKED_READ_CAP = 1000
+# "Followed today" counts distinct customers among the day's first follow-ups only; a person
+# logs a few dozen a day, so the cap is never reached outside bulk-loaded test data.
+FOLLOWED_TODAY_CAP = 1000
+
+
+def _section_test(user, key: str, now):
+    """The Python twin of `_section_filter`, for rows already read: (predicate, column)."""
+    _tz, start, end, week_end = _today_bounds(user, now)
+    if key == "overdue":
+        return (lambda p: p.next_due_at is not None and p.next_due_at < start), "next_due_at"
+    if key == "today":
+        return (lambda p: p.next_due_at is not None and start <= p.next_due_at < end), "next_due_at"
+    if key == "this_week":
+        return (
+            lambda p: p.next_due_at is not None and end <= p.next_due_at < week_end
+        ), "next_due_at"
+    if key == "about_to_be_recycled":
+        limit = now + dt.timedelta(days=_warn_days())
+        return (
+            lambda p: p.recycle_due_at is not None and p.recycle_due_at < limit
+        ), "recycle_due_at"
+    raise ValidationFailed(_("Unknown section."))
+
+
+def tracked_rows(user) -> list | None:
+    """Every live tracked prospect of the user, or None when there are more than
+    TRACKED_READ_CAP (then each section is read on its own)."""
+    rows = list(_worklist_base(user).order_by("customer_id")[: TRACKED_READ_CAP + 1])
+    return None if len(rows) > TRACKED_READ_CAP else rows
+
+
+def worklist_for_user(
+    user, *, now=None, limit: int = SECTION_SIZE, sections=SECTIONS, rows=None
+) -> dict:
     """The user's own tracked prospects: overdue first, then due today, this week, and those
-    about to be recycled. Each section at most `limit` rows, with a cursor for "more"."""
+    about to be recycled. Each section at most `limit` rows, with a cursor for "more".
+    `rows` is `tracked_rows(user)` if the caller read it already."""
     now = now or timezone.now()
+    rows = tracked_rows(user) if rows is None else rows
     result = {}
     for key in sections:
-        rows, cursor = worklist_section(user, key, now=now, limit=limit)
-        result[key] = Section(key=key, rows=rows, more=cursor is not None, cursor=cursor)
+        if rows is None:
+            page, cursor = worklist_section(user, key, now=now, limit=limit)
+        else:
+            matches, column = _section_test(user, key, now)
+            ordered = sorted(
+                (p for p in rows if matches(p)),
+                key=lambda p, column=column: (getattr(p, column), p.customer_id),
+            )
+            page, cursor = ordered[:limit], None
+            if len(ordered) > limit and page:
+                last = page[-1]
+                cursor = f"{getattr(last, column).isoformat()}|{last.customer_id}"
+        result[key] = Section(key=key, rows=page, more=cursor is not None, cursor=cursor)
     return result
 
 
-def tracked_counts(user) -> list[dict]:
+def tracked_counts(user, *, rows=None) -> list[dict]:
     """Per stage group: how many the user tracks and the team's quota."""
-    by_stage = dict(
-        Prospect.objects.filter(owner_id=user.pk, tracked=True)
-        .values("stage_id")
-        .annotate(n=Count("customer_id"))
-        .values_list("stage_id", "n")
-    )
+    if rows is not None:
+        by_stage: dict = {}
+        for prospect in rows:
+            by_stage[prospect.stage_id] = by_stage.get(prospect.stage_id, 0) + 1
+    else:
+        by_stage = dict(
+            Prospect.objects.filter(owner_id=user.pk, tracked=True)
+            .values("stage_id")
+            .annotate(n=Count("customer_id"))
+            .values_list("stage_id", "n")
+        )
     groups = {group: 0 for group in QUOTA_GROUPS}
     stage_by_id = {s.pk: s for s in Stage.objects.all()} if by_stage else {}
     for stage_id, n in by_stage.items():
@@ -151,16 +206,18 @@ def daily_target(user) -> int:
 
 
 def followed_today(user, *, now=None) -> int:
-    """Distinct intention customers (stage 0 or above) the user followed up today (local)."""
+    """Distinct intention customers (stage 0 or above) the user followed up today (local),
+    counted over the day's first FOLLOWED_TODAY_CAP follow-ups (one short index range)."""
     now = now or timezone.now()
     _tz, start, end, _week = _today_bounds(user, now)
-    return (
-        FollowUp.objects.filter(user_id=user.pk, at__gte=start, at__lt=end)
-        .filter(Q(stage_after__order__gte=0))
-        .values("customer_id")
-        .distinct()
-        .count()
+    customer_ids = (
+        FollowUp.objects.filter(
+            user_id=user.pk, at__gte=start, at__lt=end, stage_after__order__gte=0
+        )
+        .order_by()
+        .values_list("customer_id", flat=True)[:FOLLOWED_TODAY_CAP]
     )
+    return len(set(customer_ids))
 
 
 def worklist_users(user):

@@ -5,7 +5,7 @@ Keyword-only, one transaction each; the actor must be able to edit the customer.
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -174,6 +174,39 @@ def prospect_set_grade(*, actor, customer, grade) -> Prospect:
     return prospect
 
 
+@transaction.atomic
+def prospect_mark_won(*, customer, actor, note: str = "") -> Prospect:
+    """A contract was signed (ORD-7): grade E and dealt, without the editability check —
+    signing is a system step (the approver need not be able to edit the customer)."""
+    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    prospect_for(locked)
+    prospect = (
+        Prospect.objects.select_for_update(of=("self",))
+        .select_related("stage")
+        .get(customer_id=locked.pk)
+    )
+    prospect.customer = locked
+    locked._pipeline_prospect = prospect
+    if prospect.grade == Grade.E and prospect.dealt:
+        customer_refresh_category(customer=locked)
+        return prospect
+    old = prospect.grade
+    prospect.grade = Grade.E
+    prospect.dealt = True
+    _refresh_due(prospect, actor=actor, now=timezone.now())
+    prospect.save()
+    timeline_add(
+        customer=locked,
+        kind="grade",
+        title=_("Grade: %(old)s → %(new)s") % {"old": old or "—", "new": Grade.E},
+        body=(note or "")[:1000],
+        actor=actor,
+        data={"from": old, "to": Grade.E, "won": True},
+    )
+    customer_refresh_category(customer=locked)
+    return prospect
+
+
 # ---------------------------------------------------------------- follow-ups (INT-5)
 
 
@@ -256,9 +289,9 @@ def _clean_followup(data: dict, *, actor, now) -> dict:
     outcome = str(data.get("outcome") or "").strip()
     if len(outcome) > 200:
         errors["outcome"] = [_("At most %(limit)d characters.") % {"limit": 200}]
-    stage = None
-    if data.get("stage"):
-        stage = Stage.objects.filter(code=str(data["stage"])).first()
+    stage = data.get("stage") or None
+    if stage is not None and not isinstance(stage, Stage):
+        stage = Stage.objects.filter(code=str(stage)).first()
         if stage is None:
             errors["stage"] = [_("Choose a valid stage.")]
     grade = data.get("grade")
@@ -454,12 +487,13 @@ def referral_set(*, actor, customer, referrer) -> Prospect:
 
 
 def quota_for(department_id) -> TeamQuota:
-    quota = None
+    """The department's quota, else the company default row, else the shipped defaults."""
+    rows = TeamQuota.objects.filter(department__isnull=True)
     if department_id:
-        quota = TeamQuota.objects.filter(department_id=department_id).first()
-    if quota is None:
-        quota = TeamQuota.objects.filter(department__isnull=True).first() or TeamQuota()
-    return quota
+        rows = TeamQuota.objects.filter(
+            Q(department_id=department_id) | Q(department__isnull=True)
+        ).order_by(F("department_id").asc(nulls_last=True))
+    return rows.first() or TeamQuota()
 
 
 def quota_limit(quota: TeamQuota, group: str) -> int:

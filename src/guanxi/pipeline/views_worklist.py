@@ -16,11 +16,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from guanxi.core.errors import DomainError, ValidationFailed
 from guanxi.customers.forms import service_errors_to_form
+from guanxi.customers.models import Customer
 from guanxi.customers.scope import editable_customers, visible_customers
 from guanxi.pipeline import selectors, services
 from guanxi.pipeline.forms import FollowUpForm, ManForm, objection_forms, objections_from
 from guanxi.pipeline.models import Prospect, Stage
 from guanxi.pipeline.pools import prospect_lock
+from guanxi.pipeline.worklist_hooks import sections_html
 
 
 def _htmx(request) -> bool:
@@ -81,12 +83,14 @@ def worklist(request):
     target = _target_user(request)
     read_only = target.pk != request.user.pk
     consultants = list(selectors.worklist_users(request.user)[:500])
+    rows = selectors.tracked_rows(target)
     context = {
         "target": target,
         "read_only": read_only,
-        "sections": selectors.worklist_for_user(target),
-        "counts": selectors.tracked_counts(target),
+        "sections": selectors.worklist_for_user(target, rows=rows),
+        "counts": selectors.tracked_counts(target, rows=rows),
         "consultants": consultants if len(consultants) > 1 else [],
+        "extra_sections": sections_html(request, target),
         **_counter_context(target),
     }
     return render(request, "pipeline/worklist.html", context)
@@ -151,21 +155,31 @@ def followup_form(request, customer_id):
 @login_required
 @require_POST
 def followup_log(request, customer_id):
-    customer = _visible_customer(request, customer_id)
+    # The service locks the customer through the user's editable scope; the row itself is
+    # read here only when the form has to be shown again (one round trip less per save).
+    customer = Customer(pk=customer_id)
     origin = request.POST.get("origin", "worklist")
-    form, objections = _followup_forms(request, customer, request.POST)
+    stages = list(Stage.objects.order_by("order"))
+    form = FollowUpForm(
+        request.POST,
+        prefix=f"c{customer_id}",
+        stage_choices=[("", _("unchanged")), *((s.code, str(s)) for s in stages)],
+    )
+    objections = objection_forms(request.POST, prefix=f"c{customer_id}-")
     rows, objections_ok = objections_from(objections)
     followup = None
     if form.is_valid() and objections_ok:
+        data = form.to_data(rows)
+        data["stage"] = next((s for s in stages if s.code == data["stage"]), data["stage"])
         try:
-            followup = services.followup_log(
-                actor=request.user, customer=customer, data=form.to_data(rows)
-            )
+            followup = services.followup_log(actor=request.user, customer=customer, data=data)
         except DomainError as exc:
             if isinstance(exc, ValidationFailed):
                 service_errors_to_form(form, exc)
             else:
                 form.add_error(None, str(exc.message))
+    if followup is None:
+        customer = _visible_customer(request, customer_id)  # 404 outside the user's scope
     if origin == "panel":
         if followup is not None:
             messages.success(request, _("Follow-up saved."))

@@ -7,6 +7,7 @@ from guanxi.sales.api_catalog import router as catalog_router
 from guanxi.sales.api_contracts import router as contracts_router
 from guanxi.sales.api_fulfilment import router as fulfilment_router
 from guanxi.sales.api_receivables import router as receivables_router
+from guanxi.sales.api_reports import router as reports_router
 
 router = Router()
 for area_router in (
@@ -15,5 +16,6 @@ for area_router in (
     fulfilment_router,
     receivables_router,
     approvals_router,
+    reports_router,
 ):
     router.add_router("", area_router)

@@ -10,8 +10,6 @@ _connected = False
 AREAS = (
     "guanxi.sales.wiring_contracts",
     "guanxi.sales.wiring_receivables",
-    "guanxi.sales.wiring_fulfilment",
-    "guanxi.sales.wiring_reports",
 )
 
 
@@ -21,14 +19,10 @@ def connect() -> None:
         return
     _connected = True
     from guanxi.accounts import permissions as account_permissions
-    from guanxi.sales import permissions
+    from guanxi.core.audit import audit_actions_register
+    from guanxi.sales import audit_actions, permissions
 
     account_permissions.ALL.update(permissions.ALL)
+    audit_actions_register(audit_actions.LABELS)
     for name in AREAS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
-            continue
-        module.connect()
+        importlib.import_module(name).connect()

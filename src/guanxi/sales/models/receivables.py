@@ -125,6 +125,15 @@ class Payment(models.Model):
     overpayment_accepted = models.BooleanField(_("over-payment accepted"), default=False)
     idempotency_key = models.CharField(max_length=80, null=True, blank=True)
     request_fingerprint = models.CharField(max_length=64, blank=True)
+    # the instalment the payer named; a pending payment is allocated from it when approved
+    requested_instalment = models.ForeignKey(
+        Instalment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    void_reason = models.CharField(_("reason for voiding"), max_length=200, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -218,6 +227,11 @@ class Invoice(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     notes = models.CharField(_("notes"), max_length=200, blank=True)
+    void_reason = models.CharField(_("reason for voiding"), max_length=200, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -16,6 +16,9 @@ from guanxi.customers.demo import (
 )
 from guanxi.customers.models import Customer
 
+# Demo data of higher apps, run after the customers in this order when installed.
+HIGHER_SEED_COMMANDS = ("seed_pipeline", "seed_sales")
+
 
 class Command(BaseCommand):
     help = (
@@ -85,15 +88,14 @@ class Command(BaseCommand):
                 self.stdout.write(f"{done:,} / {count:,} customers")
 
         created = seed_customers_slow(count=count, seed=options["seed"], progress=progress)
-        # Higher apps add their demo data (the pipeline: `seed_pipeline`), found by name so
-        # that customers never imports them.
-        if "seed_pipeline" in get_commands():
-            call_command(
-                "seed_pipeline",
-                seed=options["seed"],
-                verbosity=options["verbosity"],
-                stdout=self.stdout,
-            )
+        # Higher apps add their demo data in layer order (the pipeline, then contracts and
+        # money), found by name so that customers never imports them.
+        commands = get_commands()
+        for name in HIGHER_SEED_COMMANDS:
+            if name in commands:
+                call_command(
+                    name, seed=options["seed"], verbosity=options["verbosity"], stdout=self.stdout
+                )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {created:,} customers in {time.perf_counter() - started:.1f} s. "

@@ -1,0 +1,325 @@
+"""Receivables reads (ORD-4, ORD-5): ageing, open instalments, a contract's money panel, a
+consultant's overdue instalments. Every read starts from `scope.visible_*(user)`.
+
+Ageing is over open instalments (settled = false) of active contracts (signed / executing),
+which is exactly the condition of the partial indexes on Instalment: the whole company's
+ageing is one scan of that index range with conditional sums, grouped in SQL.
+
+Buckets by days overdue = today − due date (Asia/Shanghai):
+    not_due  due today or later      d1_30   1–30 days     d31_60  31–60 days
+    d61_90   61–90 days              d90     more than 90 days
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, DecimalField, F, Prefetch, Q, Sum, Window
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from guanxi.accounts.models import Department, User
+from guanxi.accounts.selectors import scope_for_user
+from guanxi.core.errors import NotFound, ValidationFailed
+from guanxi.sales.models import Instalment, Invoice, Payment, PaymentAllocation
+from guanxi.sales.money import ZERO
+from guanxi.sales.scope import visible_contracts, visible_instalments
+
+BUCKETS = (
+    ("not_due", _l("Not due")),
+    ("d1_30", _l("1–30 days")),
+    ("d31_60", _l("31–60 days")),
+    ("d61_90", _l("61–90 days")),
+    ("d90", _l("More than 90 days")),
+)
+BUCKET_KEYS = tuple(key for key, _label in BUCKETS)
+PAGE_SIZE = 50
+GROUP_LIMIT = 500  # rows of the per-owner / per-department tables shown
+
+_MONEY = DecimalField(max_digits=16, decimal_places=2)
+_OPEN = F("amount") - F("paid_amount")
+
+
+def bucket_conditions(today: dt.date) -> dict[str, Q]:
+    day = dt.timedelta(days=1)
+    return {
+        "not_due": Q(due_on__gte=today),
+        "d1_30": Q(due_on__lt=today, due_on__gte=today - 30 * day),
+        "d31_60": Q(due_on__lt=today - 30 * day, due_on__gte=today - 60 * day),
+        "d61_90": Q(due_on__lt=today - 60 * day, due_on__gte=today - 90 * day),
+        "d90": Q(due_on__lt=today - 90 * day),
+    }
+
+
+def bucket_of(due_on: dt.date, today: dt.date) -> str:
+    days = (today - due_on).days
+    if days <= 0:
+        return "not_due"
+    if days <= 30:
+        return "d1_30"
+    if days <= 60:
+        return "d31_60"
+    if days <= 90:
+        return "d61_90"
+    return "d90"
+
+
+@dataclass(frozen=True)
+class ReceivableFilters:
+    owner_id: int | None = None
+    department_id: int | None = None
+    bucket: str = ""
+
+    @classmethod
+    def from_params(cls, params) -> "ReceivableFilters":
+        def number(name):
+            raw = (params.get(name) or "").strip()
+            if not raw:
+                return None
+            if not raw.isdigit():
+                raise ValidationFailed(field_errors={name: [_("Choose from the list.")]})
+            return int(raw)
+
+        bucket = (params.get("bucket") or "").strip()
+        if bucket and bucket not in BUCKET_KEYS:
+            raise ValidationFailed(field_errors={"bucket": [_("Choose from the list.")]})
+        return cls(owner_id=number("owner"), department_id=number("department"), bucket=bucket)
+
+    def as_params(self) -> dict:
+        params = {}
+        if self.owner_id:
+            params["owner"] = self.owner_id
+        if self.department_id:
+            params["department"] = self.department_id
+        if self.bucket:
+            params["bucket"] = self.bucket
+        return params
+
+
+def open_instalments(user, filters: ReceivableFilters | None = None, *, today=None):
+    """Open instalments of active contracts in the user's scope (the partial-index range)."""
+    rows = visible_instalments(user).filter(active=True, settled=False)
+    if filters is not None:
+        if filters.owner_id:
+            rows = rows.filter(owner_id=filters.owner_id)
+        if filters.department_id:
+            rows = rows.filter(department_id=filters.department_id)
+        if filters.bucket:
+            rows = rows.filter(bucket_conditions(today or timezone.localdate())[filters.bucket])
+    return rows
+
+
+def _bucket_aggregates(today) -> dict:
+    aggregates = {}
+    for key, condition in bucket_conditions(today).items():
+        aggregates[key] = Coalesce(
+            Sum(_OPEN, filter=condition, output_field=_MONEY), 0, output_field=_MONEY
+        )
+        aggregates[f"{key}_count"] = Count("id", filter=condition)
+    aggregates["total"] = Coalesce(Sum(_OPEN, output_field=_MONEY), 0, output_field=_MONEY)
+    aggregates["count"] = Count("id")
+    return aggregates
+
+
+def _bucket_row(values: dict) -> dict:
+    return {
+        "buckets": [
+            {"key": key, "label": label, "amount": values[key], "count": values[f"{key}_count"]}
+            for key, label in BUCKETS
+        ],
+        "total": values["total"],
+        "count": values["count"],
+        "overdue": values["total"] - values["not_due"],
+    }
+
+
+def ageing_summary(user, filters: ReceivableFilters | None = None, *, today=None) -> dict:
+    """Totals per bucket over the user's scope (one query)."""
+    today = today or timezone.localdate()
+    values = open_instalments(user, filters, today=today).aggregate(**_bucket_aggregates(today))
+    return _bucket_row(values)
+
+
+def _grouped(user, filters, *, field: str, today) -> list[dict]:
+    rows = list(
+        open_instalments(user, filters, today=today)
+        .values(field)
+        .annotate(**_bucket_aggregates(today))
+        .order_by("-total", field)[:GROUP_LIMIT]
+    )
+    return [{"id": row[field], **_bucket_row(row)} for row in rows]
+
+
+def ageing_by_owner(user, filters: ReceivableFilters | None = None, *, today=None) -> list[dict]:
+    """Per consultant (GROUP BY owner, one query + one for the names), largest first."""
+    today = today or timezone.localdate()
+    rows = _grouped(user, filters, field="owner_id", today=today)
+    names = {u.pk: u for u in User.objects.filter(pk__in=[r["id"] for r in rows if r["id"]])}
+    for row in rows:
+        row["owner"] = names.get(row["id"])
+    return rows
+
+
+def ageing_by_department(
+    user, filters: ReceivableFilters | None = None, *, today=None
+) -> list[dict]:
+    """Per department (GROUP BY department, one query + one for the names)."""
+    today = today or timezone.localdate()
+    rows = _grouped(user, filters, field="department_id", today=today)
+    names = {d.pk: d for d in Department.objects.filter(pk__in=[r["id"] for r in rows if r["id"]])}
+    for row in rows:
+        row["department"] = names.get(row["id"])
+    return rows
+
+
+def ageing_report(user, filters: ReceivableFilters | None = None, *, today=None) -> dict:
+    today = today or timezone.localdate()
+    return {
+        "today": today,
+        "summary": ageing_summary(user, filters, today=today),
+        "by_owner": ageing_by_owner(user, filters, today=today),
+        "by_department": ageing_by_department(user, filters, today=today),
+    }
+
+
+def _decorate(rows, today) -> list:
+    for inst in rows:
+        inst.days_overdue = max((today - inst.due_on).days, 0)
+        inst.bucket = bucket_of(inst.due_on, today)
+    return rows
+
+
+def _parse_cursor(cursor: str):
+    try:
+        due, row_id = cursor.split("_", 1)
+        return dt.date.fromisoformat(due), int(row_id)
+    except ValueError:
+        raise ValidationFailed(
+            field_errors={"cursor": [_("This page link is out of date.")]}
+        ) from None
+
+
+def open_instalment_page(
+    user, filters: ReceivableFilters | None = None, *, cursor: str = "", limit=PAGE_SIZE, today=None
+) -> tuple[list[Instalment], str | None]:
+    """Open instalments, oldest due first, keyset-paged by (due_on, id)."""
+    today = today or timezone.localdate()
+    rows = open_instalments(user, filters, today=today)
+    if cursor:
+        due, row_id = _parse_cursor(cursor)
+        rows = rows.filter(Q(due_on__gt=due) | Q(due_on=due, id__gt=row_id))
+    rows = list(
+        rows.select_related("contract", "customer", "owner", "department").order_by("due_on", "id")[
+            : limit + 1
+        ]
+    )
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = f"{rows[-1].due_on.isoformat()}_{rows[-1].pk}"
+    return _decorate(rows, today), next_cursor
+
+
+def open_instalment_iter(user, filters: ReceivableFilters | None = None, *, today=None):
+    """Every open instalment in scope for the export, streamed in chunks."""
+    today = today or timezone.localdate()
+    rows = (
+        open_instalments(user, filters, today=today)
+        .select_related("contract", "customer", "owner", "department")
+        .order_by("due_on", "id")
+    )
+    for inst in rows.iterator(chunk_size=2000):
+        _decorate([inst], today)
+        yield inst
+
+
+def filter_choices(user) -> dict:
+    """Owners and departments the filter may offer: those in the user's scope (bounded)."""
+    scope = scope_for_user(user)
+    users = User.objects.filter(is_active=True).order_by("department_id", "id")
+    departments = Department.objects.order_by("path")
+    if not scope.sees_all:
+        users = users.filter(Q(pk__in=scope.owner_ids) | Q(department_id__in=scope.department_ids))
+        departments = departments.filter(pk__in=scope.department_ids)
+    return {"owners": list(users[:GROUP_LIMIT]), "departments": list(departments[:GROUP_LIMIT])}
+
+
+# ---------------------------------------------------------------- one contract
+
+
+def contract_for_user(user, contract_id):
+    contract = (
+        visible_contracts(user)
+        .select_related("customer", "owner", "department")
+        .filter(pk=contract_id)
+        .first()
+    )
+    if contract is None:
+        raise NotFound()
+    return contract
+
+
+def contract_money(contract, *, today=None) -> dict:
+    """A visible contract's plan, payments (with allocations) and invoices: four queries."""
+    today = today or timezone.localdate()
+    instalments = list(Instalment.objects.filter(contract_id=contract.pk).order_by("sequence"))
+    for inst in instalments:
+        inst.days_overdue = (
+            max((today - inst.due_on).days, 0) if not inst.settled and inst.active else 0
+        )
+    payments = list(
+        Payment.objects.filter(contract_id=contract.pk)
+        .select_related("recorded_by", "voided_by")
+        .prefetch_related(
+            Prefetch(
+                "allocations",
+                queryset=PaymentAllocation.objects.select_related("instalment").order_by(
+                    "instalment__sequence"
+                ),
+            )
+        )
+        .order_by("-received_on", "-id")
+    )
+    invoices = list(
+        Invoice.objects.filter(contract_id=contract.pk)
+        .select_related("payment", "override_by")
+        .order_by("-issued_on", "-id")
+    )
+    planned = sum((inst.amount for inst in instalments), ZERO)
+    pending_payments = sum((p.amount for p in payments if p.status == Payment.Status.PENDING), ZERO)
+    pending_invoices = sum((i.amount for i in invoices if i.status == Invoice.Status.PENDING), ZERO)
+    return {
+        "instalments": instalments,
+        "payments": payments,
+        "invoices": invoices,
+        "planned": planned,
+        "plan_complete": planned == contract.total_amount,
+        "open_amount": sum((i.open_amount for i in instalments), ZERO),
+        "overpaid": sum(
+            (p.unallocated_amount for p in payments if p.status == Payment.Status.CONFIRMED),
+            ZERO,
+        ),
+        "pending_payments": pending_payments,
+        "pending_invoices": pending_invoices,
+        "invoice_room": max(
+            contract.total_amount - contract.invoiced_amount - pending_invoices, ZERO
+        ),
+    }
+
+
+# ---------------------------------------------------------------- a consultant's overdue
+
+
+def overdue_for_owner(user, *, limit: int = 5, today=None) -> tuple[int, list[Instalment]]:
+    """The user's own overdue instalments: how many, and the `limit` oldest, in one query
+    (the owner/due_on partial index; the count is a window over the same range)."""
+    today = today or timezone.localdate()
+    rows = list(
+        Instalment.objects.filter(owner_id=user.pk, active=True, settled=False, due_on__lt=today)
+        .annotate(overdue_count=Window(Count("id")))
+        .select_related("contract", "customer")
+        .order_by("due_on", "id")[:limit]
+    )
+    count = rows[0].overdue_count if rows else 0
+    return count, _decorate(rows, today)
