@@ -92,19 +92,28 @@ def split_evenly(total, parts: int) -> list[Decimal]:
         raise ValueError("at least one part")
     cents = int(total * 100)
     base, rest = divmod(cents, parts)
-    return [Decimal(base + (1 if index < rest else 0)) / 100 for index in range(parts)]
+    return [(Decimal(base + (1 if index < rest else 0)) / 100).quantize(FEN) for index in range(parts)]
 
 
 def split_by_ratios(total, ratios: Sequence) -> list[Decimal]:
-    """Split by ratios (e.g. 30/60/10 %); the last part takes what rounding left over."""
+    """Split by ratios (e.g. 30/60/10 %) into parts that add up exactly, none negative: each
+    part is its exact share rounded down to the fen, and the fen left over go one each to
+    the parts that lost the most to rounding (largest remainder), earlier parts first."""
     total = fen(total)
     ratios = [to_decimal(ratio) for ratio in ratios]
     whole = sum(ratios, ZERO)
     if not ratios or whole <= 0 or any(ratio < 0 for ratio in ratios):
         raise ValueError("ratios must be positive")
-    parts = [fen(total * ratio / whole) for ratio in ratios[:-1]]
-    parts.append(total - sum(parts, ZERO))
-    return parts
+    if total < 0:
+        raise ValueError("the total must not be negative")
+    cents = int(total * 100)
+    shares = [cents * ratio / whole for ratio in ratios]
+    floors = [int(share) for share in shares]  # shares are >= 0: int() rounds down
+    left = cents - sum(floors)
+    by_remainder = sorted(range(len(shares)), key=lambda i: (floors[i] - shares[i], i))
+    for index in by_remainder[:left]:
+        floors[index] += 1
+    return [(Decimal(part) / 100).quantize(FEN) for part in floors]
 
 
 def tax_of_total(total, tax_rate) -> tuple[Decimal, Decimal]:

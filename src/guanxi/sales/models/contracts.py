@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.sales.models.catalog import AMOUNT, QUANTITY, RATE
@@ -82,8 +83,10 @@ class Contract(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(total_amount__gte=0), name="contract_total"),
+            # ROUND because SQLite keeps decimals as REAL, where 3.87 + 0.23 != 4.10;
+            # on PostgreSQL (numeric) it changes nothing.
             models.CheckConstraint(
-                condition=Q(total_amount=F("net_amount") + F("tax_amount")),
+                condition=Q(total_amount=Round(F("net_amount") + F("tax_amount"), 2)),
                 name="contract_net_plus_tax",
             ),
             models.CheckConstraint(condition=Q(paid_amount__gte=0), name="contract_paid"),
@@ -130,7 +133,7 @@ class ContractItem(models.Model):
                 name="contractitem_discount",
             ),
             models.CheckConstraint(
-                condition=Q(total_amount=F("net_amount") + F("tax_amount")),
+                condition=Q(total_amount=Round(F("net_amount") + F("tax_amount"), 2)),
                 name="contractitem_net_plus_tax",
             ),
         ]

@@ -7,6 +7,7 @@ join to the contract table (DESIGN: fast by design)."""
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.sales.models.catalog import AMOUNT, RATE
@@ -250,7 +251,8 @@ class Invoice(models.Model):
             models.UniqueConstraint(fields=["kind", "number"], name="invoice_number"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="invoice_amount"),
             models.CheckConstraint(
-                condition=Q(amount=F("net_amount") + F("tax_amount")), name="invoice_net_plus_tax"
+                condition=Q(amount=Round(F("net_amount") + F("tax_amount"), 2)),
+                name="invoice_net_plus_tax",
             ),
             models.CheckConstraint(
                 condition=Q(over_invoice_override=False) | ~Q(override_reason=""),
