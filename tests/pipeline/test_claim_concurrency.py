@@ -2,15 +2,17 @@
 (database-enforced; two real connections on PostgreSQL)."""
 
 import threading
+import time
 
 import pytest
 from django.db import connection, connections
 
 from guanxi.accounts.models import User
-from guanxi.core.errors import Conflict
+from guanxi.core.errors import Conflict, ValidationFailed
 from guanxi.customers.models import Customer, OwnerChange
-from guanxi.pipeline.models import Claim, PoolEntry
-from guanxi.pipeline.pools import pool_claim, pool_create, pool_release
+from guanxi.pipeline import pools
+from guanxi.pipeline.models import Claim, PoolEntry, Prospect, PublicPool
+from guanxi.pipeline.pools import pool_claim, pool_create, pool_release, prospect_lock
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -70,3 +72,97 @@ def test_two_simultaneous_claims_exactly_one_wins(make_customer, sales1a, sales1
         assert not PoolEntry.objects.filter(customer=customer).exists()
         assert OwnerChange.objects.filter(customer=customer, to_user__isnull=False).count() == 1
     assert Customer.objects.filter(owner__isnull=True).count() == 0
+
+
+def _race(action, jobs):
+    """Run action(username, customer) for each (username, customer) at the same moment, each on
+    its own connection; results[username] = "won", the refusal's code, or the error."""
+    barrier = threading.Barrier(len(jobs), timeout=10)
+    results: dict[str, object] = {}
+
+    def run(username, customer):
+        try:
+            user = User.objects.get(username=username)
+            barrier.wait()
+            action(user, customer)
+            results[username] = "won"
+        except ValidationFailed as exc:
+            results[username] = exc.code
+        except Exception as exc:
+            results[username] = repr(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=job, daemon=True) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(t.is_alive() for t in threads), "hung"
+    return results
+
+
+def _slow(monkeypatch, name):
+    """Widen the window between counting and writing, so a missing lock would show."""
+    original = getattr(pools, name)
+
+    def counted_slowly(*args, **kwargs):
+        value = original(*args, **kwargs)
+        time.sleep(0.3)
+        return value
+
+    monkeypatch.setattr(pools, name, counted_slowly)
+
+
+def test_department_quota_holds_under_simultaneous_claims(
+    make_customer, sales1a, sales1b, monkeypatch
+):
+    """Two members of one department claim two different customers at once with one place
+    left in the department's quota: exactly one gets it."""
+    _slow(monkeypatch, "department_owned_count")
+    pool = pool_create(
+        actor=None,
+        data={
+            "name": "部门配额公海",
+            "member_departments": [sales1a.department],
+            "departments_recycled": [sales1a.department],
+            "cooldown_days": 0,
+            "daily_claim_cap": 100,
+        },
+    )
+    for round_ in range(3):
+        PublicPool.objects.filter(pk=pool.pk).update(max_owned_per_department=round_ + 1)
+        customers = []
+        for n in range(2):
+            customer = make_customer(sales1a, name=f"配额{round_}-{n}")
+            pool_release(actor=sales1a, customer=customer, reason=PoolEntry.Reason.OTHER)
+            customers.append(customer)
+        results = _race(
+            lambda user, customer: pool_claim(actor=user, customer=customer),
+            [(sales1a.username, customers[0]), (sales1b.username, customers[1])],
+        )
+        assert sorted(results.values()) == ["department_quota", "won"], results
+        owned = Customer.objects.filter(department=sales1a.department, owner__isnull=False)
+        assert owned.count() == round_ + 1
+        assert Claim.objects.count() == round_ + 1
+
+
+def test_department_locked_quota_holds_under_simultaneous_locks(
+    make_customer, sales1a, sales1b, monkeypatch
+):
+    _slow(monkeypatch, "department_locked_count")
+    pool = pool_create(
+        actor=None,
+        data={"name": "锁定配额公海", "departments_recycled": [sales1a.department]},
+    )
+    PublicPool.objects.filter(pk=pool.pk).update(max_locked_per_department=1)
+    for round_ in range(3):
+        mine = make_customer(sales1a, name=f"锁{round_}甲")
+        theirs = make_customer(sales1b, name=f"锁{round_}乙")
+        results = _race(
+            lambda user, customer: prospect_lock(actor=user, customer=customer),
+            [(sales1a.username, mine), (sales1b.username, theirs)],
+        )
+        assert sorted(results.values()) == ["department_locked_quota", "won"], results
+        assert Prospect.objects.filter(locked=True).count() == 1
+        Prospect.objects.update(locked=False)

@@ -8,7 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from guanxi.core.audit import audit_action_choices, audit_action_label
 from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from guanxi.core.models import AuditLog
 from guanxi.customers.models import Customer, OwnerChange, TimelineEvent
 from guanxi.customers.scope import visible_customers
 from guanxi.pipeline.models import Claim, PoolEntry, Prospect
@@ -217,6 +219,158 @@ def test_locked_quota(make_customer, sales1a, pool, admin_user):
     assert Prospect.objects.get(customer=second).locked
 
 
+def _nothing_claimed(customer):
+    assert PoolEntry.objects.filter(customer=customer).exists()
+    assert Customer.objects.get(pk=customer.pk).owner is None
+    assert not Claim.objects.filter(customer=customer).exists()
+
+
+def test_department_owned_quota(
+    released, make_customer, sales1a, sales1b, sales2a, pool, admin_user
+):
+    """销售一部's members together may own two customers; 销售二部 has its own two."""
+    pool_update(
+        actor=admin_user,
+        pool=pool,
+        data={
+            "max_owned_per_department": 2,
+            "daily_claim_cap": 50,
+            "cooldown_days": 0,
+            "member_users": [sales2a],
+        },
+    )
+    first, second, third, fourth = released(4)
+    make_customer(sales1a, name="一部已有")  # 1 of 2
+    pool_claim(actor=fresh(sales1b), customer=first)  # 2 of 2
+    for member in (sales1b, sales1a):
+        with translation.override("en"), pytest.raises(ValidationFailed) as info:
+            pool_claim(actor=fresh(member), customer=second)
+        assert info.value.code == "department_quota"
+        message = str(info.value.message)
+        assert sales1a.department.name in message and "2 customers" in message
+        assert "department" in message
+        _nothing_claimed(second)
+    # another department counts separately
+    pool_claim(actor=fresh(sales2a), customer=second)
+    pool_claim(actor=fresh(sales2a), customer=third)
+    with pytest.raises(ValidationFailed) as info:
+        pool_claim(actor=fresh(sales2a), customer=fourth)
+    assert info.value.code == "department_quota"
+    _nothing_claimed(fourth)
+
+
+def test_department_owned_quota_with_count_dealt_switch(
+    released, make_customer, sales1a, sales1b, pool, admin_user
+):
+    pool_update(
+        actor=admin_user, pool=pool, data={"max_owned_per_department": 1, "count_dealt": True}
+    )
+    first, second = released(2)
+    won = make_customer(sales1a, name="已成交")
+    Prospect.objects.filter(customer=won).update(dealt=True)
+    with pytest.raises(ValidationFailed) as info:
+        pool_claim(actor=fresh(sales1b), customer=first)
+    assert info.value.code == "department_quota"
+    # dealt customers do not count: the department's one place is free
+    pool_update(actor=admin_user, pool=pool, data={"count_dealt": False})
+    pool_claim(actor=fresh(sales1b), customer=first)
+    with pytest.raises(ValidationFailed):
+        pool_claim(actor=fresh(sales1b), customer=second)
+    # no department quota: only the user's own rules apply
+    pool_update(actor=admin_user, pool=pool, data={"max_owned_per_department": None})
+    pool_claim(actor=fresh(sales1b), customer=second)
+
+
+def test_department_locked_quota(
+    make_customer, sales1a, sales1b, sales2a, manager, pool, admin_user
+):
+    pool_update(actor=admin_user, pool=pool, data={"max_locked_per_department": 1})
+    mine = make_customer(sales1a, name="甲")
+    colleague = make_customer(sales1b, name="乙")
+    other_department = make_customer(sales2a, name="丙")
+    prospect_lock(actor=sales1a, customer=mine)
+    for actor in (sales1b, manager):  # the owner, or their manager for them
+        with translation.override("en"), pytest.raises(ValidationFailed) as info:
+            prospect_lock(actor=actor, customer=colleague)
+        assert info.value.code == "department_locked_quota"
+        message = str(info.value.message)
+        assert sales1a.department.name in message and "1 locked customers" in message
+        assert not Prospect.objects.get(customer=colleague).locked
+    prospect_lock(actor=sales2a, customer=other_department)  # 销售二部 has its own place
+    # dealt customers count only when the switch says so
+    Prospect.objects.filter(customer=mine).update(dealt=True)
+    prospect_lock(actor=sales1b, customer=colleague)
+    prospect_lock(actor=sales1b, customer=colleague, locked=False)
+    pool_update(actor=admin_user, pool=pool, data={"count_dealt": True})
+    with pytest.raises(ValidationFailed):
+        prospect_lock(actor=sales1b, customer=colleague)
+    # unlocking frees the place
+    prospect_lock(actor=sales1a, customer=mine, locked=False)
+    prospect_lock(actor=sales1b, customer=colleague)
+    assert Prospect.objects.get(customer=colleague).locked
+
+
+def test_a_release_ends_the_lock(make_customer, sales1a, sales1b, pool, admin_user):
+    """A locked customer released by hand must not reach its claimer locked (outside the
+    locked quotas)."""
+    pool_update(actor=admin_user, pool=pool, data={"max_locked": 0})
+    customer = make_customer(sales1a)
+    Prospect.objects.filter(customer=customer).update(locked=True)
+    pool_release(actor=sales1a, customer=customer, reason=Reason.OTHER)
+    assert not Prospect.objects.get(customer=customer).locked
+    pool_claim(actor=fresh(sales1b), customer=customer)
+    assert not Prospect.objects.get(customer=customer).locked
+
+
+def test_quotas_are_validated(pool, admin_user):
+    for bad in (-1, "many", True):
+        with pytest.raises(ValidationFailed) as info:
+            pool_update(actor=admin_user, pool=pool, data={"max_owned_per_department": bad})
+        assert "max_owned_per_department" in info.value.field_errors
+    pool.refresh_from_db()
+    assert pool.max_owned_per_department is None
+    pool_update(actor=admin_user, pool=pool, data={"max_locked_per_department": "0"})
+    pool.refresh_from_db()
+    assert pool.max_locked_per_department == 0
+
+
+# ---------------------------------------------------------------- audit
+
+
+def test_release_is_audited(make_customer, sales1a, manager, pool):
+    customer = make_customer(sales1a, name="审计客户")
+    pool_release(actor=manager, customer=customer, reason=Reason.LOST_TRUST, note="失信")
+    row = AuditLog.objects.get(action="pipeline.pool_release")
+    assert row.actor == manager
+    assert (row.target_type, row.target_id) == ("customers.customer", str(customer.pk))
+    assert row.detail == {
+        "pool": pool.pk,
+        "reason": "lost_trust",
+        "note": "失信",
+        "previous_owner": sales1a.pk,
+    }
+    assert "审计客户" in row.summary
+
+
+def test_refused_release_writes_no_audit_row(make_customer, sales1a, sales2a, pool):
+    customer = make_customer(sales1a)
+    with pytest.raises((NotFound, PermissionDenied)):
+        pool_release(actor=sales2a, customer=customer, reason=Reason.OTHER)
+    with pytest.raises(ValidationFailed):
+        pool_release(actor=sales1a, customer=customer, reason="auto_no_deal")
+    assert not AuditLog.objects.filter(action__startswith="pipeline.").exists()
+
+
+def test_pool_audit_actions_are_registered_with_labels():
+    choices = dict(audit_action_choices())
+    for action in ("pipeline.pool_release", "pipeline.pool_recycle"):
+        assert len(action) <= 40
+        assert action in choices
+        with translation.override("en"):
+            label = str(audit_action_label(action))
+        assert label != action and "pool" in label
+
+
 def test_pool_admin_rights(sales1a, pool):
     with pytest.raises(PermissionDenied):
         pool_update(actor=sales1a, pool=pool, data={"daily_claim_cap": 99})
@@ -388,6 +542,9 @@ def test_pool_admin_pages(client_for, admin_user, sales1a, sales1b, pool):
             "daily_claim_cap": "5",
             "cooldown_days": "7",
             "exempt_dealt": "on",
+            "max_owned": "200",
+            "max_owned_per_department": "5000",
+            "max_locked_per_department": "30",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -397,6 +554,11 @@ def test_pool_admin_pages(client_for, admin_user, sales1a, sales1b, pool):
     assert created.no_followup_days == {"*": 30, "s0": 15, "A": 7}
     assert created.no_progress_days == {} and created.no_progress_contacts == 8
     assert list(created.member_users.all()) == [sales1a]
+    assert (created.max_owned, created.max_locked) == (200, None)
+    assert (created.max_owned_per_department, created.max_locked_per_department) == (5000, 30)
+    html = client.get(reverse("pipeline:pool_edit", args=[created.pk])).content.decode()
+    assert 'name="max_owned_per_department"' in html and 'value="5000"' in html
+    assert 'name="max_locked_per_department"' in html and 'value="30"' in html
     # A pool admin may edit their pool; a bad number is an error, nothing written.
     pool.admins.add(sales1b)
     edit = reverse("pipeline:pool_edit", args=[pool.pk])
@@ -407,3 +569,17 @@ def test_pool_admin_pages(client_for, admin_user, sales1a, sales1b, pool):
     assert response.status_code == 422
     pool.refresh_from_db()
     assert pool.daily_claim_cap == 2
+    response = client_for(sales1b).post(
+        edit,
+        {
+            "name": pool.name,
+            "warn_days": "3",
+            "daily_claim_cap": "2",
+            "cooldown_days": "7",
+            "max_owned_per_department": "-3",
+        },
+    )
+    assert response.status_code == 422
+    assert "max_owned_per_department" in response.context["form"].errors
+    pool.refresh_from_db()
+    assert pool.max_owned_per_department is None

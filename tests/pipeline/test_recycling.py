@@ -4,9 +4,12 @@ the warning D days before (once), and idempotency."""
 from datetime import datetime, timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
+from guanxi.core.models import AuditLog
 from guanxi.customers.models import Customer, OwnerChange, TimelineEvent
+from guanxi.pipeline import pools
 from guanxi.pipeline.models import PoolEntry, Prospect, Stage
 from guanxi.pipeline.pools import pool_create, pool_recycle_run
 
@@ -316,3 +319,184 @@ def test_second_run_minutes_later_warns_nobody_new(make_customer, sales1a):
     # The next night the last one is warned, once.
     third = pool_recycle_run(now=now + timedelta(days=1))
     assert third["warned"] == 1 and third["released"] == 0
+
+
+# ---------------------------------------------------------------- batches (neglected data)
+
+
+def neglected(make_customer, sales1a, sales2a, now, n=24):
+    """Two pools and customers in every state: long due, due by each rule, warned, safe."""
+    make_pool(
+        sales1a,
+        no_followup_days={"*": 30, "s0": 15, "A": 7},
+        no_progress_days={"*": 40},
+        no_progress_contacts=6,
+        no_deal_days=200,
+    )
+    make_pool(sales2a, name="二部公海", no_followup_days={"*": 20})
+    s0 = Stage.objects.get(code="s0")
+    for i in range(n):
+        customer = make_customer(sales1a if i % 3 else sales2a, name=f"积压客户{i:02d}")
+        setup(
+            customer,
+            stage=s0 if i % 2 else None,
+            grade="A" if i % 4 == 0 else "",
+            tracked=i % 5 == 0,
+            owned_since=now - timedelta(days=i * 5),
+            last_followup_at=now - timedelta(days=i * 2),
+            contacts_since_progress=i,
+        )
+    for i in range(3):  # due within the warning period: warned, not released
+        customer = make_customer(sales1a, name=f"将到期{i}")
+        setup(
+            customer,
+            owned_since=now - timedelta(days=35),
+            last_followup_at=now - timedelta(days=28, hours=i),
+        )
+
+
+def state() -> dict:
+    """Everything the run writes, by customer name (ids differ between two builds)."""
+    return {
+        "customers": sorted(Customer.objects.values_list("name", "owner_id", "department_id")),
+        "entries": sorted(
+            PoolEntry.objects.values_list(
+                "customer__name", "pool__name", "reason", "previous_owner_id", "released_at"
+            )
+        ),
+        "owner_changes": sorted(
+            OwnerChange.objects.values_list(
+                "customer__name", "from_user_id", "to_user_id", "reason"
+            )
+        ),
+        "timeline": sorted(TimelineEvent.objects.values_list("customer__name", "kind", "title")),
+        "prospects": sorted(
+            Prospect.objects.values_list(
+                "customer__name",
+                "owner_id",
+                "department_id",
+                "tracked",
+                "recycle_due_at",
+                "recycle_warned_at",
+            )
+        ),
+        "recycled": sorted(
+            name
+            for detail in AuditLog.objects.filter(action="pipeline.pool_recycle").values_list(
+                "detail", flat=True
+            )
+            for name in Customer.objects.filter(pk__in=detail["customer_ids"]).values_list(
+                "name", flat=True
+            )
+        ),
+    }
+
+
+def run_on_fresh_data(make_customer, sales1a, sales2a, now, **kwargs):
+    """Build the neglected data, run, look, and roll everything back."""
+    with transaction.atomic():
+        neglected(make_customer, sales1a, sales2a, now)
+        counts = pool_recycle_run(now=now, **kwargs)
+        after = state()
+        again = pool_recycle_run(now=now, **kwargs)
+        assert state() == after
+        transaction.set_rollback(True)
+    return counts, after, again
+
+
+def test_batched_run_equals_the_run_in_one_batch(make_customer, sales1a, sales2a, now):
+    whole = run_on_fresh_data(make_customer, sales1a, sales2a, now, batch_size=10**6)
+    batched = run_on_fresh_data(make_customer, sales1a, sales2a, now, batch_size=2)
+    counts, after, again = batched
+    assert counts["released"] >= 5 and counts["warned"] >= 3  # several batches of each
+    assert (counts, after) == whole[:2]
+    assert after["recycled"] == sorted(name for name, *_rest in after["entries"])
+    # a second run changes nothing, batched or not
+    assert again == whole[2] == {key: 0 for key in again}
+
+
+def test_one_audit_row_per_batch(make_customer, sales1a, sales2a, now):
+    neglected(make_customer, sales1a, sales2a, now)
+    counts = pool_recycle_run(now=now, batch_size=2)
+    rows = list(AuditLog.objects.filter(action="pipeline.pool_recycle").order_by("id"))
+    assert sum(row.detail["count"] for row in rows) == counts["released"]
+    assert all(1 <= row.detail["count"] <= 2 for row in rows)
+    assert len(rows) >= counts["released"] // 2
+    assert len({row.detail["run"] for row in rows}) == 1
+    released = set(PoolEntry.objects.values_list("customer_id", flat=True))
+    ids = [pk for row in rows for pk in row.detail["customer_ids"]]
+    assert sorted(ids) == sorted(released)
+    for row in rows:
+        assert row.actor is None and row.target_type == "pipeline.publicpool"
+        assert sum(row.detail["reasons"].values()) == row.detail["count"]
+        entries = PoolEntry.objects.filter(customer_id__in=row.detail["customer_ids"])
+        assert {str(e.pool_id) for e in entries} == {row.target_id}
+    pool_recycle_run(now=now, batch_size=2)
+    assert AuditLog.objects.filter(action="pipeline.pool_recycle").count() == len(rows)
+
+
+def test_a_crash_mid_run_leaves_whole_batches_and_the_next_run_completes(
+    make_customer, sales1a, sales2a, now, monkeypatch
+):
+    reference = run_on_fresh_data(make_customer, sales1a, sales2a, now)[1]
+    neglected(make_customer, sales1a, sales2a, now)
+    original, calls = pools._prospects_released, []
+
+    def power_cut_in_the_second_batch(ids):
+        calls.append(ids)
+        original(ids)
+        if len(calls) == 2:
+            raise RuntimeError("power cut")
+
+    monkeypatch.setattr(pools, "_prospects_released", power_cut_in_the_second_batch)
+    with pytest.raises(RuntimeError):
+        pool_recycle_run(now=now, batch_size=2)
+    monkeypatch.undo()
+    # The first batch is all there, the second not at all.
+    first = set(calls[0])
+    assert len(first) == 2
+    assert set(PoolEntry.objects.values_list("customer_id", flat=True)) == first
+    assert set(Customer.objects.filter(owner__isnull=True).values_list("pk", flat=True)) == first
+    assert (
+        set(OwnerChange.objects.filter(to_user__isnull=True).values_list("customer_id", flat=True))
+        == first
+    )
+    assert set(Prospect.objects.filter(owner__isnull=True).values_list("pk", flat=True)) == first
+    (audit,) = AuditLog.objects.filter(action="pipeline.pool_recycle")
+    assert set(audit.detail["customer_ids"]) == first
+    # The next run completes it: the same result as an uninterrupted run.
+    pool_recycle_run(now=now, batch_size=2)
+    assert state() == reference
+    assert pool_recycle_run(now=now, batch_size=2)["released"] == 0
+
+
+def test_a_batch_rechecks_its_rows_under_lock(make_customer, sales1a, now, monkeypatch):
+    """What changes between the dates being set and a batch (a follow-up, a deal, a new
+    owner) is seen: the batch decides from the values as they are, not the stored date."""
+    make_pool(sales1a, no_followup_days={"*": 30})
+    names = ("不变", "刚跟进", "刚成交", "刚转给别人", "刚锁定")
+    customers = {name: make_customer(sales1a, name=name) for name in names}
+    for customer in customers.values():
+        setup(customer, owned_since=now - timedelta(days=100))
+    original = pools._schedule
+
+    def and_then_the_consultants_work(*args):
+        result = original(*args)
+        assert all(Prospect.objects.get(customer=c).recycle_due_at for c in customers.values())
+        setup(customers["刚跟进"], last_followup_at=now)
+        setup(customers["刚成交"], dealt=True)
+        setup(customers["刚转给别人"], owned_since=now)
+        setup(customers["刚锁定"], locked=True)
+        return result
+
+    monkeypatch.setattr(pools, "_schedule", and_then_the_consultants_work)
+    assert pool_recycle_run(now=now)["released"] == 1
+    monkeypatch.undo()
+    assert entry(customers["不变"])
+    for name in names[1:]:
+        assert entry(customers[name]) is None, name
+        assert Customer.objects.get(pk=customers[name].pk).owner == sales1a
+    pool_recycle_run(now=now)
+    assert Prospect.objects.get(customer=customers["刚跟进"]).recycle_due_at == now + timedelta(
+        days=30
+    )

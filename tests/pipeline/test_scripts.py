@@ -1,12 +1,14 @@
 """The script library (SRV-2): search, suggestions, rating, permissions and pages."""
 
 import pytest
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import translation
 
 from guanxi.core.errors import NotFound, PermissionDenied, ValidationFailed
 from guanxi.pipeline import scripts
-from guanxi.pipeline.models import Objection, Script, Stage
+from guanxi.pipeline.models import Objection, Script, ScriptVote, Stage
 
 pytestmark = pytest.mark.django_db
 
@@ -45,11 +47,18 @@ def test_search_matches_words_in_title_or_body_and_filters(org, manager):
     assert len(scripts.script_search(limit=5)) == 5
 
 
-def test_search_orders_by_helpfulness_and_hides_inactive(org, manager, sales1a):
+def test_search_orders_by_helpfulness_and_hides_inactive(org, manager, sales1a, sales2a):
     a = _script(manager, title="甲 话术 zz")
     b = _script(manager, title="乙 话术 zz")
-    scripts.script_rate(actor=sales1a, script=b, helpful=True)
+    scripts.script_vote(actor=sales1a, script=b, helpful=True)
     assert scripts.script_search("zz") == [b, a]
+    # the score is helpful minus not helpful: two votes against b put it below a
+    scripts.script_vote(actor=sales1a, script=b, helpful=False)
+    scripts.script_vote(actor=sales2a, script=b, helpful=False)
+    assert scripts.script_search("zz") == [a, b]
+    assert scripts.script_suggest("price", limit=20)[-1] == b
+    scripts.script_vote(actor=sales1a, script=b, helpful=None)
+    scripts.script_vote(actor=sales2a, script=b, helpful=True)
     scripts.script_deactivate(actor=manager, script=b)
     assert scripts.script_search("zz") == [a]
 
@@ -79,26 +88,78 @@ def test_suggest_default_limit_is_three(org):
 # ---------------------------------------------------------------- rating and use
 
 
-def test_rate_counts_and_never_goes_below_zero(org, sales1a, sales2a):
+def _counts(script):
+    script.refresh_from_db()
+    return script.helpful_count, script.unhelpful_count
+
+
+def _counted_from_votes(script):
+    votes = ScriptVote.objects.filter(script=script).aggregate(
+        up=Count("pk", filter=Q(helpful=True)), down=Count("pk", filter=Q(helpful=False))
+    )
+    return votes["up"], votes["down"]
+
+
+def test_one_vote_per_user_which_they_may_change_or_withdraw(org, sales1a, sales2a, manager):
     script = Script.objects.filter(objection_type="need").first()
-    scripts.script_rate(actor=sales1a, script=script, helpful=True)
-    scripts.script_rate(actor=sales2a, script=script, helpful=True)
-    script.refresh_from_db()
-    assert script.helpful_count == 2
-    scripts.script_rate(actor=sales2a, script=script, helpful=False)
-    scripts.script_rate(actor=sales2a, script=script, helpful=False)
-    scripts.script_rate(actor=sales2a, script=script, helpful=False)
-    script.refresh_from_db()
-    assert script.helpful_count == 0
+    # voting helpful twice is still one vote
+    scripts.script_vote(actor=sales1a, script=script, helpful=True)
+    returned = scripts.script_vote(actor=sales1a, script=script, helpful=True)
+    assert returned.helpful_count == 1 and returned.my_vote is True
+    assert ScriptVote.objects.filter(script=script, user=sales1a).count() == 1
+    scripts.script_vote(actor=sales2a, script=script, helpful=True)
+    scripts.script_vote(actor=manager, script=script, helpful=False)
+    assert _counts(script) == (2, 1)
+    # a change moves the vote, it does not add one
+    scripts.script_vote(actor=sales2a, script=script, helpful=False)
+    assert _counts(script) == (1, 2)
+    assert ScriptVote.objects.filter(script=script).count() == 3
+    # withdrawing removes it; withdrawing again changes nothing (never below zero)
+    scripts.script_vote(actor=sales2a, script=script, helpful=None)
+    scripts.script_vote(actor=sales2a, script=script, helpful=None)
+    assert _counts(script) == (1, 1)
+    assert _counts(script) == _counted_from_votes(script)
+    assert script.score == 0
+
+
+def test_counts_are_recounted_from_the_votes(org, sales1a):
+    """A stale count (e.g. from the per-session ratings) is replaced by what the votes say."""
+    script = Script.objects.filter(objection_type="timing").first()
+    Script.objects.filter(pk=script.pk).update(helpful_count=40, unhelpful_count=3)
+    scripts.script_vote(actor=sales1a, script=script, helpful=True)
+    assert _counts(script) == (1, 0)
+
+
+def test_one_vote_per_user_is_enforced_by_the_database(org, sales1a):
+    script = Script.objects.first()
+    ScriptVote.objects.create(script=script, user=sales1a, helpful=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ScriptVote.objects.create(script=script, user=sales1a, helpful=False)
+    assert ScriptVote.objects.filter(script=script, user=sales1a).count() == 1
 
 
 def test_rating_an_inactive_script_is_refused(org, manager, sales1a):
     script = _script(manager)
     scripts.script_deactivate(actor=manager, script=script)
     with pytest.raises(NotFound):
-        scripts.script_rate(actor=sales1a, script=script, helpful=True)
-    script.refresh_from_db()
-    assert script.helpful_count == 0
+        scripts.script_vote(actor=sales1a, script=script, helpful=True)
+    assert _counts(script) == (0, 0)
+    assert not ScriptVote.objects.filter(script=script).exists()
+
+
+def test_the_data_migration_counts_from_the_votes(org, sales1a, sales2a):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("guanxi.pipeline.migrations.0009_script_counts_from_votes")
+    voted, unvoted = Script.objects.order_by("id")[:2]
+    Script.objects.update(helpful_count=9, unhelpful_count=9)
+    ScriptVote.objects.create(script=voted, user=sales1a, helpful=True)
+    ScriptVote.objects.create(script=voted, user=sales2a, helpful=False)
+    migration.count_from_votes(apps, None)
+    assert _counts(voted) == (1, 1)
+    assert _counts(unvoted) == (0, 0)
 
 
 def test_script_used_counts_atomically(org):
@@ -193,20 +254,36 @@ def test_list_page_query_count_is_flat(
         client.get(reverse("pipeline:scripts"))
 
 
-def test_helpful_button_toggles_once_per_user(org, client_for, sales1a):
+def test_vote_buttons_one_vote_per_user_across_sessions(org, client_for, sales1a, sales2a):
     script = Script.objects.filter(objection_type="trust").first()
-    client = client_for(sales1a)
-    url = reverse("pipeline:script_helpful", args=[script.pk])
-    response = client.post(url, headers={"HX-Request": "true"})
+    url = reverse("pipeline:script_vote", args=[script.pk])
+    htmx = {"HX-Request": "true"}
+    response = client_for(sales1a).post(url, {"vote": "helpful"}, headers=htmx)
     assert response.status_code == 200
-    assert "data-helpful-count>1<" in response.content.decode()
-    script.refresh_from_db()
-    assert script.helpful_count == 1
-    client.post(url, headers={"HX-Request": "true"})  # second click withdraws the mark
-    script.refresh_from_db()
-    assert script.helpful_count == 0
+    body = response.content.decode()
+    assert "data-helpful-count>1<" in body and 'aria-pressed="true"' in body
+    # another session of the same user (another browser, a cleared cookie) cannot vote again
+    second_session = client_for(sales1a)
+    second_session.post(url, {"vote": "helpful"}, headers=htmx)
+    assert _counts(script) == (1, 0)
+    # the library shows that user's vote as pressed in any session, whose button withdraws it
+    page = second_session.get(reverse("pipeline:scripts"), {"type": "trust"}).content.decode()
+    form = page[page.index(f'id="helpful-{script.pk}"') :]
+    form = form[: form.index("</form>")]
+    assert 'name="vote" value="" class="btn btn-sm btn-success" aria-pressed="true"' in form
+    client_for(sales2a).post(url, {"vote": "unhelpful"}, headers=htmx)
+    assert _counts(script) == (1, 1)
+    second_session.post(url, {"vote": "unhelpful"})  # changes sales1a's vote
+    assert _counts(script) == (0, 2)
+    response = client_for(sales1a).post(url, {"vote": ""})  # withdraws it
+    assert response.status_code == 302
+    assert _counts(script) == (0, 1)
+    client = client_for(sales1a)
     assert client.get(url).status_code == 405
-    assert client.post(reverse("pipeline:script_helpful", args=[999999])).status_code == 404
+    assert client.post(url, {"vote": "maybe"}).status_code == 400
+    assert _counts(script) == (0, 1)
+    missing = reverse("pipeline:script_vote", args=[999999])
+    assert client.post(missing, {"vote": "helpful"}).status_code == 404
 
 
 def test_consultant_cannot_reach_the_editor(org, client_for, sales1a):
@@ -262,3 +339,18 @@ def test_suggest_fragment(org, client_for, sales1a):
 def test_navbar_links_the_library(org, client_for, sales1a):
     body = client_for(sales1a).get(reverse("pipeline:scripts")).content.decode()
     assert 'href="/pipeline/scripts/"' in body
+
+
+def test_api_lists_both_counts(org, sales1a, sales2a):
+    from django.test import Client
+
+    from guanxi.accounts.services import token_create
+
+    script = Script.objects.filter(objection_type="competitor").first()
+    scripts.script_vote(actor=sales1a, script=script, helpful=True)
+    scripts.script_vote(actor=sales2a, script=script, helpful=False)
+    _token, raw = token_create(user=sales1a, name="tests")
+    client = Client(headers={"Authorization": f"Bearer {raw}"})
+    rows = client.get("/api/v1/scripts", {"type": "competitor"}).json()
+    row = next(r for r in rows if r["id"] == script.pk)
+    assert (row["helpful_count"], row["unhelpful_count"]) == (1, 1)

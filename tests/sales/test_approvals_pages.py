@@ -206,7 +206,7 @@ def test_queue_lists_my_tasks_oldest_first_and_decides(
         response = client.get(reverse("sales:approval_queue"))
     page = response.content.decode()
     assert page.index(first.number) < page.index(second.number)
-    assert "李明" in page and "¥150000.00" in page
+    assert "李明" in page and "¥150,000.00" in page
     # the consultants have nothing to approve
     assert (
         first.number

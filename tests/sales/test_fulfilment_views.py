@@ -34,6 +34,15 @@ SEES = {
 }
 
 
+@pytest.fixture(autouse=True)
+def english(org):
+    """These tests read the pages' messages in English: the users chose English (the
+    language of a logged-in user wins over the browser's)."""
+    from guanxi.accounts.models import User
+
+    User.objects.update(language="en")
+
+
 @pytest.fixture
 def contract(sales1a, make_customer):
     return make_signed_contract(sales1a, make_customer(sales1a, name="华东贸易"))

@@ -320,6 +320,8 @@ def test_export_of_a_consultant_is_only_themself(data, sales1a, client_for):
 
 
 def test_page_links_and_definitions(data, manager, client_for):
+    manager.language = "en"
+    manager.save(update_fields=["language"])
     with translation.override("en"):
         response = client_for(manager).get(reverse("sales:manager_view"), HTTP_ACCEPT_LANGUAGE="en")
     html = response.content.decode()

@@ -8,6 +8,8 @@ from guanxi.pipeline.models import Grade, PoolEntry, Stage
 from guanxi.pipeline.pools import MANUAL_REASONS
 
 _NUMBER = {"class": "form-control", "min": 1, "max": 3650, "inputmode": "numeric"}
+# Quotas count customers, not days: no 3650 ceiling in the browser.
+_QUOTA = {"class": "form-control", "min": 0, "inputmode": "numeric"}
 
 
 class ReleaseForm(forms.Form):
@@ -119,13 +121,25 @@ class PoolForm(forms.Form):
         label=_("Most customers a user may own"),
         min_value=0,
         required=False,
-        widget=forms.NumberInput(attrs=_NUMBER),
+        widget=forms.NumberInput(attrs=_QUOTA),
     )
     max_locked = forms.IntegerField(
         label=_("Most locked customers a user may have"),
         min_value=0,
         required=False,
-        widget=forms.NumberInput(attrs=_NUMBER),
+        widget=forms.NumberInput(attrs=_QUOTA),
+    )
+    max_owned_per_department = forms.IntegerField(
+        label=_("Most customers a department's members may own together"),
+        min_value=0,
+        required=False,
+        widget=forms.NumberInput(attrs=_QUOTA),
+    )
+    max_locked_per_department = forms.IntegerField(
+        label=_("Most locked customers a department's members may have together"),
+        min_value=0,
+        required=False,
+        widget=forms.NumberInput(attrs=_QUOTA),
     )
     count_dealt = forms.BooleanField(
         label=_("Customers with a deal count towards the quota"), required=False
@@ -178,6 +192,8 @@ class PoolForm(forms.Form):
                 "cooldown_days",
                 "max_owned",
                 "max_locked",
+                "max_owned_per_department",
+                "max_locked_per_department",
                 "count_dealt",
                 "masks_phones",
             )
@@ -202,6 +218,8 @@ class PoolForm(forms.Form):
             "cooldown_days",
             "max_owned",
             "max_locked",
+            "max_owned_per_department",
+            "max_locked_per_department",
         )
         return [self[name] for name in names]
 

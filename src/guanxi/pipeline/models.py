@@ -308,7 +308,10 @@ class Script(models.Model):
     title = models.CharField(_("title"), max_length=100)
     body = models.TextField(_("script"), max_length=4000)
     use_count = models.PositiveIntegerField(default=0)
+    # Counted from the votes (ScriptVote) by scripts.script_vote, never incremented: one vote
+    # per user, so a user changing or withdrawing a vote cannot skew them.
     helpful_count = models.PositiveIntegerField(default=0)
+    unhelpful_count = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -318,11 +321,41 @@ class Script(models.Model):
     class Meta:
         verbose_name = _("script")
         verbose_name_plural = _("scripts")
-        ordering = ["-helpful_count", "-use_count", "id"]
+        ordering = [
+            (models.F("helpful_count") - models.F("unhelpful_count")).desc(),
+            "-use_count",
+            "id",
+        ]
         indexes = [models.Index(fields=["objection_type", "stage"], name="script_type_idx")]
 
     def __str__(self):
         return self.title
+
+    @property
+    def score(self) -> int:
+        """Helpful votes minus not-helpful votes: what the library is sorted by."""
+        return self.helpful_count - self.unhelpful_count
+
+
+class ScriptVote(models.Model):
+    """One user's vote on a script (SRV-2): helpful or not helpful. One per user and script,
+    enforced by the database; changing the vote updates the row, withdrawing deletes it."""
+
+    script = models.ForeignKey(Script, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    helpful = models.BooleanField(_("helpful"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("script vote")
+        verbose_name_plural = _("script votes")
+        constraints = [
+            models.UniqueConstraint(fields=["script", "user"], name="scriptvote_one_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} → {self.script_id}: {'+' if self.helpful else '-'}"
 
 
 class PublicPool(models.Model):
@@ -377,6 +410,16 @@ class PublicPool(models.Model):
     )
     max_locked = models.PositiveIntegerField(
         _("most locked customers a user may have"), null=True, blank=True
+    )
+    # The same quotas for a department: its members together (the claimer's, or the owner's,
+    # own department; not its sub-departments). Empty = no department quota.
+    max_owned_per_department = models.PositiveIntegerField(
+        _("most customers a department's members may own together"), null=True, blank=True
+    )
+    max_locked_per_department = models.PositiveIntegerField(
+        _("most locked customers a department's members may have together"),
+        null=True,
+        blank=True,
     )
     count_dealt = models.BooleanField(
         _("customers with a deal count towards the quota"), default=False

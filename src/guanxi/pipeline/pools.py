@@ -5,6 +5,7 @@ membership. Owner changes go through the customers services, so each one is an O
 row and a timeline event.
 """
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -29,6 +30,7 @@ from django.utils.translation import gettext as _
 from guanxi.accounts.models import Department, User
 from guanxi.accounts.permissions import MANAGE_USERS
 from guanxi.accounts.selectors import user_can
+from guanxi.core.audit import audit_record
 from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from guanxi.customers.models import Customer, TimelineEvent
 from guanxi.customers.scope import editable_customers, user_covers_customer
@@ -36,6 +38,7 @@ from guanxi.customers.services import (
     customer_take_owner,
     customers_release_owner,
 )
+from guanxi.pipeline import audit_actions
 from guanxi.pipeline.models import Claim, PoolEntry, Prospect, PublicPool, Stage
 
 Reason = PoolEntry.Reason
@@ -46,7 +49,12 @@ MANUAL_REASONS = (
     Reason.PUSHED_TOO_HARD,
     Reason.OTHER,
 )
-BATCH = 1000
+BATCH = 1000  # ids per IN (...) list and per bulk insert
+# Releases per transaction in the nightly run: a first run over neglected data may release
+# hundreds of thousands of customers, which one transaction would hold locked for minutes.
+RELEASE_BATCH = 5000
+AUDIT_RELEASE = audit_actions.POOL_RELEASE
+AUDIT_RECYCLE = audit_actions.POOL_RECYCLE
 _POOLS_CACHE = "_guanxi_pool_ids"
 
 
@@ -153,6 +161,8 @@ _RULE_FIELDS = (
     "cooldown_days",
     "max_owned",
     "max_locked",
+    "max_owned_per_department",
+    "max_locked_per_department",
     "count_dealt",
     "masks_phones",
 )
@@ -185,10 +195,30 @@ def _clean_rules(value, field: str) -> dict:
     return cleaned
 
 
+_QUOTA_FIELDS = ("max_owned", "max_locked", "max_owned_per_department", "max_locked_per_department")
+
+
+def _clean_quota(value, field: str) -> int | None:
+    """Empty = no quota; otherwise a whole number from 0 (0: nobody may claim or lock)."""
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = -1
+    if number < 0 or number > 10_000_000 or isinstance(value, bool):
+        raise ValidationFailed(
+            field_errors={field: [_("Give a whole number of customers, or leave it empty.")]}
+        )
+    return number
+
+
 def _apply_pool(pool: PublicPool, data: dict) -> None:
     for name in _RULE_FIELDS:
         if name in data:
             setattr(pool, name, data[name])
+    for name in _QUOTA_FIELDS:
+        setattr(pool, name, _clean_quota(getattr(pool, name), name))
     pool.name = (pool.name or "").strip()[:60]
     if not pool.name:
         raise ValidationFailed(field_errors={"name": [_("Give the pool a name.")]})
@@ -250,28 +280,43 @@ def pool_release(*, actor, customer, pool=None, reason, note: str = "") -> PoolE
     elif not pool.is_active:
         raise ValidationFailed(field_errors={"pool": [_("This public pool is closed.")]})
     now = timezone.now()
+    previous_owner_id = locked.owner_id
     entry = PoolEntry.objects.create(
         customer=locked,
         pool=pool,
         reason=reason,
         note=note,
-        previous_owner_id=locked.owner_id,
+        previous_owner_id=previous_owner_id,
         released_by=actor,
         released_at=now,
     )
-    customers_release_owner(
-        actor=actor, customers=[locked], reason=_release_text(pool, reason, note)
-    )
+    text = _release_text(pool, reason, note)
+    customers_release_owner(actor=actor, customers=[locked], reason=text)
     _prospects_released([locked.pk])
+    audit_record(
+        actor=actor,
+        action=AUDIT_RELEASE,
+        target=locked,
+        summary=f"{locked.name}: {text}",
+        detail={
+            "pool": pool.pk,
+            "reason": str(reason),
+            "note": note,
+            "previous_owner": previous_owner_id,
+        },
+    )
     return entry
 
 
 def _prospects_released(ids) -> None:
+    # The lock (锁定) was the previous owner's protection against recycling; it ends with the
+    # release, or a claimer would get a locked customer outside the locked quotas.
     for start in range(0, len(ids), BATCH):
         Prospect.objects.filter(customer_id__in=ids[start : start + BATCH]).update(
             owner=None,
             department=None,
             tracked=False,
+            locked=False,
             recycle_due_at=None,
             recycle_warned_at=None,
         )
@@ -302,6 +347,37 @@ def locked_count(user, *, count_dealt: bool) -> int:
     return prospects.count()
 
 
+def department_owned_count(department_id, *, count_dealt: bool) -> int:
+    """Customers owned by the members of this department (its own members, not those of its
+    sub-departments): the customers' department column follows the owner's department."""
+    customers = Customer.objects.filter(
+        department_id=department_id, owner__isnull=False, deleted_at__isnull=True
+    )
+    if not count_dealt:
+        customers = customers.exclude(prospect__dealt=True)
+    return customers.count()
+
+
+def department_locked_count(department_id, *, count_dealt: bool) -> int:
+    prospects = Prospect.objects.filter(
+        department_id=department_id, owner__isnull=False, locked=True
+    )
+    if not count_dealt:
+        prospects = prospects.filter(dealt=False)
+    return prospects.count()
+
+
+def _lock_quota_holders(*, user_id, department_id, department_quota: bool):
+    """Row locks that serialise everything counted against a quota: the user's row, then (if
+    the pool has a department quota) the department's row. Claims and locks take them in this
+    order, so two members of a department cannot both pass the count with one place left."""
+    user = User.objects.select_for_update().filter(pk=user_id).first()
+    department = None
+    if department_quota and department_id:
+        department = Department.objects.select_for_update().filter(pk=department_id).first()
+    return user, department
+
+
 @transaction.atomic
 def pool_claim(*, actor, customer, now=None) -> Customer:
     now = now or timezone.now()
@@ -313,8 +389,13 @@ def pool_claim(*, actor, customer, now=None) -> Customer:
     pool = entry.pool
     if not is_member(actor, pool):
         raise NotFound()
-    # One claim at a time per user, so the cap and quotas cannot be overrun in parallel.
-    User.objects.select_for_update().filter(pk=actor.pk).first()
+    # One claim at a time per user (and per department when the pool limits departments), so
+    # the cap and the quotas cannot be overrun in parallel.
+    _claimer, department = _lock_quota_holders(
+        user_id=actor.pk,
+        department_id=getattr(actor, "department_id", None),
+        department_quota=pool.max_owned_per_department is not None,
+    )
     today = _local_date(actor, now)
     if Claim.objects.filter(user=actor, pool=pool, local_date=today).count() >= (
         pool.daily_claim_cap
@@ -343,6 +424,20 @@ def pool_claim(*, actor, customer, now=None) -> Customer:
             % {"n": pool.max_owned},
             code="quota",
         )
+    if (
+        department is not None
+        and pool.max_owned_per_department is not None
+        and department_owned_count(department.pk, count_dealt=pool.count_dealt)
+        >= pool.max_owned_per_department
+    ):
+        raise ValidationFailed(
+            _(
+                "Your department %(department)s already owns %(n)d customers, the most this "
+                "pool allows a department."
+            )
+            % {"department": department.name, "n": pool.max_owned_per_department},
+            code="department_quota",
+        )
     # The database decides the race: one DELETE removes the row, the other finds none.
     deleted = PoolEntry.objects.filter(pk=entry.pk, customer_id=customer.pk).delete()[0]
     if not deleted:
@@ -358,6 +453,7 @@ def pool_claim(*, actor, customer, now=None) -> Customer:
     Prospect.objects.filter(customer_id=target.pk).update(
         owner=actor,
         department_id=actor.department_id,
+        locked=False,
         owned_since=now,
         contacts_since_progress=0,
         recycle_due_at=None,
@@ -375,20 +471,42 @@ def prospect_lock(*, actor, customer, locked: bool = True) -> Prospect:
         raise NotFound()
     if target.owner_id != actor.pk and not user_covers_customer(actor, target):
         raise PermissionDenied(_("Only the owner or their manager may lock this customer."))
+    pool = department = None
+    if locked and target.owner_id:
+        pool = pool_for_department(target.department_id)
+        if pool is not None and (
+            pool.max_locked is not None or pool.max_locked_per_department is not None
+        ):
+            # The owner's row, then the department's: the order of a claim.
+            _owner, department = _lock_quota_holders(
+                user_id=target.owner_id,
+                department_id=target.department_id,
+                department_quota=pool.max_locked_per_department is not None,
+            )
     prospect, _created = Prospect.objects.select_for_update().get_or_create(
         customer=target, defaults={"owner_id": target.owner_id, "department": target.department}
     )
-    if locked and not prospect.locked and target.owner_id:
-        pool = pool_for_department(target.department_id)
-        owner = target.owner
+    if locked and not prospect.locked and pool is not None:
         if (
-            pool is not None
-            and pool.max_locked is not None
-            and locked_count(owner, count_dealt=pool.count_dealt) >= pool.max_locked
+            pool.max_locked is not None
+            and locked_count(target.owner_id, count_dealt=pool.count_dealt) >= pool.max_locked
         ):
             raise ValidationFailed(
                 _("At most %(n)d locked customers are allowed.") % {"n": pool.max_locked},
                 code="locked_quota",
+            )
+        if (
+            department is not None
+            and department_locked_count(department.pk, count_dealt=pool.count_dealt)
+            >= pool.max_locked_per_department
+        ):
+            raise ValidationFailed(
+                _(
+                    "The department %(department)s already has %(n)d locked customers, the "
+                    "most this pool allows a department."
+                )
+                % {"department": department.name, "n": pool.max_locked_per_department},
+                code="department_locked_quota",
             )
     prospect.locked = locked
     prospect.save(update_fields=["locked"])
@@ -479,9 +597,12 @@ def _eligible(pool_departments) -> Q:
     )
 
 
-def _reason_for(prospect: dict, pool: PublicPool, stage_codes: dict[int, str]) -> str:
-    """Which rule fired first (the same arithmetic as the SQL, for the due rows only)."""
+def _due_and_reason(prospect: dict, pool: PublicPool, stage_codes: dict[int, str]):
+    """(due date, the rule that fires first) from the prospect's current values: the same
+    arithmetic as the SQL of step 3. (None, None) if no rule applies."""
     since = prospect["owned_since"]
+    if since is None:
+        return None, None
     code = stage_codes.get(prospect["stage_id"])
     candidates = []
     n = _days(pool.no_followup_days or {}, code, prospect["grade"])
@@ -501,9 +622,13 @@ def _reason_for(prospect: dict, pool: PublicPool, stage_codes: dict[int, str]) -
     if pool.no_deal_days and not prospect["dealt"]:
         candidates.append((since + timedelta(days=pool.no_deal_days), 3))
     if not candidates:
-        return Reason.AUTO_NO_FOLLOWUP
-    kind = min(candidates)[1]
-    return {1: Reason.AUTO_NO_FOLLOWUP, 2: Reason.AUTO_NO_PROGRESS, 3: Reason.AUTO_NO_DEAL}[kind]
+        return None, None
+    due, kind = min(candidates)
+    return due, {
+        1: Reason.AUTO_NO_FOLLOWUP,
+        2: Reason.AUTO_NO_PROGRESS,
+        3: Reason.AUTO_NO_DEAL,
+    }[kind]
 
 
 def _warn_limit(now: datetime, pool: PublicPool) -> datetime:
@@ -515,13 +640,37 @@ def _warn_limit(now: datetime, pool: PublicPool) -> datetime:
     return datetime.combine(day, datetime.min.time(), tzinfo=zone)
 
 
-@transaction.atomic
-def pool_recycle_run(*, now=None) -> dict:
+def pool_recycle_run(*, now=None, batch_size: int = RELEASE_BATCH) -> dict:
     """The nightly batch: compute every owned prospect's recycle date from the rules of the
     pool covering its department, warn owners D days before, release what is due.
-    Set-based and idempotent: a second run right after changes nothing."""
+
+    The dates are set in one transaction (a few set-based UPDATEs); the releases and the
+    warnings follow in transactions of at most `batch_size` customers each, so a first run over
+    neglected data never holds one huge transaction. Each batch is whole (pool entries, owner
+    changes, timeline, prospects, its audit row) and re-checks its rows under lock, so a crash
+    between batches leaves a consistent state that the next run completes. Idempotent: a second
+    run right after changes nothing."""
     now = now or timezone.now()
+    batch_size = max(1, int(batch_size))
     counts = {"started": 0, "scheduled": 0, "cleared": 0, "warned": 0, "released": 0}
+    with transaction.atomic():
+        mapping, pools, stage_codes = _schedule(now, counts)
+    run = uuid.uuid4().hex
+    # 5. Release what is due, batch by batch.
+    for pool in pools.values():
+        departments = sorted(d for d, p in mapping.items() if p == pool.pk)
+        counts["released"] += _release_due(
+            pool, departments, now=now, stage_codes=stage_codes, batch_size=batch_size, run=run
+        )
+    # 6. Warn the owners of what will be recycled within D days, once.
+    for pool in pools.values():
+        departments = sorted(d for d, p in mapping.items() if p == pool.pk)
+        counts["warned"] += _warn_due(pool, departments, now=now, batch_size=batch_size)
+    return counts
+
+
+def _schedule(now, counts: dict):
+    """Steps 1 to 4: the clock, the due dates and the warnings that no longer hold."""
     # 1. The clock: owned_since falls back to the customer's creation.
     counts["started"] = Prospect.objects.filter(owned_since__isnull=True).update(
         owned_since=Subquery(
@@ -592,93 +741,163 @@ def pool_recycle_run(*, now=None) -> dict:
         .filter(Q(owner__isnull=True) | Q(locked=True) | ~covered | Exists(deleted))
         .update(recycle_due_at=None, recycle_warned_at=None)
     )
-    # 5. Release what is due.
-    released_by_pool: dict[int, list] = {}
-    for pool in pools.values():
-        departments = sorted(d for d, p in mapping.items() if p == pool.pk)
-        rows = Prospect.objects.filter(
-            _eligible(departments), recycle_due_at__isnull=False, recycle_due_at__lte=now
-        ).values(
-            "customer_id",
-            "owner_id",
-            "stage_id",
-            "grade",
-            "dealt",
-            "owned_since",
-            "last_followup_at",
-            "last_progress_at",
-            "contacts_since_progress",
-        )
-        released_by_pool[pool.pk] = list(rows)
-    for pool_id, rows in released_by_pool.items():
-        pool = pools[pool_id]
-        for start in range(0, len(rows), BATCH):
-            chunk = rows[start : start + BATCH]
-            ids = [r["customer_id"] for r in chunk]
-            already = set(
-                PoolEntry.objects.filter(customer_id__in=ids).values_list("customer_id", flat=True)
-            )
-            chunk = [r for r in chunk if r["customer_id"] not in already]
-            entries, by_reason = [], {}
-            for row in chunk:
-                reason = _reason_for(row, pool, stage_codes)
-                by_reason.setdefault(reason, []).append(row)
-                entries.append(
-                    PoolEntry(
-                        customer_id=row["customer_id"],
-                        pool=pool,
-                        reason=reason,
-                        previous_owner_id=row["owner_id"],
-                        released_at=now,
-                    )
-                )
-            PoolEntry.objects.bulk_create(entries, batch_size=BATCH)
-            for reason, group in by_reason.items():
-                customers = list(
-                    Customer.objects.filter(
-                        pk__in=[r["customer_id"] for r in group], owner__isnull=False
-                    ).only("pk", "owner_id")
-                )
-                customers_release_owner(
-                    actor=None, customers=customers, reason=_release_text(pool, reason)
-                )
-            _prospects_released([r["customer_id"] for r in chunk])
-            counts["released"] += len(chunk)
-    # 6. Warn the owners of what will be recycled within D days, once.
-    for pool in pools.values():
-        departments = sorted(d for d, p in mapping.items() if p == pool.pk)
-        rows = list(
+    return mapping, pools, stage_codes
+
+
+_DUE_FIELDS = (
+    "customer_id",
+    "stage_id",
+    "grade",
+    "dealt",
+    "owned_since",
+    "last_followup_at",
+    "last_progress_at",
+    "contacts_since_progress",
+)
+
+
+def _release_due(pool, departments, *, now, stage_codes, batch_size: int, run: str) -> int:
+    """Release the pool's due customers in transactions of at most `batch_size`, walking the
+    due rows in customer-id order (a keyset, so rows skipped on re-check are not met again)."""
+    released, after, number = 0, 0, 0
+    while True:
+        ids = list(
             Prospect.objects.filter(
-                _eligible(departments),
-                recycle_warned_at__isnull=True,
-                recycle_due_at__gt=now,
-                recycle_due_at__lt=_warn_limit(now, pool),
-            ).values_list("customer_id", "owner_id", "recycle_due_at")
+                _eligible(departments), recycle_due_at__lte=now, customer_id__gt=after
+            )
+            .order_by("customer_id")
+            .values_list("customer_id", flat=True)[:batch_size]
         )
-        for start in range(0, len(rows), BATCH):
-            chunk = rows[start : start + BATCH]
-            TimelineEvent.objects.bulk_create(
-                [
-                    TimelineEvent(
-                        customer_id=customer_id,
-                        kind="pool_warning",
-                        title=_("Will return to %(pool)s on %(date)s unless followed up")
-                        % {
-                            "pool": pool.name,
-                            "date": timezone.localtime(due).strftime("%Y-%m-%d"),
-                        },
-                        occurred_at=now,
-                        data={"owner": owner_id, "due": due.isoformat(), "pool": pool.pk},
-                    )
-                    for customer_id, owner_id, due in chunk
-                ],
-                batch_size=BATCH,
+        if not ids:
+            return released
+        after = ids[-1]
+        number += 1
+        released += _release_batch(
+            pool, departments, ids, now=now, stage_codes=stage_codes, run=run, number=number
+        )
+
+
+@transaction.atomic
+def _release_batch(pool, departments, ids, *, now, stage_codes, run: str, number: int) -> int:
+    # Lock the customers first, in id order: every service locks a customer before its
+    # prospect, so a follow-up, a manual release or a reassignment running now either finished
+    # before (and is seen by the re-check below) or waits for this batch.
+    owners: dict[int, int] = {}
+    for start in range(0, len(ids), BATCH):
+        owners.update(
+            Customer.objects.select_for_update()
+            .filter(pk__in=ids[start : start + BATCH], owner__isnull=False, deleted_at__isnull=True)
+            .order_by("pk")
+            .values_list("pk", "owner_id")
+        )
+    # Re-check with the values as they are now: still owned, unlocked, covered, not exempt,
+    # not in a pool, and due by the rules (not only by the date step 3 stored).
+    condition = _eligible(departments) & ~Exists(
+        PoolEntry.objects.filter(customer_id=OuterRef("customer_id"))
+    )
+    if pool.exempt_dealt:
+        condition &= Q(dealt=False)
+    due: list[tuple[int, str]] = []
+    locked_ids = sorted(owners)
+    for start in range(0, len(locked_ids), BATCH):
+        rows = Prospect.objects.filter(
+            condition, customer_id__in=locked_ids[start : start + BATCH]
+        ).values(*_DUE_FIELDS)
+        for row in rows:
+            moment, reason = _due_and_reason(row, pool, stage_codes)
+            if moment is not None and moment <= now:
+                due.append((row["customer_id"], reason))
+    if not due:
+        return 0
+    due.sort()
+    PoolEntry.objects.bulk_create(
+        [
+            PoolEntry(
+                customer_id=customer_id,
+                pool=pool,
+                reason=reason,
+                previous_owner_id=owners[customer_id],
+                released_at=now,
             )
-            Prospect.objects.filter(customer_id__in=[r[0] for r in chunk]).update(
-                recycle_warned_at=now
+            for customer_id, reason in due
+        ],
+        batch_size=BATCH,
+    )
+    by_reason: dict[str, list[int]] = {}
+    for customer_id, reason in due:
+        by_reason.setdefault(str(reason), []).append(customer_id)
+    for reason, group in by_reason.items():
+        customers_release_owner(
+            actor=None,
+            customers=[Customer(pk=pk, owner_id=owners[pk]) for pk in group],
+            reason=_release_text(pool, reason),
+        )
+    released = [customer_id for customer_id, _reason in due]
+    _prospects_released(released)
+    # One audit row per batch (not per customer: the owner changes already are one row each),
+    # written in the batch's transaction so it lists exactly what the batch committed.
+    audit_record(
+        actor=None,
+        action=AUDIT_RECYCLE,
+        target=pool,
+        summary=_("%(count)d customers recycled to %(pool)s")
+        % {"count": len(released), "pool": pool.name},
+        detail={
+            "run": run,
+            "batch": number,
+            "at": now.isoformat(),
+            "count": len(released),
+            "reasons": {reason: len(group) for reason, group in sorted(by_reason.items())},
+            "customer_ids": released,
+        },
+    )
+    return len(released)
+
+
+def _warn_due(pool, departments, *, now, batch_size: int) -> int:
+    """Warn once, in transactions of at most `batch_size`: the timeline events and the
+    `recycle_warned_at` marks of a batch commit together, so a crash never warns twice."""
+    warned, after = 0, 0
+    limit = _warn_limit(now, pool)
+    while True:
+        with transaction.atomic():
+            rows = list(
+                Prospect.objects.filter(
+                    _eligible(departments),
+                    recycle_warned_at__isnull=True,
+                    recycle_due_at__gt=now,
+                    recycle_due_at__lt=limit,
+                    customer_id__gt=after,
+                )
+                .order_by("customer_id")
+                .values_list("customer_id", "owner_id", "recycle_due_at")[:batch_size]
             )
-            counts["warned"] += len(chunk)
-    return counts
+            if not rows:
+                return warned
+            after = rows[-1][0]
+            for start in range(0, len(rows), BATCH):
+                chunk = rows[start : start + BATCH]
+                TimelineEvent.objects.bulk_create(
+                    [
+                        TimelineEvent(
+                            customer_id=customer_id,
+                            kind="pool_warning",
+                            title=_("Will return to %(pool)s on %(date)s unless followed up")
+                            % {
+                                "pool": pool.name,
+                                "date": timezone.localtime(due).strftime("%Y-%m-%d"),
+                            },
+                            occurred_at=now,
+                            data={"owner": owner_id, "due": due.isoformat(), "pool": pool.pk},
+                        )
+                        for customer_id, owner_id, due in chunk
+                    ],
+                    batch_size=BATCH,
+                )
+                Prospect.objects.filter(customer_id__in=[r[0] for r in chunk]).update(
+                    recycle_warned_at=now
+                )
+            warned += len(rows)
 
 
 # ---------------------------------------------------------------- selectors

@@ -328,7 +328,8 @@ class ScriptOut(Schema):
     objection_type: str
     stage: StageRef | None
     use_count: int
-    helpful_count: int
+    helpful_count: int = Field(description="Users who voted it helpful (one vote per user)")
+    unhelpful_count: int = Field(description="Users who voted it not helpful")
 
     @staticmethod
     def resolve_stage(obj):

@@ -3,20 +3,24 @@
 Services (writes) and selectors (reads) in one small module. Anybody signed in reads and rates
 scripts; writing the library needs `customer.manage_fields` or `customer.reassign` (customer
 relations, managers, administrators).
+
+Rating: each user has at most one vote per script, helpful or not helpful (a row of ScriptVote,
+unique in the database); they may change it or withdraw it. The counts shown and sorted by are
+counted from the votes after every vote, never incremented.
 """
 
 import re
 
 from django.db import transaction
-from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.db.models.functions import Greatest
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.permissions import MANAGE_FIELDS, REASSIGN
 from guanxi.accounts.selectors import user_can
 from guanxi.core.errors import NotFound, PermissionDenied, ValidationFailed
-from guanxi.pipeline.models import Objection, Script, Stage
+from guanxi.pipeline.models import Objection, Script, ScriptVote, Stage
 
 TITLE_MAX = 100
 BODY_MAX = 4000
@@ -121,18 +125,41 @@ def script_deactivate(*, actor, script: Script) -> Script:
     return script
 
 
+def _tally(helpful: bool):
+    votes = (
+        ScriptVote.objects.filter(script_id=OuterRef("pk"), helpful=helpful)
+        .order_by()
+        .values("script_id")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(votes), Value(0))
+
+
 @transaction.atomic
-def script_rate(*, actor, script: Script, helpful: bool) -> Script:
-    """A user found the script helpful (True) or withdraws that mark (False; never below 0)."""
+def script_vote(*, actor, script: Script, helpful: bool | None) -> Script:
+    """The actor's vote on a script: helpful (True), not helpful (False), or withdrawn (None).
+    A second vote replaces the first. Returns the script with its counts and `my_vote`."""
     if not getattr(actor, "is_authenticated", False) or not actor.is_active:
         raise PermissionDenied()
-    delta = 1 if helpful else -1
-    updated = Script.objects.filter(pk=script.pk, is_active=True).update(
-        helpful_count=Greatest(F("helpful_count") + delta, Value(0))
-    )
-    if not updated:
+    if helpful is not None and not isinstance(helpful, bool):
+        raise ValidationFailed(field_errors={"vote": [_("Choose helpful or not helpful.")]})
+    # The script's row lock orders the votes on it, so the counts below see every vote
+    # committed before this one and no two requests of one user race on the unique row.
+    locked = Script.objects.select_for_update().filter(pk=script.pk, is_active=True).first()
+    if locked is None:
         raise ScriptNotFound()
-    script.refresh_from_db(fields=["helpful_count", "use_count"])
+    if helpful is None:
+        ScriptVote.objects.filter(script=locked, user=actor).delete()
+    else:
+        ScriptVote.objects.update_or_create(
+            script=locked, user=actor, defaults={"helpful": helpful}
+        )
+    Script.objects.filter(pk=locked.pk).update(
+        helpful_count=_tally(True), unhelpful_count=_tally(False)
+    )
+    script.refresh_from_db(fields=["helpful_count", "unhelpful_count", "use_count"])
+    script.my_vote = helpful
     return script
 
 
@@ -143,6 +170,24 @@ def script_used(*, script) -> None:
 
 
 # ---------------------------------------------------------------- selectors
+
+
+_SCORE = F("helpful_count") - F("unhelpful_count")
+
+
+def script_votes_for_user(user, rows):
+    """Set `my_vote` (True, False or None) on each script for this user; one query."""
+    rows = list(rows)
+    votes = {}
+    if getattr(user, "is_authenticated", False) and rows:
+        votes = dict(
+            ScriptVote.objects.filter(user=user, script_id__in=[r.pk for r in rows]).values_list(
+                "script_id", "helpful"
+            )
+        )
+    for row in rows:
+        row.my_vote = votes.get(row.pk)
+    return rows
 
 
 def _stage_code(stage) -> str:
@@ -168,7 +213,7 @@ def script_search(q: str = "", objection_type: str = "", stage=None, *, limit: i
     for word in _UNSAFE.sub("", q or "")[:QUERY_MAX].split()[:5]:
         rows = rows.filter(Q(title__icontains=word) | Q(body__icontains=word))
     limit = max(1, min(int(limit), 100))
-    return list(rows.order_by("-helpful_count", "-use_count", "id")[:limit])
+    return list(rows.order_by(_SCORE.desc(), "-use_count", "id")[:limit])
 
 
 def script_suggest(objection_type, stage=None, limit: int = SUGGEST_LIMIT):
@@ -190,7 +235,7 @@ def script_suggest(objection_type, stage=None, limit: int = SUGGEST_LIMIT):
     else:
         rows = rows.annotate(stage_rank=Value(0, output_field=IntegerField()))
     limit = max(1, min(int(limit), 20))
-    return list(rows.order_by("stage_rank", "-helpful_count", "-use_count", "id")[:limit])
+    return list(rows.order_by("stage_rank", _SCORE.desc(), "-use_count", "id")[:limit])
 
 
 def script_get(script_id, *, include_inactive: bool = False) -> Script:

@@ -8,5 +8,5 @@ urlpatterns: list = [
     path("suggest/", views.script_suggest, name="script_suggest"),
     path("<int:script_id>/edit/", views.script_edit, name="script_edit"),
     path("<int:script_id>/deactivate/", views.script_deactivate, name="script_deactivate"),
-    path("<int:script_id>/helpful/", views.script_helpful, name="script_helpful"),
+    path("<int:script_id>/vote/", views.script_vote, name="script_vote"),
 ]

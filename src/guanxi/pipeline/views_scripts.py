@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,7 +14,8 @@ from guanxi.core.errors import DomainError, NotFound, PermissionDenied, Validati
 from guanxi.pipeline import scripts
 from guanxi.pipeline.models import Objection, Stage
 
-_RATED_KEY = "pipeline_scripts_rated"
+# What a vote button sends: the vote it asks for ("" withdraws the user's vote).
+_VOTES = {"helpful": True, "unhelpful": False, "": None}
 
 
 def _stage_choices():
@@ -114,11 +115,10 @@ def _require_manager(request):
 @require_GET
 def script_list(request):
     form = ScriptFilterForm(request.GET or None)
-    rows = scripts.script_search(**form.values())
+    rows = scripts.script_votes_for_user(request.user, scripts.script_search(**form.values()))
     context = {
         "form": form,
         "scripts": rows,
-        "rated": set(request.session.get(_RATED_KEY, [])),
         "can_manage": scripts.can_manage_scripts(request.user),
         "limit": scripts.SEARCH_LIMIT,
     }
@@ -132,23 +132,21 @@ def script_list(request):
 
 @login_required
 @require_POST
-def script_helpful(request, script_id: int):
-    """Toggle the user's "helpful" mark (one per session) and answer the button fragment."""
+def script_vote(request, script_id: int):
+    """Set the user's vote (vote=helpful|unhelpful) or withdraw it (vote=""); one vote per
+    user and script. Answers the buttons' fragment to htmx, else back to the library."""
     script = _get_script(script_id)
-    rated = [int(i) for i in request.session.get(_RATED_KEY, []) if str(i).isdigit()]
-    helpful = script.pk not in rated
+    choice = request.POST.get("vote", "")
+    if choice not in _VOTES:
+        return HttpResponseBadRequest(_("Choose helpful or not helpful."))
     try:
-        script = scripts.script_rate(actor=request.user, script=script, helpful=helpful)
+        script = scripts.script_vote(actor=request.user, script=script, helpful=_VOTES[choice])
     except NotFound as exc:
         raise Http404(str(exc.message)) from exc
-    rated = [*rated, script.pk] if helpful else [i for i in rated if i != script.pk]
-    request.session[_RATED_KEY] = rated[-500:]
+    except PermissionDenied as exc:
+        raise HttpForbidden(str(exc.message)) from exc
     if request.headers.get("HX-Request") == "true":
-        return render(
-            request,
-            "pipeline/scripts/_helpful.html",
-            {"script": script, "rated": set(rated)},
-        )
+        return render(request, "pipeline/scripts/_helpful.html", {"script": script})
     return redirect("pipeline:scripts")
 
 

@@ -99,8 +99,11 @@ def connect() -> None:
     if _connected:
         return
     _connected = True
+    from guanxi.core.audit import audit_actions_register
     from guanxi.customers import panels, services
+    from guanxi.pipeline import audit_actions
 
+    audit_actions_register(audit_actions.LABELS)
     services.customer_created.register(_on_customer_created)
     services.owners_changed.register(_on_owners_changed)
     services.category_signals.register(_category_signal)

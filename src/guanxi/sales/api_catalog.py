@@ -78,7 +78,7 @@ def pricelist_list(request):
 
 class QuoteQuery(Schema):
     status: Annotated[str, Field(max_length=12)] = ""
-    customer_id: int | None = None
+    customer_id: int | None = Field(None, ge=1, le=2**63 - 1)
     q: Annotated[str, Field(max_length=60)] = ""
     cursor: Annotated[str, Field(max_length=20, pattern=r"^[0-9]*$")] = ""
     limit: int = Field(25, ge=1, le=100)

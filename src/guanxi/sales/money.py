@@ -16,20 +16,28 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
 MAX_AMOUNT = Decimal("999999999999.99")  # DecimalField(max_digits=14, decimal_places=2)
+# to_decimal refuses numbers from 10**22 up: quantity × price of a valid line stays below,
+# and anything below can still be rounded to 0.0001 within the 28 digits of Decimal.
+MAX_DIGITS = 22
 
 
 def to_decimal(value) -> Decimal:
-    """Parse a user value (str, int, Decimal) without ever going through float."""
-    if isinstance(value, Decimal):
-        return value
+    """Parse a user value (str, int, Decimal) without ever going through float. Values
+    beyond any amount, quantity or rate ("1e400") are refused like non-numbers: rounding
+    them to the fen would raise InvalidOperation (a 500) further on."""
     if isinstance(value, float):
         raise TypeError("money must not be a float")
-    try:
-        result = Decimal(str(value).strip().replace(",", "").replace("，", ""))
-    except (InvalidOperation, ValueError) as error:
-        raise ValueError(f"not a number: {value!r}") from error
+    if isinstance(value, Decimal):
+        result = value
+    else:
+        try:
+            result = Decimal(str(value).strip().replace(",", "").replace("，", ""))
+        except (InvalidOperation, ValueError) as error:
+            raise ValueError(f"not a number: {value!r}") from error
     if not result.is_finite():
         raise ValueError(f"not a finite number: {value!r}")
+    if result and result.adjusted() >= MAX_DIGITS:
+        raise ValueError(f"out of range: {value!r}")
     return result
 
 
@@ -84,6 +92,17 @@ def document_totals(lines: Iterable[LineAmounts]) -> DocumentTotals:
     return DocumentTotals(gross=gross, discount=discount, net=net, tax=tax, total=total)
 
 
+def yuan(value) -> str:
+    """An amount as Chinese business documents print it: ¥12,345.60 (fen, thousands with
+    commas, whatever the UI language; 万-grouping is for prose, not for ledgers)."""
+    if value is None or value == "":
+        return ""
+    amount = fen(value)
+    sign = "-" if amount < 0 else ""
+    whole, _dot, cents = f"{abs(amount):.2f}".partition(".")
+    return f"{sign}¥{int(whole):,}.{cents}"
+
+
 def split_evenly(total, parts: int) -> list[Decimal]:
     """Split an amount into `parts` instalments that add up exactly; the fen left over by
     rounding go to the first instalments (one fen each)."""
@@ -92,7 +111,9 @@ def split_evenly(total, parts: int) -> list[Decimal]:
         raise ValueError("at least one part")
     cents = int(total * 100)
     base, rest = divmod(cents, parts)
-    return [(Decimal(base + (1 if index < rest else 0)) / 100).quantize(FEN) for index in range(parts)]
+    return [
+        (Decimal(base + (1 if index < rest else 0)) / 100).quantize(FEN) for index in range(parts)
+    ]
 
 
 def split_by_ratios(total, ratios: Sequence) -> list[Decimal]:

@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from guanxi.core.errors import NotFound, ValidationFailed
+from guanxi.sales.ids import parse_id
 from guanxi.sales.models import PriceList, PriceListItem, Product, Quote
 from guanxi.sales.scope import visible_quotes
 
@@ -26,10 +27,10 @@ class Page:
 def _cursor(cursor) -> int | None:
     if cursor in (None, ""):
         return None
-    text = str(cursor)
-    if not text.isdigit():
+    value = parse_id(cursor, minimum=0)
+    if value is None:
         raise ValidationFailed(field_errors={"cursor": [_("This page link is no longer valid.")]})
-    return int(text)
+    return value
 
 
 def _page(queryset, *, cursor, limit) -> Page:
@@ -53,7 +54,7 @@ def product_list(*, q: str = "", active: bool | None = True, limit: int = 200) -
     rows = Product.objects.all()
     if active is not None:
         rows = rows.filter(active=active)
-    q = (q or "").strip()[:QUERY_MAX]
+    q = (q or "").replace("\x00", "").strip()[:QUERY_MAX]  # PostgreSQL refuses NUL in text
     if q:
         rows = rows.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(name_en__icontains=q))
     return list(rows.order_by("code")[: max(1, min(limit, 1000))])
@@ -120,7 +121,7 @@ def quote_list_for_user(
         rows = rows.filter(customer_id=filters.customer_id)
     if filters.owner_id:
         rows = rows.filter(owner_id=filters.owner_id)
-    q = (filters.q or "").strip()[:QUERY_MAX]
+    q = (filters.q or "").replace("\x00", "").strip()[:QUERY_MAX]  # PostgreSQL refuses NUL
     if q:
         rows = rows.filter(Q(number__istartswith=q) | Q(customer__name__icontains=q))
     return _page(rows, cursor=cursor, limit=limit)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.core.errors import NotFound, ValidationFailed
 from guanxi.customers.selectors import capped_count
+from guanxi.sales.ids import parse_id
 from guanxi.sales.models import Contract, ContractAmendment, ContractItem
 from guanxi.sales.scope import editable_contracts, visible_contracts
 
@@ -31,8 +32,7 @@ class ContractFilters:
         """From a query dict (GET / API); bad values are ignored, not guessed."""
 
         def integer(name):
-            value = str(params.get(name) or "").strip()
-            return int(value) if value.isdigit() and int(value) < 2**63 else None
+            return parse_id(params.get(name))
 
         def date(name):
             try:
@@ -100,10 +100,10 @@ def _filtered(user, filters: ContractFilters):
 def _cursor(cursor) -> int | None:
     if cursor in (None, ""):
         return None
-    value = str(cursor).strip()
-    if not value.isdigit() or int(value) >= 2**63:
+    value = parse_id(cursor, minimum=0)
+    if value is None:
         raise ValidationFailed(field_errors={"cursor": [_("This page link is no longer valid.")]})
-    return int(value)
+    return value
 
 
 def contract_list_for_user(

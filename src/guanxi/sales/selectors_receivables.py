@@ -22,8 +22,9 @@ from django.utils.translation import gettext_lazy as _l
 from guanxi.accounts.models import Department, User
 from guanxi.accounts.selectors import scope_for_user
 from guanxi.core.errors import NotFound, ValidationFailed
+from guanxi.sales.ids import parse_id
 from guanxi.sales.models import Instalment, Invoice, Payment, PaymentAllocation
-from guanxi.sales.money import ZERO
+from guanxi.sales.money import ZERO, fen
 from guanxi.sales.scope import visible_contracts, visible_instalments
 
 BUCKETS = (
@@ -77,9 +78,10 @@ class ReceivableFilters:
             raw = (params.get(name) or "").strip()
             if not raw:
                 return None
-            if not raw.isdigit():
+            number = parse_id(raw, minimum=0)
+            if number is None:
                 raise ValidationFailed(field_errors={name: [_("Choose from the list.")]})
-            return int(raw)
+            return number
 
         bucket = (params.get("bucket") or "").strip()
         if bucket and bucket not in BUCKET_KEYS:
@@ -123,14 +125,17 @@ def _bucket_aggregates(today) -> dict:
 
 
 def _bucket_row(values: dict) -> dict:
+    # SUM/COALESCE lose the scale (SQLite gives 8000, PostgreSQL 0 for an empty bucket):
+    # money leaves the selector with its two places on every database.
+    amounts = {key: fen(values[key]) for key in (*BUCKET_KEYS, "total")}
     return {
         "buckets": [
-            {"key": key, "label": label, "amount": values[key], "count": values[f"{key}_count"]}
+            {"key": key, "label": label, "amount": amounts[key], "count": values[f"{key}_count"]}
             for key, label in BUCKETS
         ],
-        "total": values["total"],
+        "total": amounts["total"],
         "count": values["count"],
-        "overdue": values["total"] - values["not_due"],
+        "overdue": amounts["total"] - amounts["not_due"],
     }
 
 
@@ -193,6 +198,8 @@ def _decorate(rows, today) -> list:
 def _parse_cursor(cursor: str):
     try:
         due, row_id = cursor.split("_", 1)
+        if parse_id(row_id, minimum=0) is None:
+            raise ValueError(row_id)
         return dt.date.fromisoformat(due), int(row_id)
     except ValueError:
         raise ValidationFailed(

@@ -19,6 +19,7 @@ from guanxi.customers.models import Contact, Customer, CustomerTag, Tag
 from guanxi.customers.scope import user_covers_customer
 from guanxi.customers.services import timeline_add
 from guanxi.sales import money, numbers
+from guanxi.sales.ids import parse_id
 from guanxi.sales.models import PriceList, PriceListItem, Product, Quote, QuoteItem
 from guanxi.sales.permissions import MANAGE_CATALOG
 from guanxi.sales.scope import visible_quotes
@@ -474,8 +475,8 @@ def _clean_quote_lines(items, *, customer, price_list) -> list[dict]:
         product = item.get("product")
         if isinstance(product, Product):
             wanted.append(product.pk)
-        elif str(product or "").isdigit():
-            wanted.append(int(product))
+        elif parse_id(product) is not None:
+            wanted.append(parse_id(product))
     products = {p.pk: p for p in Product.objects.filter(pk__in=wanted)}
     prices = prices_for(products=products.values(), customer=customer, price_list=price_list)
     lines = []
@@ -485,7 +486,7 @@ def _clean_quote_lines(items, *, customer, price_list) -> list[dict]:
         product = None
         if raw not in (None, ""):
             product_id = raw.pk if isinstance(raw, Product) else raw
-            product = products.get(int(product_id)) if str(product_id).isdigit() else None
+            product = products.get(parse_id(product_id))
             if product is None:
                 errors[f"{key}.product"] = [_("Choose a valid product.")]
                 continue
@@ -592,10 +593,10 @@ def _write_quote_lines(quote: Quote, lines: list[dict]) -> None:
 def _clean_contact(contact, *, customer, errors) -> Contact | None:
     if contact in (None, ""):
         return None
-    contact_id = contact.pk if isinstance(contact, Contact) else contact
+    contact_id = parse_id(contact.pk if isinstance(contact, Contact) else contact)
     found = (
         Contact.objects.filter(pk=contact_id, customer_id=customer.pk).first()
-        if str(contact_id).isdigit()
+        if contact_id is not None
         else None
     )
     if found is None:

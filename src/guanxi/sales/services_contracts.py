@@ -33,6 +33,7 @@ from guanxi.customers.models import Contact, Customer
 from guanxi.customers.scope import editable_customers
 from guanxi.customers.services import timeline_add
 from guanxi.sales import approvals, hooks, money, numbers, sync
+from guanxi.sales.ids import parse_id
 from guanxi.sales.models import Contract, ContractAmendment, ContractItem, Product
 from guanxi.sales.permissions import AMEND_CONTRACT, TERMINATE_CONTRACT
 from guanxi.sales.scope import editable_contracts
@@ -227,7 +228,7 @@ def clean_items(items, *, customer: Customer) -> list[dict]:
         item_id = raw.get("id")
         cleaned.append(
             {
-                "id": int(item_id) if str(item_id or "").isdigit() else None,
+                "id": parse_id(item_id),
                 "position": index,
                 "product": product,
                 "description": description,

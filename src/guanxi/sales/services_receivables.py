@@ -21,7 +21,6 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.selectors import user_can
@@ -53,7 +52,7 @@ _SEQUENCE_PARKING = 20000  # kept rows are moved out of the way while a plan is 
 
 
 def _yuan(amount) -> str:
-    return "¥" + number_format(amount, decimal_pos=2, force_grouping=True)
+    return money.yuan(amount)
 
 
 def _lock_contract(*, actor, contract) -> Contract:
@@ -156,17 +155,18 @@ def _status_error(contract, allowed) -> ValidationFailed:
 
 def propose_plan(*, total, parts: int, first_due_on: dt.date, months_apart: int = 1, ratios=None):
     """A proposal for the plan form: `parts` instalments adding up exactly to `total`
-    (equal parts, or by `ratios`), due `months_apart` months after each other."""
+    (equal parts, or by `ratios`), due `months_apart` months after each other.
+    ValidationFailed (first_due_on) if the last one would fall after the year 9999."""
     amounts = money.split_by_ratios(total, ratios) if ratios else money.split_evenly(total, parts)
     plan = []
     for index, amount in enumerate(amounts):
-        plan.append(
-            {
-                "due_on": _add_months(first_due_on, index * months_apart),
-                "amount": amount,
-                "notes": "",
-            }
-        )
+        try:
+            due_on = _add_months(first_due_on, index * months_apart)
+        except ValueError:
+            raise ValidationFailed(
+                field_errors={"first_due_on": [_("Enter a valid date.")]}
+            ) from None
+        plan.append({"due_on": due_on, "amount": amount, "notes": ""})
     return plan
 
 
@@ -332,8 +332,19 @@ def instalments_set(*, actor, contract, plan: list[dict]) -> list[Instalment]:
 # ---------------------------------------------------------------- payments
 
 
-def payment_fingerprint(*, contract_id, amount, received_on, method, reference, instalment_id):
-    """What makes a retry "the same request" for an idempotency key."""
+def payment_fingerprint(
+    *,
+    contract_id,
+    amount,
+    received_on,
+    method,
+    reference,
+    instalment_id,
+    notes="",
+    accept_overpayment=False,
+):
+    """What makes a retry "the same request" for an idempotency key: every input, so a key
+    reused with anything different is refused rather than answered as a replay."""
     raw = "|".join(
         [
             str(contract_id),
@@ -342,6 +353,8 @@ def payment_fingerprint(*, contract_id, amount, received_on, method, reference, 
             method or "",
             reference or "",
             str(instalment_id or ""),
+            notes or "",
+            "over" if accept_overpayment else "",
         ]
     )
     return hashlib.sha256(raw.encode()).hexdigest()
@@ -468,6 +481,8 @@ def payment_record(
         method=method,
         reference=reference,
         instalment_id=instalment_id,
+        notes=notes,
+        accept_overpayment=bool(accept_overpayment),
     )
     locked = _lock_contract(actor=actor, contract=contract)
     replayed = _replay(actor=actor, key=key, fingerprint=fingerprint)

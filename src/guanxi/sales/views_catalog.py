@@ -22,6 +22,7 @@ from guanxi.sales.forms_catalog import (
     pricelist_items_from_post,
     quote_lines_from_post,
 )
+from guanxi.sales.ids import parse_id
 from guanxi.sales.models import Product, Quote
 from guanxi.sales.permissions import MANAGE_CATALOG
 
@@ -305,9 +306,7 @@ def quote_list(request):
     if form.is_bound and form.is_valid():
         filters.q = form.cleaned_data["q"]
         filters.status = form.cleaned_data["status"]
-    customer_id = request.GET.get("customer", "")
-    if customer_id.isdigit():
-        filters.customer_id = int(customer_id)
+    filters.customer_id = parse_id(request.GET.get("customer"))
     try:
         page = selectors_catalog.quote_list_for_user(
             request.user, filters=filters, cursor=request.GET.get("cursor", "")
@@ -359,7 +358,7 @@ def _lines_for_form(lines: list[dict]) -> list[dict]:
 def _quote_form_page(
     request, *, customer, header, lines, quote=None, errors=(), status=200, price_list=None
 ):
-    include = [int(line["product"]) for line in lines if str(line.get("product") or "").isdigit()]
+    include = [parse_id(line.get("product")) for line in lines if parse_id(line.get("product"))]
     return render(
         request,
         "sales/catalog/quote_form.html",
@@ -444,7 +443,7 @@ def _customer_picker(request):
     """No customer given: search the user's customers to start a quote for one."""
     from guanxi.customers.selectors import CustomerFilters, customer_list_for_user
 
-    q = request.GET.get("q", "").strip()[:60]
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:60]  # PostgreSQL refuses NUL
     rows = []
     if q:
         rows = customer_list_for_user(

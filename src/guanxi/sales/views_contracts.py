@@ -28,6 +28,7 @@ from guanxi.sales.forms_contracts import (
     item_rows_from_post,
     items_for_service,
 )
+from guanxi.sales.ids import parse_id
 from guanxi.sales.models import Contract, Product
 from guanxi.sales.permissions import AMEND_CONTRACT, TERMINATE_CONTRACT
 from guanxi.sales.selectors_contracts import (
@@ -173,10 +174,8 @@ def _form_context(request, *, form, customer, rows, contract=None, items_errors=
 @login_required
 @require_http_methods(["GET", "POST"])
 def contract_create(request):
-    raw = request.GET.get("customer") or request.POST.get("customer") or ""
-    customer = (
-        editable_customers(request.user).filter(pk=int(raw)).first() if raw.isdigit() else None
-    )
+    raw = parse_id(request.GET.get("customer") or request.POST.get("customer"))
+    customer = editable_customers(request.user).filter(pk=raw).first() if raw else None
     if customer is None:
         raise Http404(_("Choose a customer you may work on."))
     rows: list[dict] = []
@@ -212,20 +211,14 @@ def contract_create(request):
 @require_GET
 def contract_item_row(request):
     """One item row (htmx: "add a row", or a product chosen → prefilled with its price)."""
-    raw = request.GET.get("customer") or ""
-    customer = (
-        visible_customers(request.user).filter(pk=int(raw)).first() if raw.isdigit() else None
-    )
+    raw = parse_id(request.GET.get("customer"))
+    customer = visible_customers(request.user).filter(pk=raw).first() if raw else None
     if customer is None:
         raise Http404()
-    index = request.GET.get("index") or "0"
-    index = int(index) if index.isdigit() and int(index) < 1000 else 0
-    product_raw = request.GET.get(f"items-{index}-product") or request.GET.get("product") or ""
-    product = (
-        Product.objects.filter(pk=int(product_raw), active=True).first()
-        if product_raw.isdigit()
-        else None
-    )
+    index = parse_id(request.GET.get("index"), minimum=0) or 0
+    index = index if index < 1000 else 0
+    product_raw = parse_id(request.GET.get(f"items-{index}-product") or request.GET.get("product"))
+    product = Product.objects.filter(pk=product_raw, active=True).first() if product_raw else None
     row = {
         name: request.GET.get(f"items-{index}-{name}", "")
         for name in ("id", "quantity", "discount")

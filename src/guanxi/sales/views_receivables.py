@@ -288,12 +288,16 @@ def plan_propose(request, pk):
     if not form.is_valid():
         return _render_panel(request, contract, proposal_form=form, plan_open=True, status=422)
     data = form.cleaned_data
-    rows = services_receivables.propose_plan(
-        total=contract.total_amount,
-        parts=data["parts"],
-        first_due_on=data["first_due_on"],
-        months_apart=data["months_apart"],
-    )
+    try:
+        rows = services_receivables.propose_plan(
+            total=contract.total_amount,
+            parts=data["parts"],
+            first_due_on=data["first_due_on"],
+            months_apart=data["months_apart"],
+        )
+    except ValidationFailed as exc:
+        service_errors_to_form(form, exc)
+        return _render_panel(request, contract, proposal_form=form, plan_open=True, status=422)
     rows = [{**row, "due_on": row["due_on"].isoformat()} for row in rows if row["amount"] > 0]
     return _render_panel(request, contract, plan_rows=rows, proposal_form=form, plan_open=True)
 

@@ -1,0 +1,18 @@
+"""The navbar's "contracts and money" menu: which of its links the user may open."""
+
+from django import template
+
+from guanxi.accounts.selectors import user_can
+from guanxi.sales.permissions import MANAGE_FLOWS, SET_TARGETS
+from guanxi.sales.reports import has_team
+
+register = template.Library()
+
+
+@register.simple_tag
+def sales_menu(user) -> dict:
+    return {
+        "flows": user_can(user, MANAGE_FLOWS),
+        "targets": user_can(user, SET_TARGETS),
+        "team": has_team(user),
+    }
