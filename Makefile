@@ -5,6 +5,7 @@
 #   make serve     install, then `guanxi serve` (no seeding)
 #   make test      pytest (SQLite; PostgreSQL when DATABASE_URL is set); PYTEST_ARGS="-k foo"
 #   make lint      ruff, ruff format --check, import-linter, migration checks
+#   make messages  refresh the .po catalogues from the sources (needs GNU gettext)
 #
 # Every step is guarded by a stamp, so a second `make install` does almost nothing.
 # Set PYTHON=/path/to/python3.13 to choose the interpreter yourself.
@@ -26,7 +27,7 @@ VENDOR_STAMP := src/guanxi/static/vendor/.copied
 PO_FILES := $(shell find src/guanxi -path '*/locale/*/LC_MESSAGES/*.po' 2>/dev/null)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: help install setup demo serve test lint assets translations clean
+.PHONY: help install setup demo serve test lint assets translations messages clean
 
 help:
 	@sed -n 's/^#   //p' $(MAKEFILE_LIST)
@@ -80,6 +81,11 @@ $(MO_FILES): %.mo: %.po | $(VENV)/.installed
 	$(GUANXI) compile_translations --force -v0 $<
 
 translations: $(MO_FILES)
+
+# New and changed strings land untranslated (or fuzzy) in the catalogues; translate them, then
+# `make test` checks that none is left (tests/core/test_translations.py).
+messages: $(VENV)/.installed
+	cd src/guanxi && ../../$(GUANXI) makemessages -l zh_Hans -l en --no-obsolete
 
 # ---------------------------------------------------------------- main targets
 setup: $(VENV)/.installed assets translations

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from guanxi.core.models import AuditLog
@@ -479,3 +481,26 @@ def test_anonymous_is_sent_to_login(client):
     for name in ("product_list", "pricelist_list", "quote_list", "quote_create"):
         response = client.get(reverse(f"sales:{name}"))
         assert response.status_code == 302 and "login" in response["Location"], name
+
+
+def test_quote_list_query_count_does_not_grow(
+    client_for, manager, sales1a, sales2a, products, make_customer, django_assert_max_num_queries
+):
+    client = client_for(manager)
+    url = reverse("sales:quote_list")
+
+    def add(n):
+        for i in range(n):
+            owner = (sales1a, sales2a)[i % 2]
+            make_quote(
+                owner, make_customer(owner, name=f"客户{Quote.objects.count()}"), products["a"]
+            )
+
+    add(3)
+    client.get(url)  # warm the session and user caches
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    add(17)
+    with django_assert_max_num_queries(len(small)):
+        response = client.get(url)
+    assert len(response.context["page"].items) == 20

@@ -704,3 +704,32 @@ def test_anonymous_is_sent_to_login(client, draft):
         assert response.status_code == 302 and "login" in response["Location"]
     response = client.get(reverse("sales:contract_list"))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_detail_query_count_does_not_grow_with_items_and_amendments(
+    client_for, manager, sales1a, customer, django_assert_max_num_queries
+):
+    from guanxi.sales.services_contracts import contract_amend
+
+    def amend_to(contract, n):
+        rows = [
+            {"id": i.pk, **_line(str(i.unit_price), description=i.description)}
+            for i in contract.items.all()
+        ]
+        rows += [_line("10.00", description=f"新增{k}") for k in range(n - len(rows))]
+        contract_amend(actor=manager, contract=contract, reason=f"第{n}次", data={}, items=rows)
+
+    few = draft_for(sales1a, customer)
+    contract_submit(actor=sales1a, contract=few)
+    amend_to(few, 3)
+    many = draft_for(sales1a, customer)
+    contract_submit(actor=sales1a, contract=many)
+    for n in range(3, 21):
+        amend_to(many, n)
+    client = client_for(manager)
+    client.get(reverse("sales:contract_detail", args=[few.pk]))
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(reverse("sales:contract_detail", args=[few.pk])).status_code == 200
+    with django_assert_max_num_queries(len(small)):
+        response = client.get(reverse("sales:contract_detail", args=[many.pk]))
+    assert len(response.context["items"]) == 20 and len(response.context["amendments"]) == 18

@@ -606,3 +606,25 @@ def test_anonymous_is_sent_to_login(client, contract):
     ):
         response = client.get(url)
         assert response.status_code == 302 and "login" in response["Location"], url
+
+
+def test_contract_panel_query_count_does_not_grow_with_payments(
+    client_for, sales1a, contract, django_assert_max_num_queries
+):
+    client = client_for(sales1a)
+    url = reverse("sales:contract_receivables", args=[contract.pk])
+    invoice_url = reverse("sales:receivables_invoice", args=[contract.pk])
+
+    def add(n, start):
+        for i in range(n):
+            pay(sales1a, contract, "10.00")
+            client.post(invoice_url, _invoice("10", f"N{start + i:05d}"), **HTMX)
+
+    add(3, 0)
+    client.get(url, **HTMX)  # warm the session and user caches
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url, **HTMX).status_code == 200
+    add(17, 3)
+    with django_assert_max_num_queries(len(small)):
+        response = client.get(url, **HTMX)
+    assert len(response.context["payments"]) == 20 and len(response.context["invoices"]) == 20

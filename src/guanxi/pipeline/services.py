@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.permissions import MANAGE_USERS
 from guanxi.accounts.selectors import departments_in_scope, scope_for_user, user_can
@@ -32,19 +32,19 @@ from guanxi.pipeline.models import (
 
 # seed 000 §5.1.2: the traits of a good customer, and the risks of big customers.
 QUALITY_TRAITS = {
-    "demand": _l("Real demand for the product"),
-    "profitability": _l("Profitable to serve"),
-    "price_insensitive": _l("Not very price-sensitive"),
-    "prompt_payment": _l("Pays promptly"),
-    "low_service_cost": _l("Low cost of service"),
-    "loyalty": _l("Loyal"),
-    "growth": _l("Growing"),
+    "demand": gettext_lazy("Real demand for the product"),
+    "profitability": gettext_lazy("Profitable to serve"),
+    "price_insensitive": gettext_lazy("Not very price-sensitive"),
+    "prompt_payment": gettext_lazy("Pays promptly"),
+    "low_service_cost": gettext_lazy("Low cost of service"),
+    "loyalty": gettext_lazy("Loyal"),
+    "growth": gettext_lazy("Growing"),
 }
 BIG_CUSTOMER_RISKS = {
-    "financial": _l("Financial risk (large receivables, credit)"),
-    "profit": _l("Profit risk (squeezed margins)"),
-    "management": _l("Management risk (dependence, service burden)"),
-    "churn": _l("Churn risk (may leave for a competitor)"),
+    "financial": gettext_lazy("Financial risk (large receivables, credit)"),
+    "profit": gettext_lazy("Profit risk (squeezed margins)"),
+    "management": gettext_lazy("Management risk (dependence, service burden)"),
+    "churn": gettext_lazy("Churn risk (may leave for a competitor)"),
 }
 QUOTA_GROUPS = ("s0", "s12", "s34")
 NEXT_CONTACT_GRACE = dt.timedelta(minutes=5)

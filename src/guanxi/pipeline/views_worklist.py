@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from guanxi.core.errors import DomainError, ValidationFailed
@@ -285,17 +285,19 @@ def prospect_panel_html(request, customer) -> str:
     return render_to_string("pipeline/panel_prospect.html", context, request=request)
 
 
-_NURTURE = _l("Keep in touch; observe and nurture them until they meet the missing condition.")
+_NURTURE = gettext_lazy(
+    "Keep in touch; observe and nurture them until they meet the missing condition."
+)
 MAN_NEXT_STEPS = {
     # seed 001: the eight MAN combinations and what to do
-    "MAN": _l("An ideal prospect: present the offer and work towards the close."),
-    "MAn": _l("Approach: with skilled selling there is a good chance."),
-    "MaN": _l("Approach, and find the person who decides."),
-    "mAN": _l("Approach; check their business, credit and financing."),
+    "MAN": gettext_lazy("An ideal prospect: present the offer and work towards the close."),
+    "MAn": gettext_lazy("Approach: with skilled selling there is a good chance."),
+    "MaN": gettext_lazy("Approach, and find the person who decides."),
+    "mAN": gettext_lazy("Approach; check their business, credit and financing."),
     "maN": _NURTURE,
     "mAn": _NURTURE,
     "Man": _NURTURE,
-    "man": _l("Not a customer: stop contacting."),
+    "man": gettext_lazy("Not a customer: stop contacting."),
 }
 
 

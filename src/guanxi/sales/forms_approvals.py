@@ -5,6 +5,7 @@ import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guanxi.accounts.models import Department, Role, User
 from guanxi.sales import approvals
@@ -21,7 +22,7 @@ class FlowForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     target = forms.ChoiceField(
-        label=_("Applies to"),
+        label=pgettext_lazy("approval flow", "Applies to"),
         choices=ApprovalTarget.choices,
         widget=forms.Select(attrs={"class": "form-select"}),
     )

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guanxi.customers.models import Tag
 from guanxi.sales.models import Quote
@@ -98,7 +99,7 @@ def pricelist_items_from_post(post, products) -> list[dict]:
 
 class QuoteHeaderForm(forms.Form):
     contact = forms.ChoiceField(
-        label=_("Contact"),
+        label=pgettext_lazy("person", "Contact"),
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )

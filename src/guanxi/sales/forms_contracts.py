@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guanxi.customers.models import Contact
 from guanxi.sales.models import Contract, Product
@@ -20,7 +21,7 @@ DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
 
 class ContractForm(forms.Form):
     title = forms.CharField(
-        label=_("Title"),
+        label=pgettext_lazy("document", "Title"),
         max_length=200,
         widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
     )

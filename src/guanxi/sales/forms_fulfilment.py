@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guanxi.sales.services_fulfilment import show_quantity
 
@@ -110,7 +111,9 @@ class StockOutForm(forms.Form):
     quantity = _quantity_field(_("quantity"))
     out_on = _date_field(_("stock-out date"))
     warehouse = forms.CharField(label=_("warehouse"), max_length=60, required=False)
-    order = forms.TypedChoiceField(label=_("order"), coerce=int, required=False, empty_value=None)
+    order = forms.TypedChoiceField(
+        label=pgettext_lazy("sales order", "order"), coerce=int, required=False, empty_value=None
+    )
     notes = forms.CharField(label=_("notes"), max_length=200, required=False)
 
     def __init__(self, *args, item_rows=(), orders=(), **kwargs):

@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -427,8 +428,8 @@ def quote_pdf(quote) -> bytes:
                     (_("Date"), _date(issued)),
                     (_("Valid until"), _date(quote.valid_until) if quote.valid_until else "—"),
                     (_("Customer"), customer.name),
-                    (_("Contact"), _contact_line(quote.contact)),
-                    (_("From"), seller_name()),
+                    (pgettext("person", "Contact"), _contact_line(quote.contact)),
+                    (pgettext("seller", "From"), seller_name()),
                 ],
                 styles,
             ),

@@ -17,7 +17,7 @@ from django.db.models import Count, DecimalField, F, Prefetch, Q, Sum, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import Department, User
 from guanxi.accounts.selectors import scope_for_user
@@ -28,11 +28,11 @@ from guanxi.sales.money import ZERO, fen
 from guanxi.sales.scope import visible_contracts, visible_instalments
 
 BUCKETS = (
-    ("not_due", _l("Not due")),
-    ("d1_30", _l("1–30 days")),
-    ("d31_60", _l("31–60 days")),
-    ("d61_90", _l("61–90 days")),
-    ("d90", _l("More than 90 days")),
+    ("not_due", gettext_lazy("Not due")),
+    ("d1_30", gettext_lazy("1–30 days")),
+    ("d31_60", gettext_lazy("31–60 days")),
+    ("d61_90", gettext_lazy("61–90 days")),
+    ("d90", gettext_lazy("More than 90 days")),
 )
 BUCKET_KEYS = tuple(key for key, _label in BUCKETS)
 PAGE_SIZE = 50

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guanxi.accounts.selectors import departments_in_scope, user_can
@@ -293,7 +294,7 @@ def contract_edit(request, pk):
 
 def _field_labels() -> dict:
     return {
-        "title": _("Title"),
+        "title": pgettext("document", "Title"),
         "signing_contact": _("Signing contact"),
         "terms": _("Terms"),
         "signed_on": _("Signing date"),

@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from guanxi.accounts.permissions import EXPORT
@@ -102,7 +103,7 @@ def _export_columns():
         _("Due date"),
         _("Amount"),
         _("Paid"),
-        _("Open"),
+        pgettext("money", "Open"),
         _("Days overdue"),
         _("Ageing"),
     ]

@@ -7,37 +7,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_default_roles'),
-        ('customers', '0006_ownerchange_from_user_index'),
-        ('sales', '0004_approvals_default_flows'),
+        ("accounts", "0002_default_roles"),
+        ("customers", "0006_ownerchange_from_user_index"),
+        ("sales", "0004_approvals_default_flows"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='contract',
-            name='contract_net_plus_tax',
+            model_name="contract",
+            name="contract_net_plus_tax",
         ),
         migrations.RemoveConstraint(
-            model_name='contractitem',
-            name='contractitem_net_plus_tax',
+            model_name="contractitem",
+            name="contractitem_net_plus_tax",
         ),
         migrations.RemoveConstraint(
-            model_name='invoice',
-            name='invoice_net_plus_tax',
+            model_name="invoice",
+            name="invoice_net_plus_tax",
         ),
         migrations.AddConstraint(
-            model_name='contract',
-            constraint=models.CheckConstraint(condition=models.Q(('total_amount', django.db.models.functions.math.Round(django.db.models.expressions.CombinedExpression(models.F('net_amount'), '+', models.F('tax_amount')), 2))), name='contract_net_plus_tax'),
+            model_name="contract",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "total_amount",
+                        django.db.models.functions.math.Round(
+                            django.db.models.expressions.CombinedExpression(
+                                models.F("net_amount"), "+", models.F("tax_amount")
+                            ),
+                            2,
+                        ),
+                    )
+                ),
+                name="contract_net_plus_tax",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contractitem',
-            constraint=models.CheckConstraint(condition=models.Q(('total_amount', django.db.models.functions.math.Round(django.db.models.expressions.CombinedExpression(models.F('net_amount'), '+', models.F('tax_amount')), 2))), name='contractitem_net_plus_tax'),
+            model_name="contractitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "total_amount",
+                        django.db.models.functions.math.Round(
+                            django.db.models.expressions.CombinedExpression(
+                                models.F("net_amount"), "+", models.F("tax_amount")
+                            ),
+                            2,
+                        ),
+                    )
+                ),
+                name="contractitem_net_plus_tax",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('amount', django.db.models.functions.math.Round(django.db.models.expressions.CombinedExpression(models.F('net_amount'), '+', models.F('tax_amount')), 2))), name='invoice_net_plus_tax'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "amount",
+                        django.db.models.functions.math.Round(
+                            django.db.models.expressions.CombinedExpression(
+                                models.F("net_amount"), "+", models.F("tax_amount")
+                            ),
+                            2,
+                        ),
+                    )
+                ),
+                name="invoice_net_plus_tax",
+            ),
         ),
     ]

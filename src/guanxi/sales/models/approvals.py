@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ApprovalTarget(models.TextChoices):
@@ -19,7 +20,9 @@ class ApprovalTarget(models.TextChoices):
 
 class ApprovalFlow(models.Model):
     name = models.CharField(_("name"), max_length=80)
-    target = models.CharField(_("applies to"), max_length=10, choices=ApprovalTarget.choices)
+    target = models.CharField(
+        pgettext_lazy("approval flow", "applies to"), max_length=10, choices=ApprovalTarget.choices
+    )
     priority = models.PositiveSmallIntegerField(_("priority"), default=100)  # lowest first
     active = models.BooleanField(_("active"), default=True)
     current_version = models.ForeignKey(

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guanxi.core.i18n import bilingual
 
@@ -94,7 +95,7 @@ class Quote(models.Model):
         REJECTED = "rejected", _("Rejected")
         CONVERTED = "converted", _("Converted to a contract")
 
-    number = models.CharField(_("number"), max_length=30, unique=True)
+    number = models.CharField(pgettext_lazy("document", "number"), max_length=30, unique=True)
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, related_name="quotes"
     )

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guanxi.sales.models.catalog import AMOUNT, QUANTITY, RATE
 
@@ -22,8 +23,8 @@ class Contract(models.Model):
         COMPLETED = "completed", _("Completed")
         TERMINATED = "terminated", _("Terminated")
 
-    number = models.CharField(_("number"), max_length=30, unique=True)
-    title = models.CharField(_("title"), max_length=200)
+    number = models.CharField(pgettext_lazy("document", "number"), max_length=30, unique=True)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=200)
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, related_name="contracts"
     )

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guanxi.sales.models.catalog import QUANTITY
 
@@ -12,13 +13,13 @@ class Order(models.Model):
     """An order under a signed contract (订单): what is to be delivered this time."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("order status", "Open")
         PARTIAL = "partial", _("Partly delivered")
         DELIVERED = "delivered", _("Delivered")
         CANCELLED = "cancelled", _("Cancelled")
 
     contract = models.ForeignKey("sales.Contract", on_delete=models.PROTECT, related_name="orders")
-    number = models.CharField(_("number"), max_length=30, unique=True)
+    number = models.CharField(pgettext_lazy("document", "number"), max_length=30, unique=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
@@ -30,7 +31,7 @@ class Order(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("order")
+        verbose_name = pgettext_lazy("sales order", "order")
         verbose_name_plural = _("orders")
         ordering = ["-id"]
         indexes = [models.Index(fields=["contract", "-id"], name="order_contract_idx")]
@@ -101,7 +102,7 @@ class Delivery(models.Model):
 class StockOut(models.Model):
     """A stock-out record (出库单) for a contract line."""
 
-    number = models.CharField(_("number"), max_length=30, unique=True)
+    number = models.CharField(pgettext_lazy("document", "number"), max_length=30, unique=True)
     contract = models.ForeignKey(
         "sales.Contract", on_delete=models.PROTECT, related_name="stock_outs"
     )

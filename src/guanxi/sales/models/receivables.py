@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guanxi.sales.models.catalog import AMOUNT, RATE
 
@@ -115,7 +116,9 @@ class Payment(models.Model):
     )
     amount = models.DecimalField(_("amount"), **AMOUNT)
     received_on = models.DateField(_("date received"))
-    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
+    method = models.CharField(
+        pgettext_lazy("payment", "method"), max_length=10, choices=Method.choices
+    )
     reference = models.CharField(_("reference"), max_length=80, blank=True)  # bank serial
     notes = models.CharField(_("notes"), max_length=200, blank=True)
     status = models.CharField(
