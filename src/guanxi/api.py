@@ -55,6 +55,7 @@ class BearerToken(HttpBearer):
             return None
         user = found.user
         request.user = user  # so history records and audits name the token's owner
+        request.api_token = found  # what authenticated: some actions need the session
         _activate_preferences(request, user)
         return user
 

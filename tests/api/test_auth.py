@@ -76,9 +76,21 @@ def test_session_auth_reads_and_enforces_csrf_on_writes(sales1a):
     assert Customer.objects.count() == 1
 
 
+def test_a_token_cannot_create_tokens(api_for, sales1a):
+    from guanxi.accounts.models import ApiToken
+
+    client = api_for(sales1a)
+    before = ApiToken.objects.count()
+    response = client.post("/api/v1/tokens", {"name": "more"}, "application/json")
+    assert response.status_code == 403
+    assert ApiToken.objects.count() == before
+
+
 def test_token_create_list_revoke_through_the_api(api_for, sales1a):
     client = api_for(sales1a)
-    response = client.post("/api/v1/tokens", {"name": "ERP"}, "application/json")
+    browser = Client()
+    browser.force_login(sales1a)
+    response = browser.post("/api/v1/tokens", {"name": "ERP"}, "application/json")
     assert response.status_code == 201
     raw = response.json()["key"]
     assert raw.startswith("gx_")

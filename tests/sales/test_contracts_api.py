@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from guanxi.accounts.services import token_create
 from guanxi.sales import approvals
-from guanxi.sales.models import Approval, Contract, ContractAmendment
+from guanxi.sales.models import (
+    Approval,
+    Contract,
+    ContractAmendment,
+    Invoice,
+    Order,
+    Payment,
+    StockOut,
+)
 from guanxi.sales.services_contracts import contract_submit
 from tests.sales.test_contract_pages import contract_state, draft_for
 from tests.sales.test_fulfilment_views import SEES
@@ -272,6 +280,9 @@ def pending(sales1a, customer):
 
 def test_approval_cannot_be_skipped_through_the_api(sales1a, manager, admin_user, pending):
     clients = {user: api(user) for user in (sales1a, manager, admin_user)}
+    today = timezone.localdate().isoformat()
+    total = str(pending.total_amount)
+    line = pending.items.get()
     before = contract_state(pending)
     base = f"/api/v1/contracts/{pending.pk}"
     for user, client in clients.items():
@@ -293,12 +304,47 @@ def test_approval_cannot_be_skipped_through_the_api(sales1a, manager, admin_user
                     "status": "signed",
                 },
             ),
+            # the money and the delivery side do not move it on either
+            ("put", f"{base}/instalments", {"instalments": [{"due_on": today, "amount": total}]}),
+            (
+                "post",
+                f"{base}/invoices",
+                {
+                    "number": "1",
+                    "kind": "normal",
+                    "amount": "1",
+                    "tax_rate": "0.13",
+                    "issued_on": today,
+                },
+            ),
+            (
+                "post",
+                f"{base}/orders",
+                {
+                    "ordered_on": today,
+                    "plans": [{"contract_item_id": line.pk, "quantity": "1", "planned_on": today}],
+                },
+            ),
+            (
+                "post",
+                f"{base}/stock-outs",
+                {"contract_item_id": line.pk, "quantity": "1", "out_on": today},
+            ),
         ]
         for method, url, body in attempts:
             response = send(client, method, url, body)
             assert response.status_code in (403, 409, 422), (user, url, response.content)
+        paid = client.post(
+            f"{base}/payments",
+            {"amount": "1", "received_on": today, "method": "cash"},
+            JSON,
+            headers={"Idempotency-Key": f"skip-{user.pk}"},
+        )
+        assert paid.status_code == 422, paid.content
         assert Contract.objects.get(pk=pending.pk).status == S.IN_APPROVAL
     assert contract_state(pending) == before
+    for model in (Order, StockOut, Invoice, Payment):
+        assert not model.objects.exists(), model
     # the submitter cannot decide their own approval through the approvals API either
     approval = Approval.objects.get(target="contract", target_id=pending.pk)
     own = send(api(sales1a), "post", f"/api/v1/approvals/{approval.pk}/decide", {"approve": True})
@@ -361,3 +407,21 @@ def test_unauthenticated_and_bad_token_are_401(draft):
     assert bad.get(f"/api/v1/contracts/{draft.pk}").status_code == 401
     assert send(bad, "post", f"/api/v1/contracts/{draft.pk}/submit").status_code == 401
     assert Contract.objects.get(pk=draft.pk).status == S.DRAFT
+
+
+def test_a_collaborator_cannot_draft_a_contract_for_the_owner(sales1a, sales1b, customer, signed):
+    from guanxi.customers.services import share_set
+
+    share_set(actor=sales1a, customer=customer, user=sales1b, can_edit=True)
+    client = api(sales1b)
+    assert client.get("/api/v1/contracts").json()["items"] == []
+    assert client.get(f"/api/v1/contracts/{signed.pk}").status_code == 404
+    before = Contract.objects.count()
+    response = send(
+        client,
+        "post",
+        "/api/v1/contracts",
+        {"customer": customer.pk, "title": "代签", "items": [item()]},
+    )
+    assert response.status_code == 422 and "customer" in response.json()["errors"]
+    assert Contract.objects.count() == before

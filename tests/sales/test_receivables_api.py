@@ -175,7 +175,7 @@ def test_the_key_is_per_user_and_required(sales1a, manager, contract):
     blank = post(owner, url, _payment(), key="   ")
     assert blank.status_code == 422
     too_long = post(owner, url, _payment(), key="k" * 81)
-    assert too_long.status_code == 422 and "idempotency_key" in too_long.json()["errors"]
+    assert too_long.status_code == 422 and "Idempotency-Key" in too_long.json()["errors"]
     assert money_state(contract) == before
     assert post(owner, url, _payment(), key="same").status_code == 201
     assert post(boss, url, _payment(), key="same").status_code == 201  # another user's key
@@ -204,7 +204,7 @@ def test_a_refused_payment_leaves_the_key_free(sales1a, contract):
         (_payment(received_on="2999-01-01"), "received_on"),
         (_payment(received_on="01/02/2026"), "received_on"),
         (_payment(method="bitcoin"), "method"),
-        (_payment(instalment_id=999999), "instalment"),
+        (_payment(instalment_id=999999), "instalment_id"),
         (_payment(status="confirmed"), "status"),
         ({"amount": "10"}, "received_on"),
     ],

@@ -180,8 +180,9 @@ def test_report_query_count_does_not_grow(
     client.get(url)  # warm the session and user caches
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
+    few = len(small)  # now: the log is reset by the next request
     add(17)
-    with django_assert_max_num_queries(len(small)):
+    with django_assert_max_num_queries(few):
         response = client.get(url)
     assert len(response.context["rows"]) == 50  # a full first page of 60 open instalments
     assert response.context["report"]["summary"]["count"] == 60
@@ -624,7 +625,8 @@ def test_contract_panel_query_count_does_not_grow_with_payments(
     client.get(url, **HTMX)  # warm the session and user caches
     with CaptureQueriesContext(connection) as small:
         assert client.get(url, **HTMX).status_code == 200
+    few = len(small)  # now: the log is reset by the next request
     add(17, 3)
-    with django_assert_max_num_queries(len(small)):
+    with django_assert_max_num_queries(few):
         response = client.get(url, **HTMX)
     assert len(response.context["payments"]) == 20 and len(response.context["invoices"]) == 20

@@ -2,11 +2,12 @@
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from guanxi.accounts import selectors, services
-from guanxi.core.errors import NotFound
+from guanxi.core.errors import NotFound, PermissionDenied
 
 router = Router(tags=["accounts"])
 
@@ -130,6 +131,11 @@ def token_list(request):
     "/tokens", response={201: TokenCreated}, tags=["tokens"], summary="Create an API token"
 )
 def token_create(request, payload: TokenIn):
+    # A token never mints tokens: a leaked one would otherwise outlive its own revocation.
+    if getattr(request, "api_token", None) is not None:
+        raise PermissionDenied(
+            _("Create API tokens while logged in (Profile → API tokens), not with a token.")
+        )
     token, raw = services.token_create(user=request.auth, name=payload.name)
     return Status(201, {**TokenOut.from_orm(token).dict(), "key": raw})
 

@@ -118,10 +118,27 @@ def payment_list(request, contract_id: int, query: Query[PageQuery]):
     return _page(rows, cursor=query.cursor, limit=query.limit)
 
 
+# The service's field names, as the caller sent them.
+_PAYMENT_FIELDS = {"instalment": "instalment_id", "idempotency_key": "Idempotency-Key"}
+
+
 @router.post(
     "/contracts/{int:contract_id}/payments",
     response={201: PaymentOut, 200: PaymentOut},
     summary="Record a payment (header Idempotency-Key required)",
+    openapi_extra={
+        "parameters": [
+            {
+                "in": "header",
+                "name": "Idempotency-Key",
+                "required": True,
+                "schema": {"type": "string", "maxLength": 80},
+                "description": "A new unique value (e.g. a UUID) per payment; a retry with "
+                "the same key and body returns the first payment (200), the same key with "
+                "another body is refused (409).",
+            }
+        ]
+    },
 )
 def payment_create(request, contract_id: int, payload: PaymentIn):
     key = (request.headers.get("Idempotency-Key") or "").strip()
@@ -132,18 +149,25 @@ def payment_create(request, contract_id: int, payload: PaymentIn):
             }
         )
     contract = selectors.contract_for_user(request.auth, contract_id)
-    payment, created = services.payment_record(
-        actor=request.auth,
-        contract=contract,
-        amount=payload.amount,
-        received_on=payload.received_on,
-        method=payload.method,
-        reference=payload.reference,
-        notes=payload.notes,
-        instalment=payload.instalment_id,
-        accept_overpayment=payload.accept_overpayment,
-        idempotency_key=key,
-    )
+    try:
+        payment, created = services.payment_record(
+            actor=request.auth,
+            contract=contract,
+            amount=payload.amount,
+            received_on=payload.received_on,
+            method=payload.method,
+            reference=payload.reference,
+            notes=payload.notes,
+            instalment=payload.instalment_id,
+            accept_overpayment=payload.accept_overpayment,
+            idempotency_key=key,
+        )
+    except ValidationFailed as exc:
+        exc.field_errors = {
+            _PAYMENT_FIELDS.get(field, field): messages
+            for field, messages in exc.field_errors.items()
+        }
+        raise
     return Status(201 if created else 200, _payments().get(pk=payment.pk))
 
 

@@ -142,8 +142,10 @@ def conditions_match(conditions: dict, *, amount, department_chain, product_ids)
 
 
 def flow_for(*, target: str, amount, department_id, product_ids) -> ApprovalFlowVersion | None:
-    """The current version of the first active flow (priority, then id) that matches."""
+    """The current version of the first active flow (priority, then id) that matches.
+    `product_ids` may be a callable: it is read only if a flow has a product condition."""
     chain = None
+    products = None
     flows = (
         ApprovalFlow.objects.filter(target=target, active=True, current_version__isnull=False)
         .select_related("current_version")
@@ -153,11 +155,13 @@ def flow_for(*, target: str, amount, department_id, product_ids) -> ApprovalFlow
         version = flow.current_version
         if (version.conditions or {}).get("department_ids") and chain is None:
             chain = _department_chain(department_id)
+        if (version.conditions or {}).get("product_ids") and products is None:
+            products = list(product_ids() if callable(product_ids) else product_ids or [])
         if conditions_match(
             version.conditions,
             amount=amount,
             department_chain=chain or set(),
-            product_ids=product_ids,
+            product_ids=products or [],
         ):
             version.flow = flow
             return version
@@ -394,6 +398,19 @@ def approval_withdraw(*, actor, target: str, record_id: int, comment="") -> Appr
     return approval
 
 
+def _involved_or_sees(actor, approval) -> bool:
+    from guanxi.sales import scope
+
+    if approval.submitted_by_id == actor.pk or approval.tasks.filter(approver_id=actor.pk).exists():
+        return True
+    visible = {
+        "contract": scope.visible_contracts,
+        "payment": scope.visible_payments,
+        "invoice": scope.visible_invoices,
+    }.get(approval.target)
+    return visible is not None and visible(actor).filter(pk=approval.target_id).exists()
+
+
 @transaction.atomic
 def approval_decide(*, actor, approval_id: int, approve: bool, comment="") -> Approval:
     comment = _clean_comment(comment)
@@ -403,8 +420,8 @@ def approval_decide(*, actor, approval_id: int, approve: bool, comment="") -> Ap
         .filter(pk=approval_id)
         .first()
     )
-    if approval is None:
-        raise NotFound()
+    if approval is None or not _involved_or_sees(actor, approval):
+        raise NotFound()  # someone with no part in it learns nothing, not even that it exists
     if approval.state != Approval.State.PENDING:
         raise Conflict(
             _("This approval is already finished (%(state)s).")

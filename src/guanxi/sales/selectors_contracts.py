@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from guanxi.core.errors import NotFound, ValidationFailed
+from guanxi.customers.scope import editable_customers, user_covers_customer
 from guanxi.customers.selectors import capped_count
 from guanxi.sales.ids import parse_id
 from guanxi.sales.models import Contract, ContractAmendment, ContractItem
@@ -149,6 +150,16 @@ def contract_get_for_user(user, contract_id) -> Contract:
     if contract is None:
         raise NotFound()
     return contract
+
+
+def customer_for_new_contract(user, customer_id):
+    """The customer `user` may draft a contract for, or None: one they may edit, in their own
+    scope — not one only shared with them (the contract would be the owner's, out of sight)."""
+    pk = parse_id(customer_id)
+    customer = editable_customers(user).filter(pk=pk).first() if pk else None
+    if customer is None or not user_covers_customer(user, customer):
+        return None
+    return customer
 
 
 def contract_can_edit(user, contract) -> bool:

@@ -30,7 +30,7 @@ from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
 from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from guanxi.customers.models import Contact, Customer
-from guanxi.customers.scope import editable_customers
+from guanxi.customers.scope import editable_customers, user_covers_customer
 from guanxi.customers.services import timeline_add
 from guanxi.sales import approvals, hooks, money, numbers, sync
 from guanxi.sales.ids import parse_id
@@ -414,7 +414,9 @@ def contract_create(
         if customer_id not in (None, "")
         else None
     )
-    if locked_customer is None:
+    # in the actor's own scope: a collaborator (协作人) would draft a contract that is the
+    # owner's and out of their own sight (money is seen by the owner's line, scope.py)
+    if locked_customer is None or not user_covers_customer(actor, locked_customer):
         raise ValidationFailed(field_errors={"customer": [_("Choose a customer you may work on.")]})
     header = _clean_header(
         {
@@ -651,7 +653,7 @@ def contract_complete(*, actor, contract) -> Contract:
                 "The contract can be completed only when fully collected: %(paid)s of "
                 "%(total)s received."
             )
-            % {"paid": locked.paid_amount, "total": locked.total_amount},
+            % {"paid": money.yuan(locked.paid_amount), "total": money.yuan(locked.total_amount)},
             code="not_collected",
         )
     _set_status(locked, S.COMPLETED)

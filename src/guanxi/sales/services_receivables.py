@@ -128,7 +128,7 @@ def _submit_for_approval(*, actor, target: str, record, contract, amount, title:
         record=record,
         amount=amount,
         department_id=contract.department_id,
-        product_ids=_product_ids(contract),
+        product_ids=lambda: _product_ids(contract),  # read only if a flow asks for it
         title=title,
     )
 

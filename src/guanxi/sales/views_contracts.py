@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from guanxi.accounts.selectors import departments_in_scope, user_can
 from guanxi.core.errors import DomainError, NotFound, ValidationFailed
 from guanxi.customers.forms import service_errors_to_form
-from guanxi.customers.scope import editable_customers, visible_customers
+from guanxi.customers.scope import visible_customers
 from guanxi.sales import services_contracts as services
 from guanxi.sales.forms_contracts import (
     AmendForm,
@@ -40,6 +40,7 @@ from guanxi.sales.selectors_contracts import (
     contract_items,
     contract_list_for_user,
     customer_contracts_for_user,
+    customer_for_new_contract,
 )
 
 S = Contract.Status
@@ -118,7 +119,7 @@ def _blank_rows(rows: list[dict]) -> list[dict]:
 def customer_contracts_panel_html(request, customer) -> str:
     user = request.user
     contracts = _with_colours(customer_contracts_for_user(user, customer))
-    can_create = editable_customers(user).filter(pk=customer.pk).exists()
+    can_create = customer_for_new_contract(user, customer.pk) is not None
     if not contracts and not can_create:
         return ""
     return render_to_string(
@@ -175,8 +176,9 @@ def _form_context(request, *, form, customer, rows, contract=None, items_errors=
 @login_required
 @require_http_methods(["GET", "POST"])
 def contract_create(request):
-    raw = parse_id(request.GET.get("customer") or request.POST.get("customer"))
-    customer = editable_customers(request.user).filter(pk=raw).first() if raw else None
+    customer = customer_for_new_contract(
+        request.user, request.GET.get("customer") or request.POST.get("customer")
+    )
     if customer is None:
         raise Http404(_("Choose a customer you may work on."))
     rows: list[dict] = []

@@ -262,10 +262,13 @@ def _render_panel(request, contract, *, status=200, **overrides):
     return render(request, "sales/receivables/contract_page.html", context, status=status)
 
 
-def _after_action(request, contract, notice: str):
-    """htmx: the panel again with the notice; a plain form post: back to the contract."""
+def _after_action(request, contract, notice: str, *, refetch: bool = True):
+    """htmx: the panel again with the notice; a plain form post: back to the contract.
+    `refetch=False` when the service kept `contract` in step (payment_record copies the
+    paid and invoiced totals and the status back): one query and its ORM work less."""
     if _htmx(request):
-        contract = _contract(request, contract.pk)
+        if refetch:
+            contract = _contract(request, contract.pk)
         return _render_panel(request, contract, notice=notice)
     messages.success(request, notice)
     url = _reverse_or_none("sales:contract_detail", contract.pk) or reverse(
@@ -322,8 +325,8 @@ def plan_save(request, pk):
 @require_POST
 def payment_create(request, pk):
     contract = _contract(request, pk)
-    money = selectors.contract_money(contract)
-    form = PaymentForm(request.POST, instalments=money["instalments"])
+    # the form needs only the plan (its instalment choices); the panel reads the rest later
+    form = PaymentForm(request.POST, instalments=selectors.contract_instalments(contract))
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -350,7 +353,7 @@ def payment_create(request, pk):
                 notice = _("This payment was already recorded.")
             else:
                 notice = _("Payment recorded.")
-            return _after_action(request, contract, notice)
+            return _after_action(request, contract, notice, refetch=False)
     return _render_panel(request, contract, payment_form=form, status=422)
 
 
@@ -446,12 +449,19 @@ def invoice_void(request, pk):
 
 def overdue_worklist_section(*, request, user) -> str:
     """ "My overdue instalments" at the top of the work list (pipeline.worklist_hooks):
-    the count and the five oldest, one indexed query. Nothing when there are none."""
-    count, rows = selectors.overdue_for_owner(user)
+    the count (capped at 1,000) and the five oldest, two short indexed queries. Nothing
+    when there are none."""
+    count, capped, rows = selectors.overdue_for_owner(user)
     if not count:
         return ""
     return render_to_string(
         "sales/receivables/worklist_overdue.html",
-        {"count": count, "rows": rows, "more": count > len(rows), "target": user},
+        {
+            "count": count,
+            "capped": capped,
+            "rows": rows,
+            "more": capped or count > len(rows),
+            "target": user,
+        },
         request=request,
     )
