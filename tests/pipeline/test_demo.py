@@ -11,6 +11,7 @@ from guanxi.customers.demo import DEMO_CONSULTANTS, seed_customers_bulk, seed_cu
 from guanxi.customers.models import Customer
 from guanxi.pipeline.demo import STAGE_CODES, seed_pipeline_bulk, seed_pipeline_demo
 from guanxi.pipeline.models import FollowUp, Objection, PoolEntry, Prospect, StageMove
+from tests.pipeline.test_pool_column import assert_pool_column_in_step
 
 
 @pytest.fixture
@@ -66,6 +67,7 @@ def test_demo_releases_into_the_company_pool(demo):
         entries.values_list("reason", flat=True)
     )
     assert not Customer.objects.filter(pool_entry__isnull=False, owner__isnull=False).exists()
+    assert_pool_column_in_step()  # released and recycled through the services
     pool = entries.first().pool
     assert pool.member_departments.filter(name="销售中心").exists()
 
@@ -102,6 +104,7 @@ def test_bulk_path_writes_the_expected_rows(org):
         customer__pool_entry__isnull=False, owner__isnull=False
     ).exists()
     assert not Customer.objects.filter(pool_entry__isnull=False, owner__isnull=False).exists()
+    assert_pool_column_in_step()  # the bulk path names the pool on the customer rows too
     # tracked within the default quotas per consultant
     for username in DEMO_CONSULTANTS:
         tracked = Prospect.objects.filter(owner=org[username], tracked=True)
@@ -126,3 +129,4 @@ def test_bulk_path_is_a_steady_state_for_the_recycling(org):
     assert first["released"] < 30  # only the few just past the limits
     second = pool_recycle_run()
     assert second["released"] == second["warned"] == second["scheduled"] == 0
+    assert_pool_column_in_step()

@@ -177,6 +177,15 @@ class Customer(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The public pool (公海) the customer sits in, or NULL: the id of a `pipeline.PublicPool`.
+    # The pipeline app keeps it equal to the customer's `pipeline.PoolEntry`, in the same
+    # transaction as every release, recycling, claim, reassignment out of a pool and merge
+    # (release and claim hand the value to `customers_release_owner` / `customer_take_owner`,
+    # which write it with the owner). A plain integer, not a foreign key: pools belong to the
+    # higher pipeline app, which the customers app never references. Copied onto the row, like
+    # the department, so that "the customers sitting in my pools" is one indexed column test in
+    # the data-scope filter instead of a subquery on the pool table (see docs/decisions.md).
+    public_pool_id = models.BigIntegerField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -202,7 +211,14 @@ class Customer(models.Model):
     )
 
     history = HistoricalRecords(
-        excluded_fields=["name_pinyin", "name_initials", "name_key", "id_number_index", "version"],
+        excluded_fields=[
+            "name_pinyin",
+            "name_initials",
+            "name_key",
+            "id_number_index",
+            "version",
+            "public_pool_id",
+        ],
         user_db_constraint=False,
     )
 
@@ -226,6 +242,12 @@ class Customer(models.Model):
             models.Index(fields=["-updated_at", "-id"], name="cust_updated_idx"),
             models.Index(fields=["-created_at", "-id"], name="cust_created_idx"),
             models.Index(fields=["deleted_at"], name="cust_deleted_idx"),
+            # Only the customers sitting in a pool (a small share of the table).
+            models.Index(
+                fields=["public_pool_id", "-id"],
+                name="cust_pool_idx",
+                condition=Q(public_pool_id__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="customer_name_not_blank"),

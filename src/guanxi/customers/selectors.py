@@ -7,8 +7,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Prefetch, Q, Value
 from django.utils.translation import gettext as _
 
 from guanxi.core.errors import ValidationFailed
@@ -102,13 +101,22 @@ def _prefix(field: str, text: str) -> Q:
     return Q(**{f"{field}__startswith": text})
 
 
+class _BigramsContain(Func):
+    """`gx_bigrams(<column>) @> gx_bigrams(<text>)` (PostgreSQL, migration 0004). An expression
+    rather than raw SQL, so the column is named with the alias of whatever query it ends up in
+    (the list's page is chosen in a subquery)."""
+
+    arg_joiner = ") @> gx_bigrams("
+    template = "(gx_bigrams(%(expressions)s))"
+    output_field = BooleanField()
+
+
 def _name_contains(text: str) -> Q:
     """`name LIKE '%text%'`; on PostgreSQL also the bigram index test (migration 0004), as
     trigrams cannot serve the usual two-character Chinese search."""
     condition = Q(name__contains=text)
     if connection.vendor == "postgresql" and not text.isascii():
-        bigrams = 'gx_bigrams("customers_customer"."name") @> gx_bigrams(%s)'
-        condition &= Q(RawSQL(bigrams, [text], output_field=BooleanField()))  # noqa: S611 - bound
+        condition &= Q(_BigramsContain(F("name"), Value(text)))
     return condition
 
 
@@ -202,12 +210,15 @@ def customer_list_for_user(
     if cursor:
         page_query = page_query.filter(_after(fields, decode_cursor(cursor, sort), descending))
     ordering = [f"-{f}" if descending else f for f in fields]
+    # The page's rows are chosen in a subquery and only they are joined to their owner,
+    # department and source: with the joins in the same query, PostgreSQL joined every match
+    # of a search (2,000+ for 王秀 at 1M customers) before keeping 26, half of the query's time.
+    page_ids = page_query.order_by(*ordering).values("pk")[: page_size + 1]
     rows = list(
-        page_query.order_by(*ordering)
+        Customer.objects.filter(pk__in=page_ids)
+        .order_by(*ordering)
         .select_related("owner", "department", "source")
-        .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("id", "name", "color")))[
-            : page_size + 1
-        ]
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("id", "name", "color")))
     )
     next_cursor = None
     if len(rows) > page_size:

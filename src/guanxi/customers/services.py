@@ -582,10 +582,16 @@ def _record_owner_changes(*, customers, to_user, actor, reason: str) -> None:
     )
 
 
-def customers_release_owner(*, actor, customers, reason: str) -> list[int]:
+def customers_release_owner(
+    *, actor, customers, reason: str, public_pool_id: int | None = None
+) -> list[int]:
     """Remove the owner (and so the department) of these customers, e.g. into a public pool
     (INT-6/7). `customers` carry pk and owner_id; one OwnerChange and one timeline event
-    each, written in batches. The caller holds the transaction."""
+    each, written in batches. The caller holds the transaction.
+
+    `public_pool_id` is the pool they go into, given by the pipeline app that keeps that
+    column (see `Customer.public_pool_id`); it is written in the same UPDATE as the owner,
+    because a second UPDATE of the row would write into every index of the table again."""
     customers = [c for c in customers if c.owner_id is not None]
     ids = [c.pk for c in customers]
     if not ids:
@@ -593,7 +599,11 @@ def customers_release_owner(*, actor, customers, reason: str) -> list[int]:
     _record_owner_changes(customers=customers, to_user=None, actor=actor, reason=reason[:200])
     for start in range(0, len(ids), 1000):
         Customer.objects.filter(pk__in=ids[start : start + 1000]).update(
-            owner=None, department=None, version=F("version") + 1, updated_at=timezone.now()
+            owner=None,
+            department=None,
+            public_pool_id=public_pool_id,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
         )
     owners_changed.call_all(customer_ids=ids)
     return ids
@@ -607,15 +617,22 @@ def customer_release_owner(*, actor, customer: Customer, reason: str) -> Custome
 
 
 @transaction.atomic
-def customer_take_owner(*, actor, customer: Customer, to_user: User, reason: str) -> Customer:
+def customer_take_owner(
+    *, actor, customer: Customer, to_user: User, reason: str, public_pool_id: int | None = None
+) -> Customer:
     """Give an unowned (or any) customer to `to_user` without the reassign permission
-    check — the caller (e.g. a pool claim) has applied its own rules."""
+    check — the caller (e.g. a pool claim) has applied its own rules. `public_pool_id` as in
+    `customers_release_owner` (a claim passes None: the customer leaves its pool)."""
     if customer.owner_id == to_user.pk:
+        if customer.public_pool_id != public_pool_id:
+            Customer.objects.filter(pk=customer.pk).update(public_pool_id=public_pool_id)
+            customer.public_pool_id = public_pool_id
         return customer
     _record_owner_changes(customers=[customer], to_user=to_user, actor=actor, reason=reason[:200])
     Customer.objects.filter(pk=customer.pk).update(
         owner=to_user,
         department_id=to_user.department_id,
+        public_pool_id=public_pool_id,
         version=F("version") + 1,
         updated_at=timezone.now(),
     )
@@ -647,8 +664,8 @@ def customer_reassign(
     locked.version = F("version") + 1
     locked._history_user = actor
     locked.save()
-    locked.refresh_from_db()
     owners_changed.call_all(customer_ids=[locked.pk])
+    locked.refresh_from_db()
     return locked
 
 

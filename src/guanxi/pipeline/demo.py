@@ -876,12 +876,14 @@ def seed_pipeline_bulk(
             )
         stats.phases["load"] = time.perf_counter() - phase
         phase = time.perf_counter()
-        # Released customers have no owner (the pool holds them).
+        # Released customers have no owner (the pool holds them), and name their pool
+        # (`Customer.public_pool_id`, which the data-scope filter reads).
         cursor.execute(
-            f'UPDATE "{customers_table}" SET owner_id = NULL, department_id = NULL '  # noqa: S608
+            f'UPDATE "{customers_table}" SET owner_id = NULL, department_id = NULL, '  # noqa: S608
+            "public_pool_id = %s "
             f'WHERE id IN (SELECT customer_id FROM "{tables["pool"]}" WHERE pool_id = %s) '
-            "AND owner_id IS NOT NULL",
-            [pool.pk],
+            "AND (owner_id IS NOT NULL OR public_pool_id IS NULL)",
+            [pool.pk, pool.pk],
         )
         stats.phases["pool"] = time.perf_counter() - phase
         if postgres:

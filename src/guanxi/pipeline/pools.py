@@ -105,11 +105,63 @@ def can_administer(user, pool=None) -> bool:
 
 
 def pool_visibility(*, user):
-    """customers.scope.visibility_extensions: members see the customers sitting in their pools."""
+    """customers.scope.visibility_extensions: members see the customers sitting in their pools.
+
+    A test of the customer's own `public_pool_id` column (indexed), which the services below
+    keep equal to the customer's `PoolEntry`: PostgreSQL combines it with the owner and
+    department tests of the scope filter, where an EXISTS on the pool table made it hash the
+    whole table for every customer query."""
     ids = member_pool_ids(user)
     if not ids:
         return None
-    return Q(Exists(PoolEntry.objects.filter(customer_id=OuterRef("pk"), pool_id__in=sorted(ids))))
+    return Q(public_pool_id__in=sorted(ids))
+
+
+# ---------------------------------------------------------------- Customer.public_pool_id
+
+
+def customers_set_pool(customer_ids, pool_id: int | None) -> int:
+    """Copy a pool entry's pool onto its customers (`Customer.public_pool_id`; None when the
+    entry is gone), in the transaction that writes the entry, so the data-scope filter and the
+    pool table always agree. Release, recycling and claim change the owner in the same write
+    and pass the value to the customers services instead (`public_pool_id=`): one UPDATE of
+    the row, not two (each rewrites every index of the customers table)."""
+    ids = list(customer_ids)
+    changed = 0
+    for start in range(0, len(ids), BATCH):
+        changed += Customer.objects.filter(pk__in=ids[start : start + BATCH]).update(
+            public_pool_id=pool_id
+        )
+    return changed
+
+
+def pool_entries_end_for_owned(*, customer_ids) -> int:
+    """customers.services.owners_changed: a customer that got an owner by any other way than a
+    claim (a reassignment, a handover) leaves its pool — an owned customer sitting in a pool
+    could be claimed away from its owner. Returns how many left a pool."""
+    ids = list(customer_ids)
+    left = 0
+    for start in range(0, len(ids), BATCH):
+        owned = list(
+            PoolEntry.objects.filter(
+                customer_id__in=ids[start : start + BATCH], customer__owner__isnull=False
+            ).values_list("customer_id", flat=True)
+        )
+        if owned:
+            PoolEntry.objects.filter(customer_id__in=owned).delete()
+            customers_set_pool(owned, None)
+            left += len(owned)
+    return left
+
+
+def pool_entry_end_for_merged(*, duplicate) -> None:
+    """customers.services.merge_extensions: the merged-away customer goes to the recycle bin
+    for good (it cannot be restored), so its pool entry ends instead of counting in the pool
+    for ever. The primary keeps its own state (owned, or its own entry). `duplicate` is saved
+    by the merge after the hooks, so its attribute is cleared too."""
+    if PoolEntry.objects.filter(customer_id=duplicate.pk).delete()[0]:
+        customers_set_pool([duplicate.pk], None)
+    duplicate.public_pool_id = None
 
 
 # ---------------------------------------------------------------- which pool covers whom
@@ -291,7 +343,8 @@ def pool_release(*, actor, customer, pool=None, reason, note: str = "") -> PoolE
         released_at=now,
     )
     text = _release_text(pool, reason, note)
-    customers_release_owner(actor=actor, customers=[locked], reason=text)
+    # The customer row names its pool from now on (same UPDATE as the owner).
+    customers_release_owner(actor=actor, customers=[locked], reason=text, public_pool_id=pool.pk)
     _prospects_released([locked.pk])
     audit_record(
         actor=actor,
@@ -370,11 +423,19 @@ def department_locked_count(department_id, *, count_dealt: bool) -> int:
 def _lock_quota_holders(*, user_id, department_id, department_quota: bool):
     """Row locks that serialise everything counted against a quota: the user's row, then (if
     the pool has a department quota) the department's row. Claims and locks take them in this
-    order, so two members of a department cannot both pass the count with one place left."""
-    user = User.objects.select_for_update().filter(pk=user_id).first()
+    order, so two members of a department cannot both pass the count with one place left.
+
+    FOR NO KEY UPDATE (PostgreSQL; SQLite locks the whole database anyway): it serialises the
+    claimers just the same, but does not block the foreign-key checks (FOR KEY SHARE) of other
+    transactions writing rows that name this user or department. With FOR UPDATE, a claim that
+    updated its customer row twice (PostgreSQL then checks every foreign key of the row, its
+    `created_by` user too) deadlocked with a colleague's claim holding that user's row."""
+    user = User.objects.select_for_update(no_key=True).filter(pk=user_id).first()
     department = None
     if department_quota and department_id:
-        department = Department.objects.select_for_update().filter(pk=department_id).first()
+        department = (
+            Department.objects.select_for_update(no_key=True).filter(pk=department_id).first()
+        )
     return user, department
 
 
@@ -448,6 +509,7 @@ def pool_claim(*, actor, customer, now=None) -> Customer:
         customer=target,
         to_user=actor,
         reason=_("Claimed from %(pool)s") % {"pool": pool.name},
+        public_pool_id=None,  # it leaves the pool: same UPDATE as the owner
     )
     Claim.objects.create(customer=target, pool=pool, user=actor, at=now, local_date=today)
     Prospect.objects.filter(customer_id=target.pk).update(
@@ -831,6 +893,7 @@ def _release_batch(pool, departments, ids, *, now, stage_codes, run: str, number
             actor=None,
             customers=[Customer(pk=pk, owner_id=owners[pk]) for pk in group],
             reason=_release_text(pool, reason),
+            public_pool_id=pool.pk,
         )
     released = [customer_id for customer_id, _reason in due]
     _prospects_released(released)

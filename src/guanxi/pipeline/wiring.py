@@ -77,6 +77,18 @@ def _pool_owner_clock(*, customer_ids, **kwargs):
         )
 
 
+def _pool_end_for_owned(*, customer_ids, **kwargs):
+    from guanxi.pipeline.pools import pool_entries_end_for_owned
+
+    pool_entries_end_for_owned(customer_ids=customer_ids)
+
+
+def _pool_merge(*, primary, duplicate, **kwargs):
+    from guanxi.pipeline.pools import pool_entry_end_for_merged
+
+    pool_entry_end_for_merged(duplicate=duplicate)
+
+
 def _pool_release_panel(*, request, customer, **kwargs):
     from guanxi.pipeline.views_pools import release_panel_html
 
@@ -88,6 +100,8 @@ def _connect_pools() -> None:
 
     scope.visibility_extensions.register(_pool_visibility)
     services.owners_changed.register(_pool_owner_clock)
+    services.owners_changed.register(_pool_end_for_owned)
+    services.merge_extensions.register(_pool_merge)
     panels.detail_panels.register(_pool_release_panel)
 
 

@@ -1,0 +1,53 @@
+"""The shape of the list's page query: the page's rows are chosen in a subquery (by the filters,
+the scope and the keyset) and only those rows are joined to owner, department and source."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from guanxi.accounts.models import User
+from guanxi.customers.selectors import CustomerFilters, customer_list_for_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _page_sql(user, filters, **kwargs):
+    with CaptureQueriesContext(connection) as queries:
+        page = customer_list_for_user(user, filters, count=False, **kwargs)
+    sql = next(
+        q["sql"] for q in queries.captured_queries if 'FROM "customers_customer"' in q["sql"]
+    )
+    return page, sql
+
+
+@pytest.mark.parametrize("q", ["", "王秀", "wxy", "0013"])
+def test_rows_are_chosen_before_the_joins(q, make_customer, sales1a, manager):
+    for i in range(30):
+        make_customer(sales1a, name=f"王秀{i}", mobile=f"1380013{i:04d}")
+    user = User.objects.get(pk=manager.pk)
+    page, sql = _page_sql(user, CustomerFilters(q=q))
+    outer, inner = sql.split(" IN (SELECT ", 1)
+    assert 'JOIN "accounts_user"' in outer and 'JOIN "accounts_user"' not in inner
+    assert "LIMIT 26" in inner
+    if q in ("", "王秀", "0013"):
+        assert len(page.items) == 25 and page.next_cursor
+        assert [c.pk for c in page.items] == sorted((c.pk for c in page.items), reverse=True)
+        assert str(page.items[0].owner) == str(sales1a)
+        following, _sql = _page_sql(user, CustomerFilters(q=q), cursor=page.next_cursor)
+        assert len(following.items) == 5
+        assert max(c.pk for c in following.items) < min(c.pk for c in page.items)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the bigram index is PostgreSQL's")
+def test_bigram_condition_names_the_subquerys_own_table(make_customer, sales1a, manager):
+    """The bigram test once was raw SQL naming "customers_customer"; inside the page's subquery
+    that meant the outer query's row, a correlated subquery run for every customer."""
+    make_customer(sales1a, name="王秀英")
+    make_customer(sales1a, name="李王秀")
+    make_customer(sales1a, name="王小秀")
+    user = User.objects.get(pk=manager.pk)
+    page, sql = _page_sql(user, CustomerFilters(q="王秀"))
+    inner = sql.split(" IN (SELECT ", 1)[1]
+    assert "gx_bigrams(" in inner
+    assert 'gx_bigrams("customers_customer"."name")' not in inner
+    assert sorted(c.name for c in page.items) == ["李王秀", "王秀英"]
