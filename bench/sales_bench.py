@@ -227,9 +227,9 @@ def main():
 
         rows.append(
             (
-                "record payment, htmx form (POST …/payments/)",
+                "record payment, htmx form (POST …/payments/ → 204 + reload event)",
                 30,
-                {200},
+                {204},
                 *timed(
                     http_client,
                     "POST",
@@ -238,6 +238,22 @@ def main():
                     args.warmup,
                     body_for=form_body,
                     headers_for=form_headers,
+                ),
+            )
+        )
+        # what the browser does next: the panel reloads itself with the notice (guanxi.js)
+        rows.append(
+            (
+                "money panel reload after a payment (GET …/contract/<id>/?notice=payment)",
+                50,
+                {200},
+                *timed(
+                    http_client,
+                    "GET",
+                    lambda i: f"/sales/receivables/contract/{targets[i]}/?notice=payment",
+                    args.n,
+                    args.warmup,
+                    headers_for=lambda i: {"HX-Request": "true"},
                 ),
             )
         )

@@ -5,10 +5,43 @@ In CI (GUANXI_REQUIRE_BROWSER=1) a missing browser fails the run instead of skip
 
 import os
 import shutil
+import threading
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import connection
+from django.test.testcases import LiveServerThread
 
 CHROMIUM = "/usr/bin/chromium"
+
+
+class SerialWSGIServer(ThreadedWSGIServer):
+    """The live server, one request at a time. On SQLite the tests' in-memory database is one
+    connection that the server shares; a page that loads three htmx panels at once made
+    three request threads use it together ("bad parameter or other API misuse", a 500).
+    Connections stay threaded (Chromium opens idle sockets ahead of time, which would stall a
+    single-threaded server); only the application call, body included, takes turns."""
+
+    _turn = threading.Lock()
+
+    def get_app(self):
+        application = super().get_app()
+
+        def one_at_a_time(environ, start_response):
+            with self._turn:
+                result = application(environ, start_response)
+                try:
+                    return [b"".join(result)]
+                finally:
+                    if hasattr(result, "close"):
+                        result.close()
+
+        return one_at_a_time
+
+
+if connection.vendor == "sqlite":
+    LiveServerThread.server_class = SerialWSGIServer
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -50,6 +50,13 @@ def _log_in(page, base_url, username):
     assert page.url == f"{base_url}/sales/approvals/"
 
 
+def _quiet(page):
+    """No request in flight: on SQLite the test and the live server share one connection,
+    so the test reads the database only while the server is idle."""
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("!document.querySelector('.htmx-request')")
+
+
 def _receivables_panel(page):
     """The money panel the contract page loads with htmx."""
     panel = page.locator("#contract-receivables #gx-receivables")
@@ -96,6 +103,7 @@ def test_contract_approval_payment_and_receivables(
         page.fill(f"#id_items-{index}-quantity", quantity)
     form.locator("button[type=submit]").click()
     page.wait_for_url(re.compile(r"/sales/contracts/\d+/$"))
+    _quiet(page)
     contract = Contract.objects.get(customer=customer)
     assert page.url.endswith(f"/sales/contracts/{contract.pk}/")
     assert contract.status == Contract.Status.DRAFT
@@ -112,6 +120,7 @@ def test_contract_approval_payment_and_receivables(
         plan_form.locator("input[name=amount]").nth(index).fill(str(amount))
     plan_form.locator("button[type=submit]").click()
     page.locator("#gx-rcv-plan tbody tr[data-instalment]").nth(len(PLAN) - 1).wait_for()
+    _quiet(page)
     assert list(
         Instalment.objects.filter(contract=contract)
         .order_by("sequence")
@@ -123,6 +132,7 @@ def test_contract_approval_payment_and_receivables(
     page.locator("#contract-status.bg-yellow-lt").wait_for()  # the page after the POST
     # its approval panel (htmx) shows the running round
     page.locator(f"#approval-panel-contract-{contract.pk} [data-round='1']").wait_for()
+    _quiet(page)
     contract.refresh_from_db()
     assert contract.status == Contract.Status.IN_APPROVAL
     approval = Approval.objects.get(target="contract", target_id=contract.pk)
@@ -139,6 +149,7 @@ def test_contract_approval_payment_and_receivables(
     # The decision posts and comes back to the queue, where the task is gone.
     decide.wait_for(state="detached")
     assert boss.url == f"{base}/sales/approvals/"
+    _quiet(boss)
     approval.refresh_from_db()
     contract.refresh_from_db()
     assert approval.state == Approval.State.APPROVED
@@ -162,6 +173,7 @@ def test_contract_approval_payment_and_receivables(
     pay_form.locator("button[type=submit]").click()
     row = page.locator("#gx-rcv-payments tr[data-payment]")
     row.wait_for()
+    _quiet(page)
     payment = Payment.objects.get(contract=contract)
     assert row.get_attribute("data-payment") == str(payment.pk)
     assert payment.status == Payment.Status.CONFIRMED
@@ -180,6 +192,7 @@ def test_contract_approval_payment_and_receivables(
         f"#gx-rcv-rows tr:has(a[href$='/sales/receivables/contract/{contract.pk}/'])"
     )
     assert rows.count() == len(PLAN)
+    _quiet(page)
     instalments = Instalment.objects.filter(contract=contract).order_by("sequence")
     shown = {}
     for inst in instalments:

@@ -6,6 +6,7 @@ nothing written; the report's query count does not grow with the number of contr
 
 import datetime as dt
 import io
+import json
 from decimal import Decimal
 
 import pytest
@@ -324,7 +325,8 @@ def test_plan_propose_and_save(client_for, sales1a, make_customer):
         },
         **HTMX,
     )
-    assert saved.status_code == 200 and saved.context["notice"]
+    assert _reloads(saved, "plan")
+    _reloaded(client, contract, "plan")
     assert list(Instalment.objects.filter(contract=contract).values_list("amount", "notes")) == [
         (D("400.00"), "首付"),
         (D("600.00"), ""),
@@ -360,6 +362,23 @@ def test_bad_plans_are_shown_and_write_nothing(client_for, sales1a, make_custome
     assert money_state(contract) == before
 
 
+def _reloads(response, notice: str) -> bool:
+    """An htmx action that succeeded: 204 and the event that makes the panel reload itself
+    (guanxi.js) with the notice of `notice`."""
+    return response.status_code == 204 and json.loads(response["HX-Trigger"]) == {
+        "gx-receivables-changed": {"notice": notice}
+    }
+
+
+def _reloaded(client, contract, notice: str):
+    """The panel's GET that follows the event."""
+    page = client.get(
+        reverse("sales:contract_receivables", args=[contract.pk]), {"notice": notice}, **HTMX
+    )
+    assert page.status_code == 200 and page.context["notice"]
+    return page
+
+
 def _payment(amount="1000.00", key="k-1", **extra):
     data = {
         "amount": amount,
@@ -378,12 +397,17 @@ def test_payment_form_records_once_per_key(client_for, sales1a, contract):
     client = client_for(sales1a)
     url = reverse("sales:receivables_payment", args=[contract.pk])
     first = client.post(url, _payment(), **HTMX)
-    assert first.status_code == 200 and first.context["notice"]
+    assert _reloads(first, "payment")
     payment = Payment.objects.get()
     assert payment.amount == D("1000.00") and payment.status == Payment.Status.CONFIRMED
-    assert f'data-payment="{payment.pk}"' in first.content.decode()
+    panel = _reloaded(client, contract, "payment")
+    assert f'data-payment="{payment.pk}"' in panel.content.decode()
     again = client.post(url, _payment(), **HTMX)  # a double click / resent form
-    assert again.status_code == 200 and again.context["notice"] != first.context["notice"]
+    assert _reloads(again, "payment_replayed")
+    assert (
+        _reloaded(client, contract, "payment_replayed").context["notice"]
+        != (panel.context["notice"])
+    )
     assert Payment.objects.count() == 1
     contract.refresh_from_db()
     assert contract.paid_amount == D("1000.00") and contract.status == Contract.Status.EXECUTING
@@ -426,7 +450,7 @@ def test_overpayment_accepted_when_ticked(client_for, sales1a, contract):
         _payment("9500.00", accept_overpayment="on"),
         **HTMX,
     )
-    assert response.status_code == 200
+    assert _reloads(response, "payment")
     payment = Payment.objects.get()
     assert payment.unallocated_amount == D("500.00") and payment.overpayment_accepted
     check_invariants(contract)
@@ -450,7 +474,7 @@ def test_invoice_form_and_the_total_rule(client_for, sales1a, manager, contract)
     owner = client_for(sales1a)
     url = reverse("sales:receivables_invoice", args=[contract.pk])
     ok = owner.post(url, _invoice("8000.00"), **HTMX)
-    assert ok.status_code == 200 and ok.context["notice"]
+    assert _reloads(ok, "invoice")
     invoice = Invoice.objects.get()
     assert invoice.status == Invoice.Status.ISSUED and invoice.tax_amount == D("920.35")
     before = money_state(contract)
@@ -465,7 +489,7 @@ def test_invoice_form_and_the_total_rule(client_for, sales1a, manager, contract)
     assert no_reason.status_code == 422 and "amount" in no_reason.context["invoice_form"].errors
     assert money_state(contract) == before
     done = boss.post(url, _invoice("1000.01", "00002", override_reason="客户要求"), **HTMX)
-    assert done.status_code == 200, done.context["invoice_form"].errors
+    assert _reloads(done, "invoice")
     beyond = Invoice.objects.get(number="00002")
     assert beyond.over_invoice_override and beyond.override_by == manager
     assert AuditLog.objects.filter(action="invoice_override", target_id=str(beyond.pk)).exists()
@@ -530,7 +554,7 @@ def test_void_payment_and_invoice(client_for, sales1a, admin_user, contract):
     voided = admin.post(
         reverse("sales:payment_void", args=[payment.pk]), {"reason": "录错"}, **HTMX
     )
-    assert voided.status_code == 200 and voided.context["notice"]
+    assert _reloads(voided, "payment_void")
     assert Payment.objects.get(pk=payment.pk).status == Payment.Status.VOIDED
     voided = admin.post(reverse("sales:invoice_void", args=[invoice.pk]), {"reason": "红冲"})
     assert voided.status_code == 302 and _level(voided) == "success"

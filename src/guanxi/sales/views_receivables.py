@@ -3,20 +3,21 @@ Excel export, the contract's money panel (plan, payments, invoices and their for
 "my overdue instalments" section of the work list. Thin: parse, call a service or selector,
 render."""
 
+import json
 import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from guanxi.accounts.permissions import EXPORT
@@ -262,15 +263,30 @@ def _render_panel(request, contract, *, status=200, **overrides):
     return render(request, "sales/receivables/contract_page.html", context, status=status)
 
 
-def _after_action(request, contract, notice: str, *, refetch: bool = True):
-    """htmx: the panel again with the notice; a plain form post: back to the contract.
-    `refetch=False` when the service kept `contract` in step (payment_record copies the
-    paid and invoiced totals and the status back): one query and its ORM work less."""
+# What the panel says after an action succeeded, by the code the action answers with.
+NOTICES = {
+    "plan": gettext_lazy("Payment plan saved."),
+    "payment": gettext_lazy("Payment recorded."),
+    "payment_pending": gettext_lazy("Payment recorded; it counts once approved."),
+    "payment_replayed": gettext_lazy("This payment was already recorded."),
+    "invoice": gettext_lazy("Invoice recorded."),
+    "invoice_pending": gettext_lazy("Invoice recorded; it counts once approved."),
+    "payment_void": gettext_lazy("Payment voided."),
+    "invoice_void": gettext_lazy("Invoice voided."),
+}
+RELOAD_EVENT = "gx-receivables-changed"
+
+
+def _after_action(request, contract, notice: str):
+    """A plain form post: back to the contract with the message. htmx: 204 and an event;
+    the panel then reloads itself with a GET (guanxi.js) and shows the notice. The write
+    answers as soon as it is done (a payment: ~20 ms on the 1M-customer bench) instead of
+    also re-rendering plan, payments, invoices and forms in the same request."""
     if _htmx(request):
-        if refetch:
-            contract = _contract(request, contract.pk)
-        return _render_panel(request, contract, notice=notice)
-    messages.success(request, notice)
+        response = HttpResponse(status=204)
+        response["HX-Trigger"] = json.dumps({RELOAD_EVENT: {"notice": notice}})
+        return response
+    messages.success(request, NOTICES[notice])
     url = _reverse_or_none("sales:contract_detail", contract.pk) or reverse(
         "sales:contract_receivables", args=[contract.pk]
     )
@@ -280,7 +296,8 @@ def _after_action(request, contract, notice: str, *, refetch: bool = True):
 @login_required
 @require_GET
 def contract_receivables(request, pk):
-    return _render_panel(request, _contract(request, pk))
+    notice = NOTICES.get(request.GET.get("notice", ""), "")
+    return _render_panel(request, _contract(request, pk), notice=notice)
 
 
 @login_required
@@ -318,7 +335,7 @@ def plan_save(request, pk):
         return _render_panel(
             request, contract, plan_rows=rows, plan_open=True, plan_errors=errors, status=422
         )
-    return _after_action(request, contract, _("Payment plan saved."))
+    return _after_action(request, contract, "plan")
 
 
 @login_required
@@ -348,12 +365,12 @@ def payment_create(request, pk):
                 form.add_error(None, str(exc.message))
         else:
             if payment.status == Payment.Status.PENDING:
-                notice = _("Payment recorded; it counts once approved.")
+                notice = "payment_pending"
             elif not created:
-                notice = _("This payment was already recorded.")
+                notice = "payment_replayed"
             else:
-                notice = _("Payment recorded.")
-            return _after_action(request, contract, notice, refetch=False)
+                notice = "payment"
+            return _after_action(request, contract, notice)
     return _render_panel(request, contract, payment_form=form, status=422)
 
 
@@ -384,11 +401,7 @@ def invoice_create(request, pk):
             if exc.field_errors and str(exc.message) != str(ValidationFailed.default_message):
                 form.add_error(None, str(exc.message))
         else:
-            notice = (
-                _("Invoice recorded; it counts once approved.")
-                if invoice.status == Invoice.Status.PENDING
-                else _("Invoice recorded.")
-            )
+            notice = "invoice_pending" if invoice.status == Invoice.Status.PENDING else "invoice"
             return _after_action(request, contract, notice)
     return _render_panel(request, contract, invoice_form=form, status=422)
 
@@ -424,7 +437,7 @@ def payment_void(request, pk):
         lambda *, actor, record, reason: services_receivables.payment_void(
             actor=actor, payment=record, reason=reason
         ),
-        _("Payment voided."),
+        "payment_void",
     )
 
 
@@ -440,7 +453,7 @@ def invoice_void(request, pk):
         lambda *, actor, record, reason: services_receivables.invoice_void(
             actor=actor, invoice=record, reason=reason
         ),
-        _("Invoice voided."),
+        "invoice_void",
     )
 
 

@@ -15,3 +15,14 @@ document.addEventListener("htmx:configRequest", function (e) {
     }
   });
 });
+
+/* A contract's money panel: an action answers 204 with the event "gx-receivables-changed"
+   ({notice: code}); the panel then reloads itself and shows the notice. */
+document.body.addEventListener("gx-receivables-changed", function (e) {
+  var panel = document.getElementById("gx-receivables");
+  if (!panel || !window.htmx) return;
+  var url = panel.getAttribute("data-reload-url");
+  var notice = (e.detail && e.detail.notice) || "";
+  htmx.ajax("GET", url + (url.indexOf("?") < 0 ? "?" : "&") + "notice=" + encodeURIComponent(notice),
+            {target: "#gx-receivables", swap: "outerHTML"});
+});
