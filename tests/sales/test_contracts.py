@@ -400,6 +400,34 @@ def test_big_contract_goes_to_approval_and_is_locked(big, sales1a, manager, monk
     assert Prospect.objects.get(customer_id=big.customer_id).grade == Grade.E
 
 
+def test_signing_below_stage_4_moves_the_customer_there_as_the_owners_move(big, sales1a, manager):
+    """ORD-7 with INT-1: a deal is 确定可以成交 at least, so the funnel counts it; the move is
+    the consultant's even when the manager's approval signs it."""
+    from guanxi.pipeline import services as pipeline_services
+    from guanxi.pipeline.models import StageMove
+
+    customer = big.customer
+    pipeline_services.prospect_set_stage(actor=sales1a, customer=customer, stage="s2")
+    sc.contract_submit(actor=sales1a, contract=big)
+    approval = Approval.objects.get(target="contract", target_id=big.pk)
+    approvals.approval_decide(actor=manager, approval_id=approval.pk, approve=True, comment="")
+    prospect = Prospect.objects.select_related("stage").get(customer=customer)
+    assert (prospect.stage.code, prospect.grade, prospect.dealt) == ("s4", Grade.E, True)
+    move = StageMove.objects.filter(customer=customer).latest("at")
+    assert (move.from_stage.code, move.to_stage.code, move.user_id) == ("s2", "s4", sales1a.pk)
+    kinds = list(
+        TimelineEvent.objects.filter(customer=customer, kind__in=["stage", "grade"])
+        .order_by("pk")
+        .values_list("kind", flat=True)
+    )
+    assert kinds == ["stage", "stage", "grade"]
+    # signing a second contract changes nothing in the pipeline
+    second = sc.contract_create(actor=sales1a, customer=customer, title="续约", items=[line("10")])
+    sc.contract_submit(actor=sales1a, contract=second)
+    assert StageMove.objects.filter(customer=customer).count() == 2
+    assert TimelineEvent.objects.filter(customer=customer, kind__in=["stage", "grade"]).count() == 3
+
+
 def test_rejected_or_withdrawn_approval_returns_to_draft(big, sales1a, manager):
     sc.contract_submit(actor=sales1a, contract=big)
     approval = Approval.objects.get(target="contract", target_id=big.pk)

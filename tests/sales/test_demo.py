@@ -131,3 +131,18 @@ def test_every_audited_sales_action_has_a_label_on_the_audit_page(demo, admin_us
     page = client.get("/accounts/admin/audit/", {"action": "contract_sign"})
     assert page.status_code == 200
     assert "签订合同" in page.content.decode()
+
+
+def test_demo_signed_contracts_fall_due_after_signing_and_sit_at_stage_4(demo, org):
+    """Demo data a manager can believe: no instalment is due before its contract was signed,
+    and every signed customer is grade E at stage 4 (ORD-7, INT-1)."""
+    from guanxi.pipeline.models import Grade, Prospect
+
+    early = Instalment.objects.filter(
+        contract__signed_on__isnull=False, due_on__lt=F("contract__signed_on")
+    )
+    assert list(early.values_list("contract__number", "due_on")) == []
+    signed = Contract.objects.filter(signed_on__isnull=False).values("customer_id")
+    prospects = Prospect.objects.filter(customer_id__in=signed).select_related("stage")
+    assert prospects.exists()
+    assert {(p.stage.code, p.grade, p.dealt) for p in prospects} == {("s4", Grade.E, True)}

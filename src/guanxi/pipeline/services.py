@@ -177,7 +177,9 @@ def prospect_set_grade(*, actor, customer, grade) -> Prospect:
 @transaction.atomic
 def prospect_mark_won(*, customer, actor, note: str = "") -> Prospect:
     """A contract was signed (ORD-7): grade E and dealt, without the editability check —
-    signing is a system step (the approver need not be able to edit the customer)."""
+    signing is a system step (the approver need not be able to edit the customer). A
+    customer signed below stage 4 (确定可以成交) is moved there, so the funnel counts every
+    deal; the move is the owner's (the approver only confirmed it)."""
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
     prospect_for(locked)
     prospect = (
@@ -187,22 +189,39 @@ def prospect_mark_won(*, customer, actor, note: str = "") -> Prospect:
     )
     prospect.customer = locked
     locked._pipeline_prospect = prospect
-    if prospect.grade == Grade.E and prospect.dealt:
+    top = Stage.objects.order_by("-order").first()
+    below_top = top is not None and (prospect.stage is None or prospect.stage.order < top.order)
+    if prospect.grade == Grade.E and prospect.dealt and not below_top:
         customer_refresh_category(customer=locked)
         return prospect
+    now = timezone.now()
+    old_stage = prospect.stage
+    moved = below_top and _move_stage(
+        prospect=prospect, stage=top, actor=prospect.owner or actor, now=now
+    )
     old = prospect.grade
     prospect.grade = Grade.E
     prospect.dealt = True
-    _refresh_due(prospect, actor=actor, now=timezone.now())
+    _refresh_due(prospect, actor=actor, now=now)
     prospect.save()
-    timeline_add(
-        customer=locked,
-        kind="grade",
-        title=_("Grade: %(old)s → %(new)s") % {"old": old or "—", "new": Grade.E},
-        body=(note or "")[:1000],
-        actor=actor,
-        data={"from": old, "to": Grade.E, "won": True},
-    )
+    if moved:
+        timeline_add(
+            customer=locked,
+            kind="stage",
+            title=_("Stage: %(old)s → %(new)s") % {"old": _stage_label(old_stage), "new": top},
+            body=(note or "")[:1000],
+            actor=actor,
+            data={"from": old_stage.code if old_stage else None, "to": top.code, "won": True},
+        )
+    if old != Grade.E:
+        timeline_add(
+            customer=locked,
+            kind="grade",
+            title=_("Grade: %(old)s → %(new)s") % {"old": old or "—", "new": Grade.E},
+            body=(note or "")[:1000],
+            actor=actor,
+            data={"from": old, "to": Grade.E, "won": True},
+        )
     customer_refresh_category(customer=locked)
     return prospect
 

@@ -815,7 +815,11 @@ class _DemoRun:
 
         def approved_partly_paid_and_delivered():
             contract = self.contract(
-                consultant, next(pick), [big, ("KIOSK", 4, 0)], parts=3, first_due=self.days(-2)
+                consultant,
+                next(pick),
+                [big, ("KIOSK", 4, 0)],
+                parts=3,
+                first_due=self.today,  # signed today on approval: half of it paid at once
             )
             self.submit(consultant, contract)
             self.decide(contract, approve=True, comment="价格合理，同意签约。")
