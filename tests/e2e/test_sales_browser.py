@@ -166,6 +166,16 @@ def test_contract_approval_payment_and_receivables(
     panel = _receivables_panel(page)
     panel.locator("#gx-rcv-payment-form > summary").click()
     pay_form = panel.locator("#gx-rcv-payment-form form")
+    # A refused payment (more than is open, over-payment not accepted) shows its error in place
+    # (the answer is a 422: the htmx config must swap it) and books nothing.
+    pay_form.locator("input[name=amount]").fill(str(TOTAL + 1))
+    pay_form.locator("button[type=submit]").click()
+    panel.locator(
+        "#gx-rcv-payment-form .invalid-feedback, #gx-rcv-payment-form .alert-danger"
+    ).first.wait_for()
+    _quiet(page)
+    assert not Payment.objects.filter(contract=contract).exists()
+    pay_form = panel.locator("#gx-rcv-payment-form form")
     pay_form.locator("input[name=amount]").fill(str(PAID))
     assert pay_form.locator("input[name=received_on]").input_value() == today.isoformat()
     pay_form.locator("select[name=method]").select_option("transfer")

@@ -26,3 +26,28 @@ document.body.addEventListener("gx-receivables-changed", function (e) {
   htmx.ajax("GET", url + (url.indexOf("?") < 0 ? "?" : "&") + "notice=" + encodeURIComponent(notice),
             {target: "#gx-receivables", swap: "outerHTML"});
 });
+
+/* An htmx request that fails (403, 404, 409, 5xx or no answer) is not swapped; say so at the
+   top of the page instead of leaving the click without effect. A 422 is a form with its errors
+   and is swapped in place (htmx-config in base.html). */
+function gxRequestError(key) {
+  var box = document.getElementById("gx-request-error");
+  if (!box) return;
+  box.querySelector("[data-text]").textContent =
+    box.getAttribute("data-msg-" + key) || box.getAttribute("data-msg-other");
+  box.hidden = false;
+  box.scrollIntoView({block: "nearest"});
+}
+document.body.addEventListener("htmx:responseError", function (e) {
+  var status = e.detail.xhr ? e.detail.xhr.status : 0;
+  gxRequestError([403, 404, 409].indexOf(status) >= 0 ? String(status) : "other");
+});
+document.body.addEventListener("htmx:sendError", function () { gxRequestError("network"); });
+document.body.addEventListener("htmx:beforeRequest", function () {
+  var box = document.getElementById("gx-request-error");
+  if (box) box.hidden = true;
+});
+document.addEventListener("click", function (e) {
+  var close = e.target.closest && e.target.closest("#gx-request-error [data-gx-hide]");
+  if (close) { e.preventDefault(); close.parentNode.hidden = true; }
+});
