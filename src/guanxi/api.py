@@ -10,6 +10,7 @@ Every error is JSON: `{"detail": "…", "errors": {"field": ["…", …]}, "code
 import zoneinfo
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -220,3 +221,19 @@ def pydantic_message(error: dict) -> str:
     if kind in ("model_type", "model_attributes_type"):
         return _("Send a JSON object.")
     return _("Enter a valid value.")
+
+
+def no_such_path(request, rest=""):
+    """Any /api/ URL that no route matches (a typo, a trailing slash, an id that is not a
+    number): a 404 in the API's error shape and the caller's language, not the site's HTML
+    page, so that a client can always parse the answer."""
+    body = {
+        "detail": _(
+            "No such API path: %(path)s. Paths have no trailing slash and ids are numbers; "
+            "the list of paths is at /api/v1/docs."
+        )
+        % {"path": request.path},
+        "errors": {},
+        "code": "NoSuchPath",
+    }
+    return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})

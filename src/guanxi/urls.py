@@ -1,8 +1,8 @@
 from django.shortcuts import redirect
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 
-from guanxi.api import api
+from guanxi.api import api, no_such_path
 
 urlpatterns = [
     path("", lambda request: redirect("sales:home"), name="home"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("pipeline/", include("guanxi.pipeline.urls")),
     path("sales/", include("guanxi.sales.urls")),
     path("api/v1/", api.urls),
+    re_path(r"^api/", no_such_path),  # after the API's own paths: what none of them matched
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]

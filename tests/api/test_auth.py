@@ -168,3 +168,18 @@ def test_docs_page_uses_no_cdn(db):
 
 def _chinese(message: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in message)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/customers/", "/api/v1/customers/abc", "/api/v1/nothing", "/api/v2/customers"],
+)
+def test_an_unknown_api_path_is_a_json_404_in_the_callers_language(api_for, sales1a, path):
+    response = api_for(sales1a, language="zh-hans").get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["code"] == "NoSuchPath" and body["errors"] == {}
+    assert path in body["detail"] and "不存在" in body["detail"]
+    english = api_for(sales1a, language="en").get(path).json()["detail"]
+    assert english.startswith("No such API path")
