@@ -223,7 +223,7 @@ def pydantic_message(error: dict) -> str:
     return _("Enter a valid value.")
 
 
-def no_such_path(request, rest=""):
+def no_such_path(request):
     """Any /api/ URL that no route matches (a typo, a trailing slash, an id that is not a
     number): a 404 in the API's error shape and the caller's language, not the site's HTML
     page, so that a client can always parse the answer."""

@@ -126,6 +126,18 @@ def _stage_label(stage) -> str:
     return str(stage) if stage is not None else _("no stage")
 
 
+def _stage_event(customer, *, old, new, note, actor, **data) -> None:
+    """The timeline entry of a stage move."""
+    timeline_add(
+        customer=customer,
+        kind="stage",
+        title=_("Stage: %(old)s → %(new)s") % {"old": _stage_label(old), "new": new},
+        body=(note or "")[:1000],
+        actor=actor,
+        data={"from": old.code if old else None, "to": new.code, **data},
+    )
+
+
 # ---------------------------------------------------------------- stage and grade
 
 
@@ -139,14 +151,7 @@ def prospect_set_stage(*, actor, customer, stage, note: str = "") -> Prospect:
         return prospect
     _refresh_due(prospect, actor=actor, now=now)
     prospect.save()
-    timeline_add(
-        customer=locked,
-        kind="stage",
-        title=_("Stage: %(old)s → %(new)s") % {"old": _stage_label(old), "new": stage},
-        body=(note or "")[:1000],
-        actor=actor,
-        data={"from": old.code if old else None, "to": stage.code},
-    )
+    _stage_event(locked, old=old, new=stage, note=note, actor=actor)
     customer_refresh_category(customer=locked)
     return prospect
 
@@ -205,14 +210,7 @@ def prospect_mark_won(*, customer, actor, note: str = "") -> Prospect:
     _refresh_due(prospect, actor=actor, now=now)
     prospect.save()
     if moved:
-        timeline_add(
-            customer=locked,
-            kind="stage",
-            title=_("Stage: %(old)s → %(new)s") % {"old": _stage_label(old_stage), "new": top},
-            body=(note or "")[:1000],
-            actor=actor,
-            data={"from": old_stage.code if old_stage else None, "to": top.code, "won": True},
-        )
+        _stage_event(locked, old=old_stage, new=top, note=note, actor=actor, won=True)
     if old != Grade.E:
         timeline_add(
             customer=locked,
