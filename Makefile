@@ -4,7 +4,7 @@
 #   make demo      install, seed demo data if the DB is empty, run `guanxi serve` on $(PORT)
 #   make serve     install, then `guanxi serve` (no seeding)
 #   make test      pytest (SQLite; PostgreSQL when DATABASE_URL is set); PYTEST_ARGS="-k foo"
-#   make lint      ruff, ruff format --check, import-linter, migration checks
+#   make lint      ruff, ruff format --check, import-linter, mypy, migration checks
 #   make messages  refresh the .po catalogues from the sources (needs GNU gettext)
 #
 # Every step is guarded by a stamp, so a second `make install` does almost nothing.
@@ -110,6 +110,7 @@ lint: $(VENV)/.installed-dev
 	echo "== ruff check"; $(VENV)/bin/ruff check . || rc=1; \
 	echo "== ruff format --check"; $(VENV)/bin/ruff format --check . || rc=1; \
 	echo "== lint-imports"; $(VENV)/bin/lint-imports || rc=1; \
+	echo "== mypy"; $(VENV)/bin/mypy || rc=1; \
 	echo "== makemigrations --check"; \
 	$(PY) manage.py makemigrations --check --dry-run || rc=1; \
 	echo "== migration names"; \

@@ -6,3 +6,9 @@ class AccountsConfig(AppConfig):
     name = "guanxi.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from guanxi.accounts.selectors import scope_for_user
+        from guanxi.core.scope import scope_resolver_register
+
+        scope_resolver_register(scope_for_user)

@@ -241,7 +241,7 @@ class AuditFilterForm(TablerFormMixin, forms.Form):
     before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
-        from guanxi.core.audit import audit_action_choices
+        from guanxi.core.audit_actions import audit_action_choices
 
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", _("All")), *audit_action_choices()]

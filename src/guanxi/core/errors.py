@@ -1,5 +1,13 @@
-"""Domain errors raised by services; views and the API turn them into translated messages."""
+"""Domain errors raised by services, rendered by Django and the API by themselves.
 
+`NotFound` is also Django's `Http404` and `PermissionDenied` also Django's
+`PermissionDenied`, so a view lets them through and Django answers 404/403 with its pages;
+the API's exception handler answers every `DomainError` as JSON in the caller's language.
+Views catch only `ValidationFailed` (and put it on the form, `core.forms.form_add_errors`).
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,9 +17,9 @@ class DomainError(Exception):
     default_message = _("The request could not be carried out.")
     status_code = 400
 
-    def __init__(self, message=None, *, field_errors=None, code=None):
+    def __init__(self, message=None, *, field_errors=None, code: str | None = None):
         self.message = message or self.default_message
-        self.field_errors = dict(field_errors or {})
+        self.field_errors: dict[str, list] = dict(field_errors or {})
         self.code = code or self.__class__.__name__
         super().__init__(str(self.message))
 
@@ -21,12 +29,12 @@ class ValidationFailed(DomainError):
     status_code = 422
 
 
-class NotFound(DomainError):
+class NotFound(DomainError, Http404):
     default_message = _("Not found, or you may not see it.")
     status_code = 404
 
 
-class PermissionDenied(DomainError):
+class PermissionDenied(DomainError, DjangoPermissionDenied):
     default_message = _("You do not have permission to do this.")
     status_code = 403
 
@@ -39,3 +47,8 @@ class Conflict(DomainError):
 class DuplicateFound(DomainError):
     default_message = _("A customer with the same details already exists.")
     status_code = 409
+
+
+def invalid_field(field: str, message) -> ValidationFailed:
+    """The error for one bad input field (the usual case of a refused parameter)."""
+    return ValidationFailed(field_errors={field: [message]})

@@ -2,25 +2,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.core.audit_actions import AuditAction, audit_action_label
+
 
 class AuditLog(models.Model):
     """Who did what to which record, for the actions SPEC ARC-6/ARC-9 require to be audited:
     reveals of masked values, exports, merges, handovers, deletions, logins."""
 
-    class Action(models.TextChoices):
-        REVEAL = "reveal", _("Revealed a masked value")
-        EXPORT = "export", _("Exported data")
-        MERGE = "merge", _("Merged customers")
-        HANDOVER = "handover", _("Handed over customers")
-        DELETE = "delete", _("Moved to recycle bin")
-        RESTORE = "restore", _("Restored from recycle bin")
-        PURGE = "purge", _("Deleted permanently")
-        LOGIN = "login", _("Logged in")
-        LOGIN_FAILED = "login_failed", _("Failed login")
-        LOCKED = "locked", _("Account locked")
-        TOKEN = "token", _("API token change")
-        PERMISSION = "permission", _("Roles or permissions changed")
-        SHARE = "share", _("Shared a record")
+    Action = AuditAction
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -54,6 +43,4 @@ class AuditLog(models.Model):
 
     @property
     def action_label(self):
-        from guanxi.core.audit import audit_action_label
-
         return audit_action_label(self.action)

@@ -6,7 +6,9 @@ model that has an owner and a department column. Records shared with the user (�
 added by the caller through `extra`.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -51,17 +53,70 @@ def scope_q(scope: Scope, *, owner_field: str = "owner", department_field: str =
     return condition
 
 
-def apply_scope(
-    queryset: QuerySet,
+def apply_scope[QS: QuerySet](
+    queryset: QS,
     scope: Scope,
     *,
     owner_field: str = "owner",
     department_field: str = "department",
     extra: Q | None = None,
-) -> QuerySet:
+) -> QS:
     if scope.sees_all:
         return queryset
     condition = scope_q(scope, owner_field=owner_field, department_field=department_field)
     if extra is not None:
         condition |= extra
     return queryset.filter(condition)
+
+
+# `accounts` knows how a user's roles give a scope; it registers that function here when it
+# starts, so that querysets of every app can filter by scope without importing a higher app.
+_scope_resolver: Callable[[Any], Scope] | None = None
+
+
+def scope_resolver_register(resolver: Callable[[Any], Scope]) -> None:
+    global _scope_resolver
+    _scope_resolver = resolver
+
+
+def scope_of(user: Any) -> Scope:
+    if _scope_resolver is None or user is None or not getattr(user, "is_authenticated", False):
+        return Scope.nothing()
+    return _scope_resolver(user)
+
+
+class ScopedQuerySet(QuerySet):
+    """Querysets of records that carry an owner and a department (customers, contracts,
+    payments …): `Contract.objects.visible_to(user)` is the one scope filter.
+
+        class ContractQuerySet(ScopedQuerySet):
+            pass                                    # owner / department columns
+
+        class Contract(models.Model):
+            objects = ContractQuerySet.as_manager()
+
+    `editable_by` is the records whose owner line the user may act on; it is the same scope
+    unless a subclass narrows it. Whether the user may do a given action at all is a named
+    permission the service checks (accounts.permissions)."""
+
+    scope_owner_field = "owner"
+    scope_department_field = "department"
+
+    def scope_condition(self, user: Any) -> Q | None:
+        """Records shared with the user beyond their scope (协作人 …), or None."""
+        return None
+
+    def visible_to(self, user: Any) -> "ScopedQuerySet":
+        scope = scope_of(user)
+        if scope.user_id is None:
+            return self.none()
+        return apply_scope(
+            self,
+            scope,
+            owner_field=self.scope_owner_field,
+            department_field=self.scope_department_field,
+            extra=self.scope_condition(user),
+        )
+
+    def editable_by(self, user: Any) -> "ScopedQuerySet":
+        return self.visible_to(user)

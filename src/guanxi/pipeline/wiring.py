@@ -113,7 +113,7 @@ def connect() -> None:
     if _connected:
         return
     _connected = True
-    from guanxi.core.audit import audit_actions_register
+    from guanxi.core.audit_actions import audit_actions_register
     from guanxi.customers import panels, services
     from guanxi.pipeline import audit_actions
 

@@ -19,7 +19,7 @@ def connect() -> None:
         return
     _connected = True
     from guanxi.accounts import permissions as account_permissions
-    from guanxi.core.audit import audit_actions_register
+    from guanxi.core.audit_actions import audit_actions_register
     from guanxi.sales import audit_actions, permissions
 
     account_permissions.ALL.update(permissions.ALL)

@@ -1,0 +1,39 @@
+"""Putting a service's refusal on a form, the one way every view does it.
+
+try:
+    contract_update(actor=request.user, contract=contract, data=form.to_input())
+except ValidationFailed as exc:
+    form_add_errors(form, exc)
+"""
+
+from collections.abc import Collection
+
+from django import forms
+from django.utils.translation import gettext
+
+from guanxi.core.errors import DomainError
+
+
+def form_add_errors(
+    form: forms.BaseForm, exc: DomainError, *, elsewhere: Collection[str] = ()
+) -> dict[str, list[str]]:
+    """Field errors next to their fields, the rest above the form. Errors whose field name
+    starts with one of `elsewhere` (e.g. "items" for "items.0.quantity", shown by the line
+    rows) are not put on the form but returned, by field name."""
+    kept: dict[str, list[str]] = {}
+    for name, messages in (exc.field_errors or {}).items():
+        if any(name == prefix or name.startswith(f"{prefix}.") for prefix in elsewhere):
+            kept[name] = [str(m) for m in messages]
+            continue
+        target = name if name in form.fields else None
+        for message in messages:
+            form.add_error(target, str(message))
+    if not exc.field_errors:
+        form.add_error(None, str(exc.message))
+    return kept
+
+
+def form_error_text(form: forms.BaseForm) -> str:
+    """All of a form's errors in one line (for a notice where the form is not shown)."""
+    text = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    return text or gettext("Please correct the errors below.")
