@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from guanxi.core.audit import audit_action_choices, audit_action_label
+from guanxi.core.audit_actions import audit_action_choices, audit_action_label
 from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from guanxi.core.models import AuditLog
 from guanxi.customers.models import Customer, OwnerChange, TimelineEvent

@@ -120,7 +120,7 @@ def test_seed_command_seeds_sales_after_the_pipeline(org):
 
 
 def test_every_audited_sales_action_has_a_label_on_the_audit_page(demo, admin_user, client):
-    from guanxi.core.audit import audit_action_label
+    from guanxi.core.audit_actions import audit_action_label
     from guanxi.core.models import AuditLog
 
     actions = set(AuditLog.objects.values_list("action", flat=True))

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from guanxi.core.i18n import bilingual
+from guanxi.customers.querysets import CustomerQuerySet
 
 
 class Source(models.Model):
@@ -221,6 +222,8 @@ class Customer(models.Model):
         ],
         user_db_constraint=False,
     )
+
+    objects = CustomerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("customer")

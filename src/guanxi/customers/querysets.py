@@ -1,0 +1,51 @@
+"""The customer data-scope filter as queryset methods: every read of customers goes through
+`Customer.objects.visible_to(user)` (lists, detail, search, API, exports, the 360 page,
+background jobs run for a user), every change through `.editable_by(user)`."""
+
+from typing import Any, Self
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from guanxi.core.hooks import Hook
+from guanxi.core.scope import ScopedQuerySet, scope_of, scope_q
+
+# Higher apps add conditions under which a user sees customers (e.g. members of a public
+# pool see its customers). Each callback takes user=... and returns a Q or None.
+visibility_extensions = Hook("customer_visibility")
+
+
+class CustomerQuerySet(ScopedQuerySet):
+    def alive(self) -> Self:
+        return self.filter(deleted_at__isnull=True)
+
+    def _active_share(self, user: Any, *, editable: bool = False) -> Exists:
+        share_model = self.model._meta.get_field("shares").related_model
+        shares = share_model.objects.filter(customer_id=OuterRef("pk"), user_id=user.pk).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+        )
+        if editable:
+            shares = shares.filter(can_edit=True)
+        return Exists(shares)
+
+    def scope_condition(self, user: Any) -> Q | None:
+        condition = Q(self._active_share(user))
+        for callback in visibility_extensions:
+            extra = callback(user=user)
+            if extra is not None:
+                condition |= extra
+        return condition
+
+    def visible_to(self, user: Any, *, include_deleted: bool = False) -> Self:
+        queryset = self if include_deleted else self.alive()
+        return ScopedQuerySet.visible_to(queryset, user)
+
+    def editable_by(self, user: Any, *, include_deleted: bool = False) -> Self:
+        """In the user's scope, or shared read-write with them."""
+        queryset = self if include_deleted else self.alive()
+        scope = scope_of(user)
+        if scope.user_id is None:
+            return queryset.none()
+        if scope.sees_all:
+            return queryset
+        return queryset.filter(scope_q(scope) | Q(self._active_share(user, editable=True)))
