@@ -22,7 +22,7 @@ def _snapshot() -> dict[str, list[tuple]]:
         for table in sorted(connection.introspection.table_names(cursor)):
             quoted = connection.ops.quote_name(table)
             cursor.execute(f"SELECT * FROM {quoted}")  # noqa: S608 — table names from the schema
-            tables[table] = sorted((tuple(map(repr, row)) for row in cursor.fetchall()))
+            tables[table] = sorted(tuple(map(repr, row)) for row in cursor.fetchall())
     return tables
 
 

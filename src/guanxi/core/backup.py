@@ -60,9 +60,8 @@ def _engine(alias: str) -> str:
 
 
 def _uploads_dir() -> Path:
-    return Path(
-        settings.STORAGES["default"].get("OPTIONS", {}).get("location", settings.MEDIA_ROOT)
-    )
+    storage: dict[str, Any] = settings.STORAGES["default"]
+    return Path(storage.get("OPTIONS", {}).get("location", settings.MEDIA_ROOT))
 
 
 def _pg_env(alias: str) -> tuple[list[str], dict[str, str]]:
