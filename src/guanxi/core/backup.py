@@ -20,7 +20,7 @@ import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import connections
@@ -60,7 +60,7 @@ def _engine(alias: str) -> str:
 
 
 def _uploads_dir() -> Path:
-    storage: dict[str, Any] = settings.STORAGES["default"]
+    storage = cast(dict[str, Any], settings.STORAGES["default"])
     return Path(storage.get("OPTIONS", {}).get("location", settings.MEDIA_ROOT))
 
 
