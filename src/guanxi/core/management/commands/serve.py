@@ -6,11 +6,12 @@ Starts three child processes and supervises them:
 * worker    `db_worker` of django-tasks-db (only when the task backend is the DB one)
 * scheduler `crontask` of django-crontask (enqueues the @cron tasks)
 
-Ctrl-C / SIGTERM stops all of them and exits 0. If one child dies on its own, the
-others are stopped and the command exits non-zero, so a supervisor (systemd, a
-container runtime) can restart the whole thing. In production run the three as
-separate services instead (see README): any number of web and worker processes,
-exactly one scheduler.
+Ctrl-C / SIGTERM stops all of them and exits 0. A child that dies on its own (a worker
+that gave up on a locked database, a crash, an OOM kill) is started again after a back-off
+that doubles from 1 s up to a minute while it keeps dying, so the site stays up. One
+`serve` per data directory (core.datadir_lock). In production run the pieces as separate
+services instead (docs/deployment.md): any number of web and worker processes; schedulers
+beyond the first wait as standby.
 """
 
 import ctypes
@@ -25,7 +26,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from guanxi.core.datadir_lock import DataDirBusy, datadir_lock_acquire
+
 STOP_TIMEOUT = 15  # seconds a child gets to finish before it is killed
+BACKOFF_FIRST = 1.0
+BACKOFF_MAX = 60.0
+HEALTHY_AFTER = 60.0  # a child up this long starts its back-off again from the first step
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child
@@ -60,10 +66,21 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.children: dict[str, subprocess.Popen] = {}
+        self.commands: dict[str, list[str]] = {}
+        self.started: dict[str, float] = {}
+        self.backoff: dict[str, float] = {}
+        self.restart_at: dict[str, float] = {}
         self.stopping = False
         verbosity = options["verbosity"]
         host, port = options["host"], options["port"]
 
+        try:
+            self.datadir_lock = datadir_lock_acquire()
+        except DataDirBusy as exc:
+            raise CommandError(
+                f"Guanxi already runs on the data directory {settings.DATA_DIR} "
+                f"(process {exc.holder}); stop it first or choose another GUANXI_DATA_DIR."
+            ) from exc
         self._check_port_free(host, port)
         # WhiteNoise warns on every process start when STATIC_ROOT does not exist (files
         # are served from the finders, WHITENOISE_USE_FINDERS); an empty dir keeps it quiet.
@@ -93,8 +110,7 @@ class Command(BaseCommand):
             pass
         elif backend.startswith("django_tasks_db."):
             commands["worker"] = [
-                sys.executable, "-m", "django", "db_worker", "--no-reload",
-                "--verbosity", str(verbosity),
+                sys.executable, "-m", "django", "worker", "--verbosity", str(verbosity),
             ]  # fmt: skip
         else:
             self.stdout.write(
@@ -102,7 +118,7 @@ class Command(BaseCommand):
             )
         if not options["no_scheduler"]:
             commands["scheduler"] = [
-                sys.executable, "-m", "django", "crontask", "--no-heartbeat",
+                sys.executable, "-m", "django", "scheduler",
                 "--verbosity", str(max(verbosity - 1, 0)),
             ]  # fmt: skip
 
@@ -110,16 +126,12 @@ class Command(BaseCommand):
             sig: signal.signal(sig, self._on_signal)
             for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
         }
+        self.commands = commands
+        self.env = env
         exit_code = 0
         try:
-            for name, cmd in commands.items():
-                self.children[name] = subprocess.Popen(  # noqa: S603 - our own argv
-                    cmd,
-                    env=env,
-                    # Own process group: a Ctrl-C reaches only us; we stop the children.
-                    process_group=0,
-                    preexec_fn=_die_with_parent if sys.platform == "linux" else None,
-                )
+            for name in commands:
+                self._start(name)
             self._wait_until_listening(host, port)
             if not self.stopping:
                 shown = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host  # noqa: S104
@@ -132,10 +144,21 @@ class Command(BaseCommand):
             self._stop_all()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
+        self.datadir_lock.close()
         if exit_code:
             raise CommandError(
                 "a child process exited; everything was stopped.", returncode=exit_code
             )
+
+    def _start(self, name: str) -> None:
+        self.children[name] = subprocess.Popen(  # noqa: S603 - our own argv
+            self.commands[name],
+            env=self.env,
+            # Own process group: a Ctrl-C reaches only us; we stop the children.
+            process_group=0,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+        )
+        self.started[name] = time.monotonic()
 
     # ------------------------------------------------------------------ helpers
     @staticmethod
@@ -175,11 +198,23 @@ class Command(BaseCommand):
 
     def _supervise(self) -> int:
         while not self.stopping:
-            dead = self._dead_child()
-            if dead:
-                name, code = dead
-                self.stderr.write(f"serve: the {name} process exited with code {code}.")
-                return code if code > 0 else 1
+            now = time.monotonic()
+            for name, proc in self.children.items():
+                if proc.poll() is None or name in self.restart_at:
+                    continue
+                if now - self.started[name] >= HEALTHY_AFTER:
+                    self.backoff[name] = BACKOFF_FIRST
+                delay = self.backoff.get(name, BACKOFF_FIRST)
+                self.backoff[name] = min(delay * 2, BACKOFF_MAX)
+                self.restart_at[name] = now + delay
+                self.stderr.write(
+                    f"serve: the {name} process exited with code {proc.returncode}; "
+                    f"starting it again in {delay:.0f} s."
+                )
+            for name, when in list(self.restart_at.items()):
+                if now >= when and not self.stopping:
+                    del self.restart_at[name]
+                    self._start(name)
             time.sleep(0.5)
         self.stdout.write("Stopping…")
         return 0
