@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "guanxi.core.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "guanxi.urls"
@@ -92,11 +93,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web process read while the task worker writes; IMMEDIATE makes a
-        # writing transaction take the lock up front instead of failing half-way.
+        # writing transaction take the lock up front instead of failing half-way; writers
+        # wait their turn up to 20 s (a burst of 40 concurrent writers) before a 503.
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
         ),
         "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -1,6 +1,15 @@
-"""Request timing for the benchmarks and for operators (bench/README.md)."""
+"""Middleware of the kernel: request timing for the benchmarks and for operators
+(bench/README.md), and a busy database answered as 503 rather than 500."""
 
+import logging
 import time
+
+from django.db import OperationalError
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext
+
+logger = logging.getLogger(__name__)
 
 
 class ServerTimingMiddleware:
@@ -16,4 +25,46 @@ class ServerTimingMiddleware:
         elapsed = (time.perf_counter() - started) * 1000
         if not response.has_header("Server-Timing"):
             response["Server-Timing"] = f"app;dur={elapsed:.1f}"
+        return response
+
+
+RETRY_AFTER_SECONDS = 5
+
+
+def is_database_busy(exception: BaseException) -> bool:
+    """SQLite's "database is locked" (a writer waited longer than the busy timeout) or a
+    PostgreSQL lock timeout: the request may succeed when tried again."""
+    if not isinstance(exception, OperationalError):
+        return False
+    text = str(exception).lower()
+    return (
+        "database is locked" in text or "lock timeout" in text or "database table is locked" in text
+    )
+
+
+class DatabaseBusyMiddleware:
+    """A request that could not get the database's write lock in time answers 503 with
+    Retry-After — JSON in the API's error shape under /api/, a page elsewhere — instead of
+    a 500. The transaction was rolled back, so nothing is half-written."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_database_busy(exception):
+            return None
+        logger.warning("database busy: %s %s", request.method, request.path)
+        message = gettext(
+            "The database is busy. Please try again in a few seconds; nothing was saved."
+        )
+        if request.path.startswith("/api/"):
+            response = JsonResponse(
+                {"detail": message, "errors": {}, "code": "DatabaseBusy"}, status=503
+            )
+        else:
+            response = render(request, "503.html", status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
