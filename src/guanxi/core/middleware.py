@@ -5,7 +5,7 @@ import logging
 import time
 
 from django.db import OperationalError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext
 
@@ -60,6 +60,7 @@ class DatabaseBusyMiddleware:
         message = gettext(
             "The database is busy. Please try again in a few seconds; nothing was saved."
         )
+        response: HttpResponse
         if request.path.startswith("/api/"):
             response = JsonResponse(
                 {"detail": message, "errors": {}, "code": "DatabaseBusy"}, status=503
