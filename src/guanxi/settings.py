@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.keys import load_or_create_keys
@@ -23,7 +24,13 @@ GUANXI_FIELD_KEY = os.environ.get("GUANXI_FIELD_KEY") or _keys["field_key"]
 GUANXI_INDEX_KEY = os.environ.get("GUANXI_INDEX_KEY") or _keys["index_key"]
 
 DEBUG = os.environ.get("GUANXI_DEBUG", "0") == "1"
-ALLOWED_HOSTS = [h for h in os.environ.get("GUANXI_ALLOWED_HOSTS", "*").split(",") if h]
+# Unset: this machine only. A wildcard would let a spoofed Host header decide where redirects
+# (login's `next`) and links in e-mails point; name the hosts a site is served under.
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("GUANXI_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
+    if h.strip()
+]
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("GUANXI_CSRF_TRUSTED_ORIGINS", "").split(",") if o
 ]
@@ -60,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "guanxi.core.middleware.PrivateResponsesMiddleware",
     "guanxi.core.middleware.DatabaseBusyMiddleware",
 ]
 
@@ -168,6 +176,28 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Production behind TLS (docs/deployment.md): GUANXI_HTTPS=1 makes cookies Secure, sends HSTS
+# and trusts the proxy's X-Forwarded-Proto; such a site must name its hosts.
+HTTPS = os.environ.get("GUANXI_HTTPS", "0") == "1"
+if HTTPS:
+    if "GUANXI_ALLOWED_HOSTS" not in os.environ:
+        raise ImproperlyConfigured(
+            "GUANXI_HTTPS=1 needs GUANXI_ALLOWED_HOSTS (e.g. crm.example.com)"
+        )
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("GUANXI_HSTS_SECONDS", "31536000"))
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = os.environ.get("GUANXI_SSL_REDIRECT", "1") == "1"
+    CSRF_TRUSTED_ORIGINS += [f"https://{host}" for host in ALLOWED_HOSTS if host != "*"]
+
+# The Server-Timing header tells a benchmark (bench/) how long the server worked; it is
+# information an attacker can use for timing, so only where it is asked for.
+SERVER_TIMING = os.environ.get("GUANXI_SERVER_TIMING", "0") == "1"
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), payment=(), usb=(), geolocation=(self), interest-cohort=()"
+)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

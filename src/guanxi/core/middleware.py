@@ -4,6 +4,7 @@
 import logging
 import time
 
+from django.conf import settings
 from django.db import OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -20,11 +21,32 @@ class ServerTimingMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if not settings.SERVER_TIMING:
+            return self.get_response(request)
         started = time.perf_counter()
         response = self.get_response(request)
         elapsed = (time.perf_counter() - started) * 1000
         if not response.has_header("Server-Timing"):
             response["Server-Timing"] = f"app;dur={elapsed:.1f}"
+        return response
+
+
+class PrivateResponsesMiddleware:
+    """What a signed-in user sees (pages, API answers, PDFs, exports) is not kept by browsers
+    or proxies (`Cache-Control: no-store`): a shared computer's back button or a proxy cache
+    must not show a customer's data to the next person. Every answer also carries the
+    Permissions-Policy (no camera, microphone … ; location only for this site's check-in)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        private = request.path.startswith("/api/") or bool(user and user.is_authenticated)
+        if private:
+            response["Cache-Control"] = "no-store"
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
 
 
