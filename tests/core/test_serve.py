@@ -1,6 +1,7 @@
 """`guanxi serve` keeps the site up when a child dies and runs once per data directory
 (issue 11 §5). Real processes: serve, gunicorn, signals."""
 
+import fcntl
 import os
 import signal
 import socket
@@ -79,3 +80,25 @@ def test_a_dead_web_server_is_started_again_and_a_second_serve_is_refused(tmp_pa
         _out, err = serve.communicate(timeout=60)
     assert serve.returncode == 0
     assert "starting it again in 1 s" in err
+
+
+def test_a_second_migrate_waits_for_the_first(tmp_path):
+    env = {
+        **os.environ,
+        "GUANXI_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "guanxi.settings",
+    }
+    env.pop("DATABASE_URL", None)
+    with open(tmp_path / "migrate.lock", "a+") as held:  # what a running migrate holds
+        fcntl.flock(held, fcntl.LOCK_EX)
+        waiting = subprocess.Popen(
+            [sys.executable, "-m", "django", "migrate", "--plan"],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        with pytest.raises(subprocess.TimeoutExpired):
+            waiting.wait(timeout=8)
+    out, _err = waiting.communicate(timeout=60)
+    assert waiting.returncode == 0
+    assert "Planned operations" in out

@@ -27,18 +27,22 @@ class InstallationLock:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [self.key])
 
 
-def installation_lock_try(name: str) -> InstallationLock | None:
-    """The lock called `name`, or None when another process holds it."""
+def installation_lock_try(name: str, *, wait: bool = False) -> InstallationLock | None:
+    """The lock called `name`; None when another process holds it (with `wait`, wait for
+    it instead)."""
     key = zlib.crc32(f"guanxi:{name}".encode())
     connection = connections["default"]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
-            taken = cursor.fetchone()[0]
-        return InstallationLock(name=name, key=key) if taken else None
+            if wait:
+                cursor.execute("SELECT pg_advisory_lock(%s), true", [key])
+            else:
+                cursor.execute("SELECT 0, pg_try_advisory_lock(%s)", [key])
+            row = cursor.fetchone()
+        return InstallationLock(name=name, key=key) if row and row[1] else None
     handle = open(Path(settings.DATA_DIR) / f"{name}.lock", "a+")  # noqa: SIM115 — held open
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         handle.close()
         return None
