@@ -102,7 +102,7 @@ def make_customer(org):
     """make_customer(owner, name=..., **fields) creates a customer through the service."""
     from itertools import count
 
-    from guanxi.customers.services import customer_create
+    from guanxi.customers.archive.services import customer_create
 
     numbers = count(1)
 

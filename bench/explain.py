@@ -16,7 +16,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 
 from guanxi.accounts.models import User  # noqa: E402
-from guanxi.customers import selectors  # noqa: E402
+from guanxi.customers.archive import selectors  # noqa: E402
 
 
 def explain(label, queryset):

@@ -35,7 +35,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from guanxi.accounts.models import Department, User  # noqa: E402
-from guanxi.customers import selectors  # noqa: E402
+from guanxi.customers.archive import selectors  # noqa: E402
 from guanxi.customers.models import Customer, Tag  # noqa: E402
 
 DEMO_PASSWORD = "guanxi2026"  # noqa: S105

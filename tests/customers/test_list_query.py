@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from guanxi.accounts.models import User
-from guanxi.customers.selectors import CustomerFilters, customer_list_for_user
+from guanxi.customers.archive.selectors import CustomerFilters, customer_list_for_user
 
 pytestmark = pytest.mark.django_db
 

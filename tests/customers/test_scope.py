@@ -8,10 +8,7 @@ from django.utils import timezone
 from guanxi.accounts.models import Department
 from guanxi.accounts.services import user_update
 from guanxi.core.errors import PermissionDenied
-from guanxi.customers.errors import CustomerNotFound
-from guanxi.customers.models import Customer, CustomerShare
-from guanxi.customers.scope import editable_customers, visible_customers
-from guanxi.customers.selectors import (
+from guanxi.customers.archive.selectors import (
     CustomerFilters,
     customer_can_edit,
     customer_get_for_user,
@@ -21,13 +18,16 @@ from guanxi.customers.selectors import (
     duplicate_candidates_for_user,
     recycle_bin_for_user,
 )
-from guanxi.customers.services import (
+from guanxi.customers.archive.services import (
     customer_handover,
     customer_set_tags,
     customer_update,
     share_remove,
     share_set,
 )
+from guanxi.customers.errors import CustomerNotFound
+from guanxi.customers.models import Customer, CustomerShare
+from guanxi.customers.scope import editable_customers, visible_customers
 
 pytestmark = pytest.mark.django_db
 
@@ -224,7 +224,7 @@ def test_share_in_the_past_refused(sales1a, sales2a, customers):
 
 
 def test_deleted_customers_leave_every_list(sales1a, manager, customers):
-    from guanxi.customers.services import customer_delete
+    from guanxi.customers.archive.services import customer_delete
 
     customer = customers["c1a"]
     customer_delete(actor=manager, customer=customer)

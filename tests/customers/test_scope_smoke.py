@@ -2,7 +2,7 @@
 
 import pytest
 
-from guanxi.customers.selectors import CustomerFilters, customer_list_for_user
+from guanxi.customers.archive.selectors import CustomerFilters, customer_list_for_user
 
 pytestmark = pytest.mark.django_db
 

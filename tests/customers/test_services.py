@@ -8,6 +8,20 @@ from django.utils import timezone
 from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed
 from guanxi.core.identity import id_check_digit
 from guanxi.core.models import AuditLog
+from guanxi.customers.archive.selectors import (
+    CustomerFilters,
+    customer_history,
+    customer_list_for_user,
+    recycle_bin_for_user,
+)
+from guanxi.customers.archive.services import (
+    customer_create,
+    customer_delete,
+    customer_purge,
+    customer_restore,
+    customer_reveal,
+    customer_update,
+)
 from guanxi.customers.errors import CustomerDuplicate
 from guanxi.customers.models import (
     Customer,
@@ -15,20 +29,6 @@ from guanxi.customers.models import (
     DedupKey,
     Industry,
     TimelineEvent,
-)
-from guanxi.customers.selectors import (
-    CustomerFilters,
-    customer_history,
-    customer_list_for_user,
-    recycle_bin_for_user,
-)
-from guanxi.customers.services import (
-    customer_create,
-    customer_delete,
-    customer_purge,
-    customer_restore,
-    customer_reveal,
-    customer_update,
 )
 
 pytestmark = pytest.mark.django_db

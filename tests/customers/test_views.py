@@ -372,7 +372,7 @@ def test_consultant_export_never_leaks_other_team(client_for, sales1a, two_custo
 def test_list_page_has_no_n_plus_one(
     client_for, manager, sales1a, make_customer, django_assert_max_num_queries
 ):
-    from guanxi.customers.services import customer_set_tags
+    from guanxi.customers.archive.services import customer_set_tags
 
     for n in range(30):
         customer = make_customer(sales1a, name=f"客户{n}")

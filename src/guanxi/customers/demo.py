@@ -28,11 +28,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guanxi.accounts.demo import ensure_demo_organisation
 from guanxi.core.crypto import blind_index, encrypt
 from guanxi.core.errors import DomainError
 from guanxi.core.identity import credit_check_char, id_check_digit, mask_id_number
 from guanxi.core.names import pinyin_keys
 from guanxi.customers import dedup
+from guanxi.customers.archive.services import contact_create, customer_create
 from guanxi.customers.models import (
     Contact,
     Customer,
@@ -542,8 +544,6 @@ def ensure_demo_tags() -> list[Tag]:
 
 
 def seed_context() -> SeedContext:
-    from guanxi.accounts.demo import ensure_demo_organisation
-
     users = ensure_demo_organisation()
     return SeedContext(
         owners=[users[name] for name in DEMO_CONSULTANTS],
@@ -581,8 +581,6 @@ def seed_customers_slow(
     *, count: int, seed: int = 2026, progress: Callable[[int], None] | None = None
 ) -> int:
     """Create `count` customers through the services. Returns how many were created."""
-    from guanxi.customers.services import contact_create, customer_create
-
     context = seed_context()
     generator = _generator(context, seed)
     tags = {t.pk: t for t in Tag.objects.filter(pk__in=context.tag_ids)}

@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.forms import TablerFormMixin
+from guanxi.customers.configuration.services import TAG_COLOURS
 from guanxi.customers.models import Customer, CustomFieldDefinition
-from guanxi.customers.services_settings import TAG_COLOURS
 
 _APPLIES_TO = [("", _("All customers")), *Customer.Kind.choices]
 

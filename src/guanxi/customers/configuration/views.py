@@ -13,9 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from guanxi.accounts.permissions import MANAGE_FIELDS
 from guanxi.accounts.selectors import user_can
 from guanxi.core.errors import DomainError
-from guanxi.customers import selectors_settings as selectors
-from guanxi.customers import services_settings as services
-from guanxi.customers.forms_settings import CustomFieldForm, SourceForm, TagForm
+from guanxi.customers.configuration import selectors, services
+from guanxi.customers.configuration.forms import CustomFieldForm, SourceForm, TagForm
 from guanxi.customers.models import CustomFieldDefinition, Source, Tag
 
 

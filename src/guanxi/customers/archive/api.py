@@ -12,9 +12,8 @@ from ninja import Query, Router, Status
 from guanxi.accounts.selectors import users_in_scope
 from guanxi.core.errors import PermissionDenied, ValidationFailed
 from guanxi.core.phones import mask_phone
-from guanxi.customers import selectors, services
-from guanxi.customers.models import Customer
-from guanxi.customers.schemas import (
+from guanxi.customers.archive import selectors, services
+from guanxi.customers.archive.schemas import (
     ContactCreate,
     ContactOut,
     ContactPatch,
@@ -31,6 +30,7 @@ from guanxi.customers.schemas import (
     TagsIn,
     TimelineOut,
 )
+from guanxi.customers.models import Customer
 
 router = Router(tags=["customers"])
 

@@ -30,9 +30,9 @@ from guanxi.core.errors import (
     ValidationFailed,
 )
 from guanxi.core.phones import display_phone, mask_phone
-from guanxi.customers import exports, panels, selectors, services
-from guanxi.customers.errors import CustomerDuplicate
-from guanxi.customers.forms import (
+from guanxi.customers import panels
+from guanxi.customers.archive import exports, selectors, services
+from guanxi.customers.archive.forms import (
     AttachmentForm,
     ContactForm,
     CustomerFilterForm,
@@ -43,6 +43,7 @@ from guanxi.customers.forms import (
     ShareForm,
     service_errors_to_form,
 )
+from guanxi.customers.errors import CustomerDuplicate
 from guanxi.customers.models import Customer, CustomFieldDefinition
 
 TABS = ("profile", "contacts", "collaborators", "attachments", "timeline", "history")

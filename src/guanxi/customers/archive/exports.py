@@ -19,7 +19,7 @@ from guanxi.core.audit import audit_record
 from guanxi.core.errors import PermissionDenied
 from guanxi.core.models import AuditLog
 from guanxi.core.phones import display_phone, mask_phone
-from guanxi.customers.selectors import CustomerFilters, customer_iter_for_export
+from guanxi.customers.archive.selectors import CustomerFilters, customer_iter_for_export
 
 PHONE_FIELDS = ("mobile", "home_phone", "office_phone", "fax")
 
