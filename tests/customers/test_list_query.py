@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def _page_sql(user, filters, **kwargs):
     with CaptureQueriesContext(connection) as queries:
-        page = customer_list_for_user(user, filters, count=False, **kwargs)
+        page = customer_list_for_user(user=user, filters=filters, count=False, **kwargs)
     sql = next(
         q["sql"] for q in queries.captured_queries if 'FROM "customers_customer"' in q["sql"]
     )

@@ -101,7 +101,7 @@ def test_merge_keeps_every_related_record(pair, manager, sales1a, sales2a):
         TimelineEvent.objects.filter(customer=kept).values_list("pk", flat=True)
     )
     assert TimelineEvent.objects.filter(customer=kept, kind="merged").exists()
-    assert {t.name for t in customer_tags(kept)} == {"VIP", "新客户", "老客户"}
+    assert {t.name for t in customer_tags(customer=kept)} == {"VIP", "新客户", "老客户"}
     assert CustomerShare.objects.filter(customer=kept, user=sales2a, can_edit=False).exists()
     assert OwnerChange.objects.filter(customer=kept, to_user=sales1a, reason="同一客户").exists()
     assert not Contact.objects.filter(customer=duplicate).exists()

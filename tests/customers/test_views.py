@@ -415,6 +415,22 @@ def test_keyset_pagination_and_htmx_fragment(client_for, sales1a, make_customer)
     assert bad.status_code == 200
 
 
+def test_a_malformed_cursor_shows_a_message_and_the_first_page(
+    client_for, sales1a, make_customer
+):
+    customer = make_customer(sales1a, name="第一页")
+    client = client_for(sales1a)
+    for cursor in ("WzFlOTk5XQ", "WyJcdTAwMDAiXQ", "garbage"):
+        for headers in ({}, {"HX-Request": "true", "HX-Target": "customer-results"}):
+            response = client.get(reverse("customers:list"), {"cursor": cursor}, headers=headers)
+            assert response.status_code == 200
+            assert [c.pk for c in response.context["page"].items] == [customer.pk]
+            assert "该分页链接已失效。" in response.content.decode()
+    bin_page = client.get(reverse("customers:recycle_bin"), {"cursor": "WzFlOTk5XQ"})
+    assert bin_page.status_code == 200
+    assert "该分页链接已失效。" in bin_page.content.decode()
+
+
 # ---------------------------------------------------------------- attachments
 
 

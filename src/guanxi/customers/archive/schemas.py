@@ -10,41 +10,30 @@ Phones are always masked in the output and the ID number appears only as
 """
 
 import datetime as dt
-import re
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict
+from pydantic import AfterValidator
 
 from guanxi.core.phones import mask_phone
+from guanxi.core.schemas import Id, Input, RefOf, ShortText, clean_text
 from guanxi.customers.archive.validation import TEXT_LIMITS
 
-_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+def _text(max_length: int) -> Any:
+    return Annotated[str, Field(max_length=max_length), AfterValidator(clean_text)]
 
 
-def _clean_text(value: str) -> str:
-    # Control characters and lone surrogates cannot be stored (PostgreSQL refuses NUL).
-    return _UNSAFE.sub("", value)
+def _limited(name: str) -> Any:
+    return _text(TEXT_LIMITS[name])
 
 
-Text = Annotated[str, AfterValidator(_clean_text)]
-# Long enough for any legal value, short enough that nobody posts a novel into a phone field;
-# the exact limits are checked by the service with its own messages.
-ShortText = Annotated[str, Field(max_length=300), AfterValidator(_clean_text)]
-TagName = Annotated[str, Field(max_length=30), AfterValidator(_clean_text)]
-# A database id: positive and within a 64-bit integer (SQLite cannot even bind a larger one).
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+TagName = _text(30)
+# Output only: a phone as every list shows it, 138****8000 (ARC-6).
+MaskedPhone = Annotated[str, AfterValidator(mask_phone)]
 
 
-def _limited(name: str):
-    return Annotated[str, Field(max_length=TEXT_LIMITS[name]), AfterValidator(_clean_text)]
-
-
-class _Input(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class CustomerFields(_Input):
+class CustomerFields(Input):
     """The ARC-2 fields a user may set (validation.EDITABLE_FIELDS); all optional here."""
 
     kind: Literal["person", "organisation"] | None = None
@@ -103,7 +92,7 @@ class CustomerPatch(CustomerFields):
 
 
 class CustomerQuery(Schema):
-    q: Annotated[str, Field(max_length=100), AfterValidator(_clean_text)] = ""
+    q: _text(100) = ""
     kind: Literal["", "person", "organisation"] = ""
     category: Literal["", "non", "potential", "target", "actual", "lost"] = ""
     owner: Id | None = None
@@ -111,8 +100,8 @@ class CustomerQuery(Schema):
     tag: Id | None = None
     source: Id | None = None
     industry: Id | None = None
-    level: Annotated[str, Field(max_length=10), AfterValidator(_clean_text)] = ""
-    province: Annotated[str, Field(max_length=20), AfterValidator(_clean_text)] = ""
+    level: _text(10) = ""
+    province: _text(20) = ""
     created_from: dt.date | None = None
     created_to: dt.date | None = None
     sort: Literal["-id", "id", "-updated", "name"] = "-id"
@@ -120,56 +109,47 @@ class CustomerQuery(Schema):
     page_size: int = Field(25, ge=1, le=100)
 
 
-class TagsIn(_Input):
+class TagsIn(Input):
     tags: list[TagName] = Field(max_length=50)
 
 
-class MergeIn(_Input):
+class MergeIn(Input):
     duplicate_id: Id
 
 
-class RevealIn(_Input):
+class RevealIn(Input):
     field: Literal["mobile", "home_phone", "office_phone", "id_number"]
 
 
-class ContactCreate(_Input):
-    name: Annotated[str, Field(max_length=50), AfterValidator(_clean_text)]
-    title: Annotated[str, Field(max_length=50), AfterValidator(_clean_text)] = ""
+class ContactCreate(Input):
+    name: _text(50)
+    title: _text(50) = ""
     is_decision_maker: bool = False
     mobile: ShortText = ""
     phone: ShortText = ""
     email: ShortText = ""
-    wechat: Annotated[str, Field(max_length=60), AfterValidator(_clean_text)] = ""
-    notes: Annotated[str, Field(max_length=500), AfterValidator(_clean_text)] = ""
+    wechat: _text(60) = ""
+    notes: _text(500) = ""
 
 
-class ContactPatch(_Input):
-    name: Annotated[str, Field(max_length=50), AfterValidator(_clean_text)] | None = None
-    title: Annotated[str, Field(max_length=50), AfterValidator(_clean_text)] | None = None
+class ContactPatch(Input):
+    name: _text(50) | None = None
+    title: _text(50) | None = None
     is_decision_maker: bool | None = None
     mobile: ShortText | None = None
     phone: ShortText | None = None
     email: ShortText | None = None
-    wechat: Annotated[str, Field(max_length=60), AfterValidator(_clean_text)] | None = None
-    notes: Annotated[str, Field(max_length=500), AfterValidator(_clean_text)] | None = None
+    wechat: _text(60) | None = None
+    notes: _text(500) | None = None
 
 
 # ---------------------------------------------------------------- output
-
-
-class Ref(Schema):
-    id: int
-    name: str
 
 
 class TagOut(Schema):
     id: int
     name: str
     color: str
-
-
-def _ref(obj) -> dict | None:
-    return {"id": obj.pk, "name": str(obj)} if obj is not None else None
 
 
 class CustomerOut(Schema):
@@ -179,14 +159,14 @@ class CustomerOut(Schema):
     name_pinyin: str
     gender: str
     category: str
-    owner: Ref | None
-    department: Ref | None
+    owner: RefOf | None
+    department: RefOf | None
     tags: list[TagOut]
-    source: Ref | None
-    industry: Ref | None
-    mobile: str = Field(description="Masked (138****8000); use /reveal for the full number")
-    home_phone: str = Field(description="Masked")
-    office_phone: str = Field(description="Masked")
+    source: RefOf | None
+    industry: RefOf | None
+    mobile: MaskedPhone = Field(description="Masked (138****8000); use /reveal for the full number")
+    home_phone: MaskedPhone = Field(description="Masked")
+    office_phone: MaskedPhone = Field(description="Masked")
     fax: str
     email: str
     wechat: str
@@ -217,36 +197,8 @@ class CustomerOut(Schema):
     deleted_at: dt.datetime | None
 
     @staticmethod
-    def resolve_owner(obj):
-        return _ref(obj.owner)
-
-    @staticmethod
-    def resolve_department(obj):
-        return _ref(obj.department)
-
-    @staticmethod
-    def resolve_source(obj):
-        return _ref(obj.source)
-
-    @staticmethod
-    def resolve_industry(obj):
-        return _ref(obj.industry)
-
-    @staticmethod
-    def resolve_tags(obj):
-        return [{"id": t.pk, "name": t.name, "color": t.color} for t in obj.tags.all()]
-
-    @staticmethod
-    def resolve_mobile(obj):
-        return mask_phone(obj.mobile)
-
-    @staticmethod
-    def resolve_home_phone(obj):
-        return mask_phone(obj.home_phone)
-
-    @staticmethod
-    def resolve_office_phone(obj):
-        return mask_phone(obj.office_phone)
+    def resolve_tags(obj: Any) -> list[Any]:
+        return list(obj.tags.all())
 
 
 class CustomerPageOut(Schema):
@@ -265,16 +217,12 @@ class TimelineEventOut(Schema):
     id: int
     kind: str
     occurred_at: dt.datetime
-    actor: Ref | None
+    actor: RefOf | None
     title: str
     body: str
     ref_type: str
     ref_id: str
     data: dict[str, Any]
-
-    @staticmethod
-    def resolve_actor(obj):
-        return _ref(obj.actor)
 
 
 class TimelineOut(Schema):
@@ -290,7 +238,7 @@ class FieldChangeOut(Schema):
 
 class HistoryEntryOut(Schema):
     at: dt.datetime
-    user: Ref | None
+    user: RefOf | None
     type: Literal["+", "~", "-"]
     changes: list[FieldChangeOut]
 
@@ -301,17 +249,9 @@ class ContactOut(Schema):
     name: str
     title: str
     is_decision_maker: bool
-    mobile: str = Field(description="Masked")
-    phone: str = Field(description="Masked")
+    mobile: MaskedPhone = Field(description="Masked")
+    phone: MaskedPhone = Field(description="Masked")
     email: str
     wechat: str
     notes: str
     created_at: dt.datetime
-
-    @staticmethod
-    def resolve_mobile(obj):
-        return mask_phone(obj.mobile)
-
-    @staticmethod
-    def resolve_phone(obj):
-        return mask_phone(obj.phone)

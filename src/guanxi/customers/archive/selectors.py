@@ -1,16 +1,35 @@
 """Reads of the customer archive, always through the data-scope filter."""
 
-import base64
-import contextlib
 import datetime as dt
-import json
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, F, Func, OuterRef, Prefetch, Q, Value
-from django.utils.translation import gettext as _
+from django.db.models import (
+    BooleanField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+)
 
-from guanxi.core.errors import ValidationFailed
+from guanxi.core.errors import NotFound
+from guanxi.core.pagination import (
+    PAGE_SIZE,
+    CursorKind,
+    Page,
+    capped_count,
+    cursor_decode,
+    cursor_encode,
+    keyset_after,
+    page_by_keys,
+    parse_id,
+)
 from guanxi.core.phones import digits_only
 from guanxi.customers.errors import CustomerNotFound
 from guanxi.customers.models import (
@@ -22,16 +41,14 @@ from guanxi.customers.models import (
     Tag,
     TimelineEvent,
 )
+from guanxi.customers.querysets import CustomerQuerySet
 
-PAGE_SIZE = 25
-COUNT_CAP = 1_000  # "1,000+": counting 10,001 filtered rows cost 100+ ms at 1M (bench/README.md)
-
-# sort key → (model fields in order, all descending or not)
-SORTS = {
-    "-id": (("id",), True),
-    "id": (("id",), False),
-    "-updated": (("updated_at", "id"), True),
-    "name": (("name_pinyin", "id"), False),
+# sort key → the keys the list is ordered by (the last one unique), all descending or not
+SORTS: dict[str, tuple[tuple[tuple[str, CursorKind], ...], bool]] = {
+    "-id": ((("id", int),), True),
+    "id": ((("id", int),), False),
+    "-updated": ((("updated_at", dt.datetime), ("id", int)), True),
+    "name": ((("name_pinyin", str), ("id", int)), False),
 }
 
 
@@ -56,8 +73,6 @@ class CustomerFilters:
 def search_condition(text: str) -> Q | None:
     """One search box (ARC-7): name, full pinyin, pinyin initials, phone in any format,
     organisation, e-mail, credit code and tag."""
-    import unicodedata
-
     text = unicodedata.normalize("NFKC", text or "").strip()[:100]
     if not text:
         return None
@@ -119,7 +134,7 @@ def _name_contains(text: str) -> Q:
     return condition
 
 
-def _filtered(user, filters: CustomerFilters):
+def _filtered(user: Any, filters: CustomerFilters) -> CustomerQuerySet:
     queryset = Customer.objects.visible_to(user)
     condition = search_condition(filters.q)
     if condition is not None:
@@ -144,71 +159,23 @@ def _filtered(user, filters: CustomerFilters):
     return queryset
 
 
-def encode_cursor(values) -> str:
-    raw = json.dumps([v.isoformat() if isinstance(v, dt.datetime) else v for v in values])
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, sort: str):
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        fields, _descending = SORTS[sort]
-        if not isinstance(values, list) or len(values) != len(fields):
-            raise ValueError
-        decoded = []
-        for name, value in zip(fields, values, strict=True):
-            if name == "updated_at":
-                decoded.append(dt.datetime.fromisoformat(value))
-            elif name == "id":
-                decoded.append(int(value))
-                if not 0 <= decoded[-1] < 2**63:  # SQLite cannot bind a larger integer
-                    raise ValueError
-            else:
-                decoded.append(str(value))
-                if "\x00" in decoded[-1]:  # PostgreSQL refuses NUL in text
-                    raise ValueError
-        return decoded
-    except (ValueError, TypeError, KeyError, json.JSONDecodeError) as exc:
-        raise ValidationFailed(
-            field_errors={"cursor": [_("This page link is no longer valid.")]}
-        ) from exc
-
-
-def _after(fields, values, descending) -> Q:
-    """Keyset condition: rows strictly after `values` in the (fields) ordering."""
-    op = "lt" if descending else "gt"
-    condition = Q()
-    for index in range(len(fields)):
-        step = Q(**{f"{fields[i]}": values[i] for i in range(index)})
-        step &= Q(**{f"{fields[index]}__{op}": values[index]})
-        condition |= step
-    return condition
-
-
-@dataclass
-class CustomerPage:
-    items: list
-    next_cursor: str | None
-    total: int | None  # None: not counted yet (the page loads the count afterwards)
-    total_capped: bool
-
-
 def customer_list_for_user(
-    user,
-    filters: CustomerFilters,
     *,
+    user: Any,
+    filters: CustomerFilters,
     cursor: str = "",
     page_size: int = PAGE_SIZE,
     count: bool = True,
-) -> CustomerPage:
-    sort = filters.sort if filters.sort in SORTS else "-id"
-    fields, descending = SORTS[sort]
+) -> Page[Customer]:
+    """A page of the list; ValidationFailed on `cursor` if the cursor is not one we made."""
+    keys, descending = SORTS.get(filters.sort, SORTS["-id"])
+    fields = [name for name, _kind in keys]
     queryset = _filtered(user, filters)
     page_query = queryset
     if cursor:
-        page_query = page_query.filter(_after(fields, decode_cursor(cursor, sort), descending))
-    ordering = [f"-{f}" if descending else f for f in fields]
+        after = cursor_decode(cursor, [kind for _name, kind in keys])
+        page_query = page_query.filter(keyset_after(fields, after, descending=descending))
+    ordering = [f"-{name}" if descending else name for name in fields]
     # The page's rows are chosen in a subquery and only they are joined to their owner,
     # department and source: with the joins in the same query, PostgreSQL joined every match
     # of a search (2,000+ for 王秀 at 1M customers) before keeping 26, half of the query's time.
@@ -222,28 +189,26 @@ def customer_list_for_user(
     next_cursor = None
     if len(rows) > page_size:
         rows = rows[:page_size]
-        last = rows[-1]
-        next_cursor = encode_cursor([getattr(last, f) for f in fields])
+        next_cursor = cursor_encode([getattr(rows[-1], name) for name in fields])
+    total: int | None
     if not cursor and next_cursor is None:
         total, capped = len(rows), False  # the whole selection is on this page
     elif count:
         total, capped = capped_count(queryset)
     else:
         total, capped = None, False
-    return CustomerPage(items=rows, next_cursor=next_cursor, total=total, total_capped=capped)
+    return Page(items=rows, next_cursor=next_cursor, total=total, total_capped=capped)
 
 
-def customer_count_for_user(user, filters: CustomerFilters) -> tuple[int, bool]:
+def customer_count_for_user(*, user: Any, filters: CustomerFilters) -> tuple[int, bool]:
+    """Up to COUNT_CAP: "1,000+" on a page instead of an exact COUNT(*) over millions
+    (counting 10,001 filtered rows cost 100+ ms at 1M, bench/README.md)."""
     return capped_count(_filtered(user, filters))
 
 
-def capped_count(queryset, cap: int = COUNT_CAP) -> tuple[int, bool]:
-    """Count up to `cap` rows: "1,000+" on a page instead of an exact COUNT(*) over millions."""
-    count = queryset.order_by().values("pk")[: cap + 1].count()
-    return min(count, cap), count > cap
-
-
-def customer_iter_for_export(user, filters: CustomerFilters, *, batch: int = 2000):
+def customer_iter_for_export(
+    *, user: Any, filters: CustomerFilters, batch: int = 2000
+) -> Iterator[Customer]:
     """All customers matching the filters in the user's scope, streamed by keyset batches."""
     queryset = _filtered(user, filters).select_related("owner", "department", "source", "industry")
     last_id = None
@@ -258,15 +223,18 @@ def customer_iter_for_export(user, filters: CustomerFilters, *, batch: int = 200
         last_id = rows[-1].pk
 
 
-def customer_get_for_user(user, customer_id, *, include_deleted: bool = False) -> Customer:
-    try:
-        customer_id = int(customer_id)
-    except (TypeError, ValueError):
-        raise CustomerNotFound() from None
+def customer_get_for_user(
+    *, user: Any, customer_id: int | str, include_deleted: bool = False
+) -> Customer:
+    """The customer if the user may see it; CustomerNotFound (a 404) else, also for an id
+    that is not one."""
+    pk = parse_id(customer_id)
+    if pk is None:
+        raise CustomerNotFound()
     customer = (
         Customer.objects.visible_to(user, include_deleted=include_deleted)
         .select_related("owner", "department", "source", "industry", "created_by")
-        .filter(pk=customer_id)
+        .filter(pk=pk)
         .first()
     )
     if customer is None:
@@ -274,27 +242,30 @@ def customer_get_for_user(user, customer_id, *, include_deleted: bool = False) -
     return customer
 
 
-def customer_can_edit(user, customer) -> bool:
+def customer_can_edit(*, user: Any, customer: Customer) -> bool:
     return Customer.objects.editable_by(user).filter(pk=customer.pk).exists()
 
 
-def customer_contacts(customer):
+def customer_contacts(*, customer: Customer) -> list[Contact]:
     return list(Contact.objects.filter(customer=customer))
 
 
-def customer_tags(customer):
+def customer_tags(*, customer: Customer) -> list[Tag]:
     return list(Tag.objects.filter(customertag__customer=customer).order_by("name"))
 
 
-def customer_shares(customer):
+def customer_shares(*, customer: Customer) -> list[CustomerShare]:
     return list(CustomerShare.objects.filter(customer=customer).select_related("user"))
 
 
-def customer_attachments(customer):
+def customer_attachments(*, customer: Customer) -> list[Attachment]:
     return list(Attachment.objects.filter(customer=customer).select_related("uploaded_by"))
 
 
-def customer_timeline(customer, *, before: str = "", limit: int = 30):
+def customer_timeline(
+    *, customer: Customer, before: str = "", limit: int = 30
+) -> tuple[list[TimelineEvent], str | None]:
+    """Events newest first after `before` ("<moment>_<id>"; one we did not make is ignored)."""
     events = TimelineEvent.objects.filter(customer=customer).select_related("actor")
     if before:
         try:
@@ -316,7 +287,12 @@ def customer_timeline(customer, *, before: str = "", limit: int = 30):
 HIDDEN_HISTORY_FIELDS = {"id_number_encrypted", "custom_data", "updated_at", "deleted_by"}
 
 
-def customer_history(customer, *, limit: int = 100):
+HistoryLine = tuple[str, Any, Any]
+
+
+def customer_history(
+    *, customer: Customer, limit: int = 100
+) -> list[tuple[Any, list[HistoryLine]]]:
     """Change records, newest first: [(record, [(field label, old, new), …])] (ARC-4).
     ID numbers are shown masked; the encrypted column never leaves the database."""
     records = list(
@@ -324,13 +300,13 @@ def customer_history(customer, *, limit: int = 100):
             : limit + 1
         ]
     )
-    changes = []
+    changes: list[tuple[Any, list[HistoryLine]]] = []
     for newer, older in zip(records, [*records[1:], None], strict=False):
         if older is None:
             changes.append((newer, []))
             continue
         delta = newer.diff_against(older)
-        lines = []
+        lines: list[HistoryLine] = []
         for change in delta.changes:
             if change.field in HIDDEN_HISTORY_FIELDS:
                 continue
@@ -347,7 +323,7 @@ def customer_history(customer, *, limit: int = 100):
     return changes[:limit]
 
 
-def _display(field_object, value):
+def _display(field_object: Any, value: Any) -> Any:
     if value in (None, ""):
         return "—"
     if field_object.choices:
@@ -358,20 +334,27 @@ def _display(field_object, value):
     return str(value)
 
 
-def recycle_bin_for_user(user, *, cursor: str = "", page_size: int = PAGE_SIZE):
+def recycle_bin_for_user(
+    *, user: Any, cursor: str = "", page_size: int = PAGE_SIZE
+) -> Page[Customer]:
+    """Deleted customers the user may change, most recently deleted first."""
     queryset = (
         Customer.objects.editable_by(user, include_deleted=True)
         .filter(deleted_at__isnull=False)
         .select_related("owner", "deleted_by", "merged_into")
-        .order_by("-deleted_at", "-id")
     )
-    if cursor:
-        with contextlib.suppress(ValueError):
-            queryset = queryset.filter(id__lt=int(cursor))
-    return list(queryset[:page_size])
+    return page_by_keys(
+        queryset,
+        keys=[("deleted_at", dt.datetime), ("id", int)],
+        descending=True,
+        cursor=cursor,
+        limit=page_size,
+    )
 
 
-def duplicate_candidates_for_user(user, customer, *, limit: int = 10):
+def duplicate_candidates_for_user(
+    *, user: Any, customer: Customer, limit: int = 10
+) -> list[Customer]:
     """Customers in scope that look like this one (same phone, e-mail, credit code or name key)."""
     condition = Q(pk__in=[])
     if customer.mobile:
@@ -393,10 +376,8 @@ def duplicate_candidates_for_user(user, customer, *, limit: int = 10):
     )
 
 
-def contact_get_for_user(user, contact_id) -> Contact:
+def contact_get_for_user(*, user: Any, contact_id: int) -> Contact:
     """A contact whose customer the user may see (API: /contacts/{id}); else NotFound."""
-    from guanxi.core.errors import NotFound
-
     contact = (
         Contact.objects.select_related("customer")
         .filter(pk=contact_id, customer__in=Customer.objects.visible_to(user))
@@ -405,8 +386,3 @@ def contact_get_for_user(user, contact_id) -> Contact:
     if contact is None:
         raise NotFound()
     return contact
-
-
-def tag_list():
-    """Every tag, by name (tags are shared labels, not customer data)."""
-    return list(Tag.objects.order_by("name"))
