@@ -415,9 +415,7 @@ def test_keyset_pagination_and_htmx_fragment(client_for, sales1a, make_customer)
     assert bad.status_code == 200
 
 
-def test_a_malformed_cursor_shows_a_message_and_the_first_page(
-    client_for, sales1a, make_customer
-):
+def test_a_malformed_cursor_shows_a_message_and_the_first_page(client_for, sales1a, make_customer):
     customer = make_customer(sales1a, name="第一页")
     client = client_for(sales1a)
     for cursor in ("WzFlOTk5XQ", "WyJcdTAwMDAiXQ", "garbage"):
