@@ -25,16 +25,6 @@ class TablerFormMixin:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
-    def add_domain_errors(self, error) -> None:
-        """Put a DomainError's field errors on the fields (or on the form if unknown)."""
-        placed = False
-        for name, messages in (error.field_errors or {}).items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
-                placed = True
-        if not placed:
-            self.add_error(None, str(error.message))
-
 
 class DepartmentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):

@@ -22,9 +22,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guanxi.accounts import forms, permissions, selectors, services
-from guanxi.accounts.errors import AccountLocked, DepartmentCycle
+from guanxi.accounts.errors import AccountLocked
 from guanxi.accounts.models import Department, Role, User
-from guanxi.core.errors import DomainError
+from guanxi.core.errors import ValidationFailed
+from guanxi.core.forms import form_add_errors
 
 # ---------------------------------------------------------------- helpers
 
@@ -161,8 +162,8 @@ def password_change(request):
                 old_password=form.cleaned_data["old_password"],
                 new_password=form.cleaned_data["new_password"],
             )
-        except DomainError as error:
-            form.add_domain_errors(error)
+        except ValidationFailed as error:
+            form_add_errors(form, error)
         else:
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password has been changed."))
@@ -179,7 +180,7 @@ def language_change(request):
     if form.is_valid():
         try:
             services.user_set_language(user=request.user, language=form.cleaned_data["language"])
-        except DomainError as error:
+        except ValidationFailed as error:
             messages.error(request, str(error.message))
         else:
             translation.activate(request.user.language)
@@ -202,8 +203,8 @@ def token_create(request):
     if form.is_valid():
         try:
             token, raw = services.token_create(user=request.user, name=form.cleaned_data["name"])
-        except DomainError as error:
-            form.add_domain_errors(error)
+        except ValidationFailed as error:
+            form_add_errors(form, error)
         else:
             # Rendered, not redirected: the raw key exists only in this response.
             response = render(
@@ -256,8 +257,8 @@ def department_create(request):
             department = services.department_create(
                 name=form.cleaned_data["name"], parent=form.cleaned_data["parent"]
             )
-        except DomainError as error:
-            form.add_domain_errors(error)
+        except ValidationFailed as error:
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Department %(name)s created.") % {"name": department})
             return redirect("accounts:departments")
@@ -289,10 +290,8 @@ def department_edit(request, pk):
                 parent=form.cleaned_data["parent"],
                 manager=form.cleaned_data["manager"],
             )
-        except DepartmentCycle as error:
-            form.add_error("parent", str(error.message))
-        except DomainError as error:
-            form.add_domain_errors(error)
+        except ValidationFailed as error:
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Department saved."))
             return redirect("accounts:departments")
@@ -316,7 +315,7 @@ def department_delete(request, pk):
     department = get_object_or_404(Department, pk=pk)
     try:
         services.department_delete(department=department)
-    except DomainError as error:
+    except ValidationFailed as error:
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("Department deleted."))
@@ -369,8 +368,8 @@ def user_create(request):
                 password=form.cleaned_data["password"],
                 **_user_kwargs(form.cleaned_data),
             )
-        except DomainError as error:
-            form.add_domain_errors(error)
+        except ValidationFailed as error:
+            form_add_errors(form, error)
         else:
             messages.success(request, _("User %(name)s created.") % {"name": user.username})
             return redirect("accounts:users")
@@ -409,8 +408,8 @@ def user_edit(request, pk):
                     is_active=form.cleaned_data["is_active"],
                     **_user_kwargs(form.cleaned_data),
                 )
-            except DomainError as error:
-                form.add_domain_errors(error)
+            except ValidationFailed as error:
+                form_add_errors(form, error)
             else:
                 messages.success(request, _("User %(name)s saved.") % {"name": user.username})
                 return redirect("accounts:users")
@@ -442,8 +441,8 @@ def user_reset_password(request, pk):
             services.user_set_password(
                 user=user, old_password=None, new_password=form.cleaned_data["new_password"]
             )
-        except DomainError as error:
-            form.add_domain_errors(error)
+        except ValidationFailed as error:
+            form_add_errors(form, error)
         else:
             if user.pk == request.user.pk:
                 update_session_auth_hash(request, user)
@@ -498,8 +497,8 @@ def role_edit(request, pk):
                 data_scope=form.cleaned_data["data_scope"],
                 permissions=form.cleaned_data["permissions"],
             )
-        except DomainError as error:
-            form.add_domain_errors(error)
+        except ValidationFailed as error:
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Role %(name)s saved.") % {"name": role.display_name})
             return redirect("accounts:roles")
