@@ -35,6 +35,7 @@ from guanxi.core.identity import credit_check_char, id_check_digit, mask_id_numb
 from guanxi.core.names import pinyin_keys
 from guanxi.customers import dedup
 from guanxi.customers.archive.services import contact_create, customer_create
+from guanxi.customers.archive.validation import ContactInput, CustomerInput
 from guanxi.customers.models import (
     Contact,
     Customer,
@@ -260,14 +261,14 @@ class DemoCustomer:
     tag_ids: list[int] = field(default_factory=list)
     contacts: list[dict] = field(default_factory=list)
 
-    def service_data(self) -> dict:
+    def service_data(self) -> CustomerInput:
         """The input `services.customer_create` takes."""
         data = {k: v for k, v in self.fields.items() if k not in ("industry_id", "source_id")}
         data["industry"] = self.fields.get("industry_id")
         data["source"] = self.fields.get("source_id")
         if self.id_number:
             data["id_number"] = self.id_number
-        return data
+        return CustomerInput.from_dict(data)
 
 
 class DemoGenerator:
@@ -597,7 +598,9 @@ def seed_customers_slow(
                     tags=[tags[t] for t in demo.tag_ids],
                 )
                 for contact in demo.contacts:
-                    contact_create(actor=demo.owner, customer=customer, data=contact)
+                    contact_create(
+                        actor=demo.owner, customer=customer, data=ContactInput(**contact)
+                    )
                 # Spread the demo over two years instead of "all created just now".
                 Customer.objects.filter(pk=customer.pk).update(
                     created_at=demo.created_at, updated_at=demo.created_at

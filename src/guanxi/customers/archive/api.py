@@ -75,7 +75,7 @@ def customer_create(request, payload: CustomerCreate):
     with transaction.atomic():
         owner = _owner_in_scope(actor, payload.owner_id) if payload.owner_id else None
         customer = services.customer_create(
-            actor=actor, data=payload.service_data(), owner=owner, tags=payload.tags
+            actor=actor, data=payload.to_input(), owner=owner, tags=payload.tags
         )
     return Status(201, _reload(actor, customer.pk))
 
@@ -96,7 +96,7 @@ def customer_update(request, customer_id: int, payload: CustomerPatch):
         customer = services.customer_update(
             actor=actor,
             customer=customer,
-            data=payload.service_data(),
+            data=payload.to_input(),
             expected_version=payload.version,
         )
         if "owner_id" in fields_set and payload.owner_id != customer.owner_id:
@@ -242,7 +242,7 @@ def contact_list(request, customer_id: int):
 def contact_create(request, customer_id: int, payload: ContactCreate):
     customer = _reload(request.auth, customer_id)
     contact = services.contact_create(
-        actor=request.auth, customer=customer, data=payload.model_dump()
+        actor=request.auth, customer=customer, data=payload.to_input()
     )
     return Status(201, contact)
 
@@ -252,9 +252,7 @@ def contact_create(request, customer_id: int, payload: ContactCreate):
 )
 def contact_update(request, contact_id: int, payload: ContactPatch):
     contact = selectors.contact_get_for_user(user=request.auth, contact_id=contact_id)
-    return services.contact_update(
-        actor=request.auth, contact=contact, data=payload.model_dump(exclude_unset=True)
-    )
+    return services.contact_update(actor=request.auth, contact=contact, data=payload.to_input())
 
 
 @router.delete(

@@ -13,6 +13,7 @@ from guanxi.accounts.models import User
 from guanxi.accounts.selectors import departments_in_scope, users_in_scope
 from guanxi.core.phones import mask_phone
 from guanxi.customers.archive.selectors import SORTS, CustomerFilters
+from guanxi.customers.archive.validation import ContactInput, CustomerInput
 from guanxi.customers.models import (
     Attachment,
     Customer,
@@ -382,10 +383,10 @@ class CustomerForm(forms.Form):
             )
         return result
 
-    def service_data(self) -> tuple[dict, list[str]]:
-        """The dict passed to customer_create/customer_update, and the tag names."""
+    def to_input(self) -> tuple[CustomerInput, list[str]]:
+        """What customer_create/customer_update take, and the tag names."""
         cleaned = self.cleaned_data
-        data = {}
+        data: dict[str, object] = {}
         for _title, names in self.SECTIONS:
             for name in names:
                 if name not in self.fields or name == "tags":
@@ -404,10 +405,12 @@ class CustomerForm(forms.Form):
             elif value not in (None, ""):
                 custom[definition.key] = value
         data["custom_data"] = custom
-        return data, split_tags(cleaned.get("tags", ""))
+        return CustomerInput.from_dict(data), split_tags(cleaned.get("tags", ""))
 
 
 class ContactForm(forms.Form):
+    """Every field goes to the service, which checks it (a blank name included)."""
+
     name = forms.CharField(label=_("Name"), required=False)
     title = forms.CharField(label=_("Title"), required=False)
     is_decision_maker = forms.BooleanField(label=_("Decision maker"), required=False)
@@ -416,6 +419,9 @@ class ContactForm(forms.Form):
     email = forms.CharField(label=_("E-mail"), required=False)
     wechat = forms.CharField(label=_("WeChat"), required=False)
     notes = forms.CharField(label=_("Notes"), required=False)
+
+    def to_input(self) -> ContactInput:
+        return ContactInput(**self.cleaned_data)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,7 +17,7 @@ from pydantic import AfterValidator
 
 from guanxi.core.phones import mask_phone
 from guanxi.core.schemas import Id, Input, RefOf, ShortText, clean_text
-from guanxi.customers.archive.validation import TEXT_LIMITS
+from guanxi.customers.archive.validation import TEXT_LIMITS, ContactInput, CustomerInput
 
 
 def _text(max_length: int) -> Any:
@@ -69,12 +69,11 @@ class CustomerFields(Input):
     notes: _limited("notes") | None = None
     custom_data: dict[str, Any] | None = None
 
-    def service_data(self) -> dict:
-        """The fields the caller sent, as the service expects them."""
-        data = self.model_dump(exclude_unset=True)
-        for key in ("tags", "owner_id", "version"):
-            data.pop(key, None)
-        return data
+    def to_input(self) -> CustomerInput:
+        """The customer fields the caller sent, as the services take them."""
+        return CustomerInput(
+            **self.model_dump(exclude_unset=True, exclude={"tags", "owner_id", "version"})
+        )
 
 
 class CustomerCreate(CustomerFields):
@@ -131,8 +130,13 @@ class ContactCreate(Input):
     wechat: _text(60) = ""
     notes: _text(500) = ""
 
+    def to_input(self) -> ContactInput:
+        return ContactInput(**self.model_dump())
+
 
 class ContactPatch(Input):
+    """Only the fields sent change."""
+
     name: _text(50) | None = None
     title: _text(50) | None = None
     is_decision_maker: bool | None = None
@@ -141,6 +145,9 @@ class ContactPatch(Input):
     email: ShortText | None = None
     wechat: _text(60) | None = None
     notes: _text(500) | None = None
+
+    def to_input(self) -> ContactInput:
+        return ContactInput(**self.model_dump(exclude_unset=True))
 
 
 # ---------------------------------------------------------------- output

@@ -11,6 +11,7 @@ from django.db.models import (
     BooleanField,
     Exists,
     F,
+    Field,
     Func,
     OuterRef,
     Prefetch,
@@ -311,6 +312,8 @@ def customer_history(
             if change.field in HIDDEN_HISTORY_FIELDS:
                 continue
             field_object = Customer._meta.get_field(change.field)
+            if not isinstance(field_object, Field):
+                continue  # history rows copy concrete fields only
             lines.append(
                 (
                     str(field_object.verbose_name),

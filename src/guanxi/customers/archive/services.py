@@ -1,14 +1,22 @@
 """Every write to the customer archive. Keyword-only, one transaction each."""
 
+import datetime as dt
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
+from django.db.models.fields.files import FieldFile
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
 from guanxi.accounts.permissions import DELETE, HANDOVER, MERGE, PURGE, REASSIGN, REVEAL_PII
-from guanxi.accounts.selectors import user_can
+from guanxi.accounts.selectors import user_can, users_in_scope
 from guanxi.core.audit import audit_record
 from guanxi.core.crypto import blind_index, decrypt, encrypt
 from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -16,7 +24,12 @@ from guanxi.core.identity import mask_id_number
 from guanxi.core.models import AuditLog
 from guanxi.core.names import pinyin_keys
 from guanxi.customers import dedup
-from guanxi.customers.archive.validation import clean_customer_input
+from guanxi.customers.archive.validation import (
+    ContactInput,
+    CustomerInput,
+    clean_contact_input,
+    clean_customer_input,
+)
 from guanxi.customers.errors import CustomerDuplicate
 from guanxi.customers.hooks import (
     category_signals,
@@ -37,7 +50,7 @@ from guanxi.customers.models import (
     TimelineEvent,
 )
 
-_CATEGORY_ORDER = [
+_CATEGORY_ORDER: list[str] = [
     Customer.Category.NON_CUSTOMER,
     Customer.Category.POTENTIAL,
     Customer.Category.TARGET,
@@ -54,11 +67,11 @@ def timeline_add(
     customer: Customer,
     kind: str,
     title: str,
-    actor=None,
+    actor: User | None = None,
     body: str = "",
-    occurred_at=None,
-    ref=None,
-    data=None,
+    occurred_at: dt.datetime | None = None,
+    ref: models.Model | None = None,
+    data: dict[str, Any] | None = None,
 ) -> TimelineEvent:
     return TimelineEvent.objects.create(
         customer=customer,
@@ -76,7 +89,14 @@ def timeline_add(
 # ---------------------------------------------------------------- create / update
 
 
-def _apply(customer: Customer, cleaned: dict) -> None:
+def _save_by(instance: models.Model, actor: User, **options: Any) -> None:
+    """Save, naming `actor` in the change history (django-simple-history reads the
+    instance's `_history_user`)."""
+    instance._history_user = actor  # type: ignore[attr-defined]
+    instance.save(**options)
+
+
+def _apply(customer: Customer, cleaned: dict[str, Any]) -> None:
     for key, value in cleaned.items():
         if key == "id_number":
             customer.id_number_encrypted = encrypt(value)
@@ -93,7 +113,7 @@ def _apply(customer: Customer, cleaned: dict) -> None:
     )
 
 
-def _duplicate_error(actor, matches) -> CustomerDuplicate:
+def _duplicate_error(actor: User, matches: Sequence[tuple[str, int]]) -> CustomerDuplicate:
     """Tell who owns the match (or that it sits unowned), never anything else of it (ARC-5)."""
     rule, customer_id = matches[0]
     match = Customer.objects.select_related("owner", "department").get(pk=customer_id)
@@ -117,7 +137,7 @@ def _duplicate_error(actor, matches) -> CustomerDuplicate:
     )
 
 
-def _write_keys(customer: Customer, *, actor, id_number: str) -> None:
+def _write_keys(customer: Customer, *, actor: User, id_number: str) -> None:
     keys = dedup.keys_for(customer, id_number=id_number)
     matches = dedup.find_matches(keys, exclude_id=customer.pk)
     if matches:
@@ -141,7 +161,15 @@ def _write_keys(customer: Customer, *, actor, id_number: str) -> None:
 
 
 @transaction.atomic
-def customer_create(*, actor: User, data: dict, owner: User | None = None, tags=()) -> Customer:
+def customer_create(
+    *,
+    actor: User,
+    data: CustomerInput | Mapping[str, Any],
+    owner: User | None = None,
+    tags: Iterable[Tag | str] = (),
+) -> Customer:
+    """A new customer of `owner` (the actor if None). `data` as a mapping is the older form
+    pipeline and sales callers still pass."""
     cleaned = clean_customer_input(data)
     owner = owner if owner is not None else actor
     customer = Customer(
@@ -151,8 +179,7 @@ def customer_create(*, actor: User, data: dict, owner: User | None = None, tags=
     )
     _apply(customer, cleaned)
     customer.category = Customer.Category.POTENTIAL
-    customer._history_user = actor
-    customer.save()
+    _save_by(customer, actor)
     _write_keys(customer, actor=actor, id_number=cleaned.get("id_number", ""))
     if tags:
         customer_set_tags(actor=actor, customer=customer, tags=tags, record=False)
@@ -174,7 +201,11 @@ def _lock_for_edit(*, actor: User, customer_id: int, expected_version: int | Non
 
 @transaction.atomic
 def customer_update(
-    *, actor: User, customer: Customer, data: dict, expected_version: int | None
+    *,
+    actor: User,
+    customer: Customer,
+    data: CustomerInput | Mapping[str, Any],
+    expected_version: int | None,
 ) -> Customer:
     """Change the given fields. `expected_version` is the version the editor loaded: if
     someone saved in between, the edit is refused with a conflict instead of overwriting."""
@@ -184,8 +215,7 @@ def customer_update(
         raise ValidationFailed(field_errors={"kind": [_("The type of a customer cannot change.")]})
     _apply(locked, cleaned)
     locked.version = F("version") + 1
-    locked._history_user = actor
-    locked.save()
+    _save_by(locked, actor)
     locked.refresh_from_db()
     id_number = cleaned.get("id_number")
     if id_number is None:
@@ -215,7 +245,9 @@ def tag_get_or_create(*, name: str) -> Tag:
 
 
 @transaction.atomic
-def customer_set_tags(*, actor: User, customer: Customer, tags, record: bool = True) -> list[Tag]:
+def customer_set_tags(
+    *, actor: User, customer: Customer, tags: Iterable[Tag | str], record: bool = True
+) -> list[Tag]:
     wanted = [t if isinstance(t, Tag) else tag_get_or_create(name=str(t)) for t in tags]
     wanted_ids = {t.pk for t in wanted}
     current = set(CustomerTag.objects.filter(customer=customer).values_list("tag_id", flat=True))
@@ -235,52 +267,13 @@ def customer_set_tags(*, actor: User, customer: Customer, tags, record: bool = T
 # ---------------------------------------------------------------- contacts (ARC-1)
 
 
-def _clean_contact(data: dict) -> dict:
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
-
-    from guanxi.core.phones import normalize_phone
-
-    errors: dict[str, list[str]] = {}
-    cleaned = {}
-    limits = {"name": 50, "title": 50, "wechat": 60, "notes": 500}
-    for key, limit in limits.items():
-        if key in data:
-            text = str(data.get(key) or "").strip()
-            if len(text) > limit:
-                errors[key] = [_("At most %(limit)d characters.") % {"limit": limit}]
-            cleaned[key] = text
-    if not cleaned.get("name"):
-        errors.setdefault("name", [_("Enter a name.")])
-    for key in ("mobile", "phone"):
-        if key in data:
-            try:
-                cleaned[key] = normalize_phone(str(data.get(key) or ""), mobile=key == "mobile")
-            except ValidationError as exc:
-                errors[key] = list(exc.messages)
-    if "email" in data:
-        email = str(data.get("email") or "").strip().lower()
-        if email:
-            try:
-                validate_email(email)
-            except ValidationError:
-                errors["email"] = [_("Enter a valid e-mail address.")]
-        cleaned["email"] = email
-    if "is_decision_maker" in data:
-        cleaned["is_decision_maker"] = bool(data.get("is_decision_maker"))
-    if errors:
-        raise ValidationFailed(field_errors=errors)
-    return cleaned
-
-
 @transaction.atomic
-def contact_create(*, actor: User, customer: Customer, data: dict):
-    from guanxi.customers.models import Contact
-
+def contact_create(
+    *, actor: User, customer: Customer, data: ContactInput | Mapping[str, Any]
+) -> Contact:
     _lock_for_edit(actor=actor, customer_id=customer.pk, expected_version=None)
-    contact = Contact(customer=customer, **_clean_contact(data))
-    contact._history_user = actor
-    contact.save()
+    contact = Contact(customer=customer, **clean_contact_input(data))
+    _save_by(contact, actor)
     timeline_add(
         customer=customer,
         kind="contact",
@@ -292,21 +285,20 @@ def contact_create(*, actor: User, customer: Customer, data: dict):
 
 
 @transaction.atomic
-def contact_update(*, actor: User, contact, data: dict):
+def contact_update(
+    *, actor: User, contact: Contact, data: ContactInput | Mapping[str, Any]
+) -> Contact:
+    """Change the fields given; the name stays unless a new one is given."""
     _lock_for_edit(actor=actor, customer_id=contact.customer_id, expected_version=None)
-    merged = {
-        "name": contact.name,
-        **{k: v for k, v in data.items()},
-    }
-    for key, value in _clean_contact(merged).items():
+    given = ContactInput.from_dict(data).given()
+    for key, value in clean_contact_input({"name": contact.name, **given}).items():
         setattr(contact, key, value)
-    contact._history_user = actor
-    contact.save()
+    _save_by(contact, actor)
     return contact
 
 
 @transaction.atomic
-def contact_delete(*, actor: User, contact) -> None:
+def contact_delete(*, actor: User, contact: Contact) -> None:
     _lock_for_edit(actor=actor, customer_id=contact.customer_id, expected_version=None)
     timeline_add(
         customer=contact.customer,
@@ -321,7 +313,14 @@ def contact_delete(*, actor: User, contact) -> None:
 
 
 @transaction.atomic
-def share_set(*, actor: User, customer: Customer, user: User, can_edit: bool, expires_at=None):
+def share_set(
+    *,
+    actor: User,
+    customer: Customer,
+    user: User,
+    can_edit: bool,
+    expires_at: dt.datetime | None = None,
+) -> CustomerShare:
     _lock_for_edit(actor=actor, customer_id=customer.pk, expected_version=None)
     if user.pk == customer.owner_id:
         raise ValidationFailed(field_errors={"user": [_("The owner already has full access.")]})
@@ -365,9 +364,9 @@ def share_remove(*, actor: User, customer: Customer, user: User) -> None:
 
 
 @transaction.atomic
-def attachment_add(*, actor: User, customer: Customer, upload, kind: str = Attachment.Kind.OTHER):
-    import os
-
+def attachment_add(
+    *, actor: User, customer: Customer, upload: UploadedFile, kind: str = Attachment.Kind.OTHER
+) -> Attachment:
     _lock_for_edit(actor=actor, customer_id=customer.pk, expected_version=None)
     name = os.path.basename(upload.name or "")[:200]
     extension = os.path.splitext(name)[1].lower()
@@ -381,12 +380,13 @@ def attachment_add(*, actor: User, customer: Customer, upload, kind: str = Attac
                 ]
             }
         )
-    if upload.size > settings.GUANXI_ATTACHMENT_MAX_BYTES:
+    size = upload.size or 0
+    if size > settings.GUANXI_ATTACHMENT_MAX_BYTES:
         limit = settings.GUANXI_ATTACHMENT_MAX_BYTES // (1024 * 1024)
         raise ValidationFailed(
             field_errors={"file": [_("The file is larger than %(mb)d MB.") % {"mb": limit}]}
         )
-    if upload.size == 0:
+    if size == 0:
         raise ValidationFailed(field_errors={"file": [_("The file is empty.")]})
     if kind not in Attachment.Kind.values:
         raise ValidationFailed(field_errors={"kind": [_("Select a valid choice.")]})
@@ -395,7 +395,7 @@ def attachment_add(*, actor: User, customer: Customer, upload, kind: str = Attac
         kind=kind,
         original_name=name,
         content_type=allowed[extension],
-        size=upload.size,
+        size=size,
         uploaded_by=actor,
     )
     attachment.file.save(f"{timezone.now():%Y%m%d%H%M%S}{extension}", upload, save=False)
@@ -410,10 +410,21 @@ def attachment_add(*, actor: User, customer: Customer, upload, kind: str = Attac
     return attachment
 
 
+def _delete_files_on_commit(files: Iterable[FieldFile]) -> None:
+    """Remove stored files once the rows that named them are gone for good."""
+    paths = [(file.storage, file.name) for file in files if file.name]
+
+    def delete() -> None:
+        for storage, path in paths:
+            storage.delete(path)
+
+    transaction.on_commit(delete)
+
+
 @transaction.atomic
 def attachment_delete(*, actor: User, attachment: Attachment) -> None:
     _lock_for_edit(actor=actor, customer_id=attachment.customer_id, expected_version=None)
-    storage, path = attachment.file.storage, attachment.file.name
+    stored = [attachment.file]
     timeline_add(
         customer=attachment.customer,
         kind="attachment",
@@ -421,7 +432,7 @@ def attachment_delete(*, actor: User, attachment: Attachment) -> None:
         actor=actor,
     )
     attachment.delete()
-    transaction.on_commit(lambda: storage.delete(path))
+    _delete_files_on_commit(stored)
 
 
 # ---------------------------------------------------------------- reveal (ARC-6)
@@ -434,7 +445,9 @@ REVEALABLE = {
 }
 
 
-def customer_reveal(*, actor: User, customer: Customer, field: str, request=None) -> str:
+def customer_reveal(
+    *, actor: User, customer: Customer, field: str, request: HttpRequest | None = None
+) -> str:
     """Return the full value of a masked field, for users with the permission; audited."""
     if field not in REVEALABLE:
         raise ValidationFailed(field_errors={"field": [_("This field cannot be revealed.")]})
@@ -460,14 +473,13 @@ def customer_reveal(*, actor: User, customer: Customer, field: str, request=None
 
 
 @transaction.atomic
-def customer_delete(*, actor: User, customer: Customer, request=None) -> None:
+def customer_delete(*, actor: User, customer: Customer, request: HttpRequest | None = None) -> None:
     if not user_can(actor, DELETE):
         raise PermissionDenied(_("You may not delete customers."))
     locked = _lock_for_edit(actor=actor, customer_id=customer.pk, expected_version=None)
     locked.deleted_at = timezone.now()
     locked.deleted_by = actor
-    locked._history_user = actor
-    locked.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    _save_by(locked, actor, update_fields=["deleted_at", "deleted_by", "updated_at"])
     # A deleted customer no longer blocks a new one with the same mobile; restoring
     # re-checks.
     DedupKey.objects.filter(customer=locked).delete()
@@ -482,7 +494,9 @@ def customer_delete(*, actor: User, customer: Customer, request=None) -> None:
 
 
 @transaction.atomic
-def customer_restore(*, actor: User, customer: Customer, request=None) -> Customer:
+def customer_restore(
+    *, actor: User, customer: Customer, request: HttpRequest | None = None
+) -> Customer:
     if not user_can(actor, DELETE):
         raise PermissionDenied(_("You may not restore customers."))
     locked = (
@@ -495,8 +509,7 @@ def customer_restore(*, actor: User, customer: Customer, request=None) -> Custom
         raise PermissionDenied(_("This customer cannot be restored."))
     locked.deleted_at = None
     locked.deleted_by = None
-    locked._history_user = actor
-    locked.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    _save_by(locked, actor, update_fields=["deleted_at", "deleted_by", "updated_at"])
     _write_keys(locked, actor=actor, id_number=decrypt(locked.id_number_encrypted))
     audit_record(
         actor=actor,
@@ -512,7 +525,7 @@ def customer_restore(*, actor: User, customer: Customer, request=None) -> Custom
 
 
 @transaction.atomic
-def customer_purge(*, actor: User, customer: Customer, request=None) -> None:
+def customer_purge(*, actor: User, customer: Customer, request: HttpRequest | None = None) -> None:
     if not user_can(actor, PURGE):
         raise PermissionDenied(_("You may not delete customers permanently."))
     locked = (
@@ -529,7 +542,7 @@ def customer_purge(*, actor: User, customer: Customer, request=None) -> None:
         summary=locked.name,
         request=request,
     )
-    paths = [(a.file.storage, a.file.name) for a in locked.attachments.all()]
+    stored = [a.file for a in locked.attachments.all()]
     locked.history.all().delete()
     customer_id = locked.pk
     locked.delete()
@@ -537,13 +550,15 @@ def customer_purge(*, actor: User, customer: Customer, request=None) -> None:
     # value; "permanently" means none of it stays behind.
     Customer.history.filter(id=customer_id).delete()
     Contact.history.filter(customer_id=customer_id).delete()
-    transaction.on_commit(lambda: [storage.delete(path) for storage, path in paths])
+    _delete_files_on_commit(stored)
 
 
 # ---------------------------------------------------------------- owner changes (ARC-9)
 
 
-def _record_owner_changes(*, customers, to_user, actor, reason: str) -> None:
+def _record_owner_changes(
+    *, customers: Sequence[Customer], to_user: User | None, actor: User | None, reason: str
+) -> None:
     now = timezone.now()
     OwnerChange.objects.bulk_create(
         [
@@ -573,7 +588,11 @@ def _record_owner_changes(*, customers, to_user, actor, reason: str) -> None:
 
 
 def customers_release_owner(
-    *, actor, customers, reason: str, public_pool_id: int | None = None
+    *,
+    actor: User | None,
+    customers: Iterable[Customer],
+    reason: str,
+    public_pool_id: int | None = None,
 ) -> list[int]:
     """Remove the owner (and so the department) of these customers, e.g. into a public pool
     (INT-6/7). `customers` carry pk and owner_id; one OwnerChange and one timeline event
@@ -582,11 +601,11 @@ def customers_release_owner(
     `public_pool_id` is the pool they go into, given by the pipeline app that keeps that
     column (see `Customer.public_pool_id`); it is written in the same UPDATE as the owner,
     because a second UPDATE of the row would write into every index of the table again."""
-    customers = [c for c in customers if c.owner_id is not None]
-    ids = [c.pk for c in customers]
+    owned = [c for c in customers if c.owner_id is not None]
+    ids = [c.pk for c in owned]
     if not ids:
         return ids
-    _record_owner_changes(customers=customers, to_user=None, actor=actor, reason=reason[:200])
+    _record_owner_changes(customers=owned, to_user=None, actor=actor, reason=reason[:200])
     for start in range(0, len(ids), 1000):
         Customer.objects.filter(pk__in=ids[start : start + 1000]).update(
             owner=None,
@@ -600,7 +619,7 @@ def customers_release_owner(
 
 
 @transaction.atomic
-def customer_release_owner(*, actor, customer: Customer, reason: str) -> Customer:
+def customer_release_owner(*, actor: User | None, customer: Customer, reason: str) -> Customer:
     customers_release_owner(actor=actor, customers=[customer], reason=reason)
     customer.refresh_from_db()
     return customer
@@ -608,7 +627,12 @@ def customer_release_owner(*, actor, customer: Customer, reason: str) -> Custome
 
 @transaction.atomic
 def customer_take_owner(
-    *, actor, customer: Customer, to_user: User, reason: str, public_pool_id: int | None = None
+    *,
+    actor: User | None,
+    customer: Customer,
+    to_user: User,
+    reason: str,
+    public_pool_id: int | None = None,
 ) -> Customer:
     """Give an unowned (or any) customer to `to_user` without the reassign permission
     check — the caller (e.g. a pool claim) has applied its own rules. `public_pool_id` as in
@@ -640,8 +664,6 @@ def customer_reassign(
     locked = _lock_for_edit(actor=actor, customer_id=customer.pk, expected_version=None)
     if not to_user.is_active:
         raise ValidationFailed(field_errors={"owner": [_("This user is no longer active.")]})
-    from guanxi.accounts.selectors import users_in_scope
-
     if not users_in_scope(actor).filter(pk=to_user.pk).exists():
         raise ValidationFailed(
             field_errors={"owner": [_("You can only assign to users in your scope.")]}
@@ -652,8 +674,7 @@ def customer_reassign(
     locked.owner = to_user
     locked.department_id = to_user.department_id
     locked.version = F("version") + 1
-    locked._history_user = actor
-    locked.save()
+    _save_by(locked, actor)
     owners_changed.call_all(customer_ids=[locked.pk])
     locked.refresh_from_db()
     return locked
@@ -661,7 +682,12 @@ def customer_reassign(
 
 @transaction.atomic
 def customer_handover(
-    *, actor: User, from_user: User, to_user: User, reason: str, request=None
+    *,
+    actor: User,
+    from_user: User,
+    to_user: User,
+    reason: str,
+    request: HttpRequest | None = None,
 ) -> int:
     """Move all of one user's customers (and, through the hook, their deals, contracts and
     tasks) to another user in one audited step (离职交接, ARC-9)."""
@@ -705,7 +731,9 @@ def customer_handover(
     return len(ids)
 
 
-def customers_follow_owner_department(*, user, old_department_id, new_department_id) -> None:
+def customers_follow_owner_department(
+    *, user: User, old_department_id: int | None, new_department_id: int | None
+) -> None:
     """When a user moves department, their customers' department column follows (the scope
     filter reads it)."""
     ids = list(Customer.objects.filter(owner=user).values_list("pk", flat=True))
@@ -749,7 +777,11 @@ _MERGE_SPECIAL = {"dedup_keys", "customertag_set", "shares", "history", "merged_
 
 @transaction.atomic
 def customer_merge(
-    *, actor: User, primary: Customer, duplicate: Customer, request=None
+    *,
+    actor: User,
+    primary: Customer,
+    duplicate: Customer,
+    request: HttpRequest | None = None,
 ) -> Customer:
     """Fold `duplicate` into `primary`: blanks of the primary are filled from the duplicate,
     every related record moves over, the duplicate goes to the recycle bin marked merged."""
@@ -808,11 +840,9 @@ def customer_merge(
     drop.deleted_at = timezone.now()
     drop.deleted_by = actor
     drop.merged_into = keep
-    drop._history_user = actor
-    drop.save()
+    _save_by(drop, actor)
     keep.version = F("version") + 1
-    keep._history_user = actor
-    keep.save()
+    _save_by(keep, actor)
     keep.refresh_from_db()
     _write_keys(keep, actor=actor, id_number=decrypt(keep.id_number_encrypted))
     held = set(DedupKey.objects.filter(customer=keep).values_list("rule", "value"))

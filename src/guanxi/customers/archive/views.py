@@ -155,7 +155,7 @@ def customer_create(request):
     form = CustomerForm(request.POST or None, initial={"kind": request.GET.get("kind", "person")})
     notice = None
     if request.method == "POST" and form.is_valid():
-        data, tags = form.service_data()
+        data, tags = form.to_input()
         try:
             customer = services.customer_create(actor=request.user, data=data, tags=tags)
         except CustomerDuplicate as exc:
@@ -183,7 +183,7 @@ def customer_edit(request, customer_id):
     if request.method == "POST":
         form = CustomerForm(request.POST, customer=customer)
         if form.is_valid():
-            data, tags = form.service_data()
+            data, tags = form.to_input()
             version = form.cleaned_data.get("version")
             try:
                 with transaction.atomic():
@@ -396,7 +396,7 @@ def contact_add(request, customer_id):
     form = ContactForm(request.POST)
     form.is_valid()
     try:
-        services.contact_create(actor=request.user, customer=customer, data=form.cleaned_data)
+        services.contact_create(actor=request.user, customer=customer, data=form.to_input())
     except ValidationFailed as exc:
         form_add_errors(form, exc)
         return _render_detail(request, customer, "contacts", status=422, contact_form=form)
@@ -411,7 +411,7 @@ def contact_edit(request, customer_id, contact_id):
     form = ContactForm(request.POST)
     form.is_valid()
     try:
-        services.contact_update(actor=request.user, contact=contact, data=form.cleaned_data)
+        services.contact_update(actor=request.user, contact=contact, data=form.to_input())
     except ValidationFailed as exc:
         _error_message(request, exc)
         return _render_detail(request, customer, "contacts", status=422)

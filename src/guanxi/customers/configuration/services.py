@@ -3,6 +3,8 @@ duplicate rules (with the rebuild of duplicate-check keys), tags and lead source
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,6 +16,7 @@ from guanxi.core.crypto import decrypt
 from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed
 from guanxi.customers import dedup
 from guanxi.customers.models import (
+    Customer,
     CustomerTag,
     CustomFieldDefinition,
     DedupKey,
@@ -40,15 +43,26 @@ _KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
 
-def _require(actor) -> None:
+def _require(actor: Any) -> None:
     if not user_can(actor, MANAGE_FIELDS):
         raise PermissionDenied()
+
+
+def _sort_order(value: Any, errors: dict[str, list[str]]) -> int:
+    """A position in a list (0 if blank); an error on `sort_order` if not a whole number."""
+    try:
+        return max(int(value or 0), 0)
+    except (TypeError, ValueError):
+        errors["sort_order"] = [_("Enter a whole number.")]
+        return 0
 
 
 # ---------------------------------------------------------------- custom fields
 
 
-def _clean_custom_field(*, label, field_type, choices, applies_to, sort_order):
+def _clean_custom_field(
+    *, label: str, field_type: str, choices: Iterable[str], applies_to: str, sort_order: Any
+) -> tuple[str, list[str], int]:
     errors: dict[str, list[str]] = {}
     label = (label or "").strip()
     if not label:
@@ -68,23 +82,20 @@ def _clean_custom_field(*, label, field_type, choices, applies_to, sort_order):
         cleaned_choices = []
     if applies_to not in ("", "person", "organisation"):
         errors["applies_to"] = [_("Unknown choice.")]
-    try:
-        sort_order = max(int(sort_order or 0), 0)
-    except (TypeError, ValueError):
-        errors["sort_order"] = [_("Enter a whole number.")]
+    order = _sort_order(sort_order, errors)
     if errors:
         raise ValidationFailed(field_errors=errors)
-    return label, cleaned_choices, sort_order
+    return label, cleaned_choices, order
 
 
 @transaction.atomic
 def custom_field_create(
     *,
-    actor,
+    actor: Any,
     key: str,
     label: str,
     field_type: str,
-    choices=(),
+    choices: Iterable[str] = (),
     required: bool = False,
     applies_to: str = "",
     sort_order: int = 0,
@@ -122,10 +133,10 @@ def custom_field_create(
 @transaction.atomic
 def custom_field_update(
     *,
-    actor,
+    actor: Any,
     field: CustomFieldDefinition,
     label: str,
-    choices=(),
+    choices: Iterable[str] = (),
     required: bool = False,
     applies_to: str = "",
     sort_order: int = 0,
@@ -155,8 +166,6 @@ def custom_field_update(
 
 def _key_groups(rule: str) -> dict[str, list[int]]:
     """digest → ids of the live customers that hold it under `rule`."""
-    from guanxi.customers.models import Customer
-
     groups: dict[str, list[int]] = defaultdict(list)
     customers = Customer.objects.filter(deleted_at__isnull=True).only(
         "id",
@@ -219,7 +228,7 @@ def dedup_rebuild(*, rule: str | None = None) -> int:
 
 
 @transaction.atomic
-def duplicate_rule_set_active(*, actor, field: str, active: bool) -> DuplicateRule:
+def duplicate_rule_set_active(*, actor: Any, field: str, active: bool) -> DuplicateRule:
     """Switch a duplicate rule on (building its keys for existing customers) or off."""
     _require(actor)
     if field not in DuplicateRule.Field.values:
@@ -241,7 +250,7 @@ def duplicate_rule_set_active(*, actor, field: str, active: bool) -> DuplicateRu
 # ---------------------------------------------------------------- tags
 
 
-def _clean_tag(name: str, color: str):
+def _clean_tag(name: str, color: str) -> tuple[str, str]:
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
     if not name:
@@ -256,7 +265,7 @@ def _clean_tag(name: str, color: str):
 
 
 @transaction.atomic
-def tag_create(*, actor, name: str, color: str = "blue") -> Tag:
+def tag_create(*, actor: Any, name: str, color: str = "blue") -> Tag:
     _require(actor)
     name, color = _clean_tag(name, color)
     if Tag.objects.filter(name=name).exists():
@@ -265,7 +274,7 @@ def tag_create(*, actor, name: str, color: str = "blue") -> Tag:
 
 
 @transaction.atomic
-def tag_rename(*, actor, tag: Tag, name: str, color: str) -> Tag:
+def tag_rename(*, actor: Any, tag: Tag, name: str, color: str) -> Tag:
     _require(actor)
     name, color = _clean_tag(name, color)
     if Tag.objects.filter(name=name).exclude(pk=tag.pk).exists():
@@ -277,7 +286,7 @@ def tag_rename(*, actor, tag: Tag, name: str, color: str) -> Tag:
 
 
 @transaction.atomic
-def tag_delete(*, actor, tag: Tag) -> int:
+def tag_delete(*, actor: Any, tag: Tag) -> int:
     """Delete a tag and take it off every customer; returns how many customers had it."""
     _require(actor)
     removed, _detail = CustomerTag.objects.filter(tag=tag).delete()
@@ -288,26 +297,25 @@ def tag_delete(*, actor, tag: Tag) -> int:
 # ---------------------------------------------------------------- lead sources (ACQ-1)
 
 
-def _clean_source(*, name, name_en, group, sort_order):
+def _clean_source(
+    *, name: str, name_en: str, group: str, sort_order: Any
+) -> tuple[str, str, str, int]:
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
     if not name:
         errors["name"] = [_("Enter a name.")]
     elif len(name) > 60:
         errors["name"] = [_("At most 60 characters.")]
-    try:
-        sort_order = max(int(sort_order or 0), 0)
-    except (TypeError, ValueError):
-        errors["sort_order"] = [_("Enter a whole number.")]
+    order = _sort_order(sort_order, errors)
     if errors:
         raise ValidationFailed(field_errors=errors)
-    return name, (name_en or "").strip()[:60], (group or "").strip()[:20], sort_order
+    return name, (name_en or "").strip()[:60], (group or "").strip()[:20], order
 
 
 @transaction.atomic
 def source_create(
     *,
-    actor,
+    actor: Any,
     code: str,
     name: str,
     name_en: str = "",
@@ -339,7 +347,7 @@ def source_create(
 @transaction.atomic
 def source_update(
     *,
-    actor,
+    actor: Any,
     source: Source,
     name: str,
     name_en: str = "",
