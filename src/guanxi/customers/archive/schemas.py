@@ -135,8 +135,7 @@ class ContactCreate(Input):
 
 
 class ContactPatch(Input):
-    """Only the fields sent change."""
-
+    # Only the fields sent change (the docstring would show in the OpenAPI document).
     name: _text(50) | None = None
     title: _text(50) | None = None
     is_decision_maker: bool | None = None
