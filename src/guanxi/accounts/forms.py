@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts import permissions
 from guanxi.accounts.models import Department, Role, User
+from guanxi.core.audit_actions import audit_action_choices
 
 
 class TablerFormMixin:
@@ -231,8 +232,6 @@ class AuditFilterForm(TablerFormMixin, forms.Form):
     before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
-        from guanxi.core.audit_actions import audit_action_choices
-
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", _("All")), *audit_action_choices()]
         self.fields["actor"].queryset = User.objects.order_by("username")

@@ -1,8 +1,10 @@
 """Forms of the customer pages. They only collect and render input: every business rule is
-checked by the services, whose field errors are put back on the form (`add_service_errors`)."""
+checked by the services, whose field errors are put back on the form
+(`core.forms.form_add_errors`)."""
 
 import datetime as dt
 import re
+from urllib.parse import urlencode
 
 from django import forms
 from django.utils import timezone
@@ -152,19 +154,7 @@ class CustomerFilterForm(forms.Form):
 
     def querystring(self) -> str:
         """The active filters as a query string (for export links)."""
-        from urllib.parse import urlencode
-
         return urlencode([(k, v) for k, v in self.data.items() if k in self.fields and v])
-
-
-def service_errors_to_form(form: forms.Form, exc) -> None:
-    """Put a service's ValidationFailed.field_errors next to the fields they concern."""
-    for name, messages in (exc.field_errors or {}).items():
-        target = name if name in form.fields else None
-        for message in messages:
-            form.add_error(target, str(message))
-    if not exc.field_errors:
-        form.add_error(None, str(exc.message))
 
 
 def split_tags(raw: str) -> list[str]:
