@@ -25,20 +25,6 @@ from guanxi.customers.models import (
     Tag,
 )
 
-TAG_COLOURS = [
-    "blue",
-    "azure",
-    "indigo",
-    "purple",
-    "pink",
-    "red",
-    "orange",
-    "yellow",
-    "lime",
-    "green",
-    "teal",
-    "cyan",
-]
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
@@ -257,7 +243,7 @@ def _clean_tag(name: str, color: str) -> tuple[str, str]:
         errors["name"] = [_("A tag needs a name.")]
     elif len(name) > 30:
         errors["name"] = [_("At most 30 characters.")]
-    if color not in TAG_COLOURS:
+    if color not in Tag.COLOURS:
         errors["color"] = [_("Unknown colour.")]
     if errors:
         raise ValidationFailed(field_errors=errors)
