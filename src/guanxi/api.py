@@ -188,27 +188,22 @@ def pydantic_message(error: dict) -> str:
         return _("This field is required.")
     if kind == "extra_forbidden":
         return _("Unknown field.")
-    if kind in ("string_too_long", "string_too_short"):
-        longest = kind == "string_too_long"
-        limit = int(ctx.get("max_length" if longest else "min_length", 0))
-        values = {"limit_value": limit, "show_value": len(value) if isinstance(value, str) else 0}
-        if longest:
-            return (
-                ngettext(
-                    "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
-                    "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
-                    limit,
-                )
-                % values
-            )
-        return (
-            ngettext(
-                "Ensure this value has at least %(limit_value)d character (it has %(show_value)d).",
-                "Ensure this value has at least %(limit_value)d characters (it has %(show_value)d).",
-                limit,
-            )
-            % values
-        )
+    if kind == "string_too_long":
+        limit = int(ctx.get("max_length", 0))
+        shown = len(value) if isinstance(value, str) else 0
+        return ngettext(
+            "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+            "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
+            limit,
+        ) % {"limit_value": limit, "show_value": shown}
+    if kind == "string_too_short":
+        limit = int(ctx.get("min_length", 0))
+        shown = len(value) if isinstance(value, str) else 0
+        return ngettext(
+            "Ensure this value has at least %(limit_value)d character (it has %(show_value)d).",
+            "Ensure this value has at least %(limit_value)d characters (it has %(show_value)d).",
+            limit,
+        ) % {"limit_value": limit, "show_value": shown}
     if kind == "too_long":
         return _("At most %(limit)d items.") % {"limit": int(ctx.get("max_length", 0))}
     if kind == "greater_than_equal":

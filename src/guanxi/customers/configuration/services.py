@@ -3,10 +3,12 @@ duplicate rules (with the rebuild of duplicate-check keys), tags and lead source
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -46,49 +48,65 @@ def _sort_order(value: Any, errors: dict[str, list[str]]) -> int:
 # ---------------------------------------------------------------- custom fields
 
 
-def _clean_custom_field(
-    *, label: str, field_type: str, choices: Iterable[str], applies_to: str, sort_order: Any
-) -> tuple[str, list[str], int]:
+@dataclass(frozen=True, kw_only=True)
+class CustomFieldInput:
+    """What an administrator sets on a custom field. `key` and `field_type` count only when
+    it is created: stored values were checked against them."""
+
+    label: str
+    key: str = ""
+    field_type: str = CustomFieldDefinition.Type.TEXT
+    choices: Sequence[str] = ()
+    required: bool = False
+    applies_to: str = ""
+    sort_order: int | None = 0
+    is_active: bool = True
+
+
+def _custom_field_values(data: CustomFieldInput, *, field_type: str) -> dict[str, Any]:
+    """The values of a custom field of `field_type`, checked."""
     errors: dict[str, list[str]] = {}
-    label = (label or "").strip()
+    label = (data.label or "").strip()
     if not label:
         errors["label"] = [_("Enter a label.")]
     elif len(label) > 60:
         errors["label"] = [_("At most 60 characters.")]
     if field_type not in CustomFieldDefinition.Type.values:
         errors["field_type"] = [_("Unknown type.")]
-    cleaned_choices: list[str] = []
-    for choice in choices or []:
+    choices: list[str] = []
+    for choice in data.choices or []:
         text = str(choice).strip()[:60]
-        if text and text not in cleaned_choices:
-            cleaned_choices.append(text)
-    if field_type == CustomFieldDefinition.Type.CHOICE and not cleaned_choices:
+        if text and text not in choices:
+            choices.append(text)
+    if field_type == CustomFieldDefinition.Type.CHOICE and not choices:
         errors["choices"] = [_("A choice field needs at least one choice.")]
     if field_type != CustomFieldDefinition.Type.CHOICE:
-        cleaned_choices = []
-    if applies_to not in ("", "person", "organisation"):
+        choices = []
+    if data.applies_to not in ("", "person", "organisation"):
         errors["applies_to"] = [_("Unknown choice.")]
-    order = _sort_order(sort_order, errors)
+    order = _sort_order(data.sort_order, errors)
     if errors:
         raise ValidationFailed(field_errors=errors)
-    return label, cleaned_choices, order
+    return {
+        "label": label,
+        "choices": choices,
+        "required": bool(data.required),
+        "applies_to": data.applies_to,
+        "sort_order": order,
+        "is_active": bool(data.is_active),
+    }
+
+
+def _save_values(instance: Model, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        setattr(instance, name, value)
+    instance.save()
 
 
 @transaction.atomic
-def custom_field_create(
-    *,
-    actor: Any,
-    key: str,
-    label: str,
-    field_type: str,
-    choices: Iterable[str] = (),
-    required: bool = False,
-    applies_to: str = "",
-    sort_order: int = 0,
-    is_active: bool = True,
-) -> CustomFieldDefinition:
+def custom_field_create(*, actor: Any, data: CustomFieldInput) -> CustomFieldDefinition:
     _require(actor)
-    key = (key or "").strip().lower()
+    key = (data.key or "").strip().lower()
     if not _KEY_RE.match(key):
         raise ValidationFailed(
             field_errors={
@@ -97,53 +115,17 @@ def custom_field_create(
         )
     if CustomFieldDefinition.objects.filter(key=key).exists():
         raise ValidationFailed(field_errors={"key": [_("This key is already used.")]})
-    label, choices, sort_order = _clean_custom_field(
-        label=label,
-        field_type=field_type,
-        choices=choices,
-        applies_to=applies_to,
-        sort_order=sort_order,
-    )
-    return CustomFieldDefinition.objects.create(
-        key=key,
-        label=label,
-        field_type=field_type,
-        choices=choices,
-        required=bool(required),
-        applies_to=applies_to,
-        sort_order=sort_order,
-        is_active=bool(is_active),
-    )
+    values = _custom_field_values(data, field_type=data.field_type)
+    return CustomFieldDefinition.objects.create(key=key, field_type=data.field_type, **values)
 
 
 @transaction.atomic
 def custom_field_update(
-    *,
-    actor: Any,
-    field: CustomFieldDefinition,
-    label: str,
-    choices: Iterable[str] = (),
-    required: bool = False,
-    applies_to: str = "",
-    sort_order: int = 0,
-    is_active: bool = True,
+    *, actor: Any, field: CustomFieldDefinition, data: CustomFieldInput
 ) -> CustomFieldDefinition:
-    """Key and type stay as created: stored values were checked against them."""
+    """Key and type stay as created."""
     _require(actor)
-    label, choices, sort_order = _clean_custom_field(
-        label=label,
-        field_type=field.field_type,
-        choices=choices,
-        applies_to=applies_to,
-        sort_order=sort_order,
-    )
-    field.label = label
-    field.choices = choices
-    field.required = bool(required)
-    field.applies_to = applies_to
-    field.sort_order = sort_order
-    field.is_active = bool(is_active)
-    field.save()
+    _save_values(field, _custom_field_values(data, field_type=field.field_type))
     return field
 
 
@@ -283,72 +265,53 @@ def tag_delete(*, actor: Any, tag: Tag) -> int:
 # ---------------------------------------------------------------- lead sources (ACQ-1)
 
 
-def _clean_source(
-    *, name: str, name_en: str, group: str, sort_order: Any
-) -> tuple[str, str, str, int]:
+@dataclass(frozen=True, kw_only=True)
+class SourceInput:
+    """What an administrator sets on a lead source; `code` counts only when it is created."""
+
+    name: str
+    code: str = ""
+    name_en: str = ""
+    group: str = ""
+    sort_order: int | None = 0
+    is_active: bool = True
+
+
+def _source_values(data: SourceInput) -> dict[str, Any]:
+    """The values of a lead source, checked."""
     errors: dict[str, list[str]] = {}
-    name = (name or "").strip()
+    name = (data.name or "").strip()
     if not name:
         errors["name"] = [_("Enter a name.")]
     elif len(name) > 60:
         errors["name"] = [_("At most 60 characters.")]
-    order = _sort_order(sort_order, errors)
+    order = _sort_order(data.sort_order, errors)
     if errors:
         raise ValidationFailed(field_errors=errors)
-    return name, (name_en or "").strip()[:60], (group or "").strip()[:20], order
+    return {
+        "name": name,
+        "name_en": (data.name_en or "").strip()[:60],
+        "group": (data.group or "").strip()[:20],
+        "sort_order": order,
+        "is_active": bool(data.is_active),
+    }
 
 
 @transaction.atomic
-def source_create(
-    *,
-    actor: Any,
-    code: str,
-    name: str,
-    name_en: str = "",
-    group: str = "",
-    sort_order: int = 0,
-    is_active: bool = True,
-) -> Source:
+def source_create(*, actor: Any, data: SourceInput) -> Source:
     _require(actor)
-    code = (code or "").strip().lower()
+    code = (data.code or "").strip().lower()
     if not _CODE_RE.match(code):
         raise ValidationFailed(
             field_errors={"code": [_("Use lower-case letters, digits, - and _.")]}
         )
     if Source.objects.filter(code=code).exists():
         raise ValidationFailed(field_errors={"code": [_("This code is already used.")]})
-    name, name_en, group, sort_order = _clean_source(
-        name=name, name_en=name_en, group=group, sort_order=sort_order
-    )
-    return Source.objects.create(
-        code=code,
-        name=name,
-        name_en=name_en,
-        group=group,
-        sort_order=sort_order,
-        is_active=bool(is_active),
-    )
+    return Source.objects.create(code=code, **_source_values(data))
 
 
 @transaction.atomic
-def source_update(
-    *,
-    actor: Any,
-    source: Source,
-    name: str,
-    name_en: str = "",
-    group: str = "",
-    sort_order: int = 0,
-    is_active: bool = True,
-) -> Source:
+def source_update(*, actor: Any, source: Source, data: SourceInput) -> Source:
     _require(actor)
-    name, name_en, group, sort_order = _clean_source(
-        name=name, name_en=name_en, group=group, sort_order=sort_order
-    )
-    source.name = name
-    source.name_en = name_en
-    source.group = group
-    source.sort_order = sort_order
-    source.is_active = bool(is_active)
-    source.save()
+    _save_values(source, _source_values(data))
     return source

@@ -62,7 +62,9 @@ def custom_field_create(request):
     form = CustomFieldForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.custom_field_create(actor=request.user, **form.cleaned_data)
+            services.custom_field_create(
+                actor=request.user, data=services.CustomFieldInput(**form.cleaned_data)
+            )
         except ValidationFailed as error:
             form_add_errors(form, error)
         else:
@@ -92,7 +94,11 @@ def custom_field_edit(request, pk):
     form = CustomFieldForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         try:
-            services.custom_field_update(actor=request.user, field=field, **form.cleaned_data)
+            services.custom_field_update(
+                actor=request.user,
+                field=field,
+                data=services.CustomFieldInput(**form.cleaned_data),
+            )
         except ValidationFailed as error:
             form_add_errors(form, error)
         else:
@@ -215,7 +221,9 @@ def source_create(request):
     form = SourceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.source_create(actor=request.user, **form.cleaned_data)
+            services.source_create(
+                actor=request.user, data=services.SourceInput(**form.cleaned_data)
+            )
         except ValidationFailed as error:
             form_add_errors(form, error)
         else:
@@ -244,7 +252,9 @@ def source_edit(request, pk):
     form = SourceForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         try:
-            services.source_update(actor=request.user, source=source, **form.cleaned_data)
+            services.source_update(
+                actor=request.user, source=source, data=services.SourceInput(**form.cleaned_data)
+            )
         except ValidationFailed as error:
             form_add_errors(form, error)
         else:
