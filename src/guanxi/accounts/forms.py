@@ -66,34 +66,6 @@ class LoginForm(TablerFormMixin, forms.Form):
     )
 
 
-class PasswordChangeForm(TablerFormMixin, forms.Form):
-    old_password = forms.CharField(
-        label=_("Current password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-    new_password = forms.CharField(
-        label=_("New password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    new_password2 = forms.CharField(
-        label=_("New password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def clean(self):
-        data = super().clean()
-        if (
-            data.get("new_password")
-            and data.get("new_password2")
-            and data["new_password"] != data["new_password2"]
-        ):
-            self.add_error("new_password2", _("The two passwords differ."))
-        return data
-
-
 class SetPasswordForm(TablerFormMixin, forms.Form):
     new_password = forms.CharField(
         label=_("New password"),
@@ -115,6 +87,16 @@ class SetPasswordForm(TablerFormMixin, forms.Form):
         ):
             self.add_error("new_password2", _("The two passwords differ."))
         return data
+
+
+class PasswordChangeForm(SetPasswordForm):
+    field_order = ["old_password", "new_password", "new_password2"]
+
+    old_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
 
 class LanguageForm(TablerFormMixin, forms.Form):

@@ -58,10 +58,11 @@ def _safe_next(request, default):
     return resolve_url(default)
 
 
-def _form_page(request, *, title, form, submit, cancel_url, extra=None, status=200):
+def _form_page(request, *, title, form, submit, cancel_url, extra=None):
+    """A page with one form: 422 when it shows errors."""
     context = {"title": title, "form": form, "submit": submit, "cancel_url": cancel_url}
     context.update(extra or {})
-    return render(request, "accounts/form_page.html", context, status=status)
+    return render(request, "accounts/form_page.html", context, status=422 if form.errors else 200)
 
 
 # ---------------------------------------------------------------- login / logout
@@ -268,7 +269,6 @@ def department_create(request):
         form=form,
         submit=_("Create"),
         cancel_url=resolve_url("accounts:departments"),
-        status=422 if form.errors else 200,
     )
 
 
@@ -305,7 +305,6 @@ def department_edit(request, pk):
             "delete_url": resolve_url("accounts:department_delete", pk=department.pk),
             "delete_confirm": _("Delete this department?"),
         },
-        status=422 if form.errors else 200,
     )
 
 
@@ -379,7 +378,6 @@ def user_create(request):
         form=form,
         submit=_("Create"),
         cancel_url=resolve_url("accounts:users"),
-        status=422 if form.errors else 200,
     )
 
 
@@ -508,7 +506,6 @@ def role_edit(request, pk):
         form=form,
         submit=_("Save"),
         cancel_url=resolve_url("accounts:roles"),
-        status=422 if form.errors else 200,
     )
 
 
