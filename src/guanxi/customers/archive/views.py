@@ -375,11 +375,23 @@ def customer_reveal(request, customer_id, field):
 
 
 def _after_panel_change(request, customer, tab, success_message):
-    if is_htmx(request):
-        messages.success(request, success_message)
-        return _render_detail(request, customer, tab)
     messages.success(request, success_message)
+    if is_htmx(request):
+        return _render_detail(request, customer, tab)
     return redirect(f"{reverse('customers:detail', args=[customer.pk])}?tab={tab}")
+
+
+def _panel_form(request, customer, *, tab, form_name, form, action, done):
+    """A form on a tab of the 360 page: `action(form)` when the form is valid, then the tab
+    with the message `done`; else the tab again, the form showing the errors (422)."""
+    if form.is_valid():
+        try:
+            action(form)
+        except ValidationFailed as exc:
+            form_add_errors(form, exc)
+        else:
+            return _after_panel_change(request, customer, tab, done)
+    return _render_detail(request, customer, tab, status=422, **{form_name: form})
 
 
 def _find(items, item_id):
@@ -393,14 +405,17 @@ def _find(items, item_id):
 @require_POST
 def contact_add(request, customer_id):
     customer = _get_customer(request, customer_id)
-    form = ContactForm(request.POST)
-    form.is_valid()
-    try:
-        services.contact_create(actor=request.user, customer=customer, data=form.to_input())
-    except ValidationFailed as exc:
-        form_add_errors(form, exc)
-        return _render_detail(request, customer, "contacts", status=422, contact_form=form)
-    return _after_panel_change(request, customer, "contacts", _("Contact added."))
+    return _panel_form(
+        request,
+        customer,
+        tab="contacts",
+        form_name="contact_form",
+        form=ContactForm(request.POST),
+        action=lambda form: services.contact_create(
+            actor=request.user, customer=customer, data=form.to_input()
+        ),
+        done=_("Contact added."),
+    )
 
 
 @login_required
@@ -434,23 +449,30 @@ def contact_delete(request, customer_id, contact_id):
 @require_POST
 def share_add(request, customer_id):
     customer = _get_customer(request, customer_id)
-    form = ShareForm(request.POST)
-    if not form.is_valid():
-        return _render_detail(request, customer, "collaborators", status=422, share_form=form)
-    try:
-        services.share_set(
-            actor=request.user,
-            customer=customer,
-            user=form.cleaned_data["user"],
-            can_edit=form.cleaned_data["can_edit"],
-            expires_at=form.expires_at(),
-        )
-    except ValidationFailed as exc:
-        if "expires_at" in exc.field_errors:
-            exc.field_errors["until"] = exc.field_errors.pop("expires_at")
-        form_add_errors(form, exc)
-        return _render_detail(request, customer, "collaborators", status=422, share_form=form)
-    return _after_panel_change(request, customer, "collaborators", _("Collaborator saved."))
+
+    def share(form):
+        try:
+            services.share_set(
+                actor=request.user,
+                customer=customer,
+                user=form.cleaned_data["user"],
+                can_edit=form.cleaned_data["can_edit"],
+                expires_at=form.expires_at(),
+            )
+        except ValidationFailed as exc:
+            if "expires_at" in exc.field_errors:  # the form calls it "until"
+                exc.field_errors["until"] = exc.field_errors.pop("expires_at")
+            raise
+
+    return _panel_form(
+        request,
+        customer,
+        tab="collaborators",
+        form_name="share_form",
+        form=ShareForm(request.POST),
+        action=share,
+        done=_("Collaborator saved."),
+    )
 
 
 @login_required
@@ -473,20 +495,20 @@ def share_remove(request, customer_id, user_id):
 @require_POST
 def attachment_upload(request, customer_id):
     customer = _get_customer(request, customer_id)
-    form = AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _render_detail(request, customer, "attachments", status=422, attachment_form=form)
-    try:
-        services.attachment_add(
+    return _panel_form(
+        request,
+        customer,
+        tab="attachments",
+        form_name="attachment_form",
+        form=AttachmentForm(request.POST, request.FILES),
+        action=lambda form: services.attachment_add(
             actor=request.user,
             customer=customer,
             upload=form.cleaned_data["file"],
             kind=form.cleaned_data["kind"],
-        )
-    except ValidationFailed as exc:
-        form_add_errors(form, exc)
-        return _render_detail(request, customer, "attachments", status=422, attachment_form=form)
-    return _after_panel_change(request, customer, "attachments", _("File attached."))
+        ),
+        done=_("File attached."),
+    )
 
 
 @login_required
