@@ -102,17 +102,17 @@ def make_customer(org):
     """make_customer(owner, name=..., **fields) creates a customer through the service."""
     from itertools import count
 
-    from guanxi.customers.services import customer_create
+    from guanxi.customers.archive.services import customer_create
+    from guanxi.customers.archive.validation import CustomerInput
 
     numbers = count(1)
 
     def _make(owner, name="测试客户", **fields):
         n = next(numbers)
-        data = {"name": name, **fields}
         # owner.pk grows past 9,999 on PostgreSQL (sequences outlive the rolled-back tests):
         # keep the mobile at 11 digits
-        data.setdefault("mobile", f"139{owner.pk % 10000:04d}{n:04d}")
-        return customer_create(actor=owner, data=data)
+        fields.setdefault("mobile", f"139{owner.pk % 10000:04d}{n:04d}")
+        return customer_create(actor=owner, data=CustomerInput(name=name, **fields))
 
     return _make
 

@@ -16,7 +16,8 @@ django.setup()
 from django.db import connection  # noqa: E402
 
 from guanxi.accounts.models import User  # noqa: E402
-from guanxi.customers import selectors  # noqa: E402
+from guanxi.core.pagination import COUNT_CAP  # noqa: E402
+from guanxi.customers.archive import selectors  # noqa: E402
 
 
 def explain(label, queryset):
@@ -39,7 +40,7 @@ def main():
     filters = selectors.CustomerFilters(q=args.q, department=args.department, tag=args.tag)
     queryset = selectors._filtered(user, filters)
     explain("page", queryset.order_by("-id")[:26])
-    explain("capped count", queryset.order_by().values("pk")[: selectors.COUNT_CAP + 1])
+    explain("capped count", queryset.order_by().values("pk")[: COUNT_CAP + 1])
 
 
 if __name__ == "__main__":

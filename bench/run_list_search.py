@@ -35,7 +35,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from guanxi.accounts.models import Department, User  # noqa: E402
-from guanxi.customers import selectors  # noqa: E402
+from guanxi.core.pagination import PAGE_SIZE, cursor_encode  # noqa: E402
+from guanxi.customers.archive import selectors  # noqa: E402
 from guanxi.customers.models import Customer, Tag  # noqa: E402
 
 DEMO_PASSWORD = "guanxi2026"  # noqa: S105
@@ -110,8 +111,8 @@ def page_2000_cursor(user, filters, page: int = 2000) -> str:
     the last row of page-1. Computed with one OFFSET query instead of 1,999 requests;
     --follow-links checks it the slow way."""
     queryset = selectors._filtered(user, filters).order_by("-id")
-    last_id = queryset.values_list("id", flat=True)[(page - 1) * selectors.PAGE_SIZE - 1]
-    return selectors.encode_cursor([last_id])
+    last_id = queryset.values_list("id", flat=True)[(page - 1) * PAGE_SIZE - 1]
+    return cursor_encode([last_id])
 
 
 def follow_links(http_client: Http, path: str, pages: int) -> str:
@@ -180,7 +181,7 @@ def run_in_process(args, user):
         times = []
         for i in range(args.warmup + args.n):
             started = time.perf_counter()
-            page = selectors.customer_list_for_user(user, filters, cursor=cursor)
+            page = selectors.customer_list_for_user(user=user, filters=filters, cursor=cursor)
             elapsed = (time.perf_counter() - started) * 1000
             if i >= args.warmup:
                 times.append(elapsed)

@@ -6,9 +6,9 @@ from guanxi.api import api, no_such_path
 
 urlpatterns = [
     path("", lambda request: redirect("sales:home"), name="home"),
-    path("accounts/admin/", include("guanxi.customers.urls_settings")),
+    path("accounts/admin/", include("guanxi.customers.configuration.urls")),
     path("accounts/", include("guanxi.accounts.urls")),
-    path("customers/", include("guanxi.customers.urls")),
+    path("customers/", include("guanxi.customers.archive.urls")),
     path("pipeline/", include("guanxi.pipeline.urls")),
     path("sales/", include("guanxi.sales.urls")),
     path("api/v1/", api.urls),

@@ -175,6 +175,17 @@ def test_list_filters_sort_and_cursor(make_customer, api_for, sales1a):
         assert list(response.json()["errors"]) == ["cursor"]
 
 
+@pytest.mark.parametrize("sort", ["-id", "id", "-updated", "name"])
+def test_a_malformed_cursor_is_a_field_error(make_customer, api_for, sales1a, sort):
+    make_customer(sales1a, name="甲")
+    client = api_for(sales1a, language="zh-hans")
+    # [1e999]: JSON whose number is an infinity, which no int() or database takes
+    for cursor in ("WzFlOTk5XQ", "W05hTl0", "W3RydWVd", "e30", "bm9wZQ"):
+        response = client.get("/api/v1/customers", {"cursor": cursor, "sort": sort})
+        assert response.status_code == 422, cursor
+        assert response.json()["errors"] == {"cursor": ["该分页链接已失效。"]}
+
+
 # ---------------------------------------------------------------- bad input
 
 

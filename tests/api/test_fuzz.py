@@ -8,7 +8,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guanxi.customers.validation import EDITABLE_FIELDS
+from guanxi.customers.archive.validation import EDITABLE_FIELDS
 
 pytestmark = pytest.mark.django_db
 

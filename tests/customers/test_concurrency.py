@@ -13,9 +13,9 @@ from django.db import connection
 from guanxi.accounts.models import User
 from guanxi.core.errors import Conflict
 from guanxi.customers import dedup
+from guanxi.customers.archive.services import customer_create, customer_update
 from guanxi.customers.errors import CustomerDuplicate
 from guanxi.customers.models import Customer, DedupKey
-from guanxi.customers.services import customer_create, customer_update
 
 # serialized_rollback restores the shipped roles, sources and rules the flush removes.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

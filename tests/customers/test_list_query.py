@@ -6,14 +6,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from guanxi.accounts.models import User
-from guanxi.customers.selectors import CustomerFilters, customer_list_for_user
+from guanxi.customers.archive.selectors import CustomerFilters, customer_list_for_user
 
 pytestmark = pytest.mark.django_db
 
 
 def _page_sql(user, filters, **kwargs):
     with CaptureQueriesContext(connection) as queries:
-        page = customer_list_for_user(user, filters, count=False, **kwargs)
+        page = customer_list_for_user(user=user, filters=filters, count=False, **kwargs)
     sql = next(
         q["sql"] for q in queries.captured_queries if 'FROM "customers_customer"' in q["sql"]
     )

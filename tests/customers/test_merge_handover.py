@@ -6,18 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from guanxi.accounts.models import User
 from guanxi.core.errors import PermissionDenied, ValidationFailed
 from guanxi.core.models import AuditLog
-from guanxi.customers.errors import CustomerDuplicate
-from guanxi.customers.models import (
-    Attachment,
-    Contact,
-    Customer,
-    CustomerShare,
-    DedupKey,
-    OwnerChange,
-    TimelineEvent,
-)
-from guanxi.customers.selectors import customer_tags
-from guanxi.customers.services import (
+from guanxi.customers.archive.selectors import customer_tags
+from guanxi.customers.archive.services import (
     attachment_add,
     contact_create,
     customer_create,
@@ -27,6 +17,16 @@ from guanxi.customers.services import (
     customer_set_tags,
     customer_update,
     share_set,
+)
+from guanxi.customers.errors import CustomerDuplicate
+from guanxi.customers.models import (
+    Attachment,
+    Contact,
+    Customer,
+    CustomerShare,
+    DedupKey,
+    OwnerChange,
+    TimelineEvent,
 )
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +101,7 @@ def test_merge_keeps_every_related_record(pair, manager, sales1a, sales2a):
         TimelineEvent.objects.filter(customer=kept).values_list("pk", flat=True)
     )
     assert TimelineEvent.objects.filter(customer=kept, kind="merged").exists()
-    assert {t.name for t in customer_tags(kept)} == {"VIP", "新客户", "老客户"}
+    assert {t.name for t in customer_tags(customer=kept)} == {"VIP", "新客户", "老客户"}
     assert CustomerShare.objects.filter(customer=kept, user=sales2a, can_edit=False).exists()
     assert OwnerChange.objects.filter(customer=kept, to_user=sales1a, reason="同一客户").exists()
     assert not Contact.objects.filter(customer=duplicate).exists()
@@ -157,7 +157,7 @@ def test_merge_keeps_the_duplicates_own_phone_blocking_new_duplicates(manager, s
 
 
 def test_merged_duplicate_cannot_be_restored(pair, manager, admin_user):
-    from guanxi.customers.services import customer_restore
+    from guanxi.customers.archive.services import customer_restore
 
     primary, duplicate = pair
     customer_merge(actor=manager, primary=primary, duplicate=duplicate)
@@ -202,7 +202,7 @@ def test_merge_refuses_person_with_organisation_and_self(manager, sales1a):
 
 
 def test_merge_of_deleted_customer_refused(manager, sales1a):
-    from guanxi.customers.services import customer_delete
+    from guanxi.customers.archive.services import customer_delete
 
     a = customer_create(actor=sales1a, data={"name": "王五"})
     b = customer_create(actor=sales1a, data={"name": "王五"})

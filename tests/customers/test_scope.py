@@ -8,10 +8,7 @@ from django.utils import timezone
 from guanxi.accounts.models import Department
 from guanxi.accounts.services import user_update
 from guanxi.core.errors import PermissionDenied
-from guanxi.customers.errors import CustomerNotFound
-from guanxi.customers.models import Customer, CustomerShare
-from guanxi.customers.scope import editable_customers, visible_customers
-from guanxi.customers.selectors import (
+from guanxi.customers.archive.selectors import (
     CustomerFilters,
     customer_can_edit,
     customer_get_for_user,
@@ -21,13 +18,16 @@ from guanxi.customers.selectors import (
     duplicate_candidates_for_user,
     recycle_bin_for_user,
 )
-from guanxi.customers.services import (
+from guanxi.customers.archive.services import (
     customer_handover,
     customer_set_tags,
     customer_update,
     share_remove,
     share_set,
 )
+from guanxi.customers.errors import CustomerNotFound
+from guanxi.customers.models import Customer, CustomerShare
+from guanxi.customers.scope import editable_customers, visible_customers
 
 pytestmark = pytest.mark.django_db
 
@@ -70,14 +70,16 @@ def _names(customers, ids):
 
 
 def _list(user, **filters):
-    return {c.pk for c in customer_list_for_user(user, CustomerFilters(**filters)).items}
+    return {
+        c.pk for c in customer_list_for_user(user=user, filters=CustomerFilters(**filters)).items
+    }
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_list_matrix(role, request, customers):
     user = request.getfixturevalue(role)
     assert _names(customers, _list(user)) == EXPECTED[role]
-    page = customer_list_for_user(user, CustomerFilters())
+    page = customer_list_for_user(user=user, filters=CustomerFilters())
     assert page.total == len(EXPECTED[role])
 
 
@@ -106,36 +108,40 @@ def test_detail_export_timeline_matrix(role, request, customers):
     user = request.getfixturevalue(role)
     for key, customer in customers.items():
         if key in EXPECTED[role]:
-            got = customer_get_for_user(user, customer.pk)
+            got = customer_get_for_user(user=user, customer_id=customer.pk)
             assert got.pk == customer.pk
-            events, _more = customer_timeline(got)
+            events, _more = customer_timeline(customer=got)
             assert [e.kind for e in events] == ["created"]
         else:
             with pytest.raises(CustomerNotFound):
-                customer_get_for_user(user, customer.pk)
+                customer_get_for_user(user=user, customer_id=customer.pk)
             with pytest.raises(CustomerNotFound):
-                customer_get_for_user(user, str(customer.pk))
-    exported = {c.pk for c in customer_iter_for_export(user, CustomerFilters(), batch=2)}
+                customer_get_for_user(user=user, customer_id=str(customer.pk))
+    exported = {
+        c.pk for c in customer_iter_for_export(user=user, filters=CustomerFilters(), batch=2)
+    }
     assert _names(customers, exported) == EXPECTED[role]
 
 
 @pytest.mark.parametrize("bad_id", [None, "", "abc", "1; drop table", "1.5", [1], 10**30, -1])
 def test_get_with_garbage_id_is_not_found(sales1a, customers, bad_id):
     with pytest.raises(CustomerNotFound):
-        customer_get_for_user(sales1a, bad_id)
+        customer_get_for_user(user=sales1a, customer_id=bad_id)
 
 
 def test_consultant_never_reaches_other_department(sales1a, sales1b, customers):
     theirs = customers["c2a"]
     for user in (sales1a, sales1b):
         with pytest.raises(CustomerNotFound):
-            customer_get_for_user(user, theirs.pk)
+            customer_get_for_user(user=user, customer_id=theirs.pk)
         assert theirs.pk not in _list(user, q="张五")
         assert theirs.pk not in _list(user, q="13800138003")
         assert theirs.pk not in _list(user, owner=theirs.owner_id)
         assert theirs.pk not in _list(user, department=theirs.department_id)
-        assert theirs.pk not in {c.pk for c in customer_iter_for_export(user, CustomerFilters())}
-        assert not customer_can_edit(user, theirs)
+        assert theirs.pk not in {
+            c.pk for c in customer_iter_for_export(user=user, filters=CustomerFilters())
+        }
+        assert not customer_can_edit(user=user, customer=theirs)
         with pytest.raises(PermissionDenied):
             customer_update(actor=user, customer=theirs, data={"notes": "x"}, expected_version=None)
         with pytest.raises(PermissionDenied):
@@ -146,17 +152,17 @@ def test_consultant_never_reaches_other_department(sales1a, sales1b, customers):
 def test_duplicate_candidates_stay_in_scope(sales1a, customers, make_customer, sales2a):
     # A same-named customer in another department is not offered as a candidate.
     make_customer(sales2a, name="张三", mobile="13800138009")
-    candidates = duplicate_candidates_for_user(sales1a, customers["c1a"])
+    candidates = duplicate_candidates_for_user(user=sales1a, customer=customers["c1a"])
     assert candidates == []
 
 
 def test_read_only_share(sales1a, sales2a, customers):
     mine = customers["c1a"]
     share_set(actor=sales1a, customer=mine, user=sales2a, can_edit=False)
-    assert customer_get_for_user(sales2a, mine.pk).pk == mine.pk
+    assert customer_get_for_user(user=sales2a, customer_id=mine.pk).pk == mine.pk
     assert mine.pk in _list(sales2a)
     assert mine.pk in _list(sales2a, q="张三")
-    assert not customer_can_edit(sales2a, mine)
+    assert not customer_can_edit(user=sales2a, customer=mine)
     with pytest.raises(PermissionDenied):
         customer_update(
             actor=sales2a, customer=mine, data={"notes": "hacked"}, expected_version=None
@@ -173,7 +179,7 @@ def test_read_only_share(sales1a, sales2a, customers):
 def test_read_write_share(sales1a, sales2a, customers):
     mine = customers["c1a"]
     share_set(actor=sales1a, customer=mine, user=sales2a, can_edit=True)
-    assert customer_can_edit(sales2a, mine)
+    assert customer_can_edit(user=sales2a, customer=mine)
     updated = customer_update(
         actor=sales2a, customer=mine, data={"notes": "由陈刚补充"}, expected_version=1
     )
@@ -181,7 +187,7 @@ def test_read_write_share(sales1a, sales2a, customers):
     assert updated.version == 2
     # The collaborator does not gain the other customers of the owner.
     with pytest.raises(CustomerNotFound):
-        customer_get_for_user(sales2a, customers["c1b"].pk)
+        customer_get_for_user(user=sales2a, customer_id=customers["c1b"].pk)
 
 
 def test_share_removed(sales1a, sales2a, customers):
@@ -189,19 +195,19 @@ def test_share_removed(sales1a, sales2a, customers):
     share_set(actor=sales1a, customer=mine, user=sales2a, can_edit=True)
     share_remove(actor=sales1a, customer=mine, user=sales2a)
     with pytest.raises(CustomerNotFound):
-        customer_get_for_user(sales2a, mine.pk)
+        customer_get_for_user(user=sales2a, customer_id=mine.pk)
 
 
 def test_expired_share_gives_nothing(sales1a, sales2a, customers):
     mine = customers["c1a"]
     future = timezone.now() + dt.timedelta(days=7)
     share_set(actor=sales1a, customer=mine, user=sales2a, can_edit=True, expires_at=future)
-    assert customer_can_edit(sales2a, mine)
+    assert customer_can_edit(user=sales2a, customer=mine)
     CustomerShare.objects.filter(customer=mine).update(
         expires_at=timezone.now() - dt.timedelta(seconds=1)
     )
     with pytest.raises(CustomerNotFound):
-        customer_get_for_user(sales2a, mine.pk)
+        customer_get_for_user(user=sales2a, customer_id=mine.pk)
     assert mine.pk not in _list(sales2a)
     assert mine.pk not in _list(sales2a, q="张三")
     assert not editable_customers(sales2a).filter(pk=mine.pk).exists()
@@ -224,15 +230,15 @@ def test_share_in_the_past_refused(sales1a, sales2a, customers):
 
 
 def test_deleted_customers_leave_every_list(sales1a, manager, customers):
-    from guanxi.customers.services import customer_delete
+    from guanxi.customers.archive.services import customer_delete
 
     customer = customers["c1a"]
     customer_delete(actor=manager, customer=customer)
     for user in (sales1a, manager):
         assert customer.pk not in _list(user)
         with pytest.raises(CustomerNotFound):
-            customer_get_for_user(user, customer.pk)
-    assert [c.pk for c in recycle_bin_for_user(manager)] == [customer.pk]
+            customer_get_for_user(user=user, customer_id=customer.pk)
+    assert [c.pk for c in recycle_bin_for_user(user=manager).items] == [customer.pk]
     # The consultant owns it, so it shows in their recycle bin (they may not restore it).
     assert customer.pk not in _list(sales1a, q="张三")
 
@@ -259,10 +265,10 @@ def test_handover_moves_department_so_new_managers_see_it(
     assert count == 1
     moved.refresh_from_db()
     assert (moved.owner_id, moved.department_id) == (sales2a.pk, sales2.pk)
-    assert customer_get_for_user(head2, moved.pk).pk == moved.pk
-    assert customer_get_for_user(sales2a, moved.pk).pk == moved.pk
+    assert customer_get_for_user(user=head2, customer_id=moved.pk).pk == moved.pk
+    assert customer_get_for_user(user=sales2a, customer_id=moved.pk).pk == moved.pk
     with pytest.raises(CustomerNotFound):
-        customer_get_for_user(sales1a, moved.pk)
+        customer_get_for_user(user=sales1a, customer_id=moved.pk)
     assert moved.department_id != sales1.pk
 
 
@@ -283,7 +289,10 @@ def test_customers_follow_owner_department(sales1a, customers):
     assert mine.department_id == sales2.pk
     assert Customer.objects.get(pk=customers["c1b"].pk).department.name == "销售一部"
     # Still the owner's own customer after the move.
-    assert customer_get_for_user(User.objects.get(pk=sales1a.pk), mine.pk).pk == mine.pk
+    assert (
+        customer_get_for_user(user=User.objects.get(pk=sales1a.pk), customer_id=mine.pk).pk
+        == mine.pk
+    )
 
 
 def _list_queries(user_pk, filters):
@@ -294,7 +303,7 @@ def _list_queries(user_pk, filters):
 
     user = User.objects.get(pk=user_pk)  # a new request: nothing cached on the user
     with CaptureQueriesContext(connection) as captured:
-        page = customer_list_for_user(user, filters)
+        page = customer_list_for_user(user=user, filters=filters)
         # What the list template touches on every row.
         for row in page.items:
             _ = (row.owner, row.department, row.source, [t.name for t in row.tags.all()])
@@ -339,7 +348,7 @@ def test_list_query_budget(django_assert_max_num_queries, make_customer, sales1a
 
     fresh = User.objects.get(pk=manager.pk)
     with django_assert_max_num_queries(8):
-        page = customer_list_for_user(fresh, CustomerFilters())
+        page = customer_list_for_user(user=fresh, filters=CustomerFilters())
         assert len(page.items) == 25
         assert page.total == 30
         assert [str(c.owner) for c in page.items]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from guanxi.customers.selectors import CustomerFilters, customer_list_for_user
+from guanxi.customers.archive.selectors import CustomerFilters, customer_list_for_user
 
 pytestmark = pytest.mark.django_db
 
@@ -12,7 +12,9 @@ def test_consultant_sees_only_own_and_manager_sees_both_departments(
 ):
     mine = make_customer(sales1a, name="张三")
     theirs = make_customer(sales2a, name="李四")
-    own_ids = {c.pk for c in customer_list_for_user(sales1a, CustomerFilters()).items}
+    own_ids = {c.pk for c in customer_list_for_user(user=sales1a, filters=CustomerFilters()).items}
     assert own_ids == {mine.pk}
-    manager_ids = {c.pk for c in customer_list_for_user(manager, CustomerFilters()).items}
+    manager_ids = {
+        c.pk for c in customer_list_for_user(user=manager, filters=CustomerFilters()).items
+    }
     assert manager_ids == {mine.pk, theirs.pk}

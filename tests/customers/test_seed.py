@@ -9,9 +9,9 @@ from guanxi.core.identity import normalize_credit_code, parse_id_number
 from guanxi.core.names import pinyin_keys
 from guanxi.core.phones import normalize_phone
 from guanxi.customers import dedup
+from guanxi.customers.archive.services import customer_create
 from guanxi.customers.errors import CustomerDuplicate
 from guanxi.customers.models import Contact, Customer, CustomerTag, DedupKey, TimelineEvent
-from guanxi.customers.services import customer_create
 
 
 def _assert_valid(customer: Customer) -> None:

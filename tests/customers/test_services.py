@@ -8,6 +8,20 @@ from django.utils import timezone
 from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed
 from guanxi.core.identity import id_check_digit
 from guanxi.core.models import AuditLog
+from guanxi.customers.archive.selectors import (
+    CustomerFilters,
+    customer_history,
+    customer_list_for_user,
+    recycle_bin_for_user,
+)
+from guanxi.customers.archive.services import (
+    customer_create,
+    customer_delete,
+    customer_purge,
+    customer_restore,
+    customer_reveal,
+    customer_update,
+)
 from guanxi.customers.errors import CustomerDuplicate
 from guanxi.customers.models import (
     Customer,
@@ -15,20 +29,6 @@ from guanxi.customers.models import (
     DedupKey,
     Industry,
     TimelineEvent,
-)
-from guanxi.customers.selectors import (
-    CustomerFilters,
-    customer_history,
-    customer_list_for_user,
-    recycle_bin_for_user,
-)
-from guanxi.customers.services import (
-    customer_create,
-    customer_delete,
-    customer_purge,
-    customer_restore,
-    customer_reveal,
-    customer_update,
 )
 
 pytestmark = pytest.mark.django_db
@@ -369,7 +369,7 @@ def test_stale_version_is_a_conflict(sales1a):
 def test_history_records_who_old_and_new(sales1a, manager):
     customer = customer_create(actor=sales1a, data={"name": "张三", "city": "上海"})
     customer_update(actor=manager, customer=customer, data={"city": "北京"}, expected_version=1)
-    changes = customer_history(customer)
+    changes = customer_history(customer=customer)
     newest, lines = changes[0]
     assert newest.history_user_id == manager.pk
     assert any(old == "上海" and new == "北京" for _label, old, new in lines)
@@ -384,7 +384,7 @@ def test_history_never_shows_the_id_number(sales1a):
     customer_update(
         actor=sales1a, customer=customer, data={"id_number": number}, expected_version=1
     )
-    text = repr(customer_history(customer))
+    text = repr(customer_history(customer=customer))
     assert number not in text
     assert "encrypted" not in text
 
@@ -399,9 +399,9 @@ def test_delete_restore_and_duplicate_on_restore(sales1a, manager):
     customer_delete(actor=manager, customer=customer)
     customer.refresh_from_db()
     assert customer.deleted_at is not None and customer.deleted_by_id == manager.pk
-    listed = {c.pk for c in customer_list_for_user(manager, CustomerFilters()).items}
+    listed = {c.pk for c in customer_list_for_user(user=manager, filters=CustomerFilters()).items}
     assert customer.pk not in listed
-    assert [c.pk for c in recycle_bin_for_user(manager)] == [customer.pk]
+    assert [c.pk for c in recycle_bin_for_user(user=manager).items] == [customer.pk]
     assert AuditLog.objects.filter(action="delete", target_id=str(customer.pk)).exists()
 
     # The mobile is free again, so someone registers it anew ...

@@ -3,7 +3,8 @@
 import pytest
 
 from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed
-from guanxi.customers import services_settings as services
+from guanxi.customers.archive.services import customer_create, customer_set_tags
+from guanxi.customers.configuration import services
 from guanxi.customers.errors import CustomerDuplicate
 from guanxi.customers.models import (
     CustomerTag,
@@ -13,7 +14,6 @@ from guanxi.customers.models import (
     Source,
     Tag,
 )
-from guanxi.customers.services import customer_create, customer_set_tags
 
 pytestmark = pytest.mark.django_db
 

@@ -372,7 +372,7 @@ def test_consultant_export_never_leaks_other_team(client_for, sales1a, two_custo
 def test_list_page_has_no_n_plus_one(
     client_for, manager, sales1a, make_customer, django_assert_max_num_queries
 ):
-    from guanxi.customers.services import customer_set_tags
+    from guanxi.customers.archive.services import customer_set_tags
 
     for n in range(30):
         customer = make_customer(sales1a, name=f"客户{n}")
@@ -413,6 +413,20 @@ def test_keyset_pagination_and_htmx_fragment(client_for, sales1a, make_customer)
     assert "<html" not in html
     bad = client.get(reverse("customers:list"), {"cursor": "garbage"})
     assert bad.status_code == 200
+
+
+def test_a_malformed_cursor_shows_a_message_and_the_first_page(client_for, sales1a, make_customer):
+    customer = make_customer(sales1a, name="第一页")
+    client = client_for(sales1a)
+    for cursor in ("WzFlOTk5XQ", "WyJcdTAwMDAiXQ", "garbage"):
+        for headers in ({}, {"HX-Request": "true", "HX-Target": "customer-results"}):
+            response = client.get(reverse("customers:list"), {"cursor": cursor}, headers=headers)
+            assert response.status_code == 200
+            assert [c.pk for c in response.context["page"].items] == [customer.pk]
+            assert "该分页链接已失效。" in response.content.decode()
+    bin_page = client.get(reverse("customers:recycle_bin"), {"cursor": "WzFlOTk5XQ"})
+    assert bin_page.status_code == 200
+    assert "该分页链接已失效。" in bin_page.content.decode()
 
 
 # ---------------------------------------------------------------- attachments

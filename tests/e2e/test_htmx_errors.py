@@ -17,7 +17,7 @@ def test_a_customer_deleted_meanwhile_answers_with_a_notice(
     live_server, sales1a, manager, make_customer, open_browser
 ):
     from guanxi.accounts.demo import DEMO_PASSWORD
-    from guanxi.customers.services import customer_delete
+    from guanxi.customers.archive.services import customer_delete
     from guanxi.pipeline import services
     from guanxi.pipeline.models import Prospect
 

@@ -22,7 +22,7 @@ from guanxi.customers.selectors import (
     customer_iter_for_export,
     customer_list_for_user,
 )
-from guanxi.customers.services import (
+from guanxi.customers.archive.services import (
     customer_delete,
     customer_handover,
     customer_merge,

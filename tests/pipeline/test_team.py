@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guanxi.core.models import AuditLog
-from guanxi.customers.services import customer_release_owner, customer_take_owner
+from guanxi.customers.archive.services import customer_release_owner, customer_take_owner
 from guanxi.pipeline.models import FollowUp, Prospect, Stage, StageMove
 from guanxi.pipeline.team import supervises_others, team_overview
 

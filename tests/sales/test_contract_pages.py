@@ -747,7 +747,7 @@ def test_a_shared_customer_does_not_open_its_contracts(
     """A collaborator (协作人, even read-write) works on the customer, not on its money: the
     contracts stay with the owner's line (scope.py), and the collaborator cannot draft one
     for the owner that they could then not see."""
-    from guanxi.customers.services import share_set
+    from guanxi.customers.archive.services import share_set
 
     share_set(actor=sales1a, customer=customer, user=sales1b, can_edit=True)
     client = client_for(sales1b)

@@ -127,7 +127,7 @@ def test_create_refuses_customer_out_of_scope_and_foreign_contact(customer, sale
     assert "customer" in error.value.field_errors
     other = Customer.objects.exclude(pk=customer.pk).first()
     if other is None:
-        from guanxi.customers.services import customer_create
+        from guanxi.customers.archive.services import customer_create
 
         other = customer_create(actor=sales1a, data={"name": "别家", "mobile": "13900009999"})
     contact = Contact.objects.create(customer=other, name="张三")
@@ -563,7 +563,7 @@ def test_amend_only_signed_or_executing(draft, manager, status):
 
 
 def test_handover_moves_open_contracts_and_their_copies(customer, sales1a, sales1b, admin_user):
-    from guanxi.customers.services import customer_handover
+    from guanxi.customers.archive.services import customer_handover
 
     open_one = sc.contract_create(actor=sales1a, customer=customer, title="a", items=[line()])
     done = sc.contract_create(actor=sales1a, customer=customer, title="b", items=[line()])

@@ -410,7 +410,7 @@ def test_unauthenticated_and_bad_token_are_401(draft):
 
 
 def test_a_collaborator_cannot_draft_a_contract_for_the_owner(sales1a, sales1b, customer, signed):
-    from guanxi.customers.services import share_set
+    from guanxi.customers.archive.services import share_set
 
     share_set(actor=sales1a, customer=customer, user=sales1b, can_edit=True)
     client = api(sales1b)

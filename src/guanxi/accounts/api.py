@@ -4,17 +4,12 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from pydantic import ConfigDict
 
 from guanxi.accounts import selectors, services
 from guanxi.core.errors import NotFound, PermissionDenied
+from guanxi.core.schemas import Input, RefOf
 
 router = Router(tags=["accounts"])
-
-
-class Ref(Schema):
-    id: int
-    name: str
 
 
 class RoleOut(Schema):
@@ -34,7 +29,7 @@ class MeOut(Schema):
     username: str
     name: str
     email: str
-    department: Ref | None
+    department: RefOf | None
     roles: list[RoleOut]
     data_scope: ScopeOut
     permissions: list[str]
@@ -46,7 +41,7 @@ class UserOut(Schema):
     id: int
     username: str
     name: str
-    department: Ref | None
+    department: RefOf | None
 
 
 class DepartmentOut(Schema):
@@ -72,13 +67,8 @@ class TokenCreated(TokenOut):
     key: str = Field(description="The token; shown this once and never again")
 
 
-class TokenIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+class TokenIn(Input):
     name: str = Field(max_length=60)
-
-
-def _ref(obj):
-    return {"id": obj.pk, "name": str(obj)} if obj is not None else None
 
 
 def _user_out(user) -> dict:
@@ -86,7 +76,7 @@ def _user_out(user) -> dict:
         "id": user.pk,
         "username": user.username,
         "name": str(user),
-        "department": _ref(user.department),
+        "department": user.department,
     }
 
 

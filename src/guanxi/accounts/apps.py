@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        # Imported here: models must be loaded before the selectors module is.
         from guanxi.accounts.selectors import scope_for_user
         from guanxi.core.scope import scope_resolver_register
 

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.core.errors import DomainError
+from guanxi.core.errors import DomainError, ValidationFailed
 
 
 class AccountLocked(DomainError):
@@ -8,5 +8,10 @@ class AccountLocked(DomainError):
     status_code = 403
 
 
-class DepartmentCycle(DomainError):
+class DepartmentCycle(ValidationFailed):
+    """Refused on the `parent` field: the form shows it there."""
+
     default_message = _("A department cannot be moved under itself.")
+
+    def __init__(self) -> None:
+        super().__init__(field_errors={"parent": [self.default_message]})

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts import permissions
 from guanxi.accounts.models import Department, Role, User
+from guanxi.core.audit_actions import audit_action_choices
 
 
 class TablerFormMixin:
@@ -24,16 +25,6 @@ class TablerFormMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-    def add_domain_errors(self, error) -> None:
-        """Put a DomainError's field errors on the fields (or on the form if unknown)."""
-        placed = False
-        for name, messages in (error.field_errors or {}).items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
-                placed = True
-        if not placed:
-            self.add_error(None, str(error.message))
 
 
 class DepartmentChoiceField(forms.ModelChoiceField):
@@ -75,34 +66,6 @@ class LoginForm(TablerFormMixin, forms.Form):
     )
 
 
-class PasswordChangeForm(TablerFormMixin, forms.Form):
-    old_password = forms.CharField(
-        label=_("Current password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-    new_password = forms.CharField(
-        label=_("New password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    new_password2 = forms.CharField(
-        label=_("New password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def clean(self):
-        data = super().clean()
-        if (
-            data.get("new_password")
-            and data.get("new_password2")
-            and data["new_password"] != data["new_password2"]
-        ):
-            self.add_error("new_password2", _("The two passwords differ."))
-        return data
-
-
 class SetPasswordForm(TablerFormMixin, forms.Form):
     new_password = forms.CharField(
         label=_("New password"),
@@ -124,6 +87,16 @@ class SetPasswordForm(TablerFormMixin, forms.Form):
         ):
             self.add_error("new_password2", _("The two passwords differ."))
         return data
+
+
+class PasswordChangeForm(SetPasswordForm):
+    field_order = ["old_password", "new_password", "new_password2"]
+
+    old_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
 
 class LanguageForm(TablerFormMixin, forms.Form):
@@ -241,8 +214,6 @@ class AuditFilterForm(TablerFormMixin, forms.Form):
     before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
-        from guanxi.core.audit_actions import audit_action_choices
-
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", _("All")), *audit_action_choices()]
         self.fields["actor"].queryset = User.objects.order_by("username")

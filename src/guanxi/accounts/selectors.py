@@ -1,9 +1,12 @@
 """Reads about users: their data scope and permissions, departments, tokens."""
 
-from django.db.models import Q
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from guanxi.accounts.models import ApiToken, Department, User
+from guanxi.accounts.models import ApiToken, Department, Role, User
+from guanxi.core.models import AuditLog
 from guanxi.core.scope import DataScope, Scope
 
 _SCOPE_CACHE = "_guanxi_scope"
@@ -13,7 +16,7 @@ _PERMS_CACHE = "_guanxi_perms"
 _ROLES_CACHE = "_guanxi_roles"
 
 
-def user_roles(user):
+def user_roles(user: Any) -> list[Role]:
     """The user's roles, read once per user object (scope and permissions both need them)."""
     cached = getattr(user, _ROLES_CACHE, None)
     if cached is None:
@@ -22,7 +25,7 @@ def user_roles(user):
     return cached
 
 
-def user_permissions(user) -> frozenset[str]:
+def user_permissions(user: Any) -> frozenset[str]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
     cached = getattr(user, _PERMS_CACHE, None)
@@ -35,7 +38,7 @@ def user_permissions(user) -> frozenset[str]:
     return cached
 
 
-def user_can(user, permission: str) -> bool:
+def user_can(user: Any, permission: str) -> bool:
     return permission in user_permissions(user)
 
 
@@ -47,7 +50,7 @@ def department_subtree_ids(department: Department | None) -> set[int]:
     )
 
 
-def subordinate_ids(user) -> set[int]:
+def subordinate_ids(user: Any) -> set[int]:
     """Everyone who reports to `user`, directly or through others (汇报对象 chain)."""
     found: set[int] = set()
     frontier = {user.pk}
@@ -62,7 +65,7 @@ def subordinate_ids(user) -> set[int]:
     return found
 
 
-def scope_for_user(user) -> Scope:
+def scope_for_user(user: Any) -> Scope:
     """The union of the data scopes of the user's roles, cached on the user object."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope.nothing()
@@ -90,13 +93,13 @@ def scope_for_user(user) -> Scope:
     return scope
 
 
-def forget_cached_scope(user) -> None:
+def forget_cached_scope(user: Any) -> None:
     for attr in (_SCOPE_CACHE, _PERMS_CACHE, _ROLES_CACHE):
         if hasattr(user, attr):
             delattr(user, attr)
 
 
-def users_in_scope(user):
+def users_in_scope(user: Any) -> QuerySet[User]:
     """Users whose records the given user may see — the choices for owner filters."""
     scope = scope_for_user(user)
     users = User.objects.filter(is_active=True).select_related("department")
@@ -105,7 +108,7 @@ def users_in_scope(user):
     return users.filter(Q(id__in=scope.owner_ids) | Q(department_id__in=scope.department_ids))
 
 
-def departments_in_scope(user):
+def departments_in_scope(user: Any) -> QuerySet[Department]:
     scope = scope_for_user(user)
     departments = Department.objects.all()
     if scope.sees_all:
@@ -114,7 +117,7 @@ def departments_in_scope(user):
     return departments.filter(id__in=set(scope.department_ids) | set(own))
 
 
-def department_tree():
+def department_tree() -> list[Department]:
     """All departments in tree order (path), each with `depth` for indentation."""
     return list(Department.objects.order_by("path"))
 
@@ -134,7 +137,7 @@ def token_for_key(raw: str) -> ApiToken | None:
     return token
 
 
-def tokens_of(user):
+def tokens_of(user: Any) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user)
 
 
@@ -144,16 +147,14 @@ def tokens_of(user):
 def lock_minutes_left(*, username: str) -> int:
     """Whole minutes (rounded up) until a locked account opens again; 0 if not locked."""
     user = User.objects.filter(username=username).only("locked_until").first()
-    if user is None or not user.is_locked:
+    if user is None or not user.is_locked or user.locked_until is None:
         return 0
     seconds = (user.locked_until - timezone.now()).total_seconds()
     return max(1, -(-int(seconds) // 60))
 
 
-def department_tree_with_counts():
+def department_tree_with_counts() -> list[Department]:
     """All departments in tree order with `member_count` and `child_count` for the admin."""
-    from django.db.models import Count
-
     return list(
         Department.objects.select_related("manager", "parent")
         .annotate(
@@ -164,7 +165,9 @@ def department_tree_with_counts():
     )
 
 
-def user_list(*, q: str = "", department_id=None, role_id=None, active: str = ""):
+def user_list(
+    *, q: str = "", department_id: int | None = None, role_id: int | None = None, active: str = ""
+) -> QuerySet[User]:
     """Users for the admin list: search by name/username, filter by department, role, active."""
     users = User.objects.select_related("department", "reports_to").prefetch_related("roles")
     q = (q or "").strip()
@@ -183,16 +186,14 @@ def user_list(*, q: str = "", department_id=None, role_id=None, active: str = ""
     return users.order_by("username", "id").distinct()
 
 
-def role_list():
-    from guanxi.accounts.models import Role
-
+def role_list() -> list[Role]:
     return list(Role.objects.order_by("id"))
 
 
-def audit_log_page(*, action: str = "", actor_id=None, before_id=None, limit: int = 50):
+def audit_log_page(
+    *, action: str = "", actor_id: int | None = None, before_id: int | None = None, limit: int = 50
+) -> tuple[list[AuditLog], int | None]:
     """Audit entries newest first, keyset-paged by id: (rows, id to pass as `before` or None)."""
-    from guanxi.core.models import AuditLog
-
     rows = AuditLog.objects.select_related("actor").order_by("-id")
     if action:
         rows = rows.filter(action=action)

@@ -1,6 +1,7 @@
 """Writes about the organisation: departments, users, roles, logins, API tokens."""
 
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
@@ -9,12 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.accounts import hooks
 from guanxi.accounts.errors import AccountLocked, DepartmentCycle
 from guanxi.accounts.models import ApiToken, Department, Role, User
+from guanxi.accounts.permissions import ALL
 from guanxi.accounts.selectors import forget_cached_scope
 from guanxi.core.audit import audit_record
 from guanxi.core.errors import ValidationFailed
@@ -23,12 +26,15 @@ from guanxi.core.phones import normalize_phone
 
 
 def _path_for(department: Department) -> str:
-    prefix = department.parent.path if department.parent_id else "/"
+    parent = department.parent
+    prefix = parent.path if parent is not None else "/"
     return f"{prefix}{department.pk}/"
 
 
 @transaction.atomic
-def department_create(*, name: str, parent: Department | None = None, sort_order: int = 0):
+def department_create(
+    *, name: str, parent: Department | None = None, sort_order: int = 0
+) -> Department:
     name = (name or "").strip()
     if not name:
         raise ValidationFailed(field_errors={"name": [_("Enter a name.")]})
@@ -45,7 +51,7 @@ def department_create(*, name: str, parent: Department | None = None, sort_order
 @transaction.atomic
 def department_update(
     *, department: Department, name: str, parent: Department | None, manager: User | None = None
-):
+) -> Department:
     name = (name or "").strip()
     if not name:
         raise ValidationFailed(field_errors={"name": [_("Enter a name.")]})
@@ -69,7 +75,7 @@ def department_update(
 
 
 @transaction.atomic
-def department_delete(*, department: Department):
+def department_delete(*, department: Department) -> None:
     if department.children.exists():
         raise ValidationFailed(_("Move or delete the sub-departments first."))
     if department.members.exists():
@@ -77,7 +83,9 @@ def department_delete(*, department: Department):
     department.delete()
 
 
-def _clean_user_fields(*, username, display_name, mobile, email):
+def _clean_user_fields(
+    *, username: str, display_name: str, mobile: str, email: str
+) -> tuple[str, str, str, str]:
     errors: dict[str, list[str]] = {}
     username = (username or "").strip()
     if not username:
@@ -101,7 +109,7 @@ def user_create(
     display_name: str = "",
     department: Department | None = None,
     reports_to: User | None = None,
-    roles=(),
+    roles: Iterable[Role] = (),
     mobile: str = "",
     email: str = "",
     language: str = "zh-hans",
@@ -140,14 +148,15 @@ def user_update(
     display_name: str,
     department: Department | None,
     reports_to: User | None,
-    roles,
+    roles: Iterable[Role],
     mobile: str = "",
     email: str = "",
     is_active: bool = True,
 ) -> User:
-    _, display_name, mobile, email = _clean_user_fields(
+    _username, display_name, mobile, email = _clean_user_fields(
         username=user.username, display_name=display_name, mobile=mobile, email=email
     )
+    roles = list(roles)
     if reports_to is not None and reports_to.pk == user.pk:
         raise ValidationFailed(
             field_errors={"reports_to": [_("A user cannot report to themself.")]}
@@ -202,7 +211,7 @@ def login_check_lock(*, username: str) -> None:
         raise AccountLocked()
 
 
-def login_failed(*, username: str, request=None) -> None:
+def login_failed(*, username: str, request: HttpRequest | None = None) -> None:
     """Count a failed login; lock the account after GUANXI_LOGIN_MAX_FAILURES in a row."""
     with transaction.atomic():
         updated = User.objects.filter(username=username).update(
@@ -218,7 +227,7 @@ def login_failed(*, username: str, request=None) -> None:
             audit_record(actor=user, action=AuditLog.Action.LOCKED, target=user, request=request)
 
 
-def login_succeeded(*, user: User, request=None) -> None:
+def login_succeeded(*, user: User, request: HttpRequest | None = None) -> None:
     User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
     audit_record(actor=user, action=AuditLog.Action.LOGIN, target=user, request=request)
 
@@ -249,17 +258,18 @@ def token_revoke(*, token: ApiToken, actor: User) -> None:
         )
 
 
-def role_update(*, role: Role, actor: User, name: str, data_scope: str, permissions) -> Role:
-    from guanxi.accounts.permissions import ALL
-
-    unknown = set(permissions) - set(ALL)
+def role_update(
+    *, role: Role, actor: User, name: str, data_scope: str, permissions: Iterable[str]
+) -> Role:
+    permissions = set(permissions)
+    unknown = permissions - set(ALL)
     if unknown:
         raise ValidationFailed(field_errors={"permissions": [_("Unknown permission.")]})
     if data_scope not in dict(Role.DATA_SCOPE_CHOICES):
         raise ValidationFailed(field_errors={"data_scope": [_("Unknown data scope.")]})
     role.name = (name or role.name).strip()[:60]
     role.data_scope = data_scope
-    role.permissions = sorted(set(permissions))
+    role.permissions = sorted(permissions)
     role.save()
     audit_record(
         actor=actor,

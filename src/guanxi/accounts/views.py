@@ -22,9 +22,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guanxi.accounts import forms, permissions, selectors, services
-from guanxi.accounts.errors import AccountLocked, DepartmentCycle
+from guanxi.accounts.errors import AccountLocked
 from guanxi.accounts.models import Department, Role, User
-from guanxi.core.errors import DomainError
+from guanxi.core.errors import ValidationFailed
+from guanxi.core.forms import form_add_errors
 
 # ---------------------------------------------------------------- helpers
 
@@ -57,10 +58,11 @@ def _safe_next(request, default):
     return resolve_url(default)
 
 
-def _form_page(request, *, title, form, submit, cancel_url, extra=None, status=200):
+def _form_page(request, *, title, form, submit, cancel_url, extra=None):
+    """A page with one form: 422 when it shows errors."""
     context = {"title": title, "form": form, "submit": submit, "cancel_url": cancel_url}
     context.update(extra or {})
-    return render(request, "accounts/form_page.html", context, status=status)
+    return render(request, "accounts/form_page.html", context, status=422 if form.errors else 200)
 
 
 # ---------------------------------------------------------------- login / logout
@@ -161,8 +163,8 @@ def password_change(request):
                 old_password=form.cleaned_data["old_password"],
                 new_password=form.cleaned_data["new_password"],
             )
-        except DomainError as error:
-            form.add_domain_errors(error)
+        except ValidationFailed as error:
+            form_add_errors(form, error)
         else:
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password has been changed."))
@@ -179,7 +181,7 @@ def language_change(request):
     if form.is_valid():
         try:
             services.user_set_language(user=request.user, language=form.cleaned_data["language"])
-        except DomainError as error:
+        except ValidationFailed as error:
             messages.error(request, str(error.message))
         else:
             translation.activate(request.user.language)
@@ -202,8 +204,8 @@ def token_create(request):
     if form.is_valid():
         try:
             token, raw = services.token_create(user=request.user, name=form.cleaned_data["name"])
-        except DomainError as error:
-            form.add_domain_errors(error)
+        except ValidationFailed as error:
+            form_add_errors(form, error)
         else:
             # Rendered, not redirected: the raw key exists only in this response.
             response = render(
@@ -256,8 +258,8 @@ def department_create(request):
             department = services.department_create(
                 name=form.cleaned_data["name"], parent=form.cleaned_data["parent"]
             )
-        except DomainError as error:
-            form.add_domain_errors(error)
+        except ValidationFailed as error:
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Department %(name)s created.") % {"name": department})
             return redirect("accounts:departments")
@@ -267,7 +269,6 @@ def department_create(request):
         form=form,
         submit=_("Create"),
         cancel_url=resolve_url("accounts:departments"),
-        status=422 if form.errors else 200,
     )
 
 
@@ -289,10 +290,8 @@ def department_edit(request, pk):
                 parent=form.cleaned_data["parent"],
                 manager=form.cleaned_data["manager"],
             )
-        except DepartmentCycle as error:
-            form.add_error("parent", str(error.message))
-        except DomainError as error:
-            form.add_domain_errors(error)
+        except ValidationFailed as error:
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Department saved."))
             return redirect("accounts:departments")
@@ -306,7 +305,6 @@ def department_edit(request, pk):
             "delete_url": resolve_url("accounts:department_delete", pk=department.pk),
             "delete_confirm": _("Delete this department?"),
         },
-        status=422 if form.errors else 200,
     )
 
 
@@ -316,7 +314,7 @@ def department_delete(request, pk):
     department = get_object_or_404(Department, pk=pk)
     try:
         services.department_delete(department=department)
-    except DomainError as error:
+    except ValidationFailed as error:
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("Department deleted."))
@@ -369,8 +367,8 @@ def user_create(request):
                 password=form.cleaned_data["password"],
                 **_user_kwargs(form.cleaned_data),
             )
-        except DomainError as error:
-            form.add_domain_errors(error)
+        except ValidationFailed as error:
+            form_add_errors(form, error)
         else:
             messages.success(request, _("User %(name)s created.") % {"name": user.username})
             return redirect("accounts:users")
@@ -380,7 +378,6 @@ def user_create(request):
         form=form,
         submit=_("Create"),
         cancel_url=resolve_url("accounts:users"),
-        status=422 if form.errors else 200,
     )
 
 
@@ -409,8 +406,8 @@ def user_edit(request, pk):
                     is_active=form.cleaned_data["is_active"],
                     **_user_kwargs(form.cleaned_data),
                 )
-            except DomainError as error:
-                form.add_domain_errors(error)
+            except ValidationFailed as error:
+                form_add_errors(form, error)
             else:
                 messages.success(request, _("User %(name)s saved.") % {"name": user.username})
                 return redirect("accounts:users")
@@ -442,8 +439,8 @@ def user_reset_password(request, pk):
             services.user_set_password(
                 user=user, old_password=None, new_password=form.cleaned_data["new_password"]
             )
-        except DomainError as error:
-            form.add_domain_errors(error)
+        except ValidationFailed as error:
+            form_add_errors(form, error)
         else:
             if user.pk == request.user.pk:
                 update_session_auth_hash(request, user)
@@ -498,8 +495,8 @@ def role_edit(request, pk):
                 data_scope=form.cleaned_data["data_scope"],
                 permissions=form.cleaned_data["permissions"],
             )
-        except DomainError as error:
-            form.add_domain_errors(error)
+        except ValidationFailed as error:
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Role %(name)s saved.") % {"name": role.display_name})
             return redirect("accounts:roles")
@@ -509,7 +506,6 @@ def role_edit(request, pk):
         form=form,
         submit=_("Save"),
         cancel_url=resolve_url("accounts:roles"),
-        status=422 if form.errors else 200,
     )
 
 

@@ -8,7 +8,8 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self):
+        # Imported here: models must be loaded before the services module is.
         from guanxi.accounts import hooks as account_hooks
-        from guanxi.customers import services
+        from guanxi.customers.archive import services
 
         account_hooks.user_department_changed.register(services.customers_follow_owner_department)

@@ -8,6 +8,8 @@ key even when two requests race.
 import re
 import unicodedata
 
+from django.db.models import Q
+
 from guanxi.core.crypto import blind_index
 from guanxi.customers.models import Customer, DedupKey, DuplicateRule
 
@@ -94,8 +96,6 @@ def find_matches(keys, *, exclude_id: int | None = None) -> list[tuple[str, int]
     """(rule, customer id) of live customers holding any of the keys."""
     if not keys:
         return []
-    from django.db.models import Q
-
     condition = Q(pk__in=[])
     for rule, value in keys:
         condition |= Q(rule=rule, value=value)

@@ -28,11 +28,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guanxi.accounts.demo import ensure_demo_organisation
 from guanxi.core.crypto import blind_index, encrypt
 from guanxi.core.errors import DomainError
 from guanxi.core.identity import credit_check_char, id_check_digit, mask_id_number
 from guanxi.core.names import pinyin_keys
 from guanxi.customers import dedup
+from guanxi.customers.archive.services import contact_create, customer_create
+from guanxi.customers.archive.validation import ContactInput, CustomerInput
 from guanxi.customers.models import (
     Contact,
     Customer,
@@ -258,14 +261,14 @@ class DemoCustomer:
     tag_ids: list[int] = field(default_factory=list)
     contacts: list[dict] = field(default_factory=list)
 
-    def service_data(self) -> dict:
+    def service_data(self) -> CustomerInput:
         """The input `services.customer_create` takes."""
         data = {k: v for k, v in self.fields.items() if k not in ("industry_id", "source_id")}
         data["industry"] = self.fields.get("industry_id")
         data["source"] = self.fields.get("source_id")
         if self.id_number:
             data["id_number"] = self.id_number
-        return data
+        return CustomerInput.from_dict(data)
 
 
 class DemoGenerator:
@@ -542,8 +545,6 @@ def ensure_demo_tags() -> list[Tag]:
 
 
 def seed_context() -> SeedContext:
-    from guanxi.accounts.demo import ensure_demo_organisation
-
     users = ensure_demo_organisation()
     return SeedContext(
         owners=[users[name] for name in DEMO_CONSULTANTS],
@@ -581,8 +582,6 @@ def seed_customers_slow(
     *, count: int, seed: int = 2026, progress: Callable[[int], None] | None = None
 ) -> int:
     """Create `count` customers through the services. Returns how many were created."""
-    from guanxi.customers.services import contact_create, customer_create
-
     context = seed_context()
     generator = _generator(context, seed)
     tags = {t.pk: t for t in Tag.objects.filter(pk__in=context.tag_ids)}
@@ -599,7 +598,9 @@ def seed_customers_slow(
                     tags=[tags[t] for t in demo.tag_ids],
                 )
                 for contact in demo.contacts:
-                    contact_create(actor=demo.owner, customer=customer, data=contact)
+                    contact_create(
+                        actor=demo.owner, customer=customer, data=ContactInput(**contact)
+                    )
                 # Spread the demo over two years instead of "all created just now".
                 Customer.objects.filter(pk=customer.pk).update(
                     created_at=demo.created_at, updated_at=demo.created_at

@@ -45,6 +45,22 @@ class Industry(models.Model):
 
 
 class Tag(models.Model):
+    # The Tabler colours a tag may take (its badge is bg-<colour>-lt).
+    COLOURS = (
+        "blue",
+        "azure",
+        "indigo",
+        "purple",
+        "pink",
+        "red",
+        "orange",
+        "yellow",
+        "lime",
+        "green",
+        "teal",
+        "cyan",
+    )
+
     name = models.CharField(_("name"), max_length=30, unique=True)
     color = models.CharField(_("colour"), max_length=20, default="blue")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -3,6 +3,7 @@
 from django import template
 
 from guanxi.core.phones import display_phone, mask_phone
+from guanxi.customers.models import Tag
 
 register = template.Library()
 
@@ -13,21 +14,8 @@ CATEGORY_COLOURS = {
     "actual": "green",
     "lost": "red",
 }
-TAG_COLOURS = {
-    "blue",
-    "azure",
-    "indigo",
-    "purple",
-    "pink",
-    "red",
-    "orange",
-    "yellow",
-    "lime",
-    "green",
-    "teal",
-    "cyan",
-    "secondary",
-}
+# Colours a tag badge shows as stored (grey "secondary" too); any other value shows blue.
+TAG_COLOURS = {*Tag.COLOURS, "secondary"}
 
 
 @register.filter

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from guanxi.accounts.permissions import MANAGE_FIELDS
 from guanxi.accounts.selectors import user_can
-from guanxi.core.errors import DomainError
-from guanxi.customers import selectors_settings as selectors
-from guanxi.customers import services_settings as services
-from guanxi.customers.forms_settings import CustomFieldForm, SourceForm, TagForm
+from guanxi.core.errors import Conflict, ValidationFailed
+from guanxi.core.forms import form_add_errors
+from guanxi.customers.configuration import selectors, services
+from guanxi.customers.configuration.forms import CustomFieldForm, SourceForm, TagForm
 from guanxi.customers.models import CustomFieldDefinition, Source, Tag
 
 
@@ -62,9 +62,11 @@ def custom_field_create(request):
     form = CustomFieldForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.custom_field_create(actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            form.add_domain_errors(error)
+            services.custom_field_create(
+                actor=request.user, data=services.CustomFieldInput(**form.cleaned_data)
+            )
+        except ValidationFailed as error:
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Custom field created."))
             return redirect("customer_settings:custom_fields")
@@ -92,9 +94,13 @@ def custom_field_edit(request, pk):
     form = CustomFieldForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         try:
-            services.custom_field_update(actor=request.user, field=field, **form.cleaned_data)
-        except DomainError as error:
-            form.add_domain_errors(error)
+            services.custom_field_update(
+                actor=request.user,
+                field=field,
+                data=services.CustomFieldInput(**form.cleaned_data),
+            )
+        except ValidationFailed as error:
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Custom field saved."))
             return redirect("customer_settings:custom_fields")
@@ -125,7 +131,7 @@ def duplicate_rule_toggle(request, field):
     active = request.POST.get("active") == "1"
     try:
         services.duplicate_rule_set_active(actor=request.user, field=field, active=active)
-    except DomainError as error:
+    except (ValidationFailed, Conflict) as error:
         messages.error(request, str(error.message))
     else:
         messages.success(
@@ -154,8 +160,8 @@ def tag_create(request):
     if form.is_valid():
         try:
             services.tag_create(actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            form.add_domain_errors(error)
+        except ValidationFailed as error:
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Tag created."))
             return redirect("customer_settings:tags")
@@ -175,8 +181,8 @@ def tag_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.tag_rename(actor=request.user, tag=tag, **form.cleaned_data)
-        except DomainError as error:
-            form.add_domain_errors(error)
+        except ValidationFailed as error:
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Tag saved."))
             return redirect("customer_settings:tags")
@@ -194,7 +200,7 @@ def tag_delete(request, pk):
     tag = get_object_or_404(Tag, pk=pk)
     try:
         services.tag_delete(actor=request.user, tag=tag)
-    except DomainError as error:
+    except ValidationFailed as error:
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("Tag deleted."))
@@ -215,9 +221,11 @@ def source_create(request):
     form = SourceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.source_create(actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            form.add_domain_errors(error)
+            services.source_create(
+                actor=request.user, data=services.SourceInput(**form.cleaned_data)
+            )
+        except ValidationFailed as error:
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Lead source created."))
             return redirect("customer_settings:sources")
@@ -244,9 +252,11 @@ def source_edit(request, pk):
     form = SourceForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         try:
-            services.source_update(actor=request.user, source=source, **form.cleaned_data)
-        except DomainError as error:
-            form.add_domain_errors(error)
+            services.source_update(
+                actor=request.user, source=source, data=services.SourceInput(**form.cleaned_data)
+            )
+        except ValidationFailed as error:
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Lead source saved."))
             return redirect("customer_settings:sources")

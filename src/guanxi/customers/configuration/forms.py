@@ -4,8 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.forms import TablerFormMixin
-from guanxi.customers.models import Customer, CustomFieldDefinition
-from guanxi.customers.services_settings import TAG_COLOURS
+from guanxi.customers.models import Customer, CustomFieldDefinition, Tag
 
 _APPLIES_TO = [("", _("All customers")), *Customer.Kind.choices]
 
@@ -42,7 +41,7 @@ class CustomFieldForm(TablerFormMixin, forms.Form):
 class TagForm(TablerFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=30)
     color = forms.ChoiceField(
-        label=_("Colour"), choices=[(c, c) for c in TAG_COLOURS], initial="blue"
+        label=_("Colour"), choices=[(c, c) for c in Tag.COLOURS], initial="blue"
     )
 
 

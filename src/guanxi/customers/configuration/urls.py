@@ -3,7 +3,7 @@ with the namespace `customer_settings` (so they sit beside the other admin pages
 
 from django.urls import path
 
-from guanxi.customers import views_settings as views
+from guanxi.customers.configuration import views
 
 app_name = "customer_settings"
 urlpatterns = [

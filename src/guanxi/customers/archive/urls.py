@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guanxi.customers import views
+from guanxi.customers.archive import views
 
 app_name = "customers"
 urlpatterns = [

@@ -3,7 +3,6 @@ render. Domain errors become messages or form errors, never a 500."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,10 +28,13 @@ from guanxi.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from guanxi.core.forms import form_add_errors
+from guanxi.core.http import is_htmx
+from guanxi.core.pagination import Page
 from guanxi.core.phones import display_phone, mask_phone
-from guanxi.customers import exports, panels, selectors, services
-from guanxi.customers.errors import CustomerDuplicate
-from guanxi.customers.forms import (
+from guanxi.customers import panels
+from guanxi.customers.archive import exports, selectors, services
+from guanxi.customers.archive.forms import (
     AttachmentForm,
     ContactForm,
     CustomerFilterForm,
@@ -41,15 +43,11 @@ from guanxi.customers.forms import (
     MergeForm,
     ReassignForm,
     ShareForm,
-    service_errors_to_form,
 )
+from guanxi.customers.errors import CustomerDuplicate
 from guanxi.customers.models import Customer, CustomFieldDefinition
 
 TABS = ("profile", "contacts", "collaborators", "attachments", "timeline", "history")
-
-
-def _htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _perms(user) -> dict:
@@ -66,12 +64,9 @@ def _perms(user) -> dict:
 
 
 def _get_customer(request, customer_id, *, include_deleted=False) -> Customer:
-    try:
-        return selectors.customer_get_for_user(
-            request.user, customer_id, include_deleted=include_deleted
-        )
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
+    return selectors.customer_get_for_user(
+        user=request.user, customer_id=customer_id, include_deleted=include_deleted
+    )
 
 
 def _error_message(request, exc: DomainError) -> None:
@@ -91,21 +86,26 @@ def customer_list(request):
     form = CustomerFilterForm(request.GET or None, user=request.user)
     filters = form.to_filters()
     cursor = request.GET.get("cursor", "")
+    cursor_error = None
     try:
-        page = selectors.customer_list_for_user(request.user, filters, cursor=cursor, count=False)
-    except ValidationFailed:
-        # A broken or outdated cursor: start again at the first page.
+        page = selectors.customer_list_for_user(
+            user=request.user, filters=filters, cursor=cursor, count=False
+        )
+    except ValidationFailed as exc:
+        # A broken or outdated page link: say so and show the first page.
+        cursor_error = " ".join(str(m) for m in exc.field_errors.get("cursor", [exc.message]))
         cursor = ""
-        page = selectors.customer_list_for_user(request.user, filters, count=False)
+        page = selectors.customer_list_for_user(user=request.user, filters=filters, count=False)
     context = {
         "form": form,
         "page": page,
         "cursor": cursor,
+        "cursor_error": cursor_error,
         "export_query": form.querystring() if request.GET else "",
         **_perms(request.user),
     }
     template = "customers/list.html"
-    if _htmx(request) and request.headers.get("HX-Target") == "customer-results":
+    if is_htmx(request) and request.headers.get("HX-Target") == "customer-results":
         template = "customers/list.html#results"
     return render(request, template, context)
 
@@ -115,18 +115,14 @@ def customer_list(request):
 def customer_count(request):
     """The capped total of the list's current selection, loaded by the list page after it."""
     form = CustomerFilterForm(request.GET or None, user=request.user)
-    total, capped = selectors.customer_count_for_user(request.user, form.to_filters())
-    page = selectors.CustomerPage(items=[], next_cursor=None, total=total, total_capped=capped)
+    total, capped = selectors.customer_count_for_user(user=request.user, filters=form.to_filters())
+    page: Page[Customer] = Page(items=[], next_cursor=None, total=total, total_capped=capped)
     return render(request, "customers/list.html#total", {"page": page})
 
 
 def _export(request, writer):
     form = CustomerFilterForm(request.GET or None, user=request.user)
-    filters = form.to_filters()
-    try:
-        return writer(request.user, filters, request=request)
-    except PermissionDenied as exc:
-        raise HttpForbidden(str(exc.message)) from exc
+    return writer(user=request.user, filters=form.to_filters(), request=request)
 
 
 @login_required
@@ -159,16 +155,14 @@ def customer_create(request):
     form = CustomerForm(request.POST or None, initial={"kind": request.GET.get("kind", "person")})
     notice = None
     if request.method == "POST" and form.is_valid():
-        data, tags = form.service_data()
+        data, tags = form.to_input()
         try:
             customer = services.customer_create(actor=request.user, data=data, tags=tags)
         except CustomerDuplicate as exc:
-            service_errors_to_form(form, exc)
+            form_add_errors(form, exc)
             notice = _duplicate_notice(request, exc)
         except ValidationFailed as exc:
-            service_errors_to_form(form, exc)
-        except DomainError as exc:
-            form.add_error(None, str(exc.message))
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("Customer %(name)s created.") % {"name": customer.name})
             return redirect("customers:detail", customer.pk)
@@ -183,13 +177,13 @@ def customer_create(request):
 @require_http_methods(["GET", "POST"])
 def customer_edit(request, customer_id):
     customer = _get_customer(request, customer_id)
-    if not selectors.customer_can_edit(request.user, customer):
-        raise HttpForbidden(_("You may not change this customer."))
+    if not selectors.customer_can_edit(user=request.user, customer=customer):
+        raise PermissionDenied(_("You may not change this customer."))
     notice = conflict = None
     if request.method == "POST":
         form = CustomerForm(request.POST, customer=customer)
         if form.is_valid():
-            data, tags = form.service_data()
+            data, tags = form.to_input()
             version = form.cleaned_data.get("version")
             try:
                 with transaction.atomic():
@@ -207,14 +201,10 @@ def customer_edit(request, customer_id):
                     ),
                 )
             except CustomerDuplicate as exc:
-                service_errors_to_form(form, exc)
+                form_add_errors(form, exc)
                 notice = _duplicate_notice(request, exc)
             except ValidationFailed as exc:
-                service_errors_to_form(form, exc)
-            except PermissionDenied as exc:
-                raise HttpForbidden(str(exc.message)) from exc
-            except DomainError as exc:
-                form.add_error(None, str(exc.message))
+                form_add_errors(form, exc)
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect("customers:detail", updated.pk)
@@ -284,7 +274,7 @@ def _profile(customer: Customer) -> list:
 def _detail_context(request, customer: Customer, tab: str, **extra) -> dict:
     tab = tab if tab in TABS else "profile"
     user = request.user
-    can_edit = selectors.customer_can_edit(user, customer)
+    can_edit = selectors.customer_can_edit(user=user, customer=customer)
     context = {
         "customer": customer,
         "tab": tab,
@@ -296,26 +286,28 @@ def _detail_context(request, customer: Customer, tab: str, **extra) -> dict:
             ("timeline", _("Timeline")),
             ("history", _("History")),
         ],
-        "tags": selectors.customer_tags(customer),
+        "tags": selectors.customer_tags(customer=customer),
         "can_edit": can_edit,
         **_perms(user),
     }
     if tab == "profile":
         context["profile"] = _profile(customer)
     elif tab == "contacts":
-        context["contacts"] = selectors.customer_contacts(customer)
+        context["contacts"] = selectors.customer_contacts(customer=customer)
         context.setdefault("contact_form", ContactForm())
     elif tab == "collaborators":
-        context["shares"] = selectors.customer_shares(customer)
+        context["shares"] = selectors.customer_shares(customer=customer)
         context.setdefault("share_form", ShareForm())
     elif tab == "attachments":
-        context["attachments"] = selectors.customer_attachments(customer)
+        context["attachments"] = selectors.customer_attachments(customer=customer)
         context.setdefault("attachment_form", AttachmentForm())
     elif tab == "timeline":
-        events, more = selectors.customer_timeline(customer, before=request.GET.get("before", ""))
+        events, more = selectors.customer_timeline(
+            customer=customer, before=request.GET.get("before", "")
+        )
         context["events"], context["more"] = events, more
     elif tab == "history":
-        context["history"] = _masked_history(selectors.customer_history(customer))
+        context["history"] = _masked_history(selectors.customer_history(customer=customer))
     context.update(extra)
     return context
 
@@ -337,8 +329,8 @@ def _masked_history(records):
 
 def _render_detail(request, customer, tab, *, status=200, **extra):
     context = _detail_context(request, customer, tab, **extra)
-    template = "customers/detail.html#panel" if _htmx(request) else "customers/detail.html"
-    if not _htmx(request):
+    template = "customers/detail.html#panel" if is_htmx(request) else "customers/detail.html"
+    if not is_htmx(request):
         context["extra_panels"] = panels.render_panels(request=request, customer=customer)
     return render(request, template, context, status=status)
 
@@ -355,7 +347,9 @@ def customer_detail(request, customer_id):
 def customer_timeline(request, customer_id):
     """The next rows of the timeline ("more", via htmx)."""
     customer = _get_customer(request, customer_id)
-    events, more = selectors.customer_timeline(customer, before=request.GET.get("before", ""))
+    events, more = selectors.customer_timeline(
+        customer=customer, before=request.GET.get("before", "")
+    )
     return render(
         request,
         "customers/detail.html#timeline_rows",
@@ -371,8 +365,6 @@ def customer_reveal(request, customer_id, field):
         value = services.customer_reveal(
             actor=request.user, customer=customer, field=field, request=request
         )
-    except PermissionDenied as exc:
-        raise HttpForbidden(str(exc.message)) from exc
     except ValidationFailed as exc:
         raise Http404(str(exc.message)) from exc
     shown = value if field == "id_number" else display_phone(value)
@@ -383,11 +375,23 @@ def customer_reveal(request, customer_id, field):
 
 
 def _after_panel_change(request, customer, tab, success_message):
-    if _htmx(request):
-        messages.success(request, success_message)
-        return _render_detail(request, customer, tab)
     messages.success(request, success_message)
+    if is_htmx(request):
+        return _render_detail(request, customer, tab)
     return redirect(f"{reverse('customers:detail', args=[customer.pk])}?tab={tab}")
+
+
+def _panel_form(request, customer, *, tab, form_name, form, action, done):
+    """A form on a tab of the 360 page: `action(form)` when the form is valid, then the tab
+    with the message `done`; else the tab again, the form showing the errors (422)."""
+    if form.is_valid():
+        try:
+            action(form)
+        except ValidationFailed as exc:
+            form_add_errors(form, exc)
+        else:
+            return _after_panel_change(request, customer, tab, done)
+    return _render_detail(request, customer, tab, status=422, **{form_name: form})
 
 
 def _find(items, item_id):
@@ -401,30 +405,29 @@ def _find(items, item_id):
 @require_POST
 def contact_add(request, customer_id):
     customer = _get_customer(request, customer_id)
-    form = ContactForm(request.POST)
-    form.is_valid()
-    try:
-        services.contact_create(actor=request.user, customer=customer, data=form.cleaned_data)
-    except ValidationFailed as exc:
-        service_errors_to_form(form, exc)
-        return _render_detail(request, customer, "contacts", status=422, contact_form=form)
-    except PermissionDenied as exc:
-        raise HttpForbidden(str(exc.message)) from exc
-    return _after_panel_change(request, customer, "contacts", _("Contact added."))
+    return _panel_form(
+        request,
+        customer,
+        tab="contacts",
+        form_name="contact_form",
+        form=ContactForm(request.POST),
+        action=lambda form: services.contact_create(
+            actor=request.user, customer=customer, data=form.to_input()
+        ),
+        done=_("Contact added."),
+    )
 
 
 @login_required
 @require_POST
 def contact_edit(request, customer_id, contact_id):
     customer = _get_customer(request, customer_id)
-    contact = _find(selectors.customer_contacts(customer), contact_id)
+    contact = _find(selectors.customer_contacts(customer=customer), contact_id)
     form = ContactForm(request.POST)
     form.is_valid()
     try:
-        services.contact_update(actor=request.user, contact=contact, data=form.cleaned_data)
-    except DomainError as exc:
-        if isinstance(exc, PermissionDenied):
-            raise HttpForbidden(str(exc.message)) from exc
+        services.contact_update(actor=request.user, contact=contact, data=form.to_input())
+    except ValidationFailed as exc:
         _error_message(request, exc)
         return _render_detail(request, customer, "contacts", status=422)
     return _after_panel_change(request, customer, "contacts", _("Contact saved."))
@@ -434,11 +437,8 @@ def contact_edit(request, customer_id, contact_id):
 @require_POST
 def contact_delete(request, customer_id, contact_id):
     customer = _get_customer(request, customer_id)
-    contact = _find(selectors.customer_contacts(customer), contact_id)
-    try:
-        services.contact_delete(actor=request.user, contact=contact)
-    except PermissionDenied as exc:
-        raise HttpForbidden(str(exc.message)) from exc
+    contact = _find(selectors.customer_contacts(customer=customer), contact_id)
+    services.contact_delete(actor=request.user, contact=contact)
     return _after_panel_change(request, customer, "contacts", _("Contact removed."))
 
 
@@ -449,25 +449,30 @@ def contact_delete(request, customer_id, contact_id):
 @require_POST
 def share_add(request, customer_id):
     customer = _get_customer(request, customer_id)
-    form = ShareForm(request.POST)
-    if not form.is_valid():
-        return _render_detail(request, customer, "collaborators", status=422, share_form=form)
-    try:
-        services.share_set(
-            actor=request.user,
-            customer=customer,
-            user=form.cleaned_data["user"],
-            can_edit=form.cleaned_data["can_edit"],
-            expires_at=form.expires_at(),
-        )
-    except ValidationFailed as exc:
-        if "expires_at" in exc.field_errors:
-            exc.field_errors["until"] = exc.field_errors.pop("expires_at")
-        service_errors_to_form(form, exc)
-        return _render_detail(request, customer, "collaborators", status=422, share_form=form)
-    except PermissionDenied as exc:
-        raise HttpForbidden(str(exc.message)) from exc
-    return _after_panel_change(request, customer, "collaborators", _("Collaborator saved."))
+
+    def share(form):
+        try:
+            services.share_set(
+                actor=request.user,
+                customer=customer,
+                user=form.cleaned_data["user"],
+                can_edit=form.cleaned_data["can_edit"],
+                expires_at=form.expires_at(),
+            )
+        except ValidationFailed as exc:
+            if "expires_at" in exc.field_errors:  # the form calls it "until"
+                exc.field_errors["until"] = exc.field_errors.pop("expires_at")
+            raise
+
+    return _panel_form(
+        request,
+        customer,
+        tab="collaborators",
+        form_name="share_form",
+        form=ShareForm(request.POST),
+        action=share,
+        done=_("Collaborator saved."),
+    )
 
 
 @login_required
@@ -475,14 +480,11 @@ def share_add(request, customer_id):
 def share_remove(request, customer_id, user_id):
     customer = _get_customer(request, customer_id)
     share = next(
-        (s for s in selectors.customer_shares(customer) if s.user_id == int(user_id)), None
+        (s for s in selectors.customer_shares(customer=customer) if s.user_id == int(user_id)), None
     )
     if share is None:
         raise Http404()
-    try:
-        services.share_remove(actor=request.user, customer=customer, user=share.user)
-    except PermissionDenied as exc:
-        raise HttpForbidden(str(exc.message)) from exc
+    services.share_remove(actor=request.user, customer=customer, user=share.user)
     return _after_panel_change(request, customer, "collaborators", _("Collaborator removed."))
 
 
@@ -493,29 +495,27 @@ def share_remove(request, customer_id, user_id):
 @require_POST
 def attachment_upload(request, customer_id):
     customer = _get_customer(request, customer_id)
-    form = AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _render_detail(request, customer, "attachments", status=422, attachment_form=form)
-    try:
-        services.attachment_add(
+    return _panel_form(
+        request,
+        customer,
+        tab="attachments",
+        form_name="attachment_form",
+        form=AttachmentForm(request.POST, request.FILES),
+        action=lambda form: services.attachment_add(
             actor=request.user,
             customer=customer,
             upload=form.cleaned_data["file"],
             kind=form.cleaned_data["kind"],
-        )
-    except ValidationFailed as exc:
-        service_errors_to_form(form, exc)
-        return _render_detail(request, customer, "attachments", status=422, attachment_form=form)
-    except PermissionDenied as exc:
-        raise HttpForbidden(str(exc.message)) from exc
-    return _after_panel_change(request, customer, "attachments", _("File attached."))
+        ),
+        done=_("File attached."),
+    )
 
 
 @login_required
 @require_GET
 def attachment_download(request, customer_id, attachment_id):
     customer = _get_customer(request, customer_id)
-    attachment = _find(selectors.customer_attachments(customer), attachment_id)
+    attachment = _find(selectors.customer_attachments(customer=customer), attachment_id)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as exc:
@@ -534,11 +534,8 @@ def attachment_download(request, customer_id, attachment_id):
 @require_POST
 def attachment_delete(request, customer_id, attachment_id):
     customer = _get_customer(request, customer_id)
-    attachment = _find(selectors.customer_attachments(customer), attachment_id)
-    try:
-        services.attachment_delete(actor=request.user, attachment=attachment)
-    except PermissionDenied as exc:
-        raise HttpForbidden(str(exc.message)) from exc
+    attachment = _find(selectors.customer_attachments(customer=customer), attachment_id)
+    services.attachment_delete(actor=request.user, attachment=attachment)
     return _after_panel_change(request, customer, "attachments", _("File removed."))
 
 
@@ -550,7 +547,7 @@ def attachment_delete(request, customer_id, attachment_id):
 def customer_reassign(request, customer_id):
     customer = _get_customer(request, customer_id)
     if not _perms(request.user)["can_reassign"]:
-        raise HttpForbidden(_("You may not change the owner of customers."))
+        raise PermissionDenied(_("You may not change the owner of customers."))
     form = ReassignForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -563,9 +560,7 @@ def customer_reassign(request, customer_id):
         except ValidationFailed as exc:
             if "owner" in exc.field_errors:
                 exc.field_errors["to_user"] = exc.field_errors.pop("owner")
-            service_errors_to_form(form, exc)
-        except PermissionDenied as exc:
-            raise HttpForbidden(str(exc.message)) from exc
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("Owner changed."))
             return redirect("customers:detail", customer.pk)
@@ -576,10 +571,7 @@ def customer_reassign(request, customer_id):
 @require_POST
 def customer_delete(request, customer_id):
     customer = _get_customer(request, customer_id)
-    try:
-        services.customer_delete(actor=request.user, customer=customer, request=request)
-    except PermissionDenied as exc:
-        raise HttpForbidden(str(exc.message)) from exc
+    services.customer_delete(actor=request.user, customer=customer, request=request)
     messages.success(request, _("%(name)s was moved to the recycle bin.") % {"name": customer.name})
     return redirect("customers:list")
 
@@ -589,7 +581,7 @@ def customer_delete(request, customer_id):
 def customer_merge(request, customer_id):
     customer = _get_customer(request, customer_id)
     if not _perms(request.user)["can_merge"]:
-        raise HttpForbidden(_("You may not merge customers."))
+        raise PermissionDenied(_("You may not merge customers."))
     source = (
         request.POST
         if request.method == "POST"
@@ -599,7 +591,9 @@ def customer_merge(request, customer_id):
     other = None
     if source is not None and form.is_valid():
         try:
-            other = selectors.customer_get_for_user(request.user, form.cleaned_data["other"])
+            other = selectors.customer_get_for_user(
+                user=request.user, customer_id=form.cleaned_data["other"]
+            )
         except NotFound as exc:
             form.add_error("other", str(exc.message))
         if other is not None and other.pk == customer.pk:
@@ -610,10 +604,8 @@ def customer_merge(request, customer_id):
             services.customer_merge(
                 actor=request.user, primary=customer, duplicate=other, request=request
             )
-        except DomainError as exc:
-            if isinstance(exc, PermissionDenied):
-                raise HttpForbidden(str(exc.message)) from exc
-            form.add_error(None, str(exc.message))
+        except ValidationFailed as exc:
+            form_add_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -628,7 +620,9 @@ def customer_merge(request, customer_id):
             "customer": customer,
             "form": form,
             "other": other,
-            "candidates": selectors.duplicate_candidates_for_user(request.user, customer),
+            "candidates": selectors.duplicate_candidates_for_user(
+                user=request.user, customer=customer
+            ),
         },
     )
 
@@ -640,12 +634,21 @@ def customer_merge(request, customer_id):
 @require_GET
 def recycle_bin(request):
     cursor = request.GET.get("cursor", "")
-    rows = selectors.recycle_bin_for_user(request.user, cursor=cursor)
-    next_cursor = rows[-1].pk if len(rows) >= selectors.PAGE_SIZE else None
+    try:
+        page = selectors.recycle_bin_for_user(user=request.user, cursor=cursor)
+    except ValidationFailed as exc:
+        _error_message(request, exc)
+        cursor = ""
+        page = selectors.recycle_bin_for_user(user=request.user)
     return render(
         request,
         "customers/recycle_bin.html",
-        {"rows": rows, "cursor": cursor, "next_cursor": next_cursor, **_perms(request.user)},
+        {
+            "rows": page.items,
+            "cursor": cursor,
+            "next_cursor": page.next_cursor,
+            **_perms(request.user),
+        },
     )
 
 
@@ -657,9 +660,7 @@ def customer_restore(request, customer_id):
         services.customer_restore(actor=request.user, customer=customer, request=request)
     except CustomerDuplicate as exc:
         messages.error(request, _duplicate_notice(request, exc))
-    except PermissionDenied as exc:
-        raise HttpForbidden(str(exc.message)) from exc
-    except DomainError as exc:
+    except ValidationFailed as exc:
         _error_message(request, exc)
     else:
         messages.success(request, _("%(name)s was restored.") % {"name": customer.name})
@@ -670,10 +671,7 @@ def customer_restore(request, customer_id):
 @require_POST
 def customer_purge(request, customer_id):
     customer = _get_customer(request, customer_id, include_deleted=True)
-    try:
-        services.customer_purge(actor=request.user, customer=customer, request=request)
-    except PermissionDenied as exc:
-        raise HttpForbidden(str(exc.message)) from exc
+    services.customer_purge(actor=request.user, customer=customer, request=request)
     messages.success(request, _("%(name)s was deleted permanently.") % {"name": customer.name})
     return redirect("customers:recycle_bin")
 
@@ -685,7 +683,7 @@ def customer_purge(request, customer_id):
 @require_http_methods(["GET", "POST"])
 def handover(request):
     if not _perms(request.user)["can_handover"]:
-        raise HttpForbidden(_("You may not hand over customers."))
+        raise PermissionDenied(_("You may not hand over customers."))
     form = HandoverForm(request.POST or None)
     moved = None
     if request.method == "POST" and form.is_valid():
@@ -698,9 +696,7 @@ def handover(request):
                 request=request,
             )
         except ValidationFailed as exc:
-            service_errors_to_form(form, exc)
-        except PermissionDenied as exc:
-            raise HttpForbidden(str(exc.message)) from exc
+            form_add_errors(form, exc)
         else:
             messages.success(
                 request,

@@ -3,8 +3,12 @@ duplicate rules (with the rebuild of duplicate-check keys), tags and lead source
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -14,6 +18,7 @@ from guanxi.core.crypto import decrypt
 from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed
 from guanxi.customers import dedup
 from guanxi.customers.models import (
+    Customer,
     CustomerTag,
     CustomFieldDefinition,
     DedupKey,
@@ -22,76 +27,86 @@ from guanxi.customers.models import (
     Tag,
 )
 
-TAG_COLOURS = [
-    "blue",
-    "azure",
-    "indigo",
-    "purple",
-    "pink",
-    "red",
-    "orange",
-    "yellow",
-    "lime",
-    "green",
-    "teal",
-    "cyan",
-]
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
 
-def _require(actor) -> None:
+def _require(actor: Any) -> None:
     if not user_can(actor, MANAGE_FIELDS):
         raise PermissionDenied()
+
+
+def _sort_order(value: Any, errors: dict[str, list[str]]) -> int:
+    """A position in a list (0 if blank); an error on `sort_order` if not a whole number."""
+    try:
+        return max(int(value or 0), 0)
+    except (TypeError, ValueError):
+        errors["sort_order"] = [_("Enter a whole number.")]
+        return 0
 
 
 # ---------------------------------------------------------------- custom fields
 
 
-def _clean_custom_field(*, label, field_type, choices, applies_to, sort_order):
+@dataclass(frozen=True, kw_only=True)
+class CustomFieldInput:
+    """What an administrator sets on a custom field. `key` and `field_type` count only when
+    it is created: stored values were checked against them."""
+
+    label: str
+    key: str = ""
+    field_type: str = CustomFieldDefinition.Type.TEXT
+    choices: Sequence[str] = ()
+    required: bool = False
+    applies_to: str = ""
+    sort_order: int | None = 0
+    is_active: bool = True
+
+
+def _custom_field_values(data: CustomFieldInput, *, field_type: str) -> dict[str, Any]:
+    """The values of a custom field of `field_type`, checked."""
     errors: dict[str, list[str]] = {}
-    label = (label or "").strip()
+    label = (data.label or "").strip()
     if not label:
         errors["label"] = [_("Enter a label.")]
     elif len(label) > 60:
         errors["label"] = [_("At most 60 characters.")]
     if field_type not in CustomFieldDefinition.Type.values:
         errors["field_type"] = [_("Unknown type.")]
-    cleaned_choices: list[str] = []
-    for choice in choices or []:
+    choices: list[str] = []
+    for choice in data.choices or []:
         text = str(choice).strip()[:60]
-        if text and text not in cleaned_choices:
-            cleaned_choices.append(text)
-    if field_type == CustomFieldDefinition.Type.CHOICE and not cleaned_choices:
+        if text and text not in choices:
+            choices.append(text)
+    if field_type == CustomFieldDefinition.Type.CHOICE and not choices:
         errors["choices"] = [_("A choice field needs at least one choice.")]
     if field_type != CustomFieldDefinition.Type.CHOICE:
-        cleaned_choices = []
-    if applies_to not in ("", "person", "organisation"):
+        choices = []
+    if data.applies_to not in ("", "person", "organisation"):
         errors["applies_to"] = [_("Unknown choice.")]
-    try:
-        sort_order = max(int(sort_order or 0), 0)
-    except (TypeError, ValueError):
-        errors["sort_order"] = [_("Enter a whole number.")]
+    order = _sort_order(data.sort_order, errors)
     if errors:
         raise ValidationFailed(field_errors=errors)
-    return label, cleaned_choices, sort_order
+    return {
+        "label": label,
+        "choices": choices,
+        "required": bool(data.required),
+        "applies_to": data.applies_to,
+        "sort_order": order,
+        "is_active": bool(data.is_active),
+    }
+
+
+def _save_values(instance: Model, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        setattr(instance, name, value)
+    instance.save()
 
 
 @transaction.atomic
-def custom_field_create(
-    *,
-    actor,
-    key: str,
-    label: str,
-    field_type: str,
-    choices=(),
-    required: bool = False,
-    applies_to: str = "",
-    sort_order: int = 0,
-    is_active: bool = True,
-) -> CustomFieldDefinition:
+def custom_field_create(*, actor: Any, data: CustomFieldInput) -> CustomFieldDefinition:
     _require(actor)
-    key = (key or "").strip().lower()
+    key = (data.key or "").strip().lower()
     if not _KEY_RE.match(key):
         raise ValidationFailed(
             field_errors={
@@ -100,53 +115,17 @@ def custom_field_create(
         )
     if CustomFieldDefinition.objects.filter(key=key).exists():
         raise ValidationFailed(field_errors={"key": [_("This key is already used.")]})
-    label, choices, sort_order = _clean_custom_field(
-        label=label,
-        field_type=field_type,
-        choices=choices,
-        applies_to=applies_to,
-        sort_order=sort_order,
-    )
-    return CustomFieldDefinition.objects.create(
-        key=key,
-        label=label,
-        field_type=field_type,
-        choices=choices,
-        required=bool(required),
-        applies_to=applies_to,
-        sort_order=sort_order,
-        is_active=bool(is_active),
-    )
+    values = _custom_field_values(data, field_type=data.field_type)
+    return CustomFieldDefinition.objects.create(key=key, field_type=data.field_type, **values)
 
 
 @transaction.atomic
 def custom_field_update(
-    *,
-    actor,
-    field: CustomFieldDefinition,
-    label: str,
-    choices=(),
-    required: bool = False,
-    applies_to: str = "",
-    sort_order: int = 0,
-    is_active: bool = True,
+    *, actor: Any, field: CustomFieldDefinition, data: CustomFieldInput
 ) -> CustomFieldDefinition:
-    """Key and type stay as created: stored values were checked against them."""
+    """Key and type stay as created."""
     _require(actor)
-    label, choices, sort_order = _clean_custom_field(
-        label=label,
-        field_type=field.field_type,
-        choices=choices,
-        applies_to=applies_to,
-        sort_order=sort_order,
-    )
-    field.label = label
-    field.choices = choices
-    field.required = bool(required)
-    field.applies_to = applies_to
-    field.sort_order = sort_order
-    field.is_active = bool(is_active)
-    field.save()
+    _save_values(field, _custom_field_values(data, field_type=field.field_type))
     return field
 
 
@@ -155,8 +134,6 @@ def custom_field_update(
 
 def _key_groups(rule: str) -> dict[str, list[int]]:
     """digest → ids of the live customers that hold it under `rule`."""
-    from guanxi.customers.models import Customer
-
     groups: dict[str, list[int]] = defaultdict(list)
     customers = Customer.objects.filter(deleted_at__isnull=True).only(
         "id",
@@ -219,7 +196,7 @@ def dedup_rebuild(*, rule: str | None = None) -> int:
 
 
 @transaction.atomic
-def duplicate_rule_set_active(*, actor, field: str, active: bool) -> DuplicateRule:
+def duplicate_rule_set_active(*, actor: Any, field: str, active: bool) -> DuplicateRule:
     """Switch a duplicate rule on (building its keys for existing customers) or off."""
     _require(actor)
     if field not in DuplicateRule.Field.values:
@@ -241,14 +218,14 @@ def duplicate_rule_set_active(*, actor, field: str, active: bool) -> DuplicateRu
 # ---------------------------------------------------------------- tags
 
 
-def _clean_tag(name: str, color: str):
+def _clean_tag(name: str, color: str) -> tuple[str, str]:
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
     if not name:
         errors["name"] = [_("A tag needs a name.")]
     elif len(name) > 30:
         errors["name"] = [_("At most 30 characters.")]
-    if color not in TAG_COLOURS:
+    if color not in Tag.COLOURS:
         errors["color"] = [_("Unknown colour.")]
     if errors:
         raise ValidationFailed(field_errors=errors)
@@ -256,7 +233,7 @@ def _clean_tag(name: str, color: str):
 
 
 @transaction.atomic
-def tag_create(*, actor, name: str, color: str = "blue") -> Tag:
+def tag_create(*, actor: Any, name: str, color: str = "blue") -> Tag:
     _require(actor)
     name, color = _clean_tag(name, color)
     if Tag.objects.filter(name=name).exists():
@@ -265,7 +242,7 @@ def tag_create(*, actor, name: str, color: str = "blue") -> Tag:
 
 
 @transaction.atomic
-def tag_rename(*, actor, tag: Tag, name: str, color: str) -> Tag:
+def tag_rename(*, actor: Any, tag: Tag, name: str, color: str) -> Tag:
     _require(actor)
     name, color = _clean_tag(name, color)
     if Tag.objects.filter(name=name).exclude(pk=tag.pk).exists():
@@ -277,7 +254,7 @@ def tag_rename(*, actor, tag: Tag, name: str, color: str) -> Tag:
 
 
 @transaction.atomic
-def tag_delete(*, actor, tag: Tag) -> int:
+def tag_delete(*, actor: Any, tag: Tag) -> int:
     """Delete a tag and take it off every customer; returns how many customers had it."""
     _require(actor)
     removed, _detail = CustomerTag.objects.filter(tag=tag).delete()
@@ -288,73 +265,53 @@ def tag_delete(*, actor, tag: Tag) -> int:
 # ---------------------------------------------------------------- lead sources (ACQ-1)
 
 
-def _clean_source(*, name, name_en, group, sort_order):
+@dataclass(frozen=True, kw_only=True)
+class SourceInput:
+    """What an administrator sets on a lead source; `code` counts only when it is created."""
+
+    name: str
+    code: str = ""
+    name_en: str = ""
+    group: str = ""
+    sort_order: int | None = 0
+    is_active: bool = True
+
+
+def _source_values(data: SourceInput) -> dict[str, Any]:
+    """The values of a lead source, checked."""
     errors: dict[str, list[str]] = {}
-    name = (name or "").strip()
+    name = (data.name or "").strip()
     if not name:
         errors["name"] = [_("Enter a name.")]
     elif len(name) > 60:
         errors["name"] = [_("At most 60 characters.")]
-    try:
-        sort_order = max(int(sort_order or 0), 0)
-    except (TypeError, ValueError):
-        errors["sort_order"] = [_("Enter a whole number.")]
+    order = _sort_order(data.sort_order, errors)
     if errors:
         raise ValidationFailed(field_errors=errors)
-    return name, (name_en or "").strip()[:60], (group or "").strip()[:20], sort_order
+    return {
+        "name": name,
+        "name_en": (data.name_en or "").strip()[:60],
+        "group": (data.group or "").strip()[:20],
+        "sort_order": order,
+        "is_active": bool(data.is_active),
+    }
 
 
 @transaction.atomic
-def source_create(
-    *,
-    actor,
-    code: str,
-    name: str,
-    name_en: str = "",
-    group: str = "",
-    sort_order: int = 0,
-    is_active: bool = True,
-) -> Source:
+def source_create(*, actor: Any, data: SourceInput) -> Source:
     _require(actor)
-    code = (code or "").strip().lower()
+    code = (data.code or "").strip().lower()
     if not _CODE_RE.match(code):
         raise ValidationFailed(
             field_errors={"code": [_("Use lower-case letters, digits, - and _.")]}
         )
     if Source.objects.filter(code=code).exists():
         raise ValidationFailed(field_errors={"code": [_("This code is already used.")]})
-    name, name_en, group, sort_order = _clean_source(
-        name=name, name_en=name_en, group=group, sort_order=sort_order
-    )
-    return Source.objects.create(
-        code=code,
-        name=name,
-        name_en=name_en,
-        group=group,
-        sort_order=sort_order,
-        is_active=bool(is_active),
-    )
+    return Source.objects.create(code=code, **_source_values(data))
 
 
 @transaction.atomic
-def source_update(
-    *,
-    actor,
-    source: Source,
-    name: str,
-    name_en: str = "",
-    group: str = "",
-    sort_order: int = 0,
-    is_active: bool = True,
-) -> Source:
+def source_update(*, actor: Any, source: Source, data: SourceInput) -> Source:
     _require(actor)
-    name, name_en, group, sort_order = _clean_source(
-        name=name, name_en=name_en, group=group, sort_order=sort_order
-    )
-    source.name = name
-    source.name_en = name_en
-    source.group = group
-    source.sort_order = sort_order
-    source.is_active = bool(is_active)
-    source.save()
+    _save_values(source, _source_values(data))
     return source

@@ -8,10 +8,12 @@ also when the download is interrupted.
 import csv
 import dataclasses
 import tempfile
+from typing import Any
 
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
 from guanxi.accounts.permissions import EXPORT, REVEAL_PII
 from guanxi.accounts.selectors import user_can
@@ -19,7 +21,7 @@ from guanxi.core.audit import audit_record
 from guanxi.core.errors import PermissionDenied
 from guanxi.core.models import AuditLog
 from guanxi.core.phones import display_phone, mask_phone
-from guanxi.customers.selectors import CustomerFilters, customer_iter_for_export
+from guanxi.customers.archive.selectors import CustomerFilters, customer_iter_for_export
 
 PHONE_FIELDS = ("mobile", "home_phone", "office_phone", "fax")
 
@@ -126,7 +128,9 @@ class _Echo:
         return value
 
 
-def export_csv(user, filters: CustomerFilters, *, request=None) -> StreamingHttpResponse:
+def export_csv(
+    *, user: Any, filters: CustomerFilters, request: HttpRequest | None = None
+) -> StreamingHttpResponse:
     reveal = _check(user)
 
     def stream():
@@ -136,7 +140,7 @@ def export_csv(user, filters: CustomerFilters, *, request=None) -> StreamingHttp
         try:
             # A byte-order mark so that Excel opens the UTF-8 file with Chinese intact.
             yield "\ufeff" + writer.writerow([label for _key, label in _columns()])
-            for customer in customer_iter_for_export(user, filters):
+            for customer in customer_iter_for_export(user=user, filters=filters):
                 yield writer.writerow([_safe(v) for v in _row(customer, reveal=reveal)])
                 rows += 1
             complete = True
@@ -149,15 +153,15 @@ def export_csv(user, filters: CustomerFilters, *, request=None) -> StreamingHttp
     return response
 
 
-def export_xlsx(user, filters: CustomerFilters, *, request=None) -> FileResponse:
-    from openpyxl import Workbook
-
+def export_xlsx(
+    *, user: Any, filters: CustomerFilters, request: HttpRequest | None = None
+) -> FileResponse:
     reveal = _check(user)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Customers")[:31])
     sheet.append([label for _key, label in _columns()])
     rows = 0
-    for customer in customer_iter_for_export(user, filters):
+    for customer in customer_iter_for_export(user=user, filters=filters):
         sheet.append([_safe(v) for v in _row(customer, reveal=reveal)])
         rows += 1
     # write-only mode keeps memory flat; the finished file is spooled to disk and streamed.

@@ -12,9 +12,8 @@ from ninja import Query, Router, Status
 from guanxi.accounts.selectors import users_in_scope
 from guanxi.core.errors import PermissionDenied, ValidationFailed
 from guanxi.core.phones import mask_phone
-from guanxi.customers import selectors, services
-from guanxi.customers.models import Customer
-from guanxi.customers.schemas import (
+from guanxi.customers.archive import selectors, services
+from guanxi.customers.archive.schemas import (
     ContactCreate,
     ContactOut,
     ContactPatch,
@@ -31,6 +30,8 @@ from guanxi.customers.schemas import (
     TagsIn,
     TimelineOut,
 )
+from guanxi.customers.configuration import selectors as configuration_selectors
+from guanxi.customers.models import Customer
 
 router = Router(tags=["customers"])
 
@@ -47,7 +48,9 @@ def _owner_in_scope(actor, owner_id):
 
 
 def _reload(user, customer_id, *, include_deleted=False) -> Customer:
-    return selectors.customer_get_for_user(user, customer_id, include_deleted=include_deleted)
+    return selectors.customer_get_for_user(
+        user=user, customer_id=customer_id, include_deleted=include_deleted
+    )
 
 
 # ---------------------------------------------------------------- customers
@@ -58,7 +61,10 @@ def customer_list(request, filters: Query[CustomerQuery]):
     data = filters.model_dump()
     cursor, page_size = data.pop("cursor"), data.pop("page_size")
     page = selectors.customer_list_for_user(
-        request.auth, selectors.CustomerFilters(**data), cursor=cursor, page_size=page_size
+        user=request.auth,
+        filters=selectors.CustomerFilters(**data),
+        cursor=cursor,
+        page_size=page_size,
     )
     return page
 
@@ -69,7 +75,7 @@ def customer_create(request, payload: CustomerCreate):
     with transaction.atomic():
         owner = _owner_in_scope(actor, payload.owner_id) if payload.owner_id else None
         customer = services.customer_create(
-            actor=actor, data=payload.service_data(), owner=owner, tags=payload.tags
+            actor=actor, data=payload.to_input(), owner=owner, tags=payload.tags
         )
     return Status(201, _reload(actor, customer.pk))
 
@@ -90,7 +96,7 @@ def customer_update(request, customer_id: int, payload: CustomerPatch):
         customer = services.customer_update(
             actor=actor,
             customer=customer,
-            data=payload.service_data(),
+            data=payload.to_input(),
             expected_version=payload.version,
         )
         if "owner_id" in fields_set and payload.owner_id != customer.owner_id:
@@ -157,7 +163,7 @@ def customer_reveal(request, customer_id: int, payload: RevealIn):
 def customer_timeline(request, customer_id: int, cursor: str = "", limit: int = 30):
     customer = _reload(request.auth, customer_id)
     rows, more = selectors.customer_timeline(
-        customer, before=cursor[:100], limit=max(1, min(limit, 100))
+        customer=customer, before=cursor[:100], limit=max(1, min(limit, 100))
     )
     return {"items": rows, "next_cursor": more}
 
@@ -172,17 +178,18 @@ def customer_history(request, customer_id: int, limit: int = 100):
     # The history shows values as stored; phones are masked here as everywhere in the API.
     masked_labels = {str(Customer._meta.get_field(f).verbose_name) for f in _MASKED_FIELDS}
     entries = []
-    for record, lines in selectors.customer_history(customer, limit=max(1, min(limit, 200))):
+    for record, lines in selectors.customer_history(
+        customer=customer, limit=max(1, min(limit, 200))
+    ):
         changes = []
         for label, old, new in lines:
             if label in masked_labels:
                 old, new = (v if v == "—" else mask_phone(v) for v in (old, new))
             changes.append({"field": label, "old": str(old), "new": str(new)})
-        user = record.history_user
         entries.append(
             {
                 "at": record.history_date,
-                "user": {"id": user.pk, "name": str(user)} if user else None,
+                "user": record.history_user,
                 "type": record.history_type,
                 "changes": changes,
             }
@@ -195,7 +202,7 @@ def customer_history(request, customer_id: int, limit: int = 100):
 
 @router.get("/tags", response=list[TagOut], tags=["tags"], summary="All tags")
 def tag_list(request):
-    return selectors.tag_list()
+    return configuration_selectors.tag_list()
 
 
 @router.put(
@@ -207,10 +214,10 @@ def tag_list(request):
 def customer_set_tags(request, customer_id: int, payload: TagsIn):
     actor = request.auth
     customer = _reload(actor, customer_id)
-    if not selectors.customer_can_edit(actor, customer):
+    if not selectors.customer_can_edit(user=actor, customer=customer):
         raise PermissionDenied(_("You may not change this customer."))
     services.customer_set_tags(actor=actor, customer=customer, tags=payload.tags)
-    return selectors.customer_tags(customer)
+    return selectors.customer_tags(customer=customer)
 
 
 # ---------------------------------------------------------------- contacts
@@ -223,7 +230,7 @@ def customer_set_tags(request, customer_id: int, payload: TagsIn):
     summary="Contacts of a customer",
 )
 def contact_list(request, customer_id: int):
-    return selectors.customer_contacts(_reload(request.auth, customer_id))
+    return selectors.customer_contacts(customer=_reload(request.auth, customer_id))
 
 
 @router.post(
@@ -235,7 +242,7 @@ def contact_list(request, customer_id: int):
 def contact_create(request, customer_id: int, payload: ContactCreate):
     customer = _reload(request.auth, customer_id)
     contact = services.contact_create(
-        actor=request.auth, customer=customer, data=payload.model_dump()
+        actor=request.auth, customer=customer, data=payload.to_input()
     )
     return Status(201, contact)
 
@@ -244,10 +251,8 @@ def contact_create(request, customer_id: int, payload: ContactCreate):
     "/contacts/{int:contact_id}", response=ContactOut, tags=["contacts"], summary="Change a contact"
 )
 def contact_update(request, contact_id: int, payload: ContactPatch):
-    contact = selectors.contact_get_for_user(request.auth, contact_id)
-    return services.contact_update(
-        actor=request.auth, contact=contact, data=payload.model_dump(exclude_unset=True)
-    )
+    contact = selectors.contact_get_for_user(user=request.auth, contact_id=contact_id)
+    return services.contact_update(actor=request.auth, contact=contact, data=payload.to_input())
 
 
 @router.delete(
@@ -257,6 +262,6 @@ def contact_update(request, contact_id: int, payload: ContactPatch):
     summary="Remove a contact",
 )
 def contact_delete(request, contact_id: int):
-    contact = selectors.contact_get_for_user(request.auth, contact_id)
+    contact = selectors.contact_get_for_user(user=request.auth, contact_id=contact_id)
     services.contact_delete(actor=request.auth, contact=contact)
     return Status(204, None)

@@ -1,11 +1,18 @@
-"""Cleaning customer input from any channel (pages, API, import) into model values.
+"""Customer and contact input from any channel (pages, API, import, demo), and its cleaning
+into model values: cleaned values, or ValidationFailed with translated per-field messages.
 
-Returns cleaned values or raises ValidationFailed with translated per-field messages.
+The inputs carry values as the caller got them (form text, JSON values): every rule is
+checked here, so the pages, the import and the API refuse the same input with the same
+messages.
 """
 
 import datetime as dt
+import enum
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
+from typing import Any, Self
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -56,8 +63,92 @@ EDITABLE_FIELDS = (
     "visit_minutes",
     "custom_data",
 )
+CONTACT_TEXT_LIMITS = {"name": 50, "title": 50, "wechat": 60, "notes": 500}
 _POSTCODE = re.compile(r"^\d{6}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class Unset(enum.Enum):
+    UNSET = "unset"
+
+
+# A field the caller did not give: an update keeps the stored value.
+UNSET = Unset.UNSET
+Text = str | Unset | None
+Choice = Text
+Day = dt.date | str | Unset | None
+Moment = dt.datetime | str | Unset | None
+
+
+class _Given:
+    """An input whose fields left UNSET were not given."""
+
+    def given(self) -> dict[str, Any]:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
+        return {name: value for name, value in values.items() if value is not UNSET}
+
+    @classmethod
+    def from_dict(cls, data: "Mapping[str, Any] | Self") -> Self:
+        """From the mapping older callers pass; a key that is no field is refused."""
+        if isinstance(data, cls):
+            return data
+        known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValidationFailed(field_errors={key: [_("Unknown field.")] for key in unknown})
+        return cls(**data)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustomerInput(_Given):
+    """The ARC-2 fields of a customer (EDITABLE_FIELDS) as given."""
+
+    kind: Choice = UNSET
+    name: Text = UNSET
+    gender: Choice = UNSET
+    id_number: Text = UNSET
+    credit_code: Text = UNSET
+    occupation: Text = UNSET
+    birth_date: Day = UNSET
+    mobile: Text = UNSET
+    home_phone: Text = UNSET
+    office_phone: Text = UNSET
+    fax: Text = UNSET
+    email: Text = UNSET
+    wechat: Text = UNSET
+    home_address: Text = UNSET
+    home_postcode: Text = UNSET
+    work_address: Text = UNSET
+    work_postcode: Text = UNSET
+    province: Text = UNSET
+    city: Text = UNSET
+    industry: Industry | int | str | Unset | None = UNSET
+    scale: Choice = UNSET
+    buyer_role: Choice = UNSET
+    source: Source | int | str | Unset | None = UNSET
+    first_contact_at: Moment = UNSET
+    first_contact_channel: Choice = UNSET
+    products_of_interest: Text = UNSET
+    level: Choice = UNSET
+    visit_minutes: int | str | Unset | None = UNSET
+    needs: Text = UNSET
+    background: Text = UNSET
+    notes: Text = UNSET
+    custom_data: Mapping[str, Any] | Unset | None = UNSET
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContactInput(_Given):
+    """A contact person of a customer (ARC-1) as given."""
+
+    name: Text = UNSET
+    title: Text = UNSET
+    is_decision_maker: bool | Unset | None = UNSET
+    mobile: Text = UNSET
+    phone: Text = UNSET
+    email: Text = UNSET
+    wechat: Text = UNSET
+    notes: Text = UNSET
 
 
 def _is_scalar(value) -> bool:
@@ -169,21 +260,21 @@ def _custom_value(definition, value):
     return text
 
 
-def clean_customer_input(data: dict, *, existing: Customer | None = None) -> dict:
-    """Validate `data` (only the keys present are changed when `existing` is given)."""
+def clean_customer_input(
+    given: CustomerInput | Mapping[str, Any], *, existing: Customer | None = None
+) -> dict[str, Any]:
+    """Validate the fields given (only they change when `existing` is given)."""
     errors: dict[str, list[str]] = {}
-    cleaned: dict = {}
-    unknown = set(data) - set(EDITABLE_FIELDS)
-    for key in sorted(unknown):
-        errors[key] = [_("Unknown field.")]
+    cleaned: dict[str, Any] = {}
     # A list or object where one value belongs (a JSON body, a repeated form field) is refused
     # instead of being stored as its Python text ("['a']").
-    not_scalar = {k for k, v in data.items() if k != "custom_data" and not _is_scalar(v)}
-    for key in sorted(not_scalar - unknown):
+    raw = CustomerInput.from_dict(given).given()
+    not_scalar = {k for k, v in raw.items() if k != "custom_data" and not _is_scalar(v)}
+    for key in sorted(not_scalar):
         errors[key] = [_("Enter a single value.")]
-    data = {k: v for k, v in data.items() if k not in not_scalar}
+    data = {k: v for k, v in raw.items() if k not in not_scalar}
 
-    def present(key):
+    def present(key: str) -> bool:
         return key in data
 
     for key, limit in TEXT_LIMITS.items():
@@ -303,6 +394,40 @@ def clean_customer_input(data: dict, *, existing: Customer | None = None) -> dic
             cleaned["custom_data"] = clean_custom_data({}, kind=kind)
         except ValidationFailed as exc:
             errors.update(exc.field_errors)
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    return cleaned
+
+
+def clean_contact_input(given: ContactInput | Mapping[str, Any]) -> dict[str, Any]:
+    """Validate the contact fields given; a contact always has a name."""
+    data = ContactInput.from_dict(given).given()
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    for key, limit in CONTACT_TEXT_LIMITS.items():
+        if key in data:
+            text = str(data.get(key) or "").strip()
+            if len(text) > limit:
+                errors[key] = [_("At most %(limit)d characters.") % {"limit": limit}]
+            cleaned[key] = text
+    if not cleaned.get("name"):
+        errors.setdefault("name", [_("Enter a name.")])
+    for key in ("mobile", "phone"):
+        if key in data:
+            try:
+                cleaned[key] = normalize_phone(str(data.get(key) or ""), mobile=key == "mobile")
+            except ValidationError as exc:
+                errors[key] = list(exc.messages)
+    if "email" in data:
+        email = str(data.get("email") or "").strip().lower()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                errors["email"] = [_("Enter a valid e-mail address.")]
+        cleaned["email"] = email
+    if "is_decision_maker" in data:
+        cleaned["is_decision_maker"] = bool(data.get("is_decision_maker"))
     if errors:
         raise ValidationFailed(field_errors=errors)
     return cleaned
