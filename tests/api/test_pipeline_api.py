@@ -9,8 +9,9 @@ from django.test import Client
 from django.utils import timezone
 
 from guanxi.customers.models import Customer, TimelineEvent
-from guanxi.pipeline import pools, services
 from guanxi.pipeline.models import FollowUp, Objection, PoolEntry, Prospect, Script, StageMove
+from guanxi.pipeline.pools import services as pools
+from guanxi.pipeline.prospects import services
 
 pytestmark = pytest.mark.django_db
 

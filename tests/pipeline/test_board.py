@@ -6,9 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from guanxi.pipeline import services
-from guanxi.pipeline.board import BoardFilters, board_column_page, board_columns_for_user
+from guanxi.pipeline.board.selectors import BoardFilters, board_column_page, board_columns_for_user
 from guanxi.pipeline.models import Prospect, Stage, StageMove
+from guanxi.pipeline.prospects import services
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guanxi.core.models import AuditLog
-from guanxi.pipeline.funnel import funnel_figures
 from guanxi.pipeline.models import Stage, StageMove
+from guanxi.pipeline.reports.selectors import funnel_figures
 
 pytestmark = pytest.mark.django_db
 

@@ -14,12 +14,12 @@ from guanxi.core.models import AuditLog
 from guanxi.customers.models import Customer, OwnerChange, TimelineEvent
 from guanxi.customers.scope import visible_customers
 from guanxi.pipeline.models import Claim, PoolEntry, Prospect
-from guanxi.pipeline.pools import (
+from guanxi.pipeline.pools.selectors import pools_for_user
+from guanxi.pipeline.pools.services import (
     pool_claim,
     pool_create,
     pool_release,
     pool_update,
-    pools_for_user,
     prospect_lock,
 )
 
@@ -420,7 +420,7 @@ def test_pool_page_filters_and_pages(client_for, released, sales1b, pool):
     url = reverse("pipeline:pool_detail", args=[pool.pk])
     response = client_for(sales1b).get(url, {"reason": Reason.LOST_TRUST})
     assert [r["entry"].customer_id for r in response.context["rows"]] == [customers[0].pk]
-    from guanxi.pipeline.pools import pool_customers_for_user
+    from guanxi.pipeline.pools.selectors import pool_customers_for_user
 
     first = pool_customers_for_user(fresh(sales1b), pool, limit=2)
     second = pool_customers_for_user(fresh(sales1b), pool, limit=2, cursor=first.next_cursor)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from guanxi.core.models import AuditLog
 from guanxi.customers.services import customer_release_owner, customer_take_owner
 from guanxi.pipeline.models import FollowUp, Prospect, Stage, StageMove
-from guanxi.pipeline.team import supervises_others, team_overview
+from guanxi.pipeline.reports.selectors import supervises_others, team_overview
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from guanxi.pipeline import selectors, services
 from guanxi.pipeline.models import FollowUp, Prospect
+from guanxi.pipeline.prospects import services
+from guanxi.pipeline.worklist import selectors
 
 
 def _tracked(owner, make_customer, name, *, due, stage="s1", recycle=None):

@@ -1,5 +1,7 @@
 """Every write to the customer archive. Keyword-only, one transaction each."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -33,7 +35,7 @@ from guanxi.customers.scope import editable_customers, visible_customers
 from guanxi.customers.validation import clean_customer_input
 
 # Higher apps fill these (DESIGN: a lower app never imports a higher one).
-# category_signals: callback(customer=...) -> a Customer.Category value or None; the most
+# category_signals: callback(customer=..., **hints) -> a Customer.Category value or None; the most
 # advanced category any signal reports wins (ARC-3).
 category_signals = Hook("customer_category_signals")
 # handover_extensions: callback(from_user=..., to_user=..., actor=..., customer_ids=...) moves
@@ -204,8 +206,10 @@ def customer_update(
     return locked
 
 
-def customer_refresh_category(*, customer: Customer) -> str:
-    reported = [c for c in category_signals.call_all(customer=customer) if c]
+def customer_refresh_category(*, customer: Customer, **hints: Any) -> str:
+    """`hints` are rows the caller holds already (the pipeline passes its locked prospect=),
+    handed to every signal so that none reads them again."""
+    reported = [c for c in category_signals.call_all(customer=customer, **hints) if c]
     category = max(reported, key=_CATEGORY_ORDER.index) if reported else Customer.Category.POTENTIAL
     if category != customer.category:
         Customer.objects.filter(pk=customer.pk).update(category=category)

@@ -2,7 +2,7 @@
 
 from django import template
 
-from guanxi.pipeline.team import supervises_others
+from guanxi.pipeline.reports.selectors import supervises_others
 
 register = template.Library()
 

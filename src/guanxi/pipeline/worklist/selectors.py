@@ -1,4 +1,5 @@
-"""Reads for the work list and the 360 panel (INT-3, INT-4). Always scoped."""
+"""Reads for the work list (INT-3, INT-4): the user's tracked prospects by due date, the
+tracked counts against the quotas, today's follow-ups. Always scoped."""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -9,10 +10,15 @@ from django.utils.translation import gettext as _
 
 from guanxi.accounts.selectors import users_in_scope
 from guanxi.core.errors import ValidationFailed
-from guanxi.customers.scope import visible_customers
-from guanxi.pipeline import cadence
+from guanxi.core.pagination import cursor_encode, page_by_keys
 from guanxi.pipeline.models import FollowUp, Prospect, PublicPool, Stage
-from guanxi.pipeline.services import QUOTA_GROUPS, quota_for, quota_group_of, quota_limit
+from guanxi.pipeline.prospects import cadence
+from guanxi.pipeline.prospects.selectors import (
+    QUOTA_GROUPS,
+    quota_for,
+    quota_group_of,
+    quota_limit,
+)
 
 SECTION_SIZE = 50
 SECTIONS = ("overdue", "today", "this_week", "about_to_be_recycled")
@@ -24,10 +30,6 @@ class Section:
     rows: list = field(default_factory=list)
     more: bool = False
     cursor: str | None = None
-
-
-def stages() -> list[Stage]:
-    return list(Stage.objects.order_by("order"))
 
 
 def _today_bounds(user, now):
@@ -84,15 +86,6 @@ def _section_filter(user, key: str, now) -> tuple[Q, str]:
     raise ValidationFailed(_("Unknown section."))
 
 
-def _parse_cursor(cursor: str):
-    try:
-        raw_at, raw_id = cursor.rsplit("|", 1)
-        at = dt.datetime.fromisoformat(raw_at)
-        return (at if at.tzinfo else at.replace(tzinfo=dt.UTC)), int(raw_id)
-    except (ValueError, AttributeError):
-        raise ValidationFailed(_("The list moved on; start again from the top.")) from None
-
-
 def worklist_section(
     user, key: str, *, now=None, cursor: str | None = None, limit: int = SECTION_SIZE
 ) -> tuple[list, str | None]:
@@ -100,20 +93,15 @@ def worklist_section(
     cursor of the next page or None). One index range (owner, tracked, next_due_at)."""
     now = now or timezone.now()
     condition, column = _section_filter(user, key, now)
-    rows = _worklist_base(user).filter(condition)
-    if cursor:
-        at, last_id = _parse_cursor(cursor)
-        rows = rows.filter(
-            Q(**{f"{column}__gt": at}) | Q(**{column: at, "customer_id__gt": last_id})
-        )
-    page = list(rows.order_by(column, "customer_id")[: limit + 1])
-    more = len(page) > limit
-    page = page[:limit]
-    next_cursor = None
-    if more and page:
-        last = page[-1]
-        next_cursor = f"{getattr(last, column).isoformat()}|{last.customer_id}"
-    return page, next_cursor
+    page = page_by_keys(
+        _worklist_base(user).filter(condition),
+        keys=[(column, dt.datetime), ("customer_id", int)],
+        descending=False,
+        cursor=cursor,
+        limit=limit,
+        maximum=max(limit, SECTION_SIZE),
+    )
+    return page.items, page.next_cursor
 
 
 # The tracked pool is bounded by the team's quotas (20 / 40 / 10 by default): the work list
@@ -171,8 +159,7 @@ def worklist_for_user(
             )
             page, cursor = ordered[:limit], None
             if len(ordered) > limit and page:
-                last = page[-1]
-                cursor = f"{getattr(last, column).isoformat()}|{last.customer_id}"
+                cursor = cursor_encode([getattr(page[-1], column), page[-1].customer_id])
         result[key] = Section(key=key, rows=page, more=cursor is not None, cursor=cursor)
     return result
 
@@ -223,21 +210,3 @@ def followed_today(user, *, now=None) -> int:
 def worklist_users(user):
     """Whose work list the user may open: themselves and the users in their scope."""
     return users_in_scope(user).order_by("department__path", "username")
-
-
-def prospect_for_user(user, customer):
-    """The prospect of a customer the user can see (None if not visible)."""
-    if not visible_customers(user).filter(pk=customer.pk).exists():
-        return None
-    prospect = Prospect.objects.select_related("stage", "referrer").filter(pk=customer.pk).first()
-    return prospect
-
-
-def referrals_of(user, customer, *, limit: int = 20) -> list:
-    """Customers this customer introduced, as far as the user may see them."""
-    return list(
-        visible_customers(user)
-        .filter(prospect__referrer_id=customer.pk)
-        .only("id", "name")
-        .order_by("-id")[:limit]
-    )

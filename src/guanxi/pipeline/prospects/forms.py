@@ -84,6 +84,13 @@ def objection_forms(data=None, *, prefix: str = "") -> list[ObjectionForm]:
     return [ObjectionForm(data, prefix=f"{prefix}obj{i}") for i in range(OBJECTION_ROWS)]
 
 
+def followup_forms(customer, data=None) -> tuple[FollowUpForm, list[ObjectionForm]]:
+    """The follow-up form of a customer and its objection rows (prefixed by the customer, as
+    the work list shows several customers' forms on one page)."""
+    prefix = f"c{customer.pk}"
+    return FollowUpForm(data, prefix=prefix), objection_forms(data, prefix=f"{prefix}-")
+
+
 def objections_from(forms_: list[ObjectionForm]) -> tuple[list[dict], bool]:
     """The filled objection rows (a row without a type is skipped) and whether all parsed."""
     rows, ok = [], True

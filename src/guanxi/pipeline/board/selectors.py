@@ -11,14 +11,12 @@ the capped count ("1,000+") of a column longer than a slice is loaded after the 
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from guanxi.accounts.selectors import scope_for_user
-from guanxi.core.errors import ValidationFailed
-from guanxi.core.scope import scope_q
-from guanxi.customers.models import CustomerShare, CustomerTag
-from guanxi.customers.selectors import capped_count
+from guanxi.accounts.models import User
+from guanxi.core.pagination import capped_count, id_cursor_decode
+from guanxi.customers.models import CustomerTag
 from guanxi.pipeline.models import Grade, Prospect, Stage
 
 PAGE_SIZE = 20
@@ -61,8 +59,6 @@ def _cards(rows) -> list[Card]:
 
 def _label_owners(cards: list[Card]) -> None:
     """Owner names for the cards of a board or a column: one query for all of them."""
-    from guanxi.accounts.models import User
-
     owner_ids = {card.owner_id for card in cards if card.owner_id}
     if not owner_ids:
         return
@@ -96,23 +92,15 @@ def board_stages() -> list[Stage]:
     return list(Stage.objects.order_by("order"))
 
 
-def _scoped_prospects(user):
+def _scoped_prospects(user: User):
     """Owned prospects of live customers the user may see: the same rows as
-    `visible_customers(user)` restricted to owned customers, but filtered on the prospect's
-    own owner/department (an index range) instead of a semi-join over the customers. Public
-    pool visibility is left out on purpose: pool customers have no owner."""
-    # The board is the owned pipeline; customers sitting in a public pool (no owner) are
-    # worked from the pool page until someone claims them.
-    queryset = Prospect.objects.filter(owner__isnull=False, customer__deleted_at__isnull=True)
-    scope = scope_for_user(user)
-    if scope.user_id is None:
-        return queryset.none()
-    if scope.sees_all:
-        return queryset
-    shared = CustomerShare.objects.filter(
-        customer_id=OuterRef("customer_id"), user_id=user.pk
-    ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
-    return queryset.filter(scope_q(scope) | Q(Exists(shared)))
+    `Customer.objects.visible_to(user)` restricted to owned customers, but filtered on the
+    prospect's own owner/department (an index range) instead of a semi-join over the
+    customers. The board is the owned pipeline; customers sitting in a public pool (no owner)
+    are worked from the pool page until someone claims them."""
+    return Prospect.objects.filter(
+        owner__isnull=False, customer__deleted_at__isnull=True
+    ).visible_to(user)
 
 
 def _board_queryset(user, filters: BoardFilters):
@@ -131,18 +119,6 @@ def _board_queryset(user, filters: BoardFilters):
     return queryset
 
 
-def _cursor(value) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        number = -1
-    if not 0 < number < 2**63:
-        raise ValidationFailed(field_errors={"cursor": ["invalid"]})
-    return number
-
-
 def board_column_page(
     user,
     stage: Stage,
@@ -156,7 +132,7 @@ def board_column_page(
     """One slice of a column: cards after `cursor` (a customer id), newest first. On the
     first slice, `count` reads the capped count of a column longer than the slice; without
     it the column is marked `count_deferred`."""
-    after = _cursor(cursor)
+    after = id_cursor_decode(cursor)
     queryset = _board_queryset(user, filters).filter(stage=stage)
     page = queryset
     if after is not None:

@@ -1,8 +1,8 @@
-"""Public pools (公海, INT-6, INT-7): release, claim, nightly recycling; and their reads.
+"""Writes of the public pools (公海, INT-6, INT-7): pool set-up, release, claim, the lock
+against recycling, and the nightly recycling.
 
-Writes are services (keyword-only, one transaction); reads are selectors scoped to pool
-membership. Owner changes go through the customers services, so each one is an OwnerChange
-row and a timeline event.
+Keyword-only, one transaction each. Owner changes go through the customers services, so each
+one is an OwnerChange row and a timeline event.
 """
 
 import uuid
@@ -33,15 +33,24 @@ from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
 from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from guanxi.customers.models import Customer, TimelineEvent
-from guanxi.customers.scope import editable_customers, user_covers_customer
-from guanxi.customers.services import (
-    customer_take_owner,
-    customers_release_owner,
-)
+from guanxi.customers.scope import user_covers_customer
+from guanxi.customers.services import customer_take_owner, customers_release_owner
 from guanxi.pipeline import audit_actions
 from guanxi.pipeline.models import Claim, PoolEntry, Prospect, PublicPool, Stage
+from guanxi.pipeline.pools.selectors import (
+    can_administer,
+    department_locked_count,
+    department_owned_count,
+    is_member,
+    locked_count,
+    owned_count,
+    pool_for_department,
+    recycling_map,
+)
 
 Reason = PoolEntry.Reason
+
+
 MANUAL_REASONS = (
     Reason.NO_PROGRESS,
     Reason.NO_DECISION_MAKER,
@@ -49,75 +58,17 @@ MANUAL_REASONS = (
     Reason.PUSHED_TOO_HARD,
     Reason.OTHER,
 )
+
+
 BATCH = 1000  # ids per IN (...) list and per bulk insert
+
+
 # Releases per transaction in the nightly run: a first run over neglected data may release
 # hundreds of thousands of customers, which one transaction would hold locked for minutes.
 RELEASE_BATCH = 5000
-AUDIT_RELEASE = audit_actions.POOL_RELEASE
-AUDIT_RECYCLE = audit_actions.POOL_RECYCLE
-_POOLS_CACHE = "_guanxi_pool_ids"
 
 
-# ---------------------------------------------------------------- membership
-
-
-def _department_chain(user) -> list[int]:
-    """The user's department and its ancestors (a member department covers its subtree)."""
-    department = getattr(user, "department", None)
-    if department is None:
-        return []
-    return [int(part) for part in (department.path or "").strip("/").split("/") if part] or [
-        department.pk
-    ]
-
-
-def member_pool_ids(user) -> frozenset[int]:
-    """Active pools the user may see and claim from: member user, member department (or a
-    parent of theirs), or pool admin. Cached on the user object."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return frozenset()
-    cached = getattr(user, _POOLS_CACHE, None)
-    if cached is None:
-        condition = Q(member_users=user) | Q(admins=user)
-        chain = _department_chain(user)
-        if chain:
-            condition |= Q(member_departments__in=chain)
-        cached = frozenset(
-            PublicPool.objects.filter(is_active=True)
-            .filter(condition)
-            .values_list("id", flat=True)
-            .distinct()
-        )
-        setattr(user, _POOLS_CACHE, cached)
-    return cached
-
-
-def is_member(user, pool) -> bool:
-    return pool.pk in member_pool_ids(user)
-
-
-def can_administer(user, pool=None) -> bool:
-    if user_can(user, MANAGE_USERS):
-        return True
-    if pool is None:
-        return PublicPool.objects.filter(admins=user).exists()
-    return pool.admins.filter(pk=user.pk).exists()
-
-
-def pool_visibility(*, user):
-    """customers.scope.visibility_extensions: members see the customers sitting in their pools.
-
-    A test of the customer's own `public_pool_id` column (indexed), which the services below
-    keep equal to the customer's `PoolEntry`: PostgreSQL combines it with the owner and
-    department tests of the scope filter, where an EXISTS on the pool table made it hash the
-    whole table for every customer query."""
-    ids = member_pool_ids(user)
-    if not ids:
-        return None
-    return Q(public_pool_id__in=sorted(ids))
-
-
-# ---------------------------------------------------------------- Customer.public_pool_id
+# ---------------------------------------------------------------- Customer.public pool id
 
 
 def customers_set_pool(customer_ids, pool_id: int | None) -> int:
@@ -164,39 +115,6 @@ def pool_entry_end_for_merged(*, duplicate) -> None:
     duplicate.public_pool_id = None
 
 
-# ---------------------------------------------------------------- which pool covers whom
-
-
-def recycling_map() -> dict[int, int]:
-    """department id -> the pool that recycles its customers. A department is covered by the
-    nearest of itself and its ancestors listed in an active pool (the first pool by id)."""
-    listed: dict[int, int] = {}
-    for pool_id, department_id in (
-        PublicPool.departments_recycled.through.objects.filter(publicpool__is_active=True)
-        .order_by("publicpool_id")
-        .values_list("publicpool_id", "department_id")
-    ):
-        listed.setdefault(department_id, pool_id)
-    if not listed:
-        return {}
-    mapping: dict[int, int] = {}
-    for department_id, path in Department.objects.values_list("id", "path"):
-        chain = [int(p) for p in (path or "").strip("/").split("/") if p] or [department_id]
-        for ancestor in reversed(chain):
-            if ancestor in listed:
-                mapping[department_id] = listed[ancestor]
-                break
-    return mapping
-
-
-def pool_for_department(department_id) -> PublicPool | None:
-    pool_id = recycling_map().get(department_id) if department_id else None
-    pools = PublicPool.objects.filter(is_active=True)
-    if pool_id:
-        return pools.filter(pk=pool_id).first()
-    return pools.order_by("id").first()
-
-
 # ---------------------------------------------------------------- admin
 
 
@@ -218,6 +136,8 @@ _RULE_FIELDS = (
     "count_dealt",
     "masks_phones",
 )
+
+
 _M2M_FIELDS = ("member_users", "member_departments", "admins", "departments_recycled")
 
 
@@ -318,7 +238,7 @@ def pool_release(*, actor, customer, pool=None, reason, note: str = "") -> PoolE
     if reason not in MANUAL_REASONS:
         raise ValidationFailed(field_errors={"reason": [_("Choose a reason for the release.")]})
     note = (note or "").strip()[:200]
-    locked = editable_customers(actor).select_for_update().filter(pk=customer.pk).first()
+    locked = Customer.objects.editable_by(actor).select_for_update().filter(pk=customer.pk).first()
     if locked is None:
         raise NotFound()
     if locked.owner_id is None or PoolEntry.objects.filter(customer_id=locked.pk).exists():
@@ -348,7 +268,7 @@ def pool_release(*, actor, customer, pool=None, reason, note: str = "") -> PoolE
     _prospects_released([locked.pk])
     audit_record(
         actor=actor,
-        action=AUDIT_RELEASE,
+        action=audit_actions.POOL_RELEASE,
         target=locked,
         summary=f"{locked.name}: {text}",
         detail={
@@ -384,40 +304,6 @@ def _local_date(user, moment: datetime):
     except (KeyError, ValueError):
         zone = timezone.get_default_timezone()
     return timezone.localtime(moment, zone).date()
-
-
-def owned_count(user, *, count_dealt: bool) -> int:
-    customers = Customer.objects.filter(owner=user, deleted_at__isnull=True)
-    if not count_dealt:
-        customers = customers.exclude(prospect__dealt=True)
-    return customers.count()
-
-
-def locked_count(user, *, count_dealt: bool) -> int:
-    prospects = Prospect.objects.filter(owner=user, locked=True)
-    if not count_dealt:
-        prospects = prospects.filter(dealt=False)
-    return prospects.count()
-
-
-def department_owned_count(department_id, *, count_dealt: bool) -> int:
-    """Customers owned by the members of this department (its own members, not those of its
-    sub-departments): the customers' department column follows the owner's department."""
-    customers = Customer.objects.filter(
-        department_id=department_id, owner__isnull=False, deleted_at__isnull=True
-    )
-    if not count_dealt:
-        customers = customers.exclude(prospect__dealt=True)
-    return customers.count()
-
-
-def department_locked_count(department_id, *, count_dealt: bool) -> int:
-    prospects = Prospect.objects.filter(
-        department_id=department_id, owner__isnull=False, locked=True
-    )
-    if not count_dealt:
-        prospects = prospects.filter(dealt=False)
-    return prospects.count()
 
 
 def _lock_quota_holders(*, user_id, department_id, department_quota: bool):
@@ -528,7 +414,7 @@ def pool_claim(*, actor, customer, now=None) -> Customer:
 def prospect_lock(*, actor, customer, locked: bool = True) -> Prospect:
     """Lock (锁定) a customer against recycling, within the locked quota of the pool that
     covers the owner's department."""
-    target = editable_customers(actor).filter(pk=customer.pk).first()
+    target = Customer.objects.editable_by(actor).filter(pk=customer.pk).first()
     if target is None:
         raise NotFound()
     if target.owner_id != actor.pk and not user_covers_customer(actor, target):
@@ -578,7 +464,7 @@ def prospect_lock(*, actor, customer, locked: bool = True) -> Prospect:
 # ---------------------------------------------------------------- nightly recycling (INT-7)
 
 
-def _days(rules: dict, stage_code, grade):
+def rule_days(rules: dict, stage_code, grade):
     for key in (stage_code, grade, "*"):
         if key and key in rules and rules[key]:
             return int(rules[key])
@@ -613,8 +499,8 @@ def _buckets(pool: PublicPool, stage_ids: dict[str, int]) -> list[_Bucket]:
                 buckets.append(
                     _Bucket(
                         condition=stage_q & grade_q & dealt_q,
-                        followup=_days(rules[0], code, grade),
-                        progress=_days(rules[1], code, grade),
+                        followup=rule_days(rules[0], code, grade),
+                        progress=rule_days(rules[1], code, grade),
                         deal=None if dealt else pool.no_deal_days,
                     )
                 )
@@ -667,12 +553,12 @@ def _due_and_reason(prospect: dict, pool: PublicPool, stage_codes: dict[int, str
         return None, None
     code = stage_codes.get(prospect["stage_id"])
     candidates = []
-    n = _days(pool.no_followup_days or {}, code, prospect["grade"])
+    n = rule_days(pool.no_followup_days or {}, code, prospect["grade"])
     if n:
         candidates.append(
             (max(prospect["last_followup_at"] or since, since) + timedelta(days=n), 1)
         )
-    n = _days(pool.no_progress_days or {}, code, prospect["grade"])
+    n = rule_days(pool.no_progress_days or {}, code, prospect["grade"])
     if n:
         candidates.append(
             (max(prospect["last_progress_at"] or since, since) + timedelta(days=n), 2)
@@ -901,7 +787,7 @@ def _release_batch(pool, departments, ids, *, now, stage_codes, run: str, number
     # written in the batch's transaction so it lists exactly what the batch committed.
     audit_record(
         actor=None,
-        action=AUDIT_RECYCLE,
+        action=audit_actions.POOL_RECYCLE,
         target=pool,
         summary=_("%(count)d customers recycled to %(pool)s")
         % {"count": len(released), "pool": pool.name},
@@ -961,68 +847,3 @@ def _warn_due(pool, departments, *, now, batch_size: int) -> int:
                     recycle_warned_at=now
                 )
             warned += len(rows)
-
-
-# ---------------------------------------------------------------- selectors
-
-
-def pools_for_user(user) -> list[PublicPool]:
-    """The active pools the user is a member of, each with `customer_count`."""
-    from django.db.models import Count
-
-    ids = member_pool_ids(user)
-    return list(
-        PublicPool.objects.filter(pk__in=ids)
-        .annotate(customer_count=Count("entries"))
-        .order_by("id")
-    )
-
-
-def pool_get_for_user(user, pool_id) -> PublicPool:
-    try:
-        pool_id = int(pool_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    if pool_id not in member_pool_ids(user):
-        raise NotFound()
-    return PublicPool.objects.get(pk=pool_id)
-
-
-@dataclass
-class PoolPage:
-    items: list
-    next_cursor: str | None
-
-
-def pool_customers_for_user(
-    user, pool, *, reason="", stage="", source="", cursor="", limit: int = 50
-) -> PoolPage:
-    """Customers sitting in the pool, newest release first, in keyset pages; members only."""
-    if not is_member(user, pool):
-        raise NotFound()
-    entries = PoolEntry.objects.filter(pool=pool, customer__deleted_at__isnull=True)
-    if reason:
-        entries = entries.filter(reason=reason)
-    if stage:
-        entries = entries.filter(customer__prospect__stage__code=stage)
-    if source:
-        entries = entries.filter(customer__source_id=source)
-    if cursor:
-        try:
-            moment, entry_id = cursor.split("_", 1)
-            moment = datetime.fromisoformat(moment)
-            entry_id = int(entry_id)
-        except ValueError:
-            raise ValidationFailed(_("This page link is out of date.")) from None
-        entries = entries.filter(Q(released_at__lt=moment) | Q(released_at=moment, id__lt=entry_id))
-    rows = list(
-        entries.select_related(
-            "customer", "customer__prospect", "customer__prospect__stage", "previous_owner"
-        ).order_by("-released_at", "-id")[: limit + 1]
-    )
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1]
-        next_cursor = f"{last.released_at.isoformat()}_{last.pk}"
-    return PoolPage(items=rows, next_cursor=next_cursor)

@@ -1,10 +1,9 @@
 """Pages of the public pools (公海, INT-6, INT-7): the pools a user belongs to, a pool's
 customers with Claim, the release form on the customer 360 page, and pool administration.
-Thin: parse, call one selector or service, render. Domain errors become messages."""
+Thin: parse, call one selector or service, render. Refusals become messages."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,23 +12,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from guanxi.accounts.permissions import MANAGE_USERS
 from guanxi.accounts.selectors import user_can
-from guanxi.core.errors import DomainError, NotFound, ValidationFailed
+from guanxi.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from guanxi.core.forms import form_add_errors
+from guanxi.core.http import is_htmx
 from guanxi.core.phones import display_phone, mask_phone
-from guanxi.customers.scope import editable_customers, user_covers_customer
-from guanxi.pipeline import pools
-from guanxi.pipeline.forms_pools import PoolFilterForm, PoolForm, ReleaseForm
+from guanxi.customers.models import Customer
+from guanxi.customers.scope import user_covers_customer
+from guanxi.pipeline.errors import error_text
 from guanxi.pipeline.models import PoolEntry, PublicPool
-
-
-def _htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _error_text(exc: DomainError) -> str:
-    details = [str(m) for messages_ in exc.field_errors.values() for m in messages_]
-    if details and isinstance(exc, ValidationFailed):
-        return " ".join(details)
-    return str(exc.message)
+from guanxi.pipeline.pools import selectors, services
+from guanxi.pipeline.pools.forms import PoolFilterForm, PoolForm, ReleaseForm
 
 
 def _phone(pool, customer) -> str:
@@ -54,7 +46,7 @@ def pool_list(request):
         request,
         "pipeline/pools/list.html",
         {
-            "pools": pools.pools_for_user(request.user),
+            "pools": selectors.pools_for_user(request.user),
             "administered": administered,
             "can_create": user_can(request.user, MANAGE_USERS),
         },
@@ -63,17 +55,16 @@ def pool_list(request):
 
 @login_required
 def pool_detail(request, pool_id):
-    try:
-        pool = pools.pool_get_for_user(request.user, pool_id)
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
+    pool = selectors.pool_get_for_user(request.user, pool_id)
     form = PoolFilterForm(request.GET or None)
     cursor = request.GET.get("cursor", "")
     try:
-        page = pools.pool_customers_for_user(request.user, pool, cursor=cursor, **form.filters())
+        page = selectors.pool_customers_for_user(
+            request.user, pool, cursor=cursor, **form.filters()
+        )
     except ValidationFailed:
         cursor = ""
-        page = pools.pool_customers_for_user(request.user, pool, **form.filters())
+        page = selectors.pool_customers_for_user(request.user, pool, **form.filters())
     rows = [{"entry": entry, "phone": _phone(pool, entry.customer)} for entry in page.items]
     query = request.GET.copy()
     query.pop("cursor", None)
@@ -84,7 +75,7 @@ def pool_detail(request, pool_id):
         "page": page,
         "cursor": cursor,
         "filter_query": query.urlencode(),
-        "can_manage": pools.can_administer(request.user, pool),
+        "can_manage": selectors.can_administer(request.user, pool),
     }
     return render(request, "pipeline/pools/detail.html", context)
 
@@ -96,26 +87,21 @@ def pool_claim(request, customer_id):
         PoolEntry.objects.select_related("pool", "customer").filter(customer_id=customer_id).first()
     )
     back = reverse("pipeline:pool_list")
-    if entry is not None and pools.is_member(request.user, entry.pool):
+    if entry is not None and selectors.is_member(request.user, entry.pool):
         back = reverse("pipeline:pool_detail", args=[entry.pool_id])
     try:
-        from guanxi.customers.models import Customer
-
-        customer = Customer(pk=customer_id)
-        customer = pools.pool_claim(actor=request.user, customer=customer)
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
-    except DomainError as exc:
-        if _htmx(request):
+        customer = services.pool_claim(actor=request.user, customer=Customer(pk=customer_id))
+    except (ValidationFailed, Conflict) as exc:
+        if is_htmx(request):
             return render(
                 request,
                 "pipeline/pools/claim_result.html",
-                {"error": _error_text(exc), "customer_id": customer_id},
+                {"error": error_text(exc), "customer_id": customer_id},
                 status=422,
             )
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
         return redirect(back)
-    if _htmx(request):
+    if is_htmx(request):
         return render(request, "pipeline/pools/claim_result.html", {"customer": customer})
     messages.success(request, _("You now own %(name)s.") % {"name": customer.name})
     return redirect("customers:detail", customer_id=customer.pk)
@@ -128,7 +114,7 @@ def _may_release(user, customer) -> bool:
     return (
         customer.owner_id is not None
         and (customer.owner_id == user.pk or user_covers_customer(user, customer))
-        and editable_customers(user).filter(pk=customer.pk).exists()
+        and Customer.objects.editable_by(user).filter(pk=customer.pk).exists()
     )
 
 
@@ -141,7 +127,7 @@ def release_panel_html(request, customer) -> str | None:
         .first()
     )
     if entry is not None:
-        if not pools.is_member(request.user, entry.pool):
+        if not selectors.is_member(request.user, entry.pool):
             return None
         return render_to_string(
             "pipeline/pools/panel.html", {"entry": entry, "customer": customer}, request=request
@@ -160,28 +146,32 @@ def release_panel_html(request, customer) -> str | None:
 @login_required
 @require_POST
 def pool_release(request, customer_id):
-    customer = editable_customers(request.user).filter(pk=customer_id).first()
+    customer = Customer.objects.editable_by(request.user).filter(pk=customer_id).first()
     if customer is None:
-        raise Http404(_("Not found, or you may not see it."))
+        raise NotFound()
     form = ReleaseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a reason for the release."))
         return redirect("customers:detail", customer_id=customer.pk)
     try:
-        entry = pools.pool_release(
+        entry = services.pool_release(
             actor=request.user,
             customer=customer,
             reason=form.cleaned_data["reason"],
             note=form.cleaned_data["note"],
         )
     except DomainError as exc:
-        messages.error(request, _error_text(exc))
+        # Every refusal (someone released it first, only the owner or their manager may)
+        # is shown on the customer's page the user came from.
+        messages.error(request, error_text(exc))
         return redirect("customers:detail", customer_id=customer.pk)
     messages.success(
         request,
         _("%(name)s was released to %(pool)s.") % {"name": customer.name, "pool": entry.pool},
     )
-    if pools.is_member(request.user, entry.pool) or user_covers_customer(request.user, customer):
+    if selectors.is_member(request.user, entry.pool) or user_covers_customer(
+        request.user, customer
+    ):
         return redirect("customers:detail", customer_id=customer.pk)
     return redirect("pipeline:pool_list")
 
@@ -195,23 +185,19 @@ def pool_edit(request, pool_id=None):
     pool = None
     if pool_id is not None:
         pool = PublicPool.objects.filter(pk=pool_id).first()
-        if pool is None or not pools.can_administer(request.user, pool):
-            raise Http404(_("Not found, or you may not see it."))
+        if pool is None or not selectors.can_administer(request.user, pool):
+            raise NotFound()
     elif not user_can(request.user, MANAGE_USERS):
-        raise Http404(_("Not found, or you may not see it."))
+        raise NotFound()
     form = PoolForm(request.POST or None, pool=pool)
     if request.method == "POST" and form.is_valid():
         try:
             if pool is None:
-                pool = pools.pool_create(actor=request.user, data=form.to_data())
+                pool = services.pool_create(actor=request.user, data=form.to_data())
             else:
-                pool = pools.pool_update(actor=request.user, pool=pool, data=form.to_data())
-        except DomainError as exc:
-            for field, errors in exc.field_errors.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, str(error))
-            if not exc.field_errors:
-                form.add_error(None, str(exc.message))
+                pool = services.pool_update(actor=request.user, pool=pool, data=form.to_data())
+        except ValidationFailed as exc:
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("The public pool was saved."))
             return redirect("pipeline:pool_list")

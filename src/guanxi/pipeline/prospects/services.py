@@ -3,21 +3,21 @@
 Keyword-only, one transaction each; the actor must be able to edit the customer."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guanxi.accounts.models import User
 from guanxi.accounts.permissions import MANAGE_USERS
 from guanxi.accounts.selectors import departments_in_scope, scope_for_user, user_can
 from guanxi.core.errors import PermissionDenied, ValidationFailed
 from guanxi.customers.models import Customer
-from guanxi.customers.scope import editable_customers, visible_customers
 from guanxi.customers.services import customer_refresh_category, timeline_add
-from guanxi.pipeline import cadence
 from guanxi.pipeline.models import (
     FollowUp,
     Grade,
@@ -29,6 +29,8 @@ from guanxi.pipeline.models import (
     StageMove,
     TeamQuota,
 )
+from guanxi.pipeline.prospects import cadence
+from guanxi.pipeline.prospects.selectors import quota_for, quota_group_of, quota_limit
 
 # seed 000 §5.1.2: the traits of a good customer, and the risks of big customers.
 QUALITY_TRAITS = {
@@ -46,7 +48,6 @@ BIG_CUSTOMER_RISKS = {
     "management": gettext_lazy("Management risk (dependence, service burden)"),
     "churn": gettext_lazy("Churn risk (may leave for a competitor)"),
 }
-QUOTA_GROUPS = ("s0", "s12", "s34")
 NEXT_CONTACT_GRACE = dt.timedelta(minutes=5)
 
 
@@ -64,7 +65,7 @@ def prospect_for(customer: Customer) -> Prospect:
 
 
 def _lock(*, actor, customer) -> tuple[Customer, Prospect]:
-    locked = editable_customers(actor).select_for_update().filter(pk=customer.pk).first()
+    locked = Customer.objects.editable_by(actor).select_for_update().filter(pk=customer.pk).first()
     if locked is None:
         raise PermissionDenied(_("You may not change this customer."))
     rows = Prospect.objects.select_for_update(of=("self",)).select_related("stage")
@@ -73,9 +74,6 @@ def _lock(*, actor, customer) -> tuple[Customer, Prospect]:
         prospect_for(locked)
         prospect = rows.get(customer_id=locked.pk)
     prospect.customer = locked
-    # The row is locked and every service writes through this instance: the category signal
-    # (wiring._category_signal) reads it instead of loading the prospect again.
-    locked._pipeline_prospect = prospect
     return locked, prospect
 
 
@@ -152,7 +150,7 @@ def prospect_set_stage(*, actor, customer, stage, note: str = "") -> Prospect:
     _refresh_due(prospect, actor=actor, now=now)
     prospect.save()
     _stage_event(locked, old=old, new=stage, note=note, actor=actor)
-    customer_refresh_category(customer=locked)
+    customer_refresh_category(customer=locked, prospect=prospect)
     return prospect
 
 
@@ -175,7 +173,7 @@ def prospect_set_grade(*, actor, customer, grade) -> Prospect:
         actor=actor,
         data={"from": old, "to": grade},
     )
-    customer_refresh_category(customer=locked)
+    customer_refresh_category(customer=locked, prospect=prospect)
     return prospect
 
 
@@ -193,11 +191,10 @@ def prospect_mark_won(*, customer, actor, note: str = "") -> Prospect:
         .get(customer_id=locked.pk)
     )
     prospect.customer = locked
-    locked._pipeline_prospect = prospect
     top = Stage.objects.order_by("-order").first()
     below_top = top is not None and (prospect.stage is None or prospect.stage.order < top.order)
     if prospect.grade == Grade.E and prospect.dealt and not below_top:
-        customer_refresh_category(customer=locked)
+        customer_refresh_category(customer=locked, prospect=prospect)
         return prospect
     now = timezone.now()
     old_stage = prospect.stage
@@ -220,7 +217,7 @@ def prospect_mark_won(*, customer, actor, note: str = "") -> Prospect:
             actor=actor,
             data={"from": old, "to": Grade.E, "won": True},
         )
-    customer_refresh_category(customer=locked)
+    customer_refresh_category(customer=locked, prospect=prospect)
     return prospect
 
 
@@ -335,8 +332,17 @@ def _clean_followup(data: dict, *, actor, now) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class FollowUpLogged:
+    """A logged follow-up and the customer's prospect as the follow-up left it (saved, with
+    its stage and customer loaded), so the page that shows the result need not read it."""
+
+    followup: FollowUp
+    prospect: Prospect
+
+
 @transaction.atomic
-def followup_log(*, actor, customer, data: dict) -> FollowUp:
+def followup_log(*, actor, customer, data: dict) -> FollowUpLogged:
     now = timezone.now()
     cleaned = _clean_followup(data, actor=actor, now=now)
     locked, prospect = _lock(actor=actor, customer=customer)
@@ -418,8 +424,8 @@ def followup_log(*, actor, customer, data: dict) -> FollowUp:
         },
     )
     if moved is not None or prospect.grade != grade_before:
-        customer_refresh_category(customer=locked)
-    return followup
+        customer_refresh_category(customer=locked, prospect=prospect)
+    return FollowUpLogged(followup=followup, prospect=prospect)
 
 
 # ---------------------------------------------------------------- MAN, quality, referral
@@ -456,7 +462,7 @@ def man_assess(*, actor, customer, money, authority, need) -> Prospect:
             actor=actor,
             data={"verdict": verdict},
         )
-        customer_refresh_category(customer=locked)
+        customer_refresh_category(customer=locked, prospect=prospect)
     return prospect
 
 
@@ -481,7 +487,7 @@ def referral_set(*, actor, customer, referrer) -> Prospect:
             raise ValidationFailed(
                 field_errors={"referrer": [_("A customer cannot refer themselves.")]}
             )
-        if not visible_customers(actor).filter(pk=referrer.pk).exists():
+        if not Customer.objects.visible_to(actor).filter(pk=referrer.pk).exists():
             raise ValidationFailed(field_errors={"referrer": [_("Choose a customer you can see.")]})
     locked, prospect = _lock(actor=actor, customer=customer)
     if prospect.referrer_id == (referrer.pk if referrer else None):
@@ -503,24 +509,6 @@ def referral_set(*, actor, customer, referrer) -> Prospect:
 # ---------------------------------------------------------------- tracking and quotas (INT-3)
 
 
-def quota_for(department_id) -> TeamQuota:
-    """The department's quota, else the company default row, else the shipped defaults."""
-    rows = TeamQuota.objects.filter(department__isnull=True)
-    if department_id:
-        rows = TeamQuota.objects.filter(
-            Q(department_id=department_id) | Q(department__isnull=True)
-        ).order_by(F("department_id").asc(nulls_last=True))
-    return rows.first() or TeamQuota()
-
-
-def quota_limit(quota: TeamQuota, group: str) -> int:
-    return {"s0": quota.stage0, "s12": quota.stage12, "s34": quota.stage34}[group]
-
-
-def quota_group_of(stage) -> str:
-    return (stage.quota_group if stage is not None else "") or "s0"
-
-
 @transaction.atomic
 def tracking_add(*, actor, customer) -> Prospect:
     locked, prospect = _lock(actor=actor, customer=customer)
@@ -529,8 +517,6 @@ def tracking_add(*, actor, customer) -> Prospect:
     if prospect.owner_id is None:
         raise ValidationFailed(_("A customer without an owner cannot be tracked."))
     group = quota_group_of(prospect.stage)
-    from guanxi.accounts.models import User
-
     # Serialise adds for the same owner so two at once cannot both squeeze under the quota.
     owner = User.objects.select_for_update().get(pk=prospect.owner_id)
     quota = quota_for(owner.department_id)
@@ -557,7 +543,7 @@ def tracking_add(*, actor, customer) -> Prospect:
     timeline_add(
         customer=locked, kind="tracking", title=_("Added to tracked customers"), actor=actor
     )
-    customer_refresh_category(customer=locked)
+    customer_refresh_category(customer=locked, prospect=prospect)
     return prospect
 
 
@@ -571,7 +557,7 @@ def tracking_remove(*, actor, customer) -> Prospect:
     timeline_add(
         customer=locked, kind="tracking", title=_("Removed from tracked customers"), actor=actor
     )
-    customer_refresh_category(customer=locked)
+    customer_refresh_category(customer=locked, prospect=prospect)
     return prospect
 
 

@@ -1,14 +1,10 @@
 from django.urls import path
 
-from guanxi.pipeline import views_worklist as views
+from guanxi.pipeline.prospects import views
 
 urlpatterns = [
-    path("", views.worklist, name="worklist"),
-    path("more/<str:section>/", views.worklist_more, name="worklist_more"),
     path("guidance/", views.stage_guidance, name="stage_guidance"),
     path("script-suggestions/", views.script_suggestions, name="script_suggestions"),
-    path("c/<int:customer_id>/followup/", views.followup_form, name="followup_form"),
-    path("c/<int:customer_id>/followup/log/", views.followup_log, name="followup_log"),
     path("c/<int:customer_id>/stage/", views.panel_stage, name="panel_stage"),
     path("c/<int:customer_id>/grade/", views.panel_grade, name="panel_grade"),
     path("c/<int:customer_id>/man/", views.panel_man, name="panel_man"),

@@ -4,8 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import Department, User
+from guanxi.customers.models import Source
 from guanxi.pipeline.models import Grade, PoolEntry, Stage
-from guanxi.pipeline.pools import MANUAL_REASONS
+from guanxi.pipeline.pools.services import MANUAL_REASONS
 
 _NUMBER = {"class": "form-control", "min": 1, "max": 3650, "inputmode": "numeric"}
 # Quotas count customers, not days: no 3650 ceiling in the browser.
@@ -38,8 +39,6 @@ class PoolFilterForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from guanxi.customers.models import Source
-
         super().__init__(*args, **kwargs)
         anyone = [("", _("All"))]
         self.fields["reason"].choices = anyone + list(PoolEntry.Reason.choices)

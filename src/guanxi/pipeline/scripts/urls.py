@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guanxi.pipeline import views_scripts as views
+from guanxi.pipeline.scripts import views
 
 urlpatterns: list = [
     path("", views.script_list, name="scripts"),
