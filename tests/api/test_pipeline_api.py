@@ -211,7 +211,9 @@ def test_followups_are_paged_newest_first(org, make_customer, api_for, sales1a):
     customer = make_customer(sales1a)
     for n in range(5):
         services.followup_log(
-            actor=sales1a, customer=customer, data={"channel": "phone", "content": f"第{n}次"}
+            actor=sales1a,
+            customer=customer,
+            data=services.FollowUpInput(channel="phone", content=f"第{n}次"),
         )
     client = api_for(sales1a)
     url = f"/api/v1/customers/{customer.pk}/followups"
@@ -443,7 +445,9 @@ def test_followup_list_query_count_does_not_grow(
             services.followup_log(
                 actor=sales1a,
                 customer=customer,
-                data={"channel": "visit", "content": f"拜访{i}", "objections": [objection]},
+                data=services.FollowUpInput(
+                    channel="visit", content=f"拜访{i}", objections=[objection]
+                ),
             )
 
     log(2)

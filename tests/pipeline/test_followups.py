@@ -22,7 +22,7 @@ def _data(**overrides):
         "objections": [],
     }
     data.update(overrides)
-    return data
+    return services.FollowUpInput(**data)
 
 
 def _counts():

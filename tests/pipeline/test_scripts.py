@@ -34,15 +34,15 @@ def test_starter_library_has_two_active_scripts_per_objection_type(org):
 def test_search_matches_words_in_title_or_body_and_filters(org, manager):
     a = _script(manager, title="奇异果话术", body="菠萝不够可以奇异果", objection_type="price")
     b = _script(manager, title="质量保证", body="三年保修,奇异果也行", objection_type="quality")
-    found = selectors.script_search("奇异果")
+    found = selectors.script_search(q="奇异果")
     assert {a, b} <= set(found)
-    assert selectors.script_search("奇异果", objection_type="quality") == [b]
-    assert selectors.script_search("奇异果 菠萝") == [a]
-    assert selectors.script_search("没有这个词xyz") == []
+    assert selectors.script_search(q="奇异果", objection_type="quality") == [b]
+    assert selectors.script_search(q="奇异果 菠萝") == [a]
+    assert selectors.script_search(q="没有这个词xyz") == []
     s2 = Stage.objects.get(code="s2")
     services.script_update(actor=manager, script=a, data={"stage": "s2"})
-    assert selectors.script_search("奇异果", stage="s2") == [a]
-    assert selectors.script_search("奇异果", stage=s2) == [a]
+    assert selectors.script_search(q="奇异果", stage="s2") == [a]
+    assert selectors.script_search(q="奇异果", stage=s2) == [a]
     # bounded
     assert len(selectors.script_search(limit=5)) == 5
 
@@ -51,16 +51,16 @@ def test_search_orders_by_helpfulness_and_hides_inactive(org, manager, sales1a, 
     a = _script(manager, title="甲 话术 zz")
     b = _script(manager, title="乙 话术 zz")
     services.script_vote(actor=sales1a, script=b, helpful=True)
-    assert selectors.script_search("zz") == [b, a]
+    assert selectors.script_search(q="zz") == [b, a]
     # the score is helpful minus not helpful: two votes against b put it below a
     services.script_vote(actor=sales1a, script=b, helpful=False)
     services.script_vote(actor=sales2a, script=b, helpful=False)
-    assert selectors.script_search("zz") == [a, b]
-    assert selectors.script_suggest("price", limit=20)[-1] == b
+    assert selectors.script_search(q="zz") == [a, b]
+    assert selectors.script_suggest(objection_type="price", limit=20)[-1] == b
     services.script_vote(actor=sales1a, script=b, helpful=None)
     services.script_vote(actor=sales2a, script=b, helpful=True)
     services.script_deactivate(actor=manager, script=b)
-    assert selectors.script_search("zz") == [a]
+    assert selectors.script_search(q="zz") == [a]
 
 
 # ---------------------------------------------------------------- suggestions
@@ -72,17 +72,23 @@ def test_suggest_prefers_the_stage_then_general_and_skips_inactive(org, manager)
     for_s2 = _script(manager, title="阶段2", objection_type="timing", stage="s2")
     for_s4 = _script(manager, title="阶段4", objection_type="timing", stage="s4")
     _script(manager, title="别的类型", objection_type="price", stage="s2")
-    assert selectors.script_suggest("timing", "s2") == [for_s2, general, for_s4]
-    assert selectors.script_suggest("timing", "s2", limit=1) == [for_s2]
+    assert selectors.script_suggest(objection_type="timing", stage="s2") == [
+        for_s2,
+        general,
+        for_s4,
+    ]
+    assert selectors.script_suggest(objection_type="timing", stage="s2", limit=1) == [for_s2]
     services.script_deactivate(actor=manager, script=for_s2)
-    assert for_s2 not in selectors.script_suggest("timing", "s2")
-    assert selectors.script_suggest("", "s2") == []
-    assert selectors.script_suggest("nonsense", "s2") == []
+    assert for_s2 not in selectors.script_suggest(objection_type="timing", stage="s2")
+    assert selectors.script_suggest(objection_type="", stage="s2") == []
+    assert selectors.script_suggest(objection_type="nonsense", stage="s2") == []
 
 
 def test_suggest_default_limit_is_three(org):
-    assert len(selectors.script_suggest("price", "s3")) == 2  # the shipped pair
-    assert len(selectors.script_suggest("price")) <= 3
+    assert (
+        len(selectors.script_suggest(objection_type="price", stage="s3")) == 2
+    )  # the shipped pair
+    assert len(selectors.script_suggest(objection_type="price")) <= 3
 
 
 # ---------------------------------------------------------------- rating and use

@@ -505,7 +505,9 @@ def _demo_customer(
         if latest and final == "refused":
             data["next_contact_at"] = None
         with clock(at):
-            services.followup_log(actor=consultant, customer=customer, data=data)
+            services.followup_log(
+                actor=consultant, customer=customer, data=services.FollowUpInput(**data)
+            )
             if position == 0:
                 if rng.random() < 0.65:
                     money, authority, need = (rng.random() < p for p in (0.6, 0.7, 0.75))

@@ -348,6 +348,10 @@ class Script(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # The reader's own vote (True, False or None), not stored here: set by the selectors and
+    # services that answer a script to one user (scripts.selectors.script_votes_for_user).
+    my_vote: bool | None = None
+
     class Meta:
         verbose_name = _("script")
         verbose_name_plural = _("scripts")

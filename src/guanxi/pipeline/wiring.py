@@ -25,7 +25,7 @@ _connected = False
 
 
 def _on_customer_created(*, customer: Customer, **kwargs: Any) -> None:
-    prospect_for(customer)
+    prospect_for(customer=customer)
 
 
 def _on_owners_changed(*, customer_ids, **kwargs: Any) -> None:

@@ -8,10 +8,13 @@ the capped count ("1,000+") of a column longer than a slice is loaded after the 
 (`board_column_count`), so the page itself costs a fixed number of short range reads.
 """
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from guanxi.accounts.models import User
@@ -32,7 +35,7 @@ class Card:
     name: str
     owner_id: int | None
     grade: str
-    next_due_at: object
+    next_due_at: dt.datetime | None
     owner: str = ""
 
     @property
@@ -44,7 +47,7 @@ class Card:
         return str(Grade(self.grade).label) if self.grade in Grade.values else self.grade
 
 
-def _cards(rows) -> list[Card]:
+def _cards(rows: Iterable[dict[str, Any]]) -> list[Card]:
     return [
         Card(
             customer_id=row["customer_id"],
@@ -64,7 +67,7 @@ def _label_owners(cards: list[Card]) -> None:
         return
     names = {user.pk: str(user) for user in User.objects.filter(pk__in=owner_ids)}
     for card in cards:
-        card.owner = names.get(card.owner_id, "")
+        card.owner = names.get(card.owner_id, "") if card.owner_id else ""
 
 
 @dataclass
@@ -92,7 +95,7 @@ def board_stages() -> list[Stage]:
     return list(Stage.objects.order_by("order"))
 
 
-def _scoped_prospects(user: User):
+def _scoped_prospects(user: User) -> QuerySet[Prospect]:
     """Owned prospects of live customers the user may see: the same rows as
     `Customer.objects.visible_to(user)` restricted to owned customers, but filtered on the
     prospect's own owner/department (an index range) instead of a semi-join over the
@@ -103,7 +106,7 @@ def _scoped_prospects(user: User):
     ).visible_to(user)
 
 
-def _board_queryset(user, filters: BoardFilters):
+def _board_queryset(user: User, filters: BoardFilters) -> QuerySet[Prospect]:
     queryset = _scoped_prospects(user)
     if filters.owner:
         queryset = queryset.filter(owner_id=filters.owner)
@@ -120,11 +123,11 @@ def _board_queryset(user, filters: BoardFilters):
 
 
 def board_column_page(
-    user,
+    *,
+    user: User,
     stage: Stage,
     filters: BoardFilters,
-    *,
-    cursor=None,
+    cursor: str | int | None = None,
     page_size: int = PAGE_SIZE,
     count: bool = True,
     label_owners: bool = True,
@@ -155,12 +158,12 @@ def board_column_page(
     return column
 
 
-def board_column_count(user, stage: Stage, filters: BoardFilters) -> tuple[int, bool]:
+def board_column_count(*, user: User, stage: Stage, filters: BoardFilters) -> tuple[int, bool]:
     """The capped count of one column ("1,000+"), loaded by the board after the page."""
     return capped_count(_board_queryset(user, filters).filter(stage=stage))
 
 
-def board_columns_for_user(user, filters: BoardFilters | None = None) -> list[BoardColumn]:
+def board_columns_for_user(*, user: User, filters: BoardFilters | None = None) -> list[BoardColumn]:
     """The first slice of every column, counts of long columns deferred. Queries: 1 for the
     stages, 1 per stage, 1 for the owners' names."""
     filters = filters or BoardFilters()
@@ -169,14 +172,18 @@ def board_columns_for_user(user, filters: BoardFilters | None = None) -> list[Bo
         columns = _columns_in_one_query(user, stages, filters)
     else:
         columns = [
-            board_column_page(user, stage, filters, count=False, label_owners=False)
+            board_column_page(
+                user=user, stage=stage, filters=filters, count=False, label_owners=False
+            )
             for stage in stages
         ]
     _label_owners([card for column in columns for card in column.cards])
     return columns
 
 
-def _columns_in_one_query(user, stages, filters: BoardFilters) -> list[BoardColumn]:
+def _columns_in_one_query(
+    user: User, stages: list[Stage], filters: BoardFilters
+) -> list[BoardColumn]:
     """The first slice of every column as one UNION ALL of per-stage index ranges
     (PostgreSQL): one round trip instead of one per stage."""
     base = _board_queryset(user, filters)
@@ -202,7 +209,7 @@ def _columns_in_one_query(user, stages, filters: BoardFilters) -> list[BoardColu
     return columns
 
 
-def board_card(user, customer_id) -> Prospect | None:
+def board_card(*, user: User, customer_id: int) -> Prospect | None:
     return (
         _board_queryset(user, BoardFilters())
         .select_related("customer", "owner", "stage")

@@ -27,7 +27,7 @@ def _stage(code: str) -> Stage:
 @require_GET
 def board(request):
     form = BoardFilterForm(request.GET or None, user=request.user)
-    columns = selectors.board_columns_for_user(request.user, form.to_filters())
+    columns = selectors.board_columns_for_user(user=request.user, filters=form.to_filters())
     return render(
         request,
         "pipeline/board.html",
@@ -42,7 +42,10 @@ def board_column(request, stage):
     form = BoardFilterForm(request.GET, user=request.user)
     try:
         column = selectors.board_column_page(
-            request.user, stage_row, form.to_filters(), cursor=request.GET.get("cursor")
+            user=request.user,
+            stage=stage_row,
+            filters=form.to_filters(),
+            cursor=request.GET.get("cursor"),
         )
     except ValidationFailed:
         column = selectors.BoardColumn(stage=stage_row)
@@ -64,7 +67,7 @@ def board_column_count(request, stage):
     form = BoardFilterForm(request.GET, user=request.user)
     column = selectors.BoardColumn(stage=stage_row)
     column.count, column.count_capped = selectors.board_column_count(
-        request.user, stage_row, form.to_filters()
+        user=request.user, stage=stage_row, filters=form.to_filters()
     )
     return render(request, "pipeline/board_count.html", {"column": column})
 

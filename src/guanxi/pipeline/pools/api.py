@@ -25,7 +25,7 @@ router = Router(tags=["pipeline"])
     operation_id="guanxi_pipeline_api_pool_list",
 )
 def pool_list(request):
-    return selectors.pools_for_user(request.auth)
+    return selectors.pools_for_user(user=request.auth)
 
 
 class PoolCustomerQuery(PageQuery):
@@ -42,10 +42,10 @@ class PoolCustomerQuery(PageQuery):
     operation_id="guanxi_pipeline_api_pool_customer_list",
 )
 def pool_customer_list(request, pool_id: int, query: Query[PoolCustomerQuery]):
-    pool = selectors.pool_get_for_user(request.auth, pool_id)
+    pool = selectors.pool_get_for_user(user=request.auth, pool_id=pool_id)
     return selectors.pool_customers_for_user(
-        request.auth,
-        pool,
+        user=request.auth,
+        pool=pool,
         reason=query.reason,
         stage=query.stage,
         source=query.source or "",

@@ -2,6 +2,7 @@
 user belongs to, which pool recycles a department, the quotas' counts, a pool's customers."""
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Count, Q
 
@@ -19,7 +20,7 @@ from guanxi.pipeline.models import PoolEntry, Prospect, PublicPool
 _POOLS_CACHE = "_guanxi_pool_ids"
 
 
-def _department_chain(user) -> list[int]:
+def _department_chain(user: User) -> list[int]:
     """The user's department and its ancestors (a member department covers its subtree)."""
     department = getattr(user, "department", None)
     if department is None:
@@ -29,7 +30,7 @@ def _department_chain(user) -> list[int]:
     ]
 
 
-def member_pool_ids(user) -> frozenset[int]:
+def member_pool_ids(*, user: Any) -> frozenset[int]:
     """Active pools the user may see and claim from: member user, member department (or a
     parent of theirs), or pool admin. Cached on the user object."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -50,11 +51,11 @@ def member_pool_ids(user) -> frozenset[int]:
     return cached
 
 
-def is_member(user, pool) -> bool:
-    return pool.pk in member_pool_ids(user)
+def is_member(*, user: Any, pool: PublicPool) -> bool:
+    return pool.pk in member_pool_ids(user=user)
 
 
-def can_administer(user, pool=None) -> bool:
+def can_administer(*, user: Any, pool: PublicPool | None = None) -> bool:
     if user_can(user, MANAGE_USERS):
         return True
     if pool is None:
@@ -62,14 +63,14 @@ def can_administer(user, pool=None) -> bool:
     return pool.admins.filter(pk=user.pk).exists()
 
 
-def pool_visibility(*, user):
+def pool_visibility(*, user: Any) -> Q | None:
     """customers.scope.visibility_extensions: members see the customers sitting in their pools.
 
     A test of the customer's own `public_pool_id` column (indexed), which the services below
     keep equal to the customer's `PoolEntry`: PostgreSQL combines it with the owner and
     department tests of the scope filter, where an EXISTS on the pool table made it hash the
     whole table for every customer query."""
-    ids = member_pool_ids(user)
+    ids = member_pool_ids(user=user)
     if not ids:
         return None
     return Q(public_pool_id__in=sorted(ids))
@@ -100,7 +101,7 @@ def recycling_map() -> dict[int, int]:
     return mapping
 
 
-def pool_for_department(department_id) -> PublicPool | None:
+def pool_for_department(*, department_id: int | None) -> PublicPool | None:
     pool_id = recycling_map().get(department_id) if department_id else None
     pools = PublicPool.objects.filter(is_active=True)
     if pool_id:
@@ -111,21 +112,21 @@ def pool_for_department(department_id) -> PublicPool | None:
 # ---------------------------------------------------------------- quotas
 
 
-def owned_count(user, *, count_dealt: bool) -> int:
+def owned_count(*, user: User | int, count_dealt: bool) -> int:
     customers = Customer.objects.filter(owner=user, deleted_at__isnull=True)
     if not count_dealt:
         customers = customers.exclude(prospect__dealt=True)
     return customers.count()
 
 
-def locked_count(user, *, count_dealt: bool) -> int:
+def locked_count(*, user: User | int, count_dealt: bool) -> int:
     prospects = Prospect.objects.filter(owner=user, locked=True)
     if not count_dealt:
         prospects = prospects.filter(dealt=False)
     return prospects.count()
 
 
-def department_owned_count(department_id, *, count_dealt: bool) -> int:
+def department_owned_count(*, department_id: int, count_dealt: bool) -> int:
     """Customers owned by the members of this department (its own members, not those of its
     sub-departments): the customers' department column follows the owner's department."""
     customers = Customer.objects.filter(
@@ -136,7 +137,7 @@ def department_owned_count(department_id, *, count_dealt: bool) -> int:
     return customers.count()
 
 
-def department_locked_count(department_id, *, count_dealt: bool) -> int:
+def department_locked_count(*, department_id: int, count_dealt: bool) -> int:
     prospects = Prospect.objects.filter(
         department_id=department_id, owner__isnull=False, locked=True
     )
@@ -148,9 +149,9 @@ def department_locked_count(department_id, *, count_dealt: bool) -> int:
 # ---------------------------------------------------------------- lists
 
 
-def pools_for_user(user) -> list[PublicPool]:
+def pools_for_user(*, user: Any) -> list[PublicPool]:
     """The active pools the user is a member of, each with `customer_count`."""
-    ids = member_pool_ids(user)
+    ids = member_pool_ids(user=user)
     return list(
         PublicPool.objects.filter(pk__in=ids)
         .annotate(customer_count=Count("entries"))
@@ -158,20 +159,20 @@ def pools_for_user(user) -> list[PublicPool]:
     )
 
 
-def pool_get_for_user(user, pool_id) -> PublicPool:
+def pool_get_for_user(*, user: Any, pool_id: int | str) -> PublicPool:
     try:
         pool_id = int(pool_id)
     except (TypeError, ValueError):
         raise NotFound() from None
-    if pool_id not in member_pool_ids(user):
+    if pool_id not in member_pool_ids(user=user):
         raise NotFound()
     return PublicPool.objects.get(pk=pool_id)
 
 
 def pool_customers_for_user(
+    *,
     user: User,
     pool: PublicPool,
-    *,
     reason: str = "",
     stage: str = "",
     source: int | str = "",
@@ -179,7 +180,7 @@ def pool_customers_for_user(
     limit: int = 50,
 ) -> Page[PoolEntry]:
     """Customers sitting in the pool, newest release first, in keyset pages; members only."""
-    if not is_member(user, pool):
+    if not is_member(user=user, pool=pool):
         raise NotFound()
     entries = PoolEntry.objects.filter(pool=pool, customer__deleted_at__isnull=True)
     if reason:

@@ -6,8 +6,10 @@ one is an OwnerChange row and a timeline event.
 """
 
 import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -71,7 +73,7 @@ RELEASE_BATCH = 5000
 # ---------------------------------------------------------------- Customer.public pool id
 
 
-def customers_set_pool(customer_ids, pool_id: int | None) -> int:
+def customers_set_pool(*, customer_ids: Iterable[int], pool_id: int | None) -> int:
     """Copy a pool entry's pool onto its customers (`Customer.public_pool_id`; None when the
     entry is gone), in the transaction that writes the entry, so the data-scope filter and the
     pool table always agree. Release, recycling and claim change the owner in the same write
@@ -86,7 +88,7 @@ def customers_set_pool(customer_ids, pool_id: int | None) -> int:
     return changed
 
 
-def pool_entries_end_for_owned(*, customer_ids) -> int:
+def pool_entries_end_for_owned(*, customer_ids: Iterable[int]) -> int:
     """customers.services.owners_changed: a customer that got an owner by any other way than a
     claim (a reassignment, a handover) leaves its pool — an owned customer sitting in a pool
     could be claimed away from its owner. Returns how many left a pool."""
@@ -100,18 +102,18 @@ def pool_entries_end_for_owned(*, customer_ids) -> int:
         )
         if owned:
             PoolEntry.objects.filter(customer_id__in=owned).delete()
-            customers_set_pool(owned, None)
+            customers_set_pool(customer_ids=owned, pool_id=None)
             left += len(owned)
     return left
 
 
-def pool_entry_end_for_merged(*, duplicate) -> None:
+def pool_entry_end_for_merged(*, duplicate: Customer) -> None:
     """customers.services.merge_extensions: the merged-away customer goes to the recycle bin
     for good (it cannot be restored), so its pool entry ends instead of counting in the pool
     for ever. The primary keeps its own state (owned, or its own entry). `duplicate` is saved
     by the merge after the hooks, so its attribute is cleared too."""
     if PoolEntry.objects.filter(customer_id=duplicate.pk).delete()[0]:
-        customers_set_pool([duplicate.pk], None)
+        customers_set_pool(customer_ids=[duplicate.pk], pool_id=None)
     duplicate.public_pool_id = None
 
 
@@ -141,7 +143,7 @@ _RULE_FIELDS = (
 _M2M_FIELDS = ("member_users", "member_departments", "admins", "departments_recycled")
 
 
-def _clean_rules(value, field: str) -> dict:
+def _clean_rules(value: object, field: str) -> dict[str, int]:
     if value in (None, ""):
         return {}
     if not isinstance(value, dict):
@@ -170,13 +172,13 @@ def _clean_rules(value, field: str) -> dict:
 _QUOTA_FIELDS = ("max_owned", "max_locked", "max_owned_per_department", "max_locked_per_department")
 
 
-def _clean_quota(value, field: str) -> int | None:
+def _clean_quota(value: object, field: str) -> int | None:
     """Empty = no quota; otherwise a whole number from 0 (0: nobody may claim or lock)."""
     if value in (None, ""):
         return None
     try:
-        number = int(value)
-    except (TypeError, ValueError):
+        number = int(value) if isinstance(value, int | str) else -1
+    except ValueError:
         number = -1
     if number < 0 or number > 10_000_000 or isinstance(value, bool):
         raise ValidationFailed(
@@ -185,7 +187,7 @@ def _clean_quota(value, field: str) -> int | None:
     return number
 
 
-def _apply_pool(pool: PublicPool, data: dict) -> None:
+def _apply_pool(pool: PublicPool, data: Mapping[str, Any]) -> None:
     for name in _RULE_FIELDS:
         if name in data:
             setattr(pool, name, data[name])
@@ -205,7 +207,7 @@ def _apply_pool(pool: PublicPool, data: dict) -> None:
 
 
 @transaction.atomic
-def pool_create(*, actor, data: dict) -> PublicPool:
+def pool_create(*, actor: User | None, data: Mapping[str, Any]) -> PublicPool:
     if actor is not None and not user_can(actor, MANAGE_USERS):
         raise PermissionDenied(_("You may not set up public pools."))
     pool = PublicPool()
@@ -214,8 +216,8 @@ def pool_create(*, actor, data: dict) -> PublicPool:
 
 
 @transaction.atomic
-def pool_update(*, actor, pool: PublicPool, data: dict) -> PublicPool:
-    if not can_administer(actor, pool):
+def pool_update(*, actor: User, pool: PublicPool, data: Mapping[str, Any]) -> PublicPool:
+    if not can_administer(user=actor, pool=pool):
         raise PermissionDenied(_("You may not change this public pool."))
     pool = PublicPool.objects.select_for_update().get(pk=pool.pk)
     _apply_pool(pool, data)
@@ -225,7 +227,7 @@ def pool_update(*, actor, pool: PublicPool, data: dict) -> PublicPool:
 # ---------------------------------------------------------------- release (INT-6)
 
 
-def _release_text(pool, reason, note="") -> str:
+def _release_text(pool: PublicPool, reason: str, note: str = "") -> str:
     text = _("Released to %(pool)s: %(reason)s") % {
         "pool": pool.name,
         "reason": Reason(reason).label,
@@ -234,7 +236,14 @@ def _release_text(pool, reason, note="") -> str:
 
 
 @transaction.atomic
-def pool_release(*, actor, customer, pool=None, reason, note: str = "") -> PoolEntry:
+def pool_release(
+    *,
+    actor: User,
+    customer: Customer,
+    pool: PublicPool | None = None,
+    reason: str,
+    note: str = "",
+) -> PoolEntry:
     if reason not in MANUAL_REASONS:
         raise ValidationFailed(field_errors={"reason": [_("Choose a reason for the release.")]})
     note = (note or "").strip()[:200]
@@ -246,7 +255,7 @@ def pool_release(*, actor, customer, pool=None, reason, note: str = "") -> PoolE
     if locked.owner_id != actor.pk and not user_covers_customer(actor, locked):
         raise PermissionDenied(_("Only the owner or their manager may release this customer."))
     if pool is None:
-        pool = pool_for_department(locked.department_id)
+        pool = pool_for_department(department_id=locked.department_id)
         if pool is None:
             raise ValidationFailed(_("No public pool is set up yet."))
     elif not pool.is_active:
@@ -281,7 +290,7 @@ def pool_release(*, actor, customer, pool=None, reason, note: str = "") -> PoolE
     return entry
 
 
-def _prospects_released(ids) -> None:
+def _prospects_released(ids: list[int]) -> None:
     # The lock (锁定) was the previous owner's protection against recycling; it ends with the
     # release, or a claimer would get a locked customer outside the locked quotas.
     for start in range(0, len(ids), BATCH):
@@ -298,7 +307,7 @@ def _prospects_released(ids) -> None:
 # ---------------------------------------------------------------- claim
 
 
-def _local_date(user, moment: datetime):
+def _local_date(user: User, moment: datetime) -> date:
     try:
         zone = ZoneInfo(getattr(user, "time_zone", "") or "Asia/Shanghai")
     except (KeyError, ValueError):
@@ -306,7 +315,9 @@ def _local_date(user, moment: datetime):
     return timezone.localtime(moment, zone).date()
 
 
-def _lock_quota_holders(*, user_id, department_id, department_quota: bool):
+def _lock_quota_holders(
+    *, user_id: int, department_id: int | None, department_quota: bool
+) -> tuple[User | None, Department | None]:
     """Row locks that serialise everything counted against a quota: the user's row, then (if
     the pool has a department quota) the department's row. Claims and locks take them in this
     order, so two members of a department cannot both pass the count with one place left.
@@ -326,7 +337,7 @@ def _lock_quota_holders(*, user_id, department_id, department_quota: bool):
 
 
 @transaction.atomic
-def pool_claim(*, actor, customer, now=None) -> Customer:
+def pool_claim(*, actor: User, customer: Customer, now: datetime | None = None) -> Customer:
     now = now or timezone.now()
     entry = PoolEntry.objects.select_related("pool").filter(customer_id=customer.pk).first()
     if entry is None:
@@ -334,7 +345,7 @@ def pool_claim(*, actor, customer, now=None) -> Customer:
             raise Conflict(_("Someone else has already claimed this customer."))
         raise NotFound()
     pool = entry.pool
-    if not is_member(actor, pool):
+    if not is_member(user=actor, pool=pool):
         raise NotFound()
     # One claim at a time per user (and per department when the pool limits departments), so
     # the cap and the quotas cannot be overrun in parallel.
@@ -364,7 +375,7 @@ def pool_claim(*, actor, customer, now=None) -> Customer:
             code="cooldown",
         )
     if pool.max_owned is not None and (
-        owned_count(actor, count_dealt=pool.count_dealt) >= pool.max_owned
+        owned_count(user=actor, count_dealt=pool.count_dealt) >= pool.max_owned
     ):
         raise ValidationFailed(
             _("You already own %(n)d customers, the most this pool allows.")
@@ -374,7 +385,7 @@ def pool_claim(*, actor, customer, now=None) -> Customer:
     if (
         department is not None
         and pool.max_owned_per_department is not None
-        and department_owned_count(department.pk, count_dealt=pool.count_dealt)
+        and department_owned_count(department_id=department.pk, count_dealt=pool.count_dealt)
         >= pool.max_owned_per_department
     ):
         raise ValidationFailed(
@@ -411,7 +422,7 @@ def pool_claim(*, actor, customer, now=None) -> Customer:
 
 
 @transaction.atomic
-def prospect_lock(*, actor, customer, locked: bool = True) -> Prospect:
+def prospect_lock(*, actor: User, customer: Customer, locked: bool = True) -> Prospect:
     """Lock (锁定) a customer against recycling, within the locked quota of the pool that
     covers the owner's department."""
     target = Customer.objects.editable_by(actor).filter(pk=customer.pk).first()
@@ -421,7 +432,7 @@ def prospect_lock(*, actor, customer, locked: bool = True) -> Prospect:
         raise PermissionDenied(_("Only the owner or their manager may lock this customer."))
     pool = department = None
     if locked and target.owner_id:
-        pool = pool_for_department(target.department_id)
+        pool = pool_for_department(department_id=target.department_id)
         if pool is not None and (
             pool.max_locked is not None or pool.max_locked_per_department is not None
         ):
@@ -437,7 +448,8 @@ def prospect_lock(*, actor, customer, locked: bool = True) -> Prospect:
     if locked and not prospect.locked and pool is not None:
         if (
             pool.max_locked is not None
-            and locked_count(target.owner_id, count_dealt=pool.count_dealt) >= pool.max_locked
+            and target.owner_id is not None
+            and locked_count(user=target.owner_id, count_dealt=pool.count_dealt) >= pool.max_locked
         ):
             raise ValidationFailed(
                 _("At most %(n)d locked customers are allowed.") % {"n": pool.max_locked},
@@ -445,7 +457,8 @@ def prospect_lock(*, actor, customer, locked: bool = True) -> Prospect:
             )
         if (
             department is not None
-            and department_locked_count(department.pk, count_dealt=pool.count_dealt)
+            and pool.max_locked_per_department is not None
+            and department_locked_count(department_id=department.pk, count_dealt=pool.count_dealt)
             >= pool.max_locked_per_department
         ):
             raise ValidationFailed(
@@ -464,7 +477,7 @@ def prospect_lock(*, actor, customer, locked: bool = True) -> Prospect:
 # ---------------------------------------------------------------- nightly recycling (INT-7)
 
 
-def rule_days(rules: dict, stage_code, grade):
+def rule_days(rules: Mapping[str, Any], stage_code: str | None, grade: str | None) -> int | None:
     for key in (stage_code, grade, "*"):
         if key and key in rules and rules[key]:
             return int(rules[key])
@@ -507,9 +520,9 @@ def _buckets(pool: PublicPool, stage_ids: dict[str, int]) -> list[_Bucket]:
     return buckets
 
 
-def _due_expression(bucket: _Bucket, contacts: int | None):
+def _due_expression(bucket: _Bucket, contacts: int | None) -> Any:
     since = F("owned_since")
-    parts = []
+    parts: list[Any] = []
     if bucket.followup:
         parts.append(
             Greatest(Coalesce("last_followup_at", since), since) + timedelta(days=bucket.followup)
@@ -536,16 +549,18 @@ def _due_expression(bucket: _Bucket, contacts: int | None):
     return parts[0] if len(parts) == 1 else Least(*parts)
 
 
-def _eligible(pool_departments) -> Q:
+def _eligible(pool_departments: list[int]) -> Q:
     # NOT EXISTS rather than a join: an UPDATE filtered on a join becomes a semi-join of
     # the prospects with themselves.
     deleted = Customer.objects.filter(pk=OuterRef("customer_id"), deleted_at__isnull=False)
-    return Q(owner__isnull=False, locked=False, department_id__in=pool_departments) & ~Exists(
-        deleted
+    return Q(owner__isnull=False, locked=False, department_id__in=pool_departments) & ~Q(
+        Exists(deleted)
     )
 
 
-def _due_and_reason(prospect: dict, pool: PublicPool, stage_codes: dict[int, str]):
+def _due_and_reason(
+    prospect: Mapping[str, Any], pool: PublicPool, stage_codes: dict[int, str]
+) -> tuple[datetime | None, str | None]:
     """(due date, the rule that fires first) from the prospect's current values: the same
     arithmetic as the SQL of step 3. (None, None) if no rule applies."""
     since = prospect["owned_since"]
@@ -588,7 +603,9 @@ def _warn_limit(now: datetime, pool: PublicPool) -> datetime:
     return datetime.combine(day, datetime.min.time(), tzinfo=zone)
 
 
-def pool_recycle_run(*, now=None, batch_size: int = RELEASE_BATCH) -> dict:
+def pool_recycle_run(
+    *, now: datetime | None = None, batch_size: int = RELEASE_BATCH
+) -> dict[str, int]:
     """The nightly batch: compute every owned prospect's recycle date from the rules of the
     pool covering its department, warn owners D days before, release what is due.
 
@@ -617,7 +634,9 @@ def pool_recycle_run(*, now=None, batch_size: int = RELEASE_BATCH) -> dict:
     return counts
 
 
-def _schedule(now, counts: dict):
+def _schedule(
+    now: datetime, counts: dict[str, int]
+) -> tuple[dict[int, int], dict[int, PublicPool], dict[int, str]]:
     """Steps 1 to 4: the clock, the due dates and the warnings that no longer hold."""
     # 1. The clock: owned_since falls back to the customer's creation.
     counts["started"] = Prospect.objects.filter(owned_since__isnull=True).update(
@@ -704,7 +723,15 @@ _DUE_FIELDS = (
 )
 
 
-def _release_due(pool, departments, *, now, stage_codes, batch_size: int, run: str) -> int:
+def _release_due(
+    pool: PublicPool,
+    departments: list[int],
+    *,
+    now: datetime,
+    stage_codes: dict[int, str],
+    batch_size: int,
+    run: str,
+) -> int:
     """Release the pool's due customers in transactions of at most `batch_size`, walking the
     due rows in customer-id order (a keyset, so rows skipped on re-check are not met again)."""
     released, after, number = 0, 0, 0
@@ -726,7 +753,16 @@ def _release_due(pool, departments, *, now, stage_codes, batch_size: int, run: s
 
 
 @transaction.atomic
-def _release_batch(pool, departments, ids, *, now, stage_codes, run: str, number: int) -> int:
+def _release_batch(
+    pool: PublicPool,
+    departments: list[int],
+    ids: list[int],
+    *,
+    now: datetime,
+    stage_codes: dict[int, str],
+    run: str,
+    number: int,
+) -> int:
     # Lock the customers first, in id order: every service locks a customer before its
     # prospect, so a follow-up, a manual release or a reassignment running now either finished
     # before (and is seen by the re-check below) or waits for this batch.
@@ -740,8 +776,8 @@ def _release_batch(pool, departments, ids, *, now, stage_codes, run: str, number
         )
     # Re-check with the values as they are now: still owned, unlocked, covered, not exempt,
     # not in a pool, and due by the rules (not only by the date step 3 stored).
-    condition = _eligible(departments) & ~Exists(
-        PoolEntry.objects.filter(customer_id=OuterRef("customer_id"))
+    condition = _eligible(departments) & ~Q(
+        Exists(PoolEntry.objects.filter(customer_id=OuterRef("customer_id")))
     )
     if pool.exempt_dealt:
         condition &= Q(dealt=False)
@@ -753,7 +789,7 @@ def _release_batch(pool, departments, ids, *, now, stage_codes, run: str, number
         ).values(*_DUE_FIELDS)
         for row in rows:
             moment, reason = _due_and_reason(row, pool, stage_codes)
-            if moment is not None and moment <= now:
+            if moment is not None and reason is not None and moment <= now:
                 due.append((row["customer_id"], reason))
     if not due:
         return 0
@@ -803,7 +839,7 @@ def _release_batch(pool, departments, ids, *, now, stage_codes, run: str, number
     return len(released)
 
 
-def _warn_due(pool, departments, *, now, batch_size: int) -> int:
+def _warn_due(pool: PublicPool, departments: list[int], *, now: datetime, batch_size: int) -> int:
     """Warn once, in transactions of at most `batch_size`: the timeline events and the
     `recycle_warned_at` marks of a batch commit together, so a crash never warns twice."""
     warned, after = 0, 0
@@ -840,6 +876,7 @@ def _warn_due(pool, departments, *, now, batch_size: int) -> int:
                             data={"owner": owner_id, "due": due.isoformat(), "pool": pool.pk},
                         )
                         for customer_id, owner_id, due in chunk
+                        if due is not None  # never: the rows are due after now
                     ],
                     batch_size=BATCH,
                 )

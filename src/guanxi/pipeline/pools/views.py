@@ -46,7 +46,7 @@ def pool_list(request):
         request,
         "pipeline/pools/list.html",
         {
-            "pools": selectors.pools_for_user(request.user),
+            "pools": selectors.pools_for_user(user=request.user),
             "administered": administered,
             "can_create": user_can(request.user, MANAGE_USERS),
         },
@@ -55,16 +55,16 @@ def pool_list(request):
 
 @login_required
 def pool_detail(request, pool_id):
-    pool = selectors.pool_get_for_user(request.user, pool_id)
+    pool = selectors.pool_get_for_user(user=request.user, pool_id=pool_id)
     form = PoolFilterForm(request.GET or None)
     cursor = request.GET.get("cursor", "")
     try:
         page = selectors.pool_customers_for_user(
-            request.user, pool, cursor=cursor, **form.filters()
+            user=request.user, pool=pool, cursor=cursor, **form.filters()
         )
     except ValidationFailed:
         cursor = ""
-        page = selectors.pool_customers_for_user(request.user, pool, **form.filters())
+        page = selectors.pool_customers_for_user(user=request.user, pool=pool, **form.filters())
     rows = [{"entry": entry, "phone": _phone(pool, entry.customer)} for entry in page.items]
     query = request.GET.copy()
     query.pop("cursor", None)
@@ -75,7 +75,7 @@ def pool_detail(request, pool_id):
         "page": page,
         "cursor": cursor,
         "filter_query": query.urlencode(),
-        "can_manage": selectors.can_administer(request.user, pool),
+        "can_manage": selectors.can_administer(user=request.user, pool=pool),
     }
     return render(request, "pipeline/pools/detail.html", context)
 
@@ -87,7 +87,7 @@ def pool_claim(request, customer_id):
         PoolEntry.objects.select_related("pool", "customer").filter(customer_id=customer_id).first()
     )
     back = reverse("pipeline:pool_list")
-    if entry is not None and selectors.is_member(request.user, entry.pool):
+    if entry is not None and selectors.is_member(user=request.user, pool=entry.pool):
         back = reverse("pipeline:pool_detail", args=[entry.pool_id])
     try:
         customer = services.pool_claim(actor=request.user, customer=Customer(pk=customer_id))
@@ -127,7 +127,7 @@ def release_panel_html(request, customer) -> str | None:
         .first()
     )
     if entry is not None:
-        if not selectors.is_member(request.user, entry.pool):
+        if not selectors.is_member(user=request.user, pool=entry.pool):
             return None
         return render_to_string(
             "pipeline/pools/panel.html", {"entry": entry, "customer": customer}, request=request
@@ -169,7 +169,7 @@ def pool_release(request, customer_id):
         request,
         _("%(name)s was released to %(pool)s.") % {"name": customer.name, "pool": entry.pool},
     )
-    if selectors.is_member(request.user, entry.pool) or user_covers_customer(
+    if selectors.is_member(user=request.user, pool=entry.pool) or user_covers_customer(
         request.user, customer
     ):
         return redirect("customers:detail", customer_id=customer.pk)
@@ -185,7 +185,7 @@ def pool_edit(request, pool_id=None):
     pool = None
     if pool_id is not None:
         pool = PublicPool.objects.filter(pk=pool_id).first()
-        if pool is None or not selectors.can_administer(request.user, pool):
+        if pool is None or not selectors.can_administer(user=request.user, pool=pool):
             raise NotFound()
     elif not user_can(request.user, MANAGE_USERS):
         raise NotFound()

@@ -31,7 +31,7 @@ router = Router(tags=["pipeline"])
 def _prospect_out(user, customer: Customer) -> Prospect:
     """The customer's pipeline state as stored; an unsaved default if it has none yet
     (a GET never writes)."""
-    prospect = selectors.prospect_for_user(user, customer)
+    prospect = selectors.prospect_for_user(user=user, customer=customer)
     if prospect is None:
         prospect = Prospect(customer_id=customer.pk, owner_id=customer.owner_id)
     if prospect.owner_id:
@@ -65,7 +65,8 @@ def followup_list(request, customer_id: int, query: Query[FollowUpQuery]):
 )
 def followup_create(request, customer_id: int, payload: FollowUpIn):
     customer = customer_get_for_user(request.auth, customer_id)
-    logged = services.followup_log(actor=request.auth, customer=customer, data=payload.model_dump())
+    data = services.FollowUpInput(**payload.model_dump())
+    logged = services.followup_log(actor=request.auth, customer=customer, data=data)
     return Status(201, selectors.followup_get(followup_id=logged.followup.pk))
 
 

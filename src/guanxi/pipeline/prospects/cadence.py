@@ -7,15 +7,18 @@ month ends, leap years and the UTC/Shanghai day boundary come out right; results
 
 import datetime as dt
 import zoneinfo
+from typing import Any
 
 from django.utils import timezone
+
+from guanxi.pipeline.models import Prospect
 
 DEFAULT_ZONE = "Asia/Shanghai"
 E_CADENCE_DAYS = 15  # "1个月联系至少2次"
 E_AFTER = dt.time(16, 0)  # "建议利用下午4点以后的时间维护老客户"
 
 
-def zone_for(user=None) -> dt.tzinfo:
+def zone_for(user: Any = None) -> dt.tzinfo:
     """The user's zone, else the active one."""
     name = getattr(user, "time_zone", "") if user is not None else ""
     if name:
@@ -41,14 +44,20 @@ def local_day_bounds(day: dt.date, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datet
     return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
 
 
-def cadence_days(prospect) -> int | None:
+def cadence_days(prospect: Prospect) -> int | None:
     if prospect.grade == "E":
         return E_CADENCE_DAYS
     stage = prospect.stage if prospect.stage_id else None
     return stage.cadence_days if stage is not None else None
 
 
-def next_due(prospect, *, now=None, tz=None, created_at=None) -> dt.datetime | None:
+def next_due(
+    prospect: Prospect,
+    *,
+    now: dt.datetime | None = None,
+    tz: dt.tzinfo | None = None,
+    created_at: dt.datetime | None = None,
+) -> dt.datetime | None:
     """min(the consultant's next contact, last contact + the stage's cadence).
 
     The cadence counts from the last follow-up, else the last stage change, else the

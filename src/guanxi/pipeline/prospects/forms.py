@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.pipeline.models import FollowUp, Grade, Objection, Stage
+from guanxi.pipeline.prospects.services import FollowUpInput
 
 OBJECTION_ROWS = 3
 
@@ -44,12 +45,20 @@ class FollowUpForm(forms.Form):
             "%Y-%m-%dT%H:%M"
         )
 
-    def to_data(self, objections: list[dict]) -> dict:
-        data = dict(self.cleaned_data)
-        data["stage"] = data.get("stage") or None
-        data["grade"] = data.get("grade") or None
-        data["objections"] = objections
-        return data
+    def to_input(self, objections: list[dict], *, stages: list[Stage]) -> FollowUpInput:
+        """The follow-up for the service; the stage as one of `stages` (read by the view)."""
+        data = self.cleaned_data
+        code = data.get("stage") or None
+        return FollowUpInput(
+            channel=data["channel"],
+            content=data["content"],
+            outcome=data.get("outcome") or "",
+            effective=bool(data.get("effective")),
+            stage=next((s for s in stages if s.code == code), code),
+            grade=data.get("grade") or None,
+            next_contact_at=data.get("next_contact_at"),
+            objections=objections,
+        )
 
 
 class ObjectionForm(forms.Form):

@@ -18,14 +18,14 @@ def stages() -> list[Stage]:
     return list(Stage.objects.order_by("order"))
 
 
-def prospect_for_user(user: Any, customer: Customer) -> Prospect | None:
+def prospect_for_user(*, user: Any, customer: Customer) -> Prospect | None:
     """The prospect of a customer the user can see (None if not visible)."""
     if not Customer.objects.visible_to(user).filter(pk=customer.pk).exists():
         return None
     return Prospect.objects.select_related("stage", "referrer").filter(pk=customer.pk).first()
 
 
-def referrals_of(user: Any, customer: Customer, *, limit: int = 20) -> list[Customer]:
+def referrals_of(*, user: Any, customer: Customer, limit: int = 20) -> list[Customer]:
     """Customers this customer introduced, as far as the user may see them."""
     return list(
         Customer.objects.visible_to(user)
@@ -38,7 +38,7 @@ def referrals_of(user: Any, customer: Customer, *, limit: int = 20) -> list[Cust
 # ---------------------------------------------------------------- tracked-pool quotas (INT-3)
 
 
-def quota_for(department_id: int | None) -> TeamQuota:
+def quota_for(*, department_id: int | None) -> TeamQuota:
     """The department's quota, else the company default row, else the shipped defaults."""
     rows = TeamQuota.objects.filter(department__isnull=True)
     if department_id:
@@ -48,11 +48,11 @@ def quota_for(department_id: int | None) -> TeamQuota:
     return rows.first() or TeamQuota()
 
 
-def quota_limit(quota: TeamQuota, group: str) -> int:
+def quota_limit(*, quota: TeamQuota, group: str) -> int:
     return {"s0": quota.stage0, "s12": quota.stage12, "s34": quota.stage34}[group]
 
 
-def quota_group_of(stage: Stage | None) -> str:
+def quota_group_of(*, stage: Stage | None) -> str:
     return (stage.quota_group if stage is not None else "") or "s0"
 
 

@@ -3,7 +3,9 @@
 Keyword-only, one transaction each; the actor must be able to edit the customer."""
 
 import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -12,7 +14,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from guanxi.accounts.models import User
+from guanxi.accounts.models import Department, User
 from guanxi.accounts.permissions import MANAGE_USERS
 from guanxi.accounts.selectors import departments_in_scope, scope_for_user, user_can
 from guanxi.core.errors import PermissionDenied, ValidationFailed
@@ -54,7 +56,7 @@ NEXT_CONTACT_GRACE = dt.timedelta(minutes=5)
 # ---------------------------------------------------------------- helpers
 
 
-def prospect_for(customer: Customer) -> Prospect:
+def prospect_for(*, customer: Customer) -> Prospect:
     """The customer's prospect row, created on first use (owner/department copied)."""
     prospect, _created = Prospect.objects.get_or_create(
         customer_id=customer.pk,
@@ -64,38 +66,40 @@ def prospect_for(customer: Customer) -> Prospect:
     return prospect
 
 
-def _lock(*, actor, customer) -> tuple[Customer, Prospect]:
+def _lock(*, actor: User, customer: Customer) -> tuple[Customer, Prospect]:
     locked = Customer.objects.editable_by(actor).select_for_update().filter(pk=customer.pk).first()
     if locked is None:
         raise PermissionDenied(_("You may not change this customer."))
     rows = Prospect.objects.select_for_update(of=("self",)).select_related("stage")
     prospect = rows.filter(customer_id=locked.pk).first()
     if prospect is None:
-        prospect_for(locked)
+        prospect_for(customer=locked)
         prospect = rows.get(customer_id=locked.pk)
     prospect.customer = locked
     return locked, prospect
 
 
-def _stage(code) -> Stage:
+def _stage(code: str | None) -> Stage:
     stage = Stage.objects.filter(code=str(code or "")).first() if code else None
     if stage is None:
         raise ValidationFailed(field_errors={"stage": [_("Choose a valid stage.")]})
     return stage
 
 
-def _grade(value) -> str:
+def _grade(value: str | None) -> str:
     value = str(value or "")
     if value not in Grade.values:
         raise ValidationFailed(field_errors={"grade": [_("Choose a valid grade.")]})
     return value
 
 
-def _refresh_due(prospect: Prospect, *, actor, now) -> None:
+def _refresh_due(prospect: Prospect, *, actor: User, now: dt.datetime) -> None:
     prospect.next_due_at = cadence.next_due(prospect, now=now, tz=cadence.zone_for(actor))
 
 
-def _move_stage(*, prospect: Prospect, stage: Stage, actor, now) -> StageMove | None:
+def _move_stage(
+    *, prospect: Prospect, stage: Stage, actor: User | None, now: dt.datetime
+) -> StageMove | None:
     """Record the move; returns None if the stage is unchanged."""
     old = prospect.stage
     if old is not None and old.pk == stage.pk:
@@ -120,11 +124,19 @@ def _move_stage(*, prospect: Prospect, stage: Stage, actor, now) -> StageMove | 
     return move
 
 
-def _stage_label(stage) -> str:
+def _stage_label(stage: Stage | None) -> str:
     return str(stage) if stage is not None else _("no stage")
 
 
-def _stage_event(customer, *, old, new, note, actor, **data) -> None:
+def _stage_event(
+    customer: Customer,
+    *,
+    old: Stage | None,
+    new: Stage,
+    note: str,
+    actor: User,
+    **data: Any,
+) -> None:
     """The timeline entry of a stage move."""
     timeline_add(
         customer=customer,
@@ -140,7 +152,9 @@ def _stage_event(customer, *, old, new, note, actor, **data) -> None:
 
 
 @transaction.atomic
-def prospect_set_stage(*, actor, customer, stage, note: str = "") -> Prospect:
+def prospect_set_stage(
+    *, actor: User, customer: Customer, stage: Stage | str, note: str = ""
+) -> Prospect:
     stage = stage if isinstance(stage, Stage) else _stage(stage)
     locked, prospect = _lock(actor=actor, customer=customer)
     now = timezone.now()
@@ -155,7 +169,7 @@ def prospect_set_stage(*, actor, customer, stage, note: str = "") -> Prospect:
 
 
 @transaction.atomic
-def prospect_set_grade(*, actor, customer, grade) -> Prospect:
+def prospect_set_grade(*, actor: User, customer: Customer, grade: str) -> Prospect:
     grade = _grade(grade)
     locked, prospect = _lock(actor=actor, customer=customer)
     if prospect.grade == grade:
@@ -178,13 +192,13 @@ def prospect_set_grade(*, actor, customer, grade) -> Prospect:
 
 
 @transaction.atomic
-def prospect_mark_won(*, customer, actor, note: str = "") -> Prospect:
+def prospect_mark_won(*, customer: Customer, actor: User, note: str = "") -> Prospect:
     """A contract was signed (ORD-7): grade E and dealt, without the editability check —
     signing is a system step (the approver need not be able to edit the customer). A
     customer signed below stage 4 (确定可以成交) is moved there, so the funnel counts every
     deal; the move is the owner's (the approver only confirmed it)."""
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
-    prospect_for(locked)
+    prospect_for(customer=locked)
     prospect = (
         Prospect.objects.select_for_update(of=("self",))
         .select_related("stage")
@@ -198,15 +212,17 @@ def prospect_mark_won(*, customer, actor, note: str = "") -> Prospect:
         return prospect
     now = timezone.now()
     old_stage = prospect.stage
-    moved = below_top and _move_stage(
-        prospect=prospect, stage=top, actor=prospect.owner or actor, now=now
+    moved = (
+        _move_stage(prospect=prospect, stage=top, actor=prospect.owner or actor, now=now)
+        if top is not None and below_top
+        else None
     )
     old = prospect.grade
     prospect.grade = Grade.E
     prospect.dealt = True
     _refresh_due(prospect, actor=actor, now=now)
     prospect.save()
-    if moved:
+    if moved is not None and top is not None:
         _stage_event(locked, old=old_stage, new=top, note=note, actor=actor, won=True)
     if old != Grade.E:
         timeline_add(
@@ -224,7 +240,9 @@ def prospect_mark_won(*, customer, actor, note: str = "") -> Prospect:
 # ---------------------------------------------------------------- follow-ups (INT-5)
 
 
-def _clean_datetime(value, *, field: str, errors: dict, tz):
+def _clean_datetime(
+    value: object, *, field: str, errors: dict[str, list], tz: dt.tzinfo
+) -> dt.datetime | None:
     if value in (None, ""):
         return None
     if isinstance(value, str):
@@ -241,7 +259,7 @@ def _clean_datetime(value, *, field: str, errors: dict, tz):
     return value.astimezone(dt.UTC)
 
 
-def _clean_objections(raw, errors: dict) -> list[dict]:
+def _clean_objections(raw: object, errors: dict[str, list]) -> list[dict[str, Any]]:
     if raw in (None, ""):
         return []
     if not isinstance(raw, list | tuple):
@@ -253,7 +271,7 @@ def _clean_objections(raw, errors: dict) -> list[dict]:
         if not isinstance(item, dict):
             errors["objections"] = [_("Each objection needs a type.")]
             return []
-        row = {
+        row: dict[str, Any] = {
             "type": str(item.get("type") or ""),
             "is_excuse": bool(item.get("is_excuse")),
             "real_objection": str(item.get("real_objection") or "").strip(),
@@ -289,47 +307,77 @@ def _clean_objections(raw, errors: dict) -> list[dict]:
     return cleaned
 
 
-def _clean_followup(data: dict, *, actor, now) -> dict:
+@dataclass(frozen=True)
+class FollowUpInput:
+    """What a follow-up says, as the form or the API received it; `followup_log` checks it.
+    `stage` is a code or a Stage (none: unchanged); `next_contact_at` a datetime or ISO text;
+    each objection a mapping with type, is_excuse, real_objection, temperament, method,
+    outcome and script_id."""
+
+    channel: str
+    content: str
+    outcome: str = ""
+    effective: bool = False
+    stage: Stage | str | None = None
+    grade: str | None = None
+    next_contact_at: dt.datetime | str | None = None
+    objections: Sequence[Mapping[str, Any]] = ()
+
+
+@dataclass(frozen=True)
+class _CleanFollowUp:
+    channel: str
+    content: str
+    outcome: str
+    effective: bool
+    stage: Stage | None
+    grade: str | None
+    next_contact_at: dt.datetime | None
+    objections: list[dict[str, Any]]
+
+
+def _clean_followup(data: FollowUpInput, *, actor: User, now: dt.datetime) -> _CleanFollowUp:
     errors: dict[str, list] = {}
     tz = cadence.zone_for(actor)
-    channel = str(data.get("channel") or "")
+    channel = str(data.channel or "")
     if channel not in FollowUp.Channel.values:
         errors["channel"] = [_("Choose a valid channel.")]
-    content = str(data.get("content") or "").strip()
+    content = str(data.content or "").strip()
     if not content:
         errors["content"] = [_("Describe what happened.")]
     elif len(content) > 4000:
         errors["content"] = [_("At most %(limit)d characters.") % {"limit": 4000}]
-    outcome = str(data.get("outcome") or "").strip()
+    outcome = str(data.outcome or "").strip()
     if len(outcome) > 200:
         errors["outcome"] = [_("At most %(limit)d characters.") % {"limit": 200}]
-    stage = data.get("stage") or None
-    if stage is not None and not isinstance(stage, Stage):
-        stage = Stage.objects.filter(code=str(stage)).first()
+    stage: Stage | None = None
+    if isinstance(data.stage, Stage):
+        stage = data.stage
+    elif data.stage:
+        stage = Stage.objects.filter(code=str(data.stage)).first()
         if stage is None:
             errors["stage"] = [_("Choose a valid stage.")]
-    grade = data.get("grade")
-    grade = None if grade is None or grade == "" else str(grade)
+    grade = None if data.grade is None or data.grade == "" else str(data.grade)
     if grade is not None and grade not in Grade.values:
         errors["grade"] = [_("Choose a valid grade.")]
     next_contact = _clean_datetime(
-        data.get("next_contact_at"), field="next_contact_at", errors=errors, tz=tz
+        data.next_contact_at, field="next_contact_at", errors=errors, tz=tz
     )
     if next_contact is not None and next_contact < now - NEXT_CONTACT_GRACE:
         errors["next_contact_at"] = [_("The next contact cannot be in the past.")]
-    objections = _clean_objections(data.get("objections"), errors)
+    objections = _clean_objections(data.objections, errors)
     if errors:
         raise ValidationFailed(field_errors=errors)
-    return {
-        "channel": channel,
-        "content": content,
-        "outcome": outcome,
-        "effective": bool(data.get("effective")),
-        "stage": stage,
-        "grade": grade,
-        "next_contact_at": next_contact,
-        "objections": objections,
-    }
+    return _CleanFollowUp(
+        channel=channel,
+        content=content,
+        outcome=outcome,
+        effective=bool(data.effective),
+        stage=stage,
+        grade=grade,
+        next_contact_at=next_contact,
+        objections=objections,
+    )
 
 
 @dataclass(frozen=True)
@@ -342,7 +390,7 @@ class FollowUpLogged:
 
 
 @transaction.atomic
-def followup_log(*, actor, customer, data: dict) -> FollowUpLogged:
+def followup_log(*, actor: User, customer: Customer, data: FollowUpInput) -> FollowUpLogged:
     now = timezone.now()
     cleaned = _clean_followup(data, actor=actor, now=now)
     locked, prospect = _lock(actor=actor, customer=customer)
@@ -352,17 +400,17 @@ def followup_log(*, actor, customer, data: dict) -> FollowUpLogged:
         user=actor,
         department_id=actor.department_id,
         at=now,
-        channel=cleaned["channel"],
-        content=cleaned["content"],
-        outcome=cleaned["outcome"],
-        effective=cleaned["effective"],
+        channel=cleaned.channel,
+        content=cleaned.content,
+        outcome=cleaned.outcome,
+        effective=cleaned.effective,
         stage_before=stage_before,
         grade_before=grade_before,
-        stage_after=cleaned["stage"] or stage_before,
-        grade_after=cleaned["grade"] if cleaned["grade"] is not None else grade_before,
-        next_contact_at=cleaned["next_contact_at"],
+        stage_after=cleaned.stage or stage_before,
+        grade_after=cleaned.grade if cleaned.grade is not None else grade_before,
+        next_contact_at=cleaned.next_contact_at,
     )
-    if cleaned["objections"]:
+    if cleaned.objections:
         Objection.objects.bulk_create(
             [
                 Objection(
@@ -376,29 +424,29 @@ def followup_log(*, actor, customer, data: dict) -> FollowUpLogged:
                     outcome=row["outcome"],
                     script_id=row["script_id"],
                 )
-                for row in cleaned["objections"]
+                for row in cleaned.objections
             ]
         )
-        used = [row["script_id"] for row in cleaned["objections"] if row["script_id"]]
+        used = [row["script_id"] for row in cleaned.objections if row["script_id"]]
         if used:
             Script.objects.filter(pk__in=used).update(use_count=F("use_count") + 1)
     progressed = False
     moved = None
-    if cleaned["stage"] is not None:
+    if cleaned.stage is not None:
         before_progress = prospect.last_progress_at
-        moved = _move_stage(prospect=prospect, stage=cleaned["stage"], actor=actor, now=now)
+        moved = _move_stage(prospect=prospect, stage=cleaned.stage, actor=actor, now=now)
         progressed = moved is not None and prospect.last_progress_at != before_progress
     if not progressed:
         prospect.contacts_since_progress += 1
-    if cleaned["grade"] is not None and cleaned["grade"] != prospect.grade:
-        prospect.grade = cleaned["grade"]
+    if cleaned.grade is not None and cleaned.grade != prospect.grade:
+        prospect.grade = cleaned.grade
         if prospect.grade == Grade.E:
             prospect.dealt = True
     prospect.last_followup_at = now
-    prospect.next_contact_at = cleaned["next_contact_at"]
+    prospect.next_contact_at = cleaned.next_contact_at
     _refresh_due(prospect, actor=actor, now=now)
     prospect.save()
-    summary = cleaned["outcome"] or cleaned["content"]
+    summary = cleaned.outcome or cleaned.content
     title = f"{followup.get_channel_display()}: {summary}"
     if moved is not None:
         title = _("%(title)s (stage %(old)s → %(new)s)") % {
@@ -410,7 +458,7 @@ def followup_log(*, actor, customer, data: dict) -> FollowUpLogged:
         customer=locked,
         kind="followup",
         title=title,
-        body=cleaned["content"],
+        body=cleaned.content,
         actor=actor,
         occurred_at=now,
         ref=followup,
@@ -431,13 +479,13 @@ def followup_log(*, actor, customer, data: dict) -> FollowUpLogged:
 # ---------------------------------------------------------------- MAN, quality, referral
 
 
-def man_verdict(money, authority, need) -> str:
+def man_verdict(money: bool | None, authority: bool | None, need: bool | None) -> str:
     if money is None or authority is None or need is None:
         return ManVerdict.UNKNOWN
     return ("M" if money else "m") + ("A" if authority else "a") + ("N" if need else "n")
 
 
-def _tristate(value):
+def _tristate(value: object) -> bool | None:
     if value is None or value == "":
         return None
     if isinstance(value, str):
@@ -446,7 +494,14 @@ def _tristate(value):
 
 
 @transaction.atomic
-def man_assess(*, actor, customer, money, authority, need) -> Prospect:
+def man_assess(
+    *,
+    actor: User,
+    customer: Customer,
+    money: bool | str | None,
+    authority: bool | str | None,
+    need: bool | str | None,
+) -> Prospect:
     locked, prospect = _lock(actor=actor, customer=customer)
     money, authority, need = _tristate(money), _tristate(authority), _tristate(need)
     verdict = man_verdict(money, authority, need)
@@ -467,7 +522,9 @@ def man_assess(*, actor, customer, money, authority, need) -> Prospect:
 
 
 @transaction.atomic
-def quality_assess(*, actor, customer, traits: dict, risks) -> Prospect:
+def quality_assess(
+    *, actor: User, customer: Customer, traits: Mapping[str, bool], risks: Iterable[str]
+) -> Prospect:
     unknown = set(traits or {}) - set(QUALITY_TRAITS)
     bad_risks = set(risks or []) - set(BIG_CUSTOMER_RISKS)
     if unknown or bad_risks:
@@ -481,7 +538,7 @@ def quality_assess(*, actor, customer, traits: dict, risks) -> Prospect:
 
 
 @transaction.atomic
-def referral_set(*, actor, customer, referrer) -> Prospect:
+def referral_set(*, actor: User, customer: Customer, referrer: Customer | None) -> Prospect:
     if referrer is not None:
         if referrer.pk == customer.pk:
             raise ValidationFailed(
@@ -510,18 +567,18 @@ def referral_set(*, actor, customer, referrer) -> Prospect:
 
 
 @transaction.atomic
-def tracking_add(*, actor, customer) -> Prospect:
+def tracking_add(*, actor: User, customer: Customer) -> Prospect:
     locked, prospect = _lock(actor=actor, customer=customer)
     if prospect.tracked:
         return prospect
     if prospect.owner_id is None:
         raise ValidationFailed(_("A customer without an owner cannot be tracked."))
-    group = quota_group_of(prospect.stage)
+    group = quota_group_of(stage=prospect.stage)
     # Serialise adds for the same owner so two at once cannot both squeeze under the quota.
     owner = User.objects.select_for_update().get(pk=prospect.owner_id)
-    quota = quota_for(owner.department_id)
-    limit = quota_limit(quota, group)
-    group_codes = [s.code for s in Stage.objects.all() if quota_group_of(s) == group]
+    quota = quota_for(department_id=owner.department_id)
+    limit = quota_limit(quota=quota, group=group)
+    group_codes = [s.code for s in Stage.objects.all() if quota_group_of(stage=s) == group]
     tracked = Prospect.objects.filter(owner_id=owner.pk, tracked=True)
     if group == "s0":
         tracked = tracked.filter(stage__code__in=group_codes) | tracked.filter(stage__isnull=True)
@@ -548,7 +605,7 @@ def tracking_add(*, actor, customer) -> Prospect:
 
 
 @transaction.atomic
-def tracking_remove(*, actor, customer) -> Prospect:
+def tracking_remove(*, actor: User, customer: Customer) -> Prospect:
     locked, prospect = _lock(actor=actor, customer=customer)
     if not prospect.tracked:
         return prospect
@@ -562,7 +619,15 @@ def tracking_remove(*, actor, customer) -> Prospect:
 
 
 @transaction.atomic
-def quota_set(*, actor, department, stage0, stage12, stage34, daily_target) -> TeamQuota:
+def quota_set(
+    *,
+    actor: User,
+    department: Department | None,
+    stage0: int | str | None,
+    stage12: int | str | None,
+    stage34: int | str | None,
+    daily_target: int | str | None,
+) -> TeamQuota:
     if department is None:
         if not user_can(actor, MANAGE_USERS):
             raise PermissionDenied(_("Only administrators may set the company default quota."))
@@ -580,8 +645,8 @@ def quota_set(*, actor, department, stage0, stage12, stage34, daily_target) -> T
         ("daily_target", daily_target),
     ):
         try:
-            number = int(value)
-        except (TypeError, ValueError):
+            number = int(value) if isinstance(value, int | str) else -1
+        except ValueError:
             number = -1
         if not 0 <= number <= 1000:
             errors[name] = [_("Enter a whole number from 0 to 1000.")]

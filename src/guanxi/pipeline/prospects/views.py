@@ -53,7 +53,9 @@ def script_suggestions(request):
     )
     stage_code = request.GET.get("stage_code") or ""
     stage = Stage.objects.filter(code=stage_code).first() if stage_code else None
-    scripts = script_suggest(objection_type, stage)[:5] if objection_type else []
+    scripts = (
+        script_suggest(objection_type=objection_type, stage=stage)[:5] if objection_type else []
+    )
     return render(
         request,
         "pipeline/panel_scripts.html",
@@ -98,7 +100,7 @@ def prospect_panel_html(request, customer) -> str:
             (k, label, k in (prospect.risks or []))
             for k, label in services.BIG_CUSTOMER_RISKS.items()
         ],
-        "referrals": selectors.referrals_of(request.user, customer),
+        "referrals": selectors.referrals_of(user=request.user, customer=customer),
         "grades": list(Prospect._meta.get_field("grade").choices or []),
     }
     return render_to_string("pipeline/panel_prospect.html", context, request=request)

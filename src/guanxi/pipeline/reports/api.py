@@ -28,12 +28,12 @@ class FunnelQuery(Schema):
     operation_id="guanxi_pipeline_api_funnel_view",
 )
 def funnel_view(request, query: Query[FunnelQuery]):
-    default_start, default_end = selectors.default_period(timezone.localdate())
+    default_start, default_end = selectors.default_period(today=timezone.localdate())
     start, end = query.start or default_start, query.end or default_end
     if start > end:
         raise invalid_field("end", _("The end is before the start."))
     if (end - start).days > 366 * 5:
         raise invalid_field("start", _("Choose a period of at most 5 years."))
     return selectors.funnel_figures(
-        request.auth, start=start, end=end, source=query.source, owner=query.owner
+        user=request.auth, start=start, end=end, source=query.source, owner=query.owner
     )

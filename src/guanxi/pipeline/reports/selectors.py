@@ -65,7 +65,7 @@ class FunnelRow:
     median_days: float | None
 
 
-def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+def default_period(*, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     today = today or timezone.localdate()
     return dt.date(today.year, 1, 1), today
 
@@ -78,12 +78,12 @@ def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return lower, upper
 
 
-def moves_in_scope(user: Any) -> QuerySet[StageMove]:
+def moves_in_scope(*, user: Any) -> QuerySet[StageMove]:
     """Stage moves whose user or department is in the user's data scope."""
     return StageMove.objects.visible_to(user)
 
 
-def _medians(moves) -> dict[int, float]:
+def _medians(moves: QuerySet[StageMove]) -> dict[int, float]:
     """Exact medians (as percentile_cont(0.5)) of the whole-day `days_in_previous` per
     stage left, from one grouped histogram (stage, days) -> count: a hash aggregate of a few
     hundred rows instead of sorting every move per stage."""
@@ -95,16 +95,17 @@ def _medians(moves) -> dict[int, float]:
         .annotate(n=Count("id"))
         .values_list("from_stage_id", "days_in_previous", "n")
     ):
-        histogram.setdefault(stage_id, []).append((days, n))
+        # `days or 0`: never NULL here (filtered out above), said for the type checker
+        histogram.setdefault(stage_id, []).append((days or 0, n))
     medians = {}
     for stage_id, counts in histogram.items():
         counts.sort()
         total = sum(n for _, n in counts)
         low_rank, high_rank = (total - 1) // 2, total // 2  # 0-based middle row(s)
-        low = high = None
+        low = high = 0
         seen = 0
         for days, n in counts:
-            if low is None and low_rank < seen + n:
+            if seen <= low_rank < seen + n:
                 low = days
             if high_rank < seen + n:
                 high = days
@@ -114,7 +115,9 @@ def _medians(moves) -> dict[int, float]:
     return medians
 
 
-def _reached(moves, ladder, refused) -> dict:
+def _reached(
+    moves: QuerySet[StageMove], ladder: list[Stage], refused: list[Stage]
+) -> dict[str, int]:
     """Per customer in one grouped pass: the highest ladder stage reached and whether each
     refusal stage was; then counted. One sort/hash of the customers instead of one
     COUNT(DISTINCT) sort per stage."""
@@ -147,10 +150,17 @@ def _reached(moves, ladder, refused) -> dict:
     return dict(zip(keys, values, strict=True))
 
 
-def funnel_figures(user, *, start: dt.date, end: dt.date, source=None, owner=None) -> dict:
+def funnel_figures(
+    *,
+    user: Any,
+    start: dt.date,
+    end: dt.date,
+    source: int | None = None,
+    owner: int | None = None,
+) -> dict[str, Any]:
     """The funnel table for the period [start, end] (local dates, inclusive)."""
     lower, upper = _bounds(start, end)
-    moves = moves_in_scope(user).filter(at__gte=lower, at__lt=upper)
+    moves = moves_in_scope(user=user).filter(at__gte=lower, at__lt=upper)
     if source:
         moves = moves.filter(source_id=source)
     if owner:
@@ -212,7 +222,7 @@ class TeamRow:
         return (self.judgements - self.reversed) / self.judgements
 
 
-def supervises_others(user) -> bool:
+def supervises_others(*, user: Any) -> bool:
     """Whether the user's data scope covers anybody else (the Team page's audience)."""
     scope = scope_for_user(user)
     if scope.user_id is None:
@@ -220,7 +230,7 @@ def supervises_others(user) -> bool:
     return scope.sees_all or bool(scope.department_ids) or len(scope.owner_ids) > 1
 
 
-def team_overview(manager, *, now: dt.datetime | None = None) -> dict:
+def team_overview(*, manager: Any, now: dt.datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
     users = list(users_in_scope(manager).order_by("department__path", "username"))
     rows = {user.pk: TeamRow(user=user) for user in users}

@@ -81,7 +81,7 @@ def _funnel(request):
     form = FunnelForm(request.GET or None, user=request.user)
     start, end = form.period()
     figures = funnel_figures(
-        request.user, start=start, end=end, source=form.source_id(), owner=form.owner_id()
+        user=request.user, start=start, end=end, source=form.source_id(), owner=form.owner_id()
     )
     return form, figures
 
@@ -124,7 +124,7 @@ def funnel_export(request):
 
 
 def _require_manager(request) -> None:
-    if not supervises_others(request.user):
+    if not supervises_others(user=request.user):
         raise PermissionDenied(_("This page is for managers."))
 
 
@@ -142,7 +142,7 @@ def _team_context():
 @require_GET
 def team(request):
     _require_manager(request)
-    overview = team_overview(request.user)
+    overview = team_overview(manager=request.user)
     stages = overview["stages"]
     for row in overview["rows"]:
         row.pool_cells = [row.pool.get(stage.pk, 0) for stage in stages]
@@ -177,7 +177,7 @@ def team(request):
 @require_GET
 def team_export(request):
     _require_manager(request)
-    overview = team_overview(request.user)
+    overview = team_overview(manager=request.user)
     stages = overview["stages"]
     header = [_("Consultant"), _("Department")]
     header += [str(stage) for stage in stages]
@@ -253,7 +253,7 @@ def team_quotas(request):
 
 
 def _quota_row(department: Department | None, errors: dict) -> dict:
-    quota = quota_for(department.pk if department else None)
+    quota = quota_for(department_id=department.pk if department else None)
     own = department is None or quota.department_id == department.pk
     return {
         "key": str(department.pk) if department else "default",

@@ -26,5 +26,5 @@ class ScriptQuery(Schema):
 )
 def script_list(request, query: Query[ScriptQuery]):
     return selectors.script_search(
-        query.q, objection_type=query.type, stage=query.stage, limit=query.limit
+        q=query.q, objection_type=query.type, stage=query.stage, limit=query.limit
     )

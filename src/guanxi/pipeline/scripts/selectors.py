@@ -30,7 +30,7 @@ def can_manage_scripts(user: Any) -> bool:
     return user_can(user, MANAGE_FIELDS) or user_can(user, REASSIGN)
 
 
-def script_votes_for_user(user: Any, rows: Iterable[Script]) -> list[Script]:
+def script_votes_for_user(*, user: Any, rows: Iterable[Script]) -> list[Script]:
     """Set `my_vote` (True, False or None) on each script for this user; one query."""
     rows = list(rows)
     votes = {}
@@ -41,7 +41,7 @@ def script_votes_for_user(user: Any, rows: Iterable[Script]) -> list[Script]:
             )
         )
     for row in rows:
-        row.my_vote = votes.get(row.pk)  # type: ignore[attr-defined]
+        row.my_vote = votes.get(row.pk)
     return rows
 
 
@@ -59,10 +59,10 @@ def _active(objection_type: str = "") -> QuerySet[Script]:
 
 
 def script_search(
+    *,
     q: str = "",
     objection_type: str = "",
     stage: Stage | str | None = None,
-    *,
     limit: int = SEARCH_LIMIT,
 ) -> list[Script]:
     """Active scripts matching the words in `q` (title or body), the objection type and stage,
@@ -78,7 +78,7 @@ def script_search(
 
 
 def script_suggest(
-    objection_type: str, stage: Stage | str | None = None, limit: int = SUGGEST_LIMIT
+    *, objection_type: str, stage: Stage | str | None = None, limit: int = SUGGEST_LIMIT
 ) -> list[Script]:
     """The best scripts for an objection just logged: the type's scripts for this stage first,
     then those for every stage, then those for other stages; most helpful first."""
@@ -101,7 +101,7 @@ def script_suggest(
     return list(rows.order_by("stage_rank", _SCORE.desc(), "-use_count", "id")[:limit])
 
 
-def script_get(script_id: Any, *, include_inactive: bool = False) -> Script:
+def script_get(*, script_id: Any, include_inactive: bool = False) -> Script:
     try:
         script_id = int(script_id)
     except (TypeError, ValueError):

@@ -30,7 +30,9 @@ def _require_manager(request):
 @require_GET
 def script_list(request):
     form = ScriptFilterForm(request.GET or None)
-    rows = selectors.script_votes_for_user(request.user, selectors.script_search(**form.values()))
+    rows = selectors.script_votes_for_user(
+        user=request.user, rows=selectors.script_search(**form.values())
+    )
     context = {
         "form": form,
         "scripts": rows,
@@ -48,7 +50,7 @@ def script_list(request):
 def script_vote(request, script_id: int):
     """Set the user's vote (vote=helpful|unhelpful) or withdraw it (vote=""); one vote per
     user and script. Answers the buttons' fragment to htmx, else back to the library."""
-    script = selectors.script_get(script_id)
+    script = selectors.script_get(script_id=script_id)
     choice = request.POST.get("vote", "")
     if choice not in _VOTES:
         return HttpResponseBadRequest(_("Choose helpful or not helpful."))
@@ -96,7 +98,7 @@ def script_create(request):
 @require_http_methods(["GET", "POST"])
 def script_edit(request, script_id: int):
     _require_manager(request)
-    script = selectors.script_get(script_id)
+    script = selectors.script_get(script_id=script_id)
     if request.method == "GET":
         initial = {
             "title": script.title,
@@ -121,7 +123,7 @@ def script_edit(request, script_id: int):
 @require_POST
 def script_deactivate(request, script_id: int):
     _require_manager(request)
-    script = selectors.script_get(script_id)
+    script = selectors.script_get(script_id=script_id)
     services.script_deactivate(actor=request.user, script=script)
     messages.success(request, _("The script was removed from the library."))
     return redirect("pipeline:scripts")
@@ -137,7 +139,7 @@ def script_suggest(request):
     /pipeline/scripts/suggest/?type=price&stage=s2"""
     kind = request.GET.get("type", "")[:12]
     stage = request.GET.get("stage", "")[:10]
-    rows = selectors.script_suggest(kind, stage or None)
+    rows = selectors.script_suggest(objection_type=kind, stage=stage or None)
     return render(
         request,
         "pipeline/scripts/_suggest.html",

@@ -10,4 +10,4 @@ register = template.Library()
 @register.simple_tag
 def sees_team(user) -> bool:
     """Whether the user's data scope covers other users (scope is cached on the user)."""
-    return supervises_others(user)
+    return supervises_others(user=user)

@@ -16,14 +16,14 @@ router = Router(tags=["pipeline"])
 )
 def worklist(request):
     user = request.auth
-    rows = selectors.tracked_rows(user)
-    sections = selectors.worklist_for_user(user, rows=rows)
+    rows = selectors.tracked_rows(user=user)
+    sections = selectors.worklist_for_user(user=user, rows=rows)
     return {
         "sections": [
             {"key": section.key, "rows": section.rows, "more": section.more}
             for section in sections.values()
         ],
-        "followed_today": selectors.followed_today(user),
-        "daily_target": selectors.daily_target(user),
-        "tracked": selectors.tracked_counts(user, rows=rows),
+        "followed_today": selectors.followed_today(user=user),
+        "daily_target": selectors.daily_target(user=user),
+        "tracked": selectors.tracked_counts(user=user, rows=rows),
     }

@@ -38,7 +38,7 @@ def _target_user(request):
         return request.user
     if not raw.isdigit():
         raise NotFound()
-    target = selectors.worklist_users(request.user).filter(pk=int(raw)).first()
+    target = selectors.worklist_users(user=request.user).filter(pk=int(raw)).first()
     if target is None:
         raise NotFound()
     return target
@@ -46,8 +46,8 @@ def _target_user(request):
 
 def _counter_context(user) -> dict:
     return {
-        "followed": selectors.followed_today(user),
-        "daily_target": selectors.daily_target(user),
+        "followed": selectors.followed_today(user=user),
+        "daily_target": selectors.daily_target(user=user),
     }
 
 
@@ -56,13 +56,13 @@ def _counter_context(user) -> dict:
 def worklist(request):
     target = _target_user(request)
     read_only = target.pk != request.user.pk
-    consultants = list(selectors.worklist_users(request.user)[:500])
-    rows = selectors.tracked_rows(target)
+    consultants = list(selectors.worklist_users(user=request.user)[:500])
+    rows = selectors.tracked_rows(user=target)
     context = {
         "target": target,
         "read_only": read_only,
-        "sections": selectors.worklist_for_user(target, rows=rows),
-        "counts": selectors.tracked_counts(target, rows=rows),
+        "sections": selectors.worklist_for_user(user=target, rows=rows),
+        "counts": selectors.tracked_counts(user=target, rows=rows),
         "consultants": consultants if len(consultants) > 1 else [],
         "extra_sections": sections_html(request, target),
         **_counter_context(target),
@@ -78,7 +78,9 @@ def worklist_more(request, section):
         raise NotFound()
     target = _target_user(request)
     try:
-        rows, cursor = selectors.worklist_section(target, section, cursor=request.GET.get("after"))
+        rows, cursor = selectors.worklist_section(
+            user=target, key=section, cursor=request.GET.get("after")
+        )
     except ValidationFailed:
         rows, cursor = [], None
     return render(
@@ -134,11 +136,9 @@ def followup_log(request, customer_id):
     rows, objections_ok = objections_from(objections)
     logged = None
     if form.is_valid() and objections_ok:
-        data = form.to_data(rows)
-        data["stage"] = next((s for s in stages if s.code == data["stage"]), data["stage"])
         try:
             logged = prospect_services.followup_log(
-                actor=request.user, customer=customer, data=data
+                actor=request.user, customer=customer, data=form.to_input(rows, stages=stages)
             )
         except (ValidationFailed, PermissionDenied) as exc:
             # A customer the user sees but may not change: the form says so.
