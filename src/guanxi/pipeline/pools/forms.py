@@ -6,7 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from guanxi.accounts.models import Department, User
 from guanxi.customers.models import Source
 from guanxi.pipeline.models import Grade, PoolEntry, Stage
-from guanxi.pipeline.pools.services import MANUAL_REASONS
+from guanxi.pipeline.pools.services import (
+    MANUAL_REASONS,
+    POOL_MEMBERS,
+    POOL_QUOTAS,
+    POOL_SETTINGS,
+)
 
 _NUMBER = {"class": "form-control", "min": 1, "max": 3650, "inputmode": "numeric"}
 # Quotas count customers, not days: no 3650 ceiling in the browser.
@@ -59,6 +64,25 @@ def _rule_keys():
     return keys
 
 
+def _number(label, *, minimum: int = 1, maximum: int = 3650, initial: int | None = None):
+    """A number of days, contacts or claims in the rules: optional unless it has a default."""
+    return forms.IntegerField(
+        label=label,
+        min_value=minimum,
+        max_value=maximum,
+        required=initial is not None,
+        initial=initial,
+        widget=forms.NumberInput(attrs=_NUMBER),
+    )
+
+
+def _quota(label):
+    """A number of customers: empty is no quota, 0 lets nobody claim or lock."""
+    return forms.IntegerField(
+        label=label, min_value=0, required=False, widget=forms.NumberInput(attrs=_QUOTA)
+    )
+
+
 class PoolForm(forms.Form):
     name = forms.CharField(
         label=_("Name"), max_length=60, widget=forms.TextInput(attrs={"class": "form-control"})
@@ -78,67 +102,21 @@ class PoolForm(forms.Form):
         queryset=Department.objects.none(),
         required=False,
     )
-    no_progress_contacts = forms.IntegerField(
-        label=_("Or after K contacts without progress"),
-        min_value=1,
-        max_value=1000,
-        required=False,
-        widget=forms.NumberInput(attrs=_NUMBER),
-    )
-    no_deal_days = forms.IntegerField(
-        label=_("Recycle after N days without a deal"),
-        min_value=1,
-        max_value=3650,
-        required=False,
-        widget=forms.NumberInput(attrs=_NUMBER),
-    )
+    no_progress_contacts = _number(_("Or after K contacts without progress"), maximum=1000)
+    no_deal_days = _number(_("Recycle after N days without a deal"))
     exempt_dealt = forms.BooleanField(
         label=_("Customers with a deal are never recycled"), required=False, initial=True
     )
-    warn_days = forms.IntegerField(
-        label=_("Warn the owner D days before"),
-        min_value=0,
-        max_value=365,
-        initial=3,
-        widget=forms.NumberInput(attrs=_NUMBER),
+    warn_days = _number(_("Warn the owner D days before"), minimum=0, maximum=365, initial=3)
+    daily_claim_cap = _number(_("Claims per user per day"), minimum=0, maximum=10000, initial=10)
+    cooldown_days = _number(
+        _("Days before the previous owner may claim again"), minimum=0, initial=7
     )
-    daily_claim_cap = forms.IntegerField(
-        label=_("Claims per user per day"),
-        min_value=0,
-        max_value=10000,
-        initial=10,
-        widget=forms.NumberInput(attrs=_NUMBER),
-    )
-    cooldown_days = forms.IntegerField(
-        label=_("Days before the previous owner may claim again"),
-        min_value=0,
-        max_value=3650,
-        initial=7,
-        widget=forms.NumberInput(attrs=_NUMBER),
-    )
-    max_owned = forms.IntegerField(
-        label=_("Most customers a user may own"),
-        min_value=0,
-        required=False,
-        widget=forms.NumberInput(attrs=_QUOTA),
-    )
-    max_locked = forms.IntegerField(
-        label=_("Most locked customers a user may have"),
-        min_value=0,
-        required=False,
-        widget=forms.NumberInput(attrs=_QUOTA),
-    )
-    max_owned_per_department = forms.IntegerField(
-        label=_("Most customers a department's members may own together"),
-        min_value=0,
-        required=False,
-        widget=forms.NumberInput(attrs=_QUOTA),
-    )
-    max_locked_per_department = forms.IntegerField(
-        label=_("Most locked customers a department's members may have together"),
-        min_value=0,
-        required=False,
-        widget=forms.NumberInput(attrs=_QUOTA),
+    max_owned = _quota(_("Most customers a user may own"))
+    max_locked = _quota(_("Most locked customers a user may have"))
+    max_owned_per_department = _quota(_("Most customers a department's members may own together"))
+    max_locked_per_department = _quota(
+        _("Most locked customers a department's members may have together")
     )
     count_dealt = forms.BooleanField(
         label=_("Customers with a deal count towards the quota"), required=False
@@ -159,45 +137,21 @@ class PoolForm(forms.Form):
             self.fields[name].queryset = users
         for name in ("member_departments", "departments_recycled"):
             self.fields[name].queryset = departments
-        for name in ("member_users", "admins", "member_departments", "departments_recycled"):
+        for name in POOL_MEMBERS:
             self.fields[name].widget.attrs.update({"class": "form-select", "size": 6})
         self.rule_rows = []
         for key, label in _rule_keys():
             row = {"label": label, "fields": []}
             for rule in self.RULES:
                 field_name = f"{rule}__{key}"
-                self.fields[field_name] = forms.IntegerField(
-                    label=label,
-                    min_value=1,
-                    max_value=3650,
-                    required=False,
-                    widget=forms.NumberInput(attrs=_NUMBER),
-                )
+                self.fields[field_name] = _number(label)
                 row["fields"].append(field_name)
             self.rule_rows.append(row)
 
     @classmethod
     def initial_from(cls, pool) -> dict:
-        initial = {
-            name: getattr(pool, name)
-            for name in (
-                "name",
-                "is_active",
-                "no_progress_contacts",
-                "no_deal_days",
-                "exempt_dealt",
-                "warn_days",
-                "daily_claim_cap",
-                "cooldown_days",
-                "max_owned",
-                "max_locked",
-                "max_owned_per_department",
-                "max_locked_per_department",
-                "count_dealt",
-                "masks_phones",
-            )
-        }
-        for name in ("member_users", "admins", "member_departments", "departments_recycled"):
+        initial = {name: getattr(pool, name) for name in POOL_SETTINGS if name not in cls.RULES}
+        for name in POOL_MEMBERS:
             initial[name] = list(getattr(pool, name).values_list("pk", flat=True))
         for rule in cls.RULES:
             for key, days in (getattr(pool, rule) or {}).items():
@@ -205,22 +159,11 @@ class PoolForm(forms.Form):
         return initial
 
     def people_fields(self):
-        names = ("member_users", "member_departments", "admins", "departments_recycled")
-        return [self[name] for name in names]
+        return [self[name] for name in POOL_MEMBERS]
 
     def number_fields(self):
-        names = (
-            "no_progress_contacts",
-            "no_deal_days",
-            "warn_days",
-            "daily_claim_cap",
-            "cooldown_days",
-            "max_owned",
-            "max_locked",
-            "max_owned_per_department",
-            "max_locked_per_department",
-        )
-        return [self[name] for name in names]
+        names = ("no_progress_contacts", "no_deal_days", "warn_days", "daily_claim_cap")
+        return [self[name] for name in (*names, "cooldown_days", *POOL_QUOTAS)]
 
     def switch_fields(self):
         return [self[n] for n in ("is_active", "exempt_dealt", "count_dealt", "masks_phones")]

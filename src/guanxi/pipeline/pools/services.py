@@ -6,9 +6,10 @@ one is an OwnerChange row and a timeline event.
 """
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,7 +34,7 @@ from guanxi.accounts.models import Department, User
 from guanxi.accounts.permissions import MANAGE_USERS
 from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
-from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, invalid_field
 from guanxi.customers.models import Customer, TimelineEvent
 from guanxi.customers.scope import user_covers_customer
 from guanxi.customers.services import customer_take_owner, customers_release_owner
@@ -120,7 +121,9 @@ def pool_entry_end_for_merged(*, duplicate: Customer) -> None:
 # ---------------------------------------------------------------- admin
 
 
-_RULE_FIELDS = (
+# What `data` of pool_create / pool_update may set (any subset): the pool's own fields, its
+# quotas (POOL_QUOTAS, empty = none) and its people (POOL_MEMBERS, lists of ids or rows).
+POOL_SETTINGS = (
     "name",
     "is_active",
     "no_followup_days",
@@ -140,36 +143,32 @@ _RULE_FIELDS = (
 )
 
 
-_M2M_FIELDS = ("member_users", "member_departments", "admins", "departments_recycled")
+POOL_MEMBERS = ("member_users", "member_departments", "admins", "departments_recycled")
 
 
 def _clean_rules(value: object, field: str) -> dict[str, int]:
     if value in (None, ""):
         return {}
     if not isinstance(value, dict):
-        raise ValidationFailed(field_errors={field: [_("Give the days per stage or grade.")]})
+        raise invalid_field(field, _("Give the days per stage or grade."))
     cleaned = {}
     valid = {"*", *Stage.objects.values_list("code", flat=True), "A", "B", "C", "D", "E"}
     for key, days in value.items():
         if days in (None, ""):
             continue
         if key not in valid:
-            raise ValidationFailed(
-                field_errors={field: [_("Unknown stage or grade “%(key)s”.") % {"key": key}]}
-            )
+            raise invalid_field(field, _("Unknown stage or grade “%(key)s”.") % {"key": key})
         try:
             days = int(days)
         except (TypeError, ValueError):
             days = -1
         if days < 1 or days > 3650:
-            raise ValidationFailed(
-                field_errors={field: [_("Days must be a whole number from 1 to 3650.")]}
-            )
+            raise invalid_field(field, _("Days must be a whole number from 1 to 3650."))
         cleaned[key] = days
     return cleaned
 
 
-_QUOTA_FIELDS = ("max_owned", "max_locked", "max_owned_per_department", "max_locked_per_department")
+POOL_QUOTAS = ("max_owned", "max_locked", "max_owned_per_department", "max_locked_per_department")
 
 
 def _clean_quota(value: object, field: str) -> int | None:
@@ -181,27 +180,25 @@ def _clean_quota(value: object, field: str) -> int | None:
     except ValueError:
         number = -1
     if number < 0 or number > 10_000_000 or isinstance(value, bool):
-        raise ValidationFailed(
-            field_errors={field: [_("Give a whole number of customers, or leave it empty.")]}
-        )
+        raise invalid_field(field, _("Give a whole number of customers, or leave it empty."))
     return number
 
 
 def _apply_pool(pool: PublicPool, data: Mapping[str, Any]) -> None:
-    for name in _RULE_FIELDS:
+    for name in POOL_SETTINGS:
         if name in data:
             setattr(pool, name, data[name])
-    for name in _QUOTA_FIELDS:
+    for name in POOL_QUOTAS:
         setattr(pool, name, _clean_quota(getattr(pool, name), name))
     pool.name = (pool.name or "").strip()[:60]
     if not pool.name:
-        raise ValidationFailed(field_errors={"name": [_("Give the pool a name.")]})
+        raise invalid_field("name", _("Give the pool a name."))
     if PublicPool.objects.filter(name=pool.name).exclude(pk=pool.pk).exists():
-        raise ValidationFailed(field_errors={"name": [_("A pool with this name exists.")]})
+        raise invalid_field("name", _("A pool with this name exists."))
     pool.no_followup_days = _clean_rules(pool.no_followup_days, "no_followup_days")
     pool.no_progress_days = _clean_rules(pool.no_progress_days, "no_progress_days")
     pool.save()
-    for name in _M2M_FIELDS:
+    for name in POOL_MEMBERS:
         if name in data:
             getattr(pool, name).set(data[name])
 
@@ -245,7 +242,7 @@ def pool_release(
     note: str = "",
 ) -> PoolEntry:
     if reason not in MANUAL_REASONS:
-        raise ValidationFailed(field_errors={"reason": [_("Choose a reason for the release.")]})
+        raise invalid_field("reason", _("Choose a reason for the release."))
     note = (note or "").strip()[:200]
     locked = Customer.objects.editable_by(actor).select_for_update().filter(pk=customer.pk).first()
     if locked is None:
@@ -259,7 +256,7 @@ def pool_release(
         if pool is None:
             raise ValidationFailed(_("No public pool is set up yet."))
     elif not pool.is_active:
-        raise ValidationFailed(field_errors={"pool": [_("This public pool is closed.")]})
+        raise invalid_field("pool", _("This public pool is closed."))
     now = timezone.now()
     previous_owner_id = locked.owner_id
     entry = PoolEntry.objects.create(
@@ -336,6 +333,21 @@ def _lock_quota_holders(
     return user, department
 
 
+def _refuse_when_full(
+    *,
+    limit: int | None,
+    count: Callable[[], int],
+    message: str,
+    code: str,
+    department: Department | None = None,
+) -> None:
+    """A quota of the pool (None: no quota) reached: refused with `message` (%(n)d the
+    quota, %(department)s the department). `count` is only run when there is a quota."""
+    if limit is not None and count() >= limit:
+        name = department.name if department is not None else ""
+        raise ValidationFailed(message % {"n": limit, "department": name}, code=code)
+
+
 @transaction.atomic
 def pool_claim(*, actor: User, customer: Customer, now: datetime | None = None) -> Customer:
     now = now or timezone.now()
@@ -374,26 +386,23 @@ def pool_claim(*, actor: User, customer: Customer, now: datetime | None = None) 
             % {"date": until.strftime("%Y-%m-%d %H:%M")},
             code="cooldown",
         )
-    if pool.max_owned is not None and (
-        owned_count(user=actor, count_dealt=pool.count_dealt) >= pool.max_owned
-    ):
-        raise ValidationFailed(
-            _("You already own %(n)d customers, the most this pool allows.")
-            % {"n": pool.max_owned},
-            code="quota",
-        )
-    if (
-        department is not None
-        and pool.max_owned_per_department is not None
-        and department_owned_count(department_id=department.pk, count_dealt=pool.count_dealt)
-        >= pool.max_owned_per_department
-    ):
-        raise ValidationFailed(
-            _(
+    _refuse_when_full(
+        limit=pool.max_owned,
+        count=lambda: owned_count(user=actor, count_dealt=pool.count_dealt),
+        message=_("You already own %(n)d customers, the most this pool allows."),
+        code="quota",
+    )
+    if department is not None:
+        _refuse_when_full(
+            limit=pool.max_owned_per_department,
+            count=partial(
+                department_owned_count, department_id=department.pk, count_dealt=pool.count_dealt
+            ),
+            message=_(
                 "Your department %(department)s already owns %(n)d customers, the most this "
                 "pool allows a department."
-            )
-            % {"department": department.name, "n": pool.max_owned_per_department},
+            ),
+            department=department,
             code="department_quota",
         )
     # The database decides the race: one DELETE removes the row, the other finds none.
@@ -445,28 +454,26 @@ def prospect_lock(*, actor: User, customer: Customer, locked: bool = True) -> Pr
     prospect, _created = Prospect.objects.select_for_update().get_or_create(
         customer=target, defaults={"owner_id": target.owner_id, "department": target.department}
     )
-    if locked and not prospect.locked and pool is not None:
-        if (
-            pool.max_locked is not None
-            and target.owner_id is not None
-            and locked_count(user=target.owner_id, count_dealt=pool.count_dealt) >= pool.max_locked
-        ):
-            raise ValidationFailed(
-                _("At most %(n)d locked customers are allowed.") % {"n": pool.max_locked},
-                code="locked_quota",
-            )
-        if (
-            department is not None
-            and pool.max_locked_per_department is not None
-            and department_locked_count(department_id=department.pk, count_dealt=pool.count_dealt)
-            >= pool.max_locked_per_department
-        ):
-            raise ValidationFailed(
-                _(
+    if locked and not prospect.locked and pool is not None and target.owner_id is not None:
+        _refuse_when_full(
+            limit=pool.max_locked,
+            count=partial(locked_count, user=target.owner_id, count_dealt=pool.count_dealt),
+            message=_("At most %(n)d locked customers are allowed."),
+            code="locked_quota",
+        )
+        if department is not None:
+            _refuse_when_full(
+                limit=pool.max_locked_per_department,
+                count=partial(
+                    department_locked_count,
+                    department_id=department.pk,
+                    count_dealt=pool.count_dealt,
+                ),
+                message=_(
                     "The department %(department)s already has %(n)d locked customers, the "
                     "most this pool allows a department."
-                )
-                % {"department": department.name, "n": pool.max_locked_per_department},
+                ),
+                department=department,
                 code="department_locked_quota",
             )
     prospect.locked = locked

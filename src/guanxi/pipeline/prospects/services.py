@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from guanxi.accounts.models import Department, User
 from guanxi.accounts.permissions import MANAGE_USERS
 from guanxi.accounts.selectors import departments_in_scope, scope_for_user, user_can
-from guanxi.core.errors import PermissionDenied, ValidationFailed
+from guanxi.core.errors import PermissionDenied, ValidationFailed, invalid_field
 from guanxi.customers.models import Customer
 from guanxi.customers.services import customer_refresh_category, timeline_add
 from guanxi.pipeline.models import (
@@ -82,14 +82,14 @@ def _lock(*, actor: User, customer: Customer) -> tuple[Customer, Prospect]:
 def _stage(code: str | None) -> Stage:
     stage = Stage.objects.filter(code=str(code or "")).first() if code else None
     if stage is None:
-        raise ValidationFailed(field_errors={"stage": [_("Choose a valid stage.")]})
+        raise invalid_field("stage", _("Choose a valid stage."))
     return stage
 
 
 def _grade(value: str | None) -> str:
     value = str(value or "")
     if value not in Grade.values:
-        raise ValidationFailed(field_errors={"grade": [_("Choose a valid grade.")]})
+        raise invalid_field("grade", _("Choose a valid grade."))
     return value
 
 
@@ -528,7 +528,7 @@ def quality_assess(
     unknown = set(traits or {}) - set(QUALITY_TRAITS)
     bad_risks = set(risks or []) - set(BIG_CUSTOMER_RISKS)
     if unknown or bad_risks:
-        raise ValidationFailed(field_errors={"quality": [_("Unknown trait or risk.")]})
+        raise invalid_field("quality", _("Unknown trait or risk."))
     _locked, prospect = _lock(actor=actor, customer=customer)
     prospect.quality = {key: bool((traits or {}).get(key)) for key in QUALITY_TRAITS}
     prospect.quality_score = sum(prospect.quality.values())
@@ -541,11 +541,9 @@ def quality_assess(
 def referral_set(*, actor: User, customer: Customer, referrer: Customer | None) -> Prospect:
     if referrer is not None:
         if referrer.pk == customer.pk:
-            raise ValidationFailed(
-                field_errors={"referrer": [_("A customer cannot refer themselves.")]}
-            )
+            raise invalid_field("referrer", _("A customer cannot refer themselves."))
         if not Customer.objects.visible_to(actor).filter(pk=referrer.pk).exists():
-            raise ValidationFailed(field_errors={"referrer": [_("Choose a customer you can see.")]})
+            raise invalid_field("referrer", _("Choose a customer you can see."))
     locked, prospect = _lock(actor=actor, customer=customer)
     if prospect.referrer_id == (referrer.pk if referrer else None):
         return prospect

@@ -3,16 +3,18 @@ the fragments of the follow-up form (stage guidance, script suggestions). Thin: 
 one service or selector, render; a refusal becomes a message on the 360 page."""
 
 from collections.abc import Callable
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from guanxi.core.errors import DomainError, NotFound, ValidationFailed
+from guanxi.core.errors import DomainError, NotFound, ValidationFailed, invalid_field
 from guanxi.customers.models import Customer
 from guanxi.pipeline.errors import error_text
 from guanxi.pipeline.models import Prospect, Stage
@@ -122,111 +124,89 @@ MAN_NEXT_STEPS = {
 }
 
 
-def _panel_action(request, customer_id, action: Callable[[Customer], object]):
-    customer = _visible_customer(request, customer_id)
-    try:
-        action(customer)
-    except DomainError as exc:
-        # Every refusal, a permission one too, is a message on the 360 page it came from.
-        messages.error(request, error_text(exc))
+def _panel_action(action: Callable[[HttpRequest, Customer], object]):
+    """A view that posts one change from the 360 panel: the customer must be visible; the
+    outcome, a refusal too (a permission one as well), is a message on the 360 page."""
+
+    @login_required
+    @require_POST
+    @wraps(action)
+    def view(request, customer_id):
+        customer = _visible_customer(request, customer_id)
+        try:
+            action(request, customer)
+        except DomainError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("customers:detail", customer_id=customer.pk)
+
+    return view
+
+
+@_panel_action
+def panel_stage(request, customer):
+    services.prospect_set_stage(
+        actor=request.user,
+        customer=customer,
+        stage=request.POST.get("stage", ""),
+        note=request.POST.get("note", "")[:1000],
+    )
+
+
+@_panel_action
+def panel_grade(request, customer):
+    services.prospect_set_grade(
+        actor=request.user, customer=customer, grade=request.POST.get("grade", "")
+    )
+
+
+@_panel_action
+def panel_man(request, customer):
+    form = ManForm(request.POST)
+    if not form.is_valid():
+        raise ValidationFailed(_("Choose yes, no or unknown."))
+    services.man_assess(
+        actor=request.user,
+        customer=customer,
+        money=ManForm.value(form.cleaned_data["money"]),
+        authority=ManForm.value(form.cleaned_data["authority"]),
+        need=ManForm.value(form.cleaned_data["need"]),
+    )
+
+
+@_panel_action
+def panel_quality(request, customer):
+    traits = request.POST.getlist("trait")
+    services.quality_assess(
+        actor=request.user,
+        customer=customer,
+        traits={k: True for k in traits if k in services.QUALITY_TRAITS},
+        risks=[r for r in request.POST.getlist("risk") if r in services.BIG_CUSTOMER_RISKS],
+    )
+
+
+@_panel_action
+def panel_referrer(request, customer):
+    raw = (request.POST.get("referrer") or "").strip().lstrip("#")
+    referrer = None
+    if raw:
+        if not raw.isdigit():
+            raise invalid_field("referrer", _("Enter the number of a customer."))
+        referrer = Customer.objects.visible_to(request.user).filter(pk=int(raw)).first()
+        if referrer is None:
+            raise invalid_field("referrer", _("Choose a customer you can see."))
+    services.referral_set(actor=request.user, customer=customer, referrer=referrer)
+
+
+@_panel_action
+def panel_tracking(request, customer):
+    if request.POST.get("tracked") == "1":
+        services.tracking_add(actor=request.user, customer=customer)
     else:
-        messages.success(request, _("Saved."))
-    return redirect("customers:detail", customer_id=customer.pk)
+        services.tracking_remove(actor=request.user, customer=customer)
 
 
-@login_required
-@require_POST
-def panel_stage(request, customer_id):
-    return _panel_action(
-        request,
-        customer_id,
-        lambda c: services.prospect_set_stage(
-            actor=request.user,
-            customer=c,
-            stage=request.POST.get("stage", ""),
-            note=request.POST.get("note", "")[:1000],
-        ),
-    )
-
-
-@login_required
-@require_POST
-def panel_grade(request, customer_id):
-    return _panel_action(
-        request,
-        customer_id,
-        lambda c: services.prospect_set_grade(
-            actor=request.user, customer=c, grade=request.POST.get("grade", "")
-        ),
-    )
-
-
-@login_required
-@require_POST
-def panel_man(request, customer_id):
-    def act(customer):
-        form = ManForm(request.POST)
-        if not form.is_valid():
-            raise ValidationFailed(_("Choose yes, no or unknown."))
-        services.man_assess(
-            actor=request.user,
-            customer=customer,
-            money=ManForm.value(form.cleaned_data["money"]),
-            authority=ManForm.value(form.cleaned_data["authority"]),
-            need=ManForm.value(form.cleaned_data["need"]),
-        )
-
-    return _panel_action(request, customer_id, act)
-
-
-@login_required
-@require_POST
-def panel_quality(request, customer_id):
-    return _panel_action(
-        request,
-        customer_id,
-        lambda c: services.quality_assess(
-            actor=request.user,
-            customer=c,
-            traits={k: True for k in request.POST.getlist("trait") if k in services.QUALITY_TRAITS},
-            risks=[r for r in request.POST.getlist("risk") if r in services.BIG_CUSTOMER_RISKS],
-        ),
-    )
-
-
-@login_required
-@require_POST
-def panel_referrer(request, customer_id):
-    def act(customer):
-        raw = (request.POST.get("referrer") or "").strip().lstrip("#")
-        referrer = None
-        if raw:
-            if not raw.isdigit():
-                raise ValidationFailed(
-                    field_errors={"referrer": [_("Enter the number of a customer.")]}
-                )
-            referrer = Customer.objects.visible_to(request.user).filter(pk=int(raw)).first()
-            if referrer is None:
-                raise ValidationFailed(
-                    field_errors={"referrer": [_("Choose a customer you can see.")]}
-                )
-        services.referral_set(actor=request.user, customer=customer, referrer=referrer)
-
-    return _panel_action(request, customer_id, act)
-
-
-@login_required
-@require_POST
-def panel_tracking(request, customer_id):
-    add = request.POST.get("tracked") == "1"
-    service = services.tracking_add if add else services.tracking_remove
-    return _panel_action(request, customer_id, lambda c: service(actor=request.user, customer=c))
-
-
-@login_required
-@require_POST
-def panel_lock(request, customer_id):
-    locked = request.POST.get("locked") == "1"
-    return _panel_action(
-        request, customer_id, lambda c: prospect_lock(actor=request.user, customer=c, locked=locked)
-    )
+@_panel_action
+def panel_lock(request, customer):
+    prospect_lock(actor=request.user, customer=customer, locked=request.POST.get("locked") == "1")

@@ -230,16 +230,22 @@ def supervises_others(*, user: Any) -> bool:
     return scope.sees_all or bool(scope.department_ids) or len(scope.owner_ids) > 1
 
 
+def _grouped(rows: QuerySet, key: str, **figures: Any) -> list[tuple[Any, ...]]:
+    """(key, figure, …) per value of `key`: one GROUP BY."""
+    grouped = rows.values(key).order_by().annotate(**figures)
+    return list(grouped.values_list(key, *figures))
+
+
 def team_overview(*, manager: Any, now: dt.datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
     users = list(users_in_scope(manager).order_by("department__path", "username"))
     rows = {user.pk: TeamRow(user=user) for user in users}
     ids = list(rows)
     stages = list(Stage.objects.order_by("order"))
+    tracked = Prospect.objects.filter(owner_id__in=ids, tracked=True)
 
     for owner_id, stage_id, n in (
-        Prospect.objects.filter(owner_id__in=ids, tracked=True)
-        .values("owner_id", "stage_id")
+        tracked.values("owner_id", "stage_id")
         .order_by()
         .annotate(n=Count("customer_id"))
         .values_list("owner_id", "stage_id", "n")
@@ -247,54 +253,34 @@ def team_overview(*, manager: Any, now: dt.datetime | None = None) -> dict[str, 
         rows[owner_id].pool[stage_id] = n
         rows[owner_id].pool_total += n
 
-    for owner_id, n in (
-        Prospect.objects.filter(owner_id__in=ids, tracked=True, next_due_at__lt=now)
-        .values("owner_id")
-        .order_by()
-        .annotate(n=Count("customer_id"))
-        .values_list("owner_id", "n")
-    ):
+    overdue = tracked.filter(next_due_at__lt=now)
+    for owner_id, n in _grouped(overdue, "owner_id", n=Count("customer_id")):
         rows[owner_id].overdue = n
 
-    for user_id, total, effective in (
-        FollowUp.objects.filter(user_id__in=ids, at__gte=now - dt.timedelta(days=ACTIVITY_DAYS))
-        .values("user_id")
-        .order_by()
-        .annotate(total=Count("id"), effective=Count("id", filter=Q(effective=True)))
-        .values_list("user_id", "total", "effective")
+    followups = FollowUp.objects.filter(
+        user_id__in=ids, at__gte=now - dt.timedelta(days=ACTIVITY_DAYS)
+    )
+    for user_id, total, effective in _grouped(
+        followups, "user_id", total=Count("id"), effective=Count("id", filter=Q(effective=True))
     ):
         rows[user_id].followups = total
         rows[user_id].effective = effective
 
-    for user_id, forward, backward in (
-        StageMove.objects.filter(user_id__in=ids, at__gte=now - dt.timedelta(days=MOVES_DAYS))
-        .values("user_id")
-        .order_by()
-        .annotate(
-            forward=Count(
-                "id",
-                filter=Q(from_stage__isnull=True) | Q(to_stage__order__gt=F("from_stage__order")),
-            ),
-            backward=Count("id", filter=Q(to_stage__order__lt=F("from_stage__order"))),
-        )
-        .values_list("user_id", "forward", "backward")
+    moves = StageMove.objects.filter(user_id__in=ids, at__gte=now - dt.timedelta(days=MOVES_DAYS))
+    higher = Q(from_stage__isnull=True) | Q(to_stage__order__gt=F("from_stage__order"))
+    lower = Q(to_stage__order__lt=F("from_stage__order"))
+    for user_id, forward, backward in _grouped(
+        moves, "user_id", forward=Count("id", filter=higher), backward=Count("id", filter=lower)
     ):
         rows[user_id].forward = forward
         rows[user_id].backward = backward
 
     # Releases are read from the owner-change log, which keeps them after a claim removes the
     # pool entry.
-    for user_id, n in (
-        OwnerChange.objects.filter(
-            from_user_id__in=ids,
-            to_user__isnull=True,
-            at__gte=now - dt.timedelta(days=RELEASE_DAYS),
-        )
-        .values("from_user_id")
-        .order_by()
-        .annotate(n=Count("id"))
-        .values_list("from_user_id", "n")
-    ):
+    releases = OwnerChange.objects.filter(
+        from_user_id__in=ids, to_user__isnull=True, at__gte=now - dt.timedelta(days=RELEASE_DAYS)
+    )
+    for user_id, n in _grouped(releases, "from_user_id", n=Count("id")):
         rows[user_id].releases = n
 
     later_lower = StageMove.objects.filter(
@@ -304,17 +290,13 @@ def team_overview(*, manager: Any, now: dt.datetime | None = None) -> dict[str, 
         to_stage__order__lt=OuterRef("to_stage__order"),
     )
     settled = now - dt.timedelta(days=REVERSAL_DAYS)
-    for user_id, judgements, reversed_ in (
-        StageMove.objects.filter(
-            user_id__in=ids,
-            at__lte=settled,
-            at__gt=settled - dt.timedelta(days=JUDGEMENT_WINDOW_DAYS),
-        )
-        .annotate(was_reversed=Exists(later_lower))
-        .values("user_id")
-        .order_by()
-        .annotate(n=Count("id"), rev=Count("id", filter=Q(was_reversed=True)))
-        .values_list("user_id", "n", "rev")
+    judged = StageMove.objects.filter(
+        user_id__in=ids,
+        at__lte=settled,
+        at__gt=settled - dt.timedelta(days=JUDGEMENT_WINDOW_DAYS),
+    ).annotate(was_reversed=Exists(later_lower))
+    for user_id, judgements, reversed_ in _grouped(
+        judged, "user_id", n=Count("id"), rev=Count("id", filter=Q(was_reversed=True))
     ):
         rows[user_id].judgements = judgements
         rows[user_id].reversed = reversed_

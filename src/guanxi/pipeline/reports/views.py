@@ -128,6 +128,11 @@ def _require_manager(request) -> None:
         raise PermissionDenied(_("This page is for managers."))
 
 
+def _team_overview(request) -> dict:
+    _require_manager(request)
+    return team_overview(manager=request.user)
+
+
 def _team_context():
     return {
         "activity_days": ACTIVITY_DAYS,
@@ -141,8 +146,7 @@ def _team_context():
 @login_required
 @require_GET
 def team(request):
-    _require_manager(request)
-    overview = team_overview(manager=request.user)
+    overview = _team_overview(request)
     stages = overview["stages"]
     for row in overview["rows"]:
         row.pool_cells = [row.pool.get(stage.pk, 0) for stage in stages]
@@ -176,8 +180,7 @@ def team(request):
 @login_required
 @require_GET
 def team_export(request):
-    _require_manager(request)
-    overview = team_overview(manager=request.user)
+    overview = _team_overview(request)
     stages = overview["stages"]
     header = [_("Consultant"), _("Department")]
     header += [str(stage) for stage in stages]

@@ -8,6 +8,13 @@ from guanxi.pipeline.scripts.selectors import QUERY_MAX
 from guanxi.pipeline.scripts.services import BODY_MAX, TITLE_MAX
 
 
+def _select(label) -> forms.ChoiceField:
+    """An optional choice; the choices are read when the form is made."""
+    return forms.ChoiceField(
+        label=label, required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
+
+
 def _stage_choices():
     return [("", gettext_lazy("Any stage"))] + [
         (s.code, str(s)) for s in Stage.objects.order_by("order")
@@ -23,16 +30,8 @@ class ScriptFilterForm(forms.Form):
             attrs={"class": "form-control", "placeholder": gettext_lazy("Search scripts")}
         ),
     )
-    type = forms.ChoiceField(
-        label=gettext_lazy("Objection type"),
-        required=False,
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-    stage = forms.ChoiceField(
-        label=gettext_lazy("Stage"),
-        required=False,
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
+    type = _select(gettext_lazy("Objection type"))
+    stage = _select(gettext_lazy("Stage"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,16 +51,8 @@ class ScriptForm(forms.Form):
         max_length=TITLE_MAX,
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
-    objection_type = forms.ChoiceField(
-        label=gettext_lazy("Objection type"),
-        required=False,
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-    stage = forms.ChoiceField(
-        label=gettext_lazy("Stage"),
-        required=False,
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
+    objection_type = _select(gettext_lazy("Objection type"))
+    stage = _select(gettext_lazy("Stage"))
     body = forms.CharField(
         label=gettext_lazy("Script"),
         max_length=BODY_MAX,

@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
-from guanxi.core.errors import PermissionDenied, ValidationFailed
+from guanxi.core.errors import PermissionDenied, ValidationFailed, invalid_field
 from guanxi.core.schemas import clean_text
 from guanxi.pipeline.models import Objection, Script, ScriptVote, Stage
 from guanxi.pipeline.scripts.selectors import ScriptNotFound, can_manage_scripts
@@ -126,7 +126,7 @@ def script_vote(*, actor: User, script: Script, helpful: bool | None) -> Script:
     if not getattr(actor, "is_authenticated", False) or not actor.is_active:
         raise PermissionDenied()
     if helpful is not None and not isinstance(helpful, bool):
-        raise ValidationFailed(field_errors={"vote": [_("Choose helpful or not helpful.")]})
+        raise invalid_field("vote", _("Choose helpful or not helpful."))
     # The script's row lock orders the votes on it, so the counts below see every vote
     # committed before this one and no two requests of one user race on the unique row.
     locked = Script.objects.select_for_update().filter(pk=script.pk, is_active=True).first()
