@@ -378,6 +378,30 @@ def test_pool_release_list_and_claim(org, make_customer, api_for, sales1a, sales
     assert _post(client, f"/api/v1/customers/{customer.pk}/claim").status_code in (404, 409)
 
 
+@pytest.mark.parametrize("cursor", ["garbage", "2026-01-01T00:00:00_5", "W10", "WyJ4Il0"])
+def test_pool_customer_list_refuses_a_malformed_cursor(api_for, sales1b, pool, cursor):
+    response = api_for(sales1b, language="en").get(
+        f"/api/v1/pools/{pool.pk}/customers", {"cursor": cursor}
+    )
+    assert response.status_code == 422, response.content
+    assert "cursor" in response.json()["errors"]
+
+
+def test_pool_customer_list_pages_with_its_cursor(
+    org, make_customer, api_for, sales1a, sales1b, pool
+):
+    for n in range(3):
+        customer = make_customer(sales1a, name=f"翻页{n}")
+        pools.pool_release(actor=sales1a, customer=customer, reason="other")
+    client = api_for(sales1b)
+    first = client.get(f"/api/v1/pools/{pool.pk}/customers", {"limit": 2}).json()
+    second = client.get(
+        f"/api/v1/pools/{pool.pk}/customers", {"limit": 2, "cursor": first["next_cursor"]}
+    ).json()
+    names = [row["name"] for row in first["items"] + second["items"]]
+    assert sorted(names) == ["翻页0", "翻页1", "翻页2"] and second["next_cursor"] is None
+
+
 def test_release_needs_a_valid_reason(org, make_customer, api_for, sales1a, pool):
     customer = make_customer(sales1a)
     client = api_for(sales1a, language="en")

@@ -413,17 +413,8 @@ def followup_log(*, actor: User, customer: Customer, data: FollowUpInput) -> Fol
     if cleaned.objections:
         Objection.objects.bulk_create(
             [
-                Objection(
-                    followup=followup,
-                    customer=locked,
-                    type=row["type"],
-                    is_excuse=row["is_excuse"],
-                    real_objection=row["real_objection"],
-                    temperament=row["temperament"],
-                    method=row["method"],
-                    outcome=row["outcome"],
-                    script_id=row["script_id"],
-                )
+                # a cleaned row names exactly the objection's own fields
+                Objection(followup=followup, customer=locked, **row)
                 for row in cleaned.objections
             ]
         )
