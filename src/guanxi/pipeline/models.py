@@ -338,7 +338,7 @@ class Script(models.Model):
     title = models.CharField(_("title"), max_length=100)
     body = models.TextField(_("script"), max_length=4000)
     use_count = models.PositiveIntegerField(default=0)
-    # Counted from the votes (ScriptVote) by scripts.script_vote, never incremented: one vote
+    # Counted from the votes (ScriptVote) by scripts.services.script_vote, never incremented: one vote
     # per user, so a user changing or withdrawing a vote cannot skew them.
     helpful_count = models.PositiveIntegerField(default=0)
     unhelpful_count = models.PositiveIntegerField(default=0)

@@ -64,9 +64,9 @@ def can_administer(*, user: Any, pool: PublicPool | None = None) -> bool:
 
 
 def pool_visibility(*, user: Any) -> Q | None:
-    """customers.scope.visibility_extensions: members see the customers sitting in their pools.
+    """customers.querysets.visibility_extensions: members see the customers in their pools.
 
-    A test of the customer's own `public_pool_id` column (indexed), which the services below
+    A test of the customer's own `public_pool_id` column (indexed), which the pool services
     keep equal to the customer's `PoolEntry`: PostgreSQL combines it with the owner and
     department tests of the scope filter, where an EXISTS on the pool table made it hash the
     whole table for every customer query."""
