@@ -338,8 +338,8 @@ class Script(models.Model):
     title = models.CharField(_("title"), max_length=100)
     body = models.TextField(_("script"), max_length=4000)
     use_count = models.PositiveIntegerField(default=0)
-    # Counted from the votes (ScriptVote) by scripts.services.script_vote, never incremented: one vote
-    # per user, so a user changing or withdrawing a vote cannot skew them.
+    # Counted from the votes (ScriptVote) by scripts.services.script_vote, never incremented:
+    # one vote per user, so a user changing or withdrawing a vote cannot skew them.
     helpful_count = models.PositiveIntegerField(default=0)
     unhelpful_count = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(_("active"), default=True)
