@@ -11,6 +11,7 @@ from guanxi.pipeline.pools.services import (
     POOL_MEMBERS,
     POOL_QUOTAS,
     POOL_SETTINGS,
+    PoolSettings,
 )
 
 _NUMBER = {"class": "form-control", "min": 1, "max": 3650, "inputmode": "numeric"}
@@ -172,7 +173,7 @@ class PoolForm(forms.Form):
         """(label, no-follow-up days field, no-progress days field) per stage or grade."""
         return [(row["label"], *(self[name] for name in row["fields"])) for row in self.rule_rows]
 
-    def to_data(self) -> dict:
+    def to_data(self) -> PoolSettings:
         data = {k: v for k, v in self.cleaned_data.items() if "__" not in k}
         for rule in self.RULES:
             data[rule] = {

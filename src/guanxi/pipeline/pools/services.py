@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -121,29 +121,35 @@ def pool_entry_end_for_merged(*, duplicate: Customer) -> None:
 # ---------------------------------------------------------------- admin
 
 
-# What `data` of pool_create / pool_update may set (any subset): the pool's own fields, its
-# quotas (POOL_QUOTAS, empty = none) and its people (POOL_MEMBERS, lists of ids or rows).
-POOL_SETTINGS = (
-    "name",
-    "is_active",
-    "no_followup_days",
-    "no_progress_days",
-    "no_progress_contacts",
-    "no_deal_days",
-    "exempt_dealt",
-    "warn_days",
-    "daily_claim_cap",
-    "cooldown_days",
-    "max_owned",
-    "max_locked",
-    "max_owned_per_department",
-    "max_locked_per_department",
-    "count_dealt",
-    "masks_phones",
-)
+class PoolSettings(TypedDict, total=False):
+    """What pool_create / pool_update set: any subset (a new pool needs a name). Rules map a
+    stage code, a grade or "*" to days; quotas count customers (None: no quota); the people
+    are users or departments (or their ids)."""
+
+    name: str
+    is_active: bool
+    no_followup_days: Mapping[str, int | str | None]
+    no_progress_days: Mapping[str, int | str | None]
+    no_progress_contacts: int | None
+    no_deal_days: int | None
+    exempt_dealt: bool
+    warn_days: int
+    daily_claim_cap: int
+    cooldown_days: int
+    max_owned: int | None
+    max_locked: int | None
+    max_owned_per_department: int | None
+    max_locked_per_department: int | None
+    count_dealt: bool
+    masks_phones: bool
+    member_users: Iterable[User | int]
+    member_departments: Iterable[Department | int]
+    admins: Iterable[User | int]
+    departments_recycled: Iterable[Department | int]
 
 
 POOL_MEMBERS = ("member_users", "member_departments", "admins", "departments_recycled")
+POOL_SETTINGS = tuple(name for name in PoolSettings.__annotations__ if name not in POOL_MEMBERS)
 
 
 def _clean_rules(value: object, field: str) -> dict[str, int]:
@@ -184,7 +190,8 @@ def _clean_quota(value: object, field: str) -> int | None:
     return number
 
 
-def _apply_pool(pool: PublicPool, data: Mapping[str, Any]) -> None:
+def _apply_pool(pool: PublicPool, settings: PoolSettings) -> None:
+    data: Mapping[str, Any] = settings  # read by name below
     for name in POOL_SETTINGS:
         if name in data:
             setattr(pool, name, data[name])
@@ -204,7 +211,7 @@ def _apply_pool(pool: PublicPool, data: Mapping[str, Any]) -> None:
 
 
 @transaction.atomic
-def pool_create(*, actor: User | None, data: Mapping[str, Any]) -> PublicPool:
+def pool_create(*, actor: User | None, data: PoolSettings) -> PublicPool:
     if actor is not None and not user_can(actor, MANAGE_USERS):
         raise PermissionDenied(_("You may not set up public pools."))
     pool = PublicPool()
@@ -213,7 +220,7 @@ def pool_create(*, actor: User | None, data: Mapping[str, Any]) -> PublicPool:
 
 
 @transaction.atomic
-def pool_update(*, actor: User, pool: PublicPool, data: Mapping[str, Any]) -> PublicPool:
+def pool_update(*, actor: User, pool: PublicPool, data: PoolSettings) -> PublicPool:
     if not can_administer(user=actor, pool=pool):
         raise PermissionDenied(_("You may not change this public pool."))
     pool = PublicPool.objects.select_for_update().get(pk=pool.pk)

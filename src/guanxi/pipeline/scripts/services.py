@@ -7,8 +7,7 @@ unique in the database); they may change it or withdraw it. The counts shown and
 counted from the votes after every vote, never incremented.
 """
 
-from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Subquery, Value
@@ -25,6 +24,17 @@ TITLE_MAX = 100
 BODY_MAX = 4000
 
 
+class ScriptFields(TypedDict, total=False):
+    """A script's fields as sent: all of them to create one, any of them to change one.
+    `objection_type` "" is any objection; `stage` a code, a Stage, or None for any stage."""
+
+    title: str
+    body: str
+    objection_type: str
+    stage: Stage | str | None
+    is_active: bool
+
+
 def _require_manager(actor: User) -> None:
     if not can_manage_scripts(actor):
         raise PermissionDenied(_("Only managers and customer relations may edit the scripts."))
@@ -33,7 +43,7 @@ def _require_manager(actor: User) -> None:
 # ---------------------------------------------------------------- services
 
 
-def _clean(data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
+def _clean(data: ScriptFields, *, partial: bool) -> dict[str, Any]:
     """Check the fields sent; return them ready to store, or raise ValidationFailed."""
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}
@@ -79,7 +89,7 @@ def _clean(data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
 
 
 @transaction.atomic
-def script_create(*, actor: User, data: Mapping[str, Any]) -> Script:
+def script_create(*, actor: User, data: ScriptFields) -> Script:
     """data: title, body, objection_type ("" = any), stage (code, Stage or None)."""
     _require_manager(actor)
     cleaned = _clean(data, partial=False)
@@ -88,7 +98,7 @@ def script_create(*, actor: User, data: Mapping[str, Any]) -> Script:
 
 
 @transaction.atomic
-def script_update(*, actor: User, script: Script, data: Mapping[str, Any]) -> Script:
+def script_update(*, actor: User, script: Script, data: ScriptFields) -> Script:
     """Change the fields sent (title, body, objection_type, stage, is_active)."""
     _require_manager(actor)
     cleaned = _clean(data, partial=True)
