@@ -142,7 +142,7 @@ def main():
 
     recycle = []
     if not args.skip_recycle:
-        from guanxi.pipeline.pools import pool_recycle_run
+        from guanxi.pipeline.pools.services import pool_recycle_run
 
         for _ in range(2):
             started = time.perf_counter()

@@ -9,8 +9,9 @@ from django.test import Client
 from django.utils import timezone
 
 from guanxi.customers.models import Customer, TimelineEvent
-from guanxi.pipeline import pools, services
 from guanxi.pipeline.models import FollowUp, Objection, PoolEntry, Prospect, Script, StageMove
+from guanxi.pipeline.pools import services as pools
+from guanxi.pipeline.prospects import services
 
 pytestmark = pytest.mark.django_db
 
@@ -210,7 +211,9 @@ def test_followups_are_paged_newest_first(org, make_customer, api_for, sales1a):
     customer = make_customer(sales1a)
     for n in range(5):
         services.followup_log(
-            actor=sales1a, customer=customer, data={"channel": "phone", "content": f"第{n}次"}
+            actor=sales1a,
+            customer=customer,
+            data=services.FollowUpInput(channel="phone", content=f"第{n}次"),
         )
     client = api_for(sales1a)
     url = f"/api/v1/customers/{customer.pk}/followups"
@@ -375,6 +378,30 @@ def test_pool_release_list_and_claim(org, make_customer, api_for, sales1a, sales
     assert _post(client, f"/api/v1/customers/{customer.pk}/claim").status_code in (404, 409)
 
 
+@pytest.mark.parametrize("cursor", ["garbage", "2026-01-01T00:00:00_5", "W10", "WyJ4Il0"])
+def test_pool_customer_list_refuses_a_malformed_cursor(api_for, sales1b, pool, cursor):
+    response = api_for(sales1b, language="en").get(
+        f"/api/v1/pools/{pool.pk}/customers", {"cursor": cursor}
+    )
+    assert response.status_code == 422, response.content
+    assert "cursor" in response.json()["errors"]
+
+
+def test_pool_customer_list_pages_with_its_cursor(
+    org, make_customer, api_for, sales1a, sales1b, pool
+):
+    for n in range(3):
+        customer = make_customer(sales1a, name=f"翻页{n}")
+        pools.pool_release(actor=sales1a, customer=customer, reason="other")
+    client = api_for(sales1b)
+    first = client.get(f"/api/v1/pools/{pool.pk}/customers", {"limit": 2}).json()
+    second = client.get(
+        f"/api/v1/pools/{pool.pk}/customers", {"limit": 2, "cursor": first["next_cursor"]}
+    ).json()
+    names = [row["name"] for row in first["items"] + second["items"]]
+    assert sorted(names) == ["翻页0", "翻页1", "翻页2"] and second["next_cursor"] is None
+
+
 def test_release_needs_a_valid_reason(org, make_customer, api_for, sales1a, pool):
     customer = make_customer(sales1a)
     client = api_for(sales1a, language="en")
@@ -442,7 +469,9 @@ def test_followup_list_query_count_does_not_grow(
             services.followup_log(
                 actor=sales1a,
                 customer=customer,
-                data={"channel": "visit", "content": f"拜访{i}", "objections": [objection]},
+                data=services.FollowUpInput(
+                    channel="visit", content=f"拜访{i}", objections=[objection]
+                ),
             )
 
     log(2)

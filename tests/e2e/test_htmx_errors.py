@@ -18,8 +18,8 @@ def test_a_customer_deleted_meanwhile_answers_with_a_notice(
 ):
     from guanxi.accounts.demo import DEMO_PASSWORD
     from guanxi.customers.archive.services import customer_delete
-    from guanxi.pipeline import services
     from guanxi.pipeline.models import Prospect
+    from guanxi.pipeline.prospects import services
 
     customer = make_customer(sales1a, name="被删除的客户")
     services.prospect_set_stage(actor=sales1a, customer=customer, stage="s1")

@@ -24,8 +24,8 @@ def _reached(page, code) -> int:
 
 def test_followup_board_drag_and_funnel(live_server, sales1a, make_customer, browser_page):
     from guanxi.accounts.demo import DEMO_PASSWORD
-    from guanxi.pipeline import services
     from guanxi.pipeline.models import Prospect, StageMove
+    from guanxi.pipeline.prospects import services
 
     customer = make_customer(sales1a, name="拖拽客户")
     services.prospect_set_stage(actor=sales1a, customer=customer, stage="s1")

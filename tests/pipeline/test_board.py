@@ -6,9 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from guanxi.pipeline import services
-from guanxi.pipeline.board import BoardFilters, board_column_page, board_columns_for_user
+from guanxi.pipeline.board.selectors import BoardFilters, board_column_page, board_columns_for_user
 from guanxi.pipeline.models import Prospect, Stage, StageMove
+from guanxi.pipeline.prospects import services
 
 pytestmark = pytest.mark.django_db
 
@@ -39,9 +39,9 @@ def test_board_scope_per_role(sales1a, sales1b, sales2a, manager, make_customer)
     colleague = _at(sales1b, make_customer(sales1b, name="乙"), "s1")
     other_team = _at(sales2a, make_customer(sales2a, name="丙"), "s2")
 
-    assert _card_ids(board_columns_for_user(sales1a), "s1") == [mine.pk]
-    assert _card_ids(board_columns_for_user(sales1a), "s2") == []
-    columns = board_columns_for_user(manager)
+    assert _card_ids(board_columns_for_user(user=sales1a), "s1") == [mine.pk]
+    assert _card_ids(board_columns_for_user(user=sales1a), "s2") == []
+    columns = board_columns_for_user(user=manager)
     assert _card_ids(columns, "s1") == [colleague.pk, mine.pk]
     assert _card_ids(columns, "s2") == [other_team.pk]
 
@@ -63,12 +63,16 @@ def test_board_filters(sales1a, sales1b, manager, make_customer, client_for):
     a = _at(sales1a, make_customer(sales1a, name="甲"), "s1")
     b = _at(sales1b, make_customer(sales1b, name="乙"), "s1")
     Prospect.objects.filter(customer=a).update(grade="B")
-    assert _card_ids(board_columns_for_user(manager, BoardFilters(owner=sales1b.pk)), "s1") == [
-        b.pk
-    ]
-    assert _card_ids(board_columns_for_user(manager, BoardFilters(grade="B")), "s1") == [a.pk]
+    assert _card_ids(
+        board_columns_for_user(user=manager, filters=BoardFilters(owner=sales1b.pk)), "s1"
+    ) == [b.pk]
+    assert _card_ids(
+        board_columns_for_user(user=manager, filters=BoardFilters(grade="B")), "s1"
+    ) == [a.pk]
     dept = sales1a.department_id
-    assert set(_card_ids(board_columns_for_user(manager, BoardFilters(department=dept)), "s1")) == {
+    assert set(
+        _card_ids(board_columns_for_user(user=manager, filters=BoardFilters(department=dept)), "s1")
+    ) == {
         a.pk,
         b.pk,
     }
@@ -82,11 +86,13 @@ def test_board_filters(sales1a, sales1b, manager, make_customer, client_for):
 def test_column_keyset_paging(sales1a, make_customer, client_for):
     ids = [_at(sales1a, make_customer(sales1a, name=f"客户{i}"), "s0").pk for i in range(25)]
     stage = Stage.objects.get(code="s0")
-    first = board_column_page(sales1a, stage, BoardFilters())
+    first = board_column_page(user=sales1a, stage=stage, filters=BoardFilters())
     assert [p.customer_id for p in first.cards] == sorted(ids, reverse=True)[:20]
     assert first.count == 25 and not first.count_capped
     assert first.next_cursor == first.cards[-1].customer_id
-    second = board_column_page(sales1a, stage, BoardFilters(), cursor=first.next_cursor)
+    second = board_column_page(
+        user=sales1a, stage=stage, filters=BoardFilters(), cursor=first.next_cursor
+    )
     assert [p.customer_id for p in second.cards] == sorted(ids, reverse=True)[20:]
     assert second.next_cursor is None
 
@@ -185,13 +191,13 @@ def test_board_shows_shared_hides_deleted_and_expired_shares(
         customer=expired, user=sales1a, expires_at=timezone.now() - dt.timedelta(days=1)
     )
     type(gone).objects.filter(pk=gone.pk).update(deleted_at=timezone.now())
-    assert _card_ids(board_columns_for_user(sales1a), "s2") == [shared.pk]
+    assert _card_ids(board_columns_for_user(user=sales1a), "s2") == [shared.pk]
 
 
 def test_long_column_count_is_loaded_after_the_page(sales1a, make_customer, client_for):
     for i in range(22):
         _at(sales1a, make_customer(sales1a, name=f"长{i}"), "s0")
-    columns = board_columns_for_user(sales1a)
+    columns = board_columns_for_user(user=sales1a)
     s0 = next(c for c in columns if c.stage.code == "s0")
     assert s0.count_deferred and s0.next_cursor is not None
     client = client_for(sales1a)

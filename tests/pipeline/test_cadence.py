@@ -3,8 +3,8 @@ import zoneinfo
 
 import pytest
 
-from guanxi.pipeline import cadence
 from guanxi.pipeline.models import Prospect, Stage
+from guanxi.pipeline.prospects import cadence
 
 SH = zoneinfo.ZoneInfo("Asia/Shanghai")
 UTC = dt.UTC

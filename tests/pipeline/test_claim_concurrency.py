@@ -10,9 +10,9 @@ from django.db import connection, connections
 from guanxi.accounts.models import User
 from guanxi.core.errors import Conflict, ValidationFailed
 from guanxi.customers.models import Customer, OwnerChange
-from guanxi.pipeline import pools
 from guanxi.pipeline.models import Claim, PoolEntry, Prospect, PublicPool
-from guanxi.pipeline.pools import pool_claim, pool_create, pool_release, prospect_lock
+from guanxi.pipeline.pools import services as pools
+from guanxi.pipeline.pools.services import pool_claim, pool_create, pool_release, prospect_lock
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),

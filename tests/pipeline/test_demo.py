@@ -121,7 +121,7 @@ def test_bulk_path_writes_the_expected_rows(org):
 
 
 def test_bulk_path_is_a_steady_state_for_the_recycling(org):
-    from guanxi.pipeline.pools import pool_recycle_run
+    from guanxi.pipeline.pools.services import pool_recycle_run
 
     seed_customers_bulk(count=600, seed=9)
     seed_pipeline_bulk(followups_per_customer=8, seed=9)

@@ -6,8 +6,8 @@ from django.utils import timezone, translation
 from guanxi.core.errors import PermissionDenied, ValidationFailed
 from guanxi.customers.models import Customer, TimelineEvent
 from guanxi.customers.archive.services import customer_reassign
-from guanxi.pipeline import services
 from guanxi.pipeline.models import FollowUp, Objection, Prospect, StageMove, TeamQuota
+from guanxi.pipeline.prospects import services
 
 
 def _data(**overrides):
@@ -22,7 +22,7 @@ def _data(**overrides):
         "objections": [],
     }
     data.update(overrides)
-    return data
+    return services.FollowUpInput(**data)
 
 
 def _counts():
@@ -54,7 +54,7 @@ def test_followup_with_stage_change(sales1a, make_customer):
                 {"type": "price", "is_excuse": True, "real_objection": "预算", "method": "question"}
             ],
         ),
-    )
+    ).followup
     prospect = Prospect.objects.select_related("stage").get(pk=customer.pk)
     assert prospect.stage.code == "s2" and prospect.grade == "B"
     assert followup.stage_before.code == "s1" and followup.stage_after.code == "s2"

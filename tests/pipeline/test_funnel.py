@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guanxi.core.models import AuditLog
-from guanxi.pipeline.funnel import funnel_figures
 from guanxi.pipeline.models import Stage, StageMove
+from guanxi.pipeline.reports.selectors import funnel_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def _by_code(figures):
 
 
 def test_funnel_numbers(moves, sales1a):
-    rows = _by_code(funnel_figures(sales1a, start=START, end=END))
+    rows = _by_code(funnel_figures(user=sales1a, start=START, end=END))
     assert [rows[c].reached for c in ("s0", "s1", "s2", "s3", "s4")] == [3, 3, 2, 1, 0]
     assert rows["refused"].reached == 1
     assert rows["s0"].conversion == 1.0
@@ -79,22 +79,22 @@ def test_funnel_numbers(moves, sales1a):
 
 
 def test_funnel_even_median_period_and_filters(moves, sales1a, manager, sales2a):
-    rows = _by_code(funnel_figures(manager, start=START, end=END))
+    rows = _by_code(funnel_figures(user=manager, start=START, end=END))
     assert rows["s0"].reached == 4 and rows["s1"].reached == 4
     assert rows["s0"].median_days == 3.5  # 2, 3, 4, 10
-    only = _by_code(funnel_figures(manager, start=START, end=END, owner=sales2a.pk))
+    only = _by_code(funnel_figures(user=manager, start=START, end=END, owner=sales2a.pk))
     assert only["s0"].reached == 1 and only["s2"].reached == 0
     # The Feb 28 move appears only when the period includes that local day.
-    wider = _by_code(funnel_figures(sales1a, start=dt.date(2025, 2, 28), end=END))
+    wider = _by_code(funnel_figures(user=sales1a, start=dt.date(2025, 2, 28), end=END))
     assert wider["s4"].reached == 1
-    narrow = _by_code(funnel_figures(sales1a, start=dt.date(2025, 3, 6), end=END))
+    narrow = _by_code(funnel_figures(user=sales1a, start=dt.date(2025, 3, 6), end=END))
     assert narrow["s0"].reached == 2  # c1 → s2 and c2 → s1 on the 11th
 
 
 def test_funnel_scope(moves, sales1b, sales2a):
     # A colleague in the same department with "own" scope sees none of sales1a's moves.
-    assert funnel_figures(sales1b, start=START, end=END)["moves"] == 0
-    assert funnel_figures(sales2a, start=START, end=END)["moves"] == 2
+    assert funnel_figures(user=sales1b, start=START, end=END)["moves"] == 0
+    assert funnel_figures(user=sales2a, start=START, end=END)["moves"] == 2
 
 
 def test_funnel_page_and_export(moves, sales1a, manager, client_for):
@@ -143,7 +143,7 @@ def test_funnel_median_with_repeated_days(sales1a, make_customer, days, median):
             days_in_previous=value,
             at=_when(10 + n % 5),
         )
-    figures = funnel_figures(sales1a, start=START, end=END)
+    figures = funnel_figures(user=sales1a, start=START, end=END)
     rows = _by_code(figures)
     assert rows["s0"].median_days == median
     assert rows["s1"].reached == len(days) and figures["moves"] == len(days)

@@ -31,7 +31,7 @@ from guanxi.customers.archive.services import (
     customer_restore,
 )
 from guanxi.pipeline.models import PoolEntry, Prospect
-from guanxi.pipeline.pools import (
+from guanxi.pipeline.pools.services import (
     pool_claim,
     pool_create,
     pool_recycle_run,

@@ -14,12 +14,12 @@ from guanxi.core.models import AuditLog
 from guanxi.customers.models import Customer, OwnerChange, TimelineEvent
 from guanxi.customers.scope import visible_customers
 from guanxi.pipeline.models import Claim, PoolEntry, Prospect
-from guanxi.pipeline.pools import (
+from guanxi.pipeline.pools.selectors import pools_for_user
+from guanxi.pipeline.pools.services import (
     pool_claim,
     pool_create,
     pool_release,
     pool_update,
-    pools_for_user,
     prospect_lock,
 )
 
@@ -124,8 +124,8 @@ def test_members_see_pool_customers_others_do_not(released, sales1b, sales2a):
     (customer,) = released(1)
     assert visible_customers(fresh(sales1b)).filter(pk=customer.pk).exists()
     assert not visible_customers(fresh(sales2a)).filter(pk=customer.pk).exists()
-    assert [p.name for p in pools_for_user(fresh(sales1b))] == ["一部公海"]
-    assert pools_for_user(fresh(sales2a)) == []
+    assert [p.name for p in pools_for_user(user=fresh(sales1b))] == ["一部公海"]
+    assert pools_for_user(user=fresh(sales2a)) == []
 
 
 def test_non_member_cannot_claim(released, sales2a):
@@ -420,10 +420,12 @@ def test_pool_page_filters_and_pages(client_for, released, sales1b, pool):
     url = reverse("pipeline:pool_detail", args=[pool.pk])
     response = client_for(sales1b).get(url, {"reason": Reason.LOST_TRUST})
     assert [r["entry"].customer_id for r in response.context["rows"]] == [customers[0].pk]
-    from guanxi.pipeline.pools import pool_customers_for_user
+    from guanxi.pipeline.pools.selectors import pool_customers_for_user
 
-    first = pool_customers_for_user(fresh(sales1b), pool, limit=2)
-    second = pool_customers_for_user(fresh(sales1b), pool, limit=2, cursor=first.next_cursor)
+    first = pool_customers_for_user(user=fresh(sales1b), pool=pool, limit=2)
+    second = pool_customers_for_user(
+        user=fresh(sales1b), pool=pool, limit=2, cursor=first.next_cursor
+    )
     ids = [e.customer_id for e in first.items + second.items]
     assert sorted(ids) == sorted(c.pk for c in customers) and second.next_cursor is None
     assert client_for(sales1b).get(url, {"cursor": "rubbish"}).status_code == 200

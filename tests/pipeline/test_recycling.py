@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from guanxi.core.models import AuditLog
 from guanxi.customers.models import Customer, OwnerChange, TimelineEvent
-from guanxi.pipeline import pools
 from guanxi.pipeline.models import PoolEntry, Prospect, Stage
-from guanxi.pipeline.pools import pool_create, pool_recycle_run
+from guanxi.pipeline.pools import services as pools
+from guanxi.pipeline.pools.services import pool_create, pool_recycle_run
 
 pytestmark = pytest.mark.django_db
 

@@ -7,15 +7,15 @@ from django.urls import reverse
 from django.utils import translation
 
 from guanxi.core.errors import NotFound, PermissionDenied, ValidationFailed
-from guanxi.pipeline import scripts
 from guanxi.pipeline.models import Objection, Script, ScriptVote, Stage
+from guanxi.pipeline.scripts import selectors, services
 
 pytestmark = pytest.mark.django_db
 
 
 def _script(actor, **data):
     data = {"title": "测试话术", "body": "您说得对,不过……", "objection_type": "price", **data}
-    return scripts.script_create(actor=actor, data=data)
+    return services.script_create(actor=actor, data=data)
 
 
 # ---------------------------------------------------------------- the shipped library
@@ -34,33 +34,33 @@ def test_starter_library_has_two_active_scripts_per_objection_type(org):
 def test_search_matches_words_in_title_or_body_and_filters(org, manager):
     a = _script(manager, title="奇异果话术", body="菠萝不够可以奇异果", objection_type="price")
     b = _script(manager, title="质量保证", body="三年保修,奇异果也行", objection_type="quality")
-    found = scripts.script_search("奇异果")
+    found = selectors.script_search(q="奇异果")
     assert {a, b} <= set(found)
-    assert scripts.script_search("奇异果", objection_type="quality") == [b]
-    assert scripts.script_search("奇异果 菠萝") == [a]
-    assert scripts.script_search("没有这个词xyz") == []
+    assert selectors.script_search(q="奇异果", objection_type="quality") == [b]
+    assert selectors.script_search(q="奇异果 菠萝") == [a]
+    assert selectors.script_search(q="没有这个词xyz") == []
     s2 = Stage.objects.get(code="s2")
-    scripts.script_update(actor=manager, script=a, data={"stage": "s2"})
-    assert scripts.script_search("奇异果", stage="s2") == [a]
-    assert scripts.script_search("奇异果", stage=s2) == [a]
+    services.script_update(actor=manager, script=a, data={"stage": "s2"})
+    assert selectors.script_search(q="奇异果", stage="s2") == [a]
+    assert selectors.script_search(q="奇异果", stage=s2) == [a]
     # bounded
-    assert len(scripts.script_search(limit=5)) == 5
+    assert len(selectors.script_search(limit=5)) == 5
 
 
 def test_search_orders_by_helpfulness_and_hides_inactive(org, manager, sales1a, sales2a):
     a = _script(manager, title="甲 话术 zz")
     b = _script(manager, title="乙 话术 zz")
-    scripts.script_vote(actor=sales1a, script=b, helpful=True)
-    assert scripts.script_search("zz") == [b, a]
+    services.script_vote(actor=sales1a, script=b, helpful=True)
+    assert selectors.script_search(q="zz") == [b, a]
     # the score is helpful minus not helpful: two votes against b put it below a
-    scripts.script_vote(actor=sales1a, script=b, helpful=False)
-    scripts.script_vote(actor=sales2a, script=b, helpful=False)
-    assert scripts.script_search("zz") == [a, b]
-    assert scripts.script_suggest("price", limit=20)[-1] == b
-    scripts.script_vote(actor=sales1a, script=b, helpful=None)
-    scripts.script_vote(actor=sales2a, script=b, helpful=True)
-    scripts.script_deactivate(actor=manager, script=b)
-    assert scripts.script_search("zz") == [a]
+    services.script_vote(actor=sales1a, script=b, helpful=False)
+    services.script_vote(actor=sales2a, script=b, helpful=False)
+    assert selectors.script_search(q="zz") == [a, b]
+    assert selectors.script_suggest(objection_type="price", limit=20)[-1] == b
+    services.script_vote(actor=sales1a, script=b, helpful=None)
+    services.script_vote(actor=sales2a, script=b, helpful=True)
+    services.script_deactivate(actor=manager, script=b)
+    assert selectors.script_search(q="zz") == [a]
 
 
 # ---------------------------------------------------------------- suggestions
@@ -72,17 +72,23 @@ def test_suggest_prefers_the_stage_then_general_and_skips_inactive(org, manager)
     for_s2 = _script(manager, title="阶段2", objection_type="timing", stage="s2")
     for_s4 = _script(manager, title="阶段4", objection_type="timing", stage="s4")
     _script(manager, title="别的类型", objection_type="price", stage="s2")
-    assert scripts.script_suggest("timing", "s2") == [for_s2, general, for_s4]
-    assert scripts.script_suggest("timing", "s2", limit=1) == [for_s2]
-    scripts.script_deactivate(actor=manager, script=for_s2)
-    assert for_s2 not in scripts.script_suggest("timing", "s2")
-    assert scripts.script_suggest("", "s2") == []
-    assert scripts.script_suggest("nonsense", "s2") == []
+    assert selectors.script_suggest(objection_type="timing", stage="s2") == [
+        for_s2,
+        general,
+        for_s4,
+    ]
+    assert selectors.script_suggest(objection_type="timing", stage="s2", limit=1) == [for_s2]
+    services.script_deactivate(actor=manager, script=for_s2)
+    assert for_s2 not in selectors.script_suggest(objection_type="timing", stage="s2")
+    assert selectors.script_suggest(objection_type="", stage="s2") == []
+    assert selectors.script_suggest(objection_type="nonsense", stage="s2") == []
 
 
 def test_suggest_default_limit_is_three(org):
-    assert len(scripts.script_suggest("price", "s3")) == 2  # the shipped pair
-    assert len(scripts.script_suggest("price")) <= 3
+    assert (
+        len(selectors.script_suggest(objection_type="price", stage="s3")) == 2
+    )  # the shipped pair
+    assert len(selectors.script_suggest(objection_type="price")) <= 3
 
 
 # ---------------------------------------------------------------- rating and use
@@ -103,20 +109,20 @@ def _counted_from_votes(script):
 def test_one_vote_per_user_which_they_may_change_or_withdraw(org, sales1a, sales2a, manager):
     script = Script.objects.filter(objection_type="need").first()
     # voting helpful twice is still one vote
-    scripts.script_vote(actor=sales1a, script=script, helpful=True)
-    returned = scripts.script_vote(actor=sales1a, script=script, helpful=True)
+    services.script_vote(actor=sales1a, script=script, helpful=True)
+    returned = services.script_vote(actor=sales1a, script=script, helpful=True)
     assert returned.helpful_count == 1 and returned.my_vote is True
     assert ScriptVote.objects.filter(script=script, user=sales1a).count() == 1
-    scripts.script_vote(actor=sales2a, script=script, helpful=True)
-    scripts.script_vote(actor=manager, script=script, helpful=False)
+    services.script_vote(actor=sales2a, script=script, helpful=True)
+    services.script_vote(actor=manager, script=script, helpful=False)
     assert _counts(script) == (2, 1)
     # a change moves the vote, it does not add one
-    scripts.script_vote(actor=sales2a, script=script, helpful=False)
+    services.script_vote(actor=sales2a, script=script, helpful=False)
     assert _counts(script) == (1, 2)
     assert ScriptVote.objects.filter(script=script).count() == 3
     # withdrawing removes it; withdrawing again changes nothing (never below zero)
-    scripts.script_vote(actor=sales2a, script=script, helpful=None)
-    scripts.script_vote(actor=sales2a, script=script, helpful=None)
+    services.script_vote(actor=sales2a, script=script, helpful=None)
+    services.script_vote(actor=sales2a, script=script, helpful=None)
     assert _counts(script) == (1, 1)
     assert _counts(script) == _counted_from_votes(script)
     assert script.score == 0
@@ -126,7 +132,7 @@ def test_counts_are_recounted_from_the_votes(org, sales1a):
     """A stale count (e.g. from the per-session ratings) is replaced by what the votes say."""
     script = Script.objects.filter(objection_type="timing").first()
     Script.objects.filter(pk=script.pk).update(helpful_count=40, unhelpful_count=3)
-    scripts.script_vote(actor=sales1a, script=script, helpful=True)
+    services.script_vote(actor=sales1a, script=script, helpful=True)
     assert _counts(script) == (1, 0)
 
 
@@ -140,9 +146,9 @@ def test_one_vote_per_user_is_enforced_by_the_database(org, sales1a):
 
 def test_rating_an_inactive_script_is_refused(org, manager, sales1a):
     script = _script(manager)
-    scripts.script_deactivate(actor=manager, script=script)
+    services.script_deactivate(actor=manager, script=script)
     with pytest.raises(NotFound):
-        scripts.script_vote(actor=sales1a, script=script, helpful=True)
+        services.script_vote(actor=sales1a, script=script, helpful=True)
     assert _counts(script) == (0, 0)
     assert not ScriptVote.objects.filter(script=script).exists()
 
@@ -164,8 +170,8 @@ def test_the_data_migration_counts_from_the_votes(org, sales1a, sales2a):
 
 def test_script_used_counts_atomically(org):
     script = Script.objects.first()
-    scripts.script_used(script=script)
-    scripts.script_used(script=script.pk)
+    services.script_used(script=script)
+    services.script_used(script=script.pk)
     script.refresh_from_db()
     assert script.use_count == 2
 
@@ -190,7 +196,7 @@ def test_who_may_write_the_library(org, username, allowed):
     if allowed:
         script = _script(user)
         assert script.created_by == user
-        scripts.script_update(actor=user, script=script, data={"title": "新标题"})
+        services.script_update(actor=user, script=script, data={"title": "新标题"})
         script.refresh_from_db()
         assert script.title == "新标题"
     else:
@@ -198,9 +204,9 @@ def test_who_may_write_the_library(org, username, allowed):
             _script(user)
         existing = Script.objects.first()
         with pytest.raises(PermissionDenied):
-            scripts.script_update(actor=user, script=existing, data={"title": "x"})
+            services.script_update(actor=user, script=existing, data={"title": "x"})
         with pytest.raises(PermissionDenied):
-            scripts.script_deactivate(actor=user, script=existing)
+            services.script_deactivate(actor=user, script=existing)
         assert Script.objects.count() == before
         assert Script.objects.filter(is_active=True).count() == before
 
@@ -208,7 +214,7 @@ def test_who_may_write_the_library(org, username, allowed):
 def test_bad_input_is_refused_with_field_errors(org, manager):
     before = Script.objects.count()
     with translation.override("en"), pytest.raises(ValidationFailed) as caught:
-        scripts.script_create(
+        services.script_create(
             actor=manager,
             data={"title": "", "body": "x" * 4001, "objection_type": "bogus", "stage": "s9"},
         )
@@ -347,8 +353,8 @@ def test_api_lists_both_counts(org, sales1a, sales2a):
     from guanxi.accounts.services import token_create
 
     script = Script.objects.filter(objection_type="competitor").first()
-    scripts.script_vote(actor=sales1a, script=script, helpful=True)
-    scripts.script_vote(actor=sales2a, script=script, helpful=False)
+    services.script_vote(actor=sales1a, script=script, helpful=True)
+    services.script_vote(actor=sales2a, script=script, helpful=False)
     _token, raw = token_create(user=sales1a, name="tests")
     client = Client(headers={"Authorization": f"Bearer {raw}"})
     rows = client.get("/api/v1/scripts", {"type": "competitor"}).json()

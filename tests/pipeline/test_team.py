@@ -11,7 +11,7 @@ from django.utils import timezone
 from guanxi.core.models import AuditLog
 from guanxi.customers.archive.services import customer_release_owner, customer_take_owner
 from guanxi.pipeline.models import FollowUp, Prospect, Stage, StageMove
-from guanxi.pipeline.team import supervises_others, team_overview
+from guanxi.pipeline.reports.selectors import supervises_others, team_overview
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def data(sales1a, sales1b, manager, make_customer):
 
 
 def test_team_figures(data, sales1a, sales1b, manager):
-    overview = team_overview(manager, now=data["now"])
+    overview = team_overview(manager=manager, now=data["now"])
     rows = {row.user.username: row for row in overview["rows"]}
     assert {"sales1a", "sales1b", "sales2a", "sales2b"} <= set(rows)
     mine = rows["sales1a"]
@@ -88,8 +88,8 @@ def test_team_figures(data, sales1a, sales1b, manager):
 
 
 def test_team_access(data, sales1a, manager, client_for):
-    assert not supervises_others(sales1a)
-    assert supervises_others(manager)
+    assert not supervises_others(user=sales1a)
+    assert supervises_others(user=manager)
     assert client_for(sales1a).get(reverse("pipeline:team")).status_code == 403
     # The navbar's Team link only for managers; Board and Funnel for everybody.
     nav = client_for(sales1a).get(reverse("pipeline:board")).content.decode()

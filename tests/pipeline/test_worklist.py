@@ -5,8 +5,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from guanxi.pipeline import selectors, services
 from guanxi.pipeline.models import FollowUp, Prospect
+from guanxi.pipeline.prospects import services
+from guanxi.pipeline.worklist import selectors
 
 
 def _tracked(owner, make_customer, name, *, due, stage="s1", recycle=None):
@@ -36,7 +37,7 @@ def test_sections_and_order(sales1a, sales1b, make_customer):
     untracked = make_customer(sales1a, name="未跟踪")
     Prospect.objects.filter(pk=untracked.pk).update(next_due_at=now - dt.timedelta(days=9))
 
-    sections = selectors.worklist_for_user(sales1a, now=now)
+    sections = selectors.worklist_for_user(user=sales1a, now=now)
     ids = {key: [p.customer_id for p in s.rows] for key, s in sections.items()}
     assert ids["overdue"] == [late5.pk, late2.pk]
     assert ids["today"] == [due_today.pk]
@@ -50,13 +51,13 @@ def test_sections_are_bounded_with_keyset_more(sales1a, make_customer):
         _tracked(sales1a, make_customer, f"客户{i}", due=now - dt.timedelta(days=2, minutes=i))
         for i in range(5)
     ]
-    sections = selectors.worklist_for_user(sales1a, now=now, limit=2)
+    sections = selectors.worklist_for_user(user=sales1a, now=now, limit=2)
     assert sections["overdue"].more and len(sections["overdue"].rows) == 2
     seen = [p.customer_id for p in sections["overdue"].rows]
     cursor = sections["overdue"].cursor
     while cursor:
         rows, cursor = selectors.worklist_section(
-            sales1a, "overdue", now=now, cursor=cursor, limit=2
+            user=sales1a, key="overdue", now=now, cursor=cursor, limit=2
         )
         seen += [p.customer_id for p in rows]
     assert seen == [c.pk for c in reversed(customers)]
@@ -65,20 +66,20 @@ def test_sections_are_bounded_with_keyset_more(sales1a, make_customer):
 def test_tracked_counts_and_followed_today(sales1a, make_customer):
     a = _tracked(sales1a, make_customer, "甲", due=timezone.now(), stage="s0")
     b = _tracked(sales1a, make_customer, "乙", due=timezone.now(), stage="s2")
-    counts = {c["group"]: (c["count"], c["quota"]) for c in selectors.tracked_counts(sales1a)}
+    counts = {c["group"]: (c["count"], c["quota"]) for c in selectors.tracked_counts(user=sales1a)}
     assert counts == {"s0": (1, 20), "s12": (1, 40), "s34": (0, 10)}
-    data = {"channel": "phone", "content": "ok"}
+    data = services.FollowUpInput(channel="phone", content="ok")
     services.followup_log(actor=sales1a, customer=a, data=data)
     services.followup_log(actor=sales1a, customer=a, data=data)
     services.followup_log(actor=sales1a, customer=b, data=data)
-    assert selectors.followed_today(sales1a) == 2
+    assert selectors.followed_today(user=sales1a) == 2
     # A follow-up at 23:30 Shanghai (15:30 UTC) belongs to that Shanghai day.
     day = timezone.localdate() - dt.timedelta(days=3)
     late = dt.datetime.combine(day, dt.time(15, 30), tzinfo=dt.UTC)
     FollowUp.objects.filter(customer=b).update(at=late)
-    assert selectors.followed_today(sales1a) == 1
-    assert selectors.followed_today(sales1a, now=late + dt.timedelta(minutes=20)) == 1
-    assert selectors.followed_today(sales1a, now=late + dt.timedelta(minutes=40)) == 0
+    assert selectors.followed_today(user=sales1a) == 1
+    assert selectors.followed_today(user=sales1a, now=late + dt.timedelta(minutes=20)) == 1
+    assert selectors.followed_today(user=sales1a, now=late + dt.timedelta(minutes=40)) == 0
 
 
 def test_page_and_query_count(sales1a, make_customer, client_for):

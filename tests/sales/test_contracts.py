@@ -403,8 +403,8 @@ def test_big_contract_goes_to_approval_and_is_locked(big, sales1a, manager, monk
 def test_signing_below_stage_4_moves_the_customer_there_as_the_owners_move(big, sales1a, manager):
     """ORD-7 with INT-1: a deal is 确定可以成交 at least, so the funnel counts it; the move is
     the consultant's even when the manager's approval signs it."""
-    from guanxi.pipeline import services as pipeline_services
     from guanxi.pipeline.models import StageMove
+    from guanxi.pipeline.prospects import services as pipeline_services
 
     customer = big.customer
     pipeline_services.prospect_set_stage(actor=sales1a, customer=customer, stage="s2")

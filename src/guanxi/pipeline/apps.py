@@ -8,6 +8,7 @@ class PipelineConfig(AppConfig):
     verbose_name = _("Pipeline")
 
     def ready(self):
+        # Here, not at the top: wiring imports models, which only exist once apps are loaded.
         from guanxi.pipeline import wiring
 
         wiring.connect()

@@ -25,7 +25,28 @@ from unittest import mock
 from django.db import connection, transaction
 from django.utils import timezone
 
+from guanxi.accounts.demo import ensure_demo_organisation
+from guanxi.accounts.models import Department
+from guanxi.core.errors import DomainError
+from guanxi.customers.demo import (
+    DEMO_CONSULTANTS,
+    _copy_writer,
+    _executemany_writer,
+    _secondary_indexes,
+)
 from guanxi.customers.models import Customer
+from guanxi.pipeline.models import (
+    FollowUp,
+    PoolEntry,
+    Prospect,
+    PublicPool,
+    Script,
+    Stage,
+    StageMove,
+)
+from guanxi.pipeline.pools import services as pool_services
+from guanxi.pipeline.prospects import cadence as stage_cadence
+from guanxi.pipeline.prospects import services
 
 STAGE_CODES = ("refused", "s0", "s1", "s2", "s3", "s4")
 FORWARD = ("s0", "s1", "s2", "s3", "s4")
@@ -150,8 +171,6 @@ RELEASES = (
 
 
 def stages_by_code() -> dict:
-    from guanxi.pipeline.models import Stage
-
     stages = {stage.code: stage for stage in Stage.objects.filter(code__in=STAGE_CODES)}
     missing = [code for code in STAGE_CODES if code not in stages]
     if missing:
@@ -236,14 +255,10 @@ def _local_at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 def ensure_demo_pool(users: dict):
     """The company pool 公司公海 (shipped by a migration, or made here): members and
     recycled departments 销售中心 (its subtree), the manager as admin. Rules are kept."""
-    from guanxi.accounts.models import Department
-    from guanxi.pipeline import pools
-    from guanxi.pipeline.models import PublicPool
-
     sales = Department.objects.get(name="销售中心", parent=None)
     pool = PublicPool.objects.filter(name=POOL_NAME).first()
     if pool is None:
-        pool = pools.pool_create(
+        pool = pool_services.pool_create(
             actor=None,
             data={
                 "name": POOL_NAME,
@@ -263,11 +278,9 @@ def ensure_demo_pool(users: dict):
 
 def _limits(pool, code: str, grade: str = "") -> tuple[int | None, int | None]:
     """(days without follow-up, days without progress) after which `pool` recycles."""
-    from guanxi.pipeline.pools import _days
-
     return (
-        _days(pool.no_followup_days or {}, code, grade),
-        _days(pool.no_progress_days or {}, code, grade),
+        pool_services.rule_days(pool.no_followup_days or {}, code, grade),
+        pool_services.rule_days(pool.no_progress_days or {}, code, grade),
     )
 
 
@@ -281,13 +294,6 @@ def seed_pipeline_demo(
 
     Does nothing (stats.skipped) when follow-ups exist already.
     """
-    from guanxi.accounts.demo import ensure_demo_organisation
-    from guanxi.core.errors import DomainError
-    from guanxi.customers.demo import DEMO_CONSULTANTS
-    from guanxi.pipeline import pools as pool_services
-    from guanxi.pipeline import services
-    from guanxi.pipeline.models import FollowUp, PoolEntry, Prospect, Script
-
     say = progress or (lambda message: None)
     stats = DemoStats()
     started = time.perf_counter()
@@ -499,7 +505,9 @@ def _demo_customer(
         if latest and final == "refused":
             data["next_contact_at"] = None
         with clock(at):
-            services.followup_log(actor=consultant, customer=customer, data=data)
+            services.followup_log(
+                actor=consultant, customer=customer, data=services.FollowUpInput(**data)
+            )
             if position == 0:
                 if rng.random() < 0.65:
                     money, authority, need = (rng.random() < p for p in (0.6, 0.7, 0.75))
@@ -517,8 +525,6 @@ def _demo_customer(
         stats.objections += len(objections)
         current = stage
     if dealt:
-        from guanxi.pipeline.models import Prospect
-
         Prospect.objects.filter(customer=customer).update(dealt=True)
         stats.dealt += 1
 
@@ -576,8 +582,6 @@ class _BulkPlanner:
     """
 
     def __init__(self, *, rng, stages, now, per_customer, next_id, pool):
-        from guanxi.pipeline import cadence
-
         self.rng = rng
         self.ids = {code: stage.pk for code, stage in stages.items()}
         self.stages = stages
@@ -591,8 +595,8 @@ class _BulkPlanner:
             for code in STAGE_CODES
             for grade in ("", "A", "B", "C", "D", "E")
         }
-        self.cadence = cadence
-        self.tz = cadence.zone_for(None)
+        self.cadence = stage_cadence
+        self.tz = stage_cadence.zone_for(None)
         self.finals = list(STAGE_WEIGHTS)
         self.weights = list(STAGE_WEIGHTS.values())
         # Pre-made texts: a few thousand per stage, picked at random (fast and varied).
@@ -792,10 +796,6 @@ def seed_pipeline_bulk(
     into the company pool (owner cleared). Tracked flags: per consultant and stage group
     the most recently followed customers, up to the default quotas (20 / 40 / 10).
     """
-    from guanxi.accounts.demo import ensure_demo_organisation
-    from guanxi.customers.demo import _copy_writer, _executemany_writer, _secondary_indexes
-    from guanxi.pipeline.models import FollowUp, PoolEntry, Prospect, StageMove
-
     say = progress or (lambda message: None)
     started = time.perf_counter()
     stats = BulkStats()

@@ -1,11 +1,16 @@
 """Acquisition and the intention pipeline (SPEC ACQ, INT, SRV-1/2; seed 002)."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.i18n import bilingual
+from guanxi.core.scope import ScopedQuerySet
+from guanxi.customers.models import CustomerShare
 
 
 class Stage(models.Model):
@@ -63,6 +68,25 @@ class ManVerdict(models.TextChoices):
     STOP = "man", _("Not a customer — stop")
 
 
+class ProspectQuerySet(ScopedQuerySet):
+    """The customers' data scope on the prospect's own owner/department columns (kept in step
+    with the customer's), so a board column is one index range; plus the customers shared
+    with the user. Customers sitting in a public pool have no owner and are not included."""
+
+    def scope_condition(self, user: Any) -> Q | None:
+        shared = CustomerShare.objects.filter(
+            customer_id=OuterRef("customer_id"), user_id=user.pk
+        ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+        return Q(Exists(shared))
+
+
+class ByUserQuerySet(ScopedQuerySet):
+    """Records of what a user did (follow-ups, stage moves) in the data scope of their user
+    and department."""
+
+    scope_owner_field = "user"
+
+
 class Prospect(models.Model):
     """The pipeline state of one customer: stage, grade, MAN, tracking and cadence.
 
@@ -112,6 +136,8 @@ class Prospect(models.Model):
     # Since when the current owner has the customer (creation or the last claim): the
     # recycling rules never count time from before it (INT-7, pipeline.pools).
     owned_since = models.DateTimeField(null=True, blank=True)
+
+    objects = ProspectQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("prospect")
@@ -170,6 +196,8 @@ class FollowUp(models.Model):
     next_contact_at = models.DateTimeField(_("next contact"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ByUserQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
@@ -208,6 +236,8 @@ class StageMove(models.Model):
     to_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
     days_in_previous = models.PositiveIntegerField(null=True, blank=True)
     at = models.DateTimeField()
+
+    objects = ByUserQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -308,8 +338,8 @@ class Script(models.Model):
     title = models.CharField(_("title"), max_length=100)
     body = models.TextField(_("script"), max_length=4000)
     use_count = models.PositiveIntegerField(default=0)
-    # Counted from the votes (ScriptVote) by scripts.script_vote, never incremented: one vote
-    # per user, so a user changing or withdrawing a vote cannot skew them.
+    # Counted from the votes (ScriptVote) by scripts.services.script_vote, never incremented:
+    # one vote per user, so a user changing or withdrawing a vote cannot skew them.
     helpful_count = models.PositiveIntegerField(default=0)
     unhelpful_count = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(_("active"), default=True)
@@ -317,6 +347,10 @@ class Script(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # The reader's own vote (True, False or None), not stored here: set by the selectors and
+    # services that answer a script to one user (scripts.selectors.script_votes_for_user).
+    my_vote: bool | None = None
 
     class Meta:
         verbose_name = _("script")

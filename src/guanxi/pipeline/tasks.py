@@ -5,10 +5,10 @@ enqueued by django-crontask's scheduler (`manage.py crontask`) at 02:00 in TIME_
 from crontask import cron
 from django.tasks import task
 
+from guanxi.pipeline.pools.services import pool_recycle_run
+
 
 @cron("0 2 * * *")
 @task
 def recycle_pools() -> dict:
-    from guanxi.pipeline.pools import pool_recycle_run
-
     return pool_recycle_run()

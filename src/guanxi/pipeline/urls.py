@@ -1,11 +1,18 @@
 from django.urls import include, path
 
-from guanxi.pipeline import urls_board, urls_pools, urls_scripts, urls_worklist
+from guanxi.pipeline.board import urls as board_urls
+from guanxi.pipeline.pools import urls as pools_urls
+from guanxi.pipeline.prospects import urls as prospects_urls
+from guanxi.pipeline.reports import urls as reports_urls
+from guanxi.pipeline.scripts import urls as scripts_urls
+from guanxi.pipeline.worklist import urls as worklist_urls
 
 app_name = "pipeline"
 urlpatterns = [
-    path("", include(urls_worklist)),
-    path("pools/", include(urls_pools)),
-    path("", include(urls_board)),  # board/, funnel/, team/
-    path("scripts/", include(urls_scripts)),
+    path("", include(worklist_urls)),
+    path("", include(prospects_urls)),  # guidance/, script-suggestions/, c/<id>/…
+    path("pools/", include(pools_urls)),
+    path("", include(board_urls)),  # board/
+    path("", include(reports_urls)),  # funnel/, team/
+    path("scripts/", include(scripts_urls)),
 ]

@@ -1,23 +1,38 @@
-"""Connects pipeline to the hooks that lower apps offer (DESIGN: layers)."""
+"""Connects pipeline to the hooks that lower apps offer (DESIGN: layers). Imported by
+`PipelineConfig.ready()`, once every app's models are loaded."""
+
+from typing import Any
 
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from guanxi.core.audit_actions import audit_actions_register
+from guanxi.customers import panels
+from guanxi.customers import services as customer_services
+from guanxi.customers.models import Customer
+from guanxi.customers.querysets import visibility_extensions
+from guanxi.pipeline import audit_actions
+from guanxi.pipeline.models import Grade, ManVerdict, Prospect
+from guanxi.pipeline.pools.selectors import pool_visibility
+from guanxi.pipeline.pools.services import pool_entries_end_for_owned, pool_entry_end_for_merged
+from guanxi.pipeline.pools.views import release_panel_html
+from guanxi.pipeline.prospects.services import prospect_for
+from guanxi.pipeline.prospects.views import prospect_panel_html
+
+BATCH = 1000  # ids per IN (...) list
 
 _connected = False
 
 
-def _on_customer_created(*, customer, actor=None, **kwargs):
-    from guanxi.pipeline.services import prospect_for
-
-    prospect_for(customer)
+def _on_customer_created(*, customer: Customer, **kwargs: Any) -> None:
+    prospect_for(customer=customer)
 
 
-def _on_owners_changed(*, customer_ids, **kwargs):
-    from guanxi.customers.models import Customer
-    from guanxi.pipeline.models import Prospect
-
+def _on_owners_changed(*, customer_ids, **kwargs: Any) -> None:
+    """The prospects copy their customer's owner and department (the board's index range)."""
     ids = list(customer_ids)
-    for start in range(0, len(ids), 1000):
-        batch = ids[start : start + 1000]
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
         source = Customer.objects.filter(pk=OuterRef("customer_id"))
         Prospect.objects.filter(customer_id__in=batch).update(
             owner_id=Subquery(source.values("owner_id")[:1]),
@@ -25,12 +40,11 @@ def _on_owners_changed(*, customer_ids, **kwargs):
         )
 
 
-def _category_signal(*, customer, **kwargs):
-    """ARC-3: MAN "man" → non-customer; stage ≥ 1 or tracked → target; E or deal → actual."""
-    from guanxi.customers.models import Customer
-    from guanxi.pipeline.models import Grade, ManVerdict, Prospect
-
-    prospect = getattr(customer, "_pipeline_prospect", None)  # set by services._lock
+def _category_signal(
+    *, customer: Customer, prospect: Prospect | None = None, **kwargs: Any
+) -> str | None:
+    """ARC-3: MAN "man" → non-customer; stage ≥ 1 or tracked → target; E or deal → actual.
+    The pipeline's services pass the prospect they hold locked; others have it read."""
     if prospect is None or prospect.customer_id != customer.pk:
         prospect = (
             Prospect.objects.filter(customer_id=customer.pk)
@@ -49,63 +63,33 @@ def _category_signal(*, customer, **kwargs):
     return None
 
 
-def _detail_panel(*, request, customer, **kwargs):
-    from guanxi.pipeline.views_worklist import prospect_panel_html
-
-    return prospect_panel_html(request, customer)
-
-
-# pools ------------------------------------------------------------------ (engineer P2)
-
-
-def _pool_visibility(*, user, **kwargs):
-    from guanxi.pipeline.pools import pool_visibility
-
-    return pool_visibility(user=user)
-
-
-def _pool_owner_clock(*, customer_ids, **kwargs):
+def _pool_owner_clock(*, customer_ids, **kwargs: Any) -> None:
     """A new owner gets the full recycling period (INT-7): the clock restarts."""
-    from django.utils import timezone
-
-    from guanxi.pipeline.models import Prospect
-
     ids = list(customer_ids)
-    for start in range(0, len(ids), 1000):
-        Prospect.objects.filter(customer_id__in=ids[start : start + 1000]).update(
+    for start in range(0, len(ids), BATCH):
+        Prospect.objects.filter(customer_id__in=ids[start : start + BATCH]).update(
             owned_since=timezone.now(), recycle_warned_at=None
         )
 
 
-def _pool_end_for_owned(*, customer_ids, **kwargs):
-    from guanxi.pipeline.pools import pool_entries_end_for_owned
-
+def _pool_end_for_owned(*, customer_ids, **kwargs: Any) -> None:
     pool_entries_end_for_owned(customer_ids=customer_ids)
 
 
-def _pool_merge(*, primary, duplicate, **kwargs):
-    from guanxi.pipeline.pools import pool_entry_end_for_merged
-
+def _pool_merge(*, primary: Customer, duplicate: Customer, **kwargs: Any) -> None:
     pool_entry_end_for_merged(duplicate=duplicate)
 
 
-def _pool_release_panel(*, request, customer, **kwargs):
-    from guanxi.pipeline.views_pools import release_panel_html
+def _pool_visibility(*, user, **kwargs: Any):
+    return pool_visibility(user=user)
 
+
+def _detail_panel(*, request, customer: Customer, **kwargs: Any):
+    return prospect_panel_html(request, customer)
+
+
+def _pool_release_panel(*, request, customer: Customer, **kwargs: Any):
     return release_panel_html(request, customer)
-
-
-def _connect_pools() -> None:
-    from guanxi.customers import panels, scope, services
-
-    scope.visibility_extensions.register(_pool_visibility)
-    services.owners_changed.register(_pool_owner_clock)
-    services.owners_changed.register(_pool_end_for_owned)
-    services.merge_extensions.register(_pool_merge)
-    panels.detail_panels.register(_pool_release_panel)
-
-
-# end pools ---------------------------------------------------------------
 
 
 def connect() -> None:
@@ -113,13 +97,15 @@ def connect() -> None:
     if _connected:
         return
     _connected = True
-    from guanxi.core.audit_actions import audit_actions_register
-    from guanxi.customers import panels, services
-    from guanxi.pipeline import audit_actions
-
     audit_actions_register(audit_actions.LABELS)
-    services.customer_created.register(_on_customer_created)
-    services.owners_changed.register(_on_owners_changed)
-    services.category_signals.register(_category_signal)
+    customer_services.customer_created.register(_on_customer_created)
+    customer_services.owners_changed.register(_on_owners_changed)
+    customer_services.category_signals.register(_category_signal)
     panels.detail_panels.register(_detail_panel)
-    _connect_pools()
+    # Public pools: members see the customers in their pools; an owner change restarts the
+    # recycling clock and takes an owned customer out of its pool; a merge ends the entry.
+    visibility_extensions.register(_pool_visibility)
+    customer_services.owners_changed.register(_pool_owner_clock)
+    customer_services.owners_changed.register(_pool_end_for_owned)
+    customer_services.merge_extensions.register(_pool_merge)
+    panels.detail_panels.register(_pool_release_panel)

@@ -501,7 +501,7 @@ def _sign(contract: Contract, *, actor) -> None:
         contract.signed_on = timezone.localdate()
     contract.save()
     sync.contract_copies_refresh(contract)
-    from guanxi.pipeline.services import prospect_mark_won
+    from guanxi.pipeline.prospects.services import prospect_mark_won
 
     prospect_mark_won(
         customer=contract.customer,

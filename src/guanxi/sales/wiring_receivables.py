@@ -4,7 +4,7 @@ overdue reminder task (crontask only loads `<app>.tasks`, so it is imported here
 
 
 def connect() -> None:
-    from guanxi.pipeline.worklist_hooks import worklist_sections
+    from guanxi.pipeline.worklist.hooks import worklist_sections
     from guanxi.sales import (
         approvals,
         tasks_receivables,  # noqa: F401 - registers the daily cron job

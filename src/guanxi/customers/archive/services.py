@@ -224,8 +224,10 @@ def customer_update(
     return locked
 
 
-def customer_refresh_category(*, customer: Customer) -> str:
-    reported = [c for c in category_signals.call_all(customer=customer) if c]
+def customer_refresh_category(*, customer: Customer, **hints: Any) -> str:
+    """`hints` are rows the caller holds already (the pipeline passes its locked prospect=),
+    handed to every signal so that none reads them again."""
+    reported = [c for c in category_signals.call_all(customer=customer, **hints) if c]
     category = max(reported, key=_CATEGORY_ORDER.index) if reported else Customer.Category.POTENTIAL
     if category != customer.category:
         Customer.objects.filter(pk=customer.pk).update(category=category)

@@ -2,7 +2,7 @@
 
 from django import template
 
-from guanxi.pipeline.team import supervises_others
+from guanxi.pipeline.reports.selectors import supervises_others
 
 register = template.Library()
 
@@ -10,4 +10,4 @@ register = template.Library()
 @register.simple_tag
 def sees_team(user) -> bool:
     """Whether the user's data scope covers other users (scope is cached on the user)."""
-    return supervises_others(user)
+    return supervises_others(user=user)

@@ -1,0 +1,218 @@
+"""The pipeline board (INT-8): one column per intention stage, cards paged by keyset.
+
+Reads only: the cards are the owned prospects of customers the user may see, newest
+customer first. The scope is applied on the prospect's own owner/department columns (kept
+in step with the customer's) plus the customers shared with the user, so every column is
+one index range (owner or department, stage, customer). A column shows its first slice;
+the capped count ("1,000+") of a column longer than a slice is loaded after the page
+(`board_column_count`), so the page itself costs a fixed number of short range reads.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from guanxi.accounts.models import User
+from guanxi.core.pagination import capped_count, id_cursor_decode
+from guanxi.customers.models import CustomerTag
+from guanxi.pipeline.models import Grade, Prospect, Stage
+
+PAGE_SIZE = 20
+
+# What a card shows (board_card.html). Cards are read as plain values, not model instances:
+# building ~120 Prospect + Customer + User instances per board cost more than the queries.
+CARD_FIELDS = ("customer_id", "customer__name", "owner_id", "grade", "next_due_at")
+
+
+@dataclass
+class Card:
+    customer_id: int
+    name: str
+    owner_id: int | None
+    grade: str
+    next_due_at: dt.datetime | None
+    owner: str = ""
+
+    @property
+    def due_day(self) -> str:
+        return timezone.localtime(self.next_due_at).strftime("%m-%d") if self.next_due_at else ""
+
+    @property
+    def grade_label(self) -> str:
+        return str(Grade(self.grade).label) if self.grade in Grade.values else self.grade
+
+
+def _cards(rows: Iterable[dict[str, Any]]) -> list[Card]:
+    return [
+        Card(
+            customer_id=row["customer_id"],
+            name=row["customer__name"],
+            owner_id=row["owner_id"],
+            grade=row["grade"],
+            next_due_at=row["next_due_at"],
+        )
+        for row in rows
+    ]
+
+
+def _label_owners(cards: list[Card]) -> None:
+    """Owner names for the cards of a board or a column: one query for all of them."""
+    owner_ids = {card.owner_id for card in cards if card.owner_id}
+    if not owner_ids:
+        return
+    names = {user.pk: str(user) for user in User.objects.filter(pk__in=owner_ids)}
+    for card in cards:
+        card.owner = names.get(card.owner_id, "") if card.owner_id else ""
+
+
+@dataclass
+class BoardFilters:
+    owner: int | None = None
+    department: int | None = None
+    grade: str = ""
+    source: int | None = None
+    tag: int | None = None
+
+
+@dataclass
+class BoardColumn:
+    stage: Stage
+    cards: list = field(default_factory=list)
+    next_cursor: int | None = None
+    count: int = 0
+    count_capped: bool = False
+    # The column is longer than a slice and its capped count was not read: the page loads
+    # it afterwards (one request per such column).
+    count_deferred: bool = False
+
+
+def board_stages() -> list[Stage]:
+    return list(Stage.objects.order_by("order"))
+
+
+def _scoped_prospects(user: User) -> QuerySet[Prospect]:
+    """Owned prospects of live customers the user may see: the same rows as
+    `Customer.objects.visible_to(user)` restricted to owned customers, but filtered on the
+    prospect's own owner/department (an index range) instead of a semi-join over the
+    customers. The board is the owned pipeline; customers sitting in a public pool (no owner)
+    are worked from the pool page until someone claims them."""
+    return Prospect.objects.filter(
+        owner__isnull=False, customer__deleted_at__isnull=True
+    ).visible_to(user)
+
+
+def _board_queryset(user: User, filters: BoardFilters) -> QuerySet[Prospect]:
+    queryset = _scoped_prospects(user)
+    if filters.owner:
+        queryset = queryset.filter(owner_id=filters.owner)
+    if filters.department:
+        queryset = queryset.filter(department_id=filters.department)
+    if filters.grade and filters.grade in Grade.values:
+        queryset = queryset.filter(grade=filters.grade)
+    if filters.source:
+        queryset = queryset.filter(customer__source_id=filters.source)
+    if filters.tag:
+        tagged = CustomerTag.objects.filter(tag_id=filters.tag).values("customer_id")
+        queryset = queryset.filter(customer_id__in=tagged)
+    return queryset
+
+
+def board_column_page(
+    *,
+    user: User,
+    stage: Stage,
+    filters: BoardFilters,
+    cursor: str | int | None = None,
+    page_size: int = PAGE_SIZE,
+    count: bool = True,
+    label_owners: bool = True,
+) -> BoardColumn:
+    """One slice of a column: cards after `cursor` (a customer id), newest first. On the
+    first slice, `count` reads the capped count of a column longer than the slice; without
+    it the column is marked `count_deferred`."""
+    after = id_cursor_decode(cursor)
+    queryset = _board_queryset(user, filters).filter(stage=stage)
+    page = queryset
+    if after is not None:
+        page = page.filter(customer_id__lt=after)
+    rows = _cards(page.order_by("-customer_id").values(*CARD_FIELDS)[: page_size + 1])
+    if label_owners:
+        _label_owners(rows)
+    column = BoardColumn(stage=stage)
+    if len(rows) > page_size:
+        rows = rows[:page_size]
+        column.next_cursor = rows[-1].customer_id
+    column.cards = rows
+    if after is None:
+        if column.next_cursor is None:
+            column.count = len(rows)
+        elif count:
+            column.count, column.count_capped = capped_count(queryset)
+        else:
+            column.count_deferred = True
+    return column
+
+
+def board_column_count(*, user: User, stage: Stage, filters: BoardFilters) -> tuple[int, bool]:
+    """The capped count of one column ("1,000+"), loaded by the board after the page."""
+    return capped_count(_board_queryset(user, filters).filter(stage=stage))
+
+
+def board_columns_for_user(*, user: User, filters: BoardFilters | None = None) -> list[BoardColumn]:
+    """The first slice of every column, counts of long columns deferred. Queries: 1 for the
+    stages, 1 per stage, 1 for the owners' names."""
+    filters = filters or BoardFilters()
+    stages = board_stages()
+    if connection.features.supports_slicing_ordering_in_compound and len(stages) > 1:
+        columns = _columns_in_one_query(user, stages, filters)
+    else:
+        columns = [
+            board_column_page(
+                user=user, stage=stage, filters=filters, count=False, label_owners=False
+            )
+            for stage in stages
+        ]
+    _label_owners([card for column in columns for card in column.cards])
+    return columns
+
+
+def _columns_in_one_query(
+    user: User, stages: list[Stage], filters: BoardFilters
+) -> list[BoardColumn]:
+    """The first slice of every column as one UNION ALL of per-stage index ranges
+    (PostgreSQL): one round trip instead of one per stage."""
+    base = _board_queryset(user, filters)
+    parts = [
+        base.filter(stage=stage)
+        .order_by("-customer_id")
+        .values(*CARD_FIELDS, "stage_id")[: PAGE_SIZE + 1]
+        for stage in stages
+    ]
+    by_stage: dict = {stage.pk: [] for stage in stages}
+    for row in parts[0].union(*parts[1:], all=True):
+        by_stage[row["stage_id"]].append(row)
+    columns = []
+    for stage in stages:
+        rows = sorted(by_stage[stage.pk], key=lambda row: -row["customer_id"])
+        column = BoardColumn(stage=stage, cards=_cards(rows[:PAGE_SIZE]))
+        if len(rows) > PAGE_SIZE:
+            column.next_cursor = column.cards[-1].customer_id
+            column.count_deferred = True
+        else:
+            column.count = len(rows)
+        columns.append(column)
+    return columns
+
+
+def board_card(*, user: User, customer_id: int) -> Prospect | None:
+    return (
+        _board_queryset(user, BoardFilters())
+        .select_related("customer", "owner", "stage")
+        .filter(Q(customer_id=customer_id))
+        .first()
+    )

@@ -1,0 +1,138 @@
+"""/api/v1 for a customer's pipeline state (issue 3, item 11): follow-ups, stage, grade and
+MAN, and the stages with their guidance.
+
+Thin, like the customer API: parse, call a service or selector, render. A customer outside
+the caller's scope answers 404 exactly like one that does not exist; a visible customer the
+caller may not change answers 403; bad input answers 422 with per-field messages in the
+caller's language, and nothing is written.
+"""
+
+from ninja import Field, Query, Router, Status
+
+from guanxi.core.schemas import PageQuery
+from guanxi.customers.models import Customer
+from guanxi.customers.selectors import customer_get_for_user
+from guanxi.pipeline.models import Prospect
+from guanxi.pipeline.prospects import selectors, services
+from guanxi.pipeline.prospects.schemas import (
+    FollowUpIn,
+    FollowUpOut,
+    FollowUpPageOut,
+    GradeIn,
+    ManIn,
+    ProspectOut,
+    StageIn,
+    StageOut,
+)
+
+router = Router(tags=["pipeline"])
+
+
+def _prospect_out(user, customer: Customer) -> Prospect:
+    """The customer's pipeline state as stored; an unsaved default if it has none yet
+    (a GET never writes)."""
+    prospect = selectors.prospect_for_user(user=user, customer=customer)
+    if prospect is None:
+        prospect = Prospect(customer_id=customer.pk, owner_id=customer.owner_id)
+    if prospect.owner_id:
+        prospect.owner = customer.owner if customer.owner_id == prospect.owner_id else None
+    return prospect
+
+
+# ---------------------------------------------------------------- follow-ups
+
+
+class FollowUpQuery(PageQuery):
+    limit: int = Field(30, ge=1, le=100)
+
+
+@router.get(
+    "/customers/{int:customer_id}/followups",
+    response=FollowUpPageOut,
+    summary="A customer's follow-ups, newest first",
+    operation_id="guanxi_pipeline_api_followup_list",
+)
+def followup_list(request, customer_id: int, query: Query[FollowUpQuery]):
+    customer = customer_get_for_user(request.auth, customer_id)
+    return selectors.followup_page(customer=customer, cursor=query.cursor, limit=query.limit)
+
+
+@router.post(
+    "/customers/{int:customer_id}/followups",
+    response={201: FollowUpOut},
+    summary="Log a follow-up (may move the stage and grade)",
+    operation_id="guanxi_pipeline_api_followup_create",
+)
+def followup_create(request, customer_id: int, payload: FollowUpIn):
+    customer = customer_get_for_user(request.auth, customer_id)
+    data = services.FollowUpInput(**payload.model_dump())
+    logged = services.followup_log(actor=request.auth, customer=customer, data=data)
+    return Status(201, selectors.followup_get(followup_id=logged.followup.pk))
+
+
+# ---------------------------------------------------------------- stage, grade, MAN
+
+
+@router.get(
+    "/customers/{int:customer_id}/prospect",
+    response=ProspectOut,
+    summary="A customer's stage, grade, MAN, tracking and due date",
+    operation_id="guanxi_pipeline_api_prospect_detail",
+)
+def prospect_detail(request, customer_id: int):
+    customer = customer_get_for_user(request.auth, customer_id)
+    return _prospect_out(request.auth, customer)
+
+
+@router.post(
+    "/customers/{int:customer_id}/stage",
+    response=ProspectOut,
+    summary="Set the stage",
+    operation_id="guanxi_pipeline_api_prospect_stage",
+)
+def prospect_stage(request, customer_id: int, payload: StageIn):
+    customer = customer_get_for_user(request.auth, customer_id)
+    services.prospect_set_stage(
+        actor=request.auth, customer=customer, stage=payload.stage, note=payload.note
+    )
+    return _prospect_out(request.auth, customer)
+
+
+@router.post(
+    "/customers/{int:customer_id}/grade",
+    response=ProspectOut,
+    summary="Set the grade",
+    operation_id="guanxi_pipeline_api_prospect_grade",
+)
+def prospect_grade(request, customer_id: int, payload: GradeIn):
+    customer = customer_get_for_user(request.auth, customer_id)
+    services.prospect_set_grade(actor=request.auth, customer=customer, grade=payload.grade)
+    return _prospect_out(request.auth, customer)
+
+
+@router.post(
+    "/customers/{int:customer_id}/man",
+    response=ProspectOut,
+    summary="Money / Authority / Need (true, false or null = unknown)",
+    operation_id="guanxi_pipeline_api_prospect_man",
+)
+def prospect_man(request, customer_id: int, payload: ManIn):
+    customer = customer_get_for_user(request.auth, customer_id)
+    services.man_assess(
+        actor=request.auth,
+        customer=customer,
+        money=payload.money,
+        authority=payload.authority,
+        need=payload.need,
+    )
+    return _prospect_out(request.auth, customer)
+
+
+@router.get(
+    "/stages",
+    response=list[StageOut],
+    summary="The intention stages and their guidance",
+    operation_id="guanxi_pipeline_api_stage_list",
+)
+def stage_list(request):
+    return selectors.stages()

@@ -1,0 +1,156 @@
+"""Request and response shapes of the follow-up, stage, grade and MAN API.
+
+Input schemas check JSON types and rough sizes only; the rules (valid stage, grade, channel,
+objection fields, next contact not in the past …) stay in the services, so the pages and the
+API refuse the same input with the same messages.
+"""
+
+import datetime as dt
+from typing import Annotated
+
+from ninja import Field, Schema
+
+from guanxi.core.schemas import Id, Input, RefOf, Text
+from guanxi.pipeline.schemas import Code, StageRefOf
+
+# ---------------------------------------------------------------- input
+
+
+class ObjectionIn(Input):
+    type: Code = Field(description="price, quality, need, timing, trust, competitor, …")
+    is_excuse: bool = False
+    real_objection: Annotated[Text, Field(max_length=200)] = ""
+    temperament: Code = Field("", description="rational, emotional, hesitant or empty")
+    method: Code = Field("", description="direct, indirect, compensation, question or empty")
+    outcome: Code = Field("open", description="open, resolved or lost")
+    script_id: Id | None = None
+
+
+class FollowUpIn(Input):
+    channel: Code = Field(description="phone, visit, sms, wechat, email, showroom")
+    content: Annotated[Text, Field(max_length=4000)]
+    outcome: Annotated[Text, Field(max_length=200)] = ""
+    effective: bool = False
+    stage: Code | None = Field(None, description="Move to this stage (code), or null")
+    grade: Annotated[str, Field(max_length=1)] | None = Field(None, description="A … E")
+    next_contact_at: dt.datetime | None = None
+    objections: list[ObjectionIn] = Field(default_factory=list, max_length=10)
+
+
+class StageIn(Input):
+    stage: Code
+    note: Annotated[Text, Field(max_length=1000)] = ""
+
+
+class GradeIn(Input):
+    grade: Annotated[str, Field(max_length=1)] = Field(description="A, B, C, D, E or empty")
+
+
+class ManIn(Input):
+    money: bool | None = None
+    authority: bool | None = None
+    need: bool | None = None
+
+
+# ---------------------------------------------------------------- output
+
+
+class ObjectionOut(Schema):
+    id: int
+    type: str
+    is_excuse: bool
+    real_objection: str
+    temperament: str
+    method: str
+    outcome: str
+    script_id: int | None
+
+
+class FollowUpOut(Schema):
+    id: int
+    customer_id: int
+    at: dt.datetime
+    user: RefOf | None
+    channel: str
+    content: str
+    outcome: str
+    effective: bool
+    stage_before: StageRefOf | None
+    stage_after: StageRefOf | None
+    grade_before: str
+    grade_after: str
+    next_contact_at: dt.datetime | None
+    objections: list[ObjectionOut]
+
+    @staticmethod
+    def resolve_objections(obj):
+        return list(obj.objections.all())
+
+
+class FollowUpPageOut(Schema):
+    items: list[FollowUpOut]
+    next_cursor: str | None
+
+
+class ProspectOut(Schema):
+    customer_id: int
+    owner: RefOf | None
+    stage: StageRefOf | None
+    grade: str
+    stage_changed_at: dt.datetime | None
+    tracked: bool
+    locked: bool
+    dealt: bool
+    man_money: bool | None
+    man_authority: bool | None
+    man_need: bool | None
+    man_verdict: str
+    man_verdict_label: str
+    quality: dict
+    quality_score: int | None
+    risks: list
+    referrer_id: int | None
+    last_followup_at: dt.datetime | None
+    next_contact_at: dt.datetime | None
+    next_due_at: dt.datetime | None
+    recycle_due_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_owner(obj):
+        return obj.owner if obj.owner_id else None
+
+    @staticmethod
+    def resolve_man_verdict_label(obj):
+        return str(obj.get_man_verdict_display())
+
+
+class StageOut(Schema):
+    code: str
+    order: int
+    name: str
+    definition: str
+    signals: list[str]
+    questions: list[str]
+    push_methods: list[str]
+    cadence_days: int | None
+    quota_group: str
+
+    @staticmethod
+    def resolve_name(obj):
+        return str(obj)
+
+    @staticmethod
+    def resolve_definition(obj):
+        return obj.text("definition")
+
+    @staticmethod
+    def resolve_signals(obj):
+        return [line for line in obj.text("signals").splitlines() if line.strip()]
+
+    @staticmethod
+    def resolve_questions(obj):
+        return [line for line in obj.text("questions").splitlines() if line.strip()]
+
+    @staticmethod
+    def resolve_push_methods(obj):
+        return [line for line in obj.text("push_methods").splitlines() if line.strip()]

@@ -1,0 +1,646 @@
+"""Every write to the pipeline state of a customer (INT-1 … INT-5, ACQ-1 … ACQ-3, SRV-1).
+
+Keyword-only, one transaction each; the actor must be able to edit the customer."""
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from guanxi.accounts.models import Department, User
+from guanxi.accounts.permissions import MANAGE_USERS
+from guanxi.accounts.selectors import departments_in_scope, scope_for_user, user_can
+from guanxi.core.errors import PermissionDenied, ValidationFailed, invalid_field
+from guanxi.customers.models import Customer
+from guanxi.customers.services import customer_refresh_category, timeline_add
+from guanxi.pipeline.models import (
+    FollowUp,
+    Grade,
+    ManVerdict,
+    Objection,
+    Prospect,
+    Script,
+    Stage,
+    StageMove,
+    TeamQuota,
+)
+from guanxi.pipeline.prospects import cadence
+from guanxi.pipeline.prospects.selectors import quota_for, quota_group_of, quota_limit
+
+# seed 000 §5.1.2: the traits of a good customer, and the risks of big customers.
+QUALITY_TRAITS = {
+    "demand": gettext_lazy("Real demand for the product"),
+    "profitability": gettext_lazy("Profitable to serve"),
+    "price_insensitive": gettext_lazy("Not very price-sensitive"),
+    "prompt_payment": gettext_lazy("Pays promptly"),
+    "low_service_cost": gettext_lazy("Low cost of service"),
+    "loyalty": gettext_lazy("Loyal"),
+    "growth": gettext_lazy("Growing"),
+}
+BIG_CUSTOMER_RISKS = {
+    "financial": gettext_lazy("Financial risk (large receivables, credit)"),
+    "profit": gettext_lazy("Profit risk (squeezed margins)"),
+    "management": gettext_lazy("Management risk (dependence, service burden)"),
+    "churn": gettext_lazy("Churn risk (may leave for a competitor)"),
+}
+NEXT_CONTACT_GRACE = dt.timedelta(minutes=5)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def prospect_for(*, customer: Customer) -> Prospect:
+    """The customer's prospect row, created on first use (owner/department copied)."""
+    prospect, _created = Prospect.objects.get_or_create(
+        customer_id=customer.pk,
+        defaults={"owner_id": customer.owner_id, "department_id": customer.department_id},
+    )
+    prospect.customer = customer
+    return prospect
+
+
+def _lock(*, actor: User, customer: Customer) -> tuple[Customer, Prospect]:
+    locked = Customer.objects.editable_by(actor).select_for_update().filter(pk=customer.pk).first()
+    if locked is None:
+        raise PermissionDenied(_("You may not change this customer."))
+    rows = Prospect.objects.select_for_update(of=("self",)).select_related("stage")
+    prospect = rows.filter(customer_id=locked.pk).first()
+    if prospect is None:
+        prospect_for(customer=locked)
+        prospect = rows.get(customer_id=locked.pk)
+    prospect.customer = locked
+    return locked, prospect
+
+
+def _stage(code: str | None) -> Stage:
+    stage = Stage.objects.filter(code=str(code or "")).first() if code else None
+    if stage is None:
+        raise invalid_field("stage", _("Choose a valid stage."))
+    return stage
+
+
+def _grade(value: str | None) -> str:
+    value = str(value or "")
+    if value not in Grade.values:
+        raise invalid_field("grade", _("Choose a valid grade."))
+    return value
+
+
+def _refresh_due(prospect: Prospect, *, actor: User, now: dt.datetime) -> None:
+    prospect.next_due_at = cadence.next_due(prospect, now=now, tz=cadence.zone_for(actor))
+
+
+def _move_stage(
+    *, prospect: Prospect, stage: Stage, actor: User | None, now: dt.datetime
+) -> StageMove | None:
+    """Record the move; returns None if the stage is unchanged."""
+    old = prospect.stage
+    if old is not None and old.pk == stage.pk:
+        return None
+    since = prospect.stage_changed_at or prospect.customer.created_at
+    days = max(0, (now - since).days) if (old is not None and since) else None
+    move = StageMove.objects.create(
+        customer_id=prospect.customer_id,
+        user=actor,
+        department_id=prospect.department_id,
+        source_id=prospect.customer.source_id,
+        from_stage=old,
+        to_stage=stage,
+        days_in_previous=days,
+        at=now,
+    )
+    if old is None or stage.order > old.order:
+        prospect.last_progress_at = now
+        prospect.contacts_since_progress = 0
+    prospect.stage = stage
+    prospect.stage_changed_at = now
+    return move
+
+
+def _stage_label(stage: Stage | None) -> str:
+    return str(stage) if stage is not None else _("no stage")
+
+
+def _stage_event(
+    customer: Customer,
+    *,
+    old: Stage | None,
+    new: Stage,
+    note: str,
+    actor: User,
+    **data: Any,
+) -> None:
+    """The timeline entry of a stage move."""
+    timeline_add(
+        customer=customer,
+        kind="stage",
+        title=_("Stage: %(old)s → %(new)s") % {"old": _stage_label(old), "new": new},
+        body=(note or "")[:1000],
+        actor=actor,
+        data={"from": old.code if old else None, "to": new.code, **data},
+    )
+
+
+# ---------------------------------------------------------------- stage and grade
+
+
+@transaction.atomic
+def prospect_set_stage(
+    *, actor: User, customer: Customer, stage: Stage | str, note: str = ""
+) -> Prospect:
+    stage = stage if isinstance(stage, Stage) else _stage(stage)
+    locked, prospect = _lock(actor=actor, customer=customer)
+    now = timezone.now()
+    old = prospect.stage
+    if _move_stage(prospect=prospect, stage=stage, actor=actor, now=now) is None:
+        return prospect
+    _refresh_due(prospect, actor=actor, now=now)
+    prospect.save()
+    _stage_event(locked, old=old, new=stage, note=note, actor=actor)
+    customer_refresh_category(customer=locked, prospect=prospect)
+    return prospect
+
+
+@transaction.atomic
+def prospect_set_grade(*, actor: User, customer: Customer, grade: str) -> Prospect:
+    grade = _grade(grade)
+    locked, prospect = _lock(actor=actor, customer=customer)
+    if prospect.grade == grade:
+        return prospect
+    old = prospect.grade
+    prospect.grade = grade
+    if grade == Grade.E:
+        prospect.dealt = True
+    _refresh_due(prospect, actor=actor, now=timezone.now())
+    prospect.save()
+    timeline_add(
+        customer=locked,
+        kind="grade",
+        title=_("Grade: %(old)s → %(new)s") % {"old": old or "—", "new": grade or "—"},
+        actor=actor,
+        data={"from": old, "to": grade},
+    )
+    customer_refresh_category(customer=locked, prospect=prospect)
+    return prospect
+
+
+@transaction.atomic
+def prospect_mark_won(*, customer: Customer, actor: User, note: str = "") -> Prospect:
+    """A contract was signed (ORD-7): grade E and dealt, without the editability check —
+    signing is a system step (the approver need not be able to edit the customer). A
+    customer signed below stage 4 (确定可以成交) is moved there, so the funnel counts every
+    deal; the move is the owner's (the approver only confirmed it)."""
+    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    prospect_for(customer=locked)
+    prospect = (
+        Prospect.objects.select_for_update(of=("self",))
+        .select_related("stage")
+        .get(customer_id=locked.pk)
+    )
+    prospect.customer = locked
+    top = Stage.objects.order_by("-order").first()
+    below_top = top is not None and (prospect.stage is None or prospect.stage.order < top.order)
+    if prospect.grade == Grade.E and prospect.dealt and not below_top:
+        customer_refresh_category(customer=locked, prospect=prospect)
+        return prospect
+    now = timezone.now()
+    old_stage = prospect.stage
+    moved = (
+        _move_stage(prospect=prospect, stage=top, actor=prospect.owner or actor, now=now)
+        if top is not None and below_top
+        else None
+    )
+    old = prospect.grade
+    prospect.grade = Grade.E
+    prospect.dealt = True
+    _refresh_due(prospect, actor=actor, now=now)
+    prospect.save()
+    if moved is not None and top is not None:
+        _stage_event(locked, old=old_stage, new=top, note=note, actor=actor, won=True)
+    if old != Grade.E:
+        timeline_add(
+            customer=locked,
+            kind="grade",
+            title=_("Grade: %(old)s → %(new)s") % {"old": old or "—", "new": Grade.E},
+            body=(note or "")[:1000],
+            actor=actor,
+            data={"from": old, "to": Grade.E, "won": True},
+        )
+    customer_refresh_category(customer=locked, prospect=prospect)
+    return prospect
+
+
+# ---------------------------------------------------------------- follow-ups (INT-5)
+
+
+def _clean_datetime(
+    value: object, *, field: str, errors: dict[str, list], tz: dt.tzinfo
+) -> dt.datetime | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        parsed = parse_datetime(value.strip())
+        if parsed is None:
+            errors[field] = [_("Enter a valid date and time.")]
+            return None
+        value = parsed
+    if not isinstance(value, dt.datetime):
+        errors[field] = [_("Enter a valid date and time.")]
+        return None
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=tz)
+    return value.astimezone(dt.UTC)
+
+
+def _clean_objections(raw: object, errors: dict[str, list]) -> list[dict[str, Any]]:
+    if raw in (None, ""):
+        return []
+    if not isinstance(raw, list | tuple):
+        errors["objections"] = [_("Objections must be a list.")]
+        return []
+    cleaned = []
+    script_ids = set()
+    for item in raw:
+        if not isinstance(item, dict):
+            errors["objections"] = [_("Each objection needs a type.")]
+            return []
+        row: dict[str, Any] = {
+            "type": str(item.get("type") or ""),
+            "is_excuse": bool(item.get("is_excuse")),
+            "real_objection": str(item.get("real_objection") or "").strip(),
+            "temperament": str(item.get("temperament") or ""),
+            "method": str(item.get("method") or ""),
+            "outcome": str(item.get("outcome") or Objection.Outcome.OPEN),
+            "script_id": item.get("script_id") or None,
+        }
+        if row["type"] not in Objection.Type.values:
+            errors["objections"] = [_("Choose a valid objection type.")]
+        elif row["temperament"] not in Objection.Temperament.values:
+            errors["objections"] = [_("Choose a valid temperament.")]
+        elif row["method"] not in Objection.Method.values:
+            errors["objections"] = [_("Choose a valid method.")]
+        elif row["outcome"] not in Objection.Outcome.values:
+            errors["objections"] = [_("Choose a valid objection outcome.")]
+        elif len(row["real_objection"]) > 200:
+            errors["objections"] = [_("The real objection may have at most 200 characters.")]
+        if row["script_id"] is not None:
+            try:
+                row["script_id"] = int(row["script_id"])
+            except (TypeError, ValueError):
+                errors["objections"] = [_("Choose a valid script.")]
+            else:
+                script_ids.add(row["script_id"])
+        cleaned.append(row)
+    if len(cleaned) > 10:
+        errors["objections"] = [_("At most 10 objections per follow-up.")]
+    if script_ids and "objections" not in errors:
+        found = set(Script.objects.filter(pk__in=script_ids).values_list("pk", flat=True))
+        if found != script_ids:
+            errors["objections"] = [_("Choose a valid script.")]
+    return cleaned
+
+
+@dataclass(frozen=True)
+class FollowUpInput:
+    """What a follow-up says, as the form or the API received it; `followup_log` checks it.
+    `stage` is a code or a Stage (none: unchanged); `next_contact_at` a datetime or ISO text;
+    each objection a mapping with type, is_excuse, real_objection, temperament, method,
+    outcome and script_id."""
+
+    channel: str
+    content: str
+    outcome: str = ""
+    effective: bool = False
+    stage: Stage | str | None = None
+    grade: str | None = None
+    next_contact_at: dt.datetime | str | None = None
+    objections: Sequence[Mapping[str, Any]] = ()
+
+
+@dataclass(frozen=True)
+class _CleanFollowUp:
+    channel: str
+    content: str
+    outcome: str
+    effective: bool
+    stage: Stage | None
+    grade: str | None
+    next_contact_at: dt.datetime | None
+    objections: list[dict[str, Any]]
+
+
+def _clean_followup(data: FollowUpInput, *, actor: User, now: dt.datetime) -> _CleanFollowUp:
+    errors: dict[str, list] = {}
+    tz = cadence.zone_for(actor)
+    channel = str(data.channel or "")
+    if channel not in FollowUp.Channel.values:
+        errors["channel"] = [_("Choose a valid channel.")]
+    content = str(data.content or "").strip()
+    if not content:
+        errors["content"] = [_("Describe what happened.")]
+    elif len(content) > 4000:
+        errors["content"] = [_("At most %(limit)d characters.") % {"limit": 4000}]
+    outcome = str(data.outcome or "").strip()
+    if len(outcome) > 200:
+        errors["outcome"] = [_("At most %(limit)d characters.") % {"limit": 200}]
+    stage: Stage | None = None
+    if isinstance(data.stage, Stage):
+        stage = data.stage
+    elif data.stage:
+        stage = Stage.objects.filter(code=str(data.stage)).first()
+        if stage is None:
+            errors["stage"] = [_("Choose a valid stage.")]
+    grade = None if data.grade is None or data.grade == "" else str(data.grade)
+    if grade is not None and grade not in Grade.values:
+        errors["grade"] = [_("Choose a valid grade.")]
+    next_contact = _clean_datetime(
+        data.next_contact_at, field="next_contact_at", errors=errors, tz=tz
+    )
+    if next_contact is not None and next_contact < now - NEXT_CONTACT_GRACE:
+        errors["next_contact_at"] = [_("The next contact cannot be in the past.")]
+    objections = _clean_objections(data.objections, errors)
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    return _CleanFollowUp(
+        channel=channel,
+        content=content,
+        outcome=outcome,
+        effective=bool(data.effective),
+        stage=stage,
+        grade=grade,
+        next_contact_at=next_contact,
+        objections=objections,
+    )
+
+
+@dataclass(frozen=True)
+class FollowUpLogged:
+    """A logged follow-up and the customer's prospect as the follow-up left it (saved, with
+    its stage and customer loaded), so the page that shows the result need not read it."""
+
+    followup: FollowUp
+    prospect: Prospect
+
+
+@transaction.atomic
+def followup_log(*, actor: User, customer: Customer, data: FollowUpInput) -> FollowUpLogged:
+    now = timezone.now()
+    cleaned = _clean_followup(data, actor=actor, now=now)
+    locked, prospect = _lock(actor=actor, customer=customer)
+    stage_before, grade_before = prospect.stage, prospect.grade
+    followup = FollowUp.objects.create(
+        customer=locked,
+        user=actor,
+        department_id=actor.department_id,
+        at=now,
+        channel=cleaned.channel,
+        content=cleaned.content,
+        outcome=cleaned.outcome,
+        effective=cleaned.effective,
+        stage_before=stage_before,
+        grade_before=grade_before,
+        stage_after=cleaned.stage or stage_before,
+        grade_after=cleaned.grade if cleaned.grade is not None else grade_before,
+        next_contact_at=cleaned.next_contact_at,
+    )
+    if cleaned.objections:
+        Objection.objects.bulk_create(
+            [
+                # a cleaned row names exactly the objection's own fields
+                Objection(followup=followup, customer=locked, **row)
+                for row in cleaned.objections
+            ]
+        )
+        used = [row["script_id"] for row in cleaned.objections if row["script_id"]]
+        if used:
+            Script.objects.filter(pk__in=used).update(use_count=F("use_count") + 1)
+    progressed = False
+    moved = None
+    if cleaned.stage is not None:
+        before_progress = prospect.last_progress_at
+        moved = _move_stage(prospect=prospect, stage=cleaned.stage, actor=actor, now=now)
+        progressed = moved is not None and prospect.last_progress_at != before_progress
+    if not progressed:
+        prospect.contacts_since_progress += 1
+    if cleaned.grade is not None and cleaned.grade != prospect.grade:
+        prospect.grade = cleaned.grade
+        if prospect.grade == Grade.E:
+            prospect.dealt = True
+    prospect.last_followup_at = now
+    prospect.next_contact_at = cleaned.next_contact_at
+    _refresh_due(prospect, actor=actor, now=now)
+    prospect.save()
+    summary = cleaned.outcome or cleaned.content
+    title = f"{followup.get_channel_display()}: {summary}"
+    if moved is not None:
+        title = _("%(title)s (stage %(old)s → %(new)s)") % {
+            "title": title[:120],
+            "old": _stage_label(stage_before),
+            "new": prospect.stage,
+        }
+    timeline_add(
+        customer=locked,
+        kind="followup",
+        title=title,
+        body=cleaned.content,
+        actor=actor,
+        occurred_at=now,
+        ref=followup,
+        data={
+            "channel": followup.channel,
+            "effective": followup.effective,
+            "stage_from": stage_before.code if stage_before else None,
+            "stage_to": prospect.stage.code if prospect.stage else None,
+            "grade_from": grade_before,
+            "grade_to": prospect.grade,
+        },
+    )
+    if moved is not None or prospect.grade != grade_before:
+        customer_refresh_category(customer=locked, prospect=prospect)
+    return FollowUpLogged(followup=followup, prospect=prospect)
+
+
+# ---------------------------------------------------------------- MAN, quality, referral
+
+
+def man_verdict(money: bool | None, authority: bool | None, need: bool | None) -> str:
+    if money is None or authority is None or need is None:
+        return ManVerdict.UNKNOWN
+    return ("M" if money else "m") + ("A" if authority else "a") + ("N" if need else "n")
+
+
+def _tristate(value: object) -> bool | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value.lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
+@transaction.atomic
+def man_assess(
+    *,
+    actor: User,
+    customer: Customer,
+    money: bool | str | None,
+    authority: bool | str | None,
+    need: bool | str | None,
+) -> Prospect:
+    locked, prospect = _lock(actor=actor, customer=customer)
+    money, authority, need = _tristate(money), _tristate(authority), _tristate(need)
+    verdict = man_verdict(money, authority, need)
+    changed = verdict != prospect.man_verdict
+    prospect.man_money, prospect.man_authority, prospect.man_need = money, authority, need
+    prospect.man_verdict = verdict
+    prospect.save(update_fields=["man_money", "man_authority", "man_need", "man_verdict"])
+    if changed:
+        timeline_add(
+            customer=locked,
+            kind="man",
+            title=_("MAN: %(verdict)s") % {"verdict": prospect.get_man_verdict_display()},
+            actor=actor,
+            data={"verdict": verdict},
+        )
+        customer_refresh_category(customer=locked, prospect=prospect)
+    return prospect
+
+
+@transaction.atomic
+def quality_assess(
+    *, actor: User, customer: Customer, traits: Mapping[str, bool], risks: Iterable[str]
+) -> Prospect:
+    unknown = set(traits or {}) - set(QUALITY_TRAITS)
+    bad_risks = set(risks or []) - set(BIG_CUSTOMER_RISKS)
+    if unknown or bad_risks:
+        raise invalid_field("quality", _("Unknown trait or risk."))
+    _locked, prospect = _lock(actor=actor, customer=customer)
+    prospect.quality = {key: bool((traits or {}).get(key)) for key in QUALITY_TRAITS}
+    prospect.quality_score = sum(prospect.quality.values())
+    prospect.risks = [risk for risk in BIG_CUSTOMER_RISKS if risk in set(risks or [])]
+    prospect.save(update_fields=["quality", "quality_score", "risks"])
+    return prospect
+
+
+@transaction.atomic
+def referral_set(*, actor: User, customer: Customer, referrer: Customer | None) -> Prospect:
+    if referrer is not None:
+        if referrer.pk == customer.pk:
+            raise invalid_field("referrer", _("A customer cannot refer themselves."))
+        if not Customer.objects.visible_to(actor).filter(pk=referrer.pk).exists():
+            raise invalid_field("referrer", _("Choose a customer you can see."))
+    locked, prospect = _lock(actor=actor, customer=customer)
+    if prospect.referrer_id == (referrer.pk if referrer else None):
+        return prospect
+    prospect.referrer = referrer
+    prospect.save(update_fields=["referrer"])
+    timeline_add(
+        customer=locked,
+        kind="referral",
+        title=_("Referred by %(name)s") % {"name": referrer.name}
+        if referrer
+        else _("Referrer removed"),
+        actor=actor,
+        data={"referrer": referrer.pk if referrer else None},
+    )
+    return prospect
+
+
+# ---------------------------------------------------------------- tracking and quotas (INT-3)
+
+
+@transaction.atomic
+def tracking_add(*, actor: User, customer: Customer) -> Prospect:
+    locked, prospect = _lock(actor=actor, customer=customer)
+    if prospect.tracked:
+        return prospect
+    if prospect.owner_id is None:
+        raise ValidationFailed(_("A customer without an owner cannot be tracked."))
+    group = quota_group_of(stage=prospect.stage)
+    # Serialise adds for the same owner so two at once cannot both squeeze under the quota.
+    owner = User.objects.select_for_update().get(pk=prospect.owner_id)
+    quota = quota_for(department_id=owner.department_id)
+    limit = quota_limit(quota=quota, group=group)
+    group_codes = [s.code for s in Stage.objects.all() if quota_group_of(stage=s) == group]
+    tracked = Prospect.objects.filter(owner_id=owner.pk, tracked=True)
+    if group == "s0":
+        tracked = tracked.filter(stage__code__in=group_codes) | tracked.filter(stage__isnull=True)
+    else:
+        tracked = tracked.filter(stage__code__in=group_codes)
+    if tracked.count() >= limit:
+        labels = {"s0": _("stage 0"), "s12": _("stages 1–2"), "s34": _("stages 3–4")}
+        raise ValidationFailed(
+            _(
+                "The tracked customers in %(group)s are full (%(limit)d). Remove one before "
+                "adding another."
+            )
+            % {"group": labels[group], "limit": limit},
+            code="quota_full",
+        )
+    prospect.tracked = True
+    _refresh_due(prospect, actor=actor, now=timezone.now())
+    prospect.save(update_fields=["tracked", "next_due_at"])
+    timeline_add(
+        customer=locked, kind="tracking", title=_("Added to tracked customers"), actor=actor
+    )
+    customer_refresh_category(customer=locked, prospect=prospect)
+    return prospect
+
+
+@transaction.atomic
+def tracking_remove(*, actor: User, customer: Customer) -> Prospect:
+    locked, prospect = _lock(actor=actor, customer=customer)
+    if not prospect.tracked:
+        return prospect
+    prospect.tracked = False
+    prospect.save(update_fields=["tracked"])
+    timeline_add(
+        customer=locked, kind="tracking", title=_("Removed from tracked customers"), actor=actor
+    )
+    customer_refresh_category(customer=locked, prospect=prospect)
+    return prospect
+
+
+@transaction.atomic
+def quota_set(
+    *,
+    actor: User,
+    department: Department | None,
+    stage0: int | str | None,
+    stage12: int | str | None,
+    stage34: int | str | None,
+    daily_target: int | str | None,
+) -> TeamQuota:
+    if department is None:
+        if not user_can(actor, MANAGE_USERS):
+            raise PermissionDenied(_("Only administrators may set the company default quota."))
+    else:
+        scope = scope_for_user(actor)
+        manages = scope.sees_all or bool(scope.department_ids)
+        if not manages or not departments_in_scope(actor).filter(pk=department.pk).exists():
+            raise PermissionDenied(_("You may only set quotas for teams you manage."))
+    errors = {}
+    values = {}
+    for name, value in (
+        ("stage0", stage0),
+        ("stage12", stage12),
+        ("stage34", stage34),
+        ("daily_target", daily_target),
+    ):
+        try:
+            number = int(value) if isinstance(value, int | str) else -1
+        except ValueError:
+            number = -1
+        if not 0 <= number <= 1000:
+            errors[name] = [_("Enter a whole number from 0 to 1000.")]
+        values[name] = number
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    quota, _created = TeamQuota.objects.update_or_create(department=department, defaults=values)
+    return quota

@@ -1,0 +1,212 @@
+"""The stage/grade/MAN/quality panel on the customer 360 page (INT-1/2, ACQ-1 … ACQ-3) and
+the fragments of the follow-up form (stage guidance, script suggestions). Thin: parse, call
+one service or selector, render; a refusal becomes a message on the 360 page."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from guanxi.core.errors import DomainError, NotFound, ValidationFailed, invalid_field
+from guanxi.customers.models import Customer
+from guanxi.pipeline.errors import error_text
+from guanxi.pipeline.models import Prospect, Stage
+from guanxi.pipeline.pools.services import prospect_lock
+from guanxi.pipeline.prospects import selectors, services
+from guanxi.pipeline.prospects.forms import ManForm, followup_forms
+from guanxi.pipeline.scripts.selectors import script_suggest
+
+
+def _visible_customer(request, customer_id) -> Customer:
+    customer = Customer.objects.visible_to(request.user).filter(pk=customer_id).first()
+    if customer is None:
+        raise NotFound()
+    return customer
+
+
+# ---------------------------------------------------------------- follow-up form fragments
+
+
+@login_required
+@require_GET
+def stage_guidance(request):
+    code = next((v for k, v in request.GET.items() if k == "stage" or k.endswith("-stage")), "")
+    stage = Stage.objects.filter(code=code).first() if code else None
+    following = (
+        Stage.objects.filter(order__gt=stage.order).order_by("order").first() if stage else None
+    )
+    return render(
+        request, "pipeline/panel_guidance.html", {"stage": stage, "next_stage": following}
+    )
+
+
+@login_required
+@require_GET
+def script_suggestions(request):
+    objection_type = next(
+        (v for k, v in request.GET.items() if k == "type" or k.endswith("-type")), ""
+    )
+    stage_code = request.GET.get("stage_code") or ""
+    stage = Stage.objects.filter(code=stage_code).first() if stage_code else None
+    scripts = (
+        script_suggest(objection_type=objection_type, stage=stage)[:5] if objection_type else []
+    )
+    return render(
+        request,
+        "pipeline/panel_scripts.html",
+        {"scripts": scripts, "target": request.GET.get("target", "")},
+    )
+
+
+# ---------------------------------------------------------------- the 360 panel
+
+
+def prospect_panel_html(request, customer) -> str:
+    """The stage/grade/MAN/quality panel on the customer 360 page (customers.panels hook)."""
+    prospect = Prospect.objects.select_related("stage", "referrer").filter(pk=customer.pk).first()
+    if prospect is None:
+        prospect = Prospect(customer=customer)
+    all_stages = selectors.stages()
+    following = None
+    if prospect.stage is not None:
+        following = next((s for s in all_stages if s.order > prospect.stage.order), None)
+    can_edit = Customer.objects.editable_by(request.user).filter(pk=customer.pk).exists()
+    form, objections = followup_forms(customer)
+    quality = prospect.quality or {}
+    context = {
+        "customer": customer,
+        "prospect": prospect,
+        "stages": all_stages,
+        "next_stage": following,
+        "can_edit": can_edit,
+        "form": form,
+        "objections": objections,
+        "origin": "panel",
+        "man_fields": [
+            ("money", _("Money"), prospect.man_money),
+            ("authority", _("Authority"), prospect.man_authority),
+            ("need", _("Need"), prospect.man_need),
+        ],
+        "man_next_step": MAN_NEXT_STEPS.get(prospect.man_verdict, ""),
+        "traits": [
+            (k, label, bool(quality.get(k))) for k, label in services.QUALITY_TRAITS.items()
+        ],
+        "risks": [
+            (k, label, k in (prospect.risks or []))
+            for k, label in services.BIG_CUSTOMER_RISKS.items()
+        ],
+        "referrals": selectors.referrals_of(user=request.user, customer=customer),
+        "grades": list(Prospect._meta.get_field("grade").choices or []),
+    }
+    return render_to_string("pipeline/panel_prospect.html", context, request=request)
+
+
+_NURTURE = gettext_lazy(
+    "Keep in touch; observe and nurture them until they meet the missing condition."
+)
+MAN_NEXT_STEPS = {
+    # seed 001: the eight MAN combinations and what to do
+    "MAN": gettext_lazy("An ideal prospect: present the offer and work towards the close."),
+    "MAn": gettext_lazy("Approach: with skilled selling there is a good chance."),
+    "MaN": gettext_lazy("Approach, and find the person who decides."),
+    "mAN": gettext_lazy("Approach; check their business, credit and financing."),
+    "maN": _NURTURE,
+    "mAn": _NURTURE,
+    "Man": _NURTURE,
+    "man": gettext_lazy("Not a customer: stop contacting."),
+}
+
+
+def _panel_action(action: Callable[[HttpRequest, Customer], object]):
+    """A view that posts one change from the 360 panel: the customer must be visible; the
+    outcome, a refusal too (a permission one as well), is a message on the 360 page."""
+
+    @login_required
+    @require_POST
+    @wraps(action)
+    def view(request, customer_id):
+        customer = _visible_customer(request, customer_id)
+        try:
+            action(request, customer)
+        except DomainError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("customers:detail", customer_id=customer.pk)
+
+    return view
+
+
+@_panel_action
+def panel_stage(request, customer):
+    services.prospect_set_stage(
+        actor=request.user,
+        customer=customer,
+        stage=request.POST.get("stage", ""),
+        note=request.POST.get("note", "")[:1000],
+    )
+
+
+@_panel_action
+def panel_grade(request, customer):
+    services.prospect_set_grade(
+        actor=request.user, customer=customer, grade=request.POST.get("grade", "")
+    )
+
+
+@_panel_action
+def panel_man(request, customer):
+    form = ManForm(request.POST)
+    if not form.is_valid():
+        raise ValidationFailed(_("Choose yes, no or unknown."))
+    services.man_assess(
+        actor=request.user,
+        customer=customer,
+        money=ManForm.value(form.cleaned_data["money"]),
+        authority=ManForm.value(form.cleaned_data["authority"]),
+        need=ManForm.value(form.cleaned_data["need"]),
+    )
+
+
+@_panel_action
+def panel_quality(request, customer):
+    traits = request.POST.getlist("trait")
+    services.quality_assess(
+        actor=request.user,
+        customer=customer,
+        traits={k: True for k in traits if k in services.QUALITY_TRAITS},
+        risks=[r for r in request.POST.getlist("risk") if r in services.BIG_CUSTOMER_RISKS],
+    )
+
+
+@_panel_action
+def panel_referrer(request, customer):
+    raw = (request.POST.get("referrer") or "").strip().lstrip("#")
+    referrer = None
+    if raw:
+        if not raw.isdigit():
+            raise invalid_field("referrer", _("Enter the number of a customer."))
+        referrer = Customer.objects.visible_to(request.user).filter(pk=int(raw)).first()
+        if referrer is None:
+            raise invalid_field("referrer", _("Choose a customer you can see."))
+    services.referral_set(actor=request.user, customer=customer, referrer=referrer)
+
+
+@_panel_action
+def panel_tracking(request, customer):
+    if request.POST.get("tracked") == "1":
+        services.tracking_add(actor=request.user, customer=customer)
+    else:
+        services.tracking_remove(actor=request.user, customer=customer)
+
+
+@_panel_action
+def panel_lock(request, customer):
+    prospect_lock(actor=request.user, customer=customer, locked=request.POST.get("locked") == "1")

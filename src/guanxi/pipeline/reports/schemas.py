@@ -1,0 +1,22 @@
+"""Response shapes of the funnel API."""
+
+import datetime as dt
+
+from ninja import Schema
+
+from guanxi.pipeline.schemas import StageRefOf
+
+
+class FunnelRowOut(Schema):
+    stage: StageRefOf
+    reached: int
+    conversion: float | None
+    median_days: float | None
+
+
+class FunnelOut(Schema):
+    start: dt.date
+    end: dt.date
+    rows: list[FunnelRowOut]
+    refused: list[FunnelRowOut]
+    moves: int
