@@ -10,7 +10,7 @@ from django.utils import translation
 from guanxi.accounts.models import Role
 from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from guanxi.core.models import AuditLog
-from guanxi.sales import approvals
+from guanxi.sales.approvals import services as approvals
 from guanxi.sales.models import Approval, ApprovalEvent, ApprovalFlow, ApprovalTask
 
 pytestmark = pytest.mark.django_db

@@ -11,10 +11,10 @@ from django.utils import timezone, translation
 from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from guanxi.core.models import AuditLog
 from guanxi.customers.models import TimelineEvent
-from guanxi.sales import approvals
-from guanxi.sales import services_receivables as services
+from guanxi.sales.approvals import services as approvals
+from guanxi.sales.contracts.services import contract_create, contract_submit
 from guanxi.sales.models import Contract, Instalment, Invoice, Payment, PaymentAllocation
-from guanxi.sales.services_contracts import contract_create, contract_submit
+from guanxi.sales.receivables import services
 
 pytestmark = pytest.mark.django_db
 
@@ -667,7 +667,7 @@ def test_invoice_approval(admin_user, sales1a, manager, contract):
 
 
 def test_overdue_reminder_task_is_idempotent(sales1a, contract):
-    from guanxi.sales.tasks_receivables import remind_overdue_instalments
+    from guanxi.sales.receivables.tasks import remind_overdue_instalments
 
     overdue = Instalment.objects.get(contract=contract, sequence=1)
     result = remind_overdue_instalments.enqueue()

@@ -1,0 +1,174 @@
+"""Request and response shapes of the approval API (ORD-2). Input schemas check types and
+sizes only; the rules (whose turn it is, comment required on reject …) stay in
+`guanxi.sales.approvals.services`, so the pages and the API refuse the same input the same way."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+from guanxi.customers.schemas import Ref, Text
+
+Target = Literal["contract", "payment", "invoice"]
+
+
+def _ref(obj) -> dict | None:
+    return {"id": obj.pk, "name": str(obj)} if obj is not None else None
+
+
+class _Input(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DecideIn(_Input):
+    approve: bool
+    comment: Annotated[Text, Field(max_length=1000)] = Field(
+        "", description="Required when approve is false"
+    )
+
+
+class WithdrawIn(_Input):
+    comment: Annotated[Text, Field(max_length=1000)] = ""
+
+
+class TaskOut(Schema):
+    id: int
+    step_index: int
+    approver: Ref | None
+    state: str
+    decided_at: dt.datetime | None
+    comment: str
+
+    @staticmethod
+    def resolve_approver(obj):
+        return _ref(obj.approver)
+
+
+class EventOut(Schema):
+    id: int
+    action: str
+    step_index: int | None
+    actor: Ref | None
+    comment: str
+    at: dt.datetime
+
+    @staticmethod
+    def resolve_actor(obj):
+        return _ref(obj.actor)
+
+
+class StepOut(Schema):
+    index: int
+    label: str
+    mode: str
+    current: bool
+    tasks: list[TaskOut]
+
+
+class ApprovalOut(Schema):
+    id: int
+    target: str
+    target_id: int
+    state: str
+    step_index: int
+    title: str
+    amount: Decimal | None
+    flow: Ref
+    flow_version: int
+    submitted_by: Ref | None
+    submitted_at: dt.datetime
+    finished_at: dt.datetime | None
+    can_decide: bool
+    can_withdraw: bool
+    steps: list[StepOut]
+    events: list[EventOut]
+
+    @staticmethod
+    def resolve_flow(obj):
+        return _ref(obj.flow_version.flow)
+
+    @staticmethod
+    def resolve_flow_version(obj):
+        return obj.flow_version.number
+
+    @staticmethod
+    def resolve_submitted_by(obj):
+        return _ref(obj.submitted_by)
+
+    @staticmethod
+    def resolve_steps(obj):
+        return [
+            {
+                "index": s.index,
+                "label": s.label,
+                "mode": s.mode,
+                "current": s.current,
+                "tasks": s.tasks,
+            }
+            for s in obj.step_views
+        ]
+
+    @staticmethod
+    def resolve_events(obj):
+        return obj.event_list
+
+
+class QueueItemOut(Schema):
+    task_id: int
+    approval_id: int
+    target: str
+    target_id: int
+    contract_id: int | None
+    title: str
+    amount: Decimal | None
+    submitted_by: Ref | None
+    submitted_at: dt.datetime
+    step_index: int
+    step_label: str
+
+    @staticmethod
+    def resolve_task_id(obj):
+        return obj.pk
+
+    @staticmethod
+    def resolve_approval_id(obj):
+        return obj.approval_id
+
+    @staticmethod
+    def resolve_target(obj):
+        return obj.approval.target
+
+    @staticmethod
+    def resolve_target_id(obj):
+        return obj.approval.target_id
+
+    @staticmethod
+    def resolve_contract_id(obj):
+        return getattr(obj.approval, "contract_id", None)
+
+    @staticmethod
+    def resolve_title(obj):
+        return obj.approval.title
+
+    @staticmethod
+    def resolve_amount(obj):
+        return obj.approval.amount
+
+    @staticmethod
+    def resolve_submitted_by(obj):
+        return _ref(obj.approval.submitted_by)
+
+    @staticmethod
+    def resolve_submitted_at(obj):
+        return obj.approval.submitted_at
+
+
+class QueuePageOut(Schema):
+    items: list[QueueItemOut]
+    next_cursor: str | None
+
+
+class ApprovalListOut(Schema):
+    items: list[ApprovalOut]
