@@ -70,7 +70,7 @@ def test_contract_approval_payment_and_receivables(
     from guanxi.customers.models import Customer
     from guanxi.pipeline.models import Grade, Prospect
     from guanxi.pipeline.services import prospect_set_stage
-    from guanxi.sales.approvals.services import flow_for
+    from guanxi.sales.approvals.selectors import flow_for
     from guanxi.sales.demo import ensure_demo_flow, ensure_demo_products
     from guanxi.sales.models import Approval, Contract, Instalment, Payment
 

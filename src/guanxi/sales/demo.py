@@ -36,6 +36,7 @@ from guanxi.customers.demo import (
 )
 from guanxi.customers.models import Contact, Customer, Tag
 from guanxi.sales.approvals import services as approvals
+from guanxi.sales.approvals.selectors import pending_approval
 from guanxi.sales.catalog.services import pricelist_create, quote_create, quote_set_status
 from guanxi.sales.common import money
 from guanxi.sales.contracts.services import (
@@ -673,7 +674,7 @@ class _DemoRun:
         return contract_submit(actor=consultant, contract=contract)
 
     def decide(self, contract, *, approve: bool, comment: str):
-        approval = approvals.pending_approval("contract", contract.pk)
+        approval = pending_approval("contract", contract.pk)
         approvals.approval_decide(
             actor=self.manager, approval_id=approval.pk, approve=approve, comment=comment
         )

@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from guanxi.accounts.models import Department, Role, User
 from guanxi.sales.approvals import services as approvals
+from guanxi.sales.approvals.selectors import step_kind_label, step_mode_label
 from guanxi.sales.models import ApprovalTarget, Product
 
 MAX_STEP_ROWS = 20
@@ -120,10 +121,8 @@ class StepForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [
-            (k, approvals.step_kind_label(k)) for k in approvals.STEP_KINDS
-        ]
-        self.fields["mode"].choices = [(m, approvals.step_mode_label(m)) for m in approvals.MODES]
+        self.fields["kind"].choices = [(k, step_kind_label(k)) for k in approvals.STEP_KINDS]
+        self.fields["mode"].choices = [(m, step_mode_label(m)) for m in approvals.MODES]
         self.fields["kind"].widget.attrs["x-model"] = "kind"
 
     def value(self) -> dict:

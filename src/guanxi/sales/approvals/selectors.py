@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from guanxi.accounts.models import Department, Role, User
 from guanxi.accounts.selectors import user_can
 from guanxi.core.errors import NotFound, ValidationFailed
-from guanxi.sales.approvals import services as engine
+from guanxi.sales.common import money
 from guanxi.sales.common.permissions import MANAGE_FLOWS
 from guanxi.sales.models import (
     Approval,
     ApprovalEvent,
     ApprovalFlow,
+    ApprovalFlowVersion,
     ApprovalTarget,
     ApprovalTask,
     Contract,
@@ -28,6 +29,107 @@ from guanxi.sales.models import (
     Product,
 )
 
+# ---------------------------------------------------------------- labels
+
+
+def step_kind_label(kind: str) -> str:
+    return {
+        "direct_manager": _("Direct manager"),
+        "managers_manager": _("Manager's manager"),
+        "role": _("Everyone with a role"),
+        "users": _("Named users"),
+    }.get(kind, kind)
+
+
+def step_mode_label(mode: str) -> str:
+    return {
+        "all": _("All must approve (会签)"),
+        "any": _("Any one approves (或签)"),
+    }.get(mode, mode)
+
+
+def step_label(step: dict, index: int) -> str:
+    """ "Step 2 · Finance" or "Step 2 · Direct manager" when the step has no name."""
+    name = (step.get("name") or "").strip() or step_kind_label(step.get("kind", ""))
+    return _("Step %(number)s · %(name)s") % {"number": index + 1, "name": name}
+
+
+# ---------------------------------------------------------------- matching
+
+
+def department_chain(department_id) -> set[int]:
+    """The department and every department above it (ids read from its materialised path)."""
+    if not department_id:
+        return set()
+    path = Department.objects.filter(pk=department_id).values_list("path", flat=True).first()
+    chain = {int(part) for part in (path or "").split("/") if part.isdigit()}
+    chain.add(int(department_id))
+    return chain
+
+
+def conditions_match(conditions: dict, *, amount, department_chain, product_ids) -> bool:
+    """All given conditions must hold; an empty dict matches every record."""
+    conditions = conditions or {}
+    minimum = conditions.get("min_amount")
+    if minimum not in (None, "") and (
+        amount is None or money.to_decimal(amount) < money.to_decimal(minimum)
+    ):
+        return False
+    departments = {int(i) for i in conditions.get("department_ids") or []}
+    if departments and not (departments & department_chain):
+        return False
+    products = {int(i) for i in conditions.get("product_ids") or []}
+    given = {int(i) for i in product_ids or [] if i}
+    return not products or bool(products & given)
+
+
+def flow_for(*, target: str, amount, department_id, product_ids) -> ApprovalFlowVersion | None:
+    """The current version of the first active flow (priority, then id) that matches.
+    `product_ids` may be a callable: it is read only if a flow has a product condition."""
+    chain = None
+    products = None
+    flows = (
+        ApprovalFlow.objects.filter(target=target, active=True, current_version__isnull=False)
+        .select_related("current_version")
+        .order_by("priority", "id")
+    )
+    for flow in flows:
+        version = flow.current_version
+        if (version.conditions or {}).get("department_ids") and chain is None:
+            chain = department_chain(department_id)
+        if (version.conditions or {}).get("product_ids") and products is None:
+            products = list(product_ids() if callable(product_ids) else product_ids or [])
+        if conditions_match(
+            version.conditions,
+            amount=amount,
+            department_chain=chain or set(),
+            product_ids=products or [],
+        ):
+            version.flow = flow
+            return version
+    return None
+
+
+# ---------------------------------------------------------------- pending
+
+
+def pending_approval(target: str, record_id) -> Approval | None:
+    return Approval.objects.filter(
+        target=target, target_id=record_id, state=Approval.State.PENDING
+    ).first()
+
+
+def is_locked(target: str, record_id) -> bool:
+    """True while the record waits for an approval (the record must not change)."""
+    return Approval.objects.filter(
+        target=target, target_id=record_id, state=Approval.State.PENDING
+    ).exists()
+
+
+# ---------------------------------------------------------------- queues
+
+
+TARGETS = tuple(ApprovalTarget.values)
 QUEUE_LIMIT = 50
 MAX_LIMIT = 100
 
@@ -141,8 +243,8 @@ def approval_queue_for_user(user, *, cursor=None, limit=QUEUE_LIMIT):
     for task in rows:
         steps = task.approval.flow_version.steps or []
         step = steps[task.step_index] if task.step_index < len(steps) else {}
-        task.step_label = engine.step_label(step, task.step_index)
-        task.step_mode = engine.step_mode_label(step.get("mode", "any"))
+        task.step_label = step_label(step, task.step_index)
+        task.step_mode = step_mode_label(step.get("mode", "any"))
     return rows, next_cursor
 
 
@@ -174,7 +276,7 @@ def approvals_submitted_by(user, *, state="", cursor=None, limit=QUEUE_LIMIT):
     for approval in rows:
         steps = approval.flow_version.steps or []
         step = steps[approval.step_index] if approval.step_index < len(steps) else {}
-        approval.step_label = engine.step_label(step, approval.step_index)
+        approval.step_label = step_label(step, approval.step_index)
     return rows, next_cursor
 
 
@@ -207,10 +309,10 @@ def _decorate(approval, user) -> None:
         views.append(
             StepView(
                 index=index,
-                label=engine.step_label(step, index),
-                kind_label=engine.step_kind_label(step.get("kind", "")),
+                label=step_label(step, index),
+                kind_label=step_kind_label(step.get("kind", "")),
                 mode=step.get("mode", "any"),
-                mode_label=engine.step_mode_label(step.get("mode", "any")),
+                mode_label=step_mode_label(step.get("mode", "any")),
                 tasks=[t for t in tasks if t.step_index == index],
                 current=approval.state == Approval.State.PENDING and index == approval.step_index,
             )
@@ -232,7 +334,7 @@ def _decorate(approval, user) -> None:
 def approval_rounds_for_user(user, target: str, record_id) -> list[Approval]:
     """Every approval round of one record, newest first, with steps, tasks and events.
     NotFound unless the user may see the record or took part in one of its approvals."""
-    if target not in engine.TARGETS:
+    if target not in TARGETS:
         raise NotFound(_("Unknown kind of record."))
     of_record = Q(target=target, target_id=record_id)
     if not record_visible(user, target, record_id) and not _took_part(user, of_record):
@@ -317,16 +419,16 @@ def describe_flows(versions) -> None:
         version.condition_lines = lines or [_("Every record")]
         step_lines = []
         for index, step in enumerate(version.steps or []):
-            who = engine.step_kind_label(step.get("kind", ""))
+            who = step_kind_label(step.get("kind", ""))
             if step.get("kind") == "role":
                 who = _("Role: %(role)s") % {"role": roles.get(step.get("role_id"), "?")}
             elif step.get("kind") == "users":
                 who = "、".join(users.get(i, f"#{i}") for i in step.get("user_ids") or [])
             step_lines.append(
                 {
-                    "label": engine.step_label(step, index),
+                    "label": step_label(step, index),
                     "who": who,
-                    "mode": engine.step_mode_label(step.get("mode", "any")),
+                    "mode": step_mode_label(step.get("mode", "any")),
                 }
             )
         version.step_lines = step_lines

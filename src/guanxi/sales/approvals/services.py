@@ -1,6 +1,6 @@
 """Approval flows (审批, ORD-2): matching a record to a flow, running its steps, the queues.
 
-INTERFACE (agreed between the areas of the app):
+How an approval runs (the areas call these services; reads are in approvals.selectors):
 
     approval_submit(*, actor, target: str, record, amount, department_id, product_ids,
                     title: str) -> Approval | None
@@ -55,6 +55,13 @@ from guanxi.accounts.models import Department, Role, User
 from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
 from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from guanxi.sales.approvals.selectors import (
+    TARGETS,
+    department_chain,
+    flow_for,
+    is_locked,
+    step_label,
+)
 from guanxi.sales.common import money
 from guanxi.sales.common.permissions import MANAGE_FLOWS
 from guanxi.sales.models import (
@@ -62,7 +69,6 @@ from guanxi.sales.models import (
     ApprovalEvent,
     ApprovalFlow,
     ApprovalFlowVersion,
-    ApprovalTarget,
     ApprovalTask,
     Contract,
     Invoice,
@@ -72,7 +78,6 @@ from guanxi.sales.models import (
 
 finishers: dict = {}
 
-TARGETS = tuple(ApprovalTarget.values)
 STEP_KINDS = ("direct_manager", "managers_manager", "role", "users")
 MODES = ("all", "any")  # 会签, 或签
 MAX_STEPS = 10
@@ -88,87 +93,6 @@ OUTCOME_WITHDRAWN = "withdrawn"
 
 def register_finisher(target: str, callback) -> None:
     finishers[target] = callback
-
-
-# ---------------------------------------------------------------- labels
-
-
-def step_kind_label(kind: str) -> str:
-    return {
-        "direct_manager": _("Direct manager"),
-        "managers_manager": _("Manager's manager"),
-        "role": _("Everyone with a role"),
-        "users": _("Named users"),
-    }.get(kind, kind)
-
-
-def step_mode_label(mode: str) -> str:
-    return {
-        "all": _("All must approve (会签)"),
-        "any": _("Any one approves (或签)"),
-    }.get(mode, mode)
-
-
-def step_label(step: dict, index: int) -> str:
-    """ "Step 2 · Finance" or "Step 2 · Direct manager" when the step has no name."""
-    name = (step.get("name") or "").strip() or step_kind_label(step.get("kind", ""))
-    return _("Step %(number)s · %(name)s") % {"number": index + 1, "name": name}
-
-
-# ---------------------------------------------------------------- matching
-
-
-def _department_chain(department_id) -> set[int]:
-    """The department and every department above it (ids read from its materialised path)."""
-    if not department_id:
-        return set()
-    path = Department.objects.filter(pk=department_id).values_list("path", flat=True).first()
-    chain = {int(part) for part in (path or "").split("/") if part.isdigit()}
-    chain.add(int(department_id))
-    return chain
-
-
-def conditions_match(conditions: dict, *, amount, department_chain, product_ids) -> bool:
-    """All given conditions must hold; an empty dict matches every record."""
-    conditions = conditions or {}
-    minimum = conditions.get("min_amount")
-    if minimum not in (None, "") and (
-        amount is None or money.to_decimal(amount) < money.to_decimal(minimum)
-    ):
-        return False
-    departments = {int(i) for i in conditions.get("department_ids") or []}
-    if departments and not (departments & department_chain):
-        return False
-    products = {int(i) for i in conditions.get("product_ids") or []}
-    given = {int(i) for i in product_ids or [] if i}
-    return not products or bool(products & given)
-
-
-def flow_for(*, target: str, amount, department_id, product_ids) -> ApprovalFlowVersion | None:
-    """The current version of the first active flow (priority, then id) that matches.
-    `product_ids` may be a callable: it is read only if a flow has a product condition."""
-    chain = None
-    products = None
-    flows = (
-        ApprovalFlow.objects.filter(target=target, active=True, current_version__isnull=False)
-        .select_related("current_version")
-        .order_by("priority", "id")
-    )
-    for flow in flows:
-        version = flow.current_version
-        if (version.conditions or {}).get("department_ids") and chain is None:
-            chain = _department_chain(department_id)
-        if (version.conditions or {}).get("product_ids") and products is None:
-            products = list(product_ids() if callable(product_ids) else product_ids or [])
-        if conditions_match(
-            version.conditions,
-            amount=amount,
-            department_chain=chain or set(),
-            product_ids=products or [],
-        ):
-            version.flow = flow
-            return version
-    return None
 
 
 # ---------------------------------------------------------------- approvers
@@ -224,7 +148,7 @@ def _no_approver_message(step: dict, index: int) -> str:
 def resolve_approvers(version: ApprovalFlowVersion, *, submitter, department_id) -> list[list]:
     """Approver ids per step (the submitter left out); ValidationFailed names the first
     step with nobody."""
-    chain = _department_chain(department_id)
+    chain = department_chain(department_id)
     if submitter is not None and submitter.reports_to_id:
         submitter = User.objects.select_related("reports_to__reports_to").get(pk=submitter.pk)
     result = []
@@ -276,19 +200,6 @@ def _clean_comment(comment) -> str:
             }
         )
     return comment
-
-
-def pending_approval(target: str, record_id) -> Approval | None:
-    return Approval.objects.filter(
-        target=target, target_id=record_id, state=Approval.State.PENDING
-    ).first()
-
-
-def is_locked(target: str, record_id) -> bool:
-    """True while the record waits for an approval (the record must not change)."""
-    return Approval.objects.filter(
-        target=target, target_id=record_id, state=Approval.State.PENDING
-    ).exists()
 
 
 @transaction.atomic

@@ -169,7 +169,7 @@ def approval_decide(request, approval_id: int):
 @login_required
 @require_POST
 def approval_withdraw(request, target: str, pk: int):
-    if target not in approvals.TARGETS:
+    if target not in selectors.TARGETS:
         raise Http404
     if (
         not selectors.record_visible(request.user, target, pk)
@@ -246,7 +246,7 @@ def _flow_or_404(flow_id):
 def flow_list(request):
     _require_flow_admin(request)
     target = request.GET.get("target", "")
-    if target not in approvals.TARGETS:
+    if target not in selectors.TARGETS:
         target = ""
     return render(
         request,
@@ -323,7 +323,7 @@ def flow_create(request):
     if request.method == "POST":
         return _save_flow(request)
     target = request.GET.get("target", "contract")
-    form = FlowForm(initial={"target": target if target in approvals.TARGETS else "contract"})
+    form = FlowForm(initial={"target": target if target in selectors.TARGETS else "contract"})
     steps = step_forms_for([{"kind": "direct_manager", "mode": "any"}])
     return _flow_page(request, form=form, step_forms=steps)
 
