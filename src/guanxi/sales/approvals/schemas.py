@@ -7,56 +7,39 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
 
-from guanxi.customers.schemas import Ref, Text
+from guanxi.core.schemas import Input, RefOf, Text, ref
 
 Target = Literal["contract", "payment", "invoice"]
 
 
-def _ref(obj) -> dict | None:
-    return {"id": obj.pk, "name": str(obj)} if obj is not None else None
-
-
-class _Input(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class DecideIn(_Input):
+class DecideIn(Input):
     approve: bool
     comment: Annotated[Text, Field(max_length=1000)] = Field(
         "", description="Required when approve is false"
     )
 
 
-class WithdrawIn(_Input):
+class WithdrawIn(Input):
     comment: Annotated[Text, Field(max_length=1000)] = ""
 
 
 class TaskOut(Schema):
     id: int
     step_index: int
-    approver: Ref | None
+    approver: RefOf | None
     state: str
     decided_at: dt.datetime | None
     comment: str
-
-    @staticmethod
-    def resolve_approver(obj):
-        return _ref(obj.approver)
 
 
 class EventOut(Schema):
     id: int
     action: str
     step_index: int | None
-    actor: Ref | None
+    actor: RefOf | None
     comment: str
     at: dt.datetime
-
-    @staticmethod
-    def resolve_actor(obj):
-        return _ref(obj.actor)
 
 
 class StepOut(Schema):
@@ -75,9 +58,9 @@ class ApprovalOut(Schema):
     step_index: int
     title: str
     amount: Decimal | None
-    flow: Ref
+    flow: RefOf
     flow_version: int
-    submitted_by: Ref | None
+    submitted_by: RefOf | None
     submitted_at: dt.datetime
     finished_at: dt.datetime | None
     can_decide: bool
@@ -87,15 +70,11 @@ class ApprovalOut(Schema):
 
     @staticmethod
     def resolve_flow(obj):
-        return _ref(obj.flow_version.flow)
+        return ref(obj.flow_version.flow)
 
     @staticmethod
     def resolve_flow_version(obj):
         return obj.flow_version.number
-
-    @staticmethod
-    def resolve_submitted_by(obj):
-        return _ref(obj.submitted_by)
 
     @staticmethod
     def resolve_steps(obj):
@@ -123,7 +102,7 @@ class QueueItemOut(Schema):
     contract_id: int | None
     title: str
     amount: Decimal | None
-    submitted_by: Ref | None
+    submitted_by: RefOf | None
     submitted_at: dt.datetime
     step_index: int
     step_label: str
@@ -158,7 +137,7 @@ class QueueItemOut(Schema):
 
     @staticmethod
     def resolve_submitted_by(obj):
-        return _ref(obj.approval.submitted_by)
+        return ref(obj.approval.submitted_by)
 
     @staticmethod
     def resolve_submitted_at(obj):

@@ -10,23 +10,14 @@ from decimal import Decimal
 from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
 
-from guanxi.customers.schemas import Id, ShortText, Text
+from guanxi.core.schemas import Id, Input, RefOf, ShortText, Text
 
 Number = Annotated[str | int, Field(union_mode="left_to_right")]
 LongText = Annotated[Text, Field(max_length=20000)]
 
 
-class _Input(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-def _ref(obj) -> dict | None:
-    return {"id": obj.pk, "name": str(obj)} if obj is not None else None
-
-
-class ContractItemIn(_Input):
+class ContractItemIn(Input):
     id: Id | None = Field(None, description="amendments: an existing line to change")
     product: Id | None = None
     description: ShortText = ""
@@ -39,7 +30,7 @@ class ContractItemIn(_Input):
     tax_rate: Number | None = Field(None, description="fraction; empty: the product's")
 
 
-class ContractIn(_Input):
+class ContractIn(Input):
     customer: Id
     title: Annotated[ShortText, Field(max_length=200)]
     items: Annotated[list[ContractItemIn], Field(max_length=200)]
@@ -50,7 +41,7 @@ class ContractIn(_Input):
     signed_on: dt.date | None = None
 
 
-class ContractPatch(_Input):
+class ContractPatch(Input):
     version: int = Field(description="the version you read; 409 if someone changed it since")
     title: Annotated[ShortText, Field(max_length=200)] | None = None
     signing_contact: Id | None = None
@@ -61,17 +52,17 @@ class ContractPatch(_Input):
     items: Annotated[list[ContractItemIn], Field(max_length=200)] | None = None
 
 
-class TerminateIn(_Input):
+class TerminateIn(Input):
     reason: Annotated[Text, Field(max_length=2000)]
 
 
-class InstalmentIn(_Input):
+class InstalmentIn(Input):
     due_on: dt.date
     amount: Number
     notes: Annotated[Text, Field(max_length=200)] = ""
 
 
-class AmendIn(_Input):
+class AmendIn(Input):
     reason: Annotated[Text, Field(max_length=2000)]
     title: Annotated[ShortText, Field(max_length=200)] | None = None
     signing_contact: Id | None = None
@@ -85,11 +76,6 @@ class AmendIn(_Input):
     instalments: Annotated[list[InstalmentIn], Field(max_length=120)] | None = Field(
         None, description="a new payment plan adding up to the new total"
     )
-
-
-class Ref(Schema):
-    id: int
-    name: str
 
 
 class ContractItemOut(Schema):
@@ -115,9 +101,9 @@ class ContractSummaryOut(Schema):
     title: str
     status: str
     status_label: str
-    customer: Ref
-    owner: Ref | None
-    department: Ref | None
+    customer: RefOf
+    owner: RefOf | None
+    department: RefOf | None
     signed_on: dt.date | None
     total_amount: Decimal
     paid_amount: Decimal
@@ -128,21 +114,9 @@ class ContractSummaryOut(Schema):
     def resolve_status_label(obj) -> str:
         return str(obj.get_status_display())
 
-    @staticmethod
-    def resolve_customer(obj) -> dict:
-        return {"id": obj.customer_id, "name": obj.customer.name}
-
-    @staticmethod
-    def resolve_owner(obj):
-        return _ref(obj.owner)
-
-    @staticmethod
-    def resolve_department(obj):
-        return _ref(obj.department)
-
 
 class ContractOut(ContractSummaryOut):
-    signing_contact: Ref | None
+    signing_contact: RefOf | None
     quote_id: int | None
     terms: str
     starts_on: dt.date | None
@@ -154,11 +128,6 @@ class ContractOut(ContractSummaryOut):
     terminated_reason: str
     amendment_count: int
     items: list[ContractItemOut]
-
-    @staticmethod
-    def resolve_signing_contact(obj):
-        contact = obj.signing_contact
-        return {"id": contact.pk, "name": contact.name} if contact is not None else None
 
     @staticmethod
     def resolve_items(obj):
@@ -179,9 +148,5 @@ class AmendmentOut(Schema):
     changes: dict
     total_before: Decimal
     total_after: Decimal
-    created_by: Ref | None
+    created_by: RefOf | None
     created_at: dt.datetime
-
-    @staticmethod
-    def resolve_created_by(obj):
-        return _ref(obj.created_by)

@@ -9,6 +9,8 @@ from typing import Annotated
 from django.db.models import Prefetch
 from ninja import Field, Query, Router, Schema, Status
 
+from guanxi.core.pagination import page_by_id
+from guanxi.core.schemas import PageQuery
 from guanxi.sales.fulfilment import selectors, services
 from guanxi.sales.fulfilment.schemas import (
     DeliveryIn,
@@ -29,11 +31,6 @@ router = Router(tags=["fulfilment"])
 _CURSOR = r"^[0-9\-_]*$"
 
 
-class PageQuery(Schema):
-    cursor: Annotated[str, Field(max_length=18, pattern=r"^[0-9]*$")] = ""
-    limit: int = Field(25, ge=1, le=100)
-
-
 def _order_rows():
     deliveries = Delivery.objects.select_related("recorded_by").order_by("delivered_on", "id")
     plans = (
@@ -44,14 +41,6 @@ def _order_rows():
     return Order.objects.select_related("created_by").prefetch_related(
         Prefetch("plans", queryset=plans)
     )
-
-
-def _page(rows, *, cursor: str, limit: int):
-    if cursor:
-        rows = rows.filter(pk__lt=int(cursor))
-    rows = list(rows.order_by("-id")[: limit + 1])
-    next_cursor = str(rows[limit - 1].pk) if len(rows) > limit else None
-    return {"items": rows[:limit], "next_cursor": next_cursor}
 
 
 # ---------------------------------------------------------------- progress
@@ -81,7 +70,7 @@ def fulfilment_progress(request, contract_id: int):
 )
 def order_list(request, contract_id: int, query: Query[PageQuery]):
     contract = selectors.contract_for_user(request.auth, contract_id)
-    return _page(
+    return page_by_id(
         _order_rows().filter(contract_id=contract.pk), cursor=query.cursor, limit=query.limit
     )
 
@@ -183,7 +172,7 @@ def stockout_list(request, contract_id: int, query: Query[PageQuery]):
     rows = StockOut.objects.filter(contract_id=contract.pk).select_related(
         "contract_item", "recorded_by"
     )
-    return _page(rows, cursor=query.cursor, limit=query.limit)
+    return page_by_id(rows, cursor=query.cursor, limit=query.limit)
 
 
 @router.post(

@@ -10,46 +10,37 @@ from decimal import Decimal
 from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
 
-from guanxi.customers.schemas import Id, Ref, Text
+from guanxi.core.schemas import Id, Input, RefOf, Text, ref
 
 Quantity = Decimal  # the service checks sign, precision and size with its own messages
 Notes = Annotated[Text, Field(max_length=200)]
 
 
-class _Input(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-def _ref(obj) -> dict | None:
-    return {"id": obj.pk, "name": str(obj)} if obj is not None else None
-
-
 # ---------------------------------------------------------------- input
 
 
-class PlanIn(_Input):
+class PlanIn(Input):
     contract_item_id: Id
     quantity: Quantity
     planned_on: dt.date
     notes: Notes = ""
 
 
-class OrderIn(_Input):
+class OrderIn(Input):
     ordered_on: dt.date
     notes: Annotated[Text, Field(max_length=2000)] = ""
     plans: list[PlanIn] = Field(min_length=1, max_length=100)
 
 
-class DeliveryIn(_Input):
+class DeliveryIn(Input):
     quantity: Quantity
     delivered_on: dt.date
     receiver: Annotated[Text, Field(max_length=60)] = ""
     notes: Notes = ""
 
 
-class StockOutIn(_Input):
+class StockOutIn(Input):
     contract_item_id: Id
     quantity: Quantity
     out_on: dt.date
@@ -68,11 +59,7 @@ class DeliveryOut(Schema):
     delivered_on: dt.date
     receiver: str
     notes: str
-    recorded_by: Ref | None
-
-    @staticmethod
-    def resolve_recorded_by(obj):
-        return _ref(obj.recorded_by) if obj.recorded_by_id else None
+    recorded_by: RefOf | None
 
 
 class PlanOut(Schema):
@@ -108,17 +95,13 @@ class OrderOut(Schema):
     status_label: str
     ordered_on: dt.date
     notes: str
-    created_by: Ref | None
+    created_by: RefOf | None
     created_at: dt.datetime
     plans: list[PlanOut]
 
     @staticmethod
     def resolve_status_label(obj):
         return str(obj.get_status_display())
-
-    @staticmethod
-    def resolve_created_by(obj):
-        return _ref(obj.created_by) if obj.created_by_id else None
 
     @staticmethod
     def resolve_plans(obj):
@@ -141,15 +124,11 @@ class StockOutOut(Schema):
     warehouse: str
     out_on: dt.date
     notes: str
-    recorded_by: Ref | None
+    recorded_by: RefOf | None
 
     @staticmethod
     def resolve_item(obj):
         return obj.contract_item.description
-
-    @staticmethod
-    def resolve_recorded_by(obj):
-        return _ref(obj.recorded_by) if obj.recorded_by_id else None
 
 
 class StockOutPageOut(Schema):
@@ -199,8 +178,8 @@ class ScheduleRowOut(Schema):
     order_number: str
     contract_id: int
     contract_number: str
-    customer: Ref
-    owner: Ref | None
+    customer: RefOf
+    owner: RefOf | None
 
     @staticmethod
     def resolve_plan_id(obj):
@@ -234,7 +213,7 @@ class ScheduleRowOut(Schema):
     @staticmethod
     def resolve_owner(obj):
         contract = obj.order.contract
-        return _ref(contract.owner) if contract.owner_id else None
+        return ref(contract.owner) if contract.owner_id else None
 
 
 class SchedulePageOut(Schema):

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from guanxi.core.errors import NotFound, ValidationFailed
+from guanxi.core.pagination import page_by_id
+from guanxi.core.schemas import PageQuery
 from guanxi.sales.models import Instalment, Invoice, Payment, PaymentAllocation
 from guanxi.sales.receivables import selectors, services
 from guanxi.sales.receivables.schemas import (
@@ -33,23 +35,10 @@ from guanxi.sales.receivables.schemas import (
 router = Router(tags=["receivables"])
 
 
-class PageQuery(Schema):
-    cursor: Annotated[str, Field(max_length=18, pattern=r"^[0-9]*$")] = ""
-    limit: int = Field(25, ge=1, le=100)
-
-
 class AgeingQuery(Schema):
     owner: Annotated[str, Field(max_length=18, pattern=r"^[0-9]*$")] = ""
     department: Annotated[str, Field(max_length=18, pattern=r"^[0-9]*$")] = ""
     bucket: Annotated[str, Field(max_length=10)] = ""
-
-
-def _page(rows, *, cursor: str, limit: int) -> dict:
-    if cursor:
-        rows = rows.filter(pk__lt=int(cursor))
-    rows = list(rows.order_by("-id")[: limit + 1])
-    next_cursor = str(rows[limit - 1].pk) if len(rows) > limit else None
-    return {"items": rows[:limit], "next_cursor": next_cursor}
 
 
 def _payments():
@@ -113,7 +102,7 @@ def instalment_set(request, contract_id: int, payload: PlanIn):
 def payment_list(request, contract_id: int, query: Query[PageQuery]):
     contract = selectors.contract_for_user(request.auth, contract_id)
     rows = _payments().filter(contract_id=contract.pk)
-    return _page(rows, cursor=query.cursor, limit=query.limit)
+    return page_by_id(rows, cursor=query.cursor, limit=query.limit)
 
 
 # The service's field names, as the caller sent them.
@@ -192,7 +181,7 @@ def _invoices():
 )
 def invoice_list(request, contract_id: int, query: Query[PageQuery]):
     contract = selectors.contract_for_user(request.auth, contract_id)
-    return _page(
+    return page_by_id(
         _invoices().filter(contract_id=contract.pk), cursor=query.cursor, limit=query.limit
     )
 

@@ -11,42 +11,28 @@ from decimal import Decimal
 from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
 
-from guanxi.customers.schemas import Id, Text
+from guanxi.core.schemas import Id, Input, RefOf, Text
 
-Money = Decimal
+Amount = Decimal
 Notes = Annotated[Text, Field(max_length=200)]
-
-
-class _Input(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-def _ref(obj) -> dict | None:
-    return {"id": obj.pk, "name": str(obj)} if obj is not None else None
-
-
-class RefOut(Schema):
-    id: int
-    name: str
 
 
 # ---------------------------------------------------------------- input
 
 
-class InstalmentIn(_Input):
+class InstalmentIn(Input):
     due_on: dt.date
-    amount: Money
+    amount: Amount
     notes: Notes = ""
 
 
-class PlanIn(_Input):
+class PlanIn(Input):
     instalments: list[InstalmentIn] = Field(max_length=120)
 
 
-class PaymentIn(_Input):
-    amount: Money
+class PaymentIn(Input):
+    amount: Amount
     received_on: dt.date
     method: Annotated[str, Field(max_length=10)] = Field(
         description="transfer, cash, card, wechat, alipay, cheque, other"
@@ -61,16 +47,16 @@ class PaymentIn(_Input):
     )
 
 
-class VoidIn(_Input):
+class VoidIn(Input):
     reason: Annotated[Text, Field(max_length=200)]
 
 
-class InvoiceIn(_Input):
+class InvoiceIn(Input):
     number: Annotated[Text, Field(max_length=40)]
     kind: Annotated[str, Field(max_length=10)] = Field(
         description="normal (普票) or special (专票)"
     )
-    amount: Money = Field(description="Amount including tax")
+    amount: Amount = Field(description="Amount including tax")
     tax_rate: Decimal = Field(description="A fraction: 0.13 = 13 %")
     issued_on: dt.date
     payment_id: Id | None = None
@@ -124,17 +110,13 @@ class PaymentOut(Schema):
     unallocated_amount: Decimal
     overpayment_accepted: bool
     allocations: list[AllocationOut]
-    recorded_by: RefOut | None
+    recorded_by: RefOf | None
     created_at: dt.datetime
     void_reason: str
 
     @staticmethod
     def resolve_allocations(obj):
         return list(obj.allocations.all())
-
-    @staticmethod
-    def resolve_recorded_by(obj):
-        return _ref(obj.recorded_by)
 
 
 class PaymentPageOut(Schema):
@@ -156,13 +138,9 @@ class InvoiceOut(Schema):
     status: str
     over_invoice_override: bool
     override_reason: str
-    override_by: RefOut | None
+    override_by: RefOf | None
     notes: str
     void_reason: str
-
-    @staticmethod
-    def resolve_override_by(obj):
-        return _ref(obj.override_by)
 
 
 class InvoicePageOut(Schema):

@@ -7,11 +7,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from guanxi.customers.schemas import Id, Ref
-
-
-def _ref(obj) -> dict | None:
-    return {"id": obj.pk, "name": str(obj)} if obj is not None else None
+from guanxi.core.schemas import Id, RefOf, ref
 
 
 class TargetIn(Schema):
@@ -27,8 +23,8 @@ class TargetIn(Schema):
 
 class TargetOut(Schema):
     id: int
-    user: Ref | None
-    department: Ref | None
+    user: RefOf | None
+    department: RefOf | None
     period: str
     starts_on: dt.date
     ends_on: dt.date
@@ -42,8 +38,8 @@ class TargetOut(Schema):
         target = item.target
         return {
             "id": target.pk,
-            "user": _ref(target.user) if target.user_id else None,
-            "department": _ref(target.department) if target.department_id else None,
+            "user": ref(target.user) if target.user_id else None,
+            "department": ref(target.department) if target.department_id else None,
             "period": target.period,
             "starts_on": item.start,
             "ends_on": item.end,
@@ -67,8 +63,8 @@ class FiguresOut(Schema):
 
 
 class ReportRowOut(Schema):
-    user: Ref | None = None
-    department: Ref | None = None
+    user: RefOf | None = None
+    department: RefOf | None = None
     figures: FiguresOut
     targets: list[TargetOut]
 
@@ -101,8 +97,8 @@ def report_out(report) -> dict:
 
     def row(r) -> dict:
         return {
-            "user": _ref(r.user),
-            "department": _ref(r.department),
+            "user": ref(r.user),
+            "department": ref(r.department),
             "figures": figures(r.figures),
             "targets": [TargetOut.from_progress(item) for item in r.targets.values()],
         }
