@@ -4,7 +4,6 @@ fragment), one approval, and the flow administration. Thin: parse, call the engi
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from guanxi.accounts.selectors import user_can
 from guanxi.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from guanxi.core.http import is_htmx
 from guanxi.sales.approvals import selectors
 from guanxi.sales.approvals import services as approvals
 from guanxi.sales.approvals.forms import (
@@ -25,10 +25,6 @@ from guanxi.sales.approvals.forms import (
 )
 from guanxi.sales.common.permissions import MANAGE_FLOWS
 from guanxi.sales.models import Approval, ApprovalTarget
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _next_url(request, fallback: str) -> str:
@@ -49,10 +45,7 @@ def _message(exc: DomainError) -> str:
 
 
 def _panel(request, target: str, record_id: int, *, error: str = "", status: int = 200):
-    try:
-        rounds = selectors.approval_rounds_for_user(request.user, target, record_id)
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
+    rounds = selectors.approval_rounds_for_user(request.user, target, record_id)
     response = render(
         request,
         "sales/approvals/panel.html",
@@ -82,13 +75,8 @@ def approval_panel(request, target: str, pk: int):
 def approval_detail(request, approval_id: int):
     """One approval as a page (the queue links here; approvers outside the record's scope
     see what they decide on)."""
-    try:
-        approval = selectors.approval_get_for_user(request.user, approval_id)
-        rounds = selectors.approval_rounds_for_user(
-            request.user, approval.target, approval.target_id
-        )
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
+    approval = selectors.approval_get_for_user(request.user, approval_id)
+    rounds = selectors.approval_rounds_for_user(request.user, approval.target, approval.target_id)
     return render(
         request,
         "sales/approvals/detail.html",
@@ -105,7 +93,7 @@ def approval_detail(request, approval_id: int):
 def _after_action(request, *, target, record_id, finished: bool, error: str = ""):
     """htmx from the panel: re-render it (and reload the page when the record moved);
     otherwise back where the user came from with a message."""
-    if _is_htmx(request) and request.POST.get("panel"):
+    if is_htmx(request) and request.POST.get("panel"):
         response = _panel(request, target, record_id, error=error, status=422 if error else 200)
         if finished and not error:
             response["HX-Refresh"] = "true"
@@ -138,8 +126,8 @@ def approval_decide(request, approval_id: int):
             approve=approve,
             comment=form.cleaned_data["comment"],
         )
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
+    except NotFound:
+        raise
     except DomainError as exc:
         return _after_action(
             request,
@@ -231,14 +219,7 @@ def approval_queue(request):
 
 def _require_flow_admin(request):
     if not user_can(request.user, MANAGE_FLOWS):
-        raise HttpForbidden
-
-
-def _flow_or_404(flow_id):
-    try:
-        return selectors.flow_get(flow_id)
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
+        raise PermissionDenied()
 
 
 @login_required
@@ -307,8 +288,6 @@ def _save_flow(request, *, flow=None):
                     _("Saved as version %(number)s; running approvals keep their version.")
                     % {"number": flow.current_version.number},
                 )
-        except PermissionDenied as exc:
-            raise HttpForbidden(str(exc.message)) from exc
         except ValidationFailed as exc:
             _apply_errors(form, step_forms, exc)
         else:
@@ -332,7 +311,7 @@ def flow_create(request):
 @require_http_methods(["GET", "POST"])
 def flow_edit(request, flow_id: int):
     _require_flow_admin(request)
-    flow = _flow_or_404(flow_id)
+    flow = selectors.flow_get(flow_id)
     if request.method == "POST":
         return _save_flow(request, flow=flow)
     form = FlowForm(initial=FlowForm.initial_for(flow), editing=True)
@@ -344,12 +323,9 @@ def flow_edit(request, flow_id: int):
 @require_POST
 def flow_toggle(request, flow_id: int):
     _require_flow_admin(request)
-    flow = _flow_or_404(flow_id)
+    flow = selectors.flow_get(flow_id)
     active = request.POST.get("active") == "1"
-    try:
-        approvals.flow_set_active(actor=request.user, flow=flow, active=active)
-    except PermissionDenied as exc:
-        raise HttpForbidden(str(exc.message)) from exc
+    approvals.flow_set_active(actor=request.user, flow=flow, active=active)
     if active:
         messages.success(request, _("The flow is active again."))
     else:

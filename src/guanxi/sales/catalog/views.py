@@ -3,7 +3,6 @@ a service or selector, render. A quote outside the user's scope is a 404."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -60,14 +59,7 @@ def _line_message(name: str, message: str) -> str:
 
 def _require_catalog(request):
     if not user_can(request.user, MANAGE_CATALOG):
-        raise HttpForbidden
-
-
-def _quote(request, quote_id) -> Quote:
-    try:
-        return selectors_catalog.quote_get_for_user(request.user, quote_id)
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
+        raise PermissionDenied()
 
 
 # ---------------------------------------------------------------- products
@@ -115,8 +107,6 @@ def product_create(request):
             product = services_catalog.product_create(actor=request.user, data=form.service_data())
         except ValidationFailed as exc:
             errors = _apply_errors(form, exc)
-        except PermissionDenied as exc:
-            raise HttpForbidden(str(exc.message)) from exc
         else:
             messages.success(request, _("Product %(code)s added.") % {"code": product.code})
             return redirect("sales:product_list")
@@ -129,10 +119,7 @@ def product_create(request):
 @require_http_methods(["GET", "POST"])
 def product_edit(request, product_id: int):
     _require_catalog(request)
-    try:
-        product = selectors_catalog.product_get(product_id)
-    except NotFound as exc:
-        raise Http404 from exc
+    product = selectors_catalog.product_get(product_id)
     if request.method == "GET":
         initial = {
             field: getattr(product, field)
@@ -149,8 +136,6 @@ def product_edit(request, product_id: int):
         except ValidationFailed as exc:
             for message in _apply_errors(form, exc):
                 form.add_error(None, message)
-        except PermissionDenied as exc:
-            raise HttpForbidden(str(exc.message)) from exc
         else:
             messages.success(request, _("Product %(code)s saved.") % {"code": data["code"]})
             return redirect("sales:product_list")
@@ -161,13 +146,8 @@ def product_edit(request, product_id: int):
 @require_POST
 def product_remove(request, product_id: int):
     _require_catalog(request)
-    try:
-        product = selectors_catalog.product_get(product_id)
-        kept = services_catalog.product_remove(actor=request.user, product=product)
-    except NotFound as exc:
-        raise Http404 from exc
-    except PermissionDenied as exc:
-        raise HttpForbidden(str(exc.message)) from exc
+    product = selectors_catalog.product_get(product_id)
+    kept = services_catalog.product_remove(actor=request.user, product=product)
     if kept is None:
         messages.success(request, _("Product %(code)s deleted.") % {"code": product.code})
     else:
@@ -231,10 +211,7 @@ def pricelist_create(request):
 @require_http_methods(["GET", "POST"])
 def pricelist_edit(request, price_list_id: int):
     _require_catalog(request)
-    try:
-        price_list = selectors_catalog.pricelist_get(price_list_id)
-    except NotFound as exc:
-        raise Http404 from exc
+    price_list = selectors_catalog.pricelist_get(price_list_id)
     if request.method == "GET":
         form = PriceListForm(
             initial={
@@ -277,8 +254,6 @@ def _pricelist_save(request, *, price_list):
                         form.add_error(name, str(message))
                     else:
                         errors.append(_price_message(name, str(message), items, names))
-        except PermissionDenied as exc:
-            raise HttpForbidden(str(exc.message)) from exc
         else:
             messages.success(request, _("Price list %(name)s saved.") % {"name": price_list.name})
             return redirect("sales:pricelist_list")
@@ -399,10 +374,7 @@ def _customer_choice(request):
     raw = request.POST.get("customer") or request.GET.get("customer") or ""
     if not raw.isdigit():
         return None
-    try:
-        return customer_get_for_user(request.user, raw)
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
+    return customer_get_for_user(request.user, raw)
 
 
 @login_required
@@ -460,7 +432,7 @@ def _customer_picker(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def quote_edit(request, quote_id: int):
-    quote = _quote(request, quote_id)
+    quote = selectors_catalog.quote_get_for_user(request.user, quote_id)
     customer = quote.customer
     if quote.status != Quote.Status.DRAFT:
         messages.error(request, _("Only a draft quote can be changed."))
@@ -546,7 +518,7 @@ def _contract_url(contract) -> str:
 @login_required
 @require_GET
 def quote_detail(request, quote_id: int):
-    quote = _quote(request, quote_id)
+    quote = selectors_catalog.quote_get_for_user(request.user, quote_id)
     contracts = [
         {"contract": c, "url": _contract_url(c)}
         for c in selectors_catalog.quote_contracts(request.user, quote)
@@ -575,13 +547,13 @@ def quote_detail(request, quote_id: int):
 @login_required
 @require_POST
 def quote_status(request, quote_id: int):
-    quote = _quote(request, quote_id)
+    quote = selectors_catalog.quote_get_for_user(request.user, quote_id)
     try:
         quote = services_catalog.quote_set_status(
             actor=request.user, quote=quote, status=request.POST.get("status", "")
         )
-    except NotFound as exc:
-        raise Http404 from exc
+    except NotFound:
+        raise
     except DomainError as exc:
         messages.error(request, first_message(exc))
     else:
@@ -596,7 +568,7 @@ def quote_status(request, quote_id: int):
 @login_required
 @require_GET
 def quote_pdf(request, quote_id: int):
-    quote = _quote(request, quote_id)
+    quote = selectors_catalog.quote_get_for_user(request.user, quote_id)
     response = HttpResponse(pdf.quote_pdf(quote), content_type="application/pdf")
     disposition = "attachment" if request.GET.get("download") == "1" else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{quote.number}.pdf"'
@@ -606,7 +578,7 @@ def quote_pdf(request, quote_id: int):
 @login_required
 @require_GET
 def quote_print(request, quote_id: int):
-    quote = _quote(request, quote_id)
+    quote = selectors_catalog.quote_get_for_user(request.user, quote_id)
     return render(
         request,
         "sales/catalog/quote_print.html",

@@ -1,16 +1,15 @@
 """Reads of contracts, always starting from the data scope (Contract.objects.visible_to)."""
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 from django.db import connection
 from django.db.models import Q
-from django.utils.translation import gettext as _
 
-from guanxi.core.errors import NotFound, ValidationFailed
-from guanxi.core.pagination import parse_id
-from guanxi.customers.scope import editable_customers, user_covers_customer
-from guanxi.customers.selectors import capped_count
+from guanxi.core.errors import NotFound
+from guanxi.core.pagination import Page, capped_count, page_by_id, parse_id
+from guanxi.customers.models import Customer
+from guanxi.customers.scope import user_covers_customer
 from guanxi.sales.models import Contract, ContractAmendment, ContractItem
 
 PAGE_SIZE = 25
@@ -60,14 +59,6 @@ class ContractFilters:
         return out
 
 
-@dataclass
-class ContractPage:
-    items: list
-    next_cursor: str | None
-    total: int
-    total_capped: bool
-
-
 def _search(text: str) -> Q:
     """Number (prefix, as printed: HT-2026-000123), title or customer name (contains)."""
     upper = text.upper()
@@ -97,49 +88,35 @@ def _filtered(user, filters: ContractFilters):
     return queryset
 
 
-def _cursor(cursor) -> int | None:
-    if cursor in (None, ""):
-        return None
-    value = parse_id(cursor, minimum=0)
-    if value is None:
-        raise ValidationFailed(field_errors={"cursor": [_("This page link is no longer valid.")]})
-    return value
-
-
 def contract_list_for_user(
     user, *, filters=None, cursor=None, limit: int = PAGE_SIZE, count: bool = True
-) -> ContractPage:
+) -> Page[Contract]:
     """Newest first, keyset paged on id (the cursor is the last id shown); the count stops
-    at customers.selectors.COUNT_CAP ("1,000+")."""
+    at COUNT_CAP ("1,000+")."""
     if filters is None:
         filters = ContractFilters()
     elif isinstance(filters, dict):
         filters = ContractFilters.from_params(filters)
-    limit = max(1, min(int(limit or PAGE_SIZE), MAX_PAGE_SIZE))
-    after = _cursor(cursor)
     queryset = _filtered(user, filters)
-    page_query = queryset.filter(id__lt=after) if after is not None else queryset
-    rows = list(
-        page_query.select_related("customer", "owner", "department").order_by("-id")[: limit + 1]
+    page: Page[Contract] = page_by_id(
+        queryset.select_related("customer", "owner", "department"),
+        cursor=cursor,
+        limit=limit,
+        maximum=MAX_PAGE_SIZE,
     )
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_cursor = str(rows[-1].pk)
-    if after is None and next_cursor is None:
-        total, capped = len(rows), False
+    if not cursor and page.next_cursor is None:
+        total, capped = len(page.items), False
     elif count:
         total, capped = capped_count(queryset)
     else:
         total, capped = 0, False
-    return ContractPage(items=rows, next_cursor=next_cursor, total=total, total_capped=capped)
+    return replace(page, total=total, total_capped=capped)
 
 
 def contract_get_for_user(user, contract_id) -> Contract:
-    try:
-        pk = int(contract_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
+    pk = parse_id(contract_id)
+    if pk is None:
+        raise NotFound()
     contract = (
         Contract.objects.visible_to(user)
         .select_related("customer", "owner", "department", "signing_contact", "quote", "created_by")
@@ -155,7 +132,7 @@ def customer_for_new_contract(user, customer_id):
     """The customer `user` may draft a contract for, or None: one they may edit, in their own
     scope — not one only shared with them (the contract would be the owner's, out of sight)."""
     pk = parse_id(customer_id)
-    customer = editable_customers(user).filter(pk=pk).first() if pk else None
+    customer = Customer.objects.editable_by(user).filter(pk=pk).first() if pk else None
     if customer is None or not user_covers_customer(user, customer):
         return None
     return customer

@@ -34,7 +34,7 @@ from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationF
 from guanxi.core.hooks import Hook
 from guanxi.core.pagination import parse_id
 from guanxi.customers.models import Contact, Customer
-from guanxi.customers.scope import editable_customers, user_covers_customer
+from guanxi.customers.scope import user_covers_customer
 from guanxi.customers.services import timeline_add
 from guanxi.pipeline.services import prospect_mark_won
 from guanxi.sales.approvals import services as approvals
@@ -177,10 +177,6 @@ def _product(value):
         return None
 
 
-def _default_price(product: Product, customer: Customer) -> Decimal:
-    return price_for(product=product, customer=customer)
-
-
 def clean_items(items, *, customer: Customer) -> list[dict]:
     """Validate item dicts and compute their amounts; ValidationFailed on any bad row
     (field "items", one message per problem, prefixed with the row number)."""
@@ -211,7 +207,7 @@ def clean_items(items, *, customer: Customer) -> list[dict]:
             row_errors.append(_("Quantity must be greater than zero."))
         price_value = raw.get("unit_price")
         if price_value in (None, "") and product is not None:
-            price_value = _default_price(product, customer)
+            price_value = price_for(product=product, customer=customer)
         unit_price = _decimal(
             price_value if price_value not in (None, "") else None,
             step=money.FEN,
@@ -425,7 +421,7 @@ def contract_create(
 ) -> Contract:
     customer_id = getattr(customer, "pk", customer)
     locked_customer = (
-        editable_customers(actor).filter(pk=customer_id).select_related(None).first()
+        Customer.objects.editable_by(actor).filter(pk=customer_id).select_related(None).first()
         if customer_id not in (None, "")
         else None
     )

@@ -14,11 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from guanxi.accounts.selectors import departments_in_scope, user_can
 from guanxi.core.errors import DomainError, NotFound, ValidationFailed
+from guanxi.core.forms import form_add_errors
+from guanxi.core.http import is_htmx
 from guanxi.core.pagination import parse_id
-from guanxi.customers.forms import service_errors_to_form
-from guanxi.customers.scope import visible_customers
+from guanxi.customers.models import Customer
 from guanxi.sales.catalog.selectors import quote_get_for_user
-from guanxi.sales.common.notices import first_message
+from guanxi.sales.catalog.services import price_for
+from guanxi.sales.common.notices import error_text, first_message
 from guanxi.sales.common.pdf import contract_pdf as render_pdf
 from guanxi.sales.common.permissions import AMEND_CONTRACT, TERMINATE_CONTRACT
 from guanxi.sales.contracts import services
@@ -71,30 +73,12 @@ def _with_percents(items):
     return items
 
 
-def _htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _url_or_none(name: str, *args) -> str | None:
     """Another area's page, if it is built (its URL name exists)."""
     try:
         return reverse(name, args=args)
     except NoReverseMatch:
         return None
-
-
-def _error_text(exc: DomainError) -> str:
-    details = [str(m) for msgs in exc.field_errors.values() for m in msgs]
-    if details and isinstance(exc, ValidationFailed):
-        return " ".join(details)
-    return str(exc.message)
-
-
-def _contract(request, pk) -> Contract:
-    try:
-        return contract_get_for_user(request.user, pk)
-    except NotFound:
-        raise Http404(_("Not found, or you may not see it.")) from None
 
 
 def _products():
@@ -105,11 +89,8 @@ def _items_error(exc: ValidationFailed) -> list[str]:
     return [str(m) for m in exc.field_errors.get("items", [])]
 
 
-def _form_errors(form, exc: ValidationFailed) -> None:
-    """Field errors next to their fields; item and plan errors are shown by their rows."""
-    rest = {k: v for k, v in exc.field_errors.items() if k not in ("items", "instalments", "plan")}
-    if rest or not exc.field_errors:
-        service_errors_to_form(form, ValidationFailed(exc.message, field_errors=rest))
+# Item and plan errors are shown by their rows, not on the form.
+ROW_ERRORS = ("items", "instalments", "plan")
 
 
 def _blank_rows(rows: list[dict]) -> list[dict]:
@@ -148,7 +129,7 @@ def contract_list(request):
         page = contract_list_for_user(request.user, filters=filters, cursor=cursor)
         _with_colours(page.items)
     except ValidationFailed as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
         return redirect(reverse("sales:contract_list"))
     context = {
         "page": page,
@@ -157,7 +138,7 @@ def contract_list(request):
         "statuses": S.choices,
         "departments": departments_in_scope(request.user).order_by("path"),
     }
-    if _htmx(request) and request.headers.get("HX-Target") == "contract-results":
+    if is_htmx(request) and request.headers.get("HX-Target") == "contract-results":
         return render(request, "sales/contracts/list.html#results", context)
     return render(request, "sales/contracts/list.html", context)
 
@@ -198,7 +179,7 @@ def contract_create(request):
                     **form.header(),
                 )
             except ValidationFailed as exc:
-                _form_errors(form, exc)
+                form_add_errors(form, exc, elsewhere=ROW_ERRORS)
                 items_errors = _items_error(exc)
             else:
                 messages.success(
@@ -218,7 +199,7 @@ def contract_create(request):
 def contract_item_row(request):
     """One item row (htmx: "add a row", or a product chosen → prefilled with its price)."""
     raw = parse_id(request.GET.get("customer"))
-    customer = visible_customers(request.user).filter(pk=raw).first() if raw else None
+    customer = Customer.objects.visible_to(request.user).filter(pk=raw).first() if raw else None
     if customer is None:
         raise Http404()
     index = parse_id(request.GET.get("index"), minimum=0) or 0
@@ -230,7 +211,7 @@ def contract_item_row(request):
         for name in ("id", "quantity", "discount")
     }
     if product is not None:
-        row = item_row_for_product(product, services._default_price(product, customer), row=row)
+        row = item_row_for_product(product, price_for(product=product, customer=customer), row=row)
     return render(
         request,
         "sales/contracts/item_row.html",
@@ -241,7 +222,7 @@ def contract_item_row(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def contract_edit(request, pk):
-    contract = _contract(request, pk)
+    contract = contract_get_for_user(request.user, pk)
     if not contract_can_edit(request.user, contract):
         raise Http404(_("Not found, or you may not see it."))
     if contract.status != S.DRAFT:
@@ -263,10 +244,10 @@ def contract_edit(request, pk):
                     items=items_for_service(rows),
                 )
             except ValidationFailed as exc:
-                _form_errors(form, exc)
+                form_add_errors(form, exc, elsewhere=ROW_ERRORS)
                 items_errors = _items_error(exc)
             except DomainError as exc:
-                form.add_error(None, _error_text(exc))
+                form.add_error(None, error_text(exc))
             else:
                 messages.success(request, _("Contract saved."))
                 return redirect(reverse("sales:contract_detail", args=[contract.pk]))
@@ -365,7 +346,7 @@ def _actions(user, contract, can_edit: bool) -> dict:
 @login_required
 @require_GET
 def contract_detail(request, pk):
-    contract = _contract(request, pk)
+    contract = contract_get_for_user(request.user, pk)
     can_edit = contract_can_edit(request.user, contract)
     amendments = contract_amendments(contract)
     for amendment in amendments:
@@ -388,11 +369,11 @@ def contract_detail(request, pk):
 
 
 def _run_action(request, pk, action, success: str, **kwargs):
-    contract = _contract(request, pk)
+    contract = contract_get_for_user(request.user, pk)
     try:
         result = action(actor=request.user, contract=contract, **kwargs)
     except DomainError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(
             request,
@@ -436,7 +417,7 @@ def contract_terminate(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def contract_amend(request, pk):
-    contract = _contract(request, pk)
+    contract = contract_get_for_user(request.user, pk)
     can_edit = contract_can_edit(request.user, contract)
     if not _actions(request.user, contract, can_edit)["amend"]:
         messages.error(
@@ -464,12 +445,12 @@ def contract_amend(request, pk):
                     instalments=plan if plan != plan_before else None,
                 )
             except ValidationFailed as exc:
-                _form_errors(form, exc)
+                form_add_errors(form, exc, elsewhere=ROW_ERRORS)
                 items_errors = _items_error(exc)
                 plan_errors = [str(m) for m in exc.field_errors.get("instalments", [])]
                 plan_errors += [str(m) for m in exc.field_errors.get("plan", [])]
             except DomainError as exc:
-                form.add_error(None, _error_text(exc))
+                form.add_error(None, error_text(exc))
             else:
                 messages.success(request, _("Amendment recorded."))
                 return redirect(reverse("sales:contract_detail", args=[contract.pk]))
@@ -508,7 +489,7 @@ def contract_amend(request, pk):
 @login_required
 @require_GET
 def contract_pdf(request, pk):
-    contract = _contract(request, pk)
+    contract = contract_get_for_user(request.user, pk)
     response = HttpResponse(render_pdf(contract), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{contract.number}.pdf"'
     return response

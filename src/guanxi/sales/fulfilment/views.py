@@ -3,15 +3,15 @@ schedule (ORD-3). Thin: parse, call one service or selector, render."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from guanxi.accounts.selectors import users_in_scope
-from guanxi.core.errors import DomainError, NotFound, ValidationFailed
-from guanxi.customers.forms import service_errors_to_form
+from guanxi.core.errors import DomainError, ValidationFailed
+from guanxi.core.forms import form_add_errors, form_error_text
+from guanxi.core.http import is_htmx
+from guanxi.sales.common.notices import error_text
 from guanxi.sales.fulfilment import selectors, services
 from guanxi.sales.fulfilment.forms import DeliveryForm, OrderForm, StockOutForm
 from guanxi.sales.models import Order
@@ -20,42 +20,8 @@ PANEL = "sales/fulfilment/panel.html"
 PAGE = "sales/fulfilment/page.html"
 
 
-def _htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _contract(request, pk):
-    try:
-        return selectors.contract_for_user(request.user, pk)
-    except NotFound:
-        raise Http404(_("Not found, or you may not see it.")) from None
-
-
 def _back(contract):
-    try:
-        return redirect(reverse("sales:contract_detail", args=[contract.pk]))
-    except NoReverseMatch:
-        return redirect(reverse("sales:contract_fulfilment", args=[contract.pk]))
-
-
-def _error_text(exc: DomainError) -> str:
-    details = [str(m) for msgs in exc.field_errors.values() for m in msgs]
-    if details and isinstance(exc, ValidationFailed):
-        return " ".join(details)
-    return str(exc.message)
-
-
-def _form_errors(form) -> str:
-    return " ".join(str(e) for errs in form.errors.values() for e in errs) or _(
-        "Please correct the errors below."
-    )
-
-
-def _apply_errors(form, exc: DomainError) -> None:
-    if isinstance(exc, ValidationFailed):
-        service_errors_to_form(form, exc)
-    else:
-        form.add_error(None, str(exc.message))
+    return redirect("sales:contract_detail", contract.pk)
 
 
 def _panel_context(request, contract, *, order_form=None, stockout_form=None, bound=None):
@@ -104,19 +70,19 @@ def _render_panel(request, contract, *, notice="", error="", **forms):
     context = _panel_context(request, contract, **forms)
     context["notice"] = notice
     context["error"] = error
-    return render(request, PANEL if _htmx(request) else PAGE, context)
+    return render(request, PANEL if is_htmx(request) else PAGE, context)
 
 
 @login_required
 @require_GET
 def contract_fulfilment(request, pk):
     """The panel (htmx) or, without htmx, the same panel on a page of its own."""
-    contract = _contract(request, pk)
+    contract = selectors.contract_for_user(request.user, pk)
     return _render_panel(request, contract)
 
 
 def _after(request, contract, *, ok: bool, notice: str, error: str, **forms):
-    if _htmx(request):
+    if is_htmx(request):
         return _render_panel(
             request, contract, notice=notice if ok else "", error="" if ok else error, **forms
         )
@@ -130,7 +96,7 @@ def _after(request, contract, *, ok: bool, notice: str, error: str, **forms):
 @login_required
 @require_POST
 def order_create(request, pk):
-    contract = _contract(request, pk)
+    contract = selectors.contract_for_user(request.user, pk)
     form = OrderForm(request.POST, item_rows=selectors.item_rows(contract), prefix="order")
     order = None
     if form.is_valid():
@@ -143,9 +109,9 @@ def order_create(request, pk):
                 plans=form.plans(),
             )
         except DomainError as exc:
-            _apply_errors(form, exc)
+            form_add_errors(form, exc)
     if order is not None:
-        contract = _contract(request, pk)
+        contract = selectors.contract_for_user(request.user, pk)
         return _after(
             request,
             contract,
@@ -153,21 +119,20 @@ def order_create(request, pk):
             notice=_("Order %(number)s placed.") % {"number": order.number},
             error="",
         )
-    return _after(request, contract, ok=False, notice="", error=_form_errors(form), order_form=form)
+    return _after(
+        request, contract, ok=False, notice="", error=form_error_text(form), order_form=form
+    )
 
 
 @login_required
 @require_POST
 def order_cancel(request, order_id):
-    try:
-        order = selectors.order_for_user(request.user, order_id)
-    except NotFound:
-        raise Http404(_("Not found, or you may not see it.")) from None
-    contract = _contract(request, order.contract_id)
+    order = selectors.order_for_user(request.user, order_id)
+    contract = selectors.contract_for_user(request.user, order.contract_id)
     try:
         services.order_cancel(actor=request.user, order=order)
     except DomainError as exc:
-        return _after(request, contract, ok=False, notice="", error=_error_text(exc))
+        return _after(request, contract, ok=False, notice="", error=error_text(exc))
     return _after(
         request,
         contract,
@@ -180,11 +145,8 @@ def order_cancel(request, order_id):
 @login_required
 @require_POST
 def delivery_record(request, plan_id):
-    try:
-        plan = selectors.plan_for_user(request.user, plan_id)
-    except NotFound:
-        raise Http404(_("Not found, or you may not see it.")) from None
-    contract = _contract(request, plan.order.contract_id)
+    plan = selectors.plan_for_user(request.user, plan_id)
+    contract = selectors.contract_for_user(request.user, plan.order.contract_id)
     form = DeliveryForm(request.POST, plan=plan, prefix=f"p{plan.pk}")
     form.plan_id = plan.pk
     delivery = None
@@ -199,7 +161,7 @@ def delivery_record(request, plan_id):
                 notes=form.cleaned_data["notes"],
             )
         except DomainError as exc:
-            _apply_errors(form, exc)
+            form_add_errors(form, exc)
     if delivery is not None:
         return _after(
             request,
@@ -212,13 +174,13 @@ def delivery_record(request, plan_id):
             },
             error="",
         )
-    return _after(request, contract, ok=False, notice="", error=_form_errors(form), bound=form)
+    return _after(request, contract, ok=False, notice="", error=form_error_text(form), bound=form)
 
 
 @login_required
 @require_POST
 def stockout_record(request, pk):
-    contract = _contract(request, pk)
+    contract = selectors.contract_for_user(request.user, pk)
     orders, _more = selectors.orders_of(contract)
     form = StockOutForm(
         request.POST, item_rows=selectors.item_rows(contract), orders=orders, prefix="out"
@@ -237,9 +199,9 @@ def stockout_record(request, pk):
                 notes=form.cleaned_data["notes"],
             )
         except DomainError as exc:
-            _apply_errors(form, exc)
+            form_add_errors(form, exc)
     if record is not None:
-        contract = _contract(request, pk)
+        contract = selectors.contract_for_user(request.user, pk)
         return _after(
             request,
             contract,
@@ -248,7 +210,7 @@ def stockout_record(request, pk):
             error="",
         )
     return _after(
-        request, contract, ok=False, notice="", error=_form_errors(form), stockout_form=form
+        request, contract, ok=False, notice="", error=form_error_text(form), stockout_form=form
     )
 
 
@@ -280,6 +242,6 @@ def delivery_schedule(request):
         ],
         "query": query.urlencode(),
     }
-    if _htmx(request) and request.GET.get("after"):
+    if is_htmx(request) and request.GET.get("after"):
         return render(request, "sales/fulfilment/schedule_rows.html", context)
     return render(request, "sales/fulfilment/schedule.html", context)

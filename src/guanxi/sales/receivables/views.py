@@ -23,9 +23,10 @@ from django.views.decorators.http import require_GET, require_POST
 from guanxi.accounts.permissions import EXPORT
 from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
-from guanxi.core.errors import DomainError, NotFound, ValidationFailed
+from guanxi.core.errors import DomainError, ValidationFailed
+from guanxi.core.forms import form_add_errors
+from guanxi.core.http import is_htmx
 from guanxi.core.models import AuditLog
-from guanxi.customers.forms import service_errors_to_form
 from guanxi.sales.common import permissions
 from guanxi.sales.models import Approval, Contract, Invoice, Payment
 from guanxi.sales.receivables import selectors
@@ -37,10 +38,6 @@ from guanxi.sales.receivables.forms import (
     VoidForm,
     plan_rows_from_post,
 )
-
-
-def _htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _error_text(exc: DomainError) -> str:
@@ -180,13 +177,6 @@ def receivables_export(request):
 # ---------------------------------------------------------------- the contract's panel
 
 
-def _contract(request, pk) -> Contract:
-    try:
-        return selectors.contract_for_user(request.user, pk)
-    except NotFound:
-        raise Http404(_("Not found, or you may not see it.")) from None
-
-
 def _records_with_approval(payments, invoices) -> set:
     """(target, id) of the payments and invoices that went through an approval (one query)."""
     if not payments and not invoices:
@@ -258,7 +248,7 @@ def _panel_context(request, contract, **overrides) -> dict:
 
 def _render_panel(request, contract, *, status=200, **overrides):
     context = _panel_context(request, contract, **overrides)
-    if _htmx(request):
+    if is_htmx(request):
         return render(request, "sales/receivables/panel.html", context, status=status)
     return render(request, "sales/receivables/contract_page.html", context, status=status)
 
@@ -282,7 +272,7 @@ def _after_action(request, contract, notice: str):
     the panel then reloads itself with a GET (guanxi.js) and shows the notice. The write
     answers as soon as it is done (a payment: ~20 ms on the 1M-customer bench) instead of
     also re-rendering plan, payments, invoices and forms in the same request."""
-    if _htmx(request):
+    if is_htmx(request):
         response = HttpResponse(status=204)
         response["HX-Trigger"] = json.dumps({RELOAD_EVENT: {"notice": notice}})
         return response
@@ -297,14 +287,14 @@ def _after_action(request, contract, notice: str):
 @require_GET
 def contract_receivables(request, pk):
     notice = NOTICES.get(request.GET.get("notice", ""), "")
-    return _render_panel(request, _contract(request, pk), notice=notice)
+    return _render_panel(request, selectors.contract_for_user(request.user, pk), notice=notice)
 
 
 @login_required
 @require_GET
 def plan_propose(request, pk):
     """The plan editor filled with N equal parts (not saved until "Save plan")."""
-    contract = _contract(request, pk)
+    contract = selectors.contract_for_user(request.user, pk)
     form = PlanProposalForm(request.GET)
     if not form.is_valid():
         return _render_panel(request, contract, proposal_form=form, plan_open=True, status=422)
@@ -317,7 +307,7 @@ def plan_propose(request, pk):
             months_apart=data["months_apart"],
         )
     except ValidationFailed as exc:
-        service_errors_to_form(form, exc)
+        form_add_errors(form, exc)
         return _render_panel(request, contract, proposal_form=form, plan_open=True, status=422)
     rows = [{**row, "due_on": row["due_on"].isoformat()} for row in rows if row["amount"] > 0]
     return _render_panel(request, contract, plan_rows=rows, proposal_form=form, plan_open=True)
@@ -326,7 +316,7 @@ def plan_propose(request, pk):
 @login_required
 @require_POST
 def plan_save(request, pk):
-    contract = _contract(request, pk)
+    contract = selectors.contract_for_user(request.user, pk)
     rows = plan_rows_from_post(request.POST)
     try:
         services_receivables.instalments_set(actor=request.user, contract=contract, plan=rows)
@@ -341,7 +331,7 @@ def plan_save(request, pk):
 @login_required
 @require_POST
 def payment_create(request, pk):
-    contract = _contract(request, pk)
+    contract = selectors.contract_for_user(request.user, pk)
     # the form needs only the plan (its instalment choices); the panel reads the rest later
     form = PaymentForm(request.POST, instalments=selectors.contract_instalments(contract))
     if form.is_valid():
@@ -360,7 +350,7 @@ def payment_create(request, pk):
                 idempotency_key=data["idempotency_key"] or None,
             )
         except DomainError as exc:
-            service_errors_to_form(form, exc)
+            form_add_errors(form, exc)
             if exc.field_errors and str(exc.message) != str(ValidationFailed.default_message):
                 form.add_error(None, str(exc.message))
         else:
@@ -377,7 +367,7 @@ def payment_create(request, pk):
 @login_required
 @require_POST
 def invoice_create(request, pk):
-    contract = _contract(request, pk)
+    contract = selectors.contract_for_user(request.user, pk)
     money = selectors.contract_money(contract)
     can_override = user_can(request.user, permissions.OVERRIDE_INVOICE)
     form = InvoiceForm(request.POST, payments=money["payments"], can_override=can_override)
@@ -397,7 +387,7 @@ def invoice_create(request, pk):
                 notes=data["notes"],
             )
         except DomainError as exc:
-            service_errors_to_form(form, exc)
+            form_add_errors(form, exc)
             if exc.field_errors and str(exc.message) != str(ValidationFailed.default_message):
                 form.add_error(None, str(exc.message))
         else:
@@ -407,7 +397,7 @@ def invoice_create(request, pk):
 
 
 def _void(request, record, service, notice):
-    contract = _contract(request, record.contract_id)
+    contract = selectors.contract_for_user(request.user, record.contract_id)
     form = VoidForm(request.POST)
     error = ""
     if form.is_valid():
@@ -419,7 +409,7 @@ def _void(request, record, service, notice):
             return _after_action(request, contract, notice)
     else:
         error = _("Give a reason for voiding.")
-    if not _htmx(request):
+    if not is_htmx(request):
         messages.error(request, error)
         return redirect(reverse("sales:contract_receivables", args=[contract.pk]))
     return _render_panel(request, contract, error=error, status=422)

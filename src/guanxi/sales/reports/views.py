@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -133,10 +132,7 @@ def manager_export(request):
     if form.errors:
         messages.error(request, _("Please correct the errors below."))
         return redirect(reverse("sales:manager_view") + "?" + request.GET.urlencode())
-    try:
-        return manager_report_xlsx(request=request, report=report)
-    except PermissionDenied as error:
-        raise HttpForbidden(str(error.message)) from None
+    return manager_report_xlsx(request=request, report=report)
 
 
 # ---------------------------------------------------------------- targets
@@ -148,11 +144,11 @@ def _subject(actor, key: str):
     if kind == "u":
         user = users_in_scope(actor).filter(pk=pk).first()
         if user is None:
-            raise HttpForbidden(_("You may only set targets for users in your data scope."))
+            raise PermissionDenied(_("You may only set targets for users in your data scope."))
         return user, None
     department = next((d for d in department_choices(actor) if d.pk == pk), None)
     if department is None:
-        raise HttpForbidden(_("You may only set targets for departments in your data scope."))
+        raise PermissionDenied(_("You may only set targets for departments in your data scope."))
     return None, department
 
 
@@ -204,7 +200,7 @@ def _target_rows(actor, *, period, starts_on, failed=None):
 @require_http_methods(["GET", "POST"])
 def targets(request):
     if not user_can(request.user, SET_TARGETS):
-        raise HttpForbidden(_("You may not set sales targets."))
+        raise PermissionDenied(_("You may not set sales targets."))
     period_form = TargetPeriodForm(request.GET or None)
     period, on = period_form.result()
     failed = None
@@ -224,8 +220,8 @@ def targets(request):
                     starts_on=on,
                     values=form.values(),
                 )
-            except PermissionDenied as error:
-                raise HttpForbidden(str(error.message)) from None
+            except PermissionDenied:
+                raise
             except DomainError as error:
                 for name, errors in error.field_errors.items():
                     field = TargetValuesForm.METRIC_FIELDS.get(name, name)
