@@ -6,43 +6,14 @@ it; quotes are scoped like contracts (Quote.objects.visible_to). Lists are keyse
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
-from django.utils.translation import gettext as _
 
-from guanxi.core.errors import NotFound, ValidationFailed
-from guanxi.core.pagination import parse_id
+from guanxi.core.errors import NotFound
+from guanxi.core.pagination import Page, page_by_id
 from guanxi.sales.models import Contract, PriceList, PriceListItem, Product, Quote
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
 QUERY_MAX = 60
-
-
-@dataclass
-class Page:
-    items: list
-    next_cursor: str | None
-
-
-def _cursor(cursor) -> int | None:
-    if cursor in (None, ""):
-        return None
-    value = parse_id(cursor, minimum=0)
-    if value is None:
-        raise ValidationFailed(field_errors={"cursor": [_("This page link is no longer valid.")]})
-    return value
-
-
-def _page(queryset, *, cursor, limit) -> Page:
-    limit = max(1, min(int(limit or PAGE_SIZE), MAX_PAGE_SIZE))
-    after = _cursor(cursor)
-    if after is not None:
-        queryset = queryset.filter(id__lt=after)
-    rows = list(queryset.order_by("-id")[: limit + 1])
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_cursor = str(rows[-1].pk)
-    return Page(items=rows, next_cursor=next_cursor)
 
 
 # ---------------------------------------------------------------- products
@@ -110,7 +81,7 @@ class QuoteFilters:
 
 def quote_list_for_user(
     user, *, filters: QuoteFilters | None = None, cursor=None, limit: int = PAGE_SIZE
-) -> Page:
+) -> Page[Quote]:
     """The user's visible quotes, newest first, one keyset page."""
     filters = filters or QuoteFilters()
     rows = Quote.objects.visible_to(user).select_related("customer", "owner", "department")
@@ -123,7 +94,7 @@ def quote_list_for_user(
     q = (filters.q or "").replace("\x00", "").strip()[:QUERY_MAX]  # PostgreSQL refuses NUL
     if q:
         rows = rows.filter(Q(number__istartswith=q) | Q(customer__name__icontains=q))
-    return _page(rows, cursor=cursor, limit=limit)
+    return page_by_id(rows, cursor=cursor, limit=limit)
 
 
 def quote_get_for_user(user, quote_id) -> Quote:

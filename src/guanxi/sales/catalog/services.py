@@ -6,6 +6,7 @@ the customer's owner and department, like the contract it may become)."""
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -228,7 +229,7 @@ def product_update(*, actor, product: Product, data: dict) -> Product:
         for field in ("code", "name", "name_en", "unit", "description", "list_price", "tax_rate")
     }
     cleaned = _clean_product(merged, product=locked)
-    changes = {
+    changes: dict[str, list[Any]] = {
         field: [str(getattr(locked, field)), str(value)]
         for field, value in cleaned.items()
         if getattr(locked, field) != value
@@ -287,7 +288,7 @@ def product_remove(*, actor, product: Product) -> Product | None:
 
 def _clean_price_list(data: dict, *, price_list: PriceList | None) -> dict:
     errors: dict = {}
-    cleaned = {
+    cleaned: dict[str, Any] = {
         "name": _text(data, "name", errors=errors, required=True, max_length=80),
         "valid_from": _date(data.get("valid_from"), key="valid_from", errors=errors),
         "valid_until": _date(data.get("valid_until"), key="valid_until", errors=errors),
@@ -468,13 +469,13 @@ def _clean_quote_lines(items, *, customer, price_list) -> list[dict]:
         raise ValidationFailed(
             field_errors={"items": [_("At most %(n)d lines.") % {"n": MAX_QUOTE_LINES}]}
         )
-    wanted = []
+    wanted: list[int] = []
     for item in items:
         product = item.get("product")
         if isinstance(product, Product):
             wanted.append(product.pk)
-        elif parse_id(product) is not None:
-            wanted.append(parse_id(product))
+        elif (product_id := parse_id(product)) is not None:
+            wanted.append(product_id)
     products = {p.pk: p for p in Product.objects.filter(pk__in=wanted)}
     prices = prices_for(products=products.values(), customer=customer, price_list=price_list)
     lines = []
@@ -484,7 +485,7 @@ def _clean_quote_lines(items, *, customer, price_list) -> list[dict]:
         product = None
         if raw not in (None, ""):
             product_id = raw.pk if isinstance(raw, Product) else raw
-            product = products.get(parse_id(product_id))
+            product = products.get(parse_id(product_id) or 0)
             if product is None:
                 errors[f"{key}.product"] = [_("Choose a valid product.")]
                 continue
@@ -643,13 +644,14 @@ def quote_create(
     """A draft quote for a customer in the actor's own scope. Items: dicts with product
     (Product | id | None), description, unit, quantity, unit_price (empty: price_for),
     discount_rate, tax_rate (empty: the product's)."""
-    customer = Customer.objects.select_for_update().filter(pk=customer.pk).first()
+    locked_customer = Customer.objects.select_for_update().filter(pk=customer.pk).first()
     if (
-        customer is None
-        or customer.deleted_at is not None
-        or not user_covers_customer(actor, customer)
+        locked_customer is None
+        or locked_customer.deleted_at is not None
+        or not user_covers_customer(actor, locked_customer)
     ):
         raise PermissionDenied(_("You may not make quotes for this customer."))
+    customer = locked_customer
     header = _clean_quote_header(
         {"contact": contact, "valid_until": valid_until, "notes": notes}, customer=customer
     )
@@ -716,7 +718,7 @@ def quote_set_status(*, actor, quote: Quote, status: str) -> Quote:
     locked = quote_lock(actor=actor, quote=quote)
     if status not in Quote.Status.values or status == Quote.Status.CONVERTED:
         raise ValidationFailed(field_errors={"status": [_("Choose a valid status.")]})
-    if status not in QUOTE_MOVES[locked.status]:
+    if status not in QUOTE_MOVES[Quote.Status(locked.status)]:
         raise Conflict(
             _("A quote that is “%(current)s” cannot become “%(new)s”.")
             % {"current": _status_label(locked.status), "new": _status_label(status)}

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -508,19 +508,12 @@ def quote_line_row(request):
     )
 
 
-def _contract_url(contract) -> str:
-    try:
-        return reverse("sales:contract_detail", args=[contract.pk])
-    except NoReverseMatch:
-        return ""
-
-
 @login_required
 @require_GET
 def quote_detail(request, quote_id: int):
     quote = selectors_catalog.quote_get_for_user(request.user, quote_id)
     contracts = [
-        {"contract": c, "url": _contract_url(c)}
+        {"contract": c, "url": reverse("sales:contract_detail", args=[c.pk])}
         for c in selectors_catalog.quote_contracts(request.user, quote)
     ]
     moves = [

@@ -46,6 +46,11 @@ def fen(value) -> Decimal:
     return to_decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
 
 
+def sum_fen(value) -> Decimal:
+    """A database sum to the fen (SQLite returns more decimal places); no rows is zero."""
+    return fen(value) if value is not None else ZERO
+
+
 @dataclass(frozen=True)
 class LineAmounts:
     gross: Decimal  # quantity × unit price

@@ -153,7 +153,7 @@ def _decimal(value, *, step: Decimal, errors: list, label: str):
     if number != number.quantize(step):
         errors.append(
             _("%(field)s: at most %(places)d decimal places.")
-            % {"field": label, "places": -step.as_tuple().exponent}
+            % {"field": label, "places": -int(step.as_tuple().exponent)}
         )
         return None
     return number

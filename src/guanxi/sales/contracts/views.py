@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -71,14 +71,6 @@ def _with_percents(items):
         item.discount_percent = fraction_to_percent(item.discount_rate)
         item.tax_percent = fraction_to_percent(item.tax_rate)
     return items
-
-
-def _url_or_none(name: str, *args) -> str | None:
-    """Another area's page, if it is built (its URL name exists)."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 def _products():
@@ -358,11 +350,11 @@ def contract_detail(request, pk):
         "actions": _actions(request.user, contract, can_edit),
         "terminate_form": TerminateForm(),
         "colour": STATUS_COLOURS.get(contract.status, "secondary"),
-        "approval_url": _url_or_none("sales:approval_panel", "contract", contract.pk),
-        "fulfilment_url": _url_or_none("sales:contract_fulfilment", contract.pk)
+        "approval_url": reverse("sales:approval_panel", args=["contract", contract.pk]),
+        "fulfilment_url": reverse("sales:contract_fulfilment", args=[contract.pk])
         if contract.status not in (S.DRAFT, S.IN_APPROVAL)
         else None,
-        "receivables_url": _url_or_none("sales:contract_receivables", contract.pk),
+        "receivables_url": reverse("sales:contract_receivables", args=[contract.pk]),
         "pdf_url": reverse("sales:contract_pdf", args=[contract.pk]),
     }
     return render(request, "sales/contracts/detail.html", context)

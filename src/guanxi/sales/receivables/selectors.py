@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy
 from guanxi.accounts.models import Department, User
 from guanxi.accounts.selectors import scope_for_user
 from guanxi.core.errors import NotFound, ValidationFailed
-from guanxi.core.pagination import parse_id
+from guanxi.core.pagination import MAX_PAGE_SIZE, Page, page_by_keys, parse_id
 from guanxi.sales.common.money import ZERO, fen
 from guanxi.sales.models import Contract, Instalment, Invoice, Payment, PaymentAllocation
 
@@ -100,7 +100,7 @@ class ReceivableFilters:
         return cls(owner_id=number("owner"), department_id=number("department"), bucket=bucket)
 
     def as_params(self) -> dict:
-        params = {}
+        params: dict[str, int | str] = {}
         if self.owner_id:
             params["owner"] = self.owner_id
         if self.department_id:
@@ -256,37 +256,23 @@ def _decorate(rows, today) -> list:
     return rows
 
 
-def _parse_cursor(cursor: str):
-    try:
-        due, row_id = cursor.split("_", 1)
-        if parse_id(row_id, minimum=0) is None:
-            raise ValueError(row_id)
-        return dt.date.fromisoformat(due), int(row_id)
-    except ValueError:
-        raise ValidationFailed(
-            field_errors={"cursor": [_("This page link is out of date.")]}
-        ) from None
-
-
 def open_instalment_page(
     user, filters: ReceivableFilters | None = None, *, cursor: str = "", limit=PAGE_SIZE, today=None
 ) -> tuple[list[Instalment], str | None]:
     """Open instalments, oldest due first, keyset-paged by (due_on, id)."""
     today = today or timezone.localdate()
-    rows = open_instalments(user, filters, today=today)
-    if cursor:
-        due, row_id = _parse_cursor(cursor)
-        rows = rows.filter(Q(due_on__gt=due) | Q(due_on=due, id__gt=row_id))
-    rows = list(
-        rows.select_related("contract", "customer", "owner", "department").order_by("due_on", "id")[
-            : limit + 1
-        ]
+    rows = open_instalments(user, filters, today=today).select_related(
+        "contract", "customer", "owner", "department"
     )
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_cursor = f"{rows[-1].due_on.isoformat()}_{rows[-1].pk}"
-    return _decorate(rows, today), next_cursor
+    page: Page[Instalment] = page_by_keys(
+        rows,
+        keys=[("due_on", dt.date), ("id", int)],
+        descending=False,
+        cursor=cursor,
+        limit=limit,
+        maximum=max(limit, MAX_PAGE_SIZE),
+    )
+    return _decorate(page.items, today), page.next_cursor
 
 
 def open_instalment_iter(user, filters: ReceivableFilters | None = None, *, today=None):

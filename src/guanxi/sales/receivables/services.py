@@ -288,12 +288,13 @@ def instalments_set(*, actor, contract, plan: list[dict]) -> list[Instalment]:
     for offset, inst in enumerate(keep.values()):
         Instalment.objects.filter(pk=inst.pk).update(sequence=_SEQUENCE_PARKING + offset)
     active = locked.status in sync.ACTIVE_STATUSES
-    result = []
-    new_rows = []
+    result: list[Instalment] = []
+    new_rows: list[Instalment] = []
     for index, row in enumerate(rows):
         sequence = index + 1
-        inst = keep.get(index)
-        if inst is not None:
+        kept = keep.get(index)
+        if kept is not None:
+            inst = kept
             inst.sequence = sequence
             inst.notes = row["notes"]
             inst.save(update_fields=["sequence", "notes"])
@@ -376,7 +377,7 @@ def payment_fingerprint(
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _replay(*, actor, key: str, fingerprint: str):
+def _replay(*, actor, key: str | None, fingerprint: str):
     if not key or actor is None:
         return None
     first = Payment.objects.filter(recorded_by_id=actor.pk, idempotency_key=key).first()

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -49,13 +49,6 @@ def _error_text(exc: DomainError) -> str:
     ):
         return " ".join(details)
     return str(exc.message)
-
-
-def _reverse_or_none(name: str, *args):
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 # ---------------------------------------------------------------- ageing report
@@ -198,14 +191,14 @@ def _panel_context(request, contract, **overrides) -> dict:
     with_approval = _records_with_approval(data["payments"], data["invoices"])
     for payment in data["payments"]:
         payment.approval_url = (
-            _reverse_or_none("sales:approval_panel", "payment", payment.pk)
+            reverse("sales:approval_panel", args=["payment", payment.pk])
             if ("payment", payment.pk) in with_approval
             else None
         )
         payment.can_void = can_void and payment.status == Payment.Status.CONFIRMED
     for invoice in data["invoices"]:
         invoice.approval_url = (
-            _reverse_or_none("sales:approval_panel", "invoice", invoice.pk)
+            reverse("sales:approval_panel", args=["invoice", invoice.pk])
             if ("invoice", invoice.pk) in with_approval
             else None
         )
@@ -238,7 +231,7 @@ def _panel_context(request, contract, **overrides) -> dict:
         ),
         "void_form": VoidForm(),
         "panel_url": reverse("sales:contract_receivables", args=[contract.pk]),
-        "contract_url": _reverse_or_none("sales:contract_detail", contract.pk),
+        "contract_url": reverse("sales:contract_detail", args=[contract.pk]),
         "notice": "",
         "error": "",
     }
@@ -277,10 +270,7 @@ def _after_action(request, contract, notice: str):
         response["HX-Trigger"] = json.dumps({RELOAD_EVENT: {"notice": notice}})
         return response
     messages.success(request, NOTICES[notice])
-    url = _reverse_or_none("sales:contract_detail", contract.pk) or reverse(
-        "sales:contract_receivables", args=[contract.pk]
-    )
-    return redirect(url)
+    return redirect("sales:contract_detail", contract.pk)
 
 
 @login_required

@@ -79,9 +79,11 @@ def report_period(
             errors["start"] = [_("Enter the first day of the period.")]
         if end is None:
             errors["end"] = [_("Enter the last day of the period.")]
-        if not errors and start > end:
+        if start is None or end is None:
+            raise ValidationFailed(field_errors=errors)
+        if start > end:
             errors["end"] = [_("The end is before the start.")]
-        if not errors and (end - start).days > MAX_CUSTOM_DAYS:
+        elif (end - start).days > MAX_CUSTOM_DAYS:
             errors["start"] = [_("Choose a period of at most 5 years.")]
         if errors:
             raise ValidationFailed(field_errors=errors)
@@ -149,11 +151,6 @@ class ManagerReport:
     department: Department | None = None
 
 
-def _money(value) -> Decimal:
-    """A database sum to the fen (SQLite returns more decimal places)."""
-    return money.fen(value) if value is not None else ZERO
-
-
 def _grouped(queryset, **aggregates) -> list[tuple]:
     names = list(aggregates)
     return list(
@@ -195,18 +192,18 @@ def _figures_by_owner_and_department(viewer, *, period, today, department_ids):
     ):
         figures = cell(owner_id, department_id)
         figures.signed_count = n
-        figures.signed_amount = _money(total)
-        figures.signed_paid = _money(paid)
+        figures.signed_amount = money.sum_fen(total)
+        figures.signed_paid = money.sum_fen(paid)
     for owner_id, department_id, amount in _grouped(payments, amount=Sum("amount")):
-        cell(owner_id, department_id).collected = _money(amount)
+        cell(owner_id, department_id).collected = money.sum_fen(amount)
     for owner_id, department_id, n, amount in _grouped(
         overdue, n=Count("id"), amount=Sum(F("amount") - F("paid_amount"))
     ):
         figures = cell(owner_id, department_id)
         figures.overdue_count = n
-        figures.overdue_amount = _money(amount)
+        figures.overdue_amount = money.sum_fen(amount)
     for owner_id, department_id, amount in _grouped(invoices, amount=Sum("amount")):
-        cell(owner_id, department_id).invoiced = _money(amount)
+        cell(owner_id, department_id).invoiced = money.sum_fen(amount)
     return cells
 
 
@@ -277,8 +274,8 @@ def manager_report(
     users = sorted(
         user_rows.values(),
         key=lambda row: (
-            row.user.department.path if row.user.department_id else "~",
-            row.user.username,
+            row.user.department.path if row.user and row.user.department else "~",
+            row.user.username if row.user else "",
         ),
     )
     if not no_owner.figures.empty:

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -32,13 +32,9 @@ from guanxi.sales.targets.selectors import period_bounds
 Metric = SalesTarget.Metric
 
 
-def url_if_exists(name: str, *args, query: dict | list | None = None) -> str | None:
-    """The URL of a page of another area, or None while that page does not exist (links
-    are shown only to pages that exist)."""
-    try:
-        url = reverse(name, args=args)
-    except NoReverseMatch:
-        return None
+def _url(name: str, *args, query: dict | list | None = None) -> str:
+    """The URL of a page, with a query string."""
+    url = reverse(name, args=args)
     if query:
         url += "?" + urlencode(query, doseq=True)
     return url
@@ -58,7 +54,7 @@ def _drill_links(row, period) -> dict:
     # The contract list filters one status at a time, so the signed link lists every
     # contract signed in the period (terminated ones too); the receivables list has no
     # "all overdue" bucket, so the overdue link lists the open instalments of the row.
-    signed = url_if_exists(
+    signed = _url(
         "sales:contract_list",
         query={
             **who,
@@ -68,8 +64,8 @@ def _drill_links(row, period) -> dict:
     )
     return {
         "signed": signed,
-        "contracts": url_if_exists("sales:contract_list", query=who),
-        "overdue": url_if_exists("sales:receivables", query=who),
+        "contracts": _url("sales:contract_list", query=who),
+        "overdue": _url("sales:receivables", query=who),
     }
 
 
@@ -261,16 +257,16 @@ def home(request):
     today = timezone.localdate()
     user: User = request.user
     links = [
-        (_("My work list"), url_if_exists("pipeline:worklist"), "ti-list-check"),
-        (_("Contracts"), url_if_exists("sales:contract_list"), "ti-file-text"),
-        (_("Approval queue"), url_if_exists("sales:approval_queue"), "ti-checkbox"),
-        (_("Receivables"), url_if_exists("sales:receivables"), "ti-cash"),
-        (_("Customers"), url_if_exists("customers:list"), "ti-users"),
+        (_("My work list"), _url("pipeline:worklist"), "ti-list-check"),
+        (_("Contracts"), _url("sales:contract_list"), "ti-file-text"),
+        (_("Approval queue"), _url("sales:approval_queue"), "ti-checkbox"),
+        (_("Receivables"), _url("sales:receivables"), "ti-cash"),
+        (_("Customers"), _url("customers:list"), "ti-users"),
     ]
     if has_team(user):
-        links.append((_("Manager view"), url_if_exists("sales:manager_view"), "ti-chart-bar"))
+        links.append((_("Manager view"), _url("sales:manager_view"), "ti-chart-bar"))
     if user_can(user, SET_TARGETS):
-        links.append((_("Sales targets"), url_if_exists("sales:targets"), "ti-target-arrow"))
+        links.append((_("Sales targets"), _url("sales:targets"), "ti-target-arrow"))
     return render(
         request,
         "sales/home.html",
@@ -279,6 +275,6 @@ def home(request):
             "targets": selectors_targets.my_targets(user, today=today),
             "month": selectors_targets.my_month_figures(user, today=today),
             "links": [(label, url, icon) for label, url, icon in links if url],
-            "receivables_url": url_if_exists("sales:receivables", query={"owner": user.pk}),
+            "receivables_url": _url("sales:receivables", query={"owner": user.pk}),
         },
     )

@@ -23,6 +23,7 @@ from guanxi.accounts.models import Department
 from guanxi.accounts.selectors import departments_in_scope, scope_for_user, users_in_scope
 from guanxi.core.scope import apply_scope
 from guanxi.customers.models import Customer
+from guanxi.sales.common import money
 from guanxi.sales.common.money import fen
 from guanxi.sales.models import Contract, Instalment, Payment, SalesTarget
 
@@ -109,11 +110,6 @@ class TargetProgress:
         return self.target.metric == Metric.NEW_CUSTOMERS
 
 
-def _money(value) -> Decimal:
-    """A database sum to the fen (SQLite returns more decimal places)."""
-    return fen(value) if value is not None else ZERO
-
-
 # ---------------------------------------------------------------- scoped readers
 
 
@@ -150,7 +146,7 @@ def _subtree_ids(department_ids) -> dict[int, set[int]]:
         return {}
     departments = list(Department.objects.only("id", "path"))
     by_id = {d.pk: d for d in departments}
-    result = {}
+    result: dict[int, set[int]] = {}
     for department_id in department_ids:
         root = by_id.get(department_id)
         if root is None:
@@ -231,7 +227,7 @@ def targets_with_progress(viewer, targets: list[SalesTarget]) -> list[TargetProg
     result = []
     for target, span in zip(targets, bounds, strict=True):
         column = 2 + spans.index(span)
-        members = subtrees.get(target.department_id, set())
+        members = subtrees.get(target.department_id or 0, set())
         total = Decimal(0)
         for row in rows.get(target.metric, []):
             owner_id, department_id = row[0], row[1]
@@ -302,10 +298,10 @@ def my_month_figures(user, *, today: dt.date | None = None) -> dict:
         "start": start,
         "end": end,
         "signed_count": signed["n"] or 0,
-        "signed_amount": _money(signed["amount"]),
-        "collected_amount": _money(collected["amount"]),
+        "signed_amount": money.sum_fen(signed["amount"]),
+        "collected_amount": money.sum_fen(collected["amount"]),
         "overdue_count": overdue["n"] or 0,
-        "overdue_amount": _money(overdue["amount"]),
+        "overdue_amount": money.sum_fen(overdue["amount"]),
     }
 
 

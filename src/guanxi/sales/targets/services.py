@@ -169,7 +169,8 @@ def targets_save(
     checked before anything is written."""
     _check_actor(actor, user=user, department=department)
     period, starts_on = _clean_period(period, starts_on)
-    cleaned, errors = {}, {}
+    cleaned: dict[str, Decimal | None] = {}
+    errors: dict[str, list] = {}
     for metric, value in values.items():
         if metric not in Metric.values:
             errors[metric] = [_("Choose a valid measure.")]
