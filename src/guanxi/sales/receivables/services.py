@@ -18,6 +18,7 @@ import calendar
 import datetime as dt
 import hashlib
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -654,26 +655,47 @@ def _void_reason(reason) -> str:
     return text
 
 
+def _lock_for_void(
+    *, actor, model: Any, record: Any, reason: Any, voidable: str, awaiting: str, refused: str
+) -> tuple[str, Contract, Any]:
+    """The start of voiding a payment or an invoice: the permission and the reason checked,
+    the contract and then the record locked, the record in its `voidable` state (`awaiting`
+    refuses one waiting for approval, `refused` names any other state)."""
+    if not user_can(actor, permissions.VOID_RECORDS):
+        raise PermissionDenied(_("You may not void payments or invoices."))
+    text = _void_reason(reason)
+    locked = _lock_contract(actor=actor, contract=record.contract)
+    row = model.objects.select_for_update().filter(pk=record.pk, contract_id=locked.pk).first()
+    if row is None:
+        raise NotFound()
+    if row.status == model.Status.PENDING:
+        raise ValidationFailed(awaiting)
+    if row.status != voidable:
+        raise ValidationFailed(refused % {"status": row.get_status_display()})
+    return text, locked, row
+
+
+def _mark_voided(row: Payment | Invoice, *, actor, reason: str) -> None:
+    row.status = type(row).Status.VOIDED
+    row.void_reason = reason
+    row.voided_at = timezone.now()
+    row.voided_by = actor
+    row.save(update_fields=["status", "void_reason", "voided_at", "voided_by"])
+
+
 @transaction.atomic
 def payment_void(*, actor, payment, reason) -> Payment:
     """Void a confirmed payment (permission sales.void): its allocations are reversed and
     the contract's collected amount goes down. Audited."""
-    if not user_can(actor, permissions.VOID_RECORDS):
-        raise PermissionDenied(_("You may not void payments or invoices."))
-    reason = _void_reason(reason)
-    locked = _lock_contract(actor=actor, contract=payment.contract)
-    row = Payment.objects.select_for_update().filter(pk=payment.pk, contract_id=locked.pk).first()
-    if row is None:
-        raise NotFound()
-    if row.status == Payment.Status.PENDING:
-        raise ValidationFailed(
-            _("This payment is awaiting approval; withdraw it from the approval instead.")
-        )
-    if row.status != Payment.Status.CONFIRMED:
-        raise ValidationFailed(
-            _("Only a confirmed payment can be voided; this one is %(status)s.")
-            % {"status": row.get_status_display()}
-        )
+    reason, locked, row = _lock_for_void(
+        actor=actor,
+        model=Payment,
+        record=payment,
+        reason=reason,
+        voidable=Payment.Status.CONFIRMED,
+        awaiting=_("This payment is awaiting approval; withdraw it from the approval instead."),
+        refused=_("Only a confirmed payment can be voided; this one is %(status)s."),
+    )
     allocations = list(
         PaymentAllocation.objects.filter(payment_id=row.pk).order_by("instalment_id")
     )
@@ -691,11 +713,7 @@ def payment_void(*, actor, payment, reason) -> Payment:
     PaymentAllocation.objects.filter(payment_id=row.pk).delete()
     locked.paid_amount -= row.amount
     locked.save(update_fields=["paid_amount", "updated_at"])
-    row.status = Payment.Status.VOIDED
-    row.void_reason = reason
-    row.voided_at = timezone.now()
-    row.voided_by = actor
-    row.save(update_fields=["status", "void_reason", "voided_at", "voided_by"])
+    _mark_voided(row, actor=actor, reason=reason)
     audit_record(
         actor=actor,
         action="payment_void",
@@ -896,29 +914,18 @@ def invoice_finish(*, record_id, outcome, actor) -> None:
 @transaction.atomic
 def invoice_void(*, actor, invoice, reason) -> Invoice:
     """Void an issued invoice (红冲/作废; permission sales.void). Audited."""
-    if not user_can(actor, permissions.VOID_RECORDS):
-        raise PermissionDenied(_("You may not void payments or invoices."))
-    reason = _void_reason(reason)
-    locked = _lock_contract(actor=actor, contract=invoice.contract)
-    row = Invoice.objects.select_for_update().filter(pk=invoice.pk, contract_id=locked.pk).first()
-    if row is None:
-        raise NotFound()
-    if row.status == Invoice.Status.PENDING:
-        raise ValidationFailed(
-            _("This invoice is awaiting approval; withdraw it from the approval instead.")
-        )
-    if row.status != Invoice.Status.ISSUED:
-        raise ValidationFailed(
-            _("Only an issued invoice can be voided; this one is %(status)s.")
-            % {"status": row.get_status_display()}
-        )
+    reason, locked, row = _lock_for_void(
+        actor=actor,
+        model=Invoice,
+        record=invoice,
+        reason=reason,
+        voidable=Invoice.Status.ISSUED,
+        awaiting=_("This invoice is awaiting approval; withdraw it from the approval instead."),
+        refused=_("Only an issued invoice can be voided; this one is %(status)s."),
+    )
     locked.invoiced_amount -= row.amount
     locked.save(update_fields=["invoiced_amount", "updated_at"])
-    row.status = Invoice.Status.VOIDED
-    row.void_reason = reason
-    row.voided_at = timezone.now()
-    row.voided_by = actor
-    row.save(update_fields=["status", "void_reason", "voided_at", "voided_by"])
+    _mark_voided(row, actor=actor, reason=reason)
     audit_record(
         actor=actor,
         action="invoice_void",
