@@ -18,9 +18,9 @@ from django.db.models import Count, Sum  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from guanxi.accounts.models import User  # noqa: E402
-from guanxi.sales import selectors_contracts as contracts  # noqa: E402
-from guanxi.sales import selectors_receivables as receivables  # noqa: E402
+from guanxi.sales.contracts import selectors as contracts  # noqa: E402
 from guanxi.sales.models import Instalment  # noqa: E402
+from guanxi.sales.receivables import selectors as receivables  # noqa: E402
 
 
 def explain(label, queryset):

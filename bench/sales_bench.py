@@ -41,10 +41,11 @@ from run_list_search import TIMING, Http, fmt, login, percentile
 from guanxi.accounts.models import User
 from guanxi.accounts.services import token_create, token_revoke
 from guanxi.customers.models import Customer
-from guanxi.sales import approvals
+from guanxi.sales.approvals import selectors as approval_selectors
+from guanxi.sales.approvals import services as approvals
+from guanxi.sales.contracts.selectors import contract_list_for_user
 from guanxi.sales.models import Contract, ContractItem, Instalment, Payment
-from guanxi.sales.selectors_contracts import contract_list_for_user
-from guanxi.sales.services_receivables import PAYABLE_STATUSES
+from guanxi.sales.receivables.services import PAYABLE_STATUSES
 
 
 def timed(http_client, method, url, n, warmup, body_for=None, headers_for=None):
@@ -102,7 +103,7 @@ def payable_contracts(user, amount: Decimal, count: int, *, exclude=()) -> list[
                 .values_list("product_id", flat=True)
                 .distinct()
             )
-            flow = approvals.flow_for(
+            flow = approval_selectors.flow_for(
                 target="payment", amount=amount, department_id=department_id, product_ids=products
             )
             if flow is None:

@@ -28,7 +28,7 @@ PAID = Decimal("30000.00")
 
 def _yuan(amount) -> str:
     """Money as the sales pages print it: their `yuan` filter (¥12,345.60)."""
-    from guanxi.sales.money import yuan
+    from guanxi.sales.common.money import yuan
 
     return yuan(amount)
 
@@ -70,7 +70,7 @@ def test_contract_approval_payment_and_receivables(
     from guanxi.customers.models import Customer
     from guanxi.pipeline.models import Grade, Prospect
     from guanxi.pipeline.prospects.services import prospect_set_stage
-    from guanxi.sales.approvals import flow_for
+    from guanxi.sales.approvals.selectors import flow_for
     from guanxi.sales.demo import ensure_demo_flow, ensure_demo_products
     from guanxi.sales.models import Approval, Contract, Instalment, Payment
 

@@ -10,7 +10,8 @@ from django.utils import translation
 from guanxi.accounts.models import Role
 from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from guanxi.core.models import AuditLog
-from guanxi.sales import approvals
+from guanxi.sales.approvals import services as approvals
+from guanxi.sales.approvals.selectors import TARGETS, is_locked
 from guanxi.sales.models import Approval, ApprovalEvent, ApprovalFlow, ApprovalTask
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def _record():
 def finished(monkeypatch):
     """Record the finisher calls of every target instead of moving real records."""
     calls = []
-    for target in approvals.TARGETS:
+    for target in TARGETS:
         monkeypatch.setitem(
             approvals.finishers, target, lambda *, _t=target, **kw: calls.append((_t, kw))
         )
@@ -205,7 +206,7 @@ def test_one_pending_approval_per_record(sales1a, manager, finished):
     with translation.override("en"), pytest.raises(Conflict) as refused:
         _submit(sales1a, record, amount="200000")
     assert "already waiting for approval" in str(refused.value.message)
-    assert approvals.is_locked("contract", record.pk)
+    assert is_locked("contract", record.pk)
 
 
 def test_withdraw_only_by_the_submitter_then_resubmit(
@@ -227,7 +228,7 @@ def test_withdraw_only_by_the_submitter_then_resubmit(
     assert finished == [
         ("contract", {"record_id": record.pk, "outcome": "withdrawn", "actor": sales1a})
     ]
-    assert not approvals.is_locked("contract", record.pk)
+    assert not is_locked("contract", record.pk)
     with translation.override("en"), pytest.raises(Conflict) as refused:
         approvals.approval_withdraw(actor=sales1a, target="contract", record_id=record.pk)
     assert "not waiting for approval" in str(refused.value.message)

@@ -5,8 +5,8 @@ import pytest
 from django.test import Client
 
 from guanxi.accounts.services import token_create
+from guanxi.sales.contracts.services import contract_create, contract_submit
 from guanxi.sales.models import Approval, Contract
-from guanxi.sales.services_contracts import contract_create, contract_submit
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from guanxi.core.models import AuditLog
-from guanxi.sales import approvals
+from guanxi.sales.approvals import services as approvals
+from guanxi.sales.contracts.services import contract_create, contract_submit
 from guanxi.sales.models import Approval, ApprovalFlow, ApprovalTask, Contract
-from guanxi.sales.services_contracts import contract_create, contract_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -242,7 +242,7 @@ def test_queue_query_count_does_not_grow_with_rows(
 
 
 def test_queue_pages_with_a_cursor(sales1a, manager, make_customer, client_for, monkeypatch):
-    from guanxi.sales import selectors_approvals
+    from guanxi.sales.approvals import selectors as selectors_approvals
 
     customer = make_customer(sales1a)
     contracts = [

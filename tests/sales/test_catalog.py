@@ -9,7 +9,8 @@ from django.utils import timezone, translation
 from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from guanxi.core.models import AuditLog
 from guanxi.customers.models import Contact, CustomerTag, Tag, TimelineEvent
-from guanxi.sales import services_catalog as catalog
+from guanxi.sales.catalog import services as catalog
+from guanxi.sales.contracts.services import quote_convert
 from guanxi.sales.models import Contract, PriceList, PriceListItem, Product, Quote, QuoteItem
 
 pytestmark = pytest.mark.django_db
@@ -423,11 +424,11 @@ def test_quote_convert_drafts_a_contract_with_the_lines(products, sales1a, make_
         ],
     )
     with translation.override("en"), pytest.raises(Conflict) as error:
-        catalog.quote_convert(actor=sales1a, quote=quote)
+        quote_convert(actor=sales1a, quote=quote)
     assert "accepted" in str(error.value.message)
     catalog.quote_set_status(actor=sales1a, quote=quote, status="sent")
     catalog.quote_set_status(actor=sales1a, quote=quote, status="accepted")
-    contract = catalog.quote_convert(actor=sales1a, quote=quote)
+    contract = quote_convert(actor=sales1a, quote=quote)
     assert contract.status == Contract.Status.DRAFT
     assert contract.quote_id == quote.pk and contract.customer == customer
     assert contract.signing_contact == contact and contract.owner == sales1a
@@ -445,7 +446,7 @@ def test_quote_convert_drafts_a_contract_with_the_lines(products, sales1a, make_
     assert quote.status == Quote.Status.CONVERTED
     assert AuditLog.objects.filter(action="sales.quote_convert").exists()
     with translation.override("en"), pytest.raises(Conflict) as error:
-        catalog.quote_convert(actor=sales1a, quote=quote)
+        quote_convert(actor=sales1a, quote=quote)
     assert "already been converted" in str(error.value.message)
     assert Contract.objects.filter(quote=quote).count() == 1
 
@@ -458,6 +459,6 @@ def test_quote_convert_outside_scope_is_not_found(products, sales1a, sales2a, ma
     )
     Quote.objects.filter(pk=quote.pk).update(status="accepted")
     with pytest.raises(NotFound):
-        catalog.quote_convert(actor=sales2a, quote=quote)
+        quote_convert(actor=sales2a, quote=quote)
     assert not Contract.objects.exists()
     assert Quote.objects.get(pk=quote.pk).status == "accepted"

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from guanxi.core.models import AuditLog
-from guanxi.sales import services_catalog as catalog
+from guanxi.sales.catalog import services as catalog
 from guanxi.sales.models import Contract, PriceList, PriceListItem, Product, Quote, QuoteItem
 from tests.sales.test_fulfilment_views import SEES
 
@@ -417,7 +417,7 @@ def test_quote_list_filters_and_pages(client_for, sales1a, customer, products, m
     assert [q.pk for q in client.get(url, {"status": "sent"}).context["page"].items] == [sent.pk]
     fragment = client.get(url, {"q": "华东"}, HTTP_HX_TARGET="quote-results", **HTMX)
     assert fragment.status_code == 200 and b"<html" not in fragment.content
-    from guanxi.sales import selectors_catalog
+    from guanxi.sales.catalog import selectors as selectors_catalog
 
     original = selectors_catalog.quote_list_for_user
     monkeypatch.setattr(

@@ -15,6 +15,12 @@ from django.utils import timezone
 
 from guanxi.core.models import AuditLog
 from guanxi.customers.models import TimelineEvent
+from guanxi.sales.contracts.services import (
+    contract_amend,
+    contract_create,
+    contract_start,
+    contract_submit,
+)
 from guanxi.sales.models import (
     Approval,
     Contract,
@@ -22,12 +28,6 @@ from guanxi.sales.models import (
     ContractItem,
     Instalment,
     Product,
-)
-from guanxi.sales.services_contracts import (
-    contract_amend,
-    contract_create,
-    contract_start,
-    contract_submit,
 )
 from tests.sales.test_fulfilment_views import SEES
 from tests.sales.test_receivables import make_contract, pay
@@ -161,7 +161,7 @@ def test_list_htmx_answers_the_results_fragment(client_for, sales1a, draft):
 
 
 def test_list_keyset_pages(client_for, sales1a, customer, monkeypatch):
-    from guanxi.sales import views_contracts
+    from guanxi.sales.contracts import views as views_contracts
 
     contracts = [draft_for(sales1a, customer, title=f"合同{n}") for n in range(5)]
     original = views_contracts.contract_list_for_user

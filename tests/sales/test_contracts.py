@@ -11,8 +11,9 @@ from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationF
 from guanxi.core.models import AuditLog
 from guanxi.customers.models import Contact, Customer, TimelineEvent
 from guanxi.pipeline.models import Grade, Prospect
-from guanxi.sales import approvals, hooks
-from guanxi.sales import services_contracts as sc
+from guanxi.sales.approvals import services as approvals
+from guanxi.sales.common import hooks
+from guanxi.sales.contracts import services as sc
 from guanxi.sales.models import (
     Approval,
     Contract,

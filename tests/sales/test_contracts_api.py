@@ -10,7 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from guanxi.accounts.services import token_create
-from guanxi.sales import approvals
+from guanxi.sales.approvals import services as approvals
+from guanxi.sales.contracts.services import contract_submit
 from guanxi.sales.models import (
     Approval,
     Contract,
@@ -20,7 +21,6 @@ from guanxi.sales.models import (
     Payment,
     StockOut,
 )
-from guanxi.sales.services_contracts import contract_submit
 from tests.sales.test_contract_pages import contract_state, draft_for
 from tests.sales.test_fulfilment_views import SEES
 from tests.sales.test_receivables import make_contract, pay

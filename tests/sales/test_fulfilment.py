@@ -14,10 +14,9 @@ from hypothesis import strategies as st
 from guanxi.core.errors import Conflict, NotFound, ValidationFailed
 from guanxi.core.models import AuditLog
 from guanxi.customers.models import TimelineEvent
-from guanxi.sales import selectors_fulfilment as selectors
-from guanxi.sales import services_fulfilment as services
+from guanxi.sales.contracts.services import contract_create, contract_submit
+from guanxi.sales.fulfilment import selectors, services
 from guanxi.sales.models import Contract, Delivery, DeliveryPlan, Order, StockOut
-from guanxi.sales.services_contracts import contract_create, contract_submit
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from guanxi.accounts.models import User
 from guanxi.core.errors import Conflict, ValidationFailed
-from guanxi.sales import services_fulfilment as services
+from guanxi.sales.fulfilment import services
 from guanxi.sales.models import Delivery, DeliveryPlan, Order
 from tests.sales.test_fulfilment import items_of, make_signed_contract, place_order
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from guanxi.sales import services_fulfilment as services
+from guanxi.sales.fulfilment import services
 from guanxi.sales.models import Contract, Delivery, DeliveryPlan, Order, StockOut
 from tests.sales.test_fulfilment import (
     fulfilment_state,
@@ -295,7 +295,7 @@ def test_schedule_lists_open_late_and_upcoming(client_for, sales1a, scheduled):
 
 
 def test_schedule_keyset_pages(client_for, sales1a, scheduled, monkeypatch):
-    from guanxi.sales import selectors_fulfilment
+    from guanxi.sales.fulfilment import selectors as selectors_fulfilment
 
     client = client_for(sales1a)
     url = reverse("sales:delivery_schedule")

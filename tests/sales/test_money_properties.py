@@ -1,7 +1,7 @@
 """Money never drifts (issue 4, reliability): property-based tests (hypothesis) that line and
 document totals, tax, discounts, instalment splits, allocations of payments, paid/remaining
 and invoiced amounts always agree to the fen — first on the pure arithmetic of
-`guanxi.sales.money`, then through the services on the database."""
+`guanxi.sales.common.money`, then through the services on the database."""
 
 import datetime as dt
 from decimal import Decimal
@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from guanxi.core.errors import Conflict, ValidationFailed
-from guanxi.sales import money
-from guanxi.sales import services_receivables as receivables
+from guanxi.sales.common import money
+from guanxi.sales.contracts.services import contract_create, contract_submit
 from guanxi.sales.models import Contract, ContractItem, Instalment, Invoice, Payment
-from guanxi.sales.services_contracts import contract_create, contract_submit
+from guanxi.sales.receivables import services as receivables
 from tests.sales.test_receivables import check_invariants
 
 D = Decimal

@@ -8,8 +8,8 @@ from django.db import connection
 from django.utils import timezone
 
 from guanxi.accounts.models import User
-from guanxi.sales import services_receivables as services
 from guanxi.sales.models import Contract, Instalment, Payment, PaymentAllocation
+from guanxi.sales.receivables import services
 from tests.sales.test_fulfilment_concurrency import _run_together
 from tests.sales.test_receivables import check_invariants, make_contract
 

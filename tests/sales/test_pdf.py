@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from guanxi.customers.models import Contact
-from guanxi.sales import pdf
+from guanxi.sales.common import pdf
 from guanxi.sales.models import Instalment, Product
 
 # ---------------------------------------------------------------- 大写金额
@@ -115,7 +115,7 @@ def product(org):
 
 @pytest.fixture
 def contract(sales1a, make_customer, product):
-    from guanxi.sales.services_contracts import contract_create
+    from guanxi.sales.contracts.services import contract_create
 
     customer = make_customer(sales1a, name="北京远航科技有限公司")
     contact = Contact.objects.create(customer=customer, name="王经理", mobile="13800001111")
@@ -183,7 +183,7 @@ def test_contract_pdf_uses_the_configured_seller(contract, settings):
 
 def test_long_contract_runs_over_pages_with_page_numbers(sales1a, make_customer, product, settings):
     settings.LANGUAGE_CODE = "en"  # the document's language, whoever prints it
-    from guanxi.sales.services_contracts import contract_create
+    from guanxi.sales.contracts.services import contract_create
 
     customer = make_customer(sales1a, name="长合同客户")
     contract = contract_create(
@@ -208,7 +208,7 @@ def test_long_contract_runs_over_pages_with_page_numbers(sales1a, make_customer,
 
 
 def test_quote_pdf(sales1a, make_customer, product):
-    from guanxi.sales.services_catalog import quote_create
+    from guanxi.sales.catalog.services import quote_create
 
     customer = make_customer(sales1a, name="杭州西湖贸易公司")
     quote = quote_create(

@@ -11,10 +11,11 @@ from django.utils import timezone, translation
 from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from guanxi.core.models import AuditLog
 from guanxi.customers.models import TimelineEvent
-from guanxi.sales import approvals
-from guanxi.sales import services_receivables as services
+from guanxi.sales.approvals import services as approvals
+from guanxi.sales.approvals.selectors import pending_approval
+from guanxi.sales.contracts.services import contract_create, contract_submit
 from guanxi.sales.models import Contract, Instalment, Invoice, Payment, PaymentAllocation
-from guanxi.sales.services_contracts import contract_create, contract_submit
+from guanxi.sales.receivables import services
 
 pytestmark = pytest.mark.django_db
 
@@ -517,7 +518,7 @@ def test_payment_waits_for_approval_then_applies(
     with translation.override("en"), pytest.raises(ValidationFailed) as refused:
         services.payment_void(actor=admin_user, payment=big, reason="x")
     assert "awaiting approval" in message_of(refused)
-    approval = approvals.pending_approval("payment", big.pk)
+    approval = pending_approval("payment", big.pk)
     approvals.approval_decide(actor=manager, approval_id=approval.pk, approve=True, comment="ok")
     big.refresh_from_db()
     assert big.status == Payment.Status.CONFIRMED
@@ -536,7 +537,7 @@ def test_pending_payments_count_against_the_open_amount(sales1a, contract, payme
 
 def test_rejected_and_withdrawn_payments_never_count(sales1a, manager, contract, payment_flow):
     rejected = pay(sales1a, contract, "2000.00")
-    approval = approvals.pending_approval("payment", rejected.pk)
+    approval = pending_approval("payment", rejected.pk)
     approvals.approval_decide(
         actor=manager, approval_id=approval.pk, approve=False, comment="查无此款"
     )
@@ -656,7 +657,7 @@ def test_invoice_approval(admin_user, sales1a, manager, contract):
         invoice(sales1a, contract, "4000.01", number="0002")
     contract.refresh_from_db()
     assert contract.invoiced_amount == D("0.00")
-    approval = approvals.pending_approval("invoice", inv.pk)
+    approval = pending_approval("invoice", inv.pk)
     approvals.approval_decide(actor=manager, approval_id=approval.pk, approve=True)
     inv.refresh_from_db()
     contract.refresh_from_db()
@@ -667,7 +668,7 @@ def test_invoice_approval(admin_user, sales1a, manager, contract):
 
 
 def test_overdue_reminder_task_is_idempotent(sales1a, contract):
-    from guanxi.sales.tasks_receivables import remind_overdue_instalments
+    from guanxi.sales.receivables.tasks import remind_overdue_instalments
 
     overdue = Instalment.objects.get(contract=contract, sequence=1)
     result = remind_overdue_instalments.enqueue()

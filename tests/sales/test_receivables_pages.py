@@ -125,7 +125,7 @@ def test_report_owner_filter_cannot_widen_the_scope(client_for, sales1a, sales2a
 
 
 def test_report_pages(client_for, sales1a, contract, monkeypatch):
-    from guanxi.sales import selectors_receivables
+    from guanxi.sales.receivables import selectors as selectors_receivables
 
     original = selectors_receivables.open_instalment_page
     monkeypatch.setattr(

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from guanxi.sales import selectors_receivables as selectors
+from guanxi.sales.receivables import selectors
 from tests.sales.test_receivables import make_contract, pay
 
 pytestmark = pytest.mark.django_db

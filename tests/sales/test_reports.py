@@ -18,7 +18,7 @@ from guanxi.accounts.services import token_create
 from guanxi.core.errors import ValidationFailed
 from guanxi.core.models import AuditLog
 from guanxi.sales.models import Contract, Instalment, Invoice, Payment, SalesTarget
-from guanxi.sales.reports import manager_report, report_period
+from guanxi.sales.reports.selectors import manager_report, report_period
 
 pytestmark = pytest.mark.django_db
 

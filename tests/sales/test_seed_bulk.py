@@ -13,7 +13,7 @@ from django.db.models import Count, Sum
 
 from guanxi.customers.demo import DEMO_CONSULTANTS, seed_customers_bulk
 from guanxi.customers.models import Customer
-from guanxi.sales import numbers, scope
+from guanxi.sales.common import numbers
 from guanxi.sales.demo import seed_sales_bulk
 from guanxi.sales.models import (
     Contract,
@@ -138,7 +138,7 @@ def test_bulk_rows_agree_with_each_other(org):
     # the data scope sees a consultant's own contracts only
     for username in DEMO_CONSULTANTS:
         user = org[username]
-        visible = scope.visible_contracts(user)
+        visible = Contract.objects.visible_to(user)
         assert visible.count() == Contract.objects.filter(owner=user).count() > 0
         assert not visible.exclude(owner=user).exists()
     # new contract numbers continue after the seeded ones

@@ -15,14 +15,14 @@ from guanxi.core.errors import PermissionDenied, ValidationFailed
 from guanxi.core.models import AuditLog
 from guanxi.customers.models import Customer
 from guanxi.sales.models import SalesTarget
-from guanxi.sales.selectors_targets import (
+from guanxi.sales.targets.selectors import (
     my_month_figures,
     my_targets,
     period_bounds,
     progress_percent,
     targets_with_progress,
 )
-from guanxi.sales.services_targets import target_clear, target_set, targets_save
+from guanxi.sales.targets.services import target_clear, target_set, targets_save
 from tests.sales.test_reports import data  # noqa: F401 - the handcrafted data set
 
 pytestmark = pytest.mark.django_db

@@ -8,6 +8,7 @@ class SalesConfig(AppConfig):
     verbose_name = _("Contracts and money")
 
     def ready(self):
+        # Imported here: the wiring imports the areas' models, which need the app registry.
         from guanxi.sales import wiring
 
         wiring.connect()

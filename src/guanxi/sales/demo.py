@@ -26,9 +26,30 @@ from functools import lru_cache
 from django.db import connection, transaction
 from django.utils import timezone
 
-from guanxi.customers.models import Contact, Customer
-from guanxi.sales import money
+from guanxi.accounts.demo import ensure_demo_organisation
+from guanxi.core.errors import DomainError
+from guanxi.customers.demo import (
+    DEMO_CONSULTANTS,
+    _copy_writer,
+    _executemany_writer,
+    _secondary_indexes,
+)
+from guanxi.customers.models import Contact, Customer, Tag
+from guanxi.sales.approvals import services as approvals
+from guanxi.sales.approvals.selectors import pending_approval
+from guanxi.sales.catalog.services import pricelist_create, quote_create, quote_set_status
+from guanxi.sales.common import money
+from guanxi.sales.contracts.services import (
+    contract_complete,
+    contract_create,
+    contract_submit,
+    contract_terminate,
+    contract_update,
+)
+from guanxi.sales.fulfilment.services import delivery_record, order_create, stockout_record
 from guanxi.sales.models import (
+    Approval,
+    ApprovalFlow,
     Contract,
     ContractItem,
     DocumentSequence,
@@ -36,8 +57,17 @@ from guanxi.sales.models import (
     Invoice,
     Payment,
     PaymentAllocation,
+    PriceList,
     Product,
+    SalesTarget,
 )
+from guanxi.sales.receivables.services import (
+    instalments_set,
+    invoice_record,
+    payment_record,
+    propose_plan,
+)
+from guanxi.sales.targets.services import target_set
 
 # code, name, English name, unit, list price (tax incl.), tax rate
 PRODUCTS = [
@@ -413,8 +443,6 @@ def seed_sales_bulk(
     if Contract.objects.exists():
         stats.skipped = True
         return stats
-    from guanxi.customers.demo import _copy_writer, _executemany_writer, _secondary_indexes
-
     today = today or timezone.localdate()
     now = timezone.now()
     postgres = connection.vendor == "postgresql"
@@ -559,9 +587,6 @@ def _first_of_month(day: dt.date) -> dt.date:
 def ensure_demo_flow(admin):
     """A contract flow: total ≥ 100,000 → the submitter's direct manager (或签). Kept when
     any active contract flow exists already (e.g. shipped by a migration)."""
-    from guanxi.sales import approvals
-    from guanxi.sales.models import ApprovalFlow
-
     existing = ApprovalFlow.objects.filter(target="contract", active=True).first()
     if existing is not None:
         return existing
@@ -579,10 +604,6 @@ def ensure_demo_flow(admin):
 
 def ensure_demo_price_list(admin, products):
     """重点客户价: 8 % off the web products for customers tagged 重点客户."""
-    from guanxi.customers.models import Tag
-    from guanxi.sales.models import PriceList
-    from guanxi.sales.services_catalog import pricelist_create
-
     tag = Tag.objects.filter(name="重点客户").first()
     if tag is None or PriceList.objects.filter(name=KEY_ACCOUNT_PRICE_LIST).exists():
         return None
@@ -627,9 +648,6 @@ class _DemoRun:
         ]
 
     def contract(self, consultant, customer, lines, *, signed_on=None, parts=2, first_due=None):
-        from guanxi.sales.services_contracts import contract_create
-        from guanxi.sales.services_receivables import instalments_set, propose_plan
-
         items = self.items(*lines)
         contract = contract_create(
             actor=consultant,
@@ -653,22 +671,16 @@ class _DemoRun:
         return contract
 
     def submit(self, consultant, contract):
-        from guanxi.sales.services_contracts import contract_submit
-
         return contract_submit(actor=consultant, contract=contract)
 
     def decide(self, contract, *, approve: bool, comment: str):
-        from guanxi.sales import approvals
-
-        approval = approvals.pending_approval("contract", contract.pk)
+        approval = pending_approval("contract", contract.pk)
         approvals.approval_decide(
             actor=self.manager, approval_id=approval.pk, approve=approve, comment=comment
         )
         contract.refresh_from_db()
 
     def pay(self, consultant, contract, amount, received_on, **kwargs):
-        from guanxi.sales.services_receivables import payment_record
-
         payment, _created = payment_record(
             actor=consultant,
             contract=contract,
@@ -683,8 +695,6 @@ class _DemoRun:
         return payment
 
     def invoice(self, consultant, contract, payment, *, kind="normal"):
-        from guanxi.sales.services_receivables import invoice_record
-
         self.invoice_number += 1
         tax_rate = contract.items.order_by("position", "id").first().tax_rate
         amount = payment.amount - payment.unallocated_amount
@@ -707,12 +717,6 @@ class _DemoRun:
 
     def deliver(self, consultant, contract, *, fraction, ordered_on, stock_out=True):
         """An order for every item; deliver `fraction` of each plan line (partial when < 1)."""
-        from guanxi.sales.services_fulfilment import (
-            delivery_record,
-            order_create,
-            stockout_record,
-        )
-
         items = list(contract.items.order_by("position", "id"))
         order = order_create(
             actor=consultant,
@@ -761,8 +765,6 @@ class _DemoRun:
         return order
 
     def story(self, name, consultant, run):
-        from guanxi.core.errors import DomainError
-
         try:
             with transaction.atomic():
                 run()
@@ -774,12 +776,6 @@ class _DemoRun:
             self.say(f"skipped {message}")
 
     def consultant(self, consultant, customers, *, special_invoice: bool, overpay: bool):
-        from guanxi.sales.services_contracts import (
-            contract_complete,
-            contract_terminate,
-            contract_update,
-        )
-
         rng = self.rng
         big = ("WEB-MALL", 3, Decimal("0.05"))  # 133,380.00 with the discount: approval
         pick = iter(customers)
@@ -804,8 +800,6 @@ class _DemoRun:
                 data={},
                 items=self.items(("WEB-MALL", 3, Decimal("0.08"))),
             )
-            from guanxi.sales.services_receivables import instalments_set, propose_plan
-
             instalments_set(
                 actor=consultant,
                 contract=contract,
@@ -897,8 +891,6 @@ class _DemoRun:
             )
 
         def quotes():
-            from guanxi.sales.services_catalog import quote_create, quote_set_status
-
             customer = next(pick)
             quote = quote_create(
                 actor=consultant,
@@ -945,11 +937,6 @@ def seed_sales_demo(
     Then this month's targets (signed, collected, new customers) for every consultant and
     both sales departments, set by the manager. Does nothing (skipped) when contracts exist.
     """
-    from guanxi.accounts.demo import ensure_demo_organisation
-    from guanxi.customers.demo import DEMO_CONSULTANTS
-    from guanxi.sales.models import SalesTarget
-    from guanxi.sales.services_targets import target_set
-
     say = progress or (lambda message: None)
     stats = DemoStats()
     started = time.perf_counter()
@@ -1011,8 +998,6 @@ def seed_sales_demo(
                 department=department,
             )
             stats.targets += 1
-
-    from guanxi.sales.models import Approval
 
     stats.by_status = Counter(Contract.objects.values_list("status", flat=True))
     stats.pending_approvals = Approval.objects.filter(state=Approval.State.PENDING).count()

@@ -1,16 +1,35 @@
-"""Connects the sales app to the hooks of lower apps and registers its permissions.
+"""Connects the sales areas to each other's hooks and to the hooks of lower apps, and
+registers the app's permissions and audit actions: the one place, called once from
+SalesConfig.ready().
 
-Each area of the app keeps its connections in its own module's `connect()`; this module
-only calls them, once."""
+A lower area never imports a higher one (the `layers` contract in pyproject.toml); where it
+must reach up, it offers a hook or a registry that the higher area's function is put in here.
+"""
 
-import importlib
+from guanxi.accounts import permissions as account_permissions
+from guanxi.core.audit_actions import audit_actions_register
+from guanxi.customers import panels
+from guanxi.customers import services as customer_services
+from guanxi.pipeline.worklist.hooks import worklist_sections
+from guanxi.sales.approvals.services import register_finisher
+from guanxi.sales.common import audit_actions, permissions
+from guanxi.sales.contracts import services as contract_services
+from guanxi.sales.contracts.views import customer_contracts_panel_html
+from guanxi.sales.receivables import services as receivable_services
+from guanxi.sales.receivables import tasks  # noqa: F401 - registers the daily cron job
+from guanxi.sales.receivables.views import overdue_worklist_section
 
 _connected = False
 
-AREAS = (
-    "guanxi.sales.wiring_contracts",
-    "guanxi.sales.wiring_receivables",
-)
+
+def _contract_handover(*, from_user, to_user, actor=None, customer_ids=(), **kwargs) -> None:
+    contract_services.contracts_follow_handover(
+        from_user=from_user, to_user=to_user, customer_ids=customer_ids
+    )
+
+
+def _contract_panel(*, request, customer, **kwargs) -> str:
+    return customer_contracts_panel_html(request, customer)
 
 
 def connect() -> None:
@@ -18,11 +37,14 @@ def connect() -> None:
     if _connected:
         return
     _connected = True
-    from guanxi.accounts import permissions as account_permissions
-    from guanxi.core.audit_actions import audit_actions_register
-    from guanxi.sales import audit_actions, permissions
-
     account_permissions.ALL.update(permissions.ALL)
     audit_actions_register(audit_actions.LABELS)
-    for name in AREAS:
-        importlib.import_module(name).connect()
+    # Approvals run the finisher of the record's area when an approval ends.
+    register_finisher("contract", contract_services.contract_approval_finished)
+    register_finisher("payment", receivable_services.payment_finish)
+    register_finisher("invoice", receivable_services.invoice_finish)
+    # A signed contract's payment plan is receivables' business; an amendment asks for it.
+    contract_services.amendment_plan_change.register(receivable_services.contract_plan_change)
+    customer_services.handover_extensions.register(_contract_handover)
+    panels.detail_panels.register(_contract_panel)
+    worklist_sections.register(overdue_worklist_section)

@@ -7,6 +7,7 @@ from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from guanxi.core.scope import ScopedQuerySet
 from guanxi.sales.models.catalog import AMOUNT, QUANTITY, RATE
 
 
@@ -69,6 +70,8 @@ class Contract(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contract")

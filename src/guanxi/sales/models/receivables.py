@@ -11,6 +11,7 @@ from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from guanxi.core.scope import ScopedQuerySet
 from guanxi.sales.models.catalog import AMOUNT, RATE
 
 
@@ -38,6 +39,8 @@ class Instalment(models.Model):
     active = models.BooleanField(default=False)  # the contract is signed/executing
     reminded_at = models.DateTimeField(null=True, blank=True)  # overdue reminder sent
     notes = models.CharField(_("notes"), max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("instalment")
@@ -143,6 +146,8 @@ class Payment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
@@ -240,6 +245,8 @@ class Invoice(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("invoice")

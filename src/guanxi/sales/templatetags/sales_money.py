@@ -2,7 +2,7 @@
 
 from django import template
 
-from guanxi.sales import money
+from guanxi.sales.common import money
 
 register = template.Library()
 

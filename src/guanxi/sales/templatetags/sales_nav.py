@@ -3,8 +3,8 @@
 from django import template
 
 from guanxi.accounts.selectors import user_can
-from guanxi.sales.permissions import MANAGE_FLOWS, SET_TARGETS
-from guanxi.sales.reports import has_team
+from guanxi.sales.common.permissions import MANAGE_FLOWS, SET_TARGETS
+from guanxi.sales.reports.selectors import has_team
 
 register = template.Library()
 

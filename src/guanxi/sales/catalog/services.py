@@ -1,0 +1,745 @@
+"""Products, price lists and quotes (ORD-1): every write, and the price a customer gets.
+
+Keyword-only, one transaction each, the rows changed are locked. Products and price lists
+need the `sales.catalog` permission; quotes follow the contract scope (the quote belongs to
+the customer's owner and department, like the contract it may become)."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guanxi.accounts.selectors import user_can
+from guanxi.core.audit import audit_record
+from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from guanxi.core.pagination import parse_id
+from guanxi.customers.models import Contact, Customer, CustomerTag, Tag
+from guanxi.customers.scope import user_covers_customer
+from guanxi.customers.services import timeline_add
+from guanxi.sales.common import money, numbers
+from guanxi.sales.common.permissions import MANAGE_CATALOG
+from guanxi.sales.models import ContractItem, PriceList, PriceListItem, Product, Quote, QuoteItem
+
+MAX_QUOTE_LINES = 100
+MAX_QUANTITY = Decimal("999999999.999")  # DecimalField(max_digits=12, decimal_places=3)
+
+# Quote statuses and the moves allowed between them (conversion to a contract is
+# contracts.services.quote_convert's).
+QUOTE_MOVES = {
+    Quote.Status.DRAFT: {Quote.Status.SENT},
+    Quote.Status.SENT: {Quote.Status.ACCEPTED, Quote.Status.REJECTED, Quote.Status.DRAFT},
+    Quote.Status.ACCEPTED: set(),
+    Quote.Status.REJECTED: set(),
+    Quote.Status.CONVERTED: set(),
+}
+
+
+# ---------------------------------------------------------------- prices
+
+
+def price_list_for(customer, *, on: dt.date | None = None) -> PriceList | None:
+    """The price list that applies to the customer: the first active list valid on the day
+    (lowest priority, then name) whose customer group (tag) the customer carries; a list
+    without a tag is the default list and applies to everyone."""
+    on = on or timezone.localdate()
+    tag_ids = CustomerTag.objects.filter(customer_id=customer.pk).values("tag_id")
+    return (
+        PriceList.objects.filter(active=True)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        .filter(Q(customer_tag__isnull=True) | Q(customer_tag_id__in=tag_ids))
+        .order_by("priority", "name", "id")
+        .first()
+    )
+
+
+def prices_for(*, products, customer, price_list=None, on=None) -> dict[int, Decimal]:
+    """{product id: price} for several products at once (two queries whatever the number)."""
+    products = [p for p in products if p is not None]
+    if price_list is None:
+        price_list = price_list_for(customer, on=on)
+    listed = {}
+    if price_list is not None and products:
+        listed = dict(
+            PriceListItem.objects.filter(
+                price_list_id=price_list.pk, product_id__in=[p.pk for p in products]
+            ).values_list("product_id", "price")
+        )
+    return {p.pk: money.fen(listed.get(p.pk, p.list_price)) for p in products}
+
+
+def price_for(*, product, customer) -> Decimal:
+    """The tax-inclusive unit price of `product` for `customer` today: its price on the
+    customer's price list (see price_list_for), else the product's list price."""
+    if not isinstance(product, Product):
+        product = Product.objects.get(pk=product)
+    return prices_for(products=[product], customer=customer)[product.pk]
+
+
+# ---------------------------------------------------------------- validation helpers
+
+
+def _require_catalog(actor) -> None:
+    if not user_can(actor, MANAGE_CATALOG):
+        raise PermissionDenied(_("You may not manage products and price lists."))
+
+
+def _text(data, key, *, errors, required=False, max_length=200, label_required=None) -> str:
+    value = str(data.get(key) or "").strip()
+    if required and not value:
+        errors[key] = [label_required or _("This field is required.")]
+    elif len(value) > max_length:
+        errors[key] = [
+            _("Use at most %(n)d characters.") % {"n": max_length},
+        ]
+    return value
+
+
+def _amount(value, *, key, errors, required=True, allow_zero=True) -> Decimal | None:
+    if value in (None, ""):
+        if required:
+            errors[key] = [_("This field is required.")]
+        return None
+    try:
+        raw = money.to_decimal(value)
+    except (TypeError, ValueError):
+        errors[key] = [_("Enter a number.")]
+        return None
+    if raw != money.fen(raw):
+        errors[key] = [_("Use at most two decimal places.")]
+        return None
+    amount = money.fen(raw)
+    if amount < 0 or (amount == 0 and not allow_zero):
+        errors[key] = [_("Enter an amount greater than zero.")]
+        return None
+    if amount > money.MAX_AMOUNT:
+        errors[key] = [_("This amount is too large.")]
+        return None
+    return amount
+
+
+def _rate(value, *, key, errors, default=money.ZERO, upper_inclusive=True) -> Decimal:
+    """A rate as a fraction (0.13). Accepts a percentage with a % sign ("13%")."""
+    if value in (None, ""):
+        return default
+    text = str(value).strip()
+    percent = text.endswith("%")
+    try:
+        rate = money.to_decimal(text.rstrip("%").strip())
+    except (TypeError, ValueError):
+        errors[key] = [_("Enter a rate such as 0.13 or 13%.")]
+        return default
+    if percent:
+        rate = rate / 100
+    too_big = rate > 1 if upper_inclusive else rate >= 1
+    if rate < 0 or too_big or rate != rate.quantize(Decimal("0.0001")):
+        errors[key] = [_("Enter a rate between 0 and 100% with at most two decimals in %.")]
+        return default
+    return rate.quantize(Decimal("0.0001"))
+
+
+def _date(value, *, key, errors) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        errors[key] = [_("Enter a valid date.")]
+        return None
+
+
+def _product_used(product: Product) -> bool:
+    return (
+        QuoteItem.objects.filter(product_id=product.pk).exists()
+        or ContractItem.objects.filter(product_id=product.pk).exists()
+    )
+
+
+# ---------------------------------------------------------------- products
+
+
+def _clean_product(data: dict, *, product: Product | None) -> dict:
+    errors: dict = {}
+    cleaned = {
+        "code": _text(data, "code", errors=errors, required=True, max_length=40),
+        "name": _text(data, "name", errors=errors, required=True, max_length=120),
+        "name_en": _text(data, "name_en", errors=errors, max_length=120),
+        "unit": _text(data, "unit", errors=errors, required=True, max_length=10),
+        "description": _text(data, "description", errors=errors, max_length=5000),
+        "list_price": _amount(data.get("list_price"), key="list_price", errors=errors),
+        "tax_rate": _rate(
+            data.get("tax_rate"),
+            key="tax_rate",
+            errors=errors,
+            default=Decimal("0.1300"),
+            upper_inclusive=False,
+        ),
+    }
+    code = cleaned["code"]
+    if code and "code" not in errors:
+        clash = Product.objects.filter(code__iexact=code)
+        if product is not None:
+            clash = clash.exclude(pk=product.pk)
+        if clash.exists():
+            errors["code"] = [_("Another product already has this code.")]
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    return cleaned
+
+
+@transaction.atomic
+def product_create(*, actor, data: dict) -> Product:
+    _require_catalog(actor)
+    cleaned = _clean_product(data, product=None)
+    try:
+        with transaction.atomic():
+            product = Product.objects.create(**cleaned)
+    except IntegrityError:
+        raise ValidationFailed(
+            field_errors={"code": [_("Another product already has this code.")]}
+        ) from None
+    audit_record(
+        actor=actor,
+        action="sales.product_create",
+        target=product,
+        summary=f"{product.code} {product.name}",
+        detail={"list_price": str(product.list_price)},
+    )
+    return product
+
+
+@transaction.atomic
+def product_update(*, actor, product: Product, data: dict) -> Product:
+    """Change a product. Quotes and contracts keep the prices and names they were made
+    with (their lines are copies), so a change never rewrites a signed document."""
+    _require_catalog(actor)
+    locked = Product.objects.select_for_update().filter(pk=product.pk).first()
+    if locked is None:
+        raise NotFound()
+    merged = {
+        field: data.get(field, getattr(locked, field))
+        for field in ("code", "name", "name_en", "unit", "description", "list_price", "tax_rate")
+    }
+    cleaned = _clean_product(merged, product=locked)
+    changes: dict[str, list[Any]] = {
+        field: [str(getattr(locked, field)), str(value)]
+        for field, value in cleaned.items()
+        if getattr(locked, field) != value
+    }
+    if "active" in data:
+        active = bool(data["active"])
+        if active != locked.active:
+            changes["active"] = [locked.active, active]
+            locked.active = active
+    if not changes:
+        return locked
+    for field, value in cleaned.items():
+        setattr(locked, field, value)
+    try:
+        with transaction.atomic():
+            locked.save()
+    except IntegrityError:
+        raise ValidationFailed(
+            field_errors={"code": [_("Another product already has this code.")]}
+        ) from None
+    audit_record(
+        actor=actor,
+        action="sales.product_update",
+        target=locked,
+        summary=f"{locked.code} {locked.name}",
+        detail={"changes": changes},
+    )
+    return locked
+
+
+@transaction.atomic
+def product_remove(*, actor, product: Product) -> Product | None:
+    """Delete a product nobody has used yet; a product on a quote or contract is only
+    deactivated (it stays on those documents, and can no longer be chosen). Returns the
+    deactivated product, or None when it was deleted."""
+    _require_catalog(actor)
+    locked = Product.objects.select_for_update().filter(pk=product.pk).first()
+    if locked is None:
+        raise NotFound()
+    summary = f"{locked.code} {locked.name}"
+    if _product_used(locked):
+        if locked.active:
+            locked.active = False
+            locked.save(update_fields=["active", "updated_at"])
+            audit_record(
+                actor=actor, action="sales.product_deactivate", target=locked, summary=summary
+            )
+        return locked
+    audit_record(actor=actor, action="sales.product_delete", target=locked, summary=summary)
+    locked.delete()
+    return None
+
+
+# ---------------------------------------------------------------- price lists
+
+
+def _clean_price_list(data: dict, *, price_list: PriceList | None) -> dict:
+    errors: dict = {}
+    cleaned: dict[str, Any] = {
+        "name": _text(data, "name", errors=errors, required=True, max_length=80),
+        "valid_from": _date(data.get("valid_from"), key="valid_from", errors=errors),
+        "valid_until": _date(data.get("valid_until"), key="valid_until", errors=errors),
+        "active": bool(data.get("active", True)),
+    }
+    tag = data.get("customer_tag")
+    if isinstance(tag, Tag):
+        cleaned["customer_tag"] = tag
+    elif tag in (None, ""):
+        cleaned["customer_tag"] = None
+    else:
+        found = Tag.objects.filter(pk=tag).first() if str(tag).isdigit() else None
+        if found is None:
+            errors["customer_tag"] = [_("Choose a valid customer group.")]
+        cleaned["customer_tag"] = found
+    priority = data.get("priority", 100)
+    try:
+        priority = int(priority if priority not in (None, "") else 100)
+        if not 0 <= priority <= 32767:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["priority"] = [_("Enter a whole number between 0 and 32767.")]
+        priority = 100
+    cleaned["priority"] = priority
+    if (
+        cleaned["valid_from"]
+        and cleaned["valid_until"]
+        and cleaned["valid_until"] < cleaned["valid_from"]
+    ):
+        errors["valid_until"] = [_("The end of validity must not be before its start.")]
+    name = cleaned["name"]
+    if name and "name" not in errors:
+        clash = PriceList.objects.filter(name=name)
+        if price_list is not None:
+            clash = clash.exclude(pk=price_list.pk)
+        if clash.exists():
+            errors["name"] = [_("Another price list already has this name.")]
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    return cleaned
+
+
+def _clean_price_items(items) -> dict[int, Decimal]:
+    """[{product, price}] → {product id: price}; products must exist, one price each."""
+    errors: dict = {}
+    prices: dict[int, Decimal] = {}
+    seen: set[int] = set()
+    for index, item in enumerate(items or []):
+        product = item.get("product")
+        product_id = product.pk if isinstance(product, Product) else product
+        if not str(product_id or "").isdigit():
+            errors[f"items.{index}.product"] = [_("Choose a product.")]
+            continue
+        product_id = int(product_id)
+        if product_id in seen:
+            errors[f"items.{index}.product"] = [_("This product is listed twice.")]
+            continue
+        seen.add(product_id)
+        price = _amount(item.get("price"), key=f"items.{index}.price", errors=errors)
+        if price is not None:
+            prices[product_id] = price
+    known = set(Product.objects.filter(pk__in=seen).values_list("pk", flat=True))
+    for index, item in enumerate(items or []):
+        product = item.get("product")
+        product_id = product.pk if isinstance(product, Product) else product
+        key = f"items.{index}.product"
+        if str(product_id or "").isdigit() and int(product_id) not in known and key not in errors:
+            errors[key] = [_("Choose a valid product.")]
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    return prices
+
+
+def _clean_price_list_and_items(data, items, *, price_list):
+    """Both validations, with every error at once; prices is None when items is None."""
+    errors: dict = {}
+    cleaned = prices = None
+    try:
+        cleaned = _clean_price_list(data, price_list=price_list)
+    except ValidationFailed as error:
+        errors.update(error.field_errors)
+    if items is not None:
+        try:
+            prices = _clean_price_items(items)
+        except ValidationFailed as error:
+            errors.update(error.field_errors)
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    return cleaned, prices
+
+
+def _write_price_items(price_list: PriceList, prices: dict[int, Decimal]) -> None:
+    price_list.items.exclude(product_id__in=list(prices)).delete()
+    existing = {item.product_id: item for item in price_list.items.all()}
+    for product_id, price in prices.items():
+        item = existing.get(product_id)
+        if item is None:
+            PriceListItem.objects.create(price_list=price_list, product_id=product_id, price=price)
+        elif item.price != price:
+            item.price = price
+            item.save(update_fields=["price"])
+
+
+@transaction.atomic
+def pricelist_create(*, actor, data: dict, items=None) -> PriceList:
+    """A price list with its items ([{product, price}])."""
+    _require_catalog(actor)
+    cleaned, prices = _clean_price_list_and_items(data, items or [], price_list=None)
+    try:
+        with transaction.atomic():
+            price_list = PriceList.objects.create(**cleaned)
+    except IntegrityError:
+        raise ValidationFailed(
+            field_errors={"name": [_("Another price list already has this name.")]}
+        ) from None
+    _write_price_items(price_list, prices)
+    audit_record(
+        actor=actor,
+        action="sales.pricelist_create",
+        target=price_list,
+        summary=price_list.name,
+        detail={"items": {str(k): str(v) for k, v in prices.items()}},
+    )
+    return price_list
+
+
+@transaction.atomic
+def pricelist_update(*, actor, price_list: PriceList, data: dict, items=None) -> PriceList:
+    """Change a list's header; when `items` is given it replaces the list's prices."""
+    _require_catalog(actor)
+    locked = PriceList.objects.select_for_update().filter(pk=price_list.pk).first()
+    if locked is None:
+        raise NotFound()
+    merged = {
+        "name": data.get("name", locked.name),
+        "customer_tag": data.get("customer_tag", locked.customer_tag_id),
+        "priority": data.get("priority", locked.priority),
+        "valid_from": data.get("valid_from", locked.valid_from),
+        "valid_until": data.get("valid_until", locked.valid_until),
+        "active": data.get("active", locked.active),
+    }
+    cleaned, prices = _clean_price_list_and_items(merged, items, price_list=locked)
+    for field, value in cleaned.items():
+        setattr(locked, field, value)
+    try:
+        with transaction.atomic():
+            locked.save()
+    except IntegrityError:
+        raise ValidationFailed(
+            field_errors={"name": [_("Another price list already has this name.")]}
+        ) from None
+    if prices is not None:
+        _write_price_items(locked, prices)
+    audit_record(
+        actor=actor,
+        action="sales.pricelist_update",
+        target=locked,
+        summary=locked.name,
+        detail={
+            "active": locked.active,
+            "items": {str(k): str(v) for k, v in prices.items()} if prices is not None else None,
+        },
+    )
+    return locked
+
+
+# ---------------------------------------------------------------- quotes
+
+
+def _clean_quote_lines(items, *, customer, price_list) -> list[dict]:
+    """Validate quote lines and compute their amounts. A line without a unit price gets the
+    customer's price (price_for); tax rate defaults to the product's."""
+    errors: dict = {}
+    items = list(items or [])
+    if not items:
+        raise ValidationFailed(field_errors={"items": [_("Add at least one line.")]})
+    if len(items) > MAX_QUOTE_LINES:
+        raise ValidationFailed(
+            field_errors={"items": [_("At most %(n)d lines.") % {"n": MAX_QUOTE_LINES}]}
+        )
+    wanted: list[int] = []
+    for item in items:
+        product = item.get("product")
+        if isinstance(product, Product):
+            wanted.append(product.pk)
+        elif (product_id := parse_id(product)) is not None:
+            wanted.append(product_id)
+    products = {p.pk: p for p in Product.objects.filter(pk__in=wanted)}
+    prices = prices_for(products=products.values(), customer=customer, price_list=price_list)
+    lines = []
+    for index, item in enumerate(items):
+        key = f"items.{index}"
+        raw = item.get("product")
+        product = None
+        if raw not in (None, ""):
+            product_id = raw.pk if isinstance(raw, Product) else raw
+            product = products.get(parse_id(product_id) or 0)
+            if product is None:
+                errors[f"{key}.product"] = [_("Choose a valid product.")]
+                continue
+            if not product.active:
+                errors[f"{key}.product"] = [
+                    _("%(product)s is no longer sold.") % {"product": product.name}
+                ]
+                continue
+        description = str(item.get("description") or "").strip()
+        if not description and product is not None:
+            description = product.name
+        if not description:
+            errors[f"{key}.description"] = [_("Describe the line or choose a product.")]
+        elif len(description) > 200:
+            errors[f"{key}.description"] = [_("Use at most %(n)d characters.") % {"n": 200}]
+        unit = str(item.get("unit") or "").strip() or (product.unit if product else "")
+        if len(unit) > 10:
+            errors[f"{key}.unit"] = [_("Use at most %(n)d characters.") % {"n": 10}]
+        quantity = None
+        try:
+            quantity = money.to_decimal(item.get("quantity"))
+            if quantity <= 0 or quantity > MAX_QUANTITY:
+                raise ValueError
+            if quantity != quantity.quantize(Decimal("0.001")):
+                raise ValueError
+        except (TypeError, ValueError):
+            errors[f"{key}.quantity"] = [
+                _("Enter a quantity greater than zero, with at most three decimals.")
+            ]
+            quantity = None
+        unit_price = item.get("unit_price")
+        if unit_price in (None, "") and product is not None:
+            unit_price = prices[product.pk]
+        unit_price = _amount(unit_price, key=f"{key}.unit_price", errors=errors)
+        discount_rate = _rate(item.get("discount_rate"), key=f"{key}.discount_rate", errors=errors)
+        tax_default = product.tax_rate if product is not None else money.ZERO
+        tax_rate = _rate(
+            item.get("tax_rate"),
+            key=f"{key}.tax_rate",
+            errors=errors,
+            default=tax_default,
+            upper_inclusive=False,
+        )
+        if quantity is None or unit_price is None or any(k.startswith(key + ".") for k in errors):
+            continue
+        amounts = money.line_amounts(
+            quantity=quantity, unit_price=unit_price, discount_rate=discount_rate, tax_rate=tax_rate
+        )
+        if amounts.total > money.MAX_AMOUNT:
+            errors[f"{key}.quantity"] = [_("This amount is too large.")]
+            continue
+        lines.append(
+            {
+                "position": index,
+                "product": product,
+                "description": description,
+                "unit": unit,
+                "quantity": quantity,
+                "unit_price": unit_price,
+                "discount_rate": discount_rate,
+                "tax_rate": tax_rate,
+                "amounts": amounts,
+            }
+        )
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    totals = money.document_totals(line["amounts"] for line in lines)
+    if totals.total > money.MAX_AMOUNT:
+        raise ValidationFailed(field_errors={"items": [_("This amount is too large.")]})
+    return lines
+
+
+def _write_quote_lines(quote: Quote, lines: list[dict]) -> None:
+    quote.items.all().delete()
+    QuoteItem.objects.bulk_create(
+        [
+            QuoteItem(
+                quote=quote,
+                position=line["position"],
+                product=line["product"],
+                description=line["description"],
+                unit=line["unit"],
+                quantity=line["quantity"],
+                unit_price=line["unit_price"],
+                discount_rate=line["discount_rate"],
+                tax_rate=line["tax_rate"],
+                gross_amount=line["amounts"].gross,
+                discount_amount=line["amounts"].discount,
+                net_amount=line["amounts"].net,
+                tax_amount=line["amounts"].tax,
+                total_amount=line["amounts"].total,
+            )
+            for line in lines
+        ]
+    )
+    totals = money.document_totals(line["amounts"] for line in lines)
+    quote.gross_amount = totals.gross
+    quote.discount_amount = totals.discount
+    quote.net_amount = totals.net
+    quote.tax_amount = totals.tax
+    quote.total_amount = totals.total
+
+
+def _clean_contact(contact, *, customer, errors) -> Contact | None:
+    if contact in (None, ""):
+        return None
+    contact_id = parse_id(contact.pk if isinstance(contact, Contact) else contact)
+    found = (
+        Contact.objects.filter(pk=contact_id, customer_id=customer.pk).first()
+        if contact_id is not None
+        else None
+    )
+    if found is None:
+        errors["contact"] = [_("Choose one of the customer's contacts.")]
+    return found
+
+
+def _clean_quote_header(data: dict, *, customer) -> dict:
+    errors: dict = {}
+    cleaned = {
+        "contact": _clean_contact(data.get("contact"), customer=customer, errors=errors),
+        "valid_until": _date(data.get("valid_until"), key="valid_until", errors=errors),
+        "notes": _text(data, "notes", errors=errors, max_length=5000),
+    }
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    return cleaned
+
+
+def quote_lock(*, actor, quote: Quote | int) -> Quote:
+    """The quote locked for a change by `actor` (select_for_update); NotFound outside their
+    scope."""
+    quote_id = quote.pk if isinstance(quote, Quote) else quote
+    locked = (
+        Quote.objects.visible_to(actor)
+        .select_for_update(of=("self",))
+        .select_related("customer")
+        .filter(pk=quote_id)
+        .first()
+    )
+    if locked is None:
+        raise NotFound()
+    return locked
+
+
+@transaction.atomic
+def quote_create(
+    *,
+    actor,
+    customer: Customer,
+    items: list[dict],
+    contact=None,
+    valid_until=None,
+    notes: str = "",
+) -> Quote:
+    """A draft quote for a customer in the actor's own scope. Items: dicts with product
+    (Product | id | None), description, unit, quantity, unit_price (empty: price_for),
+    discount_rate, tax_rate (empty: the product's)."""
+    locked_customer = Customer.objects.select_for_update().filter(pk=customer.pk).first()
+    if (
+        locked_customer is None
+        or locked_customer.deleted_at is not None
+        or not user_covers_customer(actor, locked_customer)
+    ):
+        raise PermissionDenied(_("You may not make quotes for this customer."))
+    customer = locked_customer
+    header = _clean_quote_header(
+        {"contact": contact, "valid_until": valid_until, "notes": notes}, customer=customer
+    )
+    price_list = price_list_for(customer)
+    lines = _clean_quote_lines(items, customer=customer, price_list=price_list)
+    quote = Quote(
+        number=numbers.next_number(numbers.QUOTE),
+        customer=customer,
+        owner_id=customer.owner_id,
+        department_id=customer.department_id,
+        price_list=price_list,
+        created_by=actor,
+        **header,
+    )
+    quote.save()
+    _write_quote_lines(quote, lines)
+    quote.save()
+    audit_record(
+        actor=actor,
+        action="sales.quote_create",
+        target=quote,
+        summary=f"{quote.number} {customer.name} {quote.total_amount}",
+    )
+    return quote
+
+
+@transaction.atomic
+def quote_update(*, actor, quote: Quote, data: dict, items=None) -> Quote:
+    """Change a draft quote's header (contact, valid_until, notes) and, when given, its lines."""
+    locked = quote_lock(actor=actor, quote=quote)
+    if locked.status != Quote.Status.DRAFT:
+        raise Conflict(_("Only a draft quote can be changed."))
+    merged = {
+        "contact": data.get("contact", locked.contact_id),
+        "valid_until": data.get("valid_until", locked.valid_until),
+        "notes": data.get("notes", locked.notes),
+    }
+    header = _clean_quote_header(merged, customer=locked.customer)
+    lines = None
+    if items is not None:
+        lines = _clean_quote_lines(items, customer=locked.customer, price_list=locked.price_list)
+    for field, value in header.items():
+        setattr(locked, field, value)
+    if lines is not None:
+        _write_quote_lines(locked, lines)
+    locked.save()
+    audit_record(
+        actor=actor,
+        action="sales.quote_update",
+        target=locked,
+        summary=f"{locked.number} {locked.total_amount}",
+    )
+    return locked
+
+
+def _status_label(status) -> str:
+    return str(Quote.Status(status).label)
+
+
+@transaction.atomic
+def quote_set_status(*, actor, quote: Quote, status: str) -> Quote:
+    """Move a quote: draft → sent → accepted / rejected (sent → draft to rework it).
+    Conversion to a contract is contracts.services.quote_convert's."""
+    locked = quote_lock(actor=actor, quote=quote)
+    if status not in Quote.Status.values or status == Quote.Status.CONVERTED:
+        raise ValidationFailed(field_errors={"status": [_("Choose a valid status.")]})
+    if status not in QUOTE_MOVES[Quote.Status(locked.status)]:
+        raise Conflict(
+            _("A quote that is “%(current)s” cannot become “%(new)s”.")
+            % {"current": _status_label(locked.status), "new": _status_label(status)}
+        )
+    old = locked.status
+    locked.status = status
+    locked.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="sales.quote_status",
+        target=locked,
+        summary=f"{locked.number} {old} → {status}",
+    )
+    if status in (Quote.Status.SENT, Quote.Status.ACCEPTED, Quote.Status.REJECTED):
+        timeline_add(
+            customer=locked.customer,
+            kind="quote",
+            title=_("Quote %(number)s: %(status)s")
+            % {"number": locked.number, "status": _status_label(status)},
+            actor=actor,
+            ref=locked,
+            data={"quote": locked.pk, "status": status, "total": str(locked.total_amount)},
+        )
+    return locked

@@ -1,0 +1,185 @@
+"""/api/v1 for contracts (ORD-2): list, create, read, edit a draft, and the status actions.
+
+The API cannot set a status or skip approval: inputs forbid unknown fields (`status` → 422),
+and the only ways forward are the actions below, which call the same services as the pages
+(submit goes through approval when a flow matches). A contract outside the caller's scope
+answers 404 like one that does not exist.
+"""
+
+import datetime as dt
+from typing import Annotated
+
+from ninja import Field, Query, Router, Schema, Status
+
+from guanxi.sales.catalog.schemas import ContractRefOut, QuoteConvertIn
+from guanxi.sales.catalog.selectors import quote_get_for_user
+from guanxi.sales.contracts import services
+from guanxi.sales.contracts.schemas import (
+    AmendIn,
+    AmendmentOut,
+    ContractIn,
+    ContractOut,
+    ContractPageOut,
+    ContractPatch,
+    TerminateIn,
+)
+from guanxi.sales.contracts.selectors import (
+    ContractFilters,
+    contract_get_for_user,
+    contract_list_for_user,
+)
+from guanxi.sales.models import ContractAmendment
+
+router = Router(tags=["contracts"])
+
+HEADER_FIELDS = ("title", "signing_contact", "terms", "starts_on", "ends_on", "signed_on")
+
+
+class ContractQuery(Schema):
+    q: Annotated[str, Field(max_length=100)] = ""
+    status: Annotated[str, Field(max_length=12)] = ""
+    owner: int | None = Field(None, ge=1, le=2**63 - 1)
+    department: int | None = Field(None, ge=1, le=2**63 - 1)
+    customer: int | None = Field(None, ge=1, le=2**63 - 1)
+    signed_from: dt.date | None = None
+    signed_to: dt.date | None = None
+    cursor: Annotated[str, Field(max_length=20, pattern=r"^[0-9]*$")] = ""
+    limit: int = Field(25, ge=1, le=100)
+
+
+def _detail(user, contract_id):
+    contract = contract_get_for_user(user, contract_id)
+    return contract
+
+
+@router.get("/contracts", response=ContractPageOut, summary="Contracts in your scope, newest first")
+def contract_list(request, query: Query[ContractQuery]):
+    filters = ContractFilters.from_params(query.model_dump())
+    page = contract_list_for_user(
+        request.auth, filters=filters, cursor=query.cursor or None, limit=query.limit
+    )
+    return {
+        "items": page.items,
+        "next_cursor": page.next_cursor,
+        "total": page.total,
+        "total_capped": page.total_capped,
+    }
+
+
+@router.post("/contracts", response={201: ContractOut}, summary="Create a draft contract")
+def contract_create(request, payload: ContractIn):
+    data = payload.model_dump()
+    contract = services.contract_create(
+        actor=request.auth,
+        customer=data.pop("customer"),
+        title=data.pop("title"),
+        items=data.pop("items"),
+        **data,
+    )
+    return Status(201, _detail(request.auth, contract.pk))
+
+
+@router.get("/contracts/{int:contract_id}", response=ContractOut, summary="One contract")
+def contract_get(request, contract_id: int):
+    return _detail(request.auth, contract_id)
+
+
+@router.patch(
+    "/contracts/{int:contract_id}", response=ContractOut, summary="Edit a draft (with version)"
+)
+def contract_update(request, contract_id: int, payload: ContractPatch):
+    contract = _detail(request.auth, contract_id)
+    data = payload.model_dump(exclude_unset=True)
+    version = data.pop("version")
+    items = data.pop("items", None)
+    services.contract_update(
+        actor=request.auth, contract=contract, version=version, data=data, items=items
+    )
+    return _detail(request.auth, contract_id)
+
+
+@router.post(
+    "/contracts/{int:contract_id}/submit",
+    response=ContractOut,
+    summary="Submit: to approval if a flow matches, else signed at once",
+)
+def contract_submit(request, contract_id: int):
+    contract = _detail(request.auth, contract_id)
+    services.contract_submit(actor=request.auth, contract=contract)
+    return _detail(request.auth, contract_id)
+
+
+@router.post("/contracts/{int:contract_id}/start", response=ContractOut, summary="Start execution")
+def contract_start(request, contract_id: int):
+    contract = _detail(request.auth, contract_id)
+    services.contract_start(actor=request.auth, contract=contract)
+    return _detail(request.auth, contract_id)
+
+
+@router.post(
+    "/contracts/{int:contract_id}/complete",
+    response=ContractOut,
+    summary="Complete (executing and fully collected)",
+)
+def contract_complete(request, contract_id: int):
+    contract = _detail(request.auth, contract_id)
+    services.contract_complete(actor=request.auth, contract=contract)
+    return _detail(request.auth, contract_id)
+
+
+@router.post(
+    "/contracts/{int:contract_id}/terminate", response=ContractOut, summary="Terminate, with reason"
+)
+def contract_terminate(request, contract_id: int, payload: TerminateIn):
+    contract = _detail(request.auth, contract_id)
+    services.contract_terminate(actor=request.auth, contract=contract, reason=payload.reason)
+    return _detail(request.auth, contract_id)
+
+
+@router.post(
+    "/contracts/{int:contract_id}/amend",
+    response={201: AmendmentOut},
+    summary="Amend a signed contract (permission sales.amend; audited)",
+)
+def contract_amend(request, contract_id: int, payload: AmendIn):
+    contract = _detail(request.auth, contract_id)
+    data = payload.model_dump(exclude_unset=True)
+    reason = data.pop("reason")
+    items = data.pop("items", None)
+    instalments = data.pop("instalments", None)
+    amendment = services.contract_amend(
+        actor=request.auth,
+        contract=contract,
+        reason=reason,
+        data={k: v for k, v in data.items() if k in HEADER_FIELDS},
+        items=items,
+        instalments=instalments,
+    )
+    return Status(201, ContractAmendment.objects.select_related("created_by").get(pk=amendment.pk))
+
+
+@router.get(
+    "/contracts/{int:contract_id}/amendments",
+    response=list[AmendmentOut],
+    summary="A contract's amendments, newest first",
+)
+def contract_amendments(request, contract_id: int):
+    contract = _detail(request.auth, contract_id)
+    return list(
+        ContractAmendment.objects.filter(contract_id=contract.pk)
+        .select_related("created_by")
+        .order_by("-number")
+    )
+
+
+@router.post(
+    "/quotes/{int:quote_id}/convert",
+    response={201: ContractRefOut},
+    summary="Draft a contract from an accepted quote",
+    tags=["sales"],
+    operation_id="guanxi_sales_api_catalog_quote_convert",
+)
+def quote_convert(request, quote_id: int, payload: QuoteConvertIn):
+    quote = quote_get_for_user(request.auth, quote_id)
+    contract = services.quote_convert(actor=request.auth, quote=quote, title=payload.title)
+    return Status(201, contract)

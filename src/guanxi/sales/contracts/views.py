@@ -1,0 +1,512 @@
+"""Contract pages (ORD-2, ORD-3): list, create/edit a draft, detail with the status actions,
+amendment, PDF, and the panel on the customer 360 page. Thin: parse, call one service or
+selector, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from guanxi.accounts.selectors import departments_in_scope, user_can
+from guanxi.core.errors import DomainError, NotFound, ValidationFailed
+from guanxi.core.forms import form_add_errors
+from guanxi.core.http import is_htmx
+from guanxi.core.pagination import parse_id
+from guanxi.customers.models import Customer
+from guanxi.sales.catalog.selectors import quote_get_for_user
+from guanxi.sales.catalog.services import price_for
+from guanxi.sales.common.notices import error_text, first_message
+from guanxi.sales.common.pdf import contract_pdf as render_pdf
+from guanxi.sales.common.permissions import AMEND_CONTRACT, TERMINATE_CONTRACT
+from guanxi.sales.contracts import services
+from guanxi.sales.contracts.forms import (
+    AmendForm,
+    ContractForm,
+    TerminateForm,
+    fraction_to_percent,
+    instalment_rows_from_contract,
+    instalment_rows_from_post,
+    item_row_for_product,
+    item_rows_from_contract,
+    item_rows_from_post,
+    items_for_service,
+)
+from guanxi.sales.contracts.selectors import (
+    ContractFilters,
+    contract_amendments,
+    contract_can_edit,
+    contract_get_for_user,
+    contract_items,
+    contract_list_for_user,
+    customer_contracts_for_user,
+    customer_for_new_contract,
+)
+from guanxi.sales.models import Contract, Product
+
+S = Contract.Status
+STATUS_COLOURS = {
+    S.DRAFT: "secondary",
+    S.IN_APPROVAL: "yellow",
+    S.SIGNED: "blue",
+    S.EXECUTING: "cyan",
+    S.COMPLETED: "green",
+    S.TERMINATED: "red",
+}
+BLANK_ROWS = 1
+
+
+def _with_colours(contracts):
+    for contract in contracts:
+        contract.status_colour = STATUS_COLOURS.get(contract.status, "secondary")
+    return contracts
+
+
+def _with_percents(items):
+    for item in items:
+        item.discount_percent = fraction_to_percent(item.discount_rate)
+        item.tax_percent = fraction_to_percent(item.tax_rate)
+    return items
+
+
+def _products():
+    return list(Product.objects.filter(active=True).only("id", "code", "name").order_by("code"))
+
+
+def _items_error(exc: ValidationFailed) -> list[str]:
+    return [str(m) for m in exc.field_errors.get("items", [])]
+
+
+# Item and plan errors are shown by their rows, not on the form.
+ROW_ERRORS = ("items", "instalments", "plan")
+
+
+def _blank_rows(rows: list[dict]) -> list[dict]:
+    return rows + [{}] * (BLANK_ROWS if len(rows) else 3)
+
+
+# ---------------------------------------------------------------- customer 360 panel
+
+
+def customer_contracts_panel_html(request, customer) -> str:
+    user = request.user
+    contracts = _with_colours(customer_contracts_for_user(user, customer))
+    can_create = customer_for_new_contract(user, customer.pk) is not None
+    if not contracts and not can_create:
+        return ""
+    return render_to_string(
+        "sales/contracts/customer_panel.html",
+        {
+            "customer": customer,
+            "contracts": contracts,
+            "can_create": can_create,
+        },
+        request=request,
+    )
+
+
+# ---------------------------------------------------------------- list
+
+
+@login_required
+@require_GET
+def contract_list(request):
+    filters = ContractFilters.from_params(request.GET)
+    cursor = request.GET.get("cursor") or None
+    try:
+        page = contract_list_for_user(request.user, filters=filters, cursor=cursor)
+        _with_colours(page.items)
+    except ValidationFailed as exc:
+        messages.error(request, error_text(exc))
+        return redirect(reverse("sales:contract_list"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "cursor": cursor,
+        "statuses": S.choices,
+        "departments": departments_in_scope(request.user).order_by("path"),
+    }
+    if is_htmx(request) and request.headers.get("HX-Target") == "contract-results":
+        return render(request, "sales/contracts/list.html#results", context)
+    return render(request, "sales/contracts/list.html", context)
+
+
+# ---------------------------------------------------------------- create / edit a draft
+
+
+def _form_context(request, *, form, customer, rows, contract=None, items_errors=()):
+    return {
+        "form": form,
+        "customer": customer,
+        "contract": contract,
+        "rows": _blank_rows(rows),
+        "products": _products(),
+        "items_errors": items_errors,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contract_create(request):
+    customer = customer_for_new_contract(
+        request.user, request.GET.get("customer") or request.POST.get("customer")
+    )
+    if customer is None:
+        raise Http404(_("Choose a customer you may work on."))
+    rows: list[dict] = []
+    items_errors: list[str] = []
+    if request.method == "POST":
+        form = ContractForm(request.POST, customer=customer)
+        rows = item_rows_from_post(request.POST)
+        if form.is_valid():
+            try:
+                contract = services.contract_create(
+                    actor=request.user,
+                    customer=customer,
+                    items=items_for_service(rows),
+                    **form.header(),
+                )
+            except ValidationFailed as exc:
+                form_add_errors(form, exc, elsewhere=ROW_ERRORS)
+                items_errors = _items_error(exc)
+            else:
+                messages.success(
+                    request, _("Contract %(number)s drafted.") % {"number": contract.number}
+                )
+                return redirect(reverse("sales:contract_detail", args=[contract.pk]))
+    else:
+        form = ContractForm(customer=customer, initial={"title": customer.name})
+    context = _form_context(
+        request, form=form, customer=customer, rows=rows, items_errors=items_errors
+    )
+    return render(request, "sales/contracts/form.html", context)
+
+
+@login_required
+@require_GET
+def contract_item_row(request):
+    """One item row (htmx: "add a row", or a product chosen → prefilled with its price)."""
+    raw = parse_id(request.GET.get("customer"))
+    customer = Customer.objects.visible_to(request.user).filter(pk=raw).first() if raw else None
+    if customer is None:
+        raise Http404()
+    index = parse_id(request.GET.get("index"), minimum=0) or 0
+    index = index if index < 1000 else 0
+    product_raw = parse_id(request.GET.get(f"items-{index}-product") or request.GET.get("product"))
+    product = Product.objects.filter(pk=product_raw, active=True).first() if product_raw else None
+    row = {
+        name: request.GET.get(f"items-{index}-{name}", "")
+        for name in ("id", "quantity", "discount")
+    }
+    if product is not None:
+        row = item_row_for_product(product, price_for(product=product, customer=customer), row=row)
+    return render(
+        request,
+        "sales/contracts/item_row.html",
+        {"row": row, "index": index, "products": _products(), "customer": customer},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contract_edit(request, pk):
+    contract = contract_get_for_user(request.user, pk)
+    if not contract_can_edit(request.user, contract):
+        raise Http404(_("Not found, or you may not see it."))
+    if contract.status != S.DRAFT:
+        messages.error(
+            request, _("Only a draft can be edited. A signed contract changes by amendment.")
+        )
+        return redirect(reverse("sales:contract_detail", args=[contract.pk]))
+    items_errors: list[str] = []
+    if request.method == "POST":
+        form = ContractForm(request.POST, customer=contract.customer)
+        rows = item_rows_from_post(request.POST)
+        if form.is_valid():
+            try:
+                services.contract_update(
+                    actor=request.user,
+                    contract=contract,
+                    version=request.POST.get("version"),
+                    data=form.header(),
+                    items=items_for_service(rows),
+                )
+            except ValidationFailed as exc:
+                form_add_errors(form, exc, elsewhere=ROW_ERRORS)
+                items_errors = _items_error(exc)
+            except DomainError as exc:
+                form.add_error(None, error_text(exc))
+            else:
+                messages.success(request, _("Contract saved."))
+                return redirect(reverse("sales:contract_detail", args=[contract.pk]))
+    else:
+        form = ContractForm(
+            customer=contract.customer,
+            initial={
+                "title": contract.title,
+                "signing_contact": contract.signing_contact_id,
+                "signed_on": contract.signed_on,
+                "starts_on": contract.starts_on,
+                "ends_on": contract.ends_on,
+                "terms": contract.terms,
+            },
+        )
+        rows = item_rows_from_contract(contract)
+    context = _form_context(
+        request,
+        form=form,
+        customer=contract.customer,
+        rows=rows,
+        contract=contract,
+        items_errors=items_errors,
+    )
+    return render(request, "sales/contracts/form.html", context)
+
+
+# ---------------------------------------------------------------- detail and actions
+
+
+def _field_labels() -> dict:
+    return {
+        "title": pgettext("document", "Title"),
+        "signing_contact": _("Signing contact"),
+        "terms": _("Terms"),
+        "signed_on": _("Signing date"),
+        "starts_on": _("Start"),
+        "ends_on": _("End"),
+        "total_amount": _("Total"),
+        "items": _("Items"),
+        "instalments": _("Payment plan"),
+    }
+
+
+def _describe(value) -> str:
+    if isinstance(value, dict):
+        return str(value.get("name") or value.get("id") or "")
+    return "—" if value in (None, "") else str(value)
+
+
+def _lines(rows, *, kind: str) -> str:
+    if kind == "items":
+        return "; ".join(
+            "{} × {} @ {} = {}".format(
+                r.get("description"), r.get("quantity"), r.get("unit_price"), r.get("total")
+            )
+            for r in rows
+        )
+    return "; ".join(f"{r.get('due_on')} {r.get('amount')}" for r in rows)
+
+
+def _change_rows(amendment) -> list[tuple[str, str, str]]:
+    labels = _field_labels()
+    rows = []
+    for key, value in (amendment.changes or {}).items():
+        label = str(labels.get(key, key))
+        if isinstance(value, dict) and "before" in value:
+            rows.append(
+                (
+                    label,
+                    _lines(value.get("before") or [], kind=key),
+                    _lines(value.get("after") or [], kind=key),
+                )
+            )
+        elif isinstance(value, list) and len(value) == 2:
+            rows.append((label, _describe(value[0]), _describe(value[1])))
+    return rows
+
+
+def _actions(user, contract, can_edit: bool) -> dict:
+    status = contract.status
+    signed = status in (S.SIGNED, S.EXECUTING)
+    return {
+        "edit": can_edit and status == S.DRAFT,
+        "submit": can_edit and status == S.DRAFT,
+        "start": can_edit and status == S.SIGNED,
+        "complete": can_edit
+        and status == S.EXECUTING
+        and contract.paid_amount >= contract.total_amount,
+        "terminate": can_edit
+        and (status == S.DRAFT or (signed and user_can(user, TERMINATE_CONTRACT))),
+        "amend": can_edit and signed and user_can(user, AMEND_CONTRACT),
+    }
+
+
+@login_required
+@require_GET
+def contract_detail(request, pk):
+    contract = contract_get_for_user(request.user, pk)
+    can_edit = contract_can_edit(request.user, contract)
+    amendments = contract_amendments(contract)
+    for amendment in amendments:
+        amendment.change_rows = _change_rows(amendment)
+    context = {
+        "contract": contract,
+        "items": _with_percents(contract_items(contract)),
+        "amendments": amendments,
+        "actions": _actions(request.user, contract, can_edit),
+        "terminate_form": TerminateForm(),
+        "colour": STATUS_COLOURS.get(contract.status, "secondary"),
+        "approval_url": reverse("sales:approval_panel", args=["contract", contract.pk]),
+        "fulfilment_url": reverse("sales:contract_fulfilment", args=[contract.pk])
+        if contract.status not in (S.DRAFT, S.IN_APPROVAL)
+        else None,
+        "receivables_url": reverse("sales:contract_receivables", args=[contract.pk]),
+        "pdf_url": reverse("sales:contract_pdf", args=[contract.pk]),
+    }
+    return render(request, "sales/contracts/detail.html", context)
+
+
+def _run_action(request, pk, action, success: str, **kwargs):
+    contract = contract_get_for_user(request.user, pk)
+    try:
+        result = action(actor=request.user, contract=contract, **kwargs)
+    except DomainError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(
+            request,
+            success % {"number": contract.number, "status": result.get_status_display()},
+        )
+    return redirect(reverse("sales:contract_detail", args=[contract.pk]))
+
+
+@login_required
+@require_POST
+def contract_submit(request, pk):
+    return _run_action(request, pk, services.contract_submit, _("Contract %(number)s: %(status)s."))
+
+
+@login_required
+@require_POST
+def contract_start(request, pk):
+    return _run_action(request, pk, services.contract_start, _("Contract %(number)s: %(status)s."))
+
+
+@login_required
+@require_POST
+def contract_complete(request, pk):
+    return _run_action(
+        request, pk, services.contract_complete, _("Contract %(number)s: %(status)s.")
+    )
+
+
+@login_required
+@require_POST
+def contract_terminate(request, pk):
+    return _run_action(
+        request,
+        pk,
+        services.contract_terminate,
+        _("Contract %(number)s: %(status)s."),
+        reason=request.POST.get("reason", ""),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contract_amend(request, pk):
+    contract = contract_get_for_user(request.user, pk)
+    can_edit = contract_can_edit(request.user, contract)
+    if not _actions(request.user, contract, can_edit)["amend"]:
+        messages.error(
+            request,
+            _("Only a signed or executing contract can be amended, with the permission."),
+        )
+        return redirect(reverse("sales:contract_detail", args=[contract.pk]))
+    plan_before = instalment_rows_from_contract(contract)
+    items_errors: list[str] = []
+    plan_errors: list[str] = []
+    if request.method == "POST":
+        form = AmendForm(request.POST, customer=contract.customer)
+        rows = item_rows_from_post(request.POST)
+        plan = instalment_rows_from_post(request.POST)
+        if form.is_valid():
+            header = form.header()
+            reason = header.pop("reason")
+            try:
+                services.contract_amend(
+                    actor=request.user,
+                    contract=contract,
+                    reason=reason,
+                    data=header,
+                    items=items_for_service(rows),
+                    instalments=plan if plan != plan_before else None,
+                )
+            except ValidationFailed as exc:
+                form_add_errors(form, exc, elsewhere=ROW_ERRORS)
+                items_errors = _items_error(exc)
+                plan_errors = [str(m) for m in exc.field_errors.get("instalments", [])]
+                plan_errors += [str(m) for m in exc.field_errors.get("plan", [])]
+            except DomainError as exc:
+                form.add_error(None, error_text(exc))
+            else:
+                messages.success(request, _("Amendment recorded."))
+                return redirect(reverse("sales:contract_detail", args=[contract.pk]))
+    else:
+        form = AmendForm(
+            customer=contract.customer,
+            initial={
+                "title": contract.title,
+                "signing_contact": contract.signing_contact_id,
+                "signed_on": contract.signed_on,
+                "starts_on": contract.starts_on,
+                "ends_on": contract.ends_on,
+                "terms": contract.terms,
+            },
+        )
+        rows = item_rows_from_contract(contract)
+        plan = plan_before
+    context = _form_context(
+        request,
+        form=form,
+        customer=contract.customer,
+        rows=rows,
+        contract=contract,
+        items_errors=items_errors,
+    )
+    context.update(
+        {
+            "amending": True,
+            "plan": [*plan, {}] if plan_before or plan else [],
+            "plan_errors": plan_errors,
+        }
+    )
+    return render(request, "sales/contracts/form.html", context)
+
+
+@login_required
+@require_GET
+def contract_pdf(request, pk):
+    contract = contract_get_for_user(request.user, pk)
+    response = HttpResponse(render_pdf(contract), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{contract.number}.pdf"'
+    return response
+
+
+# ---------------------------------------------------------------- from a quote
+
+
+@login_required
+@require_POST
+def quote_convert(request, quote_id: int):
+    """The quote page's "draft a contract" button (its URL stays under catalog/quotes/)."""
+    quote = quote_get_for_user(request.user, quote_id)
+    try:
+        contract = services.quote_convert(
+            actor=request.user, quote=quote, title=request.POST.get("title", "")[:200]
+        )
+    except NotFound:
+        raise
+    except DomainError as exc:
+        messages.error(request, first_message(exc))
+        return redirect("sales:quote_detail", quote.pk)
+    messages.success(
+        request,
+        _("Contract %(number)s drafted from quote %(quote)s.")
+        % {"number": contract.number, "quote": quote.number},
+    )
+    return redirect("sales:contract_detail", contract.pk)

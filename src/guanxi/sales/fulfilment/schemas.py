@@ -1,0 +1,221 @@
+"""Request and response shapes of the fulfilment API (ORD-3).
+
+Input schemas check JSON types and rough sizes only; the rules (the item belongs to the
+contract, quantities within what is left, dates, states) stay in services_fulfilment, so
+the panel and the API refuse the same input with the same messages. Quantities are decimal
+strings (or JSON numbers without a fractional float error, e.g. 2 or "1.5")."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+from ninja import Field, Schema
+
+from guanxi.core.schemas import Id, Input, RefOf, Text, ref
+
+Quantity = Decimal  # the service checks sign, precision and size with its own messages
+Notes = Annotated[Text, Field(max_length=200)]
+
+
+# ---------------------------------------------------------------- input
+
+
+class PlanIn(Input):
+    contract_item_id: Id
+    quantity: Quantity
+    planned_on: dt.date
+    notes: Notes = ""
+
+
+class OrderIn(Input):
+    ordered_on: dt.date
+    notes: Annotated[Text, Field(max_length=2000)] = ""
+    plans: list[PlanIn] = Field(min_length=1, max_length=100)
+
+
+class DeliveryIn(Input):
+    quantity: Quantity
+    delivered_on: dt.date
+    receiver: Annotated[Text, Field(max_length=60)] = ""
+    notes: Notes = ""
+
+
+class StockOutIn(Input):
+    contract_item_id: Id
+    quantity: Quantity
+    out_on: dt.date
+    warehouse: Annotated[Text, Field(max_length=60)] = ""
+    order_id: Id | None = None
+    notes: Notes = ""
+
+
+# ---------------------------------------------------------------- output
+
+
+class DeliveryOut(Schema):
+    id: int
+    plan_id: int
+    quantity: Decimal
+    delivered_on: dt.date
+    receiver: str
+    notes: str
+    recorded_by: RefOf | None
+
+
+class PlanOut(Schema):
+    id: int
+    order_id: int
+    contract_item_id: int
+    item: str
+    quantity: Decimal
+    delivered_quantity: Decimal
+    remaining_quantity: Decimal
+    planned_on: dt.date
+    notes: str
+    deliveries: list[DeliveryOut]
+
+    @staticmethod
+    def resolve_item(obj):
+        return obj.contract_item.description
+
+    @staticmethod
+    def resolve_remaining_quantity(obj):
+        return obj.quantity - obj.delivered_quantity
+
+    @staticmethod
+    def resolve_deliveries(obj):
+        return list(obj.deliveries.all())
+
+
+class OrderOut(Schema):
+    id: int
+    number: str
+    contract_id: int
+    status: str
+    status_label: str
+    ordered_on: dt.date
+    notes: str
+    created_by: RefOf | None
+    created_at: dt.datetime
+    plans: list[PlanOut]
+
+    @staticmethod
+    def resolve_status_label(obj):
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_plans(obj):
+        return list(obj.plans.all())
+
+
+class OrderPageOut(Schema):
+    items: list[OrderOut]
+    next_cursor: str | None
+
+
+class StockOutOut(Schema):
+    id: int
+    number: str
+    contract_id: int
+    contract_item_id: int
+    item: str
+    order_id: int | None
+    quantity: Decimal
+    warehouse: str
+    out_on: dt.date
+    notes: str
+    recorded_by: RefOf | None
+
+    @staticmethod
+    def resolve_item(obj):
+        return obj.contract_item.description
+
+
+class StockOutPageOut(Schema):
+    items: list[StockOutOut]
+    next_cursor: str | None
+
+
+class ItemProgressOut(Schema):
+    contract_item_id: int
+    description: str
+    unit: str
+    quantity: Decimal
+    ordered: Decimal
+    delivered: Decimal
+    remaining: Decimal
+    stocked_out: Decimal
+
+    @staticmethod
+    def resolve_contract_item_id(obj):
+        return obj.item.pk
+
+    @staticmethod
+    def resolve_description(obj):
+        return obj.item.description
+
+    @staticmethod
+    def resolve_unit(obj):
+        return obj.item.unit
+
+
+class FulfilmentOut(Schema):
+    contract_id: int
+    status: str
+    items: list[ItemProgressOut]
+
+
+class ScheduleRowOut(Schema):
+    plan_id: int
+    planned_on: dt.date
+    late: bool
+    days_late: int
+    quantity: Decimal
+    delivered_quantity: Decimal
+    remaining_quantity: Decimal
+    item: str
+    order_id: int
+    order_number: str
+    contract_id: int
+    contract_number: str
+    customer: RefOf
+    owner: RefOf | None
+
+    @staticmethod
+    def resolve_plan_id(obj):
+        return obj.pk
+
+    @staticmethod
+    def resolve_remaining_quantity(obj):
+        return obj.quantity - obj.delivered_quantity
+
+    @staticmethod
+    def resolve_item(obj):
+        return obj.contract_item.description
+
+    @staticmethod
+    def resolve_order_number(obj):
+        return obj.order.number
+
+    @staticmethod
+    def resolve_contract_id(obj):
+        return obj.order.contract_id
+
+    @staticmethod
+    def resolve_contract_number(obj):
+        return obj.order.contract.number
+
+    @staticmethod
+    def resolve_customer(obj):
+        customer = obj.order.contract.customer
+        return {"id": customer.pk, "name": customer.name}
+
+    @staticmethod
+    def resolve_owner(obj):
+        contract = obj.order.contract
+        return ref(contract.owner) if contract.owner_id else None
+
+
+class SchedulePageOut(Schema):
+    items: list[ScheduleRowOut]
+    next_cursor: str | None

@@ -1,0 +1,252 @@
+"""/api/v1 for payment plans, payments, invoices and the receivables ageing (ORD-4, ORD-5).
+
+Thin: parse, call a service or selector, render. A contract, payment or invoice outside the
+caller's scope answers 404 exactly like one that does not exist; bad input answers 422 with
+per-field messages and nothing is written.
+
+Recording a payment needs an `Idempotency-Key` header (up to 80 characters, e.g. a UUID):
+the first request answers 201; a retry with the same key and the same body answers 200 with
+the same payment; the same key with a different body answers 409."""
+
+from typing import Annotated
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+
+from guanxi.core.errors import NotFound, ValidationFailed
+from guanxi.core.pagination import page_by_id
+from guanxi.core.schemas import PageQuery
+from guanxi.sales.models import Instalment, Invoice, Payment, PaymentAllocation
+from guanxi.sales.receivables import selectors, services
+from guanxi.sales.receivables.schemas import (
+    AgeingOut,
+    InvoiceIn,
+    InvoiceOut,
+    InvoicePageOut,
+    PaymentIn,
+    PaymentOut,
+    PaymentPageOut,
+    PlanIn,
+    PlanOut,
+    VoidIn,
+)
+
+router = Router(tags=["receivables"])
+
+
+class AgeingQuery(Schema):
+    owner: Annotated[str, Field(max_length=18, pattern=r"^[0-9]*$")] = ""
+    department: Annotated[str, Field(max_length=18, pattern=r"^[0-9]*$")] = ""
+    bucket: Annotated[str, Field(max_length=10)] = ""
+
+
+def _payments():
+    return Payment.objects.select_related("recorded_by").prefetch_related(
+        Prefetch(
+            "allocations",
+            queryset=PaymentAllocation.objects.select_related("instalment").order_by(
+                "instalment__sequence"
+            ),
+        )
+    )
+
+
+def _plan_out(contract) -> dict:
+    return {
+        "contract_id": contract.pk,
+        "status": contract.status,
+        "total_amount": contract.total_amount,
+        "paid_amount": contract.paid_amount,
+        "instalments": list(
+            Instalment.objects.filter(contract_id=contract.pk).order_by("sequence")
+        ),
+    }
+
+
+# ---------------------------------------------------------------- instalments
+
+
+@router.get(
+    "/contracts/{int:contract_id}/instalments",
+    response=PlanOut,
+    summary="A contract's payment plan",
+)
+def instalment_list(request, contract_id: int):
+    return _plan_out(selectors.contract_for_user(request.auth, contract_id))
+
+
+@router.put(
+    "/contracts/{int:contract_id}/instalments",
+    response=PlanOut,
+    summary="Replace the payment plan (must add up to the contract total)",
+)
+def instalment_set(request, contract_id: int, payload: PlanIn):
+    contract = selectors.contract_for_user(request.auth, contract_id)
+    services.instalments_set(
+        actor=request.auth,
+        contract=contract,
+        plan=[row.model_dump() for row in payload.instalments],
+    )
+    return _plan_out(selectors.contract_for_user(request.auth, contract_id))
+
+
+# ---------------------------------------------------------------- payments
+
+
+@router.get(
+    "/contracts/{int:contract_id}/payments",
+    response=PaymentPageOut,
+    summary="A contract's payments, newest first",
+)
+def payment_list(request, contract_id: int, query: Query[PageQuery]):
+    contract = selectors.contract_for_user(request.auth, contract_id)
+    rows = _payments().filter(contract_id=contract.pk)
+    return page_by_id(rows, cursor=query.cursor, limit=query.limit)
+
+
+# The service's field names, as the caller sent them.
+_PAYMENT_FIELDS = {"instalment": "instalment_id", "idempotency_key": "Idempotency-Key"}
+
+
+@router.post(
+    "/contracts/{int:contract_id}/payments",
+    response={201: PaymentOut, 200: PaymentOut},
+    summary="Record a payment (header Idempotency-Key required)",
+    openapi_extra={
+        "parameters": [
+            {
+                "in": "header",
+                "name": "Idempotency-Key",
+                "required": True,
+                "schema": {"type": "string", "maxLength": 80},
+                "description": "A new unique value (e.g. a UUID) per payment; a retry with "
+                "the same key and body returns the first payment (200), the same key with "
+                "another body is refused (409).",
+            }
+        ]
+    },
+)
+def payment_create(request, contract_id: int, payload: PaymentIn):
+    key = (request.headers.get("Idempotency-Key") or "").strip()
+    if not key:
+        raise ValidationFailed(
+            field_errors={
+                "Idempotency-Key": [_("Send an Idempotency-Key header, e.g. a new UUID.")]
+            }
+        )
+    contract = selectors.contract_for_user(request.auth, contract_id)
+    try:
+        payment, created = services.payment_record(
+            actor=request.auth,
+            contract=contract,
+            amount=payload.amount,
+            received_on=payload.received_on,
+            method=payload.method,
+            reference=payload.reference,
+            notes=payload.notes,
+            instalment=payload.instalment_id,
+            accept_overpayment=payload.accept_overpayment,
+            idempotency_key=key,
+        )
+    except ValidationFailed as exc:
+        exc.field_errors = {
+            _PAYMENT_FIELDS.get(field, field): messages
+            for field, messages in exc.field_errors.items()
+        }
+        raise
+    return Status(201 if created else 200, _payments().get(pk=payment.pk))
+
+
+@router.post("/payments/{int:payment_id}/void", response=PaymentOut, summary="Void a payment")
+def payment_void(request, payment_id: int, payload: VoidIn):
+    payment = Payment.objects.visible_to(request.auth).filter(pk=payment_id).first()
+    if payment is None:
+        raise NotFound()
+    services.payment_void(actor=request.auth, payment=payment, reason=payload.reason)
+    return _payments().get(pk=payment.pk)
+
+
+# ---------------------------------------------------------------- invoices
+
+
+def _invoices():
+    return Invoice.objects.select_related("override_by")
+
+
+@router.get(
+    "/contracts/{int:contract_id}/invoices",
+    response=InvoicePageOut,
+    summary="A contract's invoices, newest first",
+)
+def invoice_list(request, contract_id: int, query: Query[PageQuery]):
+    contract = selectors.contract_for_user(request.auth, contract_id)
+    return page_by_id(
+        _invoices().filter(contract_id=contract.pk), cursor=query.cursor, limit=query.limit
+    )
+
+
+@router.post(
+    "/contracts/{int:contract_id}/invoices",
+    response={201: InvoiceOut},
+    summary="Record an invoice (never beyond the contract total without an override)",
+)
+def invoice_create(request, contract_id: int, payload: InvoiceIn):
+    contract = selectors.contract_for_user(request.auth, contract_id)
+    invoice = services.invoice_record(
+        actor=request.auth,
+        contract=contract,
+        number=payload.number,
+        kind=payload.kind,
+        amount=payload.amount,
+        tax_rate=payload.tax_rate,
+        issued_on=payload.issued_on,
+        payment=payload.payment_id,
+        override_reason=payload.override_reason,
+        notes=payload.notes,
+    )
+    return Status(201, _invoices().get(pk=invoice.pk))
+
+
+@router.post("/invoices/{int:invoice_id}/void", response=InvoiceOut, summary="Void an invoice")
+def invoice_void(request, invoice_id: int, payload: VoidIn):
+    invoice = Invoice.objects.visible_to(request.auth).filter(pk=invoice_id).first()
+    if invoice is None:
+        raise NotFound()
+    services.invoice_void(actor=request.auth, invoice=invoice, reason=payload.reason)
+    return _invoices().get(pk=invoice.pk)
+
+
+# ---------------------------------------------------------------- ageing
+
+
+def _buckets(row: dict) -> list[dict]:
+    return [{**bucket, "label": str(bucket["label"])} for bucket in row["buckets"]]
+
+
+def _row_out(row: dict, name) -> dict:
+    return {
+        "id": row["id"],
+        "name": str(name) if name is not None else "",
+        "buckets": _buckets(row),
+        "total": row["total"],
+        "overdue": row["overdue"],
+        "count": row["count"],
+    }
+
+
+@router.get(
+    "/receivables/ageing",
+    response=AgeingOut,
+    summary="Receivables ageing in the caller's scope: totals per bucket, owner, department",
+)
+def receivables_ageing(request, query: Query[AgeingQuery]):
+    filters = selectors.ReceivableFilters.from_params(query.model_dump())
+    report = selectors.ageing_report(request.auth, filters)
+    summary = report["summary"]
+    return {
+        "today": report["today"],
+        "summary": {**summary, "buckets": _buckets(summary)},
+        "by_owner": [_row_out(r, r["owner"]) for r in report["by_owner"]],
+        "by_department": [_row_out(r, r["department"]) for r in report["by_department"]],
+    }

@@ -1,0 +1,989 @@
+"""Payment plans, payments and invoices (ORD-4, ORD-5): the writes.
+
+Every write locks the contract row first (`select_for_update`), then the instalments it
+changes in `sequence` order, so two payments on one contract run one after the other and
+nothing is lost or booked twice. Stored sums are kept under that lock:
+
+- Σ instalment.amount == contract.total_amount (a plan always adds up exactly);
+- instalment.paid_amount == Σ its allocations, settled ⇔ paid_amount == amount;
+- contract.paid_amount == Σ confirmed payments (allocated + accepted over-payment);
+- contract.invoiced_amount == Σ issued invoices.
+
+Payments and invoices go through the approval engine (`approvals.approval_submit`, targets
+"payment" and "invoice"): when a flow matches, the record is PENDING and only counts once the
+finisher (registered in `sales.wiring`) sees it approved.
+"""
+
+import calendar
+import datetime as dt
+import hashlib
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guanxi.accounts.selectors import user_can
+from guanxi.core.audit import audit_record
+from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from guanxi.customers.services import timeline_add
+from guanxi.sales.approvals import services as approvals
+from guanxi.sales.common import money, permissions, sync
+from guanxi.sales.contracts.services import contract_mark_executing
+from guanxi.sales.models import (
+    Contract,
+    ContractItem,
+    Instalment,
+    Invoice,
+    Payment,
+    PaymentAllocation,
+)
+
+PAYABLE_STATUSES = (Contract.Status.SIGNED, Contract.Status.EXECUTING)
+INVOICEABLE_STATUSES = (
+    Contract.Status.SIGNED,
+    Contract.Status.EXECUTING,
+    Contract.Status.COMPLETED,
+)
+MAX_INSTALMENTS = 120
+RATE_STEP = Decimal("0.0001")
+_SEQUENCE_PARKING = 20000  # kept rows are moved out of the way while a plan is renumbered
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _yuan(amount) -> str:
+    return money.yuan(amount)
+
+
+def _lock_contract(*, actor, contract) -> Contract:
+    """The contract row, locked; NotFound outside the actor's scope (actor None = system)."""
+    rows = Contract.objects.all() if actor is None else Contract.objects.editable_by(actor)
+    locked = rows.select_for_update(of=("self",)).filter(pk=contract.pk).first()
+    if locked is None:
+        raise NotFound()
+    return locked
+
+
+def _amount(value, *, field: str, errors: dict, positive=True):
+    """Parse a money amount: a number with at most two decimals, > 0 (or ≥ 0)."""
+    try:
+        amount = money.to_decimal(value)
+    except (TypeError, ValueError):
+        errors.setdefault(field, []).append(_("Enter an amount, for example 1280.50."))
+        return None
+    if amount != money.fen(amount):
+        errors.setdefault(field, []).append(_("Use at most two decimals (fen)."))
+        return None
+    amount = money.fen(amount)
+    if positive and amount <= 0:
+        errors.setdefault(field, []).append(_("The amount must be greater than zero."))
+        return None
+    if amount > money.MAX_AMOUNT:
+        errors.setdefault(field, []).append(_("The amount is too large."))
+        return None
+    return amount
+
+
+def _date(value, *, field: str, errors: dict, not_future=False):
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            value = None
+    if not isinstance(value, dt.date):
+        errors.setdefault(field, []).append(_("Enter a date, for example 2026-03-31."))
+        return None
+    if not_future and value > timezone.localdate():
+        errors.setdefault(field, []).append(_("The date must not be in the future."))
+        return None
+    return value
+
+
+def _text(value, *, field: str, errors: dict, max_length: int, required=False) -> str:
+    text = (value or "").strip() if isinstance(value, str) or value is None else str(value)
+    if required and not text:
+        errors.setdefault(field, []).append(_("This field is required."))
+    elif len(text) > max_length:
+        errors.setdefault(field, []).append(
+            _("At most %(count)d characters.") % {"count": max_length}
+        )
+    return text
+
+
+def _product_ids(contract) -> list[int]:
+    return list(
+        ContractItem.objects.filter(contract_id=contract.pk, product__isnull=False)
+        .values_list("product_id", flat=True)
+        .distinct()
+    )
+
+
+def _submit_for_approval(*, actor, target: str, record, contract, amount, title: str):
+    """The approval engine's answer: an Approval (the record waits) or None (no flow)."""
+    return approvals.approval_submit(
+        actor=actor,
+        target=target,
+        record=record,
+        amount=amount,
+        department_id=contract.department_id,
+        product_ids=lambda: _product_ids(contract),  # read only if a flow asks for it
+        title=title,
+    )
+
+
+def _mark_executing(*, contract, actor) -> None:
+    """SIGNED → EXECUTING on the first payment, through the contracts area's service."""
+    if contract.status != Contract.Status.SIGNED:
+        return
+    contract_mark_executing(contract=contract, actor=actor)
+
+
+def _status_error(contract, allowed) -> ValidationFailed:
+    names = "、".join(str(Contract.Status(status).label) for status in allowed)
+    return ValidationFailed(
+        _("Not possible while the contract is %(status)s; it must be %(allowed)s.")
+        % {"status": contract.get_status_display(), "allowed": names}
+    )
+
+
+# ---------------------------------------------------------------- instalment plans
+
+
+def propose_plan(*, total, parts: int, first_due_on: dt.date, months_apart: int = 1, ratios=None):
+    """A proposal for the plan form: `parts` instalments adding up exactly to `total`
+    (equal parts, or by `ratios`), due `months_apart` months after each other.
+    ValidationFailed (first_due_on) if the last one would fall after the year 9999."""
+    amounts = money.split_by_ratios(total, ratios) if ratios else money.split_evenly(total, parts)
+    plan = []
+    for index, amount in enumerate(amounts):
+        try:
+            due_on = _add_months(first_due_on, index * months_apart)
+        except ValueError:
+            raise ValidationFailed(
+                field_errors={"first_due_on": [_("Enter a valid date.")]}
+            ) from None
+        plan.append({"due_on": due_on, "amount": amount, "notes": ""})
+    return plan
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return day.replace(year=year, month=month, day=min(day.day, last))
+
+
+def _clean_plan(plan, *, total) -> list[dict]:
+    if not isinstance(plan, list | tuple):
+        raise ValidationFailed(field_errors={"plan": [_("Send a list of instalments.")]})
+    if len(plan) > MAX_INSTALMENTS:
+        raise ValidationFailed(
+            field_errors={
+                "plan": [_("At most %(count)d instalments.") % {"count": MAX_INSTALMENTS}]
+            }
+        )
+    errors: dict = {}
+    rows = []
+    for index, raw in enumerate(plan):
+        if not isinstance(raw, dict):
+            errors.setdefault(f"plan.{index}", []).append(_("Each instalment needs a date."))
+            continue
+        row_errors: dict = {}
+        due_on = _date(raw.get("due_on"), field="due_on", errors=row_errors)
+        amount = _amount(raw.get("amount"), field="amount", errors=row_errors)
+        notes = _text(raw.get("notes"), field="notes", errors=row_errors, max_length=200)
+        for field, messages in row_errors.items():
+            errors.setdefault(f"plan.{index}.{field}", []).extend(messages)
+        rows.append({"due_on": due_on, "amount": amount, "notes": notes})
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    for index in range(1, len(rows)):
+        if rows[index]["due_on"] < rows[index - 1]["due_on"]:
+            raise ValidationFailed(
+                field_errors={
+                    f"plan.{index}.due_on": [
+                        _("Instalment %(number)d is due before the one above it.")
+                        % {"number": index + 1}
+                    ]
+                }
+            )
+    planned = sum((row["amount"] for row in rows), money.ZERO)
+    if planned != total:
+        raise ValidationFailed(
+            field_errors={
+                "plan": [
+                    _(
+                        "The instalments add up to %(planned)s but the contract total is "
+                        "%(total)s (difference %(difference)s)."
+                    )
+                    % {
+                        "planned": _yuan(planned),
+                        "total": _yuan(total),
+                        "difference": _yuan(total - planned),
+                    }
+                ]
+            }
+        )
+    return rows
+
+
+@transaction.atomic
+def instalments_set(*, actor, contract, plan: list[dict]) -> list[Instalment]:
+    """Replace the contract's payment plan (回款计划).
+
+    In DRAFT any plan adding up to the total. In SIGNED / EXECUTING instalments that already
+    received money are kept as they are: the new plan must contain each of them with the
+    same due date and amount (they keep their payments); the other rows replace the unpaid
+    instalments and cover what is left. Other statuses: refused."""
+    locked = _lock_contract(actor=actor, contract=contract)
+    allowed = (Contract.Status.DRAFT, *PAYABLE_STATUSES)
+    if locked.status not in allowed:
+        raise _status_error(locked, allowed)
+    rows = _clean_plan(plan, total=locked.total_amount)
+    existing = list(
+        Instalment.objects.select_for_update().filter(contract_id=locked.pk).order_by("sequence")
+    )
+    touched = [inst for inst in existing if inst.paid_amount > 0]
+    # each instalment with payments must reappear unchanged (same date and amount)
+    keep: dict[int, Instalment] = {}
+    for inst in touched:
+        match = next(
+            (
+                index
+                for index, row in enumerate(rows)
+                if index not in keep
+                and (row["due_on"], row["amount"]) == (inst.due_on, inst.amount)
+            ),
+            None,
+        )
+        if match is None:
+            raise ValidationFailed(
+                field_errors={
+                    "plan": [
+                        _(
+                            "Instalment %(number)d (due %(due)s, %(amount)s) has received "
+                            "%(paid)s; keep it in the plan with the same date and amount."
+                        )
+                        % {
+                            "number": inst.sequence,
+                            "due": inst.due_on.isoformat(),
+                            "amount": _yuan(inst.amount),
+                            "paid": _yuan(inst.paid_amount),
+                        }
+                    ]
+                }
+            )
+        keep[match] = inst
+    before = [
+        {"due": inst.due_on.isoformat(), "amount": str(inst.amount), "paid": str(inst.paid_amount)}
+        for inst in existing
+    ]
+    kept_ids = {inst.pk for inst in keep.values()}
+    Instalment.objects.filter(contract_id=locked.pk).exclude(pk__in=kept_ids).delete()
+    for offset, inst in enumerate(keep.values()):
+        Instalment.objects.filter(pk=inst.pk).update(sequence=_SEQUENCE_PARKING + offset)
+    active = locked.status in sync.ACTIVE_STATUSES
+    result: list[Instalment] = []
+    new_rows: list[Instalment] = []
+    for index, row in enumerate(rows):
+        sequence = index + 1
+        kept = keep.get(index)
+        if kept is not None:
+            inst = kept
+            inst.sequence = sequence
+            inst.notes = row["notes"]
+            inst.save(update_fields=["sequence", "notes"])
+        else:
+            inst = Instalment(
+                contract_id=locked.pk,
+                sequence=sequence,
+                due_on=row["due_on"],
+                amount=row["amount"],
+                customer_id=locked.customer_id,
+                owner_id=locked.owner_id,
+                department_id=locked.department_id,
+                active=active,
+                notes=row["notes"],
+            )
+            new_rows.append(inst)
+        result.append(inst)
+    Instalment.objects.bulk_create(new_rows)
+    if existing:
+        audit_record(
+            actor=actor,
+            action="instalments_set",
+            target=locked,
+            summary=f"{locked.number}: {len(existing)} → {len(rows)}",
+            detail={
+                "before": before,
+                "after": [
+                    {"due_on": r["due_on"].isoformat(), "amount": str(r["amount"])} for r in rows
+                ],
+            },
+        )
+    return result
+
+
+def _plan_rows(contract: Contract) -> list[dict[str, str]]:
+    return [
+        {"due_on": str(row.due_on), "amount": str(row.amount), "paid": str(row.paid_amount)}
+        for row in Instalment.objects.filter(contract_id=contract.pk).order_by("sequence")
+    ]
+
+
+def contract_plan_change(
+    *, actor, contract: Contract, plan: list[dict]
+) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """A signed contract's new payment plan, for its amendment (contracts.services
+    .amendment_plan_change): the plan rows before and after, for the amendment's record."""
+    before = _plan_rows(contract)
+    instalments_set(actor=actor, contract=contract, plan=plan)
+    return before, _plan_rows(contract)
+
+
+# ---------------------------------------------------------------- payments
+
+
+def payment_fingerprint(
+    *,
+    contract_id,
+    amount,
+    received_on,
+    method,
+    reference,
+    instalment_id,
+    notes="",
+    accept_overpayment=False,
+):
+    """What makes a retry "the same request" for an idempotency key: every input, so a key
+    reused with anything different is refused rather than answered as a replay."""
+    raw = "|".join(
+        [
+            str(contract_id),
+            str(amount),
+            received_on.isoformat() if received_on else "",
+            method or "",
+            reference or "",
+            str(instalment_id or ""),
+            notes or "",
+            "over" if accept_overpayment else "",
+        ]
+    )
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _replay(*, actor, key: str | None, fingerprint: str):
+    if not key or actor is None:
+        return None
+    first = Payment.objects.filter(recorded_by_id=actor.pk, idempotency_key=key).first()
+    if first is None:
+        return None
+    if first.request_fingerprint != fingerprint:
+        raise Conflict(
+            _(
+                "This idempotency key was already used for a different payment; "
+                "use a new key for a new payment."
+            ),
+            code="idempotency_key_reused",
+        )
+    return first
+
+
+def _allocate(*, payment: Payment, contract: Contract, instalment_id=None, accept=False) -> None:
+    """Apply a payment to the contract's open instalments (the named one first, then the
+    oldest first) under the lock; what is left beyond them is an over-payment, refused unless
+    accepted. Updates instalments, allocations, payment and contract."""
+    open_rows = list(
+        Instalment.objects.select_for_update()
+        .filter(contract_id=contract.pk, settled=False)
+        .order_by("sequence")
+    )
+    if instalment_id is not None:
+        open_rows.sort(key=lambda inst: (inst.pk != instalment_id, inst.sequence))
+    applied, left = money.allocate_oldest_first(
+        payment.amount, [inst.amount - inst.paid_amount for inst in open_rows]
+    )
+    if left > 0 and not accept:
+        raise ValidationFailed(
+            _(
+                "This payment is %(over)s more than the contract still has open "
+                "(%(open)s). Tick “accept over-payment” to record the difference as an "
+                "over-payment, or correct the amount."
+            )
+            % {"over": _yuan(left), "open": _yuan(payment.amount - left)},
+            field_errors={
+                "amount": [
+                    _("At most %(open)s is open on this contract.")
+                    % {"open": _yuan(payment.amount - left)}
+                ]
+            },
+        )
+    allocations = []
+    for inst, take in zip(open_rows, applied, strict=True):
+        if take <= 0:
+            continue
+        inst.paid_amount += take
+        inst.settled = inst.paid_amount == inst.amount
+        Instalment.objects.filter(pk=inst.pk).update(
+            paid_amount=inst.paid_amount, settled=inst.settled
+        )
+        allocations.append(PaymentAllocation(payment=payment, instalment=inst, amount=take))
+    PaymentAllocation.objects.bulk_create(allocations)
+    payment.unallocated_amount = left
+    payment.overpayment_accepted = left > 0
+    payment.status = Payment.Status.CONFIRMED
+    payment.save(update_fields=["unallocated_amount", "overpayment_accepted", "status"])
+    contract.paid_amount += payment.amount
+    contract.save(update_fields=["paid_amount", "updated_at"])
+
+
+def _clean_payment(*, contract, amount, received_on, method, reference, notes, instalment):
+    errors: dict = {}
+    amount = _amount(amount, field="amount", errors=errors)
+    received_on = _date(received_on, field="received_on", errors=errors, not_future=True)
+    if method not in Payment.Method.values:
+        errors.setdefault("method", []).append(_("Choose how the money was paid."))
+    reference = _text(reference, field="reference", errors=errors, max_length=80)
+    notes = _text(notes, field="notes", errors=errors, max_length=200)
+    instalment_id = None
+    if instalment is not None:
+        instalment_id = instalment.pk if isinstance(instalment, Instalment) else instalment
+        if not isinstance(instalment_id, int):
+            errors.setdefault("instalment", []).append(_("Choose an instalment of this contract."))
+            instalment_id = None
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    return amount, received_on, reference, notes, instalment_id
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    actor,
+    contract,
+    amount,
+    received_on,
+    method,
+    reference="",
+    notes="",
+    instalment=None,
+    accept_overpayment=False,
+    idempotency_key=None,
+) -> tuple[Payment, bool]:
+    """Record a payment received (回款). Returns (payment, created): a retry with the same
+    idempotency key and the same request returns the first payment and False."""
+    amount, received_on, reference, notes, instalment_id = _clean_payment(
+        contract=contract,
+        amount=amount,
+        received_on=received_on,
+        method=method,
+        reference=reference,
+        notes=notes,
+        instalment=instalment,
+    )
+    key = (idempotency_key or "").strip() or None
+    if key is not None and len(key) > 80:
+        raise ValidationFailed(
+            field_errors={"idempotency_key": [_("At most %(count)d characters.") % {"count": 80}]}
+        )
+    fingerprint = payment_fingerprint(
+        contract_id=contract.pk,
+        amount=amount,
+        received_on=received_on,
+        method=method,
+        reference=reference,
+        instalment_id=instalment_id,
+        notes=notes,
+        accept_overpayment=bool(accept_overpayment),
+    )
+    locked = _lock_contract(actor=actor, contract=contract)
+    replayed = _replay(actor=actor, key=key, fingerprint=fingerprint)
+    if replayed is not None:
+        return replayed, False
+    if locked.status not in PAYABLE_STATUSES:
+        raise _status_error(locked, PAYABLE_STATUSES)
+    requested = None
+    if instalment_id is not None:
+        requested = Instalment.objects.filter(pk=instalment_id, contract_id=locked.pk).first()
+        if requested is None:
+            raise ValidationFailed(
+                field_errors={"instalment": [_("Choose an instalment of this contract.")]}
+            )
+        if requested.settled:
+            raise ValidationFailed(
+                field_errors={"instalment": [_("This instalment is already paid in full.")]}
+            )
+    elif not Instalment.objects.filter(contract_id=locked.pk).exists():
+        raise ValidationFailed(
+            _("This contract has no payment plan yet; set the instalments first.")
+        )
+    payment = Payment(
+        contract_id=locked.pk,
+        customer_id=locked.customer_id,
+        owner_id=locked.owner_id,
+        department_id=locked.department_id,
+        amount=amount,
+        received_on=received_on,
+        method=method,
+        reference=reference,
+        notes=notes,
+        status=Payment.Status.PENDING,
+        overpayment_accepted=bool(accept_overpayment),
+        idempotency_key=key,
+        request_fingerprint=fingerprint if key else "",
+        requested_instalment_id=instalment_id,
+        recorded_by=actor,
+    )
+    try:
+        with transaction.atomic():
+            payment.save()
+    except IntegrityError:
+        # another request with the same key won the race: answer like a replay
+        replayed = _replay(actor=actor, key=key, fingerprint=fingerprint)
+        if replayed is not None:
+            return replayed, False
+        raise
+    approval = _submit_for_approval(
+        actor=actor,
+        target="payment",
+        record=payment,
+        contract=locked,
+        amount=amount,
+        title=f"{locked.number} {_('payment')} {_yuan(amount)}",
+    )
+    if approval is None:
+        _allocate(
+            payment=payment,
+            contract=locked,
+            instalment_id=instalment_id,
+            accept=bool(accept_overpayment),
+        )
+        _mark_executing(contract=locked, actor=actor)
+    else:
+        _check_pending_fits(payment=payment, contract=locked, accept=bool(accept_overpayment))
+    audit_record(
+        actor=actor,
+        action="payment_record",
+        target=payment,
+        summary=f"{locked.number} {_yuan(amount)} {payment.status}",
+        detail={
+            "contract": locked.pk,
+            "amount": str(amount),
+            "unallocated": str(payment.unallocated_amount),
+            "status": payment.status,
+            "instalment": instalment_id,
+        },
+    )
+    _copy_back(contract, locked)
+    return payment, True
+
+
+def _check_pending_fits(*, payment, contract, accept: bool) -> None:
+    """A payment waiting for approval is refused now if it would already be an
+    over-payment (counting the other pending ones), unless accepted."""
+    if accept:
+        return
+    open_total = Instalment.objects.filter(contract_id=contract.pk, settled=False).aggregate(
+        total=Sum("amount"), paid=Sum("paid_amount")
+    )
+    open_amount = (open_total["total"] or money.ZERO) - (open_total["paid"] or money.ZERO)
+    pending = (
+        Payment.objects.filter(contract_id=contract.pk, status=Payment.Status.PENDING)
+        .exclude(pk=payment.pk)
+        .aggregate(total=Sum("amount"))["total"]
+        or money.ZERO
+    )
+    room = max(open_amount - pending, money.ZERO)
+    if payment.amount > room:
+        raise ValidationFailed(
+            _(
+                "This payment is %(over)s more than the contract still has open "
+                "(%(open)s, after payments awaiting approval). Tick “accept over-payment” "
+                "to record the difference as an over-payment, or correct the amount."
+            )
+            % {"over": _yuan(payment.amount - room), "open": _yuan(room)},
+            field_errors={
+                "amount": [_("At most %(open)s is open on this contract.") % {"open": _yuan(room)}]
+            },
+        )
+
+
+def _copy_back(contract, locked) -> None:
+    """Keep the caller's instance in step with what was saved."""
+    if contract is not locked:
+        contract.paid_amount = locked.paid_amount
+        contract.invoiced_amount = locked.invoiced_amount
+        contract.status = locked.status
+
+
+def payment_finish(*, record_id, outcome, actor) -> None:
+    """Approval finisher for target "payment" (called inside the approval's transaction)."""
+    payment = Payment.objects.select_for_update().filter(pk=record_id).first()
+    if payment is None or payment.status != Payment.Status.PENDING:
+        return
+    if outcome == "approved":
+        contract = Contract.objects.select_for_update().get(pk=payment.contract_id)
+        if contract.status not in PAYABLE_STATUSES:
+            raise _status_error(contract, PAYABLE_STATUSES)
+        _allocate(
+            payment=payment,
+            contract=contract,
+            instalment_id=payment.requested_instalment_id,
+            accept=payment.overpayment_accepted,
+        )
+        _mark_executing(contract=contract, actor=actor)
+        return
+    payment.status = Payment.Status.REJECTED if outcome == "rejected" else Payment.Status.VOIDED
+    if outcome != "rejected":
+        payment.void_reason = _("Withdrawn from approval.")
+        payment.voided_at = timezone.now()
+        payment.voided_by = actor if getattr(actor, "pk", None) else None
+    payment.save(update_fields=["status", "void_reason", "voided_at", "voided_by"])
+
+
+def _void_reason(reason) -> str:
+    errors: dict = {}
+    text = _text(reason, field="reason", errors=errors, max_length=200, required=True)
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    return text
+
+
+def _lock_for_void(
+    *, actor, model: Any, record: Any, reason: Any, voidable: str, awaiting: str, refused: str
+) -> tuple[str, Contract, Any]:
+    """The start of voiding a payment or an invoice: the permission and the reason checked,
+    the contract and then the record locked, the record in its `voidable` state (`awaiting`
+    refuses one waiting for approval, `refused` names any other state)."""
+    if not user_can(actor, permissions.VOID_RECORDS):
+        raise PermissionDenied(_("You may not void payments or invoices."))
+    text = _void_reason(reason)
+    locked = _lock_contract(actor=actor, contract=record.contract)
+    row = model.objects.select_for_update().filter(pk=record.pk, contract_id=locked.pk).first()
+    if row is None:
+        raise NotFound()
+    if row.status == model.Status.PENDING:
+        raise ValidationFailed(awaiting)
+    if row.status != voidable:
+        raise ValidationFailed(refused % {"status": row.get_status_display()})
+    return text, locked, row
+
+
+def _mark_voided(row: Payment | Invoice, *, actor, reason: str) -> None:
+    row.status = type(row).Status.VOIDED
+    row.void_reason = reason
+    row.voided_at = timezone.now()
+    row.voided_by = actor
+    row.save(update_fields=["status", "void_reason", "voided_at", "voided_by"])
+
+
+@transaction.atomic
+def payment_void(*, actor, payment, reason) -> Payment:
+    """Void a confirmed payment (permission sales.void): its allocations are reversed and
+    the contract's collected amount goes down. Audited."""
+    reason, locked, row = _lock_for_void(
+        actor=actor,
+        model=Payment,
+        record=payment,
+        reason=reason,
+        voidable=Payment.Status.CONFIRMED,
+        awaiting=_("This payment is awaiting approval; withdraw it from the approval instead."),
+        refused=_("Only a confirmed payment can be voided; this one is %(status)s."),
+    )
+    allocations = list(
+        PaymentAllocation.objects.filter(payment_id=row.pk).order_by("instalment_id")
+    )
+    instalments = {
+        inst.pk: inst
+        for inst in Instalment.objects.select_for_update()
+        .filter(pk__in=[a.instalment_id for a in allocations])
+        .order_by("sequence")
+    }
+    for allocation in allocations:
+        inst = instalments[allocation.instalment_id]
+        inst.paid_amount -= allocation.amount
+        inst.settled = False
+        Instalment.objects.filter(pk=inst.pk).update(paid_amount=inst.paid_amount, settled=False)
+    PaymentAllocation.objects.filter(payment_id=row.pk).delete()
+    locked.paid_amount -= row.amount
+    locked.save(update_fields=["paid_amount", "updated_at"])
+    _mark_voided(row, actor=actor, reason=reason)
+    audit_record(
+        actor=actor,
+        action="payment_void",
+        target=row,
+        summary=f"{locked.number} {_yuan(row.amount)}: {reason}"[:300],
+        detail={
+            "contract": locked.pk,
+            "amount": str(row.amount),
+            "reason": reason,
+            "allocations": {str(a.instalment_id): str(a.amount) for a in allocations},
+            "unallocated": str(row.unallocated_amount),
+        },
+    )
+    payment.status, payment.void_reason = row.status, row.void_reason
+    payment.voided_at, payment.voided_by = row.voided_at, row.voided_by
+    return row
+
+
+# ---------------------------------------------------------------- invoices
+
+
+def _clean_invoice(*, number, kind, amount, tax_rate, issued_on, override_reason):
+    errors: dict = {}
+    number = _text(number, field="number", errors=errors, max_length=40, required=True)
+    if kind not in Invoice.Kind.values:
+        errors.setdefault("kind", []).append(_("Choose 普票 or 专票."))
+    amount = _amount(amount, field="amount", errors=errors)
+    try:
+        rate = money.to_decimal(tax_rate)
+        if not (0 <= rate < 1) or rate != rate.quantize(RATE_STEP):
+            raise ValueError
+    except (TypeError, ValueError):
+        errors.setdefault("tax_rate", []).append(
+            _("Enter the tax rate as a fraction, for example 0.13 for 13 %.")
+        )
+        rate = None
+    issued_on = _date(issued_on, field="issued_on", errors=errors, not_future=True)
+    reason = _text(override_reason, field="override_reason", errors=errors, max_length=200)
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    return number, amount, rate, issued_on, reason
+
+
+@transaction.atomic
+def invoice_record(
+    *,
+    actor,
+    contract,
+    number,
+    kind,
+    amount,
+    tax_rate,
+    issued_on,
+    payment=None,
+    override_reason="",
+    notes="",
+) -> Invoice:
+    """Record an invoice issued (开票). The invoiced total (issued + awaiting approval) must
+    not exceed the contract total, unless `override_reason` is given by a user with
+    sales.invoice_override: then the override is stored with its author and audited."""
+    number, amount, rate, issued_on, reason = _clean_invoice(
+        number=number,
+        kind=kind,
+        amount=amount,
+        tax_rate=tax_rate,
+        issued_on=issued_on,
+        override_reason=override_reason,
+    )
+    errors: dict = {}
+    notes = _text(notes, field="notes", errors=errors, max_length=200)
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    locked = _lock_contract(actor=actor, contract=contract)
+    if locked.status not in INVOICEABLE_STATUSES:
+        raise _status_error(locked, INVOICEABLE_STATUSES)
+    payment_id = None
+    if payment is not None:
+        payment_id = payment.pk if isinstance(payment, Payment) else payment
+        if not Payment.objects.filter(
+            pk=payment_id, contract_id=locked.pk, status=Payment.Status.CONFIRMED
+        ).exists():
+            raise ValidationFailed(
+                field_errors={"payment": [_("Choose a confirmed payment of this contract.")]}
+            )
+    if Invoice.objects.filter(kind=kind, number=number).exists():
+        raise ValidationFailed(
+            field_errors={"number": [_("An invoice of this type with this number exists.")]}
+        )
+    pending = (
+        Invoice.objects.filter(contract_id=locked.pk, status=Invoice.Status.PENDING).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or money.ZERO
+    )
+    invoiced = locked.invoiced_amount + pending
+    over = invoiced + amount > locked.total_amount
+    if over:
+        room = max(locked.total_amount - invoiced, money.ZERO)
+        if not reason:
+            raise ValidationFailed(
+                _(
+                    "Invoiced in total would be %(after)s, more than the contract total "
+                    "%(total)s; at most %(room)s can still be invoiced."
+                )
+                % {
+                    "after": _yuan(invoiced + amount),
+                    "total": _yuan(locked.total_amount),
+                    "room": _yuan(room),
+                },
+                field_errors={
+                    "amount": [_("At most %(room)s can still be invoiced.") % {"room": _yuan(room)}]
+                },
+            )
+        if not user_can(actor, permissions.OVERRIDE_INVOICE):
+            raise PermissionDenied(
+                _("You may not invoice beyond the contract total; ask a sales manager.")
+            )
+    net, tax = money.tax_of_total(amount, rate)
+    invoice = Invoice(
+        contract_id=locked.pk,
+        payment_id=payment_id,
+        owner_id=locked.owner_id,
+        department_id=locked.department_id,
+        number=number,
+        kind=kind,
+        amount=amount,
+        tax_rate=rate,
+        net_amount=net,
+        tax_amount=tax,
+        issued_on=issued_on,
+        status=Invoice.Status.PENDING,
+        over_invoice_override=over,
+        override_reason=reason if over else "",
+        override_by=actor if over else None,
+        notes=notes,
+        recorded_by=actor,
+    )
+    try:
+        with transaction.atomic():
+            invoice.save()
+    except IntegrityError:
+        raise ValidationFailed(
+            field_errors={"number": [_("An invoice of this type with this number exists.")]}
+        ) from None
+    approval = _submit_for_approval(
+        actor=actor,
+        target="invoice",
+        record=invoice,
+        contract=locked,
+        amount=amount,
+        title=f"{locked.number} {_('invoice')} {number} {_yuan(amount)}",
+    )
+    if approval is None:
+        _issue(invoice=invoice, contract=locked)
+    audit_record(
+        actor=actor,
+        action="invoice_override" if over else "invoice_record",
+        target=invoice,
+        summary=f"{locked.number} {invoice.get_kind_display()} {number} {_yuan(amount)}"[:300],
+        detail={
+            "contract": locked.pk,
+            "amount": str(amount),
+            "status": invoice.status,
+            "override": over,
+            "override_reason": invoice.override_reason,
+            "invoiced_before": str(invoiced),
+            "contract_total": str(locked.total_amount),
+        },
+    )
+    _copy_back(contract, locked)
+    return invoice
+
+
+def _issue(*, invoice: Invoice, contract: Contract) -> None:
+    invoice.status = Invoice.Status.ISSUED
+    invoice.save(update_fields=["status"])
+    contract.invoiced_amount += invoice.amount
+    contract.save(update_fields=["invoiced_amount", "updated_at"])
+
+
+def invoice_finish(*, record_id, outcome, actor) -> None:
+    """Approval finisher for target "invoice"."""
+    invoice = Invoice.objects.select_for_update().filter(pk=record_id).first()
+    if invoice is None or invoice.status != Invoice.Status.PENDING:
+        return
+    if outcome == "approved":
+        contract = Contract.objects.select_for_update().get(pk=invoice.contract_id)
+        _issue(invoice=invoice, contract=contract)
+        return
+    invoice.status = Invoice.Status.REJECTED if outcome == "rejected" else Invoice.Status.VOIDED
+    if outcome != "rejected":
+        invoice.void_reason = _("Withdrawn from approval.")
+        invoice.voided_at = timezone.now()
+        invoice.voided_by = actor if getattr(actor, "pk", None) else None
+    invoice.save(update_fields=["status", "void_reason", "voided_at", "voided_by"])
+
+
+@transaction.atomic
+def invoice_void(*, actor, invoice, reason) -> Invoice:
+    """Void an issued invoice (红冲/作废; permission sales.void). Audited."""
+    reason, locked, row = _lock_for_void(
+        actor=actor,
+        model=Invoice,
+        record=invoice,
+        reason=reason,
+        voidable=Invoice.Status.ISSUED,
+        awaiting=_("This invoice is awaiting approval; withdraw it from the approval instead."),
+        refused=_("Only an issued invoice can be voided; this one is %(status)s."),
+    )
+    locked.invoiced_amount -= row.amount
+    locked.save(update_fields=["invoiced_amount", "updated_at"])
+    _mark_voided(row, actor=actor, reason=reason)
+    audit_record(
+        actor=actor,
+        action="invoice_void",
+        target=row,
+        summary=f"{locked.number} {row.number} {_yuan(row.amount)}: {reason}"[:300],
+        detail={"contract": locked.pk, "amount": str(row.amount), "reason": reason},
+    )
+    invoice.status, invoice.void_reason = row.status, row.void_reason
+    return row
+
+
+# ---------------------------------------------------------------- overdue reminders
+
+REMINDER_BATCH = 500
+
+
+def overdue_reminders_run(*, today=None, batch: int = REMINDER_BATCH) -> dict:
+    """Remind owners of newly overdue instalments, once each (idempotent: reminded_at).
+    Works in batches, each its own transaction, rows locked and skipped if another run holds
+    them, so two runs at once never remind twice."""
+    today = today or timezone.localdate()
+    reminded = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                Instalment.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(active=True, settled=False, due_on__lt=today, reminded_at__isnull=True)
+                .select_related("contract", "customer")
+                .order_by("due_on", "id")[:batch]
+            )
+            if not rows:
+                break
+            now = timezone.now()
+            for inst in rows:
+                days = (today - inst.due_on).days
+                timeline_add(
+                    customer=inst.customer,
+                    kind="instalment_overdue",
+                    title=_(
+                        "Payment overdue: contract %(number)s instalment %(sequence)d, "
+                        "%(open)s open for %(days)d days"
+                    )
+                    % {
+                        "number": inst.contract.number,
+                        "sequence": inst.sequence,
+                        "open": _yuan(inst.amount - inst.paid_amount),
+                        "days": days,
+                    },
+                    ref=inst.contract,
+                    data={
+                        "instalment": inst.pk,
+                        "owner": inst.owner_id,
+                        "due_on": inst.due_on.isoformat(),
+                        "open": str(inst.amount - inst.paid_amount),
+                    },
+                )
+            Instalment.objects.filter(pk__in=[inst.pk for inst in rows]).update(reminded_at=now)
+            reminded += len(rows)
+        if len(rows) < batch:
+            break
+    return {"reminded": reminded}

@@ -1,0 +1,460 @@
+"""Receivables pages (ORD-4, ORD-5): the ageing report with the open instalments and its
+Excel export, the contract's money panel (plan, payments, invoices and their forms), and the
+"my overdue instalments" section of the work list. Thin: parse, call a service or selector,
+render."""
+
+import json
+import tempfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
+from django.views.decorators.http import require_GET, require_POST
+
+from guanxi.accounts.permissions import EXPORT
+from guanxi.accounts.selectors import user_can
+from guanxi.core.audit import audit_record
+from guanxi.core.errors import DomainError, ValidationFailed
+from guanxi.core.forms import form_add_errors
+from guanxi.core.http import is_htmx
+from guanxi.core.models import AuditLog
+from guanxi.sales.common import permissions
+from guanxi.sales.models import Approval, Contract, Invoice, Payment
+from guanxi.sales.receivables import selectors
+from guanxi.sales.receivables import services as services_receivables
+from guanxi.sales.receivables.forms import (
+    InvoiceForm,
+    PaymentForm,
+    PlanProposalForm,
+    VoidForm,
+    plan_rows_from_post,
+)
+
+
+def _error_text(exc: DomainError) -> str:
+    details = [str(m) for msgs in exc.field_errors.values() for m in msgs]
+    if (
+        details
+        and isinstance(exc, ValidationFailed)
+        and str(exc.message) == str(ValidationFailed.default_message)
+    ):
+        return " ".join(details)
+    return str(exc.message)
+
+
+# ---------------------------------------------------------------- ageing report
+
+
+@login_required
+@require_GET
+def receivables(request):
+    try:
+        filters = selectors.ReceivableFilters.from_params(request.GET)
+    except ValidationFailed as exc:
+        messages.error(request, _error_text(exc))
+        filters = selectors.ReceivableFilters()
+    today = timezone.localdate()
+    try:
+        rows, cursor = selectors.open_instalment_page(
+            request.user, filters, cursor=request.GET.get("after", ""), today=today
+        )
+    except ValidationFailed as exc:
+        messages.error(request, _error_text(exc))
+        rows, cursor = selectors.open_instalment_page(request.user, filters, today=today)
+    params = filters.as_params()
+    context = {
+        "report": selectors.ageing_report(request.user, filters, today=today),
+        "rows": rows,
+        "next_url": ("?" + urlencode({**params, "after": cursor}) if cursor is not None else None),
+        "filters": filters,
+        "choices": selectors.filter_choices(request.user),
+        "buckets": selectors.BUCKETS,
+        "query": urlencode(params),
+        "can_export": user_can(request.user, EXPORT),
+    }
+    return render(request, "sales/receivables/report.html", context)
+
+
+def _export_columns():
+    return [
+        _("Contract"),
+        _("Customer"),
+        _("Owner"),
+        _("Department"),
+        _("Instalment"),
+        _("Due date"),
+        _("Amount"),
+        _("Paid"),
+        pgettext("money", "Open"),
+        _("Days overdue"),
+        _("Ageing"),
+    ]
+
+
+def _safe(value):
+    """Keep spreadsheet programs from running cell text as a formula (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+@login_required
+@require_GET
+def receivables_export(request):
+    """The open instalments in scope as .xlsx (openpyxl write-only, spooled, streamed);
+    permission customer.export like every export; audited."""
+    from openpyxl import Workbook
+
+    if not user_can(request.user, EXPORT):
+        raise DjangoPermissionDenied(_("You may not export data."))
+    try:
+        filters = selectors.ReceivableFilters.from_params(request.GET)
+    except ValidationFailed as exc:
+        raise Http404(_error_text(exc)) from None
+    labels = dict(selectors.BUCKETS)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_("Receivables")[:31])
+    sheet.append(_export_columns())
+    count = 0
+    for inst in selectors.open_instalment_iter(request.user, filters):
+        sheet.append(
+            [
+                _safe(inst.contract.number),
+                _safe(inst.customer.name),
+                _safe(str(inst.owner)) if inst.owner_id else "",
+                _safe(str(inst.department)) if inst.department_id else "",
+                inst.sequence,
+                inst.due_on,
+                inst.amount,
+                inst.paid_amount,
+                inst.open_amount,
+                inst.days_overdue,
+                str(labels[inst.bucket]),
+            ]
+        )
+        count += 1
+    output = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse
+    workbook.save(output)
+    output.seek(0)
+    audit_record(
+        actor=request.user,
+        action=AuditLog.Action.EXPORT,
+        summary=f"receivables.xlsx: {count}",
+        detail={
+            "filters": {k: str(v) for k, v in filters.as_params().items()},
+            "rows": count,
+            "format": "xlsx",
+            "complete": True,
+        },
+        request=request,
+    )
+    response = FileResponse(
+        output,
+        as_attachment=True,
+        filename=f"receivables-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# ---------------------------------------------------------------- the contract's panel
+
+
+def _records_with_approval(payments, invoices) -> set:
+    """(target, id) of the payments and invoices that went through an approval (one query)."""
+    if not payments and not invoices:
+        return set()
+    condition = Q(target="payment", target_id__in=[p.pk for p in payments]) | Q(
+        target="invoice", target_id__in=[i.pk for i in invoices]
+    )
+    return set(Approval.objects.filter(condition).values_list("target", "target_id").distinct())
+
+
+def _panel_context(request, contract, **overrides) -> dict:
+    data = selectors.contract_money(contract)
+    status = contract.status
+    can_void = user_can(request.user, permissions.VOID_RECORDS)
+    can_override = user_can(request.user, permissions.OVERRIDE_INVOICE)
+    can_plan = status in (Contract.Status.DRAFT, *services_receivables.PAYABLE_STATUSES)
+    can_pay = status in services_receivables.PAYABLE_STATUSES and bool(data["instalments"])
+    can_invoice = status in services_receivables.INVOICEABLE_STATUSES
+    with_approval = _records_with_approval(data["payments"], data["invoices"])
+    for payment in data["payments"]:
+        payment.approval_url = (
+            reverse("sales:approval_panel", args=["payment", payment.pk])
+            if ("payment", payment.pk) in with_approval
+            else None
+        )
+        payment.can_void = can_void and payment.status == Payment.Status.CONFIRMED
+    for invoice in data["invoices"]:
+        invoice.approval_url = (
+            reverse("sales:approval_panel", args=["invoice", invoice.pk])
+            if ("invoice", invoice.pk) in with_approval
+            else None
+        )
+        invoice.can_void = can_void and invoice.status == Invoice.Status.ISSUED
+    plan_rows = overrides.pop("plan_rows", None)
+    if plan_rows is None:
+        plan_rows = [
+            {"due_on": i.due_on.isoformat(), "amount": i.amount, "notes": i.notes}
+            for i in data["instalments"]
+        ]
+    context = {
+        "contract": contract,
+        **data,
+        "can_plan": can_plan,
+        "can_pay": can_pay,
+        "can_invoice": can_invoice,
+        "can_override": can_override,
+        "plan_rows": plan_rows,
+        "plan_blank_rows": range(2 if plan_rows else 3),
+        "plan_open": False,
+        "plan_errors": [],
+        "proposal_form": PlanProposalForm(
+            initial={"first_due_on": contract.signed_on or timezone.localdate()}
+        ),
+        "payment_form": PaymentForm(instalments=data["instalments"]) if can_pay else None,
+        "invoice_form": (
+            InvoiceForm(payments=data["payments"], can_override=can_override)
+            if can_invoice
+            else None
+        ),
+        "void_form": VoidForm(),
+        "panel_url": reverse("sales:contract_receivables", args=[contract.pk]),
+        "contract_url": reverse("sales:contract_detail", args=[contract.pk]),
+        "notice": "",
+        "error": "",
+    }
+    context.update(overrides)
+    return context
+
+
+def _render_panel(request, contract, *, status=200, **overrides):
+    context = _panel_context(request, contract, **overrides)
+    if is_htmx(request):
+        return render(request, "sales/receivables/panel.html", context, status=status)
+    return render(request, "sales/receivables/contract_page.html", context, status=status)
+
+
+# What the panel says after an action succeeded, by the code the action answers with.
+NOTICES = {
+    "plan": gettext_lazy("Payment plan saved."),
+    "payment": gettext_lazy("Payment recorded."),
+    "payment_pending": gettext_lazy("Payment recorded; it counts once approved."),
+    "payment_replayed": gettext_lazy("This payment was already recorded."),
+    "invoice": gettext_lazy("Invoice recorded."),
+    "invoice_pending": gettext_lazy("Invoice recorded; it counts once approved."),
+    "payment_void": gettext_lazy("Payment voided."),
+    "invoice_void": gettext_lazy("Invoice voided."),
+}
+RELOAD_EVENT = "gx-receivables-changed"
+
+
+def _after_action(request, contract, notice: str):
+    """A plain form post: back to the contract with the message. htmx: 204 and an event;
+    the panel then reloads itself with a GET (guanxi.js) and shows the notice. The write
+    answers as soon as it is done (a payment: ~20 ms on the 1M-customer bench) instead of
+    also re-rendering plan, payments, invoices and forms in the same request."""
+    if is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Trigger"] = json.dumps({RELOAD_EVENT: {"notice": notice}})
+        return response
+    messages.success(request, NOTICES[notice])
+    return redirect("sales:contract_detail", contract.pk)
+
+
+@login_required
+@require_GET
+def contract_receivables(request, pk):
+    notice = NOTICES.get(request.GET.get("notice", ""), "")
+    return _render_panel(request, selectors.contract_for_user(request.user, pk), notice=notice)
+
+
+@login_required
+@require_GET
+def plan_propose(request, pk):
+    """The plan editor filled with N equal parts (not saved until "Save plan")."""
+    contract = selectors.contract_for_user(request.user, pk)
+    form = PlanProposalForm(request.GET)
+    if not form.is_valid():
+        return _render_panel(request, contract, proposal_form=form, plan_open=True, status=422)
+    data = form.cleaned_data
+    try:
+        rows = services_receivables.propose_plan(
+            total=contract.total_amount,
+            parts=data["parts"],
+            first_due_on=data["first_due_on"],
+            months_apart=data["months_apart"],
+        )
+    except ValidationFailed as exc:
+        form_add_errors(form, exc)
+        return _render_panel(request, contract, proposal_form=form, plan_open=True, status=422)
+    rows = [{**row, "due_on": row["due_on"].isoformat()} for row in rows if row["amount"] > 0]
+    return _render_panel(request, contract, plan_rows=rows, proposal_form=form, plan_open=True)
+
+
+@login_required
+@require_POST
+def plan_save(request, pk):
+    contract = selectors.contract_for_user(request.user, pk)
+    rows = plan_rows_from_post(request.POST)
+    try:
+        services_receivables.instalments_set(actor=request.user, contract=contract, plan=rows)
+    except DomainError as exc:
+        errors = [str(m) for msgs in exc.field_errors.values() for m in msgs] or [str(exc.message)]
+        return _render_panel(
+            request, contract, plan_rows=rows, plan_open=True, plan_errors=errors, status=422
+        )
+    return _after_action(request, contract, "plan")
+
+
+@login_required
+@require_POST
+def payment_create(request, pk):
+    contract = selectors.contract_for_user(request.user, pk)
+    # the form needs only the plan (its instalment choices); the panel reads the rest later
+    form = PaymentForm(request.POST, instalments=selectors.contract_instalments(contract))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            payment, created = services_receivables.payment_record(
+                actor=request.user,
+                contract=contract,
+                amount=data["amount"],
+                received_on=data["received_on"],
+                method=data["method"],
+                reference=data["reference"],
+                notes=data["notes"],
+                instalment=data["instalment"],
+                accept_overpayment=data["accept_overpayment"],
+                idempotency_key=data["idempotency_key"] or None,
+            )
+        except DomainError as exc:
+            form_add_errors(form, exc)
+            if exc.field_errors and str(exc.message) != str(ValidationFailed.default_message):
+                form.add_error(None, str(exc.message))
+        else:
+            if payment.status == Payment.Status.PENDING:
+                notice = "payment_pending"
+            elif not created:
+                notice = "payment_replayed"
+            else:
+                notice = "payment"
+            return _after_action(request, contract, notice)
+    return _render_panel(request, contract, payment_form=form, status=422)
+
+
+@login_required
+@require_POST
+def invoice_create(request, pk):
+    contract = selectors.contract_for_user(request.user, pk)
+    money = selectors.contract_money(contract)
+    can_override = user_can(request.user, permissions.OVERRIDE_INVOICE)
+    form = InvoiceForm(request.POST, payments=money["payments"], can_override=can_override)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            invoice = services_receivables.invoice_record(
+                actor=request.user,
+                contract=contract,
+                number=data["number"],
+                kind=data["kind"],
+                amount=data["amount"],
+                tax_rate=data["tax_rate"],
+                issued_on=data["issued_on"],
+                payment=data["payment"],
+                override_reason=data.get("override_reason", ""),
+                notes=data["notes"],
+            )
+        except DomainError as exc:
+            form_add_errors(form, exc)
+            if exc.field_errors and str(exc.message) != str(ValidationFailed.default_message):
+                form.add_error(None, str(exc.message))
+        else:
+            notice = "invoice_pending" if invoice.status == Invoice.Status.PENDING else "invoice"
+            return _after_action(request, contract, notice)
+    return _render_panel(request, contract, invoice_form=form, status=422)
+
+
+def _void(request, record, service, notice):
+    contract = selectors.contract_for_user(request.user, record.contract_id)
+    form = VoidForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            service(actor=request.user, record=record, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            error = _error_text(exc)
+        else:
+            return _after_action(request, contract, notice)
+    else:
+        error = _("Give a reason for voiding.")
+    if not is_htmx(request):
+        messages.error(request, error)
+        return redirect(reverse("sales:contract_receivables", args=[contract.pk]))
+    return _render_panel(request, contract, error=error, status=422)
+
+
+@login_required
+@require_POST
+def payment_void(request, pk):
+    payment = Payment.objects.visible_to(request.user).filter(pk=pk).first()
+    if payment is None:
+        raise Http404(_("Not found, or you may not see it."))
+    return _void(
+        request,
+        payment,
+        lambda *, actor, record, reason: services_receivables.payment_void(
+            actor=actor, payment=record, reason=reason
+        ),
+        "payment_void",
+    )
+
+
+@login_required
+@require_POST
+def invoice_void(request, pk):
+    invoice = Invoice.objects.visible_to(request.user).filter(pk=pk).first()
+    if invoice is None:
+        raise Http404(_("Not found, or you may not see it."))
+    return _void(
+        request,
+        invoice,
+        lambda *, actor, record, reason: services_receivables.invoice_void(
+            actor=actor, invoice=record, reason=reason
+        ),
+        "invoice_void",
+    )
+
+
+# ---------------------------------------------------------------- work list section
+
+
+def overdue_worklist_section(*, request, user) -> str:
+    """ "My overdue instalments" at the top of the work list (pipeline.worklist_hooks):
+    the count (capped at 1,000) and the five oldest, two short indexed queries. Nothing
+    when there are none."""
+    count, capped, rows = selectors.overdue_for_owner(user)
+    if not count:
+        return ""
+    return render_to_string(
+        "sales/receivables/worklist_overdue.html",
+        {
+            "count": count,
+            "capped": capped,
+            "rows": rows,
+            "more": capped or count > len(rows),
+            "target": user,
+        },
+        request=request,
+    )

@@ -1,0 +1,116 @@
+"""Request and response shapes of the targets and manager-view API (ORD-6, ORD-8).
+Amounts are decimals (strings in JSON); the rules stay in services_targets."""
+
+import datetime as dt
+from decimal import Decimal
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+from guanxi.core.schemas import Id, RefOf, ref
+
+
+class TargetIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    user: Id | None = Field(None, description="A user in your data scope (or department)")
+    department: Id | None = Field(None, description="A department in your data scope")
+    period: str = Field(..., max_length=8, description="month, quarter or year")
+    starts_on: dt.date = Field(..., description="Any day of the period; stored as its first day")
+    metric: str = Field(..., max_length=14, description="signed, collected or new_customers")
+    value: Decimal = Field(..., description="≥ 0; yuan to the fen, or a whole number of customers")
+
+
+class TargetOut(Schema):
+    id: int
+    user: RefOf | None
+    department: RefOf | None
+    period: str
+    starts_on: dt.date
+    ends_on: dt.date
+    metric: str
+    value: Decimal
+    actual: Decimal
+    percent: Decimal | None = Field(description="actual ÷ target in per cent; null for a 0 target")
+
+    @staticmethod
+    def from_progress(item) -> dict:
+        target = item.target
+        return {
+            "id": target.pk,
+            "user": ref(target.user) if target.user_id else None,
+            "department": ref(target.department) if target.department_id else None,
+            "period": target.period,
+            "starts_on": item.start,
+            "ends_on": item.end,
+            "metric": target.metric,
+            "value": target.value,
+            "actual": item.actual,
+            "percent": item.percent,
+        }
+
+
+class FiguresOut(Schema):
+    signed_count: int
+    signed_amount: Decimal
+    collected: Decimal
+    collection_rate: Decimal | None = Field(
+        description="Of the contracts signed in the period, Σ paid ÷ Σ total, in per cent"
+    )
+    overdue_count: int
+    overdue_amount: Decimal
+    invoiced: Decimal
+
+
+class ReportRowOut(Schema):
+    user: RefOf | None = None
+    department: RefOf | None = None
+    figures: FiguresOut
+    targets: list[TargetOut]
+
+
+class PeriodOut(Schema):
+    kind: str
+    start: dt.date
+    end: dt.date
+
+
+class ManagerReportOut(Schema):
+    period: PeriodOut
+    today: dt.date
+    users: list[ReportRowOut]
+    departments: list[ReportRowOut] = Field(description="Each includes its sub-departments")
+    total: FiguresOut
+
+
+def report_out(report) -> dict:
+    def figures(f) -> dict:
+        return {
+            "signed_count": f.signed_count,
+            "signed_amount": f.signed_amount,
+            "collected": f.collected,
+            "collection_rate": f.collection_rate,
+            "overdue_count": f.overdue_count,
+            "overdue_amount": f.overdue_amount,
+            "invoiced": f.invoiced,
+        }
+
+    def row(r) -> dict:
+        return {
+            "user": ref(r.user),
+            "department": ref(r.department),
+            "figures": figures(r.figures),
+            "targets": [TargetOut.from_progress(item) for item in r.targets.values()],
+        }
+
+    return {
+        "period": {
+            "kind": report.period.kind,
+            "start": report.period.start,
+            "end": report.period.end,
+        },
+        "today": report.today,
+        "users": [row(r) for r in report.users],
+        "departments": [row(r) for r in report.departments],
+        "total": figures(report.total),
+    }
