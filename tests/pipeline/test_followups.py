@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone, translation
 
 from guanxi.core.errors import PermissionDenied, ValidationFailed
-from guanxi.customers.models import Customer, TimelineEvent
 from guanxi.customers.archive.services import customer_reassign
+from guanxi.customers.models import Customer, TimelineEvent
 from guanxi.pipeline.models import FollowUp, Objection, Prospect, StageMove, TeamQuota
 from guanxi.pipeline.prospects import services
 

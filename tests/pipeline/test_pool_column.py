@@ -13,6 +13,14 @@ from django.apps import apps
 from django.db import connection
 from django.utils import timezone
 
+from guanxi.customers.archive.services import (
+    customer_delete,
+    customer_handover,
+    customer_merge,
+    customer_purge,
+    customer_reassign,
+    customer_restore,
+)
 from guanxi.customers.errors import CustomerNotFound
 from guanxi.customers.models import Customer
 from guanxi.customers.scope import visible_customers
@@ -21,14 +29,6 @@ from guanxi.customers.selectors import (
     customer_get_for_user,
     customer_iter_for_export,
     customer_list_for_user,
-)
-from guanxi.customers.archive.services import (
-    customer_delete,
-    customer_handover,
-    customer_merge,
-    customer_purge,
-    customer_reassign,
-    customer_restore,
 )
 from guanxi.pipeline.models import PoolEntry, Prospect
 from guanxi.pipeline.pools.services import (
