@@ -89,7 +89,7 @@ def _filtered(user, filters: ContractFilters):
 
 
 def contract_list_for_user(
-    user, *, filters=None, cursor=None, limit: int = PAGE_SIZE, count: bool = True
+    *, user, filters=None, cursor=None, limit: int = PAGE_SIZE, count: bool = True
 ) -> Page[Contract]:
     """Newest first, keyset paged on id (the cursor is the last id shown); the count stops
     at COUNT_CAP ("1,000+")."""
@@ -113,7 +113,7 @@ def contract_list_for_user(
     return replace(page, total=total, total_capped=capped)
 
 
-def contract_get_for_user(user, contract_id) -> Contract:
+def contract_get_for_user(*, user, contract_id) -> Contract:
     pk = parse_id(contract_id)
     if pk is None:
         raise NotFound()
@@ -128,7 +128,7 @@ def contract_get_for_user(user, contract_id) -> Contract:
     return contract
 
 
-def customer_for_new_contract(user, customer_id):
+def customer_for_new_contract(*, user, customer_id):
     """The customer `user` may draft a contract for, or None: one they may edit, in their own
     scope — not one only shared with them (the contract would be the owner's, out of sight)."""
     pk = parse_id(customer_id)
@@ -138,7 +138,7 @@ def customer_for_new_contract(user, customer_id):
     return customer
 
 
-def contract_can_edit(user, contract) -> bool:
+def contract_can_edit(*, user, contract) -> bool:
     return Contract.objects.editable_by(user).filter(pk=contract.pk).exists()
 
 
@@ -154,7 +154,7 @@ def contract_amendments(contract) -> list[ContractAmendment]:
     )
 
 
-def customer_contracts_for_user(user, customer, *, limit: int = 10) -> list[Contract]:
+def customer_contracts_for_user(*, user, customer, limit: int = 10) -> list[Contract]:
     return list(
         Contract.objects.visible_to(user)
         .filter(customer_id=customer.pk)
