@@ -114,6 +114,7 @@ def _safe(value):
 def receivables_export(request):
     """The open instalments in scope as .xlsx (openpyxl write-only, spooled, streamed);
     permission customer.export like every export; audited."""
+    # openpyxl takes a while to import and only exports need it: not at every start.
     from openpyxl import Workbook
 
     if not user_can(request.user, EXPORT):
