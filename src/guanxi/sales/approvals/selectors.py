@@ -1,7 +1,7 @@
 """Reads about approvals (ORD-2): an approver's queue, what a user submitted, every round of
 one record (the panel), and the flows for the admin pages.
 
-A record's approvals are visible to whoever may see the record (scope.visible_*) and to the
+A record's approvals are visible to whoever may see the record (`visible_to`) and to the
 people who took part in one of its approvals (approvers and submitters): an approver outside
 the record's data scope still sees what they are asked to approve, never more."""
 

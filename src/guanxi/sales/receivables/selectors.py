@@ -1,5 +1,5 @@
 """Receivables reads (ORD-4, ORD-5): ageing, open instalments, a contract's money panel, a
-consultant's overdue instalments. Every read starts from `scope.visible_*(user)`.
+consultant's overdue instalments. Every read starts from `<Model>.objects.visible_to(user)`.
 
 Ageing is over open instalments (settled = false) of active contracts (signed / executing),
 which is exactly the condition of the partial indexes on Instalment: the whole company's
