@@ -113,19 +113,29 @@ def contract_list_for_user(
     return replace(page, total=total, total_capped=capped)
 
 
-def contract_get_for_user(*, user, contract_id) -> Contract:
+def contract_for_user(
+    *, user, contract_id, related: tuple[str, ...] = ("customer", "owner", "department")
+) -> Contract:
+    """A contract in the user's scope with the `related` rows loaded; NotFound else (also for
+    an id that is no id)."""
     pk = parse_id(contract_id)
-    if pk is None:
-        raise NotFound()
     contract = (
-        Contract.objects.visible_to(user)
-        .select_related("customer", "owner", "department", "signing_contact", "quote", "created_by")
-        .filter(pk=pk)
-        .first()
+        Contract.objects.visible_to(user).select_related(*related).filter(pk=pk).first()
+        if pk is not None
+        else None
     )
     if contract is None:
         raise NotFound()
     return contract
+
+
+def contract_get_for_user(*, user, contract_id) -> Contract:
+    """A contract for its page: with its signing contact, quote and author too."""
+    return contract_for_user(
+        user=user,
+        contract_id=contract_id,
+        related=("customer", "owner", "department", "signing_contact", "quote", "created_by"),
+    )
 
 
 def customer_for_new_contract(*, user, customer_id):

@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from guanxi.core.pagination import page_by_id
 from guanxi.core.schemas import PageQuery
+from guanxi.sales.contracts.selectors import contract_for_user
 from guanxi.sales.fulfilment import selectors, services
 from guanxi.sales.fulfilment.schemas import (
     DeliveryIn,
@@ -52,7 +53,7 @@ def _order_rows():
     summary="Per contract item: quantity, on orders, delivered, remaining, stocked out",
 )
 def fulfilment_progress(request, contract_id: int):
-    contract = selectors.contract_for_user(user=request.auth, contract_id=contract_id)
+    contract = contract_for_user(user=request.auth, contract_id=contract_id)
     return {
         "contract_id": contract.pk,
         "status": contract.status,
@@ -69,7 +70,7 @@ def fulfilment_progress(request, contract_id: int):
     summary="A contract's orders with plan lines and deliveries, newest first",
 )
 def order_list(request, contract_id: int, query: Query[PageQuery]):
-    contract = selectors.contract_for_user(user=request.auth, contract_id=contract_id)
+    contract = contract_for_user(user=request.auth, contract_id=contract_id)
     return page_by_id(
         _order_rows().filter(contract_id=contract.pk), cursor=query.cursor, limit=query.limit
     )
@@ -81,7 +82,7 @@ def order_list(request, contract_id: int, query: Query[PageQuery]):
     summary="Place an order with its delivery plan lines (signed or executing contracts)",
 )
 def order_create(request, contract_id: int, payload: OrderIn):
-    contract = selectors.contract_for_user(user=request.auth, contract_id=contract_id)
+    contract = contract_for_user(user=request.auth, contract_id=contract_id)
     order = services.order_create(
         actor=request.auth,
         contract=contract,
@@ -168,7 +169,7 @@ def delivery_schedule(request, query: Query[ScheduleQuery]):
     summary="A contract's stock-out records, newest first",
 )
 def stockout_list(request, contract_id: int, query: Query[PageQuery]):
-    contract = selectors.contract_for_user(user=request.auth, contract_id=contract_id)
+    contract = contract_for_user(user=request.auth, contract_id=contract_id)
     rows = StockOut.objects.filter(contract_id=contract.pk).select_related(
         "contract_item", "recorded_by"
     )
@@ -181,7 +182,7 @@ def stockout_list(request, contract_id: int, query: Query[PageQuery]):
     summary="Record a stock-out (出库) for a contract item",
 )
 def stockout_create(request, contract_id: int, payload: StockOutIn):
-    contract = selectors.contract_for_user(user=request.auth, contract_id=contract_id)
+    contract = contract_for_user(user=request.auth, contract_id=contract_id)
     record = services.stockout_record(
         actor=request.auth,
         contract=contract,

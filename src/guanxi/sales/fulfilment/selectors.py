@@ -30,23 +30,6 @@ def trim(value) -> Decimal:
     return value.normalize()
 
 
-def contract_for_user(user, contract_id) -> Contract:
-    """A contract in the user's scope (customer and owner loaded), else NotFound."""
-    try:
-        contract_id = int(contract_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    contract = (
-        Contract.objects.visible_to(user)
-        .select_related("customer", "owner", "department")
-        .filter(pk=contract_id)
-        .first()
-    )
-    if contract is None:
-        raise NotFound()
-    return contract
-
-
 def order_for_user(*, user, order_id) -> Order:
     try:
         order_id = int(order_id)

@@ -32,10 +32,10 @@ from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import Department, User
 from guanxi.accounts.selectors import scope_for_user
-from guanxi.core.errors import NotFound, ValidationFailed
+from guanxi.core.errors import ValidationFailed
 from guanxi.core.pagination import MAX_PAGE_SIZE, Page, page_by_keys, parse_id
 from guanxi.sales.common.money import ZERO, fen
-from guanxi.sales.models import Contract, Instalment, Invoice, Payment, PaymentAllocation
+from guanxi.sales.models import Instalment, Invoice, Payment, PaymentAllocation
 
 BUCKETS = (
     ("not_due", gettext_lazy("Not due")),
@@ -300,18 +300,6 @@ def filter_choices(*, user) -> dict:
 
 
 # ---------------------------------------------------------------- one contract
-
-
-def contract_for_user(*, user, contract_id):
-    contract = (
-        Contract.objects.visible_to(user)
-        .select_related("customer", "owner", "department")
-        .filter(pk=contract_id)
-        .first()
-    )
-    if contract is None:
-        raise NotFound()
-    return contract
 
 
 def contract_instalments(contract) -> list[Instalment]:

@@ -28,6 +28,7 @@ from guanxi.core.forms import form_add_errors
 from guanxi.core.http import is_htmx
 from guanxi.core.models import AuditLog
 from guanxi.sales.common import permissions
+from guanxi.sales.contracts.selectors import contract_for_user
 from guanxi.sales.models import Approval, Contract, Invoice, Payment
 from guanxi.sales.receivables import selectors
 from guanxi.sales.receivables import services as services_receivables
@@ -281,7 +282,7 @@ def _after_action(request, contract, notice: str):
 def contract_receivables(request, pk):
     notice = NOTICES.get(request.GET.get("notice", ""), "")
     return _render_panel(
-        request, selectors.contract_for_user(user=request.user, contract_id=pk), notice=notice
+        request, contract_for_user(user=request.user, contract_id=pk), notice=notice
     )
 
 
@@ -289,7 +290,7 @@ def contract_receivables(request, pk):
 @require_GET
 def plan_propose(request, pk):
     """The plan editor filled with N equal parts (not saved until "Save plan")."""
-    contract = selectors.contract_for_user(user=request.user, contract_id=pk)
+    contract = contract_for_user(user=request.user, contract_id=pk)
     form = PlanProposalForm(request.GET)
     if not form.is_valid():
         return _render_panel(request, contract, proposal_form=form, plan_open=True, status=422)
@@ -311,7 +312,7 @@ def plan_propose(request, pk):
 @login_required
 @require_POST
 def plan_save(request, pk):
-    contract = selectors.contract_for_user(user=request.user, contract_id=pk)
+    contract = contract_for_user(user=request.user, contract_id=pk)
     rows = plan_rows_from_post(request.POST)
     try:
         services_receivables.instalments_set(actor=request.user, contract=contract, plan=rows)
@@ -326,7 +327,7 @@ def plan_save(request, pk):
 @login_required
 @require_POST
 def payment_create(request, pk):
-    contract = selectors.contract_for_user(user=request.user, contract_id=pk)
+    contract = contract_for_user(user=request.user, contract_id=pk)
     # the form needs only the plan (its instalment choices); the panel reads the rest later
     form = PaymentForm(request.POST, instalments=selectors.contract_instalments(contract))
     if form.is_valid():
@@ -362,7 +363,7 @@ def payment_create(request, pk):
 @login_required
 @require_POST
 def invoice_create(request, pk):
-    contract = selectors.contract_for_user(user=request.user, contract_id=pk)
+    contract = contract_for_user(user=request.user, contract_id=pk)
     money = selectors.contract_money(contract)
     can_override = user_can(request.user, permissions.OVERRIDE_INVOICE)
     form = InvoiceForm(request.POST, payments=money["payments"], can_override=can_override)
@@ -392,7 +393,7 @@ def invoice_create(request, pk):
 
 
 def _void(request, record, service, notice):
-    contract = selectors.contract_for_user(user=request.user, contract_id=record.contract_id)
+    contract = contract_for_user(user=request.user, contract_id=record.contract_id)
     form = VoidForm(request.POST)
     error = ""
     if form.is_valid():
