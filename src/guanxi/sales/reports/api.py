@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema
 
 from guanxi.accounts.models import Department, User
 from guanxi.core.errors import NotFound, ValidationFailed
-from guanxi.customers.schemas import Id
+from guanxi.core.schemas import Id
 from guanxi.sales.models import SalesTarget
 from guanxi.sales.reports import selectors as reports
 from guanxi.sales.reports.schemas import ManagerReportOut, TargetIn, TargetOut, report_out
