@@ -41,7 +41,7 @@ def main():
     consultant = User.objects.get(username=args.consultant)
     today = timezone.localdate()
 
-    opened = receivables.open_instalments(user, None, today=today)
+    opened = receivables.open_instalments(user=user, filters=None, today=today)
     explain(
         f"ageing cells ({args.user}): one scan, grouped by owner, department, bucket",
         opened.annotate(bucket=receivables._bucket_case(today))

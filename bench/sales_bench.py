@@ -161,7 +161,7 @@ def main():
     http_client = Http(args.base)
     how = login(http_client, args.user)
     if "list" in cases:
-        cursor = contract_list_for_user(user).next_cursor
+        cursor = contract_list_for_user(user=user).next_cursor
         if cursor is None:
             raise SystemExit(f"{args.user} has a single page of contracts")
         _response, page_one, _ = http_client.request("GET", "/sales/")

@@ -248,9 +248,11 @@ def test_queue_pages_with_a_cursor(sales1a, manager, make_customer, client_for, 
     contracts = [
         contract_submit(actor=sales1a, contract=_contract(sales1a, customer)) for _ in range(3)
     ]
-    rows, cursor = selectors_approvals.approval_queue_for_user(manager, limit=2)
+    rows, cursor = selectors_approvals.approval_queue_for_user(user=manager, limit=2)
     assert [t.approval.target_id for t in rows] == [c.pk for c in contracts[:2]]
-    rows, cursor2 = selectors_approvals.approval_queue_for_user(manager, cursor=cursor, limit=2)
+    rows, cursor2 = selectors_approvals.approval_queue_for_user(
+        user=manager, cursor=cursor, limit=2
+    )
     assert [t.approval.target_id for t in rows] == [contracts[2].pk] and cursor2 is None
     page = client_for(manager).get(reverse("sales:approval_queue") + "?cursor=abc")
     assert page.status_code == 302

@@ -423,7 +423,7 @@ def test_quote_list_filters_and_pages(client_for, sales1a, customer, products, m
     monkeypatch.setattr(
         selectors_catalog,
         "quote_list_for_user",
-        lambda user, **kw: original(user, **{**kw, "limit": 3}),
+        lambda **kw: original(**{**kw, "limit": 3}),
     )
     first = client.get(url)
     assert first.context["page"].next_cursor == str(quotes[1].pk)

@@ -303,7 +303,7 @@ def test_schedule_keyset_pages(client_for, sales1a, scheduled, monkeypatch):
     monkeypatch.setattr(
         selectors_fulfilment,
         "delivery_schedule",
-        lambda user, **kw: original(user, **{**kw, "limit": 2}),
+        lambda **kw: original(**{**kw, "limit": 2}),
     )
     first = client.get(url)
     assert len(first.context["plans"]) == 2 and first.context["next_cursor"]

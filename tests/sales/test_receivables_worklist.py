@@ -34,12 +34,12 @@ def test_count_and_oldest_five_of_the_users_own(sales1a, sales2a, make_customer)
     pay(sales1a, contracts[1], "40.00")  # partly paid: still overdue
     _overdue(sales2a, make_customer(sales2a, name="二部客户"), 50)  # someone else's
 
-    count, capped, rows = selectors.overdue_for_owner(sales1a)
+    count, capped, rows = selectors.overdue_for_owner(user=sales1a)
 
     assert (count, capped) == (7, False)
     assert [inst.contract_id for inst in rows] == [c.pk for c in contracts[7:2:-1]]
     assert [inst.days_overdue for inst in rows] == [8, 7, 6, 5, 4]
-    assert selectors.overdue_for_owner(sales1a, limit=10)[:2] == (7, False)
+    assert selectors.overdue_for_owner(user=sales1a, limit=10)[:2] == (7, False)
 
 
 def test_count_is_capped(sales1a, make_customer, monkeypatch):
@@ -47,7 +47,7 @@ def test_count_is_capped(sales1a, make_customer, monkeypatch):
         _overdue(sales1a, make_customer(sales1a, name=f"客户{i}"), i)
     monkeypatch.setattr(selectors, "OVERDUE_COUNT_CAP", 6)
 
-    count, capped, rows = selectors.overdue_for_owner(sales1a)
+    count, capped, rows = selectors.overdue_for_owner(user=sales1a)
 
     assert (count, capped, len(rows)) == (6, True, 5)
 

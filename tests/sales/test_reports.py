@@ -133,7 +133,7 @@ def _rows(report):
 
 
 def test_exact_sums(data, manager):
-    report = manager_report(manager, period=report_period(today=data["today"]))
+    report = manager_report(viewer=manager, period=report_period(today=data["today"]))
     rows = _rows(report)
     mine = rows["sales1a"].figures
     assert mine.signed_count == 2
@@ -168,14 +168,16 @@ def test_exact_sums(data, manager):
 def test_periods(data, manager):
     today = data["today"]
     last_month = data["start"] - dt.timedelta(days=1)
-    report = manager_report(manager, period=report_period("month", on=last_month, today=today))
+    report = manager_report(
+        viewer=manager, period=report_period("month", on=last_month, today=today)
+    )
     mine = _rows(report)["sales1a"].figures
     assert (mine.signed_count, mine.signed_amount, mine.collected) == (1, D("7000.00"), D("999"))
     assert mine.collection_rate == D("100.0")
     # overdue is a snapshot as of today, whatever the period
     assert mine.overdue_amount == D("2799.45")
     custom = report_period("custom", start=last_month, end=today, today=today)
-    mine = _rows(manager_report(manager, period=custom))["sales1a"].figures
+    mine = _rows(manager_report(viewer=manager, period=custom))["sales1a"].figures
     assert mine.signed_amount == D("19500.10") and mine.collected == D("5233.61")
     year = report_period("year", today=today)
     assert (year.start, year.end) == (dt.date(today.year, 1, 1), dt.date(today.year, 12, 31))
@@ -198,13 +200,15 @@ def test_bad_periods_are_refused(db):
 
 def test_department_filter(data, manager):
     sales2 = Department.objects.get(name="销售二部")
-    report = manager_report(manager, period=report_period(today=data["today"]), department=sales2)
+    report = manager_report(
+        viewer=manager, period=report_period(today=data["today"]), department=sales2
+    )
     assert set(_rows(report)) == {"sales2a", "sales2b"}
     assert report.total.signed_amount == D("3333.33")
     assert [row.department.name for row in report.departments] == ["销售二部"]
     relations = Department.objects.get(name="客户关系部")
     with pytest.raises(ValidationFailed):
-        manager_report(manager, period=report_period(), department=relations)
+        manager_report(viewer=manager, period=report_period(), department=relations)
 
 
 # ---------------------------------------------------------------- scope per role
@@ -222,7 +226,7 @@ SCOPE_CASES = [
 @pytest.mark.parametrize(("who", "figures_of", "departments", "total"), SCOPE_CASES)
 def test_scope_per_role(data, request, who, figures_of, departments, total, client_for):
     user = request.getfixturevalue(who)
-    report = manager_report(user, period=report_period())
+    report = manager_report(viewer=user, period=report_period())
     with_figures = {name for name, row in _rows(report).items() if not row.figures.empty}
     assert with_figures == figures_of
     assert report.total.signed_amount == total
@@ -377,4 +381,4 @@ def test_manager_report_queries_are_bounded(data, manager, django_assert_max_num
             user=user, period="month", starts_on=data["start"], metric="signed", value=D("1")
         )
     with django_assert_max_num_queries(16):
-        manager_report(manager, period=report_period())
+        manager_report(viewer=manager, period=report_period())

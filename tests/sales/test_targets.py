@@ -219,7 +219,7 @@ def test_progress_on_the_data_set(data, manager, sales1a, sales2a):  # noqa: F81
             value=D("6666.66"),
         ),
     ]
-    progress = targets_with_progress(manager, targets)
+    progress = targets_with_progress(viewer=manager, targets=targets)
     signed, collected, customers, centre, sales2 = progress
     assert (signed.actual, signed.percent, signed.bar, signed.reached) == (
         D("12500.10"),
@@ -233,11 +233,11 @@ def test_progress_on_the_data_set(data, manager, sales1a, sales2a):  # noqa: F81
     assert centre.actual == D("5345.72")  # both sub-departments
     assert sales2.actual >= D("3333.33")  # the year includes this month
     # a consultant reads progress in their own scope: the same for their own target
-    assert targets_with_progress(sales1a, targets[:1])[0].actual == D("12500.10")
+    assert targets_with_progress(viewer=sales1a, targets=targets[:1])[0].actual == D("12500.10")
 
 
 def test_home_figures(data, sales1a):  # noqa: F811
-    figures = my_month_figures(sales1a, today=data["today"])
+    figures = my_month_figures(user=sales1a, today=data["today"])
     assert figures["signed_count"] == 2
     assert figures["signed_amount"] == D("12500.10")
     assert figures["collected_amount"] == D("4234.61")
@@ -261,7 +261,7 @@ def test_my_targets_are_this_period_only(data, sales1a, sales2a):  # noqa: F811
     SalesTarget.objects.create(
         user=sales2a, period="month", starts_on=data["start"], metric="signed", value=D("1")
     )
-    mine = my_targets(sales1a, today=today)
+    mine = my_targets(user=sales1a, today=today)
     assert [item.target.period for item in mine] == ["month", "quarter", "year"]
     assert all(item.target.user_id == sales1a.pk for item in mine)
     assert mine[0].actual == D("12500.10")

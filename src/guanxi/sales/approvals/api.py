@@ -29,7 +29,7 @@ class QueueQuery(Schema):
 
 
 def _one(user, approval_id) -> ApprovalOut:
-    return selectors.approval_get_for_user(user, approval_id)
+    return selectors.approval_get_for_user(user=user, approval_id=approval_id)
 
 
 @router.get(
@@ -39,7 +39,7 @@ def _one(user, approval_id) -> ApprovalOut:
 )
 def approval_queue(request, query: Query[QueueQuery]):
     rows, next_cursor = selectors.approval_queue_for_user(
-        request.auth, cursor=query.cursor, limit=query.limit
+        user=request.auth, cursor=query.cursor, limit=query.limit
     )
     return {"items": rows, "next_cursor": next_cursor}
 
@@ -65,9 +65,9 @@ def approval_decide(request, approval_id: int, payload: DecideIn):
     summary="Withdraw the record's pending approval (the submitter only)",
 )
 def approval_withdraw(request, target: Target, record_id: int, payload: WithdrawIn | None = None):
-    if not selectors.record_visible(request.auth, target, record_id):
+    if not selectors.record_visible(user=request.auth, target=target, record_id=record_id):
         # the submitter may always withdraw what they submitted; others see a 404
-        selectors.approval_rounds_for_user(request.auth, target, record_id)
+        selectors.approval_rounds_for_user(user=request.auth, target=target, record_id=record_id)
     approval = approvals.approval_withdraw(
         actor=request.auth,
         target=target,
@@ -83,4 +83,8 @@ def approval_withdraw(request, target: Target, record_id: int, payload: Withdraw
     summary="Every approval round of a record, newest first, with steps and history",
 )
 def approval_rounds(request, target: Target, record_id: int):
-    return {"items": selectors.approval_rounds_for_user(request.auth, target, record_id)}
+    return {
+        "items": selectors.approval_rounds_for_user(
+            user=request.auth, target=target, record_id=record_id
+        )
+    }

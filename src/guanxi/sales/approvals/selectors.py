@@ -1,7 +1,7 @@
 """Reads about approvals (ORD-2): an approver's queue, what a user submitted, every round of
 one record (the panel), and the flows for the admin pages.
 
-A record's approvals are visible to whoever may see the record (scope.visible_*) and to the
+A record's approvals are visible to whoever may see the record (`visible_to`) and to the
 people who took part in one of its approvals (approvers and submitters): an approver outside
 the record's data scope still sees what they are asked to approve, never more."""
 
@@ -147,7 +147,7 @@ def _visible_records(user, target: str):
     raise NotFound(_("Unknown kind of record."))
 
 
-def record_visible(user, target: str, record_id) -> bool:
+def record_visible(*, user, target: str, record_id) -> bool:
     return _visible_records(user, target).filter(pk=record_id).exists()
 
 
@@ -200,7 +200,7 @@ def _attach_links(approvals) -> None:
 # ---------------------------------------------------------------- queues
 
 
-def approval_queue_for_user(user, *, cursor=None, limit=QUEUE_LIMIT):
+def approval_queue_for_user(*, user, cursor=None, limit=QUEUE_LIMIT):
     """The user's PENDING tasks, oldest submission first (keyset on the task id: tasks are
     created at submission). Returns (tasks, next_cursor); task.approval is loaded."""
     tasks = ApprovalTask.objects.filter(
@@ -221,7 +221,7 @@ def approval_queue_for_user(user, *, cursor=None, limit=QUEUE_LIMIT):
     return rows, next_cursor
 
 
-def queue_count(user) -> int:
+def queue_count(*, user) -> int:
     return ApprovalTask.objects.filter(
         approver_id=user.pk,
         state=ApprovalTask.State.PENDING,
@@ -229,7 +229,7 @@ def queue_count(user) -> int:
     ).count()
 
 
-def approvals_submitted_by(user, *, state="", cursor=None, limit=QUEUE_LIMIT):
+def approvals_submitted_by(*, user, state="", cursor=None, limit=QUEUE_LIMIT):
     """What the user submitted, newest first (keyset on id). Returns (approvals, next)."""
     submitted = Approval.objects.filter(submitted_by_id=user.pk)
     if state:
@@ -302,13 +302,15 @@ def _decorate(approval, user) -> None:
     )
 
 
-def approval_rounds_for_user(user, target: str, record_id) -> list[Approval]:
+def approval_rounds_for_user(*, user, target: str, record_id) -> list[Approval]:
     """Every approval round of one record, newest first, with steps, tasks and events.
     NotFound unless the user may see the record or took part in one of its approvals."""
     if target not in TARGETS:
         raise NotFound(_("Unknown kind of record."))
     of_record = Q(target=target, target_id=record_id)
-    if not record_visible(user, target, record_id) and not _took_part(user, of_record):
+    if not record_visible(user=user, target=target, record_id=record_id) and not _took_part(
+        user, of_record
+    ):
         raise NotFound()
     rounds = list(_with_details(Approval.objects.filter(of_record)).order_by("-id"))
     for approval in rounds:
@@ -316,15 +318,15 @@ def approval_rounds_for_user(user, target: str, record_id) -> list[Approval]:
     return rounds
 
 
-def approval_get_for_user(user, approval_id) -> Approval:
+def approval_get_for_user(*, user, approval_id) -> Approval:
     """One approval with its details, under the same visibility rule as its record."""
     approval = _with_details(Approval.objects.filter(pk=approval_id)).first()
     if approval is None:
         raise NotFound()
     of_record = Q(target=approval.target, target_id=approval.target_id)
-    if not record_visible(user, approval.target, approval.target_id) and not _took_part(
-        user, of_record
-    ):
+    if not record_visible(
+        user=user, target=approval.target, record_id=approval.target_id
+    ) and not _took_part(user, of_record):
         raise NotFound()
     _decorate(approval, user)
     _attach_links([approval])

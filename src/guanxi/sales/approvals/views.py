@@ -45,7 +45,9 @@ def _message(exc: DomainError) -> str:
 
 
 def _panel(request, target: str, record_id: int, *, error: str = "", status: int = 200):
-    rounds = selectors.approval_rounds_for_user(request.user, target, record_id)
+    rounds = selectors.approval_rounds_for_user(
+        user=request.user, target=target, record_id=record_id
+    )
     response = render(
         request,
         "sales/approvals/panel.html",
@@ -75,8 +77,10 @@ def approval_panel(request, target: str, pk: int):
 def approval_detail(request, approval_id: int):
     """One approval as a page (the queue links here; approvers outside the record's scope
     see what they decide on)."""
-    approval = selectors.approval_get_for_user(request.user, approval_id)
-    rounds = selectors.approval_rounds_for_user(request.user, approval.target, approval.target_id)
+    approval = selectors.approval_get_for_user(user=request.user, approval_id=approval_id)
+    rounds = selectors.approval_rounds_for_user(
+        user=request.user, target=approval.target, record_id=approval.target_id
+    )
     return render(
         request,
         "sales/approvals/detail.html",
@@ -160,7 +164,7 @@ def approval_withdraw(request, target: str, pk: int):
     if target not in selectors.TARGETS:
         raise Http404
     if (
-        not selectors.record_visible(request.user, target, pk)
+        not selectors.record_visible(user=request.user, target=target, record_id=pk)
         and not (
             Approval.objects.filter(target=target, target_id=pk, submitted_by_id=request.user.pk)
         ).exists()
@@ -190,11 +194,11 @@ def approval_queue(request):
     cursor = request.GET.get("cursor", "")[:20]
     try:
         if tab == "todo":
-            rows, next_cursor = selectors.approval_queue_for_user(request.user, cursor=cursor)
+            rows, next_cursor = selectors.approval_queue_for_user(user=request.user, cursor=cursor)
         else:
             state = request.GET.get("state", "")[:10]
             rows, next_cursor = selectors.approvals_submitted_by(
-                request.user, state=state, cursor=cursor
+                user=request.user, state=state, cursor=cursor
             )
     except ValidationFailed:
         return redirect(f"{reverse('sales:approval_queue')}?tab={tab}")
@@ -205,7 +209,7 @@ def approval_queue(request):
             "tab": tab,
             "rows": rows,
             "next_cursor": next_cursor,
-            "todo_count": selectors.queue_count(request.user),
+            "todo_count": selectors.queue_count(user=request.user),
             "states": Approval.State.choices,
             "state": request.GET.get("state", ""),
             "decision_form": DecisionForm(),

@@ -85,9 +85,9 @@ class QuoteQuery(Schema):
 
 
 def _quote_out(user, quote_id) -> Quote:
-    quote = selectors_catalog.quote_get_for_user(user, quote_id)
+    quote = selectors_catalog.quote_get_for_user(user=user, quote_id=quote_id)
     quote.item_rows = selectors_catalog.quote_items(quote)
-    quote.contract_ids = [c.pk for c in selectors_catalog.quote_contracts(user, quote)]
+    quote.contract_ids = [c.pk for c in selectors_catalog.quote_contracts(user=user, quote=quote)]
     return quote
 
 
@@ -97,7 +97,7 @@ def quote_list(request, query: Query[QuoteQuery]):
         status=query.status, customer_id=query.customer_id, q=query.q
     )
     page = selectors_catalog.quote_list_for_user(
-        request.auth, filters=filters, cursor=query.cursor, limit=query.limit
+        user=request.auth, filters=filters, cursor=query.cursor, limit=query.limit
     )
     return {"items": page.items, "next_cursor": page.next_cursor}
 
@@ -135,7 +135,7 @@ def quote_detail(request, quote_id: int):
 
 @router.get("/quotes/{int:quote_id}/pdf", summary="The quote as a PDF")
 def quote_pdf(request, quote_id: int):
-    quote = selectors_catalog.quote_get_for_user(request.auth, quote_id)
+    quote = selectors_catalog.quote_get_for_user(user=request.auth, quote_id=quote_id)
     response = HttpResponse(pdf.quote_pdf(quote), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{quote.number}.pdf"'
     return response
@@ -147,6 +147,6 @@ def quote_pdf(request, quote_id: int):
     summary="Move a quote: draft → sent → accepted / rejected (sent → draft)",
 )
 def quote_status(request, quote_id: int, payload: QuoteStatusIn):
-    quote = selectors_catalog.quote_get_for_user(request.auth, quote_id)
+    quote = selectors_catalog.quote_get_for_user(user=request.auth, quote_id=quote_id)
     services_catalog.quote_set_status(actor=request.auth, quote=quote, status=payload.status)
     return _quote_out(request.auth, quote_id)

@@ -1,6 +1,6 @@
 """Request and response shapes of the catalogue and quote API (ORD-1).
 
-Input schemas check JSON types and rough sizes; the rules stay in services_catalog, so pages
+Input schemas check JSON types and rough sizes; the rules stay in catalog.services, so pages
 and API refuse the same input with the same messages. Money goes out as strings ("12.50")
 and comes in as strings or numbers, never through a float."""
 

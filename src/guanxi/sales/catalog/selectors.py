@@ -80,7 +80,7 @@ class QuoteFilters:
 
 
 def quote_list_for_user(
-    user, *, filters: QuoteFilters | None = None, cursor=None, limit: int = PAGE_SIZE
+    *, user, filters: QuoteFilters | None = None, cursor=None, limit: int = PAGE_SIZE
 ) -> Page[Quote]:
     """The user's visible quotes, newest first, one keyset page."""
     filters = filters or QuoteFilters()
@@ -97,7 +97,7 @@ def quote_list_for_user(
     return page_by_id(rows, cursor=cursor, limit=limit)
 
 
-def quote_get_for_user(user, quote_id) -> Quote:
+def quote_get_for_user(*, user, quote_id) -> Quote:
     """A visible quote with its customer, contact and owner; NotFound outside the scope."""
     quote = (
         Quote.objects.visible_to(user)
@@ -116,7 +116,7 @@ def quote_items(quote: Quote) -> list:
     return list(quote.items.select_related("product").order_by("position", "id"))
 
 
-def quote_contracts(user, quote: Quote) -> list:
+def quote_contracts(*, user, quote: Quote) -> list:
     """The contracts made from the quote that the user may see."""
 
     return list(Contract.objects.visible_to(user).filter(quote_id=quote.pk).order_by("id"))

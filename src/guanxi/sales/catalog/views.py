@@ -291,10 +291,10 @@ def quote_list(request):
     filters.customer_id = parse_id(request.GET.get("customer"))
     try:
         page = selectors_catalog.quote_list_for_user(
-            request.user, filters=filters, cursor=request.GET.get("cursor", "")
+            user=request.user, filters=filters, cursor=request.GET.get("cursor", "")
         )
     except ValidationFailed:
-        page = selectors_catalog.quote_list_for_user(request.user, filters=filters)
+        page = selectors_catalog.quote_list_for_user(user=request.user, filters=filters)
     query = request.GET.copy()
     query.pop("cursor", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
@@ -432,7 +432,7 @@ def _customer_picker(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def quote_edit(request, quote_id: int):
-    quote = selectors_catalog.quote_get_for_user(request.user, quote_id)
+    quote = selectors_catalog.quote_get_for_user(user=request.user, quote_id=quote_id)
     customer = quote.customer
     if quote.status != Quote.Status.DRAFT:
         messages.error(request, _("Only a draft quote can be changed."))
@@ -511,10 +511,10 @@ def quote_line_row(request):
 @login_required
 @require_GET
 def quote_detail(request, quote_id: int):
-    quote = selectors_catalog.quote_get_for_user(request.user, quote_id)
+    quote = selectors_catalog.quote_get_for_user(user=request.user, quote_id=quote_id)
     contracts = [
         {"contract": c, "url": reverse("sales:contract_detail", args=[c.pk])}
-        for c in selectors_catalog.quote_contracts(request.user, quote)
+        for c in selectors_catalog.quote_contracts(user=request.user, quote=quote)
     ]
     moves = [
         (status, Quote.Status(status).label)
@@ -540,7 +540,7 @@ def quote_detail(request, quote_id: int):
 @login_required
 @require_POST
 def quote_status(request, quote_id: int):
-    quote = selectors_catalog.quote_get_for_user(request.user, quote_id)
+    quote = selectors_catalog.quote_get_for_user(user=request.user, quote_id=quote_id)
     try:
         quote = services_catalog.quote_set_status(
             actor=request.user, quote=quote, status=request.POST.get("status", "")
@@ -561,7 +561,7 @@ def quote_status(request, quote_id: int):
 @login_required
 @require_GET
 def quote_pdf(request, quote_id: int):
-    quote = selectors_catalog.quote_get_for_user(request.user, quote_id)
+    quote = selectors_catalog.quote_get_for_user(user=request.user, quote_id=quote_id)
     response = HttpResponse(pdf.quote_pdf(quote), content_type="application/pdf")
     disposition = "attachment" if request.GET.get("download") == "1" else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{quote.number}.pdf"'
@@ -571,7 +571,7 @@ def quote_pdf(request, quote_id: int):
 @login_required
 @require_GET
 def quote_print(request, quote_id: int):
-    quote = selectors_catalog.quote_get_for_user(request.user, quote_id)
+    quote = selectors_catalog.quote_get_for_user(user=request.user, quote_id=quote_id)
     return render(
         request,
         "sales/catalog/quote_print.html",

@@ -48,7 +48,7 @@ class ContractQuery(Schema):
 
 
 def _detail(user, contract_id):
-    contract = contract_get_for_user(user, contract_id)
+    contract = contract_get_for_user(user=user, contract_id=contract_id)
     return contract
 
 
@@ -56,7 +56,7 @@ def _detail(user, contract_id):
 def contract_list(request, query: Query[ContractQuery]):
     filters = ContractFilters.from_params(query.model_dump())
     page = contract_list_for_user(
-        request.auth, filters=filters, cursor=query.cursor or None, limit=query.limit
+        user=request.auth, filters=filters, cursor=query.cursor or None, limit=query.limit
     )
     return {
         "items": page.items,
@@ -180,6 +180,6 @@ def contract_amendments(request, contract_id: int):
     operation_id="guanxi_sales_api_catalog_quote_convert",
 )
 def quote_convert(request, quote_id: int, payload: QuoteConvertIn):
-    quote = quote_get_for_user(request.auth, quote_id)
+    quote = quote_get_for_user(user=request.auth, quote_id=quote_id)
     contract = services.quote_convert(actor=request.auth, quote=quote, title=payload.title)
     return Status(201, contract)

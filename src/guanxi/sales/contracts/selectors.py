@@ -89,7 +89,7 @@ def _filtered(user, filters: ContractFilters):
 
 
 def contract_list_for_user(
-    user, *, filters=None, cursor=None, limit: int = PAGE_SIZE, count: bool = True
+    *, user, filters=None, cursor=None, limit: int = PAGE_SIZE, count: bool = True
 ) -> Page[Contract]:
     """Newest first, keyset paged on id (the cursor is the last id shown); the count stops
     at COUNT_CAP ("1,000+")."""
@@ -113,22 +113,32 @@ def contract_list_for_user(
     return replace(page, total=total, total_capped=capped)
 
 
-def contract_get_for_user(user, contract_id) -> Contract:
+def contract_for_user(
+    *, user, contract_id, related: tuple[str, ...] = ("customer", "owner", "department")
+) -> Contract:
+    """A contract in the user's scope with the `related` rows loaded; NotFound else (also for
+    an id that is no id)."""
     pk = parse_id(contract_id)
-    if pk is None:
-        raise NotFound()
     contract = (
-        Contract.objects.visible_to(user)
-        .select_related("customer", "owner", "department", "signing_contact", "quote", "created_by")
-        .filter(pk=pk)
-        .first()
+        Contract.objects.visible_to(user).select_related(*related).filter(pk=pk).first()
+        if pk is not None
+        else None
     )
     if contract is None:
         raise NotFound()
     return contract
 
 
-def customer_for_new_contract(user, customer_id):
+def contract_get_for_user(*, user, contract_id) -> Contract:
+    """A contract for its page: with its signing contact, quote and author too."""
+    return contract_for_user(
+        user=user,
+        contract_id=contract_id,
+        related=("customer", "owner", "department", "signing_contact", "quote", "created_by"),
+    )
+
+
+def customer_for_new_contract(*, user, customer_id):
     """The customer `user` may draft a contract for, or None: one they may edit, in their own
     scope — not one only shared with them (the contract would be the owner's, out of sight)."""
     pk = parse_id(customer_id)
@@ -138,7 +148,7 @@ def customer_for_new_contract(user, customer_id):
     return customer
 
 
-def contract_can_edit(user, contract) -> bool:
+def contract_can_edit(*, user, contract) -> bool:
     return Contract.objects.editable_by(user).filter(pk=contract.pk).exists()
 
 
@@ -154,7 +164,7 @@ def contract_amendments(contract) -> list[ContractAmendment]:
     )
 
 
-def customer_contracts_for_user(user, customer, *, limit: int = 10) -> list[Contract]:
+def customer_contracts_for_user(*, user, customer, limit: int = 10) -> list[Contract]:
     return list(
         Contract.objects.visible_to(user)
         .filter(customer_id=customer.pk)

@@ -94,8 +94,8 @@ def _blank_rows(rows: list[dict]) -> list[dict]:
 
 def customer_contracts_panel_html(request, customer) -> str:
     user = request.user
-    contracts = _with_colours(customer_contracts_for_user(user, customer))
-    can_create = customer_for_new_contract(user, customer.pk) is not None
+    contracts = _with_colours(customer_contracts_for_user(user=user, customer=customer))
+    can_create = customer_for_new_contract(user=user, customer_id=customer.pk) is not None
     if not contracts and not can_create:
         return ""
     return render_to_string(
@@ -118,7 +118,7 @@ def contract_list(request):
     filters = ContractFilters.from_params(request.GET)
     cursor = request.GET.get("cursor") or None
     try:
-        page = contract_list_for_user(request.user, filters=filters, cursor=cursor)
+        page = contract_list_for_user(user=request.user, filters=filters, cursor=cursor)
         _with_colours(page.items)
     except ValidationFailed as exc:
         messages.error(request, error_text(exc))
@@ -153,7 +153,7 @@ def _form_context(request, *, form, customer, rows, contract=None, items_errors=
 @require_http_methods(["GET", "POST"])
 def contract_create(request):
     customer = customer_for_new_contract(
-        request.user, request.GET.get("customer") or request.POST.get("customer")
+        user=request.user, customer_id=request.GET.get("customer") or request.POST.get("customer")
     )
     if customer is None:
         raise Http404(_("Choose a customer you may work on."))
@@ -214,8 +214,8 @@ def contract_item_row(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def contract_edit(request, pk):
-    contract = contract_get_for_user(request.user, pk)
-    if not contract_can_edit(request.user, contract):
+    contract = contract_get_for_user(user=request.user, contract_id=pk)
+    if not contract_can_edit(user=request.user, contract=contract):
         raise Http404(_("Not found, or you may not see it."))
     if contract.status != S.DRAFT:
         messages.error(
@@ -338,8 +338,8 @@ def _actions(user, contract, can_edit: bool) -> dict:
 @login_required
 @require_GET
 def contract_detail(request, pk):
-    contract = contract_get_for_user(request.user, pk)
-    can_edit = contract_can_edit(request.user, contract)
+    contract = contract_get_for_user(user=request.user, contract_id=pk)
+    can_edit = contract_can_edit(user=request.user, contract=contract)
     amendments = contract_amendments(contract)
     for amendment in amendments:
         amendment.change_rows = _change_rows(amendment)
@@ -361,7 +361,7 @@ def contract_detail(request, pk):
 
 
 def _run_action(request, pk, action, success: str, **kwargs):
-    contract = contract_get_for_user(request.user, pk)
+    contract = contract_get_for_user(user=request.user, contract_id=pk)
     try:
         result = action(actor=request.user, contract=contract, **kwargs)
     except DomainError as exc:
@@ -409,8 +409,8 @@ def contract_terminate(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def contract_amend(request, pk):
-    contract = contract_get_for_user(request.user, pk)
-    can_edit = contract_can_edit(request.user, contract)
+    contract = contract_get_for_user(user=request.user, contract_id=pk)
+    can_edit = contract_can_edit(user=request.user, contract=contract)
     if not _actions(request.user, contract, can_edit)["amend"]:
         messages.error(
             request,
@@ -481,7 +481,7 @@ def contract_amend(request, pk):
 @login_required
 @require_GET
 def contract_pdf(request, pk):
-    contract = contract_get_for_user(request.user, pk)
+    contract = contract_get_for_user(user=request.user, contract_id=pk)
     response = HttpResponse(render_pdf(contract), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{contract.number}.pdf"'
     return response
@@ -494,7 +494,7 @@ def contract_pdf(request, pk):
 @require_POST
 def quote_convert(request, quote_id: int):
     """The quote page's "draft a contract" button (its URL stays under catalog/quotes/)."""
-    quote = quote_get_for_user(request.user, quote_id)
+    quote = quote_get_for_user(user=request.user, quote_id=quote_id)
     try:
         contract = services.quote_convert(
             actor=request.user, quote=quote, title=request.POST.get("title", "")[:200]

@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from guanxi.core.pagination import page_by_id
 from guanxi.core.schemas import PageQuery
+from guanxi.sales.contracts.selectors import contract_for_user
 from guanxi.sales.fulfilment import selectors, services
 from guanxi.sales.fulfilment.schemas import (
     DeliveryIn,
@@ -52,7 +53,7 @@ def _order_rows():
     summary="Per contract item: quantity, on orders, delivered, remaining, stocked out",
 )
 def fulfilment_progress(request, contract_id: int):
-    contract = selectors.contract_for_user(request.auth, contract_id)
+    contract = contract_for_user(user=request.auth, contract_id=contract_id)
     return {
         "contract_id": contract.pk,
         "status": contract.status,
@@ -69,7 +70,7 @@ def fulfilment_progress(request, contract_id: int):
     summary="A contract's orders with plan lines and deliveries, newest first",
 )
 def order_list(request, contract_id: int, query: Query[PageQuery]):
-    contract = selectors.contract_for_user(request.auth, contract_id)
+    contract = contract_for_user(user=request.auth, contract_id=contract_id)
     return page_by_id(
         _order_rows().filter(contract_id=contract.pk), cursor=query.cursor, limit=query.limit
     )
@@ -81,7 +82,7 @@ def order_list(request, contract_id: int, query: Query[PageQuery]):
     summary="Place an order with its delivery plan lines (signed or executing contracts)",
 )
 def order_create(request, contract_id: int, payload: OrderIn):
-    contract = selectors.contract_for_user(request.auth, contract_id)
+    contract = contract_for_user(user=request.auth, contract_id=contract_id)
     order = services.order_create(
         actor=request.auth,
         contract=contract,
@@ -106,7 +107,7 @@ def order_create(request, contract_id: int, payload: OrderIn):
     summary="Cancel an order with nothing delivered and no stock-out",
 )
 def order_cancel(request, order_id: int):
-    order = selectors.order_for_user(request.auth, order_id)
+    order = selectors.order_for_user(user=request.auth, order_id=order_id)
     services.order_cancel(actor=request.auth, order=order)
     return _order_rows().get(pk=order.pk)
 
@@ -120,7 +121,7 @@ def order_cancel(request, order_id: int):
     summary="Record a delivery against a plan line (never more than remains on it)",
 )
 def delivery_create(request, plan_id: int, payload: DeliveryIn):
-    plan = selectors.plan_for_user(request.auth, plan_id)
+    plan = selectors.plan_for_user(user=request.auth, plan_id=plan_id)
     delivery = services.delivery_record(
         actor=request.auth,
         plan=plan,
@@ -154,7 +155,7 @@ def delivery_schedule(request, query: Query[ScheduleQuery]):
         department_id=query.department,
     )
     rows, next_cursor = selectors.delivery_schedule(
-        request.auth, filters=filters, cursor=query.cursor or None, limit=query.limit
+        user=request.auth, filters=filters, cursor=query.cursor or None, limit=query.limit
     )
     return {"items": rows, "next_cursor": next_cursor}
 
@@ -168,7 +169,7 @@ def delivery_schedule(request, query: Query[ScheduleQuery]):
     summary="A contract's stock-out records, newest first",
 )
 def stockout_list(request, contract_id: int, query: Query[PageQuery]):
-    contract = selectors.contract_for_user(request.auth, contract_id)
+    contract = contract_for_user(user=request.auth, contract_id=contract_id)
     rows = StockOut.objects.filter(contract_id=contract.pk).select_related(
         "contract_item", "recorded_by"
     )
@@ -181,7 +182,7 @@ def stockout_list(request, contract_id: int, query: Query[PageQuery]):
     summary="Record a stock-out (出库) for a contract item",
 )
 def stockout_create(request, contract_id: int, payload: StockOutIn):
-    contract = selectors.contract_for_user(request.auth, contract_id)
+    contract = contract_for_user(user=request.auth, contract_id=contract_id)
     record = services.stockout_record(
         actor=request.auth,
         contract=contract,

@@ -1,4 +1,4 @@
-"""Forms of the fulfilment panel: parsing only; the rules live in services_fulfilment."""
+"""Forms of the fulfilment panel: parsing only; the rules live in fulfilment.services."""
 
 from django import forms
 from django.utils import timezone

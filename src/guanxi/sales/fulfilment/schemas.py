@@ -1,7 +1,7 @@
 """Request and response shapes of the fulfilment API (ORD-3).
 
 Input schemas check JSON types and rough sizes only; the rules (the item belongs to the
-contract, quantities within what is left, dates, states) stay in services_fulfilment, so
+contract, quantities within what is left, dates, states) stay in fulfilment.services, so
 the panel and the API refuse the same input with the same messages. Quantities are decimal
 strings (or JSON numbers without a fractional float error, e.g. 2 or "1.5")."""
 

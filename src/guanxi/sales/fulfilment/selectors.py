@@ -30,24 +30,7 @@ def trim(value) -> Decimal:
     return value.normalize()
 
 
-def contract_for_user(user, contract_id) -> Contract:
-    """A contract in the user's scope (customer and owner loaded), else NotFound."""
-    try:
-        contract_id = int(contract_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    contract = (
-        Contract.objects.visible_to(user)
-        .select_related("customer", "owner", "department")
-        .filter(pk=contract_id)
-        .first()
-    )
-    if contract is None:
-        raise NotFound()
-    return contract
-
-
-def order_for_user(user, order_id) -> Order:
+def order_for_user(*, user, order_id) -> Order:
     try:
         order_id = int(order_id)
     except (TypeError, ValueError):
@@ -62,7 +45,7 @@ def order_for_user(user, order_id) -> Order:
     return order
 
 
-def plan_for_user(user, plan_id) -> DeliveryPlan:
+def plan_for_user(*, user, plan_id) -> DeliveryPlan:
     try:
         plan_id = int(plan_id)
     except (TypeError, ValueError):
@@ -228,7 +211,7 @@ def _schedule_cursor(cursor: str | None):
         ) from None
 
 
-def delivery_schedule(user, *, filters: ScheduleFilters, cursor=None, limit: int = 50):
+def delivery_schedule(*, user, filters: ScheduleFilters, cursor=None, limit: int = 50):
     """Plan lines still to deliver on active contracts in the user's scope, by planned date
     (then id); late = planned before today. Keyset pages: cursor "<date>_<id>".
     Returns (plans, next_cursor)."""

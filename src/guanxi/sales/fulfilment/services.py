@@ -6,7 +6,7 @@ at a time: Σ planned per contract item (orders not cancelled) ≤ the item's qu
 delivered ≤ planned per plan line (also a database check), Σ stock-out per item ≤ the
 item's quantity. Bad input changes nothing.
 
-Who may act: anyone whose data scope covers the contract (`scope.editable_contracts`);
+Who may act: anyone whose data scope covers the contract (`Contract.objects.editable_by`);
 what may be done depends on the contract's and the order's status.
 """
 

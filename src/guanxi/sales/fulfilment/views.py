@@ -12,6 +12,7 @@ from guanxi.core.errors import DomainError, ValidationFailed
 from guanxi.core.forms import form_add_errors, form_error_text
 from guanxi.core.http import is_htmx
 from guanxi.sales.common.notices import error_text
+from guanxi.sales.contracts.selectors import contract_for_user
 from guanxi.sales.fulfilment import selectors, services
 from guanxi.sales.fulfilment.forms import DeliveryForm, OrderForm, StockOutForm
 from guanxi.sales.models import Order
@@ -77,7 +78,7 @@ def _render_panel(request, contract, *, notice="", error="", **forms):
 @require_GET
 def contract_fulfilment(request, pk):
     """The panel (htmx) or, without htmx, the same panel on a page of its own."""
-    contract = selectors.contract_for_user(request.user, pk)
+    contract = contract_for_user(user=request.user, contract_id=pk)
     return _render_panel(request, contract)
 
 
@@ -96,7 +97,7 @@ def _after(request, contract, *, ok: bool, notice: str, error: str, **forms):
 @login_required
 @require_POST
 def order_create(request, pk):
-    contract = selectors.contract_for_user(request.user, pk)
+    contract = contract_for_user(user=request.user, contract_id=pk)
     form = OrderForm(request.POST, item_rows=selectors.item_rows(contract), prefix="order")
     order = None
     if form.is_valid():
@@ -111,7 +112,7 @@ def order_create(request, pk):
         except DomainError as exc:
             form_add_errors(form, exc)
     if order is not None:
-        contract = selectors.contract_for_user(request.user, pk)
+        contract = contract_for_user(user=request.user, contract_id=pk)
         return _after(
             request,
             contract,
@@ -127,8 +128,8 @@ def order_create(request, pk):
 @login_required
 @require_POST
 def order_cancel(request, order_id):
-    order = selectors.order_for_user(request.user, order_id)
-    contract = selectors.contract_for_user(request.user, order.contract_id)
+    order = selectors.order_for_user(user=request.user, order_id=order_id)
+    contract = contract_for_user(user=request.user, contract_id=order.contract_id)
     try:
         services.order_cancel(actor=request.user, order=order)
     except DomainError as exc:
@@ -145,8 +146,8 @@ def order_cancel(request, order_id):
 @login_required
 @require_POST
 def delivery_record(request, plan_id):
-    plan = selectors.plan_for_user(request.user, plan_id)
-    contract = selectors.contract_for_user(request.user, plan.order.contract_id)
+    plan = selectors.plan_for_user(user=request.user, plan_id=plan_id)
+    contract = contract_for_user(user=request.user, contract_id=plan.order.contract_id)
     form = DeliveryForm(request.POST, plan=plan, prefix=f"p{plan.pk}")
     form.plan_id = plan.pk
     delivery = None
@@ -180,7 +181,7 @@ def delivery_record(request, plan_id):
 @login_required
 @require_POST
 def stockout_record(request, pk):
-    contract = selectors.contract_for_user(request.user, pk)
+    contract = contract_for_user(user=request.user, contract_id=pk)
     orders, _more = selectors.orders_of(contract)
     form = StockOutForm(
         request.POST, item_rows=selectors.item_rows(contract), orders=orders, prefix="out"
@@ -201,7 +202,7 @@ def stockout_record(request, pk):
         except DomainError as exc:
             form_add_errors(form, exc)
     if record is not None:
-        contract = selectors.contract_for_user(request.user, pk)
+        contract = contract_for_user(user=request.user, contract_id=pk)
         return _after(
             request,
             contract,
@@ -223,7 +224,7 @@ def delivery_schedule(request):
     filters = selectors.parse_schedule_filters(request.GET)
     try:
         plans, next_cursor = selectors.delivery_schedule(
-            request.user, filters=filters, cursor=request.GET.get("after")
+            user=request.user, filters=filters, cursor=request.GET.get("after")
         )
     except ValidationFailed:
         plans, next_cursor = [], None

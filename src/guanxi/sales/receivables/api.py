@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 from guanxi.core.errors import NotFound, ValidationFailed
 from guanxi.core.pagination import page_by_id
 from guanxi.core.schemas import PageQuery
+from guanxi.sales.contracts.selectors import contract_for_user
 from guanxi.sales.models import Instalment, Invoice, Payment, PaymentAllocation
 from guanxi.sales.receivables import selectors, services
 from guanxi.sales.receivables.schemas import (
@@ -73,7 +74,7 @@ def _plan_out(contract) -> dict:
     summary="A contract's payment plan",
 )
 def instalment_list(request, contract_id: int):
-    return _plan_out(selectors.contract_for_user(request.auth, contract_id))
+    return _plan_out(contract_for_user(user=request.auth, contract_id=contract_id))
 
 
 @router.put(
@@ -82,13 +83,13 @@ def instalment_list(request, contract_id: int):
     summary="Replace the payment plan (must add up to the contract total)",
 )
 def instalment_set(request, contract_id: int, payload: PlanIn):
-    contract = selectors.contract_for_user(request.auth, contract_id)
+    contract = contract_for_user(user=request.auth, contract_id=contract_id)
     services.instalments_set(
         actor=request.auth,
         contract=contract,
         plan=[row.model_dump() for row in payload.instalments],
     )
-    return _plan_out(selectors.contract_for_user(request.auth, contract_id))
+    return _plan_out(contract_for_user(user=request.auth, contract_id=contract_id))
 
 
 # ---------------------------------------------------------------- payments
@@ -100,7 +101,7 @@ def instalment_set(request, contract_id: int, payload: PlanIn):
     summary="A contract's payments, newest first",
 )
 def payment_list(request, contract_id: int, query: Query[PageQuery]):
-    contract = selectors.contract_for_user(request.auth, contract_id)
+    contract = contract_for_user(user=request.auth, contract_id=contract_id)
     rows = _payments().filter(contract_id=contract.pk)
     return page_by_id(rows, cursor=query.cursor, limit=query.limit)
 
@@ -135,7 +136,7 @@ def payment_create(request, contract_id: int, payload: PaymentIn):
                 "Idempotency-Key": [_("Send an Idempotency-Key header, e.g. a new UUID.")]
             }
         )
-    contract = selectors.contract_for_user(request.auth, contract_id)
+    contract = contract_for_user(user=request.auth, contract_id=contract_id)
     try:
         payment, created = services.payment_record(
             actor=request.auth,
@@ -180,7 +181,7 @@ def _invoices():
     summary="A contract's invoices, newest first",
 )
 def invoice_list(request, contract_id: int, query: Query[PageQuery]):
-    contract = selectors.contract_for_user(request.auth, contract_id)
+    contract = contract_for_user(user=request.auth, contract_id=contract_id)
     return page_by_id(
         _invoices().filter(contract_id=contract.pk), cursor=query.cursor, limit=query.limit
     )
@@ -192,7 +193,7 @@ def invoice_list(request, contract_id: int, query: Query[PageQuery]):
     summary="Record an invoice (never beyond the contract total without an override)",
 )
 def invoice_create(request, contract_id: int, payload: InvoiceIn):
-    contract = selectors.contract_for_user(request.auth, contract_id)
+    contract = contract_for_user(user=request.auth, contract_id=contract_id)
     invoice = services.invoice_record(
         actor=request.auth,
         contract=contract,
@@ -242,7 +243,7 @@ def _row_out(row: dict, name) -> dict:
 )
 def receivables_ageing(request, query: Query[AgeingQuery]):
     filters = selectors.ReceivableFilters.from_params(query.model_dump())
-    report = selectors.ageing_report(request.auth, filters)
+    report = selectors.ageing_report(user=request.auth, filters=filters)
     summary = report["summary"]
     return {
         "today": report["today"],

@@ -2,7 +2,7 @@
 
 Input schemas check JSON types and rough sizes only; the rules (plan adds up to the contract
 total, amounts > 0 with at most two decimals, over-payment, invoiced total, states) stay in
-services_receivables, so the panel and the API refuse the same input with the same messages.
+receivables.services, so the panel and the API refuse the same input with the same messages.
 Money is a decimal string ("1280.50"; a JSON number is accepted too) and is answered as a
 string, never a float."""
 

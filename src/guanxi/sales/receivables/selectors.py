@@ -1,5 +1,5 @@
 """Receivables reads (ORD-4, ORD-5): ageing, open instalments, a contract's money panel, a
-consultant's overdue instalments. Every read starts from `scope.visible_*(user)`.
+consultant's overdue instalments. Every read starts from `<Model>.objects.visible_to(user)`.
 
 Ageing is over open instalments (settled = false) of active contracts (signed / executing),
 which is exactly the condition of the partial indexes on Instalment: the whole company's
@@ -32,10 +32,10 @@ from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import Department, User
 from guanxi.accounts.selectors import scope_for_user
-from guanxi.core.errors import NotFound, ValidationFailed
+from guanxi.core.errors import ValidationFailed
 from guanxi.core.pagination import MAX_PAGE_SIZE, Page, page_by_keys, parse_id
 from guanxi.sales.common.money import ZERO, fen
-from guanxi.sales.models import Contract, Instalment, Invoice, Payment, PaymentAllocation
+from guanxi.sales.models import Instalment, Invoice, Payment, PaymentAllocation
 
 BUCKETS = (
     ("not_due", gettext_lazy("Not due")),
@@ -110,7 +110,7 @@ class ReceivableFilters:
         return params
 
 
-def open_instalments(user, filters: ReceivableFilters | None = None, *, today=None):
+def open_instalments(*, user, filters: ReceivableFilters | None = None, today=None):
     """Open instalments of active contracts in the user's scope (the partial-index range)."""
     rows = Instalment.objects.visible_to(user).filter(active=True, settled=False)
     if filters is not None:
@@ -158,7 +158,7 @@ def _ageing_cells(user, filters, *, today) -> list[dict]:
     three scans with ten conditional aggregates each took ~0.8 s apiece at 1.7M open
     instalments)."""
     return list(
-        open_instalments(user, filters, today=today)
+        open_instalments(user=user, filters=filters, today=today)
         .annotate(bucket=_bucket_case(today))
         .values("owner_id", "department_id", "bucket")
         # COUNT(*), not COUNT(id): id is not in instalment_open_ageing_idx, and reading it
@@ -215,20 +215,20 @@ def _with_departments(rows: list[dict]) -> list[dict]:
     return rows
 
 
-def ageing_summary(user, filters: ReceivableFilters | None = None, *, today=None) -> dict:
+def ageing_summary(*, user, filters: ReceivableFilters | None = None, today=None) -> dict:
     """Totals per bucket over the user's scope (one query)."""
     today = today or timezone.localdate()
     return _summary_of(_ageing_cells(user, filters, today=today))
 
 
-def ageing_by_owner(user, filters: ReceivableFilters | None = None, *, today=None) -> list[dict]:
+def ageing_by_owner(*, user, filters: ReceivableFilters | None = None, today=None) -> list[dict]:
     """Per consultant (one query + one for the names), largest first."""
     today = today or timezone.localdate()
     return _with_owners(_grouped_of(_ageing_cells(user, filters, today=today), "owner_id"))
 
 
 def ageing_by_department(
-    user, filters: ReceivableFilters | None = None, *, today=None
+    *, user, filters: ReceivableFilters | None = None, today=None
 ) -> list[dict]:
     """Per department (one query + one for the names)."""
     today = today or timezone.localdate()
@@ -237,7 +237,7 @@ def ageing_by_department(
     )
 
 
-def ageing_report(user, filters: ReceivableFilters | None = None, *, today=None) -> dict:
+def ageing_report(*, user, filters: ReceivableFilters | None = None, today=None) -> dict:
     """Summary, per consultant and per department from one scan (+ two queries for names)."""
     today = today or timezone.localdate()
     cells = _ageing_cells(user, filters, today=today)
@@ -257,11 +257,11 @@ def _decorate(rows, today) -> list:
 
 
 def open_instalment_page(
-    user, filters: ReceivableFilters | None = None, *, cursor: str = "", limit=PAGE_SIZE, today=None
+    *, user, filters: ReceivableFilters | None = None, cursor: str = "", limit=PAGE_SIZE, today=None
 ) -> tuple[list[Instalment], str | None]:
     """Open instalments, oldest due first, keyset-paged by (due_on, id)."""
     today = today or timezone.localdate()
-    rows = open_instalments(user, filters, today=today).select_related(
+    rows = open_instalments(user=user, filters=filters, today=today).select_related(
         "contract", "customer", "owner", "department"
     )
     page: Page[Instalment] = page_by_keys(
@@ -275,11 +275,11 @@ def open_instalment_page(
     return _decorate(page.items, today), page.next_cursor
 
 
-def open_instalment_iter(user, filters: ReceivableFilters | None = None, *, today=None):
+def open_instalment_iter(*, user, filters: ReceivableFilters | None = None, today=None):
     """Every open instalment in scope for the export, streamed in chunks."""
     today = today or timezone.localdate()
     rows = (
-        open_instalments(user, filters, today=today)
+        open_instalments(user=user, filters=filters, today=today)
         .select_related("contract", "customer", "owner", "department")
         .order_by("due_on", "id")
     )
@@ -288,7 +288,7 @@ def open_instalment_iter(user, filters: ReceivableFilters | None = None, *, toda
         yield inst
 
 
-def filter_choices(user) -> dict:
+def filter_choices(*, user) -> dict:
     """Owners and departments the filter may offer: those in the user's scope (bounded)."""
     scope = scope_for_user(user)
     users = User.objects.filter(is_active=True).order_by("department_id", "id")
@@ -300,18 +300,6 @@ def filter_choices(user) -> dict:
 
 
 # ---------------------------------------------------------------- one contract
-
-
-def contract_for_user(user, contract_id):
-    contract = (
-        Contract.objects.visible_to(user)
-        .select_related("customer", "owner", "department")
-        .filter(pk=contract_id)
-        .first()
-    )
-    if contract is None:
-        raise NotFound()
-    return contract
 
 
 def contract_instalments(contract) -> list[Instalment]:
@@ -370,7 +358,7 @@ def contract_money(contract, *, today=None) -> dict:
 # ---------------------------------------------------------------- a consultant's overdue
 
 
-def overdue_for_owner(user, *, limit: int = 5, today=None) -> tuple[int, bool, list[Instalment]]:
+def overdue_for_owner(*, user, limit: int = 5, today=None) -> tuple[int, bool, list[Instalment]]:
     """The user's own overdue instalments: how many (counted up to OVERDUE_COUNT_CAP, then
     "1,000+"), whether the count stopped there, and the `limit` oldest. Two short queries
     on the owner/due_on partial index. (A window count over the page query joined the

@@ -28,6 +28,7 @@ from guanxi.core.forms import form_add_errors
 from guanxi.core.http import is_htmx
 from guanxi.core.models import AuditLog
 from guanxi.sales.common import permissions
+from guanxi.sales.contracts.selectors import contract_for_user
 from guanxi.sales.models import Approval, Contract, Invoice, Payment
 from guanxi.sales.receivables import selectors
 from guanxi.sales.receivables import services as services_receivables
@@ -65,18 +66,20 @@ def receivables(request):
     today = timezone.localdate()
     try:
         rows, cursor = selectors.open_instalment_page(
-            request.user, filters, cursor=request.GET.get("after", ""), today=today
+            user=request.user, filters=filters, cursor=request.GET.get("after", ""), today=today
         )
     except ValidationFailed as exc:
         messages.error(request, _error_text(exc))
-        rows, cursor = selectors.open_instalment_page(request.user, filters, today=today)
+        rows, cursor = selectors.open_instalment_page(
+            user=request.user, filters=filters, today=today
+        )
     params = filters.as_params()
     context = {
-        "report": selectors.ageing_report(request.user, filters, today=today),
+        "report": selectors.ageing_report(user=request.user, filters=filters, today=today),
         "rows": rows,
         "next_url": ("?" + urlencode({**params, "after": cursor}) if cursor is not None else None),
         "filters": filters,
-        "choices": selectors.filter_choices(request.user),
+        "choices": selectors.filter_choices(user=request.user),
         "buckets": selectors.BUCKETS,
         "query": urlencode(params),
         "can_export": user_can(request.user, EXPORT),
@@ -112,6 +115,7 @@ def _safe(value):
 def receivables_export(request):
     """The open instalments in scope as .xlsx (openpyxl write-only, spooled, streamed);
     permission customer.export like every export; audited."""
+    # openpyxl takes a while to import and only exports need it: not at every start.
     from openpyxl import Workbook
 
     if not user_can(request.user, EXPORT):
@@ -125,7 +129,7 @@ def receivables_export(request):
     sheet = workbook.create_sheet(title=_("Receivables")[:31])
     sheet.append(_export_columns())
     count = 0
-    for inst in selectors.open_instalment_iter(request.user, filters):
+    for inst in selectors.open_instalment_iter(user=request.user, filters=filters):
         sheet.append(
             [
                 _safe(inst.contract.number),
@@ -277,14 +281,16 @@ def _after_action(request, contract, notice: str):
 @require_GET
 def contract_receivables(request, pk):
     notice = NOTICES.get(request.GET.get("notice", ""), "")
-    return _render_panel(request, selectors.contract_for_user(request.user, pk), notice=notice)
+    return _render_panel(
+        request, contract_for_user(user=request.user, contract_id=pk), notice=notice
+    )
 
 
 @login_required
 @require_GET
 def plan_propose(request, pk):
     """The plan editor filled with N equal parts (not saved until "Save plan")."""
-    contract = selectors.contract_for_user(request.user, pk)
+    contract = contract_for_user(user=request.user, contract_id=pk)
     form = PlanProposalForm(request.GET)
     if not form.is_valid():
         return _render_panel(request, contract, proposal_form=form, plan_open=True, status=422)
@@ -306,7 +312,7 @@ def plan_propose(request, pk):
 @login_required
 @require_POST
 def plan_save(request, pk):
-    contract = selectors.contract_for_user(request.user, pk)
+    contract = contract_for_user(user=request.user, contract_id=pk)
     rows = plan_rows_from_post(request.POST)
     try:
         services_receivables.instalments_set(actor=request.user, contract=contract, plan=rows)
@@ -321,7 +327,7 @@ def plan_save(request, pk):
 @login_required
 @require_POST
 def payment_create(request, pk):
-    contract = selectors.contract_for_user(request.user, pk)
+    contract = contract_for_user(user=request.user, contract_id=pk)
     # the form needs only the plan (its instalment choices); the panel reads the rest later
     form = PaymentForm(request.POST, instalments=selectors.contract_instalments(contract))
     if form.is_valid():
@@ -357,7 +363,7 @@ def payment_create(request, pk):
 @login_required
 @require_POST
 def invoice_create(request, pk):
-    contract = selectors.contract_for_user(request.user, pk)
+    contract = contract_for_user(user=request.user, contract_id=pk)
     money = selectors.contract_money(contract)
     can_override = user_can(request.user, permissions.OVERRIDE_INVOICE)
     form = InvoiceForm(request.POST, payments=money["payments"], can_override=can_override)
@@ -387,7 +393,7 @@ def invoice_create(request, pk):
 
 
 def _void(request, record, service, notice):
-    contract = selectors.contract_for_user(request.user, record.contract_id)
+    contract = contract_for_user(user=request.user, contract_id=record.contract_id)
     form = VoidForm(request.POST)
     error = ""
     if form.is_valid():
@@ -444,7 +450,7 @@ def overdue_worklist_section(*, request, user) -> str:
     """ "My overdue instalments" at the top of the work list (pipeline.worklist_hooks):
     the count (capped at 1,000) and the five oldest, two short indexed queries. Nothing
     when there are none."""
-    count, capped, rows = selectors.overdue_for_owner(user)
+    count, capped, rows = selectors.overdue_for_owner(user=user)
     if not count:
         return ""
     return render_to_string(

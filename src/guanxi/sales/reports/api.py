@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema
 
 from guanxi.accounts.models import Department, User
 from guanxi.core.errors import NotFound, ValidationFailed
-from guanxi.customers.schemas import Id
+from guanxi.core.schemas import Id
 from guanxi.sales.models import SalesTarget
 from guanxi.sales.reports import selectors as reports
 from guanxi.sales.reports.schemas import ManagerReportOut, TargetIn, TargetOut, report_out
@@ -37,7 +37,7 @@ def target_list(request, query: Query[TargetQuery]):
     if query.period not in SalesTarget.Period.values:
         raise ValidationFailed(field_errors={"period": [_("Choose month, quarter or year.")]})
     starts_on = selectors_targets.period_start(query.period, query.on or timezone.localdate())
-    targets = selectors_targets.visible_targets(request.auth).filter(
+    targets = selectors_targets.visible_targets(user=request.auth).filter(
         period=query.period, starts_on=starts_on
     )
     if query.user:
@@ -45,7 +45,7 @@ def target_list(request, query: Query[TargetQuery]):
     if query.department:
         targets = targets.filter(department_id=query.department)
     targets = list(targets.order_by("department_id", "user_id", "metric", "id"))
-    progress = selectors_targets.targets_with_progress(request.auth, targets)
+    progress = selectors_targets.targets_with_progress(viewer=request.auth, targets=targets)
     return [TargetOut.from_progress(item) for item in progress]
 
 
@@ -71,7 +71,7 @@ def target_put(request, payload: TargetIn):
     )
     target = SalesTarget.objects.select_related("user", "department").get(pk=target.pk)
     return TargetOut.from_progress(
-        selectors_targets.targets_with_progress(request.auth, [target])[0]
+        selectors_targets.targets_with_progress(viewer=request.auth, targets=[target])[0]
     )
 
 
@@ -97,5 +97,5 @@ def manager_report(request, query: Query[ManagerQuery]):
         department = Department.objects.filter(pk=query.department).first()
         if department is None:
             raise NotFound(field_errors={"department": [_("No such department.")]})
-    report = reports.manager_report(request.auth, period=period, department=department)
+    report = reports.manager_report(viewer=request.auth, period=period, department=department)
     return report_out(report)

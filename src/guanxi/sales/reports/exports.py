@@ -69,6 +69,7 @@ def _figures(row: ReportRow) -> list:
 def manager_report_xlsx(*, request, report: ManagerReport) -> FileResponse:
     """Two sheets (consultants, departments), openpyxl write-only, streamed from a
     temporary file. Raises PermissionDenied without the export permission."""
+    # openpyxl takes a while to import and only exports need it: not at every start.
     from openpyxl import Workbook
 
     if not user_can(request.user, EXPORT):

@@ -36,7 +36,7 @@ class ReportPeriodForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = _period_choices(custom=True)
-        self._departments = {str(d.pk): d for d in department_choices(user)}
+        self._departments = {str(d.pk): d for d in department_choices(viewer=user)}
         if self._departments:
             self.fields["department"].choices = [("", _("All"))] + [
                 (key, f"{'　' * d.depth}{d}") for key, d in self._departments.items()

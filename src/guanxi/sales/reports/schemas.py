@@ -1,18 +1,15 @@
 """Request and response shapes of the targets and manager-view API (ORD-6, ORD-8).
-Amounts are decimals (strings in JSON); the rules stay in services_targets."""
+Amounts are decimals (strings in JSON); the rules stay in targets.services."""
 
 import datetime as dt
 from decimal import Decimal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
 
-from guanxi.core.schemas import Id, RefOf, ref
+from guanxi.core.schemas import Id, Input, RefOf, ref
 
 
-class TargetIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class TargetIn(Input):
     user: Id | None = Field(None, description="A user in your data scope (or department)")
     department: Id | None = Field(None, description="A department in your data scope")
     period: str = Field(..., max_length=8, description="month, quarter or year")

@@ -208,8 +208,8 @@ def _figures_by_owner_and_department(viewer, *, period, today, department_ids):
 
 
 def manager_report(
-    viewer,
     *,
+    viewer,
     period: ReportPeriod,
     department: Department | None = None,
     today: dt.date | None = None,
@@ -238,7 +238,9 @@ def manager_report(
 
     targets: list[SalesTarget] = []
     if period.has_targets:
-        targets = list(visible_targets(viewer).filter(period=period.kind, starts_on=period.start))
+        targets = list(
+            visible_targets(user=viewer).filter(period=period.kind, starts_on=period.start)
+        )
         if subtree_ids is not None:
             member_ids = set(
                 User.objects.filter(department_id__in=subtree_ids).values_list("id", flat=True)
@@ -246,7 +248,7 @@ def manager_report(
             targets = [
                 t for t in targets if (t.user_id in member_ids) or (t.department_id in subtree_ids)
             ]
-    progress: list[TargetProgress] = targets_with_progress(viewer, targets)
+    progress: list[TargetProgress] = targets_with_progress(viewer=viewer, targets=targets)
 
     # consultants
     team = users_in_scope(viewer).order_by("department__path", "username")
@@ -311,7 +313,7 @@ def manager_report(
     )
 
 
-def department_choices(viewer) -> list[Department]:
+def department_choices(*, viewer) -> list[Department]:
     """Departments the viewer may filter the manager view by."""
     scope = scope_for_user(viewer)
     if not (scope.sees_all or scope.department_ids):
@@ -319,7 +321,7 @@ def department_choices(viewer) -> list[Department]:
     return list(departments_in_scope(viewer).order_by("path"))
 
 
-def has_team(viewer) -> bool:
+def has_team(*, viewer) -> bool:
     """Whether the viewer's scope covers anybody else (for links to the manager view)."""
     scope = scope_for_user(viewer)
     return scope.user_id is not None and (

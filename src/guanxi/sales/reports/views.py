@@ -73,12 +73,12 @@ def _report(request):
     form = ReportPeriodForm(request.GET or None, user=request.user)
     try:
         period, department = form.result()
-        report = manager_report(request.user, period=period, department=department)
+        report = manager_report(viewer=request.user, period=period, department=department)
     except ValidationFailed as error:
         for name, errors in error.field_errors.items():
             for message in errors:
                 form.add_error(name if name in form.fields else None, message)
-        report = manager_report(request.user, period=report_period())
+        report = manager_report(viewer=request.user, period=report_period())
     return form, report
 
 
@@ -142,7 +142,7 @@ def _subject(actor, key: str):
         if user is None:
             raise PermissionDenied(_("You may only set targets for users in your data scope."))
         return user, None
-    department = next((d for d in department_choices(actor) if d.pk == pk), None)
+    department = next((d for d in department_choices(viewer=actor) if d.pk == pk), None)
     if department is None:
         raise PermissionDenied(_("You may only set targets for departments in your data scope."))
     return None, department
@@ -150,14 +150,14 @@ def _subject(actor, key: str):
 
 def _target_rows(actor, *, period, starts_on, failed=None):
     """One row per department and user in scope with its targets and their progress."""
-    targets = selectors_targets.targets_for_period(actor, period=period, starts_on=starts_on)
+    targets = selectors_targets.targets_for_period(user=actor, period=period, starts_on=starts_on)
     progress: dict[str, dict] = {}
-    for item in selectors_targets.targets_with_progress(actor, targets):
+    for item in selectors_targets.targets_with_progress(viewer=actor, targets=targets):
         target = item.target
         key = f"d{target.department_id}" if target.department_id else f"u{target.user_id}"
         progress.setdefault(key, {})[target.metric] = item
     subjects: list[tuple[str, object, int]] = [
-        (f"d{d.pk}", d, d.depth) for d in department_choices(actor)
+        (f"d{d.pk}", d, d.depth) for d in department_choices(viewer=actor)
     ]
     subjects += [
         (f"u{u.pk}", u, 0) for u in users_in_scope(actor).order_by("department__path", "username")
@@ -263,7 +263,7 @@ def home(request):
         (_("Receivables"), _url("sales:receivables"), "ti-cash"),
         (_("Customers"), _url("customers:list"), "ti-users"),
     ]
-    if has_team(user):
+    if has_team(viewer=user):
         links.append((_("Manager view"), _url("sales:manager_view"), "ti-chart-bar"))
     if user_can(user, SET_TARGETS):
         links.append((_("Sales targets"), _url("sales:targets"), "ti-target-arrow"))
@@ -272,8 +272,8 @@ def home(request):
         "sales/home.html",
         {
             "today": today,
-            "targets": selectors_targets.my_targets(user, today=today),
-            "month": selectors_targets.my_month_figures(user, today=today),
+            "targets": selectors_targets.my_targets(user=user, today=today),
+            "month": selectors_targets.my_month_figures(user=user, today=today),
             "links": [(label, url, icon) for label, url, icon in links if url],
             "receivables_url": _url("sales:receivables", query={"owner": user.pk}),
         },

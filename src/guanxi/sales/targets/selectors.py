@@ -113,7 +113,7 @@ class TargetProgress:
 # ---------------------------------------------------------------- scoped readers
 
 
-def customers_for_targets(user):
+def customers_for_targets(*, user):
     """Customers (not deleted) in the user's data scope by their owner's line — the same
     scope as sales records, without shares or pools (a collaborator's customers are not
     their new customers)."""
@@ -124,7 +124,7 @@ def customers_for_targets(user):
     return apply_scope(queryset, scope)
 
 
-def visible_targets(user):
+def visible_targets(*, user):
     """Targets of the users and departments in the user's scope (their own always)."""
     scope = scope_for_user(user)
     targets = SalesTarget.objects.select_related("user", "department", "set_by")
@@ -156,7 +156,7 @@ def _subtree_ids(department_ids) -> dict[int, set[int]]:
     return result
 
 
-def targets_with_progress(viewer, targets: list[SalesTarget]) -> list[TargetProgress]:
+def targets_with_progress(*, viewer, targets: list[SalesTarget]) -> list[TargetProgress]:
     """Actual figures for a list of targets, read in the viewer's scope: one GROUP BY query
     per measure (owner × department, one conditional sum per distinct period), summed per
     target in Python. At most four queries, whatever the number of targets."""
@@ -209,7 +209,7 @@ def targets_with_progress(viewer, targets: list[SalesTarget]) -> list[TargetProg
         )
     if Metric.NEW_CUSTOMERS in metrics:
         since, until = local_day_range(first, last)
-        customers = customers_for_targets(viewer).filter(
+        customers = customers_for_targets(user=viewer).filter(
             created_at__gte=since, created_at__lt=until
         )
         sums = {}
@@ -246,7 +246,7 @@ def targets_with_progress(viewer, targets: list[SalesTarget]) -> list[TargetProg
 # ---------------------------------------------------------------- pages
 
 
-def my_targets(user, *, today: dt.date | None = None) -> list[TargetProgress]:
+def my_targets(*, user, today: dt.date | None = None) -> list[TargetProgress]:
     """The user's own targets for the current month, quarter and year, with progress."""
     today = today or timezone.localdate()
     condition = Q()
@@ -261,10 +261,10 @@ def my_targets(user, *, today: dt.date | None = None) -> list[TargetProgress]:
     order = {value: index for index, value in enumerate(Period.values)}
     metric_order = {value: index for index, value in enumerate(Metric.values)}
     targets.sort(key=lambda t: (order[t.period], metric_order[t.metric]))
-    return targets_with_progress(user, targets)
+    return targets_with_progress(viewer=user, targets=targets)
 
 
-def my_month_figures(user, *, today: dt.date | None = None) -> dict:
+def my_month_figures(*, user, today: dt.date | None = None) -> dict:
     """The user's own signed and collected amounts this month and their open overdue
     instalments (count and amount), in three indexed queries."""
     today = today or timezone.localdate()
@@ -305,6 +305,6 @@ def my_month_figures(user, *, today: dt.date | None = None) -> dict:
     }
 
 
-def targets_for_period(user, *, period: str, starts_on: dt.date) -> list[SalesTarget]:
+def targets_for_period(*, user, period: str, starts_on: dt.date) -> list[SalesTarget]:
     """Targets in the user's scope for one period (the targets page and the manager view)."""
-    return list(visible_targets(user).filter(period=period, starts_on=starts_on))
+    return list(visible_targets(user=user).filter(period=period, starts_on=starts_on))

@@ -14,5 +14,5 @@ def sales_menu(user) -> dict:
     return {
         "flows": user_can(user, MANAGE_FLOWS),
         "targets": user_can(user, SET_TARGETS),
-        "team": has_team(user),
+        "team": has_team(viewer=user),
     }
