@@ -191,27 +191,26 @@ def test_inactive_user_sees_nothing(tree, sales1a, make_customer):
     assert not users_in_scope(gone).exists()
 
     from guanxi.customers.models import Customer
-    from guanxi.customers.scope import editable_customers, visible_customers
 
     assert apply_scope(Customer.objects.all(), scope_for_user(gone)).count() == 0
-    assert not visible_customers(gone).exists()
-    assert not editable_customers(gone).exists()
+    assert not Customer.objects.visible_to(gone).exists()
+    assert not Customer.objects.editable_by(gone).exists()
 
 
 def test_anonymous_sees_nothing(org):
     from django.contrib.auth.models import AnonymousUser
 
-    from guanxi.customers.scope import visible_customers
+    from guanxi.customers.models import Customer
 
     assert scope_for_user(AnonymousUser()) == Scope.nothing()
-    assert not visible_customers(AnonymousUser()).exists()
+    assert not Customer.objects.visible_to(AnonymousUser()).exists()
 
 
 def test_role_change_takes_effect_on_next_load(tree, sales1a, sales2a, make_customer):
-    from guanxi.customers.scope import visible_customers
+    from guanxi.customers.models import Customer
 
     theirs = make_customer(sales2a, name="李四")
-    assert not visible_customers(sales1a).filter(pk=theirs.pk).exists()
+    assert not Customer.objects.visible_to(sales1a).filter(pk=theirs.pk).exists()
     user_update(
         user=sales1a,
         actor=None,
@@ -221,5 +220,5 @@ def test_role_change_takes_effect_on_next_load(tree, sales1a, sales2a, make_cust
         roles=[Role.objects.get(code="manager")],
     )
     # user_update forgets the cached scope on the object it was given.
-    assert visible_customers(sales1a).filter(pk=theirs.pk).exists() is False
+    assert Customer.objects.visible_to(sales1a).filter(pk=theirs.pk).exists() is False
     assert scope_for_user(sales1a).department_ids == {tree["sales1"].pk}

@@ -27,7 +27,6 @@ from guanxi.customers.archive.services import (
 )
 from guanxi.customers.errors import CustomerNotFound
 from guanxi.customers.models import Customer, CustomerShare
-from guanxi.customers.scope import editable_customers, visible_customers
 
 pytestmark = pytest.mark.django_db
 
@@ -210,7 +209,7 @@ def test_expired_share_gives_nothing(sales1a, sales2a, customers):
         customer_get_for_user(user=sales2a, customer_id=mine.pk)
     assert mine.pk not in _list(sales2a)
     assert mine.pk not in _list(sales2a, q="张三")
-    assert not editable_customers(sales2a).filter(pk=mine.pk).exists()
+    assert not Customer.objects.editable_by(sales2a).filter(pk=mine.pk).exists()
     with pytest.raises(PermissionDenied):
         customer_update(actor=sales2a, customer=mine, data={"notes": "late"}, expected_version=None)
 
@@ -260,7 +259,7 @@ def test_handover_moves_department_so_new_managers_see_it(
         validate=False,
     )
     moved = customers["c1a"]
-    assert not visible_customers(head2).filter(pk=moved.pk).exists()
+    assert not Customer.objects.visible_to(head2).filter(pk=moved.pk).exists()
     count = customer_handover(actor=admin_user, from_user=sales1a, to_user=sales2a, reason="离职")
     assert count == 1
     moved.refresh_from_db()

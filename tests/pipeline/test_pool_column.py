@@ -13,6 +13,12 @@ from django.apps import apps
 from django.db import connection
 from django.utils import timezone
 
+from guanxi.customers.archive.selectors import (
+    CustomerFilters,
+    customer_get_for_user,
+    customer_iter_for_export,
+    customer_list_for_user,
+)
 from guanxi.customers.archive.services import (
     customer_delete,
     customer_handover,
@@ -23,13 +29,6 @@ from guanxi.customers.archive.services import (
 )
 from guanxi.customers.errors import CustomerNotFound
 from guanxi.customers.models import Customer
-from guanxi.customers.scope import visible_customers
-from guanxi.customers.selectors import (
-    CustomerFilters,
-    customer_get_for_user,
-    customer_iter_for_export,
-    customer_list_for_user,
-)
 from guanxi.pipeline.models import PoolEntry, Prospect
 from guanxi.pipeline.pools.services import (
     pool_claim,
@@ -105,7 +104,7 @@ def release(make_customer, sales1a, pool):
 
 def test_visibility_condition_is_a_column_test_not_a_pool_subquery(release, sales1b, pool):
     release()
-    sql = str(visible_customers(fresh(sales1b)).query)
+    sql = str(Customer.objects.visible_to(fresh(sales1b)).query)
     assert PoolEntry._meta.db_table not in sql
     where = sql.split(" WHERE ", 1)[1]
     assert f'"public_pool_id" IN ({pool.pk})' in where
@@ -116,7 +115,7 @@ def test_visibility_condition_is_a_column_test_not_a_pool_subquery(release, sale
 
 def test_no_pool_condition_for_a_user_outside_every_pool(release, sales2a):
     release()
-    sql = str(visible_customers(fresh(sales2a)).query)
+    sql = str(Customer.objects.visible_to(fresh(sales2a)).query)
     assert PoolEntry._meta.db_table not in sql
     assert "public_pool_id" not in sql.split(" WHERE ", 1)[1]
 
@@ -142,17 +141,21 @@ def test_pool_customer_per_role(role, request, release, make_customer, sales2a):
     elsewhere = make_customer(sales2a, name="二部客户")
     user = fresh(request.getfixturevalue(role))
     sees = POOL_SEES[role]
-    listed = {c.pk for c in customer_list_for_user(user, CustomerFilters()).items}
+    listed = {c.pk for c in customer_list_for_user(user=user, filters=CustomerFilters()).items}
     assert (customer.pk in listed) is sees
-    searched = {c.pk for c in customer_list_for_user(user, CustomerFilters(q="池中")).items}
+    searched = {
+        c.pk for c in customer_list_for_user(user=user, filters=CustomerFilters(q="池中")).items
+    }
     assert searched == ({customer.pk} if sees else set())
-    exported = {c.pk for c in customer_iter_for_export(user, CustomerFilters(), batch=2)}
+    exported = {
+        c.pk for c in customer_iter_for_export(user=user, filters=CustomerFilters(), batch=2)
+    }
     assert (customer.pk in exported) is sees
     if sees:
-        assert customer_get_for_user(user, customer.pk).pk == customer.pk
+        assert customer_get_for_user(user=user, customer_id=customer.pk).pk == customer.pk
     else:
         with pytest.raises(CustomerNotFound):
-            customer_get_for_user(user, customer.pk)
+            customer_get_for_user(user=user, customer_id=customer.pk)
     # the pool adds only its own customers
     assert (elsewhere.pk in listed) is (role not in {"sales1a", "sales1b"})
 
@@ -217,8 +220,8 @@ def test_reassigning_a_pool_customer_takes_it_out_of_the_pool(
     assert not PoolEntry.objects.filter(customer=customer).exists()
     assert_pool_column_in_step()
     # it cannot be claimed away from its new owner, nor seen by the pool's members
-    assert not visible_customers(fresh(sales1b)).filter(pk=customer.pk).exists()
-    assert visible_customers(fresh(sales2a)).filter(pk=customer.pk).exists()
+    assert not Customer.objects.visible_to(fresh(sales1b)).filter(pk=customer.pk).exists()
+    assert Customer.objects.visible_to(fresh(sales2a)).filter(pk=customer.pk).exists()
 
 
 def test_reassigning_an_owned_customer_leaves_the_pools_alone(
@@ -273,7 +276,7 @@ def test_merging_into_a_pool_customer_keeps_it_in_the_pool(
     assert column(primary) == pool.pk
     assert PoolEntry.objects.get(customer_id=primary.pk).pool_id == pool.pk
     assert column(duplicate) is None
-    assert visible_customers(fresh(sales1b)).filter(pk=primary.pk).exists()
+    assert Customer.objects.visible_to(fresh(sales1b)).filter(pk=primary.pk).exists()
     assert_pool_column_in_step()
 
 
@@ -296,11 +299,11 @@ def test_delete_restore_purge_keep_the_column_with_the_entry(release, admin_user
     # in the recycle bin it stays in its pool (restoring brings it back there) but no list shows it
     assert column(customer) == pool.pk
     assert PoolEntry.objects.filter(customer=customer).exists()
-    assert not visible_customers(member).filter(pk=customer.pk).exists()
+    assert not Customer.objects.visible_to(member).filter(pk=customer.pk).exists()
     assert_pool_column_in_step()
     customer_restore(actor=admin_user, customer=customer)
     assert column(customer) == pool.pk
-    assert visible_customers(member).filter(pk=customer.pk).exists()
+    assert Customer.objects.visible_to(member).filter(pk=customer.pk).exists()
     assert_pool_column_in_step()
     customer_delete(actor=admin_user, customer=customer)
     customer_purge(actor=admin_user, customer=customer)
@@ -312,10 +315,10 @@ def test_delete_restore_purge_keep_the_column_with_the_entry(release, admin_user
 def test_a_closed_pool_hides_its_customers_and_keeps_the_column(release, admin_user, sales1b, pool):
     customer = release()
     pool_update(actor=admin_user, pool=pool, data={"is_active": False})
-    assert not visible_customers(fresh(sales1b)).filter(pk=customer.pk).exists()
+    assert not Customer.objects.visible_to(fresh(sales1b)).filter(pk=customer.pk).exists()
     assert column(customer) == pool.pk
     pool_update(actor=admin_user, pool=pool, data={"is_active": True})
-    assert visible_customers(fresh(sales1b)).filter(pk=customer.pk).exists()
+    assert Customer.objects.visible_to(fresh(sales1b)).filter(pk=customer.pk).exists()
     assert_pool_column_in_step()
 
 

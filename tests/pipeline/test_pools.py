@@ -12,7 +12,6 @@ from guanxi.core.audit_actions import audit_action_choices, audit_action_label
 from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from guanxi.core.models import AuditLog
 from guanxi.customers.models import Customer, OwnerChange, TimelineEvent
-from guanxi.customers.scope import visible_customers
 from guanxi.pipeline.models import Claim, PoolEntry, Prospect
 from guanxi.pipeline.pools.selectors import pools_for_user
 from guanxi.pipeline.pools.services import (
@@ -122,8 +121,8 @@ def test_release_goes_to_the_pool_covering_the_department(make_customer, sales1a
 
 def test_members_see_pool_customers_others_do_not(released, sales1b, sales2a):
     (customer,) = released(1)
-    assert visible_customers(fresh(sales1b)).filter(pk=customer.pk).exists()
-    assert not visible_customers(fresh(sales2a)).filter(pk=customer.pk).exists()
+    assert Customer.objects.visible_to(fresh(sales1b)).filter(pk=customer.pk).exists()
+    assert not Customer.objects.visible_to(fresh(sales2a)).filter(pk=customer.pk).exists()
     assert [p.name for p in pools_for_user(user=fresh(sales1b))] == ["一部公海"]
     assert pools_for_user(user=fresh(sales2a)) == []
 

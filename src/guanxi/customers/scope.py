@@ -1,20 +1,10 @@
-"""The customer data-scope filter (kept as functions for the callers that take a user)."""
+"""Whether a customer lies in a user's own scope. Reads go through the queryset methods
+`Customer.objects.visible_to(user)` / `.editable_by(user)` (customers/querysets.py)."""
 
 from typing import Any
 
 from guanxi.accounts.selectors import scope_for_user
 from guanxi.customers.models import Customer
-from guanxi.customers.querysets import CustomerQuerySet, visibility_extensions
-
-__all__ = ["visibility_extensions"]
-
-
-def visible_customers(user: Any, *, include_deleted: bool = False) -> CustomerQuerySet:
-    return Customer.objects.visible_to(user, include_deleted=include_deleted)
-
-
-def editable_customers(user: Any, *, include_deleted: bool = False) -> CustomerQuerySet:
-    return Customer.objects.editable_by(user, include_deleted=include_deleted)
 
 
 def user_covers_customer(user: Any, customer: Customer) -> bool:

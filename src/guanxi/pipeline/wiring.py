@@ -7,8 +7,8 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from guanxi.core.audit_actions import audit_actions_register
+from guanxi.customers import hooks as customer_hooks
 from guanxi.customers import panels
-from guanxi.customers import services as customer_services
 from guanxi.customers.models import Customer
 from guanxi.customers.querysets import visibility_extensions
 from guanxi.pipeline import audit_actions
@@ -98,14 +98,14 @@ def connect() -> None:
         return
     _connected = True
     audit_actions_register(audit_actions.LABELS)
-    customer_services.customer_created.register(_on_customer_created)
-    customer_services.owners_changed.register(_on_owners_changed)
-    customer_services.category_signals.register(_category_signal)
+    customer_hooks.customer_created.register(_on_customer_created)
+    customer_hooks.owners_changed.register(_on_owners_changed)
+    customer_hooks.category_signals.register(_category_signal)
     panels.detail_panels.register(_detail_panel)
     # Public pools: members see the customers in their pools; an owner change restarts the
     # recycling clock and takes an owned customer out of its pool; a merge ends the entry.
     visibility_extensions.register(_pool_visibility)
-    customer_services.owners_changed.register(_pool_owner_clock)
-    customer_services.owners_changed.register(_pool_end_for_owned)
-    customer_services.merge_extensions.register(_pool_merge)
+    customer_hooks.owners_changed.register(_pool_owner_clock)
+    customer_hooks.owners_changed.register(_pool_end_for_owned)
+    customer_hooks.merge_extensions.register(_pool_merge)
     panels.detail_panels.register(_pool_release_panel)

@@ -8,8 +8,8 @@ must reach up, it offers a hook or a registry that the higher area's function is
 
 from guanxi.accounts import permissions as account_permissions
 from guanxi.core.audit_actions import audit_actions_register
+from guanxi.customers import hooks as customer_hooks
 from guanxi.customers import panels
-from guanxi.customers import services as customer_services
 from guanxi.pipeline.worklist.hooks import worklist_sections
 from guanxi.sales.approvals.services import register_finisher
 from guanxi.sales.common import audit_actions, permissions
@@ -45,6 +45,6 @@ def connect() -> None:
     register_finisher("invoice", receivable_services.invoice_finish)
     # A signed contract's payment plan is receivables' business; an amendment asks for it.
     contract_services.amendment_plan_change.register(receivable_services.contract_plan_change)
-    customer_services.handover_extensions.register(_contract_handover)
+    customer_hooks.handover_extensions.register(_contract_handover)
     panels.detail_panels.register(_contract_panel)
     worklist_sections.register(overdue_worklist_section)

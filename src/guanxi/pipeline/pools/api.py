@@ -5,7 +5,7 @@ from typing import Annotated
 from ninja import Field, Query, Router
 
 from guanxi.core.schemas import Id, PageQuery
-from guanxi.customers.selectors import customer_get_for_user
+from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.pipeline.pools import selectors, services
 from guanxi.pipeline.pools.schemas import (
     ClaimOut,
@@ -61,7 +61,7 @@ def pool_customer_list(request, pool_id: int, query: Query[PoolCustomerQuery]):
     operation_id="guanxi_pipeline_api_pool_claim",
 )
 def pool_claim(request, customer_id: int):
-    customer = customer_get_for_user(request.auth, customer_id)
+    customer = customer_get_for_user(user=request.auth, customer_id=customer_id)
     claimed = services.pool_claim(actor=request.auth, customer=customer)
     return {"customer_id": claimed.pk, "owner": request.auth}
 
@@ -73,7 +73,7 @@ def pool_claim(request, customer_id: int):
     operation_id="guanxi_pipeline_api_pool_release",
 )
 def pool_release(request, customer_id: int, payload: ReleaseIn):
-    customer = customer_get_for_user(request.auth, customer_id)
+    customer = customer_get_for_user(user=request.auth, customer_id=customer_id)
     return services.pool_release(
         actor=request.auth, customer=customer, reason=payload.reason, note=payload.note
     )

@@ -35,9 +35,9 @@ from guanxi.accounts.permissions import MANAGE_USERS
 from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
 from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, invalid_field
+from guanxi.customers.archive.services import customer_take_owner, customers_release_owner
 from guanxi.customers.models import Customer, TimelineEvent
 from guanxi.customers.scope import user_covers_customer
-from guanxi.customers.services import customer_take_owner, customers_release_owner
 from guanxi.pipeline import audit_actions
 from guanxi.pipeline.models import Claim, PoolEntry, Prospect, PublicPool, Stage
 from guanxi.pipeline.pools.selectors import (

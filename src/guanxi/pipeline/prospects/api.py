@@ -10,8 +10,8 @@ caller's language, and nothing is written.
 from ninja import Field, Query, Router, Status
 
 from guanxi.core.schemas import PageQuery
+from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.customers.models import Customer
-from guanxi.customers.selectors import customer_get_for_user
 from guanxi.pipeline.models import Prospect
 from guanxi.pipeline.prospects import selectors, services
 from guanxi.pipeline.prospects.schemas import (
@@ -53,7 +53,7 @@ class FollowUpQuery(PageQuery):
     operation_id="guanxi_pipeline_api_followup_list",
 )
 def followup_list(request, customer_id: int, query: Query[FollowUpQuery]):
-    customer = customer_get_for_user(request.auth, customer_id)
+    customer = customer_get_for_user(user=request.auth, customer_id=customer_id)
     return selectors.followup_page(customer=customer, cursor=query.cursor, limit=query.limit)
 
 
@@ -64,7 +64,7 @@ def followup_list(request, customer_id: int, query: Query[FollowUpQuery]):
     operation_id="guanxi_pipeline_api_followup_create",
 )
 def followup_create(request, customer_id: int, payload: FollowUpIn):
-    customer = customer_get_for_user(request.auth, customer_id)
+    customer = customer_get_for_user(user=request.auth, customer_id=customer_id)
     data = services.FollowUpInput(**payload.model_dump())
     logged = services.followup_log(actor=request.auth, customer=customer, data=data)
     return Status(201, selectors.followup_get(followup_id=logged.followup.pk))
@@ -80,7 +80,7 @@ def followup_create(request, customer_id: int, payload: FollowUpIn):
     operation_id="guanxi_pipeline_api_prospect_detail",
 )
 def prospect_detail(request, customer_id: int):
-    customer = customer_get_for_user(request.auth, customer_id)
+    customer = customer_get_for_user(user=request.auth, customer_id=customer_id)
     return _prospect_out(request.auth, customer)
 
 
@@ -91,7 +91,7 @@ def prospect_detail(request, customer_id: int):
     operation_id="guanxi_pipeline_api_prospect_stage",
 )
 def prospect_stage(request, customer_id: int, payload: StageIn):
-    customer = customer_get_for_user(request.auth, customer_id)
+    customer = customer_get_for_user(user=request.auth, customer_id=customer_id)
     services.prospect_set_stage(
         actor=request.auth, customer=customer, stage=payload.stage, note=payload.note
     )
@@ -105,7 +105,7 @@ def prospect_stage(request, customer_id: int, payload: StageIn):
     operation_id="guanxi_pipeline_api_prospect_grade",
 )
 def prospect_grade(request, customer_id: int, payload: GradeIn):
-    customer = customer_get_for_user(request.auth, customer_id)
+    customer = customer_get_for_user(user=request.auth, customer_id=customer_id)
     services.prospect_set_grade(actor=request.auth, customer=customer, grade=payload.grade)
     return _prospect_out(request.auth, customer)
 
@@ -117,7 +117,7 @@ def prospect_grade(request, customer_id: int, payload: GradeIn):
     operation_id="guanxi_pipeline_api_prospect_man",
 )
 def prospect_man(request, customer_id: int, payload: ManIn):
-    customer = customer_get_for_user(request.auth, customer_id)
+    customer = customer_get_for_user(user=request.auth, customer_id=customer_id)
     services.man_assess(
         actor=request.auth,
         customer=customer,

@@ -18,8 +18,8 @@ from guanxi.accounts.models import Department, User
 from guanxi.accounts.permissions import MANAGE_USERS
 from guanxi.accounts.selectors import departments_in_scope, scope_for_user, user_can
 from guanxi.core.errors import PermissionDenied, ValidationFailed, invalid_field
+from guanxi.customers.archive.services import customer_refresh_category, timeline_add
 from guanxi.customers.models import Customer
-from guanxi.customers.services import customer_refresh_category, timeline_add
 from guanxi.pipeline.models import (
     FollowUp,
     Grade,

@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from guanxi.accounts.selectors import user_can
 from guanxi.core.errors import PermissionDenied
-from guanxi.customers.selectors import customer_get_for_user
+from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.sales.catalog import selectors as selectors_catalog
 from guanxi.sales.catalog import services as services_catalog
 from guanxi.sales.catalog.schemas import (
@@ -104,7 +104,7 @@ def quote_list(request, query: Query[QuoteQuery]):
 
 @router.post("/quotes", response={201: QuoteOut}, summary="Make a draft quote for a customer")
 def quote_create(request, payload: QuoteIn):
-    customer = customer_get_for_user(request.auth, payload.customer_id)
+    customer = customer_get_for_user(user=request.auth, customer_id=payload.customer_id)
     items = [
         {
             "product": line.product_id,

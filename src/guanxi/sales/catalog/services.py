@@ -17,9 +17,9 @@ from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
 from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from guanxi.core.pagination import parse_id
+from guanxi.customers.archive.services import timeline_add
 from guanxi.customers.models import Contact, Customer, CustomerTag, Tag
 from guanxi.customers.scope import user_covers_customer
-from guanxi.customers.services import timeline_add
 from guanxi.sales.common import money, numbers
 from guanxi.sales.common.permissions import MANAGE_CATALOG
 from guanxi.sales.models import ContractItem, PriceList, PriceListItem, Product, Quote, QuoteItem

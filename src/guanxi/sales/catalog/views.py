@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from guanxi.accounts.selectors import user_can
 from guanxi.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from guanxi.core.pagination import parse_id
-from guanxi.customers.selectors import (
+from guanxi.customers.archive.selectors import (
     CustomerFilters,
     customer_get_for_user,
     customer_list_for_user,
@@ -374,7 +374,7 @@ def _customer_choice(request):
     raw = request.POST.get("customer") or request.GET.get("customer") or ""
     if not raw.isdigit():
         return None
-    return customer_get_for_user(request.user, raw)
+    return customer_get_for_user(user=request.user, customer_id=raw)
 
 
 @login_required
@@ -424,7 +424,7 @@ def _customer_picker(request):
     rows = []
     if q:
         rows = customer_list_for_user(
-            request.user, CustomerFilters(q=q), page_size=20, count=False
+            user=request.user, filters=CustomerFilters(q=q), page_size=20, count=False
         ).items
     return render(request, "sales/catalog/quote_pick_customer.html", {"q": q, "customers": rows})
 

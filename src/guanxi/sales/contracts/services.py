@@ -33,9 +33,9 @@ from guanxi.core.audit import audit_record
 from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from guanxi.core.hooks import Hook
 from guanxi.core.pagination import parse_id
+from guanxi.customers.archive.services import timeline_add
 from guanxi.customers.models import Contact, Customer
 from guanxi.customers.scope import user_covers_customer
-from guanxi.customers.services import timeline_add
 from guanxi.pipeline.prospects.services import prospect_mark_won
 from guanxi.sales.approvals import services as approvals
 from guanxi.sales.catalog.services import price_for, quote_lock

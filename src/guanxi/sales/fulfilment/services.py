@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from guanxi.core.audit import audit_record
 from guanxi.core.errors import Conflict, NotFound, ValidationFailed
+from guanxi.customers.archive.services import timeline_add
 from guanxi.customers.models import Customer
-from guanxi.customers.services import timeline_add
 from guanxi.sales.common import numbers
 from guanxi.sales.contracts.services import contract_mark_executing
 from guanxi.sales.models import Contract, ContractItem, Delivery, DeliveryPlan, Order, StockOut

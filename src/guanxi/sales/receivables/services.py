@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
 from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from guanxi.customers.services import timeline_add
+from guanxi.customers.archive.services import timeline_add
 from guanxi.sales.approvals import services as approvals
 from guanxi.sales.common import money, permissions, sync
 from guanxi.sales.contracts.services import contract_mark_executing

@@ -251,10 +251,10 @@ def manager_report(
     progress: list[TargetProgress] = targets_with_progress(viewer=viewer, targets=targets)
 
     # consultants
-    team = users_in_scope(viewer).order_by("department__path", "username")
+    team_rows = users_in_scope(viewer).order_by("department__path", "username")
     if subtree_ids is not None:
-        team = team.filter(department_id__in=subtree_ids)
-    team = list(team)
+        team_rows = team_rows.filter(department_id__in=subtree_ids)
+    team = list(team_rows)
     wanted_ids = {owner_id for owner_id, _dep in cells if owner_id is not None}
     wanted_ids |= {p.target.user_id for p in progress if p.target.user_id}
     known = {user.pk: user for user in team}
