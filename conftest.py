@@ -9,7 +9,25 @@ import os
 
 import pytest
 
+# Shared checks outside test modules (tests/<app>/support.py, factories.py) report a failed
+# assert with its values, as pytest does in the test modules themselves.
+pytest.register_assert_rewrite("tests")
+
 os.environ.setdefault("GUANXI_DATA_DIR", os.path.join(os.path.dirname(__file__), "var", "test"))
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request through LocaleMiddleware leaves its language active in the thread; the next
+    # test on the same worker starts from the site's default (zh-hans) again.
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+TEST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -26,35 +44,85 @@ def _immediate_tasks(settings, tmp_path):
     settings.STORAGES["staticfiles"] = {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
     }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = TEST_HASHERS
 
 
-def _restore_shipped_data():
-    """Re-apply the data migrations' defaults (roles, sources, duplicate rules): a
-    transactional test flushes the tables, which would leave later tests without them."""
-    import importlib
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(marker and (marker.kwargs.get("transaction") or marker.args[:1]))
+    fixtures = getattr(item, "fixturenames", ())
+    return transactional or "transactional_db" in fixtures or "live_server" in fixtures
 
-    from django.apps import apps
 
-    for module in (
-        "guanxi.accounts.migrations.0002_default_roles",
-        "guanxi.customers.migrations.0002_default_sources_industries_rules",
-        "guanxi.pipeline.migrations.0002_stage_guidance",
-        "guanxi.pipeline.migrations.0004_default_scripts",
-        "guanxi.sales.migrations.0002_role_permissions",
-        "guanxi.sales.migrations.0004_approvals_default_flows",
-    ):
-        migration = importlib.import_module(module)
-        for operation in migration.Migration.operations:
-            operation.code(apps, None)
+def _snapshot_baseline() -> None:
+    """Serialize every test database as it is now (migrations' shipped data, the demo
+    organisation) into the attribute that Django's serialized_rollback restores from."""
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+
+
+def _restore_baseline() -> None:
+    """Empty the tables again without post_migrate (whose content types would clash with
+    the snapshot's), then load the snapshot."""
+    from django.core.management import call_command
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents:
+            call_command(
+                "flush",
+                database=connection.alias,
+                interactive=False,
+                verbosity=0,
+                inhibit_post_migrate=True,
+            )
+            connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database (one per xdist worker) with the demo organisation built once.
+
+    Every ordinary test runs in a transaction that is rolled back, so it sees this baseline
+    and leaves it as it found it. A transactional test (threads, live server) commits and
+    Django flushes every table afterwards; pytest_runtest_teardown below puts the baseline
+    back from the snapshot taken here, whatever runs next (docs/decisions.md).
+    """
+    from django.test import override_settings
+
+    from guanxi.accounts.demo import ensure_demo_organisation
+
+    # the tests check passwords with the MD5 hasher only (_immediate_tasks)
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=TEST_HASHERS):
+        ensure_demo_organisation()
+        _snapshot_baseline()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    if _is_transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _restore_baseline()
+    return result
 
 
 @pytest.fixture
 def org(db):
-    from guanxi.accounts.demo import ensure_demo_organisation
+    """The demo organisation's users by username, read afresh for each test (a test that
+    changes a user changes its own copy, rolled back with the test)."""
+    from guanxi.accounts.demo import DEMO_USERS
+    from guanxi.accounts.models import User
 
-    _restore_shipped_data()
-    return ensure_demo_organisation()
+    users = User.objects.in_bulk([row[0] for row in DEMO_USERS], field_name="username")
+    if len(users) != len(DEMO_USERS):
+        pytest.fail("the demo organisation built for the session is missing")
+    return users
 
 
 @pytest.fixture
@@ -100,19 +168,13 @@ def admin_user(org):
 @pytest.fixture
 def make_customer(org):
     """make_customer(owner, name=..., **fields) creates a customer through the service."""
-    from itertools import count
+    from tests.customers.factories import CustomerFactory
 
-    from guanxi.customers.services import customer_create
-
-    numbers = count(1)
+    # numbered from 1 in every test, so a test's mobiles do not depend on what ran before
+    CustomerFactory.reset_sequence(1)
 
     def _make(owner, name="测试客户", **fields):
-        n = next(numbers)
-        data = {"name": name, **fields}
-        # owner.pk grows past 9,999 on PostgreSQL (sequences outlive the rolled-back tests):
-        # keep the mobile at 11 digits
-        data.setdefault("mobile", f"139{owner.pk % 10000:04d}{n:04d}")
-        return customer_create(actor=owner, data=data)
+        return CustomerFactory(owner=owner, name=name, **fields)
 
     return _make
 

@@ -11,7 +11,7 @@ from guanxi.customers.demo import DEMO_CONSULTANTS, seed_customers_bulk, seed_cu
 from guanxi.customers.models import Customer
 from guanxi.pipeline.demo import STAGE_CODES, seed_pipeline_bulk, seed_pipeline_demo
 from guanxi.pipeline.models import FollowUp, Objection, PoolEntry, Prospect, StageMove
-from tests.pipeline.test_pool_column import assert_pool_column_in_step
+from tests.pipeline.support import assert_pool_column_in_step
 
 
 @pytest.fixture

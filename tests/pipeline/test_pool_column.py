@@ -38,18 +38,10 @@ from guanxi.pipeline.pools import (
     pool_release,
     pool_update,
 )
+from tests.pipeline.support import assert_pool_column_in_step
 
 pytestmark = pytest.mark.django_db
 Reason = PoolEntry.Reason
-
-
-def assert_pool_column_in_step():
-    """Every customer's `public_pool_id` is the pool of its entry, and NULL without one."""
-    entries = dict(PoolEntry.objects.values_list("customer_id", "pool_id"))
-    columns = dict(
-        Customer.objects.filter(public_pool_id__isnull=False).values_list("pk", "public_pool_id")
-    )
-    assert columns == entries
 
 
 def fresh(user):

@@ -24,7 +24,7 @@ from guanxi.sales.models import (
     SalesTarget,
     StockOut,
 )
-from tests.sales.test_seed_bulk import assert_consistent
+from tests.sales.support import assert_consistent
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from guanxi.sales import money
 from guanxi.sales import services_receivables as receivables
 from guanxi.sales.models import Contract, ContractItem, Instalment, Invoice, Payment
 from guanxi.sales.services_contracts import contract_create, contract_submit
-from tests.sales.test_receivables import check_invariants
+from tests.sales.support import check_invariants
 
 D = Decimal
 FEN = D("0.01")
