@@ -27,24 +27,58 @@ def _default_language():
     translation.deactivate()
 
 
-TEST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _test_settings(upload_dir, storages):
+    """Background tasks run at once in tests; uploads go to a throwaway directory; passwords
+    are hashed with MD5 (the real hasher is slow by design)."""
+    return {
+        "TASKS": {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
+        "STORAGES": {
+            **storages,
+            "default": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": str(upload_dir)},
+            },
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+    }
 
 
 @pytest.fixture(autouse=True)
 def _immediate_tasks(settings, tmp_path):
-    # Background tasks run at once in tests; uploads go to a throwaway directory.
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "uploads")},
-        },
-    }
-    settings.STORAGES["staticfiles"] = {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-    }
-    settings.PASSWORD_HASHERS = TEST_HASHERS
+    for name, value in _test_settings(tmp_path / "uploads", settings.STORAGES).items():
+        setattr(settings, name, value)
+
+
+@pytest.fixture(scope="session")
+def shared_data(django_db_setup, django_db_blocker, tmp_path_factory):
+    """`with shared_data():` in a class- or module-scoped fixture builds data that the
+    scope's tests share, in a transaction rolled back when the scope ends. Each test's own
+    transaction is a savepoint inside it, so a test still sees the data as built, never
+    another test's changes."""
+    from contextlib import contextmanager
+
+    from django.conf import settings
+    from django.db import transaction
+    from django.test import override_settings
+
+    @contextmanager
+    def _scope():
+        uploads = tmp_path_factory.mktemp("uploads")
+        with (
+            django_db_blocker.unblock(),
+            override_settings(**_test_settings(uploads, settings.STORAGES)),
+        ):
+            atomic = transaction.atomic()
+            # as Django marks its TestCase's own transaction: a durable block inside is fine
+            atomic._from_testcase = True
+            with atomic:
+                try:
+                    yield
+                finally:
+                    transaction.set_rollback(True)
+
+    return _scope
 
 
 def _is_transactional(item) -> bool:
@@ -96,7 +130,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from guanxi.accounts.demo import ensure_demo_organisation
 
     # the tests check passwords with the MD5 hasher only (_immediate_tasks)
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=TEST_HASHERS):
+    hashers = _test_settings(None, {})["PASSWORD_HASHERS"]
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=hashers):
         ensure_demo_organisation()
         _snapshot_baseline()
 
