@@ -22,9 +22,7 @@ def demo(shared_data):
         yield seed_pipeline_demo(seed=7)
 
 
-# one worker seeds the demo once for the whole class
 @pytest.mark.django_db
-@pytest.mark.xdist_group("pipeline_demo")
 class TestDemoData:
     """The demo is seeded once for these tests, which only read it (each in its own savepoint)."""
 

@@ -35,9 +35,7 @@ def demo(shared_data):
         yield seed_sales_demo(seed=7)
 
 
-# one worker seeds the demo once for the whole class
 @pytest.mark.django_db
-@pytest.mark.xdist_group("sales_demo")
 class TestDemoData:
     """The demo is seeded once for these tests, which only read it (each in its own savepoint)."""
 
