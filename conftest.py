@@ -136,10 +136,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
         _snapshot_baseline()
 
 
+_skipped_at_setup = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "setup":
+        item.stash[_skipped_at_setup] = report.skipped
+    return report
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     result = yield
-    if _is_transactional(item):
+    # a test skipped before its fixtures ran (PostgreSQL-only races on SQLite) flushed nothing
+    if _is_transactional(item) and not item.stash.get(_skipped_at_setup, False):
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
