@@ -81,11 +81,21 @@ def shared_data(django_db_setup, django_db_blocker, tmp_path_factory):
     return _scope
 
 
-def _is_transactional(item) -> bool:
+def _transactional(item) -> tuple[bool, bool]:
+    """(does the test commit for real, does Django restore the snapshot around it)"""
     marker = item.get_closest_marker("django_db")
-    transactional = bool(marker and (marker.kwargs.get("transaction") or marker.args[:1]))
+    kwargs = marker.kwargs if marker else {}
     fixtures = getattr(item, "fixturenames", ())
-    return transactional or "transactional_db" in fixtures or "live_server" in fixtures
+    transactional = bool(
+        kwargs.get("transaction")
+        or (marker and marker.args[:1] and marker.args[0])
+        or "transactional_db" in fixtures
+        or "live_server" in fixtures
+    )
+    serialized = bool(
+        kwargs.get("serialized_rollback") or "django_db_serialized_rollback" in fixtures
+    )
+    return transactional, serialized
 
 
 def _snapshot_baseline() -> None:
@@ -97,22 +107,24 @@ def _snapshot_baseline() -> None:
         connection._test_serialized_contents = connection.creation.serialize_db_to_string()
 
 
-def _restore_baseline() -> None:
-    """Empty the tables again without post_migrate (whose content types would clash with
-    the snapshot's), then load the snapshot."""
+def _restore_baseline(*, emptied: bool) -> None:
+    """Load the snapshot into the flushed tables. A flush after a test without
+    serialized_rollback ran post_migrate, whose content types would clash with the
+    snapshot's: those tables are emptied once more first."""
     from django.core.management import call_command
     from django.db import connections
 
     for connection in connections.all(initialized_only=True):
         contents = getattr(connection, "_test_serialized_contents", None)
         if contents:
-            call_command(
-                "flush",
-                database=connection.alias,
-                interactive=False,
-                verbosity=0,
-                inhibit_post_migrate=True,
-            )
+            if not emptied:
+                call_command(
+                    "flush",
+                    database=connection.alias,
+                    interactive=False,
+                    verbosity=0,
+                    inhibit_post_migrate=True,
+                )
             connection.creation.deserialize_db_from_string(contents)
 
 
@@ -151,11 +163,12 @@ def pytest_runtest_makereport(item, call):
 def pytest_runtest_teardown(item, nextitem):
     result = yield
     # a test skipped before its fixtures ran (PostgreSQL-only races on SQLite) flushed nothing
-    if _is_transactional(item) and not item.stash.get(_skipped_at_setup, False):
+    transactional, serialized = _transactional(item)
+    if transactional and not item.stash.get(_skipped_at_setup, False):
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
-            _restore_baseline()
+            _restore_baseline(emptied=serialized)
     return result
 
 
