@@ -124,6 +124,8 @@ def _restore_baseline(*, emptied: bool) -> None:
                     interactive=False,
                     verbosity=0,
                     inhibit_post_migrate=True,
+                    # PostgreSQL's sequences must stay past the snapshot's ids
+                    reset_sequences=False,
                 )
             connection.creation.deserialize_db_from_string(contents)
 
