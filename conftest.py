@@ -164,9 +164,11 @@ def pytest_runtest_makereport(item, call):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     result = yield
-    # a test skipped before its fixtures ran (PostgreSQL-only races on SQLite) flushed nothing
     transactional, serialized = _transactional(item)
-    if transactional and not item.stash.get(_skipped_at_setup, False):
+    # a test skipped before its fixtures ran (PostgreSQL-only races on SQLite) flushed
+    # nothing; after the last test the session's database is already gone
+    skipped = item.stash.get(_skipped_at_setup, False)
+    if transactional and not skipped and nextitem is not None:
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
