@@ -3,7 +3,8 @@
 #   make install   venv + Python deps + front-end assets + translations + migrate
 #   make demo      install, seed demo data if the DB is empty, run `guanxi serve` on $(PORT)
 #   make serve     install, then `guanxi serve` (no seeding)
-#   make test      pytest (SQLite; PostgreSQL when DATABASE_URL is set); PYTEST_ARGS="-k foo"
+#   make test      pytest (SQLite; PostgreSQL when DATABASE_URL is set); PYTEST_ARGS="-k foo",
+#                  TEST_WORKERS=0 for one process (default: one per core)
 #   make lint      ruff, ruff format --check, import-linter, mypy, migration checks
 #   make messages  refresh the .po catalogues from the sources (needs GNU gettext)
 #
@@ -17,6 +18,7 @@ SHELL := /bin/bash
 
 PORT ?= 8000
 PYTEST_ARGS ?=
+TEST_WORKERS ?= auto
 PYTHON ?=
 
 VENV := .venv
@@ -101,7 +103,7 @@ serve: install
 	exec $(GUANXI) serve --port $(PORT)
 
 test: setup $(VENV)/.installed-dev
-	@rc=0; $(VENV)/bin/pytest $(PYTEST_ARGS) || rc=$$?; \
+	@rc=0; $(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "ERROR: pytest collected no tests (exit 5)." >&2; fi; \
 	exit $$rc
 

@@ -9,52 +9,184 @@ import os
 
 import pytest
 
+# Shared checks outside test modules (tests/<app>/support.py, factories.py) report a failed
+# assert with its values, as pytest does in the test modules themselves.
+pytest.register_assert_rewrite("tests")
+
 os.environ.setdefault("GUANXI_DATA_DIR", os.path.join(os.path.dirname(__file__), "var", "test"))
 
 
 @pytest.fixture(autouse=True)
-def _immediate_tasks(settings, tmp_path):
-    # Background tasks run at once in tests; uploads go to a throwaway directory.
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "uploads")},
+def _default_language():
+    # A request through LocaleMiddleware leaves its language active in the thread; the next
+    # test on the same worker starts from the site's default (zh-hans) again.
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+def _test_settings(upload_dir, storages):
+    """Background tasks run at once in tests; uploads go to a throwaway directory; passwords
+    are hashed with MD5 (the real hasher is slow by design)."""
+    return {
+        "TASKS": {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
+        "STORAGES": {
+            **storages,
+            "default": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": str(upload_dir)},
+            },
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         },
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
     }
-    settings.STORAGES["staticfiles"] = {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-    }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def _restore_shipped_data():
-    """Re-apply the data migrations' defaults (roles, sources, duplicate rules): a
-    transactional test flushes the tables, which would leave later tests without them."""
-    import importlib
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings, tmp_path):
+    for name, value in _test_settings(tmp_path / "uploads", settings.STORAGES).items():
+        setattr(settings, name, value)
 
-    from django.apps import apps
 
-    for module in (
-        "guanxi.accounts.migrations.0002_default_roles",
-        "guanxi.customers.migrations.0002_default_sources_industries_rules",
-        "guanxi.pipeline.migrations.0002_stage_guidance",
-        "guanxi.pipeline.migrations.0004_default_scripts",
-        "guanxi.sales.migrations.0002_role_permissions",
-        "guanxi.sales.migrations.0004_approvals_default_flows",
-    ):
-        migration = importlib.import_module(module)
-        for operation in migration.Migration.operations:
-            operation.code(apps, None)
+@pytest.fixture(scope="session")
+def shared_data(django_db_setup, django_db_blocker, tmp_path_factory):
+    """`with shared_data():` in a class- or module-scoped fixture builds data that the
+    scope's tests share, in a transaction rolled back when the scope ends. Each test's own
+    transaction is a savepoint inside it, so a test still sees the data as built, never
+    another test's changes."""
+    from contextlib import contextmanager
+
+    from django.conf import settings
+    from django.db import transaction
+    from django.test import override_settings
+
+    @contextmanager
+    def _scope():
+        uploads = tmp_path_factory.mktemp("uploads")
+        with (
+            django_db_blocker.unblock(),
+            override_settings(**_test_settings(uploads, settings.STORAGES)),
+        ):
+            atomic = transaction.atomic()
+            # as Django marks its TestCase's own transaction: a durable block inside is fine
+            atomic._from_testcase = True
+            with atomic:
+                try:
+                    yield
+                finally:
+                    transaction.set_rollback(True)
+
+    return _scope
+
+
+def _transactional(item) -> tuple[bool, bool]:
+    """(does the test commit for real, does Django restore the snapshot around it)"""
+    marker = item.get_closest_marker("django_db")
+    kwargs = marker.kwargs if marker else {}
+    fixtures = getattr(item, "fixturenames", ())
+    transactional = bool(
+        kwargs.get("transaction")
+        or (marker and marker.args[:1] and marker.args[0])
+        or "transactional_db" in fixtures
+        or "live_server" in fixtures
+    )
+    serialized = bool(
+        kwargs.get("serialized_rollback") or "django_db_serialized_rollback" in fixtures
+    )
+    return transactional, serialized
+
+
+def _snapshot_baseline() -> None:
+    """Serialize every test database as it is now (migrations' shipped data, the demo
+    organisation) into the attribute that Django's serialized_rollback restores from."""
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+
+
+def _restore_baseline(*, emptied: bool) -> None:
+    """Load the snapshot into the flushed tables. A flush after a test without
+    serialized_rollback ran post_migrate, whose content types would clash with the
+    snapshot's: those tables are emptied once more first."""
+    from django.core.management import call_command
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents:
+            if not emptied:
+                call_command(
+                    "flush",
+                    database=connection.alias,
+                    interactive=False,
+                    verbosity=0,
+                    inhibit_post_migrate=True,
+                    # PostgreSQL's sequences must stay past the snapshot's ids
+                    reset_sequences=False,
+                )
+            connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database (one per xdist worker) with the demo organisation built once.
+
+    Every ordinary test runs in a transaction that is rolled back, so it sees this baseline
+    and leaves it as it found it. A transactional test (threads, live server) commits and
+    Django flushes every table afterwards; pytest_runtest_teardown below puts the baseline
+    back from the snapshot taken here, whatever runs next (docs/decisions.md).
+    """
+    from django.test import override_settings
+
+    from guanxi.accounts.demo import ensure_demo_organisation
+
+    # the tests check passwords with the MD5 hasher only (_immediate_tasks)
+    hashers = _test_settings(None, {})["PASSWORD_HASHERS"]
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=hashers):
+        ensure_demo_organisation()
+        _snapshot_baseline()
+
+
+_skipped_at_setup = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "setup":
+        item.stash[_skipped_at_setup] = report.skipped
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    transactional, serialized = _transactional(item)
+    # a test skipped before its fixtures ran (PostgreSQL-only races on SQLite) flushed
+    # nothing; after the last test the session's database is already gone
+    skipped = item.stash.get(_skipped_at_setup, False)
+    if transactional and not skipped and nextitem is not None:
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _restore_baseline(emptied=serialized)
+    return result
 
 
 @pytest.fixture
 def org(db):
-    from guanxi.accounts.demo import ensure_demo_organisation
+    """The demo organisation's users by username, read afresh for each test (a test that
+    changes a user changes its own copy, rolled back with the test)."""
+    from guanxi.accounts.demo import DEMO_USERS
+    from guanxi.accounts.models import User
 
-    _restore_shipped_data()
-    return ensure_demo_organisation()
+    users = User.objects.in_bulk([row[0] for row in DEMO_USERS], field_name="username")
+    if len(users) != len(DEMO_USERS):
+        pytest.fail("the demo organisation built for the session is missing")
+    return users
 
 
 @pytest.fixture
@@ -100,19 +232,13 @@ def admin_user(org):
 @pytest.fixture
 def make_customer(org):
     """make_customer(owner, name=..., **fields) creates a customer through the service."""
-    from itertools import count
+    from tests.customers.factories import CustomerFactory
 
-    from guanxi.customers.archive.services import customer_create
-    from guanxi.customers.archive.validation import CustomerInput
-
-    numbers = count(1)
+    # numbered from 1 in every test, so a test's mobiles do not depend on what ran before
+    CustomerFactory.reset_sequence(1)
 
     def _make(owner, name="测试客户", **fields):
-        n = next(numbers)
-        # owner.pk grows past 9,999 on PostgreSQL (sequences outlive the rolled-back tests):
-        # keep the mobile at 11 digits
-        fields.setdefault("mobile", f"139{owner.pk % 10000:04d}{n:04d}")
-        return customer_create(actor=owner, data=CustomerInput(name=name, **fields))
+        return CustomerFactory(owner=owner, name=name, **fields)
 
     return _make
 

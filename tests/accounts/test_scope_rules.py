@@ -4,25 +4,11 @@ import pytest
 
 from guanxi.accounts.models import Department, Role, User
 from guanxi.accounts.selectors import scope_for_user, users_in_scope
-from guanxi.accounts.services import department_create, department_update, user_create, user_update
+from guanxi.accounts.services import department_create, department_update, user_update
 from guanxi.core.scope import DataScope, Scope, apply_scope
+from tests.accounts.factories import RoleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _role(width: str, code: str | None = None) -> Role:
-    return Role.objects.create(code=code or f"t-{width}", name=f"test {width}", data_scope=width)
-
-
-def _user(username, *, department=None, reports_to=None, roles=()):
-    return user_create(
-        username=username,
-        password="x",
-        department=department,
-        reports_to=reports_to,
-        roles=list(roles),
-        validate=False,
-    )
 
 
 def _fresh(user) -> User:
@@ -42,18 +28,24 @@ def tree(org):
 
 
 def test_own(tree):
-    user = _user("u-own", department=tree["sales1"], roles=[_role(DataScope.OWN)])
+    user = UserFactory(
+        username="u-own", department=tree["sales1"], roles=[RoleFactory(data_scope=DataScope.OWN)]
+    )
     scope = scope_for_user(user)
     assert scope == Scope(user_id=user.pk, owner_ids=frozenset({user.pk}))
     assert not scope.covers(owner_id=user.pk + 999, department_id=tree["sales1"].pk)
 
 
 def test_own_and_subordinates_is_recursive(tree):
-    boss = _user("boss", department=tree["sales"], roles=[_role(DataScope.OWN_AND_SUBORDINATES)])
-    middle = _user("middle", department=tree["sales1"], reports_to=boss)
-    bottom = _user("bottom", department=tree["sales1"], reports_to=middle)
-    bottom2 = _user("bottom2", department=tree["sales2"], reports_to=bottom)
-    _user("outsider", department=tree["sales1"])
+    boss = UserFactory(
+        username="boss",
+        department=tree["sales"],
+        roles=[RoleFactory(data_scope=DataScope.OWN_AND_SUBORDINATES)],
+    )
+    middle = UserFactory(username="middle", department=tree["sales1"], reports_to=boss)
+    bottom = UserFactory(username="bottom", department=tree["sales1"], reports_to=middle)
+    bottom2 = UserFactory(username="bottom2", department=tree["sales2"], reports_to=bottom)
+    UserFactory(username="outsider", department=tree["sales1"])
     scope = scope_for_user(boss)
     assert scope.owner_ids == {boss.pk, middle.pk, bottom.pk, bottom2.pk}
     assert scope.department_ids == frozenset()
@@ -70,48 +62,62 @@ def test_own_and_subordinates_is_recursive(tree):
 
 
 def test_reporting_cycle_does_not_hang(tree):
-    role = _role(DataScope.OWN_AND_SUBORDINATES)
-    a = _user("cyc-a", department=tree["sales1"], roles=[role])
-    b = _user("cyc-b", department=tree["sales1"], reports_to=a)
+    role = RoleFactory(data_scope=DataScope.OWN_AND_SUBORDINATES)
+    a = UserFactory(username="cyc-a", department=tree["sales1"], roles=[role])
+    b = UserFactory(username="cyc-b", department=tree["sales1"], reports_to=a)
     User.objects.filter(pk=a.pk).update(reports_to=b)
     assert scope_for_user(_fresh(a)).owner_ids == {a.pk, b.pk}
 
 
 def test_department(tree):
-    user = _user("u-dept", department=tree["sales"], roles=[_role(DataScope.DEPARTMENT)])
+    user = UserFactory(
+        username="u-dept",
+        department=tree["sales"],
+        roles=[RoleFactory(data_scope=DataScope.DEPARTMENT)],
+    )
     scope = scope_for_user(user)
     assert scope.department_ids == {tree["sales"].pk}
     assert not scope.covers(owner_id=None, department_id=tree["sales1"].pk)
 
 
 def test_department_without_department_sees_only_own(tree):
-    user = _user("u-nodept", roles=[_role(DataScope.DEPARTMENT)])
+    user = UserFactory(username="u-nodept", roles=[RoleFactory(data_scope=DataScope.DEPARTMENT)])
     assert scope_for_user(user).department_ids == frozenset()
     assert scope_for_user(user).owner_ids == {user.pk}
 
 
 def test_department_tree(tree):
-    user = _user("u-tree", department=tree["sales"], roles=[_role(DataScope.DEPARTMENT_TREE)])
+    user = UserFactory(
+        username="u-tree",
+        department=tree["sales"],
+        roles=[RoleFactory(data_scope=DataScope.DEPARTMENT_TREE)],
+    )
     assert scope_for_user(user).department_ids == {
         tree["sales"].pk,
         tree["sales1"].pk,
         tree["sales2"].pk,
     }
-    leaf = _user(
-        "u-leaf", department=tree["sales1"], roles=[Role.objects.get(code="t-department_tree")]
+    leaf = UserFactory(
+        username="u-leaf",
+        department=tree["sales1"],
+        roles=[Role.objects.get(code="t-department_tree")],
     )
     assert scope_for_user(leaf).department_ids == {tree["sales1"].pk}
 
 
 def test_all(tree):
-    user = _user("u-all", department=tree["marketing"], roles=[_role(DataScope.ALL)])
+    user = UserFactory(
+        username="u-all",
+        department=tree["marketing"],
+        roles=[RoleFactory(data_scope=DataScope.ALL)],
+    )
     scope = scope_for_user(user)
     assert scope.sees_all
     assert scope.covers(owner_id=None, department_id=None)
 
 
 def test_no_role_sees_own_only(tree):
-    user = _user("u-none", department=tree["sales1"])
+    user = UserFactory(username="u-none", department=tree["sales1"])
     scope = scope_for_user(user)
     assert not scope.sees_all
     assert scope.owner_ids == {user.pk}
@@ -119,12 +125,15 @@ def test_no_role_sees_own_only(tree):
 
 
 def test_union_of_two_roles(tree):
-    boss = _user(
-        "u-union",
+    boss = UserFactory(
+        username="u-union",
         department=tree["sales2"],
-        roles=[_role(DataScope.OWN_AND_SUBORDINATES), _role(DataScope.DEPARTMENT)],
+        roles=[
+            RoleFactory(data_scope=DataScope.OWN_AND_SUBORDINATES),
+            RoleFactory(data_scope=DataScope.DEPARTMENT),
+        ],
     )
-    report = _user("u-union-report", department=tree["sales1"], reports_to=boss)
+    report = UserFactory(username="u-union-report", department=tree["sales1"], reports_to=boss)
     scope = scope_for_user(boss)
     assert scope.owner_ids == {boss.pk, report.pk}
     assert scope.department_ids == {tree["sales2"].pk}
@@ -134,15 +143,17 @@ def test_union_of_two_roles(tree):
 
 
 def test_all_wins_in_a_union(tree):
-    user = _user(
-        "u-all2", department=tree["sales1"], roles=[_role(DataScope.OWN), _role(DataScope.ALL)]
+    user = UserFactory(
+        username="u-all2",
+        department=tree["sales1"],
+        roles=[RoleFactory(data_scope=DataScope.OWN), RoleFactory(data_scope=DataScope.ALL)],
     )
     assert scope_for_user(user).sees_all
 
 
 def test_department_tree_follows_a_moved_subtree(tree):
-    role = _role(DataScope.DEPARTMENT_TREE)
-    head = _user("u-head", department=tree["sales"], roles=[role])
+    role = RoleFactory(data_scope=DataScope.DEPARTMENT_TREE)
+    head = UserFactory(username="u-head", department=tree["sales"], roles=[role])
     south = department_create(name="华南区", parent=None)
     shenzhen = department_create(name="深圳组", parent=south)
     team = department_create(name="一组", parent=shenzhen)
@@ -184,7 +195,7 @@ def test_department_cannot_move_under_itself(tree):
 def test_inactive_user_sees_nothing(tree, sales1a, make_customer):
     make_customer(sales1a, name="张三")
     admin_role = Role.objects.get(code="admin")
-    user = _user("u-gone", department=tree["sales1"], roles=[admin_role])
+    user = UserFactory(username="u-gone", department=tree["sales1"], roles=[admin_role])
     User.objects.filter(pk=user.pk).update(is_active=False)
     gone = _fresh(user)
     assert scope_for_user(gone) == Scope.nothing()

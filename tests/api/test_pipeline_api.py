@@ -12,6 +12,7 @@ from guanxi.customers.models import Customer, TimelineEvent
 from guanxi.pipeline.models import FollowUp, Objection, PoolEntry, Prospect, Script, StageMove
 from guanxi.pipeline.pools import services as pools
 from guanxi.pipeline.prospects import services
+from tests.pipeline.factories import PoolFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,16 +58,7 @@ def _customer_gets(customer_id):
 
 @pytest.fixture
 def pool(sales1a):
-    return pools.pool_create(
-        actor=None,
-        data={
-            "name": "一部公海",
-            "member_departments": [sales1a.department],
-            "departments_recycled": [sales1a.department],
-            "daily_claim_cap": 5,
-            "cooldown_days": 0,
-        },
-    )
+    return PoolFactory(department=sales1a.department, daily_claim_cap=5, cooldown_days=0)
 
 
 # ---------------------------------------------------------------- authentication

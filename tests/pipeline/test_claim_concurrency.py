@@ -12,7 +12,8 @@ from guanxi.core.errors import Conflict, ValidationFailed
 from guanxi.customers.models import Customer, OwnerChange
 from guanxi.pipeline.models import Claim, PoolEntry, Prospect, PublicPool
 from guanxi.pipeline.pools import services as pools
-from guanxi.pipeline.pools.services import pool_claim, pool_create, pool_release, prospect_lock
+from guanxi.pipeline.pools.services import pool_claim, pool_release, prospect_lock
+from tests.pipeline.factories import PoolFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -38,15 +39,7 @@ def _claim(username, customer, barrier, results):
 
 
 def test_two_simultaneous_claims_exactly_one_wins(make_customer, sales1a, sales1b, manager):
-    pool = pool_create(
-        actor=None,
-        data={
-            "name": "并发公海",
-            "member_departments": [sales1a.department],
-            "member_users": [manager],
-            "departments_recycled": [sales1a.department],
-        },
-    )
+    pool = PoolFactory(name="并发公海", department=sales1a.department, member_users=[manager])
     for round_ in range(5):
         customer = make_customer(sales1a, name=f"抢{round_}")
         pool_release(actor=sales1a, customer=customer, reason=PoolEntry.Reason.OTHER, pool=pool)
@@ -120,15 +113,8 @@ def test_department_quota_holds_under_simultaneous_claims(
     """Two members of one department claim two different customers at once with one place
     left in the department's quota: exactly one gets it."""
     _slow(monkeypatch, "department_owned_count")
-    pool = pool_create(
-        actor=None,
-        data={
-            "name": "部门配额公海",
-            "member_departments": [sales1a.department],
-            "departments_recycled": [sales1a.department],
-            "cooldown_days": 0,
-            "daily_claim_cap": 100,
-        },
+    pool = PoolFactory(
+        name="部门配额公海", department=sales1a.department, cooldown_days=0, daily_claim_cap=100
     )
     for round_ in range(3):
         PublicPool.objects.filter(pk=pool.pk).update(max_owned_per_department=round_ + 1)
@@ -151,10 +137,7 @@ def test_department_locked_quota_holds_under_simultaneous_locks(
     make_customer, sales1a, sales1b, monkeypatch
 ):
     _slow(monkeypatch, "department_locked_count")
-    pool = pool_create(
-        actor=None,
-        data={"name": "锁定配额公海", "departments_recycled": [sales1a.department]},
-    )
+    pool = PoolFactory(name="锁定配额公海", departments_recycled=[sales1a.department])
     PublicPool.objects.filter(pk=pool.pk).update(max_locked_per_department=1)
     for round_ in range(3):
         mine = make_customer(sales1a, name=f"锁{round_}甲")

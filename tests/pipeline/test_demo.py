@@ -11,71 +11,75 @@ from guanxi.customers.demo import DEMO_CONSULTANTS, seed_customers_bulk, seed_cu
 from guanxi.customers.models import Customer
 from guanxi.pipeline.demo import STAGE_CODES, seed_pipeline_bulk, seed_pipeline_demo
 from guanxi.pipeline.models import FollowUp, Objection, PoolEntry, Prospect, StageMove
-from tests.pipeline.test_pool_column import assert_pool_column_in_step
+from tests.pipeline.support import assert_pool_column_in_step
 
 
-@pytest.fixture
-def demo(org):
-    seed_customers_slow(count=80, seed=7)
-    return seed_pipeline_demo(seed=7)
+@pytest.fixture(scope="class")
+def demo(shared_data):
+    """Seeded once for the class below."""
+    with shared_data():
+        seed_customers_slow(count=80, seed=7)
+        yield seed_pipeline_demo(seed=7)
 
 
-def test_demo_puts_every_consultant_at_every_stage(demo, org):
-    assert not demo.skipped
-    for username in DEMO_CONSULTANTS:
-        user = org[username]
-        stages = set(
-            Prospect.objects.filter(customer__followups__user=user).values_list(
-                "stage__code", flat=True
+@pytest.mark.django_db
+class TestDemoData:
+    """The demo is seeded once for these tests, which only read it (each in its own savepoint)."""
+
+    def test_demo_puts_every_consultant_at_every_stage(self, demo, org):
+        assert not demo.skipped
+        for username in DEMO_CONSULTANTS:
+            user = org[username]
+            stages = set(
+                Prospect.objects.filter(customer__followups__user=user).values_list(
+                    "stage__code", flat=True
+                )
             )
+            assert stages >= set(STAGE_CODES), username
+            assert Prospect.objects.filter(owner=user, tracked=True).exists()
+        assert Prospect.objects.filter(grade="E", dealt=True).exists()
+        assert Prospect.objects.filter(locked=True).exists()
+        assert Prospect.objects.exclude(man_verdict="").exists()
+        assert Prospect.objects.filter(referrer__isnull=False).exists()
+        assert Objection.objects.exists()
+        # stage moves forward and back, all in the past, consistent with the follow-ups
+        now = timezone.now()
+        assert not FollowUp.objects.filter(at__gt=now).exists()
+        assert FollowUp.objects.filter(at__lt=now - dt.timedelta(days=14)).exists()
+        assert StageMove.objects.filter(from_stage__order__gt=0, to_stage__order__lt=4).exists()
+        for prospect in Prospect.objects.filter(last_followup_at__isnull=False)[:50]:
+            last = FollowUp.objects.filter(customer_id=prospect.customer_id).first()
+            assert last.at == prospect.last_followup_at
+
+    def test_demo_has_overdue_and_due_today(self, demo, org):
+        now = timezone.now()
+        start = timezone.make_aware(dt.datetime.combine(timezone.localdate(now), dt.time()))
+        owned = Prospect.objects.filter(owner__isnull=False)
+        assert owned.filter(next_due_at__lt=start).exists()  # overdue
+        assert owned.filter(
+            next_due_at__gte=start, next_due_at__lt=start + dt.timedelta(days=1)
+        ).exists()
+        assert owned.filter(
+            next_due_at__gte=start + dt.timedelta(days=1),
+            next_due_at__lt=start + dt.timedelta(days=7),
+        ).exists()
+        assert owned.filter(recycle_warned_at__isnull=False).exists()  # about to be recycled
+
+    def test_demo_releases_into_the_company_pool(self, demo):
+        entries = PoolEntry.objects.filter(pool__name="公司公海")
+        assert entries.count() >= 15
+        assert {"no_progress", "no_decision_maker", "lost_trust", "pushed_too_hard"} <= set(
+            entries.values_list("reason", flat=True)
         )
-        assert stages >= set(STAGE_CODES), username
-        assert Prospect.objects.filter(owner=user, tracked=True).exists()
-    assert Prospect.objects.filter(grade="E", dealt=True).exists()
-    assert Prospect.objects.filter(locked=True).exists()
-    assert Prospect.objects.exclude(man_verdict="").exists()
-    assert Prospect.objects.filter(referrer__isnull=False).exists()
-    assert Objection.objects.exists()
-    # stage moves forward and back, all in the past, consistent with the follow-ups
-    now = timezone.now()
-    assert not FollowUp.objects.filter(at__gt=now).exists()
-    assert FollowUp.objects.filter(at__lt=now - dt.timedelta(days=14)).exists()
-    assert StageMove.objects.filter(from_stage__order__gt=0, to_stage__order__lt=4).exists()
-    for prospect in Prospect.objects.filter(last_followup_at__isnull=False)[:50]:
-        last = FollowUp.objects.filter(customer_id=prospect.customer_id).first()
-        assert last.at == prospect.last_followup_at
+        assert not Customer.objects.filter(pool_entry__isnull=False, owner__isnull=False).exists()
+        assert_pool_column_in_step()  # released and recycled through the services
+        pool = entries.first().pool
+        assert pool.member_departments.filter(name="销售中心").exists()
 
-
-def test_demo_has_overdue_and_due_today(demo, org):
-    now = timezone.now()
-    start = timezone.make_aware(dt.datetime.combine(timezone.localdate(now), dt.time()))
-    owned = Prospect.objects.filter(owner__isnull=False)
-    assert owned.filter(next_due_at__lt=start).exists()  # overdue
-    assert owned.filter(
-        next_due_at__gte=start, next_due_at__lt=start + dt.timedelta(days=1)
-    ).exists()
-    assert owned.filter(
-        next_due_at__gte=start + dt.timedelta(days=1), next_due_at__lt=start + dt.timedelta(days=7)
-    ).exists()
-    assert owned.filter(recycle_warned_at__isnull=False).exists()  # about to be recycled
-
-
-def test_demo_releases_into_the_company_pool(demo):
-    entries = PoolEntry.objects.filter(pool__name="公司公海")
-    assert entries.count() >= 15
-    assert {"no_progress", "no_decision_maker", "lost_trust", "pushed_too_hard"} <= set(
-        entries.values_list("reason", flat=True)
-    )
-    assert not Customer.objects.filter(pool_entry__isnull=False, owner__isnull=False).exists()
-    assert_pool_column_in_step()  # released and recycled through the services
-    pool = entries.first().pool
-    assert pool.member_departments.filter(name="销售中心").exists()
-
-
-def test_demo_runs_once(demo):
-    count = FollowUp.objects.count()
-    assert seed_pipeline_demo(seed=7).skipped
-    assert FollowUp.objects.count() == count
+    def test_demo_runs_once(self, demo):
+        count = FollowUp.objects.count()
+        assert seed_pipeline_demo(seed=7).skipped
+        assert FollowUp.objects.count() == count
 
 
 def test_seed_command_seeds_the_pipeline_and_if_empty_keeps_data(org):

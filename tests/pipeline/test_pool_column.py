@@ -32,23 +32,15 @@ from guanxi.customers.models import Customer
 from guanxi.pipeline.models import PoolEntry, Prospect
 from guanxi.pipeline.pools.services import (
     pool_claim,
-    pool_create,
     pool_recycle_run,
     pool_release,
     pool_update,
 )
+from tests.pipeline.factories import PoolFactory
+from tests.pipeline.support import assert_pool_column_in_step
 
 pytestmark = pytest.mark.django_db
 Reason = PoolEntry.Reason
-
-
-def assert_pool_column_in_step():
-    """Every customer's `public_pool_id` is the pool of its entry, and NULL without one."""
-    entries = dict(PoolEntry.objects.values_list("customer_id", "pool_id"))
-    columns = dict(
-        Customer.objects.filter(public_pool_id__isnull=False).values_list("pk", "public_pool_id")
-    )
-    assert columns == entries
 
 
 def fresh(user):
@@ -64,28 +56,12 @@ def column(customer) -> int | None:
 @pytest.fixture
 def pool(sales1a):
     """The 销售一部 pool: its members are 销售一部; it takes 销售一部's releases."""
-    return pool_create(
-        actor=None,
-        data={
-            "name": "一部公海",
-            "member_departments": [sales1a.department],
-            "departments_recycled": [sales1a.department],
-            "daily_claim_cap": 5,
-            "cooldown_days": 0,
-        },
-    )
+    return PoolFactory(department=sales1a.department, daily_claim_cap=5, cooldown_days=0)
 
 
 @pytest.fixture
 def other_pool(sales2a):
-    return pool_create(
-        actor=None,
-        data={
-            "name": "二部公海",
-            "member_departments": [sales2a.department],
-            "departments_recycled": [sales2a.department],
-        },
-    )
+    return PoolFactory(name="二部公海", department=sales2a.department)
 
 
 @pytest.fixture

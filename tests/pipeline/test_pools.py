@@ -21,6 +21,7 @@ from guanxi.pipeline.pools.services import (
     pool_update,
     prospect_lock,
 )
+from tests.pipeline.factories import PoolFactory
 
 pytestmark = pytest.mark.django_db
 Reason = PoolEntry.Reason
@@ -30,16 +31,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 @pytest.fixture
 def pool(sales1a):
     """The 销售一部 pool: its members are 销售一部; it takes 销售一部's releases."""
-    return pool_create(
-        actor=None,
-        data={
-            "name": "一部公海",
-            "member_departments": [sales1a.department],
-            "departments_recycled": [sales1a.department],
-            "daily_claim_cap": 2,
-            "cooldown_days": 7,
-        },
-    )
+    return PoolFactory(department=sales1a.department, daily_claim_cap=2, cooldown_days=7)
 
 
 @pytest.fixture
@@ -108,9 +100,7 @@ def test_release_twice_is_refused(released, sales1a, manager):
 
 
 def test_release_goes_to_the_pool_covering_the_department(make_customer, sales1a, sales2a, pool):
-    second = pool_create(
-        actor=None, data={"name": "二部公海", "departments_recycled": [sales2a.department]}
-    )
+    second = PoolFactory(name="二部公海", departments_recycled=[sales2a.department])
     customer = make_customer(sales2a)
     entry = pool_release(actor=sales2a, customer=customer, reason=Reason.PUSHED_TOO_HARD)
     assert entry.pool == second

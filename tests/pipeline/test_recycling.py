@@ -11,7 +11,8 @@ from guanxi.core.models import AuditLog
 from guanxi.customers.models import Customer, OwnerChange, TimelineEvent
 from guanxi.pipeline.models import PoolEntry, Prospect, Stage
 from guanxi.pipeline.pools import services as pools
-from guanxi.pipeline.pools.services import pool_create, pool_recycle_run
+from guanxi.pipeline.pools.services import pool_recycle_run
+from tests.pipeline.factories import PoolFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,14 +25,7 @@ def now():
 
 
 def make_pool(sales1a, **rules):
-    data = {
-        "name": rules.pop("name", "一部公海"),
-        "departments_recycled": [sales1a.department],
-        "member_departments": [sales1a.department],
-        "warn_days": 3,
-        **rules,
-    }
-    return pool_create(actor=None, data=data)
+    return PoolFactory(**{"department": sales1a.department, "warn_days": 3, **rules})
 
 
 def setup(customer, **fields):

@@ -16,16 +16,6 @@ from guanxi.sales.models import Contract, PriceList, PriceListItem, Product, Quo
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def products(org):
-    return {
-        "a": Product.objects.create(code="A-1", name="标准版", unit="套", list_price="1000.00"),
-        "b": Product.objects.create(
-            code="B-1", name="实施服务", unit="天", list_price="800.00", tax_rate="0.0600"
-        ),
-    }
-
-
 def _tag(customer, name):
     tag, _created = Tag.objects.get_or_create(name=name)
     CustomerTag.objects.get_or_create(customer=customer, tag=tag)

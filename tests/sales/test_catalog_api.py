@@ -8,22 +8,11 @@ import pytest
 from django.test import Client
 
 from guanxi.core.models import AuditLog
-from guanxi.sales.models import Contract, PriceList, PriceListItem, Product, Quote
-from tests.sales.test_catalog_pages import catalog_state, make_quote, quote_state
-from tests.sales.test_contracts_api import api, send
-from tests.sales.test_fulfilment_views import SEES
+from guanxi.sales.models import Contract, PriceList, PriceListItem, Quote
+from tests.sales.factories import make_quote
+from tests.sales.support import SEES, api, catalog_state, quote_state, send
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def products(org):
-    return {
-        "a": Product.objects.create(code="A-1", name="标准版", unit="套", list_price="1000.00"),
-        "b": Product.objects.create(
-            code="B-1", name="实施服务", unit="天", list_price="800.00", tax_rate="0.0600"
-        ),
-    }
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from guanxi.core.models import AuditLog
-from guanxi.sales.catalog import services as catalog
-from guanxi.sales.models import Contract, PriceList, PriceListItem, Product, Quote, QuoteItem
-from tests.sales.test_fulfilment_views import SEES
+from guanxi.sales.models import Contract, PriceList, Product, Quote, QuoteItem
+from tests.sales.factories import make_quote
+from tests.sales.support import SEES, catalog_state, quote_state
 
 pytestmark = pytest.mark.django_db
 
@@ -27,53 +27,8 @@ def _level(response) -> str | None:
 
 
 @pytest.fixture
-def products(org):
-    return {
-        "a": Product.objects.create(code="A-1", name="标准版", unit="套", list_price="1000.00"),
-        "b": Product.objects.create(
-            code="B-1", name="实施服务", unit="天", list_price="800.00", tax_rate="0.0600"
-        ),
-    }
-
-
-@pytest.fixture
 def customer(sales1a, make_customer):
     return make_customer(sales1a, name="华东贸易")
-
-
-def make_quote(owner, customer, product, *, quantity="2", status=None):
-    quote = catalog.quote_create(
-        actor=owner,
-        customer=customer,
-        items=[{"product": product, "quantity": quantity}],
-        notes="报价说明",
-    )
-    moves = {
-        Quote.Status.SENT: [Quote.Status.SENT],
-        Quote.Status.ACCEPTED: [Quote.Status.SENT, Quote.Status.ACCEPTED],
-        Quote.Status.REJECTED: [Quote.Status.SENT, Quote.Status.REJECTED],
-    }.get(status, [])
-    for move in moves:
-        quote = catalog.quote_set_status(actor=owner, quote=quote, status=move)
-    return Quote.objects.get(pk=quote.pk)
-
-
-def catalog_state():
-    return (
-        list(Product.objects.values("id", "code", "name", "list_price", "tax_rate", "active")),
-        list(PriceList.objects.values("id", "name", "priority", "active")),
-        list(PriceListItem.objects.values("price_list_id", "product_id", "price")),
-        AuditLog.objects.count(),
-    )
-
-
-def quote_state(quote):
-    return (
-        Quote.objects.filter(pk=quote.pk).values("status", "notes", "total_amount").first(),
-        list(QuoteItem.objects.filter(quote=quote).values("id", "quantity", "unit_price")),
-        Contract.objects.count(),
-        AuditLog.objects.count(),
-    )
 
 
 # ---------------------------------------------------------------- products

@@ -14,23 +14,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guanxi.core.models import AuditLog
-from guanxi.customers.models import TimelineEvent
 from guanxi.sales.contracts.services import (
     contract_amend,
-    contract_create,
     contract_start,
     contract_submit,
 )
 from guanxi.sales.models import (
-    Approval,
     Contract,
     ContractAmendment,
     ContractItem,
     Instalment,
     Product,
 )
-from tests.sales.test_fulfilment_views import SEES
-from tests.sales.test_receivables import make_contract, pay
+from tests.sales.factories import draft_for, make_contract, pay
+from tests.sales.support import SEES, contract_state
 
 pytestmark = pytest.mark.django_db
 
@@ -49,39 +46,6 @@ def _line(price="1000.00", quantity="1", **extra):
         "tax_rate": "0.13",
         **extra,
     }
-
-
-def draft_for(owner, customer, *, price="1000.00", title="年度服务合同"):
-    return contract_create(actor=owner, customer=customer, title=title, items=[_line(price)])
-
-
-def contract_state(contract):
-    """Everything a refused or denied action must leave alone."""
-    return (
-        Contract.objects.filter(pk=contract.pk)
-        .values(
-            "status",
-            "version",
-            "title",
-            "terms",
-            "total_amount",
-            "paid_amount",
-            "amendment_count",
-            "owner_id",
-            "terminated_reason",
-        )
-        .first(),
-        list(
-            ContractItem.objects.filter(contract=contract)
-            .values("id", "description", "quantity", "unit_price", "total_amount")
-            .order_by("id")
-        ),
-        list(Instalment.objects.filter(contract=contract).values("id", "amount").order_by("id")),
-        ContractAmendment.objects.filter(contract=contract).count(),
-        Approval.objects.filter(target="contract", target_id=contract.pk).count(),
-        AuditLog.objects.count(),
-        TimelineEvent.objects.filter(customer_id=contract.customer_id).count(),
-    )
 
 
 def _level(response) -> str | None:

@@ -3,13 +3,10 @@ actions and amendments. Data scope per role (404 and nothing written), bad input
 per-field messages and nothing written, and no API call makes a contract that needs approval
 signed without the approver's decision."""
 
-import json
-
 import pytest
 from django.test import Client
 from django.utils import timezone
 
-from guanxi.accounts.services import token_create
 from guanxi.sales.approvals import services as approvals
 from guanxi.sales.contracts.services import contract_submit
 from guanxi.sales.models import (
@@ -21,24 +18,13 @@ from guanxi.sales.models import (
     Payment,
     StockOut,
 )
-from tests.sales.test_contract_pages import contract_state, draft_for
-from tests.sales.test_fulfilment_views import SEES
-from tests.sales.test_receivables import make_contract, pay
+from tests.sales.factories import draft_for, make_contract, pay
+from tests.sales.support import SEES, api, contract_state, send
 
 pytestmark = pytest.mark.django_db
 
 S = Contract.Status
 JSON = "application/json"
-
-
-def api(user, language="en") -> Client:
-    """A client that authenticates with the user's API token (no session, no CSRF)."""
-    _token, raw = token_create(user=user, name="tests")
-    return Client(headers={"Authorization": f"Bearer {raw}", "Accept-Language": language})
-
-
-def send(client, method, url, body=None):
-    return getattr(client, method)(url, json.dumps(body if body is not None else {}), JSON)
 
 
 def item(price="1000.00", quantity="1", **extra):

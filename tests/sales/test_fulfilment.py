@@ -14,75 +14,14 @@ from hypothesis import strategies as st
 from guanxi.core.errors import Conflict, NotFound, ValidationFailed
 from guanxi.core.models import AuditLog
 from guanxi.customers.models import TimelineEvent
-from guanxi.sales.contracts.services import contract_create, contract_submit
 from guanxi.sales.fulfilment import selectors, services
-from guanxi.sales.models import Contract, Delivery, DeliveryPlan, Order, StockOut
+from guanxi.sales.models import Contract, Delivery, Order, StockOut
+from tests.sales.factories import make_signed_contract, place_order
+from tests.sales.support import fulfilment_state, items_of
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
-
-
-# ---------------------------------------------------------------- helpers (also used by the
-# other test_fulfilment_* modules)
-
-
-def make_signed_contract(owner, customer, *, items=None, title="设备采购合同"):
-    """A contract signed through the contract services (small amount: no approval flow)."""
-    items = items or [
-        {"description": "空气净化器", "unit": "台", "quantity": "10", "unit_price": "100.00"},
-        {"description": "滤芯", "unit": "个", "quantity": "2.5", "unit_price": "40.00"},
-    ]
-    contract = contract_create(
-        actor=owner,
-        customer=customer,
-        title=title,
-        items=[{"product": None, "discount_rate": "0", "tax_rate": "0.13", **i} for i in items],
-    )
-    contract = contract_submit(actor=owner, contract=contract)
-    assert contract.status == Contract.Status.SIGNED, contract.status
-    return contract
-
-
-def items_of(contract):
-    return list(contract.items.order_by("position", "id"))
-
-
-def place_order(actor, contract, *lines, ordered_on=None):
-    """lines: (item, quantity[, planned_on])."""
-    today = timezone.localdate()
-    return services.order_create(
-        actor=actor,
-        contract=contract,
-        ordered_on=ordered_on or today,
-        plans=[
-            {
-                "contract_item": line[0],
-                "quantity": str(line[1]),
-                "planned_on": line[2] if len(line) > 2 else today,
-            }
-            for line in lines
-        ],
-    )
-
-
-def fulfilment_state(contract):
-    """Everything a refused or denied action must leave alone."""
-    return (
-        Contract.objects.filter(pk=contract.pk).values("status", "version").first(),
-        list(Order.objects.filter(contract=contract).values("id", "status").order_by("id")),
-        list(
-            DeliveryPlan.objects.filter(order__contract=contract)
-            .values("id", "quantity", "delivered_quantity")
-            .order_by("id")
-        ),
-        Delivery.objects.filter(plan__order__contract=contract).count(),
-        StockOut.objects.filter(contract=contract).count(),
-        AuditLog.objects.filter(action__startswith="sales.order").count()
-        + AuditLog.objects.filter(
-            action__in=["sales.delivery_record", "sales.stockout_record"]
-        ).count(),
-    )
 
 
 @pytest.fixture

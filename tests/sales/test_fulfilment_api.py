@@ -9,13 +9,8 @@ import pytest
 from django.utils import timezone
 
 from guanxi.sales.models import Contract, Order, StockOut
-from tests.sales.test_fulfilment import (
-    fulfilment_state,
-    items_of,
-    make_signed_contract,
-    place_order,
-)
-from tests.sales.test_fulfilment_views import SEES
+from tests.sales.factories import make_signed_contract, place_order
+from tests.sales.support import SEES, fulfilment_state, items_of
 
 pytestmark = pytest.mark.django_db
 

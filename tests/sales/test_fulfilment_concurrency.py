@@ -1,18 +1,17 @@
 """Concurrent deliveries on one plan line never over-deliver, and concurrent orders never
 plan more than a contract item's quantity (two or more real connections on PostgreSQL)."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from guanxi.accounts.models import User
-from guanxi.core.errors import Conflict, ValidationFailed
 from guanxi.sales.fulfilment import services
 from guanxi.sales.models import Delivery, DeliveryPlan, Order
-from tests.sales.test_fulfilment import items_of, make_signed_contract, place_order
+from tests.sales.factories import make_signed_contract, place_order
+from tests.sales.support import items_of, run_together
 
 pytestmark = [
     pytest.mark.postgres,
@@ -21,35 +20,6 @@ pytestmark = [
         connection.vendor != "postgresql", reason="needs row locks across real connections"
     ),
 ]
-
-
-def _run_together(jobs):
-    """Run callables at the same moment, each on its own connection; return their results
-    ("ok", "refused" or the unexpected exception's repr)."""
-    barrier = threading.Barrier(len(jobs), timeout=10)
-    results = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait()
-            job()
-            results[index] = "ok"
-        except (ValidationFailed, Conflict):
-            results[index] = "refused"
-        except Exception as exc:
-            results[index] = repr(exc)
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(target=run, args=(i, job), daemon=True) for i, job in enumerate(jobs)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a transaction hung"
-    return results
 
 
 def test_concurrent_deliveries_on_one_plan_never_over_deliver(sales1a, manager, make_customer):
@@ -64,7 +34,7 @@ def test_concurrent_deliveries_on_one_plan_never_over_deliver(sales1a, manager, 
             user = User.objects.get(username=username)
             services.delivery_record(actor=user, plan=plan_id, quantity=1, delivered_on=today)
 
-        results = _run_together([lambda n=n: deliver(n) for n in names])
+        results = run_together([lambda n=n: deliver(n) for n in names])
         assert sorted(results) == ["ok", "ok", "refused", "refused"], (round_, results)
         plan.refresh_from_db()
         assert plan.delivered_quantity == plan.quantity == Decimal(2)
@@ -80,7 +50,7 @@ def test_concurrent_orders_never_plan_more_than_the_item(sales1a, manager, make_
         user = User.objects.get(username=username)
         place_order(user, contract.pk, (machine.pk, 4))
 
-    results = _run_together([lambda n=n: order(n) for n in ("sales1a", "manager", "sales1a")])
+    results = run_together([lambda n=n: order(n) for n in ("sales1a", "manager", "sales1a")])
     assert sorted(results) == ["ok", "ok", "refused"], results
     planned = sum(
         p.quantity

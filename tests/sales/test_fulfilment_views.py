@@ -10,28 +10,12 @@ from django.utils import timezone, translation
 
 from guanxi.sales.fulfilment import services
 from guanxi.sales.models import Contract, Delivery, DeliveryPlan, Order, StockOut
-from tests.sales.test_fulfilment import (
-    fulfilment_state,
-    items_of,
-    make_signed_contract,
-    place_order,
-)
+from tests.sales.factories import make_signed_contract, place_order
+from tests.sales.support import SEES, fulfilment_state, items_of
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-# who sees sales1a's contract: the owner, their manager (department tree) and the roles
-# with company-wide scope; not a colleague (own scope) nor another department.
-SEES = {
-    "sales1a": True,
-    "sales1b": False,
-    "sales2a": False,
-    "manager": True,
-    "relations": True,
-    "agent": True,
-    "marketing": True,
-    "admin": True,
-}
 
 
 @pytest.fixture(autouse=True)

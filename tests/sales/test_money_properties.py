@@ -17,7 +17,7 @@ from guanxi.sales.common import money
 from guanxi.sales.contracts.services import contract_create, contract_submit
 from guanxi.sales.models import Contract, ContractItem, Instalment, Invoice, Payment
 from guanxi.sales.receivables import services as receivables
-from tests.sales.test_receivables import check_invariants
+from tests.sales.support import check_invariants
 
 D = Decimal
 FEN = D("0.01")

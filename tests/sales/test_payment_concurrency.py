@@ -10,8 +10,8 @@ from django.utils import timezone
 from guanxi.accounts.models import User
 from guanxi.sales.models import Contract, Instalment, Payment, PaymentAllocation
 from guanxi.sales.receivables import services
-from tests.sales.test_fulfilment_concurrency import _run_together
-from tests.sales.test_receivables import check_invariants, make_contract
+from tests.sales.factories import make_contract
+from tests.sales.support import check_invariants, run_together
 
 pytestmark = [
     pytest.mark.postgres,
@@ -45,7 +45,7 @@ def test_simultaneous_payments_on_one_instalment_are_all_counted(sales1a, make_c
         lambda n=n: _pay(n, contract.pk, "750.00", instalment=first.pk)
         for n in ("sales1a", "manager", "sales1a", "manager")
     ]
-    assert _run_together(jobs) == ["ok"] * 4
+    assert run_together(jobs) == ["ok"] * 4
     contract.refresh_from_db()
     assert contract.paid_amount == D("3000.00")
     assert Payment.objects.filter(contract=contract).count() == 4
@@ -60,7 +60,7 @@ def test_simultaneous_payments_beyond_the_open_amount_book_only_what_fits(sales1
     would be an over-payment and is refused, whatever order the database chose."""
     contract = make_contract(sales1a, make_customer(sales1a, name="并发超额"), total="9000.00")
     jobs = [lambda n=n: _pay(n, contract.pk, "4000.00") for n in ("sales1a", "manager", "admin")]
-    assert sorted(_run_together(jobs)) == ["ok", "ok", "refused"]
+    assert sorted(run_together(jobs)) == ["ok", "ok", "refused"]
     contract.refresh_from_db()
     assert contract.paid_amount == D("8000.00")
     assert Payment.objects.filter(contract=contract).count() == 2
@@ -76,7 +76,7 @@ def test_the_same_idempotency_key_at_once_books_one_payment(sales1a, make_custom
         lambda: _pay("sales1a", contract.pk, "500.00", idempotency_key="retry-7f3a")
         for _ in range(4)
     ]
-    assert _run_together(jobs) == ["ok"] * 4
+    assert run_together(jobs) == ["ok"] * 4
     contract.refresh_from_db()
     assert contract.paid_amount == D("500.00")
     assert Payment.objects.filter(contract=contract).count() == 1

@@ -5,7 +5,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db.models import Sum
 from django.utils import timezone, translation
 
 from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -13,98 +12,15 @@ from guanxi.core.models import AuditLog
 from guanxi.customers.models import TimelineEvent
 from guanxi.sales.approvals import services as approvals
 from guanxi.sales.approvals.selectors import pending_approval
-from guanxi.sales.contracts.services import contract_create, contract_submit
+from guanxi.sales.contracts.services import contract_submit
 from guanxi.sales.models import Contract, Instalment, Invoice, Payment, PaymentAllocation
 from guanxi.sales.receivables import services
+from tests.sales.factories import make_contract, pay
+from tests.sales.support import check_invariants, money_state
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
-
-
-# ---------------------------------------------------------------- helpers (shared with the
-# other test_receivables_* modules)
-
-
-def make_contract(owner, customer, *, total="9000.00", plan=None, sign=True, tax="0.13"):
-    """A contract of one line worth `total`, with a plan (default three equal parts due
-    30 and 0 days ago and in 30 days) and signed through the contract services."""
-    contract = contract_create(
-        actor=owner,
-        customer=customer,
-        title="年度服务合同",
-        items=[
-            {
-                "product": None,
-                "description": "年度服务",
-                "unit": "项",
-                "quantity": "1",
-                "unit_price": total,
-                "discount_rate": "0",
-                "tax_rate": tax,
-            }
-        ],
-    )
-    today = timezone.localdate()
-    if plan is None:
-        parts = services.money.split_evenly(D(total), 3)
-        plan = [
-            {"due_on": today + dt.timedelta(days=days), "amount": amount}
-            for days, amount in zip((-30, 0, 30), parts, strict=True)
-        ]
-    if plan:
-        services.instalments_set(actor=owner, contract=contract, plan=plan)
-    if sign:
-        contract = contract_submit(actor=owner, contract=contract)
-        assert contract.status == Contract.Status.SIGNED
-    return Contract.objects.get(pk=contract.pk)
-
-
-def pay(actor, contract, amount, **kwargs):
-    kwargs.setdefault("received_on", timezone.localdate())
-    kwargs.setdefault("method", Payment.Method.TRANSFER)
-    payment, _created = services.payment_record(
-        actor=actor, contract=contract, amount=amount, **kwargs
-    )
-    return payment
-
-
-def money_state(contract):
-    """Everything a refused action must leave alone."""
-    return (
-        Contract.objects.filter(pk=contract.pk)
-        .values("status", "paid_amount", "invoiced_amount")
-        .first(),
-        list(
-            Instalment.objects.filter(contract=contract)
-            .values("id", "sequence", "due_on", "amount", "paid_amount", "settled")
-            .order_by("sequence")
-        ),
-        list(Payment.objects.filter(contract=contract).values("id", "status").order_by("id")),
-        PaymentAllocation.objects.filter(payment__contract=contract).count(),
-        list(Invoice.objects.filter(contract=contract).values("id", "status").order_by("id")),
-    )
-
-
-def check_invariants(contract):
-    """The stored sums the services keep under the contract lock."""
-    contract = Contract.objects.get(pk=contract.pk)
-    instalments = list(Instalment.objects.filter(contract=contract))
-    assert sum((i.amount for i in instalments), D(0)) == contract.total_amount
-    for inst in instalments:
-        allocated = inst.allocations.aggregate(s=Sum("amount"))["s"] or D(0)
-        assert inst.paid_amount == allocated
-        assert inst.settled == (inst.paid_amount == inst.amount)
-        assert 0 <= inst.paid_amount <= inst.amount
-    confirmed = Payment.objects.filter(contract=contract, status=Payment.Status.CONFIRMED)
-    assert contract.paid_amount == (confirmed.aggregate(s=Sum("amount"))["s"] or D(0))
-    allocated = PaymentAllocation.objects.filter(payment__contract=contract).aggregate(
-        s=Sum("amount")
-    )["s"] or D(0)
-    unallocated = confirmed.aggregate(s=Sum("unallocated_amount"))["s"] or D(0)
-    assert contract.paid_amount == allocated + unallocated
-    issued = Invoice.objects.filter(contract=contract, status=Invoice.Status.ISSUED)
-    assert contract.invoiced_amount == (issued.aggregate(s=Sum("amount"))["s"] or D(0))
 
 
 def message_of(exc) -> str:

@@ -9,9 +9,8 @@ from django.utils import timezone
 
 from guanxi.core.models import AuditLog
 from guanxi.sales.models import Contract, Instalment, Invoice, Payment
-from tests.sales.test_contracts_api import api
-from tests.sales.test_fulfilment_views import SEES
-from tests.sales.test_receivables import check_invariants, make_contract, money_state, pay
+from tests.sales.factories import make_contract, pay
+from tests.sales.support import SEES, api, check_invariants, money_state
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,8 @@ from django.utils import timezone
 from guanxi.accounts.models import Role
 from guanxi.core.models import AuditLog
 from guanxi.sales.models import Contract, Instalment, Invoice, Payment
-from tests.sales.test_fulfilment_views import SEES
-from tests.sales.test_receivables import check_invariants, make_contract, money_state, pay
+from tests.sales.factories import make_contract, pay
+from tests.sales.support import SEES, check_invariants, money_state
 
 pytestmark = pytest.mark.django_db
 

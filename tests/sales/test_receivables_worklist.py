@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guanxi.sales.receivables import selectors
-from tests.sales.test_receivables import make_contract, pay
+from tests.sales.factories import make_contract, pay
 
 pytestmark = pytest.mark.django_db
 

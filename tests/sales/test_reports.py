@@ -4,128 +4,25 @@ role on the page, the API and the Excel export, drill-down links, query counts."
 import datetime as dt
 import io
 from decimal import Decimal
-from itertools import count
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from guanxi.accounts.models import Department, Role
 from guanxi.accounts.services import token_create
 from guanxi.core.errors import ValidationFailed
 from guanxi.core.models import AuditLog
-from guanxi.sales.models import Contract, Instalment, Invoice, Payment, SalesTarget
+from guanxi.sales.models import Contract, SalesTarget
 from guanxi.sales.reports.selectors import manager_report, report_period
+from tests.sales.factories import ContractRowFactory, InstalmentRowFactory, PaymentRowFactory
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
-_numbers = count(1)
-
-
-def make_contract(customer, *, status, signed_on, total, paid="0"):
-    n = next(_numbers)
-    return Contract.objects.create(
-        number=f"HT-TEST-{n:06d}",
-        title=f"合同{n}",
-        customer=customer,
-        owner_id=customer.owner_id,
-        department_id=customer.department_id,
-        status=status,
-        signed_on=signed_on,
-        gross_amount=D(total),
-        net_amount=D(total),
-        tax_amount=D("0"),
-        total_amount=D(total),
-        paid_amount=D(paid),
-    )
-
-
-def make_payment(contract, *, amount, received_on, status=Payment.Status.CONFIRMED):
-    return Payment.objects.create(
-        contract=contract,
-        customer_id=contract.customer_id,
-        owner_id=contract.owner_id,
-        department_id=contract.department_id,
-        amount=D(amount),
-        received_on=received_on,
-        method=Payment.Method.TRANSFER,
-        status=status,
-    )
-
-
-def make_instalment(contract, *, sequence, due_on, amount, paid="0"):
-    amount, paid = D(amount), D(paid)
-    return Instalment.objects.create(
-        contract=contract,
-        sequence=sequence,
-        due_on=due_on,
-        amount=amount,
-        paid_amount=paid,
-        settled=paid == amount,
-        customer_id=contract.customer_id,
-        owner_id=contract.owner_id,
-        department_id=contract.department_id,
-        active=contract.status in (Contract.Status.SIGNED, Contract.Status.EXECUTING),
-    )
-
-
-def make_invoice(contract, *, number, amount, issued_on, status=Invoice.Status.ISSUED):
-    return Invoice.objects.create(
-        contract=contract,
-        owner_id=contract.owner_id,
-        department_id=contract.department_id,
-        number=number,
-        kind=Invoice.Kind.NORMAL,
-        amount=D(amount),
-        tax_rate=D("0"),
-        net_amount=D(amount),
-        tax_amount=D("0"),
-        issued_on=issued_on,
-        status=status,
-    )
-
-
-@pytest.fixture
-def data(sales1a, sales2a, make_customer):
-    """This month: sales1a signed C1 (10,000.10) and C2 (2,500.00); a terminated, a draft
-    and last month's contract do not count. sales2a signed C6 (3,333.33)."""
-    today = timezone.localdate()
-    start = today.replace(day=1)
-    last_month = start - dt.timedelta(days=1)
-    S = Contract.Status
-    a = make_customer(sales1a, name="甲公司")
-    b = make_customer(sales2a, name="乙公司")
-    c1 = make_contract(a, status=S.SIGNED, signed_on=start, total="10000.10", paid="3000.05")
-    c2 = make_contract(a, status=S.EXECUTING, signed_on=start, total="2500.00")
-    make_contract(a, status=S.TERMINATED, signed_on=start, total="99999.00")
-    make_contract(a, status=S.DRAFT, signed_on=start, total="500.00")
-    c5 = make_contract(a, status=S.COMPLETED, signed_on=last_month, total="7000", paid="7000")
-    c6 = make_contract(b, status=S.SIGNED, signed_on=start, total="3333.33", paid="1111.11")
-    make_payment(c1, amount="3000.05", received_on=start)
-    make_payment(c5, amount="1234.56", received_on=start)  # an older contract's money
-    make_payment(c1, amount="100", received_on=start, status=Payment.Status.PENDING)
-    make_payment(c2, amount="50", received_on=start, status=Payment.Status.VOIDED)
-    make_payment(c5, amount="999", received_on=last_month)
-    make_payment(c6, amount="1111.11", received_on=start)
-    make_instalment(
-        c2, sequence=1, due_on=today - dt.timedelta(days=1), amount="1000", paid="200.50"
-    )
-    make_instalment(c2, sequence=2, due_on=today + dt.timedelta(days=30), amount="1500")
-    make_instalment(
-        c1, sequence=1, due_on=today - dt.timedelta(days=10), amount="5000", paid="3000.05"
-    )
-    make_instalment(c1, sequence=2, due_on=today + dt.timedelta(days=5), amount="5000.10")
-    make_instalment(
-        c6, sequence=1, due_on=today - dt.timedelta(days=3), amount="1111.11", paid="1111.11"
-    )
-    make_invoice(c1, number="F001", amount="2000.00", issued_on=start)
-    make_invoice(c1, number="F002", amount="300", issued_on=start, status=Invoice.Status.PENDING)
-    make_invoice(c1, number="F003", amount="400", issued_on=start, status=Invoice.Status.VOIDED)
-    return {"today": today, "start": start, "c1": c1, "c6": c6}
 
 
 def _rows(report):
@@ -358,11 +255,13 @@ def test_query_count_does_not_grow(data, manager, client_for, make_customer, sal
     start = data["start"]
     for user in (sales1b, org["sales2b"]):
         customer = make_customer(user, name=f"{user.username}的客户")
-        contract = make_contract(
-            customer, status=Contract.Status.SIGNED, signed_on=start, total="100"
+        contract = ContractRowFactory(
+            customer=customer, status=Contract.Status.SIGNED, signed_on=start, total="100"
         )
-        make_payment(contract, amount="10", received_on=start)
-        make_instalment(contract, sequence=1, due_on=start - dt.timedelta(days=1), amount="100")
+        PaymentRowFactory(contract=contract, amount="10", received_on=start)
+        InstalmentRowFactory(
+            contract=contract, sequence=1, due_on=start - dt.timedelta(days=1), amount="100"
+        )
         for metric in SalesTarget.Metric.values:
             SalesTarget.objects.create(
                 user=user, period="month", starts_on=start, metric=metric, value=D("5")

@@ -2,14 +2,13 @@
 rows that agree with each other the way the services would have left them."""
 
 import datetime as dt
-from collections import defaultdict
 from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.db.models import Count, Sum
+from django.db.models import Count
 
 from guanxi.customers.demo import DEMO_CONSULTANTS, seed_customers_bulk
 from guanxi.customers.models import Customer
@@ -23,77 +22,9 @@ from guanxi.sales.models import (
     Payment,
     PaymentAllocation,
 )
+from tests.sales.support import assert_consistent
 
 TODAY = dt.date(2026, 11, 20)
-ACTIVE = {Contract.Status.SIGNED, Contract.Status.EXECUTING}
-
-
-def _sums(queryset, key, value="amount"):
-    return {
-        row[key]: row["total"] for row in queryset.values(key).annotate(total=Sum(value)).order_by()
-    }
-
-
-SIGNED_STATUSES = (
-    Contract.Status.SIGNED,
-    Contract.Status.EXECUTING,
-    Contract.Status.COMPLETED,
-)
-
-
-def assert_consistent(today):
-    """Everything the services keep in step, checked over all seeded rows."""
-    contracts = {c.pk: c for c in Contract.objects.select_related("customer")}
-    assert contracts
-    items = _sums(ContractItem.objects.all(), "contract_id", "total_amount")
-    instalment_sums = _sums(Instalment.objects.all(), "contract_id")
-    confirmed = Payment.objects.filter(status=Payment.Status.CONFIRMED)
-    paid = _sums(confirmed, "contract_id")
-    invoiced = _sums(Invoice.objects.filter(status=Invoice.Status.ISSUED), "contract_id")
-    allocated = _sums(PaymentAllocation.objects.all(), "instalment_id")
-    allocated_per_payment = _sums(PaymentAllocation.objects.all(), "payment_id")
-    payments_per_contract = defaultdict(int)
-    for payment in confirmed:
-        payments_per_contract[payment.contract_id] += 1
-        assert payment.amount - payment.unallocated_amount == allocated_per_payment[payment.pk]
-        assert payment.overpayment_accepted == (payment.unallocated_amount > 0)
-        assert payment.received_on <= today
-        assert payment.owner_id == contracts[payment.contract_id].owner_id
-    for contract in contracts.values():
-        # owner and department copied from the customer; totals are the sums of the rows
-        assert contract.owner_id == contract.customer.owner_id
-        assert contract.department_id == contract.customer.department_id
-        assert contract.total_amount == items[contract.pk] > 0
-        assert contract.total_amount == contract.net_amount + contract.tax_amount
-        assert instalment_sums[contract.pk] == contract.total_amount
-        assert contract.paid_amount == paid.get(contract.pk, Decimal("0.00"))
-        assert contract.invoiced_amount == invoiced.get(contract.pk, Decimal("0.00"))
-        assert contract.invoiced_amount <= contract.total_amount
-        if contract.status == Contract.Status.DRAFT:
-            assert contract.signed_on is None
-        elif contract.status in SIGNED_STATUSES:
-            assert contract.signed_on is not None
-            assert contract.signed_on <= today
-        elif contract.signed_on is not None:  # in approval or terminated: a planned date
-            assert contract.signed_on <= today
-        if contract.status in (Contract.Status.DRAFT, Contract.Status.SIGNED):
-            assert contract.pk not in payments_per_contract, contract.status
-        if contract.status == Contract.Status.EXECUTING:
-            assert payments_per_contract[contract.pk] >= 1
-        if contract.status == Contract.Status.COMPLETED:
-            assert contract.paid_amount >= contract.total_amount
-        if contract.status == Contract.Status.TERMINATED:
-            assert contract.terminated_reason and contract.terminated_at
-    for instalment in Instalment.objects.all():
-        contract = contracts[instalment.contract_id]
-        assert instalment.paid_amount == allocated.get(instalment.pk, Decimal("0.00"))
-        assert instalment.settled == (instalment.paid_amount == instalment.amount)
-        assert instalment.active == (contract.status in ACTIVE)
-        assert (instalment.owner_id, instalment.department_id, instalment.customer_id) == (
-            contract.owner_id,
-            contract.department_id,
-            contract.customer_id,
-        )
 
 
 def assert_mixed(stats, today):

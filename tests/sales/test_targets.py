@@ -23,7 +23,6 @@ from guanxi.sales.targets.selectors import (
     targets_with_progress,
 )
 from guanxi.sales.targets.services import target_clear, target_set, targets_save
-from tests.sales.test_reports import data  # noqa: F401 - the handcrafted data set
 
 pytestmark = pytest.mark.django_db
 
@@ -191,7 +190,7 @@ def test_save_row_checks_everything_first(manager, sales1a):
 # ---------------------------------------------------------------- progress
 
 
-def test_progress_on_the_data_set(data, manager, sales1a, sales2a):  # noqa: F811
+def test_progress_on_the_data_set(data, manager, sales1a, sales2a):
     start = data["start"]
     new_customers_of_sales1a = Customer.objects.filter(owner=sales1a).count()
     targets = [
@@ -236,7 +235,7 @@ def test_progress_on_the_data_set(data, manager, sales1a, sales2a):  # noqa: F81
     assert targets_with_progress(viewer=sales1a, targets=targets[:1])[0].actual == D("12500.10")
 
 
-def test_home_figures(data, sales1a):  # noqa: F811
+def test_home_figures(data, sales1a):
     figures = my_month_figures(user=sales1a, today=data["today"])
     assert figures["signed_count"] == 2
     assert figures["signed_amount"] == D("12500.10")
@@ -244,7 +243,7 @@ def test_home_figures(data, sales1a):  # noqa: F811
     assert (figures["overdue_count"], figures["overdue_amount"]) == (2, D("2799.45"))
 
 
-def test_my_targets_are_this_period_only(data, sales1a, sales2a):  # noqa: F811
+def test_my_targets_are_this_period_only(data, sales1a, sales2a):
     today = data["today"]
     for period in ("month", "quarter", "year"):
         SalesTarget.objects.create(
@@ -326,7 +325,7 @@ def test_targets_page_sets_a_row(manager, sales1a, relations, client_for):
     assert SalesTarget.objects.count() == 2
 
 
-def test_home_page(data, sales1a, client_for, django_assert_max_num_queries):  # noqa: F811
+def test_home_page(data, sales1a, client_for, django_assert_max_num_queries):
     start = data["start"]
     SalesTarget.objects.create(
         user=sales1a, period="month", starts_on=start, metric="signed", value=D("25000.20")
