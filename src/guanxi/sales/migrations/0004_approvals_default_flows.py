@@ -5,8 +5,7 @@
   finance usually need no approval; switch it on under 审批流程 if yours do);
 - invoices of ¥100,000 or more: direct manager (shipped inactive, likewise).
 
-Idempotent (a flow of the same name and target is left alone), so the tests can re-apply it
-after a flush (conftest._restore_shipped_data)."""
+Idempotent: a flow of the same name and target is left alone."""
 
 from django.db import migrations
 
