@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -156,6 +156,17 @@ def _date(value, *, key, errors) -> dt.date | None:
         return None
 
 
+def _refuse_clash(
+    clash: QuerySet, *, instance: Model | None, key: str, message: str, errors: dict
+) -> None:
+    """Adds `message` under `key` when another row than `instance` matches `clash`: a name or
+    code must stay unique, and saying so per field beats the database's IntegrityError."""
+    if instance is not None:
+        clash = clash.exclude(pk=instance.pk)
+    if clash.exists():
+        errors[key] = [message]
+
+
 def _product_used(product: Product) -> bool:
     return (
         QuoteItem.objects.filter(product_id=product.pk).exists()
@@ -183,13 +194,14 @@ def _clean_product(data: dict, *, product: Product | None) -> dict:
             upper_inclusive=False,
         ),
     }
-    code = cleaned["code"]
-    if code and "code" not in errors:
-        clash = Product.objects.filter(code__iexact=code)
-        if product is not None:
-            clash = clash.exclude(pk=product.pk)
-        if clash.exists():
-            errors["code"] = [_("Another product already has this code.")]
+    if cleaned["code"] and "code" not in errors:
+        _refuse_clash(
+            Product.objects.filter(code__iexact=cleaned["code"]),
+            instance=product,
+            key="code",
+            message=_("Another product already has this code."),
+            errors=errors,
+        )
     if errors:
         raise ValidationFailed(field_errors=errors)
     return cleaned
@@ -319,13 +331,14 @@ def _clean_price_list(data: dict, *, price_list: PriceList | None) -> dict:
         and cleaned["valid_until"] < cleaned["valid_from"]
     ):
         errors["valid_until"] = [_("The end of validity must not be before its start.")]
-    name = cleaned["name"]
-    if name and "name" not in errors:
-        clash = PriceList.objects.filter(name=name)
-        if price_list is not None:
-            clash = clash.exclude(pk=price_list.pk)
-        if clash.exists():
-            errors["name"] = [_("Another price list already has this name.")]
+    if cleaned["name"] and "name" not in errors:
+        _refuse_clash(
+            PriceList.objects.filter(name=cleaned["name"]),
+            instance=price_list,
+            key="name",
+            message=_("Another price list already has this name."),
+            errors=errors,
+        )
     if errors:
         raise ValidationFailed(field_errors=errors)
     return cleaned
