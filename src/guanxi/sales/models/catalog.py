@@ -143,8 +143,10 @@ class Quote(models.Model):
         return self.number
 
 
-class QuoteItem(models.Model):
-    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="items")
+class LineItem(models.Model):
+    """A priced line of a quote or a contract: a contract's lines start as its quote's, so
+    both keep the same figures, rules and constraint names (quoteitem_quantity, ...)."""
+
     position = models.PositiveSmallIntegerField(default=0)
     product = models.ForeignKey(
         Product, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -162,14 +164,19 @@ class QuoteItem(models.Model):
     total_amount = models.DecimalField(default=0, **AMOUNT)
 
     class Meta:
+        abstract = True
         ordering = ["position", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="quoteitem_quantity"),
-            models.CheckConstraint(condition=Q(unit_price__gte=0), name="quoteitem_price"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="%(class)s_quantity"),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="%(class)s_price"),
             models.CheckConstraint(
-                condition=Q(discount_rate__gte=0, discount_rate__lte=1), name="quoteitem_discount"
+                condition=Q(discount_rate__gte=0, discount_rate__lte=1), name="%(class)s_discount"
             ),
         ]
 
     def __str__(self):
         return self.description
+
+
+class QuoteItem(LineItem):
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="items")
