@@ -86,7 +86,24 @@ class PriceListItem(models.Model):
         return f"{self.price_list_id} {self.product_id} {self.price}"
 
 
-class Quote(models.Model):
+class ScopedRecord(models.Model):
+    """A record in the data scope: ScopedQuerySet.visible_to reads its owner and department,
+    copied from the customer or contract so that a scope check needs no join."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    department = models.ForeignKey(
+        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Quote(ScopedRecord):
     """A quotation (报价单): lines from the price list, printable, convertible to a contract."""
 
     class Status(models.TextChoices):
@@ -102,12 +119,6 @@ class Quote(models.Model):
     )
     contact = models.ForeignKey(
         "customers.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    department = models.ForeignKey(
-        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     price_list = models.ForeignKey(
         PriceList, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -127,8 +138,6 @@ class Quote(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("quote")

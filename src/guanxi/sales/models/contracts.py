@@ -7,11 +7,10 @@ from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from guanxi.core.scope import ScopedQuerySet
-from guanxi.sales.models.catalog import AMOUNT, LineItem
+from guanxi.sales.models.catalog import AMOUNT, LineItem, ScopedRecord
 
 
-class Contract(models.Model):
+class Contract(ScopedRecord):
     """A sales contract. Owner and department are the signing consultant's (data scope);
     amounts are stored totals of the lines; paid/invoiced are kept by the services under a
     row lock, never summed on a page."""
@@ -36,12 +35,6 @@ class Contract(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-    )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    department = models.ForeignKey(
-        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     quote = models.ForeignKey(
         "sales.Quote", null=True, blank=True, on_delete=models.SET_NULL, related_name="contracts"
@@ -70,8 +63,6 @@ class Contract(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contract")
