@@ -571,35 +571,31 @@ def _clean_quote_lines(items, *, customer, price_list) -> list[dict]:
     return lines
 
 
+_LINE_COLUMNS = (
+    "position",
+    "product",
+    "description",
+    "unit",
+    "quantity",
+    "unit_price",
+    "discount_rate",
+    "tax_rate",
+)
+
+
+def line_item_fields(*, line: dict) -> dict:
+    """A cleaned quote or contract line (with its `amounts`) as the columns of a LineItem."""
+    return {key: line[key] for key in _LINE_COLUMNS} | money.amount_fields(line["amounts"])
+
+
 def _write_quote_lines(quote: Quote, lines: list[dict]) -> None:
     quote.items.all().delete()
     QuoteItem.objects.bulk_create(
-        [
-            QuoteItem(
-                quote=quote,
-                position=line["position"],
-                product=line["product"],
-                description=line["description"],
-                unit=line["unit"],
-                quantity=line["quantity"],
-                unit_price=line["unit_price"],
-                discount_rate=line["discount_rate"],
-                tax_rate=line["tax_rate"],
-                gross_amount=line["amounts"].gross,
-                discount_amount=line["amounts"].discount,
-                net_amount=line["amounts"].net,
-                tax_amount=line["amounts"].tax,
-                total_amount=line["amounts"].total,
-            )
-            for line in lines
-        ]
+        [QuoteItem(quote=quote, **line_item_fields(line=line)) for line in lines]
     )
     totals = money.document_totals(line["amounts"] for line in lines)
-    quote.gross_amount = totals.gross
-    quote.discount_amount = totals.discount
-    quote.net_amount = totals.net
-    quote.tax_amount = totals.tax
-    quote.total_amount = totals.total
+    for field, value in money.amount_fields(totals).items():
+        setattr(quote, field, value)
 
 
 def _clean_contact(contact, *, customer, errors) -> Contact | None:
