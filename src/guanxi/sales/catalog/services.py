@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -156,6 +156,17 @@ def _date(value, *, key, errors) -> dt.date | None:
         return None
 
 
+def _refuse_clash(
+    clash: QuerySet, *, instance: Model | None, key: str, message: str, errors: dict
+) -> None:
+    """Adds `message` under `key` when another row than `instance` matches `clash`: a name or
+    code must stay unique, and saying so per field beats the database's IntegrityError."""
+    if instance is not None:
+        clash = clash.exclude(pk=instance.pk)
+    if clash.exists():
+        errors[key] = [message]
+
+
 def _product_used(product: Product) -> bool:
     return (
         QuoteItem.objects.filter(product_id=product.pk).exists()
@@ -183,13 +194,14 @@ def _clean_product(data: dict, *, product: Product | None) -> dict:
             upper_inclusive=False,
         ),
     }
-    code = cleaned["code"]
-    if code and "code" not in errors:
-        clash = Product.objects.filter(code__iexact=code)
-        if product is not None:
-            clash = clash.exclude(pk=product.pk)
-        if clash.exists():
-            errors["code"] = [_("Another product already has this code.")]
+    if cleaned["code"] and "code" not in errors:
+        _refuse_clash(
+            Product.objects.filter(code__iexact=cleaned["code"]),
+            instance=product,
+            key="code",
+            message=_("Another product already has this code."),
+            errors=errors,
+        )
     if errors:
         raise ValidationFailed(field_errors=errors)
     return cleaned
@@ -319,13 +331,14 @@ def _clean_price_list(data: dict, *, price_list: PriceList | None) -> dict:
         and cleaned["valid_until"] < cleaned["valid_from"]
     ):
         errors["valid_until"] = [_("The end of validity must not be before its start.")]
-    name = cleaned["name"]
-    if name and "name" not in errors:
-        clash = PriceList.objects.filter(name=name)
-        if price_list is not None:
-            clash = clash.exclude(pk=price_list.pk)
-        if clash.exists():
-            errors["name"] = [_("Another price list already has this name.")]
+    if cleaned["name"] and "name" not in errors:
+        _refuse_clash(
+            PriceList.objects.filter(name=cleaned["name"]),
+            instance=price_list,
+            key="name",
+            message=_("Another price list already has this name."),
+            errors=errors,
+        )
     if errors:
         raise ValidationFailed(field_errors=errors)
     return cleaned
@@ -558,35 +571,31 @@ def _clean_quote_lines(items, *, customer, price_list) -> list[dict]:
     return lines
 
 
+_LINE_COLUMNS = (
+    "position",
+    "product",
+    "description",
+    "unit",
+    "quantity",
+    "unit_price",
+    "discount_rate",
+    "tax_rate",
+)
+
+
+def line_item_fields(*, line: dict) -> dict:
+    """A cleaned quote or contract line (with its `amounts`) as the columns of a LineItem."""
+    return {key: line[key] for key in _LINE_COLUMNS} | money.amount_fields(line["amounts"])
+
+
 def _write_quote_lines(quote: Quote, lines: list[dict]) -> None:
     quote.items.all().delete()
     QuoteItem.objects.bulk_create(
-        [
-            QuoteItem(
-                quote=quote,
-                position=line["position"],
-                product=line["product"],
-                description=line["description"],
-                unit=line["unit"],
-                quantity=line["quantity"],
-                unit_price=line["unit_price"],
-                discount_rate=line["discount_rate"],
-                tax_rate=line["tax_rate"],
-                gross_amount=line["amounts"].gross,
-                discount_amount=line["amounts"].discount,
-                net_amount=line["amounts"].net,
-                tax_amount=line["amounts"].tax,
-                total_amount=line["amounts"].total,
-            )
-            for line in lines
-        ]
+        [QuoteItem(quote=quote, **line_item_fields(line=line)) for line in lines]
     )
     totals = money.document_totals(line["amounts"] for line in lines)
-    quote.gross_amount = totals.gross
-    quote.discount_amount = totals.discount
-    quote.net_amount = totals.net
-    quote.tax_amount = totals.tax
-    quote.total_amount = totals.total
+    for field, value in money.amount_fields(totals).items():
+        setattr(quote, field, value)
 
 
 def _clean_contact(contact, *, customer, errors) -> Contact | None:

@@ -1,6 +1,8 @@
 """Pages of the catalogue (products, price lists) and of quotes (ORD-1). Thin: parse, call
 a service or selector, render. A quote outside the user's scope is a 404."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -369,6 +371,43 @@ def _posted_lines_for_form(posted: list[dict]) -> list[dict]:
     ]
 
 
+def _quote_form_post(
+    request,
+    *,
+    customer,
+    quote: Quote | None,
+    price_list,
+    save: Callable[[dict, list[dict]], Quote],
+    done: str,
+) -> HttpResponse:
+    """The quote form's POST, new or edit: `save` the header and posted lines, or show the form
+    again (422) with what was typed and the errors, so a refused quote loses nothing. Only the
+    service differs between new and edit, and `done` says which happened."""
+    header = QuoteHeaderForm(request.POST, customer=customer)
+    posted = quote_lines_from_post(request.POST)
+    errors: list[str] = []
+    if header.is_valid():
+        try:
+            saved = save(header.cleaned_data, posted)
+        except ValidationFailed as exc:
+            errors = _apply_errors(header, exc)
+        except DomainError as exc:
+            errors = [str(exc.message)]
+        else:
+            messages.success(request, done % {"number": saved.number})
+            return redirect("sales:quote_detail", saved.pk)
+    return _quote_form_page(
+        request,
+        customer=customer,
+        header=header,
+        lines=_posted_lines_for_form(posted),
+        quote=quote,
+        errors=errors,
+        price_list=price_list,
+        status=422,
+    )
+
+
 def _customer_choice(request):
     """The quote's customer from ?customer= (or the posted field), in the user's scope."""
     raw = request.POST.get("customer") or request.GET.get("customer") or ""
@@ -392,29 +431,15 @@ def quote_create(request):
             lines=[],
             price_list=price_list,
         )
-    header = QuoteHeaderForm(request.POST, customer=customer)
-    posted = quote_lines_from_post(request.POST)
-    errors: list[str] = []
-    if header.is_valid():
-        try:
-            quote = services_catalog.quote_create(
-                actor=request.user, customer=customer, items=posted, **header.cleaned_data
-            )
-        except ValidationFailed as exc:
-            errors = _apply_errors(header, exc)
-        except PermissionDenied as exc:
-            errors = [str(exc.message)]
-        else:
-            messages.success(request, _("Quote %(number)s created.") % {"number": quote.number})
-            return redirect("sales:quote_detail", quote.pk)
-    return _quote_form_page(
+    return _quote_form_post(
         request,
         customer=customer,
-        header=header,
-        lines=_posted_lines_for_form(posted),
-        errors=errors,
+        quote=None,
         price_list=price_list,
-        status=422,
+        save=lambda data, items: services_catalog.quote_create(
+            actor=request.user, customer=customer, items=items, **data
+        ),
+        done=_("Quote %(number)s created."),
     )
 
 
@@ -466,30 +491,15 @@ def quote_edit(request, quote_id: int):
             quote=quote,
             price_list=quote.price_list,
         )
-    header = QuoteHeaderForm(request.POST, customer=customer)
-    posted = quote_lines_from_post(request.POST)
-    errors: list[str] = []
-    if header.is_valid():
-        try:
-            services_catalog.quote_update(
-                actor=request.user, quote=quote, data=header.cleaned_data, items=posted
-            )
-        except ValidationFailed as exc:
-            errors = _apply_errors(header, exc)
-        except DomainError as exc:
-            errors = [str(exc.message)]
-        else:
-            messages.success(request, _("Quote %(number)s saved.") % {"number": quote.number})
-            return redirect("sales:quote_detail", quote.pk)
-    return _quote_form_page(
+    return _quote_form_post(
         request,
         customer=customer,
-        header=header,
-        lines=_posted_lines_for_form(posted),
         quote=quote,
-        errors=errors,
         price_list=quote.price_list,
-        status=422,
+        save=lambda data, items: services_catalog.quote_update(
+            actor=request.user, quote=quote, data=data, items=items
+        ),
+        done=_("Quote %(number)s saved."),
     )
 
 

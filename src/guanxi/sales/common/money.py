@@ -97,6 +97,18 @@ def document_totals(lines: Iterable[LineAmounts]) -> DocumentTotals:
     return DocumentTotals(gross=gross, discount=discount, net=net, tax=tax, total=total)
 
 
+def amount_fields(amounts: LineAmounts | DocumentTotals) -> dict[str, Decimal]:
+    """The five stored amount columns of a quote, a contract or one of their lines, which all
+    keep the same figures under the same names."""
+    return {
+        "gross_amount": amounts.gross,
+        "discount_amount": amounts.discount,
+        "net_amount": amounts.net,
+        "tax_amount": amounts.tax,
+        "total_amount": amounts.total,
+    }
+
+
 def yuan(value) -> str:
     """An amount as Chinese business documents print it: ¥12,345.60 (fen, thousands with
     commas, whatever the UI language; 万-grouping is for prose, not for ledgers)."""

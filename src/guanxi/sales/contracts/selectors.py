@@ -4,10 +4,11 @@ import datetime as dt
 from dataclasses import dataclass, fields, replace
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from guanxi.core.errors import NotFound
 from guanxi.core.pagination import Page, capped_count, page_by_id, parse_id
+from guanxi.core.schemas import PageQuery
 from guanxi.customers.models import Customer
 from guanxi.customers.scope import user_covers_customer
 from guanxi.sales.models import Contract, ContractAmendment, ContractItem
@@ -127,6 +128,14 @@ def contract_for_user(
     if contract is None:
         raise NotFound()
     return contract
+
+
+def contract_rows_page[T](*, user, contract_id, rows: QuerySet, page: PageQuery) -> Page[T]:
+    """One page, newest first, of the `rows` (payments, orders, ...) that belong to a
+    contract in the user's scope; NotFound for a contract outside it, like contract_for_user,
+    so the API's contract lists all answer the same way."""
+    contract = contract_for_user(user=user, contract_id=contract_id)
+    return page_by_id(rows.filter(contract_id=contract.pk), cursor=page.cursor, limit=page.limit)
 
 
 def contract_get_for_user(*, user, contract_id) -> Contract:

@@ -38,7 +38,7 @@ from guanxi.customers.models import Contact, Customer
 from guanxi.customers.scope import user_covers_customer
 from guanxi.pipeline.prospects.services import prospect_mark_won
 from guanxi.sales.approvals import services as approvals
-from guanxi.sales.catalog.services import price_for, quote_lock
+from guanxi.sales.catalog.services import line_item_fields, price_for, quote_lock
 from guanxi.sales.common import hooks, money, numbers, sync
 from guanxi.sales.common.permissions import AMEND_CONTRACT, TERMINATE_CONTRACT
 from guanxi.sales.models import (
@@ -263,37 +263,15 @@ def clean_items(items, *, customer: Customer) -> list[dict]:
 
 def _apply_totals(contract: Contract, rows: list[dict]) -> None:
     totals = money.document_totals(row["amounts"] for row in rows)
-    contract.gross_amount = totals.gross
-    contract.discount_amount = totals.discount
-    contract.net_amount = totals.net
-    contract.tax_amount = totals.tax
-    contract.total_amount = totals.total
-
-
-def _item_fields(row: dict) -> dict:
-    amounts = row["amounts"]
-    return {
-        "position": row["position"],
-        "product": row["product"],
-        "description": row["description"],
-        "unit": row["unit"],
-        "quantity": row["quantity"],
-        "unit_price": row["unit_price"],
-        "discount_rate": row["discount_rate"],
-        "tax_rate": row["tax_rate"],
-        "gross_amount": amounts.gross,
-        "discount_amount": amounts.discount,
-        "net_amount": amounts.net,
-        "tax_amount": amounts.tax,
-        "total_amount": amounts.total,
-    }
+    for field, value in money.amount_fields(totals).items():
+        setattr(contract, field, value)
 
 
 def _replace_items(contract: Contract, rows: list[dict]) -> None:
     """Draft: the lines are replaced as a whole."""
     ContractItem.objects.filter(contract_id=contract.pk).delete()
     ContractItem.objects.bulk_create(
-        [ContractItem(contract=contract, **_item_fields(row)) for row in rows]
+        [ContractItem(contract=contract, **line_item_fields(line=row)) for row in rows]
     )
 
 
@@ -786,7 +764,7 @@ def _amend_items(contract: Contract, rows: list[dict]) -> tuple[list, list]:
         raise ValidationFailed(field_errors={"items": errors})
     ContractItem.objects.filter(contract_id=contract.pk).exclude(pk__in=kept).delete()
     for row in rows:
-        fields = _item_fields(row)
+        fields = line_item_fields(line=row)
         if row["id"] is not None:
             ContractItem.objects.filter(pk=row["id"]).update(**fields)
         else:

@@ -9,9 +9,8 @@ from typing import Annotated
 from django.db.models import Prefetch
 from ninja import Field, Query, Router, Schema, Status
 
-from guanxi.core.pagination import page_by_id
 from guanxi.core.schemas import PageQuery
-from guanxi.sales.contracts.selectors import contract_for_user
+from guanxi.sales.contracts.selectors import contract_for_user, contract_rows_page
 from guanxi.sales.fulfilment import selectors, services
 from guanxi.sales.fulfilment.schemas import (
     DeliveryIn,
@@ -70,9 +69,11 @@ def fulfilment_progress(request, contract_id: int):
     summary="A contract's orders with plan lines and deliveries, newest first",
 )
 def order_list(request, contract_id: int, query: Query[PageQuery]):
-    contract = contract_for_user(user=request.auth, contract_id=contract_id)
-    return page_by_id(
-        _order_rows().filter(contract_id=contract.pk), cursor=query.cursor, limit=query.limit
+    return contract_rows_page(
+        user=request.auth,
+        contract_id=contract_id,
+        rows=_order_rows(),
+        page=query,
     )
 
 
@@ -169,11 +170,12 @@ def delivery_schedule(request, query: Query[ScheduleQuery]):
     summary="A contract's stock-out records, newest first",
 )
 def stockout_list(request, contract_id: int, query: Query[PageQuery]):
-    contract = contract_for_user(user=request.auth, contract_id=contract_id)
-    rows = StockOut.objects.filter(contract_id=contract.pk).select_related(
-        "contract_item", "recorded_by"
+    return contract_rows_page(
+        user=request.auth,
+        contract_id=contract_id,
+        rows=StockOut.objects.select_related("contract_item", "recorded_by"),
+        page=query,
     )
-    return page_by_id(rows, cursor=query.cursor, limit=query.limit)
 
 
 @router.post(

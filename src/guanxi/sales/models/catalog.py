@@ -86,7 +86,24 @@ class PriceListItem(models.Model):
         return f"{self.price_list_id} {self.product_id} {self.price}"
 
 
-class Quote(models.Model):
+class ScopedRecord(models.Model):
+    """A record in the data scope: ScopedQuerySet.visible_to reads its owner and department,
+    copied from the customer or contract so that a scope check needs no join."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    department = models.ForeignKey(
+        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Quote(ScopedRecord):
     """A quotation (报价单): lines from the price list, printable, convertible to a contract."""
 
     class Status(models.TextChoices):
@@ -102,12 +119,6 @@ class Quote(models.Model):
     )
     contact = models.ForeignKey(
         "customers.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    department = models.ForeignKey(
-        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     price_list = models.ForeignKey(
         PriceList, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -128,8 +139,6 @@ class Quote(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("quote")
         verbose_name_plural = _("quotes")
@@ -143,8 +152,10 @@ class Quote(models.Model):
         return self.number
 
 
-class QuoteItem(models.Model):
-    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="items")
+class LineItem(models.Model):
+    """A priced line of a quote or a contract: a contract's lines start as its quote's, so
+    both keep the same figures, rules and constraint names (quoteitem_quantity, ...)."""
+
     position = models.PositiveSmallIntegerField(default=0)
     product = models.ForeignKey(
         Product, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -162,14 +173,19 @@ class QuoteItem(models.Model):
     total_amount = models.DecimalField(default=0, **AMOUNT)
 
     class Meta:
+        abstract = True
         ordering = ["position", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="quoteitem_quantity"),
-            models.CheckConstraint(condition=Q(unit_price__gte=0), name="quoteitem_price"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="%(class)s_quantity"),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="%(class)s_price"),
             models.CheckConstraint(
-                condition=Q(discount_rate__gte=0, discount_rate__lte=1), name="quoteitem_discount"
+                condition=Q(discount_rate__gte=0, discount_rate__lte=1), name="%(class)s_discount"
             ),
         ]
 
     def __str__(self):
         return self.description
+
+
+class QuoteItem(LineItem):
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="items")

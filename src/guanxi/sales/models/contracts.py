@@ -7,11 +7,10 @@ from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from guanxi.core.scope import ScopedQuerySet
-from guanxi.sales.models.catalog import AMOUNT, QUANTITY, RATE
+from guanxi.sales.models.catalog import AMOUNT, LineItem, ScopedRecord
 
 
-class Contract(models.Model):
+class Contract(ScopedRecord):
     """A sales contract. Owner and department are the signing consultant's (data scope);
     amounts are stored totals of the lines; paid/invoiced are kept by the services under a
     row lock, never summed on a page."""
@@ -36,12 +35,6 @@ class Contract(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-    )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    department = models.ForeignKey(
-        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     quote = models.ForeignKey(
         "sales.Quote", null=True, blank=True, on_delete=models.SET_NULL, related_name="contracts"
@@ -70,8 +63,6 @@ class Contract(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contract")
@@ -109,41 +100,17 @@ class Contract(models.Model):
         return self.status == self.Status.DRAFT
 
 
-class ContractItem(models.Model):
+class ContractItem(LineItem):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="items")
-    position = models.PositiveSmallIntegerField(default=0)
-    product = models.ForeignKey(
-        "sales.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    description = models.CharField(_("description"), max_length=200)
-    unit = models.CharField(_("unit"), max_length=10, blank=True)
-    quantity = models.DecimalField(_("quantity"), **QUANTITY)
-    unit_price = models.DecimalField(_("unit price (tax incl.)"), **AMOUNT)
-    discount_rate = models.DecimalField(_("discount"), default=0, **RATE)
-    tax_rate = models.DecimalField(_("tax rate"), default=0, **RATE)
-    gross_amount = models.DecimalField(default=0, **AMOUNT)
-    discount_amount = models.DecimalField(default=0, **AMOUNT)
-    net_amount = models.DecimalField(default=0, **AMOUNT)
-    tax_amount = models.DecimalField(default=0, **AMOUNT)
-    total_amount = models.DecimalField(default=0, **AMOUNT)
 
-    class Meta:
-        ordering = ["position", "id"]
+    class Meta(LineItem.Meta):
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="contractitem_quantity"),
-            models.CheckConstraint(condition=Q(unit_price__gte=0), name="contractitem_price"),
-            models.CheckConstraint(
-                condition=Q(discount_rate__gte=0, discount_rate__lte=1),
-                name="contractitem_discount",
-            ),
+            *LineItem.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(total_amount=Round(F("net_amount") + F("tax_amount"), 2)),
                 name="contractitem_net_plus_tax",
             ),
         ]
-
-    def __str__(self):
-        return self.description
 
 
 class ContractAmendment(models.Model):

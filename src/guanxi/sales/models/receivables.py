@@ -11,11 +11,10 @@ from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from guanxi.core.scope import ScopedQuerySet
-from guanxi.sales.models.catalog import AMOUNT, RATE
+from guanxi.sales.models.catalog import AMOUNT, RATE, ScopedRecord
 
 
-class Instalment(models.Model):
+class Instalment(ScopedRecord):
     """One batch of the payment plan (回款计划, 按批次收款)."""
 
     contract = models.ForeignKey(
@@ -30,17 +29,9 @@ class Instalment(models.Model):
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.CASCADE, related_name="instalments"
     )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    department = models.ForeignKey(
-        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     active = models.BooleanField(default=False)  # the contract is signed/executing
     reminded_at = models.DateTimeField(null=True, blank=True)  # overdue reminder sent
     notes = models.CharField(_("notes"), max_length=200, blank=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("instalment")
@@ -86,7 +77,25 @@ class Instalment(models.Model):
         return self.amount - self.paid_amount
 
 
-class Payment(models.Model):
+class VoidableRecord(ScopedRecord):
+    """Who recorded a payment or an invoice and, once voided, why, when and by whom: both are
+    voided the same way (receivables.services._mark_voided), never deleted."""
+
+    void_reason = models.CharField(_("reason for voiding"), max_length=200, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class Payment(VoidableRecord):
     """A payment received (回款记录). Confirmed payments count; pending ones wait for an
     approval flow (ORD-2) and are not yet applied to instalments."""
 
@@ -111,12 +120,6 @@ class Payment(models.Model):
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, related_name="payments"
     )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    department = models.ForeignKey(
-        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     amount = models.DecimalField(_("amount"), **AMOUNT)
     received_on = models.DateField(_("date received"))
     method = models.CharField(
@@ -136,17 +139,6 @@ class Payment(models.Model):
     requested_instalment = models.ForeignKey(
         Instalment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    void_reason = models.CharField(_("reason for voiding"), max_length=200, blank=True)
-    voided_at = models.DateTimeField(null=True, blank=True)
-    voided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("payment")
@@ -192,7 +184,7 @@ class PaymentAllocation(models.Model):
         return f"{self.payment_id} → {self.instalment_id} {self.amount}"
 
 
-class Invoice(models.Model):
+class Invoice(VoidableRecord):
     """An invoice issued (开票记录): 普票 or 专票, against a contract and optionally a payment."""
 
     class Kind(models.TextChoices):
@@ -210,12 +202,6 @@ class Invoice(models.Model):
     )
     payment = models.ForeignKey(
         Payment, null=True, blank=True, on_delete=models.SET_NULL, related_name="invoices"
-    )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    department = models.ForeignKey(
-        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     number = models.CharField(_("invoice number"), max_length=40)
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
@@ -236,17 +222,6 @@ class Invoice(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     notes = models.CharField(_("notes"), max_length=200, blank=True)
-    void_reason = models.CharField(_("reason for voiding"), max_length=200, blank=True)
-    voided_at = models.DateTimeField(null=True, blank=True)
-    voided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("invoice")

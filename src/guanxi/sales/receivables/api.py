@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from guanxi.core.errors import NotFound, ValidationFailed
-from guanxi.core.pagination import page_by_id
 from guanxi.core.schemas import PageQuery
-from guanxi.sales.contracts.selectors import contract_for_user
+from guanxi.sales.contracts.selectors import contract_for_user, contract_rows_page
 from guanxi.sales.models import Instalment, Invoice, Payment, PaymentAllocation
 from guanxi.sales.receivables import selectors, services
 from guanxi.sales.receivables.schemas import (
@@ -101,9 +100,12 @@ def instalment_set(request, contract_id: int, payload: PlanIn):
     summary="A contract's payments, newest first",
 )
 def payment_list(request, contract_id: int, query: Query[PageQuery]):
-    contract = contract_for_user(user=request.auth, contract_id=contract_id)
-    rows = _payments().filter(contract_id=contract.pk)
-    return page_by_id(rows, cursor=query.cursor, limit=query.limit)
+    return contract_rows_page(
+        user=request.auth,
+        contract_id=contract_id,
+        rows=_payments(),
+        page=query,
+    )
 
 
 # The service's field names, as the caller sent them.
@@ -181,9 +183,11 @@ def _invoices():
     summary="A contract's invoices, newest first",
 )
 def invoice_list(request, contract_id: int, query: Query[PageQuery]):
-    contract = contract_for_user(user=request.auth, contract_id=contract_id)
-    return page_by_id(
-        _invoices().filter(contract_id=contract.pk), cursor=query.cursor, limit=query.limit
+    return contract_rows_page(
+        user=request.auth,
+        contract_id=contract_id,
+        rows=_invoices(),
+        page=query,
     )
 
 

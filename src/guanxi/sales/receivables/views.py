@@ -4,13 +4,12 @@ Excel export, the contract's money panel (plan, payments, invoices and their for
 render."""
 
 import json
-import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -28,6 +27,7 @@ from guanxi.core.forms import form_add_errors
 from guanxi.core.http import is_htmx
 from guanxi.core.models import AuditLog
 from guanxi.sales.common import permissions
+from guanxi.sales.common.xlsx import xlsx_download
 from guanxi.sales.contracts.selectors import contract_for_user
 from guanxi.sales.models import Approval, Contract, Invoice, Payment
 from guanxi.sales.receivables import selectors
@@ -146,9 +146,7 @@ def receivables_export(request):
             ]
         )
         count += 1
-    output = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse
-    workbook.save(output)
-    output.seek(0)
+    response = xlsx_download(workbook, stem="receivables")
     audit_record(
         actor=request.user,
         action=AuditLog.Action.EXPORT,
@@ -161,13 +159,6 @@ def receivables_export(request):
         },
         request=request,
     )
-    response = FileResponse(
-        output,
-        as_attachment=True,
-        filename=f"receivables-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Cache-Control"] = "no-store"
     return response
 
 

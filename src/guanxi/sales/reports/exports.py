@@ -1,10 +1,7 @@
 """Excel export of the manager view (ORD-6): the figures the viewer sees on the page, in
 their data scope; needs the export permission; written to the audit log."""
 
-import tempfile
-
 from django.http import FileResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.permissions import EXPORT
@@ -12,10 +9,9 @@ from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
 from guanxi.core.errors import PermissionDenied
 from guanxi.core.models import AuditLog
+from guanxi.sales.common.xlsx import xlsx_download
 from guanxi.sales.models import SalesTarget
 from guanxi.sales.reports.selectors import ManagerReport, ReportRow
-
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _safe(value):
@@ -90,9 +86,7 @@ def manager_report_xlsx(*, request, report: ManagerReport) -> FileResponse:
         for row in report.departments:
             departments.append([_safe(str(row.department)), *_figures(row)])
             count += 1
-    output = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse
-    workbook.save(output)
-    output.seek(0)
+    response = xlsx_download(workbook, stem="sales-manager")
     period = report.period
     audit_record(
         actor=request.user,
@@ -107,11 +101,4 @@ def manager_report_xlsx(*, request, report: ManagerReport) -> FileResponse:
         },
         request=request,
     )
-    response = FileResponse(
-        output,
-        as_attachment=True,
-        filename=f"sales-manager-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
-        content_type=CONTENT_TYPE,
-    )
-    response["Cache-Control"] = "no-store"
     return response
