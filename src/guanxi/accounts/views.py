@@ -2,13 +2,10 @@
 administration of departments, users, roles and the audit log. Thin: parse, call one
 service or selector, render."""
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
@@ -22,28 +19,14 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guanxi.accounts import forms, permissions, selectors, services
+from guanxi.accounts.decorators import permission_required
 from guanxi.accounts.errors import AccountLocked
 from guanxi.accounts.models import Department, Role, User
 from guanxi.core.errors import ValidationFailed
 from guanxi.core.forms import form_add_errors
+from guanxi.core.http import render_form_page
 
 # ---------------------------------------------------------------- helpers
-
-
-def permission_required(*codes):
-    """Log in first; then 403 unless the user holds one of the permission codes."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not any(selectors.user_can(request.user, code) for code in codes):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 manage_users_required = permission_required(permissions.MANAGE_USERS)
@@ -56,13 +39,6 @@ def _safe_next(request, default):
     ):
         return target
     return resolve_url(default)
-
-
-def _form_page(request, *, title, form, submit, cancel_url, extra=None):
-    """A page with one form: 422 when it shows errors."""
-    context = {"title": title, "form": form, "submit": submit, "cancel_url": cancel_url}
-    context.update(extra or {})
-    return render(request, "accounts/form_page.html", context, status=422 if form.errors else 200)
 
 
 # ---------------------------------------------------------------- login / logout
@@ -263,7 +239,7 @@ def department_create(request):
         else:
             messages.success(request, _("Department %(name)s created.") % {"name": department})
             return redirect("accounts:departments")
-    return _form_page(
+    return render_form_page(
         request,
         title=_("New department"),
         form=form,
@@ -295,7 +271,7 @@ def department_edit(request, pk):
         else:
             messages.success(request, _("Department saved."))
             return redirect("accounts:departments")
-    return _form_page(
+    return render_form_page(
         request,
         title=_("Edit department %(name)s") % {"name": department.name},
         form=form,
@@ -372,7 +348,7 @@ def user_create(request):
         else:
             messages.success(request, _("User %(name)s created.") % {"name": user.username})
             return redirect("accounts:users")
-    return _form_page(
+    return render_form_page(
         request,
         title=_("New user"),
         form=form,
@@ -500,7 +476,7 @@ def role_edit(request, pk):
         else:
             messages.success(request, _("Role %(name)s saved.") % {"name": role.display_name})
             return redirect("accounts:roles")
-    return _form_page(
+    return render_form_page(
         request,
         title=_("Edit role %(name)s") % {"name": role.display_name},
         form=form,

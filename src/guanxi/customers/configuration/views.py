@@ -1,47 +1,22 @@
 """Administration pages of the customer-side configuration: custom fields, duplicate rules,
 tags and lead sources. Everyone else gets 403 (permission customer.manage_fields)."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from guanxi.accounts.decorators import permission_required
 from guanxi.accounts.permissions import MANAGE_FIELDS
-from guanxi.accounts.selectors import user_can
 from guanxi.core.errors import Conflict, ValidationFailed
 from guanxi.core.forms import form_add_errors
+from guanxi.core.http import render_form_page
 from guanxi.customers.configuration import selectors, services
 from guanxi.customers.configuration.forms import CustomFieldForm, SourceForm, TagForm
 from guanxi.customers.models import CustomFieldDefinition, Source, Tag
 
-
-def manage_fields_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not user_can(request.user, MANAGE_FIELDS):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def _form_page(request, *, title, form, cancel, submit=None, status=None):
-    return render(
-        request,
-        "accounts/form_page.html",
-        {
-            "title": title,
-            "form": form,
-            "submit": submit or _("Save"),
-            "cancel_url": resolve_url(cancel),
-        },
-        status=status or (422 if form.errors else 200),
-    )
+# Pages for holders of customer.manage_fields; everyone else gets 403.
+manage_fields_required = permission_required(MANAGE_FIELDS)
 
 
 # ---------------------------------------------------------------- custom fields
@@ -70,12 +45,12 @@ def custom_field_create(request):
         else:
             messages.success(request, _("Custom field created."))
             return redirect("customer_settings:custom_fields")
-    return _form_page(
+    return render_form_page(
         request,
         title=_("New custom field"),
         form=form,
         submit=_("Create"),
-        cancel="customer_settings:custom_fields",
+        cancel_url=resolve_url("customer_settings:custom_fields"),
     )
 
 
@@ -104,12 +79,13 @@ def custom_field_edit(request, pk):
         else:
             messages.success(request, _("Custom field saved."))
             return redirect("customer_settings:custom_fields")
-    return _form_page(
+    return render_form_page(
         request,
         title=_("Edit custom field %(label)s (%(type)s)")
         % {"label": field.label, "type": field.get_field_type_display()},
         form=form,
-        cancel="customer_settings:custom_fields",
+        submit=_("Save"),
+        cancel_url=resolve_url("customer_settings:custom_fields"),
     )
 
 
@@ -186,11 +162,12 @@ def tag_edit(request, pk):
         else:
             messages.success(request, _("Tag saved."))
             return redirect("customer_settings:tags")
-    return _form_page(
+    return render_form_page(
         request,
         title=_("Edit tag %(name)s") % {"name": tag.name},
         form=form,
-        cancel="customer_settings:tags",
+        submit=_("Save"),
+        cancel_url=resolve_url("customer_settings:tags"),
     )
 
 
@@ -229,12 +206,12 @@ def source_create(request):
         else:
             messages.success(request, _("Lead source created."))
             return redirect("customer_settings:sources")
-    return _form_page(
+    return render_form_page(
         request,
         title=_("New lead source"),
         form=form,
         submit=_("Create"),
-        cancel="customer_settings:sources",
+        cancel_url=resolve_url("customer_settings:sources"),
     )
 
 
@@ -260,9 +237,10 @@ def source_edit(request, pk):
         else:
             messages.success(request, _("Lead source saved."))
             return redirect("customer_settings:sources")
-    return _form_page(
+    return render_form_page(
         request,
         title=_("Edit lead source %(name)s") % {"name": source},
         form=form,
-        cancel="customer_settings:sources",
+        submit=_("Save"),
+        cancel_url=resolve_url("customer_settings:sources"),
     )
