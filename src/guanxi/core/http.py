@@ -1,8 +1,14 @@
 """Small request helpers every app's views share."""
 
+from collections.abc import Callable
+
+from django.contrib import messages
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render, resolve_url
+
+from guanxi.core.errors import ValidationFailed
+from guanxi.core.forms import form_add_errors
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -24,3 +30,34 @@ def render_form_page(
     context = {"title": title, "form": form, "submit": submit, "cancel_url": cancel_url}
     context.update(extra or {})
     return render(request, "form_page.html", context, status=422 if form.errors else 200)
+
+
+def form_page(
+    request: HttpRequest,
+    *,
+    form: BaseForm,
+    save: Callable[[dict], str],
+    back: str,
+    title: str,
+    submit: str,
+    extra: dict | None = None,
+) -> HttpResponse:
+    """A create or edit page with one form. A valid POST runs `save(cleaned_data)` and goes
+    back to the list `back` (a URL or URL name) with the message `save` answers; a
+    ValidationFailed from it shows on the form like the form's own errors (422)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = save(form.cleaned_data)
+        except ValidationFailed as error:
+            form_add_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(back)
+    return render_form_page(
+        request,
+        title=title,
+        form=form,
+        submit=submit,
+        cancel_url=resolve_url(back),
+        extra=extra,
+    )
