@@ -24,7 +24,7 @@ from guanxi.accounts.errors import AccountLocked
 from guanxi.accounts.models import Department, Role, User
 from guanxi.core.errors import ValidationFailed
 from guanxi.core.forms import form_add_errors
-from guanxi.core.http import render_form_page
+from guanxi.core.http import form_page
 
 # ---------------------------------------------------------------- helpers
 
@@ -228,23 +228,17 @@ def department_list(request):
 @manage_users_required
 @require_http_methods(["GET", "POST"])
 def department_create(request):
-    form = forms.DepartmentForm(request.POST or None, with_manager=False)
-    if request.method == "POST" and form.is_valid():
-        try:
-            department = services.department_create(
-                name=form.cleaned_data["name"], parent=form.cleaned_data["parent"]
-            )
-        except ValidationFailed as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, _("Department %(name)s created.") % {"name": department})
-            return redirect("accounts:departments")
-    return render_form_page(
+    def save(data):
+        department = services.department_create(name=data["name"], parent=data["parent"])
+        return _("Department %(name)s created.") % {"name": department}
+
+    return form_page(
         request,
+        form=forms.DepartmentForm(request.POST or None, with_manager=False),
+        save=save,
+        back="accounts:departments",
         title=_("New department"),
-        form=form,
         submit=_("Create"),
-        cancel_url=resolve_url("accounts:departments"),
     )
 
 
@@ -257,26 +251,23 @@ def department_edit(request, pk):
         "parent": department.parent_id,
         "manager": department.manager_id,
     }
-    form = forms.DepartmentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.department_update(
-                department=department,
-                name=form.cleaned_data["name"],
-                parent=form.cleaned_data["parent"],
-                manager=form.cleaned_data["manager"],
-            )
-        except ValidationFailed as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, _("Department saved."))
-            return redirect("accounts:departments")
-    return render_form_page(
+
+    def save(data):
+        services.department_update(
+            department=department,
+            name=data["name"],
+            parent=data["parent"],
+            manager=data["manager"],
+        )
+        return _("Department saved.")
+
+    return form_page(
         request,
+        form=forms.DepartmentForm(request.POST or None, initial=initial),
+        save=save,
+        back="accounts:departments",
         title=_("Edit department %(name)s") % {"name": department.name},
-        form=form,
         submit=_("Save"),
-        cancel_url=resolve_url("accounts:departments"),
         extra={
             "delete_url": resolve_url("accounts:department_delete", pk=department.pk),
             "delete_confirm": _("Delete this department?"),
@@ -335,25 +326,19 @@ def _user_kwargs(data):
 @manage_users_required
 @require_http_methods(["GET", "POST"])
 def user_create(request):
-    form = forms.UserForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = services.user_create(
-                username=form.cleaned_data["username"],
-                password=form.cleaned_data["password"],
-                **_user_kwargs(form.cleaned_data),
-            )
-        except ValidationFailed as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, _("User %(name)s created.") % {"name": user.username})
-            return redirect("accounts:users")
-    return render_form_page(
+    def save(data):
+        user = services.user_create(
+            username=data["username"], password=data["password"], **_user_kwargs(data)
+        )
+        return _("User %(name)s created.") % {"name": user.username}
+
+    return form_page(
         request,
+        form=forms.UserForm(request.POST or None),
+        save=save,
+        back="accounts:users",
         title=_("New user"),
-        form=form,
         submit=_("Create"),
-        cancel_url=resolve_url("accounts:users"),
     )
 
 
@@ -461,27 +446,24 @@ def role_list(request):
 def role_edit(request, pk):
     role = get_object_or_404(Role, pk=pk)
     initial = {"name": role.name, "data_scope": role.data_scope, "permissions": role.permissions}
-    form = forms.RoleForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.role_update(
-                role=role,
-                actor=request.user,
-                name=form.cleaned_data["name"],
-                data_scope=form.cleaned_data["data_scope"],
-                permissions=form.cleaned_data["permissions"],
-            )
-        except ValidationFailed as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, _("Role %(name)s saved.") % {"name": role.display_name})
-            return redirect("accounts:roles")
-    return render_form_page(
+
+    def save(data):
+        services.role_update(
+            role=role,
+            actor=request.user,
+            name=data["name"],
+            data_scope=data["data_scope"],
+            permissions=data["permissions"],
+        )
+        return _("Role %(name)s saved.") % {"name": role.display_name}
+
+    return form_page(
         request,
+        form=forms.RoleForm(request.POST or None, initial=initial),
+        save=save,
+        back="accounts:roles",
         title=_("Edit role %(name)s") % {"name": role.display_name},
-        form=form,
         submit=_("Save"),
-        cancel_url=resolve_url("accounts:roles"),
     )
 
 
