@@ -32,6 +32,21 @@ def render_form_page(
     return render(request, "form_page.html", context, status=422 if form.errors else 200)
 
 
+def form_saved(request: HttpRequest, form: BaseForm, save: Callable[[dict], str]) -> bool:
+    """Whether a POSTed form was valid and saved: `save(cleaned_data)` ran and the message it
+    answers is queued for the next page. A ValidationFailed from it shows on the form like
+    the form's own errors."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        done = save(form.cleaned_data)
+    except ValidationFailed as error:
+        form_add_errors(form, error)
+        return False
+    messages.success(request, done)
+    return True
+
+
 def form_page(
     request: HttpRequest,
     *,
@@ -45,14 +60,8 @@ def form_page(
     """A create or edit page with one form. A valid POST runs `save(cleaned_data)` and goes
     back to the list `back` (a URL or URL name) with the message `save` answers; a
     ValidationFailed from it shows on the form like the form's own errors (422)."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            done = save(form.cleaned_data)
-        except ValidationFailed as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect(back)
+    if form_saved(request, form, save):
+        return redirect(back)
     return render_form_page(
         request,
         title=title,
