@@ -16,6 +16,14 @@ def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def page_or_partial(request: HttpRequest, template: str, *, target: str, partial: str) -> str:
+    """The template to render: only the page's `partial` when htmx swaps just the element
+    `target` (a search refreshing its results), else the whole page."""
+    if is_htmx(request) and request.headers.get("HX-Target") == target:
+        return f"{template}#{partial}"
+    return template
+
+
 def render_form_page(
     request: HttpRequest,
     *,

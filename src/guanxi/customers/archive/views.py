@@ -29,7 +29,7 @@ from guanxi.core.errors import (
     ValidationFailed,
 )
 from guanxi.core.forms import form_add_errors
-from guanxi.core.http import is_htmx
+from guanxi.core.http import is_htmx, page_or_partial
 from guanxi.core.pagination import Page
 from guanxi.core.phones import display_phone, mask_phone
 from guanxi.customers import panels
@@ -104,9 +104,9 @@ def customer_list(request):
         "export_query": form.querystring() if request.GET else "",
         **_perms(request.user),
     }
-    template = "customers/list.html"
-    if is_htmx(request) and request.headers.get("HX-Target") == "customer-results":
-        template = "customers/list.html#results"
+    template = page_or_partial(
+        request, "customers/list.html", target="customer-results", partial="results"
+    )
     return render(request, template, context)
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guanxi.core.errors import PermissionDenied
-from guanxi.core.http import form_saved, is_htmx
+from guanxi.core.http import form_saved, is_htmx, page_or_partial
 from guanxi.pipeline.scripts import selectors, services
 from guanxi.pipeline.scripts.forms import ScriptFilterForm, ScriptForm
 
@@ -38,9 +38,9 @@ def script_list(request):
         "can_manage": selectors.can_manage_scripts(request.user),
         "limit": selectors.SEARCH_LIMIT,
     }
-    template = "pipeline/scripts/list.html"
-    if is_htmx(request) and request.headers.get("HX-Target") == "script-results":
-        template = "pipeline/scripts/list.html#results"
+    template = page_or_partial(
+        request, "pipeline/scripts/list.html", target="script-results", partial="results"
+    )
     return render(request, template, context)
 
 
