@@ -2,13 +2,10 @@
 administration of departments, users, roles and the audit log. Thin: parse, call one
 service or selector, render."""
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
@@ -22,28 +19,14 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guanxi.accounts import forms, permissions, selectors, services
+from guanxi.accounts.decorators import permission_required
 from guanxi.accounts.errors import AccountLocked
 from guanxi.accounts.models import Department, Role, User
 from guanxi.core.errors import ValidationFailed
 from guanxi.core.forms import form_add_errors
+from guanxi.core.http import form_page
 
 # ---------------------------------------------------------------- helpers
-
-
-def permission_required(*codes):
-    """Log in first; then 403 unless the user holds one of the permission codes."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not any(selectors.user_can(request.user, code) for code in codes):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 manage_users_required = permission_required(permissions.MANAGE_USERS)
@@ -56,13 +39,6 @@ def _safe_next(request, default):
     ):
         return target
     return resolve_url(default)
-
-
-def _form_page(request, *, title, form, submit, cancel_url, extra=None):
-    """A page with one form: 422 when it shows errors."""
-    context = {"title": title, "form": form, "submit": submit, "cancel_url": cancel_url}
-    context.update(extra or {})
-    return render(request, "accounts/form_page.html", context, status=422 if form.errors else 200)
 
 
 # ---------------------------------------------------------------- login / logout
@@ -252,23 +228,17 @@ def department_list(request):
 @manage_users_required
 @require_http_methods(["GET", "POST"])
 def department_create(request):
-    form = forms.DepartmentForm(request.POST or None, with_manager=False)
-    if request.method == "POST" and form.is_valid():
-        try:
-            department = services.department_create(
-                name=form.cleaned_data["name"], parent=form.cleaned_data["parent"]
-            )
-        except ValidationFailed as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, _("Department %(name)s created.") % {"name": department})
-            return redirect("accounts:departments")
-    return _form_page(
+    def save(data):
+        department = services.department_create(name=data["name"], parent=data["parent"])
+        return _("Department %(name)s created.") % {"name": department}
+
+    return form_page(
         request,
+        form=forms.DepartmentForm(request.POST or None, with_manager=False),
+        save=save,
+        back="accounts:departments",
         title=_("New department"),
-        form=form,
         submit=_("Create"),
-        cancel_url=resolve_url("accounts:departments"),
     )
 
 
@@ -281,26 +251,23 @@ def department_edit(request, pk):
         "parent": department.parent_id,
         "manager": department.manager_id,
     }
-    form = forms.DepartmentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.department_update(
-                department=department,
-                name=form.cleaned_data["name"],
-                parent=form.cleaned_data["parent"],
-                manager=form.cleaned_data["manager"],
-            )
-        except ValidationFailed as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, _("Department saved."))
-            return redirect("accounts:departments")
-    return _form_page(
+
+    def save(data):
+        services.department_update(
+            department=department,
+            name=data["name"],
+            parent=data["parent"],
+            manager=data["manager"],
+        )
+        return _("Department saved.")
+
+    return form_page(
         request,
+        form=forms.DepartmentForm(request.POST or None, initial=initial),
+        save=save,
+        back="accounts:departments",
         title=_("Edit department %(name)s") % {"name": department.name},
-        form=form,
         submit=_("Save"),
-        cancel_url=resolve_url("accounts:departments"),
         extra={
             "delete_url": resolve_url("accounts:department_delete", pk=department.pk),
             "delete_confirm": _("Delete this department?"),
@@ -359,25 +326,19 @@ def _user_kwargs(data):
 @manage_users_required
 @require_http_methods(["GET", "POST"])
 def user_create(request):
-    form = forms.UserForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = services.user_create(
-                username=form.cleaned_data["username"],
-                password=form.cleaned_data["password"],
-                **_user_kwargs(form.cleaned_data),
-            )
-        except ValidationFailed as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, _("User %(name)s created.") % {"name": user.username})
-            return redirect("accounts:users")
-    return _form_page(
+    def save(data):
+        user = services.user_create(
+            username=data["username"], password=data["password"], **_user_kwargs(data)
+        )
+        return _("User %(name)s created.") % {"name": user.username}
+
+    return form_page(
         request,
+        form=forms.UserForm(request.POST or None),
+        save=save,
+        back="accounts:users",
         title=_("New user"),
-        form=form,
         submit=_("Create"),
-        cancel_url=resolve_url("accounts:users"),
     )
 
 
@@ -485,27 +446,24 @@ def role_list(request):
 def role_edit(request, pk):
     role = get_object_or_404(Role, pk=pk)
     initial = {"name": role.name, "data_scope": role.data_scope, "permissions": role.permissions}
-    form = forms.RoleForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.role_update(
-                role=role,
-                actor=request.user,
-                name=form.cleaned_data["name"],
-                data_scope=form.cleaned_data["data_scope"],
-                permissions=form.cleaned_data["permissions"],
-            )
-        except ValidationFailed as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, _("Role %(name)s saved.") % {"name": role.display_name})
-            return redirect("accounts:roles")
-    return _form_page(
+
+    def save(data):
+        services.role_update(
+            role=role,
+            actor=request.user,
+            name=data["name"],
+            data_scope=data["data_scope"],
+            permissions=data["permissions"],
+        )
+        return _("Role %(name)s saved.") % {"name": role.display_name}
+
+    return form_page(
         request,
+        form=forms.RoleForm(request.POST or None, initial=initial),
+        save=save,
+        back="accounts:roles",
         title=_("Edit role %(name)s") % {"name": role.display_name},
-        form=form,
         submit=_("Save"),
-        cancel_url=resolve_url("accounts:roles"),
     )
 
 

@@ -1,8 +1,80 @@
 """Small request helpers every app's views share."""
 
-from django.http import HttpRequest
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render, resolve_url
+
+from guanxi.core.errors import ValidationFailed
+from guanxi.core.forms import form_add_errors
 
 
 def is_htmx(request: HttpRequest) -> bool:
     """Whether htmx sent the request (it then wants a fragment, not a whole page)."""
     return request.headers.get("HX-Request") == "true"
+
+
+def page_or_partial(request: HttpRequest, template: str, *, target: str, partial: str) -> str:
+    """The template to render: only the page's `partial` when htmx swaps just the element
+    `target` (a search refreshing its results), else the whole page."""
+    if is_htmx(request) and request.headers.get("HX-Target") == target:
+        return f"{template}#{partial}"
+    return template
+
+
+def render_form_page(
+    request: HttpRequest,
+    *,
+    title: str,
+    form: BaseForm,
+    submit: str,
+    cancel_url: str,
+    extra: dict | None = None,
+) -> HttpResponse:
+    """A page with one form, a submit and a cancel button: 422 when it shows errors, so
+    that a client (and a test) sees the POST was refused."""
+    context = {"title": title, "form": form, "submit": submit, "cancel_url": cancel_url}
+    context.update(extra or {})
+    return render(request, "form_page.html", context, status=422 if form.errors else 200)
+
+
+def form_saved(request: HttpRequest, form: BaseForm, save: Callable[[dict], str]) -> bool:
+    """Whether a POSTed form was valid and saved: `save(cleaned_data)` ran and the message it
+    answers is queued for the next page. A ValidationFailed from it shows on the form like
+    the form's own errors."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        done = save(form.cleaned_data)
+    except ValidationFailed as error:
+        form_add_errors(form, error)
+        return False
+    messages.success(request, done)
+    return True
+
+
+def form_page(
+    request: HttpRequest,
+    *,
+    form: BaseForm,
+    save: Callable[[dict], str],
+    back: str,
+    title: str,
+    submit: str,
+    extra: dict | None = None,
+) -> HttpResponse:
+    """A create or edit page with one form. A valid POST runs `save(cleaned_data)` and goes
+    back to the list `back` (a URL or URL name) with the message `save` answers; a
+    ValidationFailed from it shows on the form like the form's own errors (422)."""
+    if form_saved(request, form, save):
+        return redirect(back)
+    return render_form_page(
+        request,
+        title=title,
+        form=form,
+        submit=submit,
+        cancel_url=resolve_url(back),
+        extra=extra,
+    )

@@ -9,6 +9,7 @@ def contract_list(request, query: Query[PageQuery]): ...
 """
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -56,19 +57,29 @@ class Ref(Schema):
     name: str
 
 
-def _as_ref(value: Any) -> Any:
-    if value is None or isinstance(value, dict | Ref):
-        return value
-    return {"id": value.pk, "name": str(value)}
+def ref_validator(schema: type[Schema], answer: Callable[[Any], dict]) -> BeforeValidator:
+    """A validator for an output field of a reference schema: a model instance becomes
+    `answer(instance)`; None, a dict or the schema itself pass as they are."""
+
+    def convert(value: Any) -> Any:
+        if value is None or isinstance(value, dict | schema):
+            return value
+        return answer(value)
+
+    return BeforeValidator(convert)
+
+
+def _ref_dict(obj: Any) -> dict:
+    return {"id": obj.pk, "name": str(obj)}
 
 
 # An output field that takes a model instance and answers {"id", "name"}.
-RefOf = Annotated[Ref, BeforeValidator(_as_ref)]
+RefOf = Annotated[Ref, ref_validator(Ref, _ref_dict)]
 
 
 def ref(obj: Any) -> dict | None:
     """{"id", "name"} of a model instance, None for None."""
-    return _as_ref(obj)
+    return None if obj is None else _ref_dict(obj)
 
 
 class PageQuery(Schema):

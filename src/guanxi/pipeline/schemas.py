@@ -4,7 +4,8 @@ reason codes."""
 from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator
+
+from guanxi.core.schemas import ref_validator
 
 Code = Annotated[str, Field(max_length=20)]
 
@@ -14,11 +15,9 @@ class StageRef(Schema):
     name: str
 
 
-def _as_stage_ref(value: Any) -> Any:
-    if value is None or isinstance(value, dict | StageRef):
-        return value
-    return {"code": value.code, "name": str(value)}
+def _stage_ref_dict(stage: Any) -> dict:
+    return {"code": stage.code, "name": str(stage)}
 
 
 # An output field that takes a Stage and answers {"code", "name"}.
-StageRefOf = Annotated[StageRef, BeforeValidator(_as_stage_ref)]
+StageRefOf = Annotated[StageRef, ref_validator(StageRef, _stage_ref_dict)]

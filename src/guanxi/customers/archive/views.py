@@ -29,7 +29,7 @@ from guanxi.core.errors import (
     ValidationFailed,
 )
 from guanxi.core.forms import form_add_errors
-from guanxi.core.http import is_htmx
+from guanxi.core.http import form_saved, is_htmx, page_or_partial
 from guanxi.core.pagination import Page
 from guanxi.core.phones import display_phone, mask_phone
 from guanxi.customers import panels
@@ -104,9 +104,9 @@ def customer_list(request):
         "export_query": form.querystring() if request.GET else "",
         **_perms(request.user),
     }
-    template = "customers/list.html"
-    if is_htmx(request) and request.headers.get("HX-Target") == "customer-results":
-        template = "customers/list.html#results"
+    template = page_or_partial(
+        request, "customers/list.html", target="customer-results", partial="results"
+    )
     return render(request, template, context)
 
 
@@ -549,21 +549,23 @@ def customer_reassign(request, customer_id):
     if not _perms(request.user)["can_reassign"]:
         raise PermissionDenied(_("You may not change the owner of customers."))
     form = ReassignForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+
+    def save(data):
         try:
             services.customer_reassign(
                 actor=request.user,
                 customer=customer,
-                to_user=form.cleaned_data["to_user"],
-                reason=form.cleaned_data["reason"],
+                to_user=data["to_user"],
+                reason=data["reason"],
             )
         except ValidationFailed as exc:
-            if "owner" in exc.field_errors:
+            if "owner" in exc.field_errors:  # the form calls it "to_user"
                 exc.field_errors["to_user"] = exc.field_errors.pop("owner")
-            form_add_errors(form, exc)
-        else:
-            messages.success(request, _("Owner changed."))
-            return redirect("customers:detail", customer.pk)
+            raise
+        return _("Owner changed.")
+
+    if form_saved(request, form, save):
+        return redirect("customers:detail", customer.pk)
     return render(request, "customers/reassign.html", {"customer": customer, "form": form})
 
 

@@ -1,47 +1,22 @@
 """Administration pages of the customer-side configuration: custom fields, duplicate rules,
 tags and lead sources. Everyone else gets 403 (permission customer.manage_fields)."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from guanxi.accounts.decorators import permission_required
 from guanxi.accounts.permissions import MANAGE_FIELDS
-from guanxi.accounts.selectors import user_can
 from guanxi.core.errors import Conflict, ValidationFailed
 from guanxi.core.forms import form_add_errors
+from guanxi.core.http import form_page
 from guanxi.customers.configuration import selectors, services
 from guanxi.customers.configuration.forms import CustomFieldForm, SourceForm, TagForm
 from guanxi.customers.models import CustomFieldDefinition, Source, Tag
 
-
-def manage_fields_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not user_can(request.user, MANAGE_FIELDS):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def _form_page(request, *, title, form, cancel, submit=None, status=None):
-    return render(
-        request,
-        "accounts/form_page.html",
-        {
-            "title": title,
-            "form": form,
-            "submit": submit or _("Save"),
-            "cancel_url": resolve_url(cancel),
-        },
-        status=status or (422 if form.errors else 200),
-    )
+# Pages for holders of customer.manage_fields; everyone else gets 403.
+manage_fields_required = permission_required(MANAGE_FIELDS)
 
 
 # ---------------------------------------------------------------- custom fields
@@ -59,23 +34,17 @@ def custom_field_list(request):
 @manage_fields_required
 @require_http_methods(["GET", "POST"])
 def custom_field_create(request):
-    form = CustomFieldForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.custom_field_create(
-                actor=request.user, data=services.CustomFieldInput(**form.cleaned_data)
-            )
-        except ValidationFailed as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, _("Custom field created."))
-            return redirect("customer_settings:custom_fields")
-    return _form_page(
+    def save(data):
+        services.custom_field_create(actor=request.user, data=services.CustomFieldInput(**data))
+        return _("Custom field created.")
+
+    return form_page(
         request,
+        form=CustomFieldForm(request.POST or None),
+        save=save,
+        back="customer_settings:custom_fields",
         title=_("New custom field"),
-        form=form,
         submit=_("Create"),
-        cancel="customer_settings:custom_fields",
     )
 
 
@@ -91,25 +60,21 @@ def custom_field_edit(request, pk):
         "sort_order": field.sort_order,
         "is_active": field.is_active,
     }
-    form = CustomFieldForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.custom_field_update(
-                actor=request.user,
-                field=field,
-                data=services.CustomFieldInput(**form.cleaned_data),
-            )
-        except ValidationFailed as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, _("Custom field saved."))
-            return redirect("customer_settings:custom_fields")
-    return _form_page(
+
+    def save(data):
+        services.custom_field_update(
+            actor=request.user, field=field, data=services.CustomFieldInput(**data)
+        )
+        return _("Custom field saved.")
+
+    return form_page(
         request,
+        form=CustomFieldForm(request.POST or None, initial=initial, editing=True),
+        save=save,
+        back="customer_settings:custom_fields",
         title=_("Edit custom field %(label)s (%(type)s)")
         % {"label": field.label, "type": field.get_field_type_display()},
-        form=form,
-        cancel="customer_settings:custom_fields",
+        submit=_("Save"),
     )
 
 
@@ -177,20 +142,18 @@ def tag_create(request):
 @require_http_methods(["GET", "POST"])
 def tag_edit(request, pk):
     tag = get_object_or_404(Tag, pk=pk)
-    form = TagForm(request.POST or None, initial={"name": tag.name, "color": tag.color})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.tag_rename(actor=request.user, tag=tag, **form.cleaned_data)
-        except ValidationFailed as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, _("Tag saved."))
-            return redirect("customer_settings:tags")
-    return _form_page(
+
+    def save(data):
+        services.tag_rename(actor=request.user, tag=tag, **data)
+        return _("Tag saved.")
+
+    return form_page(
         request,
+        form=TagForm(request.POST or None, initial={"name": tag.name, "color": tag.color}),
+        save=save,
+        back="customer_settings:tags",
         title=_("Edit tag %(name)s") % {"name": tag.name},
-        form=form,
-        cancel="customer_settings:tags",
+        submit=_("Save"),
     )
 
 
@@ -218,23 +181,17 @@ def source_list(request):
 @manage_fields_required
 @require_http_methods(["GET", "POST"])
 def source_create(request):
-    form = SourceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.source_create(
-                actor=request.user, data=services.SourceInput(**form.cleaned_data)
-            )
-        except ValidationFailed as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, _("Lead source created."))
-            return redirect("customer_settings:sources")
-    return _form_page(
+    def save(data):
+        services.source_create(actor=request.user, data=services.SourceInput(**data))
+        return _("Lead source created.")
+
+    return form_page(
         request,
+        form=SourceForm(request.POST or None),
+        save=save,
+        back="customer_settings:sources",
         title=_("New lead source"),
-        form=form,
         submit=_("Create"),
-        cancel="customer_settings:sources",
     )
 
 
@@ -249,20 +206,16 @@ def source_edit(request, pk):
         "sort_order": source.sort_order,
         "is_active": source.is_active,
     }
-    form = SourceForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.source_update(
-                actor=request.user, source=source, data=services.SourceInput(**form.cleaned_data)
-            )
-        except ValidationFailed as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, _("Lead source saved."))
-            return redirect("customer_settings:sources")
-    return _form_page(
+
+    def save(data):
+        services.source_update(actor=request.user, source=source, data=services.SourceInput(**data))
+        return _("Lead source saved.")
+
+    return form_page(
         request,
+        form=SourceForm(request.POST or None, initial=initial, editing=True),
+        save=save,
+        back="customer_settings:sources",
         title=_("Edit lead source %(name)s") % {"name": source},
-        form=form,
-        cancel="customer_settings:sources",
+        submit=_("Save"),
     )

@@ -13,8 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from guanxi.accounts.permissions import MANAGE_USERS
 from guanxi.accounts.selectors import user_can
 from guanxi.core.errors import Conflict, DomainError, NotFound, ValidationFailed
-from guanxi.core.forms import form_add_errors
-from guanxi.core.http import is_htmx
+from guanxi.core.http import form_saved, is_htmx
 from guanxi.core.phones import display_phone, mask_phone
 from guanxi.customers.models import Customer
 from guanxi.customers.scope import user_covers_customer
@@ -190,16 +189,16 @@ def pool_edit(request, pool_id=None):
     elif not user_can(request.user, MANAGE_USERS):
         raise NotFound()
     form = PoolForm(request.POST or None, pool=pool)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if pool is None:
-                pool = services.pool_create(actor=request.user, data=form.to_data())
-            else:
-                pool = services.pool_update(actor=request.user, pool=pool, data=form.to_data())
-        except ValidationFailed as exc:
-            form_add_errors(form, exc)
+
+    # The form turns its cleaned data into the service's input itself.
+    def save(_cleaned):
+        if pool is None:
+            services.pool_create(actor=request.user, data=form.to_data())
         else:
-            messages.success(request, _("The public pool was saved."))
-            return redirect("pipeline:pool_list")
+            services.pool_update(actor=request.user, pool=pool, data=form.to_data())
+        return _("The public pool was saved.")
+
+    if form_saved(request, form, save):
+        return redirect("pipeline:pool_list")
     status = 422 if request.method == "POST" else 200
     return render(request, "pipeline/pools/edit.html", {"form": form, "pool": pool}, status=status)

@@ -8,9 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from guanxi.core.errors import PermissionDenied, ValidationFailed
-from guanxi.core.forms import form_add_errors
-from guanxi.core.http import is_htmx
+from guanxi.core.errors import PermissionDenied
+from guanxi.core.http import form_saved, is_htmx, page_or_partial
 from guanxi.pipeline.scripts import selectors, services
 from guanxi.pipeline.scripts.forms import ScriptFilterForm, ScriptForm
 
@@ -39,9 +38,9 @@ def script_list(request):
         "can_manage": selectors.can_manage_scripts(request.user),
         "limit": selectors.SEARCH_LIMIT,
     }
-    template = "pipeline/scripts/list.html"
-    if is_htmx(request) and request.headers.get("HX-Target") == "script-results":
-        template = "pipeline/scripts/list.html#results"
+    template = page_or_partial(
+        request, "pipeline/scripts/list.html", target="script-results", partial="results"
+    )
     return render(request, template, context)
 
 
@@ -82,15 +81,14 @@ def script_create(request):
             "stage": request.GET.get("stage", "")[:10],
         }
         return _edit_page(request, form=ScriptForm(initial=initial))
+
+    def save(data):
+        services.script_create(actor=request.user, data=data)
+        return _("The script was added to the library.")
+
     form = ScriptForm(request.POST)
-    if form.is_valid():
-        try:
-            services.script_create(actor=request.user, data=form.cleaned_data)
-        except ValidationFailed as exc:
-            form_add_errors(form, exc)
-        else:
-            messages.success(request, _("The script was added to the library."))
-            return redirect("pipeline:scripts")
+    if form_saved(request, form, save):
+        return redirect("pipeline:scripts")
     return _edit_page(request, form=form, status=422)
 
 
@@ -107,15 +105,14 @@ def script_edit(request, script_id: int):
             "stage": script.stage.code if script.stage else "",
         }
         return _edit_page(request, form=ScriptForm(initial=initial), script=script)
+
+    def save(data):
+        services.script_update(actor=request.user, script=script, data=data)
+        return _("The script was saved.")
+
     form = ScriptForm(request.POST)
-    if form.is_valid():
-        try:
-            services.script_update(actor=request.user, script=script, data=form.cleaned_data)
-        except ValidationFailed as exc:
-            form_add_errors(form, exc)
-        else:
-            messages.success(request, _("The script was saved."))
-            return redirect("pipeline:scripts")
+    if form_saved(request, form, save):
+        return redirect("pipeline:scripts")
     return _edit_page(request, form=form, script=script, status=422)
 
 
