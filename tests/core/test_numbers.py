@@ -46,9 +46,9 @@ def test_wan_where_the_field_allows_it():
 
 def test_huge_numbers_are_refused():
     with pytest.raises(NumberRefused):
-        number_parse("1" * 20)
+        number_parse("1" * 70)
     with pytest.raises(NumberRefused):
-        number_parse(10**20)
+        number_parse(10**70)
 
 
 @given(

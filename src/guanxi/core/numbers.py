@@ -14,7 +14,9 @@ from decimal import Decimal, InvalidOperation
 from babel.numbers import NumberFormatError, parse_decimal
 from django.utils.translation import gettext as _
 
-MAX_DIGITS = 15  # no amount, quantity or rate in a CRM has more digits before the point
+# Beyond any amount, quantity or rate; callers check their own, narrower ranges with their own
+# messages (money.MAX_DIGITS …).
+MAX_DIGITS = 60
 WAN = Decimal(10000)
 _SHAPE = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
 _CURRENCY = ("¥", "￥", "元", "RMB", "CNY")

@@ -11,7 +11,9 @@ split out of that total, and net + tax == total by construction (价税合计).
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
+
+from guanxi.core.numbers import number_parse
 
 FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -27,13 +29,8 @@ def to_decimal(value) -> Decimal:
     them to the fen would raise InvalidOperation (a 500) further on."""
     if isinstance(value, float):
         raise TypeError("money must not be a float")
-    if isinstance(value, Decimal):
-        result = value
-    else:
-        try:
-            result = Decimal(str(value).strip().replace(",", "").replace("，", ""))
-        except (InvalidOperation, ValueError) as error:
-            raise ValueError(f"not a number: {value!r}") from error
+    # Strict: "1,5" and "12,34" are refused rather than read as 15 and 1,234 (issue 11).
+    result = value if isinstance(value, Decimal) else number_parse(value)
     if not result.is_finite():
         raise ValueError(f"not a finite number: {value!r}")
     if result and result.adjusted() >= MAX_DIGITS:
