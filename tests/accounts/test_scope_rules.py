@@ -2,6 +2,7 @@
 
 import pytest
 
+from guanxi.accounts.permissions import EDIT_OTHERS
 from guanxi.accounts.models import Department, Role, User
 from guanxi.accounts.selectors import scope_for_user, users_in_scope
 from guanxi.accounts.services import department_create, department_update, user_update
@@ -205,7 +206,7 @@ def test_inactive_user_sees_nothing(tree, sales1a, make_customer):
 
     assert apply_scope(Customer.objects.all(), scope_for_user(gone)).count() == 0
     assert not Customer.objects.visible_to(gone).exists()
-    assert not Customer.objects.editable_by(gone).exists()
+    assert not Customer.objects.editable_by(gone, action=EDIT_OTHERS).exists()
 
 
 def test_anonymous_sees_nothing(org):

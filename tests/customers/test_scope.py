@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from guanxi.accounts.permissions import EDIT_OTHERS
 from guanxi.accounts.models import Department
 from guanxi.accounts.services import user_update
 from guanxi.core.errors import PermissionDenied
@@ -209,7 +210,7 @@ def test_expired_share_gives_nothing(sales1a, sales2a, customers):
         customer_get_for_user(user=sales2a, customer_id=mine.pk)
     assert mine.pk not in _list(sales2a)
     assert mine.pk not in _list(sales2a, q="张三")
-    assert not Customer.objects.editable_by(sales2a).filter(pk=mine.pk).exists()
+    assert not Customer.objects.editable_by(sales2a, action=EDIT_OTHERS).filter(pk=mine.pk).exists()
     with pytest.raises(PermissionDenied):
         customer_update(actor=sales2a, customer=mine, data={"notes": "late"}, expected_version=None)
 

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from guanxi.core.audit_actions import audit_action_choices, audit_action_label
 from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from guanxi.core.models import AuditLog
+from guanxi.customers.errors import CustomerNotFound
 from guanxi.customers.models import Customer, OwnerChange, TimelineEvent
 from guanxi.pipeline.models import Claim, PoolEntry, Prospect
 from guanxi.pipeline.pools.selectors import pools_for_user
@@ -137,12 +138,17 @@ def test_claim_sets_owner_and_logs(released, sales1b):
     assert prospect.owner == sales1b and prospect.owned_since is not None
 
 
-def test_claim_of_an_already_claimed_customer(released, sales1b, manager):
+def test_claim_of_an_already_claimed_customer(released, sales1a, sales1b, manager):
     (customer,) = released(1)
     pool_claim(actor=fresh(sales1b), customer=customer)
+    # another member of the pool lost the race: 409 `claimed` (docs/api.md)
     with translation.override("en"), pytest.raises(Conflict) as info:
-        pool_claim(actor=fresh(manager), customer=customer)
+        pool_claim(actor=fresh(sales1a), customer=customer)
     assert "already claimed" in str(info.value.message)
+    assert info.value.code == "claimed"
+    # someone outside the pool learns nothing: the same 404 as an id that does not exist
+    with pytest.raises(CustomerNotFound):
+        pool_claim(actor=fresh(manager), customer=customer)
 
 
 # ---------------------------------------------------------------- cap, cool-down, quotas
@@ -454,10 +460,10 @@ def test_claim_button_htmx(client_for, released, sales1b, pool):
     assert Customer.objects.get(pk=third.pk).owner is None
 
 
-def test_claim_already_claimed_page(client_for, released, sales1b, manager, pool):
+def test_claim_already_claimed_page(client_for, released, sales1a, sales1b, pool):
     (customer,) = released(1)
     client_for(sales1b).post(reverse("pipeline:pool_claim", args=[customer.pk]))
-    response = client_for(manager).post(
+    response = client_for(sales1a).post(
         reverse("pipeline:pool_claim", args=[customer.pk]), follow=True
     )
     assert response.status_code == 200

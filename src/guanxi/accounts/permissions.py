@@ -6,6 +6,7 @@ REVEAL_PII = "customer.reveal"  # see full phone and ID numbers (ARC-6)
 EXPORT = "customer.export"  # export lists (RPT-2)
 DELETE = "customer.delete"  # move to the recycle bin, restore
 PURGE = "customer.purge"  # empty the recycle bin
+EDIT_OTHERS = "customer.edit_others"  # change others' customers: archive, contacts, tags, files
 MERGE = "customer.merge"  # merge duplicates (ARC-5)
 HANDOVER = "customer.handover"  # staff-departure handover (ARC-9)
 REASSIGN = "customer.reassign"  # change the owner of customers in scope
@@ -18,6 +19,9 @@ ALL = {
     EXPORT: _("Export data"),
     DELETE: _("Delete customers (to the recycle bin) and restore them"),
     PURGE: _("Empty the recycle bin"),
+    EDIT_OTHERS: _(
+        "Change other people's customers (archive, contacts, tags, files, collaborators)"
+    ),
     MERGE: _("Merge duplicate customers"),
     HANDOVER: _("Hand over a departing user's customers"),
     REASSIGN: _("Change the owner of customers"),

@@ -88,6 +88,7 @@ def scope_for_user(user: Any) -> Scope:
         sees_all=sees_all,
         owner_ids=frozenset(owner_ids),
         department_ids=frozenset(department_ids),
+        permissions=user_permissions(user),
     )
     setattr(user, _SCOPE_CACHE, scope)
     return scope

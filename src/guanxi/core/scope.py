@@ -29,6 +29,8 @@ class Scope:
     sees_all: bool = False
     owner_ids: frozenset[int] = field(default_factory=frozenset)
     department_ids: frozenset[int] = field(default_factory=frozenset)
+    # the permission codes of the user's roles: `editable_by` needs them for others' records
+    permissions: frozenset[str] = field(default_factory=frozenset)
 
     @classmethod
     def nothing(cls) -> "Scope":
@@ -51,6 +53,19 @@ def scope_q(scope: Scope, *, owner_field: str = "owner", department_field: str =
     if scope.department_ids:
         condition |= Q(**{f"{department_field}_id__in": sorted(scope.department_ids)})
     return condition
+
+
+def editable_q(
+    scope: Scope, *, action: str, owner_field: str = "owner", department_field: str = "department"
+) -> Q:
+    """The records in `scope` the user may do `action` on: seeing is not changing. A record the
+    user owns needs only the scope; one owned by someone else (or by nobody) also needs the
+    named permission `action` (e.g. `customer.edit_others`, `pipeline.release_others`)."""
+    if scope.user_id is None:
+        return Q(pk__in=[])
+    if action in scope.permissions:
+        return scope_q(scope, owner_field=owner_field, department_field=department_field)
+    return Q(**{f"{owner_field}_id": scope.user_id})
 
 
 def apply_scope[QS: QuerySet](
@@ -95,9 +110,10 @@ class ScopedQuerySet(QuerySet):
         class Contract(models.Model):
             objects = ContractQuerySet.as_manager()
 
-    `editable_by` is the records whose owner line the user may act on; it is the same scope
-    unless a subclass narrows it. Whether the user may do a given action at all is a named
-    permission the service checks (accounts.permissions)."""
+    `editable_by(user, action=...)` is the records the user may do that action on: their own
+    records in scope, and others' records in scope only with the permission named `action`
+    (`editable_q`). Every changing service goes through it; see docs/decisions.md
+    "Seeing is not changing"."""
 
     scope_owner_field = "owner"
     scope_department_field = "department"
@@ -118,5 +134,15 @@ class ScopedQuerySet(QuerySet):
             extra=self.scope_condition(user),
         )
 
-    def editable_by(self, user: Any) -> "ScopedQuerySet":
-        return self.visible_to(user)
+    def editable_by(self, user: Any, *, action: str) -> "ScopedQuerySet":
+        scope = scope_of(user)
+        if scope.user_id is None:
+            return self.none()
+        return self.filter(
+            editable_q(
+                scope,
+                action=action,
+                owner_field=self.scope_owner_field,
+                department_field=self.scope_department_field,
+            )
+        )

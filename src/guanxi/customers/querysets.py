@@ -1,6 +1,8 @@
 """The customer data-scope filter as queryset methods: every read of customers goes through
 `Customer.objects.visible_to(user)` (lists, detail, search, API, exports, the 360 page,
-background jobs run for a user), every change through `.editable_by(user)`."""
+background jobs run for a user), every change through `.editable_by(user, action=...)`:
+the user's own customers, others' in scope with the permission `action`, and customers
+shared read-write with them (协作人) unless the action is the owner line's alone."""
 
 from typing import Any, Self
 
@@ -8,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from guanxi.core.hooks import Hook
-from guanxi.core.scope import ScopedQuerySet, scope_of, scope_q
+from guanxi.core.scope import ScopedQuerySet, editable_q, scope_of
 
 # Higher apps add conditions under which a user sees customers (e.g. members of a public
 # pool see its customers). Each callback takes user=... and returns a Q or None.
@@ -40,12 +42,19 @@ class CustomerQuerySet(ScopedQuerySet):
         queryset = self if include_deleted else self.alive()
         return ScopedQuerySet.visible_to(queryset, user)
 
-    def editable_by(self, user: Any, *, include_deleted: bool = False) -> Self:
-        """In the user's scope, or shared read-write with them."""
+    def editable_by(
+        self, user: Any, *, action: str, include_deleted: bool = False, shared: bool = True
+    ) -> Self:
+        """The customers the user may do `action` on (core.scope.editable_q), plus those shared
+        read-write with them when `shared` (the owner lent them the customer's upkeep; actions
+        of the owner's line such as a release or a contract pass shared=False)."""
         queryset = self if include_deleted else self.alive()
         scope = scope_of(user)
         if scope.user_id is None:
             return queryset.none()
-        if scope.sees_all:
-            return queryset
-        return queryset.filter(scope_q(scope) | Q(self._active_share(user, editable=True)))
+        if scope.sees_all and action in scope.permissions:
+            return queryset  # (an empty Q would swallow the share condition below)
+        condition = editable_q(scope, action=action)
+        if shared:
+            condition |= Q(self._active_share(user, editable=True))
+        return queryset.filter(condition)

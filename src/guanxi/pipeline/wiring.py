@@ -6,12 +6,13 @@ from typing import Any
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from guanxi.accounts import permissions as account_permissions
 from guanxi.core.audit_actions import audit_actions_register
 from guanxi.customers import hooks as customer_hooks
 from guanxi.customers import panels
 from guanxi.customers.models import Customer
 from guanxi.customers.querysets import visibility_extensions
-from guanxi.pipeline import audit_actions
+from guanxi.pipeline import audit_actions, permissions
 from guanxi.pipeline.models import Grade, ManVerdict, Prospect
 from guanxi.pipeline.pools.selectors import pool_visibility
 from guanxi.pipeline.pools.services import pool_entries_end_for_owned, pool_entry_end_for_merged
@@ -97,6 +98,7 @@ def connect() -> None:
     if _connected:
         return
     _connected = True
+    account_permissions.ALL.update(permissions.ALL)
     audit_actions_register(audit_actions.LABELS)
     customer_hooks.customer_created.register(_on_customer_created)
     customer_hooks.owners_changed.register(_on_owners_changed)

@@ -19,6 +19,7 @@ from django.db.models import (
     Value,
 )
 
+from guanxi.accounts.permissions import DELETE, EDIT_OTHERS
 from guanxi.core.errors import NotFound
 from guanxi.core.pagination import (
     PAGE_SIZE,
@@ -244,7 +245,8 @@ def customer_get_for_user(
 
 
 def customer_can_edit(*, user: Any, customer: Customer) -> bool:
-    return Customer.objects.editable_by(user).filter(pk=customer.pk).exists()
+    """Whether the user may change the customer's archive (fields, contacts, tags, files)."""
+    return Customer.objects.editable_by(user, action=EDIT_OTHERS).filter(pk=customer.pk).exists()
 
 
 def customer_contacts(*, customer: Customer) -> list[Contact]:
@@ -342,7 +344,7 @@ def recycle_bin_for_user(
 ) -> Page[Customer]:
     """Deleted customers the user may change, most recently deleted first."""
     queryset = (
-        Customer.objects.editable_by(user, include_deleted=True)
+        Customer.objects.editable_by(user, action=DELETE, include_deleted=True)
         .filter(deleted_at__isnull=False)
         .select_related("owner", "deleted_by", "merged_into")
     )

@@ -15,7 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
-from guanxi.accounts.permissions import DELETE, HANDOVER, MERGE, PURGE, REASSIGN, REVEAL_PII
+from guanxi.accounts.permissions import (
+    DELETE,
+    EDIT_OTHERS,
+    HANDOVER,
+    MERGE,
+    PURGE,
+    REASSIGN,
+    REVEAL_PII,
+)
 from guanxi.accounts.selectors import user_can, users_in_scope
 from guanxi.core.audit import audit_record
 from guanxi.core.crypto import blind_index, decrypt, encrypt
@@ -182,15 +190,22 @@ def customer_create(
     _save_by(customer, actor)
     _write_keys(customer, actor=actor, id_number=cleaned.get("id_number", ""))
     if tags:
-        customer_set_tags(actor=actor, customer=customer, tags=tags, record=False)
+        _tags_replace(actor=actor, customer=customer, tags=tags, record=False)
     timeline_add(customer=customer, kind="created", title=_("Customer created"), actor=actor)
     customer_created.call_all(customer=customer, actor=actor)
     return customer
 
 
-def _lock_for_edit(*, actor: User, customer_id: int, expected_version: int | None) -> Customer:
+def _lock_for_edit(
+    *, actor: User, customer_id: int, expected_version: int | None, action: str = EDIT_OTHERS
+) -> Customer:
+    """The customer locked for a change, if `actor` may do `action` on it (scope, and the
+    permission when it is someone else's: Customer.objects.editable_by)."""
     customer = (
-        Customer.objects.editable_by(actor).select_for_update().filter(pk=customer_id).first()
+        Customer.objects.editable_by(actor, action=action)
+        .select_for_update()
+        .filter(pk=customer_id)
+        .first()
     )
     if customer is None:
         raise PermissionDenied(_("You may not change this customer."))
@@ -247,8 +262,13 @@ def tag_get_or_create(*, name: str) -> Tag:
 
 
 @transaction.atomic
-def customer_set_tags(
-    *, actor: User, customer: Customer, tags: Iterable[Tag | str], record: bool = True
+def customer_set_tags(*, actor: User, customer: Customer, tags: Iterable[Tag | str]) -> list[Tag]:
+    _lock_for_edit(actor=actor, customer_id=customer.pk, expected_version=None)
+    return _tags_replace(actor=actor, customer=customer, tags=tags, record=True)
+
+
+def _tags_replace(
+    *, actor: User, customer: Customer, tags: Iterable[Tag | str], record: bool
 ) -> list[Tag]:
     wanted = [t if isinstance(t, Tag) else tag_get_or_create(name=str(t)) for t in tags]
     wanted_ids = {t.pk for t in wanted}
@@ -478,7 +498,9 @@ def customer_reveal(
 def customer_delete(*, actor: User, customer: Customer, request: HttpRequest | None = None) -> None:
     if not user_can(actor, DELETE):
         raise PermissionDenied(_("You may not delete customers."))
-    locked = _lock_for_edit(actor=actor, customer_id=customer.pk, expected_version=None)
+    locked = _lock_for_edit(
+        actor=actor, customer_id=customer.pk, expected_version=None, action=DELETE
+    )
     locked.deleted_at = timezone.now()
     locked.deleted_by = actor
     _save_by(locked, actor, update_fields=["deleted_at", "deleted_by", "updated_at"])
@@ -502,7 +524,7 @@ def customer_restore(
     if not user_can(actor, DELETE):
         raise PermissionDenied(_("You may not restore customers."))
     locked = (
-        Customer.objects.editable_by(actor, include_deleted=True)
+        Customer.objects.editable_by(actor, action=DELETE, include_deleted=True)
         .select_for_update()
         .filter(pk=customer.pk, deleted_at__isnull=False, merged_into__isnull=True)
         .first()
@@ -531,7 +553,7 @@ def customer_purge(*, actor: User, customer: Customer, request: HttpRequest | No
     if not user_can(actor, PURGE):
         raise PermissionDenied(_("You may not delete customers permanently."))
     locked = (
-        Customer.objects.editable_by(actor, include_deleted=True)
+        Customer.objects.editable_by(actor, action=PURGE, include_deleted=True)
         .filter(pk=customer.pk, deleted_at__isnull=False)
         .first()
     )
@@ -663,7 +685,9 @@ def customer_reassign(
 ) -> Customer:
     if not user_can(actor, REASSIGN):
         raise PermissionDenied(_("You may not change the owner of customers."))
-    locked = _lock_for_edit(actor=actor, customer_id=customer.pk, expected_version=None)
+    locked = _lock_for_edit(
+        actor=actor, customer_id=customer.pk, expected_version=None, action=REASSIGN
+    )
     if not to_user.is_active:
         raise ValidationFailed(field_errors={"owner": [_("This user is no longer active.")]})
     if not users_in_scope(actor).filter(pk=to_user.pk).exists():
@@ -791,7 +815,7 @@ def customer_merge(
         raise PermissionDenied(_("You may not merge customers."))
     if primary.pk == duplicate.pk:
         raise ValidationFailed(_("Choose two different customers."))
-    editable = Customer.objects.editable_by(actor).select_for_update()
+    editable = Customer.objects.editable_by(actor, action=MERGE).select_for_update()
     locked = {c.pk: c for c in editable.filter(pk__in=[primary.pk, duplicate.pk])}
     if len(locked) != 2:
         raise PermissionDenied(_("You may only merge customers you may change."))

@@ -6,6 +6,7 @@ from ninja import Field, Query, Router
 
 from guanxi.core.schemas import Id, PageQuery
 from guanxi.customers.archive.selectors import customer_get_for_user
+from guanxi.customers.models import Customer
 from guanxi.pipeline.pools import selectors, services
 from guanxi.pipeline.pools.schemas import (
     ClaimOut,
@@ -61,8 +62,9 @@ def pool_customer_list(request, pool_id: int, query: Query[PoolCustomerQuery]):
     operation_id="guanxi_pipeline_api_pool_claim",
 )
 def pool_claim(request, customer_id: int):
-    customer = customer_get_for_user(user=request.auth, customer_id=customer_id)
-    claimed = services.pool_claim(actor=request.auth, customer=customer)
+    # Not read through the caller's scope first: a customer claimed by someone else the
+    # moment before is out of sight, and the service answers that loser with 409 `claimed`.
+    claimed = services.pool_claim(actor=request.auth, customer=Customer(pk=customer_id))
     return {"customer_id": claimed.pk, "owner": request.auth}
 
 

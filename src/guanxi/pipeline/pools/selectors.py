@@ -13,11 +13,24 @@ from guanxi.core.errors import NotFound
 from guanxi.core.pagination import Page, page_by_keys
 from guanxi.customers.models import Customer
 from guanxi.pipeline.models import PoolEntry, Prospect, PublicPool
+from guanxi.pipeline.permissions import RELEASE_OTHERS
 
 # ---------------------------------------------------------------- membership
 
 
 _POOLS_CACHE = "_guanxi_pool_ids"
+
+
+def may_release(*, user: Any, customer: Customer) -> bool:
+    """Releasing an owned customer to a pool, or locking it against the release, is the owner
+    line's: the owner, or someone with `pipeline.release_others` whose own scope covers the
+    customer — not a collaborator (协作人)."""
+    return (
+        customer.owner_id is not None
+        and Customer.objects.editable_by(user, action=RELEASE_OTHERS, shared=False)
+        .filter(pk=customer.pk)
+        .exists()
+    )
 
 
 def _department_chain(user: User) -> list[int]:

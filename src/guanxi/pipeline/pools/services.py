@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
-from typing import Any, TypedDict
+from typing import Any, NoReturn, TypedDict
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -36,8 +36,8 @@ from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
 from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, invalid_field
 from guanxi.customers.archive.services import customer_take_owner, customers_release_owner
+from guanxi.customers.errors import CustomerNotFound
 from guanxi.customers.models import Customer, TimelineEvent
-from guanxi.customers.scope import user_covers_customer
 from guanxi.pipeline import audit_actions
 from guanxi.pipeline.models import Claim, PoolEntry, Prospect, PublicPool, Stage
 from guanxi.pipeline.pools.selectors import (
@@ -46,6 +46,7 @@ from guanxi.pipeline.pools.selectors import (
     department_owned_count,
     is_member,
     locked_count,
+    may_release,
     owned_count,
     pool_for_department,
     recycling_map,
@@ -251,12 +252,12 @@ def pool_release(
     if reason not in MANUAL_REASONS:
         raise invalid_field("reason", _("Choose a reason for the release."))
     note = (note or "").strip()[:200]
-    locked = Customer.objects.editable_by(actor).select_for_update().filter(pk=customer.pk).first()
+    locked = Customer.objects.visible_to(actor).select_for_update().filter(pk=customer.pk).first()
     if locked is None:
         raise NotFound()
     if locked.owner_id is None or PoolEntry.objects.filter(customer_id=locked.pk).exists():
         raise Conflict(_("This customer has no owner; it is already in a public pool."))
-    if locked.owner_id != actor.pk and not user_covers_customer(actor, locked):
+    if not may_release(user=actor, customer=locked):
         raise PermissionDenied(_("Only the owner or their manager may release this customer."))
     if pool is None:
         pool = pool_for_department(department_id=locked.department_id)
@@ -355,17 +356,32 @@ def _refuse_when_full(
         raise ValidationFailed(message % {"n": limit, "department": name}, code=code)
 
 
+def _refuse_claim_of_unpooled(*, actor: User, customer_id: int) -> NoReturn:
+    """A claim of a customer that sits in no pool. The loser of a race for a customer of one
+    of the actor's pools hears 409 `claimed` (docs/api.md), whichever step it lost at; any other
+    customer — someone's own, or one the actor never saw in a pool — is a 404 like an id that
+    does not exist, so that a claim tells nothing about customers outside the actor's sight."""
+    last = Claim.objects.filter(customer_id=customer_id).order_by("-at", "-pk").first()
+    if (
+        last is not None
+        and Customer.objects.filter(pk=customer_id, owner_id=last.user_id).exists()
+        and is_member(user=actor, pool=last.pool)
+    ):
+        if last.user_id == actor.pk:
+            raise Conflict(_("You have already claimed this customer."), code="claimed")
+        raise Conflict(_("Someone else has already claimed this customer."), code="claimed")
+    raise CustomerNotFound()
+
+
 @transaction.atomic
 def pool_claim(*, actor: User, customer: Customer, now: datetime | None = None) -> Customer:
     now = now or timezone.now()
     entry = PoolEntry.objects.select_related("pool").filter(customer_id=customer.pk).first()
     if entry is None:
-        if Customer.objects.filter(pk=customer.pk, owner__isnull=False).exists():
-            raise Conflict(_("Someone else has already claimed this customer."))
-        raise NotFound()
+        _refuse_claim_of_unpooled(actor=actor, customer_id=customer.pk)
     pool = entry.pool
     if not is_member(user=actor, pool=pool):
-        raise NotFound()
+        raise CustomerNotFound()
     # One claim at a time per user (and per department when the pool limits departments), so
     # the cap and the quotas cannot be overrun in parallel.
     _claimer, department = _lock_quota_holders(
@@ -441,10 +457,10 @@ def pool_claim(*, actor: User, customer: Customer, now: datetime | None = None) 
 def prospect_lock(*, actor: User, customer: Customer, locked: bool = True) -> Prospect:
     """Lock (锁定) a customer against recycling, within the locked quota of the pool that
     covers the owner's department."""
-    target = Customer.objects.editable_by(actor).filter(pk=customer.pk).first()
+    target = Customer.objects.visible_to(actor).filter(pk=customer.pk).first()
     if target is None:
         raise NotFound()
-    if target.owner_id != actor.pk and not user_covers_customer(actor, target):
+    if not may_release(user=actor, customer=target):
         raise PermissionDenied(_("Only the owner or their manager may lock this customer."))
     pool = department = None
     if locked and target.owner_id:

@@ -16,7 +16,6 @@ from guanxi.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from guanxi.core.http import form_saved, is_htmx
 from guanxi.core.phones import display_phone, mask_phone
 from guanxi.customers.models import Customer
-from guanxi.customers.scope import user_covers_customer
 from guanxi.pipeline.errors import error_text
 from guanxi.pipeline.models import PoolEntry, PublicPool
 from guanxi.pipeline.pools import selectors, services
@@ -109,14 +108,6 @@ def pool_claim(request, customer_id):
 # ---------------------------------------------------------------- release (360 page panel)
 
 
-def _may_release(user, customer) -> bool:
-    return (
-        customer.owner_id is not None
-        and (customer.owner_id == user.pk or user_covers_customer(user, customer))
-        and Customer.objects.editable_by(user).filter(pk=customer.pk).exists()
-    )
-
-
 def release_panel_html(request, customer) -> str | None:
     """customers.panels.detail_panels: the release form for the owner or their manager, or,
     for a customer sitting in a pool the user belongs to, where it sits and Claim."""
@@ -131,7 +122,7 @@ def release_panel_html(request, customer) -> str | None:
         return render_to_string(
             "pipeline/pools/panel.html", {"entry": entry, "customer": customer}, request=request
         )
-    if not _may_release(request.user, customer):
+    if not selectors.may_release(user=request.user, customer=customer):
         return None
     if not PublicPool.objects.filter(is_active=True).exists():
         return None
@@ -145,8 +136,8 @@ def release_panel_html(request, customer) -> str | None:
 @login_required
 @require_POST
 def pool_release(request, customer_id):
-    customer = Customer.objects.editable_by(request.user).filter(pk=customer_id).first()
-    if customer is None:
+    customer = Customer.objects.visible_to(request.user).filter(pk=customer_id).first()
+    if customer is None or not selectors.may_release(user=request.user, customer=customer):
         raise NotFound()
     form = ReleaseForm(request.POST)
     if not form.is_valid():
@@ -168,8 +159,8 @@ def pool_release(request, customer_id):
         request,
         _("%(name)s was released to %(pool)s.") % {"name": customer.name, "pool": entry.pool},
     )
-    if selectors.is_member(user=request.user, pool=entry.pool) or user_covers_customer(
-        request.user, customer
+    if selectors.is_member(user=request.user, pool=entry.pool) or (
+        Customer.objects.visible_to(request.user).filter(pk=customer.pk).exists()
     ):
         return redirect("customers:detail", customer_id=customer.pk)
     return redirect("pipeline:pool_list")

@@ -1,6 +1,7 @@
 """Every write to the pipeline state of a customer (INT-1 … INT-5, ACQ-1 … ACQ-3, SRV-1).
 
-Keyword-only, one transaction each; the actor must be able to edit the customer."""
+Keyword-only, one transaction each. On a customer owned by someone else the actor needs the
+permission of the action too (pipeline.permissions; Customer.objects.editable_by)."""
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
@@ -17,9 +18,11 @@ from django.utils.translation import gettext_lazy
 from guanxi.accounts.models import Department, User
 from guanxi.accounts.permissions import MANAGE_USERS
 from guanxi.accounts.selectors import departments_in_scope, scope_for_user, user_can
+from guanxi.core.audit import audit_record
 from guanxi.core.errors import PermissionDenied, ValidationFailed, invalid_field
 from guanxi.customers.archive.services import customer_refresh_category, timeline_add
 from guanxi.customers.models import Customer
+from guanxi.pipeline import audit_actions
 from guanxi.pipeline.models import (
     FollowUp,
     Grade,
@@ -31,6 +34,7 @@ from guanxi.pipeline.models import (
     StageMove,
     TeamQuota,
 )
+from guanxi.pipeline.permissions import FOLLOW_UP_OTHERS, MANAGE_QUOTAS, SET_STAGE
 from guanxi.pipeline.prospects import cadence
 from guanxi.pipeline.prospects.selectors import quota_for, quota_group_of, quota_limit
 
@@ -66,8 +70,13 @@ def prospect_for(*, customer: Customer) -> Prospect:
     return prospect
 
 
-def _lock(*, actor: User, customer: Customer) -> tuple[Customer, Prospect]:
-    locked = Customer.objects.editable_by(actor).select_for_update().filter(pk=customer.pk).first()
+def _lock(*, actor: User, customer: Customer, action: str) -> tuple[Customer, Prospect]:
+    locked = (
+        Customer.objects.editable_by(actor, action=action)
+        .select_for_update()
+        .filter(pk=customer.pk)
+        .first()
+    )
     if locked is None:
         raise PermissionDenied(_("You may not change this customer."))
     rows = Prospect.objects.select_for_update(of=("self",)).select_related("stage")
@@ -156,7 +165,7 @@ def prospect_set_stage(
     *, actor: User, customer: Customer, stage: Stage | str, note: str = ""
 ) -> Prospect:
     stage = stage if isinstance(stage, Stage) else _stage(stage)
-    locked, prospect = _lock(actor=actor, customer=customer)
+    locked, prospect = _lock(actor=actor, customer=customer, action=SET_STAGE)
     now = timezone.now()
     old = prospect.stage
     if _move_stage(prospect=prospect, stage=stage, actor=actor, now=now) is None:
@@ -171,7 +180,7 @@ def prospect_set_stage(
 @transaction.atomic
 def prospect_set_grade(*, actor: User, customer: Customer, grade: str) -> Prospect:
     grade = _grade(grade)
-    locked, prospect = _lock(actor=actor, customer=customer)
+    locked, prospect = _lock(actor=actor, customer=customer, action=SET_STAGE)
     if prospect.grade == grade:
         return prospect
     old = prospect.grade
@@ -393,7 +402,14 @@ class FollowUpLogged:
 def followup_log(*, actor: User, customer: Customer, data: FollowUpInput) -> FollowUpLogged:
     now = timezone.now()
     cleaned = _clean_followup(data, actor=actor, now=now)
-    locked, prospect = _lock(actor=actor, customer=customer)
+    locked, prospect = _lock(actor=actor, customer=customer, action=FOLLOW_UP_OTHERS)
+    moves = (cleaned.stage is not None and cleaned.stage != prospect.stage) or (
+        cleaned.grade is not None and cleaned.grade != prospect.grade
+    )
+    if moves and not (
+        Customer.objects.editable_by(actor, action=SET_STAGE).filter(pk=locked.pk).exists()
+    ):
+        raise PermissionDenied(_("You may not change the stage or grade of this customer."))
     stage_before, grade_before = prospect.stage, prospect.grade
     followup = FollowUp.objects.create(
         customer=locked,
@@ -493,7 +509,7 @@ def man_assess(
     authority: bool | str | None,
     need: bool | str | None,
 ) -> Prospect:
-    locked, prospect = _lock(actor=actor, customer=customer)
+    locked, prospect = _lock(actor=actor, customer=customer, action=SET_STAGE)
     money, authority, need = _tristate(money), _tristate(authority), _tristate(need)
     verdict = man_verdict(money, authority, need)
     changed = verdict != prospect.man_verdict
@@ -520,7 +536,7 @@ def quality_assess(
     bad_risks = set(risks or []) - set(BIG_CUSTOMER_RISKS)
     if unknown or bad_risks:
         raise invalid_field("quality", _("Unknown trait or risk."))
-    _locked, prospect = _lock(actor=actor, customer=customer)
+    _locked, prospect = _lock(actor=actor, customer=customer, action=SET_STAGE)
     prospect.quality = {key: bool((traits or {}).get(key)) for key in QUALITY_TRAITS}
     prospect.quality_score = sum(prospect.quality.values())
     prospect.risks = [risk for risk in BIG_CUSTOMER_RISKS if risk in set(risks or [])]
@@ -535,7 +551,7 @@ def referral_set(*, actor: User, customer: Customer, referrer: Customer | None) 
             raise invalid_field("referrer", _("A customer cannot refer themselves."))
         if not Customer.objects.visible_to(actor).filter(pk=referrer.pk).exists():
             raise invalid_field("referrer", _("Choose a customer you can see."))
-    locked, prospect = _lock(actor=actor, customer=customer)
+    locked, prospect = _lock(actor=actor, customer=customer, action=SET_STAGE)
     if prospect.referrer_id == (referrer.pk if referrer else None):
         return prospect
     prospect.referrer = referrer
@@ -557,7 +573,7 @@ def referral_set(*, actor: User, customer: Customer, referrer: Customer | None) 
 
 @transaction.atomic
 def tracking_add(*, actor: User, customer: Customer) -> Prospect:
-    locked, prospect = _lock(actor=actor, customer=customer)
+    locked, prospect = _lock(actor=actor, customer=customer, action=SET_STAGE)
     if prospect.tracked:
         return prospect
     if prospect.owner_id is None:
@@ -595,7 +611,7 @@ def tracking_add(*, actor: User, customer: Customer) -> Prospect:
 
 @transaction.atomic
 def tracking_remove(*, actor: User, customer: Customer) -> Prospect:
-    locked, prospect = _lock(actor=actor, customer=customer)
+    locked, prospect = _lock(actor=actor, customer=customer, action=SET_STAGE)
     if not prospect.tracked:
         return prospect
     prospect.tracked = False
@@ -617,6 +633,10 @@ def quota_set(
     stage34: int | str | None,
     daily_target: int | str | None,
 ) -> TeamQuota:
+    """Set a team's quota of tracked customers (or, with department None, the company
+    default); audited with the values before and after."""
+    if not user_can(actor, MANAGE_QUOTAS):
+        raise PermissionDenied(_("You may not set the quotas of teams."))
     if department is None:
         if not user_can(actor, MANAGE_USERS):
             raise PermissionDenied(_("Only administrators may set the company default quota."))
@@ -642,5 +662,19 @@ def quota_set(
         values[name] = number
     if errors:
         raise ValidationFailed(field_errors=errors)
+    before = (
+        TeamQuota.objects.select_for_update()
+        .filter(department=department)
+        .values("stage0", "stage12", "stage34", "daily_target")
+        .first()
+    )
     quota, _created = TeamQuota.objects.update_or_create(department=department, defaults=values)
+    if before != values:
+        audit_record(
+            actor=actor,
+            action=audit_actions.QUOTA_SET,
+            target=department,
+            summary=str(department) if department is not None else str(_("Company default")),
+            detail={"before": before, "after": values},
+        )
     return quota

@@ -18,6 +18,8 @@ from guanxi.core.errors import DomainError, NotFound, ValidationFailed, invalid_
 from guanxi.customers.models import Customer
 from guanxi.pipeline.errors import error_text
 from guanxi.pipeline.models import Prospect, Stage
+from guanxi.pipeline.permissions import FOLLOW_UP_OTHERS, SET_STAGE
+from guanxi.pipeline.pools.selectors import may_release
 from guanxi.pipeline.pools.services import prospect_lock
 from guanxi.pipeline.prospects import selectors, services
 from guanxi.pipeline.prospects.forms import ManForm, followup_forms
@@ -77,7 +79,9 @@ def prospect_panel_html(request, customer) -> str:
     following = None
     if prospect.stage is not None:
         following = next((s for s in all_stages if s.order > prospect.stage.order), None)
-    can_edit = Customer.objects.editable_by(request.user).filter(pk=customer.pk).exists()
+    editable = Customer.objects.filter(pk=customer.pk)
+    can_edit = editable.editable_by(request.user, action=SET_STAGE).exists()
+    can_follow_up = editable.editable_by(request.user, action=FOLLOW_UP_OTHERS).exists()
     form, objections = followup_forms(customer)
     quality = prospect.quality or {}
     context = {
@@ -86,6 +90,8 @@ def prospect_panel_html(request, customer) -> str:
         "stages": all_stages,
         "next_stage": following,
         "can_edit": can_edit,
+        "can_follow_up": can_follow_up,
+        "can_lock": may_release(user=request.user, customer=customer),
         "form": form,
         "objections": objections,
         "origin": "panel",

@@ -18,6 +18,7 @@ from guanxi.accounts.selectors import departments_in_scope, user_can
 from guanxi.core.audit import audit_record
 from guanxi.core.errors import PermissionDenied, ValidationFailed
 from guanxi.core.models import AuditLog
+from guanxi.pipeline.permissions import MANAGE_QUOTAS
 from guanxi.pipeline.prospects.selectors import quota_for
 from guanxi.pipeline.prospects.services import quota_set
 from guanxi.pipeline.reports.forms import FunnelForm
@@ -172,6 +173,7 @@ def team(request):
             "overview": overview,
             "chart": chart,
             "can_export": user_can(request.user, EXPORT),
+            "can_set_quotas": user_can(request.user, MANAGE_QUOTAS),
             **_team_context(),
         },
     )
@@ -223,6 +225,8 @@ QUOTA_FIELDS = ("stage0", "stage12", "stage34", "daily_target")
 def team_quotas(request):
     """A manager sets the quotas of the departments they manage."""
     _require_manager(request)
+    if not user_can(request.user, MANAGE_QUOTAS):
+        raise PermissionDenied(_("You may not set the quotas of teams."))
     departments = list(departments_in_scope(request.user).order_by("path"))
     errors, failed_key = {}, None
     if request.method == "POST":

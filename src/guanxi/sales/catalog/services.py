@@ -19,9 +19,8 @@ from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationF
 from guanxi.core.pagination import parse_id
 from guanxi.customers.archive.services import timeline_add
 from guanxi.customers.models import Contact, Customer, CustomerTag, Tag
-from guanxi.customers.scope import user_covers_customer
 from guanxi.sales.common import money, numbers
-from guanxi.sales.common.permissions import MANAGE_CATALOG
+from guanxi.sales.common.permissions import EDIT_OTHERS, MANAGE_CATALOG
 from guanxi.sales.models import ContractItem, PriceList, PriceListItem, Product, Quote, QuoteItem
 
 MAX_QUOTE_LINES = 100
@@ -629,7 +628,7 @@ def quote_lock(*, actor, quote: Quote | int) -> Quote:
     scope."""
     quote_id = quote.pk if isinstance(quote, Quote) else quote
     locked = (
-        Quote.objects.visible_to(actor)
+        Quote.objects.editable_by(actor, action=EDIT_OTHERS)
         .select_for_update(of=("self",))
         .select_related("customer")
         .filter(pk=quote_id)
@@ -653,12 +652,13 @@ def quote_create(
     """A draft quote for a customer in the actor's own scope. Items: dicts with product
     (Product | id | None), description, unit, quantity, unit_price (empty: price_for),
     discount_rate, tax_rate (empty: the product's)."""
-    locked_customer = Customer.objects.select_for_update().filter(pk=customer.pk).first()
-    if (
-        locked_customer is None
-        or locked_customer.deleted_at is not None
-        or not user_covers_customer(actor, locked_customer)
-    ):
+    locked_customer = (
+        Customer.objects.editable_by(actor, action=EDIT_OTHERS, shared=False)
+        .select_for_update()
+        .filter(pk=customer.pk)
+        .first()
+    )
+    if locked_customer is None:
         raise PermissionDenied(_("You may not make quotes for this customer."))
     customer = locked_customer
     header = _clean_quote_header(

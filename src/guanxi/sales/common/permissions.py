@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 MANAGE_CATALOG = "sales.catalog"  # products and price lists
+EDIT_OTHERS = "sales.edit_others"  # quotes, contracts and what hangs on them of others' customers
 MANAGE_FLOWS = "sales.flows"  # approval flows
 AMEND_CONTRACT = "sales.amend"  # amend a signed contract (audited)
 TERMINATE_CONTRACT = "sales.terminate"  # terminate a contract
@@ -12,6 +13,9 @@ SET_TARGETS = "sales.targets"  # set sales targets for users/departments in scop
 
 ALL = {
     MANAGE_CATALOG: _("Manage products and price lists"),
+    EDIT_OTHERS: _(
+        "Work on other people's quotes and contracts (orders, deliveries, payments, invoices)"
+    ),
     MANAGE_FLOWS: _("Manage approval flows"),
     AMEND_CONTRACT: _("Amend signed contracts"),
     TERMINATE_CONTRACT: _("Terminate contracts"),

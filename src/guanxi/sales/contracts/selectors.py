@@ -10,7 +10,7 @@ from guanxi.core.errors import NotFound
 from guanxi.core.pagination import Page, capped_count, page_by_id, parse_id
 from guanxi.core.schemas import PageQuery
 from guanxi.customers.models import Customer
-from guanxi.customers.scope import user_covers_customer
+from guanxi.sales.common.permissions import EDIT_OTHERS
 from guanxi.sales.models import Contract, ContractAmendment, ContractItem
 
 PAGE_SIZE = 25
@@ -151,14 +151,12 @@ def customer_for_new_contract(*, user, customer_id):
     """The customer `user` may draft a contract for, or None: one they may edit, in their own
     scope — not one only shared with them (the contract would be the owner's, out of sight)."""
     pk = parse_id(customer_id)
-    customer = Customer.objects.editable_by(user).filter(pk=pk).first() if pk else None
-    if customer is None or not user_covers_customer(user, customer):
-        return None
-    return customer
+    editable = Customer.objects.editable_by(user, action=EDIT_OTHERS, shared=False)
+    return editable.filter(pk=pk).first() if pk else None
 
 
 def contract_can_edit(*, user, contract) -> bool:
-    return Contract.objects.editable_by(user).filter(pk=contract.pk).exists()
+    return Contract.objects.editable_by(user, action=EDIT_OTHERS).filter(pk=contract.pk).exists()
 
 
 def contract_items(contract) -> list[ContractItem]:

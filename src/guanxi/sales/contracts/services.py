@@ -35,12 +35,11 @@ from guanxi.core.hooks import Hook
 from guanxi.core.pagination import parse_id
 from guanxi.customers.archive.services import timeline_add
 from guanxi.customers.models import Contact, Customer
-from guanxi.customers.scope import user_covers_customer
 from guanxi.pipeline.prospects.services import prospect_mark_won
 from guanxi.sales.approvals import services as approvals
 from guanxi.sales.catalog.services import line_item_fields, price_for, quote_lock
 from guanxi.sales.common import hooks, money, numbers, sync
-from guanxi.sales.common.permissions import AMEND_CONTRACT, TERMINATE_CONTRACT
+from guanxi.sales.common.permissions import AMEND_CONTRACT, EDIT_OTHERS, TERMINATE_CONTRACT
 from guanxi.sales.models import (
     Contract,
     ContractAmendment,
@@ -108,7 +107,10 @@ def _lock(*, actor, contract) -> Contract:
     """The contract row, locked, if the actor may act on it (else NotFound: out of scope)."""
     pk = getattr(contract, "pk", contract)
     locked = (
-        Contract.objects.editable_by(actor).select_for_update(of=("self",)).filter(pk=pk).first()
+        Contract.objects.editable_by(actor, action=EDIT_OTHERS)
+        .select_for_update(of=("self",))
+        .filter(pk=pk)
+        .first()
         if actor is not None
         else None
     )
@@ -399,13 +401,16 @@ def contract_create(
 ) -> Contract:
     customer_id = getattr(customer, "pk", customer)
     locked_customer = (
-        Customer.objects.editable_by(actor).filter(pk=customer_id).select_related(None).first()
+        Customer.objects.editable_by(actor, action=EDIT_OTHERS, shared=False)
+        .filter(pk=customer_id)
+        .select_related(None)
+        .first()
         if customer_id not in (None, "")
         else None
     )
-    # in the actor's own scope: a collaborator (协作人) would draft a contract that is the
-    # owner's and out of their own sight (money is seen by the owner's line, scope.py)
-    if locked_customer is None or not user_covers_customer(actor, locked_customer):
+    # shared=False: a collaborator (协作人) would draft a contract that is the owner's and out
+    # of their own sight (money is seen by the owner's line, scope.py)
+    if locked_customer is None:
         raise ValidationFailed(field_errors={"customer": [_("Choose a customer you may work on.")]})
     header = _clean_header(
         {

@@ -6,7 +6,8 @@ at a time: Σ planned per contract item (orders not cancelled) ≤ the item's qu
 delivered ≤ planned per plan line (also a database check), Σ stock-out per item ≤ the
 item's quantity. Bad input changes nothing.
 
-Who may act: anyone whose data scope covers the contract (`Contract.objects.editable_by`);
+Who may act: the contract's owner, or someone in scope with `sales.edit_others`
+(`Contract.objects.editable_by`);
 what may be done depends on the contract's and the order's status.
 """
 
@@ -24,6 +25,7 @@ from guanxi.core.errors import Conflict, NotFound, ValidationFailed
 from guanxi.customers.archive.services import timeline_add
 from guanxi.customers.models import Customer
 from guanxi.sales.common import numbers
+from guanxi.sales.common.permissions import EDIT_OTHERS
 from guanxi.sales.contracts.services import contract_mark_executing
 from guanxi.sales.models import Contract, ContractItem, Delivery, DeliveryPlan, Order, StockOut
 
@@ -104,7 +106,12 @@ def _pk(value):
 
 
 def _lock_contract(*, actor, contract_id) -> Contract:
-    locked = Contract.objects.editable_by(actor).select_for_update().filter(pk=contract_id).first()
+    locked = (
+        Contract.objects.editable_by(actor, action=EDIT_OTHERS)
+        .select_for_update()
+        .filter(pk=contract_id)
+        .first()
+    )
     if locked is None:
         raise NotFound()
     return locked

@@ -31,6 +31,7 @@ from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationF
 from guanxi.customers.archive.services import timeline_add
 from guanxi.sales.approvals import services as approvals
 from guanxi.sales.common import money, permissions, sync
+from guanxi.sales.common.permissions import EDIT_OTHERS
 from guanxi.sales.contracts.services import contract_mark_executing
 from guanxi.sales.models import (
     Contract,
@@ -61,7 +62,11 @@ def _yuan(amount) -> str:
 
 def _lock_contract(*, actor, contract) -> Contract:
     """The contract row, locked; NotFound outside the actor's scope (actor None = system)."""
-    rows = Contract.objects.all() if actor is None else Contract.objects.editable_by(actor)
+    rows = (
+        Contract.objects.all()
+        if actor is None
+        else Contract.objects.editable_by(actor, action=EDIT_OTHERS)
+    )
     locked = rows.select_for_update(of=("self",)).filter(pk=contract.pk).first()
     if locked is None:
         raise NotFound()

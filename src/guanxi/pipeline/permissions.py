@@ -1,0 +1,17 @@
+"""Permissions the pipeline adds to the roles' list (registered in wiring.connect). Each is
+needed only on customers owned by someone else: a user's own customers need only the data
+scope (core.scope.editable_q)."""
+
+from django.utils.translation import gettext_lazy as _
+
+SET_STAGE = "pipeline.set_stage"  # stage, grade, MAN, quality, referrer, tracking, lock
+FOLLOW_UP_OTHERS = "pipeline.follow_up_others"  # log follow-ups
+RELEASE_OTHERS = "pipeline.release_others"  # release to a public pool (踢出)
+MANAGE_QUOTAS = "pipeline.manage_quotas"  # tracked-customer quotas of the teams in scope
+
+ALL = {
+    SET_STAGE: _("Set the stage, grade and assessments of other people's customers"),
+    FOLLOW_UP_OTHERS: _("Log follow-ups on other people's customers"),
+    RELEASE_OTHERS: _("Release other people's customers to a public pool"),
+    MANAGE_QUOTAS: _("Set the tracked-customer quotas of teams"),
+}
