@@ -2,8 +2,8 @@
 
 import pytest
 
-from guanxi.accounts.permissions import EDIT_OTHERS
 from guanxi.accounts.models import Department, Role, User
+from guanxi.accounts.permissions import EDIT_OTHERS
 from guanxi.accounts.selectors import scope_for_user, users_in_scope
 from guanxi.accounts.services import department_create, department_update, user_update
 from guanxi.core.scope import DataScope, Scope, apply_scope

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from guanxi.accounts.permissions import EDIT_OTHERS
 from guanxi.accounts.models import Department
+from guanxi.accounts.permissions import EDIT_OTHERS
 from guanxi.accounts.services import user_update
 from guanxi.core.errors import PermissionDenied
 from guanxi.customers.archive.selectors import (
