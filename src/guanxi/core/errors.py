@@ -49,6 +49,11 @@ class DuplicateFound(DomainError):
     status_code = 409
 
 
+# The refusals a form shows with the input (a refused value, a state that does not allow the
+# change). NotFound and PermissionDenied are not among them: Django answers those 404 and 403.
+SHOWN_ON_FORM = (ValidationFailed, Conflict, DuplicateFound)
+
+
 def invalid_field(field: str, message) -> ValidationFailed:
     """The error for one bad input field (the usual case of a refused parameter)."""
     return ValidationFailed(field_errors={field: [message]})

@@ -21,6 +21,7 @@ from guanxi.accounts.selectors import departments_in_scope, scope_for_user, user
 from guanxi.core.audit import audit_record
 from guanxi.core.errors import PermissionDenied, ValidationFailed, invalid_field
 from guanxi.customers.archive.services import customer_refresh_category, timeline_add
+from guanxi.customers.errors import CustomerNotFound
 from guanxi.customers.models import Customer
 from guanxi.pipeline import audit_actions
 from guanxi.pipeline.models import (
@@ -78,6 +79,8 @@ def _lock(*, actor: User, customer: Customer, action: str) -> tuple[Customer, Pr
         .first()
     )
     if locked is None:
+        if not Customer.objects.visible_to(actor).filter(pk=customer.pk).exists():
+            raise CustomerNotFound()
         raise PermissionDenied(_("You may not change this customer."))
     rows = Prospect.objects.select_for_update(of=("self",)).select_related("stage")
     prospect = rows.filter(customer_id=locked.pk).first()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from guanxi.core.errors import DomainError, NotFound, ValidationFailed, invalid_field
+from guanxi.core.errors import Conflict, NotFound, ValidationFailed, invalid_field
 from guanxi.customers.models import Customer
 from guanxi.pipeline.errors import error_text
 from guanxi.pipeline.models import Prospect, Stage
@@ -132,7 +132,8 @@ MAN_NEXT_STEPS = {
 
 def _panel_action(action: Callable[[HttpRequest, Customer], object]):
     """A view that posts one change from the 360 panel: the customer must be visible; the
-    outcome, a refusal too (a permission one as well), is a message on the 360 page."""
+    outcome, a refused input or state too, is a message on the 360 page. A missing permission
+    is a 403 like everywhere (the panel offers only what the user may do)."""
 
     @login_required
     @require_POST
@@ -141,7 +142,7 @@ def _panel_action(action: Callable[[HttpRequest, Customer], object]):
         customer = _visible_customer(request, customer_id)
         try:
             action(request, customer)
-        except DomainError as exc:
+        except (ValidationFailed, Conflict) as exc:
             messages.error(request, error_text(exc))
         else:
             messages.success(request, _("Saved."))

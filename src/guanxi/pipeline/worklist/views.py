@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from guanxi.core.errors import NotFound, PermissionDenied, ValidationFailed
+from guanxi.core.errors import NotFound, ValidationFailed
 from guanxi.core.forms import form_add_errors, form_error_text
 from guanxi.customers.models import Customer
 from guanxi.pipeline.models import Prospect, Stage
@@ -140,8 +140,7 @@ def followup_log(request, customer_id):
             logged = prospect_services.followup_log(
                 actor=request.user, customer=customer, data=form.to_input(rows, stages=stages)
             )
-        except (ValidationFailed, PermissionDenied) as exc:
-            # A customer the user sees but may not change: the form says so.
+        except ValidationFailed as exc:
             form_add_errors(form, exc)
     if logged is None:
         customer = _visible_customer(request, customer_id)  # 404 outside the user's scope

@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guanxi.accounts.selectors import user_can
-from guanxi.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from guanxi.core.errors import (
+    SHOWN_ON_FORM,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from guanxi.core.pagination import parse_id
 from guanxi.customers.archive.selectors import (
     CustomerFilters,
@@ -391,7 +397,7 @@ def _quote_form_post(
             saved = save(header.cleaned_data, posted)
         except ValidationFailed as exc:
             errors = _apply_errors(header, exc)
-        except DomainError as exc:
+        except SHOWN_ON_FORM as exc:
             errors = [str(exc.message)]
         else:
             messages.success(request, done % {"number": saved.number})

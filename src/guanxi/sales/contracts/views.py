@@ -13,7 +13,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guanxi.accounts.selectors import departments_in_scope, user_can
-from guanxi.core.errors import DomainError, NotFound, ValidationFailed
+from guanxi.core.errors import SHOWN_ON_FORM, DomainError, NotFound, ValidationFailed
 from guanxi.core.forms import form_add_errors
 from guanxi.core.http import is_htmx
 from guanxi.core.pagination import parse_id
@@ -441,7 +441,7 @@ def contract_amend(request, pk):
                 items_errors = _items_error(exc)
                 plan_errors = [str(m) for m in exc.field_errors.get("instalments", [])]
                 plan_errors += [str(m) for m in exc.field_errors.get("plan", [])]
-            except DomainError as exc:
+            except SHOWN_ON_FORM as exc:
                 form.add_error(None, error_text(exc))
             else:
                 messages.success(request, _("Amendment recorded."))

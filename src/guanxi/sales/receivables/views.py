@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from guanxi.accounts.permissions import EXPORT
 from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
-from guanxi.core.errors import DomainError, ValidationFailed
+from guanxi.core.errors import SHOWN_ON_FORM, DomainError, ValidationFailed
 from guanxi.core.forms import form_add_errors
 from guanxi.core.http import is_htmx
 from guanxi.core.models import AuditLog
@@ -307,7 +307,7 @@ def plan_save(request, pk):
     rows = plan_rows_from_post(request.POST)
     try:
         services_receivables.instalments_set(actor=request.user, contract=contract, plan=rows)
-    except DomainError as exc:
+    except SHOWN_ON_FORM as exc:
         errors = [str(m) for msgs in exc.field_errors.values() for m in msgs] or [str(exc.message)]
         return _render_panel(
             request, contract, plan_rows=rows, plan_open=True, plan_errors=errors, status=422
@@ -336,7 +336,7 @@ def payment_create(request, pk):
                 accept_overpayment=data["accept_overpayment"],
                 idempotency_key=data["idempotency_key"] or None,
             )
-        except DomainError as exc:
+        except SHOWN_ON_FORM as exc:
             form_add_errors(form, exc)
             if exc.field_errors and str(exc.message) != str(ValidationFailed.default_message):
                 form.add_error(None, str(exc.message))
@@ -373,7 +373,7 @@ def invoice_create(request, pk):
                 override_reason=data.get("override_reason", ""),
                 notes=data["notes"],
             )
-        except DomainError as exc:
+        except SHOWN_ON_FORM as exc:
             form_add_errors(form, exc)
             if exc.field_errors and str(exc.message) != str(ValidationFailed.default_message):
                 form.add_error(None, str(exc.message))
@@ -390,7 +390,7 @@ def _void(request, record, service, notice):
     if form.is_valid():
         try:
             service(actor=request.user, record=record, reason=form.cleaned_data["reason"])
-        except DomainError as exc:
+        except SHOWN_ON_FORM as exc:
             error = _error_text(exc)
         else:
             return _after_action(request, contract, notice)

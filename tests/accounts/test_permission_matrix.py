@@ -1,0 +1,1199 @@
+"""Seeing is not changing (issue 11 §1): the role × action matrix.
+
+Every changing operation of the API (POST/PUT/PATCH/DELETE) and every HTML form that changes
+customer, pipeline or sales data is one row of `ACTIONS`, with the roles that may do it on a
+record owned by a consultant (sales1a) in the actor's scope. Each row is tried by the six
+shipped roles and by the owner; a role that may do it changes the data, any other is refused
+with 403 or 404 (an HTML form may also send the user back with an error message) and nothing
+changes. `test_every_changing_endpoint_is_in_the_matrix` fails when an endpoint is added
+without a row here (or a reason in `OUTSIDE`).
+
+One test per action: the records are built once, and each role's request runs in a savepoint
+that is rolled back, so every role meets the same state.
+"""
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from guanxi.accounts.models import Department
+from guanxi.core.models import AuditLog
+from guanxi.customers.archive import services as archive
+from guanxi.customers.archive.validation import CustomerInput
+from guanxi.customers.models import (
+    Attachment,
+    Contact,
+    Customer,
+    CustomerShare,
+    CustomerTag,
+    OwnerChange,
+    TimelineEvent,
+)
+from guanxi.pipeline.models import (
+    Claim,
+    FollowUp,
+    PoolEntry,
+    Prospect,
+    StageMove,
+    TeamQuota,
+)
+from guanxi.pipeline.pools.services import pool_release
+from guanxi.pipeline.prospects.services import prospect_set_stage
+from guanxi.sales.contracts.services import contract_submit
+from guanxi.sales.models import (
+    Approval,
+    Contract,
+    ContractAmendment,
+    ContractItem,
+    Delivery,
+    DeliveryPlan,
+    Instalment,
+    Invoice,
+    Order,
+    Payment,
+    Quote,
+    QuoteItem,
+    SalesTarget,
+    StockOut,
+)
+from guanxi.sales.receivables.services import invoice_record
+from tests.pipeline.factories import PoolFactory
+from tests.sales.factories import (
+    ProductFactory,
+    draft_for,
+    make_contract,
+    make_quote,
+    pay,
+    place_order,
+)
+
+pytestmark = pytest.mark.django_db
+
+# the six shipped roles by a demo user each, and the owner of the records acted on
+ACTORS = {
+    "owner": "sales1a",
+    "consultant": "sales1b",
+    "manager": "manager",
+    "customer_relations": "relations",
+    "service_agent": "agent",
+    "marketing": "marketing",
+    "admin": "admin",
+}
+ROLES = tuple(ACTORS)
+
+EVERYONE = frozenset(ROLES)
+EDIT = frozenset({"owner", "manager", "customer_relations", "admin"})  # customer.edit_others
+WORK = frozenset({"owner", "manager", "admin"})  # pipeline.* and sales.edit_others
+MANAGERS = frozenset({"manager", "admin"})
+ADMIN = frozenset({"admin"})
+MERGERS = frozenset({"manager", "customer_relations", "admin"})  # customer.merge
+REVEALERS = frozenset({"owner", "manager", "customer_relations", "admin"})  # customer.reveal
+POOL_MEMBERS = frozenset({"owner", "consultant", "manager"})  # members of 销售中心's pool
+APPROVER = frozenset({"manager"})  # the submitter's direct manager, whose turn it is
+WITHDRAWERS = frozenset({"owner", "admin"})  # the submitter, or who manages approval flows
+
+TODAY = timezone.localdate
+
+
+class World:
+    """The records the actions work on, made by their owner sales1a through the services, each
+    only when an action needs it."""
+
+    def __init__(self, org):
+        self.org = org
+        self.owner = org["sales1a"]
+
+    @cached_property
+    def customer(self) -> Customer:
+        customer = archive.customer_create(
+            actor=self.owner,
+            data=CustomerInput(name="矩阵客户", mobile="13912340001"),
+        )
+        prospect_set_stage(actor=self.owner, customer=customer, stage="s1")
+        return Customer.objects.get(pk=customer.pk)
+
+    @cached_property
+    def duplicate(self) -> Customer:
+        return archive.customer_create(
+            actor=self.owner, data=CustomerInput(name="矩阵客户(重)", mobile="")
+        )
+
+    @cached_property
+    def deleted(self) -> Customer:
+        customer = archive.customer_create(
+            actor=self.owner, data=CustomerInput(name="回收站客户", mobile="")
+        )
+        archive.customer_delete(actor=self.org["admin"], customer=customer)
+        return customer
+
+    @cached_property
+    def contact(self) -> Contact:
+        return archive.contact_create(
+            actor=self.owner, customer=self.customer, data={"name": "联系人"}
+        )
+
+    @cached_property
+    def share(self) -> CustomerShare:
+        return archive.share_set(
+            actor=self.owner, customer=self.customer, user=self.org["sales2a"], can_edit=False
+        )
+
+    @cached_property
+    def attachment(self) -> Attachment:
+        return archive.attachment_add(
+            actor=self.owner,
+            customer=self.customer,
+            upload=SimpleUploadedFile("合同.pdf", b"%PDF-1.4 matrix"),
+        )
+
+    @cached_property
+    def pool(self):
+        return PoolFactory(
+            name="销售中心公海",
+            member_departments=[self.sales_center],
+            departments_recycled=[self.sales_center],
+        )
+
+    @cached_property
+    def sales_center(self) -> Department:
+        return Department.objects.get(name="销售中心")
+
+    @cached_property
+    def pooled(self) -> Customer:
+        """A customer of sales2a's released into 销售中心's pool (no cool-down for the rest)."""
+        other = self.org["sales2a"]
+        customer = archive.customer_create(
+            actor=other, data=CustomerInput(name="公海客户", mobile="")
+        )
+        pool_release(actor=other, customer=customer, pool=self.pool, reason="no_progress")
+        return customer
+
+    @cached_property
+    def product(self):
+        return ProductFactory(code="M-1", name="矩阵产品", list_price="500.00")
+
+    @cached_property
+    def draft(self) -> Contract:
+        return draft_for(self.owner, self.customer)
+
+    @cached_property
+    def signed(self) -> Contract:
+        return make_contract(self.owner, self.customer, total="9000.00")
+
+    @cached_property
+    def item(self) -> ContractItem:
+        return self.signed.items.get()
+
+    @cached_property
+    def order(self) -> Order:
+        return place_order(self.owner, self.signed, (self.item, 1))
+
+    @cached_property
+    def plan(self) -> DeliveryPlan:
+        return self.order.plans.get()
+
+    @cached_property
+    def payment(self) -> Payment:
+        return pay(self.owner, self.signed, "100.00")
+
+    @cached_property
+    def invoice(self) -> Invoice:
+        return invoice_record(
+            actor=self.owner,
+            contract=self.signed,
+            number="MX-1",
+            kind=Invoice.Kind.NORMAL,
+            amount="100.00",
+            tax_rate="0.13",
+            issued_on=TODAY(),
+        )
+
+    @cached_property
+    def quote(self) -> Quote:
+        return make_quote(self.owner, self.customer, self.product)
+
+    @cached_property
+    def accepted_quote(self) -> Quote:
+        return make_quote(self.owner, self.customer, self.product, status=Quote.Status.ACCEPTED)
+
+    @cached_property
+    def pending(self) -> Contract:
+        """A contract of ¥200,000 waiting for the approval of sales1a's manager."""
+        contract = contract_submit(
+            actor=self.owner, contract=draft_for(self.owner, self.customer, price="200000.00")
+        )
+        assert contract.status == Contract.Status.IN_APPROVAL
+        return contract
+
+    @cached_property
+    def approval(self) -> Approval:
+        return Approval.objects.get(target="contract", target_id=self.pending.pk)
+
+
+# ---------------------------------------------------------------- the actions
+
+
+@dataclass(frozen=True)
+class Action:
+    """`key` names the endpoint: "API <METHOD> <path template>" or "HTML <url name>". `url`
+    and `data` build the request from the world (data again for each role: an upload is read
+    once); a customer named in the body rather than the path may be refused as a bad
+    reference (422, `body_ref`), which says nothing about customers out of sight."""
+
+    key: str
+    allowed: frozenset[str]
+    method: str
+    url: Callable[[World], str]
+    data: Callable[[World], dict] | None = None
+    headers: Callable[[], dict] | None = None
+    body_ref: bool = False
+
+
+def api(method: str, path: str, allowed, url, body=None, **options) -> Action:
+    return Action(f"API {method} {path}", frozenset(allowed), method, url, body, **options)
+
+
+def html(name: str, allowed, url, data=None, **options) -> Action:
+    return Action(f"HTML {name}", frozenset(allowed), "form", url, data, **options)
+
+
+def _c(w: World) -> int:
+    return w.customer.pk
+
+
+def _iso(day: dt.date) -> str:
+    return day.isoformat()
+
+
+def _item_line(w: World) -> dict:
+    return {"description": "实施服务", "unit": "项", "quantity": "1", "unit_price": "1000.00"}
+
+
+def _followup_form(w: World) -> dict:
+    prefix = f"c{w.customer.pk}-"
+    return {"origin": "panel", prefix + "channel": "visit", prefix + "content": "上门拜访"}
+
+
+def _contract_form(w: World, **extra) -> dict:
+    data = {
+        "title": "矩阵合同",
+        "signed_on": "",
+        "starts_on": "",
+        "ends_on": "",
+        "terms": "货到付款",
+        "items-0-product": "",
+        "items-0-description": "空气净化器",
+        "items-0-unit": "台",
+        "items-0-quantity": "2",
+        "items-0-unit_price": "1000.00",
+        "items-0-discount": "0",
+        "items-0-tax": "13",
+    }
+    data.update(extra)
+    return data
+
+
+def _amend_form(w: World) -> dict:
+    """The signed contract as it is, with new terms (lines and plan unchanged)."""
+    item = w.item
+    data = {
+        "reason": "改付款条件",
+        "title": w.signed.title,
+        "signing_contact": "",
+        "signed_on": w.signed.signed_on.isoformat(),
+        "starts_on": "",
+        "ends_on": "",
+        "terms": "预付三成",
+        "items-0-id": item.pk,
+        "items-0-description": item.description,
+        "items-0-unit": item.unit,
+        "items-0-quantity": f"{item.quantity.normalize():f}",
+        "items-0-unit_price": str(item.unit_price),
+        "items-0-discount": f"{(item.discount_rate * 100).normalize():f}",
+        "items-0-tax": f"{(item.tax_rate * 100).normalize():f}",
+    }
+    for n, row in enumerate(w.signed.instalments.order_by("sequence")):
+        data[f"inst-{n}-due_on"] = row.due_on.isoformat()
+        data[f"inst-{n}-amount"] = str(row.amount)
+        data[f"inst-{n}-notes"] = row.notes
+    return data
+
+
+def _quote_form(w: World, with_customer=True) -> dict:
+    data = {
+        "contact": "",
+        "valid_until": "",
+        "notes": "矩阵报价",
+        "product": [w.product.pk],
+        "description": [""],
+        "unit": [""],
+        "quantity": ["3"],
+        "unit_price": [""],
+        "discount": [""],
+        "tax": [""],
+    }
+    if with_customer:
+        data["customer"] = w.customer.pk
+    return data
+
+
+def _target_form(w: World) -> dict:
+    key = f"u{w.owner.pk}"
+    return {
+        "key": key,
+        f"{key}-subject": key,
+        f"{key}-period": "month",
+        f"{key}-starts_on": _iso(TODAY().replace(day=1)),
+        f"{key}-signed": "300000",
+    }
+
+
+ACTIONS: list[Action] = [
+    # ------------------------------------------------------------ customers (API)
+    api(
+        "POST",
+        "/api/v1/customers",
+        EVERYONE,
+        lambda w: "/api/v1/customers",
+        lambda w: {"name": "新建客户", "kind": "person"},
+    ),
+    api(
+        "PATCH",
+        "/api/v1/customers/{customer_id}",
+        EDIT,
+        lambda w: f"/api/v1/customers/{_c(w)}",
+        lambda w: {"notes": "改过", "version": w.customer.version},
+    ),
+    api(
+        "DELETE",
+        "/api/v1/customers/{customer_id}",
+        MANAGERS,
+        lambda w: f"/api/v1/customers/{_c(w)}",
+    ),
+    api(
+        "POST",
+        "/api/v1/customers/{customer_id}/restore",
+        MANAGERS,
+        lambda w: f"/api/v1/customers/{w.deleted.pk}/restore",
+    ),
+    api(
+        "POST",
+        "/api/v1/customers/{customer_id}/merge",
+        MERGERS,
+        lambda w: f"/api/v1/customers/{_c(w)}/merge",
+        lambda w: {"duplicate_id": w.duplicate.pk},
+    ),
+    api(
+        "POST",
+        "/api/v1/customers/{customer_id}/reveal",
+        REVEALERS,
+        lambda w: f"/api/v1/customers/{_c(w)}/reveal",
+        lambda w: {"field": "mobile"},
+    ),
+    api(
+        "PUT",
+        "/api/v1/customers/{customer_id}/tags",
+        EDIT,
+        lambda w: f"/api/v1/customers/{_c(w)}/tags",
+        lambda w: {"tags": ["重点"]},
+    ),
+    api(
+        "POST",
+        "/api/v1/customers/{customer_id}/contacts",
+        EDIT,
+        lambda w: f"/api/v1/customers/{_c(w)}/contacts",
+        lambda w: {"name": "新联系人"},
+    ),
+    api(
+        "PATCH",
+        "/api/v1/contacts/{contact_id}",
+        EDIT,
+        lambda w: f"/api/v1/contacts/{w.contact.pk}",
+        lambda w: {"title": "总经理"},
+    ),
+    api(
+        "DELETE",
+        "/api/v1/contacts/{contact_id}",
+        EDIT,
+        lambda w: f"/api/v1/contacts/{w.contact.pk}",
+    ),
+    # ------------------------------------------------------------ pipeline (API)
+    api(
+        "POST",
+        "/api/v1/customers/{customer_id}/followups",
+        WORK,
+        lambda w: f"/api/v1/customers/{_c(w)}/followups",
+        lambda w: {"channel": "phone", "content": "电话回访"},
+    ),
+    api(
+        "POST",
+        "/api/v1/customers/{customer_id}/stage",
+        WORK,
+        lambda w: f"/api/v1/customers/{_c(w)}/stage",
+        lambda w: {"stage": "s2"},
+    ),
+    api(
+        "POST",
+        "/api/v1/customers/{customer_id}/grade",
+        WORK,
+        lambda w: f"/api/v1/customers/{_c(w)}/grade",
+        lambda w: {"grade": "B"},
+    ),
+    api(
+        "POST",
+        "/api/v1/customers/{customer_id}/man",
+        WORK,
+        lambda w: f"/api/v1/customers/{_c(w)}/man",
+        lambda w: {"money": True, "need": True},
+    ),
+    api(
+        "POST",
+        "/api/v1/customers/{customer_id}/claim",
+        POOL_MEMBERS,
+        lambda w: f"/api/v1/customers/{w.pooled.pk}/claim",
+    ),
+    api(
+        "POST",
+        "/api/v1/customers/{customer_id}/release",
+        WORK,
+        lambda w: (w.pool, f"/api/v1/customers/{_c(w)}/release")[1],
+        lambda w: {"reason": "no_progress"},
+    ),
+    # ------------------------------------------------------------ sales (API)
+    api(
+        "POST",
+        "/api/v1/quotes",
+        WORK,
+        lambda w: "/api/v1/quotes",
+        lambda w: {"customer_id": _c(w), "items": [{"product_id": w.product.pk, "quantity": "2"}]},
+    ),
+    api(
+        "POST",
+        "/api/v1/quotes/{quote_id}/status",
+        WORK,
+        lambda w: f"/api/v1/quotes/{w.quote.pk}/status",
+        lambda w: {"status": "sent"},
+    ),
+    api(
+        "POST",
+        "/api/v1/quotes/{quote_id}/convert",
+        WORK,
+        lambda w: f"/api/v1/quotes/{w.accepted_quote.pk}/convert",
+        lambda w: {"title": "转合同"},
+    ),
+    api(
+        "POST",
+        "/api/v1/contracts",
+        WORK,
+        lambda w: "/api/v1/contracts",
+        lambda w: {"customer": _c(w), "title": "新合同", "items": [_item_line(w)]},
+        body_ref=True,
+    ),
+    api(
+        "PATCH",
+        "/api/v1/contracts/{contract_id}",
+        WORK,
+        lambda w: f"/api/v1/contracts/{w.draft.pk}",
+        lambda w: {"version": w.draft.version, "title": "改名合同"},
+    ),
+    api(
+        "POST",
+        "/api/v1/contracts/{contract_id}/submit",
+        WORK,
+        lambda w: f"/api/v1/contracts/{w.draft.pk}/submit",
+    ),
+    api(
+        "POST",
+        "/api/v1/contracts/{contract_id}/start",
+        WORK,
+        lambda w: f"/api/v1/contracts/{w.signed.pk}/start",
+    ),
+    api(
+        "POST",
+        "/api/v1/contracts/{contract_id}/complete",
+        WORK,
+        lambda w: (pay(w.owner, w.signed, "9000.00"), f"/api/v1/contracts/{w.signed.pk}/complete")[
+            1
+        ],
+    ),
+    api(
+        "POST",
+        "/api/v1/contracts/{contract_id}/terminate",
+        MANAGERS,
+        lambda w: f"/api/v1/contracts/{w.signed.pk}/terminate",
+        lambda w: {"reason": "客户放弃"},
+    ),
+    api(
+        "POST",
+        "/api/v1/contracts/{contract_id}/amend",
+        MANAGERS,
+        lambda w: f"/api/v1/contracts/{w.signed.pk}/amend",
+        lambda w: {"reason": "改条款", "terms": "预付三成"},
+    ),
+    api(
+        "POST",
+        "/api/v1/contracts/{contract_id}/orders",
+        WORK,
+        lambda w: f"/api/v1/contracts/{w.signed.pk}/orders",
+        lambda w: {
+            "ordered_on": _iso(TODAY()),
+            "plans": [
+                {"contract_item_id": w.item.pk, "quantity": "1", "planned_on": _iso(TODAY())}
+            ],
+        },
+    ),
+    api(
+        "POST",
+        "/api/v1/orders/{order_id}/cancel",
+        WORK,
+        lambda w: f"/api/v1/orders/{w.order.pk}/cancel",
+    ),
+    api(
+        "POST",
+        "/api/v1/delivery-plans/{plan_id}/deliveries",
+        WORK,
+        lambda w: f"/api/v1/delivery-plans/{w.plan.pk}/deliveries",
+        lambda w: {"quantity": "1", "delivered_on": _iso(TODAY())},
+    ),
+    api(
+        "POST",
+        "/api/v1/contracts/{contract_id}/stock-outs",
+        WORK,
+        lambda w: f"/api/v1/contracts/{w.signed.pk}/stock-outs",
+        lambda w: {"contract_item_id": w.item.pk, "quantity": "1", "out_on": _iso(TODAY())},
+    ),
+    api(
+        "PUT",
+        "/api/v1/contracts/{contract_id}/instalments",
+        WORK,
+        lambda w: f"/api/v1/contracts/{w.draft.pk}/instalments",
+        lambda w: {"instalments": [{"due_on": _iso(TODAY()), "amount": str(w.draft.total_amount)}]},
+    ),
+    api(
+        "POST",
+        "/api/v1/contracts/{contract_id}/payments",
+        WORK,
+        lambda w: f"/api/v1/contracts/{w.signed.pk}/payments",
+        lambda w: {"amount": "100.00", "received_on": _iso(TODAY()), "method": "transfer"},
+        headers=lambda: {"Idempotency-Key": str(uuid.uuid4())},
+    ),
+    api(
+        "POST",
+        "/api/v1/payments/{payment_id}/void",
+        ADMIN,
+        lambda w: f"/api/v1/payments/{w.payment.pk}/void",
+        lambda w: {"reason": "录错"},
+    ),
+    api(
+        "POST",
+        "/api/v1/contracts/{contract_id}/invoices",
+        WORK,
+        lambda w: f"/api/v1/contracts/{w.signed.pk}/invoices",
+        lambda w: {
+            "number": "MX-2",
+            "kind": "normal",
+            "amount": "100.00",
+            "tax_rate": "0.13",
+            "issued_on": _iso(TODAY()),
+        },
+    ),
+    api(
+        "POST",
+        "/api/v1/invoices/{invoice_id}/void",
+        ADMIN,
+        lambda w: f"/api/v1/invoices/{w.invoice.pk}/void",
+        lambda w: {"reason": "红冲"},
+    ),
+    api(
+        "POST",
+        "/api/v1/approvals/{approval_id}/decide",
+        APPROVER,
+        lambda w: f"/api/v1/approvals/{w.approval.pk}/decide",
+        lambda w: {"approve": True},
+    ),
+    api(
+        "POST",
+        "/api/v1/approvals/{target}/{record_id}/withdraw",
+        WITHDRAWERS,
+        lambda w: f"/api/v1/approvals/contract/{w.pending.pk}/withdraw",
+    ),
+    api(
+        "PUT",
+        "/api/v1/sales/targets",
+        MANAGERS,
+        lambda w: "/api/v1/sales/targets",
+        lambda w: {
+            "user": w.owner.pk,
+            "period": "month",
+            "starts_on": _iso(TODAY().replace(day=1)),
+            "metric": "signed",
+            "value": "1000",
+        },
+    ),
+    # ------------------------------------------------------------ customers (HTML)
+    html(
+        "customers:create",
+        EVERYONE,
+        lambda w: reverse("customers:create"),
+        lambda w: {"kind": "person", "name": "网页新客户"},
+    ),
+    html(
+        "customers:edit",
+        EDIT,
+        lambda w: reverse("customers:edit", args=[_c(w)]),
+        lambda w: {"name": "改过的名字", "version": w.customer.version},
+    ),
+    html(
+        "customers:reveal", REVEALERS, lambda w: reverse("customers:reveal", args=[_c(w), "mobile"])
+    ),
+    html(
+        "customers:contact_add",
+        EDIT,
+        lambda w: reverse("customers:contact_add", args=[_c(w)]),
+        lambda w: {"name": "网页联系人"},
+    ),
+    html(
+        "customers:contact_edit",
+        EDIT,
+        lambda w: reverse("customers:contact_edit", args=[_c(w), w.contact.pk]),
+        lambda w: {"name": "联系人", "title": "采购"},
+    ),
+    html(
+        "customers:contact_delete",
+        EDIT,
+        lambda w: reverse("customers:contact_delete", args=[_c(w), w.contact.pk]),
+    ),
+    html(
+        "customers:share_add",
+        EDIT,
+        lambda w: reverse("customers:share_add", args=[_c(w)]),
+        lambda w: {"user": w.org["sales2b"].pk, "can_edit": "0"},
+    ),
+    html(
+        "customers:share_remove",
+        EDIT,
+        lambda w: reverse("customers:share_remove", args=[_c(w), w.share.user_id]),
+    ),
+    html(
+        "customers:attachment_add",
+        EDIT,
+        lambda w: reverse("customers:attachment_add", args=[_c(w)]),
+        lambda w: {"kind": "other", "file": SimpleUploadedFile("报价.pdf", b"%PDF-1.4 x")},
+    ),
+    html(
+        "customers:attachment_delete",
+        EDIT,
+        lambda w: reverse("customers:attachment_delete", args=[_c(w), w.attachment.pk]),
+    ),
+    html(
+        "customers:reassign",
+        MANAGERS,
+        lambda w: reverse("customers:reassign", args=[_c(w)]),
+        lambda w: {"to_user": w.org["sales1b"].pk, "reason": "调整"},
+    ),
+    html("customers:delete", MANAGERS, lambda w: reverse("customers:delete", args=[_c(w)])),
+    html(
+        "customers:restore", MANAGERS, lambda w: reverse("customers:restore", args=[w.deleted.pk])
+    ),
+    html("customers:purge", ADMIN, lambda w: reverse("customers:purge", args=[w.deleted.pk])),
+    html(
+        "customers:merge",
+        MERGERS,
+        lambda w: reverse("customers:merge", args=[_c(w)]),
+        lambda w: {"other": w.duplicate.pk, "confirm": "1"},
+    ),
+    html(
+        "customers:handover",
+        ADMIN,
+        lambda w: (w.customer, reverse("customers:handover"))[1],
+        lambda w: {"from_user": w.owner.pk, "to_user": w.org["sales1b"].pk, "reason": "离职"},
+    ),
+    # ------------------------------------------------------------ pipeline (HTML)
+    html(
+        "pipeline:followup_log",
+        WORK,
+        lambda w: reverse("pipeline:followup_log", args=[_c(w)]),
+        _followup_form,
+    ),
+    html(
+        "pipeline:panel_stage",
+        WORK,
+        lambda w: reverse("pipeline:panel_stage", args=[_c(w)]),
+        lambda w: {"stage": "s2"},
+    ),
+    html(
+        "pipeline:panel_grade",
+        WORK,
+        lambda w: reverse("pipeline:panel_grade", args=[_c(w)]),
+        lambda w: {"grade": "B"},
+    ),
+    html(
+        "pipeline:panel_man",
+        WORK,
+        lambda w: reverse("pipeline:panel_man", args=[_c(w)]),
+        lambda w: {"money": "yes", "authority": "no", "need": "yes"},
+    ),
+    html(
+        "pipeline:panel_quality",
+        WORK,
+        lambda w: reverse("pipeline:panel_quality", args=[_c(w)]),
+        lambda w: {"trait": ["demand", "loyalty"]},
+    ),
+    html(
+        "pipeline:panel_referrer",
+        WORK,
+        lambda w: reverse("pipeline:panel_referrer", args=[_c(w)]),
+        lambda w: {"referrer": str(w.duplicate.pk)},
+    ),
+    html(
+        "pipeline:panel_tracking",
+        WORK,
+        lambda w: reverse("pipeline:panel_tracking", args=[_c(w)]),
+        lambda w: {"tracked": "1"},
+    ),
+    html(
+        "pipeline:panel_lock",
+        WORK,
+        lambda w: reverse("pipeline:panel_lock", args=[_c(w)]),
+        lambda w: {"locked": "1"},
+    ),
+    html(
+        "pipeline:pool_claim",
+        POOL_MEMBERS,
+        lambda w: reverse("pipeline:pool_claim", args=[w.pooled.pk]),
+    ),
+    html(
+        "pipeline:pool_release",
+        WORK,
+        lambda w: (w.pool, reverse("pipeline:pool_release", args=[_c(w)]))[1],
+        lambda w: {"reason": "no_progress"},
+    ),
+    html(
+        "pipeline:board_move",
+        WORK,
+        lambda w: reverse("pipeline:board_move"),
+        lambda w: {"customer": _c(w), "stage": "s2"},
+    ),
+    html(
+        "pipeline:team_quotas",
+        MANAGERS,
+        lambda w: reverse("pipeline:team_quotas"),
+        lambda w: {
+            "department": w.owner.department_id,
+            "stage0": 25,
+            "stage12": 40,
+            "stage34": 10,
+            "daily_target": 3,
+        },
+    ),
+    # ------------------------------------------------------------ sales (HTML)
+    html("sales:quote_create", WORK, lambda w: reverse("sales:quote_create"), _quote_form),
+    html(
+        "sales:quote_edit",
+        WORK,
+        lambda w: reverse("sales:quote_edit", args=[w.quote.pk]),
+        lambda w: _quote_form(w, with_customer=False),
+    ),
+    html(
+        "sales:quote_status",
+        WORK,
+        lambda w: reverse("sales:quote_status", args=[w.quote.pk]),
+        lambda w: {"status": "sent"},
+    ),
+    html(
+        "sales:quote_convert",
+        WORK,
+        lambda w: reverse("sales:quote_convert", args=[w.accepted_quote.pk]),
+        lambda w: {"title": "报价转合同"},
+    ),
+    html(
+        "sales:contract_create",
+        WORK,
+        lambda w: reverse("sales:contract_create"),
+        lambda w: _contract_form(w, customer=_c(w)),
+    ),
+    html(
+        "sales:contract_edit",
+        WORK,
+        lambda w: reverse("sales:contract_edit", args=[w.draft.pk]),
+        lambda w: _contract_form(w, version=w.draft.version),
+    ),
+    html(
+        "sales:contract_submit", WORK, lambda w: reverse("sales:contract_submit", args=[w.draft.pk])
+    ),
+    html(
+        "sales:contract_start", WORK, lambda w: reverse("sales:contract_start", args=[w.signed.pk])
+    ),
+    html(
+        "sales:contract_complete",
+        WORK,
+        lambda w: (
+            pay(w.owner, w.signed, "9000.00"),
+            reverse("sales:contract_complete", args=[w.signed.pk]),
+        )[1],
+    ),
+    html(
+        "sales:contract_terminate",
+        MANAGERS,
+        lambda w: reverse("sales:contract_terminate", args=[w.signed.pk]),
+        lambda w: {"reason": "客户放弃"},
+    ),
+    html(
+        "sales:contract_amend",
+        MANAGERS,
+        lambda w: reverse("sales:contract_amend", args=[w.signed.pk]),
+        _amend_form,
+    ),
+    html(
+        "sales:fulfilment_order_create",
+        WORK,
+        lambda w: reverse("sales:fulfilment_order_create", args=[w.signed.pk]),
+        lambda w: {"order-ordered_on": _iso(TODAY()), f"order-q_{w.item.pk}": "1"},
+    ),
+    html(
+        "sales:fulfilment_order_cancel",
+        WORK,
+        lambda w: reverse("sales:fulfilment_order_cancel", args=[w.order.pk]),
+    ),
+    html(
+        "sales:fulfilment_delivery_record",
+        WORK,
+        lambda w: reverse("sales:fulfilment_delivery_record", args=[w.plan.pk]),
+        lambda w: {f"p{w.plan.pk}-quantity": "1", f"p{w.plan.pk}-delivered_on": _iso(TODAY())},
+    ),
+    html(
+        "sales:fulfilment_stockout_record",
+        WORK,
+        lambda w: reverse("sales:fulfilment_stockout_record", args=[w.signed.pk]),
+        lambda w: {
+            "out-contract_item": w.item.pk,
+            "out-quantity": "1",
+            "out-out_on": _iso(TODAY()),
+            "out-warehouse": "一号仓",
+            "out-order": "",
+        },
+    ),
+    html(
+        "sales:receivables_plan",
+        WORK,
+        lambda w: reverse("sales:receivables_plan", args=[w.draft.pk]),
+        lambda w: {"due_on": [_iso(TODAY())], "amount": [str(w.draft.total_amount)], "notes": [""]},
+    ),
+    html(
+        "sales:receivables_payment",
+        WORK,
+        lambda w: reverse("sales:receivables_payment", args=[w.signed.pk]),
+        lambda w: {
+            "amount": "100.00",
+            "received_on": _iso(TODAY()),
+            "method": "transfer",
+            "reference": "",
+            "instalment": "",
+            "notes": "",
+            "idempotency_key": "mx",
+        },
+    ),
+    html(
+        "sales:receivables_invoice",
+        WORK,
+        lambda w: reverse("sales:receivables_invoice", args=[w.signed.pk]),
+        lambda w: {
+            "number": "MX-3",
+            "kind": "normal",
+            "amount": "100.00",
+            "tax_rate": "0.13",
+            "issued_on": _iso(TODAY()),
+            "payment": "",
+            "notes": "",
+        },
+    ),
+    html(
+        "sales:payment_void",
+        ADMIN,
+        lambda w: reverse("sales:payment_void", args=[w.payment.pk]),
+        lambda w: {"reason": "录错"},
+    ),
+    html(
+        "sales:invoice_void",
+        ADMIN,
+        lambda w: reverse("sales:invoice_void", args=[w.invoice.pk]),
+        lambda w: {"reason": "红冲"},
+    ),
+    html(
+        "sales:approval_decide",
+        APPROVER,
+        lambda w: reverse("sales:approval_decide", args=[w.approval.pk]),
+        lambda w: {"decision": "approve", "comment": "同意"},
+    ),
+    html(
+        "sales:approval_withdraw",
+        WITHDRAWERS,
+        lambda w: reverse("sales:approval_withdraw", args=["contract", w.pending.pk]),
+    ),
+    html("sales:targets", MANAGERS, lambda w: reverse("sales:targets"), _target_form),
+]
+
+# Changing endpoints that are not about customer, pipeline or sales records, each with what
+# guards it (and where that is tested).
+OUTSIDE = {
+    # the caller's own account and API tokens (tests/accounts, tests/api/test_auth.py)
+    "API POST /api/v1/tokens": "the caller's own token",
+    "API DELETE /api/v1/tokens/{token_id}": "the caller's own token",
+    "HTML accounts:login": "signing in",
+    "HTML accounts:logout": "signing out",
+    "HTML accounts:password_change": "the caller's own password",
+    "HTML accounts:language": "the caller's own language",
+    "HTML accounts:token_create": "the caller's own token",
+    "HTML accounts:token_revoke": "the caller's own token",
+    "HTML set_language": "Django's language switch (a cookie)",
+    # administration: accounts.manage (tests/accounts/test_views.py)
+    "HTML accounts:department_create": "accounts.manage",
+    "HTML accounts:department_edit": "accounts.manage",
+    "HTML accounts:department_delete": "accounts.manage",
+    "HTML accounts:user_create": "accounts.manage",
+    "HTML accounts:user_edit": "accounts.manage",
+    "HTML accounts:user_unlock": "accounts.manage",
+    "HTML accounts:user_reset_password": "accounts.manage",
+    "HTML accounts:role_edit": "accounts.manage",
+    "HTML pipeline:pool_create": "accounts.manage (tests/pipeline/test_pools.py)",
+    "HTML pipeline:pool_edit": "accounts.manage or the pool's administrators",
+    # configuration: customer.manage_fields (tests/customers/test_settings_pages.py)
+    "HTML customer_settings:custom_field_create": "customer.manage_fields",
+    "HTML customer_settings:custom_field_edit": "customer.manage_fields",
+    "HTML customer_settings:duplicate_rule_toggle": "customer.manage_fields",
+    "HTML customer_settings:tag_create": "customer.manage_fields",
+    "HTML customer_settings:tag_edit": "customer.manage_fields",
+    "HTML customer_settings:tag_delete": "customer.manage_fields",
+    "HTML customer_settings:source_create": "customer.manage_fields",
+    "HTML customer_settings:source_edit": "customer.manage_fields",
+    # the catalogue and approval flows: sales.catalog / sales.flows (tests/sales)
+    "API POST /api/v1/products": "sales.catalog",
+    "API PATCH /api/v1/products/{product_id}": "sales.catalog",
+    "HTML sales:product_create": "sales.catalog",
+    "HTML sales:product_edit": "sales.catalog",
+    "HTML sales:product_remove": "sales.catalog",
+    "HTML sales:pricelist_create": "sales.catalog",
+    "HTML sales:pricelist_edit": "sales.catalog",
+    "HTML sales:approval_flow_create": "sales.flows",
+    "HTML sales:approval_flow_edit": "sales.flows",
+    "HTML sales:approval_flow_toggle": "sales.flows",
+    # the call scripts: managers and customer relations (tests/pipeline/test_scripts.py)
+    "HTML pipeline:script_create": "scripts: managers and customer relations",
+    "HTML pipeline:script_edit": "scripts: managers and customer relations",
+    "HTML pipeline:script_deactivate": "scripts: managers and customer relations",
+    "HTML pipeline:script_vote": "any user's own vote on a script",
+}
+
+# Views that take any method and only read (a POST is answered like a GET).
+READS = {
+    "HTML home",
+    "HTML customer_settings:custom_fields",
+    "HTML customer_settings:duplicate_rules",
+    "HTML customer_settings:tags",
+    "HTML customer_settings:sources",
+    "HTML accounts:admin_home",
+    "HTML accounts:departments",
+    "HTML accounts:users",
+    "HTML accounts:roles",
+    "HTML accounts:audit",
+    "HTML pipeline:pool_list",
+    "HTML pipeline:pool_detail",
+    "HTML javascript-catalog",
+    "HTML None",  # /api/… paths that do not exist: a JSON 404
+}
+
+
+# ---------------------------------------------------------------- the state of the data
+
+WATCHED = [
+    Customer,
+    Contact,
+    CustomerTag,
+    CustomerShare,
+    Attachment,
+    OwnerChange,
+    TimelineEvent,
+    Prospect,
+    FollowUp,
+    StageMove,
+    PoolEntry,
+    Claim,
+    TeamQuota,
+    Quote,
+    QuoteItem,
+    Contract,
+    ContractItem,
+    ContractAmendment,
+    Order,
+    DeliveryPlan,
+    Delivery,
+    StockOut,
+    Instalment,
+    Payment,
+    Invoice,
+    Approval,
+    SalesTarget,
+    AuditLog,
+]
+
+
+def _state() -> str:
+    """A digest of every row of the watched tables: any insert, update or delete shows. (Plain
+    SQL: it runs eight times per action.)"""
+    digest = hashlib.sha256()
+    with connection.cursor() as cursor:
+        for model in WATCHED:
+            table = connection.ops.quote_name(model._meta.db_table)
+            key = connection.ops.quote_name(model._meta.pk.column)
+            cursor.execute(f"SELECT * FROM {table} ORDER BY {key}")  # noqa: S608 - model names
+            digest.update(table.encode())
+            digest.update(repr(cursor.fetchall()).encode())
+    return digest.hexdigest()
+
+
+def _send(client: Client, action: Action, url: str, data) -> object:
+    headers = action.headers() if action.headers else {}
+    if action.method == "form":
+        return client.post(url, data or {}, headers=headers)
+    body = json.dumps(data) if data is not None else ""
+    return client.generic(
+        action.method, url, body, content_type="application/json", headers=headers
+    )
+
+
+def _refused(action: Action, response) -> bool:
+    if response.status_code in (403, 404):
+        return True
+    if action.body_ref and response.status_code == 422:
+        return True
+    if action.key.startswith("API "):
+        return False
+    # an HTML form may send the user back with an error message (a refused state, say)
+    levels = [m.level_tag for m in get_messages(response.wsgi_request)]
+    return response.status_code in (302, 422) and "error" in levels
+
+
+def _succeeded(action: Action, response) -> bool:
+    if response.status_code not in (200, 201, 204, 302):
+        return False
+    levels = [m.level_tag for m in get_messages(response.wsgi_request)]
+    return "error" not in levels
+
+
+@pytest.fixture
+def clients(org):
+    out = {}
+    for role, username in ACTORS.items():
+        client = Client()
+        client.force_login(org[username])
+        out[role] = client
+    return out
+
+
+@pytest.mark.parametrize("action", ACTIONS, ids=[a.key for a in ACTIONS])
+def test_role_may_or_may_not(action, org, clients, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    world = World(org)
+    url = action.url(world)
+    data = action.data and action.data(world)  # builds what the request names
+    before = _state()
+    wrong = []
+    for role in ROLES:
+        with transaction.atomic():
+            if role != ROLES[0]:
+                data = action.data and action.data(world)
+            response = _send(clients[role], action, url, data)
+            changed = _state() != before
+            transaction.set_rollback(True)
+        if role in action.allowed:
+            if not (changed and _succeeded(action, response)):
+                wrong.append(
+                    f"{role}: should be allowed, got {response.status_code}"
+                    f"{'' if changed else ' and nothing changed'} {response.content[:300]!r}"
+                )
+        elif changed or not _refused(action, response):
+            wrong.append(
+                f"{role}: should be refused, got {response.status_code}"
+                f"{' and the data changed' if changed else ''}"
+            )
+    assert not wrong, "\n".join(wrong)
+
+
+# ---------------------------------------------------------------- completeness
+
+
+def _changing_api_operations() -> set[str]:
+    from guanxi.api import api as ninja_api
+
+    schema = ninja_api.get_openapi_schema()
+    return {
+        f"API {method.upper()} {path}"
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if method in {"post", "put", "patch", "delete"}
+    }
+
+
+def _allowed_methods(view) -> set[str] | None:
+    """The methods a view's require_http_methods admits (None: any method)."""
+    seen = set()
+    while view is not None and id(view) not in seen:
+        seen.add(id(view))
+        code = getattr(view, "__code__", None)
+        if code is not None and "request_method_list" in code.co_freevars:
+            cell = view.__closure__[code.co_freevars.index("request_method_list")]
+            return set(cell.cell_contents)
+        view = getattr(view, "__wrapped__", None)
+    return None
+
+
+def _url_patterns(resolver, namespace=None):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(filter(None, [namespace, pattern.namespace])) or None
+            yield from _url_patterns(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            yield (f"{namespace}:{pattern.name}" if namespace else str(pattern.name)), pattern
+
+
+def _html_posts() -> set[str]:
+    found = set()
+    for name, pattern in _url_patterns(get_resolver()):
+        if pattern.lookup_str.startswith("ninja."):
+            continue  # the API's own operations: _changing_api_operations
+        methods = _allowed_methods(pattern.callback)
+        if methods is None or "POST" in methods:
+            found.add(f"HTML {name}")
+    return found
+
+
+def test_every_changing_endpoint_is_in_the_matrix():
+    declared = {action.key for action in ACTIONS}
+    assert len(declared) == len(ACTIONS), "an action is in the matrix twice"
+    endpoints = _changing_api_operations() | _html_posts()
+    missing = endpoints - declared - set(OUTSIDE) - READS
+    assert not missing, f"declare these in ACTIONS (or OUTSIDE with a reason): {sorted(missing)}"
+    stale = (declared | set(OUTSIDE) | READS) - endpoints
+    assert not stale, f"no longer endpoints that change data: {sorted(stale)}"
+
+
+def test_every_shipped_role_is_in_the_matrix():
+    from guanxi.accounts.demo import DEMO_USERS
+    from guanxi.accounts.models import Role
+
+    shipped = set(Role.objects.filter(is_system=True).values_list("code", flat=True))
+    users_roles = {username: codes for username, _name, _dept, codes, _boss in DEMO_USERS}
+    tried = {code for username in ACTORS.values() for code in users_roles[username]}
+    assert shipped == tried
