@@ -367,7 +367,35 @@ def test_pool_release_list_and_claim(org, make_customer, api_for, sales1a, sales
     assert response.json()["owner"]["id"] == sales1b.pk
     assert Customer.objects.get(pk=customer.pk).owner_id == sales1b.pk
     # the previous owner no longer sees it; a second claim is refused
-    assert _post(client, f"/api/v1/customers/{customer.pk}/claim").status_code in (404, 409)
+
+
+def test_claim_lost_to_another_member_is_409_claimed(
+    make_customer, api_for, sales1a, sales1b, pool
+):
+    """Issue 11 §1: the loser of a claim answers 409 `claimed` as docs/api.md promises, also
+    once the winner's customer is out of the loser's sight (it was a 404 CustomerNotFound)."""
+    customer = make_customer(sales1a, name="抢手客户")
+    pools.pool_release(actor=sales1a, customer=customer, reason="other", pool=pool)
+    assert _post(api_for(sales1b), f"/api/v1/customers/{customer.pk}/claim").status_code == 200
+    response = _post(api_for(sales1a, language="en"), f"/api/v1/customers/{customer.pk}/claim")
+    assert response.status_code == 409, response.content
+    assert response.json()["code"] == "claimed"
+    assert "already claimed" in response.json()["detail"]
+    assert Customer.objects.get(pk=customer.pk).owner_id == sales1b.pk
+
+
+def test_claim_of_a_customer_never_in_the_callers_pool_is_404(
+    make_customer, api_for, sales1a, sales1b, sales2a, pool
+):
+    """Someone's own customer, or one of a pool the caller is not in, answers like an id that
+    does not exist: the claim tells nothing about customers out of sight."""
+    owned = make_customer(sales2a, name="别人的客户")
+    client = api_for(sales1b)
+    missing = _post(client, "/api/v1/customers/987654321/claim")
+    foreign = _post(client, f"/api/v1/customers/{owned.pk}/claim")
+    assert missing.status_code == foreign.status_code == 404
+    assert missing.json()["code"] == foreign.json()["code"] == "CustomerNotFound"
+    assert Customer.objects.get(pk=owned.pk).owner_id == sales2a.pk
 
 
 @pytest.mark.parametrize("cursor", ["garbage", "2026-01-01T00:00:00_5", "W10", "WyJ4Il0"])

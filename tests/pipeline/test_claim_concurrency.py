@@ -6,8 +6,10 @@ import time
 
 import pytest
 from django.db import connection, connections
+from django.test import Client
 
 from guanxi.accounts.models import User
+from guanxi.accounts.services import token_create
 from guanxi.core.errors import Conflict, ValidationFailed
 from guanxi.customers.models import Customer, OwnerChange
 from guanxi.pipeline.models import Claim, PoolEntry, Prospect, PublicPool
@@ -65,6 +67,37 @@ def test_two_simultaneous_claims_exactly_one_wins(make_customer, sales1a, sales1
         assert not PoolEntry.objects.filter(customer=customer).exists()
         assert OwnerChange.objects.filter(customer=customer, to_user__isnull=False).count() == 1
     assert Customer.objects.filter(owner__isnull=True).count() == 0
+
+
+def test_the_api_answers_the_loser_of_a_claim_race_409_claimed(
+    make_customer, sales1a, sales1b, manager
+):
+    """Issue 11 §1: the loser got 404 `CustomerNotFound` or 409 `Conflict` depending on the
+    step it lost at; docs/api.md promises 409 `claimed`."""
+    pool = PoolFactory(name="接口并发公海", department=sales1a.department, member_users=[manager])
+    tokens = {u.username: token_create(user=u, name="race")[1] for u in (sales1b, manager)}
+    for round_ in range(5):
+        customer = make_customer(sales1a, name=f"接口抢{round_}")
+        pool_release(actor=sales1a, customer=customer, reason=PoolEntry.Reason.OTHER, pool=pool)
+        barrier = threading.Barrier(2, timeout=10)
+        answers: dict[str, tuple[int, str]] = {}
+
+        def claim(username, customer=customer, barrier=barrier, answers=answers):
+            try:
+                client = Client(headers={"Authorization": f"Bearer {tokens[username]}"})
+                barrier.wait()
+                response = client.post(f"/api/v1/customers/{customer.pk}/claim")
+                answers[username] = (response.status_code, response.json().get("code", ""))
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=claim, args=(u,), daemon=True) for u in tokens]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert not any(t.is_alive() for t in threads), "a claim hung"
+        assert sorted(answers.values()) == [(200, ""), (409, "claimed")], answers
 
 
 def _race(action, jobs):

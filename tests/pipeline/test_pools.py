@@ -471,6 +471,17 @@ def test_claim_already_claimed_page(client_for, released, sales1a, sales1b, pool
     assert any(m.level_tag == "error" for m in response.context["messages"])
 
 
+def test_claim_page_for_a_customer_owned_by_someone_else_is_404(
+    client_for, make_customer, sales1b, sales2a, pool
+):
+    """Issue 11 §1: it answered 302 "已被他人领取" where a missing id answers 404."""
+    owned = make_customer(sales2a, name="别人的客户")
+    client = client_for(sales1b)
+    assert client.post(reverse("pipeline:pool_claim", args=[owned.pk])).status_code == 404
+    assert client.post(reverse("pipeline:pool_claim", args=[987654321])).status_code == 404
+    assert Customer.objects.get(pk=owned.pk).owner == sales2a
+
+
 def test_claim_by_non_member_is_404(client_for, released, sales2a):
     (customer,) = released(1)
     response = client_for(sales2a).post(reverse("pipeline:pool_claim", args=[customer.pk]))

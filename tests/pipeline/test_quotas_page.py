@@ -4,6 +4,8 @@ import pytest
 from django.urls import reverse
 
 from guanxi.accounts.models import Department
+from guanxi.core.models import AuditLog
+from guanxi.pipeline.audit_actions import QUOTA_SET
 from guanxi.pipeline.models import TeamQuota
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +71,26 @@ def test_owner_locks_and_unlocks_from_the_360_page(client_for, make_customer, sa
     assert Prospect.objects.get(customer=customer).locked
     client_for(sales1a).post(url, {"locked": "0"})
     assert not Prospect.objects.get(customer=customer).locked
+
+
+@pytest.mark.parametrize("username", ["relations", "agent", "marketing"])
+def test_company_wide_roles_without_the_permission_are_refused(client_for, org, username):
+    """Issue 11 §1: seeing every team (scope 全部) is not managing them — the quotas need
+    pipeline.manage_quotas, which only managers and administrators have."""
+    team = Department.objects.get(name="销售一部")
+    client = client_for(org[username])
+    assert client.get(reverse("pipeline:team_quotas")).status_code == 403
+    assert _post(client, team.pk, stage0=999).status_code == 403
+    assert not TeamQuota.objects.filter(department=team).exists()
+    assert not AuditLog.objects.filter(action=QUOTA_SET).exists()
+
+
+def test_a_quota_change_is_audited_with_before_and_after(client_for, manager):
+    team = Department.objects.get(name="销售一部")
+    _post(client_for(manager), team.pk, stage0=25)
+    _post(client_for(manager), team.pk, stage0=30)
+    _post(client_for(manager), team.pk, stage0=30)  # unchanged: no row
+    rows = list(AuditLog.objects.filter(action=QUOTA_SET).order_by("id"))
+    assert [(r.actor, r.target_id) for r in rows] == [(manager, str(team.pk))] * 2
+    assert rows[0].detail["before"] is None
+    assert rows[1].detail["before"]["stage0"] == 25 and rows[1].detail["after"]["stage0"] == 30
