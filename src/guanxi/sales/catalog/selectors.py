@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 
 from guanxi.core.errors import NotFound
 from guanxi.core.pagination import Page, page_by_id
+from guanxi.sales.common.permissions import EDIT_OTHERS
 from guanxi.sales.models import Contract, PriceList, PriceListItem, Product, Quote
 
 PAGE_SIZE = 25
@@ -95,6 +96,11 @@ def quote_list_for_user(
     if q:
         rows = rows.filter(Q(number__istartswith=q) | Q(customer__name__icontains=q))
     return page_by_id(rows, cursor=cursor, limit=limit)
+
+
+def quote_can_change(*, user, quote: Quote) -> bool:
+    """Whether the user may edit or move the quote: its owner, or sales.edit_others."""
+    return Quote.objects.editable_by(user, action=EDIT_OTHERS).filter(pk=quote.pk).exists()
 
 
 def quote_get_for_user(*, user, quote_id) -> Quote:

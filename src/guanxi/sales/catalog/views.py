@@ -532,10 +532,12 @@ def quote_detail(request, quote_id: int):
         {"contract": c, "url": reverse("sales:contract_detail", args=[c.pk])}
         for c in selectors_catalog.quote_contracts(user=request.user, quote=quote)
     ]
+    # the buttons only for who may change the quote (its owner, or sales.edit_others)
+    may_change = selectors_catalog.quote_can_change(user=request.user, quote=quote)
     moves = [
         (status, Quote.Status(status).label)
         for status in (Quote.Status.SENT, Quote.Status.ACCEPTED, Quote.Status.REJECTED)
-        if status in services_catalog.QUOTE_MOVES[quote.status]
+        if may_change and status in services_catalog.QUOTE_MOVES[quote.status]
     ]
     return render(
         request,
@@ -546,9 +548,10 @@ def quote_detail(request, quote_id: int):
             "words": pdf.amount_in_words(quote.total_amount),
             "contracts": contracts,
             "moves": moves,
-            "can_reopen": Quote.Status.DRAFT in services_catalog.QUOTE_MOVES[quote.status],
-            "can_edit": quote.status == Quote.Status.DRAFT,
-            "can_convert": quote.status == Quote.Status.ACCEPTED,
+            "can_reopen": may_change
+            and Quote.Status.DRAFT in services_catalog.QUOTE_MOVES[quote.status],
+            "can_edit": may_change and quote.status == Quote.Status.DRAFT,
+            "can_convert": may_change and quote.status == Quote.Status.ACCEPTED,
         },
     )
 
