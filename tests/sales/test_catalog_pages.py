@@ -460,3 +460,19 @@ def test_quote_list_query_count_does_not_grow(
     with django_assert_max_num_queries(few):
         response = client.get(url)
     assert len(response.context["page"].items) == 20
+
+
+def test_quote_page_offers_its_moves_only_to_who_may_change_it(
+    client_for, sales1a, manager, relations, customer, products
+):
+    """Issue 11 §1: customer relations sees the quote but may not change it (sales.edit_others),
+    so its page offers no buttons that would answer 404."""
+    quote = make_quote(sales1a, customer, products["a"])
+    detail = reverse("sales:quote_detail", args=[quote.pk])
+    status_url = reverse("sales:quote_status", args=[quote.pk])
+    edit_url = reverse("sales:quote_edit", args=[quote.pk])
+    for user in (sales1a, manager):
+        html = client_for(user).get(detail).content.decode()
+        assert status_url in html and edit_url in html
+    html = client_for(relations).get(detail).content.decode()
+    assert status_url not in html and edit_url not in html
