@@ -1197,3 +1197,42 @@ def test_every_shipped_role_is_in_the_matrix():
     users_roles = {username: codes for username, _name, _dept, codes, _boss in DEMO_USERS}
     tried = {code for username in ACTORS.values() for code in users_roles[username]}
     assert shipped == tried
+
+
+NEW_PERMISSIONS = [
+    "customer.edit_others",
+    "pipeline.set_stage",
+    "pipeline.follow_up_others",
+    "pipeline.release_others",
+    "pipeline.manage_quotas",
+    "sales.edit_others",
+]
+
+
+def test_the_role_page_offers_the_permissions_with_their_labels(client_for, admin_user):
+    from guanxi.accounts import permissions
+    from guanxi.accounts.models import Role
+
+    role = Role.objects.get(code="service_agent")
+    html = client_for(admin_user).get(reverse("accounts:role_edit", args=[role.pk]))
+    html = html.content.decode()
+    for code in NEW_PERMISSIONS:
+        assert f'value="{code}"' in html
+        assert str(permissions.ALL[code]) in html
+
+
+def test_the_shipped_roles_get_what_their_job_needs():
+    from guanxi.accounts.models import Role
+
+    granted = {
+        role.code: {code for code in role.permissions if code in NEW_PERMISSIONS}
+        for role in Role.objects.filter(is_system=True)
+    }
+    assert granted == {
+        "consultant": set(),
+        "manager": set(NEW_PERMISSIONS),
+        "customer_relations": {"customer.edit_others"},
+        "service_agent": set(),
+        "marketing": set(),
+        "admin": set(NEW_PERMISSIONS),
+    }
