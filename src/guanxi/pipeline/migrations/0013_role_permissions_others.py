@@ -50,6 +50,6 @@ def revoke(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_default_roles"),
-        ("pipeline", "0010_customer_public_pool_from_entries"),
+        ("pipeline", "0012_neutral_stage_guidance"),
     ]
     operations = [migrations.RunPython(grant, revoke)]
