@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "guanxi.core.middleware.PrivateResponsesMiddleware",
+    "csp.middleware.CSPMiddleware",
     "guanxi.core.middleware.DatabaseBusyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -230,6 +231,27 @@ SERVER_TIMING = os.environ.get("GUANXI_SERVER_TIMING", "0") == "1"
 PERMISSIONS_POLICY = (
     "camera=(), microphone=(), payment=(), usb=(), geolocation=(self), interest-cohort=()"
 )
+
+# Content-Security-Policy (django-csp; docs/decisions.md "Content-Security-Policy"): scripts
+# only from this site's static files — no inline script, no event-handler attributes, no eval
+# (htmx without hx-on, no Alpine). Stylesheets only from files; a `style` attribute may set a
+# bar's width or a row's indent (and the vendored widgets set theirs).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-elem": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

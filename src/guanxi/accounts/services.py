@@ -334,7 +334,7 @@ def token_create(
     return token, raw
 
 
-def token_revoke(*, token: ApiToken, actor: User) -> None:
+def token_revoke(*, token: ApiToken, actor: User | None) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.utils import formats
 from django.utils.text import capfirst
@@ -65,7 +66,7 @@ def value_text(model: type[models.Model] | None, name: str, value) -> str:
         return formatter(value)
     try:
         field = model._meta.get_field(name) if model else None
-    except Exception:
+    except FieldDoesNotExist:  # a field removed since the entry was written
         field = None
     if field is None:
         return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
@@ -73,8 +74,9 @@ def value_text(model: type[models.Model] | None, name: str, value) -> str:
         ids = value if isinstance(value, list) else [value]
         names = _object_names(field.related_model, ids)
         return ", ".join(names.get(str(i), f"#{i}") for i in ids) or EMPTY
-    if getattr(field, "flatchoices", None):
-        labels = {str(k): v for k, v in field.flatchoices}
+    choices = getattr(field, "flatchoices", None)
+    if choices:
+        labels = {str(k): v for k, v in choices}
         return str(labels.get(str(value), value))
     if isinstance(field, models.BooleanField):
         return _("Yes") if value else _("No")
@@ -97,8 +99,9 @@ def value_text(model: type[models.Model] | None, name: str, value) -> str:
 
 def field_label(model: type[models.Model] | None, name: str) -> str:
     try:
-        return str(capfirst(model._meta.get_field(name).verbose_name)) if model else name
-    except Exception:
+        field = model._meta.get_field(name) if model else None
+        return str(capfirst(getattr(field, "verbose_name", name))) if field else name
+    except FieldDoesNotExist:  # a field removed since the entry was written
         return name
 
 
@@ -121,6 +124,26 @@ def changes_text(model: type[models.Model] | None, detail: dict) -> str:
     return "; ".join(parts)
 
 
+def _rebuilt_label(model: type[models.Model] | None, detail: dict) -> str | None:
+    """The name of a record deleted since, rebuilt from the fields its entry kept (a model
+    with `audit_label` names itself from them, in the reader's language)."""
+    if model is None or not hasattr(model, "audit_label"):
+        return None
+    values = {}
+    for field in model._meta.concrete_fields:
+        if field.name in detail:
+            try:
+                values[field.attname] = field.to_python(detail[field.name])
+            except (ValidationError, TypeError, ValueError):  # kept before the field changed
+                return None
+    if not values:
+        return None
+    try:
+        return _label_of(model(**values))
+    except (ObjectDoesNotExist, AttributeError, TypeError, ValueError):  # too little kept
+        return None
+
+
 def audit_entries_describe(entries: list) -> list:
     """Set `record_text` and `summary_text` on each entry (one query per record type)."""
     by_type: dict[str, set[str]] = {}
@@ -139,11 +162,13 @@ def audit_entries_describe(entries: list) -> list:
             entry.record_text = ""
         else:
             kind = str(capfirst(model._meta.verbose_name)) if model else entry.target_type
-            name = names.get((entry.target_type, entry.target_id))
-            if name is None:
-                name = (entry.detail or {}).get("name") or (
-                    f"#{entry.target_id}" if entry.target_id else ""
-                )
+            detail = entry.detail if isinstance(entry.detail, dict) else {}
+            name = (
+                names.get((entry.target_type, entry.target_id))
+                or _rebuilt_label(model, detail)
+                or detail.get("name")
+                or (f"#{entry.target_id}" if entry.target_id else "")
+            )
             entry.record_text = f"{kind} {name}".strip()
         detail = entry.detail if isinstance(entry.detail, dict) else {}
         text = changes_text(model, detail)

@@ -151,7 +151,6 @@ def target_clear(*, actor, target: SalesTarget) -> None:
         target=target,
         changes={"value": (target.value, None)},
         detail={
-            "name": target.audit_label(),
             "user": target.user_id,
             "department": target.department_id,
             "period": target.period,
