@@ -45,6 +45,7 @@ PAGES = [
     "/sales/receivables/",
     "/sales/reports/manager/",
     "/sales/reports/targets/",
+    "/api/v1/docs",
 ]
 
 
