@@ -169,8 +169,8 @@ def test_any_models_changes_read_by_label_and_name(admin_user, sales1a, sales2a)
         (described,) = audit_entries_describe([entry])
         assert described.record_text == f"User {sales1a}"
         assert described.summary_text == (
-            f"Language: English; Reports to: —; Department: {sales1a.department} → "
-            f"{sales2a.department}; Active: Yes → No"
+            f"Reports to: —; Language: English; Active: Yes → No; Department: "
+            f"{sales1a.department} → {sales2a.department}"
         )
     with translation.override("zh-hans"):
         (described,) = audit_entries_describe([entry])

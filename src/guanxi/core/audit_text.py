@@ -105,17 +105,24 @@ def field_label(model: type[models.Model] | None, name: str) -> str:
         return name
 
 
+def _in_field_order(model: type[models.Model] | None, names) -> list[str]:
+    """The model's order of fields (PostgreSQL's jsonb keeps no order of keys)."""
+    order = {f.name: i for i, f in enumerate(model._meta.get_fields())} if model else {}
+    return sorted(names, key=lambda name: (order.get(name, len(order)), name))
+
+
 def changes_text(model: type[models.Model] | None, detail: dict) -> str:
     """`detail["values"]` {field: value} as "Label: value", `detail["changes"]`
-    {field: [before, after]} as "Label: before → after"."""
+    {field: [before, after]} as "Label: before → after", in the model's order of fields."""
     parts = []
     values = detail.get("values")
     if isinstance(values, dict):
-        for name, value in values.items():
-            parts.append(f"{field_label(model, name)}: {value_text(model, name, value)}")
+        for name in _in_field_order(model, values):
+            parts.append(f"{field_label(model, name)}: {value_text(model, name, values[name])}")
     changes = detail.get("changes")
     if isinstance(changes, dict):
-        for name, pair in changes.items():
+        for name in _in_field_order(model, changes):
+            pair = changes[name]
             before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
             parts.append(
                 f"{field_label(model, name)}: "
