@@ -513,3 +513,13 @@ def test_odd_ids_are_404_or_422_never_500(make_customer, api_for, manager, sales
         response = client.post("/api/v1/customers", {"name": "李四", **body}, JSON)
         assert response.status_code == 422, body
     assert client.get(f"/api/v1/customers/{customer.pk}/timeline?cursor=x_y").status_code == 200
+
+
+@pytest.mark.parametrize("notation", ["008613800138000", "(0)13800138000", "+86 138-0013-8000"])
+def test_search_finds_a_mobile_in_every_notation_create_accepts(org, api_for, notation):
+    # Issue 11 §2: create accepted these notations, search did not find them.
+    client = api_for(org["sales1a"])
+    created = client.post("/api/v1/customers", {"name": "陈国栋", "mobile": notation}, JSON)
+    assert created.status_code == 201, created.content
+    found = client.get("/api/v1/customers", {"q": notation}).json()["items"]
+    assert [item["id"] for item in found] == [created.json()["id"]]

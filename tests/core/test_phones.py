@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from guanxi.core.phones import digits_only, display_phone, mask_phone, normalize_phone
+from guanxi.core.phones import display_phone, mask_phone, normalize_phone, phone_search_digits
 
 
 @pytest.mark.parametrize(
@@ -81,9 +81,49 @@ def test_display_and_mask():
     assert mask_phone("+8612") == "****"
 
 
-def test_digits_only_for_search():
-    assert digits_only("１３８-0013") == "1380013"
-    assert digits_only("abc") == ""
+def test_search_digits_of_a_fragment_are_the_digits_typed():
+    assert phone_search_digits("１３８-0013") == "1380013"
+    assert phone_search_digits("abc") is None
+    assert phone_search_digits("13") is None
+    assert phone_search_digits("张伟") is None
+
+
+MOBILE_NOTATIONS = [
+    "13800138000",
+    "138 0013 8000",
+    "+86 138 0013 8000",
+    "8613800138000",
+    "008613800138000",
+    "0086-138-0013-8000",
+    "(0)13800138000",
+    "+86 (0)138 0013 8000",
+    "１３８００１３８０００",
+]
+
+
+@pytest.mark.parametrize("notation", MOBILE_NOTATIONS)
+def test_search_accepts_every_notation_create_accepts(notation):
+    # Issue 11 §2: 008613800138000 and (0)13800138000 were stored by create but not found.
+    assert normalize_phone(notation) == "+8613800138000"
+    assert phone_search_digits(notation) == "13800138000"
+
+
+@pytest.mark.parametrize("notation", ["010-62345678", "(010) 6234 5678", "0086 10 6234 5678"])
+def test_search_digits_of_a_landline_are_its_national_number(notation):
+    assert phone_search_digits(notation) == "1062345678"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=30))
+def test_search_digits_find_what_create_stored(text):
+    try:
+        stored = normalize_phone(text)
+    except ValidationError:
+        return
+    if not stored:
+        return
+    digits = phone_search_digits(text)
+    assert digits is not None and digits in stored
 
 
 @settings(max_examples=300, deadline=None)

@@ -81,3 +81,14 @@ def test_the_catalogue_has_every_string_of_the_sources(tmp_path):
         entry.msgid for entry in fresh if not entry.obsolete and _key(entry) not in committed
     )
     assert new == [], "run `make messages` and translate these"
+
+
+def test_the_empty_choice_of_a_select_is_chinese():
+    # Issue 12 §4: Django 6.1 has no zh_Hans text for its blank choice label.
+    from django.db.models.utils import get_blank_choice_label
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert str(get_blank_choice_label()) == "— 请选择 —"
+    with translation.override("en"):
+        assert str(get_blank_choice_label()) == "- Select an option -"

@@ -145,6 +145,21 @@ def test_sources_create_and_edit(client_for, admin_user):
     assert response.status_code == 302
     source.refresh_from_db()
     assert (source.name, source.group, source.is_active) == ("抖音直播", "online", False)
+    response = client.post(f"{BASE}/sources/{source.pk}/", {"name": "抖音", "group": "tv"})
+    assert response.status_code == 422
+    source.refresh_from_db()
+    assert source.group == "online"
+
+
+def test_admin_lists_show_labels_not_codes(client_for, admin_user):
+    # Issue 12 §4: the lists showed door_to_door, offline, role codes and colour names.
+    client = client_for(admin_user)
+    sources = client.get(f"{BASE}/sources/").content.decode()
+    assert "线下" in sources and "door_to_door" not in sources and ">offline<" not in sources
+    tags = client.get(f"{BASE}/tags/").content.decode()
+    assert ">蓝色</option>" in tags and ">blue</option>" not in tags
+    roles = client.get(f"{BASE}/roles/").content.decode()
+    assert "销售顾问" in roles and "consultant" not in roles
 
 
 def test_services_refuse_users_without_the_permission(sales1a):

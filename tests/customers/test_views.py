@@ -50,7 +50,17 @@ def test_search_never_finds_other_teams_customers(client_for, sales1a, two_custo
 
 
 @pytest.mark.parametrize(
-    "query", ["张伟明", "zwm", "zhangweiming", "138-0013-8000", "１３８００１３８０００"]
+    "query",
+    [
+        "张伟明",
+        "zwm",
+        "zhangweiming",
+        "138-0013-8000",
+        "１３８００１３８０００",
+        "008613800138000",
+        "(0)13800138000",
+        "+86 (0)138 0013 8000",
+    ],
 )
 def test_search_finds_own_customer_in_every_notation(client_for, sales1a, two_customers, query):
     own, _other = two_customers

@@ -252,3 +252,14 @@ def test_quota_set_permissions(manager, sales1a, admin_user):
         services.quota_set(
             actor=admin_user, department=None, stage0=-1, stage12=1, stage34=1, daily_target=1
         )
+
+
+def test_a_refused_customer_is_lost_until_they_move_on(sales1a, make_customer):
+    # Issue 12 §4: the category 流失 was offered as a filter and never set.
+    customer = make_customer(sales1a)
+    services.prospect_set_stage(actor=sales1a, customer=customer, stage="refused")
+    customer.refresh_from_db()
+    assert customer.category == Customer.Category.LOST
+    services.prospect_set_stage(actor=sales1a, customer=customer, stage="s1")
+    customer.refresh_from_db()
+    assert customer.category == Customer.Category.TARGET

@@ -194,3 +194,17 @@ def test_360_panel_and_guidance(sales1a, make_customer, client_for):
     )
     assert response.status_code == 302
     assert FollowUp.objects.filter(customer=customer, channel="visit").exists()
+
+
+def test_a_new_customer_has_no_stage_preselected(sales1a, make_customer, client_for):
+    # Issue 12 §4: the stage select of a fresh lead preselected 拒绝 (the first stage).
+    customer = make_customer(sales1a)
+    client = client_for(sales1a)
+    body = client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
+    select = body[body.index(f'id="gx-stage-{customer.pk}"') :]
+    select = select[: select.index("</select>")]
+    assert '<option value="" selected>' in select
+    assert select.count("selected") == 1
+    response = client.post(reverse("pipeline:panel_stage", args=[customer.pk]), {"stage": ""})
+    assert response.status_code == 302
+    assert not Prospect.objects.filter(pk=customer.pk, stage__isnull=False).exists()

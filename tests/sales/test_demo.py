@@ -103,6 +103,15 @@ class TestDemoData:
         assert SalesTarget.objects.filter(department__name="销售一部").count() == 3
         assert demo.targets == SalesTarget.objects.count()
 
+    def test_demo_consultants_have_different_figures(self, demo, org):
+        # Issue 12 §4: every consultant had exactly ¥167,780.00 signed and ¥27,963.34 collected.
+        signed, collected = set(), set()
+        for username in DEMO_CONSULTANTS:
+            user = org[username]
+            signed.add(sum(c.total_amount for c in Contract.objects.filter(owner=user)))
+            collected.add(sum(p.amount for p in Payment.objects.filter(owner=user)))
+        assert len(signed) == len(collected) == len(DEMO_CONSULTANTS)
+
     def test_demo_runs_once(self, demo):
         count = Contract.objects.count()
         assert seed_sales_demo(seed=7).skipped

@@ -15,9 +15,26 @@ def _ascii(raw: str) -> str:
     return _NOISE.sub("", unicodedata.normalize("NFKC", raw or "")).strip()
 
 
-def digits_only(raw: str) -> str:
-    """The ASCII digits of a partial number typed into a search box."""
-    return "".join(ch for ch in _ascii(raw) if ch.isdigit())
+def phone_search_digits(raw: str) -> str | None:
+    """The digits to look for when `raw` is typed into a search box as a phone number, or None
+    when it is not one. A whole number in any notation `normalize_phone` accepts (+86, 0086,
+    a trunk 0 in brackets, separators) becomes its national number, so that search finds what
+    create stored; a fragment of three or more digits is looked for as typed."""
+    text = _ascii(raw)
+    if not re.fullmatch(r"\+?[0-9]+", text):
+        return None
+    try:
+        e164 = normalize_phone(text)
+    except ValidationError:
+        e164 = ""
+    if e164.startswith("+86"):
+        return e164[3:]
+    if e164:
+        return e164[1:]
+    digits = text.lstrip("+")
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    return digits if len(digits) >= 3 else None
 
 
 def normalize_phone(raw: str, *, mobile: bool = False) -> str:

@@ -16,7 +16,12 @@ class Source(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=60)
     name_en = models.CharField(_("English name"), max_length=60, blank=True)
-    group = models.CharField(_("group"), max_length=20, blank=True)
+
+    class Group(models.TextChoices):
+        OFFLINE = "offline", _("Offline")
+        ONLINE = "online", _("Online")
+
+    group = models.CharField(_("group"), max_length=20, blank=True, choices=Group.choices)
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
 
@@ -45,24 +50,26 @@ class Industry(models.Model):
 
 
 class Tag(models.Model):
-    # The Tabler colours a tag may take (its badge is bg-<colour>-lt).
-    COLOURS = (
-        "blue",
-        "azure",
-        "indigo",
-        "purple",
-        "pink",
-        "red",
-        "orange",
-        "yellow",
-        "lime",
-        "green",
-        "teal",
-        "cyan",
-    )
+    class Colour(models.TextChoices):
+        """The Tabler colours a tag may take (its badge is bg-<colour>-lt)."""
+
+        BLUE = "blue", _("Blue")
+        AZURE = "azure", _("Azure")
+        INDIGO = "indigo", _("Indigo")
+        PURPLE = "purple", _("Purple")
+        PINK = "pink", _("Pink")
+        RED = "red", _("Red")
+        ORANGE = "orange", _("Orange")
+        YELLOW = "yellow", _("Yellow")
+        LIME = "lime", _("Lime")
+        GREEN = "green", _("Green")
+        TEAL = "teal", _("Teal")
+        CYAN = "cyan", _("Cyan")
+
+    COLOURS = tuple(Colour.values)
 
     name = models.CharField(_("name"), max_length=30, unique=True)
-    color = models.CharField(_("colour"), max_length=20, default="blue")
+    color = models.CharField(_("colour"), max_length=20, default="blue", choices=Colour.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -43,7 +43,8 @@ def _on_owners_changed(*, customer_ids, **kwargs: Any) -> None:
 def _category_signal(
     *, customer: Customer, prospect: Prospect | None = None, **kwargs: Any
 ) -> str | None:
-    """ARC-3: MAN "man" → non-customer; stage ≥ 1 or tracked → target; E or deal → actual.
+    """ARC-3: stage 拒绝 → lost (流失: the customer refuses further contact, whatever they were
+    before); E or deal → actual; stage ≥ 1 or tracked → target; MAN "man" → non-customer.
     The pipeline's services pass the prospect they hold locked; others have it read."""
     if prospect is None or prospect.customer_id != customer.pk:
         prospect = (
@@ -54,6 +55,8 @@ def _category_signal(
         )
     if prospect is None:
         return None
+    if prospect.stage is not None and prospect.stage.order < 0:
+        return Customer.Category.LOST
     if prospect.grade == Grade.E or prospect.dealt:
         return Customer.Category.ACTUAL
     if prospect.tracked or (prospect.stage is not None and prospect.stage.order >= 1):

@@ -619,6 +619,10 @@ def ensure_demo_price_list(admin, products):
     )
 
 
+DISCOUNTS = (Decimal("0"), Decimal("0.03"), Decimal("0.05"), Decimal("0.08"))
+TARGET_SCALES = (Decimal("0.8"), Decimal("1"), Decimal("1.2"), Decimal("1.5"))
+
+
 class _DemoRun:
     """One consultant's contracts, each story in its own transaction."""
 
@@ -777,14 +781,18 @@ class _DemoRun:
 
     def consultant(self, consultant, customers, *, special_invoice: bool, overpay: bool):
         rng = self.rng
-        big = ("WEB-MALL", 3, Decimal("0.05"))  # 133,380.00 with the discount: approval
+        # Quantities, discounts and payment shares differ per consultant, so that the team's
+        # figures look like a team's: ≥ 129,168.00 with any of these, so approval is needed.
+        big = ("WEB-MALL", rng.choice((3, 4)), rng.choice(DISCOUNTS))
         pick = iter(customers)
 
         def draft():
-            self.contract(consultant, next(pick), [("WEB-STD", 1, 0), ("DOMAIN", 1, 0)])
+            domains = rng.choice((1, 2, 3))
+            self.contract(consultant, next(pick), [("WEB-STD", 1, 0), ("DOMAIN", domains, 0)])
 
         def in_approval():
-            contract = self.contract(consultant, next(pick), [big, ("HOST", 2, 0)], parts=3)
+            hosts = ("HOST", rng.choice((1, 2, 3)), 0)
+            contract = self.contract(consultant, next(pick), [big, hosts], parts=3)
             self.submit(consultant, contract)
 
         def rejected_then_resubmitted():
@@ -811,14 +819,15 @@ class _DemoRun:
             contract = self.contract(
                 consultant,
                 next(pick),
-                [big, ("KIOSK", 4, 0)],
+                [big, ("KIOSK", rng.randint(2, 6), 0)],
                 parts=3,
                 first_due=self.today,  # signed today on approval: half of it paid at once
             )
             self.submit(consultant, contract)
             self.decide(contract, approve=True, comment="价格合理，同意签约。")
             first = contract.instalments.order_by("sequence").first()
-            payment = self.pay(consultant, contract, money.fen(first.amount / 2), self.today)
+            share = rng.choice((Decimal("0.3"), Decimal("0.5"), Decimal("0.7")))
+            payment = self.pay(consultant, contract, money.fen(first.amount * share), self.today)
             self.invoice(consultant, contract, payment)
             self.deliver(consultant, contract, fraction=Decimal("0.5"), ordered_on=self.today)
 
@@ -837,7 +846,11 @@ class _DemoRun:
             contract = self.contract(
                 consultant,
                 next(pick),
-                [("WEB-PRO", 1, Decimal("0.05")), ("SEO", 1, 0), ("CAM", 2, 0)],
+                [
+                    ("WEB-PRO", 1, rng.choice(DISCOUNTS)),
+                    ("SEO", 1, 0),
+                    ("CAM", rng.randint(1, 4), 0),
+                ],
                 signed_on=self.days(-130),
                 parts=4,
                 first_due=self.days(-120),
@@ -846,16 +859,15 @@ class _DemoRun:
             first, second = contract.instalments.order_by("sequence")[:2]
             payment = self.pay(consultant, contract, first.amount, self.days(-118))
             self.invoice(consultant, contract, payment)
-            self.pay(
-                consultant, contract, money.fen(second.amount * Decimal("0.4")), self.days(-80)
-            )
+            share = rng.choice((Decimal("0.25"), Decimal("0.4"), Decimal("0.6")))
+            self.pay(consultant, contract, money.fen(second.amount * share), self.days(-80))
             self.deliver(consultant, contract, fraction=Decimal("0.5"), ordered_on=self.days(-110))
 
         def completed():
             contract = self.contract(
                 consultant,
                 next(pick),
-                [("MINI", 1, 0), ("PAD", 3, 0)],
+                [("MINI", 1, 0), ("PAD", rng.randint(2, 6), 0)],
                 signed_on=self.days(-200),
                 parts=2,
                 first_due=self.days(-190),
@@ -880,7 +892,7 @@ class _DemoRun:
             contract = self.contract(
                 consultant,
                 next(pick),
-                [("WXOA", 6, 0)],
+                [("WXOA", rng.choice((3, 6, 12)), 0)],
                 signed_on=self.days(-90),
                 parts=3,
                 first_due=self.days(-80),
@@ -984,7 +996,7 @@ def seed_sales_demo(
                 period="month",
                 starts_on=start,
                 metric=metric,
-                value=value,
+                value=(value * rng.choice(TARGET_SCALES)).quantize(Decimal("1")),
                 user=users[username],
             )
             stats.targets += 1

@@ -31,7 +31,7 @@ from guanxi.core.pagination import (
     page_by_keys,
     parse_id,
 )
-from guanxi.core.phones import digits_only
+from guanxi.core.phones import phone_search_digits
 from guanxi.customers.errors import CustomerNotFound
 from guanxi.customers.models import (
     Attachment,
@@ -77,11 +77,8 @@ def search_condition(text: str) -> Q | None:
     text = unicodedata.normalize("NFKC", text or "").strip()[:100]
     if not text:
         return None
-    digits = digits_only(text)
-    stripped = text.replace(" ", "").replace("-", "").lstrip("+")
-    if digits and len(digits) >= 3 and stripped.isdigit():
-        if digits.startswith("86") and len(digits) == 13:
-            digits = digits[2:]
+    digits = phone_search_digits(text)
+    if digits:
         condition = Q(mobile__contains=digits)
         if len(digits) >= 7:
             condition |= Q(office_phone__endswith=digits) | Q(home_phone__endswith=digits)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.forms import TablerFormMixin
-from guanxi.customers.models import Customer, CustomFieldDefinition, Tag
+from guanxi.customers.models import Customer, CustomFieldDefinition, Source, Tag
 
 _APPLIES_TO = [("", _("All customers")), *Customer.Kind.choices]
 
@@ -41,7 +41,7 @@ class CustomFieldForm(TablerFormMixin, forms.Form):
 class TagForm(TablerFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=30)
     color = forms.ChoiceField(
-        label=_("Colour"), choices=[(c, c) for c in Tag.COLOURS], initial="blue"
+        label=_("Colour"), choices=Tag.Colour.choices, initial=Tag.Colour.BLUE
     )
 
 
@@ -49,7 +49,9 @@ class SourceForm(TablerFormMixin, forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=40, help_text=_("Cannot be changed later."))
     name = forms.CharField(label=_("Name"), max_length=60)
     name_en = forms.CharField(label=_("English name"), max_length=60, required=False)
-    group = forms.CharField(label=_("Group"), max_length=20, required=False)
+    group = forms.ChoiceField(
+        label=_("Group"), choices=[("", "—"), *Source.Group.choices], required=False
+    )
     sort_order = forms.IntegerField(label=_("Order"), min_value=0, initial=0, required=False)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 

@@ -286,12 +286,15 @@ def _source_values(data: SourceInput) -> dict[str, Any]:
     elif len(name) > 60:
         errors["name"] = [_("At most 60 characters.")]
     order = _sort_order(data.sort_order, errors)
+    group = (data.group or "").strip()
+    if group and group not in Source.Group.values:
+        errors["group"] = [_("Choose offline, online or none.")]
     if errors:
         raise ValidationFailed(field_errors=errors)
     return {
         "name": name,
         "name_en": (data.name_en or "").strip()[:60],
-        "group": (data.group or "").strip()[:20],
+        "group": group,
         "sort_order": order,
         "is_active": bool(data.is_active),
     }
