@@ -11,7 +11,6 @@ Stable paths for templates ({% static "<path>" %}):
     vendor/tabler/tabler.min.js
     vendor/tabler-icons/tabler-icons.min.css      (+ vendor/tabler-icons/fonts/tabler-icons.*)
     vendor/htmx/htmx.min.js
-    vendor/alpine/alpine.min.js                    (Alpine's CDN build: load with `defer`)
     vendor/echarts/echarts.min.js
     vendor/sortable/Sortable.min.js
     vendor/tom-select/tom-select.complete.min.js
@@ -57,7 +56,6 @@ ASSETS: list[tuple[str, str, list[tuple[str, str]]]] = [
         ],
     ),
     ("htmx.org", "htmx", [("dist/htmx.min.js", "htmx.min.js")]),
-    ("alpinejs", "alpine", [("dist/cdn.min.js", "alpine.min.js")]),
     ("echarts", "echarts", [("dist/echarts.min.js", "echarts.min.js")]),
     ("sortablejs", "sortable", [("Sortable.min.js", "Sortable.min.js")]),
     (

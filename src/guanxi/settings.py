@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks_db",
     "crontask",
+    "axes",
     "ninja",  # serves its Swagger UI from local static files instead of a CDN (API docs)
     "guanxi.core",
     "guanxi.accounts",
@@ -68,7 +69,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "guanxi.core.middleware.PrivateResponsesMiddleware",
+    "csp.middleware.CSPMiddleware",
     "guanxi.core.middleware.DatabaseBusyMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "guanxi.urls"
@@ -117,7 +120,12 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["guanxi.accounts.backends.LockoutModelBackend"]
+# django-axes first: it refuses a locked-out (username, address) or address before the
+# password is looked at (docs/deployment.md "Login limits").
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "customers:list"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -129,9 +137,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Lock-out after repeated failed logins.
+# Lock-out after repeated failed logins (and wrong current passwords on the profile page):
+# counted per (username, client address) and per client address, never per username alone,
+# so nobody can lock an account out for everyone from one address (docs/decisions.md).
 GUANXI_LOGIN_MAX_FAILURES = int(os.environ.get("GUANXI_LOGIN_MAX_FAILURES", "5"))
 GUANXI_LOGIN_LOCK_MINUTES = int(os.environ.get("GUANXI_LOGIN_LOCK_MINUTES", "15"))
+# Failures from one address, whatever the usernames, before that address must wait.
+GUANXI_LOGIN_MAX_FAILURES_PER_ADDRESS = int(
+    os.environ.get("GUANXI_LOGIN_MAX_FAILURES_PER_ADDRESS", "20")
+)
+AXES_FAILURE_LIMIT = GUANXI_LOGIN_MAX_FAILURES
+AXES_COOLOFF_TIME = "guanxi.accounts.lockout.cool_off"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "guanxi.accounts.lockout.LoginLimitHandler"
+AXES_CLIENT_IP_CALLABLE = "guanxi.core.audit.client_ip"
+# The login view answers a lock-out itself (translated, in the page): axes' middleware keeps it.
+AXES_LOCKOUT_CALLABLE = "guanxi.accounts.lockout.keep_response"
+# Logins are in the audit log already; success never clears an address's failures, else one
+# valid account would let an address try again and again at another's password.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_RESET_ON_SUCCESS = False
+AXES_VERBOSE = False
+# axes keeps the POST of a failed attempt: no password of the login or profile forms in it.
+AXES_SENSITIVE_PARAMETERS = ["password", "old_password", "new_password", "new_password2"]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -180,6 +208,8 @@ TASKS = {
 # Production behind TLS (docs/deployment.md): GUANXI_HTTPS=1 makes cookies Secure, sends HSTS
 # and trusts the proxy's X-Forwarded-Proto; such a site must name its hosts.
 HTTPS = os.environ.get("GUANXI_HTTPS", "0") == "1"
+# Without a proxy in front, X-Forwarded-For is whatever the client wrote: never believed.
+TRUSTED_PROXY_COUNT = int(os.environ.get("GUANXI_TRUSTED_PROXIES", "0"))
 if HTTPS:
     if "GUANXI_ALLOWED_HOSTS" not in os.environ:
         raise ImproperlyConfigured(
@@ -189,6 +219,9 @@ if HTTPS:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("GUANXI_HSTS_SECONDS", "31536000"))
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The proxies in front of Guanxi each append the address they were called from to
+    # X-Forwarded-For; only those appended by our own proxies are believed (core.audit).
+    TRUSTED_PROXY_COUNT = int(os.environ.get("GUANXI_TRUSTED_PROXIES", "1"))
     SECURE_SSL_REDIRECT = os.environ.get("GUANXI_SSL_REDIRECT", "1") == "1"
     CSRF_TRUSTED_ORIGINS += [f"https://{host}" for host in ALLOWED_HOSTS if host != "*"]
 
@@ -198,6 +231,27 @@ SERVER_TIMING = os.environ.get("GUANXI_SERVER_TIMING", "0") == "1"
 PERMISSIONS_POLICY = (
     "camera=(), microphone=(), payment=(), usb=(), geolocation=(self), interest-cohort=()"
 )
+
+# Content-Security-Policy (django-csp; docs/decisions.md "Content-Security-Policy"): scripts
+# only from this site's static files — no inline script, no event-handler attributes, no eval
+# (htmx without hx-on, no Alpine). Stylesheets only from files; a `style` attribute may set a
+# bar's width or a row's indent (and the vendored widgets set theirs).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-elem": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -7,7 +7,7 @@ import pytest
 from guanxi.accounts import services
 from guanxi.accounts.errors import DepartmentCycle
 from guanxi.accounts.models import ApiToken, Department, Role, User
-from guanxi.accounts.selectors import audit_log_page, lock_minutes_left, token_for_key, user_list
+from guanxi.accounts.selectors import audit_log_page, token_for_key, user_list
 from guanxi.core.errors import ValidationFailed
 from guanxi.core.models import AuditLog
 
@@ -65,15 +65,6 @@ def test_role_update_is_audited(admin_user):
     assert role.data_scope == "department"
     entry = AuditLog.objects.filter(action=AuditLog.Action.PERMISSION).latest("id")
     assert entry.actor == admin_user and entry.target_id == str(role.pk)
-
-
-def test_lock_minutes_left(org, settings):
-    settings.GUANXI_LOGIN_LOCK_MINUTES = 10
-    assert lock_minutes_left(username="sales1a") == 0
-    for _ in range(settings.GUANXI_LOGIN_MAX_FAILURES):
-        services.login_failed(username="sales1a")
-    assert lock_minutes_left(username="sales1a") == 10
-    assert lock_minutes_left(username="nobody") == 0
 
 
 def test_user_list_filters(org, sales1a, sales2a):

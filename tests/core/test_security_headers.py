@@ -76,3 +76,24 @@ def test_https_without_named_hosts_refuses_to_start():
         pytest.skip("GUANXI_ALLOWED_HOSTS is set in this environment")
     assert done.returncode != 0
     assert "GUANXI_ALLOWED_HOSTS" in done.stderr
+
+
+def test_forwarded_addresses_are_believed_only_behind_https_proxies():
+    """X-Forwarded-For decides the address login limits count (docs/deployment.md): read
+    only with GUANXI_HTTPS=1 (one proxy) or as many proxies as GUANXI_TRUSTED_PROXIES says."""
+    code = "from django.conf import settings as s; print(s.TRUSTED_PROXY_COUNT)"
+    plain = _settings_in_subprocess({}, code)
+    behind = _settings_in_subprocess(
+        {"GUANXI_HTTPS": "1", "GUANXI_ALLOWED_HOSTS": "crm.example.com"}, code
+    )
+    two = _settings_in_subprocess(
+        {
+            "GUANXI_HTTPS": "1",
+            "GUANXI_ALLOWED_HOSTS": "crm.example.com",
+            "GUANXI_TRUSTED_PROXIES": "2",
+        },
+        code,
+    )
+    assert [done.stdout.strip() for done in (plain, behind, two)] == ["0", "1", "2"], (
+        plain.stderr + behind.stderr + two.stderr
+    )

@@ -67,6 +67,13 @@ def open_browser():
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
         contexts = []
+        # Whatever the Content-Security-Policy refused on any page of the test (issue 11 §4):
+        # an inline script or handler a template still has would be silently dead otherwise.
+        refused: list[str] = []
+
+        def _watch(message):
+            if "Content Security Policy" in message.text:
+                refused.append(f"{message.location.get('url', '')}: {message.text}")
 
         def _open(width: int, height: int):
             context = browser.new_context(
@@ -74,6 +81,7 @@ def open_browser():
             )
             contexts.append(context)
             page = context.new_page()
+            page.on("console", _watch)
             page.set_default_timeout(15_000)
             return page
 
@@ -83,3 +91,4 @@ def open_browser():
             for context in contexts:
                 context.close()
             browser.close()
+        assert refused == [], "\n".join(refused)

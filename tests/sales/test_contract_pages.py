@@ -632,6 +632,8 @@ def test_pdf(client_for, sales1a, signed):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert signed.number in response["Content-Disposition"]
+    # a contract kept by a shared browser's cache is a leak (issue 11 §4)
+    assert response["Cache-Control"] == "no-store"
 
 
 # ---------------------------------------------------------------- scope per role

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from guanxi.accounts import selectors, services
+from guanxi.accounts.permissions import MANAGE_USERS
 from guanxi.core.errors import NotFound, PermissionDenied
 from guanxi.core.schemas import Input, RefOf
 
@@ -61,6 +62,11 @@ class TokenOut(Schema):
     created_at: dt.datetime
     last_used_at: dt.datetime | None
     revoked_at: dt.datetime | None
+    expires_at: dt.datetime | None
+
+
+class TokenOfUserOut(TokenOut):
+    user: RefOf
 
 
 class TokenCreated(TokenOut):
@@ -69,6 +75,9 @@ class TokenCreated(TokenOut):
 
 class TokenIn(Input):
     name: str = Field(max_length=60)
+    expires_at: dt.datetime | None = Field(
+        None, description="When the token stops working; none: until revoked"
+    )
 
 
 def _user_out(user) -> dict:
@@ -126,7 +135,9 @@ def token_create(request, payload: TokenIn):
         raise PermissionDenied(
             _("Create API tokens while logged in (Profile → API tokens), not with a token.")
         )
-    token, raw = services.token_create(user=request.auth, name=payload.name)
+    token, raw = services.token_create(
+        user=request.auth, name=payload.name, expires_at=payload.expires_at
+    )
     return Status(201, {**TokenOut.from_orm(token).dict(), "key": raw})
 
 
@@ -135,6 +146,40 @@ def token_create(request, payload: TokenIn):
 )
 def token_revoke(request, token_id: int):
     token = selectors.tokens_of(request.auth).filter(pk=token_id).first()
+    if token is None:
+        raise NotFound()
+    services.token_revoke(token=token, actor=request.auth)
+    return Status(204, None)
+
+
+def _require_manage(request) -> None:
+    if not selectors.user_can(request.auth, MANAGE_USERS):
+        raise PermissionDenied()
+
+
+@router.get(
+    "/admin/tokens",
+    response=list[TokenOfUserOut],
+    tags=["tokens"],
+    summary="Every user's API tokens (accounts.manage)",
+)
+def token_admin_list(request, user_id: int | None = None, active: bool = False):
+    _require_manage(request)
+    return [
+        {**TokenOut.from_orm(token).dict(), "user": token.user}
+        for token in selectors.token_list(user_id=user_id, active_only=active)
+    ]
+
+
+@router.delete(
+    "/admin/tokens/{int:token_id}",
+    response={204: None},
+    tags=["tokens"],
+    summary="Revoke any user's API token (accounts.manage)",
+)
+def token_admin_revoke(request, token_id: int):
+    _require_manage(request)
+    token = selectors.token_list().filter(pk=token_id).first()
     if token is None:
         raise NotFound()
     services.token_revoke(token=token, actor=request.auth)

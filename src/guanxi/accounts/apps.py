@@ -13,3 +13,14 @@ class AccountsConfig(AppConfig):
         from guanxi.core.scope import scope_resolver_register
 
         scope_resolver_register(scope_for_user)
+
+        from guanxi.accounts.permissions import ALL
+        from guanxi.core.audit_text import audit_formatters_register
+
+        audit_formatters_register(
+            {
+                "accounts.role.permissions": lambda codes: ", ".join(
+                    str(ALL.get(code, code)) for code in codes
+                )
+            }
+        )

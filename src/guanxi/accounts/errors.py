@@ -1,11 +1,13 @@
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.core.errors import DomainError, ValidationFailed
+from guanxi.core.errors import ValidationFailed
 
 
-class AccountLocked(DomainError):
-    default_message = _("Too many failed logins. This account is locked for a while.")
-    status_code = 403
+class LoginLimited(ValidationFailed):
+    """Too many failed logins or wrong current passwords from this address (accounts.lockout);
+    pages answer 429 with the wait on the field."""
+
+    status_code = 429
 
 
 class DepartmentCycle(ValidationFailed):

@@ -1,7 +1,10 @@
 """Forms of the account pages. They parse and check shapes only; rules live in services."""
 
+from datetime import datetime, timedelta
+
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts import permissions
@@ -103,12 +106,48 @@ class LanguageForm(TablerFormMixin, forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 
 
+TOKEN_LIFETIMES = [
+    ("", _("Never (until revoked)")),
+    ("30", _("In 30 days")),
+    ("90", _("In 90 days")),
+    ("365", _("In a year")),
+]
+
+
 class TokenForm(TablerFormMixin, forms.Form):
     name = forms.CharField(
         label=_("Token name"),
         max_length=60,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. call-centre integration")}),
     )
+    expires = forms.ChoiceField(
+        label=_("Expires"), choices=TOKEN_LIFETIMES, required=False, initial="90"
+    )
+
+    def expires_at(self) -> datetime | None:
+        days = self.cleaned_data.get("expires")
+        return timezone.now() + timedelta(days=int(days)) if days else None
+
+
+class ResetPasswordForm(SetPasswordForm):
+    revoke_tokens = forms.BooleanField(
+        label=_("Also revoke the user's API tokens"), required=False, initial=True
+    )
+
+
+class TokenFilterForm(TablerFormMixin, forms.Form):
+    user = UserChoiceField(
+        label=_("User"), queryset=User.objects.none(), required=False, empty_label=_("All")
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), ("active", _("Active"))],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.order_by("username")
 
 
 # ---------------------------------------------------------------- administration

@@ -1,11 +1,16 @@
 """Reads about users: their data scope and permissions, departments, tokens."""
 
+from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from guanxi.accounts.models import ApiToken, Department, Role, User
+from guanxi.core.audit_text import audit_entries_describe
 from guanxi.core.models import AuditLog
 from guanxi.core.scope import DataScope, Scope
 
@@ -124,17 +129,20 @@ def department_tree() -> list[Department]:
 
 
 def token_for_key(raw: str) -> ApiToken | None:
+    """The active token with this key: not revoked, not expired, of an active user."""
     if not raw or not raw.startswith(ApiToken.PREFIX):
         return None
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
         .filter(key_hash=ApiToken.digest(raw), revoked_at__isnull=True, user__is_active=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
         .first()
     )
-    if token is not None:
-        now = timezone.now()
-        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    if token is not None and (
+        token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60
+    ):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
 
 
@@ -142,16 +150,55 @@ def tokens_of(user: Any) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user)
 
 
-# ---------------------------------------------------------------- account pages
+def token_list(*, user_id: int | None = None, active_only: bool = False) -> QuerySet[ApiToken]:
+    """Every user's tokens for the administrators' page (newest first)."""
+    tokens = ApiToken.objects.select_related("user")
+    if user_id:
+        tokens = tokens.filter(user_id=user_id)
+    if active_only:
+        tokens = tokens.filter(revoked_at__isnull=True).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+        )
+    return tokens.order_by("-created_at", "-id")
 
 
-def lock_minutes_left(*, username: str) -> int:
-    """Whole minutes (rounded up) until a locked account opens again; 0 if not locked."""
-    user = User.objects.filter(username=username).only("locked_until").first()
-    if user is None or not user.is_locked or user.locked_until is None:
-        return 0
-    seconds = (user.locked_until - timezone.now()).total_seconds()
+# ---------------------------------------------------------------- login limits
+
+
+def _cool_off_start():
+    return timezone.now() - timedelta(minutes=settings.GUANXI_LOGIN_LOCK_MINUTES)
+
+
+def login_wait_minutes(*, ip_address: str | None) -> int:
+    """Whole minutes (rounded up) until failures from this address stop counting: the wait a
+    locked-out login from here is told about."""
+    last = (
+        AccessAttempt.objects.filter(ip_address=ip_address, attempt_time__gte=_cool_off_start())
+        .aggregate(last=Max("attempt_time"))
+        .get("last")
+    )
+    if last is None:
+        return settings.GUANXI_LOGIN_LOCK_MINUTES
+    seconds = (
+        last + timedelta(minutes=settings.GUANXI_LOGIN_LOCK_MINUTES) - timezone.now()
+    ).total_seconds()
     return max(1, -(-int(seconds) // 60))
+
+
+def locked_usernames(usernames: Iterable[str]) -> set[str]:
+    """Which of these users cannot log in from some address now (too many failures there)."""
+    rows = (
+        AccessAttempt.objects.filter(
+            username__in=list(usernames), attempt_time__gte=_cool_off_start()
+        )
+        .values("username", "ip_address")
+        .annotate(failures=Sum("failures_since_start"))
+        .filter(failures__gte=settings.GUANXI_LOGIN_MAX_FAILURES)
+    )
+    return {row["username"] for row in rows}
+
+
+# ---------------------------------------------------------------- account pages
 
 
 def department_tree_with_counts() -> list[Department]:
@@ -204,5 +251,5 @@ def audit_log_page(
         rows = rows.filter(id__lt=before_id)
     page = list(rows[: limit + 1])
     more = len(page) > limit
-    page = page[:limit]
+    page = audit_entries_describe(page[:limit])
     return page, (page[-1].pk if more and page else None)

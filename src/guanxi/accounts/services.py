@@ -2,24 +2,28 @@
 
 import secrets
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from guanxi.accounts import hooks
-from guanxi.accounts.errors import AccountLocked, DepartmentCycle
+from guanxi.accounts.errors import DepartmentCycle, LoginLimited
 from guanxi.accounts.models import ApiToken, Department, Role, User
 from guanxi.accounts.permissions import ALL
-from guanxi.accounts.selectors import forget_cached_scope
-from guanxi.core.audit import audit_record
+from guanxi.accounts.selectors import forget_cached_scope, login_wait_minutes
+from guanxi.core.audit import audit_record, client_ip
 from guanxi.core.errors import ValidationFailed
 from guanxi.core.models import AuditLog
 from guanxi.core.phones import normalize_phone
@@ -114,6 +118,7 @@ def user_create(
     email: str = "",
     language: str = "zh-hans",
     validate: bool = True,
+    actor: User | None = None,
 ) -> User:
     username, display_name, mobile, email = _clean_user_fields(
         username=username, display_name=display_name, mobile=mobile, email=email
@@ -136,7 +141,19 @@ def user_create(
             raise ValidationFailed(field_errors={"password": list(exc.messages)}) from exc
     user.set_password(password)
     user.save()
+    roles = list(roles)
     user.roles.set(roles)
+    audit_record(
+        actor=actor,
+        action=AuditLog.Action.USER_CREATE,
+        target=user,
+        values={
+            "username": user.username,
+            "display_name": user.display_name,
+            "department": department,
+            "roles": sorted(r.pk for r in roles),
+        },
+    )
     return user
 
 
@@ -153,6 +170,8 @@ def user_update(
     email: str = "",
     is_active: bool = True,
 ) -> User:
+    """Save a user. A role change is audited; so is deactivation, which also revokes the
+    user's API tokens (a departed user's integration must stop with them)."""
     _username, display_name, mobile, email = _clean_user_fields(
         username=user.username, display_name=display_name, mobile=mobile, email=email
     )
@@ -162,7 +181,8 @@ def user_update(
             field_errors={"reports_to": [_("A user cannot report to themself.")]}
         )
     old_department_id = user.department_id
-    old_roles = sorted(user.roles.values_list("code", flat=True))
+    old_roles = sorted(user.roles.values_list("id", flat=True))
+    was_active = user.is_active
     user.display_name = display_name
     user.department = department
     user.reports_to = reports_to
@@ -171,13 +191,22 @@ def user_update(
     user.is_active = is_active
     user.save()
     user.roles.set(roles)
-    new_roles = sorted(r.code for r in roles)
+    new_roles = sorted(r.pk for r in roles)
     if old_roles != new_roles:
         audit_record(
             actor=actor,
             action=AuditLog.Action.PERMISSION,
             target=user,
-            summary=f"{user.username}: {','.join(old_roles)} → {','.join(new_roles)}",
+            changes={"roles": (old_roles, new_roles)},
+        )
+    if was_active != is_active:
+        revoked = 0 if is_active else _tokens_revoke_all(user=user, actor=actor)
+        audit_record(
+            actor=actor,
+            action=AuditLog.Action.REACTIVATE if is_active else AuditLog.Action.DEACTIVATE,
+            target=user,
+            changes={"is_active": (was_active, is_active)},
+            detail={"tokens_revoked": revoked},
         )
     if old_department_id != user.department_id:
         hooks.user_department_changed.call_all(
@@ -187,15 +216,52 @@ def user_update(
     return user
 
 
-def user_set_password(*, user: User, old_password: str | None, new_password: str) -> None:
-    if old_password is not None and not user.check_password(old_password):
-        raise ValidationFailed(field_errors={"old_password": [_("Your old password is wrong.")]})
+def _password_validate(*, user: User, password: str, field: str) -> None:
     try:
-        validate_password(new_password, user)
+        validate_password(password, user)
     except ValidationError as exc:
-        raise ValidationFailed(field_errors={"new_password": list(exc.messages)}) from exc
+        raise ValidationFailed(field_errors={field: list(exc.messages)}) from exc
+
+
+def user_password_change(
+    *, user: User, old_password: str, new_password: str, request: HttpRequest
+) -> None:
+    """The user changes their own password. A wrong current password counts as a failed
+    login for this user from this address (accounts.lockout): nobody at an unlocked screen
+    can try passwords here faster than at the login page. Not one transaction: the counted
+    failure must stay when the change is refused."""
+    credentials = {"username": user.username}
+    if not AxesProxyHandler.is_allowed(request, credentials):
+        raise LoginLimited(field_errors={"old_password": [login_wait_message(request=request)]})
+    if not user.check_password(old_password):
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+        if getattr(request, "axes_locked_out", False):
+            raise LoginLimited(field_errors={"old_password": [login_wait_message(request=request)]})
+        raise ValidationFailed(field_errors={"old_password": [_("Your old password is wrong.")]})
+    _password_validate(user=user, password=new_password, field="new_password")
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    audit_record(actor=user, action=AuditLog.Action.PASSWORD_CHANGE, target=user, request=request)
+
+
+@transaction.atomic
+def user_password_reset(
+    *, user: User, actor: User, new_password: str, revoke_tokens: bool = True
+) -> int:
+    """An administrator sets a user's password; by default the user's API tokens are revoked
+    with it (a reset usually means the account may be in other hands). Returns the number of
+    tokens revoked."""
+    _password_validate(user=user, password=new_password, field="new_password")
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    revoked = _tokens_revoke_all(user=user, actor=actor) if revoke_tokens else 0
+    audit_record(
+        actor=actor,
+        action=AuditLog.Action.PASSWORD_RESET,
+        target=user,
+        detail={"tokens_revoked": revoked},
+    )
+    return revoked
 
 
 def user_set_language(*, user: User, language: str) -> None:
@@ -205,57 +271,87 @@ def user_set_language(*, user: User, language: str) -> None:
     user.language = language
 
 
-def login_check_lock(*, username: str) -> None:
-    user = User.objects.filter(username=username).only("locked_until").first()
-    if user is not None and user.is_locked:
-        raise AccountLocked()
+def login_wait_message(*, request: HttpRequest) -> str:
+    minutes = login_wait_minutes(ip_address=client_ip(request))
+    return ngettext(
+        "Too many failed logins. Try again in %(n)d minute.",
+        "Too many failed logins. Try again in %(n)d minutes.",
+        minutes,
+    ) % {"n": minutes}
 
 
-def login_failed(*, username: str, request: HttpRequest | None = None) -> None:
-    """Count a failed login; lock the account after GUANXI_LOGIN_MAX_FAILURES in a row."""
-    with transaction.atomic():
-        updated = User.objects.filter(username=username).update(
-            failed_logins=F("failed_logins") + 1
-        )
-        if not updated:
-            return
-        user = User.objects.get(username=username)
-        audit_record(actor=user, action=AuditLog.Action.LOGIN_FAILED, target=user, request=request)
-        if user.failed_logins >= settings.GUANXI_LOGIN_MAX_FAILURES:
-            until = timezone.now() + timedelta(minutes=settings.GUANXI_LOGIN_LOCK_MINUTES)
-            User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=until)
-            audit_record(actor=user, action=AuditLog.Action.LOCKED, target=user, request=request)
+def login_failed(*, username: str, request: HttpRequest) -> None:
+    """Audit a failed login of an existing user, and the lock-out it may have caused (axes
+    counted the failure already, see accounts.lockout)."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        return
+    audit_record(actor=user, action=AuditLog.Action.LOGIN_FAILED, target=user, request=request)
+    if getattr(request, "axes_locked_out", False):
+        audit_record(actor=user, action=AuditLog.Action.LOCKED, target=user, request=request)
 
 
 def login_succeeded(*, user: User, request: HttpRequest | None = None) -> None:
-    User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
     audit_record(actor=user, action=AuditLog.Action.LOGIN, target=user, request=request)
 
 
-def user_unlock(*, user: User) -> None:
-    User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+def user_unlock(*, user: User, actor: User | None = None) -> int:
+    """Forget the user's failed logins from every address (and so what they added to those
+    addresses' counts). Returns how many records were cleared."""
+    cleared = axes_reset(username=user.username)
+    audit_record(
+        actor=actor, action=AuditLog.Action.UNLOCK, target=user, detail={"cleared": cleared}
+    )
+    return cleared
 
 
-def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+def token_create(
+    *, user: User, name: str, expires_at: datetime | None = None
+) -> tuple[ApiToken, str]:
     """Create a token and return it with its raw key, which is never stored or shown again."""
     name = (name or "").strip()[:60]
     if not name:
         raise ValidationFailed(field_errors={"name": [_("Give the token a name.")]})
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationFailed(
+            field_errors={"expires_at": [_("Choose an expiry date in the future.")]}
+        )
     raw = ApiToken.PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name, key_prefix=raw[:10], key_hash=ApiToken.digest(raw)
+        user=user,
+        name=name,
+        key_prefix=raw[:10],
+        key_hash=ApiToken.digest(raw),
+        expires_at=expires_at,
     )
-    audit_record(actor=user, action=AuditLog.Action.TOKEN, target=token, summary=f"+ {name}")
+    audit_record(
+        actor=user,
+        action=AuditLog.Action.TOKEN,
+        target=token,
+        summary=f"+ {name}",
+        values={"user": user, "expires_at": expires_at},
+    )
     return token, raw
 
 
-def token_revoke(*, token: ApiToken, actor: User) -> None:
+def token_revoke(*, token: ApiToken, actor: User | None) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit_record(
-            actor=actor, action=AuditLog.Action.TOKEN, target=token, summary=f"- {token.name}"
+            actor=actor,
+            action=AuditLog.Action.TOKEN,
+            target=token,
+            summary=f"- {token.name}",
+            values={"user": token.user_id},
         )
+
+
+def _tokens_revoke_all(*, user: User, actor: User | None) -> int:
+    tokens = list(ApiToken.objects.filter(user=user, revoked_at__isnull=True))
+    for token in tokens:
+        token_revoke(token=token, actor=actor)
+    return len(tokens)
 
 
 def role_update(
@@ -267,6 +363,7 @@ def role_update(
         raise ValidationFailed(field_errors={"permissions": [_("Unknown permission.")]})
     if data_scope not in dict(Role.DATA_SCOPE_CHOICES):
         raise ValidationFailed(field_errors={"data_scope": [_("Unknown data scope.")]})
+    old_scope, old_permissions = role.data_scope, sorted(role.permissions or [])
     role.name = (name or role.name).strip()[:60]
     role.data_scope = data_scope
     role.permissions = sorted(permissions)
@@ -275,6 +372,9 @@ def role_update(
         actor=actor,
         action=AuditLog.Action.PERMISSION,
         target=role,
-        summary=f"{role.code}: {data_scope} {','.join(role.permissions)}",
+        changes={
+            "data_scope": (old_scope, role.data_scope),
+            "permissions": (old_permissions, role.permissions),
+        },
     )
     return role

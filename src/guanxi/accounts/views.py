@@ -20,7 +20,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from guanxi.accounts import forms, permissions, selectors, services
 from guanxi.accounts.decorators import permission_required
-from guanxi.accounts.errors import AccountLocked
 from guanxi.accounts.models import Department, Role, User
 from guanxi.core.errors import ValidationFailed
 from guanxi.core.forms import form_add_errors
@@ -44,52 +43,42 @@ def _safe_next(request, default):
 # ---------------------------------------------------------------- login / logout
 
 
-def _locked_message(minutes: int) -> str:
-    return ngettext(
-        "This account is locked after too many failed logins. Try again in %(n)d minute.",
-        "This account is locked after too many failed logins. Try again in %(n)d minutes.",
-        minutes,
-    ) % {"n": minutes}
-
-
 @sensitive_post_parameters("password")
 @csrf_protect
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login_view(request):
+    """The same answer, status and work (a password hash) for a wrong password, an unknown
+    username and an inactive user; 429 with the wait once this address may not try again."""
     next_url = _safe_next(request, settings.LOGIN_REDIRECT_URL)
     if request.user.is_authenticated and request.method == "GET":
         return redirect(next_url)
     form = forms.LoginForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"].strip()
-        password = form.cleaned_data["password"]
-        try:
-            services.login_check_lock(username=username)
-        except AccountLocked:
-            form.add_error(None, _locked_message(selectors.lock_minutes_left(username=username)))
-        else:
-            user = authenticate(request, username=username, password=password)
-            if user is None:
-                services.login_failed(username=username, request=request)
-                minutes = selectors.lock_minutes_left(username=username)
-                if minutes:
-                    form.add_error(None, _locked_message(minutes))
-                else:
-                    form.add_error(None, _("The username or password is wrong."))
+        user = authenticate(request, username=username, password=form.cleaned_data["password"])
+        if user is None:
+            services.login_failed(username=username, request=request)
+            if getattr(request, "axes_locked_out", False):
+                form.add_error(None, services.login_wait_message(request=request))
+                status = 429
             else:
-                login(request, user)
-                services.login_succeeded(user=user, request=request)
-                if user.language:
-                    translation.activate(user.language)
-                response = redirect(next_url)
-                if user.language:
-                    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language)
-                return response
+                form.add_error(None, _("The username or password is wrong."))
+        else:
+            login(request, user)
+            services.login_succeeded(user=user, request=request)
+            if user.language:
+                translation.activate(user.language)
+            response = redirect(next_url)
+            if user.language:
+                response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language)
+            return response
     return render(
         request,
         "registration/login.html",
         {"form": form, "next": request.POST.get("next") or request.GET.get("next") or ""},
+        status=status,
     )
 
 
@@ -132,21 +121,27 @@ def profile(request):
 @require_POST
 def password_change(request):
     form = forms.PasswordChangeForm(request.POST)
+    status = 422
     if form.is_valid():
         try:
-            services.user_set_password(
+            services.user_password_change(
                 user=request.user,
                 old_password=form.cleaned_data["old_password"],
                 new_password=form.cleaned_data["new_password"],
+                request=request,
             )
         except ValidationFailed as error:
             form_add_errors(form, error)
+            status = error.status_code
         else:
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password has been changed."))
             return redirect("accounts:profile")
     return render(
-        request, "accounts/profile.html", _profile_context(request, password_form=form), status=422
+        request,
+        "accounts/profile.html",
+        _profile_context(request, password_form=form),
+        status=status,
     )
 
 
@@ -179,7 +174,11 @@ def token_create(request):
     form = forms.TokenForm(request.POST)
     if form.is_valid():
         try:
-            token, raw = services.token_create(user=request.user, name=form.cleaned_data["name"])
+            token, raw = services.token_create(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                expires_at=form.expires_at(),
+            )
         except ValidationFailed as error:
             form_add_errors(form, error)
         else:
@@ -307,7 +306,12 @@ def user_list(request):
     return render(
         request,
         "accounts/admin/users.html",
-        {"filters": filters, "page": page, "query": query.urlencode()},
+        {
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "locked": selectors.locked_usernames(u.username for u in page),
+        },
     )
 
 
@@ -328,7 +332,10 @@ def _user_kwargs(data):
 def user_create(request):
     def save(data):
         user = services.user_create(
-            username=data["username"], password=data["password"], **_user_kwargs(data)
+            username=data["username"],
+            password=data["password"],
+            actor=request.user,
+            **_user_kwargs(data),
         )
         return _("User %(name)s created.") % {"name": user.username}
 
@@ -375,16 +382,26 @@ def user_edit(request, pk):
     return render(
         request,
         "accounts/admin/user_edit.html",
-        {"form": form, "edited": user, "password_form": forms.SetPasswordForm()},
+        _user_edit_context(user, form=form, password_form=forms.ResetPasswordForm()),
         status=422 if form.errors else 200,
     )
+
+
+def _user_edit_context(user, *, form, password_form) -> dict:
+    return {
+        "form": form,
+        "edited": user,
+        "password_form": password_form,
+        "locked": user.username in selectors.locked_usernames([user.username]),
+        "active_tokens": selectors.token_list(user_id=user.pk, active_only=True).count(),
+    }
 
 
 @manage_users_required
 @require_POST
 def user_unlock(request, pk):
     user = get_object_or_404(User, pk=pk)
-    services.user_unlock(user=user)
+    services.user_unlock(user=user, actor=request.user)
     messages.success(request, _("User %(name)s unlocked.") % {"name": user.username})
     return redirect("accounts:user_edit", pk=user.pk)
 
@@ -394,18 +411,26 @@ def user_unlock(request, pk):
 @require_POST
 def user_reset_password(request, pk):
     user = get_object_or_404(User, pk=pk)
-    form = forms.SetPasswordForm(request.POST)
+    form = forms.ResetPasswordForm(request.POST)
     if form.is_valid():
         try:
-            services.user_set_password(
-                user=user, old_password=None, new_password=form.cleaned_data["new_password"]
+            revoked = services.user_password_reset(
+                user=user,
+                actor=request.user,
+                new_password=form.cleaned_data["new_password"],
+                revoke_tokens=form.cleaned_data["revoke_tokens"],
             )
         except ValidationFailed as error:
             form_add_errors(form, error)
         else:
             if user.pk == request.user.pk:
                 update_session_auth_hash(request, user)
-            messages.success(request, _("The password has been reset."))
+            message = _("The password has been reset.")
+            if revoked:
+                message += " " + ngettext(
+                    "%(n)d API token was revoked.", "%(n)d API tokens were revoked.", revoked
+                ) % {"n": revoked}
+            messages.success(request, message)
             return redirect("accounts:user_edit", pk=user.pk)
     initial = {
         "display_name": user.display_name,
@@ -419,13 +444,51 @@ def user_reset_password(request, pk):
     return render(
         request,
         "accounts/admin/user_edit.html",
-        {
-            "form": forms.UserForm(initial=initial, editing=user),
-            "edited": user,
-            "password_form": form,
-        },
+        _user_edit_context(
+            user, form=forms.UserForm(initial=initial, editing=user), password_form=form
+        ),
         status=422,
     )
+
+
+# ---------------------------------------------------------------- API tokens of every user
+
+
+@manage_users_required
+@require_http_methods(["GET"])
+def token_admin_list(request):
+    filters = forms.TokenFilterForm(request.GET or None)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    tokens = selectors.token_list(
+        user_id=data["user"].pk if data.get("user") else None,
+        active_only=data.get("status") == "active",
+    )
+    page = Paginator(tokens, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accounts/admin/tokens.html",
+        {"filters": filters, "page": page, "query": query.urlencode()},
+    )
+
+
+@manage_users_required
+@require_POST
+def token_admin_revoke(request, pk):
+    token = get_object_or_404(selectors.token_list(), pk=pk)
+    services.token_revoke(token=token, actor=request.user)
+    messages.success(
+        request,
+        _("The token %(name)s of %(user)s has been revoked.")
+        % {"name": token.name, "user": token.user},
+    )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("accounts:tokens")
+    return redirect(target)
 
 
 # ---------------------------------------------------------------- roles

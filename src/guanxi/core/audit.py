@@ -1,15 +1,72 @@
 """Writing the audit log (ARC-6). Services call `audit_record`; nothing else writes it."""
 
+import datetime as dt
+import ipaddress
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+
 from guanxi.core.models import AuditLog
 
 
 def client_ip(request) -> str | None:
+    """The client's address: REMOTE_ADDR, or with TRUSTED_PROXY_COUNT = n proxies in front
+    (GUANXI_TRUSTED_PROXIES) the n-th address from the right of X-Forwarded-For — the one our
+    outermost proxy saw. Addresses further left are the client's own word and never used."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if count <= 0:
+        return remote
+    forwarded = [
+        part.strip()
+        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if part.strip()
+    ]
+    if len(forwarded) < count:
+        return remote
+    try:
+        return str(ipaddress.ip_address(forwarded[-count]))
+    except ValueError:
+        return remote
 
 
-def audit_record(*, actor, action: str, target=None, summary: str = "", detail=None, request=None):
+def _raw(value):
+    """A value as the audit log keeps it (JSON): ids for records, text for numbers and dates;
+    core.audit_text turns it into words when the log is read."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, set | frozenset):
+        return sorted(_raw(v) for v in value)
+    if isinstance(value, list | tuple) or hasattr(value, "model"):
+        return [_raw(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    target=None,
+    summary: str = "",
+    detail=None,
+    request=None,
+    changes: dict | None = None,
+    values: dict | None = None,
+):
+    """`changes` {field of target: (before, after)} and `values` {field: value} are kept raw
+    and shown with the field's label and formatted value in the reader's language."""
+    detail = dict(detail or {})
+    if changes:
+        detail["changes"] = {name: [_raw(b), _raw(a)] for name, (b, a) in changes.items()}
+    if values:
+        detail["values"] = {name: _raw(v) for name, v in values.items()}
     return AuditLog.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,

@@ -19,6 +19,12 @@ class AuditAction(models.TextChoices):
     TOKEN = "token", _("API token change")
     PERMISSION = "permission", _("Roles or permissions changed")
     SHARE = "share", _("Shared a record")
+    USER_CREATE = "user_create", _("Created a user")
+    PASSWORD_CHANGE = "password_change", _("Changed own password")
+    PASSWORD_RESET = "password_reset", _("Reset a user's password")
+    DEACTIVATE = "deactivate", _("Deactivated a user")
+    REACTIVATE = "reactivate", _("Reactivated a user")
+    UNLOCK = "unlock", _("Unlocked logins")
 
 
 _ACTION_LABELS: dict[str, object] = {}

@@ -123,7 +123,6 @@ class StepForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k, step_kind_label(k)) for k in approvals.STEP_KINDS]
         self.fields["mode"].choices = [(m, step_mode_label(m)) for m in approvals.MODES]
-        self.fields["kind"].widget.attrs["x-model"] = "kind"
 
     def value(self) -> dict:
         data = self.cleaned_data

@@ -682,7 +682,8 @@ def quote_create(
         actor=actor,
         action="sales.quote_create",
         target=quote,
-        summary=f"{quote.number} {customer.name} {quote.total_amount}",
+        summary=f"{quote.number} {customer.name}",
+        values={"total_amount": quote.total_amount},
     )
     return quote
 
@@ -711,7 +712,8 @@ def quote_update(*, actor, quote: Quote, data: dict, items=None) -> Quote:
         actor=actor,
         action="sales.quote_update",
         target=locked,
-        summary=f"{locked.number} {locked.total_amount}",
+        summary=locked.number,
+        values={"total_amount": locked.total_amount},
     )
     return locked
 
@@ -739,7 +741,8 @@ def quote_set_status(*, actor, quote: Quote, status: str) -> Quote:
         actor=actor,
         action="sales.quote_status",
         target=locked,
-        summary=f"{locked.number} {old} → {status}",
+        summary=locked.number,
+        changes={"status": (old, status)},
     )
     if status in (Quote.Status.SENT, Quote.Status.ACCEPTED, Quote.Status.REJECTED):
         timeline_add(

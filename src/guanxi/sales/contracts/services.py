@@ -511,7 +511,8 @@ def _sign(contract: Contract, *, actor) -> None:
         actor=actor,
         action=AUDIT_SIGN,
         target=contract,
-        summary=f"{contract.number} {contract.total_amount}",
+        summary=contract.number,
+        values={"total_amount": contract.total_amount},
         detail={"total": str(contract.total_amount), "signed_on": str(contract.signed_on)},
     )
     hooks.contract_won.call_all(contract=contract, actor=actor)
@@ -572,7 +573,8 @@ def contract_submit(*, actor, contract) -> Contract:
             actor=actor,
             action=AUDIT_SUBMIT,
             target=locked,
-            summary=f"{locked.number} {locked.total_amount}",
+            summary=locked.number,
+            values={"total_amount": locked.total_amount},
             detail={"approval": approval.pk},
         )
     _copy_back(locked, contract)

@@ -58,3 +58,10 @@ class SalesTarget(models.Model):
 
     def __str__(self):
         return f"{self.user_id or self.department_id} {self.period} {self.starts_on} {self.metric}"
+
+    def audit_label(self) -> str:
+        """Whose target, for which period and measure, in the reader's language."""
+        subject = self.user if self.user_id else self.department
+        return f"{subject} · {self.get_period_display()} {self.starts_on:%Y-%m-%d} · " + str(
+            self.get_metric_display()
+        )

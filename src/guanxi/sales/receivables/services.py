@@ -576,7 +576,8 @@ def payment_record(
         actor=actor,
         action="payment_record",
         target=payment,
-        summary=f"{locked.number} {_yuan(amount)} {payment.status}",
+        summary=locked.number,
+        values={"amount": amount, "status": payment.status},
         detail={
             "contract": locked.pk,
             "amount": str(amount),

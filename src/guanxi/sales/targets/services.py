@@ -107,7 +107,7 @@ def _write(*, actor, user, department, period, starts_on, metric, value) -> Sale
         actor=actor,
         action=AUDIT_SET,
         target=target,
-        summary=f"sales target {target}: {before} → {value}",
+        changes={"value": (before, value)},
         detail={
             "user": user.pk if user is not None else None,
             "department": department.pk if department is not None else None,
@@ -148,7 +148,8 @@ def target_clear(*, actor, target: SalesTarget) -> None:
     audit_record(
         actor=actor,
         action=AUDIT_CLEAR,
-        summary=f"sales target {target}: {target.value} → none",
+        target=target,
+        changes={"value": (target.value, None)},
         detail={
             "user": target.user_id,
             "department": target.department_id,

@@ -51,3 +51,78 @@ document.addEventListener("click", function (e) {
   var close = e.target.closest && e.target.closest("#gx-request-error [data-gx-hide]");
   if (close) { e.preventDefault(); close.parentNode.hidden = true; }
 });
+
+/* Behaviour that templates ask for with data- attributes: the Content-Security-Policy allows
+   no inline script or on…= handlers (docs/decisions.md). */
+function gxClosestData(e, name) {
+  return e.target.closest ? e.target.closest("[" + name + "]") : null;
+}
+
+document.addEventListener("click", function (e) {
+  var el;
+  /* Copy a shown-once value (a new API token) to the clipboard. */
+  if ((el = gxClosestData(e, "data-copy-target"))) {
+    var input = document.getElementById(el.getAttribute("data-copy-target"));
+    if (!input) return;
+    input.select();
+    if (navigator.clipboard) { navigator.clipboard.writeText(input.value); } else { document.execCommand("copy"); }
+    if (el.getAttribute("data-copied")) el.textContent = el.getAttribute("data-copied");
+  } else if ((el = gxClosestData(e, "data-gx-print"))) {
+    window.print();
+  } else if ((el = gxClosestData(e, "data-gx-remove"))) {
+    /* Remove a repeated row of a form (a quote line, an item, an approval step). */
+    var row = el.closest(el.getAttribute("data-gx-remove"));
+    if (row) row.remove();
+  } else if ((el = gxClosestData(e, "data-gx-clear"))) {
+    var box = el.closest(el.getAttribute("data-gx-clear"));
+    if (box) box.innerHTML = "";
+  } else if ((el = gxClosestData(e, "data-gx-use-script"))) {
+    /* "I used this" on a suggested sales script: remember it with the objection. */
+    var objection = el.closest(".gx-objection");
+    var field = objection && objection.querySelector("input[type=hidden]");
+    if (field) field.value = el.getAttribute("data-gx-use-script");
+    if (el.getAttribute("data-used-label")) el.textContent = el.getAttribute("data-used-label");
+  } else if ((el = gxClosestData(e, "data-gx-reveal-next"))) {
+    /* Show the next hidden part of a repeated group ("Add an objection"). */
+    var group = el.closest("[data-gx-reveal]");
+    if (!group) return;
+    var next = group.querySelector("[data-gx-reveal-item][hidden]");
+    if (next) next.hidden = false;
+    if (!group.querySelector("[data-gx-reveal-item][hidden]")) el.hidden = true;
+  }
+});
+
+document.addEventListener("change", function (e) {
+  var target = e.target;
+  /* A filter select that applies itself. */
+  if (target.hasAttribute && target.hasAttribute("data-gx-autosubmit") && target.form) {
+    target.form.submit();
+    return;
+  }
+  /* Choosing a product fills price, unit and tax of its line (and the description if empty). */
+  if (target.hasAttribute && target.hasAttribute("data-gx-product")) {
+    var option = target.selectedOptions && target.selectedOptions[0];
+    var line = target.closest(target.getAttribute("data-gx-product"));
+    if (option && option.value && line) {
+      ["price", "unit", "tax"].forEach(function (key) {
+        var input = line.querySelector("[data-gx-fill=" + key + "]");
+        if (input) input.value = option.getAttribute("data-" + key) || "";
+      });
+      var desc = line.querySelector("[data-gx-fill=name]");
+      if (desc && !desc.value) desc.value = option.getAttribute("data-name") || "";
+    }
+  }
+  /* Parts of a form shown for some values of a field: [data-gx-switch=<field>] holds them,
+     each with data-gx-show-if / data-gx-hide-if = "value value …". */
+  var scope = target.closest && target.closest("[data-gx-switch]");
+  if (!scope || !target.name) return;
+  var name = scope.getAttribute("data-gx-switch");
+  if (target.name !== name && target.name.slice(-(name.length + 1)) !== "-" + name) return;
+  var value = target.value;
+  scope.querySelectorAll("[data-gx-show-if], [data-gx-hide-if]").forEach(function (part) {
+    if (part.closest("[data-gx-switch]") !== scope) return;
+    var show = part.getAttribute("data-gx-show-if");
+    var hide = part.getAttribute("data-gx-hide-if");
+    part.hidden = show !== null ? show.split(" ").indexOf(value) < 0 : hide.split(" ").indexOf(value) >= 0;
+  });
+});
