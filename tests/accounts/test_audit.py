@@ -129,6 +129,20 @@ def test_the_audit_page_reads_in_chinese(client_for, admin_user, sales1a, target
     assert "目标值: — → ¥300,000.00" in text
 
 
+def test_a_target_of_new_customers_reads_as_a_count(client_for, admin_user, manager, sales1a):
+    target_set(
+        actor=manager,
+        user=sales1a,
+        period="month",
+        starts_on=dt.date(2026, 2, 1),
+        metric="new_customers",
+        value="12",
+    )
+    text = _audit_page(client_for, admin_user, "en", action="sales.target_set")
+    assert "Target: — → 12" in text
+    assert "¥12" not in text
+
+
 def test_role_and_permission_changes_read_by_label(client_for, admin_user, sales1a):
     role = Role.objects.get(code="consultant")
     services.role_update(

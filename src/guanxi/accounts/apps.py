@@ -19,7 +19,7 @@ class AccountsConfig(AppConfig):
 
         audit_formatters_register(
             {
-                "accounts.role.permissions": lambda codes: ", ".join(
+                "accounts.role.permissions": lambda codes, _detail: ", ".join(
                     str(ALL.get(code, code)) for code in codes
                 )
             }

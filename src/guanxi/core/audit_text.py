@@ -17,12 +17,14 @@ from django.utils.translation import gettext as _
 
 EMPTY = "—"
 
-# "app_label.model.field" → callable(raw value) → text, for values a field cannot describe
-# itself (a JSON list of permission codes …). Apps register theirs when they start.
-_FORMATTERS: dict[str, Callable[[object], str]] = {}
+# "app_label.model.field" → callable(raw value, the entry's detail) → text, for values a field
+# cannot describe itself (a JSON list of permission codes, a target that is money or a count
+# by its metric …). Apps register theirs when they start.
+type Formatter = Callable[[object, dict], str]
+_FORMATTERS: dict[str, Formatter] = {}
 
 
-def audit_formatters_register(formatters: dict[str, Callable[[object], str]]) -> None:
+def audit_formatters_register(formatters: dict[str, Formatter]) -> None:
     _FORMATTERS.update(formatters)
 
 
@@ -57,13 +59,16 @@ def _label_of(obj: models.Model) -> str:
     return str(label() if callable(label) else obj)
 
 
-def value_text(model: type[models.Model] | None, name: str, value) -> str:
-    """One recorded value of `model.name` as a person reads it."""
+def value_text(
+    model: type[models.Model] | None, name: str, value, detail: dict | None = None
+) -> str:
+    """One recorded value of `model.name` as a person reads it (`detail`: the rest of the
+    entry, for values whose meaning depends on another field)."""
     if value is None or value == "" or value == []:
         return EMPTY
     formatter = _FORMATTERS.get(f"{model._meta.label_lower}.{name}" if model else "")
     if formatter is not None:
-        return formatter(value)
+        return formatter(value, detail or {})
     try:
         field = model._meta.get_field(name) if model else None
     except FieldDoesNotExist:  # a field removed since the entry was written
@@ -118,7 +123,7 @@ def changes_text(model: type[models.Model] | None, detail: dict) -> str:
     values = detail.get("values")
     if isinstance(values, dict):
         for name in _in_field_order(model, values):
-            parts.append(f"{field_label(model, name)}: {value_text(model, name, values[name])}")
+            parts.append(f"{field_label(model, name)}: {value_text(model, name, values[name], detail)}")
     changes = detail.get("changes")
     if isinstance(changes, dict):
         for name in _in_field_order(model, changes):
@@ -126,7 +131,8 @@ def changes_text(model: type[models.Model] | None, detail: dict) -> str:
             before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
             parts.append(
                 f"{field_label(model, name)}: "
-                f"{value_text(model, name, before)} → {value_text(model, name, after)}"
+                f"{value_text(model, name, before, detail)} → "
+                f"{value_text(model, name, after, detail)}"
             )
     return "; ".join(parts)
 

@@ -6,8 +6,13 @@ A lower area never imports a higher one (the `layers` contract in pyproject.toml
 must reach up, it offers a hook or a registry that the higher area's function is put in here.
 """
 
+from decimal import Decimal, InvalidOperation
+
+from django.utils import formats
+
 from guanxi.accounts import permissions as account_permissions
 from guanxi.core.audit_actions import audit_actions_register
+from guanxi.core.audit_text import audit_formatters_register, money_text
 from guanxi.customers import hooks as customer_hooks
 from guanxi.customers import panels
 from guanxi.pipeline.worklist.hooks import worklist_sections
@@ -15,6 +20,7 @@ from guanxi.sales.approvals.services import register_finisher
 from guanxi.sales.common import audit_actions, permissions
 from guanxi.sales.contracts import services as contract_services
 from guanxi.sales.contracts.views import customer_contracts_panel_html
+from guanxi.sales.models import SalesTarget
 from guanxi.sales.receivables import services as receivable_services
 from guanxi.sales.receivables import tasks  # noqa: F401 - registers the daily cron job
 from guanxi.sales.receivables.views import overdue_worklist_section
@@ -32,6 +38,16 @@ def _contract_panel(*, request, customer, **kwargs) -> str:
     return customer_contracts_panel_html(request, customer)
 
 
+def _target_value_text(value: object, detail: dict) -> str:
+    """A target is money or a number of customers, by its metric."""
+    if detail.get("metric") == SalesTarget.Metric.NEW_CUSTOMERS:
+        try:
+            return formats.number_format(Decimal(str(value)).normalize(), use_l10n=True)
+        except (InvalidOperation, ValueError):
+            return str(value)
+    return money_text(value)
+
+
 def connect() -> None:
     global _connected
     if _connected:
@@ -39,6 +55,7 @@ def connect() -> None:
     _connected = True
     account_permissions.ALL.update(permissions.ALL)
     audit_actions_register(audit_actions.LABELS)
+    audit_formatters_register({"sales.salestarget.value": _target_value_text})
     # Approvals run the finisher of the record's area when an approval ends.
     register_finisher("contract", contract_services.contract_approval_finished)
     register_finisher("payment", receivable_services.payment_finish)
