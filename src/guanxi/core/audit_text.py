@@ -123,7 +123,8 @@ def changes_text(model: type[models.Model] | None, detail: dict) -> str:
     values = detail.get("values")
     if isinstance(values, dict):
         for name in _in_field_order(model, values):
-            parts.append(f"{field_label(model, name)}: {value_text(model, name, values[name], detail)}")
+            text = value_text(model, name, values[name], detail)
+            parts.append(f"{field_label(model, name)}: {text}")
     changes = detail.get("changes")
     if isinstance(changes, dict):
         for name in _in_field_order(model, changes):
