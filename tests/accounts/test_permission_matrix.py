@@ -967,6 +967,8 @@ OUTSIDE = {
     "HTML accounts:user_unlock": "accounts.manage",
     "HTML accounts:user_reset_password": "accounts.manage",
     "HTML accounts:role_edit": "accounts.manage",
+    "HTML accounts:token_admin_revoke": "accounts.manage (tests/accounts/test_tokens.py)",
+    "API DELETE /api/v1/admin/tokens/{token_id}": "accounts.manage",
     "HTML pipeline:pool_create": "accounts.manage (tests/pipeline/test_pools.py)",
     "HTML pipeline:pool_edit": "accounts.manage or the pool's administrators",
     # configuration: customer.manage_fields (tests/customers/test_settings_pages.py)
