@@ -10,7 +10,7 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from guanxi.core.schemas import Id, Input, RefOf, Text
+from guanxi.core.schemas import Boolean, Id, Input, RefOf, Text
 from guanxi.pipeline.schemas import Code, StageRefOf
 
 # ---------------------------------------------------------------- input
@@ -18,7 +18,7 @@ from guanxi.pipeline.schemas import Code, StageRefOf
 
 class ObjectionIn(Input):
     type: Code = Field(description="price, quality, need, timing, trust, competitor, …")
-    is_excuse: bool = False
+    is_excuse: Boolean = False
     real_objection: Annotated[Text, Field(max_length=200)] = ""
     temperament: Code = Field("", description="rational, emotional, hesitant or empty")
     method: Code = Field("", description="direct, indirect, compensation, question or empty")
@@ -30,7 +30,7 @@ class FollowUpIn(Input):
     channel: Code = Field(description="phone, visit, sms, wechat, email, showroom")
     content: Annotated[Text, Field(max_length=4000)]
     outcome: Annotated[Text, Field(max_length=200)] = ""
-    effective: bool = False
+    effective: Boolean = False
     stage: Code | None = Field(None, description="Move to this stage (code), or null")
     grade: Annotated[str, Field(max_length=1)] | None = Field(None, description="A … E")
     next_contact_at: dt.datetime | None = None
@@ -47,9 +47,9 @@ class GradeIn(Input):
 
 
 class ManIn(Input):
-    money: bool | None = None
-    authority: bool | None = None
-    need: bool | None = None
+    money: Boolean | None = None
+    authority: Boolean | None = None
+    need: Boolean | None = None
 
 
 # ---------------------------------------------------------------- output
@@ -58,7 +58,7 @@ class ManIn(Input):
 class ObjectionOut(Schema):
     id: int
     type: str
-    is_excuse: bool
+    is_excuse: Boolean
     real_objection: str
     temperament: str
     method: str
@@ -74,7 +74,7 @@ class FollowUpOut(Schema):
     channel: str
     content: str
     outcome: str
-    effective: bool
+    effective: Boolean
     stage_before: StageRefOf | None
     stage_after: StageRefOf | None
     grade_before: str

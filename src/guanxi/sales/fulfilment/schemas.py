@@ -11,9 +11,9 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from guanxi.core.schemas import Id, Input, RefOf, Text, ref
+from guanxi.core.schemas import DecimalIn, Id, Input, RefOf, Text, ref
 
-Quantity = Decimal  # the service checks sign, precision and size with its own messages
+Quantity = DecimalIn  # the service checks sign, precision and size with its own messages
 Notes = Annotated[Text, Field(max_length=200)]
 
 
@@ -62,7 +62,7 @@ class DeliveryOut(Schema):
     recorded_by: RefOf | None
 
 
-class PlanOut(Schema):
+class DeliveryPlanOut(Schema):
     id: int
     order_id: int
     contract_item_id: int
@@ -97,7 +97,7 @@ class OrderOut(Schema):
     notes: str
     created_by: RefOf | None
     created_at: dt.datetime
-    plans: list[PlanOut]
+    plans: list[DeliveryPlanOut]
 
     @staticmethod
     def resolve_status_label(obj):

@@ -12,9 +12,9 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from guanxi.core.schemas import Id, Input, RefOf, Text
+from guanxi.core.schemas import Boolean, DecimalIn, Id, Input, RefOf, Text
 
-Amount = Decimal
+Amount = DecimalIn
 Notes = Annotated[Text, Field(max_length=200)]
 
 
@@ -42,7 +42,7 @@ class PaymentIn(Input):
     instalment_id: Id | None = Field(
         None, description="Apply to this instalment first (else the oldest open first)"
     )
-    accept_overpayment: bool = Field(
+    accept_overpayment: Boolean = Field(
         False, description="Keep what exceeds the open amount as an over-payment"
     )
 
@@ -57,7 +57,7 @@ class InvoiceIn(Input):
         description="normal (普票) or special (专票)"
     )
     amount: Amount = Field(description="Amount including tax")
-    tax_rate: Decimal = Field(description="A fraction: 0.13 = 13 %")
+    tax_rate: DecimalIn = Field(description="A fraction: 0.13 = 13 %")
     issued_on: dt.date
     payment_id: Id | None = None
     override_reason: Annotated[Text, Field(max_length=200)] = Field(

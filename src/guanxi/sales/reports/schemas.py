@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from guanxi.core.schemas import Id, Input, RefOf, ref
+from guanxi.core.schemas import DecimalIn, Id, Input, RefOf, ref
 
 
 class TargetIn(Input):
@@ -15,7 +15,9 @@ class TargetIn(Input):
     period: str = Field(..., max_length=8, description="month, quarter or year")
     starts_on: dt.date = Field(..., description="Any day of the period; stored as its first day")
     metric: str = Field(..., max_length=14, description="signed, collected or new_customers")
-    value: Decimal = Field(..., description="≥ 0; yuan to the fen, or a whole number of customers")
+    value: DecimalIn = Field(
+        ..., description="≥ 0; yuan to the fen, or a whole number of customers"
+    )
 
 
 class TargetOut(Schema):
