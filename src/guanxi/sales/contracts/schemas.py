@@ -56,7 +56,7 @@ class TerminateIn(Input):
     reason: Annotated[Text, Field(max_length=2000)]
 
 
-class InstalmentIn(Input):
+class AmendedInstalmentIn(Input):
     due_on: dt.date
     amount: Number
     notes: Annotated[Text, Field(max_length=200)] = ""
@@ -73,7 +73,7 @@ class AmendIn(Input):
     items: Annotated[list[ContractItemIn], Field(max_length=200)] | None = Field(
         None, description="the whole new list of lines; give `id` for lines kept"
     )
-    instalments: Annotated[list[InstalmentIn], Field(max_length=120)] | None = Field(
+    instalments: Annotated[list[AmendedInstalmentIn], Field(max_length=120)] | None = Field(
         None, description="a new payment plan adding up to the new total"
     )
 

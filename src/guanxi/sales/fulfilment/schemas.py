@@ -20,7 +20,7 @@ Notes = Annotated[Text, Field(max_length=200)]
 # ---------------------------------------------------------------- input
 
 
-class PlanIn(Input):
+class DeliveryPlanIn(Input):
     contract_item_id: Id
     quantity: Quantity
     planned_on: dt.date
@@ -30,7 +30,7 @@ class PlanIn(Input):
 class OrderIn(Input):
     ordered_on: dt.date
     notes: Annotated[Text, Field(max_length=2000)] = ""
-    plans: list[PlanIn] = Field(min_length=1, max_length=100)
+    plans: list[DeliveryPlanIn] = Field(min_length=1, max_length=100)
 
 
 class DeliveryIn(Input):
