@@ -9,7 +9,7 @@ def contract_list(request, query: Query[PageQuery]): ...
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -69,6 +69,17 @@ DecimalIn = Annotated[
     BeforeValidator(_json_decimal),
     WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern": DECIMAL_TEXT}]}),
 ]
+
+
+def choices(values: Iterable[str]) -> dict[str, Any]:
+    """`json_schema_extra` that lists a text field's choices in the OpenAPI document; the
+    service still checks them, with its own message."""
+    return {"enum": list(values)}
+
+
+def not_blank() -> dict[str, Any]:
+    """`json_schema_extra` for text the service requires (and answers 422 when blank)."""
+    return {"minLength": 1}
 
 
 class Input(Schema):

@@ -10,7 +10,8 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from guanxi.core.schemas import Boolean, DecimalIn, Id, Input, Money, RefOf, Text
+from guanxi.core.schemas import Boolean, DecimalIn, Id, Input, Money, RefOf, Text, choices
+from guanxi.sales.models import Quote
 
 Amount = Annotated[DecimalIn, Field(max_digits=14, decimal_places=2)]
 Rate = Annotated[DecimalIn, Field(ge=0, le=1, max_digits=6, decimal_places=4)]
@@ -99,7 +100,8 @@ class QuoteIn(Input):
 
 class QuoteStatusIn(Input):
     status: Annotated[str, Field(max_length=12)] = Field(
-        description="sent, accepted, rejected, draft"
+        description="sent, accepted, rejected, draft",
+        json_schema_extra=choices(Quote.Status.values),
     )
 
 

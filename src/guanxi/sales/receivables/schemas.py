@@ -12,7 +12,8 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from guanxi.core.schemas import Boolean, DecimalIn, Id, Input, RefOf, Text
+from guanxi.core.schemas import Boolean, DecimalIn, Id, Input, RefOf, Text, choices, not_blank
+from guanxi.sales.models import Invoice, Payment
 
 Amount = DecimalIn
 Notes = Annotated[Text, Field(max_length=200)]
@@ -35,7 +36,8 @@ class PaymentIn(Input):
     amount: Amount
     received_on: dt.date
     method: Annotated[str, Field(max_length=10)] = Field(
-        description="transfer, cash, card, wechat, alipay, cheque, other"
+        description="transfer, cash, card, wechat, alipay, cheque, other",
+        json_schema_extra=choices(Payment.Method.values),
     )
     reference: Annotated[Text, Field(max_length=80)] = ""
     notes: Notes = ""
@@ -48,13 +50,14 @@ class PaymentIn(Input):
 
 
 class VoidIn(Input):
-    reason: Annotated[Text, Field(max_length=200)]
+    reason: Annotated[Text, Field(max_length=200, json_schema_extra=not_blank())]
 
 
 class InvoiceIn(Input):
-    number: Annotated[Text, Field(max_length=40)]
+    number: Annotated[Text, Field(max_length=40, json_schema_extra=not_blank())]
     kind: Annotated[str, Field(max_length=10)] = Field(
-        description="normal (普票) or special (专票)"
+        description="normal (普票) or special (专票)",
+        json_schema_extra=choices(Invoice.Kind.values),
     )
     amount: Amount = Field(description="Amount including tax")
     tax_rate: DecimalIn = Field(description="A fraction: 0.13 = 13 %")
