@@ -196,8 +196,9 @@ class FollowUp(models.Model):
     next_contact_at = models.DateTimeField(_("next contact"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # The API's Idempotency-Key and what was sent with it: a retry answers the first one.
+    # Defaults in the database too, for the demo's bulk writer that names its columns.
     idempotency_key = models.CharField(max_length=80, null=True, blank=True)
-    request_fingerprint = models.CharField(max_length=64, blank=True)
+    request_fingerprint = models.CharField(max_length=64, blank=True, default="", db_default="")
 
     objects = ByUserQuerySet.as_manager()
 
