@@ -21,7 +21,9 @@ from decimal import Decimal
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -53,6 +55,18 @@ def load_schema():
     return schemathesis.openapi.from_wsgi(
         "/api/v1/openapi.json", get_wsgi_application(), config=CONFIG
     )
+
+
+@pytest.fixture
+def keep_connection():
+    """Requests go through Django's WSGI handler, which closes the database connection when
+    a request finishes; that would end the test's transaction (on PostgreSQL), so, as Django's
+    test client does, the connection is kept open while the fuzzer runs."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -161,7 +175,7 @@ def fuzz_operation(operation, mode, headers, records, failures: set[str]) -> Non
 
 @pytest.mark.parametrize("shard", range(SHARDS))
 @pytest.mark.parametrize("role", ["sales1a", "admin_user"])
-def test_api_keeps_its_contract(role, shard, request, token_for, records):
+def test_api_keeps_its_contract(role, shard, request, token_for, records, keep_connection):
     token = token_for(request.getfixturevalue(role))
     failures = fuzz(load_schema(), shard, token, records)
     report = "\n".join(
