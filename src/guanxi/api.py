@@ -8,6 +8,7 @@ Every error is JSON: `{"detail": "…", "errors": {"field": ["…", …]}, "code
 """
 
 import zoneinfo
+from http import HTTPStatus
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -17,12 +18,14 @@ from django.utils.translation import ngettext
 from django.utils.translation.trans_real import parse_accept_lang_header
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from guanxi.accounts.api import router as accounts_router
 from guanxi.accounts.selectors import token_for_key
 from guanxi.core.errors import DomainError
+from guanxi.core.schemas import ErrorOut, error_statuses
 from guanxi.customers.archive.api import router as customers_router
 from guanxi.pipeline.api import router as pipeline_router
 from guanxi.sales.api import router as sales_router
@@ -90,11 +93,50 @@ class SessionAuth(APIKeyCookie):
 OPERATION_ID_MODULES = {"guanxi.customers.archive.api": "guanxi.customers.api"}
 
 
+class GuanxiOpenAPI(OpenAPISchema):
+    """The OpenAPI document, with the error answers of every operation declared by one rule
+    (`core.schemas.error_statuses`); an operation may add more in its `response=`."""
+
+    def operation_details(self, operation) -> dict:
+        details = super().operation_details(operation)
+        parameters = details.get("parameters") or []
+        statuses = error_statuses(
+            methods=set(operation.methods),
+            authenticated=bool(operation.auth_callbacks),
+            path=any(p.get("in") == "path" for p in parameters),
+            # integer path parameters are matched by the URL (anything else is a 404), so
+            # only text ones are input that may be refused
+            inputs=any(
+                p.get("in") in ("query", "header")
+                or (p.get("in") == "path" and p.get("schema", {}).get("type") != "integer")
+                for p in parameters
+            ),
+            body="requestBody" in details,
+        )
+        if statuses:
+            error_model = operation._create_response_model(ErrorOut)
+            schema = self._create_schema_from_model(error_model, mode="serialization")[0]
+            for status in statuses:
+                details["responses"].setdefault(
+                    status,
+                    {
+                        "description": HTTPStatus(status).phrase,
+                        "content": {self.api.renderer.media_type: {"schema": schema}},
+                    },
+                )
+        return details
+
+
 class GuanxiAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
         module = operation.view_func.__module__
         module = OPERATION_ID_MODULES.get(module, module)
         return f"{module}_{operation.view_func.__name__}".replace(".", "_")
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return GuanxiOpenAPI(self, path_prefix)
 
 
 api = GuanxiAPI(

@@ -512,7 +512,9 @@ def test_odd_ids_are_404_or_422_never_500(make_customer, api_for, manager, sales
     for body in ({"source": huge}, {"industry": -(10**30)}, {"owner_id": huge}):
         response = client.post("/api/v1/customers", {"name": "李四", **body}, JSON)
         assert response.status_code == 422, body
-    assert client.get(f"/api/v1/customers/{customer.pk}/timeline?cursor=x_y").status_code == 200
+    # a timeline cursor the server did not make is a field error, like every cursor (issue 11)
+    timeline = client.get(f"/api/v1/customers/{customer.pk}/timeline?cursor=x_y")
+    assert timeline.status_code == 422 and list(timeline.json()["errors"]) == ["cursor"]
 
 
 @pytest.mark.parametrize("notation", ["008613800138000", "(0)13800138000", "+86 138-0013-8000"])

@@ -1,14 +1,18 @@
 """Middleware of the kernel: request timing for the benchmarks and for operators
-(bench/README.md), and a busy database answered as 503 rather than 500."""
+(bench/README.md), a busy database answered as 503 rather than 500, and error answers under
+/api/ always in the API's JSON shape."""
 
 import logging
 import time
+from http import HTTPStatus
 
 from django.conf import settings
 from django.db import OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext
+
+from guanxi.core.errors import DomainError, NotFound, PermissionDenied
 
 logger = logging.getLogger(__name__)
 
@@ -91,3 +95,53 @@ class DatabaseBusyMiddleware:
             response = render(request, "503.html", status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+
+
+_KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
+
+
+def _api_error_message(status: int) -> str:
+    if status == 403:
+        return str(PermissionDenied.default_message)
+    if status == 404:
+        return str(NotFound.default_message)
+    if status == 405:
+        return gettext("This method is not allowed here; the Allow header lists those that are.")
+    if status == 413:
+        return gettext("The request is too large.")
+    if status >= 500:
+        return gettext("The server could not complete the request. Please try again later.")
+    return str(DomainError.default_message)
+
+
+class ApiJsonErrorsMiddleware:
+    """Nothing under /api/ answers HTML: an error answer that did not come from the API's
+    own handlers (Django's 500 page after an unexpected exception, ninja's 405, a 400 for a
+    suspicious request, a 413) is replaced by the API's JSON error shape with the same
+    status, so a client can always parse the answer. Django has already logged the error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code < 400
+            or not request.path.startswith("/api/")
+            or response.get("Content-Type", "").startswith("application/json")
+        ):
+            return response
+        status = response.status_code
+        try:
+            code = HTTPStatus(status).phrase.title().replace(" ", "").replace("-", "")
+        except ValueError:
+            code = "HttpError"
+        replaced = JsonResponse(
+            {"detail": _api_error_message(status), "errors": {}, "code": code},
+            status=status,
+            json_dumps_params={"ensure_ascii": False},
+        )
+        for header in _KEPT_HEADERS:
+            if header in response:
+                replaced[header] = response[header]
+        return replaced

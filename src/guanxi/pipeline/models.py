@@ -195,6 +195,10 @@ class FollowUp(models.Model):
     grade_after = models.CharField(max_length=1, choices=Grade.choices, blank=True)
     next_contact_at = models.DateTimeField(_("next contact"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The API's Idempotency-Key and what was sent with it: a retry answers the first one.
+    # Defaults in the database too, for the demo's bulk writer that names its columns.
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True)
+    request_fingerprint = models.CharField(max_length=64, blank=True, default="", db_default="")
 
     objects = ByUserQuerySet.as_manager()
 
@@ -211,7 +215,14 @@ class FollowUp(models.Model):
             ),
             models.Index(fields=["department", "-at"], name="followup_dept_idx"),
         ]
-        constraints = [models.CheckConstraint(condition=~Q(content=""), name="followup_content")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(content=""), name="followup_content"),
+            models.UniqueConstraint(
+                fields=["user", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="followup_idempotency_key",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.customer_id} {self.at:%Y-%m-%d}"

@@ -5,12 +5,15 @@ so the API sees exactly what the pages see; a customer outside the caller's scop
 404 exactly like one that does not exist.
 """
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from guanxi.accounts.selectors import users_in_scope
 from guanxi.core.errors import PermissionDenied, ValidationFailed
+from guanxi.core.pagination import bad_cursor, parse_id
 from guanxi.core.phones import mask_phone
 from guanxi.customers.archive import selectors, services
 from guanxi.customers.archive.schemas import (
@@ -23,12 +26,14 @@ from guanxi.customers.archive.schemas import (
     CustomerPatch,
     CustomerQuery,
     HistoryEntryOut,
+    HistoryQuery,
     MergeIn,
     RevealIn,
     RevealOut,
     TagOut,
     TagsIn,
     TimelineOut,
+    TimelineQuery,
 )
 from guanxi.customers.configuration import selectors as configuration_selectors
 from guanxi.customers.models import Customer
@@ -160,12 +165,26 @@ def customer_reveal(request, customer_id: int, payload: RevealIn):
 @router.get(
     "/customers/{int:customer_id}/timeline", response=TimelineOut, summary="Customer timeline"
 )
-def customer_timeline(request, customer_id: int, cursor: str = "", limit: int = 30):
+def customer_timeline(request, customer_id: int, query: Query[TimelineQuery]):
     customer = _reload(request.auth, customer_id)
     rows, more = selectors.customer_timeline(
-        customer=customer, before=cursor[:100], limit=max(1, min(limit, 100))
+        customer=customer, before=_timeline_cursor(query.cursor), limit=query.limit
     )
     return {"items": rows, "next_cursor": more}
+
+
+def _timeline_cursor(cursor: str) -> str:
+    """The timeline's cursor ("<moment>_<id>", as it made it), or a field error on `cursor`."""
+    if not cursor:
+        return ""
+    moment, _sep, event_id = cursor.partition("_")
+    try:
+        dt.datetime.fromisoformat(moment)
+    except ValueError:
+        raise bad_cursor() from None
+    if parse_id(event_id) is None:
+        raise bad_cursor()
+    return cursor
 
 
 @router.get(
@@ -173,14 +192,12 @@ def customer_timeline(request, customer_id: int, cursor: str = "", limit: int = 
     response=list[HistoryEntryOut],
     summary="Change history (who, when, old, new)",
 )
-def customer_history(request, customer_id: int, limit: int = 100):
+def customer_history(request, customer_id: int, query: Query[HistoryQuery]):
     customer = _reload(request.auth, customer_id)
     # The history shows values as stored; phones are masked here as everywhere in the API.
     masked_labels = {str(Customer._meta.get_field(f).verbose_name) for f in _MASKED_FIELDS}
     entries = []
-    for record, lines in selectors.customer_history(
-        customer=customer, limit=max(1, min(limit, 200))
-    ):
+    for record, lines in selectors.customer_history(customer=customer, limit=query.limit):
         changes = []
         for label, old, new in lines:
             if label in masked_labels:

@@ -16,7 +16,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator
 
 from guanxi.core.phones import mask_phone
-from guanxi.core.schemas import Id, Input, RefOf, ShortText, clean_text
+from guanxi.core.schemas import Boolean, Id, Input, Integer, QueryId, RefOf, ShortText, clean_text
 from guanxi.customers.archive.validation import TEXT_LIMITS, ContactInput, CustomerInput
 
 
@@ -63,7 +63,7 @@ class CustomerFields(Input):
     first_contact_channel: ShortText | None = None
     products_of_interest: _limited("products_of_interest") | None = None
     level: ShortText | None = None
-    visit_minutes: int | None = Field(None, ge=0, le=24 * 60)
+    visit_minutes: Integer | None = Field(None, ge=0, le=24 * 60)
     needs: _limited("needs") | None = None
     background: _limited("background") | None = None
     notes: _limited("notes") | None = None
@@ -83,22 +83,31 @@ class CustomerCreate(CustomerFields):
 
 
 class CustomerPatch(CustomerFields):
-    version: Annotated[int, Field(ge=0, le=2**31)] = Field(
+    version: Annotated[Integer, Field(ge=0, le=2**31)] = Field(
         description="The version you read; a newer one gives 409"
     )
     tags: list[TagName] | None = Field(None, max_length=50)
     owner_id: Id | None = Field(None, description="Change the owner (needs the permission)")
 
 
+class TimelineQuery(Schema):
+    cursor: str = Field("", max_length=100, description="next_cursor of the page before")
+    limit: int = Field(30, ge=1, le=100)
+
+
+class HistoryQuery(Schema):
+    limit: int = Field(100, ge=1, le=200)
+
+
 class CustomerQuery(Schema):
     q: _text(100) = ""
     kind: Literal["", "person", "organisation"] = ""
     category: Literal["", "non", "potential", "target", "actual", "lost"] = ""
-    owner: Id | None = None
-    department: Id | None = None
-    tag: Id | None = None
-    source: Id | None = None
-    industry: Id | None = None
+    owner: QueryId | None = None
+    department: QueryId | None = None
+    tag: QueryId | None = None
+    source: QueryId | None = None
+    industry: QueryId | None = None
     level: _text(10) = ""
     province: _text(20) = ""
     created_from: dt.date | None = None
@@ -123,7 +132,7 @@ class RevealIn(Input):
 class ContactCreate(Input):
     name: _text(50)
     title: _text(50) = ""
-    is_decision_maker: bool = False
+    is_decision_maker: Boolean = False
     mobile: ShortText = ""
     phone: ShortText = ""
     email: ShortText = ""
@@ -138,7 +147,7 @@ class ContactPatch(Input):
     # Only the fields sent change (the docstring would show in the OpenAPI document).
     name: _text(50) | None = None
     title: _text(50) | None = None
-    is_decision_maker: bool | None = None
+    is_decision_maker: Boolean | None = None
     mobile: ShortText | None = None
     phone: ShortText | None = None
     email: ShortText | None = None
@@ -192,7 +201,7 @@ class CustomerOut(Schema):
     first_contact_channel: str
     products_of_interest: str
     level: str
-    visit_minutes: int | None
+    visit_minutes: Integer | None
     needs: str
     background: str
     notes: str
@@ -254,7 +263,7 @@ class ContactOut(Schema):
     customer_id: int
     name: str
     title: str
-    is_decision_maker: bool
+    is_decision_maker: Boolean
     mobile: MaskedPhone = Field(description="Masked")
     phone: MaskedPhone = Field(description="Masked")
     email: str

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from ninja import Field, Query, Router
 
-from guanxi.core.schemas import Id, PageQuery
+from guanxi.core.schemas import PageQuery, QueryId
 from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.customers.models import Customer
 from guanxi.pipeline.pools import selectors, services
@@ -32,7 +32,7 @@ def pool_list(request):
 class PoolCustomerQuery(PageQuery):
     reason: Annotated[str, Field(max_length=20)] = ""
     stage: Annotated[str, Field(max_length=10)] = ""
-    source: Id | None = None
+    source: QueryId | None = None
     limit: int = Field(50, ge=1, le=100)
 
 

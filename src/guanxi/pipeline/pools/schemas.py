@@ -5,13 +5,15 @@ import datetime as dt
 from ninja import Field, Schema
 
 from guanxi.core.phones import mask_phone
-from guanxi.core.schemas import Input, RefOf, ShortText
+from guanxi.core.schemas import Input, RefOf, ShortText, choices
+from guanxi.pipeline.models import PoolEntry
 from guanxi.pipeline.schemas import Code, StageRefOf
 
 
 class ReleaseIn(Input):
     reason: Code = Field(
-        description="no_progress, no_decision_maker, lost_trust, pushed_too_hard or other"
+        description="no_progress, no_decision_maker, lost_trust, pushed_too_hard or other",
+        json_schema_extra=choices(PoolEntry.Reason.values),
     )
     note: ShortText = ""
 

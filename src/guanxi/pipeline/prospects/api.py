@@ -9,7 +9,7 @@ caller's language, and nothing is written.
 
 from ninja import Field, Query, Router, Status
 
-from guanxi.core.schemas import PageQuery
+from guanxi.core.schemas import PageQuery, idempotency_key_parameter
 from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.customers.models import Customer
 from guanxi.pipeline.models import Prospect
@@ -59,15 +59,32 @@ def followup_list(request, customer_id: int, query: Query[FollowUpQuery]):
 
 @router.post(
     "/customers/{int:customer_id}/followups",
-    response={201: FollowUpOut},
+    response={201: FollowUpOut, 200: FollowUpOut},
     summary="Log a follow-up (may move the stage and grade)",
     operation_id="guanxi_pipeline_api_followup_create",
+    openapi_extra={
+        "parameters": [
+            idempotency_key_parameter(
+                required=False,
+                description="Optional, a new unique value (e.g. a UUID) per follow-up: a "
+                "retry with the same key and body returns the first follow-up (200) instead "
+                "of logging it twice; the same key with another body is refused (409).",
+            )
+        ]
+    },
 )
 def followup_create(request, customer_id: int, payload: FollowUpIn):
     customer = customer_get_for_user(user=request.auth, customer_id=customer_id)
     data = services.FollowUpInput(**payload.model_dump())
-    logged = services.followup_log(actor=request.auth, customer=customer, data=data)
-    return Status(201, selectors.followup_get(followup_id=logged.followup.pk))
+    logged = services.followup_log(
+        actor=request.auth,
+        customer=customer,
+        data=data,
+        idempotency_key=request.headers.get("Idempotency-Key"),
+    )
+    return Status(
+        200 if logged.replayed else 201, selectors.followup_get(followup_id=logged.followup.pk)
+    )
 
 
 # ---------------------------------------------------------------- stage, grade, MAN

@@ -10,27 +10,46 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from guanxi.core.schemas import Id, Input, RefOf, Text
+from guanxi.core.schemas import Boolean, Id, Input, RefOf, Text, choices, not_blank
+from guanxi.pipeline.models import FollowUp, Objection
 from guanxi.pipeline.schemas import Code, StageRefOf
 
 # ---------------------------------------------------------------- input
 
 
 class ObjectionIn(Input):
-    type: Code = Field(description="price, quality, need, timing, trust, competitor, …")
-    is_excuse: bool = False
+    type: Code = Field(
+        description="price, quality, need, timing, trust, competitor, …",
+        json_schema_extra=choices(Objection.Type.values),
+    )
+    is_excuse: Boolean = False
     real_objection: Annotated[Text, Field(max_length=200)] = ""
-    temperament: Code = Field("", description="rational, emotional, hesitant or empty")
-    method: Code = Field("", description="direct, indirect, compensation, question or empty")
-    outcome: Code = Field("open", description="open, resolved or lost")
+    temperament: Code = Field(
+        "",
+        description="rational, emotional, hesitant or empty",
+        json_schema_extra=choices(Objection.Temperament.values),
+    )
+    method: Code = Field(
+        "",
+        description="direct, indirect, compensation, question or empty",
+        json_schema_extra=choices(Objection.Method.values),
+    )
+    outcome: Code = Field(
+        "open",
+        description="open, resolved or lost",
+        json_schema_extra=choices(Objection.Outcome.values),
+    )
     script_id: Id | None = None
 
 
 class FollowUpIn(Input):
-    channel: Code = Field(description="phone, visit, sms, wechat, email, showroom")
-    content: Annotated[Text, Field(max_length=4000)]
+    channel: Code = Field(
+        description="phone, visit, sms, wechat, email, showroom",
+        json_schema_extra=choices(FollowUp.Channel.values),
+    )
+    content: Annotated[Text, Field(max_length=4000, json_schema_extra=not_blank())]
     outcome: Annotated[Text, Field(max_length=200)] = ""
-    effective: bool = False
+    effective: Boolean = False
     stage: Code | None = Field(None, description="Move to this stage (code), or null")
     grade: Annotated[str, Field(max_length=1)] | None = Field(None, description="A … E")
     next_contact_at: dt.datetime | None = None
@@ -47,9 +66,9 @@ class GradeIn(Input):
 
 
 class ManIn(Input):
-    money: bool | None = None
-    authority: bool | None = None
-    need: bool | None = None
+    money: Boolean | None = None
+    authority: Boolean | None = None
+    need: Boolean | None = None
 
 
 # ---------------------------------------------------------------- output
@@ -58,7 +77,7 @@ class ManIn(Input):
 class ObjectionOut(Schema):
     id: int
     type: str
-    is_excuse: bool
+    is_excuse: Boolean
     real_objection: str
     temperament: str
     method: str
@@ -74,7 +93,7 @@ class FollowUpOut(Schema):
     channel: str
     content: str
     outcome: str
-    effective: bool
+    effective: Boolean
     stage_before: StageRefOf | None
     stage_after: StageRefOf | None
     grade_before: str

@@ -4,11 +4,13 @@ Keyword-only, one transaction each. On a customer owned by someone else the acto
 permission of the action too (pipeline.permissions; Customer.objects.editable_by)."""
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -19,7 +21,8 @@ from guanxi.accounts.models import Department, User
 from guanxi.accounts.permissions import MANAGE_USERS
 from guanxi.accounts.selectors import departments_in_scope, scope_for_user, user_can
 from guanxi.core.audit import audit_record
-from guanxi.core.errors import PermissionDenied, ValidationFailed, invalid_field
+from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed, invalid_field
+from guanxi.core.schemas import IDEMPOTENCY_KEY_LIMIT
 from guanxi.customers.archive.services import customer_refresh_category, timeline_add
 from guanxi.customers.errors import CustomerNotFound
 from guanxi.customers.models import Customer
@@ -399,10 +402,70 @@ class FollowUpLogged:
 
     followup: FollowUp
     prospect: Prospect
+    replayed: bool = False  # the same idempotency key and request were logged before
+
+
+def _followup_fingerprint(customer: Customer, data: FollowUpInput) -> str:
+    """Every input of the request, so a key reused for another follow-up is refused."""
+    stage = data.stage.code if isinstance(data.stage, Stage) else data.stage
+    raw = json.dumps(
+        [customer.pk, {**data.__dict__, "stage": stage, "objections": list(data.objections)}],
+        default=str,
+        sort_keys=True,
+    )
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _followup_replay(*, actor: User, key: str, fingerprint: str) -> FollowUpLogged | None:
+    first = FollowUp.objects.filter(user_id=actor.pk, idempotency_key=key).first()
+    if first is None:
+        return None
+    if first.request_fingerprint != fingerprint:
+        raise Conflict(
+            _(
+                "This idempotency key was already used for a different follow-up; "
+                "use a new key for a new follow-up."
+            ),
+            code="idempotency_key_reused",
+        )
+    prospect = Prospect.objects.select_related("stage").get(customer_id=first.customer_id)
+    return FollowUpLogged(followup=first, prospect=prospect, replayed=True)
+
+
+def followup_log(
+    *, actor: User, customer: Customer, data: FollowUpInput, idempotency_key: str | None = None
+) -> FollowUpLogged:
+    """Log a follow-up. With an `idempotency_key` (the API's header), the same key and
+    request again return the first follow-up (`replayed`) and the same key with another
+    request is refused (409): a retry after a lost answer logs nothing twice."""
+    key = (idempotency_key or "").strip() or None
+    if key is None:
+        return _followup_log(actor=actor, customer=customer, data=data, key=None, fingerprint="")
+    if len(key) > IDEMPOTENCY_KEY_LIMIT:
+        raise invalid_field(
+            "Idempotency-Key",
+            _("At most %(count)d characters.") % {"count": IDEMPOTENCY_KEY_LIMIT},
+        )
+    fingerprint = _followup_fingerprint(customer, data)
+    replayed = _followup_replay(actor=actor, key=key, fingerprint=fingerprint)
+    if replayed is not None:
+        return replayed
+    try:
+        return _followup_log(
+            actor=actor, customer=customer, data=data, key=key, fingerprint=fingerprint
+        )
+    except IntegrityError:
+        # a concurrent retry with the same key won the race; answer what it logged
+        replayed = _followup_replay(actor=actor, key=key, fingerprint=fingerprint)
+        if replayed is None:
+            raise
+        return replayed
 
 
 @transaction.atomic
-def followup_log(*, actor: User, customer: Customer, data: FollowUpInput) -> FollowUpLogged:
+def _followup_log(
+    *, actor: User, customer: Customer, data: FollowUpInput, key: str | None, fingerprint: str
+) -> FollowUpLogged:
     now = timezone.now()
     cleaned = _clean_followup(data, actor=actor, now=now)
     locked, prospect = _lock(actor=actor, customer=customer, action=FOLLOW_UP_OTHERS)
@@ -415,6 +478,8 @@ def followup_log(*, actor: User, customer: Customer, data: FollowUpInput) -> Fol
         raise PermissionDenied(_("You may not change the stage or grade of this customer."))
     stage_before, grade_before = prospect.stage, prospect.grade
     followup = FollowUp.objects.create(
+        idempotency_key=key,
+        request_fingerprint=fingerprint,
         customer=locked,
         user=actor,
         department_id=actor.department_id,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from guanxi.core.errors import invalid_field
-from guanxi.core.schemas import Id
+from guanxi.core.schemas import QueryId
 from guanxi.pipeline.reports import selectors
 from guanxi.pipeline.reports.schemas import FunnelOut
 
@@ -17,8 +17,8 @@ router = Router(tags=["pipeline"])
 class FunnelQuery(Schema):
     start: dt.date | None = Field(None, description="Default: 1 January of this year")
     end: dt.date | None = Field(None, description="Default: today")
-    source: Id | None = None
-    owner: Id | None = None
+    source: QueryId | None = None
+    owner: QueryId | None = None
 
 
 @router.get(

@@ -8,13 +8,13 @@ from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
-from guanxi.core.schemas import Input, RefOf, Text, ref
+from guanxi.core.schemas import Boolean, Input, RefOf, Text, ref
 
 Target = Literal["contract", "payment", "invoice"]
 
 
 class DecideIn(Input):
-    approve: bool
+    approve: Boolean
     comment: Annotated[Text, Field(max_length=1000)] = Field(
         "", description="Required when approve is false"
     )

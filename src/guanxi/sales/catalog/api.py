@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from guanxi.accounts.selectors import user_can
 from guanxi.core.errors import PermissionDenied
+from guanxi.core.schemas import ErrorOut
 from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.sales.catalog import selectors as selectors_catalog
 from guanxi.sales.catalog import services as services_catalog
@@ -102,7 +103,12 @@ def quote_list(request, query: Query[QuoteQuery]):
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
-@router.post("/quotes", response={201: QuoteOut}, summary="Make a draft quote for a customer")
+# 404: the customer does not exist or is outside the caller's scope.
+@router.post(
+    "/quotes",
+    response={201: QuoteOut, 404: ErrorOut},
+    summary="Make a draft quote for a customer",
+)
 def quote_create(request, payload: QuoteIn):
     customer = customer_get_for_user(user=request.auth, customer_id=payload.customer_id)
     items = [

@@ -10,10 +10,11 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from guanxi.core.schemas import Id, Input, Money, RefOf, Text
+from guanxi.core.schemas import Boolean, DecimalIn, Id, Input, Money, RefOf, Text, choices
+from guanxi.sales.models import Quote
 
-Amount = Annotated[Decimal, Field(max_digits=14, decimal_places=2)]
-Rate = Annotated[Decimal, Field(ge=0, le=1, max_digits=6, decimal_places=4)]
+Amount = Annotated[DecimalIn, Field(max_digits=14, decimal_places=2)]
+Rate = Annotated[DecimalIn, Field(ge=0, le=1, max_digits=6, decimal_places=4)]
 
 
 # ---------------------------------------------------------------- products
@@ -37,7 +38,7 @@ class ProductPatch(Input):
     list_price: Amount | None = None
     tax_rate: Rate | None = None
     description: Annotated[Text, Field(max_length=5000)] | None = None
-    active: bool | None = None
+    active: Boolean | None = None
 
 
 class ProductOut(Schema):
@@ -83,7 +84,7 @@ class QuoteLineIn(Input):
     product_id: Id | None = None
     description: Annotated[Text, Field(max_length=200)] = ""
     unit: Annotated[Text, Field(max_length=10)] = ""
-    quantity: Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=3)]
+    quantity: Annotated[DecimalIn, Field(gt=0, max_digits=12, decimal_places=3)]
     unit_price: Amount | None = Field(None, description="empty: the customer's price")
     discount_rate: Rate = Decimal(0)
     tax_rate: Rate | None = Field(None, description="empty: the product's tax rate")
@@ -99,7 +100,8 @@ class QuoteIn(Input):
 
 class QuoteStatusIn(Input):
     status: Annotated[str, Field(max_length=12)] = Field(
-        description="sent, accepted, rejected, draft"
+        description="sent, accepted, rejected, draft",
+        json_schema_extra=choices(Quote.Status.values),
     )
 
 

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from guanxi.core.schemas import Id, Input, RefOf, ShortText, Text
+from guanxi.core.schemas import Id, Input, Integer, RefOf, ShortText, Text
 
 Number = Annotated[str | int, Field(union_mode="left_to_right")]
 LongText = Annotated[Text, Field(max_length=20000)]
@@ -42,7 +42,7 @@ class ContractIn(Input):
 
 
 class ContractPatch(Input):
-    version: int = Field(description="the version you read; 409 if someone changed it since")
+    version: Integer = Field(description="the version you read; 409 if someone changed it since")
     title: Annotated[ShortText, Field(max_length=200)] | None = None
     signing_contact: Id | None = None
     terms: LongText | None = None
@@ -56,7 +56,7 @@ class TerminateIn(Input):
     reason: Annotated[Text, Field(max_length=2000)]
 
 
-class InstalmentIn(Input):
+class AmendedInstalmentIn(Input):
     due_on: dt.date
     amount: Number
     notes: Annotated[Text, Field(max_length=200)] = ""
@@ -73,7 +73,7 @@ class AmendIn(Input):
     items: Annotated[list[ContractItemIn], Field(max_length=200)] | None = Field(
         None, description="the whole new list of lines; give `id` for lines kept"
     )
-    instalments: Annotated[list[InstalmentIn], Field(max_length=120)] | None = Field(
+    instalments: Annotated[list[AmendedInstalmentIn], Field(max_length=120)] | None = Field(
         None, description="a new payment plan adding up to the new total"
     )
 
@@ -108,7 +108,7 @@ class ContractSummaryOut(Schema):
     total_amount: Decimal
     paid_amount: Decimal
     invoiced_amount: Decimal
-    version: int
+    version: Integer
 
     @staticmethod
     def resolve_status_label(obj) -> str:

@@ -11,16 +11,16 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from guanxi.core.schemas import Id, Input, RefOf, Text, ref
+from guanxi.core.schemas import DecimalIn, Id, Input, RefOf, Text, ref
 
-Quantity = Decimal  # the service checks sign, precision and size with its own messages
+Quantity = DecimalIn  # the service checks sign, precision and size with its own messages
 Notes = Annotated[Text, Field(max_length=200)]
 
 
 # ---------------------------------------------------------------- input
 
 
-class PlanIn(Input):
+class DeliveryPlanIn(Input):
     contract_item_id: Id
     quantity: Quantity
     planned_on: dt.date
@@ -30,7 +30,7 @@ class PlanIn(Input):
 class OrderIn(Input):
     ordered_on: dt.date
     notes: Annotated[Text, Field(max_length=2000)] = ""
-    plans: list[PlanIn] = Field(min_length=1, max_length=100)
+    plans: list[DeliveryPlanIn] = Field(min_length=1, max_length=100)
 
 
 class DeliveryIn(Input):
@@ -62,7 +62,7 @@ class DeliveryOut(Schema):
     recorded_by: RefOf | None
 
 
-class PlanOut(Schema):
+class DeliveryPlanOut(Schema):
     id: int
     order_id: int
     contract_item_id: int
@@ -97,7 +97,7 @@ class OrderOut(Schema):
     notes: str
     created_by: RefOf | None
     created_at: dt.datetime
-    plans: list[PlanOut]
+    plans: list[DeliveryPlanOut]
 
     @staticmethod
     def resolve_status_label(obj):

@@ -58,12 +58,13 @@ def parse_quantity(value, *, field: str = "quantity") -> Decimal:
         raise ValidationFailed(field_errors={field: [_("Enter a number.")]})
     if number <= 0:
         raise ValidationFailed(field_errors={field: [_("The quantity must be more than 0.")]})
+    # Size before precision: quantizing 1e30 to three places overflows the decimal context.
+    if number > MAX_QUANTITY:
+        raise ValidationFailed(field_errors={field: [_("This quantity is too large.")]})
     if number != number.quantize(QUANTITY_STEP):
         raise ValidationFailed(
             field_errors={field: [_("Use at most three decimal places for a quantity.")]}
         )
-    if number > MAX_QUANTITY:
-        raise ValidationFailed(field_errors={field: [_("This quantity is too large.")]})
     return number.quantize(QUANTITY_STEP)
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from guanxi.core.errors import NotFound, ValidationFailed
-from guanxi.core.schemas import PageQuery
+from guanxi.core.schemas import PageQuery, idempotency_key_parameter
 from guanxi.sales.contracts.selectors import contract_for_user, contract_rows_page
 from guanxi.sales.models import Instalment, Invoice, Payment, PaymentAllocation
 from guanxi.sales.receivables import selectors, services
@@ -118,15 +118,12 @@ _PAYMENT_FIELDS = {"instalment": "instalment_id", "idempotency_key": "Idempotenc
     summary="Record a payment (header Idempotency-Key required)",
     openapi_extra={
         "parameters": [
-            {
-                "in": "header",
-                "name": "Idempotency-Key",
-                "required": True,
-                "schema": {"type": "string", "maxLength": 80},
-                "description": "A new unique value (e.g. a UUID) per payment; a retry with "
+            idempotency_key_parameter(
+                required=True,
+                description="A new unique value (e.g. a UUID) per payment; a retry with "
                 "the same key and body returns the first payment (200), the same key with "
                 "another body is refused (409).",
-            }
+            )
         ]
     },
 )

@@ -12,9 +12,10 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from guanxi.core.schemas import Id, Input, RefOf, Text
+from guanxi.core.schemas import Boolean, DecimalIn, Id, Input, RefOf, Text, choices, not_blank
+from guanxi.sales.models import Invoice, Payment
 
-Amount = Decimal
+Amount = DecimalIn
 Notes = Annotated[Text, Field(max_length=200)]
 
 
@@ -35,29 +36,31 @@ class PaymentIn(Input):
     amount: Amount
     received_on: dt.date
     method: Annotated[str, Field(max_length=10)] = Field(
-        description="transfer, cash, card, wechat, alipay, cheque, other"
+        description="transfer, cash, card, wechat, alipay, cheque, other",
+        json_schema_extra=choices(Payment.Method.values),
     )
     reference: Annotated[Text, Field(max_length=80)] = ""
     notes: Notes = ""
     instalment_id: Id | None = Field(
         None, description="Apply to this instalment first (else the oldest open first)"
     )
-    accept_overpayment: bool = Field(
+    accept_overpayment: Boolean = Field(
         False, description="Keep what exceeds the open amount as an over-payment"
     )
 
 
 class VoidIn(Input):
-    reason: Annotated[Text, Field(max_length=200)]
+    reason: Annotated[Text, Field(max_length=200, json_schema_extra=not_blank())]
 
 
 class InvoiceIn(Input):
-    number: Annotated[Text, Field(max_length=40)]
+    number: Annotated[Text, Field(max_length=40, json_schema_extra=not_blank())]
     kind: Annotated[str, Field(max_length=10)] = Field(
-        description="normal (普票) or special (专票)"
+        description="normal (普票) or special (专票)",
+        json_schema_extra=choices(Invoice.Kind.values),
     )
     amount: Amount = Field(description="Amount including tax")
-    tax_rate: Decimal = Field(description="A fraction: 0.13 = 13 %")
+    tax_rate: DecimalIn = Field(description="A fraction: 0.13 = 13 %")
     issued_on: dt.date
     payment_id: Id | None = None
     override_reason: Annotated[Text, Field(max_length=200)] = Field(

@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema
 
 from guanxi.accounts.models import Department, User
 from guanxi.core.errors import NotFound, ValidationFailed
-from guanxi.core.schemas import Id
+from guanxi.core.schemas import ErrorOut, QueryId
 from guanxi.sales.models import SalesTarget
 from guanxi.sales.reports import selectors as reports
 from guanxi.sales.reports.schemas import ManagerReportOut, TargetIn, TargetOut, report_out
@@ -28,8 +28,8 @@ router = Router(tags=["sales"])
 class TargetQuery(Schema):
     period: Annotated[str, Field(max_length=8)] = Field("month", description="month, quarter, year")
     on: dt.date | None = Field(None, description="A day of the period (default today)")
-    user: Id | None = None
-    department: Id | None = None
+    user: QueryId | None = None
+    department: QueryId | None = None
 
 
 @router.get("/sales/targets", response=list[TargetOut], summary="Targets in scope, with progress")
@@ -49,7 +49,12 @@ def target_list(request, query: Query[TargetQuery]):
     return [TargetOut.from_progress(item) for item in progress]
 
 
-@router.put("/sales/targets", response=TargetOut, summary="Set one target (create or update)")
+# 404: no such user or department.
+@router.put(
+    "/sales/targets",
+    response={200: TargetOut, 404: ErrorOut},
+    summary="Set one target (create or update)",
+)
 def target_put(request, payload: TargetIn):
     user = department = None
     if payload.user is not None:
@@ -82,12 +87,14 @@ class ManagerQuery(Schema):
     on: dt.date | None = Field(None, description="A day of the period (default today)")
     start: dt.date | None = Field(None, description="custom: first day")
     end: dt.date | None = Field(None, description="custom: last day")
-    department: Id | None = Field(None, description="Only this department and its sub-departments")
+    department: QueryId | None = Field(
+        None, description="Only this department and its sub-departments"
+    )
 
 
 @router.get(
     "/sales/reports/manager",
-    response=ManagerReportOut,
+    response={200: ManagerReportOut, 404: ErrorOut},  # 404: no such department
     summary="Manager view: per consultant and department",
 )
 def manager_report(request, query: Query[ManagerQuery]):

@@ -6,16 +6,29 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from guanxi.core.schemas import Id, Input, RefOf, ref
+from guanxi.core.schemas import DecimalIn, Id, Input, RefOf, choices, ref
+from guanxi.sales.models import SalesTarget
 
 
 class TargetIn(Input):
     user: Id | None = Field(None, description="A user in your data scope (or department)")
     department: Id | None = Field(None, description="A department in your data scope")
-    period: str = Field(..., max_length=8, description="month, quarter or year")
+    period: str = Field(
+        ...,
+        max_length=8,
+        description="month, quarter or year",
+        json_schema_extra=choices(SalesTarget.Period.values),
+    )
     starts_on: dt.date = Field(..., description="Any day of the period; stored as its first day")
-    metric: str = Field(..., max_length=14, description="signed, collected or new_customers")
-    value: Decimal = Field(..., description="≥ 0; yuan to the fen, or a whole number of customers")
+    metric: str = Field(
+        ...,
+        max_length=14,
+        description="signed, collected or new_customers",
+        json_schema_extra=choices(SalesTarget.Metric.values),
+    )
+    value: DecimalIn = Field(
+        ..., description="≥ 0; yuan to the fen, or a whole number of customers"
+    )
 
 
 class TargetOut(Schema):
