@@ -31,7 +31,7 @@ def test_login_page_renders_with_language_switch(client, org):
 def test_login_success_redirects_and_records(client, sales1a):
     response = client.post(LOGIN, {"username": "sales1a", "password": DEMO_PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == "/customers/"
+    assert response["Location"] == "/"
     assert client.session["_auth_user_id"] == str(sales1a.pk)
     assert AuditLog.objects.filter(action=AuditLog.Action.LOGIN, actor=sales1a).exists()
 
@@ -60,9 +60,9 @@ def test_inactive_user_cannot_log_in(client, sales1a):
     ("next_url", "expected"),
     [
         ("/accounts/profile/", "/accounts/profile/"),
-        ("https://evil.example.com/phish", "/customers/"),
-        ("//evil.example.com/", "/customers/"),
-        ("", "/customers/"),
+        ("https://evil.example.com/phish", "/"),
+        ("//evil.example.com/", "/"),
+        ("", "/"),
     ],
 )
 def test_next_url_is_followed_only_when_local(client, sales1a, next_url, expected):

@@ -4,10 +4,13 @@
 from typing import Any
 
 from django.db.models import OuterRef, Subquery
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from guanxi.accounts import permissions as account_permissions
 from guanxi.core.audit_actions import audit_actions_register
+from guanxi.core.waiting import WAITING_CAP, WaitingItem, waiting_items
 from guanxi.customers import hooks as customer_hooks
 from guanxi.customers import panels
 from guanxi.customers.models import Customer
@@ -19,6 +22,7 @@ from guanxi.pipeline.pools.services import pool_entries_end_for_owned, pool_entr
 from guanxi.pipeline.pools.views import release_panel_html
 from guanxi.pipeline.prospects.services import prospect_for
 from guanxi.pipeline.prospects.views import prospect_panel_html
+from guanxi.pipeline.worklist.selectors import overdue_count
 
 BATCH = 1000  # ids per IN (...) list
 
@@ -96,6 +100,11 @@ def _pool_release_panel(*, request, customer: Customer, **kwargs: Any):
     return release_panel_html(request, customer)
 
 
+def _waiting_followups(*, user, **kwargs: Any) -> WaitingItem | None:
+    count = overdue_count(user=user, cap=WAITING_CAP + 1)
+    return WaitingItem(_("Overdue follow-ups"), count, reverse("pipeline:worklist"))
+
+
 def connect() -> None:
     global _connected
     if _connected:
@@ -114,3 +123,4 @@ def connect() -> None:
     customer_hooks.owners_changed.register(_pool_end_for_owned)
     customer_hooks.merge_extensions.register(_pool_merge)
     panels.detail_panels.register(_pool_release_panel)
+    waiting_items.register(_waiting_followups)

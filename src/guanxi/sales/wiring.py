@@ -8,14 +8,18 @@ must reach up, it offers a hook or a registry that the higher area's function is
 
 from decimal import Decimal, InvalidOperation
 
+from django.urls import reverse
 from django.utils import formats
+from django.utils.translation import gettext as _
 
 from guanxi.accounts import permissions as account_permissions
 from guanxi.core.audit_actions import audit_actions_register
 from guanxi.core.audit_text import audit_formatters_register, money_text
+from guanxi.core.waiting import WAITING_CAP, WaitingItem, waiting_items
 from guanxi.customers import hooks as customer_hooks
 from guanxi.customers import panels
 from guanxi.pipeline.worklist.hooks import worklist_sections
+from guanxi.sales.approvals.selectors import queue_count
 from guanxi.sales.approvals.services import register_finisher
 from guanxi.sales.common import audit_actions, permissions
 from guanxi.sales.contracts import services as contract_services
@@ -23,6 +27,7 @@ from guanxi.sales.contracts.views import customer_contracts_panel_html
 from guanxi.sales.models import SalesTarget
 from guanxi.sales.receivables import services as receivable_services
 from guanxi.sales.receivables import tasks  # noqa: F401 - registers the daily cron job
+from guanxi.sales.receivables.selectors import overdue_instalment_count
 from guanxi.sales.receivables.views import overdue_worklist_section
 
 _connected = False
@@ -48,6 +53,17 @@ def _target_value_text(value: object, detail: dict) -> str:
     return money_text(value)
 
 
+def _waiting_approvals(*, user, **kwargs) -> WaitingItem | None:
+    count = queue_count(user=user)
+    return WaitingItem(_("Approvals to decide"), count, reverse("sales:approval_queue"))
+
+
+def _waiting_instalments(*, user, **kwargs) -> WaitingItem | None:
+    count = overdue_instalment_count(user=user, cap=WAITING_CAP + 1)
+    url = reverse("sales:receivables") + f"?owner={user.pk}"
+    return WaitingItem(_("Overdue instalments"), count, url)
+
+
 def connect() -> None:
     global _connected
     if _connected:
@@ -56,6 +72,8 @@ def connect() -> None:
     account_permissions.ALL.update(permissions.ALL)
     audit_actions_register(audit_actions.LABELS)
     audit_formatters_register({"sales.salestarget.value": _target_value_text})
+    waiting_items.register(_waiting_approvals)
+    waiting_items.register(_waiting_instalments)
     # Approvals run the finisher of the record's area when an approval ends.
     register_finisher("contract", contract_services.contract_approval_finished)
     register_finisher("payment", receivable_services.payment_finish)

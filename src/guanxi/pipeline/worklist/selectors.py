@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors import users_in_scope
 from guanxi.core.errors import ValidationFailed
-from guanxi.core.pagination import Page, cursor_encode, page_by_keys
+from guanxi.core.pagination import Page, capped_count, cursor_encode, page_by_keys
 from guanxi.pipeline.models import FollowUp, Prospect, PublicPool, Stage
 from guanxi.pipeline.prospects import cadence
 from guanxi.pipeline.prospects.selectors import (
@@ -230,3 +230,9 @@ def followed_today(*, user: User, now: dt.datetime | None = None) -> int:
 def worklist_users(*, user: User) -> QuerySet[User]:
     """Whose work list the user may open: themselves and the users in their scope."""
     return users_in_scope(user).order_by("department__path", "username")
+
+
+def overdue_count(*, user: User, cap: int, now: dt.datetime | None = None) -> int:
+    """How many of the user's tracked customers are overdue for contact, up to `cap`."""
+    section = _section_range(user, "overdue", now or timezone.now())
+    return capped_count(_worklist_base(user).filter(section.condition()), cap)[0]

@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy
 from guanxi.accounts.models import Department, User
 from guanxi.accounts.selectors import scope_for_user
 from guanxi.core.errors import ValidationFailed
-from guanxi.core.pagination import MAX_PAGE_SIZE, Page, page_by_keys, parse_id
+from guanxi.core.pagination import MAX_PAGE_SIZE, Page, capped_count, page_by_keys, parse_id
 from guanxi.sales.common.money import ZERO, fen
 from guanxi.sales.models import Instalment, Invoice, Payment, PaymentAllocation
 
@@ -377,3 +377,12 @@ def overdue_for_owner(*, user, limit: int = 5, today=None) -> tuple[int, bool, l
         found = overdue.order_by().values("due_on")[: OVERDUE_COUNT_CAP + 1].count()
         count, capped = min(found, OVERDUE_COUNT_CAP), found > OVERDUE_COUNT_CAP
     return count, capped, _decorate(rows, today)
+
+
+def overdue_instalment_count(*, user, cap: int, today: dt.date | None = None) -> int:
+    """How many of the user's own instalments are overdue, up to `cap`."""
+    today = today or timezone.localdate()
+    overdue = Instalment.objects.filter(
+        owner_id=user.pk, settled=False, active=True, due_on__lt=today
+    )
+    return capped_count(overdue, cap)[0]

@@ -1,0 +1,20 @@
+"""Pages of the kernel that belong to no app."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from guanxi.core.waiting import WAITING_CAP, waiting_for
+
+
+@login_required
+@require_GET
+def waiting(request):
+    """The navbar's 待办 badge and its menu (loaded by htmx after the page)."""
+    items = waiting_for(user=request.user)
+    total = sum(item.count for item in items)
+    return render(
+        request,
+        "includes/waiting.html",
+        {"items": items, "total": total, "more": total > WAITING_CAP, "cap": WAITING_CAP},
+    )

@@ -1,0 +1,30 @@
+"""What is waiting for a user (待办): the navbar badge. Each app reports its own kinds of work
+(approvals to decide, overdue follow-ups, overdue instalments …) through the hook; the badge
+is loaded after the page (htmx), so no page pays for the counts."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from guanxi.core.hooks import Hook
+
+# The badge says "99+" beyond this; counting further would only cost time.
+WAITING_CAP = 99
+
+
+@dataclass(frozen=True)
+class WaitingItem:
+    label: str
+    count: int
+    url: str
+
+
+# callback(user=) -> WaitingItem | None (None: nothing of that kind for this user)
+waiting_items = Hook("waiting_items")
+
+
+def waiting_for(*, user: Any) -> list[WaitingItem]:
+    """The kinds of work waiting for the user, each with at least one item."""
+    callbacks: list[Callable[..., WaitingItem | None]] = list(waiting_items)
+    found = [callback(user=user) for callback in callbacks]
+    return [item for item in found if item is not None and item.count > 0]
