@@ -16,10 +16,15 @@ from guanxi.core.audit_text import audit_formatters_register, money_text
 from guanxi.customers import hooks as customer_hooks
 from guanxi.customers import panels
 from guanxi.pipeline.worklist.hooks import worklist_sections
-from guanxi.sales.approvals.services import register_finisher
+from guanxi.sales.approvals.services import register_finisher, register_snapshotter
+from guanxi.sales.approvals.views import register_document_view
 from guanxi.sales.common import audit_actions, permissions
 from guanxi.sales.contracts import services as contract_services
-from guanxi.sales.contracts.views import customer_contracts_panel_html
+from guanxi.sales.contracts.selectors import contract_document
+from guanxi.sales.contracts.views import (
+    contract_approval_document_html,
+    customer_contracts_panel_html,
+)
 from guanxi.sales.models import SalesTarget
 from guanxi.sales.receivables import services as receivable_services
 from guanxi.sales.receivables import tasks  # noqa: F401 - registers the daily cron job
@@ -36,6 +41,10 @@ def _contract_handover(*, from_user, to_user, actor=None, customer_ids=(), **kwa
 
 def _contract_panel(*, request, customer, **kwargs) -> str:
     return customer_contracts_panel_html(request, customer)
+
+
+def _contract_snapshot(*, record_id, **kwargs) -> dict:
+    return contract_document(contract_id=record_id)
 
 
 def _target_value_text(value: object, detail: dict) -> str:
@@ -60,6 +69,9 @@ def connect() -> None:
     register_finisher("contract", contract_services.contract_approval_finished)
     register_finisher("payment", receivable_services.payment_finish)
     register_finisher("invoice", receivable_services.invoice_finish)
+    # The approval page shows the document being judged and what changed since last round.
+    register_snapshotter("contract", _contract_snapshot)
+    register_document_view("contract", contract_approval_document_html)
     # A signed contract's payment plan is receivables' business; an amendment asks for it.
     contract_services.amendment_plan_change.register(receivable_services.contract_plan_change)
     customer_hooks.handover_extensions.register(_contract_handover)
