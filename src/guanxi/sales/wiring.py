@@ -19,6 +19,7 @@ from guanxi.pipeline.worklist.hooks import worklist_sections
 from guanxi.sales.approvals.services import register_finisher, register_snapshotter
 from guanxi.sales.approvals.views import register_document_view
 from guanxi.sales.common import audit_actions, permissions
+from guanxi.sales.common import hooks as sales_hooks
 from guanxi.sales.contracts import services as contract_services
 from guanxi.sales.contracts.selectors import contract_document
 from guanxi.sales.contracts.views import (
@@ -74,6 +75,11 @@ def connect() -> None:
     register_document_view("contract", contract_approval_document_html)
     # A signed contract's payment plan is receivables' business; an amendment asks for it.
     contract_services.amendment_plan_change.register(receivable_services.contract_plan_change)
+    contract_services.amendment_total_change.register(
+        receivable_services.contract_plan_follow_total
+    )
+    # Signed without a plan: receivable in full on the signing date (docs/decisions.md).
+    sales_hooks.contract_won.register(receivable_services.contract_plan_on_signing)
     customer_hooks.handover_extensions.register(_contract_handover)
     panels.detail_panels.register(_contract_panel)
     worklist_sections.register(overdue_worklist_section)
