@@ -161,3 +161,69 @@ def test_an_approver_outside_the_scope_sees_the_document_without_the_customer_li
     html = _detail(client_for(sales2a), contract).content.decode()
     assert "外部门客户" in html and "商城系统" in html
     assert reverse("customers:detail", args=[customer.pk]) not in html
+
+
+def test_a_payment_under_approval_shows_its_key_fields_and_contract(
+    admin_user, sales1a, manager, make_customer, client_for
+):
+    from tests.sales.factories import make_contract, pay
+
+    approvals.flow_create(
+        actor=admin_user,
+        data={
+            "name": "回款审批",
+            "target": "payment",
+            "priority": 1,
+            "min_amount": "1000",
+            "steps": [{"kind": "direct_manager", "mode": "any"}],
+        },
+    )
+    contract = make_contract(sales1a, make_customer(sales1a, name="回款客户"), total="9000.00")
+    payment = pay(sales1a, contract, "2500.00", reference="BANK-778")
+    approval = Approval.objects.get(target="payment", target_id=payment.pk, state="pending")
+    html = (
+        client_for(manager)
+        .get(reverse("sales:approval_detail", args=[approval.pk]))
+        .content.decode()
+    )
+    record = html.split('id="approval-record"', 1)[1]
+    assert "¥2,500.00" in record and "BANK-778" in record
+    assert contract.number in record and "回款客户" in record and "¥9,000.00" in record
+
+
+def test_an_invoice_under_approval_shows_its_key_fields(
+    admin_user, sales1a, manager, make_customer, client_for
+):
+    from django.utils import timezone as tz
+
+    from guanxi.sales.receivables.services import invoice_record
+    from tests.sales.factories import make_contract
+
+    approvals.flow_create(
+        actor=admin_user,
+        data={
+            "name": "开票审批",
+            "target": "invoice",
+            "priority": 1,
+            "steps": [{"kind": "direct_manager", "mode": "any"}],
+        },
+    )
+    contract = make_contract(sales1a, make_customer(sales1a, name="开票客户"), total="9000.00")
+    invoice = invoice_record(
+        actor=sales1a,
+        contract=contract,
+        number="FP-20260001",
+        kind="normal",
+        amount="1130.00",
+        tax_rate="0.13",
+        issued_on=tz.localdate(),
+    )
+    approval = Approval.objects.get(target="invoice", target_id=invoice.pk, state="pending")
+    html = (
+        client_for(manager)
+        .get(reverse("sales:approval_detail", args=[approval.pk]))
+        .content.decode()
+    )
+    record = html.split('id="approval-record"', 1)[1]
+    for text in ("FP-20260001", "¥1,130.00", "¥1,000.00", "¥130.00", "13%", contract.number):
+        assert text in record, text

@@ -29,6 +29,7 @@ from guanxi.sales.contracts.views import (
 from guanxi.sales.models import SalesTarget
 from guanxi.sales.receivables import services as receivable_services
 from guanxi.sales.receivables import tasks  # noqa: F401 - registers the daily cron job
+from guanxi.sales.receivables import views as receivable_views
 from guanxi.sales.receivables.views import overdue_worklist_section
 
 _connected = False
@@ -73,6 +74,8 @@ def connect() -> None:
     # The approval page shows the document being judged and what changed since last round.
     register_snapshotter("contract", _contract_snapshot)
     register_document_view("contract", contract_approval_document_html)
+    register_document_view("payment", receivable_views.payment_approval_document_html)
+    register_document_view("invoice", receivable_views.invoice_approval_document_html)
     # A signed contract's payment plan is receivables' business; an amendment asks for it.
     contract_services.amendment_plan_change.register(receivable_services.contract_plan_change)
     contract_services.amendment_total_change.register(
