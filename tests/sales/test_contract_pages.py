@@ -559,6 +559,10 @@ def _amend_data(contract, **extra):
         "items-0-discount": "0",
         "items-0-tax": "13",
     }
+    for n, inst in enumerate(contract.instalments.order_by("sequence")):  # as the form shows it
+        data[f"inst-{n}-due_on"] = inst.due_on.isoformat()
+        data[f"inst-{n}-amount"] = str(inst.amount)
+        data[f"inst-{n}-notes"] = inst.notes
     data.update(extra)
     return data
 

@@ -517,15 +517,9 @@ def test_amend_total_never_below_paid(signed, manager):
 
 
 def test_amend_total_change_with_plan_needs_a_new_plan(signed, manager):
-    Instalment.objects.create(
-        contract=signed,
-        sequence=1,
-        due_on=timezone.localdate(),
-        amount=signed.total_amount,
-        customer_id=signed.customer_id,
-        owner_id=signed.owner_id,
-        active=True,
-    )
+    # signed without a plan it has the instalment made on signing (which follows the
+    # total); a plan the user gave does not follow it
+    assert Instalment.objects.filter(contract=signed, on_signing=True).update(on_signing=False)
     with pytest.raises(ValidationFailed) as error:
         sc.contract_amend(
             actor=manager, contract=signed, reason="加价", data={}, items=[line("6000")]

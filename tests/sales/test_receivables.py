@@ -297,12 +297,13 @@ def test_payment_refused_unless_signed_or_executing(sales1a, contract, status):
     assert money_state(contract) == before
 
 
-def test_payment_needs_a_plan(sales1a, make_customer):
+def test_a_contract_signed_without_a_plan_takes_a_payment(sales1a, make_customer):
+    # issue 12 §3: receivable in full on signing (one instalment), so it can be paid
     contract = make_contract(sales1a, make_customer(sales1a), plan=[])
-    with translation.override("en"), pytest.raises(ValidationFailed) as refused:
-        pay(sales1a, contract, "100.00")
-    assert "no payment plan" in message_of(refused)
-    assert not Payment.objects.filter(contract=contract).exists()
+    pay(sales1a, contract, "100.00")
+    contract.refresh_from_db()
+    assert contract.paid_amount == Decimal("100.00")
+    assert [i.paid_amount for i in contract.instalments.all()] == [Decimal("100.00")]
 
 
 def test_out_of_scope_actor_changes_nothing(sales1b, sales2a, contract):

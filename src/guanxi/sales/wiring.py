@@ -20,13 +20,20 @@ from guanxi.customers import hooks as customer_hooks
 from guanxi.customers import panels
 from guanxi.pipeline.worklist.hooks import worklist_sections
 from guanxi.sales.approvals.selectors import queue_count
-from guanxi.sales.approvals.services import register_finisher
+from guanxi.sales.approvals.services import register_finisher, register_snapshotter
+from guanxi.sales.approvals.views import register_document_view
 from guanxi.sales.common import audit_actions, permissions
+from guanxi.sales.common import hooks as sales_hooks
 from guanxi.sales.contracts import services as contract_services
-from guanxi.sales.contracts.views import customer_contracts_panel_html
+from guanxi.sales.contracts.selectors import contract_document
+from guanxi.sales.contracts.views import (
+    contract_approval_document_html,
+    customer_contracts_panel_html,
+)
 from guanxi.sales.models import SalesTarget
 from guanxi.sales.receivables import services as receivable_services
 from guanxi.sales.receivables import tasks  # noqa: F401 - registers the daily cron job
+from guanxi.sales.receivables import views as receivable_views
 from guanxi.sales.receivables.selectors import overdue_instalment_count
 from guanxi.sales.receivables.views import overdue_worklist_section
 
@@ -41,6 +48,10 @@ def _contract_handover(*, from_user, to_user, actor=None, customer_ids=(), **kwa
 
 def _contract_panel(*, request, customer, **kwargs) -> str:
     return customer_contracts_panel_html(request, customer)
+
+
+def _contract_snapshot(*, record_id, **kwargs) -> dict:
+    return contract_document(contract_id=record_id)
 
 
 def _target_value_text(value: object, detail: dict) -> str:
@@ -78,8 +89,18 @@ def connect() -> None:
     register_finisher("contract", contract_services.contract_approval_finished)
     register_finisher("payment", receivable_services.payment_finish)
     register_finisher("invoice", receivable_services.invoice_finish)
+    # The approval page shows the document being judged and what changed since last round.
+    register_snapshotter("contract", _contract_snapshot)
+    register_document_view("contract", contract_approval_document_html)
+    register_document_view("payment", receivable_views.payment_approval_document_html)
+    register_document_view("invoice", receivable_views.invoice_approval_document_html)
     # A signed contract's payment plan is receivables' business; an amendment asks for it.
     contract_services.amendment_plan_change.register(receivable_services.contract_plan_change)
+    contract_services.amendment_total_change.register(
+        receivable_services.contract_plan_follow_total
+    )
+    # Signed without a plan: receivable in full on the signing date (docs/decisions.md).
+    sales_hooks.contract_won.register(receivable_services.contract_plan_on_signing)
     customer_hooks.handover_extensions.register(_contract_handover)
     panels.detail_panels.register(_contract_panel)
     worklist_sections.register(overdue_worklist_section)

@@ -333,6 +333,22 @@ def approval_get_for_user(*, user, approval_id) -> Approval:
     return approval
 
 
+def approval_previous_round(*, approval: Approval) -> Approval | None:
+    """The latest earlier round of the same record that ended (approved, rejected or
+    withdrawn) and kept its document: what a resubmission is compared with."""
+    earlier = (
+        Approval.objects.filter(
+            target=approval.target, target_id=approval.target_id, id__lt=approval.pk
+        )
+        .exclude(state=Approval.State.PENDING)
+        .order_by("-id")
+    )
+    for candidate in earlier[:20]:
+        if candidate.snapshot:
+            return candidate
+    return None
+
+
 # ---------------------------------------------------------------- flows
 
 

@@ -77,6 +77,7 @@ from guanxi.sales.models import (
 )
 
 finishers: dict = {}
+snapshotters: dict = {}
 
 STEP_KINDS = ("direct_manager", "managers_manager", "role", "users")
 MODES = ("all", "any")  # 会签, 或签
@@ -93,6 +94,12 @@ OUTCOME_WITHDRAWN = "withdrawn"
 
 def register_finisher(target: str, callback) -> None:
     finishers[target] = callback
+
+
+def register_snapshotter(target: str, callback) -> None:
+    """callback(*, record_id) -> dict: the record's document (JSON-serialisable) as it is
+    submitted; kept on the Approval so that the next round shows what changed."""
+    snapshotters[target] = callback
 
 
 # ---------------------------------------------------------------- approvers
@@ -218,6 +225,8 @@ def approval_submit(
     if version is None:
         return None
     approvers = resolve_approvers(version, submitter=actor, department_id=department_id)
+    snapshotter = snapshotters.get(target)
+    snapshot = snapshotter(record_id=record_id) if snapshotter else {}
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -231,6 +240,7 @@ def approval_submit(
                 amount=amount,
                 submitted_by=actor if getattr(actor, "pk", None) else None,
                 submitted_at=now,
+                snapshot=snapshot,
             )
     except IntegrityError:  # a concurrent submission won the one-pending constraint
         raise Conflict(

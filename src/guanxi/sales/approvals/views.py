@@ -26,6 +26,14 @@ from guanxi.sales.approvals.forms import (
 from guanxi.sales.common.permissions import MANAGE_FLOWS
 from guanxi.sales.models import Approval, ApprovalTarget
 
+# target -> callable(request, *, approval, previous) -> str: the record's area renders the
+# document under approval (sales.wiring registers them; approvals never import them).
+document_views: dict = {}
+
+
+def register_document_view(target: str, callback) -> None:
+    document_views[target] = callback
+
 
 def _next_url(request, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
@@ -81,11 +89,22 @@ def approval_detail(request, approval_id: int):
     rounds = selectors.approval_rounds_for_user(
         user=request.user, target=approval.target, record_id=approval.target_id
     )
+    document = document_views.get(approval.target)
+    document_html = (
+        document(
+            request,
+            approval=approval,
+            previous=selectors.approval_previous_round(approval=approval),
+        )
+        if document
+        else ""
+    )
     return render(
         request,
         "sales/approvals/detail.html",
         {
             "approval": approval,
+            "document_html": document_html,
             "target": approval.target,
             "record_id": approval.target_id,
             "rounds": rounds,

@@ -155,6 +155,10 @@ def customer_for_new_contract(*, user, customer_id):
     return editable.filter(pk=pk).first() if pk else None
 
 
+def customer_visible(*, user, customer_id) -> bool:
+    return Customer.objects.visible_to(user).filter(pk=customer_id).exists()
+
+
 def contract_can_edit(*, user, contract) -> bool:
     return Contract.objects.editable_by(user, action=EDIT_OTHERS).filter(pk=contract.pk).exists()
 
@@ -177,4 +181,147 @@ def customer_contracts_for_user(*, user, customer, limit: int = 10) -> list[Cont
         .filter(customer_id=customer.pk)
         .select_related("owner")
         .order_by("-id")[:limit]
+    )
+
+
+# ---------------------------------------------------------------- the document under approval
+
+
+def _plain(value) -> str:
+    return "" if value is None else str(value)
+
+
+def contract_document(*, contract_id: int) -> dict:
+    """The contract as a judge reads it — customer, dates, terms, lines, totals, payment
+    plan — in JSON values (amounts as strings of fen). Approvals keep it per submission
+    (register_snapshotter in sales.wiring) to show what changed since the last round."""
+    contract = (
+        Contract.objects.select_related("customer", "signing_contact")
+        .filter(pk=contract_id)
+        .first()
+    )
+    if contract is None:
+        return {}
+    items = list(contract.items.order_by("position", "id"))
+    plan = list(contract.instalments.order_by("sequence"))
+    return {
+        "number": contract.number,
+        "title": contract.title,
+        "version": contract.version,
+        "customer": {"id": contract.customer_id, "name": contract.customer.name},
+        "signing_contact": contract.signing_contact.name if contract.signing_contact else "",
+        "terms": contract.terms,
+        "signed_on": _plain(contract.signed_on),
+        "starts_on": _plain(contract.starts_on),
+        "ends_on": _plain(contract.ends_on),
+        "totals": {
+            "gross": str(contract.gross_amount),
+            "discount": str(contract.discount_amount),
+            "net": str(contract.net_amount),
+            "tax": str(contract.tax_amount),
+            "total": str(contract.total_amount),
+        },
+        "items": [
+            {
+                "product": item.product_id,
+                "description": item.description,
+                "unit": item.unit,
+                "quantity": str(item.quantity),
+                "unit_price": str(item.unit_price),
+                "discount_rate": str(item.discount_rate),
+                "tax_rate": str(item.tax_rate),
+                "gross": str(item.gross_amount),
+                "discount": str(item.discount_amount),
+                "net": str(item.net_amount),
+                "tax": str(item.tax_amount),
+                "total": str(item.total_amount),
+            }
+            for item in items
+        ],
+        "plan": [
+            {
+                "sequence": instalment.sequence,
+                "due_on": str(instalment.due_on),
+                "amount": str(instalment.amount),
+            }
+            for instalment in plan
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class DocumentChanges:
+    """What changed between two contract documents (`contract_document` values)."""
+
+    fields: list[tuple[str, str, str]]  # (field key, before, after)
+    totals: list[tuple[str, str, str]]  # (total key, before, after)
+    added: list[dict]
+    removed: list[dict]
+    changed: list[tuple[dict, dict, list[str]]]  # (before, after, keys that differ)
+    plan_before: list[dict]
+    plan_after: list[dict]
+
+    @property
+    def any(self) -> bool:
+        return bool(
+            self.fields
+            or self.totals
+            or self.added
+            or self.removed
+            or self.changed
+            or self.plan_before != self.plan_after
+        )
+
+
+_FIELD_KEYS = ("title", "signing_contact", "terms", "signed_on", "starts_on", "ends_on")
+_TOTAL_KEYS = ("gross", "discount", "net", "tax", "total")
+_LINE_KEYS = ("quantity", "unit_price", "discount_rate", "tax_rate", "total")
+
+
+def _line_key(line: dict) -> tuple:
+    # Draft lines are replaced as a whole on each save, so their ids change: a line is the
+    # same line when it sells the same product (or, without one, has the same description).
+    return (line.get("product") or 0, "" if line.get("product") else line.get("description"))
+
+
+def document_changes(*, before: dict, after: dict) -> DocumentChanges:
+    """Fields, totals, lines (added / removed / changed) and plan of `after` against
+    `before`; lines are paired by product, then by position among same-product lines."""
+    field_changes = [
+        (key, _plain(before.get(key)), _plain(after.get(key)))
+        for key in _FIELD_KEYS
+        if _plain(before.get(key)) != _plain(after.get(key))
+    ]
+    customer_before = (before.get("customer") or {}).get("name", "")
+    customer_after = (after.get("customer") or {}).get("name", "")
+    if customer_before != customer_after:
+        field_changes.insert(0, ("customer", customer_before, customer_after))
+    totals_before, totals_after = before.get("totals") or {}, after.get("totals") or {}
+    total_changes = [
+        (key, totals_before.get(key, ""), totals_after.get(key, ""))
+        for key in _TOTAL_KEYS
+        if totals_before.get(key) != totals_after.get(key)
+    ]
+    remaining: dict[tuple, list[dict]] = {}
+    for line in before.get("items") or []:
+        remaining.setdefault(_line_key(line), []).append(line)
+    added, changed = [], []
+    for line in after.get("items") or []:
+        candidates = remaining.get(_line_key(line))
+        if not candidates:
+            added.append(line)
+            continue
+        old = candidates.pop(0)
+        keys = [key for key in _LINE_KEYS if old.get(key) != line.get(key)]
+        if keys:
+            changed.append((old, line, keys))
+    removed = [line for lines in remaining.values() for line in lines]
+    return DocumentChanges(
+        fields=field_changes,
+        totals=total_changes,
+        added=added,
+        removed=removed,
+        changed=changed,
+        plan_before=list(before.get("plan") or []),
+        plan_after=list(after.get("plan") or []),
     )

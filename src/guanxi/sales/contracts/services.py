@@ -59,6 +59,9 @@ S = Contract.Status
 # (rows as the API sends them), runs in the amendment's transaction and returns the plan
 # rows before and after.
 amendment_plan_change = Hook("amendment_plan_change")
+# amendment_total_change(contract=…) -> (plan before, plan after) | None: receivables lets a
+# plan that follows the total (made on signing without one) take the new total.
+amendment_total_change = Hook("amendment_total_change")
 
 TRANSITIONS: dict[str, set[str]] = {
     S.DRAFT: {S.IN_APPROVAL, S.SIGNED, S.TERMINATED},
@@ -855,7 +858,15 @@ def contract_amend(
     has_plan = locked.instalments.exists()
     if locked.total_amount != total_before:
         changes["total_amount"] = [str(total_before), str(locked.total_amount)]
-        if has_plan and instalments is None:
+        followed = (
+            [r for r in amendment_total_change.call_all(contract=locked) if r]
+            if has_plan and instalments is None
+            else []
+        )
+        if followed:
+            plan_before, plan_after = followed[0]
+            changes["instalments"] = {"before": plan_before, "after": plan_after}
+        elif has_plan and instalments is None:
             raise ValidationFailed(
                 field_errors={
                     "instalments": [

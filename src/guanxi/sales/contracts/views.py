@@ -2,6 +2,8 @@
 amendment, PDF, and the panel on the customer 360 page. Thin: parse, call one service or
 selector, render."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -40,11 +42,14 @@ from guanxi.sales.contracts.selectors import (
     ContractFilters,
     contract_amendments,
     contract_can_edit,
+    contract_document,
     contract_get_for_user,
     contract_items,
     contract_list_for_user,
     customer_contracts_for_user,
     customer_for_new_contract,
+    customer_visible,
+    document_changes,
 )
 from guanxi.sales.models import Contract, Product
 
@@ -104,6 +109,85 @@ def customer_contracts_panel_html(request, customer) -> str:
             "customer": customer,
             "contracts": contracts,
             "can_create": can_create,
+        },
+        request=request,
+    )
+
+
+# ---------------------------------------------------------------- on the approval page
+
+
+def _document_lines(lines: list[dict]) -> list[dict]:
+    return [
+        {
+            **line,
+            "discount_percent": fraction_to_percent(line.get("discount_rate")),
+            "tax_percent": fraction_to_percent(line.get("tax_rate")),
+        }
+        for line in lines
+    ]
+
+
+def _discount_percent(totals: dict) -> str:
+    gross = Decimal(totals.get("gross") or 0)
+    if not gross:
+        return "0"
+    percent = (Decimal(totals.get("discount") or 0) / gross * 100).quantize(Decimal("0.01"))
+    return format(percent.normalize(), "f")
+
+
+def contract_approval_document_html(request, *, approval, previous) -> str:
+    """The contract under approval as it was submitted (the approval's snapshot; the live
+    contract for rounds submitted before snapshots were kept), and what changed since the
+    previous round. The approvals page has already checked that the user may see it:
+    within the contract's scope or one of its approvers or submitters."""
+    document = approval.snapshot or contract_document(contract_id=approval.target_id)
+    if not document:
+        return ""
+    customer = document.get("customer") or {}
+    totals = document.get("totals") or {}
+    changes = document_changes(before=previous.snapshot, after=document) if previous else None
+    labels = {
+        "customer": _("Customer"),
+        **{key: str(value) for key, value in _field_labels().items()},
+        "gross": _("Amount before discount"),
+        "discount": _("Discount"),
+        "net": _("Amount without tax"),
+        "tax": _("Tax"),
+        "total": _("Total (tax incl.)"),
+        "quantity": _("Quantity"),
+        "unit_price": _("Unit price"),
+        "discount_rate": _("Discount"),
+        "tax_rate": _("Tax rate"),
+    }
+    return render_to_string(
+        "sales/contracts/approval_document.html",
+        {
+            "document": document,
+            "submitted_at": approval.submitted_at,
+            "customer_url": reverse("customers:detail", args=[customer["id"]])
+            if customer.get("id")
+            and customer_visible(user=request.user, customer_id=customer["id"])
+            else "",
+            "items": _document_lines(document.get("items") or []),
+            "totals": totals,
+            "discount_percent": _discount_percent(totals),
+            "plan": document.get("plan") or [],
+            "previous": previous,
+            "changes": changes,
+            "labels": labels,
+            "changed_lines": [
+                (before, after, [str(labels.get(key, key)) for key in keys])
+                for before, after, keys in (changes.changed if changes else [])
+            ],
+            "field_changes": [
+                (str(labels.get(key, key)), before, after)
+                for key, before, after in (changes.fields if changes else [])
+            ],
+            "total_changes": [
+                (str(labels.get(key, key)), before, after)
+                for key, before, after in (changes.totals if changes else [])
+            ],
         },
         request=request,
     )

@@ -95,6 +95,9 @@ class Approval(models.Model):
     )
     submitted_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The document as it was submitted (lines, totals, plan: written by the record's area),
+    # so that a resubmission can be compared with the round that was decided before it.
+    snapshot = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("approval")

@@ -31,6 +31,9 @@ class Instalment(ScopedRecord):
     )
     active = models.BooleanField(default=False)  # the contract is signed/executing
     reminded_at = models.DateTimeField(null=True, blank=True)  # overdue reminder sent
+    # Made on signing because no plan was given: the whole total, due on the signing date; it
+    # follows the total through amendments until a plan is given (docs/decisions.md).
+    on_signing = models.BooleanField(default=False)
     notes = models.CharField(_("notes"), max_length=200, blank=True)
 
     class Meta:

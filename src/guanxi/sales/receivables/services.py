@@ -239,6 +239,55 @@ def _clean_plan(plan, *, total) -> list[dict]:
 
 
 @transaction.atomic
+def contract_plan_on_signing(*, contract, actor=None, **kwargs) -> Instalment | None:
+    """Hook contract_won (inside the signing transaction): a contract signed without a
+    payment plan is receivable in full on its signing date, as one instalment, so that it
+    is in the receivables report, the ageing and the overdue lists and can take a payment
+    like any other. A plan given later replaces it (instalments_set)."""
+    if contract.total_amount <= 0 or Instalment.objects.filter(contract_id=contract.pk).exists():
+        return None
+    instalment = Instalment.objects.create(
+        contract_id=contract.pk,
+        sequence=1,
+        due_on=contract.signed_on or timezone.localdate(),
+        amount=contract.total_amount,
+        customer_id=contract.customer_id,
+        owner_id=contract.owner_id,
+        department_id=contract.department_id,
+        active=contract.status in sync.ACTIVE_STATUSES,
+        on_signing=True,
+    )
+    audit_record(
+        actor=actor,
+        action="instalments_set",
+        target=contract,
+        summary=f"{contract.number}: 0 → 1",
+        detail={
+            "before": [],
+            "after": [{"due": instalment.due_on.isoformat(), "amount": str(instalment.amount)}],
+        },
+    )
+    return instalment
+
+
+def contract_plan_follow_total(*, contract, **kwargs) -> tuple[list, list] | None:
+    """Hook amendment_total_change (inside the amendment's transaction): the instalment made
+    on signing without a plan follows the contract's new total, unless it has received more
+    than that. Returns (before, after) rows, or None when the plan is the user's own and a
+    new one must be given."""
+    rows = list(Instalment.objects.select_for_update().filter(contract_id=contract.pk))
+    if len(rows) != 1 or not rows[0].on_signing:
+        return None
+    instalment = rows[0]
+    if instalment.paid_amount > contract.total_amount or contract.total_amount <= 0:
+        return None
+    before = [{"due_on": instalment.due_on.isoformat(), "amount": str(instalment.amount)}]
+    instalment.amount = contract.total_amount
+    instalment.settled = instalment.paid_amount == instalment.amount
+    instalment.save(update_fields=["amount", "settled"])
+    return before, [{"due_on": instalment.due_on.isoformat(), "amount": str(instalment.amount)}]
+
+
 def instalments_set(*, actor, contract, plan: list[dict]) -> list[Instalment]:
     """Replace the contract's payment plan (回款计划).
 
@@ -303,7 +352,8 @@ def instalments_set(*, actor, contract, plan: list[dict]) -> list[Instalment]:
             inst = kept
             inst.sequence = sequence
             inst.notes = row["notes"]
-            inst.save(update_fields=["sequence", "notes"])
+            inst.on_signing = False  # part of the plan the user gave now
+            inst.save(update_fields=["sequence", "notes", "on_signing"])
         else:
             inst = Instalment(
                 contract_id=locked.pk,

@@ -26,10 +26,10 @@ from guanxi.core.errors import SHOWN_ON_FORM, DomainError, ValidationFailed
 from guanxi.core.forms import form_add_errors
 from guanxi.core.http import is_htmx
 from guanxi.core.models import AuditLog
-from guanxi.sales.common import permissions
+from guanxi.sales.common import money, permissions
 from guanxi.sales.common.xlsx import xlsx_download
 from guanxi.sales.contracts.selectors import contract_for_user
-from guanxi.sales.models import Approval, Contract, Invoice, Payment
+from guanxi.sales.models import Approval, Contract, Instalment, Invoice, Payment
 from guanxi.sales.receivables import selectors
 from guanxi.sales.receivables import services as services_receivables
 from guanxi.sales.receivables.forms import (
@@ -455,3 +455,77 @@ def overdue_worklist_section(*, request, user) -> str:
         },
         request=request,
     )
+
+
+# ---------------------------------------------------------------- on the approval page
+
+
+def _approval_document(request, record, rows: list[tuple[str, str]]) -> str:
+    """A payment or an invoice under approval: its key fields and its contract's figures
+    (the approvals page has already checked that the user may open the approval)."""
+    contract = Contract.objects.select_related("customer").filter(pk=record.contract_id).first()
+    if contract is None:
+        return ""
+    return render_to_string(
+        "sales/receivables/approval_document.html",
+        {
+            "record": record,
+            "rows": rows,
+            "contract": contract,
+            "contract_url": reverse("sales:contract_detail", args=[contract.pk])
+            if Contract.objects.visible_to(request.user).filter(pk=contract.pk).exists()
+            else "",
+        },
+        request=request,
+    )
+
+
+def _label(model, name: str) -> str:
+    return str(model._meta.get_field(name).verbose_name).capitalize()
+
+
+def payment_approval_document_html(request, *, approval, previous=None) -> str:
+    payment = (
+        Payment.objects.select_related("recorded_by", "requested_instalment")
+        .filter(pk=approval.target_id)
+        .first()
+    )
+    if payment is None:
+        return ""
+    rows = [
+        (_label(Payment, "amount"), money.yuan(payment.amount)),
+        (_label(Payment, "received_on"), payment.received_on.isoformat()),
+        (_label(Payment, "method"), payment.get_method_display()),
+        (_label(Payment, "reference"), payment.reference or "—"),
+        (_label(Payment, "notes"), payment.notes or "—"),
+        (_("Recorded by"), str(payment.recorded_by or "—")),
+    ]
+    if payment.requested_instalment:
+        rows.append(
+            (
+                _label(Instalment, "sequence"),
+                f"#{payment.requested_instalment.sequence} · "
+                f"{payment.requested_instalment.due_on.isoformat()} · "
+                f"{money.yuan(payment.requested_instalment.amount)}",
+            )
+        )
+    return _approval_document(request, payment, rows)
+
+
+def invoice_approval_document_html(request, *, approval, previous=None) -> str:
+    invoice = Invoice.objects.select_related("recorded_by").filter(pk=approval.target_id).first()
+    if invoice is None:
+        return ""
+    rows = [
+        (_label(Invoice, "number"), invoice.number or "—"),
+        (_label(Invoice, "kind"), invoice.get_kind_display()),
+        (_label(Invoice, "amount"), money.yuan(invoice.amount)),
+        (_label(Invoice, "tax_rate"), f"{(invoice.tax_rate * 100).normalize():f}%"),
+        (_label(Invoice, "net_amount"), money.yuan(invoice.net_amount)),
+        (_label(Invoice, "tax_amount"), money.yuan(invoice.tax_amount)),
+        (_label(Invoice, "issued_on"), invoice.issued_on.isoformat()),
+        (_("Recorded by"), str(invoice.recorded_by or "—")),
+    ]
+    if invoice.override_reason:
+        rows.append((_label(Invoice, "override_reason"), invoice.override_reason))
+    return _approval_document(request, invoice, rows)

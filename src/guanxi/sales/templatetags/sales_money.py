@@ -13,3 +13,13 @@ def yuan(value) -> str:
         return money.yuan(value)
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def percent_of(fraction) -> str:
+    """`{{ "0.08"|percent_of }}` → "8%": a stored rate (a fraction) as people write it."""
+    try:
+        number = money.to_decimal(fraction if fraction not in (None, "") else "0") * 100
+    except (TypeError, ValueError):
+        return ""
+    return f"{format(number.normalize(), 'f') if number else '0'}%"
