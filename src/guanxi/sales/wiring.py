@@ -15,9 +15,10 @@ from guanxi.core.audit_actions import audit_actions_register
 from guanxi.core.audit_text import audit_formatters_register, money_text
 from guanxi.customers import hooks as customer_hooks
 from guanxi.customers import panels
+from guanxi.pipeline.prospects.services import prospect_expect_from_quote
 from guanxi.pipeline.worklist.hooks import worklist_sections
 from guanxi.sales.approvals.services import register_finisher
-from guanxi.sales.common import audit_actions, permissions
+from guanxi.sales.common import audit_actions, hooks, permissions
 from guanxi.sales.contracts import services as contract_services
 from guanxi.sales.contracts.views import customer_contracts_panel_html
 from guanxi.sales.models import SalesTarget
@@ -48,6 +49,10 @@ def _target_value_text(value: object, detail: dict) -> str:
     return money_text(value)
 
 
+def _expect_from_quote(*, customer, amount, **kwargs) -> None:
+    prospect_expect_from_quote(customer=customer, amount=amount)
+
+
 def connect() -> None:
     global _connected
     if _connected:
@@ -65,3 +70,4 @@ def connect() -> None:
     customer_hooks.handover_extensions.register(_contract_handover)
     panels.detail_panels.register(_contract_panel)
     worklist_sections.register(overdue_worklist_section)
+    hooks.quote_priced.register(_expect_from_quote)
