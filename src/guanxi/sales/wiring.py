@@ -16,6 +16,7 @@ from guanxi.core.audit_text import audit_formatters_register, money_text
 from guanxi.customers import hooks as customer_hooks
 from guanxi.customers import panels
 from guanxi.pipeline.prospects.services import prospect_expect_from_quote
+from guanxi.pipeline.reports.hooks import monthly_targets
 from guanxi.pipeline.worklist.hooks import worklist_sections
 from guanxi.sales.approvals.services import register_finisher
 from guanxi.sales.common import audit_actions, hooks, permissions
@@ -53,6 +54,18 @@ def _expect_from_quote(*, customer, amount, **kwargs) -> None:
     prospect_expect_from_quote(customer=customer, amount=amount)
 
 
+def _monthly_targets(*, user_ids, month, **kwargs) -> dict:
+    """The consultants' signed-amount targets of the month, for the pipeline's forecast."""
+    return dict(
+        SalesTarget.objects.filter(
+            user_id__in=user_ids,
+            period=SalesTarget.Period.MONTH,
+            metric=SalesTarget.Metric.SIGNED,
+            starts_on=month,
+        ).values_list("user_id", "value")
+    )
+
+
 def connect() -> None:
     global _connected
     if _connected:
@@ -71,3 +84,4 @@ def connect() -> None:
     panels.detail_panels.register(_contract_panel)
     worklist_sections.register(overdue_worklist_section)
     hooks.quote_priced.register(_expect_from_quote)
+    monthly_targets.register(_monthly_targets)
