@@ -1,11 +1,15 @@
 """The pipeline board (INT-8): scope, filters, keyset paging, drag-and-drop moves."""
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
+from guanxi.pipeline.board import selectors
 from guanxi.pipeline.board.selectors import BoardFilters, board_column_page, board_columns_for_user
 from guanxi.pipeline.models import Prospect, Stage, StageMove
 from guanxi.pipeline.prospects import services
@@ -208,3 +212,86 @@ def test_long_column_count_is_loaded_after_the_page(sales1a, make_customer, clie
     assert 'data-count="22"' in badge and 'data-capped="0"' in badge
     assert client.get(reverse("pipeline:board_column_count", args=["nope"])).status_code == 404
     assert 'data-count="0"' in client.get(count_url, {"grade": "A"}).content.decode()
+
+
+# ---------------------------------------------------------------- money on the board (issue 12 §2)
+
+
+def _expect(customer, amount, *, close_on=None):
+    Prospect.objects.filter(customer=customer).update(
+        expected_amount=amount, expected_close_on=close_on
+    )
+
+
+def test_columns_run_from_stage_0_to_4_with_refused_last_and_folded(
+    sales1a, make_customer, client_for
+):
+    columns = board_columns_for_user(user=sales1a)
+    assert [c.stage.code for c in columns] == ["s0", "s1", "s2", "s3", "s4", "refused"]
+    html = client_for(sales1a).get(reverse("pipeline:board")).content.decode()
+    positions = [html.index(f'data-stage-column="{code}"') for code in ("s0", "s4", "refused")]
+    assert positions == sorted(positions)
+    refused = html[positions[2] - 200 : positions[2] + 100]
+    assert "gx-board-column--collapsed" in refused and 'data-collapsed-default="1"' in refused
+    assert html.count("data-board-toggle") == 6
+
+
+def test_columns_sum_the_expected_amounts(sales1a, sales1b, make_customer, client_for):
+    a = _at(sales1a, make_customer(sales1a, name="甲"), "s3")
+    b = _at(sales1a, make_customer(sales1a, name="乙"), "s3")
+    _at(sales1a, make_customer(sales1a, name="丙"), "s3")  # no amount: counted, not summed
+    foreign = _at(sales1b, make_customer(sales1b, name="丁"), "s3")
+    _expect(a, "100000.00", close_on=timezone.localdate() - dt.timedelta(days=1))
+    _expect(b, "23456.78")
+    _expect(foreign, "999999.00")
+    s3 = next(c for c in board_columns_for_user(user=sales1a) if c.stage.code == "s3")
+    assert s3.count == 3 and s3.amount == Decimal("123456.78")
+    html = client_for(sales1a).get(reverse("pipeline:board")).content.decode()
+    assert 'data-amount="123456.78"' in html and "¥123,456.78" in html
+    assert "¥100,000.00" in html and "¥999,999.00" not in html
+    # the overdue close date is red
+    card = html[html.index(f'data-customer="{a.pk}"') :]
+    card = card[: card.index("</article>")]
+    assert "text-danger" in card
+
+
+def test_overdue_next_due_is_red(sales1a, make_customer, client_for):
+    late = _at(sales1a, make_customer(sales1a, name="迟了"), "s1")
+    soon = _at(sales1a, make_customer(sales1a, name="还早"), "s1")
+    Prospect.objects.filter(customer=late).update(
+        next_due_at=timezone.now() - dt.timedelta(days=2), expected_close_on=None
+    )
+    Prospect.objects.filter(customer=soon).update(
+        next_due_at=timezone.now() + dt.timedelta(days=2), expected_close_on=None
+    )
+    html = client_for(sales1a).get(reverse("pipeline:board")).content.decode()
+
+    def card(customer):
+        part = html[html.index(f'data-customer="{customer.pk}"') :]
+        return part[: part.index("</article>")]
+
+    assert "text-danger" in card(late)
+    assert "text-danger" not in card(soon)
+
+
+def test_a_long_column_loads_its_sum_with_its_count(sales1a, make_customer, client_for):
+    for i in range(22):
+        customer = _at(sales1a, make_customer(sales1a, name=f"长{i}"), "s2")
+        _expect(customer, "1000.50")
+    client = client_for(sales1a)
+    badge = client.get(reverse("pipeline:board_column_count", args=["s2"])).content.decode()
+    assert 'data-count="22"' in badge
+    assert 'data-amount="22011.00"' in badge and "¥22,011.00" in badge
+
+
+def test_a_capped_column_sums_its_newest_customers(sales1a, make_customer, monkeypatch):
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    monkeypatch.setattr(selectors, "capped_count", lambda qs: (3, True))
+    customers = [_at(sales1a, make_customer(sales1a, name=f"顶{i}"), "s4") for i in range(5)]
+    for i, customer in enumerate(customers):
+        _expect(customer, f"{10**i}.00")
+    count, capped, amount = selectors.board_column_count(
+        user=sales1a, stage=Stage.objects.get(code="s4"), filters=BoardFilters()
+    )
+    assert (count, capped) == (3, True)
+    assert amount == Decimal("11100.00")  # the newest three: 100 + 1000 + 10000

@@ -452,3 +452,33 @@ def test_quote_convert_outside_scope_is_not_found(products, sales1a, sales2a, ma
         quote_convert(actor=sales2a, quote=quote)
     assert not Contract.objects.exists()
     assert Quote.objects.get(pk=quote.pk).status == "accepted"
+
+
+# ---------------------------------------------------------------- the pipeline's expected amount
+
+
+def test_a_quote_fills_the_prospects_empty_expected_amount(products, sales1a, make_customer):
+    """Issue 12 §2: a made or sent quote gives a prospect without an expected amount the
+    quote's total; an amount the salesperson set is never overwritten."""
+    from guanxi.pipeline.models import Prospect
+
+    customer = make_customer(sales1a, name="报价客户")
+    quote = catalog.quote_create(
+        actor=sales1a, customer=customer, items=[{"product": products["a"], "quantity": "2"}]
+    )
+    prospect = Prospect.objects.get(pk=customer.pk)
+    assert prospect.expected_amount == quote.total_amount > 0
+
+    Prospect.objects.filter(pk=customer.pk).update(expected_amount=None)
+    other = catalog.quote_create(
+        actor=sales1a, customer=customer, items=[{"product": products["a"], "quantity": "1"}]
+    )
+    Prospect.objects.filter(pk=customer.pk).update(expected_amount=None)
+    catalog.quote_set_status(actor=sales1a, quote=other, status=Quote.Status.SENT)
+    assert Prospect.objects.get(pk=customer.pk).expected_amount == other.total_amount
+
+    Prospect.objects.filter(pk=customer.pk).update(expected_amount=Decimal("5.00"))
+    catalog.quote_create(
+        actor=sales1a, customer=customer, items=[{"product": products["b"], "quantity": "3"}]
+    )
+    assert Prospect.objects.get(pk=customer.pk).expected_amount == Decimal("5.00")

@@ -30,11 +30,17 @@ class Stage(models.Model):
     push_methods_en = models.TextField(_("methods (English)"), blank=True)
     cadence_days = models.PositiveSmallIntegerField(_("contact at least every N days"), null=True)
     quota_group = models.CharField(_("quota group"), max_length=10, blank=True)  # s0 / s12 / s34
+    # The chance, in per cent, that a customer at this stage signs: the forecast weighs each
+    # prospect's expected amount by it (docs/decisions.md, "Forecast probabilities").
+    probability = models.PositiveSmallIntegerField(_("probability of closing (%)"), default=0)
 
     class Meta:
         verbose_name = _("intention stage")
         verbose_name_plural = _("intention stages")
         ordering = ["order"]
+        constraints = [
+            models.CheckConstraint(condition=Q(probability__lte=100), name="stage_probability")
+        ]
 
     def __str__(self):
         return bilingual(self.name, self.name_en)
@@ -136,6 +142,11 @@ class Prospect(models.Model):
     # Since when the current owner has the customer (creation or the last claim): the
     # recycling rules never count time from before it (INT-7, pipeline.pools).
     owned_since = models.DateTimeField(null=True, blank=True)
+    # What the customer is expected to sign for and when (the board's sums and the forecast).
+    expected_amount = models.DecimalField(
+        _("expected amount"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    expected_close_on = models.DateField(_("expected close date"), null=True, blank=True)
 
     objects = ProspectQuerySet.as_manager()
 
@@ -154,6 +165,12 @@ class Prospect(models.Model):
             models.Index(fields=["stage", "-customer"], name="prospect_stage_idx"),
             models.Index(fields=["recycle_due_at"], name="prospect_recycle_idx"),
             models.Index(fields=["referrer"], name="prospect_referrer_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expected_amount__gte=0) | Q(expected_amount__isnull=True),
+                name="prospect_expected_amount",
+            )
         ]
 
     def __str__(self):

@@ -18,6 +18,8 @@ from guanxi.core.audit_text import audit_formatters_register, money_text
 from guanxi.core.waiting import WAITING_CAP, WaitingItem, waiting_items
 from guanxi.customers import hooks as customer_hooks
 from guanxi.customers import panels
+from guanxi.pipeline.prospects.services import prospect_expect_from_quote
+from guanxi.pipeline.reports.hooks import monthly_targets
 from guanxi.pipeline.worklist.hooks import worklist_sections
 from guanxi.sales.approvals.selectors import queue_count
 from guanxi.sales.approvals.services import register_finisher, register_snapshotter
@@ -75,6 +77,22 @@ def _waiting_instalments(*, user, **kwargs) -> WaitingItem | None:
     return WaitingItem(_("Overdue instalments"), count, url)
 
 
+def _expect_from_quote(*, customer, amount, **kwargs) -> None:
+    prospect_expect_from_quote(customer=customer, amount=amount)
+
+
+def _monthly_targets(*, user_ids, month, **kwargs) -> dict:
+    """The consultants' signed-amount targets of the month, for the pipeline's forecast."""
+    return dict(
+        SalesTarget.objects.filter(
+            user_id__in=user_ids,
+            period=SalesTarget.Period.MONTH,
+            metric=SalesTarget.Metric.SIGNED,
+            starts_on=month,
+        ).values_list("user_id", "value")
+    )
+
+
 def connect() -> None:
     global _connected
     if _connected:
@@ -104,3 +122,5 @@ def connect() -> None:
     customer_hooks.handover_extensions.register(_contract_handover)
     panels.detail_panels.register(_contract_panel)
     worklist_sections.register(overdue_worklist_section)
+    sales_hooks.quote_priced.register(_expect_from_quote)
+    monthly_targets.register(_monthly_targets)

@@ -11,14 +11,15 @@ the capped count ("1,000+") of a column longer than a slice is loaded after the 
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from guanxi.accounts.models import User
-from guanxi.core.pagination import capped_count, id_cursor_decode
+from guanxi.core.pagination import COUNT_CAP, capped_count, id_cursor_decode
 from guanxi.customers.models import CustomerTag
 from guanxi.pipeline.models import Grade, Prospect, Stage
 
@@ -26,7 +27,15 @@ PAGE_SIZE = 20
 
 # What a card shows (board_card.html). Cards are read as plain values, not model instances:
 # building ~120 Prospect + Customer + User instances per board cost more than the queries.
-CARD_FIELDS = ("customer_id", "customer__name", "owner_id", "grade", "next_due_at")
+CARD_FIELDS = (
+    "customer_id",
+    "customer__name",
+    "owner_id",
+    "grade",
+    "next_due_at",
+    "expected_amount",
+    "expected_close_on",
+)
 
 
 @dataclass
@@ -36,11 +45,21 @@ class Card:
     owner_id: int | None
     grade: str
     next_due_at: dt.datetime | None
+    expected_amount: Decimal | None = None
+    expected_close_on: dt.date | None = None
     owner: str = ""
 
     @property
     def due_day(self) -> str:
         return timezone.localtime(self.next_due_at).strftime("%m-%d") if self.next_due_at else ""
+
+    @property
+    def overdue(self) -> bool:
+        return self.next_due_at is not None and self.next_due_at < timezone.now()
+
+    @property
+    def close_overdue(self) -> bool:
+        return self.expected_close_on is not None and self.expected_close_on < timezone.localdate()
 
     @property
     def grade_label(self) -> str:
@@ -55,6 +74,8 @@ def _cards(rows: Iterable[dict[str, Any]]) -> list[Card]:
             owner_id=row["owner_id"],
             grade=row["grade"],
             next_due_at=row["next_due_at"],
+            expected_amount=row["expected_amount"],
+            expected_close_on=row["expected_close_on"],
         )
         for row in rows
     ]
@@ -89,10 +110,20 @@ class BoardColumn:
     # The column is longer than a slice and its capped count was not read: the page loads
     # it afterwards (one request per such column).
     count_deferred: bool = False
+    # Σ expected amount of the column; of its newest COUNT_CAP cards when the count is capped.
+    amount: Decimal = Decimal("0.00")
+
+    def sum_cards(self) -> None:
+        self.amount = sum(
+            (card.expected_amount for card in self.cards if card.expected_amount is not None),
+            Decimal("0.00"),
+        )
 
 
 def board_stages() -> list[Stage]:
-    return list(Stage.objects.order_by("order"))
+    """Stages as the board shows them: 0 → 4, the way a customer moves, then 拒绝 (refused,
+    the negative order) last, where it can be collapsed out of the way."""
+    return sorted(Stage.objects.order_by("order"), key=lambda stage: (stage.order < 0, stage.order))
 
 
 def _scoped_prospects(user: User) -> QuerySet[Prospect]:
@@ -151,16 +182,29 @@ def board_column_page(
     if after is None:
         if column.next_cursor is None:
             column.count = len(rows)
+            column.sum_cards()
         elif count:
-            column.count, column.count_capped = capped_count(queryset)
+            column.count, column.count_capped, column.amount = _count_and_amount(queryset)
         else:
             column.count_deferred = True
     return column
 
 
-def board_column_count(*, user: User, stage: Stage, filters: BoardFilters) -> tuple[int, bool]:
-    """The capped count of one column ("1,000+"), loaded by the board after the page."""
-    return capped_count(_board_queryset(user, filters).filter(stage=stage))
+def _count_and_amount(queryset: QuerySet[Prospect]) -> tuple[int, bool, Decimal]:
+    """The capped count and the Σ expected amount over the same capped range (the newest
+    COUNT_CAP customers): two bounded reads, however long the column."""
+    count, capped = capped_count(queryset)
+    newest = queryset.order_by("-customer_id")[:COUNT_CAP]
+    total = newest.aggregate(total=Sum("expected_amount"))["total"]
+    return count, capped, Decimal(total or 0).quantize(Decimal("0.01"))
+
+
+def board_column_count(
+    *, user: User, stage: Stage, filters: BoardFilters
+) -> tuple[int, bool, Decimal]:
+    """The capped count of one column ("1,000+") and its Σ expected amount, loaded by the
+    board after the page."""
+    return _count_and_amount(_board_queryset(user, filters).filter(stage=stage))
 
 
 def board_columns_for_user(*, user: User, filters: BoardFilters | None = None) -> list[BoardColumn]:
@@ -205,6 +249,7 @@ def _columns_in_one_query(
             column.count_deferred = True
         else:
             column.count = len(rows)
+            column.sum_cards()
         columns.append(column)
     return columns
 

@@ -66,7 +66,7 @@ def board_column_count(request, stage):
     stage_row = _stage(stage)
     form = BoardFilterForm(request.GET, user=request.user)
     column = selectors.BoardColumn(stage=stage_row)
-    column.count, column.count_capped = selectors.board_column_count(
+    column.count, column.count_capped, column.amount = selectors.board_column_count(
         user=request.user, stage=stage_row, filters=form.to_filters()
     )
     return render(request, "pipeline/board_count.html", {"column": column})

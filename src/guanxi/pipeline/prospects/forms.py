@@ -32,6 +32,20 @@ class FollowUpForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
+    expected_amount = forms.DecimalField(
+        label=_("expected amount (¥)"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
+    )
+    expected_close_on = forms.DateField(
+        label=_("expected close date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
     def __init__(self, *args, stage_choices=None, prefix=None, **kwargs):
         super().__init__(*args, prefix=prefix, **kwargs)
         self.fields["stage"].choices = stage_choices or _stage_choices()
@@ -58,6 +72,8 @@ class FollowUpForm(forms.Form):
             grade=data.get("grade") or None,
             next_contact_at=data.get("next_contact_at"),
             objections=objections,
+            expected_amount=data.get("expected_amount"),
+            expected_close_on=data.get("expected_close_on"),
         )
 
 

@@ -10,7 +10,17 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from guanxi.core.schemas import Boolean, Id, Input, RefOf, Text, choices, not_blank
+from guanxi.core.schemas import (
+    Boolean,
+    DecimalIn,
+    Id,
+    Input,
+    Money,
+    RefOf,
+    Text,
+    choices,
+    not_blank,
+)
 from guanxi.pipeline.models import FollowUp, Objection
 from guanxi.pipeline.schemas import Code, StageRefOf
 
@@ -54,6 +64,12 @@ class FollowUpIn(Input):
     grade: Annotated[str, Field(max_length=1)] | None = Field(None, description="A … E")
     next_contact_at: dt.datetime | None = None
     objections: list[ObjectionIn] = Field(default_factory=list, max_length=10)
+    expected_amount: Annotated[DecimalIn, Field(ge=0, max_digits=14, decimal_places=2)] | None = (
+        Field(None, description="Expected amount in yuan, or null: unchanged")
+    )
+    expected_close_on: dt.date | None = Field(
+        None, description="Expected close date, or null: unchanged"
+    )
 
 
 class StageIn(Input):
@@ -129,6 +145,8 @@ class ProspectOut(Schema):
     quality_score: int | None
     risks: list
     referrer_id: int | None
+    expected_amount: Money | None
+    expected_close_on: dt.date | None
     last_followup_at: dt.datetime | None
     next_contact_at: dt.datetime | None
     next_due_at: dt.datetime | None
@@ -153,6 +171,7 @@ class StageOut(Schema):
     push_methods: list[str]
     cadence_days: int | None
     quota_group: str
+    probability: int = Field(description="Chance of closing at this stage, per cent")
 
     @staticmethod
     def resolve_name(obj):

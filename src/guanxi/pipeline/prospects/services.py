@@ -8,12 +8,13 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -59,6 +60,8 @@ BIG_CUSTOMER_RISKS = {
     "churn": gettext_lazy("Churn risk (may leave for a competitor)"),
 }
 NEXT_CONTACT_GRACE = dt.timedelta(minutes=5)
+# Prospect.expected_amount: 14 digits, 2 of them fen.
+EXPECTED_AMOUNT_MAX = Decimal("999999999999.99")
 
 
 # ---------------------------------------------------------------- helpers
@@ -274,6 +277,46 @@ def _clean_datetime(
     return value.astimezone(dt.UTC)
 
 
+def _clean_amount(value: object, *, errors: dict[str, list]) -> Decimal | None:
+    """An expected amount in yuan: a decimal of at most two places, from 0 up."""
+    if value is None or value == "":
+        return None
+    try:
+        amount = Decimal(str(value).strip()) if not isinstance(value, bool) else None
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite():
+        errors["expected_amount"] = [_("Enter an amount in yuan, e.g. 12000.00.")]
+        return None
+    if amount < 0:
+        errors["expected_amount"] = [_("The expected amount cannot be negative.")]
+    elif amount > EXPECTED_AMOUNT_MAX:
+        errors["expected_amount"] = [_("The expected amount is too large.")]
+    elif amount != amount.quantize(Decimal("0.01")):
+        errors["expected_amount"] = [_("At most two decimal places (fen).")]
+    return amount.quantize(Decimal("0.01")) if "expected_amount" not in errors else None
+
+
+def _clean_date(value: object, *, field: str, errors: dict[str, list]) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        errors[field] = [_("Enter a valid date.")]
+        return None
+    if isinstance(value, str):
+        try:
+            parsed = parse_date(value.strip())
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            errors[field] = [_("Enter a valid date.")]
+        return parsed
+    if not isinstance(value, dt.date):
+        errors[field] = [_("Enter a valid date.")]
+        return None
+    return value
+
+
 def _clean_objections(raw: object, errors: dict[str, list]) -> list[dict[str, Any]]:
     if raw in (None, ""):
         return []
@@ -327,7 +370,8 @@ class FollowUpInput:
     """What a follow-up says, as the form or the API received it; `followup_log` checks it.
     `stage` is a code or a Stage (none: unchanged); `next_contact_at` a datetime or ISO text;
     each objection a mapping with type, is_excuse, real_objection, temperament, method,
-    outcome and script_id."""
+    outcome and script_id. `expected_amount` (yuan) and `expected_close_on` (a date or ISO
+    text): none leaves them unchanged."""
 
     channel: str
     content: str
@@ -337,6 +381,8 @@ class FollowUpInput:
     grade: str | None = None
     next_contact_at: dt.datetime | str | None = None
     objections: Sequence[Mapping[str, Any]] = ()
+    expected_amount: Decimal | str | None = None
+    expected_close_on: dt.date | str | None = None
 
 
 @dataclass(frozen=True)
@@ -349,6 +395,8 @@ class _CleanFollowUp:
     grade: str | None
     next_contact_at: dt.datetime | None
     objections: list[dict[str, Any]]
+    expected_amount: Decimal | None
+    expected_close_on: dt.date | None
 
 
 def _clean_followup(data: FollowUpInput, *, actor: User, now: dt.datetime) -> _CleanFollowUp:
@@ -381,6 +429,10 @@ def _clean_followup(data: FollowUpInput, *, actor: User, now: dt.datetime) -> _C
     if next_contact is not None and next_contact < now - NEXT_CONTACT_GRACE:
         errors["next_contact_at"] = [_("The next contact cannot be in the past.")]
     objections = _clean_objections(data.objections, errors)
+    expected_amount = _clean_amount(data.expected_amount, errors=errors)
+    expected_close_on = _clean_date(
+        data.expected_close_on, field="expected_close_on", errors=errors
+    )
     if errors:
         raise ValidationFailed(field_errors=errors)
     return _CleanFollowUp(
@@ -392,6 +444,8 @@ def _clean_followup(data: FollowUpInput, *, actor: User, now: dt.datetime) -> _C
         grade=grade,
         next_contact_at=next_contact,
         objections=objections,
+        expected_amount=expected_amount,
+        expected_close_on=expected_close_on,
     )
 
 
@@ -472,10 +526,21 @@ def _followup_log(
     moves = (cleaned.stage is not None and cleaned.stage != prospect.stage) or (
         cleaned.grade is not None and cleaned.grade != prospect.grade
     )
-    if moves and not (
+    expects = (
+        cleaned.expected_amount is not None and cleaned.expected_amount != prospect.expected_amount
+    ) or (
+        cleaned.expected_close_on is not None
+        and cleaned.expected_close_on != prospect.expected_close_on
+    )
+    if (moves or expects) and not (
         Customer.objects.editable_by(actor, action=SET_STAGE).filter(pk=locked.pk).exists()
     ):
-        raise PermissionDenied(_("You may not change the stage or grade of this customer."))
+        if moves:
+            raise PermissionDenied(_("You may not change the stage or grade of this customer."))
+        raise PermissionDenied(
+            _("You may not change the expected amount or close date of this customer.")
+        )
+    expected_before = (prospect.expected_amount, prospect.expected_close_on)
     stage_before, grade_before = prospect.stage, prospect.grade
     followup = FollowUp.objects.create(
         idempotency_key=key,
@@ -517,6 +582,10 @@ def _followup_log(
         prospect.grade = cleaned.grade
         if prospect.grade == Grade.E:
             prospect.dealt = True
+    if cleaned.expected_amount is not None:
+        prospect.expected_amount = cleaned.expected_amount
+    if cleaned.expected_close_on is not None:
+        prospect.expected_close_on = cleaned.expected_close_on
     prospect.last_followup_at = now
     prospect.next_contact_at = cleaned.next_contact_at
     _refresh_due(prospect, actor=actor, now=now)
@@ -544,11 +613,42 @@ def _followup_log(
             "stage_to": prospect.stage.code if prospect.stage else None,
             "grade_from": grade_before,
             "grade_to": prospect.grade,
+            **_expectation_data(expected_before, prospect),
         },
     )
     if moved is not None or prospect.grade != grade_before:
         customer_refresh_category(customer=locked, prospect=prospect)
     return FollowUpLogged(followup=followup, prospect=prospect)
+
+
+def _expectation_data(
+    before: tuple[Decimal | None, dt.date | None], prospect: Prospect
+) -> dict[str, str | None]:
+    """The expected amount and close date in the timeline entry, when the follow-up changed
+    them (as text: the timeline stores JSON)."""
+    after = (prospect.expected_amount, prospect.expected_close_on)
+    if after == before:
+        return {}
+    amount, close_on = after
+    return {
+        "expected_amount": str(amount) if amount is not None else None,
+        "expected_close_on": close_on.isoformat() if close_on is not None else None,
+    }
+
+
+@transaction.atomic
+def prospect_expect_from_quote(*, customer: Customer, amount: Decimal) -> bool:
+    """A quote was made or sent for the customer (sales' quote_priced hook): a prospect
+    without an expected amount takes the quote's total. A system step, like signing: the
+    quote's own service checked who may quote. Returns whether the amount was filled."""
+    if amount is None or amount < 0 or amount > EXPECTED_AMOUNT_MAX:
+        return False
+    prospect_for(customer=customer)
+    return bool(
+        Prospect.objects.filter(customer_id=customer.pk, expected_amount__isnull=True).update(
+            expected_amount=Decimal(amount).quantize(Decimal("0.01"))
+        )
+    )
 
 
 # ---------------------------------------------------------------- MAN, quality, referral

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -110,6 +111,7 @@ def prospect_panel_html(request, customer) -> str:
         ],
         "referrals": selectors.referrals_of(user=request.user, customer=customer),
         "grades": list(Prospect._meta.get_field("grade").choices or []),
+        "today": timezone.localdate(),
     }
     return render_to_string("pipeline/panel_prospect.html", context, request=request)
 

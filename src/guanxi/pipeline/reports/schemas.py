@@ -4,12 +4,14 @@ import datetime as dt
 
 from ninja import Schema
 
+from guanxi.core.schemas import Money
 from guanxi.pipeline.schemas import StageRefOf
 
 
 class FunnelRowOut(Schema):
     stage: StageRefOf
     reached: int
+    amount: Money
     conversion: float | None
     median_days: float | None
 

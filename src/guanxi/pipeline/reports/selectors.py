@@ -25,12 +25,14 @@ Accuracy = judgements not reversed / judgements; no judgements → no figure.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
 from django.db.models import (
     Case,
     Count,
+    DecimalField,
     Exists,
     F,
     IntegerField,
@@ -38,6 +40,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
@@ -46,6 +49,7 @@ from django.utils import timezone
 from guanxi.accounts.selectors import scope_for_user, users_in_scope
 from guanxi.customers.models import OwnerChange
 from guanxi.pipeline.models import FollowUp, Prospect, Stage, StageMove
+from guanxi.pipeline.reports.hooks import targets_for
 
 ACTIVITY_DAYS = 7
 MOVES_DAYS = 30
@@ -63,6 +67,13 @@ class FunnelRow:
     reached: int
     conversion: float | None  # share of this stage's customers that reached the next one
     median_days: float | None
+    # Σ the expected amounts (as they are now) of the customers counted in `reached`
+    amount: Decimal = Decimal("0.00")
+
+
+def _yuan(value: object) -> Decimal:
+    """A sum read by raw SQL (a float on SQLite, a Decimal on PostgreSQL) as yuan and fen."""
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
 def default_period(*, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
@@ -117,9 +128,10 @@ def _medians(moves: QuerySet[StageMove]) -> dict[int, float]:
 
 def _reached(
     moves: QuerySet[StageMove], ladder: list[Stage], refused: list[Stage]
-) -> dict[str, int]:
+) -> dict[str, Any]:
     """Per customer in one grouped pass: the highest ladder stage reached and whether each
-    refusal stage was; then counted. One sort/hash of the customers instead of one
+    refusal stage was; then counted (`s<stage id>`, `moves`) and their expected amounts
+    summed (`a<stage id>`). One sort/hash of the customers instead of one
     COUNT(DISTINCT) sort per stage."""
     per_customer = {
         "top": Max(
@@ -130,6 +142,8 @@ def _reached(
             )
         ),
         "n": Count("id"),
+        # one prospect per customer: Max only carries its expected amount through the group
+        "amt": Max("customer__prospect__expected_amount"),
     }
     for stage in refused:
         per_customer[f"r{stage.pk}"] = Max(
@@ -142,12 +156,28 @@ def _reached(
     columns = [f"SUM(CASE WHEN sub.{quote('top')} >= %s THEN 1 ELSE 0 END)" for _ in ladder]
     columns += [f"SUM(sub.{quote(f'r{s.pk}')})" for s in refused]
     columns.append(f"SUM(sub.{quote('n')})")
+    amt = quote("amt")
+    columns += [
+        f"SUM(CASE WHEN sub.{quote('top')} >= %s THEN sub.{amt} ELSE 0 END)" for _ in ladder
+    ]
+    columns += [
+        f"SUM(CASE WHEN sub.{quote(f'r{s.pk}')} = 1 THEN sub.{amt} ELSE 0 END)" for s in refused
+    ]
     query = f"SELECT {', '.join(columns)} FROM ({sql}) sub"  # noqa: S608
+    orders = [s.order for s in ladder]
     with connection.cursor() as cursor:
-        cursor.execute(query, [s.order for s in ladder] + list(params))
-        values = [int(v or 0) for v in cursor.fetchone()]
+        cursor.execute(query, orders + orders + list(params))
+        row = cursor.fetchone()
+    counted = len(ladder) + len(refused) + 1
     keys = [f"s{s.pk}" for s in ladder] + [f"s{s.pk}" for s in refused] + ["moves"]
-    return dict(zip(keys, values, strict=True))
+    figures: dict[str, Any] = {
+        key: int(value or 0) for key, value in zip(keys, row[:counted], strict=True)
+    }
+    money_keys = [f"a{s.pk}" for s in ladder] + [f"a{s.pk}" for s in refused]
+    figures.update(
+        {key: _yuan(value) for key, value in zip(money_keys, row[counted:], strict=True)}
+    )
+    return figures
 
 
 def funnel_figures(
@@ -177,9 +207,14 @@ def funnel_figures(
         conversion = None
         if following is not None and reached:
             conversion = totals[f"s{following.pk}"] / reached
-        rows.append(FunnelRow(stage, reached, conversion, medians.get(stage.pk)))
+        rows.append(
+            FunnelRow(stage, reached, conversion, medians.get(stage.pk), totals[f"a{stage.pk}"])
+        )
     refused_rows = [
-        FunnelRow(stage, totals[f"s{stage.pk}"], None, medians.get(stage.pk)) for stage in refused
+        FunnelRow(
+            stage, totals[f"s{stage.pk}"], None, medians.get(stage.pk), totals[f"a{stage.pk}"]
+        )
+        for stage in refused
     ]
     return {
         "start": start,
@@ -206,6 +241,10 @@ class TeamRow:
     releases: int = 0
     judgements: int = 0
     reversed: int = 0
+    tracked_amount: Decimal = Decimal("0.00")  # Σ expected amount of the tracked customers
+    closing_amount: Decimal = Decimal("0.00")  # Σ expected amount closing in the month
+    forecast: Decimal = Decimal("0.00")  # Σ expected amount × stage probability, same month
+    target: Decimal | None = None  # the month's sales target, when one is set
 
     @property
     def followups_per_day(self) -> float:
@@ -236,6 +275,38 @@ def _grouped(rows: QuerySet, key: str, **figures: Any) -> list[tuple[Any, ...]]:
     return list(grouped.values_list(key, *figures))
 
 
+def month_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and the last day of the month of `day`."""
+    first = day.replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return first, following - dt.timedelta(days=1)
+
+
+WEIGHTED = DecimalField(max_digits=20, decimal_places=4)
+
+
+def forecast_by_owner(
+    *, owner_ids: list[int], month: dt.date
+) -> dict[int, tuple[Decimal, Decimal]]:
+    """Per owner, for the prospects expected to close in the month of `month`: (Σ expected
+    amount, Σ expected amount × the stage's probability). One GROUP BY."""
+    first, last = month_bounds(month)
+    closing = Prospect.objects.filter(
+        owner_id__in=owner_ids,
+        expected_close_on__gte=first,
+        expected_close_on__lte=last,
+        expected_amount__isnull=False,
+        customer__deleted_at__isnull=True,
+    )
+    weighted = Sum(F("expected_amount") * F("stage__probability"), output_field=WEIGHTED)
+    return {
+        owner_id: (_yuan(amount), _yuan(Decimal(str(points or 0)) / 100))
+        for owner_id, amount, points in _grouped(
+            closing, "owner_id", amount=Sum("expected_amount"), points=weighted
+        )
+    }
+
+
 def team_overview(*, manager: Any, now: dt.datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
     users = list(users_in_scope(manager).order_by("department__path", "username"))
@@ -252,6 +323,16 @@ def team_overview(*, manager: Any, now: dt.datetime | None = None) -> dict[str, 
     ):
         rows[owner_id].pool[stage_id] = n
         rows[owner_id].pool_total += n
+    for owner_id, amount in _grouped(tracked, "owner_id", amount=Sum("expected_amount")):
+        rows[owner_id].tracked_amount = _yuan(amount)
+
+    month = timezone.localdate(now)
+    for owner_id, (amount, forecast) in forecast_by_owner(owner_ids=ids, month=month).items():
+        rows[owner_id].closing_amount = amount
+        rows[owner_id].forecast = forecast
+    for user_id, target in targets_for(user_ids=ids, month=month_bounds(month)[0]).items():
+        if user_id in rows:
+            rows[user_id].target = target
 
     overdue = tracked.filter(next_due_at__lt=now)
     for owner_id, n in _grouped(overdue, "owner_id", n=Count("customer_id")):
@@ -301,4 +382,18 @@ def team_overview(*, manager: Any, now: dt.datetime | None = None) -> dict[str, 
         rows[user_id].judgements = judgements
         rows[user_id].reversed = reversed_
 
-    return {"stages": stages, "rows": list(rows.values()), "now": now}
+    team = list(rows.values())
+    targets = [row.target for row in team if row.target is not None]
+    totals = {
+        "tracked_amount": sum((row.tracked_amount for row in team), Decimal("0.00")),
+        "closing_amount": sum((row.closing_amount for row in team), Decimal("0.00")),
+        "forecast": sum((row.forecast for row in team), Decimal("0.00")),
+        "target": sum(targets, Decimal("0.00")) if targets else None,
+    }
+    return {
+        "stages": stages,
+        "rows": team,
+        "now": now,
+        "month": month_bounds(month)[0],
+        "totals": totals,
+    }

@@ -109,9 +109,15 @@ def funnel(request):
 @require_GET
 def funnel_export(request):
     form, figures = _funnel(request)
-    header = [_("Stage"), _("Customers reached"), _("Conversion to next (%)"), _("Median days")]
+    header = [
+        _("Stage"),
+        _("Customers reached"),
+        _("Expected amount"),
+        _("Conversion to next (%)"),
+        _("Median days"),
+    ]
     rows = [
-        [str(r.stage), r.reached, _percent(r.conversion), r.median_days]
+        [str(r.stage), r.reached, r.amount, _percent(r.conversion), r.median_days]
         for r in figures["rows"] + figures["refused"]
     ]
     detail = {
@@ -174,6 +180,8 @@ def team(request):
             "chart": chart,
             "can_export": user_can(request.user, EXPORT),
             "can_set_quotas": user_can(request.user, MANAGE_QUOTAS),
+            # the consultant, the stages and the tracked count, before the money columns
+            "total_colspan": len(stages) + 2,
             **_team_context(),
         },
     )
@@ -188,6 +196,10 @@ def team_export(request):
     header += [str(stage) for stage in stages]
     header += [
         _("Tracked"),
+        _("Tracked ¥"),
+        _("Closing this month ¥"),
+        _("Forecast ¥"),
+        _("Target ¥"),
         _("Overdue"),
         _("Follow-ups / day"),
         _("Effective contacts / day"),
@@ -203,6 +215,10 @@ def team_export(request):
             + [row.pool.get(stage.pk, 0) for stage in stages]
             + [
                 row.pool_total,
+                row.tracked_amount,
+                row.closing_amount,
+                row.forecast,
+                row.target,
                 row.overdue,
                 row.followups_per_day,
                 row.effective_per_day,

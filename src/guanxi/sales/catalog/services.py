@@ -19,7 +19,7 @@ from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationF
 from guanxi.core.pagination import parse_id
 from guanxi.customers.archive.services import timeline_add
 from guanxi.customers.models import Contact, Customer, CustomerTag, Tag
-from guanxi.sales.common import money, numbers
+from guanxi.sales.common import hooks, money, numbers
 from guanxi.sales.common.permissions import EDIT_OTHERS, MANAGE_CATALOG
 from guanxi.sales.models import ContractItem, PriceList, PriceListItem, Product, Quote, QuoteItem
 
@@ -685,6 +685,7 @@ def quote_create(
         summary=f"{quote.number} {customer.name}",
         values={"total_amount": quote.total_amount},
     )
+    hooks.quote_priced.call_all(customer=customer, amount=quote.total_amount)
     return quote
 
 
@@ -754,4 +755,6 @@ def quote_set_status(*, actor, quote: Quote, status: str) -> Quote:
             ref=locked,
             data={"quote": locked.pk, "status": status, "total": str(locked.total_amount)},
         )
+    if status == Quote.Status.SENT:
+        hooks.quote_priced.call_all(customer=locked.customer, amount=locked.total_amount)
     return locked

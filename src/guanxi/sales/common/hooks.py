@@ -1,8 +1,12 @@
 """Hooks the sales app offers to higher apps (DESIGN: layers).
 
 contract_won(contract=…, actor=…) is called inside the signing transaction once a contract
-is signed (ORD-7). The after-sales app registers its care-plan start here (CARE-2)."""
+is signed (ORD-7). The after-sales app registers its care-plan start here (CARE-2).
+
+quote_priced(customer=…, amount=…) is called inside the quote's transaction when a quote is
+made or sent: the pipeline fills an empty expected amount from it (wiring)."""
 
 from guanxi.core.hooks import Hook
 
 contract_won = Hook("contract_won")
+quote_priced = Hook("quote_priced")

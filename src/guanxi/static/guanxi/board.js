@@ -14,12 +14,56 @@
     }
   }
 
-  function adjustCount(list, delta) {
-    var badge = list.closest(".gx-board-column").querySelector(".gx-board-count");
+  function yuan(amount) {
+    return "¥" + amount.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  }
+
+  function adjustCount(list, delta, item) {
+    var column = list.closest(".gx-board-column");
+    var badge = column.querySelector(".gx-board-count");
     if (!badge || badge.dataset.capped === "1") return;
     var count = parseInt(badge.dataset.count || "0", 10) + delta;
     badge.dataset.count = String(count);
     badge.textContent = count.toLocaleString();
+    var sum = column.querySelector(".gx-board-amount");
+    var amount = parseFloat(item.dataset.amount || "");
+    if (!sum || sum.dataset.capped === "1" || isNaN(amount)) return;
+    // in fen, so that adding and taking away cards leaves no floating-point crumbs
+    var fen = Math.round(parseFloat(sum.dataset.amount || "0") * 100) + delta * Math.round(amount * 100);
+    sum.dataset.amount = (fen / 100).toFixed(2);
+    sum.textContent = yuan(fen / 100);
+  }
+
+  /* A column folds to a narrow strip (拒绝 starts folded); the choice is remembered per
+     stage in this browser. */
+  function setCollapsed(column, collapsed) {
+    column.classList.toggle("gx-board-column--collapsed", collapsed);
+    var toggle = column.querySelector("[data-board-toggle]");
+    if (toggle) toggle.setAttribute("aria-expanded", collapsed ? "false" : "true");
+  }
+
+  function initCollapse(board) {
+    board.querySelectorAll("[data-stage-column]").forEach(function (column) {
+      var key = "gx-board-collapsed-" + column.dataset.stageColumn;
+      var stored = null;
+      try {
+        stored = window.localStorage.getItem(key);
+      } catch (e) {
+        stored = null;
+      }
+      if (stored !== null) setCollapsed(column, stored === "1");
+      var toggle = column.querySelector("[data-board-toggle]");
+      if (!toggle) return;
+      toggle.addEventListener("click", function () {
+        var collapsed = !column.classList.contains("gx-board-column--collapsed");
+        setCollapsed(column, collapsed);
+        try {
+          window.localStorage.setItem(key, collapsed ? "1" : "0");
+        } catch (e) {
+          /* private mode: the choice lasts for this page only */
+        }
+      });
+    });
   }
 
   function showError(message) {
@@ -58,8 +102,8 @@
       .then(function (response) {
         if (response.ok) {
           return response.text().then(function (html) {
-            adjustCount(evt.from, -1);
-            adjustCount(evt.to, 1);
+            adjustCount(evt.from, -1, item);
+            adjustCount(evt.to, 1, item);
             showGuidance(html);
           });
         }
@@ -84,7 +128,9 @@
 
   function init() {
     var board = document.getElementById("gx-board");
-    if (!board || typeof Sortable === "undefined") return;
+    if (!board) return;
+    initCollapse(board);
+    if (typeof Sortable === "undefined") return;
     var moveUrl = board.dataset.moveUrl;
     board.querySelectorAll(".gx-board-list").forEach(function (list) {
       Sortable.create(list, {
