@@ -955,6 +955,8 @@ OUTSIDE = {
     "HTML accounts:logout": "signing out",
     "HTML accounts:password_change": "the caller's own password",
     "HTML accounts:language": "the caller's own language",
+    "HTML accounts:time_zone": "the caller's own time zone",
+    "API PATCH /api/v1/users/me": "the caller's own settings",
     "HTML accounts:token_create": "the caller's own token",
     "HTML accounts:token_revoke": "the caller's own token",
     "HTML set_language": "Django's language switch (a cookie)",
