@@ -691,6 +691,9 @@ def tracking_remove(*, actor: User, customer: Customer) -> Prospect:
     return prospect
 
 
+SIGNED_PER_MONTH_MAX = 10
+
+
 @transaction.atomic
 def quota_set(
     *,
@@ -700,9 +703,11 @@ def quota_set(
     stage12: int | str | None,
     stage34: int | str | None,
     daily_target: int | str | None,
+    signed_per_month: int | str | None = None,
 ) -> TeamQuota:
     """Set a team's quota of tracked customers (or, with department None, the company
-    default); audited with the values before and after."""
+    default) and how often its signed customers are contacted a month (None: unchanged);
+    audited with the values before and after."""
     if not user_can(actor, MANAGE_QUOTAS):
         raise PermissionDenied(_("You may not set the quotas of teams."))
     if department is None:
@@ -728,13 +733,20 @@ def quota_set(
         if not 0 <= number <= 1000:
             errors[name] = [_("Enter a whole number from 0 to 1000.")]
         values[name] = number
+    if signed_per_month is not None:
+        try:
+            number = int(signed_per_month) if isinstance(signed_per_month, int | str) else 0
+        except ValueError:
+            number = 0
+        if not 1 <= number <= SIGNED_PER_MONTH_MAX:
+            errors["signed_per_month"] = [
+                _("Enter a whole number from 1 to %(max)d.") % {"max": SIGNED_PER_MONTH_MAX}
+            ]
+        values["signed_per_month"] = number
     if errors:
         raise ValidationFailed(field_errors=errors)
     before = (
-        TeamQuota.objects.select_for_update()
-        .filter(department=department)
-        .values("stage0", "stage12", "stage34", "daily_target")
-        .first()
+        TeamQuota.objects.select_for_update().filter(department=department).values(*values).first()
     )
     quota, _created = TeamQuota.objects.update_or_create(department=department, defaults=values)
     if before != values:
