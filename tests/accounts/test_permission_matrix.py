@@ -44,13 +44,14 @@ from guanxi.customers.models import (
 from guanxi.pipeline.models import (
     Claim,
     FollowUp,
+    Objection,
     PoolEntry,
     Prospect,
     StageMove,
     TeamQuota,
 )
 from guanxi.pipeline.pools.services import pool_release
-from guanxi.pipeline.prospects.services import prospect_set_stage
+from guanxi.pipeline.prospects.services import FollowUpInput, followup_log, prospect_set_stage
 from guanxi.sales.contracts.services import contract_submit
 from guanxi.sales.models import (
     Approval,
@@ -123,6 +124,15 @@ class World:
         )
         prospect_set_stage(actor=self.owner, customer=customer, stage="s1")
         return Customer.objects.get(pk=customer.pk)
+
+    @cached_property
+    def objection(self) -> Objection:
+        followup_log(
+            actor=self.owner,
+            customer=self.customer,
+            data=FollowUpInput(channel="phone", content="嫌贵", objections=[{"type": "price"}]),
+        )
+        return Objection.objects.get(customer=self.customer)
 
     @cached_property
     def duplicate(self) -> Customer:
@@ -438,6 +448,13 @@ ACTIONS: list[Action] = [
         lambda w: {"channel": "phone", "content": "电话回访"},
     ),
     api(
+        "PATCH",
+        "/api/v1/objections/{objection_id}",
+        WORK,
+        lambda w: f"/api/v1/objections/{w.objection.pk}",
+        lambda w: {"outcome": "resolved", "note": "降价后接受"},
+    ),
+    api(
         "POST",
         "/api/v1/customers/{customer_id}/stage",
         WORK,
@@ -726,6 +743,12 @@ ACTIONS: list[Action] = [
         WORK,
         lambda w: reverse("pipeline:followup_log", args=[_c(w)]),
         _followup_form,
+    ),
+    html(
+        "pipeline:objection_outcome",
+        WORK,
+        lambda w: reverse("pipeline:objection_outcome", args=[w.objection.pk]),
+        lambda w: {"outcome": "resolved", "note": ""},
     ),
     html(
         "pipeline:panel_stage",
@@ -1031,6 +1054,7 @@ WATCHED = [
     TimelineEvent,
     Prospect,
     FollowUp,
+    Objection,
     StageMove,
     PoolEntry,
     Claim,

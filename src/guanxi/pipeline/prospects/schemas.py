@@ -56,6 +56,16 @@ class FollowUpIn(Input):
     objections: list[ObjectionIn] = Field(default_factory=list, max_length=10)
 
 
+class ObjectionOutcomeIn(Input):
+    outcome: Code = Field(
+        description="open, resolved or lost",
+        json_schema_extra=choices(Objection.Outcome.values),
+    )
+    note: Annotated[Text, Field(max_length=1000)] = Field(
+        "", description="Why, for the customer's timeline"
+    )
+
+
 class StageIn(Input):
     stage: Code
     note: Annotated[Text, Field(max_length=1000)] = ""
@@ -83,6 +93,11 @@ class ObjectionOut(Schema):
     method: str
     outcome: str
     script_id: int | None
+
+
+class ObjectionDetailOut(ObjectionOut):
+    customer_id: int
+    followup_id: int
 
 
 class FollowUpOut(Schema):

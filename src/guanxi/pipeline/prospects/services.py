@@ -758,3 +758,48 @@ def quota_set(
             detail={"before": before, "after": values},
         )
     return quota
+
+
+# ---------------------------------------------------------------- objections
+
+OBJECTION_NOTE_LIMIT = 1000
+
+
+@transaction.atomic
+def objection_set_outcome(
+    *, actor: User, objection: Objection, outcome: str, note: str = ""
+) -> Objection:
+    """Update an objection's outcome after it was logged (resolved later, or the customer
+    lost over it). Who may log follow-ups on the customer may do it: the owner in scope, or
+    with pipeline.follow_up_others. On the customer's timeline with the note."""
+    locked, _prospect = _lock(actor=actor, customer=objection.customer, action=FOLLOW_UP_OTHERS)
+    outcome = str(outcome or "")
+    if outcome not in Objection.Outcome.values:
+        raise invalid_field("outcome", _("Choose a valid objection outcome."))
+    note = (note or "").strip()
+    if len(note) > OBJECTION_NOTE_LIMIT:
+        raise invalid_field(
+            "note",
+            _("At most %(limit)d characters.") % {"limit": OBJECTION_NOTE_LIMIT},
+        )
+    current = Objection.objects.select_for_update().get(pk=objection.pk)
+    if current.outcome == outcome and not note:
+        return current
+    before = current.get_outcome_display()
+    current.outcome = outcome
+    current.save(update_fields=["outcome"])
+    timeline_add(
+        customer=locked,
+        kind="objection",
+        title=_("Objection “%(type)s”: %(before)s → %(after)s")
+        % {
+            "type": current.get_type_display(),
+            "before": before,
+            "after": current.get_outcome_display(),
+        },
+        body=note,
+        actor=actor,
+        ref=current,
+        data={"objection": current.pk, "outcome": outcome},
+    )
+    return current
