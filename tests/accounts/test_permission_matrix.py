@@ -47,6 +47,7 @@ from guanxi.pipeline.models import (
     Objection,
     PoolEntry,
     Prospect,
+    Stage,
     StageMove,
     TeamQuota,
 )
@@ -751,6 +752,12 @@ ACTIONS: list[Action] = [
         lambda w: {"outcome": "resolved", "note": ""},
     ),
     html(
+        "pipeline:stage_guidance_load",
+        ADMIN,
+        lambda w: reverse("pipeline:stage_guidance_load"),
+        lambda w: {"guidance_set": "seed"},
+    ),
+    html(
         "pipeline:panel_stage",
         WORK,
         lambda w: reverse("pipeline:panel_stage", args=[_c(w)]),
@@ -1055,6 +1062,7 @@ WATCHED = [
     Prospect,
     FollowUp,
     Objection,
+    Stage,
     StageMove,
     PoolEntry,
     Claim,
