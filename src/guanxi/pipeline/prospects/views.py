@@ -85,7 +85,6 @@ def prospect_panel_html(request, customer) -> str:
     editable = Customer.objects.filter(pk=customer.pk)
     can_edit = editable.editable_by(request.user, action=SET_STAGE).exists()
     can_follow_up = editable.editable_by(request.user, action=FOLLOW_UP_OTHERS).exists()
-    form, objections = followup_forms(customer)
     quality = prospect.quality or {}
     context = {
         "customer": customer,
@@ -95,9 +94,6 @@ def prospect_panel_html(request, customer) -> str:
         "can_edit": can_edit,
         "can_follow_up": can_follow_up,
         "can_lock": may_release(user=request.user, customer=customer),
-        "form": form,
-        "objections": objections,
-        "origin": "panel",
         "man_fields": [
             ("money", _("Money"), prospect.man_money),
             ("authority", _("Authority"), prospect.man_authority),
@@ -117,6 +113,30 @@ def prospect_panel_html(request, customer) -> str:
         "grades": list(Prospect._meta.get_field("grade").choices or []),
     }
     return render_to_string("pipeline/panel_prospect.html", context, request=request)
+
+
+RECENT_FOLLOWUPS = 5
+
+
+def followup_panel_html(request, customer) -> str | None:
+    """The follow-up form, open, and the latest follow-ups at the top of the customer 360 page
+    for whoever may log follow-ups on the customer (the daily action comes first)."""
+    editable = Customer.objects.filter(pk=customer.pk)
+    if not editable.editable_by(request.user, action=FOLLOW_UP_OTHERS).exists():
+        return None
+    prospect = Prospect.objects.select_related("stage").filter(pk=customer.pk).first()
+    form, objections = followup_forms(customer)
+    recent = selectors.followup_page(customer=customer, cursor="", limit=RECENT_FOLLOWUPS)
+    context = {
+        "customer": customer,
+        "prospect": prospect,
+        "form": form,
+        "objections": objections,
+        "origin": "panel",
+        "recent": recent.items,
+        "more": recent.next_cursor is not None,
+    }
+    return render_to_string("pipeline/panel_followups.html", context, request=request)
 
 
 _NURTURE = gettext_lazy(
