@@ -44,13 +44,15 @@ from guanxi.customers.models import (
 from guanxi.pipeline.models import (
     Claim,
     FollowUp,
+    Objection,
     PoolEntry,
     Prospect,
+    Stage,
     StageMove,
     TeamQuota,
 )
 from guanxi.pipeline.pools.services import pool_release
-from guanxi.pipeline.prospects.services import prospect_set_stage
+from guanxi.pipeline.prospects.services import FollowUpInput, followup_log, prospect_set_stage
 from guanxi.sales.contracts.services import contract_submit
 from guanxi.sales.models import (
     Approval,
@@ -123,6 +125,15 @@ class World:
         )
         prospect_set_stage(actor=self.owner, customer=customer, stage="s1")
         return Customer.objects.get(pk=customer.pk)
+
+    @cached_property
+    def objection(self) -> Objection:
+        followup_log(
+            actor=self.owner,
+            customer=self.customer,
+            data=FollowUpInput(channel="phone", content="嫌贵", objections=[{"type": "price"}]),
+        )
+        return Objection.objects.get(customer=self.customer)
 
     @cached_property
     def duplicate(self) -> Customer:
@@ -438,6 +449,13 @@ ACTIONS: list[Action] = [
         lambda w: {"channel": "phone", "content": "电话回访"},
     ),
     api(
+        "PATCH",
+        "/api/v1/objections/{objection_id}",
+        WORK,
+        lambda w: f"/api/v1/objections/{w.objection.pk}",
+        lambda w: {"outcome": "resolved", "note": "降价后接受"},
+    ),
+    api(
         "POST",
         "/api/v1/customers/{customer_id}/stage",
         WORK,
@@ -728,6 +746,18 @@ ACTIONS: list[Action] = [
         _followup_form,
     ),
     html(
+        "pipeline:objection_outcome",
+        WORK,
+        lambda w: reverse("pipeline:objection_outcome", args=[w.objection.pk]),
+        lambda w: {"outcome": "resolved", "note": ""},
+    ),
+    html(
+        "pipeline:stage_guidance_load",
+        ADMIN,
+        lambda w: reverse("pipeline:stage_guidance_load"),
+        lambda w: {"guidance_set": "seed"},
+    ),
+    html(
         "pipeline:panel_stage",
         WORK,
         lambda w: reverse("pipeline:panel_stage", args=[_c(w)]),
@@ -955,6 +985,8 @@ OUTSIDE = {
     "HTML accounts:logout": "signing out",
     "HTML accounts:password_change": "the caller's own password",
     "HTML accounts:language": "the caller's own language",
+    "HTML accounts:time_zone": "the caller's own time zone",
+    "API PATCH /api/v1/users/me": "the caller's own settings",
     "HTML accounts:token_create": "the caller's own token",
     "HTML accounts:token_revoke": "the caller's own token",
     "HTML set_language": "Django's language switch (a cookie)",
@@ -1029,6 +1061,8 @@ WATCHED = [
     TimelineEvent,
     Prospect,
     FollowUp,
+    Objection,
+    Stage,
     StageMove,
     PoolEntry,
     Claim,

@@ -501,3 +501,30 @@ def test_followup_list_query_count_does_not_grow(
     log(10)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(client.get(url).json()["items"]) == 12
+
+
+# Issue 12 §4: an objection's outcome is updated after it was logged.
+def test_api_patch_updates_the_outcome(api_for, sales1a, sales1b, make_customer):
+    customer = make_customer(sales1a)
+    services.followup_log(
+        actor=sales1a,
+        customer=customer,
+        data=services.FollowUpInput(
+            channel="phone", content="嫌贵", objections=[{"type": "price"}]
+        ),
+    )
+    objection = Objection.objects.get(customer=customer)
+    url = f"/api/v1/objections/{objection.pk}"
+    response = api_for(sales1a).patch(
+        url, {"outcome": "resolved", "note": "ok"}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["outcome"] == "resolved" and body["customer_id"] == objection.customer_id
+    assert body["followup_id"] == objection.followup_id
+    bad = api_for(sales1a).patch(url, {"outcome": "maybe"}, content_type="application/json")
+    assert bad.status_code == 422
+    other = api_for(sales1b).patch(url, {"outcome": "open"}, content_type="application/json")
+    assert other.status_code == 404
+    objection.refresh_from_db()
+    assert objection.outcome == Objection.Outcome.RESOLVED

@@ -94,3 +94,18 @@ def test_a_quota_change_is_audited_with_before_and_after(client_for, manager):
     assert [(r.actor, r.target_id) for r in rows] == [(manager, str(team.pk))] * 2
     assert rows[0].detail["before"] is None
     assert rows[1].detail["before"]["stage0"] == 25 and rows[1].detail["after"]["stage0"] == 30
+
+
+def test_contacts_per_month_with_signed_customers_are_set_on_the_page(client_for, admin_user):
+    # Issue 12 §4: the E-class upkeep is data, not a flat 15 days.
+    page = client_for(admin_user).get(reverse("pipeline:team_quotas")).content.decode()
+    assert 'name="signed_per_month"' in page
+    assert _post(client_for(admin_user), "default", signed_per_month=3).status_code == 302
+    assert TeamQuota.objects.get(department__isnull=True).signed_per_month == 3
+    entry = AuditLog.objects.filter(action=QUOTA_SET).latest("id")
+    assert entry.detail["after"]["signed_per_month"] == 3
+    for bad in (0, 11, "twice"):
+        response = _post(client_for(admin_user), "default", signed_per_month=bad)
+        assert response.status_code == 200
+        assert "is-invalid" in response.content.decode()
+    assert TeamQuota.objects.get(department__isnull=True).signed_per_month == 3

@@ -2,13 +2,14 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from guanxi.accounts import selectors, services
 from guanxi.accounts.permissions import MANAGE_USERS
 from guanxi.core.errors import NotFound, PermissionDenied
-from guanxi.core.schemas import Input, RefOf
+from guanxi.core.schemas import Input, RefOf, ShortText, choices
 
 router = Router(tags=["accounts"])
 
@@ -36,6 +37,17 @@ class MeOut(Schema):
     permissions: list[str]
     language: str
     time_zone: str
+
+
+class MeSettingsIn(Input):
+    """The caller's own settings; a field left out keeps its value."""
+
+    language: str | None = Field(
+        None, json_schema_extra=choices(code for code, _name in settings.LANGUAGES)
+    )
+    time_zone: ShortText | None = Field(
+        None, description="An IANA time zone name, e.g. Asia/Shanghai", min_length=1
+    )
 
 
 class UserOut(Schema):
@@ -91,7 +103,21 @@ def _user_out(user) -> dict:
 
 @router.get("/users/me", response=MeOut, summary="The caller: roles, data scope, permissions")
 def me(request):
-    user = request.auth
+    return _me_out(request.auth)
+
+
+@router.patch("/users/me", response=MeOut, summary="Change your own language or time zone")
+def me_update(request, payload: MeSettingsIn):
+    services.user_set_preferences(
+        user=request.auth,
+        language=payload.language,
+        time_zone=payload.time_zone,
+        request=request,
+    )
+    return _me_out(request.auth)
+
+
+def _me_out(user) -> dict:
     scope = selectors.scope_for_user(user)
     return {
         **_user_out(user),

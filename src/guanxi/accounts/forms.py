@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts import permissions
 from guanxi.accounts.models import Department, Role, User
+from guanxi.accounts.time_zones import COMMON_TIME_ZONES, time_zone_choices
 from guanxi.core.audit_actions import audit_action_choices
 
 
@@ -104,6 +105,20 @@ class PasswordChangeForm(SetPasswordForm):
 
 class LanguageForm(TablerFormMixin, forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+def _time_zone_choices():
+    choices = time_zone_choices()
+    common = [c for c in choices if c[0] in COMMON_TIME_ZONES]
+    return [(_("Common"), common), (_("All time zones"), choices[len(common) :])]
+
+
+class TimeZoneForm(TablerFormMixin, forms.Form):
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=_time_zone_choices,
+        help_text=_("Dates, times and due days are shown in this time zone."),
+    )
 
 
 TOKEN_LIFETIMES = [

@@ -23,6 +23,7 @@ from guanxi.accounts.errors import DepartmentCycle, LoginLimited
 from guanxi.accounts.models import ApiToken, Department, Role, User
 from guanxi.accounts.permissions import ALL
 from guanxi.accounts.selectors import forget_cached_scope, login_wait_minutes
+from guanxi.accounts.time_zones import time_zone_valid
 from guanxi.core.audit import audit_record, client_ip
 from guanxi.core.errors import ValidationFailed
 from guanxi.core.models import AuditLog
@@ -269,6 +270,40 @@ def user_set_language(*, user: User, language: str) -> None:
         raise ValidationFailed(field_errors={"language": [_("Unknown language.")]})
     User.objects.filter(pk=user.pk).update(language=language)
     user.language = language
+
+
+def user_set_time_zone(*, user: User, time_zone: str, request: HttpRequest | None = None) -> None:
+    """The user's own time zone: an IANA name this server knows (zoneinfo); audited."""
+    time_zone = (time_zone or "").strip()
+    if not time_zone_valid(time_zone):
+        raise ValidationFailed(field_errors={"time_zone": [_("Unknown time zone.")]})
+    before = user.time_zone
+    if before == time_zone:
+        return
+    User.objects.filter(pk=user.pk).update(time_zone=time_zone)
+    user.time_zone = time_zone
+    audit_record(
+        actor=user,
+        action=AuditLog.Action.TIME_ZONE,
+        target=user,
+        changes={"time_zone": (before, time_zone)},
+        request=request,
+    )
+
+
+@transaction.atomic
+def user_set_preferences(
+    *,
+    user: User,
+    language: str | None = None,
+    time_zone: str | None = None,
+    request: HttpRequest | None = None,
+) -> None:
+    """The user's own language and time zone at once (None: unchanged); both or neither."""
+    if language is not None:
+        user_set_language(user=user, language=language)
+    if time_zone is not None:
+        user_set_time_zone(user=user, time_zone=time_zone, request=request)
 
 
 def login_wait_message(*, request: HttpRequest) -> str:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/password/", views.password_change, name="password_change"),
     path("profile/language/", views.language_change, name="language"),
+    path("profile/time-zone/", views.time_zone_change, name="time_zone"),
     path("profile/tokens/", views.token_create, name="token_create"),
     path("profile/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("admin/", views.admin_home, name="admin_home"),

@@ -102,6 +102,7 @@ def _profile_context(request, **overrides):
         ),
         "password_form": forms.PasswordChangeForm(),
         "language_form": forms.LanguageForm(initial={"language": user.language}),
+        "time_zone_form": forms.TimeZoneForm(initial={"time_zone": user.time_zone}),
         "token_form": forms.TokenForm(),
         "tokens": selectors.tokens_of(user),
         "new_token_raw": None,
@@ -166,6 +167,25 @@ def language_change(request):
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, request.user.language)
             return response
     return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+def time_zone_change(request):
+    form = forms.TimeZoneForm(request.POST)
+    if form.is_valid():
+        try:
+            services.user_set_time_zone(
+                user=request.user, time_zone=form.cleaned_data["time_zone"], request=request
+            )
+        except ValidationFailed as error:
+            form_add_errors(form, error)
+        else:
+            messages.success(request, _("Time zone changed."))
+            return redirect("accounts:profile")
+    return render(
+        request, "accounts/profile.html", _profile_context(request, time_zone_form=form), status=422
+    )
 
 
 @login_required

@@ -25,6 +25,7 @@ class AuditAction(models.TextChoices):
     DEACTIVATE = "deactivate", _("Deactivated a user")
     REACTIVATE = "reactivate", _("Reactivated a user")
     UNLOCK = "unlock", _("Unlocked logins")
+    TIME_ZONE = "time_zone", _("Changed own time zone")
 
 
 _ACTION_LABELS: dict[str, object] = {}

@@ -47,6 +47,7 @@ from guanxi.pipeline.models import (
 from guanxi.pipeline.pools import services as pool_services
 from guanxi.pipeline.prospects import cadence as stage_cadence
 from guanxi.pipeline.prospects import services
+from guanxi.pipeline.prospects.selectors import quota_for
 
 STAGE_CODES = ("refused", "s0", "s1", "s2", "s3", "s4")
 FORWARD = ("s0", "s1", "s2", "s3", "s4")
@@ -597,6 +598,7 @@ class _BulkPlanner:
         }
         self.cadence = stage_cadence
         self.tz = stage_cadence.zone_for(None)
+        self.signed_per_month = quota_for(department_id=None).signed_per_month
         self.finals = list(STAGE_WEIGHTS)
         self.weights = list(STAGE_WEIGHTS.values())
         # Pre-made texts: a few thousand per stage, picked at random (fast and varied).
@@ -742,7 +744,10 @@ class _BulkPlanner:
         next_due = None
         if not released:
             next_due = self.cadence.next_due(
-                _Due(next_contact, grade, stage, stage.pk, last, changed_at), now=now, tz=self.tz
+                _Due(next_contact, grade, stage, stage.pk, last, changed_at),
+                now=now,
+                tz=self.tz,
+                signed_per_month=self.signed_per_month,
             )
         money = authority = need = None
         verdict = ""

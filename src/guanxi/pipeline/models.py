@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -290,6 +291,12 @@ class TeamQuota(models.Model):
     stage34 = models.PositiveSmallIntegerField(_("stages 3–4"), default=10)
     daily_target = models.PositiveSmallIntegerField(
         _("intention customers to follow per day"), default=3
+    )
+    # Seed 002: "1个月联系至少2次" — at least this many contacts in every calendar month.
+    signed_per_month = models.PositiveSmallIntegerField(
+        _("contacts per month with signed customers"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
     )
 
     class Meta:

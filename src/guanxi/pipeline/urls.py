@@ -5,6 +5,7 @@ from guanxi.pipeline.pools import urls as pools_urls
 from guanxi.pipeline.prospects import urls as prospects_urls
 from guanxi.pipeline.reports import urls as reports_urls
 from guanxi.pipeline.scripts import urls as scripts_urls
+from guanxi.pipeline.stages import urls as stages_urls
 from guanxi.pipeline.worklist import urls as worklist_urls
 
 app_name = "pipeline"
@@ -15,4 +16,5 @@ urlpatterns = [
     path("", include(board_urls)),  # board/
     path("", include(reports_urls)),  # funnel/, team/
     path("scripts/", include(scripts_urls)),
+    path("stages/", include(stages_urls)),
 ]

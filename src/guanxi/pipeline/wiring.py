@@ -21,7 +21,7 @@ from guanxi.pipeline.pools.selectors import pool_visibility
 from guanxi.pipeline.pools.services import pool_entries_end_for_owned, pool_entry_end_for_merged
 from guanxi.pipeline.pools.views import release_panel_html
 from guanxi.pipeline.prospects.services import prospect_for
-from guanxi.pipeline.prospects.views import prospect_panel_html
+from guanxi.pipeline.prospects.views import followup_panel_html, prospect_panel_html
 from guanxi.pipeline.worklist.selectors import overdue_count
 
 BATCH = 1000  # ids per IN (...) list
@@ -92,6 +92,10 @@ def _pool_visibility(*, user, **kwargs: Any):
     return pool_visibility(user=user)
 
 
+def _followup_panel(*, request, customer: Customer, **kwargs: Any):
+    return followup_panel_html(request, customer)
+
+
 def _detail_panel(*, request, customer: Customer, **kwargs: Any):
     return prospect_panel_html(request, customer)
 
@@ -115,6 +119,8 @@ def connect() -> None:
     customer_hooks.customer_created.register(_on_customer_created)
     customer_hooks.owners_changed.register(_on_owners_changed)
     customer_hooks.category_signals.register(_category_signal)
+    # The daily action first: the follow-up form and the latest follow-ups top the 360 page.
+    panels.detail_panels.register(_followup_panel)
     panels.detail_panels.register(_detail_panel)
     # Public pools: members see the customers in their pools; an owner change restarts the
     # recycling clock and takes an owned customer out of its pool; a merge ends the entry.

@@ -20,6 +20,8 @@ from guanxi.pipeline.prospects.schemas import (
     FollowUpPageOut,
     GradeIn,
     ManIn,
+    ObjectionDetailOut,
+    ObjectionOutcomeIn,
     ProspectOut,
     StageIn,
     StageOut,
@@ -84,6 +86,19 @@ def followup_create(request, customer_id: int, payload: FollowUpIn):
     )
     return Status(
         200 if logged.replayed else 201, selectors.followup_get(followup_id=logged.followup.pk)
+    )
+
+
+@router.patch(
+    "/objections/{int:objection_id}",
+    response=ObjectionDetailOut,
+    summary="Update an objection's outcome (open, resolved, lost)",
+    operation_id="guanxi_pipeline_api_objection_update",
+)
+def objection_update(request, objection_id: int, payload: ObjectionOutcomeIn):
+    objection = selectors.objection_get_for_user(user=request.auth, objection_id=objection_id)
+    return services.objection_set_outcome(
+        actor=request.auth, objection=objection, outcome=payload.outcome, note=payload.note
     )
 
 

@@ -137,3 +137,8 @@ class ManForm(forms.Form):
     @staticmethod
     def value(raw):
         return {"yes": True, "no": False}.get(raw)
+
+
+class ObjectionOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("outcome"), choices=Objection.Outcome.choices)
+    note = forms.CharField(label=_("note"), max_length=1000, required=False)

@@ -72,6 +72,16 @@ class FollowUpIn(Input):
     )
 
 
+class ObjectionOutcomeIn(Input):
+    outcome: Code = Field(
+        description="open, resolved or lost",
+        json_schema_extra=choices(Objection.Outcome.values),
+    )
+    note: Annotated[Text, Field(max_length=1000)] = Field(
+        "", description="Why, for the customer's timeline"
+    )
+
+
 class StageIn(Input):
     stage: Code
     note: Annotated[Text, Field(max_length=1000)] = ""
@@ -99,6 +109,11 @@ class ObjectionOut(Schema):
     method: str
     outcome: str
     script_id: int | None
+
+
+class ObjectionDetailOut(ObjectionOut):
+    customer_id: int
+    followup_id: int
 
 
 class FollowUpOut(Schema):

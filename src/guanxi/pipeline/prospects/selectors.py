@@ -5,9 +5,10 @@ Always scoped (a customer passed in is one the caller may see)."""
 import datetime as dt
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Case, F, Prefetch, Q, QuerySet, When
 
-from guanxi.core.pagination import Page, page_by_keys
+from guanxi.core.errors import NotFound
+from guanxi.core.pagination import Page, page_by_id, page_by_keys
 from guanxi.customers.models import Customer
 from guanxi.pipeline.models import FollowUp, Objection, Prospect, Stage, TeamQuota
 
@@ -79,3 +80,38 @@ def followup_page(*, customer: Customer, cursor: str, limit: int) -> Page[Follow
 def followup_get(*, followup_id: int) -> FollowUp:
     """One follow-up with what its API answer shows (the caller has checked the customer)."""
     return _followups().get(pk=followup_id)
+
+
+# ---------------------------------------------------------------- objections
+
+
+def _objections_visible_to(user: Any) -> QuerySet[Objection]:
+    return Objection.objects.filter(
+        customer_id__in=Customer.objects.visible_to(user).values("pk")
+    ).select_related("customer", "customer__owner", "followup", "followup__user")
+
+
+def objection_get_for_user(*, user: Any, objection_id: int) -> Objection:
+    """An objection on a customer the user sees; NotFound (404) for any other."""
+    objection = _objections_visible_to(user).filter(pk=objection_id).first()
+    if objection is None:
+        raise NotFound()
+    return objection
+
+
+def objections_open(
+    *, user: Any, owner_id: int | None = None, cursor: Any = None, limit: int = 50
+) -> Page[Objection]:
+    """Objections still open on the customers the user sees, newest first; with `owner_id`
+    only those on that consultant's customers."""
+    rows = _objections_visible_to(user).filter(outcome=Objection.Outcome.OPEN)
+    if owner_id is not None:
+        rows = rows.filter(customer__owner_id=owner_id)
+    return page_by_id(rows, cursor=cursor, limit=limit)
+
+
+def objections_of_customer(*, customer: Customer, limit: int = 20) -> list[Objection]:
+    """A visible customer's objections, open ones first, then the newest."""
+    rows = Objection.objects.filter(customer_id=customer.pk).select_related("followup")
+    order = Case(When(outcome=Objection.Outcome.OPEN, then=0), default=1)
+    return list(rows.order_by(order, "-id")[:limit])

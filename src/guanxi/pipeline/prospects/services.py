@@ -791,6 +791,9 @@ def tracking_remove(*, actor: User, customer: Customer) -> Prospect:
     return prospect
 
 
+SIGNED_PER_MONTH_MAX = 10
+
+
 @transaction.atomic
 def quota_set(
     *,
@@ -800,9 +803,11 @@ def quota_set(
     stage12: int | str | None,
     stage34: int | str | None,
     daily_target: int | str | None,
+    signed_per_month: int | str | None = None,
 ) -> TeamQuota:
     """Set a team's quota of tracked customers (or, with department None, the company
-    default); audited with the values before and after."""
+    default) and how often its signed customers are contacted a month (None: unchanged);
+    audited with the values before and after."""
     if not user_can(actor, MANAGE_QUOTAS):
         raise PermissionDenied(_("You may not set the quotas of teams."))
     if department is None:
@@ -828,13 +833,20 @@ def quota_set(
         if not 0 <= number <= 1000:
             errors[name] = [_("Enter a whole number from 0 to 1000.")]
         values[name] = number
+    if signed_per_month is not None:
+        try:
+            number = int(signed_per_month) if isinstance(signed_per_month, int | str) else 0
+        except ValueError:
+            number = 0
+        if not 1 <= number <= SIGNED_PER_MONTH_MAX:
+            errors["signed_per_month"] = [
+                _("Enter a whole number from 1 to %(max)d.") % {"max": SIGNED_PER_MONTH_MAX}
+            ]
+        values["signed_per_month"] = number
     if errors:
         raise ValidationFailed(field_errors=errors)
     before = (
-        TeamQuota.objects.select_for_update()
-        .filter(department=department)
-        .values("stage0", "stage12", "stage34", "daily_target")
-        .first()
+        TeamQuota.objects.select_for_update().filter(department=department).values(*values).first()
     )
     quota, _created = TeamQuota.objects.update_or_create(department=department, defaults=values)
     if before != values:
@@ -846,3 +858,48 @@ def quota_set(
             detail={"before": before, "after": values},
         )
     return quota
+
+
+# ---------------------------------------------------------------- objections
+
+OBJECTION_NOTE_LIMIT = 1000
+
+
+@transaction.atomic
+def objection_set_outcome(
+    *, actor: User, objection: Objection, outcome: str, note: str = ""
+) -> Objection:
+    """Update an objection's outcome after it was logged (resolved later, or the customer
+    lost over it). Who may log follow-ups on the customer may do it: the owner in scope, or
+    with pipeline.follow_up_others. On the customer's timeline with the note."""
+    locked, _prospect = _lock(actor=actor, customer=objection.customer, action=FOLLOW_UP_OTHERS)
+    outcome = str(outcome or "")
+    if outcome not in Objection.Outcome.values:
+        raise invalid_field("outcome", _("Choose a valid objection outcome."))
+    note = (note or "").strip()
+    if len(note) > OBJECTION_NOTE_LIMIT:
+        raise invalid_field(
+            "note",
+            _("At most %(limit)d characters.") % {"limit": OBJECTION_NOTE_LIMIT},
+        )
+    current = Objection.objects.select_for_update().get(pk=objection.pk)
+    if current.outcome == outcome and not note:
+        return current
+    before = current.get_outcome_display()
+    current.outcome = outcome
+    current.save(update_fields=["outcome"])
+    timeline_add(
+        customer=locked,
+        kind="objection",
+        title=_("Objection “%(type)s”: %(before)s → %(after)s")
+        % {
+            "type": current.get_type_display(),
+            "before": before,
+            "after": current.get_outcome_display(),
+        },
+        body=note,
+        actor=actor,
+        ref=current,
+        data={"objection": current.pk, "outcome": outcome},
+    )
+    return current

@@ -12,4 +12,6 @@ urlpatterns = [
     path("c/<int:customer_id>/referrer/", views.panel_referrer, name="panel_referrer"),
     path("c/<int:customer_id>/tracking/", views.panel_tracking, name="panel_tracking"),
     path("c/<int:customer_id>/lock/", views.panel_lock, name="panel_lock"),
+    path("objections/", views.objections_open, name="objections"),
+    path("objections/<int:pk>/outcome/", views.objection_outcome, name="objection_outcome"),
 ]

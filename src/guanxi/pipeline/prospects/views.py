@@ -10,20 +10,23 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from guanxi.accounts.selectors import users_in_scope
 from guanxi.core.errors import Conflict, NotFound, ValidationFailed, invalid_field
 from guanxi.customers.models import Customer
 from guanxi.pipeline.errors import error_text
-from guanxi.pipeline.models import Prospect, Stage
+from guanxi.pipeline.models import Objection, Prospect, Stage
 from guanxi.pipeline.permissions import FOLLOW_UP_OTHERS, SET_STAGE
 from guanxi.pipeline.pools.selectors import may_release
 from guanxi.pipeline.pools.services import prospect_lock
 from guanxi.pipeline.prospects import selectors, services
-from guanxi.pipeline.prospects.forms import ManForm, followup_forms
+from guanxi.pipeline.prospects.forms import ManForm, ObjectionOutcomeForm, followup_forms
 from guanxi.pipeline.scripts.selectors import script_suggest
 
 
@@ -83,7 +86,6 @@ def prospect_panel_html(request, customer) -> str:
     editable = Customer.objects.filter(pk=customer.pk)
     can_edit = editable.editable_by(request.user, action=SET_STAGE).exists()
     can_follow_up = editable.editable_by(request.user, action=FOLLOW_UP_OTHERS).exists()
-    form, objections = followup_forms(customer)
     quality = prospect.quality or {}
     context = {
         "customer": customer,
@@ -93,9 +95,6 @@ def prospect_panel_html(request, customer) -> str:
         "can_edit": can_edit,
         "can_follow_up": can_follow_up,
         "can_lock": may_release(user=request.user, customer=customer),
-        "form": form,
-        "objections": objections,
-        "origin": "panel",
         "man_fields": [
             ("money", _("Money"), prospect.man_money),
             ("authority", _("Authority"), prospect.man_authority),
@@ -110,10 +109,36 @@ def prospect_panel_html(request, customer) -> str:
             for k, label in services.BIG_CUSTOMER_RISKS.items()
         ],
         "referrals": selectors.referrals_of(user=request.user, customer=customer),
+        "customer_objections": selectors.objections_of_customer(customer=customer),
+        "outcomes": Objection.Outcome.choices,
         "grades": list(Prospect._meta.get_field("grade").choices or []),
         "today": timezone.localdate(),
     }
     return render_to_string("pipeline/panel_prospect.html", context, request=request)
+
+
+RECENT_FOLLOWUPS = 5
+
+
+def followup_panel_html(request, customer) -> str | None:
+    """The follow-up form, open, and the latest follow-ups at the top of the customer 360 page
+    for whoever may log follow-ups on the customer (the daily action comes first)."""
+    editable = Customer.objects.filter(pk=customer.pk)
+    if not editable.editable_by(request.user, action=FOLLOW_UP_OTHERS).exists():
+        return None
+    prospect = Prospect.objects.select_related("stage").filter(pk=customer.pk).first()
+    form, objections = followup_forms(customer)
+    recent = selectors.followup_page(customer=customer, cursor="", limit=RECENT_FOLLOWUPS)
+    context = {
+        "customer": customer,
+        "prospect": prospect,
+        "form": form,
+        "objections": objections,
+        "origin": "panel",
+        "recent": recent.items,
+        "more": recent.next_cursor is not None,
+    }
+    return render_to_string("pipeline/panel_followups.html", context, request=request)
 
 
 _NURTURE = gettext_lazy(
@@ -219,3 +244,73 @@ def panel_tracking(request, customer):
 @_panel_action
 def panel_lock(request, customer):
     prospect_lock(actor=request.user, customer=customer, locked=request.POST.get("locked") == "1")
+
+
+# ---------------------------------------------------------------- objections
+
+
+@login_required
+@require_POST
+def objection_outcome(request, pk):
+    """Update one objection's outcome, from the 360 panel or the open-objections page (back
+    to where it was posted from, with the outcome as a message)."""
+    objection = selectors.objection_get_for_user(user=request.user, objection_id=pk)
+    form = ObjectionOutcomeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid objection outcome."))
+    else:
+        try:
+            services.objection_set_outcome(
+                actor=request.user,
+                objection=objection,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+            )
+        except (ValidationFailed, Conflict) as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, _("Saved."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("customers:detail", args=[objection.customer_id])
+    return redirect(target)
+
+
+@login_required
+@require_GET
+def objections_open(request):
+    """Open objections per consultant: one's own customers, a manager's team (data scope)
+    with a consultant filter."""
+    consultants = list(users_in_scope(request.user).order_by("department__path", "username"))
+    raw = request.GET.get("owner", "")
+    owner = None
+    if raw:
+        owner = next((u for u in consultants if str(u.pk) == raw), None)
+        if owner is None:
+            raise NotFound()
+    try:
+        page = selectors.objections_open(
+            user=request.user,
+            owner_id=owner.pk if owner else None,
+            cursor=request.GET.get("after"),
+        )
+    except ValidationFailed as exc:
+        raise NotFound() from exc
+    editable = set(
+        Customer.objects.editable_by(request.user, action=FOLLOW_UP_OTHERS)
+        .filter(pk__in={o.customer_id for o in page.items})
+        .values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "pipeline/objections.html",
+        {
+            "page": page,
+            "rows": [(o, o.customer_id in editable) for o in page.items],
+            "consultants": consultants if len(consultants) > 1 else [],
+            "owner": owner,
+            "outcomes": Objection.Outcome.choices,
+        },
+    )

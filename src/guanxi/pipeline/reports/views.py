@@ -233,7 +233,7 @@ def team_export(request):
 
 # ---------------------------------------------------------------- tracked-pool quotas (INT-3)
 
-QUOTA_FIELDS = ("stage0", "stage12", "stage34", "daily_target")
+QUOTA_FIELDS = ("stage0", "stage12", "stage34", "daily_target", "signed_per_month")
 
 
 @login_required

@@ -1,0 +1,66 @@
+"""The daily action first (issue 12 §4): the follow-up form, open, and the latest follow-ups
+top the customer 360 page for whoever may log follow-ups."""
+
+import pytest
+from django.urls import reverse
+
+from guanxi.pipeline.prospects import services
+
+pytestmark = pytest.mark.django_db
+
+
+def _log(user, customer, content):
+    services.followup_log(
+        actor=user,
+        customer=customer,
+        data=services.FollowUpInput(channel="phone", content=content),
+    )
+
+
+def test_the_form_and_history_come_first_for_the_owner(client_for, sales1a, make_customer):
+    customer = make_customer(sales1a)
+    for n in range(3):
+        _log(sales1a, customer, f"第{n}次电话")
+    page = client_for(sales1a).get(reverse("customers:detail", args=[customer.pk]))
+    html = page.content.decode()
+    form_at = html.index(reverse("pipeline:followup_log", args=[customer.pk]))
+    assert html.index('id="gx-followups"') < form_at < html.index('id="gx-prospect-panel"')
+    assert form_at < html.index('id="customer-panel"')  # the tabs with the timeline
+    assert "<details" not in html[html.index('id="gx-followups"') : form_at]
+    assert html.index("第2次电话") < html.index("第0次电话") < html.index('id="gx-prospect-panel"')
+    assert html.count(f'action="{reverse("pipeline:followup_log", args=[customer.pk])}"') == 1
+    assert "?tab=timeline" not in html[form_at : html.index('id="gx-prospect-panel"')]
+
+
+def test_only_the_latest_five_with_a_link_to_the_rest(client_for, sales1a, make_customer):
+    customer = make_customer(sales1a)
+    for n in range(7):
+        _log(sales1a, customer, f"记录{n}号")
+    html = client_for(sales1a).get(reverse("customers:detail", args=[customer.pk])).content
+    html = html.decode()
+    panel = html[html.index('id="gx-followups"') : html.index('id="gx-prospect-panel"')]
+    assert "记录6号" in panel and "记录2号" in panel and "记录1号" not in panel
+    assert "?tab=timeline" in panel
+
+
+def test_who_may_not_log_follow_ups_sees_no_form(client_for, sales1a, relations, make_customer):
+    customer = make_customer(sales1a)
+    _log(sales1a, customer, "电话回访")
+    html = client_for(relations).get(reverse("customers:detail", args=[customer.pk]))
+    html = html.content.decode()
+    assert 'id="gx-prospect-panel"' in html
+    assert 'id="gx-followups"' not in html
+    assert reverse("pipeline:followup_log", args=[customer.pk]) not in html
+
+
+def test_a_follow_up_logged_from_the_panel_shows_at_the_top(client_for, sales1a, make_customer):
+    customer = make_customer(sales1a)
+    prefix = f"c{customer.pk}-"
+    client = client_for(sales1a)
+    response = client.post(
+        reverse("pipeline:followup_log", args=[customer.pk]),
+        {"origin": "panel", prefix + "channel": "visit", prefix + "content": "上门演示"},
+    )
+    assert response.status_code == 302
+    html = client.get(response["Location"]).content.decode()
+    assert html.index("上门演示") < html.index('id="gx-prospect-panel"')
