@@ -65,6 +65,15 @@ class TestDemoData:
         ).exists()
         assert owned.filter(recycle_warned_at__isnull=False).exists()  # about to be recycled
 
+    def test_demo_prospects_expect_amounts(self, demo, org):
+        # Issue 12 §2: the board and the forecast need amounts in the demo too.
+        for username in ("sales1a", "sales2b"):
+            expecting = Prospect.objects.filter(
+                owner=org[username], expected_amount__gt=0, expected_close_on__isnull=False
+            )
+            assert expecting.filter(stage__order__gte=1).exists(), username
+        assert not Prospect.objects.filter(stage__order__lt=1, expected_amount__gt=0).exists()
+
     def test_demo_releases_into_the_company_pool(self, demo):
         entries = PoolEntry.objects.filter(pool__name="公司公海")
         assert entries.count() >= 15

@@ -20,6 +20,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from unittest import mock
 
 from django.db import connection, transaction
@@ -169,6 +170,9 @@ RELEASES = (
     ("lost_trust", "报价出错，客户不愿再沟通"),
     ("pushed_too_hard", "逼单太紧，客户反感"),
 )
+
+
+EXPECTED_AMOUNTS = (9800, 12800, 19800, 28800, 46800, 68000, 98000, 150000)
 
 
 def stages_by_code() -> dict:
@@ -505,6 +509,10 @@ def _demo_customer(
         }
         if latest and final == "refused":
             data["next_contact_at"] = None
+        if latest and not dealt and stage in ("s1", "s2", "s3", "s4"):
+            # what the consultant expects to sign, and when: the board and forecast in money
+            data["expected_amount"] = Decimal(rng.choice(EXPECTED_AMOUNTS))
+            data["expected_close_on"] = today + dt.timedelta(days=rng.randint(3, 75))
         with clock(at):
             services.followup_log(
                 actor=consultant, customer=customer, data=services.FollowUpInput(**data)
