@@ -288,6 +288,7 @@ def contract_plan_follow_total(*, contract, **kwargs) -> tuple[list, list] | Non
     return before, [{"due_on": instalment.due_on.isoformat(), "amount": str(instalment.amount)}]
 
 
+@transaction.atomic
 def instalments_set(*, actor, contract, plan: list[dict]) -> list[Instalment]:
     """Replace the contract's payment plan (回款计划).
 
