@@ -6,6 +6,8 @@ administrator changes them on the role page."""
 
 from django.db import migrations
 
+from guanxi.accounts.role_grants import role_permissions_grant
+
 GRANTS = {
     "manager": [
         "customer.edit_others",
@@ -25,31 +27,9 @@ GRANTS = {
 }
 
 
-def grant(apps, schema_editor):
-    Role = apps.get_model("accounts", "Role")
-    for code, permissions in GRANTS.items():
-        role = Role.objects.filter(code=code).first()
-        if role is None:
-            continue
-        merged = list(dict.fromkeys([*(role.permissions or []), *permissions]))
-        if merged != role.permissions:
-            role.permissions = merged
-            role.save(update_fields=["permissions"])
-
-
-def revoke(apps, schema_editor):
-    Role = apps.get_model("accounts", "Role")
-    for code, permissions in GRANTS.items():
-        role = Role.objects.filter(code=code).first()
-        if role is None:
-            continue
-        role.permissions = [p for p in role.permissions or [] if p not in permissions]
-        role.save(update_fields=["permissions"])
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_default_roles"),
         ("pipeline", "0012_neutral_stage_guidance"),
     ]
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [role_permissions_grant(GRANTS)]

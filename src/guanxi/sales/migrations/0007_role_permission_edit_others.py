@@ -4,29 +4,9 @@ and the administrator get it. Data: an administrator changes it on the role page
 
 from django.db import migrations
 
+from guanxi.accounts.role_grants import role_permissions_grant
+
 GRANTS = {"manager": ["sales.edit_others"], "admin": ["sales.edit_others"]}
-
-
-def grant(apps, schema_editor):
-    Role = apps.get_model("accounts", "Role")
-    for code, permissions in GRANTS.items():
-        role = Role.objects.filter(code=code).first()
-        if role is None:
-            continue
-        merged = list(dict.fromkeys([*(role.permissions or []), *permissions]))
-        if merged != role.permissions:
-            role.permissions = merged
-            role.save(update_fields=["permissions"])
-
-
-def revoke(apps, schema_editor):
-    Role = apps.get_model("accounts", "Role")
-    for code, permissions in GRANTS.items():
-        role = Role.objects.filter(code=code).first()
-        if role is None:
-            continue
-        role.permissions = [p for p in role.permissions or [] if p not in permissions]
-        role.save(update_fields=["permissions"])
 
 
 class Migration(migrations.Migration):
@@ -34,4 +14,4 @@ class Migration(migrations.Migration):
         ("accounts", "0002_default_roles"),
         ("sales", "0006_postgres_instalment_ageing_index"),
     ]
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [role_permissions_grant(GRANTS)]
