@@ -1,12 +1,12 @@
-from django.shortcuts import redirect
 from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 
+from guanxi.accounts import views as account_views
 from guanxi.api import api, no_such_path
 from guanxi.core import views as core_views
 
 urlpatterns = [
-    path("", lambda request: redirect("sales:home"), name="home"),
+    path("", account_views.home, name="home"),
     path("waiting/", core_views.waiting, name="waiting"),
     path("accounts/admin/", include("guanxi.customers.configuration.urls")),
     path("accounts/", include("guanxi.accounts.urls")),

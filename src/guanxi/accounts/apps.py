@@ -14,6 +14,11 @@ class AccountsConfig(AppConfig):
 
         scope_resolver_register(scope_for_user)
 
+        from guanxi.accounts.views import admin_home_section
+        from guanxi.core.home import home_sections
+
+        home_sections.register(admin_home_section)
+
         from guanxi.accounts.permissions import ALL
         from guanxi.core.audit_text import audit_formatters_register
 

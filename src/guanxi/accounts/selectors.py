@@ -1,6 +1,7 @@
 """Reads about users: their data scope and permissions, departments, tokens."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -9,7 +10,8 @@ from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
-from guanxi.accounts.models import ApiToken, Department, Role, User
+from guanxi.accounts.models import ApiToken, Department, Role, RoleCode, User
+from guanxi.core import home
 from guanxi.core.audit_text import audit_entries_describe
 from guanxi.core.models import AuditLog
 from guanxi.core.scope import DataScope, Scope
@@ -253,3 +255,56 @@ def audit_log_page(
     more = len(page) > limit
     page = audit_entries_describe(page[:limit])
     return page, (page[-1].pk if more and page else None)
+
+
+# ---------------------------------------------------------------- home page
+
+# The kinds of home page of each shipped role (core.home). Roles are the shipped six, edited
+# but never created, so the code names the job.
+ROLE_HOME: dict[str, tuple[str, ...]] = {
+    RoleCode.CONSULTANT: (home.SALES,),
+    RoleCode.MANAGER: (home.MANAGER,),
+    RoleCode.CUSTOMER_RELATIONS: (home.RELATIONS,),
+    RoleCode.SERVICE_AGENT: (home.SERVICE,),
+    RoleCode.MARKETING: (home.MARKETING,),
+    RoleCode.ADMIN: (home.ADMIN,),
+}
+
+
+def home_kinds(user: Any) -> frozenset[str]:
+    """The kinds of home page the user's roles give; a user without a role gets the service
+    agent's (find a customer), which shows nothing beyond their scope."""
+    kinds = {kind for role in user_roles(user) for kind in ROLE_HOME.get(role.code, ())}
+    return frozenset(kinds or {home.SERVICE})
+
+
+@dataclass(frozen=True)
+class AdminOverview:
+    active_users: int
+    locked: list[str]  # usernames that cannot sign in from some address now
+    tokens_expiring: int  # active API tokens that expire within TOKEN_WARN_DAYS
+    recent: list[AuditLog]
+
+
+TOKEN_WARN_DAYS = 14
+
+
+def admin_overview(*, recent: int = 8) -> AdminOverview:
+    now = timezone.now()
+    attempted = (
+        AccessAttempt.objects.filter(attempt_time__gte=_cool_off_start())
+        .values_list("username", flat=True)
+        .distinct()
+    )
+    expiring = ApiToken.objects.filter(
+        revoked_at__isnull=True,
+        expires_at__gt=now,
+        expires_at__lte=now + timedelta(days=TOKEN_WARN_DAYS),
+    )
+    entries = list(AuditLog.objects.select_related("actor").order_by("-id")[:recent])
+    return AdminOverview(
+        active_users=User.objects.filter(is_active=True).count(),
+        locked=sorted(locked_usernames(name for name in attempted if name)),
+        tokens_expiring=expiring.count(),
+        recent=audit_entries_describe(entries),
+    )

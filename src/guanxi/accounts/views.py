@@ -8,21 +8,23 @@ from django.contrib.auth import authenticate, login, logout, update_session_auth
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guanxi.accounts import forms, permissions, selectors, services
 from guanxi.accounts.decorators import permission_required
 from guanxi.accounts.models import Department, Role, User
 from guanxi.core.errors import ValidationFailed
 from guanxi.core.forms import form_add_errors
+from guanxi.core.home import ADMIN, HomeSection, home_sections_for
 from guanxi.core.http import form_page
 
 # ---------------------------------------------------------------- helpers
@@ -222,6 +224,32 @@ def token_revoke(request, pk):
     services.token_revoke(token=token, actor=request.user)
     messages.success(request, _("The token has been revoked."))
     return redirect("accounts:profile")
+
+
+# ---------------------------------------------------------------- home page
+
+
+@login_required
+@require_GET
+def home(request):
+    """Each role's home page (RPT-1): the sections the apps add for the user's kinds of work."""
+    kinds = selectors.home_kinds(request.user)
+    sections = home_sections_for(request=request, user=request.user, kinds=kinds)
+    return render(request, "home.html", {"sections": sections, "today": timezone.localdate()})
+
+
+def admin_home_section(*, request, user, kinds, **kwargs) -> HomeSection | None:
+    """The administrator's overview: users, sign-in locks, expiring tokens, the latest audit."""
+    if ADMIN not in kinds:
+        return None
+    context = {
+        "overview": selectors.admin_overview(),
+        "can_audit": selectors.user_can(user, permissions.VIEW_AUDIT),
+        "can_manage": selectors.user_can(user, permissions.MANAGE_USERS),
+        "token_warn_days": selectors.TOKEN_WARN_DAYS,
+    }
+    html = render_to_string("accounts/home_admin.html", context, request=request)
+    return HomeSection(order=10, html=html, wide=True)
 
 
 # ---------------------------------------------------------------- administration: home

@@ -13,3 +13,8 @@ class CustomersConfig(AppConfig):
         from guanxi.customers.archive import services
 
         account_hooks.user_department_changed.register(services.customers_follow_owner_department)
+
+        from guanxi.core.home import home_sections
+        from guanxi.customers.archive.views import home_lookup_section
+
+        home_sections.register(home_lookup_section)

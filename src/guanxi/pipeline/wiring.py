@@ -10,12 +10,14 @@ from django.utils.translation import gettext as _
 
 from guanxi.accounts import permissions as account_permissions
 from guanxi.core.audit_actions import audit_actions_register
+from guanxi.core.home import home_sections
 from guanxi.core.waiting import WAITING_CAP, WaitingItem, waiting_items
 from guanxi.customers import hooks as customer_hooks
 from guanxi.customers import panels
 from guanxi.customers.models import Customer
 from guanxi.customers.querysets import visibility_extensions
 from guanxi.pipeline import audit_actions, permissions
+from guanxi.pipeline.home import views as home_views
 from guanxi.pipeline.models import Grade, ManVerdict, Prospect
 from guanxi.pipeline.pools.selectors import pool_visibility
 from guanxi.pipeline.pools.services import pool_entries_end_for_owned, pool_entry_end_for_merged
@@ -130,3 +132,11 @@ def connect() -> None:
     customer_hooks.merge_extensions.register(_pool_merge)
     panels.detail_panels.register(_pool_release_panel)
     waiting_items.register(_waiting_followups)
+    for section in (
+        home_views.home_today_section,
+        home_views.home_my_pipeline_section,
+        home_views.home_team_pipeline_section,
+        home_views.home_idle_section,
+        home_views.home_sources_section,
+    ):
+        home_sections.register(section)

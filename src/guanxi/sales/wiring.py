@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from guanxi.accounts import permissions as account_permissions
 from guanxi.core.audit_actions import audit_actions_register
 from guanxi.core.audit_text import audit_formatters_register, money_text
+from guanxi.core.home import home_sections
 from guanxi.core.waiting import WAITING_CAP, WaitingItem, waiting_items
 from guanxi.customers import hooks as customer_hooks
 from guanxi.customers import panels
@@ -38,6 +39,7 @@ from guanxi.sales.receivables import tasks  # noqa: F401 - registers the daily c
 from guanxi.sales.receivables import views as receivable_views
 from guanxi.sales.receivables.selectors import overdue_instalment_count
 from guanxi.sales.receivables.views import overdue_worklist_section
+from guanxi.sales.reports import views as report_views
 
 _connected = False
 
@@ -102,6 +104,16 @@ def connect() -> None:
     audit_actions_register(audit_actions.LABELS)
     audit_formatters_register({"sales.salestarget.value": _target_value_text})
     waiting_items.register(_waiting_approvals)
+    for section in (
+        report_views.home_approvals_section,
+        report_views.home_instalments_section,
+        report_views.home_month_section,
+        report_views.home_team_section,
+        report_views.home_targets_section,
+        report_views.home_overdue_section,
+        report_views.home_signed_section,
+    ):
+        home_sections.register(section)
     waiting_items.register(_waiting_instalments)
     # Approvals run the finisher of the record's area when an approval ends.
     register_finisher("contract", contract_services.contract_approval_finished)

@@ -388,3 +388,11 @@ def contact_get_for_user(*, user: Any, contact_id: int) -> Contact:
     if contact is None:
         raise NotFound()
     return contact
+
+
+def customers_newest_for_user(*, user: Any, limit: int = 8) -> list[Customer]:
+    """The newest customers in the user's scope (the home page of service and relations)."""
+    page = customer_list_for_user(
+        user=user, filters=CustomerFilters(), page_size=limit, count=False
+    )
+    return page.items

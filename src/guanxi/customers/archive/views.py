@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from guanxi.accounts.permissions import (
     REVEAL_PII,
 )
 from guanxi.accounts.selectors import user_permissions
+from guanxi.core import home
 from guanxi.core.errors import (
     Conflict,
     DomainError,
@@ -29,6 +31,7 @@ from guanxi.core.errors import (
     ValidationFailed,
 )
 from guanxi.core.forms import form_add_errors
+from guanxi.core.home import HomeSection
 from guanxi.core.http import form_saved, is_htmx, page_or_partial
 from guanxi.core.pagination import Page
 from guanxi.core.phones import display_phone, mask_phone
@@ -709,3 +712,21 @@ def handover(request):
     if moved is None and request.GET.get("moved", "").isdigit():
         moved = int(request.GET["moved"])
     return render(request, "customers/handover.html", {"form": form, "moved": moved})
+
+
+# ---------------------------------------------------------------- home page
+
+
+def home_lookup_section(*, request, user, kinds, **kwargs) -> HomeSection | None:
+    """Find a customer at once (a caller, a visitor), and the newest customers: the home of
+    the service agent, customer relations and marketing."""
+    if not kinds & {home.SERVICE, home.RELATIONS, home.MARKETING}:
+        return None
+    context = {
+        "newest": selectors.customers_newest_for_user(user=user)
+        if kinds & {home.SERVICE, home.RELATIONS}
+        else [],
+        "focus": home.SERVICE in kinds,
+    }
+    html = render_to_string("customers/home_lookup.html", context, request=request)
+    return HomeSection(order=1, html=html, wide=home.SERVICE in kinds)

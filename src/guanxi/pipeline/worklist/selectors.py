@@ -236,3 +236,25 @@ def overdue_count(*, user: User, cap: int, now: dt.datetime | None = None) -> in
     """How many of the user's tracked customers are overdue for contact, up to `cap`."""
     section = _section_range(user, "overdue", now or timezone.now())
     return capped_count(_worklist_base(user).filter(section.condition()), cap)[0]
+
+
+def section_counts(
+    *,
+    user: User,
+    keys: Sequence[str],
+    rows: list[Prospect] | None = None,
+    now: dt.datetime | None = None,
+) -> dict[str, tuple[int, bool]]:
+    """Per section: how many rows it holds and whether the count stopped at the cap. From
+    `rows` (`tracked_rows`) when the pool was read whole, else a capped count a section."""
+    now = now or timezone.now()
+    counts = {}
+    for key in keys:
+        section = _section_range(user, key, now)
+        if rows is not None:
+            counts[key] = (sum(1 for prospect in rows if section.holds(prospect)), False)
+        else:
+            counts[key] = capped_count(
+                _worklist_base(user).filter(section.condition()), TRACKED_READ_CAP
+            )
+    return counts

@@ -386,3 +386,37 @@ def overdue_instalment_count(*, user, cap: int, today: dt.date | None = None) ->
         owner_id=user.pk, settled=False, active=True, due_on__lt=today
     )
     return capped_count(overdue, cap)[0]
+
+
+DUE_SOON_DAYS = 7
+
+
+def due_soon_for_owner(*, user, limit: int = 5, today=None) -> list[Instalment]:
+    """The user's own open instalments falling due within DUE_SOON_DAYS (today included),
+    soonest first: the owner/due_on index range."""
+    today = today or timezone.localdate()
+    rows = (
+        Instalment.objects.filter(
+            owner_id=user.pk,
+            active=True,
+            settled=False,
+            due_on__gte=today,
+            due_on__lt=today + dt.timedelta(days=DUE_SOON_DAYS),
+        )
+        .select_related("contract", "customer")
+        .order_by("due_on", "id")[:limit]
+    )
+    return _decorate(list(rows), today)
+
+
+def overdue_oldest_for_user(*, user, limit: int = 5, today=None) -> list[Instalment]:
+    """The oldest overdue instalments in the user's scope (a manager's home page): the
+    partial open-instalment indexes by department or owner and due date."""
+    today = today or timezone.localdate()
+    rows = (
+        Instalment.objects.visible_to(user)
+        .filter(active=True, settled=False, due_on__lt=today)
+        .select_related("contract", "customer", "owner")
+        .order_by("due_on", "id")[:limit]
+    )
+    return _decorate(list(rows), today)

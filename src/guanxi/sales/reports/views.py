@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,14 +15,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 from guanxi.accounts.models import Department, User
 from guanxi.accounts.permissions import EXPORT
 from guanxi.accounts.selectors import user_can, users_in_scope
+from guanxi.core import home as home_kinds
 from guanxi.core.errors import DomainError, PermissionDenied, ValidationFailed
+from guanxi.core.home import HomeSection
+from guanxi.sales.approvals.selectors import approval_queue_for_user, queue_count
 from guanxi.sales.common.permissions import SET_TARGETS
 from guanxi.sales.models import SalesTarget
+from guanxi.sales.receivables import selectors as selectors_receivables
 from guanxi.sales.reports.exports import manager_report_xlsx
 from guanxi.sales.reports.forms import ReportPeriodForm, TargetPeriodForm, TargetValuesForm
 from guanxi.sales.reports.selectors import (
     department_choices,
-    has_team,
     manager_report,
     report_period,
 )
@@ -248,33 +252,109 @@ def targets(request):
     )
 
 
-# ---------------------------------------------------------------- home
+# ---------------------------------------------------------------- home page sections
 
 
 @login_required
 @require_GET
 def home(request):
+    """The home page moved to / (one page for every role); old links and bookmarks follow."""
+    return redirect("home")
+
+
+def _section(template: str, request, context: dict, *, order: int, wide: bool = False):
+    html = render_to_string(template, context, request=request)
+    return HomeSection(order=order, html=html, wide=wide)
+
+
+def home_month_section(*, request, user: User, kinds, **kwargs) -> HomeSection | None:
+    """A consultant's month: signed, collected, overdue, and their own targets."""
+    if home_kinds.SALES not in kinds:
+        return None
     today = timezone.localdate()
-    user: User = request.user
-    links = [
-        (_("My work list"), _url("pipeline:worklist"), "ti-list-check"),
-        (_("Contracts"), _url("sales:contract_list"), "ti-file-text"),
-        (_("Approval queue"), _url("sales:approval_queue"), "ti-checkbox"),
-        (_("Receivables"), _url("sales:receivables"), "ti-cash"),
-        (_("Customers"), _url("customers:list"), "ti-users"),
+    context = {
+        "month": selectors_targets.my_month_figures(user=user, today=today),
+        "receivables_url": _url("sales:receivables", query={"owner": user.pk}),
+    }
+    return _section("sales/home/month.html", request, context, order=2, wide=True)
+
+
+def home_targets_section(*, request, user: User, kinds, **kwargs) -> HomeSection | None:
+    """A consultant's own targets of the month, quarter and year, with progress."""
+    if home_kinds.SALES not in kinds:
+        return None
+    context = {"targets": selectors_targets.my_targets(user=user)}
+    return _section("sales/home/targets.html", request, context, order=35)
+
+
+def home_overdue_section(*, request, user: User, kinds, **kwargs) -> HomeSection | None:
+    """The team's oldest overdue instalments (the totals are on the team section)."""
+    if home_kinds.MANAGER not in kinds:
+        return None
+    context = {
+        "rows": selectors_receivables.overdue_oldest_for_user(user=user),
+        "receivables_url": _url("sales:receivables"),
+    }
+    return _section("sales/home/overdue.html", request, context, order=35)
+
+
+def home_instalments_section(*, request, user: User, kinds, **kwargs) -> HomeSection | None:
+    """A consultant's money to chase: overdue instalments and those falling due this week."""
+    if home_kinds.SALES not in kinds:
+        return None
+    today = timezone.localdate()
+    count, capped, overdue = selectors_receivables.overdue_for_owner(user=user, today=today)
+    context = {
+        "overdue": overdue,
+        "overdue_count": count,
+        "overdue_capped": capped,
+        "due_soon": selectors_receivables.due_soon_for_owner(user=user, today=today),
+        "due_days": selectors_receivables.DUE_SOON_DAYS,
+        "receivables_url": _url("sales:receivables", query={"owner": user.pk}),
+    }
+    return _section("sales/home/instalments.html", request, context, order=15)
+
+
+def home_approvals_section(*, request, user: User, kinds, **kwargs) -> HomeSection | None:
+    """Approvals waiting for the user: on a manager's home always, on anyone else's when
+    something waits for them."""
+    count = queue_count(user=user)
+    if not count and home_kinds.MANAGER not in kinds:
+        return None
+    tasks, _cursor = approval_queue_for_user(user=user, limit=HOME_APPROVALS)
+    context = {"tasks": tasks, "count": count}
+    return _section("sales/home/approvals.html", request, context, order=4)
+
+
+HOME_APPROVALS = 5
+
+
+def home_team_section(*, request, user: User, kinds, **kwargs) -> HomeSection | None:
+    """The team's month: each member's signed amount against the target, collected, overdue."""
+    if home_kinds.MANAGER not in kinds:
+        return None
+    report = manager_report(viewer=user, period=report_period())
+    rows = [
+        (row, row.targets.get(Metric.SIGNED))
+        for row in report.users
+        if row.user is not None and row.user.pk != user.pk
     ]
-    if has_team(viewer=user):
-        links.append((_("Manager view"), _url("sales:manager_view"), "ti-chart-bar"))
-    if user_can(user, SET_TARGETS):
-        links.append((_("Sales targets"), _url("sales:targets"), "ti-target-arrow"))
-    return render(
-        request,
-        "sales/home.html",
-        {
-            "today": today,
-            "targets": selectors_targets.my_targets(user=user, today=today),
-            "month": selectors_targets.my_month_figures(user=user, today=today),
-            "links": [(label, url, icon) for label, url, icon in links if url],
-            "receivables_url": _url("sales:receivables", query={"owner": user.pk}),
-        },
-    )
+    context = {
+        "report": report,
+        "rows": rows,
+        "manager_url": _url("sales:manager_view"),
+        "receivables_url": _url("sales:receivables"),
+    }
+    return _section("sales/home/team.html", request, context, order=20, wide=True)
+
+
+def home_signed_section(*, request, user: User, kinds, **kwargs) -> HomeSection | None:
+    """Customers relations: who has just bought (the start of the care after the sale)."""
+    if home_kinds.RELATIONS not in kinds:
+        return None
+    days = 14
+    context = {
+        "contracts": selectors_targets.recently_signed(user=user, days=days),
+        "days": days,
+    }
+    return _section("sales/home/signed.html", request, context, order=20)

@@ -308,3 +308,15 @@ def my_month_figures(*, user, today: dt.date | None = None) -> dict:
 def targets_for_period(*, user, period: str, starts_on: dt.date) -> list[SalesTarget]:
     """Targets in the user's scope for one period (the targets page and the manager view)."""
     return list(visible_targets(user=user).filter(period=period, starts_on=starts_on))
+
+
+def recently_signed(*, user, days: int = 14, limit: int = 10, today=None) -> list[Contract]:
+    """Contracts signed in the last `days` days in the user's scope, newest first: the
+    customers who have just bought (customer relations' starting point after the sale)."""
+    today = today or timezone.localdate()
+    return list(
+        Contract.objects.visible_to(user)
+        .filter(status__in=SIGNED_STATUSES, signed_on__gt=today - dt.timedelta(days=days))
+        .select_related("customer", "owner")
+        .order_by("-signed_on", "-id")[:limit]
+    )
