@@ -18,7 +18,13 @@ pytestmark = pytest.mark.django_db
 
 SECTIONS = {
     "sales1a": {"home-month", "home-today", "home-instalments", "home-my-pipeline", "home-targets"},
-    "manager": {"home-approvals", "home-idle", "home-team", "home-team-pipeline", "home-overdue-team"},
+    "manager": {
+        "home-approvals",
+        "home-idle",
+        "home-team",
+        "home-team-pipeline",
+        "home-overdue-team",
+    },
     "relations": {"home-lookup", "home-signed-recently"},
     "agent": {"home-lookup"},
     "marketing": {"home-lookup", "home-sources"},
@@ -32,9 +38,7 @@ def _ids(html: str) -> set[str]:
 
 
 @pytest.mark.parametrize("username", sorted(SECTIONS))
-def test_each_role_gets_its_own_sections(
-    username, org, client_for, django_assert_max_num_queries
-):
+def test_each_role_gets_its_own_sections(username, org, client_for, django_assert_max_num_queries):
     client = client_for(org[username])
     with django_assert_max_num_queries(30):
         response = client.get("/")
@@ -89,7 +93,7 @@ def test_consultant_sees_only_own_work_and_own_pipeline(
     pipeline = pipeline[: pipeline.index("</table>")]
     assert "¥12,000.00" in pipeline  # 10,000 + 2,000, not sales1b's 99,000
     # this month: 10,000 closing × 60 % at stage 3
-    assert 'data-closing>¥10,000.00' in pipeline and "data-forecast>¥6,000.00" in pipeline
+    assert "data-closing>¥10,000.00" in pipeline and "data-forecast>¥6,000.00" in pipeline
 
 
 def test_manager_sees_the_team_pipeline_targets_and_who_is_idle(
