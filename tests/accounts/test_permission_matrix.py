@@ -470,6 +470,13 @@ ACTIONS: list[Action] = [
         lambda w: {"grade": "B"},
     ),
     api(
+        "PUT",
+        "/api/v1/customers/{customer_id}/expectation",
+        WORK,
+        lambda w: f"/api/v1/customers/{_c(w)}/expectation",
+        lambda w: {"expected_amount": "12000.00", "expected_close_on": "2027-01-31"},
+    ),
+    api(
         "POST",
         "/api/v1/customers/{customer_id}/man",
         WORK,
@@ -764,6 +771,12 @@ ACTIONS: list[Action] = [
         lambda w: {"stage": "s2"},
     ),
     html(
+        "pipeline:board_card_expectation",
+        WORK,
+        lambda w: reverse("pipeline:board_card_expectation", args=[_c(w)]),
+        lambda w: {"expected_amount": "12000.00", "expected_close_on": "2027-01-31"},
+    ),
+    html(
         "pipeline:panel_grade",
         WORK,
         lambda w: reverse("pipeline:panel_grade", args=[_c(w)]),
@@ -1032,7 +1045,6 @@ OUTSIDE = {
 
 # Views that take any method and only read (a POST is answered like a GET).
 READS = {
-    "HTML home",
     "HTML customer_settings:custom_fields",
     "HTML customer_settings:duplicate_rules",
     "HTML customer_settings:tags",

@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from axes.models import AccessAttempt
 from django.urls import reverse
 from django.utils import timezone
 
@@ -171,7 +172,6 @@ def test_marketing_sees_new_customers_by_source(marketing, sales1a, make_custome
 
 
 def test_admin_sees_locked_users_and_the_latest_audit(admin_user, client_for, settings):
-    from axes.models import AccessAttempt
 
     AccessAttempt.objects.create(
         username="sales1b",

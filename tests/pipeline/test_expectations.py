@@ -2,13 +2,16 @@
 a follow-up by whoever may steer the customer's stage, and the stages' probabilities."""
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from guanxi.accounts.models import Role
+from guanxi.accounts.services import token_create
 from guanxi.core.errors import PermissionDenied, ValidationFailed
 from guanxi.customers.errors import CustomerNotFound
 from guanxi.customers.models import TimelineEvent
@@ -150,3 +153,103 @@ def test_followup_form_refuses_a_negative_amount(sales1a, make_customer, client_
     assert not FollowUp.objects.filter(customer=customer).exists()
     assert _expected(customer) == (None, None)
     assert response.status_code in (200, 302, 422)
+
+
+# ---------------------------------------------------------------- set or clear on its own
+
+
+def test_expectation_is_set_and_cleared_on_its_own(sales1a, make_customer):
+    customer = make_customer(sales1a)
+    services.prospect_set_expectation(
+        actor=sales1a, customer=customer, expected_amount="8000.50", expected_close_on="2027-02-01"
+    )
+    assert _expected(customer) == (Decimal("8000.50"), dt.date(2027, 2, 1))
+    services.prospect_set_expectation(
+        actor=sales1a, customer=customer, expected_amount=None, expected_close_on=None
+    )
+    assert _expected(customer) == (None, None)
+    events = TimelineEvent.objects.filter(customer=customer, kind="expectation")
+    assert events.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("amount", "close_on", "field"),
+    [
+        ("-1", None, "expected_amount"),
+        ("1.234", None, "expected_amount"),
+        (None, "31/02/2027", "expected_close_on"),
+    ],
+)
+def test_bad_expectation_changes_nothing(sales1a, make_customer, amount, close_on, field):
+    customer = make_customer(sales1a)
+    services.prospect_set_expectation(
+        actor=sales1a, customer=customer, expected_amount="100", expected_close_on=None
+    )
+    with pytest.raises(ValidationFailed) as error:
+        services.prospect_set_expectation(
+            actor=sales1a, customer=customer, expected_amount=amount, expected_close_on=close_on
+        )
+    assert field in error.value.field_errors
+    assert _expected(customer) == (Decimal("100.00"), None)
+
+
+def test_others_expectation_needs_the_stage_permission(relations, sales1a, make_customer):
+    customer = make_customer(sales1a)
+    with pytest.raises(PermissionDenied):
+        services.prospect_set_expectation(
+            actor=relations, customer=customer, expected_amount="5", expected_close_on=None
+        )
+    assert _expected(customer) == (None, None)
+
+
+def test_api_puts_and_clears_the_expectation(sales1a, make_customer):
+    _token, raw = token_create(user=sales1a, name="tests")
+    client = Client(headers={"Authorization": f"Bearer {raw}"})
+
+    def send(method, url, body):
+        return getattr(client, method)(url, json.dumps(body), "application/json")
+
+    customer = make_customer(sales1a)
+    url = f"/api/v1/customers/{customer.pk}/expectation"
+    body = send("put", url, {"expected_amount": "12000.00", "expected_close_on": "2027-01-31"})
+    assert body.status_code == 200
+    assert body.json()["expected_amount"] == "12000.00"
+    cleared = send("put", url, {})
+    assert cleared.status_code == 200 and cleared.json()["expected_amount"] is None
+    assert _expected(customer) == (None, None)
+    refused = send("put", url, {"expected_amount": "-3"})
+    assert refused.status_code == 422
+
+
+def test_board_card_edits_the_expectation(sales1a, make_customer, client_for):
+    customer = make_customer(sales1a, name="看板客户")
+    Prospect.objects.filter(pk=customer.pk).update(
+        stage=Stage.objects.get(code="s2"), expected_amount=Decimal("500.00")
+    )
+    client = client_for(sales1a)
+    url = reverse("pipeline:board_card_expectation", args=[customer.pk])
+    form = client.get(url)
+    assert form.status_code == 200 and 'value="500.00"' in form.content.decode()
+
+    saved = client.post(url, {"expected_amount": "7000", "expected_close_on": "2027-03-01"})
+    assert saved.status_code == 200
+    assert 'data-amount="7000.00"' in saved.content.decode()
+    assert '"from": "500.00"' in saved["HX-Trigger"] and '"to": "7000.00"' in saved["HX-Trigger"]
+    assert _expected(customer) == (Decimal("7000.00"), dt.date(2027, 3, 1))
+
+    cleared = client.post(url, {"expected_amount": "", "expected_close_on": ""})
+    assert cleared.status_code == 200 and _expected(customer) == (None, None)
+
+    bad = client.post(url, {"expected_amount": "-5", "expected_close_on": ""})
+    assert bad.status_code == 422 and "is-invalid" in bad.content.decode()
+    assert _expected(customer) == (None, None)
+
+
+def test_board_card_of_a_customer_off_the_board_is_not_found(
+    sales1a, sales1b, make_customer, client_for
+):
+    customer = make_customer(sales1b)
+    url = reverse("pipeline:board_card_expectation", args=[customer.pk])
+    assert client_for(sales1a).get(url).status_code == 404
+    assert client_for(sales1a).post(url, {"expected_amount": "1"}).status_code == 404
+    assert _expected(customer) == (None, None)

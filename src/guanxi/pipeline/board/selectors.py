@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from guanxi.accounts.models import User
@@ -254,10 +254,10 @@ def _columns_in_one_query(
     return columns
 
 
-def board_card(*, user: User, customer_id: int) -> Prospect | None:
-    return (
-        _board_queryset(user, BoardFilters())
-        .select_related("customer", "owner", "stage")
-        .filter(Q(customer_id=customer_id))
-        .first()
+def board_card(*, user: User, customer_id: int) -> Card | None:
+    """One card as the board shows it, if the customer is on the user's board."""
+    cards = _cards(
+        _board_queryset(user, BoardFilters()).filter(customer_id=customer_id).values(*CARD_FIELDS)
     )
+    _label_owners(cards)
+    return cards[0] if cards else None

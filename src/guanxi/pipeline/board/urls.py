@@ -11,4 +11,9 @@ urlpatterns = [
         name="board_column_count",
     ),
     path("board/move/", views.board_move, name="board_move"),
+    path(
+        "board/card/<int:customer_id>/expectation/",
+        views.board_card_expectation,
+        name="board_card_expectation",
+    ),
 ]

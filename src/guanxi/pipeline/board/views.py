@@ -1,19 +1,23 @@
 """Pages of the pipeline board (INT-8). Thin: parse, call one selector or service, render."""
 
+import json
+
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guanxi.core.errors import DomainError, NotFound, ValidationFailed
+from guanxi.core.forms import form_add_errors
 from guanxi.core.pagination import parse_id
 from guanxi.customers.models import Customer
 from guanxi.pipeline.board import selectors
 from guanxi.pipeline.board.forms import BoardFilterForm
 from guanxi.pipeline.errors import error_text
 from guanxi.pipeline.models import Stage
-from guanxi.pipeline.prospects.services import prospect_set_stage
+from guanxi.pipeline.prospects.forms import ExpectationForm
+from guanxi.pipeline.prospects.services import prospect_set_expectation, prospect_set_stage
 
 
 def _stage(code: str) -> Stage:
@@ -91,6 +95,54 @@ def board_move(request):
     except DomainError as exc:
         return JsonResponse({"error": error_text(exc)}, status=exc.status_code)
     return render(request, "pipeline/board_guidance.html", _guidance(stage, customer))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def board_card_expectation(request, customer_id):
+    """A card's expected amount and close date, edited on the card (htmx): GET the small
+    form, POST it; the answer is the card as it now is, and an event with the old and new
+    amount so the board moves the column's sum."""
+    card = selectors.board_card(user=request.user, customer_id=customer_id)
+    if card is None:
+        raise NotFound()
+    if request.method == "GET" and "cancel" in request.GET:
+        return _card(request, card)
+    initial = {"expected_amount": card.expected_amount, "expected_close_on": card.expected_close_on}
+    form = ExpectationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        customer = Customer.objects.get(pk=customer_id)
+        try:
+            prospect_set_expectation(
+                actor=request.user,
+                customer=customer,
+                expected_amount=form.cleaned_data["expected_amount"],
+                expected_close_on=form.cleaned_data["expected_close_on"],
+            )
+        except ValidationFailed as error:
+            form_add_errors(form, error)
+        else:
+            updated = selectors.board_card(user=request.user, customer_id=customer_id)
+            response = _card(request, updated or card)
+            change = {
+                "customer": customer_id,
+                "from": str(card.expected_amount or "0"),
+                "to": str((updated or card).expected_amount or "0"),
+            }
+            response["HX-Trigger"] = json.dumps({"gx-expectation": change})
+            return response
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "pipeline/board_expectation_form.html",
+        {"form": form, "card": card},
+        status=status,
+    )
+
+
+def _card(request, card: selectors.Card) -> HttpResponse:
+    column = selectors.BoardColumn(stage=Stage(), cards=[card])
+    return render(request, "pipeline/board_card_list.html", {"column": column})
 
 
 def _guidance(stage: Stage, customer) -> dict:

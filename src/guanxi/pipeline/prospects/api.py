@@ -15,6 +15,7 @@ from guanxi.customers.models import Customer
 from guanxi.pipeline.models import Prospect
 from guanxi.pipeline.prospects import selectors, services
 from guanxi.pipeline.prospects.schemas import (
+    ExpectationIn,
     FollowUpIn,
     FollowUpOut,
     FollowUpPageOut,
@@ -139,6 +140,23 @@ def prospect_stage(request, customer_id: int, payload: StageIn):
 def prospect_grade(request, customer_id: int, payload: GradeIn):
     customer = customer_get_for_user(user=request.auth, customer_id=customer_id)
     services.prospect_set_grade(actor=request.auth, customer=customer, grade=payload.grade)
+    return _prospect_out(request.auth, customer)
+
+
+@router.put(
+    "/customers/{int:customer_id}/expectation",
+    response=ProspectOut,
+    summary="Set or clear the expected amount and close date",
+    operation_id="guanxi_pipeline_api_prospect_expectation",
+)
+def prospect_expectation(request, customer_id: int, payload: ExpectationIn):
+    customer = customer_get_for_user(user=request.auth, customer_id=customer_id)
+    services.prospect_set_expectation(
+        actor=request.auth,
+        customer=customer,
+        expected_amount=payload.expected_amount,
+        expected_close_on=payload.expected_close_on,
+    )
     return _prospect_out(request.auth, customer)
 
 

@@ -14,6 +14,34 @@ def _stage_choices():
     return [("", _("unchanged"))] + [(s.code, str(s)) for s in Stage.objects.order_by("order")]
 
 
+def _expected_amount_field() -> forms.DecimalField:
+    return forms.DecimalField(
+        label=_("expected amount (¥)"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.NumberInput(
+            attrs={"step": "0.01", "min": "0", "inputmode": "decimal", "class": "form-control"}
+        ),
+    )
+
+
+def _expected_close_on_field() -> forms.DateField:
+    return forms.DateField(
+        label=_("expected close date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+    )
+
+
+class ExpectationForm(forms.Form):
+    """The deal's expected amount and close date as they now stand: empty clears."""
+
+    expected_amount = _expected_amount_field()
+    expected_close_on = _expected_close_on_field()
+
+
 class FollowUpForm(forms.Form):
     channel = forms.ChoiceField(label=_("channel"), choices=FollowUp.Channel.choices)
     content = forms.CharField(label=_("content"), max_length=4000, widget=forms.Textarea)
@@ -32,19 +60,8 @@ class FollowUpForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
-    expected_amount = forms.DecimalField(
-        label=_("expected amount (¥)"),
-        required=False,
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
-        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
-    )
-    expected_close_on = forms.DateField(
-        label=_("expected close date"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    expected_amount = _expected_amount_field()
+    expected_close_on = _expected_close_on_field()
 
     def __init__(self, *args, stage_choices=None, prefix=None, **kwargs):
         super().__init__(*args, prefix=prefix, **kwargs)

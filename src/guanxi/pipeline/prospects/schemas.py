@@ -91,6 +91,15 @@ class GradeIn(Input):
     grade: Annotated[str, Field(max_length=1)] = Field(description="A, B, C, D, E or empty")
 
 
+class ExpectationIn(Input):
+    """The deal's expectation as it now stands: a value left out or null clears it."""
+
+    expected_amount: Annotated[DecimalIn, Field(ge=0, max_digits=14, decimal_places=2)] | None = (
+        Field(None, description="Expected amount in yuan, or null: none")
+    )
+    expected_close_on: dt.date | None = Field(None, description="Expected close date, or null")
+
+
 class ManIn(Input):
     money: Boolean | None = None
     authority: Boolean | None = None

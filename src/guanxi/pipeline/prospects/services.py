@@ -22,6 +22,7 @@ from guanxi.accounts.models import Department, User
 from guanxi.accounts.permissions import MANAGE_USERS
 from guanxi.accounts.selectors import departments_in_scope, scope_for_user, user_can
 from guanxi.core.audit import audit_record
+from guanxi.core.audit_text import money_text
 from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed, invalid_field
 from guanxi.core.schemas import IDEMPOTENCY_KEY_LIMIT
 from guanxi.customers.archive.services import customer_refresh_category, timeline_add
@@ -206,6 +207,50 @@ def prospect_set_grade(*, actor: User, customer: Customer, grade: str) -> Prospe
         data={"from": old, "to": grade},
     )
     customer_refresh_category(customer=locked, prospect=prospect)
+    return prospect
+
+
+def _text(value: Decimal | dt.date | None) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+@transaction.atomic
+def prospect_set_expectation(
+    *,
+    actor: User,
+    customer: Customer,
+    expected_amount: Decimal | str | None,
+    expected_close_on: dt.date | str | None,
+) -> Prospect:
+    """Set what the deal is expected to bring and when (the board card, the API): both as
+    given, so an empty value clears it (the follow-up form only ever fills them in)."""
+    errors: dict[str, list] = {}
+    amount = _clean_amount(expected_amount, errors=errors)
+    close_on = _clean_date(expected_close_on, field="expected_close_on", errors=errors)
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    locked, prospect = _lock(actor=actor, customer=customer, action=SET_STAGE)
+    old = (prospect.expected_amount, prospect.expected_close_on)
+    if old == (amount, close_on):
+        return prospect
+    prospect.expected_amount, prospect.expected_close_on = amount, close_on
+    prospect.save(update_fields=["expected_amount", "expected_close_on"])
+    timeline_add(
+        customer=locked,
+        kind="expectation",
+        title=_("Expected: %(amount)s, closing %(day)s")
+        % {
+            "amount": money_text(amount) if amount is not None else "—",
+            "day": close_on.isoformat() if close_on else "—",
+        },
+        actor=actor,
+        data={
+            "amount": [_text(old[0]), _text(amount)],
+            "close_on": [_text(old[1]), _text(close_on)],
+        },
+    )
     return prospect
 
 

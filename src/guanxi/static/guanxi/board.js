@@ -34,6 +34,20 @@
     sum.textContent = yuan(fen / 100);
   }
 
+  /* A card's expected amount changed on the card: move its column's sum by the difference. */
+  function onExpectation(evt) {
+    var change = evt.detail || {};
+    var card = document.querySelector('#gx-board .gx-card[data-customer="' + change.customer + '"]');
+    if (!card) return;
+    var sum = card.closest(".gx-board-column").querySelector(".gx-board-amount");
+    if (!sum || sum.dataset.capped === "1" || sum.dataset.amount === "") return;
+    var delta = Math.round(parseFloat(change.to || "0") * 100) - Math.round(parseFloat(change.from || "0") * 100);
+    if (isNaN(delta)) return;
+    var fen = Math.round(parseFloat(sum.dataset.amount || "0") * 100) + delta;
+    sum.dataset.amount = (fen / 100).toFixed(2);
+    sum.textContent = yuan(fen / 100);
+  }
+
   /* A column folds to a narrow strip (拒绝 starts folded); the choice is remembered per
      stage in this browser. */
   function setCollapsed(column, collapsed) {
@@ -130,6 +144,7 @@
     var board = document.getElementById("gx-board");
     if (!board) return;
     initCollapse(board);
+    document.body.addEventListener("gx-expectation", onExpectation);
     if (typeof Sortable === "undefined") return;
     var moveUrl = board.dataset.moveUrl;
     board.querySelectorAll(".gx-board-list").forEach(function (list) {
