@@ -161,6 +161,12 @@ class Prospect(models.Model):
                 fields=["owner", "tracked", "recycle_due_at"], name="prospect_worklist_recycle_idx"
             ),
             models.Index(fields=["owner", "stage", "-customer"], name="prospect_board_idx"),
+            # the month's forecast: an owner's prospects expected to close in a date range
+            models.Index(
+                fields=["owner", "expected_close_on"],
+                name="prospect_owner_close_idx",
+                condition=models.Q(expected_close_on__isnull=False),
+            ),
             models.Index(fields=["department", "stage", "-customer"], name="prospect_dept_idx"),
             # the board of a user who sees everything, without owner or department filters
             models.Index(fields=["stage", "-customer"], name="prospect_stage_idx"),

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, F, Q, Sum
+from django.db import connection
+from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from guanxi.accounts.models import User
@@ -129,27 +130,55 @@ class SourceRow:
     signed: int  # a deal won
 
 
-def new_customers_by_source(*, user: Any, since: dt.date) -> list[SourceRow]:
-    """Customers created since `since` (local date) in the user's scope, per source: how many,
-    how many are at stage 2 or higher, how many became a deal. One GROUP BY over the period's
-    customers (the created-at index)."""
+# The customers a sources table reads at most: the period's newest. Past it the table says it
+# covers the newest SOURCE_CAP, so a large company's home page costs what a small one's does.
+SOURCE_CAP = 10_000
+
+
+@dataclass(frozen=True)
+class SourceTable:
+    rows: list[SourceRow]
+    total: int
+    capped: bool  # only the period's newest SOURCE_CAP customers were counted
+
+
+def new_customers_by_source(*, user: Any, since: dt.date) -> SourceTable:
+    """Customers created since `since` (the user's local date) in the user's scope, per
+    source: how many, how many are at stage 2 or higher now, how many became a deal. One
+    GROUP BY over the period's newest SOURCE_CAP customers (the created-at index)."""
     start, _end = cadence.local_day_bounds(since, cadence.zone_for(user))
-    grouped = (
+    prospect = Prospect.objects.filter(customer_id=OuterRef("pk"))
+    newest = (
         Customer.objects.visible_to(user)
         .filter(created_at__gte=start)
-        .values("source_id")
-        .order_by()
+        .order_by("-created_at", "-id")
         .annotate(
-            new=Count("id"),
-            working=Count("id", filter=Q(prospect__stage__order__gte=2)),
-            signed=Count("id", filter=Q(prospect__dealt=True)),
+            stage_order=Subquery(prospect.values("stage__order")[:1]),
+            dealt=Subquery(prospect.values("dealt")[:1]),
         )
-        .values_list("source_id", "new", "working", "signed")
+        .values("source_id", "stage_order", "dealt")[: SOURCE_CAP + 1]
     )
-    rows = list(grouped)
-    sources = Source.objects.in_bulk([row[0] for row in rows if row[0] is not None])
-    result = [
+    # The newest rows are read by index and each looks up its own prospect: joined to the
+    # prospects instead, PostgreSQL hashed all of them (130 ms at 1M customers).
+    sql, params = newest.query.sql_with_params()
+    quote = connection.ops.quote_name
+    query = (
+        f"SELECT sub.{quote('source_id')}, COUNT(*),"  # noqa: S608
+        f" SUM(CASE WHEN sub.{quote('stage_order')} >= 2 THEN 1 ELSE 0 END),"
+        f" SUM(CASE WHEN sub.{quote('dealt')} THEN 1 ELSE 0 END)"
+        f" FROM ({sql}) sub GROUP BY sub.{quote('source_id')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        grouped = [
+            (source_id, int(new), int(working or 0), int(signed or 0))
+            for source_id, new, working, signed in cursor.fetchall()
+        ]
+    total = sum(row[1] for row in grouped)
+    sources = Source.objects.in_bulk([row[0] for row in grouped if row[0] is not None])
+    rows = [
         SourceRow(sources.get(source_id) if source_id else None, new, working, signed)
-        for source_id, new, working, signed in rows
+        for source_id, new, working, signed in grouped
     ]
-    return sorted(result, key=lambda row: -row.new)
+    rows.sort(key=lambda row: -row.new)
+    return SourceTable(rows=rows, total=min(total, SOURCE_CAP), capped=total > SOURCE_CAP)

@@ -17,8 +17,8 @@ from guanxi.pipeline.reports.hooks import targets_for
 from guanxi.pipeline.reports.selectors import forecast_by_owner, month_bounds
 from guanxi.pipeline.worklist import selectors as worklist
 
-# The marketing section's window: long enough to see where a quarter's customers came from.
-SOURCE_DAYS = 90
+# The marketing section's window: the last month's customers.
+SOURCE_DAYS = 30
 # Rows of each work-list section the home page lists; the work list has the rest.
 TODAY_ROWS = 5
 
@@ -108,10 +108,9 @@ def home_sources_section(*, request: HttpRequest, user: Any, kinds, **kwargs) ->
     if home.MARKETING not in kinds:
         return None
     since = timezone.localdate() - dt.timedelta(days=SOURCE_DAYS - 1)
-    rows = selectors.new_customers_by_source(user=user, since=since)
     context = {
-        "rows": rows,
+        "table": selectors.new_customers_by_source(user=user, since=since),
         "days": SOURCE_DAYS,
-        "total": sum(row.new for row in rows),
+        "cap": selectors.SOURCE_CAP,
     }
     return _section("pipeline/home/sources.html", request, context, order=10)

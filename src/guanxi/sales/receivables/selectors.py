@@ -409,14 +409,21 @@ def due_soon_for_owner(*, user, limit: int = 5, today=None) -> list[Instalment]:
     return _decorate(list(rows), today)
 
 
-def overdue_oldest_for_user(*, user, limit: int = 5, today=None) -> list[Instalment]:
-    """The oldest overdue instalments in the user's scope (a manager's home page): the
-    partial open-instalment indexes by department or owner and due date."""
+def overdue_oldest_for_user(
+    *, user, limit: int = 5, today=None
+) -> tuple[list[Instalment], int, bool]:
+    """The oldest overdue instalments in the user's scope (a manager's home page), and how
+    many are overdue, counted up to OVERDUE_COUNT_CAP: the partial open-instalment indexes
+    by department or owner and due date."""
     today = today or timezone.localdate()
-    rows = (
-        Instalment.objects.visible_to(user)
-        .filter(active=True, settled=False, due_on__lt=today)
-        .select_related("contract", "customer", "owner")
-        .order_by("due_on", "id")[:limit]
+    overdue = Instalment.objects.visible_to(user).filter(
+        active=True, settled=False, due_on__lt=today
     )
-    return _decorate(list(rows), today)
+    rows = list(
+        overdue.select_related("contract", "customer", "owner").order_by("due_on", "id")[:limit]
+    )
+    if len(rows) < limit:
+        count, capped = len(rows), False
+    else:
+        count, capped = capped_count(overdue, OVERDUE_COUNT_CAP)
+    return _decorate(rows, today), count, capped

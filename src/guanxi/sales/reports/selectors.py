@@ -341,3 +341,86 @@ __all__ = [
     "manager_report",
     "report_period",
 ]
+
+
+# ---------------------------------------------------------------- the manager's home page
+
+
+@dataclass(frozen=True)
+class TeamMonthRow:
+    user: User
+    signed_count: int
+    signed_amount: Decimal
+    collected: Decimal
+    target: TargetProgress | None  # the month's signed-amount target, if one is set
+
+
+@dataclass(frozen=True)
+class TeamMonth:
+    start: dt.date
+    end: dt.date
+    rows: list[TeamMonthRow]
+    signed_amount: Decimal
+    collected: Decimal
+    target: Decimal | None
+
+
+def team_month(*, viewer, today: dt.date | None = None) -> TeamMonth:
+    """This month for each person in the viewer's scope but the viewer: signed (count and
+    amount) against the signed-amount target, and collected. Two GROUP BYs on the owners'
+    (owner, date) ranges and one read of the targets; a person's figures are those of the
+    records they own, as on their own home page."""
+    today = today or timezone.localdate()
+    start, end = period_bounds(SalesTarget.Period.MONTH, today)
+    members = [
+        user
+        for user in users_in_scope(viewer).order_by("department__path", "username")
+        if user.pk != viewer.pk
+    ]
+    ids = [user.pk for user in members]
+    signed = {
+        owner_id: (n, money.sum_fen(total))
+        for owner_id, n, total in Contract.objects.filter(
+            owner_id__in=ids, signed_on__gte=start, signed_on__lte=end, status__in=SIGNED_STATUSES
+        )
+        .values("owner_id")
+        .order_by()
+        .annotate(n=Count("id"), total=Sum("total_amount"))
+        .values_list("owner_id", "n", "total")
+    }
+    collected = {
+        owner_id: money.sum_fen(amount)
+        for owner_id, amount in Payment.objects.filter(
+            owner_id__in=ids,
+            received_on__gte=start,
+            received_on__lte=end,
+            status=Payment.Status.CONFIRMED,
+        )
+        .values("owner_id")
+        .order_by()
+        .annotate(amount=Sum("amount"))
+        .values_list("owner_id", "amount")
+    }
+    targets = {
+        target.user_id: target
+        for target in SalesTarget.objects.filter(
+            user_id__in=ids,
+            period=SalesTarget.Period.MONTH,
+            starts_on=start,
+            metric=SalesTarget.Metric.SIGNED,
+        )
+    }
+    rows = []
+    for user in members:
+        count, amount = signed.get(user.pk, (0, ZERO))
+        target = targets.get(user.pk)
+        progress = TargetProgress(target, start, end, amount) if target is not None else None
+        rows.append(TeamMonthRow(user, count, amount, collected.get(user.pk, ZERO), progress))
+    return TeamMonth(
+        start=start,
+        end=end,
+        rows=rows,
+        signed_amount=sum((row.signed_amount for row in rows), ZERO),
+        collected=sum((row.collected for row in rows), ZERO),
+        target=sum((t.value for t in targets.values()), ZERO) if targets else None,
+    )

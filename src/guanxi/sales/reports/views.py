@@ -28,6 +28,7 @@ from guanxi.sales.reports.selectors import (
     department_choices,
     manager_report,
     report_period,
+    team_month,
 )
 from guanxi.sales.targets import selectors as selectors_targets
 from guanxi.sales.targets import services as services_targets
@@ -276,7 +277,7 @@ def home_month_section(*, request, user: User, kinds, **kwargs) -> HomeSection |
         "month": selectors_targets.my_month_figures(user=user, today=today),
         "receivables_url": _url("sales:receivables", query={"owner": user.pk}),
     }
-    return _section("sales/home/month.html", request, context, order=2, wide=True)
+    return _section("sales/home/month.html", request, context, order=20, wide=True)
 
 
 def home_targets_section(*, request, user: User, kinds, **kwargs) -> HomeSection | None:
@@ -291,8 +292,11 @@ def home_overdue_section(*, request, user: User, kinds, **kwargs) -> HomeSection
     """The team's oldest overdue instalments (the totals are on the team section)."""
     if home_kinds.MANAGER not in kinds:
         return None
+    rows, count, capped = selectors_receivables.overdue_oldest_for_user(user=user)
     context = {
-        "rows": selectors_receivables.overdue_oldest_for_user(user=user),
+        "rows": rows,
+        "count": count,
+        "capped": capped,
         "receivables_url": _url("sales:receivables"),
     }
     return _section("sales/home/overdue.html", request, context, order=35)
@@ -330,21 +334,10 @@ HOME_APPROVALS = 5
 
 
 def home_team_section(*, request, user: User, kinds, **kwargs) -> HomeSection | None:
-    """The team's month: each member's signed amount against the target, collected, overdue."""
+    """The team's month: each member's signed amount against the target, and collected."""
     if home_kinds.MANAGER not in kinds:
         return None
-    report = manager_report(viewer=user, period=report_period())
-    rows = [
-        (row, row.targets.get(Metric.SIGNED))
-        for row in report.users
-        if row.user is not None and row.user.pk != user.pk
-    ]
-    context = {
-        "report": report,
-        "rows": rows,
-        "manager_url": _url("sales:manager_view"),
-        "receivables_url": _url("sales:receivables"),
-    }
+    context = {"team": team_month(viewer=user), "manager_url": _url("sales:manager_view")}
     return _section("sales/home/team.html", request, context, order=20, wide=True)
 
 
