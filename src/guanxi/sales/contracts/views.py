@@ -23,7 +23,6 @@ from guanxi.customers.models import Customer
 from guanxi.sales.catalog.selectors import quote_get_for_user
 from guanxi.sales.catalog.services import price_for
 from guanxi.sales.common.notices import error_text, first_message
-from guanxi.sales.common.pdf import contract_pdf as render_pdf
 from guanxi.sales.common.permissions import AMEND_CONTRACT, TERMINATE_CONTRACT
 from guanxi.sales.contracts import services
 from guanxi.sales.contracts.forms import (
@@ -566,7 +565,10 @@ def contract_amend(request, pk):
 @require_GET
 def contract_pdf(request, pk):
     contract = contract_get_for_user(user=request.user, contract_id=pk)
-    response = HttpResponse(render_pdf(contract), content_type="application/pdf")
+    # reportlab (the PDF renderer) is imported by the PDF views only: not in every worker.
+    from guanxi.sales.common.pdf import contract_pdf
+
+    response = HttpResponse(contract_pdf(contract), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{contract.number}.pdf"'
     return response
 
