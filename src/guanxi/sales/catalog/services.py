@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
+from guanxi.core.dates import clean_date
 from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from guanxi.core.pagination import parse_id
 from guanxi.customers.archive.services import timeline_add
@@ -139,20 +140,6 @@ def _rate(value, *, key, errors, default=money.ZERO, upper_inclusive=True) -> De
         errors[key] = [_("Enter a rate between 0 and 100% with at most two decimals in %.")]
         return default
     return rate.quantize(Decimal("0.0001"))
-
-
-def _date(value, *, key, errors) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        errors[key] = [_("Enter a valid date.")]
-        return None
 
 
 def _refuse_clash(
@@ -301,8 +288,8 @@ def _clean_price_list(data: dict, *, price_list: PriceList | None) -> dict:
     errors: dict = {}
     cleaned: dict[str, Any] = {
         "name": _text(data, "name", errors=errors, required=True, max_length=80),
-        "valid_from": _date(data.get("valid_from"), key="valid_from", errors=errors),
-        "valid_until": _date(data.get("valid_until"), key="valid_until", errors=errors),
+        "valid_from": clean_date(data.get("valid_from"), field="valid_from", errors=errors),
+        "valid_until": clean_date(data.get("valid_until"), field="valid_until", errors=errors),
         "active": bool(data.get("active", True)),
     }
     tag = data.get("customer_tag")
@@ -615,7 +602,7 @@ def _clean_quote_header(data: dict, *, customer) -> dict:
     errors: dict = {}
     cleaned = {
         "contact": _clean_contact(data.get("contact"), customer=customer, errors=errors),
-        "valid_until": _date(data.get("valid_until"), key="valid_until", errors=errors),
+        "valid_until": clean_date(data.get("valid_until"), field="valid_until", errors=errors),
         "notes": _text(data, "notes", errors=errors, max_length=5000),
     }
     if errors:

@@ -187,6 +187,19 @@ def customer_contracts_for_user(*, user, customer, limit: int = 10) -> list[Cont
 # ---------------------------------------------------------------- the document under approval
 
 
+def item_terms(item: ContractItem) -> dict:
+    """A contract line's product, wording and prices as plain JSON values (the snapshots)."""
+    return {
+        "product": item.product_id,
+        "description": item.description,
+        "unit": item.unit,
+        "quantity": str(item.quantity),
+        "unit_price": str(item.unit_price),
+        "discount_rate": str(item.discount_rate),
+        "tax_rate": str(item.tax_rate),
+    }
+
+
 def _plain(value) -> str:
     return "" if value is None else str(value)
 
@@ -223,13 +236,7 @@ def contract_document(*, contract_id: int) -> dict:
         },
         "items": [
             {
-                "product": item.product_id,
-                "description": item.description,
-                "unit": item.unit,
-                "quantity": str(item.quantity),
-                "unit_price": str(item.unit_price),
-                "discount_rate": str(item.discount_rate),
-                "tax_rate": str(item.tax_rate),
+                **item_terms(item),
                 "gross": str(item.gross_amount),
                 "discount": str(item.discount_amount),
                 "net": str(item.net_amount),
