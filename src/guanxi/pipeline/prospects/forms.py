@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.core.forms import date_field
 from guanxi.pipeline.models import FollowUp, Grade, Objection, Stage
 from guanxi.pipeline.prospects.services import FollowUpInput
 
@@ -40,11 +41,7 @@ class FollowUpForm(forms.Form):
         decimal_places=2,
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
     )
-    expected_close_on = forms.DateField(
-        label=_("expected close date"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    expected_close_on = date_field(_("expected close date"))
 
     def __init__(self, *args, stage_choices=None, prefix=None, **kwargs):
         super().__init__(*args, prefix=prefix, **kwargs)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from guanxi.core.forms import date_field
 from guanxi.customers.models import Tag
 from guanxi.sales.models import Quote
 
@@ -69,16 +70,8 @@ class PriceListForm(forms.Form):
         initial=100,
         widget=forms.NumberInput(attrs={"class": "form-control"}),
     )
-    valid_from = forms.DateField(
-        label=_("Valid from"),
-        required=False,
-        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}),
-    )
-    valid_until = forms.DateField(
-        label=_("Valid until"),
-        required=False,
-        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}),
-    )
+    valid_from = date_field(_("Valid from"))
+    valid_until = date_field(_("Valid until"))
     active = forms.BooleanField(
         label=_("Active"),
         required=False,
@@ -103,11 +96,7 @@ class QuoteHeaderForm(forms.Form):
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    valid_until = forms.DateField(
-        label=_("Valid until"),
-        required=False,
-        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}),
-    )
+    valid_until = date_field(_("Valid until"))
     notes = forms.CharField(
         label=_("Notes"),
         required=False,

@@ -8,13 +8,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.core.forms import date_field
 from guanxi.sales.models import Invoice, Payment
 
 MAX_PROPOSAL_PARTS = 36
-
-
-def _date_input():
-    return forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 
 
 def _text_input(**attrs):
@@ -31,7 +28,7 @@ class PlanProposalForm(forms.Form):
         initial=3,
         widget=forms.NumberInput(attrs={"class": "form-control"}),
     )
-    first_due_on = forms.DateField(label=_("First due date"), widget=_date_input())
+    first_due_on = date_field(_("First due date"), required=True)
     months_apart = forms.IntegerField(
         label=_("Months between instalments"),
         min_value=1,
@@ -62,7 +59,7 @@ class PaymentForm(forms.Form):
     amount = forms.CharField(
         label=_("Amount received"), max_length=20, widget=_text_input(inputmode="decimal")
     )
-    received_on = forms.DateField(label=_("Date received"), widget=_date_input())
+    received_on = date_field(_("Date received"), required=True)
     method = forms.ChoiceField(
         label=_("Method"),
         choices=Payment.Method.choices,
@@ -121,7 +118,7 @@ class InvoiceForm(forms.Form):
         help_text=_("A fraction: 0.13 = 13 %."),
         widget=_text_input(inputmode="decimal"),
     )
-    issued_on = forms.DateField(label=_("Date issued"), widget=_date_input())
+    issued_on = date_field(_("Date issued"), required=True)
     payment = forms.TypedChoiceField(
         label=_("For payment"),
         coerce=int,
