@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
 from guanxi.core.dates import clean_date
-from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed, found
 from guanxi.core.pagination import parse_id
 from guanxi.customers.archive.services import timeline_add
 from guanxi.customers.models import Contact, Customer, CustomerTag, Tag
@@ -219,9 +219,7 @@ def product_update(*, actor, product: Product, data: dict) -> Product:
     """Change a product. Quotes and contracts keep the prices and names they were made
     with (their lines are copies), so a change never rewrites a signed document."""
     _require_catalog(actor)
-    locked = Product.objects.select_for_update().filter(pk=product.pk).first()
-    if locked is None:
-        raise NotFound()
+    locked = found(Product.objects.select_for_update().filter(pk=product.pk).first())
     merged = {
         field: data.get(field, getattr(locked, field))
         for field in ("code", "name", "name_en", "unit", "description", "list_price", "tax_rate")
@@ -264,9 +262,7 @@ def product_remove(*, actor, product: Product) -> Product | None:
     deactivated (it stays on those documents, and can no longer be chosen). Returns the
     deactivated product, or None when it was deleted."""
     _require_catalog(actor)
-    locked = Product.objects.select_for_update().filter(pk=product.pk).first()
-    if locked is None:
-        raise NotFound()
+    locked = found(Product.objects.select_for_update().filter(pk=product.pk).first())
     summary = f"{locked.code} {locked.name}"
     if _product_used(locked):
         if locked.active:
@@ -418,9 +414,7 @@ def pricelist_create(*, actor, data: dict, items=None) -> PriceList:
 def pricelist_update(*, actor, price_list: PriceList, data: dict, items=None) -> PriceList:
     """Change a list's header; when `items` is given it replaces the list's prices."""
     _require_catalog(actor)
-    locked = PriceList.objects.select_for_update().filter(pk=price_list.pk).first()
-    if locked is None:
-        raise NotFound()
+    locked = found(PriceList.objects.select_for_update().filter(pk=price_list.pk).first())
     merged = {
         "name": data.get("name", locked.name),
         "customer_tag": data.get("customer_tag", locked.customer_tag_id),
@@ -614,15 +608,13 @@ def quote_lock(*, actor, quote: Quote | int) -> Quote:
     """The quote locked for a change by `actor` (select_for_update); NotFound outside their
     scope."""
     quote_id = quote.pk if isinstance(quote, Quote) else quote
-    locked = (
+    locked = found(
         Quote.objects.editable_by(actor, action=EDIT_OTHERS)
         .select_for_update(of=("self",))
         .select_related("customer")
         .filter(pk=quote_id)
         .first()
     )
-    if locked is None:
-        raise NotFound()
     return locked
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields, replace
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from guanxi.core.errors import NotFound
+from guanxi.core.errors import found
 from guanxi.core.pagination import Page, capped_count, page_by_id, parse_id
 from guanxi.core.schemas import PageQuery
 from guanxi.customers.models import Customer
@@ -120,13 +120,11 @@ def contract_for_user(
     """A contract in the user's scope with the `related` rows loaded; NotFound else (also for
     an id that is no id)."""
     pk = parse_id(contract_id)
-    contract = (
+    contract = found(
         Contract.objects.visible_to(user).select_related(*related).filter(pk=pk).first()
         if pk is not None
         else None
     )
-    if contract is None:
-        raise NotFound()
     return contract
 
 

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
 from guanxi.core.dates import clean_date
-from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed, found
 from guanxi.core.hooks import Hook
 from guanxi.core.pagination import parse_id
 from guanxi.customers.archive.services import timeline_add
@@ -110,7 +110,7 @@ def check_transition(contract: Contract, new_status: str) -> None:
 def _lock(*, actor, contract) -> Contract:
     """The contract row, locked, if the actor may act on it (else NotFound: out of scope)."""
     pk = getattr(contract, "pk", contract)
-    locked = (
+    locked = found(
         Contract.objects.editable_by(actor, action=EDIT_OTHERS)
         .select_for_update(of=("self",))
         .filter(pk=pk)
@@ -118,8 +118,6 @@ def _lock(*, actor, contract) -> Contract:
         if actor is not None
         else None
     )
-    if locked is None:
-        raise NotFound()
     return locked
 
 
