@@ -100,6 +100,9 @@ class PaymentForm(forms.Form):
             self.initial.setdefault("method", Payment.Method.TRANSFER)
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
 
+    def clean_idempotency_key(self):
+        return self.cleaned_data["idempotency_key"] or None
+
 
 class InvoiceForm(forms.Form):
     number = forms.CharField(label=_("Invoice number"), max_length=40, widget=_text_input())

@@ -285,14 +285,8 @@ def plan_propose(request, pk):
     form = PlanProposalForm(request.GET)
     if not form.is_valid():
         return _render_panel(request, contract, proposal_form=form, plan_open=True, status=422)
-    data = form.cleaned_data
     try:
-        rows = services_receivables.propose_plan(
-            total=contract.total_amount,
-            parts=data["parts"],
-            first_due_on=data["first_due_on"],
-            months_apart=data["months_apart"],
-        )
+        rows = services_receivables.propose_plan(total=contract.total_amount, **form.cleaned_data)
     except ValidationFailed as exc:
         form_add_errors(form, exc)
         return _render_panel(request, contract, proposal_form=form, plan_open=True, status=422)
@@ -322,19 +316,10 @@ def payment_create(request, pk):
     # the form needs only the plan (its instalment choices); the panel reads the rest later
     form = PaymentForm(request.POST, instalments=selectors.contract_instalments(contract))
     if form.is_valid():
-        data = form.cleaned_data
         try:
+            # The form's fields are the service's arguments.
             payment, created = services_receivables.payment_record(
-                actor=request.user,
-                contract=contract,
-                amount=data["amount"],
-                received_on=data["received_on"],
-                method=data["method"],
-                reference=data["reference"],
-                notes=data["notes"],
-                instalment=data["instalment"],
-                accept_overpayment=data["accept_overpayment"],
-                idempotency_key=data["idempotency_key"] or None,
+                actor=request.user, contract=contract, **form.cleaned_data
             )
         except SHOWN_ON_FORM as exc:
             form_add_errors(form, exc)
@@ -359,19 +344,11 @@ def invoice_create(request, pk):
     can_override = user_can(request.user, permissions.OVERRIDE_INVOICE)
     form = InvoiceForm(request.POST, payments=money["payments"], can_override=can_override)
     if form.is_valid():
-        data = form.cleaned_data
         try:
+            # The form's fields are the service's arguments (no override reason without the
+            # permission to give one).
             invoice = services_receivables.invoice_record(
-                actor=request.user,
-                contract=contract,
-                number=data["number"],
-                kind=data["kind"],
-                amount=data["amount"],
-                tax_rate=data["tax_rate"],
-                issued_on=data["issued_on"],
-                payment=data["payment"],
-                override_reason=data.get("override_reason", ""),
-                notes=data["notes"],
+                actor=request.user, contract=contract, **form.cleaned_data
             )
         except SHOWN_ON_FORM as exc:
             form_add_errors(form, exc)
