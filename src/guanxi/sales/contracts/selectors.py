@@ -74,19 +74,19 @@ def _filtered(user, filters: ContractFilters):
     queryset = Contract.objects.visible_to(user)
     if filters.q:
         queryset = queryset.filter(_search(filters.q))
-    if filters.status:
-        queryset = queryset.filter(status=filters.status)
-    if filters.owner:
-        queryset = queryset.filter(owner_id=filters.owner)
-    if filters.department:
-        queryset = queryset.filter(department_id=filters.department)
-    if filters.customer:
-        queryset = queryset.filter(customer_id=filters.customer)
-    if filters.signed_from:
-        queryset = queryset.filter(signed_on__gte=filters.signed_from)
-    if filters.signed_to:
-        queryset = queryset.filter(signed_on__lte=filters.signed_to)
-    return queryset
+    lookups = {
+        lookup: value
+        for lookup, value in (
+            ("status", filters.status),
+            ("owner_id", filters.owner),
+            ("department_id", filters.department),
+            ("customer_id", filters.customer),
+            ("signed_on__gte", filters.signed_from),
+            ("signed_on__lte", filters.signed_to),
+        )
+        if value
+    }
+    return queryset.filter(**lookups)
 
 
 def contract_list_for_user(

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from guanxi.accounts.permissions import EXPORT
 from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
-from guanxi.core.errors import SHOWN_ON_FORM, DomainError, ValidationFailed
+from guanxi.core.errors import SHOWN_ON_FORM, DomainError, ValidationFailed, found
 from guanxi.core.forms import form_add_errors
 from guanxi.core.http import is_htmx
 from guanxi.core.models import AuditLog
@@ -360,13 +360,20 @@ def invoice_create(request, pk):
     return _render_panel(request, contract, invoice_form=form, status=422)
 
 
-def _void(request, record, service, notice):
+def _void(request, model, pk, service, notice):
+    """Void the payment or invoice `pk` (`model`) the user may see with `service`, which
+    names the record after its model (payment=…, invoice=…)."""
+    record = found(model.objects.visible_to(request.user).filter(pk=pk).first())
     contract = contract_for_user(user=request.user, contract_id=record.contract_id)
     form = VoidForm(request.POST)
     error = ""
     if form.is_valid():
         try:
-            service(actor=request.user, record=record, reason=form.cleaned_data["reason"])
+            service(
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                **{model._meta.model_name: record},
+            )
         except SHOWN_ON_FORM as exc:
             error = _error_text(exc)
         else:
@@ -382,33 +389,13 @@ def _void(request, record, service, notice):
 @login_required
 @require_POST
 def payment_void(request, pk):
-    payment = Payment.objects.visible_to(request.user).filter(pk=pk).first()
-    if payment is None:
-        raise Http404(_("Not found, or you may not see it."))
-    return _void(
-        request,
-        payment,
-        lambda *, actor, record, reason: services_receivables.payment_void(
-            actor=actor, payment=record, reason=reason
-        ),
-        "payment_void",
-    )
+    return _void(request, Payment, pk, services_receivables.payment_void, "payment_void")
 
 
 @login_required
 @require_POST
 def invoice_void(request, pk):
-    invoice = Invoice.objects.visible_to(request.user).filter(pk=pk).first()
-    if invoice is None:
-        raise Http404(_("Not found, or you may not see it."))
-    return _void(
-        request,
-        invoice,
-        lambda *, actor, record, reason: services_receivables.invoice_void(
-            actor=actor, invoice=record, reason=reason
-        ),
-        "invoice_void",
-    )
+    return _void(request, Invoice, pk, services_receivables.invoice_void, "invoice_void")
 
 
 # ---------------------------------------------------------------- work list section
