@@ -23,7 +23,7 @@ from guanxi.accounts.decorators import permission_required
 from guanxi.accounts.models import Department, Role, User
 from guanxi.core.errors import ValidationFailed
 from guanxi.core.forms import form_add_errors
-from guanxi.core.http import form_page
+from guanxi.core.http import form_page, query_without
 
 # ---------------------------------------------------------------- helpers
 
@@ -321,15 +321,14 @@ def user_list(request):
         active=data.get("active", ""),
     )
     page = Paginator(users, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = query_without(request, "page")
     return render(
         request,
         "accounts/admin/users.html",
         {
             "filters": filters,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "locked": selectors.locked_usernames(u.username for u in page),
         },
     )
@@ -484,12 +483,11 @@ def token_admin_list(request):
         active_only=data.get("status") == "active",
     )
     page = Paginator(tokens, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = query_without(request, "page")
     return render(
         request,
         "accounts/admin/tokens.html",
-        {"filters": filters, "page": page, "query": query.urlencode()},
+        {"filters": filters, "page": page, "query": query},
     )
 
 
@@ -562,10 +560,9 @@ def audit_log(request):
         actor_id=data["actor"].pk if data.get("actor") else None,
         before_id=data.get("before"),
     )
-    query = request.GET.copy()
-    query.pop("before", None)
+    query = query_without(request, "before")
     return render(
         request,
         "accounts/admin/audit.html",
-        {"filters": filters, "rows": rows, "next_before": next_before, "query": query.urlencode()},
+        {"filters": filters, "rows": rows, "next_before": next_before, "query": query},
     )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from guanxi.core.errors import DomainError, NotFound, ValidationFailed
+from guanxi.core.http import query_without
 from guanxi.core.pagination import parse_id
 from guanxi.customers.models import Customer
 from guanxi.pipeline.board import selectors
@@ -49,12 +50,11 @@ def board_column(request, stage):
         )
     except ValidationFailed:
         column = selectors.BoardColumn(stage=stage_row)
-    query = request.GET.copy()
-    query.pop("cursor", None)
+    query = query_without(request, "cursor")
     return render(
         request,
         "pipeline/board_cards.html",
-        {"column": column, "query": query.urlencode()},
+        {"column": column, "query": query},
     )
 
 

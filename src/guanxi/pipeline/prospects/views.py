@@ -259,10 +259,7 @@ def objection_outcome(request, pk):
     else:
         try:
             services.objection_set_outcome(
-                actor=request.user,
-                objection=objection,
-                outcome=form.cleaned_data["outcome"],
-                note=form.cleaned_data["note"],
+                actor=request.user, objection=objection, **form.cleaned_data
             )
         except (ValidationFailed, Conflict) as exc:
             messages.error(request, error_text(exc))

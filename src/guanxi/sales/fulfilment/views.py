@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from guanxi.accounts.selectors import users_in_scope
 from guanxi.core.errors import DomainError, ValidationFailed
 from guanxi.core.forms import form_add_errors, form_error_text
-from guanxi.core.http import is_htmx
+from guanxi.core.http import is_htmx, query_without
 from guanxi.sales.common.notices import error_text
 from guanxi.sales.contracts.selectors import contract_for_user
 from guanxi.sales.fulfilment import selectors, services
@@ -200,8 +200,7 @@ def delivery_schedule(request):
     except ValidationFailed:
         plans, next_cursor = [], None
     owners = list(users_in_scope(request.user).order_by("username")[:500])
-    query = request.GET.copy()
-    query.pop("after", None)
+    query = query_without(request, "after")
     context = {
         "plans": plans,
         "next_cursor": next_cursor,
@@ -212,7 +211,7 @@ def delivery_schedule(request):
             ("late", _("Late")),
             ("upcoming", _("Upcoming")),
         ],
-        "query": query.urlencode(),
+        "query": query,
     }
     if is_htmx(request) and request.GET.get("after"):
         return render(request, "sales/fulfilment/schedule_rows.html", context)
