@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import translation
@@ -265,11 +266,7 @@ def department_create(request):
 @require_http_methods(["GET", "POST"])
 def department_edit(request, pk):
     department = get_object_or_404(Department, pk=pk)
-    initial = {
-        "name": department.name,
-        "parent": department.parent_id,
-        "manager": department.manager_id,
-    }
+    initial = model_to_dict(department, fields=["name", "parent", "manager"])
 
     def save(data):
         services.department_update(
@@ -334,6 +331,18 @@ def user_list(request):
     )
 
 
+# The user's own fields the edit form starts from.
+USER_FORM_FIELDS = [
+    "display_name",
+    "mobile",
+    "email",
+    "department",
+    "reports_to",
+    "roles",
+    "is_active",
+]
+
+
 def _user_kwargs(data):
     return {
         "display_name": data["display_name"],
@@ -372,15 +381,7 @@ def user_create(request):
 @require_http_methods(["GET", "POST"])
 def user_edit(request, pk):
     user = get_object_or_404(User, pk=pk)
-    initial = {
-        "display_name": user.display_name,
-        "mobile": user.mobile,
-        "email": user.email,
-        "department": user.department_id,
-        "reports_to": user.reports_to_id,
-        "roles": list(user.roles.all()),
-        "is_active": user.is_active,
-    }
+    initial = model_to_dict(user, fields=USER_FORM_FIELDS)
     form = forms.UserForm(request.POST or None, initial=initial, editing=user)
     if request.method == "POST" and form.is_valid():
         if user.pk == request.user.pk and not form.cleaned_data["is_active"]:
@@ -451,15 +452,7 @@ def user_reset_password(request, pk):
                 ) % {"n": revoked}
             messages.success(request, message)
             return redirect("accounts:user_edit", pk=user.pk)
-    initial = {
-        "display_name": user.display_name,
-        "mobile": user.mobile,
-        "email": user.email,
-        "department": user.department_id,
-        "reports_to": user.reports_to_id,
-        "roles": list(user.roles.all()),
-        "is_active": user.is_active,
-    }
+    initial = model_to_dict(user, fields=USER_FORM_FIELDS)
     return render(
         request,
         "accounts/admin/user_edit.html",
