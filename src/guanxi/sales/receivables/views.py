@@ -184,20 +184,18 @@ def _panel_context(request, contract, **overrides) -> dict:
     can_pay = status in services_receivables.PAYABLE_STATUSES and bool(data["instalments"])
     can_invoice = status in services_receivables.INVOICEABLE_STATUSES
     with_approval = _records_with_approval(data["payments"], data["invoices"])
-    for payment in data["payments"]:
-        payment.approval_url = (
-            reverse("sales:approval_panel", args=["payment", payment.pk])
-            if ("payment", payment.pk) in with_approval
-            else None
-        )
-        payment.can_void = can_void and payment.status == Payment.Status.CONFIRMED
-    for invoice in data["invoices"]:
-        invoice.approval_url = (
-            reverse("sales:approval_panel", args=["invoice", invoice.pk])
-            if ("invoice", invoice.pk) in with_approval
-            else None
-        )
-        invoice.can_void = can_void and invoice.status == Invoice.Status.ISSUED
+    # a voidable record (confirmed payment, issued invoice) and its approval panel's URL
+    for target, records, voidable in (
+        ("payment", data["payments"], Payment.Status.CONFIRMED),
+        ("invoice", data["invoices"], Invoice.Status.ISSUED),
+    ):
+        for record in records:
+            record.approval_url = (
+                reverse("sales:approval_panel", args=[target, record.pk])
+                if (target, record.pk) in with_approval
+                else None
+            )
+            record.can_void = can_void and record.status == voidable
     plan_rows = overrides.pop("plan_rows", None)
     if plan_rows is None:
         plan_rows = [
