@@ -143,12 +143,7 @@ def pool_release(request, customer_id):
         messages.error(request, _("Choose a reason for the release."))
         return redirect("customers:detail", customer_id=customer.pk)
     try:
-        entry = services.pool_release(
-            actor=request.user,
-            customer=customer,
-            reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"],
-        )
+        entry = services.pool_release(actor=request.user, customer=customer, **form.cleaned_data)
     except DomainError as exc:
         # Every refusal (someone released it first, only the owner or their manager may)
         # is shown on the customer's page the user came from.

@@ -307,6 +307,14 @@ def plan_save(request, pk):
     return _after_action(request, contract, "plan")
 
 
+def _show_refusal(form, exc) -> None:
+    """A refused payment or invoice on its form: the field errors by their fields and, when
+    it says more than "correct the errors below", the message above the form too."""
+    form_add_errors(form, exc)
+    if exc.field_errors and str(exc.message) != str(ValidationFailed.default_message):
+        form.add_error(None, str(exc.message))
+
+
 @login_required
 @require_POST
 def payment_create(request, pk):
@@ -320,9 +328,7 @@ def payment_create(request, pk):
                 actor=request.user, contract=contract, **form.cleaned_data
             )
         except SHOWN_ON_FORM as exc:
-            form_add_errors(form, exc)
-            if exc.field_errors and str(exc.message) != str(ValidationFailed.default_message):
-                form.add_error(None, str(exc.message))
+            _show_refusal(form, exc)
         else:
             if payment.status == Payment.Status.PENDING:
                 notice = "payment_pending"
@@ -349,9 +355,7 @@ def invoice_create(request, pk):
                 actor=request.user, contract=contract, **form.cleaned_data
             )
         except SHOWN_ON_FORM as exc:
-            form_add_errors(form, exc)
-            if exc.field_errors and str(exc.message) != str(ValidationFailed.default_message):
-                form.add_error(None, str(exc.message))
+            _show_refusal(form, exc)
         else:
             notice = "invoice_pending" if invoice.status == Invoice.Status.PENDING else "invoice"
             return _after_action(request, contract, notice)
