@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from guanxi.core.errors import found
 from guanxi.core.pagination import Page, capped_count, page_by_id, parse_id
+from guanxi.core.querysets import filter_given
 from guanxi.core.schemas import PageQuery
 from guanxi.customers.models import Customer
 from guanxi.sales.common.permissions import EDIT_OTHERS
@@ -74,19 +75,15 @@ def _filtered(user, filters: ContractFilters):
     queryset = Contract.objects.visible_to(user)
     if filters.q:
         queryset = queryset.filter(_search(filters.q))
-    lookups = {
-        lookup: value
-        for lookup, value in (
-            ("status", filters.status),
-            ("owner_id", filters.owner),
-            ("department_id", filters.department),
-            ("customer_id", filters.customer),
-            ("signed_on__gte", filters.signed_from),
-            ("signed_on__lte", filters.signed_to),
-        )
-        if value
-    }
-    return queryset.filter(**lookups)
+    return filter_given(
+        queryset,
+        status=filters.status,
+        owner_id=filters.owner,
+        department_id=filters.department,
+        customer_id=filters.customer,
+        signed_on__gte=filters.signed_from,
+        signed_on__lte=filters.signed_to,
+    )
 
 
 def contract_list_for_user(
