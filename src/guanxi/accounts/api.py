@@ -8,7 +8,7 @@ from ninja import Field, Router, Schema, Status
 
 from guanxi.accounts import selectors, services
 from guanxi.accounts.permissions import MANAGE_USERS
-from guanxi.core.errors import NotFound, PermissionDenied
+from guanxi.core.errors import PermissionDenied, found
 from guanxi.core.schemas import Input, RefOf, ShortText, choices
 
 router = Router(tags=["accounts"])
@@ -171,9 +171,7 @@ def token_create(request, payload: TokenIn):
     "/tokens/{int:token_id}", response={204: None}, tags=["tokens"], summary="Revoke a token"
 )
 def token_revoke(request, token_id: int):
-    token = selectors.tokens_of(request.auth).filter(pk=token_id).first()
-    if token is None:
-        raise NotFound()
+    token = found(selectors.tokens_of(request.auth).filter(pk=token_id).first())
     services.token_revoke(token=token, actor=request.auth)
     return Status(204, None)
 
@@ -205,8 +203,6 @@ def token_admin_list(request, user_id: int | None = None, active: bool = False):
 )
 def token_admin_revoke(request, token_id: int):
     _require_manage(request)
-    token = selectors.token_list().filter(pk=token_id).first()
-    if token is None:
-        raise NotFound()
+    token = found(selectors.token_list().filter(pk=token_id).first())
     services.token_revoke(token=token, actor=request.auth)
     return Status(204, None)

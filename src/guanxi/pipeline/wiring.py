@@ -1,6 +1,7 @@
 """Connects pipeline to the hooks that lower apps offer (DESIGN: layers). Imported by
 `PipelineConfig.ready()`, once every app's models are loaded."""
 
+from functools import cache
 from typing import Any
 
 from django.db.models import OuterRef, Subquery
@@ -27,8 +28,6 @@ from guanxi.pipeline.prospects.views import followup_panel_html, prospect_panel_
 from guanxi.pipeline.worklist.selectors import overdue_count
 
 BATCH = 1000  # ids per IN (...) list
-
-_connected = False
 
 
 def _on_customer_created(*, customer: Customer, **kwargs: Any) -> None:
@@ -111,11 +110,8 @@ def _waiting_followups(*, user, **kwargs: Any) -> WaitingItem | None:
     return WaitingItem(_("Overdue follow-ups"), count, reverse("pipeline:worklist"))
 
 
+@cache  # connects once, however often it is called
 def connect() -> None:
-    global _connected
-    if _connected:
-        return
-    _connected = True
     account_permissions.ALL.update(permissions.ALL)
     audit_actions_register(audit_actions.LABELS)
     customer_hooks.customer_created.register(_on_customer_created)

@@ -7,6 +7,7 @@ must reach up, it offers a hook or a registry that the higher area's function is
 """
 
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from django.urls import reverse
 from django.utils import formats
@@ -40,8 +41,6 @@ from guanxi.sales.receivables import views as receivable_views
 from guanxi.sales.receivables.selectors import overdue_instalment_count
 from guanxi.sales.receivables.views import overdue_worklist_section
 from guanxi.sales.reports import views as report_views
-
-_connected = False
 
 
 def _contract_handover(*, from_user, to_user, actor=None, customer_ids=(), **kwargs) -> None:
@@ -95,11 +94,8 @@ def _monthly_targets(*, user_ids, month, **kwargs) -> dict:
     )
 
 
+@cache  # connects once, however often it is called
 def connect() -> None:
-    global _connected
-    if _connected:
-        return
-    _connected = True
     account_permissions.ALL.update(permissions.ALL)
     audit_actions_register(audit_actions.LABELS)
     audit_formatters_register({"sales.salestarget.value": _target_value_text})

@@ -20,7 +20,7 @@ from django.db.models import (
 )
 
 from guanxi.accounts.permissions import DELETE, EDIT_OTHERS
-from guanxi.core.errors import NotFound
+from guanxi.core.errors import found
 from guanxi.core.pagination import (
     PAGE_SIZE,
     CursorKind,
@@ -380,13 +380,11 @@ def duplicate_candidates_for_user(
 
 def contact_get_for_user(*, user: Any, contact_id: int) -> Contact:
     """A contact whose customer the user may see (API: /contacts/{id}); else NotFound."""
-    contact = (
+    contact = found(
         Contact.objects.select_related("customer")
         .filter(pk=contact_id, customer__in=Customer.objects.visible_to(user))
         .first()
     )
-    if contact is None:
-        raise NotFound()
     return contact
 
 

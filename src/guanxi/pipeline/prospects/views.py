@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from guanxi.accounts.selectors import users_in_scope
-from guanxi.core.errors import Conflict, NotFound, ValidationFailed, invalid_field
+from guanxi.core.errors import Conflict, NotFound, ValidationFailed, found, invalid_field
 from guanxi.customers.models import Customer
 from guanxi.pipeline.errors import error_text
 from guanxi.pipeline.models import Objection, Prospect, Stage
@@ -31,9 +31,7 @@ from guanxi.pipeline.scripts.selectors import script_suggest
 
 
 def _visible_customer(request, customer_id) -> Customer:
-    customer = Customer.objects.visible_to(request.user).filter(pk=customer_id).first()
-    if customer is None:
-        raise NotFound()
+    customer = found(Customer.objects.visible_to(request.user).filter(pk=customer_id).first())
     return customer
 
 
@@ -261,10 +259,7 @@ def objection_outcome(request, pk):
     else:
         try:
             services.objection_set_outcome(
-                actor=request.user,
-                objection=objection,
-                outcome=form.cleaned_data["outcome"],
-                note=form.cleaned_data["note"],
+                actor=request.user, objection=objection, **form.cleaned_data
             )
         except (ValidationFailed, Conflict) as exc:
             messages.error(request, error_text(exc))
@@ -287,9 +282,7 @@ def objections_open(request):
     raw = request.GET.get("owner", "")
     owner = None
     if raw:
-        owner = next((u for u in consultants if str(u.pk) == raw), None)
-        if owner is None:
-            raise NotFound()
+        owner = found(next((u for u in consultants if str(u.pk) == raw), None))
     try:
         page = selectors.objections_open(
             user=request.user,

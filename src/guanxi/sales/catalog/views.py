@@ -19,6 +19,7 @@ from guanxi.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from guanxi.core.http import query_without
 from guanxi.core.pagination import parse_id
 from guanxi.customers.archive.selectors import (
     CustomerFilters,
@@ -303,9 +304,8 @@ def quote_list(request):
         )
     except ValidationFailed:
         page = selectors_catalog.quote_list_for_user(user=request.user, filters=filters)
-    query = request.GET.copy()
-    query.pop("cursor", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    query = query_without(request, "cursor")
+    context = {"form": form, "page": page, "query": query}
     template = "sales/catalog/quote_list.html"
     if request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == (
         "quote-results"

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -294,6 +295,13 @@ def contract_item_row(request):
     )
 
 
+def _header_initial(contract) -> dict:
+    """The contract's own fields as they are, to start the edit and amendment forms from."""
+    return model_to_dict(
+        contract, fields=["title", "signing_contact", "signed_on", "starts_on", "ends_on", "terms"]
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def contract_edit(request, pk):
@@ -327,17 +335,7 @@ def contract_edit(request, pk):
                 messages.success(request, _("Contract saved."))
                 return redirect(reverse("sales:contract_detail", args=[contract.pk]))
     else:
-        form = ContractForm(
-            customer=contract.customer,
-            initial={
-                "title": contract.title,
-                "signing_contact": contract.signing_contact_id,
-                "signed_on": contract.signed_on,
-                "starts_on": contract.starts_on,
-                "ends_on": contract.ends_on,
-                "terms": contract.terms,
-            },
-        )
+        form = ContractForm(customer=contract.customer, initial=_header_initial(contract))
         rows = item_rows_from_contract(contract)
     context = _form_context(
         request,
@@ -530,17 +528,7 @@ def contract_amend(request, pk):
                 messages.success(request, _("Amendment recorded."))
                 return redirect(reverse("sales:contract_detail", args=[contract.pk]))
     else:
-        form = AmendForm(
-            customer=contract.customer,
-            initial={
-                "title": contract.title,
-                "signing_contact": contract.signing_contact_id,
-                "signed_on": contract.signed_on,
-                "starts_on": contract.starts_on,
-                "ends_on": contract.ends_on,
-                "terms": contract.terms,
-            },
-        )
+        form = AmendForm(customer=contract.customer, initial=_header_initial(contract))
         rows = item_rows_from_contract(contract)
         plan = plan_before
     context = _form_context(
