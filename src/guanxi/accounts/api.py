@@ -10,6 +10,7 @@ from guanxi.accounts import selectors, services
 from guanxi.accounts.permissions import MANAGE_USERS
 from guanxi.core.errors import PermissionDenied, found
 from guanxi.core.schemas import Input, RefOf, ShortText, choices
+from guanxi.core.waiting import WAITING_CAP, waiting_for
 
 router = Router(tags=["accounts"])
 
@@ -115,6 +116,22 @@ def me_update(request, payload: MeSettingsIn):
         request=request,
     )
     return _me_out(request.auth)
+
+
+class WaitingOut(Schema):
+    kind: str = Field(description="approvals, overdue_followups, overdue_instalments …")
+    label: str
+    count: int = Field(description=f"Counted up to {WAITING_CAP + 1}")
+    url: str = Field(description="The page that lists them")
+
+
+@router.get(
+    "/users/me/waiting",
+    response=list[WaitingOut],
+    summary="What is waiting for you (the navbar's 待办 badge): each kind with a count",
+)
+def me_waiting(request):
+    return waiting_for(user=request.auth)
 
 
 def _me_out(user) -> dict:

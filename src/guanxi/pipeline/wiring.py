@@ -107,7 +107,9 @@ def _pool_release_panel(*, request, customer: Customer, **kwargs: Any):
 
 def _waiting_followups(*, user, **kwargs: Any) -> WaitingItem | None:
     count = overdue_count(user=user, cap=WAITING_CAP + 1)
-    return WaitingItem(_("Overdue follow-ups"), count, reverse("pipeline:worklist"))
+    return WaitingItem(
+        "overdue_followups", _("Overdue follow-ups"), count, reverse("pipeline:worklist")
+    )
 
 
 @cache  # connects once, however often it is called

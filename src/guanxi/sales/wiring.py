@@ -69,13 +69,15 @@ def _target_value_text(value: object, detail: dict) -> str:
 
 def _waiting_approvals(*, user, **kwargs) -> WaitingItem | None:
     count = queue_count(user=user)
-    return WaitingItem(_("Approvals to decide"), count, reverse("sales:approval_queue"))
+    return WaitingItem(
+        "approvals", _("Approvals to decide"), count, reverse("sales:approval_queue")
+    )
 
 
 def _waiting_instalments(*, user, **kwargs) -> WaitingItem | None:
     count = overdue_instalment_count(user=user, cap=WAITING_CAP + 1)
     url = reverse("sales:receivables") + f"?owner={user.pk}"
-    return WaitingItem(_("Overdue instalments"), count, url)
+    return WaitingItem("overdue_instalments", _("Overdue instalments"), count, url)
 
 
 def _expect_from_quote(*, customer, amount, **kwargs) -> None:
