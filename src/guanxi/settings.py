@@ -94,6 +94,9 @@ TEMPLATES = [
         },
     },
 ]
+# Django's cached template loader is on (the default without explicit "loaders"). Widgets: the
+# stock input/select/textarea markup built in Python, not ~3 template includes per option.
+FORM_RENDERER = "guanxi.core.form_renderer.FastWidgetRenderer"
 
 _default_sqlite = f"sqlite:///{DATA_DIR / 'guanxi.sqlite3'}"
 DATABASES = {
