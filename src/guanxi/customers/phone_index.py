@@ -60,6 +60,22 @@ def ensure(connection: BaseDatabaseWrapper) -> bool:
     return created
 
 
+def suspend_insert_trigger(connection: BaseDatabaseWrapper) -> bool:
+    """For a bulk load (SQLite): rows inserted from now on are not indexed one by one;
+    `ensure` afterwards puts the trigger back and rebuilds the index from the table. False
+    when there is no such trigger (another database, or before migration 0009)."""
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = %s", [f"{TABLE}_insert"]
+        )
+        if cursor.fetchone() is None:
+            return False
+        cursor.execute(f"DROP TRIGGER {TABLE}_insert")
+    return True
+
+
 def drop(connection: BaseDatabaseWrapper) -> None:
     if connection.vendor != "sqlite":
         return
