@@ -148,6 +148,8 @@ def cases_for(user):
         ("customers, search wxy", "/customers/?q=wxy"),
         ("customers, search 0013", "/customers/?q=0013"),
         ("customer 360", f"/customers/{customer_id}/"),
+        # loaded by htmx right after the 360 page is shown (its placeholder's hx-get)
+        ("customer 360, intention panel", f"/pipeline/c/{customer_id}/panel/"),
         ("work list", "/pipeline/"),
         ("board", "/pipeline/board/"),
         ("contract list", "/sales/"),
