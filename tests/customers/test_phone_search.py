@@ -130,3 +130,22 @@ def test_postgres_has_trigram_indexes_on_every_phone():
         )
         names = {row[0] for row in cursor.fetchall()}
     assert {"cust_mobile_trgm", "cust_office_phone_trgm", "cust_home_phone_trgm"} <= names
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's trigram indexes")
+def test_postgres_answers_a_long_fragment_from_the_indexes(phones):
+    """Seven digits or more also look at the endings of office and home phones: with their
+    trigram indexes every arm of the OR is indexable (a BitmapOr), where the office and home
+    tests alone scanned the table (1.3 s at 1,000,000 customers)."""
+    from guanxi.customers.archive.selectors import search_condition
+
+    # the phone condition alone (the scope's own indexes would win on a small table)
+    queryset = Customer.objects.filter(search_condition("65123456")).order_by().values("pk")
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    for index in ("cust_mobile_trgm", "cust_office_phone_trgm", "cust_home_phone_trgm"):
+        assert index in plan, plan
+    assert {row["pk"] for row in queryset} == {phones["丙"].pk}
