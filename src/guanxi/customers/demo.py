@@ -33,7 +33,7 @@ from guanxi.core.crypto import blind_index, encrypt
 from guanxi.core.errors import DomainError
 from guanxi.core.identity import credit_check_char, id_check_digit, mask_id_number
 from guanxi.core.names import pinyin_keys
-from guanxi.customers import dedup
+from guanxi.customers import dedup, phone_index
 from guanxi.customers.archive.services import contact_create, customer_create
 from guanxi.customers.archive.validation import ContactInput, CustomerInput
 from guanxi.customers.models import (
@@ -789,6 +789,11 @@ def seed_customers_bulk(
                 cursor, tables=tables.values(), drop_indexes=drop_indexes, stats=stats, say=say
             )
             write = load.write
+            # The phone search index (FTS5) is filled once at the end, not row by row by its
+            # insert trigger (which made the load of 100,000 about half slower).
+            phone_trigger_suspended = not postgres and phone_index.suspend_insert_trigger(
+                connection
+            )
             generated = generator.customers(count)
             phase = time.perf_counter()
             done = 0
@@ -815,6 +820,10 @@ def seed_customers_bulk(
                 stats.timeline += len(rows.timeline)
                 say(f"{done:,} / {count:,} customers ({time.perf_counter() - started:.0f} s)")
             stats.phases["load"] = time.perf_counter() - phase
+            if phone_trigger_suspended:
+                phase = time.perf_counter()
+                phone_index.ensure(connection)  # the trigger back, the index rebuilt
+                stats.phases["phone index"] = time.perf_counter() - phase
             load.finish(tables.values())
     bulk_analyze(tables.values(), stats)
     stats.seconds = time.perf_counter() - started

@@ -24,7 +24,7 @@ from guanxi.pipeline.pools.selectors import pool_visibility
 from guanxi.pipeline.pools.services import pool_entries_end_for_owned, pool_entry_end_for_merged
 from guanxi.pipeline.pools.views import release_panel_html
 from guanxi.pipeline.prospects.services import prospect_for
-from guanxi.pipeline.prospects.views import followup_panel_html, prospect_panel_html
+from guanxi.pipeline.prospects.views import followup_panel_html, prospect_panel_placeholder_html
 from guanxi.pipeline.worklist.selectors import overdue_count
 
 BATCH = 1000  # ids per IN (...) list
@@ -98,7 +98,7 @@ def _followup_panel(*, request, customer: Customer, **kwargs: Any):
 
 
 def _detail_panel(*, request, customer: Customer, **kwargs: Any):
-    return prospect_panel_html(request, customer)
+    return prospect_panel_placeholder_html(request, customer)
 
 
 def _pool_release_panel(*, request, customer: Customer, **kwargs: Any):

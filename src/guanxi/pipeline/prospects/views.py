@@ -7,7 +7,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -70,6 +70,25 @@ def script_suggestions(request):
 
 
 # ---------------------------------------------------------------- the 360 panel
+
+
+def prospect_panel_placeholder_html(request, customer) -> str:
+    """What the 360 page carries in place of the intention panel: htmx loads the panel as soon
+    as the page is shown (issue 13: the panel is a third of the page's time, and the
+    follow-up form above it is what the page is opened for). Without JavaScript, a link."""
+    return render_to_string(
+        "pipeline/panel_prospect_loading.html",
+        {"url": reverse("pipeline:panel_prospect", args=[customer.pk])},
+        request=request,
+    )
+
+
+@login_required
+@require_GET
+def panel_prospect(request, customer_id):
+    """The intention panel of the 360 page on its own (loaded by its placeholder)."""
+    customer = _visible_customer(request, customer_id)
+    return HttpResponse(prospect_panel_html(request, customer))
 
 
 def prospect_panel_html(request, customer) -> str:

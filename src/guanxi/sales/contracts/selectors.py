@@ -150,6 +150,14 @@ def customer_for_new_contract(*, user, customer_id):
     return editable.filter(pk=pk).first() if pk else None
 
 
+def customer_may_get_contract(*, user, customer_id) -> bool:
+    """Whether `customer_for_new_contract` would find the customer, without reading its row
+    (the 360 page's contract panel only shows or hides its "new contract" button)."""
+    pk = parse_id(customer_id)
+    editable = Customer.objects.editable_by(user, action=EDIT_OTHERS, shared=False)
+    return editable.filter(pk=pk).exists() if pk else False
+
+
 def customer_visible(*, user, customer_id) -> bool:
     return Customer.objects.visible_to(user).filter(pk=customer_id).exists()
 

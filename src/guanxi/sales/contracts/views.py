@@ -48,6 +48,7 @@ from guanxi.sales.contracts.selectors import (
     contract_list_for_user,
     customer_contracts_for_user,
     customer_for_new_contract,
+    customer_may_get_contract,
     customer_visible,
     document_changes,
 )
@@ -100,7 +101,7 @@ def _blank_rows(rows: list[dict]) -> list[dict]:
 def customer_contracts_panel_html(request, customer) -> str:
     user = request.user
     contracts = _with_colours(customer_contracts_for_user(user=user, customer=customer))
-    can_create = customer_for_new_contract(user=user, customer_id=customer.pk) is not None
+    can_create = customer_may_get_contract(user=user, customer_id=customer.pk)
     if not contracts and not can_create:
         return ""
     return render_to_string(
