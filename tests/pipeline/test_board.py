@@ -295,3 +295,23 @@ def test_a_capped_column_sums_its_newest_customers(sales1a, make_customer, monke
     )
     assert (count, capped) == (3, True)
     assert amount == Decimal("11100.00")  # the newest three: 100 + 1000 + 10000
+
+
+def test_cards_escape_what_people_typed_and_show_their_figures(sales1a, make_customer, client_for):
+    customer = make_customer(sales1a, name='<b onclick="x()">张三</b>')
+    Prospect.objects.filter(pk=customer.pk).update(
+        stage=Stage.objects.get(code="s1"),
+        grade="A",
+        expected_amount=Decimal("1234.50"),
+        expected_close_on=timezone.localdate() - dt.timedelta(days=1),
+        next_due_at=timezone.now() - dt.timedelta(hours=1),
+    )
+    html = client_for(sales1a).get(reverse("pipeline:board")).content.decode()
+    card = html[html.index(f'data-customer="{customer.pk}"') :]
+    card = card[: card.index("</article>")]
+    assert "<b onclick" not in card and "&lt;b onclick=&quot;x()&quot;&gt;" in card
+    assert 'data-amount="1234.50"' in card and "¥1,234.50" in card
+    assert "text-danger fw-medium" in card  # the next contact is overdue
+    assert 'class="text-danger" title=' in card  # so is the expected close date
+    assert f"/customers/{customer.pk}/" in card
+    assert reverse("pipeline:board_card_expectation", args=[customer.pk]) in card

@@ -166,8 +166,27 @@ def board_column_page(
     """One slice of a column: cards after `cursor` (a customer id), newest first. On the
     first slice, `count` reads the capped count of a column longer than the slice; without
     it the column is marked `count_deferred`."""
+    return _column_page(
+        _board_queryset(user, filters),
+        stage=stage,
+        cursor=cursor,
+        page_size=page_size,
+        count=count,
+        label_owners=label_owners,
+    )
+
+
+def _column_page(
+    base: QuerySet[Prospect],
+    *,
+    stage: Stage,
+    cursor: str | int | None,
+    page_size: int,
+    count: bool,
+    label_owners: bool,
+) -> BoardColumn:
     after = id_cursor_decode(cursor)
-    queryset = _board_queryset(user, filters).filter(stage=stage)
+    queryset = base.filter(stage=stage)
     page = queryset
     if after is not None:
         page = page.filter(customer_id__lt=after)
@@ -215,9 +234,16 @@ def board_columns_for_user(*, user: User, filters: BoardFilters | None = None) -
     if connection.features.supports_slicing_ordering_in_compound and len(stages) > 1:
         columns = _columns_in_one_query(user, stages, filters)
     else:
+        # the scoped base is built once (its scope conditions cost more than the query)
+        base = _board_queryset(user, filters)
         columns = [
-            board_column_page(
-                user=user, stage=stage, filters=filters, count=False, label_owners=False
+            _column_page(
+                base,
+                stage=stage,
+                cursor=None,
+                page_size=PAGE_SIZE,
+                count=False,
+                label_owners=False,
             )
             for stage in stages
         ]

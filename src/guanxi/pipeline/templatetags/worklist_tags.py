@@ -47,11 +47,21 @@ def stage_text(stage, field):
 @register.filter
 def customer_url(customer_id):
     """The customer's 360 page; `reverse` once, not once per card of a long list."""
-    head, tail = _customer_url_parts()
-    return f"{head}/{int(customer_id)}/{tail}"
+    return _id_url("customers:detail", customer_id)
+
+
+@register.filter
+def expectation_url(customer_id):
+    """A board card's expected amount and close date form (as `customer_url`)."""
+    return _id_url("pipeline:board_card_expectation", customer_id)
+
+
+def _id_url(name: str, pk) -> str:
+    head, tail = _url_parts(name)
+    return f"{head}/{int(pk)}/{tail}"
 
 
 @functools.cache
-def _customer_url_parts() -> tuple[str, str]:
-    head, _sep, tail = reverse("customers:detail", args=[0]).rpartition("/0/")
+def _url_parts(name: str) -> tuple[str, str]:
+    head, _sep, tail = reverse(name, args=[0]).rpartition("/0/")
     return head, tail
