@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from guanxi.core.models import AuditLog
 from guanxi.customers.models import Customer, OwnerChange, TimelineEvent
-from guanxi.pipeline.models import PoolEntry, Prospect, Stage
+from guanxi.pipeline.models import PoolEntry, Prospect, PublicPool, Stage
 from guanxi.pipeline.pools import services as pools
 from guanxi.pipeline.pools.services import pool_recycle_run
 from tests.pipeline.factories import PoolFactory
@@ -608,6 +608,8 @@ def every_row() -> dict:
     from guanxi.core.models import AuditLog as Audit
 
     names = dict(Customer.objects.values_list("pk", "name"))
+    # (PostgreSQL does not roll its sequences back: the second build's pools have other ids)
+    pool_names = dict(PublicPool.objects.values_list("pk", "name"))
 
     def rows(queryset, *exclude):
         fields = [
@@ -619,6 +621,11 @@ def every_row() -> dict:
         for row in queryset.values(*fields):
             if "customer_id" in row:
                 row["customer_id"] = names[row["customer_id"]]
+            for key in ("pool_id", "public_pool_id"):
+                if row.get(key) is not None:
+                    row[key] = pool_names[row[key]]
+            if isinstance(row.get("data"), dict) and "pool" in row["data"]:  # warnings
+                row["data"] = dict(row["data"], pool=pool_names[row["data"]["pool"]])
             out.append(repr(sorted(row.items())))
         return sorted(out)
 
