@@ -5,6 +5,8 @@
 #   make serve     install, then `guanxi serve` (no seeding)
 #   make test      pytest (SQLite; PostgreSQL when DATABASE_URL is set); PYTEST_ARGS="-k foo",
 #                  TEST_WORKERS=0 for one process (default: one per core)
+#   make bench     page budget of issue 13: SQLite, 100k customers (seed cached in var/), one table
+#                  of p50 / p95 against each page's raw SQL; BENCH_ARGS="-n 50 --only list"
 #   make lint      ruff, ruff format --check, import-linter, mypy, migration checks
 #   make messages  refresh the .po catalogues from the sources (needs GNU gettext)
 #
@@ -29,7 +31,7 @@ VENDOR_STAMP := src/guanxi/static/vendor/.copied
 PO_FILES := $(shell find src/guanxi -path '*/locale/*/LC_MESSAGES/*.po' 2>/dev/null)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: help install setup demo serve test lint assets translations messages clean
+.PHONY: help install setup demo serve test bench lint assets translations messages clean
 
 help:
 	@sed -n 's/^#   //p' $(MAKEFILE_LIST)
@@ -106,6 +108,10 @@ test: setup $(VENV)/.installed-dev
 	@rc=0; $(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "ERROR: pytest collected no tests (exit 5)." >&2; fi; \
 	exit $$rc
+
+BENCH_ARGS ?=
+bench: setup
+	PYTHONPATH=src $(PY) bench/page_budget.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-dev
 	@rc=0; \

@@ -220,6 +220,20 @@ def _field_of(loc) -> str:
     return "__all__"
 
 
+def _length_message(kind: str, limit: int) -> str:
+    if kind == "string_too_long":
+        return ngettext(
+            "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+            "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
+            limit,
+        )
+    return ngettext(
+        "Ensure this value has at least %(limit_value)d character (it has %(show_value)d).",
+        "Ensure this value has at least %(limit_value)d characters (it has %(show_value)d).",
+        limit,
+    )
+
+
 def pydantic_message(error: dict) -> str:
     """A pydantic error as a message in the active language. Where Django itself has the same
     message, its msgid is used, so it is translated without any catalogue of ours."""
@@ -230,22 +244,10 @@ def pydantic_message(error: dict) -> str:
         return _("This field is required.")
     if kind == "extra_forbidden":
         return _("Unknown field.")
-    if kind == "string_too_long":
-        limit = int(ctx.get("max_length", 0))
+    if kind in ("string_too_long", "string_too_short"):
+        limit = int(ctx.get("max_length", ctx.get("min_length", 0)))
         shown = len(value) if isinstance(value, str) else 0
-        return ngettext(
-            "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
-            "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
-            limit,
-        ) % {"limit_value": limit, "show_value": shown}
-    if kind == "string_too_short":
-        limit = int(ctx.get("min_length", 0))
-        shown = len(value) if isinstance(value, str) else 0
-        return ngettext(
-            "Ensure this value has at least %(limit_value)d character (it has %(show_value)d).",
-            "Ensure this value has at least %(limit_value)d characters (it has %(show_value)d).",
-            limit,
-        ) % {"limit_value": limit, "show_value": shown}
+        return _length_message(kind, limit) % {"limit_value": limit, "show_value": shown}
     if kind == "too_long":
         return _("At most %(limit)d items.") % {"limit": int(ctx.get("max_length", 0))}
     if kind == "greater_than_equal":

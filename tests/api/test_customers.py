@@ -525,3 +525,32 @@ def test_search_finds_a_mobile_in_every_notation_create_accepts(org, api_for, no
     assert created.status_code == 201, created.content
     found = client.get("/api/v1/customers", {"q": notation}).json()["items"]
     assert [item["id"] for item in found] == [created.json()["id"]]
+
+
+# ---------------------------------------------------------------- queries (issue 13)
+
+
+def test_list_queries_do_not_grow_with_the_rows(client_for, sales1a, make_customer):
+    """Each row names its owner, department, source, industry and tags: read with the page,
+    not once per row (the industry once was, 12 more queries for a page of organisations)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from guanxi.customers.models import Industry
+
+    industry = Industry.objects.order_by("pk").first()
+    client = client_for(sales1a)
+
+    def counted():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/api/v1/customers")
+        assert response.status_code == 200
+        return len(queries), response.json()["items"]
+
+    make_customer(sales1a, name="甲公司", kind="organisation", industry=industry.pk)
+    few, items = counted()
+    for i in range(8):
+        make_customer(sales1a, name=f"乙{i}公司", kind="organisation", industry=industry.pk)
+    many, items = counted()
+    assert len(items) == 9 and all(item["industry"]["id"] == industry.pk for item in items)
+    assert many == few

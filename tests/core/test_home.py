@@ -6,9 +6,11 @@ from decimal import Decimal
 
 import pytest
 from axes.models import AccessAttempt
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from guanxi.accounts.services import token_create
 from guanxi.customers.models import Source
 from guanxi.pipeline.models import FollowUp, Prospect, Stage
 from guanxi.pipeline.reports.selectors import month_bounds
@@ -190,3 +192,17 @@ def test_home_in_english(manager, client_for):
     manager.save(update_fields=["language"])
     html = client_for(manager).get("/").content.decode()
     assert "Waiting for your approval" in html and "pipeline in money" in html
+
+
+def test_what_is_waiting_in_the_api(manager, sales1a, make_customer):
+    customer = make_customer(sales1a, name="逾期客户")
+    _prospect(customer, stage="s1", due=timezone.now() - dt.timedelta(days=3))
+    _token, raw = token_create(user=sales1a, name="t")
+    body = Client(headers={"Authorization": f"Bearer {raw}"}).get("/api/v1/users/me/waiting")
+    assert body.status_code == 200
+    kinds = {item["kind"]: item for item in body.json()}
+    assert kinds["overdue_followups"]["count"] == 1
+    assert kinds["overdue_followups"]["url"] == "/pipeline/"
+    _token, raw = token_create(user=manager, name="t")
+    other = Client(headers={"Authorization": f"Bearer {raw}"}).get("/api/v1/users/me/waiting")
+    assert "overdue_followups" not in {item["kind"] for item in other.json()}

@@ -116,3 +116,38 @@ def test_fast_path_twice_adds_without_collisions(db):
     assert Customer.objects.count() == 600
     mobiles = Customer.objects.values_list("mobile", flat=True)
     assert len(set(mobiles)) == 600
+
+
+def test_fast_path_fills_the_phone_search_index(db, org):
+    """Issue 13: the bulk load indexes the phones it writes (on SQLite once at the end, its
+    insert trigger suspended meanwhile and back afterwards), so partial-phone search finds
+    exactly what LIKE finds."""
+    from django.db import connection
+    from django.db.models import Q
+
+    from guanxi.customers import phone_index
+    from guanxi.customers.archive.selectors import CustomerFilters, customer_list_for_user
+
+    call_command("seed", customers=300, fast=True, verbosity=0)
+    admin = org["admin"]
+    for customer in Customer.objects.order_by("id")[:5]:
+        digits = customer.mobile[-6:-2]
+        expected = set(
+            Customer.objects.filter(Q(mobile__contains=digits), deleted_at__isnull=True)
+            .order_by("-id")
+            .values_list("pk", flat=True)[:25]
+        )
+        page = customer_list_for_user(user=admin, filters=CustomerFilters(q=digits))
+        assert {c.pk for c in page.items} == expected
+        assert customer.pk in expected or len(expected) == 25
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            assert set(phone_index.TRIGGERS) <= {row[0] for row in cursor.fetchall()}
+            cursor.execute(
+                "INSERT INTO customers_phone_fts(customers_phone_fts) VALUES ('integrity-check')"
+            )
+    fresh = Customer.objects.order_by("-id").first()
+    Customer.objects.filter(pk=fresh.pk).update(mobile="+8613312344321")
+    page = customer_list_for_user(user=admin, filters=CustomerFilters(q="12344321"))
+    assert [c.pk for c in page.items] == [fresh.pk]

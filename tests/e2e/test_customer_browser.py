@@ -45,3 +45,7 @@ def test_consultant_creates_finds_and_opens_a_customer(live_server, sales1a, bro
     page.wait_for_url(f"**/customers/{customer.pk}/")
     assert "张伟明" in page.inner_text("h2.page-title")
     assert "138****8000" in page.content()
+    # The intention panel arrives after the page (htmx, issue 13) with its stage select.
+    stage = page.locator(f"#gx-prospect-panel select#gx-stage-{customer.pk}")
+    stage.wait_for(state="attached", timeout=10_000)
+    assert page.locator("#gx-prospect-panel[hx-get]").count() == 0  # the placeholder is gone

@@ -17,6 +17,7 @@ from guanxi.customers.errors import CustomerNotFound
 from guanxi.customers.models import TimelineEvent
 from guanxi.pipeline.models import FollowUp, Prospect, Stage
 from guanxi.pipeline.prospects import services
+from tests.pipeline.support import page_360
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +130,7 @@ def test_followup_form_and_panel_show_the_expectation(sales1a, make_customer, cl
     )
     assert response.status_code in (200, 302)
     assert _expected(customer) == (Decimal("45678.90"), past)
-    body = client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
+    body = page_360(client, customer)
     assert "¥45,678.90" in body
     assert (
         f'text-danger" title="预计成交日期"><i class="ti ti-calendar-dollar"></i> {past:%Y-%m-%d}'

@@ -64,3 +64,24 @@ def test_a_follow_up_logged_from_the_panel_shows_at_the_top(client_for, sales1a,
     assert response.status_code == 302
     html = client.get(response["Location"]).content.decode()
     assert html.index("上门演示") < html.index('id="gx-prospect-panel"')
+
+
+def test_the_intention_panel_comes_after_the_page(client_for, sales1a, sales2a, make_customer):
+    """Issue 13: the 360 page carries a placeholder that loads the intention panel, so the
+    page does not wait for it; the panel answers only whoever may see the customer."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    customer = make_customer(sales1a)
+    client = client_for(sales1a)
+    url = reverse("pipeline:panel_prospect", args=[customer.pk])
+    client.get(reverse("customers:detail", args=[customer.pk]))  # the session warm
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
+    assert f'hx-get="{url}" hx-trigger="load"' in html
+    assert not any("pipeline_objection" in q["sql"] for q in queries.captured_queries)
+    assert f'id="gx-stage-{customer.pk}"' not in html
+    panel = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert panel.startswith('<div class="card" id="gx-prospect-panel">')
+    assert f'id="gx-stage-{customer.pk}"' in panel
+    assert client_for(sales2a).get(url).status_code == 404

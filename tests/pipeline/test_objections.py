@@ -8,6 +8,7 @@ from guanxi.core.errors import NotFound, PermissionDenied, ValidationFailed
 from guanxi.customers.models import TimelineEvent
 from guanxi.pipeline.models import Objection
 from guanxi.pipeline.prospects import selectors, services
+from tests.pipeline.support import page_360
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +75,7 @@ def test_the_360_panel_lists_objections_with_an_outcome_form(client_for, sales1a
     customer = make_customer(sales1a)
     objection = _objection(sales1a, customer, real="预算要等下季度")
     client = client_for(sales1a)
-    page = client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
+    page = page_360(client, customer)
     action = reverse("pipeline:objection_outcome", args=[objection.pk])
     assert "预算要等下季度" in page and action in page
     response = client.post(

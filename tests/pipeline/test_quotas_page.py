@@ -7,6 +7,7 @@ from guanxi.accounts.models import Department
 from guanxi.core.models import AuditLog
 from guanxi.pipeline.audit_actions import QUOTA_SET
 from guanxi.pipeline.models import TeamQuota
+from tests.pipeline.support import page_360
 
 pytestmark = pytest.mark.django_db
 
@@ -62,8 +63,7 @@ def test_owner_locks_and_unlocks_from_the_360_page(client_for, make_customer, sa
 
     customer = make_customer(sales1a, name="锁定客户")
     url = reverse("pipeline:panel_lock", args=[customer.pk])
-    page = client_for(sales1a).get(reverse("customers:detail", args=[customer.pk]))
-    assert url in page.content.decode()
+    assert url in page_360(client_for(sales1a), customer)
     assert client_for(sales1a).post(url, {"locked": "1"}).status_code == 302
     assert Prospect.objects.get(customer=customer).locked
     # someone outside the scope cannot reach it, and nothing changes

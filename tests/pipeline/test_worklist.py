@@ -8,6 +8,7 @@ from django.utils import timezone
 from guanxi.pipeline.models import FollowUp, Prospect
 from guanxi.pipeline.prospects import services
 from guanxi.pipeline.worklist import selectors
+from tests.pipeline.support import page_360
 
 
 def _tracked(owner, make_customer, name, *, due, stage="s1", recycle=None):
@@ -171,9 +172,7 @@ def test_360_panel_and_guidance(sales1a, make_customer, client_for):
     customer = make_customer(sales1a)
     services.prospect_set_stage(actor=sales1a, customer=customer, stage="s1")
     client = client_for(sales1a)
-    response = client.get(reverse("customers:detail", args=[customer.pk]))
-    body = response.content.decode()
-    assert response.status_code == 200
+    body = page_360(client, customer)
     assert "gx-prospect-panel" in body and "客户愿意听商务人员介绍,有互动" in body
     response = client.get(reverse("pipeline:stage_guidance"), {"c1-stage": "s3"})
     assert "采取各种方式试探成交" in response.content.decode()
@@ -200,7 +199,7 @@ def test_a_new_customer_has_no_stage_preselected(sales1a, make_customer, client_
     # Issue 12 §4: the stage select of a fresh lead preselected 拒绝 (the first stage).
     customer = make_customer(sales1a)
     client = client_for(sales1a)
-    body = client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
+    body = page_360(client, customer)
     select = body[body.index(f'id="gx-stage-{customer.pk}"') :]
     select = select[: select.index("</select>")]
     assert '<option value="" selected>' in select

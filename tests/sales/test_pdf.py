@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from guanxi.customers.models import Contact
-from guanxi.sales.common import pdf
+from guanxi.sales.common import document_text, pdf
 from guanxi.sales.models import Instalment, Product
 
 # ---------------------------------------------------------------- 大写金额
@@ -43,14 +43,14 @@ from guanxi.sales.models import Instalment, Product
     ],
 )
 def test_amount_in_words(amount, words):
-    assert pdf.amount_in_words(Decimal(amount)) == words
+    assert document_text.amount_in_words(Decimal(amount)) == words
 
 
 def test_amount_in_words_accepts_strings_and_ints_never_floats():
-    assert pdf.amount_in_words("1,234") == "壹仟贰佰叁拾肆元整"
-    assert pdf.amount_in_words(7) == "柒元整"
+    assert document_text.amount_in_words("1,234") == "壹仟贰佰叁拾肆元整"
+    assert document_text.amount_in_words(7) == "柒元整"
     with pytest.raises(TypeError):
-        pdf.amount_in_words(1.5)
+        document_text.amount_in_words(1.5)
 
 
 _CHINESE_DIGITS = {c: i for i, c in enumerate("零壹贰叁肆伍陆柒捌玖")}
@@ -90,7 +90,7 @@ def _words_back(words: str) -> Decimal:
 @given(st.integers(min_value=0, max_value=99_999_999_999_999))
 def test_amount_in_words_round_trips(fen):
     amount = Decimal(fen) / 100
-    words = pdf.amount_in_words(amount)
+    words = document_text.amount_in_words(amount)
     assert _words_back(words) == amount
     assert "零零" not in words
     assert not words.startswith("零") or amount == 0
@@ -147,7 +147,7 @@ def test_contract_pdf_has_the_chinese_text_number_and_amount_in_words(contract):
     assert "12,345.67" in text
     assert "壹万贰仟叁佰肆拾伍元陆角柒分" in text
     assert "质保期一年" in text
-    assert pdf.DEFAULT_SELLER in text
+    assert document_text.DEFAULT_SELLER in text
 
 
 def test_contract_pdf_lists_the_instalment_plan(contract):

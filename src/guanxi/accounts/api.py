@@ -8,8 +8,9 @@ from ninja import Field, Router, Schema, Status
 
 from guanxi.accounts import selectors, services
 from guanxi.accounts.permissions import MANAGE_USERS
-from guanxi.core.errors import NotFound, PermissionDenied
+from guanxi.core.errors import PermissionDenied, found
 from guanxi.core.schemas import Input, RefOf, ShortText, choices
+from guanxi.core.waiting import WAITING_CAP, waiting_for
 
 router = Router(tags=["accounts"])
 
@@ -117,6 +118,22 @@ def me_update(request, payload: MeSettingsIn):
     return _me_out(request.auth)
 
 
+class WaitingOut(Schema):
+    kind: str = Field(description="approvals, overdue_followups, overdue_instalments …")
+    label: str
+    count: int = Field(description=f"Counted up to {WAITING_CAP + 1}")
+    url: str = Field(description="The page that lists them")
+
+
+@router.get(
+    "/users/me/waiting",
+    response=list[WaitingOut],
+    summary="What is waiting for you (the navbar's 待办 badge): each kind with a count",
+)
+def me_waiting(request):
+    return waiting_for(user=request.auth)
+
+
 def _me_out(user) -> dict:
     scope = selectors.scope_for_user(user)
     return {
@@ -171,9 +188,7 @@ def token_create(request, payload: TokenIn):
     "/tokens/{int:token_id}", response={204: None}, tags=["tokens"], summary="Revoke a token"
 )
 def token_revoke(request, token_id: int):
-    token = selectors.tokens_of(request.auth).filter(pk=token_id).first()
-    if token is None:
-        raise NotFound()
+    token = found(selectors.tokens_of(request.auth).filter(pk=token_id).first())
     services.token_revoke(token=token, actor=request.auth)
     return Status(204, None)
 
@@ -205,8 +220,6 @@ def token_admin_list(request, user_id: int | None = None, active: bool = False):
 )
 def token_admin_revoke(request, token_id: int):
     _require_manage(request)
-    token = selectors.token_list().filter(pk=token_id).first()
-    if token is None:
-        raise NotFound()
+    token = found(selectors.token_list().filter(pk=token_id).first())
     services.token_revoke(token=token, actor=request.auth)
     return Status(204, None)

@@ -8,23 +8,22 @@ def role_permissions_grant(grants: dict[str, list[str]]) -> migrations.RunPython
     """A RunPython adding `grants` {role code: [permission codes]} to the roles that exist
     (kept once, in order), and taking exactly those away when reversed."""
 
-    def grant(apps, schema_editor):
+    def each_role(apps):
         Role = apps.get_model("accounts", "Role")
         for code, permissions in grants.items():
             role = Role.objects.filter(code=code).first()
-            if role is None:
-                continue
+            if role is not None:
+                yield role, permissions
+
+    def grant(apps, schema_editor):
+        for role, permissions in each_role(apps):
             merged = list(dict.fromkeys([*(role.permissions or []), *permissions]))
             if merged != role.permissions:
                 role.permissions = merged
                 role.save(update_fields=["permissions"])
 
     def revoke(apps, schema_editor):
-        Role = apps.get_model("accounts", "Role")
-        for code, permissions in grants.items():
-            role = Role.objects.filter(code=code).first()
-            if role is None:
-                continue
+        for role, permissions in each_role(apps):
             role.permissions = [p for p in role.permissions or [] if p not in permissions]
             role.save(update_fields=["permissions"])
 

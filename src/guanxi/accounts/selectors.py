@@ -14,6 +14,7 @@ from guanxi.accounts.models import ApiToken, Department, Role, RoleCode, User
 from guanxi.core import home
 from guanxi.core.audit_text import audit_entries_describe
 from guanxi.core.models import AuditLog
+from guanxi.core.querysets import filter_given
 from guanxi.core.scope import DataScope, Scope
 
 _SCOPE_CACHE = "_guanxi_scope"
@@ -244,13 +245,12 @@ def audit_log_page(
     *, action: str = "", actor_id: int | None = None, before_id: int | None = None, limit: int = 50
 ) -> tuple[list[AuditLog], int | None]:
     """Audit entries newest first, keyset-paged by id: (rows, id to pass as `before` or None)."""
-    rows = AuditLog.objects.select_related("actor").order_by("-id")
-    if action:
-        rows = rows.filter(action=action)
-    if actor_id:
-        rows = rows.filter(actor_id=actor_id)
-    if before_id:
-        rows = rows.filter(id__lt=before_id)
+    rows = filter_given(
+        AuditLog.objects.select_related("actor").order_by("-id"),
+        action=action,
+        actor_id=actor_id,
+        id__lt=before_id,
+    )
     page = list(rows[: limit + 1])
     more = len(page) > limit
     page = audit_entries_describe(page[:limit])

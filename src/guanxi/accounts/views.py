@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -25,7 +26,7 @@ from guanxi.accounts.models import Department, Role, User
 from guanxi.core.errors import ValidationFailed
 from guanxi.core.forms import form_add_errors
 from guanxi.core.home import ADMIN, HomeSection, home_sections_for
-from guanxi.core.http import form_page
+from guanxi.core.http import form_page, query_without
 
 # ---------------------------------------------------------------- helpers
 
@@ -293,11 +294,7 @@ def department_create(request):
 @require_http_methods(["GET", "POST"])
 def department_edit(request, pk):
     department = get_object_or_404(Department, pk=pk)
-    initial = {
-        "name": department.name,
-        "parent": department.parent_id,
-        "manager": department.manager_id,
-    }
+    initial = model_to_dict(department, fields=["name", "parent", "manager"])
 
     def save(data):
         services.department_update(
@@ -349,18 +346,29 @@ def user_list(request):
         active=data.get("active", ""),
     )
     page = Paginator(users, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = query_without(request, "page")
     return render(
         request,
         "accounts/admin/users.html",
         {
             "filters": filters,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "locked": selectors.locked_usernames(u.username for u in page),
         },
     )
+
+
+# The user's own fields the edit form starts from.
+USER_FORM_FIELDS = [
+    "display_name",
+    "mobile",
+    "email",
+    "department",
+    "reports_to",
+    "roles",
+    "is_active",
+]
 
 
 def _user_kwargs(data):
@@ -401,15 +409,7 @@ def user_create(request):
 @require_http_methods(["GET", "POST"])
 def user_edit(request, pk):
     user = get_object_or_404(User, pk=pk)
-    initial = {
-        "display_name": user.display_name,
-        "mobile": user.mobile,
-        "email": user.email,
-        "department": user.department_id,
-        "reports_to": user.reports_to_id,
-        "roles": list(user.roles.all()),
-        "is_active": user.is_active,
-    }
+    initial = model_to_dict(user, fields=USER_FORM_FIELDS)
     form = forms.UserForm(request.POST or None, initial=initial, editing=user)
     if request.method == "POST" and form.is_valid():
         if user.pk == request.user.pk and not form.cleaned_data["is_active"]:
@@ -480,15 +480,7 @@ def user_reset_password(request, pk):
                 ) % {"n": revoked}
             messages.success(request, message)
             return redirect("accounts:user_edit", pk=user.pk)
-    initial = {
-        "display_name": user.display_name,
-        "mobile": user.mobile,
-        "email": user.email,
-        "department": user.department_id,
-        "reports_to": user.reports_to_id,
-        "roles": list(user.roles.all()),
-        "is_active": user.is_active,
-    }
+    initial = model_to_dict(user, fields=USER_FORM_FIELDS)
     return render(
         request,
         "accounts/admin/user_edit.html",
@@ -512,12 +504,11 @@ def token_admin_list(request):
         active_only=data.get("status") == "active",
     )
     page = Paginator(tokens, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = query_without(request, "page")
     return render(
         request,
         "accounts/admin/tokens.html",
-        {"filters": filters, "page": page, "query": query.urlencode()},
+        {"filters": filters, "page": page, "query": query},
     )
 
 
@@ -590,10 +581,9 @@ def audit_log(request):
         actor_id=data["actor"].pk if data.get("actor") else None,
         before_id=data.get("before"),
     )
-    query = request.GET.copy()
-    query.pop("before", None)
+    query = query_without(request, "before")
     return render(
         request,
         "accounts/admin/audit.html",
-        {"filters": filters, "rows": rows, "next_before": next_before, "query": query.urlencode()},
+        {"filters": filters, "rows": rows, "next_before": next_before, "query": query},
     )

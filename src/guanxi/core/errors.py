@@ -34,6 +34,13 @@ class NotFound(DomainError, Http404):
     status_code = 404
 
 
+def found[T](obj: T | None) -> T:
+    """`obj`, or NotFound (404) when there is none (a `.first()` that found nothing)."""
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
 class PermissionDenied(DomainError, DjangoPermissionDenied):
     default_message = _("You do not have permission to do this.")
     status_code = 403

@@ -37,3 +37,13 @@ def form_error_text(form: forms.BaseForm) -> str:
     """All of a form's errors in one line (for a notice where the form is not shown)."""
     text = " ".join(str(e) for errors in form.errors.values() for e in errors)
     return text or gettext("Please correct the errors below.")
+
+
+def date_field(label, *, required: bool = False, css: str = "form-control") -> forms.DateField:
+    """A date field with the browser's date picker; the value is written the ISO way, which
+    `type="date"` needs in every language."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=forms.DateInput(attrs={"type": "date", "class": css}, format="%Y-%m-%d"),
+    )

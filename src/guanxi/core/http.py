@@ -16,6 +16,14 @@ def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def query_without(request: HttpRequest, name: str) -> str:
+    """The page's query string without `name` (the paging parameter), for the links that
+    page on with the same filters."""
+    query = request.GET.copy()
+    query.pop(name, None)
+    return query.urlencode()
+
+
 def page_or_partial(request: HttpRequest, template: str, *, target: str, partial: str) -> str:
     """The template to render: only the page's `partial` when htmx swaps just the element
     `target` (a search refreshing its results), else the whole page."""

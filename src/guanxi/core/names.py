@@ -1,9 +1,27 @@
 """Pinyin of Chinese names for search (ARC-7): 张三 → zhangsan, zs."""
 
+import json
+import os
 import re
 import unicodedata
+from pathlib import Path
 
-from pypinyin import lazy_pinyin
+# pypinyin's whole phrase dictionary costs every process 40 MiB; it is needed only where a
+# phrase reads otherwise than its characters (重庆 chongqing, not zhongqing), and those
+# phrases are loaded below from pinyin_phrases.json (scripts/pinyin_phrases.py). These must be
+# set before pypinyin is first imported.
+os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
+os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "true")
+
+from pypinyin import lazy_pinyin, load_phrases_dict
+
+PHRASES = Path(__file__).with_name("pinyin_phrases.json")
+load_phrases_dict(
+    {
+        phrase: [[syllable] for syllable in reading.split()]
+        for phrase, reading in json.loads(PHRASES.read_text(encoding="utf-8")).items()
+    }
+)
 
 _KEEP = re.compile(r"[^0-9a-z]")
 

@@ -14,8 +14,9 @@ WAITING_CAP = 99
 
 @dataclass(frozen=True)
 class WaitingItem:
+    kind: str  # a stable code for API clients, e.g. "approvals"
     label: str
-    count: int
+    count: int  # up to WAITING_CAP + 1: more than the cap reads "99+"
     url: str
 
 

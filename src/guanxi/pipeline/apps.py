@@ -1,14 +1,10 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.core.apps import WiredAppConfig
 
-class PipelineConfig(AppConfig):
+
+class PipelineConfig(WiredAppConfig):
     name = "guanxi.pipeline"
     label = "pipeline"
+    default = True
     verbose_name = _("Pipeline")
-
-    def ready(self):
-        # Here, not at the top: wiring imports models, which only exist once apps are loaded.
-        from guanxi.pipeline import wiring
-
-        wiring.connect()

@@ -31,9 +31,8 @@ from guanxi.accounts.models import Department
 from guanxi.core.errors import DomainError
 from guanxi.customers.demo import (
     DEMO_CONSULTANTS,
-    _copy_writer,
-    _executemany_writer,
-    _secondary_indexes,
+    BulkLoad,
+    bulk_analyze,
 )
 from guanxi.customers.models import Customer
 from guanxi.pipeline.models import (
@@ -839,17 +838,10 @@ def seed_pipeline_bulk(
         pool=pool,
     )
     with transaction.atomic(), connection.cursor() as cursor:
-        dropped: list[tuple[str, str]] = []
-        if postgres:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending triggers at CREATE INDEX
-            cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
-            cursor.execute("SET LOCAL synchronous_commit = off")
-            if drop_indexes:
-                dropped = _secondary_indexes(cursor, tables.values())
-                for name, _sql in dropped:
-                    cursor.execute(f'DROP INDEX "{name}"')
-                say(f"dropped {len(dropped)} indexes for the load")
-        write = _copy_writer(cursor) if postgres else _executemany_writer(cursor)
+        load = BulkLoad(
+            cursor, tables=tables.values(), drop_indexes=drop_indexes, stats=stats, say=say
+        )
+        write = load.write
         cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{tables["followup"]}"')  # noqa: S608
         planner.next_id = cursor.fetchone()[0] + 1
         phase = time.perf_counter()
@@ -899,33 +891,12 @@ def seed_pipeline_bulk(
             [pool.pk, pool.pk],
         )
         stats.phases["pool"] = time.perf_counter() - phase
-        if postgres:
-            phase = time.perf_counter()
-            for _name, sql in dropped:
-                cursor.execute(sql)
-            if dropped:
-                say(f"rebuilt {len(dropped)} indexes ({time.perf_counter() - started:.0f} s)")
-            stats.phases["indexes"] = time.perf_counter() - phase
-            for table in (tables["followup"], tables["move"], tables["pool"]):
-                cursor.execute(
-                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), "  # noqa: S608
-                    f'(SELECT COALESCE(MAX(id), 1) FROM "{table}"))',
-                    [table],
-                )
+        load.finish((tables["followup"], tables["move"], tables["pool"]))
         # Tracked: the most recently followed per consultant and stage group, within quota.
         phase = time.perf_counter()
         stats.tracked = _mark_tracked(cursor, tables["prospect"], stages)
         stats.phases["tracked"] = time.perf_counter() - phase
-    phase = time.perf_counter()
-    with connection.cursor() as cursor:
-        if postgres:
-            # VACUUM also sets the visibility map for index-only scans (see customers.demo).
-            command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
-            for table in (*tables.values(), customers_table):
-                cursor.execute(f'{command} "{table}"')
-        else:
-            cursor.execute("ANALYZE")
-    stats.phases["analyze"] = time.perf_counter() - phase
+    bulk_analyze((*tables.values(), customers_table), stats)
     stats.seconds = time.perf_counter() - started
     return stats
 

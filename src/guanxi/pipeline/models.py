@@ -179,7 +179,14 @@ class Prospect(models.Model):
             # the board of a user who sees everything, without owner or department filters
             models.Index(fields=["stage", "-customer"], name="prospect_stage_idx"),
             models.Index(fields=["recycle_due_at"], name="prospect_recycle_idx"),
-            models.Index(fields=["referrer"], name="prospect_referrer_idx"),
+            # Partial: nearly every prospect has no referrer, and SQLite's statistics count
+            # those NULLs as one value, so a full index looked useless to its planner and the
+            # 360 page's "referred customers" scanned every prospect (issue 13).
+            models.Index(
+                fields=["referrer"],
+                name="prospect_referrer_idx",
+                condition=Q(referrer__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

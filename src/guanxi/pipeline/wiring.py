@@ -1,6 +1,7 @@
 """Connects pipeline to the hooks that lower apps offer (DESIGN: layers). Imported by
 `PipelineConfig.ready()`, once every app's models are loaded."""
 
+from functools import cache
 from typing import Any
 
 from django.db.models import OuterRef, Subquery
@@ -23,12 +24,10 @@ from guanxi.pipeline.pools.selectors import pool_visibility
 from guanxi.pipeline.pools.services import pool_entries_end_for_owned, pool_entry_end_for_merged
 from guanxi.pipeline.pools.views import release_panel_html
 from guanxi.pipeline.prospects.services import prospect_for
-from guanxi.pipeline.prospects.views import followup_panel_html, prospect_panel_html
+from guanxi.pipeline.prospects.views import followup_panel_html, prospect_panel_placeholder_html
 from guanxi.pipeline.worklist.selectors import overdue_count
 
 BATCH = 1000  # ids per IN (...) list
-
-_connected = False
 
 
 def _on_customer_created(*, customer: Customer, **kwargs: Any) -> None:
@@ -108,7 +107,7 @@ def _followup_panel(*, request, customer: Customer, **kwargs: Any):
 
 
 def _detail_panel(*, request, customer: Customer, **kwargs: Any):
-    return prospect_panel_html(request, customer)
+    return prospect_panel_placeholder_html(request, customer)
 
 
 def _pool_release_panel(*, request, customer: Customer, **kwargs: Any):
@@ -117,14 +116,13 @@ def _pool_release_panel(*, request, customer: Customer, **kwargs: Any):
 
 def _waiting_followups(*, user, **kwargs: Any) -> WaitingItem | None:
     count = overdue_count(user=user, cap=WAITING_CAP + 1)
-    return WaitingItem(_("Overdue follow-ups"), count, reverse("pipeline:worklist"))
+    return WaitingItem(
+        "overdue_followups", _("Overdue follow-ups"), count, reverse("pipeline:worklist")
+    )
 
 
+@cache  # connects once, however often it is called
 def connect() -> None:
-    global _connected
-    if _connected:
-        return
-    _connected = True
     account_permissions.ALL.update(permissions.ALL)
     audit_actions_register(audit_actions.LABELS)
     customer_hooks.customer_created.register(_on_customer_created)

@@ -1,14 +1,10 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.core.apps import WiredAppConfig
 
-class SalesConfig(AppConfig):
+
+class SalesConfig(WiredAppConfig):
     name = "guanxi.sales"
     label = "sales"
+    default = True
     verbose_name = _("Contracts and money")
-
-    def ready(self):
-        # Imported here: the wiring imports the areas' models, which need the app registry.
-        from guanxi.sales import wiring
-
-        wiring.connect()

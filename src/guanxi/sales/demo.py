@@ -30,9 +30,8 @@ from guanxi.accounts.demo import ensure_demo_organisation
 from guanxi.core.errors import DomainError
 from guanxi.customers.demo import (
     DEMO_CONSULTANTS,
-    _copy_writer,
-    _executemany_writer,
-    _secondary_indexes,
+    BulkLoad,
+    bulk_analyze,
 )
 from guanxi.customers.models import Contact, Customer, Tag
 from guanxi.sales.approvals import services as approvals
@@ -466,17 +465,10 @@ def seed_sales_bulk(
             instalments=instalments_per_contract,
         )
         with connection.cursor() as cursor:
-            dropped: list[tuple[str, str]] = []
-            if postgres:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
-                cursor.execute("SET LOCAL synchronous_commit = off")
-                if drop_indexes:
-                    dropped = _secondary_indexes(cursor, tables.values())
-                    for name, _sql in dropped:
-                        cursor.execute(f'DROP INDEX "{name}"')
-                    say(f"dropped {len(dropped)} indexes for the load")
-            writer = _copy_writer(cursor) if postgres else _executemany_writer(cursor)
+            load = BulkLoad(
+                cursor, tables=tables.values(), drop_indexes=drop_indexes, stats=stats, say=say
+            )
+            writer = load.write
             layouts = {key: _layout(*spec) for key, spec in _MODELS.items()}
 
             def write(key, rows):
@@ -528,29 +520,8 @@ def seed_sales_bulk(
                 sequence, _created = DocumentSequence.objects.get_or_create(key=f"HT-{year}")
                 if sequence.last < last:
                     DocumentSequence.objects.filter(pk=sequence.pk).update(last=last)
-            if postgres:
-                phase = time.perf_counter()
-                for _name, sql in dropped:
-                    cursor.execute(sql)
-                if dropped:
-                    say(f"rebuilt {len(dropped)} indexes ({time.perf_counter() - started:.0f} s)")
-                stats.phases["indexes"] = time.perf_counter() - phase
-                for table in tables.values():
-                    cursor.execute(
-                        "SELECT setval(pg_get_serial_sequence(%s, 'id'), "  # noqa: S608
-                        f'(SELECT COALESCE(MAX(id), 1) FROM "{table}"))',
-                        [table],
-                    )
-    phase = time.perf_counter()
-    with connection.cursor() as cursor:
-        if postgres:
-            # VACUUM also sets the visibility map for index-only scans (see customers.demo).
-            command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
-            for table in tables.values():
-                cursor.execute(f'{command} "{table}"')
-        else:
-            cursor.execute("ANALYZE")
-    stats.phases["analyze"] = time.perf_counter() - phase
+            load.finish(tables.values())
+    bulk_analyze(tables.values(), stats)
     stats.seconds = time.perf_counter() - started
     return stats
 

@@ -7,6 +7,7 @@ must reach up, it offers a hook or a registry that the higher area's function is
 """
 
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from django.urls import reverse
 from django.utils import formats
@@ -41,8 +42,6 @@ from guanxi.sales.receivables.selectors import overdue_instalment_count
 from guanxi.sales.receivables.views import overdue_worklist_section
 from guanxi.sales.reports import views as report_views
 
-_connected = False
-
 
 def _contract_handover(*, from_user, to_user, actor=None, customer_ids=(), **kwargs) -> None:
     contract_services.contracts_follow_handover(
@@ -70,13 +69,15 @@ def _target_value_text(value: object, detail: dict) -> str:
 
 def _waiting_approvals(*, user, **kwargs) -> WaitingItem | None:
     count = queue_count(user=user)
-    return WaitingItem(_("Approvals to decide"), count, reverse("sales:approval_queue"))
+    return WaitingItem(
+        "approvals", _("Approvals to decide"), count, reverse("sales:approval_queue")
+    )
 
 
 def _waiting_instalments(*, user, **kwargs) -> WaitingItem | None:
     count = overdue_instalment_count(user=user, cap=WAITING_CAP + 1)
     url = reverse("sales:receivables") + f"?owner={user.pk}"
-    return WaitingItem(_("Overdue instalments"), count, url)
+    return WaitingItem("overdue_instalments", _("Overdue instalments"), count, url)
 
 
 def _expect_from_quote(*, customer, amount, **kwargs) -> None:
@@ -95,11 +96,8 @@ def _monthly_targets(*, user_ids, month, **kwargs) -> dict:
     )
 
 
+@cache  # connects once, however often it is called
 def connect() -> None:
-    global _connected
-    if _connected:
-        return
-    _connected = True
     account_permissions.ALL.update(permissions.ALL)
     audit_actions_register(audit_actions.LABELS)
     audit_formatters_register({"sales.salestarget.value": _target_value_text})

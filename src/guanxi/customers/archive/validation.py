@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.core.crypto import decrypt
+from guanxi.core.dates import as_date
 from guanxi.core.errors import ValidationFailed
 from guanxi.core.identity import normalize_credit_code, parse_id_number
 from guanxi.core.phones import normalize_phone
@@ -163,16 +164,6 @@ def _text(value) -> str:
     return _CONTROL.sub("", str(value)).strip()
 
 
-def _date(value):
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value).strip())
-
-
 def _datetime(value):
     if value in (None, ""):
         return None
@@ -241,7 +232,8 @@ def _custom_value(definition, value):
             raise ValueError
         return str(number)
     if kind == CustomFieldDefinition.Type.DATE:
-        return _date(value).isoformat()
+        day = as_date(value)
+        return day.isoformat() if day else None
     if kind == CustomFieldDefinition.Type.BOOLEAN:
         if isinstance(value, bool):
             return value
@@ -320,7 +312,7 @@ def clean_customer_input(
             errors["credit_code"] = list(exc.messages)
     if present("birth_date"):
         try:
-            cleaned["birth_date"] = _date(data["birth_date"])
+            cleaned["birth_date"] = as_date(data["birth_date"])
             if cleaned["birth_date"] and cleaned["birth_date"] > timezone.localdate():
                 errors["birth_date"] = [_("The birth date is in the future.")]
         except (ValueError, TypeError):

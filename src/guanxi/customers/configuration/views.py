@@ -2,6 +2,7 @@
 tags and lead sources. Everyone else gets 403 (permission customer.manage_fields)."""
 
 from django.contrib import messages
+from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -52,14 +53,9 @@ def custom_field_create(request):
 @require_http_methods(["GET", "POST"])
 def custom_field_edit(request, pk):
     field = get_object_or_404(CustomFieldDefinition, pk=pk)
-    initial = {
-        "label": field.label,
-        "choices": "\n".join(str(c) for c in field.choices or []),
-        "applies_to": field.applies_to,
-        "required": field.required,
-        "sort_order": field.sort_order,
-        "is_active": field.is_active,
-    }
+    initial = model_to_dict(
+        field, fields=["label", "applies_to", "required", "sort_order", "is_active"]
+    ) | {"choices": "\n".join(str(c) for c in field.choices or [])}
 
     def save(data):
         services.custom_field_update(
@@ -199,13 +195,7 @@ def source_create(request):
 @require_http_methods(["GET", "POST"])
 def source_edit(request, pk):
     source = get_object_or_404(Source, pk=pk)
-    initial = {
-        "name": source.name,
-        "name_en": source.name_en,
-        "group": source.group,
-        "sort_order": source.sort_order,
-        "is_active": source.is_active,
-    }
+    initial = model_to_dict(source, fields=["name", "name_en", "group", "sort_order", "is_active"])
 
     def save(data):
         services.source_update(actor=request.user, source=source, data=services.SourceInput(**data))

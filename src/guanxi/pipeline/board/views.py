@@ -8,8 +8,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from guanxi.core.errors import DomainError, NotFound, ValidationFailed
+from guanxi.core.errors import DomainError, NotFound, ValidationFailed, found
 from guanxi.core.forms import form_add_errors
+from guanxi.core.http import query_without
 from guanxi.core.pagination import parse_id
 from guanxi.customers.models import Customer
 from guanxi.pipeline.board import selectors
@@ -53,12 +54,11 @@ def board_column(request, stage):
         )
     except ValidationFailed:
         column = selectors.BoardColumn(stage=stage_row)
-    query = request.GET.copy()
-    query.pop("cursor", None)
+    query = query_without(request, "cursor")
     return render(
         request,
         "pipeline/board_cards.html",
-        {"column": column, "query": query.urlencode()},
+        {"column": column, "query": query},
     )
 
 
@@ -103,9 +103,7 @@ def board_card_expectation(request, customer_id):
     """A card's expected amount and close date, edited on the card (htmx): GET the small
     form, POST it; the answer is the card as it now is, and an event with the old and new
     amount so the board moves the column's sum."""
-    card = selectors.board_card(user=request.user, customer_id=customer_id)
-    if card is None:
-        raise NotFound()
+    card = found(selectors.board_card(user=request.user, customer_id=customer_id))
     if request.method == "GET" and "cancel" in request.GET:
         return _card(request, card)
     initial = {"expected_amount": card.expected_amount, "expected_close_on": card.expected_close_on}

@@ -28,7 +28,7 @@ class PoolOut(Schema):
 
 class PoolCustomerOut(Schema):
     customer_id: int
-    name: str
+    name: str = Field(alias="customer.name")
     mobile: str = Field(description="Masked")
     stage: StageRefOf | None
     grade: str
@@ -37,10 +37,6 @@ class PoolCustomerOut(Schema):
     note: str
     released_at: dt.datetime
     previous_owner: RefOf | None
-
-    @staticmethod
-    def resolve_name(obj):
-        return obj.customer.name
 
     @staticmethod
     def resolve_mobile(obj):

@@ -11,6 +11,7 @@ from guanxi.accounts.permissions import MANAGE_USERS
 from guanxi.accounts.selectors import user_can
 from guanxi.core.errors import NotFound
 from guanxi.core.pagination import Page, page_by_keys
+from guanxi.core.querysets import filter_given
 from guanxi.customers.models import Customer
 from guanxi.pipeline.models import PoolEntry, Prospect, PublicPool
 from guanxi.pipeline.permissions import RELEASE_OTHERS
@@ -195,13 +196,12 @@ def pool_customers_for_user(
     """Customers sitting in the pool, newest release first, in keyset pages; members only."""
     if not is_member(user=user, pool=pool):
         raise NotFound()
-    entries = PoolEntry.objects.filter(pool=pool, customer__deleted_at__isnull=True)
-    if reason:
-        entries = entries.filter(reason=reason)
-    if stage:
-        entries = entries.filter(customer__prospect__stage__code=stage)
-    if source:
-        entries = entries.filter(customer__source_id=source)
+    entries = filter_given(
+        PoolEntry.objects.filter(pool=pool, customer__deleted_at__isnull=True),
+        reason=reason,
+        customer__prospect__stage__code=stage,
+        customer__source_id=source,
+    )
     entries = entries.select_related(
         "customer", "customer__prospect", "customer__prospect__stage", "previous_owner"
     )

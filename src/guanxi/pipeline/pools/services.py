@@ -35,7 +35,13 @@ from guanxi.accounts.models import Department, User
 from guanxi.accounts.permissions import MANAGE_USERS
 from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
-from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, invalid_field
+from guanxi.core.errors import (
+    Conflict,
+    PermissionDenied,
+    ValidationFailed,
+    found,
+    invalid_field,
+)
 from guanxi.core.sql import id_list, insert_select
 from guanxi.customers.archive.services import customer_take_owner, customers_release_owner
 from guanxi.customers.errors import CustomerNotFound
@@ -254,9 +260,9 @@ def pool_release(
     if reason not in MANUAL_REASONS:
         raise invalid_field("reason", _("Choose a reason for the release."))
     note = (note or "").strip()[:200]
-    locked = Customer.objects.visible_to(actor).select_for_update().filter(pk=customer.pk).first()
-    if locked is None:
-        raise NotFound()
+    locked = found(
+        Customer.objects.visible_to(actor).select_for_update().filter(pk=customer.pk).first()
+    )
     if locked.owner_id is None or PoolEntry.objects.filter(customer_id=locked.pk).exists():
         raise Conflict(_("This customer has no owner; it is already in a public pool."))
     if not may_release(user=actor, customer=locked):
@@ -468,9 +474,7 @@ def pool_claim(*, actor: User, customer: Customer, now: datetime | None = None) 
 def prospect_lock(*, actor: User, customer: Customer, locked: bool = True) -> Prospect:
     """Lock (锁定) a customer against recycling, within the locked quota of the pool that
     covers the owner's department."""
-    target = Customer.objects.visible_to(actor).filter(pk=customer.pk).first()
-    if target is None:
-        raise NotFound()
+    target = found(Customer.objects.visible_to(actor).filter(pk=customer.pk).first())
     if not may_release(user=actor, customer=target):
         raise PermissionDenied(_("Only the owner or their manager may lock this customer."))
     pool = department = None

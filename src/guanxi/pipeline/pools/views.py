@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from guanxi.accounts.permissions import MANAGE_USERS
 from guanxi.accounts.selectors import user_can
 from guanxi.core.errors import Conflict, DomainError, NotFound, ValidationFailed
-from guanxi.core.http import form_saved, is_htmx
+from guanxi.core.http import form_saved, is_htmx, query_without
 from guanxi.core.phones import display_phone, mask_phone
 from guanxi.customers.models import Customer
 from guanxi.pipeline.errors import error_text
@@ -64,15 +64,14 @@ def pool_detail(request, pool_id):
         cursor = ""
         page = selectors.pool_customers_for_user(user=request.user, pool=pool, **form.filters())
     rows = [{"entry": entry, "phone": _phone(pool, entry.customer)} for entry in page.items]
-    query = request.GET.copy()
-    query.pop("cursor", None)
+    query = query_without(request, "cursor")
     context = {
         "pool": pool,
         "form": form,
         "rows": rows,
         "page": page,
         "cursor": cursor,
-        "filter_query": query.urlencode(),
+        "filter_query": query,
         "can_manage": selectors.can_administer(user=request.user, pool=pool),
     }
     return render(request, "pipeline/pools/detail.html", context)
@@ -144,12 +143,7 @@ def pool_release(request, customer_id):
         messages.error(request, _("Choose a reason for the release."))
         return redirect("customers:detail", customer_id=customer.pk)
     try:
-        entry = services.pool_release(
-            actor=request.user,
-            customer=customer,
-            reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"],
-        )
+        entry = services.pool_release(actor=request.user, customer=customer, **form.cleaned_data)
     except DomainError as exc:
         # Every refusal (someone released it first, only the owner or their manager may)
         # is shown on the customer's page the user came from.

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.core.forms import date_field
 from guanxi.pipeline.models import FollowUp, Grade, Objection, Stage
 from guanxi.pipeline.prospects.services import FollowUpInput
 
@@ -28,11 +29,7 @@ def _expected_amount_field() -> forms.DecimalField:
 
 
 def _expected_close_on_field() -> forms.DateField:
-    return forms.DateField(
-        label=_("expected close date"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
-    )
+    return date_field(_("expected close date"))
 
 
 class ExpectationForm(forms.Form):

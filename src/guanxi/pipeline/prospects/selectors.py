@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Case, F, Prefetch, Q, QuerySet, When
 
-from guanxi.core.errors import NotFound
+from guanxi.core.errors import found
 from guanxi.core.pagination import Page, page_by_id, page_by_keys
 from guanxi.customers.models import Customer
 from guanxi.pipeline.models import FollowUp, Objection, Prospect, Stage, TeamQuota
@@ -93,9 +93,7 @@ def _objections_visible_to(user: Any) -> QuerySet[Objection]:
 
 def objection_get_for_user(*, user: Any, objection_id: int) -> Objection:
     """An objection on a customer the user sees; NotFound (404) for any other."""
-    objection = _objections_visible_to(user).filter(pk=objection_id).first()
-    if objection is None:
-        raise NotFound()
+    objection = found(_objections_visible_to(user).filter(pk=objection_id).first())
     return objection
 
 

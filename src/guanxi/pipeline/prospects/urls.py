@@ -5,6 +5,7 @@ from guanxi.pipeline.prospects import views
 urlpatterns = [
     path("guidance/", views.stage_guidance, name="stage_guidance"),
     path("script-suggestions/", views.script_suggestions, name="script_suggestions"),
+    path("c/<int:customer_id>/panel/", views.panel_prospect, name="panel_prospect"),
     path("c/<int:customer_id>/stage/", views.panel_stage, name="panel_stage"),
     path("c/<int:customer_id>/grade/", views.panel_grade, name="panel_grade"),
     path("c/<int:customer_id>/man/", views.panel_man, name="panel_man"),

@@ -7,7 +7,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from guanxi.accounts.selectors import users_in_scope
-from guanxi.core.errors import Conflict, NotFound, ValidationFailed, invalid_field
+from guanxi.core.errors import Conflict, NotFound, ValidationFailed, found, invalid_field
 from guanxi.customers.models import Customer
 from guanxi.pipeline.errors import error_text
 from guanxi.pipeline.models import Objection, Prospect, Stage
@@ -31,9 +31,7 @@ from guanxi.pipeline.scripts.selectors import script_suggest
 
 
 def _visible_customer(request, customer_id) -> Customer:
-    customer = Customer.objects.visible_to(request.user).filter(pk=customer_id).first()
-    if customer is None:
-        raise NotFound()
+    customer = found(Customer.objects.visible_to(request.user).filter(pk=customer_id).first())
     return customer
 
 
@@ -72,6 +70,25 @@ def script_suggestions(request):
 
 
 # ---------------------------------------------------------------- the 360 panel
+
+
+def prospect_panel_placeholder_html(request, customer) -> str:
+    """What the 360 page carries in place of the intention panel: htmx loads the panel as soon
+    as the page is shown (issue 13: the panel is a third of the page's time, and the
+    follow-up form above it is what the page is opened for). Without JavaScript, a link."""
+    return render_to_string(
+        "pipeline/panel_prospect_loading.html",
+        {"url": reverse("pipeline:panel_prospect", args=[customer.pk])},
+        request=request,
+    )
+
+
+@login_required
+@require_GET
+def panel_prospect(request, customer_id):
+    """The intention panel of the 360 page on its own (loaded by its placeholder)."""
+    customer = _visible_customer(request, customer_id)
+    return HttpResponse(prospect_panel_html(request, customer))
 
 
 def prospect_panel_html(request, customer) -> str:
@@ -261,10 +278,7 @@ def objection_outcome(request, pk):
     else:
         try:
             services.objection_set_outcome(
-                actor=request.user,
-                objection=objection,
-                outcome=form.cleaned_data["outcome"],
-                note=form.cleaned_data["note"],
+                actor=request.user, objection=objection, **form.cleaned_data
             )
         except (ValidationFailed, Conflict) as exc:
             messages.error(request, error_text(exc))
@@ -287,9 +301,7 @@ def objections_open(request):
     raw = request.GET.get("owner", "")
     owner = None
     if raw:
-        owner = next((u for u in consultants if str(u.pk) == raw), None)
-        if owner is None:
-            raise NotFound()
+        owner = found(next((u for u in consultants if str(u.pk) == raw), None))
     try:
         page = selectors.objections_open(
             user=request.user,

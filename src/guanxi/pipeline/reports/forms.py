@@ -7,21 +7,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.selectors import users_in_scope
+from guanxi.core.forms import date_field
 from guanxi.customers.models import Source
 from guanxi.pipeline.reports.selectors import default_period
 
 
 class FunnelForm(forms.Form):
-    start = forms.DateField(
-        label=gettext_lazy("From"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
-    )
-    end = forms.DateField(
-        label=gettext_lazy("To"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
-    )
+    start = date_field(gettext_lazy("From"), css="form-control form-control-sm")
+    end = date_field(gettext_lazy("To"), css="form-control form-control-sm")
     source = forms.ChoiceField(label=gettext_lazy("Source"), required=False)
     owner = forms.ChoiceField(label=gettext_lazy("Consultant"), required=False)
 

@@ -306,8 +306,7 @@ def forecast_by_owner(
     first, last = month_bounds(month)
     closing = Prospect.objects.filter(
         owner_id__in=owner_ids,
-        expected_close_on__gte=first,
-        expected_close_on__lte=last,
+        expected_close_on__range=(first, last),
         expected_amount__isnull=False,
         customer__deleted_at__isnull=True,
     )

@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from openpyxl import Workbook
 
 from guanxi.accounts.models import Department
 from guanxi.accounts.permissions import EXPORT, MANAGE_USERS
@@ -39,6 +38,9 @@ from guanxi.pipeline.reports.selectors import (
 def _xlsx(request, *, name: str, title: str, header: list, rows: list, detail: dict):
     if not user_can(request.user, EXPORT):
         raise PermissionDenied(_("You may not export data."))
+    # openpyxl takes 5 MiB and a while to import and only exports need it: not in every worker.
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append(header)

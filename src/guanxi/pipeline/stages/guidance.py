@@ -167,7 +167,8 @@ NEUTRAL: GuidanceSet = {
 
 # The seed's stages as shipped in 2026 (migration 0002 creates them from this list).
 # code, order, name, name_en, cadence_days, quota_group, then (zh, en) pairs for
-# definition, signals, questions, push_methods.
+# definition, signals, questions, push_methods; where the neutral set above kept the seed's
+# words as they are, the entry takes them from there.
 SEED_STAGES: list[dict] = [
     {
         "code": "refused",
@@ -176,15 +177,10 @@ SEED_STAGES: list[dict] = [
         "name_en": "Refused",
         "cadence_days": None,
         "quota_group": "",
-        "definition": ("客户拒绝沟通", "The customer refuses to talk"),
+        "definition": NEUTRAL["refused"]["definition"],
         "signals": ("", ""),
         "questions": ("", ""),
-        "push_methods": (
-            "坚持,每隔一段时间打电话进行沟通\n设计好的开场白\n体现自己的专业性,赢得客户信任",
-            "Persist: call again every so often\n"
-            "Prepare a good opening line\n"
-            "Show your professionalism to win the customer's trust",
-        ),
+        "push_methods": NEUTRAL["refused"]["push_methods"],
     },
     {
         "code": "s0",
@@ -221,13 +217,7 @@ SEED_STAGES: list[dict] = [
             "If the answers show the customer knows little about the internet and is willing to "
             "agree on the next contact, the customer has reached this stage",
         ),
-        "push_methods": (
-            "对客户的抱怨、牢骚表示理解,了解客户抱怨的具体情况并进行分析\n"
-            "不给客户施加压力,制造轻松的氛围",
-            "Show understanding for complaints; find out what exactly they are about and "
-            "analyse them\n"
-            "Put no pressure on the customer; keep the atmosphere relaxed",
-        ),
+        "push_methods": NEUTRAL["s0"]["push_methods"],
     },
     {
         "code": "s1",
@@ -236,24 +226,14 @@ SEED_STAGES: list[dict] = [
         "name_en": "Stage 1",
         "cadence_days": 7,
         "quota_group": "s12",
-        "definition": (
-            "客户愿意听商务人员介绍,有互动",
-            "The customer is willing to listen to the presentation and interacts",
-        ),
-        "signals": (
-            "回答商务人员提出的问题,与商务人员有互动",
-            "Answers the salesperson's questions and interacts",
-        ),
+        "definition": NEUTRAL["s1"]["definition"],
+        "signals": NEUTRAL["s1"]["signals"],
         "questions": (
             "客户需求导向的专业销售工具,如客户能够和商务人员良好地沟通,则判断进入该阶段",
             "Use the needs-oriented professional sales tools; if the customer communicates "
             "well with the salesperson, the customer has reached this stage",
         ),
-        "push_methods": (
-            "建立和客户的信任\n灵活使用工具,促使客户需求点明确化",
-            "Build trust with the customer\n"
-            "Use the tools flexibly to bring the customer's needs into focus",
-        ),
+        "push_methods": NEUTRAL["s1"]["push_methods"],
     },
     {
         "code": "s2",
@@ -277,15 +257,7 @@ SEED_STAGES: list[dict] = [
             "Compares the product with competitors' products on their own\n"
             "Asks about related matters (e.g. building a website)",
         ),
-        "questions": (
-            "我刚才对您企业情况的分析,您是否认同?\n"
-            "我刚才讲的,您有什么问题?\n"
-            "如客户有反应,开始使用长句子与商务人员进行沟通,讲述自己的想法,则判断为进入该阶段",
-            "Do you agree with my analysis of your company just now?\n"
-            "Do you have any questions about what I just said?\n"
-            "If the customer responds, starts talking in long sentences and shares their own "
-            "ideas, the customer has reached this stage",
-        ),
+        "questions": NEUTRAL["s2"]["questions"],
         "push_methods": (
             "商务人员对产品有充分的了解和自信\n"
             "商务人员能够抓住客户的关键需求点,有效回答客户的问题"
@@ -304,7 +276,7 @@ SEED_STAGES: list[dict] = [
         "name_en": "Stage 3",
         "cadence_days": 3,
         "quota_group": "s34",
-        "definition": ("客户考虑成交", "The customer is considering a deal"),
+        "definition": NEUTRAL["s3"]["definition"],
         "signals": (
             "客户询问价格、具体推广方法、售后服务等内容,如询问优惠(服务费减免),"
             "推广预期(预存款可以用多久),售后(上线期限)",
@@ -317,16 +289,7 @@ SEED_STAGES: list[dict] = [
             "Test the customer with closing signals (e.g. hand over the contract); if the "
             "customer does not object, the customer has reached this stage",
         ),
-        "push_methods": (
-            "明确决策人情况\n"
-            "解决客户的客观问题,让客户没有借口不签单\n"
-            "采取各种方式试探成交\n"
-            "让客户急起来,采取一系列逼单技巧",
-            "Find out who the decision maker is\n"
-            "Solve the customer's practical problems so there is no excuse not to sign\n"
-            "Test for the close in every way\n"
-            "Create urgency; use a series of closing techniques",
-        ),
+        "push_methods": NEUTRAL["s3"]["push_methods"],
     },
     {
         "code": "s4",
@@ -335,7 +298,7 @@ SEED_STAGES: list[dict] = [
         "name_en": "Stage 4",
         "cadence_days": 3,
         "quota_group": "s34",
-        "definition": ("客户确定可以成交", "The customer has decided to buy"),
+        "definition": NEUTRAL["s4"]["definition"],
         "signals": (
             "确定成交具体时间,但客户又在外地出差\n"
             "确定成交,但考虑推广金额\n"
@@ -357,10 +320,7 @@ SEED_STAGES: list[dict] = [
             "customer agrees, the deal is done\n"
             "You alone decide on the promotion, right?",
         ),
-        "push_methods": (
-            "试探成交或者确定成交时间及金额",
-            "Test for the close, or settle the date and the amount of the deal",
-        ),
+        "push_methods": NEUTRAL["s4"]["push_methods"],
     },
 ]
 

@@ -147,7 +147,10 @@ FOLLOWED_TODAY_CAP = 1000
 def tracked_rows(*, user: User) -> list[Prospect] | None:
     """Every live tracked prospect of the user, or None when there are more than
     TRACKED_READ_CAP (then each section is read on its own)."""
-    rows = list(_worklist_base(user).order_by("customer_id")[: TRACKED_READ_CAP + 1])
+    # No ORDER BY: the sections sort their rows, and past the cap none are used. Ordered by
+    # customer id, SQLite walked the whole prospect table in key order (17 ms at 100,000)
+    # instead of the owner's tracked range of prospect_worklist_idx (issue 13).
+    rows = list(_worklist_base(user).order_by()[: TRACKED_READ_CAP + 1])
     return None if len(rows) > TRACKED_READ_CAP else rows
 
 

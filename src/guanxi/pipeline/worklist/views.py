@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from guanxi.core.errors import NotFound, ValidationFailed
+from guanxi.core.errors import NotFound, ValidationFailed, found
 from guanxi.core.forms import form_add_errors, form_error_text
 from guanxi.customers.models import Customer
 from guanxi.pipeline.models import Prospect, Stage
@@ -26,9 +26,7 @@ from guanxi.pipeline.worklist.hooks import sections_html
 
 
 def _visible_customer(request, customer_id) -> Customer:
-    customer = Customer.objects.visible_to(request.user).filter(pk=customer_id).first()
-    if customer is None:
-        raise NotFound()
+    customer = found(Customer.objects.visible_to(request.user).filter(pk=customer_id).first())
     return customer
 
 
@@ -38,9 +36,7 @@ def _target_user(request):
         return request.user
     if not raw.isdigit():
         raise NotFound()
-    target = selectors.worklist_users(user=request.user).filter(pk=int(raw)).first()
-    if target is None:
-        raise NotFound()
+    target = found(selectors.worklist_users(user=request.user).filter(pk=int(raw)).first())
     return target
 
 

@@ -59,22 +59,18 @@ class ApprovalOut(Schema):
     title: str
     amount: Decimal | None
     flow: RefOf
-    flow_version: int
+    flow_version: int = Field(alias="flow_version.number")
     submitted_by: RefOf | None
     submitted_at: dt.datetime
     finished_at: dt.datetime | None
     can_decide: bool
     can_withdraw: bool
     steps: list[StepOut]
-    events: list[EventOut]
+    events: list[EventOut] = Field(alias="event_list")
 
     @staticmethod
     def resolve_flow(obj):
         return ref(obj.flow_version.flow)
-
-    @staticmethod
-    def resolve_flow_version(obj):
-        return obj.flow_version.number
 
     @staticmethod
     def resolve_steps(obj):
@@ -89,59 +85,27 @@ class ApprovalOut(Schema):
             for s in obj.step_views
         ]
 
-    @staticmethod
-    def resolve_events(obj):
-        return obj.event_list
-
 
 class QueueItemOut(Schema):
-    task_id: int
+    task_id: int = Field(alias="pk")
     approval_id: int
-    target: str
-    target_id: int
+    target: str = Field(alias="approval.target")
+    target_id: int = Field(alias="approval.target_id")
     contract_id: int | None
-    title: str
-    amount: Decimal | None
+    title: str = Field(alias="approval.title")
+    amount: Decimal | None = Field(alias="approval.amount")
     submitted_by: RefOf | None
-    submitted_at: dt.datetime
+    submitted_at: dt.datetime = Field(alias="approval.submitted_at")
     step_index: int
     step_label: str
-
-    @staticmethod
-    def resolve_task_id(obj):
-        return obj.pk
-
-    @staticmethod
-    def resolve_approval_id(obj):
-        return obj.approval_id
-
-    @staticmethod
-    def resolve_target(obj):
-        return obj.approval.target
-
-    @staticmethod
-    def resolve_target_id(obj):
-        return obj.approval.target_id
 
     @staticmethod
     def resolve_contract_id(obj):
         return getattr(obj.approval, "contract_id", None)
 
     @staticmethod
-    def resolve_title(obj):
-        return obj.approval.title
-
-    @staticmethod
-    def resolve_amount(obj):
-        return obj.approval.amount
-
-    @staticmethod
     def resolve_submitted_by(obj):
         return ref(obj.approval.submitted_by)
-
-    @staticmethod
-    def resolve_submitted_at(obj):
-        return obj.approval.submitted_at
 
 
 class QueuePageOut(Schema):

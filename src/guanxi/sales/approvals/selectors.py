@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import Department, Role, User
 from guanxi.accounts.selectors import user_can
-from guanxi.core.errors import NotFound, ValidationFailed
+from guanxi.core.errors import NotFound, ValidationFailed, found
 from guanxi.core.pagination import Page, page_by_id
 from guanxi.sales.common import money
 from guanxi.sales.common.permissions import MANAGE_FLOWS
@@ -320,9 +320,7 @@ def approval_rounds_for_user(*, user, target: str, record_id) -> list[Approval]:
 
 def approval_get_for_user(*, user, approval_id) -> Approval:
     """One approval with its details, under the same visibility rule as its record."""
-    approval = _with_details(Approval.objects.filter(pk=approval_id)).first()
-    if approval is None:
-        raise NotFound()
+    approval = found(_with_details(Approval.objects.filter(pk=approval_id)).first())
     of_record = Q(target=approval.target, target_id=approval.target_id)
     if not record_visible(
         user=user, target=approval.target, record_id=approval.target_id
@@ -362,9 +360,7 @@ def flow_list(*, target: str = ""):
 
 
 def flow_get(flow_id) -> ApprovalFlow:
-    flow = ApprovalFlow.objects.select_related("current_version").filter(pk=flow_id).first()
-    if flow is None:
-        raise NotFound()
+    flow = found(ApprovalFlow.objects.select_related("current_version").filter(pk=flow_id).first())
     return flow
 
 

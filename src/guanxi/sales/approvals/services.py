@@ -54,7 +54,7 @@ from django.utils.translation import gettext as _
 from guanxi.accounts.models import Department, Role, User
 from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
-from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, found
 from guanxi.sales.approvals.selectors import (
     TARGETS,
     department_chain,
@@ -591,9 +591,7 @@ def flow_create(*, actor, data: dict) -> ApprovalFlow:
 def flow_update(*, actor, flow: ApprovalFlow, data: dict) -> ApprovalFlow:
     """Save a new version (running approvals keep theirs); the target never changes."""
     _require_flow_admin(actor)
-    locked = ApprovalFlow.objects.select_for_update().filter(pk=flow.pk).first()
-    if locked is None:
-        raise NotFound()
+    locked = found(ApprovalFlow.objects.select_for_update().filter(pk=flow.pk).first())
     cleaned = clean_flow_input({**data, "target": locked.target})
     locked.name = cleaned["name"]
     locked.priority = cleaned["priority"]
@@ -615,9 +613,7 @@ def flow_update(*, actor, flow: ApprovalFlow, data: dict) -> ApprovalFlow:
 def flow_set_active(*, actor, flow: ApprovalFlow, active: bool) -> ApprovalFlow:
     """Deactivate (no new submissions match it; running approvals go on) or reactivate."""
     _require_flow_admin(actor)
-    locked = ApprovalFlow.objects.select_for_update().filter(pk=flow.pk).first()
-    if locked is None:
-        raise NotFound()
+    locked = found(ApprovalFlow.objects.select_for_update().filter(pk=flow.pk).first())
     if locked.active != active:
         locked.active = active
         locked.save(update_fields=["active"])

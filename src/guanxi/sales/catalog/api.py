@@ -25,7 +25,6 @@ from guanxi.sales.catalog.schemas import (
     QuotePageOut,
     QuoteStatusIn,
 )
-from guanxi.sales.common import pdf
 from guanxi.sales.common.permissions import MANAGE_CATALOG
 from guanxi.sales.models import Quote
 
@@ -142,6 +141,9 @@ def quote_detail(request, quote_id: int):
 @router.get("/quotes/{int:quote_id}/pdf", summary="The quote as a PDF")
 def quote_pdf(request, quote_id: int):
     quote = selectors_catalog.quote_get_for_user(user=request.auth, quote_id=quote_id)
+    # reportlab (the PDF renderer) is imported by the PDF views only: not in every worker.
+    from guanxi.sales.common import pdf
+
     response = HttpResponse(pdf.quote_pdf(quote), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{quote.number}.pdf"'
     return response

@@ -1,9 +1,12 @@
 """Forms of the catalogue and quote pages. They only shape input; the services validate."""
 
+from collections.abc import Callable
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from guanxi.core.forms import date_field
 from guanxi.customers.models import Tag
 from guanxi.sales.models import Quote
 
@@ -69,16 +72,8 @@ class PriceListForm(forms.Form):
         initial=100,
         widget=forms.NumberInput(attrs={"class": "form-control"}),
     )
-    valid_from = forms.DateField(
-        label=_("Valid from"),
-        required=False,
-        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}),
-    )
-    valid_until = forms.DateField(
-        label=_("Valid until"),
-        required=False,
-        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}),
-    )
+    valid_from = date_field(_("Valid from"))
+    valid_until = date_field(_("Valid until"))
     active = forms.BooleanField(
         label=_("Active"),
         required=False,
@@ -103,11 +98,7 @@ class QuoteHeaderForm(forms.Form):
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    valid_until = forms.DateField(
-        label=_("Valid until"),
-        required=False,
-        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}),
-    )
+    valid_until = date_field(_("Valid until"))
     notes = forms.CharField(
         label=_("Notes"),
         required=False,
@@ -137,6 +128,20 @@ def _percent(value: str) -> str:
     return f"{value}%" if value else ""
 
 
+def line_from_row(row: dict, *, rate: Callable[[str], str]) -> dict:
+    """A quote or contract line as typed (strings, discount and tax in percent) in the shape
+    the services take, the two rates through `rate`."""
+    return {
+        "product": row["product"] or None,
+        "description": row["description"],
+        "unit": row["unit"],
+        "quantity": row["quantity"],
+        "unit_price": row["unit_price"],
+        "discount_rate": rate(row["discount"]),
+        "tax_rate": rate(row["tax"]),
+    }
+
+
 def quote_lines_from_post(post) -> list[dict]:
     """The quote lines posted as parallel lists (one input per field and row); rows left
     entirely blank are dropped. Discount and tax are typed in percent."""
@@ -150,15 +155,5 @@ def quote_lines_from_post(post) -> list[dict]:
         }
         if not any(row[name] for name in ("product", "description", "quantity", "unit_price")):
             continue
-        lines.append(
-            {
-                "product": row["product"] or None,
-                "description": row["description"],
-                "unit": row["unit"],
-                "quantity": row["quantity"],
-                "unit_price": row["unit_price"],
-                "discount_rate": _percent(row["discount"]),
-                "tax_rate": _percent(row["tax"]),
-            }
-        )
+        lines.append(line_from_row(row, rate=_percent))
     return lines

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from guanxi.core.errors import NotFound
+from guanxi.core.errors import found
 from guanxi.core.pagination import Page, page_by_id
 from guanxi.sales.common.permissions import EDIT_OTHERS
 from guanxi.sales.models import Contract, PriceList, PriceListItem, Product, Quote
@@ -32,11 +32,9 @@ def product_list(*, q: str = "", active: bool | None = True, limit: int = 200) -
 
 
 def product_get(product_id) -> Product:
-    product = (
+    product = found(
         Product.objects.filter(pk=int(product_id)).first() if str(product_id).isdigit() else None
     )
-    if product is None:
-        raise NotFound()
     return product
 
 
@@ -51,14 +49,11 @@ def pricelist_list(*, active: bool | None = None) -> list[PriceList]:
 
 
 def pricelist_get(price_list_id) -> PriceList:
-    found = (
+    return found(
         PriceList.objects.select_related("customer_tag").filter(pk=int(price_list_id)).first()
         if str(price_list_id).isdigit()
         else None
     )
-    if found is None:
-        raise NotFound()
-    return found
 
 
 def pricelist_items(price_list: PriceList) -> list[PriceListItem]:
@@ -105,7 +100,7 @@ def quote_can_change(*, user, quote: Quote) -> bool:
 
 def quote_get_for_user(*, user, quote_id) -> Quote:
     """A visible quote with its customer, contact and owner; NotFound outside the scope."""
-    quote = (
+    quote = found(
         Quote.objects.visible_to(user)
         .select_related("customer", "contact", "owner", "department", "price_list", "created_by")
         .filter(pk=int(quote_id))
@@ -113,8 +108,6 @@ def quote_get_for_user(*, user, quote_id) -> Quote:
         if str(quote_id).isdigit()
         else None
     )
-    if quote is None:
-        raise NotFound()
     return quote
 
 

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
-from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from guanxi.core.dates import clean_date
+from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed, found
 from guanxi.core.pagination import parse_id
 from guanxi.customers.archive.services import timeline_add
 from guanxi.customers.models import Contact, Customer, CustomerTag, Tag
@@ -141,20 +142,6 @@ def _rate(value, *, key, errors, default=money.ZERO, upper_inclusive=True) -> De
     return rate.quantize(Decimal("0.0001"))
 
 
-def _date(value, *, key, errors) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        errors[key] = [_("Enter a valid date.")]
-        return None
-
-
 def _refuse_clash(
     clash: QuerySet, *, instance: Model | None, key: str, message: str, errors: dict
 ) -> None:
@@ -232,9 +219,7 @@ def product_update(*, actor, product: Product, data: dict) -> Product:
     """Change a product. Quotes and contracts keep the prices and names they were made
     with (their lines are copies), so a change never rewrites a signed document."""
     _require_catalog(actor)
-    locked = Product.objects.select_for_update().filter(pk=product.pk).first()
-    if locked is None:
-        raise NotFound()
+    locked = found(Product.objects.select_for_update().filter(pk=product.pk).first())
     merged = {
         field: data.get(field, getattr(locked, field))
         for field in ("code", "name", "name_en", "unit", "description", "list_price", "tax_rate")
@@ -277,9 +262,7 @@ def product_remove(*, actor, product: Product) -> Product | None:
     deactivated (it stays on those documents, and can no longer be chosen). Returns the
     deactivated product, or None when it was deleted."""
     _require_catalog(actor)
-    locked = Product.objects.select_for_update().filter(pk=product.pk).first()
-    if locked is None:
-        raise NotFound()
+    locked = found(Product.objects.select_for_update().filter(pk=product.pk).first())
     summary = f"{locked.code} {locked.name}"
     if _product_used(locked):
         if locked.active:
@@ -301,8 +284,8 @@ def _clean_price_list(data: dict, *, price_list: PriceList | None) -> dict:
     errors: dict = {}
     cleaned: dict[str, Any] = {
         "name": _text(data, "name", errors=errors, required=True, max_length=80),
-        "valid_from": _date(data.get("valid_from"), key="valid_from", errors=errors),
-        "valid_until": _date(data.get("valid_until"), key="valid_until", errors=errors),
+        "valid_from": clean_date(data.get("valid_from"), field="valid_from", errors=errors),
+        "valid_until": clean_date(data.get("valid_until"), field="valid_until", errors=errors),
         "active": bool(data.get("active", True)),
     }
     tag = data.get("customer_tag")
@@ -431,9 +414,7 @@ def pricelist_create(*, actor, data: dict, items=None) -> PriceList:
 def pricelist_update(*, actor, price_list: PriceList, data: dict, items=None) -> PriceList:
     """Change a list's header; when `items` is given it replaces the list's prices."""
     _require_catalog(actor)
-    locked = PriceList.objects.select_for_update().filter(pk=price_list.pk).first()
-    if locked is None:
-        raise NotFound()
+    locked = found(PriceList.objects.select_for_update().filter(pk=price_list.pk).first())
     merged = {
         "name": data.get("name", locked.name),
         "customer_tag": data.get("customer_tag", locked.customer_tag_id),
@@ -615,7 +596,7 @@ def _clean_quote_header(data: dict, *, customer) -> dict:
     errors: dict = {}
     cleaned = {
         "contact": _clean_contact(data.get("contact"), customer=customer, errors=errors),
-        "valid_until": _date(data.get("valid_until"), key="valid_until", errors=errors),
+        "valid_until": clean_date(data.get("valid_until"), field="valid_until", errors=errors),
         "notes": _text(data, "notes", errors=errors, max_length=5000),
     }
     if errors:
@@ -627,15 +608,13 @@ def quote_lock(*, actor, quote: Quote | int) -> Quote:
     """The quote locked for a change by `actor` (select_for_update); NotFound outside their
     scope."""
     quote_id = quote.pk if isinstance(quote, Quote) else quote
-    locked = (
+    locked = found(
         Quote.objects.editable_by(actor, action=EDIT_OTHERS)
         .select_for_update(of=("self",))
         .select_related("customer")
         .filter(pk=quote_id)
         .first()
     )
-    if locked is None:
-        raise NotFound()
     return locked
 
 

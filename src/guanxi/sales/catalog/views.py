@@ -19,6 +19,7 @@ from guanxi.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from guanxi.core.http import query_without
 from guanxi.core.pagination import parse_id
 from guanxi.customers.archive.selectors import (
     CustomerFilters,
@@ -35,7 +36,7 @@ from guanxi.sales.catalog.forms import (
     pricelist_items_from_post,
     quote_lines_from_post,
 )
-from guanxi.sales.common import pdf
+from guanxi.sales.common import document_text
 from guanxi.sales.common.notices import first_message
 from guanxi.sales.common.permissions import MANAGE_CATALOG
 from guanxi.sales.models import Product, Quote
@@ -80,7 +81,7 @@ def product_list(request):
     show_inactive = request.GET.get("inactive") == "1"
     rows = selectors_catalog.product_list(q=q, active=None if show_inactive else True)
     for product in rows:
-        product.tax_percent = pdf.percent_text(product.tax_rate)
+        product.tax_percent = document_text.percent_text(product.tax_rate)
     return render(
         request,
         "sales/catalog/product_list.html",
@@ -303,9 +304,8 @@ def quote_list(request):
         )
     except ValidationFailed:
         page = selectors_catalog.quote_list_for_user(user=request.user, filters=filters)
-    query = request.GET.copy()
-    query.pop("cursor", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    query = query_without(request, "cursor")
+    context = {"form": form, "page": page, "query": query}
     template = "sales/catalog/quote_list.html"
     if request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == (
         "quote-results"
@@ -330,14 +330,14 @@ def _product_options(customer, *, price_list, include=()):
 
 
 def _percent_number(rate) -> str:
-    return pdf.percent_text(rate).rstrip("%")
+    return document_text.percent_text(rate).rstrip("%")
 
 
 def _items(quote) -> list:
     items = selectors_catalog.quote_items(quote)
     for item in items:
-        item.discount_percent = pdf.percent_text(item.discount_rate)
-        item.tax_percent = pdf.percent_text(item.tax_rate)
+        item.discount_percent = document_text.percent_text(item.discount_rate)
+        item.tax_percent = document_text.percent_text(item.tax_rate)
     return items
 
 
@@ -545,7 +545,7 @@ def quote_detail(request, quote_id: int):
         {
             "quote": quote,
             "items": _items(quote),
-            "words": pdf.amount_in_words(quote.total_amount),
+            "words": document_text.amount_in_words(quote.total_amount),
             "contracts": contracts,
             "moves": moves,
             "can_reopen": may_change
@@ -581,6 +581,9 @@ def quote_status(request, quote_id: int):
 @require_GET
 def quote_pdf(request, quote_id: int):
     quote = selectors_catalog.quote_get_for_user(user=request.user, quote_id=quote_id)
+    # reportlab (the PDF renderer) is imported by the PDF views only: not in every worker.
+    from guanxi.sales.common import pdf
+
     response = HttpResponse(pdf.quote_pdf(quote), content_type="application/pdf")
     disposition = "attachment" if request.GET.get("download") == "1" else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{quote.number}.pdf"'
@@ -597,7 +600,7 @@ def quote_print(request, quote_id: int):
         {
             "quote": quote,
             "items": _items(quote),
-            "words": pdf.amount_in_words(quote.total_amount),
-            "seller": pdf.seller_name(),
+            "words": document_text.amount_in_words(quote.total_amount),
+            "seller": document_text.seller_name(),
         },
     )

@@ -11,7 +11,6 @@ of the user who prints it: it goes to the customer.
 """
 
 import io
-from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from django.conf import settings
@@ -35,17 +34,17 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from guanxi.sales.common import money
+from guanxi.sales.common.document_text import (
+    amount_in_words,
+    date_text,
+    money_text,
+    percent_text,
+    quantity_text,
+    seller_name,
+)
 from guanxi.sales.models import Contract
 
 FONT = "STSong-Light"
-# The seller printed on contracts and quotes (乙方); set GUANXI_COMPANY_NAME in the settings.
-DEFAULT_SELLER = "关系商贸有限公司"
-
-_DIGITS = "零壹贰叁肆伍陆柒捌玖"
-_GROUP_UNITS = ("", "拾", "佰", "仟")
-_SECTION_UNITS = ("", "万", "亿", "万亿")
-
 _registered = False
 
 
@@ -54,95 +53,6 @@ def _register_font() -> None:
     if not _registered:
         pdfmetrics.registerFont(UnicodeCIDFont(FONT))
         _registered = True
-
-
-# ---------------------------------------------------------------- 大写金额
-
-
-def _four_digits(number: int) -> str:
-    """0 < number < 10000 in capital numerals, inner zeros as one 零 (1005 → 壹仟零伍)."""
-    out = []
-    zero = False
-    for position in range(3, -1, -1):
-        digit = number // 10**position % 10
-        if digit == 0:
-            zero = bool(out)
-            continue
-        if zero:
-            out.append("零")
-            zero = False
-        out.append(_DIGITS[digit] + _GROUP_UNITS[position])
-    return "".join(out)
-
-
-def amount_in_words(amount) -> str:
-    """An amount of yuan in Chinese capital numerals (人民币大写), rounded to the fen:
-    12345.67 → 壹万贰仟叁佰肆拾伍元陆角柒分; 100000 → 壹拾万元整; 1005.3 → 壹仟零伍元叁角;
-    0.05 → 伍分; 0 → 零元整. Up to 9999 万亿 (more than a DecimalField(14, 2) holds)."""
-    value = money.fen(amount)
-    sign = "负" if value < 0 else ""
-    fen_total = int(abs(value) * 100)
-    yuan, cents = divmod(fen_total, 100)
-    jiao, fen = divmod(cents, 10)
-    if yuan >= 10**16:
-        raise ValueError("amount too large")
-    integer = ""
-    if yuan:
-        sections = []
-        rest = yuan
-        while rest:
-            rest, group = divmod(rest, 10000)
-            sections.append(group)
-        pending_zero = False
-        for index in range(len(sections) - 1, -1, -1):
-            group = sections[index]
-            if group == 0:
-                pending_zero = bool(integer)
-                continue
-            if integer and (pending_zero or group < 1000):
-                integer += "零"
-            integer += _four_digits(group) + _SECTION_UNITS[index]
-            pending_zero = False
-        integer += "元"
-    if not jiao and not fen:
-        return sign + (integer or "零元") + "整"
-    decimals = ""
-    if jiao:
-        decimals += _DIGITS[jiao] + "角"
-    if fen:
-        if integer and not jiao:
-            decimals += "零"
-        decimals += _DIGITS[fen] + "分"
-    return sign + integer + decimals
-
-
-# ---------------------------------------------------------------- formatting
-
-
-def _money(value) -> str:
-    return f"{money.fen(value):,.2f}"
-
-
-def _quantity(value) -> str:
-    value = Decimal(value)
-    text = f"{value:,.3f}".rstrip("0").rstrip(".")
-    return text or "0"
-
-
-def percent_text(value) -> str:
-    percent = (Decimal(value) * 100).quantize(Decimal("0.01"))
-    text = f"{percent:f}".rstrip("0").rstrip(".")
-    return f"{text}%"
-
-
-def _date(value) -> str:
-    if value is None:
-        return _("(not set)")
-    return f"{value.year}-{value.month:02d}-{value.day:02d}"
-
-
-def seller_name() -> str:
-    return getattr(settings, "GUANXI_COMPANY_NAME", "") or DEFAULT_SELLER
 
 
 class _Styles:
@@ -230,12 +140,12 @@ def _items_table(items, styles: _Styles) -> Table:
                 str(number),
                 _p(item.description, styles.small),
                 _p(item.unit, styles.small),
-                _p(_quantity(item.quantity), styles.cell_right),
-                _p(_money(item.unit_price), styles.cell_right),
+                _p(quantity_text(item.quantity), styles.cell_right),
+                _p(money_text(item.unit_price), styles.cell_right),
                 _p(discount, styles.cell_right),
-                _p(_money(item.total_amount), styles.cell_right),
+                _p(money_text(item.total_amount), styles.cell_right),
                 _p(percent_text(item.tax_rate), styles.cell_right),
-                _p(_money(item.tax_amount), styles.cell_right),
+                _p(money_text(item.tax_amount), styles.cell_right),
             ]
         )
     widths = [9 * mm, 46 * mm, 12 * mm, 17 * mm, 22 * mm, 15 * mm, 24 * mm, 14 * mm, 15 * mm]
@@ -246,11 +156,11 @@ def _items_table(items, styles: _Styles) -> Table:
 
 def _totals_table(document, styles: _Styles) -> Table:
     rows = [
-        [_("Amount before discount"), _money(document.gross_amount)],
-        [_("Discount"), _money(document.discount_amount)],
-        [_("Amount without tax"), _money(document.net_amount)],
-        [_("Tax"), _money(document.tax_amount)],
-        [_("Total (tax included, RMB)"), "¥" + _money(document.total_amount)],
+        [_("Amount before discount"), money_text(document.gross_amount)],
+        [_("Discount"), money_text(document.discount_amount)],
+        [_("Amount without tax"), money_text(document.net_amount)],
+        [_("Tax"), money_text(document.tax_amount)],
+        [_("Total (tax included, RMB)"), "¥" + money_text(document.total_amount)],
         [_("Total in words"), _p("人民币" + amount_in_words(document.total_amount), styles.body)],
     ]
     table = Table(rows, colWidths=[50 * mm, 124 * mm])
@@ -314,7 +224,7 @@ def _build(story, *, title: str) -> bytes:
 
 
 def _signature_block(styles: _Styles, *, buyer: str, seller: str, signed_on) -> Table:
-    date = _date(signed_on) if signed_on else "____年____月____日"
+    date = date_text(signed_on) if signed_on else "____年____月____日"
     rows = [
         [_p(_("Party A (buyer): %(name)s") % {"name": buyer}, styles.body),
          _p(_("Party B (seller): %(name)s") % {"name": seller}, styles.body)],
@@ -350,10 +260,10 @@ def contract_pdf(contract) -> bytes:
                 [
                     (_("Contract number"), contract.number),
                     (_("Status"), contract.get_status_display()),
-                    (_("Signing date"), _date(contract.signed_on)),
+                    (_("Signing date"), date_text(contract.signed_on)),
                     (
                         _("Term"),
-                        f"{_date(contract.starts_on)} — {_date(contract.ends_on)}"
+                        f"{date_text(contract.starts_on)} — {date_text(contract.ends_on)}"
                         if contract.starts_on or contract.ends_on
                         else "—",
                     ),
@@ -381,8 +291,8 @@ def contract_pdf(contract) -> bytes:
                 rows.append(
                     [
                         str(instalment.sequence),
-                        _date(instalment.due_on),
-                        _money(instalment.amount),
+                        date_text(instalment.due_on),
+                        money_text(instalment.amount),
                         _p(instalment.notes, styles.small),
                     ]
                 )
@@ -424,8 +334,8 @@ def quote_pdf(quote) -> bytes:
             _party_table(
                 [
                     (_("Quote number"), quote.number),
-                    (_("Date"), _date(issued)),
-                    (_("Valid until"), _date(quote.valid_until) if quote.valid_until else "—"),
+                    (_("Date"), date_text(issued)),
+                    (_("Valid until"), date_text(quote.valid_until) if quote.valid_until else "—"),
                     (_("Customer"), customer.name),
                     (pgettext("person", "Contact"), _contact_line(quote.contact)),
                     (pgettext("seller", "From"), seller_name()),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from guanxi.customers.models import Contact
+from guanxi.sales.catalog.forms import line_from_row
 from guanxi.sales.models import Contract, Product
 
 ITEM_FIELDS = ("id", "product", "description", "unit", "quantity", "unit_price", "discount", "tax")
@@ -104,17 +105,7 @@ def item_rows_from_post(data) -> list[dict]:
 
 def items_for_service(rows: list[dict]) -> list[dict]:
     return [
-        {
-            "id": row["id"] or None,
-            "product": row["product"] or None,
-            "description": row["description"],
-            "unit": row["unit"],
-            "quantity": row["quantity"],
-            "unit_price": row["unit_price"],
-            "discount_rate": _percent_to_fraction(row["discount"]),
-            "tax_rate": _percent_to_fraction(row["tax"]),
-        }
-        for row in rows
+        {"id": row["id"] or None, **line_from_row(row, rate=_percent_to_fraction)} for row in rows
     ]
 
 

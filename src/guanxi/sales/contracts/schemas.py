@@ -41,14 +41,19 @@ class ContractIn(Input):
     signed_on: dt.date | None = None
 
 
-class ContractPatch(Input):
-    version: Integer = Field(description="the version you read; 409 if someone changed it since")
+class ContractHeadChange(Input):
+    """The contract's own fields a change may give (a patch, an amendment); unset, unchanged."""
+
     title: Annotated[ShortText, Field(max_length=200)] | None = None
     signing_contact: Id | None = None
     terms: LongText | None = None
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
     signed_on: dt.date | None = None
+
+
+class ContractPatch(ContractHeadChange):
+    version: Integer = Field(description="the version you read; 409 if someone changed it since")
     items: Annotated[list[ContractItemIn], Field(max_length=200)] | None = None
 
 
@@ -62,14 +67,8 @@ class AmendedInstalmentIn(Input):
     notes: Annotated[Text, Field(max_length=200)] = ""
 
 
-class AmendIn(Input):
+class AmendIn(ContractHeadChange):
     reason: Annotated[Text, Field(max_length=2000)]
-    title: Annotated[ShortText, Field(max_length=200)] | None = None
-    signing_contact: Id | None = None
-    terms: LongText | None = None
-    starts_on: dt.date | None = None
-    ends_on: dt.date | None = None
-    signed_on: dt.date | None = None
     items: Annotated[list[ContractItemIn], Field(max_length=200)] | None = Field(
         None, description="the whole new list of lines; give `id` for lines kept"
     )

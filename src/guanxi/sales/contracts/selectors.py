@@ -6,8 +6,9 @@ from dataclasses import dataclass, fields, replace
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from guanxi.core.errors import NotFound
+from guanxi.core.errors import found
 from guanxi.core.pagination import Page, capped_count, page_by_id, parse_id
+from guanxi.core.querysets import filter_given
 from guanxi.core.schemas import PageQuery
 from guanxi.customers.models import Customer
 from guanxi.sales.common.permissions import EDIT_OTHERS
@@ -74,19 +75,15 @@ def _filtered(user, filters: ContractFilters):
     queryset = Contract.objects.visible_to(user)
     if filters.q:
         queryset = queryset.filter(_search(filters.q))
-    if filters.status:
-        queryset = queryset.filter(status=filters.status)
-    if filters.owner:
-        queryset = queryset.filter(owner_id=filters.owner)
-    if filters.department:
-        queryset = queryset.filter(department_id=filters.department)
-    if filters.customer:
-        queryset = queryset.filter(customer_id=filters.customer)
-    if filters.signed_from:
-        queryset = queryset.filter(signed_on__gte=filters.signed_from)
-    if filters.signed_to:
-        queryset = queryset.filter(signed_on__lte=filters.signed_to)
-    return queryset
+    return filter_given(
+        queryset,
+        status=filters.status,
+        owner_id=filters.owner,
+        department_id=filters.department,
+        customer_id=filters.customer,
+        signed_on__gte=filters.signed_from,
+        signed_on__lte=filters.signed_to,
+    )
 
 
 def contract_list_for_user(
@@ -120,13 +117,11 @@ def contract_for_user(
     """A contract in the user's scope with the `related` rows loaded; NotFound else (also for
     an id that is no id)."""
     pk = parse_id(contract_id)
-    contract = (
+    contract = found(
         Contract.objects.visible_to(user).select_related(*related).filter(pk=pk).first()
         if pk is not None
         else None
     )
-    if contract is None:
-        raise NotFound()
     return contract
 
 
@@ -153,6 +148,14 @@ def customer_for_new_contract(*, user, customer_id):
     pk = parse_id(customer_id)
     editable = Customer.objects.editable_by(user, action=EDIT_OTHERS, shared=False)
     return editable.filter(pk=pk).first() if pk else None
+
+
+def customer_may_get_contract(*, user, customer_id) -> bool:
+    """Whether `customer_for_new_contract` would find the customer, without reading its row
+    (the 360 page's contract panel only shows or hides its "new contract" button)."""
+    pk = parse_id(customer_id)
+    editable = Customer.objects.editable_by(user, action=EDIT_OTHERS, shared=False)
+    return editable.filter(pk=pk).exists() if pk else False
 
 
 def customer_visible(*, user, customer_id) -> bool:
@@ -185,6 +188,19 @@ def customer_contracts_for_user(*, user, customer, limit: int = 10) -> list[Cont
 
 
 # ---------------------------------------------------------------- the document under approval
+
+
+def item_terms(item: ContractItem) -> dict:
+    """A contract line's product, wording and prices as plain JSON values (the snapshots)."""
+    return {
+        "product": item.product_id,
+        "description": item.description,
+        "unit": item.unit,
+        "quantity": str(item.quantity),
+        "unit_price": str(item.unit_price),
+        "discount_rate": str(item.discount_rate),
+        "tax_rate": str(item.tax_rate),
+    }
 
 
 def _plain(value) -> str:
@@ -223,13 +239,7 @@ def contract_document(*, contract_id: int) -> dict:
         },
         "items": [
             {
-                "product": item.product_id,
-                "description": item.description,
-                "unit": item.unit,
-                "quantity": str(item.quantity),
-                "unit_price": str(item.unit_price),
-                "discount_rate": str(item.discount_rate),
-                "tax_rate": str(item.tax_rate),
+                **item_terms(item),
                 "gross": str(item.gross_amount),
                 "discount": str(item.discount_amount),
                 "net": str(item.net_amount),

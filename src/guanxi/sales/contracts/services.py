@@ -19,7 +19,6 @@ Rules decided here (documented in docs and on the pages):
   required, before/after diff stored and audited).
 """
 
-import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ImproperlyConfigured
@@ -30,7 +29,8 @@ from django.utils.translation import gettext as _
 
 from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
-from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from guanxi.core.dates import clean_date
+from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed, found
 from guanxi.core.hooks import Hook
 from guanxi.core.pagination import parse_id
 from guanxi.customers.archive.services import timeline_add
@@ -40,6 +40,7 @@ from guanxi.sales.approvals import services as approvals
 from guanxi.sales.catalog.services import line_item_fields, price_for, quote_lock
 from guanxi.sales.common import hooks, money, numbers, sync
 from guanxi.sales.common.permissions import AMEND_CONTRACT, EDIT_OTHERS, TERMINATE_CONTRACT
+from guanxi.sales.contracts.selectors import item_terms
 from guanxi.sales.models import (
     Contract,
     ContractAmendment,
@@ -109,7 +110,7 @@ def check_transition(contract: Contract, new_status: str) -> None:
 def _lock(*, actor, contract) -> Contract:
     """The contract row, locked, if the actor may act on it (else NotFound: out of scope)."""
     pk = getattr(contract, "pk", contract)
-    locked = (
+    locked = found(
         Contract.objects.editable_by(actor, action=EDIT_OTHERS)
         .select_for_update(of=("self",))
         .filter(pk=pk)
@@ -117,8 +118,6 @@ def _lock(*, actor, contract) -> Contract:
         if actor is not None
         else None
     )
-    if locked is None:
-        raise NotFound()
     return locked
 
 
@@ -281,31 +280,7 @@ def _replace_items(contract: Contract, rows: list[dict]) -> None:
 
 
 def item_snapshot(item) -> dict:
-    return {
-        "id": item.pk,
-        "product": item.product_id,
-        "description": item.description,
-        "unit": item.unit,
-        "quantity": str(item.quantity),
-        "unit_price": str(item.unit_price),
-        "discount_rate": str(item.discount_rate),
-        "tax_rate": str(item.tax_rate),
-        "total": str(item.total_amount),
-    }
-
-
-def _parse_date(value, *, field: str, errors: dict):
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        errors[field] = [_("Enter a valid date.")]
-        return None
+    return {"id": item.pk, **item_terms(item), "total": str(item.total_amount)}
 
 
 def _clean_header(data: dict, *, customer: Customer, partial: bool) -> dict:
@@ -350,7 +325,7 @@ def _clean_header(data: dict, *, customer: Customer, partial: bool) -> dict:
         cleaned["signing_contact"] = contact
     for field in ("signed_on", "starts_on", "ends_on"):
         if field in data or not partial:
-            cleaned[field] = _parse_date(data.get(field), field=field, errors=errors)
+            cleaned[field] = clean_date(data.get(field), field=field, errors=errors)
     if errors:
         raise ValidationFailed(field_errors=errors)
     return cleaned

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -23,7 +24,6 @@ from guanxi.customers.models import Customer
 from guanxi.sales.catalog.selectors import quote_get_for_user
 from guanxi.sales.catalog.services import price_for
 from guanxi.sales.common.notices import error_text, first_message
-from guanxi.sales.common.pdf import contract_pdf as render_pdf
 from guanxi.sales.common.permissions import AMEND_CONTRACT, TERMINATE_CONTRACT
 from guanxi.sales.contracts import services
 from guanxi.sales.contracts.forms import (
@@ -48,6 +48,7 @@ from guanxi.sales.contracts.selectors import (
     contract_list_for_user,
     customer_contracts_for_user,
     customer_for_new_contract,
+    customer_may_get_contract,
     customer_visible,
     document_changes,
 )
@@ -100,7 +101,7 @@ def _blank_rows(rows: list[dict]) -> list[dict]:
 def customer_contracts_panel_html(request, customer) -> str:
     user = request.user
     contracts = _with_colours(customer_contracts_for_user(user=user, customer=customer))
-    can_create = customer_for_new_contract(user=user, customer_id=customer.pk) is not None
+    can_create = customer_may_get_contract(user=user, customer_id=customer.pk)
     if not contracts and not can_create:
         return ""
     return render_to_string(
@@ -295,6 +296,13 @@ def contract_item_row(request):
     )
 
 
+def _header_initial(contract) -> dict:
+    """The contract's own fields as they are, to start the edit and amendment forms from."""
+    return model_to_dict(
+        contract, fields=["title", "signing_contact", "signed_on", "starts_on", "ends_on", "terms"]
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def contract_edit(request, pk):
@@ -328,17 +336,7 @@ def contract_edit(request, pk):
                 messages.success(request, _("Contract saved."))
                 return redirect(reverse("sales:contract_detail", args=[contract.pk]))
     else:
-        form = ContractForm(
-            customer=contract.customer,
-            initial={
-                "title": contract.title,
-                "signing_contact": contract.signing_contact_id,
-                "signed_on": contract.signed_on,
-                "starts_on": contract.starts_on,
-                "ends_on": contract.ends_on,
-                "terms": contract.terms,
-            },
-        )
+        form = ContractForm(customer=contract.customer, initial=_header_initial(contract))
         rows = item_rows_from_contract(contract)
     context = _form_context(
         request,
@@ -531,17 +529,7 @@ def contract_amend(request, pk):
                 messages.success(request, _("Amendment recorded."))
                 return redirect(reverse("sales:contract_detail", args=[contract.pk]))
     else:
-        form = AmendForm(
-            customer=contract.customer,
-            initial={
-                "title": contract.title,
-                "signing_contact": contract.signing_contact_id,
-                "signed_on": contract.signed_on,
-                "starts_on": contract.starts_on,
-                "ends_on": contract.ends_on,
-                "terms": contract.terms,
-            },
-        )
+        form = AmendForm(customer=contract.customer, initial=_header_initial(contract))
         rows = item_rows_from_contract(contract)
         plan = plan_before
     context = _form_context(
@@ -566,7 +554,10 @@ def contract_amend(request, pk):
 @require_GET
 def contract_pdf(request, pk):
     contract = contract_get_for_user(user=request.user, contract_id=pk)
-    response = HttpResponse(render_pdf(contract), content_type="application/pdf")
+    # reportlab (the PDF renderer) is imported by the PDF views only: not in every worker.
+    from guanxi.sales.common.pdf import contract_pdf
+
+    response = HttpResponse(contract_pdf(contract), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{contract.number}.pdf"'
     return response
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from guanxi.core.forms import date_field
 from guanxi.sales.fulfilment.services import show_quantity
 
 QUANTITY_FIELD = {"max_digits": 12, "decimal_places": 3}
@@ -14,14 +15,6 @@ def _style(form: forms.Form) -> None:
     for field in form.fields.values():
         css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
         field.widget.attrs.setdefault("class", css)
-
-
-def _date_field(label, *, required=True):
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
 
 
 def _quantity_field(label, *, required=True):
@@ -38,7 +31,7 @@ class OrderForm(forms.Form):
     """An order header plus one plan line per contract item that is not fully on orders
     (quantity left empty = not on this order)."""
 
-    ordered_on = _date_field(_("order date"))
+    ordered_on = date_field(_("order date"), required=True)
     notes = forms.CharField(label=_("notes"), max_length=2000, required=False)
 
     def __init__(self, *args, item_rows=(), **kwargs):
@@ -54,7 +47,7 @@ class OrderForm(forms.Form):
             quantity.widget.attrs["placeholder"] = show_quantity(row.unordered)
             quantity.widget.attrs["max"] = show_quantity(row.unordered)
             self.fields[f"q_{pk}"] = quantity
-            self.fields[f"d_{pk}"] = _date_field(_("planned date"), required=False)
+            self.fields[f"d_{pk}"] = date_field(_("planned date"))
             self.fields[f"d_{pk}"].initial = today
             self.fields[f"n_{pk}"] = forms.CharField(
                 label=_("notes"), max_length=200, required=False
@@ -90,7 +83,7 @@ class OrderForm(forms.Form):
 
 class DeliveryForm(forms.Form):
     quantity = _quantity_field(_("quantity"))
-    delivered_on = _date_field(_("delivery date"))
+    delivered_on = date_field(_("delivery date"), required=True)
     receiver = forms.CharField(label=_("received by"), max_length=60, required=False)
     notes = forms.CharField(label=_("notes"), max_length=200, required=False)
 
@@ -109,7 +102,7 @@ class DeliveryForm(forms.Form):
 class StockOutForm(forms.Form):
     contract_item = forms.TypedChoiceField(label=_("item"), coerce=int)
     quantity = _quantity_field(_("quantity"))
-    out_on = _date_field(_("stock-out date"))
+    out_on = date_field(_("stock-out date"), required=True)
     warehouse = forms.CharField(label=_("warehouse"), max_length=60, required=False)
     order = forms.TypedChoiceField(
         label=pgettext_lazy("sales order", "order"), coerce=int, required=False, empty_value=None

@@ -66,17 +66,13 @@ class DeliveryPlanOut(Schema):
     id: int
     order_id: int
     contract_item_id: int
-    item: str
+    item: str = Field(alias="contract_item.description")
     quantity: Decimal
     delivered_quantity: Decimal
     remaining_quantity: Decimal
     planned_on: dt.date
     notes: str
     deliveries: list[DeliveryOut]
-
-    @staticmethod
-    def resolve_item(obj):
-        return obj.contract_item.description
 
     @staticmethod
     def resolve_remaining_quantity(obj):
@@ -118,17 +114,13 @@ class StockOutOut(Schema):
     number: str
     contract_id: int
     contract_item_id: int
-    item: str
+    item: str = Field(alias="contract_item.description")
     order_id: int | None
     quantity: Decimal
     warehouse: str
     out_on: dt.date
     notes: str
     recorded_by: RefOf | None
-
-    @staticmethod
-    def resolve_item(obj):
-        return obj.contract_item.description
 
 
 class StockOutPageOut(Schema):
@@ -137,26 +129,14 @@ class StockOutPageOut(Schema):
 
 
 class ItemProgressOut(Schema):
-    contract_item_id: int
-    description: str
-    unit: str
+    contract_item_id: int = Field(alias="item.pk")
+    description: str = Field(alias="item.description")
+    unit: str = Field(alias="item.unit")
     quantity: Decimal
     ordered: Decimal
     delivered: Decimal
     remaining: Decimal
     stocked_out: Decimal
-
-    @staticmethod
-    def resolve_contract_item_id(obj):
-        return obj.item.pk
-
-    @staticmethod
-    def resolve_description(obj):
-        return obj.item.description
-
-    @staticmethod
-    def resolve_unit(obj):
-        return obj.item.unit
 
 
 class FulfilmentOut(Schema):
@@ -166,44 +146,24 @@ class FulfilmentOut(Schema):
 
 
 class ScheduleRowOut(Schema):
-    plan_id: int
+    plan_id: int = Field(alias="pk")
     planned_on: dt.date
     late: bool
     days_late: int
     quantity: Decimal
     delivered_quantity: Decimal
     remaining_quantity: Decimal
-    item: str
+    item: str = Field(alias="contract_item.description")
     order_id: int
-    order_number: str
-    contract_id: int
-    contract_number: str
+    order_number: str = Field(alias="order.number")
+    contract_id: int = Field(alias="order.contract_id")
+    contract_number: str = Field(alias="order.contract.number")
     customer: RefOf
     owner: RefOf | None
 
     @staticmethod
-    def resolve_plan_id(obj):
-        return obj.pk
-
-    @staticmethod
     def resolve_remaining_quantity(obj):
         return obj.quantity - obj.delivered_quantity
-
-    @staticmethod
-    def resolve_item(obj):
-        return obj.contract_item.description
-
-    @staticmethod
-    def resolve_order_number(obj):
-        return obj.order.number
-
-    @staticmethod
-    def resolve_contract_id(obj):
-        return obj.order.contract_id
-
-    @staticmethod
-    def resolve_contract_number(obj):
-        return obj.order.contract.number
 
     @staticmethod
     def resolve_customer(obj):

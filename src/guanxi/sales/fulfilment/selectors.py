@@ -9,7 +9,7 @@ from django.db.models import F, Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guanxi.core.errors import NotFound, ValidationFailed
+from guanxi.core.errors import NotFound, ValidationFailed, found
 from guanxi.sales.models import Contract, ContractItem, Delivery, DeliveryPlan, Order, StockOut
 
 ACTIVE = (Contract.Status.SIGNED, Contract.Status.EXECUTING)
@@ -35,13 +35,11 @@ def order_for_user(*, user, order_id) -> Order:
         order_id = int(order_id)
     except (TypeError, ValueError):
         raise NotFound() from None
-    order = (
+    order = found(
         Order.objects.select_related("contract")
         .filter(pk=order_id, contract__in=Contract.objects.visible_to(user))
         .first()
     )
-    if order is None:
-        raise NotFound()
     return order
 
 
@@ -50,13 +48,11 @@ def plan_for_user(*, user, plan_id) -> DeliveryPlan:
         plan_id = int(plan_id)
     except (TypeError, ValueError):
         raise NotFound() from None
-    plan = (
+    plan = found(
         DeliveryPlan.objects.select_related("order", "order__contract", "contract_item")
         .filter(pk=plan_id, order__contract__in=Contract.objects.visible_to(user))
         .first()
     )
-    if plan is None:
-        raise NotFound()
     return plan
 
 

@@ -21,7 +21,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from guanxi.core.audit import audit_record
-from guanxi.core.errors import Conflict, NotFound, ValidationFailed
+from guanxi.core.errors import Conflict, ValidationFailed, found
 from guanxi.customers.archive.services import timeline_add
 from guanxi.customers.models import Customer
 from guanxi.sales.common import numbers
@@ -107,14 +107,12 @@ def _pk(value):
 
 
 def _lock_contract(*, actor, contract_id) -> Contract:
-    locked = (
+    locked = found(
         Contract.objects.editable_by(actor, action=EDIT_OTHERS)
         .select_for_update()
         .filter(pk=contract_id)
         .first()
     )
-    if locked is None:
-        raise NotFound()
     return locked
 
 
@@ -183,9 +181,7 @@ def order_create(*, actor, contract, ordered_on, notes="", plans: list[dict]) ->
     """An order with its delivery plan lines (dicts: contract_item (ContractItem or id),
     quantity, planned_on, notes). Only on a signed or executing contract; the first one
     moves the contract to executing."""
-    contract_id = _pk(contract)
-    if contract_id is None:
-        raise NotFound()
+    contract_id = found(_pk(contract))
     locked = _lock_contract(actor=actor, contract_id=contract_id)
     _require_active(
         locked,
@@ -305,12 +301,10 @@ def order_create(*, actor, contract, ordered_on, notes="", plans: list[dict]) ->
 def order_cancel(*, actor, order) -> Order:
     """Cancel an order with nothing delivered and no stock-out against it; its planned
     quantities become free again."""
-    order_id = _pk(order)
-    if order_id is None:
-        raise NotFound()
-    contract_id = Order.objects.filter(pk=order_id).values_list("contract_id", flat=True).first()
-    if contract_id is None:
-        raise NotFound()
+    order_id = found(_pk(order))
+    contract_id = found(
+        Order.objects.filter(pk=order_id).values_list("contract_id", flat=True).first()
+    )
     locked_contract = _lock_contract(actor=actor, contract_id=contract_id)
     locked = Order.objects.select_for_update().get(pk=order_id)
     if locked.status == Order.Status.CANCELLED:
@@ -357,14 +351,10 @@ def order_cancel(*, actor, order) -> Order:
 @transaction.atomic
 def delivery_record(*, actor, plan, quantity, delivered_on, receiver="", notes="") -> Delivery:
     """Record goods delivered against a plan line: never more than what remains on it."""
-    plan_id = _pk(plan)
-    if plan_id is None:
-        raise NotFound()
-    contract_id = (
+    plan_id = found(_pk(plan))
+    contract_id = found(
         DeliveryPlan.objects.filter(pk=plan_id).values_list("order__contract_id", flat=True).first()
     )
-    if contract_id is None:
-        raise NotFound()
     contract = _lock_contract(actor=actor, contract_id=contract_id)
     locked = DeliveryPlan.objects.select_for_update().get(pk=plan_id)
     order = Order.objects.get(pk=locked.order_id)  # read after the lock: the current status
@@ -468,9 +458,7 @@ def stockout_record(
     notes="",
 ) -> StockOut:
     """A stock-out record (出库单) with its own number; Σ per item ≤ the item's quantity."""
-    contract_id = _pk(contract)
-    if contract_id is None:
-        raise NotFound()
+    contract_id = found(_pk(contract))
     locked = _lock_contract(actor=actor, contract_id=contract_id)
     _require_active(
         locked,

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from guanxi.accounts.selectors import users_in_scope
 from guanxi.core.errors import DomainError, ValidationFailed
 from guanxi.core.forms import form_add_errors, form_error_text
-from guanxi.core.http import is_htmx
+from guanxi.core.http import is_htmx, query_without
 from guanxi.sales.common.notices import error_text
 from guanxi.sales.contracts.selectors import contract_for_user
 from guanxi.sales.fulfilment import selectors, services
@@ -82,15 +82,20 @@ def contract_fulfilment(request, pk):
     return _render_panel(request, contract)
 
 
-def _after(request, contract, *, ok: bool, notice: str, error: str, **forms):
+def _done(request, contract, notice: str):
+    """After a change: the refreshed panel saying `notice` (htmx), or back to the contract."""
     if is_htmx(request):
-        return _render_panel(
-            request, contract, notice=notice if ok else "", error="" if ok else error, **forms
-        )
-    if ok:
-        messages.success(request, notice)
-    else:
-        messages.error(request, error)
+        return _render_panel(request, contract, notice=notice)
+    messages.success(request, notice)
+    return _back(contract)
+
+
+def _refused(request, contract, error: str, **forms):
+    """After a refused change: the panel with `error` and the forms as posted (htmx), or back
+    to the contract with the error."""
+    if is_htmx(request):
+        return _render_panel(request, contract, error=error, **forms)
+    messages.error(request, error)
     return _back(contract)
 
 
@@ -113,16 +118,8 @@ def order_create(request, pk):
             form_add_errors(form, exc)
     if order is not None:
         contract = contract_for_user(user=request.user, contract_id=pk)
-        return _after(
-            request,
-            contract,
-            ok=True,
-            notice=_("Order %(number)s placed.") % {"number": order.number},
-            error="",
-        )
-    return _after(
-        request, contract, ok=False, notice="", error=form_error_text(form), order_form=form
-    )
+        return _done(request, contract, _("Order %(number)s placed.") % {"number": order.number})
+    return _refused(request, contract, form_error_text(form), order_form=form)
 
 
 @login_required
@@ -133,14 +130,8 @@ def order_cancel(request, order_id):
     try:
         services.order_cancel(actor=request.user, order=order)
     except DomainError as exc:
-        return _after(request, contract, ok=False, notice="", error=error_text(exc))
-    return _after(
-        request,
-        contract,
-        ok=True,
-        notice=_("Order %(number)s cancelled.") % {"number": order.number},
-        error="",
-    )
+        return _refused(request, contract, error_text(exc))
+    return _done(request, contract, _("Order %(number)s cancelled.") % {"number": order.number})
 
 
 @login_required
@@ -153,29 +144,21 @@ def delivery_record(request, plan_id):
     delivery = None
     if form.is_valid():
         try:
-            delivery = services.delivery_record(
-                actor=request.user,
-                plan=plan,
-                quantity=form.cleaned_data["quantity"],
-                delivered_on=form.cleaned_data["delivered_on"],
-                receiver=form.cleaned_data["receiver"],
-                notes=form.cleaned_data["notes"],
-            )
+            # The form's fields are the service's arguments.
+            delivery = services.delivery_record(actor=request.user, plan=plan, **form.cleaned_data)
         except DomainError as exc:
             form_add_errors(form, exc)
     if delivery is not None:
-        return _after(
+        return _done(
             request,
             contract,
-            ok=True,
-            notice=_("Delivery of %(quantity)s %(item)s recorded.")
+            _("Delivery of %(quantity)s %(item)s recorded.")
             % {
                 "quantity": services.show_quantity(delivery.quantity),
                 "item": plan.contract_item.description,
             },
-            error="",
         )
-    return _after(request, contract, ok=False, notice="", error=form_error_text(form), bound=form)
+    return _refused(request, contract, form_error_text(form), bound=form)
 
 
 @login_required
@@ -189,30 +172,18 @@ def stockout_record(request, pk):
     record = None
     if form.is_valid():
         try:
+            # The form's fields are the service's arguments.
             record = services.stockout_record(
-                actor=request.user,
-                contract=contract,
-                contract_item=form.cleaned_data["contract_item"],
-                quantity=form.cleaned_data["quantity"],
-                out_on=form.cleaned_data["out_on"],
-                warehouse=form.cleaned_data["warehouse"],
-                order=form.cleaned_data["order"],
-                notes=form.cleaned_data["notes"],
+                actor=request.user, contract=contract, **form.cleaned_data
             )
         except DomainError as exc:
             form_add_errors(form, exc)
     if record is not None:
         contract = contract_for_user(user=request.user, contract_id=pk)
-        return _after(
-            request,
-            contract,
-            ok=True,
-            notice=_("Stock-out %(number)s recorded.") % {"number": record.number},
-            error="",
+        return _done(
+            request, contract, _("Stock-out %(number)s recorded.") % {"number": record.number}
         )
-    return _after(
-        request, contract, ok=False, notice="", error=form_error_text(form), stockout_form=form
-    )
+    return _refused(request, contract, form_error_text(form), stockout_form=form)
 
 
 # ---------------------------------------------------------------- the delivery schedule
@@ -229,8 +200,7 @@ def delivery_schedule(request):
     except ValidationFailed:
         plans, next_cursor = [], None
     owners = list(users_in_scope(request.user).order_by("username")[:500])
-    query = request.GET.copy()
-    query.pop("after", None)
+    query = query_without(request, "after")
     context = {
         "plans": plans,
         "next_cursor": next_cursor,
@@ -241,7 +211,7 @@ def delivery_schedule(request):
             ("late", _("Late")),
             ("upcoming", _("Upcoming")),
         ],
-        "query": query.urlencode(),
+        "query": query,
     }
     if is_htmx(request) and request.GET.get("after"):
         return render(request, "sales/fulfilment/schedule_rows.html", context)

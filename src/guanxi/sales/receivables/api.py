@@ -14,7 +14,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from guanxi.core.errors import NotFound, ValidationFailed
+from guanxi.core.errors import ValidationFailed, found
 from guanxi.core.schemas import PageQuery, idempotency_key_parameter
 from guanxi.sales.contracts.selectors import contract_for_user, contract_rows_page
 from guanxi.sales.models import Instalment, Invoice, Payment, PaymentAllocation
@@ -160,9 +160,7 @@ def payment_create(request, contract_id: int, payload: PaymentIn):
 
 @router.post("/payments/{int:payment_id}/void", response=PaymentOut, summary="Void a payment")
 def payment_void(request, payment_id: int, payload: VoidIn):
-    payment = Payment.objects.visible_to(request.auth).filter(pk=payment_id).first()
-    if payment is None:
-        raise NotFound()
+    payment = found(Payment.objects.visible_to(request.auth).filter(pk=payment_id).first())
     services.payment_void(actor=request.auth, payment=payment, reason=payload.reason)
     return _payments().get(pk=payment.pk)
 
@@ -212,9 +210,7 @@ def invoice_create(request, contract_id: int, payload: InvoiceIn):
 
 @router.post("/invoices/{int:invoice_id}/void", response=InvoiceOut, summary="Void an invoice")
 def invoice_void(request, invoice_id: int, payload: VoidIn):
-    invoice = Invoice.objects.visible_to(request.auth).filter(pk=invoice_id).first()
-    if invoice is None:
-        raise NotFound()
+    invoice = found(Invoice.objects.visible_to(request.auth).filter(pk=invoice_id).first())
     services.invoice_void(actor=request.auth, invoice=invoice, reason=payload.reason)
     return _invoices().get(pk=invoice.pk)
 

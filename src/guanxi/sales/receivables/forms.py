@@ -8,13 +8,21 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.core.forms import date_field
 from guanxi.sales.models import Invoice, Payment
 
 MAX_PROPOSAL_PARTS = 36
 
 
-def _date_input():
-    return forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+def _optional_choice(label):
+    """A choice of one of the contract's records by id (None when none is chosen)."""
+    return forms.TypedChoiceField(
+        label=label,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
 
 
 def _text_input(**attrs):
@@ -31,7 +39,7 @@ class PlanProposalForm(forms.Form):
         initial=3,
         widget=forms.NumberInput(attrs={"class": "form-control"}),
     )
-    first_due_on = forms.DateField(label=_("First due date"), widget=_date_input())
+    first_due_on = date_field(_("First due date"), required=True)
     months_apart = forms.IntegerField(
         label=_("Months between instalments"),
         min_value=1,
@@ -62,7 +70,7 @@ class PaymentForm(forms.Form):
     amount = forms.CharField(
         label=_("Amount received"), max_length=20, widget=_text_input(inputmode="decimal")
     )
-    received_on = forms.DateField(label=_("Date received"), widget=_date_input())
+    received_on = date_field(_("Date received"), required=True)
     method = forms.ChoiceField(
         label=_("Method"),
         choices=Payment.Method.choices,
@@ -71,13 +79,7 @@ class PaymentForm(forms.Form):
     reference = forms.CharField(
         label=_("Reference (bank serial)"), max_length=80, required=False, widget=_text_input()
     )
-    instalment = forms.TypedChoiceField(
-        label=_("Instalment"),
-        coerce=int,
-        required=False,
-        empty_value=None,
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
+    instalment = _optional_choice(_("Instalment"))
     accept_overpayment = forms.BooleanField(
         label=_("Accept an over-payment beyond what is open"),
         required=False,
@@ -103,6 +105,9 @@ class PaymentForm(forms.Form):
             self.initial.setdefault("method", Payment.Method.TRANSFER)
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
 
+    def clean_idempotency_key(self):
+        return self.cleaned_data["idempotency_key"] or None
+
 
 class InvoiceForm(forms.Form):
     number = forms.CharField(label=_("Invoice number"), max_length=40, widget=_text_input())
@@ -121,14 +126,8 @@ class InvoiceForm(forms.Form):
         help_text=_("A fraction: 0.13 = 13 %."),
         widget=_text_input(inputmode="decimal"),
     )
-    issued_on = forms.DateField(label=_("Date issued"), widget=_date_input())
-    payment = forms.TypedChoiceField(
-        label=_("For payment"),
-        coerce=int,
-        required=False,
-        empty_value=None,
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
+    issued_on = date_field(_("Date issued"), required=True)
+    payment = _optional_choice(_("For payment"))
     notes = forms.CharField(label=_("Notes"), max_length=200, required=False, widget=_text_input())
     override_reason = forms.CharField(
         label=_("Reason for invoicing beyond the contract total"),

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
-from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed, found
 from guanxi.customers.archive.services import timeline_add
 from guanxi.sales.approvals import services as approvals
 from guanxi.sales.common import money, permissions, sync
@@ -67,9 +67,7 @@ def _lock_contract(*, actor, contract) -> Contract:
         if actor is None
         else Contract.objects.editable_by(actor, action=EDIT_OTHERS)
     )
-    locked = rows.select_for_update(of=("self",)).filter(pk=contract.pk).first()
-    if locked is None:
-        raise NotFound()
+    locked = found(rows.select_for_update(of=("self",)).filter(pk=contract.pk).first())
     return locked
 
 
@@ -722,9 +720,9 @@ def _lock_for_void(
         raise PermissionDenied(_("You may not void payments or invoices."))
     text = _void_reason(reason)
     locked = _lock_contract(actor=actor, contract=record.contract)
-    row = model.objects.select_for_update().filter(pk=record.pk, contract_id=locked.pk).first()
-    if row is None:
-        raise NotFound()
+    row = found(
+        model.objects.select_for_update().filter(pk=record.pk, contract_id=locked.pk).first()
+    )
     if row.status == model.Status.PENDING:
         raise ValidationFailed(awaiting)
     if row.status != voidable:

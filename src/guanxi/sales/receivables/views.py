@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from guanxi.accounts.permissions import EXPORT
 from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
-from guanxi.core.errors import SHOWN_ON_FORM, DomainError, ValidationFailed
+from guanxi.core.errors import SHOWN_ON_FORM, DomainError, ValidationFailed, found
 from guanxi.core.forms import form_add_errors
 from guanxi.core.http import is_htmx
 from guanxi.core.models import AuditLog
@@ -184,20 +184,18 @@ def _panel_context(request, contract, **overrides) -> dict:
     can_pay = status in services_receivables.PAYABLE_STATUSES and bool(data["instalments"])
     can_invoice = status in services_receivables.INVOICEABLE_STATUSES
     with_approval = _records_with_approval(data["payments"], data["invoices"])
-    for payment in data["payments"]:
-        payment.approval_url = (
-            reverse("sales:approval_panel", args=["payment", payment.pk])
-            if ("payment", payment.pk) in with_approval
-            else None
-        )
-        payment.can_void = can_void and payment.status == Payment.Status.CONFIRMED
-    for invoice in data["invoices"]:
-        invoice.approval_url = (
-            reverse("sales:approval_panel", args=["invoice", invoice.pk])
-            if ("invoice", invoice.pk) in with_approval
-            else None
-        )
-        invoice.can_void = can_void and invoice.status == Invoice.Status.ISSUED
+    # a voidable record (confirmed payment, issued invoice) and its approval panel's URL
+    for target, records, voidable in (
+        ("payment", data["payments"], Payment.Status.CONFIRMED),
+        ("invoice", data["invoices"], Invoice.Status.ISSUED),
+    ):
+        for record in records:
+            record.approval_url = (
+                reverse("sales:approval_panel", args=[target, record.pk])
+                if (target, record.pk) in with_approval
+                else None
+            )
+            record.can_void = can_void and record.status == voidable
     plan_rows = overrides.pop("plan_rows", None)
     if plan_rows is None:
         plan_rows = [
@@ -285,14 +283,8 @@ def plan_propose(request, pk):
     form = PlanProposalForm(request.GET)
     if not form.is_valid():
         return _render_panel(request, contract, proposal_form=form, plan_open=True, status=422)
-    data = form.cleaned_data
     try:
-        rows = services_receivables.propose_plan(
-            total=contract.total_amount,
-            parts=data["parts"],
-            first_due_on=data["first_due_on"],
-            months_apart=data["months_apart"],
-        )
+        rows = services_receivables.propose_plan(total=contract.total_amount, **form.cleaned_data)
     except ValidationFailed as exc:
         form_add_errors(form, exc)
         return _render_panel(request, contract, proposal_form=form, plan_open=True, status=422)
@@ -315,6 +307,14 @@ def plan_save(request, pk):
     return _after_action(request, contract, "plan")
 
 
+def _show_refusal(form, exc) -> None:
+    """A refused payment or invoice on its form: the field errors by their fields and, when
+    it says more than "correct the errors below", the message above the form too."""
+    form_add_errors(form, exc)
+    if exc.field_errors and str(exc.message) != str(ValidationFailed.default_message):
+        form.add_error(None, str(exc.message))
+
+
 @login_required
 @require_POST
 def payment_create(request, pk):
@@ -322,24 +322,13 @@ def payment_create(request, pk):
     # the form needs only the plan (its instalment choices); the panel reads the rest later
     form = PaymentForm(request.POST, instalments=selectors.contract_instalments(contract))
     if form.is_valid():
-        data = form.cleaned_data
         try:
+            # The form's fields are the service's arguments.
             payment, created = services_receivables.payment_record(
-                actor=request.user,
-                contract=contract,
-                amount=data["amount"],
-                received_on=data["received_on"],
-                method=data["method"],
-                reference=data["reference"],
-                notes=data["notes"],
-                instalment=data["instalment"],
-                accept_overpayment=data["accept_overpayment"],
-                idempotency_key=data["idempotency_key"] or None,
+                actor=request.user, contract=contract, **form.cleaned_data
             )
         except SHOWN_ON_FORM as exc:
-            form_add_errors(form, exc)
-            if exc.field_errors and str(exc.message) != str(ValidationFailed.default_message):
-                form.add_error(None, str(exc.message))
+            _show_refusal(form, exc)
         else:
             if payment.status == Payment.Status.PENDING:
                 notice = "payment_pending"
@@ -359,37 +348,34 @@ def invoice_create(request, pk):
     can_override = user_can(request.user, permissions.OVERRIDE_INVOICE)
     form = InvoiceForm(request.POST, payments=money["payments"], can_override=can_override)
     if form.is_valid():
-        data = form.cleaned_data
         try:
+            # The form's fields are the service's arguments (no override reason without the
+            # permission to give one).
             invoice = services_receivables.invoice_record(
-                actor=request.user,
-                contract=contract,
-                number=data["number"],
-                kind=data["kind"],
-                amount=data["amount"],
-                tax_rate=data["tax_rate"],
-                issued_on=data["issued_on"],
-                payment=data["payment"],
-                override_reason=data.get("override_reason", ""),
-                notes=data["notes"],
+                actor=request.user, contract=contract, **form.cleaned_data
             )
         except SHOWN_ON_FORM as exc:
-            form_add_errors(form, exc)
-            if exc.field_errors and str(exc.message) != str(ValidationFailed.default_message):
-                form.add_error(None, str(exc.message))
+            _show_refusal(form, exc)
         else:
             notice = "invoice_pending" if invoice.status == Invoice.Status.PENDING else "invoice"
             return _after_action(request, contract, notice)
     return _render_panel(request, contract, invoice_form=form, status=422)
 
 
-def _void(request, record, service, notice):
+def _void(request, model, pk, service, notice):
+    """Void the payment or invoice `pk` (`model`) the user may see with `service`, which
+    names the record after its model (payment=…, invoice=…)."""
+    record = found(model.objects.visible_to(request.user).filter(pk=pk).first())
     contract = contract_for_user(user=request.user, contract_id=record.contract_id)
     form = VoidForm(request.POST)
     error = ""
     if form.is_valid():
         try:
-            service(actor=request.user, record=record, reason=form.cleaned_data["reason"])
+            service(
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                **{model._meta.model_name: record},
+            )
         except SHOWN_ON_FORM as exc:
             error = _error_text(exc)
         else:
@@ -405,33 +391,13 @@ def _void(request, record, service, notice):
 @login_required
 @require_POST
 def payment_void(request, pk):
-    payment = Payment.objects.visible_to(request.user).filter(pk=pk).first()
-    if payment is None:
-        raise Http404(_("Not found, or you may not see it."))
-    return _void(
-        request,
-        payment,
-        lambda *, actor, record, reason: services_receivables.payment_void(
-            actor=actor, payment=record, reason=reason
-        ),
-        "payment_void",
-    )
+    return _void(request, Payment, pk, services_receivables.payment_void, "payment_void")
 
 
 @login_required
 @require_POST
 def invoice_void(request, pk):
-    invoice = Invoice.objects.visible_to(request.user).filter(pk=pk).first()
-    if invoice is None:
-        raise Http404(_("Not found, or you may not see it."))
-    return _void(
-        request,
-        invoice,
-        lambda *, actor, record, reason: services_receivables.invoice_void(
-            actor=actor, invoice=record, reason=reason
-        ),
-        "invoice_void",
-    )
+    return _void(request, Invoice, pk, services_receivables.invoice_void, "invoice_void")
 
 
 # ---------------------------------------------------------------- work list section

@@ -81,21 +81,12 @@ def _clean_value(metric, value, *, field: str = "value") -> Decimal:
 
 def _write(*, actor, user, department, period, starts_on, metric, value) -> SalesTarget:
     subject = {"user": user} if user is not None else {"department": department}
-    existing = (
-        SalesTarget.objects.select_for_update()
-        .filter(period=period, starts_on=starts_on, metric=metric, **subject)
-        .first()
-    )
+    # what names the target: one per user or department, period, start and measure
+    key = {"period": period, "starts_on": starts_on, "metric": metric, **subject}
+    existing = SalesTarget.objects.select_for_update().filter(**key).first()
     before = str(existing.value) if existing is not None else None
     if existing is None:
-        target = SalesTarget.objects.create(
-            period=period,
-            starts_on=starts_on,
-            metric=metric,
-            value=value,
-            set_by=actor,
-            **subject,
-        )
+        target = SalesTarget.objects.create(**key, value=value, set_by=actor)
     else:
         target = existing
         if target.value == value:

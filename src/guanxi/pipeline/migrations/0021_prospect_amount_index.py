@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0003_api_token_expiry_and_axes_lockout"),
         ("customers", "0008_source_group_tag_colour_choices"),
-        ("pipeline", "0019_prospect_owner_close_index"),
+        ("pipeline", "0020_prospect_referrer_partial_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
