@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from guanxi.core.models import AuditLog
 from guanxi.customers.models import Customer, OwnerChange, TimelineEvent
-from guanxi.pipeline.models import PoolEntry, Prospect, Stage
+from guanxi.pipeline.models import PoolEntry, Prospect, PublicPool, Stage
 from guanxi.pipeline.pools import services as pools
 from guanxi.pipeline.pools.services import pool_recycle_run
 from tests.pipeline.factories import PoolFactory
@@ -494,3 +494,212 @@ def test_a_batch_rechecks_its_rows_under_lock(make_customer, sales1a, now, monke
     assert Prospect.objects.get(customer=customers["刚跟进"]).recycle_due_at == now + timedelta(
         days=30
     )
+
+
+# ---------------------------------------------------------------- set-based writes (issue 13)
+
+
+def _release_batch_per_instance(pool, departments, ids, *, now, stage_codes, run, number, **kwargs):
+    """The batch as it was written before issue 13 (model instances, bulk_create, the
+    owners_changed callbacks, then the prospects): the reference the set-based batch must
+    equal row for row."""
+    from django.db.models import Exists, F, OuterRef, Q
+    from django.utils.translation import gettext as _
+
+    from guanxi.core.audit import audit_record
+    from guanxi.customers.hooks import owners_changed
+    from guanxi.pipeline import audit_actions
+
+    owners = dict(
+        Customer.objects.select_for_update()
+        .filter(pk__in=ids, owner__isnull=False, deleted_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "owner_id")
+    )
+    condition = pools._eligible(departments) & ~Q(
+        Exists(PoolEntry.objects.filter(customer_id=OuterRef("customer_id")))
+    )
+    if pool.exempt_dealt:
+        condition &= Q(dealt=False)
+    due = []
+    for row in Prospect.objects.filter(condition, customer_id__in=sorted(owners)).values(
+        *pools._DUE_FIELDS
+    ):
+        moment, reason = pools._due_and_reason(row, pool, stage_codes)
+        if moment is not None and reason is not None and moment <= now:
+            due.append((row["customer_id"], reason))
+    if not due:
+        return 0
+    due.sort()
+    PoolEntry.objects.bulk_create(
+        [
+            PoolEntry(
+                customer_id=pk,
+                pool=pool,
+                reason=reason,
+                previous_owner_id=owners[pk],
+                released_at=now,
+            )
+            for pk, reason in due
+        ]
+    )
+    by_reason = {}
+    for pk, reason in due:
+        by_reason.setdefault(str(reason), []).append(pk)
+    for reason, group in by_reason.items():
+        text = pools._release_text(pool, reason)
+        OwnerChange.objects.bulk_create(
+            [
+                OwnerChange(customer_id=pk, from_user_id=owners[pk], to_user=None, reason=text)
+                for pk in group
+            ]
+        )
+        TimelineEvent.objects.bulk_create(
+            [
+                TimelineEvent(
+                    customer_id=pk,
+                    kind="owner",
+                    title=_("Owner removed"),
+                    body=text,
+                    actor=None,
+                    occurred_at=timezone.now(),
+                    data={"from": owners[pk], "to": None},
+                )
+                for pk in group
+            ]
+        )
+        Customer.objects.filter(pk__in=group).update(
+            owner=None,
+            department=None,
+            public_pool_id=pool.pk,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+        owners_changed.call_all(customer_ids=group)
+    released = [pk for pk, _reason in due]
+    Prospect.objects.filter(customer_id__in=released).update(
+        owner=None,
+        department=None,
+        tracked=False,
+        locked=False,
+        recycle_due_at=None,
+        recycle_warned_at=None,
+    )
+    audit_record(
+        actor=None,
+        action=audit_actions.POOL_RECYCLE,
+        target=pool,
+        summary=_("%(count)d customers recycled to %(pool)s")
+        % {"count": len(released), "pool": pool.name},
+        detail={
+            "run": run,
+            "batch": number,
+            "at": now.isoformat(),
+            "count": len(released),
+            "reasons": {reason: len(group) for reason, group in sorted(by_reason.items())},
+            "customer_ids": released,
+        },
+    )
+    return len(released)
+
+
+def every_row() -> dict:
+    """Every column of every row a release writes, ids of customers as names."""
+    from guanxi.core.models import AuditLog as Audit
+
+    names = dict(Customer.objects.values_list("pk", "name"))
+    # (PostgreSQL does not roll its sequences back: the second build's pools have other ids)
+    pool_names = dict(PublicPool.objects.values_list("pk", "name"))
+
+    def rows(queryset, *exclude):
+        fields = [
+            f.attname
+            for f in queryset.model._meta.concrete_fields
+            if f.name not in ("id", *exclude)
+        ]
+        out = []
+        for row in queryset.values(*fields):
+            if "customer_id" in row:
+                row["customer_id"] = names[row["customer_id"]]
+            for key in ("pool_id", "public_pool_id"):
+                if row.get(key) is not None:
+                    row[key] = pool_names[row[key]]
+            if isinstance(row.get("data"), dict) and "pool" in row["data"]:  # warnings
+                row["data"] = dict(row["data"], pool=pool_names[row["data"]["pool"]])
+            out.append(repr(sorted(row.items())))
+        return sorted(out)
+
+    audits = []
+    for detail in Audit.objects.filter(action="pipeline.pool_recycle").values_list(
+        "detail", flat=True
+    ):
+        detail = dict(detail, customer_ids=sorted(names[pk] for pk in detail["customer_ids"]))
+        detail.pop("run")
+        audits.append(repr(sorted(detail.items())))
+    return {
+        # (the factory numbers the mobiles on, so a second build has other ones)
+        "customers": rows(Customer.objects.all(), "mobile"),
+        "entries": rows(PoolEntry.objects.all()),
+        "owner_changes": rows(OwnerChange.objects.all()),
+        "timeline": rows(TimelineEvent.objects.all()),
+        "prospects": rows(Prospect.objects.all(), "customer"),
+        "audit": sorted(audits),
+    }
+
+
+def test_a_batch_writes_the_same_rows_as_the_per_instance_batch(
+    make_customer, sales1a, sales2a, now, monkeypatch
+):
+    """The set-based batch (INSERT … SELECT, one prospect UPDATE) writes exactly the rows,
+    every column, that the batch of model instances wrote: the pool entries, the owner changes,
+    the timeline events, the customers, the prospects and the audit rows."""
+    clock = now + timedelta(minutes=5)
+    monkeypatch.setattr(timezone, "now", lambda: clock)
+    results = []
+    for batch in (pools._release_batch, _release_batch_per_instance):
+        monkeypatch.setattr(pools, "_release_batch", batch)
+        with transaction.atomic():
+            neglected(make_customer, sales1a, sales2a, now)
+            counts = pool_recycle_run(now=now, batch_size=4)
+            results.append((counts, every_row()))
+            transaction.set_rollback(True)
+    (counts, rows), (reference_counts, reference) = results
+    assert counts["released"] >= 5
+    assert len({reason for reason in PoolEntry.Reason}) > 1
+    assert counts == reference_counts
+    for table in reference:
+        missing = sorted(set(reference[table]) - set(rows[table]))
+        extra = sorted(set(rows[table]) - set(reference[table]))
+        assert rows[table] == reference[table], (table, missing[:1], extra[:1])
+
+
+def test_queries_per_batch_do_not_grow_with_its_size(make_customer, sales1a, now, monkeypatch):
+    """A batch of 30 releases costs the queries of a batch of 3 (one reason): the ids go in as
+    one parameter (not one IN list per BATCH ids, made tiny here) and the rows are written
+    set-based, not one INSERT per BATCH model instances."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(pools, "BATCH", 2)
+    original, counted = pools._release_batch, []
+
+    def counting(*args, **kwargs):
+        with CaptureQueriesContext(connection) as queries:
+            released = original(*args, **kwargs)
+        counted.append((released, len(queries.captured_queries)))
+        return released
+
+    monkeypatch.setattr(pools, "_release_batch", counting)
+    make_pool(sales1a, no_followup_days={"*": 30})
+    for size in (3, 30):
+        with transaction.atomic():
+            for i in range(size):
+                customer = make_customer(sales1a, name=f"过期{i:02d}")
+                setup(customer, owned_since=now - timedelta(days=40))
+            assert pool_recycle_run(now=now, batch_size=size)["released"] == size
+            transaction.set_rollback(True)
+    (small, small_queries), (large, large_queries) = counted
+    assert (small, large) == (3, 30)
+    # lock, re-check, pool entries, owner changes, timeline, customers, prospects, audit,
+    # and the batch's savepoint
+    assert small_queries == large_queries <= 10, counted

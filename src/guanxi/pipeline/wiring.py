@@ -34,8 +34,12 @@ def _on_customer_created(*, customer: Customer, **kwargs: Any) -> None:
     prospect_for(customer=customer)
 
 
-def _on_owners_changed(*, customer_ids, **kwargs: Any) -> None:
-    """The prospects copy their customer's owner and department (the board's index range)."""
+def _on_owners_changed(*, customer_ids, pool_release: bool = False, **kwargs: Any) -> None:
+    """The prospects copy their customer's owner and department (the board's index range).
+    A release into a pool writes its prospects itself (`pools.services._prospects_released`,
+    one UPDATE with the clock below): nothing to do here then."""
+    if pool_release:
+        return
     ids = list(customer_ids)
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
@@ -72,8 +76,11 @@ def _category_signal(
     return None
 
 
-def _pool_owner_clock(*, customer_ids, **kwargs: Any) -> None:
-    """A new owner gets the full recycling period (INT-7): the clock restarts."""
+def _pool_owner_clock(*, customer_ids, pool_release: bool = False, **kwargs: Any) -> None:
+    """A new owner gets the full recycling period (INT-7): the clock restarts. (A release
+    into a pool restarts it in `_prospects_released`.)"""
+    if pool_release:
+        return
     ids = list(customer_ids)
     for start in range(0, len(ids), BATCH):
         Prospect.objects.filter(customer_id__in=ids[start : start + BATCH]).update(
@@ -81,7 +88,9 @@ def _pool_owner_clock(*, customer_ids, **kwargs: Any) -> None:
         )
 
 
-def _pool_end_for_owned(*, customer_ids, **kwargs: Any) -> None:
+def _pool_end_for_owned(*, customer_ids, pool_release: bool = False, **kwargs: Any) -> None:
+    if pool_release:  # they have no owner now: nothing owned sits in a pool
+        return
     pool_entries_end_for_owned(customer_ids=customer_ids)
 
 

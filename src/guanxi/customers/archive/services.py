@@ -8,8 +8,9 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db.models import F, Value
 from django.db.models.fields.files import FieldFile
+from django.db.models.functions import JSONObject
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +32,7 @@ from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed
 from guanxi.core.identity import mask_id_number
 from guanxi.core.models import AuditLog
 from guanxi.core.names import pinyin_keys
+from guanxi.core.sql import id_list, insert_select
 from guanxi.customers import dedup
 from guanxi.customers.archive.validation import (
     ContactInput,
@@ -611,34 +613,83 @@ def _record_owner_changes(
     )
 
 
+def _record_owner_changes_from(
+    *, rows: models.QuerySet[Customer], to_user: User | None, actor: User | None, reason: str
+) -> None:
+    """`_record_owner_changes` for the customer rows of a queryset, written by the database
+    (`INSERT … SELECT`): the same OwnerChange rows and timeline events, from the owner each
+    row has now, in two queries whatever the number of rows."""
+    now = timezone.now()
+    to_id = to_user.pk if to_user else None
+    actor_id = actor.pk if actor is not None and actor.pk else None
+    user_id = models.BigIntegerField()
+    insert_select(
+        OwnerChange,
+        rows,
+        {
+            "customer": F("pk"),
+            "from_user": F("owner_id"),
+            "to_user": Value(to_id, output_field=user_id),
+            "reason": Value(reason),
+            "by": Value(actor_id, output_field=user_id),
+            "at": Value(now, output_field=models.DateTimeField()),
+        },
+    )
+    title = _("Owner changed to %(user)s") % {"user": to_user} if to_user else _("Owner removed")
+    insert_select(
+        TimelineEvent,
+        rows,
+        {
+            "customer": F("pk"),
+            "kind": Value("owner"),
+            "title": Value(title[:200]),
+            "body": Value(reason),
+            "actor": Value(actor_id, output_field=user_id),
+            "occurred_at": Value(now, output_field=models.DateTimeField()),
+            "ref_type": Value(""),
+            "ref_id": Value(""),
+            "data": JSONObject(**{"from": F("owner_id"), "to": Value(to_id, output_field=user_id)}),
+        },
+    )
+
+
 def customers_release_owner(
     *,
     actor: User | None,
-    customers: Iterable[Customer],
+    customers: Iterable[Customer] = (),
+    customer_ids: Iterable[int] = (),
     reason: str,
     public_pool_id: int | None = None,
+    **hints: Any,
 ) -> list[int]:
     """Remove the owner (and so the department) of these customers, e.g. into a public pool
-    (INT-6/7). `customers` carry pk and owner_id; one OwnerChange and one timeline event
-    each, written in batches. The caller holds the transaction.
+    (INT-6/7). `customers` carry pk and owner_id (those without an owner are skipped), or
+    `customer_ids` name customers the caller knows to be owned; one OwnerChange and one
+    timeline event each. The caller holds the transaction and the customers' row locks.
+
+    Set-based, a fixed number of queries whatever the number of customers (the nightly
+    recycling releases thousands per batch): the OwnerChange rows and the timeline events are
+    `INSERT … SELECT` from the customer rows (`from` is the owner the row has, under the
+    caller's lock), then one UPDATE of the rows.
 
     `public_pool_id` is the pool they go into, given by the pipeline app that keeps that
     column (see `Customer.public_pool_id`); it is written in the same UPDATE as the owner,
-    because a second UPDATE of the row would write into every index of the table again."""
-    owned = [c for c in customers if c.owner_id is not None]
-    ids = [c.pk for c in owned]
+    because a second UPDATE of the row would write into every index of the table again.
+    `hints` go to the `owners_changed` callbacks (the pipeline's pool release says
+    `pool_release=True`: it writes the prospects itself, in one UPDATE)."""
+    ids = [c.pk for c in customers if c.owner_id is not None] + list(customer_ids)
     if not ids:
         return ids
-    _record_owner_changes(customers=owned, to_user=None, actor=actor, reason=reason[:200])
-    for start in range(0, len(ids), 1000):
-        Customer.objects.filter(pk__in=ids[start : start + 1000]).update(
-            owner=None,
-            department=None,
-            public_pool_id=public_pool_id,
-            version=F("version") + 1,
-            updated_at=timezone.now(),
-        )
-    owners_changed.call_all(customer_ids=ids)
+    rows = Customer.objects.filter(pk__in=id_list(ids), owner__isnull=False)
+    _record_owner_changes_from(rows=rows, to_user=None, actor=actor, reason=reason[:200])
+    rows.update(
+        owner=None,
+        department=None,
+        public_pool_id=public_pool_id,
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    owners_changed.call_all(customer_ids=ids, **hints)
     return ids
 
 

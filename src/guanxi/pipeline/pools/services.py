@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import (
+    BigIntegerField,
     Case,
     DateTimeField,
     Exists,
@@ -41,6 +42,7 @@ from guanxi.core.errors import (
     found,
     invalid_field,
 )
+from guanxi.core.sql import id_list, insert_select
 from guanxi.customers.archive.services import customer_take_owner, customers_release_owner
 from guanxi.customers.errors import CustomerNotFound
 from guanxi.customers.models import Customer, TimelineEvent
@@ -284,7 +286,9 @@ def pool_release(
     )
     text = _release_text(pool, reason, note)
     # The customer row names its pool from now on (same UPDATE as the owner).
-    customers_release_owner(actor=actor, customers=[locked], reason=text, public_pool_id=pool.pk)
+    customers_release_owner(
+        actor=actor, customers=[locked], reason=text, public_pool_id=pool.pk, pool_release=True
+    )
     _prospects_released([locked.pk])
     audit_record(
         actor=actor,
@@ -302,17 +306,24 @@ def pool_release(
 
 
 def _prospects_released(ids: list[int]) -> None:
-    # The lock (锁定) was the previous owner's protection against recycling; it ends with the
-    # release, or a claimer would get a locked customer outside the locked quotas.
-    for start in range(0, len(ids), BATCH):
-        Prospect.objects.filter(customer_id__in=ids[start : start + BATCH]).update(
-            owner=None,
-            department=None,
-            tracked=False,
-            locked=False,
-            recycle_due_at=None,
-            recycle_warned_at=None,
-        )
+    """The released customers' prospects, in one UPDATE whatever their number: no owner or
+    department (as their customers), the recycling clock restarted (what the owners_changed
+    callbacks do for any other owner change; a release tells them `pool_release=True`), no
+    due date or warning.
+
+    The lock (锁定) was the previous owner's protection against recycling; it ends with the
+    release, or a claimer would get a locked customer outside the locked quotas."""
+    if not ids:
+        return
+    Prospect.objects.filter(customer_id__in=id_list(ids)).update(
+        owner=None,
+        department=None,
+        tracked=False,
+        locked=False,
+        owned_since=timezone.now(),
+        recycle_due_at=None,
+        recycle_warned_at=None,
+    )
 
 
 # ---------------------------------------------------------------- claim
@@ -799,15 +810,14 @@ def _release_batch(
 ) -> int:
     # Lock the customers first, in id order: every service locks a customer before its
     # prospect, so a follow-up, a manual release or a reassignment running now either finished
-    # before (and is seen by the re-check below) or waits for this batch.
-    owners: dict[int, int] = {}
-    for start in range(0, len(ids), BATCH):
-        owners.update(
-            Customer.objects.select_for_update()
-            .filter(pk__in=ids[start : start + BATCH], owner__isnull=False, deleted_at__isnull=True)
-            .order_by("pk")
-            .values_list("pk", "owner_id")
-        )
+    # before (and is seen by the re-check below) or waits for this batch. One query for the
+    # whole batch (the ids as one parameter), as every write below.
+    owners: dict[int, int] = dict(
+        Customer.objects.select_for_update()
+        .filter(pk__in=id_list(ids), owner__isnull=False, deleted_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "owner_id")
+    )
     # Re-check with the values as they are now: still owned, unlocked, covered, not exempt,
     # not in a pool, and due by the rules (not only by the date step 3 stored).
     condition = _eligible(departments) & ~Q(
@@ -815,43 +825,44 @@ def _release_batch(
     )
     if pool.exempt_dealt:
         condition &= Q(dealt=False)
-    due: list[tuple[int, str]] = []
-    locked_ids = sorted(owners)
-    for start in range(0, len(locked_ids), BATCH):
-        rows = Prospect.objects.filter(
-            condition, customer_id__in=locked_ids[start : start + BATCH]
-        ).values(*_DUE_FIELDS)
-        for row in rows:
-            moment, reason = _due_and_reason(row, pool, stage_codes)
-            if moment is not None and reason is not None and moment <= now:
-                due.append((row["customer_id"], reason))
-    if not due:
-        return 0
-    due.sort()
-    PoolEntry.objects.bulk_create(
-        [
-            PoolEntry(
-                customer_id=customer_id,
-                pool=pool,
-                reason=reason,
-                previous_owner_id=owners[customer_id],
-                released_at=now,
-            )
-            for customer_id, reason in due
-        ],
-        batch_size=BATCH,
-    )
     by_reason: dict[str, list[int]] = {}
-    for customer_id, reason in due:
-        by_reason.setdefault(str(reason), []).append(customer_id)
-    for reason, group in by_reason.items():
+    rows = Prospect.objects.filter(condition, customer_id__in=id_list(sorted(owners))).values_list(
+        *_DUE_FIELDS
+    )
+    for row in rows:
+        moment, reason = _due_and_reason(
+            dict(zip(_DUE_FIELDS, row, strict=True)), pool, stage_codes
+        )
+        if moment is not None and reason is not None and moment <= now:
+            by_reason.setdefault(str(reason), []).append(row[0])
+    if not by_reason:
+        return 0
+    # The rows are written by the database from the locked customer rows (INSERT … SELECT,
+    # a few queries per reason whatever the batch size): the pool entry with the owner the
+    # customer has, then its owner change and timeline event, then the customer's UPDATE.
+    for reason, group in sorted(by_reason.items()):
+        group.sort()
+        insert_select(
+            PoolEntry,
+            Customer.objects.filter(pk__in=id_list(group)),
+            {
+                "customer": F("pk"),
+                "pool": Value(pool.pk, output_field=BigIntegerField()),
+                "reason": Value(reason),
+                "note": Value(""),
+                "previous_owner": F("owner_id"),
+                "released_by": Value(None, output_field=BigIntegerField()),
+                "released_at": Value(now, output_field=DateTimeField()),
+            },
+        )
         customers_release_owner(
             actor=None,
-            customers=[Customer(pk=pk, owner_id=owners[pk]) for pk in group],
+            customer_ids=group,
             reason=_release_text(pool, reason),
             public_pool_id=pool.pk,
+            pool_release=True,
         )
-    released = [customer_id for customer_id, _reason in due]
+    released = sorted(pk for group in by_reason.values() for pk in group)
     _prospects_released(released)
     # One audit row per batch (not per customer: the owner changes already are one row each),
     # written in the batch's transaction so it lists exactly what the batch committed.
