@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -25,7 +24,7 @@ from guanxi.accounts.decorators import permission_required
 from guanxi.accounts.models import Department, Role, User
 from guanxi.core.errors import ValidationFailed
 from guanxi.core.forms import form_add_errors
-from guanxi.core.home import ADMIN, HomeSection, home_sections_for
+from guanxi.core.home import ADMIN, HomeSection, home_section, home_sections_for
 from guanxi.core.http import form_page, query_without
 
 # ---------------------------------------------------------------- helpers
@@ -249,8 +248,7 @@ def admin_home_section(*, request, user, kinds, **kwargs) -> HomeSection | None:
         "can_manage": selectors.user_can(user, permissions.MANAGE_USERS),
         "token_warn_days": selectors.TOKEN_WARN_DAYS,
     }
-    html = render_to_string("accounts/home_admin.html", context, request=request)
-    return HomeSection(order=10, html=html, wide=True)
+    return home_section("accounts/home_admin.html", request, context, order=10, wide=True)
 
 
 # ---------------------------------------------------------------- administration: home

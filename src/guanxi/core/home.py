@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from guanxi.core.hooks import Hook
@@ -30,6 +31,14 @@ class HomeSection:
 
 
 home_sections = Hook("home_sections")
+
+
+def home_section(
+    template: str, request: HttpRequest, context: dict, *, order: int, wide: bool = False
+) -> HomeSection:
+    """A section rendered from an app's template."""
+    html = render_to_string(template, context, request=request)
+    return HomeSection(order=order, html=html, wide=wide)
 
 
 def home_sections_for(

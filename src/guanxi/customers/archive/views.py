@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -31,7 +30,7 @@ from guanxi.core.errors import (
     ValidationFailed,
 )
 from guanxi.core.forms import form_add_errors
-from guanxi.core.home import HomeSection
+from guanxi.core.home import HomeSection, home_section
 from guanxi.core.http import form_saved, is_htmx, page_or_partial
 from guanxi.core.pagination import Page
 from guanxi.core.phones import display_phone, mask_phone
@@ -728,5 +727,5 @@ def home_lookup_section(*, request, user, kinds, **kwargs) -> HomeSection | None
         else [],
         "focus": home.SERVICE in kinds,
     }
-    html = render_to_string("customers/home_lookup.html", context, request=request)
-    return HomeSection(order=1, html=html, wide=home.SERVICE in kinds)
+    wide = home.SERVICE in kinds
+    return home_section("customers/home_lookup.html", request, context, order=1, wide=wide)

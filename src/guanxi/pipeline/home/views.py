@@ -7,11 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from guanxi.core import home
-from guanxi.core.home import HomeSection
+from guanxi.core.home import HomeSection, home_section
 from guanxi.pipeline.home import selectors
 from guanxi.pipeline.reports.hooks import targets_for
 from guanxi.pipeline.reports.selectors import forecast_by_owner, month_bounds
@@ -21,13 +20,6 @@ from guanxi.pipeline.worklist import selectors as worklist
 SOURCE_DAYS = 30
 # Rows of each work-list section the home page lists; the work list has the rest.
 TODAY_ROWS = 5
-
-
-def _section(
-    template: str, request: HttpRequest, context: dict, *, order: int, wide: bool = False
-) -> HomeSection:
-    html = render_to_string(template, context, request=request)
-    return HomeSection(order=order, html=html, wide=wide)
 
 
 def home_today_section(*, request: HttpRequest, user: Any, kinds, **kwargs) -> HomeSection | None:
@@ -48,7 +40,7 @@ def home_today_section(*, request: HttpRequest, user: Any, kinds, **kwargs) -> H
         "followed": worklist.followed_today(user=user),
         "daily_target": worklist.daily_target(user=user),
     }
-    return _section("pipeline/home/today.html", request, context, order=10)
+    return home_section("pipeline/home/today.html", request, context, order=10)
 
 
 def _month(owner_ids: list[int]) -> dict[str, Any]:
@@ -75,7 +67,7 @@ def home_my_pipeline_section(
         "month": _month([user.pk]),
         "mine": True,
     }
-    return _section("pipeline/home/pipeline.html", request, context, order=30)
+    return home_section("pipeline/home/pipeline.html", request, context, order=30)
 
 
 def home_team_pipeline_section(
@@ -92,7 +84,7 @@ def home_team_pipeline_section(
         "month": _month(ids),
         "mine": False,
     }
-    return _section("pipeline/home/pipeline.html", request, context, order=30)
+    return home_section("pipeline/home/pipeline.html", request, context, order=30)
 
 
 def home_idle_section(*, request: HttpRequest, user: Any, kinds, **kwargs) -> HomeSection | None:
@@ -100,7 +92,7 @@ def home_idle_section(*, request: HttpRequest, user: Any, kinds, **kwargs) -> Ho
         return None
     members = selectors.team_members(manager=user)
     context = {"idle": selectors.idle_today(manager=user, members=members)}
-    return _section("pipeline/home/idle.html", request, context, order=6)
+    return home_section("pipeline/home/idle.html", request, context, order=6)
 
 
 def home_sources_section(*, request: HttpRequest, user: Any, kinds, **kwargs) -> HomeSection | None:
@@ -113,4 +105,4 @@ def home_sources_section(*, request: HttpRequest, user: Any, kinds, **kwargs) ->
         "days": SOURCE_DAYS,
         "cap": selectors.SOURCE_CAP,
     }
-    return _section("pipeline/home/sources.html", request, context, order=10)
+    return home_section("pipeline/home/sources.html", request, context, order=10)

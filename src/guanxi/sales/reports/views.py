@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from guanxi.accounts.permissions import EXPORT
 from guanxi.accounts.selectors import user_can, users_in_scope
 from guanxi.core import home as home_kinds
 from guanxi.core.errors import DomainError, PermissionDenied, ValidationFailed
-from guanxi.core.home import HomeSection
+from guanxi.core.home import HomeSection, home_section
 from guanxi.sales.approvals.selectors import approval_queue_for_user, queue_count
 from guanxi.sales.common.permissions import SET_TARGETS
 from guanxi.sales.models import SalesTarget
@@ -263,11 +262,6 @@ def home(request):
     return redirect("home")
 
 
-def _section(template: str, request, context: dict, *, order: int, wide: bool = False):
-    html = render_to_string(template, context, request=request)
-    return HomeSection(order=order, html=html, wide=wide)
-
-
 def home_month_section(*, request, user: User, kinds, **kwargs) -> HomeSection | None:
     """A consultant's month: signed, collected, overdue, and their own targets."""
     if home_kinds.SALES not in kinds:
@@ -277,7 +271,7 @@ def home_month_section(*, request, user: User, kinds, **kwargs) -> HomeSection |
         "month": selectors_targets.my_month_figures(user=user, today=today),
         "receivables_url": _url("sales:receivables", query={"owner": user.pk}),
     }
-    return _section("sales/home/month.html", request, context, order=20, wide=True)
+    return home_section("sales/home/month.html", request, context, order=20, wide=True)
 
 
 def home_targets_section(*, request, user: User, kinds, **kwargs) -> HomeSection | None:
@@ -285,7 +279,7 @@ def home_targets_section(*, request, user: User, kinds, **kwargs) -> HomeSection
     if home_kinds.SALES not in kinds:
         return None
     context = {"targets": selectors_targets.my_targets(user=user)}
-    return _section("sales/home/targets.html", request, context, order=35)
+    return home_section("sales/home/targets.html", request, context, order=35)
 
 
 def home_overdue_section(*, request, user: User, kinds, **kwargs) -> HomeSection | None:
@@ -299,7 +293,7 @@ def home_overdue_section(*, request, user: User, kinds, **kwargs) -> HomeSection
         "capped": capped,
         "receivables_url": _url("sales:receivables"),
     }
-    return _section("sales/home/overdue.html", request, context, order=35)
+    return home_section("sales/home/overdue.html", request, context, order=35)
 
 
 def home_instalments_section(*, request, user: User, kinds, **kwargs) -> HomeSection | None:
@@ -316,7 +310,7 @@ def home_instalments_section(*, request, user: User, kinds, **kwargs) -> HomeSec
         "due_days": selectors_receivables.DUE_SOON_DAYS,
         "receivables_url": _url("sales:receivables", query={"owner": user.pk}),
     }
-    return _section("sales/home/instalments.html", request, context, order=15)
+    return home_section("sales/home/instalments.html", request, context, order=15)
 
 
 def home_approvals_section(*, request, user: User, kinds, **kwargs) -> HomeSection | None:
@@ -327,7 +321,7 @@ def home_approvals_section(*, request, user: User, kinds, **kwargs) -> HomeSecti
         return None
     tasks, _cursor = approval_queue_for_user(user=user, limit=HOME_APPROVALS)
     context = {"tasks": tasks, "count": count}
-    return _section("sales/home/approvals.html", request, context, order=4)
+    return home_section("sales/home/approvals.html", request, context, order=4)
 
 
 HOME_APPROVALS = 5
@@ -338,7 +332,7 @@ def home_team_section(*, request, user: User, kinds, **kwargs) -> HomeSection | 
     if home_kinds.MANAGER not in kinds:
         return None
     context = {"team": team_month(viewer=user), "manager_url": _url("sales:manager_view")}
-    return _section("sales/home/team.html", request, context, order=20, wide=True)
+    return home_section("sales/home/team.html", request, context, order=20, wide=True)
 
 
 def home_signed_section(*, request, user: User, kinds, **kwargs) -> HomeSection | None:
@@ -350,4 +344,4 @@ def home_signed_section(*, request, user: User, kinds, **kwargs) -> HomeSection 
         "contracts": selectors_targets.recently_signed(user=user, days=days),
         "days": days,
     }
-    return _section("sales/home/signed.html", request, context, order=20)
+    return home_section("sales/home/signed.html", request, context, order=20)
