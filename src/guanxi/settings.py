@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "guanxi.customers",
     "guanxi.pipeline",
     "guanxi.sales",
+    "guanxi.care",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,35 @@
+"""After-sales care (SPEC CARE, ACQ-5, ARC-10; seeds 000 §5.6, 002, 003 §1–§3)."""
+
+from guanxi.care.models.assets import InstalledAsset
+from guanxi.care.models.messages import (
+    CalendarFeed,
+    Channel,
+    ConsentEvent,
+    ContactPreference,
+    Message,
+    MessageTemplate,
+    Notification,
+    Purpose,
+)
+from guanxi.care.models.reception import Reception
+from guanxi.care.models.rules import CareRule, CareTouch, Trigger
+from guanxi.care.models.visits import CareTask, CareTopic, SpotCheck
+
+__all__ = [
+    "CalendarFeed",
+    "CareRule",
+    "CareTask",
+    "CareTopic",
+    "CareTouch",
+    "Channel",
+    "ConsentEvent",
+    "ContactPreference",
+    "InstalledAsset",
+    "Message",
+    "MessageTemplate",
+    "Notification",
+    "Purpose",
+    "Reception",
+    "SpotCheck",
+    "Trigger",
+]

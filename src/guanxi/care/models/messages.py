@@ -1,0 +1,219 @@
+"""Messages to customers and to users (CARE-4): templates, the send log, consent, in-app
+notifications; and each user's calendar feed (CARE-5)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from guanxi.core.scope import ScopedQuerySet
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("E-mail")
+    IN_APP = "in_app", _("In-app notification")
+
+
+class Purpose(models.TextChoices):
+    SERVICE = "service", _("Service message")
+    MARKETING = "marketing", _("Marketing message")
+
+
+class MessageTemplate(models.Model):
+    """A message with variables (`{{ customer.surname }}`, `{{ sender.name }}` …), rendered in
+    a sandbox that sees only whitelisted fields. Marketing templates need the customer's
+    recorded opt-in (PIPL)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True, null=True, blank=True)
+    name = models.CharField(_("name"), max_length=80)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    purpose = models.CharField(
+        _("purpose"), max_length=10, choices=Purpose.choices, default=Purpose.SERVICE
+    )
+    subject = models.CharField(_("subject"), max_length=150, blank=True)
+    body = models.TextField(_("text"), max_length=4000)
+    active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("message template")
+        verbose_name_plural = _("message templates")
+        ordering = ["channel", "name", "id"]
+        constraints = [models.CheckConstraint(condition=~Q(body=""), name="template_body")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MessageQuerySet(ScopedQuerySet["Message"]):
+    """The send log in the data scope of the customer's owner (when queued) and department."""
+
+
+class Message(models.Model):
+    """One message to one customer on one channel, and what became of it (the send log).
+    `dedup_key` makes a repeated rule run or a retried request queue it once."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        DEFERRED = "deferred", _("Deferred")
+        SUPPRESSED = "suppressed", _("Suppressed")
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="messages"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)
+    template = models.ForeignKey(
+        MessageTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recipient = models.CharField(_("to"), max_length=254, blank=True)
+    subject = models.CharField(_("subject"), max_length=150, blank=True)
+    body = models.TextField(_("text"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    send_after = models.DateTimeField(_("not before"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    provider_id = models.CharField(max_length=100, blank=True)
+    dedup_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # who the customer belonged to when queued, for the data scope of the send log
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    department = models.ForeignKey(
+        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "send_after"], name="message_due_idx"),
+            models.Index(fields=["customer", "-created_at"], name="message_customer_idx"),
+            models.Index(fields=["owner", "-created_at"], name="message_owner_idx"),
+            models.Index(fields=["department", "-created_at"], name="message_dept_idx"),
+            models.Index(fields=["channel", "-sent_at"], name="message_channel_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} → {self.recipient}"
+
+
+class ContactPreference(models.Model):
+    """What a customer agreed to (PIPL): marketing needs a recorded opt-in per channel; service
+    messages go unless the customer is on do-not-disturb or unsubscribed from the channel.
+    Quiet hours are local time (default 21:00–08:00): a message due inside them is deferred."""
+
+    customer = models.OneToOneField(
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="contact_preference",
+    )
+    marketing_sms = models.BooleanField(_("marketing SMS allowed"), default=False)
+    marketing_email = models.BooleanField(_("marketing e-mail allowed"), default=False)
+    do_not_disturb = models.BooleanField(_("do not disturb"), default=False)
+    sms_unsubscribed_at = models.DateTimeField(_("unsubscribed from SMS"), null=True, blank=True)
+    email_unsubscribed_at = models.DateTimeField(
+        _("unsubscribed from e-mail"), null=True, blank=True
+    )
+    quiet_from = models.TimeField(_("quiet from"), null=True, blank=True)
+    quiet_until = models.TimeField(_("quiet until"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("contact preference")
+        verbose_name_plural = _("contact preferences")
+
+    def __str__(self) -> str:
+        return str(self.customer_id)
+
+
+class ConsentEvent(models.Model):
+    """The record of each consent given or withdrawn, how and by whom (PIPL evidence)."""
+
+    class Source(models.TextChoices):
+        STAFF = "staff", _("Recorded by staff")
+        UNSUBSCRIBE_LINK = "link", _("Unsubscribe link")
+        SMS_REPLY = "sms_reply", _("SMS reply")
+        API = "api", _("API")
+        IMPORT = "import", _("Import")
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="consent_events"
+    )
+    field = models.CharField(max_length=30)
+    value = models.BooleanField()
+    source = models.CharField(max_length=10, choices=Source.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["customer", "-at"], name="consent_customer_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.field}={self.value}"
+
+
+class Notification(models.Model):
+    """An in-app notification to a user (the bell in the navbar)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.CharField(_("text"), max_length=1000, blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    dedup_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "read_at", "-created_at"], name="notification_user_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CalendarFeed(models.Model):
+    """A user's secret iCalendar URL (CARE-5). Only a hash of the token is kept; revoking
+    stamps `revoked_at` and the URL answers 404 from then on."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "revoked_at"], name="calfeed_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
