@@ -24,6 +24,7 @@ from ninja.utils import check_csrf
 
 from guanxi.accounts.api import router as accounts_router
 from guanxi.accounts.selectors import token_for_key
+from guanxi.care.api import router as care_router
 from guanxi.core.errors import DomainError
 from guanxi.core.schemas import ErrorOut, error_statuses
 from guanxi.customers.archive.api import router as customers_router
@@ -154,6 +155,7 @@ api.add_router("", customers_router)
 api.add_router("", accounts_router)
 api.add_router("", pipeline_router)
 api.add_router("", sales_router)
+api.add_router("", care_router)
 
 
 # ---------------------------------------------------------------- errors

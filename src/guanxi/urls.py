@@ -13,6 +13,7 @@ urlpatterns = [
     path("customers/", include("guanxi.customers.archive.urls")),
     path("pipeline/", include("guanxi.pipeline.urls")),
     path("sales/", include("guanxi.sales.urls")),
+    path("care/", include("guanxi.care.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/", no_such_path),  # after the API's own paths: what none of them matched
     path("i18n/", include("django.conf.urls.i18n")),
