@@ -29,6 +29,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from guanxi.accounts.models import Department
+from guanxi.care.assets.services import AssetInput, asset_create
+from guanxi.care.models import InstalledAsset, Reception
+from guanxi.care.reception.services import ReceptionInput, reception_log
 from guanxi.core.models import AuditLog
 from guanxi.customers.archive import services as archive
 from guanxi.customers.archive.validation import CustomerInput
@@ -105,6 +108,7 @@ REVEALERS = frozenset({"owner", "manager", "customer_relations", "admin"})  # cu
 POOL_MEMBERS = frozenset({"owner", "consultant", "manager"})  # members of 销售中心's pool
 APPROVER = frozenset({"manager"})  # the submitter's direct manager, whose turn it is
 WITHDRAWERS = frozenset({"owner", "admin"})  # the submitter, or who manages approval flows
+RECEPTION = frozenset({"owner", "customer_relations", "admin"})  # care.reception_others
 
 TODAY = timezone.localdate
 
@@ -249,6 +253,20 @@ class World:
         return contract
 
     @cached_property
+    def reception(self) -> Reception:
+        """A walk-in logged by sales1a, not yet linked to a customer."""
+        return reception_log(
+            actor=self.owner,
+            data=ReceptionInput(channel="walk_in", visitor_name="矩阵访客", phone="13912340009"),
+        )
+
+    @cached_property
+    def asset(self) -> InstalledAsset:
+        return asset_create(
+            actor=self.owner, customer=self.customer, data=AssetInput(product_name="矩阵产品")
+        )
+
+    @cached_property
     def approval(self) -> Approval:
         return Approval.objects.get(target="contract", target_id=self.pending.pk)
 
@@ -278,6 +296,10 @@ def api(method: str, path: str, allowed, url, body=None, **options) -> Action:
 
 def html(name: str, allowed, url, data=None, **options) -> Action:
     return Action(f"HTML {name}", frozenset(allowed), "form", url, data, **options)
+
+
+def _reception_body(w: World) -> dict:
+    return {"channel": "phone", "visitor_name": "来电访客", "need": "问价格"}
 
 
 def _c(w: World) -> int:
@@ -986,6 +1008,77 @@ ACTIONS: list[Action] = [
         lambda w: reverse("sales:approval_withdraw", args=["contract", w.pending.pk]),
     ),
     html("sales:targets", MANAGERS, lambda w: reverse("sales:targets"), _target_form),
+    # ---- after-sales care (issue 14): the front desk (ACQ-5) and the installed base (ARC-10)
+    api("POST", "/api/v1/reception", EVERYONE, lambda w: "/api/v1/reception", _reception_body),
+    html(
+        "care:reception_log",
+        EVERYONE,
+        lambda w: reverse("care:reception_log"),
+        _reception_body,
+    ),
+    api(
+        "PUT",
+        "/api/v1/reception/{entry_id}",
+        RECEPTION,
+        lambda w: f"/api/v1/reception/{w.reception.pk}",
+        _reception_body,
+    ),
+    html(
+        "care:reception_edit",
+        RECEPTION,
+        lambda w: reverse("care:reception_edit", args=[w.reception.pk]),
+        _reception_body,
+    ),
+    api(
+        "POST",
+        "/api/v1/reception/{entry_id}/convert",
+        RECEPTION,
+        lambda w: f"/api/v1/reception/{w.reception.pk}/convert",
+    ),
+    html(
+        "care:reception_convert",
+        RECEPTION,
+        lambda w: reverse("care:reception_convert", args=[w.reception.pk]),
+    ),
+    api(
+        "POST",
+        "/api/v1/reception/{entry_id}/link",
+        RECEPTION,
+        lambda w: f"/api/v1/reception/{w.reception.pk}/link",
+        lambda w: {"customer_id": w.customer.pk},
+    ),
+    html(
+        "care:reception_link",
+        RECEPTION,
+        lambda w: reverse("care:reception_link", args=[w.reception.pk]),
+        lambda w: {"customer": w.customer.pk},
+    ),
+    api(
+        "POST",
+        "/api/v1/customers/{customer_id}/assets",
+        EDIT,
+        lambda w: f"/api/v1/customers/{_c(w)}/assets",
+        lambda w: {"product_name": "矩阵产品", "serial": "VIN-M"},
+    ),
+    html(
+        "care:asset_create",
+        EDIT,
+        lambda w: reverse("care:asset_create", args=[_c(w)]),
+        lambda w: {"product_name": "矩阵产品", "serial": "VIN-M"},
+    ),
+    api(
+        "PUT",
+        "/api/v1/assets/{asset_id}",
+        EDIT,
+        lambda w: f"/api/v1/assets/{w.asset.pk}",
+        lambda w: {"product_name": "矩阵产品", "serial": "VIN-N"},
+    ),
+    html(
+        "care:asset_edit",
+        EDIT,
+        lambda w: reverse("care:asset_edit", args=[w.asset.pk]),
+        lambda w: {"product_name": "矩阵产品", "serial": "VIN-N"},
+    ),
 ]
 
 # Changing endpoints that are not about customer, pipeline or sales records, each with what
@@ -1064,6 +1157,8 @@ READS = {
 # ---------------------------------------------------------------- the state of the data
 
 WATCHED = [
+    Reception,
+    InstalledAsset,
     Customer,
     Contact,
     CustomerTag,

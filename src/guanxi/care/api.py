@@ -3,7 +3,10 @@ together (each area adds its router to AREA_ROUTERS)."""
 
 from ninja import Router
 
-AREA_ROUTERS: list[Router] = []
+from guanxi.care.assets.api import router as assets_router
+from guanxi.care.reception.api import router as reception_router
+
+AREA_ROUTERS: list[Router] = [reception_router, assets_router]
 
 router = Router()
 for area_router in AREA_ROUTERS:

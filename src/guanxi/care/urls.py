@@ -1,6 +1,9 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
 
 app_name = "care"
 
 # Each area adds its `path("<area>/", include("guanxi.care.<area>.urls"))` here.
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("reception/", include("guanxi.care.reception.urls")),
+    path("assets/", include("guanxi.care.assets.urls")),
+]

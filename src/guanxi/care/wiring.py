@@ -2,13 +2,38 @@
 audit actions: the one place, called once from CareConfig.ready()."""
 
 from functools import cache
+from typing import Any
+
+from django.http import HttpRequest
 
 from guanxi.accounts import permissions as account_permissions
+from guanxi.care.assets.services import asset_from_delivery
+from guanxi.care.assets.views import customer_assets_placeholder_html
 from guanxi.care.common import audit_actions, permissions
+from guanxi.care.reception.views import customer_receptions_placeholder_html
 from guanxi.core.audit_actions import audit_actions_register
+from guanxi.customers import panels
+from guanxi.customers.models import Customer
+from guanxi.sales.common import hooks as sales_hooks
+from guanxi.sales.models import Delivery
+
+
+def _assets_panel(*, request: HttpRequest, customer: Customer, **kwargs: Any) -> str:
+    return customer_assets_placeholder_html(request, customer.pk)
+
+
+def _receptions_panel(*, request: HttpRequest, customer: Customer, **kwargs: Any) -> str:
+    return customer_receptions_placeholder_html(request, customer.pk)
+
+
+def _asset_from_delivery(*, delivery: Delivery, actor: Any = None, **kwargs: Any) -> None:
+    asset_from_delivery(delivery=delivery, actor=actor)
 
 
 @cache  # connects once, however often it is called
 def connect() -> None:
     account_permissions.ALL.update(permissions.ALL)
     audit_actions_register(audit_actions.LABELS)
+    sales_hooks.delivery_recorded.register(_asset_from_delivery)
+    panels.detail_panels.register(_assets_panel)
+    panels.detail_panels.register(_receptions_panel)

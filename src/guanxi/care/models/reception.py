@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guanxi.core.scope import ScopedQuerySet
 
@@ -26,9 +27,11 @@ class Reception(models.Model):
         OTHER = "other", _("Other")
 
     at = models.DateTimeField(_("time"))
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    channel = models.CharField(
+        pgettext_lazy("front desk", "channel"), max_length=10, choices=Channel.choices
+    )
     visitor_name = models.CharField(_("visitor"), max_length=50, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = models.CharField(pgettext_lazy("front desk", "phone"), max_length=20, blank=True)
     party_size = models.PositiveSmallIntegerField(_("people"), default=1)
     need = models.CharField(_("need"), max_length=300, blank=True)
     product_interest = models.CharField(_("product of interest"), max_length=120, blank=True)
@@ -38,7 +41,7 @@ class Reception(models.Model):
     notes = models.CharField(_("notes"), max_length=500, blank=True)
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("received by"),
+        verbose_name=pgettext_lazy("front desk", "received by"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",

@@ -25,6 +25,7 @@ from guanxi.core.errors import Conflict, ValidationFailed, found
 from guanxi.customers.archive.services import timeline_add
 from guanxi.customers.models import Customer
 from guanxi.sales.common import numbers
+from guanxi.sales.common.hooks import delivery_recorded
 from guanxi.sales.common.permissions import EDIT_OTHERS
 from guanxi.sales.contracts.services import contract_mark_executing
 from guanxi.sales.models import Contract, ContractItem, Delivery, DeliveryPlan, Order, StockOut
@@ -439,6 +440,7 @@ def delivery_record(*, actor, plan, quantity, delivered_on, receiver="", notes="
         ref=delivery,
         data={"order": order.number, "quantity": str(quantity)},
     )
+    delivery_recorded.call_all(delivery=delivery, actor=actor)
     return delivery
 
 

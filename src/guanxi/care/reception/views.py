@@ -1,0 +1,231 @@
+"""The front-desk register's pages (ACQ-5). Thin: parse, call one service or selector, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from guanxi.accounts.http import request_user
+from guanxi.accounts.models import User
+from guanxi.accounts.selectors import users_in_scope
+from guanxi.care.common.permissions import RECEPTION_OTHERS
+from guanxi.care.models import Reception
+from guanxi.care.reception import selectors, services
+from guanxi.care.reception.forms import ReceptionForm
+from guanxi.core.errors import DomainError, PermissionDenied, ValidationFailed
+from guanxi.core.forms import form_add_errors
+from guanxi.core.http import is_htmx, query_without
+from guanxi.core.scope import scope_of
+from guanxi.customers.archive.selectors import customer_get_for_user
+from guanxi.customers.models import Customer
+
+RECEIVERS_SHOWN = 300
+
+
+def _receivers(user: User) -> list[User]:
+    """Whom the user may name as having received a visitor: themselves only, unless they may
+    change others' entries (then the users of their scope)."""
+    if RECEPTION_OTHERS not in scope_of(user).permissions:
+        return []
+    return list(users_in_scope(user).order_by("username")[:RECEIVERS_SHOWN])
+
+
+def _register_context(request: HttpRequest, form: ReceptionForm) -> dict[str, object]:
+    user = request_user(request)
+    filters = selectors.ReceptionFilters.from_query(request.GET)
+    try:
+        page = selectors.reception_page(user=user, filters=filters, cursor=request.GET.get("after"))
+        entries, next_cursor = page.items, page.next_cursor
+    except ValidationFailed:
+        entries, next_cursor = [], None
+    return {
+        "form": form,
+        "entries": entries,
+        "next_cursor": next_cursor,
+        "filters": filters,
+        "today": selectors.reception_daily(user=user, days=1)[0],
+        "channels": Reception.Channel.choices,
+        "states": [
+            ("open", _("Not linked to a customer")),
+            ("customer", _("Linked to a customer")),
+            ("new", _("Became a new customer")),
+        ],
+        "query": query_without(request, "after"),
+    }
+
+
+@login_required
+@require_GET
+def register(request: HttpRequest) -> HttpResponse:
+    """The front desk: the quick form on top, today's counts, the entries below."""
+    user = request_user(request)
+    form = ReceptionForm(receivers=_receivers(user))
+    context = _register_context(request, form)
+    if is_htmx(request) and request.GET.get("after"):
+        return render(request, "care/reception/rows.html", context)
+    return render(request, "care/reception/register.html", context)
+
+
+@login_required
+@require_POST
+def log(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    form = ReceptionForm(request.POST, receivers=_receivers(user))
+    entry = None
+    if form.is_valid():
+        try:
+            entry = services.reception_log(actor=user, data=form.to_input())
+        except DomainError as exc:
+            form_add_errors(form, exc)
+    if entry is None:
+        context = _register_context(request, form)
+        return render(request, "care/reception/register.html", context, status=422)
+    messages.success(request, _("Entry logged: %(entry)s.") % {"entry": entry})
+    return redirect("care:reception")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request_user(request)
+    entry = selectors.reception_get_for_user(user=user, entry_id=pk)
+    if not selectors.reception_can_edit(user=user, entry=entry):
+        raise PermissionDenied(_("You may not change entries other people logged."))
+    receivers = _receivers(user)
+    if request.method == "POST":
+        form = ReceptionForm(request.POST, receivers=receivers)
+        if form.is_valid():
+            try:
+                services.reception_update(actor=user, entry=entry, data=form.to_input())
+            except DomainError as exc:
+                form_add_errors(form, exc)
+            else:
+                messages.success(request, _("Entry saved."))
+                return redirect("care:reception_detail", entry.pk)
+    else:
+        form = ReceptionForm(initial=ReceptionForm.initial_from(entry), receivers=receivers)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "title": _("Change the front-desk entry"),
+            "form": form,
+            "submit": _("Save"),
+            "cancel_url": reverse("care:reception_detail", args=[entry.pk]),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request_user(request)
+    entry = selectors.reception_get_for_user(user=user, entry_id=pk)
+    matches: list[Customer] = []
+    if entry.customer_id is None:
+        matches = selectors.customers_with_phone(user=user, phone=entry.phone)
+    return render(
+        request,
+        "care/reception/detail.html",
+        {
+            "entry": entry,
+            "matches": matches,
+            "can_edit": selectors.reception_can_edit(user=user, entry=entry),
+        },
+    )
+
+
+@login_required
+@require_POST
+def convert(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request_user(request)
+    entry = selectors.reception_get_for_user(user=user, entry_id=pk)
+    try:
+        customer = services.reception_convert(actor=user, entry=entry)
+    except DomainError as exc:
+        messages.error(request, str(exc.message) if not exc.field_errors else _error_text(exc))
+        return redirect("care:reception_detail", entry.pk)
+    messages.success(request, _("Customer %(name)s created.") % {"name": customer.name})
+    return redirect("customers:detail", customer.pk)
+
+
+@login_required
+@require_POST
+def link(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request_user(request)
+    entry = selectors.reception_get_for_user(user=user, entry_id=pk)
+    try:
+        customer_id = int(request.POST.get("customer", ""))
+    except ValueError:
+        messages.error(request, _("Choose the customer to link."))
+        return redirect("care:reception_detail", entry.pk)
+    customer = customer_get_for_user(user=user, customer_id=customer_id)
+    try:
+        services.reception_link(actor=user, entry=entry, customer=customer)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("care:reception_detail", entry.pk)
+    messages.success(request, _("Entry linked to %(name)s.") % {"name": customer.name})
+    return redirect("care:reception_detail", entry.pk)
+
+
+def _error_text(exc: DomainError) -> str:
+    return " ".join(str(m) for messages_ in exc.field_errors.values() for m in messages_)
+
+
+@login_required
+@require_GET
+def daily(request: HttpRequest) -> HttpResponse:
+    """Daily counts by channel and the conversion into customers (ACQ-5)."""
+    user = request_user(request)
+    try:
+        days = int(request.GET.get("days", "30"))
+    except ValueError:
+        days = 30
+    rows = selectors.reception_daily(user=user, days=days)
+    total = sum(row.total for row in rows)
+    linked = sum(row.linked for row in rows)
+    return render(
+        request,
+        "care/reception/daily.html",
+        {
+            "rows": rows,
+            "days": len(rows),
+            "total": total,
+            "linked": linked,
+            "converted": sum(row.converted for row in rows),
+            "demos": sum(row.demos for row in rows),
+            "conversion": linked / total if total else None,
+        },
+    )
+
+
+def customer_receptions_placeholder_html(request: HttpRequest, customer_id: int) -> str:
+    """The 360 page's front-desk panel, loaded by htmx when it scrolls into view."""
+    return render_to_string(
+        "includes/lazy_panel.html",
+        {
+            "panel_id": "gx-reception-panel",
+            "title": _("Front-desk visits and calls"),
+            "url": reverse("care:customer_receptions", args=[customer_id]),
+        },
+        request=request,
+    )
+
+
+@login_required
+@require_GET
+def customer_receptions(request: HttpRequest, customer_id: int) -> HttpResponse:
+    user = request_user(request)
+    customer = customer_get_for_user(user=user, customer_id=customer_id)
+    context = {
+        "customer": customer,
+        "entries": selectors.receptions_of_customer(user=user, customer=customer),
+    }
+    template = "care/reception/panel.html" if is_htmx(request) else "care/reception/panel_page.html"
+    return render(request, template, context)
