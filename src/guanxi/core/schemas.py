@@ -97,6 +97,22 @@ def _format_money(value: Decimal) -> str:
 Money = Annotated[Decimal, PlainSerializer(_format_money, return_type=str, when_used="json")]
 
 
+def _format_rate(value: Decimal) -> str:
+    return f"{value:.4f}"
+
+
+def _format_quantity(value: Decimal) -> str:
+    return f"{value:.3f}"
+
+
+# Out only, as strings like Money: a rate is a fraction with four decimals ("0.1300"), a
+# quantity has three ("2.500").
+RateOut = Annotated[Decimal, PlainSerializer(_format_rate, return_type=str, when_used="json")]
+QuantityOut = Annotated[
+    Decimal, PlainSerializer(_format_quantity, return_type=str, when_used="json")
+]
+
+
 class Ref(Schema):
     """A reference to another record: its id and how people call it."""
 
