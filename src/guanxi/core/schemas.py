@@ -49,6 +49,8 @@ Boolean = Annotated[bool, Strict()]
 # A database id: positive and within a 64-bit integer (SQLite cannot even bind a larger one).
 Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
 QueryId = Annotated[int, Field(ge=1, le=MAX_ID)]
+# The cursor of a list paged by id (the last id shown): digits only.
+IdCursor = Annotated[str, Field(max_length=20, pattern=r"^[0-9]*$")]
 
 # A decimal in a request body: a JSON number, or a string of plain digits ("12345.60"); the
 # services check sign, size and places with their own messages. `true`, "1e30", "1,5" and
