@@ -25,7 +25,7 @@ from guanxi.accounts.models import Department, Role, User
 from guanxi.core.errors import ValidationFailed
 from guanxi.core.forms import form_add_errors
 from guanxi.core.home import ADMIN, HomeSection, home_section, home_sections_for
-from guanxi.core.http import form_page, query_without
+from guanxi.core.http import action_then_back, form_page, query_without
 
 # ---------------------------------------------------------------- helpers
 
@@ -321,13 +321,12 @@ def department_edit(request, pk):
 @require_POST
 def department_delete(request, pk):
     department = get_object_or_404(Department, pk=pk)
-    try:
+
+    def delete():
         services.department_delete(department=department)
-    except ValidationFailed as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("Department deleted."))
-    return redirect("accounts:departments")
+        return _("Department deleted.")
+
+    return action_then_back(request, delete, back="accounts:departments")
 
 
 # ---------------------------------------------------------------- users

@@ -47,3 +47,11 @@ def date_field(label, *, required: bool = False, css: str = "form-control") -> f
         required=required,
         widget=forms.DateInput(attrs={"type": "date", "class": css}, format="%Y-%m-%d"),
     )
+
+
+def choice_field(label) -> forms.ChoiceField:
+    """An optional choice (a filter) in a styled select; the form sets its choices when it is
+    made, since they are read from the database or depend on the reader."""
+    return forms.ChoiceField(
+        label=label, required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )

@@ -7,7 +7,7 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 
-from guanxi.core.errors import ValidationFailed
+from guanxi.core.errors import DomainError, ValidationFailed
 from guanxi.core.forms import form_add_errors
 
 
@@ -86,3 +86,22 @@ def form_page(
         cancel_url=resolve_url(back),
         extra=extra,
     )
+
+
+def action_then_back(
+    request: HttpRequest,
+    action: Callable[[], str],
+    *,
+    back: str,
+    refused: tuple[type[DomainError], ...] = (ValidationFailed,),
+) -> HttpResponse:
+    """A POST button of a list page (delete, switch on or off): run `action()` and go back to
+    `back` (a URL or URL name) with the message it answers, or, when a domain rule in
+    `refused` stopped it (nothing changed), with that refusal as an error message."""
+    try:
+        done = action()
+    except refused as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, done)
+    return redirect(back)

@@ -49,6 +49,8 @@ Boolean = Annotated[bool, Strict()]
 # A database id: positive and within a 64-bit integer (SQLite cannot even bind a larger one).
 Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
 QueryId = Annotated[int, Field(ge=1, le=MAX_ID)]
+# The cursor of a list paged by id (the last id shown): digits only.
+IdCursor = Annotated[str, Field(max_length=20, pattern=r"^[0-9]*$")]
 
 # A decimal in a request body: a JSON number, or a string of plain digits ("12345.60"); the
 # services check sign, size and places with their own messages. `true`, "1e30", "1,5" and
@@ -95,6 +97,22 @@ def _format_money(value: Decimal) -> str:
 
 # Money out: two decimals as a string; in: a decimal string or number, parsed by pydantic.
 Money = Annotated[Decimal, PlainSerializer(_format_money, return_type=str, when_used="json")]
+
+
+def _format_rate(value: Decimal) -> str:
+    return f"{value:.4f}"
+
+
+def _format_quantity(value: Decimal) -> str:
+    return f"{value:.3f}"
+
+
+# Out only, as strings like Money: a rate is a fraction with four decimals ("0.1300"), a
+# quantity has three ("2.500").
+RateOut = Annotated[Decimal, PlainSerializer(_format_rate, return_type=str, when_used="json")]
+QuantityOut = Annotated[
+    Decimal, PlainSerializer(_format_quantity, return_type=str, when_used="json")
+]
 
 
 class Ref(Schema):

@@ -3,10 +3,22 @@
 demo through the services, or the benchmark's bulk load) and the same reporting."""
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+
+
+@dataclass
+class SeedStats:
+    """What every seeder answers, and the base of each one's counts (a dataclass that adds
+    its own fields): `skipped` when the data was there already, the seconds it took and, for
+    a bulk load, the seconds of each phase (`phases_text`)."""
+
+    skipped: bool = False
+    seconds: float = 0.0
+    phases: dict = field(default_factory=dict)
 
 
 class SeedCommand(BaseCommand):

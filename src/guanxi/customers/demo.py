@@ -33,6 +33,7 @@ from guanxi.core.crypto import blind_index, encrypt
 from guanxi.core.errors import DomainError
 from guanxi.core.identity import credit_check_char, id_check_digit, mask_id_number
 from guanxi.core.names import pinyin_keys
+from guanxi.core.seed_command import SeedStats
 from guanxi.customers import dedup, phone_index
 from guanxi.customers.archive.services import contact_create, customer_create
 from guanxi.customers.archive.validation import ContactInput, CustomerInput
@@ -628,14 +629,12 @@ _CONTACT_COLUMNS = (
 
 
 @dataclass
-class BulkStats:
+class BulkStats(SeedStats):
     customers: int = 0
     tags: int = 0
     dedup_keys: int = 0
     contacts: int = 0
     timeline: int = 0
-    seconds: float = 0.0
-    phases: dict = field(default_factory=dict)
 
 
 class _Rows:

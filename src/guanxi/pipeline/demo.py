@@ -29,6 +29,7 @@ from django.utils import timezone
 from guanxi.accounts.demo import ensure_demo_organisation
 from guanxi.accounts.models import Department
 from guanxi.core.errors import DomainError
+from guanxi.core.seed_command import SeedStats
 from guanxi.customers.demo import (
     DEMO_CONSULTANTS,
     BulkLoad,
@@ -231,8 +232,7 @@ def spread_moves(rng: random.Random, path: list[str], count: int) -> list[str | 
 
 
 @dataclass
-class DemoStats:
-    skipped: bool = False
+class DemoStats(SeedStats):
     prospects: int = 0
     followups: int = 0
     objections: int = 0
@@ -242,7 +242,6 @@ class DemoStats:
     dealt: int = 0
     referrals: int = 0
     by_stage: Counter = field(default_factory=Counter)
-    seconds: float = 0.0
 
 
 @contextlib.contextmanager
@@ -562,16 +561,13 @@ _POOL_COLUMNS = (
 
 
 @dataclass
-class BulkStats:
-    skipped: bool = False
+class BulkStats(SeedStats):
     customers: int = 0
     prospects: int = 0
     followups: int = 0
     stage_moves: int = 0
     tracked: int = 0
     released: int = 0
-    seconds: float = 0.0
-    phases: dict = field(default_factory=dict)
 
 
 def _verdict(money, authority, need) -> str:

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from guanxi.accounts.demo import ensure_demo_organisation
 from guanxi.core.errors import DomainError
+from guanxi.core.seed_command import SeedStats
 from guanxi.customers.demo import (
     DEMO_CONSULTANTS,
     BulkLoad,
@@ -147,8 +148,7 @@ def contract_title(names: list[str]) -> str:
 
 
 @dataclass
-class BulkStats:
-    skipped: bool = False
+class BulkStats(SeedStats):
     customers: int = 0
     products: int = 0
     contracts: int = 0
@@ -159,8 +159,6 @@ class BulkStats:
     invoices: int = 0
     overdue: int = 0
     by_status: Counter = field(default_factory=Counter)
-    seconds: float = 0.0
-    phases: dict = field(default_factory=dict)
 
 
 _CONTRACT_COLUMNS = (
@@ -530,8 +528,7 @@ def seed_sales_bulk(
 
 
 @dataclass
-class DemoStats:
-    skipped: bool = False
+class DemoStats(SeedStats):
     contracts: int = 0
     by_status: Counter = field(default_factory=Counter)
     pending_approvals: int = 0
@@ -543,7 +540,6 @@ class DemoStats:
     quotes: int = 0
     targets: int = 0
     errors: list = field(default_factory=list)
-    seconds: float = 0.0
 
 
 DEMO_FLOW_NAME = "大额合同审批"

@@ -157,6 +157,13 @@ class CustomerFilterForm(forms.Form):
         return urlencode([(k, v) for k, v in self.data.items() if k in self.fields and v])
 
 
+def _phone_field(label) -> forms.CharField:
+    """A phone number: the service checks and normalises it; phones show the digit pad."""
+    return forms.CharField(
+        label=label, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
+
+
 def split_tags(raw: str) -> list[str]:
     seen, names = set(), []
     for part in TAG_SPLIT.split(raw or ""):
@@ -209,18 +216,10 @@ class CustomerForm(forms.Form):
     id_number = forms.CharField(label=_("ID number"), required=False)
     occupation = forms.CharField(label=_("Occupation"), required=False)
     credit_code = forms.CharField(label=_("Unified social credit code"), required=False)
-    mobile = forms.CharField(
-        label=_("Mobile"), required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
-    )
-    home_phone = forms.CharField(
-        label=_("Home phone"), required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
-    )
-    office_phone = forms.CharField(
-        label=_("Office phone"), required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
-    )
-    fax = forms.CharField(
-        label=_("Fax"), required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
-    )
+    mobile = _phone_field(_("Mobile"))
+    home_phone = _phone_field(_("Home phone"))
+    office_phone = _phone_field(_("Office phone"))
+    fax = _phone_field(_("Fax"))
     email = forms.CharField(
         label=_("E-mail"), required=False, widget=forms.EmailInput(attrs={"inputmode": "email"})
     )

@@ -11,7 +11,7 @@ from guanxi.accounts.decorators import permission_required
 from guanxi.accounts.permissions import MANAGE_FIELDS
 from guanxi.core.errors import Conflict, ValidationFailed
 from guanxi.core.forms import form_add_errors
-from guanxi.core.http import form_page
+from guanxi.core.http import action_then_back, form_page
 from guanxi.customers.configuration import selectors, services
 from guanxi.customers.configuration.forms import CustomFieldForm, SourceForm, TagForm
 from guanxi.customers.models import CustomFieldDefinition, Source, Tag
@@ -90,16 +90,17 @@ def duplicate_rule_list(request):
 @require_POST
 def duplicate_rule_toggle(request, field):
     active = request.POST.get("active") == "1"
-    try:
+
+    def switch():
         services.duplicate_rule_set_active(actor=request.user, field=field, active=active)
-    except (ValidationFailed, Conflict) as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(
-            request,
-            _("Duplicate rule switched on.") if active else _("Duplicate rule switched off."),
-        )
-    return redirect("customer_settings:duplicate_rules")
+        return _("Duplicate rule switched on.") if active else _("Duplicate rule switched off.")
+
+    return action_then_back(
+        request,
+        switch,
+        back="customer_settings:duplicate_rules",
+        refused=(ValidationFailed, Conflict),
+    )
 
 
 # ---------------------------------------------------------------- tags
@@ -157,13 +158,12 @@ def tag_edit(request, pk):
 @require_POST
 def tag_delete(request, pk):
     tag = get_object_or_404(Tag, pk=pk)
-    try:
+
+    def delete():
         services.tag_delete(actor=request.user, tag=tag)
-    except ValidationFailed as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("Tag deleted."))
-    return redirect("customer_settings:tags")
+        return _("Tag deleted.")
+
+    return action_then_back(request, delete, back="customer_settings:tags")
 
 
 # ---------------------------------------------------------------- lead sources

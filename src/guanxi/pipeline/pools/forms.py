@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import Department, User
+from guanxi.core.forms import choice_field
 from guanxi.customers.models import Source
 from guanxi.pipeline.models import Grade, PoolEntry, Stage
 from guanxi.pipeline.pools.services import (
@@ -34,15 +35,9 @@ class ReleaseForm(forms.Form):
 
 
 class PoolFilterForm(forms.Form):
-    reason = forms.ChoiceField(
-        label=_("Reason"), required=False, widget=forms.Select(attrs={"class": "form-select"})
-    )
-    stage = forms.ChoiceField(
-        label=_("Stage"), required=False, widget=forms.Select(attrs={"class": "form-select"})
-    )
-    source = forms.ChoiceField(
-        label=_("Source"), required=False, widget=forms.Select(attrs={"class": "form-select"})
-    )
+    reason = choice_field(_("Reason"))
+    stage = choice_field(_("Stage"))
+    source = choice_field(_("Source"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

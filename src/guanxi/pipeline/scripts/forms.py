@@ -3,16 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from guanxi.core.forms import choice_field
 from guanxi.pipeline.models import Objection, Stage
 from guanxi.pipeline.scripts.selectors import QUERY_MAX
 from guanxi.pipeline.scripts.services import BODY_MAX, TITLE_MAX
-
-
-def _select(label) -> forms.ChoiceField:
-    """An optional choice; the choices are read when the form is made."""
-    return forms.ChoiceField(
-        label=label, required=False, widget=forms.Select(attrs={"class": "form-select"})
-    )
 
 
 def _stage_choices():
@@ -30,8 +24,8 @@ class ScriptFilterForm(forms.Form):
             attrs={"class": "form-control", "placeholder": gettext_lazy("Search scripts")}
         ),
     )
-    type = _select(gettext_lazy("Objection type"))
-    stage = _select(gettext_lazy("Stage"))
+    type = choice_field(gettext_lazy("Objection type"))
+    stage = choice_field(gettext_lazy("Stage"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,8 +45,8 @@ class ScriptForm(forms.Form):
         max_length=TITLE_MAX,
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
-    objection_type = _select(gettext_lazy("Objection type"))
-    stage = _select(gettext_lazy("Stage"))
+    objection_type = choice_field(gettext_lazy("Objection type"))
+    stage = choice_field(gettext_lazy("Stage"))
     body = forms.CharField(
         label=gettext_lazy("Script"),
         max_length=BODY_MAX,

@@ -5,10 +5,9 @@ what, so an approval cannot be skipped or decided out of turn through the API ei
 A record the caller may not see (and took no part in approving) answers 404 like one that
 does not exist."""
 
-from typing import Annotated
-
 from ninja import Field, Query, Router, Schema
 
+from guanxi.core.schemas import IdCursor
 from guanxi.sales.approvals import selectors
 from guanxi.sales.approvals import services as approvals
 from guanxi.sales.approvals.schemas import (
@@ -24,7 +23,7 @@ router = Router(tags=["sales"])
 
 
 class QueueQuery(Schema):
-    cursor: Annotated[str, Field(max_length=20, pattern=r"^[0-9]*$")] = ""
+    cursor: IdCursor = ""
     limit: int = Field(selectors.QUEUE_LIMIT, ge=1, le=selectors.MAX_LIMIT)
 
 

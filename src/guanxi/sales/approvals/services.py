@@ -587,11 +587,16 @@ def flow_create(*, actor, data: dict) -> ApprovalFlow:
     return flow
 
 
+def _lock_flow(*, actor, flow: ApprovalFlow) -> ApprovalFlow:
+    """The flow, locked for a change by a flow administrator."""
+    _require_flow_admin(actor)
+    return found(ApprovalFlow.objects.select_for_update().filter(pk=flow.pk).first())
+
+
 @transaction.atomic
 def flow_update(*, actor, flow: ApprovalFlow, data: dict) -> ApprovalFlow:
     """Save a new version (running approvals keep theirs); the target never changes."""
-    _require_flow_admin(actor)
-    locked = found(ApprovalFlow.objects.select_for_update().filter(pk=flow.pk).first())
+    locked = _lock_flow(actor=actor, flow=flow)
     cleaned = clean_flow_input({**data, "target": locked.target})
     locked.name = cleaned["name"]
     locked.priority = cleaned["priority"]
@@ -612,8 +617,7 @@ def flow_update(*, actor, flow: ApprovalFlow, data: dict) -> ApprovalFlow:
 @transaction.atomic
 def flow_set_active(*, actor, flow: ApprovalFlow, active: bool) -> ApprovalFlow:
     """Deactivate (no new submissions match it; running approvals go on) or reactivate."""
-    _require_flow_admin(actor)
-    locked = found(ApprovalFlow.objects.select_for_update().filter(pk=flow.pk).first())
+    locked = _lock_flow(actor=actor, flow=flow)
     if locked.active != active:
         locked.active = active
         locked.save(update_fields=["active"])

@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from guanxi.accounts.selectors import user_can
 from guanxi.core.errors import PermissionDenied
-from guanxi.core.schemas import ErrorOut
+from guanxi.core.schemas import ErrorOut, IdCursor, QueryId
 from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.sales.catalog import selectors as selectors_catalog
 from guanxi.sales.catalog import services as services_catalog
@@ -78,9 +78,9 @@ def pricelist_list(request):
 
 class QuoteQuery(Schema):
     status: Annotated[str, Field(max_length=12)] = ""
-    customer_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    customer_id: QueryId | None = None
     q: Annotated[str, Field(max_length=60)] = ""
-    cursor: Annotated[str, Field(max_length=20, pattern=r"^[0-9]*$")] = ""
+    cursor: IdCursor = ""
     limit: int = Field(25, ge=1, le=100)
 
 

@@ -10,7 +10,18 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from guanxi.core.schemas import Boolean, DecimalIn, Id, Input, Money, RefOf, Text, choices
+from guanxi.core.schemas import (
+    Boolean,
+    DecimalIn,
+    Id,
+    Input,
+    Money,
+    QuantityOut,
+    RateOut,
+    RefOf,
+    Text,
+    choices,
+)
 from guanxi.sales.models import Quote
 
 Amount = Annotated[DecimalIn, Field(max_digits=14, decimal_places=2)]
@@ -48,13 +59,9 @@ class ProductOut(Schema):
     name_en: str
     unit: str
     list_price: Money
-    tax_rate: str
+    tax_rate: RateOut
     description: str
     active: bool
-
-    @staticmethod
-    def resolve_tax_rate(obj) -> str:
-        return f"{obj.tax_rate:.4f}"
 
 
 class PriceListItemOut(Schema):
@@ -115,27 +122,15 @@ class QuoteItemOut(Schema):
     product_id: int | None
     description: str
     unit: str
-    quantity: str
+    quantity: QuantityOut
     unit_price: Money
-    discount_rate: str
-    tax_rate: str
+    discount_rate: RateOut
+    tax_rate: RateOut
     gross_amount: Money
     discount_amount: Money
     net_amount: Money
     tax_amount: Money
     total_amount: Money
-
-    @staticmethod
-    def resolve_quantity(obj) -> str:
-        return f"{obj.quantity:.3f}"
-
-    @staticmethod
-    def resolve_discount_rate(obj) -> str:
-        return f"{obj.discount_rate:.4f}"
-
-    @staticmethod
-    def resolve_tax_rate(obj) -> str:
-        return f"{obj.tax_rate:.4f}"
 
 
 class QuoteSummaryOut(Schema):

@@ -11,6 +11,7 @@ from typing import Annotated
 
 from ninja import Field, Query, Router, Schema, Status
 
+from guanxi.core.schemas import IdCursor, QueryId
 from guanxi.sales.catalog.schemas import ContractRefOut, QuoteConvertIn
 from guanxi.sales.catalog.selectors import quote_get_for_user
 from guanxi.sales.contracts import services
@@ -38,12 +39,12 @@ HEADER_FIELDS = ("title", "signing_contact", "terms", "starts_on", "ends_on", "s
 class ContractQuery(Schema):
     q: Annotated[str, Field(max_length=100)] = ""
     status: Annotated[str, Field(max_length=12)] = ""
-    owner: int | None = Field(None, ge=1, le=2**63 - 1)
-    department: int | None = Field(None, ge=1, le=2**63 - 1)
-    customer: int | None = Field(None, ge=1, le=2**63 - 1)
+    owner: QueryId | None = None
+    department: QueryId | None = None
+    customer: QueryId | None = None
     signed_from: dt.date | None = None
     signed_to: dt.date | None = None
-    cursor: Annotated[str, Field(max_length=20, pattern=r"^[0-9]*$")] = ""
+    cursor: IdCursor = ""
     limit: int = Field(25, ge=1, le=100)
 
 

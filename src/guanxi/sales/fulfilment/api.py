@@ -9,7 +9,7 @@ from typing import Annotated
 from django.db.models import Prefetch
 from ninja import Field, Query, Router, Schema, Status
 
-from guanxi.core.schemas import PageQuery
+from guanxi.core.schemas import PageQuery, QueryId
 from guanxi.sales.contracts.selectors import contract_for_user, contract_rows_page
 from guanxi.sales.fulfilment import selectors, services
 from guanxi.sales.fulfilment.schemas import (
@@ -137,8 +137,8 @@ def delivery_create(request, plan_id: int, payload: DeliveryIn):
 class ScheduleQuery(Schema):
     state: str = Field("open", pattern=r"^(open|late|upcoming)$")
     days: int = Field(selectors.DEFAULT_HORIZON, ge=1, le=selectors.MAX_HORIZON)
-    owner: int | None = Field(None, ge=1, le=2**63 - 1)
-    department: int | None = Field(None, ge=1, le=2**63 - 1)
+    owner: QueryId | None = None
+    department: QueryId | None = None
     cursor: Annotated[str, Field(max_length=40, pattern=_CURSOR)] = ""
     limit: int = Field(50, ge=1, le=100)
 

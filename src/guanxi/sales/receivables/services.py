@@ -677,6 +677,18 @@ def _copy_back(contract, locked) -> None:
         contract.status = locked.status
 
 
+def _close_unapproved(row: Payment | Invoice, *, outcome, actor) -> None:
+    """The end of a payment or an invoice that its approval did not let through: rejected,
+    or voided when it was withdrawn."""
+    status = type(row).Status
+    row.status = status.REJECTED if outcome == "rejected" else status.VOIDED
+    if outcome != "rejected":
+        row.void_reason = _("Withdrawn from approval.")
+        row.voided_at = timezone.now()
+        row.voided_by = actor if getattr(actor, "pk", None) else None
+    row.save(update_fields=["status", "void_reason", "voided_at", "voided_by"])
+
+
 def payment_finish(*, record_id, outcome, actor) -> None:
     """Approval finisher for target "payment" (called inside the approval's transaction)."""
     payment = Payment.objects.select_for_update().filter(pk=record_id).first()
@@ -694,12 +706,7 @@ def payment_finish(*, record_id, outcome, actor) -> None:
         )
         _mark_executing(contract=contract, actor=actor)
         return
-    payment.status = Payment.Status.REJECTED if outcome == "rejected" else Payment.Status.VOIDED
-    if outcome != "rejected":
-        payment.void_reason = _("Withdrawn from approval.")
-        payment.voided_at = timezone.now()
-        payment.voided_by = actor if getattr(actor, "pk", None) else None
-    payment.save(update_fields=["status", "void_reason", "voided_at", "voided_by"])
+    _close_unapproved(payment, outcome=outcome, actor=actor)
 
 
 def _void_reason(reason) -> str:
@@ -958,12 +965,7 @@ def invoice_finish(*, record_id, outcome, actor) -> None:
         contract = Contract.objects.select_for_update().get(pk=invoice.contract_id)
         _issue(invoice=invoice, contract=contract)
         return
-    invoice.status = Invoice.Status.REJECTED if outcome == "rejected" else Invoice.Status.VOIDED
-    if outcome != "rejected":
-        invoice.void_reason = _("Withdrawn from approval.")
-        invoice.voided_at = timezone.now()
-        invoice.voided_by = actor if getattr(actor, "pk", None) else None
-    invoice.save(update_fields=["status", "void_reason", "voided_at", "voided_by"])
+    _close_unapproved(invoice, outcome=outcome, actor=actor)
 
 
 @transaction.atomic
