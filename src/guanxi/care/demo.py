@@ -14,8 +14,7 @@ from django.utils import timezone
 from guanxi.accounts.models import User
 from guanxi.care.assets.services import DOCUMENTS
 from guanxi.care.models import InstalledAsset, Reception
-from guanxi.care.reception.services import ReceptionInput, reception_convert, reception_log
-from guanxi.core.errors import DomainError
+from guanxi.care.reception.services import ReceptionInput, reception_log
 from guanxi.customers.models import Customer
 
 Progress = Callable[[str], object] | None
@@ -47,7 +46,8 @@ def _demo_mobile(rng: random.Random) -> str:
 
 def _seed_reception(*, rng: random.Random, stats: CareDemoStats) -> None:
     """Four weeks of the front desk: walk-ins with demos and their length, inbound calls and
-    web enquiries; some visitors linked to the customers they are, a few made customers."""
+    web enquiries; some visitors linked to the customers they are. None is made a customer
+    here: `guanxi seed --customers N` seeds N customers, no more."""
     receivers = list(User.objects.filter(username__in=["sales1a", "sales1b", "sales2a", "agent"]))
     if not receivers or Reception.objects.exists():
         return
@@ -78,7 +78,7 @@ def _seed_reception(*, rng: random.Random, stats: CareDemoStats) -> None:
             phone = customer.mobile if customer else _demo_mobile(rng)
             if not name and not phone:
                 phone = f"+86138{rng.randint(10_000_000, 99_999_999)}"
-            entry = reception_log(
+            reception_log(
                 actor=receiver,
                 customer=customer,
                 data=ReceptionInput(
@@ -95,12 +95,6 @@ def _seed_reception(*, rng: random.Random, stats: CareDemoStats) -> None:
                 ),
             )
             stats.counts["front-desk entries"] += 1
-            if customer is None and entry.visitor_name and entry.phone and rng.random() < 0.3:
-                try:
-                    reception_convert(actor=receiver, entry=entry)
-                except DomainError:
-                    continue
-                stats.counts["customers from the front desk"] += 1
 
 
 def _seed_assets(*, rng: random.Random, stats: CareDemoStats) -> None:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.template.loader import render_to_string
 
 from guanxi.core.errors import DomainError, ValidationFailed
 from guanxi.core.forms import form_add_errors
@@ -105,3 +106,24 @@ def action_then_back(
     else:
         messages.success(request, done)
     return redirect(back)
+
+
+def lazy_panel_html(request: HttpRequest, *, panel_id: str, title: str, url: str) -> str:
+    """A panel's placeholder that htmx replaces with `url` when it scrolls into view: a page
+    carries panels that are not read first at no cost. Without JavaScript, a link."""
+    return render_to_string(
+        "includes/lazy_panel.html",
+        {"panel_id": panel_id, "title": title, "url": url},
+        request=request,
+    )
+
+
+def panel_response(
+    request: HttpRequest, template: str, context: dict, *, title: str, back_url: str
+) -> HttpResponse:
+    """A lazily loaded panel: the fragment for htmx, or the same panel on a page of its own
+    (the placeholder's link without JavaScript)."""
+    if is_htmx(request):
+        return render(request, template, context)
+    page = {**context, "panel_template": template, "title": title, "back_url": back_url}
+    return render(request, "panel_page.html", page)

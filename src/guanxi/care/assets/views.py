@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,7 +14,7 @@ from guanxi.care.assets import selectors, services
 from guanxi.care.assets.forms import AssetForm
 from guanxi.core.errors import DomainError, PermissionDenied, ValidationFailed
 from guanxi.core.forms import form_add_errors
-from guanxi.core.http import is_htmx, query_without
+from guanxi.core.http import is_htmx, lazy_panel_html, panel_response, query_without
 from guanxi.customers.archive.selectors import customer_get_for_user
 
 
@@ -103,14 +102,11 @@ def asset_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def customer_assets_placeholder_html(request: HttpRequest, customer_id: int) -> str:
     """What the 360 page carries in place of the installed-base panel: htmx loads it when it
     scrolls into view, so the page pays nothing for it."""
-    return render_to_string(
-        "includes/lazy_panel.html",
-        {
-            "panel_id": "gx-assets-panel",
-            "title": _("installed base"),
-            "url": reverse("care:customer_assets", args=[customer_id]),
-        },
-        request=request,
+    return lazy_panel_html(
+        request,
+        panel_id="gx-assets-panel",
+        title=_("installed base"),
+        url=reverse("care:customer_assets", args=[customer_id]),
     )
 
 
@@ -124,5 +120,10 @@ def customer_assets(request: HttpRequest, customer_id: int) -> HttpResponse:
         "assets": selectors.assets_of_customer(user=user, customer=customer),
         "can_edit": selectors.customer_assets_editable(user=user, customer=customer),
     }
-    template = "care/assets/panel.html" if is_htmx(request) else "care/assets/panel_page.html"
-    return render(request, template, context)
+    return panel_response(
+        request,
+        "care/assets/panel.html",
+        context,
+        title=_("installed base"),
+        back_url=reverse("customers:detail", args=[customer.pk]),
+    )

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,7 +17,7 @@ from guanxi.care.reception import selectors, services
 from guanxi.care.reception.forms import ReceptionForm
 from guanxi.core.errors import DomainError, PermissionDenied, ValidationFailed
 from guanxi.core.forms import form_add_errors
-from guanxi.core.http import is_htmx, query_without
+from guanxi.core.http import is_htmx, lazy_panel_html, panel_response, query_without
 from guanxi.core.scope import scope_of
 from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.customers.models import Customer
@@ -207,14 +206,11 @@ def daily(request: HttpRequest) -> HttpResponse:
 
 def customer_receptions_placeholder_html(request: HttpRequest, customer_id: int) -> str:
     """The 360 page's front-desk panel, loaded by htmx when it scrolls into view."""
-    return render_to_string(
-        "includes/lazy_panel.html",
-        {
-            "panel_id": "gx-reception-panel",
-            "title": _("Front-desk visits and calls"),
-            "url": reverse("care:customer_receptions", args=[customer_id]),
-        },
-        request=request,
+    return lazy_panel_html(
+        request,
+        panel_id="gx-reception-panel",
+        title=_("Front-desk visits and calls"),
+        url=reverse("care:customer_receptions", args=[customer_id]),
     )
 
 
@@ -227,5 +223,10 @@ def customer_receptions(request: HttpRequest, customer_id: int) -> HttpResponse:
         "customer": customer,
         "entries": selectors.receptions_of_customer(user=user, customer=customer),
     }
-    template = "care/reception/panel.html" if is_htmx(request) else "care/reception/panel_page.html"
-    return render(request, template, context)
+    return panel_response(
+        request,
+        "care/reception/panel.html",
+        context,
+        title=_("Front-desk visits and calls"),
+        back_url=reverse("customers:detail", args=[customer.pk]),
+    )
