@@ -58,7 +58,7 @@ def test_create_do_track_close_through_the_api(relations, sales1a, customer):
         api(sales1a), "post", f"/api/v1/care/visits/{action_id}/close", {"resolution": "done"}
     )
     assert closed.status_code == 200 and closed.json()["status"] == "done"
-    listed = client.get("/api/v1/care/visits?status=all&customer=%d" % customer.pk).json()
+    listed = client.get(f"/api/v1/care/visits?status=all&customer={customer.pk}").json()
     assert {row["id"] for row in listed["items"]} == {task_id, action_id}
 
 

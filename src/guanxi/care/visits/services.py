@@ -167,11 +167,15 @@ class VisitNew:
 
 
 def care_visit_create(*, actor: User, new: VisitNew) -> CareTask:
-    """A 回访 of a customer in the actor's scope, for the actor or (with care.task_others)
-    for another active user."""
+    """A 回访 of the actor's own customer, or (with care.task_others) of any customer in
+    scope, for the actor or (with care.task_others) for another active user."""
     errors: dict[str, list[Any]] = {}
+    # one's own customers, or others' in scope with care.task_others
     customer = (
-        Customer.objects.visible_to(actor).alive().filter(pk=new.customer_id).first()
+        Customer.objects.editable_by(actor, action=permissions.TASK_OTHERS)
+        .alive()
+        .filter(pk=new.customer_id)
+        .first()
         if new.customer_id
         else None
     )
