@@ -128,6 +128,20 @@ def test_the_360_panel_and_a_new_visit(client_for, sales1a, sales1b, customer):
     assert client_for(sales1b).get(url).status_code == 404
 
 
+def test_the_owner_reads_relations_visits_of_their_customer(
+    client_for, relations, sales1a, customer
+):
+    task = make_visit(relations, customer)
+    client = client_for(sales1a)
+    body = client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
+    assert f'data-task="{task.pk}"' in body
+    page = client.get(reverse("care:visit_detail", args=[task.pk]))
+    assert page.status_code == 200 and 'id="gx-visit-do"' not in page.content.decode()
+    refused = client.post(reverse("care:visit_do", args=[task.pk]), {"outcome": "refused"})
+    assert refused.status_code == 404
+    assert CareTask.objects.get(pk=task.pk).status == CareTask.Status.OPEN
+
+
 def test_do_track_and_close_on_the_task_page(client_for, relations, sales1a, customer):
     topic = CareTopic.objects.get(code="delivery_72h")
     task = make_visit(relations, customer, topic=topic)

@@ -5,6 +5,7 @@ import pytest
 from guanxi.care.models import CareTask
 from guanxi.care.visits import selectors
 from tests.care.factories import CareTaskRowFactory
+from tests.sales.support import api
 
 pytestmark = pytest.mark.django_db
 
@@ -42,11 +43,21 @@ def test_each_role_sees_its_scope(org, tasks, viewer, expected):
         assert CareTask.objects.visible_to(user).filter(pk=task.pk).exists() == (name in expected)
 
 
-@pytest.mark.parametrize(("viewer", "expected"), sorted(SEES.items()))
-def test_the_api_answers_404_out_of_scope(org, tasks, viewer, expected):
-    from tests.sales.support import api
+# who sees the customer (sales1a's) reads all its 回访 on its record, as on its timeline
+SEE_THE_CUSTOMER = {"sales1a", "manager", "relations", "agent", "marketing", "admin"}
 
+
+@pytest.mark.parametrize(("viewer", "expected"), sorted(SEES.items()))
+def test_one_visit_reads_with_the_customer_else_404(org, tasks, viewer, expected):
     client = api(org[viewer])
     for name, task in tasks.items():
         response = client.get(f"/api/v1/care/visits/{task.pk}")
-        assert response.status_code == (200 if name in expected else 404)
+        readable = name in expected or viewer in SEE_THE_CUSTOMER
+        assert response.status_code == (200 if readable else 404)
+
+
+def test_a_spot_check_is_not_read_through_the_customer(org, tasks):
+    task = tasks["relations"]
+    CareTask.objects.filter(pk=task.pk).update(kind=CareTask.Kind.SPOT_CHECK)
+    assert api(org["sales1a"]).get(f"/api/v1/care/visits/{task.pk}").status_code == 404
+    assert api(org["relations"]).get(f"/api/v1/care/visits/{task.pk}").status_code == 200

@@ -7,8 +7,9 @@ import datetime as dt
 import random
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from guanxi.accounts.models import User
 from guanxi.care.models import CareTask, CareTopic, SpotCheck
@@ -31,6 +32,12 @@ def _pick(rng: random.Random, weighted: list[tuple[Any, int]]) -> Any:
 
 
 def seed_visits_demo(*, rng: random.Random, stats: Any) -> None:
+    # the timeline's texts in the site's language, as a user of the demo would have made them
+    with translation.override(settings.LANGUAGE_CODE):
+        _seed(rng=rng, stats=stats)
+
+
+def _seed(*, rng: random.Random, stats: Any) -> None:
     relations = User.objects.filter(username="relations").first()
     if relations is None or CareTask.objects.filter(kind=CareTask.Kind.VISIT).exists():
         return

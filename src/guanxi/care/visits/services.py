@@ -13,8 +13,9 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import RoleCode, User
@@ -722,14 +723,16 @@ def spot_checks_draw(
             for followup in sorted(followups, key=lambda f: f.pk):
                 checker = checkers[turn % len(checkers)]
                 turn += 1
+                # stored text: in the site's language, whoever (or whichever cron) draws
+                with translation.override(settings.LANGUAGE_CODE):
+                    title = _("Spot check: %(name)s's contact of %(day)s") % {
+                        "name": consultant,
+                        "day": timezone.localtime(followup.at).date().isoformat(),
+                    }
                 task = care_task_create(
                     new=CareTaskNew(
                         customer=followup.customer,
-                        title=_("Spot check: %(name)s's contact of %(day)s")
-                        % {
-                            "name": consultant,
-                            "day": timezone.localtime(followup.at).date().isoformat(),
-                        },
+                        title=title,
                         due_at=due_at,
                         kind=CareTask.Kind.SPOT_CHECK,
                         channel=CareTask.Channel.PHONE,
