@@ -137,6 +137,9 @@ def test_the_owner_reads_relations_visits_of_their_customer(
     assert f'data-task="{task.pk}"' in body
     page = client.get(reverse("care:visit_detail", args=[task.pk]))
     assert page.status_code == 200 and 'id="gx-visit-do"' not in page.content.decode()
+    listed = client.get(reverse("care:visit_list"), {"customer": customer.pk, "status": "all"})
+    assert [t.pk for t in listed.context["page"].items] == [task.pk]
+    assert client.get(reverse("care:visit_list")).context["page"].items == []
     refused = client.post(reverse("care:visit_do", args=[task.pk]), {"outcome": "refused"})
     assert refused.status_code == 404
     assert CareTask.objects.get(pk=task.pk).status == CareTask.Status.OPEN

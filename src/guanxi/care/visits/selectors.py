@@ -104,8 +104,21 @@ def visible_tasks(*, user: Any) -> QuerySet[CareTask]:
     return CareTask.objects.visible_to(user)
 
 
+def _customer_condition(user: Any) -> Q:
+    """A customer's 回访 and care tasks are part of the customer's record, as they are on its
+    timeline: who sees the customer sees them (read only), except the spot checks, which
+    stay with those who do and judge them."""
+    return Q(customer__in=Customer.objects.visible_to(user)) & ~Q(kind=CareTask.Kind.SPOT_CHECK)
+
+
 def filtered_tasks(*, user: Any, filters: VisitFilters) -> QuerySet[CareTask]:
     rows = visible_tasks(user=user)
+    if filters.customer_id:
+        # one customer's 回访: also those read with the customer (its 360 panel's "all")
+        rows = CareTask.objects.filter(customer_id=filters.customer_id).filter(
+            Q(pk__in=rows.filter(customer_id=filters.customer_id).values("pk"))
+            | _customer_condition(user)
+        )
     if filters.status:
         rows = rows.filter(status=filters.status)
     if filters.due == Due.TODAY:
@@ -122,8 +135,6 @@ def filtered_tasks(*, user: Any, filters: VisitFilters) -> QuerySet[CareTask]:
         rows = rows.filter(assignee_id=filters.assignee_id)
     if filters.topic_id:
         rows = rows.filter(topic_id=filters.topic_id)
-    if filters.customer_id:
-        rows = rows.filter(customer_id=filters.customer_id)
     return rows
 
 
@@ -155,13 +166,6 @@ def visit_page(
 
 def visit_count(*, user: Any, filters: VisitFilters) -> tuple[int, bool]:
     return capped_count(filtered_tasks(user=user, filters=filters))
-
-
-def _customer_condition(user: Any) -> Q:
-    """A customer's 回访 and care tasks are part of the customer's record, as they are on its
-    timeline: who sees the customer sees them (read only), except the spot checks, which
-    stay with those who do and judge them."""
-    return Q(customer__in=Customer.objects.visible_to(user)) & ~Q(kind=CareTask.Kind.SPOT_CHECK)
 
 
 def task_for_user(*, user: Any, task_id: int) -> CareTask:
