@@ -100,7 +100,7 @@ def _task_to_change(*, actor: User, task_id: int) -> CareTask:
     care.task_others. One the actor may not see or change answers 404 like a missing one."""
     task = (
         CareTask.objects.editable_by(actor, action=permissions.TASK_OTHERS)
-        .select_for_update()
+        .select_for_update(of=("self",))  # the task's row; its topic may be NULL
         .select_related("topic", "customer")
         .filter(pk=task_id)
         .first()
