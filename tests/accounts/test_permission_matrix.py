@@ -30,8 +30,9 @@ from django.utils import timezone
 
 from guanxi.accounts.models import Department
 from guanxi.care.assets.services import AssetInput, asset_create
-from guanxi.care.models import InstalledAsset, Reception
+from guanxi.care.models import CareTask, InstalledAsset, Reception, SpotCheck
 from guanxi.care.reception.services import ReceptionInput, reception_log
+from guanxi.care.visits import services as care_visits
 from guanxi.core.models import AuditLog
 from guanxi.customers.archive import services as archive
 from guanxi.customers.archive.validation import CustomerInput
@@ -111,6 +112,7 @@ WITHDRAWERS = frozenset({"owner", "admin"})  # the submitter, or who manages app
 RECEPTION = frozenset({"owner", "customer_relations", "admin"})  # care.reception_others
 
 TODAY = timezone.localdate
+RECALLERS = frozenset({"customer_relations", "admin"})  # care.spot_check and the re-call's task
 
 
 class World:
@@ -270,6 +272,49 @@ class World:
     def approval(self) -> Approval:
         return Approval.objects.get(target="contract", target_id=self.pending.pk)
 
+    @cached_property
+    def care_task(self) -> CareTask:
+        """An open 回访 of sales1a's customer, for sales1a."""
+        return care_visits.care_visit_create(
+            actor=self.owner,
+            new=care_visits.VisitNew(
+                customer_id=self.customer.pk, due_at=timezone.now() + dt.timedelta(days=1)
+            ),
+        )
+
+    @cached_property
+    def care_reached(self) -> CareTask:
+        """A 回访 of sales1a's that reached the customer (a follow-up may be raised)."""
+        task = care_visits.care_visit_create(
+            actor=self.owner,
+            new=care_visits.VisitNew(
+                customer_id=self.customer.pk, due_at=timezone.now() + dt.timedelta(days=1)
+            ),
+        )
+        return care_visits.care_visit_do(
+            actor=self.owner, task_id=task.pk, record=care_visits.VisitRecord(outcome="reached")
+        )
+
+    @cached_property
+    def fortnight_followup(self) -> FollowUp:
+        """sales1a's contact in the last complete fortnight (spot checks draw from it)."""
+        start = care_visits.last_complete_fortnight(timezone.localdate())
+        return FollowUp.objects.create(
+            customer=self.customer,
+            user=self.owner,
+            department_id=self.owner.department_id,
+            at=timezone.make_aware(dt.datetime.combine(start, dt.time(10))),
+            channel="phone",
+            content="电话跟进",
+        )
+
+    @cached_property
+    def spot_check(self) -> SpotCheck:
+        """A spot check of that contact, for customer relations to re-call."""
+        assert self.fortnight_followup.pk
+        care_visits.spot_checks_draw()
+        return SpotCheck.objects.get(followup=self.fortnight_followup)
+
 
 # ---------------------------------------------------------------- the actions
 
@@ -300,6 +345,14 @@ def html(name: str, allowed, url, data=None, **options) -> Action:
 
 def _reception_body(w: World) -> dict:
     return {"channel": "phone", "visitor_name": "来电访客", "need": "问价格"}
+
+
+def _care_due() -> str:
+    return (timezone.now() + dt.timedelta(days=1)).isoformat()
+
+
+def _care_due_local() -> str:
+    return (timezone.localtime() + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
 
 
 def _c(w: World) -> int:
@@ -1079,6 +1132,97 @@ ACTIONS: list[Action] = [
         lambda w: reverse("care:asset_edit", args=[w.asset.pk]),
         lambda w: {"product_name": "矩阵产品", "serial": "VIN-N"},
     ),
+    # 回访 (CARE-1): one's own task, others' with care.task_others; spot checks (CARE-3)
+    api(
+        "POST",
+        "/api/v1/care/visits",
+        EDIT,
+        lambda w: "/api/v1/care/visits",
+        lambda w: {"customer_id": w.customer.pk, "due_at": _care_due()},
+        body_ref=True,
+    ),
+    api(
+        "POST",
+        "/api/v1/care/visits/{task_id}/do",
+        EDIT,
+        lambda w: f"/api/v1/care/visits/{w.care_task.pk}/do",
+        lambda w: {"outcome": "unreachable"},
+    ),
+    api(
+        "POST",
+        "/api/v1/care/visits/{task_id}/close",
+        EDIT,
+        lambda w: f"/api/v1/care/visits/{w.care_task.pk}/close",
+        lambda w: {"resolution": "cancelled", "note": "客户已退车"},
+    ),
+    api(
+        "POST",
+        "/api/v1/care/visits/{task_id}/track",
+        EDIT,
+        lambda w: f"/api/v1/care/visits/{w.care_reached.pk}/track",
+        lambda w: {"title": "补寄发票", "assignee_id": w.owner.pk, "due_at": _care_due()},
+    ),
+    api(
+        "POST",
+        "/api/v1/care/visits/{task_id}/reassign",
+        MERGERS,
+        lambda w: f"/api/v1/care/visits/{w.care_task.pk}/reassign",
+        lambda w: {"assignee_id": w.org["sales1b"].pk},
+    ),
+    api(
+        "POST",
+        "/api/v1/care/spot-checks/draw",
+        MERGERS,
+        lambda w: w.fortnight_followup and "/api/v1/care/spot-checks/draw",
+    ),
+    api(
+        "POST",
+        "/api/v1/care/spot-checks/{spot_check_id}/result",
+        RECALLERS,
+        lambda w: f"/api/v1/care/spot-checks/{w.spot_check.pk}/result",
+        lambda w: {"result": "matches"},
+    ),
+    html(
+        "care:visit_create",
+        EDIT,
+        lambda w: reverse("care:visit_create", args=[w.customer.pk]),
+        lambda w: {"channel": "phone", "due_at": _care_due_local()},
+    ),
+    html(
+        "care:visit_do",
+        EDIT,
+        lambda w: reverse("care:visit_do", args=[w.care_task.pk]),
+        lambda w: {"outcome": "refused"},
+    ),
+    html(
+        "care:visit_close",
+        EDIT,
+        lambda w: reverse("care:visit_close", args=[w.care_task.pk]),
+        lambda w: {"resolution": "cancelled", "note": "重复"},
+    ),
+    html(
+        "care:visit_track",
+        EDIT,
+        lambda w: reverse("care:visit_track", args=[w.care_reached.pk]),
+        lambda w: {"title": "补寄发票", "assignee": w.owner.pk, "due_at": _care_due_local()},
+    ),
+    html(
+        "care:visit_reassign",
+        MERGERS,
+        lambda w: reverse("care:visit_reassign", args=[w.care_task.pk]),
+        lambda w: {"assignee": w.org["sales1b"].pk},
+    ),
+    html(
+        "care:spot_check_draw",
+        MERGERS,
+        lambda w: w.fortnight_followup and reverse("care:spot_check_draw"),
+    ),
+    html(
+        "care:spot_check_result",
+        RECALLERS,
+        lambda w: reverse("care:spot_check_result", args=[w.spot_check.pk]),
+        lambda w: {"result": "matches"},
+    ),
 ]
 
 # Changing endpoints that are not about customer, pipeline or sales records, each with what
@@ -1134,6 +1278,11 @@ OUTSIDE = {
     "HTML pipeline:script_edit": "scripts: managers and customer relations",
     "HTML pipeline:script_deactivate": "scripts: managers and customer relations",
     "HTML pipeline:script_vote": "any user's own vote on a script",
+    # 回访 topics and the spot-check sample size: care.rules / care.spot_check
+    # (tests/care/test_visits.py, test_spot_checks.py, test_visits_pages.py)
+    "HTML care:topic_create": "care.rules",
+    "HTML care:topic_edit": "care.rules",
+    "HTML care:spot_check_settings": "care.spot_check",
 }
 
 # Views that take any method and only read (a POST is answered like a GET).
@@ -1188,6 +1337,8 @@ WATCHED = [
     Invoice,
     Approval,
     SalesTarget,
+    CareTask,
+    SpotCheck,
     AuditLog,
 ]
 

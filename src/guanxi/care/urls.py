@@ -4,6 +4,7 @@ app_name = "care"
 
 # Each area adds its `path("<area>/", include("guanxi.care.<area>.urls"))` here.
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("visits/", include("guanxi.care.visits.urls")),
     path("reception/", include("guanxi.care.reception.urls")),
     path("assets/", include("guanxi.care.assets.urls")),
 ]

@@ -11,9 +11,14 @@ from guanxi.care.assets.services import asset_from_delivery
 from guanxi.care.assets.views import customer_assets_placeholder_html
 from guanxi.care.common import audit_actions, permissions
 from guanxi.care.reception.views import customer_receptions_placeholder_html
+from guanxi.care.visits import tasks as visit_tasks  # noqa: F401 - registers the spot-check cron
+from guanxi.care.visits import views as visit_views
 from guanxi.core.audit_actions import audit_actions_register
+from guanxi.core.home import home_sections
+from guanxi.core.waiting import waiting_items
 from guanxi.customers import panels
 from guanxi.customers.models import Customer
+from guanxi.pipeline.worklist.hooks import worklist_sections
 from guanxi.sales.common import hooks as sales_hooks
 from guanxi.sales.models import Delivery
 
@@ -34,6 +39,11 @@ def _asset_from_delivery(*, delivery: Delivery, actor: Any = None, **kwargs: Any
 def connect() -> None:
     account_permissions.ALL.update(permissions.ALL)
     audit_actions_register(audit_actions.LABELS)
+    # 回访 (CARE-1): the assignee's work list, the waiting badge, relations' home, the 360 page
+    worklist_sections.register(visit_views.worklist_section)
+    waiting_items.register(visit_views.waiting_item)
+    home_sections.register(visit_views.home_relations_section)
+    panels.detail_panels.register(visit_views.customer_panel)
     sales_hooks.delivery_recorded.register(_asset_from_delivery)
     panels.detail_panels.register(_assets_panel)
     panels.detail_panels.register(_receptions_panel)

@@ -13,7 +13,7 @@ from guanxi.care.models.messages import (
 )
 from guanxi.care.models.reception import Reception
 from guanxi.care.models.rules import CareRule, CareTouch, Trigger
-from guanxi.care.models.visits import CareTask, CareTopic, SpotCheck
+from guanxi.care.models.visits import CareTask, CareTopic, SpotCheck, SpotCheckSettings
 
 __all__ = [
     "CalendarFeed",
@@ -31,5 +31,6 @@ __all__ = [
     "Purpose",
     "Reception",
     "SpotCheck",
+    "SpotCheckSettings",
     "Trigger",
 ]

@@ -211,3 +211,26 @@ class SpotCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period_start} {self.followup_id}"
+
+
+class SpotCheckSettings(models.Model):
+    """How spot checks are drawn (CARE-3), one row (id 1) an administrator of spot checks
+    edits on the spot-check page: data, not a setting in the code."""
+
+    sample_size = models.PositiveSmallIntegerField(
+        _("follow-ups drawn per consultant and fortnight"), default=3
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("spot-check settings")
+        verbose_name_plural = _("spot-check settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sample_size__gte=1, sample_size__lte=50),
+                name="spotchecksettings_sample_size",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.sample_size)
