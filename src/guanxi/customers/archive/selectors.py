@@ -263,7 +263,7 @@ def customer_get_for_user(
 
 def customer_can_edit(*, user: Any, customer: Customer) -> bool:
     """Whether the user may change the customer's archive (fields, contacts, tags, files)."""
-    return Customer.objects.editable_by(user, action=EDIT_OTHERS).filter(pk=customer.pk).exists()
+    return customer_editable(user, customer, action=EDIT_OTHERS)
 
 
 def customer_contacts(*, customer: Customer) -> list[Contact]:
