@@ -9,7 +9,9 @@ of moves:
 * reached(stage) — distinct customers with a move in the period to that stage *or a later
   one* (a customer who jumps from 1 to 3 has passed 2): one query grouping the moves per
   customer (highest ladder stage reached, refusal flags), then counting — one pass, instead
-  of one COUNT(DISTINCT) sort per stage;
+  of one COUNT(DISTINCT) sort per stage; for the whole company (no scope, no filter) one
+  filtered COUNT over the stored reaches (`StageReach`: a customer's first reach of a stage
+  in the period is the move whose previous reach lies before it), no grouping;
 * conversion(k → k+1) = reached(k+1) / reached(k);
 * median days in a stage — the exact median (as percentile_cont(0.5)) of the whole-day
   `days_in_previous` over the period's moves out of that stage, read from one grouped
