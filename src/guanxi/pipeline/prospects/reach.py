@@ -39,7 +39,7 @@ def stage_reach_write(
             return 0
         moves = moves.filter(customer_id__in=id_list(customer_ids))
         rows = rows.filter(customer_id__in=id_list(customer_ids))
-    rows._raw_delete(rows.db)  # no cascades hang on these rows: one DELETE
+    rows.delete()  # nothing hangs on these rows: one DELETE
     values: dict[str, object] = {
         "move_id": F("id"),
         "customer_id": F("customer_id"),
