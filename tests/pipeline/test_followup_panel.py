@@ -1,8 +1,11 @@
 """The daily action first (issue 12 §4): the follow-up form, open, and the latest follow-ups
 top the customer 360 page for whoever may log follow-ups."""
 
+from unittest import mock
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from guanxi.pipeline.prospects import services
 
@@ -85,3 +88,32 @@ def test_the_intention_panel_comes_after_the_page(client_for, sales1a, sales2a, 
     assert panel.startswith('<div class="card" id="gx-prospect-panel">')
     assert f'id="gx-stage-{customer.pk}"' in panel
     assert client_for(sales2a).get(url).status_code == 404
+
+
+def test_the_blank_form_is_rendered_once_and_reads_as_each_customers(rf, sales1a, make_customer):
+    """Issue 13: the panel's blank fields come from one rendering per language, minute, stage
+    list and stage, with the customer's prefix put in: byte for byte the form's own."""
+    from django.template.loader import render_to_string
+
+    from guanxi.pipeline.models import Prospect, Stage
+    from guanxi.pipeline.prospects import views
+    from guanxi.pipeline.prospects.forms import followup_forms
+
+    request = rf.get("/")
+    request.user = sales1a
+    first, second = make_customer(sales1a), make_customer(sales1a)
+    services.prospect_set_stage(actor=sales1a, customer=second, stage=Stage.objects.get(code="s2"))
+    views._BLANK_FIELDS.clear()
+    moment = timezone.now()  # one minute for all: the next contact's `min`
+    for customer in (first, second, first):
+        prospect = Prospect.objects.select_related("stage").get(pk=customer.pk)
+        with mock.patch("django.utils.timezone.now", return_value=moment):
+            form, objections = followup_forms(customer)
+            own = render_to_string(
+                "pipeline/followup_fields.html",
+                {"form": form, "objections": objections, "prospect": prospect},
+                request=request,
+            )
+            assert views._blank_followup_fields(request, customer, prospect) == own
+        assert f'name="c{customer.pk}-content"' in own
+    assert len(views._BLANK_FIELDS) == 2  # one per stage of the customers

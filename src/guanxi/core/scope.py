@@ -68,6 +68,18 @@ def editable_q(
     return Q(**{f"{owner_field}_id": scope.user_id})
 
 
+def may_change(
+    scope: Scope, *, action: str, owner_id: int | None, department_id: int | None
+) -> bool:
+    """`editable_q` for one record whose owner and department are known: the same answer
+    without a query."""
+    if scope.user_id is None:
+        return False
+    if action in scope.permissions:
+        return scope.covers(owner_id=owner_id, department_id=department_id)
+    return owner_id == scope.user_id
+
+
 def apply_scope[QS: QuerySet](
     queryset: QS,
     scope: Scope,

@@ -25,13 +25,14 @@ class CustomersConfig(AppConfig):
 
 def _phone_index_after_migrate(sender, using="default", **kwargs):
     """A migration that alters customers_customer on SQLite rebuilds the table without the
-    phone index's triggers: put them back (and refill the index) if they are gone."""
+    phone and name indexes' triggers: put them back (and refill the index) if they are gone."""
     from django.db.migrations.recorder import MigrationRecorder
 
-    from guanxi.customers import phone_index
+    from guanxi.customers import name_index, phone_index
 
     connection = connections[using]
-    if ("customers", "0009_phone_search_index") in MigrationRecorder(
-        connection
-    ).applied_migrations():
+    applied = MigrationRecorder(connection).applied_migrations()
+    if ("customers", "0009_phone_search_index") in applied:
         phone_index.ensure(connection)
+    if ("customers", "0010_name_bigram_index") in applied:
+        name_index.ensure(connection)

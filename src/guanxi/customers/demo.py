@@ -34,7 +34,7 @@ from guanxi.core.errors import DomainError
 from guanxi.core.identity import credit_check_char, id_check_digit, mask_id_number
 from guanxi.core.names import pinyin_keys
 from guanxi.core.seed_command import SeedStats
-from guanxi.customers import dedup, phone_index
+from guanxi.customers import dedup, name_index, phone_index
 from guanxi.customers.archive.services import contact_create, customer_create
 from guanxi.customers.archive.validation import ContactInput, CustomerInput
 from guanxi.customers.models import (
@@ -793,6 +793,7 @@ def seed_customers_bulk(
             phone_trigger_suspended = not postgres and phone_index.suspend_insert_trigger(
                 connection
             )
+            name_trigger_suspended = not postgres and name_index.suspend_insert_trigger(connection)
             generated = generator.customers(count)
             phase = time.perf_counter()
             done = 0
@@ -823,6 +824,10 @@ def seed_customers_bulk(
                 phase = time.perf_counter()
                 phone_index.ensure(connection)  # the trigger back, the index rebuilt
                 stats.phases["phone index"] = time.perf_counter() - phase
+            if name_trigger_suspended:
+                phase = time.perf_counter()
+                name_index.ensure(connection, refill=True)
+                stats.phases["name index"] = time.perf_counter() - phase
             load.finish(tables.values())
     bulk_analyze(tables.values(), stats)
     stats.seconds = time.perf_counter() - started

@@ -44,6 +44,7 @@ from guanxi.pipeline.models import (
     Script,
     Stage,
     StageMove,
+    StageReach,
 )
 from guanxi.pipeline.pools import services as pool_services
 from guanxi.pipeline.prospects import cadence as stage_cadence
@@ -823,6 +824,7 @@ def seed_pipeline_bulk(
         "move": StageMove._meta.db_table,
         "prospect": Prospect._meta.db_table,
         "pool": PoolEntry._meta.db_table,
+        "reach": StageReach._meta.db_table,
     }
     customers_table = Customer._meta.db_table
     planner = _BulkPlanner(
@@ -887,6 +889,9 @@ def seed_pipeline_bulk(
             [pool.pk, pool.pk],
         )
         stats.phases["pool"] = time.perf_counter() - phase
+        phase = time.perf_counter()
+        services.stage_reach_refresh()  # the funnel's stored reaches, from every move just written
+        stats.phases["reach"] = time.perf_counter() - phase
         load.finish((tables["followup"], tables["move"], tables["pool"]))
         # Tracked: the most recently followed per consultant and stage group, within quota.
         phase = time.perf_counter()

@@ -305,6 +305,62 @@ class StageMove(models.Model):
         return f"{self.customer_id}: {self.from_stage_id} → {self.to_stage_id}"
 
 
+# Ladder orders (s0 … s4) whose last reach a StageReach row carries; the funnel reads the
+# rows only while every ladder stage's order is below this.
+REACH_LEVELS = 5
+
+
+class StageReach(models.Model):
+    """For one stage move, when its customer last reached each stage before it (issue 13).
+
+    `before_<k>`: the time of the customer's latest earlier move to ladder order k or higher
+    (NULL: none, or the move is below k); `before_same`: of the latest earlier move to the
+    same stage (the refusal rows). "Earlier" is by (at, id). A move reached k in a period
+    for the first time there exactly when `before_<k>` is before the period, so the company
+    funnel counts distinct customers with one filtered COUNT instead of grouping the moves
+    per customer. Written by `prospects.services.stage_reach_refresh` for every writer of
+    moves (the stage-move service, the bulk seed, the migration that filled it)."""
+
+    move = models.OneToOneField(
+        StageMove, primary_key=True, on_delete=models.CASCADE, related_name="reach"
+    )
+    # indexed with the time below (stagereach_cust_idx)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    at = models.DateTimeField()
+    level = models.SmallIntegerField()  # the order of the move's stage (refused < 0)
+    before_0 = models.DateTimeField(null=True)
+    before_1 = models.DateTimeField(null=True)
+    before_2 = models.DateTimeField(null=True)
+    before_3 = models.DateTimeField(null=True)
+    before_4 = models.DateTimeField(null=True)
+    before_same = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [
+            # the funnel's period; covering, so a short period is read from the index alone
+            models.Index(
+                fields=["at"],
+                include=[
+                    "level",
+                    "before_0",
+                    "before_1",
+                    "before_2",
+                    "before_3",
+                    "before_4",
+                    "before_same",
+                ],
+                name="stagereach_at_idx",
+            ),
+            # a customer's rows: refreshed per customer; the funnel's amounts join on it
+            models.Index(fields=["customer", "at"], name="stagereach_cust_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.customer_id} @ {self.at}: {self.level}"
+
+
 class TeamQuota(models.Model):
     """Tracked-pool quotas per stage group for a department (INT-3; defaults 20 / 40 / 10)."""
 

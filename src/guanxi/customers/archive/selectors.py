@@ -33,7 +33,7 @@ from guanxi.core.pagination import (
     parse_id,
 )
 from guanxi.core.phones import phone_search_digits
-from guanxi.customers import phone_index
+from guanxi.customers import name_index, phone_index
 from guanxi.customers.errors import CustomerNotFound
 from guanxi.customers.models import (
     Attachment,
@@ -44,7 +44,7 @@ from guanxi.customers.models import (
     Tag,
     TimelineEvent,
 )
-from guanxi.customers.querysets import CustomerQuerySet
+from guanxi.customers.querysets import CustomerQuerySet, customer_editable
 
 # sort key → the keys the list is ordered by (the last one unique), all descending or not
 SORTS: dict[str, tuple[tuple[tuple[str, CursorKind], ...], bool]] = {
@@ -92,15 +92,24 @@ def search_condition(text: str) -> Q | None:
             condition &= Q(pk__in=phone_index.ids_with_phone(digits, columns=columns))
         return condition
     lowered = text.lower()
-    condition = _prefix("name", text)
     pinyin_like = lowered.isascii() and lowered.replace(" ", "").isalpha()
     if pinyin_like:
         # Letters are pinyin or the start of a Latin name; a substring scan would only find
         # Latin words inside names, at the price of reading every row.
         letters = lowered.replace(" ", "")
-        condition |= _prefix("name_initials", letters) | _prefix("name_pinyin", letters)
+        condition = (
+            _prefix("name", text)
+            | _prefix("name_initials", letters)
+            | _prefix("name_pinyin", letters)
+        )
+    elif len(text) >= 2 and connection.vendor == "sqlite":
+        # A name that starts with the text contains it: one indexed test on SQLite (the
+        # bigram table), where an OR with the prefix range would read every row.
+        condition = _name_contains(text)
     elif len(text) >= 2:
-        condition |= _name_contains(text)
+        condition = _prefix("name", text) | _name_contains(text)
+    else:
+        condition = _prefix("name", text)
     if "@" in text:
         condition |= Q(email=lowered)
     if len(text) == 18 and text.isalnum():
@@ -132,11 +141,14 @@ class _BigramsContain(Func):
 
 
 def _name_contains(text: str) -> Q:
-    """`name LIKE '%text%'`; on PostgreSQL also the bigram index test (migration 0004), as
-    trigrams cannot serve the usual two-character Chinese search."""
+    """`name LIKE '%text%'`, with the bigram index test that finds its candidates: on
+    PostgreSQL the GIN index of migration 0004 (trigrams cannot serve the usual
+    two-character Chinese search), on SQLite the bigram table (`name_index`, migration 0010)."""
     condition = Q(name__contains=text)
     if connection.vendor == "postgresql" and not text.isascii():
         condition &= Q(_BigramsContain(F("name"), Value(text)))
+    if connection.vendor == "sqlite":
+        condition &= Q(pk__in=name_index.ids_with_name(text))
     return condition
 
 
@@ -251,7 +263,7 @@ def customer_get_for_user(
 
 def customer_can_edit(*, user: Any, customer: Customer) -> bool:
     """Whether the user may change the customer's archive (fields, contacts, tags, files)."""
-    return Customer.objects.editable_by(user, action=EDIT_OTHERS).filter(pk=customer.pk).exists()
+    return customer_editable(user, customer, action=EDIT_OTHERS)
 
 
 def customer_contacts(*, customer: Customer) -> list[Contact]:

@@ -13,6 +13,7 @@ from guanxi.core.errors import NotFound
 from guanxi.core.pagination import Page, page_by_keys
 from guanxi.core.querysets import filter_given
 from guanxi.customers.models import Customer
+from guanxi.customers.querysets import customer_editable
 from guanxi.pipeline.models import PoolEntry, Prospect, PublicPool
 from guanxi.pipeline.permissions import RELEASE_OTHERS
 
@@ -26,11 +27,8 @@ def may_release(*, user: Any, customer: Customer) -> bool:
     """Releasing an owned customer to a pool, or locking it against the release, is the owner
     line's: the owner, or someone with `pipeline.release_others` whose own scope covers the
     customer — not a collaborator (协作人)."""
-    return (
-        customer.owner_id is not None
-        and Customer.objects.editable_by(user, action=RELEASE_OTHERS, shared=False)
-        .filter(pk=customer.pk)
-        .exists()
+    return customer.owner_id is not None and customer_editable(
+        user, customer, action=RELEASE_OTHERS, shared=False
     )
 
 

@@ -11,7 +11,7 @@ from guanxi.pipeline.prospects.services import FollowUpInput
 OBJECTION_ROWS = 3
 
 
-def _stage_choices():
+def followup_stage_choices() -> list[tuple[str, str]]:
     return [("", _("unchanged"))] + [(s.code, str(s)) for s in Stage.objects.order_by("order")]
 
 
@@ -62,7 +62,7 @@ class FollowUpForm(forms.Form):
 
     def __init__(self, *args, stage_choices=None, prefix=None, **kwargs):
         super().__init__(*args, prefix=prefix, **kwargs)
-        self.fields["stage"].choices = stage_choices or _stage_choices()
+        self.fields["stage"].choices = stage_choices or followup_stage_choices()
         for name, field in self.fields.items():
             css = "form-check-input" if name == "effective" else "form-control"
             if isinstance(field, forms.ChoiceField):
@@ -123,11 +123,15 @@ def objection_forms(data=None, *, prefix: str = "") -> list[ObjectionForm]:
     return [ObjectionForm(data, prefix=f"{prefix}obj{i}") for i in range(OBJECTION_ROWS)]
 
 
-def followup_forms(customer, data=None) -> tuple[FollowUpForm, list[ObjectionForm]]:
+def followup_forms(
+    customer, data=None, *, stages: list[tuple[str, str]] | None = None
+) -> tuple[FollowUpForm, list[ObjectionForm]]:
     """The follow-up form of a customer and its objection rows (prefixed by the customer, as
-    the work list shows several customers' forms on one page)."""
+    the work list shows several customers' forms on one page); `stages`: the stage choices,
+    when the caller has read them."""
     prefix = f"c{customer.pk}"
-    return FollowUpForm(data, prefix=prefix), objection_forms(data, prefix=f"{prefix}-")
+    form = FollowUpForm(data, prefix=prefix, stage_choices=stages)  # None: read them
+    return form, objection_forms(data, prefix=f"{prefix}-")
 
 
 def objections_from(forms_: list[ObjectionForm]) -> tuple[list[dict], bool]:

@@ -38,10 +38,12 @@ from guanxi.pipeline.models import (
     Script,
     Stage,
     StageMove,
+    StageReach,
     TeamQuota,
 )
 from guanxi.pipeline.permissions import FOLLOW_UP_OTHERS, MANAGE_QUOTAS, SET_STAGE
 from guanxi.pipeline.prospects import cadence
+from guanxi.pipeline.prospects.reach import stage_reach_write
 from guanxi.pipeline.prospects.selectors import quota_for, quota_group_of, quota_limit
 
 # seed 000 §5.1.2: the traits of a good customer, and the risks of big customers.
@@ -135,12 +137,25 @@ def _move_stage(
         days_in_previous=days,
         at=now,
     )
+    stage_reach_refresh(customer_ids=[prospect.customer_id])
     if old is None or stage.order > old.order:
         prospect.last_progress_at = now
         prospect.contacts_since_progress = 0
     prospect.stage = stage
     prospect.stage_changed_at = now
     return move
+
+
+def stage_reach_refresh(*, customer_ids: Iterable[int] | None = None) -> int:
+    """Rewrite the `StageReach` rows of these customers' stage moves (all customers: None)
+    from their moves: every writer of stage moves calls it after writing (the funnel counts
+    from these rows). Two statements whatever the number of customers; returns the rows
+    written."""
+    return stage_reach_write(
+        move_model=StageMove,
+        reach_model=StageReach,
+        customer_ids=None if customer_ids is None else list(customer_ids),
+    )
 
 
 def _stage_label(stage: Stage | None) -> str:

@@ -9,7 +9,9 @@ of moves:
 * reached(stage) — distinct customers with a move in the period to that stage *or a later
   one* (a customer who jumps from 1 to 3 has passed 2): one query grouping the moves per
   customer (highest ladder stage reached, refusal flags), then counting — one pass, instead
-  of one COUNT(DISTINCT) sort per stage;
+  of one COUNT(DISTINCT) sort per stage; for the whole company (no scope, no filter) one
+  filtered COUNT over the stored reaches (`StageReach`: a customer's first reach of a stage
+  in the period is the move whose previous reach lies before it), no grouping;
 * conversion(k → k+1) = reached(k+1) / reached(k);
 * median days in a stage — the exact median (as percentile_cont(0.5)) of the whole-day
   `days_in_previous` over the period's moves out of that stage, read from one grouped
@@ -48,7 +50,14 @@ from django.utils import timezone
 
 from guanxi.accounts.selectors import scope_for_user, users_in_scope
 from guanxi.customers.models import OwnerChange
-from guanxi.pipeline.models import FollowUp, Prospect, Stage, StageMove
+from guanxi.pipeline.models import (
+    REACH_LEVELS,
+    FollowUp,
+    Prospect,
+    Stage,
+    StageMove,
+    StageReach,
+)
 from guanxi.pipeline.reports.hooks import targets_for
 
 ACTIVITY_DAYS = 7
@@ -193,6 +202,73 @@ def _reached(
     return figures
 
 
+def _reached_stored(
+    *, lower: dt.datetime, upper: dt.datetime, ladder: list[Stage], refused: list[Stage]
+) -> dict[str, Any]:
+    """`_reached` for the whole company, from the `StageReach` rows: a customer reached
+    ladder order k in the period exactly once for the first time there, on the move whose
+    `before_<k>` (the customer's latest earlier reach of k or higher) is before the period.
+    So each figure is a filtered COUNT over the period's rows — no grouping per customer —
+    and the amounts a second one over the rows of customers that have an amount (joined
+    through `prospect_amount_idx`). Under a data scope or a filter the earlier reach may
+    be out of the filter; those funnels group the moves (`_reached`)."""
+    quote = connection.ops.quote_name
+    # as the ORM passes them (SQLite stores UTC text)
+    lower_value = connection.ops.adapt_datetimefield_value(lower)
+    upper_value = connection.ops.adapt_datetimefield_value(upper)
+
+    def first(stage: Stage) -> str:
+        if stage.order >= 0:
+            column, level = quote(f"before_{stage.order}"), f"r.{quote('level')} >= %s"
+        else:
+            column, level = quote("before_same"), f"r.{quote('level')} = %s"
+        return f"{level} AND (r.{column} IS NULL OR r.{column} < %s)"
+
+    stages = ladder + refused
+    conditions = [first(stage) for stage in stages]
+    condition_params: list[Any] = []
+    for stage in stages:
+        condition_params += [stage.order, lower_value]
+    reach = StageReach._meta.db_table
+    period = f"r.{quote('at')} >= %s AND r.{quote('at')} < %s"
+    counts = ", ".join(f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END)" for c in conditions)
+    amt = f"p.{quote('expected_amount')}"
+    sums = ", ".join(f"SUM(CASE WHEN {c} THEN {amt} ELSE 0 END)" for c in conditions)
+    prospects = Prospect._meta.db_table
+    customer = quote("customer_id")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {counts}, COUNT(*) FROM {quote(reach)} r WHERE {period}",  # noqa: S608
+            [*condition_params, lower_value, upper_value],
+        )
+        row = cursor.fetchone()
+        cursor.execute(
+            f"SELECT {sums} FROM {quote(prospects)} p "  # noqa: S608
+            f"JOIN {quote(reach)} r ON r.{customer} = p.{customer} "
+            f"WHERE {amt} IS NOT NULL AND {period}",
+            [*condition_params, lower_value, upper_value],
+        )
+        money = cursor.fetchone()
+    figures: dict[str, Any] = {
+        f"s{stage.pk}": int(value or 0) for stage, value in zip(stages, row, strict=False)
+    }
+    figures["moves"] = int(row[-1] or 0)
+    figures.update(
+        {f"a{stage.pk}": _yuan(value) for stage, value in zip(stages, money, strict=True)}
+    )
+    return figures
+
+
+def _stored_reach_answers(
+    *, user: Any, source: int | None, owner: int | None, ladder: list[Stage]
+) -> bool:
+    """The stored reaches give the funnel exactly for the company's moves unfiltered (a
+    first reach under a scope or filter may follow an earlier one outside it)."""
+    if source or owner or not scope_for_user(user).sees_all:
+        return False
+    return all(stage.order < REACH_LEVELS for stage in ladder)
+
+
 def funnel_figures(
     *,
     user: Any,
@@ -211,7 +287,10 @@ def funnel_figures(
     stages = list(Stage.objects.order_by("order"))
     refused = [s for s in stages if s.order < 0]
     ladder = [s for s in stages if s.order >= 0]
-    totals = _reached(moves, ladder, refused)
+    if _stored_reach_answers(user=user, source=source, owner=owner, ladder=ladder):
+        totals = _reached_stored(lower=lower, upper=upper, ladder=ladder, refused=refused)
+    else:
+        totals = _reached(moves, ladder, refused)
     medians = _medians(moves)
     rows = []
     for index, stage in enumerate(ladder):

@@ -11,6 +11,7 @@ from guanxi.core.pagination import Page, capped_count, page_by_id, parse_id
 from guanxi.core.querysets import filter_given
 from guanxi.core.schemas import PageQuery
 from guanxi.customers.models import Customer
+from guanxi.customers.querysets import customer_editable
 from guanxi.sales.common.permissions import EDIT_OTHERS
 from guanxi.sales.models import Contract, ContractAmendment, ContractItem
 
@@ -150,12 +151,10 @@ def customer_for_new_contract(*, user, customer_id):
     return editable.filter(pk=pk).first() if pk else None
 
 
-def customer_may_get_contract(*, user, customer_id) -> bool:
-    """Whether `customer_for_new_contract` would find the customer, without reading its row
-    (the 360 page's contract panel only shows or hides its "new contract" button)."""
-    pk = parse_id(customer_id)
-    editable = Customer.objects.editable_by(user, action=EDIT_OTHERS, shared=False)
-    return editable.filter(pk=pk).exists() if pk else False
+def customer_may_get_contract(*, user, customer: Customer) -> bool:
+    """Whether `customer_for_new_contract` would find the customer (read already, by the 360
+    page, whose contract panel only shows or hides its "new contract" button)."""
+    return customer_editable(user, customer, action=EDIT_OTHERS, shared=False)
 
 
 def customer_visible(*, user, customer_id) -> bool:

@@ -101,7 +101,7 @@ def _blank_rows(rows: list[dict]) -> list[dict]:
 def customer_contracts_panel_html(request, customer) -> str:
     user = request.user
     contracts = _with_colours(customer_contracts_for_user(user=user, customer=customer))
-    can_create = customer_may_get_contract(user=user, customer_id=customer.pk)
+    can_create = customer_may_get_contract(user=user, customer=customer)
     if not contracts and not can_create:
         return ""
     return render_to_string(
