@@ -189,11 +189,11 @@ def rule_rows(*, rule: CareRule, today: dt.date) -> list[QuerySet[Any]]:
         contacted = Prospect.objects.filter(
             grade=Grade.E, last_followup_at__gte=window_start
         ).values("customer_id")
-        signed = Prospect.objects.filter(grade=Grade.E).values("customer_id")
+        e_class = Prospect.objects.filter(grade=Grade.E).values("customer_id")
         return [
             customer_rows(
                 rule=rule,
-                customers=_customers(rule).filter(pk__in=signed).exclude(pk__in=contacted),
+                customers=_customers(rule).filter(pk__in=e_class).exclude(pk__in=contacted),
                 occurrence=f"upkeep:{day:%Y-%m}#{index}",
                 due=due,
             )
@@ -235,7 +235,7 @@ def touches_insert(*, rule: CareRule, rows: QuerySet[Any]) -> int:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [CareTouch.Status.SCHEDULED, created_at, *params])
-        return max(cursor.rowcount, 0)
+        return max(int(cursor.rowcount), 0)
 
 
 def rule_evaluate(*, rule: CareRule, today: dt.date) -> int:

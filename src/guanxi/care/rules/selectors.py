@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from guanxi.accounts.selectors import user_can
 from guanxi.care.common.permissions import MANAGE_RULES
@@ -166,3 +168,25 @@ def customer_touches(*, customer: Customer, limit: int = 20) -> list[CareTouch]:
         .select_related("rule")
         .order_by("-due_at", "-id")[:limit]
     )
+
+
+def rule_when(rule: CareRule) -> str:
+    """The rule's offset in words: "72 hours before", "1 day after", "at once"."""
+    count = abs(rule.offset)
+    if count == 0:
+        text = _("at once")
+    elif rule.offset_unit == CareRule.Unit.DAYS:
+        text = (
+            ngettext("%(count)d day before", "%(count)d days before", count)
+            if rule.offset < 0
+            else ngettext("%(count)d day after", "%(count)d days after", count)
+        ) % {"count": count}
+    else:
+        text = (
+            ngettext("%(count)d hour before", "%(count)d hours before", count)
+            if rule.offset < 0
+            else ngettext("%(count)d hour after", "%(count)d hours after", count)
+        ) % {"count": count}
+    if rule.business_hours:
+        text = _("%(when)s, in business hours") % {"when": text}
+    return str(text)

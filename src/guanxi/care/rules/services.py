@@ -7,10 +7,10 @@ event fired twice, the nightly run repeated, a worker that died mid-run and ran 
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +18,8 @@ from guanxi.accounts.models import User
 from guanxi.care.messages.services import MessageNew, message_queue
 from guanxi.care.models import CareRule, CareTask, CareTouch, ContactPreference, Trigger
 from guanxi.care.rules import dates, schedule
+from guanxi.care.rules.selectors import rules_permission_check
+from guanxi.care.rules.validation import rule_clean
 from guanxi.care.visits.services import CareTaskNew, care_task_create
 from guanxi.core.audit import audit_record
 from guanxi.core.errors import ValidationFailed, invalid_field
@@ -100,18 +102,20 @@ def care_event_fire(*, trigger: str, customer: Customer, occurrence: str, at: dt
     )
 
 
-def weather_fire(*, actor: User, customers: Iterable[Customer] | None, at: dt.datetime) -> int:
+def weather_fire(
+    *, actor: User, customers: QuerySet[Customer] | Iterable[Customer] | None, at: dt.datetime
+) -> int:
     """The bad-weather notice, issued by hand for chosen customers or (None) every customer
     the actor may see; one notice per minute of issue, so a double click sends it once."""
-    from guanxi.care.rules.selectors import rules_permission_check
-
     rules_permission_check(user=actor)
     rules = list(CareRule.objects.filter(trigger=Trigger.WEATHER, enabled=True))
     if not rules:
         raise ValidationFailed(_("No bad-weather rule is switched on."))
     occurrence = f"weather:{at.astimezone(dt.UTC):%Y%m%d%H%M}"
     visible = Customer.objects.visible_to(actor).filter(deleted_at__isnull=True)
-    if customers is not None:
+    if isinstance(customers, QuerySet):
+        visible = visible.filter(pk__in=cast(Any, customers.values("pk")))
+    elif customers is not None:
         visible = visible.filter(pk__in=[customer.pk for customer in customers])
     created = 0
     with transaction.atomic():
@@ -145,13 +149,14 @@ def _least_loaded(role_id: int, department_id: int | None = None) -> User | None
     users = _active_users().filter(roles__id=role_id)
     if department_id is not None:
         users = users.filter(department_id=department_id)
-    return (
+    least: User | None = (
         users.annotate(
             open_tasks=Count("care_tasks", filter=Q(care_tasks__status=CareTask.Status.OPEN))
         )
         .order_by("open_tasks", "id")
         .first()
     )
+    return least
 
 
 def _supervisor(rule: CareRule, assignee: User | None, customer: Customer) -> User | None:
@@ -159,7 +164,8 @@ def _supervisor(rule: CareRule, assignee: User | None, customer: Customer) -> Us
         return None
     department_id = assignee.department_id if assignee else customer.department_id
     users = _active_users().filter(roles__id=rule.supervisor_role_id).order_by("id")
-    return users.filter(department_id=department_id).first() or users.first()
+    supervisor: User | None = users.filter(department_id=department_id).first() or users.first()
+    return supervisor
 
 
 def _assignee(rule: CareRule, customer: Customer) -> tuple[User | None, int | None]:
@@ -327,35 +333,59 @@ def date_rules_evaluate(*, today: dt.date | None = None) -> dict[str, int]:
 # ---------------------------------------------------------------- editing rules
 
 
-def rule_update(*, actor: User, rule: CareRule, values: dict[str, Any]) -> CareRule:
-    """Save a rule's changed fields (cleaned by the form or the API schema), audited."""
-    from guanxi.care.rules.selectors import rules_permission_check
-    from guanxi.care.rules.validation import rule_clean
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    return {
+        name: (_plain(before.get(name)), _plain(value))
+        for name, value in after.items()
+        if _plain(before.get(name)) != _plain(value)
+    }
 
+
+def _plain(value: Any) -> Any:
+    return value.pk if hasattr(value, "pk") else value
+
+
+def rule_update(*, actor: User, rule: CareRule, values: dict[str, Any]) -> CareRule:
+    """Save a rule's changed fields (a partial change, cleaned here), audited."""
     rules_permission_check(user=actor)
-    cleaned = rule_clean(values=values, rule=rule)
     with transaction.atomic():
         locked = CareRule.objects.select_for_update().get(pk=rule.pk)
+        cleaned = rule_clean(values=values, rule=locked)
         before = {name: getattr(locked, name) for name in cleaned}
         for name, value in cleaned.items():
             setattr(locked, name, value)
         locked.save()
-        changed = {
-            name: {"from": _plain(before[name]), "to": _plain(value)}
-            for name, value in cleaned.items()
-            if before[name] != value
-        }
         audit_record(
             actor=actor,
             action="care.rule_update",
             target=locked,
             summary=locked.name,
-            detail={"changed": changed},
+            changes=_changes(before, cleaned),
         )
     return locked
 
 
-def _plain(value: Any) -> Any:
-    if hasattr(value, "pk"):
-        return value.pk
-    return value
+def rule_create(*, actor: User, values: dict[str, Any]) -> CareRule:
+    """A new rule (switched off unless `values` says otherwise), audited."""
+    rules_permission_check(user=actor)
+    blank = CareRule(name="", trigger="", action="", channel="")
+    cleaned = rule_clean(values=values, rule=blank)
+    with transaction.atomic():
+        rule = CareRule(**cleaned)
+        rule.sort_order = (
+            CareRule.objects.order_by("-sort_order").values_list("sort_order", flat=True).first()
+            or 0
+        ) + 10
+        rule.save()
+        audit_record(
+            actor=actor,
+            action="care.rule_update",
+            target=rule,
+            summary=rule.name,
+            changes=_changes({}, cleaned),
+        )
+    return rule
+
+
+def rule_set_enabled(*, actor: User, rule: CareRule, enabled: bool) -> CareRule:
+    return rule_update(actor=actor, rule=rule, values={"enabled": enabled})

@@ -12,7 +12,7 @@ from guanxi.core.errors import ValidationFailed
 from guanxi.customers.models import Customer
 from guanxi.pipeline.models import FollowUp, Stage
 
-MAX_OFFSET = {CareRule.Unit.HOURS: 24 * 366, CareRule.Unit.DAYS: 366}
+MAX_OFFSET: dict[str, int] = {CareRule.Unit.HOURS: 24 * 366, CareRule.Unit.DAYS: 366}
 TEXT_LIMITS = {"name": 120, "name_en": 120, "stage": 60, "purpose": 120}
 PARAM_KEYS = {"days", "per_month", "dates", "stages", "categories", "channels", "within_hours"}
 
