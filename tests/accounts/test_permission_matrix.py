@@ -105,6 +105,7 @@ REVEALERS = frozenset({"owner", "manager", "customer_relations", "admin"})  # cu
 POOL_MEMBERS = frozenset({"owner", "consultant", "manager"})  # members of 销售中心's pool
 APPROVER = frozenset({"manager"})  # the submitter's direct manager, whose turn it is
 WITHDRAWERS = frozenset({"owner", "admin"})  # the submitter, or who manages approval flows
+CARE_RULES = frozenset({"customer_relations", "admin"})  # care.rules
 
 TODAY = timezone.localdate
 
@@ -369,6 +370,29 @@ def _target_form(w: World) -> dict:
         f"{key}-starts_on": _iso(TODAY().replace(day=1)),
         f"{key}-signed": "300000",
     }
+
+
+def _care_rule(code: str):
+    from guanxi.care.models import CareRule
+
+    return CareRule.objects.get(code=code)
+
+
+def _care_rule_form(w: World | None = None, **changes) -> dict:
+    """The birthday greeting's form, saved (a new rule when posted to rule_create)."""
+    rule = _care_rule("birthday_greeting")
+    data = {
+        "step": "save",
+        "name": "矩阵生日祝福",
+        "trigger": rule.trigger,
+        "offset": "0",
+        "offset_unit": "days",
+        "action": "message",
+        "template": rule.template_id,
+        "assignee": "owner",
+    }
+    data.update(changes)
+    return data
 
 
 ACTIONS: list[Action] = [
@@ -986,6 +1010,26 @@ ACTIONS: list[Action] = [
         lambda w: reverse("sales:approval_withdraw", args=["contract", w.pending.pk]),
     ),
     html("sales:targets", MANAGERS, lambda w: reverse("sales:targets"), _target_form),
+    # care plans (CARE-2): the rules are customer relations' and the administrator's
+    html(
+        "care:rule_edit",
+        CARE_RULES,
+        lambda w: reverse("care:rule_edit", args=[_care_rule("birthday_greeting").pk]),
+        lambda w: _care_rule_form(offset="-1"),
+    ),
+    html("care:rule_create", CARE_RULES, lambda w: reverse("care:rule_create"), _care_rule_form),
+    html(
+        "care:rule_switch",
+        CARE_RULES,
+        lambda w: reverse("care:rule_switch", args=[_care_rule("birthday_greeting").pk]),
+        lambda w: {"enabled": "0"},
+    ),
+    html(
+        "care:weather_issue",
+        CARE_RULES,
+        lambda w: reverse("care:weather_issue"),
+        lambda w: {"city": w.customer.city},
+    ),
 ]
 
 # Changing endpoints that are not about customer, pipeline or sales records, each with what

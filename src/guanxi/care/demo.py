@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from guanxi.care.rules.demo import seed_rules_demo
+
 Progress = Callable[[str], object] | None
 
 
@@ -25,6 +27,7 @@ def seed_care_demo(*, seed: int = 2026, progress: Progress = None) -> CareDemoSt
     rng = random.Random(seed)  # noqa: S311 - demo data, reproducible by seed
     # Each area's seeding function, in layer order: (name, function(rng=, stats=)).
     steps: list[tuple[str, Callable[..., None]]] = []
+    steps.append(("care rules", seed_rules_demo))
     with transaction.atomic():
         for name, step in steps:
             if progress is not None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from guanxi.care.models import Trigger
 from guanxi.care.rules import schedule
-from guanxi.care.rules.services import CareEvent, touches_record
+from guanxi.care.rules.services import CareEvent, touches_record, touches_record_all
 from guanxi.pipeline.models import FollowUp, Objection
 
 VISIT_CHANNELS = frozenset({FollowUp.Channel.VISIT, FollowUp.Channel.SHOWROOM})
@@ -28,9 +28,10 @@ def on_customer_created(*, customer: Any, **_kwargs: Any) -> None:
 
 def on_followup_logged(*, followup: Any, objections: Any = (), **_kwargs: Any) -> None:
     occurrence = f"followup:{followup.pk}"
+    found = []
     if followup.channel in VISIT_CHANNELS:
-        touches_record(
-            event=CareEvent(
+        found.append(
+            CareEvent(
                 trigger=Trigger.VISIT_LOGGED,
                 customer_id=followup.customer_id,
                 occurrence=occurrence,
@@ -45,8 +46,8 @@ def on_followup_logged(*, followup: Any, objections: Any = (), **_kwargs: Any) -
         for row in objections
     )
     if price_open and followup.next_contact_at is not None:
-        touches_record(
-            event=CareEvent(
+        found.append(
+            CareEvent(
                 trigger=Trigger.QUOTE_REFUSED,
                 customer_id=followup.customer_id,
                 occurrence=occurrence,
@@ -54,6 +55,7 @@ def on_followup_logged(*, followup: Any, objections: Any = (), **_kwargs: Any) -
                 facts={"channel": followup.channel},
             )
         )
+    touches_record_all(events=found)
 
 
 def on_stage_changed(*, customer_id: int, to_stage: Any, at: Any, **_kwargs: Any) -> None:

@@ -61,31 +61,42 @@ def _matches(rule: CareRule, event: CareEvent, category: str | None) -> bool:
 def touches_record(*, event: CareEvent) -> int:
     """Record the touches of the switched-on rules of `event.trigger` (in the caller's
     transaction: the lower app's service). Nothing is sent here: the runner acts when due."""
-    rules = [rule for rule in CareRule.objects.filter(trigger=event.trigger, enabled=True)]
+    return touches_record_all(events=[event])
+
+
+def touches_record_all(*, events: list[CareEvent]) -> int:
+    """The touches of several events of one customer at once (a follow-up that is a visit
+    and a price objection): one read of the rules, one insert."""
+    if not events:
+        return 0
+    triggers = {event.trigger for event in events}
+    rules = list(CareRule.objects.filter(trigger__in=triggers, enabled=True))
     if not rules:
         return 0
-    category = None
+    categories: dict[int, str | None] = {}
     if any((rule.params or {}).get("categories") for rule in rules):
-        category = (
-            Customer.objects.filter(pk=event.customer_id).values_list("category", flat=True).first()
-        )
+        ids = {event.customer_id for event in events}
+        categories = dict(Customer.objects.filter(pk__in=ids).values_list("pk", "category"))
     now = timezone.now()
     touches = []
-    for rule in rules:
-        if not _matches(rule, event, category):
-            continue
-        due = schedule.touch_due_at(rule=rule, moment=event.at)
-        late = due < now - TOO_LATE
-        touches.append(
-            CareTouch(
-                rule=rule,
-                customer_id=event.customer_id,
-                occurrence=event.occurrence[:60],
-                due_at=due,
-                status=CareTouch.Status.SKIPPED if late else CareTouch.Status.SCHEDULED,
-                reason=_("The event came too late for this touch.") if late else "",
+    for event in events:
+        for rule in rules:
+            if rule.trigger != event.trigger:
+                continue
+            if not _matches(rule, event, categories.get(event.customer_id)):
+                continue
+            due = schedule.touch_due_at(rule=rule, moment=event.at)
+            late = due < now - TOO_LATE
+            touches.append(
+                CareTouch(
+                    rule=rule,
+                    customer_id=event.customer_id,
+                    occurrence=event.occurrence[:60],
+                    due_at=due,
+                    status=CareTouch.Status.SKIPPED if late else CareTouch.Status.SCHEDULED,
+                    reason=_("The event came too late for this touch.") if late else "",
+                )
             )
-        )
     CareTouch.objects.bulk_create(touches, ignore_conflicts=True)
     return len(touches)
 

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guanxi.accounts.models import User
 from guanxi.care.models import CareRule, Trigger
@@ -28,6 +28,7 @@ def _actor(request: HttpRequest) -> User:
 
 
 @login_required
+@require_GET
 def rule_list(request: HttpRequest) -> HttpResponse:
     rules = list(selectors.rules_list(user=request.user))
     for rule in rules:
