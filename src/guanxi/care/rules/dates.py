@@ -11,12 +11,12 @@ import calendar
 import datetime as dt
 from typing import Any
 
-from django.db import connection
 from django.db.models import CharField, DateTimeField, F, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
 
 from guanxi.care.models import CareRule, CareTouch, InstalledAsset, Trigger
 from guanxi.care.rules import schedule
+from guanxi.core.sql import insert_select
 from guanxi.customers.models import Customer
 from guanxi.pipeline.models import Grade, Prospect
 from guanxi.sales.models import Contract
@@ -93,7 +93,7 @@ def customer_rows(
         t_customer=F("pk"),
         t_occurrence=occurrence,
         t_due=Value(due, output_field=DateTimeField()),
-    ).values("t_rule", "t_customer", "t_occurrence", "t_due")
+    )
 
 
 def _asset_rows(
@@ -110,7 +110,7 @@ def _asset_rows(
             Value("asset:"), Cast("pk", CharField()), Value(suffix), output_field=CharField()
         ),
         t_due=Value(due, output_field=DateTimeField()),
-    ).values("t_rule", "t_customer", "t_occurrence", "t_due")
+    )
 
 
 def rule_rows(*, rule: CareRule, today: dt.date) -> list[QuerySet[Any]]:
@@ -221,21 +221,20 @@ def rule_rows(*, rule: CareRule, today: dt.date) -> list[QuerySet[Any]]:
 
 def touches_insert(*, rule: CareRule, rows: QuerySet[Any]) -> int:
     """INSERT … SELECT the rows, skipping those recorded before; the count inserted."""
-    select_sql, params = rows.query.sql_with_params()
-    table = connection.ops.quote_name(CareTouch._meta.db_table)
-    # the table name is the model's, the SELECT the ORM's compiled query with its parameters
-    sql = (
-        f"INSERT INTO {table} (rule_id, customer_id, occurrence, due_at, status, reason, "  # noqa: S608
-        f"created_at) SELECT q.t_rule, q.t_customer, q.t_occurrence, q.t_due, %s, '', %s "
-        f"FROM ({select_sql}) q WHERE true "
-        f"ON CONFLICT (rule_id, customer_id, occurrence) DO NOTHING"
+    return insert_select(
+        CareTouch,
+        rows,
+        {
+            "rule": F("t_rule"),
+            "customer": F("t_customer"),
+            "occurrence": F("t_occurrence"),
+            "due_at": F("t_due"),
+            "status": Value(CareTouch.Status.SCHEDULED),
+            "reason": Value(""),
+            "created_at": Value(dt.datetime.now(dt.UTC), output_field=DateTimeField()),
+        },
+        ignore_conflicts=("rule", "customer", "occurrence"),
     )
-    created_at = DateTimeField().get_db_prep_value(
-        dt.datetime.now(dt.UTC), connection=connection, prepared=False
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [CareTouch.Status.SCHEDULED, created_at, *params])
-        return max(int(cursor.rowcount), 0)
 
 
 def rule_evaluate(*, rule: CareRule, today: dt.date) -> int:
