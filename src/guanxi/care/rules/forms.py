@@ -6,6 +6,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.accounts.forms import TablerFormMixin
 from guanxi.accounts.models import Department, Role, User
 from guanxi.care.models import CareRule, CareTask, CareTopic, MessageTemplate, Trigger
 from guanxi.customers.models import Customer
@@ -27,7 +28,7 @@ def _choices(rows: Any) -> list[tuple[str, Any]]:
     return BLANK + [(str(row.pk), str(row)) for row in rows]
 
 
-class RuleForm(forms.Form):
+class RuleForm(TablerFormMixin, forms.Form):
     name = forms.CharField(label=_("name"), max_length=200, required=False)
     name_en = forms.CharField(label=_("English name"), max_length=200, required=False)
     stage = forms.CharField(label=_("step of the sale"), max_length=100, required=False)
@@ -91,7 +92,7 @@ class RuleForm(forms.Form):
     enabled = forms.BooleanField(label=_("switched on"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **kwargs)  # type: ignore[no-untyped-call]
 
         selects: dict[str, list[tuple[str, Any]]] = {
             "trigger": list(Trigger.choices),
@@ -111,7 +112,7 @@ class RuleForm(forms.Form):
             ),
         }
         for name, choices in selects.items():
-            self.fields[name].widget = forms.Select(choices=choices)
+            cast(forms.Select, self.fields[name].widget).choices = choices
         stages = cast(forms.MultipleChoiceField, self.fields["param_stages"])
         stages.choices = [(stage.code, str(stage)) for stage in Stage.objects.order_by("order")]
 
