@@ -248,3 +248,25 @@ def test_weather_button(client_for, relations, sales1a, make_customer):
     assert list(CareTouch.objects.filter(rule=rule).values_list("customer__city", flat=True)) == [
         "杭州"
     ]
+
+
+def test_field_errors_and_headers_in_chinese(client_for, relations):
+    relations.language = "zh-hans"
+    relations.save(update_fields=["language"])
+    rule = CareRule.objects.get(code="delivery_72h_before")
+    client = client_for(relations)
+    page = client.get(reverse("care:rule_list")).content.decode()
+    assert "维系规则" in page and "停用" in page
+    response = client.post(
+        reverse("care:rule_edit", args=[rule.pk]), form_data(rule, step="save", offset="三天")
+    )
+    text = response.content.decode()
+    assert "负数表示在触发之前" in text  # the offset's field error, in Chinese
+
+
+def test_api_field_errors_in_chinese(relations):
+    _token, raw = token_create(user=relations, name="tests")
+    api = Client(headers={"Authorization": f"Bearer {raw}", "Accept-Language": "zh-hans"})
+    rule = CareRule.objects.get(code="e_class_upkeep")
+    answer = api.get(f"/api/v1/care/rules/{rule.pk}/preview?trigger=moon").json()
+    assert answer["errors"]["trigger"] == ["请从列表中选择触发条件。"]
