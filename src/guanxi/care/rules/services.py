@@ -224,7 +224,7 @@ def touch_perform(*, touch_id: int, now: dt.datetime) -> str:
     task or message, or nothing happened at all. Returns what became of it."""
     with transaction.atomic():
         touch = (
-            CareTouch.objects.select_for_update(skip_locked=True)
+            CareTouch.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("rule", "rule__template", "rule__topic", "customer")
             .filter(pk=touch_id, status=CareTouch.Status.SCHEDULED, due_at__lte=now)
             .first()
