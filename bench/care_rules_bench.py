@@ -110,11 +110,14 @@ def events(args: argparse.Namespace) -> None:
         contracts_on = _contracts(user, customers, args.n, 0)
         # the callback alone, on follow-ups just logged (rolled back: nothing recorded)
         alone = []
-        for followup in FollowUp.objects.filter(user=user).order_by("-id")[: args.n]:
+        logged = FollowUp.objects.filter(user=user).select_related("customer").order_by("-id")
+        for followup in logged[: args.n]:
             with transaction.atomic():
                 started = time.perf_counter()
                 rule_events.on_followup_logged(
-                    followup=followup, objections=[{"type": "price", "outcome": "open"}]
+                    followup=followup,
+                    customer=followup.customer,
+                    objections=[{"type": "price", "outcome": "open"}],
                 )
                 alone.append((time.perf_counter() - started) * 1000)
                 transaction.set_rollback(True)
@@ -144,18 +147,26 @@ def events(args: argparse.Namespace) -> None:
 
 def nightly(args: argparse.Namespace) -> None:
     today = dt.date.fromisoformat(args.day) if args.day else timezone.localdate()
-    extra, _created = CareRule.objects.get_or_create(
-        code="bench_no_contact",
-        defaults={
-            "name": "30天未联系提醒 (bench)",
-            "trigger": "no_contact",
-            "params": {"days": 30},
-            "action": "task",
-            "channel": "phone",
-            "task_kind": "call",
-            "enabled": True,
-        },
-    )
+    # two rules over every customer, on top of the shipped ones (whose birthday and holiday
+    # greetings only look at 成交 customers)
+    extra = [
+        CareRule.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": f"{code} (bench)",
+                "trigger": trigger,
+                "params": params,
+                "action": "task",
+                "channel": "phone",
+                "task_kind": "call",
+                "enabled": True,
+            },
+        )[0]
+        for code, trigger, params in (
+            ("bench_no_contact", "no_contact", {"days": 30}),
+            ("bench_birthday", "birthday", {}),
+        )
+    ]
     print(f"customers: {Customer.objects.count():,}; day evaluated: {today}")
     print(
         "rules:",
@@ -173,8 +184,9 @@ def nightly(args: argparse.Namespace) -> None:
         print(f"run {run}: {seconds:.1f} s, touches recorded {sum(counts.values()):,}: {counts}")
     print(f"touches in the table: {before:,} → {CareTouch.objects.count():,}")
     if not args.keep:
-        CareTouch.objects.filter(rule=extra).delete()
-        extra.delete()
+        CareTouch.objects.filter(rule__in=extra).delete()
+        for rule in extra:
+            rule.delete()
 
 
 def main() -> None:

@@ -26,8 +26,14 @@ def on_customer_created(*, customer: Any, **_kwargs: Any) -> None:
     )
 
 
-def on_followup_logged(*, followup: Any, objections: Any = (), **_kwargs: Any) -> None:
+def on_followup_logged(
+    *, followup: Any, customer: Any = None, objections: Any = (), **_kwargs: Any
+) -> None:
     occurrence = f"followup:{followup.pk}"
+    # the pipeline passes the customer it holds locked: its category needs no read
+    facts = {"channel": followup.channel}
+    if customer is not None:
+        facts["category"] = customer.category
     found = []
     if followup.channel in VISIT_CHANNELS:
         found.append(
@@ -36,7 +42,7 @@ def on_followup_logged(*, followup: Any, objections: Any = (), **_kwargs: Any) -
                 customer_id=followup.customer_id,
                 occurrence=occurrence,
                 at=followup.at,
-                facts={"channel": followup.channel},
+                facts=facts,
             )
         )
     # 议价成交 (seed 003 §2): the customer objected to the price and left with a next contact
@@ -52,7 +58,7 @@ def on_followup_logged(*, followup: Any, objections: Any = (), **_kwargs: Any) -
                 customer_id=followup.customer_id,
                 occurrence=occurrence,
                 at=followup.next_contact_at,
-                facts={"channel": followup.channel},
+                facts=facts,
             )
         )
     touches_record_all(events=found)

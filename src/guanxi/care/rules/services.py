@@ -73,10 +73,14 @@ def touches_record_all(*, events: list[CareEvent]) -> int:
     rules = list(CareRule.objects.filter(trigger__in=triggers, enabled=True))
     if not rules:
         return 0
-    categories: dict[int, str | None] = {}
-    if any((rule.params or {}).get("categories") for rule in rules):
-        ids = {event.customer_id for event in events}
-        categories = dict(Customer.objects.filter(pk__in=ids).values_list("pk", "category"))
+    # the customer's category when a rule filters on it: from the event when the caller had
+    # the customer at hand, else read
+    categories: dict[int, str | None] = {
+        event.customer_id: event.facts["category"] for event in events if "category" in event.facts
+    }
+    missing = {event.customer_id for event in events} - set(categories)
+    if missing and any((rule.params or {}).get("categories") for rule in rules):
+        categories.update(Customer.objects.filter(pk__in=missing).values_list("pk", "category"))
     now = timezone.now()
     touches = []
     for event in events:

@@ -666,7 +666,9 @@ def _followup_log(
     )
     if moved is not None or prospect.grade != grade_before:
         customer_refresh_category(customer=locked, prospect=prospect)
-    hooks.followup_logged.call_all(followup=followup, objections=cleaned.objections, actor=actor)
+    hooks.followup_logged.call_all(
+        followup=followup, customer=locked, objections=cleaned.objections, actor=actor
+    )
     return FollowUpLogged(followup=followup, prospect=prospect)
 
 
