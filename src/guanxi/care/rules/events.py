@@ -101,13 +101,17 @@ def on_delivery_planned(*, order: Any, contract: Any, plans: Any, **_kwargs: Any
     )
 
 
-def on_delivery_done(*, delivery: Any, contract: Any, **_kwargs: Any) -> None:
+def on_delivery_done(*, delivery: Any, contract: Any = None, **_kwargs: Any) -> None:
     # one thank-you and one 72 h call per contract, however many deliveries it takes
+    contract_id = contract.pk if contract is not None else delivery.plan.order.contract_id
+    customer_id = (
+        contract.customer_id if contract is not None else delivery.plan.order.contract.customer_id
+    )
     touches_record(
         event=CareEvent(
             trigger=Trigger.DELIVERY_DONE,
-            customer_id=contract.customer_id,
-            occurrence=f"contract:{contract.pk}",
+            customer_id=customer_id,
+            occurrence=f"contract:{contract_id}",
             at=timezone.now(),
         )
     )
