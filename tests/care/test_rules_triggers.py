@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from guanxi.care.models import CareRule, CareTouch, InstalledAsset, Trigger
+from guanxi.care.rules import events as rule_events
 from guanxi.care.rules import schedule
 from guanxi.care.rules.services import care_event_fire, date_rules_evaluate, weather_fire
 from guanxi.core.errors import PermissionDenied, ValidationFailed
@@ -14,6 +15,7 @@ from guanxi.customers.models import Customer
 from guanxi.pipeline.models import Grade, Prospect, Stage
 from guanxi.pipeline.prospects.services import FollowUpInput, followup_log, prospect_set_stage
 from guanxi.sales.fulfilment.services import delivery_record
+from guanxi.sales.models import Delivery, DeliveryPlan
 from tests.care.factories import CareRuleFactory, CareTopicFactory
 from tests.sales.factories import make_contract, make_signed_contract, pay, place_order
 
@@ -120,14 +122,14 @@ def test_contract_delivery_and_payment_events(sales1a, make_customer):
     [touch] = touches(planned)
     assert touch.occurrence == f"order:{order.pk}"
     assert touch.due_at == schedule.day_moment(in_five - dt.timedelta(days=1))
-    plan = order.plans.get() if hasattr(order, "plans") else None
-    from guanxi.sales.models import DeliveryPlan
-
     plan = DeliveryPlan.objects.get(order=order)
     today = timezone.localdate()
     delivery_record(actor=sales1a, plan=plan, quantity="2", delivered_on=today)
     delivery_record(actor=sales1a, plan=plan, quantity="2", delivered_on=today)
     assert [t.occurrence for t in touches(done)] == [f"contract:{contract.pk}"]  # once a contract
+    # called with the delivery alone (a hook that passes no contract): the same occurrence
+    rule_events.on_delivery_done(delivery=Delivery.objects.filter(plan=plan).first())
+    assert len(touches(done)) == 1
     other = make_contract(sales1a, make_customer(sales1a, name="付款客户"), total="900.00")
     payment = pay(sales1a, other, Decimal("300.00"))
     assert [t.occurrence for t in touches(paid)] == [f"payment:{payment.pk}"]
