@@ -110,6 +110,7 @@ POOL_MEMBERS = frozenset({"owner", "consultant", "manager"})  # members of 销�
 APPROVER = frozenset({"manager"})  # the submitter's direct manager, whose turn it is
 WITHDRAWERS = frozenset({"owner", "admin"})  # the submitter, or who manages approval flows
 RECEPTION = frozenset({"owner", "customer_relations", "admin"})  # care.reception_others
+CARE_RULES = frozenset({"customer_relations", "admin"})  # care.rules
 
 TODAY = timezone.localdate
 RECALLERS = frozenset({"customer_relations", "admin"})  # care.spot_check and the re-call's task
@@ -444,6 +445,29 @@ def _target_form(w: World) -> dict:
         f"{key}-starts_on": _iso(TODAY().replace(day=1)),
         f"{key}-signed": "300000",
     }
+
+
+def _care_rule(code: str):
+    from guanxi.care.models import CareRule
+
+    return CareRule.objects.get(code=code)
+
+
+def _care_rule_form(w: World | None = None, **changes) -> dict:
+    """The birthday greeting's form, saved (a new rule when posted to rule_create)."""
+    rule = _care_rule("birthday_greeting")
+    data = {
+        "step": "save",
+        "name": "矩阵生日祝福",
+        "trigger": rule.trigger,
+        "offset": "0",
+        "offset_unit": "days",
+        "action": "message",
+        "template": rule.template_id,
+        "assignee": "owner",
+    }
+    data.update(changes)
+    return data
 
 
 ACTIONS: list[Action] = [
@@ -1222,6 +1246,26 @@ ACTIONS: list[Action] = [
         RECALLERS,
         lambda w: reverse("care:spot_check_result", args=[w.spot_check.pk]),
         lambda w: {"result": "matches"},
+    ),
+    # care plans (CARE-2): the rules are customer relations' and the administrator's
+    html(
+        "care:rule_edit",
+        CARE_RULES,
+        lambda w: reverse("care:rule_edit", args=[_care_rule("birthday_greeting").pk]),
+        lambda w: _care_rule_form(offset="-1"),
+    ),
+    html("care:rule_create", CARE_RULES, lambda w: reverse("care:rule_create"), _care_rule_form),
+    html(
+        "care:rule_switch",
+        CARE_RULES,
+        lambda w: reverse("care:rule_switch", args=[_care_rule("birthday_greeting").pk]),
+        lambda w: {"enabled": "0"},
+    ),
+    html(
+        "care:weather_issue",
+        CARE_RULES,
+        lambda w: reverse("care:weather_issue"),
+        lambda w: {"city": w.customer.city},
     ),
 ]
 

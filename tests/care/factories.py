@@ -7,10 +7,27 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from guanxi.care.models import CareTask, CareTopic, InstalledAsset, Reception
+from guanxi.care.models import (
+    CareRule,
+    CareTask,
+    CareTopic,
+    InstalledAsset,
+    MessageTemplate,
+    Reception,
+)
 from guanxi.care.reception.services import ReceptionInput, reception_log
 from guanxi.care.visits import services as visits
 from guanxi.pipeline.models import FollowUp
+
+
+class MessageTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MessageTemplate
+
+    code = factory.Sequence(lambda n: f"test_template_{n}")
+    name = factory.Sequence(lambda n: f"测试模板{n}")
+    channel = "sms"
+    body = "{{ customer.surname }}您好"
 
 
 class CareTopicFactory(factory.django.DjangoModelFactory):
@@ -99,3 +116,19 @@ class AssetRowFactory(factory.django.DjangoModelFactory):
 
     product_name = "标准版"
     serial = factory.Sequence(lambda n: f"VIN{n:014d}")
+
+
+class CareRuleFactory(factory.django.DjangoModelFactory):
+    """A switched-on rule; a message rule by default (give `action="task"` and a topic for a
+    回访). The shipped rules are there too: tests that count touches switch them off."""
+
+    class Meta:
+        model = CareRule
+
+    code = factory.Sequence(lambda n: f"test_rule_{n}")
+    name = factory.Sequence(lambda n: f"测试规则{n}")
+    trigger = "contract_signed"
+    action = "message"
+    channel = "sms"
+    template = factory.SubFactory(MessageTemplateFactory)
+    enabled = True

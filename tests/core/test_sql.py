@@ -57,3 +57,22 @@ def test_insert_select_writes_one_row_per_source_row_in_the_fields_order():
         ("copy of row 0", "0"),
         ("copy of row 1", "1"),
     ]
+
+
+def test_insert_select_skips_rows_that_break_a_unique_key():
+    rows = _audit(2)
+    source = AuditLog.objects.filter(pk__in=id_list([r.pk for r in rows]))
+    values = {
+        "id": F("id"),
+        "summary": Value("again"),
+        "target_id": F("target_id"),
+        "action": Value("test.again"),
+        "target_type": Value(""),
+        "detail": F("detail"),
+        "at": F("at"),
+    }
+    assert insert_select(AuditLog, source, values, ignore_conflicts=("id",)) == 0
+    assert not AuditLog.objects.filter(action="test.again").exists()
+    fresh = {**values, "id": F("id") + 10**9}
+    assert insert_select(AuditLog, source, fresh, ignore_conflicts=("id",)) == 2
+    assert insert_select(AuditLog, source, fresh, ignore_conflicts=("id",)) == 0

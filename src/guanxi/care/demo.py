@@ -15,6 +15,7 @@ from guanxi.accounts.models import User
 from guanxi.care.assets.services import DOCUMENTS
 from guanxi.care.models import InstalledAsset, Reception
 from guanxi.care.reception.services import ReceptionInput, reception_log
+from guanxi.care.rules.demo import seed_rules_demo
 from guanxi.care.visits.demo import seed_visits_demo
 from guanxi.customers.models import Customer
 
@@ -121,6 +122,7 @@ def seed_care_demo(*, seed: int = 2026, progress: Progress = None) -> CareDemoSt
         ("front desk", _seed_reception),
         ("installed base", _seed_assets),
         ("回访 and spot checks", seed_visits_demo),
+        ("care rules", seed_rules_demo),
     ]
     with transaction.atomic():
         for name, step in steps:

@@ -5,6 +5,7 @@ app_name = "care"
 # Each area adds its `path("<area>/", include("guanxi.care.<area>.urls"))` here.
 urlpatterns: list[URLPattern | URLResolver] = [
     path("visits/", include("guanxi.care.visits.urls")),
+    path("rules/", include("guanxi.care.rules.urls")),
     path("reception/", include("guanxi.care.reception.urls")),
     path("assets/", include("guanxi.care.assets.urls")),
 ]

@@ -11,13 +11,17 @@ from guanxi.care.assets.services import asset_from_delivery
 from guanxi.care.assets.views import customer_assets_placeholder_html
 from guanxi.care.common import audit_actions, permissions
 from guanxi.care.reception.views import customer_receptions_placeholder_html
+from guanxi.care.rules import events as rule_events
+from guanxi.care.rules import tasks as rule_tasks  # noqa: F401 - registers the cron jobs
 from guanxi.care.visits import tasks as visit_tasks  # noqa: F401 - registers the spot-check cron
 from guanxi.care.visits import views as visit_views
 from guanxi.core.audit_actions import audit_actions_register
 from guanxi.core.home import home_sections
 from guanxi.core.waiting import waiting_items
+from guanxi.customers import hooks as customer_hooks
 from guanxi.customers import panels
 from guanxi.customers.models import Customer
+from guanxi.pipeline import hooks as pipeline_hooks
 from guanxi.pipeline.worklist.hooks import worklist_sections
 from guanxi.sales.common import hooks as sales_hooks
 from guanxi.sales.models import Delivery
@@ -47,3 +51,11 @@ def connect() -> None:
     sales_hooks.delivery_recorded.register(_asset_from_delivery)
     panels.detail_panels.register(_assets_panel)
     panels.detail_panels.register(_receptions_panel)
+    # care plans (CARE-2): the events that start touches
+    customer_hooks.customer_created.register(rule_events.on_customer_created)
+    pipeline_hooks.followup_logged.register(rule_events.on_followup_logged)
+    pipeline_hooks.stage_changed.register(rule_events.on_stage_changed)
+    sales_hooks.contract_won.register(rule_events.on_contract_won)
+    sales_hooks.delivery_planned.register(rule_events.on_delivery_planned)
+    sales_hooks.delivery_recorded.register(rule_events.on_delivery_done)
+    sales_hooks.payment_received.register(rule_events.on_payment_received)

@@ -9,7 +9,7 @@
 """
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import connection, models
@@ -24,27 +24,39 @@ def id_list(ids: Iterable[int]) -> RawSQL:
     return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(values),))
 
 
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or not field.column:
+        raise AssertionError(f"insert_select: {name} is no column of {model.__name__}")
+    return str(field.column)
+
+
 def insert_select(
-    model: type[models.Model], rows: models.QuerySet, values: Mapping[str, Any]
+    model: type[models.Model],
+    rows: models.QuerySet,
+    values: Mapping[str, Any],
+    *,
+    ignore_conflicts: Sequence[str] = (),
 ) -> int:
     """INSERT INTO model's table one row per row of `rows`: {field name: expression over
     `rows`' model (F(), Value(), functions)}. The SELECT is the ORM's, compiled as it would
-    run it; the database writes the rows. Returns the number of rows written."""
+    run it; the database writes the rows. With `ignore_conflicts` (the fields of a unique
+    constraint), rows that would break it are skipped (ON CONFLICT … DO NOTHING). Returns
+    the number of rows written."""
     aliases = {f"gx_insert_{index}": expression for index, expression in enumerate(values.values())}
     selected = rows.order_by().annotate(**aliases).values_list(*aliases)
     if list(selected.query.annotation_select) != list(aliases) or selected.query.values_select:
         raise AssertionError("insert_select: the SELECT's columns are not the fields' order")
     quote = connection.ops.quote_name
-    columns = []
-    for name in values:
-        field = model._meta.get_field(name)
-        if not isinstance(field, models.Field) or not field.column:
-            raise AssertionError(f"insert_select: {name} is no column of {model.__name__}")
-        columns.append(quote(field.column))
+    columns = [quote(_column(model, name)) for name in values]
     sql, params = selected.query.sql_with_params()
+    if ignore_conflicts:
+        keys = ", ".join(quote(_column(model, name)) for name in ignore_conflicts)
+        # SQLite reads "SELECT … ON CONFLICT" as a join clause unless the SELECT has a WHERE
+        sql = f"SELECT * FROM ({sql}) AS gx_rows WHERE 1 = 1 ON CONFLICT ({keys}) DO NOTHING"  # noqa: S608 - model names
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(columns)}) {sql}",
             params,
         )
-        return cursor.rowcount
+        return max(cursor.rowcount, 0)

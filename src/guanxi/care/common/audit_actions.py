@@ -8,4 +8,5 @@ LABELS = {
     "care.consent": _("Recorded a consent"),
     "care.calendar_feed": _("Created or revoked a calendar feed"),
     "care.task_reassign": _("Reassigned a care task"),
+    "care.weather": _("Issued a bad-weather notice"),
 }

@@ -28,7 +28,7 @@ from guanxi.core.schemas import IDEMPOTENCY_KEY_LIMIT
 from guanxi.customers.archive.services import customer_refresh_category, timeline_add
 from guanxi.customers.errors import CustomerNotFound
 from guanxi.customers.models import Customer
-from guanxi.pipeline import audit_actions
+from guanxi.pipeline import audit_actions, hooks
 from guanxi.pipeline.models import (
     FollowUp,
     Grade,
@@ -138,6 +138,9 @@ def _move_stage(
         at=now,
     )
     stage_reach_refresh(customer_ids=[prospect.customer_id])
+    hooks.stage_changed.call_all(
+        customer_id=prospect.customer_id, from_stage=old, to_stage=stage, actor=actor, at=now
+    )
     if old is None or stage.order > old.order:
         prospect.last_progress_at = now
         prospect.contacts_since_progress = 0
@@ -678,6 +681,9 @@ def _followup_log(
     )
     if moved is not None or prospect.grade != grade_before:
         customer_refresh_category(customer=locked, prospect=prospect)
+    hooks.followup_logged.call_all(
+        followup=followup, customer=locked, objections=cleaned.objections, actor=actor
+    )
     return FollowUpLogged(followup=followup, prospect=prospect)
 
 

@@ -24,8 +24,7 @@ from guanxi.core.audit import audit_record
 from guanxi.core.errors import Conflict, ValidationFailed, found
 from guanxi.customers.archive.services import timeline_add
 from guanxi.customers.models import Customer
-from guanxi.sales.common import numbers
-from guanxi.sales.common.hooks import delivery_recorded
+from guanxi.sales.common import hooks, numbers
 from guanxi.sales.common.permissions import EDIT_OTHERS
 from guanxi.sales.contracts.services import contract_mark_executing
 from guanxi.sales.models import Contract, ContractItem, Delivery, DeliveryPlan, Order, StockOut
@@ -295,6 +294,12 @@ def order_create(*, actor, contract, ordered_on, notes="", plans: list[dict]) ->
         ref=order,
         data={"order": order.number},
     )
+    hooks.delivery_planned.call_all(
+        order=order,
+        contract=locked,
+        plans=list(DeliveryPlan.objects.filter(order_id=order.pk)),
+        actor=actor,
+    )
     return order
 
 
@@ -440,7 +445,7 @@ def delivery_record(*, actor, plan, quantity, delivered_on, receiver="", notes="
         ref=delivery,
         data={"order": order.number, "quantity": str(quantity)},
     )
-    delivery_recorded.call_all(delivery=delivery, actor=actor)
+    hooks.delivery_recorded.call_all(delivery=delivery, contract=contract, actor=actor)
     return delivery
 
 

@@ -30,7 +30,7 @@ from guanxi.core.audit import audit_record
 from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed, found
 from guanxi.customers.archive.services import timeline_add
 from guanxi.sales.approvals import services as approvals
-from guanxi.sales.common import money, permissions, sync
+from guanxi.sales.common import hooks, money, permissions, sync
 from guanxi.sales.common.permissions import EDIT_OTHERS
 from guanxi.sales.contracts.services import contract_mark_executing
 from guanxi.sales.models import (
@@ -619,6 +619,7 @@ def payment_record(
             accept=bool(accept_overpayment),
         )
         _mark_executing(contract=locked, actor=actor)
+        hooks.payment_received.call_all(payment=payment, contract=locked, actor=actor)
     else:
         _check_pending_fits(payment=payment, contract=locked, accept=bool(accept_overpayment))
     audit_record(
@@ -705,6 +706,7 @@ def payment_finish(*, record_id, outcome, actor) -> None:
             accept=payment.overpayment_accepted,
         )
         _mark_executing(contract=contract, actor=actor)
+        hooks.payment_received.call_all(payment=payment, contract=contract, actor=actor)
         return
     _close_unapproved(payment, outcome=outcome, actor=actor)
 

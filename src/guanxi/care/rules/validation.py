@@ -1,0 +1,273 @@
+"""Cleaning a care rule's fields (the form and the API alike): every refusal is a field error
+and nothing is saved."""
+
+import datetime as dt
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from guanxi.accounts.models import Department, Role, User
+from guanxi.care.models import CareRule, CareTask, CareTopic, MessageTemplate, Trigger
+from guanxi.core.errors import ValidationFailed
+from guanxi.customers.models import Customer
+from guanxi.pipeline.models import FollowUp, Stage
+
+MAX_OFFSET: dict[str, int] = {CareRule.Unit.HOURS: 24 * 366, CareRule.Unit.DAYS: 366}
+TEXT_LIMITS = {"name": 120, "name_en": 120, "stage": 60, "purpose": 120}
+PARAM_KEYS = {"days", "per_month", "dates", "stages", "categories", "channels", "within_hours"}
+
+
+def _pk(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    if hasattr(value, "pk"):
+        return int(value.pk)
+    try:
+        return int(str(value))
+    except ValueError:
+        return -1
+
+
+def _whole(value: Any, *, low: int, high: int) -> int | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return None
+    return number if low <= number <= high else None
+
+
+def _codes(value: Any) -> list[str] | None:
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        value = [part for part in value.replace("，", ",").split(",")]
+    if not isinstance(value, list | tuple):
+        return None
+    return [str(part).strip() for part in value if str(part).strip()]
+
+
+def _holiday_dates(value: Any) -> list[str] | None:
+    codes = _codes(value)
+    if codes is None:
+        return None
+    for code in codes:
+        try:
+            if len(code) == 10:
+                dt.date.fromisoformat(code)
+            else:
+                month, day = code.split("-")
+                dt.date(2024, int(month), int(day))  # a leap year: 02-29 is a day
+        except ValueError:
+            return None
+    return codes
+
+
+def params_clean(*, trigger: str, raw: Any, errors: dict[str, list[str]]) -> dict[str, Any]:
+    if raw in (None, ""):
+        raw = {}
+    if not isinstance(raw, dict):
+        errors["params"] = [_("The trigger settings must be an object.")]
+        return {}
+    unknown = sorted(set(raw) - PARAM_KEYS)
+    if unknown:
+        errors["params"] = [_("Unknown settings: %(names)s.") % {"names": ", ".join(unknown)}]
+    params: dict[str, Any] = {}
+    if raw.get("days") not in (None, ""):
+        days = _whole(raw["days"], low=1, high=3650)
+        if days is None:
+            errors["params.days"] = [_("Enter a number of days from 1 to 3650.")]
+        params["days"] = days
+    elif trigger == Trigger.NO_CONTACT:
+        errors["params.days"] = [_("Say after how many days without contact.")]
+    if raw.get("per_month") not in (None, ""):
+        per_month = _whole(raw["per_month"], low=1, high=31)
+        if per_month is None:
+            errors["params.per_month"] = [_("Enter how many contacts a month, from 1 to 31.")]
+        params["per_month"] = per_month
+    elif trigger == Trigger.UPKEEP:
+        errors["params.per_month"] = [_("Say how many contacts a month.")]
+    if raw.get("within_hours") not in (None, ""):
+        within = _whole(raw["within_hours"], low=0, high=24 * 30)
+        if within is None:
+            errors["params.within_hours"] = [_("Enter a number of hours from 0 to 720.")]
+        params["within_hours"] = within
+    dates = _holiday_dates(raw.get("dates"))
+    if dates is None:
+        errors["params.dates"] = [
+            _("Write the dates as MM-DD (every year) or YYYY-MM-DD, separated by commas.")
+        ]
+    elif dates:
+        params["dates"] = dates
+    elif trigger == Trigger.HOLIDAY:
+        errors["params.dates"] = [_("Name at least one holiday date.")]
+    choices = {
+        "stages": set(Stage.objects.values_list("code", flat=True)),
+        "categories": set(Customer.Category.values),
+        "channels": set(FollowUp.Channel.values),
+    }
+    for key, allowed in choices.items():
+        codes = _codes(raw.get(key))
+        if codes is None or any(code not in allowed for code in codes):
+            errors[f"params.{key}"] = [
+                _("Choose from: %(codes)s.") % {"codes": ", ".join(sorted(allowed))}
+            ]
+        elif codes:
+            params[key] = codes
+    return params
+
+
+def _fk(
+    model: Any,
+    value: Any,
+    *,
+    field: str,
+    errors: dict[str, list[str]],
+    message: str,
+    **filters: Any,
+) -> Any:
+    pk = _pk(value)
+    if pk is None:
+        return None
+    found = model.objects.filter(pk=pk, **filters).first()
+    if found is None:
+        errors[field] = [message]
+    return found
+
+
+def rule_clean(*, values: dict[str, Any], rule: CareRule) -> dict[str, Any]:
+    """The rule's fields after `values` (a partial change), or ValidationFailed."""
+    errors: dict[str, list[str]] = {}
+    merged: dict[str, Any] = {
+        "name": rule.name,
+        "name_en": rule.name_en,
+        "stage": rule.stage,
+        "purpose": rule.purpose,
+        "trigger": rule.trigger,
+        "params": rule.params,
+        "offset": rule.offset,
+        "offset_unit": rule.offset_unit,
+        "business_hours": rule.business_hours,
+        "action": rule.action,
+        "channel": rule.channel,
+        "template": rule.template_id,
+        "topic": rule.topic_id,
+        "task_kind": rule.task_kind,
+        "assignee": rule.assignee,
+        "assignee_role": rule.assignee_role_id,
+        "assignee_department": rule.assignee_department_id,
+        "assignee_user": rule.assignee_user_id,
+        "implementer_role": rule.implementer_role_id,
+        "supervisor_role": rule.supervisor_role_id,
+        "enabled": rule.enabled,
+    }
+    unknown = sorted(set(values) - set(merged))
+    if unknown:
+        errors["__all__"] = [_("Unknown fields: %(names)s.") % {"names": ", ".join(unknown)}]
+    merged.update({key: value for key, value in values.items() if key in merged})
+    cleaned: dict[str, Any] = {}
+    for name, limit in TEXT_LIMITS.items():
+        text = str(merged[name] or "").strip()
+        if len(text) > limit:
+            errors[name] = [_("At most %(count)d characters.") % {"count": limit}]
+        cleaned[name] = text
+    if not cleaned["name"]:
+        errors["name"] = [_("Give the rule a name.")]
+    trigger = str(merged["trigger"] or "")
+    if trigger not in Trigger.values:
+        errors["trigger"] = [_("Choose a trigger from the list.")]
+    cleaned["trigger"] = trigger
+    unit = str(merged["offset_unit"] or "")
+    if unit not in CareRule.Unit.values:
+        errors["offset_unit"] = [_("Choose hours or days.")]
+        unit = CareRule.Unit.HOURS
+    cleaned["offset_unit"] = unit
+    offset = _whole(merged["offset"], low=-MAX_OFFSET[unit], high=MAX_OFFSET[unit])
+    if offset is None:
+        errors["offset"] = [
+            _(
+                "Enter a whole number of %(unit)s from -%(max)d to %(max)d "
+                "(negative: before the trigger)."
+            )
+            % {"unit": CareRule.Unit(unit).label, "max": MAX_OFFSET[unit]}
+        ]
+    cleaned["offset"] = offset
+    cleaned["business_hours"] = merged["business_hours"] in (True, "on", "true", "1", 1)
+    cleaned["enabled"] = merged["enabled"] in (True, "on", "true", "1", 1)
+    cleaned["params"] = params_clean(trigger=trigger, raw=merged["params"], errors=errors)
+    action = str(merged["action"] or "")
+    if action not in CareRule.Action.values:
+        errors["action"] = [_("Choose a message or a task.")]
+    cleaned["action"] = action
+    template = _fk(
+        MessageTemplate,
+        merged["template"],
+        field="template",
+        errors=errors,
+        message=_("Choose an active message template."),
+        active=True,
+    )
+    topic = _fk(
+        CareTopic,
+        merged["topic"],
+        field="topic",
+        errors=errors,
+        message=_("Choose an active 回访 topic."),
+        active=True,
+    )
+    task_kind = str(merged["task_kind"] or "")
+    channel = str(merged["channel"] or "")
+    if action == CareRule.Action.MESSAGE:
+        if template is None and "template" not in errors:
+            errors["template"] = [_("A message needs a template.")]
+        channel = template.channel if template is not None else channel
+        topic, task_kind = None, ""
+    elif action == CareRule.Action.TASK:
+        template = None
+        task_kind = task_kind or CareTask.Kind.VISIT
+        if task_kind not in CareTask.Kind.values:
+            errors["task_kind"] = [_("Choose a kind of task.")]
+        if task_kind == CareTask.Kind.VISIT and topic is None and "topic" not in errors:
+            errors["topic"] = [_("A 回访 needs a topic.")]
+        channel = channel or CareTask.Channel.PHONE
+        if channel not in CareTask.Channel.values:
+            errors["channel"] = [_("Choose phone, web or visit.")]
+    cleaned.update(template=template, topic=topic, task_kind=task_kind, channel=channel)
+    assignee = str(merged["assignee"] or "")
+    if assignee not in CareRule.Assignee.values:
+        errors["assignee"] = [_("Choose who does it.")]
+    cleaned["assignee"] = assignee
+    role_message = _("Choose a role from the list.")
+    cleaned["assignee_role"] = _fk(
+        Role, merged["assignee_role"], field="assignee_role", errors=errors, message=role_message
+    )
+    cleaned["assignee_department"] = _fk(
+        Department,
+        merged["assignee_department"],
+        field="assignee_department",
+        errors=errors,
+        message=_("Choose a department from the list."),
+    )
+    cleaned["assignee_user"] = _fk(
+        User,
+        merged["assignee_user"],
+        field="assignee_user",
+        errors=errors,
+        message=_("Choose an active user."),
+        is_active=True,
+    )
+    for name in ("implementer_role", "supervisor_role"):
+        cleaned[name] = _fk(Role, merged[name], field=name, errors=errors, message=role_message)
+    needs = {
+        CareRule.Assignee.ROLE: ("assignee_role", _("Choose the role.")),
+        CareRule.Assignee.DEPARTMENT: ("assignee_department", _("Choose the department.")),
+        CareRule.Assignee.USER: ("assignee_user", _("Choose the user.")),
+    }
+    if action == CareRule.Action.TASK and assignee in needs:
+        name, message = needs[CareRule.Assignee(assignee)]
+        if cleaned[name] is None and name not in errors:
+            errors[name] = [message]
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    return cleaned
