@@ -3,7 +3,9 @@ together (each area adds its router to AREA_ROUTERS)."""
 
 from ninja import Router
 
-AREA_ROUTERS: list[Router] = []
+from guanxi.care.messages.api import router as messages_router
+
+AREA_ROUTERS: list[Router] = [messages_router]
 
 router = Router()
 for area_router in AREA_ROUTERS:
