@@ -251,6 +251,11 @@ GUANXI_MESSAGE_RATE_PER_MINUTE = {
     "sms": int(os.environ.get("GUANXI_SMS_PER_MINUTE", "600")),
     "in_app": int(os.environ.get("GUANXI_IN_APP_PER_MINUTE", "100000")),
 }
+# Quiet hours of customers without their own (local time, "HH:MM-HH:MM"; "off": none): a
+# message due inside them waits for their end.
+GUANXI_QUIET_HOURS = os.environ.get("GUANXI_QUIET_HOURS", "21:00-08:00")
+# SMTP connections each send run keeps open side by side (sending is mostly waiting).
+GUANXI_EMAIL_CONNECTIONS = int(os.environ.get("GUANXI_EMAIL_CONNECTIONS", "4"))
 # How many send tasks work through a long queue side by side (one per worker is plenty).
 GUANXI_MESSAGE_SENDERS = int(os.environ.get("GUANXI_MESSAGE_SENDERS", "2"))
 

@@ -30,9 +30,9 @@ def smtp(settings):
 
 
 @pytest.fixture
-def no_quiet_hours(monkeypatch):
+def no_quiet_hours(settings):
     """Quiet hours of the default window would defer whatever a test sends at night."""
-    monkeypatch.setattr("guanxi.care.messages.consent.DEFAULT_QUIET", (dt.time(0), dt.time(0)))
+    settings.GUANXI_QUIET_HOURS = "off"
 
 
 @pytest.fixture
@@ -233,8 +233,13 @@ def test_without_the_commit_the_server_keeps_nothing(smtp, customer, settings):
     message = _queue(customer)
     backend = get_connection()
     email = sending._email(message, subject="s", body="b")
-    assert sending._smtp_deliver(backend, email, lambda: False) is False
-    assert sending._smtp_deliver(backend, email, lambda: True) is True
+    assert sending._smtp_deliver(backend, email, lambda finish: False) is False
+
+    def commit(finish):
+        finish()
+        return True
+
+    assert sending._smtp_deliver(backend, email, commit) is True
     backend.close()
     assert len(smtp.inbox.messages) == 1
 

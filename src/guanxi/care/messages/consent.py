@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from guanxi.care.models import Channel, ContactPreference, Message, Purpose
 
 DEFAULT_QUIET = (dt.time(21, 0), dt.time(8, 0))
+NO_QUIET = (dt.time(0, 0), dt.time(0, 0))
 
 # Reason codes kept in the send log; shown through REASON_LABELS in the reader's language
 # (a code may carry a detail after a colon: "smtp: 550 mailbox unavailable").
@@ -50,10 +51,22 @@ class Decision:
     until: dt.datetime | None = None
 
 
+def site_quiet_hours() -> tuple[dt.time, dt.time]:
+    """GUANXI_QUIET_HOURS ("21:00-08:00", "off"); the default window when it is malformed."""
+    text = str(settings.GUANXI_QUIET_HOURS or "").strip().lower()
+    if text in ("", "off", "none"):
+        return NO_QUIET
+    try:
+        start, end = (dt.time.fromisoformat(part.strip()) for part in text.split("-"))
+    except ValueError:
+        return DEFAULT_QUIET
+    return start, end
+
+
 def _quiet_window(pref: ContactPreference | None) -> tuple[dt.time, dt.time]:
     if pref is not None and pref.quiet_from is not None and pref.quiet_until is not None:
         return pref.quiet_from, pref.quiet_until
-    return DEFAULT_QUIET
+    return site_quiet_hours()
 
 
 def quiet_until(

@@ -17,23 +17,27 @@ import datetime as dt
 import logging
 import os
 import re
+import select
 import smtplib
 import socket
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from email.utils import parseaddr
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
+from psycopg import pq
 
 from guanxi.care.messages.consent import recipient_of, send_decision
 from guanxi.care.messages.sandbox import template_render, template_values
@@ -222,6 +226,64 @@ def _mark_sent(message: Message, *, tag: str, subject: str, body: str) -> bool:
     )
 
 
+def _mark_sent_then(
+    message: Message, *, tag: str, subject: str, body: str, finish: Callable[[], None]
+) -> bool:
+    """Mark the message sent and call `finish` (the point of no return) right after the
+    mark has left for the database, before its answer is back: on PostgreSQL one statement
+    in autocommit, sent without waiting, so that a worker killed between the two leaves
+    either both done (the statement reached the server, which commits it) or neither — the
+    gap is two system calls, not a round trip. Elsewhere (SQLite, inside a transaction) the
+    mark is committed first and `finish` follows."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        if _mark_sent(message, tag=tag, subject=subject, body=body):
+            finish()
+            return True
+        return False
+    connection.ensure_connection()
+    pgconn = connection.connection.pgconn
+    now = timezone.now().isoformat()
+    quote = connection.ops.quote_name
+    messages, events = quote(Message._meta.db_table), quote(MessageEvent._meta.db_table)
+    # table names from the models; every value is a bound parameter
+    sql = (
+        f"WITH done AS (UPDATE {messages} SET status = 'sent', reason = '', claimed_by = '', "  # noqa: S608
+        "claimed_at = NULL, sent_at = $1, subject = $2, body = $3, recipient = $4, "
+        "attempts = attempts + 1 WHERE id = $5 AND status = 'sending' AND claimed_by = $6 "
+        f"RETURNING id) INSERT INTO {events} (message_id, status, reason, at) "
+        "SELECT id, 'sent', '', $1 FROM done"
+    )
+    values = [now, subject[:150], body, recipient_of(message)[:254], str(message.pk), tag]
+    pgconn.send_query_params(sql.encode(), [v.encode() for v in values])
+    while pgconn.flush():
+        select.select([], [pgconn.socket], [])
+    try:
+        finish()
+    finally:
+        changed = _pg_rows(pgconn)
+    return changed == 1
+
+
+def _pg_rows(pgconn: Any) -> int:
+    """The rows of the statement sent by `_mark_sent_then`, read to the end."""
+    rows = 0
+    error = ""
+    while True:
+        while pgconn.is_busy():
+            select.select([pgconn.socket], [], [])
+            pgconn.consume_input()
+        result = pgconn.get_result()
+        if result is None:
+            break
+        if result.status == pq.ExecStatus.COMMAND_OK:
+            rows = int(result.command_tuples or 0)
+        else:
+            error = (result.error_message or b"").decode(errors="replace")
+    if error:
+        raise DatabaseError(error)
+    return rows
+
+
 def _retry_or_fail(message: Message, *, reason: str, transient: bool, from_status: str) -> str:
     """After a failed attempt: queued again with exponential back-off while attempts are
     left and the failure may pass, else FAILED. The status the message ended in."""
@@ -300,9 +362,12 @@ def _smtp_text(value: object) -> str:
     return str(value)
 
 
-def _smtp_deliver(backend: SmtpBackend, email: EmailMessage, commit: Callable[[], bool]) -> bool:
-    """MAIL, RCPT, DATA and the text; then `commit()`; then the final "." — the server takes
-    the message only with it. False when `commit` refused (the server gets nothing)."""
+def _smtp_deliver(
+    backend: SmtpBackend, email: EmailMessage, commit: Callable[[Callable[[], None]], bool]
+) -> bool:
+    """MAIL, RCPT, DATA and the text; then `commit(finish)`, which marks the message sent and
+    calls `finish` — the final "." that makes the server take it — once the mark is on its
+    way to the database. False when `commit` refused (the server gets nothing)."""
     sender = parseaddr(email.from_email)[1]
     recipients = [parseaddr(address)[1] for address in email.recipients()]
     mime = email.message()
@@ -336,18 +401,26 @@ def _smtp_deliver(backend: SmtpBackend, email: EmailMessage, commit: Callable[[]
     except (smtplib.SMTPException, OSError) as exc:
         _smtp_drop(backend)
         raise _NotSent(f"smtp: {exc}", transient=True) from exc
-    if not commit():
-        # a DATA without its final "." is discarded by the server when the line drops
-        _smtp_drop(backend)
-        return False
-    try:
+    finished: list[bool] = []
+
+    def finish() -> None:
+        finished.append(True)
         conn.send(b".\r\n")
+
+    try:
+        committed = commit(finish)
+        if not finished:
+            # a DATA without its final "." is discarded by the server when the line drops
+            _smtp_drop(backend)
+            return False
         code, answer = conn.getreply()
     except (smtplib.SMTPException, OSError) as exc:
         _smtp_drop(backend)
         raise _RefusedAfterCommit(f"smtp: {exc}") from exc
     if code != 250:
         raise _RefusedAfterCommit(f"smtp: {code} {_smtp_text(answer)}")
+    if not committed:
+        logger.error("message %s went out after its claim was lost", email.extra_headers)
     return True
 
 
@@ -363,6 +436,31 @@ def _smtp_drop(backend: SmtpBackend) -> None:
 
 
 def _send_emails(messages: list[Message], *, tag: str, run: SendRun) -> None:
+    """Over GUANXI_EMAIL_CONNECTIONS SMTP connections side by side (each in a thread with
+    its own database connection): sending is waiting for the server's answers, four at a
+    time per message. Inside a transaction (tests) on one connection, in this thread."""
+    lanes = max(1, min(settings.GUANXI_EMAIL_CONNECTIONS, len(messages)))
+    if lanes == 1 or connection.in_atomic_block:
+        _send_emails_over_one(messages, tag=tag, run=run)
+        return
+    runs = [SendRun() for _lane in range(lanes)]
+
+    def lane(number: int) -> None:
+        try:
+            _send_emails_over_one(messages[number::lanes], tag=tag, run=runs[number])
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=lanes) as pool:
+        for future in [pool.submit(lane, n) for n in range(lanes)]:
+            future.result()
+    for lane_run in runs:
+        run.sent += lane_run.sent
+        run.failed += lane_run.failed
+        run.retried += lane_run.retried
+
+
+def _send_emails_over_one(messages: list[Message], *, tag: str, run: SendRun) -> None:
     backend = get_connection(fail_silently=False)
     smtp = backend if isinstance(backend, SmtpBackend) else None
     try:
@@ -371,15 +469,18 @@ def _send_emails(messages: list[Message], *, tag: str, run: SendRun) -> None:
             email = _email(message, subject=subject, body=body)
 
             def commit(
-                message: Message = message, subject: str = subject, body: str = body
+                finish: Callable[[], None],
+                message: Message = message,
+                subject: str = subject,
+                body: str = body,
             ) -> bool:
-                return _mark_sent(message, tag=tag, subject=subject, body=body)
+                return _mark_sent_then(message, tag=tag, subject=subject, body=body, finish=finish)
 
             try:
                 if smtp is not None:
                     delivered = _smtp_deliver(smtp, email, commit)
                 else:
-                    delivered = commit()
+                    delivered = _mark_sent(message, tag=tag, subject=subject, body=body)
                     if delivered:
                         backend.send_messages([email])
             except _NotSent as exc:

@@ -19,7 +19,11 @@ from guanxi.care.messages.sending import CLAIM_BATCH, messages_due_count, messag
 @task
 def send_due_messages() -> dict[str, int]:
     _senders_add()
-    return messages_send_due().as_dict()
+    run = messages_send_due()
+    # a run that stopped at its time limit hands on to the next
+    if run.sent and messages_due_count(cap=1):
+        _enqueue_unless_waiting()
+    return run.as_dict()
 
 
 def _senders(*statuses: str) -> int | None:
