@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from guanxi.care.messages.demo import seed_messages
+
 Progress = Callable[[str], object] | None
 
 
@@ -24,7 +26,7 @@ def seed_care_demo(*, seed: int = 2026, progress: Progress = None) -> CareDemoSt
     started = time.perf_counter()
     rng = random.Random(seed)  # noqa: S311 - demo data, reproducible by seed
     # Each area's seeding function, in layer order: (name, function(rng=, stats=)).
-    steps: list[tuple[str, Callable[..., None]]] = []
+    steps: list[tuple[str, Callable[..., None]]] = [("messages", seed_messages)]
     with transaction.atomic():
         for name, step in steps:
             if progress is not None:

@@ -555,8 +555,15 @@ def _send_in_app(messages: list[Message], *, tag: str, run: SendRun) -> None:
 _SENDERS = {Channel.EMAIL: _send_emails, Channel.SMS: _send_sms, Channel.IN_APP: _send_in_app}
 
 
-def _process(channel: str, batch: list[Message], *, tag: str, run: SendRun) -> None:
-    now = timezone.now()
+def _process(
+    channel: str,
+    batch: list[Message],
+    *,
+    tag: str,
+    run: SendRun,
+    decide_at: dt.datetime | None = None,
+) -> None:
+    now = decide_at or timezone.now()
     prefs = {
         pref.customer_id: pref
         for pref in ContactPreference.objects.filter(
@@ -588,9 +595,10 @@ def _process(channel: str, batch: list[Message], *, tag: str, run: SendRun) -> N
         _SENDERS[Channel(channel)](to_send, tag=tag, run=run)
 
 
-def messages_send_due(*, time_limit: float = 50.0) -> SendRun:
+def messages_send_due(*, time_limit: float = 50.0, decide_at: dt.datetime | None = None) -> SendRun:
     """Send what is due, batch by batch, within the channels' rate limits, for at most
-    `time_limit` seconds (the next run picks up the rest)."""
+    `time_limit` seconds (the next run picks up the rest). `decide_at`: the moment consent
+    and quiet hours are judged for (now; the demo replays a day)."""
     run = SendRun()
     run.recovered = claims_recover(now=timezone.now())
     tag = worker_tag()
@@ -605,7 +613,7 @@ def messages_send_due(*, time_limit: float = 50.0) -> SendRun:
             batch = _claim(channel=channel, limit=limit, tag=tag, now=now)
             if batch:
                 worked = True
-                _process(channel, batch, tag=tag, run=run)
+                _process(channel, batch, tag=tag, run=run, decide_at=decide_at)
         if not worked:
             break
     if run.failed:
