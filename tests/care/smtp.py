@@ -2,8 +2,8 @@
 what it received is read back, nothing about the mail backend is mocked."""
 
 import email
-import socket
 import email.policy
+import socket
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 

@@ -21,14 +21,27 @@ def _feed(client, token):
 def test_the_feed_holds_contacts_tasks_and_instalments(client, make_customer, sales1a, sales1b):
     customer = make_customer(sales1a, name="孙悟空")
     soon = timezone.now() + dt.timedelta(days=2)
-    Prospect.objects.filter(customer=customer).update(tracked=True, next_contact_at=soon, owner=sales1a)
+    Prospect.objects.filter(customer=customer).update(
+        tracked=True, next_contact_at=soon, owner=sales1a
+    )
     CareTask.objects.create(
-        customer=customer, title="交车后回访", due_at=soon, assignee=sales1a, department=sales1a.department
+        customer=customer,
+        title="交车后回访",
+        due_at=soon,
+        assignee=sales1a,
+        department=sales1a.department,
     )
     contract = ContractRowFactory(customer=customer, status="signed", total="5000.00")
-    InstalmentRowFactory(contract=contract, sequence=1, due_on=timezone.localdate() + dt.timedelta(days=10), amount="5000.00")
+    InstalmentRowFactory(
+        contract=contract,
+        sequence=1,
+        due_on=timezone.localdate() + dt.timedelta(days=10),
+        amount="5000.00",
+    )
     other = make_customer(sales1b, name="猪八戒")
-    CareTask.objects.create(customer=other, title="别人的", due_at=soon, assignee=sales1b, department=sales1b.department)
+    CareTask.objects.create(
+        customer=other, title="别人的", due_at=soon, assignee=sales1b, department=sales1b.department
+    )
     feed, token = calendar_feed_create(user=sales1a)
     assert feed.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert token not in str(list(CalendarFeed.objects.values_list()))  # only the hash is kept

@@ -25,7 +25,9 @@ def customer(make_customer, sales1a):
 
 def test_an_opt_in_needs_its_evidence_and_is_logged(customer, marketing):
     with pytest.raises(ValidationFailed) as refused:
-        contact_preference_set(actor=marketing, customer=customer, state=ConsentState(marketing_sms=True))
+        contact_preference_set(
+            actor=marketing, customer=customer, state=ConsentState(marketing_sms=True)
+        )
     assert "note" in refused.value.field_errors
     assert not ContactPreference.objects.exists() and not ConsentEvent.objects.exists()
     contact_preference_set(
@@ -34,7 +36,12 @@ def test_an_opt_in_needs_its_evidence_and_is_logged(customer, marketing):
         state=ConsentState(marketing_sms=True, note="2026-03-01 到店签署营销短信同意书"),
     )
     event = ConsentEvent.objects.get()
-    assert (event.field, event.value, event.source, event.actor) == ("marketing_sms", True, "staff", marketing)
+    assert (event.field, event.value, event.source, event.actor) == (
+        "marketing_sms",
+        True,
+        "staff",
+        marketing,
+    )
 
 
 @pytest.mark.parametrize(
@@ -54,7 +61,9 @@ def test_bad_consent_input_changes_nothing(customer, marketing, state, field):
 
 def test_consent_needs_the_permission(customer, sales1a):
     with pytest.raises(PermissionDenied):
-        contact_preference_set(actor=sales1a, customer=customer, state=ConsentState(do_not_disturb=True))
+        contact_preference_set(
+            actor=sales1a, customer=customer, state=ConsentState(do_not_disturb=True)
+        )
 
 
 def test_the_360_panel_records_consent_and_sends_by_hand(client_for, customer, relations, sales1a):
@@ -130,12 +139,20 @@ def test_merging_keeps_the_stricter_preference(make_customer, sales1a, marketing
     keep = make_customer(sales1a, name="钱多多")
     drop = make_customer(sales1a, name="钱多多2")
     contact_preference_set(
-        actor=marketing, customer=keep, state=ConsentState(marketing_sms=True, marketing_email=True, note="同意")
+        actor=marketing,
+        customer=keep,
+        state=ConsentState(marketing_sms=True, marketing_email=True, note="同意"),
     )
     contact_preference_set(
         actor=marketing,
         customer=drop,
-        state=ConsentState(marketing_sms=True, do_not_disturb=True, quiet_from=dt.time(20), quiet_until=dt.time(9), note="同意"),
+        state=ConsentState(
+            marketing_sms=True,
+            do_not_disturb=True,
+            quiet_from=dt.time(20),
+            quiet_until=dt.time(9),
+            note="同意",
+        ),
     )
     customer_merge(actor=manager, primary=keep, duplicate=drop)
     pref = ContactPreference.objects.get(customer=keep)

@@ -11,7 +11,12 @@ from django.utils import timezone
 
 from guanxi.care.messages import sending
 from guanxi.care.messages.consent import quiet_until
-from guanxi.care.messages.services import ConsentState, MessageNew, contact_preference_set, message_queue
+from guanxi.care.messages.services import (
+    ConsentState,
+    MessageNew,
+    contact_preference_set,
+    message_queue,
+)
 from guanxi.care.models import ConsentEvent, ContactPreference, Message, MessageEvent, Purpose
 from tests.care.factories import MessageTemplateFactory
 from tests.care.smtp import SmtpServer, free_port
@@ -41,14 +46,18 @@ def customer(make_customer, sales1a):
 
 
 def _queue(customer, **template):
-    return message_queue(new=MessageNew(customer=customer, template=MessageTemplateFactory(**template)))
+    return message_queue(
+        new=MessageNew(customer=customer, template=MessageTemplateFactory(**template))
+    )
 
 
 def _statuses(message):
     return list(MessageEvent.objects.filter(message=message).values_list("status", flat=True))
 
 
-def test_a_service_email_arrives_rendered_with_a_one_click_unsubscribe(smtp, customer, sales1a, no_quiet_hours):
+def test_a_service_email_arrives_rendered_with_a_one_click_unsubscribe(
+    smtp, customer, sales1a, no_quiet_hours
+):
     message = _queue(customer)
     run = sending.messages_send_due()
     assert run.sent == 1
@@ -68,7 +77,9 @@ def test_a_service_email_arrives_rendered_with_a_one_click_unsubscribe(smtp, cus
     assert received["Message-ID"] == f"<guanxi-message-{message.pk}@localhost>"
 
 
-def test_the_unsubscribe_link_asks_then_unsubscribes_without_login(client, smtp, customer, no_quiet_hours):
+def test_the_unsubscribe_link_asks_then_unsubscribes_without_login(
+    client, smtp, customer, no_quiet_hours
+):
     _queue(customer)
     sending.messages_send_due()
     link = re.search(r"<(.+)>", smtp.inbox.messages[0]["List-Unsubscribe"]).group(1)
@@ -111,7 +122,9 @@ def test_marketing_needs_the_recorded_opt_in(smtp, customer, relations, no_quiet
 
 
 def test_do_not_disturb_suppresses_even_service_messages(smtp, customer, relations, no_quiet_hours):
-    contact_preference_set(actor=relations, customer=customer, state=ConsentState(do_not_disturb=True))
+    contact_preference_set(
+        actor=relations, customer=customer, state=ConsentState(do_not_disturb=True)
+    )
     message = _queue(customer)
     sending.messages_send_due()
     message.refresh_from_db()
@@ -151,10 +164,17 @@ def test_quiet_hours_defer_to_their_end_and_then_send(smtp, customer, relations)
 def test_quiet_hours_across_midnight():
     window = (dt.time(21), dt.time(8))
     at = dt.datetime(2026, 3, 1, 22, 30, tzinfo=SHANGHAI)
-    assert quiet_until(at, window=window, tz=SHANGHAI) == dt.datetime(2026, 3, 2, 8, tzinfo=SHANGHAI)
+    assert quiet_until(at, window=window, tz=SHANGHAI) == dt.datetime(
+        2026, 3, 2, 8, tzinfo=SHANGHAI
+    )
     early = dt.datetime(2026, 3, 2, 6, 0, tzinfo=SHANGHAI)
-    assert quiet_until(early, window=window, tz=SHANGHAI) == dt.datetime(2026, 3, 2, 8, tzinfo=SHANGHAI)
-    assert quiet_until(dt.datetime(2026, 3, 2, 12, tzinfo=SHANGHAI), window=window, tz=SHANGHAI) is None
+    assert quiet_until(early, window=window, tz=SHANGHAI) == dt.datetime(
+        2026, 3, 2, 8, tzinfo=SHANGHAI
+    )
+    assert (
+        quiet_until(dt.datetime(2026, 3, 2, 12, tzinfo=SHANGHAI), window=window, tz=SHANGHAI)
+        is None
+    )
 
 
 def test_a_refused_recipient_fails_for_good(smtp, customer, no_quiet_hours):

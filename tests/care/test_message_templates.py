@@ -5,7 +5,12 @@ with a field error and renders nothing."""
 import pytest
 from django.urls import reverse
 
-from guanxi.care.messages.sandbox import surname_of, template_problems, template_render, template_values
+from guanxi.care.messages.sandbox import (
+    surname_of,
+    template_problems,
+    template_render,
+    template_values,
+)
 from guanxi.care.messages.services import TemplateData, template_save
 from guanxi.care.models import MessageTemplate
 from guanxi.core.errors import PermissionDenied, ValidationFailed
@@ -29,7 +34,9 @@ ATTACKS = [
 
 
 @pytest.mark.parametrize("text", ATTACKS)
-def test_anything_beyond_the_whitelist_is_a_problem_and_renders_nothing(text, make_customer, sales1a):
+def test_anything_beyond_the_whitelist_is_a_problem_and_renders_nothing(
+    text, make_customer, sales1a
+):
     assert template_problems(text)
     customer = make_customer(sales1a, name="张三")
     rendered = template_render(text, template_values(customer=customer, sender=sales1a))
@@ -42,7 +49,9 @@ def test_saving_such_a_template_is_a_field_error_and_saves_nothing(text, marketi
     with pytest.raises(ValidationFailed) as refused:
         template_save(
             actor=marketing,
-            data=TemplateData(name="坏模板", channel="sms", purpose="service", subject="", body=text),
+            data=TemplateData(
+                name="坏模板", channel="sms", purpose="service", subject="", body=text
+            ),
         )
     assert "body" in refused.value.field_errors
     assert not MessageTemplate.objects.exists()
@@ -56,7 +65,10 @@ def test_a_good_template_renders_the_whitelisted_fields(make_customer, sales1a, 
             channel="sms",
             purpose="service",
             subject="",
-            body="{{customer.surname}}{{ customer.title }}您好，顾问{{ customer.owner_name }}（{{ sender.name }} {{ sender.phone }}）",
+            body=(
+                "{{customer.surname}}{{ customer.title }}您好，顾问{{ customer.owner_name }}"
+                "（{{ sender.name }} {{ sender.phone }}）"
+            ),
         ),
     )
     customer = make_customer(sales1a, name="司马光", gender="M")
@@ -105,7 +117,13 @@ def test_the_editing_page_saves_and_previews_on_a_sample_customer(client_for, ma
     assert refused.status_code == 422 and not MessageTemplate.objects.exists()
     saved = client.post(
         reverse("care:message_template_new"),
-        {"name": "好", "channel": "sms", "purpose": "service", "body": "{{ customer.name }}您好", "active": "on"},
+        {
+            "name": "好",
+            "channel": "sms",
+            "purpose": "service",
+            "body": "{{ customer.name }}您好",
+            "active": "on",
+        },
     )
     assert saved.status_code == 302
     assert MessageTemplate.objects.get().body == "{{ customer.name }}您好"

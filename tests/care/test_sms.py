@@ -55,7 +55,12 @@ class FakeAliyun(BaseHTTPRequestHandler):
         ok = signature == aliyun_signature(method="POST", params=params, secret=SECRET)
         type(self).received.append(params)
         code = self.answer_code if ok else "SignatureDoesNotMatch"
-        payload = {"Code": code, "Message": code, "RequestId": "r1", "BizId": "biz-1" if code == "OK" else None}
+        payload = {
+            "Code": code,
+            "Message": code,
+            "RequestId": "r1",
+            "BizId": "biz-1" if code == "OK" else None,
+        }
         data = json.dumps(payload).encode()
         self.send_response(200 if code == "OK" else 400)
         self.send_header("Content-Type", "application/json")
@@ -90,11 +95,15 @@ def aliyun(settings):
 
 def test_an_sms_goes_through_aliyun_with_the_rendered_text(aliyun, make_customer, sales1a):
     customer = make_customer(sales1a, name="李雷", gender="M")
-    template = MessageTemplateFactory(channel=Channel.SMS, body="{{ customer.surname }}{{ customer.title }}，您的车已到店")
+    template = MessageTemplateFactory(
+        channel=Channel.SMS, body="{{ customer.surname }}{{ customer.title }}，您的车已到店"
+    )
     message = message_queue(new=MessageNew(customer=customer, template=template))
     assert sending.messages_send_due().sent == 1
     [params] = aliyun.received
-    assert params["Action"] == "SendSms" and params["PhoneNumbers"] == customer.mobile.removeprefix("+86")
+    assert params["Action"] == "SendSms" and params["PhoneNumbers"] == customer.mobile.removeprefix(
+        "+86"
+    )
     assert json.loads(params["TemplateParam"]) == {"content": "李先生，您的车已到店"}
     assert params["SignName"] == "关系汽车" and params["OutId"] == str(message.pk)
     message.refresh_from_db()
@@ -118,15 +127,20 @@ def test_a_refused_sms_fails_and_throttling_is_retried(aliyun, make_customer, sa
 
 def test_a_wrong_secret_is_refused():
     adapter = AliyunSms(
-        endpoint="http://127.0.0.1:9/", access_key_id="a", access_key_secret="b",
-        sign_name="s", template_code="t",
+        endpoint="http://127.0.0.1:9/",
+        access_key_id="a",
+        access_key_secret="b",
+        sign_name="s",
+        template_code="t",
     )
     with pytest.raises(SmsError) as failed:
         adapter.send(phone="+8613800138000", text="x", reference="1")
     assert failed.value.transient  # nobody listening: try again later
 
 
-@pytest.mark.parametrize("text", ["TD", "td", " T D ", "退订", "T", "n", "R", "退", "取消", "STOP", "ＴＤ", "TD。"])
+@pytest.mark.parametrize(
+    "text", ["TD", "td", " T D ", "退订", "T", "n", "R", "退", "取消", "STOP", "ＴＤ", "TD。"]
+)
 def test_unsubscribe_replies(text):
     assert is_unsubscribe_reply(text)
 
@@ -140,7 +154,9 @@ def _post(client, body: dict, secret: str = SECRET):
     raw = json.dumps(body).encode()
     signature = hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
     return client.post(
-        reverse("care:sms_inbound"), raw, content_type="application/json",
+        reverse("care:sms_inbound"),
+        raw,
+        content_type="application/json",
         headers={"X-Guanxi-Signature": signature},
     )
 
@@ -154,7 +170,9 @@ def test_a_td_reply_unsubscribes_from_sms(client, settings, make_customer, sales
     assert pref.sms_unsubscribed_at is not None and pref.email_unsubscribed_at is None
     assert ConsentEvent.objects.get(customer=customer).source == "sms_reply"
     # then SMS to this customer are suppressed
-    message = message_queue(new=MessageNew(customer=customer, template=MessageTemplateFactory(channel=Channel.SMS)))
+    message = message_queue(
+        new=MessageNew(customer=customer, template=MessageTemplateFactory(channel=Channel.SMS))
+    )
     settings.GUANXI_QUIET_HOURS = "off"
     sending.messages_send_due()
     message.refresh_from_db()
@@ -162,7 +180,9 @@ def test_a_td_reply_unsubscribes_from_sms(client, settings, make_customer, sales
 
 
 @pytest.mark.parametrize("secret", ["wrong", ""])
-def test_a_wrong_secret_answers_403_and_changes_nothing(client, settings, make_customer, sales1a, secret):
+def test_a_wrong_secret_answers_403_and_changes_nothing(
+    client, settings, make_customer, sales1a, secret
+):
     settings.GUANXI_SMS_INBOUND_SECRET = SECRET
     customer = make_customer(sales1a)
     answer = _post(client, {"phone": customer.mobile, "text": "TD"}, secret=secret or "x")
@@ -170,7 +190,9 @@ def test_a_wrong_secret_answers_403_and_changes_nothing(client, settings, make_c
     assert not ContactPreference.objects.exists()
 
 
-def test_without_a_configured_secret_the_endpoint_is_closed(client, settings, make_customer, sales1a):
+def test_without_a_configured_secret_the_endpoint_is_closed(
+    client, settings, make_customer, sales1a
+):
     settings.GUANXI_SMS_INBOUND_SECRET = ""
     customer = make_customer(sales1a)
     assert _post(client, {"phone": customer.mobile, "text": "TD"}, secret="").status_code == 403
