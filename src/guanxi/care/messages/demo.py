@@ -55,7 +55,7 @@ TEMPLATES = [
         Purpose.SERVICE,
         "",
         "{{ customer.surname }}{{ customer.title }}您好，您的爱车即将到保养时间，"
-        "预约请致电{{ sender.phone }}。",
+        "预约请联系您的顾问{{ customer.owner_name }}。",
     ),
     (
         "club-invite",

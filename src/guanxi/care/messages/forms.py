@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guanxi.care.messages.sandbox import VARIABLES
 from guanxi.care.models import Channel, MessageTemplate, Purpose
@@ -14,7 +15,7 @@ def _variables_help() -> str:
 class TemplateForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=80)
     code = forms.CharField(label=_("code"), max_length=40, required=False)
-    channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices)
+    channel = forms.ChoiceField(label=pgettext_lazy("message", "channel"), choices=Channel.choices)
     purpose = forms.ChoiceField(label=_("purpose"), choices=Purpose.choices)
     subject = forms.CharField(label=_("subject"), max_length=150, required=False)
     body = forms.CharField(
@@ -71,7 +72,8 @@ class SendForm(forms.Form):
         empty_label=_("— own text —"),
     )
     channel = forms.ChoiceField(
-        label=_("channel"), choices=[(Channel.SMS, _("SMS")), (Channel.EMAIL, _("E-mail"))]
+        label=pgettext_lazy("message", "channel"),
+        choices=[(Channel.SMS, _("SMS")), (Channel.EMAIL, _("E-mail"))],
     )
     subject = forms.CharField(label=_("subject"), max_length=150, required=False)
     body = forms.CharField(
