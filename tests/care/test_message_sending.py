@@ -280,3 +280,32 @@ def test_in_app_messages_notify_the_owner_once(customer, sales1a):
     assert message.status == "sent"
     note = Notification.objects.get(user=sales1a)
     assert note.customer_id == customer.pk and note.dedup_key == f"care.message:{message.pk}"
+
+
+@pytest.mark.parametrize(
+    "setting, window",
+    [
+        ("21:00-08:00", (dt.time(21), dt.time(8))),
+        ("22:30 - 07:00", (dt.time(22, 30), dt.time(7))),
+        ("off", (dt.time(0), dt.time(0))),
+        ("nonsense", (dt.time(21), dt.time(8))),
+    ],
+)
+def test_the_sites_quiet_hours(settings, setting, window):
+    from guanxi.care.messages.consent import site_quiet_hours
+
+    settings.GUANXI_QUIET_HOURS = setting
+    assert site_quiet_hours() == window
+
+
+def test_the_sites_quiet_hours_defer_customers_without_their_own(settings, smtp, customer):
+    now_local = timezone.now().astimezone(SHANGHAI)
+    start = (now_local - dt.timedelta(minutes=30)).strftime("%H:%M")
+    end = (now_local + dt.timedelta(minutes=30)).strftime("%H:%M")
+    settings.GUANXI_QUIET_HOURS = f"{start}-{end}"
+    message = _queue(customer)
+    sending.messages_send_due()
+    message.refresh_from_db()
+    assert (message.status, message.reason) == ("deferred", "quiet_hours")
+    assert message.send_after.astimezone(SHANGHAI).strftime("%H:%M") == end
+    assert smtp.inbox.messages == []
