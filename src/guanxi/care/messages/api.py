@@ -98,9 +98,10 @@ def message_get(request: Any, message_id: int) -> dict[str, Any]:
     summary="Send a message by hand (queued; consent and quiet hours apply)",
 )
 def message_send(request: Any, payload: MessageSendIn) -> tuple[int, dict[str, Any]]:
-    customer = found(
-        Customer.objects.visible_to(request.auth).filter(pk=payload.customer_id).first()
-    )
+    # a customer named in the body: an unknown or unseen one is a bad field, not a 404
+    customer = Customer.objects.visible_to(request.auth).filter(pk=payload.customer_id).first()
+    if customer is None:
+        raise ValidationFailed(field_errors={"customer_id": [_("Unknown customer.")]})
     template = None
     if payload.template_id is not None:
         template = MessageTemplate.objects.filter(pk=payload.template_id).first()
