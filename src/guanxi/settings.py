@@ -255,7 +255,7 @@ GUANXI_MESSAGE_RATE_PER_MINUTE = {
 # message due inside them waits for their end.
 GUANXI_QUIET_HOURS = os.environ.get("GUANXI_QUIET_HOURS", "21:00-08:00")
 # SMTP connections each send run keeps open side by side (sending is mostly waiting).
-GUANXI_EMAIL_CONNECTIONS = int(os.environ.get("GUANXI_EMAIL_CONNECTIONS", "4"))
+GUANXI_EMAIL_CONNECTIONS = int(os.environ.get("GUANXI_EMAIL_CONNECTIONS", "8"))
 # How many send tasks work through a long queue side by side (one per worker is plenty).
 GUANXI_MESSAGE_SENDERS = int(os.environ.get("GUANXI_MESSAGE_SENDERS", "2"))
 
