@@ -213,6 +213,52 @@ TASKS = {
     }
 }
 
+# E-mail (CARE-4): Django's e-mail backend; the console by default (the demo prints its
+# e-mails), SMTP when GUANXI_EMAIL_BACKEND=smtp and EMAIL_HOST … are set.
+EMAIL_BACKEND = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+}.get(
+    os.environ.get("GUANXI_EMAIL_BACKEND", "console"),
+    os.environ.get("GUANXI_EMAIL_BACKEND", "console"),
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "0") == "1"
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Guanxi <noreply@localhost>")
+# Where links in e-mails (unsubscribe) and calendar feed URLs point.
+GUANXI_SITE_URL = os.environ.get("GUANXI_SITE_URL", "http://localhost:8000").rstrip("/")
+# SMS (CARE-4): "console" writes SMS to the log; "aliyun" sends through Aliyun's SendSms API
+# (docs/deployment.md) with one registered template whose only variable is ${content}.
+GUANXI_SMS_ADAPTER = os.environ.get("GUANXI_SMS_ADAPTER", "console")
+GUANXI_SMS_ALIYUN = {
+    "endpoint": os.environ.get("GUANXI_SMS_ALIYUN_ENDPOINT", "https://dysmsapi.aliyuncs.com/"),
+    "access_key_id": os.environ.get("GUANXI_SMS_ALIYUN_KEY_ID", ""),
+    "access_key_secret": os.environ.get("GUANXI_SMS_ALIYUN_KEY_SECRET", ""),
+    "sign_name": os.environ.get("GUANXI_SMS_ALIYUN_SIGN_NAME", ""),
+    "template_code": os.environ.get("GUANXI_SMS_ALIYUN_TEMPLATE", ""),
+    "region": os.environ.get("GUANXI_SMS_ALIYUN_REGION", "cn-hangzhou"),
+}
+# The shared secret of the inbound-SMS endpoint (replies "TD"/"退订"); unset: it answers 403.
+GUANXI_SMS_INBOUND_SECRET = os.environ.get("GUANXI_SMS_INBOUND_SECRET", "")
+# Messages sent per channel and minute at most (providers throttle; so do we).
+GUANXI_MESSAGE_RATE_PER_MINUTE = {
+    "email": int(os.environ.get("GUANXI_EMAIL_PER_MINUTE", "20000")),
+    "sms": int(os.environ.get("GUANXI_SMS_PER_MINUTE", "600")),
+    "in_app": int(os.environ.get("GUANXI_IN_APP_PER_MINUTE", "100000")),
+}
+# Quiet hours of customers without their own (local time, "HH:MM-HH:MM"; "off": none): a
+# message due inside them waits for their end.
+GUANXI_QUIET_HOURS = os.environ.get("GUANXI_QUIET_HOURS", "21:00-08:00")
+# SMTP connections each send run keeps open side by side (sending is mostly waiting).
+GUANXI_EMAIL_CONNECTIONS = int(os.environ.get("GUANXI_EMAIL_CONNECTIONS", "8"))
+# How many send tasks work through a long queue side by side (one per worker is plenty).
+GUANXI_MESSAGE_SENDERS = int(os.environ.get("GUANXI_MESSAGE_SENDERS", "2"))
+
 # Production behind TLS (docs/deployment.md): GUANXI_HTTPS=1 makes cookies Secure, sends HSTS
 # and trusts the proxy's X-Forwarded-Proto; such a site must name its hosts.
 HTTPS = os.environ.get("GUANXI_HTTPS", "0") == "1"

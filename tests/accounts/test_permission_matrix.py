@@ -30,7 +30,16 @@ from django.utils import timezone
 
 from guanxi.accounts.models import Department
 from guanxi.care.assets.services import AssetInput, asset_create
-from guanxi.care.models import CareTask, InstalledAsset, Reception, SpotCheck
+from guanxi.care.models import (
+    CareTask,
+    ConsentEvent,
+    ContactPreference,
+    InstalledAsset,
+    Message,
+    MessageTemplate,
+    Reception,
+    SpotCheck,
+)
 from guanxi.care.reception.services import ReceptionInput, reception_log
 from guanxi.care.visits import services as care_visits
 from guanxi.core.models import AuditLog
@@ -104,6 +113,9 @@ EDIT = frozenset({"owner", "manager", "customer_relations", "admin"})  # custome
 WORK = frozenset({"owner", "manager", "admin"})  # pipeline.* and sales.edit_others
 MANAGERS = frozenset({"manager", "admin"})
 ADMIN = frozenset({"admin"})
+CARE_TEMPLATES = frozenset({"customer_relations", "marketing", "admin"})  # care.templates
+CARE_CONSENT = frozenset({"customer_relations", "marketing", "admin"})  # care.consent
+CARE_SEND = frozenset({"customer_relations", "marketing", "admin"})  # care.send
 MERGERS = frozenset({"manager", "customer_relations", "admin"})  # customer.merge
 REVEALERS = frozenset({"owner", "manager", "customer_relations", "admin"})  # customer.reveal
 POOL_MEMBERS = frozenset({"owner", "consultant", "manager"})  # members of 销售中心's pool
@@ -132,6 +144,10 @@ class World:
         )
         prospect_set_stage(actor=self.owner, customer=customer, stage="s1")
         return Customer.objects.get(pk=customer.pk)
+
+    @cached_property
+    def message_template(self) -> MessageTemplate:
+        return MessageTemplate.objects.create(name="矩阵模板", channel="sms", body="您好")
 
     @cached_property
     def objection(self) -> Objection:
@@ -1267,11 +1283,59 @@ ACTIONS: list[Action] = [
         lambda w: reverse("care:weather_issue"),
         lambda w: {"city": w.customer.city},
     ),
+    # care messages (issue 14, CARE-4): care.templates, care.consent, care.send
+    html(
+        "care:message_template_new",
+        CARE_TEMPLATES,
+        lambda w: reverse("care:message_template_new"),
+        lambda w: {"name": "矩阵模板", "channel": "sms", "purpose": "service", "body": "您好"},
+    ),
+    html(
+        "care:message_template",
+        CARE_TEMPLATES,
+        lambda w: reverse("care:message_template", args=[w.message_template.pk]),
+        lambda w: {"name": "改名", "channel": "sms", "purpose": "service", "body": "您好"},
+    ),
+    html(
+        "care:consent_save",
+        CARE_CONSENT,
+        lambda w: reverse("care:consent_save", args=[w.customer.pk]),
+        lambda w: {"do_not_disturb": "on"},
+    ),
+    html(
+        "care:message_send",
+        CARE_SEND,
+        lambda w: reverse("care:message_send", args=[w.customer.pk]),
+        lambda w: {"channel": "sms", "body": "您好"},
+    ),
+    api(
+        "PUT",
+        "/api/v1/customers/{customer_id}/consent",
+        CARE_CONSENT,
+        lambda w: f"/api/v1/customers/{w.customer.pk}/consent",
+        lambda w: {"do_not_disturb": True},
+    ),
+    api(
+        "POST",
+        "/api/v1/messages",
+        CARE_SEND,
+        lambda w: "/api/v1/messages",
+        lambda w: {"customer_id": w.customer.pk, "channel": "sms", "body": "您好"},
+        body_ref=True,
+    ),
 ]
 
 # Changing endpoints that are not about customer, pipeline or sales records, each with what
 # guards it (and where that is tested).
 OUTSIDE = {
+    # care messages: the caller's own notifications and calendar feeds, and the customer's
+    # own unsubscribing (tests/care)
+    "HTML care:notifications_read": "the caller's own notifications",
+    "API POST /api/v1/notifications/read": "the caller's own notifications",
+    "HTML care:calendar_feed_create": "the caller's own calendar feed",
+    "HTML care:calendar_feed_revoke": "the caller's own calendar feed",
+    "HTML care:unsubscribe": "the customer's signed link (no login)",
+    "HTML care:sms_inbound": "the SMS provider, by the shared secret",
     # the caller's own account and API tokens (tests/accounts, tests/api/test_auth.py)
     "API POST /api/v1/tokens": "the caller's own token",
     "API DELETE /api/v1/tokens/{token_id}": "the caller's own token",
@@ -1331,6 +1395,7 @@ OUTSIDE = {
 
 # Views that take any method and only read (a POST is answered like a GET).
 READS = {
+    "HTML care:message_template_preview",
     "HTML customer_settings:custom_fields",
     "HTML customer_settings:duplicate_rules",
     "HTML customer_settings:tags",
@@ -1352,6 +1417,10 @@ READS = {
 WATCHED = [
     Reception,
     InstalledAsset,
+    MessageTemplate,
+    Message,
+    ContactPreference,
+    ConsentEvent,
     Customer,
     Contact,
     CustomerTag,

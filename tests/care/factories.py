@@ -11,8 +11,10 @@ from guanxi.care.models import (
     CareRule,
     CareTask,
     CareTopic,
+    Channel,
     InstalledAsset,
     MessageTemplate,
+    Purpose,
     Reception,
 )
 from guanxi.care.reception.services import ReceptionInput, reception_log
@@ -132,3 +134,16 @@ class CareRuleFactory(factory.django.DjangoModelFactory):
     channel = "sms"
     template = factory.SubFactory(MessageTemplateFactory)
     enabled = True
+
+
+class EmailTemplateFactory(factory.django.DjangoModelFactory):
+    """A service e-mail template; EmailTemplateFactory(channel=..., purpose=..., body=...)."""
+
+    class Meta:
+        model = MessageTemplate
+
+    name = factory.Sequence(lambda n: f"模板{n}")
+    channel = Channel.EMAIL
+    purpose = Purpose.SERVICE
+    subject = "{{ customer.surname }}{{ customer.title }}，您好"
+    body = "尊敬的{{ customer.surname }}{{ customer.title }}：您的顾问是{{ customer.owner_name }}。"

@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from guanxi.accounts import forms, permissions, selectors, services
+from guanxi.accounts import forms, hooks, permissions, selectors, services
 from guanxi.accounts.decorators import permission_required
 from guanxi.accounts.models import Department, Role, User
 from guanxi.core.errors import ValidationFailed
@@ -108,6 +108,9 @@ def _profile_context(request, **overrides):
         "token_form": forms.TokenForm(),
         "tokens": selectors.tokens_of(user),
         "new_token_raw": None,
+        "extra_sections": [
+            html for html in hooks.profile_sections.call_all(request=request) if html
+        ],
     }
     context.update(overrides)
     return context

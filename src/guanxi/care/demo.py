@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from guanxi.accounts.models import User
 from guanxi.care.assets.services import DOCUMENTS
+from guanxi.care.messages.demo import seed_messages
 from guanxi.care.models import InstalledAsset, Reception
 from guanxi.care.reception.services import ReceptionInput, reception_log
 from guanxi.care.rules.demo import seed_rules_demo
@@ -123,6 +124,7 @@ def seed_care_demo(*, seed: int = 2026, progress: Progress = None) -> CareDemoSt
         ("installed base", _seed_assets),
         ("回访 and spot checks", seed_visits_demo),
         ("care rules", seed_rules_demo),
+        ("messages", seed_messages),
     ]
     with transaction.atomic():
         for name, step in steps:

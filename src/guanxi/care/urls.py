@@ -8,4 +8,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("rules/", include("guanxi.care.rules.urls")),
     path("reception/", include("guanxi.care.reception.urls")),
     path("assets/", include("guanxi.care.assets.urls")),
+    path("messages/", include("guanxi.care.messages.urls")),
+    path("calendar/", include("guanxi.care.calendar.urls")),
 ]

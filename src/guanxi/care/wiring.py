@@ -5,11 +5,20 @@ from functools import cache
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from guanxi.accounts import hooks as account_hooks
 from guanxi.accounts import permissions as account_permissions
+from guanxi.accounts.models import User
 from guanxi.care.assets.services import asset_from_delivery
 from guanxi.care.assets.views import customer_assets_placeholder_html
+from guanxi.care.calendar import views as calendar_views
 from guanxi.care.common import audit_actions, permissions
+from guanxi.care.messages import services as message_services
+from guanxi.care.messages import tasks as message_tasks  # noqa: F401 - registers the send cron
+from guanxi.care.messages import views as message_views
+from guanxi.care.messages.selectors import unread_count
 from guanxi.care.reception.views import customer_receptions_placeholder_html
 from guanxi.care.rules import events as rule_events
 from guanxi.care.rules import tasks as rule_tasks  # noqa: F401 - registers the cron jobs
@@ -17,7 +26,7 @@ from guanxi.care.visits import tasks as visit_tasks  # noqa: F401 - registers th
 from guanxi.care.visits import views as visit_views
 from guanxi.core.audit_actions import audit_actions_register
 from guanxi.core.home import home_sections
-from guanxi.core.waiting import waiting_items
+from guanxi.core.waiting import WAITING_CAP, WaitingItem, waiting_items
 from guanxi.customers import hooks as customer_hooks
 from guanxi.customers import panels
 from guanxi.customers.models import Customer
@@ -39,6 +48,24 @@ def _asset_from_delivery(*, delivery: Delivery, actor: Any = None, **kwargs: Any
     asset_from_delivery(delivery=delivery, actor=actor)
 
 
+def _messages_panel(*, request: HttpRequest, customer: Customer, **kwargs: object) -> str:
+    return message_views.customer_panel_html(request, customer)
+
+
+def _preferences_merge(*, primary: Customer, duplicate: Customer, **kwargs: object) -> None:
+    message_services.preferences_merge(primary=primary, duplicate=duplicate)
+
+
+def _waiting_notifications(*, user: User, **kwargs: object) -> WaitingItem | None:
+    count = unread_count(user=user, cap=WAITING_CAP + 1)
+    return WaitingItem(
+        "notifications",
+        _("Unread notifications"),
+        count,
+        reverse("care:notifications") + "?unread=1",
+    )
+
+
 @cache  # connects once, however often it is called
 def connect() -> None:
     account_permissions.ALL.update(permissions.ALL)
@@ -48,6 +75,7 @@ def connect() -> None:
     waiting_items.register(visit_views.waiting_item)
     home_sections.register(visit_views.home_relations_section)
     panels.detail_panels.register(visit_views.customer_panel)
+    # the installed base (ARC-10) and the front desk (ACQ-5)
     sales_hooks.delivery_recorded.register(_asset_from_delivery)
     panels.detail_panels.register(_assets_panel)
     panels.detail_panels.register(_receptions_panel)
@@ -59,3 +87,8 @@ def connect() -> None:
     sales_hooks.delivery_planned.register(rule_events.on_delivery_planned)
     sales_hooks.delivery_recorded.register(rule_events.on_delivery_done)
     sales_hooks.payment_received.register(rule_events.on_payment_received)
+    # messages (CARE-4): the 360 panel, merges, the bell; the calendar feed (CARE-5)
+    panels.detail_panels.register(_messages_panel)
+    customer_hooks.merge_extensions.register(_preferences_merge)
+    waiting_items.register(_waiting_notifications)
+    account_hooks.profile_sections.register(calendar_views.profile_section_html)

@@ -4,6 +4,7 @@ notifications; and each user's calendar feed (CARE-5)."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.scope import ScopedQuerySet
@@ -56,6 +57,8 @@ class Message(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
+        # claimed by a worker (`claimed_by`); committed before the point of no return
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         DEFERRED = "deferred", _("Deferred")
@@ -80,6 +83,10 @@ class Message(models.Model):
     send_after = models.DateTimeField(_("not before"))
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     provider_id = models.CharField(max_length=100, blank=True)
+    # `<host>:<pid>:<random>` of the worker that claimed the message; a claim of a dead worker
+    # is taken back (messages.sending)
+    claimed_by = models.CharField(max_length=80, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
     dedup_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -109,6 +116,25 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.recipient}"
+
+
+class MessageEvent(models.Model):
+    """One line of a message's send log: each change of its status, with the reason (the
+    consent that was missing, the SMTP answer, the end of the quiet hours)."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(_("status"), max_length=10, choices=Message.Status.choices)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("send log entry")
+        verbose_name_plural = _("send log entries")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["message", "at"], name="message_event_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} {self.status}"
 
 
 class ContactPreference(models.Model):

@@ -1,0 +1,401 @@
+"""Message pages (CARE-4): the send log, templates with a live preview, the consent and
+send-by-hand panel of the customer's 360 page, notifications, the one-click unsubscribe page
+and the inbound-SMS endpoint. Thin: parse, call a service or selector, render."""
+
+import hashlib
+import hmac
+import json
+from collections.abc import Callable
+from typing import cast
+
+from django.conf import settings
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from guanxi.accounts.decorators import permission_required as _permission_required
+from guanxi.accounts.models import User
+from guanxi.accounts.selectors import user_can
+from guanxi.care.common import permissions
+from guanxi.care.messages import selectors, services
+from guanxi.care.messages.consent import reason_text
+from guanxi.care.messages.forms import ConsentForm, SendForm, TemplateForm
+from guanxi.care.messages.sandbox import (
+    VARIABLES,
+    template_problems,
+    template_render,
+    template_values,
+)
+from guanxi.care.messages.sending import unsubscribe_read
+from guanxi.care.models import Channel, ConsentEvent, Message, MessageTemplate
+from guanxi.core.errors import SHOWN_ON_FORM, ValidationFailed, found
+from guanxi.core.forms import form_add_errors
+from guanxi.core.http import is_htmx
+from guanxi.core.pagination import parse_id
+from guanxi.customers.models import Customer
+
+View = Callable[..., HttpResponse]
+
+
+def permission_required(code: str) -> Callable[[View], View]:
+    decorator: Callable[[View], View] = _permission_required(code)  # type: ignore[no-untyped-call]
+    return decorator
+
+
+def _user(request: HttpRequest) -> User:
+    # every view here is behind login_required (or asks the permission decorators)
+    return cast(User, request.user)
+
+
+# ---------------------------------------------------------------- send log
+
+
+@login_required
+@require_GET
+def message_list(request: HttpRequest) -> HttpResponse:
+    try:
+        filters = selectors.MessageFilters(
+            status=request.GET.get("status", ""),
+            channel=request.GET.get("channel", ""),
+            customer_id=parse_id(request.GET.get("customer", "")),
+        )
+        page = selectors.message_page(
+            user=_user(request), filters=filters, cursor=request.GET.get("after", "")
+        )
+    except ValidationFailed as exc:
+        flash.error(request, " ".join(str(m) for ms in exc.field_errors.values() for m in ms))
+        filters = selectors.MessageFilters()
+        page = selectors.message_page(user=_user(request), filters=filters)
+    params = {
+        k: v
+        for k, v in {
+            "status": filters.status,
+            "channel": filters.channel,
+            "customer": filters.customer_id or "",
+        }.items()
+        if v
+    }
+    next_url = "?" + urlencode({**params, "after": page.next_cursor}) if page.next_cursor else None
+    return render(
+        request,
+        "care/messages/message_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "statuses": Message.Status.choices,
+            "channels": Channel.choices,
+            "next_url": next_url,
+            "reason_text": reason_text,
+            "rows": [(m, reason_text(m.reason) if m.reason else "") for m in page.items],
+        },
+    )
+
+
+@login_required
+@require_GET
+def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    message = selectors.message_for_user(user=_user(request), message_id=pk)
+    events = [
+        (event, reason_text(event.reason) if event.reason else "")
+        for event in selectors.message_events(message=message)
+    ]
+    return render(
+        request,
+        "care/messages/message_detail.html",
+        {"message": message, "events": events, "reason": reason_text(message.reason)},
+    )
+
+
+# ---------------------------------------------------------------- templates
+
+
+@permission_required(permissions.MANAGE_TEMPLATES)
+@require_GET
+def template_list(request: HttpRequest) -> HttpResponse:
+    page = selectors.template_page(cursor=request.GET.get("after", ""))
+    next_url = "?" + urlencode({"after": page.next_cursor}) if page.next_cursor else None
+    return render(request, "care/messages/template_list.html", {"page": page, "next_url": next_url})
+
+
+def _sample_values(request: HttpRequest) -> dict[str, str]:
+    """A made-up customer of the user's: the preview shows no real customer's data."""
+    user = _user(request)
+    sample = Customer(name="张三", gender=Customer.Gender.MALE, kind=Customer.Kind.PERSON)
+    sample.owner = user
+    return template_values(customer=sample, sender=user)
+
+
+def _preview(request: HttpRequest, subject: str, body: str) -> dict[str, object]:
+    problems = template_problems(subject) + template_problems(body)
+    values = _sample_values(request)
+    return {
+        "problems": problems,
+        "subject": "" if problems else template_render(subject, values),
+        "body": "" if problems else template_render(body, values),
+    }
+
+
+@permission_required(permissions.MANAGE_TEMPLATES)
+@require_http_methods(["GET", "POST"])
+def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    template = found(MessageTemplate.objects.filter(pk=pk).first()) if pk else None
+    status = 200
+    if request.method == "POST":
+        form = TemplateForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                saved = services.template_save(
+                    actor=_user(request),
+                    template=template,
+                    data=services.TemplateData(
+                        name=data["name"],
+                        code=data["code"],
+                        channel=data["channel"],
+                        purpose=data["purpose"],
+                        subject=data["subject"],
+                        body=data["body"],
+                        active=data["active"],
+                    ),
+                )
+            except SHOWN_ON_FORM as exc:
+                form_add_errors(form, exc)
+                status = exc.status_code
+            else:
+                flash.success(request, _("The template has been saved."))
+                return redirect("care:message_template", pk=saved.pk)
+        else:
+            status = 422
+        preview = _preview(request, request.POST.get("subject", ""), request.POST.get("body", ""))
+    else:
+        form = TemplateForm.of(template) if template else TemplateForm()
+        preview = _preview(request, template.subject, template.body) if template else {}
+    return render(
+        request,
+        "care/messages/template_form.html",
+        {"form": form, "template": template, "preview": preview, "variables": VARIABLES},
+        status=status,
+    )
+
+
+@permission_required(permissions.MANAGE_TEMPLATES)
+@require_POST
+def template_preview(request: HttpRequest) -> HttpResponse:
+    """The live preview (htmx, on each change of the form)."""
+    preview = _preview(request, request.POST.get("subject", ""), request.POST.get("body", ""))
+    return render(request, "care/messages/_preview.html", {"preview": preview})
+
+
+# ---------------------------------------------------------------- the customer's panel
+
+
+def _customer(request: HttpRequest, customer_id: int) -> Customer:
+    return found(Customer.objects.visible_to(_user(request)).filter(pk=customer_id).first())
+
+
+def _panel_context(
+    request: HttpRequest,
+    customer: Customer,
+    *,
+    consent_form: ConsentForm | None = None,
+    send_form: SendForm | None = None,
+) -> dict[str, object]:
+    user = _user(request)
+    pref = services.contact_preference_of(customer)
+    state = services.consent_state(pref)
+    return {
+        "customer": customer,
+        "pref": pref,
+        "can_consent": user_can(user, permissions.CONSENT),
+        "can_send": user_can(user, permissions.SEND),
+        "consent_form": consent_form
+        or ConsentForm(
+            initial={
+                "marketing_sms": state.marketing_sms,
+                "marketing_email": state.marketing_email,
+                "do_not_disturb": state.do_not_disturb,
+                "sms_unsubscribed": state.sms_unsubscribed,
+                "email_unsubscribed": state.email_unsubscribed,
+                "quiet_from": state.quiet_from,
+                "quiet_until": state.quiet_until,
+            }
+        ),
+        "send_form": send_form or SendForm(),
+        "messages_rows": [
+            (m, reason_text(m.reason) if m.reason else "")
+            for m in selectors.customer_messages(user=user, customer=customer)
+        ],
+        "consent_events": selectors.consent_events(customer=customer, limit=5),
+    }
+
+
+def customer_panel_html(request: HttpRequest, customer: Customer) -> str:
+    """The 360 page's "messages and consent" panel (customers.panels.detail_panels)."""
+    if not isinstance(request.user, User):
+        return ""
+    return render_to_string(
+        "care/messages/panel.html", _panel_context(request, customer), request=request
+    )
+
+
+def _panel_answer(
+    request: HttpRequest, customer: Customer, *, status: int = 200, **forms: object
+) -> HttpResponse:
+    if is_htmx(request):
+        return render(
+            request,
+            "care/messages/panel.html",
+            _panel_context(request, customer, **forms),  # type: ignore[arg-type]
+            status=status,
+        )
+    return redirect("customers:detail", customer_id=customer.pk)
+
+
+@permission_required(permissions.CONSENT)
+@require_POST
+def consent_save(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = _customer(request, customer_id)
+    form = ConsentForm(request.POST)
+    if not form.is_valid():
+        return _panel_answer(request, customer, status=422, consent_form=form)
+    data = form.cleaned_data
+    try:
+        services.contact_preference_set(
+            actor=_user(request),
+            customer=customer,
+            state=services.ConsentState(
+                marketing_sms=data["marketing_sms"],
+                marketing_email=data["marketing_email"],
+                do_not_disturb=data["do_not_disturb"],
+                sms_unsubscribed=data["sms_unsubscribed"],
+                email_unsubscribed=data["email_unsubscribed"],
+                quiet_from=data["quiet_from"],
+                quiet_until=data["quiet_until"],
+                note=data["note"],
+            ),
+        )
+    except SHOWN_ON_FORM as exc:
+        form_add_errors(form, exc)
+        return _panel_answer(request, customer, status=exc.status_code, consent_form=form)
+    flash.success(request, _("The customer's consent has been recorded."))
+    return _panel_answer(request, customer)
+
+
+@permission_required(permissions.SEND)
+@require_POST
+def message_send(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = _customer(request, customer_id)
+    form = SendForm(request.POST)
+    if not form.is_valid():
+        return _panel_answer(request, customer, status=422, send_form=form)
+    data = form.cleaned_data
+    try:
+        services.message_send_by_hand(
+            actor=_user(request),
+            customer=customer,
+            template=data["template"],
+            channel=data["channel"],
+            subject=data["subject"],
+            body=data["body"],
+        )
+    except SHOWN_ON_FORM as exc:
+        form_add_errors(form, exc)
+        return _panel_answer(request, customer, status=exc.status_code, send_form=form)
+    flash.success(request, _("The message is queued; the send log shows what became of it."))
+    return _panel_answer(request, customer)
+
+
+# ---------------------------------------------------------------- notifications
+
+
+@login_required
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    unread_only = request.GET.get("unread") == "1"
+    page = selectors.notification_page(
+        user=_user(request), unread_only=unread_only, cursor=request.GET.get("after", "")
+    )
+    params = {"unread": "1"} if unread_only else {}
+    next_url = "?" + urlencode({**params, "after": page.next_cursor}) if page.next_cursor else None
+    return render(
+        request,
+        "care/messages/notification_list.html",
+        {"page": page, "unread_only": unread_only, "next_url": next_url},
+    )
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest) -> HttpResponse:
+    """Mark one (`id`) or all of the user's notifications read; to its link when it has one."""
+    raw_id = request.POST.get("id")
+    if raw_id:
+        notification_id = parse_id(raw_id)
+        if notification_id is None:
+            return HttpResponse(status=400)
+        services.notifications_mark_read(user=_user(request), ids=[notification_id])
+        target = request.POST.get("next", "")
+        if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return redirect(target)
+    else:
+        services.notifications_mark_read(user=_user(request))
+    return redirect("care:notifications")
+
+
+# ---------------------------------------------------------------- unsubscribe, inbound SMS
+
+
+@csrf_exempt  # reached from an e-mail without a session; the signed token is the proof
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET: a page with one button (link scanners open links, people press buttons); POST —
+    the button, or a mail program's one-click List-Unsubscribe-Post — unsubscribes."""
+    claims = unsubscribe_read(token)
+    customer = Customer.objects.filter(pk=claims[1]).first() if claims is not None else None
+    if claims is None or customer is None or claims[2] not in (Channel.EMAIL, Channel.SMS):
+        return render(request, "care/messages/unsubscribe.html", {"invalid": True}, status=404)
+    done = False
+    if request.method == "POST":
+        services.channel_unsubscribe(
+            customer=customer,
+            channel=claims[2],
+            source=ConsentEvent.Source.UNSUBSCRIBE_LINK,
+            note=f"message {claims[0]}",
+        )
+        done = True
+    return render(
+        request,
+        "care/messages/unsubscribe.html",
+        {"done": done, "channel": Channel(claims[2]).label},
+    )
+
+
+def inbound_signature(body: bytes, secret: str) -> str:
+    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+@csrf_exempt  # called by the SMS provider's gateway, authenticated by the shared secret
+@require_POST
+def sms_inbound(request: HttpRequest) -> HttpResponse:
+    """An SMS reply forwarded by the provider: JSON {"phone": …, "text": …}, signed with
+    header X-Guanxi-Signature = hex HMAC-SHA256 of the body under GUANXI_SMS_INBOUND_SECRET.
+    Without the secret set, or with a wrong signature: 403 and nothing changes."""
+    secret = settings.GUANXI_SMS_INBOUND_SECRET
+    given = request.headers.get("X-Guanxi-Signature", "")
+    if not secret or not hmac.compare_digest(inbound_signature(request.body, secret), given):
+        return JsonResponse({"detail": "forbidden"}, status=403)
+    try:
+        payload = json.loads(request.body)
+        phone, text = str(payload["phone"])[:40], str(payload["text"])[:500]
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"detail": "expected JSON with phone and text"}, status=400)
+    count = services.sms_reply_handle(phone=phone, text=text)
+    return JsonResponse({"unsubscribed": count})
