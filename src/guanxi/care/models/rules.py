@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.core.i18n import bilingual
+
 
 class Trigger(models.TextChoices):
     # events fired by the lower apps (and by the after-sales apps above care)
@@ -160,7 +162,12 @@ class CareRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (the English name where there is one)."""
+        return bilingual(self.name, self.name_en)
 
 
 class CareTouch(models.Model):

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from guanxi.core.i18n import bilingual
 from guanxi.core.scope import ScopedQuerySet
 
 
@@ -28,7 +29,7 @@ class CareTopic(models.Model):
         ordering = ["sort_order", "id"]
 
     def __str__(self) -> str:
-        return self.name
+        return bilingual(self.name, self.name_en)
 
 
 class CareTaskQuerySet(ScopedQuerySet["CareTask"]):

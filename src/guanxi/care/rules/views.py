@@ -115,9 +115,9 @@ def rule_switch(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(errors) or str(exc.message))
         return redirect("care:rule_edit", pk=rule.pk)
     if enabled:
-        messages.success(request, _("Rule “%(name)s” switched on.") % {"name": rule.name})
+        messages.success(request, _("Rule “%(name)s” switched on.") % {"name": rule.display_name})
     else:
-        messages.success(request, _("Rule “%(name)s” switched off.") % {"name": rule.name})
+        messages.success(request, _("Rule “%(name)s” switched off.") % {"name": rule.display_name})
     return redirect("care:rule_list")
 
 
