@@ -1,8 +1,6 @@
 """The calendar feed (CARE-5): the .ics answer to a calendar program (no login: the token in
 the path is the key) and the profile page's section to create, copy and revoke feed URLs."""
 
-from typing import cast
-
 from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
@@ -14,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from guanxi.accounts.http import request_user
 from guanxi.accounts.models import User
 from guanxi.care.calendar import selectors, services
 from guanxi.care.models import CalendarFeed
@@ -43,7 +42,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_POST
 def calendar_feed_create(request: HttpRequest) -> HttpResponse:
-    _feed, token = services.calendar_feed_create(user=cast(User, request.user))
+    _feed, token = services.calendar_feed_create(user=request_user(request))
     # shown once on the profile page, then forgotten (only the hash is kept)
     request.session[_SESSION_KEY] = feed_url(token)
     flash.success(request, _("Your calendar URL is ready: copy it into your calendar program."))
@@ -53,7 +52,7 @@ def calendar_feed_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def calendar_feed_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    services.calendar_feed_revoke(user=cast(User, request.user), feed_id=pk)
+    services.calendar_feed_revoke(user=request_user(request), feed_id=pk)
     flash.success(request, _("The calendar URL has been revoked."))
     return redirect(reverse("accounts:profile") + "#calendar")
 

@@ -6,7 +6,6 @@ import hashlib
 import hmac
 import json
 from collections.abc import Callable
-from typing import cast
 
 from django.conf import settings
 from django.contrib import messages as flash
@@ -20,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guanxi.accounts.decorators import permission_required as _permission_required
+from guanxi.accounts.http import request_user
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors import user_can
 from guanxi.care.common import permissions
@@ -48,11 +48,6 @@ def permission_required(code: str) -> Callable[[View], View]:
     return decorator
 
 
-def _user(request: HttpRequest) -> User:
-    # every view here is behind login_required (or asks the permission decorators)
-    return cast(User, request.user)
-
-
 # ---------------------------------------------------------------- send log
 
 
@@ -66,12 +61,12 @@ def message_list(request: HttpRequest) -> HttpResponse:
             customer_id=parse_id(request.GET.get("customer", "")),
         )
         page = selectors.message_page(
-            user=_user(request), filters=filters, cursor=request.GET.get("after", "")
+            user=request_user(request), filters=filters, cursor=request.GET.get("after", "")
         )
     except ValidationFailed as exc:
         flash.error(request, " ".join(str(m) for ms in exc.field_errors.values() for m in ms))
         filters = selectors.MessageFilters()
-        page = selectors.message_page(user=_user(request), filters=filters)
+        page = selectors.message_page(user=request_user(request), filters=filters)
     params = {
         k: v
         for k, v in {
@@ -100,7 +95,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    message = selectors.message_for_user(user=_user(request), message_id=pk)
+    message = selectors.message_for_user(user=request_user(request), message_id=pk)
     events = [
         (event, reason_text(event.reason) if event.reason else "")
         for event in selectors.message_events(message=message)
@@ -125,7 +120,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
 
 def _sample_values(request: HttpRequest) -> dict[str, str]:
     """A made-up customer of the user's: the preview shows no real customer's data."""
-    user = _user(request)
+    user = request_user(request)
     sample = Customer(name="张三", gender=Customer.Gender.MALE, kind=Customer.Kind.PERSON)
     sample.owner = user
     return template_values(customer=sample, sender=user)
@@ -152,7 +147,7 @@ def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             data = form.cleaned_data
             try:
                 saved = services.template_save(
-                    actor=_user(request),
+                    actor=request_user(request),
                     template=template,
                     data=services.TemplateData(
                         name=data["name"],
@@ -196,7 +191,7 @@ def template_preview(request: HttpRequest) -> HttpResponse:
 
 
 def _customer(request: HttpRequest, customer_id: int) -> Customer:
-    return found(Customer.objects.visible_to(_user(request)).filter(pk=customer_id).first())
+    return found(Customer.objects.visible_to(request_user(request)).filter(pk=customer_id).first())
 
 
 def _panel_context(
@@ -206,7 +201,7 @@ def _panel_context(
     consent_form: ConsentForm | None = None,
     send_form: SendForm | None = None,
 ) -> dict[str, object]:
-    user = _user(request)
+    user = request_user(request)
     pref = services.contact_preference_of(customer)
     state = services.consent_state(pref)
     return {
@@ -267,7 +262,7 @@ def consent_save(request: HttpRequest, customer_id: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         services.contact_preference_set(
-            actor=_user(request),
+            actor=request_user(request),
             customer=customer,
             state=services.ConsentState(
                 marketing_sms=data["marketing_sms"],
@@ -297,7 +292,7 @@ def message_send(request: HttpRequest, customer_id: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         services.message_send_by_hand(
-            actor=_user(request),
+            actor=request_user(request),
             customer=customer,
             template=data["template"],
             channel=data["channel"],
@@ -319,7 +314,7 @@ def message_send(request: HttpRequest, customer_id: int) -> HttpResponse:
 def notification_list(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") == "1"
     page = selectors.notification_page(
-        user=_user(request), unread_only=unread_only, cursor=request.GET.get("after", "")
+        user=request_user(request), unread_only=unread_only, cursor=request.GET.get("after", "")
     )
     params = {"unread": "1"} if unread_only else {}
     next_url = "?" + urlencode({**params, "after": page.next_cursor}) if page.next_cursor else None
@@ -339,14 +334,14 @@ def notification_read(request: HttpRequest) -> HttpResponse:
         notification_id = parse_id(raw_id)
         if notification_id is None:
             return HttpResponse(status=400)
-        services.notifications_mark_read(user=_user(request), ids=[notification_id])
+        services.notifications_mark_read(user=request_user(request), ids=[notification_id])
         target = request.POST.get("next", "")
         if target and url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         ):
             return redirect(target)
     else:
-        services.notifications_mark_read(user=_user(request))
+        services.notifications_mark_read(user=request_user(request))
     return redirect("care:notifications")
 
 

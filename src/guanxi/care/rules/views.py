@@ -3,7 +3,7 @@ with its preview (what the rule would do in the next 7 days, shown before a chan
 or a rule switched on), and the bad-weather notice issued by hand. Thin: parse, call a
 service or selector, render."""
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,18 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from guanxi.accounts.models import User
+from guanxi.accounts.http import request_user
 from guanxi.care.models import CareRule, Trigger
 from guanxi.care.rules import selectors, services
 from guanxi.care.rules.forms import RuleForm
 from guanxi.care.rules.validation import rule_clean
 from guanxi.core.errors import ValidationFailed
 from guanxi.customers.models import Customer
-
-
-def _actor(request: HttpRequest) -> User:
-    """The signed-in user (every view here is behind login_required)."""
-    return cast(User, request.user)
 
 
 @login_required
@@ -62,10 +57,10 @@ def _rule_form(request: HttpRequest, rule: CareRule | None) -> HttpResponse:
             try:
                 if step == "save":
                     if rule is None:
-                        saved = services.rule_create(actor=_actor(request), values=values)
+                        saved = services.rule_create(actor=request_user(request), values=values)
                     else:
                         saved = services.rule_update(
-                            actor=_actor(request), rule=rule, values=values
+                            actor=request_user(request), rule=rule, values=values
                         )
                     messages.success(request, _("Rule “%(name)s” saved.") % {"name": saved.name})
                     return redirect("care:rule_list")
@@ -109,7 +104,7 @@ def rule_switch(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "care/rules/switch_on.html", {"rule": rule, "preview": preview})
     enabled = request.POST.get("enabled") == "1"
     try:
-        services.rule_set_enabled(actor=_actor(request), rule=rule, enabled=enabled)
+        services.rule_set_enabled(actor=request_user(request), rule=rule, enabled=enabled)
     except ValidationFailed as exc:
         errors = [str(m) for msgs in exc.field_errors.values() for m in msgs]
         messages.error(request, " ".join(errors) or str(exc.message))
@@ -130,7 +125,9 @@ def weather_issue(request: HttpRequest) -> HttpResponse:
     if city:
         chosen = Customer.objects.visible_to(request.user).filter(city=city)
     try:
-        count = services.weather_fire(actor=_actor(request), customers=chosen, at=timezone.now())
+        count = services.weather_fire(
+            actor=request_user(request), customers=chosen, at=timezone.now()
+        )
     except ValidationFailed as exc:
         messages.error(request, str(exc.message))
         return redirect("care:rule_list")

@@ -4,7 +4,7 @@ sections other apps show (work list, home, waiting badge, the 360 panel). Thin: 
 service or selector, render."""
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from guanxi.accounts.http import request_user
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors import user_can
 from guanxi.care.common import permissions
@@ -41,11 +42,6 @@ from guanxi.core.home import HomeSection, home_section
 from guanxi.core.http import query_without
 from guanxi.core.waiting import WAITING_CAP, WaitingItem
 from guanxi.customers.models import Customer
-
-
-def _user(request: HttpRequest) -> User:
-    """The signed-in user (every view here is login_required)."""
-    return cast(User, request.user)
 
 
 def _error_text(exc: DomainError) -> str:
@@ -179,7 +175,7 @@ def visit_do(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.care_visit_do(
-                actor=_user(request),
+                actor=request_user(request),
                 task_id=task.pk,
                 record=services.VisitRecord(
                     outcome=data["outcome"],
@@ -206,7 +202,7 @@ def visit_close(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.care_task_close(
-                actor=_user(request),
+                actor=request_user(request),
                 task_id=task.pk,
                 resolution=form.cleaned_data["resolution"],
                 note=form.cleaned_data["note"],
@@ -229,7 +225,7 @@ def visit_track(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             action = services.care_visit_track(
-                actor=_user(request),
+                actor=request_user(request),
                 task_id=task.pk,
                 new=services.TrackNew(
                     title=data["title"],
@@ -257,7 +253,7 @@ def visit_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.care_task_reassign(
-                actor=_user(request),
+                actor=request_user(request),
                 task_id=task.pk,
                 assignee_id=form.cleaned_data["assignee"],
                 request=request,
@@ -303,7 +299,7 @@ def visit_create(request: HttpRequest, customer_id: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             task = services.care_visit_create(
-                actor=_user(request),
+                actor=request_user(request),
                 new=services.VisitNew(
                     customer_id=customer.pk,
                     topic_id=data["topic"],
@@ -419,7 +415,7 @@ def topic_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.care_topic_save(
-                actor=_user(request),
+                actor=request_user(request),
                 topic_id=topic.pk if topic else None,
                 data=services.TopicInput(
                     code=data["code"],
@@ -488,7 +484,7 @@ def spot_check_draw(request: HttpRequest) -> HttpResponse:
     if not user_can(request.user, permissions.SPOT_CHECK):
         raise DjangoPermissionDenied(_("You may not draw spot checks."))
     try:
-        result = services.spot_checks_draw(actor=_user(request))
+        result = services.spot_checks_draw(actor=request_user(request))
     except ValidationFailed as exc:
         messages.error(request, _error_text(exc))
     else:
@@ -518,7 +514,7 @@ def spot_check_settings(request: HttpRequest) -> HttpResponse:
         return redirect("care:spot_checks")
     try:
         services.spot_check_settings_set(
-            actor=_user(request), sample_size=form.cleaned_data["sample_size"]
+            actor=request_user(request), sample_size=form.cleaned_data["sample_size"]
         )
     except ValidationFailed as exc:
         messages.error(request, _error_text(exc))
@@ -536,7 +532,7 @@ def spot_check_result(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.spot_check_record(
-                actor=_user(request),
+                actor=request_user(request),
                 spot_check_id=check.pk,
                 result=form.cleaned_data["result"],
                 notes=form.cleaned_data["notes"],
