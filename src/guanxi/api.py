@@ -28,8 +28,13 @@ from guanxi.care.api import router as care_router
 from guanxi.core.errors import DomainError
 from guanxi.core.schemas import ErrorOut, error_statuses
 from guanxi.customers.archive.api import router as customers_router
+from guanxi.imports.api import router as imports_router
 from guanxi.pipeline.api import router as pipeline_router
+from guanxi.portal.api import router as portal_router
 from guanxi.sales.api import router as sales_router
+from guanxi.satisfaction.api import router as satisfaction_router
+from guanxi.service.api import router as service_router
+from guanxi.webhooks.api import router as webhooks_router
 
 
 def _activate_preferences(request, user) -> None:
@@ -156,6 +161,11 @@ api.add_router("", accounts_router)
 api.add_router("", pipeline_router)
 api.add_router("", sales_router)
 api.add_router("", care_router)
+api.add_router("", service_router)
+api.add_router("", satisfaction_router)
+api.add_router("", imports_router)
+api.add_router("", webhooks_router)
+api.add_router("", portal_router)
 
 
 # ---------------------------------------------------------------- errors

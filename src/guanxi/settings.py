@@ -54,6 +54,11 @@ INSTALLED_APPS = [
     "guanxi.pipeline",
     "guanxi.sales",
     "guanxi.care",
+    "guanxi.service",
+    "guanxi.satisfaction",
+    "guanxi.imports",
+    "guanxi.webhooks",
+    "guanxi.portal",
 ]
 
 MIDDLEWARE = [

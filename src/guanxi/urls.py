@@ -14,6 +14,11 @@ urlpatterns = [
     path("pipeline/", include("guanxi.pipeline.urls")),
     path("sales/", include("guanxi.sales.urls")),
     path("care/", include("guanxi.care.urls")),
+    path("service/", include("guanxi.service.urls")),
+    path("satisfaction/", include("guanxi.satisfaction.urls")),
+    path("imports/", include("guanxi.imports.urls")),
+    path("webhooks/", include("guanxi.webhooks.urls")),
+    path("portal/", include("guanxi.portal.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/", no_such_path),  # after the API's own paths: what none of them matched
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,1 @@
+"""The customer portal and the web-to-lead form (INTG-4)."""

@@ -1,0 +1,1 @@
+"""Survey templates, answers, satisfaction scores and improvement plans (SAT)."""

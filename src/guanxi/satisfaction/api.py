@@ -1,0 +1,10 @@
+"""The satisfaction part of /api/v1/: one router per area, mounted together (each area adds its
+router to AREA_ROUTERS)."""
+
+from ninja import Router
+
+AREA_ROUTERS: list[Router] = []
+
+router = Router()
+for area_router in AREA_ROUTERS:
+    router.add_router("", area_router)

@@ -1,0 +1,1 @@
+"""The app's models, one module per area, all imported here so Django finds them."""

@@ -1,0 +1,6 @@
+from django.urls import URLPattern, URLResolver
+
+app_name = "service"
+
+# Each area adds its `path("<area>/", include("guanxi.service.<area>.urls"))` here.
+urlpatterns: list[URLPattern | URLResolver] = []

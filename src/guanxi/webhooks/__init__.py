@@ -1,0 +1,1 @@
+"""Outbound events to other systems, signed and retried (INTG-3)."""
