@@ -256,4 +256,4 @@ def test_pages_in_chinese_and_english(client_for, relations, customer):
     relations.language = "en"
     relations.save(update_fields=["language"])
     en = client_for(relations).get(reverse("care:visit_list")).content.decode()
-    assert "回访 list" in en and "Overdue" in en
+    assert "Care calls" in en and "Overdue" in en

@@ -27,7 +27,7 @@ OUTCOMES = [
 ANSWERS = ["满意", "还可以", "销售顾问很专业", "希望交车更快一些", "暂时没有问题", "已告知"]
 
 
-def _pick(rng: random.Random, weighted: list[tuple[Any, int]]) -> Any:
+def pick(rng: random.Random, weighted: list[tuple[Any, int]]) -> Any:
     return rng.choices([v for v, _w in weighted], weights=[w for _v, w in weighted])[0]
 
 
@@ -61,7 +61,7 @@ def _seed(*, rng: random.Random, stats: Any) -> None:
                 actor=relations,
                 new=services.VisitNew(customer_id=customer.pk, topic_id=topic.pk, due_at=due),
             )
-            outcome = _pick(rng, OUTCOMES)
+            outcome = pick(rng, OUTCOMES)
             reached = outcome == CareTask.Outcome.REACHED
             services.care_visit_do(
                 actor=relations,
