@@ -218,22 +218,33 @@ TASKS = {
     }
 }
 
-# E-mail (CARE-4): Django's e-mail backend; the console by default (the demo prints its
-# e-mails), SMTP when GUANXI_EMAIL_BACKEND=smtp and EMAIL_HOST … are set.
-EMAIL_BACKEND = {
-    "smtp": "django.core.mail.backends.smtp.EmailBackend",
-    "console": "django.core.mail.backends.console.EmailBackend",
-}.get(
-    os.environ.get("GUANXI_EMAIL_BACKEND", "console"),
-    os.environ.get("GUANXI_EMAIL_BACKEND", "console"),
-)
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
-EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "0") == "1"
-EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+# E-mail (CARE-4): Django's mailers; the console by default (the demo prints its e-mails),
+# SMTP when GUANXI_EMAIL_BACKEND=smtp, configured by the EMAIL_* environment variables of
+# docs/deployment.md. (MAILERS replaces Django's EMAIL_* settings, deprecated in 6.1.)
+_EMAIL_BACKEND = os.environ.get("GUANXI_EMAIL_BACKEND", "console")
+if _EMAIL_BACKEND == "smtp":
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("EMAIL_HOST", "localhost"),
+                "port": int(os.environ.get("EMAIL_PORT", "25")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": os.environ.get("EMAIL_USE_TLS", "0") == "1",
+                "use_ssl": os.environ.get("EMAIL_USE_SSL", "0") == "1",
+                "timeout": int(os.environ.get("EMAIL_TIMEOUT", "30")),
+            },
+        }
+    }
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": {"console": "django.core.mail.backends.console.EmailBackend"}.get(
+                _EMAIL_BACKEND, _EMAIL_BACKEND
+            )
+        }
+    }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Guanxi <noreply@localhost>")
 # Where links in e-mails (unsubscribe) and calendar feed URLs point.
 GUANXI_SITE_URL = os.environ.get("GUANXI_SITE_URL", "http://localhost:8000").rstrip("/")

@@ -6,6 +6,7 @@ import re
 import zoneinfo
 
 import pytest
+from django.core.mail import mailers
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,13 +25,16 @@ from tests.care.smtp import SmtpServer, free_port
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
+def _smtp_mailer(*, port: int, timeout: int) -> dict:
+    backend = "django.core.mail.backends.smtp.EmailBackend"
+    options = {"host": "127.0.0.1", "port": port, "timeout": timeout}
+    return {"default": {"BACKEND": backend, "OPTIONS": options}}
+
+
 @pytest.fixture
 def smtp(settings):
     with SmtpServer() as server:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST = "127.0.0.1"
-        settings.EMAIL_PORT = server.port
-        settings.EMAIL_TIMEOUT = 5
+        settings.MAILERS = _smtp_mailer(port=server.port, timeout=5)
         yield server
 
 
@@ -188,8 +192,7 @@ def test_a_refused_recipient_fails_for_good(smtp, customer, no_quiet_hours):
 
 
 def test_a_server_that_is_down_means_retries_with_back_off(settings, customer, no_quiet_hours):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
+    settings.MAILERS = _smtp_mailer(port=free_port(), timeout=2)
     message = _queue(customer)
     sending.messages_send_due()
     message.refresh_from_db()
@@ -248,10 +251,8 @@ def test_a_claim_of_a_live_worker_is_left_alone(smtp, customer, no_quiet_hours):
 def test_without_the_commit_the_server_keeps_nothing(smtp, customer, settings):
     """The point of no return: the text went out, the commit did not happen (the claim was
     lost) — the final "." is never sent and the server discards the message."""
-    from django.core.mail import get_connection
-
     message = _queue(customer)
-    backend = get_connection()
+    backend = mailers.default
     email = sending._email(message, subject="s", body="b")
     assert sending._smtp_deliver(backend, email, lambda finish: False) is False
 

@@ -29,7 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage, mailers
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
@@ -461,7 +461,7 @@ def _send_emails(messages: list[Message], *, tag: str, run: SendRun) -> None:
 
 
 def _send_emails_over_one(messages: list[Message], *, tag: str, run: SendRun) -> None:
-    backend = get_connection(fail_silently=False)
+    backend = mailers.default
     smtp = backend if isinstance(backend, SmtpBackend) else None
     try:
         for message in messages:
