@@ -13,6 +13,7 @@ REASSIGN = "customer.reassign"  # change the owner of customers in scope
 MANAGE_FIELDS = "customer.manage_fields"  # custom fields, tags, duplicate rules
 MANAGE_USERS = "accounts.manage"  # users, departments, roles
 VIEW_AUDIT = "audit.view"
+MANAGE_CALENDAR = "calendar.manage"  # the working calendar: holidays and make-up days
 
 ALL = {
     REVEAL_PII: _("See full phone and ID numbers"),
@@ -28,6 +29,7 @@ ALL = {
     MANAGE_FIELDS: _("Manage custom fields, tags and duplicate rules"),
     MANAGE_USERS: _("Manage users, departments and roles"),
     VIEW_AUDIT: _("Read the audit log"),
+    MANAGE_CALENDAR: _("Manage the working calendar (public holidays, make-up working days)"),
 }
 
 

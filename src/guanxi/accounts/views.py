@@ -257,7 +257,12 @@ def admin_home_section(*, request, user, kinds, **kwargs) -> HomeSection | None:
 # ---------------------------------------------------------------- administration: home
 
 
-@permission_required(permissions.MANAGE_USERS, permissions.VIEW_AUDIT, permissions.MANAGE_FIELDS)
+@permission_required(
+    permissions.MANAGE_USERS,
+    permissions.VIEW_AUDIT,
+    permissions.MANAGE_FIELDS,
+    permissions.MANAGE_CALENDAR,
+)
 def admin_home(request):
     return render(request, "accounts/admin/home.html")
 

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.audit_actions import AuditAction, audit_action_label
+from guanxi.core.i18n import bilingual
 
 
 class AuditLog(models.Model):
@@ -64,3 +65,7 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.name}"
+
+    @property
+    def display_name(self) -> str:
+        return bilingual(self.name, self.name_en)

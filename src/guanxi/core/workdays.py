@@ -18,7 +18,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from chinese_calendar import constants as shipped
 from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from guanxi.core.errors import NotFound, invalid_field
+from guanxi.core.models import CalendarDay
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 # A deadline further than this is a misconfiguration (no working day for ten years).
@@ -64,14 +70,10 @@ def shipped_days(years: Iterable[int] | None = None) -> list[CalendarEntry]:
     """The public holidays and make-up working days the `chinese-calendar` package knows (of
     the given years, or all), as calendar entries. Holidays falling on a weekend are included
     so the calendar page shows each holiday whole."""
-    from chinese_calendar.constants import (
-        holidays,
-        workdays,
-    )
 
     wanted = set(years) if years is not None else None
     entries = []
-    for days, working in ((holidays, False), (workdays, True)):
+    for days, working in ((shipped.holidays, False), (shipped.workdays, True)):
         for day, name_en in days.items():
             if wanted is None or day.year in wanted:
                 entries.append(
@@ -90,8 +92,6 @@ class WorkCalendar:
         hours: str | None = None,
     ) -> None:
         if overrides is None:
-            from guanxi.core.models import CalendarDay
-
             overrides = dict(CalendarDay.objects.values_list("date", "is_working"))
         self.overrides = overrides
         self.periods = parse_working_hours(hours or settings.GUANXI_WORKING_HOURS)
@@ -119,7 +119,7 @@ class WorkCalendar:
         cursor = _aware(start).astimezone(LOCAL)
         left = dt.timedelta(minutes=minutes)
         day = cursor.date()
-        for _ in range(_MAX_DAYS):
+        for _day in range(_MAX_DAYS):
             for begin, end in self._periods_of(day):
                 begin = max(begin, cursor)
                 if begin >= end:
@@ -165,3 +165,75 @@ def business_minutes_between(
 ) -> int:
     """Whole business minutes between two aware moments (0 if end is not after start)."""
     return (calendar or WorkCalendar()).minutes_between(start=start, end=end)
+
+
+# ---------------------------------------------------------------- the editable calendar
+
+
+@dataclass(frozen=True)
+class CalendarYear:
+    year: int
+    holidays: int  # days off that would otherwise be working days or part of a holiday
+    make_up_days: int
+
+
+def calendar_years(*, around: int) -> list[CalendarYear]:
+    """Every year with calendar days, plus `around` and the year after it (so a year without
+    its holidays entered shows up as empty), newest first."""
+    counts: dict[int, list[int]] = {around: [0, 0], around + 1: [0, 0]}
+    for day, working in CalendarDay.objects.values_list("date", "is_working"):
+        counts.setdefault(day.year, [0, 0])[1 if working else 0] += 1
+    return [CalendarYear(year, off, on) for year, (off, on) in sorted(counts.items(), reverse=True)]
+
+
+def load_shipped_days(*, years: Iterable[int] | None = None) -> int:
+    """Add the shipped holidays and make-up days the table lacks (of the given years, or of
+    every year that has no calendar days yet); dates an administrator set stay as they are.
+    Answers how many days were added."""
+    present = set(CalendarDay.objects.values_list("date", flat=True))
+    if years is None:
+        covered = {day.year for day in present}
+        entries = [e for e in shipped_days() if e.date.year not in covered]
+    else:
+        entries = shipped_days(years)
+    added = CalendarDay.objects.bulk_create(
+        [
+            CalendarDay(date=e.date, is_working=e.is_working, name=e.name, name_en=e.name_en)
+            for e in entries
+            if e.date not in present
+        ],
+        batch_size=500,
+    )
+    return len(added)
+
+
+def calendar_days_of(*, year: int) -> list[CalendarDay]:
+    """The calendar days of one year, in date order."""
+    return list(CalendarDay.objects.filter(date__year=year).order_by("date"))
+
+
+@transaction.atomic
+def calendar_day_set(
+    *, date: dt.date, is_working: bool, name: str, name_en: str = ""
+) -> CalendarDay:
+    """Make `date` a day off (a public holiday) or a working day (a make-up day), replacing
+    what the calendar said about that date. A day that only repeats the normal week (a working
+    Tuesday, a Sunday off) is refused: it would change nothing."""
+    if is_working == (date.weekday() < 5) and not name.strip():
+        raise invalid_field(
+            "name",
+            _("Name the day: a weekday is working and a weekend is off without an entry."),
+        )
+    day, _created = CalendarDay.objects.update_or_create(
+        date=date,
+        defaults={"is_working": is_working, "name": name.strip(), "name_en": name_en.strip()},
+    )
+    return day
+
+
+@transaction.atomic
+def calendar_day_remove(*, date: dt.date) -> None:
+    """Let `date` follow the normal week again (NotFound if the calendar has no entry)."""
+    deleted, _details = CalendarDay.objects.filter(date=date).delete()
+    if not deleted:
+        raise NotFound(_("The calendar has no entry for that date."))
