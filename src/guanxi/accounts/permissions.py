@@ -1,5 +1,7 @@
 """The permissions a role can grant. Codes are stored on roles; labels are translated."""
 
+from collections.abc import Set as AbstractSet
+
 from django.utils.translation import gettext_lazy as _
 
 REVEAL_PII = "customer.reveal"  # see full phone and ID numbers (ARC-6)
@@ -31,6 +33,16 @@ ALL = {
     VIEW_AUDIT: _("Read the audit log"),
     MANAGE_CALENDAR: _("Manage the working calendar (public holidays, make-up working days)"),
 }
+
+
+# Integration token scopes higher apps register (wiring): code → (label, permission needed to
+# create such a token). A scoped token authenticates only the endpoints of its scope.
+TOKEN_SCOPES: dict[str, tuple[object, str]] = {}
+
+
+def token_scope_choices(codes: AbstractSet[str]) -> list[tuple[str, object]]:
+    """The scopes a holder of the permission `codes` may create tokens of."""
+    return [(code, label) for code, (label, needed) in TOKEN_SCOPES.items() if needed in codes]
 
 
 def choices():
