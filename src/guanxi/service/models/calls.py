@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.i18n import bilingual
+from guanxi.core.phones import mask_phone
 from guanxi.core.scope import ScopedQuerySet
 
 
@@ -96,7 +97,10 @@ class Call(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.started_at:%Y-%m-%d %H:%M} {self.get_type_display()} {self.number}"
+        # masked: the string reaches messages and logs that every role reads (ARC-6)
+        return (
+            f"{self.started_at:%Y-%m-%d %H:%M} {self.get_type_display()} {mask_phone(self.number)}"
+        )
 
 
 class Ring(models.Model):
@@ -124,7 +128,7 @@ class Ring(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.rang_at:%H:%M:%S} {self.number}"
+        return f"{self.rang_at:%H:%M:%S} {mask_phone(self.number)}"
 
 
 class CallScript(models.Model):
