@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors import user_can
 from guanxi.core.errors import PermissionDenied, ValidationFailed
-from guanxi.core.phones import display_phone
 from guanxi.customers.archive.services import timeline_add
 from guanxi.customers.models import Customer
 from guanxi.service.calls.permissions import CALLS
@@ -125,7 +124,3 @@ def ring_take(*, ring: Ring) -> bool:
     return bool(
         Ring.objects.filter(pk=ring.pk, shown_at__isnull=True).update(shown_at=timezone.now())
     )
-
-
-def ring_label(ring: Ring) -> str:
-    return display_phone(ring.number) if ring.number else _("Withheld number")
