@@ -174,7 +174,8 @@ def test_the_api_lists_creates_and_gets_calls(agent, caller, sales2a):
     # a customer outside the caller's scope is as good as missing; logging needs the right
     other = Client()
     other.force_login(sales2a)
-    assert other.post("/api/v1/calls", json.dumps(body), content_type=JSON).status_code == 404
+    unseen = other.post("/api/v1/calls", json.dumps(body), content_type=JSON)
+    assert unseen.status_code == 422 and "customer_id" in unseen.json()["errors"]
     no_customer = json.dumps({**body, "customer_id": None})
     assert other.post("/api/v1/calls", no_customer, content_type=JSON).status_code == 403
     assert Call.objects.count() == 1

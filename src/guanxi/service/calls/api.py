@@ -10,7 +10,7 @@ from ninja.security import HttpBearer
 from guanxi.accounts.http import request_user
 from guanxi.accounts.models import ApiToken, User
 from guanxi.accounts.selectors import token_for_key
-from guanxi.core.errors import invalid_field
+from guanxi.core.errors import NotFound, invalid_field
 from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.service.calls import selectors, services
 from guanxi.service.calls.permissions import RINGING_SCOPE
@@ -59,7 +59,12 @@ def call_create(request: HttpRequest, payload: CallIn) -> object:
     user = request_user(request)
     customer = None
     if payload.customer_id is not None:
-        customer = customer_get_for_user(user=user, customer_id=payload.customer_id)
+        try:
+            customer = customer_get_for_user(user=user, customer_id=payload.customer_id)
+        except NotFound:  # a body's id: a field error, as 404 is for the path's own record
+            raise invalid_field(
+                "customer_id", _("No such customer, or not one you may see.")
+            ) from None
     call = services.call_log(
         actor=user,
         data=services.CallInput(

@@ -102,6 +102,12 @@ class Call(models.Model):
             f"{self.started_at:%Y-%m-%d %H:%M} {self.get_type_display()} {mask_phone(self.number)}"
         )
 
+    @property
+    def duration_text(self) -> str:
+        """5:54 — minutes and seconds, as a phone shows a call's length."""
+        minutes, seconds = divmod(self.duration_seconds, 60)
+        return f"{minutes}:{seconds:02d}"
+
 
 class Ring(models.Model):
     """A call ringing at an agent's phone, as the softphone or CTI reported it: the agent's
