@@ -271,3 +271,23 @@ def test_the_demo_has_calls_of_every_type(make_customer, sales1a):
     before = Call.objects.count()
     call_command("seed_calls", verbosity=0)
     assert Call.objects.count() == before
+
+
+@pytest.mark.urls("tests.service.complaint_urls")
+def test_a_complaint_call_goes_on_to_the_complaint_once_it_exists(client_for, agent, caller):
+    """With the complaints area installed, the card offers it and a complaint call opens it,
+    prefilled with the customer, the channel and the call (never a dead link before)."""
+    client = client_for(agent)
+    found = client.get("/service/calls/lookup/?number=13900138000").content.decode()
+    assert f"/service/complaints/new/?customer={caller.pk}&amp;channel=phone" in found
+    response = client.post(
+        "/service/calls/new/",
+        {"type": "complaint", "direction": "in", "number": "13900138000", "customer": caller.pk},
+    )
+    call = Call.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"/service/complaints/new/?customer={caller.pk}&channel=phone&call={call.pk}"
+    )
+    detail = client.get(f"/service/calls/{call.pk}/").content.decode()
+    assert f"call={call.pk}" in detail

@@ -116,6 +116,11 @@ def call_create(request: HttpRequest) -> HttpResponse:
                 form_add_errors(form, exc)
             else:
                 messages.success(request, _("Call logged: %(call)s.") % {"call": call})
+                # a complaint taken on the phone goes on to the complaint, prefilled
+                if call.type == Call.Type.COMPLAINT and call.customer_id:
+                    complaint = complaint_url(customer_id=call.customer_id, call_id=call.pk)
+                    if complaint:
+                        return redirect(complaint)
                 return redirect("service:call_detail", call.pk)
     else:
         initial = {
