@@ -1360,6 +1360,13 @@ OUTSIDE = {
     "HTML accounts:token_admin_revoke": "accounts.manage (tests/accounts/test_tokens.py)",
     "API DELETE /api/v1/admin/tokens/{token_id}": "accounts.manage",
     "HTML pipeline:pool_create": "accounts.manage (tests/pipeline/test_pools.py)",
+    # the call centre: service.calls; rings only by an integration token (tests/service)
+    "HTML service:call_create": "service.calls (tests/service/test_calls.py)",
+    "API POST /api/v1/calls": "service.calls (tests/service/test_calls.py)",
+    "API POST /api/v1/calls/ringing": "an integration token of scope calls.ringing",
+    # the working calendar: calendar.manage (tests/accounts/test_calendar_page.py)
+    "HTML accounts:calendar_year": "calendar.manage",
+    "HTML accounts:calendar_day_delete": "calendar.manage",
     "HTML pipeline:pool_edit": "accounts.manage or the pool's administrators",
     # configuration: customer.manage_fields (tests/customers/test_settings_pages.py)
     "HTML customer_settings:custom_field_create": "customer.manage_fields",
@@ -1405,6 +1412,7 @@ READS = {
     "HTML accounts:users",
     "HTML accounts:roles",
     "HTML accounts:audit",
+    "HTML accounts:calendar",
     "HTML pipeline:pool_list",
     "HTML pipeline:pool_detail",
     "HTML javascript-catalog",

@@ -3,7 +3,9 @@ router to AREA_ROUTERS)."""
 
 from ninja import Router
 
-AREA_ROUTERS: list[Router] = []
+from guanxi.service.calls.api import router as calls_router
+
+AREA_ROUTERS: list[Router] = [calls_router]
 
 router = Router()
 for area_router in AREA_ROUTERS:
