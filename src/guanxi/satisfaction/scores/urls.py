@@ -1,0 +1,5 @@
+from django.urls import path
+
+from guanxi.satisfaction.scores import views
+
+urlpatterns = [path("", views.report, name="report")]

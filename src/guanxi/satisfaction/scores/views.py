@@ -1,0 +1,65 @@
+"""The satisfaction report page (SAT-3) and the home sections of customer relations and
+managers. Thin: parse the filters, call the selector, render."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from guanxi.core import home as home_kinds
+from guanxi.core.errors import ValidationFailed
+from guanxi.core.home import HomeSection, home_section
+from guanxi.satisfaction.scores import selectors
+
+
+def _radar_id(request: HttpRequest) -> int | None:
+    raw = request.GET.get("radar", "")
+    return int(raw) if raw.isdigit() else None
+
+
+@login_required
+@require_GET
+def report(request: HttpRequest) -> HttpResponse:
+    try:
+        filters = selectors.ReportFilters.from_params(request.GET)
+    except ValidationFailed as exc:
+        for msgs in exc.field_errors.values():
+            for m in msgs:
+                messages.error(request, str(m))
+        filters = selectors.ReportFilters.last_months()
+    rep = selectors.report(user=request.user, filters=filters)
+    radar_id = _radar_id(request) or getattr(request.user, "pk", None)
+    chart = selectors.chart_data(rep, radar_user_id=radar_id)
+    return render(
+        request,
+        "satisfaction/scores/report.html",
+        {
+            "report": rep,
+            "chart": chart,
+            "params": filters.as_params(),
+            "query": urlencode(filters.as_params()),
+            "radar_name": chart["radar"]["name"],
+        },
+    )
+
+
+def home_section_view(
+    *, request: HttpRequest, user: Any, kinds: frozenset[str], **kwargs: Any
+) -> HomeSection | None:
+    """Customer relations and managers: this month against last, the weakest factors."""
+    if home_kinds.RELATIONS not in kinds and home_kinds.MANAGER not in kinds:
+        return None
+    filters = selectors.ReportFilters.last_months(2)
+    rep = selectors.report(user=user, filters=filters)
+    if not rep.total.internal.count and not rep.total.external.count:
+        return None
+    return home_section(
+        "satisfaction/scores/home.html",
+        request,
+        {"report": rep, "weakest": rep.factors[:3], "months": rep.months},
+        order=30,
+    )
