@@ -223,7 +223,7 @@ def customer_answer(request: HttpRequest, customer_id: int) -> HttpResponse:
             values = {**answers.scores, "comment": answers.comment}
         else:
             messages.success(request, _("The answers are recorded."))
-            return redirect("customers:detail", pk=customer.pk)
+            return redirect("customers:detail", customer_id=customer.pk)
     return render(
         request,
         "satisfaction/surveys/staff_answer.html",
@@ -254,7 +254,7 @@ def customer_send(request: HttpRequest, customer_id: int) -> HttpResponse:
     form = SendForm(request.POST, templates=selectors.active_templates())
     if not form.is_valid():
         messages.error(request, _("Choose a survey and a channel."))
-        return redirect("customers:detail", pk=customer.pk)
+        return redirect("customers:detail", customer_id=customer.pk)
     try:
         services.survey_link_send(
             actor=request_user(request),
@@ -269,7 +269,7 @@ def customer_send(request: HttpRequest, customer_id: int) -> HttpResponse:
             request,
             _("The survey link is queued; consent and quiet hours apply when it is sent."),
         )
-    return redirect("customers:detail", pk=customer.pk)
+    return redirect("customers:detail", customer_id=customer.pk)
 
 
 def customer_panel(*, request: HttpRequest, customer: Customer, **kwargs: Any) -> str:
