@@ -151,7 +151,7 @@ def main() -> None:
         customer_id=customer.pk,
         template_id=SurveyTemplate.objects.get(code="new_car").pk,
     )
-    client = Client()
+    client = Client(SERVER_NAME="127.0.0.1")
     url = f"/satisfaction/s/{link.token}/"
     assert client.get(url).status_code == 200
     median, p95 = timed(lambda: client.get(url), args.page_runs)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from guanxi.care.models import CareTask, Message
 from guanxi.core.errors import PermissionDenied, ValidationFailed
@@ -141,7 +141,7 @@ def test_out_of_range_answers_are_field_errors_and_store_nothing(
     q = questions()[3]
     values[f"{field}{q.pk}"] = value
     values["nps"] = 11
-    with pytest.raises(ValidationFailed) as exc:
+    with pytest.raises(ValidationFailed) as exc, translation.override("en"):
         services.response_record(
             actor=relations,
             customer_id=customer.pk,
@@ -208,7 +208,7 @@ def test_out_of_range_on_the_link_page_shows_field_errors_and_keeps_the_link(
     values["overall"] = 99
     response = _post(client, new.token, values)
     assert response.status_code == 422
-    assert "Between 1 and 10." in response.content.decode()
+    assert "应在 1 到 10 之间。" in response.content.decode()  # the customer's language, zh first
     assert not SurveyResponse.objects.exists()
     assert SurveyLink.objects.get(pk=new.link.pk).used_at is None
 

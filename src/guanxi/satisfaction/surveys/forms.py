@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.http import QueryDict
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -140,15 +141,32 @@ class SendForm(forms.Form):
             field.choices = [(t.pk, str(t)) for t in templates]
 
 
+def score_options(scores: range, selected: object = "") -> SafeString:
+    """A score select's <option>s, built here rather than by a template loop: the survey page
+    has some 350 of them and must answer fast (p95 ≤ 30 ms)."""
+    chosen = str(selected if selected is not None else "")
+    parts = ['<option value="">—</option>']
+    for score in scores:
+        mark = " selected" if chosen == str(score) else ""
+        parts.append(f'<option value="{score}"{mark}>{score}</option>')
+    return mark_safe("".join(parts))  # noqa: S308 - integers only
+
+
 def question_rows(
     groups: list[FactorQuestions],
     *,
     values: dict[str, Any],
     errors: dict[str, list[str]],
     english: bool,
+    scores: range,
 ) -> list[dict[str, Any]]:
-    """The answer form's rows: per factor, per question the two score fields with the value
-    posted before and their errors."""
+    """The answer form's rows: per factor, per question the two score fields with their
+    options (the value posted before selected) and their errors."""
+    blank = score_options(scores)
+
+    def options(name: str) -> SafeString:
+        return score_options(scores, values[name]) if values.get(name) not in (None, "") else blank
+
     rows = []
     for group in groups:
         f = group.factor
@@ -163,12 +181,12 @@ def question_rows(
                         "asks_expectation": q.asks_expectation,
                         "e": {
                             "name": f"e{q.pk}",
-                            "value": str(values.get(f"e{q.pk}", "")),
+                            "options": options(f"e{q.pk}"),
                             "errors": errors.get(f"e{q.pk}", []),
                         },
                         "p": {
                             "name": f"p{q.pk}",
-                            "value": str(values.get(f"p{q.pk}", "")),
+                            "options": options(f"p{q.pk}"),
                             "errors": errors.get(f"p{q.pk}", []),
                         },
                     }

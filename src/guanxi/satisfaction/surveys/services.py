@@ -471,7 +471,7 @@ def survey_link_answer(*, token: str, answers: AnswerInput) -> SurveyResponse:
     now = timezone.now()
     with transaction.atomic():
         link = (
-            SurveyLink.objects.select_for_update()
+            SurveyLink.objects.select_for_update(of=("self",))
             .select_related("version", "customer", "consultant")
             .filter(token_hash=token_hash(token))
             .first()

@@ -27,6 +27,7 @@ from guanxi.satisfaction.surveys.forms import (
     editor_rows,
     error_lines,
     question_rows,
+    score_options,
 )
 
 
@@ -170,14 +171,20 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         {
             "version": version,
             "rows": question_rows(
-                selectors.structure(version), values=values, errors=errors, english=_english()
+                selectors.structure(version),
+                values=values,
+                errors=errors,
+                english=_english(),
+                scores=range(1, version.scale_max + 1),
             ),
             "greeting": services.greeting_name(link.customer),
             "consultant_name": (consultant.display_name or consultant.username)
             if consultant
             else "",
-            "scores": range(1, version.scale_max + 1),
-            "nps_scores": range(0, 11),
+            "overall_options": score_options(
+                range(1, version.scale_max + 1), values.get("overall")
+            ),
+            "nps_options": score_options(range(0, 11), values.get("nps")),
             "errors": errors,
             "values": values,
             "english": _english(),
@@ -233,10 +240,16 @@ def customer_answer(request: HttpRequest, customer_id: int) -> HttpResponse:
             "templates": templates,
             "version": version,
             "rows": question_rows(
-                selectors.structure(version), values=values, errors=errors, english=_english()
+                selectors.structure(version),
+                values=values,
+                errors=errors,
+                english=_english(),
+                scores=range(1, version.scale_max + 1),
             ),
-            "scores": range(1, version.scale_max + 1),
-            "nps_scores": range(0, 11),
+            "overall_options": score_options(
+                range(1, version.scale_max + 1), values.get("overall")
+            ),
+            "nps_options": score_options(range(0, 11), values.get("nps")),
             "errors": errors,
             "values": values,
             "english": _english(),
