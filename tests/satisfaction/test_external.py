@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
 
 from guanxi.core.errors import PermissionDenied, ValidationFailed
 from guanxi.satisfaction.external.services import ImportFile, external_import
@@ -43,8 +44,6 @@ def test_a_csv_imports_good_rows_and_reports_bad_ones(org, encoding):
 
 
 def test_an_xlsx_imports(org):
-    from openpyxl import Workbook  # only the test writes a workbook
-
     book = Workbook()
     sheet = book.active
     sheet.append(["date", "source", "consultant", "buying", "transaction"])

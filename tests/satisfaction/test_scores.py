@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from guanxi.core.errors import ValidationFailed
 from guanxi.satisfaction.models import AnswerItem, SurveyResponse
 from guanxi.satisfaction.scores import selectors
 from guanxi.satisfaction.scores.selectors import ReportFilters
@@ -93,8 +94,6 @@ def test_the_selector_is_a_fixed_number_of_queries(answered, django_assert_num_q
 
 
 def test_bad_filters_are_field_errors():
-    from guanxi.core.errors import ValidationFailed
-
     with pytest.raises(ValidationFailed) as exc:
         ReportFilters.from_params({"from": "2026-13", "to": "nope"})
     assert set(exc.value.field_errors) == {"from", "to"}

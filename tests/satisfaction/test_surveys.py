@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from guanxi.care.models import CareTask, Message
+from guanxi.care.models import CareTask, CareTopic, Message
+from guanxi.care.visits.services import CareTaskNew, care_task_create
 from guanxi.core.errors import PermissionDenied, ValidationFailed
 from guanxi.satisfaction import hooks
 from guanxi.satisfaction.models import AnswerItem, SurveyLink, SurveyResponse, SurveyVersion
@@ -278,3 +279,33 @@ def test_a_low_score_opens_a_recovery_task_for_the_managers_and_calls_the_hook(
     assert "3" in task.title
     assert seen == [(low.pk, task.pk)]
     assert fine.pk != low.pk
+
+
+# ---------------------------------------------------------------- by a care rule
+
+
+def _rule_task(customer, relations, channel):
+    return care_task_create(
+        new=CareTaskNew(
+            customer=customer,
+            title="请成交客户填写新车客户满意度评价表",
+            due_at=timezone.now() + dt.timedelta(days=1),
+            assignee=relations,
+            topic=CareTopic.objects.get(code="satisfaction_after_delivery"),
+            origin=CareTask.Origin.RULE,
+            channel=channel,
+        )
+    )
+
+
+def test_the_care_rules_online_satisfaction_visit_sends_the_link(relations, make_customer, sales1a):
+    """SAT-1 by a care rule: the shipped touch point's 回访 set to be done online (web) queues
+    the survey link through care's messages at once; by phone it stays a call."""
+    customer = make_customer(sales1a)
+    _rule_task(customer, relations, CareTask.Channel.PHONE)
+    assert not Message.objects.filter(customer=customer).exists()
+    task = _rule_task(customer, relations, CareTask.Channel.WEB)
+    message = Message.objects.get(customer=customer)
+    link = SurveyLink.objects.get(customer=customer)
+    assert link.message_id == message.pk and "/satisfaction/s/" in message.body
+    assert message.dedup_key == f"survey-task:{task.pk}"

@@ -19,7 +19,7 @@ class PlanForm(forms.Form):
         input_formats=["%Y-%m", "%Y-%m-%d"],
     )
     last_score = forms.DecimalField(label=_("Last score"), max_digits=6, decimal_places=2)
-    target = forms.DecimalField(label=_("Target"), max_digits=6, decimal_places=2)
+    target = forms.DecimalField(label=_("Target score"), max_digits=6, decimal_places=2)
     cause = forms.CharField(
         label=_("Cause"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
@@ -414,6 +414,12 @@ def survey_link_create(
     template = found(SurveyTemplate.objects.filter(pk=template_id, active=True).first())
     if not 1 <= days <= 90:
         raise ValidationFailed(field_errors={"days": [_("Between 1 and 90 days.")]})
+    return _link_make(customer=customer, template=template, actor=actor, days=days)
+
+
+def _link_make(
+    *, customer: Customer, template: SurveyTemplate, actor: User | None, days: int
+) -> NewLink:
     token = secrets.token_urlsafe(24)
     link = SurveyLink.objects.create(
         token_hash=token_hash(token),
@@ -426,6 +432,13 @@ def survey_link_create(
     return NewLink(link=link, token=token)
 
 
+def _link_message_body(url: str) -> str:
+    return _(
+        "{{ customer.surname }}{{ customer.title }}您好，感谢您选择我们！"
+        "请花两分钟为我们的服务打分：%(url)s"
+    ) % {"url": url}
+
+
 def survey_link_send(
     *, actor: User, customer_id: int, template_id: int, channel: str = Channel.SMS
 ) -> NewLink:
@@ -435,10 +448,7 @@ def survey_link_send(
         raise ValidationFailed(field_errors={"channel": [_("Choose SMS or e-mail.")]})
     with transaction.atomic():
         new = survey_link_create(actor=actor, customer_id=customer_id, template_id=template_id)
-        body = _(
-            "{{ customer.surname }}{{ customer.title }}您好，感谢您选择我们！"
-            "请花两分钟为我们的服务打分：%(url)s"
-        ) % {"url": new.url}
+        body = _link_message_body(new.url)
         message = message_queue(
             new=MessageNew(
                 customer=new.link.customer,
@@ -451,6 +461,46 @@ def survey_link_send(
             )
         )
         SurveyLink.objects.filter(pk=new.link.pk).update(message_id=message.pk)
+    return new
+
+
+RULE_TOPIC = "satisfaction_after_delivery"  # the shipped care rule's 回访 topic (seed 003 §2)
+
+
+def survey_link_for_task(*, task: CareTask) -> NewLink | None:
+    """A care rule's satisfaction 回访 (topic `satisfaction_after_delivery`) set to be done
+    online (channel web) sends the survey link at once: queued through care's messages by SMS,
+    else e-mail (consent, quiet hours and unsubscribes are decided when it is sent). The task
+    stays on its assignee's list to follow the answer up. Other tasks: None."""
+    topic = task.topic
+    if (
+        topic is None
+        or topic.code != RULE_TOPIC
+        or task.channel != CareTask.Channel.WEB
+        or task.origin != CareTask.Origin.RULE
+    ):
+        return None
+    customer = task.customer
+    template = SurveyTemplate.objects.filter(active=True).order_by("id").first()
+    channel = Channel.SMS if customer.mobile else (Channel.EMAIL if customer.email else "")
+    if template is None or not channel or customer.deleted_at is not None:
+        return None
+    new = _link_make(customer=customer, template=template, actor=None, days=LINK_DAYS)
+    with translation.override(settings.LANGUAGE_CODE):
+        body = _link_message_body(new.url)
+        subject = _("How did we do?") if channel == Channel.EMAIL else ""
+    message = message_queue(
+        new=MessageNew(
+            customer=customer,
+            template=None,
+            channel=channel,
+            purpose=Purpose.SERVICE,
+            subject=subject,
+            body=body,
+            dedup_key=f"survey-task:{task.pk}",
+        )
+    )
+    SurveyLink.objects.filter(pk=new.link.pk).update(message_id=message.pk)
     return new
 
 
