@@ -4,7 +4,7 @@ data scope (the consultant's and the department's)."""
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Max
+from django.db.models import Max
 
 from guanxi.core.errors import found
 from guanxi.customers.models import Customer
@@ -17,8 +17,6 @@ from guanxi.satisfaction.models import (
     SurveyVersion,
 )
 from guanxi.satisfaction.surveys.services import token_hash
-
-RECENT = 50
 
 
 @dataclass(frozen=True)
@@ -90,19 +88,6 @@ def customer_responses(*, user: Any, customer: Customer, limit: int = 10) -> lis
         SurveyResponse.objects.filter(customer=customer)
         .select_related("version", "version__template", "consultant")
         .order_by("-answered_at", "-id")[:limit]
-    )
-
-
-def recent_responses(
-    *, user: Any, low_only: bool = False, limit: int = RECENT
-) -> list[SurveyResponse]:
-    responses = SurveyResponse.objects.visible_to(user)
-    if low_only:
-        responses = responses.filter(overall__isnull=False, overall__lt=F("version__low_threshold"))
-    return list(
-        responses.select_related("customer", "consultant", "version", "version__template").order_by(
-            "-answered_at", "-id"
-        )[:limit]
     )
 
 
