@@ -10,9 +10,11 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from guanxi.accounts.selectors import user_can
 from guanxi.core import home as home_kinds
 from guanxi.core.errors import ValidationFailed
 from guanxi.core.home import HomeSection, home_section
+from guanxi.satisfaction.common import permissions
 from guanxi.satisfaction.scores import selectors
 
 
@@ -43,6 +45,8 @@ def report(request: HttpRequest) -> HttpResponse:
             "params": filters.as_params(),
             "query": urlencode(filters.as_params()),
             "radar_name": chart["radar"]["name"],
+            "can_plan": user_can(request.user, permissions.PLANS),
+            "last_month": filters.month_to.strftime("%Y-%m"),
         },
     )
 
