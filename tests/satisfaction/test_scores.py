@@ -104,3 +104,14 @@ def test_the_scores_api_answers_json_and_field_errors(answered):
     body = client.get("/api/v1/satisfaction/scores").json()
     assert body["total"]["internal"]["satisfaction"] == "-1.00"
     assert client.get("/api/v1/satisfaction/scores?from=2026-99").status_code == 422
+
+
+def test_the_home_of_relations_and_managers_loads_the_satisfaction_section(answered, client_for):
+    for name in ("relations", "manager"):
+        home = client_for(answered[name]).get("/").content.decode()
+        assert 'id="gx-home-satisfaction"' in home and "/satisfaction/home-panel/" in home
+    assert "gx-home-satisfaction" not in client_for(answered["sales1a"]).get("/").content.decode()
+    panel = client_for(answered["manager"]).get(
+        "/satisfaction/home-panel/", headers={"HX-Request": "true"}
+    )
+    assert panel.status_code == 200 and "-1.00" in panel.content.decode()

@@ -7,13 +7,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from guanxi.accounts.selectors import user_can
 from guanxi.core import home as home_kinds
 from guanxi.core.errors import ValidationFailed
-from guanxi.core.home import HomeSection, home_section
+from guanxi.core.home import HomeSection
+from guanxi.core.http import lazy_panel_html, panel_response
 from guanxi.satisfaction.common import permissions
 from guanxi.satisfaction.scores import selectors
 
@@ -54,16 +58,27 @@ def report(request: HttpRequest) -> HttpResponse:
 def home_section_view(
     *, request: HttpRequest, user: Any, kinds: frozenset[str], **kwargs: Any
 ) -> HomeSection | None:
-    """Customer relations and managers: this month against last, the weakest factors."""
+    """Customer relations and managers: this month against last, the weakest factors — loaded
+    after the home page (its grouped query reads two months of answers)."""
     if home_kinds.RELATIONS not in kinds and home_kinds.MANAGER not in kinds:
         return None
-    filters = selectors.ReportFilters.last_months(2)
-    rep = selectors.report(user=user, filters=filters)
-    if not rep.total.internal.count and not rep.total.external.count:
-        return None
-    return home_section(
-        "satisfaction/scores/home.html",
+    html = lazy_panel_html(
         request,
+        panel_id="gx-home-satisfaction",
+        title=_("Satisfaction"),
+        url=reverse("satisfaction:home_panel"),
+    )
+    return HomeSection(order=30, html=mark_safe(html))  # noqa: S308 - rendered by a template
+
+
+@login_required
+@require_GET
+def home_panel(request: HttpRequest) -> HttpResponse:
+    rep = selectors.report(user=request.user, filters=selectors.ReportFilters.last_months(2))
+    return panel_response(
+        request,
+        "satisfaction/scores/home.html",
         {"report": rep, "weakest": rep.factors[:3], "months": rep.months},
-        order=30,
+        title=_("Satisfaction"),
+        back_url="/",
     )
