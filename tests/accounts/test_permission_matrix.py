@@ -84,6 +84,7 @@ from guanxi.sales.models import (
     StockOut,
 )
 from guanxi.sales.receivables.services import invoice_record
+from guanxi.satisfaction.models import ActionPlan, ExternalImport, SurveyResponse, SurveyVersion
 from tests.pipeline.factories import PoolFactory
 from tests.sales.factories import (
     ProductFactory,
@@ -93,6 +94,7 @@ from tests.sales.factories import (
     pay,
     place_order,
 )
+from tests.satisfaction import factories as sat_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +128,9 @@ CARE_RULES = frozenset({"customer_relations", "admin"})  # care.rules
 
 TODAY = timezone.localdate
 RECALLERS = frozenset({"customer_relations", "admin"})  # care.spot_check and the re-call's task
+SAT_SURVEYS = frozenset({"customer_relations", "admin"})  # satisfaction.surveys, .import
+SAT_COLLECT = frozenset({"manager", "customer_relations", "admin"})  # satisfaction.collect
+SAT_PLANS = frozenset({"manager", "customer_relations", "admin"})  # satisfaction.plans
 
 
 class World:
@@ -326,6 +331,11 @@ class World:
         )
 
     @cached_property
+    def action_plan(self) -> ActionPlan:
+        """An improvement action plan (SAT-4) customer relations gave the owner."""
+        return sat_factories.plan(self.org["relations"], self.owner)
+
+    @cached_property
     def spot_check(self) -> SpotCheck:
         """A spot check of that contact, for customer relations to re-call."""
         assert self.fortnight_followup.pk
@@ -484,6 +494,25 @@ def _care_rule_form(w: World | None = None, **changes) -> dict:
     }
     data.update(changes)
     return data
+
+
+def _plan_form(w: World, owner) -> dict:
+    return {
+        "factor_code": "transaction",
+        "item": "公开透明的报价",
+        "period": TODAY().strftime("%Y-%m"),
+        "last_score": "-2",
+        "target": "-1",
+        "cause": "报价不透明",
+        "measure": "逐项说明",
+        "owner_id": owner.pk,
+        "due_date": _iso(TODAY() + dt.timedelta(days=7)),
+        "status": "open",
+    }
+
+
+def _plan_body(w: World) -> dict:
+    return {**_plan_form(w, w.owner), "period": _iso(TODAY().replace(day=1))}
 
 
 ACTIONS: list[Action] = [
@@ -1323,6 +1352,82 @@ ACTIONS: list[Action] = [
         lambda w: {"customer_id": w.customer.pk, "channel": "sms", "body": "您好"},
         body_ref=True,
     ),
+    # satisfaction (issue 15, SAT-1..4): surveys, collecting answers, action plans, imports
+    html(
+        "satisfaction:template_edit",
+        SAT_SURVEYS,
+        lambda w: reverse("satisfaction:template_edit", args=[sat_factories.new_car().pk]),
+        lambda w: {
+            "scale_max": "10",
+            "low_threshold": "6",
+            "f-0-code": "buying",
+            "f-0-name": "开始购车经历",
+            "f-0-baseline": "8",
+            "f-0-q-0-text": "等候被接待的时间",
+            "f-0-q-0-exp": "1",
+        },
+    ),
+    html(
+        "satisfaction:customer_answer",
+        SAT_COLLECT,
+        lambda w: reverse("satisfaction:customer_answer", args=[w.customer.pk]),
+        lambda w: {"template": sat_factories.new_car().pk, **sat_factories.scores()},
+    ),
+    html(
+        "satisfaction:customer_send",
+        SAT_COLLECT,
+        lambda w: reverse("satisfaction:customer_send", args=[w.customer.pk]),
+        lambda w: {"template": sat_factories.new_car().pk, "channel": "sms"},
+    ),
+    html(
+        "satisfaction:plan_create",
+        SAT_PLANS,
+        lambda w: reverse("satisfaction:plan_create"),
+        lambda w: _plan_form(w, w.owner),
+    ),
+    html(
+        "satisfaction:plan_edit",
+        frozenset({"owner"}) | SAT_PLANS,
+        lambda w: reverse("satisfaction:plan_edit", args=[w.action_plan.pk]),
+        lambda w: {**_plan_form(w, w.owner), "status": "done"},
+    ),
+    html(
+        "satisfaction:import",
+        SAT_SURVEYS,
+        lambda w: reverse("satisfaction:import"),
+        lambda w: {
+            "template": sat_factories.new_car().pk,
+            "file": SimpleUploadedFile(
+                "外调.csv", "日期,来源,销售顾问,交易过程\n2026-11-20,第三方,sales1a,7\n".encode()
+            ),
+        },
+    ),
+    api(
+        "POST",
+        "/api/v1/satisfaction/answers",
+        SAT_COLLECT,
+        lambda w: "/api/v1/satisfaction/answers",
+        lambda w: {
+            "customer_id": w.customer.pk,
+            "template_id": sat_factories.new_car().pk,
+            "scores": sat_factories.scores(),
+        },
+        body_ref=True,
+    ),
+    api(
+        "POST",
+        "/api/v1/satisfaction/plans",
+        SAT_PLANS,
+        lambda w: "/api/v1/satisfaction/plans",
+        lambda w: _plan_body(w),
+    ),
+    api(
+        "PUT",
+        "/api/v1/satisfaction/plans/{plan_id}",
+        frozenset({"owner"}) | SAT_PLANS,
+        lambda w: f"/api/v1/satisfaction/plans/{w.action_plan.pk}",
+        lambda w: {**_plan_body(w), "status": "in_progress"},
+    ),
 ]
 
 # Changing endpoints that are not about customer, pipeline or sales records, each with what
@@ -1398,6 +1503,9 @@ OUTSIDE = {
     "HTML care:topic_create": "care.rules",
     "HTML care:topic_edit": "care.rules",
     "HTML care:spot_check_settings": "care.spot_check",
+    # the survey a customer answers from a one-time link: no login, the token is the proof
+    # (tests/satisfaction/test_surveys.py: used twice, expired, tampered)
+    "HTML satisfaction:answer": "a one-time survey link",
 }
 
 # Views that take any method and only read (a POST is answered like a GET).
@@ -1460,6 +1568,10 @@ WATCHED = [
     SalesTarget,
     CareTask,
     SpotCheck,
+    SurveyVersion,
+    SurveyResponse,
+    ActionPlan,
+    ExternalImport,
     AuditLog,
 ]
 

@@ -1,6 +1,10 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
 
 app_name = "satisfaction"
 
-# Each area adds its `path("<area>/", include("guanxi.satisfaction.<area>.urls"))` here.
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("guanxi.satisfaction.scores.urls")),
+    path("", include("guanxi.satisfaction.surveys.urls")),
+    path("plans/", include("guanxi.satisfaction.plans.urls")),
+    path("external/", include("guanxi.satisfaction.external.urls")),
+]

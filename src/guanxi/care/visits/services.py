@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import RoleCode, User
 from guanxi.accounts.selectors import user_can
+from guanxi.care import hooks as care_hooks
 from guanxi.care.common import permissions
 from guanxi.care.models import CareRule, CareTask, CareTopic, SpotCheck, SpotCheckSettings
 from guanxi.core.audit import audit_record
@@ -89,6 +90,7 @@ def care_task_create(*, new: CareTaskNew, actor: User | None = None) -> CareTask
         ref=task,
         data={"kind": task.kind, "due_at": task.due_at.isoformat(), "status": task.status},
     )
+    care_hooks.task_created.call_all(task=task, actor=actor)
     return task
 
 

@@ -1,0 +1,305 @@
+"""Survey pages (SAT-1, SAT-2): templates and their versions (customer relations), the public
+one-time survey page a customer opens (no login, 390 px), the staff form on a customer, sending
+a link, and the customer's 360 panel. Thin: parse, call a service or selector, render."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from guanxi.accounts.http import request_user
+from guanxi.accounts.selectors import user_can
+from guanxi.core.errors import NotFound, PermissionDenied, ValidationFailed, found
+from guanxi.customers.models import Customer
+from guanxi.satisfaction.common import permissions
+from guanxi.satisfaction.surveys import selectors, services
+from guanxi.satisfaction.surveys.forms import (
+    SendForm,
+    answers_from_post,
+    draft_from_post,
+    editor_rows,
+    error_lines,
+    question_rows,
+    score_options,
+)
+
+
+def _english() -> bool:
+    return translation.get_language() == "en"
+
+
+def _require(request: HttpRequest, permission: str) -> None:
+    if not user_can(request.user, permission):
+        raise PermissionDenied()
+
+
+# ---------------------------------------------------------------- templates
+
+
+@login_required
+@require_GET
+def template_list(request: HttpRequest) -> HttpResponse:
+    _require(request, permissions.MANAGE_SURVEYS)
+    return render(
+        request, "satisfaction/surveys/templates.html", {"templates": selectors.templates()}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The current version as a form; saving publishes the next version."""
+    _require(request, permissions.MANAGE_SURVEYS)
+    template = selectors.template_by_id(pk)
+    version = selectors.version_of(template)
+    errors: list[str] = []
+    if request.method == "POST":
+        draft = draft_from_post(request.POST)
+        try:
+            new = services.survey_version_publish(
+                actor=request_user(request), template_id=template.pk, draft=draft
+            )
+        except ValidationFailed as exc:
+            errors = error_lines(exc.field_errors) or [str(exc.message)]
+            rows = _rows_from_draft(draft)
+            settings = draft
+        else:
+            messages.success(
+                request, _("Version %(number)s is published.") % {"number": new.number}
+            )
+            return redirect("satisfaction:template_version", pk=template.pk, number=new.number)
+    else:
+        rows = editor_rows(version, selectors.structure(version))
+        settings = version  # type: ignore[assignment]
+    return render(
+        request,
+        "satisfaction/surveys/template_edit.html",
+        {"template": template, "version": version, "rows": rows, "s": settings, "errors": errors},
+        status=422 if errors else 200,
+    )
+
+
+def _rows_from_draft(draft: services.VersionDraft) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = [
+        {
+            "code": f.code,
+            "name": f.name,
+            "name_en": f.name_en,
+            "baseline": f.baseline,
+            "questions": [
+                {"text": q.text, "text_en": q.text_en, "exp": q.asks_expectation}
+                for q in f.questions
+            ]
+            + [{"text": "", "text_en": "", "exp": True}] * 2,
+        }
+        for f in draft.factors
+    ]
+    rows.append(
+        {
+            "code": "",
+            "name": "",
+            "name_en": "",
+            "baseline": 8,
+            "questions": [{"text": "", "text_en": "", "exp": True}] * 3,
+        }
+    )
+    return rows
+
+
+@login_required
+@require_GET
+def template_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    _require(request, permissions.MANAGE_SURVEYS)
+    template = selectors.template_by_id(pk)
+    version = selectors.version_of(template, number)
+    return render(
+        request,
+        "satisfaction/surveys/version.html",
+        {
+            "template": template,
+            "version": version,
+            "groups": selectors.structure(version),
+            "numbers": selectors.version_numbers(template),
+            "english": _english(),
+        },
+    )
+
+
+# ---------------------------------------------------------------- the public page
+
+
+def _refusal_page(request: HttpRequest, reason: str) -> HttpResponse:
+    status = 404 if reason == "invalid" else 410
+    return render(
+        request, "satisfaction/surveys/public_refused.html", {"reason": reason}, status=status
+    )
+
+
+@csrf_exempt  # opened from an SMS or e-mail without a session; the one-time token is the proof
+@require_http_methods(["GET", "POST"])
+def answer(request: HttpRequest, token: str) -> HttpResponse:
+    """The survey a customer opens from the link: once, before it expires, no login."""
+    link = selectors.link_by_token(token)
+    reason = services.link_refusal(link, timezone.now())
+    if reason or link is None:
+        return _refusal_page(request, reason or "invalid")
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    if request.method == "POST":
+        answers = answers_from_post(request.POST)
+        try:
+            services.survey_link_answer(token=token, answers=answers)
+        except services.LinkRefused as exc:
+            return _refusal_page(request, exc.code)
+        except ValidationFailed as exc:
+            errors = {k: [str(m) for m in v] for k, v in exc.field_errors.items()}
+            values = {**answers.scores, "comment": answers.comment}
+        else:
+            return render(request, "satisfaction/surveys/public_thanks.html", {})
+    version = link.version
+    consultant = link.consultant
+    return render(
+        request,
+        "satisfaction/surveys/public_answer.html",
+        {
+            "version": version,
+            "rows": question_rows(
+                selectors.structure(version),
+                values=values,
+                errors=errors,
+                english=_english(),
+                scores=range(1, version.scale_max + 1),
+            ),
+            "greeting": services.greeting_name(link.customer),
+            "consultant_name": (consultant.display_name or consultant.username)
+            if consultant
+            else "",
+            "overall_options": score_options(
+                range(1, version.scale_max + 1), values.get("overall")
+            ),
+            "nps_options": score_options(range(0, 11), values.get("nps")),
+            "errors": errors,
+            "values": values,
+            "english": _english(),
+        },
+        status=422 if errors else 200,
+    )
+
+
+# ---------------------------------------------------------------- staff: on a customer
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def customer_answer(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """Staff fill in the survey with the customer on a 回访 or a visit (internal)."""
+    _require(request, permissions.COLLECT)
+    customer = found(Customer.objects.visible_to(request.user).filter(pk=customer_id).first())
+    templates = selectors.active_templates()
+    if not templates:
+        raise NotFound()
+    chosen = next(
+        (
+            t
+            for t in templates
+            if str(t.pk) == (request.POST.get("template") or request.GET.get("template"))
+        ),
+        templates[0],
+    )
+    version = selectors.version_of(chosen)
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    if request.method == "POST":
+        answers = answers_from_post(request.POST)
+        try:
+            services.response_record(
+                actor=request_user(request),
+                customer_id=customer.pk,
+                template_id=chosen.pk,
+                answers=answers,
+            )
+        except ValidationFailed as exc:
+            errors = {k: [str(m) for m in v] for k, v in exc.field_errors.items()}
+            values = {**answers.scores, "comment": answers.comment}
+        else:
+            messages.success(request, _("The answers are recorded."))
+            return redirect("customers:detail", customer_id=customer.pk)
+    return render(
+        request,
+        "satisfaction/surveys/staff_answer.html",
+        {
+            "customer": customer,
+            "template": chosen,
+            "templates": templates,
+            "version": version,
+            "rows": question_rows(
+                selectors.structure(version),
+                values=values,
+                errors=errors,
+                english=_english(),
+                scores=range(1, version.scale_max + 1),
+            ),
+            "overall_options": score_options(
+                range(1, version.scale_max + 1), values.get("overall")
+            ),
+            "nps_options": score_options(range(0, 11), values.get("nps")),
+            "errors": errors,
+            "values": values,
+            "english": _english(),
+        },
+        status=422 if errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def customer_send(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """Queue a one-time survey link to the customer through care's messages."""
+    _require(request, permissions.COLLECT)
+    customer = found(Customer.objects.visible_to(request.user).filter(pk=customer_id).first())
+    form = SendForm(request.POST, templates=selectors.active_templates())
+    if not form.is_valid():
+        messages.error(request, _("Choose a survey and a channel."))
+        return redirect("customers:detail", customer_id=customer.pk)
+    try:
+        services.survey_link_send(
+            actor=request_user(request),
+            customer_id=customer.pk,
+            template_id=form.cleaned_data["template"],
+            channel=form.cleaned_data["channel"],
+        )
+    except ValidationFailed as exc:
+        messages.error(request, " ".join(error_lines(exc.field_errors)) or str(exc.message))
+    else:
+        messages.success(
+            request,
+            _("The survey link is queued; consent and quiet hours apply when it is sent."),
+        )
+    return redirect("customers:detail", customer_id=customer.pk)
+
+
+def customer_panel(*, request: HttpRequest, customer: Customer, **kwargs: Any) -> str:
+    """The customer's satisfaction answers on the 360 page, with fill-in and send for who may."""
+    user = request.user
+    responses = selectors.customer_responses(user=user, customer=customer)
+    can_collect = user_can(user, permissions.COLLECT)
+    if not responses and not can_collect:
+        return ""
+    templates = selectors.active_templates() if can_collect else []
+    return render_to_string(
+        "satisfaction/surveys/panel.html",
+        {
+            "customer": customer,
+            "responses": responses,
+            "can_collect": can_collect and bool(templates),
+            "send_form": SendForm(templates=templates),
+        },
+        request=request,
+    )
