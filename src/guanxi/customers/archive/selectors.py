@@ -22,6 +22,7 @@ from django.db.models import (
 from guanxi.accounts.permissions import DELETE, EDIT_OTHERS
 from guanxi.core.errors import found
 from guanxi.core.pagination import (
+    COUNT_CAP,
     PAGE_SIZE,
     CursorKind,
     Page,
@@ -219,10 +220,13 @@ def customer_list_for_user(
     return Page(items=rows, next_cursor=next_cursor, total=total, total_capped=capped)
 
 
-def customer_count_for_user(*, user: Any, filters: CustomerFilters) -> tuple[int, bool]:
+def customer_count_for_user(
+    *, user: Any, filters: CustomerFilters, cap: int = COUNT_CAP
+) -> tuple[int, bool]:
     """Up to COUNT_CAP: "1,000+" on a page instead of an exact COUNT(*) over millions
-    (counting 10,001 filtered rows cost 100+ ms at 1M, bench/README.md)."""
-    return capped_count(_filtered(user, filters))
+    (counting 10,001 filtered rows cost 100+ ms at 1M, bench/README.md); a background export
+    asks for a higher cap (its progress bar)."""
+    return capped_count(_filtered(user, filters), cap)
 
 
 def customer_iter_for_export(
