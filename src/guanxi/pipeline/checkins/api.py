@@ -53,7 +53,7 @@ def checkin_create(
     request: HttpRequest,
     customer_id: int,
     payload: Form[CheckInIn],
-    photo: File[UploadedFile] | None = None,
+    photo: UploadedFile | None = File(None),
 ) -> Status[Any]:
     user = request_user(request)
     customer = customer_get_for_user(user=user, customer_id=customer_id)
