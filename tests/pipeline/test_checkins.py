@@ -14,6 +14,7 @@ from PIL import Image
 
 from guanxi.core.errors import NotFound, PermissionDenied, ValidationFailed
 from guanxi.pipeline.checkins import selectors, services
+from guanxi.pipeline.checkins.demo import seed_checkins_demo
 from guanxi.pipeline.checkins.geo import haversine_m
 from guanxi.pipeline.models import CheckIn, CustomerLocation, FollowUp
 from tests.sales.support import api
@@ -226,3 +227,14 @@ def test_api_checks_in_with_a_photo_and_refuses_bad_input(org, site):
         content_type="application/json",
     )
     assert put.status_code == 200 and put.json()["latitude"] == "30.500000"
+
+
+def test_the_demo_checks_in_near_far_and_without_a_location(org, make_customer):
+    for index in range(6):
+        make_customer(org["sales1a"], name=f"演示客户{index}", city="上海")
+    stats = seed_checkins_demo(seed=3)
+    assert stats.checkins == 6 and stats.far == 1 and stats.located == 5
+    rows = CheckIn.objects.filter(user=org["sales1a"])
+    assert rows.filter(distance_m__isnull=True).count() == 1
+    assert all(c.followup.channel == FollowUp.Channel.VISIT for c in rows)
+    assert seed_checkins_demo().skipped

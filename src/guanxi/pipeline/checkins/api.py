@@ -25,6 +25,9 @@ from guanxi.pipeline.models import CheckIn
 
 router = Router(tags=["pipeline"])
 
+# the optional multipart file of a check-in (a module-level default, as ninja reads it)
+PHOTO = File(None, description="an optional photo: JPEG, PNG or WebP, at most 5 MB")
+
 
 def _out(checkin: CheckIn) -> dict[str, Any]:
     return {
@@ -53,7 +56,7 @@ def checkin_create(
     request: HttpRequest,
     customer_id: int,
     payload: Form[CheckInIn],
-    photo: UploadedFile | None = File(None),
+    photo: UploadedFile | None = PHOTO,
 ) -> Status[Any]:
     user = request_user(request)
     customer = customer_get_for_user(user=user, customer_id=customer_id)
