@@ -17,7 +17,7 @@
       form.elements.latitude.value = c.latitude.toFixed(6);
       form.elements.longitude.value = c.longitude.toFixed(6);
       form.elements.accuracy_m.value = Math.round(c.accuracy || 0);
-      say(form.dataset.msgFound.replace("%(accuracy)s", String(Math.round(c.accuracy || 0))));
+      say(form.dataset.msgFound.replace("{accuracy}", String(Math.round(c.accuracy || 0))));
     }, function () {
       say(form.dataset.msgDenied);
     }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
