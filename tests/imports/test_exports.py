@@ -287,7 +287,7 @@ def test_api_starts_follows_and_downloads_an_export(world, org, django_capture_o
             {"kind": "invoices", "format": "csv", "params": {}},
             content_type="application/json",
         )
-    assert response.status_code == 202, response.content
+    assert response.status_code == 201, response.content
     job_id = response.json()["id"]
     status = client.get(f"/api/v1/exports/{job_id}").json()
     assert status["status"] == "done" and status["rows_done"] == 2

@@ -37,7 +37,7 @@ def _out(job: ExportJob) -> dict[str, Any]:
     }
 
 
-@router.post("/exports", response={202: ExportOut}, summary="Start an export of a list")
+@router.post("/exports", response={201: ExportOut}, summary="Start an export of a list")
 def export_create(request: HttpRequest, payload: ExportIn) -> Status[Any]:
     job = services.export_job_start(
         actor=request_user(request),
@@ -46,7 +46,7 @@ def export_create(request: HttpRequest, payload: ExportIn) -> Status[Any]:
         ),
     )
     job.refresh_from_db()  # the immediate task backend (tests) has run it already
-    return Status(202, _out(job))
+    return Status(201, _out(job))
 
 
 @router.get("/exports", response=ExportPageOut, summary="My exports, newest first")
