@@ -308,3 +308,22 @@ def test_api_refuses_bad_input_and_missing_permission(world, org):
         "/api/v1/exports", {"kind": "customers"}, content_type="application/json"
     )
     assert denied.status_code == 403
+
+
+def test_the_streaming_xlsx_writer_keeps_types_and_drops_what_xml_cannot_hold():
+    from decimal import Decimal
+
+    from guanxi.imports.exports.xlsx import write_xlsx
+
+    out = io.BytesIO()
+    rows = [
+        ["名称", "数", "日期", "空", "是"],
+        ["a\x00<b>&\x1f", Decimal("12.50"), dt.date(2026, 1, 5), "", True],
+    ]
+    assert write_xlsx(out, sheet_title="客户[1]:*", rows=rows) == 1
+    book = load_workbook(io.BytesIO(out.getvalue()))
+    sheet = book.worksheets[0]
+    assert sheet.title == "客户1"
+    values = [cell.value for cell in sheet[2]]
+    assert values[:2] == ["a<b>&", 12.5] and values[2].date() == dt.date(2026, 1, 5)
+    assert values[3] is None and values[4] is True

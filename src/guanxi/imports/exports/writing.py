@@ -1,15 +1,15 @@
 """Writing rows to .xlsx and .csv with constant memory, every text cell defused.
 
-xlsx: openpyxl's write-only workbook streams each row to a temporary XML part, so memory
+xlsx: a streaming writer (exports/xlsx.py) puts each row into the zip as it comes, so memory
 stays flat whatever the row count (bench/export_customers.py). csv: UTF-8 with a byte-order
 mark so that Excel opens Chinese text intact."""
 
 import csv
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
-from openpyxl import Workbook
+from guanxi.imports.exports.xlsx import write_xlsx
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -45,13 +45,15 @@ def write_rows(
         text.flush()
         text.detach()  # leave `output` open for the caller
         return count
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])
-    sheet.append([safe(label) for label in header])
-    for row in rows:
-        sheet.append([safe(value) for value in row])
-        count += 1
-        if progress is not None:
-            progress(count)
-    workbook.save(output)
+
+    def counted() -> Iterator[list[Any]]:
+        nonlocal count
+        yield [safe(label) for label in header]
+        for row in rows:
+            yield [safe(value) for value in row]
+            count += 1
+            if progress is not None:
+                progress(count)
+
+    write_xlsx(output, sheet_title=sheet_title, rows=counted())
     return count
