@@ -5,6 +5,7 @@ ones as background jobs with progress, a download for the owner only, expiry; th
 import csv
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.files.storage import default_storage
@@ -17,6 +18,7 @@ from guanxi.core.errors import PermissionDenied, ValidationFailed
 from guanxi.core.models import AuditLog
 from guanxi.imports.exports import running, services
 from guanxi.imports.exports.kinds import KINDS
+from guanxi.imports.exports.xlsx import write_xlsx
 from guanxi.imports.models import ExportJob
 from guanxi.pipeline.pools.services import pool_release
 from guanxi.sales.models import Contract
@@ -311,10 +313,6 @@ def test_api_refuses_bad_input_and_missing_permission(world, org):
 
 
 def test_the_streaming_xlsx_writer_keeps_types_and_drops_what_xml_cannot_hold():
-    from decimal import Decimal
-
-    from guanxi.imports.exports.xlsx import write_xlsx
-
     out = io.BytesIO()
     rows = [
         ["名称", "数", "日期", "空", "是"],

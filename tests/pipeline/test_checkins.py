@@ -13,6 +13,7 @@ from django.utils import timezone
 from PIL import Image
 
 from guanxi.core.errors import NotFound, PermissionDenied, ValidationFailed
+from guanxi.customers.archive.services import customer_merge
 from guanxi.pipeline.checkins import selectors, services
 from guanxi.pipeline.checkins.demo import seed_checkins_demo
 from guanxi.pipeline.checkins.geo import haversine_m
@@ -238,3 +239,12 @@ def test_the_demo_checks_in_near_far_and_without_a_location(org, make_customer):
     assert rows.filter(distance_m__isnull=True).count() == 1
     assert all(c.followup.channel == FollowUp.Channel.VISIT for c in rows)
     assert seed_checkins_demo().skipped
+
+
+def test_a_merge_keeps_the_duplicates_location_and_check_ins(org, make_customer, site):
+    primary = make_customer(org["sales1a"], name="主客户")
+    checkin = _check_in(org["sales1a"], site)
+    customer_merge(actor=org["admin"], primary=primary, duplicate=site)
+    assert CustomerLocation.objects.get().customer_id == primary.pk
+    checkin.refresh_from_db()
+    assert checkin.customer_id == primary.pk

@@ -18,6 +18,7 @@ from guanxi.customers import panels
 from guanxi.customers.models import Customer
 from guanxi.customers.querysets import visibility_extensions
 from guanxi.pipeline import audit_actions, permissions
+from guanxi.pipeline.checkins.services import customer_location_merge
 from guanxi.pipeline.checkins.views import location_panel_html
 from guanxi.pipeline.home import views as home_views
 from guanxi.pipeline.models import Grade, ManVerdict, Prospect
@@ -119,6 +120,10 @@ def _checkin_panel(*, request, customer: Customer, **kwargs: Any):
     return location_panel_html(request, customer)
 
 
+def _location_merge(*, primary: Customer, duplicate: Customer, **kwargs: Any) -> None:
+    customer_location_merge(primary=primary, duplicate=duplicate)
+
+
 def _waiting_followups(*, user, **kwargs: Any) -> WaitingItem | None:
     count = overdue_count(user=user, cap=WAITING_CAP + 1)
     return WaitingItem(
@@ -145,6 +150,7 @@ def connect() -> None:
     panels.detail_panels.register(_pool_release_panel)
     # Field check-ins (INTG-5): the customer's location on record and the latest check-ins
     panels.detail_panels.register(_checkin_panel)
+    customer_hooks.merge_extensions.register(_location_merge)
     waiting_items.register(_waiting_followups)
     for section in (
         home_views.home_today_section,

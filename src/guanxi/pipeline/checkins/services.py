@@ -202,3 +202,10 @@ def customer_location_set(
         defaults={"latitude": lat, "longitude": lon, "updated_by": actor},
     )
     return location
+
+
+def customer_location_merge(*, primary: Customer, duplicate: Customer) -> None:
+    """customers' merge_extensions: the merged-away customer's coordinates go to the customer
+    kept when it has none (its check-ins move with every other related row)."""
+    if not CustomerLocation.objects.filter(customer_id=primary.pk).exists():
+        CustomerLocation.objects.filter(customer_id=duplicate.pk).update(customer_id=primary.pk)
