@@ -248,3 +248,20 @@ def test_a_merge_keeps_the_duplicates_location_and_check_ins(org, make_customer,
     assert CustomerLocation.objects.get().customer_id == primary.pk
     checkin.refresh_from_db()
     assert checkin.customer_id == primary.pk
+
+
+def test_the_day_is_read_in_a_fixed_number_of_queries(
+    org, make_customer, site, django_assert_max_num_queries
+):
+    for _ in range(2):
+        _check_in(org["sales1a"], site)
+    manager = org["manager"]
+    selectors.checkins_of_day(user=manager, day=timezone.localdate())  # scope cached
+    with django_assert_max_num_queries(2):
+        few = selectors.checkins_of_day(user=manager, day=timezone.localdate())
+    for _ in range(6):
+        _check_in(org["sales1a"], site)
+    with django_assert_max_num_queries(2):
+        many = selectors.checkins_of_day(user=manager, day=timezone.localdate())
+    assert [len(g.checkins) for g in few] == [2] and [len(g.checkins) for g in many] == [8]
+    assert [c.customer.name for c in many[0].checkins][:1] == [site.name]
