@@ -54,8 +54,11 @@ from guanxi.customers.models import (
     OwnerChange,
     TimelineEvent,
 )
+from guanxi.imports.models import ExportJob
 from guanxi.pipeline.models import (
+    CheckIn,
     Claim,
+    CustomerLocation,
     FollowUp,
     Objection,
     PoolEntry,
@@ -127,6 +130,7 @@ RECEPTION = frozenset({"owner", "customer_relations", "admin"})  # care.receptio
 CARE_RULES = frozenset({"customer_relations", "admin"})  # care.rules
 
 TODAY = timezone.localdate
+EXPORTERS = frozenset({"manager", "customer_relations", "marketing", "admin"})  # customer.export
 RECALLERS = frozenset({"customer_relations", "admin"})  # care.spot_check and the re-call's task
 SAT_SURVEYS = frozenset({"customer_relations", "admin"})  # satisfaction.surveys, .import
 SAT_COLLECT = frozenset({"manager", "customer_relations", "admin"})  # satisfaction.collect
@@ -1428,6 +1432,41 @@ ACTIONS: list[Action] = [
         lambda w: f"/api/v1/satisfaction/plans/{w.action_plan.pk}",
         lambda w: {**_plan_body(w), "status": "in_progress"},
     ),
+    # exports (RPT-2): customer.export, of the caller's own scope (tests/imports)
+    html(
+        "imports:export_start",
+        EXPORTERS,
+        lambda w: reverse("imports:export_start"),
+        lambda w: {"kind": "customers", "format": "csv", "params": ""},
+    ),
+    api(
+        "POST",
+        "/api/v1/exports",
+        EXPORTERS,
+        lambda w: "/api/v1/exports",
+        lambda w: {"kind": "customers", "format": "csv"},
+    ),
+    # field check-ins (INTG-5): a follow-up, so who may log one; the customer's coordinates:
+    # who may change the customer (tests/pipeline/test_checkins.py)
+    html(
+        "pipeline:checkin_new",
+        WORK,
+        lambda w: reverse("pipeline:checkin_new", args=[_c(w)]),
+        lambda w: {"latitude": "31.230416", "longitude": "121.473701", "note": "外勤签到"},
+    ),
+    html(
+        "pipeline:customer_location",
+        EDIT,
+        lambda w: reverse("pipeline:customer_location", args=[_c(w)]),
+        lambda w: {"latitude": "31.230416", "longitude": "121.473701"},
+    ),
+    api(
+        "PUT",
+        "/api/v1/customers/{customer_id}/location",
+        EDIT,
+        lambda w: f"/api/v1/customers/{_c(w)}/location",
+        lambda w: {"latitude": "31.230416", "longitude": "121.473701"},
+    ),
 ]
 
 # Changing endpoints that are not about customer, pipeline or sales records, each with what
@@ -1506,6 +1545,9 @@ OUTSIDE = {
     # the survey a customer answers from a one-time link: no login, the token is the proof
     # (tests/satisfaction/test_surveys.py: used twice, expired, tampered)
     "HTML satisfaction:answer": "a one-time survey link",
+    # a multipart upload (this matrix sends JSON): the same service and rule as
+    # "HTML pipeline:checkin_new" (tests/pipeline/test_checkins.py, per role)
+    "API POST /api/v1/customers/{customer_id}/checkins": "pipeline.follow_up_others",
 }
 
 # Views that take any method and only read (a POST is answered like a GET).
@@ -1572,6 +1614,9 @@ WATCHED = [
     SurveyResponse,
     ActionPlan,
     ExternalImport,
+    CheckIn,
+    CustomerLocation,
+    ExportJob,
     AuditLog,
 ]
 

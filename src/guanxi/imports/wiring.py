@@ -3,7 +3,12 @@ and audit actions: the one place, called once from ImportsConfig.ready()."""
 
 from functools import cache
 
+from guanxi.core.list_actions import list_actions
+from guanxi.imports.exports import tasks as export_tasks  # noqa: F401 - registers the cron
+from guanxi.imports.exports import views as export_views
+
 
 @cache  # connects once, however often it is called
 def connect() -> None:
-    pass
+    # the Export button of every list that exports (RPT-2)
+    list_actions.register(export_views.export_button_html)

@@ -8,6 +8,7 @@ document name their methods by them.
 
 from ninja import Router
 
+from guanxi.pipeline.checkins.api import router as checkins_router
 from guanxi.pipeline.pools.api import router as pools_router
 from guanxi.pipeline.prospects.api import router as prospects_router
 from guanxi.pipeline.reports.api import router as reports_router
@@ -21,5 +22,6 @@ for area_router in (
     pools_router,
     reports_router,
     scripts_router,
+    checkins_router,
 ):
     router.add_router("", area_router)

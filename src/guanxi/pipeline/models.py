@@ -1,5 +1,6 @@
 """Acquisition and the intention pipeline (SPEC ACQ, INT, SRV-1/2; seed 002)."""
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -638,3 +639,89 @@ class Claim(models.Model):
 
     def __str__(self):
         return f"{self.user_id} ← {self.customer_id}"
+
+
+class CustomerLocation(models.Model):
+    """Where a customer is, as coordinates (WGS-84 degrees) someone entered (INTG-5): what a
+    field check-in is measured against. Optional; the archive itself keeps only addresses,
+    and nothing is looked up from a map service."""
+
+    customer = models.OneToOneField(
+        "customers.Customer", on_delete=models.CASCADE, primary_key=True, related_name="location"
+    )
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("customer location")
+        verbose_name_plural = _("customer locations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90), name="customerlocation_lat"
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__gte=-180, longitude__lte=180), name="customerlocation_lon"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.customer_id}: {self.latitude}, {self.longitude}"
+
+
+def checkin_photo_path(instance, filename: str) -> str:
+    """Photos under checkins/<year>/<month>/ with a random name (never the phone's)."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"checkins/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+class CheckIn(models.Model):
+    """A field check-in (外勤签到, INTG-5): the place a consultant stood when they logged a
+    visit, with an optional photo. Its follow-up (channel visit) is the record on the
+    timeline; the distance to the customer's recorded location is kept, and a check-in too
+    far away is flagged for the manager."""
+
+    followup = models.OneToOneField(FollowUp, on_delete=models.CASCADE, related_name="checkin")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="checkins"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="checkins"
+    )
+    department = models.ForeignKey(
+        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("time"))
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+    accuracy_m = models.PositiveIntegerField(_("accuracy (m)"), null=True, blank=True)
+    photo = models.ImageField(_("photo"), upload_to=checkin_photo_path, blank=True, max_length=200)
+    # metres to the customer's recorded location; None: no location on record
+    distance_m = models.PositiveIntegerField(_("distance (m)"), null=True, blank=True)
+    far = models.BooleanField(_("far from the customer"), default=False)
+
+    objects = ByUserQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        indexes = [
+            models.Index(fields=["user", "-at"], name="checkin_user_idx"),
+            models.Index(fields=["department", "-at"], name="checkin_dept_idx"),
+            models.Index(fields=["at"], name="checkin_at_idx"),
+            models.Index(fields=["customer", "-at"], name="checkin_customer_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90), name="checkin_lat"
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__gte=-180, longitude__lte=180), name="checkin_lon"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} @ {self.customer_id} {self.at:%Y-%m-%d %H:%M}"

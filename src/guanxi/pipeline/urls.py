@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from guanxi.pipeline.board import urls as board_urls
+from guanxi.pipeline.checkins import urls as checkins_urls
 from guanxi.pipeline.pools import urls as pools_urls
 from guanxi.pipeline.prospects import urls as prospects_urls
 from guanxi.pipeline.reports import urls as reports_urls
@@ -17,4 +18,5 @@ urlpatterns = [
     path("", include(reports_urls)),  # funnel/, team/
     path("scripts/", include(scripts_urls)),
     path("stages/", include(stages_urls)),
+    path("", include(checkins_urls)),  # checkins/, c/<id>/checkin/, c/<id>/location/
 ]

@@ -18,6 +18,8 @@ from guanxi.customers import panels
 from guanxi.customers.models import Customer
 from guanxi.customers.querysets import visibility_extensions
 from guanxi.pipeline import audit_actions, permissions
+from guanxi.pipeline.checkins.services import customer_location_merge
+from guanxi.pipeline.checkins.views import location_panel_html
 from guanxi.pipeline.home import views as home_views
 from guanxi.pipeline.models import Grade, ManVerdict, Prospect
 from guanxi.pipeline.pools.selectors import pool_visibility
@@ -114,6 +116,14 @@ def _pool_release_panel(*, request, customer: Customer, **kwargs: Any):
     return release_panel_html(request, customer)
 
 
+def _checkin_panel(*, request, customer: Customer, **kwargs: Any):
+    return location_panel_html(request, customer)
+
+
+def _location_merge(*, primary: Customer, duplicate: Customer, **kwargs: Any) -> None:
+    customer_location_merge(primary=primary, duplicate=duplicate)
+
+
 def _waiting_followups(*, user, **kwargs: Any) -> WaitingItem | None:
     count = overdue_count(user=user, cap=WAITING_CAP + 1)
     return WaitingItem(
@@ -138,6 +148,9 @@ def connect() -> None:
     customer_hooks.owners_changed.register(_pool_end_for_owned)
     customer_hooks.merge_extensions.register(_pool_merge)
     panels.detail_panels.register(_pool_release_panel)
+    # Field check-ins (INTG-5): the customer's location on record and the latest check-ins
+    panels.detail_panels.register(_checkin_panel)
+    customer_hooks.merge_extensions.register(_location_merge)
     waiting_items.register(_waiting_followups)
     for section in (
         home_views.home_today_section,

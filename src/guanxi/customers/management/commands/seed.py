@@ -20,6 +20,7 @@ from guanxi.customers.models import Customer
 HIGHER_SEED_COMMANDS = (
     "seed_pipeline",
     "seed_sales",
+    "seed_checkins",
     "seed_care",
     "seed_calls",
     "seed_satisfaction",

@@ -1,0 +1,1 @@
+"""Background exports of every list (RPT-2)."""

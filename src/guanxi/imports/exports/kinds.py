@@ -1,0 +1,719 @@
+"""The lists that export (RPT-2): for each, its columns and its rows, read through the list's
+own selector with the list's own filters (parsed by the list's own filter class from the
+query string the list page had), so an export holds exactly what the user sees, in scope.
+
+Lists whose selector pages by a cursor are read page after page (keyset, bounded memory);
+lists without a page of their own (follow-ups, orders, payments, invoices) read the model's
+scoped queryset (`visible_to`), newest first, in keyset batches."""
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
+
+from guanxi.accounts.models import Department, User
+from guanxi.accounts.permissions import REVEAL_PII
+from guanxi.accounts.selectors import user_can
+from guanxi.care.visits.selectors import VisitFilters, filtered_tasks, visit_page
+from guanxi.core.errors import NotFound
+from guanxi.core.pagination import capped_count, parse_id
+from guanxi.core.phones import display_phone, mask_phone
+from guanxi.customers.archive.forms import CustomerFilterForm
+from guanxi.customers.archive.selectors import customer_count_for_user, customer_values_for_export
+from guanxi.customers.models import Customer, Industry, Source
+from guanxi.pipeline.models import FollowUp
+from guanxi.pipeline.pools.forms import PoolFilterForm
+from guanxi.pipeline.pools.selectors import pool_customers_for_user, pool_get_for_user
+from guanxi.sales.catalog.forms import QuoteFilterForm
+from guanxi.sales.catalog.selectors import QuoteFilters, quote_list_for_user
+from guanxi.sales.contracts.selectors import ContractFilters, contract_list_for_user
+from guanxi.sales.fulfilment.selectors import delivery_schedule, parse_schedule_filters
+from guanxi.sales.models import Contract, Invoice, Order, Payment
+from guanxi.sales.receivables.selectors import (
+    ReceivableFilters,
+    open_instalment_iter,
+    open_instalments,
+)
+
+BATCH = 2000  # rows per query where the export reads a queryset itself
+PAGE = 100  # rows per page where it reads a list's paged selector (their maximum)
+EXPECT_CAP = 5_000_000  # the progress bar's count stops here
+
+Row = list[Any]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a row may depend on besides its record: who exports (phones masked unless the
+    user may see them, ARC-6), and the labels already looked up in this export — a
+    million rows name the same few owners, departments and choices, and Django's
+    get_FOO_display() and str() of a related row translate lazily each time (the export's
+    hot spot, bench/export_customers.py)."""
+
+    reveal: bool
+    zone: dt.tzinfo
+    labels: dict[tuple[Any, ...], str] = field(default_factory=dict)
+
+    def local(self, value: dt.datetime | None) -> str:
+        """A time in the site's zone (Asia/Shanghai), as the lists show it."""
+        return value.astimezone(self.zone).strftime("%Y-%m-%d %H:%M") if value else ""
+
+    def phone(self, value: str) -> str:
+        if not value:
+            return ""
+        return display_phone(value) if self.reveal else mask_phone(value)
+
+    def choice(self, record: Any, name: str) -> str:
+        """The display label of a choice field (get_<name>_display), looked up once."""
+        value = getattr(record, name)
+        if value in (None, ""):
+            return ""
+        key = (type(record), name, value)
+        label = self.labels.get(key)
+        if label is None:
+            label = self.labels[key] = str(getattr(record, f"get_{name}_display")())
+        return label
+
+    def choice_of(self, model: type[Model], name: str, value: Any) -> str:
+        """The display label of a choice field's stored value (rows read as values)."""
+        if value in (None, ""):
+            return ""
+        key = (model, name, value)
+        label = self.labels.get(key)
+        if label is None:
+            choices = dict(getattr(model._meta.get_field(name), "flatchoices", ()))
+            label = self.labels[key] = str(choices.get(value, value))
+        return label
+
+    def name_of(self, model: type[Model], pk: int | None) -> str:
+        """str() of the row `pk` of `model`, read once per export (a million customers name
+        a few dozen owners, departments, sources and industries)."""
+        if pk is None:
+            return ""
+        key = (model, "pk", pk)
+        label = self.labels.get(key)
+        if label is None:
+            row = model._default_manager.filter(pk=pk).first()
+            label = self.labels[key] = "" if row is None else str(row)
+        return label
+
+    def name(self, record: Any, relation: str) -> str:
+        """str() of a related row (select_related), looked up once per row id."""
+        related_id = getattr(record, f"{relation}_id")
+        if related_id is None:
+            return ""
+        key = (type(record), relation, related_id)
+        label = self.labels.get(key)
+        if label is None:
+            label = self.labels[key] = str(getattr(record, relation))
+        return label
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    key: str
+    label: Promise
+    columns: Callable[[], list[str]]
+    records: Callable[[Any, QueryDict], Iterator[Any]]
+    row: Callable[[Any, Context], Row]
+    # rows to expect (capped), for the progress bar; None: the list has no count to ask
+    count: Callable[[Any, QueryDict], int] | None = None
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _pages(fetch: Callable[[str | None], tuple[list[Any], str | None]]) -> Iterator[Any]:
+    """Every record of a keyset-paged selector: `fetch(cursor)` answers (items, next)."""
+    cursor: str | None = None
+    while True:
+        items, cursor = fetch(cursor)
+        yield from items
+        if not cursor:
+            return
+
+
+def _by_id(queryset: QuerySet[Any]) -> Iterator[Any]:
+    """A scoped queryset newest first in keyset batches on id (bounded memory)."""
+    last: int | None = None
+    while True:
+        chunk = queryset.order_by("-id")
+        if last is not None:
+            chunk = chunk.filter(id__lt=last)
+        rows = list(chunk[:BATCH])
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].pk
+
+
+# ---------------------------------------------------------------- customers
+
+
+def _customer_columns() -> list[str]:
+    return [
+        _("Number"),
+        _("Name"),
+        _("Type"),
+        _("Category"),
+        _("Owner"),
+        _("Department"),
+        _("Mobile"),
+        _("Office phone"),
+        _("E-mail"),
+        _("WeChat"),
+        _("ID number"),
+        _("Province"),
+        _("City"),
+        _("Work address"),
+        _("Industry"),
+        _("Source"),
+        _("Customer level"),
+        _("Created"),
+    ]
+
+
+CUSTOMER_FIELDS = (
+    "name",
+    "kind",
+    "category",
+    "owner_id",
+    "department_id",
+    "mobile",
+    "office_phone",
+    "email",
+    "wechat",
+    "id_number_masked",
+    "province",
+    "city",
+    "work_address",
+    "industry_id",
+    "source_id",
+    "level",
+    "created_at",
+)
+
+
+def _customers(user: Any, params: QueryDict) -> Iterator[Any]:
+    filters = CustomerFilterForm(params or None, user=user).to_filters()  # type: ignore[no-untyped-call]
+    return customer_values_for_export(
+        user=user, filters=filters, fields=CUSTOMER_FIELDS, batch=BATCH
+    )
+
+
+def _customer_row(values: tuple[Any, ...], ctx: Context) -> Row:
+    (
+        pk,
+        name,
+        kind,
+        category,
+        owner,
+        department,
+        mobile,
+        office_phone,
+        email,
+        wechat,
+        id_number,
+        province,
+        city,
+        address,
+        industry,
+        source,
+        level,
+        created_at,
+    ) = values
+    return [
+        pk,
+        name,
+        ctx.choice_of(Customer, "kind", kind),
+        ctx.choice_of(Customer, "category", category),
+        ctx.name_of(User, owner),
+        ctx.name_of(Department, department),
+        ctx.phone(mobile),
+        ctx.phone(office_phone),
+        email,
+        wechat,
+        id_number,
+        province,
+        city,
+        address,
+        ctx.name_of(Industry, industry),
+        ctx.name_of(Source, source),
+        ctx.choice_of(Customer, "level", level),
+        ctx.local(created_at),
+    ]
+
+
+# ---------------------------------------------------------------- follow-ups
+
+
+def _followup_rows(user: Any) -> QuerySet[FollowUp]:
+    return FollowUp.objects.visible_to(user).select_related("customer", "user")
+
+
+def _followup_columns() -> list[str]:
+    return [
+        _("Time"),
+        _("Customer"),
+        _("By"),
+        _("Channel"),
+        _("Content"),
+        _("Outcome"),
+        _("Effective contact"),
+        _("Next contact"),
+    ]
+
+
+def _followup_row(followup: FollowUp, ctx: Context) -> Row:
+    return [
+        ctx.local(followup.at),
+        followup.customer.name,
+        _text(followup.user) if followup.user_id else "",
+        followup.get_channel_display(),
+        followup.content,
+        followup.outcome,
+        _("Yes") if followup.effective else _("No"),
+        ctx.local(followup.next_contact_at),
+    ]
+
+
+# ---------------------------------------------------------------- pools
+
+
+def _pool_records(user: Any, params: QueryDict) -> Iterator[Any]:
+    pool_id = parse_id(params.get("pool"))
+    if pool_id is None:
+        raise NotFound()
+    pool = pool_get_for_user(user=user, pool_id=pool_id)
+    filters = PoolFilterForm(params or None).filters()  # type: ignore[no-untyped-call]
+
+    def fetch(cursor: str | None) -> tuple[list[Any], str | None]:
+        page = pool_customers_for_user(
+            user=user, pool=pool, cursor=cursor or "", limit=PAGE, **filters
+        )
+        return page.items, page.next_cursor
+
+    return _pages(fetch)
+
+
+def _pool_columns() -> list[str]:
+    return [
+        _("Number"),
+        _("Name"),
+        _("Mobile"),
+        _("Stage"),
+        _("Reason"),
+        _("Previous owner"),
+        _("Released"),
+        _("Note"),
+    ]
+
+
+def _pool_row(entry: Any, ctx: Context) -> Row:
+    customer = entry.customer
+    prospect = getattr(customer, "prospect", None)
+    return [
+        customer.pk,
+        customer.name,
+        ctx.phone(customer.mobile),
+        _text(prospect.stage) if prospect is not None and prospect.stage_id else "",
+        entry.get_reason_display(),
+        _text(entry.previous_owner) if entry.previous_owner_id else "",
+        ctx.local(entry.released_at),
+        entry.note,
+    ]
+
+
+# ---------------------------------------------------------------- contracts and quotes
+
+
+def _contract_records(user: Any, params: QueryDict) -> Iterator[Any]:
+    filters = ContractFilters.from_params(params)
+
+    def fetch(cursor: str | None) -> tuple[list[Any], str | None]:
+        page = contract_list_for_user(
+            user=user, filters=filters, cursor=cursor, limit=PAGE, count=False
+        )
+        return page.items, page.next_cursor
+
+    return _pages(fetch)
+
+
+def _contract_columns() -> list[str]:
+    return [
+        _("Contract"),
+        _("Title"),
+        _("Customer"),
+        _("Owner"),
+        _("Department"),
+        _("Status"),
+        _("Signed"),
+        _("Amount"),
+        _("Collected"),
+    ]
+
+
+def _contract_row(contract: Any, ctx: Context) -> Row:
+    return [
+        contract.number,
+        contract.title,
+        contract.customer.name,
+        _text(contract.owner) if contract.owner_id else "",
+        _text(contract.department) if contract.department_id else "",
+        contract.get_status_display(),
+        contract.signed_on,
+        contract.total_amount,
+        contract.paid_amount,
+    ]
+
+
+def _quote_records(user: Any, params: QueryDict) -> Iterator[Any]:
+    form = QuoteFilterForm(params or None)
+    filters = QuoteFilters()
+    if form.is_bound and form.is_valid():
+        filters.q = form.cleaned_data["q"]
+        filters.status = form.cleaned_data["status"]
+    filters.customer_id = parse_id(params.get("customer"))
+
+    def fetch(cursor: str | None) -> tuple[list[Any], str | None]:
+        page = quote_list_for_user(user=user, filters=filters, cursor=cursor, limit=PAGE)
+        return page.items, page.next_cursor
+
+    return _pages(fetch)
+
+
+def _quote_columns() -> list[str]:
+    return [
+        _("Quote"),
+        _("Customer"),
+        _("Owner"),
+        _("Status"),
+        _("Valid until"),
+        _("Total"),
+    ]
+
+
+def _quote_row(quote: Any, ctx: Context) -> Row:
+    return [
+        quote.number,
+        quote.customer.name,
+        _text(quote.owner) if quote.owner_id else "",
+        quote.get_status_display(),
+        quote.valid_until,
+        quote.total_amount,
+    ]
+
+
+# ---------------------------------------------------------------- orders and deliveries
+
+
+def _order_rows(user: Any) -> QuerySet[Order]:
+    return Order.objects.filter(contract__in=Contract.objects.visible_to(user)).select_related(
+        "contract", "contract__customer", "contract__owner"
+    )
+
+
+def _order_columns() -> list[str]:
+    return [_("Order"), _("Contract"), _("Customer"), _("Owner"), _("Status"), _("Order date")]
+
+
+def _order_row(order: Any, ctx: Context) -> Row:
+    contract = order.contract
+    return [
+        order.number,
+        contract.number,
+        contract.customer.name,
+        _text(contract.owner) if contract.owner_id else "",
+        order.get_status_display(),
+        order.ordered_on,
+    ]
+
+
+def _delivery_records(user: Any, params: QueryDict) -> Iterator[Any]:
+    filters = parse_schedule_filters(params)
+
+    def fetch(cursor: str | None) -> tuple[list[Any], str | None]:
+        plans, after = delivery_schedule(user=user, filters=filters, cursor=cursor, limit=PAGE)
+        return list(plans), after
+
+    return _pages(fetch)
+
+
+def _delivery_columns() -> list[str]:
+    return [
+        _("Planned date"),
+        _("Order"),
+        _("Contract"),
+        _("Customer"),
+        _("Owner"),
+        _("Item"),
+        _("Quantity"),
+        _("Delivered"),
+    ]
+
+
+def _delivery_row(plan: Any, ctx: Context) -> Row:
+    contract = plan.order.contract
+    return [
+        plan.planned_on,
+        plan.order.number,
+        contract.number,
+        contract.customer.name,
+        _text(contract.owner) if contract.owner_id else "",
+        plan.contract_item.description,
+        plan.quantity,
+        plan.delivered_quantity,
+    ]
+
+
+# ---------------------------------------------------------------- receivables
+
+
+def _instalment_records(user: Any, params: QueryDict) -> Iterator[Any]:
+    filters = ReceivableFilters.from_params(params)
+    return iter(open_instalment_iter(user=user, filters=filters))
+
+
+def _instalment_count(user: Any, params: QueryDict) -> int:
+    filters = ReceivableFilters.from_params(params)
+    return capped_count(open_instalments(user=user, filters=filters), EXPECT_CAP)[0]
+
+
+def _instalment_columns() -> list[str]:
+    return [
+        _("Contract"),
+        _("Customer"),
+        _("Owner"),
+        _("Department"),
+        _("Instalment"),
+        _("Due date"),
+        _("Amount"),
+        _("Paid"),
+        pgettext("money", "Open"),
+    ]
+
+
+def _instalment_row(inst: Any, ctx: Context) -> Row:
+    return [
+        inst.contract.number,
+        inst.customer.name,
+        _text(inst.owner) if inst.owner_id else "",
+        _text(inst.department) if inst.department_id else "",
+        inst.sequence,
+        inst.due_on,
+        inst.amount,
+        inst.paid_amount,
+        inst.amount - inst.paid_amount,
+    ]
+
+
+def _payment_rows(user: Any) -> QuerySet[Payment]:
+    return Payment.objects.visible_to(user).select_related("contract", "customer", "owner")
+
+
+def _payment_columns() -> list[str]:
+    return [
+        _("Date received"),
+        _("Contract"),
+        _("Customer"),
+        _("Owner"),
+        _("Amount"),
+        _("Method"),
+        _("Reference"),
+        _("Status"),
+    ]
+
+
+def _payment_row(payment: Any, ctx: Context) -> Row:
+    return [
+        payment.received_on,
+        payment.contract.number,
+        payment.customer.name,
+        _text(payment.owner) if payment.owner_id else "",
+        payment.amount,
+        payment.get_method_display(),
+        payment.reference,
+        payment.get_status_display(),
+    ]
+
+
+def _invoice_rows(user: Any) -> QuerySet[Invoice]:
+    return Invoice.objects.visible_to(user).select_related("contract", "contract__customer")
+
+
+def _invoice_columns() -> list[str]:
+    return [
+        _("Date issued"),
+        _("Invoice number"),
+        _("Type"),
+        _("Contract"),
+        _("Customer"),
+        _("Amount incl. tax"),
+        _("Amount without tax"),
+        _("Tax"),
+        _("Status"),
+    ]
+
+
+def _invoice_row(invoice: Any, ctx: Context) -> Row:
+    return [
+        invoice.issued_on,
+        invoice.number,
+        invoice.get_kind_display(),
+        invoice.contract.number,
+        invoice.contract.customer.name,
+        invoice.amount,
+        invoice.net_amount,
+        invoice.tax_amount,
+        invoice.get_status_display(),
+    ]
+
+
+# ---------------------------------------------------------------- 回访
+
+
+def _visit_records(user: Any, params: QueryDict) -> Iterator[Any]:
+    filters = VisitFilters.from_params(params)
+
+    def fetch(cursor: str | None) -> tuple[list[Any], str | None]:
+        page = visit_page(user=user, filters=filters, cursor=cursor, limit=PAGE)
+        return page.items, page.next_cursor
+
+    return _pages(fetch)
+
+
+def _visit_count(user: Any, params: QueryDict) -> int:
+    filters = VisitFilters.from_params(params)
+    return capped_count(filtered_tasks(user=user, filters=filters), EXPECT_CAP)[0]
+
+
+def _visit_columns() -> list[str]:
+    return [_("Due"), _("Customer"), _("Title"), _("Type"), _("Channel"), _("Assignee")]
+
+
+def _visit_row(task: Any, ctx: Context) -> Row:
+    return [
+        ctx.local(task.due_at),
+        task.customer.name,
+        task.title,
+        task.get_kind_display(),
+        task.get_channel_display(),
+        _text(task.assignee) if task.assignee_id else "",
+    ]
+
+
+# ---------------------------------------------------------------- the registry
+
+
+def _scoped(rows: Callable[[Any], QuerySet[Any]]) -> Callable[[Any, QueryDict], Iterator[Any]]:
+    return lambda user, params: _by_id(rows(user))
+
+
+def _scoped_count(rows: Callable[[Any], QuerySet[Any]]) -> Callable[[Any, QueryDict], int]:
+    return lambda user, params: capped_count(rows(user), EXPECT_CAP)[0]
+
+
+def _customer_count(user: Any, params: QueryDict) -> int:
+    filters = CustomerFilterForm(params or None, user=user).to_filters()  # type: ignore[no-untyped-call]
+    return customer_count_for_user(user=user, filters=filters, cap=EXPECT_CAP)[0]
+
+
+KINDS: dict[str, ExportKind] = {
+    kind.key: kind
+    for kind in [
+        ExportKind(
+            "customers",
+            gettext_lazy("Customers"),
+            _customer_columns,
+            _customers,
+            _customer_row,
+            _customer_count,
+        ),
+        ExportKind(
+            "followups",
+            gettext_lazy("Follow-ups"),
+            _followup_columns,
+            _scoped(_followup_rows),
+            _followup_row,
+            _scoped_count(_followup_rows),
+        ),
+        ExportKind("pool", gettext_lazy("Public pool"), _pool_columns, _pool_records, _pool_row),
+        ExportKind(
+            "contracts",
+            gettext_lazy("Contracts"),
+            _contract_columns,
+            _contract_records,
+            _contract_row,
+        ),
+        ExportKind("quotes", gettext_lazy("Quotes"), _quote_columns, _quote_records, _quote_row),
+        ExportKind(
+            "orders",
+            gettext_lazy("Orders"),
+            _order_columns,
+            _scoped(_order_rows),
+            _order_row,
+            _scoped_count(_order_rows),
+        ),
+        ExportKind(
+            "deliveries",
+            gettext_lazy("Deliveries to make"),
+            _delivery_columns,
+            _delivery_records,
+            _delivery_row,
+        ),
+        ExportKind(
+            "instalments",
+            gettext_lazy("Open instalments"),
+            _instalment_columns,
+            _instalment_records,
+            _instalment_row,
+            _instalment_count,
+        ),
+        ExportKind(
+            "payments",
+            gettext_lazy("Payments"),
+            _payment_columns,
+            _scoped(_payment_rows),
+            _payment_row,
+            _scoped_count(_payment_rows),
+        ),
+        ExportKind(
+            "invoices",
+            gettext_lazy("Invoices"),
+            _invoice_columns,
+            _scoped(_invoice_rows),
+            _invoice_row,
+            _scoped_count(_invoice_rows),
+        ),
+        ExportKind(
+            "visits",
+            gettext_lazy("回访 and care tasks"),
+            _visit_columns,
+            _visit_records,
+            _visit_row,
+            _visit_count,
+        ),
+    ]
+}
+
+# Lists without a page of their own (and so without filters): started from "My exports".
+UNFILTERED = ("followups", "orders", "payments", "invoices")
+
+
+def context_for(user: Any) -> Context:
+    return Context(reveal=user_can(user, REVEAL_PII), zone=timezone.get_current_timezone())
+
+
+def params_query(params: Mapping[str, Any]) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for key, value in params.items():
+        query[str(key)] = str(value)
+    return query

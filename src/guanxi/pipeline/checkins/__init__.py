@@ -1,0 +1,1 @@
+"""Field check-ins (外勤签到, INTG-5)."""
