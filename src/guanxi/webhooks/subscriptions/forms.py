@@ -1,0 +1,45 @@
+"""Forms of the webhook pages: a subscription, an allowed internal host."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from guanxi.webhooks.common.catalog import event_choices
+from guanxi.webhooks.models import Subscription
+
+
+class SubscriptionForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=80)
+    kind = forms.ChoiceField(label=_("type"), choices=Subscription.Kind.choices)
+    url = forms.CharField(
+        label=_("URL"),
+        max_length=500,
+        help_text=_(
+            "Where the events are POSTed. For a 企业微信 group robot: the robot's webhook "
+            "address, https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…"
+        ),
+    )
+    events = forms.MultipleChoiceField(
+        label=_("events"), choices=[], widget=forms.CheckboxSelectMultiple
+    )
+    active = forms.BooleanField(label=_("active"), required=False, initial=True)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["events"].choices = event_choices()  # type: ignore[attr-defined]
+
+    @classmethod
+    def of(cls, subscription: Subscription) -> "SubscriptionForm":
+        return cls(
+            initial={
+                "name": subscription.name,
+                "kind": subscription.kind,
+                "url": subscription.url,
+                "events": subscription.events,
+                "active": subscription.active,
+            }
+        )
+
+
+class AllowedHostForm(forms.Form):
+    host = forms.CharField(label=_("host"), max_length=253)
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
