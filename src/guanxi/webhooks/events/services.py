@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from guanxi.webhooks.common.catalog import EVENTS
@@ -54,7 +53,7 @@ def event_fire(
             )
             for subscription_id in subscription_ids
         )
-    with transaction.atomic():
-        Delivery.objects.bulk_create(rows, batch_size=1000)
-        deliveries_send_soon()
+    # bulk_create is atomic by itself (no savepoint: two round trips fewer in a request)
+    Delivery.objects.bulk_create(rows, batch_size=1000)
+    deliveries_send_soon()
     return len(rows)
