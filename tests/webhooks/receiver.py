@@ -59,8 +59,13 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             elif receiver.mode == "redirect":
                 self._answer(302, b"", Location="http://169.254.169.254/latest/meta-data/")
             elif receiver.mode == "wecom":
-                reply = {"errcode": receiver.wecom_errcode, "errmsg": "ok" if not receiver.wecom_errcode else "err"}
-                self._answer(200, json.dumps(reply).encode(), **{"Content-Type": "application/json"})
+                reply = {
+                    "errcode": receiver.wecom_errcode,
+                    "errmsg": "ok" if not receiver.wecom_errcode else "err",
+                }
+                self._answer(
+                    200, json.dumps(reply).encode(), **{"Content-Type": "application/json"}
+                )
             else:
                 self._answer(200, b"ok")
 

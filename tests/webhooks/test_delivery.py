@@ -34,7 +34,9 @@ def subscription(admin_user, receiver):
 
 
 def _fire(n=1):
-    event_fire(event="customer.created", items=[{"customer": {"id": i, "name": "张三"}} for i in range(n)])
+    event_fire(
+        event="customer.created", items=[{"customer": {"id": i, "name": "张三"}} for i in range(n)]
+    )
 
 
 def _later(minutes):
@@ -70,11 +72,21 @@ def test_a_replayed_or_forged_request_fails_verification():
     body = b'{"version":1}'
     ts = 1_800_000_000
     good = signature_of(secret="s", timestamp=ts, body=body)
-    assert signature_verify(secret="s", body=body, timestamp_header=str(ts), signature_header=good, now=ts + 10)
-    assert not signature_verify(secret="s", body=body, timestamp_header=str(ts), signature_header=good, now=ts + 301)
-    assert not signature_verify(secret="s", body=body + b" ", timestamp_header=str(ts), signature_header=good, now=ts)
-    assert not signature_verify(secret="t", body=body, timestamp_header=str(ts), signature_header=good, now=ts)
-    assert not signature_verify(secret="s", body=body, timestamp_header="x", signature_header=good, now=ts)
+    assert signature_verify(
+        secret="s", body=body, timestamp_header=str(ts), signature_header=good, now=ts + 10
+    )
+    assert not signature_verify(
+        secret="s", body=body, timestamp_header=str(ts), signature_header=good, now=ts + 301
+    )
+    assert not signature_verify(
+        secret="s", body=body + b" ", timestamp_header=str(ts), signature_header=good, now=ts
+    )
+    assert not signature_verify(
+        secret="t", body=body, timestamp_header=str(ts), signature_header=good, now=ts
+    )
+    assert not signature_verify(
+        secret="s", body=body, timestamp_header="x", signature_header=good, now=ts
+    )
 
 
 def test_a_500_is_retried_with_back_off_then_given_up(subscription, receiver):
@@ -173,11 +185,23 @@ def test_wecom_robot_posts_markdown_and_reads_its_errcode(admin_user, receiver):
     allow_loopback()
     receiver.mode = "wecom"
     robot = SubscriptionFactory(
-        owner=admin_user, kind=Subscription.Kind.WECOM, url=receiver.url, events=["approval.waiting"]
+        owner=admin_user,
+        kind=Subscription.Kind.WECOM,
+        url=receiver.url,
+        events=["approval.waiting"],
     )
     event_fire(
         event="approval.waiting",
-        items=[{"approval": {"id": 7, "title": "HT-2026-000012 张伟", "amount": "150000.00", "step": 1}}],
+        items=[
+            {
+                "approval": {
+                    "id": 7,
+                    "title": "HT-2026-000012 张伟",
+                    "amount": "150000.00",
+                    "step": 1,
+                }
+            }
+        ],
     )
     deliveries_send_due(time_limit=10)
     (request,) = receiver.requests
@@ -199,7 +223,9 @@ def test_wecom_robot_posts_markdown_and_reads_its_errcode(admin_user, receiver):
     assert limited.status == Delivery.Status.FAILED and "93000" in limited.error
 
 
-def test_firing_then_commit_delivers_through_the_task(subscription, receiver, django_capture_on_commit_callbacks):
+def test_firing_then_commit_delivers_through_the_task(
+    subscription, receiver, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         _fire()
     assert len(receiver.requests) == 1

@@ -37,7 +37,9 @@ def test_customer_events_created_updated_owner_changed_merged(
     customer_update(actor=sales1a, customer=customer, data={"city": "杭州"}, expected_version=None)
     customer_reassign(actor=admin_user, customer=customer, to_user=sales1b)
     duplicate = make_customer(sales1b, name="王五 (重复)")
-    customer_merge(actor=admin_user, primary=Customer.objects.get(pk=customer.pk), duplicate=duplicate)
+    customer_merge(
+        actor=admin_user, primary=Customer.objects.get(pk=customer.pk), duplicate=duplicate
+    )
     names = [name for name, _data in _events(sub)]
     assert names[:3] == ["customer.created", "customer.updated", "customer.owner_changed"]
     assert "customer.merged" in names
@@ -49,7 +51,9 @@ def test_customer_events_created_updated_owner_changed_merged(
     assert data["customer.merged"]["merged_customer"]["id"] == duplicate.pk
 
 
-def test_only_subscribers_of_the_event_get_it_and_nothing_without_one(admin_user, sales1a, make_customer):
+def test_only_subscribers_of_the_event_get_it_and_nothing_without_one(
+    admin_user, sales1a, make_customer
+):
     make_customer(sales1a)
     assert not Delivery.objects.exists()
     wants = SubscriptionFactory(owner=admin_user, events=["customer.created"])
@@ -77,7 +81,9 @@ def test_firing_costs_two_queries_and_no_http(admin_user, django_assert_num_quer
 
 
 def test_followup_and_stage_events(admin_user, sales1a, make_customer):
-    sub = SubscriptionFactory(owner=admin_user, events=["followup.logged", "customer.stage_changed"])
+    sub = SubscriptionFactory(
+        owner=admin_user, events=["followup.logged", "customer.stage_changed"]
+    )
     customer = make_customer(sales1a)
     prospects.followup_log(
         actor=sales1a,
