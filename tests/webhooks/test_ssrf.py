@@ -18,7 +18,7 @@ from guanxi.webhooks.subscriptions.services import SubscriptionData, subscriptio
         "192.168.1.1",
         "169.254.169.254",  # cloud metadata
         "100.100.100.200",  # Alibaba Cloud metadata (shared address space)
-        "0.0.0.0",
+        "0.0.0.0",  # noqa: S104 - an address refused, not bound
         "::1",
         "fe80::1",
         "fc00::1",
