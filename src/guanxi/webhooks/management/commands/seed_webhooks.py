@@ -14,6 +14,10 @@ class Command(BaseCommand):
         "real deliveries of recent events to a receiver run for the moment."
     )
 
+    def add_arguments(self, parser: Any) -> None:
+        # `guanxi seed` passes its --seed to every seed command; this demo draws nothing
+        parser.add_argument("--seed", type=int, default=2026, help="Unused (nothing random).")
+
     def handle(self, *args: Any, **options: Any) -> None:
         stats = seed_webhooks_demo()
         if stats.skipped:
