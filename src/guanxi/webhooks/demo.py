@@ -66,6 +66,11 @@ class _DemoReceiver(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
+class _DemoServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 64  # the sender connects on many threads at once
+
+
 def _admin() -> User | None:
     return (
         User.objects.filter(username="admin").first()
@@ -105,8 +110,7 @@ def seed_webhooks_demo() -> WebhooksDemoStats:
     if owner is None or Subscription.objects.exists():
         stats.skipped = True
         return stats
-    server = ThreadingHTTPServer((DEMO_HOST, 0), _DemoReceiver)
-    server.daemon_threads = True
+    server = _DemoServer((DEMO_HOST, 0), _DemoReceiver)
     port = server.server_address[1]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
