@@ -20,23 +20,25 @@ def _link(name: str, *args: object) -> str:
 
 def _approval(envelope: dict[str, Any]) -> str:
     data = envelope.get("approval") or {}
-    lines = [f"**{_('Approval waiting')}**: {data.get('title', '')}"]
+    title, amount, step, open_ = _("Approval waiting"), _("amount"), _("step"), _("Open")
+    lines = [f"**{title}**: {data.get('title', '')}"]
     if data.get("amount"):
-        lines.append(f"> {_('amount')}: ¥{data['amount']}")
-    lines.append(f"> {_('step')}: {data.get('step', 1)}")
+        lines.append(f"> {amount}: ¥{data['amount']}")
+    lines.append(f"> {step}: {data.get('step', 1)}")
     link = _link("sales:approval_detail", data.get("id", 0))
     if link:
-        lines.append(f"[{_('Open')}]({link})")
+        lines.append(f"[{open_}]({link})")
     return "\n".join(lines)
 
 
 def _overdue(data: dict[str, Any]) -> str:
-    lines = [f"**{_('Overdue follow-ups')}** ({data.get('date', '')})"]
+    title, open_ = _("Overdue follow-ups"), _("Open the work list")
+    lines = [f"**{title}** ({data.get('date', '')})"]
     for row in data.get("users", []):
         lines.append(f'> {row.get("name", "")}: <font color="warning">{row.get("count", 0)}</font>')
     link = _link("pipeline:worklist")
     if link:
-        lines.append(f"[{_('Open the work list')}]({link})")
+        lines.append(f"[{open_}]({link})")
     return "\n".join(lines)
 
 
