@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AllowedHost(models.Model):
@@ -68,7 +69,7 @@ class Delivery(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
         SENDING = "sending", _("Sending")
-        SUCCEEDED = "succeeded", _("Delivered")
+        SUCCEEDED = "succeeded", pgettext_lazy("webhook", "Delivered")
         FAILED = "failed", _("Failed")
 
     subscription = models.ForeignKey(
@@ -88,7 +89,9 @@ class Delivery(models.Model):
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
     error = models.CharField(_("error"), max_length=300, blank=True)
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
-    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    delivered_at = models.DateTimeField(
+        pgettext_lazy("webhook", "delivered"), null=True, blank=True
+    )
     redelivery_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

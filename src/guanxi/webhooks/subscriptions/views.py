@@ -22,9 +22,11 @@ from guanxi.webhooks.common import permissions
 from guanxi.webhooks.common.catalog import event_label
 from guanxi.webhooks.common.signing import REPLAY_WINDOW_SECONDS
 from guanxi.webhooks.delivery.sending import envelope_body
-from guanxi.webhooks.models import AllowedHost, Delivery
+from guanxi.webhooks.models import AllowedHost, Delivery, Subscription
 from guanxi.webhooks.subscriptions import selectors, services
 from guanxi.webhooks.subscriptions.forms import AllowedHostForm, SubscriptionForm
+from guanxi.webhooks.wecom.robot import markdown_body
+from guanxi.webhooks.wecom.texts import robot_text
 
 type View = Callable[..., HttpResponse]
 
@@ -150,7 +152,12 @@ def subscription_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = selectors.delivery_get(user=request_user(request), pk=pk)
-    body = json.dumps(json.loads(envelope_body(delivery)), ensure_ascii=False, indent=2)
+    if delivery.subscription.kind == Subscription.Kind.WECOM:
+        # what the robot got: its markdown message, not the JSON envelope
+        raw = markdown_body(robot_text(event=delivery.event, data=delivery.payload))
+    else:
+        raw = envelope_body(delivery)
+    body = json.dumps(json.loads(raw), ensure_ascii=False, indent=2)
     return render(
         request,
         "webhooks/delivery_detail.html",
