@@ -82,7 +82,9 @@ def running_receiver(**options: object):
     receiver = Receiver(**options)  # type: ignore[arg-type]
     server = _Server(("127.0.0.1", 0), _handler(receiver))
     receiver.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     try:
         yield receiver
