@@ -74,6 +74,7 @@ def main() -> None:
     from guanxi.customers.archive.services import customer_create
     from guanxi.customers.archive.validation import CustomerInput
     from guanxi.webhooks.delivery.sending import deliveries_send_due
+    from guanxi.webhooks.delivery.tasks import _enqueue_unless_waiting
     from guanxi.webhooks.events.listeners import on_customer_created
     from guanxi.webhooks.events.services import event_fire
     from guanxi.webhooks.models import AllowedHost, Delivery, Subscription
@@ -123,6 +124,12 @@ def main() -> None:
         except Rollback:
             pass
     with_subs = timed_create(args.events)
+    # after the commit: the request asks for a delivery run (a READY run waiting: one query)
+    enqueue = []
+    for _ in range(args.events):
+        started = time.perf_counter()
+        _enqueue_unless_waiting()
+        enqueue.append((time.perf_counter() - started) * 1000)
     print(
         f"event overhead (the callback, 2 subscriptions, n={args.events}): "
         f"p50 {statistics.median(hook):.2f} ms, p95 {percentile(hook, 95):.2f} ms, "
@@ -160,6 +167,9 @@ def main() -> None:
         f"({args.deliveries / took:.0f}/s, target ≤ 60 s); delivered {delivered}, "
         f"receiver got {count.value}; run {run.as_dict()}"
     )
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.all().delete()
     process.terminate()
     sys.exit(0 if delivered == args.deliveries else 1)
 
