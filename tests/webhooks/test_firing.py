@@ -73,11 +73,17 @@ def test_a_rolled_back_change_leaves_no_delivery(admin_user, sales1a, make_custo
     assert not Delivery.objects.exists()
 
 
-def test_firing_costs_two_queries_and_no_http(admin_user, django_assert_num_queries):
+def test_firing_costs_one_or_two_queries_and_no_http(admin_user, django_assert_num_queries):
+    SubscriptionFactory(owner=admin_user, events=["customer.created", "customer.updated"])
     SubscriptionFactory(owner=admin_user, events=["customer.created"])
-    SubscriptionFactory(owner=admin_user, events=["customer.created"])
-    with django_assert_num_queries(2):  # the subscribers, one bulk INSERT
+    SubscriptionFactory(owner=admin_user, events=["customer.updated"])
+    with django_assert_num_queries(1):  # one event: INSERT … SELECT
+        assert event_fire(event="customer.created", items=[{"customer": {"id": 1}}]) == 2
+    with django_assert_num_queries(2):  # a batch: the subscribers, one bulk INSERT
         assert event_fire(event="customer.created", items=[{"customer": {"id": 1}}] * 3) == 6
+    rows = Delivery.objects.filter(event="customer.created").order_by("id")
+    assert rows[0].payload == {"customer": {"id": 1}} and rows[0].event_id == rows[1].event_id
+    assert rows[0].status == Delivery.Status.PENDING and rows[0].next_attempt_at is not None
 
 
 def test_followup_and_stage_events(admin_user, sales1a, make_customer):

@@ -1,5 +1,6 @@
 """Firing events (INTG-3): the outbox. `event_fire` writes one Delivery row per subscription
-that wants the event, with one bulk INSERT, in the caller's transaction — the change and its
+that wants the event, with one INSERT (… SELECT from the subscriptions, for one event), in
+the caller's transaction — the change and its
 deliveries commit or roll back together — and asks for a delivery run once the transaction
 commits. No HTTP ever happens in the request (bench/webhooks.py measures the cost)."""
 
@@ -8,8 +9,12 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from django.db import connection, models
+from django.db.models import F, Value
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from guanxi.core.sql import insert_select
 from guanxi.webhooks.common.catalog import EVENTS
 from guanxi.webhooks.delivery.tasks import deliveries_send_soon
 from guanxi.webhooks.models import Delivery, Subscription
@@ -26,6 +31,40 @@ def subscribers_of(event: str) -> list[int]:
     ]
 
 
+def _wanting(event: str) -> "models.QuerySet[Subscription]":
+    """The active subscriptions whose JSON list of events holds `event`, as SQL."""
+    rows = Subscription.objects.filter(active=True)
+    if connection.vendor == "postgresql":
+        return rows.filter(events__contains=[event])
+    wants = RawSQL(
+        "EXISTS (SELECT 1 FROM json_each(webhooks_subscription.events) WHERE value = %s)",
+        (event,),
+        output_field=models.BooleanField(),
+    )
+    return rows.alias(wants=wants).filter(wants=True)
+
+
+def _fire_one(*, event: str, data: dict[str, Any], now: dt.datetime) -> int:
+    """One event: a single INSERT … SELECT from the subscriptions that want it (one round
+    trip, and no window between reading the subscribers and writing)."""
+    return insert_select(
+        Delivery,
+        _wanting(event),
+        {
+            "subscription": F("pk"),
+            "event": Value(event),
+            "event_id": Value(uuid.uuid4(), output_field=models.UUIDField()),
+            "payload": Value(data, output_field=models.JSONField()),
+            "status": Value(Delivery.Status.PENDING),
+            "attempts": Value(0),
+            "next_attempt_at": Value(now, output_field=models.DateTimeField()),
+            "claimed_by": Value(""),
+            "error": Value(""),
+            "created_at": Value(now, output_field=models.DateTimeField()),
+        },
+    )
+
+
 def event_fire(
     *, event: str, items: Sequence[dict[str, Any]], at: dt.datetime | None = None
 ) -> int:
@@ -35,10 +74,15 @@ def event_fire(
         raise ValueError(f"unknown webhook event {event!r}")
     if not items:
         return 0
+    now = at or timezone.now()
+    if len(items) == 1:
+        written = _fire_one(event=event, data=dict(items[0]), now=now)
+        if written:
+            deliveries_send_soon()
+        return written
     subscription_ids = subscribers_of(event)
     if not subscription_ids:
         return 0
-    now = at or timezone.now()
     rows: list[Delivery] = []
     for data in items:
         event_id = uuid.uuid4()
