@@ -88,6 +88,8 @@ from guanxi.sales.models import (
 )
 from guanxi.sales.receivables.services import invoice_record
 from guanxi.satisfaction.models import ActionPlan, ExternalImport, SurveyResponse, SurveyVersion
+from guanxi.webhooks.models import AllowedHost, Subscription
+from guanxi.webhooks.models import Delivery as WebhookDelivery
 from tests.pipeline.factories import PoolFactory
 from tests.sales.factories import (
     ProductFactory,
@@ -157,6 +159,32 @@ class World:
     @cached_property
     def message_template(self) -> MessageTemplate:
         return MessageTemplate.objects.create(name="矩阵模板", channel="sms", body="您好")
+
+    @cached_property
+    def webhook_host(self) -> AllowedHost:
+        return AllowedHost.objects.create(host="127.0.0.1", note="矩阵")
+
+    @cached_property
+    def webhook(self) -> Subscription:
+        self.webhook_host  # noqa: B018 - the loopback receiver is allowed first
+        return Subscription.objects.create(
+            name="矩阵 ERP",
+            url="http://127.0.0.1:9/hook",
+            secret="s" * 40,
+            events=["customer.created"],
+            owner=self.org["admin"],
+        )
+
+    @cached_property
+    def webhook_delivery(self) -> WebhookDelivery:
+        return WebhookDelivery.objects.create(
+            subscription=self.webhook,
+            event="customer.created",
+            payload={"customer": {"id": 1}},
+            status=WebhookDelivery.Status.FAILED,
+            next_attempt_at=timezone.now(),
+            created_at=timezone.now(),
+        )
 
     @cached_property
     def objection(self) -> Objection:
@@ -1467,7 +1495,84 @@ ACTIONS: list[Action] = [
         lambda w: f"/api/v1/customers/{_c(w)}/location",
         lambda w: {"latitude": "31.230416", "longitude": "121.473701"},
     ),
+    # webhooks and WeCom robots (issue 16 §3, §7, §8): webhooks.manage (tests/webhooks)
+    api(
+        "POST",
+        "/api/v1/webhooks/subscriptions",
+        ADMIN,
+        lambda w: "/api/v1/webhooks/subscriptions",
+        lambda w: _webhook_body(w),
+    ),
+    api(
+        "PUT",
+        "/api/v1/webhooks/subscriptions/{subscription_id}",
+        ADMIN,
+        lambda w: f"/api/v1/webhooks/subscriptions/{w.webhook.pk}",
+        lambda w: _webhook_body(w),
+    ),
+    api(
+        "DELETE",
+        "/api/v1/webhooks/subscriptions/{subscription_id}",
+        ADMIN,
+        lambda w: f"/api/v1/webhooks/subscriptions/{w.webhook.pk}",
+    ),
+    api(
+        "POST",
+        "/api/v1/webhooks/deliveries/{delivery_id}/redeliver",
+        ADMIN,
+        lambda w: f"/api/v1/webhooks/deliveries/{w.webhook_delivery.pk}/redeliver",
+    ),
+    html(
+        "webhooks:subscription_new",
+        ADMIN,
+        lambda w: reverse("webhooks:subscription_new"),
+        lambda w: _webhook_body(w, active="on"),
+    ),
+    html(
+        "webhooks:subscription_edit",
+        ADMIN,
+        lambda w: reverse("webhooks:subscription_edit", args=[w.webhook.pk]),
+        lambda w: _webhook_body(w, active="on"),
+    ),
+    html(
+        "webhooks:subscription_secret",
+        ADMIN,
+        lambda w: reverse("webhooks:subscription_secret", args=[w.webhook.pk]),
+    ),
+    html(
+        "webhooks:subscription_delete",
+        ADMIN,
+        lambda w: reverse("webhooks:subscription_delete", args=[w.webhook.pk]),
+    ),
+    html(
+        "webhooks:delivery_redeliver",
+        ADMIN,
+        lambda w: reverse("webhooks:delivery_redeliver", args=[w.webhook_delivery.pk]),
+    ),
+    html(
+        "webhooks:allowed_host_add",
+        ADMIN,
+        lambda w: reverse("webhooks:allowed_host_add"),
+        lambda w: {"host": "erp.intranet", "note": "矩阵"},
+    ),
+    html(
+        "webhooks:allowed_host_remove",
+        ADMIN,
+        lambda w: reverse("webhooks:allowed_host_remove", args=[w.webhook_host.pk]),
+    ),
 ]
+
+
+def _webhook_body(w: World, **extra) -> dict:
+    w.webhook_host  # noqa: B018 - the loopback receiver is allowed first
+    return {
+        "name": "矩阵 ERP 2",
+        "kind": "json",
+        "url": "http://127.0.0.1:9/other",
+        "events": ["customer.created", "contract.signed"],
+        **extra,
+    }
+
 
 # Changing endpoints that are not about customer, pipeline or sales records, each with what
 # guards it (and where that is tested).
@@ -1618,6 +1723,9 @@ WATCHED = [
     CustomerLocation,
     ExportJob,
     AuditLog,
+    Subscription,
+    AllowedHost,
+    WebhookDelivery,
 ]
 
 

@@ -18,3 +18,6 @@ owners_changed = Hook("customer_owners_changed")
 # callback(customer=..., actor=...) at the end of customer_create, in its transaction (the
 # pipeline starts the customer's prospect record).
 customer_created = Hook("customer_created")
+# callback(customer=..., actor=..., fields=...) at the end of customer_update, in its
+# transaction; `fields` are the names of the fields the edit gave (webhooks: customer.updated).
+customer_updated = Hook("customer_updated")

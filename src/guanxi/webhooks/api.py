@@ -3,7 +3,9 @@ router to AREA_ROUTERS)."""
 
 from ninja import Router
 
-AREA_ROUTERS: list[Router] = []
+from guanxi.webhooks.subscriptions.api import router as subscriptions_router
+
+AREA_ROUTERS: list[Router] = [subscriptions_router]
 
 router = Router()
 for area_router in AREA_ROUTERS:

@@ -1,6 +1,7 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
 
 app_name = "webhooks"
 
-# Each area adds its `path("<area>/", include("guanxi.webhooks.<area>.urls"))` here.
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("guanxi.webhooks.subscriptions.urls")),
+]

@@ -44,6 +44,7 @@ from guanxi.customers.errors import CustomerDuplicate
 from guanxi.customers.hooks import (
     category_signals,
     customer_created,
+    customer_updated,
     handover_extensions,
     merge_extensions,
     owners_changed,
@@ -238,6 +239,7 @@ def customer_update(
     if id_number is None:
         id_number = decrypt(locked.id_number_encrypted)
     _write_keys(locked, actor=actor, id_number=id_number)
+    customer_updated.call_all(customer=locked, actor=actor, fields=sorted(cleaned))
     return locked
 
 

@@ -62,7 +62,7 @@ from guanxi.sales.approvals.selectors import (
     is_locked,
     step_label,
 )
-from guanxi.sales.common import money
+from guanxi.sales.common import hooks, money
 from guanxi.sales.common.permissions import MANAGE_FLOWS
 from guanxi.sales.models import (
     Approval,
@@ -271,6 +271,7 @@ def approval_submit(
             "version": version.number,
         },
     )
+    hooks.approval_waiting.call_all(approval=approval)
     return approval
 
 
@@ -433,6 +434,8 @@ def approval_decide(*, actor, approval_id: int, approve: bool, comment="") -> Ap
     )
     if outcome is not None:
         _finish(approval, outcome=outcome, actor=actor)
+    elif approve and approval.step_index != task.step_index:
+        hooks.approval_waiting.call_all(approval=approval)
     return approval
 
 

@@ -13,7 +13,12 @@ made or sent: the pipeline fills an empty expected amount from it (wiring).
 delivery_planned(order=…, contract=…, plans=…, actor=…) inside order_create once its delivery
 plan lines exist; payment_received(payment=…, contract=…, actor=…) once a payment is
 allocated (recorded without approval, or approved). After-sales care hangs its touch points
-on them (CARE-2)."""
+on them (CARE-2).
+
+invoice_issued(invoice=…, contract=…) once an invoice is issued (recorded without approval,
+or approved), in that transaction. approval_waiting(approval=…) once an approval waits for
+the approvers of a step (submitted, or moved on to its next step). The webhooks app turns
+both into events (INTG-3) and WeCom robot messages (INTG-6)."""
 
 from guanxi.core.hooks import Hook
 
@@ -22,3 +27,5 @@ delivery_recorded = Hook("delivery_recorded")
 quote_priced = Hook("quote_priced")
 delivery_planned = Hook("delivery_planned")
 payment_received = Hook("payment_received")
+invoice_issued = Hook("invoice_issued")
+approval_waiting = Hook("approval_waiting")

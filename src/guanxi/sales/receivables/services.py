@@ -956,6 +956,7 @@ def _issue(*, invoice: Invoice, contract: Contract) -> None:
     invoice.save(update_fields=["status"])
     contract.invoiced_amount += invoice.amount
     contract.save(update_fields=["invoiced_amount", "updated_at"])
+    hooks.invoice_issued.call_all(invoice=invoice, contract=contract)
 
 
 def invoice_finish(*, record_id, outcome, actor) -> None:

@@ -24,6 +24,7 @@ HIGHER_SEED_COMMANDS = (
     "seed_care",
     "seed_calls",
     "seed_satisfaction",
+    "seed_webhooks",
 )
 
 

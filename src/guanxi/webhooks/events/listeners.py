@@ -1,0 +1,133 @@
+"""The callbacks the webhooks app hangs on the hooks of lower apps (connected in wiring):
+each turns one change into an event, inside the change's transaction."""
+
+import datetime as dt
+from typing import Any
+
+from guanxi.accounts.models import User
+from guanxi.core.sql import id_list
+from guanxi.customers.models import Customer
+from guanxi.pipeline.models import FollowUp, Stage
+from guanxi.sales.models import Approval, Contract, Invoice, Payment
+from guanxi.webhooks.events import payloads
+from guanxi.webhooks.events.services import event_fire, subscribers_of
+
+
+def on_customer_created(*, customer: Customer, actor: User | None = None, **kwargs: Any) -> None:
+    event_fire(
+        event="customer.created",
+        items=[{"customer": payloads.customer_data(customer), "actor": payloads.user_data(actor)}],
+    )
+
+
+def on_customer_updated(
+    *, customer: Customer, actor: User | None = None, fields: list[str] | None = None, **kwargs: Any
+) -> None:
+    event_fire(
+        event="customer.updated",
+        items=[
+            {
+                "customer": payloads.customer_data(customer),
+                "fields": list(fields or []),
+                "actor": payloads.user_data(actor),
+            }
+        ],
+    )
+
+
+def on_customer_merged(*, primary: Customer, duplicate: Customer, **kwargs: Any) -> None:
+    event_fire(
+        event="customer.merged",
+        items=[
+            {
+                "customer": payloads.customer_data(primary),
+                "merged_customer": {"id": duplicate.pk, "name": duplicate.name},
+            }
+        ],
+    )
+
+
+def on_owners_changed(*, customer_ids: list[int], **kwargs: Any) -> None:
+    """Set-based like the change itself: one read of the rows, one bulk INSERT (the nightly
+    recycling releases thousands at once) — and nothing at all without a subscriber."""
+    if not customer_ids or not subscribers_of("customer.owner_changed"):
+        return
+    rows = Customer.objects.filter(pk__in=id_list(customer_ids)).values(
+        "pk", "name", "owner_id", "owner__username", "department_id"
+    )
+    event_fire(
+        event="customer.owner_changed",
+        items=[payloads.customer_owner_data(row) for row in rows],
+    )
+
+
+def _stage_code(stage: Stage | None) -> str | None:
+    return stage.code if stage is not None else None
+
+
+def on_stage_changed(
+    *,
+    customer_id: int,
+    from_stage: Stage | None,
+    to_stage: Stage,
+    actor: User | None = None,
+    at: dt.datetime | None = None,
+    **kwargs: Any,
+) -> None:
+    event_fire(
+        event="customer.stage_changed",
+        items=[
+            {
+                "customer_id": customer_id,
+                "from_stage": _stage_code(from_stage),
+                "to_stage": _stage_code(to_stage),
+                "at": at.isoformat() if at else None,
+                "actor": payloads.user_data(actor),
+            }
+        ],
+    )
+
+
+def on_followup_logged(*, followup: FollowUp, actor: User | None = None, **kwargs: Any) -> None:
+    event_fire(
+        event="followup.logged",
+        items=[{"followup": payloads.followup_data(followup), "actor": payloads.user_data(actor)}],
+    )
+
+
+def on_contract_won(*, contract: Contract, actor: User | None = None, **kwargs: Any) -> None:
+    event_fire(
+        event="contract.signed",
+        items=[{"contract": payloads.contract_data(contract), "actor": payloads.user_data(actor)}],
+    )
+
+
+def on_payment_received(
+    *, payment: Payment, contract: Contract, actor: User | None = None, **kwargs: Any
+) -> None:
+    event_fire(
+        event="payment.received",
+        items=[
+            {
+                "payment": payloads.payment_data(payment),
+                "contract": payloads.contract_data(contract),
+                "actor": payloads.user_data(actor),
+            }
+        ],
+    )
+
+
+def on_invoice_issued(*, invoice: Invoice, contract: Contract, **kwargs: Any) -> None:
+    event_fire(
+        event="invoice.issued",
+        items=[
+            {
+                "invoice": payloads.invoice_data(invoice),
+                "contract": payloads.contract_data(contract),
+            }
+        ],
+    )
+
+
+def on_approval_waiting(*, approval: Approval, **kwargs: Any) -> None:
+    event_fire(event="approval.waiting", items=[{"approval": payloads.approval_data(approval)}])

@@ -1,0 +1,62 @@
+"""What a WeCom robot posts for an event: short markdown in the site's language (a group of
+staff reads it on a phone), with a link into Guanxi where there is a page for it."""
+
+from typing import Any
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from guanxi.webhooks.common.catalog import event_label
+
+
+def _link(name: str, *args: object) -> str:
+    try:
+        return f"{settings.GUANXI_SITE_URL}{reverse(name, args=args)}"
+    except NoReverseMatch:
+        return ""
+
+
+def _approval(envelope: dict[str, Any]) -> str:
+    data = envelope.get("approval") or {}
+    title, amount, step, open_ = _("Approval waiting"), _("amount"), _("step"), _("Open")
+    lines = [f"**{title}**: {data.get('title', '')}"]
+    if data.get("amount"):
+        lines.append(f"> {amount}: ¥{data['amount']}")
+    lines.append(f"> {step}: {data.get('step', 1)}")
+    link = _link("sales:approval_detail", data.get("id", 0))
+    if link:
+        lines.append(f"[{open_}]({link})")
+    return "\n".join(lines)
+
+
+def _overdue(data: dict[str, Any]) -> str:
+    title, open_ = _("Overdue follow-ups"), _("Open the work list")
+    lines = [f"**{title}** ({data.get('date', '')})"]
+    for row in data.get("users", []):
+        lines.append(f'> {row.get("name", "")}: <font color="warning">{row.get("count", 0)}</font>')
+    link = _link("pipeline:worklist")
+    if link:
+        lines.append(f"[{open_}]({link})")
+    return "\n".join(lines)
+
+
+def _record(event: str, data: dict[str, Any]) -> str:
+    subject = ""
+    for key in ("customer", "contract", "invoice", "payment", "followup"):
+        value = data.get(key)
+        if isinstance(value, dict):
+            subject = str(value.get("name") or value.get("number") or value.get("amount") or "")
+            if subject:
+                break
+    return f"**{event_label(event)}** {subject}".strip()
+
+
+def robot_text(*, event: str, data: dict[str, Any]) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        if event == "approval.waiting":
+            return _approval(data)
+        if event == "followup.overdue":
+            return _overdue(data)
+        return _record(event, data)
