@@ -86,9 +86,9 @@ def test_a_staff_session_is_no_portal_session(db, two_customers, client_for, adm
     contract = two_customers["mine_docs"].contract
     for url in [reverse("portal:home"), *_urls_with(contract.pk)]:
         response = staff.get(url)
-        assert response.status_code == 302 and response["Location"] == reverse(
-            "portal:sign_in"
-        ), url
+        assert response.status_code == 302 and response["Location"] == reverse("portal:sign_in"), (
+            url
+        )
 
 
 def test_a_portal_session_is_no_staff_session(db, two_customers):

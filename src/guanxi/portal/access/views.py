@@ -58,7 +58,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 "portal/access/code.html",
                 {"form": verify, "sent_to": _masked(identifier), "channel": identifier.channel},
             )
-    return render(request, "portal/access/sign_in.html", {"form": form})
+    return render(
+        request,
+        "portal/access/sign_in.html",
+        {"form": form},
+        status=422 if request.method == "POST" else 200,
+    )
 
 
 @require_POST
