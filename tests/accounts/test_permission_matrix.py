@@ -84,6 +84,7 @@ from guanxi.sales.models import (
     StockOut,
 )
 from guanxi.sales.receivables.services import invoice_record
+from guanxi.portal.models import LeadForm
 from tests.pipeline.factories import PoolFactory
 from tests.sales.factories import (
     ProductFactory,
@@ -123,6 +124,7 @@ APPROVER = frozenset({"manager"})  # the submitter's direct manager, whose turn 
 WITHDRAWERS = frozenset({"owner", "admin"})  # the submitter, or who manages approval flows
 RECEPTION = frozenset({"owner", "customer_relations", "admin"})  # care.reception_others
 CARE_RULES = frozenset({"customer_relations", "admin"})  # care.rules
+PORTAL_FORMS = frozenset({"marketing", "admin"})  # portal.forms
 
 TODAY = timezone.localdate
 RECALLERS = frozenset({"customer_relations", "admin"})  # care.spot_check and the re-call's task
@@ -144,6 +146,12 @@ class World:
         )
         prospect_set_stage(actor=self.owner, customer=customer, stage="s1")
         return Customer.objects.get(pk=customer.pk)
+
+    @cached_property
+    def lead_form(self) -> LeadForm:
+        return LeadForm.objects.create(
+            name="矩阵表单", department=self.owner.department, created_by=self.org["admin"]
+        )
 
     @cached_property
     def message_template(self) -> MessageTemplate:
@@ -1323,11 +1331,44 @@ ACTIONS: list[Action] = [
         lambda w: {"customer_id": w.customer.pk, "channel": "sms", "body": "您好"},
         body_ref=True,
     ),
+    # web-to-lead forms (issue 16, INTG-4): portal.forms
+    html(
+        "portal:form_create",
+        PORTAL_FORMS,
+        lambda w: reverse("portal:form_create"),
+        lambda w: {"name": "矩阵表单", "department": w.owner.department_id, "is_active": "on"},
+    ),
+    html(
+        "portal:form_edit",
+        PORTAL_FORMS,
+        lambda w: reverse("portal:form_edit", args=[w.lead_form.pk]),
+        lambda w: {"name": "改名", "department": w.owner.department_id},
+    ),
+    api(
+        "POST",
+        "/api/v1/portal/forms",
+        PORTAL_FORMS,
+        lambda w: "/api/v1/portal/forms",
+        lambda w: {"name": "矩阵表单", "department_id": w.owner.department_id},
+    ),
+    api(
+        "PUT",
+        "/api/v1/portal/forms/{form_id}",
+        PORTAL_FORMS,
+        lambda w: f"/api/v1/portal/forms/{w.lead_form.pk}",
+        lambda w: {"name": "改名", "department_id": w.owner.department_id},
+    ),
 ]
 
 # Changing endpoints that are not about customer, pipeline or sales records, each with what
 # guards it (and where that is tested).
 OUTSIDE = {
+    # the customer portal and the public web-to-lead form: customers and visitors, not staff
+    # roles (tests/portal/test_access.py, test_leads.py, test_isolation.py)
+    "HTML portal:sign_in": "a customer asks for a sign-in code (rate-limited)",
+    "HTML portal:verify": "a customer signs in with the code",
+    "HTML portal:sign_out": "a customer signs out of their own portal session",
+    "HTML portal:lead_form": "the public web-to-lead form (honeypot, per-address limit)",
     # care messages: the caller's own notifications and calendar feeds, and the customer's
     # own unsubscribing (tests/care)
     "HTML care:notifications_read": "the caller's own notifications",
@@ -1415,6 +1456,7 @@ READS = {
 # ---------------------------------------------------------------- the state of the data
 
 WATCHED = [
+    LeadForm,
     Reception,
     InstalledAsset,
     MessageTemplate,

@@ -134,7 +134,7 @@ def test_the_embed_script_inserts_the_forms_frame(client, team_form):
     assert response.status_code == 200 and response["Content-Type"].startswith("text/javascript")
     body = response.content.decode()
     assert re.search(rf'"http[^"]+/portal/f/{team_form.key}/"', body)
-    assert "createElement(\"iframe\")" in body and "utm_campaign" in body
+    assert 'createElement("iframe")' in body and "utm_campaign" in body
 
 
 def test_an_inactive_or_unknown_form_is_404(client, team_form):
