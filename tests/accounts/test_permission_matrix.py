@@ -66,6 +66,7 @@ from guanxi.pipeline.models import (
 )
 from guanxi.pipeline.pools.services import pool_release
 from guanxi.pipeline.prospects.services import FollowUpInput, followup_log, prospect_set_stage
+from guanxi.portal.models import LeadForm
 from guanxi.sales.contracts.services import contract_submit
 from guanxi.sales.models import (
     Approval,
@@ -84,7 +85,6 @@ from guanxi.sales.models import (
     StockOut,
 )
 from guanxi.sales.receivables.services import invoice_record
-from guanxi.portal.models import LeadForm
 from tests.pipeline.factories import PoolFactory
 from tests.sales.factories import (
     ProductFactory,
