@@ -180,3 +180,13 @@ def test_the_code_ignores_a_staff_session(client_for, sales1a, customer, caplog)
     )
     # the same browser now has both; each part reads its own
     assert staff.get(reverse("portal:home")).status_code == 200
+
+
+def test_within_quiet_hours_the_page_says_when_the_code_comes(client, customer, settings):
+    """A code is a message like any other: care's quiet hours hold it, and the page says so
+    instead of leaving the customer waiting."""
+    settings.GUANXI_QUIET_HOURS = "00:00-23:59"
+    response = _ask(client, "13922220001")
+    assert response.status_code == 200 and "alert-warning" in response.content.decode()
+    assert sending.messages_send_due().sent == 0
+    assert Message.objects.get(customer=customer).status == "deferred"

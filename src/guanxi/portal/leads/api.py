@@ -1,24 +1,21 @@
 """/api/v1 for web-to-lead forms (INTG-4): list, read, create and change form configs; the
 submissions come in through the public form page. Thin: parse, call a service or selector."""
 
-from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
 from ninja import Router
 
 from guanxi.accounts.http import request_user
 from guanxi.portal.leads import selectors, services
 from guanxi.portal.leads.schemas import LeadFormIn, LeadFormOut
-from guanxi.portal.leads.views import public_url
 from guanxi.portal.models import LeadForm
 
 router = Router(tags=["web forms"])
 
 
 def _out(form: LeadForm) -> LeadForm:
-    script = f"{settings.GUANXI_SITE_URL}{reverse('portal:lead_embed_js', args=[form.key])}"
-    form.form_url = public_url(form)  # type: ignore[attr-defined]
-    form.script_tag = f'<script src="{script}"></script>'  # type: ignore[attr-defined]
+    urls = selectors.embed_urls(form)
+    form.form_url = urls.form_url  # type: ignore[attr-defined]
+    form.script_tag = urls.script_tag  # type: ignore[attr-defined]
     return form
 
 

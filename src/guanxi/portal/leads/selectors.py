@@ -3,6 +3,9 @@ recent submissions."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.urls import reverse
+
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors import user_can
 from guanxi.core.errors import PermissionDenied, found
@@ -11,6 +14,25 @@ from guanxi.portal.common import permissions
 from guanxi.portal.models import LeadForm, LeadSubmission
 
 RECENT = 20
+
+
+@dataclass(frozen=True)
+class EmbedUrls:
+    form_url: str  # the page to frame
+    script_url: str  # the script that frames it
+
+    @property
+    def script_tag(self) -> str:
+        return f'<script src="{self.script_url}"></script>'
+
+
+def embed_urls(form: LeadForm) -> EmbedUrls:
+    """The absolute addresses another site embeds (GUANXI_SITE_URL in front)."""
+    site = settings.GUANXI_SITE_URL
+    return EmbedUrls(
+        form_url=f"{site}{reverse('portal:lead_form', args=[form.key])}",
+        script_url=f"{site}{reverse('portal:lead_embed_js', args=[form.key])}",
+    )
 
 
 def lead_form_public(*, key: str) -> LeadForm:

@@ -4,7 +4,6 @@ service or selector, render."""
 
 import json
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -30,10 +29,6 @@ def _framable(response: HttpResponse, form: LeadForm) -> HttpResponse:
     names none (CSP frame-ancestors; X-Frame-Options left off, it cannot name sites)."""
     response._csp_replace = {"frame-ancestors": form.origins or ["*"]}  # type: ignore[attr-defined]
     return response
-
-
-def public_url(form: LeadForm) -> str:
-    return f"{settings.GUANXI_SITE_URL}{reverse('portal:lead_form', args=[form.key])}"
 
 
 # The form is posted from inside a frame on another site, where the browser withholds the
@@ -116,7 +111,7 @@ def lead_embed_js(request: HttpRequest, key: str) -> HttpResponse:
     host page's UTM parameters on."""
     form_config = selectors.lead_form_public(key=key)
     body = _EMBED_JS % {
-        "url": json.dumps(public_url(form_config)),
+        "url": json.dumps(selectors.embed_urls(form_config).form_url),
         "title": json.dumps(form_config.name),
     }
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
@@ -207,8 +202,8 @@ def form_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     form = selectors.lead_form_get(user=user, form_id=pk)
-    url = public_url(form)
-    script_url = f"{settings.GUANXI_SITE_URL}{reverse('portal:lead_embed_js', args=[form.key])}"
+    urls = selectors.embed_urls(form)
+    url = urls.form_url
     return render(
         request,
         "portal/leads/detail.html",
@@ -219,7 +214,7 @@ def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 f'<iframe src="{url}" title="{escape(form.name)}" '
                 'style="width:100%;max-width:480px;height:560px;border:0"></iframe>'
             ),
-            "script_code": f'<script src="{script_url}"></script>',
+            "script_code": urls.script_tag,
             "submissions": selectors.lead_submissions_recent(user=user, form=form),
         },
     )
