@@ -6,7 +6,9 @@ class CodeRequestForm(forms.Form):
     identifier = forms.CharField(
         label=_("Mobile number or e-mail address"),
         max_length=254,
-        widget=forms.TextInput(attrs={"autocomplete": "username", "inputmode": "email"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "inputmode": "email", "class": "form-control"}
+        ),
     )
 
 
@@ -16,6 +18,11 @@ class CodeVerifyForm(forms.Form):
         label=_("Code"),
         max_length=6,
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": "[0-9]*",
+                "class": "form-control",
+            }
         ),
     )

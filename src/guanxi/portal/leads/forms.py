@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -6,6 +8,21 @@ from guanxi.pipeline.models import PublicPool
 from guanxi.portal.models import LeadField, LeadForm
 
 HONEYPOT = "website"  # hidden from people; a bot that fills every field fills it in
+
+
+def styled[F: forms.BaseForm](form: F) -> F:
+    """Tabler's classes on the widgets, as the other forms set them."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(
+            widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.CheckboxInput
+        ):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(field, forms.ChoiceField):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+    return form
 
 
 def public_form(lead_form: LeadForm, data: object = None) -> forms.Form:
@@ -36,7 +53,7 @@ def public_form(lead_form: LeadForm, data: object = None) -> forms.Form:
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
-    return form
+    return styled(form)
 
 
 class LeadFormConfigForm(forms.Form):
@@ -79,3 +96,7 @@ class LeadFormConfigForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        styled(self)

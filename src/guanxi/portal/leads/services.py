@@ -277,7 +277,7 @@ def lead_submit(*, form: LeadForm, data: LeadInput, ip: str | None) -> LeadResul
     with transaction.atomic():
         # the form's row lock serialises the round-robin cursor
         form = (
-            LeadForm.objects.select_for_update()
+            LeadForm.objects.select_for_update(of=("self",))
             .select_related("created_by", "pool")
             .get(pk=form.pk)
         )
