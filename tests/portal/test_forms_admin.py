@@ -90,3 +90,24 @@ def test_the_api_creates_lists_and_changes_forms(client_for, admin_user, sales1a
     )
     assert bad.status_code in (400, 422) and "fields" in json.dumps(bad.json())
     assert LeadForm.objects.get().fields == ["city"]
+
+
+def test_the_submissions_show_only_customers_in_the_readers_scope(
+    client, client_for, sales1a, sales2a, admin_user
+):
+    """A reader who may set up forms but whose data scope is one department sees a lead of
+    another department as outside their scope, without its name."""
+    from guanxi.accounts.models import Role
+
+    consultant = Role.objects.get(code="consultant")
+    consultant.permissions = [*consultant.permissions, "portal.forms"]
+    consultant.save()
+    form = lead_form(admin_user, department=sales1a.department)
+    client.post(
+        reverse("portal:lead_form", args=[form.key]),
+        {"name": "范围外线索", "mobile": "13977770001", "city": "杭州"},
+    )
+    own = client_for(sales1a).get(reverse("portal:form_detail", args=[form.pk]))
+    other = client_for(sales2a).get(reverse("portal:form_detail", args=[form.pk]))
+    assert "范围外线索" in own.content.decode()
+    assert other.status_code == 200 and "范围外线索" not in other.content.decode()
