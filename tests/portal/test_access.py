@@ -190,3 +190,17 @@ def test_within_quiet_hours_the_page_says_when_the_code_comes(client, customer, 
     assert response.status_code == 200 and "alert-warning" in response.content.decode()
     assert sending.messages_send_due().sent == 0
     assert Message.objects.get(customer=customer).status == "deferred"
+
+
+def test_old_codes_and_sessions_are_purged_by_the_nightly_task(client, customer, caplog):
+    from guanxi.portal.access.tasks import purge_portal_access
+
+    pending, code = _ask_and_read(client, caplog)
+    client.post(reverse("portal:verify"), {"pending": pending, "code": code})
+    _ask(client, "13922220001")  # a second, fresh code stays
+    old = timezone.now() - services.KEEP - dt.timedelta(days=1)
+    PortalCode.objects.filter(used_at__isnull=False).update(expires_at=old)
+    PortalSession.objects.update(expires_at=old)
+    result = purge_portal_access.enqueue().return_value
+    assert result == {"codes": 1, "sessions": 1}
+    assert PortalCode.objects.count() == 1 and not PortalSession.objects.exists()

@@ -5,6 +5,7 @@ from functools import cache
 
 from guanxi.accounts import permissions as account_permissions
 from guanxi.core.audit_actions import audit_actions_register
+from guanxi.portal.access import tasks as access_tasks  # noqa: F401 - registers the purge cron
 from guanxi.portal.common import audit_actions, permissions
 
 

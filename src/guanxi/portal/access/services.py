@@ -34,6 +34,8 @@ PER_IDENTIFIER = 3
 PER_IP = 10
 RATE_WINDOW = dt.timedelta(minutes=15)
 SESSION_TTL = dt.timedelta(hours=12)
+# what is kept of past sign-ins (the rate limits look back an hour at most)
+KEEP = dt.timedelta(days=30)
 
 _SALT = "guanxi.portal.access"
 
@@ -207,3 +209,11 @@ def portal_code_verify(*, identifier: Identifier, code: str, ip: str | None) -> 
 
 def portal_session_end(*, session: PortalSession) -> None:
     PortalSession.objects.filter(pk=session.pk, ended_at=None).update(ended_at=timezone.now())
+
+
+def portal_access_purge(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Codes and sessions past their use by more than KEEP: nothing reads them any more."""
+    limit = (now or timezone.now()) - KEEP
+    codes, _kinds = PortalCode.objects.filter(expires_at__lt=limit).delete()
+    sessions, _kinds = PortalSession.objects.filter(expires_at__lt=limit).delete()
+    return {"codes": codes, "sessions": sessions}

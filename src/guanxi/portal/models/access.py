@@ -43,6 +43,7 @@ class PortalCode(models.Model):
             models.Index(fields=["identifier_digest", "-created_at"], name="portalcode_ident_idx"),
             models.Index(fields=["ip", "-created_at"], name="portalcode_ip_idx"),
             models.Index(fields=["customer", "-created_at"], name="portalcode_customer_idx"),
+            models.Index(fields=["expires_at"], name="portalcode_expires_idx"),
         ]
 
     def __str__(self) -> str:
@@ -67,7 +68,8 @@ class PortalSession(models.Model):
         indexes = [
             models.Index(
                 fields=["customer"], name="portalsession_live_idx", condition=Q(ended_at=None)
-            )
+            ),
+            models.Index(fields=["expires_at"], name="portalsession_expires_idx"),
         ]
 
     def __str__(self) -> str:
