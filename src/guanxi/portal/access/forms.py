@@ -15,7 +15,7 @@ class CodeRequestForm(forms.Form):
 class CodeVerifyForm(forms.Form):
     pending = forms.CharField(widget=forms.HiddenInput)
     code = forms.CharField(
-        label=_("Code"),
+        label=_("Sign-in code"),
         max_length=6,
         widget=forms.TextInput(
             attrs={
