@@ -9,14 +9,13 @@ from guanxi.portal.demo import seed_portal_demo
 
 
 class Command(BaseCommand):
-    help = "Seed the portal demo: a web-to-lead form with two submissions; who can sign in."
+    help = "Seed the portal demo: a web-to-lead form with a submission; who can sign in."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--seed", type=int, default=2026, help="Random seed (unused).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        say = self.stdout.write if options["verbosity"] >= 1 else None
-        demo = seed_portal_demo(progress=say)
+        demo = seed_portal_demo()
         if demo.skipped:
             self.stdout.write("Portal data exists already; not seeded.")
         elif demo.form is not None:
