@@ -69,6 +69,7 @@ from guanxi.pipeline.models import (
 )
 from guanxi.pipeline.pools.services import pool_release
 from guanxi.pipeline.prospects.services import FollowUpInput, followup_log, prospect_set_stage
+from guanxi.portal.models import LeadForm
 from guanxi.sales.contracts.services import contract_submit
 from guanxi.sales.models import (
     Approval,
@@ -130,6 +131,7 @@ APPROVER = frozenset({"manager"})  # the submitter's direct manager, whose turn 
 WITHDRAWERS = frozenset({"owner", "admin"})  # the submitter, or who manages approval flows
 RECEPTION = frozenset({"owner", "customer_relations", "admin"})  # care.reception_others
 CARE_RULES = frozenset({"customer_relations", "admin"})  # care.rules
+PORTAL_FORMS = frozenset({"marketing", "admin"})  # portal.forms
 
 TODAY = timezone.localdate
 EXPORTERS = frozenset({"manager", "customer_relations", "marketing", "admin"})  # customer.export
@@ -155,6 +157,12 @@ class World:
         )
         prospect_set_stage(actor=self.owner, customer=customer, stage="s1")
         return Customer.objects.get(pk=customer.pk)
+
+    @cached_property
+    def lead_form(self) -> LeadForm:
+        return LeadForm.objects.create(
+            name="矩阵表单", department=self.owner.department, created_by=self.org["admin"]
+        )
 
     @cached_property
     def message_template(self) -> MessageTemplate:
@@ -1560,6 +1568,33 @@ ACTIONS: list[Action] = [
         ADMIN,
         lambda w: reverse("webhooks:allowed_host_remove", args=[w.webhook_host.pk]),
     ),
+    # web-to-lead forms (issue 16, INTG-4): portal.forms
+    html(
+        "portal:form_create",
+        PORTAL_FORMS,
+        lambda w: reverse("portal:form_create"),
+        lambda w: {"name": "矩阵表单", "department": w.owner.department_id, "is_active": "on"},
+    ),
+    html(
+        "portal:form_edit",
+        PORTAL_FORMS,
+        lambda w: reverse("portal:form_edit", args=[w.lead_form.pk]),
+        lambda w: {"name": "改名", "department": w.owner.department_id},
+    ),
+    api(
+        "POST",
+        "/api/v1/portal/forms",
+        PORTAL_FORMS,
+        lambda w: "/api/v1/portal/forms",
+        lambda w: {"name": "矩阵表单", "department_id": w.owner.department_id},
+    ),
+    api(
+        "PUT",
+        "/api/v1/portal/forms/{form_id}",
+        PORTAL_FORMS,
+        lambda w: f"/api/v1/portal/forms/{w.lead_form.pk}",
+        lambda w: {"name": "改名", "department_id": w.owner.department_id},
+    ),
 ]
 
 
@@ -1577,6 +1612,12 @@ def _webhook_body(w: World, **extra) -> dict:
 # Changing endpoints that are not about customer, pipeline or sales records, each with what
 # guards it (and where that is tested).
 OUTSIDE = {
+    # the customer portal and the public web-to-lead form: customers and visitors, not staff
+    # roles (tests/portal/test_access.py, test_leads.py, test_isolation.py)
+    "HTML portal:sign_in": "a customer asks for a sign-in code (rate-limited)",
+    "HTML portal:verify": "a customer signs in with the code",
+    "HTML portal:sign_out": "a customer signs out of their own portal session",
+    "HTML portal:lead_form": "the public web-to-lead form (honeypot, per-address limit)",
     # care messages: the caller's own notifications and calendar feeds, and the customer's
     # own unsubscribing (tests/care)
     "HTML care:notifications_read": "the caller's own notifications",
@@ -1678,6 +1719,7 @@ READS = {
 # ---------------------------------------------------------------- the state of the data
 
 WATCHED = [
+    LeadForm,
     Reception,
     InstalledAsset,
     MessageTemplate,

@@ -1,6 +1,9 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
 
 app_name = "portal"
 
-# Each area adds its `path("<area>/", include("guanxi.portal.<area>.urls"))` here.
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("guanxi.portal.account.urls")),
+    path("", include("guanxi.portal.access.urls")),
+    path("", include("guanxi.portal.leads.urls")),
+]

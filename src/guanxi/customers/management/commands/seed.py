@@ -25,6 +25,7 @@ HIGHER_SEED_COMMANDS = (
     "seed_calls",
     "seed_satisfaction",
     "seed_webhooks",
+    "seed_portal",
 )
 
 
