@@ -1,6 +1,8 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
 
 app_name = "service"
 
 # Each area adds its `path("<area>/", include("guanxi.service.<area>.urls"))` here.
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("complaints/", include("guanxi.service.complaints.urls")),
+]
