@@ -3,7 +3,9 @@ router to AREA_ROUTERS)."""
 
 from ninja import Router
 
-AREA_ROUTERS: list[Router] = []
+from guanxi.service.complaints.api import router as complaints_router
+
+AREA_ROUTERS: list[Router] = [complaints_router]
 
 router = Router()
 for area_router in AREA_ROUTERS:

@@ -395,12 +395,12 @@ def complaint_step(*, actor: User, complaint_id: int, step: str, note: str) -> C
     if step not in STEPS[1:]:
         raise invalid_field("step", _("Not a valid choice."))
     note = _note(note)
+    if Complaint.objects.visible_to(actor).filter(pk=complaint_id, step=0).exists():
+        raise invalid_field("step", _("Accept the complaint first (接受)."))
     complaint = _to_change(actor=actor, complaint_id=complaint_id)
     if complaint.status != Complaint.Status.OPEN:
         raise Conflict(_("This complaint is closed."), code="ComplaintClosed")
     number = step_number(step)
-    if complaint.step == 0:
-        raise invalid_field("step", _("Accept the complaint first (接受)."))
     if number != complaint.step + 1:
         expected = ComplaintEvent.Kind(STEPS[min(complaint.step, 4)]).label
         raise invalid_field(
