@@ -61,7 +61,7 @@ class BearerToken(HttpBearer):
 
     def authenticate(self, request, token):
         found = token_for_key((token or "").strip())
-        if found is None:
+        if found is None or found.scope:  # an integration token: only its own endpoints
             return None
         user = found.user
         request.user = user  # so history records and audits name the token's owner

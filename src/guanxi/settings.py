@@ -178,6 +178,9 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
+# Working hours of the working calendar (core.workdays), local time, Monday to Friday plus the
+# 调休 make-up days: 8 hours with the customary lunch break (docs/decisions.md).
+GUANXI_WORKING_HOURS = os.environ.get("GUANXI_WORKING_HOURS", "09:00-12:00,13:00-18:00")
 USE_I18N = True
 USE_TZ = True
 

@@ -1360,6 +1360,9 @@ OUTSIDE = {
     "HTML accounts:token_admin_revoke": "accounts.manage (tests/accounts/test_tokens.py)",
     "API DELETE /api/v1/admin/tokens/{token_id}": "accounts.manage",
     "HTML pipeline:pool_create": "accounts.manage (tests/pipeline/test_pools.py)",
+    # the working calendar: calendar.manage (tests/accounts/test_calendar_page.py)
+    "HTML accounts:calendar_year": "calendar.manage",
+    "HTML accounts:calendar_day_delete": "calendar.manage",
     "HTML pipeline:pool_edit": "accounts.manage or the pool's administrators",
     # configuration: customer.manage_fields (tests/customers/test_settings_pages.py)
     "HTML customer_settings:custom_field_create": "customer.manage_fields",
@@ -1405,6 +1408,7 @@ READS = {
     "HTML accounts:users",
     "HTML accounts:roles",
     "HTML accounts:audit",
+    "HTML accounts:calendar",
     "HTML pipeline:pool_list",
     "HTML pipeline:pool_detail",
     "HTML javascript-catalog",

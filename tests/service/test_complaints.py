@@ -17,6 +17,7 @@ from guanxi.sales.models import Approval
 from guanxi.service import hooks
 from guanxi.service.complaints import selectors, services
 from guanxi.service.models import (
+    Call,
     Complaint,
     ComplaintCategory,
     ComplaintEvent,
@@ -309,8 +310,15 @@ def test_the_detail_page_walks_the_five_steps(client_for, agent, customer):
 def test_the_create_form_is_prefilled_from_the_call_centre_link(client_for, agent, customer):
     client = client_for(agent)
     url = reverse("service:complaint_create")
-    page = client.get(f"{url}?customer={customer.pk}&channel=phone&call=77").content.decode()
-    assert 'id="gx-complaint-create"' in page and 'value="77"' in page
+    call = Call.objects.create(
+        number="13800000000",
+        direction="in",
+        type="complaint",
+        started_at=timezone.now(),
+        agent=agent,
+    )
+    page = client.get(f"{url}?customer={customer.pk}&channel=phone&call={call.pk}").content.decode()
+    assert 'id="gx-complaint-create"' in page and f'value="{call.pk}"' in page
     search = client.get(f"{url}?q=投诉客户&channel=phone").content.decode()
     assert f"customer={customer.pk}" in search
     bad = client.post(url, {"customer": customer.pk, "channel": "phone", "title": ""})
@@ -324,12 +332,12 @@ def test_the_create_form_is_prefilled_from_the_call_centre_link(client_for, agen
             "severity": "high",
             "title": "等待太久",
             "description": "客户在展厅等了一个小时",
-            "call": "77",
+            "call": str(call.pk),
         },
     )
     assert ok.status_code == 302
     made = Complaint.objects.get()
-    assert made.call_id == 77 and made.severity == "high"
+    assert made.call_id == call.pk and made.severity == "high"
 
 
 def test_the_360_page_shows_the_customers_complaints(client_for, agent, sales1a, customer):

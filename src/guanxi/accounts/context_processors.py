@@ -1,7 +1,12 @@
 from guanxi.accounts import permissions
 from guanxi.accounts.selectors import user_permissions
 
-ADMINISTRATION = {permissions.MANAGE_USERS, permissions.VIEW_AUDIT, permissions.MANAGE_FIELDS}
+ADMINISTRATION = {
+    permissions.MANAGE_USERS,
+    permissions.VIEW_AUDIT,
+    permissions.MANAGE_FIELDS,
+    permissions.MANAGE_CALENDAR,
+}
 
 
 def navigation(request):

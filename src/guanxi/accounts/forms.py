@@ -138,6 +138,14 @@ class TokenForm(TablerFormMixin, forms.Form):
     expires = forms.ChoiceField(
         label=_("Expires"), choices=TOKEN_LIFETIMES, required=False, initial="90"
     )
+    scope = forms.ChoiceField(label=_("Kind"), required=False)
+
+    def __init__(self, *args, scopes: list | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if scopes:
+            self.fields["scope"].choices = [("", _("Acts as you everywhere")), *scopes]
+        else:
+            del self.fields["scope"]
 
     def expires_at(self) -> datetime | None:
         days = self.cleaned_data.get("expires")

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.accounts.permissions import TOKEN_SCOPES
 from guanxi.core.i18n import bilingual
 from guanxi.core.scope import DataScope
 
@@ -152,6 +153,9 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     # Chosen when the token is made; unset, the token lasts until revoked.
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    # "" acts as the user everywhere; an integration scope (accounts.permissions.TOKEN_SCOPES,
+    # e.g. "calls.ringing") is accepted only by the endpoints of that scope and nowhere else.
+    scope = models.CharField(_("scope"), max_length=40, blank=True, default="")
 
     class Meta:
         verbose_name = _("API token")
@@ -168,6 +172,11 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and not self.is_expired
+
+    @property
+    def scope_label(self) -> str:
+        label = TOKEN_SCOPES.get(self.scope)
+        return str(label[0]) if label else self.scope
 
     @property
     def is_expired(self) -> bool:

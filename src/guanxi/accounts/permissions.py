@@ -1,5 +1,7 @@
 """The permissions a role can grant. Codes are stored on roles; labels are translated."""
 
+from collections.abc import Set as AbstractSet
+
 from django.utils.translation import gettext_lazy as _
 
 REVEAL_PII = "customer.reveal"  # see full phone and ID numbers (ARC-6)
@@ -13,6 +15,7 @@ REASSIGN = "customer.reassign"  # change the owner of customers in scope
 MANAGE_FIELDS = "customer.manage_fields"  # custom fields, tags, duplicate rules
 MANAGE_USERS = "accounts.manage"  # users, departments, roles
 VIEW_AUDIT = "audit.view"
+MANAGE_CALENDAR = "calendar.manage"  # the working calendar: holidays and make-up days
 
 ALL = {
     REVEAL_PII: _("See full phone and ID numbers"),
@@ -28,7 +31,18 @@ ALL = {
     MANAGE_FIELDS: _("Manage custom fields, tags and duplicate rules"),
     MANAGE_USERS: _("Manage users, departments and roles"),
     VIEW_AUDIT: _("Read the audit log"),
+    MANAGE_CALENDAR: _("Manage the working calendar (public holidays, make-up working days)"),
 }
+
+
+# Integration token scopes higher apps register (wiring): code → (label, permission needed to
+# create such a token). A scoped token authenticates only the endpoints of its scope.
+TOKEN_SCOPES: dict[str, tuple[object, str]] = {}
+
+
+def token_scope_choices(codes: AbstractSet[str]) -> list[tuple[str, object]]:
+    """The scopes a holder of the permission `codes` may create tokens of."""
+    return [(code, label) for code, (label, needed) in TOKEN_SCOPES.items() if needed in codes]
 
 
 def choices():

@@ -21,8 +21,8 @@ from django.utils.translation import ngettext
 from guanxi.accounts import hooks
 from guanxi.accounts.errors import DepartmentCycle, LoginLimited
 from guanxi.accounts.models import ApiToken, Department, Role, User
-from guanxi.accounts.permissions import ALL
-from guanxi.accounts.selectors import forget_cached_scope, login_wait_minutes
+from guanxi.accounts.permissions import ALL, token_scope_choices
+from guanxi.accounts.selectors import forget_cached_scope, login_wait_minutes, user_permissions
 from guanxi.accounts.time_zones import time_zone_valid
 from guanxi.core.audit import audit_record, client_ip
 from guanxi.core.errors import ValidationFailed
@@ -341,12 +341,18 @@ def user_unlock(*, user: User, actor: User | None = None) -> int:
 
 
 def token_create(
-    *, user: User, name: str, expires_at: datetime | None = None
+    *, user: User, name: str, expires_at: datetime | None = None, scope: str = ""
 ) -> tuple[ApiToken, str]:
-    """Create a token and return it with its raw key, which is never stored or shown again."""
+    """Create a token and return it with its raw key, which is never stored or shown again.
+    A `scope` makes it an integration token (permissions.TOKEN_SCOPES) that only that scope's
+    endpoints accept."""
     name = (name or "").strip()[:60]
     if not name:
         raise ValidationFailed(field_errors={"name": [_("Give the token a name.")]})
+    if scope and scope not in dict(token_scope_choices(user_permissions(user))):
+        raise ValidationFailed(
+            field_errors={"scope": [_("You may not create tokens of this kind.")]}
+        )
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationFailed(
             field_errors={"expires_at": [_("Choose an expiry date in the future.")]}
@@ -358,13 +364,14 @@ def token_create(
         key_prefix=raw[:10],
         key_hash=ApiToken.digest(raw),
         expires_at=expires_at,
+        scope=scope,
     )
     audit_record(
         actor=user,
         action=AuditLog.Action.TOKEN,
         target=token,
         summary=f"+ {name}",
-        values={"user": user, "expires_at": expires_at},
+        values={"user": user, "expires_at": expires_at, "scope": scope},
     )
     return token, raw
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guanxi.accounts import views
+from guanxi.accounts import calendar_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -27,4 +27,11 @@ urlpatterns = [
     path("admin/roles/", views.role_list, name="roles"),
     path("admin/roles/<int:pk>/", views.role_edit, name="role_edit"),
     path("admin/audit/", views.audit_log, name="audit"),
+    path("admin/calendar/", calendar_views.calendar_year_list, name="calendar"),
+    path("admin/calendar/<int:year>/", calendar_views.calendar_year, name="calendar_year"),
+    path(
+        "admin/calendar/<int:year>/<str:date>/remove/",
+        calendar_views.calendar_day_delete,
+        name="calendar_day_delete",
+    ),
 ]

@@ -94,6 +94,10 @@ def logout_view(request):
 # ---------------------------------------------------------------- profile
 
 
+def _token_scopes(user) -> list:
+    return permissions.token_scope_choices(selectors.user_permissions(user))
+
+
 def _profile_context(request, **overrides):
     user = request.user
     context = {
@@ -105,7 +109,7 @@ def _profile_context(request, **overrides):
         "password_form": forms.PasswordChangeForm(),
         "language_form": forms.LanguageForm(initial={"language": user.language}),
         "time_zone_form": forms.TimeZoneForm(initial={"time_zone": user.time_zone}),
-        "token_form": forms.TokenForm(),
+        "token_form": forms.TokenForm(scopes=_token_scopes(user)),
         "tokens": selectors.tokens_of(user),
         "new_token_raw": None,
         "extra_sections": [
@@ -196,13 +200,14 @@ def time_zone_change(request):
 @login_required
 @require_POST
 def token_create(request):
-    form = forms.TokenForm(request.POST)
+    form = forms.TokenForm(request.POST, scopes=_token_scopes(request.user))
     if form.is_valid():
         try:
             token, raw = services.token_create(
                 user=request.user,
                 name=form.cleaned_data["name"],
                 expires_at=form.expires_at(),
+                scope=form.cleaned_data.get("scope") or "",
             )
         except ValidationFailed as error:
             form_add_errors(form, error)
@@ -257,7 +262,12 @@ def admin_home_section(*, request, user, kinds, **kwargs) -> HomeSection | None:
 # ---------------------------------------------------------------- administration: home
 
 
-@permission_required(permissions.MANAGE_USERS, permissions.VIEW_AUDIT, permissions.MANAGE_FIELDS)
+@permission_required(
+    permissions.MANAGE_USERS,
+    permissions.VIEW_AUDIT,
+    permissions.MANAGE_FIELDS,
+    permissions.MANAGE_CALENDAR,
+)
 def admin_home(request):
     return render(request, "accounts/admin/home.html")
 

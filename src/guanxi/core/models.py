@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.audit_actions import AuditAction, audit_action_label
+from guanxi.core.i18n import bilingual
 
 
 class AuditLog(models.Model):
@@ -44,3 +45,27 @@ class AuditLog(models.Model):
     @property
     def action_label(self):
         return audit_action_label(self.action)
+
+
+class CalendarDay(models.Model):
+    """A date that departs from the Monday-to-Friday week of the working calendar
+    (`core.workdays`): a public holiday on a weekday (not working) or a 调休 make-up working
+    day on a weekend (working). Shipped from the `chinese-calendar` package; an administrator
+    adds, changes and removes them."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=60, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+    @property
+    def display_name(self) -> str:
+        return bilingual(self.name, self.name_en)

@@ -14,6 +14,8 @@ from guanxi.pipeline.worklist.hooks import worklist_sections
 from guanxi.sales.approvals import selectors as approval_selectors
 from guanxi.sales.approvals import services as approval_services
 from guanxi.sales.models import ApprovalTarget
+from guanxi.service.calls import permissions as call_permissions
+from guanxi.service.calls import views as call_views
 from guanxi.service.common import audit_actions, permissions
 from guanxi.service.complaints import services as complaint_services
 from guanxi.service.complaints import tasks as complaint_tasks  # noqa: F401 - registers the cron
@@ -27,6 +29,13 @@ def _complaint_url(record_id: int) -> str:
 
 @cache  # connects once, however often it is called
 def connect() -> None:
+    # the call centre (SRV-3): its permission, the softphone's token scope, the agent's home
+    account_permissions.ALL.update(call_permissions.ALL)
+    account_permissions.TOKEN_SCOPES[call_permissions.RINGING_SCOPE] = (
+        call_permissions.RINGING_SCOPE_LABEL,
+        account_permissions.MANAGE_USERS,
+    )
+    home_sections.register(call_views.home_agent_section)
     account_permissions.ALL.update(permissions.ALL)
     audit_actions_register(audit_actions.LABELS)
     # complaints (CMP): the 360 page, work lists, the waiting badge, home pages

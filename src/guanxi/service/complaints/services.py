@@ -40,6 +40,7 @@ from guanxi.sales.models import ApprovalTarget, Product
 from guanxi.service import hooks
 from guanxi.service.common import permissions
 from guanxi.service.models import (
+    Call,
     Complaint,
     ComplaintCategory,
     ComplaintEvent,
@@ -199,6 +200,8 @@ def _clean_new(*, actor: User, new: NewComplaint) -> dict[str, Any]:
         product = Product.objects.filter(pk=new.product_id).first()
         if product is None:
             errors["product"] = [_("Not a valid choice.")]
+    if new.call_id is not None and not Call.objects.filter(pk=new.call_id).exists():
+        errors["call"] = [_("Not a valid choice.")]
     title = (new.title or "").strip()
     if not title:
         errors["title"] = [_("Give the complaint a short title.")]

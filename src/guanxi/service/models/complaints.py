@@ -255,8 +255,15 @@ class Complaint(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), max_length=4000)
-    # the call (call centre log) it was taken on; a plain id: the calls area sits beside this
-    call_id = models.PositiveBigIntegerField(_("call"), null=True, blank=True)
+    # the call (call centre log, SRV-3) it was taken on
+    call = models.ForeignKey(
+        "service.Call",
+        verbose_name=_("call"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="complaints",
+    )
 
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -338,7 +345,6 @@ class Complaint(models.Model):
             models.Index(fields=["status", "escalate_at"], name="complaint_escalate_idx"),
             models.Index(fields=["status", "resolve_due"], name="complaint_resolve_due_idx"),
             models.Index(fields=["category", "-created_at"], name="complaint_category_idx"),
-            models.Index(fields=["call_id"], name="complaint_call_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="complaint_title"),

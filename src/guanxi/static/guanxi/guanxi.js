@@ -38,12 +38,22 @@ function gxRequestError(key) {
   box.hidden = false;
   box.scrollIntoView({block: "nearest"});
 }
+/* A background poll (the caller's card, data-gx-background) says nothing when it fails and
+   does not hide a message another request showed. */
+function gxBackground(e) {
+  return !!(e.detail && e.detail.elt && e.detail.elt.hasAttribute &&
+            e.detail.elt.hasAttribute("data-gx-background"));
+}
 document.body.addEventListener("htmx:responseError", function (e) {
+  if (gxBackground(e)) return;
   var status = e.detail.xhr ? e.detail.xhr.status : 0;
   gxRequestError([403, 404, 409].indexOf(status) >= 0 ? String(status) : "other");
 });
-document.body.addEventListener("htmx:sendError", function () { gxRequestError("network"); });
-document.body.addEventListener("htmx:beforeRequest", function () {
+document.body.addEventListener("htmx:sendError", function (e) {
+  if (!gxBackground(e)) gxRequestError("network");
+});
+document.body.addEventListener("htmx:beforeRequest", function (e) {
+  if (gxBackground(e)) return;
   var box = document.getElementById("gx-request-error");
   if (box) box.hidden = true;
 });
