@@ -9,7 +9,7 @@ def category(code: str = "service_quality") -> ComplaintCategory:
     return ComplaintCategory.objects.get(code=code)
 
 
-def make_complaint(actor, customer, *, code="service_quality", channel="phone", **fields):
+def make_complaint(actor, customer, *, code="service_quality", channel="phone", at=None, **fields):
     """A complaint logged by `actor` for `customer` (routing rules apply)."""
     values = {
         "title": "服务态度差",
@@ -19,6 +19,7 @@ def make_complaint(actor, customer, *, code="service_quality", channel="phone", 
     values.update(fields)
     return services.complaint_create(
         actor=actor,
+        at=at,
         new=services.NewComplaint(
             customer_id=customer.pk, channel=channel, category_id=category(code).pk, **values
         ),

@@ -3,6 +3,7 @@ machine, one owner when two accept at once, close/reopen, compensation through a
 the 360 page and timeline, escalation (idempotent)."""
 
 import datetime as dt
+import zoneinfo
 from decimal import Decimal
 
 import pytest
@@ -61,6 +62,22 @@ def test_a_logged_complaint_waits_unrouted_with_its_clocks(agent, customer):
     assert TimelineEvent.objects.filter(
         customer=customer, kind="complaint", ref_id=str(complaint.pk)
     ).exists()
+
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def test_the_clocks_count_business_hours_over_the_weekend(agent, customer):
+    """CMP-2: logged on Friday 2026-12-04 at 17:50 (Shanghai), the 30-minute routing target
+    falls on Monday at 09:20; a 120-minute response target at 10:50 on Monday."""
+    friday = dt.datetime(2026, 12, 4, 17, 50, tzinfo=SHANGHAI)
+    complaint = make_complaint(agent, customer, at=friday)
+    assert complaint.route_due.astimezone(SHANGHAI) == dt.datetime(
+        2026, 12, 7, 9, 20, tzinfo=SHANGHAI
+    )
+    assert complaint.respond_due.astimezone(SHANGHAI) == dt.datetime(
+        2026, 12, 7, 10, 50, tzinfo=SHANGHAI
+    )
 
 
 def test_a_routing_rule_sends_it_to_a_user_at_once(agent, relations, customer):

@@ -17,7 +17,7 @@ Clocks are business minutes of the working calendar (core.workdays)."""
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Q
@@ -32,7 +32,7 @@ from guanxi.care.models.rules import Trigger
 from guanxi.care.rules.services import care_event_fire
 from guanxi.core.audit import audit_record
 from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, invalid_field
-from guanxi.core.workdays import business_deadline, business_minutes_between
+from guanxi.core.workdays import WorkCalendar, business_deadline, business_minutes_between
 from guanxi.customers.archive.services import timeline_add
 from guanxi.customers.models import Customer
 from guanxi.sales.approvals.services import approval_submit
@@ -106,7 +106,9 @@ def route_for(
     )
 
 
-def next_escalation(complaint: Complaint, *, next_level_minutes: int) -> dt.datetime | None:
+def next_escalation(
+    complaint: Complaint, *, next_level_minutes: int, calendar: WorkCalendar | None = None
+) -> dt.datetime | None:
     """When the escalation run should look at the complaint next: its earliest target not
     met yet; once escalated, not before the next level's wait is over either."""
     if complaint.status != Complaint.Status.OPEN:
@@ -119,7 +121,9 @@ def next_escalation(complaint: Complaint, *, next_level_minutes: int) -> dt.date
     first = min(unmet)
     if not complaint.escalation_level or complaint.escalated_at is None:
         return first
-    later = business_deadline(start=complaint.escalated_at, minutes=next_level_minutes)
+    later = business_deadline(
+        start=complaint.escalated_at, minutes=next_level_minutes, calendar=calendar
+    )
     return max(first, later)
 
 
@@ -231,6 +235,7 @@ def complaint_create(*, actor: User, new: NewComplaint, at: dt.datetime | None =
     category: ComplaintCategory = clean["category"]
     now = at or timezone.now()
     setup = complaint_settings()
+    calendar = WorkCalendar()  # one read of the calendar for the three deadlines
     respond, resolve = sla_minutes(category_id=category.pk, severity=new.severity)
     route = route_for(
         category_id=category.pk,
@@ -249,9 +254,9 @@ def complaint_create(*, actor: User, new: NewComplaint, at: dt.datetime | None =
         call_id=new.call_id,
         received_by=actor,
         created_at=now,
-        route_due=business_deadline(start=now, minutes=setup.route_minutes),
-        respond_due=business_deadline(start=now, minutes=respond),
-        resolve_due=business_deadline(start=now, minutes=resolve),
+        route_due=calendar.deadline(start=now, minutes=setup.route_minutes),
+        respond_due=calendar.deadline(start=now, minutes=respond),
+        resolve_due=calendar.deadline(start=now, minutes=resolve),
         resolve_target=resolve,
     )
     if route is not None:
@@ -310,7 +315,7 @@ def _to_change(*, actor: User, complaint_id: int) -> Complaint:
         if _visible(actor, complaint_id):
             raise PermissionDenied(_("This complaint is handled by someone else."))
         raise NotFound()
-    return complaint
+    return cast(Complaint, complaint)
 
 
 def may_accept(*, actor: User, complaint: Complaint) -> bool:
@@ -331,7 +336,9 @@ def complaint_accept(*, actor: User, complaint_id: int, note: str) -> Complaint:
     """接受 (or taking it over from a queue after it was routed there). Two users accepting at
     once: the UPDATE's condition (no owner yet, or the actor) lets exactly one through."""
     note = _note(note)
-    complaint = Complaint.objects.visible_to(actor).filter(pk=complaint_id).first()
+    complaint = cast(
+        Complaint | None, Complaint.objects.visible_to(actor).filter(pk=complaint_id).first()
+    )
     if complaint is None:
         raise NotFound()
     if not may_accept(actor=actor, complaint=complaint):
@@ -436,11 +443,12 @@ def complaint_route(
         raise invalid_field("to", _("Choose a user or a department's queue."))
     if to_user is not None and (not to_user.is_active or to_user.left_at is not None):
         raise invalid_field("to", _("Choose an active user."))
-    complaint = (
+    complaint = cast(
+        Complaint | None,
         Complaint.objects.visible_to(actor)
         .select_for_update(of=("self",))
         .filter(pk=complaint_id)
-        .first()
+        .first(),
     )
     if complaint is None:
         raise NotFound()
@@ -723,6 +731,7 @@ def escalations_run(*, now: dt.datetime | None = None, batch: int = 5000) -> dic
     run overlapping this one, escalates nobody twice."""
     now = now or timezone.now()
     setup = complaint_settings()
+    calendar = WorkCalendar()
     escalated = stopped = 0
     due = list(
         Complaint.objects.filter(status=Complaint.Status.OPEN, escalate_at__lte=now)
@@ -747,7 +756,9 @@ def escalations_run(*, now: dt.datetime | None = None, batch: int = 5000) -> dic
         previous = complaint.escalate_at
         complaint.escalation_level = level
         complaint.escalated_at = now
-        upcoming = next_escalation(complaint, next_level_minutes=setup.next_level_minutes)
+        upcoming = next_escalation(
+            complaint, next_level_minutes=setup.next_level_minutes, calendar=calendar
+        )
         with transaction.atomic():
             moved = Complaint.objects.filter(
                 pk=complaint.pk,

@@ -31,7 +31,7 @@ from guanxi.core.waiting import WAITING_CAP, WaitingItem
 from guanxi.customers.archive.selectors import search_condition
 from guanxi.customers.models import Customer
 from guanxi.service.common import permissions
-from guanxi.service.complaints import selectors, services
+from guanxi.service.complaints import selectors, services, stats
 from guanxi.service.complaints.forms import (
     AcceptForm,
     CloseForm,
@@ -355,7 +355,7 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Complaint logged."))
             return redirect("service:complaint_detail", pk=complaint.pk)
     search = (request.GET.get("q") or "").strip()
-    keep = {key: source.get(key) for key in ("channel", "call") if source.get(key)}
+    keep = {key: str(source.get(key)) for key in ("channel", "call") if source.get(key)}
     return render(
         request,
         "service/complaints/create.html",
@@ -381,6 +381,50 @@ def sla_board(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied()
     board = selectors.sla_board(user=request.user)
     return render(request, "service/complaints/board.html", {"board": board})
+
+
+# ---------------------------------------------------------------- statistics (CMP-4)
+
+
+@login_required
+@require_GET
+def complaint_stats(request: HttpRequest) -> HttpResponse:
+    if not user_can(request.user, permissions.COMPLAINT_STATS):
+        raise PermissionDenied()
+    try:
+        period = stats.Period.from_params(request.GET)
+    except ValidationFailed as exc:
+        messages.error(request, _error_text(exc))
+        period = stats.Period.from_params({})
+    report = stats.complaint_report(user=request.user, period=period)
+    chart = {
+        "category": {
+            "names": [row.label for row in report.by_category],
+            "series": [{"name": _("Complaints"), "data": [r.count for r in report.by_category]}],
+        },
+        "channel": {
+            "names": [row.label for row in report.by_channel],
+            "series": [{"name": _("Complaints"), "data": [r.count for r in report.by_channel]}],
+        },
+        "outcomes": {
+            "names": [row.label for row in report.outcomes],
+            "series": [
+                {
+                    "name": _("Repurchase rate here (%)"),
+                    "data": [row.rate or 0 for row in report.outcomes],
+                },
+                {
+                    "name": _("Seed figure (%)"),
+                    "data": [row.seed_rate for row in report.outcomes],
+                },
+            ],
+        },
+    }
+    return render(
+        request,
+        "service/complaints/stats.html",
+        {"report": report, "chart": chart, "since": period.since, "until": period.until},
+    )
 
 
 # ---------------------------------------------------------------- sections of other pages

@@ -14,8 +14,6 @@ from guanxi.core.i18n import bilingual
 from guanxi.core.scope import ScopedQuerySet
 from guanxi.customers.models import Customer
 
-AMOUNT = {"max_digits": 12, "decimal_places": 2}
-
 
 class ComplaintCategory(models.Model):
     """A category of complaint (产品质量, 服务质量, 购车条件, 客户期望, 其它) or, with a parent,
@@ -62,7 +60,10 @@ class ComplaintSettings(models.Model):
         _("escalate one level higher after (business minutes)"), default=240
     )
     compensation_approval_above = models.DecimalField(
-        _("compensation needs approval above"), default=Decimal("500.00"), **AMOUNT
+        _("compensation needs approval above"),
+        default=Decimal("500.00"),
+        max_digits=12,
+        decimal_places=2,
     )
 
     class Meta:
@@ -324,7 +325,7 @@ class Complaint(models.Model):
     escalate_at = models.DateTimeField(null=True, blank=True)
 
     compensation = models.DecimalField(
-        _("compensation / goodwill"), null=True, blank=True, **AMOUNT
+        _("compensation / goodwill"), null=True, blank=True, max_digits=12, decimal_places=2
     )
     compensation_state = models.CharField(
         _("compensation"), max_length=10, choices=Compensation.choices, blank=True
