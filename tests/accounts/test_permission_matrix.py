@@ -42,6 +42,8 @@ from guanxi.care.models import (
 )
 from guanxi.care.reception.services import ReceptionInput, reception_log
 from guanxi.care.visits import services as care_visits
+from guanxi.service.complaints import services as complaints
+from guanxi.service.models import Complaint, ComplaintCategory, ComplaintEvent
 from guanxi.core.models import AuditLog
 from guanxi.customers.archive import services as archive
 from guanxi.customers.archive.validation import CustomerInput
@@ -126,6 +128,12 @@ CARE_RULES = frozenset({"customer_relations", "admin"})  # care.rules
 
 TODAY = timezone.localdate
 RECALLERS = frozenset({"customer_relations", "admin"})  # care.spot_check and the re-call's task
+# service.complaint_log: own customers, or any in scope with the permission
+COMPLAINT_LOGGERS = frozenset({"owner", "manager", "customer_relations", "service_agent", "admin"})
+# service.complaint_accept, for who sees the complaint (the manager through the customer)
+COMPLAINT_ACCEPTERS = frozenset({"manager", "customer_relations", "service_agent", "admin"})
+# the agent's own complaint, or service.complaint_others over the agent's department
+COMPLAINT_WORKERS = frozenset({"customer_relations", "service_agent", "admin"})
 
 
 class World:
@@ -288,6 +296,50 @@ class World:
     @cached_property
     def approval(self) -> Approval:
         return Approval.objects.get(target="contract", target_id=self.pending.pk)
+
+    def _complaint(self) -> Complaint:
+        """A complaint about sales1a's customer, logged by its owner, not routed."""
+        return complaints.complaint_create(
+            actor=self.owner,
+            new=complaints.NewComplaint(
+                customer_id=self.customer.pk,
+                channel="phone",
+                category_id=ComplaintCategory.objects.get(code="service_quality").pk,
+                title="矩阵投诉",
+                description="态度不好",
+            ),
+        )
+
+    @cached_property
+    def complaint(self) -> Complaint:
+        return self._complaint()
+
+    def _agents(self, *, steps: int) -> Complaint:
+        agent = self.org["agent"]
+        complaint = complaints.complaint_accept(
+            actor=agent, complaint_id=self._complaint().pk, note="受理"
+        )
+        for kind in complaints.STEPS[1:steps]:
+            complaint = complaints.complaint_step(
+                actor=agent, complaint_id=complaint.pk, step=kind, note=kind
+            )
+        return complaint
+
+    @cached_property
+    def agents_complaint(self) -> Complaint:
+        """The same, accepted by the service agent (its owner now)."""
+        return self._agents(steps=1)
+
+    @cached_property
+    def thanked_complaint(self) -> Complaint:
+        return self._agents(steps=5)
+
+    @cached_property
+    def closed_complaint(self) -> Complaint:
+        complaint = self._agents(steps=5)
+        return complaints.complaint_close(
+            actor=self.org["agent"], complaint_id=complaint.pk, resolution="resolved"
+        )
 
     @cached_property
     def care_task(self) -> CareTask:
@@ -1323,6 +1375,113 @@ ACTIONS: list[Action] = [
         lambda w: {"customer_id": w.customer.pk, "channel": "sms", "body": "您好"},
         body_ref=True,
     ),
+    # ------------------------------------------------------------ complaints (CMP)
+    html(
+        "service:complaint_create",
+        COMPLAINT_LOGGERS,
+        lambda w: reverse("service:complaint_create"),
+        lambda w: {
+            "customer": w.customer.pk,
+            "channel": "phone",
+            "category": ComplaintCategory.objects.get(code="service_quality").pk,
+            "severity": "normal",
+            "title": "矩阵投诉",
+            "description": "态度不好",
+        },
+        body_ref=True,
+    ),
+    api(
+        "POST",
+        "/api/v1/complaints",
+        COMPLAINT_LOGGERS,
+        lambda w: "/api/v1/complaints",
+        lambda w: {
+            "customer_id": w.customer.pk,
+            "channel": "phone",
+            "category_id": ComplaintCategory.objects.get(code="service_quality").pk,
+            "title": "矩阵投诉",
+            "description": "态度不好",
+        },
+        body_ref=True,
+    ),
+    html(
+        "service:complaint_accept",
+        COMPLAINT_ACCEPTERS,
+        lambda w: reverse("service:complaint_accept", args=[w.complaint.pk]),
+        lambda w: {"note": "受理"},
+    ),
+    api(
+        "POST",
+        "/api/v1/complaints/{complaint_id}/accept",
+        COMPLAINT_ACCEPTERS,
+        lambda w: f"/api/v1/complaints/{w.complaint.pk}/accept",
+        lambda w: {"note": "受理"},
+    ),
+    html(
+        "service:complaint_step",
+        COMPLAINT_WORKERS,
+        lambda w: reverse("service:complaint_step", args=[w.agents_complaint.pk]),
+        lambda w: {"step": "calm", "note": "平息"},
+    ),
+    api(
+        "POST",
+        "/api/v1/complaints/{complaint_id}/step",
+        COMPLAINT_WORKERS,
+        lambda w: f"/api/v1/complaints/{w.agents_complaint.pk}/step",
+        lambda w: {"step": "calm", "note": "平息"},
+    ),
+    html(
+        "service:complaint_route",
+        COMPLAINT_ACCEPTERS,
+        lambda w: reverse("service:complaint_route", args=[w.agents_complaint.pk]),
+        lambda w: {"to_department": w.org["relations"].department_id, "note": "转交"},
+    ),
+    api(
+        "POST",
+        "/api/v1/complaints/{complaint_id}/route",
+        COMPLAINT_ACCEPTERS,
+        lambda w: f"/api/v1/complaints/{w.agents_complaint.pk}/route",
+        lambda w: {"department_id": w.org["relations"].department_id, "note": "转交"},
+    ),
+    html(
+        "service:complaint_close",
+        COMPLAINT_WORKERS,
+        lambda w: reverse("service:complaint_close", args=[w.thanked_complaint.pk]),
+        lambda w: {"resolution": "resolved"},
+    ),
+    api(
+        "POST",
+        "/api/v1/complaints/{complaint_id}/close",
+        COMPLAINT_WORKERS,
+        lambda w: f"/api/v1/complaints/{w.thanked_complaint.pk}/close",
+        lambda w: {"resolution": "resolved"},
+    ),
+    html(
+        "service:complaint_reopen",
+        COMPLAINT_WORKERS,
+        lambda w: reverse("service:complaint_reopen", args=[w.closed_complaint.pk]),
+        lambda w: {"note": "又坏了"},
+    ),
+    api(
+        "POST",
+        "/api/v1/complaints/{complaint_id}/reopen",
+        COMPLAINT_WORKERS,
+        lambda w: f"/api/v1/complaints/{w.closed_complaint.pk}/reopen",
+        lambda w: {"note": "又坏了"},
+    ),
+    html(
+        "service:complaint_compensate",
+        COMPLAINT_WORKERS,
+        lambda w: reverse("service:complaint_compensate", args=[w.agents_complaint.pk]),
+        lambda w: {"amount": "100.00", "note": "保养券"},
+    ),
+    api(
+        "POST",
+        "/api/v1/complaints/{complaint_id}/compensation",
+        COMPLAINT_WORKERS,
+        lambda w: f"/api/v1/complaints/{w.agents_complaint.pk}/compensation",
+        lambda w: {"amount": "100.00", "note": "保养券"},
+    ),
 ]
 
 # Changing endpoints that are not about customer, pipeline or sales records, each with what
@@ -1456,6 +1615,8 @@ WATCHED = [
     SalesTarget,
     CareTask,
     SpotCheck,
+    Complaint,
+    ComplaintEvent,
     AuditLog,
 ]
 
