@@ -194,7 +194,7 @@ def _timings(base: QuerySet[Complaint]) -> list[Timing]:
     )
     out = []
     for index, (code, label) in enumerate(labels):
-        values = [row[index] for row in rows if row[index] is not None]
+        values = [value for row in rows if (value := row[index]) is not None]
         median, p90 = _quantiles(values)
         out.append(
             Timing(
