@@ -40,7 +40,7 @@ def test_the_report_counts_outcomes_and_repurchases(relations, sales1a, make_cus
     assert outcomes["fast"].seed_rate == 82 and outcomes["unresolved"].seed_rate == 19
     assert sorted(row.count for row in report.by_channel) == [1, 3]
     timings = {t.code: t for t in report.timings}
-    assert timings["resolve"].counted == 3 and timings["resolve"].met == 2
+    assert timings["resolve"].counted == 3 and timings["resolve"].met == 1, timings["resolve"]
     assert timings["respond"].median is not None
     assert fast.resolve_minutes is not None
 

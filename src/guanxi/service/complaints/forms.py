@@ -40,7 +40,7 @@ class ComplaintCreateForm(forms.Form):
         label=_("Channel"), choices=Complaint.Channel.choices, widget=forms.Select(attrs=SELECT)
     )
     category = forms.TypedChoiceField(
-        label=_("Category"), coerce=int, choices=(), widget=forms.Select(attrs=SELECT)
+        label=_("Complaint category"), coerce=int, choices=(), widget=forms.Select(attrs=SELECT)
     )
     item = forms.TypedChoiceField(
         label=_("Sub-item"),
