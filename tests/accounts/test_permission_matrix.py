@@ -42,8 +42,6 @@ from guanxi.care.models import (
 )
 from guanxi.care.reception.services import ReceptionInput, reception_log
 from guanxi.care.visits import services as care_visits
-from guanxi.service.complaints import services as complaints
-from guanxi.service.models import Complaint, ComplaintCategory, ComplaintEvent
 from guanxi.core.models import AuditLog
 from guanxi.customers.archive import services as archive
 from guanxi.customers.archive.validation import CustomerInput
@@ -86,6 +84,8 @@ from guanxi.sales.models import (
     StockOut,
 )
 from guanxi.sales.receivables.services import invoice_record
+from guanxi.service.complaints import services as complaints
+from guanxi.service.models import Complaint, ComplaintCategory, ComplaintEvent
 from tests.pipeline.factories import PoolFactory
 from tests.sales.factories import (
     ProductFactory,

@@ -140,7 +140,7 @@ def seed_service_demo(*, seed: int = 2026) -> ServiceDemoStats:
     customers = list(Customer.objects.alive().order_by("id")[:200])
     if agent is None or relations is None or not customers:
         return stats
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - demo data, reproducible by seed
     _ensure_routes(relations)
     calendar = WorkCalendar()
     products = list(Product.objects.filter(active=True)[:10])
