@@ -85,7 +85,14 @@ from guanxi.sales.models import (
 )
 from guanxi.sales.receivables.services import invoice_record
 from guanxi.service.complaints import services as complaints
-from guanxi.service.models import Complaint, ComplaintCategory, ComplaintEvent
+from guanxi.service.models import (
+    Complaint,
+    ComplaintCategory,
+    ComplaintEvent,
+    ComplaintRoute,
+    ComplaintSettings,
+    SlaTarget,
+)
 from tests.pipeline.factories import PoolFactory
 from tests.sales.factories import (
     ProductFactory,
@@ -132,6 +139,7 @@ RECALLERS = frozenset({"customer_relations", "admin"})  # care.spot_check and th
 COMPLAINT_LOGGERS = frozenset({"owner", "manager", "customer_relations", "service_agent", "admin"})
 # service.complaint_accept, for who sees the complaint (the manager through the customer)
 COMPLAINT_ACCEPTERS = frozenset({"manager", "customer_relations", "service_agent", "admin"})
+COMPLAINT_SETUP = frozenset({"customer_relations", "admin"})  # service.complaint_setup
 # the agent's own complaint, or service.complaint_others over the agent's department
 COMPLAINT_WORKERS = frozenset({"customer_relations", "service_agent", "admin"})
 
@@ -309,6 +317,10 @@ class World:
                 description="态度不好",
             ),
         )
+
+    @cached_property
+    def complaint_route(self) -> ComplaintRoute:
+        return ComplaintRoute.objects.create(priority=99, to_user=self.org["agent"])
 
     @cached_property
     def complaint(self) -> Complaint:
@@ -1482,6 +1494,47 @@ ACTIONS: list[Action] = [
         lambda w: f"/api/v1/complaints/{w.agents_complaint.pk}/compensation",
         lambda w: {"amount": "100.00", "note": "保养券"},
     ),
+    api(
+        "POST",
+        "/api/v1/complaints/categories",
+        COMPLAINT_SETUP,
+        lambda w: "/api/v1/complaints/categories",
+        lambda w: {"name": "交车延迟", "code": "matrix_delay"},
+    ),
+    api(
+        "PUT",
+        "/api/v1/complaints/categories/{category_id}",
+        COMPLAINT_SETUP,
+        lambda w: f"/api/v1/complaints/categories/{ComplaintCategory.objects.get(code='other').pk}",
+        lambda w: {"name": "其他问题"},
+    ),
+    api(
+        "POST",
+        "/api/v1/complaints/routes",
+        COMPLAINT_SETUP,
+        lambda w: "/api/v1/complaints/routes",
+        lambda w: {"to_department_id": w.org["relations"].department_id},
+    ),
+    api(
+        "DELETE",
+        "/api/v1/complaints/routes/{route_id}",
+        COMPLAINT_SETUP,
+        lambda w: f"/api/v1/complaints/routes/{w.complaint_route.pk}",
+    ),
+    api(
+        "PUT",
+        "/api/v1/complaints/sla-targets",
+        COMPLAINT_SETUP,
+        lambda w: "/api/v1/complaints/sla-targets",
+        lambda w: {"severity": "high", "respond_minutes": 45, "resolve_minutes": 900},
+    ),
+    api(
+        "PATCH",
+        "/api/v1/complaints/settings",
+        COMPLAINT_SETUP,
+        lambda w: "/api/v1/complaints/settings",
+        lambda w: {"route_minutes": 20},
+    ),
 ]
 
 # Changing endpoints that are not about customer, pipeline or sales records, each with what
@@ -1617,6 +1670,10 @@ WATCHED = [
     SpotCheck,
     Complaint,
     ComplaintEvent,
+    ComplaintCategory,
+    ComplaintRoute,
+    SlaTarget,
+    ComplaintSettings,
     AuditLog,
 ]
 

@@ -13,8 +13,10 @@ from ninja import Field, Query, Router, Status
 from guanxi.accounts.models import Department, User
 from guanxi.core.errors import invalid_field
 from guanxi.core.schemas import PageQuery
-from guanxi.service.complaints import selectors, services
+from guanxi.service.complaints import selectors, services, setup
 from guanxi.service.complaints.schemas import (
+    CategoryIn,
+    CategoryOut,
     CloseIn,
     CompensationIn,
     ComplaintDetailOut,
@@ -22,9 +24,21 @@ from guanxi.service.complaints.schemas import (
     ComplaintPageOut,
     NoteIn,
     RouteIn,
+    RouteRuleIn,
+    RouteRuleOut,
+    SettingsIn,
+    SettingsOut,
+    SlaTargetIn,
+    SlaTargetOut,
     StepIn,
 )
-from guanxi.service.models import Complaint
+from guanxi.service.models import (
+    Complaint,
+    ComplaintCategory,
+    ComplaintRoute,
+    ComplaintSettings,
+    SlaTarget,
+)
 
 router = Router(tags=["Complaints"])
 
@@ -200,3 +214,83 @@ def complaint_compensate(
         actor=request.auth, complaint_id=complaint_id, amount=payload.amount, note=payload.note
     )
     return _detail(request, complaint_id)
+
+
+# ---------------------------------------------------------------- set-up (service.complaint_setup)
+
+
+@router.get(
+    "/complaints/categories",
+    response=list[CategoryOut],
+    summary="Complaint categories and sub-items (seed 003 §4.2)",
+)
+def category_list(request: Any) -> list[ComplaintCategory]:
+    return list(ComplaintCategory.objects.order_by("sort_order", "id"))
+
+
+@router.post("/complaints/categories", response={201: CategoryOut}, summary="A new category")
+def category_create(request: Any, payload: CategoryIn) -> Status[Any]:
+    category = setup.category_save(
+        actor=request.auth, data=setup.CategoryInput(**payload.model_dump())
+    )
+    return Status(201, category)
+
+
+@router.put(
+    "/complaints/categories/{int:category_id}",
+    response=CategoryOut,
+    summary="Rename, reorder or switch a category off",
+)
+def category_update(request: Any, category_id: int, payload: CategoryIn) -> ComplaintCategory:
+    return setup.category_save(
+        actor=request.auth,
+        data=setup.CategoryInput(**payload.model_dump()),
+        category_id=category_id,
+    )
+
+
+@router.get("/complaints/routes", response=list[RouteRuleOut], summary="Routing rules")
+def route_list(request: Any) -> list[ComplaintRoute]:
+    return list(ComplaintRoute.objects.order_by("priority", "id"))
+
+
+@router.post("/complaints/routes", response={201: RouteRuleOut}, summary="A new routing rule")
+def route_create(request: Any, payload: RouteRuleIn) -> Status[Any]:
+    route = setup.route_create(actor=request.auth, data=setup.RouteInput(**payload.model_dump()))
+    return Status(201, route)
+
+
+@router.delete(
+    "/complaints/routes/{int:route_id}", response={204: None}, summary="Delete a routing rule"
+)
+def route_delete(request: Any, route_id: int) -> Status[None]:
+    setup.route_delete(actor=request.auth, route_id=route_id)
+    return Status(204, None)
+
+
+@router.get("/complaints/sla-targets", response=list[SlaTargetOut], summary="SLA targets")
+def sla_target_list(request: Any) -> list[SlaTarget]:
+    return list(SlaTarget.objects.order_by("category_id", "severity"))
+
+
+@router.put(
+    "/complaints/sla-targets",
+    response=SlaTargetOut,
+    summary="Set the response and resolution targets of a category and severity",
+)
+def sla_target_set(request: Any, payload: SlaTargetIn) -> SlaTarget:
+    return setup.sla_target_set(actor=request.auth, **payload.model_dump())
+
+
+@router.get("/complaints/settings", response=SettingsOut, summary="Complaint settings")
+def settings_get(request: Any) -> ComplaintSettings:
+    return services.complaint_settings()
+
+
+@router.patch(
+    "/complaints/settings",
+    response=SettingsOut,
+    summary="Change the routing target, the escalation interval or the approval threshold",
+)
+def settings_update(request: Any, payload: SettingsIn) -> ComplaintSettings:
+    return setup.settings_update(actor=request.auth, **payload.model_dump())

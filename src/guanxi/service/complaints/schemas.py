@@ -106,3 +106,74 @@ class ComplaintDetailOut(ComplaintOut):
 class ComplaintPageOut(Schema):
     items: list[ComplaintOut]
     next_cursor: str | None
+
+
+# ---------------------------------------------------------------- set-up (CMP-1, CMP-2)
+
+
+class CategoryIn(Input):
+    name: Annotated[Text, Field(max_length=80)]
+    name_en: Annotated[Text, Field(max_length=120)] = ""
+    code: Annotated[str, Field(max_length=40)] = ""
+    parent_id: Id | None = None
+    active: bool = True
+    sort_order: Annotated[int, Field(ge=0, le=100_000)] = 0
+
+
+class CategoryOut(Schema):
+    id: int
+    parent_id: int | None
+    code: str
+    name: str
+    name_en: str
+    active: bool
+    sort_order: int
+
+
+class RouteRuleIn(Input):
+    to_user_id: Id | None = None
+    to_department_id: Id | None = None
+    category_id: Id | None = None
+    product_id: Id | None = None
+    customer_department_id: Id | None = None
+    priority: Annotated[int, Field(ge=0, le=32767)] = 100
+
+
+class RouteRuleOut(Schema):
+    id: int
+    priority: int
+    category_id: int | None
+    product_id: int | None
+    customer_department_id: int | None
+    to_user_id: int | None
+    to_department_id: int | None
+    active: bool
+
+
+class SlaTargetIn(Input):
+    category_id: Id | None = None
+    severity: Annotated[str, Field(max_length=10)] = Field(
+        "", json_schema_extra=choices(["", *Severity.values])
+    )
+    respond_minutes: Annotated[int, Field(ge=1, le=525_600)]
+    resolve_minutes: Annotated[int, Field(ge=1, le=525_600)]
+
+
+class SlaTargetOut(Schema):
+    id: int
+    category_id: int | None
+    severity: str
+    respond_minutes: int
+    resolve_minutes: int
+
+
+class SettingsIn(Input):
+    route_minutes: Annotated[int, Field(ge=1, le=525_600)] | None = None
+    next_level_minutes: Annotated[int, Field(ge=1, le=525_600)] | None = None
+    compensation_approval_above: DecimalIn | None = None
+
+
+class SettingsOut(Schema):
+    route_minutes: int
+    next_level_minutes: int
+    compensation_approval_above: Money
