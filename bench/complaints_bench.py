@@ -22,6 +22,7 @@ import django
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanxi.settings")
+os.environ.setdefault("GUANXI_ALLOWED_HOSTS", "testserver,localhost")
 django.setup()
 
 from django.db import connection  # noqa: E402
