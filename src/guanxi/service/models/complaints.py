@@ -340,6 +340,15 @@ class Complaint(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="complaint_created_idx"),
+            # the list's default (open, newest first) and the escalated ones, newest first
+            models.Index(
+                fields=["status", "-created_at", "-id"], name="complaint_status_created_idx"
+            ),
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(escalation_level__gt=0),
+                name="complaint_escalated_idx",
+            ),
             models.Index(fields=["owner", "status", "-created_at"], name="complaint_owner_idx"),
             models.Index(fields=["department", "status", "-created_at"], name="complaint_dept_idx"),
             models.Index(fields=["customer", "-created_at"], name="complaint_customer_idx"),
