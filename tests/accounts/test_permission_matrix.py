@@ -89,6 +89,15 @@ from guanxi.sales.models import (
 )
 from guanxi.sales.receivables.services import invoice_record
 from guanxi.satisfaction.models import ActionPlan, ExternalImport, SurveyResponse, SurveyVersion
+from guanxi.service.complaints import services as complaints
+from guanxi.service.models import (
+    Complaint,
+    ComplaintCategory,
+    ComplaintEvent,
+    ComplaintRoute,
+    ComplaintSettings,
+    SlaTarget,
+)
 from guanxi.webhooks.models import AllowedHost, Subscription
 from guanxi.webhooks.models import Delivery as WebhookDelivery
 from tests.pipeline.factories import PoolFactory
@@ -139,6 +148,13 @@ RECALLERS = frozenset({"customer_relations", "admin"})  # care.spot_check and th
 SAT_SURVEYS = frozenset({"customer_relations", "admin"})  # satisfaction.surveys, .import
 SAT_COLLECT = frozenset({"manager", "customer_relations", "admin"})  # satisfaction.collect
 SAT_PLANS = frozenset({"manager", "customer_relations", "admin"})  # satisfaction.plans
+# service.complaint_log: own customers, or any in scope with the permission
+COMPLAINT_LOGGERS = frozenset({"owner", "manager", "customer_relations", "service_agent", "admin"})
+# service.complaint_accept, for who sees the complaint (the manager through the customer)
+COMPLAINT_ACCEPTERS = frozenset({"manager", "customer_relations", "service_agent", "admin"})
+COMPLAINT_SETUP = frozenset({"customer_relations", "admin"})  # service.complaint_setup
+# the agent's own complaint, or service.complaint_others over the agent's department
+COMPLAINT_WORKERS = frozenset({"customer_relations", "service_agent", "admin"})
 
 
 class World:
@@ -333,6 +349,54 @@ class World:
     @cached_property
     def approval(self) -> Approval:
         return Approval.objects.get(target="contract", target_id=self.pending.pk)
+
+    def _complaint(self) -> Complaint:
+        """A complaint about sales1a's customer, logged by its owner, not routed."""
+        return complaints.complaint_create(
+            actor=self.owner,
+            new=complaints.NewComplaint(
+                customer_id=self.customer.pk,
+                channel="phone",
+                category_id=ComplaintCategory.objects.get(code="service_quality").pk,
+                title="矩阵投诉",
+                description="态度不好",
+            ),
+        )
+
+    @cached_property
+    def complaint_route(self) -> ComplaintRoute:
+        return ComplaintRoute.objects.create(priority=99, to_user=self.org["agent"])
+
+    @cached_property
+    def complaint(self) -> Complaint:
+        return self._complaint()
+
+    def _agents(self, *, steps: int) -> Complaint:
+        agent = self.org["agent"]
+        complaint = complaints.complaint_accept(
+            actor=agent, complaint_id=self._complaint().pk, note="受理"
+        )
+        for kind in complaints.STEPS[1:steps]:
+            complaint = complaints.complaint_step(
+                actor=agent, complaint_id=complaint.pk, step=kind, note=kind
+            )
+        return complaint
+
+    @cached_property
+    def agents_complaint(self) -> Complaint:
+        """The same, accepted by the service agent (its owner now)."""
+        return self._agents(steps=1)
+
+    @cached_property
+    def thanked_complaint(self) -> Complaint:
+        return self._agents(steps=5)
+
+    @cached_property
+    def closed_complaint(self) -> Complaint:
+        complaint = self._agents(steps=5)
+        return complaints.complaint_close(
+            actor=self.org["agent"], complaint_id=complaint.pk, resolution="resolved"
+        )
 
     @cached_property
     def care_task(self) -> CareTask:
@@ -1452,148 +1516,292 @@ ACTIONS: list[Action] = [
             "template_id": sat_factories.new_car().pk,
             "scores": sat_factories.scores(),
         },
+        # ------------------------------------------------------------ complaints (CMP)
+        html(
+            "service:complaint_create",
+            COMPLAINT_LOGGERS,
+            lambda w: reverse("service:complaint_create"),
+            lambda w: {
+                "customer": w.customer.pk,
+                "channel": "phone",
+                "category": ComplaintCategory.objects.get(code="service_quality").pk,
+                "severity": "normal",
+                "title": "矩阵投诉",
+                "description": "态度不好",
+            },
+            body_ref=True,
+        ),
+        api(
+            "POST",
+            "/api/v1/satisfaction/plans",
+            SAT_PLANS,
+            lambda w: "/api/v1/satisfaction/plans",
+            lambda w: _plan_body(w),
+        ),
+        api(
+            "PUT",
+            "/api/v1/satisfaction/plans/{plan_id}",
+            frozenset({"owner"}) | SAT_PLANS,
+            lambda w: f"/api/v1/satisfaction/plans/{w.action_plan.pk}",
+            lambda w: {**_plan_body(w), "status": "in_progress"},
+        ),
+        # exports (RPT-2): customer.export, of the caller's own scope (tests/imports)
+        html(
+            "imports:export_start",
+            EXPORTERS,
+            lambda w: reverse("imports:export_start"),
+            lambda w: {"kind": "customers", "format": "csv", "params": ""},
+        ),
+        api(
+            "POST",
+            "/api/v1/exports",
+            EXPORTERS,
+            lambda w: "/api/v1/exports",
+            lambda w: {"kind": "customers", "format": "csv"},
+        ),
+        # field check-ins (INTG-5): a follow-up, so who may log one; the customer's coordinates:
+        # who may change the customer (tests/pipeline/test_checkins.py)
+        html(
+            "pipeline:checkin_new",
+            WORK,
+            lambda w: reverse("pipeline:checkin_new", args=[_c(w)]),
+            lambda w: {"latitude": "31.230416", "longitude": "121.473701", "note": "外勤签到"},
+        ),
+        html(
+            "pipeline:customer_location",
+            EDIT,
+            lambda w: reverse("pipeline:customer_location", args=[_c(w)]),
+            lambda w: {"latitude": "31.230416", "longitude": "121.473701"},
+        ),
+        api(
+            "PUT",
+            "/api/v1/customers/{customer_id}/location",
+            EDIT,
+            lambda w: f"/api/v1/customers/{_c(w)}/location",
+            lambda w: {"latitude": "31.230416", "longitude": "121.473701"},
+        ),
+        # webhooks and WeCom robots (issue 16 §3, §7, §8): webhooks.manage (tests/webhooks)
+        api(
+            "POST",
+            "/api/v1/webhooks/subscriptions",
+            ADMIN,
+            lambda w: "/api/v1/webhooks/subscriptions",
+            lambda w: _webhook_body(w),
+        ),
+        api(
+            "PUT",
+            "/api/v1/webhooks/subscriptions/{subscription_id}",
+            ADMIN,
+            lambda w: f"/api/v1/webhooks/subscriptions/{w.webhook.pk}",
+            lambda w: _webhook_body(w),
+        ),
+        api(
+            "DELETE",
+            "/api/v1/webhooks/subscriptions/{subscription_id}",
+            ADMIN,
+            lambda w: f"/api/v1/webhooks/subscriptions/{w.webhook.pk}",
+        ),
+        api(
+            "POST",
+            "/api/v1/webhooks/deliveries/{delivery_id}/redeliver",
+            ADMIN,
+            lambda w: f"/api/v1/webhooks/deliveries/{w.webhook_delivery.pk}/redeliver",
+        ),
+        html(
+            "webhooks:subscription_new",
+            ADMIN,
+            lambda w: reverse("webhooks:subscription_new"),
+            lambda w: _webhook_body(w, active="on"),
+        ),
+        html(
+            "webhooks:subscription_edit",
+            ADMIN,
+            lambda w: reverse("webhooks:subscription_edit", args=[w.webhook.pk]),
+            lambda w: _webhook_body(w, active="on"),
+        ),
+        html(
+            "webhooks:subscription_secret",
+            ADMIN,
+            lambda w: reverse("webhooks:subscription_secret", args=[w.webhook.pk]),
+        ),
+        html(
+            "webhooks:subscription_delete",
+            ADMIN,
+            lambda w: reverse("webhooks:subscription_delete", args=[w.webhook.pk]),
+        ),
+        html(
+            "webhooks:delivery_redeliver",
+            ADMIN,
+            lambda w: reverse("webhooks:delivery_redeliver", args=[w.webhook_delivery.pk]),
+        ),
+        html(
+            "webhooks:allowed_host_add",
+            ADMIN,
+            lambda w: reverse("webhooks:allowed_host_add"),
+            lambda w: {"host": "erp.intranet", "note": "矩阵"},
+        ),
+        html(
+            "webhooks:allowed_host_remove",
+            ADMIN,
+            lambda w: reverse("webhooks:allowed_host_remove", args=[w.webhook_host.pk]),
+        ),
+        # web-to-lead forms (issue 16, INTG-4): portal.forms
+        html(
+            "portal:form_create",
+            PORTAL_FORMS,
+            lambda w: reverse("portal:form_create"),
+            lambda w: {"name": "矩阵表单", "department": w.owner.department_id, "is_active": "on"},
+        ),
+        html(
+            "portal:form_edit",
+            PORTAL_FORMS,
+            lambda w: reverse("portal:form_edit", args=[w.lead_form.pk]),
+            lambda w: {"name": "改名", "department": w.owner.department_id},
+        ),
+        api(
+            "POST",
+            "/api/v1/portal/forms",
+            PORTAL_FORMS,
+            lambda w: "/api/v1/portal/forms",
+            lambda w: {"name": "矩阵表单", "department_id": w.owner.department_id},
+        ),
+        api(
+            "PUT",
+            "/api/v1/portal/forms/{form_id}",
+            PORTAL_FORMS,
+            lambda w: f"/api/v1/portal/forms/{w.lead_form.pk}",
+            lambda w: {"name": "改名", "department_id": w.owner.department_id},
+        ),
+        "/api/v1/complaints",
+        COMPLAINT_LOGGERS,
+        lambda w: "/api/v1/complaints",
+        lambda w: {
+            "customer_id": w.customer.pk,
+            "channel": "phone",
+            "category_id": ComplaintCategory.objects.get(code="service_quality").pk,
+            "title": "矩阵投诉",
+            "description": "态度不好",
+        },
         body_ref=True,
     ),
-    api(
-        "POST",
-        "/api/v1/satisfaction/plans",
-        SAT_PLANS,
-        lambda w: "/api/v1/satisfaction/plans",
-        lambda w: _plan_body(w),
-    ),
-    api(
-        "PUT",
-        "/api/v1/satisfaction/plans/{plan_id}",
-        frozenset({"owner"}) | SAT_PLANS,
-        lambda w: f"/api/v1/satisfaction/plans/{w.action_plan.pk}",
-        lambda w: {**_plan_body(w), "status": "in_progress"},
-    ),
-    # exports (RPT-2): customer.export, of the caller's own scope (tests/imports)
     html(
-        "imports:export_start",
-        EXPORTERS,
-        lambda w: reverse("imports:export_start"),
-        lambda w: {"kind": "customers", "format": "csv", "params": ""},
+        "service:complaint_accept",
+        COMPLAINT_ACCEPTERS,
+        lambda w: reverse("service:complaint_accept", args=[w.complaint.pk]),
+        lambda w: {"note": "受理"},
     ),
     api(
         "POST",
-        "/api/v1/exports",
-        EXPORTERS,
-        lambda w: "/api/v1/exports",
-        lambda w: {"kind": "customers", "format": "csv"},
-    ),
-    # field check-ins (INTG-5): a follow-up, so who may log one; the customer's coordinates:
-    # who may change the customer (tests/pipeline/test_checkins.py)
-    html(
-        "pipeline:checkin_new",
-        WORK,
-        lambda w: reverse("pipeline:checkin_new", args=[_c(w)]),
-        lambda w: {"latitude": "31.230416", "longitude": "121.473701", "note": "外勤签到"},
+        "/api/v1/complaints/{complaint_id}/accept",
+        COMPLAINT_ACCEPTERS,
+        lambda w: f"/api/v1/complaints/{w.complaint.pk}/accept",
+        lambda w: {"note": "受理"},
     ),
     html(
-        "pipeline:customer_location",
-        EDIT,
-        lambda w: reverse("pipeline:customer_location", args=[_c(w)]),
-        lambda w: {"latitude": "31.230416", "longitude": "121.473701"},
+        "service:complaint_step",
+        COMPLAINT_WORKERS,
+        lambda w: reverse("service:complaint_step", args=[w.agents_complaint.pk]),
+        lambda w: {"step": "calm", "note": "平息"},
     ),
-    api(
-        "PUT",
-        "/api/v1/customers/{customer_id}/location",
-        EDIT,
-        lambda w: f"/api/v1/customers/{_c(w)}/location",
-        lambda w: {"latitude": "31.230416", "longitude": "121.473701"},
-    ),
-    # webhooks and WeCom robots (issue 16 §3, §7, §8): webhooks.manage (tests/webhooks)
     api(
         "POST",
-        "/api/v1/webhooks/subscriptions",
-        ADMIN,
-        lambda w: "/api/v1/webhooks/subscriptions",
-        lambda w: _webhook_body(w),
+        "/api/v1/complaints/{complaint_id}/step",
+        COMPLAINT_WORKERS,
+        lambda w: f"/api/v1/complaints/{w.agents_complaint.pk}/step",
+        lambda w: {"step": "calm", "note": "平息"},
+    ),
+    html(
+        "service:complaint_route",
+        COMPLAINT_ACCEPTERS,
+        lambda w: reverse("service:complaint_route", args=[w.agents_complaint.pk]),
+        lambda w: {"to_department": w.org["relations"].department_id, "note": "转交"},
+    ),
+    api(
+        "POST",
+        "/api/v1/complaints/{complaint_id}/route",
+        COMPLAINT_ACCEPTERS,
+        lambda w: f"/api/v1/complaints/{w.agents_complaint.pk}/route",
+        lambda w: {"department_id": w.org["relations"].department_id, "note": "转交"},
+    ),
+    html(
+        "service:complaint_close",
+        COMPLAINT_WORKERS,
+        lambda w: reverse("service:complaint_close", args=[w.thanked_complaint.pk]),
+        lambda w: {"resolution": "resolved"},
+    ),
+    api(
+        "POST",
+        "/api/v1/complaints/{complaint_id}/close",
+        COMPLAINT_WORKERS,
+        lambda w: f"/api/v1/complaints/{w.thanked_complaint.pk}/close",
+        lambda w: {"resolution": "resolved"},
+    ),
+    html(
+        "service:complaint_reopen",
+        COMPLAINT_WORKERS,
+        lambda w: reverse("service:complaint_reopen", args=[w.closed_complaint.pk]),
+        lambda w: {"note": "又坏了"},
+    ),
+    api(
+        "POST",
+        "/api/v1/complaints/{complaint_id}/reopen",
+        COMPLAINT_WORKERS,
+        lambda w: f"/api/v1/complaints/{w.closed_complaint.pk}/reopen",
+        lambda w: {"note": "又坏了"},
+    ),
+    html(
+        "service:complaint_compensate",
+        COMPLAINT_WORKERS,
+        lambda w: reverse("service:complaint_compensate", args=[w.agents_complaint.pk]),
+        lambda w: {"amount": "100.00", "note": "保养券"},
+    ),
+    api(
+        "POST",
+        "/api/v1/complaints/{complaint_id}/compensation",
+        COMPLAINT_WORKERS,
+        lambda w: f"/api/v1/complaints/{w.agents_complaint.pk}/compensation",
+        lambda w: {"amount": "100.00", "note": "保养券"},
+    ),
+    api(
+        "POST",
+        "/api/v1/complaints/categories",
+        COMPLAINT_SETUP,
+        lambda w: "/api/v1/complaints/categories",
+        lambda w: {"name": "交车延迟", "code": "matrix_delay"},
     ),
     api(
         "PUT",
-        "/api/v1/webhooks/subscriptions/{subscription_id}",
-        ADMIN,
-        lambda w: f"/api/v1/webhooks/subscriptions/{w.webhook.pk}",
-        lambda w: _webhook_body(w),
+        "/api/v1/complaints/categories/{category_id}",
+        COMPLAINT_SETUP,
+        lambda w: f"/api/v1/complaints/categories/{ComplaintCategory.objects.get(code='other').pk}",
+        lambda w: {"name": "其他问题"},
+    ),
+    api(
+        "POST",
+        "/api/v1/complaints/routes",
+        COMPLAINT_SETUP,
+        lambda w: "/api/v1/complaints/routes",
+        lambda w: {"to_department_id": w.org["relations"].department_id},
     ),
     api(
         "DELETE",
-        "/api/v1/webhooks/subscriptions/{subscription_id}",
-        ADMIN,
-        lambda w: f"/api/v1/webhooks/subscriptions/{w.webhook.pk}",
-    ),
-    api(
-        "POST",
-        "/api/v1/webhooks/deliveries/{delivery_id}/redeliver",
-        ADMIN,
-        lambda w: f"/api/v1/webhooks/deliveries/{w.webhook_delivery.pk}/redeliver",
-    ),
-    html(
-        "webhooks:subscription_new",
-        ADMIN,
-        lambda w: reverse("webhooks:subscription_new"),
-        lambda w: _webhook_body(w, active="on"),
-    ),
-    html(
-        "webhooks:subscription_edit",
-        ADMIN,
-        lambda w: reverse("webhooks:subscription_edit", args=[w.webhook.pk]),
-        lambda w: _webhook_body(w, active="on"),
-    ),
-    html(
-        "webhooks:subscription_secret",
-        ADMIN,
-        lambda w: reverse("webhooks:subscription_secret", args=[w.webhook.pk]),
-    ),
-    html(
-        "webhooks:subscription_delete",
-        ADMIN,
-        lambda w: reverse("webhooks:subscription_delete", args=[w.webhook.pk]),
-    ),
-    html(
-        "webhooks:delivery_redeliver",
-        ADMIN,
-        lambda w: reverse("webhooks:delivery_redeliver", args=[w.webhook_delivery.pk]),
-    ),
-    html(
-        "webhooks:allowed_host_add",
-        ADMIN,
-        lambda w: reverse("webhooks:allowed_host_add"),
-        lambda w: {"host": "erp.intranet", "note": "矩阵"},
-    ),
-    html(
-        "webhooks:allowed_host_remove",
-        ADMIN,
-        lambda w: reverse("webhooks:allowed_host_remove", args=[w.webhook_host.pk]),
-    ),
-    # web-to-lead forms (issue 16, INTG-4): portal.forms
-    html(
-        "portal:form_create",
-        PORTAL_FORMS,
-        lambda w: reverse("portal:form_create"),
-        lambda w: {"name": "矩阵表单", "department": w.owner.department_id, "is_active": "on"},
-    ),
-    html(
-        "portal:form_edit",
-        PORTAL_FORMS,
-        lambda w: reverse("portal:form_edit", args=[w.lead_form.pk]),
-        lambda w: {"name": "改名", "department": w.owner.department_id},
-    ),
-    api(
-        "POST",
-        "/api/v1/portal/forms",
-        PORTAL_FORMS,
-        lambda w: "/api/v1/portal/forms",
-        lambda w: {"name": "矩阵表单", "department_id": w.owner.department_id},
+        "/api/v1/complaints/routes/{route_id}",
+        COMPLAINT_SETUP,
+        lambda w: f"/api/v1/complaints/routes/{w.complaint_route.pk}",
     ),
     api(
         "PUT",
-        "/api/v1/portal/forms/{form_id}",
-        PORTAL_FORMS,
-        lambda w: f"/api/v1/portal/forms/{w.lead_form.pk}",
-        lambda w: {"name": "改名", "department_id": w.owner.department_id},
+        "/api/v1/complaints/sla-targets",
+        COMPLAINT_SETUP,
+        lambda w: "/api/v1/complaints/sla-targets",
+        lambda w: {"severity": "high", "respond_minutes": 45, "resolve_minutes": 900},
+    ),
+    api(
+        "PATCH",
+        "/api/v1/complaints/settings",
+        COMPLAINT_SETUP,
+        lambda w: "/api/v1/complaints/settings",
+        lambda w: {"route_minutes": 20},
     ),
 ]
 
@@ -1764,6 +1972,12 @@ WATCHED = [
     CheckIn,
     CustomerLocation,
     ExportJob,
+    Complaint,
+    ComplaintEvent,
+    ComplaintCategory,
+    ComplaintRoute,
+    SlaTarget,
+    ComplaintSettings,
     AuditLog,
     Subscription,
     AllowedHost,

@@ -17,6 +17,10 @@ MANAGE_USERS = "accounts.manage"  # users, departments, roles
 VIEW_AUDIT = "audit.view"
 MANAGE_CALENDAR = "calendar.manage"  # the working calendar: holidays and make-up days
 
+# Who holds one of these sees the administration (the gear in the navbar, its home page);
+# higher apps add the permissions of their administration pages in their wiring.
+ADMINISTRATION: set[str] = {MANAGE_USERS, VIEW_AUDIT, MANAGE_FIELDS, MANAGE_CALENDAR}
+
 ALL = {
     REVEAL_PII: _("See full phone and ID numbers"),
     EXPORT: _("Export data"),

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
@@ -262,13 +263,10 @@ def admin_home_section(*, request, user, kinds, **kwargs) -> HomeSection | None:
 # ---------------------------------------------------------------- administration: home
 
 
-@permission_required(
-    permissions.MANAGE_USERS,
-    permissions.VIEW_AUDIT,
-    permissions.MANAGE_FIELDS,
-    permissions.MANAGE_CALENDAR,
-)
+@login_required
 def admin_home(request):
+    if not selectors.user_permissions(request.user) & permissions.ADMINISTRATION:
+        raise PermissionDenied
     return render(request, "accounts/admin/home.html")
 
 

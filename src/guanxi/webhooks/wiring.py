@@ -22,6 +22,7 @@ from guanxi.webhooks.events import tasks as event_tasks  # noqa: F401 - register
 @cache  # connects once, however often it is called
 def connect() -> None:
     account_permissions.ALL.update(permissions.ALL)
+    account_permissions.ADMINISTRATION.add(permissions.MANAGE)  # the gear leads to its pages
     audit_actions_register(audit_actions.LABELS)
     customer_hooks.customer_created.register(listeners.on_customer_created)
     customer_hooks.customer_updated.register(listeners.on_customer_updated)

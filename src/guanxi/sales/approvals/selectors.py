@@ -6,6 +6,7 @@ people who took part in one of its approvals (approvers and submitters): an appr
 the record's data scope still sees what they are asked to approve, never more."""
 
 import dataclasses
+from collections.abc import Callable
 
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -137,7 +138,21 @@ QUEUE_LIMIT = 50
 MAX_LIMIT = 100
 
 
+@dataclasses.dataclass(frozen=True)
+class OtherTarget:
+    """A target whose records live in a higher app: its scoped queryset and its page."""
+
+    visible_records: Callable  # (user) -> QuerySet of the records the user sees
+    record_url: Callable[[int], str]  # (record_id) -> the record's page
+
+
+# filled by the higher apps' wiring (e.g. service: "complaint")
+other_targets: dict[str, OtherTarget] = {}
+
+
 def _visible_records(user, target: str):
+    if target in other_targets:
+        return other_targets[target].visible_records(user)
     if target == ApprovalTarget.CONTRACT:
         return Contract.objects.visible_to(user)
     if target == ApprovalTarget.PAYMENT:
@@ -195,6 +210,8 @@ def _attach_links(approvals) -> None:
     for approval in approvals:
         approval.contract_id = contracts.get((approval.target, approval.target_id))
         approval.record_url = contract_url(approval.contract_id)
+        if approval.target in other_targets:
+            approval.record_url = other_targets[approval.target].record_url(approval.target_id)
 
 
 # ---------------------------------------------------------------- queues

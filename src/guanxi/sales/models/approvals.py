@@ -16,6 +16,9 @@ class ApprovalTarget(models.TextChoices):
     CONTRACT = "contract", _("Contract")
     PAYMENT = "payment", _("Payment")
     INVOICE = "invoice", _("Invoice")
+    # a higher app's record (service: a complaint's compensation); it registers how the
+    # record is scoped and linked in approvals.selectors.other_targets
+    COMPLAINT = "complaint", _("Complaint compensation")
 
 
 class ApprovalFlow(models.Model):

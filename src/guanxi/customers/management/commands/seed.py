@@ -23,6 +23,7 @@ HIGHER_SEED_COMMANDS = (
     "seed_checkins",
     "seed_care",
     "seed_calls",
+    "seed_service",
     "seed_satisfaction",
     "seed_webhooks",
     "seed_portal",

@@ -1,0 +1,12 @@
+"""Hooks of the service app for the apps above it (satisfaction, webhooks).
+
+complaint_opened: callback(complaint=) after a complaint is logged and routed (in the
+    logging transaction).
+complaint_closed: callback(complaint=, actor=) after a complaint is closed, e.g. to send the
+    customer a confirmation survey link (in the closing transaction).
+"""
+
+from guanxi.core.hooks import Hook
+
+complaint_opened = Hook("service_complaint_opened")
+complaint_closed = Hook("service_complaint_closed")

@@ -1,0 +1,27 @@
+"""`guanxi seed_service`: demo complaints in every state over the seeded customers (issue 15).
+
+`guanxi seed` calls it after care (when the service app is installed)."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from guanxi.service.demo import seed_service_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Seed the complaints demo: complaints waiting, in progress, closed fast, in time, "
+        "slowly or unresolved, reopened and escalated."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        stats = seed_service_demo(seed=options["seed"])
+        if stats.skipped:
+            self.stdout.write("Complaints exist already; not seeded.")
+            return
+        counts = ", ".join(f"{name} {n}" for name, n in sorted(stats.counts.items()))
+        self.stdout.write(self.style.SUCCESS(f"Complaints: {counts or 'nothing to seed'}."))
