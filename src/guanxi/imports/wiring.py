@@ -3,7 +3,13 @@ and audit actions: the one place, called once from ImportsConfig.ready()."""
 
 from functools import cache
 
+from guanxi.accounts import permissions as account_permissions
+from guanxi.core.audit_actions import audit_actions_register
+from guanxi.imports.common import audit_actions, permissions
+from guanxi.imports.spreadsheets import tasks as spreadsheet_tasks  # noqa: F401 - registers
+
 
 @cache  # connects once, however often it is called
 def connect() -> None:
-    pass
+    account_permissions.ALL.update(permissions.ALL)
+    audit_actions_register(audit_actions.LABELS)

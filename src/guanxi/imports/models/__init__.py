@@ -1,1 +1,5 @@
-"""The app's models, one module per area, all imported here so Django finds them."""
+"""Imports and exports (INTG-1, RPT-2)."""
+
+from guanxi.imports.models.spreadsheets import ImportBatch, ImportRow, ImportTemplate
+
+__all__ = ["ImportBatch", "ImportRow", "ImportTemplate"]
