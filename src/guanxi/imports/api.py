@@ -3,7 +3,9 @@ router to AREA_ROUTERS)."""
 
 from ninja import Router
 
-AREA_ROUTERS: list[Router] = []
+from guanxi.imports.spreadsheets.api import router as spreadsheets_router
+
+AREA_ROUTERS: list[Router] = [spreadsheets_router]
 
 router = Router()
 for area_router in AREA_ROUTERS:

@@ -6,110 +6,227 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0003_api_token_expiry_and_axes_lockout'),
-        ('customers', '0010_name_bigram_index'),
+        ("accounts", "0003_api_token_expiry_and_axes_lockout"),
+        ("customers", "0010_name_bigram_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='imports/%Y/%m/')),
-                ('file_name', models.CharField(max_length=200, verbose_name='file')),
-                ('file_sha256', models.CharField(max_length=64)),
-                ('file_kind', models.CharField(max_length=4)),
-                ('encoding', models.CharField(blank=True, max_length=30, verbose_name='encoding')),
-                ('headers', models.JSONField(default=list)),
-                ('mapping', models.JSONField(default=dict)),
-                ('on_duplicate', models.CharField(choices=[('skip', 'Skip the row'), ('update_empty', "Fill the match's empty fields"), ('update_all', "Overwrite the match's fields")], default='skip', max_length=20, verbose_name='duplicates')),
-                ('create_sources', models.BooleanField(default=False, verbose_name='create unknown sources')),
-                ('create_tags', models.BooleanField(default=True, verbose_name='create unknown tags')),
-                ('status', models.CharField(choices=[('uploaded', 'Uploaded'), ('checking', 'Dry run'), ('checked', 'Checked'), ('queued', 'Queued'), ('running', 'Importing'), ('done', 'Done'), ('cancelled', 'Cancelled'), ('failed', 'Failed'), ('rolled_back', 'Rolled back')], default='uploaded', max_length=20, verbose_name='status')),
-                ('total_rows', models.PositiveIntegerField(default=0)),
-                ('phase', models.CharField(default='check', max_length=5)),
-                ('rows_done', models.PositiveIntegerField(default=0)),
-                ('check_counts', models.JSONField(default=dict)),
-                ('run_counts', models.JSONField(default=dict)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('cancel_requested', models.BooleanField(default=False)),
-                ('failure', models.CharField(blank=True, max_length=300)),
-                ('report', models.FileField(blank=True, upload_to='imports/reports/%Y/%m/')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('rolled_back_at', models.DateTimeField(blank=True, null=True)),
-                ('default_owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.department')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='import_batches', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to="imports/%Y/%m/")),
+                ("file_name", models.CharField(max_length=200, verbose_name="file")),
+                ("file_sha256", models.CharField(max_length=64)),
+                ("file_kind", models.CharField(max_length=4)),
+                ("encoding", models.CharField(blank=True, max_length=30, verbose_name="encoding")),
+                ("headers", models.JSONField(default=list)),
+                ("mapping", models.JSONField(default=dict)),
+                (
+                    "on_duplicate",
+                    models.CharField(
+                        choices=[
+                            ("skip", "Skip the row"),
+                            ("update_empty", "Fill the match's empty fields"),
+                            ("update_all", "Overwrite the match's fields"),
+                        ],
+                        default="skip",
+                        max_length=20,
+                        verbose_name="duplicates",
+                    ),
+                ),
+                (
+                    "create_sources",
+                    models.BooleanField(default=False, verbose_name="create unknown sources"),
+                ),
+                (
+                    "create_tags",
+                    models.BooleanField(default=True, verbose_name="create unknown tags"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("uploaded", "Uploaded"),
+                            ("checking", "Dry run"),
+                            ("checked", "Checked"),
+                            ("queued", "Queued"),
+                            ("running", "Importing"),
+                            ("done", "Done"),
+                            ("cancelled", "Cancelled"),
+                            ("failed", "Failed"),
+                            ("rolled_back", "Rolled back"),
+                        ],
+                        default="uploaded",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("total_rows", models.PositiveIntegerField(default=0)),
+                ("phase", models.CharField(default="check", max_length=5)),
+                ("rows_done", models.PositiveIntegerField(default=0)),
+                ("check_counts", models.JSONField(default=dict)),
+                ("run_counts", models.JSONField(default=dict)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("cancel_requested", models.BooleanField(default=False)),
+                ("failure", models.CharField(blank=True, max_length=300)),
+                ("report", models.FileField(blank=True, upload_to="imports/reports/%Y/%m/")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("rolled_back_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "default_owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.department",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="import_batches",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'import',
-                'verbose_name_plural': 'imports',
-                'ordering': ['-id'],
+                "verbose_name": "import",
+                "verbose_name_plural": "imports",
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='ImportRow',
+            name="ImportRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phase', models.CharField(max_length=5)),
-                ('row_number', models.PositiveIntegerField()),
-                ('outcome', models.CharField(choices=[('new', 'New'), ('updated', 'Updated'), ('duplicate', 'Duplicate'), ('error', 'Error')], max_length=10)),
-                ('reason', models.CharField(blank=True, max_length=500)),
-                ('cells', models.JSONField(blank=True, default=list)),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rows', to='imports.importbatch')),
-                ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='import_rows', to='customers.customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("phase", models.CharField(max_length=5)),
+                ("row_number", models.PositiveIntegerField()),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("updated", "Updated"),
+                            ("duplicate", "Duplicate"),
+                            ("error", "Error"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=500)),
+                ("cells", models.JSONField(blank=True, default=list)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rows",
+                        to="imports.importbatch",
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="import_rows",
+                        to="customers.customer",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ImportTemplate',
+            name="ImportTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
-                ('mapping', models.JSONField(default=dict, verbose_name='mapping')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='import_templates', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
+                ("mapping", models.JSONField(default=dict, verbose_name="mapping")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="import_templates",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'import template',
-                'ordering': ['name'],
+                "verbose_name": "import template",
+                "ordering": ["name"],
             },
         ),
         migrations.AddIndex(
-            model_name='importbatch',
-            index=models.Index(fields=['owner', '-id'], name='imports_batch_owner_idx'),
+            model_name="importbatch",
+            index=models.Index(fields=["owner", "-id"], name="imports_batch_owner_idx"),
         ),
         migrations.AddIndex(
-            model_name='importbatch',
-            index=models.Index(fields=['department'], name='imports_batch_dept_idx'),
+            model_name="importbatch",
+            index=models.Index(fields=["department"], name="imports_batch_dept_idx"),
         ),
         migrations.AddIndex(
-            model_name='importbatch',
-            index=models.Index(fields=['status'], name='imports_batch_status_idx'),
+            model_name="importbatch",
+            index=models.Index(fields=["status"], name="imports_batch_status_idx"),
         ),
         migrations.AddConstraint(
-            model_name='importbatch',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['queued', 'running'])), fields=('file_sha256',), name='imports_one_running_per_file'),
+            model_name="importbatch",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["queued", "running"])),
+                fields=("file_sha256",),
+                name="imports_one_running_per_file",
+            ),
         ),
         migrations.AddIndex(
-            model_name='importrow',
-            index=models.Index(fields=['batch', 'phase', 'outcome'], name='imports_row_outcome_idx'),
+            model_name="importrow",
+            index=models.Index(
+                fields=["batch", "phase", "outcome"], name="imports_row_outcome_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='importrow',
-            index=models.Index(fields=['customer'], name='imports_row_customer_idx'),
+            model_name="importrow",
+            index=models.Index(fields=["customer"], name="imports_row_customer_idx"),
         ),
         migrations.AddConstraint(
-            model_name='importrow',
-            constraint=models.UniqueConstraint(fields=('batch', 'phase', 'row_number'), name='imports_row_once'),
+            model_name="importrow",
+            constraint=models.UniqueConstraint(
+                fields=("batch", "phase", "row_number"), name="imports_row_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='importtemplate',
-            constraint=models.UniqueConstraint(fields=('owner', 'name'), name='imports_template_owner_name'),
+            model_name="importtemplate",
+            constraint=models.UniqueConstraint(
+                fields=("owner", "name"), name="imports_template_owner_name"
+            ),
         ),
     ]

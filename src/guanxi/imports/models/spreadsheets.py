@@ -153,3 +153,6 @@ class ImportRow(models.Model):
             models.Index(fields=["batch", "phase", "outcome"], name="imports_row_outcome_idx"),
             models.Index(fields=["customer"], name="imports_row_customer_idx"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.phase}:{self.row_number}"

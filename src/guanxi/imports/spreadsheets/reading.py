@@ -30,7 +30,7 @@ XLSX_MAX_EXPANDED = 1024 * 1024 * 1024
 XLSX_MAX_RATIO = 200
 _GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
 
-Cell = str | dt.date | dt.datetime | float | int | bool | None
+Cell = str | dt.date | dt.datetime | dt.time | dt.timedelta | float | int | bool | None
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def file_kind(name: str) -> str:
 
 
 def detect_encoding(path: Path) -> str:
-    """"utf-8-sig", "utf-8" or the legacy codec of the file's non-UTF-8 bytes."""
+    """ "utf-8-sig", "utf-8" or the legacy codec of the file's non-UTF-8 bytes."""
     with path.open("rb") as handle:
         head = handle.read(3)
         if head == codecs.BOM_UTF8:
@@ -178,7 +178,9 @@ def _xlsx_rows(path: Path) -> Iterator[Row]:
         sheet = workbook.get_sheet_by_index(0)
         rows = sheet.iter_rows()
     except Exception as exc:  # calamine raises its own error types for broken workbooks
-        raise refuse(_("The workbook cannot be read: %(error)s") % {"error": str(exc)[:200]}) from exc
+        raise refuse(
+            _("The workbook cannot be read: %(error)s") % {"error": str(exc)[:200]}
+        ) from exc
     for index, cells in enumerate(rows, start=1):
         if len(cells) > MAX_COLUMNS:
             cells = cells[:MAX_COLUMNS]

@@ -27,6 +27,7 @@ from guanxi.customers.archive.services import (
 )
 from guanxi.customers.archive.validation import (
     EDITABLE_FIELDS,
+    UNSET,
     ContactInput,
     CustomerInput,
     clean_contact_input,
@@ -214,7 +215,11 @@ def prepare(row: Row, lookups: Lookups) -> Prepared:
         cleaned = {}
     contact_input = None
     if contact["name"] or contact["mobile"]:
-        contact_input = ContactInput(**{k: v for k, v in contact.items() if v})
+        contact_input = ContactInput(
+            name=contact["name"] or UNSET,
+            title=contact["title"] or UNSET,
+            mobile=contact["mobile"] or UNSET,
+        )
         try:
             clean_contact_input(contact_input)
         except ValidationFailed as exc:
@@ -299,8 +304,7 @@ def _update_data(
 def _write(item: Prepared, lookups: Lookups, match_id: int | None) -> Judged:
     """Create or update through the archive's services, in a savepoint of its own."""
     actor, batch = lookups.actor, lookups.batch
-    assert item.data is not None  # prepared without error
-    data = item.data
+    data = item.data or CustomerInput()  # (a prepared row without error has its input)
     cells = [cell_text(c) for c in item.row.cells]
     try:
         with transaction.atomic():
@@ -320,9 +324,7 @@ def _write(item: Prepared, lookups: Lookups, match_id: int | None) -> Judged:
                 )
                 if item.tags:
                     current = list(customer.tags.values_list("name", flat=True))
-                    customer_set_tags(
-                        actor=actor, customer=customer, tags=[*current, *item.tags]
-                    )
+                    customer_set_tags(actor=actor, customer=customer, tags=[*current, *item.tags])
                 return Judged(item.row.number, Outcome.UPDATED, customer_id=customer.pk)
             customer = customer_create(actor=actor, data=data, owner=item.owner, tags=item.tags)
             if item.contact is not None:
@@ -334,9 +336,7 @@ def _write(item: Prepared, lookups: Lookups, match_id: int | None) -> Judged:
         return Judged(item.row.number, Outcome.ERROR, _errors_text(exc)[:500], cells=cells)
 
 
-def judge_chunk(
-    rows: list[Row], lookups: Lookups, *, write: bool
-) -> list[Judged]:
+def judge_chunk(rows: list[Row], lookups: Lookups, *, write: bool) -> list[Judged]:
     """What becomes of each row; with `write`, the customers are created or updated."""
     prepared = [prepare(row, lookups) for row in rows]
     matches = _archive_matches(prepared)
@@ -378,4 +378,3 @@ def judge_chunk(
             continue
         judged.append(_write(item, lookups, None))
     return judged
-

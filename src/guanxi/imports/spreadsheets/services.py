@@ -3,6 +3,7 @@ background phases (dry run, import) advance in checkpointed chunks: a chunk's ou
 its customers and the batch's `rows_done` commit together, so a worker killed between
 chunks resumes after the last one committed and no row is done twice."""
 
+import datetime as dt
 import hashlib
 import tempfile
 from collections import Counter
@@ -39,7 +40,7 @@ from guanxi.imports.spreadsheets.rows import Judged, Lookups, judge_chunk
 
 Status = ImportBatch.Status
 CHUNK = 500
-ROLLBACK_WINDOW = timezone.timedelta(days=1)
+ROLLBACK_WINDOW = dt.timedelta(days=1)
 PHASE_CHECK, PHASE_RUN = "check", "run"
 COUNT_KEYS = ("new", "updated", "duplicate", "error")
 
@@ -48,7 +49,7 @@ def max_file_bytes() -> int:
     return int(getattr(settings, "IMPORT_MAX_FILE_BYTES", 200 * 1024 * 1024))
 
 
-def _store(upload: UploadedFile) -> tuple[Path, str]:
+def _store(upload: "UploadedFile[bytes]") -> tuple[Path, str]:
     """The upload as a local temporary file (bounded) and its SHA-256."""
     digest = hashlib.sha256()
     size = 0
@@ -81,7 +82,7 @@ def _check_owner(actor: User, owner: User) -> None:
 
 
 @transaction.atomic
-def batch_upload(*, actor: User, upload: UploadedFile) -> ImportBatch:
+def batch_upload(*, actor: User, upload: "UploadedFile[bytes]") -> ImportBatch:
     """A new batch from an uploaded file: its header read, its columns mapped by name."""
     name = (upload.name or "import").rsplit("/", 1)[-1][:200]
     kind = file_kind(name)
@@ -207,7 +208,7 @@ def batch_apply_template(
 
 def _enqueue(batch: ImportBatch) -> None:
     # a module-level import would be circular: tasks.py calls batch_process from here
-    from guanxi.imports.spreadsheets.tasks import import_process  # noqa: PLC0415
+    from guanxi.imports.spreadsheets.tasks import import_process
 
     # enqueued inside the caller's transaction: the database backend's task row commits with
     # the batch's new status, or neither does
@@ -291,13 +292,12 @@ def batch_rollback(*, actor: User, batch: ImportBatch) -> int:
     Customer.objects.filter(pk__in=ids).update(deleted_at=now, deleted_by=actor, updated_at=now)
     # a deleted customer no longer blocks a new one with the same keys (as customer_delete)
     DedupKey.objects.filter(customer_id__in=ids).delete()
-    title = _("Moved to the recycle bin: import %(file)s rolled back") % {
-        "file": locked.file_name
-    }
+    title = _("Moved to the recycle bin: import %(file)s rolled back") % {"file": locked.file_name}
     TimelineEvent.objects.bulk_create(
         [
-            TimelineEvent(customer_id=pk, kind="deleted", title=title[:200], actor=actor,
-                          occurred_at=now)
+            TimelineEvent(
+                customer_id=pk, kind="deleted", title=title[:200], actor=actor, occurred_at=now
+            )
             for pk in ids
         ],
         batch_size=1000,

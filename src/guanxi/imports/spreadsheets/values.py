@@ -8,8 +8,8 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import cache
+from typing import Any
 
-from django.db.models import TextChoices
 from django.utils import translation
 
 from guanxi.imports.spreadsheets.reading import Cell
@@ -47,12 +47,14 @@ def as_moment(cell: Cell) -> dt.datetime | str | None:
     try:
         if match:
             year, month, day, hour, minute, second = match.groups()
-            return dt.datetime(
+            # naive on purpose: local time, made aware in TIME_ZONE by the validation
+            return dt.datetime(  # noqa: DTZ001
                 int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
             )
         match = _COMPACT.match(text)
         if match:
-            return dt.datetime(*(int(part) for part in match.groups()))
+            year, month, day = (int(part) for part in match.groups())
+            return dt.datetime(year, month, day)  # noqa: DTZ001
         if re.fullmatch(r"\d{4,5}(\.\d+)?", text):
             return _serial(float(text)) or text
         return dt.datetime.fromisoformat(text)
@@ -87,7 +89,7 @@ def as_amount(cell: Cell) -> Decimal | str | None:
 
 
 @cache
-def _choice_index(choices: type[TextChoices]) -> dict[str, str]:
+def _choice_index(choices: Any) -> dict[str, str]:
     index: dict[str, str] = {}
     for language in ("en", "zh-hans"):
         with translation.override(language):
@@ -100,7 +102,8 @@ def _choice_index(choices: type[TextChoices]) -> dict[str, str]:
     return index
 
 
-def as_choice(cell: Cell, choices: type[TextChoices]) -> str:
+def as_choice(cell: Cell, choices: Any) -> str:
+    # (Any: django-stubs types a TextChoices subclass by its metaclass)
     """The value of the choice whose value or label (in Chinese or English) is the cell's
     text; the text itself when none is (the validation refuses it)."""
     text = unicodedata.normalize("NFKC", str(cell or "")).strip()
