@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from guanxi.accounts.http import request_user
 from guanxi.accounts.selectors import user_can, users_in_scope
-from guanxi.core.errors import DomainError
+from guanxi.core.errors import DomainError, PermissionDenied
 from guanxi.core.forms import form_add_errors
 from guanxi.imports.common.permissions import IMPORT_FOR_OTHERS
 from guanxi.imports.models import ImportBatch
@@ -56,6 +56,8 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The mapping (before the import runs), the dry run's result, the progress, the result."""
     user = request_user(request)
     batch = selectors.batch_get_for_user(user=user, pk=pk)
+    if request.method == "POST" and batch.owner_id != user.pk:
+        raise PermissionDenied(_("Only the user who uploaded the file may change this import."))
     form = _mapping_form(request, batch)
     if request.method == "POST" and form.is_valid():
         try:
