@@ -28,7 +28,7 @@ BLOCK = 1024 * 1024
 SAMPLE = 512 * 1024
 XLSX_MAX_EXPANDED = 1024 * 1024 * 1024
 XLSX_MAX_RATIO = 200
-_GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
+_BIG5_FAMILY = {"big5", "big5hkscs", "cp950"}
 
 Cell = str | dt.date | dt.datetime | dt.time | dt.timedelta | float | int | bool | None
 
@@ -75,13 +75,9 @@ def detect_encoding(path: Path) -> str:
             return "utf-8"
     best = from_bytes(legacy_sample).best()
     name = (best.encoding if best else "gb18030").lower().replace("_", "")
-    if name in _GB_FAMILY or name.startswith("utf") or name in {"ascii", "latin1"}:
-        # latin-1 or a UTF guess for bytes that are not UTF-8: Chinese legacy data is GB
-        return "gb18030"
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return "gb18030"
+    # Chinese legacy data is GB (GB18030 decodes all of GB2312 and GBK) unless the detector
+    # is sure of traditional Big5; a western guess for such bytes would garble them
+    return "big5" if name in _BIG5_FAMILY else "gb18030"
 
 
 def _lines(path: Path) -> Iterator[bytes]:
