@@ -17,7 +17,7 @@ from guanxi.customers.demo import (
 from guanxi.customers.models import Customer
 
 # Demo data of higher apps, run after the customers in this order when installed.
-HIGHER_SEED_COMMANDS = ("seed_pipeline", "seed_sales", "seed_care")
+HIGHER_SEED_COMMANDS = ("seed_pipeline", "seed_sales", "seed_care", "seed_imports")
 
 
 class Command(BaseCommand):
