@@ -43,8 +43,6 @@ from guanxi.care.models import (
 from guanxi.care.reception.services import ReceptionInput, reception_log
 from guanxi.care.visits import services as care_visits
 from guanxi.core.models import AuditLog
-from guanxi.imports.models import ImportBatch, ImportRow, ImportTemplate
-from guanxi.imports.spreadsheets import services as import_services
 from guanxi.customers.archive import services as archive
 from guanxi.customers.archive.validation import CustomerInput
 from guanxi.customers.models import (
@@ -56,6 +54,8 @@ from guanxi.customers.models import (
     OwnerChange,
     TimelineEvent,
 )
+from guanxi.imports.models import ImportBatch, ImportRow, ImportTemplate
+from guanxi.imports.spreadsheets import services as import_services
 from guanxi.pipeline.models import (
     Claim,
     FollowUp,
