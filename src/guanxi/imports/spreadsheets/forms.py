@@ -54,7 +54,11 @@ class MappingForm(forms.Form):
         for index, header in enumerate(batch.headers):
             name = f"col_{index}"
             self.fields[name] = forms.ChoiceField(
-                label=header, choices=choices, required=False, initial=by_column.get(index, "")
+                label=header,
+                choices=choices,
+                required=False,
+                initial=by_column.get(index, ""),
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )
             self.column_names.append(name)
         if owners:
