@@ -63,6 +63,7 @@ class Lookups:
     sources: dict[str, Source | None]
     tags: set[str]
     custom_types: dict[str, str]
+    custom_fields: list[CustomFieldDefinition]
     for_others: bool
     may_create_sources: bool
     seen: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -82,6 +83,7 @@ class Lookups:
             for name in (source.name, source.name_en, source.code):
                 if name:
                     sources.setdefault(_key(name), source)
+        custom_fields = list(CustomFieldDefinition.objects.filter(is_active=True))
         return cls(
             actor=actor,
             batch=batch,
@@ -89,11 +91,8 @@ class Lookups:
             owners=owners,
             sources=sources,
             tags={_key(name) for name in Tag.objects.values_list("name", flat=True)},
-            custom_types=dict(
-                CustomFieldDefinition.objects.filter(is_active=True).values_list(
-                    "key", "field_type"
-                )
-            ),
+            custom_types={d.key: d.field_type for d in custom_fields},
+            custom_fields=custom_fields,
             for_others=for_others,
             may_create_sources=user_can(actor, MANAGE_FIELDS),
         )
@@ -209,7 +208,7 @@ def prepare(row: Row, lookups: Lookups) -> Prepared:
         given["custom_data"] = custom
     data = CustomerInput(**given)
     try:
-        cleaned = clean_customer_input(data)
+        cleaned = clean_customer_input(data, custom_fields=lookups.custom_fields)
     except ValidationFailed as exc:
         errors.append(_errors_text(exc))
         cleaned = {}
