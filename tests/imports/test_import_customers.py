@@ -359,11 +359,29 @@ def test_a_long_line_further_down_fails_the_batch_with_its_report(sales1a):
 def test_the_demo_import_is_finished_with_its_report(sales1a):
     from guanxi.imports.demo import seed_imports_demo
 
-    archive.customer_create(
-        actor=sales1a, data=CustomerInput(name="档案客户", mobile="13912345678")
-    )
-    stats = seed_imports_demo(rows=6)
+    for index in range(3):
+        archive.customer_create(
+            actor=sales1a, data=CustomerInput(name=f"档案客户{index}", mobile=f"1391234567{index}")
+        )
+    stats = seed_imports_demo()
+    assert stats.counts == {"updated": 3, "duplicate": 1, "error": 3}
     batch = ImportBatch.objects.get()
-    assert stats.counts == {"new": 6, "duplicate": 1, "error": 3}
     assert batch.status == "done" and batch.report and batch.encoding == "gb18030"
+    assert Customer.objects.count() == 3  # the demo fills fields, it adds no customers
+    assert Customer.objects.filter(wechat__startswith="wx_").count() == 3
     assert seed_imports_demo().skipped
+
+
+def test_the_dry_run_asks_the_database_per_chunk_not_per_row(sales1a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (10, 60):
+        batch = services.batch_upload(
+            actor=sales1a, upload=csv_upload([HEADER, *person_rows(size, start=size * 100)])
+        )
+        with CaptureQueriesContext(connection) as queries:
+            services.batch_check(actor=sales1a, batch=batch)
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
