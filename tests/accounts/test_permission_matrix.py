@@ -54,7 +54,8 @@ from guanxi.customers.models import (
     OwnerChange,
     TimelineEvent,
 )
-from guanxi.imports.models import ExportJob
+from guanxi.imports.models import ExportJob, ImportBatch, ImportRow, ImportTemplate
+from guanxi.imports.spreadsheets import services as import_services
 from guanxi.pipeline.models import (
     CheckIn,
     Claim,
@@ -173,6 +174,33 @@ class World:
         )
         prospect_set_stage(actor=self.owner, customer=customer, stage="s1")
         return Customer.objects.get(pk=customer.pk)
+
+    def _import(self, name: str, phone: str) -> ImportBatch:
+        upload = SimpleUploadedFile(name, f"客户名称,手机\n矩阵导入,{phone}\n".encode())
+        return import_services.batch_upload(actor=self.owner, upload=upload)
+
+    @cached_property
+    def import_checked(self) -> ImportBatch:
+        batch = self._import("m1.csv", "13912340091")
+        return import_services.batch_check(actor=self.owner, batch=batch)
+
+    @cached_property
+    def import_running(self) -> ImportBatch:
+        batch = self._import("m2.csv", "13912340092")
+        ImportBatch.objects.filter(pk=batch.pk).update(status="running", phase="run")
+        return batch
+
+    @cached_property
+    def import_done(self) -> ImportBatch:
+        batch = self._import("m3.csv", "13912340093")
+        batch = import_services.batch_check(actor=self.owner, batch=batch)
+        return import_services.batch_start(actor=self.owner, batch=batch)
+
+    @cached_property
+    def import_template(self) -> ImportTemplate:
+        return import_services.template_save(
+            actor=self.owner, name="矩阵模板", mapping={"客户名称": "name"}
+        )
 
     @cached_property
     def lead_form(self) -> LeadForm:
@@ -1803,6 +1831,65 @@ ACTIONS: list[Action] = [
         lambda w: "/api/v1/complaints/settings",
         lambda w: {"route_minutes": 20},
     ),
+    # spreadsheet imports (INTG-1): a batch is changed by the user who uploaded it only
+    api(
+        "PUT",
+        "/api/v1/imports/{batch_id}/mapping",
+        {"owner"},
+        lambda w: f"/api/v1/imports/{w.import_checked.pk}/mapping",
+        lambda w: {"mapping": {"name": 0}},
+    ),
+    api(
+        "POST",
+        "/api/v1/imports/{batch_id}/check",
+        {"owner"},
+        lambda w: f"/api/v1/imports/{w.import_checked.pk}/check",
+    ),
+    api(
+        "POST",
+        "/api/v1/imports/{batch_id}/run",
+        {"owner"},
+        lambda w: f"/api/v1/imports/{w.import_checked.pk}/run",
+    ),
+    api(
+        "POST",
+        "/api/v1/imports/{batch_id}/cancel",
+        {"owner"},
+        lambda w: f"/api/v1/imports/{w.import_running.pk}/cancel",
+    ),
+    api(
+        "POST",
+        "/api/v1/imports/{batch_id}/rollback",
+        {"owner"},
+        lambda w: f"/api/v1/imports/{w.import_done.pk}/rollback",
+    ),
+    html(
+        "imports:batch_detail",
+        {"owner"},
+        lambda w: reverse("imports:batch_detail", args=[w.import_checked.pk]),
+        lambda w: {"col_0": "name", "col_1": "mobile", "on_duplicate": "skip"},
+    ),
+    html(
+        "imports:batch_start",
+        {"owner"},
+        lambda w: reverse("imports:batch_start", args=[w.import_checked.pk]),
+    ),
+    html(
+        "imports:batch_cancel",
+        {"owner"},
+        lambda w: reverse("imports:batch_cancel", args=[w.import_running.pk]),
+    ),
+    html(
+        "imports:batch_rollback",
+        {"owner"},
+        lambda w: reverse("imports:batch_rollback", args=[w.import_done.pk]),
+    ),
+    html(
+        "imports:batch_template",
+        {"owner"},
+        lambda w: reverse("imports:batch_template", args=[w.import_checked.pk]),
+        lambda w: {"template": w.import_template.pk},
+    ),
 ]
 
 
@@ -1826,6 +1913,9 @@ OUTSIDE = {
     "HTML portal:verify": "a customer signs in with the code",
     "HTML portal:sign_out": "a customer signs out of their own portal session",
     "HTML portal:lead_form": "the public web-to-lead form (honeypot, per-address limit)",
+    # a spreadsheet upload: any signed-in user, their own new batch (tests/imports)
+    "API POST /api/v1/imports": "the caller's own upload",
+    "HTML imports:batch_list": "the caller's own upload",
     # care messages: the caller's own notifications and calendar feeds, and the customer's
     # own unsubscribing (tests/care)
     "HTML care:notifications_read": "the caller's own notifications",
@@ -1978,6 +2068,9 @@ WATCHED = [
     ComplaintRoute,
     SlaTarget,
     ComplaintSettings,
+    ImportBatch,
+    ImportRow,
+    ImportTemplate,
     AuditLog,
     Subscription,
     AllowedHost,
@@ -2022,7 +2115,7 @@ def _refused(action: Action, response) -> bool:
 
 
 def _succeeded(action: Action, response) -> bool:
-    if response.status_code not in (200, 201, 204, 302):
+    if response.status_code not in (200, 201, 202, 204, 302):
         return False
     levels = [m.level_tag for m in get_messages(response.wsgi_request)]
     return "error" not in levels

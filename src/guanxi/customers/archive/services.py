@@ -148,6 +148,14 @@ def _duplicate_error(actor: User, matches: Sequence[tuple[str, int]]) -> Custome
     )
 
 
+def customer_duplicate_error(
+    *, actor: User, matches: Sequence[tuple[str, int]]
+) -> CustomerDuplicate:
+    """The 查重 refusal for `matches` (dedup.find_matches): who owns the match, nothing else
+    of it. For callers that check before they create (the spreadsheet import's dry run)."""
+    return _duplicate_error(actor, matches)
+
+
 def _write_keys(customer: Customer, *, actor: User, id_number: str) -> None:
     keys = dedup.keys_for(customer, id_number=id_number)
     matches = dedup.find_matches(keys, exclude_id=customer.pk)

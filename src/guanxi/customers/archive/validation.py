@@ -187,13 +187,16 @@ def _fk(model, value):
         raise ValidationError(_("Unknown choice.")) from exc
 
 
-def clean_custom_data(raw, *, kind: str) -> dict:
+def clean_custom_data(raw, *, kind: str, definitions=None) -> dict:
+    """`definitions`: the active CustomFieldDefinition rows when the caller read them once
+    for many customers (the spreadsheet import); read here otherwise."""
     raw = raw or {}
     if not isinstance(raw, dict):
         raise ValidationFailed(
             field_errors={"custom_data": [_("Custom fields must be an object.")]}
         )
-    definitions = CustomFieldDefinition.objects.filter(is_active=True)
+    if definitions is None:
+        definitions = CustomFieldDefinition.objects.filter(is_active=True)
     errors: dict[str, list[str]] = {}
     cleaned: dict = {}
     known = set()
@@ -253,9 +256,13 @@ def _custom_value(definition, value):
 
 
 def clean_customer_input(
-    given: CustomerInput | Mapping[str, Any], *, existing: Customer | None = None
+    given: CustomerInput | Mapping[str, Any],
+    *,
+    existing: Customer | None = None,
+    custom_fields: list[CustomFieldDefinition] | None = None,
 ) -> dict[str, Any]:
-    """Validate the fields given (only they change when `existing` is given)."""
+    """Validate the fields given (only they change when `existing` is given). `custom_fields`:
+    the active custom field definitions, when the caller validates many customers at once."""
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}
     # A list or object where one value belongs (a JSON body, a repeated form field) is refused
@@ -378,12 +385,14 @@ def clean_customer_input(
     kind = cleaned.get("kind") or (existing.kind if existing else Customer.Kind.PERSON)
     if present("custom_data"):
         try:
-            cleaned["custom_data"] = clean_custom_data(data["custom_data"], kind=kind)
+            cleaned["custom_data"] = clean_custom_data(
+                data["custom_data"], kind=kind, definitions=custom_fields
+            )
         except ValidationFailed as exc:
             errors.update(exc.field_errors)
     elif existing is None:
         try:
-            cleaned["custom_data"] = clean_custom_data({}, kind=kind)
+            cleaned["custom_data"] = clean_custom_data({}, kind=kind, definitions=custom_fields)
         except ValidationFailed as exc:
             errors.update(exc.field_errors)
     if errors:

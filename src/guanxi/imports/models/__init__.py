@@ -1,5 +1,7 @@
-"""The app's models, one module per area, all imported here so Django finds them."""
+"""Imports and exports (INTG-1, RPT-2): the app's models, one module per area, all imported
+here so Django finds them."""
 
 from guanxi.imports.models.exports import ExportJob
+from guanxi.imports.models.spreadsheets import ImportBatch, ImportRow, ImportTemplate
 
-__all__ = ["ExportJob"]
+__all__ = ["ExportJob", "ImportBatch", "ImportRow", "ImportTemplate"]

@@ -27,6 +27,7 @@ HIGHER_SEED_COMMANDS = (
     "seed_satisfaction",
     "seed_webhooks",
     "seed_portal",
+    "seed_imports",
 )
 
 

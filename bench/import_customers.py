@@ -1,0 +1,111 @@
+"""Import benchmark (issue 16, INTG-1): a generated GBK CSV (or .xlsx) of N customer rows,
+uploaded, dry-run and imported through the same services as the page, in this process (the
+task backend is the immediate one here, so the run is the worker's code path without a
+worker). Prints rows/s of the dry run and of the import, and the process's peak memory.
+
+    export PYTHONPATH=src GUANXI_DATA_DIR=/tmp/gx-bench-import   # a migrated database with
+    guanxi migrate && guanxi seed --customers 1000                # the demo users
+    python bench/import_customers.py --rows 100000 --check-only
+    python bench/import_customers.py --rows 10000            # dry run and import
+"""
+
+import argparse
+import io
+import os
+import random
+import resource
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanxi.settings")
+os.environ["GUANXI_TASK_BACKEND"] = "django.tasks.backends.immediate.ImmediateBackend"
+
+import django
+
+django.setup()
+
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
+
+from guanxi.accounts.models import User  # noqa: E402
+from guanxi.imports.models import ImportBatch  # noqa: E402
+from guanxi.imports.spreadsheets import services  # noqa: E402
+
+HEADER = ["客户名称", "手机号", "邮箱", "省", "市", "标签", "生日", "备注"]
+PREFIXES = ["136", "137", "138", "139", "150", "158", "186", "188"]
+
+
+def rows(count: int, seed: int) -> list[list[str]]:
+    rng = random.Random(seed)
+    out = []
+    for index in range(count):
+        mobile = f"{rng.choice(PREFIXES)}{rng.randrange(10**8):08d}"
+        out.append(
+            [
+                f"基准客户{seed}-{index}",
+                mobile,
+                f"b{seed}x{index}@example.cn" if index % 3 == 0 else "",
+                "广东",
+                "深圳",
+                "基准、导入" if index % 5 == 0 else "",
+                f"{1960 + index % 40}年{1 + index % 12}月{1 + index % 28}日",
+                "基准测试",
+            ]
+        )
+    return out
+
+
+def upload(count: int, seed: int, kind: str) -> SimpleUploadedFile:
+    data = rows(count, seed)
+    if kind == "xlsx":
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet()
+        sheet.append(HEADER)
+        for row in data:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return SimpleUploadedFile("bench.xlsx", buffer.getvalue())
+    text = "\n".join(",".join(row) for row in [HEADER, *data]) + "\n"
+    return SimpleUploadedFile("bench.csv", text.encode("gbk"))
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=10000)
+    parser.add_argument("--kind", choices=["csv", "xlsx"], default="csv")
+    parser.add_argument("--user", default="sales1a")
+    parser.add_argument("--seed", type=int, default=int(time.time()) % 100000)
+    parser.add_argument("--check-only", action="store_true")
+    args = parser.parse_args()
+    actor = User.objects.get(username=args.user)
+    file = upload(args.rows, args.seed, args.kind)
+    print(f"file: {args.rows:,} rows, {len(file):,} bytes ({args.kind}); peak {peak_mib():.0f} MiB")
+    started = time.perf_counter()
+    batch = services.batch_upload(actor=actor, upload=file)
+    print(f"upload: {time.perf_counter() - started:.2f} s")
+    started = time.perf_counter()
+    services.batch_check(actor=actor, batch=batch)
+    batch = ImportBatch.objects.get(pk=batch.pk)
+    took = time.perf_counter() - started
+    print(
+        f"dry run: {took:.2f} s, {args.rows / took:,.0f} rows/s, {batch.check_counts}; "
+        f"peak {peak_mib():.0f} MiB"
+    )
+    if args.check_only:
+        return
+    started = time.perf_counter()
+    services.batch_start(actor=actor, batch=batch)
+    batch = ImportBatch.objects.get(pk=batch.pk)
+    took = time.perf_counter() - started
+    print(
+        f"import: {took:.2f} s, {args.rows / took:,.0f} rows/s, {batch.run_counts}; "
+        f"peak {peak_mib():.0f} MiB"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,8 @@
+"""The audit-log actions of imports, with the labels the audit page shows."""
+
+from django.utils.translation import gettext_lazy as _
+
+LABELS = {
+    "imports.run": _("Imported customers from a file"),
+    "imports.rollback": _("Rolled back an import"),
+}

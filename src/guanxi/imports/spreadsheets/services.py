@@ -1,0 +1,464 @@
+"""Every write of the spreadsheet import (INTG-1). Keyword-only, one transaction each; the
+background phases (dry run, import) advance in checkpointed chunks: a chunk's outcome rows,
+its customers and the batch's `rows_done` commit together, so a worker killed between
+chunks resumes after the last one committed and no row is done twice."""
+
+import datetime as dt
+import hashlib
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from guanxi.accounts.models import User
+from guanxi.accounts.permissions import MANAGE_FIELDS
+from guanxi.accounts.selectors import user_can, users_in_scope
+from guanxi.core.audit import audit_record
+from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed
+from guanxi.customers.models import Customer, DedupKey, TimelineEvent
+from guanxi.imports.common.permissions import IMPORT_FOR_OTHERS
+from guanxi.imports.models import ImportBatch, ImportRow, ImportTemplate
+from guanxi.imports.spreadsheets.fields import auto_mapping, import_fields, mapping_from_template
+from guanxi.imports.spreadsheets.reading import (
+    Row,
+    detect_encoding,
+    file_kind,
+    header_names,
+    refuse,
+    rows_of,
+)
+from guanxi.imports.spreadsheets.rows import Judged, Lookups, judge_chunk
+
+Status = ImportBatch.Status
+CHUNK = 500
+ROLLBACK_WINDOW = dt.timedelta(days=1)
+PHASE_CHECK, PHASE_RUN = "check", "run"
+COUNT_KEYS = ("new", "updated", "duplicate", "error")
+
+
+def max_file_bytes() -> int:
+    return int(getattr(settings, "IMPORT_MAX_FILE_BYTES", 200 * 1024 * 1024))
+
+
+def _store(upload: "UploadedFile[bytes]") -> tuple[Path, str]:
+    """The upload as a local temporary file (bounded) and its SHA-256."""
+    digest = hashlib.sha256()
+    size = 0
+    with tempfile.NamedTemporaryFile(delete=False, suffix=".upload") as handle:
+        for chunk in upload.chunks():
+            size += len(chunk)
+            if size > max_file_bytes():
+                Path(handle.name).unlink(missing_ok=True)
+                raise refuse(
+                    _("The file is larger than %(mb)d MB.") % {"mb": max_file_bytes() // 2**20}
+                )
+            digest.update(chunk)
+            handle.write(chunk)
+    return Path(handle.name), digest.hexdigest()
+
+
+def _header(path: Path, *, kind: str, encoding: str) -> list[str]:
+    for row in rows_of(path, kind=kind, encoding=encoding):
+        if row.problem:
+            raise refuse(row.problem)
+        return header_names(row.cells)
+    raise refuse(_("The file is empty: it has no header row."))
+
+
+def _check_owner(actor: User, owner: User) -> None:
+    if owner.pk == actor.pk:
+        return
+    if not user_can(actor, IMPORT_FOR_OTHERS) or not users_in_scope(actor).filter(pk=owner.pk):
+        raise PermissionDenied(_("You may not import customers for other people."))
+
+
+@transaction.atomic
+def batch_upload(*, actor: User, upload: "UploadedFile[bytes]") -> ImportBatch:
+    """A new batch from an uploaded file: its header read, its columns mapped by name."""
+    name = (upload.name or "import").rsplit("/", 1)[-1][:200]
+    kind = file_kind(name)
+    path, sha256 = _store(upload)
+    try:
+        if path.stat().st_size == 0:
+            raise refuse(_("The file is empty."))
+        encoding = detect_encoding(path) if kind == "csv" else ""
+        headers = _header(path, kind=kind, encoding=encoding)
+        batch = ImportBatch(
+            owner=actor,
+            department_id=actor.department_id,
+            default_owner=actor,
+            file_name=name,
+            file_sha256=sha256,
+            file_kind=kind,
+            encoding=encoding,
+            headers=headers,
+            mapping=auto_mapping(headers, import_fields()),
+        )
+        with path.open("rb") as handle:
+            batch.file.save(f"{sha256[:16]}.{kind}", File(handle), save=False)
+        batch.save()
+    finally:
+        path.unlink(missing_ok=True)
+    return batch
+
+
+@dataclass(frozen=True, kw_only=True)
+class MappingInput:
+    mapping: dict[str, int]  # field key → column index
+    on_duplicate: str = ImportBatch.OnDuplicate.SKIP
+    create_sources: bool = False
+    create_tags: bool = True
+    default_owner_id: int | None = None
+    template_name: str = ""
+
+
+def _editable(actor: User, batch: ImportBatch) -> ImportBatch:
+    locked = ImportBatch.objects.select_for_update().filter(pk=batch.pk, owner=actor).first()
+    if locked is None:
+        raise PermissionDenied(_("Only the user who uploaded the file may change this import."))
+    return locked
+
+
+@transaction.atomic
+def batch_map(*, actor: User, batch: ImportBatch, data: MappingInput) -> ImportBatch:
+    """Set the column mapping and options (before the import runs); the dry run is redone."""
+    locked = _editable(actor, batch)
+    if locked.status not in (Status.UPLOADED, Status.CHECKED, Status.CHECKING):
+        raise Conflict(_("This import has started; its mapping can no longer change."))
+    known = {field.key for field in import_fields()}
+    errors: dict[str, list[str]] = {}
+    columns = len(locked.headers)
+    used: dict[int, str] = {}
+    for key, index in data.mapping.items():
+        if key not in known:
+            errors.setdefault("mapping", []).append(_("Unknown field: %(key)s") % {"key": key})
+        elif not 0 <= index < columns:
+            errors.setdefault("mapping", []).append(_("Unknown column."))
+        elif index in used:
+            errors.setdefault("mapping", []).append(
+                _("The column %(column)s is mapped twice.") % {"column": locked.headers[index]}
+            )
+        used[index] = key
+    if "name" not in data.mapping and "company" not in data.mapping:
+        errors.setdefault("mapping", []).append(_("Map a column to the name or the company."))
+    if data.on_duplicate not in ImportBatch.OnDuplicate.values:
+        errors["on_duplicate"] = [_("Select a valid choice.")]
+    if data.create_sources and not user_can(actor, MANAGE_FIELDS):
+        errors["create_sources"] = [_("You may not create lead sources.")]
+    owner = actor
+    if data.default_owner_id and data.default_owner_id != actor.pk:
+        found = User.objects.filter(pk=data.default_owner_id, is_active=True).first()
+        if found is None:
+            errors["default_owner"] = [_("Unknown user.")]
+        else:
+            _check_owner(actor, found)
+            owner = found
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    locked.mapping = dict(data.mapping)
+    locked.on_duplicate = data.on_duplicate
+    locked.create_sources = data.create_sources
+    locked.create_tags = data.create_tags
+    locked.default_owner = owner
+    locked.status = Status.UPLOADED
+    locked.check_counts = {}
+    locked.save()
+    if data.template_name.strip():
+        template_save(
+            actor=actor,
+            name=data.template_name,
+            mapping={locked.headers[i]: key for key, i in locked.mapping.items()},
+        )
+    return locked
+
+
+def template_save(*, actor: User, name: str, mapping: dict[str, str]) -> ImportTemplate:
+    name = name.strip()[:60]
+    if not name:
+        raise ValidationFailed(field_errors={"template_name": [_("Enter a name.")]})
+    template, _created = ImportTemplate.objects.update_or_create(
+        owner=actor, name=name, defaults={"mapping": mapping}
+    )
+    return template
+
+
+@transaction.atomic
+def batch_apply_template(
+    *, actor: User, batch: ImportBatch, template: ImportTemplate
+) -> ImportBatch:
+    if template.owner_id != actor.pk:
+        raise PermissionDenied()
+    locked = _editable(actor, batch)
+    if locked.status not in (Status.UPLOADED, Status.CHECKED):
+        raise Conflict(_("This import has started; its mapping can no longer change."))
+    locked.mapping = mapping_from_template(locked.headers, template.mapping)
+    locked.status = Status.UPLOADED
+    locked.save(update_fields=["mapping", "status"])
+    return locked
+
+
+def _enqueue(batch: ImportBatch) -> None:
+    # a module-level import would be circular: tasks.py calls batch_process from here
+    from guanxi.imports.spreadsheets.tasks import import_process
+
+    # enqueued inside the caller's transaction: the database backend's task row commits with
+    # the batch's new status, or neither does
+    import_process.enqueue(batch.pk)
+
+
+@transaction.atomic
+def batch_check(*, actor: User, batch: ImportBatch) -> ImportBatch:
+    """Queue the dry run: every row judged, nothing written but the outcome rows."""
+    locked = _editable(actor, batch)
+    if locked.status not in (Status.UPLOADED, Status.CHECKED):
+        raise Conflict(_("This import has started; it cannot be checked again."))
+    ImportRow.objects.filter(batch=locked, phase=PHASE_CHECK).delete()
+    locked.status = Status.CHECKING
+    locked.phase = PHASE_CHECK
+    locked.rows_done = 0
+    locked.check_counts = {}
+    locked.started_at = timezone.now()
+    locked.finished_at = None
+    locked.report = ""
+    locked.save()
+    _enqueue(locked)
+    return locked
+
+
+def batch_start(*, actor: User, batch: ImportBatch) -> ImportBatch:
+    """Queue the import of a checked batch; the same file cannot run twice at once."""
+    try:
+        with transaction.atomic():
+            locked = _editable(actor, batch)
+            if locked.status != Status.CHECKED:
+                raise Conflict(_("Run the dry run first."))
+            _check_owner(actor, locked.default_owner)
+            locked.status = Status.QUEUED
+            locked.phase = PHASE_RUN
+            locked.rows_done = 0
+            locked.run_counts = {}
+            locked.started_at = timezone.now()
+            locked.finished_at = None
+            locked.save()
+            audit_record(
+                actor=actor,
+                action="imports.run",
+                target=locked,
+                summary=locked.file_name,
+                detail={"rows": locked.total_rows, "on_duplicate": locked.on_duplicate},
+            )
+            _enqueue(locked)
+    except IntegrityError:
+        raise Conflict(_("This file is being imported already; wait until it finishes.")) from None
+    return locked
+
+
+@transaction.atomic
+def batch_cancel(*, actor: User, batch: ImportBatch) -> ImportBatch:
+    """Stop after the chunk under way; what was imported stays (and can be rolled back)."""
+    locked = _editable(actor, batch)
+    if locked.status not in (Status.CHECKING, Status.QUEUED, Status.RUNNING):
+        raise Conflict(_("This import is not running."))
+    locked.cancel_requested = True
+    locked.save(update_fields=["cancel_requested"])
+    return locked
+
+
+@transaction.atomic
+def batch_rollback(*, actor: User, batch: ImportBatch) -> int:
+    """Move the customers the batch created to the recycle bin (soft, restorable), within a
+    day, by the user who imported them; customers it updated keep their changes."""
+    locked = _editable(actor, batch)
+    if locked.status not in (Status.DONE, Status.CANCELLED, Status.FAILED):
+        raise Conflict(_("Only a finished import can be rolled back."))
+    finished = locked.finished_at or locked.created_at
+    if timezone.now() - finished > ROLLBACK_WINDOW:
+        raise Conflict(_("An import can be rolled back within a day only."))
+    created = ImportRow.objects.filter(
+        batch=locked, phase=PHASE_RUN, outcome=ImportRow.Outcome.NEW
+    ).values("customer_id")
+    customers = Customer.objects.filter(pk__in=created, deleted_at__isnull=True)
+    ids = list(customers.values_list("pk", flat=True))
+    now = timezone.now()
+    Customer.objects.filter(pk__in=ids).update(deleted_at=now, deleted_by=actor, updated_at=now)
+    # a deleted customer no longer blocks a new one with the same keys (as customer_delete)
+    DedupKey.objects.filter(customer_id__in=ids).delete()
+    title = _("Moved to the recycle bin: import %(file)s rolled back") % {"file": locked.file_name}
+    TimelineEvent.objects.bulk_create(
+        [
+            TimelineEvent(
+                customer_id=pk, kind="deleted", title=title[:200], actor=actor, occurred_at=now
+            )
+            for pk in ids
+        ],
+        batch_size=1000,
+    )
+    locked.status = Status.ROLLED_BACK
+    locked.rolled_back_at = now
+    locked.save(update_fields=["status", "rolled_back_at"])
+    audit_record(
+        actor=actor,
+        action="imports.rollback",
+        target=locked,
+        summary=locked.file_name,
+        detail={"customers": len(ids)},
+    )
+    return len(ids)
+
+
+# ---------------------------------------------------------------- the background phases
+
+
+def _data_rows(batch: ImportBatch, path: Path) -> Iterator[Row]:
+    rows = rows_of(path, kind=batch.file_kind, encoding=batch.encoding)
+    next(rows, None)  # the header row
+    return rows
+
+
+def _count_rows(batch: ImportBatch, path: Path) -> int:
+    return sum(1 for _row in _data_rows(batch, path))
+
+
+def _commit_chunk(batch_id: int, phase: str, start: int, judged: list[Judged]) -> bool:
+    """Store a chunk's outcomes and move the checkpoint, unless the batch moved on (cancelled,
+    or another worker did this chunk): False then, and the chunk's writes are undone."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+    if batch.phase != phase or batch.rows_done != start or batch.cancel_requested:
+        transaction.set_rollback(True)
+        return False
+    keep = [j for j in judged if phase == PHASE_RUN or j.outcome in ("duplicate", "error")]
+    ImportRow.objects.bulk_create(
+        [
+            ImportRow(
+                batch_id=batch_id,
+                phase=phase,
+                row_number=j.number,
+                outcome=j.outcome,
+                customer_id=j.customer_id,
+                reason=j.reason,
+                cells=list(j.cells),
+            )
+            for j in keep
+        ]
+    )
+    counts = Counter(batch.run_counts if phase == PHASE_RUN else batch.check_counts)
+    counts.update(j.outcome for j in judged)
+    if phase == PHASE_RUN:
+        batch.run_counts = dict(counts)
+    else:
+        batch.check_counts = dict(counts)
+    batch.rows_done = start + len(judged)
+    batch.save(update_fields=["run_counts", "check_counts", "rows_done"])
+    return True
+
+
+def _finish(batch_id: int, *, status: str, failure: str = "") -> ImportBatch:
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+        batch.status = status
+        batch.failure = failure[:300]
+        batch.finished_at = timezone.now()
+        batch.cancel_requested = False
+        batch.save()
+    report_write(batch=batch)
+    return batch
+
+
+# a test stops a phase after a number of chunks, as a worker killed there would
+ChunkHook = Callable[[int], None]
+
+
+def batch_process(*, batch_id: int, after_chunk: ChunkHook | None = None) -> ImportBatch:
+    """Advance the batch's phase from its checkpoint to the end (the task's body)."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().select_related("owner").get(pk=batch_id)
+        if batch.status not in (Status.CHECKING, Status.QUEUED, Status.RUNNING):
+            return batch
+        if batch.status == Status.QUEUED:
+            batch.status = Status.RUNNING
+            batch.save(update_fields=["status"])
+    phase = batch.phase
+    path = Path(batch.file.path)
+    try:
+        if not batch.total_rows:
+            batch.total_rows = _count_rows(batch, path)
+            ImportBatch.objects.filter(pk=batch_id).update(total_rows=batch.total_rows)
+        lookups = Lookups.load(batch)
+        start = batch.rows_done
+        chunk: list[Row] = []
+        chunks = 0
+        for index, row in enumerate(_data_rows(batch, path)):
+            if index < start:
+                continue
+            chunk.append(row)
+            if len(chunk) < CHUNK:
+                continue
+            if not _process_chunk(batch_id, phase, start, chunk, lookups):
+                return _stopped(batch_id)
+            start += len(chunk)
+            chunk = []
+            chunks += 1
+            if after_chunk is not None:
+                after_chunk(chunks)
+        if chunk and not _process_chunk(batch_id, phase, start, chunk, lookups):
+            return _stopped(batch_id)
+    except ValidationFailed as exc:  # the file turned out unreadable further down
+        return _finish(batch_id, status=Status.FAILED, failure=str(exc.message))
+    done = Status.CHECKED if phase == PHASE_CHECK else Status.DONE
+    return _finish(batch_id, status=done)
+
+
+def _process_chunk(
+    batch_id: int, phase: str, start: int, chunk: list[Row], lookups: Lookups
+) -> bool:
+    with transaction.atomic():
+        judged = judge_chunk(chunk, lookups, write=phase == PHASE_RUN)
+        return _commit_chunk(batch_id, phase, start, judged)
+
+
+def _stopped(batch_id: int) -> ImportBatch:
+    batch = ImportBatch.objects.get(pk=batch_id)
+    if batch.cancel_requested:
+        status = Status.UPLOADED if batch.phase == PHASE_CHECK else Status.CANCELLED
+        return _finish(batch_id, status=status)
+    return batch  # another worker carries on
+
+
+# ---------------------------------------------------------------- the error report
+
+
+def _safe(value: str) -> str:
+    """Keep spreadsheet programs from running cell text as a formula (CSV injection)."""
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def report_write(*, batch: ImportBatch) -> None:
+    """The rows that were not imported (errors and duplicates), as uploaded, with a reason
+    column: fix them and import the file again."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Not imported"))
+    sheet.append([_("Row"), _("Reason"), *[_safe(h) for h in batch.headers]])
+    problems = (
+        ImportRow.objects.filter(batch=batch, phase=batch.phase, outcome__in=["duplicate", "error"])
+        .order_by("row_number")
+        .values_list("row_number", "reason", "cells")
+    )
+    for number, reason, cells in problems.iterator(chunk_size=2000):
+        sheet.append([number, reason, *[_safe(str(c)) for c in cells]])
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
+        workbook.save(handle.name)
+        with open(handle.name, "rb") as report:
+            name = f"{batch.pk}-{batch.phase}.xlsx"
+            batch.report.save(name, File(report), save=False)
+    ImportBatch.objects.filter(pk=batch.pk).update(report=batch.report.name)
