@@ -50,3 +50,10 @@ class SmtpServer:
     @property
     def port(self) -> int:
         return self.controller.port
+
+
+def smtp_mailers(*, port: int, timeout: int = 5) -> dict:
+    """settings.MAILERS that send through the SMTP server on `port` of this machine."""
+    backend = "django.core.mail.backends.smtp.EmailBackend"
+    options = {"host": "127.0.0.1", "port": port, "timeout": timeout}
+    return {"default": {"BACKEND": backend, "OPTIONS": options}}

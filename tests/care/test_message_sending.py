@@ -20,21 +20,15 @@ from guanxi.care.messages.services import (
 )
 from guanxi.care.models import ConsentEvent, ContactPreference, Message, MessageEvent, Purpose
 from tests.care.factories import EmailTemplateFactory
-from tests.care.smtp import SmtpServer, free_port
+from tests.care.smtp import SmtpServer, free_port, smtp_mailers
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
-
-
-def _smtp_mailer(*, port: int, timeout: int) -> dict:
-    backend = "django.core.mail.backends.smtp.EmailBackend"
-    options = {"host": "127.0.0.1", "port": port, "timeout": timeout}
-    return {"default": {"BACKEND": backend, "OPTIONS": options}}
 
 
 @pytest.fixture
 def smtp(settings):
     with SmtpServer() as server:
-        settings.MAILERS = _smtp_mailer(port=server.port, timeout=5)
+        settings.MAILERS = smtp_mailers(port=server.port, timeout=5)
         yield server
 
 
@@ -192,7 +186,7 @@ def test_a_refused_recipient_fails_for_good(smtp, customer, no_quiet_hours):
 
 
 def test_a_server_that_is_down_means_retries_with_back_off(settings, customer, no_quiet_hours):
-    settings.MAILERS = _smtp_mailer(port=free_port(), timeout=2)
+    settings.MAILERS = smtp_mailers(port=free_port(), timeout=2)
     message = _queue(customer)
     sending.messages_send_due()
     message.refresh_from_db()

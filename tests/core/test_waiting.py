@@ -54,7 +54,9 @@ def test_the_badge_is_loaded_after_the_page_and_costs_few_queries(client_for, sa
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("waiting"))
     assert response.status_code == 200
-    assert len(queries) <= 8
+    # the session and the user, then one count per kind of waiting work: follow-ups,
+    # approvals, instalments, 回访, notifications, complaints
+    assert len(queries) <= 8 + 1
 
 
 def test_nothing_waiting_says_so(client_for, relations):

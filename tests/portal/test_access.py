@@ -14,7 +14,7 @@ from guanxi.care.messages import sending
 from guanxi.care.models import Message
 from guanxi.portal.access import services
 from guanxi.portal.models import PortalCode, PortalSession
-from tests.care.smtp import SmtpServer
+from tests.care.smtp import SmtpServer, smtp_mailers
 
 
 @pytest.fixture(autouse=True)
@@ -72,12 +72,7 @@ def test_a_customer_signs_in_with_the_code_sent_by_sms(client, customer, caplog)
 
 def test_a_code_by_e_mail_through_a_real_smtp_server(client, customer, settings):
     with SmtpServer() as smtp:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = (
-            "127.0.0.1",
-            smtp.port,
-            5,
-        )
+        settings.MAILERS = smtp_mailers(port=smtp.port)
         response = _ask(client, "LI@example.com")
         assert sending.messages_send_due().sent == 1
         [mail] = smtp.inbox.messages

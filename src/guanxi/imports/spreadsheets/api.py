@@ -31,12 +31,12 @@ def batch_upload(request: HttpRequest, file: File[UploadedFile]) -> object:
     return Status(201, batch)
 
 
-@router.get("/imports/{batch_id}", response=BatchOut, summary="One import")
+@router.get("/imports/{int:batch_id}", response=BatchOut, summary="One import")
 def batch_get(request: HttpRequest, batch_id: int) -> object:
     return selectors.batch_get_for_user(user=request_user(request), pk=batch_id)
 
 
-@router.put("/imports/{batch_id}/mapping", response=BatchOut, summary="Set the column mapping")
+@router.put("/imports/{int:batch_id}/mapping", response=BatchOut, summary="Set the column mapping")
 def batch_map(request: HttpRequest, batch_id: int, payload: MappingIn) -> object:
     user = request_user(request)
     batch = selectors.batch_get_for_user(user=user, pk=batch_id)
@@ -44,7 +44,9 @@ def batch_map(request: HttpRequest, batch_id: int, payload: MappingIn) -> object
     return services.batch_map(actor=user, batch=batch, data=data)
 
 
-@router.post("/imports/{batch_id}/check", response={202: ProgressOut}, summary="Start the dry run")
+@router.post(
+    "/imports/{int:batch_id}/check", response={202: ProgressOut}, summary="Start the dry run"
+)
 def batch_check(request: HttpRequest, batch_id: int) -> object:
     user = request_user(request)
     batch = services.batch_check(
@@ -54,7 +56,7 @@ def batch_check(request: HttpRequest, batch_id: int) -> object:
     return Status(202, selectors.batch_progress(batch=batch))
 
 
-@router.post("/imports/{batch_id}/run", response={202: ProgressOut}, summary="Start the import")
+@router.post("/imports/{int:batch_id}/run", response={202: ProgressOut}, summary="Start the import")
 def batch_run(request: HttpRequest, batch_id: int) -> object:
     user = request_user(request)
     batch = services.batch_start(
@@ -64,13 +66,15 @@ def batch_run(request: HttpRequest, batch_id: int) -> object:
     return Status(202, selectors.batch_progress(batch=batch))
 
 
-@router.get("/imports/{batch_id}/progress", response=ProgressOut, summary="Progress")
+@router.get("/imports/{int:batch_id}/progress", response=ProgressOut, summary="Progress")
 def batch_progress(request: HttpRequest, batch_id: int) -> object:
     batch = selectors.batch_get_for_user(user=request_user(request), pk=batch_id)
     return selectors.batch_progress(batch=batch)
 
 
-@router.post("/imports/{batch_id}/cancel", response=ProgressOut, summary="Cancel a running import")
+@router.post(
+    "/imports/{int:batch_id}/cancel", response=ProgressOut, summary="Cancel a running import"
+)
 def batch_cancel(request: HttpRequest, batch_id: int) -> object:
     user = request_user(request)
     batch = services.batch_cancel(
@@ -79,7 +83,7 @@ def batch_cancel(request: HttpRequest, batch_id: int) -> object:
     return selectors.batch_progress(batch=batch)
 
 
-@router.post("/imports/{batch_id}/rollback", response=dict[str, int], summary="Roll back")
+@router.post("/imports/{int:batch_id}/rollback", response=dict[str, int], summary="Roll back")
 def batch_rollback(request: HttpRequest, batch_id: int) -> object:
     user = request_user(request)
     count = services.batch_rollback(
@@ -88,7 +92,7 @@ def batch_rollback(request: HttpRequest, batch_id: int) -> object:
     return {"customers": count}
 
 
-@router.get("/imports/{batch_id}/report", summary="The error report (.xlsx)")
+@router.get("/imports/{int:batch_id}/report", summary="The error report (.xlsx)")
 def batch_report(request: HttpRequest, batch_id: int) -> FileResponse:
     batch = selectors.batch_get_for_user(user=request_user(request), pk=batch_id)
     if not batch.report:

@@ -38,10 +38,8 @@ class CheckInPageOut(Schema):
 
 
 class LocationIn(Schema):
-    latitude: Annotated[str, Field(max_length=30)] = Field(
-        "", description="empty with longitude: remove"
-    )
-    longitude: Annotated[str, Field(max_length=30)] = ""
+    latitude: Annotated[str, Field(max_length=30, description="empty with longitude: remove")]
+    longitude: Annotated[str, Field(max_length=30)]
 
 
 class LocationOut(Schema):

@@ -13,7 +13,7 @@ from guanxi.satisfaction.plans import selectors, services
 router = Router(tags=["Satisfaction"])
 
 
-class PlanIn(Schema):
+class ActionPlanIn(Schema):
     template_id: int | None = None
     factor_code: str = Field(max_length=40)
     item: str = Field(max_length=200)
@@ -28,7 +28,7 @@ class PlanIn(Schema):
     status: str = Field("open", max_length=12)
 
 
-class PlanOut(Schema):
+class ActionPlanOut(Schema):
     id: int
     factor_code: str
     item: str
@@ -73,7 +73,7 @@ def _out(row: selectors.PlanRow) -> dict[str, Any]:
     }
 
 
-def _data(payload: PlanIn) -> services.PlanData:
+def _data(payload: ActionPlanIn) -> services.PlanData:
     template_id = payload.template_id
     if template_id is None:
         first = SurveyTemplate.objects.order_by("id").values_list("pk", flat=True).first()
@@ -83,24 +83,26 @@ def _data(payload: PlanIn) -> services.PlanData:
     return services.PlanData(**values)
 
 
-@router.get("/satisfaction/plans", response=list[PlanOut], summary="Action plans in scope")
+@router.get("/satisfaction/plans", response=list[ActionPlanOut], summary="Action plans in scope")
 def plan_list(request: Any, query: Query[PlanQuery]) -> list[dict[str, Any]]:
     return [_out(r) for r in selectors.plan_rows(user=request.auth, status=query.status)]
 
 
-@router.get("/satisfaction/plans/{int:plan_id}", response=PlanOut, summary="One action plan")
+@router.get("/satisfaction/plans/{int:plan_id}", response=ActionPlanOut, summary="One action plan")
 def plan_get(request: Any, plan_id: int) -> dict[str, Any]:
     plan = selectors.plan_for_user(user=request.auth, plan_id=plan_id)
     return _out(selectors.plan_rows_for([plan])[0])
 
 
-@router.post("/satisfaction/plans", response={201: PlanOut}, summary="Create an action plan")
-def plan_create(request: Any, payload: PlanIn) -> Status[Any]:
+@router.post("/satisfaction/plans", response={201: ActionPlanOut}, summary="Create an action plan")
+def plan_create(request: Any, payload: ActionPlanIn) -> Status[Any]:
     plan = services.action_plan_create(actor=request.auth, data=_data(payload))
     return Status(201, _out(selectors.plan_rows_for([plan])[0]))
 
 
-@router.put("/satisfaction/plans/{int:plan_id}", response=PlanOut, summary="Change an action plan")
-def plan_update(request: Any, plan_id: int, payload: PlanIn) -> dict[str, Any]:
+@router.put(
+    "/satisfaction/plans/{int:plan_id}", response=ActionPlanOut, summary="Change an action plan"
+)
+def plan_update(request: Any, plan_id: int, payload: ActionPlanIn) -> dict[str, Any]:
     plan = services.action_plan_update(actor=request.auth, plan_id=plan_id, data=_data(payload))
     return _out(selectors.plan_rows_for([plan])[0])

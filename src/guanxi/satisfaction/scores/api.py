@@ -24,7 +24,7 @@ class SplitOut(Schema):
     external: CellOut
 
 
-class FactorOut(Schema):
+class FactorScoreOut(Schema):
     code: str
     name: str
     scores: SplitOut
@@ -48,7 +48,7 @@ class ReportOut(Schema):
     month_from: dt.date
     month_to: dt.date
     total: SplitOut
-    factors: list[FactorOut]
+    factors: list[FactorScoreOut]
     months: list[MonthOut]
     consultants: list[GroupOut]
     departments: list[GroupOut]

@@ -6,33 +6,34 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from guanxi.accounts.selectors import user_can
-from guanxi.core.errors import PermissionDenied
+from guanxi.core.errors import NotFound, PermissionDenied, invalid_field
 from guanxi.satisfaction.common import permissions
-from guanxi.satisfaction.models import SurveyResponse
+from guanxi.satisfaction.models import SurveyResponse, SurveyTemplate
 from guanxi.satisfaction.surveys import selectors, services
 
 router = Router(tags=["Satisfaction"])
 
 
-class QuestionOut(Schema):
+class SurveyQuestionOut(Schema):
     id: int
     text: str
     text_en: str
     asks_expectation: bool
 
 
-class FactorOut(Schema):
+class SurveyFactorOut(Schema):
     code: str
     name: str
     name_en: str
     baseline: int
-    questions: list[QuestionOut]
+    questions: list[SurveyQuestionOut]
 
 
-class TemplateOut(Schema):
+class SurveyTemplateOut(Schema):
     id: int
     code: str
     name: str
@@ -46,7 +47,7 @@ class VersionOut(Schema):
     number: int
     scale_max: int
     low_threshold: int
-    factors: list[FactorOut]
+    factors: list[SurveyFactorOut]
 
 
 class AnswerIn(Schema):
@@ -101,7 +102,7 @@ def _response_out(r: SurveyResponse) -> dict[str, Any]:
     }
 
 
-@router.get("/satisfaction/templates", response=list[TemplateOut], summary="Survey templates")
+@router.get("/satisfaction/templates", response=list[SurveyTemplateOut], summary="Survey templates")
 def template_list(request: Any) -> list[dict[str, Any]]:
     return [
         {
@@ -176,10 +177,17 @@ def answer_get(request: Any, response_id: int) -> dict[str, Any]:
 def answer_create(request: Any, payload: AnswerIn) -> Status[Any]:
     if not user_can(request.auth, permissions.COLLECT):
         raise PermissionDenied()
-    response = services.response_record(
-        actor=request.auth,
-        customer_id=payload.customer_id,
-        template_id=payload.template_id,
-        answers=services.AnswerInput(scores=payload.scores, comment=payload.comment),
-    )
+    if not SurveyTemplate.objects.filter(pk=payload.template_id, active=True).exists():
+        raise invalid_field("template_id", _("No such survey template."))
+    try:
+        response = services.response_record(
+            actor=request.auth,
+            customer_id=payload.customer_id,
+            template_id=payload.template_id,
+            answers=services.AnswerInput(scores=payload.scores, comment=payload.comment),
+        )
+    except NotFound as exc:  # an id in the body is bad input, not a missing page
+        raise invalid_field(
+            "customer_id", _("This customer does not exist or is outside your data scope.")
+        ) from exc
     return Status(201, _response_out(response))

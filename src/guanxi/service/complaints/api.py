@@ -17,8 +17,8 @@ from guanxi.service.complaints import selectors, services, setup
 from guanxi.service.complaints.schemas import (
     CategoryIn,
     CategoryOut,
-    CloseIn,
     CompensationIn,
+    ComplaintCloseIn,
     ComplaintDetailOut,
     ComplaintIn,
     ComplaintPageOut,
@@ -182,7 +182,7 @@ def complaint_route(request: Any, complaint_id: int, payload: RouteIn) -> dict[s
     response=ComplaintDetailOut,
     summary="Close it after 感谢, resolved or not",
 )
-def complaint_close(request: Any, complaint_id: int, payload: CloseIn) -> dict[str, Any]:
+def complaint_close(request: Any, complaint_id: int, payload: ComplaintCloseIn) -> dict[str, Any]:
     services.complaint_close(
         actor=request.auth,
         complaint_id=complaint_id,

@@ -45,7 +45,7 @@ class RouteIn(Input):
     note: Note = ""
 
 
-class CloseIn(Input):
+class ComplaintCloseIn(Input):
     resolution: Annotated[str, Field(max_length=10)] = Field(
         json_schema_extra=choices(Complaint.Resolution.values)
     )
@@ -64,7 +64,7 @@ class ClockOut(Schema):
     state: str = Field(description="met, late, missed, at_risk or running")
 
 
-class EventOut(Schema):
+class ComplaintEventOut(Schema):
     kind: str
     note: str
     actor: RefOf | None
@@ -100,7 +100,7 @@ class ComplaintOut(Schema):
 
 class ComplaintDetailOut(ComplaintOut):
     description: str
-    events: list[EventOut]
+    events: list[ComplaintEventOut]
 
 
 class ComplaintPageOut(Schema):

@@ -17,10 +17,10 @@ from guanxi.webhooks.subscriptions.schemas import (
     DeliveryDetailOut,
     DeliveryPageOut,
     DeliveryQuery,
-    EventOut,
     SubscriptionIn,
     SubscriptionListOut,
     SubscriptionOut,
+    WebhookEventOut,
 )
 
 router = Router(tags=["webhooks"])
@@ -31,7 +31,9 @@ def _data(payload: SubscriptionIn) -> services.SubscriptionData:
 
 
 @router.get(
-    "/webhooks/events", response=list[EventOut], summary="The events a subscription can ask for"
+    "/webhooks/events",
+    response=list[WebhookEventOut],
+    summary="The events a subscription can ask for",
 )
 def event_list(request: Any) -> list[dict[str, str]]:
     services.manage_check(request.auth)

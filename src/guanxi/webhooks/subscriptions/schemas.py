@@ -38,7 +38,7 @@ class SubscriptionListOut(Schema):
     items: list[SubscriptionOut]
 
 
-class DeliveryOut(Schema):
+class WebhookDeliveryOut(Schema):
     id: int
     subscription_id: int
     event: str
@@ -55,12 +55,12 @@ class DeliveryOut(Schema):
     redelivery_of_id: int | None
 
 
-class DeliveryDetailOut(DeliveryOut):
+class DeliveryDetailOut(WebhookDeliveryOut):
     payload: dict[str, Any] = Field(..., description="the request body's envelope as sent")
 
 
 class DeliveryPageOut(Schema):
-    items: list[DeliveryOut]
+    items: list[WebhookDeliveryOut]
     next_cursor: str | None
 
 
@@ -69,7 +69,7 @@ class DeliveryQuery(PageQuery):
     status: str = ""
 
 
-class EventOut(Schema):
+class WebhookEventOut(Schema):
     name: str
     label: str
     group: str
