@@ -22,4 +22,3 @@ def portal_session_get(*, token: str) -> PortalSession | None:
         )
         .first()
     )
-
