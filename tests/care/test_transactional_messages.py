@@ -193,6 +193,8 @@ def test_the_log_pages_the_api_and_the_360_panel_show_only_the_mask(
         assert CODE not in content, url
         # the list shows no text; every page that shows it shows the mask
         assert MASK in content or url == reverse("care:message_list"), url
+        if url == reverse("care:message_detail", args=[message.pk]):
+            assert 'id="gx-message-masked"' in content
 
 
 def test_only_code_queues_a_transactional_message(customer, relations, marketing, client_for):
