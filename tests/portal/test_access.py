@@ -11,16 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guanxi.care.messages import sending
-from guanxi.care.models import Message
+from guanxi.care.models import ContactPreference, Message
 from guanxi.portal.access import services
 from guanxi.portal.models import PortalCode, PortalSession
 from tests.care.smtp import SmtpServer, smtp_mailers
-
-
-@pytest.fixture(autouse=True)
-def no_quiet_hours(settings):
-    """Quiet hours would defer a code asked for at night (the test may run at any hour)."""
-    settings.GUANXI_QUIET_HOURS = "off"
 
 
 @pytest.fixture
@@ -57,7 +51,8 @@ def test_a_customer_signs_in_with_the_code_sent_by_sms(client, customer, caplog)
     stored = PortalCode.objects.get(customer=customer)
     assert code not in stored.code_digest and len(stored.code_digest) == 64  # kept hashed
     message = Message.objects.get(customer=customer)
-    assert message.channel == "sms" and message.purpose == "service"
+    assert message.channel == "sms" and message.purpose == "transactional"
+    assert code not in message.body and "******" in message.body  # the send log is masked
     response = client.post(reverse("portal:verify"), {"pending": pending, "code": code})
     assert response.status_code == 302 and response["Location"] == reverse("portal:home")
     assert "gx_portal" in response.cookies and "sessionid" not in response.cookies
@@ -78,6 +73,7 @@ def test_a_code_by_e_mail_through_a_real_smtp_server(client, customer, settings)
         [mail] = smtp.inbox.messages
     assert mail["To"] == "li@example.com"
     code = re.search(r"\b(\d{6})\b", mail.get_content()).group(1)
+    assert code not in Message.objects.get(customer=customer).body
     verified = client.post(reverse("portal:verify"), {"pending": _pending(response), "code": code})
     assert verified.status_code == 302
 
@@ -177,14 +173,25 @@ def test_the_code_ignores_a_staff_session(client_for, sales1a, customer, caplog)
     assert staff.get(reverse("portal:home")).status_code == 200
 
 
-def test_within_quiet_hours_the_page_says_when_the_code_comes(client, customer, settings):
-    """A code is a message like any other: care's quiet hours hold it, and the page says so
-    instead of leaving the customer waiting."""
+def test_a_code_asked_for_in_quiet_hours_comes_at_once(client, customer, settings, caplog):
+    """Issue 16 §5: a code is a transactional message — quiet hours (all day here) do not hold
+    it, no marketing opt-in is asked for, and the customer signs in at night."""
     settings.GUANXI_QUIET_HOURS = "00:00-23:59"
+    pending, code = _ask_and_read(client, caplog)
+    assert Message.objects.get(customer=customer).status == "sent"
+    verified = client.post(reverse("portal:verify"), {"pending": pending, "code": code})
+    assert verified.status_code == 302
+
+
+def test_do_not_disturb_holds_the_code_and_the_page_answers_the_same(client, customer, caplog):
+    """docs/decisions.md "Transactional messages": whoever types an address asks for a code,
+    so a customer on do-not-disturb gets none; the page does not tell."""
+    ContactPreference.objects.create(customer=customer, do_not_disturb=True)
     response = _ask(client, "13922220001")
-    assert response.status_code == 200 and "alert-warning" in response.content.decode()
-    assert sending.messages_send_due().sent == 0
-    assert Message.objects.get(customer=customer).status == "deferred"
+    assert response.status_code == 200 and 'name="pending"' in response.content.decode()
+    with caplog.at_level(logging.WARNING, logger="guanxi.care.sms"):
+        assert sending.messages_send_due().sent == 0
+    assert Message.objects.get(customer=customer).status == "suppressed"
 
 
 def test_old_codes_and_sessions_are_purged_by_the_nightly_task(client, customer, caplog):

@@ -4,7 +4,13 @@ preference as it is then, so a withdrawal made after queueing still holds.
 Service messages go unless the customer is on do-not-disturb or unsubscribed from the
 channel; marketing messages need the recorded opt-in for the channel as well. Inside the
 quiet hours (local time, default 21:00–08:00, the customer's preference may set others) a
-message waits for their end: deferred, never dropped."""
+message waits for their end: deferred, never dropped.
+
+Transactional messages (a sign-in code the person asked for this minute) are an answer to a
+request, not an approach (PIPL art. 13(1)(2); not commercial, so the operators' TD rule does
+not reach them): they go at once whatever the quiet hours, need no opt-in and are not held by
+a channel unsubscription; do-not-disturb still holds them, as it holds everything we send
+(docs/decisions.md "Transactional messages")."""
 
 import datetime as dt
 import zoneinfo
@@ -33,6 +39,7 @@ REASON_LABELS = {
     "sms": _("The SMS provider refused the message."),
     "no_owner": _("The customer has no owner to notify."),
     "render": _("The template could not be rendered."),
+    "expired": _("The message expired before it could be sent."),
 }
 
 
@@ -118,7 +125,8 @@ def send_decision(
         if pref is not None
         else None
     )
-    if unsubscribed is not None:
+    transactional = message.purpose == Purpose.TRANSACTIONAL
+    if unsubscribed is not None and not transactional:
         return Decision("suppress", "unsubscribed")
     if message.purpose == Purpose.MARKETING:
         opted_in = pref is not None and (
@@ -128,6 +136,8 @@ def send_decision(
             return Decision("suppress", "no_opt_in")
     if not recipient_of(message):
         return Decision("fail", "no_address")
+    if transactional:
+        return Decision("send")
     tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     until = quiet_until(now, window=_quiet_window(pref), tz=tz)
     if until is not None:

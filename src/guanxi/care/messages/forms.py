@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from guanxi.care.messages.sandbox import VARIABLES
-from guanxi.care.models import Channel, MessageTemplate, Purpose
+from guanxi.care.models import STAFF_PURPOSES, Channel, MessageTemplate, Purpose
 
 
 def _variables_help() -> str:
@@ -16,7 +16,10 @@ class TemplateForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=80)
     code = forms.CharField(label=_("code"), max_length=40, required=False)
     channel = forms.ChoiceField(label=pgettext_lazy("message", "channel"), choices=Channel.choices)
-    purpose = forms.ChoiceField(label=_("purpose"), choices=Purpose.choices)
+    # transactional messages are queued by code only, never from a template
+    purpose = forms.ChoiceField(
+        label=_("purpose"), choices=[(p.value, p.label) for p in map(Purpose, STAFF_PURPOSES)]
+    )
     subject = forms.CharField(label=_("subject"), max_length=150, required=False)
     body = forms.CharField(
         label=_("text"),
@@ -67,7 +70,7 @@ class ConsentForm(forms.Form):
 class SendForm(forms.Form):
     template = forms.ModelChoiceField(
         label=_("template"),
-        queryset=MessageTemplate.objects.filter(active=True),
+        queryset=MessageTemplate.objects.filter(active=True, purpose__in=STAFF_PURPOSES),
         required=False,
         empty_label=_("— own text —"),
     )

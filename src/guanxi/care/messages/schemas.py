@@ -5,7 +5,7 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from guanxi.care.models import Channel, Purpose
+from guanxi.care.models import STAFF_PURPOSES, Channel, Purpose
 from guanxi.core.schemas import Boolean, Id, Input, RefOf, Text, choices
 
 
@@ -47,9 +47,9 @@ class MessageSendIn(Input):
     channel: Annotated[
         str, Field(max_length=10, json_schema_extra=choices([Channel.SMS, Channel.EMAIL]))
     ] = ""
-    purpose: Annotated[str, Field(max_length=10, json_schema_extra=choices(Purpose.values))] = (
-        Purpose.SERVICE
-    )
+    purpose: Annotated[
+        str, Field(max_length=16, json_schema_extra=choices(list(STAFF_PURPOSES)))
+    ] = Purpose.SERVICE
     subject: Annotated[Text, Field(max_length=150)] = ""
     body: Annotated[Text, Field(max_length=4000)] = ""
 

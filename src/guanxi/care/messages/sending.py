@@ -10,6 +10,12 @@ it; for an SMS before the provider is called — and turned back into a retry wh
 or provider refuses after all. A worker killed before the commit leaves a SENDING claim that
 is taken back (its process is gone) and sent again, and the server has nothing of it; a
 worker killed between the commit and the final "." loses that one message (at most once).
+
+A masked message (a transactional one with a secret part, such as a sign-in code) is logged
+with the secret masked: the send log gets the masked text, the adapter the real one from its
+MessageSecret, which is erased once the message left the queue for good (sent, failed for
+good, suppressed) — and after its expiry in any case. A retry keeps it, so a message taken
+back from a dead worker or refused after the mark is sent again with its secret.
 """
 
 import contextlib
@@ -39,7 +45,7 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from psycopg import pq
 
-from guanxi.care.messages.consent import recipient_of, send_decision
+from guanxi.care.messages.consent import Decision, recipient_of, send_decision
 from guanxi.care.messages.sandbox import template_render, template_values
 from guanxi.care.messages.sms import SmsError, sms_adapter
 from guanxi.care.models import (
@@ -47,6 +53,7 @@ from guanxi.care.models import (
     ContactPreference,
     Message,
     MessageEvent,
+    MessageSecret,
     Notification,
     Purpose,
 )
@@ -175,7 +182,18 @@ def _claim(*, channel: str, limit: int, tag: str, now: dt.datetime) -> list[Mess
     with transaction.atomic():
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
-        ids = list(due.order_by("send_after", "id").values_list("pk", flat=True)[:limit])
+        # transactional messages first: a customer waits for them now, behind no backlog
+        ids = list(
+            due.filter(purpose=Purpose.TRANSACTIONAL)
+            .order_by("send_after", "id")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if len(ids) < limit:
+            ids += (
+                due.exclude(pk__in=ids)
+                .order_by("send_after", "id")
+                .values_list("pk", flat=True)[: limit - len(ids)]
+            )
         if not ids:
             return []
         Message.objects.filter(pk__in=ids, status__in=_ACTIVE).update(
@@ -313,9 +331,27 @@ def _retry_or_fail(message: Message, *, reason: str, transient: bool, from_statu
 # ---------------------------------------------------------------- rendering
 
 
-def _rendered(message: Message) -> tuple[str, str]:
+@dataclass(frozen=True)
+class _Texts:
+    """What the send log keeps (`subject`, `body`: masked for a masked message) and what the
+    adapter hands over (`real_subject`, `real_body`)."""
+
+    subject: str
+    body: str
+    real_subject: str
+    real_body: str
+
+
+def _rendered(message: Message, secrets: dict[int, MessageSecret]) -> _Texts:
     values = template_values(customer=message.customer, sender=message.sender)
-    return template_render(message.subject, values), template_render(message.body, values)
+    subject = template_render(message.subject, values)
+    body = template_render(message.body, values)
+    secret = secrets.get(message.pk) if message.masked else None
+    if secret is None:
+        return _Texts(subject, body, subject, body)
+    return _Texts(
+        subject, body, template_render(secret.subject, values), template_render(secret.body, values)
+    )
 
 
 def _email(message: Message, *, subject: str, body: str) -> EmailMessage:
@@ -435,19 +471,23 @@ def _smtp_drop(backend: SmtpBackend) -> None:
 # ---------------------------------------------------------------- channels
 
 
-def _send_emails(messages: list[Message], *, tag: str, run: SendRun) -> None:
+def _send_emails(
+    messages: list[Message], *, tag: str, run: SendRun, secrets: dict[int, MessageSecret]
+) -> None:
     """Over GUANXI_EMAIL_CONNECTIONS SMTP connections side by side (each in a thread with
     its own database connection): sending is waiting for the server's answers, four at a
     time per message. Inside a transaction (tests) on one connection, in this thread."""
     lanes = max(1, min(settings.GUANXI_EMAIL_CONNECTIONS, len(messages)))
     if lanes == 1 or connection.in_atomic_block:
-        _send_emails_over_one(messages, tag=tag, run=run)
+        _send_emails_over_one(messages, tag=tag, run=run, secrets=secrets)
         return
     runs = [SendRun() for _lane in range(lanes)]
 
     def lane(number: int) -> None:
         try:
-            _send_emails_over_one(messages[number::lanes], tag=tag, run=runs[number])
+            _send_emails_over_one(
+                messages[number::lanes], tag=tag, run=runs[number], secrets=secrets
+            )
         finally:
             connection.close()
 
@@ -460,13 +500,16 @@ def _send_emails(messages: list[Message], *, tag: str, run: SendRun) -> None:
         run.retried += lane_run.retried
 
 
-def _send_emails_over_one(messages: list[Message], *, tag: str, run: SendRun) -> None:
+def _send_emails_over_one(
+    messages: list[Message], *, tag: str, run: SendRun, secrets: dict[int, MessageSecret]
+) -> None:
     backend = mailers.default
     smtp = backend if isinstance(backend, SmtpBackend) else None
     try:
         for message in messages:
-            subject, body = _rendered(message)
-            email = _email(message, subject=subject, body=body)
+            texts = _rendered(message, secrets)
+            subject, body = texts.subject, texts.body
+            email = _email(message, subject=texts.real_subject, body=texts.real_body)
 
             def commit(
                 finish: Callable[[], None],
@@ -510,16 +553,19 @@ def _send_emails_over_one(messages: list[Message], *, tag: str, run: SendRun) ->
                 _smtp_drop(smtp)
 
 
-def _send_sms(messages: list[Message], *, tag: str, run: SendRun) -> None:
+def _send_sms(
+    messages: list[Message], *, tag: str, run: SendRun, secrets: dict[int, MessageSecret]
+) -> None:
     adapter = sms_adapter()
     for message in messages:
-        _subject, text = _rendered(message)
+        texts = _rendered(message, secrets)
+        text, real = texts.body, texts.real_body
         if message.purpose == Purpose.MARKETING:
-            text = f"{text} 拒收请回复TD"
+            text, real = f"{text} 拒收请回复TD", f"{real} 拒收请回复TD"
         if not _mark_sent(message, tag=tag, subject="", body=text):
             continue
         try:
-            sent = adapter.send(phone=recipient_of(message), text=text, reference=str(message.pk))
+            sent = adapter.send(phone=recipient_of(message), text=real, reference=str(message.pk))
         except SmsError as exc:
             status = _retry_or_fail(
                 message,
@@ -534,10 +580,14 @@ def _send_sms(messages: list[Message], *, tag: str, run: SendRun) -> None:
         run.sent += 1
 
 
-def _send_in_app(messages: list[Message], *, tag: str, run: SendRun) -> None:
-    """To the customer's consultant; the notification's key makes a repeat find the first."""
+def _send_in_app(
+    messages: list[Message], *, tag: str, run: SendRun, secrets: dict[int, MessageSecret]
+) -> None:
+    """To the customer's consultant; the notification's key makes a repeat find the first.
+    (Never a masked message: message_queue refuses a transactional in-app one.)"""
     for message in messages:
-        subject, body = _rendered(message)
+        texts = _rendered(message, secrets)
+        subject, body = texts.subject, texts.body
         customer = message.customer
         Notification.objects.get_or_create(
             dedup_key=f"care.message:{message.pk}",
@@ -570,9 +620,18 @@ def _process(
             customer_id__in={message.customer_id for message in batch}
         )
     }
+    secrets = {
+        secret.message_id: secret
+        for secret in MessageSecret.objects.filter(
+            message_id__in=[message.pk for message in batch if message.masked]
+        )
+    }
     to_send = []
     for message in batch:
         decision = send_decision(message, pref=prefs.get(message.customer_id), now=now)
+        if decision.action == "send" and message.masked and message.pk not in secrets:
+            # its real text expired (a code past its validity) or is gone: nothing to send
+            decision = Decision("fail", "expired")
         if decision.action == "send":
             to_send.append(message)
         elif decision.action == "defer":
@@ -592,7 +651,13 @@ def _process(
                 message, tag=tag, status=Message.Status.FAILED, reason=decision.reason
             )
     if to_send:
-        _SENDERS[Channel(channel)](to_send, tag=tag, run=run)
+        _SENDERS[Channel(channel)](to_send, tag=tag, run=run, secrets=secrets)
+    if secrets:
+        # what left the queue for good (sent, failed, suppressed) needs its real text no more;
+        # a retry (queued again) or a claim left to recover keeps it
+        MessageSecret.objects.filter(message_id__in=list(secrets)).exclude(
+            message__status__in=(*_ACTIVE, Message.Status.SENDING)
+        ).delete()
 
 
 def messages_send_due(*, time_limit: float = 50.0, decide_at: dt.datetime | None = None) -> SendRun:
@@ -601,6 +666,7 @@ def messages_send_due(*, time_limit: float = 50.0, decide_at: dt.datetime | None
     and quiet hours are judged for (now; the demo replays a day)."""
     run = SendRun()
     run.recovered = claims_recover(now=timezone.now())
+    MessageSecret.objects.filter(expires_at__lt=timezone.now()).delete()
     tag = worker_tag()
     started = time.monotonic()
     while time.monotonic() - started < time_limit:

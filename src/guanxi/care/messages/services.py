@@ -21,11 +21,13 @@ from guanxi.care.common import permissions
 from guanxi.care.messages import tasks
 from guanxi.care.messages.sandbox import template_problems
 from guanxi.care.models import (
+    STAFF_PURPOSES,
     Channel,
     ConsentEvent,
     ContactPreference,
     Message,
     MessageEvent,
+    MessageSecret,
     MessageTemplate,
     Notification,
     Purpose,
@@ -49,6 +51,18 @@ class MessageNew:
     purpose: str = Purpose.SERVICE
     subject: str = ""
     body: str = ""
+    # transactional only: the part of subject/body never to be stored in the send log (a
+    # sign-in code); the log keeps the text with it masked, the real text waits in a
+    # MessageSecret until it is handed over or `secret_ttl` has passed
+    secret: str = ""
+    secret_ttl: dt.timedelta = dt.timedelta(minutes=10)
+
+
+MASK = "******"
+
+
+def _masked(text: str, secret: str) -> str:
+    return text.replace(secret, MASK) if secret else text
 
 
 def _message_fields(new: MessageNew) -> dict[str, str]:
@@ -96,18 +110,39 @@ def message_queue(*, new: MessageNew) -> Message:
             return queued
     customer = new.customer
     fields = _message_fields(new)
+    if fields["purpose"] == Purpose.TRANSACTIONAL and fields["channel"] == Channel.IN_APP:
+        # an in-app message goes to the consultant, never to the customer who asked
+        raise ValueError("a transactional message goes to the customer (SMS or e-mail)")
+    if new.secret and (
+        fields["purpose"] != Purpose.TRANSACTIONAL
+        or new.secret not in fields["body"]
+        or len(new.secret) < 4
+    ):
+        raise ValueError("a secret belongs to a transactional message's text")
+    real_subject, real_body = fields["subject"], fields["body"]
+    fields["subject"] = _masked(real_subject, new.secret)
+    fields["body"] = _masked(real_body, new.secret)
+    now = timezone.now()
     try:
         with transaction.atomic():
             message = Message.objects.create(
                 customer=customer,
                 template=new.template,
-                send_after=new.send_after or timezone.now(),
+                send_after=new.send_after or now,
                 sender=new.sender,
                 owner_id=customer.owner_id,
                 department_id=customer.department_id,
                 dedup_key=new.dedup_key or None,
+                masked=bool(new.secret),
                 **fields,
             )
+            if new.secret:
+                MessageSecret.objects.create(
+                    message=message,
+                    subject=real_subject,
+                    body=real_body,
+                    expires_at=now + new.secret_ttl,
+                )
             MessageEvent.objects.create(message=message, status=Message.Status.QUEUED)
             tasks.messages_send_soon()
             return message
@@ -134,6 +169,11 @@ def message_send_by_hand(
     found(Customer.objects.visible_to(actor).filter(pk=customer.pk).first())
     if template is not None and not template.active:
         raise ValidationFailed(field_errors={"template": [_("This template is switched off.")]})
+    if purpose not in STAFF_PURPOSES or (
+        template is not None and template.purpose not in STAFF_PURPOSES
+    ):
+        # transactional messages answer a customer's own request and are queued by code
+        raise ValidationFailed(field_errors={"purpose": [_("Choose a purpose.")]})
     return message_queue(
         new=MessageNew(
             customer=customer,
@@ -179,7 +219,7 @@ def _template_errors(data: TemplateData, *, instance_id: int | None) -> dict[str
         errors["code"] = [_("Another template has this code.")]
     if data.channel not in Channel.values:
         errors["channel"] = [_("Choose a channel.")]
-    if data.purpose not in Purpose.values:
+    if data.purpose not in STAFF_PURPOSES:
         errors["purpose"] = [_("Choose a purpose.")]
     if len(data.subject) > 150:
         errors["subject"] = [_("At most 150 characters.")]

@@ -2,12 +2,14 @@
 
 from guanxi.care.models.assets import InstalledAsset
 from guanxi.care.models.messages import (
+    STAFF_PURPOSES,
     CalendarFeed,
     Channel,
     ConsentEvent,
     ContactPreference,
     Message,
     MessageEvent,
+    MessageSecret,
     MessageTemplate,
     Notification,
     Purpose,
@@ -17,6 +19,7 @@ from guanxi.care.models.rules import CareRule, CareTouch, Trigger
 from guanxi.care.models.visits import CareTask, CareTopic, SpotCheck, SpotCheckSettings
 
 __all__ = [
+    "STAFF_PURPOSES",
     "CalendarFeed",
     "CareRule",
     "CareTask",
@@ -28,6 +31,7 @@ __all__ = [
     "InstalledAsset",
     "Message",
     "MessageEvent",
+    "MessageSecret",
     "MessageTemplate",
     "Notification",
     "Purpose",

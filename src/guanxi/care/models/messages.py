@@ -19,6 +19,14 @@ class Channel(models.TextChoices):
 class Purpose(models.TextChoices):
     SERVICE = "service", _("Service message")
     MARKETING = "marketing", _("Marketing message")
+    # a message the customer asked for this minute (a sign-in code): never held by quiet
+    # hours, no marketing opt-in; queued only by code (docs/decisions.md "Transactional
+    # messages")
+    TRANSACTIONAL = "transactional", _("Transactional message")
+
+
+# what a user may choose for a template or a message written by hand
+STAFF_PURPOSES = (Purpose.SERVICE, Purpose.MARKETING)
 
 
 class MessageTemplate(models.Model):
@@ -30,7 +38,7 @@ class MessageTemplate(models.Model):
     name = models.CharField(_("name"), max_length=80)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     purpose = models.CharField(
-        _("purpose"), max_length=10, choices=Purpose.choices, default=Purpose.SERVICE
+        _("purpose"), max_length=16, choices=Purpose.choices, default=Purpose.SERVICE
     )
     subject = models.CharField(_("subject"), max_length=150, blank=True)
     body = models.TextField(_("text"), max_length=4000)
@@ -68,7 +76,7 @@ class Message(models.Model):
         "customers.Customer", on_delete=models.CASCADE, related_name="messages"
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)
+    purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
     template = models.ForeignKey(
         MessageTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -88,6 +96,9 @@ class Message(models.Model):
     claimed_by = models.CharField(max_length=80, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     dedup_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    # the subject and text here have their secret part (a sign-in code) masked; the real
+    # text waits in a MessageSecret until it has been handed over
+    masked = models.BooleanField(_("secret part masked"), default=False)
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -112,10 +123,33 @@ class Message(models.Model):
             models.Index(fields=["owner", "-created_at"], name="message_owner_idx"),
             models.Index(fields=["department", "-created_at"], name="message_dept_idx"),
             models.Index(fields=["channel", "-sent_at"], name="message_channel_idx"),
+            # a send run claims transactional messages first, past any backlog
+            models.Index(
+                fields=["purpose", "status", "send_after"], name="message_purpose_due_idx"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.recipient}"
+
+
+class MessageSecret(models.Model):
+    """The real subject and text of a masked message, kept only until it is handed to the
+    adapter (then erased with the batch), or until `expires_at` (what was said is then no
+    use: a sign-in code has expired). Never shown, never in the API."""
+
+    message = models.OneToOneField(
+        Message, on_delete=models.CASCADE, primary_key=True, related_name="secret"
+    )
+    subject = models.CharField(max_length=150, blank=True)
+    body = models.TextField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"], name="message_secret_expiry_idx")]
+
+    def __str__(self) -> str:
+        return str(self.message_id)
 
 
 class MessageEvent(models.Model):

@@ -12,7 +12,6 @@ from guanxi.core.forms import form_add_errors
 from guanxi.portal.access import services
 from guanxi.portal.access.forms import CodeRequestForm, CodeVerifyForm
 from guanxi.portal.access.http import cookie_clear, cookie_set, session_of
-from guanxi.portal.access.selectors import codes_held_until
 
 _PENDING_SALT = "guanxi.portal.pending"
 PENDING_MAX_AGE = 30 * 60
@@ -61,7 +60,6 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                     "form": verify,
                     "sent_to": _masked(identifier),
                     "channel": identifier.channel,
-                    "held_until": codes_held_until(),
                 },
             )
     return render(
