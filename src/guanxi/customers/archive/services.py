@@ -231,6 +231,30 @@ def _tags_by_name(names: set[str]) -> dict[str, Tag]:
     return found
 
 
+def _history_insert(
+    model: type[Customer] | type[Contact], ids: list[int], *, actor: User, now: dt.datetime
+) -> None:
+    """The "created" rows of the change history (django-simple-history's table) copied by the
+    database from the rows just written (`INSERT … SELECT`): what bulk_history_create writes,
+    without building a historical instance a row in Python (a third of the bulk write)."""
+    history = model.history.model  # type: ignore[attr-defined]
+    values: dict[str, Any] = {}
+    for field in history._meta.concrete_fields:
+        if field.name == "history_id":
+            continue
+        if field.name == "history_date":
+            values[field.name] = Value(now, output_field=models.DateTimeField())
+        elif field.name == "history_type":
+            values[field.name] = Value("+")
+        elif field.name == "history_change_reason":
+            values[field.name] = Value("")
+        elif field.name == "history_user":
+            values[field.name] = Value(actor.pk, output_field=models.BigIntegerField())
+        else:
+            values[field.name] = F(field.attname)
+    insert_select(history, model.objects.filter(pk__in=id_list(ids)), values)
+
+
 @transaction.atomic
 def customers_create_bulk(*, actor: User, rows: Sequence[NewCustomer]) -> list[Customer]:
     """Many new customers at once, as customer_create makes them one by one — the change
@@ -256,7 +280,7 @@ def customers_create_bulk(*, actor: User, rows: Sequence[NewCustomer]) -> list[C
         customers.append(customer)
     # the primary keys come back from the INSERT on PostgreSQL and SQLite ≥ 3.35 alike
     Customer.objects.bulk_create(customers)
-    Customer.history.bulk_history_create(customers, default_user=actor, default_date=now)
+    _history_insert(Customer, [c.pk for c in customers], actor=actor, now=now)
     DedupKey.objects.bulk_create(
         [
             DedupKey(customer_id=customer.pk, rule=rule, value=value)
@@ -287,7 +311,7 @@ def customers_create_bulk(*, actor: User, rows: Sequence[NewCustomer]) -> list[C
     ]
     if contacts:
         Contact.objects.bulk_create(contacts)
-        Contact.history.bulk_history_create(contacts, default_user=actor, default_date=now)
+        _history_insert(Contact, [c.pk for c in contacts], actor=actor, now=now)
         timeline.extend(
             TimelineEvent(
                 customer_id=contact.customer_id,
