@@ -380,6 +380,11 @@ def _create_bulk(items: list[Prepared], lookups: Lookups) -> list[Judged]:
     ]
 
 
+def _cells(item: Prepared) -> list[str]:
+    """The row as uploaded, kept for the error report (only rows that are not imported)."""
+    return [cell_text(c) for c in item.row.cells]
+
+
 def judge_chunk(rows: list[Row], lookups: Lookups, *, write: bool) -> list[Judged]:
     """What becomes of each row; with `write`, the customers are created or updated."""
     prepared = [prepare(row, lookups) for row in rows]
@@ -388,15 +393,14 @@ def judge_chunk(rows: list[Row], lookups: Lookups, *, write: bool) -> list[Judge
     judged: list[Judged] = []
     fresh: list[tuple[int, Prepared]] = []  # the new customers, written together at the end
     for item in prepared:
-        cells = [cell_text(c) for c in item.row.cells]
         number = item.row.number
         if item.error:
-            judged.append(Judged(number, Outcome.ERROR, item.error[:500], cells=cells))
+            judged.append(Judged(number, Outcome.ERROR, item.error[:500], cells=_cells(item)))
             continue
         earlier = next((lookups.seen[k] for k in item.keys if k in lookups.seen), None)
         if earlier is not None:
             reason = _("The same customer as row %(row)d of the file.") % {"row": earlier}
-            judged.append(Judged(number, Outcome.DUPLICATE, reason, cells=cells))
+            judged.append(Judged(number, Outcome.DUPLICATE, reason, cells=_cells(item)))
             continue
         for key in item.keys:
             lookups.seen[key] = number
@@ -411,7 +415,7 @@ def judge_chunk(rows: list[Row], lookups: Lookups, *, write: bool) -> list[Judge
             )
             if not may_update:
                 reason = str(customer_duplicate_error(actor=lookups.actor, matches=[hit]).message)
-                judged.append(Judged(number, Outcome.DUPLICATE, reason[:500], cells=cells))
+                judged.append(Judged(number, Outcome.DUPLICATE, reason[:500], cells=_cells(item)))
                 continue
             if not write:
                 judged.append(Judged(number, Outcome.UPDATED, customer_id=match_id))
