@@ -237,7 +237,7 @@ def _history_insert(
     """The "created" rows of the change history (django-simple-history's table) copied by the
     database from the rows just written (`INSERT … SELECT`): what bulk_history_create writes,
     without building a historical instance a row in Python (a third of the bulk write)."""
-    history = model.history.model  # type: ignore[attr-defined]
+    history = model.history.model
     values: dict[str, Any] = {}
     for field in history._meta.concrete_fields:
         if field.name == "history_id":
