@@ -385,3 +385,91 @@ def test_the_dry_run_asks_the_database_per_chunk_not_per_row(sales1a):
             services.batch_check(actor=sales1a, batch=batch)
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_new_customers_are_written_in_bulk_with_all_that_customer_create_writes(sales1a):
+    """INTG-1 performance: the run writes a chunk's new customers with a few INSERTs
+    (customers_create_bulk) — history, dedup keys, tags, contacts, timeline, prospect — and
+    fires customers_created once a chunk: care touches and webhook events as for one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from guanxi.care.models import CareTouch
+    from guanxi.customers import hooks
+    from guanxi.customers.models import DedupKey, TimelineEvent
+    from guanxi.pipeline.models import Prospect
+    from guanxi.webhooks.models import Delivery
+    from tests.care.factories import CareRuleFactory
+    from tests.webhooks.factories import SubscriptionFactory
+
+    # every app that hears of one new customer hears of a batch of them too
+    assert len(list(hooks.customer_created)) == len(list(hooks.customers_created))
+    rule = CareRuleFactory(trigger="customer_created")
+    SubscriptionFactory(owner=sales1a, events=["customer.created"])
+    header = [*HEADER, "公司", "联系人职务"]
+    counts = []
+    for size, start in ((10, 7000), (60, 8000)):
+        rows = [
+            [*row, f"星辰{start + i}有限公司", "经理"]
+            for i, row in enumerate(person_rows(size, start=start))
+        ]
+        batch = _checked(sales1a, csv_upload([header, *rows]))
+        with CaptureQueriesContext(connection) as queries:
+            batch = _run(sales1a, batch)
+        counts.append(len(queries))
+        assert batch.run_counts == {"new": size}
+    # per chunk, not per row (the first run also creates the two tags)
+    assert counts[1] <= counts[0], counts
+    ids = list(
+        ImportRow.objects.filter(batch=batch, phase="run").values_list("customer_id", flat=True)
+    )
+    customers = Customer.objects.filter(pk__in=ids)
+    assert customers.count() == 60
+    company = customers.get(name="星辰8001有限公司")
+    assert company.owner == sales1a and company.department_id == sales1a.department_id
+    assert company.name_pinyin and company.category == "potential"
+    assert sorted(company.tags.values_list("name", flat=True)) == ["VIP", "老客户"]
+    assert company.history.get().history_user_id == sales1a.pk
+    contact = Contact.objects.get(customer=company)
+    assert (contact.name, contact.title) == ("测试客户8001", "经理")
+    assert contact.history.count() == 1
+    assert set(DedupKey.objects.filter(customer=company).values_list("rule", flat=True)) >= {
+        "mobile",
+        "email",
+    }
+    assert sorted(
+        TimelineEvent.objects.filter(customer=company).values_list("kind", flat=True)
+    ) == [
+        "contact",
+        "created",
+    ]
+    assert Prospect.objects.filter(customer_id__in=ids).count() == 60
+    assert CareTouch.objects.filter(rule=rule, customer_id__in=ids).count() == 60
+    assert Delivery.objects.filter(event="customer.created").count() == 70
+    # the imported customers block the same keys again, as any customer does
+    again = _checked(sales1a, csv_upload([header, *rows]))
+    assert again.check_counts == {"duplicate": 60}
+
+
+def test_a_key_taken_meanwhile_sends_the_chunk_through_the_service_row_by_row(sales1a):
+    """A customer created by someone else between the chunk's 查重 and its INSERT: the bulk
+    savepoint is undone, the rows go one by one, and only that row is a duplicate."""
+    from guanxi.imports.spreadsheets import rows as import_rows
+
+    batch = _checked(sales1a, csv_upload([HEADER, *person_rows(5, start=9100)]))
+    original = import_rows._archive_matches
+
+    def late(prepared):
+        found = original(prepared)
+        archive.customer_create(
+            actor=sales1a, data=CustomerInput(kind="person", name="抢先", mobile="13900009102")
+        )
+        return found
+
+    import_rows._archive_matches = late
+    try:
+        batch = _run(sales1a, batch)
+    finally:
+        import_rows._archive_matches = original
+    assert batch.run_counts == {"new": 4, "duplicate": 1}
+    assert Customer.objects.filter(name__startswith="测试客户91").count() == 4

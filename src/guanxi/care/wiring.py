@@ -81,6 +81,7 @@ def connect() -> None:
     panels.detail_panels.register(_receptions_panel)
     # care plans (CARE-2): the events that start touches
     customer_hooks.customer_created.register(rule_events.on_customer_created)
+    customer_hooks.customers_created.register(rule_events.on_customers_created)
     pipeline_hooks.followup_logged.register(rule_events.on_followup_logged)
     pipeline_hooks.stage_changed.register(rule_events.on_stage_changed)
     sales_hooks.contract_won.register(rule_events.on_contract_won)

@@ -21,3 +21,7 @@ customer_created = Hook("customer_created")
 # callback(customer=..., actor=..., fields=...) at the end of customer_update, in its
 # transaction; `fields` are the names of the fields the edit gave (webhooks: customer.updated).
 customer_updated = Hook("customer_updated")
+# callback(customers=[...], actor=...) after customers_create_bulk (the spreadsheet import's new
+# customers, a chunk at a time), in its transaction: the batch form of customer_created, and
+# every app that listens to customer_created listens here too (a test holds them level).
+customers_created = Hook("customers_created")

@@ -36,6 +36,17 @@ def _on_customer_created(*, customer: Customer, **kwargs: Any) -> None:
     prospect_for(customer=customer)
 
 
+def _on_customers_created(*, customers: list[Customer], **kwargs: Any) -> None:
+    """The prospect rows of a batch of new customers (the import), in one INSERT."""
+    Prospect.objects.bulk_create(
+        [
+            Prospect(customer_id=c.pk, owner_id=c.owner_id, department_id=c.department_id)
+            for c in customers
+        ],
+        ignore_conflicts=True,
+    )
+
+
 def _on_owners_changed(*, customer_ids, pool_release: bool = False, **kwargs: Any) -> None:
     """The prospects copy their customer's owner and department (the board's index range).
     A release into a pool writes its prospects itself (`pools.services._prospects_released`,
@@ -136,6 +147,7 @@ def connect() -> None:
     account_permissions.ALL.update(permissions.ALL)
     audit_actions_register(audit_actions.LABELS)
     customer_hooks.customer_created.register(_on_customer_created)
+    customer_hooks.customers_created.register(_on_customers_created)
     customer_hooks.owners_changed.register(_on_owners_changed)
     customer_hooks.category_signals.register(_category_signal)
     # The daily action first: the follow-up form and the latest follow-ups top the 360 page.

@@ -25,6 +25,7 @@ def connect() -> None:
     account_permissions.ADMINISTRATION.add(permissions.MANAGE)  # the gear leads to its pages
     audit_actions_register(audit_actions.LABELS)
     customer_hooks.customer_created.register(listeners.on_customer_created)
+    customer_hooks.customers_created.register(listeners.on_customers_created)
     customer_hooks.customer_updated.register(listeners.on_customer_updated)
     customer_hooks.merge_extensions.register(listeners.on_customer_merged)
     customer_hooks.owners_changed.register(listeners.on_owners_changed)

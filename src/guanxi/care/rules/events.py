@@ -26,6 +26,22 @@ def on_customer_created(*, customer: Any, **_kwargs: Any) -> None:
     )
 
 
+def on_customers_created(*, customers: list[Any], **_kwargs: Any) -> None:
+    """The batch form (the import's chunks): one read of the rules, one insert."""
+    now = timezone.now()
+    touches_record_all(
+        events=[
+            CareEvent(
+                trigger=Trigger.CUSTOMER_CREATED,
+                customer_id=customer.pk,
+                occurrence="created",
+                at=customer.created_at or now,
+            )
+            for customer in customers
+        ]
+    )
+
+
 def on_followup_logged(
     *, followup: Any, customer: Any = None, objections: Any = (), **_kwargs: Any
 ) -> None:

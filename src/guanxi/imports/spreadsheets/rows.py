@@ -4,12 +4,14 @@ against the duplicate rules (customers.dedup) inside the file and against the ar
 when the phase is the import — created or updated through the archive's services.
 """
 
+import copy
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
@@ -19,11 +21,13 @@ from guanxi.accounts.selectors import user_can, users_in_scope
 from guanxi.core.errors import DomainError, ValidationFailed
 from guanxi.customers import dedup
 from guanxi.customers.archive.services import (
+    NewCustomer,
     contact_create,
     customer_create,
     customer_duplicate_error,
     customer_set_tags,
     customer_update,
+    customers_create_bulk,
 )
 from guanxi.customers.archive.validation import (
     EDITABLE_FIELDS,
@@ -112,6 +116,8 @@ class Prepared:
     tags: list[str] = field(default_factory=list)
     new_source: str = ""
     keys: list[tuple[str, str]] = field(default_factory=list)
+    cleaned: dict[str, Any] = field(default_factory=dict)
+    contact_cleaned: dict[str, Any] | None = None
 
 
 def _errors_text(exc: DomainError) -> str:
@@ -130,6 +136,11 @@ def _values(row: Row, mapping: dict[str, int]) -> dict[str, Cell]:
             cell = cell.strip()
         values[key] = None if cell == "" else cell
     return values
+
+
+@cache
+def _blank_customer() -> Customer:
+    return Customer()
 
 
 def prepare(row: Row, lookups: Lookups) -> Prepared:
@@ -213,6 +224,7 @@ def prepare(row: Row, lookups: Lookups) -> Prepared:
         errors.append(_errors_text(exc))
         cleaned = {}
     contact_input = None
+    contact_cleaned = None
     if contact["name"] or contact["mobile"]:
         contact_input = ContactInput(
             name=contact["name"] or UNSET,
@@ -220,23 +232,24 @@ def prepare(row: Row, lookups: Lookups) -> Prepared:
             mobile=contact["mobile"] or UNSET,
         )
         try:
-            clean_contact_input(contact_input)
+            contact_cleaned = clean_contact_input(contact_input)
         except ValidationFailed as exc:
             errors.append(_("Contact: %(errors)s") % {"errors": _errors_text(exc)})
     if errors:
         return Prepared(row, error="; ".join(errors))
-    probe = Customer(
-        kind=cleaned["kind"],
-        name=cleaned["name"],
-        mobile=cleaned.get("mobile", ""),
-        email=cleaned.get("email", ""),
-        credit_code=cleaned.get("credit_code", ""),
-        office_phone=cleaned.get("office_phone", ""),
-        name_key=(
-            dedup.organisation_name_key(cleaned["name"])
-            if cleaned["kind"] == Customer.Kind.ORGANISATION
-            else ""
-        ),
+    # a copy of a blank instance: Customer() itself costs ~0.2 ms (every field's default),
+    # a tenth of the dry run
+    probe = copy.copy(_blank_customer())
+    probe.kind = cleaned["kind"]
+    probe.name = cleaned["name"]
+    probe.mobile = cleaned.get("mobile", "")
+    probe.email = cleaned.get("email", "")
+    probe.credit_code = cleaned.get("credit_code", "")
+    probe.office_phone = cleaned.get("office_phone", "")
+    probe.name_key = (
+        dedup.organisation_name_key(cleaned["name"])
+        if cleaned["kind"] == Customer.Kind.ORGANISATION
+        else ""
     )
     keys = dedup.keys_for(probe, id_number=cleaned.get("id_number", ""), rules=lookups.rules)
     return Prepared(
@@ -247,6 +260,8 @@ def prepare(row: Row, lookups: Lookups) -> Prepared:
         tags=tags,
         new_source=new_source,
         keys=keys,
+        cleaned=cleaned,
+        contact_cleaned=contact_cleaned,
     )
 
 
@@ -335,22 +350,57 @@ def _write(item: Prepared, lookups: Lookups, match_id: int | None) -> Judged:
         return Judged(item.row.number, Outcome.ERROR, _errors_text(exc)[:500], cells=cells)
 
 
+def _create_bulk(items: list[Prepared], lookups: Lookups) -> list[Judged]:
+    """The chunk's new customers in a few INSERTs (customers_create_bulk), in a savepoint:
+    if another import or a user took one of their keys meanwhile, the savepoint is undone and
+    the rows go one by one through the archive's service, which names the duplicate."""
+    rows = []
+    for item in items:
+        cleaned = item.cleaned
+        if item.new_source:
+            cleaned = {**cleaned, "source": _source_for(item.new_source, lookups)}
+        owner = item.owner or lookups.batch.default_owner
+        rows.append(
+            NewCustomer(
+                cleaned=cleaned,
+                owner=owner,
+                keys=item.keys,
+                tags=item.tags,
+                contact=item.contact_cleaned,
+            )
+        )
+    try:
+        with transaction.atomic():
+            customers = customers_create_bulk(actor=lookups.actor, rows=rows)
+    except (IntegrityError, DomainError):
+        return [_write(item, lookups, None) for item in items]
+    return [
+        Judged(item.row.number, Outcome.NEW, customer_id=customer.pk)
+        for item, customer in zip(items, customers, strict=True)
+    ]
+
+
+def _cells(item: Prepared) -> list[str]:
+    """The row as uploaded, kept for the error report (only rows that are not imported)."""
+    return [cell_text(c) for c in item.row.cells]
+
+
 def judge_chunk(rows: list[Row], lookups: Lookups, *, write: bool) -> list[Judged]:
     """What becomes of each row; with `write`, the customers are created or updated."""
     prepared = [prepare(row, lookups) for row in rows]
     matches = _archive_matches(prepared)
     mode = lookups.batch.on_duplicate
     judged: list[Judged] = []
+    fresh: list[tuple[int, Prepared]] = []  # the new customers, written together at the end
     for item in prepared:
-        cells = [cell_text(c) for c in item.row.cells]
         number = item.row.number
         if item.error:
-            judged.append(Judged(number, Outcome.ERROR, item.error[:500], cells=cells))
+            judged.append(Judged(number, Outcome.ERROR, item.error[:500], cells=_cells(item)))
             continue
         earlier = next((lookups.seen[k] for k in item.keys if k in lookups.seen), None)
         if earlier is not None:
             reason = _("The same customer as row %(row)d of the file.") % {"row": earlier}
-            judged.append(Judged(number, Outcome.DUPLICATE, reason, cells=cells))
+            judged.append(Judged(number, Outcome.DUPLICATE, reason, cells=_cells(item)))
             continue
         for key in item.keys:
             lookups.seen[key] = number
@@ -365,7 +415,7 @@ def judge_chunk(rows: list[Row], lookups: Lookups, *, write: bool) -> list[Judge
             )
             if not may_update:
                 reason = str(customer_duplicate_error(actor=lookups.actor, matches=[hit]).message)
-                judged.append(Judged(number, Outcome.DUPLICATE, reason[:500], cells=cells))
+                judged.append(Judged(number, Outcome.DUPLICATE, reason[:500], cells=_cells(item)))
                 continue
             if not write:
                 judged.append(Judged(number, Outcome.UPDATED, customer_id=match_id))
@@ -375,5 +425,9 @@ def judge_chunk(rows: list[Row], lookups: Lookups, *, write: bool) -> list[Judge
         if not write:
             judged.append(Judged(number, Outcome.NEW))
             continue
-        judged.append(_write(item, lookups, None))
+        fresh.append((len(judged), item))
+        judged.append(Judged(number, Outcome.NEW))  # its customer id comes below
+    created = _create_bulk([i for _n, i in fresh], lookups)
+    for (index, _item), done in zip(fresh, created, strict=True):
+        judged[index] = done
     return judged

@@ -20,6 +20,20 @@ def on_customer_created(*, customer: Customer, actor: User | None = None, **kwar
     )
 
 
+def on_customers_created(
+    *, customers: list[Customer], actor: User | None = None, **kwargs: Any
+) -> None:
+    """The batch form (the import's chunks): one event a customer, in one bulk INSERT, and
+    nothing at all without a subscriber."""
+    if not customers or not subscribers_of("customer.created"):
+        return
+    by = payloads.user_data(actor)
+    event_fire(
+        event="customer.created",
+        items=[{"customer": payloads.customer_data(c), "actor": by} for c in customers],
+    )
+
+
 def on_customer_updated(
     *, customer: Customer, actor: User | None = None, fields: list[str] | None = None, **kwargs: Any
 ) -> None:
