@@ -99,3 +99,13 @@ def response_for_user(*, user: Any, response_id: int) -> SurveyResponse:
         .first()
     )
     return response
+
+
+def complaint_confirmations(*, complaint_id: int, limit: int = 5) -> list[SurveyLink]:
+    """The confirmation links sent for a complaint (CMP-3), newest first, with their answers;
+    the caller shows them on the complaint's page, which is scoped already."""
+    return list(
+        SurveyLink.objects.filter(complaint_id=complaint_id)
+        .select_related("response", "version")
+        .order_by("-created_at", "-id")[:limit]
+    )

@@ -29,6 +29,7 @@ from guanxi.customers.archive.services import timeline_add
 from guanxi.customers.models import Customer
 from guanxi.satisfaction import hooks
 from guanxi.satisfaction.common import permissions
+from guanxi.service.models import Complaint
 from guanxi.satisfaction.models import (
     AnswerItem,
     Factor,
@@ -501,6 +502,53 @@ def survey_link_for_task(*, task: CareTask) -> NewLink | None:
         )
     )
     SurveyLink.objects.filter(pk=new.link.pk).update(message_id=message.pk)
+    return new
+
+
+COMPLAINT_TEMPLATE = "complaint_followup"  # shipped by migration 0006 (CMP-3)
+
+
+def _complaint_template() -> SurveyTemplate | None:
+    """The complaint follow-up template if active, else the first active one."""
+    templates = list(SurveyTemplate.objects.filter(active=True).order_by("id"))
+    chosen = [t for t in templates if t.code == COMPLAINT_TEMPLATE]
+    return (chosen or templates or [None])[0]
+
+
+def complaint_confirmation_send(*, complaint: Complaint) -> NewLink | None:
+    """Closing a complaint asks the customer to confirm (CMP-3, 感谢 then 回访): a one-time link
+    to the complaint follow-up survey, tied to the complaint so its page shows the answer,
+    queued through care's messages by SMS, else e-mail (consent, quiet hours and unsubscribes
+    are decided when it is sent). Once per closing; None when the customer cannot be reached
+    or no survey is active. Runs in the closing transaction."""
+    customer = complaint.customer
+    template = _complaint_template()
+    channel = Channel.SMS if customer.mobile else (Channel.EMAIL if customer.email else "")
+    if template is None or not channel or customer.deleted_at is not None:
+        return None
+    dedup_key = f"complaint-confirm:{complaint.pk}:{complaint.reopened}"
+    if SurveyLink.objects.filter(complaint=complaint, created_at__gte=complaint.closed_at).exists():
+        return None
+    new = _link_make(customer=customer, template=template, actor=None, days=LINK_DAYS)
+    with translation.override(settings.LANGUAGE_CODE):
+        body = _(
+            "{{ customer.surname }}{{ customer.title }}您好，您反映的问题已处理完毕。"
+            "请确认处理结果并为我们打分：%(url)s"
+        ) % {"url": new.url}
+        subject = _("Your complaint: please confirm") if channel == Channel.EMAIL else ""
+    message = message_queue(
+        new=MessageNew(
+            customer=customer,
+            template=None,
+            channel=channel,
+            purpose=Purpose.SERVICE,
+            subject=subject,
+            body=body,
+            dedup_key=dedup_key,
+        )
+    )
+    SurveyLink.objects.filter(pk=new.link.pk).update(message_id=message.pk, complaint=complaint)
+    new.link.complaint = complaint
     return new
 
 
