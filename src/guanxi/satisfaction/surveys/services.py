@@ -29,7 +29,6 @@ from guanxi.customers.archive.services import timeline_add
 from guanxi.customers.models import Customer
 from guanxi.satisfaction import hooks
 from guanxi.satisfaction.common import permissions
-from guanxi.service.models import Complaint
 from guanxi.satisfaction.models import (
     AnswerItem,
     Factor,
@@ -40,6 +39,7 @@ from guanxi.satisfaction.models import (
     SurveyTemplate,
     SurveyVersion,
 )
+from guanxi.service.models import Complaint
 
 LINK_DAYS = 14
 SHANGHAI = ZoneInfo("Asia/Shanghai")
