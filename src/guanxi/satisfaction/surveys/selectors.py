@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Max
+from django.utils import timezone
 
 from guanxi.core.errors import found
 from guanxi.customers.models import Customer
@@ -107,5 +108,16 @@ def complaint_confirmations(*, complaint_id: int, limit: int = 5) -> list[Survey
     return list(
         SurveyLink.objects.filter(complaint_id=complaint_id)
         .select_related("response", "version")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def open_links_of_customer(*, customer_id: int, limit: int = 20) -> list[SurveyLink]:
+    """The customer's own unanswered, unexpired survey links (the portal lists them)."""
+    return list(
+        SurveyLink.objects.filter(
+            customer_id=customer_id, used_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .select_related("version__template")
         .order_by("-created_at", "-id")[:limit]
     )

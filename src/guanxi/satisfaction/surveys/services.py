@@ -552,6 +552,28 @@ def complaint_confirmation_send(*, complaint: Complaint) -> NewLink | None:
     return new
 
 
+def survey_link_renew(*, customer_id: int, link_id: int) -> NewLink:
+    """The customer, signed in on the portal, opens one of their unanswered links: only the
+    token's hash is stored, so the link gets a fresh token (the one sent before stops
+    working; the link stays one-time and keeps its expiry and complaint). Another
+    customer's link, an answered or an expired one: not found."""
+    with transaction.atomic():
+        link = found(
+            SurveyLink.objects.select_for_update()
+            .filter(
+                pk=link_id,
+                customer_id=customer_id,
+                used_at__isnull=True,
+                expires_at__gt=timezone.now(),
+            )
+            .first()
+        )
+        token = secrets.token_urlsafe(24)
+        link.token_hash = token_hash(token)
+        link.save(update_fields=["token_hash"])
+    return NewLink(link=link, token=token)
+
+
 def link_refusal(link: SurveyLink | None, now: dt.datetime) -> str:
     """ "" when the link can be answered, else why not: invalid, used or expired."""
     if link is None:
