@@ -20,5 +20,7 @@ class PortalComplaintForm(forms.Form):
 
     def __init__(self, *args: Any, categories: list[ComplaintCategory], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "—")] + [(c.pk, str(c)) for c in categories]
+        field = self.fields["category"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
+        field.choices = [("", "—")] + [(c.pk, str(c)) for c in categories]
         styled(self)

@@ -511,8 +511,8 @@ COMPLAINT_TEMPLATE = "complaint_followup"  # shipped by migration 0006 (CMP-3)
 def _complaint_template() -> SurveyTemplate | None:
     """The complaint follow-up template if active, else the first active one."""
     templates = list(SurveyTemplate.objects.filter(active=True).order_by("id"))
-    chosen = [t for t in templates if t.code == COMPLAINT_TEMPLATE]
-    return (chosen or templates or [None])[0]
+    chosen = [t for t in templates if t.code == COMPLAINT_TEMPLATE] or templates
+    return chosen[0] if chosen else None
 
 
 def complaint_confirmation_send(*, complaint: Complaint) -> NewLink | None:
