@@ -231,6 +231,8 @@ def test_the_pages_log_a_call_with_the_scripts_and_list_it(client_for, agent, ca
         "/service/calls/lookup/?number=%2B86%20139%200013%208000", headers={"HX-Request": "true"}
     )
     assert "王建国" in found.content.decode() and "139****8000" in found.content.decode()
+    # the complaints area is installed: the card offers a complaint for the caller
+    assert f"/service/complaints/new/?customer={caller.pk}" in found.content.decode()
 
 
 def test_the_agents_home_shows_the_call_section(client_for, agent, caller, sales1a):
@@ -271,9 +273,9 @@ def test_the_demo_has_calls_of_every_type(make_customer, sales1a):
     assert Call.objects.count() == before
 
 
-def test_a_complaint_call_goes_on_to_the_complaint(client_for, agent, caller):
-    """The card offers a complaint, and a complaint call opens the complaint form prefilled
-    with the customer, the channel and the call."""
+def test_a_complaint_call_goes_on_to_the_complaint_once_it_exists(client_for, agent, caller):
+    """The card offers a complaint and a complaint call opens it, prefilled with the
+    customer, the channel and the call."""
     client = client_for(agent)
     found = client.get("/service/calls/lookup/?number=13900138000").content.decode()
     assert f"/service/complaints/new/?customer={caller.pk}&amp;channel=phone" in found

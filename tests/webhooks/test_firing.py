@@ -15,10 +15,12 @@ from guanxi.pipeline.prospects import services as prospects
 from guanxi.sales.contracts.services import contract_submit
 from guanxi.sales.models import Contract, Invoice
 from guanxi.sales.receivables import services as receivables
+from guanxi.service.complaints.services import complaint_close
 from guanxi.webhooks.events.digest import overdue_digest_fire
 from guanxi.webhooks.events.services import event_fire
 from guanxi.webhooks.models import Delivery
 from tests.sales.factories import DraftContractFactory, LineFactory, make_contract, pay
+from tests.service.factories import make_complaint, walk
 from tests.webhooks.factories import SubscriptionFactory
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +155,18 @@ def test_overdue_digest_counts_per_consultant(admin_user, sales1a, make_customer
     ((name, data),) = _events(sub)
     assert name == "followup.overdue"
     assert {"username": "sales1a", "count": 1}.items() <= data["users"][0].items()
+
+
+def test_complaint_opened_and_closed_are_events(admin_user, agent, sales1a, make_customer):
+    """CMP-1/3 over INTG-3: logging and closing a complaint queue complaint.opened/closed."""
+    sub = SubscriptionFactory(owner=admin_user, events=["complaint.opened", "complaint.closed"])
+    customer = make_customer(sales1a, name="投诉客户")
+    complaint = walk(agent, make_complaint(agent, customer))
+    complaint_close(actor=agent, complaint_id=complaint.pk, resolution="resolved")
+    data = dict(_events(sub))
+    assert list(data) == ["complaint.opened", "complaint.closed"]
+    assert data["complaint.opened"]["complaint"]["id"] == complaint.pk
+    assert data["complaint.opened"]["complaint"]["status"] == "open"
+    closed = data["complaint.closed"]["complaint"]
+    assert closed["status"] == "closed" and closed["resolution"] == "resolved"
+    assert data["complaint.closed"]["actor"]["username"] == agent.username

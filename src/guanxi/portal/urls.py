@@ -6,4 +6,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("guanxi.portal.account.urls")),
     path("", include("guanxi.portal.access.urls")),
     path("", include("guanxi.portal.leads.urls")),
+    path("", include("guanxi.portal.complaints.urls")),
 ]

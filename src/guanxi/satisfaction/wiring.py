@@ -16,10 +16,16 @@ from guanxi.satisfaction.plans import views as plan_views
 from guanxi.satisfaction.scores import views as score_views
 from guanxi.satisfaction.surveys import services as survey_services
 from guanxi.satisfaction.surveys import views as survey_views
+from guanxi.service import hooks as service_hooks
+from guanxi.service.models import Complaint
 
 
 def _survey_for_task(*, task: CareTask, **kwargs: Any) -> None:
     survey_services.survey_link_for_task(task=task)
+
+
+def _confirmation_for_complaint(*, complaint: Complaint, **kwargs: Any) -> None:
+    survey_services.complaint_confirmation_send(complaint=complaint)
 
 
 @cache  # connects once, however often it is called
@@ -30,3 +36,5 @@ def connect() -> None:
     worklist_sections.register(plan_views.worklist_section)  # SAT-4 due actions
     home_sections.register(score_views.home_section_view)  # SAT-3 relations, managers
     care_hooks.task_created.register(_survey_for_task)  # SAT-1 by a care rule, online
+    service_hooks.complaint_closed.register(_confirmation_for_complaint)  # CMP-3 confirm
+    service_hooks.complaint_sections.register(survey_views.complaint_section)  # CMP-3 score

@@ -4,9 +4,13 @@ complaint_opened: callback(complaint=) after a complaint is logged and routed (i
     logging transaction).
 complaint_closed: callback(complaint=, actor=) after a complaint is closed, e.g. to send the
     customer a confirmation survey link (in the closing transaction).
+complaint_sections: callback(request=, complaint=) returns safe HTML or "" for a section of the
+    complaint's page (e.g. the customer's confirmation survey and its score); the callback
+    checks what the user may see itself.
 """
 
 from guanxi.core.hooks import Hook
 
 complaint_opened = Hook("service_complaint_opened")
 complaint_closed = Hook("service_complaint_closed")
+complaint_sections = Hook("service_complaint_sections")

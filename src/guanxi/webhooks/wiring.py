@@ -2,18 +2,21 @@
 and audit actions: the one place, called once from WebhooksConfig.ready().
 
 Events of apps built later register here too: the complaints of `service` (service/hooks.py
-complaint_opened / complaint_closed) become "complaint.opened" / "complaint.closed" with
-`catalog.event_register(...)` and a listener calling `events.services.event_fire` — see
+complaint_opened / complaint_closed) are "complaint.opened" / "complaint.closed", registered
+with `catalog.event_register(...)` and a listener calling `events.services.event_fire` — see
 docs/api.md "Webhooks" for the payload convention."""
 
 from functools import cache
+
+from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts import permissions as account_permissions
 from guanxi.core.audit_actions import audit_actions_register
 from guanxi.customers import hooks as customer_hooks
 from guanxi.pipeline import hooks as pipeline_hooks
 from guanxi.sales.common import hooks as sales_hooks
-from guanxi.webhooks.common import audit_actions, permissions
+from guanxi.service import hooks as service_hooks
+from guanxi.webhooks.common import audit_actions, catalog, permissions
 from guanxi.webhooks.delivery import tasks as delivery_tasks  # noqa: F401 - registers the cron
 from guanxi.webhooks.events import listeners
 from guanxi.webhooks.events import tasks as event_tasks  # noqa: F401 - registers the cron
@@ -35,3 +38,7 @@ def connect() -> None:
     sales_hooks.payment_received.register(listeners.on_payment_received)
     sales_hooks.invoice_issued.register(listeners.on_invoice_issued)
     sales_hooks.approval_waiting.register(listeners.on_approval_waiting)
+    catalog.event_register("complaint.opened", _("Complaint opened"))  # CMP-1
+    catalog.event_register("complaint.closed", _("Complaint closed"))  # CMP-3
+    service_hooks.complaint_opened.register(listeners.on_complaint_opened)
+    service_hooks.complaint_closed.register(listeners.on_complaint_closed)

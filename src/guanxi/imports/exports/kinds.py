@@ -41,6 +41,13 @@ from guanxi.sales.receivables.selectors import (
     open_instalment_iter,
     open_instalments,
 )
+from guanxi.service.calls.selectors import CallFilters, call_page, calls_visible
+from guanxi.service.complaints.selectors import (
+    ComplaintFilters,
+    complaint_count,
+    complaint_page,
+)
+from guanxi.service.models import ComplaintCategory
 
 BATCH = 2000  # rows per query where the export reads a queryset itself
 PAGE = 100  # rows per page where it reads a list's paged selector (their maximum)
@@ -610,6 +617,107 @@ def _visit_row(task: Any, ctx: Context) -> Row:
     ]
 
 
+# ------------------------------------------------------ complaints and calls (CMP-4, SRV-3)
+
+
+def _complaint_filters(params: QueryDict) -> ComplaintFilters:
+    return ComplaintFilters.from_params(params)
+
+
+def _complaint_records(user: Any, params: QueryDict) -> Iterator[Any]:
+    filters = _complaint_filters(params)
+
+    def fetch(cursor: str | None) -> tuple[list[Any], str | None]:
+        page = complaint_page(user=user, filters=filters, cursor=cursor, limit=PAGE)
+        return page.items, page.next_cursor
+
+    return _pages(fetch)
+
+
+def _complaint_count(user: Any, params: QueryDict) -> int:
+    return complaint_count(user=user, filters=_complaint_filters(params))[0]
+
+
+def _complaint_columns() -> list[str]:
+    return [
+        _("Number"),
+        _("Received"),
+        _("Customer"),
+        _("Title"),
+        _("Channel"),
+        _("Complaint category"),
+        _("Sub-item"),
+        _("Severity"),
+        _("Status"),
+        _("Steps done"),
+        _("Resolution"),
+        _("Handler"),
+        _("Queue"),
+        _("Escalation level"),
+        _("Times reopened"),
+        _("Resolve by"),
+        _("Closed"),
+    ]
+
+
+def _complaint_row(complaint: Any, ctx: Context) -> Row:
+    return [
+        complaint.pk,
+        ctx.local(complaint.created_at),
+        complaint.customer.name,
+        complaint.title,
+        ctx.choice(complaint, "channel"),
+        ctx.name(complaint, "category"),
+        ctx.name_of(ComplaintCategory, complaint.item_id),
+        ctx.choice(complaint, "severity"),
+        ctx.choice(complaint, "status"),
+        complaint.step,
+        ctx.choice(complaint, "resolution"),
+        ctx.name(complaint, "owner"),
+        ctx.name(complaint, "department"),
+        complaint.escalation_level,
+        complaint.reopened,
+        ctx.local(complaint.resolve_due),
+        ctx.local(complaint.closed_at),
+    ]
+
+
+def _call_records(user: Any, params: QueryDict) -> Iterator[Any]:
+    filters = CallFilters.from_query(params)
+
+    def fetch(cursor: str | None) -> tuple[list[Any], str | None]:
+        page = call_page(user=user, filters=filters, cursor=cursor, limit=PAGE)
+        return page.items, page.next_cursor
+
+    return _pages(fetch)
+
+
+def _call_columns() -> list[str]:
+    return [
+        _("Start"),
+        _("Number"),
+        _("Direction"),
+        _("Call type"),
+        _("Duration (seconds)"),
+        _("Agent"),
+        _("Customer"),
+        _("Notes"),
+    ]
+
+
+def _call_row(call: Any, ctx: Context) -> Row:
+    return [
+        ctx.local(call.started_at),
+        ctx.phone(call.number),
+        ctx.choice(call, "direction"),
+        ctx.choice(call, "type"),
+        call.duration_seconds,
+        ctx.name(call, "agent"),
+        call.customer.name if call.customer_id else "",
+        call.notes,
+    ]
+
+
 # ---------------------------------------------------------------- the registry
 
 
@@ -700,6 +808,22 @@ KINDS: dict[str, ExportKind] = {
             _visit_records,
             _visit_row,
             _visit_count,
+        ),
+        ExportKind(
+            "complaints",
+            gettext_lazy("Complaints"),
+            _complaint_columns,
+            _complaint_records,
+            _complaint_row,
+            _complaint_count,
+        ),
+        ExportKind(
+            "calls",
+            gettext_lazy("Call log"),
+            _call_columns,
+            _call_records,
+            _call_row,
+            _scoped_count(lambda user: calls_visible(user=user)),
         ),
     ]
 }

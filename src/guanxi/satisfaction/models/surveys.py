@@ -237,6 +237,15 @@ class SurveyLink(models.Model):
         SurveyResponse, on_delete=models.SET_NULL, null=True, blank=True, related_name="link"
     )
     message_id = models.BigIntegerField(null=True, blank=True)
+    # the closed complaint the customer is asked to confirm (CMP-3); None for other surveys
+    complaint = models.ForeignKey(
+        "service.Complaint",
+        verbose_name=_("complaint"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("survey link")

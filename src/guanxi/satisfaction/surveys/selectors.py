@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Max
+from django.utils import timezone
 
 from guanxi.core.errors import found
 from guanxi.customers.models import Customer
@@ -99,3 +100,24 @@ def response_for_user(*, user: Any, response_id: int) -> SurveyResponse:
         .first()
     )
     return response
+
+
+def complaint_confirmations(*, complaint_id: int, limit: int = 5) -> list[SurveyLink]:
+    """The confirmation links sent for a complaint (CMP-3), newest first, with their answers;
+    the caller shows them on the complaint's page, which is scoped already."""
+    return list(
+        SurveyLink.objects.filter(complaint_id=complaint_id)
+        .select_related("response", "version")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def open_links_of_customer(*, customer_id: int, limit: int = 20) -> list[SurveyLink]:
+    """The customer's own unanswered, unexpired survey links (the portal lists them)."""
+    return list(
+        SurveyLink.objects.filter(
+            customer_id=customer_id, used_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .select_related("version__template")
+        .order_by("-created_at", "-id")[:limit]
+    )

@@ -39,6 +39,7 @@ from guanxi.satisfaction.models import (
     SurveyTemplate,
     SurveyVersion,
 )
+from guanxi.service.models import Complaint
 
 LINK_DAYS = 14
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -502,6 +503,75 @@ def survey_link_for_task(*, task: CareTask) -> NewLink | None:
     )
     SurveyLink.objects.filter(pk=new.link.pk).update(message_id=message.pk)
     return new
+
+
+COMPLAINT_TEMPLATE = "complaint_followup"  # shipped by migration 0006 (CMP-3)
+
+
+def _complaint_template() -> SurveyTemplate | None:
+    """The complaint follow-up template if active, else the first active one."""
+    templates = list(SurveyTemplate.objects.filter(active=True).order_by("id"))
+    chosen = [t for t in templates if t.code == COMPLAINT_TEMPLATE] or templates
+    return chosen[0] if chosen else None
+
+
+def complaint_confirmation_send(*, complaint: Complaint) -> NewLink | None:
+    """Closing a complaint asks the customer to confirm (CMP-3, 感谢 then 回访): a one-time link
+    to the complaint follow-up survey, tied to the complaint so its page shows the answer,
+    queued through care's messages by SMS, else e-mail (consent, quiet hours and unsubscribes
+    are decided when it is sent). Once per closing; None when the customer cannot be reached
+    or no survey is active. Runs in the closing transaction."""
+    customer = complaint.customer
+    template = _complaint_template()
+    channel = Channel.SMS if customer.mobile else (Channel.EMAIL if customer.email else "")
+    if template is None or not channel or customer.deleted_at is not None:
+        return None
+    dedup_key = f"complaint-confirm:{complaint.pk}:{complaint.reopened}"
+    if SurveyLink.objects.filter(complaint=complaint, created_at__gte=complaint.closed_at).exists():
+        return None
+    new = _link_make(customer=customer, template=template, actor=None, days=LINK_DAYS)
+    with translation.override(settings.LANGUAGE_CODE):
+        body = _(
+            "{{ customer.surname }}{{ customer.title }}您好，您反映的问题已处理完毕。"
+            "请确认处理结果并为我们打分：%(url)s"
+        ) % {"url": new.url}
+        subject = _("Your complaint: please confirm") if channel == Channel.EMAIL else ""
+    message = message_queue(
+        new=MessageNew(
+            customer=customer,
+            template=None,
+            channel=channel,
+            purpose=Purpose.SERVICE,
+            subject=subject,
+            body=body,
+            dedup_key=dedup_key,
+        )
+    )
+    SurveyLink.objects.filter(pk=new.link.pk).update(message_id=message.pk, complaint=complaint)
+    new.link.complaint = complaint
+    return new
+
+
+def survey_link_renew(*, customer_id: int, link_id: int) -> NewLink:
+    """The customer, signed in on the portal, opens one of their unanswered links: only the
+    token's hash is stored, so the link gets a fresh token (the one sent before stops
+    working; the link stays one-time and keeps its expiry and complaint). Another
+    customer's link, an answered or an expired one: not found."""
+    with transaction.atomic():
+        link = found(
+            SurveyLink.objects.select_for_update()
+            .filter(
+                pk=link_id,
+                customer_id=customer_id,
+                used_at__isnull=True,
+                expires_at__gt=timezone.now(),
+            )
+            .first()
+        )
+        token = secrets.token_urlsafe(24)
+        link.token_hash = token_hash(token)
+        link.save(update_fields=["token_hash"])
+    return NewLink(link=link, token=token)
 
 
 def link_refusal(link: SurveyLink | None, now: dt.datetime) -> str:

@@ -303,3 +303,16 @@ def customer_panel(*, request: HttpRequest, customer: Customer, **kwargs: Any) -
         },
         request=request,
     )
+
+
+def complaint_section(*, request: HttpRequest, complaint: Any, **kwargs: Any) -> str:
+    """The customer's confirmation on the complaint's page (CMP-3): the survey link sent when
+    it was closed and, once answered, the customer's scores. The page is scoped already."""
+    links = selectors.complaint_confirmations(complaint_id=complaint.pk)
+    if not links:
+        return ""
+    return render_to_string(
+        "satisfaction/surveys/complaint_section.html",
+        {"links": links, "now": timezone.now()},
+        request=request,
+    )

@@ -175,11 +175,16 @@ class NewComplaint:
     call_id: int | None = None
 
 
-def _clean_new(*, actor: User, new: NewComplaint) -> dict[str, Any]:
+def _clean_new(*, actor: User | None, new: NewComplaint) -> dict[str, Any]:
+    """`actor` None: the customer files it themselves (the caller signed them in)."""
     errors: dict[str, list[str]] = {}
+    customers = (
+        Customer.objects.all()
+        if actor is None
+        else Customer.objects.editable_by(actor, action=permissions.COMPLAINT_LOG)
+    )
     customer = (
-        Customer.objects.editable_by(actor, action=permissions.COMPLAINT_LOG)
-        .filter(pk=new.customer_id, deleted_at__isnull=True)
+        customers.filter(pk=new.customer_id, deleted_at__isnull=True)
         .only("id", "name", "owner_id", "department_id")
         .first()
     )
@@ -228,8 +233,24 @@ def _clean_new(*, actor: User, new: NewComplaint) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
 def complaint_create(*, actor: User, new: NewComplaint, at: dt.datetime | None = None) -> Complaint:
+    """A complaint a staff member logs (service.complaint_log, for a customer in their scope)."""
+    return _complaint_insert(actor=actor, new=new, at=at)
+
+
+def complaint_file(*, customer: Customer, new: NewComplaint) -> Complaint:
+    """A complaint the customer files themselves on the portal's form (CMP-1 channel web):
+    nobody received it, so it has no first-responsible owner until someone accepts it; the
+    routing rules apply at once as for any other."""
+    if new.customer_id != customer.pk or new.channel != Complaint.Channel.WEB:
+        raise PermissionDenied()
+    return _complaint_insert(actor=None, new=new, at=None)
+
+
+@transaction.atomic
+def _complaint_insert(
+    *, actor: User | None, new: NewComplaint, at: dt.datetime | None
+) -> Complaint:
     clean = _clean_new(actor=actor, new=new)
     customer: Customer = clean["customer"]
     category: ComplaintCategory = clean["category"]

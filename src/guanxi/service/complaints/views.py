@@ -30,6 +30,7 @@ from guanxi.core.pagination import parse_id
 from guanxi.core.waiting import WAITING_CAP, WaitingItem
 from guanxi.customers.archive.selectors import search_condition
 from guanxi.customers.models import Customer
+from guanxi.service import hooks
 from guanxi.service.common import permissions
 from guanxi.service.complaints import selectors, services, stats
 from guanxi.service.complaints.forms import (
@@ -147,6 +148,11 @@ def _detail(
         "compensation_form": forms.get("compensation_form") or CompensationForm(),
         "route_form": forms.get("route_form") or _route_form() if can_route else None,
         "threshold": services.complaint_settings().compensation_approval_above,
+        "sections": [
+            html
+            for html in hooks.complaint_sections.call_all(request=request, complaint=complaint)
+            if html
+        ],
     }
     return render(request, "service/complaints/detail.html", context, status=status)
 

@@ -9,6 +9,7 @@ from guanxi.core.sql import id_list
 from guanxi.customers.models import Customer
 from guanxi.pipeline.models import FollowUp, Stage
 from guanxi.sales.models import Approval, Contract, Invoice, Payment
+from guanxi.service.models import Complaint
 from guanxi.webhooks.events import payloads
 from guanxi.webhooks.events.services import event_fire, subscribers_of
 
@@ -145,3 +146,16 @@ def on_invoice_issued(*, invoice: Invoice, contract: Contract, **kwargs: Any) ->
 
 def on_approval_waiting(*, approval: Approval, **kwargs: Any) -> None:
     event_fire(event="approval.waiting", items=[{"approval": payloads.approval_data(approval)}])
+
+
+def on_complaint_opened(*, complaint: Complaint, **kwargs: Any) -> None:
+    event_fire(event="complaint.opened", items=[{"complaint": payloads.complaint_data(complaint)}])
+
+
+def on_complaint_closed(*, complaint: Complaint, actor: User | None = None, **kwargs: Any) -> None:
+    event_fire(
+        event="complaint.closed",
+        items=[
+            {"complaint": payloads.complaint_data(complaint), "actor": payloads.user_data(actor)}
+        ],
+    )

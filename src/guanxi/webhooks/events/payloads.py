@@ -12,6 +12,7 @@ from guanxi.accounts.models import User
 from guanxi.customers.models import Customer
 from guanxi.pipeline.models import FollowUp
 from guanxi.sales.models import Approval, Contract, Invoice, Payment
+from guanxi.service.models import Complaint
 
 type Json = dict[str, Any]
 
@@ -118,4 +119,28 @@ def approval_data(approval: Approval) -> Json:
         "step": approval.step_index + 1,
         "submitted_by_id": approval.submitted_by_id,
         "submitted_at": _when(approval.submitted_at),
+    }
+
+
+def complaint_data(complaint: Complaint) -> Json:
+    """CMP: the complaint as the service holds it when it is logged or closed."""
+    return {
+        "id": complaint.pk,
+        "customer_id": complaint.customer_id,
+        "title": complaint.title,
+        "channel": complaint.channel,
+        "category_id": complaint.category_id,
+        "item_id": complaint.item_id,
+        "severity": complaint.severity,
+        "status": complaint.status,
+        "step": complaint.step,
+        "resolution": complaint.resolution,
+        "owner_id": complaint.owner_id,
+        "department_id": complaint.department_id,
+        "escalation_level": complaint.escalation_level,
+        "reopened": complaint.reopened,
+        "created_at": _when(complaint.created_at),
+        "routed_at": _when(complaint.routed_at),
+        "closed_at": _when(complaint.closed_at),
+        "resolve_due": _when(complaint.resolve_due),
     }
