@@ -310,7 +310,8 @@ def _capped_counts(
 ) -> list[tuple[int, bool]]:
     """`capped_count` of each queryset, all in one round trip: a scalar subquery each, of
     the SQL the ORM compiled (no user text is pasted into it)."""
-    selects, params = [], []
+    selects: list[str] = []
+    params: list[Any] = []
     for index, part in enumerate(parts):
         sql, part_params = part.order_by().values("pk")[: cap + 1].query.sql_with_params()
         selects.append(f"(SELECT COUNT(*) FROM ({sql}) AS gx_part_{index})")  # noqa: S608
