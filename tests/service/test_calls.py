@@ -231,8 +231,10 @@ def test_the_pages_log_a_call_with_the_scripts_and_list_it(client_for, agent, ca
         "/service/calls/lookup/?number=%2B86%20139%200013%208000", headers={"HX-Request": "true"}
     )
     assert "王建国" in found.content.decode() and "139****8000" in found.content.decode()
-    # no complaints area installed yet: no link to it (never a dead one)
-    assert "/service/complaints/" not in found.content.decode()
+    # the complaints area is installed: the card offers to open one for this customer
+    assert (
+        f"/service/complaints/new/?customer={caller.pk}&amp;channel=phone" in found.content.decode()
+    )
 
 
 def test_the_agents_home_shows_the_call_section(client_for, agent, caller, sales1a):
@@ -273,7 +275,6 @@ def test_the_demo_has_calls_of_every_type(make_customer, sales1a):
     assert Call.objects.count() == before
 
 
-@pytest.mark.urls("tests.service.complaint_urls")
 def test_a_complaint_call_goes_on_to_the_complaint_once_it_exists(client_for, agent, caller):
     """With the complaints area installed, the card offers it and a complaint call opens it,
     prefilled with the customer, the channel and the call (never a dead link before)."""
