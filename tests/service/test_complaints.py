@@ -262,6 +262,44 @@ def test_escalation_notifies_the_manager_then_stops_and_a_rerun_does_nothing(
     assert row.events.filter(kind=ComplaintEvent.Kind.ESCALATE).count() == 1
 
 
+def test_the_escalation_run_is_set_based_and_a_rerun_changes_nothing(
+    sales1a, sales1b, manager, customer, django_assert_max_num_queries
+):
+    """CMP-2, issue 15 "Performance": the run escalates every due complaint in batches of a
+    few statements each (not one round of statements per complaint), each one level with one
+    event and one notification to the handler's manager; a rerun at the same moment, and
+    one later before the next level's wait is over, change nothing at all."""
+    complaints = []
+    for handler in (sales1a, sales1b, sales1a, sales1b, sales1a):
+        ComplaintRoute.objects.all().delete()
+        ComplaintRoute.objects.create(to_user=handler)
+        complaint = make_complaint(sales1a, customer)
+        services.complaint_accept(actor=handler, complaint_id=complaint.pk, note="收到")
+        complaints.append(complaint)
+    later = max(c.resolve_due for c in complaints) + dt.timedelta(minutes=1)
+    with django_assert_max_num_queries(40):
+        first = services.escalations_run(now=later, batch=2)
+    assert first == {"escalated": 5, "stopped": 0, "looked_at": 5}
+    rows = Complaint.objects.filter(pk__in=[c.pk for c in complaints])
+    assert {(row.escalation_level, row.escalated_at) for row in rows} == {(1, later)}
+    assert all(row.escalate_at and row.escalate_at > later for row in rows)
+    assert Notification.objects.filter(user=manager).count() == 5
+    assert ComplaintEvent.objects.filter(kind=ComplaintEvent.Kind.ESCALATE).count() == 5
+
+    def state():
+        return (
+            sorted(rows.values_list("id", "escalation_level", "escalated_at", "escalate_at")),
+            Notification.objects.count(),
+            ComplaintEvent.objects.count(),
+        )
+
+    before = state()
+    nothing = {"escalated": 0, "stopped": 0, "looked_at": 0}
+    assert services.escalations_run(now=later, batch=2) == nothing
+    assert services.escalations_run(now=later + dt.timedelta(minutes=5)) == nothing
+    assert state() == before
+
+
 def test_the_list_filters_marks_escalated_and_pages(client_for, relations, agent, customer):
     complaints = [make_complaint(agent, customer, title=f"投诉{i}") for i in range(3)]
     Complaint.objects.filter(pk=complaints[0].pk).update(escalation_level=1)

@@ -552,6 +552,40 @@ def notification_create(
     )
 
 
+@dataclass(frozen=True)
+class NewNotification:
+    """One notification of `notifications_create_many`."""
+
+    user_id: int
+    title: str
+    body: str = ""
+    url: str = ""
+    customer_id: int | None = None
+    dedup_key: str | None = None
+
+
+def notifications_create_many(rows: list[NewNotification]) -> None:
+    """Many notifications in bulk INSERTs (a scheduled run's thousands); a row whose
+    `dedup_key` exists already is skipped, as `notification_create` keeps the first."""
+    if not rows:
+        return
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                user_id=row.user_id,
+                title=row.title[:200],
+                body=row.body[:1000],
+                url=row.url,
+                customer_id=row.customer_id,
+                dedup_key=row.dedup_key,
+            )
+            for row in rows
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+
+
 def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
     """Mark the user's notifications `ids` (all unread ones when None) read; how many."""
     unread = Notification.objects.filter(user=user, read_at__isnull=True)

@@ -94,18 +94,28 @@ CARD_FIELDS = (
 )
 
 
-def _matching_ids(user: object, number: str) -> tuple[list[int], str]:
-    """The ids of customers in the reader's scope with this number, newest first, and how
-    they matched: their mobile (indexed), else a contact's mobile (indexed), else an office
-    or home phone (the archive's phone index). Ids only: each step is a small query."""
-    visible = Customer.objects.visible_to(user).order_by("-id")
-    ids = list(visible.filter(mobile=number).values_list("id", flat=True)[:MATCHES_SHOWN])
-    if ids:
-        return ids, "mobile"
+def _cards(rows: QuerySet[Customer]) -> list[Customer]:
+    """At most MATCHES_SHOWN rows, newest first, with what a card shows and nothing more."""
+    return list(
+        rows.select_related("owner", "department")
+        .only(*CARD_FIELDS)
+        .order_by("-id")[:MATCHES_SHOWN]
+    )
+
+
+def _matches(user: object, number: str) -> list[tuple[Customer, str]]:
+    """The customers in the reader's scope with this number, newest first, and how they
+    matched: their mobile (indexed), else a contact's mobile (indexed), else an office or
+    home phone (the archive's phone index). Each step reads its cards at once: a known
+    mobile costs one query, an unknown number three small ones."""
+    visible = Customer.objects.visible_to(user)
+    rows = _cards(visible.filter(mobile=number))
+    if rows:
+        return [(row, "mobile") for row in rows]
     contacts = Contact.objects.filter(mobile=number).values("customer_id")
-    ids = list(visible.filter(pk__in=contacts).values_list("id", flat=True)[:MATCHES_SHOWN])
-    if ids:
-        return ids, "contact"
+    rows = _cards(visible.filter(pk__in=contacts))
+    if rows:
+        return [(row, "contact") for row in rows]
     others = visible.filter(Q(office_phone=number) | Q(home_phone=number))
     if connection.vendor == "sqlite":
         # The equality on two unindexed columns reads every row on SQLite: the trigram
@@ -114,22 +124,10 @@ def _matching_ids(user: object, number: str) -> tuple[list[int], str]:
         others = others.filter(
             pk__in=ids_with_phone(national, columns=("office_phone", "home_phone"))
         )
-    return list(others.values_list("id", flat=True)[:MATCHES_SHOWN]), "phone"
-
-
-def _matches(user: object, number: str) -> list[tuple[Customer, str]]:
-    ids, how = _matching_ids(user, number)
-    if not ids:
-        return []
-    rows = (
-        Customer.objects.filter(pk__in=ids)
-        .select_related("owner", "department")
-        .only(*CARD_FIELDS)
-        .order_by("-id")
-    )
-    if how != "phone":
-        return [(row, how) for row in rows]
-    return [(row, "office_phone" if row.office_phone == number else "home_phone") for row in rows]
+    return [
+        (row, "office_phone" if row.office_phone == number else "home_phone")
+        for row in _cards(others)
+    ]
 
 
 def caller_lookup(*, user: object, number: str) -> Lookup:
