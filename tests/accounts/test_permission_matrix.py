@@ -1917,6 +1917,10 @@ OUTSIDE = {
     "HTML portal:verify": "a customer signs in with the code",
     "HTML portal:sign_out": "a customer signs out of their own portal session",
     "HTML portal:lead_form": "the public web-to-lead form (honeypot, per-address limit)",
+    # the signed-in customer's own complaints and survey links; the portal session is the
+    # proof, another customer's ids answer 404 (tests/portal: the isolation matrix)
+    "HTML portal:service": "a customer files a complaint about their own purchases",
+    "HTML portal:survey": "a customer opens one of their own survey links",
     # a spreadsheet upload: any signed-in user, their own new batch (tests/imports)
     "API POST /api/v1/imports": "the caller's own upload",
     "HTML imports:batch_list": "the caller's own upload",
