@@ -34,7 +34,8 @@ from guanxi.customers.archive.validation import ContactInput
 from tests.sales.factories import ProductFactory, make_quote, make_signed_contract, place_order
 from tests.sales.support import items_of
 
-pytestmark = pytest.mark.django_db
+# the contract of the API document, not of a database: one CI phase runs it (.ci/run)
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 EXAMPLES = 4
 SHARDS = 4  # every operation is in one shard; shards spread over the xdist workers

@@ -46,6 +46,7 @@ def _assert_keys_exact(customer: Customer) -> None:
     assert sorted(stored) == sorted(expected)
 
 
+@pytest.mark.once  # the whole demo through every app: one CI phase runs it
 def test_seed_creates_valid_customers_and_if_empty_keeps_them(db):
     call_command("seed", customers=50, verbosity=0)
     customers = list(Customer.objects.select_related("owner"))
@@ -70,6 +71,7 @@ def test_seed_creates_valid_customers_and_if_empty_keeps_them(db):
     assert Customer.objects.count() == 50
 
 
+@pytest.mark.once  # the whole demo through every app: one CI phase runs it
 def test_seed_is_deterministic_for_a_seed(db):
     call_command("seed", customers=10, seed=7, verbosity=0)
     first = list(Customer.objects.order_by("id").values_list("name", "mobile"))

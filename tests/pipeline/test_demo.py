@@ -91,6 +91,7 @@ class TestDemoData:
         assert FollowUp.objects.count() == count
 
 
+@pytest.mark.once  # the whole demo through every app: one CI phase runs it
 def test_seed_command_seeds_the_pipeline_and_if_empty_keeps_data(org):
     out = StringIO()
     call_command("seed", customers=40, seed=3, stdout=out)

@@ -147,6 +147,7 @@ class TestDemoData:
         assert {(p.stage.code, p.grade, p.dealt) for p in prospects} == {("s4", Grade.E, True)}
 
 
+@pytest.mark.once  # the whole demo through every app: one CI phase runs it
 def test_seed_command_seeds_sales_after_the_pipeline(org):
     out = StringIO()
     call_command("seed", customers=100, seed=3, stdout=out)
