@@ -148,6 +148,16 @@ def _pages(fetch: Callable[[str | None], tuple[list[Any], str | None]]) -> Itera
             return
 
 
+def _selector_pages(selector: Callable[..., Any], **kwargs: Any) -> Iterator[Any]:
+    """Every record of a list selector that answers a keyset `Page` (items, next_cursor)."""
+
+    def fetch(cursor: str | None) -> tuple[list[Any], str | None]:
+        page = selector(cursor=cursor, limit=PAGE, **kwargs)
+        return page.items, page.next_cursor
+
+    return _pages(fetch)
+
+
 def _by_id(queryset: QuerySet[Any]) -> Iterator[Any]:
     """A scoped queryset newest first in keyset batches on id (bounded memory)."""
     last: int | None = None
@@ -345,13 +355,7 @@ def _pool_row(entry: Any, ctx: Context) -> Row:
 def _contract_records(user: Any, params: QueryDict) -> Iterator[Any]:
     filters = ContractFilters.from_params(params)
 
-    def fetch(cursor: str | None) -> tuple[list[Any], str | None]:
-        page = contract_list_for_user(
-            user=user, filters=filters, cursor=cursor, limit=PAGE, count=False
-        )
-        return page.items, page.next_cursor
-
-    return _pages(fetch)
+    return _selector_pages(contract_list_for_user, user=user, filters=filters, count=False)
 
 
 def _contract_columns() -> list[str]:
@@ -390,11 +394,7 @@ def _quote_records(user: Any, params: QueryDict) -> Iterator[Any]:
         filters.status = form.cleaned_data["status"]
     filters.customer_id = parse_id(params.get("customer"))
 
-    def fetch(cursor: str | None) -> tuple[list[Any], str | None]:
-        page = quote_list_for_user(user=user, filters=filters, cursor=cursor, limit=PAGE)
-        return page.items, page.next_cursor
-
-    return _pages(fetch)
+    return _selector_pages(quote_list_for_user, user=user, filters=filters)
 
 
 def _quote_columns() -> list[str]:
@@ -590,11 +590,7 @@ def _invoice_row(invoice: Any, ctx: Context) -> Row:
 def _visit_records(user: Any, params: QueryDict) -> Iterator[Any]:
     filters = VisitFilters.from_params(params)
 
-    def fetch(cursor: str | None) -> tuple[list[Any], str | None]:
-        page = visit_page(user=user, filters=filters, cursor=cursor, limit=PAGE)
-        return page.items, page.next_cursor
-
-    return _pages(fetch)
+    return _selector_pages(visit_page, user=user, filters=filters)
 
 
 def _visit_count(user: Any, params: QueryDict) -> int:
@@ -627,11 +623,7 @@ def _complaint_filters(params: QueryDict) -> ComplaintFilters:
 def _complaint_records(user: Any, params: QueryDict) -> Iterator[Any]:
     filters = _complaint_filters(params)
 
-    def fetch(cursor: str | None) -> tuple[list[Any], str | None]:
-        page = complaint_page(user=user, filters=filters, cursor=cursor, limit=PAGE)
-        return page.items, page.next_cursor
-
-    return _pages(fetch)
+    return _selector_pages(complaint_page, user=user, filters=filters)
 
 
 def _complaint_count(user: Any, params: QueryDict) -> int:
@@ -685,11 +677,7 @@ def _complaint_row(complaint: Any, ctx: Context) -> Row:
 def _call_records(user: Any, params: QueryDict) -> Iterator[Any]:
     filters = CallFilters.from_query(params)
 
-    def fetch(cursor: str | None) -> tuple[list[Any], str | None]:
-        page = call_page(user=user, filters=filters, cursor=cursor, limit=PAGE)
-        return page.items, page.next_cursor
-
-    return _pages(fetch)
+    return _selector_pages(call_page, user=user, filters=filters)
 
 
 def _call_columns() -> list[str]:
