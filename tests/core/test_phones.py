@@ -1,5 +1,6 @@
 """Phone numbers in any Chinese notation (ARC-5, ARC-7): normalisation, masking, display."""
 
+import phonenumbers
 import pytest
 from django.core.exceptions import ValidationError
 from hypothesis import given, settings
@@ -147,3 +148,30 @@ def test_normalize_is_idempotent_on_digit_soup(text):
         return
     assert normalize_phone(result) == result
     assert mask_phone(result).count("*") in (0, 4)
+
+
+def _by_phonenumbers(national: str) -> str | None:
+    parsed = phonenumbers.parse(national, "CN")
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    if phonenumbers.number_type(parsed) not in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=10**10 - 1))
+def test_mobile_shortcut_answers_as_phonenumbers_does(number):
+    """An 11-digit number starting with 1 skips phonenumbers' parser when it is in the mobile
+    ranges of phonenumbers' metadata; the answer must be the parser's."""
+    national = f"1{number:010d}"
+    expected = _by_phonenumbers(national)
+    for notation in (national, f"+86{national}", f"0086 {national}"):
+        try:
+            got = normalize_phone(notation, mobile=True)
+        except ValidationError:
+            got = None
+        assert got == expected

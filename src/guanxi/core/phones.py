@@ -8,6 +8,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 _NOISE = re.compile(r"[\s\-‐‑–—().,/·]")
+# The mainland mobile ranges as phonenumbers' own metadata describes them: a number in them is
+# valid and a mobile, so parsing it (~0.2 ms, most of an import row's validation) is skipped.
+_CN_MOBILE = re.compile(
+    phonenumbers.PhoneMetadata.metadata_for_region("CN").mobile.national_number_pattern
+)
 
 
 def _ascii(raw: str) -> str:
@@ -48,6 +53,9 @@ def normalize_phone(raw: str, *, mobile: bool = False) -> str:
         # phonenumbers would read letters as a keypad (1-800-FLOWERS), turning a typo into
         # somebody else's mobile; only digits and a leading plus sign are a number.
         raise ValidationError(_("“%(value)s” is not a phone number."), params={"value": raw})
+    national = text[3:] if text.startswith("+86") else text
+    if len(national) == 11 and national[0] == "1" and _CN_MOBILE.fullmatch(national):
+        return "+86" + national
     try:
         parsed = phonenumbers.parse(text, "CN")
     except phonenumbers.NumberParseException as exc:
