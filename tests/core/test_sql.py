@@ -2,13 +2,18 @@
 (issue 13 §5), on SQLite and PostgreSQL alike."""
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from guanxi.accounts.models import User
 from guanxi.core.models import AuditLog
-from guanxi.core.sql import id_list, insert_select
+from guanxi.core.sql import id_list, insert_models, insert_rows, insert_select
+from guanxi.customers.models import DedupKey
+from tests.customers.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +81,66 @@ def test_insert_select_skips_rows_that_break_a_unique_key():
     fresh = {**values, "id": F("id") + 10**9}
     assert insert_select(AuditLog, source, fresh, ignore_conflicts=("id",)) == 2
     assert insert_select(AuditLog, source, fresh, ignore_conflicts=("id",)) == 0
+
+
+def test_insert_rows_reserves_ids_and_converts_every_kind_of_value():
+    _audit(1)  # the table has its id counter
+    at = timezone.now().replace(microsecond=0)
+    actor = User.objects.create_user(username="sql_actor")
+    rows = [
+        [
+            at,
+            actor.pk,
+            "test.bulk",
+            "",
+            "",
+            f"row {i}",
+            {"n": i, "名": "值"},
+            "10.0.0.1" if i else None,
+        ]
+        for i in range(3)
+    ]
+    ids = insert_rows(
+        AuditLog,
+        ["at", "actor", "action", "target_type", "target_id", "summary", "detail", "ip"],
+        rows,
+        returning_ids=True,
+    )
+    assert len(ids) == 3 and ids == sorted(ids)
+    written = {row.pk: row for row in AuditLog.objects.filter(action="test.bulk")}
+    assert sorted(written) == ids
+    first, last = written[ids[0]], written[ids[2]]
+    assert first.at == at and first.actor_id == actor.pk
+    assert first.detail == {"n": 0, "名": "值"} and last.detail["n"] == 2
+    assert first.ip is None and last.ip == "10.0.0.1"
+    # the next ORM insert follows the reserved ids
+    assert AuditLog.objects.create(action="test.after").pk > ids[-1]
+
+
+def test_insert_models_sets_pks_and_auto_now_add():
+    objects = [AuditLog(action="test.models", summary=_("Customer created")) for _i in range(4)]
+    insert_models(objects)
+    assert all(obj.pk and not obj._state.adding for obj in objects)
+    stored = AuditLog.objects.filter(pk__in=[o.pk for o in objects])
+    assert stored.count() == 4
+    assert all(row.at is not None and row.summary == str(_("Customer created")) for row in stored)
+
+
+def test_insert_rows_raises_integrity_error_or_skips_conflicts(org):
+    customer = CustomerFactory(owner=org["sales1a"])
+    DedupKey.objects.create(customer=customer, rule="mobile", value="taken")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_rows(
+            DedupKey,
+            ["customer", "rule", "value", "inherited"],
+            [[customer.pk, "mobile", "free", False], [customer.pk, "mobile", "taken", False]],
+        )
+    assert not DedupKey.objects.filter(value="free").exists()  # nothing of the failed call
+    insert_rows(
+        DedupKey,
+        ["customer", "rule", "value", "inherited"],
+        [[customer.pk, "mobile", "free", False], [customer.pk, "mobile", "taken", False]],
+        ignore_conflicts=["rule", "value"],
+    )
+    values = list(DedupKey.objects.filter(customer=customer).values_list("value", flat=True))
+    assert values.count("free") == 1 and values.count("taken") == 1

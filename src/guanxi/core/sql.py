@@ -8,12 +8,27 @@
   rows the database already has: no model instance per row in Python.
 """
 
+import datetime as dt
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, models
+from django.db.models import NOT_PROVIDED
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+# fields whose values the drivers take as Python gives them; every other field's values go
+# through the field's own get_db_prep_save (dates on SQLite, JSON, decimals, UUIDs …)
+_PLAIN_FIELDS = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BooleanField,
+    models.ForeignKey,
+)
+_PLAIN_TYPES = (str, int, bool)
 
 
 def id_list(ids: Iterable[int]) -> RawSQL:
@@ -60,3 +75,194 @@ def insert_select(
             params,
         )
         return max(cursor.rowcount, 0)
+
+
+def _converter(field: models.Field) -> Callable[[Any], Any] | None:
+    """How a Python value of `field` becomes a parameter; None: as it is."""
+    if isinstance(field, models.ForeignKey):
+        field = field.target_field
+    passes: tuple[type, ...] = ()
+    if isinstance(field, _PLAIN_FIELDS):
+        passes = _PLAIN_TYPES
+    elif connection.vendor == "postgresql":
+        # psycopg takes these as they are (the field would only hand them on); a naive
+        # datetime still goes through the field, which makes it aware
+        if isinstance(field, models.DateTimeField):
+            passes = (dt.datetime,)
+        elif isinstance(field, models.DateField):
+            passes = (dt.date,)
+        elif isinstance(field, models.DecimalField):
+            passes = (Decimal,)
+
+    def convert(value: Any) -> Any:
+        if value is None or (type(value) in passes and getattr(value, "tzinfo", 1) is not None):
+            return value
+        return field.get_db_prep_save(value, connection)
+
+    return convert
+
+
+def _reserve_ids(table: str, count: int) -> list[int] | None:
+    """`count` ids of `table`'s id sequence, taken for this transaction (PostgreSQL's
+    nextval; on SQLite the AUTOINCREMENT counter moved on under the write lock the UPDATE
+    takes). None on SQLite when the table has no counter yet (it never had a row)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            "UPDATE sqlite_sequence SET seq = seq + %s WHERE name = %s RETURNING seq",
+            [count, table],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    last = int(row[0])
+    return list(range(last - count + 1, last + 1))
+
+
+def _constant(value: Any) -> Callable[[], Any]:
+    return lambda: value
+
+
+def _missing_columns(
+    model: type[models.Model], given: Sequence[str]
+) -> list[tuple[models.Field, Callable[[], Any]]]:
+    """The model's other columns with what the ORM would put in them for a new instance
+    (its default, a timestamp for auto_now fields); columns with only a database default are
+    left to the database."""
+    named = {model._meta.get_field(name) for name in given}
+    now = timezone.now()
+    out: list[tuple[models.Field, Callable[[], Any]]] = []
+    for field in model._meta.concrete_fields:
+        if field in named or isinstance(field, models.AutoField):
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            out.append((field, _constant(now)))
+        elif field.has_default() and callable(field.default):
+            out.append((field, field.get_default))
+        elif field.has_default() or field.db_default is NOT_PROVIDED:
+            out.append((field, _constant(field.get_default())))
+    return out
+
+
+def insert_rows(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    returning_ids: bool = False,
+    ignore_conflicts: Sequence[str] = (),
+) -> list[int]:
+    """Write `rows` (one value per field name of `columns`, as Python values) into `model`'s
+    table, the other columns as a new instance would have them (defaults); with
+    `returning_ids`, each row gets a fresh id and the ids come back in the rows' order. With
+    `ignore_conflicts` (the fields of a unique constraint), a row that would break it is
+    skipped; without, it raises IntegrityError like any INSERT. No signals, no save()."""
+    if not rows:
+        return []
+    if returning_ids and ignore_conflicts:
+        raise AssertionError("insert_rows: a skipped row would leave a reserved id unused")
+    given = [model._meta.get_field(name) for name in columns]
+    if not all(isinstance(field, models.Field) and field.column for field in given):
+        raise AssertionError(f"insert_rows: {columns} are not all columns of {model.__name__}")
+    fields: list[models.Field] = list(given)  # type: ignore[arg-type]
+    missing = _missing_columns(model, columns)
+    fields += [field for field, _value in missing]
+    makers = [make for _field, make in missing]
+    convert = [_converter(field) for field in fields]
+    table = model._meta.db_table
+    names = [str(field.column) for field in fields]
+    ids: list[int] = []
+    if returning_ids:
+        reserved = _reserve_ids(table, len(rows))
+        if reserved is None:  # SQLite, a table without its counter yet: let the ORM start it
+            objects = [
+                model(
+                    **{
+                        f.attname: v
+                        for f, v in zip(fields, [*row, *(m() for m in makers)], strict=True)
+                    }
+                )
+                for row in rows
+            ]
+            model._default_manager.bulk_create(objects)
+            return [int(obj.pk) for obj in objects]
+        ids = reserved
+        names.insert(0, str(model._meta.pk.column))
+    values = [
+        [
+            c(v) if c is not None else v
+            for c, v in zip(convert, [*row, *(m() for m in makers)], strict=True)
+        ]
+        for row in rows
+    ]
+    if returning_ids:
+        for pk, row in zip(ids, values, strict=True):
+            row.insert(0, pk)
+    quote = connection.ops.quote_name
+    column_list = ", ".join(quote(name) for name in names)
+    conflicts = ""
+    if ignore_conflicts:
+        keys = ", ".join(quote(_column(model, name)) for name in ignore_conflicts)
+        conflicts = f" ON CONFLICT ({keys}) DO NOTHING"
+    if connection.vendor != "postgresql":  # SQLite runs one prepared statement for every row
+        marks = ", ".join(["%s"] * len(names))
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {quote(table)} ({column_list}) VALUES ({marks}){conflicts}",  # noqa: S608 - model meta
+                values,
+            )
+        return ids
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        raw = cursor.cursor  # the psycopg cursor under Django's wrapper: COPY
+        target = quote(table)
+        if ignore_conflicts:
+            # COPY cannot skip a row; it fills a scratch copy of the table, from which one
+            # INSERT … SELECT skips the conflicts (a multi-row VALUES list of the same rows
+            # costs psycopg more to parse than the database to run)
+            target = quote(f"gx_stage_{table}")
+            raw.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {target} ON COMMIT DELETE ROWS AS "  # noqa: S608 - model meta
+                f"SELECT {column_list} FROM {quote(table)} WITH NO DATA"
+            )
+            raw.execute(f"TRUNCATE {target}")
+        with raw.copy(f"COPY {target} ({column_list}) FROM STDIN") as copy:
+            for row in values:
+                copy.write_row(row)
+        if ignore_conflicts:
+            raw.execute(
+                f"INSERT INTO {quote(table)} ({column_list}) "  # noqa: S608 - model meta
+                f"SELECT {column_list} FROM {target}{conflicts}"
+            )
+            raw.execute(f"TRUNCATE {target}")
+    return ids
+
+
+def insert_models[M: models.Model](objects: Sequence[M]) -> Sequence[M]:
+    """Unsaved instances of one model written as insert_rows writes rows, their ids set
+    (auto_now and auto_now_add fields filled as save() fills them)."""
+    if not objects:
+        return objects
+    model = type(objects[0])
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if not f.primary_key and (f.has_default() or f.db_default is NOT_PROVIDED)
+    ]
+    stamped = [
+        f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    for obj in objects:
+        for field in stamped:
+            field.pre_save(obj, True)
+    rows = [[getattr(obj, field.attname) for field in fields] for obj in objects]
+    ids = insert_rows(model, [f.name for f in fields], rows, returning_ids=True)
+    for obj, pk in zip(objects, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return objects

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from guanxi.accounts import permissions as account_permissions
 from guanxi.core.audit_actions import audit_actions_register
 from guanxi.core.home import home_sections
+from guanxi.core.sql import insert_rows
 from guanxi.core.waiting import WAITING_CAP, WaitingItem, waiting_items
 from guanxi.customers import hooks as customer_hooks
 from guanxi.customers import panels
@@ -38,12 +39,11 @@ def _on_customer_created(*, customer: Customer, **kwargs: Any) -> None:
 
 def _on_customers_created(*, customers: list[Customer], **kwargs: Any) -> None:
     """The prospect rows of a batch of new customers (the import), in one INSERT."""
-    Prospect.objects.bulk_create(
-        [
-            Prospect(customer_id=c.pk, owner_id=c.owner_id, department_id=c.department_id)
-            for c in customers
-        ],
-        ignore_conflicts=True,
+    insert_rows(
+        Prospect,
+        ["customer", "owner", "department"],
+        [(c.pk, c.owner_id, c.department_id) for c in customers],
+        ignore_conflicts=["customer"],
     )
 
 

@@ -1,9 +1,11 @@
 """Every write to the customer archive. Keyword-only, one transaction each."""
 
+import copy
 import datetime as dt
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -33,7 +35,7 @@ from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed
 from guanxi.core.identity import mask_id_number
 from guanxi.core.models import AuditLog
 from guanxi.core.names import pinyin_keys
-from guanxi.core.sql import id_list, insert_select
+from guanxi.core.sql import id_list, insert_models, insert_rows, insert_select
 from guanxi.customers import dedup
 from guanxi.customers.archive.validation import (
     ContactInput,
@@ -221,6 +223,11 @@ class NewCustomer:
     contact: dict[str, Any] | None = None
 
 
+@cache
+def _blank_customer() -> Customer:
+    return Customer()
+
+
 def _tags_by_name(names: set[str]) -> dict[str, Tag]:
     """The tags of these names, the missing ones created (one read, one insert, one read)."""
     found = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
@@ -268,41 +275,40 @@ def customers_create_bulk(*, actor: User, rows: Sequence[NewCustomer]) -> list[C
     now = timezone.now()
     customers = []
     for row in rows:
-        customer = Customer(
-            created_by=actor,
-            owner=row.owner,
-            department_id=row.owner.department_id,
-            created_at=now,
-            updated_at=now,
-            category=Customer.Category.POTENTIAL,
-        )
+        customer = copy.copy(_blank_customer())  # Customer() costs every field's default
+        customer.custom_data = {}
+        customer.created_by = actor
+        customer.owner = row.owner
+        customer.department_id = row.owner.department_id
+        customer.created_at = customer.updated_at = now
+        customer.category = Customer.Category.POTENTIAL
         _apply(customer, row.cleaned)
         customers.append(customer)
-    # the primary keys come back from the INSERT on PostgreSQL and SQLite ≥ 3.35 alike
-    Customer.objects.bulk_create(customers)
+    insert_models(customers)  # COPY on PostgreSQL; the ids reserved first
     _history_insert(Customer, [c.pk for c in customers], actor=actor, now=now)
-    DedupKey.objects.bulk_create(
+    insert_rows(
+        DedupKey,
+        ["customer", "rule", "value"],
         [
-            DedupKey(customer_id=customer.pk, rule=rule, value=value)
+            (customer.pk, rule, value)
             for customer, row in zip(customers, rows, strict=True)
             for rule, value in row.keys
-        ]
+        ],
     )
     names = {name.strip()[:30] for row in rows for name in row.tags if name.strip()}
     tags = _tags_by_name(names) if names else {}
-    CustomerTag.objects.bulk_create(
+    insert_rows(
+        CustomerTag,
+        ["customer", "tag"],
         [
-            CustomerTag(customer_id=customer.pk, tag_id=tag_id)
+            (customer.pk, tag_id)
             for customer, row in zip(customers, rows, strict=True)
             for tag_id in {tags[name.strip()[:30]].pk for name in row.tags if name.strip()}
-        ]
+        ],
     )
     created_title = _("Customer created")[:200]
-    timeline = [
-        TimelineEvent(
-            customer_id=c.pk, kind="created", title=created_title, actor=actor, occurred_at=now
-        )
-        for c in customers
+    timeline: list[tuple[Any, ...]] = [
+        (c.pk, "created", created_title, actor.pk, now, "", "") for c in customers
     ]
     contacts = [
         Contact(customer_id=customer.pk, **row.contact)
@@ -310,21 +316,25 @@ def customers_create_bulk(*, actor: User, rows: Sequence[NewCustomer]) -> list[C
         if row.contact is not None
     ]
     if contacts:
-        Contact.objects.bulk_create(contacts)
+        insert_models(contacts)
         _history_insert(Contact, [c.pk for c in contacts], actor=actor, now=now)
         timeline.extend(
-            TimelineEvent(
-                customer_id=contact.customer_id,
-                kind="contact",
-                title=(_("Contact added: %(name)s") % {"name": contact.name})[:200],
-                actor=actor,
-                occurred_at=now,
-                ref_type=Contact._meta.label_lower,
-                ref_id=str(contact.pk),
+            (
+                contact.customer_id,
+                "contact",
+                (_("Contact added: %(name)s") % {"name": contact.name})[:200],
+                actor.pk,
+                now,
+                Contact._meta.label_lower,
+                str(contact.pk),
             )
             for contact in contacts
         )
-    TimelineEvent.objects.bulk_create(timeline)
+    insert_rows(
+        TimelineEvent,
+        ["customer", "kind", "title", "actor", "occurred_at", "ref_type", "ref_id"],
+        timeline,
+    )
     customers_created.call_all(customers=customers, actor=actor)
     return customers
 

@@ -38,7 +38,7 @@ from guanxi.customers.archive.validation import (
     clean_customer_input,
 )
 from guanxi.customers.errors import CustomerDuplicate
-from guanxi.customers.models import Customer, CustomFieldDefinition, DedupKey, Source, Tag
+from guanxi.customers.models import Customer, CustomFieldDefinition, Source, Tag
 from guanxi.customers.querysets import customer_editable
 from guanxi.imports.common.permissions import IMPORT_FOR_OTHERS
 from guanxi.imports.models import ImportBatch, ImportRow
@@ -278,11 +278,7 @@ class Judged:
 
 
 def _archive_matches(prepared: list[Prepared]) -> dict[tuple[str, str], int]:
-    values = {value for item in prepared for _rule, value in item.keys}
-    if not values:
-        return {}
-    rows = DedupKey.objects.filter(value__in=values).values_list("rule", "value", "customer_id")
-    return {(rule, value): customer_id for rule, value, customer_id in rows}
+    return dedup.keys_taken(key for item in prepared for key in item.keys)
 
 
 def _source_for(name: str, lookups: Lookups) -> Source:
