@@ -362,7 +362,7 @@ def test_the_settings_are_refused_without_the_permission(client_for, agent):
 
 def test_durations_read_as_hours_and_minutes():
     with translation.override("en"):
-            assert [setup_selectors.duration_text(m) for m in (45, 240, 150)] == [
+        assert [setup_selectors.duration_text(m) for m in (45, 240, 150)] == [
             "45 min",
             "4 h",
             "2 h 30 min",

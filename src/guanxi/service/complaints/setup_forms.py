@@ -17,15 +17,25 @@ CONTROL = {"class": "form-control"}
 MAX_HOURS = 24 * 365
 
 
-def _id_select(label: Any, choices: list[tuple[Any, str]], *, empty: Any) -> forms.Field:
-    return forms.TypedChoiceField(
-        label=label,
-        choices=[("", empty), *choices],
-        coerce=int,
-        required=False,
-        empty_value=None,
-        widget=forms.Select(attrs=SELECT),
-    )
+def _offer(field: forms.Field, rows: list[tuple[int, str]]) -> None:
+    """The choices of an id select: its empty choice (its `empty_label`), then `rows`."""
+    if isinstance(field, IdSelect):
+        field.choices = [("", field.empty_label), *rows]
+
+
+class IdSelect(forms.TypedChoiceField):
+    """An optional id from choices the form sets when it is made (`_offer`)."""
+
+    def __init__(self, label: Any, *, empty: Any) -> None:
+        super().__init__(
+            label=label,
+            choices=[("", empty)],
+            coerce=int,
+            required=False,
+            empty_value=None,
+            widget=forms.Select(attrs=SELECT),
+        )
+        self.empty_label = empty
 
 
 class DurationWidget(forms.MultiWidget):
@@ -71,7 +81,9 @@ class CategoryForm(forms.Form):
         help_text=_("Letters, digits and _, for integrations and reports; it cannot change."),
         widget=forms.TextInput(attrs={**CONTROL, "autocomplete": "off"}),
     )
-    name = forms.CharField(label=_("Name (Chinese)"), max_length=80, widget=forms.TextInput(CONTROL))
+    name = forms.CharField(
+        label=_("Name (Chinese)"), max_length=80, widget=forms.TextInput(CONTROL)
+    )
     name_en = forms.CharField(
         label=_("Name in English"), max_length=120, required=False, widget=forms.TextInput(CONTROL)
     )
@@ -98,13 +110,11 @@ class CategoryForm(forms.Form):
 
 
 class RouteRuleForm(forms.Form):
-    category_id = _id_select(_("Complaint category"), [], empty=_("Any category"))
-    product_id = _id_select(_("Product"), [], empty=_("Any product"))
-    customer_department_id = _id_select(
-        _("Customer's department"), [], empty=_("Any department")
-    )
-    to_department_id = _id_select(_("To the queue of"), [], empty="—")
-    to_user_id = _id_select(_("Or straight to the user"), [], empty="—")
+    category_id = IdSelect(_("Complaint category"), empty=_("Any category"))
+    product_id = IdSelect(_("Product"), empty=_("Any product"))
+    customer_department_id = IdSelect(_("Customer's department"), empty=_("Any department"))
+    to_department_id = IdSelect(_("To the queue of"), empty="—")
+    to_user_id = IdSelect(_("Or straight to the user"), empty="—")
     priority = forms.IntegerField(
         label=_("Priority"),
         min_value=0,
@@ -125,24 +135,19 @@ class RouteRuleForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
 
-        def choices(name: str, rows: list[tuple[int, str]]) -> None:
-            field = self.fields[name]
-            assert isinstance(field, forms.ChoiceField)
-            field.choices = [field.choices[0], *rows]  # type: ignore[index]
-
-        choices("category_id", [(c.pk, str(c)) for c in categories])
-        choices("product_id", [(p.pk, str(p)) for p in products])
+        _offer(self.fields["category_id"], [(c.pk, str(c)) for c in categories])
+        _offer(self.fields["product_id"], [(p.pk, str(p)) for p in products])
         depts = [(d.pk, "\u3000" * d.depth + d.name) for d in departments]
-        choices("customer_department_id", depts)
-        choices("to_department_id", depts)
-        choices(
-            "to_user_id",
+        _offer(self.fields["customer_department_id"], depts)
+        _offer(self.fields["to_department_id"], depts)
+        _offer(
+            self.fields["to_user_id"],
             [(u.pk, f"{u.get_full_name() or u.username} ({u.username})") for u in users],
         )
 
 
 class SlaTargetForm(forms.Form):
-    category_id = _id_select(_("Complaint category"), [], empty=_("Any category"))
+    category_id = IdSelect(_("Complaint category"), empty=_("Any category"))
     severity = forms.ChoiceField(
         label=_("Severity"),
         choices=[("", _("Any severity")), *Severity.choices],
@@ -160,9 +165,7 @@ class SlaTargetForm(forms.Form):
 
     def __init__(self, *args: Any, categories: list[ComplaintCategory], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["category_id"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [field.choices[0], *((c.pk, str(c)) for c in categories)]  # type: ignore[index]
+        _offer(self.fields["category_id"], [(c.pk, str(c)) for c in categories])
 
 
 class SettingsForm(forms.Form):

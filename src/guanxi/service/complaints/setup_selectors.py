@@ -81,9 +81,7 @@ def route_list() -> list[ComplaintRoute]:
 # ---------------------------------------------------------------- SLA targets
 
 
-def sla_pick(
-    rows: list[SlaTarget], *, category_id: int | None, severity: str
-) -> SlaTarget | None:
+def sla_pick(rows: list[SlaTarget], *, category_id: int | None, severity: str) -> SlaTarget | None:
     """The row that applies to a complaint of this category and severity: category and
     severity, then category, then severity, then the default row."""
     matching = [

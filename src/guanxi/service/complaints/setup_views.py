@@ -3,6 +3,7 @@ everyone else): categories and their sub-items, routing rules, the SLA grid and 
 row. Thin: parse, call a set-up service or selector, render; a service's refusal shows on the
 form (422) and nothing is written."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -28,7 +29,9 @@ from guanxi.service.complaints.setup_forms import (
 )
 from guanxi.service.models import ComplaintCategory, Severity
 
-setup_required = permission_required(permissions.COMPLAINT_SETUP)
+View = Callable[..., HttpResponse]
+setup_required: Callable[[View], View] = permission_required(permissions.COMPLAINT_SETUP)  # type: ignore[no-untyped-call]
+
 
 def _page(
     request: HttpRequest, template: str, tab: str, context: dict[str, Any], *, status: int = 200
