@@ -89,7 +89,7 @@ def test_the_tree_shows_inactive_categories_and_their_sub_items(admin):
     ComplaintCategory.objects.filter(pk=item.pk).update(active=False)
     html = admin.get(_url("service:complaint_setup")).content.decode()
     assert item.name in html and item.code in html
-    assert f'id="gx-cat-{item.pk}" class="text-secondary"' in html
+    assert f'id="gx-cat-{item.pk}" class=" text-secondary"' in html
 
 
 def test_a_new_category_and_a_sub_item(admin):

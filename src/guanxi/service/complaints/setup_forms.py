@@ -77,7 +77,6 @@ class CategoryForm(forms.Form):
     code = forms.CharField(
         label=_("Code"),
         max_length=40,
-        required=False,
         help_text=_("Letters, digits and _, for integrations and reports; it cannot change."),
         widget=forms.TextInput(attrs={**CONTROL, "autocomplete": "off"}),
     )
