@@ -285,7 +285,7 @@ def test_a_cell_link_loads_its_form_by_htmx(admin):
     response = admin.get(
         _url("service:complaint_setup_sla"),
         {"category": quality.pk, "severity": "critical"},
-        headers={"HX-Request": "true", "HX-Target": "gx-sla-form"},
+        headers={"HX-Request": "true", "HX-Target": "gx-sla"},
     )
     html = response.content.decode()
     assert response.status_code == 200

@@ -290,8 +290,8 @@ def sla_targets(request: HttpRequest) -> HttpResponse:
         "day_text": _day_text(),
     }
     template = "service/complaints/setup/sla.html"
-    if is_htmx(request) and request.headers.get("HX-Target") == "gx-sla-form":
-        template += "#sla_form"
+    if is_htmx(request) and request.headers.get("HX-Target") == "gx-sla":
+        template += "#sla_body"  # a cell's link: the grid with the cell marked, and its form
     return _page(request, template, "sla", context, status=422 if form.errors else 200)
 
 
