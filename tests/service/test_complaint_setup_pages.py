@@ -76,6 +76,12 @@ def test_customer_relations_reaches_the_set_up_from_the_administration_home(clie
     assert client.get(reverse("service:complaint_setup")).status_code == 200
 
 
+def test_the_complaint_list_links_to_the_set_up_for_its_holders(client_for, relations, agent):
+    url = reverse("service:complaint_setup")
+    assert url in client_for(relations).get(reverse("service:complaint_list")).content.decode()
+    assert url not in client_for(agent).get(reverse("service:complaint_list")).content.decode()
+
+
 def test_the_administration_home_offers_no_set_up_to_a_manager(client_for, manager):
     response = client_for(manager).get(reverse("accounts:admin_home"))
     assert reverse("service:complaint_setup") not in response.content.decode()
