@@ -63,7 +63,7 @@ def _category_form_page(
     form: CategoryForm,
     title: str,
     submit: str,
-    save: Any,
+    save: Callable[[dict[str, Any]], ComplaintCategory],
     parent: ComplaintCategory | None = None,
 ) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
