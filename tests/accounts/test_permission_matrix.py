@@ -1835,6 +1835,81 @@ ACTIONS: list[Action] = [
         lambda w: "/api/v1/complaints/settings",
         lambda w: {"route_minutes": 20},
     ),
+    # the complaints' set-up pages (CMP-1, CMP-2): the same services as the API rows above
+    html(
+        "service:complaint_setup_category_create",
+        COMPLAINT_SETUP,
+        lambda w: reverse("service:complaint_setup_category_create"),
+        lambda w: {"code": "matrix_page", "name": "交车延迟", "sort_order": 0, "active": "on"},
+    ),
+    html(
+        "service:complaint_setup_item_create",
+        COMPLAINT_SETUP,
+        lambda w: reverse(
+            "service:complaint_setup_item_create",
+            args=[ComplaintCategory.objects.get(code="other").pk],
+        ),
+        lambda w: {"code": "matrix_item", "name": "其他子项", "sort_order": 0, "active": "on"},
+    ),
+    html(
+        "service:complaint_setup_category_edit",
+        COMPLAINT_SETUP,
+        lambda w: reverse(
+            "service:complaint_setup_category_edit",
+            args=[ComplaintCategory.objects.get(code="other").pk],
+        ),
+        lambda w: {"name": "其他问题", "sort_order": 50, "active": "on"},
+    ),
+    html(
+        "service:complaint_setup_category_active",
+        COMPLAINT_SETUP,
+        lambda w: reverse(
+            "service:complaint_setup_category_active",
+            args=[ComplaintCategory.objects.get(code="other").pk],
+        ),
+        lambda w: {"active": "0"},
+    ),
+    html(
+        "service:complaint_setup_route_create",
+        COMPLAINT_SETUP,
+        lambda w: reverse("service:complaint_setup_route_create"),
+        lambda w: {"to_department_id": w.org["relations"].department_id, "priority": 7},
+    ),
+    html(
+        "service:complaint_setup_route_delete",
+        COMPLAINT_SETUP,
+        lambda w: reverse("service:complaint_setup_route_delete", args=[w.complaint_route.pk]),
+    ),
+    html(
+        "service:complaint_setup_sla",
+        COMPLAINT_SETUP,
+        lambda w: reverse("service:complaint_setup_sla"),
+        lambda w: {
+            "severity": "high",
+            "respond_minutes_0": "0",
+            "respond_minutes_1": "45",
+            "resolve_minutes_0": "15",
+            "resolve_minutes_1": "0",
+        },
+    ),
+    html(
+        "service:complaint_setup_sla_clear",
+        COMPLAINT_SETUP,
+        lambda w: reverse("service:complaint_setup_sla_clear"),
+        lambda w: {"category": "", "severity": "low"},
+    ),
+    html(
+        "service:complaint_setup_settings",
+        COMPLAINT_SETUP,
+        lambda w: reverse("service:complaint_setup_settings"),
+        lambda w: {
+            "route_minutes_0": "0",
+            "route_minutes_1": "20",
+            "next_level_minutes_0": "4",
+            "next_level_minutes_1": "0",
+            "compensation_approval_above": "500.00",
+        },
+    ),
     # spreadsheet imports (INTG-1): a batch is changed by the user who uploaded it only
     api(
         "PUT",

@@ -37,6 +37,7 @@ def connect() -> None:
     )
     home_sections.register(call_views.home_agent_section)
     account_permissions.ALL.update(permissions.ALL)
+    account_permissions.ADMINISTRATION.add(permissions.COMPLAINT_SETUP)  # the gear: set-up pages
     audit_actions_register(audit_actions.LABELS)
     # complaints (CMP): the 360 page, work lists, the waiting badge, home pages
     panels.detail_panels.register(complaint_views.customer_panel)

@@ -45,6 +45,7 @@ from guanxi.sales.approvals.services import approval_submit
 from guanxi.sales.models import ApprovalTarget, Product
 from guanxi.service import hooks
 from guanxi.service.common import permissions
+from guanxi.service.complaints import setup_selectors
 from guanxi.service.models import (
     Call,
     Complaint,
@@ -69,7 +70,7 @@ STEPS: tuple[str, ...] = (
     ComplaintEvent.Kind.THANK,
 )
 # when no SLA target row matches at all (the shipped data has a default row)
-FALLBACK_TARGETS = (240, 2400)
+FALLBACK_TARGETS = setup_selectors.FALLBACK_TARGETS
 
 
 def step_number(kind: str) -> int:
@@ -91,10 +92,10 @@ def sla_minutes(*, category_id: int, severity: str) -> tuple[int, int]:
         Q(category_id=category_id) | Q(category__isnull=True),
         Q(severity=severity) | Q(severity=""),
     )
-    best = sorted(rows, key=lambda row: (row.category_id is None, row.severity == ""))
-    if not best:
+    best = setup_selectors.sla_pick(list(rows), category_id=category_id, severity=severity)
+    if best is None:
         return FALLBACK_TARGETS
-    return best[0].respond_minutes, best[0].resolve_minutes
+    return best.respond_minutes, best.resolve_minutes
 
 
 def route_for(

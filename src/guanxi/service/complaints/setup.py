@@ -88,6 +88,21 @@ def category_save(
     return category
 
 
+@transaction.atomic
+def category_set_active(*, actor: User, category_id: int, active: bool) -> ComplaintCategory:
+    """Switch a category or sub-item off (new complaints cannot choose it; logged ones keep
+    it) or on again."""
+    _check(actor)
+    category = ComplaintCategory.objects.select_for_update().filter(pk=category_id).first()
+    if category is None:
+        raise NotFound()
+    if category.active != active:
+        category.active = active
+        category.save(update_fields=["active"])
+        _audit(actor, category, f"{category.name}: {'on' if active else 'off'}")
+    return category
+
+
 @dataclass(frozen=True)
 class RouteInput:
     to_user_id: int | None = None
@@ -176,6 +191,20 @@ def sla_target_set(
         raise invalid_field("severity", _("Saved by someone else just now; try again.")) from None
     _audit(actor, target, f"{respond}/{resolve}")
     return target
+
+
+@transaction.atomic
+def sla_target_clear(*, actor: User, category_id: int | None, severity: str) -> None:
+    """Remove the target of a category and severity, so that the next more general one
+    applies again. The default row (any category, any severity) stays: change it instead."""
+    _check(actor)
+    if category_id is None and not severity:
+        raise invalid_field("severity", _("The default target stays; change it instead."))
+    target = SlaTarget.objects.filter(category_id=category_id, severity=severity).first()
+    if target is None:
+        raise NotFound()
+    _audit(actor, target, f"{target}: -")
+    target.delete()
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from guanxi.service.complaints import views
 
@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.complaint_list, name="complaint_list"),
     path("new/", views.complaint_create, name="complaint_create"),
     path("board/", views.sla_board, name="sla_board"),
+    path("setup/", include("guanxi.service.complaints.setup_urls")),
     path("statistics/", views.complaint_stats, name="complaint_stats"),
     path("<int:pk>/", views.complaint_detail, name="complaint_detail"),
     path("<int:pk>/accept/", views.complaint_accept, name="complaint_accept"),
