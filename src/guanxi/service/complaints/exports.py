@@ -10,6 +10,7 @@ from typing import IO, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from guanxi.accounts.models import User
 from guanxi.accounts.permissions import EXPORT
@@ -56,7 +57,7 @@ def _sheets(report: stats.Report) -> list[Sheet]:
     ]
     timings = [
         [
-            _("Measure"),
+            pgettext("complaint statistics", "Measure"),
             _("Median (min)"),
             _("p90 (min)"),
             _("Targets met (%)"),
