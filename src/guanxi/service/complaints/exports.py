@@ -47,7 +47,7 @@ def _volume(title: str, label: str, rows: list[stats.Row]) -> Sheet:
 
 
 def _sheets(report: stats.Report) -> list[Sheet]:
-    summary = [
+    summary: list[list[Any]] = [
         [_("Complaint statistics"), ""],
         [_("From"), report.period.since],
         [_("To"), report.period.until],
@@ -55,7 +55,7 @@ def _sheets(report: stats.Report) -> list[Sheet]:
         [_("Repeat complainers"), report.repeat_customers],
         [_("Times are business minutes of the working calendar."), ""],
     ]
-    timings = [
+    timings: list[list[Any]] = [
         [
             pgettext("complaint statistics", "Measure"),
             _("Median (min)"),
@@ -67,7 +67,7 @@ def _sheets(report: stats.Report) -> list[Sheet]:
         *([t.label, t.median, t.p90, t.met_rate, t.met, t.counted] for t in report.timings),
     ]
     silent_rate, silent_label = report.seed_silent
-    outcomes = [
+    outcomes: list[list[Any]] = [
         [
             _("Outcome"),
             _("Customers"),

@@ -442,7 +442,7 @@ def complaint_stats(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def complaint_stats_export(request: HttpRequest) -> HttpResponse:
+def complaint_stats_export(request: HttpRequest) -> HttpResponse | FileResponse:
     """The page's "Download Excel": the same period and scope as the page, one sheet a
     table. A period the page would refuse is sent back to the page with its error."""
     user = request_user(request)
