@@ -93,7 +93,7 @@ def _sheets(report: stats.Report) -> list[Sheet]:
         Sheet(title=_("Summary"), rows=[_cells(row) for row in summary]),
         Sheet(title=_("Times and targets"), rows=[_cells(row) for row in timings]),
         Sheet(title=_("Repurchase by outcome"), rows=[_cells(row) for row in outcomes]),
-        _volume(_("By category"), _("Category"), report.by_category),
+        _volume(_("By category"), _("Complaint category"), report.by_category),
         _volume(_("By sub-item"), _("Sub-item"), report.by_item),
         _volume(_("By product"), _("Product"), report.by_product),
         _volume(_("By channel"), _("Channel"), report.by_channel),
