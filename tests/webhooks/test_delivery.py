@@ -286,7 +286,7 @@ def test_an_escalation_reaches_a_json_receiver_and_a_wecom_robot(
     assert "交车延误" in markdown and "杭州明达贸易" in markdown and "王经理" in markdown
     link = f"https://crm.example.cn{reverse('service:complaint_detail', args=[complaint.pk])}"
     assert f"]({link})" in markdown
-    assert "投诉已升级" in markdown  # the site's language, whatever the worker's
+    assert "投诉已升级" in markdown and "已通知" in markdown  # the site's language
     assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.SUCCEEDED}
     # a rerun escalates nobody and fires nothing
     assert escalations_run(now=later)["escalated"] == 0

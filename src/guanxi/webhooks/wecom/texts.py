@@ -65,18 +65,20 @@ def _escalated(data: dict[str, Any]) -> str:
         "resolve": _("Resolution target"),
     }
     heading = _("Complaint escalated (level %(level)s)") % {"level": data.get("level", "")}
+    # outside the f-strings: xgettext does not read inside them
+    customer_, notified_, open_ = _("Customer"), _("Notified"), _("Open the complaint")
     lines = [f"**{heading}**: {complaint.get('title', '')}"]
     if customer.get("name"):
-        lines.append(f"> {_('Customer')}: {customer['name']}")
+        lines.append(f"> {customer_}: {customer['name']}")
     for missed in data.get("missed") or []:
         label = targets.get(str(missed.get("target")), str(missed.get("target", "")))
         due = _("due %(time)s") % {"time": _local(missed.get("due"))}
         lines.append(f'> <font color="warning">{label}</font> {due}')
     if notified.get("name"):
-        lines.append(f"> {_('Notified')}: {notified['name']}")
+        lines.append(f"> {notified_}: {notified['name']}")
     link = _link("service:complaint_detail", complaint.get("id", 0))
     if link:
-        lines.append(f"[{_('Open the complaint')}]({link})")
+        lines.append(f"[{open_}]({link})")
     return "\n".join(lines)
 
 
