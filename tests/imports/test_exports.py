@@ -16,9 +16,9 @@ from openpyxl import load_workbook
 from guanxi.accounts.models import User
 from guanxi.core.errors import PermissionDenied, ValidationFailed
 from guanxi.core.models import AuditLog
+from guanxi.core.spreadsheets import write_xlsx
 from guanxi.imports.exports import running, services
 from guanxi.imports.exports.kinds import KINDS
-from guanxi.imports.exports.xlsx import write_xlsx
 from guanxi.imports.models import ExportJob
 from guanxi.pipeline.pools.services import pool_release
 from guanxi.sales.models import Contract

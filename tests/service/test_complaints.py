@@ -418,3 +418,77 @@ def test_the_sla_board_needs_the_permission(client_for, relations, agent, custom
     html = client_for(relations).get(reverse("service:sla_board")).content.decode()
     assert 'data-count="missed">1<' in html
     assert client_for(agent).get(reverse("service:sla_board")).status_code == 403
+
+
+def test_escalation_notices_are_in_each_recipients_language(
+    sales1a, agent, manager, relations, customer
+):
+    """CMP-2: the escalation run writes each notice in its recipient's language (User.language,
+    else the site's), whatever language the run itself has: the handler sales1a's manager
+    reads English, the agent's manager (customer relations) Chinese."""
+    from django.utils import translation
+
+    manager.language = "en"
+    manager.save(update_fields=["language"])
+    relations.language = "zh-hans"
+    relations.save(update_fields=["language"])
+    complaints = []
+    for handler in (sales1a, agent):
+        ComplaintRoute.objects.all().delete()
+        ComplaintRoute.objects.create(to_user=handler)
+        complaint = make_complaint(relations, customer, title=f"{handler.username} 的投诉")
+        services.complaint_accept(actor=handler, complaint_id=complaint.pk, note="收到")
+        complaints.append(complaint)
+    later = max(c.resolve_due for c in complaints) + dt.timedelta(minutes=1)
+    for language in ("zh-hans", "en"):  # the run's own language changes nothing
+        Notification.objects.all().delete()
+        Complaint.objects.filter(pk__in=[c.pk for c in complaints]).update(
+            escalation_level=0, escalated_at=None, escalate_at=later
+        )
+        with translation.override(language):
+            assert services.escalations_run(now=later)["escalated"] == 2
+        english = Notification.objects.get(user=manager)
+        chinese = Notification.objects.get(user=relations)
+        assert english.title == "Complaint past its target (level 1): sales1a 的投诉"
+        assert chinese.title == "投诉超时(第 1 级升级):agent 的投诉"
+
+
+def test_a_routed_complaint_is_announced_in_the_recipients_language(sales1a, relations, customer):
+    from django.utils import translation
+
+    sales1a.language = "en"
+    sales1a.save(update_fields=["language"])
+    complaint = make_complaint(relations, customer)
+    with translation.override("zh-hans"):
+        services.complaint_route(actor=relations, complaint_id=complaint.pk, to_user=sales1a)
+    note = Notification.objects.get(user=sales1a)
+    assert note.title.startswith("A complaint was routed to you:")
+
+
+def test_a_failing_escalation_listener_never_stops_the_run(sales1a, manager, customer):
+    """The complaints_escalated hook runs in a savepoint: a listener that raises is logged
+    and undone, and the escalation and its notice still commit."""
+    calls = []
+
+    def broken(**kwargs):
+        calls.append(kwargs["escalations"])
+        Complaint.objects.update(title="changed by a broken listener")
+        raise RuntimeError("listener down")
+
+    ComplaintRoute.objects.create(to_user=sales1a)
+    complaint = make_complaint(sales1a, customer)
+    services.complaint_accept(actor=sales1a, complaint_id=complaint.pk, note="收到")
+    later = complaint.resolve_due + dt.timedelta(minutes=1)
+    hooks.complaints_escalated.register(broken)
+    try:
+        assert services.escalations_run(now=later)["escalated"] == 1
+    finally:
+        hooks.complaints_escalated._callbacks.remove(broken)
+    (escalations,) = calls
+    (escalation,) = escalations
+    assert escalation.complaint_id == complaint.pk and escalation.level == 1
+    assert escalation.notified == manager
+    assert [m.target for m in escalation.missed] == ["resolve"]
+    row = Complaint.objects.get(pk=complaint.pk)
+    assert row.escalation_level == 1 and row.title == complaint.title
+    assert Notification.objects.filter(user=manager).count() == 1

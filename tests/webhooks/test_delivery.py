@@ -230,3 +230,64 @@ def test_firing_then_commit_delivers_through_the_task(
         _fire()
     assert len(receiver.requests) == 1
     assert Delivery.objects.get().status == Delivery.Status.SUCCEEDED
+
+
+def test_an_escalation_reaches_a_json_receiver_and_a_wecom_robot(
+    admin_user, sales1a, manager, make_customer, receiver, settings
+):
+    """CMP-2 over INTG-3/INTG-6: the SLA escalation run queues complaint.escalated in its own
+    transaction (the outbox: no HTTP in the run) with the level, who was notified and the
+    target missed; a delivery run then posts it as signed JSON and as the robot's markdown
+    with a link to the complaint."""
+    from django.urls import reverse
+
+    from guanxi.service.complaints.services import complaint_accept, escalations_run
+    from guanxi.service.models import ComplaintRoute
+    from guanxi.webhooks.common.catalog import EVENTS
+    from tests.service.factories import make_complaint
+
+    assert EVENTS["complaint.escalated"].group == "notice"
+    settings.GUANXI_SITE_URL = "https://crm.example.cn"
+    allow_loopback()
+    receiver.mode = "wecom"  # answers errcode 0: good for both kinds
+    erp = SubscriptionFactory(owner=admin_user, url=receiver.url, events=["complaint.escalated"])
+    robot = SubscriptionFactory(
+        owner=admin_user,
+        kind=Subscription.Kind.WECOM,
+        url=receiver.url,
+        events=["complaint.escalated"],
+    )
+    ComplaintRoute.objects.create(to_user=sales1a)
+    customer = make_customer(sales1a, name="杭州明达贸易")
+    complaint = make_complaint(sales1a, customer, title="交车延误")
+    complaint_accept(actor=sales1a, complaint_id=complaint.pk, note="收到")
+    later = complaint.resolve_due + dt.timedelta(minutes=1)
+    assert escalations_run(now=later)["escalated"] == 1
+    assert receiver.requests == []  # queued, not sent, by the run
+    assert Delivery.objects.filter(event="complaint.escalated").count() == 2
+    deliveries_send_due(time_limit=10)
+    assert len(receiver.requests) == 2
+    by_path = {
+        Delivery.objects.get(pk=int(r.headers["X-Guanxi-Delivery"])).subscription_id: json.loads(
+            r.body
+        )
+        for r in receiver.requests
+    }
+    body = by_path[erp.pk]
+    assert body["version"] == 1 and body["event"] == "complaint.escalated"
+    data = body["data"]
+    assert data["complaint"]["id"] == complaint.pk
+    assert data["complaint"]["escalation_level"] == data["level"] == 1
+    assert data["escalated_at"] == later.isoformat()
+    assert data["customer"] == {"id": customer.pk, "name": "杭州明达贸易"}
+    assert data["notified"] == {"id": manager.pk, "username": "manager", "name": "王经理"}
+    assert data["missed"] == [{"target": "resolve", "due": complaint.resolve_due.isoformat()}]
+    markdown = by_path[robot.pk]["markdown"]["content"]
+    assert "交车延误" in markdown and "杭州明达贸易" in markdown and "王经理" in markdown
+    link = f"https://crm.example.cn{reverse('service:complaint_detail', args=[complaint.pk])}"
+    assert f"]({link})" in markdown
+    assert "投诉已升级" in markdown and "已通知" in markdown  # the site's language
+    assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.SUCCEEDED}
+    # a rerun escalates nobody and fires nothing
+    assert escalations_run(now=later)["escalated"] == 0
+    assert Delivery.objects.count() == 2

@@ -131,7 +131,12 @@ def seed_webhooks_demo() -> WebhooksDemoStats:
             kind=Subscription.Kind.WECOM,
             url=f"http://{DEMO_HOST}:{port}/cgi-bin/webhook/send?key=demo-robot-key",
             secret=get_random_string(40),
-            events=["approval.waiting", "followup.overdue", "contract.signed"],
+            events=[
+                "approval.waiting",
+                "followup.overdue",
+                "complaint.escalated",
+                "contract.signed",
+            ],
             owner=owner,
         )
         _fire_recent(stats)

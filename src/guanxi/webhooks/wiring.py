@@ -2,7 +2,8 @@
 and audit actions: the one place, called once from WebhooksConfig.ready().
 
 Events of apps built later register here too: the complaints of `service` (service/hooks.py
-complaint_opened / complaint_closed) are "complaint.opened" / "complaint.closed", registered
+complaint_opened / complaint_closed / complaints_escalated) are "complaint.opened" /
+"complaint.closed" / "complaint.escalated", registered
 with `catalog.event_register(...)` and a listener calling `events.services.event_fire` — see
 docs/api.md "Webhooks" for the payload convention."""
 
@@ -40,5 +41,8 @@ def connect() -> None:
     sales_hooks.approval_waiting.register(listeners.on_approval_waiting)
     catalog.event_register("complaint.opened", _("Complaint opened"))  # CMP-1
     catalog.event_register("complaint.closed", _("Complaint closed"))  # CMP-3
+    # CMP-2, INTG-6: a notice for people first (the WeCom robot), like approval.waiting
+    catalog.event_register("complaint.escalated", _("Complaint escalated"), group="notice")
     service_hooks.complaint_opened.register(listeners.on_complaint_opened)
     service_hooks.complaint_closed.register(listeners.on_complaint_closed)
+    service_hooks.complaints_escalated.register(listeners.on_complaints_escalated)

@@ -1,25 +1,15 @@
 """Writing rows to .xlsx and .csv with constant memory, every text cell defused.
 
-xlsx: a streaming writer (exports/xlsx.py) puts each row into the zip as it comes, so memory
-stays flat whatever the row count (bench/export_customers.py). csv: UTF-8 with a byte-order
-mark so that Excel opens Chinese text intact."""
+xlsx: the kernel's streaming writer (core/spreadsheets.py) puts each row into the zip as it
+comes, so memory stays flat whatever the row count (bench/export_customers.py). csv: UTF-8
+with a byte-order mark so that Excel opens Chinese text intact."""
 
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
-from guanxi.imports.exports.xlsx import write_xlsx
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe(value: Any) -> Any:
-    """Keep spreadsheet programs from running cell text as a formula (CSV injection): the
-    same rule as the customer export's."""
-    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
-        return "'" + value
-    return value
+from guanxi.core.spreadsheets import safe, write_xlsx
 
 
 def write_rows(

@@ -10,11 +10,13 @@ its permission checked; bad input raises a field error and changes nothing.
     complaint_reopen   back to 平息 with the same owner, a new resolution clock
     complaint_compensate   goodwill; above the threshold through the approval flows
     escalations_run    the scheduled run: a missed target notifies the handler's manager,
-                       then the next level; a rerun does nothing new
+                       then the next level, each in their own language; fires
+                       complaints_escalated; a rerun does nothing new
 
 Clocks are business minutes of the working calendar (core.workdays)."""
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
@@ -37,6 +39,7 @@ from guanxi.care.models.rules import Trigger
 from guanxi.care.rules.services import care_event_fire
 from guanxi.core.audit import audit_record
 from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, invalid_field
+from guanxi.core.i18n import in_language_of, language_of
 from guanxi.core.sql import id_list
 from guanxi.core.workdays import WorkCalendar, business_deadline, business_minutes_between
 from guanxi.customers.archive.services import timeline_add
@@ -516,9 +519,11 @@ def complaint_route(
     )
     audit_record(actor=actor, action="service.complaint_route", target=complaint)
     if to_user is not None and to_user.pk != actor.pk:
+        with in_language_of(to_user):
+            title = _("A complaint was routed to you: %(title)s") % {"title": complaint.title}
         notification_create(
             user=to_user,
-            title=_("A complaint was routed to you: %(title)s") % {"title": complaint.title},
+            title=title,
             url=_url(complaint),
             customer=complaint.customer,
         )
@@ -793,6 +798,27 @@ def _first_unmet_due() -> Least:
 
 
 URL_SLOT = 987654321  # an id no complaint has while the URL pattern is built once per batch
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class MissedTarget:
+    """A target of a complaint past its deadline and not met: `target` is route, respond or
+    resolve."""
+
+    target: str
+    due: dt.datetime
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """One complaint moved up a level by the escalation run (hooks.complaints_escalated):
+    the level it reached, who was notified, and the targets missed (earliest first)."""
+
+    complaint_id: int
+    level: int
+    notified: User
+    missed: tuple[MissedTarget, ...]
 
 
 @dataclass(frozen=True)
@@ -806,6 +832,24 @@ class _DueRow:
     customer_id: int
     customer_name: str
     escalate_at: dt.datetime | None  # never None here: the rows are due
+    route_due: dt.datetime
+    routed_at: dt.datetime | None
+    respond_due: dt.datetime
+    accepted_at: dt.datetime | None
+    resolve_due: dt.datetime
+
+    def missed(self, now: dt.datetime) -> tuple[MissedTarget, ...]:
+        """The targets past at `now` and not met (the complaint is open: not resolved)."""
+        unmet = (
+            ("route", self.route_due, self.routed_at is None),
+            ("respond", self.respond_due, self.accepted_at is None),
+            ("resolve", self.resolve_due, True),
+        )
+        return tuple(
+            MissedTarget(target=target, due=due)
+            for target, due, open_ in sorted(unmet, key=lambda item: item[1])
+            if open_ and due <= now
+        )
 
 
 def escalations_run(*, now: dt.datetime | None = None, batch: int = 5000) -> dict[str, int]:
@@ -845,6 +889,11 @@ def escalations_run(*, now: dt.datetime | None = None, batch: int = 5000) -> dic
                     "customer_id",
                     "customer__name",
                     "escalate_at",
+                    "route_due",
+                    "routed_at",
+                    "respond_due",
+                    "accepted_at",
+                    "resolve_due",
                 )[:batch]
             ]
             if not due:
@@ -888,6 +937,8 @@ def _escalate_batch(
         ).update(escalate_at=None)
     events: list[ComplaintEvent] = []
     notes: list[NewNotification] = []
+    escalations: list[Escalation] = []
+    title_in: dict[str, str] = {}  # the notice's title, per language of the recipients
     for level, rows in to_move.items():
         ids = [row.id for row, _recipient in rows]
         moved = Complaint.objects.filter(
@@ -905,6 +956,10 @@ def _escalate_batch(
             )
             rows = [(row, recipient) for row, recipient in rows if row.id in done]
         for row, recipient in rows:
+            language = language_of(recipient)
+            if language not in title_in:
+                with in_language_of(recipient):
+                    title_in[language] = _("Complaint past its target (level %(level)s): %(title)s")
             events.append(
                 ComplaintEvent(
                     complaint_id=row.id,
@@ -916,14 +971,35 @@ def _escalate_batch(
             notes.append(
                 NewNotification(
                     user_id=recipient.pk,
-                    title=_("Complaint past its target (level %(level)s): %(title)s")
-                    % {"level": level + 1, "title": row.title},
+                    title=title_in[language] % {"level": level + 1, "title": row.title},
                     body=row.customer_name,
                     url=url_of.format(row.id),
                     customer_id=row.customer_id,
                     dedup_key=f"complaint:{row.id}:{row.reopened}:level:{level + 1}",
                 )
             )
+            escalations.append(
+                Escalation(
+                    complaint_id=row.id,
+                    level=level + 1,
+                    notified=recipient,
+                    missed=row.missed(now),
+                )
+            )
     ComplaintEvent.objects.bulk_create(events, batch_size=1000)
     notifications_create_many(notes)
+    _escalated_announce(escalations, now=now)
     return len(events), stopped
+
+
+def _escalated_announce(escalations: list[Escalation], *, now: dt.datetime) -> None:
+    """Tell the apps above (webhooks: complaint.escalated) in the batch's transaction, so an
+    event is queued exactly when the escalation commits — in a savepoint of its own: a
+    listener that fails is logged and undone, and never holds up the escalation run."""
+    if not escalations:
+        return
+    try:
+        with transaction.atomic():
+            hooks.complaints_escalated.call_all(escalations=escalations, at=now)
+    except Exception:
+        logger.exception("complaints_escalated listener failed (%s escalations)", len(escalations))

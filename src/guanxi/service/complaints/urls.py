@@ -8,6 +8,7 @@ urlpatterns = [
     path("board/", views.sla_board, name="sla_board"),
     path("setup/", include("guanxi.service.complaints.setup_urls")),
     path("statistics/", views.complaint_stats, name="complaint_stats"),
+    path("statistics/export/", views.complaint_stats_export, name="complaint_stats_export"),
     path("<int:pk>/", views.complaint_detail, name="complaint_detail"),
     path("<int:pk>/accept/", views.complaint_accept, name="complaint_accept"),
     path("<int:pk>/step/", views.complaint_step, name="complaint_step"),

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from guanxi.accounts.http import request_user
 from guanxi.accounts.models import Department, User
+from guanxi.accounts.permissions import EXPORT
 from guanxi.accounts.selectors import user_can
 from guanxi.core import home as home_kinds
 from guanxi.core.errors import SHOWN_ON_FORM, DomainError, PermissionDenied, ValidationFailed
@@ -32,7 +33,7 @@ from guanxi.customers.archive.selectors import search_condition
 from guanxi.customers.models import Customer
 from guanxi.service import hooks
 from guanxi.service.common import permissions
-from guanxi.service.complaints import selectors, services, stats
+from guanxi.service.complaints import exports, selectors, services, stats
 from guanxi.service.complaints.forms import (
     AcceptForm,
     CloseForm,
@@ -429,8 +430,33 @@ def complaint_stats(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "service/complaints/stats.html",
-        {"report": report, "chart": chart, "since": period.since, "until": period.until},
+        {
+            "report": report,
+            "chart": chart,
+            "since": period.since,
+            "until": period.until,
+            "can_export": user_can(request.user, EXPORT),
+        },
     )
+
+
+@login_required
+@require_GET
+def complaint_stats_export(request: HttpRequest) -> HttpResponse | FileResponse:
+    """The page's "Download Excel": the same period and scope as the page, one sheet a
+    table. A period the page would refuse is sent back to the page with its error."""
+    user = request_user(request)
+    try:
+        period = stats.Period.from_params(request.GET)
+    except ValidationFailed as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("service:complaint_stats")
+    book = exports.complaint_stats_workbook(actor=user, period=period)
+    response = FileResponse(
+        book.file, as_attachment=True, filename=book.filename, content_type=book.content_type
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # ---------------------------------------------------------------- sections of other pages

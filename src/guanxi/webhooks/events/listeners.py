@@ -9,6 +9,7 @@ from guanxi.core.sql import id_list
 from guanxi.customers.models import Customer
 from guanxi.pipeline.models import FollowUp, Stage
 from guanxi.sales.models import Approval, Contract, Invoice, Payment
+from guanxi.service.complaints.services import Escalation
 from guanxi.service.models import Complaint
 from guanxi.webhooks.events import payloads
 from guanxi.webhooks.events.services import event_fire, subscribers_of
@@ -157,5 +158,28 @@ def on_complaint_closed(*, complaint: Complaint, actor: User | None = None, **kw
         event="complaint.closed",
         items=[
             {"complaint": payloads.complaint_data(complaint), "actor": payloads.user_data(actor)}
+        ],
+    )
+
+
+def on_complaints_escalated(
+    *, escalations: list[Escalation], at: dt.datetime | None = None, **kwargs: Any
+) -> None:
+    """A batch of the SLA escalation run: nothing at all without a subscriber, else one read
+    of the complaints (as the UPDATE left them) and one bulk INSERT of the events. Queued
+    for delivery now (the run's `at` is in the data as `escalated_at`)."""
+    if not escalations or not subscribers_of("complaint.escalated"):
+        return
+    ids = id_list([escalation.complaint_id for escalation in escalations])
+    complaints = {
+        complaint.pk: complaint
+        for complaint in Complaint.objects.select_related("customer").filter(pk__in=ids)
+    }
+    event_fire(
+        event="complaint.escalated",
+        items=[
+            payloads.complaint_escalated_data(complaints[escalation.complaint_id], escalation)
+            for escalation in escalations
+            if escalation.complaint_id in complaints
         ],
     )

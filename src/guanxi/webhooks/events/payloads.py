@@ -12,6 +12,7 @@ from guanxi.accounts.models import User
 from guanxi.customers.models import Customer
 from guanxi.pipeline.models import FollowUp
 from guanxi.sales.models import Approval, Contract, Invoice, Payment
+from guanxi.service.complaints.services import Escalation
 from guanxi.service.models import Complaint
 
 type Json = dict[str, Any]
@@ -28,7 +29,9 @@ def _money(value: Decimal | None) -> str | None:
 def user_data(user: User | None) -> Json | None:
     if user is None or not getattr(user, "pk", None):
         return None
-    return {"id": user.pk, "username": user.username, "name": user.get_full_name() or user.username}
+    # the name the pages show (display_name), as docs/api.md's example has it
+    name = user.display_name or user.get_full_name() or user.username
+    return {"id": user.pk, "username": user.username, "name": name}
 
 
 def customer_data(customer: Customer) -> Json:
@@ -143,4 +146,20 @@ def complaint_data(complaint: Complaint) -> Json:
         "routed_at": _when(complaint.routed_at),
         "closed_at": _when(complaint.closed_at),
         "resolve_due": _when(complaint.resolve_due),
+    }
+
+
+def complaint_escalated_data(complaint: Complaint, escalation: Escalation) -> Json:
+    """CMP-2: a complaint the SLA escalation run moved up a level, with its customer (id and
+    name: the robot's text names them), the level reached, who was notified and the targets
+    past their deadline and not met, earliest first."""
+    return {
+        "complaint": complaint_data(complaint),
+        "customer": {"id": complaint.customer_id, "name": complaint.customer.name},
+        "level": escalation.level,
+        "escalated_at": _when(complaint.escalated_at),
+        "notified": user_data(escalation.notified),
+        "missed": [
+            {"target": missed.target, "due": _when(missed.due)} for missed in escalation.missed
+        ],
     }
