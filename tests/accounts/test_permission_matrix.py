@@ -1876,6 +1876,12 @@ ACTIONS: list[Action] = [
         lambda w: {"to_department_id": w.org["relations"].department_id, "priority": 7},
     ),
     html(
+        "service:complaint_setup_route_active",
+        COMPLAINT_SETUP,
+        lambda w: reverse("service:complaint_setup_route_active", args=[w.complaint_route.pk]),
+        lambda w: {"active": "0"},
+    ),
+    html(
         "service:complaint_setup_route_delete",
         COMPLAINT_SETUP,
         lambda w: reverse("service:complaint_setup_route_delete", args=[w.complaint_route.pk]),

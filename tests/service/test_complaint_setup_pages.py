@@ -209,6 +209,27 @@ def test_a_routing_rule_is_added_listed_in_order_and_deleted(admin, relations, a
     assert not ComplaintRoute.objects.filter(pk=rule.pk).exists()
 
 
+def test_a_switched_off_rule_is_passed_by_and_can_be_switched_on(admin, relations, agent):
+    first = ComplaintRoute.objects.create(priority=1, to_user=agent)
+    second = ComplaintRoute.objects.create(priority=2, to_department_id=relations.department_id)
+    where = {"category_id": category("other").pk, "product_id": None, "department_id": None}
+    assert services.route_for(**where) == first
+    url = _url("service:complaint_setup_route_active", first.pk)
+    assert admin.post(url, {"active": "0"}).status_code == 302
+    assert services.route_for(**where) == second
+    html = admin.get(_url("service:complaint_setup_routes")).content.decode()
+    assert 'value="1"' in html  # the switched-off rule offers "switch on"
+    admin.post(url, {"active": "1"})
+    assert services.route_for(**where) == first
+
+
+def test_switching_a_rule_is_refused_without_the_permission(client_for, agent):
+    rule = ComplaintRoute.objects.create(priority=1, to_user=agent)
+    url = _url("service:complaint_setup_route_active", rule.pk)
+    assert client_for(agent).post(url, {"active": "0"}).status_code == 403
+    assert ComplaintRoute.objects.get(pk=rule.pk).active
+
+
 def test_a_rule_without_a_target_is_a_field_error(admin, relations, agent):
     before = ComplaintRoute.objects.count()
     for data in ({}, {"to_user_id": agent.pk, "to_department_id": relations.department_id}):

@@ -149,6 +149,20 @@ def route_create(*, actor: User, data: RouteInput) -> ComplaintRoute:
 
 
 @transaction.atomic
+def route_set_active(*, actor: User, route_id: int, active: bool) -> ComplaintRoute:
+    """Switch a routing rule off (new complaints pass it by) or on again, keeping its place."""
+    _check(actor)
+    route = ComplaintRoute.objects.select_for_update().filter(pk=route_id).first()
+    if route is None:
+        raise NotFound()
+    if route.active != active:
+        route.active = active
+        route.save(update_fields=["active"])
+        _audit(actor, route, f"{route}: {'on' if active else 'off'}")
+    return route
+
+
+@transaction.atomic
 def route_delete(*, actor: User, route_id: int) -> None:
     _check(actor)
     route = ComplaintRoute.objects.filter(pk=route_id).first()

@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("routes/", views.route_list, name="complaint_setup_routes"),
     path("routes/new/", views.route_create, name="complaint_setup_route_create"),
+    path("routes/<int:pk>/active/", views.route_active, name="complaint_setup_route_active"),
     path("routes/<int:pk>/delete/", views.route_delete, name="complaint_setup_route_delete"),
     path("sla/", views.sla_targets, name="complaint_setup_sla"),
     path("sla/clear/", views.sla_target_clear, name="complaint_setup_sla_clear"),

@@ -229,6 +229,26 @@ def route_create(request: HttpRequest) -> HttpResponse:
 
 @setup_required
 @require_POST
+def route_active(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_user(request)
+    active = request.POST.get("active") == "1"
+
+    def switch() -> str:
+        setup.route_set_active(actor=actor, route_id=pk, active=active)
+        if active:
+            return _("The routing rule applies again.")
+        return _("The routing rule is switched off; new complaints pass it by.")
+
+    return action_then_back(
+        request,
+        switch,
+        back=f"{reverse('service:complaint_setup_routes')}#gx-route-{pk}",
+        refused=(NotFound,),
+    )
+
+
+@setup_required
+@require_POST
 def route_delete(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_user(request)
 
