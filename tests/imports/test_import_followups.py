@@ -61,7 +61,15 @@ def _local(moment):
 
 ROWS = [
     HEADER,
-    ["王磊", "138 0013 8000", "2021年3月5日 14:30", "电话", "询价，想了解年度服务", "2021/3/12", ""],
+    [
+        "王磊",
+        "138 0013 8000",
+        "2021年3月5日 14:30",
+        "电话",
+        "询价，想了解年度服务",
+        "2021/3/12",
+        "",
+    ],
     ["星辰科技（北京）有限公司", "", "2022-06-01 09:00", "上门拜访", "现场演示", "", "sales1a"],
     ["无此人", "13900000000", "2022/1/1", "电话", "找不到", "", ""],
     ["王磊", "", "2022年13月1日", "电话", "坏日期", "", ""],
@@ -137,8 +145,12 @@ def test_an_xlsx_with_excel_dates_and_a_default_consultant(sales1a, manager):
 
 
 def test_scope_a_consultant_cannot_attach_a_followup_outside_theirs(sales1a, sales1b, sales2a):
-    archive.customer_create(actor=sales2a, data=CustomerInput(name="别组客户", mobile="13700137000"))
-    archive.customer_create(actor=sales1b, data=CustomerInput(name="同事客户", mobile="13700137001"))
+    archive.customer_create(
+        actor=sales2a, data=CustomerInput(name="别组客户", mobile="13700137000")
+    )
+    archive.customer_create(
+        actor=sales1b, data=CustomerInput(name="同事客户", mobile="13700137001")
+    )
     _customers(sales1a)
     rows = [
         HEADER,
