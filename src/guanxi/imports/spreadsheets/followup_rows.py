@@ -158,7 +158,9 @@ def prepare(row: Row, lookups: FollowUpLookups) -> Prepared:
     )
 
 
-def _recorded(prepared: list[Prepared], customers: dict[int, Customer]) -> set[tuple]:
+def _recorded(
+    prepared: list[Prepared], customers: dict[int, Customer]
+) -> set[tuple[int, dt.datetime, str]]:
     """(customer, time, content) of the follow-ups already there for these rows."""
     ats = {item.at for item in prepared if item.at is not None}
     if not customers or not ats:

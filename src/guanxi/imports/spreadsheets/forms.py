@@ -1,5 +1,6 @@
 """The import's forms: the upload, and the column mapping with its options."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -23,7 +24,7 @@ class UploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
     )
 
-    def __init__(self, *args: Any, kinds: list[str] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kinds: Sequence[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if kinds is not None:
             kind_field = self.fields["kind"]

@@ -358,11 +358,13 @@ def batch_rollback(*, actor: User, batch: ImportBatch) -> int:
 
 
 def _rollback_records(actor: User, locked: ImportBatch) -> int:
-    ids = list(
-        ImportRow.objects.filter(
-            batch=locked, phase=PHASE_RUN, outcome=ImportRow.Outcome.NEW, record_id__isnull=False
+    ids = [
+        pk
+        for pk in ImportRow.objects.filter(
+            batch=locked, phase=PHASE_RUN, outcome=ImportRow.Outcome.NEW
         ).values_list("record_id", flat=True)
-    )
+        if pk is not None
+    ]
     if locked.kind == Kind.FOLLOWUPS:
         count = followups_remove_recorded(actor=actor, followup_ids=ids)
     else:
