@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -1059,6 +1059,9 @@ def overdue_reminders_run(*, today=None, batch: int = REMINDER_BATCH) -> dict:
 # ---------------------------------------------------------------- purchase history (INTG-1)
 
 
+HISTORY_PAYMENT = "history"
+
+
 @dataclass(frozen=True, kw_only=True)
 class HistoricPurchase:
     """A past purchase as an import of order history gives it: the day, the amount (yuan,
@@ -1185,6 +1188,9 @@ def contract_record_history(*, actor: User, customer: Customer, data: HistoricPu
             notes=_("Purchase history"),
             status=Payment.Status.CONFIRMED,
             recorded_by=actor,
+            # marks the history's own payment (no idempotency key: never compared as one),
+            # so contracts_remove_history tells it from one received since
+            request_fingerprint=HISTORY_PAYMENT,
         )
         PaymentAllocation.objects.create(payment=payment, instalment=instalment, amount=paid)
     prospect_mark_won(
@@ -1239,8 +1245,8 @@ def contracts_remove_history(*, actor: User, contract_ids: Sequence[int]) -> int
         .filter(pk__in=list(contract_ids), is_history=True, amendment_count=0)
         .exclude(orders__isnull=False)
         .exclude(invoices__isnull=False)
-        .annotate(payment_count=Count("payments"))
-        .filter(payment_count__lte=1)
+        .annotate(later=Count("payments", filter=~Q(payments__request_fingerprint=HISTORY_PAYMENT)))
+        .filter(later=0)
     )
     ids = [contract.pk for contract in contracts]
     if not ids:
