@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guanxi.core.scope import ScopedQuerySet
 
@@ -41,7 +42,8 @@ class ImportBatchQuerySet(ScopedQuerySet["ImportBatch"]):
 
 class ImportBatch(models.Model):
     class Status(models.TextChoices):
-        UPLOADED = "uploaded", _("Uploaded")
+        # (a context: the list's column "Uploaded" is the time, 上传时间)
+        UPLOADED = "uploaded", pgettext_lazy("import status", "Uploaded")
         CHECKING = "checking", _("Dry run")
         CHECKED = "checked", _("Checked")
         QUEUED = "queued", _("Queued")

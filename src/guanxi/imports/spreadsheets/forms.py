@@ -17,7 +17,8 @@ class UploadForm(forms.Form):
         label=_("What the file holds"),
         choices=ImportBatch.Kind.choices,
         initial=ImportBatch.Kind.CUSTOMERS,
-        widget=forms.RadioSelect,
+        required=False,  # none chosen: customers, as before there were kinds
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     file = forms.FileField(
         label=_("File (.xlsx or .csv)"),

@@ -33,7 +33,9 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             batch = services.batch_upload(
-                actor=user, upload=form.cleaned_data["file"], kind=form.cleaned_data["kind"]
+                actor=user,
+                upload=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"] or ImportBatch.Kind.CUSTOMERS,
             )
         except DomainError as exc:
             form_add_errors(form, exc)
