@@ -2243,6 +2243,7 @@ NEW_PERMISSIONS = [
     "pipeline.release_others",
     "pipeline.manage_quotas",
     "sales.edit_others",
+    "sales.record_history",
 ]
 
 

@@ -184,3 +184,28 @@ def test_rollback_removes_the_followups_and_their_timeline(sales1a):
     assert Prospect.objects.get(customer=wang).last_followup_at is None
     batch.refresh_from_db()
     assert batch.status == "rolled_back"
+
+
+def test_a_worker_killed_between_chunks_resumes_with_every_followup_once(sales1a, monkeypatch):
+    _customers(sales1a)
+    monkeypatch.setattr(services, "CHUNK", 1)
+    rows = [
+        HEADER,
+        *[["王磊", "13800138000", f"2021/3/{day}", "电话", "回访", "", ""] for day in (1, 2, 3)],
+    ]
+    batch = _checked(sales1a, csv_upload(rows))
+    ImportBatch.objects.filter(pk=batch.pk).update(status="queued", phase="run", rows_done=0)
+
+    class Killed(Exception):
+        pass
+
+    def kill(chunks):
+        if chunks == 2:
+            raise Killed
+
+    with pytest.raises(Killed):
+        services.batch_process(batch_id=batch.pk, after_chunk=kill)
+    assert FollowUp.objects.count() == 2
+    batch = services.batch_process(batch_id=batch.pk)
+    assert batch.status == "done" and batch.run_counts == {"new": 3}
+    assert FollowUp.objects.count() == 3
