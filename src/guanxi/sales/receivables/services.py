@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,6 +44,7 @@ from guanxi.sales.models import (
     ContractItem,
     Instalment,
     Invoice,
+    Order,
     Payment,
     PaymentAllocation,
     Product,
@@ -1243,10 +1244,13 @@ def contracts_remove_history(*, actor: User, contract_ids: Sequence[int]) -> int
         Contract.objects.editable_by(actor, action=EDIT_OTHERS)
         .select_for_update(of=("self",))
         .filter(pk__in=list(contract_ids), is_history=True, amendment_count=0)
-        .exclude(orders__isnull=False)
-        .exclude(invoices__isnull=False)
-        .annotate(later=Count("payments", filter=~Q(payments__request_fingerprint=HISTORY_PAYMENT)))
-        .filter(later=0)
+        .exclude(pk__in=Order.objects.values("contract_id"))
+        .exclude(pk__in=Invoice.objects.values("contract_id"))
+        .exclude(
+            pk__in=Payment.objects.exclude(request_fingerprint=HISTORY_PAYMENT).values(
+                "contract_id"
+            )
+        )
     )
     ids = [contract.pk for contract in contracts]
     if not ids:
