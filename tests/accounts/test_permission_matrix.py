@@ -2324,6 +2324,7 @@ NEW_PERMISSIONS = [
     "pipeline.release_others",
     "pipeline.manage_quotas",
     "sales.edit_others",
+    "sales.record_history",
 ]
 
 

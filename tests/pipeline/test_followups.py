@@ -265,3 +265,41 @@ def test_a_refused_customer_is_lost_until_they_move_on(sales1a, make_customer):
     services.prospect_set_stage(actor=sales1a, customer=customer, stage="s1")
     customer.refresh_from_db()
     assert customer.category == Customer.Category.TARGET
+
+
+def test_a_followup_of_the_past_is_recorded_at_its_time_without_moving_the_prospect(
+    sales1a, sales2a, manager, make_customer
+):
+    """followup_log(at=…, by=…) (INTG-1, the import of follow-up history): at its time, a
+    past next contact allowed, the newer follow-up kept as the last one, no stage change."""
+    customer = make_customer(sales1a)
+    services.followup_log(actor=sales1a, customer=customer, data=_data())
+    prospect = Prospect.objects.get(pk=customer.pk)
+    last, count = prospect.last_followup_at, prospect.contacts_since_progress
+    then = timezone.now() - dt.timedelta(days=900)
+    old = services.followup_log(
+        actor=manager,
+        customer=customer,
+        data=_data(next_contact_at=then + dt.timedelta(days=7)),
+        at=then,
+        by=sales1a,
+    ).followup
+    assert old.at == then and old.user == sales1a
+    prospect.refresh_from_db()
+    assert prospect.last_followup_at == last and prospect.contacts_since_progress == count
+    with pytest.raises(ValidationFailed) as caught:
+        services.followup_log(
+            actor=sales1a,
+            customer=customer,
+            data=_data(stage="s2", next_contact_at=then - dt.timedelta(days=1)),
+            at=then,
+        )
+    assert {"stage", "next_contact_at"} <= set(caught.value.field_errors)
+    with pytest.raises(ValidationFailed):
+        services.followup_log(
+            actor=sales1a, customer=customer, data=_data(), at=timezone.now() + dt.timedelta(1)
+        )
+    with pytest.raises(PermissionDenied):  # for a user outside the actor's scope
+        services.followup_log(actor=sales1a, customer=customer, data=_data(), at=then, by=sales2a)
+    assert services.followups_remove_recorded(actor=sales1a, followup_ids=[old.pk]) == 1
+    assert not FollowUp.objects.filter(pk=old.pk).exists()

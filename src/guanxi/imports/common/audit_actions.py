@@ -3,6 +3,6 @@
 from django.utils.translation import gettext_lazy as _
 
 LABELS = {
-    "imports.run": _("Imported customers from a file"),
+    "imports.run": _("Imported customers, follow-ups or purchases from a file"),
     "imports.rollback": _("Rolled back an import"),
 }

@@ -1,12 +1,14 @@
-"""Spreadsheet imports of customers (INTG-1): the uploaded file, its column mapping and
-options, the dry run's and the run's progress, and one outcome row per imported or refused
-row — the checkpoint that makes a run resumable and idempotent, and the link by which every
-imported customer knows its batch."""
+"""Spreadsheet imports (INTG-1) of customers, of follow-ups and of purchase history (the
+batch's `kind`): the uploaded file, its column mapping and options, the dry run's and the
+run's progress, and one outcome row per imported or refused row — the checkpoint that makes
+a run resumable and idempotent, and the link by which every imported record knows its batch
+(a customer by `customer`, a follow-up or a historic contract by `record_id`)."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guanxi.core.scope import ScopedQuerySet
 
@@ -40,7 +42,8 @@ class ImportBatchQuerySet(ScopedQuerySet["ImportBatch"]):
 
 class ImportBatch(models.Model):
     class Status(models.TextChoices):
-        UPLOADED = "uploaded", _("Uploaded")
+        # (a context: the list's column "Uploaded" is the time, 上传时间)
+        UPLOADED = "uploaded", pgettext_lazy("import status", "Uploaded")
         CHECKING = "checking", _("Dry run")
         CHECKED = "checked", _("Checked")
         QUEUED = "queued", _("Queued")
@@ -49,6 +52,11 @@ class ImportBatch(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         FAILED = "failed", _("Failed")
         ROLLED_BACK = "rolled_back", _("Rolled back")
+
+    class Kind(models.TextChoices):
+        CUSTOMERS = "customers", _("Customers")
+        FOLLOWUPS = "followups", _("Follow-ups")
+        PURCHASES = "purchases", _("Purchase history")
 
     class OnDuplicate(models.TextChoices):
         SKIP = "skip", _("Skip the row")
@@ -64,6 +72,9 @@ class ImportBatch(models.Model):
     # whose customers the rows become when the row names no owner (the importer by default)
     default_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(
+        _("what is imported"), max_length=10, choices=Kind.choices, default=Kind.CUSTOMERS
     )
     file = models.FileField(upload_to="imports/%Y/%m/")
     file_name = models.CharField(_("file"), max_length=200)
@@ -120,8 +131,11 @@ class ImportBatch(models.Model):
 
 
 class ImportRow(models.Model):
-    """What became of one data row of a batch in a phase: a customer created or updated (run),
-    a duplicate, or an error with the row's original cells for the error report."""
+    """What became of one data row of a batch in a phase: a record created or a customer
+    updated (run), a duplicate, or an error with the row's original cells for the error
+    report. `customer` is the customer the row created, updated or (follow-ups, purchases)
+    was attached to; `record_id` the follow-up or contract a follow-up or purchase row
+    created (its model follows from the batch's kind)."""
 
     class Outcome(models.TextChoices):
         NEW = "new", _("New")
@@ -140,6 +154,7 @@ class ImportRow(models.Model):
         on_delete=models.SET_NULL,
         related_name="import_rows",
     )
+    record_id = models.PositiveBigIntegerField(null=True, blank=True)
     reason = models.CharField(max_length=500, blank=True)
     cells = models.JSONField(default=list, blank=True)
 

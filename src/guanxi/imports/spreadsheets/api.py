@@ -3,11 +3,12 @@ cancel, roll back, the error report. Scoped: a batch outside the caller's scope 
 a batch of someone else's 403 on every change."""
 
 from django.http import FileResponse, HttpRequest
-from ninja import File, Router, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from guanxi.accounts.http import request_user
 from guanxi.core.errors import NotFound
+from guanxi.imports.models import ImportBatch
 from guanxi.imports.spreadsheets import selectors, services
 from guanxi.imports.spreadsheets.fields import import_fields
 from guanxi.imports.spreadsheets.schemas import BatchOut, FieldOut, MappingIn, ProgressOut
@@ -15,9 +16,13 @@ from guanxi.imports.spreadsheets.schemas import BatchOut, FieldOut, MappingIn, P
 router = Router(tags=["imports"])
 
 
+class KindQuery(Schema):
+    kind: ImportBatch.Kind = ImportBatch.Kind.CUSTOMERS
+
+
 @router.get("/imports/fields", response=list[FieldOut], summary="Fields a column can map to")
-def field_list(request: HttpRequest) -> object:
-    return [{"key": f.key, "label": str(f.label)} for f in import_fields()]
+def field_list(request: HttpRequest, query: Query[KindQuery]) -> object:
+    return [{"key": f.key, "label": str(f.label)} for f in import_fields(query.kind)]
 
 
 @router.get("/imports", response=list[BatchOut], summary="Imports in your scope, newest first")
@@ -25,9 +30,13 @@ def batch_list(request: HttpRequest) -> object:
     return selectors.batch_list(user=request_user(request))
 
 
-@router.post("/imports", response={201: BatchOut}, summary="Upload an .xlsx or .csv file")
-def batch_upload(request: HttpRequest, file: File[UploadedFile]) -> object:
-    batch = services.batch_upload(actor=request_user(request), upload=file)
+@router.post(
+    "/imports",
+    response={201: BatchOut},
+    summary="Upload an .xlsx or .csv file of customers, follow-ups or purchases (kind)",
+)
+def batch_upload(request: HttpRequest, file: File[UploadedFile], form: Form[KindQuery]) -> object:
+    batch = services.batch_upload(actor=request_user(request), upload=file, kind=form.kind)
     return Status(201, batch)
 
 
@@ -86,10 +95,9 @@ def batch_cancel(request: HttpRequest, batch_id: int) -> object:
 @router.post("/imports/{int:batch_id}/rollback", response=dict[str, int], summary="Roll back")
 def batch_rollback(request: HttpRequest, batch_id: int) -> object:
     user = request_user(request)
-    count = services.batch_rollback(
-        actor=user, batch=selectors.batch_get_for_user(user=user, pk=batch_id)
-    )
-    return {"customers": count}
+    batch = selectors.batch_get_for_user(user=user, pk=batch_id)
+    count = services.batch_rollback(actor=user, batch=batch)
+    return {str(batch.kind): count}
 
 
 @router.get("/imports/{int:batch_id}/report", summary="The error report (.xlsx)")

@@ -1,5 +1,5 @@
-"""The fields a spreadsheet column can be mapped to, and the header texts (Chinese and
-English) each is recognised by (INTG-1)."""
+"""The fields a spreadsheet column can be mapped to, per kind of import, and the header
+texts (Chinese and English) each is recognised by (INTG-1)."""
 
 import re
 import unicodedata
@@ -148,6 +148,164 @@ FIELDS: tuple[ImportField, ...] = (
         ("联系人手机", "联系人电话", "contact mobile", "contact phone"),
     ),
 )
+# The columns that name the customer of a follow-up or a purchase: it is found by the
+# archive's duplicate keys (customers.dedup), as a new customer would be matched.
+IDENTITY_FIELDS: tuple[ImportField, ...] = (
+    ImportField(
+        "customer",
+        _("Customer"),
+        (
+            "客户",
+            "客户名称",
+            "客户姓名",
+            "姓名",
+            "名称",
+            "公司",
+            "公司名称",
+            "单位",
+            "单位名称",
+            "企业名称",
+            "customer",
+            "customer name",
+            "company",
+            "name",
+        ),
+    ),
+    ImportField(
+        "mobile",
+        _("Mobile"),
+        ("手机", "手机号", "手机号码", "电话", "联系电话", "客户手机", "mobile", "phone", "tel"),
+    ),
+    ImportField(
+        "id_number",
+        _("ID number"),
+        ("身份证", "身份证号", "身份证号码", "证件号码", "id number", "id card"),
+    ),
+    ImportField(
+        "credit_code",
+        _("Unified social credit code"),
+        ("统一社会信用代码", "信用代码", "credit code"),
+    ),
+    ImportField("email", _("E-mail"), ("邮箱", "电子邮件", "电子邮箱", "email", "e-mail")),
+)
+IDENTITY_KEYS = tuple(f.key for f in IDENTITY_FIELDS)
+
+FOLLOWUP_FIELDS: tuple[ImportField, ...] = (
+    *IDENTITY_FIELDS,
+    ImportField(
+        "at",
+        _("Date and time"),
+        (
+            "跟进时间",
+            "跟进日期",
+            "联系时间",
+            "联系日期",
+            "时间",
+            "日期",
+            "date",
+            "time",
+            "date and time",
+            "followed up at",
+        ),
+    ),
+    ImportField(
+        "channel",
+        _("Channel"),
+        ("跟进方式", "联系方式", "方式", "渠道", "channel", "method", "via"),
+    ),
+    ImportField(
+        "content",
+        _("Content"),
+        (
+            "跟进内容",
+            "内容",
+            "跟进记录",
+            "沟通内容",
+            "记录",
+            "备注",
+            "content",
+            "notes",
+            "summary",
+        ),
+    ),
+    ImportField("outcome", _("Outcome"), ("结果", "跟进结果", "outcome", "result")),
+    ImportField(
+        "next_contact_at",
+        _("Next contact"),
+        ("下次联系", "下次联系时间", "下次跟进", "下次跟进时间", "next contact", "next follow-up"),
+    ),
+    ImportField(
+        "consultant",
+        _("Consultant"),
+        (
+            "跟进人",
+            "顾问",
+            "负责人",
+            "销售",
+            "业务员",
+            "consultant",
+            "salesperson",
+            "followed up by",
+        ),
+    ),
+)
+
+PURCHASE_FIELDS: tuple[ImportField, ...] = (
+    *IDENTITY_FIELDS,
+    ImportField(
+        "signed_on",
+        _("Date"),
+        (
+            "日期",
+            "购买日期",
+            "下单日期",
+            "成交日期",
+            "签约日期",
+            "订单日期",
+            "date",
+            "order date",
+            "purchase date",
+        ),
+    ),
+    ImportField(
+        "amount",
+        _("Amount"),
+        ("金额", "订单金额", "成交金额", "合同金额", "总金额", "amount", "total", "order amount"),
+    ),
+    ImportField(
+        "product",
+        _("Product"),
+        ("产品", "产品名称", "商品", "商品名称", "产品编码", "product", "item"),
+    ),
+    ImportField(
+        "paid_amount",
+        _("Paid amount"),
+        ("已付", "已付金额", "实付", "实付金额", "回款", "回款金额", "paid", "paid amount"),
+    ),
+    ImportField(
+        "reference",
+        _("Order number"),
+        (
+            "单号",
+            "订单号",
+            "订单编号",
+            "合同号",
+            "合同编号",
+            "编号",
+            "reference",
+            "order number",
+            "number",
+        ),
+    ),
+)
+
+# what a mapping must have, per kind: all of a tuple's fields, one of a set's
+REQUIRED: dict[str, tuple[str | frozenset[str], ...]] = {
+    "customers": (frozenset({"name", "company"}),),
+    "followups": (frozenset(IDENTITY_KEYS), "at", "content"),
+    "purchases": (frozenset(IDENTITY_KEYS), "signed_on", "amount"),
+}
+
 CUSTOM_PREFIX = "custom:"
 _SPACE = re.compile(r"[\s_:：*()（）]+")
 
@@ -156,8 +314,13 @@ def _folded(text: str) -> str:
     return _SPACE.sub(" ", unicodedata.normalize("NFKC", text).lower()).strip()
 
 
-def import_fields() -> list[ImportField]:
-    """The fixed fields, then the active custom fields (by their label)."""
+def import_fields(kind: str = "customers") -> list[ImportField]:
+    """The fields of a kind of import; for customers the fixed fields, then the active
+    custom fields (by their label)."""
+    if kind == "followups":
+        return list(FOLLOWUP_FIELDS)
+    if kind == "purchases":
+        return list(PURCHASE_FIELDS)
     custom = [
         ImportField(f"{CUSTOM_PREFIX}{key}", label, (label,))
         for key, label in CustomFieldDefinition.objects.filter(is_active=True).values_list(

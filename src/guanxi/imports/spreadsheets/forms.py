@@ -1,5 +1,6 @@
 """The import's forms: the upload, and the column mapping with its options."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -12,10 +13,24 @@ from guanxi.imports.spreadsheets.services import MappingInput
 
 
 class UploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What the file holds"),
+        choices=ImportBatch.Kind.choices,
+        initial=ImportBatch.Kind.CUSTOMERS,
+        required=False,  # none chosen: customers, as before there were kinds
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
     file = forms.FileField(
         label=_("File (.xlsx or .csv)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
     )
+
+    def __init__(self, *args: Any, kinds: Sequence[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            kind_field = self.fields["kind"]
+            assert isinstance(kind_field, forms.ChoiceField)  # noqa: S101 - declared so
+            kind_field.choices = [c for c in ImportBatch.Kind.choices if c[0] in kinds]
 
 
 class MappingForm(forms.Form):
@@ -61,13 +76,21 @@ class MappingForm(forms.Form):
                 widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )
             self.column_names.append(name)
-        if owners:
+        if owners and batch.kind != ImportBatch.Kind.PURCHASES:
             owner_field = self.fields["default_owner"]
             assert isinstance(owner_field, forms.ModelChoiceField)  # noqa: S101 - declared so
             owner_field.queryset = User.objects.filter(pk__in=[u.pk for u in owners])
             self.fields["default_owner"].initial = batch.default_owner_id
+            if batch.kind == ImportBatch.Kind.FOLLOWUPS:
+                owner_field.label = _("Consultant of rows without one")
         else:
             del self.fields["default_owner"]
+        if batch.kind != ImportBatch.Kind.CUSTOMERS:
+            # options of the customer import only: a follow-up or purchase row never
+            # changes its customer, and brings no tags or sources
+            for name in ("on_duplicate", "create_tags", "create_sources"):
+                del self.fields[name]
+            return
         self.fields["on_duplicate"].initial = batch.on_duplicate
         self.fields["create_tags"].initial = batch.create_tags
         self.fields["create_sources"].initial = batch.create_sources
@@ -93,7 +116,7 @@ class MappingForm(forms.Form):
         owner = data.get("default_owner")
         return MappingInput(
             mapping=mapping,
-            on_duplicate=data["on_duplicate"],
+            on_duplicate=data.get("on_duplicate") or ImportBatch.OnDuplicate.SKIP,
             create_sources=bool(data.get("create_sources")),
             create_tags=bool(data.get("create_tags")),
             default_owner_id=owner.pk if owner else None,

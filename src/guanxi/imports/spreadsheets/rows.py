@@ -275,6 +275,7 @@ class Judged:
     reason: str = ""
     customer_id: int | None = None
     cells: Sequence[str] = ()
+    record_id: int | None = None  # the follow-up or contract a row of another kind created
 
 
 def _archive_matches(prepared: list[Prepared]) -> dict[tuple[str, str], int]:

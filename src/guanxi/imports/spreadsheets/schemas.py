@@ -14,6 +14,7 @@ class FieldOut(Schema):
 
 class BatchOut(Schema):
     id: int
+    kind: str
     file_name: str
     file_kind: str
     encoding: str

@@ -1,7 +1,9 @@
-"""Every write of the spreadsheet import (INTG-1). Keyword-only, one transaction each; the
-background phases (dry run, import) advance in checkpointed chunks: a chunk's outcome rows,
-its customers and the batch's `rows_done` commit together, so a worker killed between
-chunks resumes after the last one committed and no row is done twice."""
+"""Every write of the spreadsheet import (INTG-1) of customers, follow-ups or purchase
+history (the batch's kind). Keyword-only, one transaction each; the background phases (dry
+run, import) advance in checkpointed chunks: a chunk's outcome rows, its records and the
+batch's `rows_done` commit together, so a worker killed between chunks resumes after the
+last one committed and no row is done twice. Each kind judges its rows in its own module
+(rows.py, followup_rows.py, purchase_rows.py); `_judge_for` picks it."""
 
 import datetime as dt
 import hashlib
@@ -27,7 +29,13 @@ from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed
 from guanxi.customers.models import Customer, DedupKey, TimelineEvent
 from guanxi.imports.common.permissions import IMPORT_FOR_OTHERS
 from guanxi.imports.models import ImportBatch, ImportRow, ImportTemplate
-from guanxi.imports.spreadsheets.fields import auto_mapping, import_fields, mapping_from_template
+from guanxi.imports.spreadsheets import followup_rows, purchase_rows
+from guanxi.imports.spreadsheets.fields import (
+    REQUIRED,
+    auto_mapping,
+    import_fields,
+    mapping_from_template,
+)
 from guanxi.imports.spreadsheets.reading import (
     Row,
     detect_encoding,
@@ -37,8 +45,12 @@ from guanxi.imports.spreadsheets.reading import (
     rows_of,
 )
 from guanxi.imports.spreadsheets.rows import Judged, Lookups, judge_chunk
+from guanxi.pipeline.prospects.services import followups_remove_recorded
+from guanxi.sales.common.permissions import RECORD_HISTORY
+from guanxi.sales.receivables.services import contracts_remove_history
 
 Status = ImportBatch.Status
+Kind = ImportBatch.Kind
 CHUNK = 500
 ROLLBACK_WINDOW = dt.timedelta(days=1)
 PHASE_CHECK, PHASE_RUN = "check", "run"
@@ -81,30 +93,42 @@ def _check_owner(actor: User, owner: User) -> None:
         raise PermissionDenied(_("You may not import customers for other people."))
 
 
+def _check_kind(actor: User, kind: str) -> None:
+    if kind not in Kind.values:
+        raise ValidationFailed(field_errors={"kind": [_("Select a valid choice.")]})
+    if kind == Kind.PURCHASES and not user_can(actor, RECORD_HISTORY):
+        raise PermissionDenied(_("You may not record purchase history."))
+
+
 @transaction.atomic
-def batch_upload(*, actor: User, upload: "UploadedFile[bytes]") -> ImportBatch:
-    """A new batch from an uploaded file: its header read, its columns mapped by name."""
+def batch_upload(
+    *, actor: User, upload: "UploadedFile[bytes]", kind: str = Kind.CUSTOMERS
+) -> ImportBatch:
+    """A new batch from an uploaded file: its header read, its columns mapped by name to
+    the fields of its kind (customers, follow-ups or purchase history)."""
+    _check_kind(actor, kind)
     name = (upload.name or "import").rsplit("/", 1)[-1][:200]
-    kind = file_kind(name)
+    suffix = file_kind(name)
     path, sha256 = _store(upload)
     try:
         if path.stat().st_size == 0:
             raise refuse(_("The file is empty."))
-        encoding = detect_encoding(path) if kind == "csv" else ""
-        headers = _header(path, kind=kind, encoding=encoding)
+        encoding = detect_encoding(path) if suffix == "csv" else ""
+        headers = _header(path, kind=suffix, encoding=encoding)
         batch = ImportBatch(
             owner=actor,
             department_id=actor.department_id,
             default_owner=actor,
+            kind=kind,
             file_name=name,
             file_sha256=sha256,
-            file_kind=kind,
+            file_kind=suffix,
             encoding=encoding,
             headers=headers,
-            mapping=auto_mapping(headers, import_fields()),
+            mapping=auto_mapping(headers, import_fields(kind)),
         )
         with path.open("rb") as handle:
-            batch.file.save(f"{sha256[:16]}.{kind}", File(handle), save=False)
+            batch.file.save(f"{sha256[:16]}.{suffix}", File(handle), save=False)
         batch.save()
     finally:
         path.unlink(missing_ok=True)
@@ -134,7 +158,7 @@ def batch_map(*, actor: User, batch: ImportBatch, data: MappingInput) -> ImportB
     locked = _editable(actor, batch)
     if locked.status not in (Status.UPLOADED, Status.CHECKED, Status.CHECKING):
         raise Conflict(_("This import has started; its mapping can no longer change."))
-    known = {field.key for field in import_fields()}
+    known = {field.key for field in import_fields(locked.kind)}
     errors: dict[str, list[str]] = {}
     columns = len(locked.headers)
     used: dict[int, str] = {}
@@ -148,8 +172,17 @@ def batch_map(*, actor: User, batch: ImportBatch, data: MappingInput) -> ImportB
                 _("The column %(column)s is mapped twice.") % {"column": locked.headers[index]}
             )
         used[index] = key
-    if "name" not in data.mapping and "company" not in data.mapping:
-        errors.setdefault("mapping", []).append(_("Map a column to the name or the company."))
+    labels = {field.key: str(field.label) for field in import_fields(locked.kind)}
+    for required in REQUIRED[locked.kind]:
+        if isinstance(required, str) and required not in data.mapping:
+            errors.setdefault("mapping", []).append(
+                _("Map a column to the field %(field)s.") % {"field": labels[required]}
+            )
+        elif not isinstance(required, str) and not required & set(data.mapping):
+            names = " / ".join(labels[key] for key in labels if key in required)
+            errors.setdefault("mapping", []).append(
+                _("Map a column to one of: %(fields)s.") % {"fields": names}
+            )
     if data.on_duplicate not in ImportBatch.OnDuplicate.values:
         errors["on_duplicate"] = [_("Select a valid choice.")]
     if data.create_sources and not user_can(actor, MANAGE_FIELDS):
@@ -242,6 +275,7 @@ def batch_start(*, actor: User, batch: ImportBatch) -> ImportBatch:
             if locked.status != Status.CHECKED:
                 raise Conflict(_("Run the dry run first."))
             _check_owner(actor, locked.default_owner)
+            _check_kind(actor, locked.kind)
             locked.status = Status.QUEUED
             locked.phase = PHASE_RUN
             locked.rows_done = 0
@@ -254,7 +288,11 @@ def batch_start(*, actor: User, batch: ImportBatch) -> ImportBatch:
                 action="imports.run",
                 target=locked,
                 summary=locked.file_name,
-                detail={"rows": locked.total_rows, "on_duplicate": locked.on_duplicate},
+                detail={
+                    "rows": locked.total_rows,
+                    "kind": locked.kind,
+                    "on_duplicate": locked.on_duplicate,
+                },
             )
             _enqueue(locked)
     except IntegrityError:
@@ -275,14 +313,18 @@ def batch_cancel(*, actor: User, batch: ImportBatch) -> ImportBatch:
 
 @transaction.atomic
 def batch_rollback(*, actor: User, batch: ImportBatch) -> int:
-    """Move the customers the batch created to the recycle bin (soft, restorable), within a
-    day, by the user who imported them; customers it updated keep their changes."""
+    """Undo what the batch created, within a day, by the user who imported it: customers go
+    to the recycle bin (soft, restorable; customers it updated keep their changes);
+    follow-ups and purchase history are removed through their apps' services (a history
+    contract that something was added to since stays). Returns how many records went."""
     locked = _editable(actor, batch)
     if locked.status not in (Status.DONE, Status.CANCELLED, Status.FAILED):
         raise Conflict(_("Only a finished import can be rolled back."))
     finished = locked.finished_at or locked.created_at
     if timezone.now() - finished > ROLLBACK_WINDOW:
         raise Conflict(_("An import can be rolled back within a day only."))
+    if locked.kind != Kind.CUSTOMERS:
+        return _rollback_records(actor, locked)
     created = ImportRow.objects.filter(
         batch=locked, phase=PHASE_RUN, outcome=ImportRow.Outcome.NEW
     ).values("customer_id")
@@ -315,6 +357,31 @@ def batch_rollback(*, actor: User, batch: ImportBatch) -> int:
     return len(ids)
 
 
+def _rollback_records(actor: User, locked: ImportBatch) -> int:
+    ids = [
+        pk
+        for pk in ImportRow.objects.filter(
+            batch=locked, phase=PHASE_RUN, outcome=ImportRow.Outcome.NEW
+        ).values_list("record_id", flat=True)
+        if pk is not None
+    ]
+    if locked.kind == Kind.FOLLOWUPS:
+        count = followups_remove_recorded(actor=actor, followup_ids=ids)
+    else:
+        count = contracts_remove_history(actor=actor, contract_ids=ids)
+    locked.status = Status.ROLLED_BACK
+    locked.rolled_back_at = timezone.now()
+    locked.save(update_fields=["status", "rolled_back_at"])
+    audit_record(
+        actor=actor,
+        action="imports.rollback",
+        target=locked,
+        summary=locked.file_name,
+        detail={str(locked.kind): count},
+    )
+    return count
+
+
 # ---------------------------------------------------------------- the background phases
 
 
@@ -344,6 +411,7 @@ def _commit_chunk(batch_id: int, phase: str, start: int, judged: list[Judged]) -
                 row_number=j.number,
                 outcome=j.outcome,
                 customer_id=j.customer_id,
+                record_id=j.record_id,
                 reason=j.reason,
                 cells=list(j.cells),
             )
@@ -392,7 +460,7 @@ def batch_process(*, batch_id: int, after_chunk: ChunkHook | None = None) -> Imp
         if not batch.total_rows:
             batch.total_rows = _count_rows(batch, path)
             ImportBatch.objects.filter(pk=batch_id).update(total_rows=batch.total_rows)
-        lookups = Lookups.load(batch)
+        judge = _judge_for(batch)
         start = batch.rows_done
         chunk: list[Row] = []
         chunks = 0
@@ -402,14 +470,14 @@ def batch_process(*, batch_id: int, after_chunk: ChunkHook | None = None) -> Imp
             chunk.append(row)
             if len(chunk) < CHUNK:
                 continue
-            if not _process_chunk(batch_id, phase, start, chunk, lookups):
+            if not _process_chunk(batch_id, phase, start, chunk, judge):
                 return _stopped(batch_id)
             start += len(chunk)
             chunk = []
             chunks += 1
             if after_chunk is not None:
                 after_chunk(chunks)
-        if chunk and not _process_chunk(batch_id, phase, start, chunk, lookups):
+        if chunk and not _process_chunk(batch_id, phase, start, chunk, judge):
             return _stopped(batch_id)
     except ValidationFailed as exc:  # the file turned out unreadable further down
         return _finish(batch_id, status=Status.FAILED, failure=str(exc.message))
@@ -417,11 +485,25 @@ def batch_process(*, batch_id: int, after_chunk: ChunkHook | None = None) -> Imp
     return _finish(batch_id, status=done)
 
 
-def _process_chunk(
-    batch_id: int, phase: str, start: int, chunk: list[Row], lookups: Lookups
-) -> bool:
+# judges a chunk of rows; with write=True it creates what the rows say
+Judge = Callable[[list[Row], bool], list[Judged]]
+
+
+def _judge_for(batch: ImportBatch) -> Judge:
+    """The kind's judge, with what it checks every row against read once per run."""
+    if batch.kind == Kind.FOLLOWUPS:
+        followups = followup_rows.FollowUpLookups.load(batch)
+        return lambda rows, write: followup_rows.judge_chunk(rows, followups, write=write)
+    if batch.kind == Kind.PURCHASES:
+        purchases = purchase_rows.PurchaseLookups.load(batch)
+        return lambda rows, write: purchase_rows.judge_chunk(rows, purchases, write=write)
+    lookups = Lookups.load(batch)
+    return lambda rows, write: judge_chunk(rows, lookups, write=write)
+
+
+def _process_chunk(batch_id: int, phase: str, start: int, chunk: list[Row], judge: Judge) -> bool:
     with transaction.atomic():
-        judged = judge_chunk(chunk, lookups, write=phase == PHASE_RUN)
+        judged = judge(chunk, phase == PHASE_RUN)
         return _commit_chunk(batch_id, phase, start, judged)
 
 

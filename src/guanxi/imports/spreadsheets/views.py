@@ -17,6 +17,7 @@ from guanxi.imports.models import ImportBatch
 from guanxi.imports.spreadsheets import selectors, services
 from guanxi.imports.spreadsheets.fields import import_fields
 from guanxi.imports.spreadsheets.forms import MappingForm, UploadForm
+from guanxi.sales.common.permissions import RECORD_HISTORY
 
 OWNERS_SHOWN = 300
 
@@ -25,15 +26,22 @@ OWNERS_SHOWN = 300
 @require_http_methods(["GET", "POST"])
 def batch_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    kinds = [ImportBatch.Kind.CUSTOMERS, ImportBatch.Kind.FOLLOWUPS]
+    if user_can(user, RECORD_HISTORY):
+        kinds.append(ImportBatch.Kind.PURCHASES)
+    form = UploadForm(request.POST or None, request.FILES or None, kinds=kinds)
     if request.method == "POST" and form.is_valid():
         try:
-            batch = services.batch_upload(actor=user, upload=form.cleaned_data["file"])
+            batch = services.batch_upload(
+                actor=user,
+                upload=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"] or ImportBatch.Kind.CUSTOMERS,
+            )
         except DomainError as exc:
             form_add_errors(form, exc)
         else:
             return redirect("imports:batch_detail", pk=batch.pk)
-    context = {"form": form, "batches": selectors.batch_list(user=user)}
+    context = {"form": form, "kinds": kinds, "batches": selectors.batch_list(user=user)}
     return render(request, "imports/spreadsheets/list.html", context)
 
 
@@ -45,7 +53,7 @@ def _mapping_form(request: HttpRequest, batch: ImportBatch) -> MappingForm:
     return MappingForm(
         request.POST if request.method == "POST" else None,
         batch=batch,
-        fields=import_fields(),
+        fields=import_fields(batch.kind),
         owners=owners,
     )
 
@@ -104,9 +112,13 @@ def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.info(request, _("The import stops after the rows under way."))
         elif action == "rollback":
             count = services.batch_rollback(actor=user, batch=batch)
-            messages.success(
-                request, _("%(count)d customers moved to the recycle bin.") % {"count": count}
-            )
+            if batch.kind == ImportBatch.Kind.CUSTOMERS:
+                done = _("%(count)d customers moved to the recycle bin.")
+            elif batch.kind == ImportBatch.Kind.FOLLOWUPS:
+                done = _("%(count)d imported follow-ups removed.")
+            else:
+                done = _("%(count)d imported purchases removed.")
+            messages.success(request, done % {"count": count})
         elif action == "template":
             chosen = request.POST.get("template", "")
             if not chosen.isdigit():

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -20,14 +20,19 @@ from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import Department, User
 from guanxi.accounts.permissions import MANAGE_USERS
-from guanxi.accounts.selectors import departments_in_scope, scope_for_user, user_can
+from guanxi.accounts.selectors import (
+    departments_in_scope,
+    scope_for_user,
+    user_can,
+    users_in_scope,
+)
 from guanxi.core.audit import audit_record
 from guanxi.core.audit_text import money_text
 from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed, invalid_field
 from guanxi.core.schemas import IDEMPOTENCY_KEY_LIMIT
 from guanxi.customers.archive.services import customer_refresh_category, timeline_add
 from guanxi.customers.errors import CustomerNotFound
-from guanxi.customers.models import Customer
+from guanxi.customers.models import Customer, TimelineEvent
 from guanxi.pipeline import audit_actions, hooks
 from guanxi.pipeline.models import (
     FollowUp,
@@ -462,7 +467,9 @@ class _CleanFollowUp:
     expected_close_on: dt.date | None
 
 
-def _clean_followup(data: FollowUpInput, *, actor: User, now: dt.datetime) -> _CleanFollowUp:
+def _clean_followup(
+    data: FollowUpInput, *, actor: User, now: dt.datetime, at: dt.datetime | None = None
+) -> _CleanFollowUp:
     errors: dict[str, list] = {}
     tz = cadence.zone_for(actor)
     channel = str(data.channel or "")
@@ -489,7 +496,15 @@ def _clean_followup(data: FollowUpInput, *, actor: User, now: dt.datetime) -> _C
     next_contact = _clean_datetime(
         data.next_contact_at, field="next_contact_at", errors=errors, tz=tz
     )
-    if next_contact is not None and next_contact < now - NEXT_CONTACT_GRACE:
+    if at is not None:
+        # a record of the past: its next contact was planned then, and may be past now
+        if at > now + NEXT_CONTACT_GRACE:
+            errors["at"] = [_("A follow-up cannot lie in the future.")]
+        if next_contact is not None and next_contact < at:
+            errors["next_contact_at"] = [_("The next contact cannot be before the follow-up.")]
+        if stage is not None or grade is not None:
+            errors["stage"] = [_("A follow-up of the past cannot change the stage or grade.")]
+    elif next_contact is not None and next_contact < now - NEXT_CONTACT_GRACE:
         errors["next_contact_at"] = [_("The next contact cannot be in the past.")]
     objections = _clean_objections(data.objections, errors)
     expected_amount = _clean_amount(data.expected_amount, errors=errors)
@@ -550,14 +565,34 @@ def _followup_replay(*, actor: User, key: str, fingerprint: str) -> FollowUpLogg
 
 
 def followup_log(
-    *, actor: User, customer: Customer, data: FollowUpInput, idempotency_key: str | None = None
+    *,
+    actor: User,
+    customer: Customer,
+    data: FollowUpInput,
+    idempotency_key: str | None = None,
+    at: dt.datetime | None = None,
+    by: User | None = None,
 ) -> FollowUpLogged:
     """Log a follow-up. With an `idempotency_key` (the API's header), the same key and
     request again return the first follow-up (`replayed`) and the same key with another
-    request is refused (409): a retry after a lost answer logs nothing twice."""
+    request is refused (409): a retry after a lost answer logs nothing twice.
+
+    `at` records a follow-up of the past (the import of follow-up history, INTG-1): the
+    follow-up and its timeline entry carry that time; its next contact may be past (not
+    before `at`); it changes no stage or grade; the prospect's last follow-up, next contact
+    (when still ahead) and contact count move only when it is the customer's newest; and
+    the `followup_logged` hook is not called — its listeners (care touches after a visit,
+    the webhook event) announce a follow-up logged now, not one from years ago.
+    `by` is the user who made the follow-up when the actor records it for them (default:
+    the actor): the actor themself or a user in the actor's scope; the actor's rights on the
+    customer apply."""
     key = (idempotency_key or "").strip() or None
+    if by is not None and by.pk != actor.pk and not users_in_scope(actor).filter(pk=by.pk):
+        raise PermissionDenied(_("You may not record follow-ups for this user."))
     if key is None:
-        return _followup_log(actor=actor, customer=customer, data=data, key=None, fingerprint="")
+        return _followup_log(
+            actor=actor, customer=customer, data=data, key=None, fingerprint="", at=at, by=by
+        )
     if len(key) > IDEMPOTENCY_KEY_LIMIT:
         raise invalid_field(
             "Idempotency-Key",
@@ -569,7 +604,13 @@ def followup_log(
         return replayed
     try:
         return _followup_log(
-            actor=actor, customer=customer, data=data, key=key, fingerprint=fingerprint
+            actor=actor,
+            customer=customer,
+            data=data,
+            key=key,
+            fingerprint=fingerprint,
+            at=at,
+            by=by,
         )
     except IntegrityError:
         # a concurrent retry with the same key won the race; answer what it logged
@@ -581,10 +622,19 @@ def followup_log(
 
 @transaction.atomic
 def _followup_log(
-    *, actor: User, customer: Customer, data: FollowUpInput, key: str | None, fingerprint: str
+    *,
+    actor: User,
+    customer: Customer,
+    data: FollowUpInput,
+    key: str | None,
+    fingerprint: str,
+    at: dt.datetime | None = None,
+    by: User | None = None,
 ) -> FollowUpLogged:
     now = timezone.now()
-    cleaned = _clean_followup(data, actor=actor, now=now)
+    cleaned = _clean_followup(data, actor=actor, now=now, at=at)
+    author = by or actor
+    happened = at or now
     locked, prospect = _lock(actor=actor, customer=customer, action=FOLLOW_UP_OTHERS)
     moves = (cleaned.stage is not None and cleaned.stage != prospect.stage) or (
         cleaned.grade is not None and cleaned.grade != prospect.grade
@@ -609,9 +659,9 @@ def _followup_log(
         idempotency_key=key,
         request_fingerprint=fingerprint,
         customer=locked,
-        user=actor,
-        department_id=actor.department_id,
-        at=now,
+        user=author,
+        department_id=author.department_id,
+        at=happened,
         channel=cleaned.channel,
         content=cleaned.content,
         outcome=cleaned.outcome,
@@ -639,7 +689,10 @@ def _followup_log(
         before_progress = prospect.last_progress_at
         moved = _move_stage(prospect=prospect, stage=cleaned.stage, actor=actor, now=now)
         progressed = moved is not None and prospect.last_progress_at != before_progress
-    if not progressed:
+    newest = at is None or prospect.last_followup_at is None or at >= prospect.last_followup_at
+    if at is not None and prospect.last_progress_at is not None:
+        progressed = at <= prospect.last_progress_at  # a contact before the progress
+    if not progressed and newest:
         prospect.contacts_since_progress += 1
     if cleaned.grade is not None and cleaned.grade != prospect.grade:
         prospect.grade = cleaned.grade
@@ -649,8 +702,11 @@ def _followup_log(
         prospect.expected_amount = cleaned.expected_amount
     if cleaned.expected_close_on is not None:
         prospect.expected_close_on = cleaned.expected_close_on
-    prospect.last_followup_at = now
-    prospect.next_contact_at = cleaned.next_contact_at
+    if newest:
+        prospect.last_followup_at = happened
+        ahead = cleaned.next_contact_at
+        if at is None or (ahead is not None and ahead >= now - NEXT_CONTACT_GRACE):
+            prospect.next_contact_at = ahead
     _refresh_due(prospect, actor=actor, now=now)
     prospect.save()
     summary = cleaned.outcome or cleaned.content
@@ -666,8 +722,8 @@ def _followup_log(
         kind="followup",
         title=title,
         body=cleaned.content,
-        actor=actor,
-        occurred_at=now,
+        actor=author,
+        occurred_at=happened,
         ref=followup,
         data={
             "channel": followup.channel,
@@ -681,10 +737,43 @@ def _followup_log(
     )
     if moved is not None or prospect.grade != grade_before:
         customer_refresh_category(customer=locked, prospect=prospect)
-    hooks.followup_logged.call_all(
-        followup=followup, customer=locked, objections=cleaned.objections, actor=actor
-    )
+    if at is None:
+        hooks.followup_logged.call_all(
+            followup=followup, customer=locked, objections=cleaned.objections, actor=actor
+        )
     return FollowUpLogged(followup=followup, prospect=prospect)
+
+
+@transaction.atomic
+def followups_remove_recorded(*, actor: User, followup_ids: Sequence[int]) -> int:
+    """Remove follow-ups recorded in error by the actor (an import rolled back, INTG-1):
+    those on customers the actor may follow up, with their objections and timeline
+    entries; each customer's last follow-up is recomputed from the ones that remain.
+    Returns how many were removed."""
+    editable = Customer.objects.editable_by(actor, action=FOLLOW_UP_OTHERS)
+    rows = FollowUp.objects.filter(pk__in=list(followup_ids), customer__in=editable)
+    found = list(rows.values_list("pk", "customer_id"))
+    if not found:
+        return 0
+    ids = [pk for pk, _customer in found]
+    customer_ids = sorted({customer for _pk, customer in found})
+    Objection.objects.filter(followup_id__in=ids).delete()
+    TimelineEvent.objects.filter(
+        ref_type=FollowUp._meta.label_lower, ref_id__in=[str(pk) for pk in ids]
+    ).delete()
+    FollowUp.objects.filter(pk__in=ids).delete()
+    latest = dict(
+        FollowUp.objects.filter(customer_id__in=customer_ids)
+        .values("customer_id")
+        .annotate(last=Max("at"))
+        .values_list("customer_id", "last")
+    )
+    for prospect in Prospect.objects.select_for_update().filter(customer_id__in=customer_ids):
+        last = latest.get(prospect.customer_id)
+        if prospect.last_followup_at != last:
+            prospect.last_followup_at = last
+            prospect.save(update_fields=["last_followup_at"])
+    return len(ids)
 
 
 def _expectation_data(

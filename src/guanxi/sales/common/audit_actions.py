@@ -20,6 +20,8 @@ LABELS = {
     "contract_complete": _("Completed a contract"),
     "contract_terminate": _("Terminated a contract"),
     "contract_amend": _("Amended a signed contract"),
+    "contract_history_record": _("Recorded a past purchase"),
+    "contract_history_remove": _("Removed recorded purchase history"),
     "sales.order_create": _("Created an order"),
     "sales.order_cancel": _("Cancelled an order"),
     "sales.delivery_record": _("Recorded a delivery"),

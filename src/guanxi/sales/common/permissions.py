@@ -10,6 +10,7 @@ TERMINATE_CONTRACT = "sales.terminate"  # terminate a contract
 OVERRIDE_INVOICE = "sales.invoice_override"  # invoice beyond the contract total
 VOID_RECORDS = "sales.void"  # void a payment or an invoice
 SET_TARGETS = "sales.targets"  # set sales targets for users/departments in scope
+RECORD_HISTORY = "sales.record_history"  # record past purchases: signed, paid, no approval
 
 ALL = {
     MANAGE_CATALOG: _("Manage products and price lists"),
@@ -22,4 +23,5 @@ ALL = {
     OVERRIDE_INVOICE: _("Invoice beyond the contract total"),
     VOID_RECORDS: _("Void payments and invoices"),
     SET_TARGETS: _("Set sales targets"),
+    RECORD_HISTORY: _("Record purchase history (past contracts and payments, no approval)"),
 }

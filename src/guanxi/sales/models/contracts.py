@@ -57,6 +57,11 @@ class Contract(ScopedRecord):
     terminated_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     amendment_count = models.PositiveIntegerField(default=0)
+    # Recorded as purchase history (an import of past orders, INTG-1): signed on its date
+    # outside the approval flow, with the old system's order number as `reference`
+    # (docs/decisions.md "Purchase history is a contract marked as history").
+    is_history = models.BooleanField(_("purchase history"), default=False, db_default=False)
+    reference = models.CharField(_("reference"), max_length=80, blank=True, default="")
     version = models.PositiveIntegerField(default=1)  # optimistic concurrency on edits
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

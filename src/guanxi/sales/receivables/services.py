@@ -17,6 +17,8 @@ finisher (registered in `sales.wiring`) sees it approved.
 import calendar
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -25,21 +27,27 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guanxi.accounts.models import User
 from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
 from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed, found
 from guanxi.customers.archive.services import timeline_add
+from guanxi.customers.models import Customer, TimelineEvent
+from guanxi.pipeline.prospects.services import prospect_mark_won
 from guanxi.sales.approvals import services as approvals
-from guanxi.sales.common import hooks, money, permissions, sync
+from guanxi.sales.catalog.services import line_item_fields
+from guanxi.sales.common import hooks, money, numbers, permissions, sync
 from guanxi.sales.common.permissions import EDIT_OTHERS
-from guanxi.sales.contracts.services import contract_mark_executing
+from guanxi.sales.contracts.services import clean_items, contract_mark_executing
 from guanxi.sales.models import (
     Contract,
     ContractItem,
     Instalment,
     Invoice,
+    Order,
     Payment,
     PaymentAllocation,
+    Product,
 )
 
 PAYABLE_STATUSES = (Contract.Status.SIGNED, Contract.Status.EXECUTING)
@@ -1047,3 +1055,220 @@ def overdue_reminders_run(*, today=None, batch: int = REMINDER_BATCH) -> dict:
         if len(rows) < batch:
             break
     return {"reminded": reminded}
+
+
+# ---------------------------------------------------------------- purchase history (INTG-1)
+
+
+HISTORY_PAYMENT = "history"
+
+
+@dataclass(frozen=True, kw_only=True)
+class HistoricPurchase:
+    """A past purchase as an import of order history gives it: the day, the amount (yuan,
+    tax included), what was paid of it (None: all of it), the product if known, and the old
+    system's order number."""
+
+    signed_on: dt.date
+    amount: Decimal
+    paid_amount: Decimal | None = None
+    product: Product | None = None
+    reference: str = ""
+
+
+def _clean_history(data: HistoricPurchase) -> tuple[Decimal, Decimal, str]:
+    errors: dict[str, list[str]] = {}
+    amount = _amount(data.amount, field="amount", errors=errors)
+    paid = (
+        amount
+        if data.paid_amount is None
+        else _amount(data.paid_amount, field="paid_amount", errors=errors, positive=False)
+    )
+    if amount is not None and paid is not None and paid > amount:
+        errors.setdefault("paid_amount", []).append(_("The paid amount cannot exceed the amount."))
+    _date(data.signed_on, field="signed_on", errors=errors, not_future=True)
+    reference = _text(data.reference, field="reference", errors=errors, max_length=80)
+    if errors or amount is None or paid is None:
+        raise ValidationFailed(field_errors=errors)
+    return amount, paid, reference
+
+
+@transaction.atomic
+def contract_record_history(*, actor: User, customer: Customer, data: HistoricPurchase) -> Contract:
+    """Record a past purchase (INTG-1, so value analysis and the sales reports have a
+    history): one contract marked `is_history`, signed on its day without the approval flow
+    (permission `sales.record_history`), one item, numbered like any contract of that year;
+    paid in full it is completed, else executing with the rest open on one instalment due on
+    that day (not reminded: the overdue reminder is for new debts); what was paid is one
+    confirmed payment of that day. The customer is marked won (grade E, dealt) as by a
+    signing; the `contract_won` and `payment_received` hooks are not called — care plans and
+    webhooks announce deals made now, not years ago. docs/decisions.md."""
+    if not user_can(actor, permissions.RECORD_HISTORY):
+        raise PermissionDenied(_("You may not record purchase history."))
+    amount, paid, reference = _clean_history(data)
+    target = (
+        Customer.objects.editable_by(actor, action=EDIT_OTHERS, shared=False)
+        .select_for_update()
+        .filter(pk=customer.pk)
+        .first()
+    )
+    if target is None:
+        raise ValidationFailed(field_errors={"customer": [_("Choose a customer you may work on.")]})
+    if (
+        reference
+        and Contract.objects.filter(
+            customer_id=target.pk, is_history=True, reference=reference
+        ).exists()
+    ):
+        raise Conflict(
+            _("The purchase %(reference)s of this customer is recorded already.")
+            % {"reference": reference},
+            code="history_recorded",
+        )
+    product = data.product
+    rows = clean_items(
+        [
+            {
+                "product": product,
+                "description": product.name if product else _("Purchase"),
+                "quantity": "1",
+                "unit_price": str(amount),
+                "tax_rate": str(product.tax_rate) if product else "0",
+            }
+        ],
+        customer=target,
+    )
+    totals = money.document_totals(row["amounts"] for row in rows)
+    completed = paid == totals.total
+    status = Contract.Status.COMPLETED if completed else Contract.Status.EXECUTING
+    day_start = timezone.make_aware(dt.datetime.combine(data.signed_on, dt.time()))
+    contract = Contract(
+        customer=target,
+        owner_id=target.owner_id,
+        department_id=target.department_id,
+        status=status,
+        title=(product.name if product else _("Purchase history"))[:200],
+        signed_on=data.signed_on,
+        starts_on=data.signed_on,
+        completed_at=day_start if completed else None,
+        paid_amount=paid,
+        is_history=True,
+        reference=reference,
+        created_by=actor,
+        **money.amount_fields(totals),
+    )
+    contract.number = numbers.next_number(numbers.CONTRACT, on=data.signed_on)
+    contract.save()
+    ContractItem.objects.bulk_create(
+        [ContractItem(contract=contract, **line_item_fields(line=row)) for row in rows]
+    )
+    instalment = Instalment.objects.create(
+        contract=contract,
+        sequence=1,
+        due_on=data.signed_on,
+        amount=contract.total_amount,
+        paid_amount=paid,
+        settled=completed,
+        customer_id=target.pk,
+        owner_id=contract.owner_id,
+        department_id=contract.department_id,
+        active=status in sync.ACTIVE_STATUSES,
+        on_signing=True,
+        reminded_at=None if completed else timezone.now(),
+    )
+    if paid > 0:
+        payment = Payment.objects.create(
+            contract=contract,
+            customer_id=target.pk,
+            owner_id=contract.owner_id,
+            department_id=contract.department_id,
+            amount=paid,
+            received_on=data.signed_on,
+            method=Payment.Method.OTHER,
+            reference=reference,
+            notes=_("Purchase history"),
+            status=Payment.Status.CONFIRMED,
+            recorded_by=actor,
+            # marks the history's own payment (no idempotency key: never compared as one),
+            # so contracts_remove_history tells it from one received since
+            request_fingerprint=HISTORY_PAYMENT,
+        )
+        PaymentAllocation.objects.create(payment=payment, instalment=instalment, amount=paid)
+    prospect_mark_won(
+        customer=target,
+        actor=actor,
+        note=_("Purchase history %(number)s recorded.") % {"number": contract.number},
+    )
+    timeline_add(
+        customer=target,
+        kind="contract",
+        title=_("Purchase %(number)s: %(total)s (history)")
+        % {"number": contract.number, "total": money.yuan(contract.total_amount)},
+        actor=actor,
+        occurred_at=day_start,
+        ref=contract,
+        data={
+            "contract": contract.pk,
+            "number": contract.number,
+            "status": contract.status,
+            "total": str(contract.total_amount),
+            "paid": str(paid),
+            "history": True,
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="contract_history_record",
+        target=contract,
+        summary=contract.number,
+        values={"total_amount": contract.total_amount},
+        detail={
+            "total": str(contract.total_amount),
+            "paid": str(paid),
+            "signed_on": str(data.signed_on),
+            "reference": reference,
+        },
+    )
+    return contract
+
+
+@transaction.atomic
+def contracts_remove_history(*, actor: User, contract_ids: Sequence[int]) -> int:
+    """Remove purchase history recorded in error (an import rolled back, INTG-1): the
+    history contracts among `contract_ids` that the actor may work on and nothing was added
+    to since (no order, invoice, amendment or further payment), with their item, instalment,
+    payment and timeline entry. Returns how many were removed."""
+    if not user_can(actor, permissions.RECORD_HISTORY):
+        raise PermissionDenied(_("You may not record purchase history."))
+    contracts = list(
+        Contract.objects.editable_by(actor, action=EDIT_OTHERS)
+        .select_for_update(of=("self",))
+        .filter(pk__in=list(contract_ids), is_history=True, amendment_count=0)
+        .exclude(pk__in=Order.objects.values("contract_id"))
+        .exclude(pk__in=Invoice.objects.values("contract_id"))
+        .exclude(
+            pk__in=Payment.objects.exclude(request_fingerprint=HISTORY_PAYMENT).values(
+                "contract_id"
+            )
+        )
+    )
+    ids = [contract.pk for contract in contracts]
+    if not ids:
+        return 0
+    PaymentAllocation.objects.filter(payment__contract_id__in=ids).delete()
+    Payment.objects.filter(contract_id__in=ids).delete()
+    Instalment.objects.filter(contract_id__in=ids).delete()
+    TimelineEvent.objects.filter(
+        ref_type=Contract._meta.label_lower, ref_id__in=[str(pk) for pk in ids]
+    ).delete()
+    for contract in contracts:
+        audit_record(
+            actor=actor,
+            action="contract_history_remove",
+            target=contract,
+            summary=contract.number,
+            values={"total_amount": contract.total_amount},
+            detail={"reference": contract.reference},
+        )
+    Contract.objects.filter(pk__in=ids).delete()
+    return len(ids)

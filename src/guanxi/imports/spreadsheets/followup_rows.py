@@ -1,0 +1,231 @@
+"""One chunk of follow-up rows judged (INTG-1, the follow-up history of the old system):
+the customer found by the archive's duplicate keys within the importer's scope (matching),
+the time and next contact in the Chinese notations (values), the channel by its code or its
+Chinese or English label, the consultant by name (the importer, or with
+`imports.for_others` a user of their scope). The same customer, time and content already
+recorded, or earlier in the file, is a duplicate. With `write` each follow-up is logged
+through the pipeline's service as a follow-up of the past (`followup_log(at=…, by=…)`):
+timeline and prospect as for any follow-up, no "new follow-up" hooks."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guanxi.accounts.models import User
+from guanxi.core.errors import DomainError
+from guanxi.customers.models import Customer
+from guanxi.imports.models import ImportBatch, ImportRow
+from guanxi.imports.spreadsheets.fields import FOLLOWUP_FIELDS
+from guanxi.imports.spreadsheets.matching import (
+    Identity,
+    errors_text,
+    find_customers,
+    identity_of,
+    import_users,
+    name_key,
+    row_cells,
+    row_values,
+)
+from guanxi.imports.spreadsheets.reading import Cell, Row, cell_text
+from guanxi.imports.spreadsheets.rows import Judged
+from guanxi.imports.spreadsheets.values import as_choice, as_moment
+from guanxi.pipeline.models import FollowUp
+from guanxi.pipeline.permissions import FOLLOW_UP_OTHERS
+from guanxi.pipeline.prospects.services import FollowUpInput, followup_log
+
+Outcome = ImportRow.Outcome
+_LABELS = {f.key: f.label for f in FOLLOWUP_FIELDS}
+# what old systems write in a channel column besides the labels
+CHANNEL_WORDS = {
+    "电话": "phone",
+    "打电话": "phone",
+    "来电": "phone",
+    "去电": "phone",
+    "拜访": "visit",
+    "上门": "visit",
+    "面谈": "visit",
+    "短信": "sms",
+    "微信": "wechat",
+    "邮件": "email",
+    "邮箱": "email",
+    "到店": "showroom",
+    "来访": "showroom",
+    "展厅": "showroom",
+}
+CONTENT_LIMIT = 4000
+OUTCOME_LIMIT = 200
+
+
+@dataclass
+class FollowUpLookups:
+    actor: User
+    batch: ImportBatch
+    users: dict[str, User]
+    # (customer, time, content) → the file's row that had it first
+    seen: dict[tuple[int, dt.datetime, str], int] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, batch: ImportBatch) -> "FollowUpLookups":
+        return cls(actor=batch.owner, batch=batch, users=import_users(batch.owner))
+
+
+@dataclass
+class Prepared:
+    row: Row
+    identity: Identity
+    error: str = ""
+    at: dt.datetime | None = None
+    next_contact_at: dt.datetime | None = None
+    channel: str = ""
+    content: str = ""
+    outcome: str = ""
+    by: User | None = None
+
+
+def _moment(cell: Cell, key: str, errors: list[str]) -> dt.datetime | None:
+    if cell is None:
+        return None
+    moment = as_moment(cell)
+    if not isinstance(moment, dt.datetime):
+        errors.append(f"{_LABELS[key]}: {_('Enter a valid date and time.')}")
+        return None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def _channel(cell: Cell) -> str:
+    text = cell_text(cell)
+    return CHANNEL_WORDS.get(text) or as_choice(text, FollowUp.Channel)
+
+
+def prepare(row: Row, lookups: FollowUpLookups) -> Prepared:
+    if row.problem:
+        return Prepared(row, Identity(), error=row.problem)
+    values = row_values(row, lookups.batch.mapping)
+    identity = identity_of(values)
+    errors: list[str] = []
+    at = _moment(values.get("at"), "at", errors)
+    if at is None and not errors:
+        errors.append(f"{_LABELS['at']}: {_('This field is required.')}")
+    elif at is not None and at > timezone.now():
+        errors.append(f"{_LABELS['at']}: {_('A follow-up cannot lie in the future.')}")
+    next_contact = _moment(values.get("next_contact_at"), "next_contact_at", errors)
+    if next_contact is not None and at is not None and next_contact < at:
+        errors.append(
+            f"{_LABELS['next_contact_at']}: {_('The next contact cannot be before the follow-up.')}"
+        )
+    channel = _channel(values.get("channel")) if values.get("channel") is not None else "phone"
+    if channel not in FollowUp.Channel.values:
+        errors.append(f"{_LABELS['channel']}: {_('Choose a valid channel.')}")
+    content = cell_text(values.get("content"))
+    if not content:
+        errors.append(f"{_LABELS['content']}: {_('Describe what happened.')}")
+    elif len(content) > CONTENT_LIMIT:
+        errors.append(
+            f"{_LABELS['content']}: "
+            + _("At most %(limit)d characters.") % {"limit": CONTENT_LIMIT}
+        )
+    outcome = cell_text(values.get("outcome"))
+    if len(outcome) > OUTCOME_LIMIT:
+        errors.append(
+            f"{_LABELS['outcome']}: "
+            + _("At most %(limit)d characters.") % {"limit": OUTCOME_LIMIT}
+        )
+    by = lookups.batch.default_owner
+    name = cell_text(values.get("consultant"))
+    if name:
+        found = lookups.users.get(name_key(name))
+        if found is None:
+            errors.append(
+                _("Consultant: %(name)s is not a user you may import for.") % {"name": name}
+            )
+        else:
+            by = found
+    if identity.error:
+        errors.insert(0, identity.error)
+    return Prepared(
+        row,
+        identity,
+        error="; ".join(errors),
+        at=at,
+        next_contact_at=next_contact,
+        channel=channel,
+        content=content,
+        outcome=outcome,
+        by=by,
+    )
+
+
+def _recorded(
+    prepared: list[Prepared], customers: dict[int, Customer]
+) -> set[tuple[int, dt.datetime, str]]:
+    """(customer, time, content) of the follow-ups already there for these rows."""
+    ats = {item.at for item in prepared if item.at is not None}
+    if not customers or not ats:
+        return set()
+    rows = FollowUp.objects.filter(customer_id__in=list(customers), at__in=ats).values_list(
+        "customer_id", "at", "content"
+    )
+    return {(customer, at, content.strip()) for customer, at, content in rows}
+
+
+def _write(item: Prepared, customer: Customer, lookups: FollowUpLookups) -> Judged:
+    number = item.row.number
+    try:
+        with transaction.atomic():
+            logged = followup_log(
+                actor=lookups.actor,
+                customer=customer,
+                data=FollowUpInput(
+                    channel=item.channel,
+                    content=item.content,
+                    outcome=item.outcome,
+                    next_contact_at=item.next_contact_at,
+                ),
+                at=item.at,
+                by=item.by,
+            )
+    except DomainError as exc:
+        reason = errors_text(exc, _LABELS)[:500]
+        return Judged(number, Outcome.ERROR, reason, cells=row_cells(item.row))
+    return Judged(number, Outcome.NEW, customer_id=customer.pk, record_id=logged.followup.pk)
+
+
+def judge_chunk(rows: list[Row], lookups: FollowUpLookups, *, write: bool) -> list[Judged]:
+    """What becomes of each row; with `write`, the follow-ups are logged."""
+    prepared = [prepare(row, lookups) for row in rows]
+    found = find_customers(
+        [item.identity for item in prepared], actor=lookups.actor, action=FOLLOW_UP_OTHERS
+    )
+    customers = {f.customer.pk: f.customer for f in found if f.customer is not None}
+    recorded = _recorded(prepared, customers)
+    judged: list[Judged] = []
+    for item, match in zip(prepared, found, strict=True):
+        number = item.row.number
+        error = item.error or match.error
+        if error or match.customer is None or item.at is None:
+            judged.append(Judged(number, Outcome.ERROR, error[:500], cells=row_cells(item.row)))
+            continue
+        customer = match.customer
+        fingerprint = (customer.pk, item.at, item.content)
+        earlier = lookups.seen.get(fingerprint)
+        if earlier is not None:
+            reason = _("The same follow-up as row %(row)d of the file.") % {"row": earlier}
+            judged.append(Judged(number, Outcome.DUPLICATE, reason, cells=row_cells(item.row)))
+            continue
+        lookups.seen[fingerprint] = number
+        if fingerprint in recorded:
+            reason = _("This follow-up of %(customer)s is recorded already.") % {
+                "customer": customer.name
+            }
+            judged.append(
+                Judged(number, Outcome.DUPLICATE, reason[:500], cells=row_cells(item.row))
+            )
+            continue
+        if not write:
+            judged.append(Judged(number, Outcome.NEW, customer_id=customer.pk))
+            continue
+        judged.append(_write(item, customer, lookups))
+    return judged

@@ -1,0 +1,166 @@
+"""What the follow-up and purchase imports share (INTG-1): the customer a row names, found
+by the archive's duplicate keys (customers.dedup: mobile in any notation, ID number, credit
+code, e-mail, the fuzzy organisation name) and only within the importer's scope; the users a
+row may name (the importer, or with `imports.for_others` the users of their scope); the
+row's values by field key; a service's field errors as one line of text."""
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from guanxi.accounts.models import User
+from guanxi.accounts.selectors import user_can, users_in_scope
+from guanxi.core.errors import DomainError
+from guanxi.core.identity import normalize_credit_code, normalize_id_number
+from guanxi.core.phones import normalize_phone
+from guanxi.customers import dedup
+from guanxi.customers.models import Customer, DedupKey, DuplicateRule
+from guanxi.imports.common.permissions import IMPORT_FOR_OTHERS
+from guanxi.imports.spreadsheets.fields import IDENTITY_FIELDS
+from guanxi.imports.spreadsheets.reading import Cell, Row, cell_text
+
+Rule = DuplicateRule.Field
+
+
+def name_key(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().lower()
+
+
+def row_values(row: Row, mapping: dict[str, int]) -> dict[str, Cell]:
+    """The mapped cells of a row by field key; blank text is None."""
+    values: dict[str, Cell] = {}
+    for key, index in mapping.items():
+        cell = row.cells[index] if index < len(row.cells) else None
+        if isinstance(cell, str):
+            cell = cell.strip()
+        values[key] = None if cell == "" else cell
+    return values
+
+
+def row_cells(row: Row) -> list[str]:
+    """The row as uploaded, for the error report."""
+    return [cell_text(c) for c in row.cells]
+
+
+def errors_text(exc: DomainError, labels: dict[str, str | Promise]) -> str:
+    parts = []
+    for name, messages in exc.field_errors.items():
+        label = labels.get(name, name)
+        parts.append(f"{label}: {' '.join(str(m) for m in messages)}")
+    return "; ".join(parts) or str(exc.message)
+
+
+def import_users(actor: User) -> dict[str, User]:
+    """The users a row may name (by display name, full name or user name): the importer,
+    and with `imports.for_others` every active user of their scope."""
+    candidates = users_in_scope(actor) if user_can(actor, IMPORT_FOR_OTHERS) else [actor]
+    users: dict[str, User] = {}
+    for user in candidates:
+        for name in (user.display_name, user.get_full_name(), user.username):
+            if name:
+                users.setdefault(name_key(name), user)
+    return users
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The keys a row names its customer by, or why it cannot (a malformed mobile …)."""
+
+    keys: tuple[tuple[str, str], ...] = ()
+    error: str = ""
+
+
+_LABELS = {f.key: f.label for f in IDENTITY_FIELDS}
+
+
+def identity_of(values: dict[str, Cell]) -> Identity:
+    """The row's customer keys, as the archive digests them (every rule, active or not: a
+    key that is not stored matches nothing)."""
+    raw: list[tuple[str, str]] = []
+    errors: list[str] = []
+    name = cell_text(values.get("customer"))
+    mobile = cell_text(values.get("mobile"))
+    try:
+        if mobile:
+            mobile = normalize_phone(mobile, mobile=True)
+            raw.append((Rule.MOBILE, mobile))
+            if name:
+                raw.append((Rule.NAME_MOBILE, f"{name}|{mobile}"))
+    except ValidationError as exc:
+        errors.append(f"{_LABELS['mobile']}: {' '.join(exc.messages)}")
+    try:
+        id_number = cell_text(values.get("id_number"))
+        if id_number:
+            raw.append((Rule.ID_NUMBER, normalize_id_number(id_number)))
+    except ValidationError as exc:
+        errors.append(f"{_LABELS['id_number']}: {' '.join(exc.messages)}")
+    try:
+        credit_code = cell_text(values.get("credit_code"))
+        if credit_code:
+            raw.append((Rule.CREDIT_CODE, normalize_credit_code(credit_code)))
+    except ValidationError as exc:
+        errors.append(f"{_LABELS['credit_code']}: {' '.join(exc.messages)}")
+    email = cell_text(values.get("email")).lower()
+    if email:
+        raw.append((Rule.EMAIL, email))
+    if name:
+        raw.append((Rule.ORG_NAME, dedup.organisation_name_key(name)))
+    if errors:
+        return Identity(error="; ".join(errors))
+    if not raw:
+        return Identity(error=_("Name the customer: a name, mobile, ID number or credit code."))
+    return Identity(keys=tuple((rule, dedup.digest(rule, value)) for rule, value in raw))
+
+
+@dataclass(frozen=True)
+class Found:
+    customer: Customer | None = None
+    error: str = ""
+
+
+def find_customers(
+    identities: Sequence[Identity], *, actor: User, action: str, shared: bool = True
+) -> list[Found]:
+    """Each row's customer: the one live customer its keys match, if the importer may do
+    `action` on it. None matching, or one outside the importer's sight, is "not found";
+    several is ambiguous; one they see but may not change is refused. Two queries a chunk."""
+    values = {value for identity in identities for _rule, value in identity.keys}
+    held: dict[tuple[str, str], int] = {}
+    if values:
+        rows = DedupKey.objects.filter(value__in=values).values_list("rule", "value", "customer_id")
+        held = {(rule, value): customer for rule, value, customer in rows}
+    matched = [{held[key] for key in identity.keys if key in held} for identity in identities]
+    ids = set().union(*matched) if matched else set()
+    editable = {
+        customer.pk: customer
+        for customer in Customer.objects.editable_by(actor, action=action, shared=shared).filter(
+            pk__in=ids
+        )
+    }
+    visible = set(
+        Customer.objects.visible_to(actor)
+        .filter(pk__in=ids - set(editable))
+        .values_list("pk", flat=True)
+    )
+    found: list[Found] = []
+    for identity, customers in zip(identities, matched, strict=True):
+        if identity.error:
+            found.append(Found(error=identity.error))
+        elif len(customers) > 1:
+            found.append(
+                Found(
+                    error=_("The row matches %(count)d customers; name one only.")
+                    % {"count": len(customers)}
+                )
+            )
+        elif not customers or not (customers <= set(editable) | visible):
+            found.append(Found(error=_("No customer in your scope matches the row.")))
+        elif next(iter(customers)) not in editable:
+            found.append(Found(error=_("You may not change this row's customer.")))
+        else:
+            found.append(Found(customer=editable[next(iter(customers))]))
+    return found

@@ -1,0 +1,237 @@
+"""One chunk of purchase-history rows judged (INTG-1, "so value analysis has a history"):
+the customer found by the archive's duplicate keys within the importer's scope (matching),
+the date and the amounts in the Chinese notations (values: 1.5万, ¥12,300), the product by
+its name or code, the old system's order number. The same customer and order number — or,
+without a number, the same customer, date and amount — already recorded or earlier in the
+file is a duplicate. With `write` each row becomes a history contract with its payment
+through the sales service (`contract_record_history`, permission `sales.record_history`)."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guanxi.accounts.models import User
+from guanxi.accounts.selectors import user_can
+from guanxi.core.errors import DomainError
+from guanxi.customers.models import Customer
+from guanxi.imports.models import ImportBatch, ImportRow
+from guanxi.imports.spreadsheets.fields import PURCHASE_FIELDS
+from guanxi.imports.spreadsheets.matching import (
+    Identity,
+    errors_text,
+    find_customers,
+    identity_of,
+    name_key,
+    row_cells,
+    row_values,
+)
+from guanxi.imports.spreadsheets.reading import Row, cell_text
+from guanxi.imports.spreadsheets.rows import Judged
+from guanxi.imports.spreadsheets.values import as_amount, as_day
+from guanxi.sales.common.money import MAX_AMOUNT
+from guanxi.sales.common.permissions import EDIT_OTHERS, RECORD_HISTORY
+from guanxi.sales.models import Contract, Product
+from guanxi.sales.receivables.services import HistoricPurchase, contract_record_history
+
+Outcome = ImportRow.Outcome
+_LABELS = {f.key: f.label for f in PURCHASE_FIELDS}
+REFERENCE_LIMIT = 80
+# a purchase's duplicate key: ("ref", customer, number) or ("day", customer, date, amount)
+Key = tuple[object, ...]
+
+
+@dataclass
+class PurchaseLookups:
+    actor: User
+    batch: ImportBatch
+    products: dict[str, Product]
+    allowed: bool
+    seen: dict[Key, int] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, batch: ImportBatch) -> "PurchaseLookups":
+        products: dict[str, Product] = {}
+        for product in Product.objects.filter(active=True):
+            for name in (product.code, product.name, product.name_en):
+                if name:
+                    products.setdefault(name_key(name), product)
+        return cls(
+            actor=batch.owner,
+            batch=batch,
+            products=products,
+            allowed=user_can(batch.owner, RECORD_HISTORY),
+        )
+
+
+@dataclass
+class Prepared:
+    row: Row
+    identity: Identity
+    error: str = ""
+    signed_on: dt.date | None = None
+    amount: Decimal | None = None
+    paid_amount: Decimal | None = None
+    product: Product | None = None
+    reference: str = ""
+
+    def key(self, customer_id: int) -> Key:
+        if self.reference:
+            return ("ref", customer_id, self.reference)
+        return ("day", customer_id, self.signed_on, self.amount)
+
+
+def _money(value: object, key: str, errors: list[str], *, zero: bool) -> Decimal | None:
+    if value is None:
+        return None
+    amount = as_amount(value)  # type: ignore[arg-type]
+    if not isinstance(amount, Decimal):
+        errors.append(f"{_LABELS[key]}: {_('Enter an amount, for example 1280.50.')}")
+        return None
+    if amount < 0 or (amount == 0 and not zero):
+        errors.append(f"{_LABELS[key]}: {_('The amount must be greater than zero.')}")
+        return None
+    if amount > MAX_AMOUNT:
+        errors.append(f"{_LABELS[key]}: {_('The amount is too large.')}")
+        return None
+    return amount
+
+
+def prepare(row: Row, lookups: PurchaseLookups) -> Prepared:
+    if row.problem:
+        return Prepared(row, Identity(), error=row.problem)
+    values = row_values(row, lookups.batch.mapping)
+    identity = identity_of(values)
+    errors: list[str] = [identity.error] if identity.error else []
+    signed_on = None
+    if values.get("signed_on") is None:
+        errors.append(f"{_LABELS['signed_on']}: {_('This field is required.')}")
+    else:
+        day = as_day(values["signed_on"])
+        if not isinstance(day, dt.date):
+            errors.append(f"{_LABELS['signed_on']}: {_('Enter a date, for example 2026-03-31.')}")
+        elif day > timezone.localdate():
+            errors.append(f"{_LABELS['signed_on']}: {_('The date must not be in the future.')}")
+        else:
+            signed_on = day
+    amount = _money(values.get("amount"), "amount", errors, zero=False)
+    if amount is None and values.get("amount") is None:
+        errors.append(f"{_LABELS['amount']}: {_('This field is required.')}")
+    paid = _money(values.get("paid_amount"), "paid_amount", errors, zero=True)
+    if paid is not None and amount is not None and paid > amount:
+        errors.append(f"{_LABELS['paid_amount']}: {_('The paid amount cannot exceed the amount.')}")
+    product = None
+    product_name = cell_text(values.get("product"))
+    if product_name:
+        product = lookups.products.get(name_key(product_name))
+        if product is None:
+            errors.append(
+                _("Product: %(name)s is not a product of the catalogue.") % {"name": product_name}
+            )
+    reference = cell_text(values.get("reference"))
+    if len(reference) > REFERENCE_LIMIT:
+        errors.append(
+            f"{_LABELS['reference']}: "
+            + _("At most %(count)d characters.") % {"count": REFERENCE_LIMIT}
+        )
+    if not lookups.allowed:
+        errors.insert(0, _("You may not record purchase history."))
+    return Prepared(
+        row,
+        identity,
+        error="; ".join(errors),
+        signed_on=signed_on,
+        amount=amount,
+        paid_amount=paid,
+        product=product,
+        reference=reference,
+    )
+
+
+def _recorded(prepared: list[Prepared], customers: dict[int, Customer]) -> set[Key]:
+    """The duplicate keys of the history already recorded for these rows' customers."""
+    if not customers:
+        return set()
+    references = {item.reference for item in prepared if item.reference}
+    days = {item.signed_on for item in prepared if not item.reference and item.signed_on}
+    if not references and not days:
+        return set()
+    rows = Contract.objects.filter(customer_id__in=list(customers), is_history=True).filter(
+        Q(reference__in=references) | Q(reference="", signed_on__in=days)
+    )
+    keys: set[Key] = set()
+    for customer_id, reference, signed_on, total in rows.values_list(
+        "customer_id", "reference", "signed_on", "total_amount"
+    ):
+        if reference:
+            keys.add(("ref", customer_id, reference))
+        else:
+            keys.add(("day", customer_id, signed_on, Decimal(total).quantize(Decimal("0.01"))))
+    return keys
+
+
+def _write(item: Prepared, customer: Customer, lookups: PurchaseLookups) -> Judged:
+    number = item.row.number
+    assert item.signed_on is not None and item.amount is not None  # noqa: S101 - prepared
+    try:
+        with transaction.atomic():
+            contract = contract_record_history(
+                actor=lookups.actor,
+                customer=customer,
+                data=HistoricPurchase(
+                    signed_on=item.signed_on,
+                    amount=item.amount,
+                    paid_amount=item.paid_amount,
+                    product=item.product,
+                    reference=item.reference,
+                ),
+            )
+    except DomainError as exc:
+        reason = errors_text(exc, _LABELS)[:500]
+        return Judged(number, Outcome.ERROR, reason, cells=row_cells(item.row))
+    return Judged(number, Outcome.NEW, customer_id=customer.pk, record_id=contract.pk)
+
+
+def judge_chunk(rows: list[Row], lookups: PurchaseLookups, *, write: bool) -> list[Judged]:
+    """What becomes of each row; with `write`, the purchases are recorded."""
+    prepared = [prepare(row, lookups) for row in rows]
+    found = find_customers(
+        [item.identity for item in prepared],
+        actor=lookups.actor,
+        action=EDIT_OTHERS,
+        shared=False,
+    )
+    customers = {f.customer.pk: f.customer for f in found if f.customer is not None}
+    recorded = _recorded(prepared, customers)
+    judged: list[Judged] = []
+    for item, match in zip(prepared, found, strict=True):
+        number = item.row.number
+        error = item.error or match.error
+        if error or match.customer is None:
+            judged.append(Judged(number, Outcome.ERROR, error[:500], cells=row_cells(item.row)))
+            continue
+        customer = match.customer
+        key = item.key(customer.pk)
+        earlier = lookups.seen.get(key)
+        if earlier is not None:
+            reason = _("The same purchase as row %(row)d of the file.") % {"row": earlier}
+            judged.append(Judged(number, Outcome.DUPLICATE, reason, cells=row_cells(item.row)))
+            continue
+        lookups.seen[key] = number
+        if key in recorded:
+            reason = _("This purchase of %(customer)s is recorded already.") % {
+                "customer": customer.name
+            }
+            judged.append(
+                Judged(number, Outcome.DUPLICATE, reason[:500], cells=row_cells(item.row))
+            )
+            continue
+        if not write:
+            judged.append(Judged(number, Outcome.NEW, customer_id=customer.pk))
+            continue
+        judged.append(_write(item, customer, lookups))
+    return judged

@@ -1,0 +1,58 @@
+"""Purchase history (INTG-1): contract_record_history and contracts_remove_history — the
+permission, the checks, the duplicate order number, what may be removed."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed
+from guanxi.sales.models import Contract
+from guanxi.sales.receivables.services import (
+    HistoricPurchase,
+    contract_record_history,
+    contracts_remove_history,
+)
+from tests.sales.factories import pay
+
+pytestmark = pytest.mark.django_db
+
+DAY = dt.date(2019, 3, 1)
+
+
+def test_history_needs_the_permission_and_sane_amounts(sales1a, manager, make_customer):
+    customer = make_customer(sales1a)
+    data = HistoricPurchase(signed_on=DAY, amount=Decimal("800"), reference="OLD-1")
+    with pytest.raises(PermissionDenied):
+        contract_record_history(actor=sales1a, customer=customer, data=data)
+    with pytest.raises(ValidationFailed) as caught:
+        contract_record_history(
+            actor=manager,
+            customer=customer,
+            data=HistoricPurchase(
+                signed_on=timezone.localdate() + dt.timedelta(days=2),
+                amount=Decimal("800"),
+                paid_amount=Decimal("900"),
+            ),
+        )
+    assert {"signed_on", "paid_amount"} <= set(caught.value.field_errors)
+    contract = contract_record_history(actor=manager, customer=customer, data=data)
+    assert contract.status == "completed" and contract.number.startswith("HT-2019-")
+    with pytest.raises(Conflict):
+        contract_record_history(actor=manager, customer=customer, data=data)
+
+
+def test_only_untouched_history_is_removed(manager, sales1a, make_customer):
+    customer = make_customer(sales1a)
+    kept = contract_record_history(
+        actor=manager,
+        customer=customer,
+        data=HistoricPurchase(signed_on=DAY, amount=Decimal("800"), paid_amount=Decimal("0")),
+    )
+    pay(manager, kept, "100.00")  # money received since: it stays
+    gone = contract_record_history(
+        actor=manager, customer=customer, data=HistoricPurchase(signed_on=DAY, amount=Decimal("5"))
+    )
+    assert contracts_remove_history(actor=manager, contract_ids=[kept.pk, gone.pk]) == 1
+    assert list(Contract.objects.values_list("pk", flat=True)) == [kept.pk]
