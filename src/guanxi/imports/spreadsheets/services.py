@@ -26,6 +26,7 @@ from guanxi.accounts.permissions import MANAGE_FIELDS
 from guanxi.accounts.selectors import user_can, users_in_scope
 from guanxi.core.audit import audit_record
 from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed
+from guanxi.core.sql import insert_rows
 from guanxi.customers.models import Customer, DedupKey, TimelineEvent
 from guanxi.imports.common.permissions import IMPORT_FOR_OTHERS
 from guanxi.imports.models import ImportBatch, ImportRow, ImportTemplate
@@ -403,20 +404,22 @@ def _commit_chunk(batch_id: int, phase: str, start: int, judged: list[Judged]) -
         transaction.set_rollback(True)
         return False
     keep = [j for j in judged if phase == PHASE_RUN or j.outcome in ("duplicate", "error")]
-    ImportRow.objects.bulk_create(
+    insert_rows(
+        ImportRow,
+        ["batch", "phase", "row_number", "outcome", "customer", "record_id", "reason", "cells"],
         [
-            ImportRow(
-                batch_id=batch_id,
-                phase=phase,
-                row_number=j.number,
-                outcome=j.outcome,
-                customer_id=j.customer_id,
-                record_id=j.record_id,
-                reason=j.reason,
-                cells=list(j.cells),
+            (
+                batch_id,
+                phase,
+                j.number,
+                j.outcome,
+                j.customer_id,
+                j.record_id,
+                j.reason,
+                list(j.cells),
             )
             for j in keep
-        ]
+        ],
     )
     counts = Counter(batch.run_counts if phase == PHASE_RUN else batch.check_counts)
     counts.update(j.outcome for j in judged)
