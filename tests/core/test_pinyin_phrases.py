@@ -8,10 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from pypinyin import lazy_pinyin
 
 from guanxi.core import names
 from guanxi.customers import demo
+
+# pypinyin's dictionaries, no database: one CI phase runs it (.ci/run)
+pytestmark = pytest.mark.once
 
 ROOT = Path(__file__).resolve().parents[2]
 

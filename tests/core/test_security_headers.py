@@ -78,6 +78,7 @@ def test_https_without_named_hosts_refuses_to_start():
     assert "GUANXI_ALLOWED_HOSTS" in done.stderr
 
 
+@pytest.mark.once  # three processes reading settings, no database: one CI phase runs it
 def test_forwarded_addresses_are_believed_only_behind_https_proxies():
     """X-Forwarded-For decides the address login limits count (docs/deployment.md): read
     only with GUANXI_HTTPS=1 (one proxy) or as many proxies as GUANXI_TRUSTED_PROXIES says."""

@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+# processes on SQLite whatever the suite's database: one CI phase runs it (.ci/run)
+pytestmark = pytest.mark.once
+
 
 def _free_port() -> int:
     with socket.socket() as sock:

@@ -1,4 +1,7 @@
-"""`guanxi seed`: valid, deduplicated demo customers, on the service path and the bulk path."""
+"""`guanxi seed`: valid, deduplicated demo customers, on the service path and the bulk path;
+the higher apps' demo data after them (the pipeline, then sales), once."""
+
+from io import StringIO
 
 import phonenumbers
 import pytest
@@ -10,8 +13,11 @@ from guanxi.core.names import pinyin_keys
 from guanxi.core.phones import normalize_phone
 from guanxi.customers import dedup
 from guanxi.customers.archive.services import customer_create
+from guanxi.customers.demo import DEMO_CONSULTANTS
 from guanxi.customers.errors import CustomerDuplicate
 from guanxi.customers.models import Contact, Customer, CustomerTag, DedupKey, TimelineEvent
+from guanxi.pipeline.models import FollowUp
+from guanxi.sales.models import Contract
 
 
 def _assert_valid(customer: Customer) -> None:
@@ -46,29 +52,56 @@ def _assert_keys_exact(customer: Customer) -> None:
     assert sorted(stored) == sorted(expected)
 
 
-@pytest.mark.once  # the whole demo through every app: one CI phase runs it
-def test_seed_creates_valid_customers_and_if_empty_keeps_them(db):
-    call_command("seed", customers=50, verbosity=0)
-    customers = list(Customer.objects.select_related("owner"))
-    assert len(customers) == 50
-    for customer in customers:
-        _assert_valid(customer)
-        _assert_keys_exact(customer)
-    assert len({c.mobile for c in customers}) == 50
-    assert any(c.id_number_encrypted for c in customers)
-    assert any(c.kind == Customer.Kind.ORGANISATION for c in customers)
-    assert TimelineEvent.objects.filter(kind="created").count() == 50
-    assert all(c.history.exists() for c in customers[:5])
-    organisations = [c for c in customers if c.kind == Customer.Kind.ORGANISATION]
-    for organisation in organisations:
-        contacts = list(Contact.objects.filter(customer=organisation))
-        assert 1 <= len(contacts) <= 3
-        assert sum(c.is_decision_maker for c in contacts) == 1
-    created = sorted(c.created_at for c in customers)
-    assert (created[-1] - created[0]).days > 300  # spread over two years
+@pytest.fixture(scope="class")
+def seeded(shared_data):
+    """`guanxi seed` run once for the class below: the whole demo, through every app, is the
+    heaviest thing the suite does, so its tests share one run (each in its own savepoint)."""
+    with shared_data():
+        out = StringIO()
+        call_command("seed", customers=50, seed=3, stdout=out)
+        yield out.getvalue()
 
-    call_command("seed", customers=50, if_empty=True, verbosity=0)
-    assert Customer.objects.count() == 50
+
+@pytest.mark.once  # the whole demo through every app: one CI phase runs it
+@pytest.mark.django_db
+class TestSeedCommand:
+    def test_creates_valid_customers(self, seeded):
+        customers = list(Customer.objects.select_related("owner"))
+        assert len(customers) == 50
+        for customer in customers:
+            _assert_valid(customer)
+            _assert_keys_exact(customer)
+        assert len({c.mobile for c in customers}) == 50
+        assert any(c.id_number_encrypted for c in customers)
+        assert any(c.kind == Customer.Kind.ORGANISATION for c in customers)
+        assert TimelineEvent.objects.filter(kind="created").count() == 50
+        assert all(c.history.exists() for c in customers[:5])
+        organisations = [c for c in customers if c.kind == Customer.Kind.ORGANISATION]
+        for organisation in organisations:
+            contacts = list(Contact.objects.filter(customer=organisation))
+            assert 1 <= len(contacts) <= 3
+            assert sum(c.is_decision_maker for c in contacts) == 1
+        created = sorted(c.created_at for c in customers)
+        assert (created[-1] - created[0]).days > 300  # spread over two years
+
+    def test_seeds_the_pipeline_then_sales(self, seeded):
+        assert "Pipeline:" in seeded
+        assert "Sales:" in seeded
+        assert seeded.index("Pipeline:") < seeded.index("Sales:")
+        assert FollowUp.objects.count() > Customer.objects.count()
+        assert Contract.objects.count() == 8 * len(DEMO_CONSULTANTS)
+        out = StringIO()
+        call_command("seed_sales", stdout=out)
+        assert "Contracts exist already" in out.getvalue()
+        assert Contract.objects.count() == 8 * len(DEMO_CONSULTANTS)
+
+    def test_if_empty_keeps_the_data(self, seeded):
+        followups = FollowUp.objects.count()
+        out = StringIO()
+        call_command("seed", customers=40, if_empty=True, stdout=out)
+        assert "nothing seeded" in out.getvalue()
+        assert Customer.objects.count() == 50
+        assert FollowUp.objects.count() == followups
 
 
 @pytest.mark.once  # the whole demo through every app: one CI phase runs it

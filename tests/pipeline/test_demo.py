@@ -1,10 +1,8 @@
 """The demo pipeline (`guanxi seed` / `seed_pipeline`, issue 3 item 12) and its bulk path."""
 
 import datetime as dt
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from guanxi.customers.demo import DEMO_CONSULTANTS, seed_customers_bulk, seed_customers_slow
@@ -89,19 +87,6 @@ class TestDemoData:
         count = FollowUp.objects.count()
         assert seed_pipeline_demo(seed=7).skipped
         assert FollowUp.objects.count() == count
-
-
-@pytest.mark.once  # the whole demo through every app: one CI phase runs it
-def test_seed_command_seeds_the_pipeline_and_if_empty_keeps_data(org):
-    out = StringIO()
-    call_command("seed", customers=40, seed=3, stdout=out)
-    assert "Pipeline:" in out.getvalue()
-    followups = FollowUp.objects.count()
-    assert followups > 40
-    out = StringIO()
-    call_command("seed", customers=40, if_empty=True, stdout=out)
-    assert "nothing seeded" in out.getvalue()
-    assert FollowUp.objects.count() == followups
 
 
 def test_bulk_path_writes_the_expected_rows(org):

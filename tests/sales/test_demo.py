@@ -2,10 +2,8 @@
 services of every area of the sales app."""
 
 import datetime as dt
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db.models import F
 from django.utils import timezone
 
@@ -145,17 +143,3 @@ class TestDemoData:
         prospects = Prospect.objects.filter(customer_id__in=signed).select_related("stage")
         assert prospects.exists()
         assert {(p.stage.code, p.grade, p.dealt) for p in prospects} == {("s4", Grade.E, True)}
-
-
-@pytest.mark.once  # the whole demo through every app: one CI phase runs it
-def test_seed_command_seeds_sales_after_the_pipeline(org):
-    out = StringIO()
-    call_command("seed", customers=100, seed=3, stdout=out)
-    text = out.getvalue()
-    assert "Pipeline:" in text
-    assert "Sales:" in text
-    assert text.index("Pipeline:") < text.index("Sales:")
-    assert Contract.objects.count() == 8 * len(DEMO_CONSULTANTS)
-    out = StringIO()
-    call_command("seed_sales", stdout=out)
-    assert "Contracts exist already" in out.getvalue()
