@@ -417,6 +417,19 @@ def test_the_sla_board_needs_the_permission(client_for, relations, agent, custom
     )
     html = client_for(relations).get(reverse("service:sla_board")).content.decode()
     assert 'data-count="missed">1<' in html
+    # the card names the customer, the complaint and who holds it (the owner, else the queue)
+    card = html[html.index(f'data-complaint="{complaint.pk}"') :]
+    card = card[: card.index("</a>")]
+    complaint.refresh_from_db()
+    if complaint.owner:
+        holder = str(complaint.owner)
+    else:
+        holder = complaint.department.name if complaint.department else "—"
+    assert customer.name in card and complaint.title in card and holder in card
+    walk(agent, complaint, to=1)  # accepted: the agent holds it
+    html = client_for(relations).get(reverse("service:sla_board")).content.decode()
+    card = html[html.index(f'data-complaint="{complaint.pk}"') :]
+    assert str(agent) in card[: card.index("</a>")]
     assert client_for(agent).get(reverse("service:sla_board")).status_code == 403
 
 
