@@ -104,8 +104,10 @@
       window.setTimeout(refreshAll, 0);
     }
   });
+  /* guanxi.js may remove the row before this listener runs; the button is then outside any
+     [data-gx-lines], so any removal recounts */
   document.addEventListener("click", function (e) {
-    if (e.target.closest && e.target.closest("[data-gx-lines] [data-gx-remove]")) {
+    if (e.target.closest && e.target.closest("[data-gx-remove]")) {
       window.setTimeout(refreshAll, 0);
     }
   });
