@@ -63,9 +63,10 @@ $(VENV)/.installed: pyproject.toml | $(PY)
 	$(PIP) install -e .
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+# One pip run for both: a second one resolves every package again (about 10 s).
+$(VENV)/.installed-dev: pyproject.toml | $(PY)
 	$(PIP) install -e '.[dev]'
-	@touch $@
+	@touch $(VENV)/.installed $@
 
 # ---------------------------------------------------------------- front-end assets
 node_modules/.package-lock.json: package.json $(wildcard package-lock.json)
@@ -104,7 +105,7 @@ demo: install
 serve: install
 	exec $(GUANXI) serve --port $(PORT)
 
-test: setup $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev setup
 	@rc=0; $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "ERROR: pytest collected no tests (exit 5)." >&2; fi; \
 	exit $$rc
