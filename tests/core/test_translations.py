@@ -13,6 +13,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "guanxi"
 CATALOGUE = PACKAGE / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+ENGLISH = PACKAGE / "locale" / "en" / "LC_MESSAGES" / "django.po"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
 
 
@@ -27,8 +28,17 @@ def test_every_entry_is_translated_and_not_fuzzy():
     assert missing == [] and fuzzy == []
 
 
-def test_placeholders_are_kept():
-    catalogue = polib.pofile(str(CATALOGUE))
+def test_the_english_catalogue_holds_no_fuzzy_guesses():
+    """English is the sources' language: an empty entry shows the source text. A fuzzy entry
+    is a guess `make messages` made from a similar string (often another sentence); it must be
+    written out or emptied, so that the catalogue says what English shows."""
+    catalogue = polib.pofile(str(ENGLISH))
+    assert [entry.msgid for entry in catalogue.fuzzy_entries()] == []
+
+
+@pytest.mark.parametrize("path", [CATALOGUE, ENGLISH], ids=["zh_Hans", "en"])
+def test_placeholders_are_kept(path):
+    catalogue = polib.pofile(str(path))
     wrong = []
     for entry in catalogue.translated_entries():
         expected = sorted(PLACEHOLDER.findall(entry.msgid))

@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -14,7 +15,7 @@ from guanxi.sales.receivables.services import (
     contract_record_history,
     contracts_remove_history,
 )
-from tests.sales.factories import pay
+from tests.sales.factories import make_signed_contract, pay
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +57,31 @@ def test_only_untouched_history_is_removed(manager, sales1a, make_customer):
     )
     assert contracts_remove_history(actor=manager, contract_ids=[kept.pk, gone.pk]) == 1
     assert list(Contract.objects.values_list("pk", flat=True)) == [kept.pk]
+
+
+def test_a_recorded_purchase_is_marked_with_its_old_order_number(manager, sales1a, make_customer):
+    """The contract pages, the customer's contract panel and the API tell a past purchase
+    from a contract signed in Guanxi, and show the old system's order number."""
+    from django.urls import reverse
+
+    from tests.sales.support import api
+
+    customer = make_customer(sales1a, name="老系统客户")
+    history = contract_record_history(
+        actor=manager,
+        customer=customer,
+        data=HistoricPurchase(signed_on=DAY, amount=Decimal("800"), reference="ERP-2019-0042"),
+    )
+    client = Client()
+    client.force_login(manager)
+    detail = client.get(reverse("sales:contract_detail", args=[history.pk])).content.decode()
+    assert 'id="contract-history"' in detail and "ERP-2019-0042" in detail
+    signed = make_signed_contract(sales1a, customer)
+    assert (
+        'id="contract-history"'
+        not in client.get(reverse("sales:contract_detail", args=[signed.pk])).content.decode()
+    )
+    listing = client.get(reverse("sales:contract_list")).content.decode()
+    assert listing.count("历史购买记录</span>") == 1  # the one past purchase, not the new one
+    read = api(manager).get(f"/api/v1/contracts/{history.pk}").json()
+    assert read["is_history"] is True and read["reference"] == "ERP-2019-0042"

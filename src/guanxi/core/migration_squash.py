@@ -27,11 +27,14 @@ def replaced_data_operation(app_label: str, names: list[str]) -> migrations.RunP
         for operation in replaced:
             operation.code(apps, schema_editor)
 
-    def backwards(apps, schema_editor):
-        for operation in reversed(replaced):
-            operation.reverse_code(apps, schema_editor)
+    reverses = [operation.reverse_code for operation in reversed(replaced)]
 
-    reversible = all(operation.reverse_code is not None for operation in replaced)
+    def backwards(apps, schema_editor):
+        for reverse in reverses:
+            if reverse is not None:
+                reverse(apps, schema_editor)
+
+    reversible = all(reverse is not None for reverse in reverses)
     return migrations.RunPython(forwards, backwards if reversible else None)
 
 

@@ -108,6 +108,8 @@ class ContractSummaryOut(Schema):
     paid_amount: Decimal
     invoiced_amount: Decimal
     version: Integer
+    is_history: bool = Field(description="A past purchase recorded from the old system.")
+    reference: str = Field(description="Its order number in the old system, if any.")
 
     @staticmethod
     def resolve_status_label(obj) -> str:
