@@ -18,6 +18,7 @@ from guanxi.customers.models import Contact, Customer, Source
 from guanxi.imports.models import ImportBatch, ImportRow
 from guanxi.imports.spreadsheets import selectors, services
 from guanxi.imports.spreadsheets.services import MappingInput
+from guanxi.sales.models import Contract
 from tests.imports.support import HEADER, csv_upload, person_rows, xlsx_upload
 
 pytestmark = pytest.mark.django_db
@@ -363,12 +364,30 @@ def test_the_demo_import_is_finished_with_its_report(sales1a):
         archive.customer_create(
             actor=sales1a, data=CustomerInput(name=f"档案客户{index}", mobile=f"1391234567{index}")
         )
-    stats = seed_imports_demo()
+    stats = seed_imports_demo(rows=8)
     assert stats.counts == {"updated": 3, "duplicate": 1, "error": 3}
-    batch = ImportBatch.objects.get()
+    batch = ImportBatch.objects.get(kind="customers")
     assert batch.status == "done" and batch.report and batch.encoding == "gb18030"
     assert Customer.objects.count() == 3  # the demo fills fields, it adds no customers
     assert Customer.objects.filter(wechat__startswith="wx_").count() == 3
+    # follow-ups and past orders of the first two customers, each file with its errors
+    followups = ImportBatch.objects.get(kind="followups")
+    assert followups.status == "done" and followups.report
+    assert {k: int(v) for k, v in followups.run_counts.items()} == {
+        "new": 4,
+        "duplicate": 1,
+        "error": 1,
+    }
+    purchases = ImportBatch.objects.get(kind="purchases")
+    assert purchases.status == "done" and purchases.owner.username == "manager"
+    assert {k: int(v) for k, v in purchases.run_counts.items()} == {
+        "new": 2,
+        "duplicate": 1,
+        "error": 1,
+    }
+    history = Contract.objects.filter(is_history=True).order_by("reference")
+    assert [c.reference for c in history] == ["ERP-2024-0001", "ERP-2024-0002"]
+    assert [c.status for c in history] == ["completed", "executing"]  # the last paid in part
     assert seed_imports_demo().skipped
 
 
