@@ -25,6 +25,7 @@ from guanxi.imports.spreadsheets.matching import (
     find_customers,
     identity_of,
     import_users,
+    judge_found,
     name_key,
     row_cells,
     row_values,
@@ -65,7 +66,7 @@ class FollowUpLookups:
     batch: ImportBatch
     users: dict[str, User]
     # (customer, time, content) → the file's row that had it first
-    seen: dict[tuple[int, dt.datetime, str], int] = field(default_factory=dict)
+    seen: dict[tuple[int, dt.datetime | None, str], int] = field(default_factory=dict)
 
     @classmethod
     def load(cls, batch: ImportBatch) -> "FollowUpLookups":
@@ -200,32 +201,15 @@ def judge_chunk(rows: list[Row], lookups: FollowUpLookups, *, write: bool) -> li
         [item.identity for item in prepared], actor=lookups.actor, action=FOLLOW_UP_OTHERS
     )
     customers = {f.customer.pk: f.customer for f in found if f.customer is not None}
-    recorded = _recorded(prepared, customers)
-    judged: list[Judged] = []
-    for item, match in zip(prepared, found, strict=True):
-        number = item.row.number
-        error = item.error or match.error
-        if error or match.customer is None or item.at is None:
-            judged.append(Judged(number, Outcome.ERROR, error[:500], cells=row_cells(item.row)))
-            continue
-        customer = match.customer
-        fingerprint = (customer.pk, item.at, item.content)
-        earlier = lookups.seen.get(fingerprint)
-        if earlier is not None:
-            reason = _("The same follow-up as row %(row)d of the file.") % {"row": earlier}
-            judged.append(Judged(number, Outcome.DUPLICATE, reason, cells=row_cells(item.row)))
-            continue
-        lookups.seen[fingerprint] = number
-        if fingerprint in recorded:
-            reason = _("This follow-up of %(customer)s is recorded already.") % {
-                "customer": customer.name
-            }
-            judged.append(
-                Judged(number, Outcome.DUPLICATE, reason[:500], cells=row_cells(item.row))
-            )
-            continue
-        if not write:
-            judged.append(Judged(number, Outcome.NEW, customer_id=customer.pk))
-            continue
-        judged.append(_write(item, customer, lookups))
-    return judged
+    return judge_found(
+        prepared,
+        found,
+        seen=lookups.seen,
+        recorded=_recorded(prepared, customers),
+        key=lambda item, customer: (customer.pk, item.at, item.content),
+        same_as_row=lambda row: _("The same follow-up as row %(row)d of the file.") % {"row": row},
+        recorded_already=lambda customer: (
+            _("This follow-up of %(customer)s is recorded already.") % {"customer": customer.name}
+        ),
+        write=(lambda item, customer: _write(item, customer, lookups)) if write else None,
+    )

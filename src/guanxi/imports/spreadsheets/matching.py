@@ -2,11 +2,13 @@
 by the archive's duplicate keys (customers.dedup: mobile in any notation, ID number, credit
 code, e-mail, the fuzzy organisation name) and only within the importer's scope; the users a
 row may name (the importer, or with `imports.for_others` the users of their scope); the
-row's values by field key; a service's field errors as one line of text."""
+row's values by field key; a service's field errors as one line of text; what becomes of each
+row once its customer is found."""
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Hashable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
@@ -20,8 +22,10 @@ from guanxi.core.phones import normalize_phone
 from guanxi.customers import dedup
 from guanxi.customers.models import Customer, DedupKey, DuplicateRule
 from guanxi.imports.common.permissions import IMPORT_FOR_OTHERS
+from guanxi.imports.models import ImportRow
 from guanxi.imports.spreadsheets.fields import IDENTITY_FIELDS
 from guanxi.imports.spreadsheets.reading import Cell, Row, cell_text
+from guanxi.imports.spreadsheets.rows import Judged
 
 Rule = DuplicateRule.Field
 
@@ -164,3 +168,53 @@ def find_customers(
         else:
             found.append(Found(customer=editable[next(iter(customers))]))
     return found
+
+
+class PreparedRow(Protocol):
+    @property
+    def row(self) -> Row: ...
+
+    @property
+    def error(self) -> str: ...
+
+
+def judge_found[P: PreparedRow, K: Hashable](
+    prepared: Sequence[P],
+    found: Sequence[Found],
+    *,
+    seen: dict[K, int],
+    recorded: Collection[K],
+    key: Callable[[P, Customer], K],
+    same_as_row: Callable[[int], str],
+    recorded_already: Callable[[Customer], str],
+    write: Callable[[P, Customer], Judged] | None,
+) -> list[Judged]:
+    """Each row's outcome, alike for every kind that adds records to the customers it names:
+    an error (the row's own, or no customer found in scope); a duplicate of an earlier row of
+    the file (`seen`: key → row number, kept across chunks) or of a record already there
+    (`recorded`), by `key`; else new, written by `write` (None on a dry run: only counted)."""
+    judged: list[Judged] = []
+    for item, match in zip(prepared, found, strict=True):
+        number = item.row.number
+        error = item.error or match.error
+        if error or match.customer is None:
+            judged.append(
+                Judged(number, ImportRow.Outcome.ERROR, error[:500], cells=row_cells(item.row))
+            )
+            continue
+        customer = match.customer
+        row_key = key(item, customer)
+        earlier = seen.get(row_key)
+        if earlier is not None or row_key in recorded:
+            reason = same_as_row(earlier) if earlier is not None else recorded_already(customer)
+            cells = row_cells(item.row)
+            judged.append(Judged(number, ImportRow.Outcome.DUPLICATE, reason[:500], cells=cells))
+            if earlier is None:
+                seen[row_key] = number
+            continue
+        seen[row_key] = number
+        if write is None:
+            judged.append(Judged(number, ImportRow.Outcome.NEW, customer_id=customer.pk))
+        else:
+            judged.append(write(item, customer))
+    return judged

@@ -26,6 +26,7 @@ from guanxi.imports.spreadsheets.matching import (
     errors_text,
     find_customers,
     identity_of,
+    judge_found,
     name_key,
     row_cells,
     row_values,
@@ -206,32 +207,15 @@ def judge_chunk(rows: list[Row], lookups: PurchaseLookups, *, write: bool) -> li
         shared=False,
     )
     customers = {f.customer.pk: f.customer for f in found if f.customer is not None}
-    recorded = _recorded(prepared, customers)
-    judged: list[Judged] = []
-    for item, match in zip(prepared, found, strict=True):
-        number = item.row.number
-        error = item.error or match.error
-        if error or match.customer is None:
-            judged.append(Judged(number, Outcome.ERROR, error[:500], cells=row_cells(item.row)))
-            continue
-        customer = match.customer
-        key = item.key(customer.pk)
-        earlier = lookups.seen.get(key)
-        if earlier is not None:
-            reason = _("The same purchase as row %(row)d of the file.") % {"row": earlier}
-            judged.append(Judged(number, Outcome.DUPLICATE, reason, cells=row_cells(item.row)))
-            continue
-        lookups.seen[key] = number
-        if key in recorded:
-            reason = _("This purchase of %(customer)s is recorded already.") % {
-                "customer": customer.name
-            }
-            judged.append(
-                Judged(number, Outcome.DUPLICATE, reason[:500], cells=row_cells(item.row))
-            )
-            continue
-        if not write:
-            judged.append(Judged(number, Outcome.NEW, customer_id=customer.pk))
-            continue
-        judged.append(_write(item, customer, lookups))
-    return judged
+    return judge_found(
+        prepared,
+        found,
+        seen=lookups.seen,
+        recorded=_recorded(prepared, customers),
+        key=lambda item, customer: item.key(customer.pk),
+        same_as_row=lambda row: _("The same purchase as row %(row)d of the file.") % {"row": row},
+        recorded_already=lambda customer: (
+            _("This purchase of %(customer)s is recorded already.") % {"customer": customer.name}
+        ),
+        write=(lambda item, customer: _write(item, customer, lookups)) if write else None,
+    )
