@@ -111,7 +111,8 @@ def test_relations_home_shows_their_visits(client_for, relations, customer):
 
 def _panel(client, customer) -> str:
     """The 回访 panel as htmx loads it into the 360 page."""
-    response = client.get(reverse("care:customer_visits", args=[customer.pk]), HTTP_HX_REQUEST="true")
+    url = reverse("care:customer_visits", args=[customer.pk])
+    response = client.get(url, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     return response.content.decode()
 
