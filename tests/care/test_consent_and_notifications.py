@@ -67,12 +67,15 @@ def test_consent_needs_the_permission(customer, sales1a):
 
 
 def test_the_360_panel_records_consent_and_sends_by_hand(client_for, customer, relations, sales1a):
+    panel_url = reverse("care:customer_messages", args=[customer.pk])
     page = client_for(sales1a).get(reverse("customers:detail", args=[customer.pk]))
-    assert 'id="gx-care-messages"' in page.content.decode()
-    assert "gx-consent-form" not in page.content.decode()  # no care.consent for a consultant
+    assert panel_url in page.content.decode()  # the placeholder htmx loads the panel from
+    panel = client_for(sales1a).get(panel_url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="gx-care-messages"' in panel
+    assert "gx-consent-form" not in panel  # no care.consent for a consultant
     client = client_for(relations)
-    page = client.get(reverse("customers:detail", args=[customer.pk]))
-    assert "gx-consent-form" in page.content.decode() and "gx-send-form" in page.content.decode()
+    panel = client.get(panel_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "gx-consent-form" in panel and "gx-send-form" in panel
     answer = client.post(
         reverse("care:consent_save", args=[customer.pk]),
         {"do_not_disturb": "on", "quiet_from": "22:00", "quiet_until": "07:30"},

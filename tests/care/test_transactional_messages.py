@@ -183,7 +183,7 @@ def test_the_log_pages_the_api_and_the_360_panel_show_only_the_mask(
     for url in (
         reverse("care:message_list"),
         reverse("care:message_detail", args=[message.pk]),
-        reverse("customers:detail", args=[customer.pk]),
+        reverse("care:customer_messages", args=[customer.pk]),
         "/api/v1/messages",
         f"/api/v1/messages/{message.pk}",
     ):

@@ -109,10 +109,19 @@ def test_relations_home_shows_their_visits(client_for, relations, customer):
     assert 'id="home-care-visits"' in body
 
 
+def _panel(client, customer) -> str:
+    """The 回访 panel as htmx loads it into the 360 page."""
+    url = reverse("care:customer_visits", args=[customer.pk])
+    response = client.get(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
 def test_the_360_panel_and_a_new_visit(client_for, sales1a, sales1b, customer):
     topic = CareTopic.objects.get(code="delivery_72h")
-    body = client_for(sales1a).get(reverse("customers:detail", args=[customer.pk])).content.decode()
-    assert 'id="gx-new-visit"' in body
+    detail = client_for(sales1a).get(reverse("customers:detail", args=[customer.pk]))
+    assert reverse("care:customer_visits", args=[customer.pk]) in detail.content.decode()
+    assert 'id="gx-new-visit"' in _panel(client_for(sales1a), customer)
     url = reverse("care:visit_create", args=[customer.pk])
     client = client_for(sales1a)
     assert client.get(url).status_code == 200
@@ -123,8 +132,7 @@ def test_the_360_panel_and_a_new_visit(client_for, sales1a, sales1b, customer):
     task = CareTask.objects.get()
     assert done.status_code == 302 and done.url == reverse("care:visit_detail", args=[task.pk])
     assert task.topic == topic and task.assignee == sales1a
-    body = client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
-    assert f'data-task="{task.pk}"' in body
+    assert f'data-task="{task.pk}"' in _panel(client, customer)
     assert client_for(sales1b).get(url).status_code == 404
 
 
@@ -133,8 +141,7 @@ def test_the_owner_reads_relations_visits_of_their_customer(
 ):
     task = make_visit(relations, customer)
     client = client_for(sales1a)
-    body = client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
-    assert f'data-task="{task.pk}"' in body
+    assert f'data-task="{task.pk}"' in _panel(client, customer)
     page = client.get(reverse("care:visit_detail", args=[task.pk]))
     assert page.status_code == 200 and 'id="gx-visit-do"' not in page.content.decode()
     listed = client.get(reverse("care:visit_list"), {"customer": customer.pk, "status": "all"})

@@ -29,7 +29,8 @@ pytestmark = [
 
 def _quiet(page):
     page.wait_for_load_state("networkidle")
-    page.wait_for_function("!document.querySelector('.htmx-request')")
+    # a function, not an expression: polling an expression evals it, which the CSP refuses
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
 
 
 def _look(page, shots: Path, name: str, width: int):
@@ -108,3 +109,13 @@ def test_delivery_to_a_logged_visit(
     page.goto(f"{base}/customers/{customer.pk}/?tab=timeline")
     _look(page, shots, "care-timeline", width)
     assert "客户对交车过程很满意" in page.locator("#timeline-list").inner_text()
+
+    # The 360 page's 回访 and messages panels arrive when scrolled to (htmx, issue 13 §1).
+    for panel, row in (
+        ("#gx-care-visits-panel", f"[data-task='{task.pk}']"),
+        ("#gx-care-messages", f"a[href='/care/messages/{reminder.message_id}/']"),
+    ):
+        page.locator(panel).scroll_into_view_if_needed()
+        page.locator(f"{panel} {row}").wait_for(timeout=10_000)
+        assert page.locator(f"{panel}[hx-get]").count() == 0  # the placeholder is gone
+    _look(page, shots, "care-360-panels", width)

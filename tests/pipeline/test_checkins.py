@@ -194,14 +194,19 @@ def test_the_check_in_page_uses_the_static_script_and_records_a_visit(org, site,
 def test_the_360_page_shows_and_edits_the_location(org, make_customer, client_for):
     customer = make_customer(org["sales1a"], name="无坐标客户")
     client = client_for(org["sales1a"])
+    panel_url = reverse("pipeline:customer_checkins", args=[customer.pk])
     detail = client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
-    assert 'id="gx-checkin-panel"' in detail
+    assert panel_url in detail  # the placeholder htmx loads the panel from
+    panel = client.get(panel_url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="gx-checkin-panel"' in panel and "data-location" not in panel
     url = reverse("pipeline:customer_location", args=[customer.pk])
     assert client.post(url, {"latitude": "95", "longitude": "121"}).status_code == 422
     assert client.post(url, {"latitude": "31.2", "longitude": ""}).status_code == 422
     assert not CustomerLocation.objects.exists()
     assert client.post(url, {"latitude": "31.2304", "longitude": "121.4737"}).status_code == 302
     assert CustomerLocation.objects.get(customer=customer).latitude == Decimal("31.230400")
+    panel = client.get(panel_url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-location="31.230400,121.473700"' in panel
     # sales1b neither sees nor changes it; clearing both removes it
     assert (
         client_for(org["sales1b"]).post(url, {"latitude": "1", "longitude": "1"}).status_code == 404

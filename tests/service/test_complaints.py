@@ -397,7 +397,11 @@ def test_the_create_form_is_prefilled_from_the_call_centre_link(client_for, agen
 
 def test_the_360_page_shows_the_customers_complaints(client_for, agent, sales1a, customer):
     complaint = make_complaint(agent, customer)
-    html = client_for(sales1a).get(reverse("customers:detail", args=[customer.pk]))
+    client = client_for(sales1a)
+    panel_url = reverse("service:customer_complaints", args=[customer.pk])
+    detail = client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
+    assert panel_url in detail  # the placeholder htmx loads the panel from
+    html = client.get(panel_url, HTTP_HX_REQUEST="true")
     assert f'data-complaint="{complaint.pk}"' in html.content.decode()
 
 

@@ -36,6 +36,10 @@ from guanxi.sales.common import hooks as sales_hooks
 from guanxi.sales.models import Delivery
 
 
+def _visits_panel(*, request: HttpRequest, customer: Customer, **kwargs: Any) -> str:
+    return visit_views.customer_visits_placeholder_html(request, customer.pk)
+
+
 def _assets_panel(*, request: HttpRequest, customer: Customer, **kwargs: Any) -> str:
     return customer_assets_placeholder_html(request, customer.pk)
 
@@ -49,7 +53,7 @@ def _asset_from_delivery(*, delivery: Delivery, actor: Any = None, **kwargs: Any
 
 
 def _messages_panel(*, request: HttpRequest, customer: Customer, **kwargs: object) -> str:
-    return message_views.customer_panel_html(request, customer)
+    return message_views.customer_messages_placeholder_html(request, customer.pk)
 
 
 def _preferences_merge(*, primary: Customer, duplicate: Customer, **kwargs: object) -> None:
@@ -74,7 +78,7 @@ def connect() -> None:
     worklist_sections.register(visit_views.worklist_section)
     waiting_items.register(visit_views.waiting_item)
     home_sections.register(visit_views.home_relations_section)
-    panels.detail_panels.register(visit_views.customer_panel)
+    panels.detail_panels.register(_visits_panel)
     # the installed base (ARC-10) and the front desk (ACQ-5)
     sales_hooks.delivery_recorded.register(_asset_from_delivery)
     panels.detail_panels.register(_assets_panel)

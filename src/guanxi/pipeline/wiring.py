@@ -20,7 +20,7 @@ from guanxi.customers.models import Customer
 from guanxi.customers.querysets import visibility_extensions
 from guanxi.pipeline import audit_actions, permissions
 from guanxi.pipeline.checkins.services import customer_location_merge
-from guanxi.pipeline.checkins.views import location_panel_html
+from guanxi.pipeline.checkins.views import customer_checkins_placeholder_html
 from guanxi.pipeline.home import views as home_views
 from guanxi.pipeline.models import Grade, ManVerdict, Prospect
 from guanxi.pipeline.pools.selectors import pool_visibility
@@ -128,7 +128,7 @@ def _pool_release_panel(*, request, customer: Customer, **kwargs: Any):
 
 
 def _checkin_panel(*, request, customer: Customer, **kwargs: Any):
-    return location_panel_html(request, customer)
+    return customer_checkins_placeholder_html(request, customer.pk)
 
 
 def _location_merge(*, primary: Customer, duplicate: Customer, **kwargs: Any) -> None:

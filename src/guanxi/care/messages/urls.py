@@ -9,6 +9,7 @@ urlpatterns = [
     path("templates/new/", views.template_edit, name="message_template_new"),
     path("templates/<int:pk>/", views.template_edit, name="message_template"),
     path("templates/preview/", views.template_preview, name="message_template_preview"),
+    path("customer/<int:customer_id>/", views.customer_messages, name="customer_messages"),
     path("customer/<int:customer_id>/consent/", views.consent_save, name="consent_save"),
     path("customer/<int:customer_id>/send/", views.message_send, name="message_send"),
     path("notifications/", views.notification_list, name="notifications"),

@@ -12,7 +12,7 @@ from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -20,7 +20,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from guanxi.accounts.decorators import permission_required as _permission_required
 from guanxi.accounts.http import request_user
-from guanxi.accounts.models import User
 from guanxi.accounts.selectors import user_can
 from guanxi.care.common import permissions
 from guanxi.care.messages import selectors, services
@@ -36,8 +35,9 @@ from guanxi.care.messages.sending import unsubscribe_read
 from guanxi.care.models import Channel, ConsentEvent, Message, MessageTemplate
 from guanxi.core.errors import SHOWN_ON_FORM, ValidationFailed, found
 from guanxi.core.forms import form_add_errors
-from guanxi.core.http import is_htmx
+from guanxi.core.http import is_htmx, lazy_panel_html, panel_response
 from guanxi.core.pagination import parse_id
+from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.customers.models import Customer
 
 View = Callable[..., HttpResponse]
@@ -230,12 +230,28 @@ def _panel_context(
     }
 
 
-def customer_panel_html(request: HttpRequest, customer: Customer) -> str:
-    """The 360 page's "messages and consent" panel (customers.panels.detail_panels)."""
-    if not isinstance(request.user, User):
-        return ""
-    return render_to_string(
-        "care/messages/panel.html", _panel_context(request, customer), request=request
+def customer_messages_placeholder_html(request: HttpRequest, customer_id: int) -> str:
+    """What the 360 page carries in place of the "messages and consent" panel: htmx loads it
+    when it scrolls into view, so the page pays nothing for it."""
+    return lazy_panel_html(
+        request,
+        panel_id="gx-care-messages",
+        title=_("Messages and consent"),
+        url=reverse("care:customer_messages", args=[customer_id]),
+    )
+
+
+@login_required
+@require_GET
+def customer_messages(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """The customer's messages and consent (the 360 page's panel)."""
+    customer = customer_get_for_user(user=request_user(request), customer_id=customer_id)
+    return panel_response(
+        request,
+        "care/messages/panel.html",
+        _panel_context(request, customer),
+        title=_("Messages and consent"),
+        back_url=reverse("customers:detail", args=[customer.pk]),
     )
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors import users_in_scope
+from guanxi.care.common import permissions
 from guanxi.care.models import CareTask, CareTopic, SpotCheck
 from guanxi.core.errors import NotFound, ValidationFailed, invalid_field
 from guanxi.core.pagination import COUNT_CAP, Page, capped_count, page_by_keys, parse_id
@@ -287,6 +288,15 @@ def customer_tasks(*, user: Any, customer: Customer, rows: int = PANEL_ROWS) -> 
         .filter(~Q(kind=CareTask.Kind.SPOT_CHECK) | Q(pk__in=own_spot_checks.values("pk")))
         .select_related("assignee", "topic")
         .order_by("-due_at", "-id")[:rows]
+    )
+
+
+def customer_visit_creatable(*, user: Any, customer: Customer) -> bool:
+    """Whether the user may plan a 回访 for the customer (its 360 panel's "new 回访")."""
+    return (
+        Customer.objects.editable_by(user, action=permissions.TASK_OTHERS)
+        .filter(pk=customer.pk)
+        .exists()
     )
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/track/", views.visit_track, name="visit_track"),
     path("<int:pk>/reassign/", views.visit_reassign, name="visit_reassign"),
     path("new/<int:customer_id>/", views.visit_create, name="visit_create"),
+    path("customer/<int:customer_id>/", views.customer_visits, name="customer_visits"),
     path("rates/", views.visit_rates, name="visit_rates"),
     path("topics/", views.topic_list, name="topic_list"),
     path("topics/new/", views.topic_edit, name="topic_create"),

@@ -39,8 +39,9 @@ from guanxi.core import home as home_kinds
 from guanxi.core.errors import SHOWN_ON_FORM, DomainError, ValidationFailed, found
 from guanxi.core.forms import form_add_errors
 from guanxi.core.home import HomeSection, home_section
-from guanxi.core.http import query_without
+from guanxi.core.http import lazy_panel_html, panel_response, query_without
 from guanxi.core.waiting import WAITING_CAP, WaitingItem
+from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.customers.models import Customer
 
 
@@ -584,19 +585,33 @@ def home_relations_section(
     return home_section("care/visits/home.html", request, context, order=10)
 
 
-def customer_panel(*, request: HttpRequest, customer: Customer, **kwargs: Any) -> str:
-    """The customer's 回访 on the 360 page, with "new 回访" for who may plan one."""
-    user = request.user
-    tasks = selectors.customer_tasks(user=user, customer=customer)
-    can_create = (
-        Customer.objects.editable_by(user, action=permissions.TASK_OTHERS)
-        .filter(pk=customer.pk)
-        .exists()
+def customer_visits_placeholder_html(request: HttpRequest, customer_id: int) -> str:
+    """What the 360 page carries in place of the customer's 回访: htmx loads the panel when
+    it scrolls into view, so the page pays nothing for it."""
+    return lazy_panel_html(
+        request,
+        panel_id="gx-care-visits-panel",
+        title=_("回访"),
+        url=reverse("care:customer_visits", args=[customer_id]),
     )
-    if not tasks and not can_create:
-        return ""
-    return render_to_string(
+
+
+@login_required
+@require_GET
+def customer_visits(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """The customer's 回访, with "new 回访" for who may plan one (the 360 page's panel)."""
+    user = request_user(request)
+    customer = customer_get_for_user(user=user, customer_id=customer_id)
+    context = {
+        "customer": customer,
+        "tasks": selectors.customer_tasks(user=user, customer=customer),
+        "can_create": selectors.customer_visit_creatable(user=user, customer=customer),
+        "now": timezone.now(),
+    }
+    return panel_response(
+        request,
         "care/visits/panel.html",
-        {"customer": customer, "tasks": tasks, "can_create": can_create, "now": timezone.now()},
-        request=request,
+        context,
+        title=_("回访"),
+        back_url=reverse("customers:detail", args=[customer.pk]),
     )

@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from guanxi.accounts.permissions import EDIT_OTHERS
 from guanxi.accounts.selectors import users_in_scope
 from guanxi.core.errors import NotFound, ValidationFailed
 from guanxi.core.forms import form_add_errors
+from guanxi.core.http import lazy_panel_html, panel_response
 from guanxi.core.pagination import parse_id
 from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.customers.models import Customer
@@ -133,10 +133,28 @@ def _panel_context(request: HttpRequest, customer: Customer, form: LocationForm 
     }
 
 
-def location_panel_html(request: HttpRequest, customer: Customer) -> str:
-    """The 360 page's "Location and check-ins" panel."""
-    return render_to_string(
-        "pipeline/checkins/panel.html", _panel_context(request, customer, None), request=request
+def customer_checkins_placeholder_html(request: HttpRequest, customer_id: int) -> str:
+    """What the 360 page carries in place of its "location and check-ins" panel: htmx loads
+    it when it scrolls into view, so the page pays nothing for it."""
+    return lazy_panel_html(
+        request,
+        panel_id="gx-checkin-panel",
+        title=_("Location and field check-ins"),
+        url=reverse("pipeline:customer_checkins", args=[customer_id]),
+    )
+
+
+@login_required
+@require_GET
+def customer_checkins(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """The customer's location on record and latest check-ins (the 360 page's panel)."""
+    customer = customer_get_for_user(user=request_user(request), customer_id=customer_id)
+    return panel_response(
+        request,
+        "pipeline/checkins/panel.html",
+        _panel_context(request, customer, None),
+        title=_("Location and field check-ins"),
+        back_url=reverse("customers:detail", args=[customer.pk]),
     )
 
 

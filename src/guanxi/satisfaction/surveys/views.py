@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -17,6 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from guanxi.accounts.http import request_user
 from guanxi.accounts.selectors import user_can
 from guanxi.core.errors import NotFound, PermissionDenied, ValidationFailed, found
+from guanxi.core.http import lazy_panel_html, panel_response
+from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.customers.models import Customer
 from guanxi.satisfaction.common import permissions
 from guanxi.satisfaction.surveys import selectors, services
@@ -285,23 +288,38 @@ def customer_send(request: HttpRequest, customer_id: int) -> HttpResponse:
     return redirect("customers:detail", customer_id=customer.pk)
 
 
-def customer_panel(*, request: HttpRequest, customer: Customer, **kwargs: Any) -> str:
-    """The customer's satisfaction answers on the 360 page, with fill-in and send for who may."""
-    user = request.user
-    responses = selectors.customer_responses(user=user, customer=customer)
+def customer_surveys_placeholder_html(request: HttpRequest, customer_id: int) -> str:
+    """What the 360 page carries in place of the customer's satisfaction answers: htmx loads
+    the panel when it scrolls into view, so the page pays nothing for it."""
+    return lazy_panel_html(
+        request,
+        panel_id="gx-satisfaction-panel",
+        title=_("Satisfaction"),
+        url=reverse("satisfaction:customer_surveys", args=[customer_id]),
+    )
+
+
+@login_required
+@require_GET
+def customer_surveys(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """The customer's satisfaction answers, with fill-in and send for who may (the 360 page's
+    panel)."""
+    user = request_user(request)
+    customer = customer_get_for_user(user=user, customer_id=customer_id)
     can_collect = user_can(user, permissions.COLLECT)
-    if not responses and not can_collect:
-        return ""
     templates = selectors.active_templates() if can_collect else []
-    return render_to_string(
+    context = {
+        "customer": customer,
+        "responses": selectors.customer_responses(user=user, customer=customer),
+        "can_collect": can_collect and bool(templates),
+        "send_form": SendForm(templates=templates),
+    }
+    return panel_response(
+        request,
         "satisfaction/surveys/panel.html",
-        {
-            "customer": customer,
-            "responses": responses,
-            "can_collect": can_collect and bool(templates),
-            "send_form": SendForm(templates=templates),
-        },
-        request=request,
+        context,
+        title=_("Satisfaction"),
+        back_url=reverse("customers:detail", args=[customer.pk]),
     )
 
 

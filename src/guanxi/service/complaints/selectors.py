@@ -418,6 +418,15 @@ def customer_complaints(*, customer: Customer, rows: int = PANEL_ROWS) -> list[C
     )
 
 
+def customer_complaint_loggable(*, user: Any, customer: Customer) -> bool:
+    """Whether the user may log a complaint for the customer (its 360 panel's button)."""
+    return (
+        Customer.objects.editable_by(user, action=permissions.COMPLAINT_LOG)
+        .filter(pk=customer.pk)
+        .exists()
+    )
+
+
 # ---------------------------------------------------------------- choices
 
 

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.complaint_list, name="complaint_list"),
     path("new/", views.complaint_create, name="complaint_create"),
     path("board/", views.sla_board, name="sla_board"),
+    path("customer/<int:customer_id>/", views.customer_complaints, name="customer_complaints"),
     path("setup/", include("guanxi.service.complaints.setup_urls")),
     path("statistics/", views.complaint_stats, name="complaint_stats"),
     path("statistics/export/", views.complaint_stats_export, name="complaint_stats_export"),

@@ -26,10 +26,10 @@ from guanxi.core.errors import SHOWN_ON_FORM, DomainError, PermissionDenied, Val
 from guanxi.core.forms import form_add_errors
 from guanxi.core.home import HomeSection
 from guanxi.core.home import home_section as render_home_section
-from guanxi.core.http import query_without
+from guanxi.core.http import lazy_panel_html, panel_response, query_without
 from guanxi.core.pagination import parse_id
 from guanxi.core.waiting import WAITING_CAP, WaitingItem
-from guanxi.customers.archive.selectors import search_condition
+from guanxi.customers.archive.selectors import customer_get_for_user, search_condition
 from guanxi.customers.models import Customer
 from guanxi.service import hooks
 from guanxi.service.common import permissions
@@ -462,26 +462,38 @@ def complaint_stats_export(request: HttpRequest) -> HttpResponse | FileResponse:
 # ---------------------------------------------------------------- sections of other pages
 
 
-def customer_panel(*, request: HttpRequest, customer: Customer, **kwargs: Any) -> str:
-    """The customer's complaints on its 360 page, with "log a complaint" for who may."""
-    user = request.user
-    rows = selectors.customer_complaints(customer=customer)
-    can_create = (
-        Customer.objects.editable_by(user, action=permissions.COMPLAINT_LOG)
-        .filter(pk=customer.pk)
-        .exists()
+def customer_complaints_placeholder_html(request: HttpRequest, customer_id: int) -> str:
+    """What the 360 page carries in place of the customer's complaints: htmx loads the panel
+    when it scrolls into view, so the page pays nothing for it."""
+    return lazy_panel_html(
+        request,
+        panel_id="gx-complaints-panel",
+        title=_("Complaints"),
+        url=reverse("service:customer_complaints", args=[customer_id]),
     )
-    if not rows and not can_create:
-        return ""
+
+
+@login_required
+@require_GET
+def customer_complaints(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """The customer's complaints, with "log a complaint" for who may (the 360 page's panel)."""
+    user = request_user(request)
+    customer = customer_get_for_user(user=user, customer_id=customer_id)
     now = timezone.now()
-    return render_to_string(
+    context = {
+        "customer": customer,
+        "rows": [
+            (c, selectors.sla_state(c, now=now))
+            for c in selectors.customer_complaints(customer=customer)
+        ],
+        "can_create": selectors.customer_complaint_loggable(user=user, customer=customer),
+    }
+    return panel_response(
+        request,
         "service/complaints/panel.html",
-        {
-            "customer": customer,
-            "rows": [(c, selectors.sla_state(c, now=now)) for c in rows],
-            "can_create": can_create,
-        },
-        request=request,
+        context,
+        title=_("Complaints"),
+        back_url=reverse("customers:detail", args=[customer.pk]),
     )
 
 
