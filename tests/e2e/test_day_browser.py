@@ -38,7 +38,7 @@ def _money(text: str) -> Decimal:
 
 def _quiet(page):
     page.wait_for_load_state("networkidle")
-    page.wait_for_function("!document.querySelector('.htmx-request')")
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
 
 
 def _log_in(page, base, username):

@@ -60,7 +60,7 @@ def test_followup_board_drag_and_funnel(live_server, sales1a, make_customer, bro
     page.goto(f"{live_server.url}/pipeline/board/")
     card = page.locator(f"#list-s2 .gx-card[data-customer='{customer.pk}']")
     card.wait_for()
-    page.wait_for_function("typeof Sortable !== 'undefined'")
+    page.wait_for_function("() => typeof Sortable !== 'undefined'")
     guidance = page.locator("#board-guidance:not([hidden]) .gx-guidance[data-stage=s3]")
     # A synthetic drag is timing-sensitive under load: one more try if the first is lost.
     for attempt in range(2):

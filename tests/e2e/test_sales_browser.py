@@ -54,7 +54,7 @@ def _quiet(page):
     """No request in flight: on SQLite the test and the live server share one connection,
     so the test reads the database only while the server is idle."""
     page.wait_for_load_state("networkidle")
-    page.wait_for_function("!document.querySelector('.htmx-request')")
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
 
 
 def _receivables_panel(page):

@@ -103,7 +103,7 @@ def test_a_call_becomes_a_complaint_closed_and_confirmed_by_the_customer(
         page.fill("#gx-step textarea[name=note]", note)
         page.click("#gx-step button[type=submit]")
         page.wait_for_function(
-            f"document.querySelectorAll('#gx-steps [data-done=\"1\"]').length >= {done}"
+            f"() => document.querySelectorAll('#gx-steps [data-done=\"1\"]').length >= {done}"
         )
     page.wait_for_selector("#gx-close")
     page.check("#gx-close input[name=resolution][value=resolved]")
