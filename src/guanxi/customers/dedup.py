@@ -8,6 +8,7 @@ key even when two requests race.
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Protocol
 
 from django.db.models import Q
 
@@ -63,7 +64,26 @@ def active_rules() -> list[str]:
     return list(DuplicateRule.objects.filter(is_active=True).values_list("field", flat=True))
 
 
-def key_values(customer: Customer, *, id_number: str, rules: list[str]) -> list[tuple[str, str]]:
+class KeyedFields(Protocol):
+    """What the duplicate keys are made of: a Customer, or a row not yet one (imports)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def name_key(self) -> str: ...
+    @property
+    def mobile(self) -> str: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def credit_code(self) -> str: ...
+    @property
+    def office_phone(self) -> str: ...
+
+
+def key_values(customer: KeyedFields, *, id_number: str, rules: list[str]) -> list[tuple[str, str]]:
     """The (rule, raw value) pairs of a customer under the given rules; blanks give none."""
     F = DuplicateRule.Field
     org = customer.kind == Customer.Kind.ORGANISATION
@@ -85,7 +105,7 @@ def digest(rule: str, value: str) -> str:
     return blind_index(value, purpose=f"dedup:{rule}")
 
 
-def keys_for(customer: Customer, *, id_number: str, rules: list[str] | None = None):
+def keys_for(customer: KeyedFields, *, id_number: str, rules: list[str] | None = None):
     rules = active_rules() if rules is None else rules
     return [
         (rule, digest(rule, value))
