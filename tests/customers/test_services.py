@@ -566,3 +566,22 @@ def test_disabled_rule_allows_duplicates(sales1a):
     DuplicateRule.objects.filter(field="email").update(is_active=False)
     customer_create(actor=sales1a, data={"name": "张三", "email": "a@example.com"})
     customer_create(actor=sales1a, data={"name": "李四", "email": "a@example.com"})
+
+
+@pytest.mark.parametrize("days_ahead", [1, 2, 400])
+def test_a_birth_date_after_today_is_refused(days_ahead):
+    from guanxi.customers.archive.validation import CustomerInput, clean_customer_input
+
+    day = timezone.localdate() + dt.timedelta(days=days_ahead)
+    with pytest.raises(ValidationFailed) as caught:
+        clean_customer_input(CustomerInput(kind="person", name="张三", birth_date=day))
+    assert set(caught.value.field_errors) == {"birth_date"}
+
+
+@pytest.mark.parametrize("days_ago", [0, 1, 2, 9000])
+def test_a_birth_date_of_today_or_before_is_kept(days_ago):
+    from guanxi.customers.archive.validation import CustomerInput, clean_customer_input
+
+    day = timezone.localdate() - dt.timedelta(days=days_ago)
+    cleaned = clean_customer_input(CustomerInput(kind="person", name="张三", birth_date=day))
+    assert cleaned["birth_date"] == day
