@@ -389,7 +389,8 @@ def test_list_page_has_no_n_plus_one(
         customer_set_tags(actor=sales1a, customer=customer, tags=[f"标签{n % 3}", "通用"])
     client = client_for(manager)
     client.get(reverse("customers:list"))  # warm the session
-    with django_assert_max_num_queries(13):
+    # the filters' option lists are not read until the panel is opened
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("customers:list"))
     assert response.status_code == 200
     assert len(response.context["page"].items) == 25
@@ -598,3 +599,40 @@ def test_share_gives_a_colleague_access(client_for, sales1a, sales2a, two_custom
     )
     assert response.status_code == 302
     assert client_for(sales2a).get(reverse("customers:detail", args=[own.pk])).status_code == 200
+
+
+def test_filter_options_load_when_the_panel_is_opened(client_for, sales1a, manager):
+    """Issue 13 §1: no filter used, the list carries the panel closed with its fields loaded by
+    htmx when opened (a link without JavaScript); a filter used or ?filters=1 renders them."""
+    client = client_for(manager)
+    page = client.get(reverse("customers:list")).content.decode()
+    assert 'hx-get="/customers/filters/"' in page and 'name="owner"' not in page
+    assert "filters=1" in page
+    with_link = client.get(reverse("customers:list"), {"filters": "1"}).content.decode()
+    assert 'name="owner"' in with_link and '<details class="gx-filters mt-2" open>' in with_link
+    used = client.get(reverse("customers:list"), {"department": sales1a.department_id})
+    assert 'name="owner"' in used.content.decode()
+    fields = client.get(
+        reverse("customers:filter_fields"),
+        {"department": sales1a.department_id},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert fields.lstrip().startswith('<div class="row g-2 mt-1" id="gx-filter-fields">')
+    assert f'<option value="{sales1a.department_id}" selected>' in fields
+
+
+@pytest.mark.parametrize(
+    ("who", "sees", "not_sees"),
+    [
+        ("sales1a", "sales1a", "sales2a"),
+        ("manager", "sales2a", None),
+        ("sales2a", "sales2a", "sales1a"),
+    ],
+)
+def test_filter_owner_options_stay_in_scope(client_for, who, sees, not_sees, request):
+    user = request.getfixturevalue(who)
+    fields = client_for(user).get(reverse("customers:filter_fields")).content.decode()
+    owners = fields.split('name="owner"', 1)[1].split("</select>", 1)[0]
+    assert f'<option value="{request.getfixturevalue(sees).pk}"' in owners
+    if not_sees:
+        assert f'<option value="{request.getfixturevalue(not_sees).pk}"' not in owners

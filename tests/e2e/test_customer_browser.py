@@ -49,3 +49,15 @@ def test_consultant_creates_finds_and_opens_a_customer(live_server, sales1a, bro
     stage = page.locator(f"#gx-prospect-panel select#gx-stage-{customer.pk}")
     stage.wait_for(state="attached", timeout=10_000)
     assert page.locator("#gx-prospect-panel[hx-get]").count() == 0  # the placeholder is gone
+
+    # The list's filters: their option lists arrive when the panel is opened (issue 13), and
+    # choosing one filters the results without leaving the page.
+    page.goto(f"{live_server.url}/customers/")
+    assert page.locator("select[name=owner]").count() == 0
+    page.locator("details.gx-filters summary").click()
+    owner = page.locator("#gx-filter-fields select[name=owner]")
+    owner.wait_for(state="visible", timeout=10_000)
+    owner.select_option(str(sales1a.pk))
+    page.wait_for_function("() => location.search.includes('owner=')")
+    page.locator("#customer-results a", has_text="张伟明").wait_for()
+    assert "/customers/filters/" not in page.url

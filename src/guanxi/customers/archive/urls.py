@@ -6,6 +6,7 @@ app_name = "customers"
 urlpatterns = [
     path("", views.customer_list, name="list"),
     path("count/", views.customer_count, name="count"),
+    path("filters/", views.customer_filter_fields, name="filter_fields"),
     path("export.csv", views.export_csv, name="export_csv"),
     path("export.xlsx", views.export_xlsx, name="export_xlsx"),
     path("new/", views.customer_create, name="create"),

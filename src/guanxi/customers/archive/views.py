@@ -114,6 +114,14 @@ def customer_list(request):
 
 @login_required
 @require_GET
+def customer_filter_fields(request):
+    """The list's filter fields with their option lists, loaded when the panel is opened."""
+    form = CustomerFilterForm(request.GET or None, user=request.user)
+    return render(request, "customers/list.html#filter_fields", {"form": form})
+
+
+@login_required
+@require_GET
 def customer_count(request):
     """The capped total of the list's current selection, loaded by the list page after it."""
     form = CustomerFilterForm(request.GET or None, user=request.user)
