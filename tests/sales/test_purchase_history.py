@@ -85,3 +85,41 @@ def test_a_recorded_purchase_is_marked_with_its_old_order_number(manager, sales1
     assert listing.count("历史购买记录</span>") == 1  # the one past purchase, not the new one
     read = api(manager).get(f"/api/v1/contracts/{history.pk}").json()
     assert read["is_history"] is True and read["reference"] == "ERP-2019-0042"
+
+
+def test_a_recorded_purchase_takes_no_orders_deliveries_or_stock_outs(manager, make_customer):
+    """A past purchase was delivered in the old system: even paid in part (executing) it
+    offers no order form, its panel says why, and the services refuse (UI and API alike)."""
+    from django.urls import reverse
+
+    from guanxi.sales.fulfilment import services as fulfilment
+    from tests.sales.support import items_of
+
+    customer = make_customer(manager, name="老订单客户")
+    history = contract_record_history(
+        actor=manager,
+        customer=customer,
+        data=HistoricPurchase(signed_on=DAY, amount=Decimal("800"), paid_amount=Decimal("100")),
+    )
+    assert history.status == Contract.Status.EXECUTING
+    item = items_of(history)[0]
+    with pytest.raises(Conflict) as caught:
+        fulfilment.order_create(
+            actor=manager,
+            contract=history,
+            ordered_on=timezone.localdate(),
+            plans=[{"contract_item": item, "quantity": "1", "planned_on": "2099-01-01"}],
+        )
+    assert caught.value.code == "ContractIsHistory"
+    with pytest.raises(Conflict):
+        fulfilment.stockout_record(
+            actor=manager, contract=history, contract_item=item, quantity=1, out_on=DAY
+        )
+    client = Client()
+    client.force_login(manager)
+    panel = client.get(
+        reverse("sales:contract_fulfilment", args=[history.pk]), headers={"HX-Request": "true"}
+    ).content.decode()
+    assert 'id="gx-fulfilment-history"' in panel
+    assert 'id="gx-fulfilment-items"' not in panel and "fulfilment_order_create" not in panel
+    assert reverse("sales:fulfilment_order_create", args=[history.pk]) not in panel

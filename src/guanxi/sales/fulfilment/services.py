@@ -117,6 +117,16 @@ def _lock_contract(*, actor, contract_id) -> Contract:
 
 
 def _require_active(contract: Contract, message: str) -> None:
+    if contract.is_history:
+        # a past purchase was delivered in the old system; it is here for its money and history
+        raise Conflict(
+            _(
+                "%(number)s is a purchase recorded from the old system: its orders, deliveries "
+                "and stock-outs are not kept in Guanxi."
+            )
+            % {"number": contract.number},
+            code="ContractIsHistory",
+        )
     if contract.status not in ACTIVE:
         raise Conflict(
             message % {"number": contract.number, "status": contract.get_status_display()},

@@ -31,7 +31,7 @@ def _panel_context(request, contract, *, order_form=None, stockout_form=None, bo
     rows = selectors.item_rows(contract)
     orders, more_orders = selectors.orders_of(contract)
     stockouts, more_stockouts = selectors.stockouts_of(contract)
-    active = contract.status in selectors.ACTIVE
+    active = contract.status in selectors.ACTIVE and not contract.is_history
     stocked_orders = selectors.orders_with_stockouts(orders)
     for order in orders:
         order.can_cancel = order.status == Order.Status.OPEN and order.pk not in stocked_orders
