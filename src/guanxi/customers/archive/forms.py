@@ -106,10 +106,15 @@ class CustomerFilterForm(forms.Form):
         "created_to",
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, options=True, **kwargs):
+        """`options`: the owner and department options will be shown. Without them the two
+        querysets are built only for a value to check (the list page while its filter panel
+        is closed, the count, the exports)."""
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = users_in_scope(user).order_by("username")
-        self.fields["department"].queryset = departments_in_scope(user)
+        if options or self.data.get("owner"):
+            self.fields["owner"].queryset = users_in_scope(user).order_by("username")
+        if options or self.data.get("department"):
+            self.fields["department"].queryset = departments_in_scope(user)
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
@@ -150,7 +155,13 @@ class CustomerFilterForm(forms.Form):
 
     @property
     def advanced_used(self) -> bool:
-        return any(self.data.get(name) for name in self.ADVANCED)
+        return self.shows_options(self.data)
+
+    @classmethod
+    def shows_options(cls, data) -> bool:
+        """Whether the list renders the filter fields with the page: a filter of the panel
+        is used, or the panel was asked for (?filters=1, its link without JavaScript)."""
+        return bool(data.get("filters")) or any(data.get(name) for name in cls.ADVANCED)
 
     def querystring(self) -> str:
         """The active filters as a query string (for export links)."""

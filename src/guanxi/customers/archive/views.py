@@ -85,7 +85,11 @@ def _error_message(request, exc: DomainError) -> None:
 @login_required
 @require_GET
 def customer_list(request):
-    form = CustomerFilterForm(request.GET or None, user=request.user)
+    form = CustomerFilterForm(
+        request.GET or None,
+        user=request.user,
+        options=CustomerFilterForm.shows_options(request.GET),
+    )
     filters = form.to_filters()
     cursor = request.GET.get("cursor", "")
     cursor_error = None
@@ -124,14 +128,14 @@ def customer_filter_fields(request):
 @require_GET
 def customer_count(request):
     """The capped total of the list's current selection, loaded by the list page after it."""
-    form = CustomerFilterForm(request.GET or None, user=request.user)
+    form = CustomerFilterForm(request.GET or None, user=request.user, options=False)
     total, capped = selectors.customer_count_for_user(user=request.user, filters=form.to_filters())
     page: Page[Customer] = Page(items=[], next_cursor=None, total=total, total_capped=capped)
     return render(request, "customers/list.html#total", {"page": page})
 
 
 def _export(request, writer):
-    form = CustomerFilterForm(request.GET or None, user=request.user)
+    form = CustomerFilterForm(request.GET or None, user=request.user, options=False)
     return writer(user=request.user, filters=form.to_filters(), request=request)
 
 
