@@ -636,3 +636,12 @@ def test_filter_owner_options_stay_in_scope(client_for, who, sees, not_sees, req
     assert f'<option value="{request.getfixturevalue(sees).pk}"' in owners
     if not_sees:
         assert f'<option value="{request.getfixturevalue(not_sees).pk}"' not in owners
+
+
+def test_every_filter_select_offers_any_first(client_for, manager):
+    """The filters' selects all start with the same empty choice (不限 / Any), the model
+    ones too (they had Django's "— 请选择 —")."""
+    fields = client_for(manager).get(reverse("customers:filter_fields")).content.decode()
+    for name in ("kind", "category", "owner", "department", "source", "industry", "level"):
+        select = fields.split(f'name="{name}"', 1)[1].split("</option>", 1)[0]
+        assert select.endswith('<option value="" selected>不限'), (name, select)

@@ -66,15 +66,22 @@ class CustomerFilterForm(forms.Form):
     category = forms.ChoiceField(
         label=_("Category"), required=False, choices=_choices(Customer.Category.choices)
     )
-    owner = UserChoiceField(label=_("Owner"), required=False, queryset=User.objects.none())
-    department = forms.ModelChoiceField(label=_("Department"), required=False, queryset=None)
+    owner = UserChoiceField(
+        label=_("Owner"), required=False, queryset=User.objects.none(), empty_label=ANY[0][1]
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"), required=False, queryset=None, empty_label=ANY[0][1]
+    )
     # A name, not a <select> of every tag: there may be thousands.
     tag = forms.CharField(label=_("Tag"), required=False, max_length=30)
     source = forms.ModelChoiceField(
-        label=_("Source"), required=False, queryset=Source.objects.filter(is_active=True)
+        label=_("Source"),
+        required=False,
+        queryset=Source.objects.filter(is_active=True),
+        empty_label=ANY[0][1],
     )
     industry = forms.ModelChoiceField(
-        label=_("Industry"), required=False, queryset=Industry.objects.all()
+        label=_("Industry"), required=False, queryset=Industry.objects.all(), empty_label=ANY[0][1]
     )
     level = forms.ChoiceField(
         label=_("Customer level"), required=False, choices=_choices(Customer.Level.choices)
