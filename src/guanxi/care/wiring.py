@@ -4,22 +4,19 @@ audit actions: the one place, called once from CareConfig.ready()."""
 from functools import cache
 from typing import Any
 
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from guanxi.accounts import hooks as account_hooks
 from guanxi.accounts import permissions as account_permissions
 from guanxi.accounts.models import User
 from guanxi.care.assets.services import asset_from_delivery
-from guanxi.care.assets.views import customer_assets_placeholder_html
 from guanxi.care.calendar import views as calendar_views
 from guanxi.care.common import audit_actions, permissions
 from guanxi.care.messages import services as message_services
 from guanxi.care.messages import tasks as message_tasks  # noqa: F401 - registers the send cron
-from guanxi.care.messages import views as message_views
 from guanxi.care.messages.selectors import unread_count
-from guanxi.care.reception.views import customer_receptions_placeholder_html
 from guanxi.care.rules import events as rule_events
 from guanxi.care.rules import tasks as rule_tasks  # noqa: F401 - registers the cron jobs
 from guanxi.care.visits import tasks as visit_tasks  # noqa: F401 - registers the spot-check cron
@@ -30,30 +27,15 @@ from guanxi.core.waiting import WAITING_CAP, WaitingItem, waiting_items
 from guanxi.customers import hooks as customer_hooks
 from guanxi.customers import panels
 from guanxi.customers.models import Customer
+from guanxi.customers.panels import LazyPanel
 from guanxi.pipeline import hooks as pipeline_hooks
 from guanxi.pipeline.worklist.hooks import worklist_sections
 from guanxi.sales.common import hooks as sales_hooks
 from guanxi.sales.models import Delivery
 
 
-def _visits_panel(*, request: HttpRequest, customer: Customer, **kwargs: Any) -> str:
-    return visit_views.customer_visits_placeholder_html(request, customer.pk)
-
-
-def _assets_panel(*, request: HttpRequest, customer: Customer, **kwargs: Any) -> str:
-    return customer_assets_placeholder_html(request, customer.pk)
-
-
-def _receptions_panel(*, request: HttpRequest, customer: Customer, **kwargs: Any) -> str:
-    return customer_receptions_placeholder_html(request, customer.pk)
-
-
 def _asset_from_delivery(*, delivery: Delivery, actor: Any = None, **kwargs: Any) -> None:
     asset_from_delivery(delivery=delivery, actor=actor)
-
-
-def _messages_panel(*, request: HttpRequest, customer: Customer, **kwargs: object) -> str:
-    return message_views.customer_messages_placeholder_html(request, customer.pk)
 
 
 def _preferences_merge(*, primary: Customer, duplicate: Customer, **kwargs: object) -> None:
@@ -78,11 +60,21 @@ def connect() -> None:
     worklist_sections.register(visit_views.worklist_section)
     waiting_items.register(visit_views.waiting_item)
     home_sections.register(visit_views.home_relations_section)
-    panels.detail_panels.register(_visits_panel)
+    panels.detail_panels.register(
+        LazyPanel("gx-care-visits-panel", gettext_lazy("回访"), "care:customer_visits")
+    )
     # the installed base (ARC-10) and the front desk (ACQ-5)
     sales_hooks.delivery_recorded.register(_asset_from_delivery)
-    panels.detail_panels.register(_assets_panel)
-    panels.detail_panels.register(_receptions_panel)
+    panels.detail_panels.register(
+        LazyPanel("gx-assets-panel", gettext_lazy("installed base"), "care:customer_assets")
+    )
+    panels.detail_panels.register(
+        LazyPanel(
+            "gx-reception-panel",
+            gettext_lazy("Front-desk visits and calls"),
+            "care:customer_receptions",
+        )
+    )
     # care plans (CARE-2): the events that start touches
     customer_hooks.customer_created.register(rule_events.on_customer_created)
     customer_hooks.customers_created.register(rule_events.on_customers_created)
@@ -93,7 +85,11 @@ def connect() -> None:
     sales_hooks.delivery_recorded.register(rule_events.on_delivery_done)
     sales_hooks.payment_received.register(rule_events.on_payment_received)
     # messages (CARE-4): the 360 panel, merges, the bell; the calendar feed (CARE-5)
-    panels.detail_panels.register(_messages_panel)
+    panels.detail_panels.register(
+        LazyPanel(
+            "gx-care-messages", gettext_lazy("Messages and consent"), "care:customer_messages"
+        )
+    )
     customer_hooks.merge_extensions.register(_preferences_merge)
     waiting_items.register(_waiting_notifications)
     account_hooks.profile_sections.register(calendar_views.profile_section_html)

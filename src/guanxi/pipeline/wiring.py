@@ -8,6 +8,7 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from guanxi.accounts import permissions as account_permissions
 from guanxi.core.audit_actions import audit_actions_register
@@ -17,10 +18,10 @@ from guanxi.core.waiting import WAITING_CAP, WaitingItem, waiting_items
 from guanxi.customers import hooks as customer_hooks
 from guanxi.customers import panels
 from guanxi.customers.models import Customer
+from guanxi.customers.panels import LazyPanel
 from guanxi.customers.querysets import visibility_extensions
 from guanxi.pipeline import audit_actions, permissions
 from guanxi.pipeline.checkins.services import customer_location_merge
-from guanxi.pipeline.checkins.views import customer_checkins_placeholder_html
 from guanxi.pipeline.home import views as home_views
 from guanxi.pipeline.models import Grade, ManVerdict, Prospect
 from guanxi.pipeline.pools.selectors import pool_visibility
@@ -127,10 +128,6 @@ def _pool_release_panel(*, request, customer: Customer, **kwargs: Any):
     return release_panel_html(request, customer)
 
 
-def _checkin_panel(*, request, customer: Customer, **kwargs: Any):
-    return customer_checkins_placeholder_html(request, customer.pk)
-
-
 def _location_merge(*, primary: Customer, duplicate: Customer, **kwargs: Any) -> None:
     customer_location_merge(primary=primary, duplicate=duplicate)
 
@@ -161,7 +158,13 @@ def connect() -> None:
     customer_hooks.merge_extensions.register(_pool_merge)
     panels.detail_panels.register(_pool_release_panel)
     # Field check-ins (INTG-5): the customer's location on record and the latest check-ins
-    panels.detail_panels.register(_checkin_panel)
+    panels.detail_panels.register(
+        LazyPanel(
+            "gx-checkin-panel",
+            gettext_lazy("Location and field check-ins"),
+            "pipeline:customer_checkins",
+        )
+    )
     customer_hooks.merge_extensions.register(_location_merge)
     waiting_items.register(_waiting_followups)
     for section in (

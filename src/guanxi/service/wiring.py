@@ -2,17 +2,16 @@
 and audit actions: the one place, called once from ServiceConfig.ready()."""
 
 from functools import cache
-from typing import Any
 
-from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from guanxi.accounts import permissions as account_permissions
 from guanxi.core.audit_actions import audit_actions_register
 from guanxi.core.home import home_sections
 from guanxi.core.waiting import waiting_items
 from guanxi.customers import panels
-from guanxi.customers.models import Customer
+from guanxi.customers.panels import LazyPanel
 from guanxi.pipeline.worklist.hooks import worklist_sections
 from guanxi.sales.approvals import selectors as approval_selectors
 from guanxi.sales.approvals import services as approval_services
@@ -24,10 +23,6 @@ from guanxi.service.complaints import services as complaint_services
 from guanxi.service.complaints import tasks as complaint_tasks  # noqa: F401 - registers the cron
 from guanxi.service.complaints import views as complaint_views
 from guanxi.service.models import Complaint
-
-
-def _complaints_panel(*, request: HttpRequest, customer: Customer, **kwargs: Any) -> str:
-    return complaint_views.customer_complaints_placeholder_html(request, customer.pk)
 
 
 def _complaint_url(record_id: int) -> str:
@@ -47,7 +42,9 @@ def connect() -> None:
     account_permissions.ADMINISTRATION.add(permissions.COMPLAINT_SETUP)  # the gear: set-up pages
     audit_actions_register(audit_actions.LABELS)
     # complaints (CMP): the 360 page, work lists, the waiting badge, home pages
-    panels.detail_panels.register(_complaints_panel)
+    panels.detail_panels.register(
+        LazyPanel("gx-complaints-panel", gettext_lazy("Complaints"), "service:customer_complaints")
+    )
     worklist_sections.register(complaint_views.worklist_section)
     waiting_items.register(complaint_views.waiting_item)
     home_sections.register(complaint_views.home_section)

@@ -14,7 +14,7 @@ from guanxi.care.assets import selectors, services
 from guanxi.care.assets.forms import AssetForm
 from guanxi.core.errors import DomainError, PermissionDenied, ValidationFailed
 from guanxi.core.forms import form_add_errors
-from guanxi.core.http import is_htmx, lazy_panel_html, panel_response, query_without
+from guanxi.core.http import is_htmx, panel_response, query_without
 from guanxi.customers.archive.selectors import customer_get_for_user
 
 
@@ -97,17 +97,6 @@ def asset_edit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = AssetForm(initial=AssetForm.initial_from(asset))
     return _form_page(request, title=str(asset), form=form, cancel_url=back)
-
-
-def customer_assets_placeholder_html(request: HttpRequest, customer_id: int) -> str:
-    """What the 360 page carries in place of the installed-base panel: htmx loads it when it
-    scrolls into view, so the page pays nothing for it."""
-    return lazy_panel_html(
-        request,
-        panel_id="gx-assets-panel",
-        title=_("installed base"),
-        url=reverse("care:customer_assets", args=[customer_id]),
-    )
 
 
 @login_required

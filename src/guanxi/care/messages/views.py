@@ -35,7 +35,7 @@ from guanxi.care.messages.sending import unsubscribe_read
 from guanxi.care.models import Channel, ConsentEvent, Message, MessageTemplate
 from guanxi.core.errors import SHOWN_ON_FORM, ValidationFailed, found
 from guanxi.core.forms import form_add_errors
-from guanxi.core.http import is_htmx, lazy_panel_html, panel_response
+from guanxi.core.http import is_htmx, panel_response
 from guanxi.core.pagination import parse_id
 from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.customers.models import Customer
@@ -228,17 +228,6 @@ def _panel_context(
         ],
         "consent_events": selectors.consent_events(customer=customer, limit=5),
     }
-
-
-def customer_messages_placeholder_html(request: HttpRequest, customer_id: int) -> str:
-    """What the 360 page carries in place of the "messages and consent" panel: htmx loads it
-    when it scrolls into view, so the page pays nothing for it."""
-    return lazy_panel_html(
-        request,
-        panel_id="gx-care-messages",
-        title=_("Messages and consent"),
-        url=reverse("care:customer_messages", args=[customer_id]),
-    )
 
 
 @login_required

@@ -17,7 +17,7 @@ from guanxi.care.reception import selectors, services
 from guanxi.care.reception.forms import ReceptionForm
 from guanxi.core.errors import DomainError, PermissionDenied, ValidationFailed
 from guanxi.core.forms import form_add_errors
-from guanxi.core.http import is_htmx, lazy_panel_html, panel_response, query_without
+from guanxi.core.http import is_htmx, panel_response, query_without
 from guanxi.core.scope import scope_of
 from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.customers.models import Customer
@@ -201,16 +201,6 @@ def daily(request: HttpRequest) -> HttpResponse:
             "demos": sum(row.demos for row in rows),
             "conversion": linked / total if total else None,
         },
-    )
-
-
-def customer_receptions_placeholder_html(request: HttpRequest, customer_id: int) -> str:
-    """The 360 page's front-desk panel, loaded by htmx when it scrolls into view."""
-    return lazy_panel_html(
-        request,
-        panel_id="gx-reception-panel",
-        title=_("Front-desk visits and calls"),
-        url=reverse("care:customer_receptions", args=[customer_id]),
     )
 
 

@@ -39,7 +39,7 @@ from guanxi.core import home as home_kinds
 from guanxi.core.errors import SHOWN_ON_FORM, DomainError, ValidationFailed, found
 from guanxi.core.forms import form_add_errors
 from guanxi.core.home import HomeSection, home_section
-from guanxi.core.http import lazy_panel_html, panel_response, query_without
+from guanxi.core.http import panel_response, query_without
 from guanxi.core.waiting import WAITING_CAP, WaitingItem
 from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.customers.models import Customer
@@ -583,17 +583,6 @@ def home_relations_section(
         return None
     context = {"overview": selectors.relations_overview(user=user), "now": timezone.now()}
     return home_section("care/visits/home.html", request, context, order=10)
-
-
-def customer_visits_placeholder_html(request: HttpRequest, customer_id: int) -> str:
-    """What the 360 page carries in place of the customer's 回访: htmx loads the panel when
-    it scrolls into view, so the page pays nothing for it."""
-    return lazy_panel_html(
-        request,
-        panel_id="gx-care-visits-panel",
-        title=_("回访"),
-        url=reverse("care:customer_visits", args=[customer_id]),
-    )
 
 
 @login_required

@@ -20,7 +20,7 @@ from guanxi.accounts.permissions import EDIT_OTHERS
 from guanxi.accounts.selectors import users_in_scope
 from guanxi.core.errors import NotFound, ValidationFailed
 from guanxi.core.forms import form_add_errors
-from guanxi.core.http import lazy_panel_html, panel_response
+from guanxi.core.http import panel_response
 from guanxi.core.pagination import parse_id
 from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.customers.models import Customer
@@ -131,17 +131,6 @@ def _panel_context(request: HttpRequest, customer: Customer, form: LocationForm 
         "may_check_in": customer_editable(user, customer, action=FOLLOW_UP_OTHERS),
         "recent": list(selectors.checkin_page(user=user, customer_id=customer.pk, limit=3).items),
     }
-
-
-def customer_checkins_placeholder_html(request: HttpRequest, customer_id: int) -> str:
-    """What the 360 page carries in place of its "location and check-ins" panel: htmx loads
-    it when it scrolls into view, so the page pays nothing for it."""
-    return lazy_panel_html(
-        request,
-        panel_id="gx-checkin-panel",
-        title=_("Location and field check-ins"),
-        url=reverse("pipeline:customer_checkins", args=[customer_id]),
-    )
 
 
 @login_required

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from guanxi.accounts.http import request_user
 from guanxi.accounts.selectors import user_can
 from guanxi.core.errors import NotFound, PermissionDenied, ValidationFailed, found
-from guanxi.core.http import lazy_panel_html, panel_response
+from guanxi.core.http import panel_response
 from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.customers.models import Customer
 from guanxi.satisfaction.common import permissions
@@ -286,17 +286,6 @@ def customer_send(request: HttpRequest, customer_id: int) -> HttpResponse:
             _("The survey link is queued; consent and quiet hours apply when it is sent."),
         )
     return redirect("customers:detail", customer_id=customer.pk)
-
-
-def customer_surveys_placeholder_html(request: HttpRequest, customer_id: int) -> str:
-    """What the 360 page carries in place of the customer's satisfaction answers: htmx loads
-    the panel when it scrolls into view, so the page pays nothing for it."""
-    return lazy_panel_html(
-        request,
-        panel_id="gx-satisfaction-panel",
-        title=_("Satisfaction"),
-        url=reverse("satisfaction:customer_surveys", args=[customer_id]),
-    )
 
 
 @login_required

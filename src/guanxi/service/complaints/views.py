@@ -26,7 +26,7 @@ from guanxi.core.errors import SHOWN_ON_FORM, DomainError, PermissionDenied, Val
 from guanxi.core.forms import form_add_errors
 from guanxi.core.home import HomeSection
 from guanxi.core.home import home_section as render_home_section
-from guanxi.core.http import lazy_panel_html, panel_response, query_without
+from guanxi.core.http import panel_response, query_without
 from guanxi.core.pagination import parse_id
 from guanxi.core.waiting import WAITING_CAP, WaitingItem
 from guanxi.customers.archive.selectors import customer_get_for_user, search_condition
@@ -460,17 +460,6 @@ def complaint_stats_export(request: HttpRequest) -> HttpResponse | FileResponse:
 
 
 # ---------------------------------------------------------------- sections of other pages
-
-
-def customer_complaints_placeholder_html(request: HttpRequest, customer_id: int) -> str:
-    """What the 360 page carries in place of the customer's complaints: htmx loads the panel
-    when it scrolls into view, so the page pays nothing for it."""
-    return lazy_panel_html(
-        request,
-        panel_id="gx-complaints-panel",
-        title=_("Complaints"),
-        url=reverse("service:customer_complaints", args=[customer_id]),
-    )
 
 
 @login_required
