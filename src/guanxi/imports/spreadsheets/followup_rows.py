@@ -10,25 +10,22 @@ timeline and prospect as for any follow-up, no "new follow-up" hooks."""
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
-from guanxi.core.errors import DomainError
 from guanxi.customers.models import Customer
 from guanxi.imports.models import ImportBatch, ImportRow
 from guanxi.imports.spreadsheets.fields import FOLLOWUP_FIELDS
 from guanxi.imports.spreadsheets.matching import (
     Identity,
-    errors_text,
     find_customers,
     identity_of,
     import_users,
     judge_found,
     name_key,
-    row_cells,
     row_values,
+    write_row,
 )
 from guanxi.imports.spreadsheets.reading import Cell, Row, cell_text
 from guanxi.imports.spreadsheets.rows import Judged
@@ -173,25 +170,22 @@ def _recorded(
 
 
 def _write(item: Prepared, customer: Customer, lookups: FollowUpLookups) -> Judged:
-    number = item.row.number
-    try:
-        with transaction.atomic():
-            logged = followup_log(
-                actor=lookups.actor,
-                customer=customer,
-                data=FollowUpInput(
-                    channel=item.channel,
-                    content=item.content,
-                    outcome=item.outcome,
-                    next_contact_at=item.next_contact_at,
-                ),
-                at=item.at,
-                by=item.by,
-            )
-    except DomainError as exc:
-        reason = errors_text(exc, _LABELS)[:500]
-        return Judged(number, Outcome.ERROR, reason, cells=row_cells(item.row))
-    return Judged(number, Outcome.NEW, customer_id=customer.pk, record_id=logged.followup.pk)
+    def create() -> int:
+        logged = followup_log(
+            actor=lookups.actor,
+            customer=customer,
+            data=FollowUpInput(
+                channel=item.channel,
+                content=item.content,
+                outcome=item.outcome,
+                next_contact_at=item.next_contact_at,
+            ),
+            at=item.at,
+            by=item.by,
+        )
+        return logged.followup.pk
+
+    return write_row(item, customer, labels=_LABELS, create=create)
 
 
 def judge_chunk(rows: list[Row], lookups: FollowUpLookups, *, write: bool) -> list[Judged]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,7 @@ from guanxi.imports.spreadsheets.reading import Cell, Row, cell_text
 from guanxi.imports.spreadsheets.rows import Judged
 
 Rule = DuplicateRule.Field
+Outcome = ImportRow.Outcome
 
 
 def name_key(text: str) -> str:
@@ -198,9 +200,7 @@ def judge_found[P: PreparedRow, K: Hashable](
         number = item.row.number
         error = item.error or match.error
         if error or match.customer is None:
-            judged.append(
-                Judged(number, ImportRow.Outcome.ERROR, error[:500], cells=row_cells(item.row))
-            )
+            judged.append(Judged(number, Outcome.ERROR, error[:500], cells=row_cells(item.row)))
             continue
         customer = match.customer
         row_key = key(item, customer)
@@ -208,13 +208,31 @@ def judge_found[P: PreparedRow, K: Hashable](
         if earlier is not None or row_key in recorded:
             reason = same_as_row(earlier) if earlier is not None else recorded_already(customer)
             cells = row_cells(item.row)
-            judged.append(Judged(number, ImportRow.Outcome.DUPLICATE, reason[:500], cells=cells))
+            judged.append(Judged(number, Outcome.DUPLICATE, reason[:500], cells=cells))
             if earlier is None:
                 seen[row_key] = number
             continue
         seen[row_key] = number
         if write is None:
-            judged.append(Judged(number, ImportRow.Outcome.NEW, customer_id=customer.pk))
+            judged.append(Judged(number, Outcome.NEW, customer_id=customer.pk))
         else:
             judged.append(write(item, customer))
     return judged
+
+
+def write_row(
+    item: PreparedRow,
+    customer: Customer,
+    *,
+    labels: dict[str, str | Promise],
+    create: Callable[[], int],
+) -> Judged:
+    """The row's record written by `create` (which returns its id) in a savepoint of its own;
+    a refusal of the service is the row's error, and nothing of it is left."""
+    try:
+        with transaction.atomic():
+            record_id = create()
+    except DomainError as exc:
+        cells = row_cells(item.row)
+        return Judged(item.row.number, Outcome.ERROR, errors_text(exc, labels)[:500], cells=cells)
+    return Judged(item.row.number, Outcome.NEW, customer_id=customer.pk, record_id=record_id)

@@ -10,26 +10,23 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors import user_can
-from guanxi.core.errors import DomainError
 from guanxi.customers.models import Customer
 from guanxi.imports.models import ImportBatch, ImportRow
 from guanxi.imports.spreadsheets.fields import PURCHASE_FIELDS
 from guanxi.imports.spreadsheets.matching import (
     Identity,
-    errors_text,
     find_customers,
     identity_of,
     judge_found,
     name_key,
-    row_cells,
     row_values,
+    write_row,
 )
 from guanxi.imports.spreadsheets.reading import Row, cell_text
 from guanxi.imports.spreadsheets.rows import Judged
@@ -176,25 +173,24 @@ def _recorded(prepared: list[Prepared], customers: dict[int, Customer]) -> set[K
 
 
 def _write(item: Prepared, customer: Customer, lookups: PurchaseLookups) -> Judged:
-    number = item.row.number
     assert item.signed_on is not None and item.amount is not None  # noqa: S101 - prepared
-    try:
-        with transaction.atomic():
-            contract = contract_record_history(
-                actor=lookups.actor,
-                customer=customer,
-                data=HistoricPurchase(
-                    signed_on=item.signed_on,
-                    amount=item.amount,
-                    paid_amount=item.paid_amount,
-                    product=item.product,
-                    reference=item.reference,
-                ),
-            )
-    except DomainError as exc:
-        reason = errors_text(exc, _LABELS)[:500]
-        return Judged(number, Outcome.ERROR, reason, cells=row_cells(item.row))
-    return Judged(number, Outcome.NEW, customer_id=customer.pk, record_id=contract.pk)
+    signed_on, amount = item.signed_on, item.amount
+
+    def create() -> int:
+        contract = contract_record_history(
+            actor=lookups.actor,
+            customer=customer,
+            data=HistoricPurchase(
+                signed_on=signed_on,
+                amount=amount,
+                paid_amount=item.paid_amount,
+                product=item.product,
+                reference=item.reference,
+            ),
+        )
+        return contract.pk
+
+    return write_row(item, customer, labels=_LABELS, create=create)
 
 
 def judge_chunk(rows: list[Row], lookups: PurchaseLookups, *, write: bool) -> list[Judged]:
