@@ -220,7 +220,7 @@ CUSTOMER_FIELDS = (
 
 
 def _customers(user: Any, params: QueryDict) -> Iterator[Any]:
-    filters = CustomerFilterForm(params or None, user=user).to_filters()  # type: ignore[no-untyped-call]
+    filters = CustomerFilterForm(params or None, user=user, options=False).to_filters()  # type: ignore[no-untyped-call]
     return customer_values_for_export(
         user=user, filters=filters, fields=CUSTOMER_FIELDS, batch=BATCH
     )
@@ -718,7 +718,7 @@ def _scoped_count(rows: Callable[[Any], QuerySet[Any]]) -> Callable[[Any, QueryD
 
 
 def _customer_count(user: Any, params: QueryDict) -> int:
-    filters = CustomerFilterForm(params or None, user=user).to_filters()  # type: ignore[no-untyped-call]
+    filters = CustomerFilterForm(params or None, user=user, options=False).to_filters()  # type: ignore[no-untyped-call]
     return customer_count_for_user(user=user, filters=filters, cap=EXPECT_CAP)[0]
 
 
