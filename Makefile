@@ -92,7 +92,7 @@ translations: $(MO_FILES)
 # New and changed strings land untranslated (or fuzzy) in the catalogues; translate them, then
 # `make test` checks that none is left (tests/core/test_translations.py).
 messages: $(VENV)/.installed
-	cd src/guanxi && ../../$(GUANXI) makemessages -l zh_Hans -l en --no-obsolete
+	cd src/guanxi && ../../$(GUANXI) makemessages -l zh_Hans -l en --no-obsolete -e html,txt,py,jinja
 
 # ---------------------------------------------------------------- main targets
 setup: $(VENV)/.installed assets translations

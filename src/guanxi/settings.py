@@ -99,7 +99,23 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # the repeated fragments of the hot pages (rows, cards): core.jinja, docs/decisions.md
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "guanxi.core.jinja.environment"},
+    },
 ]
+# The navbar's menu is rendered once per language, permission set and section (navbar.html's
+# {% cache %}); nothing else is cached. Per process, like the template loader's cache; a
+# deployment with several machines can point this at Redis (docs/scale-out.md).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
 # Django's cached template loader is on (the default without explicit "loaders"). Widgets: the
 # stock input/select/textarea markup built in Python, not ~3 template includes per option.
 FORM_RENDERER = "guanxi.core.form_renderer.FastWidgetRenderer"

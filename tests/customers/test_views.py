@@ -603,7 +603,8 @@ def test_share_gives_a_colleague_access(client_for, sales1a, sales2a, two_custom
 
 def test_filter_options_load_when_the_panel_is_opened(client_for, sales1a, manager):
     """Issue 13 §1: no filter used, the list carries the panel closed with its fields loaded by
-    htmx when opened (a link without JavaScript); a filter used or ?filters=1 renders them."""
+    htmx when opened (a link without JavaScript); a filter used opens the panel and loads them
+    right after the page; ?filters=1 (that link) renders them with the page."""
     client = client_for(manager)
     page = client.get(reverse("customers:list")).content.decode()
     assert 'hx-get="/customers/filters/"' in page and 'name="owner"' not in page
@@ -611,7 +612,14 @@ def test_filter_options_load_when_the_panel_is_opened(client_for, sales1a, manag
     with_link = client.get(reverse("customers:list"), {"filters": "1"}).content.decode()
     assert 'name="owner"' in with_link and '<details class="gx-filters mt-2" open>' in with_link
     used = client.get(reverse("customers:list"), {"department": sales1a.department_id})
-    assert 'name="owner"' in used.content.decode()
+    used_page = used.content.decode()
+    assert 'name="owner"' not in used_page
+    opened = (
+        f'<details class="gx-filters mt-2" open hx-get="/customers/filters/?department='
+        f'{sales1a.department_id}" hx-trigger="load"'
+    )
+    assert opened in used_page
+    assert used.status_code == 200
     fields = client.get(
         reverse("customers:filter_fields"),
         {"department": sales1a.department_id},

@@ -61,3 +61,9 @@ def test_consultant_creates_finds_and_opens_a_customer(live_server, sales1a, bro
     page.wait_for_function("() => location.search.includes('owner=')")
     page.locator("#customer-results a", has_text="张伟明").wait_for()
     assert "/customers/filters/" not in page.url
+    # Reloaded with the filter in its address, the panel is open and its fields arrive right
+    # after the page, the chosen owner selected.
+    page.reload()
+    owner = page.locator("#gx-filter-fields select[name=owner]")
+    owner.wait_for(state="visible", timeout=10_000)
+    assert owner.input_value() == str(sales1a.pk)

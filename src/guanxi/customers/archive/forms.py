@@ -118,6 +118,7 @@ class CustomerFilterForm(forms.Form):
         querysets are built only for a value to check (the list page while its filter panel
         is closed, the count, the exports)."""
         super().__init__(*args, **kwargs)
+        self.options = options
         if options or self.data.get("owner"):
             self.fields["owner"].queryset = users_in_scope(user).order_by("username")
         if options or self.data.get("department"):
@@ -162,13 +163,15 @@ class CustomerFilterForm(forms.Form):
 
     @property
     def advanced_used(self) -> bool:
-        return self.shows_options(self.data)
+        """A filter of the panel is used (or the panel asked for): it is shown open."""
+        return self.shows_options(self.data) or any(self.data.get(n) for n in self.ADVANCED)
 
     @classmethod
     def shows_options(cls, data) -> bool:
-        """Whether the list renders the filter fields with the page: a filter of the panel
-        is used, or the panel was asked for (?filters=1, its link without JavaScript)."""
-        return bool(data.get("filters")) or any(data.get(name) for name in cls.ADVANCED)
+        """Whether the list renders the filter fields with the page: only when the panel was
+        asked for by its link without JavaScript (?filters=1). Otherwise they are loaded by
+        htmx, at once when a filter is used (the panel open), or when the panel is opened."""
+        return bool(data.get("filters"))
 
     def querystring(self) -> str:
         """The active filters as a query string (for export links)."""
