@@ -309,7 +309,7 @@ def test_cards_escape_what_people_typed_and_show_their_figures(sales1a, make_cus
     html = client_for(sales1a).get(reverse("pipeline:board")).content.decode()
     card = html[html.index(f'data-customer="{customer.pk}"') :]
     card = card[: card.index("</article>")]
-    assert "<b onclick" not in card and "&lt;b onclick=&quot;x()&quot;&gt;" in card
+    assert "<b onclick" not in card and "&lt;b onclick=&#34;x()&#34;&gt;" in card
     assert 'data-amount="1234.50"' in card and "¥1,234.50" in card
     assert "text-danger fw-medium" in card  # the next contact is overdue
     assert 'class="text-danger" title=' in card  # so is the expected close date

@@ -12,8 +12,10 @@ below. Autoescaping is on, as in Django templates; Django's safe strings stay un
 """
 
 import datetime as dt
+import functools
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.template import engines
 from django.templatetags.static import static
 from django.urls import reverse
@@ -21,8 +23,21 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment
 
+_ID_PLACEHOLDER = 918273645
+
+
+@functools.cache
+def _id_url_parts(name: str) -> tuple[str, str]:
+    head, _found, tail = reverse(name, args=[_ID_PLACEHOLDER]).partition(str(_ID_PLACEHOLDER))
+    return head, tail
+
 
 def _url(name: str, *args: Any, **kwargs: Any) -> str:
+    """`reverse`; a URL of one integer id (a row's link) is reversed once per name and
+    completed with the id: `reverse` costs ~25 µs, a board has 300 such links."""
+    if len(args) == 1 and not kwargs and type(args[0]) is int:
+        head, tail = _id_url_parts(name)
+        return f"{head}{args[0]}{tail}"
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
@@ -49,7 +64,8 @@ def _project_filters() -> dict[str, Any]:
                 continue
             if getattr(function, "expects_localtime", False):
                 continue
-            found[filter_name] = function
+            if found.setdefault(filter_name, function) is not function:
+                raise ImproperlyConfigured(f"Two template filters are named {filter_name!r}.")
     return found
 
 

@@ -155,7 +155,7 @@ def followup_log(request, customer_id):
     html = render_to_string(
         "pipeline/worklist_saved.html",
         {
-            "prospect": logged.prospect,
+            "saved_rows": [logged.prospect],
             "followup": logged.followup,
             **_counter_context(request.user),
         },
