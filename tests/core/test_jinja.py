@@ -77,3 +77,19 @@ def test_the_navbar_marks_the_section_of_each_page(client_for, sales1a):
     )
     assert active_customers in customers and active_customers not in worklist
     assert active_worklist in worklist and active_worklist not in customers
+
+
+def test_numeric_dates_match_djangos_date_filter():
+    from django.template.defaultfilters import date as django_date
+
+    moments = [dt.datetime(2026, 3, 4, 5, 6, 7, tzinfo=dt.UTC), dt.date(2026, 12, 31)]
+    formats = ["Y-m-d", "m-d H:i", "Y-m-d H:i:s", "Y年m月d日", "DATE_FORMAT", "j M Y"]
+    for language in ("zh-hans", "en"):
+        with translation.override(language), timezone.override("Asia/Shanghai"):
+            for value in moments:
+                for fmt in formats:
+                    if "H" in fmt and not isinstance(value, dt.datetime):
+                        continue
+                    local = timezone.localtime(value) if isinstance(value, dt.datetime) else value
+                    expected = django_date(local, fmt)
+                    assert _render("{{ v|date(f) }}", v=value, f=fmt) == expected, (fmt, value)

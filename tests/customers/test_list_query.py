@@ -51,3 +51,34 @@ def test_bigram_condition_names_the_subquerys_own_table(make_customer, sales1a, 
     assert "gx_bigrams(" in inner
     assert 'gx_bigrams("customers_customer"."name")' not in inner
     assert sorted(c.name for c in page.items) == ["李王秀", "王秀英"]
+
+
+@pytest.mark.parametrize("who", ["sales1a", "sales2a", "manager", "admin_user"])
+@pytest.mark.parametrize("sort", ["-id", "name", "-updated"])
+def test_the_list_pages_rows_are_the_apis_rows(who, sort, request, make_customer, sales1a, sales2a):
+    """The list page reads fewer columns (customer_list_rows_for_user) but the same customers,
+    page after page, in every role's scope (issue 13); its tags are the customer's, by name."""
+    from guanxi.customers.archive.selectors import customer_list_rows_for_user
+    from guanxi.customers.models import CustomerTag, Tag
+
+    for i in range(14):
+        make_customer(sales1a if i % 2 else sales2a, name=f"客户{i:02d}", mobile=f"1390013{i:04d}")
+    tags = [Tag.objects.create(name=n) for n in ("乙", "甲")]
+    first = make_customer(sales1a, name="有标签")
+    CustomerTag.objects.bulk_create([CustomerTag(customer=first, tag=t) for t in tags])
+    user = User.objects.get(pk=request.getfixturevalue(who).pk)
+    filters = CustomerFilters(sort=sort)
+    cursor, pages = "", 0
+    while True:
+        whole = customer_list_for_user(user=user, filters=filters, cursor=cursor, page_size=4)
+        light = customer_list_rows_for_user(user=user, filters=filters, cursor=cursor, page_size=4)
+        assert [r.customer.pk for r in light.items] == [c.pk for c in whole.items]
+        assert (light.next_cursor, light.total) == (whole.next_cursor, whole.total)
+        for row, customer in zip(light.items, whole.items, strict=True):
+            assert [t.name for t in row.tags] == [t.name for t in customer.tags.all()]
+            assert str(row.customer.owner) == str(customer.owner)
+        pages += 1
+        if not whole.next_cursor:
+            break
+        cursor = whole.next_cursor
+    assert pages > 1

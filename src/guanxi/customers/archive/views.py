@@ -94,14 +94,16 @@ def customer_list(request):
     cursor = request.GET.get("cursor", "")
     cursor_error = None
     try:
-        page = selectors.customer_list_for_user(
+        page = selectors.customer_list_rows_for_user(
             user=request.user, filters=filters, cursor=cursor, count=False
         )
     except ValidationFailed as exc:
         # A broken or outdated page link: say so and show the first page.
         cursor_error = " ".join(str(m) for m in exc.field_errors.get("cursor", [exc.message]))
         cursor = ""
-        page = selectors.customer_list_for_user(user=request.user, filters=filters, count=False)
+        page = selectors.customer_list_rows_for_user(
+            user=request.user, filters=filters, count=False
+        )
     context = {
         "form": form,
         "page": page,
