@@ -88,6 +88,8 @@ def test_contract_approval_payment_and_receivables(
     page = open_browser(1280, 900)
     _log_in(page, base, "sales1a")
     page.goto(f"{base}/customers/{customer.pk}/")
+    # the panel arrives when scrolled into view (issue 13)
+    page.locator("#gx-contracts-panel").scroll_into_view_if_needed()
     page.click(f"#gx-contracts-panel a[href$='/sales/contracts/new/?customer={customer.pk}']")
     page.wait_for_url(f"**/sales/contracts/new/?customer={customer.pk}")
     form = page.locator("form:has(#items)")

@@ -11,6 +11,7 @@ from functools import cache
 
 from django.urls import reverse
 from django.utils import formats
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext as _
 
 from guanxi.accounts import permissions as account_permissions
@@ -32,7 +33,6 @@ from guanxi.sales.contracts import services as contract_services
 from guanxi.sales.contracts.selectors import contract_document
 from guanxi.sales.contracts.views import (
     contract_approval_document_html,
-    customer_contracts_panel_html,
 )
 from guanxi.sales.models import SalesTarget
 from guanxi.sales.receivables import services as receivable_services
@@ -47,10 +47,6 @@ def _contract_handover(*, from_user, to_user, actor=None, customer_ids=(), **kwa
     contract_services.contracts_follow_handover(
         from_user=from_user, to_user=to_user, customer_ids=customer_ids
     )
-
-
-def _contract_panel(*, request, customer, **kwargs) -> str:
-    return customer_contracts_panel_html(request, customer)
 
 
 def _contract_snapshot(*, record_id, **kwargs) -> dict:
@@ -130,7 +126,11 @@ def connect() -> None:
     # Signed without a plan: receivable in full on the signing date (docs/decisions.md).
     sales_hooks.contract_won.register(receivable_services.contract_plan_on_signing)
     customer_hooks.handover_extensions.register(_contract_handover)
-    panels.detail_panels.register(_contract_panel)
+    panels.detail_panels.register(
+        panels.LazyPanel(
+            "gx-contracts-panel", gettext_lazy("Contracts"), "sales:customer_contracts_panel"
+        )
+    )
     worklist_sections.register(overdue_worklist_section)
     sales_hooks.quote_priced.register(_expect_from_quote)
     monthly_targets.register(_monthly_targets)

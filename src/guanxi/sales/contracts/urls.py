@@ -14,6 +14,11 @@ urlpatterns = [
     path("contracts/<int:pk>/terminate/", views.contract_terminate, name="contract_terminate"),
     path("contracts/<int:pk>/amend/", views.contract_amend, name="contract_amend"),
     path("contracts/<int:pk>/pdf/", views.contract_pdf, name="contract_pdf"),
+    path(
+        "customer/<int:customer_id>/contracts/",
+        views.customer_contracts_panel,
+        name="customer_contracts_panel",
+    ),
     # On the quote's page, so under the catalogue's prefix; converting is contracts' business.
     path("catalog/quotes/<int:quote_id>/convert/", views.quote_convert, name="quote_convert"),
 ]

@@ -18,8 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from guanxi.accounts.selectors import departments_in_scope, user_can
 from guanxi.core.errors import SHOWN_ON_FORM, DomainError, NotFound, ValidationFailed
 from guanxi.core.forms import form_add_errors
-from guanxi.core.http import is_htmx
+from guanxi.core.http import is_htmx, panel_response
 from guanxi.core.pagination import parse_id
+from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.customers.models import Customer
 from guanxi.sales.catalog.selectors import quote_get_for_user
 from guanxi.sales.catalog.services import price_for
@@ -98,20 +99,23 @@ def _blank_rows(rows: list[dict]) -> list[dict]:
 # ---------------------------------------------------------------- customer 360 panel
 
 
-def customer_contracts_panel_html(request, customer) -> str:
+@login_required
+@require_GET
+def customer_contracts_panel(request, customer_id):
+    """The customer's contracts on the 360 page, loaded after it (customers.panels.LazyPanel);
+    nothing when the customer has none the user may see and the user may not start one."""
     user = request.user
+    customer = customer_get_for_user(user=user, customer_id=customer_id)
     contracts = _with_colours(customer_contracts_for_user(user=user, customer=customer))
     can_create = customer_may_get_contract(user=user, customer=customer)
-    if not contracts and not can_create:
-        return ""
-    return render_to_string(
+    if not contracts and not can_create and is_htmx(request):
+        return HttpResponse("")
+    return panel_response(
+        request,
         "sales/contracts/customer_panel.html",
-        {
-            "customer": customer,
-            "contracts": contracts,
-            "can_create": can_create,
-        },
-        request=request,
+        {"customer": customer, "contracts": contracts, "can_create": can_create},
+        title=_("Contracts"),
+        back_url=reverse("customers:detail", args=[customer.pk]),
     )
 
 
