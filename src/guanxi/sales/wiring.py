@@ -11,8 +11,8 @@ from functools import cache
 
 from django.urls import reverse
 from django.utils import formats
-from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from guanxi.accounts import permissions as account_permissions
 from guanxi.core.audit_actions import audit_actions_register
