@@ -98,7 +98,9 @@ def test_the_worklist_section_shows_due_and_overdue(
 
 def test_the_worklist_page_shows_the_section(client_for, sales1a, relations, customer):
     make_visit(relations, customer, assignee=sales1a, due_in_hours=-2)
-    response = client_for(sales1a).get(reverse("pipeline:worklist"))
+    response = client_for(sales1a).get(
+        reverse("pipeline:worklist_extra"), headers={"HX-Request": "true"}
+    )
     assert response.status_code == 200
     assert 'id="gx-wl-care"' in response.content.decode()
 

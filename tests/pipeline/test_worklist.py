@@ -1,5 +1,6 @@
 import datetime as dt
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -207,3 +208,27 @@ def test_a_new_customer_has_no_stage_preselected(sales1a, make_customer, client_
     response = client.post(reverse("pipeline:panel_stage", args=[customer.pk]), {"stage": ""})
     assert response.status_code == 302
     assert not Prospect.objects.filter(pk=customer.pk, stage__isnull=False).exists()
+
+
+@pytest.mark.parametrize("viewer", ["sales1a", "manager"])
+def test_the_other_apps_sections_arrive_after_the_page(viewer, request, client_for, sales1a):
+    """Issue 13: the work list carries a placeholder; /pipeline/reminders/ renders the other
+    apps' sections for the person whose list is shown, in the viewer's scope (a 404 for a
+    colleague outside it), as a fragment for htmx and as a page without JavaScript."""
+    client = client_for(request.getfixturevalue(viewer))
+    own = client.get(reverse("pipeline:worklist")).content.decode()
+    url = reverse("pipeline:worklist_extra")
+    assert f'<div id="gx-wl-extra" hx-get="{url}" hx-trigger="load"' in own
+    assert client.get(url, headers={"HX-Request": "true"}).status_code == 200
+    page = client.get(url)
+    assert page.status_code == 200 and "<html" in page.content.decode()
+    other = client.get(url, {"user": sales1a.pk})
+    if viewer == "manager":
+        assert other.status_code == 200
+        theirs = client.get(reverse("pipeline:worklist"), {"user": sales1a.pk}).content.decode()
+        assert f'hx-get="{url}?user={sales1a.pk}"' in theirs
+    else:
+        assert other.status_code == 200  # their own id: their own list
+    outsider = request.getfixturevalue("sales2a")
+    expected = 200 if viewer == "manager" else 404
+    assert client.get(url, {"user": outsider.pk}).status_code == expected

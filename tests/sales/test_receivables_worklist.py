@@ -55,16 +55,23 @@ def test_count_is_capped(sales1a, make_customer, monkeypatch):
 def test_section_on_the_work_list(sales1a, make_customer, client_for, monkeypatch):
     client = client_for(sales1a)
     assert (
-        "gx-wl-overdue-instalments" not in client.get(reverse("pipeline:worklist")).content.decode()
+        "gx-wl-overdue-instalments"
+        not in client.get(
+            reverse("pipeline:worklist_extra"), headers={"HX-Request": "true"}
+        ).content.decode()
     )
     for i in range(1, 8):
         _overdue(sales1a, make_customer(sales1a, name=f"客户{i}"), i)
 
-    page = client.get(reverse("pipeline:worklist")).content.decode()
+    page = client.get(
+        reverse("pipeline:worklist_extra"), headers={"HX-Request": "true"}
+    ).content.decode()
     assert 'id="gx-wl-overdue-instalments"' in page
     assert '<span class="badge bg-red-lt ms-1">7</span>' in page
     assert "客户7" in page and "客户1" not in page  # the five oldest
 
     monkeypatch.setattr(selectors, "OVERDUE_COUNT_CAP", 6)
-    page = client.get(reverse("pipeline:worklist")).content.decode()
+    page = client.get(
+        reverse("pipeline:worklist_extra"), headers={"HX-Request": "true"}
+    ).content.decode()
     assert '<span class="badge bg-red-lt ms-1">6+</span>' in page

@@ -34,10 +34,16 @@ def test_a_plan_shows_the_next_periods_score_against_its_target(org, make_custom
 def test_due_plans_are_on_the_owners_work_list(org, client_for):
     p = plan(org["relations"], org["sales1a"])
     plan(org["relations"], org["sales1a"], due_date=timezone.localdate() + dt.timedelta(days=30))
-    html = client_for(org["sales1a"]).get("/pipeline/").content.decode()
+    html = (
+        client_for(org["sales1a"])
+        .get("/pipeline/reminders/", headers={"HX-Request": "true"})
+        .content.decode()
+    )
     assert "gx-wl-plans" in html and f'data-plan="{p.pk}"' in html
     assert html.count('data-plan="') == 1
-    assert "gx-wl-plans" not in client_for(org["sales1b"]).get("/pipeline/").content.decode()
+    assert (
+        "gx-wl-plans" not in client_for(org["sales1b"]).get("/pipeline/reminders/").content.decode()
+    )
 
 
 def test_missing_columns_are_field_errors_and_nothing_is_saved(org):

@@ -408,7 +408,9 @@ def test_the_360_page_shows_the_customers_complaints(client_for, agent, sales1a,
 def test_the_work_list_home_and_badge_show_the_agents_complaints(client_for, agent, customer):
     complaint = walk(agent, make_complaint(agent, customer), to=1)
     client = client_for(agent)
-    worklist = client.get(reverse("pipeline:worklist")).content.decode()
+    worklist = client.get(
+        reverse("pipeline:worklist_extra"), headers={"HX-Request": "true"}
+    ).content.decode()
     assert 'id="gx-wl-complaints"' in worklist and f'data-complaint="{complaint.pk}"' in worklist
     home = client.get(reverse("home")).content.decode()
     assert 'id="home-complaints"' in home

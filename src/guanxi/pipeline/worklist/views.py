@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from guanxi.core.errors import NotFound, ValidationFailed, found
 from guanxi.core.forms import form_add_errors, form_error_text
+from guanxi.core.http import panel_response
 from guanxi.customers.models import Customer
 from guanxi.pipeline.models import Prospect, Stage
 from guanxi.pipeline.prospects import services as prospect_services
@@ -60,10 +61,30 @@ def worklist(request):
         "sections": selectors.worklist_for_user(user=target, rows=rows),
         "counts": selectors.tracked_counts(user=target, rows=rows),
         "consultants": consultants if len(consultants) > 1 else [],
-        "extra_sections": sections_html(request, target),
+        "extra_sections_url": _extra_sections_url(target, read_only=read_only),
         **_counter_context(target),
     }
     return render(request, "pipeline/worklist.html", context)
+
+
+def _extra_sections_url(target, *, read_only: bool) -> str:
+    url = reverse("pipeline:worklist_extra")
+    return f"{url}?user={target.pk}" if read_only else url
+
+
+@login_required
+@require_GET
+def worklist_extra(request):
+    """The sections other apps add to the work list (overdue instalments, 回访, complaints …),
+    loaded right after the page: each reads its own app's tables (issue 13)."""
+    target = _target_user(request)
+    return panel_response(
+        request,
+        "pipeline/worklist_extra.html",
+        {"extra_sections": sections_html(request, target)},
+        title=_("Work list"),
+        back_url=reverse("pipeline:worklist"),
+    )
 
 
 @login_required
