@@ -150,7 +150,11 @@ def cases_for(user):
         ("customer 360", f"/customers/{customer_id}/"),
         # loaded by htmx right after the 360 page is shown (its placeholder's hx-get)
         ("customer 360, intention panel", f"/pipeline/c/{customer_id}/panel/"),
+        # the contracts panel, loaded by htmx when it scrolls into view
+        ("customer 360, contracts panel", f"/sales/customer/{customer_id}/contracts/"),
         ("work list", "/pipeline/"),
+        # the other apps' sections of the work list, loaded by htmx right after it
+        ("work list, reminders", "/pipeline/reminders/"),
         ("board", "/pipeline/board/"),
         ("contract list", "/sales/"),
         ("API customers", "/api/v1/customers"),

@@ -144,3 +144,46 @@ def test_insert_rows_raises_integrity_error_or_skips_conflicts(org):
     )
     values = list(DedupKey.objects.filter(customer=customer).values_list("value", flat=True))
     assert values.count("free") == 1 and values.count("taken") == 1
+
+
+def test_values_for_each_gives_what_values_gives_per_value(sales1a, sales2a):
+    """One compiled query run per value: the same rows, in the same order and with the same
+    Python types (aware datetimes, decimals) as `.values()` run for each value."""
+    from decimal import Decimal
+
+    from guanxi.core.sql import values_for_each
+    from guanxi.pipeline.models import Prospect
+
+    for i, owner in enumerate([sales1a, sales2a, sales1a, sales1a]):
+        customer = CustomerFactory(owner=owner, name=f"每值{i}")
+        Prospect.objects.filter(pk=customer.pk).update(
+            expected_amount=Decimal("100.50") * (i + 1), next_due_at=timezone.now()
+        )
+    fields = ("customer_id", "customer__name", "expected_amount", "next_due_at")
+
+    def per(owner_id):
+        return (
+            Prospect.objects.filter(owner_id=owner_id, customer__name__startswith="每值")
+            .order_by("-customer_id")
+            .values(*fields)[:2]
+        )
+
+    owners = [sales1a.pk, sales2a.pk, 999_999]
+    with CaptureQueriesContext(connection) as queries:
+        found = values_for_each(per(-5), placeholder=-5, values=owners)
+    assert len(queries.captured_queries) == len(owners)
+    for owner_id in owners:
+        assert found[owner_id] == list(per(owner_id))
+    assert isinstance(found[sales1a.pk][0]["expected_amount"], Decimal)
+    assert timezone.is_aware(found[sales1a.pk][0]["next_due_at"])
+    assert found[999_999] == []
+
+
+def test_values_for_each_needs_the_placeholder_exactly_once(sales1a):
+    from guanxi.core.sql import values_for_each
+
+    twice = User.objects.filter(pk=-5).exclude(reports_to_id=-5).values("id")
+    with pytest.raises(ValueError, match="exactly one"):
+        values_for_each(twice, placeholder=-5, values=[1])
+    with pytest.raises(ValueError, match="exactly one"):
+        values_for_each(User.objects.values("id"), placeholder=-5, values=[1])

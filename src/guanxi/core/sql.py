@@ -6,6 +6,9 @@
 * `insert_select(model, rows, {field: expression})`: `INSERT INTO <model> (<fields>)
   SELECT …`, the SELECT compiled by the ORM (`query.sql_with_params()`) from a queryset of
   rows the database already has: no model instance per row in Python.
+* `values_for_each(queryset, placeholder, values)`: one `.values()` query compiled once and
+  run once per value of a parameter (the board's columns: one per stage), instead of the ORM
+  compiling the same query again for each.
 """
 
 import datetime as dt
@@ -266,3 +269,31 @@ def insert_models[M: models.Model](objects: Sequence[M]) -> Sequence[M]:
         obj._state.adding = False
         obj._state.db = connection.alias
     return objects
+
+
+def values_for_each(
+    queryset: models.QuerySet, *, placeholder: int, values: Iterable[int]
+) -> dict[int, list[dict[str, Any]]]:
+    """The rows of a `.values(...)` queryset for each of `values`, as dicts like `.values()`
+    gives them. `placeholder`, an integer the queryset filters on where the value goes (and
+    nowhere else), marks the parameter; the SQL is compiled once and run once per value with
+    the ORM's own converters (dates, decimals). Compiling a filtered, scoped query costs ~1
+    ms of Python; running it again ~0.2."""
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    sql, params = compiler.as_sql()
+    slots = [i for i, param in enumerate(params) if param == placeholder]
+    if len(slots) != 1:
+        raise ValueError("The placeholder must be exactly one parameter of the query.")
+    names = [alias for _expression, _sql, alias in compiler.select]
+    converters = compiler.get_converters([expression for expression, _sql, _a in compiler.select])
+    found: dict[int, list[dict[str, Any]]] = {}
+    with connection.cursor() as cursor:
+        for value in values:
+            bound = list(params)
+            bound[slots[0]] = value
+            cursor.execute(sql, bound)
+            rows: Iterable[Any] = cursor.fetchall()
+            if converters:
+                rows = compiler.apply_converters(rows, converters)
+            found[value] = [dict(zip(names, row, strict=True)) for row in rows]
+    return found

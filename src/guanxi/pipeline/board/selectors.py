@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from guanxi.accounts.models import User
 from guanxi.core.pagination import COUNT_CAP, capped_count, id_cursor_decode
+from guanxi.core.sql import values_for_each
 from guanxi.customers.models import CustomerTag
 from guanxi.pipeline.models import Grade, Prospect, Stage
 
@@ -228,47 +228,21 @@ def board_column_count(
 
 def board_columns_for_user(*, user: User, filters: BoardFilters | None = None) -> list[BoardColumn]:
     """The first slice of every column, counts of long columns deferred. Queries: 1 for the
-    stages, 1 per stage, 1 for the owners' names."""
+    stages, 1 per stage — one scoped query compiled once and run per stage
+    (core.sql.values_for_each) — and 1 for the owners' names."""
     filters = filters or BoardFilters()
     stages = board_stages()
-    if connection.features.supports_slicing_ordering_in_compound and len(stages) > 1:
-        columns = _columns_in_one_query(user, stages, filters)
-    else:
-        # the scoped base is built once (its scope conditions cost more than the query)
-        base = _board_queryset(user, filters)
-        columns = [
-            _column_page(
-                base,
-                stage=stage,
-                cursor=None,
-                page_size=PAGE_SIZE,
-                count=False,
-                label_owners=False,
-            )
-            for stage in stages
-        ]
-    _label_owners([card for column in columns for card in column.cards])
-    return columns
-
-
-def _columns_in_one_query(
-    user: User, stages: list[Stage], filters: BoardFilters
-) -> list[BoardColumn]:
-    """The first slice of every column as one UNION ALL of per-stage index ranges
-    (PostgreSQL): one round trip instead of one per stage."""
-    base = _board_queryset(user, filters)
-    parts = [
-        base.filter(stage=stage)
+    slices = values_for_each(
+        _board_queryset(user, filters)
+        .filter(stage_id=_STAGE_PLACEHOLDER)
         .order_by("-customer_id")
-        .values(*CARD_FIELDS, "stage_id")[: PAGE_SIZE + 1]
-        for stage in stages
-    ]
-    by_stage: dict = {stage.pk: [] for stage in stages}
-    for row in parts[0].union(*parts[1:], all=True):
-        by_stage[row["stage_id"]].append(row)
+        .values(*CARD_FIELDS)[: PAGE_SIZE + 1],
+        placeholder=_STAGE_PLACEHOLDER,
+        values=[stage.pk for stage in stages],
+    )
     columns = []
     for stage in stages:
-        rows = sorted(by_stage[stage.pk], key=lambda row: -row["customer_id"])
+        rows = slices[stage.pk]
         column = BoardColumn(stage=stage, cards=_cards(rows[:PAGE_SIZE]))
         if len(rows) > PAGE_SIZE:
             column.next_cursor = column.cards[-1].customer_id
@@ -277,7 +251,12 @@ def _columns_in_one_query(
             column.count = len(rows)
             column.sum_cards()
         columns.append(column)
+    _label_owners([card for column in columns for card in column.cards])
     return columns
+
+
+# a stage id no stage has: where each stage's id goes in the columns' one compiled query
+_STAGE_PLACEHOLDER = -918273645
 
 
 def board_card(*, user: User, customer_id: int) -> Card | None:
