@@ -34,4 +34,22 @@ def page_360(client, customer) -> str:
     assert found.group(1) == reverse("pipeline:panel_prospect", args=[customer.pk])
     panel = client.get(found.group(1), headers={"HX-Request": "true"})
     assert panel.status_code == 200
-    return body[: found.start()] + panel.content.decode() + body[found.end() :]
+    body = body[: found.start()] + panel.content.decode() + body[found.end() :]
+    return with_revealed_panels(client, body)
+
+
+def with_revealed_panels(client, body: str) -> str:
+    """The page with every panel htmx loads when it scrolls into view (hx-trigger="revealed")
+    loaded into its placeholder, as the browser shows it once scrolled through."""
+    import re
+
+    pattern = re.compile(
+        r'<div class="card mb-3" id="[^"]+" hx-get="([^"]+)" hx-trigger="revealed"'
+        r' hx-swap="outerHTML">.*?</div>\s*</div>',
+        re.S,
+    )
+    while found := pattern.search(body):
+        panel = client.get(found.group(1), headers={"HX-Request": "true"})
+        assert panel.status_code == 200, found.group(1)
+        body = body[: found.start()] + panel.content.decode() + body[found.end() :]
+    return body

@@ -23,6 +23,7 @@ from guanxi.pipeline.pools.services import (
     prospect_lock,
 )
 from tests.pipeline.factories import PoolFactory
+from tests.pipeline.support import page_360
 
 pytestmark = pytest.mark.django_db
 Reason = PoolEntry.Reason
@@ -492,10 +493,13 @@ def test_claim_by_non_member_is_404(client_for, released, sales2a):
     ).status_code == (405)
 
 
-def test_release_panel_and_post(client_for, make_customer, sales1a, sales1b, pool):
+def test_release_panel_and_post(client_for, make_customer, sales1a, sales1b, sales2a, pool):
     customer = make_customer(sales1a)
     detail = reverse("customers:detail", args=[customer.pk])
-    html = client_for(sales1a).get(detail).content.decode()
+    placeholder = client_for(sales1a).get(detail).content.decode()
+    panel_url = reverse("pipeline:customer_pool_panel", args=[customer.pk])
+    assert f'id="pool-panel" hx-get="{panel_url}" hx-trigger="revealed"' in placeholder
+    html = page_360(client_for(sales1a), customer)
     assert reverse("pipeline:pool_release", args=[customer.pk]) in html
     response = client_for(sales1a).post(
         reverse("pipeline:pool_release", args=[customer.pk]),
@@ -505,8 +509,10 @@ def test_release_panel_and_post(client_for, make_customer, sales1a, sales1b, poo
     entry = PoolEntry.objects.get(customer=customer)
     assert entry.reason == Reason.PUSHED_TOO_HARD and entry.note == "逼得太紧"
     # A member now sees where it sits and a Claim button on the 360 page.
-    html = client_for(sales1b).get(detail).content.decode()
+    html = page_360(client_for(sales1b), customer)
     assert reverse("pipeline:pool_claim", args=[customer.pk]) in html
+    # a colleague outside the pool and the scope: the panel's view is a 404
+    assert client_for(sales2a).get(panel_url).status_code == 404
 
 
 def test_release_post_bad_reason_writes_nothing(client_for, make_customer, sales1a, pool):

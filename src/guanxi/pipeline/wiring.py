@@ -26,7 +26,6 @@ from guanxi.pipeline.home import views as home_views
 from guanxi.pipeline.models import Grade, ManVerdict, Prospect
 from guanxi.pipeline.pools.selectors import pool_visibility
 from guanxi.pipeline.pools.services import pool_entries_end_for_owned, pool_entry_end_for_merged
-from guanxi.pipeline.pools.views import release_panel_html
 from guanxi.pipeline.prospects.services import prospect_for
 from guanxi.pipeline.prospects.views import followup_panel_html, prospect_panel_placeholder_html
 from guanxi.pipeline.worklist.selectors import overdue_count
@@ -124,10 +123,6 @@ def _detail_panel(*, request, customer: Customer, **kwargs: Any):
     return prospect_panel_placeholder_html(request, customer)
 
 
-def _pool_release_panel(*, request, customer: Customer, **kwargs: Any):
-    return release_panel_html(request, customer)
-
-
 def _location_merge(*, primary: Customer, duplicate: Customer, **kwargs: Any) -> None:
     customer_location_merge(primary=primary, duplicate=duplicate)
 
@@ -156,7 +151,9 @@ def connect() -> None:
     customer_hooks.owners_changed.register(_pool_owner_clock)
     customer_hooks.owners_changed.register(_pool_end_for_owned)
     customer_hooks.merge_extensions.register(_pool_merge)
-    panels.detail_panels.register(_pool_release_panel)
+    panels.detail_panels.register(
+        LazyPanel("pool-panel", gettext_lazy("Public pool"), "pipeline:customer_pool_panel")
+    )
     # Field check-ins (INTG-5): the customer's location on record and the latest check-ins
     panels.detail_panels.register(
         LazyPanel(

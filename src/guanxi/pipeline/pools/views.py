@@ -4,17 +4,18 @@ Thin: parse, call one selector or service, render. Refusals become messages."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guanxi.accounts.permissions import MANAGE_USERS
 from guanxi.accounts.selectors import user_can
 from guanxi.core.errors import Conflict, DomainError, NotFound, ValidationFailed
-from guanxi.core.http import form_saved, is_htmx, query_without
+from guanxi.core.http import form_saved, is_htmx, panel_response, query_without
 from guanxi.core.phones import display_phone, mask_phone
+from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.customers.models import Customer
 from guanxi.pipeline.errors import error_text
 from guanxi.pipeline.models import PoolEntry, PublicPool
@@ -107,9 +108,9 @@ def pool_claim(request, customer_id):
 # ---------------------------------------------------------------- release (360 page panel)
 
 
-def release_panel_html(request, customer) -> str | None:
-    """customers.panels.detail_panels: the release form for the owner or their manager, or,
-    for a customer sitting in a pool the user belongs to, where it sits and Claim."""
+def _release_panel_context(request, customer) -> dict | None:
+    """The release form for the owner or their manager, or, for a customer sitting in a pool
+    the user belongs to, where it sits and Claim; None when neither applies."""
     entry = (
         PoolEntry.objects.select_related("pool", "previous_owner")
         .filter(customer_id=customer.pk)
@@ -118,17 +119,31 @@ def release_panel_html(request, customer) -> str | None:
     if entry is not None:
         if not selectors.is_member(user=request.user, pool=entry.pool):
             return None
-        return render_to_string(
-            "pipeline/pools/panel.html", {"entry": entry, "customer": customer}, request=request
-        )
+        return {"entry": entry, "customer": customer}
     if not selectors.may_release(user=request.user, customer=customer):
         return None
     if not PublicPool.objects.filter(is_active=True).exists():
         return None
-    return render_to_string(
+    return {"form": ReleaseForm(), "customer": customer}
+
+
+@login_required
+@require_GET
+def customer_pool_panel(request, customer_id):
+    """The 360 page's public-pool panel, loaded after the page (customers.panels.LazyPanel):
+    nothing to htmx when there is nothing the user may do."""
+    customer = customer_get_for_user(user=request.user, customer_id=customer_id)
+    context = _release_panel_context(request, customer)
+    if context is None:
+        if is_htmx(request):
+            return HttpResponse("")
+        return redirect("customers:detail", customer_id=customer.pk)
+    return panel_response(
+        request,
         "pipeline/pools/panel.html",
-        {"form": ReleaseForm(), "customer": customer},
-        request=request,
+        context,
+        title=_("Public pool"),
+        back_url=reverse("customers:detail", args=[customer.pk]),
     )
 
 
