@@ -152,6 +152,7 @@ def cases_for(user):
         ("customer 360, intention panel", f"/pipeline/c/{customer_id}/panel/"),
         # the contracts panel, loaded by htmx when it scrolls into view
         ("customer 360, contracts panel", f"/sales/customer/{customer_id}/contracts/"),
+        ("customer 360, public-pool panel", f"/pipeline/pools/customer/{customer_id}/"),
         ("work list", "/pipeline/"),
         # the other apps' sections of the work list, loaded by htmx right after it
         ("work list, reminders", "/pipeline/reminders/"),
