@@ -6,7 +6,10 @@ between clicks. Needs `pip install -e '.[bench]'` and a seeded server (bench/REA
         --host http://127.0.0.1:8123 --csv /tmp/load-pg
 
 Each simulated user logs in as one of the demo consultants or the manager
-(password guanxi2026) through the login form.
+(password guanxi2026) through the login form. After each page it fetches what htmx would load
+right after it or as it is scrolled through (hx-trigger "load" / "revealed": the navbar's
+waiting badge, the 360 page's panels, the work list's reminders, the list's count), as a
+browser does; those requests are reported under "htmx …".
 """
 
 import random
@@ -20,6 +23,8 @@ SEARCHES = ["王秀", "wxy", "0013", "李", "科技", "zhang"]
 CUSTOMER_LINK = re.compile(r'href="/customers/(\d+)/"')
 WORK_ROW = re.compile(r'class="list-group-item gx-wl-row" data-customer="(\d+)"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+LOADED_AFTER = re.compile(r'hx-get="([^"]+)" hx-trigger="(?:load|revealed)"')
+NUMBER = re.compile(r"/\d+/")
 
 
 class SalesUser(HttpUser):
@@ -38,6 +43,15 @@ class SalesUser(HttpUser):
         self.customers: list[str] = []
         self.work: list[str] = []
 
+    def _page(self, path: str, name: str, **kwargs):
+        """A full page, then the fragments htmx loads after it."""
+        response = self.client.get(path, name=name, **kwargs)
+        for url in LOADED_AFTER.findall(response.text):
+            url = url.replace("&amp;", "&")
+            label = "htmx " + NUMBER.sub("/<id>/", url.split("?", 1)[0])
+            self.client.get(url, name=label, headers={"HX-Request": "true"})
+        return response
+
     def _remember(self, text: str) -> None:
         found = CUSTOMER_LINK.findall(text)
         if found:
@@ -45,31 +59,31 @@ class SalesUser(HttpUser):
 
     @task(4)
     def customer_list(self):
-        self._remember(self.client.get("/customers/", name="/customers/").text)
+        self._remember(self._page("/customers/", "/customers/").text)
 
     @task(3)
     def search(self):
         query = random.choice(SEARCHES)
-        self._remember(self.client.get("/customers/", params={"q": query}, name="search").text)
+        self._remember(self._page("/customers/", "search", params={"q": query}).text)
 
     @task(3)
     def work_list(self):
-        page = self.client.get("/pipeline/", name="/pipeline/")
+        page = self._page("/pipeline/", "/pipeline/")
         self.work = WORK_ROW.findall(page.text)[:50]
 
     @task(3)
     def customer_page(self):
         if self.customers:
             customer = random.choice(self.customers)
-            self.client.get(f"/customers/{customer}/", name="/customers/<id>/")
+            self._page(f"/customers/{customer}/", "/customers/<id>/")
 
     @task(2)
     def board(self):
-        self.client.get("/pipeline/board/", name="/pipeline/board/")
+        self._page("/pipeline/board/", "/pipeline/board/")
 
     @task(1)
     def home(self):
-        self.client.get("/", name="/")
+        self._page("/", "/")
 
     @task(2)
     def log_follow_up(self):

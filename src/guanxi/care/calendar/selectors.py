@@ -6,13 +6,13 @@ instalments due on them; from 30 days back to 180 days ahead, at most MAX_PER_KI
 Times are UTC (DTSTART …Z), dates all-day (VALUE=DATE)."""
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
 
 from guanxi.accounts.models import User
 from guanxi.care.calendar.services import token_hash
@@ -24,6 +24,9 @@ PAST = dt.timedelta(days=30)
 AHEAD = dt.timedelta(days=180)
 MAX_PER_KIND = 500
 _LIVE_CONTRACTS = (Contract.Status.SIGNED, Contract.Status.EXECUTING)
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 
 def feed_for_token(token: str) -> CalendarFeed | None:
@@ -53,7 +56,11 @@ def _event(
     url: str,
     now: dt.datetime,
     description: str = "",
-) -> Event:
+) -> "Event":
+    # imported when used: a web worker that never serves a calendar feed does not hold
+    # icalendar (~4 MiB; the worker's memory budget, issue 13 §3)
+    from icalendar import Event
+
     event = Event()
     event.add("uid", f"{uid}@guanxi")
     event.add("dtstamp", now)
@@ -74,6 +81,8 @@ def calendar_feed_ical(*, user: User, now: dt.datetime | None = None) -> bytes:
     now = now or timezone.now()
     start, end = now - PAST, now + AHEAD
     today = timezone.localdate(now)
+    from icalendar import Calendar  # when used, as _event's
+
     cal = Calendar()
     cal.add("prodid", "-//Guanxi CRM//care calendar//ZH")
     cal.add("version", "2.0")

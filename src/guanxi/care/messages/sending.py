@@ -43,7 +43,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
-from psycopg import pq
 
 from guanxi.care.messages.consent import Decision, recipient_of, send_decision
 from guanxi.care.messages.sandbox import template_render, template_values
@@ -284,6 +283,10 @@ def _mark_sent_then(
 
 def _pg_rows(pgconn: Any) -> int:
     """The rows of the statement sent by `_mark_sent_then`, read to the end."""
+    # PostgreSQL only: imported here, so a SQLite installation never loads psycopg (~8 MiB of
+    # a web worker, issue 13 §3)
+    from psycopg import pq
+
     rows = 0
     error = ""
     while True:

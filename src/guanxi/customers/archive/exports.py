@@ -13,7 +13,6 @@ from typing import Any
 from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from guanxi.accounts.permissions import EXPORT, REVEAL_PII
 from guanxi.accounts.selectors import user_can
@@ -157,6 +156,10 @@ def export_xlsx(
     *, user: Any, filters: CustomerFilters, request: HttpRequest | None = None
 ) -> FileResponse:
     reveal = _check(user)
+    # imported when used: a web worker that never exports does not hold
+    # openpyxl (~14 MiB; the worker's memory budget, issue 13 §3)
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Customers")[:31])
     sheet.append([label for _key, label in _columns()])

@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from charset_normalizer import from_bytes
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
@@ -73,6 +72,10 @@ def detect_encoding(path: Path) -> str:
                 break
         else:
             return "utf-8"
+    # imported when used: a web worker that never reads a legacy-encoded file does not hold
+    # charset_normalizer (~4 MiB; the worker's memory budget, issue 13 §3)
+    from charset_normalizer import from_bytes
+
     best = from_bytes(legacy_sample).best()
     name = (best.encoding if best else "gb18030").lower().replace("_", "")
     # Chinese legacy data is GB (GB18030 decodes all of GB2312 and GBK) unless the detector

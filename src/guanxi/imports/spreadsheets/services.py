@@ -19,7 +19,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from guanxi.accounts.models import User
 from guanxi.accounts.permissions import MANAGE_FIELDS
@@ -531,6 +530,10 @@ def _safe(value: str) -> str:
 def report_write(*, batch: ImportBatch) -> None:
     """The rows that were not imported (errors and duplicates), as uploaded, with a reason
     column: fix them and import the file again."""
+    # imported when used: a web worker that never writes an error report does not hold
+    # openpyxl (~14 MiB; the worker's memory budget, issue 13 §3)
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Not imported"))
     sheet.append([_("Row"), _("Reason"), *[_safe(h) for h in batch.headers]])
