@@ -135,6 +135,9 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
         ordering = ["department_id", "id"]
 
+    # the columns __str__ reads: for `.only(*User.NAME_FIELDS)` where a list shows names
+    NAME_FIELDS = ("id", "display_name", "first_name", "last_name", "username")
+
     def __str__(self):
         return self.display_name or self.get_full_name() or self.username
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guanxi.accounts.models import User
 from guanxi.accounts.selectors import departments_in_scope, users_in_scope
 from guanxi.customers.models import Source, Tag
 from guanxi.pipeline.board.selectors import BoardFilters
@@ -20,15 +21,17 @@ class BoardFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         anyone = [("", _("All"))]
-        self.fields["owner"].choices = anyone + [(u.pk, str(u)) for u in users_in_scope(user)]
+        # only the columns a name needs: the board is a page of the budget (issue 13)
+        owners = users_in_scope(user).select_related(None).only(*User.NAME_FIELDS)
+        self.fields["owner"].choices = anyone + [(u.pk, str(u)) for u in owners]
         self.fields["department"].choices = anyone + [
-            (d.pk, str(d)) for d in departments_in_scope(user)
+            (d.pk, str(d)) for d in departments_in_scope(user).only("id", "name")
         ]
         self.fields["grade"].choices = anyone + [c for c in Grade.choices if c[0]]
         self.fields["source"].choices = anyone + [
             (s.pk, str(s)) for s in Source.objects.filter(is_active=True)
         ]
-        self.fields["tag"].choices = anyone + [(t.pk, t.name) for t in Tag.objects.all()]
+        self.fields["tag"].choices = anyone + list(Tag.objects.values_list("pk", "name"))
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
 
