@@ -1,5 +1,6 @@
 """Small request helpers every app's views share."""
 
+import functools
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -7,9 +8,26 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from guanxi.core.errors import DomainError, ValidationFailed
 from guanxi.core.forms import form_add_errors
+
+_ID_PLACEHOLDER = 918273645
+
+
+@functools.cache
+def _id_url_parts(name: str) -> tuple[str, str]:
+    head, _found, tail = reverse(name, args=[_ID_PLACEHOLDER]).partition(str(_ID_PLACEHOLDER))
+    return head, tail
+
+
+def id_url(name: str, pk: int) -> str:
+    """`reverse(name, args=[pk])` for a URL of one integer id, reversed once per name and
+    completed with the id: `reverse` costs ~25 µs, and a board or a list has hundreds of such
+    links."""
+    head, tail = _id_url_parts(name)
+    return f"{head}{int(pk)}{tail}"
 
 
 def is_htmx(request: HttpRequest) -> bool:

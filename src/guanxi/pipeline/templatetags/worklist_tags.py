@@ -1,12 +1,11 @@
 """Due dates as people say them: "overdue 3 days", "today 14:00" (in the user's zone)."""
 
-import functools
-
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from guanxi.core.http import id_url
 
 register = template.Library()
 
@@ -47,21 +46,10 @@ def stage_text(stage, field):
 @register.filter
 def customer_url(customer_id):
     """The customer's 360 page; `reverse` once, not once per card of a long list."""
-    return _id_url("customers:detail", customer_id)
+    return id_url("customers:detail", customer_id)
 
 
 @register.filter
 def expectation_url(customer_id):
     """A board card's expected amount and close date form (as `customer_url`)."""
-    return _id_url("pipeline:board_card_expectation", customer_id)
-
-
-def _id_url(name: str, pk) -> str:
-    head, tail = _url_parts(name)
-    return f"{head}/{int(pk)}/{tail}"
-
-
-@functools.cache
-def _url_parts(name: str) -> tuple[str, str]:
-    head, _sep, tail = reverse(name, args=[0]).rpartition("/0/")
-    return head, tail
+    return id_url("pipeline:board_card_expectation", customer_id)
