@@ -9,11 +9,14 @@
 * `values_for_each(queryset, placeholder, values)`: one `.values()` query compiled once and
   run once per value of a parameter (the board's columns: one per stage), instead of the ORM
   compiling the same query again for each.
+* `SlotStatement`: a statement compiled once and kept, run again with another value of its
+  one varying parameter (a hot write that would otherwise compile the same SQL per request).
 """
 
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -61,6 +64,20 @@ def insert_select(
     run it; the database writes the rows. With `ignore_conflicts` (the fields of a unique
     constraint), rows that would break it are skipped (ON CONFLICT … DO NOTHING). Returns
     the number of rows written."""
+    sql, params = insert_select_sql(model, rows, values, ignore_conflicts=ignore_conflicts)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return max(cursor.rowcount, 0)
+
+
+def insert_select_sql(
+    model: type[models.Model],
+    rows: models.QuerySet,
+    values: Mapping[str, Any],
+    *,
+    ignore_conflicts: Sequence[str] = (),
+) -> tuple[str, tuple[Any, ...]]:
+    """The statement and parameters `insert_select` runs, compiled but not run."""
     aliases = {f"gx_insert_{index}": expression for index, expression in enumerate(values.values())}
     selected = rows.order_by().annotate(**aliases).values_list(*aliases)
     if list(selected.query.annotation_select) != list(aliases) or selected.query.values_select:
@@ -72,12 +89,41 @@ def insert_select(
         keys = ", ".join(quote(_column(model, name)) for name in ignore_conflicts)
         # SQLite reads "SELECT … ON CONFLICT" as a join clause unless the SELECT has a WHERE
         sql = f"SELECT * FROM ({sql}) AS gx_rows WHERE 1 = 1 ON CONFLICT ({keys}) DO NOTHING"  # noqa: S608 - model names
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(columns)}) {sql}",
-            params,
-        )
-        return max(cursor.rowcount, 0)
+    return f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(columns)}) {sql}", params
+
+
+def _slot(params: Sequence[Any], placeholder: Any) -> int:
+    slots = [i for i, param in enumerate(params) if param == placeholder]
+    if len(slots) != 1:
+        raise ValueError("The placeholder must be exactly one parameter of the query.")
+    return slots[0]
+
+
+@dataclass(frozen=True)
+class SlotStatement:
+    """A compiled statement whose named parameters (`slots`: name → index) take other values
+    on each run. Compiling the ORM's query costs milliseconds; a statement kept at module
+    level for a hot write pays that once a process. Each placeholder, a value used nowhere
+    else in the statement's parameters, marks its slot."""
+
+    sql: str
+    params: tuple[Any, ...]
+    slots: Mapping[str, int]
+
+    @classmethod
+    def of(cls, sql: str, params: Sequence[Any], **placeholders: Any) -> "SlotStatement":
+        slots = {name: _slot(params, value) for name, value in placeholders.items()}
+        return cls(sql=sql, params=tuple(params), slots=slots)
+
+    def run(self, **values: Any) -> int:
+        """Execute with `values` (as the driver takes them) in their slots; the number of
+        rows the statement changed."""
+        bound = list(self.params)
+        for name, index in self.slots.items():
+            bound[index] = values[name]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, bound)
+            return max(cursor.rowcount, 0)
 
 
 def _converter(field: models.Field) -> Callable[[Any], Any] | None:
@@ -281,16 +327,14 @@ def values_for_each(
     ms of Python; running it again ~0.2."""
     compiler = queryset.query.get_compiler(using=queryset.db)
     sql, params = compiler.as_sql()
-    slots = [i for i, param in enumerate(params) if param == placeholder]
-    if len(slots) != 1:
-        raise ValueError("The placeholder must be exactly one parameter of the query.")
+    slot = _slot(params, placeholder)
     names = [alias for _expression, _sql, alias in compiler.select]
     converters = compiler.get_converters([expression for expression, _sql, _a in compiler.select])
     found: dict[int, list[dict[str, Any]]] = {}
     with connection.cursor() as cursor:
         for value in values:
             bound = list(params)
-            bound[slots[0]] = value
+            bound[slot] = value
             cursor.execute(sql, bound)
             rows: Iterable[Any] = cursor.fetchall()
             if converters:

@@ -6,11 +6,11 @@ ladder order or higher and to the same stage. Takes the model classes so that th
 that fills the table runs it with its historical models.
 """
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Case, F, Max, When, Window
 from django.db.models.expressions import RowRange
 
-from guanxi.core.sql import id_list, insert_select
+from guanxi.core.sql import SlotStatement, id_list, insert_select, insert_select_sql
 
 LEVELS = 5  # the columns before_0 … before_4 (models.REACH_LEVELS)
 
@@ -40,6 +40,10 @@ def stage_reach_write(
         moves = moves.filter(customer_id__in=id_list(customer_ids))
         rows = rows.filter(customer_id__in=id_list(customer_ids))
     rows.delete()  # nothing hangs on these rows: one DELETE
+    return insert_select(reach_model, moves, _reach_values())
+
+
+def _reach_values() -> dict[str, object]:
     values: dict[str, object] = {
         "move_id": F("id"),
         "customer_id": F("customer_id"),
@@ -52,4 +56,25 @@ def stage_reach_write(
             When(to_stage__order__gte=level, then=_earlier(reached, "customer_id"))
         )
     values["before_same"] = _earlier(F("at"), "customer_id", "to_stage_id")
-    return insert_select(reach_model, moves, values)
+    return values
+
+
+_PLACEHOLDER = -424_242  # no customer's id: marks the slot of the customer's id
+
+
+def stage_reach_statements(
+    *, move_model: type[models.Model], reach_model: type[models.Model]
+) -> tuple[SlotStatement, SlotStatement]:
+    """`stage_reach_write` of one customer as two statements compiled once (the DELETE and
+    the INSERT … SELECT), each run with the customer's id: a stage move in a request writes
+    its customer's rows without compiling the window query again (~2 ms of Python)."""
+    table = connection.ops.quote_name(reach_model._meta.db_table)
+    column = connection.ops.quote_name(reach_model._meta.get_field("customer").column)
+    delete = SlotStatement.of(
+        f"DELETE FROM {table} WHERE {column} = %s",  # noqa: S608 - model meta
+        [_PLACEHOLDER],
+        customer=_PLACEHOLDER,
+    )
+    moves = move_model._default_manager.filter(customer_id=_PLACEHOLDER)
+    sql, params = insert_select_sql(reach_model, moves, _reach_values())
+    return delete, SlotStatement.of(sql, params, customer=_PLACEHOLDER)

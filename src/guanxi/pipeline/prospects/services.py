@@ -4,6 +4,7 @@ Keyword-only, one transaction each. On a customer owned by someone else the acto
 permission of the action too (pipeline.permissions; Customer.objects.editable_by)."""
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -30,9 +31,11 @@ from guanxi.core.audit import audit_record
 from guanxi.core.audit_text import money_text
 from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed, invalid_field
 from guanxi.core.schemas import IDEMPOTENCY_KEY_LIMIT
+from guanxi.core.sql import SlotStatement
 from guanxi.customers.archive.services import customer_refresh_category, timeline_add
 from guanxi.customers.errors import CustomerNotFound
 from guanxi.customers.models import Customer, TimelineEvent
+from guanxi.customers.querysets import customer_editable
 from guanxi.pipeline import audit_actions, hooks
 from guanxi.pipeline.models import (
     FollowUp,
@@ -48,7 +51,7 @@ from guanxi.pipeline.models import (
 )
 from guanxi.pipeline.permissions import FOLLOW_UP_OTHERS, MANAGE_QUOTAS, SET_STAGE
 from guanxi.pipeline.prospects import cadence
-from guanxi.pipeline.prospects.reach import stage_reach_write
+from guanxi.pipeline.prospects.reach import stage_reach_statements, stage_reach_write
 from guanxi.pipeline.prospects.selectors import quota_for, quota_group_of, quota_limit
 
 # seed 000 §5.1.2: the traits of a good customer, and the risks of big customers.
@@ -86,13 +89,12 @@ def prospect_for(*, customer: Customer) -> Prospect:
 
 
 def _lock(*, actor: User, customer: Customer, action: str) -> tuple[Customer, Prospect]:
-    locked = (
-        Customer.objects.editable_by(actor, action=action)
-        .select_for_update()
-        .filter(pk=customer.pk)
-        .first()
-    )
+    # the row is locked first and the scope decided on it in Python (customer_editable):
+    # the same answer as a locking query filtered by editable_by, without compiling the scope
+    locked = Customer.objects.alive().select_for_update().filter(pk=customer.pk).first()
     if locked is None:
+        raise CustomerNotFound()
+    if not customer_editable(actor, locked, action=action):
         if not Customer.objects.visible_to(actor).filter(pk=customer.pk).exists():
             raise CustomerNotFound()
         raise PermissionDenied(_("You may not change this customer."))
@@ -159,11 +161,18 @@ def stage_reach_refresh(*, customer_ids: Iterable[int] | None = None) -> int:
     from their moves: every writer of stage moves calls it after writing (the funnel counts
     from these rows). Two statements whatever the number of customers; returns the rows
     written."""
-    return stage_reach_write(
-        move_model=StageMove,
-        reach_model=StageReach,
-        customer_ids=None if customer_ids is None else list(customer_ids),
-    )
+    ids = None if customer_ids is None else list(customer_ids)
+    if ids is not None and len(ids) == 1:
+        delete, insert = _one_customer_reach(connection.vendor)
+        delete.run(customer=ids[0])
+        return insert.run(customer=ids[0])
+    return stage_reach_write(move_model=StageMove, reach_model=StageReach, customer_ids=ids)
+
+
+@functools.cache
+def _one_customer_reach(vendor: str) -> tuple[SlotStatement, SlotStatement]:
+    """The statements of one customer's reach, compiled once per process and database."""
+    return stage_reach_statements(move_model=StageMove, reach_model=StageReach)
 
 
 def _stage_label(stage: Stage | None) -> str:
@@ -645,9 +654,7 @@ def _followup_log(
         cleaned.expected_close_on is not None
         and cleaned.expected_close_on != prospect.expected_close_on
     )
-    if (moves or expects) and not (
-        Customer.objects.editable_by(actor, action=SET_STAGE).filter(pk=locked.pk).exists()
-    ):
+    if (moves or expects) and not (customer_editable(actor, locked, action=SET_STAGE)):
         if moves:
             raise PermissionDenied(_("You may not change the stage or grade of this customer."))
         raise PermissionDenied(

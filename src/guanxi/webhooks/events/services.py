@@ -5,6 +5,7 @@ deliveries commit or roll back together — and asks for a delivery run once the
 commits. No HTTP ever happens in the request (bench/webhooks.py measures the cost)."""
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -14,7 +15,7 @@ from django.db.models import F, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from guanxi.core.sql import insert_select
+from guanxi.core.sql import SlotStatement, insert_select_sql
 from guanxi.webhooks.common.catalog import EVENTS
 from guanxi.webhooks.delivery.tasks import deliveries_send_soon
 from guanxi.webhooks.models import Delivery, Subscription
@@ -44,24 +45,55 @@ def _wanting(event: str) -> "models.QuerySet[Subscription]":
     return rows.alias(wants=wants).filter(wants=True)
 
 
-def _fire_one(*, event: str, data: dict[str, Any], now: dt.datetime) -> int:
-    """One event: a single INSERT … SELECT from the subscriptions that want it (one round
-    trip, and no window between reading the subscribers and writing)."""
-    return insert_select(
+# placeholders of the varying values in an event's statement (compiled once per event)
+_SLOTS = {
+    "event_id": "gx-slot-event-id",
+    "payload": "gx-slot-payload",
+    "next_attempt_at": "gx-slot-next-attempt-at",
+    "created_at": "gx-slot-created-at",
+}
+
+
+@functools.cache
+def _fire_statement(event: str, vendor: str) -> SlotStatement:
+    """The INSERT … SELECT of one event, compiled once per event and database: the ORM
+    compiles it in ~2 ms, and a stage move fires two events in its request."""
+    slot = {name: RawSQL("%s", (marker,)) for name, marker in _SLOTS.items()}
+    sql, params = insert_select_sql(
         Delivery,
         _wanting(event),
         {
             "subscription": F("pk"),
             "event": Value(event),
-            "event_id": Value(uuid.uuid4(), output_field=models.UUIDField()),
-            "payload": Value(data, output_field=models.JSONField()),
+            "event_id": slot["event_id"],
+            "payload": slot["payload"],
             "status": Value(Delivery.Status.PENDING),
             "attempts": Value(0),
-            "next_attempt_at": Value(now, output_field=models.DateTimeField()),
+            "next_attempt_at": slot["next_attempt_at"],
             "claimed_by": Value(""),
             "error": Value(""),
-            "created_at": Value(now, output_field=models.DateTimeField()),
+            "created_at": slot["created_at"],
         },
+    )
+    return SlotStatement.of(sql, params, **_SLOTS)
+
+
+def _fire_one(*, event: str, data: dict[str, Any], now: dt.datetime) -> int:
+    """One event: a single INSERT … SELECT from the subscriptions that want it (one round
+    trip, and no window between reading the subscribers and writing). The values go in as
+    the model's fields would send them."""
+    fields = Delivery._meta
+    values = {
+        "event_id": uuid.uuid4(),
+        "payload": data,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+    return _fire_statement(event, connection.vendor).run(
+        **{
+            name: fields.get_field(name).get_db_prep_save(value, connection)  # type: ignore[union-attr]
+            for name, value in values.items()
+        }
     )
 
 
