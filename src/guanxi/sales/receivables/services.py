@@ -70,13 +70,11 @@ def _yuan(amount) -> str:
 
 def _lock_contract(*, actor, contract) -> Contract:
     """The contract row, locked; NotFound outside the actor's scope (actor None = system)."""
-    rows = (
-        Contract.objects.all()
-        if actor is None
-        else Contract.objects.editable_by(actor, action=EDIT_OTHERS)
-    )
-    locked = found(rows.select_for_update(of=("self",)).filter(pk=contract.pk).first())
-    return locked
+    if actor is None:
+        return found(
+            Contract.objects.select_for_update(of=("self",)).filter(pk=contract.pk).first()
+        )
+    return found(Contract.objects.locked_for(actor, action=EDIT_OTHERS, pk=contract.pk))
 
 
 def _amount(value, *, field: str, errors: dict, positive=True):

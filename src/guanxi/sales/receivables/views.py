@@ -318,7 +318,8 @@ def _show_refusal(form, exc) -> None:
 @login_required
 @require_POST
 def payment_create(request, pk):
-    contract = contract_for_user(user=request.user, contract_id=pk)
+    # no related rows: a recorded payment answers 204; a refused one's panel reads them
+    contract = contract_for_user(user=request.user, contract_id=pk, related=())
     # the form needs only the plan (its instalment choices); the panel reads the rest later
     form = PaymentForm(request.POST, instalments=selectors.contract_instalments(contract))
     if form.is_valid():
