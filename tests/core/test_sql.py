@@ -187,3 +187,28 @@ def test_values_for_each_needs_the_placeholder_exactly_once(sales1a):
         values_for_each(twice, placeholder=-5, values=[1])
     with pytest.raises(ValueError, match="exactly one"):
         values_for_each(User.objects.values("id"), placeholder=-5, values=[1])
+
+
+def test_a_slot_statement_runs_again_with_other_values():
+    """Compiled once, run with the value of each slot; the other parameters stay."""
+    from guanxi.core.sql import SlotStatement
+
+    rows = _audit(3)
+    sql, params = (
+        AuditLog.objects.filter(pk=-7, action="test.sql").values("pk").query.sql_with_params()
+    )
+    selected = SlotStatement.of(sql, params, pk=-7)
+    deleted = SlotStatement.of(
+        "DELETE FROM core_auditlog WHERE id = %s AND action = %s", [-7, "test.sql"], pk=-7
+    )
+    assert selected.slots == {"pk": params.index(-7)} and selected.params == tuple(params)
+    assert deleted.run(pk=rows[0].pk) == 1
+    assert deleted.run(pk=rows[0].pk) == 0  # gone
+    assert deleted.run(pk=rows[2].pk) == 1
+    assert list(AuditLog.objects.filter(action="test.sql").values_list("pk", flat=True)) == [
+        rows[1].pk
+    ]
+    with pytest.raises(ValueError, match="exactly one"):
+        SlotStatement.of("SELECT %s, %s", [-7, -7], pk=-7)
+    with pytest.raises(ValueError, match="exactly one"):
+        SlotStatement.of("SELECT %s", [1], pk=-7)
