@@ -31,6 +31,7 @@ from guanxi.accounts.models import User
 from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
 from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed, found
+from guanxi.core.idempotency import idempotency_key_clean, idempotency_replay
 from guanxi.customers.archive.services import timeline_add
 from guanxi.customers.models import Customer, TimelineEvent
 from guanxi.pipeline.prospects.services import prospect_mark_won
@@ -443,18 +444,14 @@ def payment_fingerprint(
 def _replay(*, actor, key: str | None, fingerprint: str):
     if not key or actor is None:
         return None
-    first = Payment.objects.filter(recorded_by_id=actor.pk, idempotency_key=key).first()
-    if first is None:
-        return None
-    if first.request_fingerprint != fingerprint:
-        raise Conflict(
-            _(
-                "This idempotency key was already used for a different payment; "
-                "use a new key for a new payment."
-            ),
-            code="idempotency_key_reused",
-        )
-    return first
+    return idempotency_replay(
+        Payment.objects.filter(recorded_by_id=actor.pk, idempotency_key=key).first(),
+        fingerprint=fingerprint,
+        reused=_(
+            "This idempotency key was already used for a different payment; "
+            "use a new key for a new payment."
+        ),
+    )
 
 
 def _allocate(*, payment: Payment, contract: Contract, instalment_id=None, accept=False) -> None:
@@ -549,11 +546,7 @@ def payment_record(
         notes=notes,
         instalment=instalment,
     )
-    key = (idempotency_key or "").strip() or None
-    if key is not None and len(key) > 80:
-        raise ValidationFailed(
-            field_errors={"idempotency_key": [_("At most %(count)d characters.") % {"count": 80}]}
-        )
+    key = idempotency_key_clean(idempotency_key, field="idempotency_key")
     fingerprint = payment_fingerprint(
         contract_id=contract.pk,
         amount=amount,
