@@ -39,7 +39,7 @@ from guanxi.sales.approvals import services as approvals
 from guanxi.sales.catalog.services import line_item_fields
 from guanxi.sales.common import hooks, money, numbers, permissions, sync
 from guanxi.sales.common.permissions import EDIT_OTHERS
-from guanxi.sales.contracts.services import clean_items, contract_mark_executing
+from guanxi.sales.contracts.services import clean_items, contract_mark_executing_if_signed
 from guanxi.sales.models import (
     Contract,
     ContractItem,
@@ -147,13 +147,6 @@ def _submit_for_approval(*, actor, target: str, record, contract, amount, title:
         product_ids=lambda: _product_ids(contract),  # read only if a flow asks for it
         title=title,
     )
-
-
-def _mark_executing(*, contract, actor) -> None:
-    """SIGNED → EXECUTING on the first payment, through the contracts area's service."""
-    if contract.status != Contract.Status.SIGNED:
-        return
-    contract_mark_executing(contract=contract, actor=actor)
 
 
 def _status_error(contract, allowed) -> ValidationFailed:
@@ -619,7 +612,7 @@ def payment_record(
             instalment_id=instalment_id,
             accept=bool(accept_overpayment),
         )
-        _mark_executing(contract=locked, actor=actor)
+        contract_mark_executing_if_signed(contract=locked, actor=actor)
         hooks.payment_received.call_all(payment=payment, contract=locked, actor=actor)
     else:
         _check_pending_fits(payment=payment, contract=locked, accept=bool(accept_overpayment))
@@ -706,7 +699,7 @@ def payment_finish(*, record_id, outcome, actor) -> None:
             instalment_id=payment.requested_instalment_id,
             accept=payment.overpayment_accepted,
         )
-        _mark_executing(contract=contract, actor=actor)
+        contract_mark_executing_if_signed(contract=contract, actor=actor)
         hooks.payment_received.call_all(payment=payment, contract=contract, actor=actor)
         return
     _close_unapproved(payment, outcome=outcome, actor=actor)
