@@ -24,6 +24,7 @@ from guanxi.care import hooks as care_hooks
 from guanxi.care.common import permissions
 from guanxi.care.models import CareRule, CareTask, CareTopic, SpotCheck, SpotCheckSettings
 from guanxi.core.audit import audit_record
+from guanxi.core.dataclass_values import dataclass_values
 from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, invalid_field
 from guanxi.core.field_errors import field_errors_into
 from guanxi.customers.archive.services import timeline_add
@@ -68,18 +69,9 @@ def care_task_create(*, new: CareTaskNew, actor: User | None = None) -> CareTask
     if new.assignee is not None and department_id is None:
         department_id = new.assignee.department_id
     task = CareTask.objects.create(
-        customer=new.customer,
-        kind=new.kind,
-        channel=new.channel,
+        **dataclass_values(new, exclude=("title", "department_id", "notes")),
         title=title[:200],
-        due_at=new.due_at,
-        assignee=new.assignee,
         department_id=department_id,
-        supervisor=new.supervisor,
-        topic=new.topic,
-        origin=new.origin,
-        rule=new.rule,
-        parent=new.parent,
         notes=new.notes[:NOTES_LIMIT],
         created_by=actor if getattr(actor, "pk", None) else None,
     )

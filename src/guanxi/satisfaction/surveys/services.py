@@ -24,6 +24,7 @@ from guanxi.care.messages.services import MessageNew, message_queue
 from guanxi.care.models import CareTask, Channel, Purpose
 from guanxi.care.visits.services import CareTaskNew, care_task_create
 from guanxi.core.audit import audit_record
+from guanxi.core.dataclass_values import dataclass_values
 from guanxi.core.errors import DomainError, PermissionDenied, ValidationFailed, found
 from guanxi.customers.archive.services import timeline_add
 from guanxi.customers.models import Customer
@@ -257,20 +258,10 @@ def _response_store(new: ResponseNew) -> SurveyResponse:
     gaps = [performance - expectation for _f, _q, expectation, performance in new.items]
     month = month_of(new.answered_at)
     response = SurveyResponse.objects.create(
-        version=new.version,
-        customer=new.customer,
-        consultant=new.consultant,
-        department_id=new.department_id,
-        source=new.source,
-        kind=new.kind,
-        answered_at=new.answered_at,
+        **dataclass_values(new, exclude=("items", "comment")),
         month=month,
-        overall=new.overall,
-        nps=new.nps,
         satisfaction=(Decimal(sum(gaps)) / len(gaps)).quantize(Decimal("0.01")) if gaps else None,
         comment=new.comment.strip(),
-        recorded_by=new.recorded_by,
-        import_batch_id=new.import_batch_id,
     )
     AnswerItem.objects.bulk_create(
         AnswerItem(
