@@ -33,11 +33,36 @@ class RecoveryResult:
     failed: int
 
 
+def worker_host() -> str:
+    return socket.gethostname()[:40]
+
+
 def worker_id_new() -> str:
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{get_random_string(8)}"
+    return f"{worker_host()}:{os.getpid()}:{get_random_string(8)}"
 
 
-def _process_alive(pid: int) -> bool:
+_worker_tag: tuple[int, str] | None = None
+
+
+def worker_tag() -> str:
+    """`<host>:<pid>:<random>` of this process (a fresh one after a fork): the tag the
+    queues that claim their rows (messages, webhook deliveries) write into their claims."""
+    global _worker_tag
+    if _worker_tag is None or _worker_tag[0] != os.getpid():
+        _worker_tag = (os.getpid(), worker_id_new())
+    return _worker_tag[1]
+
+
+def local_worker_pid(worker: str, *, host: str) -> int | None:
+    """The process id in a worker's name if that worker runs on `host`, else None: whether
+    it is gone can only be told on its own machine."""
+    parts = worker.split(":")
+    if len(parts) == 3 and parts[0] == host and parts[1].isdecimal():
+        return int(parts[1])
+    return None
+
+
+def process_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -48,16 +73,15 @@ def _process_alive(pid: int) -> bool:
 
 
 def _is_lost(result: DBTaskResult, *, host: str, now: dt.datetime) -> bool:
-    last = result.worker_ids[-1] if result.worker_ids else ""
-    parts = last.split(":")
-    if len(parts) == 3 and parts[0] == host and parts[1].isdecimal():
-        return int(parts[1]) != os.getpid() and not _process_alive(int(parts[1]))
+    pid = local_worker_pid(result.worker_ids[-1] if result.worker_ids else "", host=host)
+    if pid is not None:
+        return pid != os.getpid() and not process_alive(pid)
     started = result.started_at or result.enqueued_at
     return started < now - FOREIGN_RUNNING_LIMIT
 
 
 def tasks_recover_lost() -> RecoveryResult:
-    host = socket.gethostname()[:40]
+    host = worker_host()
     now = timezone.now()
     requeued = failed = 0
     running = DBTaskResult.objects.filter(status="RUNNING").only(

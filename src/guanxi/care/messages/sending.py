@@ -25,7 +25,6 @@ import os
 import re
 import select
 import smtplib
-import socket
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -41,7 +40,6 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
 from guanxi.care.messages.consent import Decision, recipient_of, send_decision
@@ -56,6 +54,7 @@ from guanxi.care.models import (
     Notification,
     Purpose,
 )
+from guanxi.core.task_recovery import local_worker_pid, process_alive, worker_host, worker_tag
 
 logger = logging.getLogger("guanxi.care.messages")
 
@@ -67,16 +66,6 @@ RETRY_BASE = dt.timedelta(minutes=1)  # then 2, 4, 8 minutes
 FOREIGN_CLAIM_LIMIT = dt.timedelta(minutes=15)
 UNSUBSCRIBE_SALT = "guanxi.care.unsubscribe"
 _ACTIVE = (Message.Status.QUEUED, Message.Status.DEFERRED)
-
-_tag: tuple[int, str] | None = None
-
-
-def worker_tag() -> str:
-    """`<host>:<pid>:<random>` of this process (a fresh one after a fork)."""
-    global _tag
-    if _tag is None or _tag[0] != os.getpid():
-        _tag = (os.getpid(), f"{socket.gethostname()[:40]}:{os.getpid()}:{get_random_string(8)}")
-    return _tag[1]
 
 
 @dataclass
@@ -125,28 +114,17 @@ def unsubscribe_url(message: Message) -> str:
 # ---------------------------------------------------------------- claims
 
 
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _claim_abandoned(tag: str, *, host: str) -> bool:
-    parts = tag.split(":")
-    if len(parts) == 3 and parts[0] == host and parts[1].isdecimal():
-        pid = int(parts[1])
-        return tag != worker_tag() and (pid == os.getpid() or not _process_alive(pid))
-    return False
+    pid = local_worker_pid(tag, host=host)
+    if pid is None:
+        return False
+    return tag != worker_tag() and (pid == os.getpid() or not process_alive(pid))
 
 
 def claims_recover(*, now: dt.datetime) -> int:
     """Claims of workers that died take their messages back to the queue. Such a message was
     never committed as sent, so no server finished receiving it."""
-    host = socket.gethostname()[:40]
+    host = worker_host()
     back = {"status": Message.Status.QUEUED, "claimed_by": "", "claimed_at": None}
     recovered = 0
     tags = set(

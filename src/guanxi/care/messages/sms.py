@@ -67,25 +67,15 @@ def aliyun_signature(*, method: str, params: dict[str, str], secret: str) -> str
 _ALIYUN_TRANSIENT = ("isv.BUSINESS_LIMIT_CONTROL", "Throttling", "ServiceUnavailable", "isp.")
 
 
+@dataclass(kw_only=True)
 class AliyunSms:
-    def __init__(
-        self,
-        *,
-        endpoint: str,
-        access_key_id: str,
-        access_key_secret: str,
-        sign_name: str,
-        template_code: str,
-        region: str = "cn-hangzhou",
-        timeout: float = 10.0,
-    ) -> None:
-        self.endpoint = endpoint
-        self.access_key_id = access_key_id
-        self.access_key_secret = access_key_secret
-        self.sign_name = sign_name
-        self.template_code = template_code
-        self.region = region
-        self.timeout = timeout
+    endpoint: str
+    access_key_id: str
+    access_key_secret: str
+    sign_name: str
+    template_code: str
+    region: str = "cn-hangzhou"
+    timeout: float = 10.0
 
     def request_params(self, *, phone: str, text: str, reference: str) -> dict[str, str]:
         # Mainland numbers go without the country code; others as 00-less international.

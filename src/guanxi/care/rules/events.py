@@ -15,6 +15,15 @@ from guanxi.pipeline.models import FollowUp, Objection
 VISIT_CHANNELS = frozenset({FollowUp.Channel.VISIT, FollowUp.Channel.SHOWROOM})
 
 
+def _touches_now(trigger: str, *, customer_id: int, occurrence: str) -> None:
+    """The touches owed for an event that happens as the lower service runs (now)."""
+    touches_record(
+        event=CareEvent(
+            trigger=trigger, customer_id=customer_id, occurrence=occurrence, at=timezone.now()
+        )
+    )
+
+
 def on_customer_created(*, customer: Any, **_kwargs: Any) -> None:
     touches_record(
         event=CareEvent(
@@ -50,17 +59,9 @@ def on_followup_logged(
     facts = {"channel": followup.channel}
     if customer is not None:
         facts["category"] = customer.category
-    found = []
+    due = []  # (trigger, when) of each event this follow-up is
     if followup.channel in VISIT_CHANNELS:
-        found.append(
-            CareEvent(
-                trigger=Trigger.VISIT_LOGGED,
-                customer_id=followup.customer_id,
-                occurrence=occurrence,
-                at=followup.at,
-                facts=facts,
-            )
-        )
+        due.append((Trigger.VISIT_LOGGED, followup.at))
     # 议价成交 (seed 003 §2): the customer objected to the price and left with a next contact
     price_open = any(
         row.get("type") == Objection.Type.PRICE
@@ -68,16 +69,19 @@ def on_followup_logged(
         for row in objections
     )
     if price_open and followup.next_contact_at is not None:
-        found.append(
+        due.append((Trigger.QUOTE_REFUSED, followup.next_contact_at))
+    touches_record_all(
+        events=[
             CareEvent(
-                trigger=Trigger.QUOTE_REFUSED,
+                trigger=trigger,
                 customer_id=followup.customer_id,
                 occurrence=occurrence,
-                at=followup.next_contact_at,
+                at=at,
                 facts=facts,
             )
-        )
-    touches_record_all(events=found)
+            for trigger, at in due
+        ]
+    )
 
 
 def on_stage_changed(*, customer_id: int, to_stage: Any, at: Any, **_kwargs: Any) -> None:
@@ -93,13 +97,10 @@ def on_stage_changed(*, customer_id: int, to_stage: Any, at: Any, **_kwargs: Any
 
 
 def on_contract_won(*, contract: Any, **_kwargs: Any) -> None:
-    touches_record(
-        event=CareEvent(
-            trigger=Trigger.CONTRACT_SIGNED,
-            customer_id=contract.customer_id,
-            occurrence=f"contract:{contract.pk}",
-            at=timezone.now(),
-        )
+    _touches_now(
+        Trigger.CONTRACT_SIGNED,
+        customer_id=contract.customer_id,
+        occurrence=f"contract:{contract.pk}",
     )
 
 
@@ -123,22 +124,14 @@ def on_delivery_done(*, delivery: Any, contract: Any = None, **_kwargs: Any) -> 
     customer_id = (
         contract.customer_id if contract is not None else delivery.plan.order.contract.customer_id
     )
-    touches_record(
-        event=CareEvent(
-            trigger=Trigger.DELIVERY_DONE,
-            customer_id=customer_id,
-            occurrence=f"contract:{contract_id}",
-            at=timezone.now(),
-        )
+    _touches_now(
+        Trigger.DELIVERY_DONE, customer_id=customer_id, occurrence=f"contract:{contract_id}"
     )
 
 
 def on_payment_received(*, payment: Any, contract: Any, **_kwargs: Any) -> None:
-    touches_record(
-        event=CareEvent(
-            trigger=Trigger.PAYMENT_RECEIVED,
-            customer_id=contract.customer_id,
-            occurrence=f"payment:{payment.pk}",
-            at=timezone.now(),
-        )
+    _touches_now(
+        Trigger.PAYMENT_RECEIVED,
+        customer_id=contract.customer_id,
+        occurrence=f"payment:{payment.pk}",
     )

@@ -10,7 +10,7 @@ something). Every change is on the customer's timeline; bad input changes nothin
 
 import datetime as dt
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, cast
 
 from django.conf import settings
@@ -24,7 +24,9 @@ from guanxi.care import hooks as care_hooks
 from guanxi.care.common import permissions
 from guanxi.care.models import CareRule, CareTask, CareTopic, SpotCheck, SpotCheckSettings
 from guanxi.core.audit import audit_record
+from guanxi.core.dataclass_values import dataclass_values
 from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, invalid_field
+from guanxi.core.field_errors import field_errors_into
 from guanxi.customers.archive.services import timeline_add
 from guanxi.customers.models import Customer
 from guanxi.pipeline.models import FollowUp
@@ -67,18 +69,9 @@ def care_task_create(*, new: CareTaskNew, actor: User | None = None) -> CareTask
     if new.assignee is not None and department_id is None:
         department_id = new.assignee.department_id
     task = CareTask.objects.create(
-        customer=new.customer,
-        kind=new.kind,
-        channel=new.channel,
+        **dataclass_values(new, exclude=("title", "department_id", "notes")),
         title=title[:200],
-        due_at=new.due_at,
-        assignee=new.assignee,
         department_id=department_id,
-        supervisor=new.supervisor,
-        topic=new.topic,
-        origin=new.origin,
-        rule=new.rule,
-        parent=new.parent,
         notes=new.notes[:NOTES_LIMIT],
         created_by=actor if getattr(actor, "pk", None) else None,
     )
@@ -191,26 +184,20 @@ def care_visit_create(*, actor: User, new: VisitNew) -> CareTask:
             errors["topic_id"] = [_("Choose one of the active topics.")]
     if new.channel not in CareTask.Channel.values:
         errors["channel"] = [_("Choose phone, web or visit.")]
-    try:
+    with field_errors_into(errors):
         due_at = _due(new.due_at)
-    except ValidationFailed as exc:
-        errors.update(exc.field_errors)
     assignee = actor
     if new.assignee_id is not None and new.assignee_id != actor.pk:
         if not user_can(actor, permissions.TASK_OTHERS):
             errors["assignee_id"] = [_("You may only plan 回访 for yourself.")]
         else:
-            try:
+            with field_errors_into(errors):
                 assignee = _active_user(new.assignee_id, name="assignee_id")
-            except ValidationFailed as exc:
-                errors.update(exc.field_errors)
     title = (new.title or "").strip() or (topic.name if topic else _("回访"))
     if len(title) > 200:
         errors["title"] = [_("At most %(limit)d characters, please.") % {"limit": 200}]
-    try:
+    with field_errors_into(errors):
         notes = _notes(new.notes)
-    except ValidationFailed as exc:
-        errors.update(exc.field_errors)
     if errors:
         raise ValidationFailed(field_errors=errors)
     assert customer is not None  # noqa: S101 - refused above when missing
@@ -297,19 +284,15 @@ def care_visit_do(*, actor: User, task_id: int, record: VisitRecord) -> CareTask
         errors["outcome"] = [_("Choose reached, unreachable, refused or wrong number.")]
     answers = _clean_answers(task, record, errors)
     score = _clean_score(task, record, errors)
-    try:
+    with field_errors_into(errors):
         notes = _notes(record.notes)
-    except ValidationFailed as exc:
-        errors.update(exc.field_errors)
     retry_at = None
     if record.retry_at is not None:
         if record.outcome != CareTask.Outcome.UNREACHABLE:
             errors["retry_at"] = [_("A next attempt is planned only when nobody answered.")]
         else:
-            try:
+            with field_errors_into(errors):
                 retry_at = _due(record.retry_at, name="retry_at")
-            except ValidationFailed as exc:
-                errors.update(exc.field_errors)
     if errors:
         raise ValidationFailed(field_errors=errors)
     now = timezone.now()
@@ -334,22 +317,13 @@ def care_visit_do(*, actor: User, task_id: int, record: VisitRecord) -> CareTask
         data={"outcome": task.outcome, "score": score, "status": task.status},
     )
     if retry_at is not None:
-        care_task_create(
-            new=CareTaskNew(
-                customer=task.customer,
-                title=task.title,
-                due_at=retry_at,
-                kind=task.kind,
-                channel=task.channel,
-                assignee=task.assignee,
-                department_id=task.department_id,
-                supervisor=task.supervisor,
-                topic=task.topic,
-                origin=task.origin,
-                rule=task.rule,
-            ),
-            actor=actor,
-        )
+        # the same 回访 again, later: all of the task but its due time, parent and notes
+        again = {
+            spec.name: getattr(task, spec.name)
+            for spec in fields(CareTaskNew)
+            if spec.name not in ("due_at", "parent", "notes")
+        }
+        care_task_create(new=CareTaskNew(**again, due_at=retry_at), actor=actor)
     return task
 
 
@@ -374,10 +348,8 @@ def care_task_close(*, actor: User, task_id: int, resolution: str, note: str = "
         errors["resolution"] = [_("Choose done or cancelled.")]
     elif resolution == Resolution.DONE and task.kind != CareTask.Kind.ACTION:
         errors["resolution"] = [_("A 回访 is closed by recording its outcome.")]
-    try:
+    with field_errors_into(errors):
         note = _notes(note, name="note")
-    except ValidationFailed as exc:
-        errors.update(exc.field_errors)
     if resolution == Resolution.CANCELLED and not note and "note" not in errors:
         errors["note"] = [_("Say why the task is cancelled.")]
     if errors:
@@ -433,18 +405,12 @@ def care_visit_track(*, actor: User, task_id: int, new: TrackNew) -> CareTask:
     elif len(title) > 200:
         errors["title"] = [_("At most %(limit)d characters, please.") % {"limit": 200}]
     owner = None
-    try:
+    with field_errors_into(errors):
         owner = _active_user(new.assignee_id, name="assignee_id")
-    except ValidationFailed as exc:
-        errors.update(exc.field_errors)
-    try:
+    with field_errors_into(errors):
         due_at = _due(new.due_at)
-    except ValidationFailed as exc:
-        errors.update(exc.field_errors)
-    try:
+    with field_errors_into(errors):
         notes = _notes(new.notes)
-    except ValidationFailed as exc:
-        errors.update(exc.field_errors)
     if errors:
         raise ValidationFailed(field_errors=errors)
     return care_task_create(
@@ -775,10 +741,8 @@ def spot_check_record(
     errors: dict[str, list[Any]] = {}
     if result not in SpotCheck.Result.values:
         errors["result"] = [_("Choose matches, differs or not reached.")]
-    try:
+    with field_errors_into(errors):
         notes = _notes(notes)
-    except ValidationFailed as exc:
-        errors.update(exc.field_errors)
     if result == SpotCheck.Result.DIFFERS and not notes and "notes" not in errors:
         errors["notes"] = [_("Say what the customer told that differs.")]
     if errors:

@@ -248,6 +248,20 @@ def _enqueue(batch: ImportBatch) -> None:
     import_process.enqueue(batch.pk)
 
 
+def _phase_begin(batch: ImportBatch, *, status: str, phase: str) -> None:
+    """Set the batch off on its dry run (PHASE_CHECK) or its import (PHASE_RUN): that phase's
+    counts and progress start from nothing."""
+    batch.status = status
+    batch.phase = phase
+    batch.rows_done = 0
+    if phase == PHASE_RUN:
+        batch.run_counts = {}
+    else:
+        batch.check_counts = {}
+    batch.started_at = timezone.now()
+    batch.finished_at = None
+
+
 @transaction.atomic
 def batch_check(*, actor: User, batch: ImportBatch) -> ImportBatch:
     """Queue the dry run: every row judged, nothing written but the outcome rows."""
@@ -255,12 +269,7 @@ def batch_check(*, actor: User, batch: ImportBatch) -> ImportBatch:
     if locked.status not in (Status.UPLOADED, Status.CHECKED):
         raise Conflict(_("This import has started; it cannot be checked again."))
     ImportRow.objects.filter(batch=locked, phase=PHASE_CHECK).delete()
-    locked.status = Status.CHECKING
-    locked.phase = PHASE_CHECK
-    locked.rows_done = 0
-    locked.check_counts = {}
-    locked.started_at = timezone.now()
-    locked.finished_at = None
+    _phase_begin(locked, status=Status.CHECKING, phase=PHASE_CHECK)
     locked.report = ""
     locked.save()
     _enqueue(locked)
@@ -276,12 +285,7 @@ def batch_start(*, actor: User, batch: ImportBatch) -> ImportBatch:
                 raise Conflict(_("Run the dry run first."))
             _check_owner(actor, locked.default_owner)
             _check_kind(actor, locked.kind)
-            locked.status = Status.QUEUED
-            locked.phase = PHASE_RUN
-            locked.rows_done = 0
-            locked.run_counts = {}
-            locked.started_at = timezone.now()
-            locked.finished_at = None
+            _phase_begin(locked, status=Status.QUEUED, phase=PHASE_RUN)
             locked.save()
             audit_record(
                 actor=actor,
@@ -344,16 +348,7 @@ def batch_rollback(*, actor: User, batch: ImportBatch) -> int:
         ],
         batch_size=1000,
     )
-    locked.status = Status.ROLLED_BACK
-    locked.rolled_back_at = now
-    locked.save(update_fields=["status", "rolled_back_at"])
-    audit_record(
-        actor=actor,
-        action="imports.rollback",
-        target=locked,
-        summary=locked.file_name,
-        detail={"customers": len(ids)},
-    )
+    _rolled_back(actor=actor, batch=locked, at=now, detail={"customers": len(ids)})
     return len(ids)
 
 
@@ -369,17 +364,21 @@ def _rollback_records(actor: User, locked: ImportBatch) -> int:
         count = followups_remove_recorded(actor=actor, followup_ids=ids)
     else:
         count = contracts_remove_history(actor=actor, contract_ids=ids)
-    locked.status = Status.ROLLED_BACK
-    locked.rolled_back_at = timezone.now()
-    locked.save(update_fields=["status", "rolled_back_at"])
-    audit_record(
-        actor=actor,
-        action="imports.rollback",
-        target=locked,
-        summary=locked.file_name,
-        detail={str(locked.kind): count},
-    )
+    _rolled_back(actor=actor, batch=locked, at=timezone.now(), detail={str(locked.kind): count})
     return count
+
+
+def _rolled_back(
+    *, actor: User, batch: ImportBatch, at: dt.datetime, detail: dict[str, int]
+) -> None:
+    """The end of every rollback: the batch marked rolled back, and the rollback audited with
+    what it removed."""
+    batch.status = Status.ROLLED_BACK
+    batch.rolled_back_at = at
+    batch.save(update_fields=["status", "rolled_back_at"])
+    audit_record(
+        actor=actor, action="imports.rollback", target=batch, summary=batch.file_name, detail=detail
+    )
 
 
 # ---------------------------------------------------------------- the background phases

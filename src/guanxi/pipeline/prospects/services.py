@@ -29,8 +29,8 @@ from guanxi.accounts.selectors import (
 )
 from guanxi.core.audit import audit_record
 from guanxi.core.audit_text import money_text
-from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed, invalid_field
-from guanxi.core.schemas import IDEMPOTENCY_KEY_LIMIT
+from guanxi.core.errors import PermissionDenied, ValidationFailed, invalid_field
+from guanxi.core.idempotency import idempotency_key_clean, idempotency_replay
 from guanxi.core.sql import SlotStatement
 from guanxi.customers.archive.services import customer_refresh_category, timeline_add
 from guanxi.customers.errors import CustomerNotFound
@@ -558,17 +558,16 @@ def _followup_fingerprint(customer: Customer, data: FollowUpInput) -> str:
 
 
 def _followup_replay(*, actor: User, key: str, fingerprint: str) -> FollowUpLogged | None:
-    first = FollowUp.objects.filter(user_id=actor.pk, idempotency_key=key).first()
+    first = idempotency_replay(
+        FollowUp.objects.filter(user_id=actor.pk, idempotency_key=key).first(),
+        fingerprint=fingerprint,
+        reused=_(
+            "This idempotency key was already used for a different follow-up; "
+            "use a new key for a new follow-up."
+        ),
+    )
     if first is None:
         return None
-    if first.request_fingerprint != fingerprint:
-        raise Conflict(
-            _(
-                "This idempotency key was already used for a different follow-up; "
-                "use a new key for a new follow-up."
-            ),
-            code="idempotency_key_reused",
-        )
     prospect = Prospect.objects.select_related("stage").get(customer_id=first.customer_id)
     return FollowUpLogged(followup=first, prospect=prospect, replayed=True)
 
@@ -595,17 +594,12 @@ def followup_log(
     `by` is the user who made the follow-up when the actor records it for them (default:
     the actor): the actor themself or a user in the actor's scope; the actor's rights on the
     customer apply."""
-    key = (idempotency_key or "").strip() or None
     if by is not None and by.pk != actor.pk and not users_in_scope(actor).filter(pk=by.pk):
         raise PermissionDenied(_("You may not record follow-ups for this user."))
+    key = idempotency_key_clean(idempotency_key, field="Idempotency-Key")
     if key is None:
         return _followup_log(
             actor=actor, customer=customer, data=data, key=None, fingerprint="", at=at, by=by
-        )
-    if len(key) > IDEMPOTENCY_KEY_LIMIT:
-        raise invalid_field(
-            "Idempotency-Key",
-            _("At most %(count)d characters.") % {"count": IDEMPOTENCY_KEY_LIMIT},
         )
     fingerprint = _followup_fingerprint(customer, data)
     replayed = _followup_replay(actor=actor, key=key, fingerprint=fingerprint)

@@ -615,6 +615,13 @@ def contract_mark_executing(*, contract, actor=None) -> Contract:
     return locked
 
 
+def contract_mark_executing_if_signed(*, contract: Contract, actor=None) -> None:
+    """contract_mark_executing for an area that holds the contract's row locked: no query at
+    all unless that row is still SIGNED (its first order, delivery, stock-out or payment)."""
+    if contract.status == S.SIGNED:
+        contract_mark_executing(contract=contract, actor=actor)
+
+
 @transaction.atomic
 def contract_complete(*, actor, contract) -> Contract:
     locked = _lock(actor=actor, contract=contract)

@@ -26,7 +26,7 @@ from guanxi.customers.archive.services import timeline_add
 from guanxi.customers.models import Customer
 from guanxi.sales.common import hooks, numbers
 from guanxi.sales.common.permissions import EDIT_OTHERS
-from guanxi.sales.contracts.services import contract_mark_executing
+from guanxi.sales.contracts.services import contract_mark_executing_if_signed
 from guanxi.sales.models import Contract, ContractItem, Delivery, DeliveryPlan, Order, StockOut
 
 ACTIVE = (Contract.Status.SIGNED, Contract.Status.EXECUTING)
@@ -132,12 +132,6 @@ def _require_active(contract: Contract, message: str) -> None:
             message % {"number": contract.number, "status": contract.get_status_display()},
             code="ContractNotActive",
         )
-
-
-def _mark_executing(*, contract, actor) -> None:
-    # Area C: SIGNED → EXECUTING on the first order/delivery/stock-out (no-op otherwise).
-    if contract.status == Contract.Status.SIGNED:
-        contract_mark_executing(contract=contract, actor=actor)
 
 
 def _timeline(*, contract: Contract, kind: str, title: str, actor, ref, data) -> None:
@@ -282,7 +276,7 @@ def order_create(*, actor, contract, ordered_on, notes="", plans: list[dict]) ->
             for item, quantity, planned_on, line_notes in lines
         ]
     )
-    _mark_executing(contract=locked, actor=actor)
+    contract_mark_executing_if_signed(contract=locked, actor=actor)
     audit_record(
         actor=actor,
         action="sales.order_create",
@@ -426,7 +420,7 @@ def delivery_record(*, actor, plan, quantity, delivered_on, receiver="", notes="
         Order.objects.filter(pk=order.pk).update(status=status)
         order.status = status
     locked.order = order
-    _mark_executing(contract=contract, actor=actor)
+    contract_mark_executing_if_signed(contract=contract, actor=actor)
     audit_record(
         actor=actor,
         action="sales.delivery_record",
@@ -540,7 +534,7 @@ def stockout_record(
         notes=notes,
         recorded_by=actor if getattr(actor, "pk", None) else None,
     )
-    _mark_executing(contract=locked, actor=actor)
+    contract_mark_executing_if_signed(contract=locked, actor=actor)
     audit_record(
         actor=actor,
         action="sales.stockout_record",

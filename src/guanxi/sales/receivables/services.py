@@ -31,6 +31,7 @@ from guanxi.accounts.models import User
 from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
 from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed, found
+from guanxi.core.idempotency import idempotency_key_clean, idempotency_replay
 from guanxi.customers.archive.services import timeline_add
 from guanxi.customers.models import Customer, TimelineEvent
 from guanxi.pipeline.prospects.services import prospect_mark_won
@@ -38,7 +39,7 @@ from guanxi.sales.approvals import services as approvals
 from guanxi.sales.catalog.services import line_item_fields
 from guanxi.sales.common import hooks, money, numbers, permissions, sync
 from guanxi.sales.common.permissions import EDIT_OTHERS
-from guanxi.sales.contracts.services import clean_items, contract_mark_executing
+from guanxi.sales.contracts.services import clean_items, contract_mark_executing_if_signed
 from guanxi.sales.models import (
     Contract,
     ContractItem,
@@ -144,13 +145,6 @@ def _submit_for_approval(*, actor, target: str, record, contract, amount, title:
         product_ids=lambda: _product_ids(contract),  # read only if a flow asks for it
         title=title,
     )
-
-
-def _mark_executing(*, contract, actor) -> None:
-    """SIGNED → EXECUTING on the first payment, through the contracts area's service."""
-    if contract.status != Contract.Status.SIGNED:
-        return
-    contract_mark_executing(contract=contract, actor=actor)
 
 
 def _status_error(contract, allowed) -> ValidationFailed:
@@ -441,18 +435,14 @@ def payment_fingerprint(
 def _replay(*, actor, key: str | None, fingerprint: str):
     if not key or actor is None:
         return None
-    first = Payment.objects.filter(recorded_by_id=actor.pk, idempotency_key=key).first()
-    if first is None:
-        return None
-    if first.request_fingerprint != fingerprint:
-        raise Conflict(
-            _(
-                "This idempotency key was already used for a different payment; "
-                "use a new key for a new payment."
-            ),
-            code="idempotency_key_reused",
-        )
-    return first
+    return idempotency_replay(
+        Payment.objects.filter(recorded_by_id=actor.pk, idempotency_key=key).first(),
+        fingerprint=fingerprint,
+        reused=_(
+            "This idempotency key was already used for a different payment; "
+            "use a new key for a new payment."
+        ),
+    )
 
 
 def _allocate(*, payment: Payment, contract: Contract, instalment_id=None, accept=False) -> None:
@@ -547,11 +537,7 @@ def payment_record(
         notes=notes,
         instalment=instalment,
     )
-    key = (idempotency_key or "").strip() or None
-    if key is not None and len(key) > 80:
-        raise ValidationFailed(
-            field_errors={"idempotency_key": [_("At most %(count)d characters.") % {"count": 80}]}
-        )
+    key = idempotency_key_clean(idempotency_key, field="idempotency_key")
     fingerprint = payment_fingerprint(
         contract_id=contract.pk,
         amount=amount,
@@ -624,7 +610,7 @@ def payment_record(
             instalment_id=instalment_id,
             accept=bool(accept_overpayment),
         )
-        _mark_executing(contract=locked, actor=actor)
+        contract_mark_executing_if_signed(contract=locked, actor=actor)
         hooks.payment_received.call_all(payment=payment, contract=locked, actor=actor)
     else:
         _check_pending_fits(payment=payment, contract=locked, accept=bool(accept_overpayment))
@@ -711,7 +697,7 @@ def payment_finish(*, record_id, outcome, actor) -> None:
             instalment_id=payment.requested_instalment_id,
             accept=payment.overpayment_accepted,
         )
-        _mark_executing(contract=contract, actor=actor)
+        contract_mark_executing_if_signed(contract=contract, actor=actor)
         hooks.payment_received.call_all(payment=payment, contract=contract, actor=actor)
         return
     _close_unapproved(payment, outcome=outcome, actor=actor)

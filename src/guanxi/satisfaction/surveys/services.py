@@ -24,6 +24,7 @@ from guanxi.care.messages.services import MessageNew, message_queue
 from guanxi.care.models import CareTask, Channel, Purpose
 from guanxi.care.visits.services import CareTaskNew, care_task_create
 from guanxi.core.audit import audit_record
+from guanxi.core.dataclass_values import dataclass_values
 from guanxi.core.errors import DomainError, PermissionDenied, ValidationFailed, found
 from guanxi.customers.archive.services import timeline_add
 from guanxi.customers.models import Customer
@@ -257,20 +258,10 @@ def _response_store(new: ResponseNew) -> SurveyResponse:
     gaps = [performance - expectation for _f, _q, expectation, performance in new.items]
     month = month_of(new.answered_at)
     response = SurveyResponse.objects.create(
-        version=new.version,
-        customer=new.customer,
-        consultant=new.consultant,
-        department_id=new.department_id,
-        source=new.source,
-        kind=new.kind,
-        answered_at=new.answered_at,
+        **dataclass_values(new, exclude=("items", "comment")),
         month=month,
-        overall=new.overall,
-        nps=new.nps,
         satisfaction=(Decimal(sum(gaps)) / len(gaps)).quantize(Decimal("0.01")) if gaps else None,
         comment=new.comment.strip(),
-        recorded_by=new.recorded_by,
-        import_batch_id=new.import_batch_id,
     )
     AnswerItem.objects.bulk_create(
         AnswerItem(
@@ -440,6 +431,40 @@ def _link_message_body(url: str) -> str:
     ) % {"url": url}
 
 
+def _reachable_channel(customer: Customer) -> str:
+    """SMS if the customer has a mobile number, else e-mail if an address, else ""."""
+    return Channel.SMS if customer.mobile else (Channel.EMAIL if customer.email else "")
+
+
+def _link_queue(
+    *,
+    new: NewLink,
+    channel: str,
+    subject: str,
+    body: str,
+    sender: User | None = None,
+    dedup_key: str | None = None,
+    complaint: Complaint | None = None,
+) -> None:
+    """Queue the link's text to its customer through care's messages (the subject only by
+    e-mail) and tie the message, and the complaint it confirms if any, to the link: every
+    way a link is sent goes through here."""
+    message = message_queue(
+        new=MessageNew(
+            customer=new.link.customer,
+            template=None,
+            sender=sender,
+            channel=channel,
+            purpose=Purpose.SERVICE,
+            subject=subject if channel == Channel.EMAIL else "",
+            body=body,
+            dedup_key=dedup_key,
+        )
+    )
+    SurveyLink.objects.filter(pk=new.link.pk).update(message_id=message.pk, complaint=complaint)
+    new.link.complaint = complaint
+
+
 def survey_link_send(
     *, actor: User, customer_id: int, template_id: int, channel: str = Channel.SMS
 ) -> NewLink:
@@ -449,19 +474,13 @@ def survey_link_send(
         raise ValidationFailed(field_errors={"channel": [_("Choose SMS or e-mail.")]})
     with transaction.atomic():
         new = survey_link_create(actor=actor, customer_id=customer_id, template_id=template_id)
-        body = _link_message_body(new.url)
-        message = message_queue(
-            new=MessageNew(
-                customer=new.link.customer,
-                template=None,
-                sender=actor,
-                channel=channel,
-                purpose=Purpose.SERVICE,
-                subject=_("How did we do?") if channel == Channel.EMAIL else "",
-                body=body,
-            )
+        _link_queue(
+            new=new,
+            channel=channel,
+            subject=_("How did we do?"),
+            body=_link_message_body(new.url),
+            sender=actor,
         )
-        SurveyLink.objects.filter(pk=new.link.pk).update(message_id=message.pk)
     return new
 
 
@@ -483,25 +502,15 @@ def survey_link_for_task(*, task: CareTask) -> NewLink | None:
         return None
     customer = task.customer
     template = SurveyTemplate.objects.filter(active=True).order_by("id").first()
-    channel = Channel.SMS if customer.mobile else (Channel.EMAIL if customer.email else "")
+    channel = _reachable_channel(customer)
     if template is None or not channel or customer.deleted_at is not None:
         return None
     new = _link_make(customer=customer, template=template, actor=None, days=LINK_DAYS)
     with translation.override(settings.LANGUAGE_CODE):
-        body = _link_message_body(new.url)
-        subject = _("How did we do?") if channel == Channel.EMAIL else ""
-    message = message_queue(
-        new=MessageNew(
-            customer=customer,
-            template=None,
-            channel=channel,
-            purpose=Purpose.SERVICE,
-            subject=subject,
-            body=body,
-            dedup_key=f"survey-task:{task.pk}",
-        )
+        subject, body = _("How did we do?"), _link_message_body(new.url)
+    _link_queue(
+        new=new, channel=channel, subject=subject, body=body, dedup_key=f"survey-task:{task.pk}"
     )
-    SurveyLink.objects.filter(pk=new.link.pk).update(message_id=message.pk)
     return new
 
 
@@ -523,7 +532,7 @@ def complaint_confirmation_send(*, complaint: Complaint) -> NewLink | None:
     or no survey is active. Runs in the closing transaction."""
     customer = complaint.customer
     template = _complaint_template()
-    channel = Channel.SMS if customer.mobile else (Channel.EMAIL if customer.email else "")
+    channel = _reachable_channel(customer)
     if template is None or not channel or customer.deleted_at is not None:
         return None
     dedup_key = f"complaint-confirm:{complaint.pk}:{complaint.reopened}"
@@ -535,20 +544,15 @@ def complaint_confirmation_send(*, complaint: Complaint) -> NewLink | None:
             "{{ customer.surname }}{{ customer.title }}您好，您反映的问题已处理完毕。"
             "请确认处理结果并为我们打分：%(url)s"
         ) % {"url": new.url}
-        subject = _("Your complaint: please confirm") if channel == Channel.EMAIL else ""
-    message = message_queue(
-        new=MessageNew(
-            customer=customer,
-            template=None,
-            channel=channel,
-            purpose=Purpose.SERVICE,
-            subject=subject,
-            body=body,
-            dedup_key=dedup_key,
-        )
+        subject = _("Your complaint: please confirm")
+    _link_queue(
+        new=new,
+        channel=channel,
+        subject=subject,
+        body=body,
+        dedup_key=dedup_key,
+        complaint=complaint,
     )
-    SurveyLink.objects.filter(pk=new.link.pk).update(message_id=message.pk, complaint=complaint)
-    new.link.complaint = complaint
     return new
 
 

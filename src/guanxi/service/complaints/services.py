@@ -156,6 +156,29 @@ def _event(
     )
 
 
+def _timeline(
+    complaint: Complaint,
+    *,
+    title: str,
+    actor: User | None,
+    at: dt.datetime,
+    data: dict[str, Any],
+    body: str = "",
+) -> None:
+    """The complaint's entry on its customer's timeline; `title` has a %(title)s for the
+    complaint's own."""
+    timeline_add(
+        customer=complaint.customer,
+        kind="complaint",
+        title=title % {"title": complaint.title},
+        actor=actor,
+        ref=complaint,
+        occurred_at=at,
+        body=body,
+        data=data,
+    )
+
+
 def _note(note: str, *, required: bool = True, field: str = "note") -> str:
     note = (note or "").strip()
     if required and not note:
@@ -312,13 +335,11 @@ def _complaint_insert(
                 "department": complaint.department_id,
             },
         )
-    timeline_add(
-        customer=customer,
-        kind="complaint",
-        title=_("Complaint: %(title)s") % {"title": complaint.title},
+    _timeline(
+        complaint,
+        title=_("Complaint: %(title)s"),
         actor=actor,
-        ref=complaint,
-        occurred_at=now,
+        at=now,
         data={"category": category.code, "channel": complaint.channel, "status": "open"},
     )
     hooks.complaint_opened.call_all(complaint=complaint)
@@ -573,13 +594,11 @@ def complaint_close(
         note=note,
         data={"resolution": resolution},
     )
-    timeline_add(
-        customer=complaint.customer,
-        kind="complaint",
-        title=_("Complaint closed: %(title)s") % {"title": complaint.title},
+    _timeline(
+        complaint,
+        title=_("Complaint closed: %(title)s"),
         actor=actor,
-        ref=complaint,
-        occurred_at=now,
+        at=now,
         body=note,
         data={"status": "closed", "resolution": resolution},
     )
@@ -619,13 +638,11 @@ def complaint_reopen(*, actor: User, complaint_id: int, note: str) -> Complaint:
     )
     complaint.save()
     _event(complaint, kind=ComplaintEvent.Kind.REOPEN, actor=actor, at=now, note=note)
-    timeline_add(
-        customer=complaint.customer,
-        kind="complaint",
-        title=_("Complaint reopened: %(title)s") % {"title": complaint.title},
+    _timeline(
+        complaint,
+        title=_("Complaint reopened: %(title)s"),
         actor=actor,
-        ref=complaint,
-        occurred_at=now,
+        at=now,
         body=note,
         data={"status": "open"},
     )

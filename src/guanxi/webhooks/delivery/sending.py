@@ -13,8 +13,6 @@ switch it off, with a notification to its owner (care's in-app notifications).""
 
 import datetime as dt
 import json
-import os
-import socket
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -25,10 +23,10 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
 from guanxi.care.messages.services import notification_create
+from guanxi.core.task_recovery import worker_tag
 from guanxi.webhooks.common.catalog import PAYLOAD_VERSION
 from guanxi.webhooks.common.net import UnsafeTarget, target_check
 from guanxi.webhooks.common.net import post as http_post
@@ -81,16 +79,6 @@ class Outcome:
     duration_ms: int | None
     error: str
     transient: bool = True
-
-
-_tag: tuple[int, str] | None = None
-
-
-def worker_tag() -> str:
-    global _tag
-    if _tag is None or _tag[0] != os.getpid():
-        _tag = (os.getpid(), f"{socket.gethostname()[:40]}:{os.getpid()}:{get_random_string(8)}")
-    return _tag[1]
 
 
 def envelope_body(delivery: Delivery) -> bytes:

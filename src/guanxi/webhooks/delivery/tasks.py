@@ -4,11 +4,9 @@
 one is waiting); the scheduler starts one every minute for retries whose back-off is over."""
 
 from crontask import cron
-from django.db import transaction
 from django.tasks import task
-from django_tasks_db.backend import DatabaseBackend
-from django_tasks_db.models import DBTaskResult
 
+from guanxi.core.task_runs import on_commit_once, task_runs_count
 from guanxi.webhooks.delivery.sending import deliveries_due_count, deliveries_send_due
 
 
@@ -22,21 +20,10 @@ def deliver_webhooks() -> dict[str, int]:
 
 
 def _enqueue_unless_waiting() -> None:
-    if (
-        isinstance(deliver_webhooks.get_backend(), DatabaseBackend)
-        and DBTaskResult.objects.filter(
-            task_path=deliver_webhooks.module_path, status="READY"
-        ).exists()
-    ):
-        return
-    deliver_webhooks.enqueue()
+    if not task_runs_count(deliver_webhooks, "READY"):
+        deliver_webhooks.enqueue()
 
 
 def deliveries_send_soon() -> None:
     """A delivery run after the current transaction commits (once per transaction)."""
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and any(
-        entry[1] is _enqueue_unless_waiting for entry in connection.run_on_commit
-    ):
-        return
-    transaction.on_commit(_enqueue_unless_waiting)
+    on_commit_once(_enqueue_unless_waiting)

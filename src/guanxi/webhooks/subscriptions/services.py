@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
+from guanxi.core.dataclass_values import dataclass_values
 from guanxi.core.errors import PermissionDenied, ValidationFailed
 from guanxi.webhooks.common import permissions
 from guanxi.webhooks.common.catalog import EVENTS
@@ -70,11 +71,7 @@ def subscription_create(*, actor: User, data: SubscriptionData) -> Subscription:
     manage_check(actor)
     cleaned = _clean(data)
     subscription = Subscription.objects.create(
-        name=cleaned.name,
-        kind=cleaned.kind,
-        url=cleaned.url,
-        events=cleaned.events,
-        active=cleaned.active,
+        **dataclass_values(cleaned),
         owner=actor,
         secret=get_random_string(SECRET_LENGTH),
     )
@@ -100,11 +97,8 @@ def subscription_update(
         locked.consecutive_failures = 0
         locked.disabled_at = None
         locked.disabled_reason = ""
-    locked.name = cleaned.name
-    locked.kind = cleaned.kind
-    locked.url = cleaned.url
-    locked.events = cleaned.events
-    locked.active = cleaned.active
+    for name, value in dataclass_values(cleaned).items():
+        setattr(locked, name, value)
     locked.save()
     audit_record(
         actor=actor,
