@@ -18,12 +18,25 @@ names and the clients generated from them stay what separate functions gave.
 from collections.abc import Callable
 from typing import Any
 
+from ninja import Schema
 
-def endpoint_view[F: Callable[..., Any]](view: F, *, name: str, payload: type | None = None) -> F:
-    """`view` named `name`, and with its `payload` parameter of type `payload` when given;
-    the view must be defined in the api module whose operation it is (the operation id
-    carries the module's name too)."""
+
+def endpoint_view[F: Callable[..., Any]](
+    view: F, *, name: str, payload: type | None = None, module: str | None = None
+) -> F:
+    """`view` named `name`, with its `payload` parameter of type `payload` when given, and
+    of the api module `module` when it was made elsewhere (the operation id carries the
+    module's name too)."""
     view.__name__ = view.__qualname__ = name
+    if module is not None:
+        view.__module__ = module
     if payload is not None:
         view.__annotations__ = {**view.__annotations__, "payload": payload}
     return view
+
+
+def service_arguments(payload: Schema) -> dict[str, Any]:
+    """A request body as keyword arguments of its service. The API names a referenced
+    record's field `<record>_id`, the services take `<record>` (the record or its id), so
+    only where that holds for every field may a body go to its service this way."""
+    return {name.removesuffix("_id"): value for name, value in payload.model_dump().items()}

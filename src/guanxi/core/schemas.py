@@ -209,3 +209,8 @@ class PageQuery(Schema):
         "", max_length=CURSOR_MAX_LENGTH, description="next_cursor of the page before"
     )
     limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+
+
+def idempotency_key_extra(*, required: bool, description: str) -> dict:
+    """The `openapi_extra` of an operation whose only extra is the `Idempotency-Key` header."""
+    return {"parameters": [idempotency_key_parameter(required=required, description=description)]}

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from ninja import Field, Query, Router, Schema, Status
 
 from guanxi.core.api_endpoints import endpoint_view
-from guanxi.core.schemas import PageQuery, idempotency_key_parameter
+from guanxi.core.schemas import PageQuery, idempotency_key_extra
 from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.customers.models import Customer
 from guanxi.pipeline.models import Prospect
@@ -68,16 +68,12 @@ def followup_list(request, customer_id: int, query: Query[FollowUpQuery]):
     response={201: FollowUpOut, 200: FollowUpOut},
     summary="Log a follow-up (may move the stage and grade)",
     operation_id="guanxi_pipeline_api_followup_create",
-    openapi_extra={
-        "parameters": [
-            idempotency_key_parameter(
-                required=False,
-                description="Optional, a new unique value (e.g. a UUID) per follow-up: a "
-                "retry with the same key and body returns the first follow-up (200) instead "
-                "of logging it twice; the same key with another body is refused (409).",
-            )
-        ]
-    },
+    openapi_extra=idempotency_key_extra(
+        required=False,
+        description="Optional, a new unique value (e.g. a UUID) per follow-up: a "
+        "retry with the same key and body returns the first follow-up (200) instead "
+        "of logging it twice; the same key with another body is refused (409).",
+    ),
 )
 def followup_create(request, customer_id: int, payload: FollowUpIn):
     customer = customer_get_for_user(user=request.auth, customer_id=customer_id)
