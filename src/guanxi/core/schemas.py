@@ -214,3 +214,8 @@ class PageQuery(Schema):
 def idempotency_key_extra(*, required: bool, description: str) -> dict:
     """The `openapi_extra` of an operation whose only extra is the `Idempotency-Key` header."""
     return {"parameters": [idempotency_key_parameter(required=required, description=description)]}
+
+
+# A list filter by a record's id in a query string, read as text like the pages' filters:
+# digits, or "" for no filter.
+IdFilter = Annotated[str, Field(max_length=18, pattern=r"^[0-9]*$")]

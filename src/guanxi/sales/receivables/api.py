@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from guanxi.core.api_endpoints import service_arguments
 from guanxi.core.errors import ValidationFailed, found
-from guanxi.core.schemas import idempotency_key_extra
+from guanxi.core.schemas import IdFilter, idempotency_key_extra
 from guanxi.sales.contracts.record_endpoints import contract_record_create, contract_records_list
 from guanxi.sales.contracts.selectors import contract_for_user
 from guanxi.sales.models import Instalment, Invoice, Payment, PaymentAllocation
@@ -38,8 +38,8 @@ router = Router(tags=["receivables"])
 
 
 class AgeingQuery(Schema):
-    owner: Annotated[str, Field(max_length=18, pattern=r"^[0-9]*$")] = ""
-    department: Annotated[str, Field(max_length=18, pattern=r"^[0-9]*$")] = ""
+    owner: IdFilter = ""
+    department: IdFilter = ""
     bucket: Annotated[str, Field(max_length=10)] = ""
 
 

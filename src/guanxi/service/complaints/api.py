@@ -12,9 +12,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from guanxi.accounts.models import Department, User
-from guanxi.core.api_endpoints import endpoint_view
-from guanxi.core.errors import invalid_field
-from guanxi.core.schemas import PageQuery
+from guanxi.core.api_endpoints import endpoint_view, referenced
+from guanxi.core.schemas import IdFilter, PageQuery
 from guanxi.service.complaints import selectors, services, setup
 from guanxi.service.complaints.schemas import (
     CategoryIn,
@@ -44,18 +43,16 @@ from guanxi.service.models import (
 
 router = Router(tags=["Complaints"])
 
-Digits = Annotated[str, Field(max_length=18, pattern=r"^[0-9]*$")]
-
 
 class ComplaintQuery(PageQuery):
     status: Annotated[str, Field(max_length=8)] = Field("open", description="open, closed or all")
     channel: Annotated[str, Field(max_length=8)] = ""
     severity: Annotated[str, Field(max_length=10)] = ""
     sla: Annotated[str, Field(max_length=10)] = Field("", description="missed, at_risk or on_track")
-    category: Digits = ""
-    owner: Digits = ""
-    queue: Digits = ""
-    customer: Digits = ""
+    category: IdFilter = ""
+    owner: IdFilter = ""
+    queue: IdFilter = ""
+    customer: IdFilter = ""
     escalated: bool = False
     unrouted: bool = False
 
@@ -167,16 +164,15 @@ _complaint_action(
     summary="Route it to a user or a department's queue",
 )
 def complaint_route(request: Any, complaint_id: int, payload: RouteIn) -> dict[str, Any]:
-    user = User.objects.filter(pk=payload.user_id).first() if payload.user_id else None
-    department = (
-        Department.objects.filter(pk=payload.department_id).first()
-        if payload.department_id
-        else None
+    user = referenced(
+        User.objects, payload.user_id, field="user_id", message=_("Not a valid choice.")
     )
-    if payload.user_id and user is None:
-        raise invalid_field("user_id", _("Not a valid choice."))
-    if payload.department_id and department is None:
-        raise invalid_field("department_id", _("Not a valid choice."))
+    department = referenced(
+        Department.objects,
+        payload.department_id,
+        field="department_id",
+        message=_("Not a valid choice."),
+    )
     services.complaint_route(
         actor=request.auth,
         complaint_id=complaint_id,
