@@ -209,3 +209,13 @@ class PageQuery(Schema):
         "", max_length=CURSOR_MAX_LENGTH, description="next_cursor of the page before"
     )
     limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+
+
+def idempotency_key_extra(*, required: bool, description: str) -> dict:
+    """The `openapi_extra` of an operation whose only extra is the `Idempotency-Key` header."""
+    return {"parameters": [idempotency_key_parameter(required=required, description=description)]}
+
+
+# A list filter by a record's id in a query string, read as text like the pages' filters:
+# digits, or "" for no filter.
+IdFilter = Annotated[str, Field(max_length=18, pattern=r"^[0-9]*$")]

@@ -9,7 +9,7 @@ from guanxi.accounts.http import request_user
 from guanxi.care.assets import selectors, services
 from guanxi.care.assets.schemas import AssetIn, AssetOut, AssetPageOut, AssetQuery
 from guanxi.care.models import InstalledAsset
-from guanxi.core.errors import invalid_field
+from guanxi.core.api_endpoints import referenced
 from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.sales.models import Product
 
@@ -17,11 +17,9 @@ router = Router(tags=["installed base"])
 
 
 def _input(payload: AssetIn) -> services.AssetInput:
-    product = None
-    if payload.product_id is not None:
-        product = Product.objects.filter(pk=payload.product_id).first()
-        if product is None:
-            raise invalid_field("product_id", _("No such product."))
+    product = referenced(
+        Product.objects, payload.product_id, field="product_id", message=_("No such product.")
+    )
     data = payload.dict(exclude={"product_id"})
     return services.AssetInput(product=product, **data)
 

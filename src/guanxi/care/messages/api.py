@@ -24,6 +24,7 @@ from guanxi.care.messages.schemas import (
     TemplatePageOut,
 )
 from guanxi.care.models import Message, MessageTemplate
+from guanxi.core.api_endpoints import referenced
 from guanxi.core.errors import PermissionDenied, ValidationFailed, found
 from guanxi.core.pagination import MAX_ID
 from guanxi.core.schemas import PageQuery
@@ -102,19 +103,17 @@ def message_send(request: Any, payload: MessageSendIn) -> tuple[int, dict[str, A
     customer = Customer.objects.visible_to(request.auth).filter(pk=payload.customer_id).first()
     if customer is None:
         raise ValidationFailed(field_errors={"customer_id": [_("Unknown customer.")]})
-    template = None
-    if payload.template_id is not None:
-        template = MessageTemplate.objects.filter(pk=payload.template_id).first()
-        if template is None:
-            raise ValidationFailed(field_errors={"template_id": [_("Unknown template.")]})
+    template = referenced(
+        MessageTemplate.objects,
+        payload.template_id,
+        field="template_id",
+        message=_("Unknown template."),
+    )
     message = services.message_send_by_hand(
         actor=request.auth,
         customer=customer,
         template=template,
-        channel=payload.channel,
-        purpose=payload.purpose,
-        subject=payload.subject,
-        body=payload.body,
+        **payload.model_dump(exclude={"customer_id", "template_id"}),
     )
     message = selectors.message_for_user(user=request.auth, message_id=message.pk)
     return 201, _message_out(message, events=True)

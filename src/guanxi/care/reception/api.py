@@ -17,7 +17,7 @@ from guanxi.care.reception.schemas import (
     ReceptionPageOut,
     ReceptionQuery,
 )
-from guanxi.core.errors import invalid_field
+from guanxi.core.api_endpoints import referenced
 from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.customers.models import Customer
 
@@ -25,24 +25,14 @@ router = Router(tags=["front desk"])
 
 
 def _input(request: HttpRequest, payload: ReceptionIn) -> services.ReceptionInput:
-    received_by = None
-    if payload.received_by_id is not None:
-        received_by = User.objects.filter(pk=payload.received_by_id, is_active=True).first()
-        if received_by is None:
-            raise invalid_field("received_by_id", _("No such active user."))
+    received_by = referenced(
+        User.objects.filter(is_active=True),
+        payload.received_by_id,
+        field="received_by_id",
+        message=_("No such active user."),
+    )
     return services.ReceptionInput(
-        channel=payload.channel,
-        at=payload.at,
-        visitor_name=payload.visitor_name,
-        phone=payload.phone,
-        party_size=payload.party_size,
-        need=payload.need,
-        product_interest=payload.product_interest,
-        demo=payload.demo,
-        demo_minutes=payload.demo_minutes,
-        stay_minutes=payload.stay_minutes,
-        notes=payload.notes,
-        received_by=received_by,
+        **payload.model_dump(exclude={"received_by_id", "customer_id"}), received_by=received_by
     )
 
 

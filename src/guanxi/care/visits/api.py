@@ -26,11 +26,9 @@ from guanxi.care.visits.schemas import (
     VisitOut,
     VisitPageOut,
 )
-from guanxi.core.schemas import PageQuery
+from guanxi.core.schemas import IdFilter, PageQuery
 
 router = Router(tags=["回访"])
-
-Digits = Annotated[str, Field(max_length=18, pattern=r"^[0-9]*$")]
 
 
 class VisitQuery(PageQuery):
@@ -40,22 +38,22 @@ class VisitQuery(PageQuery):
     due: Annotated[str, Field(max_length=10)] = Field("", description="today, overdue or later")
     kind: Annotated[str, Field(max_length=12)] = ""
     outcome: Annotated[str, Field(max_length=14)] = ""
-    assignee: Digits = ""
-    topic: Digits = ""
-    customer: Digits = ""
+    assignee: IdFilter = ""
+    topic: IdFilter = ""
+    customer: IdFilter = ""
 
 
 class RateQuery(Schema):
     period: Annotated[str, Field(max_length=5)] = Field("week", description="week or month")
     since: Annotated[str, Field(max_length=10)] = ""
     until: Annotated[str, Field(max_length=10)] = ""
-    assignee: Digits = ""
-    topic: Digits = ""
+    assignee: IdFilter = ""
+    topic: IdFilter = ""
 
 
 class SpotQuery(PageQuery):
     period: Annotated[str, Field(max_length=10)] = Field("", description="a fortnight's Monday")
-    consultant: Digits = ""
+    consultant: IdFilter = ""
     result: Annotated[str, Field(max_length=12)] = Field(
         "", description="open, matches, differs or unreachable"
     )

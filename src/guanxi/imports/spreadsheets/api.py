@@ -2,6 +2,8 @@
 cancel, roll back, the error report. Scoped: a batch outside the caller's scope answers 404,
 a batch of someone else's 403 on every change."""
 
+from collections.abc import Callable
+
 from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -53,26 +55,27 @@ def batch_map(request: HttpRequest, batch_id: int, payload: MappingIn) -> object
     return services.batch_map(actor=user, batch=batch, data=data)
 
 
+def _started(
+    request: HttpRequest, batch_id: int, start: Callable[..., ImportBatch]
+) -> Status[object]:
+    """A background step of the batch (the dry run or the import) started by `start`: 202
+    with the progress as it stands."""
+    user = request_user(request)
+    batch = start(actor=user, batch=selectors.batch_get_for_user(user=user, pk=batch_id))
+    batch.refresh_from_db()
+    return Status(202, selectors.batch_progress(batch=batch))
+
+
 @router.post(
     "/imports/{int:batch_id}/check", response={202: ProgressOut}, summary="Start the dry run"
 )
 def batch_check(request: HttpRequest, batch_id: int) -> object:
-    user = request_user(request)
-    batch = services.batch_check(
-        actor=user, batch=selectors.batch_get_for_user(user=user, pk=batch_id)
-    )
-    batch.refresh_from_db()
-    return Status(202, selectors.batch_progress(batch=batch))
+    return _started(request, batch_id, services.batch_check)
 
 
 @router.post("/imports/{int:batch_id}/run", response={202: ProgressOut}, summary="Start the import")
 def batch_run(request: HttpRequest, batch_id: int) -> object:
-    user = request_user(request)
-    batch = services.batch_start(
-        actor=user, batch=selectors.batch_get_for_user(user=user, pk=batch_id)
-    )
-    batch.refresh_from_db()
-    return Status(202, selectors.batch_progress(batch=batch))
+    return _started(request, batch_id, services.batch_start)
 
 
 @router.get("/imports/{int:batch_id}/progress", response=ProgressOut, summary="Progress")

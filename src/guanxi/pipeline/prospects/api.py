@@ -7,9 +7,12 @@ caller may not change answers 403; bad input answers 422 with per-field messages
 caller's language, and nothing is written.
 """
 
-from ninja import Field, Query, Router, Status
+from collections.abc import Callable
 
-from guanxi.core.schemas import PageQuery, idempotency_key_parameter
+from ninja import Field, Query, Router, Schema, Status
+
+from guanxi.core.api_endpoints import endpoint_view
+from guanxi.core.schemas import PageQuery, idempotency_key_extra
 from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.customers.models import Customer
 from guanxi.pipeline.models import Prospect
@@ -65,16 +68,12 @@ def followup_list(request, customer_id: int, query: Query[FollowUpQuery]):
     response={201: FollowUpOut, 200: FollowUpOut},
     summary="Log a follow-up (may move the stage and grade)",
     operation_id="guanxi_pipeline_api_followup_create",
-    openapi_extra={
-        "parameters": [
-            idempotency_key_parameter(
-                required=False,
-                description="Optional, a new unique value (e.g. a UUID) per follow-up: a "
-                "retry with the same key and body returns the first follow-up (200) instead "
-                "of logging it twice; the same key with another body is refused (409).",
-            )
-        ]
-    },
+    openapi_extra=idempotency_key_extra(
+        required=False,
+        description="Optional, a new unique value (e.g. a UUID) per follow-up: a "
+        "retry with the same key and body returns the first follow-up (200) instead "
+        "of logging it twice; the same key with another body is refused (409).",
+    ),
 )
 def followup_create(request, customer_id: int, payload: FollowUpIn):
     customer = customer_get_for_user(user=request.auth, customer_id=customer_id)
@@ -117,65 +116,48 @@ def prospect_detail(request, customer_id: int):
     return _prospect_out(request.auth, customer)
 
 
-@router.post(
-    "/customers/{int:customer_id}/stage",
-    response=ProspectOut,
-    summary="Set the stage",
-    operation_id="guanxi_pipeline_api_prospect_stage",
-)
-def prospect_stage(request, customer_id: int, payload: StageIn):
-    customer = customer_get_for_user(user=request.auth, customer_id=customer_id)
-    services.prospect_set_stage(
-        actor=request.auth, customer=customer, stage=payload.stage, note=payload.note
-    )
-    return _prospect_out(request.auth, customer)
+def _prospect_setter(
+    facet: str,
+    body: type[Schema],
+    service: Callable[..., Prospect],
+    *,
+    summary: str,
+    method: str = "POST",
+) -> None:
+    """`POST /customers/{id}/<facet>` (or `method`), the view `prospect_<facet>`: the stage,
+    the grade, the expectation and MAN are set alike, the body's fields going to the service
+    as they are, and each answers the customer's whole pipeline state."""
+
+    def view(request, customer_id: int, payload: Schema):
+        customer = customer_get_for_user(user=request.auth, customer_id=customer_id)
+        service(actor=request.auth, customer=customer, **payload.model_dump())
+        return _prospect_out(request.auth, customer)
+
+    name = f"prospect_{facet}"
+    router.api_operation(
+        [method],
+        f"/customers/{{int:customer_id}}/{facet}",
+        response=ProspectOut,
+        summary=summary,
+        operation_id=f"guanxi_pipeline_api_{name}",
+    )(endpoint_view(view, name=name, payload=body))
 
 
-@router.post(
-    "/customers/{int:customer_id}/grade",
-    response=ProspectOut,
-    summary="Set the grade",
-    operation_id="guanxi_pipeline_api_prospect_grade",
-)
-def prospect_grade(request, customer_id: int, payload: GradeIn):
-    customer = customer_get_for_user(user=request.auth, customer_id=customer_id)
-    services.prospect_set_grade(actor=request.auth, customer=customer, grade=payload.grade)
-    return _prospect_out(request.auth, customer)
-
-
-@router.put(
-    "/customers/{int:customer_id}/expectation",
-    response=ProspectOut,
+_prospect_setter("stage", StageIn, services.prospect_set_stage, summary="Set the stage")
+_prospect_setter("grade", GradeIn, services.prospect_set_grade, summary="Set the grade")
+_prospect_setter(
+    "expectation",
+    ExpectationIn,
+    services.prospect_set_expectation,
     summary="Set or clear the expected amount and close date",
-    operation_id="guanxi_pipeline_api_prospect_expectation",
+    method="PUT",
 )
-def prospect_expectation(request, customer_id: int, payload: ExpectationIn):
-    customer = customer_get_for_user(user=request.auth, customer_id=customer_id)
-    services.prospect_set_expectation(
-        actor=request.auth,
-        customer=customer,
-        expected_amount=payload.expected_amount,
-        expected_close_on=payload.expected_close_on,
-    )
-    return _prospect_out(request.auth, customer)
-
-
-@router.post(
-    "/customers/{int:customer_id}/man",
-    response=ProspectOut,
+_prospect_setter(
+    "man",
+    ManIn,
+    services.man_assess,
     summary="Money / Authority / Need (true, false or null = unknown)",
-    operation_id="guanxi_pipeline_api_prospect_man",
 )
-def prospect_man(request, customer_id: int, payload: ManIn):
-    customer = customer_get_for_user(user=request.auth, customer_id=customer_id)
-    services.man_assess(
-        actor=request.auth,
-        customer=customer,
-        money=payload.money,
-        authority=payload.authority,
-        need=payload.need,
-    )
-    return _prospect_out(request.auth, customer)
 
 
 @router.get(

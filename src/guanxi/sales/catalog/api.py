@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from guanxi.accounts.selectors import user_can
+from guanxi.core.api_endpoints import service_arguments
 from guanxi.core.errors import PermissionDenied
 from guanxi.core.schemas import ErrorOut, IdCursor, QueryId
 from guanxi.customers.archive.selectors import customer_get_for_user
@@ -110,22 +111,10 @@ def quote_list(request, query: Query[QuoteQuery]):
 )
 def quote_create(request, payload: QuoteIn):
     customer = customer_get_for_user(user=request.auth, customer_id=payload.customer_id)
-    items = [
-        {
-            "product": line.product_id,
-            "description": line.description,
-            "unit": line.unit,
-            "quantity": line.quantity,
-            "unit_price": line.unit_price,
-            "discount_rate": line.discount_rate,
-            "tax_rate": line.tax_rate,
-        }
-        for line in payload.items
-    ]
     quote = services_catalog.quote_create(
         actor=request.auth,
         customer=customer,
-        items=items,
+        items=[service_arguments(line) for line in payload.items],
         contact=payload.contact_id,
         valid_until=payload.valid_until,
         notes=payload.notes,

@@ -7,10 +7,12 @@ answers 404 like one that does not exist.
 """
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated
 
 from ninja import Field, Query, Router, Schema, Status
 
+from guanxi.core.api_endpoints import endpoint_view
 from guanxi.core.schemas import IdCursor, QueryId
 from guanxi.sales.catalog.schemas import ContractRefOut, QuoteConvertIn
 from guanxi.sales.catalog.selectors import quote_get_for_user
@@ -29,7 +31,7 @@ from guanxi.sales.contracts.selectors import (
     contract_get_for_user,
     contract_list_for_user,
 )
-from guanxi.sales.models import ContractAmendment
+from guanxi.sales.models import Contract, ContractAmendment
 
 router = Router(tags=["contracts"])
 
@@ -99,33 +101,27 @@ def contract_update(request, contract_id: int, payload: ContractPatch):
     return _detail(request.auth, contract_id)
 
 
-@router.post(
-    "/contracts/{int:contract_id}/submit",
-    response=ContractOut,
-    summary="Submit: to approval if a flow matches, else signed at once",
+def _status_action(action: str, service: Callable[..., Contract], summary: str) -> None:
+    """`POST /contracts/{id}/<action>`, named after its service: the status actions without a
+    body differ only in the service they call, and each answers the contract afterwards."""
+
+    def view(request, contract_id: int):
+        contract = _detail(request.auth, contract_id)
+        service(actor=request.auth, contract=contract)
+        return _detail(request.auth, contract_id)
+
+    router.post(f"/contracts/{{int:contract_id}}/{action}", response=ContractOut, summary=summary)(
+        endpoint_view(view, name=service.__name__)
+    )
+
+
+_status_action(
+    "submit",
+    services.contract_submit,
+    "Submit: to approval if a flow matches, else signed at once",
 )
-def contract_submit(request, contract_id: int):
-    contract = _detail(request.auth, contract_id)
-    services.contract_submit(actor=request.auth, contract=contract)
-    return _detail(request.auth, contract_id)
-
-
-@router.post("/contracts/{int:contract_id}/start", response=ContractOut, summary="Start execution")
-def contract_start(request, contract_id: int):
-    contract = _detail(request.auth, contract_id)
-    services.contract_start(actor=request.auth, contract=contract)
-    return _detail(request.auth, contract_id)
-
-
-@router.post(
-    "/contracts/{int:contract_id}/complete",
-    response=ContractOut,
-    summary="Complete (executing and fully collected)",
-)
-def contract_complete(request, contract_id: int):
-    contract = _detail(request.auth, contract_id)
-    services.contract_complete(actor=request.auth, contract=contract)
-    return _detail(request.auth, contract_id)
+_status_action("start", services.contract_start, "Start execution")
+_status_action("complete", services.contract_complete, "Complete (executing and fully collected)")
 
 
 @router.post(

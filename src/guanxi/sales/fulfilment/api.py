@@ -9,8 +9,10 @@ from typing import Annotated
 from django.db.models import Prefetch
 from ninja import Field, Query, Router, Schema, Status
 
-from guanxi.core.schemas import PageQuery, QueryId
-from guanxi.sales.contracts.selectors import contract_for_user, contract_rows_page
+from guanxi.core.api_endpoints import service_arguments
+from guanxi.core.schemas import QueryId
+from guanxi.sales.contracts.record_endpoints import contract_record_create, contract_records_list
+from guanxi.sales.contracts.selectors import contract_for_user
 from guanxi.sales.fulfilment import selectors, services
 from guanxi.sales.fulfilment.schemas import (
     DeliveryIn,
@@ -63,18 +65,15 @@ def fulfilment_progress(request, contract_id: int):
 # ---------------------------------------------------------------- orders
 
 
-@router.get(
-    "/contracts/{int:contract_id}/orders",
+contract_records_list(
+    router,
+    "orders",
+    name="order_list",
+    module=__name__,
+    rows=_order_rows,
     response=OrderPageOut,
     summary="A contract's orders with plan lines and deliveries, newest first",
 )
-def order_list(request, contract_id: int, query: Query[PageQuery]):
-    return contract_rows_page(
-        user=request.auth,
-        contract_id=contract_id,
-        rows=_order_rows(),
-        page=query,
-    )
 
 
 @router.post(
@@ -89,15 +88,7 @@ def order_create(request, contract_id: int, payload: OrderIn):
         contract=contract,
         ordered_on=payload.ordered_on,
         notes=payload.notes,
-        plans=[
-            {
-                "contract_item": line.contract_item_id,
-                "quantity": line.quantity,
-                "planned_on": line.planned_on,
-                "notes": line.notes,
-            }
-            for line in payload.plans
-        ],
+        plans=[service_arguments(line) for line in payload.plans],
     )
     return Status(201, _order_rows().get(pk=order.pk))
 
@@ -123,14 +114,7 @@ def order_cancel(request, order_id: int):
 )
 def delivery_create(request, plan_id: int, payload: DeliveryIn):
     plan = selectors.plan_for_user(user=request.auth, plan_id=plan_id)
-    delivery = services.delivery_record(
-        actor=request.auth,
-        plan=plan,
-        quantity=payload.quantity,
-        delivered_on=payload.delivered_on,
-        receiver=payload.receiver,
-        notes=payload.notes,
-    )
+    delivery = services.delivery_record(actor=request.auth, plan=plan, **payload.model_dump())
     return Status(201, delivery)
 
 
@@ -164,37 +148,27 @@ def delivery_schedule(request, query: Query[ScheduleQuery]):
 # ---------------------------------------------------------------- stock-outs
 
 
-@router.get(
-    "/contracts/{int:contract_id}/stock-outs",
+def _stockouts():
+    return StockOut.objects.select_related("contract_item", "recorded_by")
+
+
+contract_records_list(
+    router,
+    "stock-outs",
+    name="stockout_list",
+    module=__name__,
+    rows=_stockouts,
     response=StockOutPageOut,
     summary="A contract's stock-out records, newest first",
 )
-def stockout_list(request, contract_id: int, query: Query[PageQuery]):
-    return contract_rows_page(
-        user=request.auth,
-        contract_id=contract_id,
-        rows=StockOut.objects.select_related("contract_item", "recorded_by"),
-        page=query,
-    )
-
-
-@router.post(
-    "/contracts/{int:contract_id}/stock-outs",
-    response={201: StockOutOut},
+contract_record_create(
+    router,
+    "stock-outs",
+    name="stockout_create",
+    module=__name__,
+    body=StockOutIn,
+    service=services.stockout_record,
+    rows=_stockouts,
+    response=StockOutOut,
     summary="Record a stock-out (出库) for a contract item",
 )
-def stockout_create(request, contract_id: int, payload: StockOutIn):
-    contract = contract_for_user(user=request.auth, contract_id=contract_id)
-    record = services.stockout_record(
-        actor=request.auth,
-        contract=contract,
-        contract_item=payload.contract_item_id,
-        quantity=payload.quantity,
-        out_on=payload.out_on,
-        warehouse=payload.warehouse,
-        order=payload.order_id,
-        notes=payload.notes,
-    )
-    return Status(
-        201, StockOut.objects.select_related("contract_item", "recorded_by").get(pk=record.pk)
-    )

@@ -14,9 +14,11 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from guanxi.core.api_endpoints import service_arguments
 from guanxi.core.errors import ValidationFailed, found
-from guanxi.core.schemas import PageQuery, idempotency_key_parameter
-from guanxi.sales.contracts.selectors import contract_for_user, contract_rows_page
+from guanxi.core.schemas import IdFilter, idempotency_key_extra
+from guanxi.sales.contracts.record_endpoints import contract_record_create, contract_records_list
+from guanxi.sales.contracts.selectors import contract_for_user
 from guanxi.sales.models import Instalment, Invoice, Payment, PaymentAllocation
 from guanxi.sales.receivables import selectors, services
 from guanxi.sales.receivables.schemas import (
@@ -36,8 +38,8 @@ router = Router(tags=["receivables"])
 
 
 class AgeingQuery(Schema):
-    owner: Annotated[str, Field(max_length=18, pattern=r"^[0-9]*$")] = ""
-    department: Annotated[str, Field(max_length=18, pattern=r"^[0-9]*$")] = ""
+    owner: IdFilter = ""
+    department: IdFilter = ""
     bucket: Annotated[str, Field(max_length=10)] = ""
 
 
@@ -94,18 +96,15 @@ def instalment_set(request, contract_id: int, payload: PlanIn):
 # ---------------------------------------------------------------- payments
 
 
-@router.get(
-    "/contracts/{int:contract_id}/payments",
+contract_records_list(
+    router,
+    "payments",
+    name="payment_list",
+    module=__name__,
+    rows=_payments,
     response=PaymentPageOut,
     summary="A contract's payments, newest first",
 )
-def payment_list(request, contract_id: int, query: Query[PageQuery]):
-    return contract_rows_page(
-        user=request.auth,
-        contract_id=contract_id,
-        rows=_payments(),
-        page=query,
-    )
 
 
 # The service's field names, as the caller sent them.
@@ -116,16 +115,12 @@ _PAYMENT_FIELDS = {"instalment": "instalment_id", "idempotency_key": "Idempotenc
     "/contracts/{int:contract_id}/payments",
     response={201: PaymentOut, 200: PaymentOut},
     summary="Record a payment (header Idempotency-Key required)",
-    openapi_extra={
-        "parameters": [
-            idempotency_key_parameter(
-                required=True,
-                description="A new unique value (e.g. a UUID) per payment; a retry with "
-                "the same key and body returns the first payment (200), the same key with "
-                "another body is refused (409).",
-            )
-        ]
-    },
+    openapi_extra=idempotency_key_extra(
+        required=True,
+        description="A new unique value (e.g. a UUID) per payment; a retry with "
+        "the same key and body returns the first payment (200), the same key with "
+        "another body is refused (409).",
+    ),
 )
 def payment_create(request, contract_id: int, payload: PaymentIn):
     key = (request.headers.get("Idempotency-Key") or "").strip()
@@ -138,16 +133,7 @@ def payment_create(request, contract_id: int, payload: PaymentIn):
     contract = contract_for_user(user=request.auth, contract_id=contract_id)
     try:
         payment, created = services.payment_record(
-            actor=request.auth,
-            contract=contract,
-            amount=payload.amount,
-            received_on=payload.received_on,
-            method=payload.method,
-            reference=payload.reference,
-            notes=payload.notes,
-            instalment=payload.instalment_id,
-            accept_overpayment=payload.accept_overpayment,
-            idempotency_key=key,
+            actor=request.auth, contract=contract, idempotency_key=key, **service_arguments(payload)
         )
     except ValidationFailed as exc:
         exc.field_errors = {
@@ -172,40 +158,26 @@ def _invoices():
     return Invoice.objects.select_related("override_by")
 
 
-@router.get(
-    "/contracts/{int:contract_id}/invoices",
+contract_records_list(
+    router,
+    "invoices",
+    name="invoice_list",
+    module=__name__,
+    rows=_invoices,
     response=InvoicePageOut,
     summary="A contract's invoices, newest first",
 )
-def invoice_list(request, contract_id: int, query: Query[PageQuery]):
-    return contract_rows_page(
-        user=request.auth,
-        contract_id=contract_id,
-        rows=_invoices(),
-        page=query,
-    )
-
-
-@router.post(
-    "/contracts/{int:contract_id}/invoices",
-    response={201: InvoiceOut},
+contract_record_create(
+    router,
+    "invoices",
+    name="invoice_create",
+    module=__name__,
+    body=InvoiceIn,
+    service=services.invoice_record,
+    rows=_invoices,
+    response=InvoiceOut,
     summary="Record an invoice (never beyond the contract total without an override)",
 )
-def invoice_create(request, contract_id: int, payload: InvoiceIn):
-    contract = contract_for_user(user=request.auth, contract_id=contract_id)
-    invoice = services.invoice_record(
-        actor=request.auth,
-        contract=contract,
-        number=payload.number,
-        kind=payload.kind,
-        amount=payload.amount,
-        tax_rate=payload.tax_rate,
-        issued_on=payload.issued_on,
-        payment=payload.payment_id,
-        override_reason=payload.override_reason,
-        notes=payload.notes,
-    )
-    return Status(201, _invoices().get(pk=invoice.pk))
 
 
 @router.post("/invoices/{int:invoice_id}/void", response=InvoiceOut, summary="Void an invoice")

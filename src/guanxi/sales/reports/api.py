@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from guanxi.accounts.models import Department, User
+from guanxi.core.api_endpoints import referenced
 from guanxi.core.errors import NotFound, ValidationFailed
 from guanxi.core.schemas import ErrorOut, QueryId
 from guanxi.sales.models import SalesTarget
@@ -49,6 +50,12 @@ def target_list(request, query: Query[TargetQuery]):
     return [TargetOut.from_progress(item) for item in progress]
 
 
+def _department(pk: int | None) -> Department | None:
+    return referenced(
+        Department.objects, pk, field="department", message=_("No such department."), error=NotFound
+    )
+
+
 # 404: no such user or department.
 @router.put(
     "/sales/targets",
@@ -56,15 +63,10 @@ def target_list(request, query: Query[TargetQuery]):
     summary="Set one target (create or update)",
 )
 def target_put(request, payload: TargetIn):
-    user = department = None
-    if payload.user is not None:
-        user = User.objects.filter(pk=payload.user).first()
-        if user is None:
-            raise NotFound(field_errors={"user": [_("No such user.")]})
-    if payload.department is not None:
-        department = Department.objects.filter(pk=payload.department).first()
-        if department is None:
-            raise NotFound(field_errors={"department": [_("No such department.")]})
+    user = referenced(
+        User.objects, payload.user, field="user", message=_("No such user."), error=NotFound
+    )
+    department = _department(payload.department)
     target = services_targets.target_set(
         actor=request.auth,
         user=user,
@@ -99,10 +101,6 @@ class ManagerQuery(Schema):
 )
 def manager_report(request, query: Query[ManagerQuery]):
     period = reports.report_period(query.period, on=query.on, start=query.start, end=query.end)
-    department = None
-    if query.department:
-        department = Department.objects.filter(pk=query.department).first()
-        if department is None:
-            raise NotFound(field_errors={"department": [_("No such department.")]})
+    department = _department(query.department)
     report = reports.manager_report(viewer=request.auth, period=period, department=department)
     return report_out(report)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from ninja import Field, Query, Router, Schema
 
+from guanxi.core.schemas import IdFilter
 from guanxi.satisfaction.scores import selectors
 
 router = Router(tags=["Satisfaction"])
@@ -57,8 +58,8 @@ class ReportOut(Schema):
 class ReportQuery(Schema):
     from_: Annotated[str, Field(max_length=7, alias="from")] = Field("", description="YYYY-MM")
     to: Annotated[str, Field(max_length=7)] = Field("", description="YYYY-MM")
-    consultant: Annotated[str, Field(max_length=18, pattern=r"^[0-9]*$")] = ""
-    department: Annotated[str, Field(max_length=18, pattern=r"^[0-9]*$")] = ""
+    consultant: IdFilter = ""
+    department: IdFilter = ""
     factor: Annotated[str, Field(max_length=40)] = ""
 
 

@@ -67,14 +67,7 @@ def call_create(request: HttpRequest, payload: CallIn) -> object:
             ) from None
     call = services.call_log(
         actor=user,
-        data=services.CallInput(
-            direction=payload.direction,
-            type=payload.type,
-            number=payload.number,
-            started_at=payload.started_at,
-            duration_seconds=payload.duration_seconds,
-            notes=payload.notes,
-        ),
+        data=services.CallInput(**payload.model_dump(exclude={"customer_id"})),
         customer=customer,
     )
     return Status(201, selectors.call_get_for_user(user=user, call_id=call.pk))

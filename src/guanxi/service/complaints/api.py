@@ -5,14 +5,15 @@ Thin: parse, call a service or selector, render. A complaint outside the caller'
 answers 404 like one that does not exist; bad input answers 422 with per-field messages and
 nothing is written."""
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from guanxi.accounts.models import Department, User
-from guanxi.core.errors import invalid_field
-from guanxi.core.schemas import PageQuery
+from guanxi.core.api_endpoints import endpoint_view, referenced
+from guanxi.core.schemas import IdFilter, PageQuery
 from guanxi.service.complaints import selectors, services, setup
 from guanxi.service.complaints.schemas import (
     CategoryIn,
@@ -42,18 +43,16 @@ from guanxi.service.models import (
 
 router = Router(tags=["Complaints"])
 
-Digits = Annotated[str, Field(max_length=18, pattern=r"^[0-9]*$")]
-
 
 class ComplaintQuery(PageQuery):
     status: Annotated[str, Field(max_length=8)] = Field("open", description="open, closed or all")
     channel: Annotated[str, Field(max_length=8)] = ""
     severity: Annotated[str, Field(max_length=10)] = ""
     sla: Annotated[str, Field(max_length=10)] = Field("", description="missed, at_risk or on_track")
-    category: Digits = ""
-    owner: Digits = ""
-    queue: Digits = ""
-    customer: Digits = ""
+    category: IdFilter = ""
+    owner: IdFilter = ""
+    queue: IdFilter = ""
+    customer: IdFilter = ""
     escalated: bool = False
     unrouted: bool = False
 
@@ -129,26 +128,34 @@ def complaint_get(request: Any, complaint_id: int) -> dict[str, Any]:
     return _detail(request, complaint_id)
 
 
-@router.post(
-    "/complaints/{int:complaint_id}/accept",
-    response=ComplaintDetailOut,
-    summary="接受: accept it and become its owner (首问责任制); 409 if someone else was first",
-)
-def complaint_accept(request: Any, complaint_id: int, payload: NoteIn) -> dict[str, Any]:
-    services.complaint_accept(actor=request.auth, complaint_id=complaint_id, note=payload.note)
-    return _detail(request, complaint_id)
+def _complaint_action(
+    action: str, body: type[Schema], service: Callable[..., Any], summary: str
+) -> None:
+    """`POST /complaints/{id}/<action>`, named after its service: the body's fields go to the
+    service as they are, and the answer is the complaint as it is afterwards (the steps of
+    handling a complaint differ in nothing else)."""
+
+    def view(request: Any, complaint_id: int, payload: Schema) -> dict[str, Any]:
+        service(actor=request.auth, complaint_id=complaint_id, **payload.model_dump())
+        return _detail(request, complaint_id)
+
+    router.post(
+        f"/complaints/{{int:complaint_id}}/{action}", response=ComplaintDetailOut, summary=summary
+    )(endpoint_view(view, name=service.__name__, payload=body))
 
 
-@router.post(
-    "/complaints/{int:complaint_id}/step",
-    response=ComplaintDetailOut,
-    summary="Record the next step (calm, solve, act, thank) with its note",
+_complaint_action(
+    "accept",
+    NoteIn,
+    services.complaint_accept,
+    "接受: accept it and become its owner (首问责任制); 409 if someone else was first",
 )
-def complaint_step(request: Any, complaint_id: int, payload: StepIn) -> dict[str, Any]:
-    services.complaint_step(
-        actor=request.auth, complaint_id=complaint_id, step=payload.step, note=payload.note
-    )
-    return _detail(request, complaint_id)
+_complaint_action(
+    "step",
+    StepIn,
+    services.complaint_step,
+    "Record the next step (calm, solve, act, thank) with its note",
+)
 
 
 @router.post(
@@ -157,16 +164,15 @@ def complaint_step(request: Any, complaint_id: int, payload: StepIn) -> dict[str
     summary="Route it to a user or a department's queue",
 )
 def complaint_route(request: Any, complaint_id: int, payload: RouteIn) -> dict[str, Any]:
-    user = User.objects.filter(pk=payload.user_id).first() if payload.user_id else None
-    department = (
-        Department.objects.filter(pk=payload.department_id).first()
-        if payload.department_id
-        else None
+    user = referenced(
+        User.objects, payload.user_id, field="user_id", message=_("Not a valid choice.")
     )
-    if payload.user_id and user is None:
-        raise invalid_field("user_id", _("Not a valid choice."))
-    if payload.department_id and department is None:
-        raise invalid_field("department_id", _("Not a valid choice."))
+    department = referenced(
+        Department.objects,
+        payload.department_id,
+        field="department_id",
+        message=_("Not a valid choice."),
+    )
     services.complaint_route(
         actor=request.auth,
         complaint_id=complaint_id,
@@ -177,43 +183,24 @@ def complaint_route(request: Any, complaint_id: int, payload: RouteIn) -> dict[s
     return _detail(request, complaint_id)
 
 
-@router.post(
-    "/complaints/{int:complaint_id}/close",
-    response=ComplaintDetailOut,
-    summary="Close it after 感谢, resolved or not",
+_complaint_action(
+    "close",
+    ComplaintCloseIn,
+    services.complaint_close,
+    "Close it after 感谢, resolved or not",
 )
-def complaint_close(request: Any, complaint_id: int, payload: ComplaintCloseIn) -> dict[str, Any]:
-    services.complaint_close(
-        actor=request.auth,
-        complaint_id=complaint_id,
-        resolution=payload.resolution,
-        note=payload.note,
-    )
-    return _detail(request, complaint_id)
-
-
-@router.post(
-    "/complaints/{int:complaint_id}/reopen",
-    response=ComplaintDetailOut,
-    summary="Reopen a closed complaint (back to 平息)",
+_complaint_action(
+    "reopen",
+    NoteIn,
+    services.complaint_reopen,
+    "Reopen a closed complaint (back to 平息)",
 )
-def complaint_reopen(request: Any, complaint_id: int, payload: NoteIn) -> dict[str, Any]:
-    services.complaint_reopen(actor=request.auth, complaint_id=complaint_id, note=payload.note)
-    return _detail(request, complaint_id)
-
-
-@router.post(
-    "/complaints/{int:complaint_id}/compensation",
-    response=ComplaintDetailOut,
-    summary="Record compensation/goodwill; above the threshold it goes through approval",
+_complaint_action(
+    "compensation",
+    CompensationIn,
+    services.complaint_compensate,
+    "Record compensation/goodwill; above the threshold it goes through approval",
 )
-def complaint_compensate(
-    request: Any, complaint_id: int, payload: CompensationIn
-) -> dict[str, Any]:
-    services.complaint_compensate(
-        actor=request.auth, complaint_id=complaint_id, amount=payload.amount, note=payload.note
-    )
-    return _detail(request, complaint_id)
 
 
 # ---------------------------------------------------------------- set-up (service.complaint_setup)
