@@ -14,7 +14,8 @@ from guanxi.care.assets import selectors, services
 from guanxi.care.assets.forms import AssetForm
 from guanxi.core.errors import DomainError, PermissionDenied, ValidationFailed
 from guanxi.core.forms import form_add_errors
-from guanxi.core.http import is_htmx, panel_response, query_without
+from guanxi.core.http import is_htmx, query_without
+from guanxi.customers.archive.panel_views import customer_panel
 from guanxi.customers.archive.selectors import customer_get_for_user
 
 
@@ -102,17 +103,13 @@ def asset_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def customer_assets(request: HttpRequest, customer_id: int) -> HttpResponse:
-    user = request_user(request)
-    customer = customer_get_for_user(user=user, customer_id=customer_id)
-    context = {
-        "customer": customer,
-        "assets": selectors.assets_of_customer(user=user, customer=customer),
-        "can_edit": selectors.customer_assets_editable(user=user, customer=customer),
-    }
-    return panel_response(
+    return customer_panel(
         request,
+        customer_id,
         "care/assets/panel.html",
-        context,
+        lambda user, customer: {
+            "assets": selectors.assets_of_customer(user=user, customer=customer),
+            "can_edit": selectors.customer_assets_editable(user=user, customer=customer),
+        },
         title=_("installed base"),
-        back_url=reverse("customers:detail", args=[customer.pk]),
     )

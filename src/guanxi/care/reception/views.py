@@ -17,8 +17,9 @@ from guanxi.care.reception import selectors, services
 from guanxi.care.reception.forms import ReceptionForm
 from guanxi.core.errors import DomainError, PermissionDenied, ValidationFailed
 from guanxi.core.forms import form_add_errors
-from guanxi.core.http import is_htmx, panel_response, query_without
+from guanxi.core.http import is_htmx, query_without
 from guanxi.core.scope import scope_of
+from guanxi.customers.archive.panel_views import customer_panel
 from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.customers.models import Customer
 
@@ -207,16 +208,12 @@ def daily(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def customer_receptions(request: HttpRequest, customer_id: int) -> HttpResponse:
-    user = request_user(request)
-    customer = customer_get_for_user(user=user, customer_id=customer_id)
-    context = {
-        "customer": customer,
-        "entries": selectors.receptions_of_customer(user=user, customer=customer),
-    }
-    return panel_response(
+    return customer_panel(
         request,
+        customer_id,
         "care/reception/panel.html",
-        context,
+        lambda user, customer: {
+            "entries": selectors.receptions_of_customer(user=user, customer=customer)
+        },
         title=_("Front-desk visits and calls"),
-        back_url=reverse("customers:detail", args=[customer.pk]),
     )

@@ -47,11 +47,10 @@ from guanxi.core.http import (
     notice_text,
     or_notice,
     page_from_query,
-    panel_response,
     query_without,
 )
 from guanxi.core.waiting import WAITING_CAP, WaitingItem
-from guanxi.customers.archive.selectors import customer_get_for_user
+from guanxi.customers.archive.panel_views import customer_panel
 from guanxi.customers.models import Customer
 
 
@@ -582,18 +581,14 @@ def home_relations_section(
 @require_GET
 def customer_visits(request: HttpRequest, customer_id: int) -> HttpResponse:
     """The customer's 回访, with "new 回访" for who may plan one (the 360 page's panel)."""
-    user = request_user(request)
-    customer = customer_get_for_user(user=user, customer_id=customer_id)
-    context = {
-        "customer": customer,
-        "tasks": selectors.customer_tasks(user=user, customer=customer),
-        "can_create": selectors.customer_visit_creatable(user=user, customer=customer),
-        "now": timezone.now(),
-    }
-    return panel_response(
+    return customer_panel(
         request,
+        customer_id,
         "care/visits/panel.html",
-        context,
+        lambda user, customer: {
+            "tasks": selectors.customer_tasks(user=user, customer=customer),
+            "can_create": selectors.customer_visit_creatable(user=user, customer=customer),
+            "now": timezone.now(),
+        },
         title=_("回访"),
-        back_url=reverse("customers:detail", args=[customer.pk]),
     )

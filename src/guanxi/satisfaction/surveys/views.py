@@ -9,17 +9,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guanxi.accounts.http import request_user
+from guanxi.accounts.models import User
 from guanxi.accounts.selectors import user_can
 from guanxi.core.errors import NotFound, PermissionDenied, ValidationFailed, found
-from guanxi.core.http import panel_response
-from guanxi.customers.archive.selectors import customer_get_for_user
+from guanxi.customers.archive.panel_views import customer_panel
 from guanxi.customers.models import Customer
 from guanxi.satisfaction.common import permissions
 from guanxi.satisfaction.surveys import selectors, services
@@ -293,22 +292,18 @@ def customer_send(request: HttpRequest, customer_id: int) -> HttpResponse:
 def customer_surveys(request: HttpRequest, customer_id: int) -> HttpResponse:
     """The customer's satisfaction answers, with fill-in and send for who may (the 360 page's
     panel)."""
-    user = request_user(request)
-    customer = customer_get_for_user(user=user, customer_id=customer_id)
-    can_collect = user_can(user, permissions.COLLECT)
-    templates = selectors.active_templates() if can_collect else []
-    context = {
-        "customer": customer,
-        "responses": selectors.customer_responses(user=user, customer=customer),
-        "can_collect": can_collect and bool(templates),
-        "send_form": SendForm(templates=templates),
-    }
-    return panel_response(
-        request,
-        "satisfaction/surveys/panel.html",
-        context,
-        title=_("Satisfaction"),
-        back_url=reverse("customers:detail", args=[customer.pk]),
+
+    def read(user: User, customer: Customer) -> dict[str, Any]:
+        can_collect = user_can(user, permissions.COLLECT)
+        templates = selectors.active_templates() if can_collect else []
+        return {
+            "responses": selectors.customer_responses(user=user, customer=customer),
+            "can_collect": can_collect and bool(templates),
+            "send_form": SendForm(templates=templates),
+        }
+
+    return customer_panel(
+        request, customer_id, "satisfaction/surveys/panel.html", read, title=_("Satisfaction")
     )
 
 

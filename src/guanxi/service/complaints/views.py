@@ -37,12 +37,12 @@ from guanxi.core.http import (
     notice_text,
     or_notice,
     page_from_query,
-    panel_response,
     query_without,
 )
 from guanxi.core.pagination import parse_id
 from guanxi.core.waiting import WAITING_CAP, WaitingItem
-from guanxi.customers.archive.selectors import customer_get_for_user, search_condition
+from guanxi.customers.archive.panel_views import customer_panel
+from guanxi.customers.archive.selectors import search_condition
 from guanxi.customers.models import Customer
 from guanxi.service import hooks
 from guanxi.service.common import permissions
@@ -437,23 +437,19 @@ def complaint_stats_export(request: HttpRequest) -> HttpResponse | FileResponse:
 @require_GET
 def customer_complaints(request: HttpRequest, customer_id: int) -> HttpResponse:
     """The customer's complaints, with "log a complaint" for who may (the 360 page's panel)."""
-    user = request_user(request)
-    customer = customer_get_for_user(user=user, customer_id=customer_id)
     now = timezone.now()
-    context = {
-        "customer": customer,
-        "rows": [
-            (c, selectors.sla_state(c, now=now))
-            for c in selectors.customer_complaints(customer=customer)
-        ],
-        "can_create": selectors.customer_complaint_loggable(user=user, customer=customer),
-    }
-    return panel_response(
+    return customer_panel(
         request,
+        customer_id,
         "service/complaints/panel.html",
-        context,
+        lambda user, customer: {
+            "rows": [
+                (c, selectors.sla_state(c, now=now))
+                for c in selectors.customer_complaints(customer=customer)
+            ],
+            "can_create": selectors.customer_complaint_loggable(user=user, customer=customer),
+        },
         title=_("Complaints"),
-        back_url=reverse("customers:detail", args=[customer.pk]),
     )
 
 
