@@ -1,7 +1,7 @@
 """Small request helpers every app's views share."""
 
 import functools
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -173,7 +173,7 @@ def page_from_query[T](request: HttpRequest, read: Callable[..., T]) -> T:
     return or_notice(request, lambda: read(cursor=request.GET.get("after") or None), read)
 
 
-def next_page_url(params: dict[str, str], cursor: str | None) -> str | None:
+def next_page_url(params: Mapping[str, Any], cursor: str | None) -> str | None:
     """The link to the page after `cursor` with the same filters `params`, None on the last."""
     return "?" + urlencode({**params, "after": cursor}) if cursor else None
 
@@ -181,7 +181,7 @@ def next_page_url(params: dict[str, str], cursor: str | None) -> str | None:
 def form_post(
     request: HttpRequest,
     form: BaseForm,
-    action: Callable[[dict], object],
+    action: Callable[[dict[str, Any]], object],
     *,
     done: str | Callable[[Any], str],
     back: str,
