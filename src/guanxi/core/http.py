@@ -2,11 +2,11 @@
 
 import functools
 from collections.abc import Callable, Collection, Mapping
-from typing import Any
+from typing import IO, Any
 
 from django.contrib import messages
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -205,3 +205,13 @@ def form_post(
             messages.success(request, done(result) if callable(done) else done)
             return redirect(back)
     return refused(form)
+
+
+def file_download(
+    file: IO[bytes], *, filename: str, content_type: str, cache: str = "no-store"
+) -> FileResponse:
+    """`file` sent as the attachment `filename`. An export or a customer's file holds personal
+    data, so no cache keeps a copy by default."""
+    response = FileResponse(file, as_attachment=True, filename=filename, content_type=content_type)
+    response["Cache-Control"] = cache
+    return response

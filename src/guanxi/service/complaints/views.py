@@ -32,6 +32,7 @@ from guanxi.core.forms import form_add_errors
 from guanxi.core.home import HomeSection
 from guanxi.core.home import home_section as render_home_section
 from guanxi.core.http import (
+    file_download,
     form_post,
     next_page_url,
     notice_text,
@@ -423,11 +424,7 @@ def complaint_stats_export(request: HttpRequest) -> HttpResponse | FileResponse:
         messages.error(request, notice_text(exc))
         return redirect("service:complaint_stats")
     book = exports.complaint_stats_workbook(actor=user, period=period)
-    response = FileResponse(
-        book.file, as_attachment=True, filename=book.filename, content_type=book.content_type
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return file_download(book.file, filename=book.filename, content_type=book.content_type)
 
 
 # ---------------------------------------------------------------- sections of other pages
