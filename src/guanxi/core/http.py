@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 
 from guanxi.core.errors import SHOWN_ON_FORM, DomainError, ValidationFailed
 from guanxi.core.forms import form_add_errors
+from guanxi.core.pagination import Page
 
 _ID_PLACEHOLDER = 918273645
 
@@ -215,3 +216,19 @@ def file_download(
     response = FileResponse(file, as_attachment=True, filename=filename, content_type=content_type)
     response["Cache-Control"] = cache
     return response
+
+
+def rows_after[T](request: HttpRequest, read: Callable[..., Page[T]]) -> tuple[list[T], str | None]:
+    """The rows and the next cursor of the page the link `?after=` names, or no rows when
+    the link is no longer valid (htmx's "more" under a list that has changed meanwhile)."""
+    try:
+        page = read(cursor=request.GET.get("after"))
+    except ValidationFailed:
+        return [], None
+    return page.items, page.next_cursor
+
+
+def rows_or_page(request: HttpRequest, page: str, rows: str) -> str:
+    """The template of a list: only its `rows` for htmx's "more" (a request with `?after=`),
+    else the whole `page`."""
+    return rows if is_htmx(request) and request.GET.get("after") else page
