@@ -55,3 +55,51 @@ def choice_field(label) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label, required=False, widget=forms.Select(attrs={"class": "form-select"})
     )
+
+
+def text_field(label, *, max_length: int, required: bool = True, help_text="") -> forms.CharField:
+    """A one-line text in Tabler's input style, the field most forms of the pages ask."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+
+def number_field(
+    label,
+    *,
+    min_value: int | None = None,
+    max_value: int | None = None,
+    initial: int | None = None,
+    required: bool = True,
+    help_text="",
+) -> forms.IntegerField:
+    """A whole number in Tabler's input style; the browser gets the bounds as min and max."""
+    return forms.IntegerField(
+        label=label,
+        min_value=min_value,
+        max_value=max_value,
+        initial=initial,
+        required=required,
+        help_text=help_text,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    )
+
+
+def priority_field(label, *, help_text="") -> forms.IntegerField:
+    """The order a rule is tried in, smallest first: what a small positive integer column
+    holds, 100 when not said, so that a new rule can go before or after the others."""
+    return number_field(label, min_value=0, max_value=32767, initial=100, help_text=help_text)
+
+
+def checkbox_field(label, *, initial: bool | None = None) -> forms.BooleanField:
+    """A box the user may leave unticked, in Tabler's checkbox style."""
+    return forms.BooleanField(
+        label=label,
+        required=False,
+        initial=initial,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )

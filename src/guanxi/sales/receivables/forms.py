@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.core.forms import date_field
+from guanxi.core.forms import date_field, number_field
 from guanxi.sales.models import Invoice, Payment
 
 MAX_PROPOSAL_PARTS = 36
@@ -32,20 +32,12 @@ def _text_input(**attrs):
 class PlanProposalForm(forms.Form):
     """Propose a plan of N equal parts, one due every `months_apart` months."""
 
-    parts = forms.IntegerField(
-        label=_("Number of instalments"),
-        min_value=1,
-        max_value=MAX_PROPOSAL_PARTS,
-        initial=3,
-        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    parts = number_field(
+        _("Number of instalments"), min_value=1, max_value=MAX_PROPOSAL_PARTS, initial=3
     )
     first_due_on = date_field(_("First due date"), required=True)
-    months_apart = forms.IntegerField(
-        label=_("Months between instalments"),
-        min_value=1,
-        max_value=12,
-        initial=1,
-        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    months_apart = number_field(
+        _("Months between instalments"), min_value=1, max_value=12, initial=1
     )
 
 

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import Department, User
+from guanxi.core.forms import text_field
 from guanxi.sales.models import Product
 from guanxi.service.complaints.services import STEPS
 from guanxi.service.models import Complaint, ComplaintCategory, ComplaintEvent, Severity
@@ -64,9 +65,7 @@ class ComplaintCreateForm(forms.Form):
         empty_value=None,
         widget=forms.Select(attrs=SELECT),
     )
-    title = forms.CharField(
-        label=_("Title"), max_length=200, widget=forms.TextInput(attrs={"class": "form-control"})
-    )
+    title = text_field(_("Title"), max_length=200)
     description = _note(_("What the customer says"), rows=5)
     call = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput())
 
