@@ -103,3 +103,15 @@ def checkbox_field(label, *, initial: bool | None = None) -> forms.BooleanField:
         initial=initial,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
+
+
+def id_choice_field(label, *, required: bool = False) -> forms.TypedChoiceField:
+    """A record chosen by its id in a styled select, None when none is chosen; the form sets
+    the choices when it is made (they are read from the database)."""
+    return forms.TypedChoiceField(
+        label=label,
+        coerce=int,
+        required=required,
+        empty_value=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.care.models import CareTask, SpotCheck
 from guanxi.care.visits.services import Resolution, TopicQuestion
-from guanxi.core.forms import checkbox_field, number_field, text_field
+from guanxi.core.forms import checkbox_field, id_choice_field, number_field, text_field
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -26,16 +26,6 @@ def datetime_field(label: Any, *, required: bool = True) -> forms.DateTimeField:
     )
 
 
-def _select(label: Any, *, required: bool = True) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
-        label=label,
-        coerce=int,
-        required=required,
-        empty_value=None,
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-
-
 def _notes(label: Any, *, rows: int = 3) -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -46,14 +36,14 @@ def _notes(label: Any, *, rows: int = 3) -> forms.CharField:
 
 
 class VisitCreateForm(forms.Form):
-    topic = _select(_("Topic"), required=False)
+    topic = id_choice_field(_("Topic"))
     channel = forms.ChoiceField(
         label=_("Channel"),
         choices=CareTask.Channel.choices,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     due_at = datetime_field(_("Due"))
-    assignee = _select(_("Assignee"), required=False)
+    assignee = id_choice_field(_("Assignee"))
     title = text_field(
         _("Title"), required=False, max_length=200, help_text=_("Empty: the topic's name.")
     )
@@ -110,7 +100,7 @@ class CloseForm(forms.Form):
 
 class TrackForm(forms.Form):
     title = text_field(_("What is to be done"), max_length=200)
-    assignee = _select(_("Owner"))
+    assignee = id_choice_field(_("Owner"), required=True)
     due_at = datetime_field(_("By"))
     notes = _notes(_("Notes"), rows=2)
 
@@ -122,7 +112,7 @@ class TrackForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    assignee = _select(_("Give to"))
+    assignee = id_choice_field(_("Give to"), required=True)
 
     def __init__(self, *args: Any, assignees: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -8,21 +8,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.core.forms import date_field, number_field
+from guanxi.core.forms import date_field, id_choice_field, number_field
 from guanxi.sales.models import Invoice, Payment
 
 MAX_PROPOSAL_PARTS = 36
-
-
-def _optional_choice(label):
-    """A choice of one of the contract's records by id (None when none is chosen)."""
-    return forms.TypedChoiceField(
-        label=label,
-        coerce=int,
-        required=False,
-        empty_value=None,
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
 
 
 def _text_input(**attrs):
@@ -71,7 +60,7 @@ class PaymentForm(forms.Form):
     reference = forms.CharField(
         label=_("Reference (bank serial)"), max_length=80, required=False, widget=_text_input()
     )
-    instalment = _optional_choice(_("Instalment"))
+    instalment = id_choice_field(_("Instalment"))
     accept_overpayment = forms.BooleanField(
         label=_("Accept an over-payment beyond what is open"),
         required=False,
@@ -119,7 +108,7 @@ class InvoiceForm(forms.Form):
         widget=_text_input(inputmode="decimal"),
     )
     issued_on = date_field(_("Date issued"), required=True)
-    payment = _optional_choice(_("For payment"))
+    payment = id_choice_field(_("For payment"))
     notes = forms.CharField(label=_("Notes"), max_length=200, required=False, widget=_text_input())
     override_reason = forms.CharField(
         label=_("Reason for invoicing beyond the contract total"),
