@@ -9,7 +9,7 @@ except ValidationFailed as exc:
 from collections.abc import Collection
 
 from django import forms
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from guanxi.core.errors import DomainError
 
@@ -114,4 +114,25 @@ def id_choice_field(label, *, required: bool = False) -> forms.TypedChoiceField:
         required=required,
         empty_value=None,
         widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+
+def phone_number_field(label) -> forms.CharField:
+    """An optional phone number as typed: the phone keypad on a mobile and no autofill, since
+    the number is a customer's, not the user's."""
+    return forms.CharField(
+        label=label,
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+
+
+def moment_field(label) -> forms.DateTimeField:
+    """When something happened, in the browser's date-time picker; left empty it is now."""
+    return forms.DateTimeField(
+        label=label,
+        required=False,
+        help_text=gettext_lazy("Leave empty for now."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
