@@ -19,7 +19,7 @@ from guanxi.care.reception import selectors, services
 from guanxi.care.reception.forms import ReceptionForm
 from guanxi.core.errors import DomainError, PermissionDenied
 from guanxi.core.forms import form_add_errors
-from guanxi.core.http import query_without, rows_after, rows_or_page
+from guanxi.core.http import query_without, render_form_page, rows_after, rows_or_page
 from guanxi.core.scope import scope_of
 from guanxi.customers.archive.panel_views import customer_panel
 from guanxi.customers.archive.selectors import customer_get_for_user
@@ -107,16 +107,12 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("care:reception_detail", entry.pk)
     else:
         form = ReceptionForm(initial=ReceptionForm.initial_from(entry), receivers=receivers)
-    return render(
+    return render_form_page(
         request,
-        "form_page.html",
-        {
-            "title": _("Change the front-desk entry"),
-            "form": form,
-            "submit": _("Save"),
-            "cancel_url": reverse("care:reception_detail", args=[entry.pk]),
-        },
-        status=422 if form.errors else 200,
+        title=_("Change the front-desk entry"),
+        form=form,
+        submit=_("Save"),
+        cancel_url=reverse("care:reception_detail", args=[entry.pk]),
     )
 
 
