@@ -146,20 +146,11 @@ def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST":
         form = TemplateForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 saved = services.template_save(
                     actor=request_user(request),
                     template=template,
-                    data=services.TemplateData(
-                        name=data["name"],
-                        code=data["code"],
-                        channel=data["channel"],
-                        purpose=data["purpose"],
-                        subject=data["subject"],
-                        body=data["body"],
-                        active=data["active"],
-                    ),
+                    data=services.TemplateData(**form.cleaned_data),
                 )
             except SHOWN_ON_FORM as exc:
                 form_add_errors(form, exc)
