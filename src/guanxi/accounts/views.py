@@ -26,7 +26,7 @@ from guanxi.accounts.models import Department, Role, User
 from guanxi.core.errors import ValidationFailed
 from guanxi.core.forms import form_add_errors
 from guanxi.core.home import ADMIN, HomeSection, home_section, home_sections_for
-from guanxi.core.http import action_then_back, form_page, query_without
+from guanxi.core.http import action_then_back, form_page, form_saved, query_without
 
 # ---------------------------------------------------------------- helpers
 
@@ -183,16 +183,13 @@ def language_change(request):
 @require_POST
 def time_zone_change(request):
     form = forms.TimeZoneForm(request.POST)
-    if form.is_valid():
-        try:
-            services.user_set_time_zone(
-                user=request.user, time_zone=form.cleaned_data["time_zone"], request=request
-            )
-        except ValidationFailed as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, _("Time zone changed."))
-            return redirect("accounts:profile")
+
+    def save(data):
+        services.user_set_time_zone(user=request.user, time_zone=data["time_zone"], request=request)
+        return _("Time zone changed.")
+
+    if form_saved(request, form, save):
+        return redirect("accounts:profile")
     return render(
         request, "accounts/profile.html", _profile_context(request, time_zone_form=form), status=422
     )

@@ -1,17 +1,20 @@
 """Small request helpers every app's views share."""
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
+from typing import IO, Any
 
 from django.contrib import messages
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import urlencode
 
-from guanxi.core.errors import DomainError, ValidationFailed
+from guanxi.core.errors import SHOWN_ON_FORM, DomainError, ValidationFailed
 from guanxi.core.forms import form_add_errors
+from guanxi.core.pagination import Page
 
 _ID_PLACEHOLDER = 918273645
 
@@ -145,3 +148,87 @@ def panel_response(
         return render(request, template, context)
     page = {**context, "panel_template": template, "title": title, "back_url": back_url}
     return render(request, "panel_page.html", page)
+
+
+def notice_text(exc: DomainError) -> str:
+    """A refusal as one line above the page (where no form field can show it): its field
+    messages, else its message."""
+    details = [str(m) for messages_ in exc.field_errors.values() for m in messages_]
+    return " ".join(details) if details else str(exc.message)
+
+
+def or_notice[T](request: HttpRequest, read: Callable[[], T], fallback: Callable[[], T]) -> T:
+    """`read()`, or `fallback()` with the refusal as an error message when the query is
+    refused (a bad filter, a stale page link): a list page shows what it can rather than an
+    error."""
+    try:
+        return read()
+    except ValidationFailed as exc:
+        messages.error(request, notice_text(exc))
+        return fallback()
+
+
+def page_from_query[T](request: HttpRequest, read: Callable[..., T]) -> T:
+    """`read(cursor=…)` for the page the link `?after=` names, or the first page with a
+    notice when the link is no longer valid."""
+    return or_notice(request, lambda: read(cursor=request.GET.get("after") or None), read)
+
+
+def next_page_url(params: Mapping[str, Any], cursor: str | None) -> str | None:
+    """The link to the page after `cursor` with the same filters `params`, None on the last."""
+    return "?" + urlencode({**params, "after": cursor}) if cursor else None
+
+
+def form_post(
+    request: HttpRequest,
+    form: BaseForm,
+    action: Callable[[dict[str, Any]], object],
+    *,
+    done: str | Callable[[Any], str],
+    back: str,
+    refused: Callable[[BaseForm], HttpResponse],
+    elsewhere: Collection[str] = (),
+    noticed: tuple[type[DomainError], ...] = (),
+) -> HttpResponse:
+    """A form posted from a record's page (a step, closing, reassigning): when it is valid
+    and `action(cleaned_data)` is accepted, back to `back` with `done` (or `done(result)`);
+    else the page again from `refused(form)` with the refusal next to its fields and above
+    the page. Errors in `noticed` (a permission) show only above the page."""
+    if form.is_valid():
+        try:
+            result = action(form.cleaned_data)
+        except SHOWN_ON_FORM as exc:
+            form_add_errors(form, exc, elsewhere=elsewhere)
+            messages.error(request, notice_text(exc))
+        except noticed as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, done(result) if callable(done) else done)
+            return redirect(back)
+    return refused(form)
+
+
+def file_download(
+    file: IO[bytes], *, filename: str, content_type: str, cache: str = "no-store"
+) -> FileResponse:
+    """`file` sent as the attachment `filename`. An export or a customer's file holds personal
+    data, so no cache keeps a copy by default."""
+    response = FileResponse(file, as_attachment=True, filename=filename, content_type=content_type)
+    response["Cache-Control"] = cache
+    return response
+
+
+def rows_after[T](request: HttpRequest, read: Callable[..., Page[T]]) -> tuple[list[T], str | None]:
+    """The rows and the next cursor of the page the link `?after=` names, or no rows when
+    the link is no longer valid (htmx's "more" under a list that has changed meanwhile)."""
+    try:
+        page = read(cursor=request.GET.get("after"))
+    except ValidationFailed:
+        return [], None
+    return page.items, page.next_cursor
+
+
+def rows_or_page(request: HttpRequest, page: str, rows: str) -> str:
+    """The template of a list: only its `rows` for htmx's "more" (a request with `?after=`),
+    else the whole `page`."""
+    return rows if is_htmx(request) and request.GET.get("after") else page

@@ -1,6 +1,8 @@
 """The installed base's pages (ARC-10): the list of what is due, the customer's records on
 the 360 page, add and change. Thin: parse, call one service or selector, render."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -12,9 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from guanxi.accounts.http import request_user
 from guanxi.care.assets import selectors, services
 from guanxi.care.assets.forms import AssetForm
-from guanxi.core.errors import DomainError, PermissionDenied, ValidationFailed
+from guanxi.core.errors import DomainError, PermissionDenied
 from guanxi.core.forms import form_add_errors
-from guanxi.core.http import is_htmx, panel_response, query_without
+from guanxi.core.http import query_without, render_form_page, rows_after, rows_or_page
+from guanxi.customers.archive.panel_views import customer_panel
 from guanxi.customers.archive.selectors import customer_get_for_user
 
 
@@ -23,11 +26,9 @@ from guanxi.customers.archive.selectors import customer_get_for_user
 def asset_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     filters = selectors.AssetFilters.from_query(request.GET)
-    try:
-        page = selectors.asset_page(user=user, filters=filters, cursor=request.GET.get("after"))
-        assets, next_cursor = page.items, page.next_cursor
-    except ValidationFailed:
-        assets, next_cursor = [], None
+    assets, next_cursor = rows_after(
+        request, functools.partial(selectors.asset_page, user=user, filters=filters)
+    )
     context = {
         "assets": assets,
         "next_cursor": next_cursor,
@@ -39,20 +40,8 @@ def asset_list(request: HttpRequest) -> HttpResponse:
         ],
         "query": query_without(request, "after"),
     }
-    if is_htmx(request) and request.GET.get("after"):
-        return render(request, "care/assets/rows.html", context)
-    return render(request, "care/assets/list.html", context)
-
-
-def _form_page(
-    request: HttpRequest, *, title: str, form: AssetForm, cancel_url: str
-) -> HttpResponse:
-    return render(
-        request,
-        "form_page.html",
-        {"title": title, "form": form, "submit": _("Save"), "cancel_url": cancel_url},
-        status=422 if form.errors else 200,
-    )
+    template = rows_or_page(request, "care/assets/list.html", "care/assets/rows.html")
+    return render(request, template, context)
 
 
 @login_required
@@ -73,7 +62,7 @@ def asset_create(request: HttpRequest, customer_id: int) -> HttpResponse:
             messages.success(request, _("Added to the installed base."))
             return redirect(back)
     title = _("Installed base of %(name)s: add") % {"name": customer.name}
-    return _form_page(request, title=title, form=form, cancel_url=back)
+    return render_form_page(request, title=title, form=form, submit=_("Save"), cancel_url=back)
 
 
 @login_required
@@ -96,23 +85,19 @@ def asset_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(back)
     else:
         form = AssetForm(initial=AssetForm.initial_from(asset))
-    return _form_page(request, title=str(asset), form=form, cancel_url=back)
+    return render_form_page(request, title=str(asset), form=form, submit=_("Save"), cancel_url=back)
 
 
 @login_required
 @require_GET
 def customer_assets(request: HttpRequest, customer_id: int) -> HttpResponse:
-    user = request_user(request)
-    customer = customer_get_for_user(user=user, customer_id=customer_id)
-    context = {
-        "customer": customer,
-        "assets": selectors.assets_of_customer(user=user, customer=customer),
-        "can_edit": selectors.customer_assets_editable(user=user, customer=customer),
-    }
-    return panel_response(
+    return customer_panel(
         request,
+        customer_id,
         "care/assets/panel.html",
-        context,
+        lambda user, customer: {
+            "assets": selectors.assets_of_customer(user=user, customer=customer),
+            "can_edit": selectors.customer_assets_editable(user=user, customer=customer),
+        },
         title=_("installed base"),
-        back_url=reverse("customers:detail", args=[customer.pk]),
     )

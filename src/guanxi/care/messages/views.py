@@ -2,10 +2,12 @@
 send-by-hand panel of the customer's 360 page, notifications, the one-click unsubscribe page
 and the inbound-SMS endpoint. Thin: parse, call a service or selector, render."""
 
+import dataclasses
 import hashlib
 import hmac
 import json
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages as flash
@@ -13,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -35,7 +37,7 @@ from guanxi.care.messages.sending import unsubscribe_read
 from guanxi.care.models import Channel, ConsentEvent, Message, MessageTemplate
 from guanxi.core.errors import SHOWN_ON_FORM, ValidationFailed, found
 from guanxi.core.forms import form_add_errors
-from guanxi.core.http import is_htmx, panel_response
+from guanxi.core.http import is_htmx, next_page_url, panel_response
 from guanxi.core.pagination import parse_id
 from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.customers.models import Customer
@@ -76,7 +78,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
         }.items()
         if v
     }
-    next_url = "?" + urlencode({**params, "after": page.next_cursor}) if page.next_cursor else None
+    next_url = next_page_url(params, page.next_cursor)
     return render(
         request,
         "care/messages/message_list.html",
@@ -114,7 +116,7 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def template_list(request: HttpRequest) -> HttpResponse:
     page = selectors.template_page(cursor=request.GET.get("after", ""))
-    next_url = "?" + urlencode({"after": page.next_cursor}) if page.next_cursor else None
+    next_url = next_page_url({}, page.next_cursor)
     return render(request, "care/messages/template_list.html", {"page": page, "next_url": next_url})
 
 
@@ -144,20 +146,11 @@ def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST":
         form = TemplateForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 saved = services.template_save(
                     actor=request_user(request),
                     template=template,
-                    data=services.TemplateData(
-                        name=data["name"],
-                        code=data["code"],
-                        channel=data["channel"],
-                        purpose=data["purpose"],
-                        subject=data["subject"],
-                        body=data["body"],
-                        active=data["active"],
-                    ),
+                    data=services.TemplateData(**form.cleaned_data),
                 )
             except SHOWN_ON_FORM as exc:
                 form_add_errors(form, exc)
@@ -209,18 +202,7 @@ def _panel_context(
         "pref": pref,
         "can_consent": user_can(user, permissions.CONSENT),
         "can_send": user_can(user, permissions.SEND),
-        "consent_form": consent_form
-        or ConsentForm(
-            initial={
-                "marketing_sms": state.marketing_sms,
-                "marketing_email": state.marketing_email,
-                "do_not_disturb": state.do_not_disturb,
-                "sms_unsubscribed": state.sms_unsubscribed,
-                "email_unsubscribed": state.email_unsubscribed,
-                "quiet_from": state.quiet_from,
-                "quiet_until": state.quiet_until,
-            }
-        ),
+        "consent_form": consent_form or ConsentForm(initial=dataclasses.asdict(state)),
         "send_form": send_form or SendForm(),
         "messages_rows": [
             (m, reason_text(m.reason) if m.reason else "")
@@ -257,58 +239,57 @@ def _panel_answer(
     return redirect("customers:detail", customer_id=customer.pk)
 
 
+def _panel_post(
+    request: HttpRequest,
+    customer: Customer,
+    form: ConsentForm | SendForm,
+    form_name: str,
+    action: Callable[[dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """A form of the panel: the panel again, with the form and its errors (the service's
+    status) when it is refused, with `done` as a message when the service did it."""
+    if not form.is_valid():
+        return _panel_answer(request, customer, status=422, **{form_name: form})
+    try:
+        action(form.cleaned_data)
+    except SHOWN_ON_FORM as exc:
+        form_add_errors(form, exc)
+        return _panel_answer(request, customer, status=exc.status_code, **{form_name: form})
+    flash.success(request, done)
+    return _panel_answer(request, customer)
+
+
 @permission_required(permissions.CONSENT)
 @require_POST
 def consent_save(request: HttpRequest, customer_id: int) -> HttpResponse:
     customer = _customer(request, customer_id)
-    form = ConsentForm(request.POST)
-    if not form.is_valid():
-        return _panel_answer(request, customer, status=422, consent_form=form)
-    data = form.cleaned_data
-    try:
-        services.contact_preference_set(
-            actor=request_user(request),
-            customer=customer,
-            state=services.ConsentState(
-                marketing_sms=data["marketing_sms"],
-                marketing_email=data["marketing_email"],
-                do_not_disturb=data["do_not_disturb"],
-                sms_unsubscribed=data["sms_unsubscribed"],
-                email_unsubscribed=data["email_unsubscribed"],
-                quiet_from=data["quiet_from"],
-                quiet_until=data["quiet_until"],
-                note=data["note"],
-            ),
-        )
-    except SHOWN_ON_FORM as exc:
-        form_add_errors(form, exc)
-        return _panel_answer(request, customer, status=exc.status_code, consent_form=form)
-    flash.success(request, _("The customer's consent has been recorded."))
-    return _panel_answer(request, customer)
+    return _panel_post(
+        request,
+        customer,
+        ConsentForm(request.POST),
+        "consent_form",
+        lambda data: services.contact_preference_set(
+            actor=request_user(request), customer=customer, state=services.ConsentState(**data)
+        ),
+        _("The customer's consent has been recorded."),
+    )
 
 
 @permission_required(permissions.SEND)
 @require_POST
 def message_send(request: HttpRequest, customer_id: int) -> HttpResponse:
     customer = _customer(request, customer_id)
-    form = SendForm(request.POST)
-    if not form.is_valid():
-        return _panel_answer(request, customer, status=422, send_form=form)
-    data = form.cleaned_data
-    try:
-        services.message_send_by_hand(
-            actor=request_user(request),
-            customer=customer,
-            template=data["template"],
-            channel=data["channel"],
-            subject=data["subject"],
-            body=data["body"],
-        )
-    except SHOWN_ON_FORM as exc:
-        form_add_errors(form, exc)
-        return _panel_answer(request, customer, status=exc.status_code, send_form=form)
-    flash.success(request, _("The message is queued; the send log shows what became of it."))
-    return _panel_answer(request, customer)
+    return _panel_post(
+        request,
+        customer,
+        SendForm(request.POST),
+        "send_form",
+        lambda data: services.message_send_by_hand(
+            actor=request_user(request), customer=customer, **data
+        ),
+        _("The message is queued; the send log shows what became of it."),
+    )
 
 
 # ---------------------------------------------------------------- notifications
@@ -322,7 +303,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         user=request_user(request), unread_only=unread_only, cursor=request.GET.get("after", "")
     )
     params = {"unread": "1"} if unread_only else {}
-    next_url = "?" + urlencode({**params, "after": page.next_cursor}) if page.next_cursor else None
+    next_url = next_page_url(params, page.next_cursor)
     return render(
         request,
         "care/messages/notification_list.html",

@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 from guanxi.accounts.models import User
 from guanxi.care.models import Reception
 from guanxi.care.reception.services import ReceptionInput
+from guanxi.core.forms import moment_field, phone_number_field
 
 
 class ReceptionForm(forms.Form):
@@ -22,12 +23,7 @@ class ReceptionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     visitor_name = forms.CharField(label=_("visitor"), max_length=50, required=False)
-    phone = forms.CharField(
-        label=pgettext_lazy("front desk", "phone"),
-        max_length=30,
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
-    )
+    phone = phone_number_field(pgettext_lazy("front desk", "phone"))
     need = forms.CharField(label=_("need"), max_length=300, required=False)
     product_interest = forms.CharField(
         label=_("product of interest"), max_length=120, required=False
@@ -42,12 +38,7 @@ class ReceptionForm(forms.Form):
     stay_minutes = forms.IntegerField(
         label=_("stay minutes"), min_value=0, max_value=1440, required=False
     )
-    at = forms.DateTimeField(
-        label=_("time"),
-        required=False,
-        help_text=_("Leave empty for now."),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
+    at = moment_field(_("time"))
     received_by = forms.ModelChoiceField(
         label=pgettext_lazy("front desk", "received by"),
         queryset=User.objects.none(),

@@ -1,5 +1,7 @@
 """The front-desk register's pages (ACQ-5). Thin: parse, call one service or selector, render."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -15,10 +17,11 @@ from guanxi.care.common.permissions import RECEPTION_OTHERS
 from guanxi.care.models import Reception
 from guanxi.care.reception import selectors, services
 from guanxi.care.reception.forms import ReceptionForm
-from guanxi.core.errors import DomainError, PermissionDenied, ValidationFailed
+from guanxi.core.errors import DomainError, PermissionDenied
 from guanxi.core.forms import form_add_errors
-from guanxi.core.http import is_htmx, panel_response, query_without
+from guanxi.core.http import query_without, render_form_page, rows_after, rows_or_page
 from guanxi.core.scope import scope_of
+from guanxi.customers.archive.panel_views import customer_panel
 from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.customers.models import Customer
 
@@ -36,11 +39,9 @@ def _receivers(user: User) -> list[User]:
 def _register_context(request: HttpRequest, form: ReceptionForm) -> dict[str, object]:
     user = request_user(request)
     filters = selectors.ReceptionFilters.from_query(request.GET)
-    try:
-        page = selectors.reception_page(user=user, filters=filters, cursor=request.GET.get("after"))
-        entries, next_cursor = page.items, page.next_cursor
-    except ValidationFailed:
-        entries, next_cursor = [], None
+    entries, next_cursor = rows_after(
+        request, functools.partial(selectors.reception_page, user=user, filters=filters)
+    )
     return {
         "form": form,
         "entries": entries,
@@ -64,9 +65,8 @@ def register(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     form = ReceptionForm(receivers=_receivers(user))
     context = _register_context(request, form)
-    if is_htmx(request) and request.GET.get("after"):
-        return render(request, "care/reception/rows.html", context)
-    return render(request, "care/reception/register.html", context)
+    template = rows_or_page(request, "care/reception/register.html", "care/reception/rows.html")
+    return render(request, template, context)
 
 
 @login_required
@@ -107,16 +107,12 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("care:reception_detail", entry.pk)
     else:
         form = ReceptionForm(initial=ReceptionForm.initial_from(entry), receivers=receivers)
-    return render(
+    return render_form_page(
         request,
-        "form_page.html",
-        {
-            "title": _("Change the front-desk entry"),
-            "form": form,
-            "submit": _("Save"),
-            "cancel_url": reverse("care:reception_detail", args=[entry.pk]),
-        },
-        status=422 if form.errors else 200,
+        title=_("Change the front-desk entry"),
+        form=form,
+        submit=_("Save"),
+        cancel_url=reverse("care:reception_detail", args=[entry.pk]),
     )
 
 
@@ -207,16 +203,12 @@ def daily(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def customer_receptions(request: HttpRequest, customer_id: int) -> HttpResponse:
-    user = request_user(request)
-    customer = customer_get_for_user(user=user, customer_id=customer_id)
-    context = {
-        "customer": customer,
-        "entries": selectors.receptions_of_customer(user=user, customer=customer),
-    }
-    return panel_response(
+    return customer_panel(
         request,
+        customer_id,
         "care/reception/panel.html",
-        context,
+        lambda user, customer: {
+            "entries": selectors.receptions_of_customer(user=user, customer=customer)
+        },
         title=_("Front-desk visits and calls"),
-        back_url=reverse("customers:detail", args=[customer.pk]),
     )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.care.models import CareTask, SpotCheck
 from guanxi.care.visits.services import Resolution, TopicQuestion
+from guanxi.core.forms import checkbox_field, id_choice_field, number_field, text_field
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -25,16 +26,6 @@ def datetime_field(label: Any, *, required: bool = True) -> forms.DateTimeField:
     )
 
 
-def _select(label: Any, *, required: bool = True) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
-        label=label,
-        coerce=int,
-        required=required,
-        empty_value=None,
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-
-
 def _notes(label: Any, *, rows: int = 3) -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -45,20 +36,16 @@ def _notes(label: Any, *, rows: int = 3) -> forms.CharField:
 
 
 class VisitCreateForm(forms.Form):
-    topic = _select(_("Topic"), required=False)
+    topic = id_choice_field(_("Topic"))
     channel = forms.ChoiceField(
         label=_("Channel"),
         choices=CareTask.Channel.choices,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     due_at = datetime_field(_("Due"))
-    assignee = _select(_("Assignee"), required=False)
-    title = forms.CharField(
-        label=_("Title"),
-        required=False,
-        max_length=200,
-        help_text=_("Empty: the topic's name."),
-        widget=forms.TextInput(attrs={"class": "form-control"}),
+    assignee = id_choice_field(_("Assignee"))
+    title = text_field(
+        _("Title"), required=False, max_length=200, help_text=_("Empty: the topic's name.")
     )
     notes = _notes(_("Notes"))
 
@@ -108,21 +95,12 @@ class CloseForm(forms.Form):
         ],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        max_length=4000,
-        widget=forms.TextInput(attrs={"class": "form-control"}),
-    )
+    note = text_field(_("Note"), required=False, max_length=4000)
 
 
 class TrackForm(forms.Form):
-    title = forms.CharField(
-        label=_("What is to be done"),
-        max_length=200,
-        widget=forms.TextInput(attrs={"class": "form-control"}),
-    )
-    assignee = _select(_("Owner"))
+    title = text_field(_("What is to be done"), max_length=200)
+    assignee = id_choice_field(_("Owner"), required=True)
     due_at = datetime_field(_("By"))
     notes = _notes(_("Notes"), rows=2)
 
@@ -134,7 +112,7 @@ class TrackForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    assignee = _select(_("Give to"))
+    assignee = id_choice_field(_("Give to"), required=True)
 
     def __init__(self, *args: Any, assignees: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -158,34 +136,12 @@ class SampleSizeForm(forms.Form):
 
 
 class TopicForm(forms.Form):
-    code = forms.CharField(
-        label=_("Code"), max_length=40, widget=forms.TextInput(attrs={"class": "form-control"})
-    )
-    name = forms.CharField(
-        label=_("Name"), max_length=80, widget=forms.TextInput(attrs={"class": "form-control"})
-    )
-    name_en = forms.CharField(
-        label=_("English name"),
-        required=False,
-        max_length=80,
-        widget=forms.TextInput(attrs={"class": "form-control"}),
-    )
-    sort_order = forms.IntegerField(
-        label=_("Order"),
-        initial=0,
-        widget=forms.NumberInput(attrs={"class": "form-control"}),
-    )
-    scored = forms.BooleanField(
-        label=_("Asks for a satisfaction score"),
-        required=False,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
-    )
-    active = forms.BooleanField(
-        label=_("Active"),
-        required=False,
-        initial=True,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
-    )
+    code = text_field(_("Code"), max_length=40)
+    name = text_field(_("Name"), max_length=80)
+    name_en = text_field(_("English name"), required=False, max_length=80)
+    sort_order = number_field(_("Order"), initial=0)
+    scored = checkbox_field(_("Asks for a satisfaction score"))
+    active = checkbox_field(_("Active"), initial=True)
 
     @staticmethod
     def questions_from(data: QueryDict) -> list[TopicQuestion]:

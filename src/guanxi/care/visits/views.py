@@ -4,17 +4,19 @@ sections other apps show (work list, home, waiting badge, the 360 panel). Thin: 
 service or selector, render."""
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -36,18 +38,20 @@ from guanxi.care.visits.forms import (
     VisitDoForm,
 )
 from guanxi.core import home as home_kinds
-from guanxi.core.errors import SHOWN_ON_FORM, DomainError, ValidationFailed, found
+from guanxi.core.errors import SHOWN_ON_FORM, ValidationFailed, found
 from guanxi.core.forms import form_add_errors
 from guanxi.core.home import HomeSection, home_section
-from guanxi.core.http import panel_response, query_without
+from guanxi.core.http import (
+    form_post,
+    next_page_url,
+    notice_text,
+    or_notice,
+    page_from_query,
+    query_without,
+)
 from guanxi.core.waiting import WAITING_CAP, WaitingItem
-from guanxi.customers.archive.selectors import customer_get_for_user
+from guanxi.customers.archive.panel_views import customer_panel
 from guanxi.customers.models import Customer
-
-
-def _error_text(exc: DomainError) -> str:
-    details = [str(m) for msgs in exc.field_errors.values() for m in msgs]
-    return " ".join(details) if details else str(exc.message)
 
 
 def _can_change(user: Any, task: CareTask) -> bool:
@@ -64,20 +68,12 @@ def _can_change(user: Any, task: CareTask) -> bool:
 @login_required
 @require_GET
 def visit_list(request: HttpRequest) -> HttpResponse:
-    try:
-        filters = selectors.VisitFilters.from_params(request.GET)
-    except ValidationFailed as exc:
-        messages.error(request, _error_text(exc))
-        filters = selectors.VisitFilters()
-    try:
-        page = selectors.visit_page(
-            user=request.user, filters=filters, cursor=request.GET.get("after") or None
-        )
-    except ValidationFailed as exc:
-        messages.error(request, _error_text(exc))
-        page = selectors.visit_page(user=request.user, filters=filters)
-    params = filters.as_params()
-    query = query_without(request, "after")
+    filters = or_notice(
+        request, lambda: selectors.VisitFilters.from_params(request.GET), selectors.VisitFilters
+    )
+    page = page_from_query(
+        request, functools.partial(selectors.visit_page, user=request.user, filters=filters)
+    )
     context = {
         "page": page,
         "filters": filters,
@@ -91,10 +87,8 @@ def visit_list(request: HttpRequest) -> HttpResponse:
             (selectors.Due.LATER, _("Later")),
         ],
         "now": timezone.now(),
-        "next_url": "?" + urlencode({**params, "after": page.next_cursor})
-        if page.next_cursor
-        else None,
-        "query": query,
+        "next_url": next_page_url(filters.as_params(), page.next_cursor),
+        "query": query_without(request, "after"),
     }
     return render(request, "care/visits/list.html", context)
 
@@ -166,106 +160,116 @@ def _posted(request: HttpRequest, pk: int) -> CareTask:
     return selectors.task_for_user(user=request.user, task_id=pk)
 
 
+def _act(
+    request: HttpRequest,
+    task: CareTask,
+    form: BaseForm,
+    form_name: str,
+    action: Callable[[dict[str, Any]], object],
+    *,
+    done: str | Callable[[Any], str],
+    elsewhere: tuple[str, ...] = (),
+    **shown: Any,
+) -> HttpResponse:
+    """A form of the task's page: back to the page when the service accepts it, else the
+    page with the form's errors (422)."""
+    return form_post(
+        request,
+        form,
+        action,
+        done=done,
+        back=reverse("care:visit_detail", args=[task.pk]),
+        refused=lambda form: _detail(request, task, status=422, **{form_name: form}, **shown),
+        elsewhere=elsewhere,
+    )
+
+
 @login_required
 @require_POST
 def visit_do(request: HttpRequest, pk: int) -> HttpResponse:
     task = _posted(request, pk)
-    form = VisitDoForm(request.POST)
     answers = VisitDoForm.answers_from(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.care_visit_do(
-                actor=request_user(request),
-                task_id=task.pk,
-                record=services.VisitRecord(
-                    outcome=data["outcome"],
-                    answers=answers,
-                    score=data["score"],
-                    notes=data["notes"],
-                    retry_at=data["retry_at"],
-                ),
-            )
-        except SHOWN_ON_FORM as exc:
-            form_add_errors(form, exc, elsewhere=("answers",))
-            messages.error(request, _error_text(exc))
-        else:
-            messages.success(request, _("The 回访 is recorded and closed."))
-            return redirect("care:visit_detail", pk=task.pk)
-    return _detail(request, task, status=422, do_form=form, answers=answers)
+    return _act(
+        request,
+        task,
+        VisitDoForm(request.POST),
+        "do_form",
+        lambda data: services.care_visit_do(
+            actor=request_user(request),
+            task_id=task.pk,
+            record=services.VisitRecord(
+                outcome=data["outcome"],
+                answers=answers,
+                score=data["score"],
+                notes=data["notes"],
+                retry_at=data["retry_at"],
+            ),
+        ),
+        done=_("The 回访 is recorded and closed."),
+        elsewhere=("answers",),
+        answers=answers,
+    )
 
 
 @login_required
 @require_POST
 def visit_close(request: HttpRequest, pk: int) -> HttpResponse:
     task = _posted(request, pk)
-    form = CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.care_task_close(
-                actor=request_user(request),
-                task_id=task.pk,
-                resolution=form.cleaned_data["resolution"],
-                note=form.cleaned_data["note"],
-            )
-        except SHOWN_ON_FORM as exc:
-            form_add_errors(form, exc)
-            messages.error(request, _error_text(exc))
-        else:
-            messages.success(request, _("The task is closed."))
-            return redirect("care:visit_detail", pk=task.pk)
-    return _detail(request, task, status=422, close_form=form)
+    return _act(
+        request,
+        task,
+        CloseForm(request.POST),
+        "close_form",
+        lambda data: services.care_task_close(
+            actor=request_user(request),
+            task_id=task.pk,
+            resolution=data["resolution"],
+            note=data["note"],
+        ),
+        done=_("The task is closed."),
+    )
 
 
 @login_required
 @require_POST
 def visit_track(request: HttpRequest, pk: int) -> HttpResponse:
     task = _posted(request, pk)
-    form = TrackForm(request.POST, assignees=_assignees())
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            action = services.care_visit_track(
-                actor=request_user(request),
-                task_id=task.pk,
-                new=services.TrackNew(
-                    title=data["title"],
-                    assignee_id=data["assignee"],
-                    due_at=data["due_at"],
-                    notes=data["notes"],
-                ),
-            )
-        except SHOWN_ON_FORM as exc:
-            form_add_errors(form, exc)
-            messages.error(request, _error_text(exc))
-        else:
-            messages.success(
-                request, _("Follow-up action for %(name)s planned.") % {"name": action.assignee}
-            )
-            return redirect("care:visit_detail", pk=task.pk)
-    return _detail(request, task, status=422, track_form=form)
+    return _act(
+        request,
+        task,
+        TrackForm(request.POST, assignees=_assignees()),
+        "track_form",
+        lambda data: services.care_visit_track(
+            actor=request_user(request),
+            task_id=task.pk,
+            new=services.TrackNew(
+                title=data["title"],
+                assignee_id=data["assignee"],
+                due_at=data["due_at"],
+                notes=data["notes"],
+            ),
+        ),
+        done=lambda action: _("Follow-up action for %(name)s planned.") % {"name": action.assignee},
+    )
 
 
 @login_required
 @require_POST
 def visit_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     task = _posted(request, pk)
-    form = ReassignForm(request.POST, assignees=_assignees())
-    if form.is_valid():
-        try:
-            services.care_task_reassign(
-                actor=request_user(request),
-                task_id=task.pk,
-                assignee_id=form.cleaned_data["assignee"],
-                request=request,
-            )
-        except SHOWN_ON_FORM as exc:
-            form_add_errors(form, exc)
-            messages.error(request, _error_text(exc))
-        else:
-            messages.success(request, _("The task is reassigned."))
-            return redirect("care:visit_detail", pk=task.pk)
-    return _detail(request, task, status=422, reassign_form=form)
+    return _act(
+        request,
+        task,
+        ReassignForm(request.POST, assignees=_assignees()),
+        "reassign_form",
+        lambda data: services.care_task_reassign(
+            actor=request_user(request),
+            task_id=task.pk,
+            assignee_id=data["assignee"],
+            request=request,
+        ),
+        done=_("The task is reassigned."),
+    )
 
 
 # ---------------------------------------------------------------- a new 回访 by hand
@@ -334,7 +338,7 @@ def visit_rates(request: HttpRequest) -> HttpResponse:
         filters = selectors.RateFilters.from_params(request.GET)
         report = selectors.visit_rates(user=request.user, filters=filters)
     except ValidationFailed as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, notice_text(exc))
         filters = selectors.RateFilters()
         report = selectors.visit_rates(user=request.user, filters=filters)
     context = {
@@ -446,19 +450,12 @@ def topic_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @login_required
 @require_GET
 def spot_checks(request: HttpRequest) -> HttpResponse:
-    try:
-        filters = selectors.SpotFilters.from_params(request.GET)
-    except ValidationFailed as exc:
-        messages.error(request, _error_text(exc))
-        filters = selectors.SpotFilters()
-    try:
-        page = selectors.spot_check_page(
-            user=request.user, filters=filters, cursor=request.GET.get("after") or None
-        )
-    except ValidationFailed as exc:
-        messages.error(request, _error_text(exc))
-        page = selectors.spot_check_page(user=request.user, filters=filters)
-    params = filters.as_params()
+    filters = or_notice(
+        request, lambda: selectors.SpotFilters.from_params(request.GET), selectors.SpotFilters
+    )
+    page = page_from_query(
+        request, functools.partial(selectors.spot_check_page, user=request.user, filters=filters)
+    )
     can_draw = user_can(request.user, permissions.SPOT_CHECK)
     context = {
         "page": page,
@@ -467,9 +464,7 @@ def spot_checks(request: HttpRequest) -> HttpResponse:
         "fortnights": selectors.recent_fortnights(user=request.user),
         "consultants": selectors.filter_choices(user=request.user)["assignees"],
         "results": [("open", _("Not yet called")), *SpotCheck.Result.choices],
-        "next_url": "?" + urlencode({**params, "after": page.next_cursor})
-        if page.next_cursor
-        else None,
+        "next_url": next_page_url(filters.as_params(), page.next_cursor),
         "can_draw": can_draw,
         "next_fortnight": services.last_complete_fortnight(timezone.localdate()),
         "sample_form": SampleSizeForm(initial={"sample_size": services.spot_check_sample_size()})
@@ -487,7 +482,7 @@ def spot_check_draw(request: HttpRequest) -> HttpResponse:
     try:
         result = services.spot_checks_draw(actor=request_user(request))
     except ValidationFailed as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, notice_text(exc))
     else:
         if result.created:
             messages.success(
@@ -518,7 +513,7 @@ def spot_check_settings(request: HttpRequest) -> HttpResponse:
             actor=request_user(request), sample_size=form.cleaned_data["sample_size"]
         )
     except ValidationFailed as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, notice_text(exc))
     else:
         messages.success(request, _("Sample size saved."))
     return redirect("care:spot_checks")
@@ -529,22 +524,19 @@ def spot_check_settings(request: HttpRequest) -> HttpResponse:
 def spot_check_result(request: HttpRequest, pk: int) -> HttpResponse:
     check = selectors.spot_check_for_user(user=request.user, spot_check_id=pk)
     task = selectors.task_for_user(user=request.user, task_id=check.task_id)
-    form = SpotResultForm(request.POST)
-    if form.is_valid():
-        try:
-            services.spot_check_record(
-                actor=request_user(request),
-                spot_check_id=check.pk,
-                result=form.cleaned_data["result"],
-                notes=form.cleaned_data["notes"],
-            )
-        except SHOWN_ON_FORM as exc:
-            form_add_errors(form, exc)
-            messages.error(request, _error_text(exc))
-        else:
-            messages.success(request, _("Spot-check result recorded."))
-            return redirect("care:visit_detail", pk=task.pk)
-    return _detail(request, task, status=422, spot_form=form)
+    return _act(
+        request,
+        task,
+        SpotResultForm(request.POST),
+        "spot_form",
+        lambda data: services.spot_check_record(
+            actor=request_user(request),
+            spot_check_id=check.pk,
+            result=data["result"],
+            notes=data["notes"],
+        ),
+        done=_("Spot-check result recorded."),
+    )
 
 
 # ---------------------------------------------------------------- shown by other apps
@@ -589,18 +581,14 @@ def home_relations_section(
 @require_GET
 def customer_visits(request: HttpRequest, customer_id: int) -> HttpResponse:
     """The customer's 回访, with "new 回访" for who may plan one (the 360 page's panel)."""
-    user = request_user(request)
-    customer = customer_get_for_user(user=user, customer_id=customer_id)
-    context = {
-        "customer": customer,
-        "tasks": selectors.customer_tasks(user=user, customer=customer),
-        "can_create": selectors.customer_visit_creatable(user=user, customer=customer),
-        "now": timezone.now(),
-    }
-    return panel_response(
+    return customer_panel(
         request,
+        customer_id,
         "care/visits/panel.html",
-        context,
+        lambda user, customer: {
+            "tasks": selectors.customer_tasks(user=user, customer=customer),
+            "can_create": selectors.customer_visit_creatable(user=user, customer=customer),
+            "now": timezone.now(),
+        },
         title=_("回访"),
-        back_url=reverse("customers:detail", args=[customer.pk]),
     )

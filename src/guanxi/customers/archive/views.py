@@ -4,7 +4,7 @@ render. Domain errors become messages or form errors, never a 500."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -31,7 +31,7 @@ from guanxi.core.errors import (
 )
 from guanxi.core.forms import form_add_errors
 from guanxi.core.home import HomeSection, home_section
-from guanxi.core.http import form_saved, is_htmx, page_or_partial
+from guanxi.core.http import file_download, form_saved, is_htmx, page_or_partial
 from guanxi.core.pagination import Page
 from guanxi.core.phones import display_phone, mask_phone
 from guanxi.customers import panels
@@ -536,14 +536,12 @@ def attachment_download(request, customer_id, attachment_id):
         handle = attachment.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404() from exc
-    response = FileResponse(
+    return file_download(
         handle,
-        as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type,
+        cache="private, no-store",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

@@ -1,7 +1,6 @@
 """Administration pages of the customer-side configuration: custom fields, duplicate rules,
 tags and lead sources. Everyone else gets 403 (permission customer.manage_fields)."""
 
-from django.contrib import messages
 from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,8 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from guanxi.accounts.decorators import permission_required
 from guanxi.accounts.permissions import MANAGE_FIELDS
 from guanxi.core.errors import Conflict, ValidationFailed
-from guanxi.core.forms import form_add_errors
-from guanxi.core.http import action_then_back, form_page
+from guanxi.core.http import action_then_back, form_page, form_saved
 from guanxi.customers.configuration import selectors, services
 from guanxi.customers.configuration.forms import CustomFieldForm, SourceForm, TagForm
 from guanxi.customers.models import CustomFieldDefinition, Source, Tag
@@ -119,14 +117,13 @@ def tag_list(request):
 @require_POST
 def tag_create(request):
     form = TagForm(request.POST)
-    if form.is_valid():
-        try:
-            services.tag_create(actor=request.user, **form.cleaned_data)
-        except ValidationFailed as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, _("Tag created."))
-            return redirect("customer_settings:tags")
+
+    def save(data):
+        services.tag_create(actor=request.user, **data)
+        return _("Tag created.")
+
+    if form_saved(request, form, save):
+        return redirect("customer_settings:tags")
     return render(
         request,
         "customers/settings/tags.html",

@@ -17,21 +17,10 @@ from guanxi.accounts.http import request_user
 from guanxi.accounts.permissions import EXPORT
 from guanxi.accounts.selectors import user_can
 from guanxi.core.errors import NotFound, ValidationFailed
-from guanxi.core.http import is_htmx
+from guanxi.core.http import file_download, is_htmx
 from guanxi.imports.exports import selectors, services
 from guanxi.imports.exports.kinds import KINDS
 from guanxi.imports.models import ExportJob
-
-
-def _direct(direct: services.DirectExport) -> FileResponse:
-    response = FileResponse(
-        direct.file,
-        as_attachment=True,
-        filename=direct.filename,
-        content_type=direct.content_type,
-    )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @login_required
@@ -54,7 +43,11 @@ def export_start(request: HttpRequest) -> HttpResponse | FileResponse:
                 messages.error(request, str(error))
         return redirect("imports:export_list")
     if started.direct is not None:
-        return _direct(started.direct)
+        return file_download(
+            started.direct.file,
+            filename=started.direct.filename,
+            content_type=started.direct.content_type,
+        )
     messages.info(request, _("The export runs in the background; download it here when ready."))
     return redirect("imports:export_list")
 
@@ -94,14 +87,11 @@ def export_download(request: HttpRequest, job_id: int) -> FileResponse:
     job = selectors.export_job_get_for_user(user=request_user(request), job_id=job_id)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise NotFound(_("This export is not ready or has expired."))
-    response = FileResponse(
+    return file_download(
         default_storage.open(str(job.file.name), "rb"),
-        as_attachment=True,
         filename=services.filename_for(job.kind, job.format, job.created_at),
         content_type=services.CONTENT_TYPES[job.format],
     )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def export_button_html(*, request: HttpRequest, list_key: str, **kwargs: object) -> SafeString:

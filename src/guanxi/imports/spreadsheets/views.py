@@ -1,6 +1,8 @@
 """The import's pages (INTG-1): upload → map → dry run → import with progress → result.
 Thin: parse, call one service or selector, render."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -9,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guanxi.accounts.http import request_user
+from guanxi.accounts.models import User
 from guanxi.accounts.selectors import user_can, users_in_scope
 from guanxi.core.errors import DomainError, PermissionDenied
 from guanxi.core.forms import form_add_errors
@@ -101,59 +104,57 @@ def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    user = request_user(request)
-    batch = selectors.batch_get_for_user(user=user, pk=pk)
-    try:
-        if action == "start":
-            services.batch_start(actor=user, batch=batch)
-        elif action == "cancel":
-            services.batch_cancel(actor=user, batch=batch)
-            messages.info(request, _("The import stops after the rows under way."))
-        elif action == "rollback":
-            count = services.batch_rollback(actor=user, batch=batch)
-            if batch.kind == ImportBatch.Kind.CUSTOMERS:
-                done = _("%(count)d customers moved to the recycle bin.")
-            elif batch.kind == ImportBatch.Kind.FOLLOWUPS:
-                done = _("%(count)d imported follow-ups removed.")
-            else:
-                done = _("%(count)d imported purchases removed.")
-            messages.success(request, done % {"count": count})
-        elif action == "template":
-            chosen = request.POST.get("template", "")
-            if not chosen.isdigit():
-                raise Http404
-            template = selectors.templates_of(user=user).filter(pk=int(chosen))
-            if not template:
-                raise Http404
-            services.batch_apply_template(actor=user, batch=batch, template=template[0])
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    return redirect("imports:batch_detail", pk=pk)
+def _batch_button(
+    act: Callable[[HttpRequest, User, ImportBatch], None],
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """A button of the batch's page (POST): `act` on the batch the user may see, a refusal as
+    a message, then back to the batch's page."""
+
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        user = request_user(request)
+        batch = selectors.batch_get_for_user(user=user, pk=pk)
+        try:
+            act(request, user, batch)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        return redirect("imports:batch_detail", pk=pk)
+
+    view.__name__ = view.__qualname__ = act.__name__
+    return login_required(require_POST(view))
 
 
-@login_required
-@require_POST
-def batch_start(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "start")
+@_batch_button
+def batch_start(request: HttpRequest, user: User, batch: ImportBatch) -> None:
+    services.batch_start(actor=user, batch=batch)
 
 
-@login_required
-@require_POST
-def batch_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "cancel")
+@_batch_button
+def batch_cancel(request: HttpRequest, user: User, batch: ImportBatch) -> None:
+    services.batch_cancel(actor=user, batch=batch)
+    messages.info(request, _("The import stops after the rows under way."))
 
 
-@login_required
-@require_POST
-def batch_rollback(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "rollback")
+@_batch_button
+def batch_rollback(request: HttpRequest, user: User, batch: ImportBatch) -> None:
+    count = services.batch_rollback(actor=user, batch=batch)
+    if batch.kind == ImportBatch.Kind.CUSTOMERS:
+        done = _("%(count)d customers moved to the recycle bin.")
+    elif batch.kind == ImportBatch.Kind.FOLLOWUPS:
+        done = _("%(count)d imported follow-ups removed.")
+    else:
+        done = _("%(count)d imported purchases removed.")
+    messages.success(request, done % {"count": count})
 
 
-@login_required
-@require_POST
-def batch_template(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "template")
+@_batch_button
+def batch_template(request: HttpRequest, user: User, batch: ImportBatch) -> None:
+    chosen = request.POST.get("template", "")
+    if not chosen.isdigit():
+        raise Http404
+    template = selectors.templates_of(user=user).filter(pk=int(chosen))
+    if not template:
+        raise Http404
+    services.batch_apply_template(actor=user, batch=batch, template=template[0])
 
 
 @login_required

@@ -20,7 +20,7 @@ from guanxi.accounts.permissions import EDIT_OTHERS
 from guanxi.accounts.selectors import users_in_scope
 from guanxi.core.errors import NotFound, ValidationFailed
 from guanxi.core.forms import form_add_errors
-from guanxi.core.http import panel_response
+from guanxi.core.http import form_saved, panel_response
 from guanxi.core.pagination import parse_id
 from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.customers.models import Customer
@@ -153,22 +153,14 @@ def customer_location(request: HttpRequest, customer_id: int) -> HttpResponse:
     user = request_user(request)
     customer = customer_get_for_user(user=user, customer_id=customer_id)
     form = LocationForm(request.POST)
-    status = 200
-    if form.is_valid():
-        try:
-            services.customer_location_set(
-                actor=user,
-                customer=customer,
-                latitude=form.cleaned_data["latitude"],
-                longitude=form.cleaned_data["longitude"],
-            )
-        except ValidationFailed as exc:
-            form_add_errors(form, exc)
-            status = 422
-        else:
-            messages.success(request, _("Location saved."))
-            return redirect(reverse("customers:detail", args=[customer.pk]))
-    else:
-        status = 422
+
+    def save(data: dict[str, Any]) -> str:
+        services.customer_location_set(
+            actor=user, customer=customer, latitude=data["latitude"], longitude=data["longitude"]
+        )
+        return _("Location saved.")
+
+    if form_saved(request, form, save):
+        return redirect(reverse("customers:detail", args=[customer.pk]))
     context = _panel_context(request, customer, form)
-    return render(request, "pipeline/checkins/location_page.html", context, status=status)
+    return render(request, "pipeline/checkins/location_page.html", context, status=422)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import Department, User
-from guanxi.core.forms import choice_field
+from guanxi.core.forms import choice_field, text_field
 from guanxi.customers.models import Source
 from guanxi.pipeline.models import Grade, PoolEntry, Stage
 from guanxi.pipeline.pools.services import (
@@ -26,12 +26,7 @@ class ReleaseForm(forms.Form):
         choices=[("", "—")] + [(r.value, r.label) for r in MANUAL_REASONS],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    note = forms.CharField(
-        label=_("Note"),
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"class": "form-control"}),
-    )
+    note = text_field(_("Note"), max_length=200, required=False)
 
 
 class PoolFilterForm(forms.Form):
@@ -80,9 +75,7 @@ def _quota(label):
 
 
 class PoolForm(forms.Form):
-    name = forms.CharField(
-        label=_("Name"), max_length=60, widget=forms.TextInput(attrs={"class": "form-control"})
-    )
+    name = text_field(_("Name"), max_length=60)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
     member_users = forms.ModelMultipleChoiceField(
         label=_("Member users"), queryset=User.objects.none(), required=False

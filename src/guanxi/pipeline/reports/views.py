@@ -5,7 +5,6 @@ import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from guanxi.accounts.permissions import EXPORT, MANAGE_USERS
 from guanxi.accounts.selectors import departments_in_scope, user_can
 from guanxi.core.audit import audit_record
 from guanxi.core.errors import PermissionDenied, ValidationFailed
+from guanxi.core.http import file_download
 from guanxi.core.models import AuditLog
 from guanxi.pipeline.permissions import MANAGE_QUOTAS
 from guanxi.pipeline.prospects.selectors import quota_for
@@ -56,14 +56,11 @@ def _xlsx(request, *, name: str, title: str, header: list, rows: list, detail: d
         detail={**detail, "rows": len(rows), "format": "xlsx", "complete": True},
         request=request,
     )
-    response = FileResponse(
+    return file_download(
         output,
-        as_attachment=True,
         filename=f"{name}-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _safe(value):

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from guanxi.core.forms import choice_field
+from guanxi.core.forms import choice_field, text_field
 from guanxi.pipeline.models import Objection, Stage
 from guanxi.pipeline.scripts.selectors import QUERY_MAX
 from guanxi.pipeline.scripts.services import BODY_MAX, TITLE_MAX
@@ -40,11 +40,7 @@ class ScriptFilterForm(forms.Form):
 
 
 class ScriptForm(forms.Form):
-    title = forms.CharField(
-        label=gettext_lazy("Title"),
-        max_length=TITLE_MAX,
-        widget=forms.TextInput(attrs={"class": "form-control"}),
-    )
+    title = text_field(gettext_lazy("Title"), max_length=TITLE_MAX)
     objection_type = choice_field(gettext_lazy("Objection type"))
     stage = choice_field(gettext_lazy("Stage"))
     body = forms.CharField(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from guanxi.accounts.models import Department, Role, User
+from guanxi.core.forms import priority_field, text_field
 from guanxi.sales.approvals import services as approvals
 from guanxi.sales.approvals.selectors import step_kind_label, step_mode_label
 from guanxi.sales.models import ApprovalTarget, Product
@@ -17,23 +18,15 @@ _STEP_KEY = re.compile(r"^steps-(\d{1,3})-kind$")
 
 
 class FlowForm(forms.Form):
-    name = forms.CharField(
-        label=_("Name"),
-        max_length=approvals.NAME_MAX,
-        widget=forms.TextInput(attrs={"class": "form-control"}),
-    )
+    name = text_field(_("Name"), max_length=approvals.NAME_MAX)
     target = forms.ChoiceField(
         label=pgettext_lazy("approval flow", "Applies to"),
         choices=ApprovalTarget.choices,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    priority = forms.IntegerField(
-        label=_("Priority"),
-        min_value=0,
-        max_value=32767,
-        initial=100,
+    priority = priority_field(
+        _("Priority"),
         help_text=_("Flows are tried from the lowest number up; the first that matches runs."),
-        widget=forms.NumberInput(attrs={"class": "form-control"}),
     )
     min_amount = forms.CharField(
         label=_("Amount from (¥)"),

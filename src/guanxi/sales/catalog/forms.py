@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from guanxi.core.forms import date_field
+from guanxi.core.forms import checkbox_field, date_field, priority_field
 from guanxi.customers.models import Tag
 from guanxi.sales.models import Quote
 
@@ -65,21 +65,10 @@ class PriceListForm(forms.Form):
         empty_label=_("Everyone (default list)"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    priority = forms.IntegerField(
-        label=_("Priority (lower wins)"),
-        min_value=0,
-        max_value=32767,
-        initial=100,
-        widget=forms.NumberInput(attrs={"class": "form-control"}),
-    )
+    priority = priority_field(_("Priority (lower wins)"))
     valid_from = date_field(_("Valid from"))
     valid_until = date_field(_("Valid until"))
-    active = forms.BooleanField(
-        label=_("Active"),
-        required=False,
-        initial=True,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
-    )
+    active = checkbox_field(_("Active"), initial=True)
 
 
 def pricelist_items_from_post(post, products) -> list[dict]:

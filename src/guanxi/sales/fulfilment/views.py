@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from guanxi.accounts.selectors import users_in_scope
 from guanxi.core.errors import DomainError, ValidationFailed
 from guanxi.core.forms import form_add_errors, form_error_text
-from guanxi.core.http import is_htmx, query_without
+from guanxi.core.http import is_htmx, query_without, rows_or_page
 from guanxi.sales.common.notices import error_text
 from guanxi.sales.contracts.selectors import contract_for_user
 from guanxi.sales.fulfilment import selectors, services
@@ -213,6 +213,7 @@ def delivery_schedule(request):
         ],
         "query": query,
     }
-    if is_htmx(request) and request.GET.get("after"):
-        return render(request, "sales/fulfilment/schedule_rows.html", context)
-    return render(request, "sales/fulfilment/schedule.html", context)
+    template = rows_or_page(
+        request, "sales/fulfilment/schedule.html", "sales/fulfilment/schedule_rows.html"
+    )
+    return render(request, template, context)

@@ -8,21 +8,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.core.forms import date_field
+from guanxi.core.forms import date_field, id_choice_field, number_field
 from guanxi.sales.models import Invoice, Payment
 
 MAX_PROPOSAL_PARTS = 36
-
-
-def _optional_choice(label):
-    """A choice of one of the contract's records by id (None when none is chosen)."""
-    return forms.TypedChoiceField(
-        label=label,
-        coerce=int,
-        required=False,
-        empty_value=None,
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
 
 
 def _text_input(**attrs):
@@ -32,20 +21,12 @@ def _text_input(**attrs):
 class PlanProposalForm(forms.Form):
     """Propose a plan of N equal parts, one due every `months_apart` months."""
 
-    parts = forms.IntegerField(
-        label=_("Number of instalments"),
-        min_value=1,
-        max_value=MAX_PROPOSAL_PARTS,
-        initial=3,
-        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    parts = number_field(
+        _("Number of instalments"), min_value=1, max_value=MAX_PROPOSAL_PARTS, initial=3
     )
     first_due_on = date_field(_("First due date"), required=True)
-    months_apart = forms.IntegerField(
-        label=_("Months between instalments"),
-        min_value=1,
-        max_value=12,
-        initial=1,
-        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    months_apart = number_field(
+        _("Months between instalments"), min_value=1, max_value=12, initial=1
     )
 
 
@@ -79,7 +60,7 @@ class PaymentForm(forms.Form):
     reference = forms.CharField(
         label=_("Reference (bank serial)"), max_length=80, required=False, widget=_text_input()
     )
-    instalment = _optional_choice(_("Instalment"))
+    instalment = id_choice_field(_("Instalment"))
     accept_overpayment = forms.BooleanField(
         label=_("Accept an over-payment beyond what is open"),
         required=False,
@@ -127,7 +108,7 @@ class InvoiceForm(forms.Form):
         widget=_text_input(inputmode="decimal"),
     )
     issued_on = date_field(_("Date issued"), required=True)
-    payment = _optional_choice(_("For payment"))
+    payment = id_choice_field(_("For payment"))
     notes = forms.CharField(label=_("Notes"), max_length=200, required=False, widget=_text_input())
     override_reason = forms.CharField(
         label=_("Reason for invoicing beyond the contract total"),

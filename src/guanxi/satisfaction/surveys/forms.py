@@ -1,6 +1,7 @@
 """Parsing the survey pages' posts into the services' inputs (SAT-1): the template editor's
 rows into a VersionDraft, the answer form into an AnswerInput."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -10,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.care.models import Channel
-from guanxi.satisfaction.models import SurveyVersion
 from guanxi.satisfaction.surveys.selectors import FactorQuestions
 from guanxi.satisfaction.surveys.services import (
     AnswerInput,
@@ -84,37 +84,25 @@ def error_lines(field_errors: dict[str, list[Any]]) -> list[str]:
     return lines
 
 
-def editor_rows(
-    version: SurveyVersion | None, groups: list[FactorQuestions]
-) -> list[dict[str, Any]]:
-    """The editor's rows: the version's factors and questions, then blank rows to add more."""
-    rows: list[dict[str, Any]] = []
-    for group in groups:
-        questions = [
-            {"text": q.text, "text_en": q.text_en, "exp": q.asks_expectation}
-            for q in group.questions
-        ]
-        questions += [{"text": "", "text_en": "", "exp": True}] * BLANK_QUESTIONS
-        f = group.factor
-        rows.append(
-            {
-                "code": f.code,
-                "name": f.name,
-                "name_en": f.name_en,
-                "baseline": f.baseline,
-                "questions": questions,
-            }
-        )
-    for _i in range(BLANK_FACTORS):
-        rows.append(
-            {
-                "code": "",
-                "name": "",
-                "name_en": "",
-                "baseline": 8,
-                "questions": [{"text": "", "text_en": "", "exp": True}] * 3,
-            }
-        )
+def editor_rows(factors: Iterable[tuple[Any, Iterable[Any]]]) -> list[dict[str, Any]]:
+    """The editor's rows: each factor with its questions (of the version, or of a draft the
+    service refused, shown again), then blank rows to add more."""
+    blank_question = {"text": "", "text_en": "", "exp": True}
+    rows: list[dict[str, Any]] = [
+        {
+            "code": f.code,
+            "name": f.name,
+            "name_en": f.name_en,
+            "baseline": f.baseline,
+            "questions": [
+                {"text": q.text, "text_en": q.text_en, "exp": q.asks_expectation} for q in questions
+            ]
+            + [blank_question] * BLANK_QUESTIONS,
+        }
+        for f, questions in factors
+    ]
+    blank_factor = {"code": "", "name": "", "name_en": "", "baseline": 8}
+    rows += [{**blank_factor, "questions": [blank_question] * 3}] * BLANK_FACTORS
     return rows
 
 

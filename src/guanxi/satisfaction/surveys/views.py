@@ -9,19 +9,19 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guanxi.accounts.http import request_user
+from guanxi.accounts.models import User
 from guanxi.accounts.selectors import user_can
 from guanxi.core.errors import NotFound, PermissionDenied, ValidationFailed, found
-from guanxi.core.http import panel_response
-from guanxi.customers.archive.selectors import customer_get_for_user
+from guanxi.customers.archive.panel_views import customer_panel
 from guanxi.customers.models import Customer
 from guanxi.satisfaction.common import permissions
+from guanxi.satisfaction.models import SurveyVersion
 from guanxi.satisfaction.surveys import selectors, services
 from guanxi.satisfaction.surveys.forms import (
     SendForm,
@@ -71,7 +71,7 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationFailed as exc:
             errors = error_lines(exc.field_errors) or [str(exc.message)]
-            rows = _rows_from_draft(draft)
+            rows = editor_rows((f, f.questions) for f in draft.factors)
             settings = draft
         else:
             messages.success(
@@ -79,7 +79,7 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("satisfaction:template_version", pk=template.pk, number=new.number)
     else:
-        rows = editor_rows(version, selectors.structure(version))
+        rows = editor_rows((g.factor, g.questions) for g in selectors.structure(version))
         settings = version  # type: ignore[assignment]
     return render(
         request,
@@ -87,33 +87,6 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
         {"template": template, "version": version, "rows": rows, "s": settings, "errors": errors},
         status=422 if errors else 200,
     )
-
-
-def _rows_from_draft(draft: services.VersionDraft) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = [
-        {
-            "code": f.code,
-            "name": f.name,
-            "name_en": f.name_en,
-            "baseline": f.baseline,
-            "questions": [
-                {"text": q.text, "text_en": q.text_en, "exp": q.asks_expectation}
-                for q in f.questions
-            ]
-            + [{"text": "", "text_en": "", "exp": True}] * 2,
-        }
-        for f in draft.factors
-    ]
-    rows.append(
-        {
-            "code": "",
-            "name": "",
-            "name_en": "",
-            "baseline": 8,
-            "questions": [{"text": "", "text_en": "", "exp": True}] * 3,
-        }
-    )
-    return rows
 
 
 @login_required
@@ -145,6 +118,41 @@ def _refusal_page(request: HttpRequest, reason: str) -> HttpResponse:
     )
 
 
+def _answer_page(
+    request: HttpRequest,
+    page: str,
+    version: SurveyVersion,
+    refused: tuple[services.AnswerInput, ValidationFailed] | None,
+    **extra: Any,
+) -> HttpResponse:
+    """The survey to answer, the customer's page or staff's: when the service refused the
+    answers, they are shown again with the errors next to them (422)."""
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    if refused:
+        answers, exc = refused
+        errors = {k: [str(m) for m in v] for k, v in exc.field_errors.items()}
+        values = {**answers.scores, "comment": answers.comment}
+    scores = range(1, version.scale_max + 1)
+    context = {
+        **extra,
+        "version": version,
+        "rows": question_rows(
+            selectors.structure(version),
+            values=values,
+            errors=errors,
+            english=_english(),
+            scores=scores,
+        ),
+        "overall_options": score_options(scores, values.get("overall")),
+        "nps_options": score_options(range(0, 11), values.get("nps")),
+        "errors": errors,
+        "values": values,
+        "english": _english(),
+    }
+    return render(request, page, context, status=422 if errors else 200)
+
+
 @csrf_exempt  # opened from an SMS or e-mail without a session; the one-time token is the proof
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, token: str) -> HttpResponse:
@@ -153,8 +161,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     reason = services.link_refusal(link, timezone.now())
     if reason or link is None:
         return _refusal_page(request, reason or "invalid")
-    errors: dict[str, list[str]] = {}
-    values: dict[str, Any] = {}
+    refused = None
     if request.method == "POST":
         answers = answers_from_post(request.POST)
         try:
@@ -162,37 +169,17 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         except services.LinkRefused as exc:
             return _refusal_page(request, exc.code)
         except ValidationFailed as exc:
-            errors = {k: [str(m) for m in v] for k, v in exc.field_errors.items()}
-            values = {**answers.scores, "comment": answers.comment}
+            refused = (answers, exc)
         else:
             return render(request, "satisfaction/surveys/public_thanks.html", {})
-    version = link.version
     consultant = link.consultant
-    return render(
+    return _answer_page(
         request,
         "satisfaction/surveys/public_answer.html",
-        {
-            "version": version,
-            "rows": question_rows(
-                selectors.structure(version),
-                values=values,
-                errors=errors,
-                english=_english(),
-                scores=range(1, version.scale_max + 1),
-            ),
-            "greeting": services.greeting_name(link.customer),
-            "consultant_name": (consultant.display_name or consultant.username)
-            if consultant
-            else "",
-            "overall_options": score_options(
-                range(1, version.scale_max + 1), values.get("overall")
-            ),
-            "nps_options": score_options(range(0, 11), values.get("nps")),
-            "errors": errors,
-            "values": values,
-            "english": _english(),
-        },
-        status=422 if errors else 200,
+        link.version,
+        refused,
+        greeting=services.greeting_name(link.customer),
+        consultant_name=(consultant.display_name or consultant.username) if consultant else "",
     )
 
 
@@ -217,8 +204,7 @@ def customer_answer(request: HttpRequest, customer_id: int) -> HttpResponse:
         templates[0],
     )
     version = selectors.version_of(chosen)
-    errors: dict[str, list[str]] = {}
-    values: dict[str, Any] = {}
+    refused = None
     if request.method == "POST":
         answers = answers_from_post(request.POST)
         try:
@@ -229,35 +215,18 @@ def customer_answer(request: HttpRequest, customer_id: int) -> HttpResponse:
                 answers=answers,
             )
         except ValidationFailed as exc:
-            errors = {k: [str(m) for m in v] for k, v in exc.field_errors.items()}
-            values = {**answers.scores, "comment": answers.comment}
+            refused = (answers, exc)
         else:
             messages.success(request, _("The answers are recorded."))
             return redirect("customers:detail", customer_id=customer.pk)
-    return render(
+    return _answer_page(
         request,
         "satisfaction/surveys/staff_answer.html",
-        {
-            "customer": customer,
-            "template": chosen,
-            "templates": templates,
-            "version": version,
-            "rows": question_rows(
-                selectors.structure(version),
-                values=values,
-                errors=errors,
-                english=_english(),
-                scores=range(1, version.scale_max + 1),
-            ),
-            "overall_options": score_options(
-                range(1, version.scale_max + 1), values.get("overall")
-            ),
-            "nps_options": score_options(range(0, 11), values.get("nps")),
-            "errors": errors,
-            "values": values,
-            "english": _english(),
-        },
-        status=422 if errors else 200,
+        version,
+        refused,
+        customer=customer,
+        template=chosen,
+        templates=templates,
     )
 
 
@@ -293,22 +262,18 @@ def customer_send(request: HttpRequest, customer_id: int) -> HttpResponse:
 def customer_surveys(request: HttpRequest, customer_id: int) -> HttpResponse:
     """The customer's satisfaction answers, with fill-in and send for who may (the 360 page's
     panel)."""
-    user = request_user(request)
-    customer = customer_get_for_user(user=user, customer_id=customer_id)
-    can_collect = user_can(user, permissions.COLLECT)
-    templates = selectors.active_templates() if can_collect else []
-    context = {
-        "customer": customer,
-        "responses": selectors.customer_responses(user=user, customer=customer),
-        "can_collect": can_collect and bool(templates),
-        "send_form": SendForm(templates=templates),
-    }
-    return panel_response(
-        request,
-        "satisfaction/surveys/panel.html",
-        context,
-        title=_("Satisfaction"),
-        back_url=reverse("customers:detail", args=[customer.pk]),
+
+    def read(user: User, customer: Customer) -> dict[str, Any]:
+        can_collect = user_can(user, permissions.COLLECT)
+        templates = selectors.active_templates() if can_collect else []
+        return {
+            "responses": selectors.customer_responses(user=user, customer=customer),
+            "can_collect": can_collect and bool(templates),
+            "send_form": SendForm(templates=templates),
+        }
+
+    return customer_panel(
+        request, customer_id, "satisfaction/surveys/panel.html", read, title=_("Satisfaction")
     )
 
 

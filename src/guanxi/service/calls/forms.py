@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.core.forms import moment_field, phone_number_field
 from guanxi.service.calls.services import CallInput
 from guanxi.service.models import Call
 
@@ -22,21 +23,11 @@ class CallForm(forms.Form):
         initial=Call.Direction.INBOUND,
         widget=forms.RadioSelect,
     )
-    number = forms.CharField(
-        label=_("number"),
-        max_length=30,
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
-    )
+    number = phone_number_field(_("number"))
     duration_minutes = forms.IntegerField(
         label=_("duration (minutes)"), min_value=0, max_value=1440, required=False
     )
-    started_at = forms.DateTimeField(
-        label=_("start"),
-        required=False,
-        help_text=_("Leave empty for now."),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
+    started_at = moment_field(_("start"))
     notes = forms.CharField(
         label=_("notes"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

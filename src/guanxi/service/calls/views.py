@@ -2,6 +2,7 @@
 caller look-up, the ringing pop-up every page of an agent polls for, and the agent's home
 section. Thin: parse, call one service or selector, render."""
 
+import functools
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +20,7 @@ from guanxi.accounts.selectors import user_can
 from guanxi.core.errors import DomainError, PermissionDenied, ValidationFailed
 from guanxi.core.forms import form_add_errors
 from guanxi.core.home import SERVICE, HomeSection, home_section
-from guanxi.core.http import is_htmx, query_without
+from guanxi.core.http import is_htmx, query_without, rows_after, rows_or_page
 from guanxi.core.pagination import parse_id
 from guanxi.core.phones import mask_phone
 from guanxi.customers.archive.selectors import customer_get_for_user
@@ -54,11 +55,9 @@ def _ring(user: User, ring_id: int | None) -> Ring | None:
 def call_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     filters = selectors.CallFilters.from_query(request.GET)
-    try:
-        page = selectors.call_page(user=user, filters=filters, cursor=request.GET.get("after"))
-        calls, next_cursor = page.items, page.next_cursor
-    except ValidationFailed:
-        calls, next_cursor = [], None
+    calls, next_cursor = rows_after(
+        request, functools.partial(selectors.call_page, user=user, filters=filters)
+    )
     context = {
         "calls": calls,
         "next_cursor": next_cursor,
@@ -68,9 +67,11 @@ def call_list(request: HttpRequest) -> HttpResponse:
         "query": query_without(request, "after"),
         "can_log": user_can(user, CALLS),
     }
-    if is_htmx(request) and request.GET.get("after"):
-        return render(request, "service/calls/rows.html", context)
-    return render(request, "service/calls/list.html", context)
+    return render(
+        request,
+        rows_or_page(request, "service/calls/list.html", "service/calls/rows.html"),
+        context,
+    )
 
 
 def _form_context(

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import Department, User
+from guanxi.core.forms import id_choice_field, text_field
 from guanxi.sales.models import Product
 from guanxi.service.complaints.services import STEPS
 from guanxi.service.models import Complaint, ComplaintCategory, ComplaintEvent, Severity
@@ -42,31 +43,15 @@ class ComplaintCreateForm(forms.Form):
     category = forms.TypedChoiceField(
         label=_("Complaint category"), coerce=int, choices=(), widget=forms.Select(attrs=SELECT)
     )
-    item = forms.TypedChoiceField(
-        label=_("Sub-item"),
-        coerce=int,
-        choices=(),
-        required=False,
-        empty_value=None,
-        widget=forms.Select(attrs=SELECT),
-    )
+    item = id_choice_field(_("Sub-item"))
     severity = forms.ChoiceField(
         label=_("Severity"),
         choices=Severity.choices,
         initial=Severity.NORMAL,
         widget=forms.Select(attrs=SELECT),
     )
-    product = forms.TypedChoiceField(
-        label=_("Product"),
-        coerce=int,
-        choices=(),
-        required=False,
-        empty_value=None,
-        widget=forms.Select(attrs=SELECT),
-    )
-    title = forms.CharField(
-        label=_("Title"), max_length=200, widget=forms.TextInput(attrs={"class": "form-control"})
-    )
+    product = id_choice_field(_("Product"))
+    title = text_field(_("Title"), max_length=200)
     description = _note(_("What the customer says"), rows=5)
     call = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput())
 

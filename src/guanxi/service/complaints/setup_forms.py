@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import Department, User
+from guanxi.core.forms import checkbox_field, number_field, priority_field, text_field
 from guanxi.sales.models import Product
 from guanxi.service.models import ComplaintCategory, Severity
 
@@ -80,26 +81,16 @@ class CategoryForm(forms.Form):
         help_text=_("Letters, digits and _, for integrations and reports; it cannot change."),
         widget=forms.TextInput(attrs={**CONTROL, "autocomplete": "off"}),
     )
-    name = forms.CharField(
-        label=_("Name (Chinese)"), max_length=80, widget=forms.TextInput(CONTROL)
-    )
-    name_en = forms.CharField(
-        label=_("Name in English"), max_length=120, required=False, widget=forms.TextInput(CONTROL)
-    )
-    sort_order = forms.IntegerField(
-        label=_("Order"),
+    name = text_field(_("Name (Chinese)"), max_length=80)
+    name_en = text_field(_("Name in English"), max_length=120, required=False)
+    sort_order = number_field(
+        _("Order"),
         min_value=0,
         max_value=100000,
         initial=0,
         help_text=_("Smaller numbers come first."),
-        widget=forms.NumberInput(CONTROL),
     )
-    active = forms.BooleanField(
-        label=_("Active (can be chosen for new complaints)"),
-        required=False,
-        initial=True,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
-    )
+    active = checkbox_field(_("Active (can be chosen for new complaints)"), initial=True)
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -114,13 +105,8 @@ class RouteRuleForm(forms.Form):
     customer_department_id = IdSelect(_("Customer's department"), empty=_("Any department"))
     to_department_id = IdSelect(_("To the queue of"), empty="—")
     to_user_id = IdSelect(_("Or straight to the user"), empty="—")
-    priority = forms.IntegerField(
-        label=_("Priority"),
-        min_value=0,
-        max_value=32767,
-        initial=100,
-        help_text=_("Rules with a smaller number are tried first."),
-        widget=forms.NumberInput(CONTROL),
+    priority = priority_field(
+        _("Priority"), help_text=_("Rules with a smaller number are tried first.")
     )
 
     def __init__(

@@ -17,7 +17,7 @@ from guanxi.accounts.decorators import permission_required
 from guanxi.accounts.http import request_user
 from guanxi.core.errors import NotFound, ValidationFailed
 from guanxi.core.forms import form_add_errors
-from guanxi.core.http import action_then_back, is_htmx
+from guanxi.core.http import action_then_back, form_saved, is_htmx
 from guanxi.core.pagination import parse_id
 from guanxi.service.common import permissions
 from guanxi.service.complaints import selectors, setup, setup_selectors
@@ -214,16 +214,13 @@ def route_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def route_create(request: HttpRequest) -> HttpResponse:
     form = _route_form(request.POST)
-    if form.is_valid():
-        try:
-            setup.route_create(
-                actor=request_user(request), data=setup.RouteInput(**form.cleaned_data)
-            )
-        except ValidationFailed as exc:
-            form_add_errors(form, exc)
-        else:
-            messages.success(request, _("Routing rule added."))
-            return redirect("service:complaint_setup_routes")
+
+    def save(data: dict[str, Any]) -> str:
+        setup.route_create(actor=request_user(request), data=setup.RouteInput(**data))
+        return _("Routing rule added.")
+
+    if form_saved(request, form, save):
+        return redirect("service:complaint_setup_routes")
     return _routes_page(request, form, status=422)
 
 
@@ -277,15 +274,13 @@ def sla_targets(request: HttpRequest) -> HttpResponse:
     categories = setup_selectors.top_categories()
     if request.method == "POST":
         form = SlaTargetForm(request.POST, categories=categories)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                setup.sla_target_set(actor=request_user(request), **data)
-            except ValidationFailed as exc:
-                form_add_errors(form, exc)
-            else:
-                messages.success(request, _("SLA target saved; new complaints use it."))
-                return redirect("service:complaint_setup_sla")
+
+        def save(data: dict[str, Any]) -> str:
+            setup.sla_target_set(actor=request_user(request), **data)
+            return _("SLA target saved; new complaints use it.")
+
+        if form_saved(request, form, save):
+            return redirect("service:complaint_setup_sla")
         selected = (form.cleaned_data.get("category_id"), form.cleaned_data.get("severity", ""))
     else:
         category_id, severity = _cell_key(request)
@@ -349,14 +344,13 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
             "compensation_approval_above": row.compensation_approval_above,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            setup.settings_update(actor=request_user(request), **form.cleaned_data)
-        except ValidationFailed as exc:
-            form_add_errors(form, exc)
-        else:
-            messages.success(request, _("Complaint settings saved."))
-            return redirect("service:complaint_setup_settings")
+
+    def save(data: dict[str, Any]) -> str:
+        setup.settings_update(actor=request_user(request), **data)
+        return _("Complaint settings saved.")
+
+    if form_saved(request, form, save):
+        return redirect("service:complaint_setup_settings")
     return _page(
         request,
         "service/complaints/setup/settings.html",

@@ -3,18 +3,23 @@
 and the sections other apps show (360 panel, work list, waiting badge, home). Thin: parse,
 call a service or selector, render."""
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guanxi.accounts.http import request_user
@@ -22,14 +27,23 @@ from guanxi.accounts.models import Department, User
 from guanxi.accounts.permissions import EXPORT
 from guanxi.accounts.selectors import user_can
 from guanxi.core import home as home_kinds
-from guanxi.core.errors import SHOWN_ON_FORM, DomainError, PermissionDenied, ValidationFailed
+from guanxi.core.errors import SHOWN_ON_FORM, PermissionDenied, ValidationFailed
 from guanxi.core.forms import form_add_errors
 from guanxi.core.home import HomeSection
 from guanxi.core.home import home_section as render_home_section
-from guanxi.core.http import panel_response, query_without
+from guanxi.core.http import (
+    file_download,
+    form_post,
+    next_page_url,
+    notice_text,
+    or_notice,
+    page_from_query,
+    query_without,
+)
 from guanxi.core.pagination import parse_id
 from guanxi.core.waiting import WAITING_CAP, WaitingItem
-from guanxi.customers.archive.selectors import customer_get_for_user, search_condition
+from guanxi.customers.archive.panel_views import customer_panel
+from guanxi.customers.archive.selectors import search_condition
 from guanxi.customers.models import Customer
 from guanxi.service import hooks
 from guanxi.service.common import permissions
@@ -48,31 +62,21 @@ from guanxi.service.models import Complaint, ComplaintEvent, Severity
 SEARCH_ROWS = 10
 
 
-def _error_text(exc: DomainError) -> str:
-    details = [str(m) for msgs in exc.field_errors.values() for m in msgs]
-    return " ".join(details) if details else str(exc.message)
-
-
 # ---------------------------------------------------------------- the list
 
 
 @login_required
 @require_GET
 def complaint_list(request: HttpRequest) -> HttpResponse:
-    try:
-        filters = selectors.ComplaintFilters.from_params(request.GET)
-    except ValidationFailed as exc:
-        messages.error(request, _error_text(exc))
-        filters = selectors.ComplaintFilters()
-    try:
-        page = selectors.complaint_page(
-            user=request.user, filters=filters, cursor=request.GET.get("after") or None
-        )
-    except ValidationFailed as exc:
-        messages.error(request, _error_text(exc))
-        page = selectors.complaint_page(user=request.user, filters=filters)
+    filters = or_notice(
+        request,
+        lambda: selectors.ComplaintFilters.from_params(request.GET),
+        selectors.ComplaintFilters,
+    )
+    page = page_from_query(
+        request, functools.partial(selectors.complaint_page, user=request.user, filters=filters)
+    )
     now = timezone.now()
-    params = filters.as_params()
     context = {
         "page": page,
         "rows": [(c, selectors.sla_state(c, now=now)) for c in page.items],
@@ -82,9 +86,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
         "channels": Complaint.Channel.choices,
         "severities": Severity.choices,
         "slas": _sla_choices(),
-        "next_url": "?" + urlencode({**params, "after": page.next_cursor})
-        if page.next_cursor
-        else None,
+        "next_url": next_page_url(filters.as_params(), page.next_cursor),
         "query": query_without(request, "after"),
         "can_board": user_can(request.user, permissions.COMPLAINT_STATS),
     }
@@ -180,48 +182,66 @@ def _act(
     """Run `action(cleaned_data)` for a valid form and go back to the complaint; else show
     the page with the form's errors (422)."""
     complaint = _complaint(request, pk)
-    if form.is_valid():
-        try:
-            action(form.cleaned_data)
-        except SHOWN_ON_FORM as exc:
-            form_add_errors(form, exc)
-            messages.error(request, _error_text(exc))
-        except PermissionDenied as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, done)
-            return redirect("service:complaint_detail", pk=pk)
-    return _detail(request, _complaint(request, complaint.pk), status=422, **{form_name: form})
-
-
-@login_required
-@require_POST
-def complaint_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request_user(request)
-    return _act(
+    return form_post(
         request,
-        pk,
-        AcceptForm(request.POST),
-        "accept_form",
-        lambda data: services.complaint_accept(actor=actor, complaint_id=pk, note=data["note"]),
-        _("You accepted the complaint; you are responsible for it now (首问责任制)."),
-    )
-
-
-@login_required
-@require_POST
-def complaint_step(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request_user(request)
-    return _act(
-        request,
-        pk,
-        StepForm(request.POST),
-        "step_form",
-        lambda data: services.complaint_step(
-            actor=actor, complaint_id=pk, step=data["step"], note=data["note"]
+        form,
+        action,
+        done=done,
+        back=reverse("service:complaint_detail", args=[pk]),
+        refused=lambda form: _detail(
+            request, _complaint(request, complaint.pk), status=422, **{form_name: form}
         ),
-        _("Step recorded."),
+        noticed=(PermissionDenied,),
     )
+
+
+def _step_view(
+    form_class: type[Form], form_name: str, service: Callable[..., Complaint], done: Promise
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """A POST of a complaint's page whose form's fields are the service's arguments (accept,
+    a step, close, reopen, compensate)."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        actor = request_user(request)
+        return _act(
+            request,
+            pk,
+            form_class(request.POST),
+            form_name,
+            lambda data: service(actor=actor, complaint_id=pk, **data),
+            str(done),
+        )
+
+    view.__name__ = view.__qualname__ = service.__name__
+    return view
+
+
+complaint_accept = _step_view(
+    AcceptForm,
+    "accept_form",
+    services.complaint_accept,
+    gettext_lazy("You accepted the complaint; you are responsible for it now (首问责任制)."),
+)
+complaint_step = _step_view(
+    StepForm, "step_form", services.complaint_step, gettext_lazy("Step recorded.")
+)
+complaint_close = _step_view(
+    CloseForm, "close_form", services.complaint_close, gettext_lazy("The complaint is closed.")
+)
+complaint_reopen = _step_view(
+    ReopenForm,
+    "reopen_form",
+    services.complaint_reopen,
+    gettext_lazy("The complaint is open again."),
+)
+complaint_compensate = _step_view(
+    CompensationForm,
+    "compensation_form",
+    services.complaint_compensate,
+    gettext_lazy("Compensation recorded."),
+)
 
 
 @login_required
@@ -245,52 +265,6 @@ def complaint_route(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     return _act(request, pk, _route_form(request.POST), "route_form", route, _("Routed."))
-
-
-@login_required
-@require_POST
-def complaint_close(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request_user(request)
-    return _act(
-        request,
-        pk,
-        CloseForm(request.POST),
-        "close_form",
-        lambda data: services.complaint_close(
-            actor=actor, complaint_id=pk, resolution=data["resolution"], note=data["note"]
-        ),
-        _("The complaint is closed."),
-    )
-
-
-@login_required
-@require_POST
-def complaint_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request_user(request)
-    return _act(
-        request,
-        pk,
-        ReopenForm(request.POST),
-        "reopen_form",
-        lambda data: services.complaint_reopen(actor=actor, complaint_id=pk, note=data["note"]),
-        _("The complaint is open again."),
-    )
-
-
-@login_required
-@require_POST
-def complaint_compensate(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request_user(request)
-    return _act(
-        request,
-        pk,
-        CompensationForm(request.POST),
-        "compensation_form",
-        lambda data: services.complaint_compensate(
-            actor=actor, complaint_id=pk, amount=data["amount"], note=data["note"]
-        ),
-        _("Compensation recorded."),
-    )
 
 
 # ---------------------------------------------------------------- logging a complaint
@@ -398,11 +372,9 @@ def sla_board(request: HttpRequest) -> HttpResponse:
 def complaint_stats(request: HttpRequest) -> HttpResponse:
     if not user_can(request.user, permissions.COMPLAINT_STATS):
         raise PermissionDenied()
-    try:
-        period = stats.Period.from_params(request.GET)
-    except ValidationFailed as exc:
-        messages.error(request, _error_text(exc))
-        period = stats.Period.from_params({})
+    period = or_notice(
+        request, lambda: stats.Period.from_params(request.GET), lambda: stats.Period.from_params({})
+    )
     report = stats.complaint_report(user=request.user, period=period)
     chart = {
         "category": {
@@ -449,14 +421,10 @@ def complaint_stats_export(request: HttpRequest) -> HttpResponse | FileResponse:
     try:
         period = stats.Period.from_params(request.GET)
     except ValidationFailed as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, notice_text(exc))
         return redirect("service:complaint_stats")
     book = exports.complaint_stats_workbook(actor=user, period=period)
-    response = FileResponse(
-        book.file, as_attachment=True, filename=book.filename, content_type=book.content_type
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return file_download(book.file, filename=book.filename, content_type=book.content_type)
 
 
 # ---------------------------------------------------------------- sections of other pages
@@ -466,23 +434,19 @@ def complaint_stats_export(request: HttpRequest) -> HttpResponse | FileResponse:
 @require_GET
 def customer_complaints(request: HttpRequest, customer_id: int) -> HttpResponse:
     """The customer's complaints, with "log a complaint" for who may (the 360 page's panel)."""
-    user = request_user(request)
-    customer = customer_get_for_user(user=user, customer_id=customer_id)
     now = timezone.now()
-    context = {
-        "customer": customer,
-        "rows": [
-            (c, selectors.sla_state(c, now=now))
-            for c in selectors.customer_complaints(customer=customer)
-        ],
-        "can_create": selectors.customer_complaint_loggable(user=user, customer=customer),
-    }
-    return panel_response(
+    return customer_panel(
         request,
+        customer_id,
         "service/complaints/panel.html",
-        context,
+        lambda user, customer: {
+            "rows": [
+                (c, selectors.sla_state(c, now=now))
+                for c in selectors.customer_complaints(customer=customer)
+            ],
+            "can_create": selectors.customer_complaint_loggable(user=user, customer=customer),
+        },
         title=_("Complaints"),
-        back_url=reverse("customers:detail", args=[customer.pk]),
     )
 
 

@@ -3,14 +3,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.core.forms import checkbox_field, text_field
 from guanxi.webhooks.common.catalog import event_choices
 from guanxi.webhooks.models import Subscription
 
 
 class SubscriptionForm(forms.Form):
-    name = forms.CharField(
-        label=_("name"), max_length=80, widget=forms.TextInput(attrs={"class": "form-control"})
-    )
+    name = text_field(_("name"), max_length=80)
     kind = forms.ChoiceField(
         label=_("type"),
         choices=Subscription.Kind.choices,
@@ -30,12 +29,7 @@ class SubscriptionForm(forms.Form):
         choices=[],
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
-    active = forms.BooleanField(
-        label=_("active"),
-        required=False,
-        initial=True,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
-    )
+    active = checkbox_field(_("active"), initial=True)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -55,12 +49,5 @@ class SubscriptionForm(forms.Form):
 
 
 class AllowedHostForm(forms.Form):
-    host = forms.CharField(
-        label=_("host"), max_length=253, widget=forms.TextInput(attrs={"class": "form-control"})
-    )
-    note = forms.CharField(
-        label=_("note"),
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"class": "form-control"}),
-    )
+    host = text_field(_("host"), max_length=253)
+    note = text_field(_("note"), max_length=200, required=False)
