@@ -24,6 +24,7 @@ from guanxi.accounts.permissions import REVEAL_PII
 from guanxi.accounts.selectors import user_can
 from guanxi.care.visits.selectors import VisitFilters, filtered_tasks, visit_page
 from guanxi.core.errors import NotFound
+from guanxi.core.newest_first import newest_first
 from guanxi.core.pagination import capped_count, parse_id
 from guanxi.core.phones import display_phone, mask_phone
 from guanxi.customers.archive.forms import CustomerFilterForm
@@ -172,20 +173,6 @@ def _filtered_count(
 ) -> Callable[[Any, QueryDict], int]:
     """The rows to expect (capped) of a list whose queryset takes the list's filters."""
     return lambda user, params: capped_count(rows(user=user, filters=parse(params)), EXPECT_CAP)[0]
-
-
-def _by_id(queryset: QuerySet[Any]) -> Iterator[Any]:
-    """A scoped queryset newest first in keyset batches on id (bounded memory)."""
-    last: int | None = None
-    while True:
-        chunk = queryset.order_by("-id")
-        if last is not None:
-            chunk = chunk.filter(id__lt=last)
-        rows = list(chunk[:BATCH])
-        if not rows:
-            return
-        yield from rows
-        last = rows[-1].pk
 
 
 # ---------------------------------------------------------------- customers
@@ -688,7 +675,7 @@ def _call_row(call: Any, ctx: Context) -> Row:
 
 
 def _scoped(rows: Callable[[Any], QuerySet[Any]]) -> Callable[[Any, QueryDict], Iterator[Any]]:
-    return lambda user, params: _by_id(rows(user))
+    return lambda user, params: newest_first(rows(user), batch=BATCH)
 
 
 def _scoped_count(rows: Callable[[Any], QuerySet[Any]]) -> Callable[[Any, QueryDict], int]:
