@@ -17,7 +17,7 @@ then refills the table from the names (`sqlite_search`).
 
 from django.db.models.expressions import RawSQL
 
-from guanxi.customers.sqlite_search import CUSTOMERS, TriggerKeptTable
+from guanxi.customers.sqlite_search import CUSTOMERS, TriggerKeptTable, customer_triggers
 
 TABLE = "customers_name_bigram"
 NAME_LENGTH = 100  # Customer.name's max_length: the positions a bigram can start at
@@ -39,14 +39,13 @@ _DELETE_OLD = (
     f"(SELECT substr(lower(old.name), p.value, 2) FROM json_each('{_POSITIONS}') p "
     "WHERE p.value < length(old.name));"
 )
-TRIGGERS = {
-    f"{TABLE}_insert": f"AFTER INSERT ON {CUSTOMERS} BEGIN {_INSERT_NEW} END",
-    f"{TABLE}_delete": f"AFTER DELETE ON {CUSTOMERS} BEGIN {_DELETE_OLD} END",
-    f"{TABLE}_update": (
-        f"AFTER UPDATE OF name ON {CUSTOMERS} WHEN old.name IS NOT new.name "
-        f"BEGIN {_DELETE_OLD} {_INSERT_NEW} END"
-    ),
-}
+TRIGGERS = customer_triggers(
+    TABLE,
+    insert_new=_INSERT_NEW,
+    delete_old=_DELETE_OLD,
+    update_of="name",
+    when="old.name IS NOT new.name",
+)
 
 
 _TABLE = TriggerKeptTable(

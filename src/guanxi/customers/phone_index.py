@@ -13,7 +13,7 @@ then rebuilds the index from the table (`sqlite_search`).
 
 from django.db.models.expressions import RawSQL
 
-from guanxi.customers.sqlite_search import CUSTOMERS, TriggerKeptTable
+from guanxi.customers.sqlite_search import CUSTOMERS, TriggerKeptTable, customer_triggers
 
 TABLE = "customers_phone_fts"
 COLUMNS = ("mobile", "office_phone", "home_phone")
@@ -22,13 +22,9 @@ _OLD = ", ".join(f"old.{c}" for c in COLUMNS)
 _NAMES = ", ".join(COLUMNS)
 _DELETE_OLD = f"INSERT INTO {TABLE}({TABLE}, rowid, {_NAMES}) VALUES ('delete', old.id, {_OLD});"  # noqa: S608
 _INSERT_NEW = f"INSERT INTO {TABLE}(rowid, {_NAMES}) VALUES (new.id, {_NEW});"  # noqa: S608
-TRIGGERS = {
-    f"{TABLE}_insert": f"AFTER INSERT ON {CUSTOMERS} BEGIN {_INSERT_NEW} END",
-    f"{TABLE}_delete": f"AFTER DELETE ON {CUSTOMERS} BEGIN {_DELETE_OLD} END",
-    f"{TABLE}_update": (
-        f"AFTER UPDATE OF {_NAMES} ON {CUSTOMERS} BEGIN {_DELETE_OLD} {_INSERT_NEW} END"
-    ),
-}
+TRIGGERS = customer_triggers(
+    TABLE, insert_new=_INSERT_NEW, delete_old=_DELETE_OLD, update_of=_NAMES
+)
 # The trigram tokenizer needs three characters: shorter fragments are not searched as phones.
 MIN_DIGITS = 3
 

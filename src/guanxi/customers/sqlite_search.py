@@ -10,6 +10,23 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 CUSTOMERS = "customers_customer"
 
 
+def customer_triggers(
+    table: str, *, insert_new: str, delete_old: str, update_of: str, when: str = ""
+) -> dict[str, str]:
+    """The triggers that keep `table` in step with the customers, by name: a customer
+    inserted is added (`insert_new`), one deleted removed (`delete_old`), and an update of
+    the columns `update_of` (if `when`) removes the old rows and adds the new ones."""
+    condition = f" WHEN {when}" if when else ""
+    return {
+        f"{table}_insert": f"AFTER INSERT ON {CUSTOMERS} BEGIN {insert_new} END",
+        f"{table}_delete": f"AFTER DELETE ON {CUSTOMERS} BEGIN {delete_old} END",
+        f"{table}_update": (
+            f"AFTER UPDATE OF {update_of} ON {CUSTOMERS}{condition} "
+            f"BEGIN {delete_old} {insert_new} END"
+        ),
+    }
+
+
 @dataclass(frozen=True)
 class TriggerKeptTable:
     table: str

@@ -100,7 +100,6 @@ def filtered_tasks(*, user: Any, filters: VisitFilters) -> QuerySet[CareTask]:
             Q(pk__in=rows.filter(customer_id=filters.customer_id).values("pk"))
             | _customer_condition(user)
         )
-    rows = filter_given(rows, status=filters.status)
     if filters.due == Due.TODAY:
         rows = rows.filter(status=CareTask.Status.OPEN, due_at__lt=_end_of_today())
     elif filters.due == Due.OVERDUE:
@@ -109,6 +108,7 @@ def filtered_tasks(*, user: Any, filters: VisitFilters) -> QuerySet[CareTask]:
         rows = rows.filter(due_at__gte=_end_of_today())
     return filter_given(
         rows,
+        status=filters.status,
         kind=filters.kind,
         outcome=filters.outcome,
         assignee_id=filters.assignee_id,

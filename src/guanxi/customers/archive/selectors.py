@@ -36,7 +36,6 @@ from guanxi.core.pagination import (
     parse_id,
 )
 from guanxi.core.phones import phone_search_digits
-from guanxi.core.querysets import filter_given
 from guanxi.customers import name_index, phone_index
 from guanxi.customers.errors import CustomerNotFound
 from guanxi.customers.models import (
@@ -161,24 +160,23 @@ def _filtered(user: Any, filters: CustomerFilters) -> CustomerQuerySet:
     condition = search_condition(filters.q)
     if condition is not None:
         queryset = queryset.filter(condition)
-    queryset = filter_given(
-        queryset,
-        kind=filters.kind,
-        category=filters.category,
-        level=filters.level,
-        province=filters.province,
-        owner_id=filters.owner,
-        department_id=filters.department,
-        source_id=filters.source,
-        industry_id=filters.industry,
-        created_at__date__gte=filters.created_from,
-        created_at__date__lte=filters.created_to,
-    )
+    for attribute in ("kind", "category", "level", "province"):
+        value = getattr(filters, attribute)
+        if value:
+            queryset = queryset.filter(**{attribute: value})
+    for attribute in ("owner", "department", "source", "industry"):
+        value = getattr(filters, attribute)
+        if value:
+            queryset = queryset.filter(**{f"{attribute}_id": value})
     if filters.tag:
         # IN (…) rather than EXISTS: the planners start from the tag's rows (custtag_tag_idx)
         # instead of testing every customer; the capped count got 1.4-4x faster (bench/).
         tagged = CustomerTag.objects.filter(tag_id=filters.tag).values("customer_id")
         queryset = queryset.filter(id__in=tagged)
+    if filters.created_from:
+        queryset = queryset.filter(created_at__date__gte=filters.created_from)
+    if filters.created_to:
+        queryset = queryset.filter(created_at__date__lte=filters.created_to)
     return queryset
 
 
