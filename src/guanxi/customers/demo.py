@@ -897,6 +897,26 @@ def bulk_analyze(tables: Iterable[str], stats) -> None:
     stats.phases["analyze"] = time.perf_counter() - phase
 
 
+def max_id(cursor, table: str) -> int:
+    """The highest id in `table` (0 when empty): a bulk load numbers its rows itself."""
+    cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')  # noqa: S608 - model meta
+    return cursor.fetchone()[0]
+
+
+def keyset_batches(cursor, sql: str, *, chunk: int) -> Iterator[list[tuple]]:
+    """The rows of `sql` batch after batch, so that a bulk load over a million customers
+    holds one batch at a time. `sql` selects the id first and takes two parameters: the last
+    id of the batch before (0 at first) and the batch size; it orders by that id."""
+    last_id = 0
+    while True:
+        cursor.execute(sql, [last_id, chunk])
+        batch = cursor.fetchall()
+        if not batch:
+            return
+        last_id = batch[-1][0]
+        yield batch
+
+
 def _copy_writer(cursor):
     raw = cursor.cursor  # the psycopg cursor under Django's wrapper
 

@@ -11,16 +11,15 @@ are kept by triggers on `customers_customer` (insert, delete, updates of the nam
 writes them: services, merges, bulk loads, raw SQL. A one-character search is a prefix test
 of the name (its B-tree index) and needs nothing here.
 
-SQLite's ALTER TABLE in Django rebuilds a table, which drops its triggers: `ensure` (run by
-migration 0010 and after every `migrate`) re-creates missing triggers and then refills the
-table from the names.
+`ensure` (run by migration 0010 and after every `migrate`) re-creates missing triggers and
+then refills the table from the names (`sqlite_search`).
 """
 
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.expressions import RawSQL
 
+from guanxi.customers.sqlite_search import CUSTOMERS, TriggerKeptTable, customer_triggers
+
 TABLE = "customers_name_bigram"
-CUSTOMERS = "customers_customer"
 NAME_LENGTH = 100  # Customer.name's max_length: the positions a bigram can start at
 _POSITIONS = "[" + ",".join(str(i) for i in range(1, NAME_LENGTH)) + "]"
 
@@ -40,69 +39,30 @@ _DELETE_OLD = (
     f"(SELECT substr(lower(old.name), p.value, 2) FROM json_each('{_POSITIONS}') p "
     "WHERE p.value < length(old.name));"
 )
-TRIGGERS = {
-    f"{TABLE}_insert": f"AFTER INSERT ON {CUSTOMERS} BEGIN {_INSERT_NEW} END",
-    f"{TABLE}_delete": f"AFTER DELETE ON {CUSTOMERS} BEGIN {_DELETE_OLD} END",
-    f"{TABLE}_update": (
-        f"AFTER UPDATE OF name ON {CUSTOMERS} WHEN old.name IS NOT new.name "
-        f"BEGIN {_DELETE_OLD} {_INSERT_NEW} END"
+TRIGGERS = customer_triggers(
+    TABLE,
+    insert_new=_INSERT_NEW,
+    delete_old=_DELETE_OLD,
+    update_of="name",
+    when="old.name IS NOT new.name",
+)
+
+
+_TABLE = TriggerKeptTable(
+    table=TABLE,
+    create=(
+        f"CREATE TABLE {TABLE} (bigram TEXT NOT NULL, customer_id INTEGER NOT NULL, "
+        "PRIMARY KEY (bigram, customer_id)) WITHOUT ROWID"
     ),
-}
-
-
-def ensure(connection: BaseDatabaseWrapper, *, refill: bool = False) -> bool:
-    """Create the SQLite table and its triggers where missing, then (or with `refill`) fill
-    the table from the names; True if something was created. Nothing on other databases."""
-    if connection.vendor != "sqlite":
-        return False
-    with connection.cursor() as cursor:
-        if CUSTOMERS not in connection.introspection.table_names(cursor):
-            return False
-        cursor.execute("SELECT name FROM sqlite_master WHERE name LIKE %s", [f"{TABLE}%"])
-        present = {name for (name,) in cursor.fetchall()}
-        created = False
-        if TABLE not in present:
-            cursor.execute(
-                f"CREATE TABLE {TABLE} (bigram TEXT NOT NULL, customer_id INTEGER NOT NULL, "
-                "PRIMARY KEY (bigram, customer_id)) WITHOUT ROWID"
-            )
-            created = True
-        for name, body in TRIGGERS.items():
-            if name not in present:
-                cursor.execute(f"CREATE TRIGGER {name} {body}")
-                created = True
-        if created or refill:
-            cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608 - constant
-            cursor.execute(
-                f"INSERT OR IGNORE INTO {TABLE} (bigram, customer_id) "
-                f"{_bigrams('c', f', {CUSTOMERS} c')}"
-            )
-    return created
-
-
-def suspend_insert_trigger(connection: BaseDatabaseWrapper) -> bool:
-    """For a bulk load (SQLite): rows inserted from now on are not indexed one by one;
-    `ensure(refill=True)` afterwards puts the trigger back and refills the table. False when
-    there is no such trigger (another database, or before migration 0010)."""
-    if connection.vendor != "sqlite":
-        return False
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = %s", [f"{TABLE}_insert"]
-        )
-        if cursor.fetchone() is None:
-            return False
-        cursor.execute(f"DROP TRIGGER {TABLE}_insert")
-    return True
-
-
-def drop(connection: BaseDatabaseWrapper) -> None:
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        for name in TRIGGERS:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-        cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+    triggers=TRIGGERS,
+    fill=(
+        f"DELETE FROM {TABLE}",  # noqa: S608 - constant
+        f"INSERT OR IGNORE INTO {TABLE} (bigram, customer_id) {_bigrams('c', f', {CUSTOMERS} c')}",
+    ),
+)
+ensure = _TABLE.ensure
+suspend_insert_trigger = _TABLE.suspend_insert_trigger
+drop = _TABLE.drop
 
 
 def ascii_lower(text: str) -> str:

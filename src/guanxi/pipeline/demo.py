@@ -34,6 +34,8 @@ from guanxi.customers.demo import (
     DEMO_CONSULTANTS,
     BulkLoad,
     bulk_analyze,
+    keyset_batches,
+    max_id,
 )
 from guanxi.customers.models import Customer
 from guanxi.pipeline.models import (
@@ -840,21 +842,14 @@ def seed_pipeline_bulk(
             cursor, tables=tables.values(), drop_indexes=drop_indexes, stats=stats, say=say
         )
         write = load.write
-        cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{tables["followup"]}"')  # noqa: S608
-        planner.next_id = cursor.fetchone()[0] + 1
+        planner.next_id = max_id(cursor, tables["followup"]) + 1
         phase = time.perf_counter()
-        last_id = 0
-        while True:
-            cursor.execute(
-                f'SELECT c.id, c.owner_id, c.department_id, c.source_id, c.created_at FROM "{customers_table}" c '  # noqa: S608
-                f'WHERE c.id > %s AND NOT EXISTS (SELECT 1 FROM "{tables["prospect"]}" p WHERE p.customer_id = c.id) '
-                "ORDER BY c.id LIMIT %s",
-                [last_id, chunk],
-            )
-            batch = cursor.fetchall()
-            if not batch:
-                break
-            last_id = batch[-1][0]
+        without_prospect = (
+            f'SELECT c.id, c.owner_id, c.department_id, c.source_id, c.created_at FROM "{customers_table}" c '  # noqa: S608
+            f'WHERE c.id > %s AND NOT EXISTS (SELECT 1 FROM "{tables["prospect"]}" p WHERE p.customer_id = c.id) '
+            "ORDER BY c.id LIMIT %s"
+        )
+        for batch in keyset_batches(cursor, without_prospect, chunk=chunk):
             planner.clear()
             for customer_id, owner_id, department_id, source_id, created_at in batch:
                 if not postgres and isinstance(created_at, str):

@@ -33,6 +33,8 @@ from guanxi.customers.demo import (
     DEMO_CONSULTANTS,
     BulkLoad,
     bulk_analyze,
+    keyset_batches,
+    max_id,
 )
 from guanxi.customers.models import Contact, Customer, Tag
 from guanxi.sales.approvals import services as approvals
@@ -405,11 +407,6 @@ def _layout(model, columns) -> tuple[tuple, tuple]:
     return tuple(names), tuple(tail)
 
 
-def _max_id(cursor, table: str) -> int:
-    cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')  # noqa: S608 - model meta
-    return cursor.fetchone()[0]
-
-
 def seed_sales_bulk(
     *,
     contracts_per_customer: int = 2,
@@ -473,23 +470,17 @@ def seed_sales_bulk(
                 columns, tail = layouts[key]
                 writer(tables[key], columns, [row + tail for row in rows] if tail else rows)
 
-            planner.next_contract = _max_id(cursor, tables["contract"]) + 1
-            planner.next_instalment = _max_id(cursor, tables["instalment"]) + 1
-            planner.next_payment = _max_id(cursor, tables["payment"]) + 1
+            planner.next_contract = max_id(cursor, tables["contract"]) + 1
+            planner.next_instalment = max_id(cursor, tables["instalment"]) + 1
+            planner.next_payment = max_id(cursor, tables["payment"]) + 1
             phase = time.perf_counter()
-            last_id = 0
-            while True:
-                cursor.execute(
-                    f'SELECT c.id, c.owner_id, c.department_id, (SELECT MIN(k.id) FROM "{contacts_table}" k '  # noqa: S608 - model meta
-                    f'WHERE k.customer_id = c.id) FROM "{customers_table}" c '
-                    "WHERE c.id > %s AND c.deleted_at IS NULL AND c.merged_into_id IS NULL "
-                    "ORDER BY c.id LIMIT %s",
-                    [last_id, chunk],
-                )
-                batch = cursor.fetchall()
-                if not batch:
-                    break
-                last_id = batch[-1][0]
+            live_customers = (
+                f'SELECT c.id, c.owner_id, c.department_id, (SELECT MIN(k.id) FROM "{contacts_table}" k '  # noqa: S608 - model meta
+                f'WHERE k.customer_id = c.id) FROM "{customers_table}" c '
+                "WHERE c.id > %s AND c.deleted_at IS NULL AND c.merged_into_id IS NULL "
+                "ORDER BY c.id LIMIT %s"
+            )
+            for batch in keyset_batches(cursor, live_customers, chunk=chunk):
                 planner.clear()
                 for customer_id, owner_id, department_id, contact_id in batch:
                     planner.add(customer_id, owner_id, department_id, contact_id)

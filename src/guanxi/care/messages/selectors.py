@@ -17,6 +17,7 @@ from guanxi.care.models import (
 )
 from guanxi.core.errors import found, invalid_field
 from guanxi.core.pagination import Page, page_by_id
+from guanxi.core.querysets import filter_given
 from guanxi.customers.models import Customer
 
 
@@ -40,13 +41,12 @@ def messages_visible(*, user: User) -> QuerySet[Message]:
 def message_page(
     *, user: User, filters: MessageFilters, cursor: str = "", limit: int = 25
 ) -> Page[Message]:
-    rows = messages_visible(user=user)
-    if filters.status:
-        rows = rows.filter(status=filters.status)
-    if filters.channel:
-        rows = rows.filter(channel=filters.channel)
-    if filters.customer_id:
-        rows = rows.filter(customer_id=filters.customer_id)
+    rows = filter_given(
+        messages_visible(user=user),
+        status=filters.status,
+        channel=filters.channel,
+        customer_id=filters.customer_id,
+    )
     return page_by_id(rows.order_by("-id"), cursor=cursor, limit=limit)
 
 

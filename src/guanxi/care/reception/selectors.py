@@ -14,8 +14,10 @@ from guanxi.care.common.permissions import RECEPTION_OTHERS
 from guanxi.care.models import Reception
 from guanxi.core.dates import as_date
 from guanxi.core.errors import found
+from guanxi.core.local_days import on_local_days
 from guanxi.core.pagination import Page, page_by_keys, parse_id
 from guanxi.core.phones import phone_search_digits
+from guanxi.core.querysets import filter_given
 from guanxi.customers.models import Customer
 
 MAX_DAYS = 366
@@ -43,24 +45,18 @@ class ReceptionFilters:
         )
 
 
-def _local_start(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
 def receptions_visible(*, user: object) -> QuerySet[Reception]:
     return Reception.objects.visible_to(user)
 
 
 def _filtered(*, user: object, filters: ReceptionFilters) -> QuerySet[Reception]:
-    rows = receptions_visible(user=user)
-    if filters.day_from:
-        rows = rows.filter(at__gte=_local_start(filters.day_from))
-    if filters.day_to:
-        rows = rows.filter(at__lt=_local_start(filters.day_to + dt.timedelta(days=1)))
-    if filters.channel:
-        rows = rows.filter(channel=filters.channel)
-    if filters.received_by:
-        rows = rows.filter(received_by_id=filters.received_by)
+    rows = filter_given(
+        receptions_visible(user=user).filter(
+            **on_local_days("at", filters.day_from, filters.day_to)
+        ),
+        channel=filters.channel,
+        received_by_id=filters.received_by,
+    )
     if filters.state == "customer":
         rows = rows.filter(customer__isnull=False)
     elif filters.state == "new":
@@ -129,7 +125,7 @@ def reception_daily(
     channel = Reception.Channel
     rows = (
         receptions_visible(user=user)
-        .filter(at__gte=_local_start(first), at__lt=_local_start(today + dt.timedelta(days=1)))
+        .filter(**on_local_days("at", first, today))
         .annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
         .values("day")
         .annotate(

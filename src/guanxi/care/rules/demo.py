@@ -18,7 +18,7 @@ from guanxi.care.rules import schedule
 from guanxi.care.rules.events import VISIT_CHANNELS
 from guanxi.care.rules.services import CareEvent, date_rules_evaluate, touches_record, touches_run
 from guanxi.care.visits import services as visits
-from guanxi.care.visits.demo import ANSWERS, OUTCOMES, pick
+from guanxi.care.visits.demo import visit_record
 from guanxi.pipeline.models import FollowUp
 from guanxi.sales.models import Delivery, DeliveryPlan
 
@@ -45,30 +45,33 @@ def seed_rules_demo(*, rng: random.Random, stats: Any) -> None:
                 facts={"channel": followup.channel},
             )
         )
-    delivered = Delivery.objects.filter(delivered_on__gte=start).values_list(
-        "plan__order__contract_id", "plan__order__contract__customer_id", "delivered_on"
-    )[:EVENTS_PER_KIND]
-    for contract_id, customer_id, delivered_on in delivered:
-        touches_record(
-            event=CareEvent(
-                trigger=Trigger.DELIVERY_DONE,
-                customer_id=customer_id,
-                occurrence=f"contract:{contract_id}",
-                at=schedule.day_moment(delivered_on),
+    # the delivery events: their trigger, what an occurrence names, (id, customer, day) rows
+    deliveries = (
+        (
+            Trigger.DELIVERY_DONE,
+            "contract",
+            Delivery.objects.filter(delivered_on__gte=start).values_list(
+                "plan__order__contract_id", "plan__order__contract__customer_id", "delivered_on"
+            ),
+        ),
+        (
+            Trigger.DELIVERY_PLANNED,
+            "order",
+            DeliveryPlan.objects.filter(
+                planned_on__gte=start, planned_on__lte=today + dt.timedelta(days=14)
+            ).values_list("order_id", "order__contract__customer_id", "planned_on"),
+        ),
+    )
+    for trigger, named, rows in deliveries:
+        for record_id, customer_id, day in rows[:EVENTS_PER_KIND]:
+            touches_record(
+                event=CareEvent(
+                    trigger=trigger,
+                    customer_id=customer_id,
+                    occurrence=f"{named}:{record_id}",
+                    at=schedule.day_moment(day),
+                )
             )
-        )
-    planned = DeliveryPlan.objects.filter(
-        planned_on__gte=start, planned_on__lte=today + dt.timedelta(days=14)
-    ).values_list("order_id", "order__contract__customer_id", "planned_on")[:EVENTS_PER_KIND]
-    for order_id, customer_id, planned_on in planned:
-        touches_record(
-            event=CareEvent(
-                trigger=Trigger.DELIVERY_PLANNED,
-                customer_id=customer_id,
-                occurrence=f"order:{order_id}",
-                at=schedule.day_moment(planned_on),
-            )
-        )
     day = start
     while day <= today:
         date_rules_evaluate(today=day)
@@ -107,22 +110,9 @@ def _work_through_past_tasks(*, rng: random.Random, stats: Any, now: dt.datetime
             visits.care_task_close(actor=actor, task_id=task.pk, resolution=visits.Resolution.DONE)
             outcome = "done"
         else:
-            outcome = pick(rng, OUTCOMES)
-            reached = outcome == CareTask.Outcome.REACHED
-            topic = task.topic
-            visits.care_visit_do(
-                actor=actor,
-                task_id=task.pk,
-                record=visits.VisitRecord(
-                    outcome=outcome,
-                    answers={q["key"]: rng.choice(ANSWERS) for q in topic.questions}
-                    if reached and topic is not None
-                    else {},
-                    score=rng.choice([7, 8, 8, 9, 9, 10])
-                    if reached and topic is not None and topic.scored
-                    else None,
-                ),
-            )
+            record = visit_record(rng, task.topic, scores=[7, 8, 8, 9, 9, 10])
+            visits.care_visit_do(actor=actor, task_id=task.pk, record=record)
+            outcome = record.outcome
         stats.counts[f"care rule tasks: {outcome}"] += 1
         done.append((task.pk, task.due_at + dt.timedelta(hours=rng.randint(0, 20))))
     for task_id, done_at in done:

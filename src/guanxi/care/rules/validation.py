@@ -74,25 +74,31 @@ def params_clean(*, trigger: str, raw: Any, errors: dict[str, list[str]]) -> dic
     if unknown:
         errors["params"] = [_("Unknown settings: %(names)s.") % {"names": ", ".join(unknown)}]
     params: dict[str, Any] = {}
-    if raw.get("days") not in (None, ""):
-        days = _whole(raw["days"], low=1, high=3650)
-        if days is None:
-            errors["params.days"] = [_("Enter a number of days from 1 to 3650.")]
-        params["days"] = days
-    elif trigger == Trigger.NO_CONTACT:
-        errors["params.days"] = [_("Say after how many days without contact.")]
-    if raw.get("per_month") not in (None, ""):
-        per_month = _whole(raw["per_month"], low=1, high=31)
-        if per_month is None:
-            errors["params.per_month"] = [_("Enter how many contacts a month, from 1 to 31.")]
-        params["per_month"] = per_month
-    elif trigger == Trigger.UPKEEP:
-        errors["params.per_month"] = [_("Say how many contacts a month.")]
-    if raw.get("within_hours") not in (None, ""):
-        within = _whole(raw["within_hours"], low=0, high=24 * 30)
-        if within is None:
-            errors["params.within_hours"] = [_("Enter a number of hours from 0 to 720.")]
-        params["within_hours"] = within
+    numbers = (
+        # key, range, the error out of range, the trigger that needs it and the error without
+        (
+            "days",
+            (1, 3650),
+            _("Enter a number of days from 1 to 3650."),
+            Trigger.NO_CONTACT,
+            _("Say after how many days without contact."),
+        ),
+        (
+            "per_month",
+            (1, 31),
+            _("Enter how many contacts a month, from 1 to 31."),
+            Trigger.UPKEEP,
+            _("Say how many contacts a month."),
+        ),
+        ("within_hours", (0, 24 * 30), _("Enter a number of hours from 0 to 720."), None, ""),
+    )
+    for key, (low, high), invalid, needed_by, missing in numbers:
+        if raw.get(key) not in (None, ""):
+            params[key] = _whole(raw[key], low=low, high=high)
+            if params[key] is None:
+                errors[f"params.{key}"] = [invalid]
+        elif trigger == needed_by:
+            errors[f"params.{key}"] = [missing]
     dates = _holiday_dates(raw.get("dates"))
     if dates is None:
         errors["params.dates"] = [

@@ -31,6 +31,24 @@ def pick(rng: random.Random, weighted: list[tuple[Any, int]]) -> Any:
     return rng.choices([v for v, _w in weighted], weights=[w for _v, w in weighted])[0]
 
 
+def visit_record(
+    rng: random.Random, topic: CareTopic | None, *, scores: list[int]
+) -> services.VisitRecord:
+    """A 回访's result as the demo draws it (its own 回访 and the care rules' tasks): an
+    outcome by OUTCOMES' weights; reached, answers to the topic's questions and a score from
+    `scores` where the topic asks one; not reached, a short note."""
+    outcome = pick(rng, OUTCOMES)
+    reached = outcome == CareTask.Outcome.REACHED
+    return services.VisitRecord(
+        outcome=outcome,
+        answers={q["key"]: rng.choice(ANSWERS) for q in topic.questions}
+        if reached and topic is not None
+        else {},
+        score=rng.choice(scores) if reached and topic is not None and topic.scored else None,
+        notes="" if reached else "电话无人接听" if outcome == "unreachable" else "",
+    )
+
+
 def seed_visits_demo(*, rng: random.Random, stats: Any) -> None:
     # the timeline's texts in the site's language, as a user of the demo would have made them
     with translation.override(settings.LANGUAGE_CODE):
@@ -61,20 +79,10 @@ def _seed(*, rng: random.Random, stats: Any) -> None:
                 actor=relations,
                 new=services.VisitNew(customer_id=customer.pk, topic_id=topic.pk, due_at=due),
             )
-            outcome = pick(rng, OUTCOMES)
+            record = visit_record(rng, topic, scores=[6, 7, 8, 8, 9, 9, 10])
+            services.care_visit_do(actor=relations, task_id=task.pk, record=record)
+            outcome = record.outcome
             reached = outcome == CareTask.Outcome.REACHED
-            services.care_visit_do(
-                actor=relations,
-                task_id=task.pk,
-                record=services.VisitRecord(
-                    outcome=outcome,
-                    answers={q["key"]: rng.choice(ANSWERS) for q in topic.questions}
-                    if reached
-                    else {},
-                    score=rng.choice([6, 7, 8, 8, 9, 9, 10]) if reached and topic.scored else None,
-                    notes="" if reached else "电话无人接听" if outcome == "unreachable" else "",
-                ),
-            )
             closed.append((task.pk, due + dt.timedelta(hours=rng.randint(0, 20))))
             stats.counts[f"回访 {outcome}"] += 1
             if reached and rng.random() < 0.2 and customer.owner is not None:

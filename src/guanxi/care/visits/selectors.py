@@ -17,7 +17,10 @@ from guanxi.accounts.selectors import users_in_scope
 from guanxi.care.common import permissions
 from guanxi.care.models import CareTask, CareTopic, SpotCheck
 from guanxi.core.errors import NotFound, ValidationFailed, invalid_field
-from guanxi.core.pagination import COUNT_CAP, Page, capped_count, page_by_keys, parse_id
+from guanxi.core.local_days import local_midnight, on_local_days
+from guanxi.core.pagination import COUNT_CAP, Page, capped_count, page_by_keys
+from guanxi.core.query_params import choice_param, given_params, id_param, status_param
+from guanxi.core.querysets import filter_given
 from guanxi.core.scope import scope_of, scope_q
 from guanxi.customers.models import Customer
 from guanxi.pipeline.models import FollowUp, Objection
@@ -37,23 +40,6 @@ class Due:
     ALL = (TODAY, OVERDUE, LATER)
 
 
-def _id_param(params: Mapping[str, Any], name: str) -> int | None:
-    raw = (params.get(name) or "").strip()
-    if not raw:
-        return None
-    value = parse_id(raw)
-    if value is None:
-        raise invalid_field(name, _("Not a valid choice."))
-    return value
-
-
-def _choice_param(params: Mapping[str, Any], name: str, values: tuple[str, ...] | list[str]) -> str:
-    raw = (params.get(name) or "").strip()
-    if raw and raw not in values:
-        raise invalid_field(name, _("Not a valid choice."))
-    return raw
-
-
 @dataclass(frozen=True)
 class VisitFilters:
     status: str = CareTask.Status.OPEN
@@ -67,38 +53,32 @@ class VisitFilters:
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> "VisitFilters":
         """The filters in a query string; "status" absent means open, "all" every status."""
-        raw_status = params.get("status")
-        status = CareTask.Status.OPEN if raw_status is None else str(raw_status).strip()
-        if status == "all":
-            status = ""
-        elif status and status not in CareTask.Status.values:
-            raise invalid_field("status", _("Not a valid choice."))
         return cls(
-            status=status,
-            due=_choice_param(params, "due", Due.ALL),
-            kind=_choice_param(params, "kind", CareTask.Kind.values),
-            outcome=_choice_param(params, "outcome", CareTask.Outcome.values),
-            assignee_id=_id_param(params, "assignee"),
-            topic_id=_id_param(params, "topic"),
-            customer_id=_id_param(params, "customer"),
+            status=status_param(params, CareTask.Status.values, default=CareTask.Status.OPEN),
+            due=choice_param(params, "due", Due.ALL),
+            kind=choice_param(params, "kind", CareTask.Kind.values),
+            outcome=choice_param(params, "outcome", CareTask.Outcome.values),
+            assignee_id=id_param(params, "assignee"),
+            topic_id=id_param(params, "topic"),
+            customer_id=id_param(params, "customer"),
         )
 
     def as_params(self) -> dict[str, str]:
-        out = {
-            "status": self.status or "all",
-            "due": self.due,
-            "kind": self.kind,
-            "outcome": self.outcome,
-            "assignee": str(self.assignee_id or ""),
-            "topic": str(self.topic_id or ""),
-            "customer": str(self.customer_id or ""),
-        }
-        return {key: value for key, value in out.items() if value}
+        return given_params(
+            {
+                "status": self.status or "all",
+                "due": self.due,
+                "kind": self.kind,
+                "outcome": self.outcome,
+                "assignee": str(self.assignee_id or ""),
+                "topic": str(self.topic_id or ""),
+                "customer": str(self.customer_id or ""),
+            }
+        )
 
 
 def _end_of_today() -> dt.datetime:
-    today = timezone.localdate()
-    return timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min))
+    return local_midnight(timezone.localdate() + dt.timedelta(days=1))
 
 
 def visible_tasks(*, user: Any) -> QuerySet[CareTask]:
@@ -120,23 +100,20 @@ def filtered_tasks(*, user: Any, filters: VisitFilters) -> QuerySet[CareTask]:
             Q(pk__in=rows.filter(customer_id=filters.customer_id).values("pk"))
             | _customer_condition(user)
         )
-    if filters.status:
-        rows = rows.filter(status=filters.status)
     if filters.due == Due.TODAY:
         rows = rows.filter(status=CareTask.Status.OPEN, due_at__lt=_end_of_today())
     elif filters.due == Due.OVERDUE:
         rows = rows.filter(status=CareTask.Status.OPEN, due_at__lt=timezone.now())
     elif filters.due == Due.LATER:
         rows = rows.filter(due_at__gte=_end_of_today())
-    if filters.kind:
-        rows = rows.filter(kind=filters.kind)
-    if filters.outcome:
-        rows = rows.filter(outcome=filters.outcome)
-    if filters.assignee_id:
-        rows = rows.filter(assignee_id=filters.assignee_id)
-    if filters.topic_id:
-        rows = rows.filter(topic_id=filters.topic_id)
-    return rows
+    return filter_given(
+        rows,
+        status=filters.status,
+        kind=filters.kind,
+        outcome=filters.outcome,
+        assignee_id=filters.assignee_id,
+        topic_id=filters.topic_id,
+    )
 
 
 def _with_customer(rows: QuerySet[CareTask]) -> QuerySet[CareTask]:
@@ -408,7 +385,7 @@ class RateFilters:
         ids: dict[str, int | None] = {}
         for name in ("assignee", "topic"):
             try:
-                ids[name] = _id_param(params, name)
+                ids[name] = id_param(params, name)
             except ValidationFailed as exc:
                 errors.update(exc.field_errors)
         if errors:
@@ -443,19 +420,14 @@ def visit_rates(*, user: Any, filters: RateFilters) -> RatesReport:
     §3.3.2). Grouped in the database over the done_at index."""
     today = timezone.localdate()
     since, until = _window_days(filters, today)
-    start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
-    end = timezone.make_aware(dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min))
     rows = visible_tasks(user=user).filter(
         kind__in=[CareTask.Kind.VISIT, CareTask.Kind.CALL],
         status=CareTask.Status.DONE,
-        done_at__gte=start,
-        done_at__lt=end,
+        **on_local_days("done_at", since, until),
     )
-    rows = rows.exclude(outcome="")
-    if filters.assignee_id:
-        rows = rows.filter(assignee_id=filters.assignee_id)
-    if filters.topic_id:
-        rows = rows.filter(topic_id=filters.topic_id)
+    rows = filter_given(
+        rows.exclude(outcome=""), assignee_id=filters.assignee_id, topic_id=filters.topic_id
+    )
     trunc = TruncWeek if filters.period == Period.WEEK else TruncMonth
     by_period: dict[dt.date, dict[str, int]] = {}
     for item in (
@@ -534,25 +506,26 @@ class SpotFilters:
             raise invalid_field("period", _("Enter a valid date.")) from None
         return cls(
             period_start=day,
-            consultant_id=_id_param(params, "consultant"),
-            result=_choice_param(params, "result", ["open", *SpotCheck.Result.values]),
+            consultant_id=id_param(params, "consultant"),
+            result=choice_param(params, "result", ["open", *SpotCheck.Result.values]),
         )
 
     def as_params(self) -> dict[str, str]:
-        out = {
-            "period": self.period_start.isoformat() if self.period_start else "",
-            "consultant": str(self.consultant_id or ""),
-            "result": self.result,
-        }
-        return {key: value for key, value in out.items() if value}
+        return given_params(
+            {
+                "period": self.period_start.isoformat() if self.period_start else "",
+                "consultant": str(self.consultant_id or ""),
+                "result": self.result,
+            }
+        )
 
 
 def _filtered_spot_checks(*, user: Any, filters: SpotFilters) -> QuerySet[SpotCheck]:
-    rows = visible_spot_checks(user=user)
-    if filters.period_start:
-        rows = rows.filter(period_start=filters.period_start)
-    if filters.consultant_id:
-        rows = rows.filter(consultant_id=filters.consultant_id)
+    rows = filter_given(
+        visible_spot_checks(user=user),
+        period_start=filters.period_start,
+        consultant_id=filters.consultant_id,
+    )
     if filters.result == "open":
         rows = rows.filter(result="")
     elif filters.result:

@@ -4,6 +4,7 @@ import datetime as dt
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection
@@ -21,6 +22,7 @@ from django.db.models import (
 
 from guanxi.accounts.permissions import DELETE, EDIT_OTHERS
 from guanxi.core.errors import found
+from guanxi.core.newest_first import newest_first
 from guanxi.core.pagination import (
     COUNT_CAP,
     PAGE_SIZE,
@@ -322,16 +324,7 @@ def customer_iter_for_export(
 ) -> Iterator[Customer]:
     """All customers matching the filters in the user's scope, streamed by keyset batches."""
     queryset = _filtered(user, filters).select_related("owner", "department", "source", "industry")
-    last_id = None
-    while True:
-        chunk = queryset.order_by("-id")
-        if last_id is not None:
-            chunk = chunk.filter(id__lt=last_id)
-        rows = list(chunk[:batch])
-        if not rows:
-            return
-        yield from rows
-        last_id = rows[-1].pk
+    return newest_first(queryset, batch=batch)
 
 
 def customer_values_for_export(
@@ -341,16 +334,7 @@ def customer_values_for_export(
     without building model instances: the background export of a million rows (RPT-2,
     bench/export_customers.py), where instantiating five models a row cost most of the time."""
     queryset = _filtered(user, filters).values_list("id", *fields)
-    last_id = None
-    while True:
-        chunk = queryset.order_by("-id")
-        if last_id is not None:
-            chunk = chunk.filter(id__lt=last_id)
-        rows = list(chunk[:batch])
-        if not rows:
-            return
-        yield from rows
-        last_id = rows[-1][0]
+    return newest_first(queryset, batch=batch, id_of=itemgetter(0))
 
 
 def customer_get_for_user(

@@ -9,6 +9,7 @@ scoped queryset (`visible_to`), newest first, in keyset batches."""
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.db.models import Model, QuerySet
@@ -23,6 +24,7 @@ from guanxi.accounts.permissions import REVEAL_PII
 from guanxi.accounts.selectors import user_can
 from guanxi.care.visits.selectors import VisitFilters, filtered_tasks, visit_page
 from guanxi.core.errors import NotFound
+from guanxi.core.newest_first import newest_first
 from guanxi.core.pagination import capped_count, parse_id
 from guanxi.core.phones import display_phone, mask_phone
 from guanxi.customers.archive.forms import CustomerFilterForm
@@ -158,18 +160,19 @@ def _selector_pages(selector: Callable[..., Any], **kwargs: Any) -> Iterator[Any
     return _pages(fetch)
 
 
-def _by_id(queryset: QuerySet[Any]) -> Iterator[Any]:
-    """A scoped queryset newest first in keyset batches on id (bounded memory)."""
-    last: int | None = None
-    while True:
-        chunk = queryset.order_by("-id")
-        if last is not None:
-            chunk = chunk.filter(id__lt=last)
-        rows = list(chunk[:BATCH])
-        if not rows:
-            return
-        yield from rows
-        last = rows[-1].pk
+def _filtered_pages(
+    selector: Callable[..., Any], parse: Callable[[QueryDict], Any]
+) -> Callable[[Any, QueryDict], Iterator[Any]]:
+    """The records of a list whose selector pages by keyset and takes the list's filters,
+    parsed from the query string by `parse` (the list's own parser)."""
+    return lambda user, params: _selector_pages(selector, user=user, filters=parse(params))
+
+
+def _filtered_count(
+    rows: Callable[..., QuerySet[Any]], parse: Callable[[QueryDict], Any]
+) -> Callable[[Any, QueryDict], int]:
+    """The rows to expect (capped) of a list whose queryset takes the list's filters."""
+    return lambda user, params: capped_count(rows(user=user, filters=parse(params)), EXPECT_CAP)[0]
 
 
 # ---------------------------------------------------------------- customers
@@ -293,7 +296,7 @@ def _followup_row(followup: FollowUp, ctx: Context) -> Row:
     return [
         ctx.local(followup.at),
         followup.customer.name,
-        _text(followup.user) if followup.user_id else "",
+        ctx.name(followup, "user"),
         followup.get_channel_display(),
         followup.content,
         followup.outcome,
@@ -343,19 +346,13 @@ def _pool_row(entry: Any, ctx: Context) -> Row:
         ctx.phone(customer.mobile),
         _text(prospect.stage) if prospect is not None and prospect.stage_id else "",
         entry.get_reason_display(),
-        _text(entry.previous_owner) if entry.previous_owner_id else "",
+        ctx.name(entry, "previous_owner"),
         ctx.local(entry.released_at),
         entry.note,
     ]
 
 
 # ---------------------------------------------------------------- contracts and quotes
-
-
-def _contract_records(user: Any, params: QueryDict) -> Iterator[Any]:
-    filters = ContractFilters.from_params(params)
-
-    return _selector_pages(contract_list_for_user, user=user, filters=filters, count=False)
 
 
 def _contract_columns() -> list[str]:
@@ -377,8 +374,8 @@ def _contract_row(contract: Any, ctx: Context) -> Row:
         contract.number,
         contract.title,
         contract.customer.name,
-        _text(contract.owner) if contract.owner_id else "",
-        _text(contract.department) if contract.department_id else "",
+        ctx.name(contract, "owner"),
+        ctx.name(contract, "department"),
         contract.get_status_display(),
         contract.signed_on,
         contract.total_amount,
@@ -412,7 +409,7 @@ def _quote_row(quote: Any, ctx: Context) -> Row:
     return [
         quote.number,
         quote.customer.name,
-        _text(quote.owner) if quote.owner_id else "",
+        ctx.name(quote, "owner"),
         quote.get_status_display(),
         quote.valid_until,
         quote.total_amount,
@@ -438,7 +435,7 @@ def _order_row(order: Any, ctx: Context) -> Row:
         order.number,
         contract.number,
         contract.customer.name,
-        _text(contract.owner) if contract.owner_id else "",
+        ctx.name(contract, "owner"),
         order.get_status_display(),
         order.ordered_on,
     ]
@@ -474,7 +471,7 @@ def _delivery_row(plan: Any, ctx: Context) -> Row:
         plan.order.number,
         contract.number,
         contract.customer.name,
-        _text(contract.owner) if contract.owner_id else "",
+        ctx.name(contract, "owner"),
         plan.contract_item.description,
         plan.quantity,
         plan.delivered_quantity,
@@ -487,11 +484,6 @@ def _delivery_row(plan: Any, ctx: Context) -> Row:
 def _instalment_records(user: Any, params: QueryDict) -> Iterator[Any]:
     filters = ReceivableFilters.from_params(params)
     return iter(open_instalment_iter(user=user, filters=filters))
-
-
-def _instalment_count(user: Any, params: QueryDict) -> int:
-    filters = ReceivableFilters.from_params(params)
-    return capped_count(open_instalments(user=user, filters=filters), EXPECT_CAP)[0]
 
 
 def _instalment_columns() -> list[str]:
@@ -512,8 +504,8 @@ def _instalment_row(inst: Any, ctx: Context) -> Row:
     return [
         inst.contract.number,
         inst.customer.name,
-        _text(inst.owner) if inst.owner_id else "",
-        _text(inst.department) if inst.department_id else "",
+        ctx.name(inst, "owner"),
+        ctx.name(inst, "department"),
         inst.sequence,
         inst.due_on,
         inst.amount,
@@ -544,7 +536,7 @@ def _payment_row(payment: Any, ctx: Context) -> Row:
         payment.received_on,
         payment.contract.number,
         payment.customer.name,
-        _text(payment.owner) if payment.owner_id else "",
+        ctx.name(payment, "owner"),
         payment.amount,
         payment.get_method_display(),
         payment.reference,
@@ -587,17 +579,6 @@ def _invoice_row(invoice: Any, ctx: Context) -> Row:
 # ---------------------------------------------------------------- 回访
 
 
-def _visit_records(user: Any, params: QueryDict) -> Iterator[Any]:
-    filters = VisitFilters.from_params(params)
-
-    return _selector_pages(visit_page, user=user, filters=filters)
-
-
-def _visit_count(user: Any, params: QueryDict) -> int:
-    filters = VisitFilters.from_params(params)
-    return capped_count(filtered_tasks(user=user, filters=filters), EXPECT_CAP)[0]
-
-
 def _visit_columns() -> list[str]:
     return [_("Due"), _("Customer"), _("Title"), _("Type"), _("Channel"), _("Assignee")]
 
@@ -609,25 +590,15 @@ def _visit_row(task: Any, ctx: Context) -> Row:
         task.title,
         task.get_kind_display(),
         task.get_channel_display(),
-        _text(task.assignee) if task.assignee_id else "",
+        ctx.name(task, "assignee"),
     ]
 
 
 # ------------------------------------------------------ complaints and calls (CMP-4, SRV-3)
 
 
-def _complaint_filters(params: QueryDict) -> ComplaintFilters:
-    return ComplaintFilters.from_params(params)
-
-
-def _complaint_records(user: Any, params: QueryDict) -> Iterator[Any]:
-    filters = _complaint_filters(params)
-
-    return _selector_pages(complaint_page, user=user, filters=filters)
-
-
 def _complaint_count(user: Any, params: QueryDict) -> int:
-    return complaint_count(user=user, filters=_complaint_filters(params))[0]
+    return complaint_count(user=user, filters=ComplaintFilters.from_params(params))[0]
 
 
 def _complaint_columns() -> list[str]:
@@ -674,12 +645,6 @@ def _complaint_row(complaint: Any, ctx: Context) -> Row:
     ]
 
 
-def _call_records(user: Any, params: QueryDict) -> Iterator[Any]:
-    filters = CallFilters.from_query(params)
-
-    return _selector_pages(call_page, user=user, filters=filters)
-
-
 def _call_columns() -> list[str]:
     return [
         _("Start"),
@@ -710,7 +675,7 @@ def _call_row(call: Any, ctx: Context) -> Row:
 
 
 def _scoped(rows: Callable[[Any], QuerySet[Any]]) -> Callable[[Any, QueryDict], Iterator[Any]]:
-    return lambda user, params: _by_id(rows(user))
+    return lambda user, params: newest_first(rows(user), batch=BATCH)
 
 
 def _scoped_count(rows: Callable[[Any], QuerySet[Any]]) -> Callable[[Any, QueryDict], int]:
@@ -746,7 +711,9 @@ KINDS: dict[str, ExportKind] = {
             "contracts",
             gettext_lazy("Contracts"),
             _contract_columns,
-            _contract_records,
+            _filtered_pages(
+                partial(contract_list_for_user, count=False), ContractFilters.from_params
+            ),
             _contract_row,
         ),
         ExportKind("quotes", gettext_lazy("Quotes"), _quote_columns, _quote_records, _quote_row),
@@ -771,7 +738,7 @@ KINDS: dict[str, ExportKind] = {
             _instalment_columns,
             _instalment_records,
             _instalment_row,
-            _instalment_count,
+            _filtered_count(open_instalments, ReceivableFilters.from_params),
         ),
         ExportKind(
             "payments",
@@ -793,15 +760,15 @@ KINDS: dict[str, ExportKind] = {
             "visits",
             gettext_lazy("回访 and care tasks"),
             _visit_columns,
-            _visit_records,
+            _filtered_pages(visit_page, VisitFilters.from_params),
             _visit_row,
-            _visit_count,
+            _filtered_count(filtered_tasks, VisitFilters.from_params),
         ),
         ExportKind(
             "complaints",
             gettext_lazy("Complaints"),
             _complaint_columns,
-            _complaint_records,
+            _filtered_pages(complaint_page, ComplaintFilters.from_params),
             _complaint_row,
             _complaint_count,
         ),
@@ -809,7 +776,7 @@ KINDS: dict[str, ExportKind] = {
             "calls",
             gettext_lazy("Call log"),
             _call_columns,
-            _call_records,
+            _filtered_pages(call_page, CallFilters.from_query),
             _call_row,
             _scoped_count(lambda user: calls_visible(user=user)),
         ),

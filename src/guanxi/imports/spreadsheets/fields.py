@@ -18,6 +18,16 @@ class ImportField:
     synonyms: tuple[str, ...]
 
 
+# the keys a customer is found by that the archive and the follow-up/purchase imports share
+ID_NUMBER = ImportField(
+    "id_number",
+    _("ID number"),
+    ("身份证", "身份证号", "身份证号码", "证件号码", "id number", "id card"),
+)
+CREDIT_CODE = ImportField(
+    "credit_code", _("Unified social credit code"), ("统一社会信用代码", "信用代码", "credit code")
+)
+
 FIELDS: tuple[ImportField, ...] = (
     ImportField(
         "name",
@@ -76,16 +86,8 @@ FIELDS: tuple[ImportField, ...] = (
     ImportField("email", _("E-mail"), ("邮箱", "电子邮件", "电子邮箱", "email", "e-mail", "mail")),
     ImportField("wechat", _("WeChat"), ("微信", "微信号", "wechat")),
     ImportField("gender", _("Gender"), ("性别", "gender", "sex")),
-    ImportField(
-        "id_number",
-        _("ID number"),
-        ("身份证", "身份证号", "身份证号码", "证件号码", "id number", "id card"),
-    ),
-    ImportField(
-        "credit_code",
-        _("Unified social credit code"),
-        ("统一社会信用代码", "信用代码", "credit code"),
-    ),
+    ID_NUMBER,
+    CREDIT_CODE,
     ImportField(
         "birth_date",
         _("Birth date"),
@@ -176,16 +178,8 @@ IDENTITY_FIELDS: tuple[ImportField, ...] = (
         _("Mobile"),
         ("手机", "手机号", "手机号码", "电话", "联系电话", "客户手机", "mobile", "phone", "tel"),
     ),
-    ImportField(
-        "id_number",
-        _("ID number"),
-        ("身份证", "身份证号", "身份证号码", "证件号码", "id number", "id card"),
-    ),
-    ImportField(
-        "credit_code",
-        _("Unified social credit code"),
-        ("统一社会信用代码", "信用代码", "credit code"),
-    ),
+    ID_NUMBER,
+    CREDIT_CODE,
     ImportField("email", _("E-mail"), ("邮箱", "电子邮件", "电子邮箱", "email", "e-mail")),
 )
 IDENTITY_KEYS = tuple(f.key for f in IDENTITY_FIELDS)

@@ -19,15 +19,13 @@ from guanxi.imports.models import ImportBatch, ImportRow
 from guanxi.imports.spreadsheets.fields import FOLLOWUP_FIELDS
 from guanxi.imports.spreadsheets.matching import (
     Identity,
-    find_customers,
+    PreparedRow,
     identity_of,
-    import_users,
     judge_found,
-    name_key,
-    row_values,
     write_row,
 )
-from guanxi.imports.spreadsheets.reading import Cell, Row, cell_text
+from guanxi.imports.spreadsheets.names import import_users, named
+from guanxi.imports.spreadsheets.reading import Cell, Row, cell_text, row_values
 from guanxi.imports.spreadsheets.rows import Judged
 from guanxi.imports.spreadsheets.values import as_choice, as_moment
 from guanxi.pipeline.models import FollowUp
@@ -71,10 +69,7 @@ class FollowUpLookups:
 
 
 @dataclass
-class Prepared:
-    row: Row
-    identity: Identity
-    error: str = ""
+class Prepared(PreparedRow):
     at: dt.datetime | None = None
     next_contact_at: dt.datetime | None = None
     channel: str = ""
@@ -131,16 +126,15 @@ def prepare(row: Row, lookups: FollowUpLookups) -> Prepared:
             f"{_LABELS['outcome']}: "
             + _("At most %(limit)d characters.") % {"limit": OUTCOME_LIMIT}
         )
-    by = lookups.batch.default_owner
-    name = cell_text(values.get("consultant"))
-    if name:
-        found = lookups.users.get(name_key(name))
-        if found is None:
-            errors.append(
-                _("Consultant: %(name)s is not a user you may import for.") % {"name": name}
-            )
-        else:
-            by = found
+    by = (
+        named(
+            values.get("consultant"),
+            lookups.users,
+            errors,
+            _("Consultant: %(name)s is not a user you may import for."),
+        )
+        or lookups.batch.default_owner
+    )
     if identity.error:
         errors.insert(0, identity.error)
     return Prepared(
@@ -191,15 +185,12 @@ def _write(item: Prepared, customer: Customer, lookups: FollowUpLookups) -> Judg
 def judge_chunk(rows: list[Row], lookups: FollowUpLookups, *, write: bool) -> list[Judged]:
     """What becomes of each row; with `write`, the follow-ups are logged."""
     prepared = [prepare(row, lookups) for row in rows]
-    found = find_customers(
-        [item.identity for item in prepared], actor=lookups.actor, action=FOLLOW_UP_OTHERS
-    )
-    customers = {f.customer.pk: f.customer for f in found if f.customer is not None}
     return judge_found(
         prepared,
-        found,
+        actor=lookups.actor,
+        action=FOLLOW_UP_OTHERS,
         seen=lookups.seen,
-        recorded=_recorded(prepared, customers),
+        recorded=lambda customers: _recorded(prepared, customers),
         key=lambda item, customer: (customer.pk, item.at, item.content),
         same_as_row=lambda row: _("The same follow-up as row %(row)d of the file.") % {"row": row},
         recorded_already=lambda customer: (

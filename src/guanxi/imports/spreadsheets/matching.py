@@ -5,10 +5,8 @@ row may name (the importer, or with `imports.for_others` the users of their scop
 row's values by field key; a service's field errors as one line of text; what becomes of each
 row once its customer is found."""
 
-import unicodedata
 from collections.abc import Callable, Collection, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,13 +14,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
-from guanxi.accounts.selectors import user_can, users_in_scope
 from guanxi.core.errors import DomainError
 from guanxi.core.identity import normalize_credit_code, normalize_id_number
 from guanxi.core.phones import normalize_phone
 from guanxi.customers import dedup
 from guanxi.customers.models import Customer, DedupKey, DuplicateRule
-from guanxi.imports.common.permissions import IMPORT_FOR_OTHERS
 from guanxi.imports.models import ImportRow
 from guanxi.imports.spreadsheets.fields import IDENTITY_FIELDS
 from guanxi.imports.spreadsheets.reading import Cell, Row, cell_text
@@ -30,21 +26,6 @@ from guanxi.imports.spreadsheets.rows import Judged
 
 Rule = DuplicateRule.Field
 Outcome = ImportRow.Outcome
-
-
-def name_key(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip().lower()
-
-
-def row_values(row: Row, mapping: dict[str, int]) -> dict[str, Cell]:
-    """The mapped cells of a row by field key; blank text is None."""
-    values: dict[str, Cell] = {}
-    for key, index in mapping.items():
-        cell = row.cells[index] if index < len(row.cells) else None
-        if isinstance(cell, str):
-            cell = cell.strip()
-        values[key] = None if cell == "" else cell
-    return values
 
 
 def row_cells(row: Row) -> list[str]:
@@ -58,18 +39,6 @@ def errors_text(exc: DomainError, labels: dict[str, str | Promise]) -> str:
         label = labels.get(name, name)
         parts.append(f"{label}: {' '.join(str(m) for m in messages)}")
     return "; ".join(parts) or str(exc.message)
-
-
-def import_users(actor: User) -> dict[str, User]:
-    """The users a row may name (by display name, full name or user name): the importer,
-    and with `imports.for_others` every active user of their scope."""
-    candidates = users_in_scope(actor) if user_can(actor, IMPORT_FOR_OTHERS) else [actor]
-    users: dict[str, User] = {}
-    for user in candidates:
-        for name in (user.display_name, user.get_full_name(), user.username):
-            if name:
-                users.setdefault(name_key(name), user)
-    return users
 
 
 @dataclass(frozen=True)
@@ -88,28 +57,28 @@ def identity_of(values: dict[str, Cell]) -> Identity:
     key that is not stored matches nothing)."""
     raw: list[tuple[str, str]] = []
     errors: list[str] = []
+
+    def normalized(key: str, normalize: Callable[[str], str]) -> str:
+        """The cell as the archive stores it; "" when empty or malformed (noted)."""
+        text = cell_text(values.get(key))
+        try:
+            return normalize(text) if text else ""
+        except ValidationError as exc:
+            errors.append(f"{_LABELS[key]}: {' '.join(exc.messages)}")
+            return ""
+
     name = cell_text(values.get("customer"))
-    mobile = cell_text(values.get("mobile"))
-    try:
-        if mobile:
-            mobile = normalize_phone(mobile, mobile=True)
-            raw.append((Rule.MOBILE, mobile))
-            if name:
-                raw.append((Rule.NAME_MOBILE, f"{name}|{mobile}"))
-    except ValidationError as exc:
-        errors.append(f"{_LABELS['mobile']}: {' '.join(exc.messages)}")
-    try:
-        id_number = cell_text(values.get("id_number"))
-        if id_number:
-            raw.append((Rule.ID_NUMBER, normalize_id_number(id_number)))
-    except ValidationError as exc:
-        errors.append(f"{_LABELS['id_number']}: {' '.join(exc.messages)}")
-    try:
-        credit_code = cell_text(values.get("credit_code"))
-        if credit_code:
-            raw.append((Rule.CREDIT_CODE, normalize_credit_code(credit_code)))
-    except ValidationError as exc:
-        errors.append(f"{_LABELS['credit_code']}: {' '.join(exc.messages)}")
+    mobile = normalized("mobile", lambda text: normalize_phone(text, mobile=True))
+    if mobile:
+        raw.append((Rule.MOBILE, mobile))
+        if name:
+            raw.append((Rule.NAME_MOBILE, f"{name}|{mobile}"))
+    for key, rule, normalize in (
+        ("id_number", Rule.ID_NUMBER, normalize_id_number),
+        ("credit_code", Rule.CREDIT_CODE, normalize_credit_code),
+    ):
+        if value := normalized(key, normalize):
+            raw.append((rule, value))
     email = cell_text(values.get("email")).lower()
     if email:
         raw.append((Rule.EMAIL, email))
@@ -172,29 +141,39 @@ def find_customers(
     return found
 
 
-class PreparedRow(Protocol):
-    @property
-    def row(self) -> Row: ...
+@dataclass
+class PreparedRow:
+    """A row read and checked, of a kind that adds records to the customers it names: the
+    keys of its customer, and why it cannot be written ("" if it can). Each kind adds the
+    values it writes."""
 
-    @property
-    def error(self) -> str: ...
+    row: Row
+    identity: Identity
+    error: str = ""
 
 
 def judge_found[P: PreparedRow, K: Hashable](
     prepared: Sequence[P],
-    found: Sequence[Found],
     *,
+    actor: User,
+    action: str,
+    shared: bool = True,
     seen: dict[K, int],
-    recorded: Collection[K],
+    recorded: Callable[[dict[int, Customer]], Collection[K]],
     key: Callable[[P, Customer], K],
     same_as_row: Callable[[int], str],
     recorded_already: Callable[[Customer], str],
     write: Callable[[P, Customer], Judged] | None,
 ) -> list[Judged]:
     """Each row's outcome, alike for every kind that adds records to the customers it names:
-    an error (the row's own, or no customer found in scope); a duplicate of an earlier row of
-    the file (`seen`: key → row number, kept across chunks) or of a record already there
-    (`recorded`), by `key`; else new, written by `write` (None on a dry run: only counted)."""
+    an error (the row's own, or no customer found in scope: `find_customers` with `action`
+    and `shared`); a duplicate of an earlier row of the file (`seen`: key → row number, kept
+    across chunks) or of a record already there (the keys `recorded` answers for the
+    customers found), by `key`; else new, written by `write` (None on a dry run: counted)."""
+    found = find_customers(
+        [item.identity for item in prepared], actor=actor, action=action, shared=shared
+    )
+    known = recorded({f.customer.pk: f.customer for f in found if f.customer is not None})
     judged: list[Judged] = []
     for item, match in zip(prepared, found, strict=True):
         number = item.row.number
@@ -205,7 +184,7 @@ def judge_found[P: PreparedRow, K: Hashable](
         customer = match.customer
         row_key = key(item, customer)
         earlier = seen.get(row_key)
-        if earlier is not None or row_key in recorded:
+        if earlier is not None or row_key in known:
             reason = same_as_row(earlier) if earlier is not None else recorded_already(customer)
             cells = row_cells(item.row)
             judged.append(Judged(number, Outcome.DUPLICATE, reason[:500], cells=cells))

@@ -21,14 +21,13 @@ from guanxi.imports.models import ImportBatch, ImportRow
 from guanxi.imports.spreadsheets.fields import PURCHASE_FIELDS
 from guanxi.imports.spreadsheets.matching import (
     Identity,
-    find_customers,
+    PreparedRow,
     identity_of,
     judge_found,
-    name_key,
-    row_values,
     write_row,
 )
-from guanxi.imports.spreadsheets.reading import Row, cell_text
+from guanxi.imports.spreadsheets.names import by_names, named
+from guanxi.imports.spreadsheets.reading import Row, cell_text, row_values
 from guanxi.imports.spreadsheets.rows import Judged
 from guanxi.imports.spreadsheets.values import as_amount, as_day
 from guanxi.sales.common.money import MAX_AMOUNT
@@ -53,24 +52,19 @@ class PurchaseLookups:
 
     @classmethod
     def load(cls, batch: ImportBatch) -> "PurchaseLookups":
-        products: dict[str, Product] = {}
-        for product in Product.objects.filter(active=True):
-            for name in (product.code, product.name, product.name_en):
-                if name:
-                    products.setdefault(name_key(name), product)
         return cls(
             actor=batch.owner,
             batch=batch,
-            products=products,
+            products=by_names(
+                Product.objects.filter(active=True),
+                lambda product: (product.code, product.name, product.name_en),
+            ),
             allowed=user_can(batch.owner, RECORD_HISTORY),
         )
 
 
 @dataclass
-class Prepared:
-    row: Row
-    identity: Identity
-    error: str = ""
+class Prepared(PreparedRow):
     signed_on: dt.date | None = None
     amount: Decimal | None = None
     paid_amount: Decimal | None = None
@@ -122,14 +116,12 @@ def prepare(row: Row, lookups: PurchaseLookups) -> Prepared:
     paid = _money(values.get("paid_amount"), "paid_amount", errors, zero=True)
     if paid is not None and amount is not None and paid > amount:
         errors.append(f"{_LABELS['paid_amount']}: {_('The paid amount cannot exceed the amount.')}")
-    product = None
-    product_name = cell_text(values.get("product"))
-    if product_name:
-        product = lookups.products.get(name_key(product_name))
-        if product is None:
-            errors.append(
-                _("Product: %(name)s is not a product of the catalogue.") % {"name": product_name}
-            )
+    product = named(
+        values.get("product"),
+        lookups.products,
+        errors,
+        _("Product: %(name)s is not a product of the catalogue."),
+    )
     reference = cell_text(values.get("reference"))
     if len(reference) > REFERENCE_LIMIT:
         errors.append(
@@ -196,18 +188,13 @@ def _write(item: Prepared, customer: Customer, lookups: PurchaseLookups) -> Judg
 def judge_chunk(rows: list[Row], lookups: PurchaseLookups, *, write: bool) -> list[Judged]:
     """What becomes of each row; with `write`, the purchases are recorded."""
     prepared = [prepare(row, lookups) for row in rows]
-    found = find_customers(
-        [item.identity for item in prepared],
+    return judge_found(
+        prepared,
         actor=lookups.actor,
         action=EDIT_OTHERS,
         shared=False,
-    )
-    customers = {f.customer.pk: f.customer for f in found if f.customer is not None}
-    return judge_found(
-        prepared,
-        found,
         seen=lookups.seen,
-        recorded=_recorded(prepared, customers),
+        recorded=lambda customers: _recorded(prepared, customers),
         key=lambda item, customer: item.key(customer.pk),
         same_as_row=lambda row: _("The same purchase as row %(row)d of the file.") % {"row": row},
         recorded_already=lambda customer: (

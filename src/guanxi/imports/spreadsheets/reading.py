@@ -197,6 +197,17 @@ def rows_of(path: Path, *, kind: str, encoding: str) -> Iterator[Row]:
             yield row
 
 
+def row_values(row: Row, mapping: dict[str, int]) -> dict[str, Cell]:
+    """The mapped cells of a row by field key; blank text is None."""
+    values: dict[str, Cell] = {}
+    for key, index in mapping.items():
+        cell = row.cells[index] if index < len(row.cells) else None
+        if isinstance(cell, str):
+            cell = cell.strip()
+        values[key] = None if cell == "" else cell
+    return values
+
+
 def cell_text(cell: Cell) -> str:
     if cell is None:
         return ""

@@ -4,7 +4,6 @@ against the duplicate rules (customers.dedup) inside the file and against the ar
 when the phase is the import — created or updated through the archive's services.
 """
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
 from guanxi.accounts.permissions import EDIT_OTHERS, MANAGE_FIELDS
-from guanxi.accounts.selectors import user_can, users_in_scope
+from guanxi.accounts.selectors import user_can
 from guanxi.core.errors import DomainError, ValidationFailed
 from guanxi.customers import dedup
 from guanxi.customers.archive.services import (
@@ -41,7 +40,8 @@ from guanxi.customers.querysets import customer_editable
 from guanxi.imports.common.permissions import IMPORT_FOR_OTHERS
 from guanxi.imports.models import ImportBatch, ImportRow
 from guanxi.imports.spreadsheets.fields import CUSTOM_PREFIX, FIELDS
-from guanxi.imports.spreadsheets.reading import Cell, Row, cell_text
+from guanxi.imports.spreadsheets.names import by_names, import_users, name_key, named
+from guanxi.imports.spreadsheets.reading import Row, cell_text, row_values
 from guanxi.imports.spreadsheets.values import as_amount, as_choice, as_day, as_moment
 
 Outcome = ImportRow.Outcome
@@ -62,7 +62,7 @@ class Lookups:
     batch: ImportBatch
     rules: list[str]
     owners: dict[str, User]
-    sources: dict[str, Source | None]
+    sources: dict[str, Source]
     tags: set[str]
     custom_types: dict[str, str]
     custom_fields: list[CustomFieldDefinition]
@@ -73,35 +73,22 @@ class Lookups:
     @classmethod
     def load(cls, batch: ImportBatch) -> "Lookups":
         actor = batch.owner
-        for_others = user_can(actor, IMPORT_FOR_OTHERS)
-        owners: dict[str, User] = {}
-        candidates = users_in_scope(actor) if for_others else User.objects.filter(pk=actor.pk)
-        for user in candidates:
-            for name in (user.display_name, user.get_full_name(), user.username):
-                if name:
-                    owners.setdefault(_key(name), user)
-        sources: dict[str, Source | None] = {}
-        for source in Source.objects.filter(is_active=True):
-            for name in (source.name, source.name_en, source.code):
-                if name:
-                    sources.setdefault(_key(name), source)
         custom_fields = list(CustomFieldDefinition.objects.filter(is_active=True))
         return cls(
             actor=actor,
             batch=batch,
             rules=dedup.active_rules(),
-            owners=owners,
-            sources=sources,
-            tags={_key(name) for name in Tag.objects.values_list("name", flat=True)},
+            owners=import_users(actor),
+            sources=by_names(
+                Source.objects.filter(is_active=True),
+                lambda source: (source.name, source.name_en, source.code),
+            ),
+            tags={name_key(name) for name in Tag.objects.values_list("name", flat=True)},
             custom_types={d.key: d.field_type for d in custom_fields},
             custom_fields=custom_fields,
-            for_others=for_others,
+            for_others=user_can(actor, IMPORT_FOR_OTHERS),
             may_create_sources=user_can(actor, MANAGE_FIELDS),
         )
-
-
-def _key(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip().lower()
 
 
 @dataclass
@@ -126,16 +113,6 @@ def _errors_text(exc: DomainError) -> str:
     return "; ".join(parts) or str(exc.message)
 
 
-def _values(row: Row, mapping: dict[str, int]) -> dict[str, Cell]:
-    values: dict[str, Cell] = {}
-    for key, index in mapping.items():
-        cell = row.cells[index] if index < len(row.cells) else None
-        if isinstance(cell, str):
-            cell = cell.strip()
-        values[key] = None if cell == "" else cell
-    return values
-
-
 @dataclass(frozen=True, slots=True)
 class _KeyFields:
     """A row's fields that its duplicate keys are made of (dedup.KeyedFields)."""
@@ -153,7 +130,7 @@ def prepare(row: Row, lookups: Lookups) -> Prepared:
     """The row as the archive's inputs, or the reason it cannot be one."""
     if row.problem:
         return Prepared(row, error=row.problem)
-    values = _values(row, lookups.batch.mapping)
+    values = row_values(row, lookups.batch.mapping)
     given: dict[str, Any] = {}
     errors: list[str] = []
     company = cell_text(values.pop("company", None))
@@ -172,21 +149,20 @@ def prepare(row: Row, lookups: Lookups) -> Prepared:
         "title": cell_text(values.pop("contact_title", None)),
         "mobile": cell_text(values.pop("contact_mobile", None)),
     }
-    owner_name = cell_text(values.pop("owner", None))
-    owner = lookups.batch.default_owner
-    if owner_name:
-        found = lookups.owners.get(_key(owner_name))
-        if found is None:
-            errors.append(
-                _("Owner: %(name)s is not a user you may import for.") % {"name": owner_name}
-            )
-        else:
-            owner = found
+    owner = (
+        named(
+            values.pop("owner", None),
+            lookups.owners,
+            errors,
+            _("Owner: %(name)s is not a user you may import for."),
+        )
+        or lookups.batch.default_owner
+    )
     source_name = cell_text(values.pop("source", None))
     new_source = ""
     if source_name:
-        if _key(source_name) in lookups.sources:
-            given["source"] = lookups.sources[_key(source_name)]
+        if name_key(source_name) in lookups.sources:
+            given["source"] = lookups.sources[name_key(source_name)]
         elif lookups.batch.create_sources and lookups.may_create_sources:
             new_source = source_name[:60]
         else:
@@ -197,7 +173,7 @@ def prepare(row: Row, lookups: Lookups) -> Prepared:
         if t.strip()
     ]
     if not lookups.batch.create_tags:
-        unknown = [t for t in tags if _key(t) not in lookups.tags]
+        unknown = [t for t in tags if name_key(t) not in lookups.tags]
         if unknown:
             errors.append(_("Tags: %(names)s are not known tags.") % {"names": ", ".join(unknown)})
     custom: dict[str, Any] = {}
@@ -290,10 +266,10 @@ def _archive_matches(prepared: list[Prepared]) -> dict[tuple[str, str], int]:
 
 
 def _source_for(name: str, lookups: Lookups) -> Source:
-    found = lookups.sources.get(_key(name))
+    found = lookups.sources.get(name_key(name))
     if found is None:
         found = Source.objects.create(code=f"import-{get_random_string(10).lower()}", name=name)
-        lookups.sources[_key(name)] = found
+        lookups.sources[name_key(name)] = found
     return found
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from guanxi.accounts.models import User
 from guanxi.core.pagination import COUNT_CAP, capped_count, id_cursor_decode
+from guanxi.core.querysets import filter_given
 from guanxi.core.sql import values_for_each
 from guanxi.customers.models import CustomerTag
 from guanxi.pipeline.models import Grade, Prospect, Stage
@@ -138,15 +139,13 @@ def _scoped_prospects(user: User) -> QuerySet[Prospect]:
 
 
 def _board_queryset(user: User, filters: BoardFilters) -> QuerySet[Prospect]:
-    queryset = _scoped_prospects(user)
-    if filters.owner:
-        queryset = queryset.filter(owner_id=filters.owner)
-    if filters.department:
-        queryset = queryset.filter(department_id=filters.department)
-    if filters.grade and filters.grade in Grade.values:
-        queryset = queryset.filter(grade=filters.grade)
-    if filters.source:
-        queryset = queryset.filter(customer__source_id=filters.source)
+    queryset = filter_given(
+        _scoped_prospects(user),
+        owner_id=filters.owner,
+        department_id=filters.department,
+        grade=filters.grade if filters.grade in Grade.values else "",
+        customer__source_id=filters.source,
+    )
     if filters.tag:
         tagged = CustomerTag.objects.filter(tag_id=filters.tag).values("customer_id")
         queryset = queryset.filter(customer_id__in=tagged)

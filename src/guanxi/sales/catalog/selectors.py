@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 
 from guanxi.core.errors import found
 from guanxi.core.pagination import Page, page_by_id
+from guanxi.core.querysets import filter_given
 from guanxi.sales.common.permissions import EDIT_OTHERS
 from guanxi.sales.models import Contract, PriceList, PriceListItem, Product, Quote
 
@@ -83,10 +84,7 @@ def quote_list_for_user(
     rows = Quote.objects.visible_to(user).select_related("customer", "owner", "department")
     if filters.status in Quote.Status.values:
         rows = rows.filter(status=filters.status)
-    if filters.customer_id:
-        rows = rows.filter(customer_id=filters.customer_id)
-    if filters.owner_id:
-        rows = rows.filter(owner_id=filters.owner_id)
+    rows = filter_given(rows, customer_id=filters.customer_id, owner_id=filters.owner_id)
     q = (filters.q or "").replace("\x00", "").strip()[:QUERY_MAX]  # PostgreSQL refuses NUL
     if q:
         rows = rows.filter(Q(number__istartswith=q) | Q(customer__name__icontains=q))

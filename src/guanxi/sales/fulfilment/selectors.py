@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.core.errors import NotFound, ValidationFailed, found
+from guanxi.core.querysets import filter_given
 from guanxi.sales.models import Contract, ContractItem, Delivery, DeliveryPlan, Order, StockOut
 
 ACTIVE = (Contract.Status.SIGNED, Contract.Status.EXECUTING)
@@ -212,11 +213,11 @@ def delivery_schedule(*, user, filters: ScheduleFilters, cursor=None, limit: int
     (then id); late = planned before today. Keyset pages: cursor "<date>_<id>".
     Returns (plans, next_cursor)."""
     today = timezone.localdate()
-    contracts = Contract.objects.visible_to(user).filter(status__in=ACTIVE)
-    if filters.owner_id:
-        contracts = contracts.filter(owner_id=filters.owner_id)
-    if filters.department_id:
-        contracts = contracts.filter(department_id=filters.department_id)
+    contracts = filter_given(
+        Contract.objects.visible_to(user).filter(status__in=ACTIVE),
+        owner_id=filters.owner_id,
+        department_id=filters.department_id,
+    )
     rows = DeliveryPlan.objects.filter(
         order__contract__in=contracts,
         order__status__in=OPEN_ORDER,

@@ -34,6 +34,7 @@ from guanxi.accounts.models import Department, User
 from guanxi.accounts.selectors import scope_for_user
 from guanxi.core.errors import ValidationFailed
 from guanxi.core.pagination import MAX_PAGE_SIZE, Page, capped_count, page_by_keys, parse_id
+from guanxi.core.querysets import filter_given
 from guanxi.sales.common.money import ZERO, fen
 from guanxi.sales.models import Instalment, Invoice, Payment, PaymentAllocation
 
@@ -114,10 +115,7 @@ def open_instalments(*, user, filters: ReceivableFilters | None = None, today=No
     """Open instalments of active contracts in the user's scope (the partial-index range)."""
     rows = Instalment.objects.visible_to(user).filter(active=True, settled=False)
     if filters is not None:
-        if filters.owner_id:
-            rows = rows.filter(owner_id=filters.owner_id)
-        if filters.department_id:
-            rows = rows.filter(department_id=filters.department_id)
+        rows = filter_given(rows, owner_id=filters.owner_id, department_id=filters.department_id)
         if filters.bucket:
             rows = rows.filter(bucket_conditions(today or timezone.localdate())[filters.bucket])
     return rows

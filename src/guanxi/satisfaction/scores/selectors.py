@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 
 from guanxi.accounts.models import Department, User
 from guanxi.core.errors import ValidationFailed
+from guanxi.core.querysets import filter_given
 from guanxi.core.scope import apply_scope, scope_of
 from guanxi.satisfaction.models import AnswerItem, Factor, Source, SurveyResponse
 
@@ -212,13 +213,12 @@ def factor_names(codes: Iterable[str]) -> dict[str, str]:
 
 def grouped_rows(*, user: Any, filters: ReportFilters) -> list[dict[str, Any]]:
     """The one grouped query: sums per month × factor × consultant × department × source."""
-    items = items_in_scope(user).filter(month__gte=filters.month_from, month__lte=filters.month_to)
-    if filters.consultant_id:
-        items = items.filter(consultant_id=filters.consultant_id)
-    if filters.department_id:
-        items = items.filter(department_id=filters.department_id)
-    if filters.factor_code:
-        items = items.filter(factor_code=filters.factor_code)
+    items = filter_given(
+        items_in_scope(user).filter(month__gte=filters.month_from, month__lte=filters.month_to),
+        consultant_id=filters.consultant_id,
+        department_id=filters.department_id,
+        factor_code=filters.factor_code,
+    )
     return list(
         items.values("month", "factor_code", "consultant_id", "department_id", "source")
         .annotate(n=Count("id"), gap=Sum("gap"), perf=Sum("performance"), exp=Sum("expectation"))
@@ -227,13 +227,13 @@ def grouped_rows(*, user: Any, filters: ReportFilters) -> list[dict[str, Any]]:
 
 
 def _nps_by_month(*, user: Any, filters: ReportFilters) -> dict[dt.date, dict[str, Any]]:
-    responses = responses_in_scope(user).filter(
-        month__gte=filters.month_from, month__lte=filters.month_to, nps__isnull=False
+    responses = filter_given(
+        responses_in_scope(user).filter(
+            month__gte=filters.month_from, month__lte=filters.month_to, nps__isnull=False
+        ),
+        consultant_id=filters.consultant_id,
+        department_id=filters.department_id,
     )
-    if filters.consultant_id:
-        responses = responses.filter(consultant_id=filters.consultant_id)
-    if filters.department_id:
-        responses = responses.filter(department_id=filters.department_id)
     one = IntegerField()
     rows = (
         responses.values("month")

@@ -16,8 +16,10 @@ from guanxi.accounts.permissions import REVEAL_PII
 from guanxi.accounts.selectors import user_can
 from guanxi.core.dates import as_date
 from guanxi.core.errors import found, invalid_field
+from guanxi.core.local_days import local_midnight, on_local_days
 from guanxi.core.pagination import Page, page_by_keys, parse_id
 from guanxi.core.phones import mask_phone, normalize_phone
+from guanxi.core.querysets import filter_given
 from guanxi.customers.models import Contact, Customer
 from guanxi.customers.phone_index import ids_with_phone
 from guanxi.service.models import Call, CallScript, Ring
@@ -207,10 +209,6 @@ class CallFilters:
         )
 
 
-def _local_start(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
 def calls_visible(*, user: object) -> QuerySet[Call]:
     return Call.objects.visible_to(user)
 
@@ -218,21 +216,16 @@ def calls_visible(*, user: object) -> QuerySet[Call]:
 def call_page(
     *, user: object, filters: CallFilters, cursor: str | None, limit: int = 25
 ) -> Page[Call]:
-    rows = calls_visible(user=user)
-    if filters.day_from:
-        rows = rows.filter(started_at__gte=_local_start(filters.day_from))
-    if filters.day_to:
-        rows = rows.filter(started_at__lt=_local_start(filters.day_to + dt.timedelta(days=1)))
-    if filters.type:
-        rows = rows.filter(type=filters.type)
-    if filters.direction:
-        rows = rows.filter(direction=filters.direction)
-    if filters.agent:
-        rows = rows.filter(agent_id=filters.agent)
-    if filters.customer:
-        rows = rows.filter(customer_id=filters.customer)
-    if filters.number:
-        rows = rows.filter(number=filters.number)
+    rows = filter_given(
+        calls_visible(user=user).filter(
+            **on_local_days("started_at", filters.day_from, filters.day_to)
+        ),
+        type=filters.type,
+        direction=filters.direction,
+        agent_id=filters.agent,
+        customer_id=filters.customer,
+        number=filters.number,
+    )
     return page_by_keys(
         rows.select_related("agent", "customer"),
         keys=[("started_at", dt.datetime), ("id", int)],
@@ -250,7 +243,7 @@ def call_get_for_user(*, user: object, call_id: int) -> Call:
 
 def calls_today(*, user: User) -> dict[str, int]:
     """The reader's own calls today by type (the agent's home section)."""
-    start = _local_start(timezone.localdate())
+    start = local_midnight(timezone.localdate())
     counts = {value: 0 for value in Call.Type.values}
     for call_type in Call.objects.filter(agent=user, started_at__gte=start).values_list(
         "type", flat=True

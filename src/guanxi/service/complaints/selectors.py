@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import Department, User
 from guanxi.accounts.selectors import user_can
-from guanxi.core.errors import NotFound, invalid_field
-from guanxi.core.pagination import COUNT_CAP, Page, capped_count, page_by_keys, parse_id
+from guanxi.core.errors import NotFound
+from guanxi.core.pagination import COUNT_CAP, Page, capped_count, page_by_keys
+from guanxi.core.query_params import choice_param, given_params, id_param, status_param
+from guanxi.core.querysets import filter_given
 from guanxi.customers.models import Customer
 from guanxi.sales.models import Product
 from guanxi.service.common import permissions
@@ -36,23 +38,6 @@ class Sla:
     ALL = (MISSED, AT_RISK, ON_TRACK)
 
 
-def _id_param(params: Mapping[str, Any], name: str) -> int | None:
-    raw = str(params.get(name) or "").strip()
-    if not raw:
-        return None
-    value = parse_id(raw)
-    if value is None:
-        raise invalid_field(name, _("Not a valid choice."))
-    return value
-
-
-def _choice_param(params: Mapping[str, Any], name: str, values: Any) -> str:
-    raw = str(params.get(name) or "").strip()
-    if raw and raw not in values:
-        raise invalid_field(name, _("Not a valid choice."))
-    return raw
-
-
 @dataclass(frozen=True)
 class ComplaintFilters:
     status: str = Complaint.Status.OPEN
@@ -69,39 +54,34 @@ class ComplaintFilters:
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> "ComplaintFilters":
         """The filters in a query string; "status" absent means open, "all" every status."""
-        raw_status = params.get("status")
-        status = Complaint.Status.OPEN if raw_status is None else str(raw_status).strip()
-        if status == "all":
-            status = ""
-        elif status and status not in Complaint.Status.values:
-            raise invalid_field("status", _("Not a valid choice."))
         return cls(
-            status=status,
-            channel=_choice_param(params, "channel", Complaint.Channel.values),
-            severity=_choice_param(params, "severity", Severity.values),
-            sla=_choice_param(params, "sla", Sla.ALL),
-            category_id=_id_param(params, "category"),
-            owner_id=_id_param(params, "owner"),
-            department_id=_id_param(params, "queue"),
-            customer_id=_id_param(params, "customer"),
+            status=status_param(params, Complaint.Status.values, default=Complaint.Status.OPEN),
+            channel=choice_param(params, "channel", Complaint.Channel.values),
+            severity=choice_param(params, "severity", Severity.values),
+            sla=choice_param(params, "sla", Sla.ALL),
+            category_id=id_param(params, "category"),
+            owner_id=id_param(params, "owner"),
+            department_id=id_param(params, "queue"),
+            customer_id=id_param(params, "customer"),
             escalated=str(params.get("escalated") or "") in ("1", "true", "on"),
             unrouted=str(params.get("unrouted") or "") in ("1", "true", "on"),
         )
 
     def as_params(self) -> dict[str, str]:
-        out = {
-            "status": self.status or "all",
-            "channel": self.channel,
-            "severity": self.severity,
-            "sla": self.sla,
-            "category": str(self.category_id or ""),
-            "owner": str(self.owner_id or ""),
-            "queue": str(self.department_id or ""),
-            "customer": str(self.customer_id or ""),
-            "escalated": "1" if self.escalated else "",
-            "unrouted": "1" if self.unrouted else "",
-        }
-        return {key: value for key, value in out.items() if value}
+        return given_params(
+            {
+                "status": self.status or "all",
+                "channel": self.channel,
+                "severity": self.severity,
+                "sla": self.sla,
+                "category": str(self.category_id or ""),
+                "owner": str(self.owner_id or ""),
+                "queue": str(self.department_id or ""),
+                "customer": str(self.customer_id or ""),
+                "escalated": "1" if self.escalated else "",
+                "unrouted": "1" if self.unrouted else "",
+            }
+        )
 
 
 def visible_complaints(*, user: Any) -> QuerySet[Complaint]:
@@ -151,21 +131,16 @@ def filtered_complaints(
     *, user: Any, filters: ComplaintFilters, now: dt.datetime | None = None
 ) -> QuerySet[Complaint]:
     now = now or timezone.now()
-    rows = visible_complaints(user=user)
-    if filters.customer_id:
-        rows = rows.filter(customer_id=filters.customer_id)
-    if filters.status:
-        rows = rows.filter(status=filters.status)
-    if filters.channel:
-        rows = rows.filter(channel=filters.channel)
-    if filters.severity:
-        rows = rows.filter(severity=filters.severity)
-    if filters.category_id:
-        rows = rows.filter(category_id=filters.category_id)
-    if filters.owner_id:
-        rows = rows.filter(owner_id=filters.owner_id)
-    if filters.department_id:
-        rows = rows.filter(department_id=filters.department_id)
+    rows = filter_given(
+        visible_complaints(user=user),
+        customer_id=filters.customer_id,
+        status=filters.status,
+        channel=filters.channel,
+        severity=filters.severity,
+        category_id=filters.category_id,
+        owner_id=filters.owner_id,
+        department_id=filters.department_id,
+    )
     if filters.escalated:
         rows = rows.filter(escalation_level__gt=0)
     if filters.unrouted:

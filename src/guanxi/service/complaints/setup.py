@@ -2,9 +2,10 @@
 targets and the settings row. Every change needs service.complaint_setup, is audited and
 refuses bad input with field errors."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
@@ -34,6 +35,22 @@ def _check(actor: User) -> None:
 
 def _audit(actor: User, target: Any, summary: str) -> None:
     audit_record(actor=actor, action="service.complaint_setup", target=target, summary=summary)
+
+
+def _set_active[R: ComplaintCategory | ComplaintRoute](
+    actor: User, model: type[R], pk: int, active: bool, *, label: Callable[[R], str]
+) -> R:
+    """Switch a category or a routing rule on or off, audited as "<label>: on/off" when it
+    changes."""
+    _check(actor)
+    record = cast(R | None, model.objects.select_for_update().filter(pk=pk).first())
+    if record is None:
+        raise NotFound()
+    if record.active != active:
+        record.active = active
+        record.save(update_fields=["active"])
+        _audit(actor, record, f"{label(record)}: {'on' if active else 'off'}")
+    return record
 
 
 def _minutes(value: int, field: str) -> int:
@@ -92,15 +109,9 @@ def category_save(
 def category_set_active(*, actor: User, category_id: int, active: bool) -> ComplaintCategory:
     """Switch a category or sub-item off (new complaints cannot choose it; logged ones keep
     it) or on again."""
-    _check(actor)
-    category = ComplaintCategory.objects.select_for_update().filter(pk=category_id).first()
-    if category is None:
-        raise NotFound()
-    if category.active != active:
-        category.active = active
-        category.save(update_fields=["active"])
-        _audit(actor, category, f"{category.name}: {'on' if active else 'off'}")
-    return category
+    return _set_active(
+        actor, ComplaintCategory, category_id, active, label=lambda category: category.name
+    )
 
 
 @dataclass(frozen=True)
@@ -151,15 +162,7 @@ def route_create(*, actor: User, data: RouteInput) -> ComplaintRoute:
 @transaction.atomic
 def route_set_active(*, actor: User, route_id: int, active: bool) -> ComplaintRoute:
     """Switch a routing rule off (new complaints pass it by) or on again, keeping its place."""
-    _check(actor)
-    route = ComplaintRoute.objects.select_for_update().filter(pk=route_id).first()
-    if route is None:
-        raise NotFound()
-    if route.active != active:
-        route.active = active
-        route.save(update_fields=["active"])
-        _audit(actor, route, f"{route}: {'on' if active else 'off'}")
-    return route
+    return _set_active(actor, ComplaintRoute, route_id, active, label=str)
 
 
 @transaction.atomic

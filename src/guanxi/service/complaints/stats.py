@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from guanxi.core.errors import invalid_field
 from guanxi.core.i18n import bilingual
+from guanxi.core.local_days import local_day_bounds
 from guanxi.sales.models import Contract
 from guanxi.service.models import Complaint
 
@@ -80,11 +81,7 @@ class Period:
         return cls(since=since, until=until)
 
     def bounds(self) -> tuple[dt.datetime, dt.datetime]:
-        start = timezone.make_aware(dt.datetime.combine(self.since, dt.time.min))
-        end = timezone.make_aware(
-            dt.datetime.combine(self.until + dt.timedelta(days=1), dt.time.min)
-        )
-        return start, end
+        return local_day_bounds(self.since, self.until)
 
 
 def _date(params: Mapping[str, Any], name: str) -> dt.date | None:
