@@ -1,4 +1,5 @@
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
@@ -8,7 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.permissions import TOKEN_SCOPES
 from guanxi.core.i18n import bilingual
+from guanxi.core.model_fields import optional_fk
 from guanxi.core.scope import DataScope
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 
 class Department(models.Model):
@@ -102,13 +107,8 @@ class UserManager(DjangoUserManager):
 class User(AbstractUser):
     display_name = models.CharField(_("name"), max_length=40, blank=True)
     mobile = models.CharField(_("mobile"), max_length=20, blank=True)
-    department = models.ForeignKey(
-        Department,
-        verbose_name=_("department"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="members",
+    department = optional_fk(
+        Department, _("department"), on_delete=models.PROTECT, related_name="members"
     )
     reports_to = models.ForeignKey(
         "self",
@@ -140,6 +140,21 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name or self.get_full_name() or self.username
+
+
+def user_stamp(
+    verbose_name: "_StrOrPromise | None" = None, *, related_name: str = "+"
+) -> "models.ForeignKey[User | None, User | None]":
+    """The user who did something to a row (created, recorded, submitted, changed it): set by
+    the code that writes the row, never chosen in a form, and NULL once that user is deleted,
+    so the row outlives its author. Every app's records carry one or more of these."""
+    return models.ForeignKey(
+        User,
+        verbose_name=verbose_name,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name=related_name,
+    )
 
 
 class ApiToken(models.Model):

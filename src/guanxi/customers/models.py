@@ -6,7 +6,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from guanxi.accounts.models import Department, User, user_stamp
 from guanxi.core.i18n import bilingual
+from guanxi.core.model_fields import optional_fk
 from guanxi.customers.querysets import CustomerQuerySet
 
 
@@ -183,24 +185,10 @@ class Customer(models.Model):
         _("category"), max_length=10, choices=Category.choices, default=Category.POTENTIAL
     )
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, through="CustomerTag")
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="owned_customers",
-    )
+    owner = optional_fk(User, _("owner"), on_delete=models.PROTECT, related_name="owned_customers")
     # The owner's department, kept with the row so that department scopes are one indexed
     # column test instead of a join through users (see docs/decisions.md).
-    department = models.ForeignKey(
-        "accounts.Department",
-        verbose_name=_("department"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    department = optional_fk(Department, _("department"), on_delete=models.PROTECT)
     # The public pool (公海) the customer sits in, or NULL: the id of a `pipeline.PublicPool`.
     # The pipeline app keeps it equal to the customer's `pipeline.PoolEntry`, in the same
     # transaction as every release, recycling, claim, reassignment out of a pool and merge
@@ -210,26 +198,12 @@ class Customer(models.Model):
     # the department, so that "the customers sitting in my pools" is one indexed column test in
     # the data-scope filter instead of a subquery on the pool table (see docs/decisions.md).
     public_pool_id = models.BigIntegerField(null=True, blank=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = optional_fk(User, _("created by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
-    deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    deleted_by = optional_fk(User, editable=False)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
@@ -389,9 +363,7 @@ class CustomerShare(models.Model):
     )
     can_edit = models.BooleanField(_("may edit"), default=False)
     expires_at = models.DateTimeField(_("until"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_stamp()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -451,9 +423,7 @@ class Attachment(models.Model):
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    uploaded_by = user_stamp()
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
@@ -476,9 +446,7 @@ class OwnerChange(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    by = user_stamp()
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -499,9 +467,7 @@ class TimelineEvent(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="timeline")
     kind = models.CharField(max_length=30)
     occurred_at = models.DateTimeField()
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = optional_fk(User)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     ref_type = models.CharField(max_length=40, blank=True)

@@ -10,9 +10,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.accounts.models import Department, User, user_stamp
 from guanxi.core.i18n import bilingual
+from guanxi.core.model_fields import optional_fk
 from guanxi.core.scope import ScopedQuerySet
-from guanxi.customers.models import CustomerShare
+from guanxi.customers.models import Customer, CustomerShare, Source
 
 
 class Stage(models.Model):
@@ -105,12 +107,8 @@ class Prospect(models.Model):
     customer = models.OneToOneField(
         "customers.Customer", on_delete=models.CASCADE, primary_key=True, related_name="prospect"
     )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    department = models.ForeignKey(
-        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    owner = optional_fk(User)
+    department = optional_fk(Department)
     stage = models.ForeignKey(Stage, null=True, blank=True, on_delete=models.PROTECT)
     grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, blank=True)
     stage_changed_at = models.DateTimeField(null=True, blank=True)
@@ -126,14 +124,7 @@ class Prospect(models.Model):
     quality = models.JSONField(_("quality screen"), default=dict, blank=True)
     quality_score = models.PositiveSmallIntegerField(_("quality score"), null=True, blank=True)
     risks = models.JSONField(_("big-customer risks"), default=list, blank=True)
-    referrer = models.ForeignKey(
-        "customers.Customer",
-        verbose_name=_("referred by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="referrals",
-    )
+    referrer = optional_fk(Customer, _("referred by"), related_name="referrals")
     last_followup_at = models.DateTimeField(null=True, blank=True)
     last_progress_at = models.DateTimeField(null=True, blank=True)
     contacts_since_progress = models.PositiveIntegerField(default=0)
@@ -214,23 +205,15 @@ class FollowUp(models.Model):
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.CASCADE, related_name="followups"
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="followups"
-    )
-    department = models.ForeignKey(
-        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    user = user_stamp(related_name="followups")
+    department = optional_fk(Department)
     at = models.DateTimeField(_("time"))
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     content = models.TextField(_("content"), max_length=4000)
     outcome = models.CharField(_("outcome"), max_length=200, blank=True)
     effective = models.BooleanField(_("effective contact"), default=False)
-    stage_before = models.ForeignKey(
-        Stage, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    stage_after = models.ForeignKey(
-        Stage, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    stage_before = optional_fk(Stage, on_delete=models.PROTECT)
+    stage_after = optional_fk(Stage, on_delete=models.PROTECT)
     grade_before = models.CharField(max_length=1, choices=Grade.choices, blank=True)
     grade_after = models.CharField(max_length=1, choices=Grade.choices, blank=True)
     next_contact_at = models.DateTimeField(_("next contact"), null=True, blank=True)
@@ -272,18 +255,10 @@ class StageMove(models.Model):
     """Every stage change, for the funnel's conversion rates and days per stage (ACQ-4)."""
 
     customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    department = models.ForeignKey(
-        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    source = models.ForeignKey(
-        "customers.Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    from_stage = models.ForeignKey(
-        Stage, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    user = user_stamp()
+    department = optional_fk(Department)
+    source = optional_fk(Source)
+    from_stage = optional_fk(Stage, on_delete=models.PROTECT)
     to_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
     days_in_previous = models.PositiveIntegerField(null=True, blank=True)
     at = models.DateTimeField()
@@ -460,9 +435,7 @@ class Script(models.Model):
     helpful_count = models.PositiveIntegerField(default=0)
     unhelpful_count = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(_("active"), default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_stamp()
     created_at = models.DateTimeField(auto_now_add=True)
 
     # The reader's own vote (True, False or None), not stored here: set by the selectors and
@@ -608,12 +581,8 @@ class PoolEntry(models.Model):
     pool = models.ForeignKey(PublicPool, on_delete=models.PROTECT, related_name="entries")
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    previous_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    released_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    previous_owner = optional_fk(User)
+    released_by = optional_fk(User)
     released_at = models.DateTimeField()
 
     class Meta:
@@ -651,9 +620,7 @@ class CustomerLocation(models.Model):
     )
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    updated_by = user_stamp()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -688,12 +655,8 @@ class CheckIn(models.Model):
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.CASCADE, related_name="checkins"
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="checkins"
-    )
-    department = models.ForeignKey(
-        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    user = user_stamp(related_name="checkins")
+    department = optional_fk(Department)
     at = models.DateTimeField(_("time"))
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)

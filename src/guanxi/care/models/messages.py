@@ -7,7 +7,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.accounts.models import Department, User
+from guanxi.core.model_fields import optional_fk
 from guanxi.core.scope import ScopedQuerySet
+from guanxi.customers.models import Customer
 
 
 class Channel(models.TextChoices):
@@ -77,9 +80,7 @@ class Message(models.Model):
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
-    template = models.ForeignKey(
-        MessageTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    template = optional_fk(MessageTemplate)
     recipient = models.CharField(_("to"), max_length=254, blank=True)
     subject = models.CharField(_("subject"), max_length=150, blank=True)
     body = models.TextField(_("text"))
@@ -99,16 +100,10 @@ class Message(models.Model):
     # the subject and text here have their secret part (a sign-in code) masked; the real
     # text waits in a MessageSecret until it has been handed over
     masked = models.BooleanField(_("secret part masked"), default=False)
-    sender = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    sender = optional_fk(User)
     # who the customer belonged to when queued, for the data scope of the send log
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    department = models.ForeignKey(
-        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    owner = optional_fk(User)
+    department = optional_fk(Department)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MessageQuerySet.as_manager()
@@ -217,9 +212,7 @@ class ConsentEvent(models.Model):
     field = models.CharField(max_length=30)
     value = models.BooleanField()
     source = models.CharField(max_length=10, choices=Source.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = optional_fk(User)
     note = models.CharField(max_length=200, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
@@ -240,9 +233,7 @@ class Notification(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.CharField(_("text"), max_length=1000, blank=True)
     url = models.CharField(max_length=300, blank=True)
-    customer = models.ForeignKey(
-        "customers.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
+    customer = optional_fk(Customer, on_delete=models.CASCADE)
     dedup_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)

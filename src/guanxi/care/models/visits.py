@@ -6,7 +6,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from guanxi.accounts.models import Department, User
 from guanxi.core.i18n import bilingual
+from guanxi.core.model_fields import optional_fk
 from guanxi.core.scope import ScopedQuerySet
 
 
@@ -80,44 +82,16 @@ class CareTask(models.Model):
         related_name="care_tasks",
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.VISIT)
-    topic = models.ForeignKey(
-        CareTopic,
-        verbose_name=_("topic"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="tasks",
-    )
+    topic = optional_fk(CareTopic, _("topic"), on_delete=models.PROTECT, related_name="tasks")
     title = models.CharField(_("title"), max_length=200)
     channel = models.CharField(
         _("channel"), max_length=10, choices=Channel.choices, default=Channel.PHONE
     )
     due_at = models.DateTimeField(_("due"))
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("assignee"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="care_tasks",
-    )
+    assignee = optional_fk(User, _("assignee"), related_name="care_tasks")
     # The assignee's department when assigned; a task for a department queue has no assignee.
-    department = models.ForeignKey(
-        "accounts.Department",
-        verbose_name=_("department"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    supervisor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("supervisor"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    department = optional_fk(Department, _("department"))
+    supervisor = optional_fk(User, _("supervisor"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
@@ -135,12 +109,8 @@ class CareTask(models.Model):
     score = models.PositiveSmallIntegerField(_("satisfaction (1–10)"), null=True, blank=True)
     notes = models.TextField(_("notes"), max_length=4000, blank=True)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    done_by = optional_fk(User)
+    created_by = optional_fk(User)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CareTaskQuerySet.as_manager()

@@ -7,6 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.core.model_fields import optional_fk
+from guanxi.customers.models import Customer
+
 
 class PortalCode(models.Model):
     """A one-time sign-in code asked for with a mobile number or an e-mail address.
@@ -19,13 +22,7 @@ class PortalCode(models.Model):
         SMS = "sms", _("SMS")
         EMAIL = "email", _("E-mail")
 
-    customer = models.ForeignKey(
-        "customers.Customer",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="portal_codes",
-    )
+    customer = optional_fk(Customer, on_delete=models.CASCADE, related_name="portal_codes")
     channel = models.CharField(_("channel"), max_length=5, choices=Channel.choices)
     # keyed digest of the normalised mobile or e-mail address the code was asked for
     identifier_digest = models.CharField(max_length=64)

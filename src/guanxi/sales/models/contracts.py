@@ -1,13 +1,15 @@
 """Contracts, their lines and amendments (ORD-2)."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from guanxi.sales.models.catalog import AMOUNT, LineItem, ScopedRecord
+from guanxi.accounts.models import user_stamp
+from guanxi.core.model_fields import optional_fk
+from guanxi.customers.models import Contact
+from guanxi.sales.models.catalog import AMOUNT, LineItem, Quote, ScopedRecord
 
 
 class Contract(ScopedRecord):
@@ -28,17 +30,8 @@ class Contract(ScopedRecord):
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, related_name="contracts"
     )
-    signing_contact = models.ForeignKey(
-        "customers.Contact",
-        verbose_name=_("signing contact"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    quote = models.ForeignKey(
-        "sales.Quote", null=True, blank=True, on_delete=models.SET_NULL, related_name="contracts"
-    )
+    signing_contact = optional_fk(Contact, _("signing contact"))
+    quote = optional_fk(Quote, related_name="contracts")
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
@@ -63,9 +56,7 @@ class Contract(ScopedRecord):
     is_history = models.BooleanField(_("purchase history"), default=False, db_default=False)
     reference = models.CharField(_("reference"), max_length=80, blank=True, default="")
     version = models.PositiveIntegerField(default=1)  # optimistic concurrency on edits
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_stamp()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -127,9 +118,7 @@ class ContractAmendment(models.Model):
     changes = models.JSONField(default=dict)  # {"field": [before, after], "items": …}
     total_before = models.DecimalField(**AMOUNT)
     total_after = models.DecimalField(**AMOUNT)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_stamp()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -4,13 +4,14 @@ Instalments carry copies of the contract's owner, department and customer so tha
 receivables report and a consultant's overdue list are one index range each, without a
 join to the contract table (DESIGN: fast by design)."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from guanxi.accounts.models import User, user_stamp
+from guanxi.core.model_fields import optional_fk
 from guanxi.sales.models.catalog import AMOUNT, RATE, ScopedRecord
 
 
@@ -86,12 +87,8 @@ class VoidableRecord(ScopedRecord):
 
     void_reason = models.CharField(_("reason for voiding"), max_length=200, blank=True)
     voided_at = models.DateTimeField(null=True, blank=True)
-    voided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    voided_by = optional_fk(User)
+    recorded_by = user_stamp()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -139,9 +136,7 @@ class Payment(VoidableRecord):
     idempotency_key = models.CharField(max_length=80, null=True, blank=True)
     request_fingerprint = models.CharField(max_length=64, blank=True)
     # the instalment the payer named; a pending payment is allocated from it when approved
-    requested_instalment = models.ForeignKey(
-        Instalment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    requested_instalment = optional_fk(Instalment)
 
     class Meta:
         verbose_name = _("payment")
@@ -203,9 +198,7 @@ class Invoice(VoidableRecord):
     contract = models.ForeignKey(
         "sales.Contract", on_delete=models.PROTECT, related_name="invoices"
     )
-    payment = models.ForeignKey(
-        Payment, null=True, blank=True, on_delete=models.SET_NULL, related_name="invoices"
-    )
+    payment = optional_fk(Payment, related_name="invoices")
     number = models.CharField(_("invoice number"), max_length=40)
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
     amount = models.DecimalField(_("amount incl. tax"), **AMOUNT)
@@ -221,9 +214,7 @@ class Invoice(VoidableRecord):
     override_reason = models.CharField(
         _("reason for invoicing beyond the contract"), max_length=200, blank=True
     )
-    override_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    override_by = optional_fk(User)
     notes = models.CharField(_("notes"), max_length=200, blank=True)
 
     class Meta:

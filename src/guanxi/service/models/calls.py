@@ -6,9 +6,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.accounts.models import Department, user_stamp
 from guanxi.core.i18n import bilingual
+from guanxi.core.model_fields import optional_fk
 from guanxi.core.phones import mask_phone
 from guanxi.core.scope import ScopedQuerySet
+from guanxi.customers.models import Customer
 
 
 class CallQuerySet(ScopedQuerySet["Call"]):
@@ -41,27 +44,10 @@ class Call(models.Model):
     started_at = models.DateTimeField(_("start"))
     duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), default=0)
     notes = models.CharField(_("notes"), max_length=1000, blank=True)
-    agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("agent"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    department = models.ForeignKey(
-        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    customer = models.ForeignKey(
-        "customers.Customer",
-        verbose_name=_("customer"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="calls",
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    agent = user_stamp(_("agent"))
+    department = optional_fk(Department)
+    customer = optional_fk(Customer, _("customer"), related_name="calls")
+    created_by = user_stamp()
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CallQuerySet.as_manager()
@@ -117,9 +103,7 @@ class Ring(models.Model):
     number = models.CharField(_("number"), max_length=20, blank=True)
     rang_at = models.DateTimeField(_("rang"))
     shown_at = models.DateTimeField(null=True, blank=True)
-    call = models.ForeignKey(
-        Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    call = optional_fk(Call)
 
     class Meta:
         verbose_name = _("ringing call")
