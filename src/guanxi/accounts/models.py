@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.permissions import TOKEN_SCOPES
 from guanxi.core.i18n import bilingual
-from guanxi.core.model_fields import optional_fk
+from guanxi.core.model_parts import optional_fk
 from guanxi.core.scope import DataScope
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from guanxi.accounts.models import Department, User, user_stamp
 from guanxi.core.i18n import bilingual
-from guanxi.core.model_fields import optional_fk
+from guanxi.core.model_parts import optional_fk, scope_indexes
 from guanxi.customers.querysets import CustomerQuerySet
 
 
@@ -226,8 +226,7 @@ class Customer(models.Model):
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         indexes = [
-            models.Index(fields=["owner", "-id"], name="cust_owner_idx"),
-            models.Index(fields=["department", "-id"], name="cust_dept_idx"),
+            *scope_indexes("cust", "-id"),
             models.Index(fields=["name"], name="cust_name_idx"),
             models.Index(fields=["name_initials"], name="cust_initials_idx"),
             models.Index(fields=["name_pinyin"], name="cust_pinyin_idx"),

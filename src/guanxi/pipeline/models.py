@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import Department, User, user_stamp
 from guanxi.core.i18n import bilingual
-from guanxi.core.model_fields import optional_fk
+from guanxi.core.model_parts import idempotency_key_unique, optional_fk, scope_indexes
 from guanxi.core.scope import ScopedQuerySet
 from guanxi.customers.models import Customer, CustomerShare, Source
 
@@ -240,11 +240,7 @@ class FollowUp(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(content=""), name="followup_content"),
-            models.UniqueConstraint(
-                fields=["user", "idempotency_key"],
-                condition=Q(idempotency_key__isnull=False),
-                name="followup_idempotency_key",
-            ),
+            idempotency_key_unique("followup", per="user"),
         ]
 
     def __str__(self):
@@ -672,8 +668,7 @@ class CheckIn(models.Model):
         verbose_name = _("check-in")
         verbose_name_plural = _("check-ins")
         indexes = [
-            models.Index(fields=["user", "-at"], name="checkin_user_idx"),
-            models.Index(fields=["department", "-at"], name="checkin_dept_idx"),
+            *scope_indexes("checkin", "-at", owner="user"),
             models.Index(fields=["at"], name="checkin_at_idx"),
             models.Index(fields=["customer", "-at"], name="checkin_customer_idx"),
         ]

@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import user_stamp
-from guanxi.core.model_fields import optional_fk
+from guanxi.core.model_parts import optional_fk
 from guanxi.sales.models import Contract, Product
 
 

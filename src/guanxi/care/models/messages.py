@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import Department, User
-from guanxi.core.model_fields import optional_fk
+from guanxi.core.model_parts import optional_fk, scope_indexes
 from guanxi.core.scope import ScopedQuerySet
 from guanxi.customers.models import Customer
 
@@ -115,8 +115,7 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["status", "send_after"], name="message_due_idx"),
             models.Index(fields=["customer", "-created_at"], name="message_customer_idx"),
-            models.Index(fields=["owner", "-created_at"], name="message_owner_idx"),
-            models.Index(fields=["department", "-created_at"], name="message_dept_idx"),
+            *scope_indexes("message", "-created_at"),
             models.Index(fields=["channel", "-sent_at"], name="message_channel_idx"),
             # a send run claims transactional messages first, past any backlog
             models.Index(

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from guanxi.accounts.models import Department, Role, User
 from guanxi.care.models.messages import Message, MessageTemplate
 from guanxi.core.i18n import bilingual
-from guanxi.core.model_fields import optional_fk
+from guanxi.core.model_parts import optional_fk
 
 
 class Trigger(models.TextChoices):

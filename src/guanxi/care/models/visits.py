@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from guanxi.accounts.models import Department, User
 from guanxi.core.i18n import bilingual
-from guanxi.core.model_fields import optional_fk
+from guanxi.core.model_parts import optional_fk, scope_indexes
 from guanxi.core.scope import ScopedQuerySet
 
 
@@ -121,8 +121,7 @@ class CareTask(models.Model):
         ordering = ["due_at", "id"]
         indexes = [
             # the assignee's open tasks by due time: the work list and the 回访 list
-            models.Index(fields=["assignee", "status", "due_at"], name="caretask_assignee_idx"),
-            models.Index(fields=["department", "status", "due_at"], name="caretask_dept_idx"),
+            *scope_indexes("caretask", "status", "due_at", owner="assignee"),
             models.Index(fields=["customer", "-due_at"], name="caretask_customer_idx"),
             models.Index(fields=["status", "due_at"], name="caretask_due_idx"),
             models.Index(fields=["done_at"], name="caretask_done_idx"),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from guanxi.accounts.models import Department
-from guanxi.core.model_fields import optional_fk
+from guanxi.core.model_parts import optional_fk
 from guanxi.core.scope import ScopedQuerySet
 from guanxi.customers.models import Customer
 

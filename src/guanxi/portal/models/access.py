@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.core.model_fields import optional_fk
+from guanxi.core.model_parts import optional_fk
 from guanxi.customers.models import Customer
 
 

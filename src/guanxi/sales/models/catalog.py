@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from guanxi.accounts.models import Department, user_stamp
 from guanxi.core.i18n import bilingual
-from guanxi.core.model_fields import optional_fk
+from guanxi.core.model_parts import optional_fk, scope_indexes
 from guanxi.core.scope import ScopedQuerySet
 from guanxi.customers.models import Contact, Tag
 
@@ -131,8 +131,7 @@ class Quote(ScopedRecord):
         verbose_name = _("quote")
         verbose_name_plural = _("quotes")
         indexes = [
-            models.Index(fields=["owner", "-id"], name="quote_owner_idx"),
-            models.Index(fields=["department", "-id"], name="quote_dept_idx"),
+            *scope_indexes("quote", "-id"),
             models.Index(fields=["customer", "-id"], name="quote_customer_idx"),
         ]
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from guanxi.accounts.models import user_stamp
-from guanxi.core.model_fields import optional_fk
+from guanxi.core.model_parts import optional_fk, scope_indexes
 from guanxi.customers.models import Contact
 from guanxi.sales.models.catalog import AMOUNT, LineItem, Quote, ScopedRecord
 
@@ -64,8 +64,7 @@ class Contract(ScopedRecord):
         verbose_name = _("contract")
         verbose_name_plural = _("contracts")
         indexes = [
-            models.Index(fields=["owner", "-id"], name="contract_owner_idx"),
-            models.Index(fields=["department", "-id"], name="contract_dept_idx"),
+            *scope_indexes("contract", "-id"),
             models.Index(fields=["customer", "-id"], name="contract_customer_idx"),
             models.Index(fields=["status", "-id"], name="contract_status_idx"),
             models.Index(fields=["owner", "signed_on"], name="contract_owner_signed_idx"),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from guanxi.accounts.models import User, user_stamp
-from guanxi.core.model_fields import optional_fk
+from guanxi.core.model_parts import idempotency_key_unique, optional_fk, scope_indexes
 from guanxi.sales.models.catalog import AMOUNT, RATE, ScopedRecord
 
 
@@ -144,8 +144,7 @@ class Payment(VoidableRecord):
         ordering = ["-received_on", "-id"]
         indexes = [
             models.Index(fields=["contract", "-id"], name="payment_contract_idx"),
-            models.Index(fields=["owner", "received_on"], name="payment_owner_idx"),
-            models.Index(fields=["department", "received_on"], name="payment_dept_idx"),
+            *scope_indexes("payment", "received_on"),
             models.Index(fields=["received_on"], name="payment_date_idx"),
         ]
         constraints = [
@@ -154,11 +153,7 @@ class Payment(VoidableRecord):
                 condition=Q(unallocated_amount__gte=0, unallocated_amount__lte=F("amount")),
                 name="payment_unallocated",
             ),
-            models.UniqueConstraint(
-                fields=["recorded_by", "idempotency_key"],
-                condition=Q(idempotency_key__isnull=False),
-                name="payment_idempotency_key",
-            ),
+            idempotency_key_unique("payment", per="recorded_by"),
         ]
 
     def __str__(self):
@@ -223,8 +218,7 @@ class Invoice(VoidableRecord):
         ordering = ["-issued_on", "-id"]
         indexes = [
             models.Index(fields=["contract", "-id"], name="invoice_contract_idx"),
-            models.Index(fields=["owner", "issued_on"], name="invoice_owner_idx"),
-            models.Index(fields=["department", "issued_on"], name="invoice_dept_idx"),
+            *scope_indexes("invoice", "issued_on"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["kind", "number"], name="invoice_number"),

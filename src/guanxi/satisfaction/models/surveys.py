@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import Department, User
 from guanxi.core.i18n import bilingual
-from guanxi.core.model_fields import optional_fk
+from guanxi.core.model_parts import optional_fk
 from guanxi.core.scope import ScopedQuerySet
 from guanxi.customers.models import Customer
 from guanxi.satisfaction.models.external import ExternalImport

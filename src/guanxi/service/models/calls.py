@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import Department, user_stamp
 from guanxi.core.i18n import bilingual
-from guanxi.core.model_fields import optional_fk
+from guanxi.core.model_parts import optional_fk, scope_indexes
 from guanxi.core.phones import mask_phone
 from guanxi.core.scope import ScopedQuerySet
 from guanxi.customers.models import Customer
@@ -58,8 +58,7 @@ class Call(models.Model):
         ordering = ["-started_at", "-id"]
         indexes = [
             models.Index(fields=["-started_at", "-id"], name="call_started_idx"),
-            models.Index(fields=["agent", "-started_at"], name="call_agent_idx"),
-            models.Index(fields=["department", "-started_at"], name="call_dept_idx"),
+            *scope_indexes("call", "-started_at", owner="agent"),
             models.Index(fields=["customer", "-started_at"], name="call_customer_idx"),
             models.Index(fields=["type", "-started_at"], name="call_type_idx"),
             models.Index(fields=["number", "-started_at"], name="call_number_idx"),
