@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.permissions import TOKEN_SCOPES
-from guanxi.core.i18n import bilingual
 from guanxi.core.model_parts import optional_fk
+from guanxi.core.models import CodedName
 from guanxi.core.scope import DataScope
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ class RoleCode(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
-class Role(models.Model):
+class Role(CodedName):
     DATA_SCOPE_CHOICES = [
         (DataScope.OWN, _("Own records (本人)")),
         (DataScope.OWN_AND_SUBORDINATES, _("Own and subordinates' (本人及下属)")),
@@ -77,9 +77,6 @@ class Role(models.Model):
         (DataScope.ALL, _("All (全部)")),
     ]
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=60)
-    name_en = models.CharField(_("English name"), max_length=60, blank=True)
     description = models.CharField(_("description"), max_length=200, blank=True)
     data_scope = models.CharField(
         _("data scope"), max_length=20, choices=DATA_SCOPE_CHOICES, default=DataScope.OWN
@@ -91,13 +88,6 @@ class Role(models.Model):
         verbose_name = _("role")
         verbose_name_plural = _("roles")
         ordering = ["id"]
-
-    def __str__(self):
-        return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        return bilingual(self.name, self.name_en)
 
 
 class UserManager(DjangoUserManager):

@@ -7,17 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from guanxi.accounts.models import Department, User, user_stamp
-from guanxi.core.i18n import bilingual
 from guanxi.core.model_parts import optional_fk, scope_indexes
+from guanxi.core.models import CodedName
 from guanxi.customers.querysets import CustomerQuerySet
 
 
-class Source(models.Model):
+class Source(CodedName):
     """Where a customer came from (ACQ-1). Shipped as data; an admin edits the list."""
-
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=60)
-    name_en = models.CharField(_("English name"), max_length=60, blank=True)
 
     class Group(models.TextChoices):
         OFFLINE = "offline", _("Offline")
@@ -32,23 +28,14 @@ class Source(models.Model):
         verbose_name_plural = _("lead sources")
         ordering = ["sort_order", "id"]
 
-    def __str__(self):
-        return bilingual(self.name, self.name_en)
 
-
-class Industry(models.Model):
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=60)
-    name_en = models.CharField(_("English name"), max_length=60, blank=True)
+class Industry(CodedName):
     sort_order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
         verbose_name = _("industry")
         verbose_name_plural = _("industries")
         ordering = ["sort_order", "id"]
-
-    def __str__(self):
-        return bilingual(self.name, self.name_en)
 
 
 class Tag(models.Model):
