@@ -135,9 +135,9 @@ class User(AbstractUser):
 def user_stamp(
     verbose_name: "_StrOrPromise | None" = None, *, related_name: str = "+"
 ) -> "models.ForeignKey[User | None, User | None]":
-    """The user who did something to a row (created, recorded, submitted, changed it): set by
-    the code that writes the row, never chosen in a form, and NULL once that user is deleted,
-    so the row outlives its author. Every app's records carry one or more of these."""
+    """The user who did something to a row: created, recorded, received or submitted it. Always
+    given when the row is written (not blank), NULL once that user is deleted, so that the row
+    outlives its author. Every app's records carry one or more of these."""
     return models.ForeignKey(
         User,
         verbose_name=verbose_name,

@@ -606,6 +606,18 @@ class Claim(models.Model):
         return f"{self.user_id} ← {self.customer_id}"
 
 
+def on_the_globe(prefix: str) -> list[models.BaseConstraint]:
+    """A stored place's latitude within ±90° and longitude within ±180° (locations, check-ins)."""
+    return [
+        models.CheckConstraint(
+            condition=Q(latitude__gte=-90, latitude__lte=90), name=f"{prefix}_lat"
+        ),
+        models.CheckConstraint(
+            condition=Q(longitude__gte=-180, longitude__lte=180), name=f"{prefix}_lon"
+        ),
+    ]
+
+
 class CustomerLocation(models.Model):
     """Where a customer is, as coordinates (WGS-84 degrees) someone entered (INTG-5): what a
     field check-in is measured against. Optional; the archive itself keeps only addresses,
@@ -622,14 +634,7 @@ class CustomerLocation(models.Model):
     class Meta:
         verbose_name = _("customer location")
         verbose_name_plural = _("customer locations")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(latitude__gte=-90, latitude__lte=90), name="customerlocation_lat"
-            ),
-            models.CheckConstraint(
-                condition=Q(longitude__gte=-180, longitude__lte=180), name="customerlocation_lon"
-            ),
-        ]
+        constraints = on_the_globe("customerlocation")
 
     def __str__(self):
         return f"{self.customer_id}: {self.latitude}, {self.longitude}"
@@ -672,14 +677,7 @@ class CheckIn(models.Model):
             models.Index(fields=["at"], name="checkin_at_idx"),
             models.Index(fields=["customer", "-at"], name="checkin_customer_idx"),
         ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(latitude__gte=-90, latitude__lte=90), name="checkin_lat"
-            ),
-            models.CheckConstraint(
-                condition=Q(longitude__gte=-180, longitude__lte=180), name="checkin_lon"
-            ),
-        ]
+        constraints = on_the_globe("checkin")
 
     def __str__(self):
         return f"{self.user_id} @ {self.customer_id} {self.at:%Y-%m-%d %H:%M}"
