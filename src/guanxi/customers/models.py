@@ -1,5 +1,8 @@
 """The customer archive (SPEC ARC-1 … ARC-9)."""
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -10,6 +13,9 @@ from guanxi.accounts.models import Department, User, user_stamp
 from guanxi.core.model_parts import optional_fk, scope_indexes
 from guanxi.core.models import CodedName
 from guanxi.customers.querysets import CustomerQuerySet
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 
 class Source(CodedName):
@@ -252,6 +258,25 @@ class Customer(models.Model):
     @property
     def is_organisation(self) -> bool:
         return self.kind == self.Kind.ORGANISATION
+
+
+def customer_fk(
+    related_name: str,
+    verbose_name: "_StrOrPromise | None" = None,
+    *,
+    on_delete: Callable[..., None] = models.CASCADE,
+    **options: Any,
+) -> "models.ForeignKey[Customer, Customer]":
+    """The customer a record of another app belongs to (a follow-up, a message, a complaint …):
+    required, and deleted with the customer unless `on_delete` says the record must outlive
+    it (contracts and payments protect theirs)."""
+    return models.ForeignKey(
+        Customer,
+        verbose_name=verbose_name,
+        on_delete=on_delete,
+        related_name=related_name,
+        **options,
+    )
 
 
 class CustomerTag(models.Model):

@@ -14,7 +14,7 @@ from guanxi.accounts.models import Department, User, user_stamp
 from guanxi.core.i18n import bilingual
 from guanxi.core.model_parts import idempotency_key_unique, optional_fk, scope_indexes
 from guanxi.core.scope import ScopedQuerySet
-from guanxi.customers.models import Customer, CustomerShare, Source
+from guanxi.customers.models import Customer, CustomerShare, Source, customer_fk
 
 
 class Stage(models.Model):
@@ -202,9 +202,7 @@ class FollowUp(models.Model):
         EMAIL = "email", _("E-mail")
         SHOWROOM = "showroom", _("Showroom")
 
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="followups"
-    )
+    customer = customer_fk("followups")
     user = user_stamp(related_name="followups")
     department = optional_fk(Department)
     at = models.DateTimeField(_("time"))
@@ -250,7 +248,7 @@ class FollowUp(models.Model):
 class StageMove(models.Model):
     """Every stage change, for the funnel's conversion rates and days per stage (ACQ-4)."""
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    customer = customer_fk("+")
     user = user_stamp()
     department = optional_fk(Department)
     source = optional_fk(Source)
@@ -297,9 +295,7 @@ class StageReach(models.Model):
         StageMove, primary_key=True, on_delete=models.CASCADE, related_name="reach"
     )
     # indexed with the time below (stagereach_cust_idx)
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="+", db_index=False
-    )
+    customer = customer_fk("+", db_index=False)
     at = models.DateTimeField()
     level = models.SmallIntegerField()  # the order of the move's stage (refused < 0)
     before_0 = models.DateTimeField(null=True)
@@ -392,7 +388,7 @@ class Objection(models.Model):
         LOST = "lost", _("Lost the customer")
 
     followup = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="objections")
-    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    customer = customer_fk("+")
     type = models.CharField(_("type"), max_length=12, choices=Type.choices)
     is_excuse = models.BooleanField(_("an excuse (借口)"), default=False)
     real_objection = models.CharField(_("the real objection behind it"), max_length=200, blank=True)
@@ -593,7 +589,7 @@ class PoolEntry(models.Model):
 class Claim(models.Model):
     """A claim from a pool, for the daily cap and the previous owner's cool-down."""
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    customer = customer_fk("+")
     pool = models.ForeignKey(PublicPool, on_delete=models.CASCADE, related_name="claims")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     at = models.DateTimeField()
@@ -653,9 +649,7 @@ class CheckIn(models.Model):
     far away is flagged for the manager."""
 
     followup = models.OneToOneField(FollowUp, on_delete=models.CASCADE, related_name="checkin")
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="checkins"
-    )
+    customer = customer_fk("checkins")
     user = user_stamp(related_name="checkins")
     department = optional_fk(Department)
     at = models.DateTimeField(_("time"))

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import user_stamp
 from guanxi.core.model_parts import optional_fk
+from guanxi.customers.models import customer_fk
 from guanxi.sales.models import Contract, Product
 
 
@@ -14,12 +15,7 @@ class InstalledAsset(models.Model):
     warranty end) and repurchase cycles. Filled from deliveries (one per delivery and contract
     line; `delivery` keeps it idempotent) and editable; or entered by hand."""
 
-    customer = models.ForeignKey(
-        "customers.Customer",
-        verbose_name=_("customer"),
-        on_delete=models.CASCADE,
-        related_name="assets",
-    )
+    customer = customer_fk("assets", _("customer"))
     product = optional_fk(Product, _("product"))
     product_name = models.CharField(_("product"), max_length=120)
     serial = models.CharField(_("serial number / VIN"), max_length=40, blank=True)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from guanxi.accounts.models import Department, User
 from guanxi.core.model_parts import optional_fk, scope_indexes
 from guanxi.core.scope import ScopedQuerySet
-from guanxi.customers.models import Customer
+from guanxi.customers.models import Customer, customer_fk
 
 
 class Channel(models.TextChoices):
@@ -75,9 +75,7 @@ class Message(models.Model):
         DEFERRED = "deferred", _("Deferred")
         SUPPRESSED = "suppressed", _("Suppressed")
 
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="messages"
-    )
+    customer = customer_fk("messages")
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
     template = optional_fk(MessageTemplate)
@@ -205,9 +203,7 @@ class ConsentEvent(models.Model):
         API = "api", _("API")
         IMPORT = "import", _("Import")
 
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="consent_events"
-    )
+    customer = customer_fk("consent_events")
     field = models.CharField(max_length=30)
     value = models.BooleanField()
     source = models.CharField(max_length=10, choices=Source.choices)

@@ -9,6 +9,7 @@ from guanxi.accounts.models import Department, Role, User
 from guanxi.care.models.messages import Message, MessageTemplate
 from guanxi.core.i18n import bilingual
 from guanxi.core.model_parts import optional_fk
+from guanxi.customers.models import customer_fk
 
 
 class Trigger(models.TextChoices):
@@ -144,9 +145,7 @@ class CareTouch(models.Model):
         SKIPPED = "skipped", _("Skipped")
 
     rule = models.ForeignKey(CareRule, on_delete=models.CASCADE, related_name="touches")
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="care_touches"
-    )
+    customer = customer_fk("care_touches")
     occurrence = models.CharField(max_length=60)
     due_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)

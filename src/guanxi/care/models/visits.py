@@ -10,6 +10,7 @@ from guanxi.accounts.models import Department, User
 from guanxi.core.i18n import bilingual
 from guanxi.core.model_parts import optional_fk, scope_indexes
 from guanxi.core.scope import ScopedQuerySet
+from guanxi.customers.models import customer_fk
 
 
 class CareTopic(models.Model):
@@ -75,12 +76,7 @@ class CareTask(models.Model):
         SPOT_CHECK = "spot_check", _("Spot check")
         TRACK = "track", _("Raised during a 回访")
 
-    customer = models.ForeignKey(
-        "customers.Customer",
-        verbose_name=_("customer"),
-        on_delete=models.CASCADE,
-        related_name="care_tasks",
-    )
+    customer = customer_fk("care_tasks", _("customer"))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.VISIT)
     topic = optional_fk(CareTopic, _("topic"), on_delete=models.PROTECT, related_name="tasks")
     title = models.CharField(_("title"), max_length=200)

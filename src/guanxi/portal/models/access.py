@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.model_parts import optional_fk
-from guanxi.customers.models import Customer
+from guanxi.customers.models import Customer, customer_fk
 
 
 class PortalCode(models.Model):
@@ -50,9 +50,7 @@ class PortalCode(models.Model):
 class PortalSession(models.Model):
     """A customer's signed-in session: its own cookie, never the staff session."""
 
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="portal_sessions"
-    )
+    customer = customer_fk("portal_sessions")
     token_digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()

@@ -10,7 +10,7 @@ from guanxi.accounts.models import Department, user_stamp
 from guanxi.core.i18n import bilingual
 from guanxi.core.model_parts import optional_fk, scope_indexes
 from guanxi.core.scope import ScopedQuerySet
-from guanxi.customers.models import Contact, Tag
+from guanxi.customers.models import Contact, Tag, customer_fk
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
 QUANTITY = {"max_digits": 12, "decimal_places": 3}
@@ -108,9 +108,7 @@ class Quote(ScopedRecord):
         CONVERTED = "converted", _("Converted to a contract")
 
     number = models.CharField(pgettext_lazy("document", "number"), max_length=30, unique=True)
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.PROTECT, related_name="quotes"
-    )
+    customer = customer_fk("quotes", on_delete=models.PROTECT)
     contact = optional_fk(Contact)
     price_list = optional_fk(PriceList)
     status = models.CharField(

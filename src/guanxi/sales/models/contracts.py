@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from guanxi.accounts.models import user_stamp
 from guanxi.core.model_parts import optional_fk, scope_indexes
-from guanxi.customers.models import Contact
+from guanxi.customers.models import Contact, customer_fk
 from guanxi.sales.models.catalog import AMOUNT, LineItem, Quote, ScopedRecord
 
 
@@ -27,9 +27,7 @@ class Contract(ScopedRecord):
 
     number = models.CharField(pgettext_lazy("document", "number"), max_length=30, unique=True)
     title = models.CharField(pgettext_lazy("document", "title"), max_length=200)
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.PROTECT, related_name="contracts"
-    )
+    customer = customer_fk("contracts", on_delete=models.PROTECT)
     signing_contact = optional_fk(Contact, _("signing contact"))
     quote = optional_fk(Quote, related_name="contracts")
     status = models.CharField(

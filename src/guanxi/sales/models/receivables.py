@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from guanxi.accounts.models import User, user_stamp
 from guanxi.core.model_parts import idempotency_key_unique, optional_fk, scope_indexes
+from guanxi.customers.models import customer_fk
 from guanxi.sales.models.catalog import AMOUNT, RATE, ScopedRecord
 
 
@@ -27,9 +28,7 @@ class Instalment(ScopedRecord):
     paid_amount = models.DecimalField(_("paid"), default=0, **AMOUNT)
     settled = models.BooleanField(default=False)  # paid_amount == amount; for partial indexes
     # copies of the contract's (kept in step by the services)
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="instalments"
-    )
+    customer = customer_fk("instalments")
     active = models.BooleanField(default=False)  # the contract is signed/executing
     reminded_at = models.DateTimeField(null=True, blank=True)  # overdue reminder sent
     # Made on signing because no plan was given: the whole total, due on the signing date; it
@@ -117,9 +116,7 @@ class Payment(VoidableRecord):
     contract = models.ForeignKey(
         "sales.Contract", on_delete=models.PROTECT, related_name="payments"
     )
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.PROTECT, related_name="payments"
-    )
+    customer = customer_fk("payments", on_delete=models.PROTECT)
     amount = models.DecimalField(_("amount"), **AMOUNT)
     received_on = models.DateField(_("date received"))
     method = models.CharField(

@@ -15,7 +15,7 @@ from guanxi.accounts.models import Department, User
 from guanxi.core.i18n import bilingual
 from guanxi.core.model_parts import optional_fk
 from guanxi.core.scope import ScopedQuerySet
-from guanxi.customers.models import Customer
+from guanxi.customers.models import Customer, customer_fk
 from guanxi.satisfaction.models.external import ExternalImport
 from guanxi.service.models import Complaint
 
@@ -205,7 +205,7 @@ class SurveyLink(models.Model):
 
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     version = models.ForeignKey(SurveyVersion, on_delete=models.PROTECT, related_name="+")
-    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    customer = customer_fk("+")
     consultant = optional_fk(User)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = optional_fk(User)

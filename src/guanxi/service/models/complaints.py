@@ -13,7 +13,7 @@ from guanxi.accounts.models import Department, User, user_stamp
 from guanxi.core.i18n import bilingual
 from guanxi.core.model_parts import optional_fk
 from guanxi.core.scope import ScopedQuerySet
-from guanxi.customers.models import Customer
+from guanxi.customers.models import Customer, customer_fk
 from guanxi.sales.models import Product
 from guanxi.service.models.calls import Call
 
@@ -195,12 +195,7 @@ class Complaint(models.Model):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
-    customer = models.ForeignKey(
-        "customers.Customer",
-        verbose_name=_("customer"),
-        on_delete=models.CASCADE,
-        related_name="complaints",
-    )
+    customer = customer_fk("complaints", _("customer"))
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     category = models.ForeignKey(
         ComplaintCategory,
