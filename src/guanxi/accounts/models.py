@@ -1,4 +1,5 @@
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
@@ -7,8 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.permissions import TOKEN_SCOPES
-from guanxi.core.i18n import bilingual
+from guanxi.core.model_parts import optional_fk
+from guanxi.core.models import CodedName
 from guanxi.core.scope import DataScope
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 
 class Department(models.Model):
@@ -63,7 +68,7 @@ class RoleCode(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
-class Role(models.Model):
+class Role(CodedName):
     DATA_SCOPE_CHOICES = [
         (DataScope.OWN, _("Own records (本人)")),
         (DataScope.OWN_AND_SUBORDINATES, _("Own and subordinates' (本人及下属)")),
@@ -72,9 +77,6 @@ class Role(models.Model):
         (DataScope.ALL, _("All (全部)")),
     ]
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=60)
-    name_en = models.CharField(_("English name"), max_length=60, blank=True)
     description = models.CharField(_("description"), max_length=200, blank=True)
     data_scope = models.CharField(
         _("data scope"), max_length=20, choices=DATA_SCOPE_CHOICES, default=DataScope.OWN
@@ -87,13 +89,6 @@ class Role(models.Model):
         verbose_name_plural = _("roles")
         ordering = ["id"]
 
-    def __str__(self):
-        return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        return bilingual(self.name, self.name_en)
-
 
 class UserManager(DjangoUserManager):
     pass
@@ -102,13 +97,8 @@ class UserManager(DjangoUserManager):
 class User(AbstractUser):
     display_name = models.CharField(_("name"), max_length=40, blank=True)
     mobile = models.CharField(_("mobile"), max_length=20, blank=True)
-    department = models.ForeignKey(
-        Department,
-        verbose_name=_("department"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="members",
+    department = optional_fk(
+        Department, _("department"), on_delete=models.PROTECT, related_name="members"
     )
     reports_to = models.ForeignKey(
         "self",
@@ -140,6 +130,21 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name or self.get_full_name() or self.username
+
+
+def user_stamp(
+    verbose_name: "_StrOrPromise | None" = None, *, related_name: str = "+"
+) -> "models.ForeignKey[User | None, User | None]":
+    """The user who did something to a row: created, recorded, received or submitted it. Always
+    given when the row is written (not blank), NULL once that user is deleted, so that the row
+    outlives its author. Every app's records carry one or more of these."""
+    return models.ForeignKey(
+        User,
+        verbose_name=verbose_name,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name=related_name,
+    )
 
 
 class ApiToken(models.Model):

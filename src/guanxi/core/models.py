@@ -69,3 +69,23 @@ class CalendarDay(models.Model):
     @property
     def display_name(self) -> str:
         return bilingual(self.name, self.name_en)
+
+
+class CodedName(models.Model):
+    """A row of reference data shipped with Guanxi and edited by an administrator (lead
+    sources, industries, roles): a stable `code` that seed data and code refer to, and a
+    Chinese name with an optional English one, shown in the reader's language."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    name_en = models.CharField(_("English name"), max_length=60, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return bilingual(self.name, self.name_en)

@@ -1,21 +1,25 @@
 """The customer archive (SPEC ARC-1 … ARC-9)."""
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from guanxi.core.i18n import bilingual
+from guanxi.accounts.models import Department, User, user_stamp
+from guanxi.core.model_parts import optional_fk, scope_indexes
+from guanxi.core.models import CodedName
 from guanxi.customers.querysets import CustomerQuerySet
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
-class Source(models.Model):
+
+class Source(CodedName):
     """Where a customer came from (ACQ-1). Shipped as data; an admin edits the list."""
-
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=60)
-    name_en = models.CharField(_("English name"), max_length=60, blank=True)
 
     class Group(models.TextChoices):
         OFFLINE = "offline", _("Offline")
@@ -30,23 +34,14 @@ class Source(models.Model):
         verbose_name_plural = _("lead sources")
         ordering = ["sort_order", "id"]
 
-    def __str__(self):
-        return bilingual(self.name, self.name_en)
 
-
-class Industry(models.Model):
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=60)
-    name_en = models.CharField(_("English name"), max_length=60, blank=True)
+class Industry(CodedName):
     sort_order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
         verbose_name = _("industry")
         verbose_name_plural = _("industries")
         ordering = ["sort_order", "id"]
-
-    def __str__(self):
-        return bilingual(self.name, self.name_en)
 
 
 class Tag(models.Model):
@@ -183,24 +178,10 @@ class Customer(models.Model):
         _("category"), max_length=10, choices=Category.choices, default=Category.POTENTIAL
     )
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, through="CustomerTag")
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="owned_customers",
-    )
+    owner = optional_fk(User, _("owner"), on_delete=models.PROTECT, related_name="owned_customers")
     # The owner's department, kept with the row so that department scopes are one indexed
     # column test instead of a join through users (see docs/decisions.md).
-    department = models.ForeignKey(
-        "accounts.Department",
-        verbose_name=_("department"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    department = optional_fk(Department, _("department"), on_delete=models.PROTECT)
     # The public pool (公海) the customer sits in, or NULL: the id of a `pipeline.PublicPool`.
     # The pipeline app keeps it equal to the customer's `pipeline.PoolEntry`, in the same
     # transaction as every release, recycling, claim, reassignment out of a pool and merge
@@ -210,26 +191,12 @@ class Customer(models.Model):
     # the department, so that "the customers sitting in my pools" is one indexed column test in
     # the data-scope filter instead of a subquery on the pool table (see docs/decisions.md).
     public_pool_id = models.BigIntegerField(null=True, blank=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = optional_fk(User, _("created by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
-    deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    deleted_by = optional_fk(User, editable=False)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
@@ -252,8 +219,7 @@ class Customer(models.Model):
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         indexes = [
-            models.Index(fields=["owner", "-id"], name="cust_owner_idx"),
-            models.Index(fields=["department", "-id"], name="cust_dept_idx"),
+            *scope_indexes("cust", "-id"),
             models.Index(fields=["name"], name="cust_name_idx"),
             models.Index(fields=["name_initials"], name="cust_initials_idx"),
             models.Index(fields=["name_pinyin"], name="cust_pinyin_idx"),
@@ -292,6 +258,25 @@ class Customer(models.Model):
     @property
     def is_organisation(self) -> bool:
         return self.kind == self.Kind.ORGANISATION
+
+
+def customer_fk(
+    related_name: str,
+    verbose_name: "_StrOrPromise | None" = None,
+    *,
+    on_delete: Callable[..., None] = models.CASCADE,
+    **options: Any,
+) -> "models.ForeignKey[Customer, Customer]":
+    """The customer a record of another app belongs to (a follow-up, a message, a complaint …):
+    required, and deleted with the customer unless `on_delete` says the record must outlive
+    it (contracts and payments protect theirs)."""
+    return models.ForeignKey(
+        Customer,
+        verbose_name=verbose_name,
+        on_delete=on_delete,
+        related_name=related_name,
+        **options,
+    )
 
 
 class CustomerTag(models.Model):
@@ -389,9 +374,7 @@ class CustomerShare(models.Model):
     )
     can_edit = models.BooleanField(_("may edit"), default=False)
     expires_at = models.DateTimeField(_("until"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_stamp()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -451,9 +434,7 @@ class Attachment(models.Model):
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    uploaded_by = user_stamp()
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
@@ -476,9 +457,7 @@ class OwnerChange(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    by = user_stamp()
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -499,9 +478,7 @@ class TimelineEvent(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="timeline")
     kind = models.CharField(max_length=30)
     occurred_at = models.DateTimeField()
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = optional_fk(User)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     ref_type = models.CharField(max_length=40, blank=True)

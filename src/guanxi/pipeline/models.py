@@ -10,9 +10,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.accounts.models import Department, User, user_stamp
 from guanxi.core.i18n import bilingual
+from guanxi.core.model_parts import idempotency_key_unique, optional_fk, scope_indexes
 from guanxi.core.scope import ScopedQuerySet
-from guanxi.customers.models import CustomerShare
+from guanxi.customers.models import Customer, CustomerShare, Source, customer_fk
 
 
 class Stage(models.Model):
@@ -105,12 +107,8 @@ class Prospect(models.Model):
     customer = models.OneToOneField(
         "customers.Customer", on_delete=models.CASCADE, primary_key=True, related_name="prospect"
     )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    department = models.ForeignKey(
-        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    owner = optional_fk(User)
+    department = optional_fk(Department)
     stage = models.ForeignKey(Stage, null=True, blank=True, on_delete=models.PROTECT)
     grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, blank=True)
     stage_changed_at = models.DateTimeField(null=True, blank=True)
@@ -126,14 +124,7 @@ class Prospect(models.Model):
     quality = models.JSONField(_("quality screen"), default=dict, blank=True)
     quality_score = models.PositiveSmallIntegerField(_("quality score"), null=True, blank=True)
     risks = models.JSONField(_("big-customer risks"), default=list, blank=True)
-    referrer = models.ForeignKey(
-        "customers.Customer",
-        verbose_name=_("referred by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="referrals",
-    )
+    referrer = optional_fk(Customer, _("referred by"), related_name="referrals")
     last_followup_at = models.DateTimeField(null=True, blank=True)
     last_progress_at = models.DateTimeField(null=True, blank=True)
     contacts_since_progress = models.PositiveIntegerField(default=0)
@@ -211,26 +202,16 @@ class FollowUp(models.Model):
         EMAIL = "email", _("E-mail")
         SHOWROOM = "showroom", _("Showroom")
 
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="followups"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="followups"
-    )
-    department = models.ForeignKey(
-        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    customer = customer_fk("followups")
+    user = user_stamp(related_name="followups")
+    department = optional_fk(Department)
     at = models.DateTimeField(_("time"))
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     content = models.TextField(_("content"), max_length=4000)
     outcome = models.CharField(_("outcome"), max_length=200, blank=True)
     effective = models.BooleanField(_("effective contact"), default=False)
-    stage_before = models.ForeignKey(
-        Stage, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    stage_after = models.ForeignKey(
-        Stage, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    stage_before = optional_fk(Stage, on_delete=models.PROTECT)
+    stage_after = optional_fk(Stage, on_delete=models.PROTECT)
     grade_before = models.CharField(max_length=1, choices=Grade.choices, blank=True)
     grade_after = models.CharField(max_length=1, choices=Grade.choices, blank=True)
     next_contact_at = models.DateTimeField(_("next contact"), null=True, blank=True)
@@ -257,11 +238,7 @@ class FollowUp(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(content=""), name="followup_content"),
-            models.UniqueConstraint(
-                fields=["user", "idempotency_key"],
-                condition=Q(idempotency_key__isnull=False),
-                name="followup_idempotency_key",
-            ),
+            idempotency_key_unique("followup", per="user"),
         ]
 
     def __str__(self):
@@ -271,19 +248,11 @@ class FollowUp(models.Model):
 class StageMove(models.Model):
     """Every stage change, for the funnel's conversion rates and days per stage (ACQ-4)."""
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    department = models.ForeignKey(
-        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    source = models.ForeignKey(
-        "customers.Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    from_stage = models.ForeignKey(
-        Stage, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    customer = customer_fk("+")
+    user = user_stamp()
+    department = optional_fk(Department)
+    source = optional_fk(Source)
+    from_stage = optional_fk(Stage, on_delete=models.PROTECT)
     to_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
     days_in_previous = models.PositiveIntegerField(null=True, blank=True)
     at = models.DateTimeField()
@@ -326,9 +295,7 @@ class StageReach(models.Model):
         StageMove, primary_key=True, on_delete=models.CASCADE, related_name="reach"
     )
     # indexed with the time below (stagereach_cust_idx)
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="+", db_index=False
-    )
+    customer = customer_fk("+", db_index=False)
     at = models.DateTimeField()
     level = models.SmallIntegerField()  # the order of the move's stage (refused < 0)
     before_0 = models.DateTimeField(null=True)
@@ -421,7 +388,7 @@ class Objection(models.Model):
         LOST = "lost", _("Lost the customer")
 
     followup = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="objections")
-    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    customer = customer_fk("+")
     type = models.CharField(_("type"), max_length=12, choices=Type.choices)
     is_excuse = models.BooleanField(_("an excuse (借口)"), default=False)
     real_objection = models.CharField(_("the real objection behind it"), max_length=200, blank=True)
@@ -460,9 +427,7 @@ class Script(models.Model):
     helpful_count = models.PositiveIntegerField(default=0)
     unhelpful_count = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(_("active"), default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_stamp()
     created_at = models.DateTimeField(auto_now_add=True)
 
     # The reader's own vote (True, False or None), not stored here: set by the selectors and
@@ -608,12 +573,8 @@ class PoolEntry(models.Model):
     pool = models.ForeignKey(PublicPool, on_delete=models.PROTECT, related_name="entries")
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    previous_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    released_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    previous_owner = optional_fk(User)
+    released_by = optional_fk(User)
     released_at = models.DateTimeField()
 
     class Meta:
@@ -628,7 +589,7 @@ class PoolEntry(models.Model):
 class Claim(models.Model):
     """A claim from a pool, for the daily cap and the previous owner's cool-down."""
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    customer = customer_fk("+")
     pool = models.ForeignKey(PublicPool, on_delete=models.CASCADE, related_name="claims")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     at = models.DateTimeField()
@@ -641,6 +602,18 @@ class Claim(models.Model):
         return f"{self.user_id} ← {self.customer_id}"
 
 
+def on_the_globe(prefix: str) -> list[models.BaseConstraint]:
+    """A stored place's latitude within ±90° and longitude within ±180° (locations, check-ins)."""
+    return [
+        models.CheckConstraint(
+            condition=Q(latitude__gte=-90, latitude__lte=90), name=f"{prefix}_lat"
+        ),
+        models.CheckConstraint(
+            condition=Q(longitude__gte=-180, longitude__lte=180), name=f"{prefix}_lon"
+        ),
+    ]
+
+
 class CustomerLocation(models.Model):
     """Where a customer is, as coordinates (WGS-84 degrees) someone entered (INTG-5): what a
     field check-in is measured against. Optional; the archive itself keeps only addresses,
@@ -651,22 +624,13 @@ class CustomerLocation(models.Model):
     )
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    updated_by = user_stamp()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("customer location")
         verbose_name_plural = _("customer locations")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(latitude__gte=-90, latitude__lte=90), name="customerlocation_lat"
-            ),
-            models.CheckConstraint(
-                condition=Q(longitude__gte=-180, longitude__lte=180), name="customerlocation_lon"
-            ),
-        ]
+        constraints = on_the_globe("customerlocation")
 
     def __str__(self):
         return f"{self.customer_id}: {self.latitude}, {self.longitude}"
@@ -685,15 +649,9 @@ class CheckIn(models.Model):
     far away is flagged for the manager."""
 
     followup = models.OneToOneField(FollowUp, on_delete=models.CASCADE, related_name="checkin")
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="checkins"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="checkins"
-    )
-    department = models.ForeignKey(
-        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    customer = customer_fk("checkins")
+    user = user_stamp(related_name="checkins")
+    department = optional_fk(Department)
     at = models.DateTimeField(_("time"))
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
@@ -709,19 +667,11 @@ class CheckIn(models.Model):
         verbose_name = _("check-in")
         verbose_name_plural = _("check-ins")
         indexes = [
-            models.Index(fields=["user", "-at"], name="checkin_user_idx"),
-            models.Index(fields=["department", "-at"], name="checkin_dept_idx"),
+            *scope_indexes("checkin", "-at", owner="user"),
             models.Index(fields=["at"], name="checkin_at_idx"),
             models.Index(fields=["customer", "-at"], name="checkin_customer_idx"),
         ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(latitude__gte=-90, latitude__lte=90), name="checkin_lat"
-            ),
-            models.CheckConstraint(
-                condition=Q(longitude__gte=-180, longitude__lte=180), name="checkin_lon"
-            ),
-        ]
+        constraints = on_the_globe("checkin")
 
     def __str__(self):
         return f"{self.user_id} @ {self.customer_id} {self.at:%Y-%m-%d %H:%M}"

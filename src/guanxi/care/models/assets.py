@@ -1,9 +1,13 @@
 """The installed base (ARC-10, seed 003 §1: 客户资产 — 使用人, 合格证, 三包, PDI, 交车确认)."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+
+from guanxi.accounts.models import user_stamp
+from guanxi.core.model_parts import optional_fk
+from guanxi.customers.models import customer_fk
+from guanxi.sales.models import Contract, Product
 
 
 class InstalledAsset(models.Model):
@@ -11,27 +15,13 @@ class InstalledAsset(models.Model):
     warranty end) and repurchase cycles. Filled from deliveries (one per delivery and contract
     line; `delivery` keeps it idempotent) and editable; or entered by hand."""
 
-    customer = models.ForeignKey(
-        "customers.Customer",
-        verbose_name=_("customer"),
-        on_delete=models.CASCADE,
-        related_name="assets",
-    )
-    product = models.ForeignKey(
-        "sales.Product",
-        verbose_name=_("product"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    customer = customer_fk("assets", _("customer"))
+    product = optional_fk(Product, _("product"))
     product_name = models.CharField(_("product"), max_length=120)
     serial = models.CharField(_("serial number / VIN"), max_length=40, blank=True)
     user_name = models.CharField(_("used by"), max_length=50, blank=True)
     user_phone = models.CharField(_("user's phone"), max_length=20, blank=True)
-    contract = models.ForeignKey(
-        "sales.Contract", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    contract = optional_fk(Contract)
     delivery = models.OneToOneField(
         "sales.Delivery", null=True, blank=True, on_delete=models.SET_NULL, related_name="asset"
     )
@@ -44,9 +34,7 @@ class InstalledAsset(models.Model):
     documents = models.JSONField(_("documents on file"), default=list, blank=True)
     notes = models.CharField(_("notes"), max_length=500, blank=True)
     retired_on = models.DateField(_("no longer used since"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_stamp()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -7,7 +7,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.accounts.models import Department, User
+from guanxi.core.model_parts import optional_fk, scope_indexes
 from guanxi.core.scope import ScopedQuerySet
+from guanxi.customers.models import Customer, customer_fk
 
 
 class Channel(models.TextChoices):
@@ -72,14 +75,10 @@ class Message(models.Model):
         DEFERRED = "deferred", _("Deferred")
         SUPPRESSED = "suppressed", _("Suppressed")
 
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="messages"
-    )
+    customer = customer_fk("messages")
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
-    template = models.ForeignKey(
-        MessageTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    template = optional_fk(MessageTemplate)
     recipient = models.CharField(_("to"), max_length=254, blank=True)
     subject = models.CharField(_("subject"), max_length=150, blank=True)
     body = models.TextField(_("text"))
@@ -99,16 +98,10 @@ class Message(models.Model):
     # the subject and text here have their secret part (a sign-in code) masked; the real
     # text waits in a MessageSecret until it has been handed over
     masked = models.BooleanField(_("secret part masked"), default=False)
-    sender = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    sender = optional_fk(User)
     # who the customer belonged to when queued, for the data scope of the send log
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    department = models.ForeignKey(
-        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    owner = optional_fk(User)
+    department = optional_fk(Department)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MessageQuerySet.as_manager()
@@ -120,8 +113,7 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["status", "send_after"], name="message_due_idx"),
             models.Index(fields=["customer", "-created_at"], name="message_customer_idx"),
-            models.Index(fields=["owner", "-created_at"], name="message_owner_idx"),
-            models.Index(fields=["department", "-created_at"], name="message_dept_idx"),
+            *scope_indexes("message", "-created_at"),
             models.Index(fields=["channel", "-sent_at"], name="message_channel_idx"),
             # a send run claims transactional messages first, past any backlog
             models.Index(
@@ -211,15 +203,11 @@ class ConsentEvent(models.Model):
         API = "api", _("API")
         IMPORT = "import", _("Import")
 
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="consent_events"
-    )
+    customer = customer_fk("consent_events")
     field = models.CharField(max_length=30)
     value = models.BooleanField()
     source = models.CharField(max_length=10, choices=Source.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = optional_fk(User)
     note = models.CharField(max_length=200, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
@@ -240,9 +228,7 @@ class Notification(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.CharField(_("text"), max_length=1000, blank=True)
     url = models.CharField(max_length=300, blank=True)
-    customer = models.ForeignKey(
-        "customers.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
+    customer = optional_fk(Customer, on_delete=models.CASCADE)
     dedup_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)

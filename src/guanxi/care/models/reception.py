@@ -1,12 +1,14 @@
 """The front-desk register (ACQ-5, seed 003 §1: 来店/来电登记)."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from guanxi.accounts.models import Department, user_stamp
+from guanxi.core.model_parts import optional_fk
 from guanxi.core.scope import ScopedQuerySet
+from guanxi.customers.models import Customer
 
 
 class ReceptionQuerySet(ScopedQuerySet["Reception"]):
@@ -39,29 +41,12 @@ class Reception(models.Model):
     demo_minutes = models.PositiveSmallIntegerField(_("demo minutes"), null=True, blank=True)
     stay_minutes = models.PositiveSmallIntegerField(_("stay minutes"), null=True, blank=True)
     notes = models.CharField(_("notes"), max_length=500, blank=True)
-    received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=pgettext_lazy("front desk", "received by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    department = models.ForeignKey(
-        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    customer = models.ForeignKey(
-        "customers.Customer",
-        verbose_name=_("customer"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="receptions",
-    )
+    received_by = user_stamp(pgettext_lazy("front desk", "received by"))
+    department = optional_fk(Department)
+    customer = optional_fk(Customer, _("customer"), related_name="receptions")
     # When the entry was linked to a customer that it created (the conversion ACQ-5 counts).
     converted_at = models.DateTimeField(_("converted"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_stamp()
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ReceptionQuerySet.as_manager()

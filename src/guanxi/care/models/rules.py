@@ -5,7 +5,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.accounts.models import Department, Role, User
+from guanxi.care.models.messages import Message, MessageTemplate
 from guanxi.core.i18n import bilingual
+from guanxi.core.model_parts import optional_fk
+from guanxi.customers.models import customer_fk
 
 
 class Trigger(models.TextChoices):
@@ -84,13 +88,8 @@ class CareRule(models.Model):
     action = models.CharField(_("action"), max_length=8, choices=Action.choices)
     # a message's channel (sms/email/in_app) or a task's channel (phone/visit/web)
     channel = models.CharField(_("channel"), max_length=10)
-    template = models.ForeignKey(
-        "care.MessageTemplate",
-        verbose_name=_("message template"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="rules",
+    template = optional_fk(
+        MessageTemplate, _("message template"), on_delete=models.PROTECT, related_name="rules"
     )
     topic = models.ForeignKey(
         "care.CareTopic",
@@ -104,46 +103,11 @@ class CareRule(models.Model):
     assignee = models.CharField(
         _("assignee"), max_length=12, choices=Assignee.choices, default=Assignee.OWNER
     )
-    assignee_role = models.ForeignKey(
-        "accounts.Role",
-        verbose_name=_("assignee's role"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    assignee_department = models.ForeignKey(
-        "accounts.Department",
-        verbose_name=_("department"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    assignee_user = models.ForeignKey(
-        "accounts.User",
-        verbose_name=_("user"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    implementer_role = models.ForeignKey(
-        "accounts.Role",
-        verbose_name=_("implementer (实施人)"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    supervisor_role = models.ForeignKey(
-        "accounts.Role",
-        verbose_name=_("supervisor (监督人)"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    assignee_role = optional_fk(Role, _("assignee's role"), on_delete=models.PROTECT)
+    assignee_department = optional_fk(Department, _("department"), on_delete=models.PROTECT)
+    assignee_user = optional_fk(User, _("user"), on_delete=models.PROTECT)
+    implementer_role = optional_fk(Role, _("implementer (实施人)"), on_delete=models.PROTECT)
+    supervisor_role = optional_fk(Role, _("supervisor (监督人)"), on_delete=models.PROTECT)
     enabled = models.BooleanField(_("switched on"), default=False)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     updated_at = models.DateTimeField(auto_now=True)
@@ -181,9 +145,7 @@ class CareTouch(models.Model):
         SKIPPED = "skipped", _("Skipped")
 
     rule = models.ForeignKey(CareRule, on_delete=models.CASCADE, related_name="touches")
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="care_touches"
-    )
+    customer = customer_fk("care_touches")
     occurrence = models.CharField(max_length=60)
     due_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
@@ -191,9 +153,7 @@ class CareTouch(models.Model):
     task = models.ForeignKey(
         "care.CareTask", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    message = models.ForeignKey(
-        "care.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    message = optional_fk(Message)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -6,8 +6,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from guanxi.accounts.models import Department, User
 from guanxi.core.i18n import bilingual
+from guanxi.core.model_parts import optional_fk, scope_indexes
 from guanxi.core.scope import ScopedQuerySet
+from guanxi.customers.models import customer_fk
 
 
 class CareTopic(models.Model):
@@ -73,51 +76,18 @@ class CareTask(models.Model):
         SPOT_CHECK = "spot_check", _("Spot check")
         TRACK = "track", _("Raised during a 回访")
 
-    customer = models.ForeignKey(
-        "customers.Customer",
-        verbose_name=_("customer"),
-        on_delete=models.CASCADE,
-        related_name="care_tasks",
-    )
+    customer = customer_fk("care_tasks", _("customer"))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.VISIT)
-    topic = models.ForeignKey(
-        CareTopic,
-        verbose_name=_("topic"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="tasks",
-    )
+    topic = optional_fk(CareTopic, _("topic"), on_delete=models.PROTECT, related_name="tasks")
     title = models.CharField(_("title"), max_length=200)
     channel = models.CharField(
         _("channel"), max_length=10, choices=Channel.choices, default=Channel.PHONE
     )
     due_at = models.DateTimeField(_("due"))
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("assignee"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="care_tasks",
-    )
+    assignee = optional_fk(User, _("assignee"), related_name="care_tasks")
     # The assignee's department when assigned; a task for a department queue has no assignee.
-    department = models.ForeignKey(
-        "accounts.Department",
-        verbose_name=_("department"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    supervisor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("supervisor"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    department = optional_fk(Department, _("department"))
+    supervisor = optional_fk(User, _("supervisor"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
@@ -135,12 +105,8 @@ class CareTask(models.Model):
     score = models.PositiveSmallIntegerField(_("satisfaction (1–10)"), null=True, blank=True)
     notes = models.TextField(_("notes"), max_length=4000, blank=True)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    done_by = optional_fk(User)
+    created_by = optional_fk(User)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CareTaskQuerySet.as_manager()
@@ -151,8 +117,7 @@ class CareTask(models.Model):
         ordering = ["due_at", "id"]
         indexes = [
             # the assignee's open tasks by due time: the work list and the 回访 list
-            models.Index(fields=["assignee", "status", "due_at"], name="caretask_assignee_idx"),
-            models.Index(fields=["department", "status", "due_at"], name="caretask_dept_idx"),
+            *scope_indexes("caretask", "status", "due_at", owner="assignee"),
             models.Index(fields=["customer", "-due_at"], name="caretask_customer_idx"),
             models.Index(fields=["status", "due_at"], name="caretask_due_idx"),
             models.Index(fields=["done_at"], name="caretask_done_idx"),

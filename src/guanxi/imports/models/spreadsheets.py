@@ -10,7 +10,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from guanxi.accounts.models import Department
+from guanxi.core.model_parts import optional_fk
 from guanxi.core.scope import ScopedQuerySet
+from guanxi.customers.models import Customer
 
 
 class ImportTemplate(models.Model):
@@ -66,9 +69,7 @@ class ImportBatch(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_batches"
     )
-    department = models.ForeignKey(
-        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    department = optional_fk(Department)
     # whose customers the rows become when the row names no owner (the importer by default)
     default_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -147,13 +148,7 @@ class ImportRow(models.Model):
     phase = models.CharField(max_length=5)  # check | run
     row_number = models.PositiveIntegerField()  # as the spreadsheet numbers it (header = 1)
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    customer = models.ForeignKey(
-        "customers.Customer",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="import_rows",
-    )
+    customer = optional_fk(Customer, related_name="import_rows")
     record_id = models.PositiveBigIntegerField(null=True, blank=True)
     reason = models.CharField(max_length=500, blank=True)
     cells = models.JSONField(default=list, blank=True)

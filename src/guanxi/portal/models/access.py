@@ -7,6 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.core.model_parts import optional_fk
+from guanxi.customers.models import Customer, customer_fk
+
 
 class PortalCode(models.Model):
     """A one-time sign-in code asked for with a mobile number or an e-mail address.
@@ -19,13 +22,7 @@ class PortalCode(models.Model):
         SMS = "sms", _("SMS")
         EMAIL = "email", _("E-mail")
 
-    customer = models.ForeignKey(
-        "customers.Customer",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="portal_codes",
-    )
+    customer = optional_fk(Customer, on_delete=models.CASCADE, related_name="portal_codes")
     channel = models.CharField(_("channel"), max_length=5, choices=Channel.choices)
     # keyed digest of the normalised mobile or e-mail address the code was asked for
     identifier_digest = models.CharField(max_length=64)
@@ -53,9 +50,7 @@ class PortalCode(models.Model):
 class PortalSession(models.Model):
     """A customer's signed-in session: its own cookie, never the staff session."""
 
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="portal_sessions"
-    )
+    customer = customer_fk("portal_sessions")
     token_digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()

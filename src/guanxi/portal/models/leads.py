@@ -8,6 +8,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.accounts.models import Department, User
+from guanxi.core.model_parts import optional_fk
+from guanxi.customers.models import Customer
+from guanxi.pipeline.models import PublicPool
+
 
 def new_form_key() -> str:
     return secrets.token_urlsafe(12)
@@ -32,26 +37,10 @@ class LeadForm(models.Model):
     fields = models.JSONField(_("fields"), default=list, blank=True)
     required = models.JSONField(_("required fields"), default=list, blank=True)
     campaign = models.CharField(_("campaign tag"), max_length=30, blank=True)
-    department = models.ForeignKey(
-        "accounts.Department",
-        verbose_name=_("team (round-robin)"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    pool = models.ForeignKey(
-        "pipeline.PublicPool",
-        verbose_name=_("public pool"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    department = optional_fk(Department, _("team (round-robin)"), on_delete=models.PROTECT)
+    pool = optional_fk(PublicPool, _("public pool"), on_delete=models.PROTECT)
     # the round-robin cursor: the member who got the last lead
-    last_assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    last_assignee = optional_fk(User)
     # the sites that may show the form in a frame (CSP frame-ancestors); empty: any site
     allowed_origins = models.TextField(_("sites that may embed the form"), blank=True)
     thank_you = models.CharField(_("thank-you text"), max_length=300, blank=True)
@@ -90,12 +79,8 @@ class LeadSubmission(models.Model):
         SPAM = "spam", _("Spam (honeypot)")
 
     form = models.ForeignKey(LeadForm, on_delete=models.CASCADE, related_name="submissions")
-    customer = models.ForeignKey(
-        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    customer = optional_fk(Customer)
+    assignee = optional_fk(User)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     ip = models.GenericIPAddressField(null=True, blank=True)
     utm = models.JSONField(default=dict, blank=True)

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from guanxi.accounts.models import user_stamp
+
 
 class ApprovalTarget(models.TextChoices):
     CONTRACT = "contract", _("Contract")
@@ -60,9 +62,7 @@ class ApprovalFlowVersion(models.Model):
     number = models.PositiveIntegerField()
     conditions = models.JSONField(default=dict, blank=True)
     steps = models.JSONField(default=list)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_stamp()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -93,9 +93,7 @@ class Approval(models.Model):
     step_index = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(max_length=200)  # "HT-2026-000012 张伟 ¥128,000.00" for queues
     amount = models.DecimalField(max_digits=14, decimal_places=2, null=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    submitted_by = user_stamp()
     submitted_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
     # The document as it was submitted (lines, totals, plan: written by the record's area),
@@ -164,9 +162,7 @@ class ApprovalEvent(models.Model):
         FINISH = "finish", _("Completed")
 
     approval = models.ForeignKey(Approval, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = user_stamp()
     action = models.CharField(max_length=10, choices=Action.choices)
     step_index = models.PositiveSmallIntegerField(null=True)
     comment = models.TextField(blank=True)

@@ -6,8 +6,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from guanxi.accounts.models import Department, user_stamp
 from guanxi.core.i18n import bilingual
+from guanxi.core.model_parts import optional_fk, scope_indexes
 from guanxi.core.scope import ScopedQuerySet
+from guanxi.customers.models import Contact, Tag, customer_fk
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
 QUANTITY = {"max_digits": 12, "decimal_places": 3}
@@ -49,14 +52,7 @@ class PriceList(models.Model):
     product missing from it falls back to its list price."""
 
     name = models.CharField(_("name"), max_length=80, unique=True)
-    customer_tag = models.ForeignKey(
-        "customers.Tag",
-        verbose_name=_("customer group (tag)"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    customer_tag = optional_fk(Tag, _("customer group (tag)"), on_delete=models.PROTECT)
     priority = models.PositiveSmallIntegerField(_("priority"), default=100)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
@@ -93,9 +89,7 @@ class ScopedRecord(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    department = models.ForeignKey(
-        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    department = optional_fk(Department)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -114,15 +108,9 @@ class Quote(ScopedRecord):
         CONVERTED = "converted", _("Converted to a contract")
 
     number = models.CharField(pgettext_lazy("document", "number"), max_length=30, unique=True)
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.PROTECT, related_name="quotes"
-    )
-    contact = models.ForeignKey(
-        "customers.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    price_list = models.ForeignKey(
-        PriceList, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    customer = customer_fk("quotes", on_delete=models.PROTECT)
+    contact = optional_fk(Contact)
+    price_list = optional_fk(PriceList)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -133,9 +121,7 @@ class Quote(ScopedRecord):
     net_amount = models.DecimalField(default=0, **AMOUNT)
     tax_amount = models.DecimalField(default=0, **AMOUNT)
     total_amount = models.DecimalField(_("total"), default=0, **AMOUNT)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_stamp()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -143,8 +129,7 @@ class Quote(ScopedRecord):
         verbose_name = _("quote")
         verbose_name_plural = _("quotes")
         indexes = [
-            models.Index(fields=["owner", "-id"], name="quote_owner_idx"),
-            models.Index(fields=["department", "-id"], name="quote_dept_idx"),
+            *scope_indexes("quote", "-id"),
             models.Index(fields=["customer", "-id"], name="quote_customer_idx"),
         ]
 
@@ -157,9 +142,7 @@ class LineItem(models.Model):
     both keep the same figures, rules and constraint names (quoteitem_quantity, ...)."""
 
     position = models.PositiveSmallIntegerField(default=0)
-    product = models.ForeignKey(
-        Product, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    product = optional_fk(Product, on_delete=models.PROTECT)
     description = models.CharField(_("description"), max_length=200)
     unit = models.CharField(_("unit"), max_length=10, blank=True)
     quantity = models.DecimalField(_("quantity"), **QUANTITY)

@@ -1,13 +1,15 @@
 """Contracts, their lines and amendments (ORD-2)."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from guanxi.sales.models.catalog import AMOUNT, LineItem, ScopedRecord
+from guanxi.accounts.models import user_stamp
+from guanxi.core.model_parts import optional_fk, scope_indexes
+from guanxi.customers.models import Contact, customer_fk
+from guanxi.sales.models.catalog import AMOUNT, LineItem, Quote, ScopedRecord
 
 
 class Contract(ScopedRecord):
@@ -25,20 +27,9 @@ class Contract(ScopedRecord):
 
     number = models.CharField(pgettext_lazy("document", "number"), max_length=30, unique=True)
     title = models.CharField(pgettext_lazy("document", "title"), max_length=200)
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.PROTECT, related_name="contracts"
-    )
-    signing_contact = models.ForeignKey(
-        "customers.Contact",
-        verbose_name=_("signing contact"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    quote = models.ForeignKey(
-        "sales.Quote", null=True, blank=True, on_delete=models.SET_NULL, related_name="contracts"
-    )
+    customer = customer_fk("contracts", on_delete=models.PROTECT)
+    signing_contact = optional_fk(Contact, _("signing contact"))
+    quote = optional_fk(Quote, related_name="contracts")
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
@@ -63,9 +54,7 @@ class Contract(ScopedRecord):
     is_history = models.BooleanField(_("purchase history"), default=False, db_default=False)
     reference = models.CharField(_("reference"), max_length=80, blank=True, default="")
     version = models.PositiveIntegerField(default=1)  # optimistic concurrency on edits
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_stamp()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -73,8 +62,7 @@ class Contract(ScopedRecord):
         verbose_name = _("contract")
         verbose_name_plural = _("contracts")
         indexes = [
-            models.Index(fields=["owner", "-id"], name="contract_owner_idx"),
-            models.Index(fields=["department", "-id"], name="contract_dept_idx"),
+            *scope_indexes("contract", "-id"),
             models.Index(fields=["customer", "-id"], name="contract_customer_idx"),
             models.Index(fields=["status", "-id"], name="contract_status_idx"),
             models.Index(fields=["owner", "signed_on"], name="contract_owner_signed_idx"),
@@ -127,9 +115,7 @@ class ContractAmendment(models.Model):
     changes = models.JSONField(default=dict)  # {"field": [before, after], "items": …}
     total_before = models.DecimalField(**AMOUNT)
     total_after = models.DecimalField(**AMOUNT)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_stamp()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,11 +1,12 @@
 """Orders, delivery plans and records, stock-out (ORD-3)."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from guanxi.accounts.models import user_stamp
+from guanxi.core.model_parts import optional_fk
 from guanxi.sales.models.catalog import QUANTITY
 
 
@@ -25,9 +26,7 @@ class Order(models.Model):
     )
     ordered_on = models.DateField(_("order date"))
     notes = models.TextField(_("notes"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_stamp()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -82,9 +81,7 @@ class Delivery(models.Model):
     delivered_on = models.DateField(_("delivery date"))
     receiver = models.CharField(_("received by"), max_length=60, blank=True)
     notes = models.CharField(_("notes"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = user_stamp()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -106,9 +103,7 @@ class StockOut(models.Model):
     contract = models.ForeignKey(
         "sales.Contract", on_delete=models.PROTECT, related_name="stock_outs"
     )
-    order = models.ForeignKey(
-        Order, null=True, blank=True, on_delete=models.PROTECT, related_name="stock_outs"
-    )
+    order = optional_fk(Order, on_delete=models.PROTECT, related_name="stock_outs")
     contract_item = models.ForeignKey(
         "sales.ContractItem", on_delete=models.PROTECT, related_name="stock_outs"
     )
@@ -116,9 +111,7 @@ class StockOut(models.Model):
     warehouse = models.CharField(_("warehouse"), max_length=60, blank=True)
     out_on = models.DateField(_("stock-out date"))
     notes = models.CharField(_("notes"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = user_stamp()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

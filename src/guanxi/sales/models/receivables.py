@@ -4,13 +4,15 @@ Instalments carry copies of the contract's owner, department and customer so tha
 receivables report and a consultant's overdue list are one index range each, without a
 join to the contract table (DESIGN: fast by design)."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from guanxi.accounts.models import User, user_stamp
+from guanxi.core.model_parts import idempotency_key_unique, optional_fk, scope_indexes
+from guanxi.customers.models import customer_fk
 from guanxi.sales.models.catalog import AMOUNT, RATE, ScopedRecord
 
 
@@ -26,9 +28,7 @@ class Instalment(ScopedRecord):
     paid_amount = models.DecimalField(_("paid"), default=0, **AMOUNT)
     settled = models.BooleanField(default=False)  # paid_amount == amount; for partial indexes
     # copies of the contract's (kept in step by the services)
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="instalments"
-    )
+    customer = customer_fk("instalments")
     active = models.BooleanField(default=False)  # the contract is signed/executing
     reminded_at = models.DateTimeField(null=True, blank=True)  # overdue reminder sent
     # Made on signing because no plan was given: the whole total, due on the signing date; it
@@ -86,12 +86,8 @@ class VoidableRecord(ScopedRecord):
 
     void_reason = models.CharField(_("reason for voiding"), max_length=200, blank=True)
     voided_at = models.DateTimeField(null=True, blank=True)
-    voided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    voided_by = optional_fk(User)
+    recorded_by = user_stamp()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -120,9 +116,7 @@ class Payment(VoidableRecord):
     contract = models.ForeignKey(
         "sales.Contract", on_delete=models.PROTECT, related_name="payments"
     )
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.PROTECT, related_name="payments"
-    )
+    customer = customer_fk("payments", on_delete=models.PROTECT)
     amount = models.DecimalField(_("amount"), **AMOUNT)
     received_on = models.DateField(_("date received"))
     method = models.CharField(
@@ -139,9 +133,7 @@ class Payment(VoidableRecord):
     idempotency_key = models.CharField(max_length=80, null=True, blank=True)
     request_fingerprint = models.CharField(max_length=64, blank=True)
     # the instalment the payer named; a pending payment is allocated from it when approved
-    requested_instalment = models.ForeignKey(
-        Instalment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    requested_instalment = optional_fk(Instalment)
 
     class Meta:
         verbose_name = _("payment")
@@ -149,8 +141,7 @@ class Payment(VoidableRecord):
         ordering = ["-received_on", "-id"]
         indexes = [
             models.Index(fields=["contract", "-id"], name="payment_contract_idx"),
-            models.Index(fields=["owner", "received_on"], name="payment_owner_idx"),
-            models.Index(fields=["department", "received_on"], name="payment_dept_idx"),
+            *scope_indexes("payment", "received_on"),
             models.Index(fields=["received_on"], name="payment_date_idx"),
         ]
         constraints = [
@@ -159,11 +150,7 @@ class Payment(VoidableRecord):
                 condition=Q(unallocated_amount__gte=0, unallocated_amount__lte=F("amount")),
                 name="payment_unallocated",
             ),
-            models.UniqueConstraint(
-                fields=["recorded_by", "idempotency_key"],
-                condition=Q(idempotency_key__isnull=False),
-                name="payment_idempotency_key",
-            ),
+            idempotency_key_unique("payment", per="recorded_by"),
         ]
 
     def __str__(self):
@@ -203,9 +190,7 @@ class Invoice(VoidableRecord):
     contract = models.ForeignKey(
         "sales.Contract", on_delete=models.PROTECT, related_name="invoices"
     )
-    payment = models.ForeignKey(
-        Payment, null=True, blank=True, on_delete=models.SET_NULL, related_name="invoices"
-    )
+    payment = optional_fk(Payment, related_name="invoices")
     number = models.CharField(_("invoice number"), max_length=40)
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
     amount = models.DecimalField(_("amount incl. tax"), **AMOUNT)
@@ -221,9 +206,7 @@ class Invoice(VoidableRecord):
     override_reason = models.CharField(
         _("reason for invoicing beyond the contract"), max_length=200, blank=True
     )
-    override_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    override_by = optional_fk(User)
     notes = models.CharField(_("notes"), max_length=200, blank=True)
 
     class Meta:
@@ -232,8 +215,7 @@ class Invoice(VoidableRecord):
         ordering = ["-issued_on", "-id"]
         indexes = [
             models.Index(fields=["contract", "-id"], name="invoice_contract_idx"),
-            models.Index(fields=["owner", "issued_on"], name="invoice_owner_idx"),
-            models.Index(fields=["department", "issued_on"], name="invoice_dept_idx"),
+            *scope_indexes("invoice", "issued_on"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["kind", "number"], name="invoice_number"),

@@ -1,10 +1,11 @@
 """Sales targets (业绩目标, ORD-8)."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.accounts.models import Department, User, user_stamp
+from guanxi.core.model_parts import optional_fk
 from guanxi.sales.models.catalog import AMOUNT
 
 
@@ -19,19 +20,13 @@ class SalesTarget(models.Model):
         COLLECTED = "collected", _("Collected amount")
         NEW_CUSTOMERS = "new_customers", _("New customers")
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    department = models.ForeignKey(
-        "accounts.Department", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
+    user = optional_fk(User, on_delete=models.CASCADE)
+    department = optional_fk(Department, on_delete=models.CASCADE)
     period = models.CharField(_("period"), max_length=8, choices=Period.choices)
     starts_on = models.DateField(_("period start"))  # first day of the month/quarter/year
     metric = models.CharField(_("measure"), max_length=14, choices=Metric.choices)
     value = models.DecimalField(_("target"), **AMOUNT)
-    set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    set_by = user_stamp()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

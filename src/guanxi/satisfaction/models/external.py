@@ -1,9 +1,10 @@
 """Imports of external results (SAT-2): third-party, head-office and mystery-shopping (暗访)
 scores per factor, from .xlsx or .csv, with the row-by-row errors kept for the report."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from guanxi.accounts.models import user_stamp
 
 
 class ExternalImport(models.Model):
@@ -12,9 +13,7 @@ class ExternalImport(models.Model):
     )
     file_name = models.CharField(_("file"), max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = user_stamp()
     rows_imported = models.PositiveIntegerField(default=0)
     rows_refused = models.PositiveIntegerField(default=0)
     # [{"row": 3, "errors": ["…"]}, …] in the language of the person who imported

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from guanxi.accounts.models import Department, User
+from guanxi.core.model_parts import optional_fk
 from guanxi.core.scope import ScopedQuerySet
 
 
@@ -32,20 +34,14 @@ class ActionPlan(models.Model):
     cause = models.TextField(_("cause"), max_length=2000)
     measure = models.TextField(_("measure"), max_length=2000)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    supervisor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    department = models.ForeignKey(
-        "accounts.Department", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    supervisor = optional_fk(User)
+    department = optional_fk(Department)
     due_date = models.DateField(_("due date"))
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = optional_fk(User)
 
     objects = PlanQuerySet.as_manager()
 

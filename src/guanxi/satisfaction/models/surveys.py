@@ -7,13 +7,17 @@ customer's expectation and the performance they got (1..scale); a question that 
 for the expectation is scored against its factor's expectation baseline. Satisfaction is
 performance − expectation (客户满意度=工作表现-客户期望)."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.accounts.models import Department, User
 from guanxi.core.i18n import bilingual
+from guanxi.core.model_parts import optional_fk
 from guanxi.core.scope import ScopedQuerySet
+from guanxi.customers.models import Customer, customer_fk
+from guanxi.satisfaction.models.external import ExternalImport
+from guanxi.service.models import Complaint
 
 
 class SurveyTemplate(models.Model):
@@ -41,9 +45,7 @@ class SurveyVersion(models.Model):
     intro = models.CharField(_("introduction"), max_length=300, blank=True)
     intro_en = models.CharField(_("English introduction"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = optional_fk(User)
 
     class Meta:
         verbose_name = _("survey version")
@@ -114,15 +116,9 @@ class SurveyResponse(models.Model):
         MYSTERY = "mystery", _("Mystery shopping (暗访)")
 
     version = models.ForeignKey(SurveyVersion, on_delete=models.PROTECT, related_name="responses")
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    consultant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    department = models.ForeignKey(
-        "accounts.Department", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    customer = optional_fk(Customer)
+    consultant = optional_fk(User)
+    department = optional_fk(Department)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     answered_at = models.DateTimeField(_("answered"))
@@ -133,16 +129,8 @@ class SurveyResponse(models.Model):
         _("satisfaction"), max_digits=6, decimal_places=2, null=True, blank=True
     )
     comment = models.TextField(_("comment"), max_length=2000, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    import_batch = models.ForeignKey(
-        "satisfaction.ExternalImport",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="responses",
-    )
+    recorded_by = optional_fk(User)
+    import_batch = optional_fk(ExternalImport, related_name="responses")
 
     objects = ResponseQuerySet.as_manager()
 
@@ -171,18 +159,12 @@ class AnswerItem(models.Model):
     response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="items")
     factor = models.ForeignKey(Factor, on_delete=models.PROTECT, related_name="+")
     factor_code = models.SlugField(max_length=40)
-    question = models.ForeignKey(
-        Question, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    question = optional_fk(Question, on_delete=models.PROTECT)
     expectation = models.SmallIntegerField(_("expectation"))
     performance = models.SmallIntegerField(_("performance"))
     gap = models.SmallIntegerField(_("satisfaction"))  # performance − expectation
-    consultant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    department = models.ForeignKey(
-        "accounts.Department", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    consultant = optional_fk(User)
+    department = optional_fk(Department)
     month = models.DateField()
     source = models.CharField(max_length=10, choices=Source.choices)
 
@@ -223,14 +205,10 @@ class SurveyLink(models.Model):
 
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     version = models.ForeignKey(SurveyVersion, on_delete=models.PROTECT, related_name="+")
-    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
-    consultant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    customer = customer_fk("+")
+    consultant = optional_fk(User)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = optional_fk(User)
     expires_at = models.DateTimeField(_("expires"))
     used_at = models.DateTimeField(_("answered"), null=True, blank=True)
     response = models.OneToOneField(
@@ -238,14 +216,7 @@ class SurveyLink(models.Model):
     )
     message_id = models.BigIntegerField(null=True, blank=True)
     # the closed complaint the customer is asked to confirm (CMP-3); None for other surveys
-    complaint = models.ForeignKey(
-        "service.Complaint",
-        verbose_name=_("complaint"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    complaint = optional_fk(Complaint, _("complaint"))
 
     class Meta:
         verbose_name = _("survey link")

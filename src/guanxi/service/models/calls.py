@@ -6,9 +6,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.accounts.models import Department, user_stamp
 from guanxi.core.i18n import bilingual
+from guanxi.core.model_parts import optional_fk, scope_indexes
 from guanxi.core.phones import mask_phone
 from guanxi.core.scope import ScopedQuerySet
+from guanxi.customers.models import Customer
 
 
 class CallQuerySet(ScopedQuerySet["Call"]):
@@ -41,27 +44,10 @@ class Call(models.Model):
     started_at = models.DateTimeField(_("start"))
     duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), default=0)
     notes = models.CharField(_("notes"), max_length=1000, blank=True)
-    agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("agent"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    department = models.ForeignKey(
-        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    customer = models.ForeignKey(
-        "customers.Customer",
-        verbose_name=_("customer"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="calls",
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    agent = user_stamp(_("agent"))
+    department = optional_fk(Department)
+    customer = optional_fk(Customer, _("customer"), related_name="calls")
+    created_by = user_stamp()
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CallQuerySet.as_manager()
@@ -72,8 +58,7 @@ class Call(models.Model):
         ordering = ["-started_at", "-id"]
         indexes = [
             models.Index(fields=["-started_at", "-id"], name="call_started_idx"),
-            models.Index(fields=["agent", "-started_at"], name="call_agent_idx"),
-            models.Index(fields=["department", "-started_at"], name="call_dept_idx"),
+            *scope_indexes("call", "-started_at", owner="agent"),
             models.Index(fields=["customer", "-started_at"], name="call_customer_idx"),
             models.Index(fields=["type", "-started_at"], name="call_type_idx"),
             models.Index(fields=["number", "-started_at"], name="call_number_idx"),
@@ -117,9 +102,7 @@ class Ring(models.Model):
     number = models.CharField(_("number"), max_length=20, blank=True)
     rang_at = models.DateTimeField(_("rang"))
     shown_at = models.DateTimeField(null=True, blank=True)
-    call = models.ForeignKey(
-        Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    call = optional_fk(Call)
 
     class Meta:
         verbose_name = _("ringing call")

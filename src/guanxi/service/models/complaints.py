@@ -4,15 +4,18 @@ SLA targets, the complaint with its five steps (001 任务2) and its history."""
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from guanxi.accounts.models import Department, User, user_stamp
 from guanxi.core.i18n import bilingual
+from guanxi.core.model_parts import optional_fk
 from guanxi.core.scope import ScopedQuerySet
-from guanxi.customers.models import Customer
+from guanxi.customers.models import Customer, customer_fk
+from guanxi.sales.models import Product
+from guanxi.service.models.calls import Call
 
 
 class ComplaintCategory(models.Model):
@@ -88,11 +91,9 @@ class SlaTarget(models.Model):
     severity ("": any). The most specific row wins (category and severity, then category,
     then severity, then the default row)."""
 
-    category = models.ForeignKey(
+    category = optional_fk(
         ComplaintCategory,
-        verbose_name=_("category"),
-        null=True,
-        blank=True,
+        _("category"),
         on_delete=models.CASCADE,
         related_name="sla_targets",
         limit_choices_to={"parent__isnull": True},
@@ -129,46 +130,15 @@ class ComplaintRoute(models.Model):
     creation. The lowest priority number that matches wins."""
 
     priority = models.PositiveSmallIntegerField(_("priority"), default=100)
-    category = models.ForeignKey(
-        ComplaintCategory,
-        verbose_name=_("category"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="routes",
+    category = optional_fk(
+        ComplaintCategory, _("category"), on_delete=models.CASCADE, related_name="routes"
     )
-    product = models.ForeignKey(
-        "sales.Product",
-        verbose_name=_("product"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
+    product = optional_fk(Product, _("product"), on_delete=models.CASCADE)
+    customer_department = optional_fk(
+        Department, _("customer's department"), on_delete=models.CASCADE
     )
-    customer_department = models.ForeignKey(
-        "accounts.Department",
-        verbose_name=_("customer's department"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    to_department = models.ForeignKey(
-        "accounts.Department",
-        verbose_name=_("to the queue of"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    to_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("to the user"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
+    to_department = optional_fk(Department, _("to the queue of"), on_delete=models.CASCADE)
+    to_user = optional_fk(User, _("to the user"), on_delete=models.CASCADE)
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -225,12 +195,7 @@ class Complaint(models.Model):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
-    customer = models.ForeignKey(
-        "customers.Customer",
-        verbose_name=_("customer"),
-        on_delete=models.CASCADE,
-        related_name="complaints",
-    )
+    customer = customer_fk("complaints", _("customer"))
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     category = models.ForeignKey(
         ComplaintCategory,
@@ -238,68 +203,20 @@ class Complaint(models.Model):
         on_delete=models.PROTECT,
         related_name="complaints",
     )
-    item = models.ForeignKey(
-        ComplaintCategory,
-        verbose_name=_("sub-item"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    item = optional_fk(ComplaintCategory, _("sub-item"), on_delete=models.PROTECT)
     severity = models.CharField(
         _("severity"), max_length=10, choices=Severity.choices, default=Severity.NORMAL
     )
-    product = models.ForeignKey(
-        "sales.Product",
-        verbose_name=_("product"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    product = optional_fk(Product, _("product"))
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), max_length=4000)
     # the call (call centre log, SRV-3) it was taken on
-    call = models.ForeignKey(
-        "service.Call",
-        verbose_name=_("call"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="complaints",
-    )
+    call = optional_fk(Call, _("call"), related_name="complaints")
 
-    received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("received by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    first_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("first responsible (首问责任人)"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("handler"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="complaints",
-    )
-    department = models.ForeignKey(
-        "accounts.Department",
-        verbose_name=_("queue"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    received_by = user_stamp(_("received by"))
+    first_owner = optional_fk(User, _("first responsible (首问责任人)"))
+    owner = optional_fk(User, _("handler"), related_name="complaints")
+    department = optional_fk(Department, _("queue"))
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.OPEN
     )
@@ -402,9 +319,7 @@ class ComplaintEvent(models.Model):
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     note = models.TextField(_("note"), max_length=4000, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = optional_fk(User)
     at = models.DateTimeField(_("at"))
     data = models.JSONField(default=dict, blank=True)
 

@@ -11,6 +11,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from guanxi.accounts.models import User
+from guanxi.core.model_parts import optional_fk
+
 
 class AllowedHost(models.Model):
     """A host an administrator allows although it resolves to a loopback, private or
@@ -18,9 +21,7 @@ class AllowedHost(models.Model):
 
     host = models.CharField(_("host"), max_length=253, unique=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = optional_fk(User)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
