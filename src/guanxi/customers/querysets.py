@@ -60,6 +60,22 @@ class CustomerQuerySet(ScopedQuerySet):
         return queryset.filter(condition)
 
 
+def customer_seen_by(user: Any, customer: Any, *, include_deleted: bool = False) -> bool:
+    """Whether `customer` (a row already read) is among `Customer.objects.visible_to(user,
+    include_deleted=...)`: decided from its owner and department when the user's scope
+    covers them, asking the database (shares, pools) only when it does not — the 360 page
+    reads its customer without compiling the scope condition into the query."""
+    if customer.deleted_at is not None and not include_deleted:
+        return False
+    scope = scope_of(user)
+    if scope.user_id is None:
+        return False
+    if scope.covers(owner_id=customer.owner_id, department_id=customer.department_id):
+        return True
+    rows = type(customer).objects.visible_to(user, include_deleted=include_deleted)
+    return rows.filter(pk=customer.pk).exists()
+
+
 def customer_editable(user: Any, customer: Any, *, action: str, shared: bool = True) -> bool:
     """Whether `customer` (a row already read) is among `Customer.objects.editable_by(user,
     action=..., shared=...)`: decided from its owner and department and the user's scope,

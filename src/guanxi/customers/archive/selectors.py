@@ -47,7 +47,7 @@ from guanxi.customers.models import (
     Tag,
     TimelineEvent,
 )
-from guanxi.customers.querysets import CustomerQuerySet, customer_editable
+from guanxi.customers.querysets import CustomerQuerySet, customer_editable, customer_seen_by
 
 # sort key → the keys the list is ordered by (the last one unique), all descending or not
 SORTS: dict[str, tuple[tuple[tuple[str, CursorKind], ...], bool]] = {
@@ -345,13 +345,13 @@ def customer_get_for_user(
     pk = parse_id(customer_id)
     if pk is None:
         raise CustomerNotFound()
+    rows = Customer.objects.all() if include_deleted else Customer.objects.alive()
     customer = (
-        Customer.objects.visible_to(user, include_deleted=include_deleted)
-        .select_related("owner", "department", "source", "industry", "created_by")
+        rows.select_related("owner", "department", "source", "industry", "created_by")
         .filter(pk=pk)
         .first()
     )
-    if customer is None:
+    if customer is None or not customer_seen_by(user, customer, include_deleted=include_deleted):
         raise CustomerNotFound()
     return customer
 
