@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from guanxi.accounts.models import Department
 from guanxi.accounts.selectors import departments_in_scope, scope_for_user, users_in_scope
+from guanxi.core.local_days import local_day_bounds
 from guanxi.core.scope import apply_scope
 from guanxi.customers.models import Customer
 from guanxi.sales.common import money
@@ -64,15 +65,6 @@ def period_bounds(period: str, day: dt.date) -> tuple[dt.date, dt.date]:
 
 def period_start(period: str, day: dt.date) -> dt.date:
     return period_bounds(period, day)[0]
-
-
-def local_day_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """[start 00:00, the day after end 00:00) in the current time zone, for datetime columns."""
-    zone = timezone.get_current_timezone()
-    return (
-        dt.datetime.combine(start, dt.time.min, tzinfo=zone),
-        dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone),
-    )
 
 
 def progress_percent(actual, target) -> Decimal | None:
@@ -209,13 +201,13 @@ def targets_with_progress(*, viewer, targets: list[SalesTarget]) -> list[TargetP
             measure="amount",
         )
     if Metric.NEW_CUSTOMERS in metrics:
-        since, until = local_day_range(first, last)
+        since, until = local_day_bounds(first, last)
         customers = customers_for_targets(user=viewer).filter(
             created_at__gte=since, created_at__lt=until
         )
         sums = {}
         for index, (lo, hi) in enumerate(spans):
-            lo_at, hi_at = local_day_range(lo, hi)
+            lo_at, hi_at = local_day_bounds(lo, hi)
             sums[f"s{index}"] = Count("id", filter=Q(created_at__gte=lo_at, created_at__lt=hi_at))
         rows[Metric.NEW_CUSTOMERS] = list(
             customers.filter(Q(owner_id__in=user_ids) | Q(department_id__in=relevant_departments))
