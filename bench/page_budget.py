@@ -2,8 +2,9 @@
 
 Seeds a cached data directory once (default var/bench-sqlite-100k, reused while it holds a
 completed seed at the current migration state, rebuilt otherwise), then serves the app
-in-process (Django's WSGI handler through the test client, GUANXI_SERVER_TIMING=1, DEBUG off)
-and times every hot page and the main API lists as `manager` and as a consultant. For each
+in-process (Django's WSGI handler through the test client, GUANXI_SERVER_TIMING=1, DEBUG off,
+after the start-up a gunicorn worker runs: guanxi.wsgi) and times every hot page and the main
+API lists as `manager` and as a consultant. For each
 case it prints server time p50 / p95 (the `Server-Timing: app;dur=…` header of
 ServerTimingMiddleware) next to a baseline measured in the same run: the raw SQL of that page —
 the page's queries captured once with CaptureQueriesContext and re-run directly on the DB-API
@@ -216,6 +217,7 @@ def main():
     from django.db import connection
     from django.test import Client
 
+    import guanxi.wsgi  # noqa: F401  (a gunicorn worker's start-up, core.startup.heap_settle)
     from guanxi.accounts.models import User
     from guanxi.customers.models import Customer
 

@@ -13,7 +13,6 @@ from typing import IO
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from guanxi.accounts.models import User
 from guanxi.accounts.permissions import EDIT_OTHERS
@@ -87,6 +86,10 @@ def _photo(photo: UploadedFile | None, errors: dict[str, list[str]]) -> str | No
             _("The photo may be at most %(mb)d MB.") % {"mb": PHOTO_MAX_BYTES // 1024 // 1024}
         ]
         return None
+    # imported when used: a web worker that never receives a check-in photo does not hold
+    # Pillow (~8 MiB; the worker's memory budget, issue 13 §3)
+    from PIL import Image, UnidentifiedImageError
+
     file: IO[bytes] = photo.file  # type: ignore[assignment]
     try:
         file.seek(0)
