@@ -230,6 +230,10 @@ GUANXI_ATTACHMENT_TYPES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# How many task workers share one spreadsheet import of customers on PostgreSQL (issue 16):
+# as many tasks are queued for it; each worker takes the chunks the others do not hold.
+IMPORT_WORKERS = int(os.environ.get("GUANXI_IMPORT_WORKERS", "2"))
+
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("GUANXI_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),

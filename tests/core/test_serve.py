@@ -44,7 +44,7 @@ def _wait(condition, timeout: float = 60) -> bool:
     return False
 
 
-def _serve(data_dir: Path, port: int) -> subprocess.Popen:
+def _serve(data_dir: Path, port: int, *options: str) -> subprocess.Popen:
     env = {
         **os.environ,
         "GUANXI_DATA_DIR": str(data_dir),
@@ -53,7 +53,7 @@ def _serve(data_dir: Path, port: int) -> subprocess.Popen:
     env.pop("DATABASE_URL", None)  # the web server alone needs no database to listen
     return subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "django", "serve", "--port", str(port), "--workers", "1",
-         "--no-worker", "--no-scheduler"],
+         "--no-scheduler", *(options or ["--no-worker"])],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -83,6 +83,20 @@ def test_a_dead_web_server_is_started_again_and_a_second_serve_is_refused(tmp_pa
         _out, err = serve.communicate(timeout=60)
     assert serve.returncode == 0
     assert "starting it again in 1 s" in err
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_serve_starts_as_many_task_workers_as_asked(tmp_path):
+    """Two task workers share a large import (issue 16); `--task-workers 2` starts them."""
+    port = _free_port()
+    serve = _serve(tmp_path, port, "--task-workers", "2")
+    try:
+        assert _wait(lambda: _listening(port)), "the web server never listened"
+        assert _wait(lambda: len(_children(serve.pid)) == 3), _children(serve.pid)
+    finally:
+        serve.send_signal(signal.SIGTERM)
+        out, _err = serve.communicate(timeout=60)
+    assert "(web, worker, worker2; Ctrl-C to stop)" in out
 
 
 def test_a_second_migrate_waits_for_the_first(tmp_path):

@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
@@ -247,6 +248,15 @@ def test_a_worker_killed_between_chunks_resumes_with_every_row_once(sales1a, mon
     # a second worker running the same task late does nothing twice
     services.batch_process(batch_id=batch.pk)
     assert Customer.objects.filter(name__startswith="测试客户").count() == 10
+
+
+def test_only_an_import_of_customers_on_postgresql_is_shared_by_workers(settings):
+    """tests/imports/test_import_workers.py runs two workers on one batch."""
+    settings.IMPORT_WORKERS = 3
+    shared = 3 if connection.vendor == "postgresql" else 1
+    assert services.import_workers(ImportBatch.Kind.CUSTOMERS) == shared
+    assert services.import_workers(ImportBatch.Kind.FOLLOWUPS) == 1
+    assert services.import_workers(ImportBatch.Kind.PURCHASES) == 1
 
 
 def test_the_same_file_cannot_run_twice_at_once_and_a_second_run_doubles_nothing(sales1a):

@@ -233,7 +233,8 @@ def _tags_by_name(names: set[str]) -> dict[str, Tag]:
     found = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
     missing = names - set(found)
     if missing:
-        Tag.objects.bulk_create([Tag(name=name) for name in missing], ignore_conflicts=True)
+        # in one order everywhere: two imports creating the same new tags wait, not deadlock
+        Tag.objects.bulk_create([Tag(name=name) for name in sorted(missing)], ignore_conflicts=True)
         found.update((tag.name, tag) for tag in Tag.objects.filter(name__in=missing))
     return found
 

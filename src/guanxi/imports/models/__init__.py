@@ -2,6 +2,11 @@
 here so Django finds them."""
 
 from guanxi.imports.models.exports import ExportJob
-from guanxi.imports.models.spreadsheets import ImportBatch, ImportRow, ImportTemplate
+from guanxi.imports.models.spreadsheets import (
+    ImportBatch,
+    ImportChunk,
+    ImportRow,
+    ImportTemplate,
+)
 
-__all__ = ["ExportJob", "ImportBatch", "ImportRow", "ImportTemplate"]
+__all__ = ["ExportJob", "ImportBatch", "ImportChunk", "ImportRow", "ImportTemplate"]

@@ -166,3 +166,22 @@ class ImportRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id}:{self.phase}:{self.row_number}"
+
+
+class ImportChunk(models.Model):
+    """One chunk of a batch's rows in the import phase (rows number × CHUNK onwards): `done`
+    turns true in the transaction that writes the chunk's records, so it is the checkpoint.
+    Several workers share a batch by each locking an undone chunk's row before doing it (a
+    worker killed mid-chunk loses its transaction and with it the lock)."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "number"], name="imports_chunk_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.number}"

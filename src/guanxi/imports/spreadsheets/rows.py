@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
@@ -45,6 +45,7 @@ from guanxi.imports.spreadsheets.reading import Row, cell_text, row_values
 from guanxi.imports.spreadsheets.values import as_amount, as_choice, as_day, as_moment
 
 Outcome = ImportRow.Outcome
+DEADLOCK_DETECTED = "40P01"  # PostgreSQL's SQLSTATE
 TAG_SEPARATORS = str.maketrans({c: "," for c in "，;；、|/ "})
 CHOICES = {
     "kind": Customer.Kind,
@@ -265,6 +266,26 @@ def _archive_matches(prepared: list[Prepared]) -> dict[tuple[str, str], int]:
     return dedup.keys_taken(key for item in prepared for key in item.keys)
 
 
+def _imported_by_batch(lookups: Lookups, customer_ids: set[int]) -> dict[int, int]:
+    """Which of these customers earlier rows of this import created: customer → row number.
+    Workers share a batch's chunks, so a row's twin further up the file may be in the archive
+    already rather than in this worker's memory (`Lookups.seen`)."""
+    if not customer_ids:
+        return {}
+    return dict(
+        ImportRow.objects.filter(
+            batch=lookups.batch,
+            phase="run",
+            outcome=Outcome.NEW,
+            customer_id__in=customer_ids,
+        ).values_list("customer_id", "row_number")
+    )
+
+
+def _same_as_row(row: int) -> str:
+    return _("The same customer as row %(row)d of the file.") % {"row": row}
+
+
 def _source_for(name: str, lookups: Lookups) -> Source:
     found = lookups.sources.get(name_key(name))
     if found is None:
@@ -324,8 +345,10 @@ def _write(item: Prepared, lookups: Lookups, match_id: int | None) -> Judged:
             if item.contact is not None:
                 contact_create(actor=actor, customer=customer, data=item.contact)
             return Judged(item.row.number, Outcome.NEW, customer_id=customer.pk)
-    except CustomerDuplicate as exc:  # another import or a user created it meanwhile
-        return Judged(item.row.number, Outcome.DUPLICATE, str(exc.message)[:500], cells=cells)
+    except CustomerDuplicate as exc:  # another import, a user or another worker meanwhile
+        earlier = _imported_by_batch(lookups, {exc.match_id} if exc.match_id else set())
+        reason = _same_as_row(earlier[exc.match_id]) if earlier else str(exc.message)
+        return Judged(item.row.number, Outcome.DUPLICATE, reason[:500], cells=cells)
     except DomainError as exc:
         return Judged(item.row.number, Outcome.ERROR, _errors_text(exc)[:500], cells=cells)
 
@@ -354,6 +377,11 @@ def _create_bulk(items: list[Prepared], lookups: Lookups) -> list[Judged]:
             customers = customers_create_bulk(actor=lookups.actor, rows=rows)
     except (IntegrityError, DomainError):
         return [_write(item, lookups, None) for item in items]
+    except OperationalError as exc:
+        # two workers inserting the same two keys in crossed order: the database undoes one
+        if getattr(exc.__cause__, "sqlstate", None) != DEADLOCK_DETECTED:
+            raise
+        return [_write(item, lookups, None) for item in items]
     return [
         Judged(item.row.number, Outcome.NEW, customer_id=customer.pk)
         for item, customer in zip(items, customers, strict=True)
@@ -369,6 +397,7 @@ def judge_chunk(rows: list[Row], lookups: Lookups, *, write: bool) -> list[Judge
     """What becomes of each row; with `write`, the customers are created or updated."""
     prepared = [prepare(row, lookups) for row in rows]
     matches = _archive_matches(prepared)
+    ours = _imported_by_batch(lookups, set(matches.values())) if write else {}
     mode = lookups.batch.on_duplicate
     judged: list[Judged] = []
     fresh: list[tuple[int, Prepared]] = []  # the new customers, written together at the end
@@ -378,8 +407,10 @@ def judge_chunk(rows: list[Row], lookups: Lookups, *, write: bool) -> list[Judge
             judged.append(Judged(number, Outcome.ERROR, item.error[:500], cells=_cells(item)))
             continue
         earlier = next((lookups.seen[k] for k in item.keys if k in lookups.seen), None)
+        if earlier is None:
+            earlier = next((ours[matches[k]] for k in item.keys if matches.get(k) in ours), None)
         if earlier is not None:
-            reason = _("The same customer as row %(row)d of the file.") % {"row": earlier}
+            reason = _same_as_row(earlier)
             judged.append(Judged(number, Outcome.DUPLICATE, reason, cells=_cells(item)))
             continue
         for key in item.keys:

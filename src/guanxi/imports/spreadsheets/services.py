@@ -1,9 +1,13 @@
 """Every write of the spreadsheet import (INTG-1) of customers, follow-ups or purchase
 history (the batch's kind). Keyword-only, one transaction each; the background phases (dry
-run, import) advance in checkpointed chunks: a chunk's outcome rows, its records and the
-batch's `rows_done` commit together, so a worker killed between chunks resumes after the
-last one committed and no row is done twice. Each kind judges its rows in its own module
-(rows.py, followup_rows.py, purchase_rows.py); `_judge_for` picks it."""
+run, import) advance in checkpointed chunks: a chunk's outcome rows, its records and its
+checkpoint commit together, so a worker killed between chunks resumes after the last one
+committed and no row is done twice. The dry run goes through the file in order (its
+checkpoint is the batch's `rows_done`; duplicates inside the file are found in memory). The
+import's chunks are rows of ImportChunk that several workers share: each locks an undone
+chunk, does it and marks it done (`import_workers` tasks are queued for a batch of customers
+on PostgreSQL). Each kind judges its rows in its own module (rows.py, followup_rows.py,
+purchase_rows.py); `_judge_for` picks it."""
 
 import datetime as dt
 import hashlib
@@ -16,7 +20,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +33,7 @@ from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed
 from guanxi.core.sql import insert_rows
 from guanxi.customers.models import Customer, DedupKey, TimelineEvent
 from guanxi.imports.common.permissions import IMPORT_FOR_OTHERS
-from guanxi.imports.models import ImportBatch, ImportRow, ImportTemplate
+from guanxi.imports.models import ImportBatch, ImportChunk, ImportRow, ImportTemplate
 from guanxi.imports.spreadsheets import followup_rows, purchase_rows
 from guanxi.imports.spreadsheets.fields import (
     REQUIRED,
@@ -55,6 +60,15 @@ CHUNK = 500
 ROLLBACK_WINDOW = dt.timedelta(days=1)
 PHASE_CHECK, PHASE_RUN = "check", "run"
 COUNT_KEYS = ("new", "updated", "duplicate", "error")
+
+
+def import_workers(kind: str) -> int:
+    """How many tasks share a batch's import. Only customers on PostgreSQL: SQLite writes
+    one transaction at a time, and follow-ups or purchases of one customer in two chunks at
+    once would wait on each other's locks of that customer's records."""
+    if kind != Kind.CUSTOMERS or connection.vendor != "postgresql":
+        return 1
+    return max(1, int(getattr(settings, "IMPORT_WORKERS", 2)))
 
 
 def max_file_bytes() -> int:
@@ -244,8 +258,11 @@ def _enqueue(batch: ImportBatch) -> None:
     from guanxi.imports.spreadsheets.tasks import import_process
 
     # enqueued inside the caller's transaction: the database backend's task row commits with
-    # the batch's new status, or neither does
-    import_process.enqueue(batch.pk)
+    # the batch's new status, or neither does. A task that finds the batch finished (a single
+    # task worker runs them one after another) returns at once.
+    tasks = import_workers(batch.kind) if batch.phase == PHASE_RUN else 1
+    for _task in range(tasks):
+        import_process.enqueue(batch.pk)
 
 
 def _phase_begin(batch: ImportBatch, *, status: str, phase: str) -> None:
@@ -394,11 +411,18 @@ def _count_rows(batch: ImportBatch, path: Path) -> int:
     return sum(1 for _row in _data_rows(batch, path))
 
 
-def _commit_chunk(batch_id: int, phase: str, start: int, judged: list[Judged]) -> bool:
-    """Store a chunk's outcomes and move the checkpoint, unless the batch moved on (cancelled,
-    or another worker did this chunk): False then, and the chunk's writes are undone."""
+def _commit_chunk(batch_id: int, phase: str, judged: list[Judged], *, start: int | None) -> bool:
+    """Store a chunk's outcomes and move the progress, unless the batch moved on (cancelled,
+    finished, or — in the dry run, `start` given — another worker did this chunk): False
+    then, and the chunk's writes are undone."""
     batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
-    if batch.phase != phase or batch.rows_done != start or batch.cancel_requested:
+    moved_on = (
+        batch.phase != phase
+        or batch.status not in (Status.CHECKING, Status.RUNNING)
+        or batch.cancel_requested
+        or (start is not None and batch.rows_done != start)
+    )
+    if moved_on:
         transaction.set_rollback(True)
         return False
     keep = [j for j in judged if phase == PHASE_RUN or j.outcome in ("duplicate", "error")]
@@ -425,14 +449,23 @@ def _commit_chunk(batch_id: int, phase: str, start: int, judged: list[Judged]) -
         batch.run_counts = dict(counts)
     else:
         batch.check_counts = dict(counts)
-    batch.rows_done = start + len(judged)
+    batch.rows_done += len(judged)
     batch.save(update_fields=["run_counts", "check_counts", "rows_done"])
     return True
 
 
-def _finish(batch_id: int, *, status: str, failure: str = "") -> ImportBatch:
+def _finish(
+    batch_id: int, *, status: str, failure: str = "", when_complete: bool = False
+) -> ImportBatch:
+    """End the phase, once: a batch another worker finished (or cancelled) stays as it is;
+    with `when_complete`, so does an import with chunks still undone (the worker doing the
+    last of them ends it)."""
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.status not in (Status.CHECKING, Status.QUEUED, Status.RUNNING):
+            return batch
+        if when_complete and _undone_chunks(batch_id).exists():
+            return batch
         batch.status = status
         batch.failure = failure[:300]
         batch.finished_at = timezone.now()
@@ -462,28 +495,88 @@ def batch_process(*, batch_id: int, after_chunk: ChunkHook | None = None) -> Imp
             batch.total_rows = _count_rows(batch, path)
             ImportBatch.objects.filter(pk=batch_id).update(total_rows=batch.total_rows)
         judge = _judge_for(batch)
-        start = batch.rows_done
-        chunk: list[Row] = []
-        chunks = 0
-        for index, row in enumerate(_data_rows(batch, path)):
-            if index < start:
-                continue
-            chunk.append(row)
-            if len(chunk) < CHUNK:
-                continue
-            if not _process_chunk(batch_id, phase, start, chunk, judge):
-                return _stopped(batch_id)
-            start += len(chunk)
-            chunk = []
-            chunks += 1
-            if after_chunk is not None:
-                after_chunk(chunks)
-        if chunk and not _process_chunk(batch_id, phase, start, chunk, judge):
+        if phase == PHASE_CHECK:
+            finished = _check_in_order(batch, path, judge, after_chunk)
+        else:
+            finished = _run_claimed(batch, path, judge, after_chunk)
+        if not finished:
             return _stopped(batch_id)
     except ValidationFailed as exc:  # the file turned out unreadable further down
         return _finish(batch_id, status=Status.FAILED, failure=str(exc.message))
-    done = Status.CHECKED if phase == PHASE_CHECK else Status.DONE
-    return _finish(batch_id, status=done)
+    if phase == PHASE_CHECK:
+        return _finish(batch_id, status=Status.CHECKED)
+    return _finish(batch_id, status=Status.DONE, when_complete=True)
+
+
+def _chunks(batch: ImportBatch, path: Path) -> Iterator[tuple[int, list[Row]]]:
+    """The file's data rows in chunks of CHUNK, numbered from 0."""
+    chunk: list[Row] = []
+    number = 0
+    for row in _data_rows(batch, path):
+        chunk.append(row)
+        if len(chunk) == CHUNK:
+            yield number, chunk
+            number, chunk = number + 1, []
+    if chunk:
+        yield number, chunk
+
+
+def _check_in_order(batch: ImportBatch, path: Path, judge: "Judge", hook: ChunkHook | None) -> bool:
+    """The dry run, chunk after chunk from the checkpoint; False if it was stopped."""
+    start = batch.rows_done
+    done = 0
+    for number, rows in _chunks(batch, path):
+        if number * CHUNK < start:
+            continue
+        with transaction.atomic():
+            judged = judge(rows, False)
+            if not _commit_chunk(batch.pk, PHASE_CHECK, judged, start=start):
+                return False
+        start += len(rows)
+        done += 1
+        if hook is not None:
+            hook(done)
+    return True
+
+
+def _undone_chunks(batch_id: int) -> QuerySet[ImportChunk]:
+    return ImportChunk.objects.filter(batch_id=batch_id, done=False)
+
+
+def _run_claimed(batch: ImportBatch, path: Path, judge: "Judge", hook: ChunkHook | None) -> bool:
+    """The import: every undone chunk this worker can lock, then — for what other workers
+    held — each remaining one waiting for its lock (done by then, or free because its worker
+    died). False if it was stopped."""
+    chunks = -(-batch.total_rows // CHUNK)
+    ImportChunk.objects.bulk_create(
+        [ImportChunk(batch_id=batch.pk, number=number) for number in range(chunks)],
+        ignore_conflicts=True,
+    )
+    done = 0
+    for wait in (False, True):
+        undone = set(_undone_chunks(batch.pk).values_list("number", flat=True))
+        if not undone:
+            break
+        for number, rows in _chunks(batch, path):
+            if number not in undone:
+                continue
+            with transaction.atomic():
+                claimed = (
+                    _undone_chunks(batch.pk)
+                    .select_for_update(skip_locked=not wait)
+                    .filter(number=number)
+                    .first()
+                )
+                if claimed is None:  # another worker has it, or has done it
+                    continue
+                judged = judge(rows, True)
+                if not _commit_chunk(batch.pk, PHASE_RUN, judged, start=None):
+                    return False
+                ImportChunk.objects.filter(pk=claimed.pk).update(done=True)
+            done += 1
+            if hook is not None:
+                hook(done)
+    return True
 
 
 # judges a chunk of rows; with write=True it creates what the rows say
@@ -500,12 +593,6 @@ def _judge_for(batch: ImportBatch) -> Judge:
         return lambda rows, write: purchase_rows.judge_chunk(rows, purchases, write=write)
     lookups = Lookups.load(batch)
     return lambda rows, write: judge_chunk(rows, lookups, write=write)
-
-
-def _process_chunk(batch_id: int, phase: str, start: int, chunk: list[Row], judge: Judge) -> bool:
-    with transaction.atomic():
-        judged = judge(chunk, phase == PHASE_RUN)
-        return _commit_chunk(batch_id, phase, start, judged)
 
 
 def _stopped(batch_id: int) -> ImportBatch:

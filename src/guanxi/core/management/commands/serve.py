@@ -58,6 +58,13 @@ class Command(BaseCommand):
             "--threads", type=int, default=4, help="Threads per gunicorn worker (default 4)."
         )
         parser.add_argument(
+            "--task-workers",
+            type=int,
+            default=1,
+            help="Task worker processes (default 1; a large spreadsheet import of customers "
+            "on PostgreSQL is shared by up to GUANXI_IMPORT_WORKERS of them).",
+        )
+        parser.add_argument(
             "--no-worker", action="store_true", help="Do not start the task worker."
         )
         parser.add_argument(
@@ -109,9 +116,10 @@ class Command(BaseCommand):
         if options["no_worker"]:
             pass
         elif backend.startswith("django_tasks_db."):
-            commands["worker"] = [
-                sys.executable, "-m", "django", "worker", "--verbosity", str(verbosity),
-            ]  # fmt: skip
+            for number in range(1, max(1, options["task_workers"]) + 1):
+                commands["worker" if number == 1 else f"worker{number}"] = [
+                    sys.executable, "-m", "django", "worker", "--verbosity", str(verbosity),
+                ]  # fmt: skip
         else:
             self.stdout.write(
                 f"Task backend is {backend!r}: start its worker yourself (no db_worker)."
