@@ -90,13 +90,23 @@ def test_serve_starts_as_many_task_workers_as_asked(tmp_path):
     """Two task workers share a large import (issue 16); `--task-workers 2` starts them."""
     port = _free_port()
     serve = _serve(tmp_path, port, "--task-workers", "2")
+
+    def task_workers() -> int:
+        commands = []
+        for pid in _children(serve.pid):
+            try:
+                commands.append(Path(f"/proc/{pid}/cmdline").read_bytes())
+            except OSError:  # a child that just ended (the serve restarts it)
+                continue
+        return sum(1 for command in commands if b"\0django\0worker\0" in command)
+
     try:
         assert _wait(lambda: _listening(port)), "the web server never listened"
-        assert _wait(lambda: len(_children(serve.pid)) == 3), _children(serve.pid)
+        assert _wait(lambda: task_workers() == 2), _children(serve.pid)
     finally:
         serve.send_signal(signal.SIGTERM)
-        out, _err = serve.communicate(timeout=60)
-    assert "(web, worker, worker2; Ctrl-C to stop)" in out
+        serve.communicate(timeout=60)
+    assert serve.returncode == 0
 
 
 def test_a_second_migrate_waits_for_the_first(tmp_path):
