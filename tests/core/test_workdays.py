@@ -144,3 +144,12 @@ def test_the_functions_read_the_editable_calendar_in_one_query(django_assert_num
     assert business_deadline(start=start, minutes=120) == local(2026, 10, 12, 10, 0)
     CalendarDay.objects.create(date=dt.date(2026, 11, 18), is_working=False, name="公司庆典")
     assert business_deadline(start=local(2026, 11, 17, 17), minutes=120) == local(2026, 11, 19, 10)
+
+
+def test_zero_minutes_from_the_end_of_a_period_is_that_moment():
+    """Found by the property above: a deadline that ends at noon, asked for 0 more minutes,
+    moved on to the afternoon's start."""
+    noon = CAL.deadline(start=local(2025, 12, 1, 0, 0), minutes=180)
+    assert noon == local(2025, 12, 1, 12, 0)
+    assert CAL.deadline(start=noon, minutes=0) == noon
+    assert CAL.deadline(start=noon, minutes=1) == local(2025, 12, 1, 13, 1)

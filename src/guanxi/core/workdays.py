@@ -122,7 +122,8 @@ class WorkCalendar:
         for _day in range(_MAX_DAYS):
             for begin, end in self._periods_of(day):
                 begin = max(begin, cursor)
-                if begin >= end:
+                # the end of a period is still working time: 0 minutes from it is itself
+                if begin > end:
                     continue
                 if begin + left <= end:
                     return (begin + left).astimezone(dt.UTC)
