@@ -44,6 +44,30 @@ def _test_settings(upload_dir, storages):
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_listed_once():
+    """Every test client builds its own middleware, and WhiteNoise's lists the static files
+    of every finder and stats each (about 15 ms: a tenth of the permission matrix's time).
+    The files do not change during the run, so the list is made once per worker and each
+    new middleware gets the same entries."""
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    list_files = WhiteNoiseMiddleware.add_files_from_finders
+    listed: dict[tuple, dict] = {}
+
+    def add_files_from_finders(self):
+        key = (self.static_prefix, self.max_age, self.allow_all_origins, self.charset)
+        if key not in listed:
+            before = dict(self.files)
+            list_files(self)
+            listed[key] = {url: f for url, f in self.files.items() if before.get(url) is not f}
+        self.files.update(listed[key])
+
+    WhiteNoiseMiddleware.add_files_from_finders = add_files_from_finders
+    yield
+    WhiteNoiseMiddleware.add_files_from_finders = list_files
+
+
 @pytest.fixture(autouse=True)
 def _immediate_tasks(settings, tmp_path):
     for name, value in _test_settings(tmp_path / "uploads", settings.STORAGES).items():
