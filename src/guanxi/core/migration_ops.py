@@ -14,6 +14,18 @@ class AlterFieldIndex(migrations.AlterField):
     AlterField's does; a change of anything but `db_index` is refused.
     """
 
+    def state_forwards(self, app_label, state):
+        # AlterField renders every model related to a foreign key again, recursively (with the
+        # user and the customer, most of the state): ~0.15 s an operation, 15 s for a new
+        # database. Only db_index differs, which no relation depends on: the model state
+        # changes as AlterField's does, and the rendered field only takes the new db_index.
+        rendered = state.__dict__.pop("apps", None)
+        super().state_forwards(app_label, state)
+        if rendered is not None:
+            state.__dict__["apps"] = rendered
+            model = rendered.get_model(app_label, self.model_name_lower)
+            model._meta.get_field(self.name).db_index = self.field.db_index  # type: ignore[attr-defined]
+
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         self._alter_index(app_label, schema_editor, from_state, to_state)
 
@@ -24,8 +36,9 @@ class AlterFieldIndex(migrations.AlterField):
         model = to_state.apps.get_model(app_label, self.model_name)
         if not self.allow_migrate_model(schema_editor.connection.alias, model):
             return
-        old = from_state.apps.get_model(app_label, self.model_name)._meta.get_field(self.name)
-        new = model._meta.get_field(self.name)
+        # from the model states: the rendered models are shared between the two states
+        old = from_state.models[app_label, self.model_name_lower].get_field(self.name)
+        new = to_state.models[app_label, self.model_name_lower].get_field(self.name)
         if _without_db_index(old) != _without_db_index(new):
             raise ValueError(
                 f"AlterFieldIndex on {app_label}.{self.model_name}.{self.name} changes more "
@@ -33,10 +46,12 @@ class AlterFieldIndex(migrations.AlterField):
             )
         if old.db_index and not new.db_index:
             # The name Django gave the index when it made it (_create_index_sql below).
-            name = schema_editor._create_index_name(model._meta.db_table, [new.column], suffix="")
+            column = model._meta.get_field(self.name).column
+            name = schema_editor._create_index_name(model._meta.db_table, [column], suffix="")
             schema_editor.execute(schema_editor._delete_index_sql(model, name))
         elif new.db_index and not old.db_index:
-            schema_editor.execute(schema_editor._create_index_sql(model, fields=[new]))
+            field = model._meta.get_field(self.name)
+            schema_editor.execute(schema_editor._create_index_sql(model, fields=[field]))
 
     def describe(self):
         indexed = self.field.db_index  # type: ignore[attr-defined]  # missing from django-stubs
