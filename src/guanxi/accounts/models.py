@@ -21,6 +21,7 @@ class Department(models.Model):
     department and everything under it is one indexed prefix match."""
 
     name = models.CharField(_("name"), max_length=60)
+    # indexed by the unique (parent, name) below (department_unique_name_in_parent)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent department"),
@@ -28,6 +29,7 @@ class Department(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
+        db_index=False,
     )
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
     sort_order = models.PositiveIntegerField(_("order"), default=0)
@@ -133,7 +135,7 @@ class User(AbstractUser):
 
 
 def user_stamp(
-    verbose_name: "_StrOrPromise | None" = None, *, related_name: str = "+"
+    verbose_name: "_StrOrPromise | None" = None, *, related_name: str = "+", db_index: bool = True
 ) -> "models.ForeignKey[User | None, User | None]":
     """The user who did something to a row: created, recorded, received or submitted it. Always
     given when the row is written (not blank), NULL once that user is deleted, so that the row
@@ -144,6 +146,7 @@ def user_stamp(
         null=True,
         on_delete=models.SET_NULL,
         related_name=related_name,
+        db_index=db_index,
     )
 
 

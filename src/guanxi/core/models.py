@@ -20,6 +20,7 @@ class AuditLog(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     # Not limited to `Action`: higher apps add their own (core.audit.audit_actions_register).
     action = models.CharField(_("action"), max_length=40)

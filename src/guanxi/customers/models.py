@@ -154,14 +154,24 @@ class Customer(models.Model):
     province = models.CharField(_("province"), max_length=20, blank=True)
     city = models.CharField(_("city"), max_length=30, blank=True)
     industry = models.ForeignKey(
-        Industry, verbose_name=_("industry"), null=True, blank=True, on_delete=models.SET_NULL
+        Industry,
+        verbose_name=_("industry"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_index=False,
     )
     scale = models.CharField(_("scale"), max_length=10, choices=Scale.choices, blank=True)
     buyer_role = models.CharField(
         _("buyer or user"), max_length=5, choices=BuyerRole.choices, blank=True
     )
     source = models.ForeignKey(
-        Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.SET_NULL
+        Source,
+        verbose_name=_("source"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_index=False,
     )
     first_contact_at = models.DateTimeField(_("first contact"), null=True, blank=True)
     first_contact_channel = models.CharField(
@@ -178,10 +188,12 @@ class Customer(models.Model):
         _("category"), max_length=10, choices=Category.choices, default=Category.POTENTIAL
     )
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, through="CustomerTag")
-    owner = optional_fk(User, _("owner"), on_delete=models.PROTECT, related_name="owned_customers")
+    owner = optional_fk(
+        User, _("owner"), on_delete=models.PROTECT, related_name="owned_customers", db_index=False
+    )
     # The owner's department, kept with the row so that department scopes are one indexed
     # column test instead of a join through users (see docs/decisions.md).
-    department = optional_fk(Department, _("department"), on_delete=models.PROTECT)
+    department = optional_fk(Department, _("department"), on_delete=models.PROTECT, db_index=False)
     # The public pool (公海) the customer sits in, or NULL: the id of a `pipeline.PublicPool`.
     # The pipeline app keeps it equal to the customer's `pipeline.PoolEntry`, in the same
     # transaction as every release, recycling, claim, reassignment out of a pool and merge
@@ -280,8 +292,9 @@ def customer_fk(
 
 
 class CustomerTag(models.Model):
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE)
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE)
+    # indexed by the unique (customer, tag) below (customer_tag_unique)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, db_index=False)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, db_index=False)
 
     class Meta:
         constraints = [
@@ -368,9 +381,15 @@ class Contact(models.Model):
 class CustomerShare(models.Model):
     """A collaborator (协作人) on a customer: read-only or read-write, optionally until a date."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="shares")
+    # indexed by the unique (customer, user) below (share_unique)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="shares", db_index=False
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="customer_shares"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="customer_shares",
+        db_index=False,
     )
     can_edit = models.BooleanField(_("may edit"), default=False)
     expires_at = models.DateTimeField(_("until"), null=True, blank=True)
@@ -449,9 +468,15 @@ class Attachment(models.Model):
 class OwnerChange(models.Model):
     """Every change of owner: who, from, to, why (ARC-9, INT-7)."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="owner_changes")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="owner_changes", db_index=False
+    )
     from_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     to_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -475,7 +500,9 @@ class TimelineEvent(models.Model):
     """One line of a customer's timeline (ARC-8). Every capability adds its events here
     through `timeline_add`, so the 360 page reads one indexed table, newest first."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="timeline")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="timeline", db_index=False
+    )
     kind = models.CharField(max_length=30)
     occurred_at = models.DateTimeField()
     actor = optional_fk(User)

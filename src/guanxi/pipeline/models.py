@@ -107,9 +107,12 @@ class Prospect(models.Model):
     customer = models.OneToOneField(
         "customers.Customer", on_delete=models.CASCADE, primary_key=True, related_name="prospect"
     )
-    owner = optional_fk(User)
-    department = optional_fk(Department)
-    stage = models.ForeignKey(Stage, null=True, blank=True, on_delete=models.PROTECT)
+    # indexed by the work list's and the board's indexes below, which it leads
+    owner = optional_fk(User, db_index=False)
+    department = optional_fk(Department, db_index=False)
+    stage = models.ForeignKey(
+        Stage, null=True, blank=True, on_delete=models.PROTECT, db_index=False
+    )
     grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, blank=True)
     stage_changed_at = models.DateTimeField(null=True, blank=True)
     tracked = models.BooleanField(_("in my tracked customers"), default=False)
@@ -202,9 +205,9 @@ class FollowUp(models.Model):
         EMAIL = "email", _("E-mail")
         SHOWROOM = "showroom", _("Showroom")
 
-    customer = customer_fk("followups")
-    user = user_stamp(related_name="followups")
-    department = optional_fk(Department)
+    customer = customer_fk("followups", db_index=False)
+    user = user_stamp(related_name="followups", db_index=False)
+    department = optional_fk(Department, db_index=False)
     at = models.DateTimeField(_("time"))
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     content = models.TextField(_("content"), max_length=4000)
@@ -248,8 +251,8 @@ class FollowUp(models.Model):
 class StageMove(models.Model):
     """Every stage change, for the funnel's conversion rates and days per stage (ACQ-4)."""
 
-    customer = customer_fk("+")
-    user = user_stamp()
+    customer = customer_fk("+", db_index=False)
+    user = user_stamp(db_index=False)
     department = optional_fk(Department)
     source = optional_fk(Source)
     from_stage = optional_fk(Stage, on_delete=models.PROTECT)
@@ -457,7 +460,10 @@ class ScriptVote(models.Model):
     """One user's vote on a script (SRV-2): helpful or not helpful. One per user and script,
     enforced by the database; changing the vote updates the row, withdrawing deletes it."""
 
-    script = models.ForeignKey(Script, on_delete=models.CASCADE, related_name="votes")
+    # indexed by the unique (script, user) below (scriptvote_one_per_user)
+    script = models.ForeignKey(
+        Script, on_delete=models.CASCADE, related_name="votes", db_index=False
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     helpful = models.BooleanField(_("helpful"))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -570,7 +576,9 @@ class PoolEntry(models.Model):
     customer = models.OneToOneField(
         "customers.Customer", on_delete=models.CASCADE, related_name="pool_entry"
     )
-    pool = models.ForeignKey(PublicPool, on_delete=models.PROTECT, related_name="entries")
+    pool = models.ForeignKey(
+        PublicPool, on_delete=models.PROTECT, related_name="entries", db_index=False
+    )
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
     previous_owner = optional_fk(User)
@@ -591,7 +599,9 @@ class Claim(models.Model):
 
     customer = customer_fk("+")
     pool = models.ForeignKey(PublicPool, on_delete=models.CASCADE, related_name="claims")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     at = models.DateTimeField()
     local_date = models.DateField()  # the claimer's calendar day, for the daily cap
 
@@ -649,9 +659,9 @@ class CheckIn(models.Model):
     far away is flagged for the manager."""
 
     followup = models.OneToOneField(FollowUp, on_delete=models.CASCADE, related_name="checkin")
-    customer = customer_fk("checkins")
-    user = user_stamp(related_name="checkins")
-    department = optional_fk(Department)
+    customer = customer_fk("checkins", db_index=False)
+    user = user_stamp(related_name="checkins", db_index=False)
+    department = optional_fk(Department, db_index=False)
     at = models.DateTimeField(_("time"))
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)

@@ -15,7 +15,7 @@ class InstalledAsset(models.Model):
     warranty end) and repurchase cycles. Filled from deliveries (one per delivery and contract
     line; `delivery` keeps it idempotent) and editable; or entered by hand."""
 
-    customer = customer_fk("assets", _("customer"))
+    customer = customer_fk("assets", _("customer"), db_index=False)
     product = optional_fk(Product, _("product"))
     product_name = models.CharField(_("product"), max_length=120)
     serial = models.CharField(_("serial number / VIN"), max_length=40, blank=True)

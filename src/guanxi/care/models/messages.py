@@ -75,7 +75,7 @@ class Message(models.Model):
         DEFERRED = "deferred", _("Deferred")
         SUPPRESSED = "suppressed", _("Suppressed")
 
-    customer = customer_fk("messages")
+    customer = customer_fk("messages", db_index=False)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
     template = optional_fk(MessageTemplate)
@@ -100,8 +100,8 @@ class Message(models.Model):
     masked = models.BooleanField(_("secret part masked"), default=False)
     sender = optional_fk(User)
     # who the customer belonged to when queued, for the data scope of the send log
-    owner = optional_fk(User)
-    department = optional_fk(Department)
+    owner = optional_fk(User, db_index=False)
+    department = optional_fk(Department, db_index=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MessageQuerySet.as_manager()
@@ -148,7 +148,10 @@ class MessageEvent(models.Model):
     """One line of a message's send log: each change of its status, with the reason (the
     consent that was missing, the SMTP answer, the end of the quiet hours)."""
 
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="events")
+    # indexed by (message, at) below (message_event_idx)
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     status = models.CharField(_("status"), max_length=10, choices=Message.Status.choices)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     at = models.DateTimeField(_("time"), default=timezone.now)
@@ -203,7 +206,7 @@ class ConsentEvent(models.Model):
         API = "api", _("API")
         IMPORT = "import", _("Import")
 
-    customer = customer_fk("consent_events")
+    customer = customer_fk("consent_events", db_index=False)
     field = models.CharField(max_length=30)
     value = models.BooleanField()
     source = models.CharField(max_length=10, choices=Source.choices)
@@ -223,7 +226,10 @@ class Notification(models.Model):
     """An in-app notification to a user (the bell in the navbar)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,
     )
     title = models.CharField(_("title"), max_length=200)
     body = models.CharField(_("text"), max_length=1000, blank=True)
@@ -250,7 +256,10 @@ class CalendarFeed(models.Model):
     stamps `revoked_at` and the URL answers 404 from then on."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_feeds",
+        db_index=False,
     )
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -41,9 +41,9 @@ class Reception(models.Model):
     demo_minutes = models.PositiveSmallIntegerField(_("demo minutes"), null=True, blank=True)
     stay_minutes = models.PositiveSmallIntegerField(_("stay minutes"), null=True, blank=True)
     notes = models.CharField(_("notes"), max_length=500, blank=True)
-    received_by = user_stamp(pgettext_lazy("front desk", "received by"))
-    department = optional_fk(Department)
-    customer = optional_fk(Customer, _("customer"), related_name="receptions")
+    received_by = user_stamp(pgettext_lazy("front desk", "received by"), db_index=False)
+    department = optional_fk(Department, db_index=False)
+    customer = optional_fk(Customer, _("customer"), related_name="receptions", db_index=False)
     # When the entry was linked to a customer that it created (the conversion ACQ-5 counts).
     converted_at = models.DateTimeField(_("converted"), null=True, blank=True)
     created_by = user_stamp()

@@ -144,8 +144,11 @@ class CareTouch(models.Model):
         DONE = "done", _("Done")
         SKIPPED = "skipped", _("Skipped")
 
-    rule = models.ForeignKey(CareRule, on_delete=models.CASCADE, related_name="touches")
-    customer = customer_fk("care_touches")
+    # indexed by the unique (rule, customer, occurrence) below (touch_once_per_occurrence)
+    rule = models.ForeignKey(
+        CareRule, on_delete=models.CASCADE, related_name="touches", db_index=False
+    )
+    customer = customer_fk("care_touches", db_index=False)
     occurrence = models.CharField(max_length=60)
     due_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)

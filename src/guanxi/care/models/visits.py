@@ -76,7 +76,7 @@ class CareTask(models.Model):
         SPOT_CHECK = "spot_check", _("Spot check")
         TRACK = "track", _("Raised during a 回访")
 
-    customer = customer_fk("care_tasks", _("customer"))
+    customer = customer_fk("care_tasks", _("customer"), db_index=False)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.VISIT)
     topic = optional_fk(CareTopic, _("topic"), on_delete=models.PROTECT, related_name="tasks")
     title = models.CharField(_("title"), max_length=200)
@@ -84,9 +84,9 @@ class CareTask(models.Model):
         _("channel"), max_length=10, choices=Channel.choices, default=Channel.PHONE
     )
     due_at = models.DateTimeField(_("due"))
-    assignee = optional_fk(User, _("assignee"), related_name="care_tasks")
+    assignee = optional_fk(User, _("assignee"), related_name="care_tasks", db_index=False)
     # The assignee's department when assigned; a task for a department queue has no assignee.
-    department = optional_fk(Department, _("department"))
+    department = optional_fk(Department, _("department"), db_index=False)
     supervisor = optional_fk(User, _("supervisor"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
@@ -158,6 +158,7 @@ class SpotCheck(models.Model):
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     followup = models.OneToOneField(
         "pipeline.FollowUp", on_delete=models.CASCADE, related_name="spot_check"

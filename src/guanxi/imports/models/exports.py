@@ -23,7 +23,10 @@ class ExportJob(models.Model):
         EXPIRED = "expired", _("Expired")
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+        db_index=False,
     )
     kind = models.CharField(_("list"), max_length=20)
     format = models.CharField(_("format"), max_length=4, choices=Format.choices)

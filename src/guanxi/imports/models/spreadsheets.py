@@ -19,8 +19,12 @@ from guanxi.customers.models import Customer
 class ImportTemplate(models.Model):
     """A named column mapping a user saved: header text → field key."""
 
+    # indexed by the unique (owner, name) below (imports_template_owner_name)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_templates"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="import_templates",
+        db_index=False,
     )
     name = models.CharField(_("name"), max_length=60)
     mapping = models.JSONField(_("mapping"), default=dict)
@@ -67,7 +71,10 @@ class ImportBatch(models.Model):
         UPDATE_ALL = "update_all", _("Overwrite the match's fields")
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_batches"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="import_batches",
+        db_index=False,
     )
     department = optional_fk(Department)
     # whose customers the rows become when the row names no owner (the importer by default)
@@ -144,7 +151,10 @@ class ImportRow(models.Model):
         DUPLICATE = "duplicate", _("Duplicate")
         ERROR = "error", _("Error")
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    # indexed by the unique (batch, phase, row_number) below (imports_row_once)
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="rows", db_index=False
+    )
     phase = models.CharField(max_length=5)  # check | run
     row_number = models.PositiveIntegerField()  # as the spreadsheet numbers it (header = 1)
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
@@ -174,7 +184,10 @@ class ImportChunk(models.Model):
     Several workers share a batch by each locking an undone chunk's row before doing it (a
     worker killed mid-chunk loses its transaction and with it the lock)."""
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="chunks")
+    # indexed by the unique (batch, number) below (imports_chunk_once)
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="chunks", db_index=False
+    )
     number = models.PositiveIntegerField()
     done = models.BooleanField(default=False)
 

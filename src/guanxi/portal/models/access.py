@@ -22,7 +22,9 @@ class PortalCode(models.Model):
         SMS = "sms", _("SMS")
         EMAIL = "email", _("E-mail")
 
-    customer = optional_fk(Customer, on_delete=models.CASCADE, related_name="portal_codes")
+    customer = optional_fk(
+        Customer, on_delete=models.CASCADE, related_name="portal_codes", db_index=False
+    )
     channel = models.CharField(_("channel"), max_length=5, choices=Channel.choices)
     # keyed digest of the normalised mobile or e-mail address the code was asked for
     identifier_digest = models.CharField(max_length=64)

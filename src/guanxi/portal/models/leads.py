@@ -78,7 +78,9 @@ class LeadSubmission(models.Model):
         KNOWN = "known", _("Known customer: follow-up added")
         SPAM = "spam", _("Spam (honeypot)")
 
-    form = models.ForeignKey(LeadForm, on_delete=models.CASCADE, related_name="submissions")
+    form = models.ForeignKey(
+        LeadForm, on_delete=models.CASCADE, related_name="submissions", db_index=False
+    )
     customer = optional_fk(Customer)
     assignee = optional_fk(User)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)

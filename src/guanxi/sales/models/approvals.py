@@ -58,7 +58,10 @@ class ApprovalFlowVersion(models.Model):
              "name": "..."}]
     """
 
-    flow = models.ForeignKey(ApprovalFlow, on_delete=models.CASCADE, related_name="versions")
+    # indexed by the unique (flow, number) below (flowversion_number)
+    flow = models.ForeignKey(
+        ApprovalFlow, on_delete=models.CASCADE, related_name="versions", db_index=False
+    )
     number = models.PositiveIntegerField()
     conditions = models.JSONField(default=dict, blank=True)
     steps = models.JSONField(default=list)
@@ -128,10 +131,17 @@ class ApprovalTask(models.Model):
         REJECTED = "rejected", _("Rejected")
         SKIPPED = "skipped", _("Not needed")  # 或签: another approver decided
 
-    approval = models.ForeignKey(Approval, on_delete=models.CASCADE, related_name="tasks")
+    # indexed by the unique (approval, step_index, approver) below (approvaltask_once)
+    approval = models.ForeignKey(
+        Approval, on_delete=models.CASCADE, related_name="tasks", db_index=False
+    )
     step_index = models.PositiveSmallIntegerField()
+    # indexed by (approver, state, id) below (approvaltask_queue_idx)
     approver = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="approval_tasks"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="approval_tasks",
+        db_index=False,
     )
     state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
     decided_at = models.DateTimeField(null=True, blank=True)

@@ -68,7 +68,10 @@ class PriceList(models.Model):
 
 
 class PriceListItem(models.Model):
-    price_list = models.ForeignKey(PriceList, on_delete=models.CASCADE, related_name="items")
+    # indexed by the unique (price_list, product) below (pricelist_product)
+    price_list = models.ForeignKey(
+        PriceList, on_delete=models.CASCADE, related_name="items", db_index=False
+    )
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
     price = models.DecimalField(_("price (tax incl.)"), **AMOUNT)
 
@@ -84,12 +87,18 @@ class PriceListItem(models.Model):
 
 class ScopedRecord(models.Model):
     """A record in the data scope: ScopedQuerySet.visible_to reads its owner and department,
-    copied from the customer or contract so that a scope check needs no join."""
+    copied from the customer or contract so that a scope check needs no join. Neither has an
+    index of its own: each record leads two indexes with them (`scope_indexes`), or declares
+    the fields again with their index (Instalment, whose scope indexes are partial)."""
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
-    department = optional_fk(Department)
+    department = optional_fk(Department, db_index=False)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -108,7 +117,7 @@ class Quote(ScopedRecord):
         CONVERTED = "converted", _("Converted to a contract")
 
     number = models.CharField(pgettext_lazy("document", "number"), max_length=30, unique=True)
-    customer = customer_fk("quotes", on_delete=models.PROTECT)
+    customer = customer_fk("quotes", on_delete=models.PROTECT, db_index=False)
     contact = optional_fk(Contact)
     price_list = optional_fk(PriceList)
     status = models.CharField(

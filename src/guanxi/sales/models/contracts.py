@@ -27,7 +27,7 @@ class Contract(ScopedRecord):
 
     number = models.CharField(pgettext_lazy("document", "number"), max_length=30, unique=True)
     title = models.CharField(pgettext_lazy("document", "title"), max_length=200)
-    customer = customer_fk("contracts", on_delete=models.PROTECT)
+    customer = customer_fk("contracts", on_delete=models.PROTECT, db_index=False)
     signing_contact = optional_fk(Contact, _("signing contact"))
     quote = optional_fk(Quote, related_name="contracts")
     status = models.CharField(
@@ -109,7 +109,10 @@ class ContractItem(LineItem):
 class ContractAmendment(models.Model):
     """An audited change to a signed contract (补充协议): what changed, why, by whom."""
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="amendments")
+    # indexed by the unique (contract, number) below (amendment_number)
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="amendments", db_index=False
+    )
     number = models.PositiveIntegerField()
     reason = models.TextField(_("reason"))
     changes = models.JSONField(default=dict)  # {"field": [before, after], "items": …}

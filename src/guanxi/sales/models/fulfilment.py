@@ -19,7 +19,9 @@ class Order(models.Model):
         DELIVERED = "delivered", _("Delivered")
         CANCELLED = "cancelled", _("Cancelled")
 
-    contract = models.ForeignKey("sales.Contract", on_delete=models.PROTECT, related_name="orders")
+    contract = models.ForeignKey(
+        "sales.Contract", on_delete=models.PROTECT, related_name="orders", db_index=False
+    )
     number = models.CharField(pgettext_lazy("document", "number"), max_length=30, unique=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
@@ -101,7 +103,7 @@ class StockOut(models.Model):
 
     number = models.CharField(pgettext_lazy("document", "number"), max_length=30, unique=True)
     contract = models.ForeignKey(
-        "sales.Contract", on_delete=models.PROTECT, related_name="stock_outs"
+        "sales.Contract", on_delete=models.PROTECT, related_name="stock_outs", db_index=False
     )
     order = optional_fk(Order, on_delete=models.PROTECT, related_name="stock_outs")
     contract_item = models.ForeignKey(

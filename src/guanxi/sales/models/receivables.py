@@ -4,13 +4,14 @@ Instalments carry copies of the contract's owner, department and customer so tha
 receivables report and a consultant's overdue list are one index range each, without a
 join to the contract table (DESIGN: fast by design)."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from guanxi.accounts.models import User, user_stamp
+from guanxi.accounts.models import Department, User, user_stamp
 from guanxi.core.model_parts import idempotency_key_unique, optional_fk, scope_indexes
 from guanxi.customers.models import customer_fk
 from guanxi.sales.models.catalog import AMOUNT, RATE, ScopedRecord
@@ -19,8 +20,15 @@ from guanxi.sales.models.catalog import AMOUNT, RATE, ScopedRecord
 class Instalment(ScopedRecord):
     """One batch of the payment plan (回款计划, 按批次收款)."""
 
+    # Indexed here: the scope indexes below are partial (open instalments only), so they do
+    # not stand in for these columns' own (ScopedRecord leaves them without one).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    department = optional_fk(Department)
+    # indexed by the unique (contract, sequence) below (instalment_sequence)
     contract = models.ForeignKey(
-        "sales.Contract", on_delete=models.CASCADE, related_name="instalments"
+        "sales.Contract", on_delete=models.CASCADE, related_name="instalments", db_index=False
     )
     sequence = models.PositiveSmallIntegerField(_("instalment"))
     due_on = models.DateField(_("due date"))
@@ -114,7 +122,7 @@ class Payment(VoidableRecord):
         VOIDED = "voided", _("Voided")
 
     contract = models.ForeignKey(
-        "sales.Contract", on_delete=models.PROTECT, related_name="payments"
+        "sales.Contract", on_delete=models.PROTECT, related_name="payments", db_index=False
     )
     customer = customer_fk("payments", on_delete=models.PROTECT)
     amount = models.DecimalField(_("amount"), **AMOUNT)
@@ -160,7 +168,10 @@ class Payment(VoidableRecord):
 class PaymentAllocation(models.Model):
     """How much of a payment went to which instalment."""
 
-    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="allocations")
+    # indexed by the unique (payment, instalment) below (allocation_once)
+    payment = models.ForeignKey(
+        Payment, on_delete=models.CASCADE, related_name="allocations", db_index=False
+    )
     instalment = models.ForeignKey(Instalment, on_delete=models.PROTECT, related_name="allocations")
     amount = models.DecimalField(**AMOUNT)
 
@@ -188,7 +199,7 @@ class Invoice(VoidableRecord):
         VOIDED = "voided", _("Voided")
 
     contract = models.ForeignKey(
-        "sales.Contract", on_delete=models.PROTECT, related_name="invoices"
+        "sales.Contract", on_delete=models.PROTECT, related_name="invoices", db_index=False
     )
     payment = optional_fk(Payment, related_name="invoices")
     number = models.CharField(_("invoice number"), max_length=40)

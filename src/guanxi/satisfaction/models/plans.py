@@ -33,9 +33,11 @@ class ActionPlan(models.Model):
     target = models.DecimalField(_("target"), max_digits=6, decimal_places=2)
     cause = models.TextField(_("cause"), max_length=2000)
     measure = models.TextField(_("measure"), max_length=2000)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     supervisor = optional_fk(User)
-    department = optional_fk(Department)
+    department = optional_fk(Department, db_index=False)
     due_date = models.DateField(_("due date"))
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.OPEN

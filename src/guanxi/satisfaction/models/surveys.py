@@ -37,7 +37,10 @@ class SurveyTemplate(models.Model):
 
 
 class SurveyVersion(models.Model):
-    template = models.ForeignKey(SurveyTemplate, on_delete=models.CASCADE, related_name="versions")
+    # indexed by the unique (template, number) below (sat_version_unique)
+    template = models.ForeignKey(
+        SurveyTemplate, on_delete=models.CASCADE, related_name="versions", db_index=False
+    )
     number = models.PositiveIntegerField(_("version"))
     scale_max = models.PositiveSmallIntegerField(_("highest score"), default=10)
     # an overall score below this opens a recovery task for the consultant's manager at once
@@ -62,7 +65,10 @@ class SurveyVersion(models.Model):
 
 
 class Factor(models.Model):
-    version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="factors")
+    # indexed by the unique (version, code) below (sat_factor_unique)
+    version = models.ForeignKey(
+        SurveyVersion, on_delete=models.CASCADE, related_name="factors", db_index=False
+    )
     # stable across versions: the report and the action plans follow a factor by its code
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=80)
@@ -116,9 +122,9 @@ class SurveyResponse(models.Model):
         MYSTERY = "mystery", _("Mystery shopping (暗访)")
 
     version = models.ForeignKey(SurveyVersion, on_delete=models.PROTECT, related_name="responses")
-    customer = optional_fk(Customer)
-    consultant = optional_fk(User)
-    department = optional_fk(Department)
+    customer = optional_fk(Customer, db_index=False)
+    consultant = optional_fk(User, db_index=False)
+    department = optional_fk(Department, db_index=False)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     answered_at = models.DateTimeField(_("answered"))
@@ -163,8 +169,8 @@ class AnswerItem(models.Model):
     expectation = models.SmallIntegerField(_("expectation"))
     performance = models.SmallIntegerField(_("performance"))
     gap = models.SmallIntegerField(_("satisfaction"))  # performance − expectation
-    consultant = optional_fk(User)
-    department = optional_fk(Department)
+    consultant = optional_fk(User, db_index=False)
+    department = optional_fk(Department, db_index=False)
     month = models.DateField()
     source = models.CharField(max_length=10, choices=Source.choices)
 
@@ -205,7 +211,7 @@ class SurveyLink(models.Model):
 
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     version = models.ForeignKey(SurveyVersion, on_delete=models.PROTECT, related_name="+")
-    customer = customer_fk("+")
+    customer = customer_fk("+", db_index=False)
     consultant = optional_fk(User)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = optional_fk(User)

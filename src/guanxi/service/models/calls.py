@@ -44,9 +44,9 @@ class Call(models.Model):
     started_at = models.DateTimeField(_("start"))
     duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), default=0)
     notes = models.CharField(_("notes"), max_length=1000, blank=True)
-    agent = user_stamp(_("agent"))
-    department = optional_fk(Department)
-    customer = optional_fk(Customer, _("customer"), related_name="calls")
+    agent = user_stamp(_("agent"), db_index=False)
+    department = optional_fk(Department, db_index=False)
+    customer = optional_fk(Customer, _("customer"), related_name="calls", db_index=False)
     created_by = user_stamp()
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -195,13 +195,14 @@ class Complaint(models.Model):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
-    customer = customer_fk("complaints", _("customer"))
+    customer = customer_fk("complaints", _("customer"), db_index=False)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     category = models.ForeignKey(
         ComplaintCategory,
         verbose_name=_("category"),
         on_delete=models.PROTECT,
         related_name="complaints",
+        db_index=False,
     )
     item = optional_fk(ComplaintCategory, _("sub-item"), on_delete=models.PROTECT)
     severity = models.CharField(
@@ -215,8 +216,8 @@ class Complaint(models.Model):
 
     received_by = user_stamp(_("received by"))
     first_owner = optional_fk(User, _("first responsible (首问责任人)"))
-    owner = optional_fk(User, _("handler"), related_name="complaints")
-    department = optional_fk(Department, _("queue"))
+    owner = optional_fk(User, _("handler"), related_name="complaints", db_index=False)
+    department = optional_fk(Department, _("queue"), db_index=False)
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.OPEN
     )
@@ -316,7 +317,9 @@ class ComplaintEvent(models.Model):
         ESCALATE = "escalate", _("Escalated")
         COMPENSATION = "compensation", _("Compensation")
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     note = models.TextField(_("note"), max_length=4000, blank=True)
     actor = optional_fk(User)

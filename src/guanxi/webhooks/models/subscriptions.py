@@ -74,7 +74,7 @@ class Delivery(models.Model):
         FAILED = "failed", _("Failed")
 
     subscription = models.ForeignKey(
-        Subscription, on_delete=models.CASCADE, related_name="deliveries"
+        Subscription, on_delete=models.CASCADE, related_name="deliveries", db_index=False
     )
     event = models.CharField(_("event"), max_length=40)
     event_id = models.UUIDField(default=uuid.uuid4)
