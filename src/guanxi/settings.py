@@ -45,7 +45,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "django_tasks_db",
-    "crontask",
     "axes",
     "ninja",  # serves its Swagger UI from local static files instead of a CDN (API docs)
     "guanxi.core",

@@ -36,3 +36,12 @@ def test_the_wsgi_module_loads_the_views_and_freezes_the_start_up_heap(tmp_path)
 
 def test_a_web_worker_does_not_import_pypinyin(tmp_path):
     assert _worker_prints(tmp_path, "print('pypinyin' in sys.modules)") == ["False"]
+
+
+def test_a_web_worker_does_not_import_the_scheduler(tmp_path):
+    """Only `guanxi scheduler` hands the cron expressions to django-crontask (core/schedule.py)."""
+    loaded = _worker_prints(
+        tmp_path,
+        "print(*(m in sys.modules for m in ('crontask', 'apscheduler')))",
+    )
+    assert loaded == ["False", "False"]

@@ -1,8 +1,8 @@
 """Background tasks of the kernel."""
 
-from crontask import cron
 from django.tasks import task
 
+from guanxi.core.schedule import cron
 from guanxi.core.task_recovery import tasks_recover_lost
 
 

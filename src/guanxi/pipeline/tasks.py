@@ -1,10 +1,10 @@
 """Background tasks of the pipeline. The nightly recycling of the public pools (INT-7) is
-enqueued by django-crontask's scheduler (`manage.py crontask`) at 02:00 in TIME_ZONE
+enqueued by the scheduler (`guanxi scheduler`, django-crontask) at 02:00 in TIME_ZONE
 (Asia/Shanghai)."""
 
-from crontask import cron
 from django.tasks import task
 
+from guanxi.core.schedule import cron
 from guanxi.pipeline.pools.services import pool_recycle_run
 
 

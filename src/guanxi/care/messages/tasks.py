@@ -5,11 +5,11 @@ while one is waiting); the scheduler starts one every minute for deferred messag
 time came and retries whose back-off is over. A run that finds a long queue starts a second
 one beside it (up to GUANXI_MESSAGE_SENDERS), so every worker helps."""
 
-from crontask import cron
 from django.conf import settings
 from django.tasks import task
 
 from guanxi.care.messages.sending import CLAIM_BATCH, messages_due_count, messages_send_due
+from guanxi.core.schedule import cron
 from guanxi.core.task_runs import on_commit_once, task_runs_count
 
 

@@ -2,10 +2,10 @@
 TIME_ZONE: the date triggers every night, the due touches every ten minutes. Both are
 idempotent: a repeated or overlapping run touches nobody twice."""
 
-from crontask import cron
 from django.tasks import task
 
 from guanxi.care.rules.services import date_rules_evaluate, touches_run
+from guanxi.core.schedule import cron
 
 
 @cron("30 1 * * *")

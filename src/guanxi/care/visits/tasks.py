@@ -3,10 +3,10 @@ Monday at 07:00 in TIME_ZONE. A fortnight is drawn once per consultant (spot_che
 skips a consultant who already has checks of it), so the Monday of the off week does
 nothing, and neither does a second run of the same morning."""
 
-from crontask import cron
 from django.tasks import task
 
 from guanxi.care.visits.services import spot_checks_draw
+from guanxi.core.schedule import cron
 
 
 @cron("0 7 * * Mon")

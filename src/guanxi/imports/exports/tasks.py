@@ -1,9 +1,9 @@
 """The exports' background work (RPT-2): a job is written by the task worker; finished files
 are deleted when they expire (hourly, django-crontask's scheduler)."""
 
-from crontask import cron
 from django.tasks import task
 
+from guanxi.core.schedule import cron
 from guanxi.imports.exports.running import export_run, exports_expire
 
 

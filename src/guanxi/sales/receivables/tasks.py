@@ -7,9 +7,9 @@ instalment is stamped `reminded_at`, so running the task again — the same day 
 never reminds twice. The owner also sees every overdue instalment at the top of their work
 list (sales.wiring)."""
 
-from crontask import cron
 from django.tasks import task
 
+from guanxi.core.schedule import cron
 from guanxi.sales.receivables.services import overdue_reminders_run
 
 

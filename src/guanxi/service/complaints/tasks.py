@@ -2,9 +2,9 @@
 escalation every five minutes. Idempotent: a repeated or overlapping run escalates nobody
 twice."""
 
-from crontask import cron
 from django.tasks import task
 
+from guanxi.core.schedule import cron
 from guanxi.service.complaints.services import escalations_run
 
 

@@ -3,9 +3,9 @@
 `event_fire` asks for a run once its transaction commits (one per transaction, none while
 one is waiting); the scheduler starts one every minute for retries whose back-off is over."""
 
-from crontask import cron
 from django.tasks import task
 
+from guanxi.core.schedule import cron
 from guanxi.core.task_runs import on_commit_once, task_runs_count
 from guanxi.webhooks.delivery.sending import deliveries_due_count, deliveries_send_due
 

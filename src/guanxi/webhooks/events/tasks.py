@@ -1,8 +1,8 @@
 """The daily overdue-follow-ups notice, on the scheduler (09:00 site time)."""
 
-from crontask import cron
 from django.tasks import task
 
+from guanxi.core.schedule import cron
 from guanxi.webhooks.events.digest import overdue_digest_fire
 
 
