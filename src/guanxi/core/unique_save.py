@@ -9,12 +9,13 @@ from guanxi.core.errors import invalid_field
 
 
 @contextmanager
-def unique_or_invalid(field: str, message) -> Iterator[None]:
+def unique_or_invalid(field: str, message: str) -> Iterator[None]:
     """Run the block in a savepoint; an IntegrityError from it becomes `message` on `field`.
 
-    The service checks uniqueness before it writes, so this only answers the write that a
-    concurrent one got in before: with the same words as the check, and with the outer
-    transaction still usable (the savepoint is rolled back, not the whole request)."""
+    The constraint is the check that holds under concurrent writes: a service that also asks
+    first (to show every field error at once) gives the same words here for the write that
+    another one got in before. Only the savepoint is rolled back, so the request's own
+    transaction stays usable."""
     try:
         with transaction.atomic():
             yield
