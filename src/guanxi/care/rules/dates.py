@@ -119,15 +119,17 @@ def rule_rows(*, rule: CareRule, today: dt.date) -> list[QuerySet[Any]]:
     due = schedule.touch_due_at(rule=rule, moment=schedule.day_moment(day))
     params = rule.params or {}
     trigger = rule.trigger
+
+    # every touch of one evaluation shares the rule and the due moment
+    def customer_touches(customers: QuerySet[Customer], occurrence: Any) -> QuerySet[Any]:
+        return customer_rows(rule=rule, customers=customers, occurrence=occurrence, due=due)
+
+    def asset_touches(assets: QuerySet[InstalledAsset], suffix: str) -> QuerySet[Any]:
+        return _asset_rows(rule=rule, assets=assets, suffix=suffix, due=due)
+
     if trigger == Trigger.BIRTHDAY:
-        return [
-            customer_rows(
-                rule=rule,
-                customers=_customers(rule).filter(_same_day("birth_date", day)),
-                occurrence=f"birthday:{day.year}",
-                due=due,
-            )
-        ]
+        birthdays = _customers(rule).filter(_same_day("birth_date", day))
+        return [customer_touches(birthdays, f"birthday:{day.year}")]
     if trigger == Trigger.PURCHASE_ANNIVERSARY:
         delivered = InstalledAsset.objects.filter(
             _same_day("delivered_on", day), delivered_on__year__lt=day.year, retired_on__isnull=True
@@ -137,30 +139,13 @@ def rule_rows(*, rule: CareRule, today: dt.date) -> list[QuerySet[Any]]:
         ).values("customer_id")
         occurrence = f"anniversary:{day.year}"
         return [
-            customer_rows(
-                rule=rule,
-                customers=_customers(rule).filter(pk__in=delivered),
-                occurrence=occurrence,
-                due=due,
-            ),
-            customer_rows(
-                rule=rule,
-                customers=_customers(rule).filter(pk__in=signed),
-                occurrence=occurrence,
-                due=due,
-            ),
+            customer_touches(_customers(rule).filter(pk__in=delivered), occurrence),
+            customer_touches(_customers(rule).filter(pk__in=signed), occurrence),
         ]
     if trigger == Trigger.HOLIDAY:
         if not _is_holiday(params, day):
             return []
-        return [
-            customer_rows(
-                rule=rule,
-                customers=_customers(rule),
-                occurrence=f"holiday:{day.isoformat()}",
-                due=due,
-            )
-        ]
+        return [customer_touches(_customers(rule), f"holiday:{day.isoformat()}")]
     if trigger == Trigger.NO_CONTACT:
         days = int(params.get("days") or DEFAULT_NO_CONTACT_DAYS)
         since = schedule.day_moment(day) - dt.timedelta(days=days)
@@ -171,16 +156,8 @@ def rule_rows(*, rule: CareRule, today: dt.date) -> list[QuerySet[Any]]:
             .filter(t_last__lt=since)
             .annotate(t_since=TruncDate("t_last"))
         )
-        return [
-            customer_rows(
-                rule=rule,
-                customers=silent,
-                occurrence=Concat(
-                    Value("silent:"), Cast("t_since", CharField()), output_field=CharField()
-                ),
-                due=due,
-            )
-        ]
+        since_day = Concat(Value("silent:"), Cast("t_since", CharField()), output_field=CharField())
+        return [customer_touches(silent, since_day)]
     if trigger == Trigger.UPKEEP:
         per_month = int(params.get("per_month") or DEFAULT_PER_MONTH)
         index, first = upkeep_window(day=day, per_month=per_month)
@@ -190,32 +167,13 @@ def rule_rows(*, rule: CareRule, today: dt.date) -> list[QuerySet[Any]]:
             grade=Grade.E, last_followup_at__gte=window_start
         ).values("customer_id")
         e_class = Prospect.objects.filter(grade=Grade.E).values("customer_id")
-        return [
-            customer_rows(
-                rule=rule,
-                customers=_customers(rule).filter(pk__in=e_class).exclude(pk__in=contacted),
-                occurrence=f"upkeep:{day:%Y-%m}#{index}",
-                due=due,
-            )
-        ]
+        not_contacted = _customers(rule).filter(pk__in=e_class).exclude(pk__in=contacted)
+        return [customer_touches(not_contacted, f"upkeep:{day:%Y-%m}#{index}")]
     if trigger == Trigger.MAINTENANCE_DUE:
-        return [
-            _asset_rows(
-                rule=rule,
-                assets=InstalledAsset.objects.filter(next_maintenance_on=day),
-                suffix=f":maintenance:{day.isoformat()}",
-                due=due,
-            )
-        ]
+        maintenance = InstalledAsset.objects.filter(next_maintenance_on=day)
+        return [asset_touches(maintenance, f":maintenance:{day.isoformat()}")]
     if trigger == Trigger.WARRANTY_ENDING:
-        return [
-            _asset_rows(
-                rule=rule,
-                assets=InstalledAsset.objects.filter(warranty_ends_on=day),
-                suffix=":warranty",
-                due=due,
-            )
-        ]
+        return [asset_touches(InstalledAsset.objects.filter(warranty_ends_on=day), ":warranty")]
     return []
 
 

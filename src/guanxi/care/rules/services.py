@@ -348,12 +348,19 @@ def date_rules_evaluate(*, today: dt.date | None = None) -> dict[str, int]:
 # ---------------------------------------------------------------- editing rules
 
 
-def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
-    return {
+def _audit_rule(
+    *, actor: User, rule: CareRule, before: dict[str, Any], after: dict[str, Any]
+) -> None:
+    """Audit a rule saved: the fields `after` changed from `before` (rows by their ids); a new
+    rule's `before` is empty."""
+    changes = {
         name: (_plain(before.get(name)), _plain(value))
         for name, value in after.items()
         if _plain(before.get(name)) != _plain(value)
     }
+    audit_record(
+        actor=actor, action="care.rule_update", target=rule, summary=rule.name, changes=changes
+    )
 
 
 def _plain(value: Any) -> Any:
@@ -370,13 +377,7 @@ def rule_update(*, actor: User, rule: CareRule, values: dict[str, Any]) -> CareR
         for name, value in cleaned.items():
             setattr(locked, name, value)
         locked.save()
-        audit_record(
-            actor=actor,
-            action="care.rule_update",
-            target=locked,
-            summary=locked.name,
-            changes=_changes(before, cleaned),
-        )
+        _audit_rule(actor=actor, rule=locked, before=before, after=cleaned)
     return locked
 
 
@@ -392,13 +393,7 @@ def rule_create(*, actor: User, values: dict[str, Any]) -> CareRule:
             or 0
         ) + 10
         rule.save()
-        audit_record(
-            actor=actor,
-            action="care.rule_update",
-            target=rule,
-            summary=rule.name,
-            changes=_changes({}, cleaned),
-        )
+        _audit_rule(actor=actor, rule=rule, before={}, after=cleaned)
     return rule
 
 

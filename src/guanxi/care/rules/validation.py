@@ -172,6 +172,12 @@ def rule_clean(*, values: dict[str, Any], rule: CareRule) -> dict[str, Any]:
     if unknown:
         errors["__all__"] = [_("Unknown fields: %(names)s.") % {"names": ", ".join(unknown)}]
     merged.update({key: value for key, value in values.items() if key in merged})
+
+    def chosen(model: Any, name: str, message: str, **filters: Any) -> Any:
+        """The row that the reference field `name` names; None when blank or unknown (then
+        `message` is that field's error)."""
+        return _fk(model, merged[name], field=name, errors=errors, message=message, **filters)
+
     cleaned: dict[str, Any] = {}
     for name, limit in TEXT_LIMITS.items():
         text = str(merged[name] or "").strip()
@@ -206,22 +212,11 @@ def rule_clean(*, values: dict[str, Any], rule: CareRule) -> dict[str, Any]:
     if action not in CareRule.Action.values:
         errors["action"] = [_("Choose a message or a task.")]
     cleaned["action"] = action
-    template = _fk(
-        MessageTemplate,
-        merged["template"],
-        field="template",
-        errors=errors,
-        message=_("Choose an active message template."),
-        active=True,
+
+    template = chosen(
+        MessageTemplate, "template", _("Choose an active message template."), active=True
     )
-    topic = _fk(
-        CareTopic,
-        merged["topic"],
-        field="topic",
-        errors=errors,
-        message=_("Choose an active 回访 topic."),
-        active=True,
-    )
+    topic = chosen(CareTopic, "topic", _("Choose an active 回访 topic."), active=True)
     task_kind = str(merged["task_kind"] or "")
     channel = str(merged["channel"] or "")
     if action == CareRule.Action.MESSAGE:
@@ -245,26 +240,15 @@ def rule_clean(*, values: dict[str, Any], rule: CareRule) -> dict[str, Any]:
         errors["assignee"] = [_("Choose who does it.")]
     cleaned["assignee"] = assignee
     role_message = _("Choose a role from the list.")
-    cleaned["assignee_role"] = _fk(
-        Role, merged["assignee_role"], field="assignee_role", errors=errors, message=role_message
+    cleaned["assignee_role"] = chosen(Role, "assignee_role", role_message)
+    cleaned["assignee_department"] = chosen(
+        Department, "assignee_department", _("Choose a department from the list.")
     )
-    cleaned["assignee_department"] = _fk(
-        Department,
-        merged["assignee_department"],
-        field="assignee_department",
-        errors=errors,
-        message=_("Choose a department from the list."),
-    )
-    cleaned["assignee_user"] = _fk(
-        User,
-        merged["assignee_user"],
-        field="assignee_user",
-        errors=errors,
-        message=_("Choose an active user."),
-        is_active=True,
+    cleaned["assignee_user"] = chosen(
+        User, "assignee_user", _("Choose an active user."), is_active=True
     )
     for name in ("implementer_role", "supervisor_role"):
-        cleaned[name] = _fk(Role, merged[name], field=name, errors=errors, message=role_message)
+        cleaned[name] = chosen(Role, name, role_message)
     needs = {
         CareRule.Assignee.ROLE: ("assignee_role", _("Choose the role.")),
         CareRule.Assignee.DEPARTMENT: ("assignee_department", _("Choose the department.")),

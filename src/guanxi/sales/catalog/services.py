@@ -8,7 +8,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from guanxi.core.audit import audit_record
 from guanxi.core.dates import clean_date
 from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed, found
 from guanxi.core.pagination import parse_id
+from guanxi.core.unique_save import unique_or_invalid
 from guanxi.customers.archive.services import timeline_add
 from guanxi.customers.models import Contact, Customer, CustomerTag, Tag
 from guanxi.sales.common import hooks, money, numbers
@@ -197,13 +198,8 @@ def _clean_product(data: dict, *, product: Product | None) -> dict:
 def product_create(*, actor, data: dict) -> Product:
     _require_catalog(actor)
     cleaned = _clean_product(data, product=None)
-    try:
-        with transaction.atomic():
-            product = Product.objects.create(**cleaned)
-    except IntegrityError:
-        raise ValidationFailed(
-            field_errors={"code": [_("Another product already has this code.")]}
-        ) from None
+    with unique_or_invalid("code", _("Another product already has this code.")):
+        product = Product.objects.create(**cleaned)
     audit_record(
         actor=actor,
         action="sales.product_create",
@@ -239,13 +235,8 @@ def product_update(*, actor, product: Product, data: dict) -> Product:
         return locked
     for field, value in cleaned.items():
         setattr(locked, field, value)
-    try:
-        with transaction.atomic():
-            locked.save()
-    except IntegrityError:
-        raise ValidationFailed(
-            field_errors={"code": [_("Another product already has this code.")]}
-        ) from None
+    with unique_or_invalid("code", _("Another product already has this code.")):
+        locked.save()
     audit_record(
         actor=actor,
         action="sales.product_update",
@@ -392,13 +383,8 @@ def pricelist_create(*, actor, data: dict, items=None) -> PriceList:
     """A price list with its items ([{product, price}])."""
     _require_catalog(actor)
     cleaned, prices = _clean_price_list_and_items(data, items or [], price_list=None)
-    try:
-        with transaction.atomic():
-            price_list = PriceList.objects.create(**cleaned)
-    except IntegrityError:
-        raise ValidationFailed(
-            field_errors={"name": [_("Another price list already has this name.")]}
-        ) from None
+    with unique_or_invalid("name", _("Another price list already has this name.")):
+        price_list = PriceList.objects.create(**cleaned)
     _write_price_items(price_list, prices)
     audit_record(
         actor=actor,
@@ -426,13 +412,8 @@ def pricelist_update(*, actor, price_list: PriceList, data: dict, items=None) ->
     cleaned, prices = _clean_price_list_and_items(merged, items, price_list=locked)
     for field, value in cleaned.items():
         setattr(locked, field, value)
-    try:
-        with transaction.atomic():
-            locked.save()
-    except IntegrityError:
-        raise ValidationFailed(
-            field_errors={"name": [_("Another price list already has this name.")]}
-        ) from None
+    with unique_or_invalid("name", _("Another price list already has this name.")):
+        locked.save()
     if prices is not None:
         _write_price_items(locked, prices)
     audit_record(

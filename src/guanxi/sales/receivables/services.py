@@ -32,6 +32,7 @@ from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
 from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed, found
 from guanxi.core.idempotency import idempotency_key_clean, idempotency_replay
+from guanxi.core.unique_save import unique_or_invalid
 from guanxi.customers.archive.services import timeline_add
 from guanxi.customers.models import Customer, TimelineEvent
 from guanxi.pipeline.prospects.services import prospect_mark_won
@@ -907,13 +908,8 @@ def invoice_record(
         notes=notes,
         recorded_by=actor,
     )
-    try:
-        with transaction.atomic():
-            invoice.save()
-    except IntegrityError:
-        raise ValidationFailed(
-            field_errors={"number": [_("An invoice of this type with this number exists.")]}
-        ) from None
+    with unique_or_invalid("number", _("An invoice of this type with this number exists.")):
+        invoice.save()
     approval = _submit_for_approval(
         actor=actor,
         target="invoice",

@@ -79,10 +79,25 @@ def _clean_value(metric, value, *, field: str = "value") -> Decimal:
     return money.fen(number)
 
 
-def _write(*, actor, user, department, period, starts_on, metric, value) -> SalesTarget:
+def _slot(*, user, department, period, starts_on) -> dict:
+    """Whose targets and for which period; with a measure added, what names one target."""
     subject = {"user": user} if user is not None else {"department": department}
-    # what names the target: one per user or department, period, start and measure
-    key = {"period": period, "starts_on": starts_on, "metric": metric, **subject}
+    return {"period": period, "starts_on": starts_on, **subject}
+
+
+def _audit_detail(target: SalesTarget, **values) -> dict:
+    """What the audit log keeps of a target set or cleared: whose, when, which measure."""
+    return {
+        "user": target.user_id,
+        "department": target.department_id,
+        "period": target.period,
+        "starts_on": target.starts_on.isoformat(),
+        "metric": target.metric,
+        **values,
+    }
+
+
+def _write(*, actor, key: dict, value) -> SalesTarget:
     existing = SalesTarget.objects.select_for_update().filter(**key).first()
     before = str(existing.value) if existing is not None else None
     if existing is None:
@@ -99,15 +114,7 @@ def _write(*, actor, user, department, period, starts_on, metric, value) -> Sale
         action=AUDIT_SET,
         target=target,
         changes={"value": (before, value)},
-        detail={
-            "user": user.pk if user is not None else None,
-            "department": department.pk if department is not None else None,
-            "period": period,
-            "starts_on": starts_on.isoformat(),
-            "metric": metric,
-            "before": before,
-            "after": str(value),
-        },
+        detail=_audit_detail(target, before=before, after=str(value)),
     )
     return target
 
@@ -120,15 +127,8 @@ def target_set(
     _check_actor(actor, user=user, department=department)
     period, starts_on = _clean_period(period, starts_on)
     value = _clean_value(metric, value)
-    return _write(
-        actor=actor,
-        user=user,
-        department=department,
-        period=period,
-        starts_on=starts_on,
-        metric=metric,
-        value=value,
-    )
+    slot = _slot(user=user, department=department, period=period, starts_on=starts_on)
+    return _write(actor=actor, key={**slot, "metric": metric}, value=value)
 
 
 @transaction.atomic
@@ -141,14 +141,7 @@ def target_clear(*, actor, target: SalesTarget) -> None:
         action=AUDIT_CLEAR,
         target=target,
         changes={"value": (target.value, None)},
-        detail={
-            "user": target.user_id,
-            "department": target.department_id,
-            "period": target.period,
-            "starts_on": target.starts_on.isoformat(),
-            "metric": target.metric,
-            "before": str(target.value),
-        },
+        detail=_audit_detail(target, before=str(target.value)),
     )
 
 
@@ -176,25 +169,14 @@ def targets_save(
             errors.update(error.field_errors)
     if errors:
         raise ValidationFailed(field_errors=errors)
-    subject = {"user": user} if user is not None else {"department": department}
+    slot = _slot(user=user, department=department, period=period, starts_on=starts_on)
     saved = []
     for metric, value in cleaned.items():
+        key = {**slot, "metric": metric}
         if value is None:
-            existing = SalesTarget.objects.filter(
-                period=period, starts_on=starts_on, metric=metric, **subject
-            ).first()
+            existing = SalesTarget.objects.filter(**key).first()
             if existing is not None:
                 target_clear(actor=actor, target=existing)
             continue
-        saved.append(
-            _write(
-                actor=actor,
-                user=user,
-                department=department,
-                period=period,
-                starts_on=starts_on,
-                metric=metric,
-                value=value,
-            )
-        )
+        saved.append(_write(actor=actor, key=key, value=value))
     return saved

@@ -4,7 +4,7 @@ ValidationFailed with field errors and changes nothing."""
 
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
 from guanxi.core.dataclass_values import dataclass_values
 from guanxi.core.errors import PermissionDenied, ValidationFailed
+from guanxi.core.unique_save import unique_or_invalid
 from guanxi.webhooks.common import permissions
 from guanxi.webhooks.common.catalog import EVENTS
 from guanxi.webhooks.common.net import UnsafeTarget, host_of, target_check
@@ -180,15 +181,8 @@ def _clean_host(host: str) -> str:
 def allowed_host_add(*, actor: User, host: str, note: str = "") -> AllowedHost:
     manage_check(actor)
     value = _clean_host(host)
-    try:
-        with transaction.atomic():
-            allowed = AllowedHost.objects.create(
-                host=value, note=note.strip()[:200], created_by=actor
-            )
-    except IntegrityError:
-        raise ValidationFailed(
-            field_errors={"host": [_("This host is allowed already.")]}
-        ) from None
+    with unique_or_invalid("host", _("This host is allowed already.")):
+        allowed = AllowedHost.objects.create(host=value, note=note.strip()[:200], created_by=actor)
     audit_record(actor=actor, action="webhooks.allowed_host", target=allowed, summary=f"+ {value}")
     return allowed
 
