@@ -17,7 +17,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import Department, User
 from guanxi.accounts.permissions import REVEAL_PII
@@ -38,6 +38,7 @@ from guanxi.sales.catalog.selectors import QuoteFilters, quote_list_for_user
 from guanxi.sales.contracts.selectors import ContractFilters, contract_list_for_user
 from guanxi.sales.fulfilment.selectors import delivery_schedule, parse_schedule_filters
 from guanxi.sales.models import Contract, Invoice, Order, Payment
+from guanxi.sales.receivables.instalment_sheet import instalment_columns
 from guanxi.sales.receivables.selectors import (
     ReceivableFilters,
     open_instalment_iter,
@@ -486,20 +487,6 @@ def _instalment_records(user: Any, params: QueryDict) -> Iterator[Any]:
     return iter(open_instalment_iter(user=user, filters=filters))
 
 
-def _instalment_columns() -> list[str]:
-    return [
-        _("Contract"),
-        _("Customer"),
-        _("Owner"),
-        _("Department"),
-        _("Instalment"),
-        _("Due date"),
-        _("Amount"),
-        _("Paid"),
-        pgettext("money", "Open"),
-    ]
-
-
 def _instalment_row(inst: Any, ctx: Context) -> Row:
     return [
         inst.contract.number,
@@ -735,7 +722,7 @@ KINDS: dict[str, ExportKind] = {
         ExportKind(
             "instalments",
             gettext_lazy("Open instalments"),
-            _instalment_columns,
+            instalment_columns,
             _instalment_records,
             _instalment_row,
             _filtered_count(open_instalments, ReceivableFilters.from_params),
