@@ -17,7 +17,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import Department, User
 from guanxi.accounts.permissions import REVEAL_PII
@@ -38,6 +38,7 @@ from guanxi.sales.catalog.selectors import QuoteFilters, quote_list_for_user
 from guanxi.sales.contracts.selectors import ContractFilters, contract_list_for_user
 from guanxi.sales.fulfilment.selectors import delivery_schedule, parse_schedule_filters
 from guanxi.sales.models import Contract, Invoice, Order, Payment
+from guanxi.sales.receivables.instalment_sheet import instalment_columns
 from guanxi.sales.receivables.selectors import (
     ReceivableFilters,
     open_instalment_iter,
@@ -178,98 +179,70 @@ def _filtered_count(
 # ---------------------------------------------------------------- customers
 
 
-def _customer_columns() -> list[str]:
-    return [
-        _("Number"),
-        _("Name"),
-        _("Type"),
-        _("Category"),
-        _("Owner"),
-        _("Department"),
-        _("Mobile"),
-        _("Office phone"),
-        _("E-mail"),
-        _("WeChat"),
-        _("ID number"),
-        _("Province"),
-        _("City"),
-        _("Work address"),
-        _("Industry"),
-        _("Source"),
-        _("Customer level"),
-        _("Created"),
-    ]
+def _as_stored(ctx: Context, value: Any) -> Any:
+    return value
 
 
-CUSTOMER_FIELDS = (
-    "name",
-    "kind",
-    "category",
-    "owner_id",
-    "department_id",
-    "mobile",
-    "office_phone",
-    "email",
-    "wechat",
-    "id_number_masked",
-    "province",
-    "city",
-    "work_address",
-    "industry_id",
-    "source_id",
-    "level",
-    "created_at",
+def _choice_of(name: str) -> Callable[[Context, Any], str]:
+    return lambda ctx, value: ctx.choice_of(Customer, name, value)
+
+
+def _name_of(model: type[Model]) -> Callable[[Context, Any], str]:
+    return lambda ctx, pk: ctx.name_of(model, pk)
+
+
+@dataclass(frozen=True)
+class CustomerColumn:
+    """A column of the customer export after the number: its header, the field it reads
+    (customers are read as values, not as model instances, bench/export_customers.py) and
+    how the field's value is written in its cell."""
+
+    label: Promise
+    field: str
+    cell: Callable[[Context, Any], Any]
+
+
+CUSTOMER_COLUMNS = (
+    CustomerColumn(gettext_lazy("Name"), "name", _as_stored),
+    CustomerColumn(gettext_lazy("Type"), "kind", _choice_of("kind")),
+    CustomerColumn(gettext_lazy("Category"), "category", _choice_of("category")),
+    CustomerColumn(gettext_lazy("Owner"), "owner_id", _name_of(User)),
+    CustomerColumn(gettext_lazy("Department"), "department_id", _name_of(Department)),
+    CustomerColumn(gettext_lazy("Mobile"), "mobile", Context.phone),
+    CustomerColumn(gettext_lazy("Office phone"), "office_phone", Context.phone),
+    CustomerColumn(gettext_lazy("E-mail"), "email", _as_stored),
+    CustomerColumn(gettext_lazy("WeChat"), "wechat", _as_stored),
+    CustomerColumn(gettext_lazy("ID number"), "id_number_masked", _as_stored),
+    CustomerColumn(gettext_lazy("Province"), "province", _as_stored),
+    CustomerColumn(gettext_lazy("City"), "city", _as_stored),
+    CustomerColumn(gettext_lazy("Work address"), "work_address", _as_stored),
+    CustomerColumn(gettext_lazy("Industry"), "industry_id", _name_of(Industry)),
+    CustomerColumn(gettext_lazy("Source"), "source_id", _name_of(Source)),
+    CustomerColumn(gettext_lazy("Customer level"), "level", _choice_of("level")),
+    CustomerColumn(gettext_lazy("Created"), "created_at", Context.local),
 )
+
+
+def _customer_columns() -> list[str]:
+    return [_("Number"), *(str(column.label) for column in CUSTOMER_COLUMNS)]
 
 
 def _customers(user: Any, params: QueryDict) -> Iterator[Any]:
     filters = CustomerFilterForm(params or None, user=user, options=False).to_filters()  # type: ignore[no-untyped-call]
     return customer_values_for_export(
-        user=user, filters=filters, fields=CUSTOMER_FIELDS, batch=BATCH
+        user=user,
+        filters=filters,
+        fields=[column.field for column in CUSTOMER_COLUMNS],
+        batch=BATCH,
     )
 
 
 def _customer_row(values: tuple[Any, ...], ctx: Context) -> Row:
-    (
-        pk,
-        name,
-        kind,
-        category,
-        owner,
-        department,
-        mobile,
-        office_phone,
-        email,
-        wechat,
-        id_number,
-        province,
-        city,
-        address,
-        industry,
-        source,
-        level,
-        created_at,
-    ) = values
-    return [
-        pk,
-        name,
-        ctx.choice_of(Customer, "kind", kind),
-        ctx.choice_of(Customer, "category", category),
-        ctx.name_of(User, owner),
-        ctx.name_of(Department, department),
-        ctx.phone(mobile),
-        ctx.phone(office_phone),
-        email,
-        wechat,
-        id_number,
-        province,
-        city,
-        address,
-        ctx.name_of(Industry, industry),
-        ctx.name_of(Source, source),
-        ctx.choice_of(Customer, "level", level),
-        ctx.local(created_at),
+    pk, *fields = values
+    cells = [
+        column.cell(ctx, value) for column, value in zip(CUSTOMER_COLUMNS, fields, strict=True)
     ]
+    return [pk, *cells]
 
 
 # ---------------------------------------------------------------- follow-ups
@@ -484,20 +457,6 @@ def _delivery_row(plan: Any, ctx: Context) -> Row:
 def _instalment_records(user: Any, params: QueryDict) -> Iterator[Any]:
     filters = ReceivableFilters.from_params(params)
     return iter(open_instalment_iter(user=user, filters=filters))
-
-
-def _instalment_columns() -> list[str]:
-    return [
-        _("Contract"),
-        _("Customer"),
-        _("Owner"),
-        _("Department"),
-        _("Instalment"),
-        _("Due date"),
-        _("Amount"),
-        _("Paid"),
-        pgettext("money", "Open"),
-    ]
 
 
 def _instalment_row(inst: Any, ctx: Context) -> Row:
@@ -735,7 +694,7 @@ KINDS: dict[str, ExportKind] = {
         ExportKind(
             "instalments",
             gettext_lazy("Open instalments"),
-            _instalment_columns,
+            instalment_columns,
             _instalment_records,
             _instalment_row,
             _filtered_count(open_instalments, ReceivableFilters.from_params),
