@@ -3,13 +3,20 @@
 import hashlib
 import hmac
 from functools import cache
+from typing import TYPE_CHECKING
 
-from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet
 
 
 @cache
-def _fernet(key: str) -> Fernet:
+def _fernet(key: str) -> "Fernet":
+    # imported when used: a web worker that never encrypts or decrypts a field does not hold
+    # cryptography's OpenSSL bindings (~5.6 MiB; the worker's memory budget, issue 13 §3)
+    from cryptography.fernet import Fernet
+
     return Fernet(key.encode())
 
 
@@ -22,8 +29,11 @@ def encrypt(value: str) -> str:
 def decrypt(token: str) -> str:
     if not token:
         return ""
+    fernet = _fernet(settings.GUANXI_FIELD_KEY)
+    from cryptography.fernet import InvalidToken  # loaded by _fernet already
+
     try:
-        return _fernet(settings.GUANXI_FIELD_KEY).decrypt(token.encode()).decode()
+        return fernet.decrypt(token.encode()).decode()
     except InvalidToken:
         # A wrong key must not crash a page; the reveal shows nothing rather than garbage.
         return ""

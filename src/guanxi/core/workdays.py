@@ -18,7 +18,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from chinese_calendar import constants as shipped
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -70,6 +69,10 @@ def shipped_days(years: Iterable[int] | None = None) -> list[CalendarEntry]:
     """The public holidays and make-up working days the `chinese-calendar` package knows (of
     the given years, or all), as calendar entries. Holidays falling on a weekend are included
     so the calendar page shows each holiday whole."""
+
+    # imported when used (a data migration and the calendar page's "load the shipped days"):
+    # the package's tables are ~1.3 MiB a web worker would hold otherwise (issue 13 §3)
+    from chinese_calendar import constants as shipped
 
     wanted = set(years) if years is not None else None
     entries = []

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils.translation import gettext as _
-from python_calamine import CalamineWorkbook
 
 from guanxi.core.errors import ValidationFailed
 
@@ -172,6 +171,10 @@ def check_xlsx(path: Path) -> None:
 
 def _xlsx_rows(path: Path) -> Iterator[Row]:
     check_xlsx(path)
+    # imported when used: a web worker that never reads a workbook does not hold calamine
+    # (~1 MiB; the worker's memory budget, issue 13 §3)
+    from python_calamine import CalamineWorkbook
+
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)

@@ -17,7 +17,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from python_calamine import CalamineError, load_workbook
 
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors import user_can
@@ -84,6 +83,10 @@ def read_rows(upload: ImportFile) -> list[list[str]]:
     if name.endswith(".csv"):
         return [list(row) for row in csv.reader(io.StringIO(_decode(upload.content)))]
     if name.endswith((".xlsx", ".xls")):
+        # imported when used: a web worker that never reads a workbook does not hold calamine
+        # (~1 MiB; the worker's memory budget, issue 13 §3)
+        from python_calamine import CalamineError, load_workbook
+
         try:
             sheet = load_workbook(io.BytesIO(upload.content)).get_sheet_by_index(0)
             return [
