@@ -39,8 +39,10 @@ def test_a_spoofed_host_cannot_steer_the_login_redirect(client):
 
 
 def _settings_in_subprocess(env: dict[str, str], code: str) -> subprocess.CompletedProcess:
+    """`code` run where the settings module has been loaded with `env` (what a start does
+    first; the apps are not loaded, as settings do not depend on them)."""
     return subprocess.run(  # noqa: S603
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        [sys.executable, "-c", f"from django.conf import settings; settings.DEBUG; {code}"],
         env={
             **{k: v for k, v in os.environ.items() if not k.startswith("GUANXI_")},
             "GUANXI_DATA_DIR": os.environ.get("GUANXI_DATA_DIR", ""),
