@@ -70,15 +70,21 @@ def render_form_page(
     return render(request, "form_page.html", context, status=422 if form.errors else 200)
 
 
-def form_saved(request: HttpRequest, form: BaseForm, save: Callable[[dict], str]) -> bool:
+def form_saved(
+    request: HttpRequest,
+    form: BaseForm,
+    save: Callable[[dict], str],
+    *,
+    refused: tuple[type[DomainError], ...] = (ValidationFailed,),
+) -> bool:
     """Whether a POSTed form was valid and saved: `save(cleaned_data)` ran and the message it
-    answers is queued for the next page. A ValidationFailed from it shows on the form like
+    answers is queued for the next page. A refusal in `refused` from it shows on the form like
     the form's own errors."""
     if request.method != "POST" or not form.is_valid():
         return False
     try:
         done = save(form.cleaned_data)
-    except ValidationFailed as error:
+    except refused as error:
         form_add_errors(form, error)
         return False
     messages.success(request, done)
@@ -94,11 +100,12 @@ def form_page(
     title: str,
     submit: str,
     extra: dict | None = None,
+    refused: tuple[type[DomainError], ...] = (ValidationFailed,),
 ) -> HttpResponse:
     """A create or edit page with one form. A valid POST runs `save(cleaned_data)` and goes
-    back to the list `back` (a URL or URL name) with the message `save` answers; a
-    ValidationFailed from it shows on the form like the form's own errors (422)."""
-    if form_saved(request, form, save):
+    back to `back` (a URL or URL name) with the message `save` answers; a refusal in
+    `refused` from it shows on the form like the form's own errors (422)."""
+    if form_saved(request, form, save, refused=refused):
         return redirect(back)
     return render_form_page(
         request,
