@@ -91,6 +91,21 @@ def form_saved(
     return True
 
 
+def save_form[T](form: BaseForm, save: Callable[[], T]) -> tuple[T | None, int]:
+    """For a bound, valid `form`: (what `save()` saved, 200). Else (None, the status of the page
+    that shows the form again): 200 for a form not sent, 422 for its own errors, the refusal's
+    (422, 409) when the service refused `save()`; the refusal then shows on the form."""
+    if not form.is_bound:
+        return None, 200
+    if not form.is_valid():
+        return None, 422
+    try:
+        return save(), 200
+    except SHOWN_ON_FORM as exc:
+        form_add_errors(form, exc)
+        return None, exc.status_code
+
+
 def form_page(
     request: HttpRequest,
     *,

@@ -37,7 +37,7 @@ from guanxi.care.messages.sending import unsubscribe_read
 from guanxi.care.models import Channel, ConsentEvent, Message, MessageTemplate
 from guanxi.core.errors import SHOWN_ON_FORM, ValidationFailed, found
 from guanxi.core.forms import form_add_errors
-from guanxi.core.http import is_htmx, next_page_url, panel_response
+from guanxi.core.http import is_htmx, next_page_url, panel_response, save_form
 from guanxi.core.pagination import parse_id
 from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.customers.models import Customer
@@ -142,27 +142,24 @@ def _preview(request: HttpRequest, subject: str, body: str) -> dict[str, object]
 @require_http_methods(["GET", "POST"])
 def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     template = found(MessageTemplate.objects.filter(pk=pk).first()) if pk else None
-    status = 200
     if request.method == "POST":
         form = TemplateForm(request.POST)
-        if form.is_valid():
-            try:
-                saved = services.template_save(
-                    actor=request_user(request),
-                    template=template,
-                    data=services.TemplateData(**form.cleaned_data),
-                )
-            except SHOWN_ON_FORM as exc:
-                form_add_errors(form, exc)
-                status = exc.status_code
-            else:
-                flash.success(request, _("The template has been saved."))
-                return redirect("care:message_template", pk=saved.pk)
-        else:
-            status = 422
-        preview = _preview(request, request.POST.get("subject", ""), request.POST.get("body", ""))
     else:
         form = TemplateForm.of(template) if template else TemplateForm()
+    saved, status = save_form(
+        form,
+        lambda: services.template_save(
+            actor=request_user(request),
+            template=template,
+            data=services.TemplateData(**form.cleaned_data),
+        ),
+    )
+    if saved is not None:
+        flash.success(request, _("The template has been saved."))
+        return redirect("care:message_template", pk=saved.pk)
+    if form.is_bound:
+        preview = _preview(request, request.POST.get("subject", ""), request.POST.get("body", ""))
+    else:
         preview = _preview(request, template.subject, template.body) if template else {}
     return render(
         request,
