@@ -1,9 +1,12 @@
-"""core.http.save_form: what a form page answers for a form not sent, invalid, refused, saved."""
+"""core.http.save_form and form_result: what a form page gets for a form not sent, invalid,
+refused, saved."""
 
+import pytest
 from django import forms
+from django.test import RequestFactory
 
 from guanxi.core.errors import Conflict, ValidationFailed
-from guanxi.core.http import save_form
+from guanxi.core.http import form_result, save_form
 
 
 class NameForm(forms.Form):
@@ -44,3 +47,35 @@ def test_a_refusal_shows_on_the_form_with_its_status():
     saved, status = save_form(form, conflict)
     assert (saved, status) == (None, 409)
     assert form.non_field_errors()
+
+
+def _post(data):
+    request = RequestFactory().post("/", data)
+    return request, NameForm(request.POST)
+
+
+def test_form_result_answers_what_a_posted_valid_form_saved():
+    request, form = _post({"name": "张三"})
+    assert form_result(request, form, lambda data: data["name"]) == "张三"
+
+
+def test_form_result_is_none_for_a_get_an_invalid_form_or_a_refusal():
+    assert form_result(RequestFactory().get("/"), NameForm(), lambda data: 1) is None
+    request, form = _post({"name": ""})
+    assert form_result(request, form, lambda data: 1) is None
+
+    def refuse(data):
+        raise ValidationFailed(field_errors={"name": ["taken"]})
+
+    request, form = _post({"name": "张三"})
+    assert form_result(request, form, refuse) is None
+    assert form.errors["name"] == ["taken"]
+
+
+def test_form_result_lets_a_refusal_it_was_not_told_of_through():
+    def conflict(data):
+        raise Conflict()
+
+    request, form = _post({"name": "张三"})
+    with pytest.raises(Conflict):
+        form_result(request, form, conflict)

@@ -70,6 +70,25 @@ def render_form_page(
     return render(request, "form_page.html", context, status=422 if form.errors else 200)
 
 
+def form_result[T](
+    request: HttpRequest,
+    form: BaseForm,
+    save: Callable[[dict], T],
+    *,
+    refused: tuple[type[DomainError], ...] = (ValidationFailed,),
+) -> T | None:
+    """What `save(cleaned_data)` answers (the record it saved) for a POSTed, valid form; None
+    when the form was not POSTed or not valid, or when a refusal in `refused` stopped `save`:
+    the refusal then shows on the form like the form's own errors."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return save(form.cleaned_data)
+    except refused as error:
+        form_add_errors(form, error)
+        return None
+
+
 def form_saved(
     request: HttpRequest,
     form: BaseForm,
@@ -80,12 +99,8 @@ def form_saved(
     """Whether a POSTed form was valid and saved: `save(cleaned_data)` ran and the message it
     answers is queued for the next page. A refusal in `refused` from it shows on the form like
     the form's own errors."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        done = save(form.cleaned_data)
-    except refused as error:
-        form_add_errors(form, error)
+    done = form_result(request, form, save, refused=refused)
+    if done is None:
         return False
     messages.success(request, done)
     return True
