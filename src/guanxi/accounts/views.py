@@ -26,7 +26,7 @@ from guanxi.accounts.models import Department, Role, User
 from guanxi.core.errors import ValidationFailed
 from guanxi.core.forms import form_add_errors
 from guanxi.core.home import ADMIN, HomeSection, home_section, home_sections_for
-from guanxi.core.http import action_then_back, form_page, form_saved, query_without
+from guanxi.core.http import action_then_back, form_page, form_saved, query_without, render_form
 
 # ---------------------------------------------------------------- helpers
 
@@ -432,12 +432,8 @@ def user_edit(request, pk):
             else:
                 messages.success(request, _("User %(name)s saved.") % {"name": user.username})
                 return redirect("accounts:users")
-    return render(
-        request,
-        "accounts/admin/user_edit.html",
-        _user_edit_context(user, form=form, password_form=forms.ResetPasswordForm()),
-        status=422 if form.errors else 200,
-    )
+    context = _user_edit_context(user, form=form, password_form=forms.ResetPasswordForm())
+    return render_form(request, "accounts/admin/user_edit.html", context, form=form)
 
 
 def _user_edit_context(user, *, form, password_form) -> dict:

@@ -54,6 +54,14 @@ def page_or_partial(request: HttpRequest, template: str, *, target: str, partial
     return template
 
 
+def render_form(
+    request: HttpRequest, template: str, context: dict, *, form: BaseForm
+) -> HttpResponse:
+    """`template` showing `form` (as "form" in `context`): 422 when the form shows errors, so
+    that a client (and a test) sees the POST was refused."""
+    return render(request, template, {**context, "form": form}, status=422 if form.errors else 200)
+
+
 def render_form_page(
     request: HttpRequest,
     *,
@@ -63,11 +71,9 @@ def render_form_page(
     cancel_url: str,
     extra: dict | None = None,
 ) -> HttpResponse:
-    """A page with one form, a submit and a cancel button: 422 when it shows errors, so
-    that a client (and a test) sees the POST was refused."""
-    context = {"title": title, "form": form, "submit": submit, "cancel_url": cancel_url}
-    context.update(extra or {})
-    return render(request, "form_page.html", context, status=422 if form.errors else 200)
+    """A page with one form, a submit and a cancel button (422 when it shows errors)."""
+    context = {"title": title, "submit": submit, "cancel_url": cancel_url, **(extra or {})}
+    return render_form(request, "form_page.html", context, form=form)
 
 
 def form_result[T](

@@ -48,6 +48,7 @@ from guanxi.core.http import (
     or_notice,
     page_from_query,
     query_without,
+    render_form,
 )
 from guanxi.core.waiting import WAITING_CAP, WaitingItem
 from guanxi.customers.archive.panel_views import customer_panel
@@ -320,12 +321,7 @@ def visit_create(request: HttpRequest, customer_id: int) -> HttpResponse:
         else:
             messages.success(request, _("回访 planned."))
             return redirect("care:visit_detail", pk=task.pk)
-    return render(
-        request,
-        "care/visits/create.html",
-        {"form": form, "customer": customer},
-        status=422 if form.errors else 200,
-    )
+    return render_form(request, "care/visits/create.html", {"customer": customer}, form=form)
 
 
 # ---------------------------------------------------------------- 无效回访分析

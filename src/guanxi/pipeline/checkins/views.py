@@ -20,7 +20,7 @@ from guanxi.accounts.permissions import EDIT_OTHERS
 from guanxi.accounts.selectors import users_in_scope
 from guanxi.core.errors import NotFound, ValidationFailed
 from guanxi.core.forms import form_add_errors
-from guanxi.core.http import form_saved, panel_response
+from guanxi.core.http import form_saved, panel_response, render_form
 from guanxi.core.pagination import parse_id
 from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.customers.models import Customer
@@ -65,12 +65,10 @@ def checkin_new(request: HttpRequest, customer_id: int) -> HttpResponse:
             return redirect(reverse("pipeline:checkin_day"))
     context = {
         "customer": customer,
-        "form": form,
         "location": selectors.customer_location(customer_id=customer.pk),
         "may_log": customer_editable(user, customer, action=FOLLOW_UP_OTHERS),
     }
-    status = 422 if form.errors else 200
-    return render(request, "pipeline/checkins/new.html", context, status=status)
+    return render_form(request, "pipeline/checkins/new.html", context, form=form)
 
 
 def _day(value: str | None) -> dt.date:

@@ -39,6 +39,7 @@ from guanxi.core.http import (
     or_notice,
     page_from_query,
     query_without,
+    render_form,
 )
 from guanxi.core.pagination import parse_id
 from guanxi.core.waiting import WAITING_CAP, WaitingItem
@@ -337,18 +338,17 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
             return redirect("service:complaint_detail", pk=complaint.pk)
     search = (request.GET.get("q") or "").strip()
     keep = {key: str(source.get(key)) for key in ("channel", "call") if source.get(key)}
-    return render(
+    return render_form(
         request,
         "service/complaints/create.html",
         {
-            "form": form,
             "customer": customer,
             "search": search,
             "matches": _search(user, search) if search and customer is None else [],
             "keep": urlencode(keep),
             "keep_items": keep.items(),
         },
-        status=422 if form.errors else 200,
+        form=form,
     )
 
 
