@@ -26,6 +26,7 @@ from guanxi.core.errors import SHOWN_ON_FORM, DomainError, ValidationFailed, fou
 from guanxi.core.forms import form_add_errors
 from guanxi.core.http import is_htmx
 from guanxi.core.models import AuditLog
+from guanxi.core.spreadsheets import safe
 from guanxi.sales.common import money, permissions
 from guanxi.sales.common.xlsx import xlsx_download
 from guanxi.sales.contracts.selectors import contract_for_user
@@ -103,13 +104,6 @@ def _export_columns():
     ]
 
 
-def _safe(value):
-    """Keep spreadsheet programs from running cell text as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @login_required
 @require_GET
 def receivables_export(request):
@@ -132,10 +126,10 @@ def receivables_export(request):
     for inst in selectors.open_instalment_iter(user=request.user, filters=filters):
         sheet.append(
             [
-                _safe(inst.contract.number),
-                _safe(inst.customer.name),
-                _safe(str(inst.owner)) if inst.owner_id else "",
-                _safe(str(inst.department)) if inst.department_id else "",
+                safe(inst.contract.number),
+                safe(inst.customer.name),
+                safe(str(inst.owner)) if inst.owner_id else "",
+                safe(str(inst.department)) if inst.department_id else "",
                 inst.sequence,
                 inst.due_on,
                 inst.amount,
