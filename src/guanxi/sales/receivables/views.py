@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from guanxi.accounts.permissions import EXPORT
@@ -33,6 +33,7 @@ from guanxi.sales.contracts.selectors import contract_for_user
 from guanxi.sales.models import Approval, Contract, Instalment, Invoice, Payment
 from guanxi.sales.receivables import selectors
 from guanxi.sales.receivables import services as services_receivables
+from guanxi.sales.receivables.export_columns import instalment_columns
 from guanxi.sales.receivables.forms import (
     InvoiceForm,
     PaymentForm,
@@ -88,22 +89,6 @@ def receivables(request):
     return render(request, "sales/receivables/report.html", context)
 
 
-def _export_columns():
-    return [
-        _("Contract"),
-        _("Customer"),
-        _("Owner"),
-        _("Department"),
-        _("Instalment"),
-        _("Due date"),
-        _("Amount"),
-        _("Paid"),
-        pgettext("money", "Open"),
-        _("Days overdue"),
-        _("Ageing"),
-    ]
-
-
 @login_required
 @require_GET
 def receivables_export(request):
@@ -121,7 +106,7 @@ def receivables_export(request):
     labels = dict(selectors.BUCKETS)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Receivables")[:31])
-    sheet.append(_export_columns())
+    sheet.append([*instalment_columns(), _("Days overdue"), _("Ageing")])
     count = 0
     for inst in selectors.open_instalment_iter(user=request.user, filters=filters):
         sheet.append(
