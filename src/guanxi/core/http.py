@@ -182,6 +182,25 @@ def lazy_panel_html(request: HttpRequest, *, panel_id: str, title: str, url: str
     )
 
 
+def capped_list_html(
+    request: HttpRequest,
+    template: str,
+    counted: tuple[int, bool, list],
+    *,
+    target: Any,
+    **extra: Any,
+) -> str:
+    """A short list under a capped count (a work list's "due today"), from `counted`: the
+    count, whether it stopped at its cap, the first rows. Nothing when the count is 0; else
+    `template` with them, `more` when there are more than the rows shown, and `target`, the
+    user whose list it is."""
+    count, capped, rows = counted
+    if not count:
+        return ""
+    context = {"count": count, "capped": capped, "rows": rows, "more": capped or count > len(rows)}
+    return render_to_string(template, {**context, "target": target, **extra}, request=request)
+
+
 def panel_response(
     request: HttpRequest, template: str, context: dict, *, title: str, back_url: str
 ) -> HttpResponse:

@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString
@@ -42,6 +41,7 @@ from guanxi.core.errors import SHOWN_ON_FORM, ValidationFailed, found
 from guanxi.core.forms import form_add_errors
 from guanxi.core.home import HomeSection, home_section
 from guanxi.core.http import (
+    capped_list_html,
     form_post,
     next_page_url,
     notice_text,
@@ -540,20 +540,12 @@ def spot_check_result(request: HttpRequest, pk: int) -> HttpResponse:
 
 def worklist_section(*, request: HttpRequest, user: Any, **kwargs: Any) -> SafeString | str:
     """The person's 回访 and care tasks due by today, at the top of their work list."""
-    count, capped, rows = selectors.due_for_assignee(user=user)
-    if not count:
-        return ""
-    return render_to_string(
+    return capped_list_html(
+        request,
         "care/visits/worklist.html",
-        {
-            "count": count,
-            "capped": capped,
-            "rows": rows,
-            "more": capped or count > len(rows),
-            "target": user,
-            "now": timezone.now(),
-        },
-        request=request,
+        selectors.due_for_assignee(user=user),
+        target=user,
+        now=timezone.now(),
     )
 
 

@@ -24,7 +24,7 @@ from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
 from guanxi.core.errors import SHOWN_ON_FORM, DomainError, ValidationFailed, found
 from guanxi.core.forms import form_add_errors
-from guanxi.core.http import is_htmx
+from guanxi.core.http import capped_list_html, is_htmx
 from guanxi.core.models import AuditLog
 from guanxi.core.spreadsheets import safe
 from guanxi.sales.common import money, permissions
@@ -387,19 +387,11 @@ def overdue_worklist_section(*, request, user) -> str:
     """ "My overdue instalments" at the top of the work list (pipeline.worklist_hooks):
     the count (capped at 1,000) and the five oldest, two short indexed queries. Nothing
     when there are none."""
-    count, capped, rows = selectors.overdue_for_owner(user=user)
-    if not count:
-        return ""
-    return render_to_string(
+    return capped_list_html(
+        request,
         "sales/receivables/worklist_overdue.html",
-        {
-            "count": count,
-            "capped": capped,
-            "rows": rows,
-            "more": capped or count > len(rows),
-            "target": user,
-        },
-        request=request,
+        selectors.overdue_for_owner(user=user),
+        target=user,
     )
 
 
