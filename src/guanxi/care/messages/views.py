@@ -39,6 +39,7 @@ from guanxi.core.errors import SHOWN_ON_FORM, ValidationFailed, found
 from guanxi.core.forms import form_add_errors
 from guanxi.core.http import is_htmx, next_page_url, panel_response, save_form
 from guanxi.core.pagination import parse_id
+from guanxi.customers.archive.panel_views import visible_customer
 from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.customers.models import Customer
 
@@ -180,10 +181,6 @@ def template_preview(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- the customer's panel
 
 
-def _customer(request: HttpRequest, customer_id: int) -> Customer:
-    return found(Customer.objects.visible_to(request_user(request)).filter(pk=customer_id).first())
-
-
 def _panel_context(
     request: HttpRequest,
     customer: Customer,
@@ -260,7 +257,7 @@ def _panel_post(
 @permission_required(permissions.CONSENT)
 @require_POST
 def consent_save(request: HttpRequest, customer_id: int) -> HttpResponse:
-    customer = _customer(request, customer_id)
+    customer = visible_customer(request, customer_id)
     return _panel_post(
         request,
         customer,
@@ -276,7 +273,7 @@ def consent_save(request: HttpRequest, customer_id: int) -> HttpResponse:
 @permission_required(permissions.SEND)
 @require_POST
 def message_send(request: HttpRequest, customer_id: int) -> HttpResponse:
-    customer = _customer(request, customer_id)
+    customer = visible_customer(request, customer_id)
     return _panel_post(
         request,
         customer,
