@@ -18,6 +18,9 @@ from guanxi.core.pagination import Page
 
 _ID_PLACEHOLDER = 918273645
 
+# What a form page does with a valid form: save its cleaned data, answer the success message.
+type SaveForm = Callable[[dict[str, Any]], str]
+
 
 @functools.cache
 def _id_url_parts(name: str) -> tuple[str, str]:
@@ -98,7 +101,7 @@ def form_result[T](
 def form_saved(
     request: HttpRequest,
     form: BaseForm,
-    save: Callable[[dict], str],
+    save: SaveForm,
     *,
     refused: tuple[type[DomainError], ...] = (ValidationFailed,),
 ) -> bool:
@@ -131,7 +134,7 @@ def form_page(
     request: HttpRequest,
     *,
     form: BaseForm,
-    save: Callable[[dict], str],
+    save: SaveForm,
     back: str,
     title: str,
     submit: str,

@@ -2,7 +2,7 @@
 the 360 page, add and change. Thin: parse, call one service or selector, render."""
 
 import functools
-from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +16,7 @@ from guanxi.accounts.models import User
 from guanxi.care.assets import selectors, services
 from guanxi.care.assets.forms import AssetForm
 from guanxi.core.errors import DomainError, PermissionDenied
-from guanxi.core.http import form_page, query_without, rows_after, rows_or_page
+from guanxi.core.http import SaveForm, form_page, query_without, rows_after, rows_or_page
 from guanxi.customers.archive.panel_views import customer_panel
 from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.customers.models import Customer
@@ -53,7 +53,7 @@ def _editable(user: User, customer: Customer) -> Customer:
 
 
 def _asset_page(
-    request: HttpRequest, form: AssetForm, save: Callable[[dict], str], customer_id: int, title: str
+    request: HttpRequest, form: AssetForm, save: SaveForm, customer_id: int, title: str
 ) -> HttpResponse:
     """The page that adds or changes a record of the customer's installed base: back to the
     customer's 360 page once saved; any refusal of the service shows on the form."""
@@ -75,7 +75,7 @@ def asset_create(request: HttpRequest, customer_id: int) -> HttpResponse:
     customer = _editable(user, customer_get_for_user(user=user, customer_id=customer_id))
     form = AssetForm(request.POST or None)
 
-    def save(data: dict) -> str:
+    def save(data: dict[str, Any]) -> str:
         services.asset_create(actor=user, customer=customer, data=form.to_input())
         return _("Added to the installed base.")
 
@@ -94,7 +94,7 @@ def asset_edit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = AssetForm(initial=AssetForm.initial_from(asset))
 
-    def save(data: dict) -> str:
+    def save(data: dict[str, Any]) -> str:
         services.asset_update(actor=user, asset=asset, data=form.to_input())
         return _("Saved.")
 

@@ -1,6 +1,7 @@
 """The front-desk register's pages (ACQ-5). Thin: parse, call one service or selector, render."""
 
 import functools
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -100,7 +101,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = ReceptionForm(initial=ReceptionForm.initial_from(entry), receivers=receivers)
 
-    def save(data: dict) -> str:
+    def save(data: dict[str, Any]) -> str:
         services.reception_update(actor=user, entry=entry, data=form.to_input())
         return _("Entry saved.")
 
