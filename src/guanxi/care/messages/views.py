@@ -14,7 +14,6 @@ from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -37,10 +36,9 @@ from guanxi.care.messages.sending import unsubscribe_read
 from guanxi.care.models import Channel, ConsentEvent, Message, MessageTemplate
 from guanxi.core.errors import SHOWN_ON_FORM, ValidationFailed, found
 from guanxi.core.forms import form_add_errors
-from guanxi.core.http import is_htmx, next_page_url, panel_response, save_form
+from guanxi.core.http import is_htmx, next_page_url, save_form
 from guanxi.core.pagination import parse_id
-from guanxi.customers.archive.panel_views import visible_customer
-from guanxi.customers.archive.selectors import customer_get_for_user
+from guanxi.customers.archive.panel_views import customer_panel, visible_customer
 from guanxi.customers.models import Customer
 
 View = Callable[..., HttpResponse]
@@ -210,13 +208,12 @@ def _panel_context(
 @require_GET
 def customer_messages(request: HttpRequest, customer_id: int) -> HttpResponse:
     """The customer's messages and consent (the 360 page's panel)."""
-    customer = customer_get_for_user(user=request_user(request), customer_id=customer_id)
-    return panel_response(
+    return customer_panel(
         request,
+        customer_id,
         "care/messages/panel.html",
-        _panel_context(request, customer),
+        lambda user, customer: _panel_context(request, customer),
         title=_("Messages and consent"),
-        back_url=reverse("customers:detail", args=[customer.pk]),
     )
 
 
