@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
@@ -32,6 +32,15 @@ from guanxi.core.http import action_then_back, form_page, form_saved, query_with
 
 
 manage_users_required = permission_required(permissions.MANAGE_USERS)
+
+ADMIN_PAGE_ROWS = 50
+
+
+def _admin_page(request, rows) -> tuple[Page, str]:
+    """The page of `rows` that `?page=` asks for, and the query string its links keep (the
+    list's filters)."""
+    page = Paginator(rows, ADMIN_PAGE_ROWS).get_page(request.GET.get("page"))
+    return page, query_without(request, "page")
 
 
 def _safe_next(request, default):
@@ -350,18 +359,10 @@ def user_list(request):
         role_id=data["role"].pk if data.get("role") else None,
         active=data.get("active", ""),
     )
-    page = Paginator(users, 50).get_page(request.GET.get("page"))
-    query = query_without(request, "page")
-    return render(
-        request,
-        "accounts/admin/users.html",
-        {
-            "filters": filters,
-            "page": page,
-            "query": query,
-            "locked": selectors.locked_usernames(u.username for u in page),
-        },
-    )
+    page, query = _admin_page(request, users)
+    locked = selectors.locked_usernames(u.username for u in page)
+    context = {"filters": filters, "page": page, "query": query, "locked": locked}
+    return render(request, "accounts/admin/users.html", context)
 
 
 # The user's own fields the edit form starts from.
@@ -504,13 +505,9 @@ def token_admin_list(request):
         user_id=data["user"].pk if data.get("user") else None,
         active_only=data.get("status") == "active",
     )
-    page = Paginator(tokens, 50).get_page(request.GET.get("page"))
-    query = query_without(request, "page")
-    return render(
-        request,
-        "accounts/admin/tokens.html",
-        {"filters": filters, "page": page, "query": query},
-    )
+    page, query = _admin_page(request, tokens)
+    context = {"filters": filters, "page": page, "query": query}
+    return render(request, "accounts/admin/tokens.html", context)
 
 
 @manage_users_required
