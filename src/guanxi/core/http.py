@@ -2,7 +2,7 @@
 
 import functools
 from collections.abc import Callable, Collection, Mapping
-from typing import IO, Any
+from typing import IO, Any, Protocol, Self
 
 from django.contrib import messages
 from django.forms import BaseForm
@@ -231,6 +231,19 @@ def or_notice[T](request: HttpRequest, read: Callable[[], T], fallback: Callable
     except ValidationFailed as exc:
         messages.error(request, notice_text(exc))
         return fallback()
+
+
+class FromParams(Protocol):
+    """Filters read from a query string (`from_params`) that mean "no filter" when made bare."""
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> Self: ...
+
+
+def filters_from_query[F: FromParams](request: HttpRequest, filters: type[F]) -> F:
+    """The list's `filters` as the query string gives them, or none with the refusal as a notice
+    when the query is refused (a mistyped link): the list shows what it can."""
+    return or_notice(request, lambda: filters.from_params(request.GET), filters)
 
 
 def page_from_query[T](request: HttpRequest, read: Callable[..., T]) -> T:

@@ -42,10 +42,10 @@ from guanxi.core.forms import form_add_errors
 from guanxi.core.home import HomeSection, home_section
 from guanxi.core.http import (
     capped_list_html,
+    filters_from_query,
     form_post,
     next_page_url,
     notice_text,
-    or_notice,
     page_from_query,
     query_without,
     render_form,
@@ -69,9 +69,7 @@ def _can_change(user: Any, task: CareTask) -> bool:
 @login_required
 @require_GET
 def visit_list(request: HttpRequest) -> HttpResponse:
-    filters = or_notice(
-        request, lambda: selectors.VisitFilters.from_params(request.GET), selectors.VisitFilters
-    )
+    filters = filters_from_query(request, selectors.VisitFilters)
     page = page_from_query(
         request, functools.partial(selectors.visit_page, user=request.user, filters=filters)
     )
@@ -446,9 +444,7 @@ def topic_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @login_required
 @require_GET
 def spot_checks(request: HttpRequest) -> HttpResponse:
-    filters = or_notice(
-        request, lambda: selectors.SpotFilters.from_params(request.GET), selectors.SpotFilters
-    )
+    filters = filters_from_query(request, selectors.SpotFilters)
     page = page_from_query(
         request, functools.partial(selectors.spot_check_page, user=request.user, filters=filters)
     )

@@ -33,6 +33,7 @@ from guanxi.core.home import HomeSection
 from guanxi.core.home import home_section as render_home_section
 from guanxi.core.http import (
     file_download,
+    filters_from_query,
     form_post,
     next_page_url,
     notice_text,
@@ -69,11 +70,7 @@ SEARCH_ROWS = 10
 @login_required
 @require_GET
 def complaint_list(request: HttpRequest) -> HttpResponse:
-    filters = or_notice(
-        request,
-        lambda: selectors.ComplaintFilters.from_params(request.GET),
-        selectors.ComplaintFilters,
-    )
+    filters = filters_from_query(request, selectors.ComplaintFilters)
     page = page_from_query(
         request, functools.partial(selectors.complaint_page, user=request.user, filters=filters)
     )

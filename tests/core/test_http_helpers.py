@@ -1,12 +1,16 @@
-"""core.http.save_form and form_result: what a form page gets for a form not sent, invalid,
-refused, saved."""
+"""core.http's form and list helpers: what a form page gets for a form not sent, invalid,
+refused, saved; a list's filters from its query string."""
+
+from dataclasses import dataclass
 
 import pytest
 from django import forms
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.test import RequestFactory
 
 from guanxi.core.errors import Conflict, ValidationFailed
-from guanxi.core.http import form_result, save_form
+from guanxi.core.http import filters_from_query, form_result, save_form
 
 
 class NameForm(forms.Form):
@@ -79,3 +83,33 @@ def test_form_result_lets_a_refusal_it_was_not_told_of_through():
     request, form = _post({"name": "张三"})
     with pytest.raises(Conflict):
         form_result(request, form, conflict)
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: str = ""
+
+    @classmethod
+    def from_params(cls, params):
+        status = params.get("status", "")
+        if status not in ("", "open"):
+            raise ValidationFailed(field_errors={"status": ["Not a valid choice."]})
+        return cls(status=status)
+
+
+def _get(query):
+    request = RequestFactory().get("/", query)
+    request._messages = CookieStorage(request)
+    return request
+
+
+def test_filters_from_query_reads_the_query_string():
+    request = _get({"status": "open"})
+    assert filters_from_query(request, Filters) == Filters(status="open")
+    assert list(get_messages(request)) == []
+
+
+def test_filters_from_query_falls_back_to_no_filter_with_a_notice():
+    request = _get({"status": "bogus"})
+    assert filters_from_query(request, Filters) == Filters()
+    assert [str(m) for m in get_messages(request)] == ["Not a valid choice."]
