@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from guanxi.core.http import form_result
+from guanxi.core.http import form_result, render_form
 from guanxi.customers.models import Customer
 from guanxi.portal.access.http import portal_login_required
 from guanxi.portal.complaints import selectors
@@ -42,13 +42,8 @@ def service_home(request: HttpRequest, customer: Customer) -> HttpResponse:
     if complaint is not None:
         messages.success(request, _("Thank you. We have your complaint and answer soon."))
         return redirect("portal:complaint", pk=complaint.pk)
-    overview = selectors.portal_service(customer=customer)
-    return render(
-        request,
-        "portal/complaints/home.html",
-        {"customer": customer, "overview": overview, "form": form},
-        status=422 if request.method == "POST" else 200,
-    )
+    context = {"customer": customer, "overview": selectors.portal_service(customer=customer)}
+    return render_form(request, "portal/complaints/home.html", context, form=form)
 
 
 @require_GET
