@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from guanxi.accounts import forms, hooks, permissions, selectors, services
 from guanxi.accounts.decorators import permission_required
 from guanxi.accounts.models import Department, Role, User
-from guanxi.core.errors import ValidationFailed
+from guanxi.core.errors import ValidationFailed, invalid_field
 from guanxi.core.forms import form_add_errors
 from guanxi.core.home import ADMIN, HomeSection, home_section, home_sections_for
 from guanxi.core.http import action_then_back, form_page, form_saved, query_without, render_form
@@ -417,22 +417,17 @@ def user_edit(request, pk):
     user = get_object_or_404(User, pk=pk)
     initial = model_to_dict(user, fields=USER_FORM_FIELDS)
     form = forms.UserForm(request.POST or None, initial=initial, editing=user)
-    if request.method == "POST" and form.is_valid():
-        if user.pk == request.user.pk and not form.cleaned_data["is_active"]:
-            form.add_error("is_active", _("You cannot deactivate yourself."))
-        else:
-            try:
-                services.user_update(
-                    user=user,
-                    actor=request.user,
-                    is_active=form.cleaned_data["is_active"],
-                    **_user_kwargs(form.cleaned_data),
-                )
-            except ValidationFailed as error:
-                form_add_errors(form, error)
-            else:
-                messages.success(request, _("User %(name)s saved.") % {"name": user.username})
-                return redirect("accounts:users")
+
+    def save(data):
+        if user.pk == request.user.pk and not data["is_active"]:
+            raise invalid_field("is_active", _("You cannot deactivate yourself."))
+        services.user_update(
+            user=user, actor=request.user, is_active=data["is_active"], **_user_kwargs(data)
+        )
+        return _("User %(name)s saved.") % {"name": user.username}
+
+    if form_saved(request, form, save):
+        return redirect("accounts:users")
     context = _user_edit_context(user, form=form, password_form=forms.ResetPasswordForm())
     return render_form(request, "accounts/admin/user_edit.html", context, form=form)
 
