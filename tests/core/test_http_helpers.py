@@ -10,7 +10,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.test import RequestFactory
 
 from guanxi.core.errors import Conflict, ValidationFailed
-from guanxi.core.http import filters_from_query, form_result, save_form
+from guanxi.core.http import capped_list_html, filters_from_query, form_result, save_form
 
 
 class NameForm(forms.Form):
@@ -113,3 +113,8 @@ def test_filters_from_query_falls_back_to_no_filter_with_a_notice():
     request = _get({"status": "bogus"})
     assert filters_from_query(request, Filters) == Filters()
     assert [str(m) for m in get_messages(request)] == ["Not a valid choice."]
+
+
+def test_capped_list_html_is_nothing_for_an_empty_count():
+    request = RequestFactory().get("/")
+    assert capped_list_html(request, "no/such/template.html", (0, False, []), target=None) == ""
