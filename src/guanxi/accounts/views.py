@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
@@ -23,15 +23,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from guanxi.accounts import forms, hooks, permissions, selectors, services
 from guanxi.accounts.decorators import permission_required
 from guanxi.accounts.models import Department, Role, User
-from guanxi.core.errors import ValidationFailed
+from guanxi.core.errors import ValidationFailed, invalid_field
 from guanxi.core.forms import form_add_errors
 from guanxi.core.home import ADMIN, HomeSection, home_section, home_sections_for
-from guanxi.core.http import action_then_back, form_page, form_saved, query_without
+from guanxi.core.http import action_then_back, form_page, form_saved, query_without, render_form
 
 # ---------------------------------------------------------------- helpers
 
 
 manage_users_required = permission_required(permissions.MANAGE_USERS)
+
+ADMIN_PAGE_ROWS = 50
+
+
+def _admin_page(request, rows) -> tuple[Page, str]:
+    """The page of `rows` that `?page=` asks for, and the query string its links keep (the
+    list's filters)."""
+    page = Paginator(rows, ADMIN_PAGE_ROWS).get_page(request.GET.get("page"))
+    return page, query_without(request, "page")
 
 
 def _safe_next(request, default):
@@ -350,18 +359,10 @@ def user_list(request):
         role_id=data["role"].pk if data.get("role") else None,
         active=data.get("active", ""),
     )
-    page = Paginator(users, 50).get_page(request.GET.get("page"))
-    query = query_without(request, "page")
-    return render(
-        request,
-        "accounts/admin/users.html",
-        {
-            "filters": filters,
-            "page": page,
-            "query": query,
-            "locked": selectors.locked_usernames(u.username for u in page),
-        },
-    )
+    page, query = _admin_page(request, users)
+    locked = selectors.locked_usernames(u.username for u in page)
+    context = {"filters": filters, "page": page, "query": query, "locked": locked}
+    return render(request, "accounts/admin/users.html", context)
 
 
 # The user's own fields the edit form starts from.
@@ -416,28 +417,19 @@ def user_edit(request, pk):
     user = get_object_or_404(User, pk=pk)
     initial = model_to_dict(user, fields=USER_FORM_FIELDS)
     form = forms.UserForm(request.POST or None, initial=initial, editing=user)
-    if request.method == "POST" and form.is_valid():
-        if user.pk == request.user.pk and not form.cleaned_data["is_active"]:
-            form.add_error("is_active", _("You cannot deactivate yourself."))
-        else:
-            try:
-                services.user_update(
-                    user=user,
-                    actor=request.user,
-                    is_active=form.cleaned_data["is_active"],
-                    **_user_kwargs(form.cleaned_data),
-                )
-            except ValidationFailed as error:
-                form_add_errors(form, error)
-            else:
-                messages.success(request, _("User %(name)s saved.") % {"name": user.username})
-                return redirect("accounts:users")
-    return render(
-        request,
-        "accounts/admin/user_edit.html",
-        _user_edit_context(user, form=form, password_form=forms.ResetPasswordForm()),
-        status=422 if form.errors else 200,
-    )
+
+    def save(data):
+        if user.pk == request.user.pk and not data["is_active"]:
+            raise invalid_field("is_active", _("You cannot deactivate yourself."))
+        services.user_update(
+            user=user, actor=request.user, is_active=data["is_active"], **_user_kwargs(data)
+        )
+        return _("User %(name)s saved.") % {"name": user.username}
+
+    if form_saved(request, form, save):
+        return redirect("accounts:users")
+    context = _user_edit_context(user, form=form, password_form=forms.ResetPasswordForm())
+    return render_form(request, "accounts/admin/user_edit.html", context, form=form)
 
 
 def _user_edit_context(user, *, form, password_form) -> dict:
@@ -508,13 +500,9 @@ def token_admin_list(request):
         user_id=data["user"].pk if data.get("user") else None,
         active_only=data.get("status") == "active",
     )
-    page = Paginator(tokens, 50).get_page(request.GET.get("page"))
-    query = query_without(request, "page")
-    return render(
-        request,
-        "accounts/admin/tokens.html",
-        {"filters": filters, "page": page, "query": query},
-    )
+    page, query = _admin_page(request, tokens)
+    context = {"filters": filters, "page": page, "query": query}
+    return render(request, "accounts/admin/tokens.html", context)
 
 
 @manage_users_required

@@ -89,6 +89,19 @@ def number_field(
     )
 
 
+def amount_field(label, *, max_digits: int, max_value: float | None = None) -> forms.DecimalField:
+    """A number to the hundredth, not below zero (an amount in yuan, a rate in percent), in
+    Tabler's input style; the browser's arrows step by 0.01."""
+    return forms.DecimalField(
+        label=label,
+        max_digits=max_digits,
+        decimal_places=2,
+        min_value=0,
+        max_value=max_value,
+        widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.01"}),
+    )
+
+
 def priority_field(label, *, help_text="") -> forms.IntegerField:
     """The order a rule is tried in, smallest first: what a small positive integer column
     holds, 100 when not said, so that a new rule can go before or after the others."""

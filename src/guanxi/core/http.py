@@ -2,7 +2,7 @@
 
 import functools
 from collections.abc import Callable, Collection, Mapping
-from typing import IO, Any
+from typing import IO, Any, Protocol, Self
 
 from django.contrib import messages
 from django.forms import BaseForm
@@ -17,6 +17,9 @@ from guanxi.core.forms import form_add_errors
 from guanxi.core.pagination import Page
 
 _ID_PLACEHOLDER = 918273645
+
+# What a form page does with a valid form: save its cleaned data, answer the success message.
+type SaveForm = Callable[[dict[str, Any]], str]
 
 
 @functools.cache
@@ -54,6 +57,14 @@ def page_or_partial(request: HttpRequest, template: str, *, target: str, partial
     return template
 
 
+def render_form(
+    request: HttpRequest, template: str, context: dict, *, form: BaseForm
+) -> HttpResponse:
+    """`template` showing `form` (as "form" in `context`): 422 when the form shows errors, so
+    that a client (and a test) sees the POST was refused."""
+    return render(request, template, {**context, "form": form}, status=422 if form.errors else 200)
+
+
 def render_form_page(
     request: HttpRequest,
     *,
@@ -63,42 +74,77 @@ def render_form_page(
     cancel_url: str,
     extra: dict | None = None,
 ) -> HttpResponse:
-    """A page with one form, a submit and a cancel button: 422 when it shows errors, so
-    that a client (and a test) sees the POST was refused."""
-    context = {"title": title, "form": form, "submit": submit, "cancel_url": cancel_url}
-    context.update(extra or {})
-    return render(request, "form_page.html", context, status=422 if form.errors else 200)
+    """A page with one form, a submit and a cancel button (422 when it shows errors)."""
+    context = {"title": title, "submit": submit, "cancel_url": cancel_url, **(extra or {})}
+    return render_form(request, "form_page.html", context, form=form)
 
 
-def form_saved(request: HttpRequest, form: BaseForm, save: Callable[[dict], str]) -> bool:
-    """Whether a POSTed form was valid and saved: `save(cleaned_data)` ran and the message it
-    answers is queued for the next page. A ValidationFailed from it shows on the form like
-    the form's own errors."""
+def form_result[T](
+    request: HttpRequest,
+    form: BaseForm,
+    save: Callable[[dict], T],
+    *,
+    refused: tuple[type[DomainError], ...] = (ValidationFailed,),
+) -> T | None:
+    """What `save(cleaned_data)` answers (the record it saved) for a POSTed, valid form; None
+    when the form was not POSTed or not valid, or when a refusal in `refused` stopped `save`:
+    the refusal then shows on the form like the form's own errors."""
     if request.method != "POST" or not form.is_valid():
-        return False
+        return None
     try:
-        done = save(form.cleaned_data)
-    except ValidationFailed as error:
+        return save(form.cleaned_data)
+    except refused as error:
         form_add_errors(form, error)
+        return None
+
+
+def form_saved(
+    request: HttpRequest,
+    form: BaseForm,
+    save: SaveForm,
+    *,
+    refused: tuple[type[DomainError], ...] = (ValidationFailed,),
+) -> bool:
+    """Whether a POSTed form was valid and saved: `save(cleaned_data)` ran and the message it
+    answers is queued for the next page. A refusal in `refused` from it shows on the form like
+    the form's own errors."""
+    done = form_result(request, form, save, refused=refused)
+    if done is None:
         return False
     messages.success(request, done)
     return True
+
+
+def save_form[T](form: BaseForm, save: Callable[[], T]) -> tuple[T | None, int]:
+    """For a bound, valid `form`: (what `save()` saved, 200). Else (None, the status of the page
+    that shows the form again): 200 for a form not sent, 422 for its own errors, the refusal's
+    (422, 409) when the service refused `save()`; the refusal then shows on the form."""
+    if not form.is_bound:
+        return None, 200
+    if not form.is_valid():
+        return None, 422
+    try:
+        return save(), 200
+    except SHOWN_ON_FORM as exc:
+        form_add_errors(form, exc)
+        return None, exc.status_code
 
 
 def form_page(
     request: HttpRequest,
     *,
     form: BaseForm,
-    save: Callable[[dict], str],
+    save: SaveForm,
     back: str,
     title: str,
     submit: str,
     extra: dict | None = None,
+    refused: tuple[type[DomainError], ...] = (ValidationFailed,),
 ) -> HttpResponse:
     """A create or edit page with one form. A valid POST runs `save(cleaned_data)` and goes
-    back to the list `back` (a URL or URL name) with the message `save` answers; a
-    ValidationFailed from it shows on the form like the form's own errors (422)."""
-    if form_saved(request, form, save):
+    back to `back` (a URL or URL name) with the message `save` answers; a refusal in
+    `refused` from it shows on the form like the form's own errors (422)."""
+    if form_saved(request, form, save, refused=refused):
         return redirect(back)
     return render_form_page(
         request,
@@ -139,6 +185,25 @@ def lazy_panel_html(request: HttpRequest, *, panel_id: str, title: str, url: str
     )
 
 
+def capped_list_html(
+    request: HttpRequest,
+    template: str,
+    counted: tuple[int, bool, list],
+    *,
+    target: Any,
+    **extra: Any,
+) -> str:
+    """A short list under a capped count (a work list's "due today"), from `counted`: the
+    count, whether it stopped at its cap, the first rows. Nothing when the count is 0; else
+    `template` with them, `more` when there are more than the rows shown, and `target`, the
+    user whose list it is."""
+    count, capped, rows = counted
+    if not count:
+        return ""
+    context = {"count": count, "capped": capped, "rows": rows, "more": capped or count > len(rows)}
+    return render_to_string(template, {**context, "target": target, **extra}, request=request)
+
+
 def panel_response(
     request: HttpRequest, template: str, context: dict, *, title: str, back_url: str
 ) -> HttpResponse:
@@ -166,6 +231,19 @@ def or_notice[T](request: HttpRequest, read: Callable[[], T], fallback: Callable
     except ValidationFailed as exc:
         messages.error(request, notice_text(exc))
         return fallback()
+
+
+class FromParams(Protocol):
+    """Filters read from a query string (`from_params`) that mean "no filter" when made bare."""
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> Self: ...
+
+
+def filters_from_query[F: FromParams](request: HttpRequest, filters: type[F]) -> F:
+    """The list's `filters` as the query string gives them, or none with the refusal as a notice
+    when the query is refused (a mistyped link): the list shows what it can."""
+    return or_notice(request, lambda: filters.from_params(request.GET), filters)
 
 
 def page_from_query[T](request: HttpRequest, read: Callable[..., T]) -> T:

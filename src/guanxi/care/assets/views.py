@@ -2,23 +2,24 @@
 the 360 page, add and change. Thin: parse, call one service or selector, render."""
 
 import functools
+from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from guanxi.accounts.http import request_user
+from guanxi.accounts.models import User
 from guanxi.care.assets import selectors, services
 from guanxi.care.assets.forms import AssetForm
 from guanxi.core.errors import DomainError, PermissionDenied
-from guanxi.core.forms import form_add_errors
-from guanxi.core.http import query_without, render_form_page, rows_after, rows_or_page
+from guanxi.core.http import SaveForm, form_page, query_without, rows_after, rows_or_page
 from guanxi.customers.archive.panel_views import customer_panel
 from guanxi.customers.archive.selectors import customer_get_for_user
+from guanxi.customers.models import Customer
 
 
 @login_required
@@ -44,25 +45,42 @@ def asset_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _editable(user: User, customer: Customer) -> Customer:
+    """`customer`, when the user may change its installed base (else 403)."""
+    if not selectors.customer_assets_editable(user=user, customer=customer):
+        raise PermissionDenied()
+    return customer
+
+
+def _asset_page(
+    request: HttpRequest, form: AssetForm, save: SaveForm, customer_id: int, title: str
+) -> HttpResponse:
+    """The page that adds or changes a record of the customer's installed base: back to the
+    customer's 360 page once saved; any refusal of the service shows on the form."""
+    return form_page(
+        request,
+        form=form,
+        save=save,
+        back=reverse("customers:detail", args=[customer_id]),
+        title=title,
+        submit=_("Save"),
+        refused=(DomainError,),
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def asset_create(request: HttpRequest, customer_id: int) -> HttpResponse:
     user = request_user(request)
-    customer = customer_get_for_user(user=user, customer_id=customer_id)
-    if not selectors.customer_assets_editable(user=user, customer=customer):
-        raise PermissionDenied()
-    back = reverse("customers:detail", args=[customer.pk])
+    customer = _editable(user, customer_get_for_user(user=user, customer_id=customer_id))
     form = AssetForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.asset_create(actor=user, customer=customer, data=form.to_input())
-        except DomainError as exc:
-            form_add_errors(form, exc)
-        else:
-            messages.success(request, _("Added to the installed base."))
-            return redirect(back)
+
+    def save(data: dict[str, Any]) -> str:
+        services.asset_create(actor=user, customer=customer, data=form.to_input())
+        return _("Added to the installed base.")
+
     title = _("Installed base of %(name)s: add") % {"name": customer.name}
-    return render_form_page(request, title=title, form=form, submit=_("Save"), cancel_url=back)
+    return _asset_page(request, form, save, customer.pk, title)
 
 
 @login_required
@@ -70,22 +88,17 @@ def asset_create(request: HttpRequest, customer_id: int) -> HttpResponse:
 def asset_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     asset = selectors.asset_get_for_user(user=user, asset_id=pk)
-    if not selectors.customer_assets_editable(user=user, customer=asset.customer):
-        raise PermissionDenied()
-    back = reverse("customers:detail", args=[asset.customer_id])
+    _editable(user, asset.customer)
     if request.method == "POST":
         form = AssetForm(request.POST)
-        if form.is_valid():
-            try:
-                services.asset_update(actor=user, asset=asset, data=form.to_input())
-            except DomainError as exc:
-                form_add_errors(form, exc)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect(back)
     else:
         form = AssetForm(initial=AssetForm.initial_from(asset))
-    return render_form_page(request, title=str(asset), form=form, submit=_("Save"), cancel_url=back)
+
+    def save(data: dict[str, Any]) -> str:
+        services.asset_update(actor=user, asset=asset, data=form.to_input())
+        return _("Saved.")
+
+    return _asset_page(request, form, save, asset.customer_id, str(asset))
 
 
 @login_required

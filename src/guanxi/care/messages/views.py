@@ -14,7 +14,6 @@ from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -37,9 +36,9 @@ from guanxi.care.messages.sending import unsubscribe_read
 from guanxi.care.models import Channel, ConsentEvent, Message, MessageTemplate
 from guanxi.core.errors import SHOWN_ON_FORM, ValidationFailed, found
 from guanxi.core.forms import form_add_errors
-from guanxi.core.http import is_htmx, next_page_url, panel_response
+from guanxi.core.http import is_htmx, next_page_url, save_form
 from guanxi.core.pagination import parse_id
-from guanxi.customers.archive.selectors import customer_get_for_user
+from guanxi.customers.archive.panel_views import customer_panel, visible_customer
 from guanxi.customers.models import Customer
 
 View = Callable[..., HttpResponse]
@@ -142,27 +141,24 @@ def _preview(request: HttpRequest, subject: str, body: str) -> dict[str, object]
 @require_http_methods(["GET", "POST"])
 def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     template = found(MessageTemplate.objects.filter(pk=pk).first()) if pk else None
-    status = 200
     if request.method == "POST":
         form = TemplateForm(request.POST)
-        if form.is_valid():
-            try:
-                saved = services.template_save(
-                    actor=request_user(request),
-                    template=template,
-                    data=services.TemplateData(**form.cleaned_data),
-                )
-            except SHOWN_ON_FORM as exc:
-                form_add_errors(form, exc)
-                status = exc.status_code
-            else:
-                flash.success(request, _("The template has been saved."))
-                return redirect("care:message_template", pk=saved.pk)
-        else:
-            status = 422
-        preview = _preview(request, request.POST.get("subject", ""), request.POST.get("body", ""))
     else:
         form = TemplateForm.of(template) if template else TemplateForm()
+    saved, status = save_form(
+        form,
+        lambda: services.template_save(
+            actor=request_user(request),
+            template=template,
+            data=services.TemplateData(**form.cleaned_data),
+        ),
+    )
+    if saved is not None:
+        flash.success(request, _("The template has been saved."))
+        return redirect("care:message_template", pk=saved.pk)
+    if form.is_bound:
+        preview = _preview(request, request.POST.get("subject", ""), request.POST.get("body", ""))
+    else:
         preview = _preview(request, template.subject, template.body) if template else {}
     return render(
         request,
@@ -181,10 +177,6 @@ def template_preview(request: HttpRequest) -> HttpResponse:
 
 
 # ---------------------------------------------------------------- the customer's panel
-
-
-def _customer(request: HttpRequest, customer_id: int) -> Customer:
-    return found(Customer.objects.visible_to(request_user(request)).filter(pk=customer_id).first())
 
 
 def _panel_context(
@@ -216,13 +208,12 @@ def _panel_context(
 @require_GET
 def customer_messages(request: HttpRequest, customer_id: int) -> HttpResponse:
     """The customer's messages and consent (the 360 page's panel)."""
-    customer = customer_get_for_user(user=request_user(request), customer_id=customer_id)
-    return panel_response(
+    return customer_panel(
         request,
+        customer_id,
         "care/messages/panel.html",
-        _panel_context(request, customer),
+        lambda user, customer: _panel_context(request, customer),
         title=_("Messages and consent"),
-        back_url=reverse("customers:detail", args=[customer.pk]),
     )
 
 
@@ -263,7 +254,7 @@ def _panel_post(
 @permission_required(permissions.CONSENT)
 @require_POST
 def consent_save(request: HttpRequest, customer_id: int) -> HttpResponse:
-    customer = _customer(request, customer_id)
+    customer = visible_customer(request, customer_id)
     return _panel_post(
         request,
         customer,
@@ -279,7 +270,7 @@ def consent_save(request: HttpRequest, customer_id: int) -> HttpResponse:
 @permission_required(permissions.SEND)
 @require_POST
 def message_send(request: HttpRequest, customer_id: int) -> HttpResponse:
-    customer = _customer(request, customer_id)
+    customer = visible_customer(request, customer_id)
     return _panel_post(
         request,
         customer,

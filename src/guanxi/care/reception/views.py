@@ -1,6 +1,7 @@
 """The front-desk register's pages (ACQ-5). Thin: parse, call one service or selector, render."""
 
 import functools
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +20,7 @@ from guanxi.care.reception import selectors, services
 from guanxi.care.reception.forms import ReceptionForm
 from guanxi.core.errors import DomainError, PermissionDenied
 from guanxi.core.forms import form_add_errors
-from guanxi.core.http import query_without, render_form_page, rows_after, rows_or_page
+from guanxi.core.http import form_page, notice_text, query_without, rows_after, rows_or_page
 from guanxi.core.scope import scope_of
 from guanxi.customers.archive.panel_views import customer_panel
 from guanxi.customers.archive.selectors import customer_get_for_user
@@ -97,22 +98,21 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     receivers = _receivers(user)
     if request.method == "POST":
         form = ReceptionForm(request.POST, receivers=receivers)
-        if form.is_valid():
-            try:
-                services.reception_update(actor=user, entry=entry, data=form.to_input())
-            except DomainError as exc:
-                form_add_errors(form, exc)
-            else:
-                messages.success(request, _("Entry saved."))
-                return redirect("care:reception_detail", entry.pk)
     else:
         form = ReceptionForm(initial=ReceptionForm.initial_from(entry), receivers=receivers)
-    return render_form_page(
+
+    def save(data: dict[str, Any]) -> str:
+        services.reception_update(actor=user, entry=entry, data=form.to_input())
+        return _("Entry saved.")
+
+    return form_page(
         request,
-        title=_("Change the front-desk entry"),
         form=form,
+        save=save,
+        back=reverse("care:reception_detail", args=[entry.pk]),
+        title=_("Change the front-desk entry"),
         submit=_("Save"),
-        cancel_url=reverse("care:reception_detail", args=[entry.pk]),
+        refused=(DomainError,),
     )
 
 
@@ -143,7 +143,7 @@ def convert(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         customer = services.reception_convert(actor=user, entry=entry)
     except DomainError as exc:
-        messages.error(request, str(exc.message) if not exc.field_errors else _error_text(exc))
+        messages.error(request, notice_text(exc))
         return redirect("care:reception_detail", entry.pk)
     messages.success(request, _("Customer %(name)s created.") % {"name": customer.name})
     return redirect("customers:detail", customer.pk)
@@ -167,10 +167,6 @@ def link(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("care:reception_detail", entry.pk)
     messages.success(request, _("Entry linked to %(name)s.") % {"name": customer.name})
     return redirect("care:reception_detail", entry.pk)
-
-
-def _error_text(exc: DomainError) -> str:
-    return " ".join(str(m) for messages_ in exc.field_errors.values() for m in messages_)
 
 
 @login_required

@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString
@@ -42,12 +41,14 @@ from guanxi.core.errors import SHOWN_ON_FORM, ValidationFailed, found
 from guanxi.core.forms import form_add_errors
 from guanxi.core.home import HomeSection, home_section
 from guanxi.core.http import (
+    capped_list_html,
+    filters_from_query,
     form_post,
     next_page_url,
     notice_text,
-    or_notice,
     page_from_query,
     query_without,
+    render_form,
 )
 from guanxi.core.waiting import WAITING_CAP, WaitingItem
 from guanxi.customers.archive.panel_views import customer_panel
@@ -68,9 +69,7 @@ def _can_change(user: Any, task: CareTask) -> bool:
 @login_required
 @require_GET
 def visit_list(request: HttpRequest) -> HttpResponse:
-    filters = or_notice(
-        request, lambda: selectors.VisitFilters.from_params(request.GET), selectors.VisitFilters
-    )
+    filters = filters_from_query(request, selectors.VisitFilters)
     page = page_from_query(
         request, functools.partial(selectors.visit_page, user=request.user, filters=filters)
     )
@@ -320,12 +319,7 @@ def visit_create(request: HttpRequest, customer_id: int) -> HttpResponse:
         else:
             messages.success(request, _("回访 planned."))
             return redirect("care:visit_detail", pk=task.pk)
-    return render(
-        request,
-        "care/visits/create.html",
-        {"form": form, "customer": customer},
-        status=422 if form.errors else 200,
-    )
+    return render_form(request, "care/visits/create.html", {"customer": customer}, form=form)
 
 
 # ---------------------------------------------------------------- 无效回访分析
@@ -450,9 +444,7 @@ def topic_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @login_required
 @require_GET
 def spot_checks(request: HttpRequest) -> HttpResponse:
-    filters = or_notice(
-        request, lambda: selectors.SpotFilters.from_params(request.GET), selectors.SpotFilters
-    )
+    filters = filters_from_query(request, selectors.SpotFilters)
     page = page_from_query(
         request, functools.partial(selectors.spot_check_page, user=request.user, filters=filters)
     )
@@ -544,20 +536,12 @@ def spot_check_result(request: HttpRequest, pk: int) -> HttpResponse:
 
 def worklist_section(*, request: HttpRequest, user: Any, **kwargs: Any) -> SafeString | str:
     """The person's 回访 and care tasks due by today, at the top of their work list."""
-    count, capped, rows = selectors.due_for_assignee(user=user)
-    if not count:
-        return ""
-    return render_to_string(
+    return capped_list_html(
+        request,
         "care/visits/worklist.html",
-        {
-            "count": count,
-            "capped": capped,
-            "rows": rows,
-            "more": capped or count > len(rows),
-            "target": user,
-            "now": timezone.now(),
-        },
-        request=request,
+        selectors.due_for_assignee(user=user),
+        target=user,
+        now=timezone.now(),
     )
 
 

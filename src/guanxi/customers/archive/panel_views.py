@@ -1,5 +1,6 @@
 """The panels other apps add to a customer's 360 page (customers.panels.LazyPanel), read for
-a customer the user may see: each app says only what its panel shows."""
+a customer the user may see: each app says only what its panel shows; and that customer for
+the other pages and forms of the 360 page."""
 
 from collections.abc import Callable
 from typing import Any
@@ -8,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 
 from guanxi.accounts.http import request_user
 from guanxi.accounts.models import User
+from guanxi.core.errors import found
 from guanxi.core.http import id_url, panel_response
 from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.customers.models import Customer
@@ -33,3 +35,8 @@ def customer_panel(
         title=title,
         back_url=id_url("customers:detail", customer.pk),
     )
+
+
+def visible_customer(request: HttpRequest, customer_id: int) -> Customer:
+    """The customer `customer_id` when the user may see it, else 404."""
+    return found(Customer.objects.visible_to(request.user).filter(pk=customer_id).first())

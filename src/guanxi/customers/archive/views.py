@@ -1,6 +1,8 @@
 """Pages of the customer archive (ARC-1 … ARC-9). Thin: parse, call one service or selector,
 render. Domain errors become messages or form errors, never a 500."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -410,6 +412,19 @@ def _panel_form(request, customer, *, tab, form_name, form, action, done):
     return _render_detail(request, customer, tab, status=422, **{form_name: form})
 
 
+def _tab_action(view):
+    """A POST from a tab of the 360 page (contacts, collaborators, files): signed in, POST
+    only, and the view gets the customer (404 when the user may not see them) for its id."""
+
+    @login_required
+    @require_POST
+    @functools.wraps(view)
+    def with_customer(request, customer_id, **kwargs):
+        return view(request, _get_customer(request, customer_id), **kwargs)
+
+    return with_customer
+
+
 def _find(items, item_id):
     for item in items:
         if str(item.pk) == str(item_id):
@@ -417,10 +432,8 @@ def _find(items, item_id):
     raise Http404()
 
 
-@login_required
-@require_POST
-def contact_add(request, customer_id):
-    customer = _get_customer(request, customer_id)
+@_tab_action
+def contact_add(request, customer):
     return _panel_form(
         request,
         customer,
@@ -434,10 +447,8 @@ def contact_add(request, customer_id):
     )
 
 
-@login_required
-@require_POST
-def contact_edit(request, customer_id, contact_id):
-    customer = _get_customer(request, customer_id)
+@_tab_action
+def contact_edit(request, customer, contact_id):
     contact = _find(selectors.customer_contacts(customer=customer), contact_id)
     form = ContactForm(request.POST)
     form.is_valid()
@@ -449,10 +460,8 @@ def contact_edit(request, customer_id, contact_id):
     return _after_panel_change(request, customer, "contacts", _("Contact saved."))
 
 
-@login_required
-@require_POST
-def contact_delete(request, customer_id, contact_id):
-    customer = _get_customer(request, customer_id)
+@_tab_action
+def contact_delete(request, customer, contact_id):
     contact = _find(selectors.customer_contacts(customer=customer), contact_id)
     services.contact_delete(actor=request.user, contact=contact)
     return _after_panel_change(request, customer, "contacts", _("Contact removed."))
@@ -461,10 +470,8 @@ def contact_delete(request, customer_id, contact_id):
 # ---------------------------------------------------------------- collaborators
 
 
-@login_required
-@require_POST
-def share_add(request, customer_id):
-    customer = _get_customer(request, customer_id)
+@_tab_action
+def share_add(request, customer):
 
     def share(form):
         try:
@@ -491,10 +498,8 @@ def share_add(request, customer_id):
     )
 
 
-@login_required
-@require_POST
-def share_remove(request, customer_id, user_id):
-    customer = _get_customer(request, customer_id)
+@_tab_action
+def share_remove(request, customer, user_id):
     share = next(
         (s for s in selectors.customer_shares(customer=customer) if s.user_id == int(user_id)), None
     )
@@ -507,10 +512,8 @@ def share_remove(request, customer_id, user_id):
 # ---------------------------------------------------------------- attachments
 
 
-@login_required
-@require_POST
-def attachment_upload(request, customer_id):
-    customer = _get_customer(request, customer_id)
+@_tab_action
+def attachment_upload(request, customer):
     return _panel_form(
         request,
         customer,
@@ -544,10 +547,8 @@ def attachment_download(request, customer_id, attachment_id):
     )
 
 
-@login_required
-@require_POST
-def attachment_delete(request, customer_id, attachment_id):
-    customer = _get_customer(request, customer_id)
+@_tab_action
+def attachment_delete(request, customer, attachment_id):
     attachment = _find(selectors.customer_attachments(customer=customer), attachment_id)
     services.attachment_delete(actor=request.user, attachment=attachment)
     return _after_panel_change(request, customer, "attachments", _("File removed."))

@@ -6,17 +6,18 @@ from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors import departments_in_scope, users_in_scope
+from guanxi.core.forms import choice_field
 from guanxi.customers.models import Source, Tag
 from guanxi.pipeline.board.selectors import BoardFilters
 from guanxi.pipeline.models import Grade
 
 
 class BoardFilterForm(forms.Form):
-    owner = forms.ChoiceField(label=gettext_lazy("Owner"), required=False)
-    department = forms.ChoiceField(label=gettext_lazy("Department"), required=False)
-    grade = forms.ChoiceField(label=gettext_lazy("Grade"), required=False)
-    source = forms.ChoiceField(label=gettext_lazy("Source"), required=False)
-    tag = forms.ChoiceField(label=gettext_lazy("Tag"), required=False)
+    owner = choice_field(gettext_lazy("Owner"))
+    department = choice_field(gettext_lazy("Department"))
+    grade = choice_field(gettext_lazy("Grade"))
+    source = choice_field(gettext_lazy("Source"))
+    tag = choice_field(gettext_lazy("Tag"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -20,8 +20,9 @@ from guanxi.accounts.permissions import EDIT_OTHERS
 from guanxi.accounts.selectors import users_in_scope
 from guanxi.core.errors import NotFound, ValidationFailed
 from guanxi.core.forms import form_add_errors
-from guanxi.core.http import form_saved, panel_response
+from guanxi.core.http import form_saved, render_form
 from guanxi.core.pagination import parse_id
+from guanxi.customers.archive.panel_views import customer_panel
 from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.customers.models import Customer
 from guanxi.customers.querysets import customer_editable
@@ -65,12 +66,10 @@ def checkin_new(request: HttpRequest, customer_id: int) -> HttpResponse:
             return redirect(reverse("pipeline:checkin_day"))
     context = {
         "customer": customer,
-        "form": form,
         "location": selectors.customer_location(customer_id=customer.pk),
         "may_log": customer_editable(user, customer, action=FOLLOW_UP_OTHERS),
     }
-    status = 422 if form.errors else 200
-    return render(request, "pipeline/checkins/new.html", context, status=status)
+    return render_form(request, "pipeline/checkins/new.html", context, form=form)
 
 
 def _day(value: str | None) -> dt.date:
@@ -137,13 +136,12 @@ def _panel_context(request: HttpRequest, customer: Customer, form: LocationForm 
 @require_GET
 def customer_checkins(request: HttpRequest, customer_id: int) -> HttpResponse:
     """The customer's location on record and latest check-ins (the 360 page's panel)."""
-    customer = customer_get_for_user(user=request_user(request), customer_id=customer_id)
-    return panel_response(
+    return customer_panel(
         request,
+        customer_id,
         "pipeline/checkins/panel.html",
-        _panel_context(request, customer, None),
+        lambda user, customer: _panel_context(request, customer, None),
         title=_("Location and field check-ins"),
-        back_url=reverse("customers:detail", args=[customer.pk]),
     )
 
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from guanxi.accounts.selectors import users_in_scope
 from guanxi.core.errors import Conflict, NotFound, ValidationFailed, found, invalid_field
+from guanxi.customers.archive.panel_views import visible_customer
 from guanxi.customers.models import Customer
 from guanxi.customers.querysets import customer_editable
 from guanxi.pipeline.errors import error_text
@@ -36,12 +37,6 @@ from guanxi.pipeline.prospects.forms import (
     followup_stage_choices,
 )
 from guanxi.pipeline.scripts.selectors import script_suggest
-
-
-def _visible_customer(request, customer_id) -> Customer:
-    customer = found(Customer.objects.visible_to(request.user).filter(pk=customer_id).first())
-    return customer
-
 
 # ---------------------------------------------------------------- follow-up form fragments
 
@@ -95,7 +90,7 @@ def prospect_panel_placeholder_html(request, customer) -> str:
 @require_GET
 def panel_prospect(request, customer_id):
     """The intention panel of the 360 page on its own (loaded by its placeholder)."""
-    customer = _visible_customer(request, customer_id)
+    customer = visible_customer(request, customer_id)
     return HttpResponse(prospect_panel_html(request, customer))
 
 
@@ -221,7 +216,7 @@ def _panel_action(action: Callable[[HttpRequest, Customer], object]):
     @require_POST
     @wraps(action)
     def view(request, customer_id):
-        customer = _visible_customer(request, customer_id)
+        customer = visible_customer(request, customer_id)
         try:
             action(request, customer)
         except (ValidationFailed, Conflict) as exc:

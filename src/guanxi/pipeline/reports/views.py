@@ -17,6 +17,7 @@ from guanxi.core.audit import audit_record
 from guanxi.core.errors import PermissionDenied, ValidationFailed
 from guanxi.core.http import file_download
 from guanxi.core.models import AuditLog
+from guanxi.core.spreadsheets import safe
 from guanxi.pipeline.permissions import MANAGE_QUOTAS
 from guanxi.pipeline.prospects.selectors import quota_for
 from guanxi.pipeline.prospects.services import quota_set
@@ -45,7 +46,7 @@ def _xlsx(request, *, name: str, title: str, header: list, rows: list, detail: d
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append(header)
     for row in rows:
-        sheet.append([_safe(value) for value in row])
+        sheet.append([safe(value) for value in row])
     output = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse
     workbook.save(output)
     output.seek(0)
@@ -61,13 +62,6 @@ def _xlsx(request, *, name: str, title: str, header: list, rows: list, detail: d
         filename=f"{name}-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-
-
-def _safe(value):
-    """Keep spreadsheet programs from running cell text as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _percent(value):

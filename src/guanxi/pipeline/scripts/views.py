@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guanxi.core.errors import PermissionDenied
-from guanxi.core.http import form_saved, is_htmx, page_or_partial
+from guanxi.core.http import form_saved, is_htmx, page_or_partial, render_form
 from guanxi.pipeline.scripts import selectors, services
 from guanxi.pipeline.scripts.forms import ScriptFilterForm, ScriptForm
 
@@ -62,13 +62,8 @@ def script_vote(request, script_id: int):
 # ---------------------------------------------------------------- create / edit
 
 
-def _edit_page(request, *, form, script=None, status=200):
-    return render(
-        request,
-        "pipeline/scripts/form.html",
-        {"form": form, "script": script},
-        status=status,
-    )
+def _edit_page(request, form, script=None):
+    return render_form(request, "pipeline/scripts/form.html", {"script": script}, form=form)
 
 
 @login_required
@@ -80,7 +75,7 @@ def script_create(request):
             "objection_type": request.GET.get("type", "")[:12],
             "stage": request.GET.get("stage", "")[:10],
         }
-        return _edit_page(request, form=ScriptForm(initial=initial))
+        return _edit_page(request, ScriptForm(initial=initial))
 
     def save(data):
         services.script_create(actor=request.user, data=data)
@@ -89,7 +84,7 @@ def script_create(request):
     form = ScriptForm(request.POST)
     if form_saved(request, form, save):
         return redirect("pipeline:scripts")
-    return _edit_page(request, form=form, status=422)
+    return _edit_page(request, form)
 
 
 @login_required
@@ -104,7 +99,7 @@ def script_edit(request, script_id: int):
             "objection_type": script.objection_type,
             "stage": script.stage.code if script.stage else "",
         }
-        return _edit_page(request, form=ScriptForm(initial=initial), script=script)
+        return _edit_page(request, ScriptForm(initial=initial), script)
 
     def save(data):
         services.script_update(actor=request.user, script=script, data=data)
@@ -113,7 +108,7 @@ def script_edit(request, script_id: int):
     form = ScriptForm(request.POST)
     if form_saved(request, form, save):
         return redirect("pipeline:scripts")
-    return _edit_page(request, form=form, script=script, status=422)
+    return _edit_page(request, form, script)
 
 
 @login_required

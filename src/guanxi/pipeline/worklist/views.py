@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from guanxi.core.errors import NotFound, ValidationFailed, found
 from guanxi.core.forms import form_add_errors, form_error_text
 from guanxi.core.http import panel_response
+from guanxi.customers.archive.panel_views import visible_customer
 from guanxi.customers.models import Customer
 from guanxi.pipeline.models import Prospect, Stage
 from guanxi.pipeline.prospects import services as prospect_services
@@ -24,11 +25,6 @@ from guanxi.pipeline.prospects.forms import (
 )
 from guanxi.pipeline.worklist import selectors
 from guanxi.pipeline.worklist.hooks import sections_html
-
-
-def _visible_customer(request, customer_id) -> Customer:
-    customer = found(Customer.objects.visible_to(request.user).filter(pk=customer_id).first())
-    return customer
 
 
 def _target_user(request):
@@ -127,7 +123,7 @@ def _followup_context(customer, form, objections, *, origin):
 @login_required
 @require_GET
 def followup_form(request, customer_id):
-    customer = _visible_customer(request, customer_id)
+    customer = visible_customer(request, customer_id)
     form, objections = followup_forms(customer)
     return render(
         request,
@@ -160,7 +156,7 @@ def followup_log(request, customer_id):
         except ValidationFailed as exc:
             form_add_errors(form, exc)
     if logged is None:
-        customer = _visible_customer(request, customer_id)  # 404 outside the user's scope
+        customer = visible_customer(request, customer_id)  # 404 outside the user's scope
     if origin == "panel":
         if logged is not None:
             messages.success(request, _("Follow-up saved."))

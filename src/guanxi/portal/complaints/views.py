@@ -8,8 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from guanxi.core.errors import ValidationFailed
-from guanxi.core.forms import form_add_errors
+from guanxi.core.http import form_result, render_form
 from guanxi.customers.models import Customer
 from guanxi.portal.access.http import portal_login_required
 from guanxi.portal.complaints import selectors
@@ -26,34 +25,25 @@ def service_home(request: HttpRequest, customer: Customer) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         categories=selectors.portal_categories(),
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                complaint = complaint_file(
-                    customer=customer,
-                    new=NewComplaint(
-                        customer_id=customer.pk,
-                        channel=Complaint.Channel.WEB,
-                        category_id=data["category"],
-                        title=data["title"],
-                        description=data["description"],
-                    ),
-                )
-            except ValidationFailed as exc:
-                form_add_errors(form, exc)
-            else:
-                messages.success(request, _("Thank you. We have your complaint and answer soon."))
-                return redirect("portal:complaint", pk=complaint.pk)
-        status = 422
-    overview = selectors.portal_service(customer=customer)
-    return render(
+    complaint = form_result(
         request,
-        "portal/complaints/home.html",
-        {"customer": customer, "overview": overview, "form": form},
-        status=status,
+        form,
+        lambda data: complaint_file(
+            customer=customer,
+            new=NewComplaint(
+                customer_id=customer.pk,
+                channel=Complaint.Channel.WEB,
+                category_id=data["category"],
+                title=data["title"],
+                description=data["description"],
+            ),
+        ),
     )
+    if complaint is not None:
+        messages.success(request, _("Thank you. We have your complaint and answer soon."))
+        return redirect("portal:complaint", pk=complaint.pk)
+    context = {"customer": customer, "overview": selectors.portal_service(customer=customer)}
+    return render_form(request, "portal/complaints/home.html", context, form=form)
 
 
 @require_GET

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from guanxi.core.forms import checkbox_field, date_field, priority_field
+from guanxi.core.forms import amount_field, checkbox_field, date_field, priority_field
 from guanxi.customers.models import Tag
 from guanxi.sales.models import Quote
 
@@ -28,21 +28,8 @@ class ProductForm(forms.Form):
     name = _text(_("Name"), required=True, max_length=120)
     name_en = _text(_("English name"), max_length=120)
     unit = _text(_("Unit"), required=True, max_length=10)
-    list_price = forms.DecimalField(
-        label=_("List price (tax incl.)"),
-        max_digits=14,
-        decimal_places=2,
-        min_value=0,
-        widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.01"}),
-    )
-    tax_rate = forms.DecimalField(
-        label=_("Tax rate (%)"),
-        max_digits=6,
-        decimal_places=2,
-        min_value=0,
-        max_value=99.99,
-        widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.01"}),
-    )
+    list_price = amount_field(_("List price (tax incl.)"), max_digits=14)
+    tax_rate = amount_field(_("Tax rate (%)"), max_digits=6, max_value=99.99)
     description = forms.CharField(
         label=_("Description"),
         required=False,

@@ -19,7 +19,7 @@ from guanxi.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from guanxi.core.http import query_without
+from guanxi.core.http import query_without, render_form
 from guanxi.core.pagination import parse_id
 from guanxi.customers.archive.selectors import (
     CustomerFilters,
@@ -94,13 +94,8 @@ def product_list(request):
     )
 
 
-def _product_page(request, *, form, product=None, status=200):
-    return render(
-        request,
-        "sales/catalog/product_form.html",
-        {"form": form, "product": product},
-        status=status,
-    )
+def _product_page(request, form, product=None):
+    return render_form(request, "sales/catalog/product_form.html", {"product": product}, form=form)
 
 
 @login_required
@@ -108,7 +103,7 @@ def _product_page(request, *, form, product=None, status=200):
 def product_create(request):
     _require_catalog(request)
     if request.method == "GET":
-        return _product_page(request, form=ProductForm(initial={"unit": "件", "tax_rate": 13}))
+        return _product_page(request, ProductForm(initial={"unit": "件", "tax_rate": 13}))
     form = ProductForm(request.POST)
     errors = []
     if form.is_valid():
@@ -121,7 +116,7 @@ def product_create(request):
             return redirect("sales:product_list")
     for message in errors:
         form.add_error(None, message)
-    return _product_page(request, form=form, status=422)
+    return _product_page(request, form)
 
 
 @login_required
@@ -135,7 +130,7 @@ def product_edit(request, product_id: int):
             for field in ("code", "name", "name_en", "unit", "list_price", "description")
         }
         initial["tax_rate"] = (product.tax_rate * 100).normalize()
-        return _product_page(request, form=ProductForm(initial=initial), product=product)
+        return _product_page(request, ProductForm(initial=initial), product)
     form = ProductForm(request.POST)
     if form.is_valid():
         data = form.service_data()
@@ -148,7 +143,7 @@ def product_edit(request, product_id: int):
         else:
             messages.success(request, _("Product %(code)s saved.") % {"code": data["code"]})
             return redirect("sales:product_list")
-    return _product_page(request, form=form, product=product, status=422)
+    return _product_page(request, form, product)
 
 
 @login_required

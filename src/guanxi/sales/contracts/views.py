@@ -227,15 +227,19 @@ def contract_list(request):
 # ---------------------------------------------------------------- create / edit a draft
 
 
-def _form_context(request, *, form, customer, rows, contract=None, items_errors=()):
-    return {
+def _form_page(request, *, form, rows, items_errors, customer=None, contract=None, **extra):
+    """The contract form (a new draft for `customer`, or the edit or amendment of `contract`)
+    with its item rows."""
+    context = {
         "form": form,
-        "customer": customer,
+        "customer": customer or contract.customer,
         "contract": contract,
         "rows": _blank_rows(rows),
         "products": _products(),
         "items_errors": items_errors,
+        **extra,
     }
+    return render(request, "sales/contracts/form.html", context)
 
 
 @login_required
@@ -269,10 +273,7 @@ def contract_create(request):
                 return redirect(reverse("sales:contract_detail", args=[contract.pk]))
     else:
         form = ContractForm(customer=customer, initial={"title": customer.name})
-    context = _form_context(
-        request, form=form, customer=customer, rows=rows, items_errors=items_errors
-    )
-    return render(request, "sales/contracts/form.html", context)
+    return _form_page(request, form=form, rows=rows, items_errors=items_errors, customer=customer)
 
 
 @login_required
@@ -307,6 +308,16 @@ def _header_initial(contract) -> dict:
     )
 
 
+def _header_and_rows(request, contract, form_class) -> tuple:
+    """The edit or amendment form of `contract` and its item rows: as posted, or the
+    contract's own to start from."""
+    if request.method == "POST":
+        form = form_class(request.POST, customer=contract.customer)
+        return form, item_rows_from_post(request.POST)
+    form = form_class(customer=contract.customer, initial=_header_initial(contract))
+    return form, item_rows_from_contract(contract)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def contract_edit(request, pk):
@@ -319,38 +330,25 @@ def contract_edit(request, pk):
         )
         return redirect(reverse("sales:contract_detail", args=[contract.pk]))
     items_errors: list[str] = []
-    if request.method == "POST":
-        form = ContractForm(request.POST, customer=contract.customer)
-        rows = item_rows_from_post(request.POST)
-        if form.is_valid():
-            try:
-                services.contract_update(
-                    actor=request.user,
-                    contract=contract,
-                    version=request.POST.get("version"),
-                    data=form.header(),
-                    items=items_for_service(rows),
-                )
-            except ValidationFailed as exc:
-                form_add_errors(form, exc, elsewhere=ROW_ERRORS)
-                items_errors = _items_error(exc)
-            except DomainError as exc:
-                form.add_error(None, error_text(exc))
-            else:
-                messages.success(request, _("Contract saved."))
-                return redirect(reverse("sales:contract_detail", args=[contract.pk]))
-    else:
-        form = ContractForm(customer=contract.customer, initial=_header_initial(contract))
-        rows = item_rows_from_contract(contract)
-    context = _form_context(
-        request,
-        form=form,
-        customer=contract.customer,
-        rows=rows,
-        contract=contract,
-        items_errors=items_errors,
-    )
-    return render(request, "sales/contracts/form.html", context)
+    form, rows = _header_and_rows(request, contract, ContractForm)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contract_update(
+                actor=request.user,
+                contract=contract,
+                version=request.POST.get("version"),
+                data=form.header(),
+                items=items_for_service(rows),
+            )
+        except ValidationFailed as exc:
+            form_add_errors(form, exc, elsewhere=ROW_ERRORS)
+            items_errors = _items_error(exc)
+        except DomainError as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            messages.success(request, _("Contract saved."))
+            return redirect(reverse("sales:contract_detail", args=[contract.pk]))
+    return _form_page(request, form=form, rows=rows, items_errors=items_errors, contract=contract)
 
 
 # ---------------------------------------------------------------- detail and actions
@@ -506,52 +504,40 @@ def contract_amend(request, pk):
     plan_before = instalment_rows_from_contract(contract)
     items_errors: list[str] = []
     plan_errors: list[str] = []
-    if request.method == "POST":
-        form = AmendForm(request.POST, customer=contract.customer)
-        rows = item_rows_from_post(request.POST)
-        plan = instalment_rows_from_post(request.POST)
-        if form.is_valid():
-            header = form.header()
-            reason = header.pop("reason")
-            try:
-                services.contract_amend(
-                    actor=request.user,
-                    contract=contract,
-                    reason=reason,
-                    data=header,
-                    items=items_for_service(rows),
-                    instalments=plan if plan != plan_before else None,
-                )
-            except ValidationFailed as exc:
-                form_add_errors(form, exc, elsewhere=ROW_ERRORS)
-                items_errors = _items_error(exc)
-                plan_errors = [str(m) for m in exc.field_errors.get("instalments", [])]
-                plan_errors += [str(m) for m in exc.field_errors.get("plan", [])]
-            except SHOWN_ON_FORM as exc:
-                form.add_error(None, error_text(exc))
-            else:
-                messages.success(request, _("Amendment recorded."))
-                return redirect(reverse("sales:contract_detail", args=[contract.pk]))
-    else:
-        form = AmendForm(customer=contract.customer, initial=_header_initial(contract))
-        rows = item_rows_from_contract(contract)
-        plan = plan_before
-    context = _form_context(
+    form, rows = _header_and_rows(request, contract, AmendForm)
+    plan = instalment_rows_from_post(request.POST) if request.method == "POST" else plan_before
+    if request.method == "POST" and form.is_valid():
+        header = form.header()
+        reason = header.pop("reason")
+        try:
+            services.contract_amend(
+                actor=request.user,
+                contract=contract,
+                reason=reason,
+                data=header,
+                items=items_for_service(rows),
+                instalments=plan if plan != plan_before else None,
+            )
+        except ValidationFailed as exc:
+            form_add_errors(form, exc, elsewhere=ROW_ERRORS)
+            items_errors = _items_error(exc)
+            plan_errors = [str(m) for m in exc.field_errors.get("instalments", [])]
+            plan_errors += [str(m) for m in exc.field_errors.get("plan", [])]
+        except SHOWN_ON_FORM as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            messages.success(request, _("Amendment recorded."))
+            return redirect(reverse("sales:contract_detail", args=[contract.pk]))
+    return _form_page(
         request,
         form=form,
-        customer=contract.customer,
         rows=rows,
-        contract=contract,
         items_errors=items_errors,
+        contract=contract,
+        amending=True,
+        plan=[*plan, {}] if plan_before or plan else [],
+        plan_errors=plan_errors,
     )
-    context.update(
-        {
-            "amending": True,
-            "plan": [*plan, {}] if plan_before or plan else [],
-            "plan_errors": plan_errors,
-        }
-    )
-    return render(request, "sales/contracts/form.html", context)
 
 
 @login_required

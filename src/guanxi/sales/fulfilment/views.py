@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from guanxi.accounts.selectors import users_in_scope
 from guanxi.core.errors import DomainError, ValidationFailed
-from guanxi.core.forms import form_add_errors, form_error_text
-from guanxi.core.http import is_htmx, query_without, rows_or_page
+from guanxi.core.forms import form_error_text
+from guanxi.core.http import form_result, is_htmx, query_without, rows_or_page
 from guanxi.sales.common.notices import error_text
 from guanxi.sales.contracts.selectors import contract_for_user
 from guanxi.sales.fulfilment import selectors, services
@@ -99,23 +99,28 @@ def _refused(request, contract, error: str, **forms):
     return _back(contract)
 
 
+def _saved(request, form, save):
+    """What `save(cleaned_data)` saved for the valid form, else None; any refusal of the
+    service shows with the form (the panel has no other place for it)."""
+    return form_result(request, form, save, refused=(DomainError,))
+
+
 @login_required
 @require_POST
 def order_create(request, pk):
     contract = contract_for_user(user=request.user, contract_id=pk)
     form = OrderForm(request.POST, item_rows=selectors.item_rows(contract), prefix="order")
-    order = None
-    if form.is_valid():
-        try:
-            order = services.order_create(
-                actor=request.user,
-                contract=contract,
-                ordered_on=form.cleaned_data["ordered_on"],
-                notes=form.cleaned_data["notes"],
-                plans=form.plans(),
-            )
-        except DomainError as exc:
-            form_add_errors(form, exc)
+    order = _saved(
+        request,
+        form,
+        lambda data: services.order_create(
+            actor=request.user,
+            contract=contract,
+            ordered_on=data["ordered_on"],
+            notes=data["notes"],
+            plans=form.plans(),
+        ),
+    )
     if order is not None:
         contract = contract_for_user(user=request.user, contract_id=pk)
         return _done(request, contract, _("Order %(number)s placed.") % {"number": order.number})
@@ -141,13 +146,10 @@ def delivery_record(request, plan_id):
     contract = contract_for_user(user=request.user, contract_id=plan.order.contract_id)
     form = DeliveryForm(request.POST, plan=plan, prefix=f"p{plan.pk}")
     form.plan_id = plan.pk
-    delivery = None
-    if form.is_valid():
-        try:
-            # The form's fields are the service's arguments.
-            delivery = services.delivery_record(actor=request.user, plan=plan, **form.cleaned_data)
-        except DomainError as exc:
-            form_add_errors(form, exc)
+    # The form's fields are the service's arguments.
+    delivery = _saved(
+        request, form, lambda data: services.delivery_record(actor=request.user, plan=plan, **data)
+    )
     if delivery is not None:
         return _done(
             request,
@@ -169,15 +171,12 @@ def stockout_record(request, pk):
     form = StockOutForm(
         request.POST, item_rows=selectors.item_rows(contract), orders=orders, prefix="out"
     )
-    record = None
-    if form.is_valid():
-        try:
-            # The form's fields are the service's arguments.
-            record = services.stockout_record(
-                actor=request.user, contract=contract, **form.cleaned_data
-            )
-        except DomainError as exc:
-            form_add_errors(form, exc)
+    # The form's fields are the service's arguments.
+    record = _saved(
+        request,
+        form,
+        lambda data: services.stockout_record(actor=request.user, contract=contract, **data),
+    )
     if record is not None:
         contract = contract_for_user(user=request.user, contract_id=pk)
         return _done(

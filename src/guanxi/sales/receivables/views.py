@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from guanxi.accounts.permissions import EXPORT
@@ -24,14 +24,16 @@ from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
 from guanxi.core.errors import SHOWN_ON_FORM, DomainError, ValidationFailed, found
 from guanxi.core.forms import form_add_errors
-from guanxi.core.http import is_htmx
+from guanxi.core.http import capped_list_html, is_htmx
 from guanxi.core.models import AuditLog
+from guanxi.core.spreadsheets import safe
 from guanxi.sales.common import money, permissions
 from guanxi.sales.common.xlsx import xlsx_download
 from guanxi.sales.contracts.selectors import contract_for_user
 from guanxi.sales.models import Approval, Contract, Instalment, Invoice, Payment
 from guanxi.sales.receivables import selectors
 from guanxi.sales.receivables import services as services_receivables
+from guanxi.sales.receivables.export_columns import instalment_columns
 from guanxi.sales.receivables.forms import (
     InvoiceForm,
     PaymentForm,
@@ -87,29 +89,6 @@ def receivables(request):
     return render(request, "sales/receivables/report.html", context)
 
 
-def _export_columns():
-    return [
-        _("Contract"),
-        _("Customer"),
-        _("Owner"),
-        _("Department"),
-        _("Instalment"),
-        _("Due date"),
-        _("Amount"),
-        _("Paid"),
-        pgettext("money", "Open"),
-        _("Days overdue"),
-        _("Ageing"),
-    ]
-
-
-def _safe(value):
-    """Keep spreadsheet programs from running cell text as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @login_required
 @require_GET
 def receivables_export(request):
@@ -127,15 +106,15 @@ def receivables_export(request):
     labels = dict(selectors.BUCKETS)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Receivables")[:31])
-    sheet.append(_export_columns())
+    sheet.append([*instalment_columns(), _("Days overdue"), _("Ageing")])
     count = 0
     for inst in selectors.open_instalment_iter(user=request.user, filters=filters):
         sheet.append(
             [
-                _safe(inst.contract.number),
-                _safe(inst.customer.name),
-                _safe(str(inst.owner)) if inst.owner_id else "",
-                _safe(str(inst.department)) if inst.department_id else "",
+                safe(inst.contract.number),
+                safe(inst.customer.name),
+                safe(str(inst.owner)) if inst.owner_id else "",
+                safe(str(inst.department)) if inst.department_id else "",
                 inst.sequence,
                 inst.due_on,
                 inst.amount,
@@ -408,19 +387,11 @@ def overdue_worklist_section(*, request, user) -> str:
     """ "My overdue instalments" at the top of the work list (pipeline.worklist_hooks):
     the count (capped at 1,000) and the five oldest, two short indexed queries. Nothing
     when there are none."""
-    count, capped, rows = selectors.overdue_for_owner(user=user)
-    if not count:
-        return ""
-    return render_to_string(
+    return capped_list_html(
+        request,
         "sales/receivables/worklist_overdue.html",
-        {
-            "count": count,
-            "capped": capped,
-            "rows": rows,
-            "more": capped or count > len(rows),
-            "target": user,
-        },
-        request=request,
+        selectors.overdue_for_owner(user=user),
+        target=user,
     )
 
 

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from guanxi.accounts.http import request_user
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors import user_can
-from guanxi.core.errors import NotFound, PermissionDenied, ValidationFailed, found
-from guanxi.customers.archive.panel_views import customer_panel
+from guanxi.core.errors import NotFound, PermissionDenied, ValidationFailed
+from guanxi.customers.archive.panel_views import customer_panel, visible_customer
 from guanxi.customers.models import Customer
 from guanxi.satisfaction.common import permissions
 from guanxi.satisfaction.models import SurveyVersion
@@ -191,7 +191,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
 def customer_answer(request: HttpRequest, customer_id: int) -> HttpResponse:
     """Staff fill in the survey with the customer on a 回访 or a visit (internal)."""
     _require(request, permissions.COLLECT)
-    customer = found(Customer.objects.visible_to(request.user).filter(pk=customer_id).first())
+    customer = visible_customer(request, customer_id)
     templates = selectors.active_templates()
     if not templates:
         raise NotFound()
@@ -235,7 +235,7 @@ def customer_answer(request: HttpRequest, customer_id: int) -> HttpResponse:
 def customer_send(request: HttpRequest, customer_id: int) -> HttpResponse:
     """Queue a one-time survey link to the customer through care's messages."""
     _require(request, permissions.COLLECT)
-    customer = found(Customer.objects.visible_to(request.user).filter(pk=customer_id).first())
+    customer = visible_customer(request, customer_id)
     form = SendForm(request.POST, templates=selectors.active_templates())
     if not form.is_valid():
         messages.error(request, _("Choose a survey and a channel."))

@@ -20,7 +20,7 @@ from guanxi.accounts.selectors import user_can
 from guanxi.core.errors import DomainError, PermissionDenied, ValidationFailed
 from guanxi.core.forms import form_add_errors
 from guanxi.core.home import SERVICE, HomeSection, home_section
-from guanxi.core.http import is_htmx, query_without, rows_after, rows_or_page
+from guanxi.core.http import is_htmx, query_without, render_form, rows_after, rows_or_page
 from guanxi.core.pagination import parse_id
 from guanxi.core.phones import mask_phone
 from guanxi.customers.archive.selectors import customer_get_for_user
@@ -132,7 +132,7 @@ def call_create(request: HttpRequest) -> HttpResponse:
         }
         form = CallForm(initial=initial, from_ring=ring is not None)
     context = _form_context(request, form, customer=customer, ring=ring, call_type=call_type)
-    return render(request, "service/calls/form.html", context, status=422 if form.errors else 200)
+    return render_form(request, "service/calls/form.html", context, form=form)
 
 
 @login_required

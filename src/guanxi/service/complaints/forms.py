@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import Department, User
-from guanxi.core.forms import id_choice_field, text_field
+from guanxi.core.forms import amount_field, id_choice_field, text_field
 from guanxi.sales.models import Product
 from guanxi.service.complaints.services import STEPS
 from guanxi.service.models import Complaint, ComplaintCategory, ComplaintEvent, Severity
@@ -130,11 +130,5 @@ class ReopenForm(forms.Form):
 
 
 class CompensationForm(forms.Form):
-    amount = forms.DecimalField(
-        label=_("Amount (¥)"),
-        max_digits=12,
-        decimal_places=2,
-        min_value=0,
-        widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.01"}),
-    )
+    amount = amount_field(_("Amount (¥)"), max_digits=12)
     note = _note(_("What it is for"), rows=2)

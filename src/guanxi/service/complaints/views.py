@@ -33,12 +33,14 @@ from guanxi.core.home import HomeSection
 from guanxi.core.home import home_section as render_home_section
 from guanxi.core.http import (
     file_download,
+    filters_from_query,
     form_post,
     next_page_url,
     notice_text,
     or_notice,
     page_from_query,
     query_without,
+    render_form,
 )
 from guanxi.core.pagination import parse_id
 from guanxi.core.waiting import WAITING_CAP, WaitingItem
@@ -68,11 +70,7 @@ SEARCH_ROWS = 10
 @login_required
 @require_GET
 def complaint_list(request: HttpRequest) -> HttpResponse:
-    filters = or_notice(
-        request,
-        lambda: selectors.ComplaintFilters.from_params(request.GET),
-        selectors.ComplaintFilters,
-    )
+    filters = filters_from_query(request, selectors.ComplaintFilters)
     page = page_from_query(
         request, functools.partial(selectors.complaint_page, user=request.user, filters=filters)
     )
@@ -337,18 +335,17 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
             return redirect("service:complaint_detail", pk=complaint.pk)
     search = (request.GET.get("q") or "").strip()
     keep = {key: str(source.get(key)) for key in ("channel", "call") if source.get(key)}
-    return render(
+    return render_form(
         request,
         "service/complaints/create.html",
         {
-            "form": form,
             "customer": customer,
             "search": search,
             "matches": _search(user, search) if search and customer is None else [],
             "keep": urlencode(keep),
             "keep_items": keep.items(),
         },
-        status=422 if form.errors else 200,
+        form=form,
     )
 
 

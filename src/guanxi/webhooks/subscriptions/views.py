@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from guanxi.accounts.decorators import permission_required as _permission_required
 from guanxi.accounts.http import request_user
-from guanxi.core.errors import SHOWN_ON_FORM, ValidationFailed, found
+from guanxi.core.errors import ValidationFailed, found
 from guanxi.core.forms import form_add_errors
+from guanxi.core.http import save_form
 from guanxi.webhooks.common import permissions
 from guanxi.webhooks.common.catalog import event_label
 from guanxi.webhooks.common.signing import REPLAY_WINDOW_SECONDS
@@ -70,27 +71,20 @@ def _data(form: SubscriptionForm) -> services.SubscriptionData:
 def subscription_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     user = request_user(request)
     subscription = selectors.subscription_get(user=user, pk=pk) if pk else None
-    status = 200
     if request.method == "POST":
         form = SubscriptionForm(request.POST)
-        if form.is_valid():
-            try:
-                if subscription is None:
-                    saved = services.subscription_create(actor=user, data=_data(form))
-                else:
-                    saved = services.subscription_update(
-                        actor=user, subscription=subscription, data=_data(form)
-                    )
-            except SHOWN_ON_FORM as exc:
-                form_add_errors(form, exc)
-                status = exc.status_code
-            else:
-                flash.success(request, _("The subscription has been saved."))
-                return redirect("webhooks:subscription_detail", pk=saved.pk)
-        else:
-            status = 422
     else:
         form = SubscriptionForm.of(subscription) if subscription else SubscriptionForm()
+
+    def save() -> Subscription:
+        if subscription is None:
+            return services.subscription_create(actor=user, data=_data(form))
+        return services.subscription_update(actor=user, subscription=subscription, data=_data(form))
+
+    saved, status = save_form(form, save)
+    if saved is not None:
+        flash.success(request, _("The subscription has been saved."))
+        return redirect("webhooks:subscription_detail", pk=saved.pk)
     return render(
         request,
         "webhooks/subscription_form.html",
