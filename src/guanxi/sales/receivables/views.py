@@ -33,7 +33,7 @@ from guanxi.sales.contracts.selectors import contract_for_user
 from guanxi.sales.models import Approval, Contract, Instalment, Invoice, Payment
 from guanxi.sales.receivables import selectors
 from guanxi.sales.receivables import services as services_receivables
-from guanxi.sales.receivables.export_columns import instalment_columns
+from guanxi.sales.receivables.instalment_sheet import instalment_columns
 from guanxi.sales.receivables.forms import (
     InvoiceForm,
     PaymentForm,
