@@ -33,7 +33,6 @@ from guanxi.sales.contracts.selectors import contract_for_user
 from guanxi.sales.models import Approval, Contract, Instalment, Invoice, Payment
 from guanxi.sales.receivables import selectors
 from guanxi.sales.receivables import services as services_receivables
-from guanxi.sales.receivables.instalment_sheet import instalment_columns
 from guanxi.sales.receivables.forms import (
     InvoiceForm,
     PaymentForm,
@@ -41,6 +40,7 @@ from guanxi.sales.receivables.forms import (
     VoidForm,
     plan_rows_from_post,
 )
+from guanxi.sales.receivables.instalment_sheet import instalment_columns
 
 
 def _error_text(exc: DomainError) -> str:
