@@ -5,7 +5,7 @@ customer outside the caller's scope answers 404; bad input answers 422 with fiel
 from typing import Any
 
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from guanxi.accounts.selectors import user_can
 from guanxi.care.common import permissions
@@ -116,7 +116,7 @@ def message_send(request: Any, payload: MessageSendIn) -> tuple[int, dict[str, A
         **payload.model_dump(exclude={"customer_id", "template_id"}),
     )
     message = selectors.message_for_user(user=request.auth, message_id=message.pk)
-    return 201, _message_out(message, events=True)
+    return Status(201, _message_out(message, events=True))
 
 
 # ---------------------------------------------------------------- templates

@@ -2,7 +2,7 @@
 submissions come in through the public form page. Thin: parse, call a service or selector."""
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from guanxi.accounts.http import request_user
 from guanxi.portal.leads import selectors, services
@@ -46,7 +46,7 @@ def form_get(request: HttpRequest, form_id: int) -> LeadForm:
 @router.post("/portal/forms", response={201: LeadFormOut}, summary="Set up a web-to-lead form")
 def form_create(request: HttpRequest, payload: LeadFormIn) -> tuple[int, LeadForm]:
     form = services.lead_form_save(actor=request_user(request), data=_data(payload))
-    return 201, _out(form)
+    return Status(201, _out(form))
 
 
 @router.put("/portal/forms/{int:form_id}", response=LeadFormOut, summary="Change a web form")

@@ -118,11 +118,10 @@ def contract_for_user(
     """A contract in the user's scope with the `related` rows loaded; NotFound else (also for
     an id that is no id)."""
     pk = parse_id(contract_id)
-    contract = found(
-        Contract.objects.visible_to(user).select_related(*related).filter(pk=pk).first()
-        if pk is not None
-        else None
-    )
+    contracts = Contract.objects.visible_to(user)
+    if related:  # select_related() without names would join every foreign key instead
+        contracts = contracts.select_related(*related)
+    contract = found(contracts.filter(pk=pk).first() if pk is not None else None)
     return contract
 
 

@@ -5,7 +5,7 @@ import json
 from typing import Any
 
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from guanxi.core.errors import ValidationFailed
 from guanxi.core.pagination import MAX_ID
@@ -54,7 +54,7 @@ def subscription_list(request: Any) -> dict[str, Any]:
     "/webhooks/subscriptions", response={201: SubscriptionOut}, summary="Subscribe a URL to events"
 )
 def subscription_create(request: Any, payload: SubscriptionIn) -> tuple[int, Subscription]:
-    return 201, services.subscription_create(actor=request.auth, data=_data(payload))
+    return Status(201, services.subscription_create(actor=request.auth, data=_data(payload)))
 
 
 @router.get(
@@ -88,7 +88,7 @@ def subscription_update(
 def subscription_delete(request: Any, subscription_id: int) -> tuple[int, None]:
     subscription = selectors.subscription_get(user=request.auth, pk=subscription_id)
     services.subscription_delete(actor=request.auth, subscription=subscription)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get(
@@ -134,4 +134,4 @@ def delivery_get(request: Any, delivery_id: int) -> dict[str, Any]:
 def delivery_redeliver(request: Any, delivery_id: int) -> tuple[int, dict[str, Any]]:
     delivery = selectors.delivery_get(user=request.auth, pk=delivery_id)
     again = services.delivery_redeliver(actor=request.auth, delivery=delivery)
-    return 201, _detail(selectors.delivery_get(user=request.auth, pk=again.pk))
+    return Status(201, _detail(selectors.delivery_get(user=request.auth, pk=again.pk)))
