@@ -98,7 +98,7 @@ def message_get(request: Any, message_id: int) -> dict[str, Any]:
     response={201: MessageOut},
     summary="Send a message by hand (queued; consent and quiet hours apply)",
 )
-def message_send(request: Any, payload: MessageSendIn) -> tuple[int, dict[str, Any]]:
+def message_send(request: Any, payload: MessageSendIn) -> Status[dict[str, Any]]:
     # a customer named in the body: an unknown or unseen one is a bad field, not a 404
     customer = Customer.objects.visible_to(request.auth).filter(pk=payload.customer_id).first()
     if customer is None:

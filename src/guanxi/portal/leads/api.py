@@ -44,7 +44,7 @@ def form_get(request: HttpRequest, form_id: int) -> LeadForm:
 
 
 @router.post("/portal/forms", response={201: LeadFormOut}, summary="Set up a web-to-lead form")
-def form_create(request: HttpRequest, payload: LeadFormIn) -> tuple[int, LeadForm]:
+def form_create(request: HttpRequest, payload: LeadFormIn) -> Status[LeadForm]:
     form = services.lead_form_save(actor=request_user(request), data=_data(payload))
     return Status(201, _out(form))
 

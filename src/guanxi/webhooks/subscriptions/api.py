@@ -53,7 +53,7 @@ def subscription_list(request: Any) -> dict[str, Any]:
 @router.post(
     "/webhooks/subscriptions", response={201: SubscriptionOut}, summary="Subscribe a URL to events"
 )
-def subscription_create(request: Any, payload: SubscriptionIn) -> tuple[int, Subscription]:
+def subscription_create(request: Any, payload: SubscriptionIn) -> Status[Subscription]:
     return Status(201, services.subscription_create(actor=request.auth, data=_data(payload)))
 
 
@@ -85,7 +85,7 @@ def subscription_update(
     response={204: None},
     summary="Delete a subscription and its log",
 )
-def subscription_delete(request: Any, subscription_id: int) -> tuple[int, None]:
+def subscription_delete(request: Any, subscription_id: int) -> Status[None]:
     subscription = selectors.subscription_get(user=request.auth, pk=subscription_id)
     services.subscription_delete(actor=request.auth, subscription=subscription)
     return Status(204, None)
@@ -131,7 +131,7 @@ def delivery_get(request: Any, delivery_id: int) -> dict[str, Any]:
     response={201: DeliveryDetailOut},
     summary="Send a delivered or failed event again (a new row of the log)",
 )
-def delivery_redeliver(request: Any, delivery_id: int) -> tuple[int, dict[str, Any]]:
+def delivery_redeliver(request: Any, delivery_id: int) -> Status[dict[str, Any]]:
     delivery = selectors.delivery_get(user=request.auth, pk=delivery_id)
     again = services.delivery_redeliver(actor=request.auth, delivery=delivery)
     return Status(201, _detail(selectors.delivery_get(user=request.auth, pk=again.pk)))
