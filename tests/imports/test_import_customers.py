@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 from openpyxl import load_workbook
 
 from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -18,6 +19,7 @@ from guanxi.customers.archive.validation import CustomerInput
 from guanxi.customers.models import Contact, Customer, Source
 from guanxi.imports.models import ImportBatch, ImportRow
 from guanxi.imports.spreadsheets import selectors, services
+from guanxi.imports.spreadsheets.names import named
 from guanxi.imports.spreadsheets.services import MappingInput
 from guanxi.sales.models import Contract
 from tests.imports.support import HEADER, csv_upload, person_rows, xlsx_upload
@@ -502,3 +504,19 @@ def test_a_key_taken_meanwhile_sends_the_chunk_through_the_service_row_by_row(sa
         import_rows._archive_matches = original
     assert batch.run_counts == {"new": 4, "duplicate": 1}
     assert Customer.objects.filter(name__startswith="测试客户91").count() == 4
+
+
+def test_a_name_that_names_nothing_is_reported_in_the_users_language():
+    """`named` takes the message as a msgid and translates it only for a row that has the
+    error (not once for each row of a large file)."""
+    message = gettext_noop("Owner: %(name)s is not a user you may import for.")
+    errors: list[str] = []
+    with translation.override("zh-hans"):
+        assert named("赵无名", {"张三": object()}, errors, message) is None
+    with translation.override("en"):
+        assert named("Nobody", {}, errors, message) is None
+        assert named("", {}, errors, message) is None
+    assert errors == [
+        "负责人：赵无名 不是您可以为其导入的用户。",
+        "Owner: Nobody is not a user you may import for.",
+    ]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from guanxi.accounts.models import User
 from guanxi.customers.models import Customer
@@ -131,7 +132,7 @@ def prepare(row: Row, lookups: FollowUpLookups) -> Prepared:
             values.get("consultant"),
             lookups.users,
             errors,
-            _("Consultant: %(name)s is not a user you may import for."),
+            gettext_noop("Consultant: %(name)s is not a user you may import for."),
         )
         or lookups.batch.default_owner
     )

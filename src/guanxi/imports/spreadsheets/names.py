@@ -4,6 +4,8 @@ names, compared folded (NFKC, no surrounding space, lower case), as people type 
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 
+from django.utils.translation import gettext
+
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors import user_can, users_in_scope
 from guanxi.imports.common.permissions import IMPORT_FOR_OTHERS
@@ -27,13 +29,15 @@ def by_names[T](items: Iterable[T], names: Callable[[T], Iterable[str]]) -> dict
 
 def named[T](cell: Cell, items: Mapping[str, T], errors: list[str], unknown: str) -> T | None:
     """The item `cell` names among `items` (`by_names`); None when the cell is empty, or
-    when it names none: then `unknown`, with the name as %(name)s, is one of the errors."""
+    when it names none: then `unknown` (a msgid, marked with gettext_noop: it is translated
+    only for a row that has the error, not for each of a million rows), with the name as
+    %(name)s, is one of the errors."""
     text = cell_text(cell)
     if not text:
         return None
     found = items.get(name_key(text))
     if found is None:
-        errors.append(unknown % {"name": text})
+        errors.append(gettext(unknown) % {"name": text})
     return found
 
 

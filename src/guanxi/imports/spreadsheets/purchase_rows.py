@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors import user_can
@@ -120,7 +121,7 @@ def prepare(row: Row, lookups: PurchaseLookups) -> Prepared:
         values.get("product"),
         lookups.products,
         errors,
-        _("Product: %(name)s is not a product of the catalogue."),
+        gettext_noop("Product: %(name)s is not a product of the catalogue."),
     )
     reference = cell_text(values.get("reference"))
     if len(reference) > REFERENCE_LIMIT:

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from guanxi.accounts.models import User
 from guanxi.accounts.permissions import EDIT_OTHERS, MANAGE_FIELDS
@@ -155,7 +156,7 @@ def prepare(row: Row, lookups: Lookups) -> Prepared:
             values.pop("owner", None),
             lookups.owners,
             errors,
-            _("Owner: %(name)s is not a user you may import for."),
+            gettext_noop("Owner: %(name)s is not a user you may import for."),
         )
         or lookups.batch.default_owner
     )
