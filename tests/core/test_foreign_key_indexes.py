@@ -39,6 +39,25 @@ WHERE x.indnatts = 1 AND NOT x.indisunique AND x.indpred IS NULL AND x.indexprs 
 ORDER BY 1, 2, 4
 """
 
+# Two indexes of a table with the same columns, operator classes, collations and order, neither
+# unique, partial nor on an expression: the second one is a copy every write pays for twice
+# (a named Meta index on a foreign key that already has its own).
+DUPLICATE_SQL = """
+SELECT t.relname, i.relname, j.relname
+FROM pg_index x
+JOIN pg_class i ON i.oid = x.indexrelid
+JOIN pg_class t ON t.oid = x.indrelid
+JOIN pg_namespace n ON n.oid = t.relnamespace AND n.nspname = current_schema()
+JOIN pg_index y ON y.indrelid = x.indrelid AND y.indexrelid > x.indexrelid
+    AND y.indkey::text = x.indkey::text AND y.indclass::text = x.indclass::text
+    AND y.indcollation::text = x.indcollation::text AND y.indoption::text = x.indoption::text
+    AND y.indnkeyatts = x.indnkeyatts
+    AND NOT y.indisunique AND y.indpred IS NULL AND y.indexprs IS NULL
+JOIN pg_class j ON j.oid = y.indexrelid AND j.relam = i.relam
+WHERE NOT x.indisunique AND x.indpred IS NULL AND x.indexprs IS NULL
+ORDER BY 1, 2
+"""
+
 # Columns that lead a non-partial index of their table: (table, column).
 LEADING_SQL = """
 SELECT t.relname, a.attname
@@ -75,6 +94,24 @@ def test_no_single_column_index_is_led_by_another_index():
         "single-column indexes that another index leads with the same column; give the "
         "foreign key db_index=False (AlterFieldIndex in the migration):\n" + "\n".join(redundant)
     )
+
+
+def test_no_index_is_a_copy_of_another():
+    with connection.cursor() as cursor:
+        cursor.execute(DUPLICATE_SQL)
+        rows = cursor.fetchall()
+    fixable = _fixable_tables()
+    copies = [f"{table}: {first} = {second}" for table, first, second in rows if table in fixable]
+    assert not copies, "indexes with the same columns as another; drop one:\n" + "\n".join(copies)
+
+
+def test_the_copy_check_finds_a_copy():
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE INDEX gx_copy_probe ON customers_tag (created_at)")
+        cursor.execute("CREATE INDEX gx_copy_probe_2 ON customers_tag (created_at)")
+        cursor.execute(DUPLICATE_SQL)
+        found = {(row[0], row[1], row[2]) for row in cursor.fetchall()}
+    assert ("customers_tag", "gx_copy_probe", "gx_copy_probe_2") in found
 
 
 def test_the_check_sees_the_many_to_many_tables_it_leaves():

@@ -321,7 +321,6 @@ class DedupKey(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["rule", "value"], name="dedup_key_unique"),
         ]
-        indexes = [models.Index(fields=["customer"], name="dedup_customer_idx")]
 
     def __str__(self):
         return f"{self.rule}:{self.customer_id}"

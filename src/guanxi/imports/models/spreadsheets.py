@@ -121,7 +121,6 @@ class ImportBatch(models.Model):
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["owner", "-id"], name="imports_batch_owner_idx"),
-            models.Index(fields=["department"], name="imports_batch_dept_idx"),
             models.Index(fields=["status"], name="imports_batch_status_idx"),
         ]
         constraints = [
@@ -171,7 +170,6 @@ class ImportRow(models.Model):
         ]
         indexes = [
             models.Index(fields=["batch", "phase", "outcome"], name="imports_row_outcome_idx"),
-            models.Index(fields=["customer"], name="imports_row_customer_idx"),
         ]
 
     def __str__(self) -> str:
