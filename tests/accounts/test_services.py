@@ -34,6 +34,32 @@ def test_department_move_rewrites_paths_of_the_subtree(org):
     assert sales1.depth == 2
 
 
+def test_department_names_are_checked_alike_when_created_and_when_changed(org):
+    sales = Department.objects.get(name="销售中心")
+    sales1 = Department.objects.get(name="销售一部")
+    for write in (
+        lambda name: services.department_create(name=name, parent=sales),
+        lambda name: services.department_update(department=sales1, name=name, parent=sales),
+    ):
+        with pytest.raises(ValidationFailed) as blank:
+            write("  ")
+        assert blank.value.field_errors == {"name": ["请输入名称。"]}
+        with pytest.raises(ValidationFailed) as taken:
+            write(" 销售二部 ")
+        assert taken.value.field_errors == {"name": ["同一上级部门下已存在同名部门。"]}
+    # the same name elsewhere, and a department keeping its own name, are fine
+    assert services.department_create(name=" 销售一部 ", parent=None).name == "销售一部"
+    kept = services.department_update(department=sales1, name="销售一部", parent=sales)
+    assert kept.name == "销售一部" and kept.parent_id == sales.pk
+
+
+def test_user_create_refuses_a_weak_password_on_its_field(org):
+    with pytest.raises(ValidationFailed) as refused:
+        services.user_create(username="newcomer", password="123")
+    assert set(refused.value.field_errors) == {"password"}
+    assert not User.objects.filter(username="newcomer").exists()
+
+
 def test_token_stores_only_the_hash(sales1a):
     token, raw = services.token_create(user=sales1a, name="phone system")
     token.refresh_from_db()

@@ -15,6 +15,10 @@ from guanxi.customers.archive.selectors import (
     recycle_bin_for_user,
 )
 from guanxi.customers.archive.services import (
+    attachment_add,
+    attachment_delete,
+    contact_create,
+    contact_delete,
     customer_create,
     customer_delete,
     customer_purge,
@@ -24,6 +28,8 @@ from guanxi.customers.archive.services import (
 )
 from guanxi.customers.errors import CustomerDuplicate
 from guanxi.customers.models import (
+    Attachment,
+    Contact,
     Customer,
     CustomFieldDefinition,
     DedupKey,
@@ -436,6 +442,50 @@ def test_purge_needs_purge_permission(sales1a, manager, admin_user):
     assert AuditLog.objects.filter(action="purge", target_id=str(customer.pk)).exists()
     # Deleted permanently means no copy of the data lingers in the change history.
     assert not Customer.history.filter(id=customer.pk).exists()
+
+
+# ------------------------------------------------------------------ contacts and files
+
+
+def test_removing_a_contact_or_a_file_leaves_a_line_on_the_timeline(
+    sales1a, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    customer = customer_create(actor=sales1a, data={"name": "张三"})
+    contact = contact_create(actor=sales1a, customer=customer, data={"name": "张太太"})
+    upload = SimpleUploadedFile("合同.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    attachment = attachment_add(actor=sales1a, customer=customer, upload=upload)
+    storage, path = attachment.file.storage, attachment.file.name
+    contact_delete(actor=sales1a, contact=contact)
+    with django_capture_on_commit_callbacks(execute=True):
+        attachment_delete(actor=sales1a, attachment=attachment)
+    assert not Contact.objects.filter(customer=customer).exists()
+    assert not Attachment.objects.filter(customer=customer).exists()
+    assert not storage.exists(path)  # the stored file goes once the row is gone for good
+    removed = TimelineEvent.objects.filter(customer=customer, ref_id="").order_by("pk")
+    assert [(e.kind, e.title, e.actor_id) for e in removed if e.kind != "created"] == [
+        ("contact", "删除联系人：张太太", sales1a.pk),
+        ("attachment", "删除附件：合同.pdf", sales1a.pk),
+    ]
+
+
+def test_removing_a_contact_or_a_file_needs_the_right_to_change_the_customer(sales1a, sales2a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    customer = customer_create(actor=sales1a, data={"name": "张三"})
+    contact = contact_create(actor=sales1a, customer=customer, data={"name": "张太太"})
+    upload = SimpleUploadedFile("合同.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    attachment = attachment_add(actor=sales1a, customer=customer, upload=upload)
+    events = TimelineEvent.objects.filter(customer=customer).count()
+    with pytest.raises(PermissionDenied):
+        contact_delete(actor=sales2a, contact=contact)
+    with pytest.raises(PermissionDenied):
+        attachment_delete(actor=sales2a, attachment=attachment)
+    assert Contact.objects.filter(pk=contact.pk).exists()
+    assert Attachment.objects.filter(pk=attachment.pk).exists()
+    assert attachment.file.storage.exists(attachment.file.name)
+    assert TimelineEvent.objects.filter(customer=customer).count() == events
 
 
 # ------------------------------------------------------------------ reveal (ARC-6)

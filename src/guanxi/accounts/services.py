@@ -36,17 +36,32 @@ def _path_for(department: Department) -> str:
     return f"{prefix}{department.pk}/"
 
 
+def _placement_checked(
+    *, name: str, parent: Department | None, moved: Department | None = None
+) -> str:
+    """`name` stripped, for a department going under `parent`: named, not under itself or
+    its own sub-departments (when `moved` is an existing department), and not beside another
+    department of the same name."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed(field_errors={"name": [_("Enter a name.")]})
+    if moved is not None and parent is not None and parent.path.startswith(moved.path):
+        raise DepartmentCycle()
+    siblings = Department.objects.filter(parent=parent, name=name)
+    if moved is not None:
+        siblings = siblings.exclude(pk=moved.pk)
+    if siblings.exists():
+        raise ValidationFailed(
+            field_errors={"name": [_("A department of this name already exists here.")]}
+        )
+    return name
+
+
 @transaction.atomic
 def department_create(
     *, name: str, parent: Department | None = None, sort_order: int = 0
 ) -> Department:
-    name = (name or "").strip()
-    if not name:
-        raise ValidationFailed(field_errors={"name": [_("Enter a name.")]})
-    if Department.objects.filter(parent=parent, name=name).exists():
-        raise ValidationFailed(
-            field_errors={"name": [_("A department of this name already exists here.")]}
-        )
+    name = _placement_checked(name=name, parent=parent)
     department = Department.objects.create(name=name[:60], parent=parent, sort_order=sort_order)
     department.path = _path_for(department)
     department.save(update_fields=["path"])
@@ -57,15 +72,7 @@ def department_create(
 def department_update(
     *, department: Department, name: str, parent: Department | None, manager: User | None = None
 ) -> Department:
-    name = (name or "").strip()
-    if not name:
-        raise ValidationFailed(field_errors={"name": [_("Enter a name.")]})
-    if parent is not None and parent.path.startswith(department.path):
-        raise DepartmentCycle()
-    if Department.objects.filter(parent=parent, name=name).exclude(pk=department.pk).exists():
-        raise ValidationFailed(
-            field_errors={"name": [_("A department of this name already exists here.")]}
-        )
+    name = _placement_checked(name=name, parent=parent, moved=department)
     old_path = department.path
     department.name = name[:60]
     department.parent = parent
@@ -136,10 +143,7 @@ def user_create(
         language=language,
     )
     if validate:
-        try:
-            validate_password(password, user)
-        except ValidationError as exc:
-            raise ValidationFailed(field_errors={"password": list(exc.messages)}) from exc
+        _password_validate(user=user, password=password, field="password")
     user.set_password(password)
     user.save()
     roles = list(roles)

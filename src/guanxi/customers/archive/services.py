@@ -464,16 +464,20 @@ def contact_update(
     return contact
 
 
+def _remove_from_archive(
+    *, actor: User, record: Contact | Attachment, kind: str, title: str
+) -> None:
+    """Delete a record of a customer's archive (a contact, a file), once `actor` may change
+    the customer, leaving `title` on the customer's timeline in its place."""
+    _lock_for_edit(actor=actor, customer_id=record.customer_id, expected_version=None)
+    timeline_add(customer=record.customer, kind=kind, title=title, actor=actor)
+    record.delete()
+
+
 @transaction.atomic
 def contact_delete(*, actor: User, contact: Contact) -> None:
-    _lock_for_edit(actor=actor, customer_id=contact.customer_id, expected_version=None)
-    timeline_add(
-        customer=contact.customer,
-        kind="contact",
-        title=_("Contact removed: %(name)s") % {"name": contact.name},
-        actor=actor,
-    )
-    contact.delete()
+    title = _("Contact removed: %(name)s") % {"name": contact.name}
+    _remove_from_archive(actor=actor, record=contact, kind="contact", title=title)
 
 
 # ---------------------------------------------------------------- sharing (协作人)
@@ -590,16 +594,9 @@ def _delete_files_on_commit(files: Iterable[FieldFile]) -> None:
 
 @transaction.atomic
 def attachment_delete(*, actor: User, attachment: Attachment) -> None:
-    _lock_for_edit(actor=actor, customer_id=attachment.customer_id, expected_version=None)
-    stored = [attachment.file]
-    timeline_add(
-        customer=attachment.customer,
-        kind="attachment",
-        title=_("File removed: %(name)s") % {"name": attachment.original_name},
-        actor=actor,
-    )
-    attachment.delete()
-    _delete_files_on_commit(stored)
+    title = _("File removed: %(name)s") % {"name": attachment.original_name}
+    _remove_from_archive(actor=actor, record=attachment, kind="attachment", title=title)
+    _delete_files_on_commit([attachment.file])
 
 
 # ---------------------------------------------------------------- reveal (ARC-6)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from guanxi.accounts.decorators import permission_required
 from guanxi.accounts.permissions import MANAGE_FIELDS
 from guanxi.core.errors import Conflict, ValidationFailed
-from guanxi.core.http import action_then_back, form_page, form_saved
+from guanxi.core.http import action_then_back, form_page, form_saved, render_form
 from guanxi.customers.configuration import selectors, services
 from guanxi.customers.configuration.forms import CustomFieldForm, SourceForm, TagForm
 from guanxi.customers.models import CustomFieldDefinition, Source, Tag
@@ -124,11 +124,8 @@ def tag_create(request):
 
     if form_saved(request, form, save):
         return redirect("customer_settings:tags")
-    return render(
-        request,
-        "customers/settings/tags.html",
-        {"tags": selectors.tag_list(), "form": form},
-        status=422,
+    return render_form(
+        request, "customers/settings/tags.html", {"tags": selectors.tag_list()}, form=form
     )
 
 
