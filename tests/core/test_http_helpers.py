@@ -2,6 +2,7 @@
 refused, saved; a list's filters from its query string."""
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import pytest
 from django import forms
@@ -10,7 +11,15 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.test import RequestFactory
 
 from guanxi.core.errors import Conflict, ValidationFailed
-from guanxi.core.http import capped_list_html, filters_from_query, form_result, save_form
+from guanxi.core.http import (
+    capped_list_html,
+    filters_from_query,
+    form_result,
+    more_rows_context,
+    redirect_to_saved,
+    save_form,
+)
+from guanxi.core.pagination import Page
 
 
 class NameForm(forms.Form):
@@ -83,6 +92,87 @@ def test_form_result_lets_a_refusal_it_was_not_told_of_through():
     request, form = _post({"name": "张三"})
     with pytest.raises(Conflict):
         form_result(request, form, conflict)
+
+
+def _posted_with_messages(data):
+    request, form = _post(data)
+    request._messages = CookieStorage(request)
+    return request, form
+
+
+def test_redirect_to_saved_goes_to_the_saved_records_page_with_the_message():
+    request, form = _posted_with_messages({"name": "张三"})
+    response = redirect_to_saved(
+        request, form, lambda data: SimpleNamespace(pk=7), done="Saved.", detail="customers:detail"
+    )
+    assert response is not None
+    assert response.status_code == 302
+    assert response.url == "/customers/7/"
+    assert [str(m) for m in get_messages(request)] == ["Saved."]
+
+
+def test_redirect_to_saved_is_none_when_the_form_shows_again():
+    def save(data):
+        raise AssertionError("not saved")
+
+    get = _get({})
+    assert (
+        redirect_to_saved(get, NameForm(), save, done="Saved.", detail="customers:detail") is None
+    )
+    request, form = _posted_with_messages({"name": ""})
+    assert redirect_to_saved(request, form, save, done="Saved.", detail="customers:detail") is None
+    assert list(get_messages(request)) == []
+
+
+def test_redirect_to_saved_shows_a_conflict_on_the_form_unless_told_otherwise():
+    def conflict(data):
+        raise Conflict()
+
+    request, form = _posted_with_messages({"name": "张三"})
+    assert (
+        redirect_to_saved(request, form, conflict, done="Saved.", detail="customers:detail") is None
+    )
+    assert form.non_field_errors()
+    assert list(get_messages(request)) == []
+
+    request, form = _posted_with_messages({"name": "张三"})
+    with pytest.raises(Conflict):
+        redirect_to_saved(
+            request,
+            form,
+            conflict,
+            done="Saved.",
+            detail="customers:detail",
+            refused=(ValidationFailed,),
+        )
+
+
+def test_more_rows_context_names_the_rows_and_keeps_the_filters_for_the_next_link():
+    cursors = []
+
+    def read(*, cursor):
+        cursors.append(cursor)
+        return Page(items=["a", "b"], next_cursor="c2")
+
+    request = _get({"status": "open", "after": "c1"})
+    assert more_rows_context(request, read, name="entries") == {
+        "entries": ["a", "b"],
+        "next_cursor": "c2",
+        "query": "status=open",
+    }
+    assert cursors == ["c1"]
+
+
+def test_more_rows_context_is_empty_after_a_stale_link():
+    def read(*, cursor):
+        raise ValidationFailed(field_errors={"cursor": ["stale"]})
+
+    request = _get({"after": "old"})
+    assert more_rows_context(request, read, name="entries") == {
+        "entries": [],
+        "next_cursor": None,
+        "query": "",
+    }
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """The shared kernel's errors, form helper, schema types and htmx check (issue 10)."""
 
+import datetime as dt
 import json
 from decimal import Decimal
 
@@ -9,7 +10,7 @@ from django.http import Http404
 from django.test import RequestFactory
 
 from guanxi.core.errors import NotFound, PermissionDenied, ValidationFailed
-from guanxi.core.forms import form_add_errors
+from guanxi.core.forms import form_add_errors, time_field
 from guanxi.core.http import is_htmx
 from guanxi.core.schemas import Money, RefOf, Schema
 
@@ -55,6 +56,21 @@ class _Owner:
 class _Out(Schema):
     owner: RefOf | None
     amount: Money
+
+
+class _QuietForm(forms.Form):
+    quiet_from = time_field("quiet from")
+
+
+def test_time_field_is_an_optional_time_in_the_browsers_picker():
+    assert 'type="time"' in str(_QuietForm()["quiet_from"])
+    empty = _QuietForm(data={"quiet_from": ""})
+    assert empty.is_valid()
+    assert empty.cleaned_data["quiet_from"] is None
+    given = _QuietForm(data={"quiet_from": "22:30"})
+    assert given.is_valid()
+    assert given.cleaned_data["quiet_from"] == dt.time(22, 30)
+    assert not _QuietForm(data={"quiet_from": "25:00"}).is_valid()
 
 
 def test_money_and_ref_schema_types():

@@ -49,6 +49,13 @@ def date_field(label, *, required: bool = False, css: str = "form-control") -> f
     )
 
 
+def time_field(label) -> forms.TimeField:
+    """An optional time of day (a quiet hour, an opening time) in the browser's time picker."""
+    return forms.TimeField(
+        label=label, required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+
+
 def choice_field(label) -> forms.ChoiceField:
     """An optional choice (a filter) in a styled select; the form sets its choices when it is
     made, since they are read from the database or depend on the reader."""

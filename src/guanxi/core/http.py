@@ -5,6 +5,7 @@ from collections.abc import Callable, Collection, Mapping
 from typing import IO, Any, Protocol, Self
 
 from django.contrib import messages
+from django.db.models import Model
 from django.forms import BaseForm
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
@@ -113,6 +114,26 @@ def form_saved(
         return False
     messages.success(request, done)
     return True
+
+
+def redirect_to_saved(
+    request: HttpRequest,
+    form: BaseForm,
+    save: Callable[[dict[str, Any]], Model],
+    *,
+    done: str,
+    detail: str,
+    refused: tuple[type[DomainError], ...] = SHOWN_ON_FORM,
+) -> HttpResponse | None:
+    """For a POSTed, valid form whose `save(cleaned_data)` makes or changes a record: to the
+    record's page (`detail`, a URL name taking its id) with the message `done`. None when the
+    form was not POSTed or not valid, or when a refusal in `refused` stopped `save` (it then
+    shows on the form): the view shows the form again."""
+    record = form_result(request, form, save, refused=refused)
+    if record is None:
+        return None
+    messages.success(request, done)
+    return redirect(detail, record.pk)
 
 
 def save_form[T](form: BaseForm, save: Callable[[], T]) -> tuple[T | None, int]:
@@ -304,6 +325,16 @@ def rows_after[T](request: HttpRequest, read: Callable[..., Page[T]]) -> tuple[l
     except ValidationFailed:
         return [], None
     return page.items, page.next_cursor
+
+
+def more_rows_context[T](
+    request: HttpRequest, read: Callable[..., Page[T]], *, name: str
+) -> dict[str, Any]:
+    """The part of a list's context that htmx's "more" pages on: the rows of the page the link
+    `?after=` names (as `name`), the cursor of the rows after them, and the query string that
+    keeps the list's filters on the "more" link."""
+    rows, next_cursor = rows_after(request, read)
+    return {name: rows, "next_cursor": next_cursor, "query": query_without(request, "after")}
 
 
 def rows_or_page(request: HttpRequest, page: str, rows: str) -> str:

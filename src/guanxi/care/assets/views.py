@@ -16,7 +16,7 @@ from guanxi.accounts.models import User
 from guanxi.care.assets import selectors, services
 from guanxi.care.assets.forms import AssetForm
 from guanxi.core.errors import DomainError, PermissionDenied
-from guanxi.core.http import SaveForm, form_page, query_without, rows_after, rows_or_page
+from guanxi.core.http import SaveForm, form_page, more_rows_context, rows_or_page
 from guanxi.customers.archive.panel_views import customer_panel
 from guanxi.customers.archive.selectors import customer_get_for_user
 from guanxi.customers.models import Customer
@@ -27,19 +27,15 @@ from guanxi.customers.models import Customer
 def asset_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     filters = selectors.AssetFilters.from_query(request.GET)
-    assets, next_cursor = rows_after(
-        request, functools.partial(selectors.asset_page, user=user, filters=filters)
-    )
+    read = functools.partial(selectors.asset_page, user=user, filters=filters)
     context = {
-        "assets": assets,
-        "next_cursor": next_cursor,
+        **more_rows_context(request, read, name="assets"),
         "filters": filters,
         "dues": [
             ("", _("Everything in use")),
             ("maintenance", _("Maintenance due")),
             ("warranty", _("Warranty ending")),
         ],
-        "query": query_without(request, "after"),
     }
     template = rows_or_page(request, "care/assets/list.html", "care/assets/rows.html")
     return render(request, template, context)

@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from guanxi.care.messages.sandbox import VARIABLES
 from guanxi.care.models import STAFF_PURPOSES, Channel, MessageTemplate, Purpose
+from guanxi.core.forms import time_field
 
 
 def _variables_help() -> str:
@@ -53,12 +54,8 @@ class ConsentForm(forms.Form):
     do_not_disturb = forms.BooleanField(label=_("do not disturb"), required=False)
     sms_unsubscribed = forms.BooleanField(label=_("unsubscribed from SMS"), required=False)
     email_unsubscribed = forms.BooleanField(label=_("unsubscribed from e-mail"), required=False)
-    quiet_from = forms.TimeField(
-        label=_("quiet from"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
-    )
-    quiet_until = forms.TimeField(
-        label=_("quiet until"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
-    )
+    quiet_from = time_field(_("quiet from"))
+    quiet_until = time_field(_("quiet until"))
     note = forms.CharField(
         label=_("how the customer agreed"),
         max_length=200,

@@ -20,7 +20,13 @@ from guanxi.care.reception import selectors, services
 from guanxi.care.reception.forms import ReceptionForm
 from guanxi.core.errors import DomainError, PermissionDenied
 from guanxi.core.forms import form_add_errors
-from guanxi.core.http import form_page, notice_text, query_without, rows_after, rows_or_page
+from guanxi.core.http import (
+    action_then_back,
+    form_page,
+    more_rows_context,
+    notice_text,
+    rows_or_page,
+)
 from guanxi.core.scope import scope_of
 from guanxi.customers.archive.panel_views import customer_panel
 from guanxi.customers.archive.selectors import customer_get_for_user
@@ -40,13 +46,10 @@ def _receivers(user: User) -> list[User]:
 def _register_context(request: HttpRequest, form: ReceptionForm) -> dict[str, object]:
     user = request_user(request)
     filters = selectors.ReceptionFilters.from_query(request.GET)
-    entries, next_cursor = rows_after(
-        request, functools.partial(selectors.reception_page, user=user, filters=filters)
-    )
+    read = functools.partial(selectors.reception_page, user=user, filters=filters)
     return {
+        **more_rows_context(request, read, name="entries"),
         "form": form,
-        "entries": entries,
-        "next_cursor": next_cursor,
         "filters": filters,
         "today": selectors.reception_daily(user=user, days=1)[0],
         "channels": Reception.Channel.choices,
@@ -55,7 +58,6 @@ def _register_context(request: HttpRequest, form: ReceptionForm) -> dict[str, ob
             ("customer", _("Linked to a customer")),
             ("new", _("Became a new customer")),
         ],
-        "query": query_without(request, "after"),
     }
 
 
@@ -154,19 +156,19 @@ def convert(request: HttpRequest, pk: int) -> HttpResponse:
 def link(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     entry = selectors.reception_get_for_user(user=user, entry_id=pk)
+    back = reverse("care:reception_detail", args=[entry.pk])
     try:
         customer_id = int(request.POST.get("customer", ""))
     except ValueError:
         messages.error(request, _("Choose the customer to link."))
-        return redirect("care:reception_detail", entry.pk)
+        return redirect(back)
     customer = customer_get_for_user(user=user, customer_id=customer_id)
-    try:
+
+    def link_customer() -> str:
         services.reception_link(actor=user, entry=entry, customer=customer)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-        return redirect("care:reception_detail", entry.pk)
-    messages.success(request, _("Entry linked to %(name)s.") % {"name": customer.name})
-    return redirect("care:reception_detail", entry.pk)
+        return _("Entry linked to %(name)s.") % {"name": customer.name}
+
+    return action_then_back(request, link_customer, back=back, refused=(DomainError,))
 
 
 @login_required

@@ -48,6 +48,7 @@ from guanxi.core.http import (
     notice_text,
     page_from_query,
     query_without,
+    redirect_to_saved,
     render_form,
 )
 from guanxi.core.waiting import WAITING_CAP, WaitingItem
@@ -299,26 +300,26 @@ def visit_create(request: HttpRequest, customer_id: int) -> HttpResponse:
             "due_at": timezone.localtime() + dt.timedelta(days=1),
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            task = services.care_visit_create(
-                actor=request_user(request),
-                new=services.VisitNew(
-                    customer_id=customer.pk,
-                    topic_id=data["topic"],
-                    channel=data["channel"],
-                    due_at=data["due_at"],
-                    assignee_id=data.get("assignee"),
-                    title=data["title"],
-                    notes=data["notes"],
-                ),
-            )
-        except SHOWN_ON_FORM as exc:
-            form_add_errors(form, exc)
-        else:
-            messages.success(request, _("回访 planned."))
-            return redirect("care:visit_detail", pk=task.pk)
+
+    def plan(data: dict[str, Any]) -> CareTask:
+        return services.care_visit_create(
+            actor=request_user(request),
+            new=services.VisitNew(
+                customer_id=customer.pk,
+                topic_id=data["topic"],
+                channel=data["channel"],
+                due_at=data["due_at"],
+                assignee_id=data.get("assignee"),
+                title=data["title"],
+                notes=data["notes"],
+            ),
+        )
+
+    planned = redirect_to_saved(
+        request, form, plan, done=_("回访 planned."), detail="care:visit_detail"
+    )
+    if planned is not None:
+        return planned
     return render_form(request, "care/visits/create.html", {"customer": customer}, form=form)
 
 

@@ -2,13 +2,13 @@
 goes through the complaint service and its routing like any other), follow its state, and
 answer the surveys waiting for them. Thin: parse, call, render."""
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from guanxi.core.http import form_result, render_form
+from guanxi.core.errors import ValidationFailed
+from guanxi.core.http import redirect_to_saved, render_form
 from guanxi.customers.models import Customer
 from guanxi.portal.access.http import portal_login_required
 from guanxi.portal.complaints import selectors
@@ -25,7 +25,7 @@ def service_home(request: HttpRequest, customer: Customer) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         categories=selectors.portal_categories(),
     )
-    complaint = form_result(
+    filed = redirect_to_saved(
         request,
         form,
         lambda data: complaint_file(
@@ -38,10 +38,12 @@ def service_home(request: HttpRequest, customer: Customer) -> HttpResponse:
                 description=data["description"],
             ),
         ),
+        done=_("Thank you. We have your complaint and answer soon."),
+        detail="portal:complaint",
+        refused=(ValidationFailed,),
     )
-    if complaint is not None:
-        messages.success(request, _("Thank you. We have your complaint and answer soon."))
-        return redirect("portal:complaint", pk=complaint.pk)
+    if filed is not None:
+        return filed
     context = {"customer": customer, "overview": selectors.portal_service(customer=customer)}
     return render_form(request, "portal/complaints/home.html", context, form=form)
 

@@ -4,7 +4,6 @@ service or selector, render."""
 
 import json
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from guanxi.accounts.http import request_user
 from guanxi.core.audit import client_ip
 from guanxi.core.errors import DomainError, ValidationFailed
 from guanxi.core.forms import form_add_errors
+from guanxi.core.http import redirect_to_saved
 from guanxi.portal.leads import selectors, services
 from guanxi.portal.leads.forms import HONEYPOT, LeadFormConfigForm, public_form
 from guanxi.portal.models import LeadForm
@@ -162,14 +162,16 @@ def _editor(request: HttpRequest, instance: LeadForm | None) -> HttpResponse:
         else None
     )
     form = LeadFormConfigForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.lead_form_save(actor=user, data=_config_data(form), form=instance)
-        except ValidationFailed as error:
-            form_add_errors(form, error)
-        else:
-            messages.success(request, _("The form is saved."))
-            return redirect("portal:form_detail", saved.pk)
+    saved = redirect_to_saved(
+        request,
+        form,
+        lambda data: services.lead_form_save(actor=user, data=_config_data(form), form=instance),
+        done=_("The form is saved."),
+        detail="portal:form_detail",
+        refused=(ValidationFailed,),
+    )
+    if saved is not None:
+        return saved
     title = _("Change the web form") if instance else _("New web form")
     return render(
         request,

@@ -1,11 +1,11 @@
 """Improvement action plan pages (SAT-4) and the owner's work-list section. Thin."""
 
+from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString
@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from guanxi.accounts.http import request_user
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors import user_can
-from guanxi.core.errors import SHOWN_ON_FORM, PermissionDenied
-from guanxi.core.forms import form_add_errors
+from guanxi.core.errors import PermissionDenied
+from guanxi.core.http import redirect_to_saved
 from guanxi.satisfaction.common import permissions
 from guanxi.satisfaction.models import ActionPlan, Factor, SurveyTemplate
 from guanxi.satisfaction.plans import selectors, services
@@ -80,6 +80,19 @@ def _data(form: PlanForm, template: SurveyTemplate) -> services.PlanData:
     )
 
 
+def _plan_saved(
+    request: HttpRequest, form: PlanForm, save: Callable[[dict[str, Any]], ActionPlan]
+) -> HttpResponse | None:
+    """Both plan forms go on to the saved plan's page."""
+    return redirect_to_saved(
+        request,
+        form,
+        save,
+        done=_("The action plan is saved."),
+        detail="satisfaction:plan_edit",
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_create(request: HttpRequest) -> HttpResponse:
@@ -98,16 +111,16 @@ def plan_create(request: HttpRequest) -> HttpResponse:
             "item": request.GET.get("item", ""),
         },
     )
-    if request.method == "POST" and form.is_valid() and template is not None:
-        try:
-            plan = services.action_plan_create(
+    if template is not None:
+        saved = _plan_saved(
+            request,
+            form,
+            lambda data: services.action_plan_create(
                 actor=request_user(request), data=_data(form, template)
-            )
-        except SHOWN_ON_FORM as exc:
-            form_add_errors(form, exc)
-        else:
-            messages.success(request, _("The action plan is saved."))
-            return redirect("satisfaction:plan_edit", pk=plan.pk)
+            ),
+        )
+        if saved is not None:
+            return saved
     status = 422 if request.method == "POST" else 200
     return render(
         request, "satisfaction/plans/form.html", {"form": form, "plan": None}, status=status
@@ -142,19 +155,17 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         users=_users(),
         initial=initial,
     )
-    if request.method == "POST":
-        if not can_change:
-            raise PermissionDenied()
-        if form.is_valid():
-            try:
-                services.action_plan_update(
-                    actor=request_user(request), plan_id=plan.pk, data=_data(form, plan.template)
-                )
-            except SHOWN_ON_FORM as exc:
-                form_add_errors(form, exc)
-            else:
-                messages.success(request, _("The action plan is saved."))
-                return redirect("satisfaction:plan_edit", pk=plan.pk)
+    if request.method == "POST" and not can_change:
+        raise PermissionDenied()
+    saved = _plan_saved(
+        request,
+        form,
+        lambda data: services.action_plan_update(
+            actor=request_user(request), plan_id=plan.pk, data=_data(form, plan.template)
+        ),
+    )
+    if saved is not None:
+        return saved
     row = selectors.plan_rows_for([plan])[0]
     status = 422 if request.method == "POST" else 200
     return render(

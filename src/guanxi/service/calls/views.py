@@ -20,7 +20,7 @@ from guanxi.accounts.selectors import user_can
 from guanxi.core.errors import DomainError, PermissionDenied, ValidationFailed
 from guanxi.core.forms import form_add_errors
 from guanxi.core.home import SERVICE, HomeSection, home_section
-from guanxi.core.http import is_htmx, query_without, render_form, rows_after, rows_or_page
+from guanxi.core.http import is_htmx, more_rows_context, render_form, rows_or_page
 from guanxi.core.pagination import parse_id
 from guanxi.core.phones import mask_phone
 from guanxi.customers.archive.selectors import customer_get_for_user
@@ -55,16 +55,12 @@ def _ring(user: User, ring_id: int | None) -> Ring | None:
 def call_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     filters = selectors.CallFilters.from_query(request.GET)
-    calls, next_cursor = rows_after(
-        request, functools.partial(selectors.call_page, user=user, filters=filters)
-    )
+    read = functools.partial(selectors.call_page, user=user, filters=filters)
     context = {
-        "calls": calls,
-        "next_cursor": next_cursor,
+        **more_rows_context(request, read, name="calls"),
         "filters": filters,
         "types": Call.Type.choices,
         "directions": Call.Direction.choices,
-        "query": query_without(request, "after"),
         "can_log": user_can(user, CALLS),
     }
     return render(

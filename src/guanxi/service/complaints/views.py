@@ -27,8 +27,7 @@ from guanxi.accounts.models import Department, User
 from guanxi.accounts.permissions import EXPORT
 from guanxi.accounts.selectors import user_can
 from guanxi.core import home as home_kinds
-from guanxi.core.errors import SHOWN_ON_FORM, PermissionDenied, ValidationFailed
-from guanxi.core.forms import form_add_errors
+from guanxi.core.errors import PermissionDenied, ValidationFailed
 from guanxi.core.home import HomeSection
 from guanxi.core.home import home_section as render_home_section
 from guanxi.core.http import (
@@ -40,6 +39,7 @@ from guanxi.core.http import (
     or_notice,
     page_from_query,
     query_without,
+    redirect_to_saved,
     render_form,
 )
 from guanxi.core.pagination import parse_id
@@ -311,28 +311,28 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
         products=selectors.product_choices(),
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            complaint = services.complaint_create(
-                actor=user,
-                new=services.NewComplaint(
-                    customer_id=data["customer"],
-                    channel=data["channel"],
-                    category_id=data["category"],
-                    item_id=data["item"],
-                    severity=data["severity"],
-                    product_id=data["product"],
-                    title=data["title"],
-                    description=data["description"],
-                    call_id=data["call"],
-                ),
-            )
-        except SHOWN_ON_FORM as exc:
-            form_add_errors(form, exc)
-        else:
-            messages.success(request, _("Complaint logged."))
-            return redirect("service:complaint_detail", pk=complaint.pk)
+
+    def log(data: dict[str, Any]) -> Complaint:
+        return services.complaint_create(
+            actor=user,
+            new=services.NewComplaint(
+                customer_id=data["customer"],
+                channel=data["channel"],
+                category_id=data["category"],
+                item_id=data["item"],
+                severity=data["severity"],
+                product_id=data["product"],
+                title=data["title"],
+                description=data["description"],
+                call_id=data["call"],
+            ),
+        )
+
+    logged = redirect_to_saved(
+        request, form, log, done=_("Complaint logged."), detail="service:complaint_detail"
+    )
+    if logged is not None:
+        return logged
     search = (request.GET.get("q") or "").strip()
     keep = {key: str(source.get(key)) for key in ("channel", "call") if source.get(key)}
     return render_form(

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages as flash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,7 +19,7 @@ from guanxi.accounts.decorators import permission_required as _permission_requir
 from guanxi.accounts.http import request_user
 from guanxi.core.errors import ValidationFailed, found
 from guanxi.core.forms import form_add_errors
-from guanxi.core.http import save_form
+from guanxi.core.http import action_then_back, save_form
 from guanxi.webhooks.common import permissions
 from guanxi.webhooks.common.catalog import event_label
 from guanxi.webhooks.common.signing import REPLAY_WINDOW_SECONDS
@@ -122,24 +123,45 @@ def subscription_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _subscription_button(
+    request: HttpRequest,
+    pk: int,
+    service: Callable[..., object],
+    *,
+    done: str,
+    back: str,
+) -> HttpResponse:
+    """A button of a subscription's page: `service` on the subscription, then to `back` (a URL
+    or URL name) with the message `done`."""
+    user = request_user(request)
+    subscription = selectors.subscription_get(user=user, pk=pk)
+    service(actor=user, subscription=subscription)
+    flash.success(request, done)
+    return redirect(back)
+
+
 @manage_required
 @require_POST
 def subscription_secret(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request_user(request)
-    subscription = selectors.subscription_get(user=user, pk=pk)
-    services.subscription_rotate_secret(actor=user, subscription=subscription)
-    flash.success(request, _("A new signing secret has been made; give it to the receiver."))
-    return redirect("webhooks:subscription_detail", pk=pk)
+    return _subscription_button(
+        request,
+        pk,
+        services.subscription_rotate_secret,
+        done=_("A new signing secret has been made; give it to the receiver."),
+        back=reverse("webhooks:subscription_detail", args=[pk]),
+    )
 
 
 @manage_required
 @require_POST
 def subscription_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request_user(request)
-    subscription = selectors.subscription_get(user=user, pk=pk)
-    services.subscription_delete(actor=user, subscription=subscription)
-    flash.success(request, _("The subscription has been deleted."))
-    return redirect("webhooks:subscription_list")
+    return _subscription_button(
+        request,
+        pk,
+        services.subscription_delete,
+        done=_("The subscription has been deleted."),
+        back="webhooks:subscription_list",
+    )
 
 
 @manage_required
@@ -164,13 +186,13 @@ def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def delivery_redeliver(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     delivery = selectors.delivery_get(user=user, pk=pk)
-    try:
+
+    def redeliver() -> str:
         services.delivery_redeliver(actor=user, delivery=delivery)
-    except ValidationFailed as exc:
-        flash.error(request, str(exc.message))
-    else:
-        flash.success(request, _("The event will be sent again in a moment."))
-    return redirect("webhooks:subscription_detail", pk=delivery.subscription_id)
+        return _("The event will be sent again in a moment.")
+
+    back = reverse("webhooks:subscription_detail", args=[delivery.subscription_id])
+    return action_then_back(request, redeliver, back=back)
 
 
 @manage_required
