@@ -247,13 +247,10 @@ def contract_plan_on_signing(*, contract, actor=None, **kwargs) -> Instalment | 
         return None
     instalment = Instalment.objects.create(
         contract_id=contract.pk,
+        **sync.contract_copies(contract, Instalment),
         sequence=1,
         due_on=contract.signed_on or timezone.localdate(),
         amount=contract.total_amount,
-        customer_id=contract.customer_id,
-        owner_id=contract.owner_id,
-        department_id=contract.department_id,
-        active=contract.status in sync.ACTIVE_STATUSES,
         on_signing=True,
     )
     audit_record(
@@ -342,7 +339,7 @@ def instalments_set(*, actor, contract, plan: list[dict]) -> list[Instalment]:
     Instalment.objects.filter(contract_id=locked.pk).exclude(pk__in=kept_ids).delete()
     for offset, inst in enumerate(keep.values()):
         Instalment.objects.filter(pk=inst.pk).update(sequence=_SEQUENCE_PARKING + offset)
-    active = locked.status in sync.ACTIVE_STATUSES
+    copies = sync.contract_copies(locked, Instalment)
     result: list[Instalment] = []
     new_rows: list[Instalment] = []
     for index, row in enumerate(rows):
@@ -357,13 +354,10 @@ def instalments_set(*, actor, contract, plan: list[dict]) -> list[Instalment]:
         else:
             inst = Instalment(
                 contract_id=locked.pk,
+                **copies,
                 sequence=sequence,
                 due_on=row["due_on"],
                 amount=row["amount"],
-                customer_id=locked.customer_id,
-                owner_id=locked.owner_id,
-                department_id=locked.department_id,
-                active=active,
                 notes=row["notes"],
             )
             new_rows.append(inst)
@@ -573,8 +567,7 @@ def payment_record(
     payment = Payment(
         contract_id=locked.pk,
         customer_id=locked.customer_id,
-        owner_id=locked.owner_id,
-        department_id=locked.department_id,
+        **sync.contract_copies(locked, Payment),
         amount=amount,
         received_on=received_on,
         method=method,
@@ -892,8 +885,7 @@ def invoice_record(
     invoice = Invoice(
         contract_id=locked.pk,
         payment_id=payment_id,
-        owner_id=locked.owner_id,
-        department_id=locked.department_id,
+        **sync.contract_copies(locked, Invoice),
         number=number,
         kind=kind,
         amount=amount,
@@ -1144,15 +1136,12 @@ def contract_record_history(*, actor: User, customer: Customer, data: HistoricPu
     )
     instalment = Instalment.objects.create(
         contract=contract,
+        **sync.contract_copies(contract, Instalment),
         sequence=1,
         due_on=data.signed_on,
         amount=contract.total_amount,
         paid_amount=paid,
         settled=completed,
-        customer_id=target.pk,
-        owner_id=contract.owner_id,
-        department_id=contract.department_id,
-        active=status in sync.ACTIVE_STATUSES,
         on_signing=True,
         reminded_at=None if completed else timezone.now(),
     )
@@ -1160,8 +1149,7 @@ def contract_record_history(*, actor: User, customer: Customer, data: HistoricPu
         payment = Payment.objects.create(
             contract=contract,
             customer_id=target.pk,
-            owner_id=contract.owner_id,
-            department_id=contract.department_id,
+            **sync.contract_copies(contract, Payment),
             amount=paid,
             received_on=data.signed_on,
             method=Payment.Method.OTHER,
