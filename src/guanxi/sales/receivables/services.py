@@ -40,7 +40,11 @@ from guanxi.sales.approvals import services as approvals
 from guanxi.sales.catalog.services import line_item_fields
 from guanxi.sales.common import hooks, money, numbers, permissions, sync
 from guanxi.sales.common.permissions import EDIT_OTHERS
-from guanxi.sales.contracts.services import clean_items, contract_mark_executing_if_signed
+from guanxi.sales.contracts.services import (
+    clean_items,
+    contract_mark_executing_if_signed,
+    contract_timeline_add,
+)
 from guanxi.sales.models import (
     Contract,
     ContractItem,
@@ -1167,17 +1171,13 @@ def contract_record_history(*, actor: User, customer: Customer, data: HistoricPu
         actor=actor,
         note=_("Purchase history %(number)s recorded.") % {"number": contract.number},
     )
-    timeline_add(
-        customer=target,
-        kind="contract",
+    contract_timeline_add(
+        contract=contract,
         title=_("Purchase %(number)s: %(total)s (history)")
         % {"number": contract.number, "total": money.yuan(contract.total_amount)},
         actor=actor,
         occurred_at=day_start,
-        ref=contract,
         data={
-            "contract": contract.pk,
-            "number": contract.number,
             "status": contract.status,
             "total": str(contract.total_amount),
             "paid": str(paid),
