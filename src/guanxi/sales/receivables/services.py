@@ -40,6 +40,7 @@ from guanxi.sales.approvals import services as approvals
 from guanxi.sales.catalog.services import line_item_fields
 from guanxi.sales.common import hooks, money, numbers, permissions, sync
 from guanxi.sales.common.permissions import EDIT_OTHERS
+from guanxi.sales.common.scope import customer_locked_for_sale
 from guanxi.sales.contracts.services import (
     clean_items,
     contract_mark_executing_if_signed,
@@ -1082,12 +1083,7 @@ def contract_record_history(*, actor: User, customer: Customer, data: HistoricPu
     if not user_can(actor, permissions.RECORD_HISTORY):
         raise PermissionDenied(_("You may not record purchase history."))
     amount, paid, reference = _clean_history(data)
-    target = (
-        Customer.objects.editable_by(actor, action=EDIT_OTHERS, shared=False)
-        .select_for_update()
-        .filter(pk=customer.pk)
-        .first()
-    )
+    target = customer_locked_for_sale(actor=actor, customer=customer)
     if target is None:
         raise ValidationFailed(field_errors={"customer": [_("Choose a customer you may work on.")]})
     if (
