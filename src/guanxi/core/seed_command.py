@@ -2,7 +2,7 @@
 `seed_sales`): the same options (`--bulk`, `--seed`, `--chunk`), the same two paths (the
 demo through the services, or the benchmark's bulk load) and the same reporting."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,3 +73,12 @@ class SeedCommand(BaseCommand):
 def phases_text(stats) -> str:
     """The bulk load's phases and their seconds, for the summary line."""
     return ", ".join(f"{k} {v:.1f} s" for k, v in stats.phases.items())
+
+
+def counts_text(counts: Mapping[str, int], *, grouped: bool = False) -> str:
+    """Counts by name (a status, a stage, a kind of record), in the order of the names, for the
+    summary line: "draft 3, signed 5". `grouped` writes thousands with commas, for the large
+    counts of a bulk load."""
+    return ", ".join(
+        f"{name} {n:,}" if grouped else f"{name} {n}" for name, n in sorted(counts.items())
+    )

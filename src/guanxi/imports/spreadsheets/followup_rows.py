@@ -69,13 +69,14 @@ class FollowUpLookups:
         return cls(actor=batch.owner, batch=batch, users=import_users(batch.owner))
 
 
+_NOTHING_SAID = FollowUpInput(channel="", content="")
+
+
 @dataclass
 class Prepared(PreparedRow):
     at: dt.datetime | None = None
-    next_contact_at: dt.datetime | None = None
-    channel: str = ""
-    content: str = ""
-    outcome: str = ""
+    # what the follow-up says, as `followup_log` takes it
+    said: FollowUpInput = _NOTHING_SAID
     by: User | None = None
 
 
@@ -143,10 +144,9 @@ def prepare(row: Row, lookups: FollowUpLookups) -> Prepared:
         identity,
         error="; ".join(errors),
         at=at,
-        next_contact_at=next_contact,
-        channel=channel,
-        content=content,
-        outcome=outcome,
+        said=FollowUpInput(
+            channel=channel, content=content, outcome=outcome, next_contact_at=next_contact
+        ),
         by=by,
     )
 
@@ -169,12 +169,7 @@ def _write(item: Prepared, customer: Customer, lookups: FollowUpLookups) -> Judg
         logged = followup_log(
             actor=lookups.actor,
             customer=customer,
-            data=FollowUpInput(
-                channel=item.channel,
-                content=item.content,
-                outcome=item.outcome,
-                next_contact_at=item.next_contact_at,
-            ),
+            data=item.said,
             at=item.at,
             by=item.by,
         )
@@ -192,7 +187,7 @@ def judge_chunk(rows: list[Row], lookups: FollowUpLookups, *, write: bool) -> li
         action=FOLLOW_UP_OTHERS,
         seen=lookups.seen,
         recorded=lambda customers: _recorded(prepared, customers),
-        key=lambda item, customer: (customer.pk, item.at, item.content),
+        key=lambda item, customer: (customer.pk, item.at, item.said.content),
         same_as_row=lambda row: _("The same follow-up as row %(row)d of the file.") % {"row": row},
         recorded_already=lambda customer: (
             _("This follow-up of %(customer)s is recorded already.") % {"customer": customer.name}

@@ -23,6 +23,7 @@ from guanxi.customers.archive.services import timeline_add
 from guanxi.customers.models import Contact, Customer, CustomerTag, Tag
 from guanxi.sales.common import hooks, money, numbers
 from guanxi.sales.common.permissions import EDIT_OTHERS, MANAGE_CATALOG
+from guanxi.sales.common.scope import customer_locked_for_sale
 from guanxi.sales.models import ContractItem, PriceList, PriceListItem, Product, Quote, QuoteItem
 
 MAX_QUOTE_LINES = 100
@@ -612,12 +613,7 @@ def quote_create(
     """A draft quote for a customer in the actor's own scope. Items: dicts with product
     (Product | id | None), description, unit, quantity, unit_price (empty: price_for),
     discount_rate, tax_rate (empty: the product's)."""
-    locked_customer = (
-        Customer.objects.editable_by(actor, action=EDIT_OTHERS, shared=False)
-        .select_for_update()
-        .filter(pk=customer.pk)
-        .first()
-    )
+    locked_customer = customer_locked_for_sale(actor=actor, customer=customer)
     if locked_customer is None:
         raise PermissionDenied(_("You may not make quotes for this customer."))
     customer = locked_customer

@@ -19,7 +19,9 @@ Rules decided here (documented in docs and on the pages):
   required, before/after diff stored and audited).
 """
 
+import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
@@ -342,13 +344,24 @@ def _check_dates(contract: Contract) -> None:
         )
 
 
-def _timeline(contract: Contract, *, title: str, actor, body: str = "", data=None) -> None:
+def contract_timeline_add(
+    *,
+    contract: Contract,
+    title: str,
+    actor,
+    body: str = "",
+    data: dict[str, Any] | None = None,
+    occurred_at: dt.datetime | None = None,
+) -> None:
+    """An event of `contract` on its customer's timeline, naming the contract (its id and
+    number) beside the event's own `data`."""
     timeline_add(
         customer=contract.customer,
         kind="contract",
         title=title,
         body=body,
         actor=actor,
+        occurred_at=occurred_at,
         ref=contract,
         data={"contract": contract.pk, "number": contract.number, **(data or {})},
     )
@@ -419,8 +432,8 @@ def contract_create(
     contract.number = numbers.next_number(numbers.CONTRACT)
     contract.save()
     _replace_items(contract, rows)
-    _timeline(
-        contract,
+    contract_timeline_add(
+        contract=contract,
         title=_("Contract %(number)s drafted: %(title)s")
         % {"number": contract.number, "title": contract.title},
         actor=actor,
@@ -478,8 +491,8 @@ def _sign(contract: Contract, *, actor) -> None:
         actor=actor,
         note=_("Contract %(number)s signed.") % {"number": contract.number},
     )
-    _timeline(
-        contract,
+    contract_timeline_add(
+        contract=contract,
         title=_("Contract %(number)s signed: %(total)s")
         % {"number": contract.number, "total": contract.total_amount},
         actor=actor,
@@ -541,8 +554,8 @@ def contract_submit(*, actor, contract) -> Contract:
     else:
         _set_status(locked, S.IN_APPROVAL)
         locked.save()
-        _timeline(
-            locked,
+        contract_timeline_add(
+            contract=locked,
             title=_("Contract %(number)s submitted for approval") % {"number": locked.number},
             actor=actor,
             data={"status": locked.status, "approval": approval.pk},
@@ -575,8 +588,11 @@ def contract_approval_finished(*, record_id, outcome, actor) -> None:
         if outcome == "rejected"
         else _("Contract %(number)s withdrawn from approval")
     )
-    _timeline(
-        locked, title=title % {"number": locked.number}, actor=actor, data={"outcome": outcome}
+    contract_timeline_add(
+        contract=locked,
+        title=title % {"number": locked.number},
+        actor=actor,
+        data={"outcome": outcome},
     )
     audit_record(
         actor=actor,
@@ -639,8 +655,8 @@ def contract_complete(*, actor, contract) -> Contract:
     locked.completed_at = timezone.now()
     locked.save()
     sync.contract_copies_refresh(locked)
-    _timeline(
-        locked,
+    contract_timeline_add(
+        contract=locked,
         title=_("Contract %(number)s completed") % {"number": locked.number},
         actor=actor,
         data={"status": locked.status},
@@ -673,8 +689,8 @@ def contract_terminate(*, actor, contract, reason) -> Contract:
     locked.terminated_at = timezone.now()
     locked.save()
     sync.contract_copies_refresh(locked)
-    _timeline(
-        locked,
+    contract_timeline_add(
+        contract=locked,
         title=_("Contract %(number)s terminated") % {"number": locked.number},
         body=reason,
         actor=actor,
@@ -883,8 +899,8 @@ def contract_amend(
         total_after=locked.total_amount,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
-    _timeline(
-        locked,
+    contract_timeline_add(
+        contract=locked,
         title=_("Contract %(number)s amended (#%(n)d)")
         % {"number": locked.number, "n": amendment.number},
         body=reason,

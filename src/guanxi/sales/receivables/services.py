@@ -40,7 +40,12 @@ from guanxi.sales.approvals import services as approvals
 from guanxi.sales.catalog.services import line_item_fields
 from guanxi.sales.common import hooks, money, numbers, permissions, sync
 from guanxi.sales.common.permissions import EDIT_OTHERS
-from guanxi.sales.contracts.services import clean_items, contract_mark_executing_if_signed
+from guanxi.sales.common.scope import customer_locked_for_sale
+from guanxi.sales.contracts.services import (
+    clean_items,
+    contract_mark_executing_if_signed,
+    contract_timeline_add,
+)
 from guanxi.sales.models import (
     Contract,
     ContractItem,
@@ -247,13 +252,10 @@ def contract_plan_on_signing(*, contract, actor=None, **kwargs) -> Instalment | 
         return None
     instalment = Instalment.objects.create(
         contract_id=contract.pk,
+        **sync.contract_copies(contract, Instalment),
         sequence=1,
         due_on=contract.signed_on or timezone.localdate(),
         amount=contract.total_amount,
-        customer_id=contract.customer_id,
-        owner_id=contract.owner_id,
-        department_id=contract.department_id,
-        active=contract.status in sync.ACTIVE_STATUSES,
         on_signing=True,
     )
     audit_record(
@@ -342,7 +344,7 @@ def instalments_set(*, actor, contract, plan: list[dict]) -> list[Instalment]:
     Instalment.objects.filter(contract_id=locked.pk).exclude(pk__in=kept_ids).delete()
     for offset, inst in enumerate(keep.values()):
         Instalment.objects.filter(pk=inst.pk).update(sequence=_SEQUENCE_PARKING + offset)
-    active = locked.status in sync.ACTIVE_STATUSES
+    copies = sync.contract_copies(locked, Instalment)
     result: list[Instalment] = []
     new_rows: list[Instalment] = []
     for index, row in enumerate(rows):
@@ -357,13 +359,10 @@ def instalments_set(*, actor, contract, plan: list[dict]) -> list[Instalment]:
         else:
             inst = Instalment(
                 contract_id=locked.pk,
+                **copies,
                 sequence=sequence,
                 due_on=row["due_on"],
                 amount=row["amount"],
-                customer_id=locked.customer_id,
-                owner_id=locked.owner_id,
-                department_id=locked.department_id,
-                active=active,
                 notes=row["notes"],
             )
             new_rows.append(inst)
@@ -573,8 +572,7 @@ def payment_record(
     payment = Payment(
         contract_id=locked.pk,
         customer_id=locked.customer_id,
-        owner_id=locked.owner_id,
-        department_id=locked.department_id,
+        **sync.contract_copies(locked, Payment),
         amount=amount,
         received_on=received_on,
         method=method,
@@ -892,8 +890,7 @@ def invoice_record(
     invoice = Invoice(
         contract_id=locked.pk,
         payment_id=payment_id,
-        owner_id=locked.owner_id,
-        department_id=locked.department_id,
+        **sync.contract_copies(locked, Invoice),
         number=number,
         kind=kind,
         amount=amount,
@@ -1086,12 +1083,7 @@ def contract_record_history(*, actor: User, customer: Customer, data: HistoricPu
     if not user_can(actor, permissions.RECORD_HISTORY):
         raise PermissionDenied(_("You may not record purchase history."))
     amount, paid, reference = _clean_history(data)
-    target = (
-        Customer.objects.editable_by(actor, action=EDIT_OTHERS, shared=False)
-        .select_for_update()
-        .filter(pk=customer.pk)
-        .first()
-    )
+    target = customer_locked_for_sale(actor=actor, customer=customer)
     if target is None:
         raise ValidationFailed(field_errors={"customer": [_("Choose a customer you may work on.")]})
     if (
@@ -1144,15 +1136,12 @@ def contract_record_history(*, actor: User, customer: Customer, data: HistoricPu
     )
     instalment = Instalment.objects.create(
         contract=contract,
+        **sync.contract_copies(contract, Instalment),
         sequence=1,
         due_on=data.signed_on,
         amount=contract.total_amount,
         paid_amount=paid,
         settled=completed,
-        customer_id=target.pk,
-        owner_id=contract.owner_id,
-        department_id=contract.department_id,
-        active=status in sync.ACTIVE_STATUSES,
         on_signing=True,
         reminded_at=None if completed else timezone.now(),
     )
@@ -1160,8 +1149,7 @@ def contract_record_history(*, actor: User, customer: Customer, data: HistoricPu
         payment = Payment.objects.create(
             contract=contract,
             customer_id=target.pk,
-            owner_id=contract.owner_id,
-            department_id=contract.department_id,
+            **sync.contract_copies(contract, Payment),
             amount=paid,
             received_on=data.signed_on,
             method=Payment.Method.OTHER,
@@ -1179,17 +1167,13 @@ def contract_record_history(*, actor: User, customer: Customer, data: HistoricPu
         actor=actor,
         note=_("Purchase history %(number)s recorded.") % {"number": contract.number},
     )
-    timeline_add(
-        customer=target,
-        kind="contract",
+    contract_timeline_add(
+        contract=contract,
         title=_("Purchase %(number)s: %(total)s (history)")
         % {"number": contract.number, "total": money.yuan(contract.total_amount)},
         actor=actor,
         occurred_at=day_start,
-        ref=contract,
         data={
-            "contract": contract.pk,
-            "number": contract.number,
             "status": contract.status,
             "total": str(contract.total_amount),
             "paid": str(paid),

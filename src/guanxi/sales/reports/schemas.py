@@ -94,33 +94,22 @@ class ManagerReportOut(Schema):
 
 
 def report_out(report) -> dict:
-    def figures(f) -> dict:
-        return {
-            "signed_count": f.signed_count,
-            "signed_amount": f.signed_amount,
-            "collected": f.collected,
-            "collection_rate": f.collection_rate,
-            "overdue_count": f.overdue_count,
-            "overdue_amount": f.overdue_amount,
-            "invoiced": f.invoiced,
-        }
+    """The manager report as ManagerReportOut reads it: the period and the figures are read
+    from their attributes (FiguresOut, PeriodOut); a row's people are references and its
+    targets a list."""
 
     def row(r) -> dict:
         return {
             "user": ref(r.user),
             "department": ref(r.department),
-            "figures": figures(r.figures),
+            "figures": r.figures,
             "targets": [TargetOut.from_progress(item) for item in r.targets.values()],
         }
 
     return {
-        "period": {
-            "kind": report.period.kind,
-            "start": report.period.start,
-            "end": report.period.end,
-        },
+        "period": report.period,
         "today": report.today,
         "users": [row(r) for r in report.users],
         "departments": [row(r) for r in report.departments],
-        "total": figures(report.total),
+        "total": report.total,
     }

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from guanxi.core.seed_command import counts_text
 from guanxi.imports.demo import seed_imports_demo
 
 
@@ -18,5 +19,5 @@ class Command(BaseCommand):
         if stats.skipped:
             self.stdout.write("Imports exist already (or no demo users); not seeded.")
             return
-        counts = ", ".join(f"{name} {n}" for name, n in sorted(stats.counts.items()))
+        counts = counts_text(stats.counts)
         self.stdout.write(self.style.SUCCESS(f"Imports: {counts} in {stats.seconds:.1f} s."))

@@ -6,7 +6,7 @@
     guanxi seed_pipeline --bulk --followups-per-customer 10   # the benchmark, bulk COPY
 """
 
-from guanxi.core.seed_command import SeedCommand, phases_text
+from guanxi.core.seed_command import SeedCommand, counts_text, phases_text
 from guanxi.pipeline.demo import seed_pipeline_bulk, seed_pipeline_demo
 
 
@@ -36,10 +36,9 @@ class Command(SeedCommand):
         )
 
     def demo_summary(self, stats):
-        stages = ", ".join(f"{code} {n}" for code, n in sorted(stats.by_stage.items()))
         return (
-            f"Pipeline: {stats.prospects} prospects ({stages}), {stats.followups} follow-ups, "
-            f"{stats.objections} objections, {stats.tracked} tracked, {stats.locked} locked, "
-            f"{stats.dealt} signed (E), {stats.referrals} referrals, {stats.released} in the "
-            f"public pool, in {stats.seconds:.1f} s."
+            f"Pipeline: {stats.prospects} prospects ({counts_text(stats.by_stage)}), "
+            f"{stats.followups} follow-ups, {stats.objections} objections, {stats.tracked} "
+            f"tracked, {stats.locked} locked, {stats.dealt} signed (E), {stats.referrals} "
+            f"referrals, {stats.released} in the public pool, in {stats.seconds:.1f} s."
         )

@@ -6,7 +6,7 @@
     guanxi seed_sales --bulk --contracts-per-customer 2   # the benchmark, bulk COPY
 """
 
-from guanxi.core.seed_command import SeedCommand, phases_text
+from guanxi.core.seed_command import SeedCommand, counts_text, phases_text
 from guanxi.sales.demo import seed_sales_bulk, seed_sales_demo
 
 
@@ -29,19 +29,17 @@ class Command(SeedCommand):
     }
 
     def bulk_summary(self, stats):
-        statuses = ", ".join(f"{k} {n:,}" for k, n in sorted(stats.by_status.items()))
         return (
-            f"Seeded {stats.contracts:,} contracts ({statuses}), {stats.items:,} items, "
-            f"{stats.instalments:,} instalments ({stats.overdue:,} overdue), "
-            f"{stats.payments:,} payments, {stats.invoices:,} invoices for "
+            f"Seeded {stats.contracts:,} contracts ({counts_text(stats.by_status, grouped=True)}), "
+            f"{stats.items:,} items, {stats.instalments:,} instalments ({stats.overdue:,} "
+            f"overdue), {stats.payments:,} payments, {stats.invoices:,} invoices for "
             f"{stats.customers:,} customers in {stats.seconds:.1f} s ({phases_text(stats)})."
         )
 
     def demo_summary(self, stats):
-        statuses = ", ".join(f"{k} {n}" for k, n in sorted(stats.by_status.items()))
         return (
-            f"Sales: {stats.contracts} contracts ({statuses}), {stats.payments} payments, "
-            f"{stats.invoices} invoices, {stats.deliveries} deliveries, "
-            f"{stats.pending_approvals} approvals pending, {stats.targets} targets, "
-            f"in {stats.seconds:.1f} s."
+            f"Sales: {stats.contracts} contracts ({counts_text(stats.by_status)}), "
+            f"{stats.payments} payments, {stats.invoices} invoices, {stats.deliveries} "
+            f"deliveries, {stats.pending_approvals} approvals pending, {stats.targets} "
+            f"targets, in {stats.seconds:.1f} s."
         )
