@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from guanxi.care.demo import seed_care_demo
+from guanxi.core.seed_command import counts_text
 
 
 class Command(BaseCommand):
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         if stats.skipped:
             self.stdout.write("Care data exists already; not seeded.")
             return
-        counts = ", ".join(f"{name} {n}" for name, n in sorted(stats.counts.items()))
+        counts = counts_text(stats.counts)
         self.stdout.write(
             self.style.SUCCESS(f"Care: {counts or 'nothing to seed'} in {stats.seconds:.1f} s.")
         )

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from guanxi.core.seed_command import counts_text
 from guanxi.satisfaction.demo import seed_satisfaction_demo
 
 
@@ -24,5 +25,5 @@ class Command(BaseCommand):
         if stats.skipped:
             self.stdout.write("Satisfaction data exists already (or no customers); not seeded.")
             return
-        counts = ", ".join(f"{name} {n}" for name, n in sorted(stats.counts.items()))
+        counts = counts_text(stats.counts)
         self.stdout.write(self.style.SUCCESS(f"Satisfaction: {counts} in {stats.seconds:.1f} s."))

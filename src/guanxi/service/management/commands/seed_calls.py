@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from guanxi.core.seed_command import counts_text
 from guanxi.service.calls.demo import seed_calls_demo
 
 
@@ -20,5 +21,5 @@ class Command(BaseCommand):
         if stats.skipped:
             self.stdout.write("Calls exist already; not seeded.")
             return
-        counts = ", ".join(f"{name} {n}" for name, n in sorted(stats.counts.items()))
+        counts = counts_text(stats.counts)
         self.stdout.write(self.style.SUCCESS(f"Calls: {counts or 'nothing to seed'}."))

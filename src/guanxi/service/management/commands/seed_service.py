@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from guanxi.core.seed_command import counts_text
 from guanxi.service.demo import seed_service_demo
 
 
@@ -23,5 +24,5 @@ class Command(BaseCommand):
         if stats.skipped:
             self.stdout.write("Complaints exist already; not seeded.")
             return
-        counts = ", ".join(f"{name} {n}" for name, n in sorted(stats.counts.items()))
+        counts = counts_text(stats.counts)
         self.stdout.write(self.style.SUCCESS(f"Complaints: {counts or 'nothing to seed'}."))

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from guanxi.core.seed_command import counts_text
 from guanxi.webhooks.demo import seed_webhooks_demo
 
 
@@ -23,5 +24,5 @@ class Command(BaseCommand):
         if stats.skipped:
             self.stdout.write("Webhook subscriptions exist already (or no admin user); not seeded.")
             return
-        counts = ", ".join(f"{name} {n}" for name, n in sorted(stats.counts.items()))
+        counts = counts_text(stats.counts)
         self.stdout.write(self.style.SUCCESS(f"Webhooks: {counts} in {stats.seconds:.1f} s."))
