@@ -151,9 +151,10 @@ def test_daily_counts_and_conversion(sales1a, make_customer):
     customer = make_customer(sales1a, name="来店客户")
     ReceptionFactory(actor=sales1a, customer=customer, demo=True, demo_minutes=20)
     ReceptionFactory(actor=sales1a, channel="phone")
-    ReceptionFactory(
-        actor=sales1a, channel="web", at=timezone.now() - dt.timedelta(days=1, hours=1)
-    )
+    # yesterday at noon, local time: "now minus a day" is the day before yesterday just after
+    # midnight
+    yesterday_noon = dt.datetime.combine(today - dt.timedelta(days=1), dt.time(12))
+    ReceptionFactory(actor=sales1a, channel="web", at=timezone.make_aware(yesterday_noon))
     rows = selectors.reception_daily(user=sales1a, days=3, today=today)
     assert [row.day for row in rows] == [today - dt.timedelta(days=n) for n in range(3)]
     assert (rows[0].total, rows[0].walk_in, rows[0].phone, rows[0].demos, rows[0].linked) == (
