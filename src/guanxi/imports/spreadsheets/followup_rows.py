@@ -28,6 +28,7 @@ from guanxi.imports.spreadsheets.matching import (
 from guanxi.imports.spreadsheets.names import import_users, named
 from guanxi.imports.spreadsheets.reading import Cell, Row, cell_text, row_values
 from guanxi.imports.spreadsheets.rows import Judged
+from guanxi.imports.spreadsheets.seen import SeenRows
 from guanxi.imports.spreadsheets.values import as_choice, as_moment
 from guanxi.pipeline.models import FollowUp
 from guanxi.pipeline.permissions import FOLLOW_UP_OTHERS
@@ -62,7 +63,7 @@ class FollowUpLookups:
     batch: ImportBatch
     users: dict[str, User]
     # (customer, time, content) → the file's row that had it first
-    seen: dict[tuple[int, dt.datetime | None, str], int] = field(default_factory=dict)
+    seen: SeenRows[tuple[int, dt.datetime | None, str]] = field(default_factory=SeenRows)
 
     @classmethod
     def load(cls, batch: ImportBatch) -> "FollowUpLookups":

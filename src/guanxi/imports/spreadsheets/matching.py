@@ -23,6 +23,7 @@ from guanxi.imports.models import ImportRow
 from guanxi.imports.spreadsheets.fields import IDENTITY_FIELDS
 from guanxi.imports.spreadsheets.reading import Cell, Row, cell_text
 from guanxi.imports.spreadsheets.rows import Judged
+from guanxi.imports.spreadsheets.seen import SeenRows
 
 Rule = DuplicateRule.Field
 Outcome = ImportRow.Outcome
@@ -158,7 +159,7 @@ def judge_found[P: PreparedRow, K: Hashable](
     actor: User,
     action: str,
     shared: bool = True,
-    seen: dict[K, int],
+    seen: SeenRows[K],
     recorded: Callable[[dict[int, Customer]], Collection[K]],
     key: Callable[[P, Customer], K],
     same_as_row: Callable[[int], str],
@@ -174,28 +175,36 @@ def judge_found[P: PreparedRow, K: Hashable](
         [item.identity for item in prepared], actor=actor, action=action, shared=shared
     )
     known = recorded({f.customer.pk: f.customer for f in found if f.customer is not None})
+    keys = {
+        index: key(item, match.customer)
+        for index, (item, match) in enumerate(zip(prepared, found, strict=True))
+        if not (item.error or match.error) and match.customer is not None
+    }
+    earlier_rows = seen.rows_of(keys.values())
+    first_seen: list[tuple[K, int]] = []
     judged: list[Judged] = []
-    for item, match in zip(prepared, found, strict=True):
+    for index, (item, match) in enumerate(zip(prepared, found, strict=True)):
         number = item.row.number
         error = item.error or match.error
         if error or match.customer is None:
             judged.append(Judged(number, Outcome.ERROR, error[:500], cells=row_cells(item.row)))
             continue
         customer = match.customer
-        row_key = key(item, customer)
-        earlier = seen.get(row_key)
+        row_key = keys[index]
+        earlier = earlier_rows.get(row_key)
+        if earlier is None:
+            earlier_rows[row_key] = number
+            first_seen.append((row_key, number))
         if earlier is not None or row_key in known:
             reason = same_as_row(earlier) if earlier is not None else recorded_already(customer)
             cells = row_cells(item.row)
             judged.append(Judged(number, Outcome.DUPLICATE, reason[:500], cells=cells))
-            if earlier is None:
-                seen[row_key] = number
             continue
-        seen[row_key] = number
         if write is None:
             judged.append(Judged(number, Outcome.NEW, customer_id=customer.pk))
         else:
             judged.append(write(item, customer))
+    seen.add(first_seen)
     return judged
 
 

@@ -30,6 +30,7 @@ from guanxi.imports.spreadsheets.matching import (
 from guanxi.imports.spreadsheets.names import by_names, named
 from guanxi.imports.spreadsheets.reading import Row, cell_text, row_values
 from guanxi.imports.spreadsheets.rows import Judged
+from guanxi.imports.spreadsheets.seen import SeenRows
 from guanxi.imports.spreadsheets.values import as_amount, as_day
 from guanxi.sales.common.money import MAX_AMOUNT
 from guanxi.sales.common.permissions import EDIT_OTHERS, RECORD_HISTORY
@@ -49,7 +50,7 @@ class PurchaseLookups:
     batch: ImportBatch
     products: dict[str, Product]
     allowed: bool
-    seen: dict[Key, int] = field(default_factory=dict)
+    seen: SeenRows[Key] = field(default_factory=SeenRows)
 
     @classmethod
     def load(cls, batch: ImportBatch) -> "PurchaseLookups":

@@ -43,6 +43,7 @@ from guanxi.imports.models import ImportBatch, ImportRow
 from guanxi.imports.spreadsheets.fields import CUSTOM_PREFIX, FIELDS
 from guanxi.imports.spreadsheets.names import by_names, import_users, name_key, named
 from guanxi.imports.spreadsheets.reading import Row, cell_text, row_values
+from guanxi.imports.spreadsheets.seen import SeenRows
 from guanxi.imports.spreadsheets.values import as_amount, as_choice, as_day, as_moment
 
 Outcome = ImportRow.Outcome
@@ -70,7 +71,7 @@ class Lookups:
     custom_fields: list[CustomFieldDefinition]
     for_others: bool
     may_create_sources: bool
-    seen: dict[tuple[str, str], int] = field(default_factory=dict)
+    seen: SeenRows[tuple[str, str]] = field(default_factory=SeenRows)
 
     @classmethod
     def load(cls, batch: ImportBatch) -> "Lookups":
@@ -270,7 +271,7 @@ def _archive_matches(prepared: list[Prepared]) -> dict[tuple[str, str], int]:
 def _imported_by_batch(lookups: Lookups, customer_ids: set[int]) -> dict[int, int]:
     """Which of these customers earlier rows of this import created: customer → row number.
     Workers share a batch's chunks, so a row's twin further up the file may be in the archive
-    already rather than in this worker's memory (`Lookups.seen`)."""
+    already rather than among the rows this worker has seen (`Lookups.seen`)."""
     if not customer_ids:
         return {}
     return dict(
@@ -400,6 +401,8 @@ def judge_chunk(rows: list[Row], lookups: Lookups, *, write: bool) -> list[Judge
     matches = _archive_matches(prepared)
     ours = _imported_by_batch(lookups, set(matches.values())) if write else {}
     mode = lookups.batch.on_duplicate
+    seen = lookups.seen.rows_of(key for item in prepared for key in item.keys)
+    first_seen: list[tuple[tuple[str, str], int]] = []
     judged: list[Judged] = []
     fresh: list[tuple[int, Prepared]] = []  # the new customers, written together at the end
     for item in prepared:
@@ -407,7 +410,7 @@ def judge_chunk(rows: list[Row], lookups: Lookups, *, write: bool) -> list[Judge
         if item.error:
             judged.append(Judged(number, Outcome.ERROR, item.error[:500], cells=_cells(item)))
             continue
-        earlier = next((lookups.seen[k] for k in item.keys if k in lookups.seen), None)
+        earlier = next((seen[k] for k in item.keys if k in seen), None)
         if earlier is None:
             earlier = next((ours[matches[k]] for k in item.keys if matches.get(k) in ours), None)
         if earlier is not None:
@@ -415,7 +418,8 @@ def judge_chunk(rows: list[Row], lookups: Lookups, *, write: bool) -> list[Judge
             judged.append(Judged(number, Outcome.DUPLICATE, reason, cells=_cells(item)))
             continue
         for key in item.keys:
-            lookups.seen[key] = number
+            seen[key] = number
+            first_seen.append((key, number))
         hit = next(((k[0], matches[k]) for k in item.keys if k in matches), None)
         if hit is not None:
             match_id = hit[1]
@@ -442,4 +446,5 @@ def judge_chunk(rows: list[Row], lookups: Lookups, *, write: bool) -> list[Judge
     created = _create_bulk([i for _n, i in fresh], lookups)
     for (index, _item), done in zip(fresh, created, strict=True):
         judged[index] = done
+    lookups.seen.add(first_seen)
     return judged
