@@ -4,7 +4,18 @@ than one statement takes is answered whole."""
 
 import datetime as dt
 
+import pytest
+
+from guanxi.imports.spreadsheets import seen as seen_module
 from guanxi.imports.spreadsheets.seen import SeenRows
+
+
+@pytest.fixture(autouse=True, params=["memory", "disk"])
+def where(request, monkeypatch):
+    """Each test twice: keys held in memory, and keys spilled to disk from the first one."""
+    if request.param == "disk":
+        monkeypatch.setattr(seen_module, "SPILL", 0)
+    return request.param
 
 
 def test_the_first_row_of_a_key_is_kept():
@@ -23,6 +34,19 @@ def test_keys_of_other_shapes_are_told_apart():
         seen.add([((7, moment, "回访"), 3), ((7, None, "回访"), 4), ((8, moment, "回访"), 5)])
         found = seen.rows_of([(7, moment, "回访"), (7, None, "回访"), (7, moment, "回访 ")])
         assert found == {(7, moment, "回访"): 3, (7, None, "回访"): 4}
+
+
+def test_keys_spill_to_disk_past_the_bound_and_are_still_found(monkeypatch):
+    monkeypatch.setattr(seen_module, "SPILL", 3)
+    with SeenRows[tuple[str, str]]() as seen:
+        seen.add([(("mobile", str(n)), n) for n in range(3)])
+        assert seen._db is None  # at the bound: still in memory
+        seen.add([(("mobile", "3"), 3), (("mobile", "0"), 99)])
+        assert seen._db is not None and seen._memory is None
+        assert seen.rows_of([("mobile", "0"), ("mobile", "3"), ("mobile", "4")]) == {
+            ("mobile", "0"): 0,
+            ("mobile", "3"): 3,
+        }
 
 
 def test_a_chunk_with_thousands_of_keys_is_answered_whole():
