@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
-from guanxi.imports.spreadsheets import reading
+from guanxi.imports.spreadsheets import reading, xlsx_stream
 from guanxi.imports.spreadsheets.xlsx_stream import WorkbookUnreadable, sheet_rows
 
 # a spreadsheet's moments have no zone (the import makes them aware)
@@ -171,6 +171,42 @@ def test_a_sheet_broken_after_its_first_rows_is_refused_with_the_workbook_messag
     with pytest.raises(reading.ValidationFailed) as refused:
         list(reading.rows_of(broken, kind="xlsx", encoding=""))
     assert "无法读取该工作簿" in str(refused.value.message)  # "The workbook cannot be read"
+
+
+def test_a_prefix_declared_twice_before_the_rows_is_declared_once(tmp_path):
+    workbook = Workbook()
+    workbook.active.append(["客户名称"])
+    path = _save(workbook, tmp_path)
+    markup = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    twice = _rezip(
+        path,
+        lambda name, text: (
+            text.replace("<worksheet ", f'<worksheet xmlns:mc="{markup}" ', 1).replace(
+                "<sheetPr>", f'<sheetPr xmlns:mc="{markup}">', 1
+            )
+            if name == "xl/worksheets/sheet1.xml"
+            else text
+        ),
+    )
+    assert list(sheet_rows(str(twice), max_columns=10)) == [(1, ["客户名称"])]
+
+
+def test_a_row_larger_than_the_bound_is_refused_not_held(tmp_path, monkeypatch):
+    monkeypatch.setattr(xlsx_stream, "MAX_ROW_BYTES", 100_000)
+    workbook = Workbook()
+    workbook.active.append(["客户名称"])
+    # a megabyte of one row's cells (Excel caps a cell at 32,767 characters, a row it does not)
+    cells = "".join(f'<c t="inlineStr"><is><t>{"x" * 1000}</t></is></c>' for _ in range(1000))
+    huge = _rezip(
+        _save(workbook, tmp_path),
+        lambda name, text: (
+            text.replace("</sheetData>", f"<row>{cells}</row></sheetData>")
+            if name == "xl/worksheets/sheet1.xml"
+            else text
+        ),
+    )
+    with pytest.raises(WorkbookUnreadable):
+        list(sheet_rows(str(huge), max_columns=10))
 
 
 def test_a_workbook_without_a_sheet_is_refused(tmp_path):

@@ -226,8 +226,9 @@ def _width(reference: str | None) -> int:
 
 _SHEET_START = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?sheetData\b[^>]*?(/?)>")
 _DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\b[^>]*?\bref=\"([^\"]*)\"")
-_NAMESPACES = re.compile(rb"\sxmlns(?::[\w.-]+)?=\"[^\"]*\"")
+_NAMESPACES = re.compile(rb"\sxmlns(:[\w.-]+)?=\"[^\"]*\"")
 _BLOCK = 256 * 1024  # a batch of ~500 rows: a few MiB of elements
+MAX_ROW_BYTES = 16 * 1024 * 1024  # a longer row is refused, not held
 
 
 def _row_batches(stream: IO[bytes]) -> Iterator[tuple[Element, int]]:
@@ -251,7 +252,10 @@ def _row_batches(stream: IO[bytes]) -> Iterator[tuple[Element, int]]:
     if found.group(2):  # <sheetData/>: no rows
         return
     prefix = found.group(1) + b":" if found.group(1) else b""
-    opening = b"<batch" + b"".join(_NAMESPACES.findall(head, 0, found.start())) + b">"
+    declared: dict[bytes, bytes] = {}  # the first declaration of each prefix (the root's)
+    for declaration in _NAMESPACES.finditer(head, 0, found.start()):
+        declared.setdefault(declaration.group(1) or b"", declaration.group(0))
+    opening = b"<batch" + b"".join(declared.values()) + b">"
     row_end, sheet_end = b"</" + prefix + b"row>", b"</" + prefix + b"sheetData>"
     pending = head[found.end() :]
     while True:
@@ -265,6 +269,8 @@ def _row_batches(stream: IO[bytes]) -> Iterator[tuple[Element, int]]:
                 part = part.split(sheet_end, 1)[0]
             yield XML(opening + part + b"</batch>"), width
             pending = pending[cut:]
+        elif len(pending) > MAX_ROW_BYTES:
+            raise WorkbookUnreadable("a row is larger than 16 MB")
         if finished:
             return
 
