@@ -207,6 +207,10 @@ def test_a_row_larger_than_the_bound_is_refused_not_held(tmp_path, monkeypatch):
     )
     with pytest.raises(WorkbookUnreadable):
         list(sheet_rows(str(huge), max_columns=10))
+    monkeypatch.setattr(reading, "CALAMINE_MAX_SHEET_BYTES", 0)
+    with pytest.raises(reading.ValidationFailed) as refused:
+        list(reading.rows_of(huge, kind="xlsx", encoding=""))
+    assert "大小异常" in str(refused.value.message)  # "…expands to an unreasonable size…"
 
 
 def test_a_workbook_without_a_sheet_is_refused(tmp_path):

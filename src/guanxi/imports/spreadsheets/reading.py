@@ -20,7 +20,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from guanxi.core.errors import ValidationFailed
-from guanxi.imports.spreadsheets.xlsx_stream import first_sheet_bytes, sheet_rows
+from guanxi.imports.spreadsheets.xlsx_stream import RowTooLarge, first_sheet_bytes, sheet_rows
 
 MAX_LINE_BYTES = 1024 * 1024
 MAX_COLUMNS = 200
@@ -28,7 +28,8 @@ BLOCK = 1024 * 1024
 SAMPLE = 512 * 1024
 XLSX_MAX_EXPANDED = 1024 * 1024 * 1024
 XLSX_MAX_RATIO = 200
-# a larger first sheet is read as a stream (memory bounded by a row, not by the sheet):
+# a larger first sheet is read as a stream (memory bounded by a batch of rows, not by the
+# sheet):
 # python-calamine needs ~85 MiB for a sheet of this size, ~140,000 rows of eight cells
 CALAMINE_MAX_SHEET_BYTES = 64 * 1024 * 1024
 _BIG5_FAMILY = {"big5", "big5hkscs", "cp950"}
@@ -199,6 +200,8 @@ def _xlsx_rows(path: Path) -> Iterator[Row]:
             rows = sheet_rows(str(path), max_columns=MAX_COLUMNS)
         for number, cells in rows:
             yield Row(number, [None if cell == "" else cell for cell in cells])
+    except RowTooLarge as exc:
+        raise refuse(_("The workbook expands to an unreasonable size; it was refused.")) from exc
     except Exception as exc:  # calamine's own error types, the stream's, zip's and XML's
         # raised where the file stops making sense, which may be after rows already read:
         # the batch then fails with this message (services.batch_process)

@@ -1,5 +1,5 @@
-"""The first sheet of an .xlsx read as a stream of rows (INTG-1), in memory bounded by one row
-and the workbook's shared strings — not by the sheet, as a reader that loads the whole sheet
+"""The first sheet of an .xlsx read as a stream of rows (INTG-1), in memory bounded by a batch
+of rows and the workbook's shared strings — not by the sheet, as a reader that loads the whole sheet
 is (python-calamine held ~440 bytes a row: 840 MiB for a million rows of eight cells).
 
 Cells come back as python-calamine gives them, so the rest of the import sees the same
@@ -15,7 +15,7 @@ import zipfile
 from array import array
 from collections.abc import Callable, Iterator
 from typing import IO
-from xml.etree.ElementTree import XML, Element, iterparse
+from xml.etree.ElementTree import XML, Element, iterparse, parse
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 OFFICE_RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -42,6 +42,10 @@ class WorkbookUnreadable(Exception):
     """The file is a zip but not a workbook this reader understands."""
 
 
+class RowTooLarge(WorkbookUnreadable):
+    """A row of the sheet is longer than MAX_ROW_BYTES: refused rather than held."""
+
+
 class SharedStrings:
     """The workbook's string table as one UTF-8 buffer and the end offset of each string."""
 
@@ -63,11 +67,7 @@ class SharedStrings:
 
 def _format_kind(code: str) -> str:
     """ "date", "duration" or "" for a custom number format code."""
-    elapsed = False
-    for part in _BRACKETED.findall(code):
-        if _ELAPSED.match(part):
-            elapsed = True
-    if elapsed:
+    if any(_ELAPSED.match(part) for part in _BRACKETED.findall(code)):
         return "duration"
     plain = _BRACKETED.sub("", _QUOTED.sub("", code)).lower()
     return "date" if any(letter in plain for letter in "dmyhs") else ""
@@ -78,7 +78,7 @@ def _member(base: str, target: str) -> str:
     return target.lstrip("/") if target.startswith("/") else f"{base}{target}"
 
 
-def _parts(archive: zipfile.ZipFile) -> tuple[str, str | None, str | None, bool]:
+def _parts(archive: zipfile.ZipFile) -> tuple[str, str, str, bool]:
     """The first sheet's member, the shared strings' and styles' members, and whether the
     workbook counts days from 1904."""
     with archive.open("xl/workbook.xml") as stream:
@@ -105,13 +105,8 @@ def _parts(archive: zipfile.ZipFile) -> tuple[str, str | None, str | None, bool]
 
 
 def _small_tree(stream: IO[bytes]) -> Element:
-    """A small part (the workbook, its relations) parsed whole."""
-    root: Element | None = None
-    for _event, element in iterparse(stream, events=("end",)):  # noqa: S314
-        root = element
-    if root is None:
-        raise WorkbookUnreadable("an empty part")
-    return root
+    """A small part (the workbook, its relations, the styles) parsed whole."""
+    return parse(stream).getroot()  # noqa: S314
 
 
 def _item_text(item: Element) -> str:
@@ -122,9 +117,9 @@ def _item_text(item: Element) -> str:
     return "".join(run.findtext(_TEXT) or "" for run in item.iter(_RUN))
 
 
-def _shared_strings(archive: zipfile.ZipFile, member: str | None) -> SharedStrings:
+def _shared_strings(archive: zipfile.ZipFile, member: str) -> SharedStrings:
     strings = SharedStrings()
-    if member is None or member not in archive.NameToInfo:
+    if member not in archive.NameToInfo:
         return strings
     with archive.open(member) as stream:
         root = None
@@ -137,9 +132,9 @@ def _shared_strings(archive: zipfile.ZipFile, member: str | None) -> SharedStrin
     return strings
 
 
-def _date_styles(archive: zipfile.ZipFile, member: str | None) -> dict[int, str]:
+def _date_styles(archive: zipfile.ZipFile, member: str) -> dict[int, str]:
     """The cell styles (by index) whose number format shows a date or a duration."""
-    if member is None or member not in archive.NameToInfo:
+    if member not in archive.NameToInfo:
         return {}
     with archive.open(member) as stream:
         styles = _small_tree(stream)
@@ -270,7 +265,7 @@ def _row_batches(stream: IO[bytes]) -> Iterator[tuple[Element, int]]:
             yield XML(opening + part + b"</batch>"), width
             pending = pending[cut:]
         elif len(pending) > MAX_ROW_BYTES:
-            raise WorkbookUnreadable("a row is larger than 16 MB")
+            raise RowTooLarge()
         if finished:
             return
 
@@ -292,10 +287,6 @@ def sheet_rows(path: str, *, max_columns: int) -> Iterator[tuple[int, list[Value
         styles = _date_styles(archive, styles_member)
 
         def value(cell: Element) -> Value:
-            if cell.get("t") == "inlineStr" and len(cell) and len(cell[0]):
-                text = cell[0][0]  # the common <is><t>…</t></is>
-                if text.tag == _TEXT:
-                    return text.text or ""
             return _cell_value(cell, strings, styles, date1904)
 
         count = 0
