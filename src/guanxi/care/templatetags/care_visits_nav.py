@@ -13,7 +13,7 @@ register = template.Library()
 @register.simple_tag
 def care_visits_menu(user: Any) -> dict[str, bool]:
     return {
-        "topics": user_can(user, MANAGE_RULES),
-        "spot_checks": user_can(user, SPOT_CHECK),
-        "team": user_can(user, TASK_OTHERS),
+        "topics": user_can(user=user, permission=MANAGE_RULES),
+        "spot_checks": user_can(user=user, permission=SPOT_CHECK),
+        "team": user_can(user=user, permission=TASK_OTHERS),
     }

@@ -55,7 +55,7 @@ TABS = ("profile", "contacts", "collaborators", "attachments", "timeline", "hist
 
 
 def _perms(user) -> dict:
-    codes = user_permissions(user)
+    codes = user_permissions(user=user)
     return {
         "can_export": EXPORT in codes,
         "can_reveal": REVEAL_PII in codes,

@@ -12,4 +12,7 @@ register = template.Library()
 
 @register.simple_tag
 def satisfaction_menu(user: Any) -> dict[str, bool]:
-    return {"templates": user_can(user, MANAGE_SURVEYS), "imports": user_can(user, IMPORT)}
+    return {
+        "templates": user_can(user=user, permission=MANAGE_SURVEYS),
+        "imports": user_can(user=user, permission=IMPORT),
+    }
