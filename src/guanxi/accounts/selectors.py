@@ -1,6 +1,6 @@
 """Reads about users: their data scope and permissions, departments, tokens."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -48,6 +48,12 @@ def user_permissions(*, user: Any) -> frozenset[str]:
 
 def user_can(*, user: Any, permission: str) -> bool:
     return permission in user_permissions(user=user)
+
+
+def user_can_each(*, user: Any, permissions: Mapping[str, str]) -> dict[str, bool]:
+    """For each name (a menu's entries), whether the user holds its permission."""
+    held = user_permissions(user=user)
+    return {name: permission in held for name, permission in permissions.items()}
 
 
 def department_subtree_ids(*, department: Department | None) -> set[int]:
