@@ -677,7 +677,7 @@ def contract_terminate(*, actor, contract, reason) -> Contract:
             code="illegal_transition",
         )
     check_transition(locked, S.TERMINATED)
-    if locked.status != S.DRAFT and not user_can(actor, TERMINATE_CONTRACT):
+    if locked.status != S.DRAFT and not user_can(user=actor, permission=TERMINATE_CONTRACT):
         raise PermissionDenied(_("You may not terminate a signed contract."))
     if not reason:
         raise ValidationFailed(field_errors={"reason": [_("Give the reason for termination.")]})
@@ -798,7 +798,7 @@ def contract_amend(
     change only if it stays ≥ what was paid and invoiced; when a payment plan exists, a new
     plan adding up to the new total must be given (set in the same transaction)."""
     locked = _lock(actor=actor, contract=contract)
-    if not user_can(actor, AMEND_CONTRACT):
+    if not user_can(user=actor, permission=AMEND_CONTRACT):
         raise PermissionDenied(_("You may not amend contracts."))
     if locked.status not in (S.SIGNED, S.EXECUTING):
         raise Conflict(
