@@ -187,7 +187,7 @@ def _panel_context(
     send_form: SendForm | None = None,
 ) -> dict[str, object]:
     user = request_user(request)
-    pref = services.contact_preference_of(customer)
+    pref = services.contact_preference_of(customer=customer)
     state = services.consent_state(pref)
     return {
         "customer": customer,
