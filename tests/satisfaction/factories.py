@@ -20,7 +20,7 @@ def new_car() -> SurveyTemplate:
 
 
 def questions(template: SurveyTemplate | None = None) -> list[Question]:
-    version = current_version(template or new_car())
+    version = current_version(template=template or new_car())
     return list(
         Question.objects.filter(factor__version=version).order_by(
             "factor__sort_order", "sort_order"

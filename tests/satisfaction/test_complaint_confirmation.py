@@ -40,7 +40,7 @@ def test_closing_queues_a_confirmation_link_and_the_answer_shows_on_the_complain
     complaint = _closed(agent, customer)
     link = SurveyLink.objects.get(complaint=complaint)
     template = SurveyTemplate.objects.get(code="complaint_followup")
-    assert link.version == current_version(template) and link.customer == customer
+    assert link.version == current_version(template=template) and link.customer == customer
     message = Message.objects.get(pk=link.message_id)
     assert message.dedup_key == f"complaint-confirm:{complaint.pk}:0"
     assert message.customer_id == customer.pk and message.status == "queued"

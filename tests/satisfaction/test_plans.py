@@ -25,7 +25,7 @@ def test_a_plan_shows_the_next_periods_score_against_its_target(org, make_custom
     AnswerItem.objects.filter(response=response, factor_code="transaction").update(
         performance=6, gap=-2
     )
-    row = selectors.plan_rows_for([p])[0]
+    row = selectors.plan_rows_for(plans=[p])[0]
     assert row.next_month == this_month
     assert row.next_score == Decimal("-2.00") and row.target_met is False
     assert row.factor_name == "交易过程"

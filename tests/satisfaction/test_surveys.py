@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_seed_003_survey_is_shipped_with_every_factor_and_question():
     """SAT-1: 开始购车经历, 交易过程, 交车过程 and the questions seed 003 §3 lists."""
-    version = services.current_version(new_car())
+    version = services.current_version(template=new_car())
     texts = {q.text for q in questions()}
     assert [f.name for f in version.factors.order_by("sort_order")] == [
         "开始购车经历",
@@ -72,7 +72,7 @@ def test_a_question_without_expectation_is_scored_against_the_factor_baseline(re
         ]
     )
     version = services.survey_version_publish(actor=relations, template_id=template.pk, draft=draft)
-    q = services.version_questions(version)[0]
+    q = services.version_questions(version=version)[0]
     cleaned = services._clean(
         version, [q], AnswerInput(scores={f"p{q.pk}": 9, "overall": 8, "nps": 10})
     )
@@ -95,8 +95,8 @@ def test_editing_makes_a_new_version_and_old_answers_keep_theirs(relations, make
     old.refresh_from_db()
     assert old.version.number == 1
     assert AnswerItem.objects.filter(response=old).count() == 15
-    assert services.current_version(template) == v2
-    new_q = services.version_questions(v2)
+    assert services.current_version(template=template) == v2
+    new_q = services.version_questions(version=v2)
     response = services.response_record(
         actor=relations,
         customer_id=customer.pk,

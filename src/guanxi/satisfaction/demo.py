@@ -78,7 +78,7 @@ def seed_satisfaction_demo(*, seed: int = 2026, progress: Progress = None) -> Sa
     if not consultants or not pool:
         stats.skipped = True
         return stats
-    version = current_version(template)
+    version = current_version(template=template)
     questions = list(
         Question.objects.filter(factor__version=version)
         .select_related("factor")
@@ -195,7 +195,7 @@ def _seed_links(
     relations = users.get("relations")
     if relations is None or not customers:
         return
-    version = current_version(template)
+    version = current_version(template=template)
     questions = list(Question.objects.filter(factor__version=version))
     for index, customer in enumerate(customers[:5]):
         new = survey_link_create(actor=relations, customer_id=customer.pk, template_id=template.pk)

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from icalendar import Event
 
 
-def feed_for_token(token: str) -> CalendarFeed | None:
+def feed_for_token(*, token: str) -> CalendarFeed | None:
     """The active feed of `token`; None for an unknown or revoked one."""
     if not token or len(token) > 100:
         return None

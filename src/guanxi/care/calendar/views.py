@@ -26,7 +26,7 @@ def feed_url(token: str) -> str:
 
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    feed = selectors.feed_for_token(token)
+    feed = selectors.feed_for_token(token=token)
     if feed is None:
         raise Http404
     body = selectors.calendar_feed_ical(user=feed.user)

@@ -149,7 +149,7 @@ def template_get(request: Any, template_id: int) -> MessageTemplate:
 
 
 def _consent_out(customer: Customer) -> dict[str, Any]:
-    pref = services.contact_preference_of(customer)
+    pref = services.contact_preference_of(customer=customer)
     return {
         "customer_id": customer.pk,
         "marketing_sms": pref.marketing_sms,

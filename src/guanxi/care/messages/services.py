@@ -295,7 +295,7 @@ class ConsentState:
     changed: list[str] = field(default_factory=list)
 
 
-def contact_preference_of(customer: Customer) -> ContactPreference:
+def contact_preference_of(*, customer: Customer) -> ContactPreference:
     """The stored preference, or the defaults (nothing stored is written by reading)."""
     pref = ContactPreference.objects.filter(customer=customer).first()
     return pref or ContactPreference(customer=customer)
@@ -564,7 +564,7 @@ class NewNotification:
     dedup_key: str | None = None
 
 
-def notifications_create_many(rows: list[NewNotification]) -> None:
+def notifications_create_many(*, rows: list[NewNotification]) -> None:
     """Many notifications in bulk INSERTs (a scheduled run's thousands); a row whose
     `dedup_key` exists already is skipped, as `notification_create` keeps the first."""
     if not rows:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from guanxi.accounts.decorators import permission_required as _permission_required
+from guanxi.accounts.decorators import permission_required
 from guanxi.accounts.http import request_user
 from guanxi.accounts.selectors import user_can
 from guanxi.care.common import permissions
@@ -34,20 +34,11 @@ from guanxi.care.messages.sandbox import (
 )
 from guanxi.care.messages.sending import unsubscribe_read
 from guanxi.care.models import Channel, ConsentEvent, Message, MessageTemplate
-from guanxi.core.errors import SHOWN_ON_FORM, ValidationFailed, found
-from guanxi.core.forms import form_add_errors
-from guanxi.core.http import is_htmx, next_page_url, save_form
+from guanxi.core.errors import ValidationFailed, found
+from guanxi.core.http import is_htmx, next_page_url, notice_text, save_form
 from guanxi.core.pagination import parse_id
 from guanxi.customers.archive.panel_views import customer_panel, visible_customer
 from guanxi.customers.models import Customer
-
-View = Callable[..., HttpResponse]
-
-
-def permission_required(code: str) -> Callable[[View], View]:
-    decorator: Callable[[View], View] = _permission_required(code)  # type: ignore[no-untyped-call]
-    return decorator
-
 
 # ---------------------------------------------------------------- send log
 
@@ -65,7 +56,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
             user=request_user(request), filters=filters, cursor=request.GET.get("after", "")
         )
     except ValidationFailed as exc:
-        flash.error(request, " ".join(str(m) for ms in exc.field_errors.values() for m in ms))
+        flash.error(request, notice_text(exc))
         filters = selectors.MessageFilters()
         page = selectors.message_page(user=request_user(request), filters=filters)
     params = {
@@ -187,7 +178,7 @@ def _panel_context(
     send_form: SendForm | None = None,
 ) -> dict[str, object]:
     user = request_user(request)
-    pref = services.contact_preference_of(customer)
+    pref = services.contact_preference_of(customer=customer)
     state = services.consent_state(pref)
     return {
         "customer": customer,
@@ -240,13 +231,9 @@ def _panel_post(
 ) -> HttpResponse:
     """A form of the panel: the panel again, with the form and its errors (the service's
     status) when it is refused, with `done` as a message when the service did it."""
-    if not form.is_valid():
-        return _panel_answer(request, customer, status=422, **{form_name: form})
-    try:
-        action(form.cleaned_data)
-    except SHOWN_ON_FORM as exc:
-        form_add_errors(form, exc)
-        return _panel_answer(request, customer, status=exc.status_code, **{form_name: form})
+    saved, status = save_form(form, lambda: action(form.cleaned_data))
+    if saved is None:
+        return _panel_answer(request, customer, status=status, **{form_name: form})
     flash.success(request, done)
     return _panel_answer(request, customer)
 

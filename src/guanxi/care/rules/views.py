@@ -19,6 +19,7 @@ from guanxi.care.rules import selectors, services
 from guanxi.care.rules.forms import RuleForm
 from guanxi.care.rules.validation import rule_clean
 from guanxi.core.errors import ValidationFailed
+from guanxi.core.http import notice_text
 from guanxi.customers.models import Customer
 
 
@@ -106,8 +107,7 @@ def rule_switch(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.rule_set_enabled(actor=request_user(request), rule=rule, enabled=enabled)
     except ValidationFailed as exc:
-        errors = [str(m) for msgs in exc.field_errors.values() for m in msgs]
-        messages.error(request, " ".join(errors) or str(exc.message))
+        messages.error(request, notice_text(exc))
         return redirect("care:rule_edit", pk=rule.pk)
     if enabled:
         messages.success(request, _("Rule “%(name)s” switched on.") % {"name": rule.display_name})

@@ -221,7 +221,7 @@ def visit_preparation(*, task: CareTask, rows: int = 5) -> Preparation:
     )
 
 
-def questions_with_answers(task: CareTask, *, english: bool) -> list[dict[str, str]]:
+def questions_with_answers(*, task: CareTask, english: bool) -> list[dict[str, str]]:
     out = []
     for question in task.topic.questions if task.topic else []:
         key = str(question.get("key", ""))

@@ -118,7 +118,7 @@ def _detail(
     context = {
         "task": task,
         "prep": selectors.visit_preparation(task=task),
-        "questions": selectors.questions_with_answers(task, english=english),
+        "questions": selectors.questions_with_answers(task=task, english=english),
         "topic_name": (task.topic.name_en or task.topic.name)
         if task.topic and english
         else (task.topic.name if task.topic else ""),

@@ -75,7 +75,7 @@ def _decode(content: bytes) -> str:
     raise ValidationFailed(field_errors={"file": [_("Save the CSV as UTF-8 or GBK.")]})
 
 
-def read_rows(upload: ImportFile) -> list[list[str]]:
+def read_rows(*, upload: ImportFile) -> list[list[str]]:
     """The file's rows as text cells: .xlsx through calamine, .csv in UTF-8 or GBK."""
     if len(upload.content) > MAX_BYTES:
         raise ValidationFailed(field_errors={"file": [_("At most 2 MB at once.")]})
@@ -151,9 +151,9 @@ def external_import(*, actor: User, template_id: int, upload: ImportFile) -> Ext
     if not user_can(user=actor, permission=permissions.IMPORT):
         raise PermissionDenied()
     template = found(SurveyTemplate.objects.filter(pk=template_id).first())
-    version = current_version(template)
+    version = current_version(template=template)
     factors = {f.code: f for f in Factor.objects.filter(version=version)}
-    rows = read_rows(upload)
+    rows = read_rows(upload=upload)
     if not rows:
         raise ValidationFailed(field_errors={"file": [_("The file is empty.")]})
     if len(rows) - 1 > MAX_ROWS:

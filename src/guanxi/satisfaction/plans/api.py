@@ -91,13 +91,13 @@ def plan_list(request: Any, query: Query[PlanQuery]) -> list[dict[str, Any]]:
 @router.get("/satisfaction/plans/{int:plan_id}", response=ActionPlanOut, summary="One action plan")
 def plan_get(request: Any, plan_id: int) -> dict[str, Any]:
     plan = selectors.plan_for_user(user=request.auth, plan_id=plan_id)
-    return _out(selectors.plan_rows_for([plan])[0])
+    return _out(selectors.plan_rows_for(plans=[plan])[0])
 
 
 @router.post("/satisfaction/plans", response={201: ActionPlanOut}, summary="Create an action plan")
 def plan_create(request: Any, payload: ActionPlanIn) -> Status[Any]:
     plan = services.action_plan_create(actor=request.auth, data=_data(payload))
-    return Status(201, _out(selectors.plan_rows_for([plan])[0]))
+    return Status(201, _out(selectors.plan_rows_for(plans=[plan])[0]))
 
 
 @router.put(
@@ -105,4 +105,4 @@ def plan_create(request: Any, payload: ActionPlanIn) -> Status[Any]:
 )
 def plan_update(request: Any, plan_id: int, payload: ActionPlanIn) -> dict[str, Any]:
     plan = services.action_plan_update(actor=request.auth, plan_id=plan_id, data=_data(payload))
-    return _out(selectors.plan_rows_for([plan])[0])
+    return _out(selectors.plan_rows_for(plans=[plan])[0])

@@ -30,10 +30,10 @@ class PlanRow:
         return self.next_score >= self.plan.target
 
 
-def plan_rows_for(plans: list[ActionPlan]) -> list[PlanRow]:
+def plan_rows_for(*, plans: list[ActionPlan]) -> list[PlanRow]:
     pairs = {(p.factor_code, add_months(p.period, 1)) for p in plans}
-    scores = factor_scores(pairs)
-    names = factor_names({p.factor_code for p in plans})
+    scores = factor_scores(pairs=pairs)
+    names = factor_names(codes={p.factor_code for p in plans})
     return [
         PlanRow(
             plan=p,
@@ -51,7 +51,7 @@ def plan_rows(*, user: Any, status: str = "open", limit: int = LIST_LIMIT) -> li
         plans = plans.filter(status__in=[ActionPlan.Status.OPEN, ActionPlan.Status.IN_PROGRESS])
     elif status in ActionPlan.Status.values:
         plans = plans.filter(status=status)
-    return plan_rows_for(list(plans.order_by("due_date", "id")[:limit]))
+    return plan_rows_for(plans=list(plans.order_by("due_date", "id")[:limit]))
 
 
 def plan_for_user(*, user: Any, plan_id: int) -> ActionPlan:

@@ -166,7 +166,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if saved is not None:
         return saved
-    row = selectors.plan_rows_for([plan])[0]
+    row = selectors.plan_rows_for(plans=[plan])[0]
     status = 422 if request.method == "POST" else 200
     return render(
         request,

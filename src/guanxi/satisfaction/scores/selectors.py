@@ -184,7 +184,7 @@ class Report:
     departments: list[PersonRow]
 
 
-def items_in_scope(user: Any) -> Any:
+def items_in_scope(*, user: Any) -> Any:
     """Answer items of the consultants and departments the user sees (SAT-3 scoping)."""
     return apply_scope(
         AnswerItem.objects.all(),
@@ -194,11 +194,11 @@ def items_in_scope(user: Any) -> Any:
     )
 
 
-def responses_in_scope(user: Any) -> Any:
+def responses_in_scope(*, user: Any) -> Any:
     return SurveyResponse.objects.visible_to(user)
 
 
-def factor_names(codes: Iterable[str]) -> dict[str, str]:
+def factor_names(*, codes: Iterable[str]) -> dict[str, str]:
     """The name of each factor code in its newest version, in the reader's language."""
     english = translation.get_language() == "en"
     names: dict[str, str] = {}
@@ -214,7 +214,9 @@ def factor_names(codes: Iterable[str]) -> dict[str, str]:
 def grouped_rows(*, user: Any, filters: ReportFilters) -> list[dict[str, Any]]:
     """The one grouped query: sums per month × factor × consultant × department × source."""
     items = filter_given(
-        items_in_scope(user).filter(month__gte=filters.month_from, month__lte=filters.month_to),
+        items_in_scope(user=user).filter(
+            month__gte=filters.month_from, month__lte=filters.month_to
+        ),
         consultant_id=filters.consultant_id,
         department_id=filters.department_id,
         factor_code=filters.factor_code,
@@ -228,7 +230,7 @@ def grouped_rows(*, user: Any, filters: ReportFilters) -> list[dict[str, Any]]:
 
 def _nps_by_month(*, user: Any, filters: ReportFilters) -> dict[dt.date, dict[str, Any]]:
     responses = filter_given(
-        responses_in_scope(user).filter(
+        responses_in_scope(user=user).filter(
             month__gte=filters.month_from, month__lte=filters.month_to, nps__isnull=False
         ),
         consultant_id=filters.consultant_id,
@@ -270,7 +272,7 @@ def report(*, user: Any, filters: ReportFilters) -> Report:
         if row["source"] == Source.INTERNAL:
             consultant_factor[row["consultant_id"]][row["factor_code"]].add(row)
             department_factor[row["department_id"]][row["factor_code"]].add(row)
-    names = factor_names(by_factor)
+    names = factor_names(codes=by_factor)
     worst = Decimal("999")
 
     def weakest(split: Split) -> tuple[Decimal, Decimal]:
@@ -355,7 +357,7 @@ def factor_score(
     return _avg(agg["gap"] or 0, agg["n"] or 0)
 
 
-def factor_scores(pairs: set[tuple[str, dt.date]]) -> dict[tuple[str, dt.date], Decimal | None]:
+def factor_scores(*, pairs: set[tuple[str, dt.date]]) -> dict[tuple[str, dt.date], Decimal | None]:
     """`factor_score` for many (code, month) pairs in one query (the plans list)."""
     if not pairs:
         return {}
@@ -372,7 +374,7 @@ def factor_scores(pairs: set[tuple[str, dt.date]]) -> dict[tuple[str, dt.date], 
     return {pair: found.get(pair) for pair in pairs}
 
 
-def chart_data(rep: Report, *, radar_user_id: int | None = None) -> dict[str, Any]:
+def chart_data(*, rep: Report, radar_user_id: int | None = None) -> dict[str, Any]:
     """What the page's ECharts read (json_script): the trend, the factors, one radar."""
     gettext = translation.gettext
 

@@ -39,7 +39,7 @@ def report(request: HttpRequest) -> HttpResponse:
         filters = selectors.ReportFilters.last_months()
     rep = selectors.report(user=request.user, filters=filters)
     radar_id = _radar_id(request) or getattr(request.user, "pk", None)
-    chart = selectors.chart_data(rep, radar_user_id=radar_id)
+    chart = selectors.chart_data(rep=rep, radar_user_id=radar_id)
     return render(
         request,
         "satisfaction/scores/report.html",

@@ -123,7 +123,9 @@ def template_list(request: Any) -> list[dict[str, Any]]:
     summary="One version of a survey: its factors and questions",
 )
 def version_get(request: Any, template_id: int, number: int) -> dict[str, Any]:
-    version = selectors.version_of(selectors.template_by_id(template_id), number)
+    version = selectors.version_of(
+        template=selectors.template_by_id(template_id=template_id), number=number
+    )
     return {
         "template_id": template_id,
         "number": version.number,
@@ -145,7 +147,7 @@ def version_get(request: Any, template_id: int, number: int) -> dict[str, Any]:
                     for q in g.questions
                 ],
             }
-            for g in selectors.structure(version)
+            for g in selectors.structure(version=version)
         ],
     }
 

@@ -17,7 +17,7 @@ from guanxi.satisfaction.models import (
     SurveyTemplate,
     SurveyVersion,
 )
-from guanxi.satisfaction.surveys.services import token_hash
+from guanxi.satisfaction.surveys.services import token_hash, version_questions
 
 
 @dataclass(frozen=True)
@@ -36,18 +36,18 @@ def active_templates() -> list[SurveyTemplate]:
     return list(SurveyTemplate.objects.filter(active=True).order_by("id"))
 
 
-def template_by_id(template_id: int) -> SurveyTemplate:
+def template_by_id(*, template_id: int) -> SurveyTemplate:
     return found(SurveyTemplate.objects.filter(pk=template_id).first())
 
 
-def version_of(template: SurveyTemplate, number: int | None = None) -> SurveyVersion:
+def version_of(*, template: SurveyTemplate, number: int | None = None) -> SurveyVersion:
     versions = SurveyVersion.objects.filter(template=template)
     if number is not None:
         versions = versions.filter(number=number)
     return found(versions.order_by("-number").first())
 
 
-def version_numbers(template: SurveyTemplate) -> list[int]:
+def version_numbers(*, template: SurveyTemplate) -> list[int]:
     return list(
         SurveyVersion.objects.filter(template=template)
         .order_by("-number")
@@ -55,14 +55,10 @@ def version_numbers(template: SurveyTemplate) -> list[int]:
     )
 
 
-def structure(version: SurveyVersion) -> list[FactorQuestions]:
+def structure(*, version: SurveyVersion) -> list[FactorQuestions]:
     """The version's factors with their questions: one query."""
     groups: dict[int, FactorQuestions] = {}
-    for question in (
-        Question.objects.filter(factor__version=version)
-        .select_related("factor")
-        .order_by("factor__sort_order", "factor_id", "sort_order", "id")
-    ):
+    for question in version_questions(version=version):
         group = groups.get(question.factor_id)
         if group is None:
             group = groups[question.factor_id] = FactorQuestions(question.factor, [])
@@ -70,7 +66,7 @@ def structure(version: SurveyVersion) -> list[FactorQuestions]:
     return list(groups.values())
 
 
-def link_by_token(token: str) -> SurveyLink | None:
+def link_by_token(*, token: str) -> SurveyLink | None:
     """The link of a token with what its page shows (one query), or None."""
     if not token or len(token) > 100:
         return None

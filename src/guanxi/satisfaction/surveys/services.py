@@ -81,7 +81,7 @@ class VersionDraft:
     intro_en: str = ""
 
 
-def current_version(template: SurveyTemplate) -> SurveyVersion:
+def current_version(*, template: SurveyTemplate) -> SurveyVersion:
     return found(SurveyVersion.objects.filter(template=template).order_by("-number").first())
 
 
@@ -199,7 +199,7 @@ def _score(
     return value
 
 
-def version_questions(version: SurveyVersion) -> list[Question]:
+def version_questions(*, version: SurveyVersion) -> list[Question]:
     return list(
         Question.objects.filter(factor__version=version)
         .select_related("factor")
@@ -351,8 +351,8 @@ def response_record(
         Customer.objects.visible_to(actor).select_related("owner").filter(pk=customer_id).first()
     )
     template = found(SurveyTemplate.objects.filter(pk=template_id, active=True).first())
-    version = current_version(template)
-    cleaned = _clean(version, version_questions(version), answers)
+    version = current_version(template=template)
+    cleaned = _clean(version, version_questions(version=version), answers)
     consultant, department_id = _who_for(customer)
     with transaction.atomic():
         response = _response_store(
@@ -415,7 +415,7 @@ def _link_make(
     token = secrets.token_urlsafe(24)
     link = SurveyLink.objects.create(
         token_hash=token_hash(token),
-        version=current_version(template),
+        version=current_version(template=template),
         customer=customer,
         consultant=customer.owner if customer.owner_id else None,
         created_by=actor,
@@ -604,7 +604,7 @@ def survey_link_answer(*, token: str, answers: AnswerInput) -> SurveyResponse:
         if refusal or link is None:
             raise LinkRefused(code=refusal or "invalid")
         version = link.version
-        cleaned = _clean(version, version_questions(version), answers)
+        cleaned = _clean(version, version_questions(version=version), answers)
         consultant = link.consultant
         department_id = consultant.department_id if consultant else link.customer.department_id
         response = _response_store(

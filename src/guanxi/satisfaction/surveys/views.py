@@ -60,8 +60,8 @@ def template_list(request: HttpRequest) -> HttpResponse:
 def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The current version as a form; saving publishes the next version."""
     _require(request, permissions.MANAGE_SURVEYS)
-    template = selectors.template_by_id(pk)
-    version = selectors.version_of(template)
+    template = selectors.template_by_id(template_id=pk)
+    version = selectors.version_of(template=template)
     errors: list[str] = []
     if request.method == "POST":
         draft = draft_from_post(request.POST)
@@ -79,7 +79,7 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("satisfaction:template_version", pk=template.pk, number=new.number)
     else:
-        rows = editor_rows((g.factor, g.questions) for g in selectors.structure(version))
+        rows = editor_rows((g.factor, g.questions) for g in selectors.structure(version=version))
         settings = version  # type: ignore[assignment]
     return render(
         request,
@@ -93,16 +93,16 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def template_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     _require(request, permissions.MANAGE_SURVEYS)
-    template = selectors.template_by_id(pk)
-    version = selectors.version_of(template, number)
+    template = selectors.template_by_id(template_id=pk)
+    version = selectors.version_of(template=template, number=number)
     return render(
         request,
         "satisfaction/surveys/version.html",
         {
             "template": template,
             "version": version,
-            "groups": selectors.structure(version),
-            "numbers": selectors.version_numbers(template),
+            "groups": selectors.structure(version=version),
+            "numbers": selectors.version_numbers(template=template),
             "english": _english(),
         },
     )
@@ -138,7 +138,7 @@ def _answer_page(
         **extra,
         "version": version,
         "rows": question_rows(
-            selectors.structure(version),
+            selectors.structure(version=version),
             values=values,
             errors=errors,
             english=_english(),
@@ -157,7 +157,7 @@ def _answer_page(
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     """The survey a customer opens from the link: once, before it expires, no login."""
-    link = selectors.link_by_token(token)
+    link = selectors.link_by_token(token=token)
     reason = services.link_refusal(link, timezone.now())
     if reason or link is None:
         return _refusal_page(request, reason or "invalid")
@@ -203,7 +203,7 @@ def customer_answer(request: HttpRequest, customer_id: int) -> HttpResponse:
         ),
         templates[0],
     )
-    version = selectors.version_of(chosen)
+    version = selectors.version_of(template=chosen)
     refused = None
     if request.method == "POST":
         answers = answers_from_post(request.POST)

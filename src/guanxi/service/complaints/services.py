@@ -1004,7 +1004,7 @@ def _escalate_batch(
                 )
             )
     ComplaintEvent.objects.bulk_create(events, batch_size=1000)
-    notifications_create_many(notes)
+    notifications_create_many(rows=notes)
     _escalated_announce(escalations, now=now)
     return len(events), stopped
 

@@ -29,8 +29,7 @@ from guanxi.service.complaints.setup_forms import (
 )
 from guanxi.service.models import ComplaintCategory, Severity
 
-View = Callable[..., HttpResponse]
-setup_required: Callable[[View], View] = permission_required(permissions.COMPLAINT_SETUP)  # type: ignore[no-untyped-call]
+setup_required = permission_required(permissions.COMPLAINT_SETUP)
 
 
 def _page(

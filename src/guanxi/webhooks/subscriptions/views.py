@@ -15,7 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from guanxi.accounts.decorators import permission_required as _permission_required
+from guanxi.accounts.decorators import permission_required
 from guanxi.accounts.http import request_user
 from guanxi.core.errors import ValidationFailed, found
 from guanxi.core.forms import form_add_errors
@@ -29,14 +29,6 @@ from guanxi.webhooks.subscriptions import selectors, services
 from guanxi.webhooks.subscriptions.forms import AllowedHostForm, SubscriptionForm
 from guanxi.webhooks.wecom.robot import markdown_body
 from guanxi.webhooks.wecom.texts import robot_text
-
-type View = Callable[..., HttpResponse]
-
-
-def permission_required(code: str) -> Callable[[View], View]:
-    decorator: Callable[[View], View] = _permission_required(code)  # type: ignore[no-untyped-call]
-    return decorator
-
 
 manage_required = permission_required(permissions.MANAGE)
 
