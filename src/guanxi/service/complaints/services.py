@@ -117,7 +117,7 @@ def route_for(
 
 
 def next_escalation(
-    complaint: Complaint, *, next_level_minutes: int, calendar: WorkCalendar | None = None
+    *, complaint: Complaint, next_level_minutes: int, calendar: WorkCalendar | None = None
 ) -> dt.datetime | None:
     """When the escalation run should look at the complaint next: its earliest target not
     met yet; once escalated, not before the next level's wait is over either."""
@@ -320,7 +320,9 @@ def _complaint_insert(
         complaint.department = route.to_department or (
             route.to_user.department if route.to_user else None
         )
-    complaint.escalate_at = next_escalation(complaint, next_level_minutes=setup.next_level_minutes)
+    complaint.escalate_at = next_escalation(
+        complaint=complaint, next_level_minutes=setup.next_level_minutes
+    )
     complaint.save()
     _event(complaint, kind=ComplaintEvent.Kind.RECEIVE, actor=actor, at=now)
     if route is not None:
@@ -445,7 +447,7 @@ def complaint_accept(*, actor: User, complaint_id: int, note: str) -> Complaint:
 
 def _reschedule(complaint: Complaint) -> None:
     setup = complaint_settings()
-    at = next_escalation(complaint, next_level_minutes=setup.next_level_minutes)
+    at = next_escalation(complaint=complaint, next_level_minutes=setup.next_level_minutes)
     if at != complaint.escalate_at:
         complaint.escalate_at = at
         Complaint.objects.filter(pk=complaint.pk).update(escalate_at=at)
@@ -518,7 +520,7 @@ def complaint_route(
     complaint.owner = to_user
     complaint.department = to_department or (to_user.department if to_user else None)
     complaint.escalate_at = next_escalation(
-        complaint, next_level_minutes=complaint_settings().next_level_minutes
+        complaint=complaint, next_level_minutes=complaint_settings().next_level_minutes
     )
     complaint.save(
         update_fields=[
@@ -634,7 +636,7 @@ def complaint_reopen(*, actor: User, complaint_id: int, note: str) -> Complaint:
     complaint.escalation_level = 0
     complaint.escalated_at = None
     complaint.escalate_at = next_escalation(
-        complaint, next_level_minutes=complaint_settings().next_level_minutes
+        complaint=complaint, next_level_minutes=complaint_settings().next_level_minutes
     )
     complaint.save()
     _event(complaint, kind=ComplaintEvent.Kind.REOPEN, actor=actor, at=now, note=note)
@@ -742,7 +744,7 @@ def compensation_snapshot(*, record_id: int) -> dict[str, Any]:
 # ---------------------------------------------------------------- escalation
 
 
-def escalation_chain(complaint: Complaint) -> list[User]:
+def escalation_chain(*, complaint: Complaint) -> list[User]:
     """Who hears of a missed target, level by level: the handler's manager (reports_to, else
     the head of their department or one above), then that person's, and so on. A complaint
     in a queue starts with the queue's department head."""

@@ -72,12 +72,13 @@ SEARCH_ROWS = 10
 def complaint_list(request: HttpRequest) -> HttpResponse:
     filters = filters_from_query(request, selectors.ComplaintFilters)
     page = page_from_query(
-        request, functools.partial(selectors.complaint_page, user=request.user, filters=filters)
+        request,
+        functools.partial(selectors.complaint_page, user=request_user(request), filters=filters),
     )
     now = timezone.now()
     context = {
         "page": page,
-        "rows": [(c, selectors.sla_state(c, now=now)) for c in page.items],
+        "rows": [(c, selectors.sla_state(complaint=c, now=now)) for c in page.items],
         "filters": filters,
         "categories": selectors.category_tree(),
         "statuses": Complaint.Status.choices,
@@ -129,8 +130,8 @@ def _detail(
         )
     context = {
         "complaint": complaint,
-        "events": selectors.complaint_events(complaint),
-        "clocks": selectors.clocks(complaint),
+        "events": selectors.complaint_events(complaint=complaint),
+        "clocks": selectors.clocks(complaint=complaint),
         "steps": steps_done,
         "next_step": next_step,
         "can_accept": services.may_accept(actor=user, complaint=complaint),
@@ -165,7 +166,7 @@ def _route_form(data: Any = None) -> RouteForm:
 
 
 def _complaint(request: HttpRequest, pk: int) -> Complaint:
-    return selectors.complaint_for_user(user=request.user, complaint_id=pk)
+    return selectors.complaint_for_user(user=request_user(request), complaint_id=pk)
 
 
 @login_required
@@ -357,7 +358,7 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
 def sla_board(request: HttpRequest) -> HttpResponse:
     if not user_can(request.user, permissions.COMPLAINT_STATS):
         raise PermissionDenied()
-    board = selectors.sla_board(user=request.user)
+    board = selectors.sla_board(user=request_user(request))
     return render(request, "service/complaints/board.html", {"board": board})
 
 
@@ -372,7 +373,7 @@ def complaint_stats(request: HttpRequest) -> HttpResponse:
     period = or_notice(
         request, lambda: stats.Period.from_params(request.GET), lambda: stats.Period.from_params({})
     )
-    report = stats.complaint_report(user=request.user, period=period)
+    report = stats.complaint_report(user=request_user(request), period=period)
     chart = {
         "category": {
             "names": [row.label for row in report.by_category],
@@ -438,7 +439,7 @@ def customer_complaints(request: HttpRequest, customer_id: int) -> HttpResponse:
         "service/complaints/panel.html",
         lambda user, customer: {
             "rows": [
-                (c, selectors.sla_state(c, now=now))
+                (c, selectors.sla_state(complaint=c, now=now))
                 for c in selectors.customer_complaints(customer=customer)
             ],
             "can_create": selectors.customer_complaint_loggable(user=user, customer=customer),
@@ -459,7 +460,7 @@ def worklist_section(*, request: HttpRequest, user: Any, **kwargs: Any) -> SafeS
         {
             "count": count,
             "capped": capped,
-            "rows": [(c, selectors.sla_state(c, now=now)) for c in rows],
+            "rows": [(c, selectors.sla_state(complaint=c, now=now)) for c in rows],
             "waiting": waiting,
             "target": user,
         },
@@ -492,7 +493,7 @@ def home_section(
     context = {
         "count": count,
         "capped": capped,
-        "rows": [(c, selectors.sla_state(c, now=now)) for c in rows],
+        "rows": [(c, selectors.sla_state(complaint=c, now=now)) for c in rows],
         "waiting": waiting,
         "missed": missed,
     }
