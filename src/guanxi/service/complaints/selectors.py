@@ -3,7 +3,7 @@ the complaints the user handles or whose queue is in their scope, and those of t
 they see (read only)."""
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -264,6 +264,12 @@ def sla_state(*, complaint: Complaint, now: dt.datetime | None = None) -> str:
     if "at_risk" in states:
         return Sla.AT_RISK
     return Sla.ON_TRACK
+
+
+def sla_rows(*, complaints: Iterable[Complaint]) -> list[tuple[Complaint, str]]:
+    """Each complaint with its SLA state, all judged at one instant (what a list shows)."""
+    now = timezone.now()
+    return [(complaint, sla_state(complaint=complaint, now=now)) for complaint in complaints]
 
 
 # ---------------------------------------------------------------- the SLA board

@@ -14,7 +14,6 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
@@ -75,10 +74,9 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
         request,
         functools.partial(selectors.complaint_page, user=request_user(request), filters=filters),
     )
-    now = timezone.now()
     context = {
         "page": page,
-        "rows": [(c, selectors.sla_state(complaint=c, now=now)) for c in page.items],
+        "rows": selectors.sla_rows(complaints=page.items),
         "filters": filters,
         "categories": selectors.category_tree(),
         "statuses": Complaint.Status.choices,
@@ -432,16 +430,12 @@ def complaint_stats_export(request: HttpRequest) -> HttpResponse | FileResponse:
 @require_GET
 def customer_complaints(request: HttpRequest, customer_id: int) -> HttpResponse:
     """The customer's complaints, with "log a complaint" for who may (the 360 page's panel)."""
-    now = timezone.now()
     return customer_panel(
         request,
         customer_id,
         "service/complaints/panel.html",
         lambda user, customer: {
-            "rows": [
-                (c, selectors.sla_state(complaint=c, now=now))
-                for c in selectors.customer_complaints(customer=customer)
-            ],
+            "rows": selectors.sla_rows(complaints=selectors.customer_complaints(customer=customer)),
             "can_create": selectors.customer_complaint_loggable(user=user, customer=customer),
         },
         title=_("Complaints"),
@@ -454,13 +448,12 @@ def worklist_section(*, request: HttpRequest, user: Any, **kwargs: Any) -> SafeS
     waiting = selectors.queue_waiting(user=user, cap=WAITING_CAP) if user == request.user else 0
     if not count and not waiting:
         return ""
-    now = timezone.now()
     return render_to_string(
         "service/complaints/worklist.html",
         {
             "count": count,
             "capped": capped,
-            "rows": [(c, selectors.sla_state(complaint=c, now=now)) for c in rows],
+            "rows": selectors.sla_rows(complaints=rows),
             "waiting": waiting,
             "target": user,
         },
@@ -489,11 +482,10 @@ def home_section(
             user=user,
             filters=selectors.ComplaintFilters(sla=selectors.Sla.MISSED),
         )
-    now = timezone.now()
     context = {
         "count": count,
         "capped": capped,
-        "rows": [(c, selectors.sla_state(complaint=c, now=now)) for c in rows],
+        "rows": selectors.sla_rows(complaints=rows),
         "waiting": waiting,
         "missed": missed,
     }
