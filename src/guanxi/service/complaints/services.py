@@ -18,7 +18,7 @@ Clocks are business minutes of the working calendar (core.workdays)."""
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, cast
 
 from django.db import transaction
@@ -48,6 +48,7 @@ from guanxi.sales.approvals.services import approval_submit
 from guanxi.sales.models import ApprovalTarget, Product
 from guanxi.service import hooks
 from guanxi.service.common import permissions
+from guanxi.service.common.amounts import amount_clean
 from guanxi.service.complaints import setup_selectors
 from guanxi.service.models import (
     Call,
@@ -62,7 +63,6 @@ from guanxi.service.models import (
 
 NOTE_LIMIT = 4000
 TITLE_LIMIT = 200
-COMPENSATION_MAX = Decimal("9999999999.99")
 
 # the five steps of seed 001 任务2, in order; Complaint.step counts those done
 STEPS: tuple[str, ...] = (
@@ -655,23 +655,13 @@ def complaint_reopen(*, actor: User, complaint_id: int, note: str) -> Complaint:
 # ---------------------------------------------------------------- compensation
 
 
-def _amount(raw: Any) -> Decimal:
-    try:
-        amount = Decimal(str(raw).strip())
-    except (InvalidOperation, ValueError):
-        raise invalid_field("amount", _("Enter an amount such as 300.00.")) from None
-    if not amount.is_finite() or amount <= 0 or amount > COMPENSATION_MAX:
-        raise invalid_field("amount", _("Enter an amount above zero."))
-    if amount != amount.quantize(Decimal("0.01")):
-        raise invalid_field("amount", _("At most two decimal places."))
-    return amount.quantize(Decimal("0.01"))
-
-
 @transaction.atomic
-def complaint_compensate(*, actor: User, complaint_id: int, amount: Any, note: str) -> Complaint:
+def complaint_compensate(
+    *, actor: User, complaint_id: int, amount: Decimal | str, note: str
+) -> Complaint:
     """Goodwill for the customer. Up to the threshold it is granted at once; above it, the
     approval flows for complaints decide (no matching flow: granted at once as well)."""
-    value = _amount(amount)
+    value = amount_clean(amount, field="amount")
     note = _note(note)
     complaint = _to_change(actor=actor, complaint_id=complaint_id)
     if complaint.status != Complaint.Status.OPEN:
