@@ -372,6 +372,12 @@ def _to_change(*, actor: User, complaint_id: int) -> Complaint:
     return cast(Complaint, complaint)
 
 
+def _refuse_closed(complaint: Complaint) -> None:
+    """Accepting, the steps, routing and compensation are for open complaints only."""
+    if complaint.status != Complaint.Status.OPEN:
+        raise Conflict(_("This complaint is closed."), code="ComplaintClosed")
+
+
 def may_accept(*, actor: User, complaint: Complaint) -> bool:
     """Who may accept: the user it was routed to; anyone who accepts from queues
     (service.complaint_accept) when it waits in a queue or is not routed yet."""
@@ -396,8 +402,7 @@ def complaint_accept(*, actor: User, complaint_id: int, note: str) -> Complaint:
     if complaint is None:
         raise NotFound()
     if not may_accept(actor=actor, complaint=complaint):
-        if complaint.status != Complaint.Status.OPEN:
-            raise Conflict(_("This complaint is closed."), code="ComplaintClosed")
+        _refuse_closed(complaint)
         if complaint.owner_id not in (None, actor.pk):
             raise Conflict(_("Someone else accepted this complaint."), code="AlreadyAccepted")
         if complaint.owner_id == actor.pk:
@@ -462,8 +467,7 @@ def complaint_step(*, actor: User, complaint_id: int, step: str, note: str) -> C
     if Complaint.objects.visible_to(actor).filter(pk=complaint_id, step=0).exists():
         raise invalid_field("step", _("Accept the complaint first (接受)."))
     complaint = _to_change(actor=actor, complaint_id=complaint_id)
-    if complaint.status != Complaint.Status.OPEN:
-        raise Conflict(_("This complaint is closed."), code="ComplaintClosed")
+    _refuse_closed(complaint)
     number = step_number(step)
     if number != complaint.step + 1:
         expected = ComplaintEvent.Kind(STEPS[min(complaint.step, 4)]).label
@@ -506,8 +510,7 @@ def complaint_route(
     )
     if complaint is None:
         raise NotFound()
-    if complaint.status != Complaint.Status.OPEN:
-        raise Conflict(_("This complaint is closed."), code="ComplaintClosed")
+    _refuse_closed(complaint)
     if complaint.owner_id != actor.pk and not (
         user_can(actor, permissions.COMPLAINT_ACCEPT)
         or user_can(actor, permissions.COMPLAINT_OTHERS)
@@ -664,8 +667,7 @@ def complaint_compensate(
     value = amount_clean(amount, field="amount")
     note = _note(note)
     complaint = _to_change(actor=actor, complaint_id=complaint_id)
-    if complaint.status != Complaint.Status.OPEN:
-        raise Conflict(_("This complaint is closed."), code="ComplaintClosed")
+    _refuse_closed(complaint)
     if complaint.compensation_state == Complaint.Compensation.PENDING:
         raise Conflict(_("The compensation is waiting for approval."), code="CompensationPending")
     now = timezone.now()
