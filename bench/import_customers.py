@@ -149,7 +149,7 @@ def main() -> None:
     )
     if args.check_only:
         return
-    workers = args.workers or services.import_workers(batch.kind)
+    workers = args.workers or services.import_workers(kind=batch.kind)
     started, cpu = time.perf_counter(), children_cpu_seconds()
     services.batch_start(actor=actor, batch=batch)
     worker_peak = run_workers(batch.pk, workers)

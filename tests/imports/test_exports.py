@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from guanxi.accounts.models import User
 from guanxi.core.errors import PermissionDenied, ValidationFailed
 from guanxi.core.models import AuditLog
-from guanxi.core.spreadsheets import write_xlsx
+from guanxi.core.spreadsheets import WrittenExport, write_xlsx
 from guanxi.imports.exports import running, services
 from guanxi.imports.exports.kinds import KINDS
 from guanxi.imports.models import ExportJob
@@ -78,7 +78,7 @@ def world(shared_data):
         yield {"pool": pool}
 
 
-def _read(direct: services.DirectExport, fmt: str) -> list[list[str]]:
+def _read(direct: WrittenExport, fmt: str) -> list[list[str]]:
     data = direct.file.read()
     if fmt == "csv":
         assert data.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads the UTF-8 as such

@@ -259,9 +259,9 @@ def test_only_an_import_of_customers_on_postgresql_is_shared_by_workers(settings
     """tests/imports/test_import_workers.py runs two workers on one batch."""
     settings.IMPORT_WORKERS = 3
     shared = 3 if connection.vendor == "postgresql" else 1
-    assert services.import_workers(ImportBatch.Kind.CUSTOMERS) == shared
-    assert services.import_workers(ImportBatch.Kind.FOLLOWUPS) == 1
-    assert services.import_workers(ImportBatch.Kind.PURCHASES) == 1
+    assert services.import_workers(kind=ImportBatch.Kind.CUSTOMERS) == shared
+    assert services.import_workers(kind=ImportBatch.Kind.FOLLOWUPS) == 1
+    assert services.import_workers(kind=ImportBatch.Kind.PURCHASES) == 1
 
 
 def test_the_same_file_cannot_run_twice_at_once_and_a_second_run_doubles_nothing(sales1a):

@@ -169,3 +169,14 @@ def write_xlsx(output: IO[bytes], *, sheet_title: str, rows: Iterable[list[Any]]
     """Write `rows` (the first is the header) as a one-sheet workbook; answers the number of
     rows after the header."""
     return write_workbook(output, sheets=[Sheet(title=sheet_title, rows=rows)])[0]
+
+
+@dataclass(frozen=True)
+class WrittenExport:
+    """An export written already, small enough to send in the request that asked for it: the
+    caller hands `file` over (`core.http.file_download`) and closes it."""
+
+    file: IO[bytes]
+    filename: str
+    content_type: str
+    rows: int

@@ -79,7 +79,7 @@ def _backdate(complaint: Complaint, *, start: dt.datetime, calendar: WorkCalenda
     Complaint.objects.filter(pk=row.pk).update(**updates)
     row.refresh_from_db()
     row.escalate_at = services.next_escalation(
-        row, next_level_minutes=setup.next_level_minutes, calendar=calendar
+        complaint=row, next_level_minutes=setup.next_level_minutes, calendar=calendar
     )
     Complaint.objects.filter(pk=row.pk).update(escalate_at=row.escalate_at)
 

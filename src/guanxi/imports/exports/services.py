@@ -7,7 +7,6 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import islice
-from typing import IO
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
 from guanxi.core.errors import ValidationFailed
+from guanxi.core.spreadsheets import CONTENT_TYPE as XLSX_CONTENT_TYPE
+from guanxi.core.spreadsheets import WrittenExport
 from guanxi.imports.exports.kinds import KINDS, ExportKind, params_query
 from guanxi.imports.exports.running import export_audit, export_check, export_rows
 from guanxi.imports.exports.tasks import export_job_run
@@ -27,7 +28,7 @@ MAX_PARAMS = 30
 PAGING = {"cursor", "after", "page", "csrfmiddlewaretoken"}
 
 CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsx": XLSX_CONTENT_TYPE,
     "csv": "text/csv; charset=utf-8",
 }
 
@@ -43,20 +44,10 @@ class ExportRequest:
 
 
 @dataclass(frozen=True)
-class DirectExport:
-    """A small export, written already: the caller hands `file` over and closes it."""
-
-    file: IO[bytes]
-    filename: str
-    content_type: str
-    rows: int
-
-
-@dataclass(frozen=True)
 class ExportStarted:
     """Either a small export written at once (`direct`) or a background job (`job`)."""
 
-    direct: DirectExport | None = None
+    direct: WrittenExport | None = None
     job: ExportJob | None = None
 
 
@@ -100,7 +91,7 @@ def export_start(*, actor: User, data: ExportRequest) -> ExportStarted:
     output.seek(0)
     export_audit(actor=actor, kind=kind.key, fmt=fmt, params=params, rows=written, complete=True)
     return ExportStarted(
-        direct=DirectExport(
+        direct=WrittenExport(
             file=output,
             filename=filename_for(kind.key, fmt),
             content_type=CONTENT_TYPES[fmt],

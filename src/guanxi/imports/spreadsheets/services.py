@@ -62,7 +62,7 @@ PHASE_CHECK, PHASE_RUN = "check", "run"
 COUNT_KEYS = ("new", "updated", "duplicate", "error")
 
 
-def import_workers(kind: str) -> int:
+def import_workers(*, kind: str) -> int:
     """How many tasks share a batch's import. Only customers on PostgreSQL: SQLite writes
     one transaction at a time, and follow-ups or purchases of one customer in two chunks at
     once would wait on each other's locks of that customer's records."""
@@ -262,7 +262,7 @@ def _enqueue(batch: ImportBatch) -> None:
     # enqueued inside the caller's transaction: the database backend's task row commits with
     # the batch's new status, or neither does. A task that finds the batch finished (a single
     # task worker runs them one after another) returns at once.
-    tasks = import_workers(batch.kind) if batch.phase == PHASE_RUN else 1
+    tasks = import_workers(kind=batch.kind) if batch.phase == PHASE_RUN else 1
     for _task in range(tasks):
         import_process.enqueue(batch.pk)
 

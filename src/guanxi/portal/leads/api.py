@@ -13,7 +13,7 @@ router = Router(tags=["web forms"])
 
 
 def _out(form: LeadForm) -> LeadForm:
-    urls = selectors.embed_urls(form)
+    urls = selectors.embed_urls(form=form)
     form.form_url = urls.form_url  # type: ignore[attr-defined]
     form.script_tag = urls.script_tag  # type: ignore[attr-defined]
     return form

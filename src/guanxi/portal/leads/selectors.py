@@ -26,7 +26,7 @@ class EmbedUrls:
         return f'<script src="{self.script_url}"></script>'
 
 
-def embed_urls(form: LeadForm) -> EmbedUrls:
+def embed_urls(*, form: LeadForm) -> EmbedUrls:
     """The absolute addresses another site embeds (GUANXI_SITE_URL in front)."""
     site = settings.GUANXI_SITE_URL
     return EmbedUrls(
@@ -40,19 +40,19 @@ def lead_form_public(*, key: str) -> LeadForm:
     return found(LeadForm.objects.filter(key=key, is_active=True).first())
 
 
-def may_manage_forms(user: User) -> None:
+def may_manage_forms(*, user: User) -> None:
     """Refuses (403) who may not set up web forms."""
     if not user_can(user=user, permission=permissions.MANAGE_FORMS):
         raise PermissionDenied()
 
 
 def lead_form_list(*, user: User) -> list[LeadForm]:
-    may_manage_forms(user)
+    may_manage_forms(user=user)
     return list(LeadForm.objects.select_related("department", "pool").order_by("-id")[:200])
 
 
 def lead_form_get(*, user: User, form_id: int) -> LeadForm:
-    may_manage_forms(user)
+    may_manage_forms(user=user)
     return found(LeadForm.objects.select_related("department", "pool").filter(pk=form_id).first())
 
 
@@ -64,7 +64,7 @@ class SubmissionRow:
 
 
 def lead_submissions_recent(*, user: User, form: LeadForm) -> list[SubmissionRow]:
-    may_manage_forms(user)
+    may_manage_forms(user=user)
     rows = list(
         LeadSubmission.objects.filter(form=form)
         .select_related("customer", "assignee")

@@ -111,7 +111,7 @@ def lead_embed_js(request: HttpRequest, key: str) -> HttpResponse:
     host page's UTM parameters on."""
     form_config = selectors.lead_form_public(key=key)
     body = _EMBED_JS % {
-        "url": json.dumps(selectors.embed_urls(form_config).form_url),
+        "url": json.dumps(selectors.embed_urls(form=form_config).form_url),
         "title": json.dumps(form_config.name),
     }
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
@@ -189,7 +189,7 @@ def _editor(request: HttpRequest, instance: LeadForm | None) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def form_create(request: HttpRequest) -> HttpResponse:
-    selectors.may_manage_forms(request_user(request))
+    selectors.may_manage_forms(user=request_user(request))
     return _editor(request, None)
 
 
@@ -204,7 +204,7 @@ def form_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     form = selectors.lead_form_get(user=user, form_id=pk)
-    urls = selectors.embed_urls(form)
+    urls = selectors.embed_urls(form=form)
     url = urls.form_url
     return render(
         request,

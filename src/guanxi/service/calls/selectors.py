@@ -105,7 +105,7 @@ def _cards(rows: QuerySet[Customer]) -> list[Customer]:
     )
 
 
-def _matches(user: object, number: str) -> list[tuple[Customer, str]]:
+def _matches(user: User, number: str) -> list[tuple[Customer, str]]:
     """The customers in the reader's scope with this number, newest first, and how they
     matched: their mobile (indexed), else a contact's mobile (indexed), else an office or
     home phone (the archive's phone index). Each step reads its cards at once: a known
@@ -132,7 +132,7 @@ def _matches(user: object, number: str) -> list[tuple[Customer, str]]:
     ]
 
 
-def caller_lookup(*, user: object, number: str) -> Lookup:
+def caller_lookup(*, user: User, number: str) -> Lookup:
     """The customers a number belongs to, as cards for this reader (scope and masking), each
     with its latest calls. At most five queries whatever the number of matches."""
     e164 = normalised_number(number)
@@ -209,12 +209,12 @@ class CallFilters:
         )
 
 
-def calls_visible(*, user: object) -> QuerySet[Call]:
+def calls_visible(*, user: User) -> QuerySet[Call]:
     return Call.objects.visible_to(user)
 
 
 def call_page(
-    *, user: object, filters: CallFilters, cursor: str | None, limit: int = 25
+    *, user: User, filters: CallFilters, cursor: str | None, limit: int = 25
 ) -> Page[Call]:
     rows = filter_given(
         calls_visible(user=user).filter(
@@ -235,7 +235,7 @@ def call_page(
     )
 
 
-def call_get_for_user(*, user: object, call_id: int) -> Call:
+def call_get_for_user(*, user: User, call_id: int) -> Call:
     return found(
         calls_visible(user=user).select_related("agent", "customer").filter(pk=call_id).first()
     )

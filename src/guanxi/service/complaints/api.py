@@ -85,8 +85,8 @@ def _out(complaint: Complaint) -> dict[str, Any]:
             )
         },
         "first_owner": complaint.first_owner if complaint.first_owner_id else None,
-        "sla": selectors.sla_state(complaint),
-        "clocks": [clock.__dict__ for clock in selectors.clocks(complaint)],
+        "sla": selectors.sla_state(complaint=complaint),
+        "clocks": [clock.__dict__ for clock in selectors.clocks(complaint=complaint)],
     }
 
 
@@ -95,7 +95,7 @@ def _detail(request: Any, complaint_id: int) -> dict[str, Any]:
     return {
         **_out(complaint),
         "description": complaint.description,
-        "events": selectors.complaint_events(complaint),
+        "events": selectors.complaint_events(complaint=complaint),
     }
 
 

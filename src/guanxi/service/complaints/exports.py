@@ -5,8 +5,7 @@ table of the page, every text cell defused, the export audited. A report is a fe
 writer and handed over, not made a background job (docs/decisions.md)."""
 
 import tempfile
-from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,21 +17,11 @@ from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
 from guanxi.core.errors import PermissionDenied
 from guanxi.core.models import AuditLog
-from guanxi.core.spreadsheets import CONTENT_TYPE, Sheet, safe, write_workbook
+from guanxi.core.spreadsheets import CONTENT_TYPE, Sheet, WrittenExport, safe, write_workbook
 from guanxi.service.common import permissions
 from guanxi.service.complaints import stats
 
 STEM = "complaint-statistics"
-
-
-@dataclass(frozen=True)
-class StatsWorkbook:
-    """A written workbook: the caller hands `file` over and closes it."""
-
-    file: IO[bytes]
-    filename: str
-    content_type: str
-    rows: int
 
 
 def _cells(row: list[Any]) -> list[Any]:
@@ -102,7 +91,7 @@ def _sheets(report: stats.Report) -> list[Sheet]:
     ]
 
 
-def complaint_stats_workbook(*, actor: User, period: stats.Period) -> StatsWorkbook:
+def complaint_stats_workbook(*, actor: User, period: stats.Period) -> WrittenExport:
     """The statistics of `period` in the actor's scope as .xlsx; needs the statistics and
     the export permission; audited with the period and the rows written."""
     if not user_can(user=actor, permission=permissions.COMPLAINT_STATS):
@@ -126,7 +115,7 @@ def complaint_stats_workbook(*, actor: User, period: stats.Period) -> StatsWorkb
             "complete": True,
         },
     )
-    return StatsWorkbook(
+    return WrittenExport(
         file=output,
         filename=f"{STEM}-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
         content_type=CONTENT_TYPE,

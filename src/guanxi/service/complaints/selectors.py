@@ -3,7 +3,7 @@ the complaints the user handles or whose queue is in their scope, and those of t
 they see (read only)."""
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,7 +84,7 @@ class ComplaintFilters:
         )
 
 
-def visible_complaints(*, user: Any) -> QuerySet[Complaint]:
+def visible_complaints(*, user: User) -> QuerySet[Complaint]:
     return Complaint.objects.visible_to(user)
 
 
@@ -128,7 +128,7 @@ def on_track_q(now: dt.datetime) -> Q:
 
 
 def filtered_complaints(
-    *, user: Any, filters: ComplaintFilters, now: dt.datetime | None = None
+    *, user: User, filters: ComplaintFilters, now: dt.datetime | None = None
 ) -> QuerySet[Complaint]:
     now = now or timezone.now()
     rows = filter_given(
@@ -173,7 +173,7 @@ def _listed(rows: QuerySet[Complaint]) -> QuerySet[Complaint]:
 
 
 def complaint_page(
-    *, user: Any, filters: ComplaintFilters, cursor: str | None = None, limit: Any = 25
+    *, user: User, filters: ComplaintFilters, cursor: str | None = None, limit: int = 25
 ) -> Page[Complaint]:
     """The complaints in scope matching `filters`, newest first, keyset by (received, id)."""
     return page_by_keys(
@@ -185,11 +185,11 @@ def complaint_page(
     )
 
 
-def complaint_count(*, user: Any, filters: ComplaintFilters) -> tuple[int, bool]:
+def complaint_count(*, user: User, filters: ComplaintFilters) -> tuple[int, bool]:
     return capped_count(filtered_complaints(user=user, filters=filters))
 
 
-def complaint_for_user(*, user: Any, complaint_id: int) -> Complaint:
+def complaint_for_user(*, user: User, complaint_id: int) -> Complaint:
     complaint = (
         visible_complaints(user=user)
         .select_related(
@@ -210,11 +210,11 @@ def complaint_for_user(*, user: Any, complaint_id: int) -> Complaint:
     return complaint
 
 
-def complaint_events(complaint: Complaint) -> list[ComplaintEvent]:
+def complaint_events(*, complaint: Complaint) -> list[ComplaintEvent]:
     return list(complaint.events.select_related("actor").order_by("at", "id"))
 
 
-def may_change(*, user: Any, complaint: Complaint) -> bool:
+def may_change(*, user: User, complaint: Complaint) -> bool:
     return (
         Complaint.objects.editable_by(user, action=permissions.COMPLAINT_OTHERS)
         .filter(pk=complaint.pk)
@@ -234,7 +234,7 @@ class Clock:
     state: str  # met, missed, running, at_risk, late (met after the deadline)
 
 
-def clocks(complaint: Complaint, *, now: dt.datetime | None = None) -> list[Clock]:
+def clocks(*, complaint: Complaint, now: dt.datetime | None = None) -> list[Clock]:
     now = now or timezone.now()
     rows = [
         ("route", _("Routed"), complaint.route_due, complaint.routed_at),
@@ -257,13 +257,19 @@ def clocks(complaint: Complaint, *, now: dt.datetime | None = None) -> list[Cloc
     return out
 
 
-def sla_state(complaint: Complaint, *, now: dt.datetime | None = None) -> str:
-    states = {clock.state for clock in clocks(complaint, now=now)}
+def sla_state(*, complaint: Complaint, now: dt.datetime | None = None) -> str:
+    states = {clock.state for clock in clocks(complaint=complaint, now=now)}
     if "missed" in states:
         return Sla.MISSED
     if "at_risk" in states:
         return Sla.AT_RISK
     return Sla.ON_TRACK
+
+
+def sla_rows(*, complaints: Iterable[Complaint]) -> list[tuple[Complaint, str]]:
+    """Each complaint with its SLA state, all judged at one instant (what a list shows)."""
+    now = timezone.now()
+    return [(complaint, sla_state(complaint=complaint, now=now)) for complaint in complaints]
 
 
 # ---------------------------------------------------------------- the SLA board
@@ -331,7 +337,7 @@ def _cards(rows: QuerySet[Complaint], limit: int) -> list[BoardCard]:
     return cards
 
 
-def sla_board(*, user: Any, rows: int = BOARD_ROWS) -> Board:
+def sla_board(*, user: User, rows: int = BOARD_ROWS) -> Board:
     """The open complaints in scope by the state of their clocks: missed (most overdue
     first), at risk, on track (earliest deadline first). Counts capped."""
     now = timezone.now()
@@ -354,7 +360,7 @@ def sla_board(*, user: Any, rows: int = BOARD_ROWS) -> Board:
 # ---------------------------------------------------------------- other apps' sections
 
 
-def mine_open(*, user: Any, rows: int = WORKLIST_ROWS) -> tuple[int, bool, list[Complaint]]:
+def mine_open(*, user: User, rows: int = WORKLIST_ROWS) -> tuple[int, bool, list[Complaint]]:
     """The user's open complaints (escalated and earliest deadline first), and the count."""
     mine = Complaint.objects.filter(owner_id=user.pk, status=Complaint.Status.OPEN)
     count, capped = capped_count(mine)
@@ -364,7 +370,7 @@ def mine_open(*, user: Any, rows: int = WORKLIST_ROWS) -> tuple[int, bool, list[
     return count, capped, first
 
 
-def queue_waiting(*, user: Any, cap: int = COUNT_CAP) -> int:
+def queue_waiting(*, user: User, cap: int = COUNT_CAP) -> int:
     """Complaints waiting to be accepted that the user may accept: in a queue of their scope
     or not routed yet (for those who accept from the queues)."""
     if not user_can(user=user, permission=permissions.COMPLAINT_ACCEPT):
@@ -374,7 +380,7 @@ def queue_waiting(*, user: Any, cap: int = COUNT_CAP) -> int:
     return count
 
 
-def waiting_count(*, user: Any, cap: int = COUNT_CAP) -> int:
+def waiting_count(*, user: User, cap: int = COUNT_CAP) -> int:
     """The user's own open complaints not yet accepted or past a target."""
     now = timezone.now()
     rows = Complaint.objects.filter(owner_id=user.pk, status=Complaint.Status.OPEN).filter(
@@ -393,7 +399,7 @@ def customer_complaints(*, customer: Customer, rows: int = PANEL_ROWS) -> list[C
     )
 
 
-def customer_complaint_loggable(*, user: Any, customer: Customer) -> bool:
+def customer_complaint_loggable(*, user: User, customer: Customer) -> bool:
     """Whether the user may log a complaint for the customer (its 360 panel's button)."""
     return (
         Customer.objects.editable_by(user, action=permissions.COMPLAINT_LOG)

@@ -18,7 +18,7 @@ Clocks are business minutes of the working calendar (core.workdays)."""
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, cast
 
 from django.db import transaction
@@ -48,6 +48,7 @@ from guanxi.sales.approvals.services import approval_submit
 from guanxi.sales.models import ApprovalTarget, Product
 from guanxi.service import hooks
 from guanxi.service.common import permissions
+from guanxi.service.common.amounts import amount_clean
 from guanxi.service.complaints import setup_selectors
 from guanxi.service.models import (
     Call,
@@ -62,7 +63,6 @@ from guanxi.service.models import (
 
 NOTE_LIMIT = 4000
 TITLE_LIMIT = 200
-COMPENSATION_MAX = Decimal("9999999999.99")
 
 # the five steps of seed 001 任务2, in order; Complaint.step counts those done
 STEPS: tuple[str, ...] = (
@@ -117,7 +117,7 @@ def route_for(
 
 
 def next_escalation(
-    complaint: Complaint, *, next_level_minutes: int, calendar: WorkCalendar | None = None
+    *, complaint: Complaint, next_level_minutes: int, calendar: WorkCalendar | None = None
 ) -> dt.datetime | None:
     """When the escalation run should look at the complaint next: its earliest target not
     met yet; once escalated, not before the next level's wait is over either."""
@@ -320,7 +320,9 @@ def _complaint_insert(
         complaint.department = route.to_department or (
             route.to_user.department if route.to_user else None
         )
-    complaint.escalate_at = next_escalation(complaint, next_level_minutes=setup.next_level_minutes)
+    complaint.escalate_at = next_escalation(
+        complaint=complaint, next_level_minutes=setup.next_level_minutes
+    )
     complaint.save()
     _event(complaint, kind=ComplaintEvent.Kind.RECEIVE, actor=actor, at=now)
     if route is not None:
@@ -370,6 +372,12 @@ def _to_change(*, actor: User, complaint_id: int) -> Complaint:
     return cast(Complaint, complaint)
 
 
+def _refuse_closed(complaint: Complaint) -> None:
+    """Accepting, the steps, routing and compensation are for open complaints only."""
+    if complaint.status != Complaint.Status.OPEN:
+        raise Conflict(_("This complaint is closed."), code="ComplaintClosed")
+
+
 def may_accept(*, actor: User, complaint: Complaint) -> bool:
     """Who may accept: the user it was routed to; anyone who accepts from queues
     (service.complaint_accept) when it waits in a queue or is not routed yet."""
@@ -394,8 +402,7 @@ def complaint_accept(*, actor: User, complaint_id: int, note: str) -> Complaint:
     if complaint is None:
         raise NotFound()
     if not may_accept(actor=actor, complaint=complaint):
-        if complaint.status != Complaint.Status.OPEN:
-            raise Conflict(_("This complaint is closed."), code="ComplaintClosed")
+        _refuse_closed(complaint)
         if complaint.owner_id not in (None, actor.pk):
             raise Conflict(_("Someone else accepted this complaint."), code="AlreadyAccepted")
         if complaint.owner_id == actor.pk:
@@ -445,7 +452,7 @@ def complaint_accept(*, actor: User, complaint_id: int, note: str) -> Complaint:
 
 def _reschedule(complaint: Complaint) -> None:
     setup = complaint_settings()
-    at = next_escalation(complaint, next_level_minutes=setup.next_level_minutes)
+    at = next_escalation(complaint=complaint, next_level_minutes=setup.next_level_minutes)
     if at != complaint.escalate_at:
         complaint.escalate_at = at
         Complaint.objects.filter(pk=complaint.pk).update(escalate_at=at)
@@ -460,8 +467,7 @@ def complaint_step(*, actor: User, complaint_id: int, step: str, note: str) -> C
     if Complaint.objects.visible_to(actor).filter(pk=complaint_id, step=0).exists():
         raise invalid_field("step", _("Accept the complaint first (接受)."))
     complaint = _to_change(actor=actor, complaint_id=complaint_id)
-    if complaint.status != Complaint.Status.OPEN:
-        raise Conflict(_("This complaint is closed."), code="ComplaintClosed")
+    _refuse_closed(complaint)
     number = step_number(step)
     if number != complaint.step + 1:
         expected = ComplaintEvent.Kind(STEPS[min(complaint.step, 4)]).label
@@ -504,8 +510,7 @@ def complaint_route(
     )
     if complaint is None:
         raise NotFound()
-    if complaint.status != Complaint.Status.OPEN:
-        raise Conflict(_("This complaint is closed."), code="ComplaintClosed")
+    _refuse_closed(complaint)
     if complaint.owner_id != actor.pk and not (
         user_can(user=actor, permission=permissions.COMPLAINT_ACCEPT)
         or user_can(user=actor, permission=permissions.COMPLAINT_OTHERS)
@@ -518,7 +523,7 @@ def complaint_route(
     complaint.owner = to_user
     complaint.department = to_department or (to_user.department if to_user else None)
     complaint.escalate_at = next_escalation(
-        complaint, next_level_minutes=complaint_settings().next_level_minutes
+        complaint=complaint, next_level_minutes=complaint_settings().next_level_minutes
     )
     complaint.save(
         update_fields=[
@@ -634,7 +639,7 @@ def complaint_reopen(*, actor: User, complaint_id: int, note: str) -> Complaint:
     complaint.escalation_level = 0
     complaint.escalated_at = None
     complaint.escalate_at = next_escalation(
-        complaint, next_level_minutes=complaint_settings().next_level_minutes
+        complaint=complaint, next_level_minutes=complaint_settings().next_level_minutes
     )
     complaint.save()
     _event(complaint, kind=ComplaintEvent.Kind.REOPEN, actor=actor, at=now, note=note)
@@ -653,27 +658,16 @@ def complaint_reopen(*, actor: User, complaint_id: int, note: str) -> Complaint:
 # ---------------------------------------------------------------- compensation
 
 
-def _amount(raw: Any) -> Decimal:
-    try:
-        amount = Decimal(str(raw).strip())
-    except (InvalidOperation, ValueError):
-        raise invalid_field("amount", _("Enter an amount such as 300.00.")) from None
-    if not amount.is_finite() or amount <= 0 or amount > COMPENSATION_MAX:
-        raise invalid_field("amount", _("Enter an amount above zero."))
-    if amount != amount.quantize(Decimal("0.01")):
-        raise invalid_field("amount", _("At most two decimal places."))
-    return amount.quantize(Decimal("0.01"))
-
-
 @transaction.atomic
-def complaint_compensate(*, actor: User, complaint_id: int, amount: Any, note: str) -> Complaint:
+def complaint_compensate(
+    *, actor: User, complaint_id: int, amount: Decimal | str, note: str
+) -> Complaint:
     """Goodwill for the customer. Up to the threshold it is granted at once; above it, the
     approval flows for complaints decide (no matching flow: granted at once as well)."""
-    value = _amount(amount)
+    value = amount_clean(amount, field="amount")
     note = _note(note)
     complaint = _to_change(actor=actor, complaint_id=complaint_id)
-    if complaint.status != Complaint.Status.OPEN:
-        raise Conflict(_("This complaint is closed."), code="ComplaintClosed")
+    _refuse_closed(complaint)
     if complaint.compensation_state == Complaint.Compensation.PENDING:
         raise Conflict(_("The compensation is waiting for approval."), code="CompensationPending")
     now = timezone.now()
@@ -742,7 +736,7 @@ def compensation_snapshot(*, record_id: int) -> dict[str, Any]:
 # ---------------------------------------------------------------- escalation
 
 
-def escalation_chain(complaint: Complaint) -> list[User]:
+def escalation_chain(*, complaint: Complaint) -> list[User]:
     """Who hears of a missed target, level by level: the handler's manager (reports_to, else
     the head of their department or one above), then that person's, and so on. A complaint
     in a queue starts with the queue's department head."""

@@ -4,7 +4,7 @@ refuses bad input with field errors."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, cast
 
 from django.db import IntegrityError, transaction
@@ -17,6 +17,7 @@ from guanxi.core.audit import audit_record
 from guanxi.core.errors import NotFound, PermissionDenied, ValidationFailed, invalid_field
 from guanxi.sales.models import Product
 from guanxi.service.common import permissions
+from guanxi.service.common.amounts import amount_clean
 from guanxi.service.models import (
     ComplaintCategory,
     ComplaintRoute,
@@ -230,7 +231,7 @@ def settings_update(
     actor: User,
     route_minutes: int | None = None,
     next_level_minutes: int | None = None,
-    compensation_approval_above: Any = None,
+    compensation_approval_above: Decimal | str | None = None,
 ) -> ComplaintSettings:
     _check(actor)
     row, _created = ComplaintSettings.objects.select_for_update().get_or_create(pk=1)
@@ -239,17 +240,9 @@ def settings_update(
     if next_level_minutes is not None:
         row.next_level_minutes = _minutes(next_level_minutes, "next_level_minutes")
     if compensation_approval_above is not None:
-        try:
-            amount = Decimal(str(compensation_approval_above))
-        except (InvalidOperation, ValueError):
-            raise invalid_field(
-                "compensation_approval_above", _("Enter an amount such as 300.00.")
-            ) from None
-        if not amount.is_finite() or amount < 0 or amount >= Decimal("1e10"):
-            raise invalid_field("compensation_approval_above", _("Enter an amount above zero."))
-        if amount != amount.quantize(Decimal("0.01")):
-            raise invalid_field("compensation_approval_above", _("At most two decimal places."))
-        row.compensation_approval_above = amount
+        row.compensation_approval_above = amount_clean(
+            compensation_approval_above, field="compensation_approval_above", zero=True
+        )
     row.save()
     _audit(actor, row, f"{row.route_minutes}/{row.next_level_minutes}")
     return row

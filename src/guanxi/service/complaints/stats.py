@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guanxi.accounts.models import User
 from guanxi.core.errors import invalid_field
 from guanxi.core.i18n import bilingual
 from guanxi.core.local_days import local_day_bounds
@@ -256,7 +257,7 @@ def _outcomes(base: QuerySet[Complaint]) -> list[OutcomeRow]:
     return out
 
 
-def complaint_report(*, user: Any, period: Period) -> Report:
+def complaint_report(*, user: User, period: Period) -> Report:
     start, end = period.bounds()
     base = Complaint.objects.visible_to(user).filter(created_at__gte=start, created_at__lt=end)
     total = base.count()

@@ -14,7 +14,6 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
@@ -72,12 +71,12 @@ SEARCH_ROWS = 10
 def complaint_list(request: HttpRequest) -> HttpResponse:
     filters = filters_from_query(request, selectors.ComplaintFilters)
     page = page_from_query(
-        request, functools.partial(selectors.complaint_page, user=request.user, filters=filters)
+        request,
+        functools.partial(selectors.complaint_page, user=request_user(request), filters=filters),
     )
-    now = timezone.now()
     context = {
         "page": page,
-        "rows": [(c, selectors.sla_state(c, now=now)) for c in page.items],
+        "rows": selectors.sla_rows(complaints=page.items),
         "filters": filters,
         "categories": selectors.category_tree(),
         "statuses": Complaint.Status.choices,
@@ -129,8 +128,8 @@ def _detail(
         )
     context = {
         "complaint": complaint,
-        "events": selectors.complaint_events(complaint),
-        "clocks": selectors.clocks(complaint),
+        "events": selectors.complaint_events(complaint=complaint),
+        "clocks": selectors.clocks(complaint=complaint),
         "steps": steps_done,
         "next_step": next_step,
         "can_accept": services.may_accept(actor=user, complaint=complaint),
@@ -165,7 +164,7 @@ def _route_form(data: Any = None) -> RouteForm:
 
 
 def _complaint(request: HttpRequest, pk: int) -> Complaint:
-    return selectors.complaint_for_user(user=request.user, complaint_id=pk)
+    return selectors.complaint_for_user(user=request_user(request), complaint_id=pk)
 
 
 @login_required
@@ -357,7 +356,7 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
 def sla_board(request: HttpRequest) -> HttpResponse:
     if not user_can(user=request.user, permission=permissions.COMPLAINT_STATS):
         raise PermissionDenied()
-    board = selectors.sla_board(user=request.user)
+    board = selectors.sla_board(user=request_user(request))
     return render(request, "service/complaints/board.html", {"board": board})
 
 
@@ -372,7 +371,7 @@ def complaint_stats(request: HttpRequest) -> HttpResponse:
     period = or_notice(
         request, lambda: stats.Period.from_params(request.GET), lambda: stats.Period.from_params({})
     )
-    report = stats.complaint_report(user=request.user, period=period)
+    report = stats.complaint_report(user=request_user(request), period=period)
     chart = {
         "category": {
             "names": [row.label for row in report.by_category],
@@ -431,16 +430,12 @@ def complaint_stats_export(request: HttpRequest) -> HttpResponse | FileResponse:
 @require_GET
 def customer_complaints(request: HttpRequest, customer_id: int) -> HttpResponse:
     """The customer's complaints, with "log a complaint" for who may (the 360 page's panel)."""
-    now = timezone.now()
     return customer_panel(
         request,
         customer_id,
         "service/complaints/panel.html",
         lambda user, customer: {
-            "rows": [
-                (c, selectors.sla_state(c, now=now))
-                for c in selectors.customer_complaints(customer=customer)
-            ],
+            "rows": selectors.sla_rows(complaints=selectors.customer_complaints(customer=customer)),
             "can_create": selectors.customer_complaint_loggable(user=user, customer=customer),
         },
         title=_("Complaints"),
@@ -453,13 +448,12 @@ def worklist_section(*, request: HttpRequest, user: Any, **kwargs: Any) -> SafeS
     waiting = selectors.queue_waiting(user=user, cap=WAITING_CAP) if user == request.user else 0
     if not count and not waiting:
         return ""
-    now = timezone.now()
     return render_to_string(
         "service/complaints/worklist.html",
         {
             "count": count,
             "capped": capped,
-            "rows": [(c, selectors.sla_state(c, now=now)) for c in rows],
+            "rows": selectors.sla_rows(complaints=rows),
             "waiting": waiting,
             "target": user,
         },
@@ -488,11 +482,10 @@ def home_section(
             user=user,
             filters=selectors.ComplaintFilters(sla=selectors.Sla.MISSED),
         )
-    now = timezone.now()
     context = {
         "count": count,
         "capped": capped,
-        "rows": [(c, selectors.sla_state(c, now=now)) for c in rows],
+        "rows": selectors.sla_rows(complaints=rows),
         "waiting": waiting,
         "missed": missed,
     }

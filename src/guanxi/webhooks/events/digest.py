@@ -17,7 +17,7 @@ OVERDUE_CAP = 999
 def overdue_digest_fire(*, now: dt.datetime | None = None) -> int:
     """Queue the digest for the subscribers; how many deliveries (0: none wanted, or nobody
     is overdue)."""
-    if not subscribers_of("followup.overdue"):
+    if not subscribers_of(event="followup.overdue"):
         return 0
     now = now or timezone.now()
     rows = []

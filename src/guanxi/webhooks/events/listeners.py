@@ -27,7 +27,7 @@ def on_customers_created(
 ) -> None:
     """The batch form (the import's chunks): one event a customer, in one bulk INSERT, and
     nothing at all without a subscriber."""
-    if not customers or not subscribers_of("customer.created"):
+    if not customers or not subscribers_of(event="customer.created"):
         return
     by = payloads.user_data(actor)
     event_fire(
@@ -66,7 +66,7 @@ def on_customer_merged(*, primary: Customer, duplicate: Customer, **kwargs: Any)
 def on_owners_changed(*, customer_ids: list[int], **kwargs: Any) -> None:
     """Set-based like the change itself: one read of the rows, one bulk INSERT (the nightly
     recycling releases thousands at once) — and nothing at all without a subscriber."""
-    if not customer_ids or not subscribers_of("customer.owner_changed"):
+    if not customer_ids or not subscribers_of(event="customer.owner_changed"):
         return
     rows = Customer.objects.filter(pk__in=id_list(customer_ids)).values(
         "pk", "name", "owner_id", "owner__username", "department_id"
@@ -168,7 +168,7 @@ def on_complaints_escalated(
     """A batch of the SLA escalation run: nothing at all without a subscriber, else one read
     of the complaints (as the UPDATE left them) and one bulk INSERT of the events. Queued
     for delivery now (the run's `at` is in the data as `escalated_at`)."""
-    if not escalations or not subscribers_of("complaint.escalated"):
+    if not escalations or not subscribers_of(event="complaint.escalated"):
         return
     ids = id_list([escalation.complaint_id for escalation in escalations])
     complaints = {

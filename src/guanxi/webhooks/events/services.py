@@ -21,7 +21,7 @@ from guanxi.webhooks.delivery.tasks import deliveries_send_soon
 from guanxi.webhooks.models import Delivery, Subscription
 
 
-def subscribers_of(event: str) -> list[int]:
+def subscribers_of(*, event: str) -> list[int]:
     """The active subscriptions that want `event` (a small table, read whole: the events
     are a JSON list, compared here rather than with a JSON lookup SQLite and PostgreSQL
     spell differently)."""
@@ -112,7 +112,7 @@ def event_fire(
         if written:
             deliveries_send_soon()
         return written
-    subscription_ids = subscribers_of(event)
+    subscription_ids = subscribers_of(event=event)
     if not subscription_ids:
         return 0
     rows: list[Delivery] = []

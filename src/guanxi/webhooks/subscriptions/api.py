@@ -36,7 +36,7 @@ def _data(payload: SubscriptionIn) -> services.SubscriptionData:
     summary="The events a subscription can ask for",
 )
 def event_list(request: Any) -> list[dict[str, str]]:
-    services.manage_check(request.auth)
+    services.manage_check(user=request.auth)
     return [
         {"name": event.name, "label": str(event.label), "group": event.group}
         for event in EVENTS.values()

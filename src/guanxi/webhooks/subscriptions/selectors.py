@@ -15,12 +15,12 @@ LIST_CAP = 200
 
 
 def subscriptions_list(*, user: User) -> list[Subscription]:
-    manage_check(user)
+    manage_check(user=user)
     return list(Subscription.objects.select_related("owner").order_by("name", "id")[:LIST_CAP])
 
 
 def subscription_get(*, user: User, pk: int) -> Subscription:
-    manage_check(user)
+    manage_check(user=user)
     return found(Subscription.objects.select_related("owner").filter(pk=pk).first())
 
 
@@ -42,15 +42,15 @@ def _deliveries(filters: DeliveryFilters) -> QuerySet[Delivery]:
 def delivery_page(
     *, user: User, filters: DeliveryFilters, cursor: str = "", limit: int = 50
 ) -> Page[Delivery]:
-    manage_check(user)
+    manage_check(user=user)
     return page_by_id(_deliveries(filters), cursor=cursor, limit=limit)
 
 
 def delivery_get(*, user: User, pk: int) -> Delivery:
-    manage_check(user)
+    manage_check(user=user)
     return found(Delivery.objects.select_related("subscription").filter(pk=pk).first())
 
 
 def allowed_hosts_list(*, user: User) -> list[AllowedHost]:
-    manage_check(user)
+    manage_check(user=user)
     return list(AllowedHost.objects.order_by("host")[:LIST_CAP])

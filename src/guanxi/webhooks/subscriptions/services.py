@@ -34,7 +34,7 @@ class SubscriptionData:
     active: bool = True
 
 
-def manage_check(user: User) -> None:
+def manage_check(*, user: User) -> None:
     if not user_can(user=user, permission=permissions.MANAGE):
         raise PermissionDenied(_("You may not manage webhooks."))
 
@@ -69,7 +69,7 @@ def _clean(data: SubscriptionData) -> SubscriptionData:
 
 @transaction.atomic
 def subscription_create(*, actor: User, data: SubscriptionData) -> Subscription:
-    manage_check(actor)
+    manage_check(user=actor)
     cleaned = _clean(data)
     subscription = Subscription.objects.create(
         **dataclass_values(cleaned),
@@ -91,7 +91,7 @@ def subscription_update(
     *, actor: User, subscription: Subscription, data: SubscriptionData
 ) -> Subscription:
     """Switching a subscription on again clears its failure count."""
-    manage_check(actor)
+    manage_check(user=actor)
     cleaned = _clean(data)
     locked = Subscription.objects.select_for_update().get(pk=subscription.pk)
     if cleaned.active and not locked.active:
@@ -113,7 +113,7 @@ def subscription_update(
 
 @transaction.atomic
 def subscription_rotate_secret(*, actor: User, subscription: Subscription) -> Subscription:
-    manage_check(actor)
+    manage_check(user=actor)
     Subscription.objects.filter(pk=subscription.pk).update(
         secret=get_random_string(SECRET_LENGTH), updated_at=timezone.now()
     )
@@ -128,7 +128,7 @@ def subscription_rotate_secret(*, actor: User, subscription: Subscription) -> Su
 
 @transaction.atomic
 def subscription_delete(*, actor: User, subscription: Subscription) -> None:
-    manage_check(actor)
+    manage_check(user=actor)
     audit_record(
         actor=actor,
         action="webhooks.subscription_delete",
@@ -142,7 +142,7 @@ def subscription_delete(*, actor: User, subscription: Subscription) -> None:
 def delivery_redeliver(*, actor: User, delivery: Delivery) -> Delivery:
     """The same event (same id, same data) once more, as a new row of the log, sent by the
     next delivery run; the subscription must be switched on."""
-    manage_check(actor)
+    manage_check(user=actor)
     subscription = Subscription.objects.get(pk=delivery.subscription_id)
     if not subscription.active:
         raise ValidationFailed(_("Switch the subscription on before sending again."))
@@ -179,7 +179,7 @@ def _clean_host(host: str) -> str:
 
 @transaction.atomic
 def allowed_host_add(*, actor: User, host: str, note: str = "") -> AllowedHost:
-    manage_check(actor)
+    manage_check(user=actor)
     value = _clean_host(host)
     with unique_or_invalid("host", _("This host is allowed already.")):
         allowed = AllowedHost.objects.create(host=value, note=note.strip()[:200], created_by=actor)
@@ -189,7 +189,7 @@ def allowed_host_add(*, actor: User, host: str, note: str = "") -> AllowedHost:
 
 @transaction.atomic
 def allowed_host_remove(*, actor: User, allowed: AllowedHost) -> None:
-    manage_check(actor)
+    manage_check(user=actor)
     audit_record(
         actor=actor, action="webhooks.allowed_host", target=allowed, summary=f"- {allowed.host}"
     )
