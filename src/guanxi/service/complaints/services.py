@@ -736,14 +736,10 @@ def compensation_snapshot(*, record_id: int) -> dict[str, Any]:
 # ---------------------------------------------------------------- escalation
 
 
-def escalation_chain(*, complaint: Complaint) -> list[User]:
+def _chain(*, owner: User | None, department: Department | None) -> list[User]:
     """Who hears of a missed target, level by level: the handler's manager (reports_to, else
     the head of their department or one above), then that person's, and so on. A complaint
     in a queue starts with the queue's department head."""
-    return _chain(owner=complaint.owner, department=complaint.department)
-
-
-def _chain(*, owner: User | None, department: Department | None) -> list[User]:
     people: list[User] = []
     seen: set[int] = set()
     current: User | None = owner
