@@ -206,7 +206,7 @@ def test_one_pending_approval_per_record(sales1a, manager, finished):
     with translation.override("en"), pytest.raises(Conflict) as refused:
         _submit(sales1a, record, amount="200000")
     assert "already waiting for approval" in str(refused.value.message)
-    assert is_locked("contract", record.pk)
+    assert is_locked(target="contract", record_id=record.pk)
 
 
 def test_withdraw_only_by_the_submitter_then_resubmit(
@@ -228,7 +228,7 @@ def test_withdraw_only_by_the_submitter_then_resubmit(
     assert finished == [
         ("contract", {"record_id": record.pk, "outcome": "withdrawn", "actor": sales1a})
     ]
-    assert not is_locked("contract", record.pk)
+    assert not is_locked(target="contract", record_id=record.pk)
     with translation.override("en"), pytest.raises(Conflict) as refused:
         approvals.approval_withdraw(actor=sales1a, target="contract", record_id=record.pk)
     assert "not waiting for approval" in str(refused.value.message)

@@ -35,7 +35,7 @@ def _price_list(name, *, tag=None, priority=100, prices=(), **fields):
 def test_price_for_falls_back_to_the_list_price(products, sales1a, make_customer):
     customer = make_customer(sales1a, name="普通客户")
     assert catalog.price_for(product=products["a"], customer=customer) == Decimal("1000.00")
-    assert catalog.price_list_for(customer) is None
+    assert catalog.price_list_for(customer=customer) is None
 
 
 def test_price_for_uses_the_first_matching_list_by_priority(products, sales1a, make_customer):
@@ -83,7 +83,7 @@ def test_price_for_ignores_inactive_and_out_of_date_lists(products, sales1a, mak
         valid_until=today,
         prices=[(products["a"], "4.00")],
     )
-    assert catalog.price_list_for(customer) == current
+    assert catalog.price_list_for(customer=customer) == current
     assert catalog.price_for(product=products["a"], customer=customer) == Decimal("4.00")
 
 
@@ -104,10 +104,12 @@ def test_product_writes_need_the_catalog_permission(products, sales1a, manager, 
     for user in (sales1a, manager):
         with pytest.raises(PermissionDenied):
             catalog.product_create(
-                actor=user, data={"code": "X", "name": "x", "unit": "件", "list_price": "1"}
+                actor=user, data=catalog.ProductInput(code="X", name="x", unit="件", list_price="1")
             )
         with pytest.raises(PermissionDenied):
-            catalog.product_update(actor=user, product=products["a"], data={"list_price": "1"})
+            catalog.product_update(
+                actor=user, product=products["a"], data=catalog.ProductInput(list_price="1")
+            )
         with pytest.raises(PermissionDenied):
             catalog.product_remove(actor=user, product=products["a"])
     assert not Product.objects.filter(code="X").exists()
@@ -119,7 +121,9 @@ def test_product_create_validates_and_audits(org, admin_user):
     with translation.override("en"), pytest.raises(ValidationFailed) as error:
         catalog.product_create(
             actor=admin_user,
-            data={"code": "", "name": "x", "unit": "件", "list_price": "1.234", "tax_rate": "1.5"},
+            data=catalog.ProductInput(
+                code="", name="x", unit="件", list_price="1.234", tax_rate="1.5"
+            ),
         )
     assert set(error.value.field_errors) == {"code", "list_price", "tax_rate"}
     assert "two decimal places" in str(error.value.field_errors["list_price"][0])
@@ -127,13 +131,13 @@ def test_product_create_validates_and_audits(org, admin_user):
 
     product = catalog.product_create(
         actor=admin_user,
-        data={
-            "code": "P-9",
-            "name": "旗舰版",
-            "unit": "套",
-            "list_price": "9,999.50",
-            "tax_rate": "13%",
-        },
+        data=catalog.ProductInput(
+            code="P-9",
+            name="旗舰版",
+            unit="套",
+            list_price="9,999.50",
+            tax_rate="13%",
+        ),
     )
     assert product.list_price == Decimal("9999.50")
     assert product.tax_rate == Decimal("0.1300")
@@ -142,7 +146,8 @@ def test_product_create_validates_and_audits(org, admin_user):
     ).exists()
     with translation.override("en"), pytest.raises(ValidationFailed) as error:
         catalog.product_create(
-            actor=admin_user, data={"code": "p-9", "name": "y", "unit": "件", "list_price": "1"}
+            actor=admin_user,
+            data=catalog.ProductInput(code="p-9", name="y", unit="件", list_price="1"),
         )
     assert "already has this code" in str(error.value.field_errors["code"][0])
 
@@ -153,7 +158,9 @@ def test_product_update_keeps_documents_and_audits(products, admin_user, sales1a
         actor=sales1a, customer=customer, items=[{"product": products["a"], "quantity": "1"}]
     )
     catalog.product_update(
-        actor=admin_user, product=products["a"], data={"list_price": "1200", "name": "新名字"}
+        actor=admin_user,
+        product=products["a"],
+        data=catalog.ProductInput(list_price="1200", name="新名字"),
     )
     products["a"].refresh_from_db()
     assert products["a"].list_price == Decimal("1200.00")

@@ -636,7 +636,7 @@ class _DemoRun:
         return contract_submit(actor=consultant, contract=contract)
 
     def decide(self, contract, *, approve: bool, comment: str):
-        approval = pending_approval("contract", contract.pk)
+        approval = pending_approval(target="contract", record_id=contract.pk)
         approvals.approval_decide(
             actor=self.manager, approval_id=approval.pk, approve=approve, comment=comment
         )

@@ -46,8 +46,13 @@ Flows are edited by saving a new ApprovalFlowVersion (flow_create / flow_update)
 Approval keeps the version it started with.
 """
 
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from typing import Any, Protocol
+
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -76,8 +81,17 @@ from guanxi.sales.models import (
     Product,
 )
 
-finishers: dict = {}
-snapshotters: dict = {}
+
+class Finisher(Protocol):
+    def __call__(self, *, record_id: int, outcome: str, actor: User) -> None: ...
+
+
+class Snapshotter(Protocol):
+    def __call__(self, *, record_id: int) -> dict[str, Any]: ...
+
+
+finishers: dict[str, Finisher] = {}
+snapshotters: dict[str, Snapshotter] = {}
 
 STEP_KINDS = ("direct_manager", "managers_manager", "role", "users")
 MODES = ("all", "any")  # 会签, 或签
@@ -92,11 +106,11 @@ OUTCOME_REJECTED = "rejected"
 OUTCOME_WITHDRAWN = "withdrawn"
 
 
-def register_finisher(target: str, callback) -> None:
+def register_finisher(*, target: str, callback: Finisher) -> None:
     finishers[target] = callback
 
 
-def register_snapshotter(target: str, callback) -> None:
+def register_snapshotter(*, target: str, callback: Snapshotter) -> None:
     """callback(*, record_id) -> dict: the record's document (JSON-serialisable) as it is
     submitted; kept on the Approval so that the next round shows what changed."""
     snapshotters[target] = callback
@@ -105,11 +119,13 @@ def register_snapshotter(target: str, callback) -> None:
 # ---------------------------------------------------------------- approvers
 
 
-def _active_users():
+def _active_users() -> QuerySet[User]:
     return User.objects.filter(is_active=True, left_at__isnull=True)
 
 
-def _resolve_step(step: dict, *, submitter, department_chain) -> list[int]:
+def _resolve_step(
+    step: Mapping[str, Any], *, submitter: User | None, department_chain: set[int]
+) -> list[int]:
     kind = step.get("kind")
     if kind in ("direct_manager", "managers_manager"):
         boss = submitter.reports_to if submitter is not None else None
@@ -119,7 +135,11 @@ def _resolve_step(step: dict, *, submitter, department_chain) -> list[int]:
             return []
         return [boss.pk]
     if kind == "role":
-        holders = _active_users().filter(roles__id=step.get("role_id")).distinct()
+        role_id = step.get("role_id")
+        if role_id is None:  # a step saved without its role: nobody, so it is refused
+            return []
+        holders = _active_users().filter(roles__id=role_id).distinct()
+
         near = list(
             holders.filter(department_id__in=department_chain)
             .order_by("id")
@@ -135,8 +155,8 @@ def _resolve_step(step: dict, *, submitter, department_chain) -> list[int]:
     return []
 
 
-def _no_approver_message(step: dict, index: int) -> str:
-    label = step_label(step, index)
+def _no_approver_message(step: Mapping[str, Any], index: int) -> str:
+    label = step_label(step=step, index=index)
     kind = step.get("kind")
     if kind == "direct_manager":
         reason = _("you have no manager (reports to) set")
@@ -152,10 +172,12 @@ def _no_approver_message(step: dict, index: int) -> str:
     }
 
 
-def resolve_approvers(version: ApprovalFlowVersion, *, submitter, department_id) -> list[list]:
+def resolve_approvers(
+    *, version: ApprovalFlowVersion, submitter: User | None, department_id: int | None
+) -> list[list[int]]:
     """Approver ids per step (the submitter left out); ValidationFailed names the first
     step with nobody."""
-    chain = department_chain(department_id)
+    chain = department_chain(department_id=department_id)
     if submitter is not None and submitter.reports_to_id:
         submitter = User.objects.select_related("reports_to__reports_to").get(pk=submitter.pk)
     result = []
@@ -176,7 +198,15 @@ def resolve_approvers(version: ApprovalFlowVersion, *, submitter, department_id)
 # ---------------------------------------------------------------- running approvals
 
 
-def _event(approval, *, actor, action, step_index=None, comment="", at=None):
+def _event(
+    approval: Approval,
+    *,
+    actor: User | None,
+    action: str,
+    step_index: int | None = None,
+    comment: str = "",
+    at: dt.datetime | None = None,
+) -> ApprovalEvent:
     return ApprovalEvent.objects.create(
         approval=approval,
         actor=actor if getattr(actor, "pk", None) else None,
@@ -187,7 +217,7 @@ def _event(approval, *, actor, action, step_index=None, comment="", at=None):
     )
 
 
-def _finish(approval, *, outcome: str, actor) -> None:
+def _finish(approval: Approval, *, outcome: str, actor: User) -> None:
     callback = finishers.get(approval.target)
     if callback is not None:
         callback(record_id=approval.target_id, outcome=outcome, actor=actor)
@@ -198,7 +228,7 @@ def _check_target(target: str) -> None:
         raise NotFound(_("Unknown kind of record."))
 
 
-def _clean_comment(comment) -> str:
+def _clean_comment(comment: str | None) -> str:
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX:
         raise ValidationFailed(
@@ -211,20 +241,27 @@ def _clean_comment(comment) -> str:
 
 @transaction.atomic
 def approval_submit(
-    *, actor, target: str, record, amount, department_id, product_ids, title: str
+    *,
+    actor: User | None,
+    target: str,
+    record: Model | int,
+    amount: Decimal | None,
+    department_id: int | None,
+    product_ids: Iterable[int | None] | Callable[[], Iterable[int | None]],
+    title: str,
 ) -> Approval | None:
     _check_target(target)
     record_id = record.pk if hasattr(record, "pk") else int(record)
     if amount is not None:
         amount = money.fen(amount)
-    if is_locked(target, record_id):
+    if is_locked(target=target, record_id=record_id):
         raise Conflict(_("This record is already waiting for approval."), code="ApprovalPending")
     version = flow_for(
         target=target, amount=amount, department_id=department_id, product_ids=product_ids
     )
     if version is None:
         return None
-    approvers = resolve_approvers(version, submitter=actor, department_id=department_id)
+    approvers = resolve_approvers(version=version, submitter=actor, department_id=department_id)
     snapshotter = snapshotters.get(target)
     snapshot = snapshotter(record_id=record_id) if snapshotter else {}
     now = timezone.now()
@@ -275,7 +312,7 @@ def approval_submit(
     return approval
 
 
-def _lock_pending(target: str, record_id) -> Approval:
+def _lock_pending(target: str, record_id: int) -> Approval:
     approval = (
         Approval.objects.select_for_update()
         .filter(target=target, target_id=record_id, state=Approval.State.PENDING)
@@ -286,14 +323,16 @@ def _lock_pending(target: str, record_id) -> Approval:
     return approval
 
 
-def _close_open_tasks(approval) -> None:
+def _close_open_tasks(approval: Approval) -> None:
     approval.tasks.filter(
         state__in=(ApprovalTask.State.PENDING, ApprovalTask.State.WAITING)
     ).update(state=ApprovalTask.State.SKIPPED)
 
 
 @transaction.atomic
-def approval_withdraw(*, actor, target: str, record_id: int, comment="") -> Approval:
+def approval_withdraw(
+    *, actor: User, target: str, record_id: int, comment: str | None = ""
+) -> Approval:
     _check_target(target)
     comment = _clean_comment(comment)
     approval = _lock_pending(target, record_id)
@@ -323,8 +362,7 @@ def approval_withdraw(*, actor, target: str, record_id: int, comment="") -> Appr
     return approval
 
 
-def _involved_or_sees(actor, approval) -> bool:
-
+def _involved_or_sees(actor: User, approval: Approval) -> bool:
     if approval.submitted_by_id == actor.pk or approval.tasks.filter(approver_id=actor.pk).exists():
         return True
     visible = {
@@ -336,7 +374,9 @@ def _involved_or_sees(actor, approval) -> bool:
 
 
 @transaction.atomic
-def approval_decide(*, actor, approval_id: int, approve: bool, comment="") -> Approval:
+def approval_decide(
+    *, actor: User, approval_id: int, approve: bool, comment: str | None = ""
+) -> Approval:
     comment = _clean_comment(comment)
     approval = (
         Approval.objects.select_for_update()
@@ -442,12 +482,12 @@ def approval_decide(*, actor, approval_id: int, approve: bool, comment="") -> Ap
 # ---------------------------------------------------------------- flows (administration)
 
 
-def _require_flow_admin(actor) -> None:
+def _require_flow_admin(actor: User) -> None:
     if not user_can(actor, MANAGE_FLOWS):
         raise PermissionDenied(_("You may not manage approval flows."))
 
 
-def clean_flow_input(data: dict) -> dict:
+def clean_flow_input(*, data: Mapping[str, Any]) -> dict[str, Any]:
     """Check a flow's name, target, priority, conditions and steps; return them normalised
     or raise ValidationFailed with per-field messages (nothing is written)."""
     errors: dict[str, list[str]] = {}
@@ -554,7 +594,13 @@ def clean_flow_input(data: dict) -> dict:
     }
 
 
-def _new_version(flow, *, actor, conditions, steps) -> ApprovalFlowVersion:
+def _new_version(
+    flow: ApprovalFlow,
+    *,
+    actor: User,
+    conditions: dict[str, Any],
+    steps: list[dict[str, Any]],
+) -> ApprovalFlowVersion:
     last = flow.versions.aggregate(last=Max("number"))["last"] or 0
     version = ApprovalFlowVersion.objects.create(
         flow=flow,
@@ -568,10 +614,10 @@ def _new_version(flow, *, actor, conditions, steps) -> ApprovalFlowVersion:
 
 
 @transaction.atomic
-def flow_create(*, actor, data: dict) -> ApprovalFlow:
+def flow_create(*, actor: User, data: Mapping[str, Any]) -> ApprovalFlow:
     """data: name, target, priority, min_amount, department_ids, product_ids, steps, active."""
     _require_flow_admin(actor)
-    cleaned = clean_flow_input(data)
+    cleaned = clean_flow_input(data=data)
     flow = ApprovalFlow.objects.create(
         name=cleaned["name"],
         target=cleaned["target"],
@@ -590,17 +636,18 @@ def flow_create(*, actor, data: dict) -> ApprovalFlow:
     return flow
 
 
-def _lock_flow(*, actor, flow: ApprovalFlow) -> ApprovalFlow:
+def _lock_flow(*, actor: User, flow: ApprovalFlow) -> ApprovalFlow:
     """The flow, locked for a change by a flow administrator."""
     _require_flow_admin(actor)
     return found(ApprovalFlow.objects.select_for_update().filter(pk=flow.pk).first())
 
 
 @transaction.atomic
-def flow_update(*, actor, flow: ApprovalFlow, data: dict) -> ApprovalFlow:
+def flow_update(*, actor: User, flow: ApprovalFlow, data: Mapping[str, Any]) -> ApprovalFlow:
     """Save a new version (running approvals keep theirs); the target never changes."""
     locked = _lock_flow(actor=actor, flow=flow)
-    cleaned = clean_flow_input({**data, "target": locked.target})
+    cleaned = clean_flow_input(data={**data, "target": locked.target})
+
     locked.name = cleaned["name"]
     locked.priority = cleaned["priority"]
     version = _new_version(
@@ -618,7 +665,7 @@ def flow_update(*, actor, flow: ApprovalFlow, data: dict) -> ApprovalFlow:
 
 
 @transaction.atomic
-def flow_set_active(*, actor, flow: ApprovalFlow, active: bool) -> ApprovalFlow:
+def flow_set_active(*, actor: User, flow: ApprovalFlow, active: bool) -> ApprovalFlow:
     """Deactivate (no new submissions match it; running approvals go on) or reactivate."""
     locked = _lock_flow(actor=actor, flow=flow)
     if locked.active != active:
