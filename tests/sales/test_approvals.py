@@ -42,13 +42,9 @@ def no_shipped_flows(db):
 def _flow(admin, *, target="contract", steps, priority=50, **conditions):
     return approvals.flow_create(
         actor=admin,
-        data={
-            "name": f"测试流程{priority}",
-            "target": target,
-            "priority": priority,
-            "steps": steps,
-            **conditions,
-        },
+        data=approvals.FlowInput(
+            name=f"测试流程{priority}", target=target, priority=priority, steps=steps, **conditions
+        ),
     )
 
 
@@ -293,13 +289,13 @@ def test_editing_a_flow_makes_a_new_version_and_running_approvals_keep_theirs(
     flow = approvals.flow_update(
         actor=admin_user,
         flow=flow,
-        data={
-            "name": "改过的流程",
-            "priority": 50,
-            "steps": [
+        data=approvals.FlowInput(
+            name="改过的流程",
+            priority=50,
+            steps=[
                 {"kind": "users", "user_ids": [sales1b.pk], "mode": "any"},
             ],
-        },
+        ),
     )
     assert flow.current_version.number == 2 and flow.versions.count() == 2
     running.refresh_from_db()
@@ -322,22 +318,22 @@ def test_flow_admin_needs_the_permission_and_valid_input(admin_user, manager, no
     with translation.override("en"), pytest.raises(ValidationFailed) as refused:
         approvals.flow_create(
             actor=admin_user,
-            data={
-                "name": "",
-                "target": "nothing",
-                "min_amount": "-1",
-                "steps": [
+            data=approvals.FlowInput(
+                name="",
+                target="nothing",
+                min_amount="-1",
+                steps=[
                     {"kind": "role", "mode": "any"},
                     {"kind": "users", "user_ids": [], "mode": "some"},
                 ],
-            },
+            ),
         )
     errors = refused.value.field_errors
     assert set(errors) == {"name", "target", "min_amount", "steps.0", "steps.1"}
     assert "Choose the role" in str(errors["steps.0"][0])
     with translation.override("en"), pytest.raises(ValidationFailed) as refused:
         approvals.flow_create(
-            actor=admin_user, data={"name": "空", "target": "contract", "steps": []}
+            actor=admin_user, data=approvals.FlowInput(name="空", target="contract", steps=[])
         )
     assert "at least one step" in str(refused.value.field_errors["steps"][0])
     assert ApprovalFlow.objects.count() == before

@@ -414,13 +414,13 @@ def test_void_of_an_overpayment(admin_user, sales1a, contract):
 def payment_flow(admin_user):
     return approvals.flow_create(
         actor=admin_user,
-        data={
-            "name": "回款审批",
-            "target": "payment",
-            "priority": 1,
-            "min_amount": "1000",
-            "steps": [{"kind": "direct_manager", "mode": "any"}],
-        },
+        data=approvals.FlowInput(
+            name="回款审批",
+            target="payment",
+            priority=1,
+            min_amount="1000",
+            steps=[{"kind": "direct_manager", "mode": "any"}],
+        ),
     )
 
 
@@ -563,12 +563,12 @@ def test_invoice_refused_on_draft_and_void_is_audited(admin_user, sales1a, make_
 def test_invoice_approval(admin_user, sales1a, manager, contract):
     approvals.flow_create(
         actor=admin_user,
-        data={
-            "name": "开票审批",
-            "target": "invoice",
-            "priority": 1,
-            "steps": [{"kind": "direct_manager", "mode": "any"}],
-        },
+        data=approvals.FlowInput(
+            name="开票审批",
+            target="invoice",
+            priority=1,
+            steps=[{"kind": "direct_manager", "mode": "any"}],
+        ),
     )
     inv = invoice(sales1a, contract, "5000.00")
     assert inv.status == Invoice.Status.PENDING

@@ -550,13 +550,13 @@ def ensure_demo_flow(admin):
         return existing
     return approvals.flow_create(
         actor=admin,
-        data={
-            "name": DEMO_FLOW_NAME,
-            "target": "contract",
-            "priority": 100,
-            "min_amount": str(DEMO_FLOW_MIN),
-            "steps": [{"kind": "direct_manager", "mode": "any", "name": "直属上级审批"}],
-        },
+        data=approvals.FlowInput(
+            name=DEMO_FLOW_NAME,
+            target="contract",
+            priority=100,
+            min_amount=str(DEMO_FLOW_MIN),
+            steps=[{"kind": "direct_manager", "mode": "any", "name": "直属上级审批"}],
+        ),
     )
 
 

@@ -46,8 +46,9 @@ Flows are edited by saving a new ApprovalFlowVersion (flow_create / flow_update)
 Approval keeps the version it started with.
 """
 
+import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -60,6 +61,7 @@ from guanxi.accounts.models import Department, Role, User
 from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
 from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, found
+from guanxi.core.pagination import parse_id
 from guanxi.sales.approvals.selectors import (
     TARGETS,
     department_chain,
@@ -487,35 +489,49 @@ def _require_flow_admin(actor: User) -> None:
         raise PermissionDenied(_("You may not manage approval flows."))
 
 
-def clean_flow_input(*, data: Mapping[str, Any]) -> dict[str, Any]:
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class FlowInput:
+    """An approval flow as given (form values or JSON): what it applies to, the conditions a
+    record must meet (every one given), and its steps ({kind, mode, name, role_id, user_ids})."""
+
+    name: str = ""
+    target: str = ""  # flow_update keeps the flow's own: a flow's target never changes
+    priority: int | str | None = 100
+    min_amount: Decimal | str | None = None
+    department_ids: Sequence[int | str] = ()
+    product_ids: Sequence[int | str] = ()
+    steps: Sequence[Mapping[str, Any]] = ()
+    active: bool = True  # flow_create only (flow_set_active changes it afterwards)
+
+
+def clean_flow_input(*, data: FlowInput) -> dict[str, Any]:
     """Check a flow's name, target, priority, conditions and steps; return them normalised
     or raise ValidationFailed with per-field messages (nothing is written)."""
     errors: dict[str, list[str]] = {}
-    name = (data.get("name") or "").strip()
+    name = (data.name or "").strip()
     if not name:
         errors.setdefault("name", []).append(_("Give the flow a name."))
     elif len(name) > NAME_MAX:
         errors.setdefault("name", []).append(
             _("Keep the name under %(max)s characters.") % {"max": NAME_MAX}
         )
-    target = data.get("target") or ""
+    target = data.target or ""
     if target not in TARGETS:
         errors.setdefault("target", []).append(_("Choose what the flow applies to."))
-    priority = data.get("priority", 100)
     try:
-        priority = int(priority)
+        if data.priority is None:
+            raise ValueError
+        priority = int(data.priority)
         if not 0 <= priority <= 32767:
             raise ValueError
     except (TypeError, ValueError):
         errors.setdefault("priority", []).append(_("Enter a whole number from 0 to 32767."))
         priority = 100
 
-    min_amount = data.get("min_amount")
-    if min_amount in ("", None):
-        min_amount = None
-    else:
+    min_amount: Decimal | None = None
+    if data.min_amount not in ("", None):
         try:
-            min_amount = money.fen(min_amount)
+            min_amount = money.fen(data.min_amount)
             if min_amount < 0 or min_amount > money.MAX_AMOUNT:
                 raise ValueError
         except (ValueError, TypeError, ArithmeticError):
@@ -523,16 +539,16 @@ def clean_flow_input(*, data: Mapping[str, Any]) -> dict[str, Any]:
                 _("Enter an amount of zero or more, or leave it empty.")
             )
             min_amount = None
-    department_ids = sorted({int(i) for i in data.get("department_ids") or []})
+    department_ids = sorted({int(i) for i in data.department_ids or []})
     if department_ids and Department.objects.filter(id__in=department_ids).count() != len(
         department_ids
     ):
         errors.setdefault("department_ids", []).append(_("One of the departments is unknown."))
-    product_ids = sorted({int(i) for i in data.get("product_ids") or []})
+    product_ids = sorted({int(i) for i in data.product_ids or []})
     if product_ids and Product.objects.filter(id__in=product_ids).count() != len(product_ids):
         errors.setdefault("product_ids", []).append(_("One of the products is unknown."))
 
-    steps_in = list(data.get("steps") or [])
+    steps_in = list(data.steps or [])
     steps = []
     if not steps_in:
         errors.setdefault("steps", []).append(_("A flow needs at least one step."))
@@ -546,7 +562,13 @@ def clean_flow_input(*, data: Mapping[str, Any]) -> dict[str, Any]:
         kind = raw.get("kind")
         mode = raw.get("mode") or "any"
         step_name = (raw.get("name") or "").strip()
-        step = {"kind": kind, "mode": mode, "name": step_name, "role_id": None, "user_ids": []}
+        step: dict[str, Any] = {
+            "kind": kind,
+            "mode": mode,
+            "name": step_name,
+            "role_id": None,
+            "user_ids": [],
+        }
         if kind not in STEP_KINDS:
             errors.setdefault(key, []).append(_("Choose who approves this step."))
         if mode not in MODES:
@@ -556,10 +578,7 @@ def clean_flow_input(*, data: Mapping[str, Any]) -> dict[str, Any]:
                 _("Keep the step name under %(max)s characters.") % {"max": STEP_NAME_MAX}
             )
         if kind == "role":
-            try:
-                role_id = int(raw.get("role_id"))
-            except (TypeError, ValueError):
-                role_id = None
+            role_id = parse_id(raw.get("role_id"))
             if role_id not in role_ids:
                 errors.setdefault(key, []).append(_("Choose the role that approves this step."))
             step["role_id"] = role_id
@@ -614,15 +633,14 @@ def _new_version(
 
 
 @transaction.atomic
-def flow_create(*, actor: User, data: Mapping[str, Any]) -> ApprovalFlow:
-    """data: name, target, priority, min_amount, department_ids, product_ids, steps, active."""
+def flow_create(*, actor: User, data: FlowInput) -> ApprovalFlow:
     _require_flow_admin(actor)
     cleaned = clean_flow_input(data=data)
     flow = ApprovalFlow.objects.create(
         name=cleaned["name"],
         target=cleaned["target"],
         priority=cleaned["priority"],
-        active=bool(data.get("active", True)),
+        active=data.active,
     )
     _new_version(flow, actor=actor, conditions=cleaned["conditions"], steps=cleaned["steps"])
     flow.save(update_fields=["current_version"])
@@ -643,10 +661,10 @@ def _lock_flow(*, actor: User, flow: ApprovalFlow) -> ApprovalFlow:
 
 
 @transaction.atomic
-def flow_update(*, actor: User, flow: ApprovalFlow, data: Mapping[str, Any]) -> ApprovalFlow:
+def flow_update(*, actor: User, flow: ApprovalFlow, data: FlowInput) -> ApprovalFlow:
     """Save a new version (running approvals keep theirs); the target never changes."""
     locked = _lock_flow(actor=actor, flow=flow)
-    cleaned = clean_flow_input(data={**data, "target": locked.target})
+    cleaned = clean_flow_input(data=dataclasses.replace(data, target=locked.target))
 
     locked.name = cleaned["name"]
     locked.priority = cleaned["priority"]
