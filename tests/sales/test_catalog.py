@@ -200,7 +200,7 @@ def test_pricelist_create_and_update_replace_items(products, admin_user, sales1a
     tag = Tag.objects.create(name="VIP")
     price_list = catalog.pricelist_create(
         actor=admin_user,
-        data={"name": "VIP价", "customer_tag": tag.pk, "priority": "10"},
+        data=catalog.PriceListInput(name="VIP价", customer_tag=tag.pk, priority="10"),
         items=[
             {"product": products["a"], "price": "900"},
             {"product": products["b"].pk, "price": "700"},
@@ -214,7 +214,7 @@ def test_pricelist_create_and_update_replace_items(products, admin_user, sales1a
     catalog.pricelist_update(
         actor=admin_user,
         price_list=price_list,
-        data={"active": False},
+        data=catalog.PriceListInput(active=False),
         items=[{"product": products["a"], "price": "850"}],
     )
     price_list.refresh_from_db()
@@ -223,20 +223,22 @@ def test_pricelist_create_and_update_replace_items(products, admin_user, sales1a
         (products["a"].pk, Decimal("850.00"))
     ]
     with pytest.raises(PermissionDenied):
-        catalog.pricelist_update(actor=sales1a, price_list=price_list, data={"active": True})
+        catalog.pricelist_update(
+            actor=sales1a, price_list=price_list, data=catalog.PriceListInput(active=True)
+        )
 
 
 def test_pricelist_validation_changes_nothing(products, admin_user):
     with translation.override("en"), pytest.raises(ValidationFailed) as error:
         catalog.pricelist_create(
             actor=admin_user,
-            data={
-                "name": "坏的",
-                "customer_tag": "999999",
-                "valid_from": "2030-02-01",
-                "valid_until": "2030-01-01",
-                "priority": "-1",
-            },
+            data=catalog.PriceListInput(
+                name="坏的",
+                customer_tag="999999",
+                valid_from="2030-02-01",
+                valid_until="2030-01-01",
+                priority="-1",
+            ),
             items=[
                 {"product": products["a"], "price": "-1"},
                 {"product": products["a"], "price": "1"},

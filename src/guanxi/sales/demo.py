@@ -39,7 +39,12 @@ from guanxi.customers.demo import (
 from guanxi.customers.models import Contact, Customer, Tag
 from guanxi.sales.approvals import services as approvals
 from guanxi.sales.approvals.selectors import pending_approval
-from guanxi.sales.catalog.services import pricelist_create, quote_create, quote_set_status
+from guanxi.sales.catalog.services import (
+    PriceListInput,
+    pricelist_create,
+    quote_create,
+    quote_set_status,
+)
 from guanxi.sales.common import money
 from guanxi.sales.contracts.services import (
     contract_complete,
@@ -572,7 +577,7 @@ def ensure_demo_price_list(admin, products):
     ]
     return pricelist_create(
         actor=admin,
-        data={"name": KEY_ACCOUNT_PRICE_LIST, "customer_tag": tag.pk, "priority": 10},
+        data=PriceListInput(name=KEY_ACCOUNT_PRICE_LIST, customer_tag=tag.pk, priority=10),
         items=items,
     )
 

@@ -55,7 +55,6 @@ def connect() -> None:
     approval_services.register_snapshotter(
         target=ApprovalTarget.COMPLAINT, callback=complaint_services.compensation_snapshot
     )
-
     approval_selectors.other_targets[ApprovalTarget.COMPLAINT] = approval_selectors.OtherTarget(
         visible_records=Complaint.objects.visible_to, record_url=_complaint_url
     )

@@ -141,7 +141,6 @@ def _resolve_step(
         if role_id is None:  # a step saved without its role: nobody, so it is refused
             return []
         holders = _active_users().filter(roles__id=role_id).distinct()
-
         near = list(
             holders.filter(department_id__in=department_chain)
             .order_by("id")
@@ -665,7 +664,6 @@ def flow_update(*, actor: User, flow: ApprovalFlow, data: FlowInput) -> Approval
     """Save a new version (running approvals keep theirs); the target never changes."""
     locked = _lock_flow(actor=actor, flow=flow)
     cleaned = clean_flow_input(data=dataclasses.replace(data, target=locked.target))
-
     locked.name = cleaned["name"]
     locked.priority = cleaned["priority"]
     version = _new_version(

@@ -300,7 +300,6 @@ def _save_flow(request, *, flow=None):
     valid = all([f.is_valid() for f in step_forms]) and valid
     if valid:
         data = approvals.FlowInput(**form.values(), steps=[f.value() for f in step_forms])
-
         try:
             if flow is None:
                 flow = approvals.flow_create(actor=request.user, data=data)

@@ -62,7 +62,7 @@ def product_update(request, product_id: int, payload: ProductPatch):
     if not user_can(request.auth, MANAGE_CATALOG):
         raise PermissionDenied(_("You may not manage products and price lists."))
     product = selectors_catalog.product_get(product_id=product_id)
-    data = services_catalog.ProductInput(**payload.model_dump())
+    data = services_catalog.ProductInput(**payload.model_dump(exclude_none=True))
     return services_catalog.product_update(actor=request.auth, product=product, data=data)
 
 

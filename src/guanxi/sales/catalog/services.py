@@ -6,7 +6,7 @@ the customer's owner and department, like the contract it may become)."""
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -18,11 +18,13 @@ from django.utils.translation import gettext as _
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
+from guanxi.core.dataclass_values import dataclass_values
 from guanxi.core.dates import clean_date
 from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed, found
 from guanxi.core.pagination import parse_id
 from guanxi.core.unique_save import unique_or_invalid
 from guanxi.customers.archive.services import timeline_add
+from guanxi.customers.archive.validation import UNSET, Unset
 from guanxi.customers.models import Contact, Customer, CustomerTag, Tag
 from guanxi.sales.common import hooks, money, numbers
 from guanxi.sales.common.permissions import EDIT_OTHERS, MANAGE_CATALOG
@@ -205,22 +207,22 @@ def _product_used(product: Product) -> bool:
 
 @dataclass(frozen=True, kw_only=True)
 class ProductInput:
-    """A product's fields as given (form text or JSON values). None is "not given": a new
-    product leaves the field empty or at its default, a change keeps the stored value."""
+    """A product's fields as given (form text or JSON values). A field left UNSET is not
+    given: a new product leaves it empty or at its default, a change keeps the stored value."""
 
-    code: str | None = None
-    name: str | None = None
-    name_en: str | None = None
-    unit: str | None = None
-    description: str | None = None
-    list_price: Decimal | str | None = None
-    tax_rate: Decimal | str | None = None  # a fraction (0.13) or a percentage ("13%")
-    active: bool | None = None  # a change only: a new product is active
+    code: str | Unset | None = UNSET
+    name: str | Unset | None = UNSET
+    name_en: str | Unset | None = UNSET
+    unit: str | Unset | None = UNSET
+    description: str | Unset | None = UNSET
+    list_price: Decimal | str | Unset | None = UNSET
+    tax_rate: Decimal | str | Unset | None = UNSET  # a fraction (0.13) or a percentage ("13%")
+    active: bool | Unset = UNSET  # a change only: a new product is active
 
-    def given(self) -> dict[str, Any]:
-        return {
-            f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None
-        }
+
+def _given(data: "ProductInput | PriceListInput") -> dict[str, Any]:
+    """The fields of an input that were given (not UNSET)."""
+    return {name: value for name, value in dataclass_values(data).items() if value is not UNSET}
 
 
 _PRODUCT_FIELDS = ("code", "name", "name_en", "unit", "description", "list_price", "tax_rate")
@@ -256,7 +258,7 @@ def _clean_product(data: Mapping[str, Any], *, product: Product | None) -> dict[
 @transaction.atomic
 def product_create(*, actor: User, data: ProductInput) -> Product:
     _require_catalog(actor)
-    cleaned = _clean_product(data.given(), product=None)
+    cleaned = _clean_product(_given(data), product=None)
     with unique_or_invalid("code", _("Another product already has this code.")):
         product = Product.objects.create(**cleaned)
     audit_record(
@@ -275,7 +277,7 @@ def product_update(*, actor: User, product: Product, data: ProductInput) -> Prod
     with (their lines are copies), so a change never rewrites a signed document."""
     _require_catalog(actor)
     locked = found(Product.objects.select_for_update().filter(pk=product.pk).first())
-    given = data.given()
+    given = _given(data)
     merged = {field: given.get(field, getattr(locked, field)) for field in _PRODUCT_FIELDS}
     cleaned = _clean_product(merged, product=locked)
     changes: dict[str, list[Any]] = {
@@ -283,7 +285,7 @@ def product_update(*, actor: User, product: Product, data: ProductInput) -> Prod
         for field, value in cleaned.items()
         if getattr(locked, field) != value
     }
-    if data.active is not None and data.active != locked.active:
+    if not isinstance(data.active, Unset) and data.active != locked.active:
         changes["active"] = [locked.active, data.active]
         locked.active = data.active
     if not changes:
@@ -324,6 +326,20 @@ def product_remove(*, actor: User, product: Product) -> Product | None:
 
 
 # ---------------------------------------------------------------- price lists
+
+
+@dataclass(frozen=True, kw_only=True)
+class PriceListInput:
+    """A price list's header as given (form values or JSON). A field left UNSET is not given:
+    a new list takes the default, a change keeps the stored value. A customer group (tag) of
+    None makes the list the default one, for everyone."""
+
+    name: str | Unset = UNSET
+    customer_tag: Tag | int | str | Unset | None = UNSET
+    priority: int | str | Unset | None = UNSET
+    valid_from: dt.date | str | Unset | None = UNSET
+    valid_until: dt.date | str | Unset | None = UNSET
+    active: bool | Unset = UNSET
 
 
 def _clean_price_list(data: Mapping[str, Any], *, price_list: PriceList | None) -> dict[str, Any]:
@@ -444,12 +460,12 @@ def _write_price_items(price_list: PriceList, prices: dict[int, Decimal]) -> Non
 def pricelist_create(
     *,
     actor: User,
-    data: Mapping[str, Any],
+    data: PriceListInput,
     items: Iterable[Mapping[str, Any]] | None = None,
 ) -> PriceList:
     """A price list with its items ([{product, price}])."""
     _require_catalog(actor)
-    cleaned, prices = _clean_price_list_and_items(data, items or [], price_list=None)
+    cleaned, prices = _clean_price_list_and_items(_given(data), items or [], price_list=None)
     with unique_or_invalid("name", _("Another price list already has this name.")):
         price_list = PriceList.objects.create(**cleaned)
     _write_price_items(price_list, prices or {})
@@ -468,20 +484,21 @@ def pricelist_update(
     *,
     actor: User,
     price_list: PriceList,
-    data: Mapping[str, Any],
+    data: PriceListInput,
     items: Iterable[Mapping[str, Any]] | None = None,
 ) -> PriceList:
     """Change a list's header; when `items` is given it replaces the list's prices."""
     _require_catalog(actor)
     locked = found(PriceList.objects.select_for_update().filter(pk=price_list.pk).first())
-    merged = {
-        "name": data.get("name", locked.name),
-        "customer_tag": data.get("customer_tag", locked.customer_tag_id),
-        "priority": data.get("priority", locked.priority),
-        "valid_from": data.get("valid_from", locked.valid_from),
-        "valid_until": data.get("valid_until", locked.valid_until),
-        "active": data.get("active", locked.active),
+    stored = {
+        "name": locked.name,
+        "customer_tag": locked.customer_tag_id,
+        "priority": locked.priority,
+        "valid_from": locked.valid_from,
+        "valid_until": locked.valid_until,
+        "active": locked.active,
     }
+    merged = stored | _given(data)
     cleaned, prices = _clean_price_list_and_items(merged, items, price_list=locked)
     for field, value in cleaned.items():
         setattr(locked, field, value)
@@ -514,7 +531,6 @@ def _clean_quote_lines(
     """Validate quote lines and compute their amounts. A line without a unit price gets the
     customer's price (price_for); tax rate defaults to the product's."""
     errors: FieldErrors = {}
-
     items = list(items or [])
     if not items:
         raise ValidationFailed(field_errors={"items": [_("Add at least one line.")]})

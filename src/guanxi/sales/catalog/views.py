@@ -141,7 +141,6 @@ def product_edit(request, product_id: int):
                 form.add_error(None, message)
         else:
             messages.success(request, _("Product %(code)s saved.") % {"code": data.code})
-
             return redirect("sales:product_list")
     return _product_page(request, form, product)
 
@@ -241,7 +240,7 @@ def _pricelist_save(request, *, price_list):
     items = pricelist_items_from_post(request.POST, products)
     errors: list[str] = []
     if form.is_valid():
-        data = dict(form.cleaned_data)
+        data = services_catalog.PriceListInput(**form.cleaned_data)
         try:
             if price_list is None:
                 price_list = services_catalog.pricelist_create(

@@ -169,7 +169,6 @@ class ApprovalTask(models.Model):
 
     class Meta:
         ordering = ["step_index", "id"]
-
         indexes = [models.Index(fields=["approver", "state", "-id"], name="approvaltask_queue_idx")]
         constraints = [
             models.UniqueConstraint(

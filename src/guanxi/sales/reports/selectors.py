@@ -227,7 +227,6 @@ def manager_report(
     scope = scope_for_user(viewer)
     all_departments = list(Department.objects.order_by("path"))
     by_id: dict[int | None, Department] = {d.pk: d for d in all_departments}
-
     subtree_ids = None
     if department is not None:
         if not departments_in_scope(viewer).filter(pk=department.pk).exists():

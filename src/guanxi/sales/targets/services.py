@@ -174,7 +174,6 @@ def targets_save(
     period, starts_on = _clean_period(period, starts_on)
     cleaned: dict[str, Decimal | None] = {}
     errors: dict[str, list[str]] = {}
-
     for metric, value in values.items():
         if metric not in Metric.values:
             errors[metric] = [_("Choose a valid measure.")]
