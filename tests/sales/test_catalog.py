@@ -348,7 +348,7 @@ def test_quote_update_only_in_draft(products, sales1a, make_customer):
     catalog.quote_update(
         actor=sales1a,
         quote=quote,
-        data={"notes": "含安装"},
+        data=catalog.QuoteHeaderInput(notes="含安装"),
         items=[{"product": products["b"], "quantity": "2"}],
     )
     quote.refresh_from_db()
@@ -356,7 +356,7 @@ def test_quote_update_only_in_draft(products, sales1a, make_customer):
     assert quote.items.count() == 1
     catalog.quote_set_status(actor=sales1a, quote=quote, status="sent")
     with translation.override("en"), pytest.raises(Conflict) as error:
-        catalog.quote_update(actor=sales1a, quote=quote, data={"notes": "改"})
+        catalog.quote_update(actor=sales1a, quote=quote, data=catalog.QuoteHeaderInput(notes="改"))
     assert "Only a draft quote" in str(error.value.message)
     quote.refresh_from_db()
     assert quote.notes == "含安装"

@@ -220,7 +220,7 @@ class ProductInput:
     active: bool | Unset = UNSET  # a change only: a new product is active
 
 
-def _given(data: "ProductInput | PriceListInput") -> dict[str, Any]:
+def _given(data: "ProductInput | PriceListInput | QuoteHeaderInput") -> dict[str, Any]:
     """The fields of an input that were given (not UNSET)."""
     return {name: value for name, value in dataclass_values(data).items() if value is not UNSET}
 
@@ -734,22 +734,32 @@ def quote_create(
 
 
 @transaction.atomic
+@dataclass(frozen=True, kw_only=True)
+class QuoteHeaderInput:
+    """A draft quote's header as given; a field left UNSET keeps the stored value."""
+
+    contact: Contact | int | str | Unset | None = UNSET
+    valid_until: dt.date | str | Unset | None = UNSET
+    notes: str | Unset = UNSET
+
+
 def quote_update(
     *,
     actor: User,
     quote: Quote,
-    data: Mapping[str, Any],
+    data: QuoteHeaderInput,
     items: Iterable[Mapping[str, Any]] | None = None,
 ) -> Quote:
-    """Change a draft quote's header (contact, valid_until, notes) and, when given, its lines."""
+    """Change a draft quote's header and, when `items` is given, its lines."""
     locked = quote_lock(actor=actor, quote=quote)
     if locked.status != Quote.Status.DRAFT:
         raise Conflict(_("Only a draft quote can be changed."))
-    merged = {
-        "contact": data.get("contact", locked.contact_id),
-        "valid_until": data.get("valid_until", locked.valid_until),
-        "notes": data.get("notes", locked.notes),
+    stored = {
+        "contact": locked.contact_id,
+        "valid_until": locked.valid_until,
+        "notes": locked.notes,
     }
+    merged = stored | _given(data)
     header = _clean_quote_header(merged, customer=locked.customer)
     lines = None
     if items is not None:

@@ -498,7 +498,10 @@ def quote_edit(request, quote_id: int):
         quote=quote,
         price_list=quote.price_list,
         save=lambda data, items: services_catalog.quote_update(
-            actor=request.user, quote=quote, data=data, items=items
+            actor=request.user,
+            quote=quote,
+            data=services_catalog.QuoteHeaderInput(**data),
+            items=items,
         ),
         done=_("Quote %(number)s saved."),
     )
