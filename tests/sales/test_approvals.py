@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 from django.utils import translation
 
-from guanxi.accounts.models import Role
+from guanxi.accounts.models import Role, User
 from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from guanxi.core.models import AuditLog
 from guanxi.sales.approvals import services as approvals
@@ -256,6 +256,19 @@ def test_a_step_without_approver_refuses_the_submission_naming_it(
     with translation.override("en"), pytest.raises(ValidationFailed) as refused:
         _submit(manager, _record())
     assert "Step 1 · Direct manager" in str(refused.value.message)
+
+
+def test_a_role_step_saved_without_its_role_has_nobody(
+    admin_user, sales1a, no_shipped_flows, finished
+):
+    User.objects.create_user(username="no_roles", department=sales1a.department)
+    version = _flow(admin_user, steps=[{"kind": "direct_manager", "mode": "any"}]).current_version
+    version.steps = [{"kind": "role", "mode": "any", "name": "财务"}]  # written past the checks
+    version.save(update_fields=["steps"])
+
+    with translation.override("en"), pytest.raises(ValidationFailed) as refused:
+        _submit(sales1a, _record())
+    assert "Step 1 · 财务" in str(refused.value.message)
 
 
 def test_the_submitter_never_approves_their_own(

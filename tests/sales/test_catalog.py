@@ -251,6 +251,24 @@ def test_pricelist_validation_changes_nothing(products, admin_user):
     assert not PriceList.objects.exists()
 
 
+def test_pricelist_name_must_stay_unique_but_a_list_keeps_its_own(products, admin_user):
+    first = catalog.pricelist_create(actor=admin_user, data=catalog.PriceListInput(name="批发价"))
+    with translation.override("en"), pytest.raises(ValidationFailed) as error:
+        catalog.pricelist_create(
+            actor=admin_user,
+            data=catalog.PriceListInput(name="批发价", priority="x"),
+            items=[{"product": "²", "price": "1"}],
+        )
+    errors = error.value.field_errors
+    assert "already has this name" in str(errors["name"][0])
+    assert {"priority", "items.0.product"} <= set(errors)  # every mistake at once
+    catalog.pricelist_update(
+        actor=admin_user, price_list=first, data=catalog.PriceListInput(name="批发价", priority=5)
+    )
+    first.refresh_from_db()
+    assert first.priority == 5 and PriceList.objects.count() == 1
+
+
 # ---------------------------------------------------------------- quotes
 
 
