@@ -146,12 +146,12 @@ def test_an_approver_outside_the_scope_sees_the_document_without_the_customer_li
     ApprovalFlow.objects.update(active=False)
     approvals.flow_create(
         actor=admin_user,
-        data={
-            "name": "跨部门",
-            "target": "contract",
-            "priority": 1,
-            "steps": [{"kind": "users", "user_ids": [sales2a.pk], "mode": "any"}],
-        },
+        data=approvals.FlowInput(
+            name="跨部门",
+            target="contract",
+            priority=1,
+            steps=[{"kind": "users", "user_ids": [sales2a.pk], "mode": "any"}],
+        ),
     )
     customer = make_customer(sales1a, name="外部门客户")
     contract = contract_create(
@@ -170,13 +170,13 @@ def test_a_payment_under_approval_shows_its_key_fields_and_contract(
 
     approvals.flow_create(
         actor=admin_user,
-        data={
-            "name": "回款审批",
-            "target": "payment",
-            "priority": 1,
-            "min_amount": "1000",
-            "steps": [{"kind": "direct_manager", "mode": "any"}],
-        },
+        data=approvals.FlowInput(
+            name="回款审批",
+            target="payment",
+            priority=1,
+            min_amount="1000",
+            steps=[{"kind": "direct_manager", "mode": "any"}],
+        ),
     )
     contract = make_contract(sales1a, make_customer(sales1a, name="回款客户"), total="9000.00")
     payment = pay(sales1a, contract, "2500.00", reference="BANK-778")
@@ -201,12 +201,12 @@ def test_an_invoice_under_approval_shows_its_key_fields(
 
     approvals.flow_create(
         actor=admin_user,
-        data={
-            "name": "开票审批",
-            "target": "invoice",
-            "priority": 1,
-            "steps": [{"kind": "direct_manager", "mode": "any"}],
-        },
+        data=approvals.FlowInput(
+            name="开票审批",
+            target="invoice",
+            priority=1,
+            steps=[{"kind": "direct_manager", "mode": "any"}],
+        ),
     )
     contract = make_contract(sales1a, make_customer(sales1a, name="开票客户"), total="9000.00")
     invoice = invoice_record(

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 from django.utils import translation
 
-from guanxi.accounts.models import Role
+from guanxi.accounts.models import Role, User
 from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from guanxi.core.models import AuditLog
 from guanxi.sales.approvals import services as approvals
@@ -42,13 +42,9 @@ def no_shipped_flows(db):
 def _flow(admin, *, target="contract", steps, priority=50, **conditions):
     return approvals.flow_create(
         actor=admin,
-        data={
-            "name": f"测试流程{priority}",
-            "target": target,
-            "priority": priority,
-            "steps": steps,
-            **conditions,
-        },
+        data=approvals.FlowInput(
+            name=f"测试流程{priority}", target=target, priority=priority, steps=steps, **conditions
+        ),
     )
 
 
@@ -206,7 +202,7 @@ def test_one_pending_approval_per_record(sales1a, manager, finished):
     with translation.override("en"), pytest.raises(Conflict) as refused:
         _submit(sales1a, record, amount="200000")
     assert "already waiting for approval" in str(refused.value.message)
-    assert is_locked("contract", record.pk)
+    assert is_locked(target="contract", record_id=record.pk)
 
 
 def test_withdraw_only_by_the_submitter_then_resubmit(
@@ -228,7 +224,7 @@ def test_withdraw_only_by_the_submitter_then_resubmit(
     assert finished == [
         ("contract", {"record_id": record.pk, "outcome": "withdrawn", "actor": sales1a})
     ]
-    assert not is_locked("contract", record.pk)
+    assert not is_locked(target="contract", record_id=record.pk)
     with translation.override("en"), pytest.raises(Conflict) as refused:
         approvals.approval_withdraw(actor=sales1a, target="contract", record_id=record.pk)
     assert "not waiting for approval" in str(refused.value.message)
@@ -262,6 +258,19 @@ def test_a_step_without_approver_refuses_the_submission_naming_it(
     assert "Step 1 · Direct manager" in str(refused.value.message)
 
 
+def test_a_role_step_saved_without_its_role_has_nobody(
+    admin_user, sales1a, no_shipped_flows, finished
+):
+    User.objects.create_user(username="no_roles", department=sales1a.department)
+    version = _flow(admin_user, steps=[{"kind": "direct_manager", "mode": "any"}]).current_version
+    version.steps = [{"kind": "role", "mode": "any", "name": "财务"}]  # written past the checks
+    version.save(update_fields=["steps"])
+
+    with translation.override("en"), pytest.raises(ValidationFailed) as refused:
+        _submit(sales1a, _record())
+    assert "Step 1 · 财务" in str(refused.value.message)
+
+
 def test_the_submitter_never_approves_their_own(
     admin_user, manager, sales1a, no_shipped_flows, finished
 ):
@@ -293,13 +302,13 @@ def test_editing_a_flow_makes_a_new_version_and_running_approvals_keep_theirs(
     flow = approvals.flow_update(
         actor=admin_user,
         flow=flow,
-        data={
-            "name": "改过的流程",
-            "priority": 50,
-            "steps": [
+        data=approvals.FlowInput(
+            name="改过的流程",
+            priority=50,
+            steps=[
                 {"kind": "users", "user_ids": [sales1b.pk], "mode": "any"},
             ],
-        },
+        ),
     )
     assert flow.current_version.number == 2 and flow.versions.count() == 2
     running.refresh_from_db()
@@ -322,22 +331,22 @@ def test_flow_admin_needs_the_permission_and_valid_input(admin_user, manager, no
     with translation.override("en"), pytest.raises(ValidationFailed) as refused:
         approvals.flow_create(
             actor=admin_user,
-            data={
-                "name": "",
-                "target": "nothing",
-                "min_amount": "-1",
-                "steps": [
+            data=approvals.FlowInput(
+                name="",
+                target="nothing",
+                min_amount="-1",
+                steps=[
                     {"kind": "role", "mode": "any"},
                     {"kind": "users", "user_ids": [], "mode": "some"},
                 ],
-            },
+            ),
         )
     errors = refused.value.field_errors
     assert set(errors) == {"name", "target", "min_amount", "steps.0", "steps.1"}
     assert "Choose the role" in str(errors["steps.0"][0])
     with translation.override("en"), pytest.raises(ValidationFailed) as refused:
         approvals.flow_create(
-            actor=admin_user, data={"name": "空", "target": "contract", "steps": []}
+            actor=admin_user, data=approvals.FlowInput(name="空", target="contract", steps=[])
         )
     assert "at least one step" in str(refused.value.field_errors["steps"][0])
     assert ApprovalFlow.objects.count() == before

@@ -169,12 +169,12 @@ def test_an_approver_outside_the_scope_still_sees_what_they_decide(
     ApprovalFlow.objects.update(active=False)
     approvals.flow_create(
         actor=admin_user,
-        data={
-            "name": "跨部门",
-            "target": "contract",
-            "priority": 1,
-            "steps": [{"kind": "users", "user_ids": [sales2a.pk], "mode": "any"}],
-        },
+        data=approvals.FlowInput(
+            name="跨部门",
+            target="contract",
+            priority=1,
+            steps=[{"kind": "users", "user_ids": [sales2a.pk], "mode": "any"}],
+        ),
     )
     contract = contract_submit(
         actor=sales1a, contract=_contract(sales1a, make_customer(sales1a), amount="10.00")

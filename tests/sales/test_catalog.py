@@ -35,7 +35,7 @@ def _price_list(name, *, tag=None, priority=100, prices=(), **fields):
 def test_price_for_falls_back_to_the_list_price(products, sales1a, make_customer):
     customer = make_customer(sales1a, name="普通客户")
     assert catalog.price_for(product=products["a"], customer=customer) == Decimal("1000.00")
-    assert catalog.price_list_for(customer) is None
+    assert catalog.price_list_for(customer=customer) is None
 
 
 def test_price_for_uses_the_first_matching_list_by_priority(products, sales1a, make_customer):
@@ -83,7 +83,7 @@ def test_price_for_ignores_inactive_and_out_of_date_lists(products, sales1a, mak
         valid_until=today,
         prices=[(products["a"], "4.00")],
     )
-    assert catalog.price_list_for(customer) == current
+    assert catalog.price_list_for(customer=customer) == current
     assert catalog.price_for(product=products["a"], customer=customer) == Decimal("4.00")
 
 
@@ -104,10 +104,12 @@ def test_product_writes_need_the_catalog_permission(products, sales1a, manager, 
     for user in (sales1a, manager):
         with pytest.raises(PermissionDenied):
             catalog.product_create(
-                actor=user, data={"code": "X", "name": "x", "unit": "件", "list_price": "1"}
+                actor=user, data=catalog.ProductInput(code="X", name="x", unit="件", list_price="1")
             )
         with pytest.raises(PermissionDenied):
-            catalog.product_update(actor=user, product=products["a"], data={"list_price": "1"})
+            catalog.product_update(
+                actor=user, product=products["a"], data=catalog.ProductInput(list_price="1")
+            )
         with pytest.raises(PermissionDenied):
             catalog.product_remove(actor=user, product=products["a"])
     assert not Product.objects.filter(code="X").exists()
@@ -119,7 +121,9 @@ def test_product_create_validates_and_audits(org, admin_user):
     with translation.override("en"), pytest.raises(ValidationFailed) as error:
         catalog.product_create(
             actor=admin_user,
-            data={"code": "", "name": "x", "unit": "件", "list_price": "1.234", "tax_rate": "1.5"},
+            data=catalog.ProductInput(
+                code="", name="x", unit="件", list_price="1.234", tax_rate="1.5"
+            ),
         )
     assert set(error.value.field_errors) == {"code", "list_price", "tax_rate"}
     assert "two decimal places" in str(error.value.field_errors["list_price"][0])
@@ -127,13 +131,13 @@ def test_product_create_validates_and_audits(org, admin_user):
 
     product = catalog.product_create(
         actor=admin_user,
-        data={
-            "code": "P-9",
-            "name": "旗舰版",
-            "unit": "套",
-            "list_price": "9,999.50",
-            "tax_rate": "13%",
-        },
+        data=catalog.ProductInput(
+            code="P-9",
+            name="旗舰版",
+            unit="套",
+            list_price="9,999.50",
+            tax_rate="13%",
+        ),
     )
     assert product.list_price == Decimal("9999.50")
     assert product.tax_rate == Decimal("0.1300")
@@ -142,7 +146,8 @@ def test_product_create_validates_and_audits(org, admin_user):
     ).exists()
     with translation.override("en"), pytest.raises(ValidationFailed) as error:
         catalog.product_create(
-            actor=admin_user, data={"code": "p-9", "name": "y", "unit": "件", "list_price": "1"}
+            actor=admin_user,
+            data=catalog.ProductInput(code="p-9", name="y", unit="件", list_price="1"),
         )
     assert "already has this code" in str(error.value.field_errors["code"][0])
 
@@ -153,7 +158,9 @@ def test_product_update_keeps_documents_and_audits(products, admin_user, sales1a
         actor=sales1a, customer=customer, items=[{"product": products["a"], "quantity": "1"}]
     )
     catalog.product_update(
-        actor=admin_user, product=products["a"], data={"list_price": "1200", "name": "新名字"}
+        actor=admin_user,
+        product=products["a"],
+        data=catalog.ProductInput(list_price="1200", name="新名字"),
     )
     products["a"].refresh_from_db()
     assert products["a"].list_price == Decimal("1200.00")
@@ -193,7 +200,7 @@ def test_pricelist_create_and_update_replace_items(products, admin_user, sales1a
     tag = Tag.objects.create(name="VIP")
     price_list = catalog.pricelist_create(
         actor=admin_user,
-        data={"name": "VIP价", "customer_tag": tag.pk, "priority": "10"},
+        data=catalog.PriceListInput(name="VIP价", customer_tag=tag.pk, priority="10"),
         items=[
             {"product": products["a"], "price": "900"},
             {"product": products["b"].pk, "price": "700"},
@@ -207,7 +214,7 @@ def test_pricelist_create_and_update_replace_items(products, admin_user, sales1a
     catalog.pricelist_update(
         actor=admin_user,
         price_list=price_list,
-        data={"active": False},
+        data=catalog.PriceListInput(active=False),
         items=[{"product": products["a"], "price": "850"}],
     )
     price_list.refresh_from_db()
@@ -216,20 +223,22 @@ def test_pricelist_create_and_update_replace_items(products, admin_user, sales1a
         (products["a"].pk, Decimal("850.00"))
     ]
     with pytest.raises(PermissionDenied):
-        catalog.pricelist_update(actor=sales1a, price_list=price_list, data={"active": True})
+        catalog.pricelist_update(
+            actor=sales1a, price_list=price_list, data=catalog.PriceListInput(active=True)
+        )
 
 
 def test_pricelist_validation_changes_nothing(products, admin_user):
     with translation.override("en"), pytest.raises(ValidationFailed) as error:
         catalog.pricelist_create(
             actor=admin_user,
-            data={
-                "name": "坏的",
-                "customer_tag": "999999",
-                "valid_from": "2030-02-01",
-                "valid_until": "2030-01-01",
-                "priority": "-1",
-            },
+            data=catalog.PriceListInput(
+                name="坏的",
+                customer_tag="999999",
+                valid_from="2030-02-01",
+                valid_until="2030-01-01",
+                priority="-1",
+            ),
             items=[
                 {"product": products["a"], "price": "-1"},
                 {"product": products["a"], "price": "1"},
@@ -240,6 +249,24 @@ def test_pricelist_validation_changes_nothing(products, admin_user):
     assert {"customer_tag", "valid_until", "priority"} <= set(errors)
     assert "items.0.price" in errors and "items.1.product" in errors and "items.2.product" in errors
     assert not PriceList.objects.exists()
+
+
+def test_pricelist_name_must_stay_unique_but_a_list_keeps_its_own(products, admin_user):
+    first = catalog.pricelist_create(actor=admin_user, data=catalog.PriceListInput(name="批发价"))
+    with translation.override("en"), pytest.raises(ValidationFailed) as error:
+        catalog.pricelist_create(
+            actor=admin_user,
+            data=catalog.PriceListInput(name="批发价", priority="x"),
+            items=[{"product": "²", "price": "1"}],
+        )
+    errors = error.value.field_errors
+    assert "already has this name" in str(errors["name"][0])
+    assert {"priority", "items.0.product"} <= set(errors)  # every mistake at once
+    catalog.pricelist_update(
+        actor=admin_user, price_list=first, data=catalog.PriceListInput(name="批发价", priority=5)
+    )
+    first.refresh_from_db()
+    assert first.priority == 5 and PriceList.objects.count() == 1
 
 
 # ---------------------------------------------------------------- quotes
@@ -339,7 +366,7 @@ def test_quote_update_only_in_draft(products, sales1a, make_customer):
     catalog.quote_update(
         actor=sales1a,
         quote=quote,
-        data={"notes": "含安装"},
+        data=catalog.QuoteHeaderInput(notes="含安装"),
         items=[{"product": products["b"], "quantity": "2"}],
     )
     quote.refresh_from_db()
@@ -347,7 +374,7 @@ def test_quote_update_only_in_draft(products, sales1a, make_customer):
     assert quote.items.count() == 1
     catalog.quote_set_status(actor=sales1a, quote=quote, status="sent")
     with translation.override("en"), pytest.raises(Conflict) as error:
-        catalog.quote_update(actor=sales1a, quote=quote, data={"notes": "改"})
+        catalog.quote_update(actor=sales1a, quote=quote, data=catalog.QuoteHeaderInput(notes="改"))
     assert "Only a draft quote" in str(error.value.message)
     quote.refresh_from_db()
     assert quote.notes == "含安装"

@@ -414,13 +414,13 @@ def test_void_of_an_overpayment(admin_user, sales1a, contract):
 def payment_flow(admin_user):
     return approvals.flow_create(
         actor=admin_user,
-        data={
-            "name": "回款审批",
-            "target": "payment",
-            "priority": 1,
-            "min_amount": "1000",
-            "steps": [{"kind": "direct_manager", "mode": "any"}],
-        },
+        data=approvals.FlowInput(
+            name="回款审批",
+            target="payment",
+            priority=1,
+            min_amount="1000",
+            steps=[{"kind": "direct_manager", "mode": "any"}],
+        ),
     )
 
 
@@ -438,7 +438,7 @@ def test_payment_waits_for_approval_then_applies(
     with translation.override("en"), pytest.raises(ValidationFailed) as refused:
         services.payment_void(actor=admin_user, payment=big, reason="x")
     assert "awaiting approval" in message_of(refused)
-    approval = pending_approval("payment", big.pk)
+    approval = pending_approval(target="payment", record_id=big.pk)
     approvals.approval_decide(actor=manager, approval_id=approval.pk, approve=True, comment="ok")
     big.refresh_from_db()
     assert big.status == Payment.Status.CONFIRMED
@@ -457,7 +457,7 @@ def test_pending_payments_count_against_the_open_amount(sales1a, contract, payme
 
 def test_rejected_and_withdrawn_payments_never_count(sales1a, manager, contract, payment_flow):
     rejected = pay(sales1a, contract, "2000.00")
-    approval = pending_approval("payment", rejected.pk)
+    approval = pending_approval(target="payment", record_id=rejected.pk)
     approvals.approval_decide(
         actor=manager, approval_id=approval.pk, approve=False, comment="查无此款"
     )
@@ -563,12 +563,12 @@ def test_invoice_refused_on_draft_and_void_is_audited(admin_user, sales1a, make_
 def test_invoice_approval(admin_user, sales1a, manager, contract):
     approvals.flow_create(
         actor=admin_user,
-        data={
-            "name": "开票审批",
-            "target": "invoice",
-            "priority": 1,
-            "steps": [{"kind": "direct_manager", "mode": "any"}],
-        },
+        data=approvals.FlowInput(
+            name="开票审批",
+            target="invoice",
+            priority=1,
+            steps=[{"kind": "direct_manager", "mode": "any"}],
+        ),
     )
     inv = invoice(sales1a, contract, "5000.00")
     assert inv.status == Invoice.Status.PENDING
@@ -577,7 +577,7 @@ def test_invoice_approval(admin_user, sales1a, manager, contract):
         invoice(sales1a, contract, "4000.01", number="0002")
     contract.refresh_from_db()
     assert contract.invoiced_amount == D("0.00")
-    approval = pending_approval("invoice", inv.pk)
+    approval = pending_approval(target="invoice", record_id=inv.pk)
     approvals.approval_decide(actor=manager, approval_id=approval.pk, approve=True)
     inv.refresh_from_db()
     contract.refresh_from_db()

@@ -66,32 +66,32 @@ def test_periods(data, manager):
     today = data["today"]
     last_month = data["start"] - dt.timedelta(days=1)
     report = manager_report(
-        viewer=manager, period=report_period("month", on=last_month, today=today)
+        viewer=manager, period=report_period(kind="month", on=last_month, today=today)
     )
     mine = _rows(report)["sales1a"].figures
     assert (mine.signed_count, mine.signed_amount, mine.collected) == (1, D("7000.00"), D("999"))
     assert mine.collection_rate == D("100.0")
     # overdue is a snapshot as of today, whatever the period
     assert mine.overdue_amount == D("2799.45")
-    custom = report_period("custom", start=last_month, end=today, today=today)
+    custom = report_period(kind="custom", start=last_month, end=today, today=today)
     mine = _rows(manager_report(viewer=manager, period=custom))["sales1a"].figures
     assert mine.signed_amount == D("19500.10") and mine.collected == D("5233.61")
-    year = report_period("year", today=today)
+    year = report_period(kind="year", today=today)
     assert (year.start, year.end) == (dt.date(today.year, 1, 1), dt.date(today.year, 12, 31))
-    quarter = report_period("quarter", on=dt.date(2026, 5, 17))
+    quarter = report_period(kind="quarter", on=dt.date(2026, 5, 17))
     assert (quarter.start, quarter.end) == (dt.date(2026, 4, 1), dt.date(2026, 6, 30))
 
 
 def test_bad_periods_are_refused(db):
     with translation.override("en"):
         with pytest.raises(ValidationFailed) as error:
-            report_period("week")
+            report_period(kind="week")
         assert error.value.field_errors["period"] == ["Choose month, quarter, year or custom."]
         with pytest.raises(ValidationFailed) as error:
-            report_period("custom", start=dt.date(2026, 5, 2), end=dt.date(2026, 5, 1))
+            report_period(kind="custom", start=dt.date(2026, 5, 2), end=dt.date(2026, 5, 1))
         assert error.value.field_errors["end"] == ["The end is before the start."]
         with pytest.raises(ValidationFailed) as error:
-            report_period("custom", start=dt.date(2026, 5, 2))
+            report_period(kind="custom", start=dt.date(2026, 5, 2))
         assert error.value.field_errors["end"] == ["Enter the last day of the period."]
 
 

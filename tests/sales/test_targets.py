@@ -48,15 +48,15 @@ def _dept(name):
     ],
 )
 def test_period_bounds(period, day, start, end):
-    assert period_bounds(period, day) == (start, end)
+    assert period_bounds(period=period, day=day) == (start, end)
 
 
 def test_progress_percent():
-    assert progress_percent(D("12500.10"), D("25000.20")) == D("50.0")
-    assert progress_percent(D("1"), D("3")) == D("33.3")
-    assert progress_percent(D("2"), D("3")) == D("66.7")  # half up
-    assert progress_percent(D("150"), D("100")) == D("150.0")
-    assert progress_percent(D("5"), D("0")) is None
+    assert progress_percent(actual=D("12500.10"), target=D("25000.20")) == D("50.0")
+    assert progress_percent(actual=D("1"), target=D("3")) == D("33.3")
+    assert progress_percent(actual=D("2"), target=D("3")) == D("66.7")  # half up
+    assert progress_percent(actual=D("150"), target=D("100")) == D("150.0")
+    assert progress_percent(actual=D("5"), target=D("0")) is None
 
 
 # ---------------------------------------------------------------- the service
@@ -251,7 +251,7 @@ def test_my_targets_are_this_period_only(data, sales1a, sales2a):
         SalesTarget.objects.create(
             user=sales1a,
             period=period,
-            starts_on=period_bounds(period, today)[0],
+            starts_on=period_bounds(period=period, day=today)[0],
             metric="signed",
             value=D("100000"),
         )

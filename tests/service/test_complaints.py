@@ -13,7 +13,7 @@ from django.utils import timezone
 from guanxi.care.models import CareRule, CareTouch, Notification
 from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from guanxi.customers.models import TimelineEvent
-from guanxi.sales.approvals.services import approval_decide, flow_create
+from guanxi.sales.approvals.services import FlowInput, approval_decide, flow_create
 from guanxi.sales.models import Approval
 from guanxi.service import hooks
 from guanxi.service.complaints import selectors, services
@@ -217,13 +217,13 @@ def test_small_compensation_is_granted_and_large_goes_to_approval(
         )
     flow_create(
         actor=admin_user,
-        data={
-            "name": "投诉补偿",
-            "target": "complaint",
-            "priority": 1,
-            "min_amount": "0",
-            "steps": [{"kind": "users", "user_ids": [manager.pk], "mode": "any"}],
-        },
+        data=FlowInput(
+            name="投诉补偿",
+            target="complaint",
+            priority=1,
+            min_amount="0",
+            steps=[{"kind": "users", "user_ids": [manager.pk], "mode": "any"}],
+        ),
     )
     large = services.complaint_compensate(
         actor=relations, complaint_id=complaint.pk, amount="2000.00", note="退还部分费用"

@@ -39,7 +39,12 @@ from guanxi.customers.demo import (
 from guanxi.customers.models import Contact, Customer, Tag
 from guanxi.sales.approvals import services as approvals
 from guanxi.sales.approvals.selectors import pending_approval
-from guanxi.sales.catalog.services import pricelist_create, quote_create, quote_set_status
+from guanxi.sales.catalog.services import (
+    PriceListInput,
+    pricelist_create,
+    quote_create,
+    quote_set_status,
+)
 from guanxi.sales.common import money
 from guanxi.sales.contracts.services import (
     contract_complete,
@@ -550,13 +555,13 @@ def ensure_demo_flow(admin):
         return existing
     return approvals.flow_create(
         actor=admin,
-        data={
-            "name": DEMO_FLOW_NAME,
-            "target": "contract",
-            "priority": 100,
-            "min_amount": str(DEMO_FLOW_MIN),
-            "steps": [{"kind": "direct_manager", "mode": "any", "name": "直属上级审批"}],
-        },
+        data=approvals.FlowInput(
+            name=DEMO_FLOW_NAME,
+            target="contract",
+            priority=100,
+            min_amount=str(DEMO_FLOW_MIN),
+            steps=[{"kind": "direct_manager", "mode": "any", "name": "直属上级审批"}],
+        ),
     )
 
 
@@ -572,7 +577,7 @@ def ensure_demo_price_list(admin, products):
     ]
     return pricelist_create(
         actor=admin,
-        data={"name": KEY_ACCOUNT_PRICE_LIST, "customer_tag": tag.pk, "priority": 10},
+        data=PriceListInput(name=KEY_ACCOUNT_PRICE_LIST, customer_tag=tag.pk, priority=10),
         items=items,
     )
 
@@ -636,7 +641,7 @@ class _DemoRun:
         return contract_submit(actor=consultant, contract=contract)
 
     def decide(self, contract, *, approve: bool, comment: str):
-        approval = pending_approval("contract", contract.pk)
+        approval = pending_approval(target="contract", record_id=contract.pk)
         approvals.approval_decide(
             actor=self.manager, approval_id=approval.pk, approve=approve, comment=comment
         )

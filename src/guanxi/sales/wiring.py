@@ -110,11 +110,11 @@ def connect() -> None:
         home_sections.register(section)
     waiting_items.register(_waiting_instalments)
     # Approvals run the finisher of the record's area when an approval ends.
-    register_finisher("contract", contract_services.contract_approval_finished)
-    register_finisher("payment", receivable_services.payment_finish)
-    register_finisher("invoice", receivable_services.invoice_finish)
+    register_finisher(target="contract", callback=contract_services.contract_approval_finished)
+    register_finisher(target="payment", callback=receivable_services.payment_finish)
+    register_finisher(target="invoice", callback=receivable_services.invoice_finish)
     # The approval page shows the document being judged and what changed since last round.
-    register_snapshotter("contract", _contract_snapshot)
+    register_snapshotter(target="contract", callback=_contract_snapshot)
     register_document_view("contract", contract_approval_document_html)
     register_document_view("payment", receivable_views.payment_approval_document_html)
     register_document_view("invoice", receivable_views.invoice_approval_document_html)

@@ -50,10 +50,10 @@ def connect() -> None:
     home_sections.register(complaint_views.home_section)
     # compensation above the threshold goes through the approval flows (ORD-2)
     approval_services.register_finisher(
-        ApprovalTarget.COMPLAINT, complaint_services.compensation_finish
+        target=ApprovalTarget.COMPLAINT, callback=complaint_services.compensation_finish
     )
     approval_services.register_snapshotter(
-        ApprovalTarget.COMPLAINT, complaint_services.compensation_snapshot
+        target=ApprovalTarget.COMPLAINT, callback=complaint_services.compensation_snapshot
     )
     approval_selectors.other_targets[ApprovalTarget.COMPLAINT] = approval_selectors.OtherTarget(
         visible_records=Complaint.objects.visible_to, record_url=_complaint_url

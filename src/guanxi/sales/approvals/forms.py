@@ -114,8 +114,8 @@ class StepForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k, step_kind_label(k)) for k in approvals.STEP_KINDS]
-        self.fields["mode"].choices = [(m, step_mode_label(m)) for m in approvals.MODES]
+        self.fields["kind"].choices = [(k, step_kind_label(kind=k)) for k in approvals.STEP_KINDS]
+        self.fields["mode"].choices = [(m, step_mode_label(mode=m)) for m in approvals.MODES]
 
     def value(self) -> dict:
         data = self.cleaned_data

@@ -6,9 +6,11 @@ people who took part in one of its approvals (approvers and submitters): an appr
 the record's data scope still sees what they are asked to approve, never more."""
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -34,7 +36,7 @@ from guanxi.sales.models import (
 # ---------------------------------------------------------------- labels
 
 
-def step_kind_label(kind: str) -> str:
+def step_kind_label(*, kind: str) -> str:
     return {
         "direct_manager": _("Direct manager"),
         "managers_manager": _("Manager's manager"),
@@ -43,23 +45,23 @@ def step_kind_label(kind: str) -> str:
     }.get(kind, kind)
 
 
-def step_mode_label(mode: str) -> str:
+def step_mode_label(*, mode: str) -> str:
     return {
         "all": _("All must approve (会签)"),
         "any": _("Any one approves (或签)"),
     }.get(mode, mode)
 
 
-def step_label(step: dict, index: int) -> str:
+def step_label(*, step: Mapping[str, Any], index: int) -> str:
     """ "Step 2 · Finance" or "Step 2 · Direct manager" when the step has no name."""
-    name = (step.get("name") or "").strip() or step_kind_label(step.get("kind", ""))
+    name = (step.get("name") or "").strip() or step_kind_label(kind=step.get("kind", ""))
     return _("Step %(number)s · %(name)s") % {"number": index + 1, "name": name}
 
 
 # ---------------------------------------------------------------- matching
 
 
-def department_chain(department_id) -> set[int]:
+def department_chain(*, department_id: int | None) -> set[int]:
     """The department and every department above it (ids read from its materialised path)."""
     if not department_id:
         return set()
@@ -69,7 +71,13 @@ def department_chain(department_id) -> set[int]:
     return chain
 
 
-def conditions_match(conditions: dict, *, amount, department_chain, product_ids) -> bool:
+def conditions_match(
+    *,
+    conditions: Mapping[str, Any] | None,
+    amount: Decimal | None,
+    department_chain: set[int],
+    product_ids: Iterable[int | None],
+) -> bool:
     """All given conditions must hold; an empty dict matches every record."""
     conditions = conditions or {}
     minimum = conditions.get("min_amount")
@@ -85,11 +93,17 @@ def conditions_match(conditions: dict, *, amount, department_chain, product_ids)
     return not products or bool(products & given)
 
 
-def flow_for(*, target: str, amount, department_id, product_ids) -> ApprovalFlowVersion | None:
+def flow_for(
+    *,
+    target: str,
+    amount: Decimal | None,
+    department_id: int | None,
+    product_ids: Iterable[int | None] | Callable[[], Iterable[int | None]],
+) -> ApprovalFlowVersion | None:
     """The current version of the first active flow (priority, then id) that matches.
     `product_ids` may be a callable: it is read only if a flow has a product condition."""
-    chain = None
-    products = None
+    chain: set[int] | None = None
+    products: list[int | None] | None = None
     flows = (
         ApprovalFlow.objects.filter(target=target, active=True, current_version__isnull=False)
         .select_related("current_version")
@@ -100,11 +114,11 @@ def flow_for(*, target: str, amount, department_id, product_ids) -> ApprovalFlow
         if version is None:  # excluded by the query; for the type checker
             continue
         if (version.conditions or {}).get("department_ids") and chain is None:
-            chain = department_chain(department_id)
+            chain = department_chain(department_id=department_id)
         if (version.conditions or {}).get("product_ids") and products is None:
             products = list(product_ids() if callable(product_ids) else product_ids or [])
         if conditions_match(
-            version.conditions,
+            conditions=version.conditions,
             amount=amount,
             department_chain=chain or set(),
             product_ids=products or [],
@@ -117,13 +131,13 @@ def flow_for(*, target: str, amount, department_id, product_ids) -> ApprovalFlow
 # ---------------------------------------------------------------- pending
 
 
-def pending_approval(target: str, record_id) -> Approval | None:
+def pending_approval(*, target: str, record_id: int) -> Approval | None:
     return Approval.objects.filter(
         target=target, target_id=record_id, state=Approval.State.PENDING
     ).first()
 
 
-def is_locked(target: str, record_id) -> bool:
+def is_locked(*, target: str, record_id: int) -> bool:
     """True while the record waits for an approval (the record must not change)."""
     return Approval.objects.filter(
         target=target, target_id=record_id, state=Approval.State.PENDING
@@ -142,7 +156,7 @@ MAX_LIMIT = 100
 class OtherTarget:
     """A target whose records live in a higher app: its scoped queryset and its page."""
 
-    visible_records: Callable  # (user) -> QuerySet of the records the user sees
+    visible_records: Callable[[User], QuerySet]  # the records the user sees
     record_url: Callable[[int], str]  # (record_id) -> the record's page
 
 
@@ -150,7 +164,7 @@ class OtherTarget:
 other_targets: dict[str, OtherTarget] = {}
 
 
-def _visible_records(user, target: str):
+def _visible_records(user: User, target: str) -> QuerySet:
     if target in other_targets:
         return other_targets[target].visible_records(user)
     if target == ApprovalTarget.CONTRACT:
@@ -162,11 +176,11 @@ def _visible_records(user, target: str):
     raise NotFound(_("Unknown kind of record."))
 
 
-def record_visible(*, user, target: str, record_id) -> bool:
+def record_visible(*, user: User, target: str, record_id: int) -> bool:
     return _visible_records(user, target).filter(pk=record_id).exists()
 
 
-def _took_part(user, approvals_q) -> bool:
+def _took_part(user: User, approvals_q: Q) -> bool:
     return (
         Approval.objects.filter(approvals_q)
         .filter(Q(submitted_by_id=user.pk) | Q(tasks__approver_id=user.pk))
@@ -177,9 +191,9 @@ def _took_part(user, approvals_q) -> bool:
 # ---------------------------------------------------------------- record links
 
 
-def contract_ids_of(pairs) -> dict[tuple[str, int], int]:
+def contract_ids_of(*, pairs: Collection[tuple[str, int]]) -> dict[tuple[str, int], int]:
     """{(target, record_id): contract_id} for approvals' records, two queries at most."""
-    result = {}
+    result: dict[tuple[str, int], int] = {}
     payment_ids = [rid for target, rid in pairs if target == ApprovalTarget.PAYMENT]
     invoice_ids = [rid for target, rid in pairs if target == ApprovalTarget.INVOICE]
     for target, rid in pairs:
@@ -198,18 +212,18 @@ def contract_ids_of(pairs) -> dict[tuple[str, int], int]:
     return result
 
 
-def contract_url(contract_id) -> str | None:
+def contract_url(*, contract_id: int | None) -> str | None:
     if not contract_id:
         return None
     return reverse("sales:contract_detail", args=[contract_id])
 
 
-def _attach_links(approvals) -> None:
+def _attach_links(approvals: Sequence[Approval]) -> None:
     pairs = {(a.target, a.target_id) for a in approvals}
-    contracts = contract_ids_of(pairs)
+    contracts = contract_ids_of(pairs=pairs)
     for approval in approvals:
         approval.contract_id = contracts.get((approval.target, approval.target_id))
-        approval.record_url = contract_url(approval.contract_id)
+        approval.record_url = contract_url(contract_id=approval.contract_id)
         if approval.target in other_targets:
             approval.record_url = other_targets[approval.target].record_url(approval.target_id)
 
@@ -217,7 +231,9 @@ def _attach_links(approvals) -> None:
 # ---------------------------------------------------------------- queues
 
 
-def approval_queue_for_user(*, user, cursor=None, limit=QUEUE_LIMIT):
+def approval_queue_for_user(
+    *, user: User, cursor: str | int | None = None, limit: int | None = QUEUE_LIMIT
+) -> tuple[list[ApprovalTask], str | None]:
     """The user's PENDING tasks, oldest submission first (keyset on the task id: tasks are
     created at submission). Returns (tasks, next_cursor); task.approval is loaded."""
     tasks = ApprovalTask.objects.filter(
@@ -233,12 +249,12 @@ def approval_queue_for_user(*, user, cursor=None, limit=QUEUE_LIMIT):
     for task in rows:
         steps = task.approval.flow_version.steps or []
         step = steps[task.step_index] if task.step_index < len(steps) else {}
-        task.step_label = step_label(step, task.step_index)
-        task.step_mode = step_mode_label(step.get("mode", "any"))
+        task.step_label = step_label(step=step, index=task.step_index)
+        task.step_mode = step_mode_label(mode=step.get("mode", "any"))
     return rows, next_cursor
 
 
-def queue_count(*, user) -> int:
+def queue_count(*, user: User) -> int:
     return ApprovalTask.objects.filter(
         approver_id=user.pk,
         state=ApprovalTask.State.PENDING,
@@ -246,7 +262,13 @@ def queue_count(*, user) -> int:
     ).count()
 
 
-def approvals_submitted_by(*, user, state="", cursor=None, limit=QUEUE_LIMIT):
+def approvals_submitted_by(
+    *,
+    user: User,
+    state: str = "",
+    cursor: str | int | None = None,
+    limit: int | None = QUEUE_LIMIT,
+) -> tuple[list[Approval], str | None]:
     """What the user submitted, newest first (keyset on id). Returns (approvals, next)."""
     submitted = Approval.objects.filter(submitted_by_id=user.pk)
     if state:
@@ -264,7 +286,7 @@ def approvals_submitted_by(*, user, state="", cursor=None, limit=QUEUE_LIMIT):
     for approval in rows:
         steps = approval.flow_version.steps or []
         step = steps[approval.step_index] if approval.step_index < len(steps) else {}
-        approval.step_label = step_label(step, approval.step_index)
+        approval.step_label = step_label(step=step, index=approval.step_index)
     return rows, next_cursor
 
 
@@ -278,18 +300,18 @@ class StepView:
     kind_label: str
     mode: str
     mode_label: str
-    tasks: list
+    tasks: list[ApprovalTask]
     current: bool
 
 
-def _with_details(approvals_qs):
+def _with_details(approvals_qs: QuerySet[Approval]) -> QuerySet[Approval]:
     return approvals_qs.select_related("submitted_by", "flow_version__flow").prefetch_related(
         Prefetch("tasks", queryset=ApprovalTask.objects.select_related("approver")),
         Prefetch("events", queryset=ApprovalEvent.objects.select_related("actor")),
     )
 
 
-def _decorate(approval, user) -> None:
+def _decorate(approval: Approval, user: User) -> None:
     steps = approval.flow_version.steps or []
     tasks = list(approval.tasks.all())
     views = []
@@ -297,10 +319,10 @@ def _decorate(approval, user) -> None:
         views.append(
             StepView(
                 index=index,
-                label=step_label(step, index),
-                kind_label=step_kind_label(step.get("kind", "")),
+                label=step_label(step=step, index=index),
+                kind_label=step_kind_label(kind=step.get("kind", "")),
                 mode=step.get("mode", "any"),
-                mode_label=step_mode_label(step.get("mode", "any")),
+                mode_label=step_mode_label(mode=step.get("mode", "any")),
                 tasks=[t for t in tasks if t.step_index == index],
                 current=approval.state == Approval.State.PENDING and index == approval.step_index,
             )
@@ -319,7 +341,7 @@ def _decorate(approval, user) -> None:
     )
 
 
-def approval_rounds_for_user(*, user, target: str, record_id) -> list[Approval]:
+def approval_rounds_for_user(*, user: User, target: str, record_id: int) -> list[Approval]:
     """Every approval round of one record, newest first, with steps, tasks and events.
     NotFound unless the user may see the record or took part in one of its approvals."""
     if target not in TARGETS:
@@ -335,7 +357,7 @@ def approval_rounds_for_user(*, user, target: str, record_id) -> list[Approval]:
     return rounds
 
 
-def approval_get_for_user(*, user, approval_id) -> Approval:
+def approval_get_for_user(*, user: User, approval_id: int) -> Approval:
     """One approval with its details, under the same visibility rule as its record."""
     approval = found(_with_details(Approval.objects.filter(pk=approval_id)).first())
     of_record = Q(target=approval.target, target_id=approval.target_id)
@@ -367,27 +389,27 @@ def approval_previous_round(*, approval: Approval) -> Approval | None:
 # ---------------------------------------------------------------- flows
 
 
-def flow_list(*, target: str = ""):
-    flows = ApprovalFlow.objects.select_related("current_version")
+def flow_list(*, target: str = "") -> list[ApprovalFlow]:
+    rows = ApprovalFlow.objects.select_related("current_version")
     if target:
-        flows = flows.filter(target=target)
-    flows = list(flows.order_by("target", "priority", "id"))
-    describe_flows([f.current_version for f in flows if f.current_version])
+        rows = rows.filter(target=target)
+    flows = list(rows.order_by("target", "priority", "id"))
+    describe_flows(versions=[f.current_version for f in flows if f.current_version])
     return flows
 
 
-def flow_get(flow_id) -> ApprovalFlow:
+def flow_get(*, flow_id: int) -> ApprovalFlow:
     flow = found(ApprovalFlow.objects.select_related("current_version").filter(pk=flow_id).first())
     return flow
 
 
-def flow_versions(flow) -> list:
+def flow_versions(*, flow: ApprovalFlow) -> list[ApprovalFlowVersion]:
     versions = list(flow.versions.select_related("created_by").order_by("-number"))
-    describe_flows(versions)
+    describe_flows(versions=versions)
     return versions
 
 
-def describe_flows(versions) -> None:
+def describe_flows(*, versions: Iterable[ApprovalFlowVersion]) -> None:
     """Attach readable conditions and steps (`condition_lines`, `step_lines`) to versions,
     with one query per kind of referenced row."""
     dept_ids: set[int] = set()
@@ -412,7 +434,7 @@ def describe_flows(versions) -> None:
     users = {u.pk: str(u) for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
     for version in versions:
         conditions = version.conditions or {}
-        lines = []
+        lines: list[str] = []
         if conditions.get("min_amount") not in (None, ""):
             lines.append(_("Amount ≥ ¥%(amount)s") % {"amount": conditions["min_amount"]})
         if conditions.get("department_ids"):
@@ -424,16 +446,16 @@ def describe_flows(versions) -> None:
         version.condition_lines = lines or [_("Every record")]
         step_lines = []
         for index, step in enumerate(version.steps or []):
-            who = step_kind_label(step.get("kind", ""))
+            who = step_kind_label(kind=step.get("kind", ""))
             if step.get("kind") == "role":
                 who = _("Role: %(role)s") % {"role": roles.get(step.get("role_id"), "?")}
             elif step.get("kind") == "users":
                 who = "、".join(users.get(i, f"#{i}") for i in step.get("user_ids") or [])
             step_lines.append(
                 {
-                    "label": step_label(step, index),
+                    "label": step_label(step=step, index=index),
                     "who": who,
-                    "mode": step_mode_label(step.get("mode", "any")),
+                    "mode": step_mode_label(mode=step.get("mode", "any")),
                 }
             )
         version.step_lines = step_lines

@@ -46,8 +46,14 @@ Flows are edited by saving a new ApprovalFlowVersion (flow_create / flow_update)
 Approval keeps the version it started with.
 """
 
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Protocol
+
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,6 +61,7 @@ from guanxi.accounts.models import Department, Role, User
 from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
 from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, found
+from guanxi.core.pagination import parse_id
 from guanxi.sales.approvals.selectors import (
     TARGETS,
     department_chain,
@@ -76,8 +83,17 @@ from guanxi.sales.models import (
     Product,
 )
 
-finishers: dict = {}
-snapshotters: dict = {}
+
+class Finisher(Protocol):
+    def __call__(self, *, record_id: int, outcome: str, actor: User) -> None: ...
+
+
+class Snapshotter(Protocol):
+    def __call__(self, *, record_id: int) -> dict[str, Any]: ...
+
+
+finishers: dict[str, Finisher] = {}
+snapshotters: dict[str, Snapshotter] = {}
 
 STEP_KINDS = ("direct_manager", "managers_manager", "role", "users")
 MODES = ("all", "any")  # 会签, 或签
@@ -92,11 +108,11 @@ OUTCOME_REJECTED = "rejected"
 OUTCOME_WITHDRAWN = "withdrawn"
 
 
-def register_finisher(target: str, callback) -> None:
+def register_finisher(*, target: str, callback: Finisher) -> None:
     finishers[target] = callback
 
 
-def register_snapshotter(target: str, callback) -> None:
+def register_snapshotter(*, target: str, callback: Snapshotter) -> None:
     """callback(*, record_id) -> dict: the record's document (JSON-serialisable) as it is
     submitted; kept on the Approval so that the next round shows what changed."""
     snapshotters[target] = callback
@@ -105,11 +121,13 @@ def register_snapshotter(target: str, callback) -> None:
 # ---------------------------------------------------------------- approvers
 
 
-def _active_users():
+def _active_users() -> QuerySet[User]:
     return User.objects.filter(is_active=True, left_at__isnull=True)
 
 
-def _resolve_step(step: dict, *, submitter, department_chain) -> list[int]:
+def _resolve_step(
+    step: Mapping[str, Any], *, submitter: User | None, department_chain: set[int]
+) -> list[int]:
     kind = step.get("kind")
     if kind in ("direct_manager", "managers_manager"):
         boss = submitter.reports_to if submitter is not None else None
@@ -119,7 +137,10 @@ def _resolve_step(step: dict, *, submitter, department_chain) -> list[int]:
             return []
         return [boss.pk]
     if kind == "role":
-        holders = _active_users().filter(roles__id=step.get("role_id")).distinct()
+        role_id = step.get("role_id")
+        if role_id is None:  # a step saved without its role: nobody, so it is refused
+            return []
+        holders = _active_users().filter(roles__id=role_id).distinct()
         near = list(
             holders.filter(department_id__in=department_chain)
             .order_by("id")
@@ -135,8 +156,8 @@ def _resolve_step(step: dict, *, submitter, department_chain) -> list[int]:
     return []
 
 
-def _no_approver_message(step: dict, index: int) -> str:
-    label = step_label(step, index)
+def _no_approver_message(step: Mapping[str, Any], index: int) -> str:
+    label = step_label(step=step, index=index)
     kind = step.get("kind")
     if kind == "direct_manager":
         reason = _("you have no manager (reports to) set")
@@ -152,10 +173,12 @@ def _no_approver_message(step: dict, index: int) -> str:
     }
 
 
-def resolve_approvers(version: ApprovalFlowVersion, *, submitter, department_id) -> list[list]:
+def resolve_approvers(
+    *, version: ApprovalFlowVersion, submitter: User | None, department_id: int | None
+) -> list[list[int]]:
     """Approver ids per step (the submitter left out); ValidationFailed names the first
     step with nobody."""
-    chain = department_chain(department_id)
+    chain = department_chain(department_id=department_id)
     if submitter is not None and submitter.reports_to_id:
         submitter = User.objects.select_related("reports_to__reports_to").get(pk=submitter.pk)
     result = []
@@ -176,7 +199,15 @@ def resolve_approvers(version: ApprovalFlowVersion, *, submitter, department_id)
 # ---------------------------------------------------------------- running approvals
 
 
-def _event(approval, *, actor, action, step_index=None, comment="", at=None):
+def _event(
+    approval: Approval,
+    *,
+    actor: User | None,
+    action: str,
+    step_index: int | None = None,
+    comment: str = "",
+    at: dt.datetime | None = None,
+) -> ApprovalEvent:
     return ApprovalEvent.objects.create(
         approval=approval,
         actor=actor if getattr(actor, "pk", None) else None,
@@ -187,7 +218,7 @@ def _event(approval, *, actor, action, step_index=None, comment="", at=None):
     )
 
 
-def _finish(approval, *, outcome: str, actor) -> None:
+def _finish(approval: Approval, *, outcome: str, actor: User) -> None:
     callback = finishers.get(approval.target)
     if callback is not None:
         callback(record_id=approval.target_id, outcome=outcome, actor=actor)
@@ -198,7 +229,7 @@ def _check_target(target: str) -> None:
         raise NotFound(_("Unknown kind of record."))
 
 
-def _clean_comment(comment) -> str:
+def _clean_comment(comment: str | None) -> str:
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX:
         raise ValidationFailed(
@@ -211,20 +242,27 @@ def _clean_comment(comment) -> str:
 
 @transaction.atomic
 def approval_submit(
-    *, actor, target: str, record, amount, department_id, product_ids, title: str
+    *,
+    actor: User | None,
+    target: str,
+    record: Model | int,
+    amount: Decimal | None,
+    department_id: int | None,
+    product_ids: Iterable[int | None] | Callable[[], Iterable[int | None]],
+    title: str,
 ) -> Approval | None:
     _check_target(target)
     record_id = record.pk if hasattr(record, "pk") else int(record)
     if amount is not None:
         amount = money.fen(amount)
-    if is_locked(target, record_id):
+    if is_locked(target=target, record_id=record_id):
         raise Conflict(_("This record is already waiting for approval."), code="ApprovalPending")
     version = flow_for(
         target=target, amount=amount, department_id=department_id, product_ids=product_ids
     )
     if version is None:
         return None
-    approvers = resolve_approvers(version, submitter=actor, department_id=department_id)
+    approvers = resolve_approvers(version=version, submitter=actor, department_id=department_id)
     snapshotter = snapshotters.get(target)
     snapshot = snapshotter(record_id=record_id) if snapshotter else {}
     now = timezone.now()
@@ -275,7 +313,7 @@ def approval_submit(
     return approval
 
 
-def _lock_pending(target: str, record_id) -> Approval:
+def _lock_pending(target: str, record_id: int) -> Approval:
     approval = (
         Approval.objects.select_for_update()
         .filter(target=target, target_id=record_id, state=Approval.State.PENDING)
@@ -286,14 +324,16 @@ def _lock_pending(target: str, record_id) -> Approval:
     return approval
 
 
-def _close_open_tasks(approval) -> None:
+def _close_open_tasks(approval: Approval) -> None:
     approval.tasks.filter(
         state__in=(ApprovalTask.State.PENDING, ApprovalTask.State.WAITING)
     ).update(state=ApprovalTask.State.SKIPPED)
 
 
 @transaction.atomic
-def approval_withdraw(*, actor, target: str, record_id: int, comment="") -> Approval:
+def approval_withdraw(
+    *, actor: User, target: str, record_id: int, comment: str | None = ""
+) -> Approval:
     _check_target(target)
     comment = _clean_comment(comment)
     approval = _lock_pending(target, record_id)
@@ -323,8 +363,7 @@ def approval_withdraw(*, actor, target: str, record_id: int, comment="") -> Appr
     return approval
 
 
-def _involved_or_sees(actor, approval) -> bool:
-
+def _involved_or_sees(actor: User, approval: Approval) -> bool:
     if approval.submitted_by_id == actor.pk or approval.tasks.filter(approver_id=actor.pk).exists():
         return True
     visible = {
@@ -336,7 +375,9 @@ def _involved_or_sees(actor, approval) -> bool:
 
 
 @transaction.atomic
-def approval_decide(*, actor, approval_id: int, approve: bool, comment="") -> Approval:
+def approval_decide(
+    *, actor: User, approval_id: int, approve: bool, comment: str | None = ""
+) -> Approval:
     comment = _clean_comment(comment)
     approval = (
         Approval.objects.select_for_update()
@@ -442,40 +483,54 @@ def approval_decide(*, actor, approval_id: int, approve: bool, comment="") -> Ap
 # ---------------------------------------------------------------- flows (administration)
 
 
-def _require_flow_admin(actor) -> None:
+def _require_flow_admin(actor: User) -> None:
     if not user_can(user=actor, permission=MANAGE_FLOWS):
         raise PermissionDenied(_("You may not manage approval flows."))
 
 
-def clean_flow_input(data: dict) -> dict:
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class FlowInput:
+    """An approval flow as given (form values or JSON): what it applies to, the conditions a
+    record must meet (every one given), and its steps ({kind, mode, name, role_id, user_ids})."""
+
+    name: str = ""
+    target: str = ""  # flow_update keeps the flow's own: a flow's target never changes
+    priority: int | str | None = 100
+    min_amount: Decimal | str | None = None
+    department_ids: Sequence[int | str] = ()
+    product_ids: Sequence[int | str] = ()
+    steps: Sequence[Mapping[str, Any]] = ()
+    active: bool = True  # flow_create only (flow_set_active changes it afterwards)
+
+
+def clean_flow_input(*, data: FlowInput) -> dict[str, Any]:
     """Check a flow's name, target, priority, conditions and steps; return them normalised
     or raise ValidationFailed with per-field messages (nothing is written)."""
     errors: dict[str, list[str]] = {}
-    name = (data.get("name") or "").strip()
+    name = (data.name or "").strip()
     if not name:
         errors.setdefault("name", []).append(_("Give the flow a name."))
     elif len(name) > NAME_MAX:
         errors.setdefault("name", []).append(
             _("Keep the name under %(max)s characters.") % {"max": NAME_MAX}
         )
-    target = data.get("target") or ""
+    target = data.target or ""
     if target not in TARGETS:
         errors.setdefault("target", []).append(_("Choose what the flow applies to."))
-    priority = data.get("priority", 100)
     try:
-        priority = int(priority)
+        if data.priority is None:
+            raise ValueError
+        priority = int(data.priority)
         if not 0 <= priority <= 32767:
             raise ValueError
     except (TypeError, ValueError):
         errors.setdefault("priority", []).append(_("Enter a whole number from 0 to 32767."))
         priority = 100
 
-    min_amount = data.get("min_amount")
-    if min_amount in ("", None):
-        min_amount = None
-    else:
+    min_amount: Decimal | None = None
+    if data.min_amount not in ("", None):
         try:
-            min_amount = money.fen(min_amount)
+            min_amount = money.fen(data.min_amount)
             if min_amount < 0 or min_amount > money.MAX_AMOUNT:
                 raise ValueError
         except (ValueError, TypeError, ArithmeticError):
@@ -483,16 +538,16 @@ def clean_flow_input(data: dict) -> dict:
                 _("Enter an amount of zero or more, or leave it empty.")
             )
             min_amount = None
-    department_ids = sorted({int(i) for i in data.get("department_ids") or []})
+    department_ids = sorted({int(i) for i in data.department_ids or []})
     if department_ids and Department.objects.filter(id__in=department_ids).count() != len(
         department_ids
     ):
         errors.setdefault("department_ids", []).append(_("One of the departments is unknown."))
-    product_ids = sorted({int(i) for i in data.get("product_ids") or []})
+    product_ids = sorted({int(i) for i in data.product_ids or []})
     if product_ids and Product.objects.filter(id__in=product_ids).count() != len(product_ids):
         errors.setdefault("product_ids", []).append(_("One of the products is unknown."))
 
-    steps_in = list(data.get("steps") or [])
+    steps_in = list(data.steps or [])
     steps = []
     if not steps_in:
         errors.setdefault("steps", []).append(_("A flow needs at least one step."))
@@ -506,7 +561,13 @@ def clean_flow_input(data: dict) -> dict:
         kind = raw.get("kind")
         mode = raw.get("mode") or "any"
         step_name = (raw.get("name") or "").strip()
-        step = {"kind": kind, "mode": mode, "name": step_name, "role_id": None, "user_ids": []}
+        step: dict[str, Any] = {
+            "kind": kind,
+            "mode": mode,
+            "name": step_name,
+            "role_id": None,
+            "user_ids": [],
+        }
         if kind not in STEP_KINDS:
             errors.setdefault(key, []).append(_("Choose who approves this step."))
         if mode not in MODES:
@@ -516,10 +577,7 @@ def clean_flow_input(data: dict) -> dict:
                 _("Keep the step name under %(max)s characters.") % {"max": STEP_NAME_MAX}
             )
         if kind == "role":
-            try:
-                role_id = int(raw.get("role_id"))
-            except (TypeError, ValueError):
-                role_id = None
+            role_id = parse_id(raw.get("role_id"))
             if role_id not in role_ids:
                 errors.setdefault(key, []).append(_("Choose the role that approves this step."))
             step["role_id"] = role_id
@@ -554,7 +612,13 @@ def clean_flow_input(data: dict) -> dict:
     }
 
 
-def _new_version(flow, *, actor, conditions, steps) -> ApprovalFlowVersion:
+def _new_version(
+    flow: ApprovalFlow,
+    *,
+    actor: User,
+    conditions: dict[str, Any],
+    steps: list[dict[str, Any]],
+) -> ApprovalFlowVersion:
     last = flow.versions.aggregate(last=Max("number"))["last"] or 0
     version = ApprovalFlowVersion.objects.create(
         flow=flow,
@@ -568,15 +632,14 @@ def _new_version(flow, *, actor, conditions, steps) -> ApprovalFlowVersion:
 
 
 @transaction.atomic
-def flow_create(*, actor, data: dict) -> ApprovalFlow:
-    """data: name, target, priority, min_amount, department_ids, product_ids, steps, active."""
+def flow_create(*, actor: User, data: FlowInput) -> ApprovalFlow:
     _require_flow_admin(actor)
-    cleaned = clean_flow_input(data)
+    cleaned = clean_flow_input(data=data)
     flow = ApprovalFlow.objects.create(
         name=cleaned["name"],
         target=cleaned["target"],
         priority=cleaned["priority"],
-        active=bool(data.get("active", True)),
+        active=data.active,
     )
     _new_version(flow, actor=actor, conditions=cleaned["conditions"], steps=cleaned["steps"])
     flow.save(update_fields=["current_version"])
@@ -590,17 +653,17 @@ def flow_create(*, actor, data: dict) -> ApprovalFlow:
     return flow
 
 
-def _lock_flow(*, actor, flow: ApprovalFlow) -> ApprovalFlow:
+def _lock_flow(*, actor: User, flow: ApprovalFlow) -> ApprovalFlow:
     """The flow, locked for a change by a flow administrator."""
     _require_flow_admin(actor)
     return found(ApprovalFlow.objects.select_for_update().filter(pk=flow.pk).first())
 
 
 @transaction.atomic
-def flow_update(*, actor, flow: ApprovalFlow, data: dict) -> ApprovalFlow:
+def flow_update(*, actor: User, flow: ApprovalFlow, data: FlowInput) -> ApprovalFlow:
     """Save a new version (running approvals keep theirs); the target never changes."""
     locked = _lock_flow(actor=actor, flow=flow)
-    cleaned = clean_flow_input({**data, "target": locked.target})
+    cleaned = clean_flow_input(data=dataclasses.replace(data, target=locked.target))
     locked.name = cleaned["name"]
     locked.priority = cleaned["priority"]
     version = _new_version(
@@ -618,7 +681,7 @@ def flow_update(*, actor, flow: ApprovalFlow, data: dict) -> ApprovalFlow:
 
 
 @transaction.atomic
-def flow_set_active(*, actor, flow: ApprovalFlow, active: bool) -> ApprovalFlow:
+def flow_set_active(*, actor: User, flow: ApprovalFlow, active: bool) -> ApprovalFlow:
     """Deactivate (no new submissions match it; running approvals go on) or reactivate."""
     locked = _lock_flow(actor=actor, flow=flow)
     if locked.active != active:

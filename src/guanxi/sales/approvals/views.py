@@ -286,7 +286,7 @@ def _flow_page(request, *, form, step_forms, flow=None, status=200):
             "form": form,
             "step_forms": step_forms,
             "flow": flow,
-            "versions": selectors.flow_versions(flow) if flow else [],
+            "versions": selectors.flow_versions(flow=flow) if flow else [],
             "next_index": max((int(f.prefix.split("-")[1]) for f in step_forms), default=-1) + 1,
         },
         status=status,
@@ -299,7 +299,7 @@ def _save_flow(request, *, flow=None):
     valid = form.is_valid()
     valid = all([f.is_valid() for f in step_forms]) and valid
     if valid:
-        data = {**form.values(), "steps": [f.value() for f in step_forms]}
+        data = approvals.FlowInput(**form.values(), steps=[f.value() for f in step_forms])
         try:
             if flow is None:
                 flow = approvals.flow_create(actor=request.user, data=data)
@@ -334,7 +334,7 @@ def flow_create(request):
 @require_http_methods(["GET", "POST"])
 def flow_edit(request, flow_id: int):
     _require_flow_admin(request)
-    flow = selectors.flow_get(flow_id)
+    flow = selectors.flow_get(flow_id=flow_id)
     if request.method == "POST":
         return _save_flow(request, flow=flow)
     form = FlowForm(initial=FlowForm.initial_for(flow), editing=True)
@@ -346,7 +346,7 @@ def flow_edit(request, flow_id: int):
 @require_POST
 def flow_toggle(request, flow_id: int):
     _require_flow_admin(request)
-    flow = selectors.flow_get(flow_id)
+    flow = selectors.flow_get(flow_id=flow_id)
     active = request.POST.get("active") == "1"
     approvals.flow_set_active(actor=request.user, flow=flow, active=active)
     if active:

@@ -49,7 +49,9 @@ def product_list(request, query: Query[ProductQuery]):
 
 @router.post("/products", response={201: ProductOut}, summary="Add a product (sales.catalog)")
 def product_create(request, payload: ProductIn):
-    product = services_catalog.product_create(actor=request.auth, data=payload.model_dump())
+    product = services_catalog.product_create(
+        actor=request.auth, data=services_catalog.ProductInput(**payload.model_dump())
+    )
     return Status(201, product)
 
 
@@ -59,8 +61,8 @@ def product_create(request, payload: ProductIn):
 def product_update(request, product_id: int, payload: ProductPatch):
     if not user_can(user=request.auth, permission=MANAGE_CATALOG):
         raise PermissionDenied(_("You may not manage products and price lists."))
-    product = selectors_catalog.product_get(product_id)
-    data = payload.model_dump(exclude_none=True)
+    product = selectors_catalog.product_get(product_id=product_id)
+    data = services_catalog.ProductInput(**payload.model_dump(exclude_none=True))
     return services_catalog.product_update(actor=request.auth, product=product, data=data)
 
 
@@ -87,7 +89,7 @@ class QuoteQuery(Schema):
 
 def _quote_out(user, quote_id) -> Quote:
     quote = selectors_catalog.quote_get_for_user(user=user, quote_id=quote_id)
-    quote.item_rows = selectors_catalog.quote_items(quote)
+    quote.item_rows = selectors_catalog.quote_items(quote=quote)
     quote.contract_ids = [c.pk for c in selectors_catalog.quote_contracts(user=user, quote=quote)]
     return quote
 

@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from guanxi.core.forms import amount_field, checkbox_field, date_field, priority_field
+from guanxi.customers.archive.validation import UNSET, Unset
 from guanxi.customers.models import Tag
+from guanxi.sales.catalog.services import ProductInput
 from guanxi.sales.models import Quote
 
 LINE_FIELDS = ("product", "description", "unit", "quantity", "unit_price", "discount", "tax")
@@ -37,10 +39,10 @@ class ProductForm(forms.Form):
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
     )
 
-    def service_data(self) -> dict:
+    def to_input(self, *, active: bool | Unset = UNSET) -> ProductInput:
         data = dict(self.cleaned_data)
         data["tax_rate"] = f"{data['tax_rate']}%"
-        return data
+        return ProductInput(**data, active=active)
 
 
 class PriceListForm(forms.Form):

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
+from guanxi.accounts.models import User
 from guanxi.core.errors import found
 from guanxi.core.pagination import Page, page_by_id
 from guanxi.core.querysets import filter_given
 from guanxi.sales.common.permissions import EDIT_OTHERS
-from guanxi.sales.models import Contract, PriceList, PriceListItem, Product, Quote
+from guanxi.sales.models import Contract, PriceList, PriceListItem, Product, Quote, QuoteItem
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -32,7 +33,7 @@ def product_list(*, q: str = "", active: bool | None = True, limit: int = 200) -
     return list(rows.order_by("code")[: max(1, min(limit, 1000))])
 
 
-def product_get(product_id) -> Product:
+def product_get(*, product_id: int | str) -> Product:
     product = found(
         Product.objects.filter(pk=int(product_id)).first() if str(product_id).isdigit() else None
     )
@@ -49,7 +50,7 @@ def pricelist_list(*, active: bool | None = None) -> list[PriceList]:
     return list(rows.order_by("priority", "name", "id"))
 
 
-def pricelist_get(price_list_id) -> PriceList:
+def pricelist_get(*, price_list_id: int | str) -> PriceList:
     return found(
         PriceList.objects.select_related("customer_tag").filter(pk=int(price_list_id)).first()
         if str(price_list_id).isdigit()
@@ -57,7 +58,7 @@ def pricelist_get(price_list_id) -> PriceList:
     )
 
 
-def pricelist_items(price_list: PriceList) -> list[PriceListItem]:
+def pricelist_items(*, price_list: PriceList) -> list[PriceListItem]:
     return list(
         PriceListItem.objects.filter(price_list_id=price_list.pk)
         .select_related("product")
@@ -77,7 +78,11 @@ class QuoteFilters:
 
 
 def quote_list_for_user(
-    *, user, filters: QuoteFilters | None = None, cursor=None, limit: int = PAGE_SIZE
+    *,
+    user: User,
+    filters: QuoteFilters | None = None,
+    cursor: str | int | None = None,
+    limit: int = PAGE_SIZE,
 ) -> Page[Quote]:
     """The user's visible quotes, newest first, one keyset page."""
     filters = filters or QuoteFilters()
@@ -91,12 +96,12 @@ def quote_list_for_user(
     return page_by_id(rows, cursor=cursor, limit=limit)
 
 
-def quote_can_change(*, user, quote: Quote) -> bool:
+def quote_can_change(*, user: User, quote: Quote) -> bool:
     """Whether the user may edit or move the quote: its owner, or sales.edit_others."""
     return Quote.objects.editable_by(user, action=EDIT_OTHERS).filter(pk=quote.pk).exists()
 
 
-def quote_get_for_user(*, user, quote_id) -> Quote:
+def quote_get_for_user(*, user: User, quote_id: int | str) -> Quote:
     """A visible quote with its customer, contact and owner; NotFound outside the scope."""
     quote = found(
         Quote.objects.visible_to(user)
@@ -109,11 +114,11 @@ def quote_get_for_user(*, user, quote_id) -> Quote:
     return quote
 
 
-def quote_items(quote: Quote) -> list:
+def quote_items(*, quote: Quote) -> list[QuoteItem]:
     return list(quote.items.select_related("product").order_by("position", "id"))
 
 
-def quote_contracts(*, user, quote: Quote) -> list:
+def quote_contracts(*, user: User, quote: Quote) -> list[Contract]:
     """The contracts made from the quote that the user may see."""
 
     return list(Contract.objects.visible_to(user).filter(quote_id=quote.pk).order_by("id"))

@@ -5,6 +5,8 @@ need the `sales.catalog` permission; quotes follow the contract scope (the quote
 the customer's owner and department, like the contract it may become)."""
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -13,18 +15,23 @@ from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guanxi.accounts.models import User
 from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
+from guanxi.core.dataclass_values import dataclass_values
 from guanxi.core.dates import clean_date
 from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed, found
 from guanxi.core.pagination import parse_id
 from guanxi.core.unique_save import unique_or_invalid
 from guanxi.customers.archive.services import timeline_add
+from guanxi.customers.archive.validation import UNSET, Unset
 from guanxi.customers.models import Contact, Customer, CustomerTag, Tag
 from guanxi.sales.common import hooks, money, numbers
 from guanxi.sales.common.permissions import EDIT_OTHERS, MANAGE_CATALOG
 from guanxi.sales.common.scope import customer_locked_for_sale
 from guanxi.sales.models import ContractItem, PriceList, PriceListItem, Product, Quote, QuoteItem
+
+FieldErrors = dict[str, list[str]]
 
 MAX_QUOTE_LINES = 100
 MAX_QUANTITY = Decimal("999999999.999")  # DecimalField(max_digits=12, decimal_places=3)
@@ -43,7 +50,7 @@ QUOTE_MOVES = {
 # ---------------------------------------------------------------- prices
 
 
-def price_list_for(customer, *, on: dt.date | None = None) -> PriceList | None:
+def price_list_for(*, customer: Customer, on: dt.date | None = None) -> PriceList | None:
     """The price list that applies to the customer: the first active list valid on the day
     (lowest priority, then name) whose customer group (tag) the customer carries; a list
     without a tag is the default list and applies to everyone."""
@@ -59,22 +66,28 @@ def price_list_for(customer, *, on: dt.date | None = None) -> PriceList | None:
     )
 
 
-def prices_for(*, products, customer, price_list=None, on=None) -> dict[int, Decimal]:
+def prices_for(
+    *,
+    products: Iterable[Product | None],
+    customer: Customer,
+    price_list: PriceList | None = None,
+    on: dt.date | None = None,
+) -> dict[int, Decimal]:
     """{product id: price} for several products at once (two queries whatever the number)."""
-    products = [p for p in products if p is not None]
+    given = [p for p in products if p is not None]
     if price_list is None:
-        price_list = price_list_for(customer, on=on)
-    listed = {}
-    if price_list is not None and products:
+        price_list = price_list_for(customer=customer, on=on)
+    listed: dict[int, Decimal] = {}
+    if price_list is not None and given:
         listed = dict(
             PriceListItem.objects.filter(
-                price_list_id=price_list.pk, product_id__in=[p.pk for p in products]
+                price_list_id=price_list.pk, product_id__in=[p.pk for p in given]
             ).values_list("product_id", "price")
         )
-    return {p.pk: money.fen(listed.get(p.pk, p.list_price)) for p in products}
+    return {p.pk: money.fen(listed.get(p.pk, p.list_price)) for p in given}
 
 
-def price_for(*, product, customer) -> Decimal:
+def price_for(*, product: Product | int, customer: Customer) -> Decimal:
     """The tax-inclusive unit price of `product` for `customer` today: its price on the
     customer's price list (see price_list_for), else the product's list price."""
     if not isinstance(product, Product):
@@ -85,15 +98,22 @@ def price_for(*, product, customer) -> Decimal:
 # ---------------------------------------------------------------- validation helpers
 
 
-def _require_catalog(actor) -> None:
+def _require_catalog(actor: User) -> None:
     if not user_can(user=actor, permission=MANAGE_CATALOG):
         raise PermissionDenied(_("You may not manage products and price lists."))
 
 
-def _text(data, key, *, errors, required=False, max_length=200, label_required=None) -> str:
+def _text(
+    data: Mapping[str, Any],
+    key: str,
+    *,
+    errors: FieldErrors,
+    required: bool = False,
+    max_length: int = 200,
+) -> str:
     value = str(data.get(key) or "").strip()
     if required and not value:
-        errors[key] = [label_required or _("This field is required.")]
+        errors[key] = [_("This field is required.")]
     elif len(value) > max_length:
         errors[key] = [
             _("Use at most %(n)d characters.") % {"n": max_length},
@@ -101,7 +121,9 @@ def _text(data, key, *, errors, required=False, max_length=200, label_required=N
     return value
 
 
-def _amount(value, *, key, errors, required=True, allow_zero=True) -> Decimal | None:
+def _amount(
+    value: object, *, key: str, errors: FieldErrors, required: bool = True, allow_zero: bool = True
+) -> Decimal | None:
     if value in (None, ""):
         if required:
             errors[key] = [_("This field is required.")]
@@ -124,7 +146,14 @@ def _amount(value, *, key, errors, required=True, allow_zero=True) -> Decimal | 
     return amount
 
 
-def _rate(value, *, key, errors, default=money.ZERO, upper_inclusive=True) -> Decimal:
+def _rate(
+    value: object,
+    *,
+    key: str,
+    errors: FieldErrors,
+    default: Decimal = money.ZERO,
+    upper_inclusive: bool = True,
+) -> Decimal:
     """A rate as a fraction (0.13). Accepts a percentage with a % sign ("13%")."""
     if value in (None, ""):
         return default
@@ -144,15 +173,26 @@ def _rate(value, *, key, errors, default=money.ZERO, upper_inclusive=True) -> De
     return rate.quantize(Decimal("0.0001"))
 
 
-def _refuse_clash(
-    clash: QuerySet, *, instance: Model | None, key: str, message: str, errors: dict
-) -> None:
-    """Adds `message` under `key` when another row than `instance` matches `clash`: a name or
-    code must stay unique, and saying so per field beats the database's IntegrityError."""
-    if instance is not None:
-        clash = clash.exclude(pk=instance.pk)
-    if clash.exists():
-        errors[key] = [message]
+def _unique_or_refused(
+    cleaned: dict[str, Any],
+    errors: FieldErrors,
+    *,
+    key: str,
+    clash: QuerySet,
+    instance: Model | None,
+    message: str,
+) -> dict[str, Any]:
+    """`cleaned`, or ValidationFailed with every field error. The value under `key` must stay
+    unique: another row than `instance` in `clash` adds `message` under `key`, because saying
+    so per field beats the database's IntegrityError."""
+    if cleaned[key] and key not in errors:
+        if instance is not None:
+            clash = clash.exclude(pk=instance.pk)
+        if clash.exists():
+            errors[key] = [message]
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    return cleaned
 
 
 def _product_used(product: Product) -> bool:
@@ -165,9 +205,32 @@ def _product_used(product: Product) -> bool:
 # ---------------------------------------------------------------- products
 
 
-def _clean_product(data: dict, *, product: Product | None) -> dict:
-    errors: dict = {}
-    cleaned = {
+@dataclass(frozen=True, kw_only=True)
+class ProductInput:
+    """A product's fields as given (form text or JSON values). A field left UNSET is not
+    given: a new product leaves it empty or at its default, a change keeps the stored value."""
+
+    code: str | Unset | None = UNSET
+    name: str | Unset | None = UNSET
+    name_en: str | Unset | None = UNSET
+    unit: str | Unset | None = UNSET
+    description: str | Unset | None = UNSET
+    list_price: Decimal | str | Unset | None = UNSET
+    tax_rate: Decimal | str | Unset | None = UNSET  # a fraction (0.13) or a percentage ("13%")
+    active: bool | Unset = UNSET  # a change only: a new product is active
+
+
+def _given(data: "ProductInput | PriceListInput | QuoteHeaderInput") -> dict[str, Any]:
+    """The fields of an input that were given (not UNSET)."""
+    return {name: value for name, value in dataclass_values(data).items() if value is not UNSET}
+
+
+_PRODUCT_FIELDS = ("code", "name", "name_en", "unit", "description", "list_price", "tax_rate")
+
+
+def _clean_product(data: Mapping[str, Any], *, product: Product | None) -> dict[str, Any]:
+    errors: FieldErrors = {}
+    cleaned: dict[str, Any] = {
         "code": _text(data, "code", errors=errors, required=True, max_length=40),
         "name": _text(data, "name", errors=errors, required=True, max_length=120),
         "name_en": _text(data, "name_en", errors=errors, max_length=120),
@@ -182,23 +245,20 @@ def _clean_product(data: dict, *, product: Product | None) -> dict:
             upper_inclusive=False,
         ),
     }
-    if cleaned["code"] and "code" not in errors:
-        _refuse_clash(
-            Product.objects.filter(code__iexact=cleaned["code"]),
-            instance=product,
-            key="code",
-            message=_("Another product already has this code."),
-            errors=errors,
-        )
-    if errors:
-        raise ValidationFailed(field_errors=errors)
-    return cleaned
+    return _unique_or_refused(
+        cleaned,
+        errors,
+        key="code",
+        clash=Product.objects.filter(code__iexact=cleaned["code"]),
+        instance=product,
+        message=_("Another product already has this code."),
+    )
 
 
 @transaction.atomic
-def product_create(*, actor, data: dict) -> Product:
+def product_create(*, actor: User, data: ProductInput) -> Product:
     _require_catalog(actor)
-    cleaned = _clean_product(data, product=None)
+    cleaned = _clean_product(_given(data), product=None)
     with unique_or_invalid("code", _("Another product already has this code.")):
         product = Product.objects.create(**cleaned)
     audit_record(
@@ -212,26 +272,22 @@ def product_create(*, actor, data: dict) -> Product:
 
 
 @transaction.atomic
-def product_update(*, actor, product: Product, data: dict) -> Product:
+def product_update(*, actor: User, product: Product, data: ProductInput) -> Product:
     """Change a product. Quotes and contracts keep the prices and names they were made
     with (their lines are copies), so a change never rewrites a signed document."""
     _require_catalog(actor)
     locked = found(Product.objects.select_for_update().filter(pk=product.pk).first())
-    merged = {
-        field: data.get(field, getattr(locked, field))
-        for field in ("code", "name", "name_en", "unit", "description", "list_price", "tax_rate")
-    }
+    given = _given(data)
+    merged = {field: given.get(field, getattr(locked, field)) for field in _PRODUCT_FIELDS}
     cleaned = _clean_product(merged, product=locked)
     changes: dict[str, list[Any]] = {
         field: [str(getattr(locked, field)), str(value)]
         for field, value in cleaned.items()
         if getattr(locked, field) != value
     }
-    if "active" in data:
-        active = bool(data["active"])
-        if active != locked.active:
-            changes["active"] = [locked.active, active]
-            locked.active = active
+    if not isinstance(data.active, Unset) and data.active != locked.active:
+        changes["active"] = [locked.active, data.active]
+        locked.active = data.active
     if not changes:
         return locked
     for field, value in cleaned.items():
@@ -249,7 +305,7 @@ def product_update(*, actor, product: Product, data: dict) -> Product:
 
 
 @transaction.atomic
-def product_remove(*, actor, product: Product) -> Product | None:
+def product_remove(*, actor: User, product: Product) -> Product | None:
     """Delete a product nobody has used yet; a product on a quote or contract is only
     deactivated (it stays on those documents, and can no longer be chosen). Returns the
     deactivated product, or None when it was deleted."""
@@ -272,8 +328,22 @@ def product_remove(*, actor, product: Product) -> Product | None:
 # ---------------------------------------------------------------- price lists
 
 
-def _clean_price_list(data: dict, *, price_list: PriceList | None) -> dict:
-    errors: dict = {}
+@dataclass(frozen=True, kw_only=True)
+class PriceListInput:
+    """A price list's header as given (form values or JSON). A field left UNSET is not given:
+    a new list takes the default, a change keeps the stored value. A customer group (tag) of
+    None makes the list the default one, for everyone."""
+
+    name: str | Unset = UNSET
+    customer_tag: Tag | int | str | Unset | None = UNSET
+    priority: int | str | Unset | None = UNSET
+    valid_from: dt.date | str | Unset | None = UNSET
+    valid_until: dt.date | str | Unset | None = UNSET
+    active: bool | Unset = UNSET
+
+
+def _clean_price_list(data: Mapping[str, Any], *, price_list: PriceList | None) -> dict[str, Any]:
+    errors: FieldErrors = {}
     cleaned: dict[str, Any] = {
         "name": _text(data, "name", errors=errors, required=True, max_length=80),
         "valid_from": clean_date(data.get("valid_from"), field="valid_from", errors=errors),
@@ -286,13 +356,13 @@ def _clean_price_list(data: dict, *, price_list: PriceList | None) -> dict:
     elif tag in (None, ""):
         cleaned["customer_tag"] = None
     else:
-        found = Tag.objects.filter(pk=tag).first() if str(tag).isdigit() else None
-        if found is None:
+        group = Tag.objects.filter(pk=tag).first() if str(tag).isdigit() else None
+        if group is None:
             errors["customer_tag"] = [_("Choose a valid customer group.")]
-        cleaned["customer_tag"] = found
-    priority = data.get("priority", 100)
+        cleaned["customer_tag"] = group
+    raw_priority = data.get("priority", 100)
     try:
-        priority = int(priority if priority not in (None, "") else 100)
+        priority = int(raw_priority if raw_priority not in (None, "") else 100)
         if not 0 <= priority <= 32767:
             raise ValueError
     except (TypeError, ValueError):
@@ -305,31 +375,33 @@ def _clean_price_list(data: dict, *, price_list: PriceList | None) -> dict:
         and cleaned["valid_until"] < cleaned["valid_from"]
     ):
         errors["valid_until"] = [_("The end of validity must not be before its start.")]
-    if cleaned["name"] and "name" not in errors:
-        _refuse_clash(
-            PriceList.objects.filter(name=cleaned["name"]),
-            instance=price_list,
-            key="name",
-            message=_("Another price list already has this name."),
-            errors=errors,
-        )
-    if errors:
-        raise ValidationFailed(field_errors=errors)
-    return cleaned
+    return _unique_or_refused(
+        cleaned,
+        errors,
+        key="name",
+        clash=PriceList.objects.filter(name=cleaned["name"]),
+        instance=price_list,
+        message=_("Another price list already has this name."),
+    )
 
 
-def _clean_price_items(items) -> dict[int, Decimal]:
+def _product_id(item: Mapping[str, Any]) -> int | None:
+    """The id of the product a line names (a Product or its id); None when it names none."""
+    product = item.get("product")
+    return parse_id(product.pk if isinstance(product, Product) else product)
+
+
+def _clean_price_items(items: Iterable[Mapping[str, Any]] | None) -> dict[int, Decimal]:
     """[{product, price}] → {product id: price}; products must exist, one price each."""
-    errors: dict = {}
+    items = list(items or [])
+    errors: FieldErrors = {}
     prices: dict[int, Decimal] = {}
     seen: set[int] = set()
-    for index, item in enumerate(items or []):
-        product = item.get("product")
-        product_id = product.pk if isinstance(product, Product) else product
-        if not str(product_id or "").isdigit():
+    for index, item in enumerate(items):
+        product_id = _product_id(item)
+        if product_id is None:
             errors[f"items.{index}.product"] = [_("Choose a product.")]
             continue
-        product_id = int(product_id)
         if product_id in seen:
             errors[f"items.{index}.product"] = [_("This product is listed twice.")]
             continue
@@ -338,21 +410,26 @@ def _clean_price_items(items) -> dict[int, Decimal]:
         if price is not None:
             prices[product_id] = price
     known = set(Product.objects.filter(pk__in=seen).values_list("pk", flat=True))
-    for index, item in enumerate(items or []):
-        product = item.get("product")
-        product_id = product.pk if isinstance(product, Product) else product
+    for index, item in enumerate(items):
+        product_id = _product_id(item)
         key = f"items.{index}.product"
-        if str(product_id or "").isdigit() and int(product_id) not in known and key not in errors:
+        if product_id is not None and product_id not in known and key not in errors:
             errors[key] = [_("Choose a valid product.")]
     if errors:
         raise ValidationFailed(field_errors=errors)
     return prices
 
 
-def _clean_price_list_and_items(data, items, *, price_list):
+def _clean_price_list_and_items(
+    data: Mapping[str, Any],
+    items: Iterable[Mapping[str, Any]] | None,
+    *,
+    price_list: PriceList | None,
+) -> tuple[dict[str, Any], dict[int, Decimal] | None]:
     """Both validations, with every error at once; prices is None when items is None."""
-    errors: dict = {}
-    cleaned = prices = None
+    errors: FieldErrors = {}
+    cleaned: dict[str, Any] = {}
+    prices = None
     try:
         cleaned = _clean_price_list(data, price_list=price_list)
     except ValidationFailed as error:
@@ -380,36 +457,48 @@ def _write_price_items(price_list: PriceList, prices: dict[int, Decimal]) -> Non
 
 
 @transaction.atomic
-def pricelist_create(*, actor, data: dict, items=None) -> PriceList:
+def pricelist_create(
+    *,
+    actor: User,
+    data: PriceListInput,
+    items: Iterable[Mapping[str, Any]] | None = None,
+) -> PriceList:
     """A price list with its items ([{product, price}])."""
     _require_catalog(actor)
-    cleaned, prices = _clean_price_list_and_items(data, items or [], price_list=None)
+    cleaned, prices = _clean_price_list_and_items(_given(data), items or [], price_list=None)
     with unique_or_invalid("name", _("Another price list already has this name.")):
         price_list = PriceList.objects.create(**cleaned)
-    _write_price_items(price_list, prices)
+    _write_price_items(price_list, prices or {})
     audit_record(
         actor=actor,
         action="sales.pricelist_create",
         target=price_list,
         summary=price_list.name,
-        detail={"items": {str(k): str(v) for k, v in prices.items()}},
+        detail={"items": {str(k): str(v) for k, v in (prices or {}).items()}},
     )
     return price_list
 
 
 @transaction.atomic
-def pricelist_update(*, actor, price_list: PriceList, data: dict, items=None) -> PriceList:
+def pricelist_update(
+    *,
+    actor: User,
+    price_list: PriceList,
+    data: PriceListInput,
+    items: Iterable[Mapping[str, Any]] | None = None,
+) -> PriceList:
     """Change a list's header; when `items` is given it replaces the list's prices."""
     _require_catalog(actor)
     locked = found(PriceList.objects.select_for_update().filter(pk=price_list.pk).first())
-    merged = {
-        "name": data.get("name", locked.name),
-        "customer_tag": data.get("customer_tag", locked.customer_tag_id),
-        "priority": data.get("priority", locked.priority),
-        "valid_from": data.get("valid_from", locked.valid_from),
-        "valid_until": data.get("valid_until", locked.valid_until),
-        "active": data.get("active", locked.active),
+    stored = {
+        "name": locked.name,
+        "customer_tag": locked.customer_tag_id,
+        "priority": locked.priority,
+        "valid_from": locked.valid_from,
+        "valid_until": locked.valid_until,
+        "active": locked.active,
     }
+    merged = stored | _given(data)
     cleaned, prices = _clean_price_list_and_items(merged, items, price_list=locked)
     for field, value in cleaned.items():
         setattr(locked, field, value)
@@ -433,10 +522,15 @@ def pricelist_update(*, actor, price_list: PriceList, data: dict, items=None) ->
 # ---------------------------------------------------------------- quotes
 
 
-def _clean_quote_lines(items, *, customer, price_list) -> list[dict]:
+def _clean_quote_lines(
+    items: Iterable[Mapping[str, Any]] | None,
+    *,
+    customer: Customer,
+    price_list: PriceList | None,
+) -> list[dict[str, Any]]:
     """Validate quote lines and compute their amounts. A line without a unit price gets the
     customer's price (price_for); tax rate defaults to the product's."""
-    errors: dict = {}
+    errors: FieldErrors = {}
     items = list(items or [])
     if not items:
         raise ValidationFailed(field_errors={"items": [_("Add at least one line.")]})
@@ -444,23 +538,15 @@ def _clean_quote_lines(items, *, customer, price_list) -> list[dict]:
         raise ValidationFailed(
             field_errors={"items": [_("At most %(n)d lines.") % {"n": MAX_QUOTE_LINES}]}
         )
-    wanted: list[int] = []
-    for item in items:
-        product = item.get("product")
-        if isinstance(product, Product):
-            wanted.append(product.pk)
-        elif (product_id := parse_id(product)) is not None:
-            wanted.append(product_id)
+    wanted = [product_id for item in items if (product_id := _product_id(item)) is not None]
     products = {p.pk: p for p in Product.objects.filter(pk__in=wanted)}
     prices = prices_for(products=products.values(), customer=customer, price_list=price_list)
-    lines = []
+    lines: list[dict[str, Any]] = []
     for index, item in enumerate(items):
         key = f"items.{index}"
-        raw = item.get("product")
         product = None
-        if raw not in (None, ""):
-            product_id = raw.pk if isinstance(raw, Product) else raw
-            product = products.get(parse_id(product_id) or 0)
+        if item.get("product") not in (None, ""):
+            product = products.get(_product_id(item) or 0)
             if product is None:
                 errors[f"{key}.product"] = [_("Choose a valid product.")]
                 continue
@@ -545,12 +631,12 @@ _LINE_COLUMNS = (
 )
 
 
-def line_item_fields(*, line: dict) -> dict:
+def line_item_fields(*, line: Mapping[str, Any]) -> dict[str, Any]:
     """A cleaned quote or contract line (with its `amounts`) as the columns of a LineItem."""
     return {key: line[key] for key in _LINE_COLUMNS} | money.amount_fields(line["amounts"])
 
 
-def _write_quote_lines(quote: Quote, lines: list[dict]) -> None:
+def _write_quote_lines(quote: Quote, lines: list[dict[str, Any]]) -> None:
     quote.items.all().delete()
     QuoteItem.objects.bulk_create(
         [QuoteItem(quote=quote, **line_item_fields(line=line)) for line in lines]
@@ -560,22 +646,24 @@ def _write_quote_lines(quote: Quote, lines: list[dict]) -> None:
         setattr(quote, field, value)
 
 
-def _clean_contact(contact, *, customer, errors) -> Contact | None:
+def _clean_contact(
+    contact: Contact | int | str | None, *, customer: Customer, errors: FieldErrors
+) -> Contact | None:
     if contact in (None, ""):
         return None
     contact_id = parse_id(contact.pk if isinstance(contact, Contact) else contact)
-    found = (
+    chosen = (
         Contact.objects.filter(pk=contact_id, customer_id=customer.pk).first()
         if contact_id is not None
         else None
     )
-    if found is None:
+    if chosen is None:
         errors["contact"] = [_("Choose one of the customer's contacts.")]
-    return found
+    return chosen
 
 
-def _clean_quote_header(data: dict, *, customer) -> dict:
-    errors: dict = {}
+def _clean_quote_header(data: Mapping[str, Any], *, customer: Customer) -> dict[str, Any]:
+    errors: FieldErrors = {}
     cleaned = {
         "contact": _clean_contact(data.get("contact"), customer=customer, errors=errors),
         "valid_until": clean_date(data.get("valid_until"), field="valid_until", errors=errors),
@@ -586,7 +674,7 @@ def _clean_quote_header(data: dict, *, customer) -> dict:
     return cleaned
 
 
-def quote_lock(*, actor, quote: Quote | int) -> Quote:
+def quote_lock(*, actor: User, quote: Quote | int) -> Quote:
     """The quote locked for a change by `actor` (select_for_update); NotFound outside their
     scope."""
     quote_id = quote.pk if isinstance(quote, Quote) else quote
@@ -603,11 +691,11 @@ def quote_lock(*, actor, quote: Quote | int) -> Quote:
 @transaction.atomic
 def quote_create(
     *,
-    actor,
+    actor: User,
     customer: Customer,
-    items: list[dict],
-    contact=None,
-    valid_until=None,
+    items: Iterable[Mapping[str, Any]],
+    contact: Contact | int | str | None = None,
+    valid_until: dt.date | str | None = None,
     notes: str = "",
 ) -> Quote:
     """A draft quote for a customer in the actor's own scope. Items: dicts with product
@@ -620,7 +708,7 @@ def quote_create(
     header = _clean_quote_header(
         {"contact": contact, "valid_until": valid_until, "notes": notes}, customer=customer
     )
-    price_list = price_list_for(customer)
+    price_list = price_list_for(customer=customer)
     lines = _clean_quote_lines(items, customer=customer, price_list=price_list)
     quote = Quote(
         number=numbers.next_number(numbers.QUOTE),
@@ -646,16 +734,32 @@ def quote_create(
 
 
 @transaction.atomic
-def quote_update(*, actor, quote: Quote, data: dict, items=None) -> Quote:
-    """Change a draft quote's header (contact, valid_until, notes) and, when given, its lines."""
+@dataclass(frozen=True, kw_only=True)
+class QuoteHeaderInput:
+    """A draft quote's header as given; a field left UNSET keeps the stored value."""
+
+    contact: Contact | int | str | Unset | None = UNSET
+    valid_until: dt.date | str | Unset | None = UNSET
+    notes: str | Unset = UNSET
+
+
+def quote_update(
+    *,
+    actor: User,
+    quote: Quote,
+    data: QuoteHeaderInput,
+    items: Iterable[Mapping[str, Any]] | None = None,
+) -> Quote:
+    """Change a draft quote's header and, when `items` is given, its lines."""
     locked = quote_lock(actor=actor, quote=quote)
     if locked.status != Quote.Status.DRAFT:
         raise Conflict(_("Only a draft quote can be changed."))
-    merged = {
-        "contact": data.get("contact", locked.contact_id),
-        "valid_until": data.get("valid_until", locked.valid_until),
-        "notes": data.get("notes", locked.notes),
+    stored = {
+        "contact": locked.contact_id,
+        "valid_until": locked.valid_until,
+        "notes": locked.notes,
     }
+    merged = stored | _given(data)
     header = _clean_quote_header(merged, customer=locked.customer)
     lines = None
     if items is not None:
@@ -675,12 +779,12 @@ def quote_update(*, actor, quote: Quote, data: dict, items=None) -> Quote:
     return locked
 
 
-def _status_label(status) -> str:
+def _status_label(status: str) -> str:
     return str(Quote.Status(status).label)
 
 
 @transaction.atomic
-def quote_set_status(*, actor, quote: Quote, status: str) -> Quote:
+def quote_set_status(*, actor: User, quote: Quote, status: str) -> Quote:
     """Move a quote: draft → sent → accepted / rejected (sent → draft to rework it).
     Conversion to a contract is contracts.services.quote_convert's."""
     locked = quote_lock(actor=actor, quote=quote)

@@ -108,7 +108,7 @@ def product_create(request):
     errors = []
     if form.is_valid():
         try:
-            product = services_catalog.product_create(actor=request.user, data=form.service_data())
+            product = services_catalog.product_create(actor=request.user, data=form.to_input())
         except ValidationFailed as exc:
             errors = _apply_errors(form, exc)
         else:
@@ -123,7 +123,7 @@ def product_create(request):
 @require_http_methods(["GET", "POST"])
 def product_edit(request, product_id: int):
     _require_catalog(request)
-    product = selectors_catalog.product_get(product_id)
+    product = selectors_catalog.product_get(product_id=product_id)
     if request.method == "GET":
         initial = {
             field: getattr(product, field)
@@ -133,15 +133,14 @@ def product_edit(request, product_id: int):
         return _product_page(request, ProductForm(initial=initial), product)
     form = ProductForm(request.POST)
     if form.is_valid():
-        data = form.service_data()
-        data["active"] = request.POST.get("active") == "on"
+        data = form.to_input(active=request.POST.get("active") == "on")
         try:
             services_catalog.product_update(actor=request.user, product=product, data=data)
         except ValidationFailed as exc:
             for message in _apply_errors(form, exc):
                 form.add_error(None, message)
         else:
-            messages.success(request, _("Product %(code)s saved.") % {"code": data["code"]})
+            messages.success(request, _("Product %(code)s saved.") % {"code": data.code})
             return redirect("sales:product_list")
     return _product_page(request, form, product)
 
@@ -150,7 +149,7 @@ def product_edit(request, product_id: int):
 @require_POST
 def product_remove(request, product_id: int):
     _require_catalog(request)
-    product = selectors_catalog.product_get(product_id)
+    product = selectors_catalog.product_get(product_id=product_id)
     kept = services_catalog.product_remove(actor=request.user, product=product)
     if kept is None:
         messages.success(request, _("Product %(code)s deleted.") % {"code": product.code})
@@ -215,7 +214,7 @@ def pricelist_create(request):
 @require_http_methods(["GET", "POST"])
 def pricelist_edit(request, price_list_id: int):
     _require_catalog(request)
-    price_list = selectors_catalog.pricelist_get(price_list_id)
+    price_list = selectors_catalog.pricelist_get(price_list_id=price_list_id)
     if request.method == "GET":
         form = PriceListForm(
             initial={
@@ -228,7 +227,8 @@ def pricelist_edit(request, price_list_id: int):
             }
         )
         prices = {
-            item.product_id: item.price for item in selectors_catalog.pricelist_items(price_list)
+            item.product_id: item.price
+            for item in selectors_catalog.pricelist_items(price_list=price_list)
         }
         return _pricelist_page(request, form=form, price_list=price_list, prices=prices)
     return _pricelist_save(request, price_list=price_list)
@@ -240,7 +240,7 @@ def _pricelist_save(request, *, price_list):
     items = pricelist_items_from_post(request.POST, products)
     errors: list[str] = []
     if form.is_valid():
-        data = dict(form.cleaned_data)
+        data = services_catalog.PriceListInput(**form.cleaned_data)
         try:
             if price_list is None:
                 price_list = services_catalog.pricelist_create(
@@ -329,7 +329,7 @@ def _percent_number(rate) -> str:
 
 
 def _items(quote) -> list:
-    items = selectors_catalog.quote_items(quote)
+    items = selectors_catalog.quote_items(quote=quote)
     for item in items:
         item.discount_percent = document_text.percent_text(item.discount_rate)
         item.tax_percent = document_text.percent_text(item.tax_rate)
@@ -423,7 +423,7 @@ def quote_create(request):
     customer = _customer_choice(request)
     if customer is None:
         return _customer_picker(request)
-    price_list = services_catalog.price_list_for(customer)
+    price_list = services_catalog.price_list_for(customer=customer)
     if request.method == "GET":
         return _quote_form_page(
             request,
@@ -482,7 +482,7 @@ def quote_edit(request, quote_id: int):
                 "discount": f"{(item.discount_rate * 100).normalize():f}",
                 "tax": f"{(item.tax_rate * 100).normalize():f}",
             }
-            for item in selectors_catalog.quote_items(quote)
+            for item in selectors_catalog.quote_items(quote=quote)
         ]
         return _quote_form_page(
             request,
@@ -498,7 +498,10 @@ def quote_edit(request, quote_id: int):
         quote=quote,
         price_list=quote.price_list,
         save=lambda data, items: services_catalog.quote_update(
-            actor=request.user, quote=quote, data=data, items=items
+            actor=request.user,
+            quote=quote,
+            data=services_catalog.QuoteHeaderInput(**data),
+            items=items,
         ),
         done=_("Quote %(number)s saved."),
     )
@@ -511,7 +514,7 @@ def quote_line_row(request):
     customer = _customer_choice(request)
     if customer is None:
         raise Http404
-    price_list = services_catalog.price_list_for(customer)
+    price_list = services_catalog.price_list_for(customer=customer)
     return render(
         request,
         "sales/catalog/_quote_line.html",

@@ -5,6 +5,8 @@ record) points at the version it started with, so running approvals keep their r
 Approvers are resolved into `ApprovalTask` rows when a step starts: the approver's queue is
 one index range (approver, state)."""
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +69,10 @@ class ApprovalFlowVersion(models.Model):
     created_by = user_stamp()
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Not stored: the readable conditions and steps, set by approvals.selectors.describe_flows.
+    condition_lines: list[str]
+    step_lines: list[dict[str, str]]
+
     class Meta:
         ordering = ["flow", "-number"]
         constraints = [
@@ -101,6 +107,16 @@ class Approval(models.Model):
     # The document as it was submitted (lines, totals, plan: written by the record's area),
     # so that a resubmission can be compared with the round that was decided before it.
     snapshot = models.JSONField(default=dict, blank=True)
+
+    # Not stored: what approvals.selectors add for the queues and the record's panel (the
+    # contract behind the record, its page, the current step, and what the reader may do).
+    contract_id: int | None
+    record_url: str | None
+    step_label: str
+    step_views: list[Any]
+    event_list: list["ApprovalEvent"]
+    can_decide: bool
+    can_withdraw: bool
 
     class Meta:
         verbose_name = _("approval")
@@ -140,6 +156,10 @@ class ApprovalTask(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
     decided_at = models.DateTimeField(null=True, blank=True)
     comment = models.TextField(blank=True)
+
+    # Not stored: the step's name and mode as the approver's queue shows them (approvals.selectors).
+    step_label: str
+    step_mode: str
 
     class Meta:
         ordering = ["step_index", "id"]

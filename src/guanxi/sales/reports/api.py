@@ -37,7 +37,9 @@ class TargetQuery(Schema):
 def target_list(request, query: Query[TargetQuery]):
     if query.period not in SalesTarget.Period.values:
         raise ValidationFailed(field_errors={"period": [_("Choose month, quarter or year.")]})
-    starts_on = selectors_targets.period_start(query.period, query.on or timezone.localdate())
+    starts_on = selectors_targets.period_start(
+        period=query.period, day=query.on or timezone.localdate()
+    )
     targets = selectors_targets.visible_targets(user=request.auth).filter(
         period=query.period, starts_on=starts_on
     )
@@ -100,7 +102,7 @@ class ManagerQuery(Schema):
     summary="Manager view: per consultant and department",
 )
 def manager_report(request, query: Query[ManagerQuery]):
-    period = reports.report_period(query.period, on=query.on, start=query.start, end=query.end)
+    period = reports.report_period(kind=query.period, on=query.on, start=query.start, end=query.end)
     department = _department(query.department)
     report = reports.manager_report(viewer=request.auth, period=period, department=department)
     return report_out(report)

@@ -53,7 +53,7 @@ class ReportPeriodForm(forms.Form):
         data = self.cleaned_data
         department = self._departments.get(data.get("department") or "")
         period = report_period(
-            data.get("period") or None,
+            kind=data.get("period") or None,
             on=data.get("on"),
             start=data.get("start"),
             end=data.get("end"),

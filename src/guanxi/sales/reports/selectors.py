@@ -21,8 +21,9 @@ grow with the number of consultants. A department's row includes its sub-departm
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.db.models import Count, F, Sum
+from django.db.models import Aggregate, Count, F, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,8 +59,8 @@ class ReportPeriod:
 
 
 def report_period(
-    kind: str | None = None,
     *,
+    kind: str | None = None,
     on: dt.date | None = None,
     start: dt.date | None = None,
     end: dt.date | None = None,
@@ -74,7 +75,7 @@ def report_period(
             field_errors={"period": [_("Choose month, quarter, year or custom.")]}
         )
     if kind == CUSTOM:
-        errors = {}
+        errors: dict[str, list[str]] = {}
         if start is None:
             errors["start"] = [_("Enter the first day of the period.")]
         if end is None:
@@ -88,7 +89,7 @@ def report_period(
         if errors:
             raise ValidationFailed(field_errors=errors)
         return ReportPeriod(kind=kind, start=start, end=end)
-    first, last = period_bounds(kind, on or today)
+    first, last = period_bounds(period=kind, day=on or today)
     return ReportPeriod(kind=kind, start=first, end=last)
 
 
@@ -151,7 +152,7 @@ class ManagerReport:
     department: Department | None = None
 
 
-def _grouped(queryset, **aggregates) -> list[tuple]:
+def _grouped(queryset: QuerySet, **aggregates: Aggregate) -> list[tuple[Any, ...]]:
     names = list(aggregates)
     return list(
         queryset.values("owner_id", "department_id")
@@ -161,7 +162,9 @@ def _grouped(queryset, **aggregates) -> list[tuple]:
     )
 
 
-def _figures_by_owner_and_department(viewer, *, period, today, department_ids):
+def _figures_by_owner_and_department(
+    viewer: User, *, period: ReportPeriod, today: dt.date, department_ids: set[int] | None
+) -> dict[tuple[int | None, int | None], Figures]:
     """{(owner_id, department_id): Figures} — four GROUP BY queries."""
     contracts = Contract.objects.visible_to(viewer).filter(
         status__in=SIGNED_STATUSES, signed_on__gte=period.start, signed_on__lte=period.end
@@ -182,9 +185,9 @@ def _figures_by_owner_and_department(viewer, *, period, today, department_ids):
             queryset.filter(department_id__in=department_ids)
             for queryset in (contracts, payments, overdue, invoices)
         )
-    cells: dict[tuple, Figures] = {}
+    cells: dict[tuple[int | None, int | None], Figures] = {}
 
-    def cell(owner_id, department_id) -> Figures:
+    def cell(owner_id: int | None, department_id: int | None) -> Figures:
         return cells.setdefault((owner_id, department_id), Figures())
 
     for owner_id, department_id, n, total, paid in _grouped(
@@ -209,7 +212,7 @@ def _figures_by_owner_and_department(viewer, *, period, today, department_ids):
 
 def manager_report(
     *,
-    viewer,
+    viewer: User,
     period: ReportPeriod,
     department: Department | None = None,
     today: dt.date | None = None,
@@ -223,7 +226,7 @@ def manager_report(
     today = today or timezone.localdate()
     scope = scope_for_user(user=viewer)
     all_departments = list(Department.objects.order_by("path"))
-    by_id = {d.pk: d for d in all_departments}
+    by_id: dict[int | None, Department] = {d.pk: d for d in all_departments}
     subtree_ids = None
     if department is not None:
         if not departments_in_scope(user=viewer).filter(pk=department.pk).exists():
@@ -263,7 +266,10 @@ def manager_report(
         for user in User.objects.filter(pk__in=missing).select_related("department"):
             known[user.pk] = user
     listed_ids = set(known) if not scope.sees_all or subtree_ids is not None else wanted_ids
-    user_rows = {user_id: ReportRow(user=known[user_id]) for user_id in listed_ids}
+    # keyed like the cells, whose owner may be None
+    user_rows: dict[int | None, ReportRow] = {
+        user_id: ReportRow(user=known[user_id]) for user_id in listed_ids
+    }
     no_owner = ReportRow()
     total = Figures()
     for (owner_id, _department_id), figures in cells.items():
@@ -313,7 +319,7 @@ def manager_report(
     )
 
 
-def department_choices(*, viewer) -> list[Department]:
+def department_choices(*, viewer: User) -> list[Department]:
     """Departments the viewer may filter the manager view by."""
     scope = scope_for_user(user=viewer)
     if not (scope.sees_all or scope.department_ids):
@@ -321,7 +327,7 @@ def department_choices(*, viewer) -> list[Department]:
     return list(departments_in_scope(user=viewer).order_by("path"))
 
 
-def has_team(*, viewer) -> bool:
+def has_team(*, viewer: User) -> bool:
     """Whether the viewer's scope covers anybody else (for links to the manager view)."""
     scope = scope_for_user(user=viewer)
     return scope.user_id is not None and (
@@ -365,13 +371,13 @@ class TeamMonth:
     target: Decimal | None
 
 
-def team_month(*, viewer, today: dt.date | None = None) -> TeamMonth:
+def team_month(*, viewer: User, today: dt.date | None = None) -> TeamMonth:
     """This month for each person in the viewer's scope but the viewer: signed (count and
     amount) against the signed-amount target, and collected. Two GROUP BYs on the owners'
     (owner, date) ranges and one read of the targets; a person's figures are those of the
     records they own, as on their own home page."""
     today = today or timezone.localdate()
-    start, end = period_bounds(SalesTarget.Period.MONTH, today)
+    start, end = period_bounds(period=SalesTarget.Period.MONTH, day=today)
     members = [
         user
         for user in users_in_scope(user=viewer).order_by("department__path", "username")

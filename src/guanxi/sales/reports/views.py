@@ -237,7 +237,7 @@ def targets(request):
         else:
             messages.error(request, _("Please correct the errors below."))
             failed = (key, form)
-    starts_on, ends_on = period_bounds(period, on)
+    starts_on, ends_on = period_bounds(period=period, day=on)
     rows = _target_rows(request.user, period=period, starts_on=starts_on, failed=failed)
     return render(
         request,

@@ -13,13 +13,15 @@ progress figure.
 
 import calendar
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Aggregate, Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
-from guanxi.accounts.models import Department
+from guanxi.accounts.models import Department, User
 from guanxi.accounts.selectors import departments_in_scope, scope_for_user, users_in_scope
 from guanxi.core.local_days import local_day_bounds
 from guanxi.core.scope import apply_scope
@@ -46,7 +48,7 @@ OVERDUE_CAP = 1_000
 # ---------------------------------------------------------------- periods
 
 
-def period_bounds(period: str, day: dt.date) -> tuple[dt.date, dt.date]:
+def period_bounds(*, period: str, day: dt.date) -> tuple[dt.date, dt.date]:
     """First and last day (inclusive) of the month, quarter or year containing `day`."""
     if period == Period.MONTH:
         start = day.replace(day=1)
@@ -63,11 +65,11 @@ def period_bounds(period: str, day: dt.date) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-def period_start(period: str, day: dt.date) -> dt.date:
-    return period_bounds(period, day)[0]
+def period_start(*, period: str, day: dt.date) -> dt.date:
+    return period_bounds(period=period, day=day)[0]
 
 
-def progress_percent(actual, target) -> Decimal | None:
+def progress_percent(*, actual: Decimal | int, target: Decimal | int) -> Decimal | None:
     """actual ÷ target in per cent, one decimal, half up; None when the target is 0."""
     target = Decimal(target)
     if target <= 0:
@@ -84,7 +86,7 @@ class TargetProgress:
 
     @property
     def percent(self) -> Decimal | None:
-        return progress_percent(self.actual, self.target.value)
+        return progress_percent(actual=self.actual, target=self.target.value)
 
     @property
     def bar(self) -> int:
@@ -106,7 +108,7 @@ class TargetProgress:
 # ---------------------------------------------------------------- scoped readers
 
 
-def customers_for_targets(*, user):
+def customers_for_targets(*, user: User) -> QuerySet[Customer]:
     """Customers (not deleted) in the user's data scope by their owner's line — the same
     scope as sales records, without shares or pools (a collaborator's customers are not
     their new customers)."""
@@ -117,7 +119,7 @@ def customers_for_targets(*, user):
     return apply_scope(queryset, scope)
 
 
-def visible_targets(*, user):
+def visible_targets(*, user: User) -> QuerySet[SalesTarget]:
     """Targets of the users and departments in the user's scope (their own always)."""
     scope = scope_for_user(user=user)
     targets = SalesTarget.objects.select_related("user", "department", "set_by")
@@ -133,7 +135,7 @@ def visible_targets(*, user):
     )
 
 
-def _subtree_ids(department_ids) -> dict[int, set[int]]:
+def _subtree_ids(department_ids: Collection[int]) -> dict[int, set[int]]:
     """For each department, its own id and those of its sub-departments (path tree)."""
     if not department_ids:
         return {}
@@ -149,21 +151,23 @@ def _subtree_ids(department_ids) -> dict[int, set[int]]:
     return result
 
 
-def targets_with_progress(*, viewer, targets: list[SalesTarget]) -> list[TargetProgress]:
+def targets_with_progress(*, viewer: User, targets: list[SalesTarget]) -> list[TargetProgress]:
     """Actual figures for a list of targets, read in the viewer's scope: one GROUP BY query
     per measure (owner × department, one conditional sum per distinct period), summed per
     target in Python. At most four queries, whatever the number of targets."""
     if not targets:
         return []
-    bounds = [period_bounds(t.period, t.starts_on) for t in targets]
+    bounds = [period_bounds(period=t.period, day=t.starts_on) for t in targets]
     spans = sorted(set(bounds))
     first = min(start for start, _ in spans)
     last = max(end for _, end in spans)
     subtrees = _subtree_ids({t.department_id for t in targets if t.department_id})
     user_ids = {t.user_id for t in targets if t.user_id}
-    relevant_departments = set().union(*subtrees.values()) if subtrees else set()
+    relevant_departments: set[int] = set().union(*subtrees.values()) if subtrees else set()
 
-    def grouped(queryset, *, date_field, aggregate, measure):
+    def grouped(
+        queryset: QuerySet, *, date_field: str, aggregate: type[Aggregate], measure: str
+    ) -> list[tuple[Any, ...]]:
         queryset = queryset.filter(
             Q(owner_id__in=user_ids) | Q(department_id__in=relevant_departments)
         )
@@ -239,12 +243,12 @@ def targets_with_progress(*, viewer, targets: list[SalesTarget]) -> list[TargetP
 # ---------------------------------------------------------------- pages
 
 
-def my_targets(*, user, today: dt.date | None = None) -> list[TargetProgress]:
+def my_targets(*, user: User, today: dt.date | None = None) -> list[TargetProgress]:
     """The user's own targets for the current month, quarter and year, with progress."""
     today = today or timezone.localdate()
     condition = Q()
     for period in Period.values:
-        condition |= Q(period=period, starts_on=period_start(period, today))
+        condition |= Q(period=period, starts_on=period_start(period=period, day=today))
     targets = list(
         SalesTarget.objects.filter(user_id=user.pk)
         .filter(condition)
@@ -257,11 +261,11 @@ def my_targets(*, user, today: dt.date | None = None) -> list[TargetProgress]:
     return targets_with_progress(viewer=user, targets=targets)
 
 
-def my_month_figures(*, user, today: dt.date | None = None) -> dict:
+def my_month_figures(*, user: User, today: dt.date | None = None) -> dict[str, Any]:
     """The user's own signed and collected amounts this month and their open overdue
     instalments (count and amount, up to OVERDUE_CAP), in three indexed queries."""
     today = today or timezone.localdate()
-    start, end = period_bounds(Period.MONTH, today)
+    start, end = period_bounds(period=Period.MONTH, day=today)
     signed = (
         Contract.objects.filter(
             owner_id=user.pk,
@@ -308,12 +312,14 @@ def my_month_figures(*, user, today: dt.date | None = None) -> dict:
     }
 
 
-def targets_for_period(*, user, period: str, starts_on: dt.date) -> list[SalesTarget]:
+def targets_for_period(*, user: User, period: str, starts_on: dt.date) -> list[SalesTarget]:
     """Targets in the user's scope for one period (the targets page and the manager view)."""
     return list(visible_targets(user=user).filter(period=period, starts_on=starts_on))
 
 
-def recently_signed(*, user, days: int = 14, limit: int = 10, today=None) -> list[Contract]:
+def recently_signed(
+    *, user: User, days: int = 14, limit: int = 10, today: dt.date | None = None
+) -> list[Contract]:
     """Contracts signed in the last `days` days in the user's scope, newest first: the
     customers who have just bought (customer relations' starting point after the sale).
     The page's ids are chosen before anything is joined: a busy day has thousands."""

@@ -8,11 +8,14 @@ fen, new customers a whole number. Every change is audited.
 """
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from guanxi.accounts.models import Department, User
 from guanxi.accounts.selectors import departments_in_scope, user_can, users_in_scope
 from guanxi.core.audit import audit_record
 from guanxi.core.errors import PermissionDenied, ValidationFailed
@@ -28,7 +31,7 @@ Period = SalesTarget.Period
 Metric = SalesTarget.Metric
 
 
-def _check_actor(actor, *, user, department) -> None:
+def _check_actor(actor: User, *, user: User | None, department: Department | None) -> None:
     if not user_can(user=actor, permission=SET_TARGETS):
         raise PermissionDenied(_("You may not set sales targets."))
     if (user is None) == (department is None):
@@ -44,8 +47,8 @@ def _check_actor(actor, *, user, department) -> None:
         raise PermissionDenied(_("You may only set targets for departments in your data scope."))
 
 
-def _clean_period(period, starts_on) -> tuple[str, dt.date]:
-    errors = {}
+def _clean_period(period: str, starts_on: dt.date | str | None) -> tuple[str, dt.date]:
+    errors: dict[str, list[str]] = {}
     if period not in Period.values:
         errors["period"] = [_("Choose month, quarter or year.")]
     if isinstance(starts_on, str):
@@ -55,12 +58,12 @@ def _clean_period(period, starts_on) -> tuple[str, dt.date]:
             starts_on = None
     if not isinstance(starts_on, dt.date):
         errors["starts_on"] = [_("Enter a valid date.")]
-    if errors:
+    if errors or not isinstance(starts_on, dt.date):
         raise ValidationFailed(field_errors=errors)
-    return period, period_start(period, starts_on)
+    return period, period_start(period=period, day=starts_on)
 
 
-def _clean_value(metric, value, *, field: str = "value") -> Decimal:
+def _clean_value(metric: str, value: object, *, field: str = "value") -> Decimal:
     if metric not in Metric.values:
         raise ValidationFailed(field_errors={"metric": [_("Choose a valid measure.")]})
     if isinstance(value, float):
@@ -82,13 +85,15 @@ def _clean_value(metric, value, *, field: str = "value") -> Decimal:
     return money.fen(number)
 
 
-def _slot(*, user, department, period, starts_on) -> dict:
+def _slot(
+    *, user: User | None, department: Department | None, period: str, starts_on: dt.date
+) -> dict[str, Any]:
     """Whose targets and for which period; with a measure added, what names one target."""
     subject = {"user": user} if user is not None else {"department": department}
     return {"period": period, "starts_on": starts_on, **subject}
 
 
-def _audit_detail(target: SalesTarget, **values) -> dict:
+def _audit_detail(target: SalesTarget, **values: str | None) -> dict[str, Any]:
     """What the audit log keeps of a target set or cleared: whose, when, which measure."""
     return {
         "user": target.user_id,
@@ -100,7 +105,7 @@ def _audit_detail(target: SalesTarget, **values) -> dict:
     }
 
 
-def _write(*, actor, key: dict, value) -> SalesTarget:
+def _write(*, actor: User, key: Mapping[str, Any], value: Decimal) -> SalesTarget:
     existing = SalesTarget.objects.select_for_update().filter(**key).first()
     before = str(existing.value) if existing is not None else None
     if existing is None:
@@ -124,18 +129,25 @@ def _write(*, actor, key: dict, value) -> SalesTarget:
 
 @transaction.atomic
 def target_set(
-    *, actor, period, starts_on, metric, value, user=None, department=None
+    *,
+    actor: User,
+    period: str,
+    starts_on: dt.date | str | None,
+    metric: str,
+    value: Decimal | str | int | float | None,
+    user: User | None = None,
+    department: Department | None = None,
 ) -> SalesTarget:
     """Create or update one target; returns it."""
     _check_actor(actor, user=user, department=department)
     period, starts_on = _clean_period(period, starts_on)
-    value = _clean_value(metric, value)
+    cleaned = _clean_value(metric, value)
     slot = _slot(user=user, department=department, period=period, starts_on=starts_on)
-    return _write(actor=actor, key={**slot, "metric": metric}, value=value)
+    return _write(actor=actor, key={**slot, "metric": metric}, value=cleaned)
 
 
 @transaction.atomic
-def target_clear(*, actor, target: SalesTarget) -> None:
+def target_clear(*, actor: User, target: SalesTarget) -> None:
     """Remove a target (no target for that measure and period any more)."""
     _check_actor(actor, user=target.user, department=target.department)
     SalesTarget.objects.filter(pk=target.pk).delete()
@@ -150,7 +162,13 @@ def target_clear(*, actor, target: SalesTarget) -> None:
 
 @transaction.atomic
 def targets_save(
-    *, actor, period, starts_on, values: dict, user=None, department=None
+    *,
+    actor: User,
+    period: str,
+    starts_on: dt.date | str | None,
+    values: Mapping[str, Decimal | str | int | float | None],
+    user: User | None = None,
+    department: Department | None = None,
 ) -> list[SalesTarget]:
     """Set the three measures of one user or department for one period at once (the targets
     page). `values` maps metric → value; a blank value removes that target. Every value is
@@ -158,7 +176,7 @@ def targets_save(
     _check_actor(actor, user=user, department=department)
     period, starts_on = _clean_period(period, starts_on)
     cleaned: dict[str, Decimal | None] = {}
-    errors: dict[str, list] = {}
+    errors: dict[str, list[str]] = {}
     for metric, value in values.items():
         if metric not in Metric.values:
             errors[metric] = [_("Choose a valid measure.")]
