@@ -424,12 +424,12 @@ def _actions(user, contract, can_edit: bool) -> dict:
 def contract_detail(request, pk):
     contract = contract_get_for_user(user=request.user, contract_id=pk)
     can_edit = contract_can_edit(user=request.user, contract=contract)
-    amendments = contract_amendments(contract)
+    amendments = contract_amendments(contract=contract)
     for amendment in amendments:
         amendment.change_rows = _change_rows(amendment)
     context = {
         "contract": contract,
-        "items": _with_percents(contract_items(contract)),
+        "items": _with_percents(contract_items(contract=contract)),
         "amendments": amendments,
         "actions": _actions(request.user, contract, can_edit),
         "terminate_form": TerminateForm(),
