@@ -662,17 +662,15 @@ def contract_complete(*, actor: User, contract: Contract | int) -> Contract:
             % {"paid": money.yuan(locked.paid_amount), "total": money.yuan(locked.total_amount)},
             code="not_collected",
         )
-    _set_status(locked, S.COMPLETED)
     locked.completed_at = timezone.now()
-    locked.save()
-    sync.contract_copies_refresh(locked)
-    contract_timeline_add(
-        contract=locked,
-        title=_("Contract %(number)s completed") % {"number": locked.number},
+    _close(
+        locked,
+        S.COMPLETED,
         actor=actor,
-        data={"status": locked.status},
+        title=_("Contract %(number)s completed") % {"number": locked.number},
+        action=AUDIT_COMPLETE,
+        summary=locked.number,
     )
-    audit_record(actor=actor, action=AUDIT_COMPLETE, target=locked, summary=locked.number)
     _copy_back(locked, contract)
     return locked
 
@@ -695,27 +693,49 @@ def contract_terminate(*, actor: User, contract: Contract | int, reason: str) ->
     if len(reason) > 2000:
         raise ValidationFailed(field_errors={"reason": [_("At most 2,000 characters.")]})
     old = locked.status
-    _set_status(locked, S.TERMINATED)
     locked.terminated_reason = reason
     locked.terminated_at = timezone.now()
-    locked.save()
-    sync.contract_copies_refresh(locked)
-    contract_timeline_add(
-        contract=locked,
+    _close(
+        locked,
+        S.TERMINATED,
+        actor=actor,
         title=_("Contract %(number)s terminated") % {"number": locked.number},
         body=reason,
-        actor=actor,
-        data={"status": locked.status, "from": old},
-    )
-    audit_record(
-        actor=actor,
+        data={"from": old},
         action=AUDIT_TERMINATE,
-        target=locked,
-        summary=f"{locked.number}: {reason}"[:300],
+        summary=f"{locked.number}: {reason}",
         detail={"from": old, "reason": reason},
     )
     _copy_back(locked, contract)
     return locked
+
+
+def _close(
+    contract: Contract,
+    status: str,
+    *,
+    actor: User,
+    title: str,
+    action: str,
+    summary: str,
+    body: str = "",
+    data: dict[str, Any] | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """The end of a contract (completed or terminated), its row locked and its own fields set
+    by the caller: the status saved, the copies on its records refreshed, the customer's
+    timeline and the audit log told."""
+    _set_status(contract, status)
+    contract.save()
+    sync.contract_copies_refresh(contract)
+    contract_timeline_add(
+        contract=contract,
+        title=title,
+        body=body,
+        actor=actor,
+        data={"status": contract.status, **(data or {})},
+    )
+    audit_record(actor=actor, action=action, target=contract, summary=summary, detail=detail)
 
 
 # ---------------------------------------------------------------- amendment

@@ -119,6 +119,14 @@ def _lock_contract(*, actor: User, contract_id: int) -> Contract:
     return locked
 
 
+def _lock_active(*, actor: User, contract: Contract | int, refusal: str) -> Contract:
+    """The contract locked for a new order or stock-out, which only a signed or executing
+    contract takes (`refusal` says so otherwise)."""
+    locked = _lock_contract(actor=actor, contract_id=found(_pk(contract)))
+    _require_active(locked, refusal)
+    return locked
+
+
 def _require_active(contract: Contract, message: str) -> None:
     if contract.is_history:
         # a past purchase was delivered in the old system; it is here for its money and history
@@ -135,6 +143,19 @@ def _require_active(contract: Contract, message: str) -> None:
             message % {"number": contract.number, "status": contract.get_status_display()},
             code="ContractNotActive",
         )
+
+
+def _audit(
+    *, actor: User, action: str, target: Model, contract: Contract, summary: str, **detail: object
+) -> None:
+    """The audit row of an order, a delivery or a stock-out, naming its contract."""
+    audit_record(
+        actor=actor,
+        action=action,
+        target=target,
+        summary=summary,
+        detail={"contract_id": contract.pk, **detail},
+    )
 
 
 def _timeline(
@@ -199,11 +220,10 @@ def order_create(
     """An order with its delivery plan lines (dicts: contract_item (ContractItem or id),
     quantity, planned_on, notes). Only on a signed or executing contract; the first one
     moves the contract to executing."""
-    contract_id = found(_pk(contract))
-    locked = _lock_contract(actor=actor, contract_id=contract_id)
-    _require_active(
-        locked,
-        _(
+    locked = _lock_active(
+        actor=actor,
+        contract=contract,
+        refusal=_(
             "Contract %(number)s is %(status)s: orders can only be placed on a signed or "
             "executing contract."
         ),
@@ -291,18 +311,16 @@ def order_create(
         ]
     )
     contract_mark_executing_if_signed(contract=locked, actor=actor)
-    audit_record(
+    _audit(
         actor=actor,
         action="sales.order_create",
         target=order,
+        contract=locked,
         summary=f"{order.number} ({locked.number})",
-        detail={
-            "contract_id": locked.pk,
-            "plans": [
-                {"item": item.pk, "quantity": str(quantity), "planned_on": planned_on.isoformat()}
-                for item, quantity, planned_on, _n in lines
-            ],
-        },
+        plans=[
+            {"item": item.pk, "quantity": str(quantity), "planned_on": planned_on.isoformat()}
+            for item, quantity, planned_on, _n in lines
+        ],
     )
     _timeline(
         contract=locked,
@@ -351,12 +369,12 @@ def order_cancel(*, actor: User, order: Order | int) -> Order:
         )
     locked.status = Order.Status.CANCELLED
     locked.save(update_fields=["status"])
-    audit_record(
+    _audit(
         actor=actor,
         action="sales.order_cancel",
         target=locked,
+        contract=locked_contract,
         summary=f"{locked.number} ({locked_contract.number})",
-        detail={"contract_id": locked_contract.pk},
     )
     _timeline(
         contract=locked_contract,
@@ -443,18 +461,16 @@ def delivery_record(
         order.status = status
     locked.order = order
     contract_mark_executing_if_signed(contract=contract, actor=actor)
-    audit_record(
+    _audit(
         actor=actor,
         action="sales.delivery_record",
         target=delivery,
+        contract=contract,
         summary=f"{order.number} {show_quantity(quantity=quantity)}",
-        detail={
-            "contract_id": contract.pk,
-            "order_id": order.pk,
-            "plan_id": locked.pk,
-            "quantity": str(quantity),
-            "delivered_on": delivered_on.isoformat(),
-        },
+        order_id=order.pk,
+        plan_id=locked.pk,
+        quantity=str(quantity),
+        delivered_on=delivered_on.isoformat(),
     )
     item = ContractItem.objects.only("description", "unit").get(pk=locked.contract_item_id)
     _timeline(
@@ -491,11 +507,10 @@ def stockout_record(
     notes: str = "",
 ) -> StockOut:
     """A stock-out record (出库单) with its own number; Σ per item ≤ the item's quantity."""
-    contract_id = found(_pk(contract))
-    locked = _lock_contract(actor=actor, contract_id=contract_id)
-    _require_active(
-        locked,
-        _(
+    locked = _lock_active(
+        actor=actor,
+        contract=contract,
+        refusal=_(
             "Contract %(number)s is %(status)s: stock-outs can only be recorded on a signed or "
             "executing contract."
         ),
@@ -557,17 +572,15 @@ def stockout_record(
         recorded_by=actor if getattr(actor, "pk", None) else None,
     )
     contract_mark_executing_if_signed(contract=locked, actor=actor)
-    audit_record(
+    _audit(
         actor=actor,
         action="sales.stockout_record",
         target=record,
+        contract=locked,
         summary=f"{record.number} ({locked.number}) {show_quantity(quantity=quantity)}",
-        detail={
-            "contract_id": locked.pk,
-            "item": item.pk,
-            "order_id": linked.pk if linked else None,
-            "quantity": str(quantity),
-            "out_on": out_on.isoformat(),
-        },
+        item=item.pk,
+        order_id=linked.pk if linked else None,
+        quantity=str(quantity),
+        out_on=out_on.isoformat(),
     )
     return record

@@ -17,7 +17,7 @@ finisher (registered in `sales.wiring`) sees it approved.
 import calendar
 import datetime as dt
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -640,32 +640,57 @@ def payment_record(
         title=f"{locked.number} {_('payment')} {_yuan(amount)}",
     )
     if approval is None:
-        _allocate(
-            payment=payment,
-            contract=locked,
-            instalment_id=instalment_id,
-            accept=bool(accept_overpayment),
-        )
-        contract_mark_executing_if_signed(contract=locked, actor=actor)
-        hooks.payment_received.call_all(payment=payment, contract=locked, actor=actor)
+        _payment_confirm(payment=payment, contract=locked, actor=actor)
     else:
         _check_pending_fits(payment=payment, contract=locked, accept=bool(accept_overpayment))
-    audit_record(
+    _audit(
         actor=actor,
         action="payment_record",
-        target=payment,
+        record=payment,
+        contract=locked,
         summary=locked.number,
         values={"amount": amount, "status": payment.status},
-        detail={
-            "contract": locked.pk,
-            "amount": str(amount),
-            "unallocated": str(payment.unallocated_amount),
-            "status": payment.status,
-            "instalment": instalment_id,
-        },
+        unallocated=str(payment.unallocated_amount),
+        status=payment.status,
+        instalment=instalment_id,
     )
     _copy_back(contract, locked)
     return payment, True
+
+
+def _payment_confirm(*, payment: Payment, contract: Contract, actor: User) -> None:
+    """A payment that counts (recorded without an approval, or approved): applied as it
+    asked to the contract's open instalments, the contract executing from its first payment,
+    the hook told."""
+    _allocate(
+        payment=payment,
+        contract=contract,
+        instalment_id=payment.requested_instalment_id,
+        accept=payment.overpayment_accepted,
+    )
+    contract_mark_executing_if_signed(contract=contract, actor=actor)
+    hooks.payment_received.call_all(payment=payment, contract=contract, actor=actor)
+
+
+def _audit(
+    *,
+    actor: User,
+    action: str,
+    record: Payment | Invoice,
+    contract: Contract,
+    summary: str,
+    values: dict[str, Any] | None = None,
+    **detail: object,
+) -> None:
+    """The audit row of a payment or an invoice, naming its contract and amount."""
+    audit_record(
+        actor=actor,
+        action=action,
+        target=record,
+        summary=summary,
+        values=values,
+        detail={"contract": contract.pk, "amount": str(record.amount), **detail},
+    )
 
 
 def _check_pending_fits(*, payment: Payment, contract: Contract, accept: bool) -> None:
@@ -718,25 +743,35 @@ def _close_unapproved(row: Payment | Invoice, *, outcome: str, actor: User | Non
     row.save(update_fields=["status", "void_reason", "voided_at", "voided_by"])
 
 
-def payment_finish(*, record_id: int, outcome: str, actor: User) -> None:
-    """Approval finisher for target "payment" (called inside the approval's transaction)."""
-    payment = Payment.objects.select_for_update().filter(pk=record_id).first()
-    if payment is None or payment.status != Payment.Status.PENDING:
+def _approval_finish[R: (Payment, Invoice)](
+    model: type[R],
+    *,
+    record_id: int,
+    outcome: str,
+    actor: User,
+    approved: Callable[[R, Contract], None],
+) -> None:
+    """The end of a payment's or an invoice's approval (inside its transaction): approved,
+    `approved(record, contract)` with the contract locked; rejected or withdrawn, the record
+    is closed. A record that no longer waits is left as it is."""
+    row = model.objects.select_for_update().filter(pk=record_id).first()
+    if row is None or row.status != model.Status.PENDING:
         return
     if outcome == "approved":
-        contract = Contract.objects.select_for_update().get(pk=payment.contract_id)
+        approved(row, Contract.objects.select_for_update().get(pk=row.contract_id))
+        return
+    _close_unapproved(row, outcome=outcome, actor=actor)
+
+
+def payment_finish(*, record_id: int, outcome: str, actor: User) -> None:
+    """Approval finisher for target "payment" (called inside the approval's transaction)."""
+
+    def approved(payment: Payment, contract: Contract) -> None:
         if contract.status not in PAYABLE_STATUSES:
             raise _status_error(contract, PAYABLE_STATUSES)
-        _allocate(
-            payment=payment,
-            contract=contract,
-            instalment_id=payment.requested_instalment_id,
-            accept=payment.overpayment_accepted,
-        )
-        contract_mark_executing_if_signed(contract=contract, actor=actor)
-        hooks.payment_received.call_all(payment=payment, contract=contract, actor=actor)
-        return
-    _close_unapproved(payment, outcome=outcome, actor=actor)
+        _payment_confirm(payment=payment, contract=contract, actor=actor)
+
+    _approval_finish(Payment, record_id=record_id, outcome=outcome, actor=actor, approved=approved)
 
 
 def _void_reason(reason: Any) -> str:
@@ -806,18 +841,15 @@ def payment_void(*, actor: User, payment: Payment, reason: str) -> Payment:
     locked.paid_amount -= row.amount
     locked.save(update_fields=["paid_amount", "updated_at"])
     _mark_voided(row, actor=actor, reason=reason)
-    audit_record(
+    _audit(
         actor=actor,
         action="payment_void",
-        target=row,
-        summary=f"{locked.number} {_yuan(row.amount)}: {reason}"[:300],
-        detail={
-            "contract": locked.pk,
-            "amount": str(row.amount),
-            "reason": reason,
-            "allocations": {str(a.instalment_id): str(a.amount) for a in allocations},
-            "unallocated": str(row.unallocated_amount),
-        },
+        record=row,
+        contract=locked,
+        summary=f"{locked.number} {_yuan(row.amount)}: {reason}",
+        reason=reason,
+        allocations={str(a.instalment_id): str(a.amount) for a in allocations},
+        unallocated=str(row.unallocated_amount),
     )
     payment.status, payment.void_reason = row.status, row.void_reason
     payment.voided_at, payment.voided_by = row.voided_at, row.voided_by
@@ -956,20 +988,17 @@ def invoice_record(
     )
     if approval is None:
         _issue(invoice=invoice, contract=locked)
-    audit_record(
+    _audit(
         actor=actor,
         action="invoice_override" if over else "invoice_record",
-        target=invoice,
-        summary=f"{locked.number} {invoice.get_kind_display()} {number} {_yuan(amount)}"[:300],
-        detail={
-            "contract": locked.pk,
-            "amount": str(amount),
-            "status": invoice.status,
-            "override": over,
-            "override_reason": invoice.override_reason,
-            "invoiced_before": str(invoiced),
-            "contract_total": str(locked.total_amount),
-        },
+        record=invoice,
+        contract=locked,
+        summary=f"{locked.number} {invoice.get_kind_display()} {number} {_yuan(amount)}",
+        status=invoice.status,
+        override=over,
+        override_reason=invoice.override_reason,
+        invoiced_before=str(invoiced),
+        contract_total=str(locked.total_amount),
     )
     _copy_back(contract, locked)
     return invoice
@@ -985,14 +1014,11 @@ def _issue(*, invoice: Invoice, contract: Contract) -> None:
 
 def invoice_finish(*, record_id: int, outcome: str, actor: User) -> None:
     """Approval finisher for target "invoice"."""
-    invoice = Invoice.objects.select_for_update().filter(pk=record_id).first()
-    if invoice is None or invoice.status != Invoice.Status.PENDING:
-        return
-    if outcome == "approved":
-        contract = Contract.objects.select_for_update().get(pk=invoice.contract_id)
+
+    def approved(invoice: Invoice, contract: Contract) -> None:
         _issue(invoice=invoice, contract=contract)
-        return
-    _close_unapproved(invoice, outcome=outcome, actor=actor)
+
+    _approval_finish(Invoice, record_id=record_id, outcome=outcome, actor=actor, approved=approved)
 
 
 @transaction.atomic
@@ -1010,12 +1036,13 @@ def invoice_void(*, actor: User, invoice: Invoice, reason: str) -> Invoice:
     locked.invoiced_amount -= row.amount
     locked.save(update_fields=["invoiced_amount", "updated_at"])
     _mark_voided(row, actor=actor, reason=reason)
-    audit_record(
+    _audit(
         actor=actor,
         action="invoice_void",
-        target=row,
-        summary=f"{locked.number} {row.number} {_yuan(row.amount)}: {reason}"[:300],
-        detail={"contract": locked.pk, "amount": str(row.amount), "reason": reason},
+        record=row,
+        contract=locked,
+        summary=f"{locked.number} {row.number} {_yuan(row.amount)}: {reason}",
+        reason=reason,
     )
     invoice.status, invoice.void_reason = row.status, row.void_reason
     return row
