@@ -42,6 +42,7 @@ from guanxi.sales.approvals.selectors import pending_approval
 from guanxi.sales.catalog.services import pricelist_create, quote_create, quote_set_status
 from guanxi.sales.common import money
 from guanxi.sales.contracts.services import (
+    ContractHead,
     contract_complete,
     contract_create,
     contract_submit,
@@ -763,7 +764,7 @@ class _DemoRun:
                 actor=consultant,
                 contract=contract,
                 version=contract.version,
-                data={},
+                data=ContractHead(),
                 items=self.items(("WEB-MALL", 3, Decimal("0.08"))),
             )
             instalments_set(

@@ -21,6 +21,7 @@ Rules decided here (documented in docs and on the pages):
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
 
@@ -38,6 +39,7 @@ from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed, fou
 from guanxi.core.hooks import Hook
 from guanxi.core.pagination import parse_id
 from guanxi.customers.archive.services import timeline_add
+from guanxi.customers.archive.validation import UNSET, Unset
 from guanxi.customers.models import Contact, Customer
 from guanxi.pipeline.prospects.services import prospect_mark_won
 from guanxi.sales.approvals import services as approvals
@@ -77,8 +79,24 @@ TRANSITIONS: dict[str, set[str]] = {
     S.TERMINATED: set(),
 }
 
-# contract fields a draft edit or an amendment may change (never status or amounts)
-EDITABLE_FIELDS = ("title", "signing_contact", "terms", "signed_on", "starts_on", "ends_on")
+
+@dataclass(frozen=True, kw_only=True)
+class ContractHead:
+    """A contract's own fields as a draft edit or an amendment gives them (never its status
+    or amounts); a field left UNSET stays as it is. Dates are dates or ISO text."""
+
+    title: str | Unset = UNSET
+    signing_contact: Contact | int | Unset | None = UNSET
+    terms: str | Unset = UNSET
+    signed_on: dt.date | str | Unset | None = UNSET
+    starts_on: dt.date | str | Unset | None = UNSET
+    ends_on: dt.date | str | Unset | None = UNSET
+
+    def given(self) -> dict[str, Any]:
+        return {name: value for name, value in vars(self).items() if value is not UNSET}
+
+
+EDITABLE_FIELDS = tuple(field.name for field in fields(ContractHead))
 OPEN_STATUSES = (S.DRAFT, S.IN_APPROVAL, S.SIGNED, S.EXECUTING)
 QUANTITY_STEP = Decimal("0.001")
 RATE_STEP = Decimal("0.0001")
@@ -287,8 +305,12 @@ def _item_snapshot(item: ContractItem) -> dict[str, Any]:
     return {"id": item.pk, **item_terms(item=item), "total": str(item.total_amount)}
 
 
-def _clean_header(data: Mapping[str, Any], *, customer: Customer, partial: bool) -> dict[str, Any]:
-    """Validate the editable header fields present in data (all of them unless partial)."""
+def _clean_header(
+    head: ContractHead | Mapping[str, Any], *, customer: Customer, partial: bool
+) -> dict[str, Any]:
+    """Validate the editable header fields given (all of them unless partial); a mapping
+    naming any other field is refused."""
+    data = head.given() if isinstance(head, ContractHead) else head
     if not isinstance(data, dict):
         raise ValidationFailed(field_errors={"__all__": [_("Invalid data.")]})
     errors: dict[str, list[str]] = {}
@@ -406,14 +428,14 @@ def contract_create(
     if locked_customer is None:
         raise ValidationFailed(field_errors={"customer": [_("Choose a customer you may work on.")]})
     header = _clean_header(
-        {
-            "title": title,
-            "signing_contact": signing_contact,
-            "terms": terms,
-            "starts_on": starts_on,
-            "ends_on": ends_on,
-            "signed_on": signed_on,
-        },
+        ContractHead(
+            title=title,
+            signing_contact=signing_contact,
+            terms=terms,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            signed_on=signed_on,
+        ),
         customer=locked_customer,
         partial=False,
     )
@@ -450,7 +472,7 @@ def contract_update(
     actor: User,
     contract: Contract | int,
     version: int | str | None,
-    data: Mapping[str, Any],
+    data: ContractHead | Mapping[str, Any],
     items: Sequence[Mapping[str, Any]] | None = None,
 ) -> Contract:
     locked = _lock(actor=actor, contract=contract)
@@ -828,7 +850,7 @@ def contract_amend(
     actor: User,
     contract: Contract | int,
     reason: str,
-    data: Mapping[str, Any],
+    data: ContractHead | Mapping[str, Any],
     items: Sequence[Mapping[str, Any]] | None = None,
     instalments: Sequence[Mapping[str, Any]] | None = None,
 ) -> ContractAmendment:

@@ -337,7 +337,7 @@ def contract_edit(request, pk):
                 actor=request.user,
                 contract=contract,
                 version=request.POST.get("version"),
-                data=form.header(),
+                data=services.ContractHead(**form.header()),
                 items=items_for_service(rows),
             )
         except ValidationFailed as exc:
@@ -514,7 +514,7 @@ def contract_amend(request, pk):
                 actor=request.user,
                 contract=contract,
                 reason=reason,
-                data=header,
+                data=services.ContractHead(**header),
                 items=items_for_service(rows),
                 instalments=plan if plan != plan_before else None,
             )
