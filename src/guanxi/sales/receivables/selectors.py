@@ -376,6 +376,12 @@ def contract_money(*, contract: Contract, today: dt.date | None = None) -> dict[
 # ---------------------------------------------------------------- a consultant's overdue
 
 
+def _own_open(user: User) -> QuerySet[Instalment]:
+    """The user's own open instalments of active contracts: a range of the owner/due_on
+    partial index once the due date is bounded."""
+    return Instalment.objects.filter(owner_id=user.pk, active=True, settled=False)
+
+
 def overdue_for_owner(
     *, user: User, limit: int = 5, today: dt.date | None = None
 ) -> tuple[int, bool, list[Instalment]]:
@@ -385,9 +391,7 @@ def overdue_for_owner(
     contract and the customer of every overdue instalment before keeping five: 3.4 s on the
     work list of a bench consultant with 125,708 overdue instalments, bench/README.md.)"""
     today = today or timezone.localdate()
-    overdue = Instalment.objects.filter(
-        owner_id=user.pk, active=True, settled=False, due_on__lt=today
-    )
+    overdue = _own_open(user).filter(due_on__lt=today)
     # Only what the work list's section shows: the whole contract and customer rows made
     # this a third of the work list's time (issue 13).
     rows = list(
@@ -418,10 +422,7 @@ def overdue_for_owner(
 def overdue_instalment_count(*, user: User, cap: int, today: dt.date | None = None) -> int:
     """How many of the user's own instalments are overdue, up to `cap`."""
     today = today or timezone.localdate()
-    overdue = Instalment.objects.filter(
-        owner_id=user.pk, settled=False, active=True, due_on__lt=today
-    )
-    return capped_count(overdue, cap)[0]
+    return capped_count(_own_open(user).filter(due_on__lt=today), cap)[0]
 
 
 DUE_SOON_DAYS = 7
@@ -434,13 +435,8 @@ def due_soon_for_owner(
     soonest first: the owner/due_on index range."""
     today = today or timezone.localdate()
     rows = (
-        Instalment.objects.filter(
-            owner_id=user.pk,
-            active=True,
-            settled=False,
-            due_on__gte=today,
-            due_on__lt=today + dt.timedelta(days=DUE_SOON_DAYS),
-        )
+        _own_open(user)
+        .filter(due_on__gte=today, due_on__lt=today + dt.timedelta(days=DUE_SOON_DAYS))
         .select_related("contract", "customer")
         .order_by("due_on", "id")[:limit]
     )
