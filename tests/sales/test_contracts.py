@@ -209,6 +209,13 @@ def test_update_cannot_set_status_or_amounts(draft, sales1a):
     assert draft.status == S.DRAFT and draft.total_amount == Decimal("5000.00")
 
 
+def test_contract_lock_answers_who_may_change_the_contract(draft, sales1a, sales1b, manager):
+    assert sc.contract_lock(actor=sales1a, contract=draft) == draft  # the owner
+    assert sc.contract_lock(actor=manager, contract=draft.pk) == draft  # sales.edit_others
+    with pytest.raises(NotFound):  # another consultant of the department
+        sc.contract_lock(actor=sales1b, contract=draft)
+
+
 def test_update_out_of_scope_is_not_found(draft, sales2a, sales1b):
     for user in (sales2a, sales1b):
         with pytest.raises(NotFound):

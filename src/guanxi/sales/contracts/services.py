@@ -129,18 +129,12 @@ def _check_transition(contract: Contract, new_status: str) -> None:
         )
 
 
-def _lock(*, actor: User, contract: Contract | int) -> Contract:
-    """The contract row, locked, if the actor may act on it (else NotFound: out of scope)."""
-    pk = getattr(contract, "pk", contract)
-    locked = found(
-        Contract.objects.editable_by(actor, action=EDIT_OTHERS)
-        .select_for_update(of=("self",))
-        .filter(pk=pk)
-        .first()
-        if actor is not None
-        else None
-    )
-    return locked
+def contract_lock(*, actor: User, contract: Contract | int) -> Contract:
+    """The contract row locked (SELECT … FOR UPDATE of its own table) for a change by
+    `actor`: NotFound if they may not change it (outside their scope, or another's without
+    sales.edit_others). Every area's change to a contract starts here."""
+    pk = contract.pk if isinstance(contract, Contract) else contract
+    return found(Contract.objects.locked_for(actor, action=EDIT_OTHERS, pk=pk))
 
 
 def _copy_back(source: Contract, target: Contract | int) -> None:
@@ -475,7 +469,7 @@ def contract_update(
     data: ContractHead | Mapping[str, Any],
     items: Sequence[Mapping[str, Any]] | None = None,
 ) -> Contract:
-    locked = _lock(actor=actor, contract=contract)
+    locked = contract_lock(actor=actor, contract=contract)
     try:
         expected = int(version) if version is not None else None
     except (TypeError, ValueError):
@@ -567,7 +561,7 @@ def _check_ready_to_submit(contract: Contract) -> None:
 @transaction.atomic
 def contract_submit(*, actor: User, contract: Contract | int) -> Contract:
     """Draft → in approval (a flow matches) or signed at once (none matches)."""
-    locked = _lock(actor=actor, contract=contract)
+    locked = contract_lock(actor=actor, contract=contract)
     _check_transition(locked, S.IN_APPROVAL)
     _check_ready_to_submit(locked)
     product_ids = sorted(
@@ -641,7 +635,7 @@ def contract_approval_finished(*, record_id: int, outcome: str, actor: User) -> 
 
 @transaction.atomic
 def contract_start(*, actor: User, contract: Contract | int) -> Contract:
-    locked = _lock(actor=actor, contract=contract)
+    locked = contract_lock(actor=actor, contract=contract)
     _set_status(locked, S.EXECUTING)
     locked.save()
     audit_record(actor=actor, action=AUDIT_START, target=locked, summary=locked.number)
@@ -673,7 +667,7 @@ def contract_mark_executing_if_signed(*, contract: Contract, actor: User | None 
 
 @transaction.atomic
 def contract_complete(*, actor: User, contract: Contract | int) -> Contract:
-    locked = _lock(actor=actor, contract=contract)
+    locked = contract_lock(actor=actor, contract=contract)
     _check_transition(locked, S.COMPLETED)
     if locked.paid_amount < locked.total_amount:
         raise Conflict(
@@ -699,7 +693,7 @@ def contract_complete(*, actor: User, contract: Contract | int) -> Contract:
 
 @transaction.atomic
 def contract_terminate(*, actor: User, contract: Contract | int, reason: str) -> Contract:
-    locked = _lock(actor=actor, contract=contract)
+    locked = contract_lock(actor=actor, contract=contract)
     reason = str(reason or "").strip()
     if locked.status == S.IN_APPROVAL:
         raise Conflict(
@@ -858,7 +852,7 @@ def contract_amend(
     the before/after diff in ContractAmendment.changes and an audit row. The total may
     change only if it stays ≥ what was paid and invoiced; when a payment plan exists, a new
     plan adding up to the new total must be given (set in the same transaction)."""
-    locked = _lock(actor=actor, contract=contract)
+    locked = contract_lock(actor=actor, contract=contract)
     if not user_can(actor, AMEND_CONTRACT):
         raise PermissionDenied(_("You may not amend contracts."))
     if locked.status not in (S.SIGNED, S.EXECUTING):

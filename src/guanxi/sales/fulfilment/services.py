@@ -7,7 +7,7 @@ delivered ≤ planned per plan line (also a database check), Σ stock-out per it
 item's quantity. Bad input changes nothing.
 
 Who may act: the contract's owner, or someone in scope with `sales.edit_others`
-(`Contract.objects.editable_by`);
+(`contracts.services.contract_lock`);
 what may be done depends on the contract's and the order's status.
 """
 
@@ -28,8 +28,7 @@ from guanxi.core.errors import Conflict, ValidationFailed, found
 from guanxi.customers.archive.services import timeline_add
 from guanxi.customers.models import Customer
 from guanxi.sales.common import hooks, numbers
-from guanxi.sales.common.permissions import EDIT_OTHERS
-from guanxi.sales.contracts.services import contract_mark_executing_if_signed
+from guanxi.sales.contracts.services import contract_lock, contract_mark_executing_if_signed
 from guanxi.sales.models import Contract, ContractItem, Delivery, DeliveryPlan, Order, StockOut
 
 ACTIVE = (Contract.Status.SIGNED, Contract.Status.EXECUTING)
@@ -109,20 +108,10 @@ def _pk(value: Any) -> int | None:
     return None
 
 
-def _lock_contract(*, actor: User, contract_id: int) -> Contract:
-    locked = found(
-        Contract.objects.editable_by(actor, action=EDIT_OTHERS)
-        .select_for_update()
-        .filter(pk=contract_id)
-        .first()
-    )
-    return locked
-
-
 def _lock_active(*, actor: User, contract: Contract | int, refusal: str) -> Contract:
     """The contract locked for a new order or stock-out, which only a signed or executing
     contract takes (`refusal` says so otherwise)."""
-    locked = _lock_contract(actor=actor, contract_id=found(_pk(contract)))
+    locked = contract_lock(actor=actor, contract=found(_pk(contract)))
     _require_active(locked, refusal)
     return locked
 
@@ -347,7 +336,7 @@ def order_cancel(*, actor: User, order: Order | int) -> Order:
     contract_id = found(
         Order.objects.filter(pk=order_id).values_list("contract_id", flat=True).first()
     )
-    locked_contract = _lock_contract(actor=actor, contract_id=contract_id)
+    locked_contract = contract_lock(actor=actor, contract=contract_id)
     locked = Order.objects.select_for_update().get(pk=order_id)
     if locked.status == Order.Status.CANCELLED:
         raise Conflict(
@@ -405,7 +394,7 @@ def delivery_record(
     contract_id = found(
         DeliveryPlan.objects.filter(pk=plan_id).values_list("order__contract_id", flat=True).first()
     )
-    contract = _lock_contract(actor=actor, contract_id=contract_id)
+    contract = contract_lock(actor=actor, contract=contract_id)
     locked = DeliveryPlan.objects.select_for_update().get(pk=plan_id)
     order = Order.objects.get(pk=locked.order_id)  # read after the lock: the current status
     _require_active(

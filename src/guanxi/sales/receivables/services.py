@@ -43,6 +43,7 @@ from guanxi.sales.common.permissions import EDIT_OTHERS
 from guanxi.sales.common.scope import customer_locked_for_sale
 from guanxi.sales.contracts.services import (
     clean_items,
+    contract_lock,
     contract_mark_executing_if_signed,
     contract_timeline_add,
 )
@@ -74,15 +75,6 @@ _SEQUENCE_PARKING = 20000  # kept rows are moved out of the way while a plan is 
 
 def _yuan(amount: Decimal) -> str:
     return money.yuan(amount)
-
-
-def _lock_contract(*, actor: User | None, contract: Contract) -> Contract:
-    """The contract row, locked; NotFound outside the actor's scope (actor None = system)."""
-    if actor is None:
-        return found(
-            Contract.objects.select_for_update(of=("self",)).filter(pk=contract.pk).first()
-        )
-    return found(Contract.objects.locked_for(actor, action=EDIT_OTHERS, pk=contract.pk))
 
 
 def _amount(
@@ -325,7 +317,7 @@ def instalments_set(
     received money are kept as they are: the new plan must contain each of them with the
     same due date and amount (they keep their payments); the other rows replace the unpaid
     instalments and cover what is left. Other statuses: refused."""
-    locked = _lock_contract(actor=actor, contract=contract)
+    locked = contract_lock(actor=actor, contract=contract)
     allowed = (Contract.Status.DRAFT, *PAYABLE_STATUSES)
     if locked.status not in allowed:
         raise _status_error(locked, allowed)
@@ -585,7 +577,7 @@ def payment_record(
         notes=notes,
         accept_overpayment=bool(accept_overpayment),
     )
-    locked = _lock_contract(actor=actor, contract=contract)
+    locked = contract_lock(actor=actor, contract=contract)
     replayed = _replay(actor=actor, key=key, fingerprint=fingerprint)
     if replayed is not None:
         return replayed, False
@@ -791,7 +783,7 @@ def _lock_for_void(
     if not user_can(actor, permissions.VOID_RECORDS):
         raise PermissionDenied(_("You may not void payments or invoices."))
     text = _void_reason(reason)
-    locked = _lock_contract(actor=actor, contract=record.contract)
+    locked = contract_lock(actor=actor, contract=record.contract)
     row = found(
         model.objects.select_for_update().filter(pk=record.pk, contract_id=locked.pk).first()
     )
@@ -912,7 +904,7 @@ def invoice_record(
     notes = _text(notes, field="notes", errors=errors, max_length=200)
     if errors:
         raise ValidationFailed(field_errors=errors)
-    locked = _lock_contract(actor=actor, contract=contract)
+    locked = contract_lock(actor=actor, contract=contract)
     if locked.status not in INVOICEABLE_STATUSES:
         raise _status_error(locked, INVOICEABLE_STATUSES)
     payment_id = None
