@@ -60,7 +60,7 @@ class BearerToken(HttpBearer):
     """`Authorization: Bearer gx_…`; revoked tokens and inactive users are refused."""
 
     def authenticate(self, request, token):
-        found = token_for_key((token or "").strip())
+        found = token_for_key(raw=(token or "").strip())
         if found is None or found.scope:  # an integration token: only its own endpoints
             return None
         user = found.user

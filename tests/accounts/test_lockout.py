@@ -34,11 +34,11 @@ def test_five_failures_lock_the_pair_even_for_the_right_password(client, sales1a
         response = _login(client, "sales1a", "wrong")
         assert response.status_code == 200
         assert "_auth_user_id" not in client.session
-    assert "sales1a" not in locked_usernames(["sales1a"])
+    assert "sales1a" not in locked_usernames(usernames=["sales1a"])
 
     response = _login(client, "sales1a", "wrong")
     assert response.status_code == 429
-    assert "sales1a" in locked_usernames(["sales1a"])
+    assert "sales1a" in locked_usernames(usernames=["sales1a"])
 
     response = _login(client, "sales1a", DEMO_PASSWORD)
     assert response.status_code == 429
@@ -105,9 +105,9 @@ def test_locked_message_names_the_minutes_in_the_readers_language(client, settin
 
 def test_unlock_forgets_the_failures_and_is_audited(client, sales1a, admin_user):
     _fail(client, "sales1a", settings.GUANXI_LOGIN_MAX_FAILURES)
-    assert "sales1a" in locked_usernames(["sales1a"])
+    assert "sales1a" in locked_usernames(usernames=["sales1a"])
     user_unlock(user=sales1a, actor=admin_user)
-    assert "sales1a" not in locked_usernames(["sales1a"])
+    assert "sales1a" not in locked_usernames(usernames=["sales1a"])
     response = _login(client, "sales1a", DEMO_PASSWORD)
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(sales1a.pk)
@@ -121,14 +121,14 @@ def test_admin_unlocks_through_the_page(client, client_for, admin_user, sales1a)
     assert f"/accounts/admin/users/{sales1a.pk}/unlock/" in page.content.decode()
     response = client_for(admin_user).post(f"/accounts/admin/users/{sales1a.pk}/unlock/")
     assert response.status_code == 302
-    assert "sales1a" not in locked_usernames(["sales1a"])
+    assert "sales1a" not in locked_usernames(usernames=["sales1a"])
 
 
 def test_consultant_cannot_unlock(client, client_for, sales1a, sales1b):
     _fail(client, "sales1b", settings.GUANXI_LOGIN_MAX_FAILURES)
     response = client_for(sales1a).post(f"/accounts/admin/users/{sales1b.pk}/unlock/")
     assert response.status_code == 403
-    assert "sales1b" in locked_usernames(["sales1b"])
+    assert "sales1b" in locked_usernames(usernames=["sales1b"])
 
 
 def test_wrong_current_passwords_on_the_profile_page_are_limited(client_for, sales1a):

@@ -32,7 +32,7 @@ def test_own(tree):
     user = UserFactory(
         username="u-own", department=tree["sales1"], roles=[RoleFactory(data_scope=DataScope.OWN)]
     )
-    scope = scope_for_user(user)
+    scope = scope_for_user(user=user)
     assert scope == Scope(user_id=user.pk, owner_ids=frozenset({user.pk}))
     assert not scope.covers(owner_id=user.pk + 999, department_id=tree["sales1"].pk)
 
@@ -47,7 +47,7 @@ def test_own_and_subordinates_is_recursive(tree):
     bottom = UserFactory(username="bottom", department=tree["sales1"], reports_to=middle)
     bottom2 = UserFactory(username="bottom2", department=tree["sales2"], reports_to=bottom)
     UserFactory(username="outsider", department=tree["sales1"])
-    scope = scope_for_user(boss)
+    scope = scope_for_user(user=boss)
     assert scope.owner_ids == {boss.pk, middle.pk, bottom.pk, bottom2.pk}
     assert scope.department_ids == frozenset()
     # A middle manager with the same role sees below, never above.
@@ -59,7 +59,7 @@ def test_own_and_subordinates_is_recursive(tree):
         reports_to=boss,
         roles=[Role.objects.get(code=f"t-{DataScope.OWN_AND_SUBORDINATES}")],
     )
-    assert scope_for_user(_fresh(middle)).owner_ids == {middle.pk, bottom.pk, bottom2.pk}
+    assert scope_for_user(user=_fresh(middle)).owner_ids == {middle.pk, bottom.pk, bottom2.pk}
 
 
 def test_reporting_cycle_does_not_hang(tree):
@@ -67,7 +67,7 @@ def test_reporting_cycle_does_not_hang(tree):
     a = UserFactory(username="cyc-a", department=tree["sales1"], roles=[role])
     b = UserFactory(username="cyc-b", department=tree["sales1"], reports_to=a)
     User.objects.filter(pk=a.pk).update(reports_to=b)
-    assert scope_for_user(_fresh(a)).owner_ids == {a.pk, b.pk}
+    assert scope_for_user(user=_fresh(a)).owner_ids == {a.pk, b.pk}
 
 
 def test_department(tree):
@@ -76,15 +76,15 @@ def test_department(tree):
         department=tree["sales"],
         roles=[RoleFactory(data_scope=DataScope.DEPARTMENT)],
     )
-    scope = scope_for_user(user)
+    scope = scope_for_user(user=user)
     assert scope.department_ids == {tree["sales"].pk}
     assert not scope.covers(owner_id=None, department_id=tree["sales1"].pk)
 
 
 def test_department_without_department_sees_only_own(tree):
     user = UserFactory(username="u-nodept", roles=[RoleFactory(data_scope=DataScope.DEPARTMENT)])
-    assert scope_for_user(user).department_ids == frozenset()
-    assert scope_for_user(user).owner_ids == {user.pk}
+    assert scope_for_user(user=user).department_ids == frozenset()
+    assert scope_for_user(user=user).owner_ids == {user.pk}
 
 
 def test_department_tree(tree):
@@ -93,7 +93,7 @@ def test_department_tree(tree):
         department=tree["sales"],
         roles=[RoleFactory(data_scope=DataScope.DEPARTMENT_TREE)],
     )
-    assert scope_for_user(user).department_ids == {
+    assert scope_for_user(user=user).department_ids == {
         tree["sales"].pk,
         tree["sales1"].pk,
         tree["sales2"].pk,
@@ -103,7 +103,7 @@ def test_department_tree(tree):
         department=tree["sales1"],
         roles=[Role.objects.get(code="t-department_tree")],
     )
-    assert scope_for_user(leaf).department_ids == {tree["sales1"].pk}
+    assert scope_for_user(user=leaf).department_ids == {tree["sales1"].pk}
 
 
 def test_all(tree):
@@ -112,14 +112,14 @@ def test_all(tree):
         department=tree["marketing"],
         roles=[RoleFactory(data_scope=DataScope.ALL)],
     )
-    scope = scope_for_user(user)
+    scope = scope_for_user(user=user)
     assert scope.sees_all
     assert scope.covers(owner_id=None, department_id=None)
 
 
 def test_no_role_sees_own_only(tree):
     user = UserFactory(username="u-none", department=tree["sales1"])
-    scope = scope_for_user(user)
+    scope = scope_for_user(user=user)
     assert not scope.sees_all
     assert scope.owner_ids == {user.pk}
     assert scope.department_ids == frozenset()
@@ -135,7 +135,7 @@ def test_union_of_two_roles(tree):
         ],
     )
     report = UserFactory(username="u-union-report", department=tree["sales1"], reports_to=boss)
-    scope = scope_for_user(boss)
+    scope = scope_for_user(user=boss)
     assert scope.owner_ids == {boss.pk, report.pk}
     assert scope.department_ids == {tree["sales2"].pk}
     assert scope.covers(owner_id=report.pk, department_id=tree["sales1"].pk)
@@ -149,7 +149,7 @@ def test_all_wins_in_a_union(tree):
         department=tree["sales1"],
         roles=[RoleFactory(data_scope=DataScope.OWN), RoleFactory(data_scope=DataScope.ALL)],
     )
-    assert scope_for_user(user).sees_all
+    assert scope_for_user(user=user).sees_all
 
 
 def test_department_tree_follows_a_moved_subtree(tree):
@@ -158,7 +158,7 @@ def test_department_tree_follows_a_moved_subtree(tree):
     south = department_create(name="华南区", parent=None)
     shenzhen = department_create(name="深圳组", parent=south)
     team = department_create(name="一组", parent=shenzhen)
-    assert scope_for_user(head).department_ids == {
+    assert scope_for_user(user=head).department_ids == {
         tree["sales"].pk,
         tree["sales1"].pk,
         tree["sales2"].pk,
@@ -166,7 +166,7 @@ def test_department_tree_follows_a_moved_subtree(tree):
     department_update(department=south, name="华南区", parent=tree["sales"])
     team.refresh_from_db()
     assert team.path == f"{tree['sales'].path}{south.pk}/{shenzhen.pk}/{team.pk}/"
-    assert scope_for_user(_fresh(head)).department_ids == {
+    assert scope_for_user(user=_fresh(head)).department_ids == {
         tree["sales"].pk,
         tree["sales1"].pk,
         tree["sales2"].pk,
@@ -176,7 +176,7 @@ def test_department_tree_follows_a_moved_subtree(tree):
     }
     # Moving it out again takes it out of the head's scope.
     department_update(department=south, name="华南区", parent=None)
-    assert team.pk not in scope_for_user(_fresh(head)).department_ids
+    assert team.pk not in scope_for_user(user=_fresh(head)).department_ids
     team.refresh_from_db()
     assert team.path == f"/{south.pk}/{shenzhen.pk}/{team.pk}/"
 
@@ -199,12 +199,12 @@ def test_inactive_user_sees_nothing(tree, sales1a, make_customer):
     user = UserFactory(username="u-gone", department=tree["sales1"], roles=[admin_role])
     User.objects.filter(pk=user.pk).update(is_active=False)
     gone = _fresh(user)
-    assert scope_for_user(gone) == Scope.nothing()
-    assert not users_in_scope(gone).exists()
+    assert scope_for_user(user=gone) == Scope.nothing()
+    assert not users_in_scope(user=gone).exists()
 
     from guanxi.customers.models import Customer
 
-    assert apply_scope(Customer.objects.all(), scope_for_user(gone)).count() == 0
+    assert apply_scope(Customer.objects.all(), scope_for_user(user=gone)).count() == 0
     assert not Customer.objects.visible_to(gone).exists()
     assert not Customer.objects.editable_by(gone, action=EDIT_OTHERS).exists()
 
@@ -214,7 +214,7 @@ def test_anonymous_sees_nothing(org):
 
     from guanxi.customers.models import Customer
 
-    assert scope_for_user(AnonymousUser()) == Scope.nothing()
+    assert scope_for_user(user=AnonymousUser()) == Scope.nothing()
     assert not Customer.objects.visible_to(AnonymousUser()).exists()
 
 
@@ -233,4 +233,4 @@ def test_role_change_takes_effect_on_next_load(tree, sales1a, sales2a, make_cust
     )
     # user_update forgets the cached scope on the object it was given.
     assert Customer.objects.visible_to(sales1a).filter(pk=theirs.pk).exists() is False
-    assert scope_for_user(sales1a).department_ids == {tree["sales1"].pk}
+    assert scope_for_user(user=sales1a).department_ids == {tree["sales1"].pk}

@@ -69,9 +69,9 @@ def test_token_stores_only_the_hash(sales1a):
         ApiToken.objects.filter(pk=token.pk).values_list("name", "key_prefix", "key_hash").get()
     )
     assert raw not in stored
-    assert token_for_key(raw).user == sales1a
+    assert token_for_key(raw=raw).user == sales1a
     services.token_revoke(token=token, actor=sales1a)
-    assert token_for_key(raw) is None
+    assert token_for_key(raw=raw) is None
 
 
 def test_user_create_with_bad_mobile_creates_nothing(org):

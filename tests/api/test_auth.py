@@ -44,7 +44,7 @@ def test_revoked_token_is_401(token_for, sales1a):
     raw = token_for(sales1a)
     client = Client(headers={"Authorization": f"Bearer {raw}"})
     assert client.get("/api/v1/customers").status_code == 200
-    token_revoke(token=tokens_of(sales1a).get(), actor=sales1a)
+    token_revoke(token=tokens_of(user=sales1a).get(), actor=sales1a)
     assert client.get("/api/v1/customers").status_code == 401
     # also for unsafe methods: a refused token is a 401, not a CSRF 403
     assert client.post("/api/v1/customers", {"name": "x"}, "application/json").status_code == 401
@@ -108,7 +108,7 @@ def test_token_create_list_revoke_through_the_api(api_for, sales1a):
 
 def test_cannot_revoke_someone_elses_token(api_for, token_for, sales1a, sales2a):
     token_for(sales2a, name="theirs")
-    theirs = tokens_of(sales2a).get()
+    theirs = tokens_of(user=sales2a).get()
     response = api_for(sales1a).delete(f"/api/v1/tokens/{theirs.pk}")
     assert response.status_code == 404
     theirs.refresh_from_db()

@@ -140,7 +140,7 @@ def test_postgres_answers_a_long_fragment_from_the_indexes(phones):
     from guanxi.customers.archive.selectors import search_condition
 
     # the phone condition alone (the scope's own indexes would win on a small table)
-    queryset = Customer.objects.filter(search_condition("65123456")).order_by().values("pk")
+    queryset = Customer.objects.filter(search_condition(text="65123456")).order_by().values("pk")
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")

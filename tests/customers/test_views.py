@@ -232,6 +232,16 @@ def test_duplicate_mobile_names_the_owner(client_for, sales1a, sales2a, make_cus
     assert not Customer.objects.filter(name="新客户").exists()
 
 
+def test_duplicate_of_a_visible_customer_links_to_it(client_for, sales1a, make_customer):
+    existing = make_customer(sales1a, name="原客户", mobile="13700137001")
+    response = client_for(sales1a).post(
+        reverse("customers:create"), {"kind": "person", "name": "新客户", "mobile": "13700137001"}
+    )
+    assert response.status_code == 200
+    assert reverse("customers:detail", args=[existing.pk]) in str(response.context["notice"])
+    assert not Customer.objects.filter(name="新客户").exists()
+
+
 # ---------------------------------------------------------------- edit form
 
 

@@ -103,7 +103,7 @@ def test_every_writer_keeps_the_reaches_equal_to_the_moves(org, admin_user, sale
 
 
 def test_the_company_funnel_from_the_reaches_equals_the_grouped_moves(org, admin_user):
-    assert scope_for_user(admin_user).sees_all
+    assert scope_for_user(user=admin_user).sees_all
     seed_customers_bulk(count=400, seed=12)
     seed_pipeline_bulk(followups_per_customer=6, seed=12, chunk=150)
     amounts = list(Prospect.objects.order_by("customer_id").values_list("customer_id", flat=True))

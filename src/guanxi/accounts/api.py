@@ -135,20 +135,20 @@ def me_waiting(request):
 
 
 def _me_out(user) -> dict:
-    scope = selectors.scope_for_user(user)
+    scope = selectors.scope_for_user(user=user)
     return {
         **_user_out(user),
         "email": user.email,
         "roles": [
             {"code": r.code, "name": r.display_name, "data_scope": r.data_scope}
-            for r in selectors.user_roles(user)
+            for r in selectors.user_roles(user=user)
         ],
         "data_scope": {
             "sees_all": scope.sees_all,
             "owner_ids": sorted(scope.owner_ids),
             "department_ids": sorted(scope.department_ids),
         },
-        "permissions": sorted(selectors.user_permissions(user)),
+        "permissions": sorted(selectors.user_permissions(user=user)),
         "language": user.language,
         "time_zone": user.time_zone,
     }
@@ -156,7 +156,7 @@ def _me_out(user) -> dict:
 
 @router.get("/users", response=list[UserOut], summary="Users whose records you see")
 def user_list(request):
-    return [_user_out(u) for u in selectors.users_in_scope(request.auth)]
+    return [_user_out(u) for u in selectors.users_in_scope(user=request.auth)]
 
 
 @router.get("/departments", response=list[DepartmentOut], summary="The organisation tree")
@@ -166,7 +166,7 @@ def department_list(request):
 
 @router.get("/tokens", response=list[TokenOut], tags=["tokens"], summary="Your API tokens")
 def token_list(request):
-    return list(selectors.tokens_of(request.auth))
+    return list(selectors.tokens_of(user=request.auth))
 
 
 @router.post(
@@ -188,13 +188,13 @@ def token_create(request, payload: TokenIn):
     "/tokens/{int:token_id}", response={204: None}, tags=["tokens"], summary="Revoke a token"
 )
 def token_revoke(request, token_id: int):
-    token = found(selectors.tokens_of(request.auth).filter(pk=token_id).first())
+    token = found(selectors.tokens_of(user=request.auth).filter(pk=token_id).first())
     services.token_revoke(token=token, actor=request.auth)
     return Status(204, None)
 
 
 def _require_manage(request) -> None:
-    if not selectors.user_can(request.auth, MANAGE_USERS):
+    if not selectors.user_can(user=request.auth, permission=MANAGE_USERS):
         raise PermissionDenied()
 
 

@@ -15,7 +15,7 @@ def permission_required(*codes):
         @wraps(view)
         @login_required
         def wrapped(request, *args, **kwargs):
-            if not any(user_can(request.user, code) for code in codes):
+            if not any(user_can(user=request.user, permission=code) for code in codes):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

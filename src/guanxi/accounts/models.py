@@ -1,5 +1,6 @@
 import hashlib
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
@@ -150,12 +151,31 @@ def user_stamp(
     )
 
 
+def user_fk(
+    related_name: str,
+    verbose_name: "_StrOrPromise | None" = None,
+    *,
+    on_delete: Callable[..., None] = models.CASCADE,
+    **options: Any,
+) -> "models.ForeignKey[User, User]":
+    """The user a row belongs to or is meant for (a token, a notification, an export, an
+    approver's task …): required, and deleted with the user unless `on_delete` says the row
+    must outlive them (the owners of imports, plans and webhook subscriptions protect theirs)."""
+    return models.ForeignKey(
+        User,
+        verbose_name=verbose_name,
+        on_delete=on_delete,
+        related_name=related_name,
+        **options,
+    )
+
+
 class ApiToken(models.Model):
     """A per-user bearer token. Only a SHA-256 digest is stored; the token is shown once."""
 
     PREFIX = "gx_"
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    user = user_fk("api_tokens")
     name = models.CharField(_("name"), max_length=60)
     key_prefix = models.CharField(max_length=12, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)

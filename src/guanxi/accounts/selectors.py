@@ -1,8 +1,8 @@
 """Reads about users: their data scope and permissions, departments, tokens."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from axes.models import AccessAttempt
@@ -24,7 +24,7 @@ _PERMS_CACHE = "_guanxi_perms"
 _ROLES_CACHE = "_guanxi_roles"
 
 
-def user_roles(user: Any) -> list[Role]:
+def user_roles(*, user: Any) -> list[Role]:
     """The user's roles, read once per user object (scope and permissions both need them)."""
     cached = getattr(user, _ROLES_CACHE, None)
     if cached is None:
@@ -33,24 +33,30 @@ def user_roles(user: Any) -> list[Role]:
     return cached
 
 
-def user_permissions(user: Any) -> frozenset[str]:
+def user_permissions(*, user: Any) -> frozenset[str]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
     cached = getattr(user, _PERMS_CACHE, None)
     if cached is None:
         codes: set[str] = set()
-        for role in user_roles(user):
+        for role in user_roles(user=user):
             codes.update(role.permissions or [])
         cached = frozenset(codes)
         setattr(user, _PERMS_CACHE, cached)
     return cached
 
 
-def user_can(user: Any, permission: str) -> bool:
-    return permission in user_permissions(user)
+def user_can(*, user: Any, permission: str) -> bool:
+    return permission in user_permissions(user=user)
 
 
-def department_subtree_ids(department: Department | None) -> set[int]:
+def user_can_each(*, user: Any, permissions: Mapping[str, str]) -> dict[str, bool]:
+    """For each name (a menu's entries), whether the user holds its permission."""
+    held = user_permissions(user=user)
+    return {name: permission in held for name, permission in permissions.items()}
+
+
+def department_subtree_ids(*, department: Department | None) -> set[int]:
     if department is None:
         return set()
     return set(
@@ -58,7 +64,7 @@ def department_subtree_ids(department: Department | None) -> set[int]:
     )
 
 
-def subordinate_ids(user: Any) -> set[int]:
+def subordinate_ids(*, user: Any) -> set[int]:
     """Everyone who reports to `user`, directly or through others (汇报对象 chain)."""
     found: set[int] = set()
     frontier = {user.pk}
@@ -73,22 +79,22 @@ def subordinate_ids(user: Any) -> set[int]:
     return found
 
 
-def scope_for_user(user: Any) -> Scope:
+def scope_for_user(*, user: Any) -> Scope:
     """The union of the data scopes of the user's roles, cached on the user object."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope.nothing()
     cached = getattr(user, _SCOPE_CACHE, None)
     if cached is not None:
         return cached
-    widths = {role.data_scope for role in user_roles(user)}
+    widths = {role.data_scope for role in user_roles(user=user)}
     owner_ids = {user.pk}
     department_ids: set[int] = set()
     sees_all = DataScope.ALL in widths
     if not sees_all:
         if DataScope.OWN_AND_SUBORDINATES in widths:
-            owner_ids |= subordinate_ids(user)
+            owner_ids |= subordinate_ids(user=user)
         if DataScope.DEPARTMENT_TREE in widths:
-            department_ids |= department_subtree_ids(user.department)
+            department_ids |= department_subtree_ids(department=user.department)
         elif DataScope.DEPARTMENT in widths and user.department_id:
             department_ids.add(user.department_id)
     scope = Scope(
@@ -96,29 +102,29 @@ def scope_for_user(user: Any) -> Scope:
         sees_all=sees_all,
         owner_ids=frozenset(owner_ids),
         department_ids=frozenset(department_ids),
-        permissions=user_permissions(user),
+        permissions=user_permissions(user=user),
     )
     setattr(user, _SCOPE_CACHE, scope)
     return scope
 
 
-def forget_cached_scope(user: Any) -> None:
+def forget_cached_scope(*, user: Any) -> None:
     for attr in (_SCOPE_CACHE, _PERMS_CACHE, _ROLES_CACHE):
         if hasattr(user, attr):
             delattr(user, attr)
 
 
-def users_in_scope(user: Any) -> QuerySet[User]:
+def users_in_scope(*, user: Any) -> QuerySet[User]:
     """Users whose records the given user may see — the choices for owner filters."""
-    scope = scope_for_user(user)
+    scope = scope_for_user(user=user)
     users = User.objects.filter(is_active=True).select_related("department")
     if scope.sees_all:
         return users
     return users.filter(Q(id__in=scope.owner_ids) | Q(department_id__in=scope.department_ids))
 
 
-def departments_in_scope(user: Any) -> QuerySet[Department]:
-    scope = scope_for_user(user)
+def departments_in_scope(*, user: Any) -> QuerySet[Department]:
+    scope = scope_for_user(user=user)
     departments = Department.objects.all()
     if scope.sees_all:
         return departments
@@ -131,7 +137,7 @@ def department_tree() -> list[Department]:
     return list(Department.objects.order_by("path"))
 
 
-def token_for_key(raw: str) -> ApiToken | None:
+def token_for_key(*, raw: str) -> ApiToken | None:
     """The active token with this key: not revoked, not expired, of an active user."""
     if not raw or not raw.startswith(ApiToken.PREFIX):
         return None
@@ -149,7 +155,7 @@ def token_for_key(raw: str) -> ApiToken | None:
     return token
 
 
-def tokens_of(user: Any) -> QuerySet[ApiToken]:
+def tokens_of(*, user: Any) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user)
 
 
@@ -168,7 +174,7 @@ def token_list(*, user_id: int | None = None, active_only: bool = False) -> Quer
 # ---------------------------------------------------------------- login limits
 
 
-def _cool_off_start():
+def _cool_off_start() -> datetime:
     return timezone.now() - timedelta(minutes=settings.GUANXI_LOGIN_LOCK_MINUTES)
 
 
@@ -188,7 +194,7 @@ def login_wait_minutes(*, ip_address: str | None) -> int:
     return max(1, -(-int(seconds) // 60))
 
 
-def locked_usernames(usernames: Iterable[str]) -> set[str]:
+def locked_usernames(*, usernames: Iterable[str]) -> set[str]:
     """Which of these users cannot log in from some address now (too many failures there)."""
     rows = (
         AccessAttempt.objects.filter(
@@ -271,10 +277,10 @@ ROLE_HOME: dict[str, tuple[str, ...]] = {
 }
 
 
-def home_kinds(user: Any) -> frozenset[str]:
+def home_kinds(*, user: Any) -> frozenset[str]:
     """The kinds of home page the user's roles give; a user without a role gets the service
     agent's (find a customer), which shows nothing beyond their scope."""
-    kinds = {kind for role in user_roles(user) for kind in ROLE_HOME.get(role.code, ())}
+    kinds = {kind for role in user_roles(user=user) for kind in ROLE_HOME.get(role.code, ())}
     return frozenset(kinds or {home.SERVICE})
 
 
@@ -304,7 +310,7 @@ def admin_overview(*, recent: int = 8) -> AdminOverview:
     entries = list(AuditLog.objects.select_related("actor").order_by("-id")[:recent])
     return AdminOverview(
         active_users=User.objects.filter(is_active=True).count(),
-        locked=sorted(locked_usernames(name for name in attempted if name)),
+        locked=sorted(locked_usernames(usernames=(name for name in attempted if name))),
         tokens_expiring=expiring.count(),
         recent=audit_entries_describe(entries),
     )

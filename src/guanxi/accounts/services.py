@@ -217,7 +217,7 @@ def user_update(
         hooks.user_department_changed.call_all(
             user=user, old_department_id=old_department_id, new_department_id=user.department_id
         )
-    forget_cached_scope(user)
+    forget_cached_scope(user=user)
     return user
 
 
@@ -353,7 +353,7 @@ def token_create(
     name = (name or "").strip()[:60]
     if not name:
         raise ValidationFailed(field_errors={"name": [_("Give the token a name.")]})
-    if scope and scope not in dict(token_scope_choices(user_permissions(user))):
+    if scope and scope not in dict(token_scope_choices(user_permissions(user=user))):
         raise ValidationFailed(
             field_errors={"scope": [_("You may not create tokens of this kind.")]}
         )

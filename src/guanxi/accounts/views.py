@@ -105,22 +105,25 @@ def logout_view(request):
 
 
 def _token_scopes(user) -> list:
-    return permissions.token_scope_choices(selectors.user_permissions(user))
+    return permissions.token_scope_choices(selectors.user_permissions(user=user))
 
 
 def _profile_context(request, **overrides):
     user = request.user
     context = {
         "profile_user": user,
-        "roles": selectors.user_roles(user),
+        "roles": selectors.user_roles(user=user),
         "scope_labels": sorted(
-            {str(dict(Role.DATA_SCOPE_CHOICES)[r.data_scope]) for r in selectors.user_roles(user)}
+            {
+                str(dict(Role.DATA_SCOPE_CHOICES)[r.data_scope])
+                for r in selectors.user_roles(user=user)
+            }
         ),
         "password_form": forms.PasswordChangeForm(),
         "language_form": forms.LanguageForm(initial={"language": user.language}),
         "time_zone_form": forms.TimeZoneForm(initial={"time_zone": user.time_zone}),
         "token_form": forms.TokenForm(scopes=_token_scopes(user)),
-        "tokens": selectors.tokens_of(user),
+        "tokens": selectors.tokens_of(user=user),
         "new_token_raw": None,
         "extra_sections": [
             html for html in hooks.profile_sections.call_all(request=request) if html
@@ -235,7 +238,7 @@ def token_create(request):
 @login_required
 @require_POST
 def token_revoke(request, pk):
-    token = get_object_or_404(selectors.tokens_of(request.user), pk=pk)
+    token = get_object_or_404(selectors.tokens_of(user=request.user), pk=pk)
     services.token_revoke(token=token, actor=request.user)
     messages.success(request, _("The token has been revoked."))
     return redirect("accounts:profile")
@@ -248,7 +251,7 @@ def token_revoke(request, pk):
 @require_GET
 def home(request):
     """Each role's home page (RPT-1): the sections the apps add for the user's kinds of work."""
-    kinds = selectors.home_kinds(request.user)
+    kinds = selectors.home_kinds(user=request.user)
     sections = home_sections_for(request=request, user=request.user, kinds=kinds)
     return render(request, "home.html", {"sections": sections, "today": timezone.localdate()})
 
@@ -259,8 +262,8 @@ def admin_home_section(*, request, user, kinds, **kwargs) -> HomeSection | None:
         return None
     context = {
         "overview": selectors.admin_overview(),
-        "can_audit": selectors.user_can(user, permissions.VIEW_AUDIT),
-        "can_manage": selectors.user_can(user, permissions.MANAGE_USERS),
+        "can_audit": selectors.user_can(user=user, permission=permissions.VIEW_AUDIT),
+        "can_manage": selectors.user_can(user=user, permission=permissions.MANAGE_USERS),
         "token_warn_days": selectors.TOKEN_WARN_DAYS,
     }
     return home_section("accounts/home_admin.html", request, context, order=10, wide=True)
@@ -271,7 +274,7 @@ def admin_home_section(*, request, user, kinds, **kwargs) -> HomeSection | None:
 
 @login_required
 def admin_home(request):
-    if not selectors.user_permissions(request.user) & permissions.ADMINISTRATION:
+    if not selectors.user_permissions(user=request.user) & permissions.ADMINISTRATION:
         raise PermissionDenied
     return render(request, "accounts/admin/home.html")
 
@@ -360,7 +363,7 @@ def user_list(request):
         active=data.get("active", ""),
     )
     page, query = _admin_page(request, users)
-    locked = selectors.locked_usernames(u.username for u in page)
+    locked = selectors.locked_usernames(usernames=(u.username for u in page))
     context = {"filters": filters, "page": page, "query": query, "locked": locked}
     return render(request, "accounts/admin/users.html", context)
 
@@ -437,7 +440,7 @@ def _user_edit_context(user, *, form, password_form) -> dict:
         "form": form,
         "edited": user,
         "password_form": password_form,
-        "locked": user.username in selectors.locked_usernames([user.username]),
+        "locked": user.username in selectors.locked_usernames(usernames=[user.username]),
         "active_tokens": selectors.token_list(user_id=user.pk, active_only=True).count(),
     }
 

@@ -20,12 +20,14 @@ def optional_fk[M: models.Model](
     verbose_name: "_StrOrPromise | None" = None,
     *,
     on_delete: Callable[..., None] = models.SET_NULL,
-    related_name: str = "+",
+    related_name: str | None = "+",
     **options: Any,
 ) -> "models.ForeignKey[M | None, M | None]":
     """A link a row may lack: NULL, and blank in forms. Most such links leave the row in place
-    when the linked row is deleted and give the linked model no reverse accessor; the target
-    is a class, not an "app.Model" string, so that type checkers know what the field holds."""
+    when the linked row is deleted and give the linked model no reverse accessor
+    (`related_name=None` keeps Django's default one). The target is a class, not an
+    "app.Model" string, so that type checkers know what the field holds: a link to "self", or
+    to a model that cannot be imported where the link is declared, stays written out in full."""
     return models.ForeignKey(
         to,
         verbose_name=verbose_name,

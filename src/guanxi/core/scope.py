@@ -6,9 +6,8 @@ model that has an owner and a department column. Records shared with the user (å
 added by the caller through `extra`.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import Q, QuerySet
 
@@ -98,10 +97,14 @@ def apply_scope[QS: QuerySet](
 
 # `accounts` knows how a user's roles give a scope; it registers that function here when it
 # starts, so that querysets of every app can filter by scope without importing a higher app.
-_scope_resolver: Callable[[Any], Scope] | None = None
+class ScopeResolver(Protocol):
+    def __call__(self, *, user: Any) -> Scope: ...
 
 
-def scope_resolver_register(resolver: Callable[[Any], Scope]) -> None:
+_scope_resolver: ScopeResolver | None = None
+
+
+def scope_resolver_register(resolver: ScopeResolver) -> None:
     global _scope_resolver
     _scope_resolver = resolver
 
@@ -109,7 +112,7 @@ def scope_resolver_register(resolver: Callable[[Any], Scope]) -> None:
 def scope_of(user: Any) -> Scope:
     if _scope_resolver is None or user is None or not getattr(user, "is_authenticated", False):
         return Scope.nothing()
-    return _scope_resolver(user)
+    return _scope_resolver(user=user)
 
 
 class ScopedQuerySet(QuerySet):

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from guanxi.accounts.models import Department, User, user_stamp
+from guanxi.accounts.models import Department, User, user_fk, user_stamp
 from guanxi.core.model_parts import optional_fk, scope_indexes
 from guanxi.core.models import CodedName
 from guanxi.customers.querysets import CustomerQuerySet
@@ -153,26 +153,12 @@ class Customer(models.Model):
     work_postcode = models.CharField(_("work postcode"), max_length=6, blank=True)
     province = models.CharField(_("province"), max_length=20, blank=True)
     city = models.CharField(_("city"), max_length=30, blank=True)
-    industry = models.ForeignKey(
-        Industry,
-        verbose_name=_("industry"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        db_index=False,
-    )
+    industry = optional_fk(Industry, _("industry"), related_name=None, db_index=False)
     scale = models.CharField(_("scale"), max_length=10, choices=Scale.choices, blank=True)
     buyer_role = models.CharField(
         _("buyer or user"), max_length=5, choices=BuyerRole.choices, blank=True
     )
-    source = models.ForeignKey(
-        Source,
-        verbose_name=_("source"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        db_index=False,
-    )
+    source = optional_fk(Source, _("source"), related_name=None, db_index=False)
     first_contact_at = models.DateTimeField(_("first contact"), null=True, blank=True)
     first_contact_channel = models.CharField(
         _("first contact channel"), max_length=10, choices=Channel.choices, blank=True
@@ -279,7 +265,7 @@ def customer_fk(
     on_delete: Callable[..., None] = models.CASCADE,
     **options: Any,
 ) -> "models.ForeignKey[Customer, Customer]":
-    """The customer a record of another app belongs to (a follow-up, a message, a complaint …):
+    """The customer a record belongs to (a contact, a follow-up, a message, a complaint …):
     required, and deleted with the customer unless `on_delete` says the record must outlive
     it (contracts and payments protect theirs)."""
     return models.ForeignKey(
@@ -310,7 +296,7 @@ class DedupKey(models.Model):
     """One row per duplicate-check value of a live customer (ARC-5). The unique constraint
     is what makes two simultaneous creates with the same mobile end with exactly one."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="dedup_keys")
+    customer = customer_fk("dedup_keys")
     rule = models.CharField(max_length=30)
     value = models.CharField(max_length=128)
     # Taken over from a duplicate merged into this customer: kept when the customer's own
@@ -353,7 +339,7 @@ class DuplicateRule(models.Model):
 class Contact(models.Model):
     """A person at an organisation customer (ARC-1)."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
+    customer = customer_fk("contacts")
     name = models.CharField(_("name"), max_length=50)
     title = models.CharField(_("title"), max_length=50, blank=True)
     is_decision_maker = models.BooleanField(_("decision maker"), default=False)
@@ -381,15 +367,8 @@ class CustomerShare(models.Model):
     """A collaborator (协作人) on a customer: read-only or read-write, optionally until a date."""
 
     # indexed by the unique (customer, user) below (share_unique)
-    customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="shares", db_index=False
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="customer_shares",
-        db_index=False,
-    )
+    customer = customer_fk("shares", db_index=False)
+    user = user_fk("customer_shares", db_index=False)
     can_edit = models.BooleanField(_("may edit"), default=False)
     expires_at = models.DateTimeField(_("until"), null=True, blank=True)
     created_by = user_stamp()
@@ -446,7 +425,7 @@ class Attachment(models.Model):
         CONTRACT = "contract", _("Contract scan")
         OTHER = "other", _("Other")
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="attachments")
+    customer = customer_fk("attachments")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.OTHER)
     file = models.FileField(upload_to=attachment_path, max_length=300)
     original_name = models.CharField(_("file name"), max_length=200)
@@ -467,9 +446,7 @@ class Attachment(models.Model):
 class OwnerChange(models.Model):
     """Every change of owner: who, from, to, why (ARC-9, INT-7)."""
 
-    customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="owner_changes", db_index=False
-    )
+    customer = customer_fk("owner_changes", db_index=False)
     from_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -499,9 +476,7 @@ class TimelineEvent(models.Model):
     """One line of a customer's timeline (ARC-8). Every capability adds its events here
     through `timeline_add`, so the 360 page reads one indexed table, newest first."""
 
-    customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="timeline", db_index=False
-    )
+    customer = customer_fk("timeline", db_index=False)
     kind = models.CharField(max_length=30)
     occurred_at = models.DateTimeField()
     actor = optional_fk(User)

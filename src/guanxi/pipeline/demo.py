@@ -285,8 +285,8 @@ def ensure_demo_pool(users: dict):
 def _limits(pool, code: str, grade: str = "") -> tuple[int | None, int | None]:
     """(days without follow-up, days without progress) after which `pool` recycles."""
     return (
-        pool_services.rule_days(pool.no_followup_days or {}, code, grade),
-        pool_services.rule_days(pool.no_progress_days or {}, code, grade),
+        pool_services.rule_days(rules=pool.no_followup_days or {}, stage_code=code, grade=grade),
+        pool_services.rule_days(rules=pool.no_progress_days or {}, stage_code=code, grade=grade),
     )
 
 

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.accounts.models import Department, User, user_stamp
+from guanxi.accounts.models import Department, User, user_fk, user_stamp
 from guanxi.core.i18n import bilingual
 from guanxi.core.model_parts import idempotency_key_unique, optional_fk, scope_indexes
 from guanxi.core.scope import ScopedQuerySet
@@ -110,9 +110,7 @@ class Prospect(models.Model):
     # indexed by the work list's and the board's indexes below, which it leads
     owner = optional_fk(User, db_index=False)
     department = optional_fk(Department, db_index=False)
-    stage = models.ForeignKey(
-        Stage, null=True, blank=True, on_delete=models.PROTECT, db_index=False
-    )
+    stage = optional_fk(Stage, on_delete=models.PROTECT, related_name=None, db_index=False)
     grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, blank=True)
     stage_changed_at = models.DateTimeField(null=True, blank=True)
     tracked = models.BooleanField(_("in my tracked customers"), default=False)
@@ -421,7 +419,7 @@ class Script(models.Model):
     objection_type = models.CharField(
         _("objection type"), max_length=12, choices=Objection.Type.choices, blank=True
     )
-    stage = models.ForeignKey(Stage, null=True, blank=True, on_delete=models.SET_NULL)
+    stage = optional_fk(Stage, related_name=None)
     title = models.CharField(_("title"), max_length=100)
     body = models.TextField(_("script"), max_length=4000)
     use_count = models.PositiveIntegerField(default=0)
@@ -464,7 +462,7 @@ class ScriptVote(models.Model):
     script = models.ForeignKey(
         Script, on_delete=models.CASCADE, related_name="votes", db_index=False
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = user_fk("+")
     helpful = models.BooleanField(_("helpful"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -599,9 +597,7 @@ class Claim(models.Model):
 
     customer = customer_fk("+")
     pool = models.ForeignKey(PublicPool, on_delete=models.CASCADE, related_name="claims")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
-    )
+    user = user_fk("+", db_index=False)
     at = models.DateTimeField()
     local_date = models.DateField()  # the claimer's calendar day, for the daily cap
 

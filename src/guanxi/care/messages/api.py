@@ -123,7 +123,10 @@ def message_send(request: Any, payload: MessageSendIn) -> Status[dict[str, Any]]
 
 
 def _templates_allowed(user: Any) -> None:
-    if not (user_can(user, permissions.MANAGE_TEMPLATES) or user_can(user, permissions.SEND)):
+    if not (
+        user_can(user=user, permission=permissions.MANAGE_TEMPLATES)
+        or user_can(user=user, permission=permissions.SEND)
+    ):
         raise PermissionDenied()
 
 

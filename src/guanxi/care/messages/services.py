@@ -164,7 +164,7 @@ def message_send_by_hand(
 ) -> Message:
     """A message a user writes (or picks) on the customer's page; it goes through the same
     queue, consent and quiet hours as every other."""
-    if not user_can(actor, permissions.SEND):
+    if not user_can(user=actor, permission=permissions.SEND):
         raise PermissionDenied()
     found(Customer.objects.visible_to(actor).filter(pk=customer.pk).first())
     if template is not None and not template.active:
@@ -239,7 +239,7 @@ def template_save(
 ) -> MessageTemplate:
     """A new template, or `template` changed. A variable outside the sandbox's list, a tag or
     an unclosed brace is a field error and nothing is saved."""
-    if not user_can(actor, permissions.MANAGE_TEMPLATES):
+    if not user_can(user=actor, permission=permissions.MANAGE_TEMPLATES):
         raise PermissionDenied()
     errors = _template_errors(data, instance_id=template.pk if template else None)
     if errors:
@@ -365,7 +365,7 @@ def contact_preference_set(
     """Store the customer's preference; every changed consent gets its ConsentEvent (who,
     how, when, the note). Staff need care.consent and the customer in their scope."""
     if actor is not None:
-        if not user_can(actor, permissions.CONSENT):
+        if not user_can(user=actor, permission=permissions.CONSENT):
             raise PermissionDenied()
         found(Customer.objects.visible_to(actor).filter(pk=customer.pk).first())
     with transaction.atomic():

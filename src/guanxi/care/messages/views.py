@@ -192,8 +192,8 @@ def _panel_context(
     return {
         "customer": customer,
         "pref": pref,
-        "can_consent": user_can(user, permissions.CONSENT),
-        "can_send": user_can(user, permissions.SEND),
+        "can_consent": user_can(user=user, permission=permissions.CONSENT),
+        "can_send": user_can(user=user, permission=permissions.SEND),
         "consent_form": consent_form or ConsentForm(initial=dataclasses.asdict(state)),
         "send_form": send_form or SendForm(),
         "messages_rows": [

@@ -1,13 +1,12 @@
 """Messages to customers and to users (CARE-4): templates, the send log, consent, in-app
 notifications; and each user's calendar feed (CARE-5)."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.accounts.models import Department, User
+from guanxi.accounts.models import Department, User, user_fk
 from guanxi.core.model_parts import optional_fk, scope_indexes
 from guanxi.core.scope import ScopedQuerySet
 from guanxi.customers.models import Customer, customer_fk
@@ -225,12 +224,7 @@ class ConsentEvent(models.Model):
 class Notification(models.Model):
     """An in-app notification to a user (the bell in the navbar)."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="notifications",
-        db_index=False,
-    )
+    user = user_fk("notifications", db_index=False)
     title = models.CharField(_("title"), max_length=200)
     body = models.CharField(_("text"), max_length=1000, blank=True)
     url = models.CharField(max_length=300, blank=True)
@@ -255,12 +249,7 @@ class CalendarFeed(models.Model):
     """A user's secret iCalendar URL (CARE-5). Only a hash of the token is kept; revoking
     stamps `revoked_at` and the URL answers 404 from then on."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="calendar_feeds",
-        db_index=False,
-    )
+    user = user_fk("calendar_feeds", db_index=False)
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -40,7 +40,7 @@ def _receivers(user: User) -> list[User]:
     change others' entries (then the users of their scope)."""
     if RECEPTION_OTHERS not in scope_of(user).permissions:
         return []
-    return list(users_in_scope(user).order_by("username")[:RECEIVERS_SHOWN])
+    return list(users_in_scope(user=user).order_by("username")[:RECEIVERS_SHOWN])
 
 
 def _register_context(request: HttpRequest, form: ReceptionForm) -> dict[str, object]:

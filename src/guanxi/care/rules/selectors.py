@@ -24,7 +24,7 @@ SAMPLE_SIZE = 10
 
 
 def rules_permission_check(*, user: Any) -> None:
-    if not user_can(user, MANAGE_RULES):
+    if not user_can(user=user, permission=MANAGE_RULES):
         raise PermissionDenied()
 
 

@@ -12,4 +12,4 @@ register = template.Library()
 
 @register.simple_tag
 def care_messages_menu(user: Any) -> dict[str, bool]:
-    return {"templates": user_can(user, MANAGE_TEMPLATES)}
+    return {"templates": user_can(user=user, permission=MANAGE_TEMPLATES)}

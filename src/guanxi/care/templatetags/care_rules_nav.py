@@ -11,4 +11,4 @@ register = template.Library()
 @register.simple_tag
 def care_rules_allowed(user: Any) -> bool:
     """The navbar's care-rules link is for customer relations and administrators."""
-    return user_can(user, MANAGE_RULES)
+    return user_can(user=user, permission=MANAGE_RULES)

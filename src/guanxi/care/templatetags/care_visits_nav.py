@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from guanxi.accounts.selectors import user_can
+from guanxi.accounts.selectors import user_can_each
 from guanxi.care.common.permissions import MANAGE_RULES, SPOT_CHECK, TASK_OTHERS
 
 register = template.Library()
@@ -12,8 +12,7 @@ register = template.Library()
 
 @register.simple_tag
 def care_visits_menu(user: Any) -> dict[str, bool]:
-    return {
-        "topics": user_can(user, MANAGE_RULES),
-        "spot_checks": user_can(user, SPOT_CHECK),
-        "team": user_can(user, TASK_OTHERS),
-    }
+    return user_can_each(
+        user=user,
+        permissions={"topics": MANAGE_RULES, "spot_checks": SPOT_CHECK, "team": TASK_OTHERS},
+    )

@@ -161,7 +161,7 @@ def task_for_user(*, user: Any, task_id: int) -> CareTask:
 
 def filter_choices(*, user: Any) -> dict[str, Any]:
     return {
-        "assignees": list(users_in_scope(user).order_by("id")[:500]),
+        "assignees": list(users_in_scope(user=user).order_by("id")[:500]),
         "topics": list(CareTopic.objects.all()),
     }
 

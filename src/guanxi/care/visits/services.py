@@ -188,7 +188,7 @@ def care_visit_create(*, actor: User, new: VisitNew) -> CareTask:
         due_at = _due(new.due_at)
     assignee = actor
     if new.assignee_id is not None and new.assignee_id != actor.pk:
-        if not user_can(actor, permissions.TASK_OTHERS):
+        if not user_can(user=actor, permission=permissions.TASK_OTHERS):
             errors["assignee_id"] = [_("You may only plan 回访 for yourself.")]
         else:
             with field_errors_into(errors):
@@ -439,7 +439,7 @@ def care_task_reassign(
     *, actor: User, task_id: int, assignee_id: int | None, request: Any = None
 ) -> CareTask:
     """Give an open task to another active user (care.task_others), audited."""
-    if not user_can(actor, permissions.TASK_OTHERS):
+    if not user_can(user=actor, permission=permissions.TASK_OTHERS):
         raise PermissionDenied(_("You may not reassign care tasks."))
     task = _task_to_change(actor=actor, task_id=task_id)
     _must_be_open(task)
@@ -530,7 +530,7 @@ def care_topic_save(
     *, actor: User, data: TopicInput, topic_id: int | None = None, request: Any = None
 ) -> CareTopic:
     """Create or change a 回访 topic and its questions (care.rules)."""
-    if not user_can(actor, permissions.MANAGE_RULES):
+    if not user_can(user=actor, permission=permissions.MANAGE_RULES):
         raise PermissionDenied(_("You may not change 回访 topics."))
     topic = (
         CareTopic()
@@ -596,7 +596,7 @@ def spot_check_sample_size() -> int:
 
 @transaction.atomic
 def spot_check_settings_set(*, actor: User, sample_size: int | None) -> SpotCheckSettings:
-    if not user_can(actor, permissions.SPOT_CHECK):
+    if not user_can(user=actor, permission=permissions.SPOT_CHECK):
         raise PermissionDenied(_("You may not change how spot checks are drawn."))
     if sample_size is None or not 1 <= sample_size <= 50:
         raise invalid_field("sample_size", _("A number from 1 to 50."))
@@ -636,7 +636,7 @@ def spot_checks_draw(
     fortnight unless named) and give each to a customer-relations user, round-robin, as a
     SPOT_CHECK task. Once per (fortnight, consultant): a consultant who has spot checks of
     that fortnight is skipped, so the cron and the button may both run, and again."""
-    if actor is not None and not user_can(actor, permissions.SPOT_CHECK):
+    if actor is not None and not user_can(user=actor, permission=permissions.SPOT_CHECK):
         raise PermissionDenied(_("You may not draw spot checks."))
     today = timezone.localdate()
     start = period_start or last_complete_fortnight(today)
@@ -730,7 +730,7 @@ def spot_check_record(
 ) -> SpotCheck:
     """The result of a spot-check call (care.spot_check): matches / differs from what the
     consultant logged, or the customer was not reached. Closes its task."""
-    if not user_can(actor, permissions.SPOT_CHECK):
+    if not user_can(user=actor, permission=permissions.SPOT_CHECK):
         raise PermissionDenied(_("You may not record spot checks."))
     check = SpotCheck.objects.select_for_update().filter(pk=spot_check_id).first()
     if check is None:

@@ -110,7 +110,7 @@ def _detail(
         and task.outcome == CareTask.Outcome.REACHED
         and _can_change(user, task)
     )
-    can_reassign = can_change and user_can(user, permissions.TASK_OTHERS)
+    can_reassign = can_change and user_can(user=user, permission=permissions.TASK_OTHERS)
     spot_check = SpotCheck.objects.filter(task_id=task.pk).select_related("followup").first()
     assignees = _assignees() if (can_track or can_reassign) else []
     english = translation.get_language() == "en"
@@ -131,7 +131,7 @@ def _detail(
         "can_spot": spot_check is not None
         and can_change
         and not spot_check.result
-        and user_can(user, permissions.SPOT_CHECK),
+        and user_can(user=user, permission=permissions.SPOT_CHECK),
         "do_form": forms.get("do_form") or VisitDoForm(),
         "answers": forms.get("answers") or {},
         "close_form": forms.get("close_form")
@@ -290,7 +290,7 @@ def _customer_for_new(user: Any, customer_id: int) -> Customer:
 @require_http_methods(["GET", "POST"])
 def visit_create(request: HttpRequest, customer_id: int) -> HttpResponse:
     customer = _customer_for_new(request.user, customer_id)
-    others = user_can(request.user, permissions.TASK_OTHERS)
+    others = user_can(user=request.user, permission=permissions.TASK_OTHERS)
     form = VisitCreateForm(
         request.POST or None,
         topics=selectors.topic_choices(),
@@ -350,7 +350,7 @@ def visit_rates(request: HttpRequest) -> HttpResponse:
 
 
 def _may_manage_topics(user: Any) -> None:
-    if not user_can(user, permissions.MANAGE_RULES):
+    if not user_can(user=user, permission=permissions.MANAGE_RULES):
         raise DjangoPermissionDenied(_("You may not change 回访 topics."))
 
 
@@ -449,7 +449,7 @@ def spot_checks(request: HttpRequest) -> HttpResponse:
     page = page_from_query(
         request, functools.partial(selectors.spot_check_page, user=request.user, filters=filters)
     )
-    can_draw = user_can(request.user, permissions.SPOT_CHECK)
+    can_draw = user_can(user=request.user, permission=permissions.SPOT_CHECK)
     context = {
         "page": page,
         "filters": filters,
@@ -470,7 +470,7 @@ def spot_checks(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def spot_check_draw(request: HttpRequest) -> HttpResponse:
-    if not user_can(request.user, permissions.SPOT_CHECK):
+    if not user_can(user=request.user, permission=permissions.SPOT_CHECK):
         raise DjangoPermissionDenied(_("You may not draw spot checks."))
     try:
         result = services.spot_checks_draw(actor=request_user(request))
@@ -495,7 +495,7 @@ def spot_check_draw(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def spot_check_settings(request: HttpRequest) -> HttpResponse:
-    if not user_can(request.user, permissions.SPOT_CHECK):
+    if not user_can(user=request.user, permission=permissions.SPOT_CHECK):
         raise DjangoPermissionDenied(_("You may not change how spot checks are drawn."))
     form = SampleSizeForm(request.POST)
     if not form.is_valid():

@@ -44,7 +44,7 @@ _MASKED_FIELDS = ("mobile", "home_phone", "office_phone")
 
 
 def _owner_in_scope(actor, owner_id):
-    owner = users_in_scope(actor).filter(pk=owner_id).first()
+    owner = users_in_scope(user=actor).filter(pk=owner_id).first()
     if owner is None:
         raise ValidationFailed(
             field_errors={"owner_id": [_("You can only assign to users in your scope.")]}

@@ -95,9 +95,9 @@ def _safe(value):
 
 
 def _check(user) -> bool:
-    if not user_can(user, EXPORT):
+    if not user_can(user=user, permission=EXPORT):
         raise PermissionDenied(_("You may not export data."))
-    return user_can(user, REVEAL_PII)
+    return user_can(user=user, permission=REVEAL_PII)
 
 
 def _audit(user, filters: CustomerFilters, rows: int, fmt: str, complete: bool, request) -> None:

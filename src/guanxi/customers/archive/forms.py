@@ -120,9 +120,9 @@ class CustomerFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.options = options
         if options or self.data.get("owner"):
-            self.fields["owner"].queryset = users_in_scope(user).order_by("username")
+            self.fields["owner"].queryset = users_in_scope(user=user).order_by("username")
         if options or self.data.get("department"):
-            self.fields["department"].queryset = departments_in_scope(user)
+            self.fields["department"].queryset = departments_in_scope(user=user)
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
@@ -487,7 +487,7 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_user"].queryset = users_in_scope(user).order_by("username")
+        self.fields["to_user"].queryset = users_in_scope(user=user).order_by("username")
         self.fields["to_user"].widget.attrs["class"] = "form-select"
         self.fields["reason"].widget.attrs["class"] = "form-control"
 

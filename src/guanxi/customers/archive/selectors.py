@@ -76,7 +76,7 @@ class CustomerFilters:
     extra: dict = field(default_factory=dict)
 
 
-def search_condition(text: str) -> Q | None:
+def search_condition(*, text: str) -> Q | None:
     """One search box (ARC-7): name, full pinyin, pinyin initials, phone in any format,
     organisation, e-mail, credit code and tag."""
     text = unicodedata.normalize("NFKC", text or "").strip()[:100]
@@ -157,7 +157,7 @@ def _name_contains(text: str) -> Q:
 
 def _filtered(user: Any, filters: CustomerFilters) -> CustomerQuerySet:
     queryset = Customer.objects.visible_to(user)
-    condition = search_condition(filters.q)
+    condition = search_condition(text=filters.q)
     if condition is not None:
         queryset = queryset.filter(condition)
     for attribute in ("kind", "category", "level", "province"):

@@ -615,7 +615,7 @@ def customer_reveal(
     """Return the full value of a masked field, for users with the permission; audited."""
     if field not in REVEALABLE:
         raise ValidationFailed(field_errors={"field": [_("This field cannot be revealed.")]})
-    if not user_can(actor, REVEAL_PII):
+    if not user_can(user=actor, permission=REVEAL_PII):
         raise PermissionDenied(_("You may not see full phone and ID numbers."))
     if not Customer.objects.visible_to(actor).filter(pk=customer.pk).exists():
         raise PermissionDenied()
@@ -638,7 +638,7 @@ def customer_reveal(
 
 @transaction.atomic
 def customer_delete(*, actor: User, customer: Customer, request: HttpRequest | None = None) -> None:
-    if not user_can(actor, DELETE):
+    if not user_can(user=actor, permission=DELETE):
         raise PermissionDenied(_("You may not delete customers."))
     locked = _lock_for_edit(
         actor=actor, customer_id=customer.pk, expected_version=None, action=DELETE
@@ -663,7 +663,7 @@ def customer_delete(*, actor: User, customer: Customer, request: HttpRequest | N
 def customer_restore(
     *, actor: User, customer: Customer, request: HttpRequest | None = None
 ) -> Customer:
-    if not user_can(actor, DELETE):
+    if not user_can(user=actor, permission=DELETE):
         raise PermissionDenied(_("You may not restore customers."))
     locked = (
         Customer.objects.editable_by(actor, action=DELETE, include_deleted=True)
@@ -692,7 +692,7 @@ def customer_restore(
 
 @transaction.atomic
 def customer_purge(*, actor: User, customer: Customer, request: HttpRequest | None = None) -> None:
-    if not user_can(actor, PURGE):
+    if not user_can(user=actor, permission=PURGE):
         raise PermissionDenied(_("You may not delete customers permanently."))
     locked = (
         Customer.objects.editable_by(actor, action=PURGE, include_deleted=True)
@@ -874,14 +874,14 @@ def customer_take_owner(
 def customer_reassign(
     *, actor: User, customer: Customer, to_user: User, reason: str = ""
 ) -> Customer:
-    if not user_can(actor, REASSIGN):
+    if not user_can(user=actor, permission=REASSIGN):
         raise PermissionDenied(_("You may not change the owner of customers."))
     locked = _lock_for_edit(
         actor=actor, customer_id=customer.pk, expected_version=None, action=REASSIGN
     )
     if not to_user.is_active:
         raise ValidationFailed(field_errors={"owner": [_("This user is no longer active.")]})
-    if not users_in_scope(actor).filter(pk=to_user.pk).exists():
+    if not users_in_scope(user=actor).filter(pk=to_user.pk).exists():
         raise ValidationFailed(
             field_errors={"owner": [_("You can only assign to users in your scope.")]}
         )
@@ -908,7 +908,7 @@ def customer_handover(
 ) -> int:
     """Move all of one user's customers (and, through the hook, their deals, contracts and
     tasks) to another user in one audited step (离职交接, ARC-9)."""
-    if not user_can(actor, HANDOVER):
+    if not user_can(user=actor, permission=HANDOVER):
         raise PermissionDenied(_("You may not hand over customers."))
     if from_user.pk == to_user.pk:
         raise ValidationFailed(
@@ -1002,7 +1002,7 @@ def customer_merge(
 ) -> Customer:
     """Fold `duplicate` into `primary`: blanks of the primary are filled from the duplicate,
     every related record moves over, the duplicate goes to the recycle bin marked merged."""
-    if not user_can(actor, MERGE):
+    if not user_can(user=actor, permission=MERGE):
         raise PermissionDenied(_("You may not merge customers."))
     if primary.pk == duplicate.pk:
         raise ValidationFailed(_("Choose two different customers."))

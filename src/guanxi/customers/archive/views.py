@@ -55,7 +55,7 @@ TABS = ("profile", "contacts", "collaborators", "attachments", "timeline", "hist
 
 
 def _perms(user) -> dict:
-    codes = user_permissions(user)
+    codes = user_permissions(user=user)
     return {
         "can_export": EXPORT in codes,
         "can_reveal": REVEAL_PII in codes,
@@ -167,6 +167,12 @@ def _duplicate_notice(request, exc: CustomerDuplicate):
     return str(exc.message)
 
 
+def _refusal_on_form(request, form, exc: CustomerDuplicate | ValidationFailed):
+    """The refusal's errors go on the form; a duplicate also answers the notice above it."""
+    form_add_errors(form, exc)
+    return _duplicate_notice(request, exc) if isinstance(exc, CustomerDuplicate) else None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def customer_create(request):
@@ -176,11 +182,8 @@ def customer_create(request):
         data, tags = form.to_input()
         try:
             customer = services.customer_create(actor=request.user, data=data, tags=tags)
-        except CustomerDuplicate as exc:
-            form_add_errors(form, exc)
-            notice = _duplicate_notice(request, exc)
-        except ValidationFailed as exc:
-            form_add_errors(form, exc)
+        except (CustomerDuplicate, ValidationFailed) as exc:
+            notice = _refusal_on_form(request, form, exc)
         else:
             messages.success(request, _("Customer %(name)s created.") % {"name": customer.name})
             return redirect("customers:detail", customer.pk)
@@ -218,11 +221,8 @@ def customer_edit(request, customer_id):
                         "were not saved: reload the form to see the current data."
                     ),
                 )
-            except CustomerDuplicate as exc:
-                form_add_errors(form, exc)
-                notice = _duplicate_notice(request, exc)
-            except ValidationFailed as exc:
-                form_add_errors(form, exc)
+            except (CustomerDuplicate, ValidationFailed) as exc:
+                notice = _refusal_on_form(request, form, exc)
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect("customers:detail", updated.pk)

@@ -32,7 +32,7 @@ _CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
 
 def _require(actor: Any) -> None:
-    if not user_can(actor, MANAGE_FIELDS):
+    if not user_can(user=actor, permission=MANAGE_FIELDS):
         raise PermissionDenied()
 
 

@@ -747,7 +747,9 @@ UNFILTERED = ("followups", "orders", "payments", "invoices")
 
 
 def context_for(user: Any) -> Context:
-    return Context(reveal=user_can(user, REVEAL_PII), zone=timezone.get_current_timezone())
+    return Context(
+        reveal=user_can(user=user, permission=REVEAL_PII), zone=timezone.get_current_timezone()
+    )
 
 
 def params_query(params: Mapping[str, Any]) -> QueryDict:

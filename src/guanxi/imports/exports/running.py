@@ -28,7 +28,7 @@ PROGRESS_EVERY = 1000  # rows between two progress updates of a running job
 
 
 def export_check(actor: User) -> None:
-    if not user_can(actor, EXPORT):
+    if not user_can(user=actor, permission=EXPORT):
         raise PermissionDenied(_("You may not export data."))
 
 

@@ -65,7 +65,7 @@ def export_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "labels": {key: str(kind.label) for key, kind in KINDS.items()},
         "whole_lists": selectors.unfiltered_kinds(),
-        "can_export": user_can(user, EXPORT),
+        "can_export": user_can(user=user, permission=EXPORT),
     }
     return render(request, "imports/exports/list.html", context)
 
@@ -99,7 +99,7 @@ def export_button_html(*, request: HttpRequest, list_key: str, **kwargs: object)
     with it. Nothing for a user without the export permission or a list that does not
     export."""
     user = getattr(request, "user", None)
-    if list_key not in KINDS or not user_can(user, EXPORT):
+    if list_key not in KINDS or not user_can(user=user, permission=EXPORT):
         return SafeString("")
     params = request.GET.copy()
     for name in services.PAGING:

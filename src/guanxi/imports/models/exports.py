@@ -1,9 +1,10 @@
 """Background exports of the lists (RPT-2): one job per export, its progress and its file."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from guanxi.accounts.models import user_fk
 
 
 class ExportJob(models.Model):
@@ -22,12 +23,7 @@ class ExportJob(models.Model):
         FAILED = "failed", _("Failed")
         EXPIRED = "expired", _("Expired")
 
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="export_jobs",
-        db_index=False,
-    )
+    owner = user_fk("export_jobs", db_index=False)
     kind = models.CharField(_("list"), max_length=20)
     format = models.CharField(_("format"), max_length=4, choices=Format.choices)
     params = models.JSONField(_("filters"), default=dict, blank=True)

@@ -4,13 +4,12 @@ run's progress, and one outcome row per imported or refused row — the checkpoi
 a run resumable and idempotent, and the link by which every imported record knows its batch
 (a customer by `customer`, a follow-up or a historic contract by `record_id`)."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from guanxi.accounts.models import Department
+from guanxi.accounts.models import Department, user_fk
 from guanxi.core.model_parts import optional_fk
 from guanxi.core.scope import ScopedQuerySet
 from guanxi.customers.models import Customer
@@ -20,12 +19,7 @@ class ImportTemplate(models.Model):
     """A named column mapping a user saved: header text → field key."""
 
     # indexed by the unique (owner, name) below (imports_template_owner_name)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="import_templates",
-        db_index=False,
-    )
+    owner = user_fk("import_templates", db_index=False)
     name = models.CharField(_("name"), max_length=60)
     mapping = models.JSONField(_("mapping"), default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -70,17 +64,10 @@ class ImportBatch(models.Model):
         UPDATE_EMPTY = "update_empty", _("Fill the match's empty fields")
         UPDATE_ALL = "update_all", _("Overwrite the match's fields")
 
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="import_batches",
-        db_index=False,
-    )
+    owner = user_fk("import_batches", on_delete=models.PROTECT, db_index=False)
     department = optional_fk(Department)
     # whose customers the rows become when the row names no owner (the importer by default)
-    default_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    default_owner = user_fk("+", on_delete=models.PROTECT)
     kind = models.CharField(
         _("what is imported"), max_length=10, choices=Kind.choices, default=Kind.CUSTOMERS
     )

@@ -44,7 +44,11 @@ def named[T](cell: Cell, items: Mapping[str, T], errors: list[str], unknown: str
 def import_users(actor: User) -> dict[str, User]:
     """The users a row may name (by display name, full name or user name): the importer,
     and with `imports.for_others` every active user of their scope."""
-    candidates = users_in_scope(actor) if user_can(actor, IMPORT_FOR_OTHERS) else [actor]
+    candidates = (
+        users_in_scope(user=actor)
+        if user_can(user=actor, permission=IMPORT_FOR_OTHERS)
+        else [actor]
+    )
     return by_names(
         candidates, lambda user: (user.display_name, user.get_full_name(), user.username)
     )

@@ -61,7 +61,7 @@ class PurchaseLookups:
                 Product.objects.filter(active=True),
                 lambda product: (product.code, product.name, product.name_en),
             ),
-            allowed=user_can(batch.owner, RECORD_HISTORY),
+            allowed=user_can(user=batch.owner, permission=RECORD_HISTORY),
         )
 
 

@@ -89,8 +89,8 @@ class Lookups:
             tags={name_key(name) for name in Tag.objects.values_list("name", flat=True)},
             custom_types={d.key: d.field_type for d in custom_fields},
             custom_fields=custom_fields,
-            for_others=user_can(actor, IMPORT_FOR_OTHERS),
-            may_create_sources=user_can(actor, MANAGE_FIELDS),
+            for_others=user_can(user=actor, permission=IMPORT_FOR_OTHERS),
+            may_create_sources=user_can(user=actor, permission=MANAGE_FIELDS),
         )
 
 

@@ -103,14 +103,16 @@ def _header(path: Path, *, kind: str, encoding: str) -> list[str]:
 def _check_owner(actor: User, owner: User) -> None:
     if owner.pk == actor.pk:
         return
-    if not user_can(actor, IMPORT_FOR_OTHERS) or not users_in_scope(actor).filter(pk=owner.pk):
+    if not user_can(user=actor, permission=IMPORT_FOR_OTHERS) or not users_in_scope(
+        user=actor
+    ).filter(pk=owner.pk):
         raise PermissionDenied(_("You may not import customers for other people."))
 
 
 def _check_kind(actor: User, kind: str) -> None:
     if kind not in Kind.values:
         raise ValidationFailed(field_errors={"kind": [_("Select a valid choice.")]})
-    if kind == Kind.PURCHASES and not user_can(actor, RECORD_HISTORY):
+    if kind == Kind.PURCHASES and not user_can(user=actor, permission=RECORD_HISTORY):
         raise PermissionDenied(_("You may not record purchase history."))
 
 
@@ -199,7 +201,7 @@ def batch_map(*, actor: User, batch: ImportBatch, data: MappingInput) -> ImportB
             )
     if data.on_duplicate not in ImportBatch.OnDuplicate.values:
         errors["on_duplicate"] = [_("Select a valid choice.")]
-    if data.create_sources and not user_can(actor, MANAGE_FIELDS):
+    if data.create_sources and not user_can(user=actor, permission=MANAGE_FIELDS):
         errors["create_sources"] = [_("You may not create lead sources.")]
     owner = actor
     if data.default_owner_id and data.default_owner_id != actor.pk:

@@ -30,7 +30,7 @@ OWNERS_SHOWN = 300
 def batch_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     kinds = [ImportBatch.Kind.CUSTOMERS, ImportBatch.Kind.FOLLOWUPS]
-    if user_can(user, RECORD_HISTORY):
+    if user_can(user=user, permission=RECORD_HISTORY):
         kinds.append(ImportBatch.Kind.PURCHASES)
     form = UploadForm(request.POST or None, request.FILES or None, kinds=kinds)
     if request.method == "POST" and form.is_valid():
@@ -51,8 +51,8 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 def _mapping_form(request: HttpRequest, batch: ImportBatch) -> MappingForm:
     user = request_user(request)
     owners = []
-    if user_can(user, IMPORT_FOR_OTHERS):
-        owners = list(users_in_scope(user).order_by("username")[:OWNERS_SHOWN])
+    if user_can(user=user, permission=IMPORT_FOR_OTHERS):
+        owners = list(users_in_scope(user=user).order_by("username")[:OWNERS_SHOWN])
     return MappingForm(
         request.POST if request.method == "POST" else None,
         batch=batch,

@@ -23,10 +23,10 @@ class BoardFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         anyone = [("", _("All"))]
         # only the columns a name needs: the board is a page of the budget (issue 13)
-        owners = users_in_scope(user).select_related(None).only(*User.NAME_FIELDS)
+        owners = users_in_scope(user=user).select_related(None).only(*User.NAME_FIELDS)
         self.fields["owner"].choices = anyone + [(u.pk, str(u)) for u in owners]
         self.fields["department"].choices = anyone + [
-            (d.pk, str(d)) for d in departments_in_scope(user).only("id", "name")
+            (d.pk, str(d)) for d in departments_in_scope(user=user).only("id", "name")
         ]
         self.fields["grade"].choices = anyone + [c for c in Grade.choices if c[0]]
         self.fields["source"].choices = anyone + [

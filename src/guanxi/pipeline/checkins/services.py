@@ -136,7 +136,7 @@ def _clean(data: CheckInInput) -> _Clean:
     return _Clean(latitude, longitude, accuracy, note, extension)
 
 
-def distance_to(customer_id: int, latitude: Decimal, longitude: Decimal) -> int | None:
+def distance_to(*, customer_id: int, latitude: Decimal, longitude: Decimal) -> int | None:
     """Metres from the customer's recorded location; None when there is none."""
     location = CustomerLocation.objects.filter(customer_id=customer_id).first()
     if location is None:
@@ -158,7 +158,9 @@ def checkin_record(*, actor: User, customer: Customer, data: CheckInInput) -> Ch
             data=FollowUpInput(channel=FollowUp.Channel.VISIT, content=content, effective=True),
         )
         followup = logged.followup
-        distance = distance_to(followup.customer_id, cleaned.latitude, cleaned.longitude)
+        distance = distance_to(
+            customer_id=followup.customer_id, latitude=cleaned.latitude, longitude=cleaned.longitude
+        )
         checkin = CheckIn(
             followup=followup,
             customer_id=followup.customer_id,

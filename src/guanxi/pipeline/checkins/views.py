@@ -88,7 +88,7 @@ def checkin_day(request: HttpRequest) -> HttpResponse:
     day = _day(request.GET.get("day"))
     consultant_id = parse_id(request.GET.get("consultant"))
     groups = selectors.checkins_of_day(user=user, day=day, consultant_id=consultant_id)
-    consultants = list(users_in_scope(user).order_by("username")[:500])
+    consultants = list(users_in_scope(user=user).order_by("username")[:500])
     context = {
         "day": day,
         "previous": day - dt.timedelta(days=1),

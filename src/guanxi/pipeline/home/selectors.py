@@ -89,7 +89,7 @@ def team_members(*, manager: Any) -> list[User]:
     """The people in the manager's scope other than the manager."""
     return [
         user
-        for user in users_in_scope(manager).order_by("department__path", "username")
+        for user in users_in_scope(user=manager).order_by("department__path", "username")
         if user.pk != manager.pk
     ]
 

@@ -68,7 +68,7 @@ def is_member(*, user: Any, pool: PublicPool) -> bool:
 
 
 def can_administer(*, user: Any, pool: PublicPool | None = None) -> bool:
-    if user_can(user, MANAGE_USERS):
+    if user_can(user=user, permission=MANAGE_USERS):
         return True
     if pool is None:
         return PublicPool.objects.filter(admins=user).exists()

@@ -221,7 +221,7 @@ def _apply_pool(pool: PublicPool, settings: PoolSettings) -> None:
 
 @transaction.atomic
 def pool_create(*, actor: User | None, data: PoolSettings) -> PublicPool:
-    if actor is not None and not user_can(actor, MANAGE_USERS):
+    if actor is not None and not user_can(user=actor, permission=MANAGE_USERS):
         raise PermissionDenied(_("You may not set up public pools."))
     pool = PublicPool()
     _apply_pool(pool, data)
@@ -522,7 +522,7 @@ def prospect_lock(*, actor: User, customer: Customer, locked: bool = True) -> Pr
 # ---------------------------------------------------------------- nightly recycling (INT-7)
 
 
-def rule_days(rules: Mapping[str, Any], stage_code: str | None, grade: str | None) -> int | None:
+def rule_days(*, rules: Mapping[str, Any], stage_code: str | None, grade: str | None) -> int | None:
     for key in (stage_code, grade, "*"):
         if key and key in rules and rules[key]:
             return int(rules[key])
@@ -557,8 +557,8 @@ def _buckets(pool: PublicPool, stage_ids: dict[str, int]) -> list[_Bucket]:
                 buckets.append(
                     _Bucket(
                         condition=stage_q & grade_q & dealt_q,
-                        followup=rule_days(rules[0], code, grade),
-                        progress=rule_days(rules[1], code, grade),
+                        followup=rule_days(rules=rules[0], stage_code=code, grade=grade),
+                        progress=rule_days(rules=rules[1], stage_code=code, grade=grade),
                         deal=None if dealt else pool.no_deal_days,
                     )
                 )
@@ -613,12 +613,12 @@ def _due_and_reason(
         return None, None
     code = stage_codes.get(prospect["stage_id"])
     candidates = []
-    n = rule_days(pool.no_followup_days or {}, code, prospect["grade"])
+    n = rule_days(rules=pool.no_followup_days or {}, stage_code=code, grade=prospect["grade"])
     if n:
         candidates.append(
             (max(prospect["last_followup_at"] or since, since) + timedelta(days=n), 1)
         )
-    n = rule_days(pool.no_progress_days or {}, code, prospect["grade"])
+    n = rule_days(rules=pool.no_progress_days or {}, stage_code=code, grade=prospect["grade"])
     if n:
         candidates.append(
             (max(prospect["last_progress_at"] or since, since) + timedelta(days=n), 2)

@@ -37,7 +37,7 @@ def _phone(pool, customer) -> str:
 @login_required
 def pool_list(request):
     administered = []
-    if user_can(request.user, MANAGE_USERS):
+    if user_can(user=request.user, permission=MANAGE_USERS):
         administered = list(PublicPool.objects.order_by("id"))
     else:
         administered = list(PublicPool.objects.filter(admins=request.user).order_by("id"))
@@ -47,7 +47,7 @@ def pool_list(request):
         {
             "pools": selectors.pools_for_user(user=request.user),
             "administered": administered,
-            "can_create": user_can(request.user, MANAGE_USERS),
+            "can_create": user_can(user=request.user, permission=MANAGE_USERS),
         },
     )
 
@@ -186,7 +186,7 @@ def pool_edit(request, pool_id=None):
         pool = PublicPool.objects.filter(pk=pool_id).first()
         if pool is None or not selectors.can_administer(user=request.user, pool=pool):
             raise NotFound()
-    elif not user_can(request.user, MANAGE_USERS):
+    elif not user_can(user=request.user, permission=MANAGE_USERS):
         raise NotFound()
     form = PoolForm(request.POST or None, pool=pool)
 

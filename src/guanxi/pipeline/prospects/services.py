@@ -594,7 +594,7 @@ def followup_log(
     `by` is the user who made the follow-up when the actor records it for them (default:
     the actor): the actor themself or a user in the actor's scope; the actor's rights on the
     customer apply."""
-    if by is not None and by.pk != actor.pk and not users_in_scope(actor).filter(pk=by.pk):
+    if by is not None and by.pk != actor.pk and not users_in_scope(user=actor).filter(pk=by.pk):
         raise PermissionDenied(_("You may not record follow-ups for this user."))
     key = idempotency_key_clean(idempotency_key, field="Idempotency-Key")
     if key is None:
@@ -810,7 +810,7 @@ def prospect_expect_from_quote(*, customer: Customer, amount: Decimal) -> bool:
 # ---------------------------------------------------------------- MAN, quality, referral
 
 
-def man_verdict(money: bool | None, authority: bool | None, need: bool | None) -> str:
+def man_verdict(*, money: bool | None, authority: bool | None, need: bool | None) -> str:
     if money is None or authority is None or need is None:
         return ManVerdict.UNKNOWN
     return ("M" if money else "m") + ("A" if authority else "a") + ("N" if need else "n")
@@ -835,7 +835,7 @@ def man_assess(
 ) -> Prospect:
     locked, prospect = _lock(actor=actor, customer=customer, action=SET_STAGE)
     money, authority, need = _tristate(money), _tristate(authority), _tristate(need)
-    verdict = man_verdict(money, authority, need)
+    verdict = man_verdict(money=money, authority=authority, need=need)
     changed = verdict != prospect.man_verdict
     prospect.man_money, prospect.man_authority, prospect.man_need = money, authority, need
     prospect.man_verdict = verdict
@@ -964,15 +964,15 @@ def quota_set(
     """Set a team's quota of tracked customers (or, with department None, the company
     default) and how often its signed customers are contacted a month (None: unchanged);
     audited with the values before and after."""
-    if not user_can(actor, MANAGE_QUOTAS):
+    if not user_can(user=actor, permission=MANAGE_QUOTAS):
         raise PermissionDenied(_("You may not set the quotas of teams."))
     if department is None:
-        if not user_can(actor, MANAGE_USERS):
+        if not user_can(user=actor, permission=MANAGE_USERS):
             raise PermissionDenied(_("Only administrators may set the company default quota."))
     else:
-        scope = scope_for_user(actor)
+        scope = scope_for_user(user=actor)
         manages = scope.sees_all or bool(scope.department_ids)
-        if not manages or not departments_in_scope(actor).filter(pk=department.pk).exists():
+        if not manages or not departments_in_scope(user=actor).filter(pk=department.pk).exists():
             raise PermissionDenied(_("You may only set quotas for teams you manage."))
     errors = {}
     values = {}

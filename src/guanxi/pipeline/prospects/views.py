@@ -330,7 +330,7 @@ def objection_outcome(request, pk):
 def objections_open(request):
     """Open objections per consultant: one's own customers, a manager's team (data scope)
     with a consultant filter."""
-    consultants = list(users_in_scope(request.user).order_by("department__path", "username"))
+    consultants = list(users_in_scope(user=request.user).order_by("department__path", "username"))
     raw = request.GET.get("owner", "")
     owner = None
     if raw:

@@ -21,7 +21,7 @@ class FunnelForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         anyone = [("", _("All"))]
-        self.fields["owner"].choices = anyone + [(u.pk, str(u)) for u in users_in_scope(user)]
+        self.fields["owner"].choices = anyone + [(u.pk, str(u)) for u in users_in_scope(user=user)]
         self.fields["source"].choices = anyone + [(s.pk, str(s)) for s in Source.objects.all()]
         for name in ("owner", "source"):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"

@@ -264,7 +264,7 @@ def _stored_reach_answers(
 ) -> bool:
     """The stored reaches give the funnel exactly for the company's moves unfiltered (a
     first reach under a scope or filter may follow an earlier one outside it)."""
-    if source or owner or not scope_for_user(user).sees_all:
+    if source or owner or not scope_for_user(user=user).sees_all:
         return False
     return all(stage.order < REACH_LEVELS for stage in ladder)
 
@@ -355,7 +355,7 @@ class TeamRow:
 
 def supervises_others(*, user: Any) -> bool:
     """Whether the user's data scope covers anybody else (the Team page's audience)."""
-    scope = scope_for_user(user)
+    scope = scope_for_user(user=user)
     if scope.user_id is None:
         return False
     return scope.sees_all or bool(scope.department_ids) or len(scope.owner_ids) > 1
@@ -400,7 +400,7 @@ def forecast_by_owner(
 
 def team_overview(*, manager: Any, now: dt.datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
-    users = list(users_in_scope(manager).order_by("department__path", "username"))
+    users = list(users_in_scope(user=manager).order_by("department__path", "username"))
     rows = {user.pk: TeamRow(user=user) for user in users}
     ids = list(rows)
     stages = list(Stage.objects.order_by("order"))

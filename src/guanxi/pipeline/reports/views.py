@@ -37,7 +37,7 @@ from guanxi.pipeline.reports.selectors import (
 
 
 def _xlsx(request, *, name: str, title: str, header: list, rows: list, detail: dict):
-    if not user_can(request.user, EXPORT):
+    if not user_can(user=request.user, permission=EXPORT):
         raise PermissionDenied(_("You may not export data."))
     # openpyxl takes 5 MiB and a while to import and only exports need it: not in every worker.
     from openpyxl import Workbook
@@ -93,7 +93,7 @@ def funnel(request):
             "figures": figures,
             "chart": chart,
             "query": request.GET.urlencode(),
-            "can_export": user_can(request.user, EXPORT),
+            "can_export": user_can(user=request.user, permission=EXPORT),
         },
     )
 
@@ -171,8 +171,8 @@ def team(request):
         {
             "overview": overview,
             "chart": chart,
-            "can_export": user_can(request.user, EXPORT),
-            "can_set_quotas": user_can(request.user, MANAGE_QUOTAS),
+            "can_export": user_can(user=request.user, permission=EXPORT),
+            "can_set_quotas": user_can(user=request.user, permission=MANAGE_QUOTAS),
             # the consultant, the stages and the tracked count, before the money columns
             "total_colspan": len(stages) + 2,
             **_team_context(),
@@ -234,9 +234,9 @@ QUOTA_FIELDS = ("stage0", "stage12", "stage34", "daily_target", "signed_per_mont
 def team_quotas(request):
     """A manager sets the quotas of the departments they manage."""
     _require_manager(request)
-    if not user_can(request.user, MANAGE_QUOTAS):
+    if not user_can(user=request.user, permission=MANAGE_QUOTAS):
         raise PermissionDenied(_("You may not set the quotas of teams."))
-    departments = list(departments_in_scope(request.user).order_by("path"))
+    departments = list(departments_in_scope(user=request.user).order_by("path"))
     errors, failed_key = {}, None
     if request.method == "POST":
         key = request.POST.get("department", "")
@@ -263,7 +263,7 @@ def team_quotas(request):
         for department in departments
     ]
     default = None
-    if user_can(request.user, MANAGE_USERS):
+    if user_can(user=request.user, permission=MANAGE_USERS):
         default = _quota_row(None, errors if failed_key == "default" else {})
     return render(request, "pipeline/team_quotas.html", {"rows": rows, "default": default})
 

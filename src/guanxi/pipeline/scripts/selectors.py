@@ -24,10 +24,10 @@ class ScriptNotFound(NotFound):
     default_message = gettext_lazy("This script does not exist or is no longer active.")
 
 
-def can_manage_scripts(user: Any) -> bool:
+def can_manage_scripts(*, user: Any) -> bool:
     """Writing the library needs `customer.manage_fields` or `customer.reassign` (customer
     relations, managers, administrators)."""
-    return user_can(user, MANAGE_FIELDS) or user_can(user, REASSIGN)
+    return user_can(user=user, permission=MANAGE_FIELDS) or user_can(user=user, permission=REASSIGN)
 
 
 def script_votes_for_user(*, user: Any, rows: Iterable[Script]) -> list[Script]:

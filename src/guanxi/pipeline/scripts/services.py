@@ -36,7 +36,7 @@ class ScriptFields(TypedDict, total=False):
 
 
 def _require_manager(actor: User) -> None:
-    if not can_manage_scripts(actor):
+    if not can_manage_scripts(user=actor):
         raise PermissionDenied(_("Only managers and customer relations may edit the scripts."))
 
 

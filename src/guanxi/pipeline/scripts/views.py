@@ -18,7 +18,7 @@ _VOTES = {"helpful": True, "unhelpful": False, "": None}
 
 
 def _require_manager(request):
-    if not selectors.can_manage_scripts(request.user):
+    if not selectors.can_manage_scripts(user=request.user):
         raise PermissionDenied
 
 
@@ -35,7 +35,7 @@ def script_list(request):
     context = {
         "form": form,
         "scripts": rows,
-        "can_manage": selectors.can_manage_scripts(request.user),
+        "can_manage": selectors.can_manage_scripts(user=request.user),
         "limit": selectors.SEARCH_LIMIT,
     }
     template = page_or_partial(

@@ -17,7 +17,7 @@ from guanxi.pipeline.stages.guidance import FIELDS, GUIDANCE_SETS
 def stage_guidance_load(*, actor: User, set_key: str) -> list[Stage]:
     """Write one of GUIDANCE_SETS into the stages' guidance text (both languages); names,
     order and cadence stay. Audited with the stages whose text changed."""
-    if not user_can(actor, MANAGE_STAGES):
+    if not user_can(user=actor, permission=MANAGE_STAGES):
         raise PermissionDenied(_("You may not manage the intention stages."))
     if set_key not in GUIDANCE_SETS:
         raise invalid_field("guidance_set", _("Choose a guidance set."))

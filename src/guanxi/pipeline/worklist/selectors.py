@@ -232,7 +232,7 @@ def followed_today(*, user: User, now: dt.datetime | None = None) -> int:
 
 def worklist_users(*, user: User) -> QuerySet[User]:
     """Whose work list the user may open: themselves and the users in their scope."""
-    return users_in_scope(user).order_by("department__path", "username")
+    return users_in_scope(user=user).order_by("department__path", "username")
 
 
 def overdue_count(*, user: User, cap: int, now: dt.datetime | None = None) -> int:

@@ -42,7 +42,7 @@ def lead_form_public(*, key: str) -> LeadForm:
 
 def may_manage_forms(user: User) -> None:
     """Refuses (403) who may not set up web forms."""
-    if not user_can(user, permissions.MANAGE_FORMS):
+    if not user_can(user=user, permission=permissions.MANAGE_FORMS):
         raise PermissionDenied()
 
 

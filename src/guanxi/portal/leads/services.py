@@ -92,7 +92,7 @@ def _form_errors(data: LeadFormData) -> dict[str, list[str]]:
 @transaction.atomic
 def lead_form_save(*, actor: User, data: LeadFormData, form: LeadForm | None = None) -> LeadForm:
     """A new form, or `form` changed."""
-    if not user_can(actor, permissions.MANAGE_FORMS):
+    if not user_can(user=actor, permission=permissions.MANAGE_FORMS):
         raise PermissionDenied()
     errors = _form_errors(data)
     if errors:

@@ -3,12 +3,11 @@ source (网络表单) and campaign, assigned round-robin within a team or put in
 
 import secrets
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.accounts.models import Department, User
+from guanxi.accounts.models import Department, User, user_fk
 from guanxi.core.model_parts import optional_fk
 from guanxi.customers.models import Customer
 from guanxi.pipeline.models import PublicPool
@@ -44,9 +43,7 @@ class LeadForm(models.Model):
     # the sites that may show the form in a frame (CSP frame-ancestors); empty: any site
     allowed_origins = models.TextField(_("sites that may embed the form"), blank=True)
     thank_you = models.CharField(_("thank-you text"), max_length=300, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_fk("+", on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

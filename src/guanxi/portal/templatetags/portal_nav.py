@@ -11,4 +11,4 @@ register = template.Library()
 @register.simple_tag
 def portal_forms_allowed(user: Any) -> bool:
     """The navbar's web-forms link is for those who set up web-to-lead forms."""
-    return user_can(user, MANAGE_FORMS)
+    return user_can(user=user, permission=MANAGE_FORMS)

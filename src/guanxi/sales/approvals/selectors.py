@@ -315,7 +315,7 @@ def _decorate(approval, user) -> None:
         for t in tasks
     )
     approval.can_withdraw = pending and (
-        approval.submitted_by_id == user.pk or user_can(user, MANAGE_FLOWS)
+        approval.submitted_by_id == user.pk or user_can(user=user, permission=MANAGE_FLOWS)
     )
 
 

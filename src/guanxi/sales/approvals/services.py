@@ -297,7 +297,7 @@ def approval_withdraw(*, actor, target: str, record_id: int, comment="") -> Appr
     _check_target(target)
     comment = _clean_comment(comment)
     approval = _lock_pending(target, record_id)
-    if approval.submitted_by_id != actor.pk and not user_can(actor, MANAGE_FLOWS):
+    if approval.submitted_by_id != actor.pk and not user_can(user=actor, permission=MANAGE_FLOWS):
         raise PermissionDenied(_("Only the person who submitted it can withdraw it."))
     now = timezone.now()
     approval.state = Approval.State.WITHDRAWN
@@ -443,7 +443,7 @@ def approval_decide(*, actor, approval_id: int, approve: bool, comment="") -> Ap
 
 
 def _require_flow_admin(actor) -> None:
-    if not user_can(actor, MANAGE_FLOWS):
+    if not user_can(user=actor, permission=MANAGE_FLOWS):
         raise PermissionDenied(_("You may not manage approval flows."))
 
 

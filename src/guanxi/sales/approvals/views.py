@@ -232,7 +232,7 @@ def approval_queue(request):
             "states": Approval.State.choices,
             "state": request.GET.get("state", ""),
             "decision_form": DecisionForm(),
-            "perms_flows": user_can(request.user, MANAGE_FLOWS),
+            "perms_flows": user_can(user=request.user, permission=MANAGE_FLOWS),
         },
     )
 
@@ -241,7 +241,7 @@ def approval_queue(request):
 
 
 def _require_flow_admin(request):
-    if not user_can(request.user, MANAGE_FLOWS):
+    if not user_can(user=request.user, permission=MANAGE_FLOWS):
         raise PermissionDenied()
 
 

@@ -57,7 +57,7 @@ def product_create(request, payload: ProductIn):
     "/products/{int:product_id}", response=ProductOut, summary="Change a product (sales.catalog)"
 )
 def product_update(request, product_id: int, payload: ProductPatch):
-    if not user_can(request.auth, MANAGE_CATALOG):
+    if not user_can(user=request.auth, permission=MANAGE_CATALOG):
         raise PermissionDenied(_("You may not manage products and price lists."))
     product = selectors_catalog.product_get(product_id)
     data = payload.model_dump(exclude_none=True)

@@ -86,7 +86,7 @@ def price_for(*, product, customer) -> Decimal:
 
 
 def _require_catalog(actor) -> None:
-    if not user_can(actor, MANAGE_CATALOG):
+    if not user_can(user=actor, permission=MANAGE_CATALOG):
         raise PermissionDenied(_("You may not manage products and price lists."))
 
 

@@ -67,7 +67,7 @@ def _line_message(name: str, message: str) -> str:
 
 
 def _require_catalog(request):
-    if not user_can(request.user, MANAGE_CATALOG):
+    if not user_can(user=request.user, permission=MANAGE_CATALOG):
         raise PermissionDenied()
 
 
@@ -89,7 +89,7 @@ def product_list(request):
             "products": rows,
             "q": q,
             "show_inactive": show_inactive,
-            "can_manage": user_can(request.user, MANAGE_CATALOG),
+            "can_manage": user_can(user=request.user, permission=MANAGE_CATALOG),
         },
     )
 
@@ -174,7 +174,7 @@ def pricelist_list(request):
         "sales/catalog/pricelist_list.html",
         {
             "price_lists": selectors_catalog.pricelist_list(),
-            "can_manage": user_can(request.user, MANAGE_CATALOG),
+            "can_manage": user_can(user=request.user, permission=MANAGE_CATALOG),
         },
     )
 

@@ -702,7 +702,7 @@ def contract_terminate(*, actor: User, contract: Contract | int, reason: str) ->
             code="illegal_transition",
         )
     _check_transition(locked, S.TERMINATED)
-    if locked.status != S.DRAFT and not user_can(actor, TERMINATE_CONTRACT):
+    if locked.status != S.DRAFT and not user_can(user=actor, permission=TERMINATE_CONTRACT):
         raise PermissionDenied(_("You may not terminate a signed contract."))
     if not reason:
         raise ValidationFailed(field_errors={"reason": [_("Give the reason for termination.")]})
@@ -853,7 +853,7 @@ def contract_amend(
     change only if it stays ≥ what was paid and invoiced; when a payment plan exists, a new
     plan adding up to the new total must be given (set in the same transaction)."""
     locked = contract_lock(actor=actor, contract=contract)
-    if not user_can(actor, AMEND_CONTRACT):
+    if not user_can(user=actor, permission=AMEND_CONTRACT):
         raise PermissionDenied(_("You may not amend contracts."))
     if locked.status not in (S.SIGNED, S.EXECUTING):
         raise Conflict(

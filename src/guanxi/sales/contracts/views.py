@@ -217,7 +217,7 @@ def contract_list(request):
         "filters": filters,
         "cursor": cursor,
         "statuses": S.choices,
-        "departments": departments_in_scope(request.user).order_by("path"),
+        "departments": departments_in_scope(user=request.user).order_by("path"),
     }
     if is_htmx(request) and request.headers.get("HX-Target") == "contract-results":
         return render(request, "sales/contracts/list.html#results", context)
@@ -414,8 +414,8 @@ def _actions(user, contract, can_edit: bool) -> dict:
         and status == S.EXECUTING
         and contract.paid_amount >= contract.total_amount,
         "terminate": can_edit
-        and (status == S.DRAFT or (signed and user_can(user, TERMINATE_CONTRACT))),
-        "amend": can_edit and signed and user_can(user, AMEND_CONTRACT),
+        and (status == S.DRAFT or (signed and user_can(user=user, permission=TERMINATE_CONTRACT))),
+        "amend": can_edit and signed and user_can(user=user, permission=AMEND_CONTRACT),
     }
 
 

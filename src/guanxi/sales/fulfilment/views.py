@@ -198,7 +198,7 @@ def delivery_schedule(request):
         )
     except ValidationFailed:
         plans, next_cursor = [], None
-    owners = list(users_in_scope(request.user).order_by("username")[:500])
+    owners = list(users_in_scope(user=request.user).order_by("username")[:500])
     query = query_without(request, "after")
     context = {
         "plans": plans,

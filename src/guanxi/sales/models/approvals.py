@@ -5,13 +5,12 @@ record) points at the version it started with, so running approvals keep their r
 Approvers are resolved into `ApprovalTask` rows when a step starts: the approver's queue is
 one index range (approver, state)."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from guanxi.accounts.models import user_stamp
+from guanxi.accounts.models import user_fk, user_stamp
 
 
 class ApprovalTarget(models.TextChoices):
@@ -137,12 +136,7 @@ class ApprovalTask(models.Model):
     )
     step_index = models.PositiveSmallIntegerField()
     # indexed by (approver, state, id) below (approvaltask_queue_idx)
-    approver = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="approval_tasks",
-        db_index=False,
-    )
+    approver = user_fk("approval_tasks", db_index=False)
     state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
     decided_at = models.DateTimeField(null=True, blank=True)
     comment = models.TextField(blank=True)

@@ -308,7 +308,7 @@ def open_instalment_iter(
 
 def filter_choices(*, user: User) -> dict[str, list[Any]]:
     """Owners and departments the filter may offer: those in the user's scope (bounded)."""
-    scope = scope_for_user(user)
+    scope = scope_for_user(user=user)
     users = User.objects.filter(is_active=True).order_by("department_id", "id")
     departments = Department.objects.order_by("path")
     if not scope.sees_all:

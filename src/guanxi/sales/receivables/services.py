@@ -780,7 +780,7 @@ def _lock_for_void(
     """The start of voiding a payment or an invoice: the permission and the reason checked,
     the contract and then the record locked, the record in its `voidable` state (`awaiting`
     refuses one waiting for approval, `refused` names any other state)."""
-    if not user_can(actor, permissions.VOID_RECORDS):
+    if not user_can(user=actor, permission=permissions.VOID_RECORDS):
         raise PermissionDenied(_("You may not void payments or invoices."))
     text = _void_reason(reason)
     locked = contract_lock(actor=actor, contract=record.contract)
@@ -945,7 +945,7 @@ def invoice_record(
                     "amount": [_("At most %(room)s can still be invoiced.") % {"room": _yuan(room)}]
                 },
             )
-        if not user_can(actor, permissions.OVERRIDE_INVOICE):
+        if not user_can(user=actor, permission=permissions.OVERRIDE_INVOICE):
             raise PermissionDenied(
                 _("You may not invoice beyond the contract total; ask a sales manager.")
             )
@@ -1140,7 +1140,7 @@ def contract_record_history(*, actor: User, customer: Customer, data: HistoricPu
     confirmed payment of that day. The customer is marked won (grade E, dealt) as by a
     signing; the `contract_won` and `payment_received` hooks are not called — care plans and
     webhooks announce deals made now, not years ago. docs/decisions.md."""
-    if not user_can(actor, permissions.RECORD_HISTORY):
+    if not user_can(user=actor, permission=permissions.RECORD_HISTORY):
         raise PermissionDenied(_("You may not record purchase history."))
     amount, paid, reference = _clean_history(data)
     target = customer_locked_for_sale(actor=actor, customer=customer)
@@ -1262,7 +1262,7 @@ def contracts_remove_history(*, actor: User, contract_ids: Sequence[int]) -> int
     history contracts among `contract_ids` that the actor may work on and nothing was added
     to since (no order, invoice, amendment or further payment), with their item, instalment,
     payment and timeline entry. Returns how many were removed."""
-    if not user_can(actor, permissions.RECORD_HISTORY):
+    if not user_can(user=actor, permission=permissions.RECORD_HISTORY):
         raise PermissionDenied(_("You may not record purchase history."))
     contracts = list(
         Contract.objects.editable_by(actor, action=EDIT_OTHERS)

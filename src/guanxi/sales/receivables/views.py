@@ -84,7 +84,7 @@ def receivables(request):
         "choices": selectors.filter_choices(user=request.user),
         "buckets": selectors.BUCKETS,
         "query": urlencode(params),
-        "can_export": user_can(request.user, EXPORT),
+        "can_export": user_can(user=request.user, permission=EXPORT),
     }
     return render(request, "sales/receivables/report.html", context)
 
@@ -97,7 +97,7 @@ def receivables_export(request):
     # openpyxl takes a while to import and only exports need it: not at every start.
     from openpyxl import Workbook
 
-    if not user_can(request.user, EXPORT):
+    if not user_can(user=request.user, permission=EXPORT):
         raise DjangoPermissionDenied(_("You may not export data."))
     try:
         filters = selectors.ReceivableFilters.from_params(request.GET)
@@ -157,8 +157,8 @@ def _records_with_approval(payments, invoices) -> set:
 def _panel_context(request, contract, **overrides) -> dict:
     data = selectors.contract_money(contract=contract)
     status = contract.status
-    can_void = user_can(request.user, permissions.VOID_RECORDS)
-    can_override = user_can(request.user, permissions.OVERRIDE_INVOICE)
+    can_void = user_can(user=request.user, permission=permissions.VOID_RECORDS)
+    can_override = user_can(user=request.user, permission=permissions.OVERRIDE_INVOICE)
     can_plan = status in (Contract.Status.DRAFT, *services_receivables.PAYABLE_STATUSES)
     can_pay = status in services_receivables.PAYABLE_STATUSES and bool(data["instalments"])
     can_invoice = status in services_receivables.INVOICEABLE_STATUSES
@@ -325,7 +325,7 @@ def payment_create(request, pk):
 def invoice_create(request, pk):
     contract = contract_for_user(user=request.user, contract_id=pk)
     money = selectors.contract_money(contract=contract)
-    can_override = user_can(request.user, permissions.OVERRIDE_INVOICE)
+    can_override = user_can(user=request.user, permission=permissions.OVERRIDE_INVOICE)
     form = InvoiceForm(request.POST, payments=money["payments"], can_override=can_override)
     if form.is_valid():
         try:

@@ -68,7 +68,7 @@ def manager_report_xlsx(*, request, report: ManagerReport) -> FileResponse:
     # openpyxl takes a while to import and only exports need it: not at every start.
     from openpyxl import Workbook
 
-    if not user_can(request.user, EXPORT):
+    if not user_can(user=request.user, permission=EXPORT):
         raise PermissionDenied(_("You may not export data."))
     workbook = Workbook(write_only=True)
     consultants = workbook.create_sheet(title=_("Consultants")[:31])

@@ -221,12 +221,12 @@ def manager_report(
     with zeros. A department filter narrows everything to that department's tree.
     Departments are listed only for a viewer whose scope covers whole departments."""
     today = today or timezone.localdate()
-    scope = scope_for_user(viewer)
+    scope = scope_for_user(user=viewer)
     all_departments = list(Department.objects.order_by("path"))
     by_id = {d.pk: d for d in all_departments}
     subtree_ids = None
     if department is not None:
-        if not departments_in_scope(viewer).filter(pk=department.pk).exists():
+        if not departments_in_scope(user=viewer).filter(pk=department.pk).exists():
             raise ValidationFailed(
                 field_errors={"department": [_("Choose a department in your data scope.")]}
             )
@@ -251,7 +251,7 @@ def manager_report(
     progress: list[TargetProgress] = targets_with_progress(viewer=viewer, targets=targets)
 
     # consultants
-    team_rows = users_in_scope(viewer).order_by("department__path", "username")
+    team_rows = users_in_scope(user=viewer).order_by("department__path", "username")
     if subtree_ids is not None:
         team_rows = team_rows.filter(department_id__in=subtree_ids)
     team = list(team_rows)
@@ -315,15 +315,15 @@ def manager_report(
 
 def department_choices(*, viewer) -> list[Department]:
     """Departments the viewer may filter the manager view by."""
-    scope = scope_for_user(viewer)
+    scope = scope_for_user(user=viewer)
     if not (scope.sees_all or scope.department_ids):
         return []
-    return list(departments_in_scope(viewer).order_by("path"))
+    return list(departments_in_scope(user=viewer).order_by("path"))
 
 
 def has_team(*, viewer) -> bool:
     """Whether the viewer's scope covers anybody else (for links to the manager view)."""
-    scope = scope_for_user(viewer)
+    scope = scope_for_user(user=viewer)
     return scope.user_id is not None and (
         scope.sees_all or bool(scope.department_ids) or len(scope.owner_ids) > 1
     )
@@ -374,7 +374,7 @@ def team_month(*, viewer, today: dt.date | None = None) -> TeamMonth:
     start, end = period_bounds(SalesTarget.Period.MONTH, today)
     members = [
         user
-        for user in users_in_scope(viewer).order_by("department__path", "username")
+        for user in users_in_scope(user=viewer).order_by("department__path", "username")
         if user.pk != viewer.pk
     ]
     ids = [user.pk for user in members]

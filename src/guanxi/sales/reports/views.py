@@ -118,8 +118,8 @@ def manager_view(request):
             "report": report,
             "chart": chart,
             "query": request.GET.urlencode(),
-            "can_export": user_can(request.user, EXPORT),
-            "can_set_targets": user_can(request.user, SET_TARGETS),
+            "can_export": user_can(user=request.user, permission=EXPORT),
+            "can_set_targets": user_can(user=request.user, permission=SET_TARGETS),
             "metrics": Metric,
         },
     )
@@ -142,7 +142,7 @@ def _subject(actor, key: str):
     """ "u<id>" → (user, None), "d<id>" → (None, department), in the actor's scope."""
     kind, pk = key[:1], int(key[1:])
     if kind == "u":
-        user = users_in_scope(actor).filter(pk=pk).first()
+        user = users_in_scope(user=actor).filter(pk=pk).first()
         if user is None:
             raise PermissionDenied(_("You may only set targets for users in your data scope."))
         return user, None
@@ -164,7 +164,8 @@ def _target_rows(actor, *, period, starts_on, failed=None):
         (f"d{d.pk}", d, d.depth) for d in department_choices(viewer=actor)
     ]
     subjects += [
-        (f"u{u.pk}", u, 0) for u in users_in_scope(actor).order_by("department__path", "username")
+        (f"u{u.pk}", u, 0)
+        for u in users_in_scope(user=actor).order_by("department__path", "username")
     ]
     rows = []
     for key, subject, depth in subjects:
@@ -199,7 +200,7 @@ def _target_rows(actor, *, period, starts_on, failed=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def targets(request):
-    if not user_can(request.user, SET_TARGETS):
+    if not user_can(user=request.user, permission=SET_TARGETS):
         raise PermissionDenied(_("You may not set sales targets."))
     period_form = TargetPeriodForm(request.GET or None)
     period, on = period_form.result()

@@ -110,7 +110,7 @@ def customers_for_targets(*, user):
     """Customers (not deleted) in the user's data scope by their owner's line — the same
     scope as sales records, without shares or pools (a collaborator's customers are not
     their new customers)."""
-    scope = scope_for_user(user)
+    scope = scope_for_user(user=user)
     queryset = Customer.objects.filter(deleted_at__isnull=True)
     if scope.user_id is None:
         return queryset.none()
@@ -119,15 +119,15 @@ def customers_for_targets(*, user):
 
 def visible_targets(*, user):
     """Targets of the users and departments in the user's scope (their own always)."""
-    scope = scope_for_user(user)
+    scope = scope_for_user(user=user)
     targets = SalesTarget.objects.select_related("user", "department", "set_by")
     if scope.user_id is None:
         return targets.none()
     if scope.sees_all:
         return targets
-    department_ids = set(departments_in_scope(user).values_list("id", flat=True))
+    department_ids = set(departments_in_scope(user=user).values_list("id", flat=True))
     return targets.filter(
-        Q(user_id__in=users_in_scope(user).values("id"))
+        Q(user_id__in=users_in_scope(user=user).values("id"))
         | Q(user_id=user.pk)
         | Q(department_id__in=department_ids)
     )

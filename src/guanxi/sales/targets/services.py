@@ -29,15 +29,18 @@ Metric = SalesTarget.Metric
 
 
 def _check_actor(actor, *, user, department) -> None:
-    if not user_can(actor, SET_TARGETS):
+    if not user_can(user=actor, permission=SET_TARGETS):
         raise PermissionDenied(_("You may not set sales targets."))
     if (user is None) == (department is None):
         raise ValidationFailed(
             field_errors={"subject": [_("Choose either a user or a department.")]}
         )
-    if user is not None and not users_in_scope(actor).filter(pk=user.pk).exists():
+    if user is not None and not users_in_scope(user=actor).filter(pk=user.pk).exists():
         raise PermissionDenied(_("You may only set targets for users in your data scope."))
-    if department is not None and not departments_in_scope(actor).filter(pk=department.pk).exists():
+    if (
+        department is not None
+        and not departments_in_scope(user=actor).filter(pk=department.pk).exists()
+    ):
         raise PermissionDenied(_("You may only set targets for departments in your data scope."))
 
 

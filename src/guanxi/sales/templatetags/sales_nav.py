@@ -12,7 +12,7 @@ register = template.Library()
 @register.simple_tag
 def sales_menu(user) -> dict:
     return {
-        "flows": user_can(user, MANAGE_FLOWS),
-        "targets": user_can(user, SET_TARGETS),
+        "flows": user_can(user=user, permission=MANAGE_FLOWS),
+        "targets": user_can(user=user, permission=SET_TARGETS),
         "team": has_team(viewer=user),
     }

@@ -148,7 +148,7 @@ def _score(text: str, low: int, high: int) -> int | None:
 
 
 def external_import(*, actor: User, template_id: int, upload: ImportFile) -> ExternalImport:
-    if not user_can(actor, permissions.IMPORT):
+    if not user_can(user=actor, permission=permissions.IMPORT):
         raise PermissionDenied()
     template = found(SurveyTemplate.objects.filter(pk=template_id).first())
     version = current_version(template)

@@ -18,7 +18,7 @@ from guanxi.satisfaction.models import ExternalImport, SurveyTemplate
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_page(request: HttpRequest) -> HttpResponse:
-    if not user_can(request.user, permissions.IMPORT):
+    if not user_can(user=request.user, permission=permissions.IMPORT):
         raise PermissionDenied()
     templates = list(SurveyTemplate.objects.filter(active=True).order_by("id"))
     errors: list[str] = []
@@ -63,7 +63,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if not user_can(request.user, permissions.IMPORT):
+    if not user_can(user=request.user, permission=permissions.IMPORT):
         raise PermissionDenied()
     batch = found(ExternalImport.objects.filter(pk=pk).select_related("created_by").first())
     return render(request, "satisfaction/external/detail.html", {"batch": batch})

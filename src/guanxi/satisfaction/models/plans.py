@@ -2,12 +2,11 @@
 cause, measure, owner, supervisor, due date, status; the next period's score is read from the
 answers of the plan's factor in the month after `period`."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from guanxi.accounts.models import Department, User
+from guanxi.accounts.models import Department, User, user_fk
 from guanxi.core.model_parts import optional_fk
 from guanxi.core.scope import ScopedQuerySet
 
@@ -33,9 +32,7 @@ class ActionPlan(models.Model):
     target = models.DecimalField(_("target"), max_digits=6, decimal_places=2)
     cause = models.TextField(_("cause"), max_length=2000)
     measure = models.TextField(_("measure"), max_length=2000)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
+    owner = user_fk("+", on_delete=models.PROTECT, db_index=False)
     supervisor = optional_fk(User)
     department = optional_fk(Department, db_index=False)
     due_date = models.DateField(_("due date"))

@@ -109,7 +109,7 @@ def _clean(data: PlanData) -> dict[str, Any]:
 
 
 def action_plan_create(*, actor: User, data: PlanData) -> ActionPlan:
-    if not user_can(actor, permissions.PLANS):
+    if not user_can(user=actor, permission=permissions.PLANS):
         raise PermissionDenied()
     values = _clean(data)
     with transaction.atomic():
@@ -131,7 +131,9 @@ def action_plan_update(*, actor: User, plan_id: int, data: PlanData) -> ActionPl
         if plan is None:
             raise PermissionDenied()
         values = _clean(data)
-        if values["owner"].pk != plan.owner_id and not user_can(actor, permissions.PLANS):
+        if values["owner"].pk != plan.owner_id and not user_can(
+            user=actor, permission=permissions.PLANS
+        ):
             raise ValidationFailed(
                 field_errors={"owner_id": [_("Only who plans improvements may hand a plan on.")]}
             )

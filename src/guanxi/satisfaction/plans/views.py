@@ -56,7 +56,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             "rows": selectors.plan_rows(user=request.user, status=status),
             "status": status,
             "statuses": ActionPlan.Status.choices,
-            "can_create": user_can(request.user, permissions.PLANS),
+            "can_create": user_can(user=request.user, permission=permissions.PLANS),
             "today": timezone.localdate(),
         },
     )
@@ -96,7 +96,7 @@ def _plan_saved(
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_create(request: HttpRequest) -> HttpResponse:
-    if not user_can(request.user, permissions.PLANS):
+    if not user_can(user=request.user, permission=permissions.PLANS):
         raise PermissionDenied()
     template = _template()
     factors = _factors(template)

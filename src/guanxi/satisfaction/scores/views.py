@@ -49,7 +49,7 @@ def report(request: HttpRequest) -> HttpResponse:
             "params": filters.as_params(),
             "query": urlencode(filters.as_params()),
             "radar_name": chart["radar"]["name"],
-            "can_plan": user_can(request.user, permissions.PLANS),
+            "can_plan": user_can(user=request.user, permission=permissions.PLANS),
             "last_month": filters.month_to.strftime("%Y-%m"),
         },
     )

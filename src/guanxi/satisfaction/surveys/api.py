@@ -175,7 +175,7 @@ def answer_get(request: Any, response_id: int) -> dict[str, Any]:
     summary="Record a customer's answers (staff, internal survey)",
 )
 def answer_create(request: Any, payload: AnswerIn) -> Status[Any]:
-    if not user_can(request.auth, permissions.COLLECT):
+    if not user_can(user=request.auth, permission=permissions.COLLECT):
         raise PermissionDenied()
     if not SurveyTemplate.objects.filter(pk=payload.template_id, active=True).exists():
         raise invalid_field("template_id", _("No such survey template."))

@@ -117,7 +117,7 @@ def _draft_errors(draft: VersionDraft) -> dict[str, list[str]]:
 
 def survey_version_publish(*, actor: User, template_id: int, draft: VersionDraft) -> SurveyVersion:
     """Editing a template publishes a new version; answers given before keep theirs."""
-    if not user_can(actor, permissions.MANAGE_SURVEYS):
+    if not user_can(user=actor, permission=permissions.MANAGE_SURVEYS):
         raise PermissionDenied()
     errors = _draft_errors(draft)
     if errors:
@@ -345,7 +345,7 @@ def response_record(
     *, actor: User, customer_id: int, template_id: int, answers: AnswerInput, kind: str = "staff"
 ) -> SurveyResponse:
     """Answers a staff member fills in with the customer on a 回访 or a visit (internal)."""
-    if not user_can(actor, permissions.COLLECT):
+    if not user_can(user=actor, permission=permissions.COLLECT):
         raise PermissionDenied()
     customer = found(
         Customer.objects.visible_to(actor).select_related("owner").filter(pk=customer_id).first()
@@ -396,7 +396,7 @@ def survey_link_create(
     *, actor: User, customer_id: int, template_id: int, days: int = LINK_DAYS
 ) -> NewLink:
     """A one-time link for the customer (no login): only the token's hash is stored."""
-    if not user_can(actor, permissions.COLLECT):
+    if not user_can(user=actor, permission=permissions.COLLECT):
         raise PermissionDenied()
     customer = found(
         Customer.objects.visible_to(actor).select_related("owner").filter(pk=customer_id).first()

@@ -39,7 +39,7 @@ def _english() -> bool:
 
 
 def _require(request: HttpRequest, permission: str) -> None:
-    if not user_can(request.user, permission):
+    if not user_can(user=request.user, permission=permission):
         raise PermissionDenied()
 
 
@@ -264,7 +264,7 @@ def customer_surveys(request: HttpRequest, customer_id: int) -> HttpResponse:
     panel)."""
 
     def read(user: User, customer: Customer) -> dict[str, Any]:
-        can_collect = user_can(user, permissions.COLLECT)
+        can_collect = user_can(user=user, permission=permissions.COLLECT)
         templates = selectors.active_templates() if can_collect else []
         return {
             "responses": selectors.customer_responses(user=user, customer=customer),

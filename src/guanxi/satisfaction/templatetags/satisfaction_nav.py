@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from guanxi.accounts.selectors import user_can
+from guanxi.accounts.selectors import user_can_each
 from guanxi.satisfaction.common.permissions import IMPORT, MANAGE_SURVEYS
 
 register = template.Library()
@@ -12,4 +12,4 @@ register = template.Library()
 
 @register.simple_tag
 def satisfaction_menu(user: Any) -> dict[str, bool]:
-    return {"templates": user_can(user, MANAGE_SURVEYS), "imports": user_can(user, IMPORT)}
+    return user_can_each(user=user, permissions={"templates": MANAGE_SURVEYS, "imports": IMPORT})

@@ -33,7 +33,7 @@ class RingingToken(HttpBearer):
     softphone must not be able to read customers, and a user must not fake rings)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
-        found = token_for_key((token or "").strip())
+        found = token_for_key(raw=(token or "").strip())
         if found is None or found.scope != RINGING_SCOPE:
             return None
         return found

@@ -151,7 +151,7 @@ def caller_lookup(*, user: object, number: str) -> Lookup:
             bucket = recent.setdefault(call.customer_id or 0, [])
             if len(bucket) < RECENT_CALLS:
                 bucket.append(call)
-    can_reveal = user_can(user, REVEAL_PII)
+    can_reveal = user_can(user=user, permission=REVEAL_PII)
     cards = [
         CustomerCard(
             id=customer.pk,

@@ -75,7 +75,7 @@ def call_log(
     """Log a call the actor took or made (permission service.calls). The customer, if any,
     is one the caller already checked the actor may see; the call goes on their timeline.
     A ring it answers is linked to it."""
-    if not user_can(actor, CALLS):
+    if not user_can(user=actor, permission=CALLS):
         raise PermissionDenied(_("You may not log calls."))
     values = _clean(data)
     call = Call.objects.create(
@@ -112,7 +112,7 @@ def ring_report(*, agent: User, number: str) -> Ring:
         e164 = normalised_number(number)
     except ValidationFailed as error:
         errors.update(error.field_errors)
-    if not agent.is_active or not user_can(agent, CALLS):
+    if not agent.is_active or not user_can(user=agent, permission=CALLS):
         errors["agent"] = [_("This user does not answer calls.")]
     if errors:
         raise ValidationFailed(field_errors=errors)

@@ -61,7 +61,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "types": Call.Type.choices,
         "directions": Call.Direction.choices,
-        "can_log": user_can(user, CALLS),
+        "can_log": user_can(user=user, permission=CALLS),
     }
     return render(
         request,
@@ -93,7 +93,7 @@ def _form_context(
 def call_create(request: HttpRequest) -> HttpResponse:
     """Log a call; from the pop-up it comes with the ring and the customer, prefilled."""
     user = request_user(request)
-    if not user_can(user, CALLS):
+    if not user_can(user=user, permission=CALLS):
         raise PermissionDenied(_("You may not log calls."))
     source = request.POST if request.method == "POST" else request.GET
     ring = _ring(user, parse_id(source.get("ring")))
@@ -137,7 +137,11 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     call = selectors.call_get_for_user(user=user, call_id=pk)
     complaint = ""
-    if call.customer_id and call.type == Call.Type.COMPLAINT and user_can(user, CALLS):
+    if (
+        call.customer_id
+        and call.type == Call.Type.COMPLAINT
+        and user_can(user=user, permission=CALLS)
+    ):
         complaint = complaint_url(customer_id=call.customer_id, call_id=call.pk)
     return render(
         request,
@@ -167,7 +171,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
         "number": number,
         "result": result,
         "error": error,
-        "can_log": user_can(user, CALLS),
+        "can_log": user_can(user=user, permission=CALLS),
         "cards": _cards(user, result),
     }
     template = (
@@ -180,7 +184,7 @@ def _cards(user: User, result: selectors.Lookup | None) -> list[tuple[selectors.
     """Each card with the link that opens a complaint for it ("" if none)."""
     if result is None:
         return []
-    may_log = user_can(user, CALLS)
+    may_log = user_can(user=user, permission=CALLS)
     return [
         (card, complaint_url(customer_id=card.id, call_id=None) if may_log else "")
         for card in result.cards
@@ -224,6 +228,6 @@ def home_agent_section(
         "today": [(label, today[value]) for value, label in Call.Type.choices],
         "today_total": sum(today.values()),
         "calls": page.items,
-        "can_log": user_can(user, CALLS),
+        "can_log": user_can(user=user, permission=CALLS),
     }
     return home_section("service/calls/home.html", request, context, order=5, wide=True)

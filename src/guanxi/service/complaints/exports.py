@@ -105,9 +105,9 @@ def _sheets(report: stats.Report) -> list[Sheet]:
 def complaint_stats_workbook(*, actor: User, period: stats.Period) -> StatsWorkbook:
     """The statistics of `period` in the actor's scope as .xlsx; needs the statistics and
     the export permission; audited with the period and the rows written."""
-    if not user_can(actor, permissions.COMPLAINT_STATS):
+    if not user_can(user=actor, permission=permissions.COMPLAINT_STATS):
         raise PermissionDenied()
-    if not user_can(actor, EXPORT):
+    if not user_can(user=actor, permission=EXPORT):
         raise PermissionDenied(_("You may not export data."))
     report = stats.complaint_report(user=actor, period=period)
     output = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)  # noqa: SIM115 - caller closes

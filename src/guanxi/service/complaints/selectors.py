@@ -367,7 +367,7 @@ def mine_open(*, user: Any, rows: int = WORKLIST_ROWS) -> tuple[int, bool, list[
 def queue_waiting(*, user: Any, cap: int = COUNT_CAP) -> int:
     """Complaints waiting to be accepted that the user may accept: in a queue of their scope
     or not routed yet (for those who accept from the queues)."""
-    if not user_can(user, permissions.COMPLAINT_ACCEPT):
+    if not user_can(user=user, permission=permissions.COMPLAINT_ACCEPT):
         return 0
     rows = visible_complaints(user=user).filter(status=Complaint.Status.OPEN, owner__isnull=True)
     count, _capped = capped_count(rows, cap)

@@ -377,7 +377,7 @@ def may_accept(*, actor: User, complaint: Complaint) -> bool:
         return False
     if complaint.owner_id is not None:
         return complaint.owner_id == actor.pk and complaint.step == 0
-    return user_can(actor, permissions.COMPLAINT_ACCEPT)
+    return user_can(user=actor, permission=permissions.COMPLAINT_ACCEPT)
 
 
 # ---------------------------------------------------------------- the five steps
@@ -507,8 +507,8 @@ def complaint_route(
     if complaint.status != Complaint.Status.OPEN:
         raise Conflict(_("This complaint is closed."), code="ComplaintClosed")
     if complaint.owner_id != actor.pk and not (
-        user_can(actor, permissions.COMPLAINT_ACCEPT)
-        or user_can(actor, permissions.COMPLAINT_OTHERS)
+        user_can(user=actor, permission=permissions.COMPLAINT_ACCEPT)
+        or user_can(user=actor, permission=permissions.COMPLAINT_OTHERS)
     ):
         raise PermissionDenied(_("Only its handler can route this complaint."))
     now = timezone.now()

@@ -29,7 +29,7 @@ MAX_MINUTES = 60 * 24 * 365
 
 
 def _check(actor: User) -> None:
-    if not user_can(actor, permissions.COMPLAINT_SETUP):
+    if not user_can(user=actor, permission=permissions.COMPLAINT_SETUP):
         raise PermissionDenied(_("You may not set up complaints."))
 
 

@@ -86,7 +86,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
         "slas": _sla_choices(),
         "next_url": next_page_url(filters.as_params(), page.next_cursor),
         "query": query_without(request, "after"),
-        "can_board": user_can(request.user, permissions.COMPLAINT_STATS),
+        "can_board": user_can(user=request.user, permission=permissions.COMPLAINT_STATS),
     }
     return render(request, "service/complaints/list.html", context)
 
@@ -115,8 +115,8 @@ def _detail(
     )
     can_route = is_open and (
         complaint.owner_id == user.pk
-        or user_can(user, permissions.COMPLAINT_ACCEPT)
-        or user_can(user, permissions.COMPLAINT_OTHERS)
+        or user_can(user=user, permission=permissions.COMPLAINT_ACCEPT)
+        or user_can(user=user, permission=permissions.COMPLAINT_OTHERS)
     )
     steps_done = []
     for index, kind in enumerate(services.STEPS, start=1):
@@ -281,7 +281,7 @@ def _customer_for_new(user: Any, raw: Any) -> Customer | None:
 
 
 def _search(user: Any, text: str) -> list[Customer]:
-    condition = search_condition(text)
+    condition = search_condition(text=text)
     if condition is None:
         return []
     return list(
@@ -355,7 +355,7 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def sla_board(request: HttpRequest) -> HttpResponse:
-    if not user_can(request.user, permissions.COMPLAINT_STATS):
+    if not user_can(user=request.user, permission=permissions.COMPLAINT_STATS):
         raise PermissionDenied()
     board = selectors.sla_board(user=request.user)
     return render(request, "service/complaints/board.html", {"board": board})
@@ -367,7 +367,7 @@ def sla_board(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def complaint_stats(request: HttpRequest) -> HttpResponse:
-    if not user_can(request.user, permissions.COMPLAINT_STATS):
+    if not user_can(user=request.user, permission=permissions.COMPLAINT_STATS):
         raise PermissionDenied()
     period = or_notice(
         request, lambda: stats.Period.from_params(request.GET), lambda: stats.Period.from_params({})
@@ -404,7 +404,7 @@ def complaint_stats(request: HttpRequest) -> HttpResponse:
             "chart": chart,
             "since": period.since,
             "until": period.until,
-            "can_export": user_can(request.user, EXPORT),
+            "can_export": user_can(user=request.user, permission=EXPORT),
         },
     )
 
@@ -483,7 +483,7 @@ def home_section(
     count, capped, rows = selectors.mine_open(user=user)
     waiting = selectors.queue_waiting(user=user, cap=WAITING_CAP)
     missed = None
-    if user_can(user, permissions.COMPLAINT_STATS):
+    if user_can(user=user, permission=permissions.COMPLAINT_STATS):
         missed = selectors.complaint_count(
             user=user,
             filters=selectors.ComplaintFilters(sla=selectors.Sla.MISSED),

@@ -1,12 +1,11 @@
 """The call centre (SRV-3, seed 001 项目3 任务1): the call log, the rings a softphone reports
 (来电弹屏) and the agents' scripts per kind of call."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.accounts.models import Department, user_stamp
+from guanxi.accounts.models import Department, user_fk, user_stamp
 from guanxi.core.i18n import bilingual
 from guanxi.core.model_parts import optional_fk, scope_indexes
 from guanxi.core.phones import mask_phone
@@ -98,7 +97,7 @@ class Ring(models.Model):
     """A call ringing at an agent's phone, as the softphone or CTI reported it: the agent's
     open browser picks it up (polling) and shows the caller's card."""
 
-    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    agent = user_fk("+")
     number = models.CharField(_("number"), max_length=20, blank=True)
     rang_at = models.DateTimeField(_("rang"))
     shown_at = models.DateTimeField(null=True, blank=True)

@@ -6,12 +6,11 @@ HTTP. The row is the delivery log too: its status, attempts, last answer and dur
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from guanxi.accounts.models import User
+from guanxi.accounts.models import User, user_fk
 from guanxi.core.model_parts import optional_fk
 
 
@@ -44,12 +43,7 @@ class Subscription(models.Model):
     secret = models.CharField(max_length=64, editable=False)
     events = models.JSONField(_("events"), default=list)
     active = models.BooleanField(_("active"), default=True)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="webhook_subscriptions",
-        verbose_name=_("owner"),
-    )
+    owner = user_fk("webhook_subscriptions", _("owner"), on_delete=models.PROTECT)
     consecutive_failures = models.PositiveIntegerField(default=0)
     disabled_at = models.DateTimeField(null=True, blank=True)
     disabled_reason = models.CharField(max_length=200, blank=True)

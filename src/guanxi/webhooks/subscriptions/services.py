@@ -35,7 +35,7 @@ class SubscriptionData:
 
 
 def manage_check(user: User) -> None:
-    if not user_can(user, permissions.MANAGE):
+    if not user_can(user=user, permission=permissions.MANAGE):
         raise PermissionDenied(_("You may not manage webhooks."))
 
 

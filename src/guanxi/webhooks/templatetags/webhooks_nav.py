@@ -11,4 +11,4 @@ register = template.Library()
 @register.simple_tag
 def webhooks_allowed(user: Any) -> bool:
     """The navbar's webhooks link is for holders of webhooks.manage."""
-    return user_can(user, MANAGE)
+    return user_can(user=user, permission=MANAGE)
