@@ -44,8 +44,8 @@ def main():
     opened = receivables.open_instalments(user=user, filters=None, today=today)
     explain(
         f"ageing cells ({args.user}): one scan, grouped by owner, department, bucket",
-        opened.annotate(bucket=receivables._bucket_case(today))
-        .values("owner_id", "department_id", "bucket")
+        opened.annotate(age=receivables._bucket_case(today))
+        .values("owner_id", "department_id", "age")
         .annotate(amount=Sum(receivables._OPEN), n=Count("*"))
         .order_by(),
     )

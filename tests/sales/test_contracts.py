@@ -171,6 +171,22 @@ def test_update_replaces_items_and_bumps_version(draft, sales1a):
     assert ContractItem.objects.filter(contract=draft).count() == 1
 
 
+def test_update_with_a_contract_head_changes_only_the_fields_given(draft, sales1a):
+    assert sc.ContractHead(terms="付款后发货", ends_on=None).given() == {
+        "terms": "付款后发货",
+        "ends_on": None,
+    }
+    updated = sc.contract_update(
+        actor=sales1a,
+        contract=draft,
+        version=draft.version,
+        data=sc.ContractHead(terms="付款后发货", starts_on="2026-05-01"),
+    )
+    assert (updated.title, updated.terms) == ("年度服务合同", "付款后发货")
+    assert str(updated.starts_on) == "2026-05-01"
+    assert updated.total_amount == Decimal("5000.00")  # no items given: the lines stay
+
+
 def test_update_with_stale_version_is_a_conflict_and_changes_nothing(draft, sales1a):
     sc.contract_update(actor=sales1a, contract=draft, version=1, data={"title": "A"})
     with pytest.raises(Conflict):
@@ -191,6 +207,13 @@ def test_update_cannot_set_status_or_amounts(draft, sales1a):
     assert "total_amount" in error.value.field_errors
     draft.refresh_from_db()
     assert draft.status == S.DRAFT and draft.total_amount == Decimal("5000.00")
+
+
+def test_contract_lock_answers_who_may_change_the_contract(draft, sales1a, sales1b, manager):
+    assert sc.contract_lock(actor=sales1a, contract=draft) == draft  # the owner
+    assert sc.contract_lock(actor=manager, contract=draft.pk) == draft  # sales.edit_others
+    with pytest.raises(NotFound):  # another consultant of the department
+        sc.contract_lock(actor=sales1b, contract=draft)
 
 
 def test_update_out_of_scope_is_not_found(draft, sales2a, sales1b):

@@ -55,12 +55,12 @@ def test_order_create_plans_and_moves_contract_to_executing(sales1a, contract):
     assert TimelineEvent.objects.filter(
         customer_id=contract.customer_id, kind="order", ref_id=str(order.pk)
     ).exists()
-    rows = {row.item.pk: row for row in selectors.item_rows(contract)}
+    rows = {row.item.pk: row for row in selectors.item_rows(contract=contract)}
     assert (rows[machine.pk].ordered, rows[machine.pk].unordered) == (D(4), D(6))
     assert (rows[filters.pk].ordered, rows[filters.pk].unordered) == (D("1.5"), D(1))
     # a second order also works on an executing contract
     place_order(sales1a, contract, (machine, 6))
-    assert selectors.item_rows(contract)[0].unordered == 0
+    assert selectors.item_rows(contract=contract)[0].unordered == 0
 
 
 @pytest.mark.parametrize(
@@ -197,7 +197,7 @@ def test_deliveries_move_plan_order_and_remaining(sales1a, contract):
     order.refresh_from_db()
     assert plan_m.delivered_quantity == D("1.5") and plan_m.remaining_quantity == D("2.5")
     assert order.status == Order.Status.PARTIAL
-    rows = {row.item.pk: row for row in selectors.item_rows(contract)}
+    rows = {row.item.pk: row for row in selectors.item_rows(contract=contract)}
     assert rows[machine.pk].delivered == D("1.5") and rows[machine.pk].remaining == D("8.5")
     services.delivery_record(actor=sales1a, plan=plan_m, quantity="2.5", delivered_on=today)
     order.refresh_from_db()
@@ -205,7 +205,7 @@ def test_deliveries_move_plan_order_and_remaining(sales1a, contract):
     services.delivery_record(actor=sales1a, plan=plan_f, quantity="2.5", delivered_on=today)
     order.refresh_from_db()
     assert order.status == Order.Status.DELIVERED
-    rows = {row.item.pk: row for row in selectors.item_rows(contract)}
+    rows = {row.item.pk: row for row in selectors.item_rows(contract=contract)}
     assert rows[machine.pk].remaining == 6 and rows[filters.pk].remaining == 0
     assert AuditLog.objects.filter(action="sales.delivery_record").count() == 3
     assert TimelineEvent.objects.filter(customer_id=contract.customer_id, kind="delivery").count()
@@ -333,7 +333,7 @@ def test_stock_out_numbers_and_limits(sales1a, contract):
         )
     assert "only 0 of 10 are left to take out of stock" in _messages(exc)
     assert fulfilment_state(contract) == before
-    rows = {row.item.pk: row for row in selectors.item_rows(contract)}
+    rows = {row.item.pk: row for row in selectors.item_rows(contract=contract)}
     assert rows[machine.pk].stocked_out == 10 and rows[filters.pk].stocked_out == 0
 
 
@@ -457,9 +457,9 @@ def test_remaining_quantities_always_right(sales1a, contract, planned, attempts)
                 assert plan.remaining_quantity == plan.quantity - delivered
                 total = sum((d.quantity for d in Delivery.objects.filter(plan=plan)), D(0))
                 assert total == delivered
-        row = next(r for r in selectors.item_rows(contract) if r.item.pk == machine.pk)
+        row = next(r for r in selectors.item_rows(contract=contract) if r.item.pk == machine.pk)
         assert row.delivered == sum(expected, D(0))
         assert row.remaining == machine.quantity - sum(expected, D(0))
         order.refresh_from_db()
-        assert order.status == services.order_status_from_plans(plans)
+        assert order.status == services.order_status_from_plans(plans=plans)
         transaction.set_rollback(True)

@@ -47,6 +47,7 @@ from guanxi.sales.catalog.services import (
 )
 from guanxi.sales.common import money
 from guanxi.sales.contracts.services import (
+    ContractHead,
     contract_complete,
     contract_create,
     contract_submit,
@@ -768,7 +769,7 @@ class _DemoRun:
                 actor=consultant,
                 contract=contract,
                 version=contract.version,
-                data={},
+                data=ContractHead(),
                 items=self.items(("WEB-MALL", 3, Decimal("0.08"))),
             )
             instalments_set(

@@ -415,7 +415,7 @@ def _order_row(order: Any, ctx: Context) -> Row:
 
 
 def _delivery_records(user: Any, params: QueryDict) -> Iterator[Any]:
-    filters = parse_schedule_filters(params)
+    filters = parse_schedule_filters(params=params)
 
     def fetch(cursor: str | None) -> tuple[list[Any], str | None]:
         plans, after = delivery_schedule(user=user, filters=filters, cursor=cursor, limit=PAGE)

@@ -35,8 +35,6 @@ from guanxi.sales.models import Contract, ContractAmendment
 
 router = Router(tags=["contracts"])
 
-HEADER_FIELDS = ("title", "signing_contact", "terms", "starts_on", "ends_on", "signed_on")
-
 
 class ContractQuery(Schema):
     q: Annotated[str, Field(max_length=100)] = ""
@@ -96,7 +94,11 @@ def contract_update(request, contract_id: int, payload: ContractPatch):
     version = data.pop("version")
     items = data.pop("items", None)
     services.contract_update(
-        actor=request.auth, contract=contract, version=version, data=data, items=items
+        actor=request.auth,
+        contract=contract,
+        version=version,
+        data=services.ContractHead(**data),
+        items=items,
     )
     return _detail(request.auth, contract_id)
 
@@ -148,7 +150,7 @@ def contract_amend(request, contract_id: int, payload: AmendIn):
         actor=request.auth,
         contract=contract,
         reason=reason,
-        data={k: v for k, v in data.items() if k in HEADER_FIELDS},
+        data=services.ContractHead(**data),
         items=items,
         instalments=instalments,
     )

@@ -1,11 +1,14 @@
 """Reads of contracts, always starting from the data scope (Contract.objects.visible_to)."""
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
+from guanxi.accounts.models import User
 from guanxi.core.errors import found
 from guanxi.core.pagination import Page, capped_count, page_by_id, parse_id
 from guanxi.core.querysets import filter_given
@@ -30,13 +33,13 @@ class ContractFilters:
     signed_to: dt.date | None = None
 
     @classmethod
-    def from_params(cls, params) -> "ContractFilters":
+    def from_params(cls, params: Mapping[str, Any]) -> "ContractFilters":
         """From a query dict (GET / API); bad values are ignored, not guessed."""
 
-        def integer(name):
+        def integer(name: str) -> int | None:
             return parse_id(params.get(name))
 
-        def date(name):
+        def date(name: str) -> dt.date | None:
             try:
                 return dt.date.fromisoformat(str(params.get(name) or "").strip())
             except ValueError:
@@ -53,8 +56,8 @@ class ContractFilters:
             signed_to=date("signed_to"),
         )
 
-    def as_params(self) -> dict:
-        out = {}
+    def as_params(self) -> dict[str, int | str]:
+        out: dict[str, int | str] = {}
         for item in fields(self):
             value = getattr(self, item.name)
             if value not in (None, ""):
@@ -72,7 +75,7 @@ def _search(text: str) -> Q:
     return number | Q(title__icontains=text) | Q(customer__name__contains=text)
 
 
-def _filtered(user, filters: ContractFilters):
+def _filtered(user: User, filters: ContractFilters) -> QuerySet[Contract]:
     queryset = Contract.objects.visible_to(user)
     if filters.q:
         queryset = queryset.filter(_search(filters.q))
@@ -88,13 +91,18 @@ def _filtered(user, filters: ContractFilters):
 
 
 def contract_list_for_user(
-    *, user, filters=None, cursor=None, limit: int = PAGE_SIZE, count: bool = True
+    *,
+    user: User,
+    filters: ContractFilters | Mapping[str, Any] | None = None,
+    cursor: str | int | None = None,
+    limit: int = PAGE_SIZE,
+    count: bool = True,
 ) -> Page[Contract]:
     """Newest first, keyset paged on id (the cursor is the last id shown); the count stops
     at COUNT_CAP ("1,000+")."""
     if filters is None:
         filters = ContractFilters()
-    elif isinstance(filters, dict):
+    elif not isinstance(filters, ContractFilters):
         filters = ContractFilters.from_params(filters)
     queryset = _filtered(user, filters)
     page: Page[Contract] = page_by_id(
@@ -113,7 +121,10 @@ def contract_list_for_user(
 
 
 def contract_for_user(
-    *, user, contract_id, related: tuple[str, ...] = ("customer", "owner", "department")
+    *,
+    user: User,
+    contract_id: int | str | None,
+    related: tuple[str, ...] = ("customer", "owner", "department"),
 ) -> Contract:
     """A contract in the user's scope with the `related` rows loaded; NotFound else (also for
     an id that is no id)."""
@@ -125,7 +136,9 @@ def contract_for_user(
     return contract
 
 
-def contract_rows_page[T](*, user, contract_id, rows: QuerySet, page: PageQuery) -> Page[T]:
+def contract_rows_page[T: Model](
+    *, user: User, contract_id: int, rows: QuerySet[T], page: PageQuery
+) -> Page[T]:
     """One page, newest first, of the `rows` (payments, orders, ...) that belong to a
     contract in the user's scope; NotFound for a contract outside it, like contract_for_user,
     so the API's contract lists all answer the same way."""
@@ -133,7 +146,7 @@ def contract_rows_page[T](*, user, contract_id, rows: QuerySet, page: PageQuery)
     return page_by_id(rows.filter(contract_id=contract.pk), cursor=page.cursor, limit=page.limit)
 
 
-def contract_get_for_user(*, user, contract_id) -> Contract:
+def contract_get_for_user(*, user: User, contract_id: int | str | None) -> Contract:
     """A contract for its page: with its signing contact, quote and author too."""
     return contract_for_user(
         user=user,
@@ -142,7 +155,7 @@ def contract_get_for_user(*, user, contract_id) -> Contract:
     )
 
 
-def customer_for_new_contract(*, user, customer_id):
+def customer_for_new_contract(*, user: User, customer_id: int | str | None) -> Customer | None:
     """The customer `user` may draft a contract for, or None: one they may edit, in their own
     scope — not one only shared with them (the contract would be the owner's, out of sight)."""
     pk = parse_id(customer_id)
@@ -150,25 +163,25 @@ def customer_for_new_contract(*, user, customer_id):
     return editable.filter(pk=pk).first() if pk else None
 
 
-def customer_may_get_contract(*, user, customer: Customer) -> bool:
+def customer_may_get_contract(*, user: User, customer: Customer) -> bool:
     """Whether `customer_for_new_contract` would find the customer (read already, by the 360
     page, whose contract panel only shows or hides its "new contract" button)."""
     return customer_editable(user, customer, action=EDIT_OTHERS, shared=False)
 
 
-def customer_visible(*, user, customer_id) -> bool:
+def customer_visible(*, user: User, customer_id: int) -> bool:
     return Customer.objects.visible_to(user).filter(pk=customer_id).exists()
 
 
-def contract_can_edit(*, user, contract) -> bool:
+def contract_can_edit(*, user: User, contract: Contract) -> bool:
     return Contract.objects.editable_by(user, action=EDIT_OTHERS).filter(pk=contract.pk).exists()
 
 
-def contract_items(contract) -> list[ContractItem]:
+def contract_items(*, contract: Contract) -> list[ContractItem]:
     return list(ContractItem.objects.filter(contract_id=contract.pk).select_related("product"))
 
 
-def contract_amendments(contract) -> list[ContractAmendment]:
+def contract_amendments(*, contract: Contract) -> list[ContractAmendment]:
     return list(
         ContractAmendment.objects.filter(contract_id=contract.pk)
         .select_related("created_by")
@@ -176,7 +189,9 @@ def contract_amendments(contract) -> list[ContractAmendment]:
     )
 
 
-def customer_contracts_for_user(*, user, customer, limit: int = 10) -> list[Contract]:
+def customer_contracts_for_user(
+    *, user: User, customer: Customer, limit: int = 10
+) -> list[Contract]:
     return list(
         Contract.objects.visible_to(user)
         .filter(customer_id=customer.pk)
@@ -188,7 +203,7 @@ def customer_contracts_for_user(*, user, customer, limit: int = 10) -> list[Cont
 # ---------------------------------------------------------------- the document under approval
 
 
-def item_terms(item: ContractItem) -> dict:
+def item_terms(*, item: ContractItem) -> dict[str, Any]:
     """A contract line's product, wording and prices as plain JSON values (the snapshots)."""
     return {
         "product": item.product_id,
@@ -201,11 +216,11 @@ def item_terms(item: ContractItem) -> dict:
     }
 
 
-def _plain(value) -> str:
+def _plain(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def contract_document(*, contract_id: int) -> dict:
+def contract_document(*, contract_id: int) -> dict[str, Any]:
     """The contract as a judge reads it — customer, dates, terms, lines, totals, payment
     plan — in JSON values (amounts as strings of fen). Approvals keep it per submission
     (register_snapshotter in sales.wiring) to show what changed since the last round."""
@@ -237,7 +252,7 @@ def contract_document(*, contract_id: int) -> dict:
         },
         "items": [
             {
-                **item_terms(item),
+                **item_terms(item=item),
                 "gross": str(item.gross_amount),
                 "discount": str(item.discount_amount),
                 "net": str(item.net_amount),
@@ -263,11 +278,12 @@ class DocumentChanges:
 
     fields: list[tuple[str, str, str]]  # (field key, before, after)
     totals: list[tuple[str, str, str]]  # (total key, before, after)
-    added: list[dict]
-    removed: list[dict]
-    changed: list[tuple[dict, dict, list[str]]]  # (before, after, keys that differ)
-    plan_before: list[dict]
-    plan_after: list[dict]
+    added: list[dict[str, Any]]
+    removed: list[dict[str, Any]]
+    # (before, after, keys that differ)
+    changed: list[tuple[dict[str, Any], dict[str, Any], list[str]]]
+    plan_before: list[dict[str, Any]]
+    plan_after: list[dict[str, Any]]
 
     @property
     def any(self) -> bool:
@@ -286,13 +302,13 @@ _TOTAL_KEYS = ("gross", "discount", "net", "tax", "total")
 _LINE_KEYS = ("quantity", "unit_price", "discount_rate", "tax_rate", "total")
 
 
-def _line_key(line: dict) -> tuple:
+def _line_key(line: Mapping[str, Any]) -> tuple[int, str | None]:
     # Draft lines are replaced as a whole on each save, so their ids change: a line is the
     # same line when it sells the same product (or, without one, has the same description).
     return (line.get("product") or 0, "" if line.get("product") else line.get("description"))
 
 
-def document_changes(*, before: dict, after: dict) -> DocumentChanges:
+def document_changes(*, before: Mapping[str, Any], after: Mapping[str, Any]) -> DocumentChanges:
     """Fields, totals, lines (added / removed / changed) and plan of `after` against
     `before`; lines are paired by product, then by position among same-product lines."""
     field_changes = [
@@ -310,10 +326,11 @@ def document_changes(*, before: dict, after: dict) -> DocumentChanges:
         for key in _TOTAL_KEYS
         if totals_before.get(key) != totals_after.get(key)
     ]
-    remaining: dict[tuple, list[dict]] = {}
+    remaining: dict[tuple[int, str | None], list[dict[str, Any]]] = {}
     for line in before.get("items") or []:
         remaining.setdefault(_line_key(line), []).append(line)
-    added, changed = [], []
+    added: list[dict[str, Any]] = []
+    changed: list[tuple[dict[str, Any], dict[str, Any], list[str]]] = []
     for line in after.get("items") or []:
         candidates = remaining.get(_line_key(line))
         if not candidates:

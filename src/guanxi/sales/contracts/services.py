@@ -20,6 +20,8 @@ Rules decided here (documented in docs and on the pages):
 """
 
 import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
 
@@ -29,6 +31,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guanxi.accounts.models import User
 from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
 from guanxi.core.dates import clean_date
@@ -36,6 +39,7 @@ from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed, fou
 from guanxi.core.hooks import Hook
 from guanxi.core.pagination import parse_id
 from guanxi.customers.archive.services import timeline_add
+from guanxi.customers.archive.validation import UNSET, Unset
 from guanxi.customers.models import Contact, Customer
 from guanxi.pipeline.prospects.services import prospect_mark_won
 from guanxi.sales.approvals import services as approvals
@@ -75,8 +79,24 @@ TRANSITIONS: dict[str, set[str]] = {
     S.TERMINATED: set(),
 }
 
-# contract fields a draft edit or an amendment may change (never status or amounts)
-EDITABLE_FIELDS = ("title", "signing_contact", "terms", "signed_on", "starts_on", "ends_on")
+
+@dataclass(frozen=True, kw_only=True)
+class ContractHead:
+    """A contract's own fields as a draft edit or an amendment gives them (never its status
+    or amounts); a field left UNSET stays as it is. Dates are dates or ISO text."""
+
+    title: str | Unset = UNSET
+    signing_contact: Contact | int | Unset | None = UNSET
+    terms: str | Unset = UNSET
+    signed_on: dt.date | str | Unset | None = UNSET
+    starts_on: dt.date | str | Unset | None = UNSET
+    ends_on: dt.date | str | Unset | None = UNSET
+
+    def given(self) -> dict[str, Any]:
+        return {name: value for name, value in vars(self).items() if value is not UNSET}
+
+
+EDITABLE_FIELDS = tuple(field.name for field in fields(ContractHead))
 OPEN_STATUSES = (S.DRAFT, S.IN_APPROVAL, S.SIGNED, S.EXECUTING)
 QUANTITY_STEP = Decimal("0.001")
 RATE_STEP = Decimal("0.0001")
@@ -95,35 +115,29 @@ AUDIT_AMEND = "contract_amend"
 # ---------------------------------------------------------------- helpers
 
 
-def status_label(status) -> str:
+def _status_label(status: str) -> str:
     return str(S(status).label) if status in S.values else str(status)
 
 
-def check_transition(contract: Contract, new_status: str) -> None:
+def _check_transition(contract: Contract, new_status: str) -> None:
     """Raise Conflict naming both states if the move is not in TRANSITIONS."""
     if new_status not in TRANSITIONS.get(contract.status, set()):
         raise Conflict(
             _("A contract cannot go from “%(old)s” to “%(new)s”.")
-            % {"old": status_label(contract.status), "new": status_label(new_status)},
+            % {"old": _status_label(contract.status), "new": _status_label(new_status)},
             code="illegal_transition",
         )
 
 
-def _lock(*, actor, contract) -> Contract:
-    """The contract row, locked, if the actor may act on it (else NotFound: out of scope)."""
-    pk = getattr(contract, "pk", contract)
-    locked = found(
-        Contract.objects.editable_by(actor, action=EDIT_OTHERS)
-        .select_for_update(of=("self",))
-        .filter(pk=pk)
-        .first()
-        if actor is not None
-        else None
-    )
-    return locked
+def contract_lock(*, actor: User, contract: Contract | int) -> Contract:
+    """The contract row locked (SELECT … FOR UPDATE of its own table) for a change by
+    `actor`: NotFound if they may not change it (outside their scope, or another's without
+    sales.edit_others). Every area's change to a contract starts here."""
+    pk = contract.pk if isinstance(contract, Contract) else contract
+    return found(Contract.objects.locked_for(actor, action=EDIT_OTHERS, pk=pk))
 
 
-def _copy_back(source: Contract, target) -> None:
+def _copy_back(source: Contract, target: Contract | int) -> None:
     """Keep a caller's instance in step so a later save() does not undo our change."""
     if isinstance(target, Contract) and target is not source:
         for field in (
@@ -150,7 +164,7 @@ def _copy_back(source: Contract, target) -> None:
             setattr(target, field, getattr(source, field))
 
 
-def _decimal(value, *, step: Decimal, errors: list, label: str):
+def _decimal(value: Any, *, step: Decimal, errors: list[str], label: str) -> Decimal | None:
     try:
         number = money.to_decimal(value)
     except (TypeError, ValueError):
@@ -165,14 +179,14 @@ def _decimal(value, *, step: Decimal, errors: list, label: str):
     return number
 
 
-def _rate(value, *, errors: list, label: str):
+def _rate(value: Any, *, errors: list[str], label: str) -> Decimal | None:
     """A rate as a fraction (0.13 = 13 %); forms convert their percentages before calling."""
     if value in (None, ""):
         return Decimal("0")
     return _decimal(value, step=RATE_STEP, errors=errors, label=label)
 
 
-def _product(value):
+def _product(value: Any) -> Product | None:
     if value in (None, ""):
         return None
     if isinstance(value, Product):
@@ -183,7 +197,7 @@ def _product(value):
         return None
 
 
-def clean_items(items, *, customer: Customer) -> list[dict]:
+def clean_items(*, items: object, customer: Customer) -> list[dict[str, Any]]:
     """Validate item dicts and compute their amounts; ValidationFailed on any bad row
     (field "items", one message per problem, prefixed with the row number)."""
     if not isinstance(items, list | tuple):
@@ -193,7 +207,7 @@ def clean_items(items, *, customer: Customer) -> list[dict]:
             field_errors={"items": [_("At most %(n)d items.") % {"n": MAX_ITEMS}]}
         )
     errors: list[str] = []
-    cleaned: list[dict] = []
+    cleaned: list[dict[str, Any]] = []
     for index, raw in enumerate(items, start=1):
         row_errors: list[str] = []
         if not isinstance(raw, dict):
@@ -267,13 +281,13 @@ def clean_items(items, *, customer: Customer) -> list[dict]:
     return cleaned
 
 
-def _apply_totals(contract: Contract, rows: list[dict]) -> None:
+def _apply_totals(contract: Contract, rows: list[dict[str, Any]]) -> None:
     totals = money.document_totals(row["amounts"] for row in rows)
     for field, value in money.amount_fields(totals).items():
         setattr(contract, field, value)
 
 
-def _replace_items(contract: Contract, rows: list[dict]) -> None:
+def _replace_items(contract: Contract, rows: list[dict[str, Any]]) -> None:
     """Draft: the lines are replaced as a whole."""
     ContractItem.objects.filter(contract_id=contract.pk).delete()
     ContractItem.objects.bulk_create(
@@ -281,15 +295,19 @@ def _replace_items(contract: Contract, rows: list[dict]) -> None:
     )
 
 
-def item_snapshot(item) -> dict:
-    return {"id": item.pk, **item_terms(item), "total": str(item.total_amount)}
+def _item_snapshot(item: ContractItem) -> dict[str, Any]:
+    return {"id": item.pk, **item_terms(item=item), "total": str(item.total_amount)}
 
 
-def _clean_header(data: dict, *, customer: Customer, partial: bool) -> dict:
-    """Validate the editable header fields present in data (all of them unless partial)."""
+def _clean_header(
+    head: ContractHead | Mapping[str, Any], *, customer: Customer, partial: bool
+) -> dict[str, Any]:
+    """Validate the editable header fields given (all of them unless partial); a mapping
+    naming any other field is refused."""
+    data = head.given() if isinstance(head, ContractHead) else head
     if not isinstance(data, dict):
         raise ValidationFailed(field_errors={"__all__": [_("Invalid data.")]})
-    errors: dict[str, list] = {}
+    errors: dict[str, list[str]] = {}
     unknown = sorted(set(data) - set(EDITABLE_FIELDS))
     for field in unknown:
         if field == "status":
@@ -298,7 +316,7 @@ def _clean_header(data: dict, *, customer: Customer, partial: bool) -> dict:
             ]
         else:
             errors[field] = [_("This field cannot be changed here.")]
-    cleaned: dict = {}
+    cleaned: dict[str, Any] = {}
     if "title" in data or not partial:
         title = str(data.get("title") or "").strip()
         if not title:
@@ -348,7 +366,7 @@ def contract_timeline_add(
     *,
     contract: Contract,
     title: str,
-    actor,
+    actor: User | None,
     body: str = "",
     data: dict[str, Any] | None = None,
     occurred_at: dt.datetime | None = None,
@@ -368,7 +386,7 @@ def contract_timeline_add(
 
 
 def _set_status(contract: Contract, status: str) -> None:
-    check_transition(contract, status)
+    _check_transition(contract, status)
     contract.status = status
     contract.version += 1
 
@@ -379,18 +397,18 @@ def _set_status(contract: Contract, status: str) -> None:
 @transaction.atomic
 def contract_create(
     *,
-    actor,
-    customer,
-    title,
-    items: list[dict],
-    signing_contact=None,
-    terms="",
-    starts_on=None,
-    ends_on=None,
-    signed_on=None,
-    quote=None,
+    actor: User,
+    customer: Customer | int,
+    title: str,
+    items: Sequence[Mapping[str, Any]],
+    signing_contact: Contact | int | None = None,
+    terms: str = "",
+    starts_on: dt.date | str | None = None,
+    ends_on: dt.date | str | None = None,
+    signed_on: dt.date | str | None = None,
+    quote: Quote | int | None = None,
 ) -> Contract:
-    customer_id = getattr(customer, "pk", customer)
+    customer_id = customer.pk if isinstance(customer, Customer) else customer
     locked_customer = (
         Customer.objects.editable_by(actor, action=EDIT_OTHERS, shared=False)
         .filter(pk=customer_id)
@@ -404,18 +422,18 @@ def contract_create(
     if locked_customer is None:
         raise ValidationFailed(field_errors={"customer": [_("Choose a customer you may work on.")]})
     header = _clean_header(
-        {
-            "title": title,
-            "signing_contact": signing_contact,
-            "terms": terms,
-            "starts_on": starts_on,
-            "ends_on": ends_on,
-            "signed_on": signed_on,
-        },
+        ContractHead(
+            title=title,
+            signing_contact=signing_contact,
+            terms=terms,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            signed_on=signed_on,
+        ),
         customer=locked_customer,
         partial=False,
     )
-    rows = clean_items(items, customer=locked_customer)
+    rows = clean_items(items=items, customer=locked_customer)
     if not rows:
         raise ValidationFailed(field_errors={"items": [_("Add at least one item.")]})
     contract = Contract(
@@ -443,12 +461,21 @@ def contract_create(
 
 
 @transaction.atomic
-def contract_update(*, actor, contract, version, data: dict, items=None) -> Contract:
-    locked = _lock(actor=actor, contract=contract)
+def contract_update(
+    *,
+    actor: User,
+    contract: Contract | int,
+    version: int | str | None,
+    data: ContractHead | Mapping[str, Any],
+    items: Sequence[Mapping[str, Any]] | None = None,
+) -> Contract:
+    locked = contract_lock(actor=actor, contract=contract)
     try:
-        expected = int(version)
+        expected = int(version) if version is not None else None
     except (TypeError, ValueError):
-        raise ValidationFailed(field_errors={"version": [_("Missing version.")]}) from None
+        expected = None
+    if expected is None:
+        raise ValidationFailed(field_errors={"version": [_("Missing version.")]})
     if locked.version != expected:
         raise Conflict()
     if locked.status != S.DRAFT:
@@ -457,7 +484,7 @@ def contract_update(*, actor, contract, version, data: dict, items=None) -> Cont
                 "Only a draft can be edited; this contract is “%(status)s”. "
                 "A signed contract changes only through an amendment."
             )
-            % {"status": status_label(locked.status)},
+            % {"status": _status_label(locked.status)},
             code="not_editable",
         )
     header = _clean_header(data or {}, customer=locked.customer, partial=True)
@@ -465,7 +492,7 @@ def contract_update(*, actor, contract, version, data: dict, items=None) -> Cont
         setattr(locked, field, value)
     _check_dates(locked)
     if items is not None:
-        rows = clean_items(items, customer=locked.customer)
+        rows = clean_items(items=items, customer=locked.customer)
         if not rows:
             raise ValidationFailed(field_errors={"items": [_("Add at least one item.")]})
         _apply_totals(locked, rows)
@@ -479,7 +506,7 @@ def contract_update(*, actor, contract, version, data: dict, items=None) -> Cont
 # ---------------------------------------------------------------- approval and signing
 
 
-def _sign(contract: Contract, *, actor) -> None:
+def _sign(contract: Contract, *, actor: User) -> None:
     """Status SIGNED (row locked by the caller): copies, win, timeline, audit, hook."""
     _set_status(contract, S.SIGNED)
     if contract.signed_on is None:
@@ -532,10 +559,10 @@ def _check_ready_to_submit(contract: Contract) -> None:
 
 
 @transaction.atomic
-def contract_submit(*, actor, contract) -> Contract:
+def contract_submit(*, actor: User, contract: Contract | int) -> Contract:
     """Draft → in approval (a flow matches) or signed at once (none matches)."""
-    locked = _lock(actor=actor, contract=contract)
-    check_transition(locked, S.IN_APPROVAL)
+    locked = contract_lock(actor=actor, contract=contract)
+    _check_transition(locked, S.IN_APPROVAL)
     _check_ready_to_submit(locked)
     product_ids = sorted(
         {pid for pid in locked.items.values_list("product_id", flat=True) if pid is not None}
@@ -572,7 +599,7 @@ def contract_submit(*, actor, contract) -> Contract:
     return locked
 
 
-def contract_approval_finished(*, record_id, outcome, actor) -> None:
+def contract_approval_finished(*, record_id: int, outcome: str, actor: User) -> None:
     """Finisher for approval target "contract" (registered in sales.wiring): approved →
     signed; rejected or withdrawn → back to draft. Runs in the approval's transaction."""
     locked = Contract.objects.select_for_update(of=("self",)).filter(pk=record_id).first()
@@ -607,8 +634,8 @@ def contract_approval_finished(*, record_id, outcome, actor) -> None:
 
 
 @transaction.atomic
-def contract_start(*, actor, contract) -> Contract:
-    locked = _lock(actor=actor, contract=contract)
+def contract_start(*, actor: User, contract: Contract | int) -> Contract:
+    locked = contract_lock(actor=actor, contract=contract)
     _set_status(locked, S.EXECUTING)
     locked.save()
     audit_record(actor=actor, action=AUDIT_START, target=locked, summary=locked.number)
@@ -617,10 +644,10 @@ def contract_start(*, actor, contract) -> Contract:
 
 
 @transaction.atomic
-def contract_mark_executing(*, contract, actor=None) -> Contract:
+def contract_mark_executing(*, contract: Contract | int, actor: User | None = None) -> Contract:
     """SIGNED → EXECUTING on the first order, delivery or payment; a no-op otherwise.
     Called by the other areas inside their transaction (no scope check: they did it)."""
-    pk = getattr(contract, "pk", contract)
+    pk = contract.pk if isinstance(contract, Contract) else contract
     locked = Contract.objects.select_for_update(of=("self",)).get(pk=pk)
     if locked.status == S.SIGNED:
         _set_status(locked, S.EXECUTING)
@@ -631,7 +658,7 @@ def contract_mark_executing(*, contract, actor=None) -> Contract:
     return locked
 
 
-def contract_mark_executing_if_signed(*, contract: Contract, actor=None) -> None:
+def contract_mark_executing_if_signed(*, contract: Contract, actor: User | None = None) -> None:
     """contract_mark_executing for an area that holds the contract's row locked: no query at
     all unless that row is still SIGNED (its first order, delivery, stock-out or payment)."""
     if contract.status == S.SIGNED:
@@ -639,9 +666,9 @@ def contract_mark_executing_if_signed(*, contract: Contract, actor=None) -> None
 
 
 @transaction.atomic
-def contract_complete(*, actor, contract) -> Contract:
-    locked = _lock(actor=actor, contract=contract)
-    check_transition(locked, S.COMPLETED)
+def contract_complete(*, actor: User, contract: Contract | int) -> Contract:
+    locked = contract_lock(actor=actor, contract=contract)
+    _check_transition(locked, S.COMPLETED)
     if locked.paid_amount < locked.total_amount:
         raise Conflict(
             _(
@@ -651,32 +678,30 @@ def contract_complete(*, actor, contract) -> Contract:
             % {"paid": money.yuan(locked.paid_amount), "total": money.yuan(locked.total_amount)},
             code="not_collected",
         )
-    _set_status(locked, S.COMPLETED)
     locked.completed_at = timezone.now()
-    locked.save()
-    sync.contract_copies_refresh(locked)
-    contract_timeline_add(
-        contract=locked,
-        title=_("Contract %(number)s completed") % {"number": locked.number},
+    _close(
+        locked,
+        S.COMPLETED,
         actor=actor,
-        data={"status": locked.status},
+        title=_("Contract %(number)s completed") % {"number": locked.number},
+        action=AUDIT_COMPLETE,
+        summary=locked.number,
     )
-    audit_record(actor=actor, action=AUDIT_COMPLETE, target=locked, summary=locked.number)
     _copy_back(locked, contract)
     return locked
 
 
 @transaction.atomic
-def contract_terminate(*, actor, contract, reason) -> Contract:
-    locked = _lock(actor=actor, contract=contract)
+def contract_terminate(*, actor: User, contract: Contract | int, reason: str) -> Contract:
+    locked = contract_lock(actor=actor, contract=contract)
     reason = str(reason or "").strip()
     if locked.status == S.IN_APPROVAL:
         raise Conflict(
             _("A contract cannot go from “%(old)s” to “%(new)s”: withdraw the approval first.")
-            % {"old": status_label(locked.status), "new": status_label(S.TERMINATED)},
+            % {"old": _status_label(locked.status), "new": _status_label(S.TERMINATED)},
             code="illegal_transition",
         )
-    check_transition(locked, S.TERMINATED)
+    _check_transition(locked, S.TERMINATED)
     if locked.status != S.DRAFT and not user_can(user=actor, permission=TERMINATE_CONTRACT):
         raise PermissionDenied(_("You may not terminate a signed contract."))
     if not reason:
@@ -684,27 +709,49 @@ def contract_terminate(*, actor, contract, reason) -> Contract:
     if len(reason) > 2000:
         raise ValidationFailed(field_errors={"reason": [_("At most 2,000 characters.")]})
     old = locked.status
-    _set_status(locked, S.TERMINATED)
     locked.terminated_reason = reason
     locked.terminated_at = timezone.now()
-    locked.save()
-    sync.contract_copies_refresh(locked)
-    contract_timeline_add(
-        contract=locked,
+    _close(
+        locked,
+        S.TERMINATED,
+        actor=actor,
         title=_("Contract %(number)s terminated") % {"number": locked.number},
         body=reason,
-        actor=actor,
-        data={"status": locked.status, "from": old},
-    )
-    audit_record(
-        actor=actor,
+        data={"from": old},
         action=AUDIT_TERMINATE,
-        target=locked,
-        summary=f"{locked.number}: {reason}"[:300],
+        summary=f"{locked.number}: {reason}",
         detail={"from": old, "reason": reason},
     )
     _copy_back(locked, contract)
     return locked
+
+
+def _close(
+    contract: Contract,
+    status: str,
+    *,
+    actor: User,
+    title: str,
+    action: str,
+    summary: str,
+    body: str = "",
+    data: dict[str, Any] | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """The end of a contract (completed or terminated), its row locked and its own fields set
+    by the caller: the status saved, the copies on its records refreshed, the customer's
+    timeline and the audit log told."""
+    _set_status(contract, status)
+    contract.save()
+    sync.contract_copies_refresh(contract)
+    contract_timeline_add(
+        contract=contract,
+        title=title,
+        body=body,
+        actor=actor,
+        data={"status": contract.status, **(data or {})},
+    )
+    audit_record(actor=actor, action=action, target=contract, summary=summary, detail=detail)
 
 
 # ---------------------------------------------------------------- amendment
@@ -743,12 +790,14 @@ def _referenced_items(contract: Contract) -> set[int]:
     return ids
 
 
-def _amend_items(contract: Contract, rows: list[dict]) -> tuple[list, list]:
+def _amend_items(
+    contract: Contract, rows: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Update lines by id, add new ones, remove the unlisted ones — keeping every line that
     orders or stock-outs refer to, at no less than what they use."""
     existing = {item.pk: item for item in contract.items.all()}
-    before = [item_snapshot(item) for item in existing.values()]
-    errors = []
+    before = [_item_snapshot(item) for item in existing.values()]
+    errors: list[str] = []
     for row in rows:
         if row["id"] is not None and row["id"] not in existing:
             errors.append(_("Row %(n)d: not a line of this contract.") % {"n": row["position"]})
@@ -777,11 +826,11 @@ def _amend_items(contract: Contract, rows: list[dict]) -> tuple[list, list]:
             ContractItem.objects.filter(pk=row["id"]).update(**fields)
         else:
             ContractItem.objects.create(contract=contract, **fields)
-    after = [item_snapshot(item) for item in ContractItem.objects.filter(contract_id=contract.pk)]
+    after = [_item_snapshot(item) for item in ContractItem.objects.filter(contract_id=contract.pk)]
     return before, after
 
 
-def _jsonable(value):
+def _jsonable(value: object) -> object:
     if value is None or isinstance(value, str | int | bool):
         return value
     if isinstance(value, Contact):
@@ -791,19 +840,25 @@ def _jsonable(value):
 
 @transaction.atomic
 def contract_amend(
-    *, actor, contract, reason, data: dict, items=None, instalments=None
+    *,
+    actor: User,
+    contract: Contract | int,
+    reason: str,
+    data: ContractHead | Mapping[str, Any],
+    items: Sequence[Mapping[str, Any]] | None = None,
+    instalments: Sequence[Mapping[str, Any]] | None = None,
 ) -> ContractAmendment:
     """Change a signed or executing contract (补充协议): permission sales.amend, a reason,
     the before/after diff in ContractAmendment.changes and an audit row. The total may
     change only if it stays ≥ what was paid and invoiced; when a payment plan exists, a new
     plan adding up to the new total must be given (set in the same transaction)."""
-    locked = _lock(actor=actor, contract=contract)
+    locked = contract_lock(actor=actor, contract=contract)
     if not user_can(user=actor, permission=AMEND_CONTRACT):
         raise PermissionDenied(_("You may not amend contracts."))
     if locked.status not in (S.SIGNED, S.EXECUTING):
         raise Conflict(
             _("Only a signed or executing contract can be amended; this one is “%(status)s”.")
-            % {"status": status_label(locked.status)},
+            % {"status": _status_label(locked.status)},
             code="not_amendable",
         )
     reason = str(reason or "").strip()
@@ -812,7 +867,7 @@ def contract_amend(
     if len(reason) > 2000:
         raise ValidationFailed(field_errors={"reason": [_("At most 2,000 characters.")]})
     header = _clean_header(data or {}, customer=locked.customer, partial=True)
-    changes: dict = {}
+    changes: dict[str, Any] = {}
     for field, value in header.items():
         old = getattr(locked, field)
         if old != value:
@@ -824,7 +879,7 @@ def contract_amend(
     total_before = locked.total_amount
     rows = None
     if items is not None:
-        rows = clean_items(items, customer=locked.customer)
+        rows = clean_items(items=items, customer=locked.customer)
         if not rows:
             raise ValidationFailed(field_errors={"items": [_("Add at least one item.")]})
         _apply_totals(locked, rows)
@@ -922,7 +977,7 @@ def contract_amend(
 
 
 @transaction.atomic
-def quote_convert(*, actor, quote: Quote | int, title: str = "") -> Contract:
+def quote_convert(*, actor: User, quote: Quote | int, title: str = "") -> Contract:
     """Turn an accepted quote into a draft contract with the quote's lines (through
     contract_create), mark the quote converted and link the two."""
     locked = quote_lock(actor=actor, quote=quote)
@@ -970,7 +1025,9 @@ def quote_convert(*, actor, quote: Quote | int, title: str = "") -> Contract:
 
 
 @transaction.atomic
-def contracts_follow_handover(*, from_user, to_user, customer_ids, **kwargs) -> int:
+def contracts_follow_handover(
+    *, from_user: User, to_user: User, customer_ids: Iterable[int], **kwargs: object
+) -> int:
     """The handed-over customers' open contracts and open quotes move to the new owner
     (customers.services.handover_extensions)."""
     ids = list(customer_ids)

@@ -337,7 +337,7 @@ def contract_edit(request, pk):
                 actor=request.user,
                 contract=contract,
                 version=request.POST.get("version"),
-                data=form.header(),
+                data=services.ContractHead(**form.header()),
                 items=items_for_service(rows),
             )
         except ValidationFailed as exc:
@@ -424,12 +424,12 @@ def _actions(user, contract, can_edit: bool) -> dict:
 def contract_detail(request, pk):
     contract = contract_get_for_user(user=request.user, contract_id=pk)
     can_edit = contract_can_edit(user=request.user, contract=contract)
-    amendments = contract_amendments(contract)
+    amendments = contract_amendments(contract=contract)
     for amendment in amendments:
         amendment.change_rows = _change_rows(amendment)
     context = {
         "contract": contract,
-        "items": _with_percents(contract_items(contract)),
+        "items": _with_percents(contract_items(contract=contract)),
         "amendments": amendments,
         "actions": _actions(request.user, contract, can_edit),
         "terminate_form": TerminateForm(),
@@ -514,7 +514,7 @@ def contract_amend(request, pk):
                 actor=request.user,
                 contract=contract,
                 reason=reason,
-                data=header,
+                data=services.ContractHead(**header),
                 items=items_for_service(rows),
                 instalments=plan if plan != plan_before else None,
             )

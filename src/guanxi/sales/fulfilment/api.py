@@ -58,7 +58,7 @@ def fulfilment_progress(request, contract_id: int):
     return {
         "contract_id": contract.pk,
         "status": contract.status,
-        "items": selectors.item_rows(contract),
+        "items": selectors.item_rows(contract=contract),
     }
 
 

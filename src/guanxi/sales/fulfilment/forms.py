@@ -44,8 +44,8 @@ class OrderForm(forms.Form):
                 continue
             pk = row.item.pk
             quantity = _quantity_field(row.item.description, required=False)
-            quantity.widget.attrs["placeholder"] = show_quantity(row.unordered)
-            quantity.widget.attrs["max"] = show_quantity(row.unordered)
+            quantity.widget.attrs["placeholder"] = show_quantity(quantity=row.unordered)
+            quantity.widget.attrs["max"] = show_quantity(quantity=row.unordered)
             self.fields[f"q_{pk}"] = quantity
             self.fields[f"d_{pk}"] = date_field(_("planned date"))
             self.fields[f"d_{pk}"].initial = today
@@ -94,8 +94,8 @@ class DeliveryForm(forms.Form):
         self.fields["delivered_on"].widget.attrs["max"] = today.isoformat()
         if plan is not None:
             remaining = plan.quantity - plan.delivered_quantity
-            self.fields["quantity"].initial = show_quantity(remaining)
-            self.fields["quantity"].widget.attrs["max"] = show_quantity(remaining)
+            self.fields["quantity"].initial = show_quantity(quantity=remaining)
+            self.fields["quantity"].widget.attrs["max"] = show_quantity(quantity=remaining)
         _style(self)
 
 
@@ -118,7 +118,7 @@ class StockOutForm(forms.Form):
             (
                 row.item.pk,
                 _("%(item)s (%(left)s left)")
-                % {"item": row.item.description, "left": show_quantity(row.stock_left)},
+                % {"item": row.item.description, "left": show_quantity(quantity=row.stock_left)},
             )
             for row in item_rows
             if row.stock_left > 0

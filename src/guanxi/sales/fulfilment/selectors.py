@@ -2,13 +2,16 @@
 `Contract.objects.visible_to(user)`; lists are bounded and keyset-paged, no N+1."""
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import F, Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guanxi.accounts.models import User
 from guanxi.core.errors import NotFound, ValidationFailed, found
 from guanxi.core.querysets import filter_given
 from guanxi.sales.models import Contract, ContractItem, Delivery, DeliveryPlan, Order, StockOut
@@ -23,35 +26,35 @@ MAX_HORIZON = 366
 ZERO = Decimal("0.000")
 
 
-def trim(value) -> Decimal:
+def _trim(value: Decimal | None) -> Decimal:
     """A quantity for display: 2.000 → 2, 1.500 → 1.5 (never 1E+2)."""
-    value = Decimal(value or 0)
-    if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()
+    number = Decimal(value or 0)
+    if number == number.to_integral_value():
+        return number.quantize(Decimal(1))
+    return number.normalize()
 
 
-def order_for_user(*, user, order_id) -> Order:
+def order_for_user(*, user: User, order_id: int | str) -> Order:
     try:
-        order_id = int(order_id)
+        pk = int(order_id)
     except (TypeError, ValueError):
         raise NotFound() from None
     order = found(
         Order.objects.select_related("contract")
-        .filter(pk=order_id, contract__in=Contract.objects.visible_to(user))
+        .filter(pk=pk, contract__in=Contract.objects.visible_to(user))
         .first()
     )
     return order
 
 
-def plan_for_user(*, user, plan_id) -> DeliveryPlan:
+def plan_for_user(*, user: User, plan_id: int | str) -> DeliveryPlan:
     try:
-        plan_id = int(plan_id)
+        pk = int(plan_id)
     except (TypeError, ValueError):
         raise NotFound() from None
     plan = found(
         DeliveryPlan.objects.select_related("order", "order__contract", "contract_item")
-        .filter(pk=plan_id, order__contract__in=Contract.objects.visible_to(user))
+        .filter(pk=pk, order__contract__in=Contract.objects.visible_to(user))
         .first()
     )
     return plan
@@ -69,22 +72,22 @@ class ItemRow:
 
     @property
     def quantity(self) -> Decimal:
-        return trim(self.item.quantity)
+        return _trim(self.item.quantity)
 
     @property
     def unordered(self) -> Decimal:
-        return trim(max(self.item.quantity - self.ordered, ZERO))
+        return _trim(max(self.item.quantity - self.ordered, ZERO))
 
     @property
     def remaining(self) -> Decimal:
-        return trim(max(self.item.quantity - self.delivered, ZERO))
+        return _trim(max(self.item.quantity - self.delivered, ZERO))
 
     @property
     def stock_left(self) -> Decimal:
-        return trim(max(self.item.quantity - self.stocked_out, ZERO))
+        return _trim(max(self.item.quantity - self.stocked_out, ZERO))
 
 
-def item_rows(contract) -> list[ItemRow]:
+def item_rows(*, contract: Contract) -> list[ItemRow]:
     """The contract's lines with ordered / delivered / stocked-out totals (three queries)."""
     items = list(ContractItem.objects.filter(contract_id=contract.pk).order_by("position", "id"))
     plans = (
@@ -102,30 +105,32 @@ def item_rows(contract) -> list[ItemRow]:
     }
     rows = []
     for item in items:
-        totals = by_item.get(item.pk, {})
+        totals: Mapping[str, Any] = by_item.get(item.pk, {})
         rows.append(
             ItemRow(
                 item=item,
-                ordered=trim(totals.get("ordered") or ZERO),
-                delivered=trim(totals.get("delivered") or ZERO),
-                stocked_out=trim(outs.get(item.pk) or ZERO),
+                ordered=_trim(totals.get("ordered") or ZERO),
+                delivered=_trim(totals.get("delivered") or ZERO),
+                stocked_out=_trim(outs.get(item.pk) or ZERO),
             )
         )
     return rows
 
 
-def orders_of(contract, *, limit: int = ORDERS_SHOWN, before_id: int | None = None):
+def orders_of(
+    *, contract: Contract, limit: int = ORDERS_SHOWN, before_id: int | None = None
+) -> tuple[list[Order], bool]:
     """The contract's orders, newest first, with plan lines (item loaded) and their
     deliveries (three queries); returns (orders, more)."""
-    rows = Order.objects.filter(contract_id=contract.pk)
+    orders = Order.objects.filter(contract_id=contract.pk)
     if before_id:
-        rows = rows.filter(pk__lt=before_id)
+        orders = orders.filter(pk__lt=before_id)
     deliveries = Delivery.objects.select_related("recorded_by").order_by("delivered_on", "id")
     plans = DeliveryPlan.objects.select_related("contract_item").prefetch_related(
         Prefetch("deliveries", queryset=deliveries)
     )
     rows = list(
-        rows.select_related("created_by")
+        orders.select_related("created_by")
         .prefetch_related(Prefetch("plans", queryset=plans.order_by("planned_on", "id")))
         .order_by("-id")[: limit + 1]
     )
@@ -133,17 +138,17 @@ def orders_of(contract, *, limit: int = ORDERS_SHOWN, before_id: int | None = No
         for plan in order.plans.all():
             _trim_plan(plan)
             for delivery in plan.deliveries.all():
-                delivery.shown_quantity = trim(delivery.quantity)
+                delivery.shown_quantity = _trim(delivery.quantity)
     return rows[:limit], len(rows) > limit
 
 
-def _trim_plan(plan) -> None:
-    plan.shown_quantity = trim(plan.quantity)
-    plan.shown_delivered = trim(plan.delivered_quantity)
-    plan.remaining = trim(plan.quantity - plan.delivered_quantity)
+def _trim_plan(plan: DeliveryPlan) -> None:
+    plan.shown_quantity = _trim(plan.quantity)
+    plan.shown_delivered = _trim(plan.delivered_quantity)
+    plan.remaining = _trim(plan.quantity - plan.delivered_quantity)
 
 
-def orders_with_stockouts(orders) -> set[int]:
+def orders_with_stockouts(*, orders: Iterable[Order]) -> set[int]:
     """Which of these orders have stock-outs against them (one query; none if no orders)."""
     ids = [order.pk for order in orders]
     if not ids:
@@ -153,16 +158,18 @@ def orders_with_stockouts(orders) -> set[int]:
     )
 
 
-def stockouts_of(contract, *, limit: int = STOCKOUTS_SHOWN, before_id: int | None = None):
+def stockouts_of(
+    *, contract: Contract, limit: int = STOCKOUTS_SHOWN, before_id: int | None = None
+) -> tuple[list[StockOut], bool]:
     """The contract's stock-outs, newest first; returns (records, more)."""
-    rows = StockOut.objects.filter(contract_id=contract.pk)
+    records = StockOut.objects.filter(contract_id=contract.pk)
     if before_id:
-        rows = rows.filter(pk__lt=before_id)
+        records = records.filter(pk__lt=before_id)
     rows = list(
-        rows.select_related("contract_item", "order", "recorded_by").order_by("-id")[: limit + 1]
+        records.select_related("contract_item", "order", "recorded_by").order_by("-id")[: limit + 1]
     )
     for record in rows:
-        record.shown_quantity = trim(record.quantity)
+        record.shown_quantity = _trim(record.quantity)
     return rows[:limit], len(rows) > limit
 
 
@@ -177,7 +184,7 @@ class ScheduleFilters:
     department_id: int | None = None
 
 
-def parse_schedule_filters(params) -> ScheduleFilters:
+def parse_schedule_filters(*, params: Mapping[str, Any]) -> ScheduleFilters:
     """From a GET query dict; unknown values fall back to the defaults."""
     state = params.get("state") or "open"
     if state not in SCHEDULE_STATES:
@@ -187,7 +194,7 @@ def parse_schedule_filters(params) -> ScheduleFilters:
     except (TypeError, ValueError):
         horizon = DEFAULT_HORIZON
 
-    def _id(name):
+    def _id(name: str) -> int | None:
         raw = str(params.get(name) or "")
         return int(raw) if raw.isdigit() and 0 < int(raw) < 2**63 else None
 
@@ -196,7 +203,7 @@ def parse_schedule_filters(params) -> ScheduleFilters:
     )
 
 
-def _schedule_cursor(cursor: str | None):
+def _schedule_cursor(cursor: str | None) -> tuple[dt.date, int] | None:
     if not cursor:
         return None
     try:
@@ -208,7 +215,9 @@ def _schedule_cursor(cursor: str | None):
         ) from None
 
 
-def delivery_schedule(*, user, filters: ScheduleFilters, cursor=None, limit: int = 50):
+def delivery_schedule(
+    *, user: User, filters: ScheduleFilters, cursor: str | None = None, limit: int = 50
+) -> tuple[list[DeliveryPlan], str | None]:
     """Plan lines still to deliver on active contracts in the user's scope, by planned date
     (then id); late = planned before today. Keyset pages: cursor "<date>_<id>".
     Returns (plans, next_cursor)."""
@@ -218,23 +227,23 @@ def delivery_schedule(*, user, filters: ScheduleFilters, cursor=None, limit: int
         owner_id=filters.owner_id,
         department_id=filters.department_id,
     )
-    rows = DeliveryPlan.objects.filter(
+    plans = DeliveryPlan.objects.filter(
         order__contract__in=contracts,
         order__status__in=OPEN_ORDER,
         delivered_quantity__lt=F("quantity"),
     )
     if filters.state == "late":
-        rows = rows.filter(planned_on__lt=today)
+        plans = plans.filter(planned_on__lt=today)
     elif filters.state == "upcoming":
-        rows = rows.filter(
+        plans = plans.filter(
             planned_on__gte=today, planned_on__lte=today + dt.timedelta(days=filters.horizon)
         )
     after = _schedule_cursor(cursor)
     if after is not None:
         day, row_id = after
-        rows = rows.filter(Q(planned_on__gt=day) | Q(planned_on=day, id__gt=row_id))
+        plans = plans.filter(Q(planned_on__gt=day) | Q(planned_on=day, id__gt=row_id))
     rows = list(
-        rows.select_related(
+        plans.select_related(
             "contract_item",
             "order",
             "order__contract",

@@ -7,26 +7,28 @@ delivered ≤ planned per plan line (also a database check), Σ stock-out per it
 item's quantity. Bad input changes nothing.
 
 Who may act: the contract's owner, or someone in scope with `sales.edit_others`
-(`Contract.objects.editable_by`);
+(`contracts.services.contract_lock`);
 what may be done depends on the contract's and the order's status.
 """
 
 import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Model, Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from guanxi.accounts.models import User
 from guanxi.core.audit import audit_record
 from guanxi.core.errors import Conflict, ValidationFailed, found
 from guanxi.customers.archive.services import timeline_add
 from guanxi.customers.models import Customer
 from guanxi.sales.common import hooks, numbers
-from guanxi.sales.common.permissions import EDIT_OTHERS
-from guanxi.sales.contracts.services import contract_mark_executing_if_signed
+from guanxi.sales.contracts.services import contract_lock, contract_mark_executing_if_signed
 from guanxi.sales.models import Contract, ContractItem, Delivery, DeliveryPlan, Order, StockOut
 
 ACTIVE = (Contract.Status.SIGNED, Contract.Status.EXECUTING)
@@ -41,12 +43,12 @@ RECEIVER_LIMIT = 60
 # ---------------------------------------------------------------- helpers
 
 
-def show_quantity(value) -> str:
+def show_quantity(*, quantity: Decimal) -> str:
     """1.500 → "1.5", 2.000 → "2" (for messages and pages)."""
-    return format(Decimal(value).normalize(), "f")
+    return format(Decimal(quantity).normalize(), "f")
 
 
-def parse_quantity(value, *, field: str = "quantity") -> Decimal:
+def _parse_quantity(value: Any, *, field: str = "quantity") -> Decimal:
     """A positive quantity with at most three decimals; never through float."""
     if isinstance(value, float) or value is None or value == "":
         raise ValidationFailed(field_errors={field: [_("Enter a quantity.")]})
@@ -68,7 +70,7 @@ def parse_quantity(value, *, field: str = "quantity") -> Decimal:
     return number.quantize(QUANTITY_STEP)
 
 
-def parse_day(value, *, field: str, not_after_today: bool = False) -> dt.date:
+def _parse_day(value: Any, *, field: str, not_after_today: bool = False) -> dt.date:
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     if isinstance(value, str):
@@ -83,7 +85,7 @@ def parse_day(value, *, field: str, not_after_today: bool = False) -> dt.date:
     return value
 
 
-def _text(value, *, field: str, limit: int) -> str:
+def _text(value: Any, *, field: str, limit: int) -> str:
     text = str(value or "").strip()
     if len(text) > limit:
         raise ValidationFailed(
@@ -94,7 +96,7 @@ def _text(value, *, field: str, limit: int) -> str:
     return text
 
 
-def _pk(value):
+def _pk(value: Any) -> int | None:
     """A model instance, an int or a string of digits → the id; anything else → None."""
     value = getattr(value, "pk", value)
     if isinstance(value, bool):
@@ -106,13 +108,11 @@ def _pk(value):
     return None
 
 
-def _lock_contract(*, actor, contract_id) -> Contract:
-    locked = found(
-        Contract.objects.editable_by(actor, action=EDIT_OTHERS)
-        .select_for_update()
-        .filter(pk=contract_id)
-        .first()
-    )
+def _lock_active(*, actor: User, contract: Contract | int, refusal: str) -> Contract:
+    """The contract locked for a new order or stock-out, which only a signed or executing
+    contract takes (`refusal` says so otherwise)."""
+    locked = contract_lock(actor=actor, contract=found(_pk(contract)))
+    _require_active(locked, refusal)
     return locked
 
 
@@ -134,7 +134,22 @@ def _require_active(contract: Contract, message: str) -> None:
         )
 
 
-def _timeline(*, contract: Contract, kind: str, title: str, actor, ref, data) -> None:
+def _audit(
+    *, actor: User, action: str, target: Model, contract: Contract, summary: str, **detail: object
+) -> None:
+    """The audit row of an order, a delivery or a stock-out, naming its contract."""
+    audit_record(
+        actor=actor,
+        action=action,
+        target=target,
+        summary=summary,
+        detail={"contract_id": contract.pk, **detail},
+    )
+
+
+def _timeline(
+    *, contract: Contract, kind: str, title: str, actor: User, ref: Model, data: dict[str, Any]
+) -> None:
     timeline_add(
         customer=Customer(pk=contract.customer_id),
         kind=kind,
@@ -145,7 +160,9 @@ def _timeline(*, contract: Contract, kind: str, title: str, actor, ref, data) ->
     )
 
 
-def planned_by_item(contract_id, *, exclude_order_id=None) -> dict[int, Decimal]:
+def _planned_by_item(
+    contract_id: int, *, exclude_order_id: int | None = None
+) -> dict[int, Decimal]:
     """Σ planned quantity per contract item over the contract's orders that are not
     cancelled."""
     rows = DeliveryPlan.objects.filter(order__contract_id=contract_id).exclude(
@@ -159,7 +176,7 @@ def planned_by_item(contract_id, *, exclude_order_id=None) -> dict[int, Decimal]
     }
 
 
-def stocked_out_by_item(contract_id) -> dict[int, Decimal]:
+def _stocked_out_by_item(contract_id: int) -> dict[int, Decimal]:
     rows = StockOut.objects.filter(contract_id=contract_id)
     return {
         row["contract_item_id"]: row["total"]
@@ -167,12 +184,12 @@ def stocked_out_by_item(contract_id) -> dict[int, Decimal]:
     }
 
 
-def order_status_from_plans(plans) -> str:
+def order_status_from_plans(*, plans: Iterable[DeliveryPlan]) -> str:
     """open (nothing delivered) → partial → delivered (every plan line fully delivered)."""
-    plans = list(plans)
-    if plans and all(p.delivered_quantity >= p.quantity for p in plans):
+    lines = list(plans)
+    if lines and all(p.delivered_quantity >= p.quantity for p in lines):
         return Order.Status.DELIVERED
-    if any(p.delivered_quantity > 0 for p in plans):
+    if any(p.delivered_quantity > 0 for p in lines):
         return Order.Status.PARTIAL
     return Order.Status.OPEN
 
@@ -181,20 +198,26 @@ def order_status_from_plans(plans) -> str:
 
 
 @transaction.atomic
-def order_create(*, actor, contract, ordered_on, notes="", plans: list[dict]) -> Order:
+def order_create(
+    *,
+    actor: User,
+    contract: Contract | int,
+    ordered_on: dt.date | str,
+    notes: str = "",
+    plans: Sequence[Mapping[str, Any]],
+) -> Order:
     """An order with its delivery plan lines (dicts: contract_item (ContractItem or id),
     quantity, planned_on, notes). Only on a signed or executing contract; the first one
     moves the contract to executing."""
-    contract_id = found(_pk(contract))
-    locked = _lock_contract(actor=actor, contract_id=contract_id)
-    _require_active(
-        locked,
-        _(
+    locked = _lock_active(
+        actor=actor,
+        contract=contract,
+        refusal=_(
             "Contract %(number)s is %(status)s: orders can only be placed on a signed or "
             "executing contract."
         ),
     )
-    ordered_on = parse_day(ordered_on, field="ordered_on")
+    ordered_on = _parse_day(ordered_on, field="ordered_on")
     notes = _text(notes, field="notes", limit=2000)
     if not plans:
         raise ValidationFailed(
@@ -208,25 +231,25 @@ def order_create(*, actor, contract, ordered_on, notes="", plans: list[dict]) ->
         item.pk: item
         for item in ContractItem.objects.select_for_update().filter(contract_id=locked.pk)
     }
-    already = planned_by_item(locked.pk)
+    already = _planned_by_item(locked.pk)
     wanted: dict[int, Decimal] = {}
     errors: dict[str, list[str]] = {}
-    lines = []
+    lines: list[tuple[ContractItem, Decimal, dt.date, str]] = []
     for index, line in enumerate(plans):
         prefix = f"plans.{index}"
         try:
             if not isinstance(line, dict):
                 raise ValidationFailed(field_errors={prefix: [_("Each line must be an object.")]})
             item_id = _pk(line.get("contract_item"))
-            item = items.get(item_id)
+            item = items.get(item_id) if item_id is not None else None
             if item is None:
                 raise ValidationFailed(
                     field_errors={
                         f"{prefix}.contract_item": [_("Choose an item of this contract.")]
                     }
                 )
-            quantity = parse_quantity(line.get("quantity"), field=f"{prefix}.quantity")
-            planned_on = parse_day(line.get("planned_on"), field=f"{prefix}.planned_on")
+            quantity = _parse_quantity(line.get("quantity"), field=f"{prefix}.quantity")
+            planned_on = _parse_day(line.get("planned_on"), field=f"{prefix}.planned_on")
             line_notes = _text(line.get("notes"), field=f"{prefix}.notes", limit=NOTES_LIMIT)
         except ValidationFailed as exc:
             for key, messages in exc.field_errors.items():
@@ -250,9 +273,9 @@ def order_create(*, actor, contract, ordered_on, notes="", plans: list[dict]) ->
                 )
                 % {
                     "item": item.description,
-                    "wanted": show_quantity(quantity),
-                    "free": show_quantity(max(free, Decimal(0))),
-                    "total": show_quantity(item.quantity),
+                    "wanted": show_quantity(quantity=quantity),
+                    "free": show_quantity(quantity=max(free, Decimal(0))),
+                    "total": show_quantity(quantity=item.quantity),
                 }
             )
     if errors:
@@ -277,18 +300,16 @@ def order_create(*, actor, contract, ordered_on, notes="", plans: list[dict]) ->
         ]
     )
     contract_mark_executing_if_signed(contract=locked, actor=actor)
-    audit_record(
+    _audit(
         actor=actor,
         action="sales.order_create",
         target=order,
+        contract=locked,
         summary=f"{order.number} ({locked.number})",
-        detail={
-            "contract_id": locked.pk,
-            "plans": [
-                {"item": item.pk, "quantity": str(quantity), "planned_on": planned_on.isoformat()}
-                for item, quantity, planned_on, _n in lines
-            ],
-        },
+        plans=[
+            {"item": item.pk, "quantity": str(quantity), "planned_on": planned_on.isoformat()}
+            for item, quantity, planned_on, _n in lines
+        ],
     )
     _timeline(
         contract=locked,
@@ -308,14 +329,14 @@ def order_create(*, actor, contract, ordered_on, notes="", plans: list[dict]) ->
 
 
 @transaction.atomic
-def order_cancel(*, actor, order) -> Order:
+def order_cancel(*, actor: User, order: Order | int) -> Order:
     """Cancel an order with nothing delivered and no stock-out against it; its planned
     quantities become free again."""
     order_id = found(_pk(order))
     contract_id = found(
         Order.objects.filter(pk=order_id).values_list("contract_id", flat=True).first()
     )
-    locked_contract = _lock_contract(actor=actor, contract_id=contract_id)
+    locked_contract = contract_lock(actor=actor, contract=contract_id)
     locked = Order.objects.select_for_update().get(pk=order_id)
     if locked.status == Order.Status.CANCELLED:
         raise Conflict(
@@ -337,12 +358,12 @@ def order_cancel(*, actor, order) -> Order:
         )
     locked.status = Order.Status.CANCELLED
     locked.save(update_fields=["status"])
-    audit_record(
+    _audit(
         actor=actor,
         action="sales.order_cancel",
         target=locked,
+        contract=locked_contract,
         summary=f"{locked.number} ({locked_contract.number})",
-        detail={"contract_id": locked_contract.pk},
     )
     _timeline(
         contract=locked_contract,
@@ -359,13 +380,21 @@ def order_cancel(*, actor, order) -> Order:
 
 
 @transaction.atomic
-def delivery_record(*, actor, plan, quantity, delivered_on, receiver="", notes="") -> Delivery:
+def delivery_record(
+    *,
+    actor: User,
+    plan: DeliveryPlan | int,
+    quantity: Decimal | str,
+    delivered_on: dt.date | str,
+    receiver: str = "",
+    notes: str = "",
+) -> Delivery:
     """Record goods delivered against a plan line: never more than what remains on it."""
     plan_id = found(_pk(plan))
     contract_id = found(
         DeliveryPlan.objects.filter(pk=plan_id).values_list("order__contract_id", flat=True).first()
     )
-    contract = _lock_contract(actor=actor, contract_id=contract_id)
+    contract = contract_lock(actor=actor, contract=contract_id)
     locked = DeliveryPlan.objects.select_for_update().get(pk=plan_id)
     order = Order.objects.get(pk=locked.order_id)  # read after the lock: the current status
     _require_active(
@@ -381,8 +410,8 @@ def delivery_record(*, actor, plan, quantity, delivered_on, receiver="", notes="
             % {"number": order.number},
             code="OrderCancelled",
         )
-    quantity = parse_quantity(quantity)
-    delivered_on = parse_day(delivered_on, field="delivered_on", not_after_today=True)
+    quantity = _parse_quantity(quantity)
+    delivered_on = _parse_day(delivered_on, field="delivered_on", not_after_today=True)
     if delivered_on < order.ordered_on:
         raise ValidationFailed(
             field_errors={"delivered_on": [_("The delivery date cannot be before the order date.")]}
@@ -400,7 +429,7 @@ def delivery_record(*, actor, plan, quantity, delivered_on, receiver="", notes="
             field_errors={
                 "quantity": [
                     _("Only %(remaining)s remain to be delivered on this plan line.")
-                    % {"remaining": show_quantity(remaining)}
+                    % {"remaining": show_quantity(quantity=remaining)}
                 ]
             }
         )
@@ -415,24 +444,22 @@ def delivery_record(*, actor, plan, quantity, delivered_on, receiver="", notes="
     locked.delivered_quantity = locked.delivered_quantity + quantity
     locked.save(update_fields=["delivered_quantity"])
     siblings = [locked, *DeliveryPlan.objects.filter(order_id=order.pk).exclude(pk=locked.pk)]
-    status = order_status_from_plans(siblings)
+    status = order_status_from_plans(plans=siblings)
     if status != order.status:
         Order.objects.filter(pk=order.pk).update(status=status)
         order.status = status
     locked.order = order
     contract_mark_executing_if_signed(contract=contract, actor=actor)
-    audit_record(
+    _audit(
         actor=actor,
         action="sales.delivery_record",
         target=delivery,
-        summary=f"{order.number} {show_quantity(quantity)}",
-        detail={
-            "contract_id": contract.pk,
-            "order_id": order.pk,
-            "plan_id": locked.pk,
-            "quantity": str(quantity),
-            "delivered_on": delivered_on.isoformat(),
-        },
+        contract=contract,
+        summary=f"{order.number} {show_quantity(quantity=quantity)}",
+        order_id=order.pk,
+        plan_id=locked.pk,
+        quantity=str(quantity),
+        delivered_on=delivered_on.isoformat(),
     )
     item = ContractItem.objects.only("description", "unit").get(pk=locked.contract_item_id)
     _timeline(
@@ -440,7 +467,7 @@ def delivery_record(*, actor, plan, quantity, delivered_on, receiver="", notes="
         kind="delivery",
         title=_("Delivered %(quantity)s %(unit)s %(item)s (order %(order)s)")
         % {
-            "quantity": show_quantity(quantity),
+            "quantity": show_quantity(quantity=quantity),
             "unit": item.unit,
             "item": item.description,
             "order": order.number,
@@ -459,21 +486,20 @@ def delivery_record(*, actor, plan, quantity, delivered_on, receiver="", notes="
 @transaction.atomic
 def stockout_record(
     *,
-    actor,
-    contract,
-    contract_item,
-    quantity,
-    out_on,
-    warehouse="",
-    order=None,
-    notes="",
+    actor: User,
+    contract: Contract | int,
+    contract_item: ContractItem | int,
+    quantity: Decimal | str,
+    out_on: dt.date | str,
+    warehouse: str = "",
+    order: Order | int | str | None = None,
+    notes: str = "",
 ) -> StockOut:
     """A stock-out record (出库单) with its own number; Σ per item ≤ the item's quantity."""
-    contract_id = found(_pk(contract))
-    locked = _lock_contract(actor=actor, contract_id=contract_id)
-    _require_active(
-        locked,
-        _(
+    locked = _lock_active(
+        actor=actor,
+        contract=contract,
+        refusal=_(
             "Contract %(number)s is %(status)s: stock-outs can only be recorded on a signed or "
             "executing contract."
         ),
@@ -488,8 +514,8 @@ def stockout_record(
         raise ValidationFailed(
             field_errors={"contract_item": [_("Choose an item of this contract.")]}
         )
-    quantity = parse_quantity(quantity)
-    out_on = parse_day(out_on, field="out_on", not_after_today=True)
+    quantity = _parse_quantity(quantity)
+    out_on = _parse_day(out_on, field="out_on", not_after_today=True)
     warehouse = _text(warehouse, field="warehouse", limit=WAREHOUSE_LIMIT)
     notes = _text(notes, field="notes", limit=NOTES_LIMIT)
     linked = None
@@ -508,7 +534,7 @@ def stockout_record(
             raise ValidationFailed(
                 field_errors={"order": [_("This item is not on the chosen order.")]}
             )
-    done = stocked_out_by_item(locked.pk).get(item.pk, Decimal(0))
+    done = _stocked_out_by_item(locked.pk).get(item.pk, Decimal(0))
     left = item.quantity - done
     if quantity > left:
         raise ValidationFailed(
@@ -517,8 +543,8 @@ def stockout_record(
                     _("%(item)s: only %(left)s of %(total)s are left to take out of stock.")
                     % {
                         "item": item.description,
-                        "left": show_quantity(max(left, Decimal(0))),
-                        "total": show_quantity(item.quantity),
+                        "left": show_quantity(quantity=max(left, Decimal(0))),
+                        "total": show_quantity(quantity=item.quantity),
                     }
                 ]
             }
@@ -535,17 +561,15 @@ def stockout_record(
         recorded_by=actor if getattr(actor, "pk", None) else None,
     )
     contract_mark_executing_if_signed(contract=locked, actor=actor)
-    audit_record(
+    _audit(
         actor=actor,
         action="sales.stockout_record",
         target=record,
-        summary=f"{record.number} ({locked.number}) {show_quantity(quantity)}",
-        detail={
-            "contract_id": locked.pk,
-            "item": item.pk,
-            "order_id": linked.pk if linked else None,
-            "quantity": str(quantity),
-            "out_on": out_on.isoformat(),
-        },
+        contract=locked,
+        summary=f"{record.number} ({locked.number}) {show_quantity(quantity=quantity)}",
+        item=item.pk,
+        order_id=linked.pk if linked else None,
+        quantity=str(quantity),
+        out_on=out_on.isoformat(),
     )
     return record

@@ -28,11 +28,11 @@ def _back(contract):
 def _panel_context(request, contract, *, order_form=None, stockout_form=None, bound=None):
     """bound: a bound DeliveryForm of one plan (to show its errors); `notice` is set by
     the caller after a successful action."""
-    rows = selectors.item_rows(contract)
-    orders, more_orders = selectors.orders_of(contract)
-    stockouts, more_stockouts = selectors.stockouts_of(contract)
+    rows = selectors.item_rows(contract=contract)
+    orders, more_orders = selectors.orders_of(contract=contract)
+    stockouts, more_stockouts = selectors.stockouts_of(contract=contract)
     active = contract.status in selectors.ACTIVE and not contract.is_history
-    stocked_orders = selectors.orders_with_stockouts(orders)
+    stocked_orders = selectors.orders_with_stockouts(orders=orders)
     for order in orders:
         order.can_cancel = order.status == Order.Status.OPEN and order.pk not in stocked_orders
         for plan in order.plans.all():
@@ -109,7 +109,7 @@ def _saved(request, form, save):
 @require_POST
 def order_create(request, pk):
     contract = contract_for_user(user=request.user, contract_id=pk)
-    form = OrderForm(request.POST, item_rows=selectors.item_rows(contract), prefix="order")
+    form = OrderForm(request.POST, item_rows=selectors.item_rows(contract=contract), prefix="order")
     order = _saved(
         request,
         form,
@@ -156,7 +156,7 @@ def delivery_record(request, plan_id):
             contract,
             _("Delivery of %(quantity)s %(item)s recorded.")
             % {
-                "quantity": services.show_quantity(delivery.quantity),
+                "quantity": services.show_quantity(quantity=delivery.quantity),
                 "item": plan.contract_item.description,
             },
         )
@@ -167,9 +167,9 @@ def delivery_record(request, plan_id):
 @require_POST
 def stockout_record(request, pk):
     contract = contract_for_user(user=request.user, contract_id=pk)
-    orders, _more = selectors.orders_of(contract)
+    orders, _more = selectors.orders_of(contract=contract)
     form = StockOutForm(
-        request.POST, item_rows=selectors.item_rows(contract), orders=orders, prefix="out"
+        request.POST, item_rows=selectors.item_rows(contract=contract), orders=orders, prefix="out"
     )
     # The form's fields are the service's arguments.
     record = _saved(
@@ -191,7 +191,7 @@ def stockout_record(request, pk):
 @login_required
 @require_GET
 def delivery_schedule(request):
-    filters = selectors.parse_schedule_filters(request.GET)
+    filters = selectors.parse_schedule_filters(params=request.GET)
     try:
         plans, next_cursor = selectors.delivery_schedule(
             user=request.user, filters=filters, cursor=request.GET.get("after")

@@ -1,5 +1,7 @@
 """Orders, delivery plans and records, stock-out (ORD-3)."""
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +56,13 @@ class DeliveryPlan(models.Model):
     planned_on = models.DateField(_("planned date"))
     notes = models.CharField(_("notes"), max_length=200, blank=True)
 
+    # Not columns: what fulfilment.selectors adds for the pages.
+    shown_quantity: Decimal
+    shown_delivered: Decimal
+    remaining: Decimal
+    late: bool
+    days_late: int
+
     class Meta:
         verbose_name = _("delivery plan")
         verbose_name_plural = _("delivery plans")
@@ -86,6 +95,8 @@ class Delivery(models.Model):
     recorded_by = user_stamp()
     created_at = models.DateTimeField(auto_now_add=True)
 
+    shown_quantity: Decimal  # not a column: fulfilment.selectors adds it for the pages
+
     class Meta:
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
@@ -115,6 +126,8 @@ class StockOut(models.Model):
     notes = models.CharField(_("notes"), max_length=200, blank=True)
     recorded_by = user_stamp()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    shown_quantity: Decimal  # not a column: fulfilment.selectors adds it for the pages
 
     class Meta:
         verbose_name = _("stock-out")

@@ -44,6 +44,10 @@ class Instalment(ScopedRecord):
     on_signing = models.BooleanField(default=False)
     notes = models.CharField(_("notes"), max_length=200, blank=True)
 
+    # Not columns: what receivables.selectors adds for the lists.
+    days_overdue: int
+    bucket: str
+
     class Meta:
         verbose_name = _("instalment")
         verbose_name_plural = _("instalments")

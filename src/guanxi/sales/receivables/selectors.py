@@ -12,7 +12,9 @@ Buckets by days overdue = today − due date (Asia/Shanghai):
 """
 
 import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -22,6 +24,7 @@ from django.db.models import (
     F,
     Prefetch,
     Q,
+    QuerySet,
     Sum,
     Value,
     When,
@@ -36,7 +39,7 @@ from guanxi.core.errors import ValidationFailed
 from guanxi.core.pagination import MAX_PAGE_SIZE, Page, capped_count, page_by_keys, parse_id
 from guanxi.core.querysets import filter_given
 from guanxi.sales.common.money import ZERO, fen
-from guanxi.sales.models import Instalment, Invoice, Payment, PaymentAllocation
+from guanxi.sales.models import Contract, Instalment, Invoice, Payment, PaymentAllocation
 
 BUCKETS = (
     ("not_due", gettext_lazy("Not due")),
@@ -54,7 +57,7 @@ _MONEY = DecimalField(max_digits=16, decimal_places=2)
 _OPEN = F("amount") - F("paid_amount")
 
 
-def bucket_conditions(today: dt.date) -> dict[str, Q]:
+def _bucket_conditions(today: dt.date) -> dict[str, Q]:
     day = dt.timedelta(days=1)
     return {
         "not_due": Q(due_on__gte=today),
@@ -65,7 +68,7 @@ def bucket_conditions(today: dt.date) -> dict[str, Q]:
     }
 
 
-def bucket_of(due_on: dt.date, today: dt.date) -> str:
+def _bucket_of(due_on: dt.date, today: dt.date) -> str:
     days = (today - due_on).days
     if days <= 0:
         return "not_due"
@@ -85,8 +88,8 @@ class ReceivableFilters:
     bucket: str = ""
 
     @classmethod
-    def from_params(cls, params) -> "ReceivableFilters":
-        def number(name):
+    def from_params(cls, params: Mapping[str, Any]) -> "ReceivableFilters":
+        def number(name: str) -> int | None:
             raw = (params.get(name) or "").strip()
             if not raw:
                 return None
@@ -100,7 +103,7 @@ class ReceivableFilters:
             raise ValidationFailed(field_errors={"bucket": [_("Choose from the list.")]})
         return cls(owner_id=number("owner"), department_id=number("department"), bucket=bucket)
 
-    def as_params(self) -> dict:
+    def as_params(self) -> dict[str, int | str]:
         params: dict[str, int | str] = {}
         if self.owner_id:
             params["owner"] = self.owner_id
@@ -111,17 +114,19 @@ class ReceivableFilters:
         return params
 
 
-def open_instalments(*, user, filters: ReceivableFilters | None = None, today=None):
+def open_instalments(
+    *, user: User, filters: ReceivableFilters | None = None, today: dt.date | None = None
+) -> QuerySet[Instalment]:
     """Open instalments of active contracts in the user's scope (the partial-index range)."""
     rows = Instalment.objects.visible_to(user).filter(active=True, settled=False)
     if filters is not None:
         rows = filter_given(rows, owner_id=filters.owner_id, department_id=filters.department_id)
         if filters.bucket:
-            rows = rows.filter(bucket_conditions(today or timezone.localdate())[filters.bucket])
+            rows = rows.filter(_bucket_conditions(today or timezone.localdate())[filters.bucket])
     return rows
 
 
-def _bucket_row(values: dict) -> dict:
+def _bucket_row(values: Mapping[str, Any]) -> dict[str, Any]:
     # SUM/COALESCE lose the scale (SQLite gives 8000, PostgreSQL 0 for an empty bucket):
     # money leaves the selector with its two places on every database.
     amounts = {key: fen(values[key]) for key in (*BUCKET_KEYS, "total")}
@@ -136,8 +141,8 @@ def _bucket_row(values: dict) -> dict:
     }
 
 
-def _bucket_case(today):
-    """The bucket of an open instalment as a SQL CASE (the same edges as bucket_conditions)."""
+def _bucket_case(today: dt.date) -> Case:
+    """The bucket of an open instalment as a SQL CASE (the same edges as _bucket_conditions)."""
     day = dt.timedelta(days=1)
     return Case(
         When(due_on__gte=today, then=Value("not_due")),
@@ -149,7 +154,9 @@ def _bucket_case(today):
     )
 
 
-def _ageing_cells(user, filters, *, today) -> list[dict]:
+def _ageing_cells(
+    user: User, filters: ReceivableFilters | None, *, today: dt.date
+) -> list[Mapping[str, Any]]:
     """One scan of the open instalments in scope, grouped by (owner, department, bucket):
     the open amount and the count of each cell. A company has a few cells per consultant,
     so the summary and both tables are added up from them in Python (bench/README.md:
@@ -157,8 +164,8 @@ def _ageing_cells(user, filters, *, today) -> list[dict]:
     instalments)."""
     return list(
         open_instalments(user=user, filters=filters, today=today)
-        .annotate(bucket=_bucket_case(today))
-        .values("owner_id", "department_id", "bucket")
+        .annotate(age=_bucket_case(today))
+        .values("owner_id", "department_id", "age")
         # COUNT(*), not COUNT(id): id is not in instalment_open_ageing_idx, and reading it
         # would turn the index-only scan back into a scan of the table
         .annotate(amount=Sum(_OPEN, output_field=_MONEY), n=Count("*"))
@@ -166,31 +173,31 @@ def _ageing_cells(user, filters, *, today) -> list[dict]:
     )
 
 
-def _empty_values() -> dict:
-    values: dict = {key: ZERO for key in (*BUCKET_KEYS, "total")}
+def _empty_values() -> dict[str, Any]:
+    values: dict[str, Any] = {key: ZERO for key in (*BUCKET_KEYS, "total")}
     values.update({f"{key}_count": 0 for key in BUCKET_KEYS}, count=0)
     return values
 
 
-def _add_cell(values: dict, cell: dict) -> None:
+def _add_cell(values: dict[str, Any], cell: Mapping[str, Any]) -> None:
     amount = cell["amount"] or ZERO
-    values[cell["bucket"]] += amount
-    values[f"{cell['bucket']}_count"] += cell["n"]
+    values[cell["age"]] += amount
+    values[f"{cell['age']}_count"] += cell["n"]
     values["total"] += amount
     values["count"] += cell["n"]
 
 
-def _summary_of(cells) -> dict:
+def _summary_of(cells: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     values = _empty_values()
     for cell in cells:
         _add_cell(values, cell)
     return _bucket_row(values)
 
 
-def _grouped_of(cells, field: str) -> list[dict]:
+def _grouped_of(cells: Iterable[Mapping[str, Any]], field: str) -> list[dict[str, Any]]:
     """Per `field` (owner_id / department_id): largest total first, then by id (no id
     last), at most GROUP_LIMIT rows — the order the GROUP BY query had."""
-    groups: dict = {}
+    groups: dict[int | None, dict[str, Any]] = {}
     for cell in cells:
         _add_cell(groups.setdefault(cell[field], _empty_values()), cell)
     ordered = sorted(
@@ -199,35 +206,39 @@ def _grouped_of(cells, field: str) -> list[dict]:
     return [{"id": key, **_bucket_row(values)} for key, values in ordered[:GROUP_LIMIT]]
 
 
-def _with_owners(rows: list[dict]) -> list[dict]:
+def _with_owners(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     names = {u.pk: u for u in User.objects.filter(pk__in=[r["id"] for r in rows if r["id"]])}
     for row in rows:
         row["owner"] = names.get(row["id"])
     return rows
 
 
-def _with_departments(rows: list[dict]) -> list[dict]:
+def _with_departments(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     names = {d.pk: d for d in Department.objects.filter(pk__in=[r["id"] for r in rows if r["id"]])}
     for row in rows:
         row["department"] = names.get(row["id"])
     return rows
 
 
-def ageing_summary(*, user, filters: ReceivableFilters | None = None, today=None) -> dict:
+def ageing_summary(
+    *, user: User, filters: ReceivableFilters | None = None, today: dt.date | None = None
+) -> dict[str, Any]:
     """Totals per bucket over the user's scope (one query)."""
     today = today or timezone.localdate()
     return _summary_of(_ageing_cells(user, filters, today=today))
 
 
-def ageing_by_owner(*, user, filters: ReceivableFilters | None = None, today=None) -> list[dict]:
+def ageing_by_owner(
+    *, user: User, filters: ReceivableFilters | None = None, today: dt.date | None = None
+) -> list[dict[str, Any]]:
     """Per consultant (one query + one for the names), largest first."""
     today = today or timezone.localdate()
     return _with_owners(_grouped_of(_ageing_cells(user, filters, today=today), "owner_id"))
 
 
 def ageing_by_department(
-    *, user, filters: ReceivableFilters | None = None, today=None
-) -> list[dict]:
+    *, user: User, filters: ReceivableFilters | None = None, today: dt.date | None = None
+) -> list[dict[str, Any]]:
     """Per department (one query + one for the names)."""
     today = today or timezone.localdate()
     return _with_departments(
@@ -235,7 +246,9 @@ def ageing_by_department(
     )
 
 
-def ageing_report(*, user, filters: ReceivableFilters | None = None, today=None) -> dict:
+def ageing_report(
+    *, user: User, filters: ReceivableFilters | None = None, today: dt.date | None = None
+) -> dict[str, Any]:
     """Summary, per consultant and per department from one scan (+ two queries for names)."""
     today = today or timezone.localdate()
     cells = _ageing_cells(user, filters, today=today)
@@ -247,15 +260,20 @@ def ageing_report(*, user, filters: ReceivableFilters | None = None, today=None)
     }
 
 
-def _decorate(rows, today) -> list:
+def _decorate(rows: list[Instalment], today: dt.date) -> list[Instalment]:
     for inst in rows:
         inst.days_overdue = max((today - inst.due_on).days, 0)
-        inst.bucket = bucket_of(inst.due_on, today)
+        inst.bucket = _bucket_of(inst.due_on, today)
     return rows
 
 
 def open_instalment_page(
-    *, user, filters: ReceivableFilters | None = None, cursor: str = "", limit=PAGE_SIZE, today=None
+    *,
+    user: User,
+    filters: ReceivableFilters | None = None,
+    cursor: str = "",
+    limit: int = PAGE_SIZE,
+    today: dt.date | None = None,
 ) -> tuple[list[Instalment], str | None]:
     """Open instalments, oldest due first, keyset-paged by (due_on, id)."""
     today = today or timezone.localdate()
@@ -273,7 +291,9 @@ def open_instalment_page(
     return _decorate(page.items, today), page.next_cursor
 
 
-def open_instalment_iter(*, user, filters: ReceivableFilters | None = None, today=None):
+def open_instalment_iter(
+    *, user: User, filters: ReceivableFilters | None = None, today: dt.date | None = None
+) -> Iterator[Instalment]:
     """Every open instalment in scope for the export, streamed in chunks."""
     today = today or timezone.localdate()
     rows = (
@@ -286,7 +306,7 @@ def open_instalment_iter(*, user, filters: ReceivableFilters | None = None, toda
         yield inst
 
 
-def filter_choices(*, user) -> dict:
+def filter_choices(*, user: User) -> dict[str, list[Any]]:
     """Owners and departments the filter may offer: those in the user's scope (bounded)."""
     scope = scope_for_user(user=user)
     users = User.objects.filter(is_active=True).order_by("department_id", "id")
@@ -300,15 +320,15 @@ def filter_choices(*, user) -> dict:
 # ---------------------------------------------------------------- one contract
 
 
-def contract_instalments(contract) -> list[Instalment]:
+def contract_instalments(*, contract: Contract) -> list[Instalment]:
     """A visible contract's payment plan in order (one query)."""
     return list(Instalment.objects.filter(contract_id=contract.pk).order_by("sequence"))
 
 
-def contract_money(contract, *, today=None) -> dict:
+def contract_money(*, contract: Contract, today: dt.date | None = None) -> dict[str, Any]:
     """A visible contract's plan, payments (with allocations) and invoices: four queries."""
     today = today or timezone.localdate()
-    instalments = contract_instalments(contract)
+    instalments = contract_instalments(contract=contract)
     for inst in instalments:
         inst.days_overdue = (
             max((today - inst.due_on).days, 0) if not inst.settled and inst.active else 0
@@ -356,16 +376,22 @@ def contract_money(contract, *, today=None) -> dict:
 # ---------------------------------------------------------------- a consultant's overdue
 
 
-def overdue_for_owner(*, user, limit: int = 5, today=None) -> tuple[int, bool, list[Instalment]]:
+def _own_open(user: User) -> QuerySet[Instalment]:
+    """The user's own open instalments of active contracts: a range of the owner/due_on
+    partial index once the due date is bounded."""
+    return Instalment.objects.filter(owner_id=user.pk, active=True, settled=False)
+
+
+def overdue_for_owner(
+    *, user: User, limit: int = 5, today: dt.date | None = None
+) -> tuple[int, bool, list[Instalment]]:
     """The user's own overdue instalments: how many (counted up to OVERDUE_COUNT_CAP, then
     "1,000+"), whether the count stopped there, and the `limit` oldest. Two short queries
     on the owner/due_on partial index. (A window count over the page query joined the
     contract and the customer of every overdue instalment before keeping five: 3.4 s on the
     work list of a bench consultant with 125,708 overdue instalments, bench/README.md.)"""
     today = today or timezone.localdate()
-    overdue = Instalment.objects.filter(
-        owner_id=user.pk, active=True, settled=False, due_on__lt=today
-    )
+    overdue = _own_open(user).filter(due_on__lt=today)
     # Only what the work list's section shows: the whole contract and customer rows made
     # this a third of the work list's time (issue 13).
     rows = list(
@@ -393,30 +419,24 @@ def overdue_for_owner(*, user, limit: int = 5, today=None) -> tuple[int, bool, l
     return count, capped, _decorate(rows, today)
 
 
-def overdue_instalment_count(*, user, cap: int, today: dt.date | None = None) -> int:
+def overdue_instalment_count(*, user: User, cap: int, today: dt.date | None = None) -> int:
     """How many of the user's own instalments are overdue, up to `cap`."""
     today = today or timezone.localdate()
-    overdue = Instalment.objects.filter(
-        owner_id=user.pk, settled=False, active=True, due_on__lt=today
-    )
-    return capped_count(overdue, cap)[0]
+    return capped_count(_own_open(user).filter(due_on__lt=today), cap)[0]
 
 
 DUE_SOON_DAYS = 7
 
 
-def due_soon_for_owner(*, user, limit: int = 5, today=None) -> list[Instalment]:
+def due_soon_for_owner(
+    *, user: User, limit: int = 5, today: dt.date | None = None
+) -> list[Instalment]:
     """The user's own open instalments falling due within DUE_SOON_DAYS (today included),
     soonest first: the owner/due_on index range."""
     today = today or timezone.localdate()
     rows = (
-        Instalment.objects.filter(
-            owner_id=user.pk,
-            active=True,
-            settled=False,
-            due_on__gte=today,
-            due_on__lt=today + dt.timedelta(days=DUE_SOON_DAYS),
-        )
+        _own_open(user)
+        .filter(due_on__gte=today, due_on__lt=today + dt.timedelta(days=DUE_SOON_DAYS))
         .select_related("contract", "customer")
         .order_by("due_on", "id")[:limit]
     )
@@ -424,7 +444,7 @@ def due_soon_for_owner(*, user, limit: int = 5, today=None) -> list[Instalment]:
 
 
 def overdue_oldest_for_user(
-    *, user, limit: int = 5, today=None
+    *, user: User, limit: int = 5, today: dt.date | None = None
 ) -> tuple[list[Instalment], int, bool]:
     """The oldest overdue instalments in the user's scope (a manager's home page), and how
     many are overdue, counted up to OVERDUE_COUNT_CAP: the partial open-instalment indexes

@@ -17,7 +17,7 @@ finisher (registered in `sales.wiring`) sees it approved.
 import calendar
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -43,10 +43,12 @@ from guanxi.sales.common.permissions import EDIT_OTHERS
 from guanxi.sales.common.scope import customer_locked_for_sale
 from guanxi.sales.contracts.services import (
     clean_items,
+    contract_lock,
     contract_mark_executing_if_signed,
     contract_timeline_add,
 )
 from guanxi.sales.models import (
+    Approval,
     Contract,
     ContractItem,
     Instalment,
@@ -71,20 +73,13 @@ _SEQUENCE_PARKING = 20000  # kept rows are moved out of the way while a plan is 
 # ---------------------------------------------------------------- helpers
 
 
-def _yuan(amount) -> str:
+def _yuan(amount: Decimal) -> str:
     return money.yuan(amount)
 
 
-def _lock_contract(*, actor, contract) -> Contract:
-    """The contract row, locked; NotFound outside the actor's scope (actor None = system)."""
-    if actor is None:
-        return found(
-            Contract.objects.select_for_update(of=("self",)).filter(pk=contract.pk).first()
-        )
-    return found(Contract.objects.locked_for(actor, action=EDIT_OTHERS, pk=contract.pk))
-
-
-def _amount(value, *, field: str, errors: dict, positive=True):
+def _amount(
+    value: Any, *, field: str, errors: dict[str, list[str]], positive: bool = True
+) -> Decimal | None:
     """Parse a money amount: a number with at most two decimals, > 0 (or ≥ 0)."""
     try:
         amount = money.to_decimal(value)
@@ -104,7 +99,9 @@ def _amount(value, *, field: str, errors: dict, positive=True):
     return amount
 
 
-def _date(value, *, field: str, errors: dict, not_future=False):
+def _date(
+    value: Any, *, field: str, errors: dict[str, list[str]], not_future: bool = False
+) -> dt.date | None:
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, str):
@@ -121,7 +118,9 @@ def _date(value, *, field: str, errors: dict, not_future=False):
     return value
 
 
-def _text(value, *, field: str, errors: dict, max_length: int, required=False) -> str:
+def _text(
+    value: Any, *, field: str, errors: dict[str, list[str]], max_length: int, required: bool = False
+) -> str:
     text = (value or "").strip() if isinstance(value, str) or value is None else str(value)
     if required and not text:
         errors.setdefault(field, []).append(_("This field is required."))
@@ -132,7 +131,7 @@ def _text(value, *, field: str, errors: dict, max_length: int, required=False) -
     return text
 
 
-def _product_ids(contract) -> list[int]:
+def _product_ids(contract: Contract) -> list[int]:
     return list(
         ContractItem.objects.filter(contract_id=contract.pk, product__isnull=False)
         .values_list("product_id", flat=True)
@@ -140,7 +139,15 @@ def _product_ids(contract) -> list[int]:
     )
 
 
-def _submit_for_approval(*, actor, target: str, record, contract, amount, title: str):
+def _submit_for_approval(
+    *,
+    actor: User,
+    target: str,
+    record: Payment | Invoice,
+    contract: Contract,
+    amount: Decimal,
+    title: str,
+) -> Approval | None:
     """The approval engine's answer: an Approval (the record waits) or None (no flow)."""
     return approvals.approval_submit(
         actor=actor,
@@ -153,7 +160,7 @@ def _submit_for_approval(*, actor, target: str, record, contract, amount, title:
     )
 
 
-def _status_error(contract, allowed) -> ValidationFailed:
+def _status_error(contract: Contract, allowed: Sequence[str]) -> ValidationFailed:
     names = "、".join(str(Contract.Status(status).label) for status in allowed)
     return ValidationFailed(
         _("Not possible while the contract is %(status)s; it must be %(allowed)s.")
@@ -164,12 +171,19 @@ def _status_error(contract, allowed) -> ValidationFailed:
 # ---------------------------------------------------------------- instalment plans
 
 
-def propose_plan(*, total, parts: int, first_due_on: dt.date, months_apart: int = 1, ratios=None):
+def propose_plan(
+    *,
+    total: Decimal,
+    parts: int,
+    first_due_on: dt.date,
+    months_apart: int = 1,
+    ratios: Sequence[Decimal | int] | None = None,
+) -> list[dict[str, Any]]:
     """A proposal for the plan form: `parts` instalments adding up exactly to `total`
     (equal parts, or by `ratios`), due `months_apart` months after each other.
     ValidationFailed (first_due_on) if the last one would fall after the year 9999."""
     amounts = money.split_by_ratios(total, ratios) if ratios else money.split_evenly(total, parts)
-    plan = []
+    plan: list[dict[str, Any]] = []
     for index, amount in enumerate(amounts):
         try:
             due_on = _add_months(first_due_on, index * months_apart)
@@ -188,7 +202,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     return day.replace(year=year, month=month, day=min(day.day, last))
 
 
-def _clean_plan(plan, *, total) -> list[dict]:
+def _clean_plan(plan: object, *, total: Decimal) -> list[dict[str, Any]]:
     if not isinstance(plan, list | tuple):
         raise ValidationFailed(field_errors={"plan": [_("Send a list of instalments.")]})
     if len(plan) > MAX_INSTALMENTS:
@@ -197,13 +211,13 @@ def _clean_plan(plan, *, total) -> list[dict]:
                 "plan": [_("At most %(count)d instalments.") % {"count": MAX_INSTALMENTS}]
             }
         )
-    errors: dict = {}
-    rows = []
+    errors: dict[str, list[str]] = {}
+    rows: list[dict[str, Any]] = []
     for index, raw in enumerate(plan):
         if not isinstance(raw, dict):
             errors.setdefault(f"plan.{index}", []).append(_("Each instalment needs a date."))
             continue
-        row_errors: dict = {}
+        row_errors: dict[str, list[str]] = {}
         due_on = _date(raw.get("due_on"), field="due_on", errors=row_errors)
         amount = _amount(raw.get("amount"), field="amount", errors=row_errors)
         notes = _text(raw.get("notes"), field="notes", errors=row_errors, max_length=200)
@@ -243,7 +257,9 @@ def _clean_plan(plan, *, total) -> list[dict]:
 
 
 @transaction.atomic
-def contract_plan_on_signing(*, contract, actor=None, **kwargs) -> Instalment | None:
+def contract_plan_on_signing(
+    *, contract: Contract, actor: User | None = None, **kwargs: object
+) -> Instalment | None:
     """Hook contract_won (inside the signing transaction): a contract signed without a
     payment plan is receivable in full on its signing date, as one instalment, so that it
     is in the receivables report, the ageing and the overdue lists and can take a payment
@@ -271,7 +287,9 @@ def contract_plan_on_signing(*, contract, actor=None, **kwargs) -> Instalment | 
     return instalment
 
 
-def contract_plan_follow_total(*, contract, **kwargs) -> tuple[list, list] | None:
+def contract_plan_follow_total(
+    *, contract: Contract, **kwargs: object
+) -> tuple[list[dict[str, str]], list[dict[str, str]]] | None:
     """Hook amendment_total_change (inside the amendment's transaction): the instalment made
     on signing without a plan follows the contract's new total, unless it has received more
     than that. Returns (before, after) rows, or None when the plan is the user's own and a
@@ -290,14 +308,16 @@ def contract_plan_follow_total(*, contract, **kwargs) -> tuple[list, list] | Non
 
 
 @transaction.atomic
-def instalments_set(*, actor, contract, plan: list[dict]) -> list[Instalment]:
+def instalments_set(
+    *, actor: User, contract: Contract, plan: Sequence[Mapping[str, Any]]
+) -> list[Instalment]:
     """Replace the contract's payment plan (回款计划).
 
     In DRAFT any plan adding up to the total. In SIGNED / EXECUTING instalments that already
     received money are kept as they are: the new plan must contain each of them with the
     same due date and amount (they keep their payments); the other rows replace the unpaid
     instalments and cover what is left. Other statuses: refused."""
-    locked = _lock_contract(actor=actor, contract=contract)
+    locked = contract_lock(actor=actor, contract=contract)
     allowed = (Contract.Status.DRAFT, *PAYABLE_STATUSES)
     if locked.status not in allowed:
         raise _status_error(locked, allowed)
@@ -392,7 +412,7 @@ def _plan_rows(contract: Contract) -> list[dict[str, str]]:
 
 
 def contract_plan_change(
-    *, actor, contract: Contract, plan: list[dict]
+    *, actor: User, contract: Contract, plan: Sequence[Mapping[str, Any]]
 ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     """A signed contract's new payment plan, for its amendment (contracts.services
     .amendment_plan_change): the plan rows before and after, for the amendment's record."""
@@ -406,15 +426,15 @@ def contract_plan_change(
 
 def payment_fingerprint(
     *,
-    contract_id,
-    amount,
-    received_on,
-    method,
-    reference,
-    instalment_id,
-    notes="",
-    accept_overpayment=False,
-):
+    contract_id: int,
+    amount: Decimal,
+    received_on: dt.date | None,
+    method: str,
+    reference: str,
+    instalment_id: int | None,
+    notes: str = "",
+    accept_overpayment: bool = False,
+) -> str:
     """What makes a retry "the same request" for an idempotency key: every input, so a key
     reused with anything different is refused rather than answered as a replay."""
     raw = "|".join(
@@ -432,7 +452,7 @@ def payment_fingerprint(
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _replay(*, actor, key: str | None, fingerprint: str):
+def _replay(*, actor: User | None, key: str | None, fingerprint: str) -> Payment | None:
     if not key or actor is None:
         return None
     return idempotency_replay(
@@ -445,7 +465,9 @@ def _replay(*, actor, key: str | None, fingerprint: str):
     )
 
 
-def _allocate(*, payment: Payment, contract: Contract, instalment_id=None, accept=False) -> None:
+def _allocate(
+    *, payment: Payment, contract: Contract, instalment_id: int | None = None, accept: bool = False
+) -> None:
     """Apply a payment to the contract's open instalments (the named one first, then the
     oldest first) under the lock; what is left beyond them is an over-payment, refused unless
     accepted. Updates instalments, allocations, payment and contract."""
@@ -474,7 +496,7 @@ def _allocate(*, payment: Payment, contract: Contract, instalment_id=None, accep
                 ]
             },
         )
-    allocations = []
+    allocations: list[PaymentAllocation] = []
     for inst, take in zip(open_rows, applied, strict=True):
         if take <= 0:
             continue
@@ -493,10 +515,18 @@ def _allocate(*, payment: Payment, contract: Contract, instalment_id=None, accep
     contract.save(update_fields=["paid_amount", "updated_at"])
 
 
-def _clean_payment(*, contract, amount, received_on, method, reference, notes, instalment):
-    errors: dict = {}
-    amount = _amount(amount, field="amount", errors=errors)
-    received_on = _date(received_on, field="received_on", errors=errors, not_future=True)
+def _clean_payment(
+    *,
+    amount: Any,
+    received_on: Any,
+    method: str,
+    reference: Any,
+    notes: Any,
+    instalment: Instalment | int | None,
+) -> tuple[Decimal, dt.date, str, str, int | None]:
+    errors: dict[str, list[str]] = {}
+    cleaned_amount = _amount(amount, field="amount", errors=errors)
+    day = _date(received_on, field="received_on", errors=errors, not_future=True)
     if method not in Payment.Method.values:
         errors.setdefault("method", []).append(_("Choose how the money was paid."))
     reference = _text(reference, field="reference", errors=errors, max_length=80)
@@ -507,29 +537,28 @@ def _clean_payment(*, contract, amount, received_on, method, reference, notes, i
         if not isinstance(instalment_id, int):
             errors.setdefault("instalment", []).append(_("Choose an instalment of this contract."))
             instalment_id = None
-    if errors:
+    if errors or cleaned_amount is None or day is None:
         raise ValidationFailed(field_errors=errors)
-    return amount, received_on, reference, notes, instalment_id
+    return cleaned_amount, day, reference, notes, instalment_id
 
 
 @transaction.atomic
 def payment_record(
     *,
-    actor,
-    contract,
-    amount,
-    received_on,
-    method,
-    reference="",
-    notes="",
-    instalment=None,
-    accept_overpayment=False,
-    idempotency_key=None,
+    actor: User,
+    contract: Contract,
+    amount: Decimal | str,
+    received_on: dt.date | str,
+    method: str,
+    reference: str = "",
+    notes: str = "",
+    instalment: Instalment | int | None = None,
+    accept_overpayment: bool = False,
+    idempotency_key: str | None = None,
 ) -> tuple[Payment, bool]:
     """Record a payment received (回款). Returns (payment, created): a retry with the same
     idempotency key and the same request returns the first payment and False."""
     amount, received_on, reference, notes, instalment_id = _clean_payment(
-        contract=contract,
         amount=amount,
         received_on=received_on,
         method=method,
@@ -548,7 +577,7 @@ def payment_record(
         notes=notes,
         accept_overpayment=bool(accept_overpayment),
     )
-    locked = _lock_contract(actor=actor, contract=contract)
+    locked = contract_lock(actor=actor, contract=contract)
     replayed = _replay(actor=actor, key=key, fingerprint=fingerprint)
     if replayed is not None:
         return replayed, False
@@ -603,35 +632,60 @@ def payment_record(
         title=f"{locked.number} {_('payment')} {_yuan(amount)}",
     )
     if approval is None:
-        _allocate(
-            payment=payment,
-            contract=locked,
-            instalment_id=instalment_id,
-            accept=bool(accept_overpayment),
-        )
-        contract_mark_executing_if_signed(contract=locked, actor=actor)
-        hooks.payment_received.call_all(payment=payment, contract=locked, actor=actor)
+        _payment_confirm(payment=payment, contract=locked, actor=actor)
     else:
         _check_pending_fits(payment=payment, contract=locked, accept=bool(accept_overpayment))
-    audit_record(
+    _audit(
         actor=actor,
         action="payment_record",
-        target=payment,
+        record=payment,
+        contract=locked,
         summary=locked.number,
         values={"amount": amount, "status": payment.status},
-        detail={
-            "contract": locked.pk,
-            "amount": str(amount),
-            "unallocated": str(payment.unallocated_amount),
-            "status": payment.status,
-            "instalment": instalment_id,
-        },
+        unallocated=str(payment.unallocated_amount),
+        status=payment.status,
+        instalment=instalment_id,
     )
     _copy_back(contract, locked)
     return payment, True
 
 
-def _check_pending_fits(*, payment, contract, accept: bool) -> None:
+def _payment_confirm(*, payment: Payment, contract: Contract, actor: User) -> None:
+    """A payment that counts (recorded without an approval, or approved): applied as it
+    asked to the contract's open instalments, the contract executing from its first payment,
+    the hook told."""
+    _allocate(
+        payment=payment,
+        contract=contract,
+        instalment_id=payment.requested_instalment_id,
+        accept=payment.overpayment_accepted,
+    )
+    contract_mark_executing_if_signed(contract=contract, actor=actor)
+    hooks.payment_received.call_all(payment=payment, contract=contract, actor=actor)
+
+
+def _audit(
+    *,
+    actor: User,
+    action: str,
+    record: Payment | Invoice,
+    contract: Contract,
+    summary: str,
+    values: dict[str, Any] | None = None,
+    **detail: object,
+) -> None:
+    """The audit row of a payment or an invoice, naming its contract and amount."""
+    audit_record(
+        actor=actor,
+        action=action,
+        target=record,
+        summary=summary,
+        values=values,
+        detail={"contract": contract.pk, "amount": str(record.amount), **detail},
+    )
+
+
+def _check_pending_fits(*, payment: Payment, contract: Contract, accept: bool) -> None:
     """A payment waiting for approval is refused now if it would already be an
     over-payment (counting the other pending ones), unless accepted."""
     if accept:
@@ -661,7 +715,7 @@ def _check_pending_fits(*, payment, contract, accept: bool) -> None:
         )
 
 
-def _copy_back(contract, locked) -> None:
+def _copy_back(contract: Contract, locked: Contract) -> None:
     """Keep the caller's instance in step with what was saved."""
     if contract is not locked:
         contract.paid_amount = locked.paid_amount
@@ -669,7 +723,7 @@ def _copy_back(contract, locked) -> None:
         contract.status = locked.status
 
 
-def _close_unapproved(row: Payment | Invoice, *, outcome, actor) -> None:
+def _close_unapproved(row: Payment | Invoice, *, outcome: str, actor: User | None) -> None:
     """The end of a payment or an invoice that its approval did not let through: rejected,
     or voided when it was withdrawn."""
     status = type(row).Status
@@ -681,29 +735,39 @@ def _close_unapproved(row: Payment | Invoice, *, outcome, actor) -> None:
     row.save(update_fields=["status", "void_reason", "voided_at", "voided_by"])
 
 
-def payment_finish(*, record_id, outcome, actor) -> None:
-    """Approval finisher for target "payment" (called inside the approval's transaction)."""
-    payment = Payment.objects.select_for_update().filter(pk=record_id).first()
-    if payment is None or payment.status != Payment.Status.PENDING:
+def _approval_finish[R: (Payment, Invoice)](
+    model: type[R],
+    *,
+    record_id: int,
+    outcome: str,
+    actor: User,
+    approved: Callable[[R, Contract], None],
+) -> None:
+    """The end of a payment's or an invoice's approval (inside its transaction): approved,
+    `approved(record, contract)` with the contract locked; rejected or withdrawn, the record
+    is closed. A record that no longer waits is left as it is."""
+    row = model.objects.select_for_update().filter(pk=record_id).first()
+    if row is None or row.status != model.Status.PENDING:
         return
     if outcome == "approved":
-        contract = Contract.objects.select_for_update().get(pk=payment.contract_id)
+        approved(row, Contract.objects.select_for_update().get(pk=row.contract_id))
+        return
+    _close_unapproved(row, outcome=outcome, actor=actor)
+
+
+def payment_finish(*, record_id: int, outcome: str, actor: User) -> None:
+    """Approval finisher for target "payment" (called inside the approval's transaction)."""
+
+    def approved(payment: Payment, contract: Contract) -> None:
         if contract.status not in PAYABLE_STATUSES:
             raise _status_error(contract, PAYABLE_STATUSES)
-        _allocate(
-            payment=payment,
-            contract=contract,
-            instalment_id=payment.requested_instalment_id,
-            accept=payment.overpayment_accepted,
-        )
-        contract_mark_executing_if_signed(contract=contract, actor=actor)
-        hooks.payment_received.call_all(payment=payment, contract=contract, actor=actor)
-        return
-    _close_unapproved(payment, outcome=outcome, actor=actor)
+        _payment_confirm(payment=payment, contract=contract, actor=actor)
+
+    _approval_finish(Payment, record_id=record_id, outcome=outcome, actor=actor, approved=approved)
 
 
-def _void_reason(reason) -> str:
-    errors: dict = {}
+def _void_reason(reason: Any) -> str:
+    errors: dict[str, list[str]] = {}
     text = _text(reason, field="reason", errors=errors, max_length=200, required=True)
     if errors:
         raise ValidationFailed(field_errors=errors)
@@ -711,7 +775,7 @@ def _void_reason(reason) -> str:
 
 
 def _lock_for_void(
-    *, actor, model: Any, record: Any, reason: Any, voidable: str, awaiting: str, refused: str
+    *, actor: User, model: Any, record: Any, reason: Any, voidable: str, awaiting: str, refused: str
 ) -> tuple[str, Contract, Any]:
     """The start of voiding a payment or an invoice: the permission and the reason checked,
     the contract and then the record locked, the record in its `voidable` state (`awaiting`
@@ -719,7 +783,7 @@ def _lock_for_void(
     if not user_can(user=actor, permission=permissions.VOID_RECORDS):
         raise PermissionDenied(_("You may not void payments or invoices."))
     text = _void_reason(reason)
-    locked = _lock_contract(actor=actor, contract=record.contract)
+    locked = contract_lock(actor=actor, contract=record.contract)
     row = found(
         model.objects.select_for_update().filter(pk=record.pk, contract_id=locked.pk).first()
     )
@@ -730,7 +794,7 @@ def _lock_for_void(
     return text, locked, row
 
 
-def _mark_voided(row: Payment | Invoice, *, actor, reason: str) -> None:
+def _mark_voided(row: Payment | Invoice, *, actor: User, reason: str) -> None:
     row.status = type(row).Status.VOIDED
     row.void_reason = reason
     row.voided_at = timezone.now()
@@ -739,7 +803,7 @@ def _mark_voided(row: Payment | Invoice, *, actor, reason: str) -> None:
 
 
 @transaction.atomic
-def payment_void(*, actor, payment, reason) -> Payment:
+def payment_void(*, actor: User, payment: Payment, reason: str) -> Payment:
     """Void a confirmed payment (permission sales.void): its allocations are reversed and
     the contract's collected amount goes down. Audited."""
     reason, locked, row = _lock_for_void(
@@ -769,18 +833,15 @@ def payment_void(*, actor, payment, reason) -> Payment:
     locked.paid_amount -= row.amount
     locked.save(update_fields=["paid_amount", "updated_at"])
     _mark_voided(row, actor=actor, reason=reason)
-    audit_record(
+    _audit(
         actor=actor,
         action="payment_void",
-        target=row,
-        summary=f"{locked.number} {_yuan(row.amount)}: {reason}"[:300],
-        detail={
-            "contract": locked.pk,
-            "amount": str(row.amount),
-            "reason": reason,
-            "allocations": {str(a.instalment_id): str(a.amount) for a in allocations},
-            "unallocated": str(row.unallocated_amount),
-        },
+        record=row,
+        contract=locked,
+        summary=f"{locked.number} {_yuan(row.amount)}: {reason}",
+        reason=reason,
+        allocations={str(a.instalment_id): str(a.amount) for a in allocations},
+        unallocated=str(row.unallocated_amount),
     )
     payment.status, payment.void_reason = row.status, row.void_reason
     payment.voided_at, payment.voided_by = row.voided_at, row.voided_by
@@ -790,12 +851,14 @@ def payment_void(*, actor, payment, reason) -> Payment:
 # ---------------------------------------------------------------- invoices
 
 
-def _clean_invoice(*, number, kind, amount, tax_rate, issued_on, override_reason):
-    errors: dict = {}
-    number = _text(number, field="number", errors=errors, max_length=40, required=True)
+def _clean_invoice(
+    *, number: Any, kind: str, amount: Any, tax_rate: Any, issued_on: Any, override_reason: Any
+) -> tuple[str, Decimal, Decimal, dt.date, str]:
+    errors: dict[str, list[str]] = {}
+    text = _text(number, field="number", errors=errors, max_length=40, required=True)
     if kind not in Invoice.Kind.values:
         errors.setdefault("kind", []).append(_("Choose 普票 or 专票."))
-    amount = _amount(amount, field="amount", errors=errors)
+    cleaned_amount = _amount(amount, field="amount", errors=errors)
     try:
         rate = money.to_decimal(tax_rate)
         if not (0 <= rate < 1) or rate != rate.quantize(RATE_STEP):
@@ -805,26 +868,26 @@ def _clean_invoice(*, number, kind, amount, tax_rate, issued_on, override_reason
             _("Enter the tax rate as a fraction, for example 0.13 for 13 %.")
         )
         rate = None
-    issued_on = _date(issued_on, field="issued_on", errors=errors, not_future=True)
+    day = _date(issued_on, field="issued_on", errors=errors, not_future=True)
     reason = _text(override_reason, field="override_reason", errors=errors, max_length=200)
-    if errors:
+    if errors or cleaned_amount is None or rate is None or day is None:
         raise ValidationFailed(field_errors=errors)
-    return number, amount, rate, issued_on, reason
+    return text, cleaned_amount, rate, day, reason
 
 
 @transaction.atomic
 def invoice_record(
     *,
-    actor,
-    contract,
-    number,
-    kind,
-    amount,
-    tax_rate,
-    issued_on,
-    payment=None,
-    override_reason="",
-    notes="",
+    actor: User,
+    contract: Contract,
+    number: str,
+    kind: str,
+    amount: Decimal | str,
+    tax_rate: Decimal | str,
+    issued_on: dt.date | str,
+    payment: Payment | int | None = None,
+    override_reason: str = "",
+    notes: str = "",
 ) -> Invoice:
     """Record an invoice issued (开票). The invoiced total (issued + awaiting approval) must
     not exceed the contract total, unless `override_reason` is given by a user with
@@ -837,11 +900,11 @@ def invoice_record(
         issued_on=issued_on,
         override_reason=override_reason,
     )
-    errors: dict = {}
+    errors: dict[str, list[str]] = {}
     notes = _text(notes, field="notes", errors=errors, max_length=200)
     if errors:
         raise ValidationFailed(field_errors=errors)
-    locked = _lock_contract(actor=actor, contract=contract)
+    locked = contract_lock(actor=actor, contract=contract)
     if locked.status not in INVOICEABLE_STATUSES:
         raise _status_error(locked, INVOICEABLE_STATUSES)
     payment_id = None
@@ -917,20 +980,17 @@ def invoice_record(
     )
     if approval is None:
         _issue(invoice=invoice, contract=locked)
-    audit_record(
+    _audit(
         actor=actor,
         action="invoice_override" if over else "invoice_record",
-        target=invoice,
-        summary=f"{locked.number} {invoice.get_kind_display()} {number} {_yuan(amount)}"[:300],
-        detail={
-            "contract": locked.pk,
-            "amount": str(amount),
-            "status": invoice.status,
-            "override": over,
-            "override_reason": invoice.override_reason,
-            "invoiced_before": str(invoiced),
-            "contract_total": str(locked.total_amount),
-        },
+        record=invoice,
+        contract=locked,
+        summary=f"{locked.number} {invoice.get_kind_display()} {number} {_yuan(amount)}",
+        status=invoice.status,
+        override=over,
+        override_reason=invoice.override_reason,
+        invoiced_before=str(invoiced),
+        contract_total=str(locked.total_amount),
     )
     _copy_back(contract, locked)
     return invoice
@@ -944,20 +1004,17 @@ def _issue(*, invoice: Invoice, contract: Contract) -> None:
     hooks.invoice_issued.call_all(invoice=invoice, contract=contract)
 
 
-def invoice_finish(*, record_id, outcome, actor) -> None:
+def invoice_finish(*, record_id: int, outcome: str, actor: User) -> None:
     """Approval finisher for target "invoice"."""
-    invoice = Invoice.objects.select_for_update().filter(pk=record_id).first()
-    if invoice is None or invoice.status != Invoice.Status.PENDING:
-        return
-    if outcome == "approved":
-        contract = Contract.objects.select_for_update().get(pk=invoice.contract_id)
+
+    def approved(invoice: Invoice, contract: Contract) -> None:
         _issue(invoice=invoice, contract=contract)
-        return
-    _close_unapproved(invoice, outcome=outcome, actor=actor)
+
+    _approval_finish(Invoice, record_id=record_id, outcome=outcome, actor=actor, approved=approved)
 
 
 @transaction.atomic
-def invoice_void(*, actor, invoice, reason) -> Invoice:
+def invoice_void(*, actor: User, invoice: Invoice, reason: str) -> Invoice:
     """Void an issued invoice (红冲/作废; permission sales.void). Audited."""
     reason, locked, row = _lock_for_void(
         actor=actor,
@@ -971,12 +1028,13 @@ def invoice_void(*, actor, invoice, reason) -> Invoice:
     locked.invoiced_amount -= row.amount
     locked.save(update_fields=["invoiced_amount", "updated_at"])
     _mark_voided(row, actor=actor, reason=reason)
-    audit_record(
+    _audit(
         actor=actor,
         action="invoice_void",
-        target=row,
-        summary=f"{locked.number} {row.number} {_yuan(row.amount)}: {reason}"[:300],
-        detail={"contract": locked.pk, "amount": str(row.amount), "reason": reason},
+        record=row,
+        contract=locked,
+        summary=f"{locked.number} {row.number} {_yuan(row.amount)}: {reason}",
+        reason=reason,
     )
     invoice.status, invoice.void_reason = row.status, row.void_reason
     return row
@@ -987,7 +1045,9 @@ def invoice_void(*, actor, invoice, reason) -> Invoice:
 REMINDER_BATCH = 500
 
 
-def overdue_reminders_run(*, today=None, batch: int = REMINDER_BATCH) -> dict:
+def overdue_reminders_run(
+    *, today: dt.date | None = None, batch: int = REMINDER_BATCH
+) -> dict[str, int]:
     """Remind owners of newly overdue instalments, once each (idempotent: reminded_at).
     Works in batches, each its own transaction, rows locked and skipped if another run holds
     them, so two runs at once never remind twice."""
@@ -1099,7 +1159,7 @@ def contract_record_history(*, actor: User, customer: Customer, data: HistoricPu
         )
     product = data.product
     rows = clean_items(
-        [
+        items=[
             {
                 "product": product,
                 "description": product.name if product else _("Purchase"),

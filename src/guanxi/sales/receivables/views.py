@@ -155,7 +155,7 @@ def _records_with_approval(payments, invoices) -> set:
 
 
 def _panel_context(request, contract, **overrides) -> dict:
-    data = selectors.contract_money(contract)
+    data = selectors.contract_money(contract=contract)
     status = contract.status
     can_void = user_can(user=request.user, permission=permissions.VOID_RECORDS)
     can_override = user_can(user=request.user, permission=permissions.OVERRIDE_INVOICE)
@@ -300,7 +300,7 @@ def payment_create(request, pk):
     # no related rows: a recorded payment answers 204; a refused one's panel reads them
     contract = contract_for_user(user=request.user, contract_id=pk, related=())
     # the form needs only the plan (its instalment choices); the panel reads the rest later
-    form = PaymentForm(request.POST, instalments=selectors.contract_instalments(contract))
+    form = PaymentForm(request.POST, instalments=selectors.contract_instalments(contract=contract))
     if form.is_valid():
         try:
             # The form's fields are the service's arguments.
@@ -324,7 +324,7 @@ def payment_create(request, pk):
 @require_POST
 def invoice_create(request, pk):
     contract = contract_for_user(user=request.user, contract_id=pk)
-    money = selectors.contract_money(contract)
+    money = selectors.contract_money(contract=contract)
     can_override = user_can(user=request.user, permission=permissions.OVERRIDE_INVOICE)
     form = InvoiceForm(request.POST, payments=money["payments"], can_override=can_override)
     if form.is_valid():
