@@ -12,6 +12,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
+from guanxi.sales.approvals import services as approvals
 from guanxi.sales.catalog import services as catalog
 from guanxi.sales.contracts.services import contract_create, contract_submit
 from guanxi.sales.fulfilment import services as fulfilment
@@ -133,6 +134,20 @@ def pay(actor, contract, amount, **kwargs):
         actor=actor, contract=contract, amount=amount, **kwargs
     )
     return payment
+
+
+def payment_flow_create(admin):
+    """The approval flow for payments of ¥1,000 and more: the payer's direct manager decides."""
+    return approvals.flow_create(
+        actor=admin,
+        data=approvals.FlowInput(
+            name="回款审批",
+            target="payment",
+            priority=1,
+            min_amount="1000",
+            steps=[{"kind": "direct_manager", "mode": "any"}],
+        ),
+    )
 
 
 def make_quote(owner, customer, product, *, quantity="2", status=None):

@@ -166,18 +166,9 @@ def test_an_approver_outside_the_scope_sees_the_document_without_the_customer_li
 def test_a_payment_under_approval_shows_its_key_fields_and_contract(
     admin_user, sales1a, manager, make_customer, client_for
 ):
-    from tests.sales.factories import make_contract, pay
+    from tests.sales.factories import make_contract, pay, payment_flow_create
 
-    approvals.flow_create(
-        actor=admin_user,
-        data=approvals.FlowInput(
-            name="回款审批",
-            target="payment",
-            priority=1,
-            min_amount="1000",
-            steps=[{"kind": "direct_manager", "mode": "any"}],
-        ),
-    )
+    payment_flow_create(admin_user)
     contract = make_contract(sales1a, make_customer(sales1a, name="回款客户"), total="9000.00")
     payment = pay(sales1a, contract, "2500.00", reference="BANK-778")
     approval = Approval.objects.get(target="payment", target_id=payment.pk, state="pending")

@@ -15,7 +15,7 @@ from guanxi.sales.approvals.selectors import pending_approval
 from guanxi.sales.contracts.services import contract_submit
 from guanxi.sales.models import Contract, Instalment, Invoice, Payment, PaymentAllocation
 from guanxi.sales.receivables import services
-from tests.sales.factories import make_contract, pay
+from tests.sales.factories import make_contract, pay, payment_flow_create
 from tests.sales.support import check_invariants, money_state
 
 pytestmark = pytest.mark.django_db
@@ -412,16 +412,7 @@ def test_void_of_an_overpayment(admin_user, sales1a, contract):
 
 @pytest.fixture
 def payment_flow(admin_user):
-    return approvals.flow_create(
-        actor=admin_user,
-        data=approvals.FlowInput(
-            name="回款审批",
-            target="payment",
-            priority=1,
-            min_amount="1000",
-            steps=[{"kind": "direct_manager", "mode": "any"}],
-        ),
-    )
+    return payment_flow_create(admin_user)
 
 
 def test_payment_waits_for_approval_then_applies(
