@@ -190,3 +190,17 @@ def test_any_models_changes_read_by_label_and_name(admin_user, sales1a, sales2a)
         (described,) = audit_entries_describe([entry])
         assert described.record_text == f"用户 {sales1a}"
         assert "语言: English" in described.summary_text and "是 → 否" in described.summary_text
+
+
+def test_an_entry_by_a_visitor_or_an_unsaved_user_names_nobody(sales1a):
+    """The actor column holds a saved user or nothing: the system (None), a signed-out visitor
+    (`request.user` of a page anyone may open) and a user not saved yet are recorded as nobody."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from guanxi.core.audit import audit_record
+
+    for actor in (None, AnonymousUser(), User(username="unsaved")):
+        entry = audit_record(actor=actor, action=AuditLog.Action.LOGIN_FAILED, target=sales1a)
+        assert entry.actor_id is None
+    entry = audit_record(actor=sales1a, action=AuditLog.Action.LOGIN, target=sales1a)
+    assert entry.actor_id == sales1a.pk

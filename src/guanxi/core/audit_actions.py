@@ -1,8 +1,14 @@
 """The audit log's actions and their labels: core's own, and those each higher app registers
 when it starts ("sales.contract_sign" …), so the audit page can name and filter them."""
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 
 class AuditAction(models.TextChoices):
@@ -28,18 +34,18 @@ class AuditAction(models.TextChoices):
     TIME_ZONE = "time_zone", _("Changed own time zone")
 
 
-_ACTION_LABELS: dict[str, object] = {}
+_ACTION_LABELS: dict[str, "_StrOrPromise"] = {}
 
 
-def audit_actions_register(labels: dict) -> None:
+def audit_actions_register(labels: Mapping[str, "_StrOrPromise"]) -> None:
     _ACTION_LABELS.update(labels)
 
 
-def audit_action_label(action: str):
+def audit_action_label(action: str) -> "_StrOrPromise":
     if action in AuditAction.values:
         return AuditAction(action).label
     return _ACTION_LABELS.get(action, action)
 
 
-def audit_action_choices() -> list[tuple[str, object]]:
+def audit_action_choices() -> list[tuple[str, "_StrOrPromise"]]:
     return [*AuditAction.choices, *sorted(_ACTION_LABELS.items(), key=lambda kv: kv[0])]

@@ -35,7 +35,7 @@ def _model(label: str) -> type[models.Model] | None:
         return None
 
 
-def money_text(value) -> str:
+def money_text(value: object) -> str:
     """¥12,345.60 whatever the language, as the ledgers and PDFs print money."""
     try:
         amount = Decimal(str(value)).quantize(Decimal("0.01"))
@@ -60,7 +60,7 @@ def _label_of(obj: models.Model) -> str:
 
 
 def value_text(
-    model: type[models.Model] | None, name: str, value, detail: dict | None = None
+    model: type[models.Model] | None, name: str, value: object, detail: dict | None = None
 ) -> str:
     """One recorded value of `model.name` as a person reads it (`detail`: the rest of the
     entry, for values whose meaning depends on another field)."""
@@ -110,7 +110,7 @@ def field_label(model: type[models.Model] | None, name: str) -> str:
         return name
 
 
-def _in_field_order(model: type[models.Model] | None, names) -> list[str]:
+def _in_field_order(model: type[models.Model] | None, names: Iterable[str]) -> list[str]:
     """The model's order of fields (PostgreSQL's jsonb keeps no order of keys)."""
     order = {f.name: i for i, f in enumerate(model._meta.get_fields())} if model else {}
     return sorted(names, key=lambda name: (order.get(name, len(order)), name))

@@ -5,7 +5,7 @@ import datetime as dt
 from django.utils.translation import gettext as _
 
 
-def as_date(value) -> dt.date | None:
+def as_date(value: object) -> dt.date | None:
     """None for None or ""; the date of a date, a datetime or ISO text (ValueError if not one)."""
     if value in (None, ""):
         return None
@@ -16,7 +16,7 @@ def as_date(value) -> dt.date | None:
     return dt.date.fromisoformat(str(value).strip())
 
 
-def clean_date(value, *, field: str, errors: dict) -> dt.date | None:
+def clean_date(value: object, *, field: str, errors: dict[str, list[str]]) -> dt.date | None:
     """`as_date`, a value that is no date noted in the field errors (`errors[field]`)."""
     try:
         return as_date(value)

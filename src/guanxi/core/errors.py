@@ -6,9 +6,15 @@ the API's exception handler answers every `DomainError` as JSON in the caller's 
 Views catch only `ValidationFailed` (and put it on the form, `core.forms.form_add_errors`).
 """
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 
 class DomainError(Exception):
@@ -17,7 +23,13 @@ class DomainError(Exception):
     default_message = _("The request could not be carried out.")
     status_code = 400
 
-    def __init__(self, message=None, *, field_errors=None, code: str | None = None):
+    def __init__(
+        self,
+        message: "_StrOrPromise | None" = None,
+        *,
+        field_errors: Mapping[str, list] | None = None,
+        code: str | None = None,
+    ):
         self.message = message or self.default_message
         self.field_errors: dict[str, list] = dict(field_errors or {})
         self.code = code or self.__class__.__name__
@@ -61,6 +73,6 @@ class DuplicateFound(DomainError):
 SHOWN_ON_FORM = (ValidationFailed, Conflict, DuplicateFound)
 
 
-def invalid_field(field: str, message) -> ValidationFailed:
+def invalid_field(field: str, message: "_StrOrPromise") -> ValidationFailed:
     """The error for one bad input field (the usual case of a refused parameter)."""
     return ValidationFailed(field_errors={field: [message]})

@@ -7,11 +7,15 @@ except ValidationFailed as exc:
 """
 
 from collections.abc import Collection
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils.translation import gettext, gettext_lazy
 
 from guanxi.core.errors import DomainError
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 
 def form_add_errors(
@@ -39,7 +43,9 @@ def form_error_text(form: forms.BaseForm) -> str:
     return text or gettext("Please correct the errors below.")
 
 
-def date_field(label, *, required: bool = False, css: str = "form-control") -> forms.DateField:
+def date_field(
+    label: "_StrOrPromise", *, required: bool = False, css: str = "form-control"
+) -> forms.DateField:
     """A date field with the browser's date picker; the value is written the ISO way, which
     `type="date"` needs in every language."""
     return forms.DateField(
@@ -49,14 +55,14 @@ def date_field(label, *, required: bool = False, css: str = "form-control") -> f
     )
 
 
-def time_field(label) -> forms.TimeField:
+def time_field(label: "_StrOrPromise") -> forms.TimeField:
     """An optional time of day (a quiet hour, an opening time) in the browser's time picker."""
     return forms.TimeField(
         label=label, required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
 
 
-def choice_field(label) -> forms.ChoiceField:
+def choice_field(label: "_StrOrPromise") -> forms.ChoiceField:
     """An optional choice (a filter) in a styled select; the form sets its choices when it is
     made, since they are read from the database or depend on the reader."""
     return forms.ChoiceField(
@@ -64,7 +70,13 @@ def choice_field(label) -> forms.ChoiceField:
     )
 
 
-def text_field(label, *, max_length: int, required: bool = True, help_text="") -> forms.CharField:
+def text_field(
+    label: "_StrOrPromise",
+    *,
+    max_length: int,
+    required: bool = True,
+    help_text: "_StrOrPromise" = "",
+) -> forms.CharField:
     """A one-line text in Tabler's input style, the field most forms of the pages ask."""
     return forms.CharField(
         label=label,
@@ -76,13 +88,13 @@ def text_field(label, *, max_length: int, required: bool = True, help_text="") -
 
 
 def number_field(
-    label,
+    label: "_StrOrPromise",
     *,
     min_value: int | None = None,
     max_value: int | None = None,
     initial: int | None = None,
     required: bool = True,
-    help_text="",
+    help_text: "_StrOrPromise" = "",
 ) -> forms.IntegerField:
     """A whole number in Tabler's input style; the browser gets the bounds as min and max."""
     return forms.IntegerField(
@@ -96,7 +108,9 @@ def number_field(
     )
 
 
-def amount_field(label, *, max_digits: int, max_value: float | None = None) -> forms.DecimalField:
+def amount_field(
+    label: "_StrOrPromise", *, max_digits: int, max_value: float | None = None
+) -> forms.DecimalField:
     """A number to the hundredth, not below zero (an amount in yuan, a rate in percent), in
     Tabler's input style; the browser's arrows step by 0.01."""
     return forms.DecimalField(
@@ -109,13 +123,15 @@ def amount_field(label, *, max_digits: int, max_value: float | None = None) -> f
     )
 
 
-def priority_field(label, *, help_text="") -> forms.IntegerField:
+def priority_field(
+    label: "_StrOrPromise", *, help_text: "_StrOrPromise" = ""
+) -> forms.IntegerField:
     """The order a rule is tried in, smallest first: what a small positive integer column
     holds, 100 when not said, so that a new rule can go before or after the others."""
     return number_field(label, min_value=0, max_value=32767, initial=100, help_text=help_text)
 
 
-def checkbox_field(label, *, initial: bool | None = None) -> forms.BooleanField:
+def checkbox_field(label: "_StrOrPromise", *, initial: bool | None = None) -> forms.BooleanField:
     """A box the user may leave unticked, in Tabler's checkbox style."""
     return forms.BooleanField(
         label=label,
@@ -125,7 +141,7 @@ def checkbox_field(label, *, initial: bool | None = None) -> forms.BooleanField:
     )
 
 
-def id_choice_field(label, *, required: bool = False) -> forms.TypedChoiceField:
+def id_choice_field(label: "_StrOrPromise", *, required: bool = False) -> forms.TypedChoiceField:
     """A record chosen by its id in a styled select, None when none is chosen; the form sets
     the choices when it is made (they are read from the database)."""
     return forms.TypedChoiceField(
@@ -137,7 +153,7 @@ def id_choice_field(label, *, required: bool = False) -> forms.TypedChoiceField:
     )
 
 
-def phone_number_field(label) -> forms.CharField:
+def phone_number_field(label: "_StrOrPromise") -> forms.CharField:
     """An optional phone number as typed: the phone keypad on a mobile and no autofill, since
     the number is a customer's, not the user's."""
     return forms.CharField(
@@ -148,7 +164,7 @@ def phone_number_field(label) -> forms.CharField:
     )
 
 
-def moment_field(label) -> forms.DateTimeField:
+def moment_field(label: "_StrOrPromise") -> forms.DateTimeField:
     """When something happened, in the browser's date-time picker; left empty it is now."""
     return forms.DateTimeField(
         label=label,

@@ -3,7 +3,7 @@
 Each hook is a plain list of callables, appended to from the higher app's AppConfig.ready().
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 
@@ -17,8 +17,8 @@ class Hook:
             self._callbacks.append(callback)
         return callback
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Callable[..., Any]]:
         return iter(list(self._callbacks))
 
-    def call_all(self, **kwargs) -> list[Any]:
+    def call_all(self, **kwargs: Any) -> list[Any]:
         return [callback(**kwargs) for callback in self._callbacks]

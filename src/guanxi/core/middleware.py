@@ -4,11 +4,13 @@
 
 import logging
 import time
+from collections.abc import Callable
 from http import HTTPStatus
 
 from django.conf import settings
 from django.db import OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext
 
@@ -16,15 +18,17 @@ from guanxi.core.errors import DomainError, NotFound, PermissionDenied
 
 logger = logging.getLogger(__name__)
 
+type GetResponse = Callable[[HttpRequest], HttpResponseBase]
+
 
 class ServerTimingMiddleware:
     """Adds `Server-Timing: app;dur=<ms>`: the time Django spent on the request, so a
     benchmark measures the server without the network and a browser shows it in DevTools."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not settings.SERVER_TIMING:
             return self.get_response(request)
         started = time.perf_counter()
@@ -41,10 +45,10 @@ class PrivateResponsesMiddleware:
     must not show a customer's data to the next person. Every answer also carries the
     Permissions-Policy (no camera, microphone … ; location only for this site's check-in)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         private = request.path.startswith("/api/") or bool(user and user.is_authenticated)
@@ -73,13 +77,13 @@ class DatabaseBusyMiddleware:
     Retry-After — JSON in the API's error shape under /api/, a page elsewhere — instead of
     a 500. The transaction was rolled back, so nothing is half-written."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not is_database_busy(exception):
             return None
         logger.warning("database busy: %s %s", request.method, request.path)
@@ -120,10 +124,10 @@ class ApiJsonErrorsMiddleware:
     suspicious request, a 413) is replaced by the API's JSON error shape with the same
     status, so a client can always parse the answer. Django has already logged the error."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         if (
             response.status_code < 400

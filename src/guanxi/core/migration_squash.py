@@ -3,6 +3,8 @@
 import importlib
 
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import ProjectState, StateApps
 
 
 def replaced_data_operation(app_label: str, names: list[str]) -> migrations.RunPython:
@@ -23,13 +25,13 @@ def replaced_data_operation(app_label: str, names: list[str]) -> migrations.RunP
             op for op in module.Migration.operations if isinstance(op, migrations.RunPython)
         )
 
-    def forwards(apps, schema_editor):
+    def forwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         for operation in replaced:
             operation.code(apps, schema_editor)
 
     reverses = [operation.reverse_code for operation in reversed(replaced)]
 
-    def backwards(apps, schema_editor):
+    def backwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         for reverse in reverses:
             if reverse is not None:
                 reverse(apps, schema_editor)
@@ -49,7 +51,7 @@ class SquashedCreateModel(migrations.CreateModel):
     code still sees complete models. The database it builds is the same (docs/decisions.md).
     """
 
-    def state_forwards(self, app_label, state):
+    def state_forwards(self, app_label: str, state: ProjectState) -> None:
         rendered = state.__dict__.pop("apps", None)
         super().state_forwards(app_label, state)
         if rendered is not None:

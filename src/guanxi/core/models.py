@@ -1,9 +1,14 @@
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.audit_actions import AuditAction, audit_action_label
 from guanxi.core.i18n import bilingual
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 
 class AuditLog(models.Model):
@@ -40,11 +45,11 @@ class AuditLog(models.Model):
             models.Index(fields=["action", "-id"], name="audit_action_idx"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action_label} {self.summary}"
 
     @property
-    def action_label(self):
+    def action_label(self) -> "_StrOrPromise":
         return audit_action_label(self.action)
 
 
@@ -64,7 +69,7 @@ class CalendarDay(models.Model):
         verbose_name_plural = _("calendar days")
         ordering = ["date"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.name}"
 
     @property

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 
@@ -18,7 +18,7 @@ class SeedStats:
 
     skipped: bool = False
     seconds: float = 0.0
-    phases: dict = field(default_factory=dict)
+    phases: dict[str, float] = field(default_factory=dict)
 
 
 class SeedCommand(BaseCommand):
@@ -28,11 +28,11 @@ class SeedCommand(BaseCommand):
     # be 1 or more.
     loading = ""
     skipped = ""
-    seed_demo: Callable[..., Any]
-    seed_bulk: Callable[..., Any]
+    seed_demo: Callable[..., SeedStats]
+    seed_bulk: Callable[..., SeedStats]
     bulk_options: dict[str, tuple[int, str]] = {}
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bulk", action="store_true", help="Bulk-load (benchmarks).")
         for name, (default, text) in self.bulk_options.items():
             parser.add_argument(f"--{name.replace('_', '-')}", type=int, default=default, help=text)
@@ -41,13 +41,13 @@ class SeedCommand(BaseCommand):
             "--chunk", type=int, default=20_000, help="Customers per bulk batch (default 20,000)."
         )
 
-    def bulk_summary(self, stats) -> str:
+    def bulk_summary(self, stats: SeedStats) -> str:
         raise NotImplementedError
 
-    def demo_summary(self, stats) -> str:
+    def demo_summary(self, stats: SeedStats) -> str:
         raise NotImplementedError
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         say = self.stdout.write if options["verbosity"] >= 1 else None
         try:
             if options["bulk"]:
@@ -70,7 +70,7 @@ class SeedCommand(BaseCommand):
         self.stdout.write(self.style.SUCCESS(summary))
 
 
-def phases_text(stats) -> str:
+def phases_text(stats: SeedStats) -> str:
     """The bulk load's phases and their seconds, for the summary line."""
     return ", ".join(f"{k} {v:.1f} s" for k, v in stats.phases.items())
 

@@ -1,6 +1,7 @@
 """Pages of the kernel that belong to no app."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -9,7 +10,7 @@ from guanxi.core.waiting import WAITING_CAP, waiting_for
 
 @login_required
 @require_GET
-def waiting(request):
+def waiting(request: HttpRequest) -> HttpResponse:
     """The navbar's 待办 badge and its menu (loaded by htmx after the page)."""
     items = waiting_for(user=request.user)
     total = sum(item.count for item in items)

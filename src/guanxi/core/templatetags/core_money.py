@@ -9,7 +9,7 @@ register = template.Library()
 
 
 @register.filter
-def money(value) -> str:
+def money(value: object) -> str:
     if value is None or value == "":
         return ""
     return money_text(value)
