@@ -53,24 +53,7 @@ class AlterFieldIndex(migrations.AlterField):
         from_state: ProjectState,
         to_state: ProjectState,
     ) -> None:
-        self._alter_index(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(
-        self,
-        app_label: str,
-        schema_editor: BaseDatabaseSchemaEditor,
-        from_state: ProjectState,
-        to_state: ProjectState,
-    ) -> None:
-        self._alter_index(app_label, schema_editor, from_state, to_state)
-
-    def _alter_index(
-        self,
-        app_label: str,
-        schema_editor: BaseDatabaseSchemaEditor,
-        from_state: ProjectState,
-        to_state: ProjectState,
-    ) -> None:
+        # The two states say whether the index goes or comes, so going back is the same step.
         model = to_state.apps.get_model(app_label, self.model_name)
         if not self.allow_migrate_model(schema_editor.connection.alias, model):
             return
@@ -91,6 +74,8 @@ class AlterFieldIndex(migrations.AlterField):
         elif new.db_index and not old.db_index:
             field = model._meta.get_field(self.name)
             schema_editor.execute(statements._create_index_sql(model, fields=[field]))
+
+    database_backwards = database_forwards
 
     def describe(self) -> str:
         indexed = self.field.db_index  # type: ignore[attr-defined]  # missing from django-stubs
