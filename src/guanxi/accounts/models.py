@@ -1,4 +1,3 @@
-import hashlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -195,10 +194,6 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.key_prefix}…)"
-
-    @staticmethod
-    def digest(raw: str) -> str:
-        return hashlib.sha256(raw.encode()).hexdigest()
 
     @property
     def is_active(self) -> bool:

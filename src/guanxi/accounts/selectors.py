@@ -13,6 +13,7 @@ from django.utils import timezone
 from guanxi.accounts.models import ApiToken, Department, Role, RoleCode, User
 from guanxi.core import home
 from guanxi.core.audit_text import audit_entries_describe
+from guanxi.core.crypto import token_digest
 from guanxi.core.models import AuditLog
 from guanxi.core.querysets import filter_given
 from guanxi.core.scope import DataScope, Scope
@@ -144,7 +145,7 @@ def token_for_key(*, raw: str) -> ApiToken | None:
     now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=ApiToken.digest(raw), revoked_at__isnull=True, user__is_active=True)
+        .filter(key_hash=token_digest(raw), revoked_at__isnull=True, user__is_active=True)
         .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
         .first()
     )

@@ -25,6 +25,7 @@ from guanxi.accounts.permissions import ALL, token_scope_choices
 from guanxi.accounts.selectors import forget_cached_scope, login_wait_minutes, user_permissions
 from guanxi.accounts.time_zones import time_zone_valid
 from guanxi.core.audit import audit_record, client_ip
+from guanxi.core.crypto import token_digest
 from guanxi.core.errors import ValidationFailed
 from guanxi.core.models import AuditLog
 from guanxi.core.phones import normalize_phone
@@ -366,7 +367,7 @@ def token_create(
         user=user,
         name=name,
         key_prefix=raw[:10],
-        key_hash=ApiToken.digest(raw),
+        key_hash=token_digest(raw),
         expires_at=expires_at,
         scope=scope,
     )

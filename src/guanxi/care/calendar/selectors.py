@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
-from guanxi.care.calendar.services import token_hash
 from guanxi.care.models import CalendarFeed, CareTask
+from guanxi.core.crypto import token_digest
 from guanxi.pipeline.models import Prospect
 from guanxi.sales.models import Contract, DeliveryPlan, Instalment, Order
 
@@ -35,7 +35,7 @@ def feed_for_token(*, token: str) -> CalendarFeed | None:
         return None
     return (
         CalendarFeed.objects.select_related("user")
-        .filter(token_hash=token_hash(token), revoked_at__isnull=True, user__is_active=True)
+        .filter(token_hash=token_digest(token), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
 

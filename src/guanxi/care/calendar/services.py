@@ -1,7 +1,6 @@
 """Writes of calendar feeds (CARE-5): a user's secret iCalendar URL. The token is shown once,
 in the URL; only its SHA-256 is stored, so a copied database gives nobody a feed."""
 
-import hashlib
 import secrets
 
 from django.db import transaction
@@ -10,14 +9,11 @@ from django.utils import timezone
 from guanxi.accounts.models import User
 from guanxi.care.models import CalendarFeed
 from guanxi.core.audit import audit_record
+from guanxi.core.crypto import token_digest
 from guanxi.core.errors import found
 
 # A user has a handful of feeds at most (one per calendar program); more is a leak waiting.
 MAX_ACTIVE_FEEDS = 5
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def calendar_feed_create(*, user: User) -> tuple[CalendarFeed, str]:
@@ -25,7 +21,7 @@ def calendar_feed_create(*, user: User) -> tuple[CalendarFeed, str]:
     oldest active feeds beyond MAX_ACTIVE_FEEDS are revoked."""
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
-        feed = CalendarFeed.objects.create(user=user, token_hash=token_hash(token))
+        feed = CalendarFeed.objects.create(user=user, token_hash=token_digest(token))
         stale = CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).order_by(
             "-created_at", "-id"
         )[MAX_ACTIVE_FEEDS:]

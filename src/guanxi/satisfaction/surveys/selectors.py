@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Max
 from django.utils import timezone
 
+from guanxi.core.crypto import token_digest
 from guanxi.core.errors import found
 from guanxi.customers.models import Customer
 from guanxi.satisfaction.models import (
@@ -17,7 +18,7 @@ from guanxi.satisfaction.models import (
     SurveyTemplate,
     SurveyVersion,
 )
-from guanxi.satisfaction.surveys.services import token_hash, version_questions
+from guanxi.satisfaction.surveys.services import version_questions
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def link_by_token(*, token: str) -> SurveyLink | None:
         return None
     return (
         SurveyLink.objects.select_related("version", "version__template", "customer", "consultant")
-        .filter(token_hash=token_hash(token))
+        .filter(token_hash=token_digest(token))
         .first()
     )
 

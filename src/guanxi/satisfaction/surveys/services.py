@@ -4,7 +4,6 @@ items (satisfaction = performance − expectation), and at once a recovery task 
 consultant's manager when the overall score is below the template's threshold (SAT-3)."""
 
 import datetime as dt
-import hashlib
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from guanxi.care.messages.services import MessageNew, message_queue
 from guanxi.care.models import CareTask, Channel, Purpose
 from guanxi.care.visits.services import CareTaskNew, care_task_create
 from guanxi.core.audit import audit_record
+from guanxi.core.crypto import token_digest
 from guanxi.core.dataclass_values import dataclass_values
 from guanxi.core.errors import DomainError, PermissionDenied, ValidationFailed, found
 from guanxi.customers.archive.services import timeline_add
@@ -378,10 +378,6 @@ def response_record(
 # ---------------------------------------------------------------- one-time links
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @dataclass(frozen=True)
 class NewLink:
     link: SurveyLink
@@ -414,7 +410,7 @@ def _link_make(
 ) -> NewLink:
     token = secrets.token_urlsafe(24)
     link = SurveyLink.objects.create(
-        token_hash=token_hash(token),
+        token_hash=token_digest(token),
         version=current_version(template=template),
         customer=customer,
         consultant=customer.owner if customer.owner_id else None,
@@ -573,7 +569,7 @@ def survey_link_renew(*, customer_id: int, link_id: int) -> NewLink:
             .first()
         )
         token = secrets.token_urlsafe(24)
-        link.token_hash = token_hash(token)
+        link.token_hash = token_digest(token)
         link.save(update_fields=["token_hash"])
     return NewLink(link=link, token=token)
 
@@ -597,7 +593,7 @@ def survey_link_answer(*, token: str, answers: AnswerInput) -> SurveyResponse:
         link = (
             SurveyLink.objects.select_for_update(of=("self",))
             .select_related("version", "customer", "consultant")
-            .filter(token_hash=token_hash(token))
+            .filter(token_hash=token_digest(token))
             .first()
         )
         refusal = link_refusal(link, now)
