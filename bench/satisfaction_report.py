@@ -31,6 +31,7 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from guanxi.accounts.models import User  # noqa: E402
+from guanxi.core.dates import add_months  # noqa: E402
 from guanxi.customers.models import Customer  # noqa: E402
 from guanxi.satisfaction.models import (  # noqa: E402
     AnswerItem,
@@ -39,7 +40,7 @@ from guanxi.satisfaction.models import (  # noqa: E402
     SurveyTemplate,
 )
 from guanxi.satisfaction.scores import selectors  # noqa: E402
-from guanxi.satisfaction.scores.selectors import ReportFilters, add_months  # noqa: E402
+from guanxi.satisfaction.scores.selectors import ReportFilters  # noqa: E402
 from guanxi.satisfaction.surveys.services import (  # noqa: E402
     SHANGHAI,
     current_version,

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guanxi.accounts.services import token_create
+from guanxi.core.dates import month_bounds
 from guanxi.customers.models import Source
 from guanxi.pipeline.models import FollowUp, Prospect, Stage
-from guanxi.pipeline.reports.selectors import month_bounds
 from guanxi.sales.contracts.services import contract_create, contract_submit
 from guanxi.sales.models import Contract, SalesTarget
 

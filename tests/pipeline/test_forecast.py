@@ -7,12 +7,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from guanxi.core.dates import month_bounds
 from guanxi.pipeline.models import Prospect, Stage, StageMove
 from guanxi.pipeline.reports import hooks
 from guanxi.pipeline.reports.selectors import (
     forecast_by_owner,
     funnel_figures,
-    month_bounds,
     team_overview,
 )
 

@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from guanxi.core.dates import add_months
 from guanxi.core.errors import PermissionDenied, ValidationFailed
 from guanxi.satisfaction.models import ActionPlan, AnswerItem
 from guanxi.satisfaction.plans import selectors, services
-from guanxi.satisfaction.scores.selectors import add_months
 from tests.sales.support import api
 from tests.satisfaction.factories import answer, plan
 

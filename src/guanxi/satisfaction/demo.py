@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from guanxi.accounts.models import User
+from guanxi.core.dates import add_months, month_start
 from guanxi.customers.models import Customer
 from guanxi.satisfaction.models import (
     ActionPlan,
@@ -25,7 +26,6 @@ from guanxi.satisfaction.models import (
     SurveyTemplate,
 )
 from guanxi.satisfaction.plans.services import PlanData, action_plan_create
-from guanxi.satisfaction.scores.selectors import add_months, month_start
 from guanxi.satisfaction.surveys.services import (
     SHANGHAI,
     AnswerInput,

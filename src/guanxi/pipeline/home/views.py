@@ -10,10 +10,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from guanxi.core import home
+from guanxi.core.dates import month_bounds
 from guanxi.core.home import HomeSection, home_section
 from guanxi.pipeline.home import selectors
 from guanxi.pipeline.reports.hooks import targets_for
-from guanxi.pipeline.reports.selectors import forecast_by_owner, month_bounds
+from guanxi.pipeline.reports.selectors import forecast_by_owner
 from guanxi.pipeline.worklist import selectors as worklist
 
 # The marketing section's window: the last month's customers.

@@ -49,6 +49,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from guanxi.accounts.selectors import scope_for_user, users_in_scope
+from guanxi.core.dates import month_bounds
 from guanxi.customers.models import OwnerChange
 from guanxi.pipeline.models import (
     REACH_LEVELS,
@@ -365,13 +366,6 @@ def _grouped(rows: QuerySet, key: str, **figures: Any) -> list[tuple[Any, ...]]:
     """(key, figure, …) per value of `key`: one GROUP BY."""
     grouped = rows.values(key).order_by().annotate(**figures)
     return list(grouped.values_list(key, *figures))
-
-
-def month_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
-    """The first and the last day of the month of `day`."""
-    first = day.replace(day=1)
-    following = (first + dt.timedelta(days=32)).replace(day=1)
-    return first, following - dt.timedelta(days=1)
 
 
 WEIGHTED = DecimalField(max_digits=20, decimal_places=4)

@@ -14,7 +14,6 @@ Payments and invoices go through the approval engine (`approvals.approval_submit
 finisher (registered in `sales.wiring`) sees it approved.
 """
 
-import calendar
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
@@ -30,6 +29,7 @@ from django.utils.translation import gettext as _
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors import user_can
 from guanxi.core.audit import audit_record
+from guanxi.core.dates import add_months
 from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed, found
 from guanxi.core.idempotency import idempotency_key_clean, idempotency_replay
 from guanxi.core.unique_save import unique_or_invalid
@@ -186,20 +186,13 @@ def propose_plan(
     plan: list[dict[str, Any]] = []
     for index, amount in enumerate(amounts):
         try:
-            due_on = _add_months(first_due_on, index * months_apart)
+            due_on = add_months(first_due_on, index * months_apart)
         except ValueError:
             raise ValidationFailed(
                 field_errors={"first_due_on": [_("Enter a valid date.")]}
             ) from None
         plan.append({"due_on": due_on, "amount": amount, "notes": ""})
     return plan
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    last = calendar.monthrange(year, month)[1]
-    return day.replace(year=year, month=month, day=min(day.day, last))
 
 
 def _clean_plan(plan: object, *, total: Decimal) -> list[dict[str, Any]]:

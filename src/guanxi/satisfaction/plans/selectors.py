@@ -8,9 +8,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from guanxi.core.dates import add_months
 from guanxi.core.errors import found
 from guanxi.satisfaction.models import ActionPlan
-from guanxi.satisfaction.scores.selectors import add_months, factor_names, factor_scores
+from guanxi.satisfaction.scores.selectors import factor_names, factor_scores
 
 LIST_LIMIT = 200
 DUE_WITHIN_DAYS = 7

@@ -17,6 +17,7 @@ from django.db.models import Case, Count, IntegerField, Q, Sum, When
 from django.utils import timezone, translation
 
 from guanxi.accounts.models import Department, User
+from guanxi.core.dates import add_months, month_start
 from guanxi.core.errors import ValidationFailed
 from guanxi.core.querysets import filter_given
 from guanxi.core.scope import apply_scope, scope_of
@@ -29,15 +30,6 @@ def _avg(total: int, count: int) -> Decimal | None:
     if not count:
         return None
     return (Decimal(total) / count).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass(frozen=True)
