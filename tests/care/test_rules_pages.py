@@ -11,6 +11,9 @@ from django.utils import timezone, translation
 from guanxi.accounts.services import token_create
 from guanxi.care.models import CareRule, CareTouch, Trigger
 from guanxi.care.rules.selectors import rule_preview
+from guanxi.care.rules.services import rule_create, rule_update
+from guanxi.care.rules.validation import RuleInput
+from guanxi.core.errors import ValidationFailed
 from guanxi.core.models import AuditLog
 from tests.care.factories import CareRuleFactory
 
@@ -270,3 +273,39 @@ def test_api_field_errors_in_chinese(relations):
     rule = CareRule.objects.get(code="e_class_upkeep")
     answer = api.get(f"/api/v1/care/rules/{rule.pk}/preview?trigger=moon").json()
     assert answer["errors"]["trigger"] == ["请从列表中选择触发条件。"]
+
+
+def test_rule_input_with_only_enabled_changes_only_that(relations):
+    rule = CareRule.objects.get(code="birthday_greeting")
+    rule.enabled = False
+    rule.save()
+    before = CareRule.objects.filter(pk=rule.pk).values().get()
+    rule_update(actor=relations, rule=rule, data=RuleInput(enabled=True))
+    after = CareRule.objects.filter(pk=rule.pk).values().get()
+    changed = {name for name in before if before[name] != after[name]}
+    assert changed == {"enabled", "updated_at"}
+    entry = AuditLog.objects.filter(action="care.rule_update").latest("id")
+    assert entry.detail["changes"] == {"enabled": [False, True]}
+
+
+def test_rule_input_none_is_a_value_and_unset_is_not_given(relations):
+    rule = CareRule.objects.get(code="birthday_greeting")
+    assert RuleInput(enabled=False, template=None).given() == {"enabled": False, "template": None}
+    with pytest.raises(ValidationFailed) as refused:
+        rule_update(actor=relations, rule=rule, data=RuleInput(template=None))
+    assert set(refused.value.field_errors) == {"template"}  # a message needs one
+
+
+def test_rule_create_from_an_input(relations):
+    template = CareRule.objects.get(code="birthday_greeting").template
+    data = RuleInput(
+        name="保险到期提醒",
+        trigger="warranty_ending",
+        offset=-30,
+        offset_unit="days",
+        action="message",
+        template=template,
+        assignee="owner",
+    )
+    created = rule_create(actor=relations, data=data)
+    assert created.offset == -30 and not created.enabled and created.template == template

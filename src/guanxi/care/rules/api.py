@@ -9,7 +9,7 @@ from ninja import Query, Router
 from guanxi.care.models import CareRule
 from guanxi.care.rules import selectors
 from guanxi.care.rules.schemas import PreviewOut, PreviewQuery, RuleOut, RulePageOut
-from guanxi.care.rules.validation import rule_clean
+from guanxi.care.rules.validation import RuleInput, rule_clean
 from guanxi.core.pagination import Page, page_by_keys
 from guanxi.core.schemas import PageQuery
 
@@ -44,8 +44,7 @@ def preview_rule(rule: CareRule, changes: dict[str, str]) -> CareRule:
     for key in ("days", "per_month", "dates"):
         if changes.get(key):
             params[key] = changes[key]
-    values["params"] = params
-    cleaned = rule_clean(values=values, rule=rule)
+    cleaned = rule_clean(data=RuleInput(**values, params=params), rule=rule)
     draft = CareRule.objects.get(pk=rule.pk)
     for name, value in cleaned.items():
         setattr(draft, name, value)

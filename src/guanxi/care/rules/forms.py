@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from guanxi.accounts.forms import TablerFormMixin
 from guanxi.accounts.models import Department, Role, User
 from guanxi.care.models import CareRule, CareTask, CareTopic, MessageTemplate, Trigger
+from guanxi.care.rules.validation import RuleInput
 from guanxi.customers.models import Customer
 from guanxi.pipeline.models import FollowUp, Stage
 
@@ -148,16 +149,17 @@ class RuleForm(TablerFormMixin, forms.Form):
             initial[PARAM_FIELDS[key]] = params.get(key) or []
         return initial
 
-    def values(self) -> dict[str, Any]:
+    def rule_input(self) -> RuleInput:
         """What the form says, for `rule_clean` (call after is_valid())."""
         data = self.cleaned_data
-        values = {name: data.get(name) for name in self.fields if not name.startswith("param_")}
-        values["params"] = {
+        params = {
             key: data.get(field)
             for key, field in PARAM_FIELDS.items()
             if data.get(field) not in (None, "", [])
         }
-        return values
+        # the form's other fields are named as the input's
+        fields = {name: data.get(name) for name in self.fields if not name.startswith("param_")}
+        return RuleInput(**fields, params=params)
 
     def show_errors(self, field_errors: dict[str, list[Any]]) -> None:
         for name, messages in field_errors.items():

@@ -19,7 +19,7 @@ from guanxi.care.messages.services import MessageNew, message_queue
 from guanxi.care.models import CareRule, CareTask, CareTouch, ContactPreference, Trigger
 from guanxi.care.rules import dates, schedule
 from guanxi.care.rules.selectors import rules_permission_check
-from guanxi.care.rules.validation import rule_clean
+from guanxi.care.rules.validation import RuleInput, rule_clean
 from guanxi.care.visits.services import CareTaskNew, care_task_create
 from guanxi.core.audit import audit_record
 from guanxi.core.errors import ValidationFailed, invalid_field
@@ -367,12 +367,12 @@ def _plain(value: Any) -> Any:
     return value.pk if hasattr(value, "pk") else value
 
 
-def rule_update(*, actor: User, rule: CareRule, values: dict[str, Any]) -> CareRule:
-    """Save a rule's changed fields (a partial change, cleaned here), audited."""
+def rule_update(*, actor: User, rule: CareRule, data: RuleInput) -> CareRule:
+    """Save the fields `data` gives (a partial change, cleaned here), audited."""
     rules_permission_check(user=actor)
     with transaction.atomic():
         locked = CareRule.objects.select_for_update().get(pk=rule.pk)
-        cleaned = rule_clean(values=values, rule=locked)
+        cleaned = rule_clean(data=data, rule=locked)
         before = {name: getattr(locked, name) for name in cleaned}
         for name, value in cleaned.items():
             setattr(locked, name, value)
@@ -381,11 +381,11 @@ def rule_update(*, actor: User, rule: CareRule, values: dict[str, Any]) -> CareR
     return locked
 
 
-def rule_create(*, actor: User, values: dict[str, Any]) -> CareRule:
-    """A new rule (switched off unless `values` says otherwise), audited."""
+def rule_create(*, actor: User, data: RuleInput) -> CareRule:
+    """A new rule (switched off unless `data` says otherwise), audited."""
     rules_permission_check(user=actor)
     blank = CareRule(name="", trigger="", action="", channel="")
-    cleaned = rule_clean(values=values, rule=blank)
+    cleaned = rule_clean(data=data, rule=blank)
     with transaction.atomic():
         rule = CareRule(**cleaned)
         rule.sort_order = (
@@ -398,4 +398,4 @@ def rule_create(*, actor: User, values: dict[str, Any]) -> CareRule:
 
 
 def rule_set_enabled(*, actor: User, rule: CareRule, enabled: bool) -> CareRule:
-    return rule_update(actor=actor, rule=rule, values={"enabled": enabled})
+    return rule_update(actor=actor, rule=rule, data=RuleInput(enabled=enabled))

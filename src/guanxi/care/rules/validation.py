@@ -2,19 +2,59 @@
 and nothing is saved."""
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import Department, Role, User
 from guanxi.care.models import CareRule, CareTask, CareTopic, MessageTemplate, Trigger
+from guanxi.core.dataclass_values import dataclass_values
 from guanxi.core.errors import ValidationFailed
+from guanxi.customers.archive.validation import UNSET, Text, Unset
 from guanxi.customers.models import Customer
 from guanxi.pipeline.models import FollowUp, Stage
 
 MAX_OFFSET: dict[str, int] = {CareRule.Unit.HOURS: 24 * 366, CareRule.Unit.DAYS: 366}
 TEXT_LIMITS = {"name": 120, "name_en": 120, "stage": 60, "purpose": 120}
 PARAM_KEYS = {"days", "per_month", "dates", "stages", "categories", "channels", "within_hours"}
+
+
+# a checkbox as the form posts it ("on") or the service passes it (True)
+Flag = bool | str | Unset | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RuleInput:
+    """A care rule's fields as given (form text or Python values); `rule_clean` decides. A
+    field left UNSET is not given: a new rule leaves it blank (switched off), a change keeps
+    the stored value. The references take a row, its id, or the id as text."""
+
+    name: Text = UNSET
+    name_en: Text = UNSET
+    stage: Text = UNSET
+    purpose: Text = UNSET
+    trigger: Text = UNSET
+    params: dict[str, Any] | Unset | None = UNSET
+    offset: int | str | Unset | None = UNSET
+    offset_unit: Text = UNSET
+    business_hours: Flag = UNSET
+    action: Text = UNSET
+    channel: Text = UNSET
+    template: MessageTemplate | int | str | Unset | None = UNSET
+    topic: CareTopic | int | str | Unset | None = UNSET
+    task_kind: Text = UNSET
+    assignee: Text = UNSET
+    assignee_role: Role | int | str | Unset | None = UNSET
+    assignee_department: Department | int | str | Unset | None = UNSET
+    assignee_user: User | int | str | Unset | None = UNSET
+    implementer_role: Role | int | str | Unset | None = UNSET
+    supervisor_role: Role | int | str | Unset | None = UNSET
+    enabled: Flag = UNSET
+
+    def given(self) -> dict[str, Any]:
+        """The fields that were given (not UNSET)."""
+        return {name: value for name, value in dataclass_values(self).items() if value is not UNSET}
 
 
 def _pk(value: Any) -> int | None:
@@ -142,8 +182,8 @@ def _fk(
     return found
 
 
-def rule_clean(*, values: dict[str, Any], rule: CareRule) -> dict[str, Any]:
-    """The rule's fields after `values` (a partial change), or ValidationFailed."""
+def rule_clean(*, data: RuleInput, rule: CareRule) -> dict[str, Any]:
+    """The rule's fields after the ones `data` gives (a partial change), or ValidationFailed."""
     errors: dict[str, list[str]] = {}
     merged: dict[str, Any] = {
         "name": rule.name,
@@ -168,10 +208,7 @@ def rule_clean(*, values: dict[str, Any], rule: CareRule) -> dict[str, Any]:
         "supervisor_role": rule.supervisor_role_id,
         "enabled": rule.enabled,
     }
-    unknown = sorted(set(values) - set(merged))
-    if unknown:
-        errors["__all__"] = [_("Unknown fields: %(names)s.") % {"names": ", ".join(unknown)}]
-    merged.update({key: value for key, value in values.items() if key in merged})
+    merged.update(data.given())
 
     def chosen(model: Any, name: str, message: str, **filters: Any) -> Any:
         """The row that the reference field `name` names; None when blank or unknown (then

@@ -3,8 +3,6 @@ with its preview (what the rule would do in the next 7 days, shown before a chan
 or a rule switched on), and the bad-weather notice issued by hand. Thin: parse, call a
 service or selector, render."""
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -17,7 +15,7 @@ from guanxi.accounts.http import request_user
 from guanxi.care.models import CareRule, Trigger
 from guanxi.care.rules import selectors, services
 from guanxi.care.rules.forms import RuleForm
-from guanxi.care.rules.validation import rule_clean
+from guanxi.care.rules.validation import RuleInput, rule_clean
 from guanxi.core.errors import ValidationFailed
 from guanxi.core.http import notice_text
 from guanxi.customers.models import Customer
@@ -33,10 +31,10 @@ def rule_list(request: HttpRequest) -> HttpResponse:
     return render(request, "care/rules/list.html", {"rules": rules, "weather_on": weather_on})
 
 
-def _draft(rule: CareRule | None, values: dict[str, Any]) -> CareRule:
+def _draft(rule: CareRule | None, data: RuleInput) -> CareRule:
     """The rule as the form would save it, unsaved (for the preview)."""
     base = rule or CareRule(name="", trigger="", action="", channel="")
-    cleaned = rule_clean(values=values, rule=base)
+    cleaned = rule_clean(data=data, rule=base)
     draft = CareRule(pk=base.pk) if base.pk else CareRule()
     for name in ("code", "sort_order"):
         setattr(draft, name, getattr(base, name))
@@ -54,18 +52,18 @@ def _rule_form(request: HttpRequest, rule: CareRule | None) -> HttpResponse:
         form = RuleForm(request.POST)
         step = request.POST.get("step", "preview")
         if form.is_valid():
-            values = form.values()
+            data = form.rule_input()
             try:
                 if step == "save":
                     if rule is None:
-                        saved = services.rule_create(actor=request_user(request), values=values)
+                        saved = services.rule_create(actor=request_user(request), data=data)
                     else:
                         saved = services.rule_update(
-                            actor=request_user(request), rule=rule, values=values
+                            actor=request_user(request), rule=rule, data=data
                         )
                     messages.success(request, _("Rule “%(name)s” saved.") % {"name": saved.name})
                     return redirect("care:rule_list")
-                preview = selectors.rule_preview(user=request.user, rule=_draft(rule, values))
+                preview = selectors.rule_preview(user=request.user, rule=_draft(rule, data))
             except ValidationFailed as exc:
                 form.show_errors(exc.field_errors)
                 if exc.message and not exc.field_errors:
