@@ -309,3 +309,20 @@ def test_rule_create_from_an_input(relations):
     )
     created = rule_create(actor=relations, data=data)
     assert created.offset == -30 and not created.enabled and created.template == template
+
+
+def test_codes_given_in_another_order_are_no_change(relations):
+    rule = CareRule.objects.get(code="visit_thanks")
+    assert rule.params["channels"] == ["showroom", "visit"]
+    rule_update(
+        actor=relations,
+        rule=rule,
+        data=RuleInput(name="到店感谢短信", params={"channels": ["visit", "showroom"]}),
+    )
+    rule.refresh_from_db()
+    assert rule.params == {"channels": ["showroom", "visit"]}
+    entry = AuditLog.objects.filter(action="care.rule_update").latest("id")
+    assert set(entry.detail["changes"]) == {"name"}
+    rule_update(actor=relations, rule=rule, data=RuleInput(params={"channels": ["visit"]}))
+    rule.refresh_from_db()
+    assert rule.params == {"channels": ["visit"]}

@@ -182,6 +182,18 @@ def _fk(
     return found
 
 
+def _stored_order(params: dict[str, Any], *, stored: dict[str, Any]) -> dict[str, Any]:
+    """A list of codes naming the same ones as the stored list keeps the stored order: the codes
+    are a set, and a form gives them in its own order, so saving a rule unchanged must not read
+    as a change in its history."""
+    kept = dict(params)
+    for key, value in params.items():
+        before = stored.get(key)
+        if isinstance(value, list) and isinstance(before, list) and sorted(value) == sorted(before):
+            kept[key] = before
+    return kept
+
+
 def rule_clean(*, data: RuleInput, rule: CareRule) -> dict[str, Any]:
     """The rule's fields after the ones `data` gives (a partial change), or ValidationFailed."""
     errors: dict[str, list[str]] = {}
@@ -244,7 +256,10 @@ def rule_clean(*, data: RuleInput, rule: CareRule) -> dict[str, Any]:
     cleaned["offset"] = offset
     cleaned["business_hours"] = merged["business_hours"] in (True, "on", "true", "1", 1)
     cleaned["enabled"] = merged["enabled"] in (True, "on", "true", "1", 1)
-    cleaned["params"] = params_clean(trigger=trigger, raw=merged["params"], errors=errors)
+    cleaned["params"] = _stored_order(
+        params_clean(trigger=trigger, raw=merged["params"], errors=errors),
+        stored=rule.params or {},
+    )
     action = str(merged["action"] or "")
     if action not in CareRule.Action.values:
         errors["action"] = [_("Choose a message or a task.")]
