@@ -3,10 +3,10 @@
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -25,7 +25,7 @@ _PERMS_CACHE = "_guanxi_perms"
 _ROLES_CACHE = "_guanxi_roles"
 
 
-def user_roles(*, user: Any) -> list[Role]:
+def user_roles(*, user: User) -> list[Role]:
     """The user's roles, read once per user object (scope and permissions both need them)."""
     cached = getattr(user, _ROLES_CACHE, None)
     if cached is None:
@@ -34,7 +34,7 @@ def user_roles(*, user: Any) -> list[Role]:
     return cached
 
 
-def user_permissions(*, user: Any) -> frozenset[str]:
+def user_permissions(*, user: User | AnonymousUser) -> frozenset[str]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
     cached = getattr(user, _PERMS_CACHE, None)
@@ -47,11 +47,11 @@ def user_permissions(*, user: Any) -> frozenset[str]:
     return cached
 
 
-def user_can(*, user: Any, permission: str) -> bool:
+def user_can(*, user: User | AnonymousUser, permission: str) -> bool:
     return permission in user_permissions(user=user)
 
 
-def user_can_each(*, user: Any, permissions: Mapping[str, str]) -> dict[str, bool]:
+def user_can_each(*, user: User | AnonymousUser, permissions: Mapping[str, str]) -> dict[str, bool]:
     """For each name (a menu's entries), whether the user holds its permission."""
     held = user_permissions(user=user)
     return {name: permission in held for name, permission in permissions.items()}
@@ -65,7 +65,7 @@ def department_subtree_ids(*, department: Department | None) -> set[int]:
     )
 
 
-def subordinate_ids(*, user: Any) -> set[int]:
+def subordinate_ids(*, user: User) -> set[int]:
     """Everyone who reports to `user`, directly or through others (汇报对象 chain)."""
     found: set[int] = set()
     frontier = {user.pk}
@@ -80,7 +80,7 @@ def subordinate_ids(*, user: Any) -> set[int]:
     return found
 
 
-def scope_for_user(*, user: Any) -> Scope:
+def scope_for_user(*, user: User | AnonymousUser) -> Scope:
     """The union of the data scopes of the user's roles, cached on the user object."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope.nothing()
@@ -109,13 +109,13 @@ def scope_for_user(*, user: Any) -> Scope:
     return scope
 
 
-def forget_cached_scope(*, user: Any) -> None:
+def forget_cached_scope(*, user: User | AnonymousUser) -> None:
     for attr in (_SCOPE_CACHE, _PERMS_CACHE, _ROLES_CACHE):
         if hasattr(user, attr):
             delattr(user, attr)
 
 
-def users_in_scope(*, user: Any) -> QuerySet[User]:
+def users_in_scope(*, user: User | AnonymousUser) -> QuerySet[User]:
     """Users whose records the given user may see — the choices for owner filters."""
     scope = scope_for_user(user=user)
     users = User.objects.filter(is_active=True).select_related("department")
@@ -124,7 +124,7 @@ def users_in_scope(*, user: Any) -> QuerySet[User]:
     return users.filter(Q(id__in=scope.owner_ids) | Q(department_id__in=scope.department_ids))
 
 
-def departments_in_scope(*, user: Any) -> QuerySet[Department]:
+def departments_in_scope(*, user: User) -> QuerySet[Department]:
     scope = scope_for_user(user=user)
     departments = Department.objects.all()
     if scope.sees_all:
@@ -156,7 +156,7 @@ def token_for_key(*, raw: str) -> ApiToken | None:
     return token
 
 
-def tokens_of(*, user: Any) -> QuerySet[ApiToken]:
+def tokens_of(*, user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user)
 
 
@@ -278,7 +278,7 @@ ROLE_HOME: dict[str, tuple[str, ...]] = {
 }
 
 
-def home_kinds(*, user: Any) -> frozenset[str]:
+def home_kinds(*, user: User) -> frozenset[str]:
     """The kinds of home page the user's roles give; a user without a role gets the service
     agent's (find a customer), which shows nothing beyond their scope."""
     kinds = {kind for role in user_roles(user=user) for kind in ROLE_HOME.get(role.code, ())}

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from guanxi.accounts import forms, hooks, permissions, selectors, services
 from guanxi.accounts.decorators import permission_required
+from guanxi.accounts.http import request_user
 from guanxi.accounts.models import Department, Role, User
 from guanxi.core.errors import ValidationFailed, invalid_field
 from guanxi.core.forms import form_add_errors
@@ -251,8 +252,9 @@ def token_revoke(request, pk):
 @require_GET
 def home(request):
     """Each role's home page (RPT-1): the sections the apps add for the user's kinds of work."""
-    kinds = selectors.home_kinds(user=request.user)
-    sections = home_sections_for(request=request, user=request.user, kinds=kinds)
+    user = request_user(request)
+    kinds = selectors.home_kinds(user=user)
+    sections = home_sections_for(request=request, user=user, kinds=kinds)
     return render(request, "home.html", {"sections": sections, "today": timezone.localdate()})
 
 

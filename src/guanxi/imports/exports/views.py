@@ -99,7 +99,7 @@ def export_button_html(*, request: HttpRequest, list_key: str, **kwargs: object)
     with it. Nothing for a user without the export permission or a list that does not
     export."""
     user = getattr(request, "user", None)
-    if list_key not in KINDS or not user_can(user=user, permission=EXPORT):
+    if user is None or list_key not in KINDS or not user_can(user=user, permission=EXPORT):
         return SafeString("")
     params = request.GET.copy()
     for name in services.PAGING:
