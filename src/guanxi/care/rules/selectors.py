@@ -3,13 +3,14 @@ what a rule would do in the next seven days, scoped to the customers the user ma
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from guanxi.accounts.models import User
 from guanxi.accounts.selectors import user_can
 from guanxi.care.common.permissions import MANAGE_RULES
 from guanxi.care.models import CareRule, CareTouch, Trigger
@@ -23,19 +24,19 @@ PREVIEW_DAYS = 7
 SAMPLE_SIZE = 10
 
 
-def rules_permission_check(*, user: Any) -> None:
+def rules_permission_check(*, user: User | AnonymousUser) -> None:
     if not user_can(user=user, permission=MANAGE_RULES):
         raise PermissionDenied()
 
 
-def rules_list(*, user: Any) -> QuerySet[CareRule]:
+def rules_list(*, user: User | AnonymousUser) -> QuerySet[CareRule]:
     rules_permission_check(user=user)
     return CareRule.objects.select_related(
         "template", "topic", "implementer_role", "supervisor_role", "assignee_role"
     ).order_by("sort_order", "id")
 
 
-def rule_for_user(*, user: Any, rule_id: int) -> CareRule:
+def rule_for_user(*, user: User | AnonymousUser, rule_id: int) -> CareRule:
     return found(rules_list(user=user).filter(pk=rule_id).first())
 
 
@@ -110,7 +111,11 @@ def _event_count(trigger: str, since: dt.datetime, visible: QuerySet[Customer]) 
 
 
 def rule_preview(
-    *, user: Any, rule: CareRule, today: dt.date | None = None, days: int = PREVIEW_DAYS
+    *,
+    user: User | AnonymousUser,
+    rule: CareRule,
+    today: dt.date | None = None,
+    days: int = PREVIEW_DAYS,
 ) -> RulePreview:
     """The preview of `rule` as it stands (saved or not: the form previews unsaved values)."""
     rules_permission_check(user=user)

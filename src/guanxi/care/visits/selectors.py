@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
@@ -81,18 +82,18 @@ def _end_of_today() -> dt.datetime:
     return local_midnight(timezone.localdate() + dt.timedelta(days=1))
 
 
-def visible_tasks(*, user: Any) -> QuerySet[CareTask]:
+def visible_tasks(*, user: User | AnonymousUser) -> QuerySet[CareTask]:
     return CareTask.objects.visible_to(user)
 
 
-def _customer_condition(user: Any) -> Q:
+def _customer_condition(user: User | AnonymousUser) -> Q:
     """A customer's 回访 and care tasks are part of the customer's record, as they are on its
     timeline: who sees the customer sees them (read only), except the spot checks, which
     stay with those who do and judge them."""
     return Q(customer__in=Customer.objects.visible_to(user)) & ~Q(kind=CareTask.Kind.SPOT_CHECK)
 
 
-def filtered_tasks(*, user: Any, filters: VisitFilters) -> QuerySet[CareTask]:
+def filtered_tasks(*, user: User | AnonymousUser, filters: VisitFilters) -> QuerySet[CareTask]:
     rows = visible_tasks(user=user)
     if filters.customer_id:
         # one customer's 回访: also those read with the customer (its 360 panel's "all")
@@ -130,7 +131,7 @@ def _listed(rows: QuerySet[CareTask]) -> QuerySet[CareTask]:
 
 
 def visit_page(
-    *, user: Any, filters: VisitFilters, cursor: str | None = None, limit: Any = 25
+    *, user: User | AnonymousUser, filters: VisitFilters, cursor: str | None = None, limit: int = 25
 ) -> Page[CareTask]:
     """The tasks in scope matching `filters`, earliest due first, keyset by (due, id)."""
     return page_by_keys(
@@ -142,11 +143,11 @@ def visit_page(
     )
 
 
-def visit_count(*, user: Any, filters: VisitFilters) -> tuple[int, bool]:
+def visit_count(*, user: User | AnonymousUser, filters: VisitFilters) -> tuple[int, bool]:
     return capped_count(filtered_tasks(user=user, filters=filters))
 
 
-def task_for_user(*, user: Any, task_id: int) -> CareTask:
+def task_for_user(*, user: User | AnonymousUser, task_id: int) -> CareTask:
     """A task in the user's work scope, or one of a customer the user sees (read only)."""
     rows = CareTask.objects.select_related(
         "customer", "assignee", "topic", "parent", "done_by", "created_by"
@@ -159,7 +160,7 @@ def task_for_user(*, user: Any, task_id: int) -> CareTask:
     return task
 
 
-def filter_choices(*, user: Any) -> dict[str, Any]:
+def filter_choices(*, user: User | AnonymousUser) -> dict[str, Any]:
     return {
         "assignees": list(users_in_scope(user=user).order_by("id")[:500]),
         "topics": list(CareTopic.objects.all()),
@@ -233,7 +234,7 @@ def questions_with_answers(*, task: CareTask, english: bool) -> list[dict[str, s
 # ---------------------------------------------------------------- work list, waiting, panel
 
 
-def due_for_assignee(*, user: Any, rows: int = WORKLIST_ROWS) -> tuple[int, bool, list[CareTask]]:
+def due_for_assignee(*, user: User, rows: int = WORKLIST_ROWS) -> tuple[int, bool, list[CareTask]]:
     """The user's open tasks due by the end of today (overdue first): count up to the cap,
     and the first rows. Two short queries on the (assignee, status, due) index."""
     due = CareTask.objects.filter(
@@ -246,7 +247,7 @@ def due_for_assignee(*, user: Any, rows: int = WORKLIST_ROWS) -> tuple[int, bool
     return count, capped, first
 
 
-def due_count(*, user: Any, cap: int = COUNT_CAP) -> int:
+def due_count(*, user: User, cap: int = COUNT_CAP) -> int:
     count, _capped = capped_count(
         CareTask.objects.filter(
             assignee_id=user.pk, status=CareTask.Status.OPEN, due_at__lt=_end_of_today()
@@ -256,7 +257,9 @@ def due_count(*, user: Any, cap: int = COUNT_CAP) -> int:
     return count
 
 
-def customer_tasks(*, user: Any, customer: Customer, rows: int = PANEL_ROWS) -> list[CareTask]:
+def customer_tasks(
+    *, user: User | AnonymousUser, customer: Customer, rows: int = PANEL_ROWS
+) -> list[CareTask]:
     """The customer's tasks for its 360 page (whose caller has checked that the user sees
     the customer): all but the spot checks the user has no part in."""
     own_spot_checks = visible_tasks(user=user).filter(kind=CareTask.Kind.SPOT_CHECK)
@@ -268,7 +271,7 @@ def customer_tasks(*, user: Any, customer: Customer, rows: int = PANEL_ROWS) -> 
     )
 
 
-def customer_visit_creatable(*, user: Any, customer: Customer) -> bool:
+def customer_visit_creatable(*, user: User | AnonymousUser, customer: Customer) -> bool:
     """Whether the user may plan a 回访 for the customer (its 360 panel's "new 回访")."""
     return (
         Customer.objects.editable_by(user, action=permissions.TASK_OTHERS)
@@ -286,7 +289,7 @@ class RelationsOverview:
     rows: list[CareTask]
 
 
-def relations_overview(*, user: Any) -> RelationsOverview:
+def relations_overview(*, user: User) -> RelationsOverview:
     now = timezone.now()
     count, _capped, rows = due_for_assignee(user=user)
     overdue = CareTask.objects.filter(
@@ -414,7 +417,7 @@ def _row(key: Any, label: str, counts: dict[str, int]) -> RateRow:
     return RateRow(key=key, label=label, counts=counts, total=sum(counts.values()))
 
 
-def visit_rates(*, user: Any, filters: RateFilters) -> RatesReport:
+def visit_rates(*, user: User | AnonymousUser, filters: RateFilters) -> RatesReport:
     """Reached / unreachable / refused / wrong number among the 回访 and calls closed with an
     outcome in the window, per week or month and per assignee (无效回访分析, seed 003
     §3.3.2). Grouped in the database over the done_at index."""
@@ -479,7 +482,7 @@ def _period_label(day: dt.date, period: str) -> str:
 # ---------------------------------------------------------------- spot checks
 
 
-def visible_spot_checks(*, user: Any) -> QuerySet[SpotCheck]:
+def visible_spot_checks(*, user: User | AnonymousUser) -> QuerySet[SpotCheck]:
     """The spot checks of consultants in the user's scope, and those the user re-calls."""
     scope = scope_of(user)
     if scope.user_id is None:
@@ -520,7 +523,9 @@ class SpotFilters:
         )
 
 
-def _filtered_spot_checks(*, user: Any, filters: SpotFilters) -> QuerySet[SpotCheck]:
+def _filtered_spot_checks(
+    *, user: User | AnonymousUser, filters: SpotFilters
+) -> QuerySet[SpotCheck]:
     rows = filter_given(
         visible_spot_checks(user=user),
         period_start=filters.period_start,
@@ -534,7 +539,7 @@ def _filtered_spot_checks(*, user: Any, filters: SpotFilters) -> QuerySet[SpotCh
 
 
 def spot_check_page(
-    *, user: Any, filters: SpotFilters, cursor: str | None = None, limit: Any = 25
+    *, user: User | AnonymousUser, filters: SpotFilters, cursor: str | None = None, limit: int = 25
 ) -> Page[SpotCheck]:
     """Newest fortnight first, keyset by (fortnight, id)."""
     return page_by_keys(
@@ -567,7 +572,9 @@ class ConsultantChecks:
         return round(100 * self.matches / judged, 1) if judged else None
 
 
-def spot_check_summary(*, user: Any, filters: SpotFilters) -> list[ConsultantChecks]:
+def spot_check_summary(
+    *, user: User | AnonymousUser, filters: SpotFilters
+) -> list[ConsultantChecks]:
     """Per consultant: how many checks matched, differed, were not reached or are open,
     and the match rate (matches among the checks that reached the customer)."""
     rows = (
@@ -594,7 +601,7 @@ def spot_check_summary(*, user: Any, filters: SpotFilters) -> list[ConsultantChe
     return sorted(out, key=lambda c: c.name)
 
 
-def spot_check_for_user(*, user: Any, spot_check_id: int) -> SpotCheck:
+def spot_check_for_user(*, user: User | AnonymousUser, spot_check_id: int) -> SpotCheck:
     check = (
         visible_spot_checks(user=user)
         .select_related("consultant", "followup", "task__customer", "task__assignee")
@@ -606,7 +613,7 @@ def spot_check_for_user(*, user: Any, spot_check_id: int) -> SpotCheck:
     return check
 
 
-def recent_fortnights(*, user: Any, limit: int = 12) -> list[dt.date]:
+def recent_fortnights(*, user: User | AnonymousUser, limit: int = 12) -> list[dt.date]:
     return list(
         visible_spot_checks(user=user)
         .order_by("-period_start")

@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -436,7 +437,7 @@ def care_visit_track(*, actor: User, task_id: int, new: TrackNew) -> CareTask:
 
 @transaction.atomic
 def care_task_reassign(
-    *, actor: User, task_id: int, assignee_id: int | None, request: Any = None
+    *, actor: User, task_id: int, assignee_id: int | None, request: HttpRequest | None = None
 ) -> CareTask:
     """Give an open task to another active user (care.task_others), audited."""
     if not user_can(user=actor, permission=permissions.TASK_OTHERS):
@@ -527,7 +528,11 @@ def _topic_questions(
 
 @transaction.atomic
 def care_topic_save(
-    *, actor: User, data: TopicInput, topic_id: int | None = None, request: Any = None
+    *,
+    actor: User,
+    data: TopicInput,
+    topic_id: int | None = None,
+    request: HttpRequest | None = None,
 ) -> CareTopic:
     """Create or change a 回访 topic and its questions (care.rules)."""
     if not user_can(user=actor, permission=permissions.MANAGE_RULES):

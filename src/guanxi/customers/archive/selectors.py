@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -20,6 +21,7 @@ from django.db.models import (
     Value,
 )
 
+from guanxi.accounts.models import User
 from guanxi.accounts.permissions import DELETE, EDIT_OTHERS
 from guanxi.core.errors import found
 from guanxi.core.newest_first import newest_first
@@ -155,7 +157,7 @@ def _name_contains(text: str) -> Q:
     return condition
 
 
-def _filtered(user: Any, filters: CustomerFilters) -> CustomerQuerySet:
+def _filtered(user: User | AnonymousUser, filters: CustomerFilters) -> CustomerQuerySet:
     queryset = Customer.objects.visible_to(user)
     condition = search_condition(text=filters.q)
     if condition is not None:
@@ -182,7 +184,7 @@ def _filtered(user: Any, filters: CustomerFilters) -> CustomerQuerySet:
 
 def customer_list_for_user(
     *,
-    user: Any,
+    user: User | AnonymousUser,
     filters: CustomerFilters,
     cursor: str = "",
     page_size: int = PAGE_SIZE,
@@ -246,7 +248,7 @@ LIST_PAGE_COLUMNS = (
 
 def customer_list_rows_for_user(
     *,
-    user: Any,
+    user: User | AnonymousUser,
     filters: CustomerFilters,
     cursor: str = "",
     page_size: int = PAGE_SIZE,
@@ -276,7 +278,7 @@ def customer_list_rows_for_user(
 
 
 def _keyset_page(
-    user: Any,
+    user: User | AnonymousUser,
     filters: CustomerFilters,
     cursor: str,
     page_size: int,
@@ -311,7 +313,7 @@ def _keyset_page(
 
 
 def customer_count_for_user(
-    *, user: Any, filters: CustomerFilters, cap: int = COUNT_CAP
+    *, user: User | AnonymousUser, filters: CustomerFilters, cap: int = COUNT_CAP
 ) -> tuple[int, bool]:
     """Up to COUNT_CAP: "1,000+" on a page instead of an exact COUNT(*) over millions
     (counting 10,001 filtered rows cost 100+ ms at 1M, bench/README.md); a background export
@@ -320,7 +322,7 @@ def customer_count_for_user(
 
 
 def customer_iter_for_export(
-    *, user: Any, filters: CustomerFilters, batch: int = 2000
+    *, user: User | AnonymousUser, filters: CustomerFilters, batch: int = 2000
 ) -> Iterator[Customer]:
     """All customers matching the filters in the user's scope, streamed by keyset batches."""
     queryset = _filtered(user, filters).select_related("owner", "department", "source", "industry")
@@ -328,7 +330,11 @@ def customer_iter_for_export(
 
 
 def customer_values_for_export(
-    *, user: Any, filters: CustomerFilters, fields: Sequence[str], batch: int = 5000
+    *,
+    user: User | AnonymousUser,
+    filters: CustomerFilters,
+    fields: Sequence[str],
+    batch: int = 5000,
 ) -> Iterator[tuple]:
     """The same customers as `customer_iter_for_export`, as tuples of `fields` (id first),
     without building model instances: the background export of a million rows (RPT-2,
@@ -338,7 +344,7 @@ def customer_values_for_export(
 
 
 def customer_get_for_user(
-    *, user: Any, customer_id: int | str, include_deleted: bool = False
+    *, user: User | AnonymousUser, customer_id: int | str, include_deleted: bool = False
 ) -> Customer:
     """The customer if the user may see it; CustomerNotFound (a 404) else, also for an id
     that is not one."""
@@ -356,7 +362,7 @@ def customer_get_for_user(
     return customer
 
 
-def customer_can_edit(*, user: Any, customer: Customer) -> bool:
+def customer_can_edit(*, user: User | AnonymousUser, customer: Customer) -> bool:
     """Whether the user may change the customer's archive (fields, contacts, tags, files)."""
     return customer_editable(user, customer, action=EDIT_OTHERS)
 
@@ -452,7 +458,7 @@ def _display(field_object: Any, value: Any) -> Any:
 
 
 def recycle_bin_for_user(
-    *, user: Any, cursor: str = "", page_size: int = PAGE_SIZE
+    *, user: User | AnonymousUser, cursor: str = "", page_size: int = PAGE_SIZE
 ) -> Page[Customer]:
     """Deleted customers the user may change, most recently deleted first."""
     queryset = (
@@ -470,7 +476,7 @@ def recycle_bin_for_user(
 
 
 def duplicate_candidates_for_user(
-    *, user: Any, customer: Customer, limit: int = 10
+    *, user: User | AnonymousUser, customer: Customer, limit: int = 10
 ) -> list[Customer]:
     """Customers in scope that look like this one (same phone, e-mail, credit code or name key)."""
     condition = Q(pk__in=[])
@@ -493,7 +499,7 @@ def duplicate_candidates_for_user(
     )
 
 
-def contact_get_for_user(*, user: Any, contact_id: int) -> Contact:
+def contact_get_for_user(*, user: User | AnonymousUser, contact_id: int) -> Contact:
     """A contact whose customer the user may see (API: /contacts/{id}); else NotFound."""
     contact = found(
         Contact.objects.select_related("customer")
@@ -503,7 +509,7 @@ def contact_get_for_user(*, user: Any, contact_id: int) -> Contact:
     return contact
 
 
-def customers_newest_for_user(*, user: Any, limit: int = 8) -> list[Customer]:
+def customers_newest_for_user(*, user: User | AnonymousUser, limit: int = 8) -> list[Customer]:
     """The newest customers in the user's scope (the home page of service and relations)."""
     page = customer_list_for_user(
         user=user, filters=CustomerFilters(), page_size=limit, count=False

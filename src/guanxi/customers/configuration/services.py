@@ -12,6 +12,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from guanxi.accounts.models import User
 from guanxi.accounts.permissions import MANAGE_FIELDS
 from guanxi.accounts.selectors import user_can
 from guanxi.core.crypto import decrypt
@@ -31,7 +32,7 @@ _KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
 
-def _require(actor: Any) -> None:
+def _require(actor: User) -> None:
     if not user_can(user=actor, permission=MANAGE_FIELDS):
         raise PermissionDenied()
 
@@ -104,7 +105,7 @@ def _save_values(instance: Model, values: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def custom_field_create(*, actor: Any, data: CustomFieldInput) -> CustomFieldDefinition:
+def custom_field_create(*, actor: User, data: CustomFieldInput) -> CustomFieldDefinition:
     _require(actor)
     key = (data.key or "").strip().lower()
     if not _KEY_RE.match(key):
@@ -121,7 +122,7 @@ def custom_field_create(*, actor: Any, data: CustomFieldInput) -> CustomFieldDef
 
 @transaction.atomic
 def custom_field_update(
-    *, actor: Any, field: CustomFieldDefinition, data: CustomFieldInput
+    *, actor: User, field: CustomFieldDefinition, data: CustomFieldInput
 ) -> CustomFieldDefinition:
     """Key and type stay as created."""
     _require(actor)
@@ -196,7 +197,7 @@ def dedup_rebuild(*, rule: str | None = None) -> int:
 
 
 @transaction.atomic
-def duplicate_rule_set_active(*, actor: Any, field: str, active: bool) -> DuplicateRule:
+def duplicate_rule_set_active(*, actor: User, field: str, active: bool) -> DuplicateRule:
     """Switch a duplicate rule on (building its keys for existing customers) or off."""
     _require(actor)
     if field not in DuplicateRule.Field.values:
@@ -233,7 +234,7 @@ def _clean_tag(name: str, color: str) -> tuple[str, str]:
 
 
 @transaction.atomic
-def tag_create(*, actor: Any, name: str, color: str = "blue") -> Tag:
+def tag_create(*, actor: User, name: str, color: str = "blue") -> Tag:
     _require(actor)
     name, color = _clean_tag(name, color)
     if Tag.objects.filter(name=name).exists():
@@ -242,7 +243,7 @@ def tag_create(*, actor: Any, name: str, color: str = "blue") -> Tag:
 
 
 @transaction.atomic
-def tag_rename(*, actor: Any, tag: Tag, name: str, color: str) -> Tag:
+def tag_rename(*, actor: User, tag: Tag, name: str, color: str) -> Tag:
     _require(actor)
     name, color = _clean_tag(name, color)
     if Tag.objects.filter(name=name).exclude(pk=tag.pk).exists():
@@ -254,7 +255,7 @@ def tag_rename(*, actor: Any, tag: Tag, name: str, color: str) -> Tag:
 
 
 @transaction.atomic
-def tag_delete(*, actor: Any, tag: Tag) -> int:
+def tag_delete(*, actor: User, tag: Tag) -> int:
     """Delete a tag and take it off every customer; returns how many customers had it."""
     _require(actor)
     removed, _detail = CustomerTag.objects.filter(tag=tag).delete()
@@ -301,7 +302,7 @@ def _source_values(data: SourceInput) -> dict[str, Any]:
 
 
 @transaction.atomic
-def source_create(*, actor: Any, data: SourceInput) -> Source:
+def source_create(*, actor: User, data: SourceInput) -> Source:
     _require(actor)
     code = (data.code or "").strip().lower()
     if not _CODE_RE.match(code):
@@ -314,7 +315,7 @@ def source_create(*, actor: Any, data: SourceInput) -> Source:
 
 
 @transaction.atomic
-def source_update(*, actor: Any, source: Source, data: SourceInput) -> Source:
+def source_update(*, actor: User, source: Source, data: SourceInput) -> Source:
     _require(actor)
     _save_values(source, _source_values(data))
     return source

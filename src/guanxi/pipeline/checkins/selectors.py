@@ -6,9 +6,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from guanxi.accounts.models import User
 from guanxi.core.errors import NotFound
 from guanxi.core.pagination import Page, page_by_id, parse_id
 from guanxi.pipeline.models import CheckIn, CustomerLocation
@@ -31,12 +33,12 @@ def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start, start + dt.timedelta(days=1)
 
 
-def _scoped(user: Any) -> QuerySet[CheckIn]:
+def _scoped(user: User | AnonymousUser) -> QuerySet[CheckIn]:
     return CheckIn.objects.visible_to(user).select_related("customer", "user", "followup")
 
 
 def checkins_of_day(
-    *, user: Any, day: dt.date, consultant_id: int | None = None
+    *, user: User | AnonymousUser, day: dt.date, consultant_id: int | None = None
 ) -> list[ConsultantDay]:
     """The day's check-ins in the user's scope (local day), grouped by consultant."""
     start, end = _day_bounds(day)
@@ -53,12 +55,12 @@ def checkins_of_day(
 
 def checkin_page(
     *,
-    user: Any,
+    user: User | AnonymousUser,
     day: dt.date | None = None,
     consultant_id: int | None = None,
     customer_id: int | None = None,
     cursor: str | None = None,
-    limit: Any = 50,
+    limit: int = 50,
 ) -> Page[CheckIn]:
     """Check-ins in scope, newest first, keyset paged (the API)."""
     rows = _scoped(user)
@@ -72,7 +74,7 @@ def checkin_page(
     return page_by_id(rows, cursor=cursor, limit=limit, maximum=100)
 
 
-def checkin_get_for_user(*, user: Any, checkin_id: int | str) -> CheckIn:
+def checkin_get_for_user(*, user: User | AnonymousUser, checkin_id: int | str) -> CheckIn:
     pk = parse_id(checkin_id)
     checkin = _scoped(user).filter(pk=pk).first() if pk else None
     if checkin is None:

@@ -6,8 +6,8 @@ so a home page costs the same at a thousand customers and at a million."""
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
@@ -85,7 +85,7 @@ class Idle:
     overdue: int
 
 
-def team_members(*, manager: Any) -> list[User]:
+def team_members(*, manager: User) -> list[User]:
     """The people in the manager's scope other than the manager."""
     return [
         user
@@ -94,7 +94,7 @@ def team_members(*, manager: Any) -> list[User]:
     ]
 
 
-def idle_today(*, manager: Any, members: list[User], now: dt.datetime | None = None) -> list[Idle]:
+def idle_today(*, manager: User, members: list[User], now: dt.datetime | None = None) -> list[Idle]:
     """The members who work a pipeline (they track customers) and have logged no follow-up
     since the start of the manager's today. Three grouped reads, whatever the team's size."""
     now = now or timezone.now()
@@ -142,7 +142,7 @@ class SourceTable:
     capped: bool  # only the period's newest SOURCE_CAP customers were counted
 
 
-def new_customers_by_source(*, user: Any, since: dt.date) -> SourceTable:
+def new_customers_by_source(*, user: User | AnonymousUser, since: dt.date) -> SourceTable:
     """Customers created since `since` (the user's local date) in the user's scope, per
     source: how many, how many are at stage 2 or higher now, how many became a deal. One
     GROUP BY over the period's newest SOURCE_CAP customers (the created-at index)."""

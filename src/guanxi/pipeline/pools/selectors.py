@@ -2,8 +2,8 @@
 user belongs to, which pool recycles a department, the quotas' counts, a pool's customers."""
 
 import datetime as dt
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q
 
 from guanxi.accounts.models import Department, User
@@ -23,7 +23,7 @@ from guanxi.pipeline.permissions import RELEASE_OTHERS
 _POOLS_CACHE = "_guanxi_pool_ids"
 
 
-def may_release(*, user: Any, customer: Customer) -> bool:
+def may_release(*, user: User | AnonymousUser, customer: Customer) -> bool:
     """Releasing an owned customer to a pool, or locking it against the release, is the owner
     line's: the owner, or someone with `pipeline.release_others` whose own scope covers the
     customer — not a collaborator (协作人)."""
@@ -42,7 +42,7 @@ def _department_chain(user: User) -> list[int]:
     ]
 
 
-def member_pool_ids(*, user: Any) -> frozenset[int]:
+def member_pool_ids(*, user: User | AnonymousUser) -> frozenset[int]:
     """Active pools the user may see and claim from: member user, member department (or a
     parent of theirs), or pool admin. Cached on the user object."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -63,11 +63,11 @@ def member_pool_ids(*, user: Any) -> frozenset[int]:
     return cached
 
 
-def is_member(*, user: Any, pool: PublicPool) -> bool:
+def is_member(*, user: User | AnonymousUser, pool: PublicPool) -> bool:
     return pool.pk in member_pool_ids(user=user)
 
 
-def can_administer(*, user: Any, pool: PublicPool | None = None) -> bool:
+def can_administer(*, user: User, pool: PublicPool | None = None) -> bool:
     if user_can(user=user, permission=MANAGE_USERS):
         return True
     if pool is None:
@@ -75,7 +75,7 @@ def can_administer(*, user: Any, pool: PublicPool | None = None) -> bool:
     return pool.admins.filter(pk=user.pk).exists()
 
 
-def pool_visibility(*, user: Any) -> Q | None:
+def pool_visibility(*, user: User | AnonymousUser) -> Q | None:
     """customers.querysets.visibility_extensions: members see the customers in their pools.
 
     A test of the customer's own `public_pool_id` column (indexed), which the pool services
@@ -161,7 +161,7 @@ def department_locked_count(*, department_id: int, count_dealt: bool) -> int:
 # ---------------------------------------------------------------- lists
 
 
-def pools_for_user(*, user: Any) -> list[PublicPool]:
+def pools_for_user(*, user: User | AnonymousUser) -> list[PublicPool]:
     """The active pools the user is a member of, each with `customer_count`."""
     ids = member_pool_ids(user=user)
     return list(
@@ -171,7 +171,7 @@ def pools_for_user(*, user: Any) -> list[PublicPool]:
     )
 
 
-def pool_get_for_user(*, user: Any, pool_id: int | str) -> PublicPool:
+def pool_get_for_user(*, user: User | AnonymousUser, pool_id: int | str) -> PublicPool:
     try:
         pool_id = int(pool_id)
     except (TypeError, ValueError):

@@ -3,10 +3,11 @@ customer the user can see, whom it referred, its follow-ups, and the tracked-poo
 Always scoped (a customer passed in is one the caller may see)."""
 
 import datetime as dt
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, F, Prefetch, Q, QuerySet, When
 
+from guanxi.accounts.models import User
 from guanxi.core.errors import found
 from guanxi.core.pagination import Page, page_by_id, page_by_keys
 from guanxi.customers.models import Customer
@@ -19,14 +20,16 @@ def stages() -> list[Stage]:
     return list(Stage.objects.order_by("order"))
 
 
-def prospect_for_user(*, user: Any, customer: Customer) -> Prospect | None:
+def prospect_for_user(*, user: User | AnonymousUser, customer: Customer) -> Prospect | None:
     """The prospect of a customer the user can see (None if not visible)."""
     if not Customer.objects.visible_to(user).filter(pk=customer.pk).exists():
         return None
     return Prospect.objects.select_related("stage", "referrer").filter(pk=customer.pk).first()
 
 
-def referrals_of(*, user: Any, customer: Customer, limit: int = 20) -> list[Customer]:
+def referrals_of(
+    *, user: User | AnonymousUser, customer: Customer, limit: int = 20
+) -> list[Customer]:
     """Customers this customer introduced, as far as the user may see them."""
     return list(
         Customer.objects.visible_to(user)
@@ -85,20 +88,24 @@ def followup_get(*, followup_id: int) -> FollowUp:
 # ---------------------------------------------------------------- objections
 
 
-def _objections_visible_to(user: Any) -> QuerySet[Objection]:
+def _objections_visible_to(user: User | AnonymousUser) -> QuerySet[Objection]:
     return Objection.objects.filter(
         customer_id__in=Customer.objects.visible_to(user).values("pk")
     ).select_related("customer", "customer__owner", "followup", "followup__user")
 
 
-def objection_get_for_user(*, user: Any, objection_id: int) -> Objection:
+def objection_get_for_user(*, user: User | AnonymousUser, objection_id: int) -> Objection:
     """An objection on a customer the user sees; NotFound (404) for any other."""
     objection = found(_objections_visible_to(user).filter(pk=objection_id).first())
     return objection
 
 
 def objections_open(
-    *, user: Any, owner_id: int | None = None, cursor: Any = None, limit: int = 50
+    *,
+    user: User | AnonymousUser,
+    owner_id: int | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
 ) -> Page[Objection]:
     """Objections still open on the customers the user sees, newest first; with `owner_id`
     only those on that consultant's customers."""

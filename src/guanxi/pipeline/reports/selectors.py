@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import (
     Case,
@@ -48,6 +49,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from guanxi.accounts.models import User
 from guanxi.accounts.selectors import scope_for_user, users_in_scope
 from guanxi.core.dates import month_bounds
 from guanxi.customers.models import OwnerChange
@@ -99,7 +101,7 @@ def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return lower, upper
 
 
-def moves_in_scope(*, user: Any) -> QuerySet[StageMove]:
+def moves_in_scope(*, user: User | AnonymousUser) -> QuerySet[StageMove]:
     """Stage moves whose user or department is in the user's data scope."""
     return StageMove.objects.visible_to(user)
 
@@ -261,7 +263,7 @@ def _reached_stored(
 
 
 def _stored_reach_answers(
-    *, user: Any, source: int | None, owner: int | None, ladder: list[Stage]
+    *, user: User | AnonymousUser, source: int | None, owner: int | None, ladder: list[Stage]
 ) -> bool:
     """The stored reaches give the funnel exactly for the company's moves unfiltered (a
     first reach under a scope or filter may follow an earlier one outside it)."""
@@ -272,7 +274,7 @@ def _stored_reach_answers(
 
 def funnel_figures(
     *,
-    user: Any,
+    user: User | AnonymousUser,
     start: dt.date,
     end: dt.date,
     source: int | None = None,
@@ -354,7 +356,7 @@ class TeamRow:
         return (self.judgements - self.reversed) / self.judgements
 
 
-def supervises_others(*, user: Any) -> bool:
+def supervises_others(*, user: User | AnonymousUser) -> bool:
     """Whether the user's data scope covers anybody else (the Team page's audience)."""
     scope = scope_for_user(user=user)
     if scope.user_id is None:
@@ -392,7 +394,7 @@ def forecast_by_owner(
     }
 
 
-def team_overview(*, manager: Any, now: dt.datetime | None = None) -> dict[str, Any]:
+def team_overview(*, manager: User, now: dt.datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
     users = list(users_in_scope(user=manager).order_by("department__path", "username"))
     rows = {user.pk: TeamRow(user=user) for user in users}

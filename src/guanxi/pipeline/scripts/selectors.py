@@ -2,11 +2,12 @@
 logged, one script, and the reader's own votes. Anybody signed in reads the library."""
 
 from collections.abc import Iterable
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy
 
+from guanxi.accounts.models import User
 from guanxi.accounts.permissions import MANAGE_FIELDS, REASSIGN
 from guanxi.accounts.selectors import user_can
 from guanxi.core.errors import NotFound
@@ -24,17 +25,17 @@ class ScriptNotFound(NotFound):
     default_message = gettext_lazy("This script does not exist or is no longer active.")
 
 
-def can_manage_scripts(*, user: Any) -> bool:
+def can_manage_scripts(*, user: User | AnonymousUser) -> bool:
     """Writing the library needs `customer.manage_fields` or `customer.reassign` (customer
     relations, managers, administrators)."""
     return user_can(user=user, permission=MANAGE_FIELDS) or user_can(user=user, permission=REASSIGN)
 
 
-def script_votes_for_user(*, user: Any, rows: Iterable[Script]) -> list[Script]:
+def script_votes_for_user(*, user: User | AnonymousUser, rows: Iterable[Script]) -> list[Script]:
     """Set `my_vote` (True, False or None) on each script for this user; one query."""
     rows = list(rows)
     votes = {}
-    if getattr(user, "is_authenticated", False) and rows:
+    if user.is_authenticated and rows:
         votes = dict(
             ScriptVote.objects.filter(user=user, script_id__in=[r.pk for r in rows]).values_list(
                 "script_id", "helpful"
@@ -101,7 +102,7 @@ def script_suggest(
     return list(rows.order_by("stage_rank", _SCORE.desc(), "-use_count", "id")[:limit])
 
 
-def script_get(*, script_id: Any, include_inactive: bool = False) -> Script:
+def script_get(*, script_id: int, include_inactive: bool = False) -> Script:
     try:
         script_id = int(script_id)
     except (TypeError, ValueError):

@@ -4,10 +4,11 @@ period's score against the target, and the owner's due plans for the work list."
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from guanxi.accounts.models import User
 from guanxi.core.dates import add_months
 from guanxi.core.errors import found
 from guanxi.satisfaction.models import ActionPlan
@@ -46,7 +47,9 @@ def plan_rows_for(*, plans: list[ActionPlan]) -> list[PlanRow]:
     ]
 
 
-def plan_rows(*, user: Any, status: str = "open", limit: int = LIST_LIMIT) -> list[PlanRow]:
+def plan_rows(
+    *, user: User | AnonymousUser, status: str = "open", limit: int = LIST_LIMIT
+) -> list[PlanRow]:
     plans = ActionPlan.objects.visible_to(user).select_related("owner", "supervisor")
     if status == "open":
         plans = plans.filter(status__in=[ActionPlan.Status.OPEN, ActionPlan.Status.IN_PROGRESS])
@@ -55,7 +58,7 @@ def plan_rows(*, user: Any, status: str = "open", limit: int = LIST_LIMIT) -> li
     return plan_rows_for(plans=list(plans.order_by("due_date", "id")[:limit]))
 
 
-def plan_for_user(*, user: Any, plan_id: int) -> ActionPlan:
+def plan_for_user(*, user: User | AnonymousUser, plan_id: int) -> ActionPlan:
     plan: ActionPlan = found(
         ActionPlan.objects.visible_to(user)
         .select_related("owner", "supervisor", "template")
@@ -65,7 +68,7 @@ def plan_for_user(*, user: Any, plan_id: int) -> ActionPlan:
     return plan
 
 
-def due_for_owner(*, user: Any, limit: int = 10) -> list[ActionPlan]:
+def due_for_owner(*, user: User, limit: int = 10) -> list[ActionPlan]:
     """The owner's open plans due within a week (or overdue), for their work list."""
     horizon = timezone.localdate() + dt.timedelta(days=DUE_WITHIN_DAYS)
     return list(

@@ -8,11 +8,12 @@ costs the same few queries whatever it shows."""
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, Count, IntegerField, Q, Sum, When
 from django.utils import timezone, translation
 
@@ -47,7 +48,7 @@ class ReportFilters:
         return cls(month_from=add_months(end, -(months - 1)), month_to=end)
 
     @classmethod
-    def from_params(cls, params: Any) -> "ReportFilters":
+    def from_params(cls, params: Mapping[str, Any]) -> "ReportFilters":
         """From a query string: from=YYYY-MM, to=YYYY-MM, consultant, department, factor."""
         default = cls.last_months()
         errors: dict[str, list[str]] = {}
@@ -176,7 +177,7 @@ class Report:
     departments: list[PersonRow]
 
 
-def items_in_scope(*, user: Any) -> Any:
+def items_in_scope(*, user: User | AnonymousUser) -> Any:
     """Answer items of the consultants and departments the user sees (SAT-3 scoping)."""
     return apply_scope(
         AnswerItem.objects.all(),
@@ -186,7 +187,7 @@ def items_in_scope(*, user: Any) -> Any:
     )
 
 
-def responses_in_scope(*, user: Any) -> Any:
+def responses_in_scope(*, user: User | AnonymousUser) -> Any:
     return SurveyResponse.objects.visible_to(user)
 
 
@@ -203,7 +204,7 @@ def factor_names(*, codes: Iterable[str]) -> dict[str, str]:
     return names
 
 
-def grouped_rows(*, user: Any, filters: ReportFilters) -> list[dict[str, Any]]:
+def grouped_rows(*, user: User | AnonymousUser, filters: ReportFilters) -> list[dict[str, Any]]:
     """The one grouped query: sums per month × factor × consultant × department × source."""
     items = filter_given(
         items_in_scope(user=user).filter(
@@ -220,7 +221,9 @@ def grouped_rows(*, user: Any, filters: ReportFilters) -> list[dict[str, Any]]:
     )
 
 
-def _nps_by_month(*, user: Any, filters: ReportFilters) -> dict[dt.date, dict[str, Any]]:
+def _nps_by_month(
+    *, user: User | AnonymousUser, filters: ReportFilters
+) -> dict[dt.date, dict[str, Any]]:
     responses = filter_given(
         responses_in_scope(user=user).filter(
             month__gte=filters.month_from, month__lte=filters.month_to, nps__isnull=False
@@ -246,7 +249,7 @@ def _names(model: Any, ids: set[int], label: Any) -> dict[int, str]:
     return {obj.pk: label(obj) for obj in model.objects.filter(pk__in=ids)}
 
 
-def report(*, user: Any, filters: ReportFilters) -> Report:
+def report(*, user: User | AnonymousUser, filters: ReportFilters) -> Report:
     rows = grouped_rows(user=user, filters=filters)
     total = Split()
     by_factor: dict[str, Split] = defaultdict(Split)

@@ -2,11 +2,12 @@
 data scope (the consultant's and the department's)."""
 
 from dataclasses import dataclass
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Max
 from django.utils import timezone
 
+from guanxi.accounts.models import User
 from guanxi.core.crypto import token_digest
 from guanxi.core.errors import found
 from guanxi.customers.models import Customer
@@ -78,7 +79,9 @@ def link_by_token(*, token: str) -> SurveyLink | None:
     )
 
 
-def customer_responses(*, user: Any, customer: Customer, limit: int = 10) -> list[SurveyResponse]:
+def customer_responses(
+    *, user: User | AnonymousUser, customer: Customer, limit: int = 10
+) -> list[SurveyResponse]:
     """The customer's answers for their 360 page: who sees the customer sees them."""
     if not Customer.objects.visible_to(user).filter(pk=customer.pk).exists():
         return []
@@ -89,7 +92,7 @@ def customer_responses(*, user: Any, customer: Customer, limit: int = 10) -> lis
     )
 
 
-def response_for_user(*, user: Any, response_id: int) -> SurveyResponse:
+def response_for_user(*, user: User | AnonymousUser, response_id: int) -> SurveyResponse:
     response: SurveyResponse = found(
         SurveyResponse.objects.visible_to(user)
         .select_related("customer", "consultant", "version", "version__template")

@@ -699,7 +699,7 @@ def complaint_compensate(
     return complaint
 
 
-def compensation_finish(*, record_id: int, outcome: str, actor: Any) -> None:
+def compensation_finish(*, record_id: int, outcome: str, actor: User) -> None:
     """The approval flows' finisher for complaints: approved, rejected or withdrawn."""
     state = {
         "approved": Complaint.Compensation.APPROVED,
