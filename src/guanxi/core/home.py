@@ -4,13 +4,13 @@ gets (request=, user=, kinds=) and returns a `HomeSection` for the kinds it serv
 Apps built later (care, service) add their sections the same way."""
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from guanxi.core.hooks import Hook
+from guanxi.core.scope import AnyUser
 
 # The kinds of home a role can have.
 SALES = "sales"  # a consultant's own day: due work, targets, pipeline
@@ -42,7 +42,7 @@ def home_section(
 
 
 def home_sections_for(
-    *, request: HttpRequest, user: Any, kinds: frozenset[str]
+    *, request: HttpRequest, user: AnyUser, kinds: frozenset[str]
 ) -> list[HomeSection]:
     found = home_sections.call_all(request=request, user=user, kinds=kinds)
     return sorted((section for section in found if section is not None), key=lambda s: s.order)

@@ -9,7 +9,13 @@ added by the caller through `extra`.
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
+
+# Any request's user: the kernel cannot name accounts.User (a higher app), and a read for an
+# anonymous user sees nothing.
+AnyUser = AbstractBaseUser | AnonymousUser
 
 
 class DataScope:
@@ -97,6 +103,7 @@ def apply_scope[QS: QuerySet](
 
 # `accounts` knows how a user's roles give a scope; it registers that function here when it
 # starts, so that querysets of every app can filter by scope without importing a higher app.
+# (Its user is Any: the kernel cannot name accounts.User, which the resolver takes.)
 class ScopeResolver(Protocol):
     def __call__(self, *, user: Any) -> Scope: ...
 
@@ -109,7 +116,7 @@ def scope_resolver_register(resolver: ScopeResolver) -> None:
     _scope_resolver = resolver
 
 
-def scope_of(user: Any) -> Scope:
+def scope_of(user: AnyUser | None) -> Scope:
     if _scope_resolver is None or user is None or not getattr(user, "is_authenticated", False):
         return Scope.nothing()
     return _scope_resolver(user=user)
@@ -133,11 +140,11 @@ class ScopedQuerySet(QuerySet):
     scope_owner_field = "owner"
     scope_department_field = "department"
 
-    def scope_condition(self, user: Any) -> Q | None:
+    def scope_condition(self, user: AnyUser) -> Q | None:
         """Records shared with the user beyond their scope (协作人 …), or None."""
         return None
 
-    def visible_to(self, user: Any) -> "ScopedQuerySet":
+    def visible_to(self, user: AnyUser) -> "ScopedQuerySet":
         scope = scope_of(user)
         if scope.user_id is None:
             return self.none()
@@ -149,7 +156,7 @@ class ScopedQuerySet(QuerySet):
             extra=self.scope_condition(user),
         )
 
-    def locked_for(self, user: Any, *, action: str, pk: int) -> Any:
+    def locked_for(self, user: AnyUser, *, action: str, pk: int) -> Any:
         """The row `pk` locked (SELECT … FOR UPDATE of its own table) if the user may do
         `action` on it, else None: the answer of `editable_by(user, action=action)` for that
         row, decided on the locked row in Python (`may_change`) instead of compiled into the
@@ -165,7 +172,7 @@ class ScopedQuerySet(QuerySet):
         )
         return row if allowed else None
 
-    def editable_by(self, user: Any, *, action: str) -> "ScopedQuerySet":
+    def editable_by(self, user: AnyUser, *, action: str) -> "ScopedQuerySet":
         scope = scope_of(user)
         if scope.user_id is None:
             return self.none()

@@ -4,9 +4,9 @@ is loaded after the page (htmx), so no page pays for the counts."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from guanxi.core.hooks import Hook
+from guanxi.core.scope import AnyUser
 
 # The badge says "99+" beyond this; counting further would only cost time.
 WAITING_CAP = 99
@@ -24,7 +24,7 @@ class WaitingItem:
 waiting_items = Hook("waiting_items")
 
 
-def waiting_for(*, user: Any) -> list[WaitingItem]:
+def waiting_for(*, user: AnyUser) -> list[WaitingItem]:
     """The kinds of work waiting for the user, each with at least one item."""
     callbacks: list[Callable[..., WaitingItem | None]] = list(waiting_items)
     found = [callback(user=user) for callback in callbacks]

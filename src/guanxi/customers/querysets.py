@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from guanxi.core.hooks import Hook
-from guanxi.core.scope import ScopedQuerySet, editable_q, may_change, scope_of
+from guanxi.core.scope import AnyUser, ScopedQuerySet, editable_q, may_change, scope_of
 
 # Higher apps add conditions under which a user sees customers (e.g. members of a public
 # pool see its customers). Each callback takes user=... and returns a Q or None.
@@ -21,7 +21,7 @@ class CustomerQuerySet(ScopedQuerySet):
     def alive(self) -> Self:
         return self.filter(deleted_at__isnull=True)
 
-    def _active_share(self, user: Any, *, editable: bool = False) -> Exists:
+    def _active_share(self, user: AnyUser, *, editable: bool = False) -> Exists:
         share_model = self.model._meta.get_field("shares").related_model
         shares = share_model.objects.filter(customer_id=OuterRef("pk"), user_id=user.pk).filter(
             Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
@@ -30,7 +30,7 @@ class CustomerQuerySet(ScopedQuerySet):
             shares = shares.filter(can_edit=True)
         return Exists(shares)
 
-    def scope_condition(self, user: Any) -> Q | None:
+    def scope_condition(self, user: AnyUser) -> Q | None:
         condition = Q(self._active_share(user))
         for callback in visibility_extensions:
             extra = callback(user=user)
@@ -38,12 +38,12 @@ class CustomerQuerySet(ScopedQuerySet):
                 condition |= extra
         return condition
 
-    def visible_to(self, user: Any, *, include_deleted: bool = False) -> Self:
+    def visible_to(self, user: AnyUser, *, include_deleted: bool = False) -> Self:
         queryset = self if include_deleted else self.alive()
         return ScopedQuerySet.visible_to(queryset, user)
 
     def editable_by(
-        self, user: Any, *, action: str, include_deleted: bool = False, shared: bool = True
+        self, user: AnyUser, *, action: str, include_deleted: bool = False, shared: bool = True
     ) -> Self:
         """The customers the user may do `action` on (core.scope.editable_q), plus those shared
         read-write with them when `shared` (the owner lent them the customer's upkeep; actions
@@ -60,7 +60,7 @@ class CustomerQuerySet(ScopedQuerySet):
         return queryset.filter(condition)
 
 
-def customer_seen_by(user: Any, customer: Any, *, include_deleted: bool = False) -> bool:
+def customer_seen_by(user: AnyUser, customer: Any, *, include_deleted: bool = False) -> bool:
     """Whether `customer` (a row already read) is among `Customer.objects.visible_to(user,
     include_deleted=...)`: decided from its owner and department when the user's scope
     covers them, asking the database (shares, pools) only when it does not — the 360 page
@@ -76,7 +76,7 @@ def customer_seen_by(user: Any, customer: Any, *, include_deleted: bool = False)
     return rows.filter(pk=customer.pk).exists()
 
 
-def customer_editable(user: Any, customer: Any, *, action: str, shared: bool = True) -> bool:
+def customer_editable(user: AnyUser, customer: Any, *, action: str, shared: bool = True) -> bool:
     """Whether `customer` (a row already read) is among `Customer.objects.editable_by(user,
     action=..., shared=...)`: decided from its owner and department and the user's scope,
     asking the database only for a read-write share when the scope does not decide (the 360

@@ -4,9 +4,11 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from guanxi.accounts.models import User
 from guanxi.accounts.permissions import EDIT_OTHERS
 from guanxi.care.models import InstalledAsset
 from guanxi.core.errors import found
@@ -38,12 +40,12 @@ class AssetFilters:
         )
 
 
-def assets_visible(*, user: object) -> QuerySet[InstalledAsset]:
+def assets_visible(*, user: User | AnonymousUser) -> QuerySet[InstalledAsset]:
     return InstalledAsset.objects.filter(customer__in=Customer.objects.visible_to(user))
 
 
 def asset_page(
-    *, user: object, filters: AssetFilters, cursor: str | None, limit: int = 25
+    *, user: User | AnonymousUser, filters: AssetFilters, cursor: str | None, limit: int = 25
 ) -> Page[InstalledAsset]:
     rows = assets_visible(user=user).filter(retired_on__isnull=True)
     until = timezone.localdate() + dt.timedelta(days=filters.horizon)
@@ -62,7 +64,7 @@ def asset_page(
 
 
 def assets_of_customer(
-    *, user: object, customer: Customer, limit: int = 20
+    *, user: User | AnonymousUser, customer: Customer, limit: int = 20
 ) -> list[InstalledAsset]:
     return list(
         assets_visible(user=user)
@@ -72,11 +74,11 @@ def assets_of_customer(
     )
 
 
-def asset_get_for_user(*, user: object, asset_id: int) -> InstalledAsset:
+def asset_get_for_user(*, user: User | AnonymousUser, asset_id: int) -> InstalledAsset:
     return found(
         assets_visible(user=user).select_related("customer", "product").filter(pk=asset_id).first()
     )
 
 
-def customer_assets_editable(*, user: object, customer: Customer) -> bool:
+def customer_assets_editable(*, user: User | AnonymousUser, customer: Customer) -> bool:
     return Customer.objects.editable_by(user, action=EDIT_OTHERS).filter(pk=customer.pk).exists()

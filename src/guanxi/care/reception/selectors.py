@@ -6,10 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from guanxi.accounts.models import User
 from guanxi.care.common.permissions import RECEPTION_OTHERS
 from guanxi.care.models import Reception
 from guanxi.core.dates import as_date
@@ -45,11 +47,11 @@ class ReceptionFilters:
         )
 
 
-def receptions_visible(*, user: object) -> QuerySet[Reception]:
+def receptions_visible(*, user: User | AnonymousUser) -> QuerySet[Reception]:
     return Reception.objects.visible_to(user)
 
 
-def _filtered(*, user: object, filters: ReceptionFilters) -> QuerySet[Reception]:
+def _filtered(*, user: User | AnonymousUser, filters: ReceptionFilters) -> QuerySet[Reception]:
     rows = filter_given(
         receptions_visible(user=user).filter(
             **on_local_days("at", filters.day_from, filters.day_to)
@@ -67,7 +69,7 @@ def _filtered(*, user: object, filters: ReceptionFilters) -> QuerySet[Reception]
 
 
 def reception_page(
-    *, user: object, filters: ReceptionFilters, cursor: str | None, limit: int = 25
+    *, user: User | AnonymousUser, filters: ReceptionFilters, cursor: str | None, limit: int = 25
 ) -> Page[Reception]:
     rows = _filtered(user=user, filters=filters).select_related(
         "received_by", "customer", "department"
@@ -81,7 +83,7 @@ def reception_page(
     )
 
 
-def reception_get_for_user(*, user: object, entry_id: int) -> Reception:
+def reception_get_for_user(*, user: User | AnonymousUser, entry_id: int) -> Reception:
     return found(
         receptions_visible(user=user)
         .select_related("received_by", "customer")
@@ -90,7 +92,7 @@ def reception_get_for_user(*, user: object, entry_id: int) -> Reception:
     )
 
 
-def reception_can_edit(*, user: object, entry: Reception) -> bool:
+def reception_can_edit(*, user: User | AnonymousUser, entry: Reception) -> bool:
     from_scope = Reception.objects.editable_by(user, action=RECEPTION_OTHERS)
     return from_scope.filter(pk=entry.pk).exists()
 
@@ -114,7 +116,7 @@ class DayCounts:
 
 
 def reception_daily(
-    *, user: object, days: int = 14, today: dt.date | None = None
+    *, user: User | AnonymousUser, days: int = 14, today: dt.date | None = None
 ) -> list[DayCounts]:
     """Per local day, newest first: entries by channel, demos, entries that are customers now
     and those that became new customers (ACQ-5's daily counts and conversion). Days without
@@ -161,7 +163,9 @@ def reception_daily(
     return answer
 
 
-def receptions_of_customer(*, user: object, customer: Customer, limit: int = 10) -> list[Reception]:
+def receptions_of_customer(
+    *, user: User | AnonymousUser, customer: Customer, limit: int = 10
+) -> list[Reception]:
     """The customer's front-desk entries the reader may see, newest first."""
     return list(
         receptions_visible(user=user)
@@ -171,7 +175,9 @@ def receptions_of_customer(*, user: object, customer: Customer, limit: int = 10)
     )
 
 
-def customers_with_phone(*, user: object, phone: str, limit: int = 5) -> list[Customer]:
+def customers_with_phone(
+    *, user: User | AnonymousUser, phone: str, limit: int = 5
+) -> list[Customer]:
     """Customers the reader may see whose mobile is the visitor's: who to link the entry to."""
     if not phone or phone_search_digits(phone) is None:
         return []

@@ -325,7 +325,7 @@ def funnel_figures(
 
 @dataclass
 class TeamRow:
-    user: object
+    user: User
     pool: dict = field(default_factory=dict)  # stage id → tracked customers
     pool_total: int = 0
     overdue: int = 0
