@@ -44,7 +44,7 @@ from guanxi.care.reception.services import ReceptionInput, reception_log
 from guanxi.care.visits import services as care_visits
 from guanxi.core.models import AuditLog
 from guanxi.customers.archive import services as archive
-from guanxi.customers.archive.validation import CustomerInput
+from guanxi.customers.archive.validation import ContactInput, CustomerInput
 from guanxi.customers.models import (
     Attachment,
     Contact,
@@ -264,7 +264,7 @@ class World:
     @cached_property
     def contact(self) -> Contact:
         return archive.contact_create(
-            actor=self.owner, customer=self.customer, data={"name": "联系人"}
+            actor=self.owner, customer=self.customer, data=ContactInput(name="联系人")
         )
 
     @cached_property

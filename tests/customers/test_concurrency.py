@@ -14,6 +14,7 @@ from guanxi.accounts.models import User
 from guanxi.core.errors import Conflict
 from guanxi.customers import dedup
 from guanxi.customers.archive.services import customer_create, customer_update
+from guanxi.customers.archive.validation import CustomerInput
 from guanxi.customers.errors import CustomerDuplicate
 from guanxi.customers.models import Customer, DedupKey
 
@@ -93,7 +94,9 @@ def _assert_one_created(results, mobile):
 
 def test_simultaneous_creates_with_one_mobile(sales1a, sales2a):
     def create(user, name, notation):
-        return lambda: customer_create(actor=_fresh(user), data={"name": name, "mobile": notation})
+        return lambda: customer_create(
+            actor=_fresh(user), data=CustomerInput(name=name, mobile=notation)
+        )
 
     results = run_together(
         create(sales1a, "张三", "13800138000"),
@@ -108,7 +111,7 @@ def test_many_simultaneous_creates(sales1a, sales1b, sales2a, manager):
         *[
             (
                 lambda u=u, i=i: customer_create(
-                    actor=_fresh(u), data={"name": f"客户{i}", "mobile": "13900001111"}
+                    actor=_fresh(u), data=CustomerInput(name=f"客户{i}", mobile="13900001111")
                 )
             )
             for i, u in enumerate(users)
@@ -138,10 +141,10 @@ def test_both_past_the_check_before_either_inserts(sales1a, sales2a, monkeypatch
     monkeypatch.setattr(dedup, "find_matches", find_then_wait)
     results = run_together(
         lambda: customer_create(
-            actor=_fresh(sales1a), data={"name": "张三", "mobile": "13800138000"}
+            actor=_fresh(sales1a), data=CustomerInput(name="张三", mobile="13800138000")
         ),
         lambda: customer_create(
-            actor=_fresh(sales2a), data={"name": "李四", "mobile": "13800138000"}
+            actor=_fresh(sales2a), data=CustomerInput(name="李四", mobile="13800138000")
         ),
     )
     _assert_one_created(results, "+8613800138000")
@@ -157,7 +160,7 @@ def test_two_edits_from_one_version(sales1a, make_customer):
         return lambda: customer_update(
             actor=_fresh(sales1a),
             customer=Customer.objects.get(pk=customer.pk),
-            data={"notes": text},
+            data=CustomerInput(notes=text),
             expected_version=1,
         )
 

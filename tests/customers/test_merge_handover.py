@@ -18,6 +18,7 @@ from guanxi.customers.archive.services import (
     customer_update,
     share_set,
 )
+from guanxi.customers.archive.validation import ContactInput, CustomerInput
 from guanxi.customers.errors import CustomerDuplicate
 from guanxi.customers.models import (
     Attachment,
@@ -58,22 +59,24 @@ def snapshot(*customers):
 
 @pytest.fixture
 def pair(sales1a, sales1b, sales2a, manager):
-    primary = customer_create(actor=sales1a, data={"name": "张三", "city": "北京", "notes": "主档"})
+    primary = customer_create(
+        actor=sales1a, data=CustomerInput(name="张三", city="北京", notes="主档")
+    )
     duplicate = customer_create(
         actor=sales1b,
-        data={
-            "name": "张三",
-            "mobile": "13800138000",
-            "email": "zhangsan@example.com",
-            "city": "上海",
-            "occupation": "工程师",
-            "notes": "重复档",
-        },
+        data=CustomerInput(
+            name="张三",
+            mobile="13800138000",
+            email="zhangsan@example.com",
+            city="上海",
+            occupation="工程师",
+            notes="重复档",
+        ),
     )
     customer_set_tags(actor=sales1a, customer=primary, tags=["VIP", "新客户"])
     customer_set_tags(actor=sales1b, customer=duplicate, tags=["VIP", "老客户"])
     contact_create(
-        actor=sales1b, customer=duplicate, data={"name": "张太太", "mobile": "13900139000"}
+        actor=sales1b, customer=duplicate, data=ContactInput(name="张太太", mobile="13900139000")
     )
     attachment_add(
         actor=sales1b,
@@ -127,33 +130,41 @@ def test_merge_keeps_every_related_record(pair, manager, sales1a, sales2a):
 
     # The duplicate's mobile and e-mail now belong to the primary's duplicate keys.
     with pytest.raises(CustomerDuplicate) as info:
-        customer_create(actor=sales2a, data={"name": "张三", "mobile": "138 0013 8000"})
+        customer_create(actor=sales2a, data=CustomerInput(name="张三", mobile="138 0013 8000"))
     assert info.value.match_id == kept.pk
     with pytest.raises(CustomerDuplicate) as info:
-        customer_create(actor=sales2a, data={"name": "张三", "email": "ZhangSan@example.com"})
+        customer_create(
+            actor=sales2a, data=CustomerInput(name="张三", email="ZhangSan@example.com")
+        )
     assert info.value.match_id == kept.pk
 
 
 def test_merge_keeps_the_duplicates_own_phone_blocking_new_duplicates(manager, sales1a):
-    keep = customer_create(actor=sales1a, data={"name": "王芳", "mobile": "13700000001"})
-    drop = customer_create(actor=sales1a, data={"name": "王芳", "mobile": "13700000002"})
+    keep = customer_create(actor=sales1a, data=CustomerInput(name="王芳", mobile="13700000001"))
+    drop = customer_create(actor=sales1a, data=CustomerInput(name="王芳", mobile="13700000002"))
     customer_merge(actor=manager, primary=keep, duplicate=drop)
     with pytest.raises(CustomerDuplicate) as info:
-        customer_create(actor=sales1a, data={"name": "别人", "mobile": "137 0000 0002"})
+        customer_create(actor=sales1a, data=CustomerInput(name="别人", mobile="137 0000 0002"))
     assert info.value.match_id == keep.pk
     # an edit of the primary rewrites its own keys and keeps the inherited one
     keep.refresh_from_db()
     customer_update(
-        actor=sales1a, customer=keep, data={"notes": "合并后"}, expected_version=keep.version
+        actor=sales1a,
+        customer=keep,
+        data=CustomerInput(notes="合并后"),
+        expected_version=keep.version,
     )
     with pytest.raises(CustomerDuplicate):
-        customer_create(actor=sales1a, data={"name": "别人", "mobile": "13700000002"})
+        customer_create(actor=sales1a, data=CustomerInput(name="别人", mobile="13700000002"))
     # the primary may itself take the inherited value without tripping over it
     keep.refresh_from_db()
     customer_update(
-        actor=sales1a, customer=keep, data={"mobile": "13700000002"}, expected_version=keep.version
+        actor=sales1a,
+        customer=keep,
+        data=CustomerInput(mobile="13700000002"),
+        expected_version=keep.version,
     )
-    customer_create(actor=sales1a, data={"name": "别人", "mobile": "13700000001"})
+    customer_create(actor=sales1a, data=CustomerInput(name="别人", mobile="13700000001"))
 
 
 def test_merged_duplicate_cannot_be_restored(pair, manager, admin_user):
@@ -177,8 +188,10 @@ def test_merge_needs_merge_permission(pair, request, actor_name):
 
 
 def test_merge_needs_both_editable(manager, relations, sales1a):
-    mine = customer_create(actor=sales1a, data={"name": "李四"})
-    outside = customer_create(actor=relations, data={"name": "李四", "mobile": "13700137000"})
+    mine = customer_create(actor=sales1a, data=CustomerInput(name="李四"))
+    outside = customer_create(
+        actor=relations, data=CustomerInput(name="李四", mobile="13700137000")
+    )
     before = snapshot(mine, outside)
     # The manager (销售中心) may merge but cannot change a customer of 客户关系部.
     for primary, duplicate in ((mine, outside), (outside, mine)):
@@ -191,8 +204,10 @@ def test_merge_needs_both_editable(manager, relations, sales1a):
 
 
 def test_merge_refuses_person_with_organisation_and_self(manager, sales1a):
-    person = customer_create(actor=sales1a, data={"name": "星辰"})
-    org = customer_create(actor=sales1a, data={"name": "星辰科技有限公司", "kind": "organisation"})
+    person = customer_create(actor=sales1a, data=CustomerInput(name="星辰"))
+    org = customer_create(
+        actor=sales1a, data=CustomerInput(name="星辰科技有限公司", kind="organisation")
+    )
     before = snapshot(person, org)
     with pytest.raises(ValidationFailed):
         customer_merge(actor=manager, primary=person, duplicate=org)
@@ -204,8 +219,8 @@ def test_merge_refuses_person_with_organisation_and_self(manager, sales1a):
 def test_merge_of_deleted_customer_refused(manager, sales1a):
     from guanxi.customers.archive.services import customer_delete
 
-    a = customer_create(actor=sales1a, data={"name": "王五"})
-    b = customer_create(actor=sales1a, data={"name": "王五"})
+    a = customer_create(actor=sales1a, data=CustomerInput(name="王五"))
+    b = customer_create(actor=sales1a, data=CustomerInput(name="王五"))
     customer_delete(actor=manager, customer=b)
     with pytest.raises(PermissionDenied):
         customer_merge(actor=manager, primary=a, duplicate=b)
@@ -216,8 +231,8 @@ def test_merge_of_deleted_customer_refused(manager, sales1a):
 
 @pytest.fixture
 def book(sales1a, sales1b):
-    mine = [customer_create(actor=sales1a, data={"name": f"客户{i}"}) for i in range(3)]
-    other = customer_create(actor=sales1b, data={"name": "别人的客户"})
+    mine = [customer_create(actor=sales1a, data=CustomerInput(name=f"客户{i}")) for i in range(3)]
+    other = customer_create(actor=sales1b, data=CustomerInput(name="别人的客户"))
     return mine, other
 
 

@@ -17,6 +17,7 @@ from guanxi.customers.archive.services import (
     customer_purge,
     customer_update,
 )
+from guanxi.customers.archive.validation import CustomerInput
 from guanxi.customers.models import Customer
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +97,10 @@ def test_names_are_found_as_the_prefix_and_like_find_them(people, sales1a, q, ex
 
 def test_renamed_merged_deleted_and_purged_names(people, sales1a, admin_user):
     customer_update(
-        actor=sales1a, customer=people["王秀"], data={"name": "赵秀"}, expected_version=None
+        actor=sales1a,
+        customer=people["王秀"],
+        data=CustomerInput(name="赵秀"),
+        expected_version=None,
     )
     assert _found(sales1a, "王秀") == {"王秀英", "李王秀兰", "ANNA王秀"}
     assert _found(sales1a, "赵秀") == {"赵秀"}

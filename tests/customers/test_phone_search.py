@@ -12,6 +12,7 @@ from guanxi.customers import phone_index
 from guanxi.customers.apps import _phone_index_after_migrate
 from guanxi.customers.archive.selectors import CustomerFilters, customer_list_for_user
 from guanxi.customers.archive.services import customer_delete, customer_purge, customer_update
+from guanxi.customers.archive.validation import CustomerInput
 from guanxi.customers.models import Customer
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +65,10 @@ def test_partial_phones_are_found_as_like_finds_them(phones, sales1a, q, expecte
 
 def test_edited_deleted_and_purged_phones(phones, sales1a, admin_user):
     customer_update(
-        actor=sales1a, customer=phones["甲"], data={"mobile": "18612345678"}, expected_version=None
+        actor=sales1a,
+        customer=phones["甲"],
+        data=CustomerInput(mobile="18612345678"),
+        expected_version=None,
     )
     assert _found(sales1a, "00138") == set()
     assert _found(sales1a, "8612345") == {"甲"}

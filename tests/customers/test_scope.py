@@ -26,6 +26,7 @@ from guanxi.customers.archive.services import (
     share_remove,
     share_set,
 )
+from guanxi.customers.archive.validation import CustomerInput
 from guanxi.customers.errors import CustomerNotFound
 from guanxi.customers.models import Customer, CustomerShare
 
@@ -143,7 +144,9 @@ def test_consultant_never_reaches_other_department(sales1a, sales1b, customers):
         }
         assert not customer_can_edit(user=user, customer=theirs)
         with pytest.raises(PermissionDenied):
-            customer_update(actor=user, customer=theirs, data={"notes": "x"}, expected_version=None)
+            customer_update(
+                actor=user, customer=theirs, data=CustomerInput(notes="x"), expected_version=None
+            )
         with pytest.raises(PermissionDenied):
             share_set(actor=user, customer=theirs, user=user, can_edit=True)
     assert not CustomerShare.objects.exists()
@@ -165,7 +168,7 @@ def test_read_only_share(sales1a, sales2a, customers):
     assert not customer_can_edit(user=sales2a, customer=mine)
     with pytest.raises(PermissionDenied):
         customer_update(
-            actor=sales2a, customer=mine, data={"notes": "hacked"}, expected_version=None
+            actor=sales2a, customer=mine, data=CustomerInput(notes="hacked"), expected_version=None
         )
     mine.refresh_from_db()
     assert mine.notes == ""
@@ -181,7 +184,7 @@ def test_read_write_share(sales1a, sales2a, customers):
     share_set(actor=sales1a, customer=mine, user=sales2a, can_edit=True)
     assert customer_can_edit(user=sales2a, customer=mine)
     updated = customer_update(
-        actor=sales2a, customer=mine, data={"notes": "由陈刚补充"}, expected_version=1
+        actor=sales2a, customer=mine, data=CustomerInput(notes="由陈刚补充"), expected_version=1
     )
     assert updated.notes == "由陈刚补充"
     assert updated.version == 2
@@ -212,7 +215,9 @@ def test_expired_share_gives_nothing(sales1a, sales2a, customers):
     assert mine.pk not in _list(sales2a, q="张三")
     assert not Customer.objects.editable_by(sales2a, action=EDIT_OTHERS).filter(pk=mine.pk).exists()
     with pytest.raises(PermissionDenied):
-        customer_update(actor=sales2a, customer=mine, data={"notes": "late"}, expected_version=None)
+        customer_update(
+            actor=sales2a, customer=mine, data=CustomerInput(notes="late"), expected_version=None
+        )
 
 
 def test_share_in_the_past_refused(sales1a, sales2a, customers):

@@ -13,6 +13,7 @@ from guanxi.core.names import pinyin_keys
 from guanxi.core.phones import normalize_phone
 from guanxi.customers import dedup
 from guanxi.customers.archive.services import customer_create
+from guanxi.customers.archive.validation import CustomerInput
 from guanxi.customers.demo import DEMO_CONSULTANTS
 from guanxi.customers.errors import CustomerDuplicate
 from guanxi.customers.models import Contact, Customer, CustomerTag, DedupKey, TimelineEvent
@@ -132,22 +133,26 @@ def test_fast_path_writes_correct_dedup_keys(db, org):
 
     person = Customer.objects.filter(kind=Customer.Kind.PERSON).first()
     with pytest.raises(CustomerDuplicate):
-        customer_create(actor=org["sales1a"], data={"name": "新客户", "mobile": person.mobile})
+        customer_create(
+            actor=org["sales1a"], data=CustomerInput(name="新客户", mobile=person.mobile)
+        )
     with_id = Customer.objects.exclude(id_number_encrypted="").first()
     number = decrypt(with_id.id_number_encrypted)
     with pytest.raises(CustomerDuplicate):
         customer_create(
             actor=org["sales1a"],
-            data={"name": "又一个", "mobile": "13900000001", "id_number": number},
+            data=CustomerInput(name="又一个", mobile="13900000001", id_number=number),
         )
     organisation = Customer.objects.filter(kind=Customer.Kind.ORGANISATION).first()
     with pytest.raises(CustomerDuplicate):
         customer_create(
             actor=org["sales1a"],
-            data={"kind": "organisation", "name": organisation.name, "mobile": "13900000002"},
+            data=CustomerInput(kind="organisation", name=organisation.name, mobile="13900000002"),
         )
     # A new customer after the bulk load gets the next id (sequence moved past the load).
-    fresh = customer_create(actor=org["sales1a"], data={"name": "新来的", "mobile": "13900000003"})
+    fresh = customer_create(
+        actor=org["sales1a"], data=CustomerInput(name="新来的", mobile="13900000003")
+    )
     assert fresh.pk > max(c.pk for c in sample)
 
 

@@ -4,6 +4,7 @@ import pytest
 
 from guanxi.core.errors import Conflict, PermissionDenied, ValidationFailed
 from guanxi.customers.archive.services import customer_create, customer_set_tags
+from guanxi.customers.archive.validation import CustomerInput
 from guanxi.customers.configuration import services
 from guanxi.customers.errors import CustomerDuplicate
 from guanxi.customers.models import (
@@ -38,9 +39,9 @@ def test_switching_a_rule_on_is_refused_when_customers_already_collide(
     settings.LANGUAGE_CODE = "en"
     DuplicateRule.objects.filter(field="email").update(is_active=False)
     DedupKey.objects.filter(rule="email").delete()
-    customer_create(actor=sales1a, data={"name": "甲", "email": "same@example.com"})
-    customer_create(actor=sales2a, data={"name": "乙", "email": "SAME@example.com"})
-    customer_create(actor=sales2a, data={"name": "丙", "email": "other@example.com"})
+    customer_create(actor=sales1a, data=CustomerInput(name="甲", email="same@example.com"))
+    customer_create(actor=sales2a, data=CustomerInput(name="乙", email="SAME@example.com"))
+    customer_create(actor=sales2a, data=CustomerInput(name="丙", email="other@example.com"))
     with pytest.raises(Conflict) as caught:
         services.duplicate_rule_set_active(actor=admin_user, field="email", active=True)
     assert "2" in str(caught.value.message) and "1 group" in str(caught.value.message)
@@ -52,10 +53,10 @@ def test_rule_switched_on_refuses_new_duplicates(admin_user, sales1a, sales2a):
     DuplicateRule.objects.update_or_create(field="name_mobile", defaults={"is_active": False})
     DuplicateRule.objects.filter(field="mobile").update(is_active=False)
     DedupKey.objects.filter(rule="mobile").delete()
-    customer_create(actor=sales1a, data={"name": "张三", "mobile": "13900000009"})
+    customer_create(actor=sales1a, data=CustomerInput(name="张三", mobile="13900000009"))
     services.duplicate_rule_set_active(actor=admin_user, field="name_mobile", active=True)
     with pytest.raises(CustomerDuplicate):
-        customer_create(actor=sales2a, data={"name": "张三", "mobile": "13900000009"})
+        customer_create(actor=sales2a, data=CustomerInput(name="张三", mobile="13900000009"))
 
 
 def test_dedup_rebuild_is_idempotent(admin_user, sales1a, make_customer):

@@ -129,8 +129,11 @@ def test_create_refuses_customer_out_of_scope_and_foreign_contact(customer, sale
     other = Customer.objects.exclude(pk=customer.pk).first()
     if other is None:
         from guanxi.customers.archive.services import customer_create
+        from guanxi.customers.archive.validation import CustomerInput
 
-        other = customer_create(actor=sales1a, data={"name": "别家", "mobile": "13900009999"})
+        other = customer_create(
+            actor=sales1a, data=CustomerInput(name="别家", mobile="13900009999")
+        )
     contact = Contact.objects.create(customer=other, name="张三")
     with pytest.raises(ValidationFailed) as error:
         sc.contract_create(

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from guanxi.customers.archive.services import customer_merge, customer_reassign, customer_update
+from guanxi.customers.archive.validation import CustomerInput
 from guanxi.customers.models import Customer
 from guanxi.pipeline.models import Prospect
 from guanxi.pipeline.prospects import services as prospects
@@ -36,7 +37,9 @@ def test_customer_events_created_updated_owner_changed_merged(
 ):
     sub = SubscriptionFactory(owner=admin_user)
     customer = make_customer(sales1a, name="王五")
-    customer_update(actor=sales1a, customer=customer, data={"city": "杭州"}, expected_version=None)
+    customer_update(
+        actor=sales1a, customer=customer, data=CustomerInput(city="杭州"), expected_version=None
+    )
     customer_reassign(actor=admin_user, customer=customer, to_user=sales1b)
     duplicate = make_customer(sales1b, name="王五 (重复)")
     customer_merge(

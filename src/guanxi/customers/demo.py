@@ -269,7 +269,7 @@ class DemoCustomer:
         data["source"] = self.fields.get("source_id")
         if self.id_number:
             data["id_number"] = self.id_number
-        return CustomerInput.from_dict(data)
+        return CustomerInput(**data)
 
 
 class DemoGenerator:

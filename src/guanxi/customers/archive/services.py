@@ -3,8 +3,8 @@
 import copy
 import datetime as dt
 import os
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -38,6 +38,7 @@ from guanxi.core.names import pinyin_keys
 from guanxi.core.sql import id_list, insert_models, insert_rows, insert_select
 from guanxi.customers import dedup
 from guanxi.customers.archive.validation import (
+    UNSET,
     ContactInput,
     CustomerInput,
     clean_contact_input,
@@ -187,12 +188,11 @@ def _write_keys(customer: Customer, *, actor: User, id_number: str) -> None:
 def customer_create(
     *,
     actor: User,
-    data: CustomerInput | Mapping[str, Any],
+    data: CustomerInput,
     owner: User | None = None,
     tags: Iterable[Tag | str] = (),
 ) -> Customer:
-    """A new customer of `owner` (the actor if None). `data` as a mapping is the older form
-    pipeline and sales callers still pass."""
+    """A new customer of `owner` (the actor if None)."""
     cleaned = clean_customer_input(data)
     owner = owner if owner is not None else actor
     customer = Customer(
@@ -363,7 +363,7 @@ def customer_update(
     *,
     actor: User,
     customer: Customer,
-    data: CustomerInput | Mapping[str, Any],
+    data: CustomerInput,
     expected_version: int | None,
 ) -> Customer:
     """Change the given fields. `expected_version` is the version the editor loaded: if
@@ -435,9 +435,7 @@ def _tags_replace(
 
 
 @transaction.atomic
-def contact_create(
-    *, actor: User, customer: Customer, data: ContactInput | Mapping[str, Any]
-) -> Contact:
+def contact_create(*, actor: User, customer: Customer, data: ContactInput) -> Contact:
     _lock_for_edit(actor=actor, customer_id=customer.pk, expected_version=None)
     contact = Contact(customer=customer, **clean_contact_input(data))
     _save_by(contact, actor)
@@ -452,13 +450,12 @@ def contact_create(
 
 
 @transaction.atomic
-def contact_update(
-    *, actor: User, contact: Contact, data: ContactInput | Mapping[str, Any]
-) -> Contact:
+def contact_update(*, actor: User, contact: Contact, data: ContactInput) -> Contact:
     """Change the fields given; the name stays unless a new one is given."""
     _lock_for_edit(actor=actor, customer_id=contact.customer_id, expected_version=None)
-    given = ContactInput.from_dict(data).given()
-    for key, value in clean_contact_input({"name": contact.name, **given}).items():
+    if data.name is UNSET:
+        data = replace(data, name=contact.name)
+    for key, value in clean_contact_input(data).items():
         setattr(contact, key, value)
     _save_by(contact, actor)
     return contact

@@ -91,10 +91,9 @@ class _Given:
         return {name: value for name, value in vars(self).items() if value is not UNSET}
 
     @classmethod
-    def from_dict(cls, data: "Mapping[str, Any] | Self") -> Self:
-        """From the mapping older callers pass; a key that is no field is refused."""
-        if isinstance(data, cls):
-            return data
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """From a mapping of posted values (a form's cleaned data); a key that is no field
+        is refused."""
         known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
         unknown = sorted(set(data) - known)
         if unknown:
@@ -258,7 +257,7 @@ def _custom_value(definition, value):
 
 
 def clean_customer_input(
-    given: CustomerInput | Mapping[str, Any],
+    given: CustomerInput,
     *,
     existing: Customer | None = None,
     custom_fields: list[CustomFieldDefinition] | None = None,
@@ -269,7 +268,7 @@ def clean_customer_input(
     cleaned: dict[str, Any] = {}
     # A list or object where one value belongs (a JSON body, a repeated form field) is refused
     # instead of being stored as its Python text ("['a']").
-    raw = CustomerInput.from_dict(given).given()
+    raw = given.given()
     not_scalar = {k for k, v in raw.items() if k != "custom_data" and not _is_scalar(v)}
     for key in sorted(not_scalar):
         errors[key] = [_("Enter a single value.")]
@@ -406,9 +405,9 @@ def clean_customer_input(
     return cleaned
 
 
-def clean_contact_input(given: ContactInput | Mapping[str, Any]) -> dict[str, Any]:
+def clean_contact_input(given: ContactInput) -> dict[str, Any]:
     """Validate the contact fields given; a contact always has a name."""
-    data = ContactInput.from_dict(given).given()
+    data = given.given()
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}
     for key, limit in CONTACT_TEXT_LIMITS.items():
