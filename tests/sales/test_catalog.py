@@ -380,6 +380,34 @@ def test_quote_update_only_in_draft(products, sales1a, make_customer):
     assert quote.notes == "含安装"
 
 
+def test_quote_update_is_one_transaction(products, sales1a, make_customer, monkeypatch):
+    """A failure after the new lines are written (here the audit row) leaves the quote as it
+    was: its lines are not half replaced. QuoteHeaderInput stays a class, not a function."""
+    quote = catalog.quote_create(
+        actor=sales1a,
+        customer=make_customer(sales1a),
+        items=[{"product": products["a"], "quantity": "1"}],
+    )
+    assert isinstance(catalog.QuoteHeaderInput(notes="改"), catalog.QuoteHeaderInput)
+
+    def audit_fails(**kwargs):
+        raise RuntimeError("audit down")
+
+    monkeypatch.setattr(catalog, "audit_record", audit_fails)
+    with pytest.raises(RuntimeError):
+        catalog.quote_update(
+            actor=sales1a,
+            quote=quote,
+            data=catalog.QuoteHeaderInput(notes="改"),
+            items=[{"product": products["b"], "quantity": "5"}],
+        )
+    assert list(quote.items.values_list("product_id", "quantity")) == [
+        (products["a"].pk, Decimal("1.000"))
+    ]
+    quote.refresh_from_db()
+    assert quote.notes == "" and quote.total_amount == Decimal("1000.00")
+
+
 ILLEGAL = [
     ("draft", "accepted"),
     ("draft", "rejected"),

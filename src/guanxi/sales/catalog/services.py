@@ -733,7 +733,6 @@ def quote_create(
     return quote
 
 
-@transaction.atomic
 @dataclass(frozen=True, kw_only=True)
 class QuoteHeaderInput:
     """A draft quote's header as given; a field left UNSET keeps the stored value."""
@@ -743,6 +742,7 @@ class QuoteHeaderInput:
     notes: str | Unset = UNSET
 
 
+@transaction.atomic
 def quote_update(
     *,
     actor: User,
