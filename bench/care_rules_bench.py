@@ -37,6 +37,7 @@ from guanxi.care.rules.services import date_rules_evaluate  # noqa: E402
 from guanxi.customers.models import Customer  # noqa: E402
 from guanxi.pipeline.models import FollowUp  # noqa: E402
 from guanxi.pipeline.prospects.services import FollowUpInput, followup_log  # noqa: E402
+from guanxi.sales.common.lines import LineInput  # noqa: E402
 from guanxi.sales.contracts.services import contract_create, contract_submit  # noqa: E402
 
 
@@ -83,14 +84,14 @@ def _contracts(user: User, customers: list[Customer], n: int, offset: int) -> li
             customer=customer,
             title="年度服务合同",
             items=[
-                {
-                    "description": "年度服务",
-                    "unit": "套",
-                    "quantity": "1",
-                    "unit_price": "100.00",
-                    "discount_rate": "0",
-                    "tax_rate": "0.13",
-                }
+                LineInput(
+                    description="年度服务",
+                    unit="套",
+                    quantity="1",
+                    unit_price="100.00",
+                    discount_rate="0",
+                    tax_rate="0.13",
+                )
             ],
         )
         started = time.perf_counter()

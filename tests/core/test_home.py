@@ -14,6 +14,7 @@ from guanxi.accounts.services import token_create
 from guanxi.core.dates import month_bounds
 from guanxi.customers.models import Source
 from guanxi.pipeline.models import FollowUp, Prospect, Stage
+from guanxi.sales.common.lines import LineInput
 from guanxi.sales.contracts.services import contract_create, contract_submit
 from guanxi.sales.models import Contract, SalesTarget
 
@@ -141,15 +142,15 @@ def test_consultant_has_no_team_sections_and_manager_sees_approvals(
         customer=make_customer(sales1a, name="审批客户"),
         title="首页审批合同",
         items=[
-            {
-                "product": None,
-                "description": "实施服务",
-                "unit": "项",
-                "quantity": "1",
-                "unit_price": "150000.00",
-                "discount_rate": "0",
-                "tax_rate": "0.13",
-            }
+            LineInput(
+                product=None,
+                description="实施服务",
+                unit="项",
+                quantity="1",
+                unit_price="150000.00",
+                discount_rate="0",
+                tax_rate="0.13",
+            )
         ],
     )
     contract = contract_submit(actor=sales1a, contract=contract)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from guanxi.accounts.demo import DEMO_PASSWORD
 from guanxi.pipeline.models import Prospect, Stage
 from guanxi.pipeline.prospects.services import prospect_set_expectation, prospect_set_stage
+from guanxi.sales.common.lines import LineInput
 from guanxi.sales.contracts.services import contract_create, contract_submit
 from guanxi.sales.models import Contract
 
@@ -86,15 +87,15 @@ def test_managers_morning(
             customer=customer,
             title="年度实施合同",
             items=[
-                {
-                    "product": None,
-                    "description": "实施服务",
-                    "unit": "项",
-                    "quantity": "1",
-                    "unit_price": "233333.33",
-                    "discount_rate": "0.10",
-                    "tax_rate": "0.13",
-                }
+                LineInput(
+                    product=None,
+                    description="实施服务",
+                    unit="项",
+                    quantity="1",
+                    unit_price="233333.33",
+                    discount_rate="0.10",
+                    tax_rate="0.13",
+                )
             ],
         ),
     )

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from guanxi.sales.approvals import services as approvals
 from guanxi.sales.catalog import services as catalog
+from guanxi.sales.common.lines import LineInput
 from guanxi.sales.contracts.services import contract_create, contract_submit
 from guanxi.sales.fulfilment import services as fulfilment
 from guanxi.sales.models import Contract, Instalment, Invoice, Payment, Product, Quote
@@ -32,8 +33,11 @@ class ProductFactory(factory.django.DjangoModelFactory):
     list_price = D("1000.00")
 
 
-class LineFactory(factory.DictFactory):
+class LineFactory(factory.Factory):
     """One contract line as contract_create takes it (no product, 13% tax by default)."""
+
+    class Meta:
+        model = LineInput
 
     product = None
     description = "年度服务"
@@ -155,7 +159,7 @@ def make_quote(owner, customer, product, *, quantity="2", status=None):
     quote = catalog.quote_create(
         actor=owner,
         customer=customer,
-        items=[{"product": product, "quantity": quantity}],
+        items=[LineInput(product=product, quantity=quantity)],
         notes="报价说明",
     )
     moves = {

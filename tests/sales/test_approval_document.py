@@ -10,8 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guanxi.sales.approvals import services as approvals
+from guanxi.sales.common.lines import LineInput
 from guanxi.sales.contracts.selectors import contract_document, document_changes
-from guanxi.sales.contracts.services import contract_create, contract_submit, contract_update
+from guanxi.sales.contracts.services import (
+    ContractHead,
+    contract_create,
+    contract_submit,
+    contract_update,
+)
 from guanxi.sales.models import Approval, ApprovalFlow, Contract
 from guanxi.sales.receivables.services import instalments_set
 
@@ -21,15 +27,15 @@ D = Decimal
 
 
 def _line(quantity, price, discount="0", description="商城系统", tax="0.13"):
-    return {
-        "product": None,
-        "description": description,
-        "unit": "套",
-        "quantity": quantity,
-        "unit_price": price,
-        "discount_rate": discount,
-        "tax_rate": tax,
-    }
+    return LineInput(
+        product=None,
+        description=description,
+        unit="套",
+        quantity=quantity,
+        unit_price=price,
+        discount_rate=discount,
+        tax_rate=tax,
+    )
 
 
 def _plan(contract, *amounts):
@@ -103,7 +109,7 @@ def test_a_resubmission_shows_what_changed_since_the_rejection(
         actor=sales1a,
         contract=contract,
         version=contract.version,
-        data={},
+        data=ContractHead(),
         items=[_line("3", "70000.00", "0.05"), _line("1", "500.00", description="培训")],
     )
     _plan(contract, "200000.00")

@@ -5,20 +5,21 @@ import pytest
 from django.test import Client
 
 from guanxi.accounts.services import token_create
+from guanxi.sales.common.lines import LineInput
 from guanxi.sales.contracts.services import contract_create, contract_submit
 from guanxi.sales.models import Approval, Contract
 
 pytestmark = pytest.mark.django_db
 
-ITEM = {
-    "product": None,
-    "description": "软件许可",
-    "unit": "套",
-    "quantity": "2",
-    "unit_price": "60000.00",
-    "discount_rate": "0",
-    "tax_rate": "0.13",
-}
+ITEM = LineInput(
+    product=None,
+    description="软件许可",
+    unit="套",
+    quantity="2",
+    unit_price="60000.00",
+    discount_rate="0",
+    tax_rate="0.13",
+)
 
 
 def _api(user, language="en"):

@@ -1,6 +1,7 @@
 """Approval pages (ORD-2): the queue, the record panel and its actions, one approval, the
 flow administration with its steps editor; data scope per role; query counts."""
 
+import dataclasses
 import re
 from decimal import Decimal
 
@@ -10,19 +11,20 @@ from django.utils import translation
 
 from guanxi.core.models import AuditLog
 from guanxi.sales.approvals import services as approvals
+from guanxi.sales.common.lines import LineInput
 from guanxi.sales.contracts.services import contract_create, contract_submit
 from guanxi.sales.models import Approval, ApprovalFlow, ApprovalTask, Contract
 
 pytestmark = pytest.mark.django_db
 
-ITEM = {
-    "product": None,
-    "description": "实施服务",
-    "unit": "项",
-    "quantity": "1",
-    "discount_rate": "0",
-    "tax_rate": "0.13",
-}
+ITEM = LineInput(
+    product=None,
+    description="实施服务",
+    unit="项",
+    quantity="1",
+    discount_rate="0",
+    tax_rate="0.13",
+)
 
 
 def _contract(owner, customer, amount="150000.00"):
@@ -30,7 +32,7 @@ def _contract(owner, customer, amount="150000.00"):
         actor=owner,
         customer=customer,
         title="审批测试合同",
-        items=[{**ITEM, "unit_price": amount}],
+        items=[dataclasses.replace(ITEM, unit_price=amount)],
     )
 
 

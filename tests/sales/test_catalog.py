@@ -1,5 +1,6 @@
 """Products, price lists, price resolution and quotes (ORD-1): the services."""
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -10,6 +11,8 @@ from guanxi.core.errors import Conflict, NotFound, PermissionDenied, ValidationF
 from guanxi.core.models import AuditLog
 from guanxi.customers.models import Contact, CustomerTag, Tag, TimelineEvent
 from guanxi.sales.catalog import services as catalog
+from guanxi.sales.common import money
+from guanxi.sales.common.lines import CleanedLine, LineInput
 from guanxi.sales.contracts.services import quote_convert
 from guanxi.sales.models import Contract, PriceList, PriceListItem, Product, Quote, QuoteItem
 
@@ -155,7 +158,7 @@ def test_product_create_validates_and_audits(org, admin_user):
 def test_product_update_keeps_documents_and_audits(products, admin_user, sales1a, make_customer):
     customer = make_customer(sales1a)
     quote = catalog.quote_create(
-        actor=sales1a, customer=customer, items=[{"product": products["a"], "quantity": "1"}]
+        actor=sales1a, customer=customer, items=[LineInput(product=products["a"], quantity="1")]
     )
     catalog.product_update(
         actor=admin_user,
@@ -178,7 +181,7 @@ def test_product_remove_deletes_unused_and_deactivates_used(
     catalog.quote_create(
         actor=sales1a,
         customer=make_customer(sales1a),
-        items=[{"product": products["a"], "quantity": "1"}],
+        items=[LineInput(product=products["a"], quantity="1")],
     )
     kept = catalog.product_remove(actor=admin_user, product=products["a"])
     assert kept is not None and not kept.active
@@ -188,7 +191,7 @@ def test_product_remove_deletes_unused_and_deactivates_used(
         catalog.quote_create(
             actor=sales1a,
             customer=make_customer(sales1a),
-            items=[{"product": products["a"], "quantity": "1"}],
+            items=[LineInput(product=products["a"], quantity="1")],
         )
     assert "no longer sold" in str(error.value.field_errors["items.0.product"][0])
 
@@ -202,8 +205,8 @@ def test_pricelist_create_and_update_replace_items(products, admin_user, sales1a
         actor=admin_user,
         data=catalog.PriceListInput(name="VIP价", customer_tag=tag.pk, priority="10"),
         items=[
-            {"product": products["a"], "price": "900"},
-            {"product": products["b"].pk, "price": "700"},
+            catalog.PriceListItemInput(product=products["a"], price="900"),
+            catalog.PriceListItemInput(product=products["b"].pk, price="700"),
         ],
     )
     assert price_list.customer_tag == tag and price_list.priority == 10
@@ -215,7 +218,7 @@ def test_pricelist_create_and_update_replace_items(products, admin_user, sales1a
         actor=admin_user,
         price_list=price_list,
         data=catalog.PriceListInput(active=False),
-        items=[{"product": products["a"], "price": "850"}],
+        items=[catalog.PriceListItemInput(product=products["a"], price="850")],
     )
     price_list.refresh_from_db()
     assert not price_list.active
@@ -240,9 +243,9 @@ def test_pricelist_validation_changes_nothing(products, admin_user):
                 priority="-1",
             ),
             items=[
-                {"product": products["a"], "price": "-1"},
-                {"product": products["a"], "price": "1"},
-                {"product": 999999, "price": "1"},
+                catalog.PriceListItemInput(product=products["a"], price="-1"),
+                catalog.PriceListItemInput(product=products["a"], price="1"),
+                catalog.PriceListItemInput(product=999999, price="1"),
             ],
         )
     errors = error.value.field_errors
@@ -257,7 +260,7 @@ def test_pricelist_name_must_stay_unique_but_a_list_keeps_its_own(products, admi
         catalog.pricelist_create(
             actor=admin_user,
             data=catalog.PriceListInput(name="批发价", priority="x"),
-            items=[{"product": "²", "price": "1"}],
+            items=[catalog.PriceListItemInput(product="²", price="1")],
         )
     errors = error.value.field_errors
     assert "already has this name" in str(errors["name"][0])
@@ -283,9 +286,9 @@ def test_quote_create_prefills_prices_and_stores_totals(products, sales1a, make_
         contact=contact,
         valid_until="2031-01-31",
         items=[
-            {"product": products["a"].pk, "quantity": "3", "discount_rate": "10%"},
-            {"product": products["b"], "quantity": "2.5", "unit_price": "1000"},
-            {"description": "差旅费", "quantity": "1", "unit_price": "333.33", "tax_rate": "0"},
+            LineInput(product=products["a"].pk, quantity="3", discount_rate="10%"),
+            LineInput(product=products["b"], quantity="2.5", unit_price="1000"),
+            LineInput(description="差旅费", quantity="1", unit_price="333.33", tax_rate="0"),
         ],
     )
     assert quote.number.startswith("BJ-")
@@ -318,12 +321,12 @@ def test_quote_create_refuses_bad_lines_and_writes_nothing(products, sales1a, ma
             actor=sales1a,
             customer=customer,
             items=[
-                {"product": products["a"], "quantity": "0"},
-                {"description": "", "quantity": "1", "unit_price": "1"},
-                {"product": 999999, "quantity": "1"},
-                {"product": products["a"], "quantity": "1", "discount_rate": "150%"},
-                {"description": "x", "quantity": "1.0001", "unit_price": "1"},
-                {"description": "x", "quantity": "1"},
+                LineInput(product=products["a"], quantity="0"),
+                LineInput(description="", quantity="1", unit_price="1"),
+                LineInput(product=999999, quantity="1"),
+                LineInput(product=products["a"], quantity="1", discount_rate="150%"),
+                LineInput(description="x", quantity="1.0001", unit_price="1"),
+                LineInput(description="x", quantity="1"),
             ],
         )
     errors = error.value.field_errors
@@ -340,16 +343,77 @@ def test_quote_create_refuses_bad_lines_and_writes_nothing(products, sales1a, ma
     assert not Quote.objects.exists() and not QuoteItem.objects.exists()
 
 
+@pytest.mark.parametrize("quantity", ["abc", "", None, "0", Decimal("-1"), "1.0001", 10**10])
+def test_a_quote_line_with_a_bad_quantity_is_refused_on_its_field(
+    products, sales1a, make_customer, quantity
+):
+    """A LineInput carries the quantity as given; the service refuses a bad one under the
+    line's own key, whatever its type, and writes nothing."""
+    with translation.override("en"), pytest.raises(ValidationFailed) as error:
+        catalog.quote_create(
+            actor=sales1a,
+            customer=make_customer(sales1a),
+            items=[
+                LineInput(product=products["a"], quantity="1"),
+                LineInput(product=products["b"], quantity=quantity),
+            ],
+        )
+    assert {
+        key: [str(m) for m in messages] for key, messages in error.value.field_errors.items()
+    } == {"items.1.quantity": ["Enter a quantity greater than zero, with at most three decimals."]}
+    assert not Quote.objects.exists()
+
+
+def test_a_cleaned_line_gives_the_columns_of_a_line_item(products, sales1a, make_customer):
+    line = LineInput(product=products["a"], quantity="2", discount_rate="10%")
+    quote = catalog.quote_create(actor=sales1a, customer=make_customer(sales1a), items=[line])
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        line.quantity = "3"  # type: ignore[misc]
+    stored = quote.items.get()
+    amounts = money.line_amounts(
+        quantity=Decimal("2"),
+        unit_price=Decimal("1000.00"),
+        discount_rate=Decimal("0.1"),
+        tax_rate=Decimal("0.13"),
+    )
+    cleaned = CleanedLine(
+        position=0,
+        product=products["a"],
+        description="标准版",
+        unit=products["a"].unit,
+        quantity=Decimal("2"),
+        unit_price=Decimal("1000.00"),
+        discount_rate=Decimal("0.1"),
+        tax_rate=Decimal("0.13"),
+        amounts=amounts,
+    )
+    fields = catalog.line_item_fields(line=cleaned)
+    assert fields == {
+        "position": 0,
+        "product": products["a"],
+        "description": "标准版",
+        "unit": products["a"].unit,
+        "quantity": Decimal("2"),
+        "unit_price": Decimal("1000.00"),
+        "discount_rate": Decimal("0.1"),
+        "tax_rate": Decimal("0.13"),
+        **money.amount_fields(amounts),
+    }
+    assert {name: getattr(stored, name) for name in fields if name != "product"} == {
+        name: value for name, value in fields.items() if name != "product"
+    }
+
+
 def test_quote_only_for_customers_in_the_actors_own_scope(
     products, sales1a, sales1b, manager, make_customer
 ):
     customer = make_customer(sales1a)
     with pytest.raises(PermissionDenied):
         catalog.quote_create(
-            actor=sales1b, customer=customer, items=[{"product": products["a"], "quantity": "1"}]
+            actor=sales1b, customer=customer, items=[LineInput(product=products["a"], quantity="1")]
         )
     quote = catalog.quote_create(
-        actor=manager, customer=customer, items=[{"product": products["a"], "quantity": "1"}]
+        actor=manager, customer=customer, items=[LineInput(product=products["a"], quantity="1")]
     )
     assert quote.owner == sales1a  # the customer's owner, whoever typed it
     assert quote.created_by == manager
@@ -361,13 +425,13 @@ def test_quote_update_only_in_draft(products, sales1a, make_customer):
     quote = catalog.quote_create(
         actor=sales1a,
         customer=make_customer(sales1a),
-        items=[{"product": products["a"], "quantity": "1"}],
+        items=[LineInput(product=products["a"], quantity="1")],
     )
     catalog.quote_update(
         actor=sales1a,
         quote=quote,
         data=catalog.QuoteHeaderInput(notes="含安装"),
-        items=[{"product": products["b"], "quantity": "2"}],
+        items=[LineInput(product=products["b"], quantity="2")],
     )
     quote.refresh_from_db()
     assert quote.notes == "含安装" and quote.total_amount == Decimal("1600.00")
@@ -378,6 +442,34 @@ def test_quote_update_only_in_draft(products, sales1a, make_customer):
     assert "Only a draft quote" in str(error.value.message)
     quote.refresh_from_db()
     assert quote.notes == "含安装"
+
+
+def test_quote_update_is_one_transaction(products, sales1a, make_customer, monkeypatch):
+    """A failure after the new lines are written (here the audit row) leaves the quote as it
+    was: its lines are not half replaced. QuoteHeaderInput stays a class, not a function."""
+    quote = catalog.quote_create(
+        actor=sales1a,
+        customer=make_customer(sales1a),
+        items=[LineInput(product=products["a"], quantity="1")],
+    )
+    assert isinstance(catalog.QuoteHeaderInput(notes="改"), catalog.QuoteHeaderInput)
+
+    def audit_fails(**kwargs):
+        raise RuntimeError("audit down")
+
+    monkeypatch.setattr(catalog, "audit_record", audit_fails)
+    with pytest.raises(RuntimeError):
+        catalog.quote_update(
+            actor=sales1a,
+            quote=quote,
+            data=catalog.QuoteHeaderInput(notes="改"),
+            items=[LineInput(product=products["b"], quantity="5")],
+        )
+    assert list(quote.items.values_list("product_id", "quantity")) == [
+        (products["a"].pk, Decimal("1.000"))
+    ]
+    quote.refresh_from_db()
+    assert quote.notes == "" and quote.total_amount == Decimal("1000.00")
 
 
 ILLEGAL = [
@@ -402,7 +494,7 @@ def test_illegal_quote_moves_are_refused_with_a_message(
     quote = catalog.quote_create(
         actor=sales1a,
         customer=make_customer(sales1a),
-        items=[{"product": products["a"], "quantity": "1"}],
+        items=[LineInput(product=products["a"], quantity="1")],
     )
     Quote.objects.filter(pk=quote.pk).update(status=start)
     with translation.override("en"), pytest.raises(Conflict) as error:
@@ -414,7 +506,7 @@ def test_illegal_quote_moves_are_refused_with_a_message(
 def test_quote_moves_and_timeline(products, sales1a, make_customer):
     customer = make_customer(sales1a)
     quote = catalog.quote_create(
-        actor=sales1a, customer=customer, items=[{"product": products["a"], "quantity": "1"}]
+        actor=sales1a, customer=customer, items=[LineInput(product=products["a"], quantity="1")]
     )
     catalog.quote_set_status(actor=sales1a, quote=quote, status="sent")
     catalog.quote_set_status(actor=sales1a, quote=quote, status="draft")
@@ -436,8 +528,8 @@ def test_quote_convert_drafts_a_contract_with_the_lines(products, sales1a, make_
         customer=customer,
         contact=contact,
         items=[
-            {"product": products["a"], "quantity": "3", "discount_rate": "0.05"},
-            {"description": "培训", "unit": "次", "quantity": "1", "unit_price": "500"},
+            LineInput(product=products["a"], quantity="3", discount_rate="0.05"),
+            LineInput(description="培训", unit="次", quantity="1", unit_price="500"),
         ],
     )
     with translation.override("en"), pytest.raises(Conflict) as error:
@@ -472,7 +564,7 @@ def test_quote_convert_outside_scope_is_not_found(products, sales1a, sales2a, ma
     quote = catalog.quote_create(
         actor=sales1a,
         customer=make_customer(sales1a),
-        items=[{"product": products["a"], "quantity": "1"}],
+        items=[LineInput(product=products["a"], quantity="1")],
     )
     Quote.objects.filter(pk=quote.pk).update(status="accepted")
     with pytest.raises(NotFound):
@@ -491,14 +583,14 @@ def test_a_quote_fills_the_prospects_empty_expected_amount(products, sales1a, ma
 
     customer = make_customer(sales1a, name="报价客户")
     quote = catalog.quote_create(
-        actor=sales1a, customer=customer, items=[{"product": products["a"], "quantity": "2"}]
+        actor=sales1a, customer=customer, items=[LineInput(product=products["a"], quantity="2")]
     )
     prospect = Prospect.objects.get(pk=customer.pk)
     assert prospect.expected_amount == quote.total_amount > 0
 
     Prospect.objects.filter(pk=customer.pk).update(expected_amount=None)
     other = catalog.quote_create(
-        actor=sales1a, customer=customer, items=[{"product": products["a"], "quantity": "1"}]
+        actor=sales1a, customer=customer, items=[LineInput(product=products["a"], quantity="1")]
     )
     Prospect.objects.filter(pk=customer.pk).update(expected_amount=None)
     catalog.quote_set_status(actor=sales1a, quote=other, status=Quote.Status.SENT)
@@ -506,6 +598,6 @@ def test_a_quote_fills_the_prospects_empty_expected_amount(products, sales1a, ma
 
     Prospect.objects.filter(pk=customer.pk).update(expected_amount=Decimal("5.00"))
     catalog.quote_create(
-        actor=sales1a, customer=customer, items=[{"product": products["b"], "quantity": "3"}]
+        actor=sales1a, customer=customer, items=[LineInput(product=products["b"], quantity="3")]
     )
     assert Prospect.objects.get(pk=customer.pk).expected_amount == Decimal("5.00")

@@ -14,7 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guanxi.core.models import AuditLog
+from guanxi.sales.common.lines import LineInput
 from guanxi.sales.contracts.services import (
+    ContractHead,
     contract_amend,
     contract_start,
     contract_submit,
@@ -36,16 +38,16 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def _line(price="1000.00", quantity="1", **extra):
-    return {
-        "product": None,
-        "description": extra.pop("description", "实施服务"),
-        "unit": "项",
-        "quantity": quantity,
-        "unit_price": price,
-        "discount_rate": "0",
-        "tax_rate": "0.13",
+    return LineInput(
+        product=None,
+        description=extra.pop("description", "实施服务"),
+        unit="项",
+        quantity=quantity,
+        unit_price=price,
+        discount_rate="0",
+        tax_rate="0.13",
         **extra,
-    }
+    )
 
 
 def _level(response) -> str | None:
@@ -688,11 +690,13 @@ def test_detail_query_count_does_not_grow_with_items_and_amendments(
 ):
     def amend_to(contract, n):
         rows = [
-            {"id": i.pk, **_line(str(i.unit_price), description=i.description)}
+            _line(str(i.unit_price), description=i.description, id=i.pk)
             for i in contract.items.all()
         ]
         rows += [_line("10.00", description=f"新增{k}") for k in range(n - len(rows))]
-        contract_amend(actor=manager, contract=contract, reason=f"第{n}次", data={}, items=rows)
+        contract_amend(
+            actor=manager, contract=contract, reason=f"第{n}次", data=ContractHead(), items=rows
+        )
 
     short = draft_for(sales1a, customer)
     contract_submit(actor=sales1a, contract=short)

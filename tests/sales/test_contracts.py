@@ -2,6 +2,7 @@
 concurrency, approval, signing (win, timeline, hook), termination, completion, amendment,
 handover."""
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,7 @@ from guanxi.customers.models import Contact, Customer, TimelineEvent
 from guanxi.pipeline.models import Grade, Prospect
 from guanxi.sales.approvals import services as approvals
 from guanxi.sales.common import hooks
+from guanxi.sales.common.lines import LineInput
 from guanxi.sales.contracts import services as sc
 from guanxi.sales.models import (
     Approval,
@@ -28,14 +30,14 @@ S = Contract.Status
 
 
 def line(price="1000", quantity="1", discount="0", tax="0", **extra):
-    return {
-        "description": extra.pop("description", "服务费"),
-        "quantity": quantity,
-        "unit_price": price,
-        "discount_rate": discount,
-        "tax_rate": tax,
+    return LineInput(
+        description=extra.pop("description", "服务费"),
+        quantity=quantity,
+        unit_price=price,
+        discount_rate=discount,
+        tax_rate=tax,
         **extra,
-    }
+    )
 
 
 @pytest.fixture
@@ -91,7 +93,10 @@ def test_create_with_product_takes_its_price_and_tax(customer, sales1a):
         code="P-1", name="工业泵", unit="台", list_price=Decimal("1130.00"), tax_rate="0.1300"
     )
     contract = sc.contract_create(
-        actor=sales1a, customer=customer, title="泵", items=[{"product": product.pk, "quantity": 2}]
+        actor=sales1a,
+        customer=customer,
+        title="泵",
+        items=[LineInput(product=product.pk, quantity=2)],
     )
     item = contract.items.get()
     assert (item.description, item.unit, item.unit_price) == ("工业泵", "台", Decimal("1130.00"))
@@ -120,6 +125,53 @@ def test_create_refuses_bad_items_and_writes_nothing(customer, sales1a, items, m
     assert message in [str(m) for m in error.value.field_errors["items"]]
     assert not Contract.objects.exists()
     assert not ContractItem.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ({"quantity": None, "unit_price": "1"}, "Row 1: Quantity: enter a number."),
+        ({"quantity": "", "unit_price": "1"}, "Row 1: Quantity: enter a number."),
+        (
+            {"quantity": Decimal("0"), "unit_price": "1"},
+            "Row 1: Quantity must be greater than zero.",
+        ),
+        ({"quantity": 10**10, "unit_price": "1"}, "Row 1: Quantity must be greater than zero."),
+        ({"quantity": "1", "unit_price": None}, "Row 1: Unit price: enter a number."),
+        (
+            {"quantity": "1", "unit_price": "1", "tax_rate": Decimal("1")},
+            "Row 1: The tax rate must be below 100 %.",
+        ),
+    ],
+)
+def test_a_contract_line_input_is_refused_with_the_same_row_messages(
+    customer, sales1a, given, message
+):
+    """LineInput carries numbers as given (None, text, Decimal, int): the service still
+    reads and refuses them, under "items" with the row number."""
+    with translation.override("en"), pytest.raises(ValidationFailed) as error:
+        sc.contract_create(
+            actor=sales1a,
+            customer=customer,
+            title="x",
+            items=[LineInput(description="服务费", **given)],
+        )
+    assert [str(m) for m in error.value.field_errors["items"]] == [message]
+    assert not Contract.objects.exists()
+
+
+def test_clean_items_keeps_the_line_id_an_amendment_names(customer):
+    first, second = sc.clean_items(
+        items=[line("200", quantity="3", id="17"), line("50", tax="0.13")], customer=customer
+    )
+    assert (first.id, first.position, first.quantity, first.amounts.total) == (
+        17,
+        1,
+        Decimal("3"),
+        Decimal("600.00"),
+    )
+    assert (second.id, second.position, second.tax_rate) == (None, 2, Decimal("0.13"))
+    assert second.amounts.net + second.amounts.tax == Decimal("50.00")
 
 
 def test_create_refuses_customer_out_of_scope_and_foreign_contact(customer, sales2a, sales1a):
@@ -164,7 +216,7 @@ def test_update_replaces_items_and_bumps_version(draft, sales1a):
         actor=sales1a,
         contract=draft,
         version=draft.version,
-        data={"title": "新标题"},
+        data=sc.ContractHead(title="新标题"),
         items=[line("200", quantity="3")],
     )
     assert updated.title == "新标题"
@@ -191,23 +243,26 @@ def test_update_with_a_contract_head_changes_only_the_fields_given(draft, sales1
 
 
 def test_update_with_stale_version_is_a_conflict_and_changes_nothing(draft, sales1a):
-    sc.contract_update(actor=sales1a, contract=draft, version=1, data={"title": "A"})
+    sc.contract_update(actor=sales1a, contract=draft, version=1, data=sc.ContractHead(title="A"))
     with pytest.raises(Conflict):
-        sc.contract_update(actor=sales1a, contract=draft.pk, version=1, data={"title": "B"})
+        sc.contract_update(
+            actor=sales1a, contract=draft.pk, version=1, data=sc.ContractHead(title="B")
+        )
     draft.refresh_from_db()
     assert (draft.title, draft.version) == ("A", 2)
 
 
 def test_update_cannot_set_status_or_amounts(draft, sales1a):
-    with translation.override("en"), pytest.raises(ValidationFailed) as error:
-        sc.contract_update(
-            actor=sales1a,
-            contract=draft,
-            version=1,
-            data={"status": "signed", "total_amount": "1"},
-        )
-    assert "status" in error.value.field_errors
-    assert "total_amount" in error.value.field_errors
+    """A draft edit gives a ContractHead, which has no status or amounts to give (the API
+    refuses them as unknown fields): they change only through the actions and the lines."""
+    head_fields = {field.name for field in dataclasses.fields(sc.ContractHead)}
+    assert "status" not in head_fields
+    assert "total_amount" not in head_fields
+    with pytest.raises(TypeError, match="status"):
+        sc.ContractHead(status="signed")
+    with pytest.raises(TypeError, match="total_amount"):
+        sc.ContractHead(total_amount="1")
+    sc.contract_update(actor=sales1a, contract=draft, version=1, data=sc.ContractHead())
     draft.refresh_from_db()
     assert draft.status == S.DRAFT and draft.total_amount == Decimal("5000.00")
 
@@ -222,7 +277,9 @@ def test_contract_lock_answers_who_may_change_the_contract(draft, sales1a, sales
 def test_update_out_of_scope_is_not_found(draft, sales2a, sales1b):
     for user in (sales2a, sales1b):
         with pytest.raises(NotFound):
-            sc.contract_update(actor=user, contract=draft, version=1, data={"title": "x"})
+            sc.contract_update(
+                actor=user, contract=draft, version=1, data=sc.ContractHead(title="x")
+            )
 
 
 @pytest.mark.parametrize(
@@ -231,7 +288,9 @@ def test_update_out_of_scope_is_not_found(draft, sales2a, sales1b):
 def test_update_refused_unless_draft(draft, sales1a, status):
     _force(draft, status)
     with translation.override("en"), pytest.raises(Conflict) as error:
-        sc.contract_update(actor=sales1a, contract=draft, version=1, data={"title": "x"})
+        sc.contract_update(
+            actor=sales1a, contract=draft, version=1, data=sc.ContractHead(title="x")
+        )
     assert "Only a draft can be edited" in str(error.value.message)
     draft.refresh_from_db()
     assert draft.title == "年度服务合同"
@@ -414,7 +473,9 @@ def test_big_contract_goes_to_approval_and_is_locked(big, sales1a, manager, monk
     assert big.status == S.IN_APPROVAL
     assert called == []
     with pytest.raises(Conflict):
-        sc.contract_update(actor=sales1a, contract=big, version=big.version, data={"title": "y"})
+        sc.contract_update(
+            actor=sales1a, contract=big, version=big.version, data=sc.ContractHead(title="y")
+        )
     with pytest.raises(Conflict):
         sc.contract_terminate(actor=manager, contract=big, reason="x")
     with pytest.raises(Conflict):  # submitting again does not skip or duplicate the approval
@@ -492,12 +553,16 @@ def signed(draft, sales1a):
 
 def test_amend_needs_permission_and_reason(signed, sales1a, manager):
     with pytest.raises(PermissionDenied):
-        sc.contract_amend(actor=sales1a, contract=signed, reason="x", data={"title": "新"})
+        sc.contract_amend(
+            actor=sales1a, contract=signed, reason="x", data=sc.ContractHead(title="新")
+        )
     with pytest.raises(ValidationFailed) as error:
-        sc.contract_amend(actor=manager, contract=signed, reason="", data={"title": "新"})
+        sc.contract_amend(
+            actor=manager, contract=signed, reason="", data=sc.ContractHead(title="新")
+        )
     assert "reason" in error.value.field_errors
     with pytest.raises(ValidationFailed):
-        sc.contract_amend(actor=manager, contract=signed, reason="无变化", data={})
+        sc.contract_amend(actor=manager, contract=signed, reason="无变化", data=sc.ContractHead())
     signed.refresh_from_db()
     assert signed.title == "年度服务合同" and signed.amendment_count == 0
     assert not ContractAmendment.objects.exists()
@@ -509,9 +574,9 @@ def test_amend_records_diff_audit_and_new_total(signed, manager):
         actor=manager,
         contract=signed,
         reason="客户追加数量",
-        data={"title": "年度服务合同（补充）"},
+        data=sc.ContractHead(title="年度服务合同（补充）"),
         items=[
-            {**line("5000", quantity="2"), "id": item.pk},
+            line("5000", quantity="2", id=item.pk),
             line("300", description="培训"),
         ],
     )
@@ -534,7 +599,11 @@ def test_amend_total_never_below_paid(signed, manager):
     _force(signed, S.EXECUTING, paid_amount=Decimal("3000.00"))
     with translation.override("en"), pytest.raises(ValidationFailed) as error:
         sc.contract_amend(
-            actor=manager, contract=signed, reason="降价", data={}, items=[line("2000")]
+            actor=manager,
+            contract=signed,
+            reason="降价",
+            data=sc.ContractHead(),
+            items=[line("2000")],
         )
     assert "already collected" in str(error.value.field_errors["items"][0])
     signed.refresh_from_db()
@@ -548,7 +617,11 @@ def test_amend_total_change_with_plan_needs_a_new_plan(signed, manager):
     assert Instalment.objects.filter(contract=signed, on_signing=True).update(on_signing=False)
     with pytest.raises(ValidationFailed) as error:
         sc.contract_amend(
-            actor=manager, contract=signed, reason="加价", data={}, items=[line("6000")]
+            actor=manager,
+            contract=signed,
+            reason="加价",
+            data=sc.ContractHead(),
+            items=[line("6000")],
         )
     assert "instalments" in error.value.field_errors
     signed.refresh_from_db()
@@ -558,7 +631,7 @@ def test_amend_total_change_with_plan_needs_a_new_plan(signed, manager):
         actor=manager,
         contract=signed,
         reason="加价",
-        data={},
+        data=sc.ContractHead(),
         items=[line("6000")],
         instalments=[
             {"due_on": due, "amount": "3000.00", "notes": ""},
@@ -576,7 +649,9 @@ def test_amend_total_change_with_plan_needs_a_new_plan(signed, manager):
 def test_amend_only_signed_or_executing(draft, manager, status):
     _force(draft, status)
     with pytest.raises(Conflict):
-        sc.contract_amend(actor=manager, contract=draft, reason="x", data={"title": "y"})
+        sc.contract_amend(
+            actor=manager, contract=draft, reason="x", data=sc.ContractHead(title="y")
+        )
     assert Contract.objects.get(pk=draft.pk).title == "年度服务合同"
 
 

@@ -145,6 +145,30 @@ def test_complete_terminate_and_amend(sales1a, manager, make_customer):
     assert late.status_code == 409 and late.json()["code"] == "illegal_transition"
 
 
+def test_amend_lines_through_the_api_keeps_the_line_it_names(manager, signed):
+    """The body's lines reach the service as LineInputs with their `id`: the line named is
+    changed in place, the new one added, and a line of another contract refused by row."""
+    kept = signed.items.get()
+    base = f"/api/v1/contracts/{signed.pk}"
+    boss = api(manager)
+    foreign = send(
+        boss, "post", f"{base}/amend", {"reason": "加量", "items": [item(id=kept.pk + 999)]}
+    )
+    assert foreign.status_code == 422
+    assert foreign.json()["errors"]["items"] == ["Row 1: not a line of this contract."]
+    amended = send(
+        boss,
+        "post",
+        f"{base}/amend",
+        {"reason": "加量", "items": [item(quantity="2", id=kept.pk), item("300.00")]},
+    )
+    assert amended.status_code == 201, amended.content
+    lines = list(signed.items.order_by("position"))
+    assert [(line.pk == kept.pk, line.quantity) for line in lines] == [(True, 2), (False, 1)]
+    signed.refresh_from_db()
+    assert str(signed.total_amount) == "2300.00"
+
+
 def test_terminate_rules(sales1a, manager, draft, signed):
     owner = api(sales1a)
     empty = send(owner, "post", f"/api/v1/contracts/{draft.pk}/terminate", {"reason": "  "})

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from guanxi.core.errors import Conflict, ValidationFailed
 from guanxi.sales.common import money
+from guanxi.sales.common.lines import LineInput
 from guanxi.sales.contracts.services import contract_create, contract_submit
 from guanxi.sales.models import Contract, ContractItem, Instalment, Invoice, Payment
 from guanxi.sales.receivables import services as receivables
@@ -170,15 +171,15 @@ def test_stored_contract_totals_are_the_sums_of_the_stored_lines(
             customer=customer,
             title="性质测试合同",
             items=[
-                {
-                    "product": None,
-                    "description": f"第{index}项",
-                    "unit": "件",
-                    "quantity": str(q),
-                    "unit_price": str(p),
-                    "discount_rate": str(d),
-                    "tax_rate": str(t),
-                }
+                LineInput(
+                    product=None,
+                    description=f"第{index}项",
+                    unit="件",
+                    quantity=str(q),
+                    unit_price=str(p),
+                    discount_rate=str(d),
+                    tax_rate=str(t),
+                )
                 for index, (q, p, d, t) in enumerate(lines)
             ],
         )
@@ -236,15 +237,15 @@ def test_any_sequence_of_payments_and_invoices_keeps_every_sum_right(
             customer=customer,
             title="回款性质合同",
             items=[
-                {
-                    "product": None,
-                    "description": "服务",
-                    "unit": "项",
-                    "quantity": "1",
-                    "unit_price": str(total),
-                    "discount_rate": "0",
-                    "tax_rate": "0.06",
-                }
+                LineInput(
+                    product=None,
+                    description="服务",
+                    unit="项",
+                    quantity="1",
+                    unit_price=str(total),
+                    discount_rate="0",
+                    tax_rate="0.06",
+                )
             ],
         )
         plan = receivables.propose_plan(

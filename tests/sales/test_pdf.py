@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from guanxi.customers.models import Contact
 from guanxi.sales.common import document_text, pdf
+from guanxi.sales.common.lines import LineInput
 from guanxi.sales.models import Instalment, Product
 
 # ---------------------------------------------------------------- 大写金额
@@ -126,13 +127,8 @@ def contract(sales1a, make_customer, product):
         signing_contact=contact,
         terms="乙方于合同签订后十个工作日内交付。\n质保期一年。",
         items=[
-            {
-                "product": product,
-                "quantity": "1",
-                "unit_price": "12345.67",
-                "tax_rate": "0.13",
-            },
-            {"description": "实施服务", "unit": "天", "quantity": "2", "unit_price": "0"},
+            LineInput(product=product, quantity="1", unit_price="12345.67", tax_rate="0.13"),
+            LineInput(description="实施服务", unit="天", quantity="2", unit_price="0"),
         ],
     )
 
@@ -191,7 +187,7 @@ def test_long_contract_runs_over_pages_with_page_numbers(sales1a, make_customer,
         customer=customer,
         title="多行合同",
         items=[
-            {"description": f"配件{n:03d}", "quantity": "1", "unit_price": "1.00"}
+            LineInput(description=f"配件{n:03d}", quantity="1", unit_price="1.00")
             for n in range(120)
         ],
     )
@@ -214,7 +210,7 @@ def test_quote_pdf(sales1a, make_customer, product):
     quote = quote_create(
         actor=sales1a,
         customer=customer,
-        items=[{"product": product, "quantity": "2", "discount_rate": "0.05"}],
+        items=[LineInput(product=product, quantity="2", discount_rate="0.05")],
         valid_until=dt.date(2031, 1, 31),
         notes="报价含运费",
     )

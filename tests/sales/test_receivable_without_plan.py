@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guanxi.sales.approvals import services as approvals
+from guanxi.sales.common.lines import LineInput
 from guanxi.sales.contracts.services import contract_submit
 from guanxi.sales.models import Approval, Contract, Instalment
 from guanxi.sales.receivables import selectors
@@ -96,25 +97,25 @@ def test_a_plan_given_later_replaces_the_one_instalment(signed_without_plan, sal
 def test_an_amendment_moves_the_instalment_made_on_signing_with_the_total(
     signed_without_plan, manager
 ):
-    from guanxi.sales.contracts.services import contract_amend
+    from guanxi.sales.contracts.services import ContractHead, contract_amend
 
     item = signed_without_plan.items.get()
     contract_amend(
         actor=manager,
         contract=signed_without_plan,
         reason="客户追加",
-        data={},
+        data=ContractHead(),
         items=[
-            {
-                "id": item.pk,
-                "product": None,
-                "description": item.description,
-                "unit": item.unit,
-                "quantity": "1",
-                "unit_price": "220000.00",
-                "discount_rate": "0",
-                "tax_rate": str(item.tax_rate),
-            }
+            LineInput(
+                id=item.pk,
+                product=None,
+                description=item.description,
+                unit=item.unit,
+                quantity="1",
+                unit_price="220000.00",
+                discount_rate="0",
+                tax_rate=str(item.tax_rate),
+            )
         ],
     )
     signed_without_plan.refresh_from_db()

@@ -41,11 +41,13 @@ from guanxi.sales.approvals import services as approvals
 from guanxi.sales.approvals.selectors import pending_approval
 from guanxi.sales.catalog.services import (
     PriceListInput,
+    PriceListItemInput,
     pricelist_create,
     quote_create,
     quote_set_status,
 )
 from guanxi.sales.common import money
+from guanxi.sales.common.lines import LineInput
 from guanxi.sales.contracts.services import (
     ContractHead,
     contract_complete,
@@ -572,7 +574,7 @@ def ensure_demo_price_list(admin, products):
     if tag is None or PriceList.objects.filter(name=KEY_ACCOUNT_PRICE_LIST).exists():
         return None
     items = [
-        {"product": p.pk, "price": money.fen(p.list_price * Decimal("0.92"))}
+        PriceListItemInput(product=p.pk, price=money.fen(p.list_price * Decimal("0.92")))
         for p in products
         if p.code.startswith("WEB")
     ]
@@ -605,13 +607,13 @@ class _DemoRun:
 
     def items(self, *lines):
         return [
-            {
-                "product": self.products[code].pk,
-                "quantity": quantity,
-                "unit_price": self.products[code].list_price,
-                "discount_rate": discount,
-                "tax_rate": self.products[code].tax_rate,
-            }
+            LineInput(
+                product=self.products[code].pk,
+                quantity=quantity,
+                unit_price=self.products[code].list_price,
+                discount_rate=discount,
+                tax_rate=self.products[code].tax_rate,
+            )
             for code, quantity, discount in lines
         ]
 
@@ -872,8 +874,8 @@ class _DemoRun:
                 actor=consultant,
                 customer=customer,
                 items=[
-                    {"product": self.products["WEB-PRO"].pk, "quantity": 1},
-                    {"product": self.products["SEM-Y"].pk, "quantity": 1},
+                    LineInput(product=self.products["WEB-PRO"].pk, quantity=1),
+                    LineInput(product=self.products["SEM-Y"].pk, quantity=1),
                 ],
                 valid_until=self.days(30),
                 notes="报价含首年服务费，有效期 30 天。",

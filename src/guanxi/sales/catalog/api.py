@@ -26,6 +26,7 @@ from guanxi.sales.catalog.schemas import (
     QuotePageOut,
     QuoteStatusIn,
 )
+from guanxi.sales.common.lines import LineInput
 from guanxi.sales.common.permissions import MANAGE_CATALOG
 from guanxi.sales.models import Quote
 
@@ -116,7 +117,7 @@ def quote_create(request, payload: QuoteIn):
     quote = services_catalog.quote_create(
         actor=request.auth,
         customer=customer,
-        items=[service_arguments(line) for line in payload.items],
+        items=[LineInput(**service_arguments(line)) for line in payload.items],
         contact=payload.contact_id,
         valid_until=payload.valid_until,
         notes=payload.notes,

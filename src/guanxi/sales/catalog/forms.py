@@ -9,7 +9,8 @@ from django.utils.translation import pgettext_lazy
 from guanxi.core.forms import amount_field, checkbox_field, date_field, priority_field
 from guanxi.customers.archive.validation import UNSET, Unset
 from guanxi.customers.models import Tag
-from guanxi.sales.catalog.services import ProductInput
+from guanxi.sales.catalog.services import PriceListItemInput, ProductInput
+from guanxi.sales.common.lines import LineInput
 from guanxi.sales.models import Quote
 
 LINE_FIELDS = ("product", "description", "unit", "quantity", "unit_price", "discount", "tax")
@@ -60,13 +61,13 @@ class PriceListForm(forms.Form):
     active = checkbox_field(_("Active"), initial=True)
 
 
-def pricelist_items_from_post(post, products) -> list[dict]:
+def pricelist_items_from_post(post, products) -> list[PriceListItemInput]:
     """Price inputs named price_<product id>; an empty input leaves the product off the list."""
     items = []
     for product in products:
         raw = (post.get(f"price_{product.pk}") or "").strip()
         if raw:
-            items.append({"product": product.pk, "price": raw})
+            items.append(PriceListItemInput(product=product.pk, price=raw))
     return items
 
 
@@ -106,21 +107,23 @@ def _percent(value: str) -> str:
     return f"{value}%" if value else ""
 
 
-def line_from_row(row: dict, *, rate: Callable[[str], str]) -> dict:
-    """A quote or contract line as typed (strings, discount and tax in percent) in the shape
-    the services take, the two rates through `rate`."""
-    return {
-        "product": row["product"] or None,
-        "description": row["description"],
-        "unit": row["unit"],
-        "quantity": row["quantity"],
-        "unit_price": row["unit_price"],
-        "discount_rate": rate(row["discount"]),
-        "tax_rate": rate(row["tax"]),
-    }
+def line_from_row(row: dict, *, rate: Callable[[str], str]) -> LineInput:
+    """A quote or contract line as typed (strings, discount and tax in percent) as the
+    services take it, the two rates through `rate`; a contract row's `id` names the line it
+    changes."""
+    return LineInput(
+        product=row["product"] or None,
+        description=row["description"],
+        unit=row["unit"],
+        quantity=row["quantity"],
+        unit_price=row["unit_price"],
+        discount_rate=rate(row["discount"]),
+        tax_rate=rate(row["tax"]),
+        id=row.get("id") or None,
+    )
 
 
-def quote_lines_from_post(post) -> list[dict]:
+def quote_lines_from_post(post) -> list[LineInput]:
     """The quote lines posted as parallel lists (one input per field and row); rows left
     entirely blank are dropped. Discount and tax are typed in percent."""
     columns = {name: post.getlist(name)[:MAX_POSTED_LINES] for name in LINE_FIELDS}

@@ -27,6 +27,7 @@ from guanxi.customers.archive.services import timeline_add
 from guanxi.customers.archive.validation import UNSET, Unset
 from guanxi.customers.models import Contact, Customer, CustomerTag, Tag
 from guanxi.sales.common import hooks, money, numbers
+from guanxi.sales.common.lines import CleanedLine, LineInput, RawNumber
 from guanxi.sales.common.permissions import EDIT_OTHERS, MANAGE_CATALOG
 from guanxi.sales.common.scope import customer_locked_for_sale
 from guanxi.sales.models import ContractItem, PriceList, PriceListItem, Product, Quote, QuoteItem
@@ -385,20 +386,27 @@ def _clean_price_list(data: Mapping[str, Any], *, price_list: PriceList | None) 
     )
 
 
-def _product_id(item: Mapping[str, Any]) -> int | None:
+@dataclass(frozen=True, kw_only=True)
+class PriceListItemInput:
+    """One product's price on a price list, as given (form text or a number)."""
+
+    product: Product | int | str | None
+    price: RawNumber
+
+
+def _product_id(product: Product | int | str | None) -> int | None:
     """The id of the product a line names (a Product or its id); None when it names none."""
-    product = item.get("product")
     return parse_id(product.pk if isinstance(product, Product) else product)
 
 
-def _clean_price_items(items: Iterable[Mapping[str, Any]] | None) -> dict[int, Decimal]:
-    """[{product, price}] → {product id: price}; products must exist, one price each."""
+def _clean_price_items(items: Iterable[PriceListItemInput] | None) -> dict[int, Decimal]:
+    """The items → {product id: price}; products must exist, one price each."""
     items = list(items or [])
     errors: FieldErrors = {}
     prices: dict[int, Decimal] = {}
     seen: set[int] = set()
     for index, item in enumerate(items):
-        product_id = _product_id(item)
+        product_id = _product_id(item.product)
         if product_id is None:
             errors[f"items.{index}.product"] = [_("Choose a product.")]
             continue
@@ -406,12 +414,12 @@ def _clean_price_items(items: Iterable[Mapping[str, Any]] | None) -> dict[int, D
             errors[f"items.{index}.product"] = [_("This product is listed twice.")]
             continue
         seen.add(product_id)
-        price = _amount(item.get("price"), key=f"items.{index}.price", errors=errors)
+        price = _amount(item.price, key=f"items.{index}.price", errors=errors)
         if price is not None:
             prices[product_id] = price
     known = set(Product.objects.filter(pk__in=seen).values_list("pk", flat=True))
     for index, item in enumerate(items):
-        product_id = _product_id(item)
+        product_id = _product_id(item.product)
         key = f"items.{index}.product"
         if product_id is not None and product_id not in known and key not in errors:
             errors[key] = [_("Choose a valid product.")]
@@ -422,7 +430,7 @@ def _clean_price_items(items: Iterable[Mapping[str, Any]] | None) -> dict[int, D
 
 def _clean_price_list_and_items(
     data: Mapping[str, Any],
-    items: Iterable[Mapping[str, Any]] | None,
+    items: Iterable[PriceListItemInput] | None,
     *,
     price_list: PriceList | None,
 ) -> tuple[dict[str, Any], dict[int, Decimal] | None]:
@@ -461,9 +469,9 @@ def pricelist_create(
     *,
     actor: User,
     data: PriceListInput,
-    items: Iterable[Mapping[str, Any]] | None = None,
+    items: Iterable[PriceListItemInput] | None = None,
 ) -> PriceList:
-    """A price list with its items ([{product, price}])."""
+    """A price list with its items (one price per product)."""
     _require_catalog(actor)
     cleaned, prices = _clean_price_list_and_items(_given(data), items or [], price_list=None)
     with unique_or_invalid("name", _("Another price list already has this name.")):
@@ -485,7 +493,7 @@ def pricelist_update(
     actor: User,
     price_list: PriceList,
     data: PriceListInput,
-    items: Iterable[Mapping[str, Any]] | None = None,
+    items: Iterable[PriceListItemInput] | None = None,
 ) -> PriceList:
     """Change a list's header; when `items` is given it replaces the list's prices."""
     _require_catalog(actor)
@@ -523,11 +531,11 @@ def pricelist_update(
 
 
 def _clean_quote_lines(
-    items: Iterable[Mapping[str, Any]] | None,
+    items: Iterable[LineInput] | None,
     *,
     customer: Customer,
     price_list: PriceList | None,
-) -> list[dict[str, Any]]:
+) -> list[CleanedLine]:
     """Validate quote lines and compute their amounts. A line without a unit price gets the
     customer's price (price_for); tax rate defaults to the product's."""
     errors: FieldErrors = {}
@@ -538,15 +546,15 @@ def _clean_quote_lines(
         raise ValidationFailed(
             field_errors={"items": [_("At most %(n)d lines.") % {"n": MAX_QUOTE_LINES}]}
         )
-    wanted = [product_id for item in items if (product_id := _product_id(item)) is not None]
+    wanted = [product_id for item in items if (product_id := _product_id(item.product)) is not None]
     products = {p.pk: p for p in Product.objects.filter(pk__in=wanted)}
     prices = prices_for(products=products.values(), customer=customer, price_list=price_list)
-    lines: list[dict[str, Any]] = []
+    lines: list[CleanedLine] = []
     for index, item in enumerate(items):
         key = f"items.{index}"
         product = None
-        if item.get("product") not in (None, ""):
-            product = products.get(_product_id(item) or 0)
+        if item.product not in (None, ""):
+            product = products.get(_product_id(item.product) or 0)
             if product is None:
                 errors[f"{key}.product"] = [_("Choose a valid product.")]
                 continue
@@ -555,19 +563,19 @@ def _clean_quote_lines(
                     _("%(product)s is no longer sold.") % {"product": product.name}
                 ]
                 continue
-        description = str(item.get("description") or "").strip()
+        description = str(item.description or "").strip()
         if not description and product is not None:
             description = product.name
         if not description:
             errors[f"{key}.description"] = [_("Describe the line or choose a product.")]
         elif len(description) > 200:
             errors[f"{key}.description"] = [_("Use at most %(n)d characters.") % {"n": 200}]
-        unit = str(item.get("unit") or "").strip() or (product.unit if product else "")
+        unit = str(item.unit or "").strip() or (product.unit if product else "")
         if len(unit) > 10:
             errors[f"{key}.unit"] = [_("Use at most %(n)d characters.") % {"n": 10}]
         quantity = None
         try:
-            quantity = money.to_decimal(item.get("quantity"))
+            quantity = money.to_decimal(item.quantity)
             if quantity <= 0 or quantity > MAX_QUANTITY:
                 raise ValueError
             if quantity != quantity.quantize(Decimal("0.001")):
@@ -577,14 +585,14 @@ def _clean_quote_lines(
                 _("Enter a quantity greater than zero, with at most three decimals.")
             ]
             quantity = None
-        unit_price = item.get("unit_price")
-        if unit_price in (None, "") and product is not None:
-            unit_price = prices[product.pk]
-        unit_price = _amount(unit_price, key=f"{key}.unit_price", errors=errors)
-        discount_rate = _rate(item.get("discount_rate"), key=f"{key}.discount_rate", errors=errors)
+        price_given = item.unit_price
+        if price_given in (None, "") and product is not None:
+            price_given = prices[product.pk]
+        unit_price = _amount(price_given, key=f"{key}.unit_price", errors=errors)
+        discount_rate = _rate(item.discount_rate, key=f"{key}.discount_rate", errors=errors)
         tax_default = product.tax_rate if product is not None else money.ZERO
         tax_rate = _rate(
-            item.get("tax_rate"),
+            item.tax_rate,
             key=f"{key}.tax_rate",
             errors=errors,
             default=tax_default,
@@ -599,49 +607,46 @@ def _clean_quote_lines(
             errors[f"{key}.quantity"] = [_("This amount is too large.")]
             continue
         lines.append(
-            {
-                "position": index,
-                "product": product,
-                "description": description,
-                "unit": unit,
-                "quantity": quantity,
-                "unit_price": unit_price,
-                "discount_rate": discount_rate,
-                "tax_rate": tax_rate,
-                "amounts": amounts,
-            }
+            CleanedLine(
+                position=index,
+                product=product,
+                description=description,
+                unit=unit,
+                quantity=quantity,
+                unit_price=unit_price,
+                discount_rate=discount_rate,
+                tax_rate=tax_rate,
+                amounts=amounts,
+            )
         )
     if errors:
         raise ValidationFailed(field_errors=errors)
-    totals = money.document_totals(line["amounts"] for line in lines)
+    totals = money.document_totals(line.amounts for line in lines)
     if totals.total > money.MAX_AMOUNT:
         raise ValidationFailed(field_errors={"items": [_("This amount is too large.")]})
     return lines
 
 
-_LINE_COLUMNS = (
-    "position",
-    "product",
-    "description",
-    "unit",
-    "quantity",
-    "unit_price",
-    "discount_rate",
-    "tax_rate",
-)
-
-
-def line_item_fields(*, line: Mapping[str, Any]) -> dict[str, Any]:
+def line_item_fields(*, line: CleanedLine) -> dict[str, Any]:
     """A cleaned quote or contract line (with its `amounts`) as the columns of a LineItem."""
-    return {key: line[key] for key in _LINE_COLUMNS} | money.amount_fields(line["amounts"])
+    return {
+        "position": line.position,
+        "product": line.product,
+        "description": line.description,
+        "unit": line.unit,
+        "quantity": line.quantity,
+        "unit_price": line.unit_price,
+        "discount_rate": line.discount_rate,
+        "tax_rate": line.tax_rate,
+    } | money.amount_fields(line.amounts)
 
 
-def _write_quote_lines(quote: Quote, lines: list[dict[str, Any]]) -> None:
+def _write_quote_lines(quote: Quote, lines: list[CleanedLine]) -> None:
     quote.items.all().delete()
     QuoteItem.objects.bulk_create(
         [QuoteItem(quote=quote, **line_item_fields(line=line)) for line in lines]
     )
-    totals = money.document_totals(line["amounts"] for line in lines)
+    totals = money.document_totals(line.amounts for line in lines)
     for field, value in money.amount_fields(totals).items():
         setattr(quote, field, value)
 
@@ -693,14 +698,13 @@ def quote_create(
     *,
     actor: User,
     customer: Customer,
-    items: Iterable[Mapping[str, Any]],
+    items: Iterable[LineInput],
     contact: Contact | int | str | None = None,
     valid_until: dt.date | str | None = None,
     notes: str = "",
 ) -> Quote:
-    """A draft quote for a customer in the actor's own scope. Items: dicts with product
-    (Product | id | None), description, unit, quantity, unit_price (empty: price_for),
-    discount_rate, tax_rate (empty: the product's)."""
+    """A draft quote for a customer in the actor's own scope. A line's empty unit price is
+    the customer's price (price_for), its empty tax rate the product's."""
     locked_customer = customer_locked_for_sale(actor=actor, customer=customer)
     if locked_customer is None:
         raise PermissionDenied(_("You may not make quotes for this customer."))
@@ -733,7 +737,6 @@ def quote_create(
     return quote
 
 
-@transaction.atomic
 @dataclass(frozen=True, kw_only=True)
 class QuoteHeaderInput:
     """A draft quote's header as given; a field left UNSET keeps the stored value."""
@@ -743,12 +746,13 @@ class QuoteHeaderInput:
     notes: str | Unset = UNSET
 
 
+@transaction.atomic
 def quote_update(
     *,
     actor: User,
     quote: Quote,
     data: QuoteHeaderInput,
-    items: Iterable[Mapping[str, Any]] | None = None,
+    items: Iterable[LineInput] | None = None,
 ) -> Quote:
     """Change a draft quote's header and, when `items` is given, its lines."""
     locked = quote_lock(actor=actor, quote=quote)

@@ -37,6 +37,7 @@ from guanxi.sales.catalog.forms import (
     quote_lines_from_post,
 )
 from guanxi.sales.common import document_text
+from guanxi.sales.common.lines import LineInput
 from guanxi.sales.common.notices import first_message
 from guanxi.sales.common.permissions import MANAGE_CATALOG
 from guanxi.sales.models import Product, Quote
@@ -271,12 +272,14 @@ def _pricelist_save(request, *, price_list):
     )
 
 
-def _price_message(name: str, message: str, items: list, codes: dict) -> str:
+def _price_message(
+    name: str, message: str, items: list[services_catalog.PriceListItemInput], codes: dict
+) -> str:
     parts = name.split(".")
     if len(parts) >= 2 and parts[0] == "items" and parts[1].isdigit():
         index = int(parts[1])
         if index < len(items):
-            code = codes.get(str(items[index]["product"]), "")
+            code = codes.get(str(items[index].product), "")
             return f"{code}: {message}"
     return message
 
@@ -360,13 +363,17 @@ def _quote_form_page(
     )
 
 
-def _posted_lines_for_form(posted: list[dict]) -> list[dict]:
+def _posted_lines_for_form(posted: list[LineInput]) -> list[dict]:
     """Posted lines back into the form's shape (percentages as typed)."""
     return [
         {
-            **line,
-            "discount": line["discount_rate"].rstrip("%"),
-            "tax": line["tax_rate"].rstrip("%"),
+            "product": line.product,
+            "description": line.description,
+            "unit": line.unit,
+            "quantity": line.quantity,
+            "unit_price": line.unit_price,
+            "discount": str(line.discount_rate).rstrip("%"),
+            "tax": str(line.tax_rate).rstrip("%"),
         }
         for line in posted
     ]
@@ -378,7 +385,7 @@ def _quote_form_post(
     customer,
     quote: Quote | None,
     price_list,
-    save: Callable[[dict, list[dict]], Quote],
+    save: Callable[[dict, list[LineInput]], Quote],
     done: str,
 ) -> HttpResponse:
     """The quote form's POST, new or edit: `save` the header and posted lines, or show the form

@@ -8,7 +8,7 @@ answers 404 like one that does not exist.
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from ninja import Field, Query, Router, Schema, Status
 
@@ -16,6 +16,7 @@ from guanxi.core.api_endpoints import endpoint_view
 from guanxi.core.schemas import IdCursor, QueryId
 from guanxi.sales.catalog.schemas import ContractRefOut, QuoteConvertIn
 from guanxi.sales.catalog.selectors import quote_get_for_user
+from guanxi.sales.common.lines import LineInput
 from guanxi.sales.contracts import services
 from guanxi.sales.contracts.schemas import (
     AmendIn,
@@ -48,6 +49,14 @@ class ContractQuery(Schema):
     limit: int = Field(25, ge=1, le=100)
 
 
+def _arguments(payload: Schema, *, exclude_unset: bool = False) -> dict[str, Any]:
+    """A body's fields as its service's arguments, its lines (when given) as LineInputs."""
+    data = payload.model_dump(exclude_unset=exclude_unset)
+    if data.get("items") is not None:
+        data["items"] = [LineInput(**item) for item in data["items"]]
+    return data
+
+
 def _detail(user, contract_id):
     contract = contract_get_for_user(user=user, contract_id=contract_id)
     return contract
@@ -69,7 +78,7 @@ def contract_list(request, query: Query[ContractQuery]):
 
 @router.post("/contracts", response={201: ContractOut}, summary="Create a draft contract")
 def contract_create(request, payload: ContractIn):
-    data = payload.model_dump()
+    data = _arguments(payload)
     contract = services.contract_create(
         actor=request.auth,
         customer=data.pop("customer"),
@@ -90,7 +99,7 @@ def contract_get(request, contract_id: int):
 )
 def contract_update(request, contract_id: int, payload: ContractPatch):
     contract = _detail(request.auth, contract_id)
-    data = payload.model_dump(exclude_unset=True)
+    data = _arguments(payload, exclude_unset=True)
     version = data.pop("version")
     items = data.pop("items", None)
     services.contract_update(
@@ -142,7 +151,7 @@ def contract_terminate(request, contract_id: int, payload: TerminateIn):
 )
 def contract_amend(request, contract_id: int, payload: AmendIn):
     contract = _detail(request.auth, contract_id)
-    data = payload.model_dump(exclude_unset=True)
+    data = _arguments(payload, exclude_unset=True)
     reason = data.pop("reason")
     items = data.pop("items", None)
     instalments = data.pop("instalments", None)

@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from guanxi.customers.models import Contact
 from guanxi.sales.catalog.forms import line_from_row
+from guanxi.sales.common.lines import LineInput
 from guanxi.sales.models import Contract, Product
 
 ITEM_FIELDS = ("id", "product", "description", "unit", "quantity", "unit_price", "discount", "tax")
@@ -103,10 +104,8 @@ def item_rows_from_post(data) -> list[dict]:
     return result
 
 
-def items_for_service(rows: list[dict]) -> list[dict]:
-    return [
-        {"id": row["id"] or None, **line_from_row(row, rate=_percent_to_fraction)} for row in rows
-    ]
+def items_for_service(rows: list[dict]) -> list[LineInput]:
+    return [line_from_row(row, rate=_percent_to_fraction) for row in rows]
 
 
 def item_rows_from_contract(contract: Contract) -> list[dict]:

@@ -21,7 +21,7 @@ Rules decided here (documented in docs and on the pages):
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -45,6 +45,7 @@ from guanxi.pipeline.prospects.services import prospect_mark_won
 from guanxi.sales.approvals import services as approvals
 from guanxi.sales.catalog.services import line_item_fields, price_for, quote_lock
 from guanxi.sales.common import hooks, money, numbers, sync
+from guanxi.sales.common.lines import CleanedLine, LineInput
 from guanxi.sales.common.permissions import AMEND_CONTRACT, EDIT_OTHERS, TERMINATE_CONTRACT
 from guanxi.sales.contracts.selectors import item_terms
 from guanxi.sales.models import (
@@ -96,7 +97,6 @@ class ContractHead:
         return {name: value for name, value in vars(self).items() if value is not UNSET}
 
 
-EDITABLE_FIELDS = tuple(field.name for field in fields(ContractHead))
 OPEN_STATUSES = (S.DRAFT, S.IN_APPROVAL, S.SIGNED, S.EXECUTING)
 QUANTITY_STEP = Decimal("0.001")
 RATE_STEP = Decimal("0.0001")
@@ -186,7 +186,7 @@ def _rate(value: Any, *, errors: list[str], label: str) -> Decimal | None:
     return _decimal(value, step=RATE_STEP, errors=errors, label=label)
 
 
-def _product(value: Any) -> Product | None:
+def _product(value: Product | int | str | None) -> Product | None:
     if value in (None, ""):
         return None
     if isinstance(value, Product):
@@ -197,35 +197,30 @@ def _product(value: Any) -> Product | None:
         return None
 
 
-def clean_items(*, items: object, customer: Customer) -> list[dict[str, Any]]:
-    """Validate item dicts and compute their amounts; ValidationFailed on any bad row
+def clean_items(*, items: Sequence[LineInput], customer: Customer) -> list[CleanedLine]:
+    """Validate the lines and compute their amounts; ValidationFailed on any bad row
     (field "items", one message per problem, prefixed with the row number)."""
-    if not isinstance(items, list | tuple):
-        raise ValidationFailed(field_errors={"items": [_("Items must be a list.")]})
     if len(items) > MAX_ITEMS:
         raise ValidationFailed(
             field_errors={"items": [_("At most %(n)d items.") % {"n": MAX_ITEMS}]}
         )
     errors: list[str] = []
-    cleaned: list[dict[str, Any]] = []
+    cleaned: list[CleanedLine] = []
     for index, raw in enumerate(items, start=1):
         row_errors: list[str] = []
-        if not isinstance(raw, dict):
-            errors.append(_("Row %(n)d: not an item.") % {"n": index})
-            continue
-        product = _product(raw.get("product"))
-        if raw.get("product") not in (None, "") and product is None:
+        product = _product(raw.product)
+        if raw.product not in (None, "") and product is None:
             row_errors.append(_("Choose a valid product."))
-        description = str(raw.get("description") or (product.name if product else "")).strip()
+        description = str(raw.description or (product.name if product else "")).strip()
         if not description:
             row_errors.append(_("Enter a description or choose a product."))
-        unit = str(raw.get("unit") or (product.unit if product else "")).strip()
+        unit = str(raw.unit or (product.unit if product else "")).strip()
         quantity = _decimal(
-            raw.get("quantity"), step=QUANTITY_STEP, errors=row_errors, label=_("Quantity")
+            raw.quantity, step=QUANTITY_STEP, errors=row_errors, label=_("Quantity")
         )
         if quantity is not None and not (0 < quantity <= MAX_QUANTITY):
             row_errors.append(_("Quantity must be greater than zero."))
-        price_value = raw.get("unit_price")
+        price_value = raw.unit_price
         if price_value in (None, "") and product is not None:
             price_value = price_for(product=product, customer=customer)
         unit_price = _decimal(
@@ -236,10 +231,10 @@ def clean_items(*, items: object, customer: Customer) -> list[dict[str, Any]]:
         )
         if unit_price is not None and not (0 <= unit_price <= money.MAX_AMOUNT):
             row_errors.append(_("The unit price must not be negative."))
-        discount_rate = _rate(raw.get("discount_rate"), errors=row_errors, label=_("Discount"))
+        discount_rate = _rate(raw.discount_rate, errors=row_errors, label=_("Discount"))
         if discount_rate is not None and not (0 <= discount_rate <= 1):
             row_errors.append(_("The discount must be between 0 and 100 %."))
-        tax_value = raw.get("tax_rate")
+        tax_value = raw.tax_rate
         if tax_value in (None, "") and product is not None:
             tax_value = product.tax_rate
         tax_rate = _rate(tax_value, errors=row_errors, label=_("Tax rate"))
@@ -247,7 +242,14 @@ def clean_items(*, items: object, customer: Customer) -> list[dict[str, Any]]:
             row_errors.append(_("The tax rate must be below 100 %."))
         if len(description) > 200 or len(unit) > 10:
             row_errors.append(_("Description or unit too long."))
-        if row_errors:
+        # A number read as None has its row error already.
+        if (
+            row_errors
+            or quantity is None
+            or unit_price is None
+            or discount_rate is None
+            or tax_rate is None
+        ):
             errors.extend(
                 _("Row %(n)d: %(error)s") % {"n": index, "error": error} for error in row_errors
             )
@@ -258,36 +260,35 @@ def clean_items(*, items: object, customer: Customer) -> list[dict[str, Any]]:
             discount_rate=discount_rate,
             tax_rate=tax_rate,
         )
-        item_id = raw.get("id")
         cleaned.append(
-            {
-                "id": parse_id(item_id),
-                "position": index,
-                "product": product,
-                "description": description,
-                "unit": unit,
-                "quantity": quantity,
-                "unit_price": unit_price,
-                "discount_rate": discount_rate,
-                "tax_rate": tax_rate,
-                "amounts": amounts,
-            }
+            CleanedLine(
+                id=parse_id(raw.id),
+                position=index,
+                product=product,
+                description=description,
+                unit=unit,
+                quantity=quantity,
+                unit_price=unit_price,
+                discount_rate=discount_rate,
+                tax_rate=tax_rate,
+                amounts=amounts,
+            )
         )
     if errors:
         raise ValidationFailed(field_errors={"items": errors})
-    totals = money.document_totals(row["amounts"] for row in cleaned)
+    totals = money.document_totals(row.amounts for row in cleaned)
     if totals.total > money.MAX_AMOUNT or totals.gross > money.MAX_AMOUNT:
         raise ValidationFailed(field_errors={"items": [_("The contract total is too large.")]})
     return cleaned
 
 
-def _apply_totals(contract: Contract, rows: list[dict[str, Any]]) -> None:
-    totals = money.document_totals(row["amounts"] for row in rows)
+def _apply_totals(contract: Contract, rows: list[CleanedLine]) -> None:
+    totals = money.document_totals(row.amounts for row in rows)
     for field, value in money.amount_fields(totals).items():
         setattr(contract, field, value)
 
 
-def _replace_items(contract: Contract, rows: list[dict[str, Any]]) -> None:
+def _replace_items(contract: Contract, rows: list[CleanedLine]) -> None:
     """Draft: the lines are replaced as a whole."""
     ContractItem.objects.filter(contract_id=contract.pk).delete()
     ContractItem.objects.bulk_create(
@@ -299,23 +300,10 @@ def _item_snapshot(item: ContractItem) -> dict[str, Any]:
     return {"id": item.pk, **item_terms(item=item), "total": str(item.total_amount)}
 
 
-def _clean_header(
-    head: ContractHead | Mapping[str, Any], *, customer: Customer, partial: bool
-) -> dict[str, Any]:
-    """Validate the editable header fields given (all of them unless partial); a mapping
-    naming any other field is refused."""
-    data = head.given() if isinstance(head, ContractHead) else head
-    if not isinstance(data, dict):
-        raise ValidationFailed(field_errors={"__all__": [_("Invalid data.")]})
+def _clean_header(head: ContractHead, *, customer: Customer, partial: bool) -> dict[str, Any]:
+    """Validate the header fields given (all of them unless partial)."""
+    data = head.given()
     errors: dict[str, list[str]] = {}
-    unknown = sorted(set(data) - set(EDITABLE_FIELDS))
-    for field in unknown:
-        if field == "status":
-            errors[field] = [
-                _("The status changes only through submit, start, complete or terminate.")
-            ]
-        else:
-            errors[field] = [_("This field cannot be changed here.")]
     cleaned: dict[str, Any] = {}
     if "title" in data or not partial:
         title = str(data.get("title") or "").strip()
@@ -400,7 +388,7 @@ def contract_create(
     actor: User,
     customer: Customer | int,
     title: str,
-    items: Sequence[Mapping[str, Any]],
+    items: Sequence[LineInput],
     signing_contact: Contact | int | None = None,
     terms: str = "",
     starts_on: dt.date | str | None = None,
@@ -466,8 +454,8 @@ def contract_update(
     actor: User,
     contract: Contract | int,
     version: int | str | None,
-    data: ContractHead | Mapping[str, Any],
-    items: Sequence[Mapping[str, Any]] | None = None,
+    data: ContractHead,
+    items: Sequence[LineInput] | None = None,
 ) -> Contract:
     locked = contract_lock(actor=actor, contract=contract)
     try:
@@ -487,7 +475,7 @@ def contract_update(
             % {"status": _status_label(locked.status)},
             code="not_editable",
         )
-    header = _clean_header(data or {}, customer=locked.customer, partial=True)
+    header = _clean_header(data, customer=locked.customer, partial=True)
     for field, value in header.items():
         setattr(locked, field, value)
     _check_dates(locked)
@@ -791,7 +779,7 @@ def _referenced_items(contract: Contract) -> set[int]:
 
 
 def _amend_items(
-    contract: Contract, rows: list[dict[str, Any]]
+    contract: Contract, rows: list[CleanedLine]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Update lines by id, add new ones, remove the unlisted ones — keeping every line that
     orders or stock-outs refer to, at no less than what they use."""
@@ -799,9 +787,9 @@ def _amend_items(
     before = [_item_snapshot(item) for item in existing.values()]
     errors: list[str] = []
     for row in rows:
-        if row["id"] is not None and row["id"] not in existing:
-            errors.append(_("Row %(n)d: not a line of this contract.") % {"n": row["position"]})
-    kept = {row["id"] for row in rows if row["id"] is not None}
+        if row.id is not None and row.id not in existing:
+            errors.append(_("Row %(n)d: not a line of this contract.") % {"n": row.position})
+    kept = {row.id for row in rows if row.id is not None}
     used = _used_quantities(contract)
     referenced = _referenced_items(contract)
     for item_id, item in existing.items():
@@ -811,19 +799,19 @@ def _amend_items(
                 % {"item": item.description}
             )
     for row in rows:
-        need = used.get(row["id"]) if row["id"] is not None else None
-        if need is not None and row["quantity"] < need:
+        need = used.get(row.id) if row.id is not None else None
+        if need is not None and row.quantity < need:
             errors.append(
                 _("Row %(n)d: the quantity cannot go below %(used)s already ordered or shipped.")
-                % {"n": row["position"], "used": need.normalize()}
+                % {"n": row.position, "used": need.normalize()}
             )
     if errors:
         raise ValidationFailed(field_errors={"items": errors})
     ContractItem.objects.filter(contract_id=contract.pk).exclude(pk__in=kept).delete()
     for row in rows:
         fields = line_item_fields(line=row)
-        if row["id"] is not None:
-            ContractItem.objects.filter(pk=row["id"]).update(**fields)
+        if row.id is not None:
+            ContractItem.objects.filter(pk=row.id).update(**fields)
         else:
             ContractItem.objects.create(contract=contract, **fields)
     after = [_item_snapshot(item) for item in ContractItem.objects.filter(contract_id=contract.pk)]
@@ -844,8 +832,8 @@ def contract_amend(
     actor: User,
     contract: Contract | int,
     reason: str,
-    data: ContractHead | Mapping[str, Any],
-    items: Sequence[Mapping[str, Any]] | None = None,
+    data: ContractHead,
+    items: Sequence[LineInput] | None = None,
     instalments: Sequence[Mapping[str, Any]] | None = None,
 ) -> ContractAmendment:
     """Change a signed or executing contract (补充协议): permission sales.amend, a reason,
@@ -866,7 +854,7 @@ def contract_amend(
         raise ValidationFailed(field_errors={"reason": [_("Give the reason for the amendment.")]})
     if len(reason) > 2000:
         raise ValidationFailed(field_errors={"reason": [_("At most 2,000 characters.")]})
-    header = _clean_header(data or {}, customer=locked.customer, partial=True)
+    header = _clean_header(data, customer=locked.customer, partial=True)
     changes: dict[str, Any] = {}
     for field, value in header.items():
         old = getattr(locked, field)
@@ -990,15 +978,15 @@ def quote_convert(*, actor: User, quote: Quote | int, title: str = "") -> Contra
         "number": locked.number,
     }
     items = [
-        {
-            "product": item.product_id,
-            "description": item.description,
-            "unit": item.unit,
-            "quantity": item.quantity,
-            "unit_price": item.unit_price,
-            "discount_rate": item.discount_rate,
-            "tax_rate": item.tax_rate,
-        }
+        LineInput(
+            product=item.product_id,
+            description=item.description,
+            unit=item.unit,
+            quantity=item.quantity,
+            unit_price=item.unit_price,
+            discount_rate=item.discount_rate,
+            tax_rate=item.tax_rate,
+        )
         for item in locked.items.all()
     ]
     contract = contract_create(

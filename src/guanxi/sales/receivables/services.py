@@ -39,6 +39,7 @@ from guanxi.pipeline.prospects.services import prospect_mark_won
 from guanxi.sales.approvals import services as approvals
 from guanxi.sales.catalog.services import line_item_fields
 from guanxi.sales.common import hooks, money, numbers, permissions, sync
+from guanxi.sales.common.lines import LineInput
 from guanxi.sales.common.permissions import EDIT_OTHERS
 from guanxi.sales.common.scope import customer_locked_for_sale
 from guanxi.sales.contracts.services import (
@@ -1153,17 +1154,17 @@ def contract_record_history(*, actor: User, customer: Customer, data: HistoricPu
     product = data.product
     rows = clean_items(
         items=[
-            {
-                "product": product,
-                "description": product.name if product else _("Purchase"),
-                "quantity": "1",
-                "unit_price": str(amount),
-                "tax_rate": str(product.tax_rate) if product else "0",
-            }
+            LineInput(
+                product=product,
+                description=product.name if product else _("Purchase"),
+                quantity="1",
+                unit_price=str(amount),
+                tax_rate=str(product.tax_rate) if product else "0",
+            )
         ],
         customer=target,
     )
-    totals = money.document_totals(row["amounts"] for row in rows)
+    totals = money.document_totals(row.amounts for row in rows)
     completed = paid == totals.total
     status = Contract.Status.COMPLETED if completed else Contract.Status.EXECUTING
     day_start = timezone.make_aware(dt.datetime.combine(data.signed_on, dt.time()))
