@@ -11,7 +11,12 @@ from django.utils import timezone
 
 from guanxi.sales.approvals import services as approvals
 from guanxi.sales.contracts.selectors import contract_document, document_changes
-from guanxi.sales.contracts.services import contract_create, contract_submit, contract_update
+from guanxi.sales.contracts.services import (
+    InstalmentInput,
+    contract_create,
+    contract_submit,
+    contract_update,
+)
 from guanxi.sales.models import Approval, ApprovalFlow, Contract
 from guanxi.sales.receivables.services import instalments_set
 
@@ -38,7 +43,7 @@ def _plan(contract, *amounts):
         actor=contract.owner,
         contract=contract,
         plan=[
-            {"due_on": today + dt.timedelta(days=30 * (index + 1)), "amount": D(amount)}
+            InstalmentInput(due_on=today + dt.timedelta(days=30 * (index + 1)), amount=D(amount))
             for index, amount in enumerate(amounts)
         ],
     )

@@ -558,8 +558,8 @@ def test_amend_total_change_with_plan_needs_a_new_plan(signed, manager):
         data={},
         items=[line("6000")],
         instalments=[
-            {"due_on": due, "amount": "3000.00", "notes": ""},
-            {"due_on": due, "amount": "3000.00", "notes": ""},
+            sc.InstalmentInput(due_on=due, amount="3000.00", notes=""),
+            sc.InstalmentInput(due_on=due, amount="3000.00", notes=""),
         ],
     )
     signed.refresh_from_db()
