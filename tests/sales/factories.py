@@ -15,7 +15,7 @@ from django.utils import timezone
 from guanxi.sales.approvals import services as approvals
 from guanxi.sales.catalog import services as catalog
 from guanxi.sales.common.lines import LineInput
-from guanxi.sales.contracts.services import contract_create, contract_submit
+from guanxi.sales.contracts.services import InstalmentInput, contract_create, contract_submit
 from guanxi.sales.fulfilment import services as fulfilment
 from guanxi.sales.models import Contract, Instalment, Invoice, Payment, Product, Quote
 from guanxi.sales.receivables import services as receivables
@@ -86,7 +86,7 @@ def make_contract(owner, customer, *, total="9000.00", plan=None, sign=True, tax
     if plan is None:
         parts = receivables.money.split_evenly(D(total), 3)
         plan = [
-            {"due_on": today + dt.timedelta(days=days), "amount": amount}
+            InstalmentInput(due_on=today + dt.timedelta(days=days), amount=amount)
             for days, amount in zip((-30, 0, 30), parts, strict=True)
         ]
     if plan:
@@ -120,11 +120,11 @@ def place_order(actor, contract, *lines, ordered_on=None):
         contract=contract,
         ordered_on=ordered_on or today,
         plans=[
-            {
-                "contract_item": line[0],
-                "quantity": str(line[1]),
-                "planned_on": line[2] if len(line) > 2 else today,
-            }
+            fulfilment.DeliveryPlanInput(
+                contract_item=line[0],
+                quantity=str(line[1]),
+                planned_on=line[2] if len(line) > 2 else today,
+            )
             for line in lines
         ],
     )

@@ -14,6 +14,7 @@ from guanxi.sales.common.lines import LineInput
 from guanxi.sales.contracts.selectors import contract_document, document_changes
 from guanxi.sales.contracts.services import (
     ContractHead,
+    InstalmentInput,
     contract_create,
     contract_submit,
     contract_update,
@@ -44,7 +45,7 @@ def _plan(contract, *amounts):
         actor=contract.owner,
         contract=contract,
         plan=[
-            {"due_on": today + dt.timedelta(days=30 * (index + 1)), "amount": D(amount)}
+            InstalmentInput(due_on=today + dt.timedelta(days=30 * (index + 1)), amount=D(amount))
             for index, amount in enumerate(amounts)
         ],
     )

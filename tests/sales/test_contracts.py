@@ -634,8 +634,8 @@ def test_amend_total_change_with_plan_needs_a_new_plan(signed, manager):
         data=sc.ContractHead(),
         items=[line("6000")],
         instalments=[
-            {"due_on": due, "amount": "3000.00", "notes": ""},
-            {"due_on": due, "amount": "3000.00", "notes": ""},
+            sc.InstalmentInput(due_on=due, amount="3000.00", notes=""),
+            sc.InstalmentInput(due_on=due, amount="3000.00", notes=""),
         ],
     )
     signed.refresh_from_db()

@@ -134,7 +134,7 @@ def test_bad_plan_lines_refused_per_field(sales1a, contract, line, field, messag
             actor=sales1a,
             contract=contract,
             ordered_on=timezone.localdate(),
-            plans=[{**base, **line}],
+            plans=[services.DeliveryPlanInput(**{**base, **line})],
         )
     assert field in exc.value.field_errors, exc.value.field_errors
     assert message in " ".join(str(m) for m in exc.value.field_errors[field])

@@ -108,7 +108,11 @@ def test_a_recorded_purchase_takes_no_orders_deliveries_or_stock_outs(manager, m
             actor=manager,
             contract=history,
             ordered_on=timezone.localdate(),
-            plans=[{"contract_item": item, "quantity": "1", "planned_on": "2099-01-01"}],
+            plans=[
+                fulfilment.DeliveryPlanInput(
+                    contract_item=item, quantity="1", planned_on="2099-01-01"
+                )
+            ],
         )
     assert caught.value.code == "ContractIsHistory"
     with pytest.raises(Conflict):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from guanxi.sales.approvals import services as approvals
 from guanxi.sales.common.lines import LineInput
-from guanxi.sales.contracts.services import contract_submit
+from guanxi.sales.contracts.services import InstalmentInput, contract_submit
 from guanxi.sales.models import Approval, Contract, Instalment
 from guanxi.sales.receivables import selectors
 from guanxi.sales.receivables.services import instalments_set
@@ -86,8 +86,8 @@ def test_a_plan_given_later_replaces_the_one_instalment(signed_without_plan, sal
         actor=sales1a,
         contract=signed_without_plan,
         plan=[
-            {"due_on": today, "amount": D("110240.00")},
-            {"due_on": today + dt.timedelta(days=60), "amount": D("100000.00")},
+            InstalmentInput(due_on=today, amount=D("110240.00")),
+            InstalmentInput(due_on=today + dt.timedelta(days=60), amount=D("100000.00")),
         ],
     )
     amounts = list(signed_without_plan.instalments.values_list("amount", flat=True))

@@ -12,7 +12,7 @@ from guanxi.core.models import AuditLog
 from guanxi.customers.models import TimelineEvent
 from guanxi.sales.approvals import services as approvals
 from guanxi.sales.approvals.selectors import pending_approval
-from guanxi.sales.contracts.services import contract_submit
+from guanxi.sales.contracts.services import InstalmentInput, contract_submit
 from guanxi.sales.models import Contract, Instalment, Invoice, Payment, PaymentAllocation
 from guanxi.sales.receivables import services
 from tests.sales.factories import make_contract, pay, payment_flow_create
@@ -46,7 +46,10 @@ def test_plan_must_add_up_exactly(sales1a, make_customer):
         services.instalments_set(
             actor=sales1a,
             contract=contract,
-            plan=[{"due_on": today, "amount": "4000"}, {"due_on": today, "amount": "4999.99"}],
+            plan=[
+                InstalmentInput(due_on=today, amount="4000"),
+                InstalmentInput(due_on=today, amount="4999.99"),
+            ],
         )
     assert "add up to ¥8,999.99" in message_of(refused)
     assert "¥9,000.00" in message_of(refused)
@@ -55,8 +58,8 @@ def test_plan_must_add_up_exactly(sales1a, make_customer):
         actor=sales1a,
         contract=contract,
         plan=[
-            {"due_on": today, "amount": "4000", "notes": "首付"},
-            {"due_on": today + dt.timedelta(days=1), "amount": "5000.00"},
+            InstalmentInput(due_on=today, amount="4000", notes="首付"),
+            InstalmentInput(due_on=today + dt.timedelta(days=1), amount="5000.00"),
         ],
     )
     assert [(r.sequence, r.amount, r.notes) for r in rows] == [
@@ -81,34 +84,40 @@ def test_plan_must_add_up_exactly(sales1a, make_customer):
     ("plan", "field", "message"),
     [
         (
-            [{"due_on": "2026-01-01", "amount": "0"}, {"due_on": "2026-02-01", "amount": "9000"}],
-            "plan.0.amount",
-            "greater than zero",
-        ),
-        (
-            [{"due_on": "2026-01-01", "amount": "-1"}, {"due_on": "2026-02-01", "amount": "9001"}],
+            [
+                InstalmentInput(due_on="2026-01-01", amount="0"),
+                InstalmentInput(due_on="2026-02-01", amount="9000"),
+            ],
             "plan.0.amount",
             "greater than zero",
         ),
         (
             [
-                {"due_on": "2026-01-01", "amount": "8999.999"},
-                {"due_on": "2026-02-01", "amount": "0.001"},
+                InstalmentInput(due_on="2026-01-01", amount="-1"),
+                InstalmentInput(due_on="2026-02-01", amount="9001"),
+            ],
+            "plan.0.amount",
+            "greater than zero",
+        ),
+        (
+            [
+                InstalmentInput(due_on="2026-01-01", amount="8999.999"),
+                InstalmentInput(due_on="2026-02-01", amount="0.001"),
             ],
             "plan.0.amount",
             "two decimals",
         ),
         (
             [
-                {"due_on": "2026-02-01", "amount": "4500"},
-                {"due_on": "2026-01-01", "amount": "4500"},
+                InstalmentInput(due_on="2026-02-01", amount="4500"),
+                InstalmentInput(due_on="2026-01-01", amount="4500"),
             ],
             "plan.1.due_on",
             "due before",
         ),
-        ([{"due_on": "soon", "amount": "9000"}], "plan.0.due_on", "Enter a date"),
-        ([{"due_on": "2026-01-01", "amount": "abc"}], "plan.0.amount", "Enter an amount"),
-        ([{"due_on": "2026-01-01", "amount": 9000.0}], "plan.0.amount", "Enter an amount"),
+        ([InstalmentInput(due_on="soon", amount="9000")], "plan.0.due_on", "Enter a date"),
+        ([InstalmentInput(due_on="2026-01-01", amount="abc")], "plan.0.amount", "Enter an amount"),
+        ([InstalmentInput(due_on="2026-01-01", amount=9000.0)], "plan.0.amount", "Enter an amount"),
         ([], "plan", "add up to ¥0.00"),
     ],
 )
@@ -133,8 +142,8 @@ def test_plan_change_after_signing_keeps_paid_instalments(sales1a, contract):
             actor=sales1a,
             contract=contract,
             plan=[
-                {"due_on": first.due_on, "amount": "3000.00"},
-                {"due_on": second.due_on, "amount": "6000.00"},
+                InstalmentInput(due_on=first.due_on, amount="3000.00"),
+                InstalmentInput(due_on=second.due_on, amount="6000.00"),
             ],
         )
     assert "Instalment 2" in message_of(refused) and "has received ¥500.00" in message_of(refused)
@@ -144,10 +153,10 @@ def test_plan_change_after_signing_keeps_paid_instalments(sales1a, contract):
         actor=sales1a,
         contract=contract,
         plan=[
-            {"due_on": first.due_on, "amount": "3000.00"},
-            {"due_on": second.due_on, "amount": "3000.00", "notes": "已部分回款"},
-            {"due_on": today + dt.timedelta(days=40), "amount": "1000.00"},
-            {"due_on": today + dt.timedelta(days=70), "amount": "2000.00"},
+            InstalmentInput(due_on=first.due_on, amount="3000.00"),
+            InstalmentInput(due_on=second.due_on, amount="3000.00", notes="已部分回款"),
+            InstalmentInput(due_on=today + dt.timedelta(days=40), amount="1000.00"),
+            InstalmentInput(due_on=today + dt.timedelta(days=70), amount="2000.00"),
         ],
     )
     rows = list(Instalment.objects.filter(contract=contract).order_by("sequence"))
@@ -162,7 +171,7 @@ def test_plan_change_after_signing_keeps_paid_instalments(sales1a, contract):
 
 def test_plan_refused_in_approval_and_after_completion(sales1a, make_customer):
     contract = make_contract(sales1a, make_customer(sales1a), sign=False)
-    plan = [{"due_on": timezone.localdate(), "amount": "9000.00"}]
+    plan = [InstalmentInput(due_on=timezone.localdate(), amount="9000.00")]
     for status in (
         Contract.Status.IN_APPROVAL,
         Contract.Status.COMPLETED,
@@ -180,8 +189,8 @@ def test_propose_plan_splits_exactly():
     plan = services.propose_plan(
         total=D("100.00"), parts=3, first_due_on=dt.date(2026, 1, 31), months_apart=1
     )
-    assert [p["amount"] for p in plan] == [D("33.34"), D("33.33"), D("33.33")]
-    assert [p["due_on"] for p in plan] == [
+    assert [p.amount for p in plan] == [D("33.34"), D("33.33"), D("33.33")]
+    assert [p.due_on for p in plan] == [
         dt.date(2026, 1, 31),
         dt.date(2026, 2, 28),
         dt.date(2026, 3, 31),
@@ -315,7 +324,7 @@ def test_out_of_scope_actor_changes_nothing(sales1b, sales2a, contract):
             services.instalments_set(
                 actor=outsider,
                 contract=contract,
-                plan=[{"due_on": timezone.localdate(), "amount": "9000.00"}],
+                plan=[InstalmentInput(due_on=timezone.localdate(), amount="9000.00")],
             )
         with pytest.raises(NotFound):
             services.invoice_record(

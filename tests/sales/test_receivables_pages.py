@@ -299,8 +299,8 @@ def test_plan_propose_and_save(client_for, sales1a, make_customer):
     )
     assert proposed.status_code == 200
     rows = proposed.context["plan_rows"]
-    assert [r["due_on"] for r in rows] == ["2026-01-31", "2026-02-28", "2026-03-31"]
-    assert sum(r["amount"] for r in rows) == D("1000.00")
+    assert [r.due_on for r in rows] == ["2026-01-31", "2026-02-28", "2026-03-31"]
+    assert sum(r.amount for r in rows) == D("1000.00")
     assert not Instalment.objects.exists()  # a proposal is not saved
     bad = client.get(
         reverse("sales:receivables_plan_propose", args=[contract.pk]),
@@ -360,7 +360,7 @@ def test_bad_plans_are_shown_and_write_nothing(client_for, sales1a, make_custome
     )
     assert response.status_code == 422
     assert response.context["plan_errors"] and response.context["plan_open"]
-    assert [r["amount"] for r in response.context["plan_rows"]] == [a for a in amounts]
+    assert [r.amount for r in response.context["plan_rows"]] == [a for a in amounts]
     assert money_state(contract) == before
 
 

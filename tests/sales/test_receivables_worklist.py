@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from guanxi.sales.contracts.services import InstalmentInput
 from guanxi.sales.receivables import selectors
 from tests.sales.factories import make_contract, pay
 
@@ -22,8 +23,8 @@ def _overdue(owner, customer, days: int):
         customer,
         total="300.00",
         plan=[
-            {"due_on": today - dt.timedelta(days=days), "amount": "100.00"},
-            {"due_on": today + dt.timedelta(days=30), "amount": "200.00"},
+            InstalmentInput(due_on=today - dt.timedelta(days=days), amount="100.00"),
+            InstalmentInput(due_on=today + dt.timedelta(days=30), amount="200.00"),
         ],
     )
 

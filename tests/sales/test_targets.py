@@ -27,6 +27,7 @@ from guanxi.sales.targets.services import target_clear, target_set, targets_save
 pytestmark = pytest.mark.django_db
 
 D = Decimal
+Metric = SalesTarget.Metric
 
 
 def _dept(name):
@@ -163,7 +164,7 @@ def test_save_row_checks_everything_first(manager, sales1a):
             user=sales1a,
             period="month",
             starts_on=dt.date(2026, 5, 9),
-            values={"signed": "1000", "collected": "-5", "new_customers": "3"},
+            values={Metric.SIGNED: "1000", Metric.COLLECTED: "-5", Metric.NEW_CUSTOMERS: "3"},
         )
     assert set(error.value.field_errors) == {"collected"}
     assert not SalesTarget.objects.exists()
@@ -172,7 +173,7 @@ def test_save_row_checks_everything_first(manager, sales1a):
         user=sales1a,
         period="month",
         starts_on=dt.date(2026, 5, 9),
-        values={"signed": "1000", "collected": "500", "new_customers": "3"},
+        values={Metric.SIGNED: "1000", Metric.COLLECTED: "500", Metric.NEW_CUSTOMERS: "3"},
     )
     assert len(saved) == 3
     targets_save(
@@ -180,7 +181,7 @@ def test_save_row_checks_everything_first(manager, sales1a):
         user=sales1a,
         period="month",
         starts_on=dt.date(2026, 5, 1),
-        values={"signed": "2000", "collected": "", "new_customers": "3"},
+        values={Metric.SIGNED: "2000", Metric.COLLECTED: "", Metric.NEW_CUSTOMERS: "3"},
     )
     values = dict(SalesTarget.objects.values_list("metric", "value"))
     assert values == {"signed": D("2000.00"), "new_customers": D("3.00")}

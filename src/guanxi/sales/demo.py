@@ -56,7 +56,12 @@ from guanxi.sales.contracts.services import (
     contract_terminate,
     contract_update,
 )
-from guanxi.sales.fulfilment.services import delivery_record, order_create, stockout_record
+from guanxi.sales.fulfilment.services import (
+    DeliveryPlanInput,
+    delivery_record,
+    order_create,
+    stockout_record,
+)
 from guanxi.sales.models import (
     Approval,
     ApprovalFlow,
@@ -694,12 +699,11 @@ class _DemoRun:
             ordered_on=ordered_on,
             notes="按合同约定分批交付",
             plans=[
-                {
-                    "contract_item": item.pk,
-                    "quantity": item.quantity,
-                    "planned_on": ordered_on + dt.timedelta(days=14),
-                    "notes": "",
-                }
+                DeliveryPlanInput(
+                    contract_item=item.pk,
+                    quantity=item.quantity,
+                    planned_on=ordered_on + dt.timedelta(days=14),
+                )
                 for item in items
             ],
         )

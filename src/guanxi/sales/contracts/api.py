@@ -161,7 +161,11 @@ def contract_amend(request, contract_id: int, payload: AmendIn):
         reason=reason,
         data=services.ContractHead(**data),
         items=items,
-        instalments=instalments,
+        instalments=(
+            None
+            if instalments is None
+            else [services.InstalmentInput(**row) for row in instalments]
+        ),
     )
     return Status(201, ContractAmendment.objects.select_related("created_by").get(pk=amendment.pk))
 

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from guanxi.customers.models import Contact
 from guanxi.sales.catalog.forms import line_from_row
 from guanxi.sales.common.lines import LineInput
+from guanxi.sales.contracts.services import InstalmentInput
 from guanxi.sales.models import Contract, Product
 
 ITEM_FIELDS = ("id", "product", "description", "unit", "quantity", "unit_price", "discount", "tax")
@@ -136,21 +137,23 @@ def item_row_for_product(product: Product | None, price, row: dict | None = None
     return row
 
 
-def instalment_rows_from_post(data) -> list[dict]:
+def instalment_rows_from_post(data) -> list[InstalmentInput]:
     rows: dict[int, dict] = {}
     for key, value in data.items():
         match = INSTALMENT_KEY.match(key)
         if match and match.group(2) in ("due_on", "amount", "notes"):
             rows.setdefault(int(match.group(1)), {})[match.group(2)] = str(value).strip()
     return [
-        {"due_on": r.get("due_on", ""), "amount": r.get("amount", ""), "notes": r.get("notes", "")}
+        InstalmentInput(
+            due_on=r.get("due_on", ""), amount=r.get("amount", ""), notes=r.get("notes", "")
+        )
         for _i, r in sorted(rows.items())
         if r.get("due_on") or r.get("amount")
     ]
 
 
-def instalment_rows_from_contract(contract: Contract) -> list[dict]:
+def instalment_rows_from_contract(contract: Contract) -> list[InstalmentInput]:
     return [
-        {"due_on": row.due_on.isoformat(), "amount": str(row.amount), "notes": row.notes}
+        InstalmentInput(due_on=row.due_on.isoformat(), amount=str(row.amount), notes=row.notes)
         for row in contract.instalments.order_by("sequence")
     ]

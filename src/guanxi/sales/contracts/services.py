@@ -20,7 +20,7 @@ Rules decided here (documented in docs and on the pages):
 """
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -64,12 +64,24 @@ S = Contract.Status
 # A signed contract's payment plan belongs to receivables, a higher area: an amendment that
 # brings a new plan calls the one function receivables puts here at ready()
 # (receivables.services.contract_plan_change). It takes actor=, contract= (locked), plan=
-# (rows as the API sends them), runs in the amendment's transaction and returns the plan
-# rows before and after.
+# (InstalmentInput rows), runs in the amendment's transaction and returns the plan rows
+# before and after.
 amendment_plan_change = Hook("amendment_plan_change")
 # amendment_total_change(contract=…) -> (plan before, plan after) | None: receivables lets a
 # plan that follows the total (made on signing without one) take the new total.
 amendment_total_change = Hook("amendment_total_change")
+
+
+@dataclass(frozen=True, kw_only=True)
+class InstalmentInput:
+    """One instalment of a payment plan as the caller gives it (form text, JSON values, or
+    dates and Decimals); receivables checks it. It is defined here, below receivables, so
+    that an amendment can carry a new plan."""
+
+    due_on: dt.date | str
+    amount: Decimal | int | str
+    notes: str = ""
+
 
 TRANSITIONS: dict[str, set[str]] = {
     S.DRAFT: {S.IN_APPROVAL, S.SIGNED, S.TERMINATED},
@@ -834,7 +846,7 @@ def contract_amend(
     reason: str,
     data: ContractHead,
     items: Sequence[LineInput] | None = None,
-    instalments: Sequence[Mapping[str, Any]] | None = None,
+    instalments: Sequence[InstalmentInput] | None = None,
 ) -> ContractAmendment:
     """Change a signed or executing contract (补充协议): permission sales.amend, a reason,
     the before/after diff in ContractAmendment.changes and an audit row. The total may

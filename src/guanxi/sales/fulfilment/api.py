@@ -88,7 +88,7 @@ def order_create(request, contract_id: int, payload: OrderIn):
         contract=contract,
         ordered_on=payload.ordered_on,
         notes=payload.notes,
-        plans=[service_arguments(line) for line in payload.plans],
+        plans=[services.DeliveryPlanInput(**service_arguments(line)) for line in payload.plans],
     )
     return Status(201, _order_rows().get(pk=order.pk))
 

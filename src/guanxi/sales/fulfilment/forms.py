@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from guanxi.core.forms import date_field
-from guanxi.sales.fulfilment.services import show_quantity
+from guanxi.sales.fulfilment.services import DeliveryPlanInput, show_quantity
 
 QUANTITY_FIELD = {"max_digits": 12, "decimal_places": 3}
 
@@ -62,7 +62,7 @@ class OrderForm(forms.Form):
             for row in self.lines
         ]
 
-    def plans(self) -> list[dict]:
+    def plans(self) -> list[DeliveryPlanInput]:
         data = self.cleaned_data
         plans = []
         for row in self.lines:
@@ -71,12 +71,12 @@ class OrderForm(forms.Form):
             if quantity in (None, ""):
                 continue
             plans.append(
-                {
-                    "contract_item": row.item,
-                    "quantity": quantity,
-                    "planned_on": data.get(f"d_{pk}") or data.get("ordered_on"),
-                    "notes": data.get(f"n_{pk}") or "",
-                }
+                DeliveryPlanInput(
+                    contract_item=row.item,
+                    quantity=quantity,
+                    planned_on=data.get(f"d_{pk}") or data.get("ordered_on"),
+                    notes=data.get(f"n_{pk}") or "",
+                )
             )
         return plans
 

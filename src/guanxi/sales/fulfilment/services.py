@@ -12,7 +12,8 @@ what may be done depends on the contract's and the order's status.
 """
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -197,6 +198,17 @@ def order_status_from_plans(*, plans: Iterable[DeliveryPlan]) -> str:
 # ---------------------------------------------------------------- orders
 
 
+@dataclass(frozen=True, kw_only=True)
+class DeliveryPlanInput:
+    """One delivery plan line of a new order as the caller gives it (form values, JSON values
+    or Python ones); order_create checks it."""
+
+    contract_item: ContractItem | int
+    quantity: Decimal | int | str
+    planned_on: dt.date | str
+    notes: str = ""
+
+
 @transaction.atomic
 def order_create(
     *,
@@ -204,11 +216,10 @@ def order_create(
     contract: Contract | int,
     ordered_on: dt.date | str,
     notes: str = "",
-    plans: Sequence[Mapping[str, Any]],
+    plans: Sequence[DeliveryPlanInput],
 ) -> Order:
-    """An order with its delivery plan lines (dicts: contract_item (ContractItem or id),
-    quantity, planned_on, notes). Only on a signed or executing contract; the first one
-    moves the contract to executing."""
+    """An order with its delivery plan lines. Only on a signed or executing contract; the
+    first one moves the contract to executing."""
     locked = _lock_active(
         actor=actor,
         contract=contract,
@@ -238,9 +249,9 @@ def order_create(
     for index, line in enumerate(plans):
         prefix = f"plans.{index}"
         try:
-            if not isinstance(line, dict):
+            if not isinstance(line, DeliveryPlanInput):
                 raise ValidationFailed(field_errors={prefix: [_("Each line must be an object.")]})
-            item_id = _pk(line.get("contract_item"))
+            item_id = _pk(line.contract_item)
             item = items.get(item_id) if item_id is not None else None
             if item is None:
                 raise ValidationFailed(
@@ -248,9 +259,9 @@ def order_create(
                         f"{prefix}.contract_item": [_("Choose an item of this contract.")]
                     }
                 )
-            quantity = _parse_quantity(line.get("quantity"), field=f"{prefix}.quantity")
-            planned_on = _parse_day(line.get("planned_on"), field=f"{prefix}.planned_on")
-            line_notes = _text(line.get("notes"), field=f"{prefix}.notes", limit=NOTES_LIMIT)
+            quantity = _parse_quantity(line.quantity, field=f"{prefix}.quantity")
+            planned_on = _parse_day(line.planned_on, field=f"{prefix}.planned_on")
+            line_notes = _text(line.notes, field=f"{prefix}.notes", limit=NOTES_LIMIT)
         except ValidationFailed as exc:
             for key, messages in exc.field_errors.items():
                 errors.setdefault(key, []).extend(messages)

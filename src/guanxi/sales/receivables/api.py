@@ -19,6 +19,7 @@ from guanxi.core.errors import ValidationFailed, found
 from guanxi.core.schemas import IdFilter, idempotency_key_extra
 from guanxi.sales.contracts.record_endpoints import contract_record_create, contract_records_list
 from guanxi.sales.contracts.selectors import contract_for_user
+from guanxi.sales.contracts.services import InstalmentInput
 from guanxi.sales.models import Instalment, Invoice, Payment, PaymentAllocation
 from guanxi.sales.receivables import selectors, services
 from guanxi.sales.receivables.schemas import (
@@ -88,7 +89,7 @@ def instalment_set(request, contract_id: int, payload: PlanIn):
     services.instalments_set(
         actor=request.auth,
         contract=contract,
-        plan=[row.model_dump() for row in payload.instalments],
+        plan=[InstalmentInput(**row.model_dump()) for row in payload.instalments],
     )
     return _plan_out(contract_for_user(user=request.auth, contract_id=contract_id))
 

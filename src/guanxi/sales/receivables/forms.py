@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.forms import date_field, id_choice_field, number_field
+from guanxi.sales.contracts.services import InstalmentInput
 from guanxi.sales.models import Invoice, Payment
 
 MAX_PROPOSAL_PARTS = 36
@@ -30,7 +31,7 @@ class PlanProposalForm(forms.Form):
     )
 
 
-def plan_rows_from_post(data) -> list[dict]:
+def plan_rows_from_post(data) -> list[InstalmentInput]:
     """The plan editor's rows (due_on[], amount[], notes[]); rows left blank are dropped.
     Values stay strings: the service parses and reports per row."""
     dues = data.getlist("due_on")
@@ -43,7 +44,7 @@ def plan_rows_from_post(data) -> list[dict]:
         note = notes[index].strip() if index < len(notes) else ""
         if not (due or amount or note):
             continue
-        rows.append({"due_on": due, "amount": amount, "notes": note})
+        rows.append(InstalmentInput(due_on=due, amount=amount, notes=note))
     return rows
 
 

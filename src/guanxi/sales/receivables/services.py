@@ -16,7 +16,7 @@ finisher (registered in `sales.wiring`) sees it approved.
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -43,6 +43,7 @@ from guanxi.sales.common.lines import LineInput
 from guanxi.sales.common.permissions import EDIT_OTHERS
 from guanxi.sales.common.scope import customer_locked_for_sale
 from guanxi.sales.contracts.services import (
+    InstalmentInput,
     clean_items,
     contract_lock,
     contract_mark_executing_if_signed,
@@ -179,12 +180,12 @@ def propose_plan(
     first_due_on: dt.date,
     months_apart: int = 1,
     ratios: Sequence[Decimal | int] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[InstalmentInput]:
     """A proposal for the plan form: `parts` instalments adding up exactly to `total`
     (equal parts, or by `ratios`), due `months_apart` months after each other.
     ValidationFailed (first_due_on) if the last one would fall after the year 9999."""
     amounts = money.split_by_ratios(total, ratios) if ratios else money.split_evenly(total, parts)
-    plan: list[dict[str, Any]] = []
+    plan: list[InstalmentInput] = []
     for index, amount in enumerate(amounts):
         try:
             due_on = add_months(first_due_on, index * months_apart)
@@ -192,7 +193,7 @@ def propose_plan(
             raise ValidationFailed(
                 field_errors={"first_due_on": [_("Enter a valid date.")]}
             ) from None
-        plan.append({"due_on": due_on, "amount": amount, "notes": ""})
+        plan.append(InstalmentInput(due_on=due_on, amount=amount))
     return plan
 
 
@@ -208,13 +209,13 @@ def _clean_plan(plan: object, *, total: Decimal) -> list[dict[str, Any]]:
     errors: dict[str, list[str]] = {}
     rows: list[dict[str, Any]] = []
     for index, raw in enumerate(plan):
-        if not isinstance(raw, dict):
+        if not isinstance(raw, InstalmentInput):
             errors.setdefault(f"plan.{index}", []).append(_("Each instalment needs a date."))
             continue
         row_errors: dict[str, list[str]] = {}
-        due_on = _date(raw.get("due_on"), field="due_on", errors=row_errors)
-        amount = _amount(raw.get("amount"), field="amount", errors=row_errors)
-        notes = _text(raw.get("notes"), field="notes", errors=row_errors, max_length=200)
+        due_on = _date(raw.due_on, field="due_on", errors=row_errors)
+        amount = _amount(raw.amount, field="amount", errors=row_errors)
+        notes = _text(raw.notes, field="notes", errors=row_errors, max_length=200)
         for field, messages in row_errors.items():
             errors.setdefault(f"plan.{index}.{field}", []).extend(messages)
         rows.append({"due_on": due_on, "amount": amount, "notes": notes})
@@ -303,7 +304,7 @@ def contract_plan_follow_total(
 
 @transaction.atomic
 def instalments_set(
-    *, actor: User, contract: Contract, plan: Sequence[Mapping[str, Any]]
+    *, actor: User, contract: Contract, plan: Sequence[InstalmentInput]
 ) -> list[Instalment]:
     """Replace the contract's payment plan (回款计划).
 
@@ -406,7 +407,7 @@ def _plan_rows(contract: Contract) -> list[dict[str, str]]:
 
 
 def contract_plan_change(
-    *, actor: User, contract: Contract, plan: Sequence[Mapping[str, Any]]
+    *, actor: User, contract: Contract, plan: Sequence[InstalmentInput]
 ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     """A signed contract's new payment plan, for its amendment (contracts.services
     .amendment_plan_change): the plan rows before and after, for the amendment's record."""

@@ -4,6 +4,7 @@ Excel export, the contract's money panel (plan, payments, invoices and their for
 render."""
 
 import json
+from dataclasses import replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -267,7 +268,7 @@ def plan_propose(request, pk):
     except ValidationFailed as exc:
         form_add_errors(form, exc)
         return _render_panel(request, contract, proposal_form=form, plan_open=True, status=422)
-    rows = [{**row, "due_on": row["due_on"].isoformat()} for row in rows if row["amount"] > 0]
+    rows = [replace(row, due_on=str(row.due_on)) for row in rows if row.amount > 0]
     return _render_panel(request, contract, plan_rows=rows, proposal_form=form, plan_open=True)
 
 

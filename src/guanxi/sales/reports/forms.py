@@ -101,7 +101,7 @@ class TargetValuesForm(forms.Form):
         SalesTarget.Metric.NEW_CUSTOMERS: "new_customers",
     }
 
-    def values(self) -> dict:
+    def values(self) -> dict[SalesTarget.Metric, str]:
         return {
             metric: self.cleaned_data.get(name, "") for metric, name in self.METRIC_FIELDS.items()
         }

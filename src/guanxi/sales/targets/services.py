@@ -166,7 +166,7 @@ def targets_save(
     actor: User,
     period: str,
     starts_on: dt.date | str | None,
-    values: Mapping[str, Decimal | str | int | float | None],
+    values: Mapping[Metric, Decimal | str | int | float | None],
     user: User | None = None,
     department: Department | None = None,
 ) -> list[SalesTarget]:
@@ -175,7 +175,7 @@ def targets_save(
     checked before anything is written."""
     _check_actor(actor, user=user, department=department)
     period, starts_on = _clean_period(period, starts_on)
-    cleaned: dict[str, Decimal | None] = {}
+    cleaned: dict[Metric, Decimal | None] = {}
     errors: dict[str, list[str]] = {}
     for metric, value in values.items():
         if metric not in Metric.values:
