@@ -385,8 +385,8 @@ def test_a_cleaned_line_gives_the_columns_of_a_line_item(products, sales1a, make
         unit_price=Decimal("1000.00"),
         discount_rate=Decimal("0.1"),
         tax_rate=Decimal("0.13"),
-        amounts=amounts,
     )
+    assert cleaned.amounts == amounts
     fields = catalog.line_item_fields(line=cleaned)
     assert fields == {
         "position": 0,

@@ -600,25 +600,20 @@ def _clean_quote_lines(
         )
         if quantity is None or unit_price is None or any(k.startswith(key + ".") for k in errors):
             continue
-        amounts = money.line_amounts(
-            quantity=quantity, unit_price=unit_price, discount_rate=discount_rate, tax_rate=tax_rate
+        line = CleanedLine(
+            position=index,
+            product=product,
+            description=description,
+            unit=unit,
+            quantity=quantity,
+            unit_price=unit_price,
+            discount_rate=discount_rate,
+            tax_rate=tax_rate,
         )
-        if amounts.total > money.MAX_AMOUNT:
+        if line.amounts.total > money.MAX_AMOUNT:
             errors[f"{key}.quantity"] = [_("This amount is too large.")]
             continue
-        lines.append(
-            CleanedLine(
-                position=index,
-                product=product,
-                description=description,
-                unit=unit,
-                quantity=quantity,
-                unit_price=unit_price,
-                discount_rate=discount_rate,
-                tax_rate=tax_rate,
-                amounts=amounts,
-            )
-        )
+        lines.append(line)
     if errors:
         raise ValidationFailed(field_errors=errors)
     totals = money.document_totals(line.amounts for line in lines)

@@ -4,10 +4,10 @@
 Both catalog (quotes) and contracts clean lines, each with its own rules and messages; the
 shapes they take and give are shared here, below both areas."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from guanxi.sales.common.money import LineAmounts
+from guanxi.sales.common.money import LineAmounts, line_amounts
 from guanxi.sales.models import Product
 
 # A number as it is given: typed text ("12.50", "13%" for a quote's rates), an int from JSON,
@@ -37,8 +37,9 @@ class LineInput:
 
 @dataclass(frozen=True, kw_only=True)
 class CleanedLine:
-    """A validated line with its amounts, ready to be written as a QuoteItem or ContractItem
-    (catalog.services.line_item_fields). `id` is the stored contract line it changes, if any."""
+    """A validated line, ready to be written as a QuoteItem or ContractItem
+    (catalog.services.line_item_fields). `id` is the stored contract line it changes, if any;
+    `amounts` follow from its quantity, price and rates, so they cannot disagree with them."""
 
     position: int
     product: Product | None
@@ -48,5 +49,14 @@ class CleanedLine:
     unit_price: Decimal
     discount_rate: Decimal
     tax_rate: Decimal
-    amounts: LineAmounts
     id: int | None = None
+    amounts: LineAmounts = field(init=False)
+
+    def __post_init__(self) -> None:
+        amounts = line_amounts(
+            quantity=self.quantity,
+            unit_price=self.unit_price,
+            discount_rate=self.discount_rate,
+            tax_rate=self.tax_rate,
+        )
+        object.__setattr__(self, "amounts", amounts)

@@ -266,12 +266,6 @@ def clean_items(*, items: Sequence[LineInput], customer: Customer) -> list[Clean
                 _("Row %(n)d: %(error)s") % {"n": index, "error": error} for error in row_errors
             )
             continue
-        amounts = money.line_amounts(
-            quantity=quantity,
-            unit_price=unit_price,
-            discount_rate=discount_rate,
-            tax_rate=tax_rate,
-        )
         cleaned.append(
             CleanedLine(
                 id=parse_id(raw.id),
@@ -283,7 +277,6 @@ def clean_items(*, items: Sequence[LineInput], customer: Customer) -> list[Clean
                 unit_price=unit_price,
                 discount_rate=discount_rate,
                 tax_rate=tax_rate,
-                amounts=amounts,
             )
         )
     if errors:
