@@ -68,6 +68,31 @@ def _static_files_listed_once():
     WhiteNoiseMiddleware.add_files_from_finders = list_files
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _date_pickers_readable():
+    """Every page a test fetches has date pickers a browser can read (tests/html_inputs.py):
+    one check over every form of every app, in the language the test runs in."""
+    from django.test import Client
+
+    from tests.html_inputs import date_pickers_misread
+
+    request = Client.request
+
+    def checked_request(self, **request_args):
+        response = request(self, **request_args)
+        html = not response.streaming and response.get("Content-Type", "").startswith("text/html")
+        if html:
+            misread = date_pickers_misread(response.content.decode(response.charset or "utf-8"))
+            if misread:
+                path = request_args.get("PATH_INFO")
+                pytest.fail(f"{path}: date pickers a browser shows empty: {misread}")
+        return response
+
+    Client.request = checked_request
+    yield
+    Client.request = request
+
+
 @pytest.fixture(autouse=True)
 def _immediate_tasks(settings, tmp_path):
     for name, value in _test_settings(tmp_path / "uploads", settings.STORAGES).items():

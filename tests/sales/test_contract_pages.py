@@ -574,6 +574,8 @@ def test_amend_through_the_page(client_for, manager, signed):
     url = reverse("sales:contract_amend", args=[signed.pk])
     page = client.get(url)
     assert page.status_code == 200 and page.context["amending"] is True
+    # the signing date as a browser's date picker reads it (ISO), in the default Chinese too
+    assert f'name="signed_on" value="{signed.signed_on.isoformat()}"' in page.content.decode()
     response = client.post(url, _amend_data(signed))
     assert response.status_code == 302
     assert response["Location"] == reverse("sales:contract_detail", args=[signed.pk])

@@ -43,16 +43,28 @@ def form_error_text(form: forms.BaseForm) -> str:
     return text or gettext("Please correct the errors below.")
 
 
+# `<input type="date">` and `type="datetime-local"` take only ISO values. Django writes a
+# date widget's value in the active language's first input format (zh-Hans: 2026/12/07),
+# which the browser shows as empty and posts back empty, so every date widget names its format.
+ISO_DATE = "%Y-%m-%d"
+ISO_MOMENT = "%Y-%m-%dT%H:%M"
+
+
+def date_input(*, css: str = "form-control") -> forms.DateInput:
+    """The browser's date picker, its value written the ISO way."""
+    return forms.DateInput(attrs={"type": "date", "class": css}, format=ISO_DATE)
+
+
+def moment_input(*, css: str = "form-control") -> forms.DateTimeInput:
+    """The browser's date-time picker, its value written the ISO way."""
+    return forms.DateTimeInput(attrs={"type": "datetime-local", "class": css}, format=ISO_MOMENT)
+
+
 def date_field(
     label: "_StrOrPromise", *, required: bool = False, css: str = "form-control"
 ) -> forms.DateField:
-    """A date field with the browser's date picker; the value is written the ISO way, which
-    `type="date"` needs in every language."""
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=forms.DateInput(attrs={"type": "date", "class": css}, format="%Y-%m-%d"),
-    )
+    """A date field with the browser's date picker."""
+    return forms.DateField(label=label, required=required, widget=date_input(css=css))
 
 
 def time_field(label: "_StrOrPromise") -> forms.TimeField:
@@ -170,5 +182,5 @@ def moment_field(label: "_StrOrPromise") -> forms.DateTimeField:
         label=label,
         required=False,
         help_text=gettext_lazy("Leave empty for now."),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=ISO_MOMENT),
     )

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors import departments_in_scope, users_in_scope
+from guanxi.core.forms import date_input, moment_input
 from guanxi.core.phones import mask_phone
 from guanxi.customers.archive.selectors import SORTS, CustomerFilters
 from guanxi.customers.archive.validation import ContactInput, CustomerInput
@@ -87,12 +88,8 @@ class CustomerFilterForm(forms.Form):
         label=_("Customer level"), required=False, choices=_choices(Customer.Level.choices)
     )
     province = forms.CharField(label=_("Province"), required=False, max_length=20)
-    created_from = forms.DateField(
-        label=_("Created from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    created_to = forms.DateField(
-        label=_("Created to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    created_from = forms.DateField(label=_("Created from"), required=False, widget=date_input())
+    created_to = forms.DateField(label=_("Created to"), required=False, widget=date_input())
     sort = forms.ChoiceField(
         label=_("Sort"),
         required=False,
@@ -231,9 +228,7 @@ class CustomerForm(forms.Form):
     )
     name = forms.CharField(label=_("Name"), required=False)
     gender = forms.ChoiceField(label=_("Gender"), required=False, choices=Customer.Gender.choices)
-    birth_date = forms.CharField(
-        label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    birth_date = forms.CharField(label=_("Birth date"), required=False, widget=date_input())
     id_number = forms.CharField(label=_("ID number"), required=False)
     occupation = forms.CharField(label=_("Occupation"), required=False)
     credit_code = forms.CharField(label=_("Unified social credit code"), required=False)
@@ -265,7 +260,7 @@ class CustomerForm(forms.Form):
     first_contact_at = forms.CharField(
         label=_("First contact"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=moment_input(),
     )
     first_contact_channel = forms.ChoiceField(
         label=_("First contact channel"), required=False, choices=Customer.Channel.choices
@@ -355,7 +350,7 @@ class CustomerForm(forms.Form):
             )
         widget = forms.TextInput()
         if kind == CustomFieldDefinition.Type.DATE:
-            widget = forms.DateInput(attrs={"type": "date"})
+            widget = date_input()
         elif kind == CustomFieldDefinition.Type.NUMBER:
             widget = forms.TextInput(attrs={"inputmode": "decimal"})
         return forms.CharField(label=label, required=required, widget=widget)
@@ -452,9 +447,7 @@ class ShareForm(forms.Form):
         coerce=lambda v: v == "1",
         initial="0",
     )
-    until = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    until = forms.DateField(label=_("Until"), required=False, widget=date_input())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

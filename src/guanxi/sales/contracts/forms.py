@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from guanxi.core.forms import date_input
 from guanxi.customers.models import Contact
 from guanxi.sales.catalog.forms import line_from_row
 from guanxi.sales.common.lines import LineInput
@@ -19,7 +20,7 @@ ROW_KEY = re.compile(r"^items-(\d{1,3})-(\w+)$")
 INSTALMENT_KEY = re.compile(r"^inst-(\d{1,3})-(\w+)$")
 PERCENT = Decimal(100)
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
+DATE = date_input()
 
 
 class ContractForm(forms.Form):

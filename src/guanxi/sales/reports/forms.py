@@ -5,11 +5,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.core.forms import date_input
 from guanxi.sales.models import SalesTarget
 from guanxi.sales.reports.selectors import CUSTOM, ReportPeriod, department_choices, report_period
 
 _SELECT = {"class": "form-select form-select-sm"}
-_DATE = {"type": "date", "class": "form-control form-control-sm"}
+_DATE_CSS = "form-control form-control-sm"
 
 
 def _period_choices(*, custom: bool):
@@ -25,10 +26,12 @@ class ReportPeriodForm(forms.Form):
 
     period = forms.ChoiceField(label=_("Period"), required=False, widget=forms.Select(_SELECT))
     on = forms.DateField(
-        label=_("Containing the day"), required=False, widget=forms.DateInput(attrs=_DATE)
+        label=_("Containing the day"),
+        required=False,
+        widget=date_input(css=_DATE_CSS),
     )
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs=_DATE))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs=_DATE))
+    start = forms.DateField(label=_("From"), required=False, widget=date_input(css=_DATE_CSS))
+    end = forms.DateField(label=_("To"), required=False, widget=date_input(css=_DATE_CSS))
     department = forms.ChoiceField(
         label=_("Department"), required=False, widget=forms.Select(_SELECT)
     )
@@ -67,7 +70,9 @@ class TargetPeriodForm(forms.Form):
 
     period = forms.ChoiceField(label=_("Period"), required=False, widget=forms.Select(_SELECT))
     on = forms.DateField(
-        label=_("Containing the day"), required=False, widget=forms.DateInput(attrs=_DATE)
+        label=_("Containing the day"),
+        required=False,
+        widget=date_input(css=_DATE_CSS),
     )
 
     def __init__(self, *args, **kwargs):
