@@ -204,3 +204,78 @@ def test_an_entry_by_a_visitor_or_an_unsaved_user_names_nobody(sales1a):
         assert entry.actor_id is None
     entry = audit_record(actor=sales1a, action=AuditLog.Action.LOGIN, target=sales1a)
     assert entry.actor_id == sales1a.pk
+
+
+ODD_VALUES = (
+    "abc",
+    {"before": [{"id": 7}], "after": []},
+    [{"id": 7, "description": "x"}],
+    [None, "x", 3],
+    {"k": "v"},
+    True,
+    12.5,
+    "2026/12/07",
+)
+
+
+def test_no_recorded_value_breaks_the_audit_page_for_any_field_of_any_model(admin_user):
+    """The log is read over years of entries whose shapes changed; a value of any shape on
+    any field (a relation given a text, a reverse relation given its rows …) reads as text.
+    An amendment's contract lines once made the whole page an error 500."""
+    from django.apps import apps
+    from django.utils import translation
+
+    from guanxi.core.audit_text import changes_text, field_label, value_text
+
+    checked = 0
+    with translation.override("zh-hans"):
+        for model in apps.get_app_config("sales").get_models():
+            for field in model._meta.get_fields():
+                for value in ODD_VALUES:
+                    assert isinstance(value_text(model, field.name, value, {}), str)
+                assert field_label(model, field.name)
+                checked += 1
+        for label in ("accounts.user", "customers.customer", "care.caretask"):
+            model = apps.get_model(label)
+            for field in model._meta.get_fields():
+                for value in ODD_VALUES:
+                    detail = {"changes": {field.name: value}, "values": {field.name: value}}
+                    assert isinstance(changes_text(model, detail), str)
+                checked += 1
+    assert checked > 100
+
+
+def test_a_contract_amendment_reads_as_its_lines_and_plan(
+    client_for, admin_user, manager, sales1a, make_customer
+):
+    from guanxi.sales.common.lines import LineInput
+    from guanxi.sales.contracts.services import ContractHead, InstalmentInput, contract_amend
+    from tests.sales.factories import make_contract
+
+    contract = make_contract(sales1a, make_customer(sales1a, name="审计客户"), total="900.00")
+    item = contract.items.get()
+    contract_amend(
+        actor=manager,
+        contract=contract,
+        reason="客户追加数量",
+        data=ContractHead(),
+        items=[
+            LineInput(
+                id=item.pk,
+                product=item.product_id,
+                description=item.description,
+                unit=item.unit,
+                quantity="2",
+                unit_price=item.unit_price,
+                discount_rate=item.discount_rate,
+                tax_rate=item.tax_rate,
+            )
+        ],
+        instalments=[InstalmentInput(due_on=dt.date(2027, 1, 31), amount="1800.00")],
+    )
+    text = _audit_page(client_for, admin_user, "zh-hans", action="contract_amend")
+    assert f"合同明细: {item.description} × 1 → {item.description} × 2" in text
+    assert "→ 2027-01-31 ¥1,800.00" in text
+    text = _audit_page(client_for, admin_user, "en", action="contract_amend")
+    assert f"Contract lines: {item.description} × 1 → {item.description} × 2" in text
+    assert "Instalments: " in text and "→ 2027-01-31 ¥1,800.00" in text

@@ -589,6 +589,33 @@ def test_amend_through_the_page(client_for, manager, signed):
     assert detail.context["amendments"][0].change_rows  # the diff is shown
 
 
+def test_terms_posted_with_a_browsers_line_breaks_are_not_a_change(client_for, manager, signed):
+    """A browser posts a textarea's line breaks as CRLF: the contract's terms, saved
+    unchanged on the amendment page, are not recorded as amended (nor stored as CRLF)."""
+    from guanxi.sales.models import Contract
+
+    Contract.objects.filter(pk=signed.pk).update(terms="第一条 付款\n第二条 交付")
+    signed.refresh_from_db()
+    url = reverse("sales:contract_amend", args=[signed.pk])
+    for encoding in ("multipart", "urlencoded"):
+        data = _amend_data(signed, terms="第一条 付款\r\n第二条 交付")
+        data["items-0-quantity"] = "2" if encoding == "multipart" else "3"
+        client = client_for(manager)
+        if encoding == "multipart":
+            response = client.post(url, data)
+        else:
+            from urllib.parse import urlencode
+
+            body = urlencode(data)
+            response = client.post(url, body, content_type="application/x-www-form-urlencoded")
+        assert response.status_code == 302, encoding
+    amendments = list(ContractAmendment.objects.filter(contract=signed).order_by("number"))
+    assert len(amendments) == 2
+    assert all("terms" not in amendment.changes for amendment in amendments)
+    signed.refresh_from_db()
+    assert signed.terms == "第一条 付款\n第二条 交付"
+
+
 def test_amend_errors_are_shown_and_change_nothing(client_for, manager, signed):
     client = client_for(manager)
     url = reverse("sales:contract_amend", args=[signed.pk])

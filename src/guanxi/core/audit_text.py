@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 EMPTY = "—"
 
@@ -47,7 +48,17 @@ def money_text(value: object) -> str:
 
 
 def _object_names(model: type[models.Model], ids: Iterable) -> dict[str, str]:
-    wanted = {str(i) for i in ids if i not in (None, "")}
+    """The names of the records `ids` that exist; an id their key cannot be (a value kept
+    in another shape) is left out, not looked up."""
+    key = model._meta.pk
+    wanted = set()
+    for raw in ids:
+        if raw in (None, "") or isinstance(raw, dict | list | bool):
+            continue
+        try:
+            wanted.add(key.to_python(raw) if key is not None else raw)
+        except (ValidationError, TypeError, ValueError):
+            continue
     if not wanted:
         return {}
     found = model._default_manager.filter(pk__in=wanted)
@@ -75,6 +86,11 @@ def value_text(
         field = None
     if field is None:
         return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    if isinstance(field, models.ForeignObjectRel):
+        # a reverse relation (a contract's lines): the entry kept the related rows themselves;
+        # an app that records them registers a formatter that says what they were
+        rows = value if isinstance(value, list) else [value]
+        return ngettext("%(count)d row", "%(count)d rows", len(rows)) % {"count": len(rows)}
     if field.is_relation and field.related_model is not None:
         ids = value if isinstance(value, list) else [value]
         names = _object_names(field.related_model, ids)
@@ -88,7 +104,10 @@ def value_text(
     if isinstance(field, models.DecimalField):
         if field.decimal_places == 2:
             return money_text(value)
-        return formats.number_format(Decimal(str(value)), use_l10n=True)
+        try:
+            return formats.number_format(Decimal(str(value)), use_l10n=True)
+        except (InvalidOperation, ValueError):
+            return str(value)
     if isinstance(field, models.DateTimeField):
         try:
             return formats.date_format(dt.datetime.fromisoformat(str(value)), "Y-m-d H:i")
@@ -105,15 +124,30 @@ def value_text(
 def field_label(model: type[models.Model] | None, name: str) -> str:
     try:
         field = model._meta.get_field(name) if model else None
-        return str(capfirst(getattr(field, "verbose_name", name))) if field else name
     except FieldDoesNotExist:  # a field removed since the entry was written
         return name
+    if field is None:
+        return name
+    if isinstance(field, models.ForeignObjectRel):  # a contract's lines: "Contract items"
+        return str(capfirst(field.related_model._meta.verbose_name_plural))
+    return str(capfirst(getattr(field, "verbose_name", name)))
 
 
 def _in_field_order(model: type[models.Model] | None, names: Iterable[str]) -> list[str]:
     """The model's order of fields (PostgreSQL's jsonb keeps no order of keys)."""
     order = {f.name: i for i, f in enumerate(model._meta.get_fields())} if model else {}
     return sorted(names, key=lambda name: (order.get(name, len(order)), name))
+
+
+def _before_after(pair: object) -> tuple[object, object]:
+    """A recorded change: [before, after], {"before": …, "after": …} (a change of related
+    rows), or only the new value."""
+    if isinstance(pair, list):
+        before, after = [*pair, None, None][:2]
+        return before, after
+    if isinstance(pair, dict) and set(pair) <= {"before", "after"}:
+        return pair.get("before"), pair.get("after")
+    return None, pair
 
 
 def changes_text(model: type[models.Model] | None, detail: dict) -> str:
@@ -128,8 +162,7 @@ def changes_text(model: type[models.Model] | None, detail: dict) -> str:
     changes = detail.get("changes")
     if isinstance(changes, dict):
         for name in _in_field_order(model, changes):
-            pair = changes[name]
-            before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
+            before, after = _before_after(changes[name])
             parts.append(
                 f"{field_label(model, name)}: "
                 f"{value_text(model, name, before, detail)} → "

@@ -58,6 +58,32 @@ class PrivateResponsesMiddleware:
         return response
 
 
+FORM_CONTENT_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
+class FormLineBreaksMiddleware:
+    """Text posted by a form has its line breaks as "\n", as it is stored and shown. A
+    browser sends a textarea's line breaks as CRLF (the HTML form encoding), htmx as the
+    field's LF: unchanged notes or contract terms would be recorded as changed, and a text
+    near its limit counted two characters a line break."""
+
+    def __init__(self, get_response: GetResponse):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
+            posted = request.POST
+            if any("\r" in value for _key, values in posted.lists() for value in values):
+                normalised = posted.copy()
+                for key, values in posted.lists():
+                    normalised.setlist(
+                        key, [value.replace("\r\n", "\n").replace("\r", "\n") for value in values]
+                    )
+                normalised._mutable = False
+                request.POST = normalised  # type: ignore[assignment]  # (made immutable above)
+        return self.get_response(request)
+
+
 RETRY_AFTER_SECONDS = 5
 
 

@@ -29,6 +29,7 @@ from guanxi.sales.approvals.services import register_finisher, register_snapshot
 from guanxi.sales.approvals.views import register_document_view
 from guanxi.sales.common import audit_actions, permissions
 from guanxi.sales.common import hooks as sales_hooks
+from guanxi.sales.common.document_text import quantity_text
 from guanxi.sales.contracts import services as contract_services
 from guanxi.sales.contracts.selectors import contract_document
 from guanxi.sales.contracts.views import (
@@ -61,6 +62,28 @@ def _target_value_text(value: object, detail: dict) -> str:
         except (InvalidOperation, ValueError):
             return str(value)
     return money_text(value)
+
+
+def _rows(value: object) -> list[dict]:
+    return [row for row in value if isinstance(row, dict)] if isinstance(value, list) else []
+
+
+def _contract_lines_text(value: object, detail: dict) -> str:
+    """A contract's lines as an amendment recorded them: "商城网站建设 × 5, …"."""
+    parts = []
+    for row in _rows(value):
+        try:
+            quantity = quantity_text(row.get("quantity"))
+        except (InvalidOperation, TypeError, ValueError):
+            quantity = str(row.get("quantity", ""))
+        parts.append(f"{row.get('description') or '—'} × {quantity}")
+    return ", ".join(parts) or "—"
+
+
+def _contract_plan_text(value: object, detail: dict) -> str:
+    """A payment plan as an amendment recorded it: "2026-12-07 ¥79,600.00, …"."""
+    parts = [f"{row.get('due_on', '')} {money_text(row.get('amount'))}" for row in _rows(value)]
+    return ", ".join(parts) or "—"
 
 
 def _waiting_approvals(*, user, **kwargs) -> WaitingItem | None:
@@ -96,7 +119,13 @@ def _monthly_targets(*, user_ids, month, **kwargs) -> dict:
 def connect() -> None:
     account_permissions.ALL.update(permissions.ALL)
     audit_actions_register(audit_actions.LABELS)
-    audit_formatters_register({"sales.salestarget.value": _target_value_text})
+    audit_formatters_register(
+        {
+            "sales.salestarget.value": _target_value_text,
+            "sales.contract.items": _contract_lines_text,
+            "sales.contract.instalments": _contract_plan_text,
+        }
+    )
     waiting_items.register(_waiting_approvals)
     for section in (
         report_views.home_approvals_section,

@@ -181,3 +181,7 @@ class LineItem(models.Model):
 
 class QuoteItem(LineItem):
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="items")
+
+    class Meta(LineItem.Meta):
+        verbose_name = _("quote line")
+        verbose_name_plural = _("quote lines")

@@ -97,6 +97,8 @@ class ContractItem(LineItem):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="items")
 
     class Meta(LineItem.Meta):
+        verbose_name = _("contract line")
+        verbose_name_plural = _("contract lines")
         constraints = [
             *LineItem.Meta.constraints,
             models.CheckConstraint(
