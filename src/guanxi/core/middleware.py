@@ -65,23 +65,31 @@ class FormLineBreaksMiddleware:
     """Text posted by a form has its line breaks as "\n", as it is stored and shown. A
     browser sends a textarea's line breaks as CRLF (the HTML form encoding), htmx as the
     field's LF: unchanged notes or contract terms would be recorded as changed, and a text
-    near its limit counted two characters a line break."""
+    near its limit counted two characters a line break. Views exempt from CSRF (a gateway's
+    callback that signs its raw body, the API) are left to read their body as it came."""
 
     def __init__(self, get_response: GetResponse):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
-            posted = request.POST
-            if any("\r" in value for _key, values in posted.lists() for value in values):
-                normalised = posted.copy()
-                for key, values in posted.lists():
-                    normalised.setlist(
-                        key, [value.replace("\r\n", "\n").replace("\r", "\n") for value in values]
-                    )
-                normalised._mutable = False
-                request.POST = normalised  # type: ignore[assignment]  # (made immutable above)
         return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., object], args: object, kwargs: object
+    ) -> None:
+        if getattr(view, "csrf_exempt", False) or request.method != "POST":
+            return
+        if request.content_type not in FORM_CONTENT_TYPES:
+            return
+        posted = request.POST
+        if any("\r" in value for _key, values in posted.lists() for value in values):
+            normalised = posted.copy()
+            for key, values in posted.lists():
+                normalised.setlist(
+                    key, [value.replace("\r\n", "\n").replace("\r", "\n") for value in values]
+                )
+            normalised._mutable = False
+            request.POST = normalised  # type: ignore[assignment]  # (made immutable above)
 
 
 RETRY_AFTER_SECONDS = 5
