@@ -69,12 +69,13 @@ def _static_files_listed_once():
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _date_pickers_readable():
-    """Every page a test fetches has date pickers a browser can read (tests/html_inputs.py):
-    one check over every form of every app, in the language the test runs in."""
+def _pages_a_browser_can_use():
+    """Every page a test fetches carries no code its Content-Security-Policy blocks and has
+    date pickers a browser can read (tests/html_checks.py): one check over every page of
+    every app, in the language the test runs in."""
     from django.test import Client
 
-    from tests.html_inputs import date_pickers_misread
+    from tests.html_checks import date_pickers_misread, inline_code
 
     request = Client.request
 
@@ -82,10 +83,12 @@ def _date_pickers_readable():
         response = request(self, **request_args)
         html = not response.streaming and response.get("Content-Type", "").startswith("text/html")
         if html:
-            misread = date_pickers_misread(response.content.decode(response.charset or "utf-8"))
-            if misread:
-                path = request_args.get("PATH_INFO")
+            page = response.content.decode(response.charset or "utf-8")
+            path = request_args.get("PATH_INFO")
+            if misread := date_pickers_misread(page):
                 pytest.fail(f"{path}: date pickers a browser shows empty: {misread}")
+            if blocked := inline_code(page):
+                pytest.fail(f"{path}: code the Content-Security-Policy blocks: {blocked}")
         return response
 
     Client.request = checked_request

@@ -82,6 +82,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "guanxi.urls"
+CSRF_FAILURE_VIEW = "guanxi.core.views.csrf_failure"
 WSGI_APPLICATION = "guanxi.wsgi.application"
 
 TEMPLATES = [

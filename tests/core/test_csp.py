@@ -2,9 +2,9 @@
 may carry no inline script, no on…= handler, no javascript: URL and no hx-on (htmx evaluates
 those), and no <style> element. Checked on the pages as the administrator sees them."""
 
-from html.parser import HTMLParser
-
 import pytest
+
+from tests.html_checks import inline_code as _inline_code
 
 pytestmark = pytest.mark.django_db
 
@@ -47,39 +47,6 @@ PAGES = [
     "/sales/reports/targets/",
     "/api/v1/docs",
 ]
-
-
-class InlineCode(HTMLParser):
-    """Collects what a strict script-src / style-src-elem would refuse."""
-
-    def __init__(self):
-        super().__init__()
-        self.found: list[str] = []
-        self._in_script = False
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if tag == "script":
-            kind = (attributes.get("type") or "").lower()
-            data_only = kind in ("application/json", "application/ld+json")
-            if not attributes.get("src") and not data_only:
-                self._in_script = True
-                self.found.append(f"inline <script> {self.getpos()}")
-        if tag == "style":
-            self.found.append(f"<style> element {self.getpos()}")
-        for name, value in attrs:
-            if name.startswith("on") or name.startswith("hx-on"):
-                self.found.append(f"{name}= on <{tag}> {self.getpos()}")
-            if name.startswith(("x-", "@")):
-                self.found.append(f"{name}= (Alpine needs eval) on <{tag}> {self.getpos()}")
-            if value and value.strip().lower().startswith("javascript:"):
-                self.found.append(f"javascript: URL in {name} on <{tag}> {self.getpos()}")
-
-
-def _inline_code(html: str) -> list[str]:
-    parser = InlineCode()
-    parser.feed(html)
-    return parser.found
 
 
 def _policy(response) -> dict[str, list[str]]:

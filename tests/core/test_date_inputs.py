@@ -4,7 +4,7 @@ Django writes a date widget's value in the active language's first input format;
 zh-Hans that is 2026/12/07, which `<input type="date">` cannot read: the picker is shown
 empty and posted back empty (an amendment of a signed contract was refused for "lacking" the
 signing date it had). conftest.py checks every page the tests fetch with
-tests/html_inputs.py; these tests hold the widgets and that check themselves."""
+tests/html_checks.py; these tests hold the widgets and that check themselves."""
 
 import ast
 import datetime as dt
@@ -15,7 +15,7 @@ from django import forms
 from django.utils import translation
 
 from guanxi.core.forms import date_field, date_input, moment_input
-from tests.html_inputs import date_pickers_misread
+from tests.html_checks import date_pickers_misread
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "guanxi"
 DAY = dt.date(2026, 12, 7)

@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from guanxi.core.waiting import WAITING_CAP, waiting_for
@@ -19,3 +20,14 @@ def waiting(request: HttpRequest) -> HttpResponse:
         "includes/waiting.html",
         {"items": items, "total": total, "more": total > WAITING_CAP, "cap": WAITING_CAP},
     )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form posted without its CSRF token (a page left open past its session, a form
+    posted from another site): the site's own 403 page in the reader's language, saying that
+    nothing was saved, instead of Django's technical page."""
+    message = _(
+        "This page has expired or came from another site, so nothing was saved. "
+        "Go back, reload the page and try again."
+    )
+    return render(request, "403.html", {"exception": message}, status=403)
