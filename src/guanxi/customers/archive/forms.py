@@ -7,6 +7,7 @@ import re
 from urllib.parse import urlencode
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -300,8 +301,10 @@ class CustomerForm(forms.Form):
         self.fields["industry"].choices = [("", "—")] + [
             (str(i.pk), str(i)) for i in Industry.objects.all()
         ]
+        # a source switched off since stays the choice of the customers who came from it
+        kept = Q(pk=customer.source_id) if customer is not None and customer.source_id else Q()
         self.fields["source"].choices = [("", "—")] + [
-            (str(s.pk), str(s)) for s in Source.objects.filter(is_active=True)
+            (str(s.pk), str(s)) for s in Source.objects.filter(Q(is_active=True) | kept)
         ]
         self.custom_definitions = [
             d
@@ -425,8 +428,15 @@ class ContactForm(forms.Form):
     wechat = forms.CharField(label=_("WeChat"), required=False)
     notes = forms.CharField(label=_("Notes"), required=False)
 
-    def to_input(self) -> ContactInput:
-        return ContactInput(**self.cleaned_data)
+    def to_input(self, *, editing: bool = False) -> ContactInput:
+        """What contact_create (or, `editing`, contact_update) takes. The edit form never
+        shows a contact's phones in full: a phone left blank there keeps the one on file."""
+        data = dict(self.cleaned_data)
+        if editing:
+            for name in ("mobile", "phone"):
+                if not data.get(name):
+                    data.pop(name, None)
+        return ContactInput(**data)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
