@@ -475,7 +475,7 @@ def textarea_value(textarea: Element) -> str:
 
 @dataclass
 class BrowserForm:
-    """What submitting the form unchanged sends, and what stops it being sent."""
+    """What submitting the form sends, and what stops it being sent."""
 
     element: Element
     method: str
@@ -483,11 +483,24 @@ class BrowserForm:
     enctype: str
     validates: bool
     via_htmx: bool
+    controls: list[Element] = field(default_factory=list)
+    button: Element | None = None
     entries: list[tuple[str, str]] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     # what htmx sends with its request: HX-Request and the hx-headers the form inherits
     headers: dict[str, str] = field(default_factory=dict)
+
+    def read(self) -> None:
+        """The entry list and the constraint failures of the controls as they are now."""
+        self.entries, self.invalid, self.files = [], [], []
+        for control in self.controls:
+            _add_entries(self, control, button=self.button, controls=self.controls)
+            self.invalid.extend(_constraint_failures(control, self.controls))
+        if not self.via_htmx or self.enctype == "multipart/form-data":
+            # the form's encoding writes every line break as CR LF; htmx's own urlencoded
+            # body sends the controls' values as they are
+            self.entries = [(_crlf(name), _crlf(value)) for name, value in self.entries]
 
     @property
     def blocked(self) -> list[str]:
@@ -511,15 +524,38 @@ class BrowserForm:
             raise AssertionError(f"{name} is posted {len(found)} times: {found}")
         return found[0] if found else None
 
-    def set(self, name: str, value: str) -> None:
-        """What a user types or picks: the entry's value replaced (added if there is none)."""
-        kept = [(entry, v) for entry, v in self.entries if entry != name]
-        if len(kept) == len(self.entries):
-            kept.append((name, value))
+    def type(self, name: str, value: str) -> None:
+        """What a user types into the field `name` (or picks: the option, radio or box of
+        that value), then the form read again, constraints included."""
+        fields = [
+            c
+            for c in self.controls
+            if c.get("name") == name and not is_submit_button(c) and c.tag != "button"
+        ]
+        if not fields:
+            raise AssertionError(f"the form has no field {name!r}")
+        first = fields[0]
+        kind = input_type(first) if first.tag == "input" else first.tag
+        if kind in {"checkbox", "radio"}:
+            for box in fields:
+                box.attrs.pop("checked", None)
+                if box.get("value", "on") == value:
+                    box.attrs["checked"] = ""
+        elif len(fields) > 1:
+            raise AssertionError(f"{len(fields)} fields are named {name!r}")
+        elif kind == "select":
+            options = select_options(first)
+            if not any(option_value(o) == value for o in options):
+                raise AssertionError(f"{name} has no option {value!r}")
+            for option in options:
+                option.attrs.pop("selected", None)
+                if option_value(option) == value:
+                    option.attrs["selected"] = ""
+        elif kind == "textarea":
+            first.children = [value]
         else:
-            index = next(i for i, (entry, _v) in enumerate(self.entries) if entry == name)
-            kept.insert(index, (name, value))
-        self.entries = kept
+            first.attrs["value"] = value
+        self.read()
 
 
 HTMX_VERBS = ("hx-post", "hx-put", "hx-patch", "hx-delete", "hx-get")
@@ -660,16 +696,12 @@ def read_form(
         enctype=enctype,
         validates=not form.has("novalidate") and override("formnovalidate") is None,
         via_htmx=htmx_verb is not None,
+        controls=controls,
+        button=button,
     )
     if result.via_htmx:
         result.headers = {"HX-Request": "true", **_htmx_headers(form)}
-    for control in controls:
-        _add_entries(result, control, button=button, controls=controls)
-        result.invalid.extend(_constraint_failures(control, controls))
-    if not result.via_htmx or result.enctype == "multipart/form-data":
-        # the form's encoding writes every line break as CR LF; htmx's own urlencoded
-        # body sends the controls' values as they are
-        result.entries = [(_crlf(name), _crlf(value)) for name, value in result.entries]
+    result.read()
     return result
 
 

@@ -279,12 +279,31 @@ def test_the_encoding_follows_the_form():
     assert read_form("<form></form>").enctype == "application/x-www-form-urlencoded"
 
 
-def test_set_is_what_a_user_types_in_one_field():
-    form = read_form('<form><input name="a" value="1"><input name="b" value="2"></form>')
-    form.set("a", "changed")
-    form.set("c", "new")
-    assert form.entries == [("a", "changed"), ("b", "2"), ("c", "new")]
-    assert form.data() == {"a": ["changed"], "b": ["2"], "c": ["new"]}
+def test_what_a_user_types_is_sent_and_checked_again():
+    form = read_form(
+        '<form><input name="a" value="1"><textarea name="t" required></textarea>'
+        '<select name="s"><option value="x">x</option><option value="y">y</option></select>'
+        '<input type="radio" name="r" value="1" checked><input type="radio" name="r" value="2">'
+        '<input type="checkbox" name="c"><input type="number" name="n" min="1" value="1"></form>'
+    )
+    assert form.invalid == ["t <textarea>: required and empty"]
+    for name, value in [("a", "changed"), ("t", "一\n二"), ("s", "y"), ("r", "2"), ("c", "on")]:
+        form.type(name, value)
+    form.type("n", "0")
+    assert form.entries == [
+        ("a", "changed"),
+        ("t", "一\r\n二"),
+        ("s", "y"),
+        ("r", "2"),
+        ("c", "on"),
+        ("n", "0"),
+    ]
+    assert form.invalid == ['n <input number>: "0" is below min="1"']
+    assert form.data()["a"] == ["changed"]
+    with pytest.raises(AssertionError, match="no option"):
+        form.type("s", "z")
+    with pytest.raises(AssertionError, match="no field"):
+        form.type("nothing", "1")
 
 
 # ------------------------------------------------------------------------- what stops it

@@ -130,7 +130,8 @@ def product_edit(request, product_id: int):
             field: getattr(product, field)
             for field in ("code", "name", "name_en", "unit", "list_price", "description")
         }
-        initial["tax_rate"] = (product.tax_rate * 100).normalize()
+        # in plain digits: Decimal's normalize() writes ten per cent as 1E+1
+        initial["tax_rate"] = _percent_number(product.tax_rate)
         return _product_page(request, ProductForm(initial=initial), product)
     form = ProductForm(request.POST)
     if form.is_valid():
