@@ -618,10 +618,22 @@ def find_form(
     form_id: str | None = None,
     action: str | None = None,
     selector: str | None = None,
+    holding: tuple[str, str] | None = None,
 ) -> Element:
-    """The one form the arguments name; without any, the page's one form, or else the one
-    form that posts to the page itself (no action, or an empty one)."""
+    """The one form the arguments name (`holding`: a control's name and value, for a page
+    of forms that differ in a hidden field); without any, the page's one form, or else the
+    one form that posts to the page itself (no action, or an empty one)."""
     candidates = builder.forms
+    if holding is not None:
+        name, value = holding
+        candidates = [
+            form
+            for form in candidates
+            if any(
+                c.form_owner is form and c.get("name") == name and c.get("value") == value
+                for c in builder.listed
+            )
+        ]
     if form_id is not None:
         candidates = [form for form in candidates if form.get("id") == form_id]
     if action is not None:
@@ -632,7 +644,8 @@ def find_form(
         ]
     if selector is not None:
         candidates = [form for form in candidates if _selector_matches(form, selector)]
-    if form_id is None and action is None and selector is None and len(candidates) > 1:
+    named = (form_id, action, selector, holding)
+    if all(given is None for given in named) and len(candidates) > 1:
         candidates = [
             form
             for form in candidates
@@ -642,7 +655,7 @@ def find_form(
         listed = "; ".join(_describe(form) for form in builder.forms) or "none"
         raise AssertionError(
             f"{len(candidates)} forms match (id={form_id}, action={action},"
-            f" selector={selector}); the page's forms: {listed}"
+            f" selector={selector}, holding={holding}); the page's forms: {listed}"
         )
     return candidates[0]
 
@@ -653,6 +666,7 @@ def read_form(
     form_id: str | None = None,
     action: str | None = None,
     selector: str | None = None,
+    holding: tuple[str, str] | None = None,
     submitter: str | None = None,
     url: str = "",
 ) -> BrowserForm:
@@ -660,7 +674,7 @@ def read_form(
     its default button, or by the submit button whose name, value or text is `submitter`.
     `url` is the page's address, against which the form's action is resolved."""
     builder = parse(html)
-    form = find_form(builder, form_id=form_id, action=action, selector=selector)
+    form = find_form(builder, form_id=form_id, action=action, selector=selector, holding=holding)
     controls = [
         element
         for element in builder.listed

@@ -13,6 +13,8 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.contrib.messages import get_messages
 from django.db import models
 from django.forms import BaseForm
 from django.forms.formsets import BaseFormSet
@@ -42,7 +44,7 @@ class EditPage:
     # function returning any comparable value
     records: Iterable[models.Model | models.QuerySet | Records]
     # which form of the page (tests/browser_forms.find_form); none: the one posting to itself
-    form: Mapping[str, str] = field(default_factory=dict)
+    form: Mapping[str, Any] = field(default_factory=dict)
     # what the user must type for the page to take the save (an amendment's reason)
     typed: Mapping[str, str] = field(default_factory=dict)
     submitter: str | None = None
@@ -121,6 +123,15 @@ def form_errors(response) -> list[str]:
     return errors
 
 
+def refusals(response) -> list[str]:
+    """The warnings and errors the response leaves for the next page (a redirect's refusal)."""
+    return [
+        str(message)
+        for message in get_messages(response.wsgi_request)
+        if message.level >= messages.WARNING
+    ]
+
+
 def changes_audited(since: int) -> list[dict]:
     """The field changes the audit rows written after `since` record."""
     found = []
@@ -188,6 +199,8 @@ def save_unchanged(page: EditPage, *, language: str) -> BrowserForm:
                 f" save: {form_errors(response)}\n{form.entries}"
             )
         assert form_errors(response) == [], form.entries
+        refused = refusals(response)
+        assert refused == [], f"the page says: {refused}\n{form.entries}"
     changed = differences(before, state(page))
     assert not changed, "the save changed the records:\n" + "\n".join(changed)
     assert changes_audited(audited) == [], "the audit log records changes"

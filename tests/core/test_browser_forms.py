@@ -253,6 +253,15 @@ def test_a_form_is_found_by_id_action_or_selector():
     assert read_form(PAGE, action="/search/").method == "get"
 
 
+def test_a_form_is_found_by_a_field_it_holds():
+    html = (
+        '<form method="post"><input type="hidden" name="row" value="1"><input name="v" value="a">'
+        '</form><form method="post"><input type="hidden" name="row" value="2">'
+        '<input name="v" value="b"></form>'
+    )
+    assert read_form(html, holding=("row", "2")).entries == [("row", "2"), ("v", "b")]
+
+
 def test_a_form_name_that_fits_none_or_several_says_which_forms_there_are():
     with pytest.raises(AssertionError, match=r"0 forms match.*#delete method=post"):
         read_form(PAGE, form_id="nothing")
