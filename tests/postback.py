@@ -48,6 +48,8 @@ class EditPage:
     # what the user must type for the page to take the save (an amendment's reason)
     typed: Mapping[str, str] = field(default_factory=dict)
     submitter: str | None = None
+    # a save in steps (a preview first): the buttons pressed on the pages the posts answer
+    then: tuple[str, ...] = ()
     # the page is a panel loaded into another page by htmx
     panel: bool = False
     # the fields each record may change on every save (a counter, a stamp)
@@ -183,6 +185,15 @@ def save_unchanged(page: EditPage, *, language: str) -> BrowserForm:
     assert form.blocked == [], f"the browser refuses to submit: {form.blocked}"
     assert form.invalid == [], f"constraints the stored values fail: {form.invalid}"
     response = post_form(client, form)
+    for button in page.then:
+        assert response.status_code == 200, (
+            f"POST {form.action}: {response.status_code} {form_errors(response)}"
+        )
+        html = response.content.decode(response.charset or "utf-8")
+        form = read_form(html, url=form.action, submitter=button, **page.form)
+        assert form.blocked == [], f"the browser refuses to submit: {form.blocked}"
+        assert form.invalid == [], f"constraints the shown values fail: {form.invalid}"
+        response = post_form(client, form)
 
     if page.refusal is not None:
         with translation.override(language):

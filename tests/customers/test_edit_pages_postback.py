@@ -66,7 +66,8 @@ def _full_person(org, *, source=None):
         city="北京",
         industry=Industry.objects.order_by("pk").last(),
         source=source or Source.objects.filter(is_active=True).order_by("pk").last(),
-        first_contact_at=dt.datetime(2026, 3, 9, 14, 45, tzinfo=SHANGHAI),
+        # recorded by the clock (an import, the API): the picker shows it to the minute
+        first_contact_at=dt.datetime(2026, 3, 9, 14, 45, 31, 250000, tzinfo=SHANGHAI),
         first_contact_channel="phone",
         products_of_interest="空气净化器",
         level="important",

@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors import departments_in_scope, users_in_scope
-from guanxi.core.forms import date_input, moment_input
+from guanxi.core.forms import date_input, moment_input, moment_text
 from guanxi.core.phones import mask_phone
 from guanxi.customers.archive.selectors import SORTS, CustomerFilters
 from guanxi.customers.archive.validation import ContactInput, CustomerInput
@@ -369,7 +369,7 @@ class CustomerForm(forms.Form):
                 if name in ("industry", "source"):
                     value = getattr(customer, f"{name}_id")
                 elif name == "first_contact_at" and value:
-                    value = timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+                    value = moment_text(value)
                 elif isinstance(value, dt.date):
                     value = value.isoformat()
                 initial[name] = "" if value is None else value
@@ -402,6 +402,12 @@ class CustomerForm(forms.Form):
                 value = cleaned.get(name, "")
                 if self.customer is not None and name in ("id_number", *self.PHONES) and not value:
                     continue  # blank means "keep"
+                if (
+                    self.customer is not None
+                    and name == "first_contact_at"
+                    and value == moment_text(self.customer.first_contact_at)
+                ):
+                    continue  # as shown, to the minute: the stored seconds stay
                 if self.customer is None and name == "id_number" and not value:
                     continue
                 data[name] = value
