@@ -113,7 +113,10 @@ def form_errors(response) -> list[str]:
     """The error messages of the forms (and formsets) the response rendered."""
     errors: list[str] = []
     seen: set[int] = set()
-    for context in response.context or []:
+    contexts = response.context or []
+    if hasattr(contexts, "flatten"):  # one template rendered: its context, not a list
+        contexts = [contexts]
+    for context in contexts:
         for value in context.flatten().values():
             if id(value) in seen:
                 continue

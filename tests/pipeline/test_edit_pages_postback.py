@@ -1,6 +1,8 @@
 """The pipeline pages' edit forms, opened and saved unchanged as a browser does it
 (tests/postback.py): the page takes them and nothing changes."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -125,10 +127,29 @@ def _intention_form(action: str):
     return make
 
 
+def board_expectation(org) -> EditPage:
+    """The expected amount and close date, edited on the board's card (htmx)."""
+    customer = _prospect(org)
+    prospects.prospect_set_expectation(
+        actor=org["sales1a"],
+        customer=customer,
+        expected_amount="128000.50",
+        expected_close_on=dt.date(2027, 3, 31),
+    )
+    url = reverse("pipeline:board_card_expectation", args=[customer.pk])
+    return EditPage(
+        user=org["sales1a"],
+        url=url,
+        records=[Prospect.objects.get(pk=customer.pk)],
+        panel=True,
+    )
+
+
 PAGES = [
     pool,
     script,
     team_quota,
+    board_expectation,
     *(
         _intention_form(f"panel_{part}")
         for part in ("stage", "grade", "man", "quality", "referrer")
