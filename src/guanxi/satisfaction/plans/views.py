@@ -48,7 +48,8 @@ def _users(*, plan: ActionPlan | None = None) -> list[User]:
     people = list(User.objects.filter(is_active=True).order_by("username")[:500])
     if plan is not None:
         shown = {user.pk for user in people}
-        kept = {plan.owner_id, plan.supervisor_id} - shown - {None}
+        named = (plan.owner_id, plan.supervisor_id)
+        kept = {pk for pk in named if pk is not None and pk not in shown}
         people += list(User.objects.filter(pk__in=kept).order_by("username"))
     return people
 
