@@ -8,13 +8,14 @@ tests/html_checks.py; these tests hold the widgets and that check themselves."""
 
 import ast
 import datetime as dt
+import zoneinfo
 from pathlib import Path
 
 import pytest
 from django import forms
 from django.utils import translation
 
-from guanxi.core.forms import date_field, date_input, moment_input
+from guanxi.core.forms import date_field, date_input, kept_moment, moment_input, moment_text
 from tests.html_checks import date_pickers_misread
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "guanxi"
@@ -85,3 +86,19 @@ def test_the_source_check_can_fail(tmp_path, monkeypatch):
     module.write_text('from django import forms\nW = forms.DateInput(attrs={"type": "date"})\n')
     monkeypatch.setattr(f"{__name__}.SRC", tmp_path)
     assert _date_widget_calls_without_a_format() == ["forms.py:2"]
+
+
+def test_a_moment_is_shown_to_the_minute_in_local_time():
+    assert moment_text(dt.datetime(2026, 12, 7, 1, 30, 15, tzinfo=dt.UTC)) == "2026-12-07T09:30"
+    assert moment_text(None) == ""
+
+
+def test_a_moment_posted_as_it_was_shown_keeps_its_seconds():
+    stored = dt.datetime(2026, 12, 7, 1, 30, 15, 123456, tzinfo=dt.UTC)
+    shanghai = zoneinfo.ZoneInfo("Asia/Shanghai")
+    as_shown = dt.datetime(2026, 12, 7, 9, 30, tzinfo=shanghai)
+    assert kept_moment(as_shown, stored) is stored
+    changed = dt.datetime(2026, 12, 7, 9, 31, tzinfo=shanghai)
+    assert kept_moment(changed, stored) is changed
+    assert kept_moment(None, stored) is None
+    assert kept_moment(as_shown, None) is as_shown

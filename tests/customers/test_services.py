@@ -350,6 +350,31 @@ def test_required_custom_field_needed_only_when_it_applies(sales1a, custom_field
     assert org.custom_data == {"employees": "20"}
 
 
+def test_an_update_keeps_the_values_of_a_custom_field_switched_off(sales1a, custom_fields):
+    """No form shows a switched-off field: its value stays, the shown ones are replaced."""
+    customer = customer_create(
+        actor=sales1a,
+        data=CustomerInput(name="张三", custom_data={"licence": "C1", "colour": "白"}),
+    )
+    CustomFieldDefinition.objects.filter(key="colour").update(is_active=False)
+    updated = customer_update(
+        actor=sales1a,
+        customer=customer,
+        data=CustomerInput(custom_data={"licence": "B2"}),
+        expected_version=None,
+    )
+    assert updated.custom_data == {"licence": "B2", "colour": "白"}
+    # a switched-off field is not one a caller may set
+    with pytest.raises(ValidationFailed) as info:
+        customer_update(
+            actor=sales1a,
+            customer=updated,
+            data=CustomerInput(custom_data={"licence": "B2", "colour": "黑"}),
+            expected_version=None,
+        )
+    assert set(info.value.field_errors) == {"custom_data"}
+
+
 # ------------------------------------------------------------------ update, versions, history
 
 

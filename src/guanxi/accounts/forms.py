@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -40,8 +41,11 @@ def _departments():
     return Department.objects.order_by("path")
 
 
-def _users():
-    return User.objects.filter(is_active=True).order_by("username")
+def _users(*, keeping: User | None = None):
+    """The active users; and `keeping`, the one a record names already, who stays the shown
+    choice after leaving the company (else a form saved unchanged would drop them)."""
+    kept = Q(pk=keeping.pk) if keeping is not None else Q()
+    return User.objects.filter(Q(is_active=True) | kept).order_by("username")
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -185,11 +189,12 @@ class DepartmentForm(TablerFormMixin, forms.Form):
         label=_("Department head"), queryset=User.objects.none(), required=False
     )
 
-    def __init__(self, *args, with_manager: bool = True, **kwargs):
+    def __init__(self, *args, with_manager: bool = True, editing=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = _departments()
         if with_manager:
-            self.fields["manager"].queryset = _users()
+            head = editing.manager if editing is not None else None
+            self.fields["manager"].queryset = _users(keeping=head)
         else:
             del self.fields["manager"]
 
@@ -221,7 +226,7 @@ class UserForm(TablerFormMixin, forms.Form):
     def __init__(self, *args, editing=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = _departments()
-        users = _users()
+        users = _users(keeping=editing.reports_to if editing is not None else None)
         if editing is not None:
             users = users.exclude(pk=editing.pk)
             del self.fields["username"]

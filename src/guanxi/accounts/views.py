@@ -327,7 +327,7 @@ def department_edit(request, pk):
 
     return form_page(
         request,
-        form=forms.DepartmentForm(request.POST or None, initial=initial),
+        form=forms.DepartmentForm(request.POST or None, initial=initial, editing=department),
         save=save,
         back="accounts:departments",
         title=_("Edit department %(name)s") % {"name": department.name},

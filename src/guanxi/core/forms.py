@@ -6,10 +6,12 @@ except ValidationFailed as exc:
     form_add_errors(form, exc)
 """
 
+import datetime as dt
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from guanxi.core.errors import DomainError
@@ -48,6 +50,19 @@ def form_error_text(form: forms.BaseForm) -> str:
 # which the browser shows as empty and posts back empty, so every date widget names its format.
 ISO_DATE = "%Y-%m-%d"
 ISO_MOMENT = "%Y-%m-%dT%H:%M"
+
+
+def moment_text(moment: dt.datetime | None) -> str:
+    """A stored moment as the date-time picker shows it: local time, to the minute."""
+    return timezone.localtime(moment).strftime(ISO_MOMENT) if moment else ""
+
+
+def kept_moment(posted: dt.datetime | None, stored: dt.datetime | None) -> dt.datetime | None:
+    """`stored` when `posted` is it as the date-time picker showed it, else `posted`. The
+    picker shows minutes only: a form saved unchanged would otherwise cut off the seconds of
+    a moment recorded by the clock (a front-desk entry's "now")."""
+    shown = stored.replace(second=0, microsecond=0) if stored is not None else None
+    return stored if posted is not None and posted == shown else posted
 
 
 def date_input(*, css: str = "form-control") -> forms.DateInput:

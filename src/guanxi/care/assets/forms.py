@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.care.assets.services import DOCUMENTS, AssetInput
@@ -50,8 +51,15 @@ class AssetForm(forms.Form):
     notes = forms.CharField(label=_("notes"), max_length=500, required=False)
     retired_on = date_field(_("no longer used since"))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, asset: InstalledAsset | None = None, **kwargs: Any) -> None:
+        """`asset`: the record the form changes, whose product stays a choice if it has been
+        taken off the catalogue since."""
         super().__init__(*args, **kwargs)
+        product = self.fields["product"]
+        if asset is not None and asset.product_id and isinstance(product, forms.ModelChoiceField):
+            product.queryset = Product.objects.filter(
+                Q(active=True) | Q(pk=asset.product_id)
+            ).order_by("name")
         for name, field in self.fields.items():
             if name == "documents":
                 field.widget.attrs.setdefault("class", "form-check-input")

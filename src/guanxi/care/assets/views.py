@@ -86,9 +86,9 @@ def asset_edit(request: HttpRequest, pk: int) -> HttpResponse:
     asset = selectors.asset_get_for_user(user=user, asset_id=pk)
     _editable(user, asset.customer)
     if request.method == "POST":
-        form = AssetForm(request.POST)
+        form = AssetForm(request.POST, asset=asset)
     else:
-        form = AssetForm(initial=AssetForm.initial_from(asset))
+        form = AssetForm(initial=AssetForm.initial_from(asset), asset=asset)
 
     def save(data: dict[str, Any]) -> str:
         services.asset_update(actor=user, asset=asset, data=form.to_input())

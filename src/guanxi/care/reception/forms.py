@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 from guanxi.accounts.models import User
 from guanxi.care.models import Reception
 from guanxi.care.reception.services import ReceptionInput
-from guanxi.core.forms import moment_field, phone_number_field
+from guanxi.core.forms import kept_moment, moment_field, phone_number_field
 
 
 class ReceptionForm(forms.Form):
@@ -61,11 +61,12 @@ class ReceptionForm(forms.Form):
                 css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
                 field.widget.attrs.setdefault("class", css)
 
-    def to_input(self) -> ReceptionInput:
+    def to_input(self, *, entry: Reception | None = None) -> ReceptionInput:
+        """What the service takes; `entry`: the one the form changes."""
         data = self.cleaned_data
         return ReceptionInput(
             channel=data["channel"],
-            at=data.get("at"),
+            at=kept_moment(data.get("at"), entry.at if entry is not None else None),
             visitor_name=data.get("visitor_name", ""),
             phone=data.get("phone", ""),
             party_size=data.get("party_size") or 1,

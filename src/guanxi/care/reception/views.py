@@ -104,7 +104,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = ReceptionForm(initial=ReceptionForm.initial_from(entry), receivers=receivers)
 
     def save(data: dict[str, Any]) -> str:
-        services.reception_update(actor=user, entry=entry, data=form.to_input())
+        services.reception_update(actor=user, entry=entry, data=form.to_input(entry=entry))
         return _("Entry saved.")
 
     return form_page(

@@ -7,13 +7,14 @@ import re
 from urllib.parse import urlencode
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors import departments_in_scope, users_in_scope
-from guanxi.core.forms import date_input, moment_input
+from guanxi.core.forms import date_input, moment_input, moment_text
 from guanxi.core.phones import mask_phone
 from guanxi.customers.archive.selectors import SORTS, CustomerFilters
 from guanxi.customers.archive.validation import ContactInput, CustomerInput
@@ -300,8 +301,10 @@ class CustomerForm(forms.Form):
         self.fields["industry"].choices = [("", "—")] + [
             (str(i.pk), str(i)) for i in Industry.objects.all()
         ]
+        # a source switched off since stays the choice of the customers who came from it
+        kept = Q(pk=customer.source_id) if customer is not None and customer.source_id else Q()
         self.fields["source"].choices = [("", "—")] + [
-            (str(s.pk), str(s)) for s in Source.objects.filter(is_active=True)
+            (str(s.pk), str(s)) for s in Source.objects.filter(Q(is_active=True) | kept)
         ]
         self.custom_definitions = [
             d
@@ -366,7 +369,7 @@ class CustomerForm(forms.Form):
                 if name in ("industry", "source"):
                     value = getattr(customer, f"{name}_id")
                 elif name == "first_contact_at" and value:
-                    value = timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+                    value = moment_text(value)
                 elif isinstance(value, dt.date):
                     value = value.isoformat()
                 initial[name] = "" if value is None else value
@@ -399,6 +402,12 @@ class CustomerForm(forms.Form):
                 value = cleaned.get(name, "")
                 if self.customer is not None and name in ("id_number", *self.PHONES) and not value:
                     continue  # blank means "keep"
+                if (
+                    self.customer is not None
+                    and name == "first_contact_at"
+                    and value == moment_text(self.customer.first_contact_at)
+                ):
+                    continue  # as shown, to the minute: the stored seconds stay
                 if self.customer is None and name == "id_number" and not value:
                     continue
                 data[name] = value
@@ -425,8 +434,15 @@ class ContactForm(forms.Form):
     wechat = forms.CharField(label=_("WeChat"), required=False)
     notes = forms.CharField(label=_("Notes"), required=False)
 
-    def to_input(self) -> ContactInput:
-        return ContactInput(**self.cleaned_data)
+    def to_input(self, *, editing: bool = False) -> ContactInput:
+        """What contact_create (or, `editing`, contact_update) takes. The edit form never
+        shows a contact's phones in full: a phone left blank there keeps the one on file."""
+        data = dict(self.cleaned_data)
+        if editing:
+            for name in ("mobile", "phone"):
+                if not data.get(name):
+                    data.pop(name, None)
+        return ContactInput(**data)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

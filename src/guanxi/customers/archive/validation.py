@@ -188,9 +188,11 @@ def _fk(model, value):
         raise ValidationError(_("Unknown choice.")) from exc
 
 
-def clean_custom_data(raw, *, kind: str, definitions=None) -> dict:
+def clean_custom_data(raw, *, kind: str, definitions=None, stored=None) -> dict:
     """`definitions`: the active CustomFieldDefinition rows when the caller read them once
-    for many customers (the spreadsheet import); read here otherwise."""
+    for many customers (the spreadsheet import); read here otherwise. `stored`: the values
+    the customer has: those of fields no longer in use (switched off) are kept, since no form
+    shows them and nobody could have meant to clear them."""
     raw = raw or {}
     if not isinstance(raw, dict):
         raise ValidationFailed(
@@ -225,7 +227,8 @@ def clean_custom_data(raw, *, kind: str, definitions=None) -> dict:
         ]
     if errors:
         raise ValidationFailed(field_errors=errors)
-    return cleaned
+    kept = {key: value for key, value in (stored or {}).items() if key not in known}
+    return kept | cleaned
 
 
 def _custom_value(definition, value):
@@ -391,7 +394,10 @@ def clean_customer_input(
     if present("custom_data"):
         try:
             cleaned["custom_data"] = clean_custom_data(
-                data["custom_data"], kind=kind, definitions=custom_fields
+                data["custom_data"],
+                kind=kind,
+                definitions=custom_fields,
+                stored=existing.custom_data if existing is not None else None,
             )
         except ValidationFailed as exc:
             errors.update(exc.field_errors)

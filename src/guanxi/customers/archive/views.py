@@ -453,7 +453,9 @@ def contact_edit(request, customer, contact_id):
     form = ContactForm(request.POST)
     form.is_valid()
     try:
-        services.contact_update(actor=request.user, contact=contact, data=form.to_input())
+        services.contact_update(
+            actor=request.user, contact=contact, data=form.to_input(editing=True)
+        )
     except ValidationFailed as exc:
         _error_message(request, exc)
         return _render_detail(request, customer, "contacts", status=422)

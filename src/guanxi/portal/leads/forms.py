@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import Department
@@ -97,6 +98,12 @@ class LeadFormConfigForm(forms.Form):
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, editing: LeadForm | None = None, **kwargs: Any) -> None:
+        """`editing`: the web form changed, whose pool stays a choice once switched off."""
         super().__init__(*args, **kwargs)
+        pool = self.fields["pool"]
+        if editing is not None and editing.pool_id and isinstance(pool, forms.ModelChoiceField):
+            pool.queryset = PublicPool.objects.filter(
+                Q(is_active=True) | Q(pk=editing.pool_id)
+            ).order_by("name")
         styled(self)

@@ -161,7 +161,7 @@ def _editor(request: HttpRequest, instance: LeadForm | None) -> HttpResponse:
         if instance
         else None
     )
-    form = LeadFormConfigForm(request.POST or None, initial=initial)
+    form = LeadFormConfigForm(request.POST or None, initial=initial, editing=instance)
     saved = redirect_to_saved(
         request,
         form,

@@ -4,6 +4,7 @@ approvers, comments) are checked by `guanxi.sales.approvals.services` with its o
 import re
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -50,11 +51,16 @@ class FlowForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 5}),
     )
 
-    def __init__(self, *args, editing=False, **kwargs):
+    def __init__(self, *args, editing=False, flow=None, **kwargs):
         super().__init__(*args, **kwargs)
         if editing:  # a flow's target never changes; its approvals depend on it
             self.fields["target"].disabled = True
             self.fields["target"].required = False
+        kept = self.initial_for(flow)["products"] if flow is not None else []
+        if kept:  # a product taken off the catalogue stays a condition of the flows naming it
+            self.fields["products"].queryset = Product.objects.filter(
+                Q(active=True) | Q(pk__in=kept)
+            ).order_by("code")
 
     def values(self) -> dict:
         data = self.cleaned_data

@@ -294,7 +294,7 @@ def _flow_page(request, *, form, step_forms, flow=None, status=200):
 
 
 def _save_flow(request, *, flow=None):
-    form = FlowForm(request.POST, editing=flow is not None)
+    form = FlowForm(request.POST, editing=flow is not None, flow=flow)
     step_forms = step_forms_from_post(request.POST)
     valid = form.is_valid()
     valid = all([f.is_valid() for f in step_forms]) and valid
@@ -337,7 +337,7 @@ def flow_edit(request, flow_id: int):
     flow = selectors.flow_get(flow_id=flow_id)
     if request.method == "POST":
         return _save_flow(request, flow=flow)
-    form = FlowForm(initial=FlowForm.initial_for(flow), editing=True)
+    form = FlowForm(initial=FlowForm.initial_for(flow), editing=True, flow=flow)
     steps = step_forms_for(flow.current_version.steps if flow.current_version else [])
     return _flow_page(request, form=form, step_forms=steps, flow=flow)
 

@@ -2,6 +2,7 @@
 a service or selector, render. A quote outside the user's scope is a 404."""
 
 from collections.abc import Callable
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -130,7 +131,8 @@ def product_edit(request, product_id: int):
             field: getattr(product, field)
             for field in ("code", "name", "name_en", "unit", "list_price", "description")
         }
-        initial["tax_rate"] = (product.tax_rate * 100).normalize()
+        # in plain digits: Decimal's normalize() writes ten per cent as 1E+1
+        initial["tax_rate"] = Decimal(_percent_number(product.tax_rate))
         return _product_page(request, ProductForm(initial=initial), product)
     form = ProductForm(request.POST)
     if form.is_valid():

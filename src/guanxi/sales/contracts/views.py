@@ -2,10 +2,12 @@
 amendment, PDF, and the panel on the customer 360 page. Thin: parse, call one service or
 selector, render."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -80,8 +82,15 @@ def _with_percents(items):
     return items
 
 
-def _products():
-    return list(Product.objects.filter(active=True).only("id", "code", "name").order_by("code"))
+def _products(*, rows: Iterable[dict] = ()):
+    """The products a row may choose: those on sale, and those the rows have already (a
+    product taken off the catalogue stays the one of the lines that were written with it)."""
+    kept = {pk for row in rows if (pk := parse_id(row.get("product")))}
+    return list(
+        Product.objects.filter(Q(active=True) | Q(pk__in=kept))
+        .only("id", "code", "name")
+        .order_by("code")
+    )
 
 
 def _items_error(exc: ValidationFailed) -> list[str]:
@@ -235,7 +244,7 @@ def _form_page(request, *, form, rows, items_errors, customer=None, contract=Non
         "customer": customer or contract.customer,
         "contract": contract,
         "rows": _blank_rows(rows),
-        "products": _products(),
+        "products": _products(rows=rows),
         "items_errors": items_errors,
         **extra,
     }

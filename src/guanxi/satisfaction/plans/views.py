@@ -41,8 +41,17 @@ def _factors(template: SurveyTemplate | None) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
-def _users() -> list[User]:
-    return list(User.objects.filter(is_active=True).order_by("username")[:500])
+def _users(*, plan: ActionPlan | None = None) -> list[User]:
+    """Who may own or supervise a plan; a plan's own people too once they have left, so that
+    its form shows them (the service then asks for someone still here) rather than handing
+    the plan to whoever comes first in the list."""
+    people = list(User.objects.filter(is_active=True).order_by("username")[:500])
+    if plan is not None:
+        shown = {user.pk for user in people}
+        named = (plan.owner_id, plan.supervisor_id)
+        kept = {pk for pk in named if pk is not None and pk not in shown}
+        people += list(User.objects.filter(pk__in=kept).order_by("username"))
+    return people
 
 
 @login_required
@@ -152,7 +161,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = PlanForm(
         request.POST if request.method == "POST" else None,
         factors=_factors(plan.template),
-        users=_users(),
+        users=_users(plan=plan),
         initial=initial,
     )
     if request.method == "POST" and not can_change:
