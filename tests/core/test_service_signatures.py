@@ -142,3 +142,28 @@ def test_the_check_sees_a_parameter_annotated_any():
         "script_get(script_id)",
         "ReportFilters.from_params(params)",
     ]
+
+
+def transactions_on_classes(source: str) -> list[str]:
+    """Classes decorated with `transaction.atomic`: a decorator that slid off the function
+    below it when a dataclass was put between them (quote_update ran outside a transaction)."""
+    return [
+        node.name
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ClassDef)
+        and any("atomic" in ast.unparse(decorator) for decorator in node.decorator_list)
+    ]
+
+
+def test_no_class_is_decorated_as_a_transaction():
+    found = {
+        f"{path.relative_to(SRC)}: {name}"
+        for path in sorted(SRC.rglob("*.py"))
+        for name in transactions_on_classes(path.read_text(encoding="utf-8"))
+    }
+    assert found == set()
+
+
+def test_the_check_sees_a_transaction_on_a_class():
+    source = "@transaction.atomic\n@dataclass\nclass Head:\n    x: int\n\n\ndef f(): ...\n"
+    assert transactions_on_classes(source) == ["Head"]

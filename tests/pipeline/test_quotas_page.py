@@ -109,3 +109,34 @@ def test_contacts_per_month_with_signed_customers_are_set_on_the_page(client_for
         assert response.status_code == 200
         assert "is-invalid" in response.content.decode()
     assert TeamQuota.objects.get(department__isnull=True).signed_per_month == 3
+
+
+def test_a_team_saved_unchanged_keeps_following_the_company_default(client_for, manager):
+    """A team without its own quota shows the default's values; saving them as they are does
+    not pin them to the team, so it follows later changes of the default."""
+    team = Department.objects.get(name="销售一部")
+    page = client_for(manager).get(reverse("pipeline:team_quotas")).content.decode()
+    assert "使用公司默认值" in page or "Using the company default" in page
+    response = _post(client_for(manager), team.pk, signed_per_month=2)
+    assert response.status_code == 302
+    assert not TeamQuota.objects.filter(department=team).exists()
+    assert not AuditLog.objects.filter(action=QUOTA_SET).exists()
+
+
+def test_a_team_goes_back_to_the_company_default(client_for, manager, sales1a):
+    team = Department.objects.get(name="销售一部")
+    _post(client_for(manager), team.pk, stage0=25)
+    assert TeamQuota.objects.filter(department=team).exists()
+    page = client_for(manager).get(reverse("pipeline:team_quotas")).content.decode()
+    assert 'value="follow_default"' in page
+    refused = client_for(sales1a).post(
+        reverse("pipeline:team_quotas"), {"department": team.pk, "action": "follow_default"}
+    )
+    assert refused.status_code == 403 and TeamQuota.objects.filter(department=team).exists()
+    response = client_for(manager).post(
+        reverse("pipeline:team_quotas"), {"department": team.pk, "action": "follow_default"}
+    )
+    assert response.status_code == 302
+    assert not TeamQuota.objects.filter(department=team).exists()
+    entry = AuditLog.objects.filter(action=QUOTA_SET).latest("id")
+    assert entry.detail["before"]["stage0"] == 25 and entry.detail["after"] is None

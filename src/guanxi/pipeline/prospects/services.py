@@ -950,6 +950,9 @@ def tracking_remove(*, actor: User, customer: Customer) -> Prospect:
 SIGNED_PER_MONTH_MAX = 10
 
 
+QUOTA_VALUES = ("stage0", "stage12", "stage34", "daily_target", "signed_per_month")
+
+
 @transaction.atomic
 def quota_set(
     *,
@@ -963,17 +966,9 @@ def quota_set(
 ) -> TeamQuota:
     """Set a team's quota of tracked customers (or, with department None, the company
     default) and how often its signed customers are contacted a month (None: unchanged);
-    audited with the values before and after."""
-    if not user_can(user=actor, permission=MANAGE_QUOTAS):
-        raise PermissionDenied(_("You may not set the quotas of teams."))
-    if department is None:
-        if not user_can(user=actor, permission=MANAGE_USERS):
-            raise PermissionDenied(_("Only administrators may set the company default quota."))
-    else:
-        scope = scope_for_user(user=actor)
-        manages = scope.sees_all or bool(scope.department_ids)
-        if not manages or not departments_in_scope(user=actor).filter(pk=department.pk).exists():
-            raise PermissionDenied(_("You may only set quotas for teams you manage."))
+    audited with the values before and after. A team that follows the company default keeps
+    following it when the values given are the default's (its page saved unchanged)."""
+    _quota_permission_check(actor=actor, department=department)
     errors = {}
     values = {}
     for name, value in (
@@ -1004,6 +999,10 @@ def quota_set(
     before = (
         TeamQuota.objects.select_for_update().filter(department=department).values(*values).first()
     )
+    if before is None and department is not None:
+        default = quota_for(department_id=None)
+        if all(getattr(default, name) == value for name, value in values.items()):
+            return default
     quota, _created = TeamQuota.objects.update_or_create(department=department, defaults=values)
     if before != values:
         audit_record(
@@ -1014,6 +1013,37 @@ def quota_set(
             detail={"before": before, "after": values},
         )
     return quota
+
+
+@transaction.atomic
+def quota_follow_default(*, actor: User, department: Department) -> None:
+    """The team drops its own quota and follows the company default again; audited."""
+    _quota_permission_check(actor=actor, department=department)
+    own = TeamQuota.objects.select_for_update().filter(department=department)
+    before = own.values(*QUOTA_VALUES).first()
+    if before is None:
+        return
+    own.delete()
+    audit_record(
+        actor=actor,
+        action=audit_actions.QUOTA_SET,
+        target=department,
+        summary=str(department),
+        detail={"before": before, "after": None},
+    )
+
+
+def _quota_permission_check(*, actor: User, department: Department | None) -> None:
+    if not user_can(user=actor, permission=MANAGE_QUOTAS):
+        raise PermissionDenied(_("You may not set the quotas of teams."))
+    if department is None:
+        if not user_can(user=actor, permission=MANAGE_USERS):
+            raise PermissionDenied(_("Only administrators may set the company default quota."))
+        return
+    scope = scope_for_user(user=actor)
+    manages = scope.sees_all or bool(scope.department_ids)
+    if not manages or not departments_in_scope(user=actor).filter(pk=department.pk).exists():
+        raise PermissionDenied(_("You may only set quotas for teams you manage."))
 
 
 # ---------------------------------------------------------------- objections

@@ -20,7 +20,7 @@ from guanxi.core.models import AuditLog
 from guanxi.core.spreadsheets import safe
 from guanxi.pipeline.permissions import MANAGE_QUOTAS
 from guanxi.pipeline.prospects.selectors import quota_for
-from guanxi.pipeline.prospects.services import quota_set
+from guanxi.pipeline.prospects.services import quota_follow_default, quota_set
 from guanxi.pipeline.reports.forms import FunnelForm
 from guanxi.pipeline.reports.selectors import (
     ACTIVITY_DAYS,
@@ -246,11 +246,14 @@ def team_quotas(request):
             if department is None:
                 raise PermissionDenied(_("You may only set quotas for teams you manage."))
         try:
-            quota_set(
-                actor=request.user,
-                department=department,
-                **{name: request.POST.get(name) for name in QUOTA_FIELDS},
-            )
+            if department is not None and request.POST.get("action") == "follow_default":
+                quota_follow_default(actor=request.user, department=department)
+            else:
+                quota_set(
+                    actor=request.user,
+                    department=department,
+                    **{name: request.POST.get(name) for name in QUOTA_FIELDS},
+                )
         except (ValidationFailed, PermissionDenied) as error:
             # The company default is for administrators: a manager is told so on the page.
             errors, failed_key = error.field_errors, key
