@@ -9,9 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.care.models import CareTask, SpotCheck
 from guanxi.care.visits.services import Resolution, TopicQuestion
-from guanxi.core.forms import checkbox_field, id_choice_field, number_field, text_field
-
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+from guanxi.core.forms import (
+    ISO_MOMENT,
+    checkbox_field,
+    id_choice_field,
+    moment_input,
+    number_field,
+    text_field,
+)
 
 
 def datetime_field(label: Any, *, required: bool = True) -> forms.DateTimeField:
@@ -19,10 +24,8 @@ def datetime_field(label: Any, *, required: bool = True) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
         required=required,
-        input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
-        widget=forms.DateTimeInput(
-            attrs={"type": "datetime-local", "class": "form-control"}, format=DATETIME_FORMAT
-        ),
+        input_formats=[ISO_MOMENT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        widget=moment_input(),
     )
 
 

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.core.forms import date_field
+from guanxi.core.forms import ISO_MOMENT, date_field, moment_input, moment_text
 from guanxi.pipeline.models import FollowUp, Grade, Objection, Stage
 from guanxi.pipeline.prospects.services import FollowUpInput
 
@@ -53,8 +53,8 @@ class FollowUpForm(forms.Form):
     next_contact_at = forms.DateTimeField(
         label=_("next contact"),
         required=False,
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=[ISO_MOMENT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        widget=moment_input(),
     )
 
     expected_amount = _expected_amount_field()
@@ -69,9 +69,7 @@ class FollowUpForm(forms.Form):
                 css = "form-select"
             field.widget.attrs.setdefault("class", css)
         self.fields["content"].widget.attrs.update({"rows": 3})
-        self.fields["next_contact_at"].widget.attrs["min"] = timezone.localtime().strftime(
-            "%Y-%m-%dT%H:%M"
-        )
+        self.fields["next_contact_at"].widget.attrs["min"] = moment_text(timezone.now())
 
     def to_input(self, objections: list[dict], *, stages: list[Stage]) -> FollowUpInput:
         """The follow-up for the service; the stage as one of `stages` (read by the view)."""

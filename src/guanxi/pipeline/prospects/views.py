@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from guanxi.accounts.selectors import users_in_scope
 from guanxi.core.errors import Conflict, NotFound, ValidationFailed, found, invalid_field
+from guanxi.core.forms import moment_text
 from guanxi.customers.archive.panel_views import visible_customer
 from guanxi.customers.models import Customer
 from guanxi.customers.querysets import customer_editable
@@ -154,7 +155,7 @@ def _blank_followup_fields(request: HttpRequest, customer: Customer, prospect) -
     key = (
         translation.get_language(),
         timezone.get_current_timezone_name(),
-        timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        moment_text(timezone.now()),
         prospect.stage.code if prospect is not None and prospect.stage is not None else "",
         tuple((code, str(label)) for code, label in stages),
     )
